@@ -1,0 +1,30 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layering (DESIGN.md): packages never import apps; the agent imports only release and mail. */
+const appImports = {
+  patterns: [
+    { group: ['@marketplace/server', '@marketplace/server/*', '@marketplace/web', '@marketplace/web/*', '@marketplace/agent', '@marketplace/agent/*'], message: 'A package never imports an app (see DESIGN.md "Code layout").' },
+    { group: ['**/apps/**'], message: 'A package never imports an app (see DESIGN.md "Code layout").' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**', 'tmp/**', '**/fixtures/**', 'apps/web/public/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  { files: ['packages/**/*.ts', 'packages/**/*.tsx'], rules: { 'no-restricted-imports': ['error', appImports] } },
+  {
+    files: ['apps/agent/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...appImports.patterns, { group: ['@marketplace/db', '@marketplace/generators', '@marketplace/llm', '@marketplace/spec'], message: 'The agent imports only @marketplace/release and @marketplace/mail, to stay small.' }] }],
+    },
+  },
+);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { appSpecJsonSchema, parseAppSpec } from './app-spec.js';
+
+const minimal = { specVersion: 1, name: 'room-booking', title: 'Room booking', summary: 'Book meeting rooms', kind: 'api-service' };
+
+describe('AppSpec schema', () => {
+  it('accepts a minimal spec', () => {
+    expect(parseAppSpec(minimal)).toEqual({ ok: true, spec: minimal });
+  });
+
+  it('names the path and the rule of each problem', () => {
+    const result = parseAppSpec({ ...minimal, name: 'Room Booking', entities: [{ name: 'room', fields: [{ name: 'size', type: 'enum' }] }] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.issues.map((i) => i.path);
+    expect(paths).toContain('name');
+    expect(paths).toContain('entities.0.fields.0.values');
+    expect(result.issues.find((i) => i.path === 'name')?.message).toMatch(/slug/);
+  });
+
+  it('rejects unknown fields, traversal paths and non-http URLs', () => {
+    const result = parseAppSpec({ ...minimal, colour: 'red', sources: [{ type: 'csv', path: '../../etc/passwd' }, { type: 'http-json', url: 'file:///etc/passwd' }] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['(root)', 'sources.0.path', 'sources.1.url']));
+  });
+
+  it('rejects reserved and duplicate field names', () => {
+    const result = parseAppSpec({ ...minimal, entities: [{ name: 'room', fields: [{ name: 'id', type: 'string' }, { name: 'a', type: 'string' }, { name: 'A', type: 'text' }] }] });
+    expect(result.ok).toBe(false);
+  });
+
+  it('refuses 10 000 fields with a clear limit', () => {
+    const fields = Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, type: 'string' }));
+    const result = parseAppSpec({ ...minimal, entities: [{ name: 'big', fields }] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues[0]?.path).toBe('entities.0.fields');
+  });
+
+  it('exports a JSON Schema with the kinds', () => {
+    const schema = appSpecJsonSchema();
+    expect(JSON.stringify(schema)).toContain('web-dashboard');
+  });
+});

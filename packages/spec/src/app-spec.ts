@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/**
+ * The AppSpec: the structured description of one app, shared by the server, the web UI,
+ * the MCP server and the CLI. `specVersion` changes only with a breaking change.
+ *
+ * Limits here are the ones every consumer relies on (generators, validation, the UI):
+ * they keep a hostile or accidental spec from asking for unbounded work.
+ */
+export const SPEC_LIMITS = {
+  nameLength: 48,
+  titleLength: 120,
+  summaryLength: 2000,
+  entities: 20,
+  fieldsPerEntity: 60,
+  enumValues: 100,
+  enumValueLength: 80,
+  sources: 20,
+  outputs: 20,
+  missing: 30,
+} as const;
+
+export const APP_KINDS = ['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool'] as const;
+export type AppKind = (typeof APP_KINDS)[number];
+
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'datetime',
+  'email',
+  'url',
+  'enum',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const SOURCE_TYPES = ['http-json', 'rss', 'csv', 'imap'] as const;
+export const OUTPUT_TYPES = ['email', 'webhook', 'file', 'dashboard'] as const;
+export const AUTH_MODES = ['none', 'sso', 'api-key'] as const;
+
+/** A slug: lowercase letters, digits and single hyphens, starting with a letter. */
+export const slugSchema = z
+  .string()
+  .min(2)
+  .max(SPEC_LIMITS.nameLength)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+    message: 'must be a slug: lowercase letters, digits and single hyphens, starting with a letter (e.g. "room-booking")',
+  });
+
+/** An identifier usable as a column / property name in generated code. */
+export const identifierSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, {
+    message: 'must start with a letter and contain only letters, digits and underscores (e.g. "startTime")',
+  });
+
+export const fieldSchema = z
+  .object({
+    name: identifierSchema,
+    type: z.enum(FIELD_TYPES),
+    required: z.boolean().optional(),
+    label: z.string().max(120).optional(),
+    values: z.array(z.string().min(1).max(SPEC_LIMITS.enumValueLength)).min(1).max(SPEC_LIMITS.enumValues).optional(),
+  })
+  .strict()
+  .superRefine((field, ctx) => {
+    if (field.type === 'enum' && (!field.values || field.values.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum field needs its list of values' });
+    }
+    if (field.type !== 'enum' && field.values) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `values are only allowed on enum fields, not on type "${field.type}"` });
+    }
+    if (field.values && new Set(field.values).size !== field.values.length) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: 'enum values must be unique' });
+    }
+  });
+export type Field = z.infer<typeof fieldSchema>;
+
+export const entitySchema = z
+  .object({
+    name: identifierSchema,
+    fields: z.array(fieldSchema).min(1).max(SPEC_LIMITS.fieldsPerEntity),
+  })
+  .strict()
+  .superRefine((entity, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, field] of entity.fields.entries()) {
+      const key = field.name.toLowerCase();
+      if (key === 'id' || key === 'createdat' || key === 'updatedat') {
+        ctx.addIssue({ code: 'custom', path: ['fields', index, 'name'], message: `"${field.name}" is reserved: every record gets id, createdAt and updatedAt` });
+      }
+      if (seen.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['fields', index, 'name'], message: `duplicate field "${field.name}"` });
+      }
+      seen.add(key);
+    }
+  });
+export type Entity = z.infer<typeof entitySchema>;
+
+export const scheduleSchema = z
+  .object({
+    /** Five-field cron expression (minute hour day-of-month month day-of-week). */
+    cron: z.string().min(9).max(120),
+    timezone: z.string().max(64).optional(),
+  })
+  .strict();
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** A relative path inside the app's own data directory: no absolute paths, no `..`. */
+const safeRelativePath = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((p) => !p.startsWith('/') && !p.startsWith('\\') && !/^[a-zA-Z]:/.test(p), { message: 'must be a relative path inside the app data directory, not an absolute path' })
+  .refine((p) => !p.split(/[\\/]/).includes('..'), { message: 'must not contain ".." segments' })
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' });
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http:// or https:// URL' });
+
+export const sourceSchema = z
+  .object({
+    type: z.enum(SOURCE_TYPES),
+    url: httpUrl.optional(),
+    path: safeRelativePath.optional(),
+  })
+  .strict();
+export type Source = z.infer<typeof sourceSchema>;
+
+export const outputSchema = z
+  .object({
+    type: z.enum(OUTPUT_TYPES),
+    target: z.string().max(2048).optional(),
+  })
+  .strict();
+export type Output = z.infer<typeof outputSchema>;
+
+export const appSpecSchema = z
+  .object({
+    specVersion: z.literal(1),
+    name: slugSchema,
+    title: z.string().min(1).max(SPEC_LIMITS.titleLength),
+    summary: z.string().max(SPEC_LIMITS.summaryLength),
+    kind: z.enum(APP_KINDS),
+    entities: z.array(entitySchema).max(SPEC_LIMITS.entities).optional(),
+    schedule: scheduleSchema.optional(),
+    sources: z.array(sourceSchema).max(SPEC_LIMITS.sources).optional(),
+    outputs: z.array(outputSchema).max(SPEC_LIMITS.outputs).optional(),
+    auth: z.enum(AUTH_MODES).optional(),
+    /** Tags for the catalog (free words). */
+    tags: z.array(z.string().min(1).max(40)).max(20).optional(),
+    /** What is still unknown; the conversation asks about it. */
+    missing: z.array(z.string().max(200)).max(SPEC_LIMITS.missing).optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const names = new Set<string>();
+    for (const [index, entity] of (spec.entities ?? []).entries()) {
+      const key = entity.name.toLowerCase();
+      if (names.has(key)) ctx.addIssue({ code: 'custom', path: ['entities', index, 'name'], message: `duplicate entity "${entity.name}"` });
+      names.add(key);
+    }
+  });
+export type AppSpec = z.infer<typeof appSpecSchema>;
+
+/** JSON Schema (draft 2020-12) of the AppSpec, for other languages and tools. */
+export function appSpecJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(appSpecSchema, { unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+/** Validate unknown input as an AppSpec; issues name the path and what to do. */
+export function parseAppSpec(input: unknown): { ok: true; spec: AppSpec } | { ok: false; issues: SpecIssue[] } {
+  const result = appSpecSchema.safeParse(input);
+  if (result.success) return { ok: true, spec: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.join('.') : '(root)',
+      message: issue.message,
+    })),
+  };
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the system services the test suites run against (Debian bookworm, as root).
+# Each suite starts its own instance on loopback; nothing here is left running.
+set -euo pipefail
+
+PACKAGES=(
+  postgresql          # the PostgreSQL dialect suite
+  redis-server        # Redis-backed rate limits, cache and pub/sub
+  prometheus          # promtool checks /metrics
+  swaks               # an outside SMTP client for the mail suites
+  dovecot-imapd       # a real IMAP server for the agent and mail ingestion
+  chromium            # the web UI end-to-end suite (through playwright-core)
+)
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-system-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-system-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian starts some daemons on install; the suites run their own instances on other ports.
+for svc in redis-server dovecot postgresql prometheus; do
+  $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done
