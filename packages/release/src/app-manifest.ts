@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * `app.json`: the manifest inside every bundle. The generators write it, the server records it,
+ * the agent's policy checks it before anything runs and its runtimes start the app from it.
+ */
+export const APP_MANIFEST_FILE = 'app.json';
+
+const semver = z
+  .string()
+  .max(64)
+  .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
+
+/** A host the app may reach: a DNS name or IP, optionally with a port. */
+const networkHost = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-zA-Z0-9.\-*:[\]]+$/, { message: 'must be a host name or address, optionally with :port' });
+
+export const appManifestSchema = z
+  .object({
+    manifestVersion: z.literal(1),
+    name: z
+      .string()
+      .min(2)
+      .max(48)
+      .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be a slug such as "room-booking"' }),
+    version: semver,
+    kind: z.enum(['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool']),
+    title: z.string().min(1).max(120),
+    /** The runtime the app needs; `node` means the plain Node.js that runs the agent (>= 20). */
+    runtime: z.object({ name: z.literal('node'), version: z.string().max(32) }).strict(),
+    /** argv of the start command, relative to the app directory; never run through a shell. */
+    start: z.array(z.string().min(1).max(512)).min(1).max(32),
+    /** The port the app listens on by default; the agent passes its own choice in PORT. */
+    port: z.number().int().min(1).max(65535),
+    health: z
+      .object({
+        path: z.string().startsWith('/').max(256),
+        /** How long a fresh start may take to become healthy. */
+        timeoutSeconds: z.number().int().min(1).max(600).default(30),
+      })
+      .strict(),
+    resources: z
+      .object({
+        memoryMb: z.number().int().min(16).max(65536),
+        cpu: z.number().min(0.05).max(64),
+        diskMb: z.number().int().min(1).max(1048576),
+      })
+      .strict(),
+    permissions: z
+      .object({
+        /** Outbound hosts the app needs; empty means loopback only. */
+        network: z.array(networkHost).max(100),
+        /** Whether the app sends mail (through the SMTP settings it is given). */
+        mail: z.boolean(),
+        /** Whether the app writes files outside its data directory (never granted by default policy). */
+        filesystem: z.enum(['data-dir', 'none']),
+      })
+      .strict(),
+    /** Settings the app reads from its environment, with a description each (documented in its README). */
+    env: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an UPPER_SNAKE_CASE variable name' }),
+            description: z.string().max(500),
+            required: z.boolean().default(false),
+            secret: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .max(100)
+      .default([]),
+  })
+  .strict();
+
+export type AppManifest = z.infer<typeof appManifestSchema>;
+export type AppManifestInput = z.input<typeof appManifestSchema>;
+
+export function parseAppManifest(input: unknown): { ok: true; manifest: AppManifest } | { ok: false; issues: { path: string; message: string }[] } {
+  const result = appManifestSchema.safeParse(input);
+  if (result.success) return { ok: true, manifest: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message })),
+  };
+}
