@@ -1,0 +1,7 @@
+/**
+ * @marketplace/mail/hub: the embedded SMTP mail hub, for the server only (the agent never loads
+ * smtp-server through the main entry).
+ */
+export { startMailHub } from './mail-hub.js';
+export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
+export { mailboxDirectory, safeMailboxName } from './safe-address.js';

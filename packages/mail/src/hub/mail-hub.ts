@@ -1,0 +1,156 @@
+import { unlink } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { readHeaders } from '../headers.js';
+import { DEFAULT_MAIL_LIMITS } from '../limits.js';
+import { silentLogger, type MailLogger } from '../logger.js';
+import { MailError } from '../mail-error.js';
+import { deliverToMaildir, ensureMaildir, type DeliveredFile } from '../maildir/maildir-delivery.js';
+import { mailboxDirectory, safeMailboxName } from './safe-address.js';
+
+export interface StoredMail {
+  /** MAIL FROM ('' for the null sender). */
+  envelopeFrom: string;
+  deliveries: { recipient: string; maildir: string; path: string }[];
+  size: number;
+  messageId: string | undefined;
+}
+
+export interface MailHubOptions {
+  /** Mail goes to `<dataDir>/mail/<address>/` (a Maildir per recipient). */
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  maxMessageBytes?: number;
+  logger?: MailLogger;
+  /** Whether to take mail for this recipient; refused ones get 550. Default: every safe address. */
+  accept?(recipient: string): boolean | Promise<boolean>;
+  /** Called after a message is durable on disk and answered 250; the Maildir stays the source of truth (rescan it at start-up). */
+  onStored?(info: StoredMail): void | Promise<void>;
+  /** fsync each file and directory before answering (default true; only a benchmark turns it off). */
+  fsync?: boolean;
+  maxClients?: number;
+}
+
+export interface MailHub {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded mail hub: an SMTP listener (smtp-server) that stores every recipient's copy in
+ * its own Maildir and answers 250 only once each copy is fsynced in `new/`, so mail the hub has
+ * accepted survives a crash. No relaying, no AUTH, no TLS: it listens on loopback by default.
+ */
+export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAIL_LIMITS.maxMessageBytes;
+  if (!options.dataDir) throw new MailError('INVALID_OPTIONS', 'startMailHub needs dataDir, the directory where mail is stored (for example ./data).');
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes <= 0) {
+    throw new MailError('INVALID_OPTIONS', `startMailHub: maxMessageBytes must be a positive number of bytes: got ${String(maxMessageBytes)}.`);
+  }
+  if (!isLoopback(host)) logger.warn({ component: 'mail-hub', host }, 'mail hub listens beyond loopback: it has no AUTH or TLS, put it behind the relay only');
+
+  const server = new SMTPServer({
+    banner: 'marketplace mail hub',
+    size: maxMessageBytes,
+    rejectOversized: true,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    hideSTARTTLS: true,
+    logger: false,
+    maxClients: options.maxClients ?? 100,
+    closeTimeout: 2000,
+    onRcptTo(address, _session, callback) {
+      const name = safeMailboxName(address.address);
+      if (name === null) return callback(smtpError(553, '5.1.3 This address cannot be a mailbox here: use letters, digits, ".", "_", "+", "-"'));
+      Promise.resolve(options.accept ? options.accept(name) : true).then(
+        (accepted) => callback(accepted ? null : smtpError(550, `5.1.1 <${name}>: no such mailbox here`)),
+        (error: unknown) => {
+          logger.error({ component: 'mail-hub', error: (error as Error).message }, 'accept() failed');
+          callback(smtpError(451, '4.3.0 Cannot check this recipient now; try again later'));
+        },
+      );
+    },
+    onData(stream, session, callback) {
+      receive(stream, session).then(
+        (reply) => callback(null, reply),
+        (error: unknown) => callback(error as Error),
+      );
+    },
+  });
+
+  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= maxMessageBytes) chunks.push(chunk); // past the limit, read to the end but keep nothing
+    }
+    if (stream.sizeExceeded || size > maxMessageBytes) {
+      throw smtpError(552, `5.3.4 Message is ${size} bytes, over the ${maxMessageBytes} bytes accepted`);
+    }
+    const message = Buffer.concat(chunks, size);
+    const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const returnPath = Buffer.from(`Return-Path: <${envelopeFrom.replace(/[\r\n<>]/g, '')}>\r\n`);
+    const deliveries: StoredMail['deliveries'] = [];
+    const stored: DeliveredFile[] = [];
+    try {
+      for (const rcpt of session.envelope.rcptTo) {
+        const recipient = rcpt.address.toLowerCase();
+        const maildir = mailboxDirectory(options.dataDir, recipient);
+        await ensureMaildir(maildir);
+        const file = await deliverToMaildir(maildir, [returnPath, Buffer.from(`Delivered-To: ${recipient}\r\n`), message], { fsync: options.fsync ?? true });
+        stored.push(file);
+        deliveries.push({ recipient, maildir, path: file.path });
+      }
+    } catch (error) {
+      // all copies or none: the client retries the whole message after a 451
+      await Promise.all(stored.map((file) => unlink(file.path).catch(() => {})));
+      logger.error({ component: 'mail-hub', error: (error as Error).message }, 'could not store a message');
+      throw smtpError(451, '4.3.0 Could not store the message; try again later');
+    }
+    const messageId = readHeaders(message, DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
+    logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
+    if (options.onStored) {
+      const info: StoredMail = { envelopeFrom, deliveries, size: message.length, messageId };
+      // after the 250 goes out: a slow ingester never holds up the sender
+      setImmediate(() => {
+        Promise.resolve()
+          .then(() => options.onStored?.(info))
+          .catch((error: unknown) => logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'onStored failed; the mail is on disk'));
+      });
+    }
+    return `2.0.0 stored for ${deliveries.length} recipient${deliveries.length === 1 ? '' : 's'}`;
+  }
+
+  server.on('error', (error) => logger.warn({ component: 'mail-hub', error: error.message }, 'SMTP session error'));
+  await new Promise<void>((resolvePromise, reject) => {
+    const onError = (error: Error): void => reject(new MailError('INVALID_OPTIONS', `The mail hub cannot listen on ${host}:${options.port ?? 0}: ${error.message}. Pick another port (0 = any free one).`, { cause: error }));
+    server.server.once('error', onError);
+    server.listen(options.port ?? 0, host, () => {
+      server.server.off('error', onError);
+      resolvePromise();
+    });
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  logger.info({ component: 'mail-hub', host, port }, 'mail hub listening');
+
+  return {
+    host,
+    port,
+    close: () => new Promise<void>((resolvePromise) => server.close(() => resolvePromise())),
+  };
+}
+
+function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { messageIdSchema, semverSchema, slugSchema } from './mail-fields.js';
+
+/** Deployment states (DESIGN.md "Core HTTP API"). */
+export const DEPLOYMENT_STATES = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'] as const;
+
+/** What an agent reports about one release, sent by mail as `status.json`. */
+export const statusReportSchema = z.object({
+  statusVersion: z.literal(1),
+  agentId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, { message: 'must be the agent id given at enrolment' }),
+  app: slugSchema,
+  version: semverSchema,
+  state: z.enum(DEPLOYMENT_STATES),
+  /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence. */
+  reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).optional(),
+  /** Outcome of the last health check, when one ran. */
+  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional() }).optional(),
+  /** Message-ID of the release email this answers, so the server can thread and match it. */
+  releaseMessageId: messageIdSchema.optional(),
+  at: z.iso.datetime({ offset: true }),
+});
+
+export type StatusReport = z.infer<typeof statusReportSchema>;
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
+
+export const STATUS_FILE_NAME = 'status.json';
