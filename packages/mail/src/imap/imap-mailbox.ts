@@ -201,6 +201,9 @@ export async function openImapMailbox(options: ImapMailboxOptions): Promise<Imap
       run('move', async (imap) => {
         const segments = folderSegments(folder);
         const uid = uidOf(ref, imap);
+        // UID MOVE of a UID that is gone answers OK on most servers: look first, so the caller learns it
+        const present = await imap.fetchOne(uid, { uid: true }, { uid: true });
+        if (!present) throw new MailError('MESSAGE_NOT_FOUND', `Message ${ref.id} could not be moved to ${folder}: it is no longer in ${mailbox}.`);
         await imap.mailboxCreate(segments);
         const moved = await imap.messageMove(uid, segments, { uid: true });
         if (!moved) throw new MailError('MESSAGE_NOT_FOUND', `Message ${ref.id} could not be moved to ${folder}: it is no longer in ${mailbox}.`);

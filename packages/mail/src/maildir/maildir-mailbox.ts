@@ -11,6 +11,8 @@ export interface MaildirOptions {
   logger?: MailLogger;
   /** How often `watch` re-lists as a fallback for file systems where fs.watch misses events (NFS, some containers). */
   pollIntervalMs?: number;
+  /** Use fs.watch for immediate notice (default true); false polls only, for file systems where it is unreliable. */
+  fsWatch?: boolean;
 }
 
 const ID = /^(new|cur)\/([^/\0]+)$/;
@@ -97,7 +99,7 @@ export async function openMaildir(dir: string, options: MaildirOptions = {}): Pr
     },
     watch(onChange) {
       assertOpen();
-      const stop = watchMaildir(dir, listing, onChange, pollIntervalMs, logger);
+      const stop = watchMaildir(dir, listing, onChange, { pollIntervalMs, fsWatch: options.fsWatch ?? true }, logger);
       stops.add(stop);
       return () => {
         stops.delete(stop);
@@ -112,7 +114,13 @@ export async function openMaildir(dir: string, options: MaildirOptions = {}): Pr
   };
 }
 
-function watchMaildir(dir: string, listing: () => Promise<MessageRef[]>, onChange: () => void, pollIntervalMs: number, logger: MailLogger): () => void {
+function watchMaildir(
+  dir: string,
+  listing: () => Promise<MessageRef[]>,
+  onChange: () => void,
+  { pollIntervalMs, fsWatch }: { pollIntervalMs: number; fsWatch: boolean },
+  logger: MailLogger,
+): () => void {
   let stopped = false;
   let debounce: NodeJS.Timeout | undefined;
   let lastSignature: string | undefined;
@@ -124,7 +132,7 @@ function watchMaildir(dir: string, listing: () => Promise<MessageRef[]>, onChang
     }, 25);
   };
   const watchers: FSWatcher[] = [];
-  for (const sub of ['new', 'cur']) {
+  for (const sub of fsWatch ? ['new', 'cur'] : []) {
     try {
       const watcher = watchDirectory(join(dir, sub), notify);
       watcher.on('error', (error) => logger.warn({ component: 'maildir', dir, error: error.message }, 'fs.watch failed; polling continues'));
