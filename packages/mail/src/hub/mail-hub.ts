@@ -83,6 +83,8 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     },
   });
 
+  const ensured = new Set<string>();
+
   async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -102,13 +104,17 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       for (const rcpt of session.envelope.rcptTo) {
         const recipient = rcpt.address.toLowerCase();
         const maildir = mailboxDirectory(options.dataDir, recipient);
-        await ensureMaildir(maildir);
+        if (!ensured.has(maildir)) {
+          await ensureMaildir(maildir);
+          ensured.add(maildir);
+        }
         const file = await deliverToMaildir(maildir, [returnPath, Buffer.from(`Delivered-To: ${recipient}\r\n`), message], { fsync: options.fsync ?? true });
         stored.push(file);
         deliveries.push({ recipient, maildir, path: file.path });
       }
     } catch (error) {
-      // all copies or none: the client retries the whole message after a 451
+      // all copies or none: the client retries the whole message after a 451 (and directories are checked again)
+      ensured.clear();
       await Promise.all(stored.map((file) => unlink(file.path).catch(() => {})));
       logger.error({ component: 'mail-hub', error: (error as Error).message }, 'could not store a message');
       throw smtpError(451, '4.3.0 Could not store the message; try again later');
