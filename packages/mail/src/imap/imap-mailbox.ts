@@ -145,7 +145,11 @@ export async function openImapMailbox(options: ImapMailboxOptions): Promise<Imap
     } catch (error) {
       if (error instanceof MailError) throw error;
       const dropped = !imap.usable;
-      throw new MailError(dropped ? 'MAILBOX_UNAVAILABLE' : 'MESSAGE_NOT_FOUND', `IMAP ${what} on ${target} failed: ${(error as Error).message}`, { cause: error, retryable: dropped });
+      const reply = (error as { responseText?: string }).responseText;
+      throw new MailError(dropped ? 'MAILBOX_UNAVAILABLE' : 'IMAP_FAILED', `IMAP ${what} on ${target} failed: ${reply ?? (error as Error).message}${dropped ? ' (the connection dropped; it reconnects by itself, try again)' : ''}`, {
+        cause: error,
+        retryable: dropped,
+      });
     }
   }
 

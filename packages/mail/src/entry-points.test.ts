@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = dirname(fileURLToPath(import.meta.url));
+
+/** Every bare package a source file reaches through its imports and re-exports, followed through relative ones (type-only excluded). */
+function packagesReachedFrom(entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)';/gms)) {
+      if (match[1]) continue;
+      const specifier = match[2] ?? '';
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else if (!specifier.startsWith('node:')) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+    }
+  };
+  visit(join(src, entry));
+  return packages;
+}
+
+describe('entry points', () => {
+  it('keeps the SMTP server and test helpers out of the main entry the deploy agent imports', () => {
+    const main = packagesReachedFrom('index.ts');
+    expect(main.has('smtp-server')).toBe(false);
+    expect([...main].sort()).toEqual(['@zone-eu/mailsplit', 'imapflow', 'mailparser', 'nodemailer', 'zod']);
+    expect(packagesReachedFrom('hub/index.ts').has('smtp-server')).toBe(true);
+  });
+});
