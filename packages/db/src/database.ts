@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+
+export type DialectName = 'pglite' | 'postgres';
+
+export interface PoolStats {
+  /** Connections open (PGlite: always 1). */
+  total: number;
+  /** Connections open and not in use. */
+  idle: number;
+  /** Queries or transactions waiting for a connection. */
+  waiting: number;
+}
+
+export interface SqlResult {
+  rows: any[];
+}
+
+/** An open database: the Kysely handle plus what the server needs around it. */
+export interface Database {
+  readonly db: Kysely<any>;
+  readonly dialect: DialectName;
+  /** Whether the pgvector extension is installed (`vector` columns can be used). */
+  readonly vectorAvailable: boolean;
+  /** Resolves when a trivial query round-trips; rejects with a DatabaseError otherwise. */
+  ping(): Promise<void>;
+  poolStats(): PoolStats;
+  /** Raw SQL outside Kysely (pg-boss's adapter). Text without values may hold several statements. */
+  executeSql(text: string, values?: unknown[]): Promise<SqlResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,191 @@
+import PgBoss from 'pg-boss';
+import type { Database } from './database.js';
+import { failedJobName, listFailedJobs, type DeadLetterJob } from './dead-letter.js';
+import type { JobDefinition } from './define-job.js';
+import { DatabaseError, messageOf } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface JobQueueOptions {
+  logger?: Logger;
+  /** PostgreSQL schema of pg-boss's tables (default 'pgboss'). */
+  schema?: string;
+  /** How often an idle worker looks for work (default 2 s, at least 0.5). */
+  pollingIntervalSeconds?: number;
+  /** How often expired jobs (a crashed worker's) are put back for retry (default 30 s). */
+  maintenanceIntervalSeconds?: number;
+  /** How long dead-lettered jobs stay listable and retryable (default 30 days). */
+  deadLetterRetentionDays?: number;
+}
+
+export interface SendOptions {
+  /** With a queue policy other than 'standard': at most one such job per key (else send returns null). */
+  singletonKey?: string;
+  /** A Date, an ISO time, or a delay in seconds. */
+  startAfter?: Date | string | number;
+}
+
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+export interface JobInfo {
+  id: string;
+  name: string;
+  state: JobState;
+  data: unknown;
+  attempts: number;
+  output: unknown;
+  createdOn: Date;
+  startedOn: Date | null;
+  completedOn: Date | null;
+}
+
+export interface JobQueue {
+  register<TData>(job: JobDefinition<TData>): void;
+  start(): Promise<void>;
+  /** Queues a job; returns its id, or null when a job with the same singletonKey is already queued. */
+  send<TData>(job: JobDefinition<TData> | string, data: TData, options?: SendOptions): Promise<string | null>;
+  getJob(name: string, id: string): Promise<JobInfo | null>;
+  listDeadLetter(options?: { limit?: number }): Promise<DeadLetterJob[]>;
+  /** Gives a dead-lettered job one more attempt; false when no failed job has that id. */
+  retryDeadLetter(id: string): Promise<boolean>;
+  /** graceful (default): stop fetching, wait up to `timeoutMs` for running handlers. */
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A pg-boss 10 queue on the same database: PGlite through its executeSql, PostgreSQL through the pool. */
+export function createJobQueue(database: Database, options: JobQueueOptions = {}): JobQueue {
+  const logger = (options.logger ?? silentLogger).child({ component: 'jobs' });
+  const schema = options.schema ?? 'pgboss';
+  const jobs = new Map<string, JobDefinition<any>>();
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const executeSql = async (text: string, values: any[]) => {
+    inFlight += 1;
+    try {
+      return await database.executeSql(text, values);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    }
+  };
+
+  let boss: PgBoss;
+  try {
+    boss = new PgBoss({
+      db: { executeSql },
+      schema,
+      schedule: false,
+      supervise: true,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
+      archiveFailedAfterSeconds: (options.deadLetterRetentionDays ?? 30) * 86_400,
+    });
+  } catch (error) {
+    throw new DatabaseError('JOB_QUEUE_FAILED', `The job queue options are invalid: ${messageOf(error)}.`, { cause: error });
+  }
+  boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
+  let state: 'new' | 'started' | 'stopped' = 'new';
+
+  async function listen(job: JobDefinition<any>): Promise<void> {
+    const queueOptions = { name: job.name, policy: job.policy ?? 'standard', retryLimit: job.retryLimit, retryDelay: job.retryDelay, retryBackoff: job.retryBackoff, expireInSeconds: job.expireInSeconds };
+    await boss.createQueue(job.name, queueOptions);
+    await boss.updateQueue(job.name, queueOptions);
+    await boss.work<unknown>(job.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([run]) => {
+      if (!run) return;
+      const attempt = run.retryCount + 1;
+      const jobLogger = logger.child({ job: job.name, jobId: run.id, attempt });
+      try {
+        return await job.handler(run.data, { jobId: run.id, attempt, logger: jobLogger });
+      } catch (error) {
+        const last = attempt > run.retryLimit;
+        jobLogger[last ? 'error' : 'warn']({ err: error }, last ? 'job failed on its last attempt: dead-lettered' : 'job failed: it will be retried');
+        throw error;
+      }
+    });
+  }
+
+  function requireStarted(action: string): void {
+    if (state !== 'started') throw new DatabaseError('JOB_QUEUE_NOT_STARTED', `Cannot ${action}: the job queue is ${state === 'new' ? 'not started (call start() first)' : 'stopped'}.`);
+  }
+
+  function registered(name: string): JobDefinition<any> {
+    const job = jobs.get(name);
+    if (!job) throw new DatabaseError('JOB_NOT_REGISTERED', `No job named "${name}" is registered. Register its definition with queue.register() before start().`);
+    return job;
+  }
+
+  return {
+    register(job) {
+      if (jobs.has(job.name)) throw new DatabaseError('JOB_DEFINITION_INVALID', `A job named "${job.name}" is already registered; job names must be unique.`);
+      if (state !== 'new') throw new DatabaseError('JOB_DEFINITION_INVALID', `Register "${job.name}" before the queue starts.`);
+      jobs.set(job.name, job);
+    },
+
+    async start() {
+      if (state !== 'new') return;
+      try {
+        await boss.start();
+        for (const job of jobs.values()) await listen(job);
+      } catch (error) {
+        throw new DatabaseError('JOB_QUEUE_FAILED', `The job queue could not start: ${messageOf(error)}.`, { cause: error });
+      }
+      state = 'started';
+      logger.info({ jobs: [...jobs.keys()] }, 'job queue started');
+    },
+
+    async send(jobOrName, data, sendOptions = {}) {
+      requireStarted('send a job');
+      const job = registered(typeof jobOrName === 'string' ? jobOrName : jobOrName.name);
+      if (sendOptions.singletonKey !== undefined && (job.policy ?? 'standard') === 'standard') {
+        throw new DatabaseError('JOB_DEFINITION_INVALID', `Job "${job.name}" has the 'standard' policy, which ignores singletonKey. Give its definition policy 'short', 'singleton' or 'stately'.`);
+      }
+      const pgBossOptions: PgBoss.SendOptions = {};
+      if (sendOptions.singletonKey !== undefined) pgBossOptions.singletonKey = sendOptions.singletonKey;
+      if (sendOptions.startAfter !== undefined) pgBossOptions.startAfter = sendOptions.startAfter;
+      return boss.send(job.name, (data ?? {}) as object, pgBossOptions);
+    },
+
+    async getJob(name, id) {
+      if (!UUID.test(id)) return null;
+      const job = await boss.getJobById<unknown>(name, id, { includeArchive: true });
+      if (!job) return null;
+      return {
+        id: job.id,
+        name: job.name,
+        state: job.state,
+        data: job.data,
+        attempts: job.startedOn ? job.retryCount + 1 : 0,
+        output: job.output ?? null,
+        createdOn: job.createdOn,
+        startedOn: job.startedOn ?? null,
+        completedOn: job.completedOn ?? null,
+      };
+    },
+
+    async listDeadLetter({ limit = 50 } = {}) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new DatabaseError('JOB_QUEUE_FAILED', `listDeadLetter limit must be an integer from 1 to 1000 (got ${limit}).`);
+      return listFailedJobs(database, schema, limit);
+    },
+
+    async retryDeadLetter(id) {
+      requireStarted('retry a job');
+      if (!UUID.test(id)) return false;
+      const name = await failedJobName(database, schema, id);
+      if (!name) return false;
+      await boss.retry(name, id);
+      return true;
+    },
+
+    async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
+      if (state !== 'started') {
+        state = 'stopped';
+        return;
+      }
+      state = 'stopped';
+      await boss.stop({ graceful, timeout: timeoutMs, wait: true, close: false });
+      // pg-boss completes jobs without awaiting: let those last writes land before the database closes.
+      if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      logger.info('job queue stopped');
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Kysely, sql } from 'kysely';
+import { AsyncMutex } from './async-mutex.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import type { Database } from './database.js';
+import { DatabaseError, messageOf } from './errors.js';
+import type { Logger } from './logger.js';
+import { createPGliteDialect, createPGliteExecuteSql } from './pglite-dialect.js';
+import { pgliteParsers } from './type-parsers.js';
+
+/** Opens PGlite in memory (`dataDir` undefined) or persisted in `<dataDir>/db`, with pgvector. */
+export async function openPGlite(dataDir: string | undefined, logger: Logger): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let pgliteDir: string | undefined;
+  if (dataDir !== undefined) {
+    const root = resolve(dataDir);
+    try {
+      mkdirSync(root, { recursive: true });
+    } catch (error) {
+      throw new DatabaseError('DATA_DIR_UNUSABLE', `Cannot create the data directory ${root}: ${messageOf(error)}. Point the data directory at a writable place, or set DATABASE_URL to use PostgreSQL.`, { cause: error });
+    }
+    lock = acquireDataDirLock(join(root, 'db.lock'), `the data directory (${root})`);
+    pgliteDir = join(root, 'db');
+  }
+
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ ...(pgliteDir ? { dataDir: pgliteDir } : {}), extensions: { vector }, parsers: pgliteParsers });
+    await pglite.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch (error) {
+    lock?.release();
+    const where = pgliteDir ?? 'memory';
+    throw new DatabaseError(
+      'DATA_DIR_UNUSABLE',
+      `The embedded database in ${where} could not be opened: ${messageOf(error)}. ` +
+        'If the directory was made by another version or is damaged, move it aside and restore a backup into a fresh one, or set DATABASE_URL to use PostgreSQL.',
+      { cause: error },
+    );
+  }
+
+  const mutex = new AsyncMutex();
+  const db = new Kysely<any>({ dialect: createPGliteDialect(pglite, mutex, logger) });
+  let closed = false;
+  logger.debug({ dataDir: pgliteDir ?? 'memory' }, 'embedded database (PGlite) open');
+
+  return {
+    db,
+    dialect: 'pglite',
+    vectorAvailable: true,
+    async ping() {
+      if (closed) throw new DatabaseError('DATABASE_CLOSED', 'The database handle was closed; open a new one with createDatabase().');
+      await sql`select 1`.execute(db);
+    },
+    poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting }),
+    executeSql: createPGliteExecuteSql(pglite, mutex),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
