@@ -39,6 +39,14 @@ describe('extractBundle', () => {
     expect(readdirSync(join(dest, '..'))).toEqual(['1.1.0']);
   });
 
+  it('streams files too large to gather in memory, byte for byte', async () => {
+    const blob = randomBytes(3 * 1024 * 1024 + 17);
+    const bundle = await appBundle([['data/blob.bin', blob]]);
+    const dest = join(freshDir(), 'out');
+    expect(await extractBundle(bundle.data, dest)).toMatchObject({ ok: true, bytes: blob.length + Buffer.byteLength(manifestJson) + 20 + 10 });
+    expect(readFileSync(join(dest, 'data', 'blob.bin')).equals(blob)).toBe(true);
+  });
+
   it('unpacks a bundle made by GNU tar from a directory (./ prefixes, owner names, real times)', async () => {
     const source = freshDir();
     mkdirSync(join(source, 'app', 'public'), { recursive: true });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +53,8 @@ export interface ExtractOptions {
  * Only regular files and directories are accepted: symbolic links and hard links are refused
  * whatever they point at (bundles made by createBundle never contain them), as are devices and
  * FIFOs. Modes are normalised to 0644/0755; owners, times and special bits are ignored.
+ * Files are not fsynced. A process killed mid-way can leave a `.<name>.partial-*` directory
+ * beside `destDir`; it is never used and may be removed.
  */
 export async function extractBundle(bundle: Buffer | string, destDir: string, limits: Partial<ReleaseLimits> = {}, options: ExtractOptions = {}): Promise<ExtractResult> {
   const resolvedLimits = resolveLimits(limits);
@@ -113,8 +115,11 @@ async function unpackInto(bundle: Buffer | string, root: string, limits: Release
       }
       await ensureDirectory(parentOf(path));
       const mode = (header.mode & 0o111) !== 0 ? 0o755 : 0o644;
-      await pipeline(body, createWriteStream(join(root, path), { flags: 'wx', mode }));
-      await chmod(join(root, path), mode);
+      const target = join(root, path);
+      // Small files are gathered and written at once (much cheaper than a write stream each).
+      if (header.size <= SMALL_FILE_BYTES) await writeFile(target, await readBody(body), { flag: 'wx', mode });
+      else await pipeline(body, createWriteStream(target, { flags: 'wx', mode }));
+      await chmod(target, mode);
       fileBytes += header.size;
       if (path === APP_MANIFEST_FILE) manifestWritten = true;
       return 'next';
@@ -177,6 +182,14 @@ function checkHeader(header: TarHeader, limits: ReleaseLimits, seen: Map<string,
   }
   seen.set(key, header.type);
   return checked.path;
+}
+
+const SMALL_FILE_BYTES = 1024 * 1024;
+
+async function readBody(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function parentOf(path: string): string {

@@ -18,7 +18,7 @@ export const releaseStatementSchema = z
     org: orgSchema,
     bundle: z
       .object({
-        name: z.string().regex(/^[a-z0-9][a-z0-9.-]*\.tgz$/, { message: 'must be a bundle file name such as "room-booking-1.2.0.tgz"' }),
+        name: z.string().regex(/^[a-z0-9][A-Za-z0-9.-]*\.tgz$/, { message: 'must be a bundle file name such as "room-booking-1.2.0.tgz"' }),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hex digits' }),
         size: z.number().int().min(1),
       })

@@ -90,9 +90,10 @@ describe('verifyRelease', () => {
     expect(await verifyRelease(input(published, { envelope }))).toMatchObject({ ok: false, code: 'STATEMENT_MALFORMED' });
   });
 
-  it('treats a bad deployed version as a programming error', async () => {
+  it('treats a missing organisation or a bad deployed version as a programming error', async () => {
     const published = await publish();
     await expect(verifyRelease(input(published, { expect: { org: ctx.org, deployedVersion: 'latest' } }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(verifyRelease(input(published, { expect: { org: '' } }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('expect.org') });
   });
 });
 

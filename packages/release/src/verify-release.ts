@@ -78,11 +78,17 @@ const DISCARD = 'Do not install this release; report it to your marketplace admi
  * Verifies a release before anything of it is used: the key list against the pinned root, the
  * envelope signature against the key list, and only then the statement (expiry, organisation,
  * app, version) and the bundle (size, hash, app.json, policy). Every failure has its own code.
+ *
+ * When the bundle is a file, pass `statement.bundle.sha256` to extractBundle as `expectedSha256`
+ * so a file changed between verification and extraction is not installed.
  */
 export async function verifyRelease(input: VerifyReleaseInput): Promise<VerifyReleaseResult> {
   const limits = resolveLimits(input.limits);
   const now = input.now ?? new Date();
-  if (input.expect?.deployedVersion !== undefined && semver.valid(input.expect.deployedVersion) === null) {
+  if (typeof input.expect?.org !== 'string' || input.expect.org === '') {
+    throw new ReleaseError('INVALID_ARGUMENT', 'verifyRelease needs expect.org: the organisation this agent is enrolled with.');
+  }
+  if (input.expect.deployedVersion !== undefined && semver.valid(input.expect.deployedVersion) === null) {
     throw new ReleaseError('INVALID_ARGUMENT', `expect.deployedVersion must be a semantic version such as 1.2.0: got "${input.expect.deployedVersion}".`);
   }
 
