@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createBundle } from './create-bundle.js';
 import { attackManifest, createAttackContext } from './testing/attack-context.js';
 
@@ -17,8 +17,11 @@ const files: [string, string | { content: string; mode: number }][] = [
   ['ünïcode.txt', 'ü\n'],
 ];
 
+const workspace = mkdtempSync(join(tmpdir(), 'release-bundle-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'release-bundle-'));
+  return mkdtempSync(join(workspace, 'case-'));
 }
 
 describe('createBundle', () => {

@@ -1,17 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateReleaseKey, generateRootKey, keyFingerprint, keyIdOf, loadPrivateKey, loadPublicKey } from './keys.js';
 
 const passphrase = 'correct horse battery staple';
+const workspace = mkdtempSync(join(tmpdir(), 'release-keys-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 describe('organisation keys', () => {
   it('returns the root private key only as an encrypted PKCS#8 PEM that OpenSSL can open with the passphrase', () => {
     const root = generateRootKey({ passphrase });
     expect(root.privateKey).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
-    const dir = mkdtempSync(join(tmpdir(), 'release-keys-'));
+    const dir = mkdtempSync(join(workspace, 'case-'));
     writeFileSync(join(dir, 'root.pem'), root.privateKey);
     const publicFromOpenssl = execFileSync('openssl', ['pkey', '-in', join(dir, 'root.pem'), '-passin', `pass:${passphrase}`, '-pubout'], { encoding: 'utf8' });
     expect(keyIdOf(publicFromOpenssl)).toBe(root.keyId);
@@ -30,7 +32,7 @@ describe('organisation keys', () => {
   });
 
   it('loads an unencrypted key an administrator made with OpenSSL from a file path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'release-keys-'));
+    const dir = mkdtempSync(join(workspace, 'case-'));
     const path = join(dir, 'release.pem');
     execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', path]);
     const publicPem = execFileSync('openssl', ['pkey', '-in', path, '-pubout'], { encoding: 'utf8' });
@@ -39,7 +41,7 @@ describe('organisation keys', () => {
   });
 
   it('refuses keys that are not Ed25519', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'release-keys-'));
+    const dir = mkdtempSync(join(workspace, 'case-'));
     const path = join(dir, 'rsa.pem');
     execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', path], { stdio: 'pipe' });
     expect(() => loadPrivateKey({ path })).toThrow(expect.objectContaining({ code: 'KEY_NOT_ED25519' }));
