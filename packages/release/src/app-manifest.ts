@@ -6,10 +6,18 @@ import { z } from 'zod';
  */
 export const APP_MANIFEST_FILE = 'app.json';
 
-const semver = z
+/** An app version: MAJOR.MINOR.PATCH with an optional pre-release part (no build metadata). */
+export const appVersionSchema = z
   .string()
   .max(64)
   .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
+
+/** An app name: a lower-case slug, also used in bundle file names. */
+export const appNameSchema = z
+  .string()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be a slug such as "room-booking"' });
 
 /** A host the app may reach: a DNS name or IP, optionally with a port. */
 const networkHost = z
@@ -21,12 +29,8 @@ const networkHost = z
 export const appManifestSchema = z
   .object({
     manifestVersion: z.literal(1),
-    name: z
-      .string()
-      .min(2)
-      .max(48)
-      .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be a slug such as "room-booking"' }),
-    version: semver,
+    name: appNameSchema,
+    version: appVersionSchema,
     kind: z.enum(['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool']),
     title: z.string().min(1).max(120),
     /** The runtime the app needs; `node` means the plain Node.js that runs the agent (>= 20). */
