@@ -1,0 +1,158 @@
+import { streamText as sdkStreamText } from 'ai';
+import { LlmError } from '../llm-error.js';
+import { classifyProviderError } from '../providers/classify-provider-error.js';
+import type { LlmRequest, LlmTextResult, LlmTextStream } from '../types.js';
+import type { ModelRef } from '../config/gateway-config.js';
+import { planCall, type CallPlan } from './call-plan.js';
+import { startCallTimer, type CallTimer } from './call-timer.js';
+import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
+import type { GatewayContext, ProviderState } from './gateway-context.js';
+import { planCacheKey } from './plan-cache-key.js';
+import { priceCall, recordUsage, resolveTokenUsage, type RawUsage } from './record-usage.js';
+import { noteProviderFailure, runChain } from './run-chain.js';
+
+/** A provider stream that has produced its first text (or finished without any). */
+interface OpenStream {
+  first: string;
+  rest: AsyncGenerator<string>;
+  usage(): RawUsage | undefined;
+  timer: CallTimer;
+}
+
+/**
+ * Streams text deltas. Until the first text arrives the call can still move on — a provider that
+ * fails, or sends nothing before `firstTokenTimeoutMs`, is retried or replaced like in
+ * generateText. Once text has reached the reader, a failure ends the stream with
+ * STREAM_INTERRUPTED rather than splicing in another model's answer.
+ */
+export function gatewayStreamText(ctx: GatewayContext, input: LlmRequest): LlmTextStream {
+  let settle!: { resolve: (r: LlmTextResult) => void; reject: (e: unknown) => void };
+  let settled = false;
+  const result = new Promise<LlmTextResult>((resolve, reject) => (settle = { resolve, reject }));
+  // Readers that only iterate must not see an unhandled rejection; `result` still rejects for those who await it.
+  result.catch(() => {});
+  const done = (r: LlmTextResult) => {
+    settled = true;
+    settle.resolve(r);
+  };
+  const fail = (e: unknown) => {
+    settled = true;
+    settle.reject(e);
+  };
+
+  async function* run(): AsyncGenerator<string> {
+    let open: OpenStream | undefined;
+    try {
+      const plan = await planCall(ctx, input);
+      const { request } = plan;
+      const cacheKey = planCacheKey(ctx, plan);
+      const outcome = await runChain<OpenStream>(ctx, plan, {
+        ...(cacheKey ? { cacheKey } : {}),
+        attempt: (ref, state) => openProviderStream(ctx, plan, ref, state),
+      });
+      if (outcome.kind === 'cached') {
+        const r = await finishFromCache(ctx, plan, outcome.ref, outcome.cached);
+        if (r.text) yield r.text;
+        return done(r);
+      }
+      if (outcome.kind === 'exhausted') {
+        const r = await finishFromBuiltin(ctx, plan, outcome.notice);
+        if (r.text) yield r.text;
+        return done(r);
+      }
+      open = outcome.value;
+      const { ref, state } = outcome;
+      let text = open.first;
+      if (open.first) yield open.first;
+      try {
+        for await (const delta of open.rest) {
+          text += delta;
+          yield delta;
+        }
+      } catch (thrown) {
+        const cause = LlmError.isInstance(thrown) ? thrown : classifyProviderError(thrown, { providerId: ref.provider, secrets: ctx.secrets, nowMs: ctx.clock.now() });
+        if (cause.code === 'ABORTED') throw cause;
+        const error = new LlmError('STREAM_INTERRUPTED', `Provider "${ref.provider}" stopped mid-answer (${cause.code}); ask again.`, { providerId: ref.provider, cause });
+        const latencyMs = performance.now() - outcome.attemptStartedAt;
+        noteProviderFailure(ctx, state, error);
+        plan.attempts.push({ provider: ref.provider, model: ref.model, outcome: 'error', errorCode: error.code, latencyMs });
+        const usage = await resolveTokenUsage(request, undefined, text);
+        await recordUsage(ctx, plan, { provider: ref.provider, model: ref.model, outcome: 'error', errorCode: error.code, latencyMs, usage, costUsd: priceCall(ctx, ref.provider, ref.model, usage) });
+        throw error;
+      }
+      const r = await finishFromProvider(ctx, plan, { ref, attemptStartedAt: outcome.attemptStartedAt, text, rawUsage: open.usage(), cacheKey: cacheKey?.(ref) });
+      done(r);
+    } catch (error) {
+      fail(error);
+      throw error;
+    } finally {
+      open?.timer.clear();
+      if (!settled) {
+        // The reader stopped early: stop the provider too.
+        open?.timer.abort();
+        fail(new LlmError('ABORTED', 'The stream was closed by its reader before it finished.'));
+      }
+    }
+  }
+
+  const iterable = run();
+  return { result, [Symbol.asyncIterator]: () => iterable };
+}
+
+async function openProviderStream(ctx: GatewayContext, plan: CallPlan, ref: ModelRef, state: ProviderState): Promise<OpenStream> {
+  const { request } = plan;
+  const providerId = ref.provider;
+  const timer = startCallTimer(request.signal, plan.timeoutMs);
+  timer.armFirstToken(plan.firstTokenTimeoutMs);
+  const classify = (error: unknown) =>
+    classifyProviderError(error, { providerId, secrets: ctx.secrets, nowMs: ctx.clock.now(), timedOut: timer.timedOut, callerAborted: timer.callerAborted });
+  const providerOptions = state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens });
+  const sdk = sdkStreamText({
+    model: state.runtime.languageModel(ref.model),
+    system: request.system || undefined,
+    messages: request.messages,
+    maxOutputTokens: request.maxOutputTokens,
+    temperature: plan.temperature,
+    maxRetries: 0,
+    abortSignal: timer.signal,
+    onError: () => {},
+    ...(providerOptions ? { providerOptions } : {}),
+  });
+  const parts = sdk.fullStream[Symbol.asyncIterator]();
+  let usage: RawUsage | undefined;
+  let finished = false;
+
+  /** Next text delta, or undefined at the end; provider errors and aborts are thrown. */
+  const nextText = async (): Promise<string | undefined> => {
+    for (;;) {
+      const { value: part, done } = await parts.next();
+      if (done) {
+        finished = true;
+        return undefined;
+      }
+      if (part.type === 'text-delta' && part.text.length > 0) return part.text;
+      if (part.type === 'finish') usage = part.totalUsage;
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'abort') throw new Error('stream aborted');
+    }
+  };
+
+  let first: string | undefined;
+  try {
+    first = await nextText();
+  } catch (error) {
+    timer.clear();
+    throw classify(error);
+  }
+  timer.clearFirstToken();
+
+  async function* rest(): AsyncGenerator<string> {
+    if (finished) return;
+    try {
+      for (let delta = await nextText(); delta !== undefined; delta = await nextText()) yield delta;
+    } catch (error) {
+      throw classify(error);
+    }
+  }
+  return { first: first ?? '', rest: rest(), usage: () => usage, timer };
+}
