@@ -75,12 +75,12 @@ async function answer(res: ServerResponse, reply: Reply): Promise<void> {
   if (reply.firstChunkDelayMs) await sleep(reply.firstChunkDelayMs);
   const chunks = chunksOf(reply.fixture!, text);
   for (const [index, chunk] of chunks.entries()) {
+    if (index > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     if (res.destroyed) return;
     if (reply.cutAfterChunks !== undefined && index >= reply.cutAfterChunks) {
       res.socket?.destroy();
       return;
     }
-    if (index > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     res.write(chunk);
   }
   res.end();
