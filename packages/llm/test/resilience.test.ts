@@ -185,6 +185,31 @@ describe('streaming', () => {
   });
 });
 
+describe('streaming readers', () => {
+  it('resolves `result` for a caller that never iterates the deltas (recorded wire-protocol server)', async () => {
+    server.on('POST', CHAT, { fixture: 'openai/chat-completion-stream.sse' });
+    const { gateway } = testGateway({ providers: [openai()] });
+
+    const result = await gateway.streamText(userRequest('hello')).result;
+
+    expect(result.text).toBe('A web dashboard that lists open invoices by customer.');
+  });
+
+  it('stops the provider stream when the reader goes away early (recorded wire-protocol server)', async () => {
+    server.on('POST', CHAT, { fixture: 'openai/chat-completion-stream.sse', chunkDelayMs: 50 });
+    const { gateway } = testGateway({ providers: [openai()] });
+
+    const stream = gateway.streamText(userRequest('hello'));
+    for await (const delta of stream) {
+      expect(delta).toBe('A web');
+      break;
+    }
+
+    await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(gateway.listProviders()[0]!.breaker).toBe('closed');
+  });
+});
+
 describe('circuit breaker', () => {
   it('opens after consecutive failures so calls skip the provider, then a probe after the cool-down closes it (recorded wire-protocol server)', async () => {
     server.on('POST', CHAT, { status: 500, fixture: 'openai/error-server.json' });

@@ -4,6 +4,7 @@ import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { LlmRequest, LlmTextResult, LlmTextStream } from '../types.js';
 import type { ModelRef } from '../config/gateway-config.js';
 import { planCall, type CallPlan } from './call-plan.js';
+import { createDeltaQueue } from './delta-queue.js';
 import { startCallTimer, type CallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext, ProviderState } from './gateway-context.js';
@@ -26,50 +27,49 @@ interface OpenStream {
  * STREAM_INTERRUPTED rather than splicing in another model's answer.
  */
 export function gatewayStreamText(ctx: GatewayContext, input: LlmRequest): LlmTextStream {
-  let settle!: { resolve: (r: LlmTextResult) => void; reject: (e: unknown) => void };
-  let settled = false;
-  const result = new Promise<LlmTextResult>((resolve, reject) => (settle = { resolve, reject }));
-  // Readers that only iterate must not see an unhandled rejection; `result` still rejects for those who await it.
-  result.catch(() => {});
-  const done = (r: LlmTextResult) => {
-    settled = true;
-    settle.resolve(r);
-  };
-  const fail = (e: unknown) => {
-    settled = true;
-    settle.reject(e);
+  let readerGone = false;
+  let open: OpenStream | undefined;
+  const queue = createDeltaQueue(() => {
+    // The reader stopped early: stop the provider too.
+    readerGone = true;
+    open?.timer.abort();
+  });
+  const stopIfReaderGone = () => {
+    if (readerGone) throw new LlmError('ABORTED', 'The stream was closed by its reader before it finished.');
   };
 
-  async function* run(): AsyncGenerator<string> {
-    let open: OpenStream | undefined;
+  async function produce(): Promise<LlmTextResult> {
+    const plan = await planCall(ctx, input);
+    const { request } = plan;
+    const cacheKey = planCacheKey(ctx, plan);
+    const outcome = await runChain<OpenStream>(ctx, plan, {
+      ...(cacheKey ? { cacheKey } : {}),
+      attempt: (ref, state) => openProviderStream(ctx, plan, ref, state),
+    });
+    if (outcome.kind === 'cached') {
+      const r = await finishFromCache(ctx, plan, outcome.ref, outcome.cached);
+      if (r.text) queue.push(r.text);
+      return r;
+    }
+    if (outcome.kind === 'exhausted') {
+      const r = await finishFromBuiltin(ctx, plan, outcome.notice);
+      if (r.text) queue.push(r.text);
+      return r;
+    }
+    open = outcome.value;
+    const { ref, state } = outcome;
     try {
-      const plan = await planCall(ctx, input);
-      const { request } = plan;
-      const cacheKey = planCacheKey(ctx, plan);
-      const outcome = await runChain<OpenStream>(ctx, plan, {
-        ...(cacheKey ? { cacheKey } : {}),
-        attempt: (ref, state) => openProviderStream(ctx, plan, ref, state),
-      });
-      if (outcome.kind === 'cached') {
-        const r = await finishFromCache(ctx, plan, outcome.ref, outcome.cached);
-        if (r.text) yield r.text;
-        return done(r);
-      }
-      if (outcome.kind === 'exhausted') {
-        const r = await finishFromBuiltin(ctx, plan, outcome.notice);
-        if (r.text) yield r.text;
-        return done(r);
-      }
-      open = outcome.value;
-      const { ref, state } = outcome;
+      stopIfReaderGone();
       let text = open.first;
-      if (open.first) yield open.first;
+      if (open.first) queue.push(open.first);
       try {
         for await (const delta of open.rest) {
+          stopIfReaderGone();
           text += delta;
-          yield delta;
+          queue.push(delta);
         }
       } catch (thrown) {
+        stopIfReaderGone();
         const cause = LlmError.isInstance(thrown) ? thrown : classifyProviderError(thrown, { providerId: ref.provider, secrets: ctx.secrets, nowMs: ctx.clock.now() });
         if (cause.code === 'ABORTED') throw cause;
         const error = new LlmError('STREAM_INTERRUPTED', `Provider "${ref.provider}" stopped mid-answer (${cause.code}); ask again.`, { providerId: ref.provider, cause });
@@ -80,23 +80,25 @@ export function gatewayStreamText(ctx: GatewayContext, input: LlmRequest): LlmTe
         await recordUsage(ctx, plan, { provider: ref.provider, model: ref.model, outcome: 'error', errorCode: error.code, latencyMs, usage, costUsd: priceCall(ctx, ref.provider, ref.model, usage) });
         throw error;
       }
-      const r = await finishFromProvider(ctx, plan, { ref, attemptStartedAt: outcome.attemptStartedAt, text, rawUsage: open.usage(), cacheKey: cacheKey?.(ref) });
-      done(r);
-    } catch (error) {
-      fail(error);
-      throw error;
+      return await finishFromProvider(ctx, plan, { ref, attemptStartedAt: outcome.attemptStartedAt, text, rawUsage: open.usage(), cacheKey: cacheKey?.(ref) });
     } finally {
-      open?.timer.clear();
-      if (!settled) {
-        // The reader stopped early: stop the provider too.
-        open?.timer.abort();
-        fail(new LlmError('ABORTED', 'The stream was closed by its reader before it finished.'));
-      }
+      open.timer.clear();
     }
   }
 
-  const iterable = run();
-  return { result, [Symbol.asyncIterator]: () => iterable };
+  const result = produce().then(
+    (r) => {
+      queue.end();
+      return r;
+    },
+    (error: unknown) => {
+      queue.fail(error);
+      throw error;
+    },
+  );
+  // Readers that only iterate must not see an unhandled rejection; `result` still rejects for those who await it.
+  result.catch(() => {});
+  return { result, [Symbol.asyncIterator]: () => queue.reader };
 }
 
 async function openProviderStream(ctx: GatewayContext, plan: CallPlan, ref: ModelRef, state: ProviderState): Promise<OpenStream> {
