@@ -5,7 +5,8 @@ import { LlmError } from '../llm-error.js';
 import type { LlmNotice, LlmTextResult, TokenUsage } from '../types.js';
 import type { CallPlan } from './call-plan.js';
 import type { GatewayContext } from './gateway-context.js';
-import { priceCall, recordUsage, resolveTokenUsage, type RawUsage } from './record-usage.js';
+import type { RawUsage } from '../providers/call-model.js';
+import { priceCall, recordUsage, resolveTokenUsage } from './record-usage.js';
 
 function elapsed(plan: CallPlan): number {
   return Math.round((performance.now() - plan.startedAt) * 1000) / 1000;

@@ -159,10 +159,6 @@ export function createGatewayContext(options: LlmGatewayOptions): GatewayContext
     if (parsed.enabled) cache = { store: parsed.store ?? createLruCacheStore(), ttlMs: parsed.ttlMs, tasks: new Set(parsed.tasks ?? LLM_TASKS) };
   }
 
-  // The AI SDK prints provider warnings to the console by default; the gateway logs them itself.
-  const sdkGlobals = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
-  sdkGlobals.AI_SDK_LOG_WARNINGS ??= false;
-
   return {
     providers,
     providerOrder: providerConfigs.map((c) => c.id),

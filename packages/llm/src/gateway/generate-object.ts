@@ -1,6 +1,6 @@
-import { generateText as sdkGenerateText, NoObjectGeneratedError, Output } from 'ai';
 import { z } from 'zod';
 import { LlmError } from '../llm-error.js';
+import { generateWithModel, jsonSchemaOf, type RawUsage } from '../providers/call-model.js';
 import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { ChatMessage, LlmObjectResult, LlmRequest } from '../types.js';
 import { planCall } from './call-plan.js';
@@ -8,7 +8,6 @@ import { startCallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
-import type { RawUsage } from './record-usage.js';
 import { runChain } from './run-chain.js';
 
 export interface LlmObjectRequest<T> extends LlmRequest {
@@ -16,19 +15,12 @@ export interface LlmObjectRequest<T> extends LlmRequest {
   schema: z.ZodType<T>;
 }
 
-const schemaTexts = new WeakMap<z.ZodType, string | null>();
+const schemaTexts = new WeakMap<object, string>();
 
-/** JSON Schema text of a zod schema (part of the cache key), or null if it has no JSON form. */
-function schemaText(schema: z.ZodType): string | null {
-  let text = schemaTexts.get(schema);
-  if (text === undefined) {
-    try {
-      text = JSON.stringify(z.toJSONSchema(schema));
-    } catch {
-      text = null;
-    }
-    schemaTexts.set(schema, text);
-  }
+/** JSON Schema text (part of the cache key), computed once per schema. */
+function schemaText(jsonSchema: object): string {
+  let text = schemaTexts.get(jsonSchema);
+  if (text === undefined) schemaTexts.set(jsonSchema, (text = JSON.stringify(jsonSchema)));
   return text;
 }
 
@@ -48,14 +40,24 @@ function correctionTurns(previous: LlmError): ChatMessage[] {
   ];
 }
 
-function describeIssues(error: NoObjectGeneratedError): string {
-  const cause = error.cause as { cause?: { issues?: { path?: PropertyKey[]; message?: string }[] } } | undefined;
-  const issues = cause?.cause?.issues;
-  if (!Array.isArray(issues) || issues.length === 0) return 'it could not be parsed as JSON';
-  return issues
+/**
+ * Reads a structured answer: JSON text that must satisfy the schema. Returns the parsed value, or
+ * a short description of what was wrong (sent back to the model on the retry).
+ */
+function parseStructured<T>(schema: z.ZodType<T>, text: string): { ok: true; value: T } | { ok: false; issues: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, issues: text.trim() ? 'it is not valid JSON' : 'the reply held no JSON object' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues
     .slice(0, 5)
-    .map((i) => `${(i.path ?? []).map(String).join('.') || '(root)'}: ${i.message ?? 'invalid'}`)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ');
+  return { ok: false, issues };
 }
 
 /** Structured output validated against a zod schema; the result's `object` always satisfies it. */
@@ -66,46 +68,31 @@ export async function gatewayGenerateObject<T>(ctx: GatewayContext, input: LlmOb
   }
   const plan = await planCall(ctx, rest);
   const { request } = plan;
-  const text = schemaText(schema);
-  const cacheKey = text === null ? undefined : planCacheKey(ctx, plan, text);
+  let jsonSchema: Awaited<ReturnType<typeof jsonSchemaOf>>;
+  try {
+    jsonSchema = await jsonSchemaOf(schema);
+  } catch (error) {
+    throw new LlmError('REQUEST_INVALID', `generateObject's schema has no JSON Schema form (${(error as Error).message}); use plain objects, strings, numbers, enums and arrays.`);
+  }
+  const cacheKey = planCacheKey(ctx, plan, schemaText(jsonSchema));
   const outcome = await runChain<{ text: string; object: T; usage: RawUsage }>(ctx, plan, {
     ...(cacheKey ? { cacheKey } : {}),
     acceptCached: (cached) => schema.safeParse(cached.object).success,
     async attempt(ref, state, invalidOutputs) {
       const timer = startCallTimer(request.signal, plan.timeoutMs);
       const previous = invalidOutputs.at(-1);
+      let answer: { text: string; usage: RawUsage };
       try {
-        const providerOptions = state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens });
-        const result = await sdkGenerateText({
-          model: state.runtime.languageModel(ref.model),
-          system: request.system || undefined,
+        answer = await generateWithModel(state.runtime.languageModel(ref.model), {
+          system: request.system,
           messages: previous ? [...request.messages, ...correctionTurns(previous)] : request.messages,
-          output: Output.object({ schema }),
+          jsonSchema,
           maxOutputTokens: request.maxOutputTokens,
           temperature: plan.temperature,
-          maxRetries: 0,
           abortSignal: timer.signal,
-          ...(providerOptions ? { providerOptions } : {}),
+          providerOptions: state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens, structured: true }),
         });
-        let object: T;
-        try {
-          object = result.output as T;
-        } catch {
-          // The model answered, but with no JSON at all (e.g. a tool call instead of content).
-          throw new LlmError('INVALID_OUTPUT', `Provider "${ref.provider}" answered without the requested JSON object.`, {
-            providerId: ref.provider,
-            details: { text: result.text, usage: result.usage, issues: 'the reply held no JSON object' },
-          });
-        }
-        return { text: result.text, object, usage: result.usage };
       } catch (error) {
-        if (LlmError.isInstance(error)) throw error;
-        if (NoObjectGeneratedError.isInstance(error)) {
-          throw new LlmError('INVALID_OUTPUT', `Provider "${ref.provider}" returned output that does not match the requested schema.`, {
-            providerId: ref.provider,
-            details: { text: error.text ?? '', usage: error.usage, issues: describeIssues(error) },
-          });
-        }
         throw classifyProviderError(error, {
           providerId: ref.provider,
           secrets: ctx.secrets,
@@ -116,6 +103,14 @@ export async function gatewayGenerateObject<T>(ctx: GatewayContext, input: LlmOb
       } finally {
         timer.clear();
       }
+      const parsed = parseStructured(schema, answer.text);
+      if (!parsed.ok) {
+        throw new LlmError('INVALID_OUTPUT', `Provider "${ref.provider}" returned output that does not match the requested schema (${parsed.issues}).`, {
+          providerId: ref.provider,
+          details: { text: answer.text, usage: answer.usage, issues: parsed.issues },
+        });
+      }
+      return { text: answer.text, object: parsed.value, usage: answer.usage };
     },
   });
   switch (outcome.kind) {

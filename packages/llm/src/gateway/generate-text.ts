@@ -1,4 +1,4 @@
-import { generateText as sdkGenerateText } from 'ai';
+import { generateWithModel, type RawUsage } from '../providers/call-model.js';
 import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { LlmRequest, LlmTextResult } from '../types.js';
 import { planCall } from './call-plan.js';
@@ -6,7 +6,6 @@ import { startCallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
-import type { RawUsage } from './record-usage.js';
 import { runChain } from './run-chain.js';
 
 /** One text answer: cache, providers in route order with retries, then the built-in engine. */
@@ -19,18 +18,14 @@ export async function gatewayGenerateText(ctx: GatewayContext, input: LlmRequest
     async attempt(ref, state) {
       const timer = startCallTimer(request.signal, plan.timeoutMs);
       try {
-        const providerOptions = state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens });
-        const result = await sdkGenerateText({
-          model: state.runtime.languageModel(ref.model),
-          system: request.system || undefined,
+        return await generateWithModel(state.runtime.languageModel(ref.model), {
+          system: request.system,
           messages: request.messages,
           maxOutputTokens: request.maxOutputTokens,
           temperature: plan.temperature,
-          maxRetries: 0,
           abortSignal: timer.signal,
-          ...(providerOptions ? { providerOptions } : {}),
+          providerOptions: state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens, structured: false }),
         });
-        return { text: result.text, usage: result.usage };
       } catch (error) {
         throw classifyProviderError(error, {
           providerId: ref.provider,

@@ -1,14 +1,10 @@
 import type { LlmErrorCode } from '../llm-error.js';
+import type { RawUsage } from '../providers/call-model.js';
 import { costUsd } from '../usage/price-table.js';
 import { countPromptTokens, countTokens } from '../usage/token-counter.js';
 import type { LlmRequest, TokenUsage, UsageOutcome, UsageRecord } from '../types.js';
 import type { GatewayContext } from './gateway-context.js';
 
-/** Token counts as an AI SDK result reports them (any may be missing). */
-export interface RawUsage {
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-}
 
 /**
  * Usage as the provider reported it, or counted with the bundled tokenizer when it reported

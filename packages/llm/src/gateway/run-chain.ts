@@ -6,7 +6,8 @@ import { computeBackoffMs } from '../resilience/backoff.js';
 import type { LlmNotice } from '../types.js';
 import type { CallPlan } from './call-plan.js';
 import type { GatewayContext, ProviderState } from './gateway-context.js';
-import { priceCall, recordUsage, resolveTokenUsage, type RawUsage } from './record-usage.js';
+import type { RawUsage } from '../providers/call-model.js';
+import { priceCall, recordUsage, resolveTokenUsage } from './record-usage.js';
 
 /** Failures that say something about the provider's health, and so count towards its breaker. */
 const BREAKER_CODES: ReadonlySet<LlmErrorCode> = new Set([

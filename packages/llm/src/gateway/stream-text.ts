@@ -1,4 +1,4 @@
-import { streamText as sdkStreamText } from 'ai';
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { LlmError } from '../llm-error.js';
 import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { LlmRequest, LlmTextResult, LlmTextStream } from '../types.js';
@@ -9,7 +9,8 @@ import { startCallTimer, type CallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext, ProviderState } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
-import { priceCall, recordUsage, resolveTokenUsage, type RawUsage } from './record-usage.js';
+import { rawUsage, streamWithModel, type RawUsage } from '../providers/call-model.js';
+import { priceCall, recordUsage, resolveTokenUsage } from './record-usage.js';
 import { noteProviderFailure, runChain } from './run-chain.js';
 
 /** A provider stream that has produced its first text (or finished without any). */
@@ -108,34 +109,35 @@ async function openProviderStream(ctx: GatewayContext, plan: CallPlan, ref: Mode
   timer.armFirstToken(plan.firstTokenTimeoutMs);
   const classify = (error: unknown) =>
     classifyProviderError(error, { providerId, secrets: ctx.secrets, nowMs: ctx.clock.now(), timedOut: timer.timedOut, callerAborted: timer.callerAborted });
-  const providerOptions = state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens });
-  const sdk = sdkStreamText({
-    model: state.runtime.languageModel(ref.model),
-    system: request.system || undefined,
-    messages: request.messages,
-    maxOutputTokens: request.maxOutputTokens,
-    temperature: plan.temperature,
-    maxRetries: 0,
-    abortSignal: timer.signal,
-    onError: () => {},
-    ...(providerOptions ? { providerOptions } : {}),
-  });
-  const parts = sdk.fullStream[Symbol.asyncIterator]();
+  let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>;
+  try {
+    const stream = await streamWithModel(state.runtime.languageModel(ref.model), {
+      system: request.system,
+      messages: request.messages,
+      maxOutputTokens: request.maxOutputTokens,
+      temperature: plan.temperature,
+      abortSignal: timer.signal,
+      providerOptions: state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens, structured: false }),
+    });
+    reader = stream.getReader();
+  } catch (error) {
+    timer.clear();
+    throw classify(error);
+  }
   let usage: RawUsage | undefined;
   let finished = false;
 
   /** Next text delta, or undefined at the end; provider errors and aborts are thrown. */
   const nextText = async (): Promise<string | undefined> => {
     for (;;) {
-      const { value: part, done } = await parts.next();
+      const { value: part, done } = await reader.read();
       if (done) {
         finished = true;
         return undefined;
       }
-      if (part.type === 'text-delta' && part.text.length > 0) return part.text;
-      if (part.type === 'finish') usage = part.totalUsage;
+      if (part.type === 'text-delta' && part.delta.length > 0) return part.delta;
+      if (part.type === 'finish') usage = rawUsage(part.usage);
       if (part.type === 'error') throw part.error;
-      if (part.type === 'abort') throw new Error('stream aborted');
     }
   };
 
@@ -153,6 +155,7 @@ async function openProviderStream(ctx: GatewayContext, plan: CallPlan, ref: Mode
     try {
       for (let delta = await nextText(); delta !== undefined; delta = await nextText()) yield delta;
     } catch (error) {
+      reader.cancel().catch(() => {});
       throw classify(error);
     }
   }

@@ -1,4 +1,4 @@
-import { APICallError, InvalidResponseDataError, JSONParseError, NoObjectGeneratedError, NoOutputGeneratedError, TypeValidationError } from 'ai';
+import { APICallError, InvalidResponseDataError, JSONParseError, TypeValidationError } from '@ai-sdk/provider';
 import { redactSecrets } from '../logger.js';
 import { LlmError } from '../llm-error.js';
 import { parseRetryAfterMs } from '../resilience/backoff.js';
@@ -30,7 +30,7 @@ function providerDetail(error: APICallError, secrets: readonly string[]): string
 }
 
 /**
- * Maps whatever an AI SDK call threw to an LlmError with a stable code. Messages name the
+ * Maps whatever an AI SDK provider call threw to an LlmError with a stable code. Messages name the
  * provider and what to do, never the request body, the URL's credentials or an API key.
  */
 export function classifyProviderError(error: unknown, ctx: ClassifyContext): LlmError {
@@ -42,9 +42,6 @@ export function classifyProviderError(error: unknown, ctx: ClassifyContext): Llm
   }
   if (ctx.timedOut === 'call') {
     return new LlmError('TIMEOUT', `Provider "${providerId}" did not answer within the call timeout; raise resilience.timeoutMs if it is just slow.`, { providerId });
-  }
-  if (NoObjectGeneratedError.isInstance(error) || NoOutputGeneratedError.isInstance(error)) {
-    return new LlmError('INVALID_OUTPUT', `Provider "${providerId}" returned output that does not match the requested schema.`, { providerId, cause: error });
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;

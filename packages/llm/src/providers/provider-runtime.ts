@@ -1,10 +1,10 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3, SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { createOllama } from 'ollama-ai-provider-v2';
 import type { ResolvedProviderConfig } from '../config/gateway-config.js';
 
-type ProviderOptions = Record<string, Record<string, any>>;
+type ProviderOptions = SharedV3ProviderOptions;
 
 /** A configured provider, ready to hand AI SDK models to the gateway. */
 export interface ProviderRuntime {
@@ -14,9 +14,9 @@ export interface ProviderRuntime {
   readonly baseURL: string;
   /** Values that must never reach a log line or an error message. */
   readonly secrets: readonly string[];
-  languageModel(modelId: string): LanguageModel;
+  languageModel(modelId: string): LanguageModelV3;
   /** Provider-specific settings for one call. */
-  providerOptions(call: { maxOutputTokens?: number }): ProviderOptions | undefined;
+  providerOptions(call: { maxOutputTokens?: number | undefined; structured: boolean }): ProviderOptions | undefined;
   /** How to list models: URL and headers for a GET. */
   modelsRequest(): { url: string; headers: Record<string, string> };
 }
@@ -29,8 +29,8 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
  * call uses is exactly what the organisation configured.
  */
 export function createProviderRuntime(config: ResolvedProviderConfig): ProviderRuntime {
-  const models = new Map<string, LanguageModel>();
-  const memo = (create: (id: string) => LanguageModel) => (modelId: string) => {
+  const models = new Map<string, LanguageModelV3>();
+  const memo = (create: (id: string) => LanguageModelV3) => (modelId: string) => {
     let model = models.get(modelId);
     if (!model) models.set(modelId, (model = create(modelId)));
     return model;
@@ -65,7 +65,8 @@ export function createProviderRuntime(config: ResolvedProviderConfig): ProviderR
         baseURL,
         secrets: key ? [key] : [],
         languageModel: memo((id) => provider.chat(id)),
-        providerOptions: () => ({ openai: { strictJsonSchema: config.strictJsonSchema } }),
+        // Only structured output needs settings; a text call passes none, sparing the provider a parse.
+        providerOptions: (call) => (call.structured ? { openai: { strictJsonSchema: config.strictJsonSchema } } : undefined),
         modelsRequest: () => ({
           url: `${baseURL}/models`,
           headers: { ...(config.kind === 'openai-compatible' ? config.headers : {}), ...authHeaders },
