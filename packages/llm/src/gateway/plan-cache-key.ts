@@ -7,8 +7,15 @@ import type { GatewayContext } from './gateway-context.js';
 export function planCacheKey(ctx: GatewayContext, plan: CallPlan, schemaJson?: string): ((ref: ModelRef) => string) | undefined {
   if (!ctx.cache || !ctx.cache.tasks.has(plan.request.task)) return undefined;
   const { request } = plan;
-  return (ref) =>
-    requestCacheKey({
+  const keys = new Map<string, string>();
+  return (ref) => {
+    const id = `${ref.provider}\u0000${ref.model}`;
+    let key = keys.get(id);
+    if (key === undefined) keys.set(id, (key = compute(ref)));
+    return key;
+  };
+  function compute(ref: ModelRef): string {
+    return requestCacheKey({
       orgId: request.orgId,
       provider: ref.provider,
       model: ref.model,
@@ -18,4 +25,5 @@ export function planCacheKey(ctx: GatewayContext, plan: CallPlan, schemaJson?: s
       ...(plan.temperature === undefined ? {} : { temperature: plan.temperature }),
       ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
     });
+  }
 }
