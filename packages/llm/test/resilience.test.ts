@@ -196,7 +196,7 @@ describe('streaming readers', () => {
   });
 
   it('stops the provider stream when the reader goes away early (recorded wire-protocol server)', async () => {
-    server.on('POST', CHAT, { fixture: 'openai/chat-completion-stream.sse', chunkDelayMs: 50 });
+    server.on('POST', CHAT, { fixture: 'openai/chat-completion-stream.sse', chunkDelayMs: 200 });
     const { gateway } = testGateway({ providers: [openai()] });
 
     const stream = gateway.streamText(userRequest('hello'));

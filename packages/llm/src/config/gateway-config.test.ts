@@ -62,4 +62,12 @@ describe('gateway config', () => {
       message: expect.stringMatching(/task: .*messages\.0\.content: a message may have at most 200000 characters/),
     });
   });
+
+  it('asks for a zod schema when generateObject gets something else', async () => {
+    const gateway = createLlmGateway({ builtin });
+    await expect(gateway.generateObject({ task: 'spec-extraction', orgId: 'o', system: '', messages: [{ role: 'user', content: 'x' }], schema: { type: 'object' } } as never)).rejects.toMatchObject({
+      code: 'REQUEST_INVALID',
+      message: expect.stringMatching(/needs `schema`: a zod schema/),
+    });
+  });
 });

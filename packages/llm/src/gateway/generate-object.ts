@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { LlmError } from '../llm-error.js';
 import { generateWithModel, jsonSchemaOf, type RawUsage } from '../providers/call-model.js';
 import { classifyProviderError } from '../providers/classify-provider-error.js';
@@ -63,7 +63,8 @@ function parseStructured<T>(schema: z.ZodType<T>, text: string): { ok: true; val
 /** Structured output validated against a zod schema; the result's `object` always satisfies it. */
 export async function gatewayGenerateObject<T>(ctx: GatewayContext, input: LlmObjectRequest<T>): Promise<LlmObjectResult<T>> {
   const { schema, ...rest } = input;
-  if (!(schema instanceof z.ZodType)) {
+  // Duck-typed, so a schema built with another copy of zod 4 is accepted too.
+  if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
     throw new LlmError('REQUEST_INVALID', 'generateObject needs `schema`: a zod schema describing the object to produce.');
   }
   const plan = await planCall(ctx, rest);
