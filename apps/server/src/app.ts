@@ -1,1 +1,67 @@
-export {};
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config/config.js';
+import type { ServerDatabase } from './db/database.js';
+import { problem, sendProblem, toProblem } from './errors/problem.js';
+import core from './plugins/core.js';
+import security from './plugins/security.js';
+import authentication from './plugins/authentication.js';
+import auditTrail from './plugins/audit-trail.js';
+import metrics from './plugins/metrics.js';
+import openapi from './plugins/openapi.js';
+import { routeModules } from './http/route-modules.js';
+import type { JobQueue } from '@marketplace/db';
+
+export interface BuildAppOptions {
+  config: Config;
+  database: ServerDatabase;
+  jobs?: JobQueue | null;
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The whole HTTP application as one Fastify instance: external plugins, then our app plugins,
+ * then the route modules. server.ts only listens; tests call `app.inject()`.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.config.bodyLimitBytes,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem: value, headers } = toProblem(error, request);
+    if (value.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: value.code, status: value.status }, value.detail);
+    return sendProblem(reply, value, headers);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `There is no ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`, { requestId: request.id })),
+  );
+
+  await app.register(core, { config: options.config, database: options.database, jobs: options.jobs ?? null });
+  await app.register(security);
+  await app.register(authentication);
+  await app.register(auditTrail);
+  await app.register(metrics);
+  await app.register(openapi);
+  for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });
+  return app;
+}

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads from its environment, in one schema.
+ * `.env.example` documents each one; `loadConfig` fails fast naming the variable, the value and what is expected.
+ */
+const port = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `expected a port number from 0 to 65535, got '${value}'` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from 1 to ${max}, got '${value}'` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off)$/i.test(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got '${value}'` });
+      return z.NEVER;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const url = (protocols: string[]) =>
+  optionalString.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected a URL such as ${protocols[0]}//host:port/…, got '${redact(value)}'` });
+      return;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `expected a URL starting with ${protocols.join(' or ')}, got '${parsed.protocol}'` });
+    }
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(8000),
+  PUBLIC_URL: url(['http:', 'https:']),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  JWT_SECRET: optionalString.superRefine((value, ctx) => {
+    if (value !== undefined && value.length < 32) ctx.addIssue({ code: 'custom', message: `expected at least 32 characters (got ${value.length}); generate one with: openssl rand -base64 48` });
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900, 86_400),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(30, 365),
+  CORS_ORIGINS: optionalString.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576, 512 * 1_048_576),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port(587),
+  SMTP_SECURE: bool(false),
+  SMTP_USER: optionalString,
+  SMTP_PASS: optionalString,
+  SMTP_FROM: z.string().default('marketplace@localhost'),
+  SMTP_LISTEN_PORT: port(2525),
+  IMAP_HOST: optionalString,
+  IMAP_PORT: port(993),
+  IMAP_SECURE: bool(true),
+  IMAP_USER: optionalString,
+  IMAP_PASS: optionalString,
+  CLIENT_ID: optionalString,
+  CLIENT_SECRET: optionalString,
+  OIDC_ISSUER: url(['http:', 'https:']),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url(['http:', 'https:']),
+  ANTHROPIC_API_KEY: optionalString,
+  OLLAMA_BASE_URL: url(['http:', 'https:']),
+  ROOT_KEY_PASSPHRASE: optionalString,
+  ROOT_KEY_FILE: optionalString,
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** Undefined only before `resolveJwtSecret` has run (development generates and persists one). */
+  readonly jwtSecret: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlDays: number;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitPerMinute: number;
+  readonly bodyLimitBytes: number;
+  readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
+  readonly imap: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string };
+  readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string };
+  readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
+  readonly rootKey: { readonly passphrase?: string; readonly file?: string };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    this.name = 'ConfigError';
+  }
+}
+
+function redact(value: string): string {
+  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+/** Read, validate and freeze the configuration. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters; generate one with: openssl rand -base64 48)');
+  }
+  if (e.SMTP_USER && !e.SMTP_PASS) problems.push('SMTP_PASS: required when SMTP_USER is set');
+  if (e.IMAP_HOST && (!e.IMAP_USER || !e.IMAP_PASS)) problems.push('IMAP_USER and IMAP_PASS: required when IMAP_HOST is set');
+  if (problems.length) throw new ConfigError(problems);
+
+  return deepFreeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    corsOrigins: e.CORS_ORIGINS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
+    imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
+    oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET },
+    llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },
+    rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

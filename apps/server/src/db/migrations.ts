@@ -1,0 +1,6 @@
+import { accountsMigrations } from '../modules/accounts/migrations.js';
+import { auditMigrations } from '../modules/audit/migrations.js';
+import { settingsMigrations } from '../modules/settings/migrations.js';
+
+/** Every module's migrations, in the order they must run. Names are global and never renamed. */
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations];

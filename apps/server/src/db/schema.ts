@@ -1,0 +1,130 @@
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+/** Timestamps come back as Date; we write Date or ISO strings. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+/** A timestamp the database fills in when omitted. */
+type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export const ROLES = ['member', 'publisher', 'reviewer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: DefaultNow;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  roles: Role[];
+  status: 'active' | 'disabled';
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  roles: Role[];
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: DefaultNow;
+}
+
+export interface SessionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  refresh_hash: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: DefaultNow;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  roles: Role[];
+  created_by: string | null;
+  created_at: DefaultNow;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AgentClientsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  client_id: string;
+  secret_hash: string;
+  created_by: string | null;
+  created_at: DefaultNow;
+  last_token_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  chain: string;
+  seq: number;
+  org_id: string | null;
+  at: Timestamp;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  result: 'success' | 'failure' | 'denied';
+  status_code: number | null;
+  ip: string | null;
+  request_id: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+export interface OrgSettingsTable {
+  org_id: string;
+  settings: Json<Record<string, unknown>>;
+  updated_by: string | null;
+  updated_at: DefaultNow;
+}
+
+export interface DB {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  agent_clients: AgentClientsTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
+  org_settings: OrgSettingsTable;
+}
+
+export type Db = Kysely<DB>;

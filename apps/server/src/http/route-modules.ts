@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import healthRoutes from '../modules/health/health-routes.js';
+import authRoutes from '../modules/auth/auth-routes.js';
+import accountsRoutes from '../modules/accounts/accounts-routes.js';
+import apiKeysRoutes from '../modules/credentials/api-keys-routes.js';
+import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
+import auditRoutes from '../modules/audit/audit-routes.js';
+import settingsRoutes from '../modules/settings/settings-routes.js';
+import jobsRoutes from '../modules/jobs/jobs-routes.js';
+
+/** Every route module and where it is mounted: the one place a new module is registered. */
+export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
+  { prefix: '', plugin: healthRoutes },
+  { prefix: '/api/v1/auth', plugin: authRoutes },
+  { prefix: '/api/v1', plugin: accountsRoutes },
+  { prefix: '/api/v1', plugin: apiKeysRoutes },
+  { prefix: '/api/v1', plugin: agentClientsRoutes },
+  { prefix: '/api/v1', plugin: auditRoutes },
+  { prefix: '/api/v1', plugin: settingsRoutes },
+  { prefix: '/api/v1', plugin: jobsRoutes },
+];

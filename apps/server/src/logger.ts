@@ -1,0 +1,14 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+
+/** JSON logs; secrets and credentials are redacted wherever they appear in a logged object. */
+export function createLogger(config: Pick<Config, 'logLevel'>, name = 'marketplace'): Logger {
+  return pino({
+    name,
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', '*.password', '*.token', '*.refreshToken', '*.clientSecret', '*.key', '*.secret'],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../db/schema.js';
+import { GENESIS_HASH, chainFor, entryHash, verifyChain, type StoredEntry } from './audit-chain.js';
+
+export interface AuditEvent {
+  orgId: string | null;
+  actorType: 'user' | 'api-key' | 'agent' | 'anonymous' | 'system';
+  actorId: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  result: 'success' | 'failure' | 'denied';
+  statusCode?: number | null;
+  ip?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Append one event to its organisation's chain; the head row is locked so entries never race. */
+export async function appendAudit(db: Db, event: AuditEvent): Promise<{ id: string; seq: number; hash: string }> {
+  const chain = chainFor(event.orgId);
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
+    const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    const entry = {
+      id: randomUUID(),
+      chain,
+      seq: head.seq + 1,
+      org_id: event.orgId,
+      at: new Date(),
+      actor_type: event.actorType,
+      actor_id: event.actorId,
+      action: event.action,
+      target_type: event.targetType ?? null,
+      target_id: event.targetId ?? null,
+      result: event.result,
+      status_code: event.statusCode ?? null,
+      ip: event.ip ?? null,
+      request_id: event.requestId ?? null,
+      details: event.details ?? {},
+      prev_hash: head.hash,
+    };
+    const hash = entryHash(entry);
+    await trx.insertInto('audit_log').values({ ...entry, details: JSON.stringify(entry.details), hash }).execute();
+    await trx.updateTable('audit_heads').set({ seq: entry.seq, hash }).where('chain', '=', chain).execute();
+    return { id: entry.id, seq: entry.seq, hash };
+  });
+}
+
+export interface AuditQuery {
+  q?: string;
+  action?: string;
+  actorId?: string;
+  result?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+function filtered(db: Db, orgId: string, query: Omit<AuditQuery, 'limit' | 'offset'>) {
+  let builder = db.selectFrom('audit_log').where('chain', '=', chainFor(orgId));
+  if (query.action) builder = builder.where('action', '=', query.action);
+  if (query.actorId) builder = builder.where('actor_id', '=', query.actorId);
+  if (query.result) builder = builder.where('result', '=', query.result as any);
+  if (query.from) builder = builder.where('at', '>=', query.from);
+  if (query.to) builder = builder.where('at', '<', query.to);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    builder = builder.where((eb) => eb.or([eb('action', 'ilike', like), eb('target_id', 'ilike', like), eb('actor_id', 'ilike', like), eb(sql`details::text`, 'ilike', like)]));
+  }
+  return builder;
+}
+
+export async function listAudit(db: Db, orgId: string, query: AuditQuery) {
+  const [items, count] = await Promise.all([
+    filtered(db, orgId, query).selectAll().orderBy('seq', 'desc').limit(query.limit).offset(query.offset).execute(),
+    filtered(db, orgId, query).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(count.n) };
+}
+
+/** Stream the whole chain in order, in pages, for export and verification. */
+export async function* iterateChain(db: Db, chain: string, upToSeq = 2_147_483_647, pageSize = 1000): AsyncGenerator<StoredEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('chain', '=', chain).where('seq', '>', after).where('seq', '<=', upToSeq).orderBy('seq').limit(pageSize).execute();
+    for (const row of rows) yield { ...row, at: new Date(row.at), details: row.details ?? {} } as StoredEntry;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+export async function verifyAudit(db: Db, orgId: string | null) {
+  const chain = chainFor(orgId);
+  const head = await db.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
+  // Entries appended while we verify lie past the head we read, and are left for the next check.
+  return { chain, ...(await verifyChain(iterateChain(db, chain, head?.seq ?? 0), head)) };
+}
+
+export async function listChains(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('audit_heads').select('chain').orderBy('chain').execute();
+  return rows.map((r) => r.chain);
+}

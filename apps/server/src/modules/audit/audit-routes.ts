@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { iso, pagination, withErrors } from '../../http/responses.js';
+import { chainFor } from './audit-chain.js';
+import { iterateChain, listAudit, verifyAudit } from './audit-repository.js';
+import { toCsvRow, AUDIT_COLUMNS } from './audit-export.js';
+
+const AUDITORS = { roles: ['admin' as const, 'reviewer' as const] };
+
+const entrySchema = z
+  .object({
+    id: z.string(),
+    seq: z.number(),
+    at: z.string(),
+    actorType: z.string(),
+    actorId: z.string().nullable(),
+    action: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    result: z.string(),
+    statusCode: z.number().nullable(),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+type Row = Awaited<ReturnType<typeof listAudit>>['items'][number];
+const toPublic = (row: Row) => ({
+  id: row.id,
+  seq: row.seq,
+  at: iso(row.at),
+  actorType: row.actor_type,
+  actorId: row.actor_id,
+  action: row.action,
+  targetType: row.target_type,
+  targetId: row.target_id,
+  result: row.result,
+  statusCode: row.status_code,
+  ip: row.ip,
+  requestId: row.request_id,
+  details: (row.details ?? {}) as Record<string, unknown>,
+  hash: row.hash,
+});
+
+export default async function auditRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/audit', {
+    config: { auth: AUDITORS },
+    schema: {
+      tags: ['audit'],
+      summary: 'Search the audit log (newest first)',
+      querystring: z
+        .object({
+          q: z.string().max(200).optional(),
+          action: z.string().max(100).optional(),
+          actorId: z.string().max(100).optional(),
+          result: z.enum(['success', 'failure', 'denied']).optional(),
+          from: z.coerce.date().optional(),
+          to: z.coerce.date().optional(),
+          ...pagination,
+        })
+        .strict(),
+      response: withErrors({ 200: z.object({ items: z.array(entrySchema), total: z.number() }) }),
+    },
+    handler: async (request) => {
+      const result = await listAudit(app.db, request.principal!.orgId, request.query);
+      return { items: result.items.map(toPublic), total: result.total };
+    },
+  });
+
+  app.get('/audit/verify', {
+    config: { auth: AUDITORS },
+    schema: {
+      tags: ['audit'],
+      summary: 'Verify the hash chain; names the first bad entry',
+      response: withErrors({
+        200: z.object({
+          ok: z.boolean(),
+          checked: z.number(),
+          entryId: z.string().nullable().optional(),
+          seq: z.number().optional(),
+          problem: z.enum(['modified', 'missing', 'reordered', 'truncated']).optional(),
+          message: z.string().optional(),
+        }),
+      }),
+    },
+    handler: async (request) => {
+      const { chain: _chain, ...verdict } = await verifyAudit(app.db, request.principal!.orgId);
+      return verdict;
+    },
+  });
+
+  app.get('/audit/export', {
+    config: { auth: AUDITORS },
+    schema: {
+      tags: ['audit'],
+      summary: 'Export the whole audit log as JSON Lines or CSV',
+      querystring: z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') }).strict(),
+      response: withErrors({ 200: z.string().describe('application/x-ndjson or text/csv') }),
+    },
+    handler: async (request, reply) => {
+      const format = request.query.format;
+      const entries = iterateChain(app.db, chainFor(request.principal!.orgId));
+      async function* lines() {
+        if (format === 'csv') yield `${AUDIT_COLUMNS.join(',')}\n`;
+        for await (const entry of entries) {
+          const row = toPublic({ ...entry, at: entry.at } as Row);
+          yield format === 'csv' ? toCsvRow(row) : `${JSON.stringify(row)}\n`;
+        }
+      }
+      reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+        .header('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.${format}"`);
+      return reply.send(Readable.from(lines()));
+    },
+  });
+}

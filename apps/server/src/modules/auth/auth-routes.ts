@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../errors/app-error.js';
+import { withErrors } from '../../http/responses.js';
+import { createOrganization, findUserByEmail, getOrganization, insertUser, publicUser } from '../accounts/accounts-repository.js';
+import { acceptInvitation } from '../accounts/invitations.js';
+import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
+import { email, organizationSchema, password, roleSchema, sessionResponse, userSchema } from './auth-schemas.js';
+
+const LOCK_AFTER_FAILURES = 5;
+const LOGIN_RATE = { max: 20, timeWindow: 60_000 };
+
+export default async function authRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/register', {
+    config: { auth: false, audit: 'auth.register', rateLimit: LOGIN_RATE },
+    schema: {
+      tags: ['auth'],
+      summary: 'Create an organization and its first user (an admin)',
+      security: [],
+      body: z.object({ organization: z.string().trim().min(2).max(120), name: z.string().trim().min(1).max(120), email, password, cookie: z.boolean().optional() }).strict(),
+      response: withErrors({ 201: sessionResponse }, [409]),
+    },
+    handler: async (request, reply) => {
+      const body = request.body;
+      checkPasswordPolicy(body.password, body.email);
+      if (await findUserByEmail(app.db, body.email)) {
+        throw new ConflictError('An account with this e-mail already exists: sign in, or ask your admin for an invitation.', 'EMAIL_TAKEN');
+      }
+      const passwordHash = await hashPassword(body.password);
+      const { organization, user } = await app.db.transaction().execute(async (trx) => {
+        const organization = await createOrganization(trx, body.organization);
+        const user = await insertUser(trx, { orgId: organization.id, email: body.email, name: body.name, passwordHash, roles: ['admin'] });
+        return { organization, user };
+      });
+      request.auditInfo = { orgId: organization.id, actorId: user.id, targetType: 'organization', targetId: organization.id };
+      const tokens = await startSession(app, user, request);
+      if (body.cookie) setSessionCookies(app, reply, tokens);
+      return reply.status(201).send({ ...tokens, user: publicUser(user), organization, ...(body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
+    },
+  });
+
+  app.post('/login', {
+    config: { auth: false, audit: 'auth.login', rateLimit: LOGIN_RATE },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with e-mail and password',
+      security: [],
+      body: z.object({ email, password, cookie: z.boolean().optional().describe('Also set the httpOnly session cookie (web UI)') }).strict(),
+      response: withErrors({ 200: sessionResponse }),
+    },
+    handler: async (request, reply) => {
+      const user = await findUserByEmail(app.db, request.body.email);
+      request.auditInfo = { details: { email: request.body.email.toLowerCase() } };
+      if (!user || !user.password_hash) {
+        await verifyPassword(await dummyPasswordHash(), request.body.password);
+        throw new UnauthorizedError('The e-mail or password is wrong.', 'INVALID_CREDENTIALS');
+      }
+      request.auditInfo.orgId = user.org_id;
+      request.auditInfo.actorId = user.id;
+      if (user.locked_until && new Date(user.locked_until) > new Date()) {
+        const seconds = (new Date(user.locked_until).getTime() - Date.now()) / 1000;
+        throw new TooManyRequestsError(`Too many failed sign-ins: this account is locked for ${Math.ceil(seconds / 60)} more minute(s).`, seconds, 'ACCOUNT_LOCKED');
+      }
+      if (!(await verifyPassword(user.password_hash, request.body.password))) {
+        const failures = user.failed_logins + 1;
+        const lockMinutes = failures >= LOCK_AFTER_FAILURES ? Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES)) : 0;
+        await app.db
+          .updateTable('users')
+          .set({ failed_logins: failures, locked_until: lockMinutes ? new Date(Date.now() + lockMinutes * 60_000) : null })
+          .where('id', '=', user.id)
+          .execute();
+        throw new UnauthorizedError('The e-mail or password is wrong.', 'INVALID_CREDENTIALS');
+      }
+      if (user.status !== 'active') throw new UnauthorizedError('This account is disabled; ask an admin of your organization.', 'ACCOUNT_DISABLED');
+      await app.db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', user.id).execute();
+      const tokens = await startSession(app, user, request);
+      if (request.body.cookie) setSessionCookies(app, reply, tokens);
+      return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) };
+    },
+  });
+
+  app.post('/refresh', {
+    config: { auth: false, audit: 'auth.refresh', rateLimit: LOGIN_RATE },
+    schema: {
+      tags: ['auth'],
+      summary: 'Trade a refresh token for a new token pair',
+      security: [],
+      body: z.object({ refreshToken: z.string().max(200).optional() }).strict().optional(),
+      response: withErrors({ 200: sessionResponse }),
+    },
+    handler: async (request, reply) => {
+      const fromCookie = request.cookies[REFRESH_COOKIE];
+      const refreshToken = request.body?.refreshToken ?? fromCookie;
+      if (!refreshToken) throw new UnauthorizedError('Send {"refreshToken": "…"} or the refresh cookie.', 'REFRESH_INVALID');
+      const result = await refreshSession(app, refreshToken);
+      request.auditInfo = { orgId: result.user.org_id, actorId: result.user.id };
+      if (!request.body?.refreshToken && fromCookie) setSessionCookies(app, reply, result);
+      const { user, ...tokens } = result;
+      return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id) };
+    },
+  });
+
+  app.post('/logout', {
+    config: { auth: { principals: ['user'] }, audit: 'auth.logout' },
+    schema: { tags: ['auth'], summary: 'End this session', response: withErrors({ 204: z.null() }) },
+    handler: async (request, reply) => {
+      await endSession(app, request.principal!.sessionId!);
+      clearSessionCookies(reply);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/me', {
+    config: { auth: { principals: ['user', 'api-key'] } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Who am I',
+      response: withErrors({ 200: z.object({ user: userSchema.nullable(), organization: organizationSchema, roles: z.array(roleSchema), via: z.string() }) }),
+    },
+    handler: async (request) => {
+      const principal = request.principal!;
+      const [user, organization] = await Promise.all([
+        principal.userId ? app.db.selectFrom('users').selectAll().where('org_id', '=', principal.orgId).where('id', '=', principal.userId).executeTakeFirst() : undefined,
+        getOrganization(app.db, principal.orgId),
+      ]);
+      return { user: user ? publicUser(user) : null, organization, roles: principal.roles, via: principal.kind === 'api-key' ? 'api-key' : principal.via };
+    },
+  });
+
+  app.get('/csrf', {
+    config: { auth: { principals: ['user'] } },
+    schema: { tags: ['auth'], summary: 'A CSRF token for cookie sessions', response: withErrors({ 200: z.object({ csrfToken: z.string() }) }) },
+    handler: async (_request, reply) => ({ csrfToken: reply.generateCsrf() }),
+  });
+
+  app.post('/invitations/accept', {
+    config: { auth: false, audit: 'invitation.accept', rateLimit: LOGIN_RATE },
+    schema: {
+      tags: ['auth'],
+      summary: 'Join an organization with an invitation token',
+      security: [],
+      body: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(120), password, cookie: z.boolean().optional() }).strict(),
+      response: withErrors({ 201: sessionResponse }, [409]),
+    },
+    handler: async (request, reply) => {
+      const user = await acceptInvitation(app.db, request.body);
+      request.auditInfo = { orgId: user.org_id, actorId: user.id, targetType: 'user', targetId: user.id };
+      const tokens = await startSession(app, user, request);
+      if (request.body.cookie) setSessionCookies(app, reply, tokens);
+      return reply.status(201).send({ ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { appendAudit, type AuditEvent } from '../modules/audit/audit-repository.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The audit action name of a state-changing route, e.g. `api_key.create`. */
+    audit?: string;
+  }
+  interface FastifyRequest {
+    /** What the handler learned that the audit entry should carry. */
+    auditInfo: { orgId?: string; actorId?: string; targetType?: string; targetId?: string; details?: Record<string, unknown> };
+  }
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function resultOf(status: number): AuditEvent['result'] {
+  if (status < 400) return 'success';
+  if (status === 403) return 'denied';
+  return 'failure';
+}
+
+export function auditEventOf(request: FastifyRequest, statusCode: number): AuditEvent {
+  const principal = request.principal;
+  const info = request.auditInfo;
+  return {
+    orgId: principal?.orgId ?? info.orgId ?? null,
+    actorType: principal ? principal.kind : info.actorId ? 'user' : 'anonymous',
+    actorId: principal?.id ?? info.actorId ?? null,
+    action: request.routeOptions.config?.audit ?? `${request.method} ${request.routeOptions.url}`,
+    targetType: info.targetType ?? null,
+    targetId: info.targetId ?? null,
+    result: resultOf(statusCode),
+    statusCode,
+    ip: request.ip,
+    requestId: request.id,
+    details: info.details ?? {},
+  };
+}
+
+/**
+ * Every state-changing request — and so every security event: sign-in, keys, roles — leaves one entry
+ * in its organisation's hash-chained audit log, written before the response leaves the server.
+ */
+export default fp(
+  async function auditTrail(app: FastifyInstance) {
+    app.decorateRequest('auditInfo', null as any);
+    app.addHook('onRequest', async (request) => {
+      request.auditInfo = {};
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!STATE_CHANGING.has(request.method) || !request.routeOptions.url) return payload;
+      try {
+        await appendAudit(app.db, auditEventOf(request, reply.statusCode));
+      } catch (error) {
+        request.log.error({ err: error }, 'could not write the audit entry');
+      }
+      return payload;
+    });
+  },
+  { name: 'audit-trail', dependencies: ['database'] },
+);

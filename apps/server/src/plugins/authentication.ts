@@ -1,0 +1,134 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../errors/app-error.js';
+import { hasRole, type AuthRule, type Principal } from '../modules/auth/principal.js';
+import { createTokenSigner, type TokenSigner } from '../modules/auth/tokens.js';
+import { TtlCache } from '../modules/auth/ttl-cache.js';
+import { parseApiKey, sameHash, hashSecret } from '../modules/auth/secrets.js';
+import type { Role } from '../db/schema.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tokens: TokenSigner;
+    credentialCache: { forgetSession(id: string): void; forgetApiKey(prefix: string): void; forgetAgent(id: string): void };
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** `false`: no sign-in needed. Otherwise who may call (default: any signed-in user or API key). */
+    auth?: AuthRule | false;
+  }
+}
+
+export const SESSION_COOKIE = 'mp_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const CACHE_MS = 30_000;
+
+/** Routes outside /api (docs, metrics, health, the web UI's files) are public unless they say otherwise. */
+function ruleOf(request: FastifyRequest): AuthRule | false {
+  const rule = request.routeOptions.config?.auth;
+  if (rule !== undefined) return rule;
+  return request.routeOptions.url?.startsWith('/api/') ? {} : false;
+}
+
+/**
+ * Who is calling: a bearer JWT (users and agents), an API key (`Authorization: Bearer mpk_…` or
+ * `X-API-Key`), or the web UI's httpOnly session cookie (then unsafe methods need the CSRF token).
+ * Then each route's `config.auth` rule decides whether that caller may go on.
+ */
+export default fp(
+  async function authentication(app: FastifyInstance) {
+    app.decorate('tokens', createTokenSigner(app.config.jwtSecret!));
+    const sessions = new TtlCache<boolean>(CACHE_MS);
+    const apiKeys = new TtlCache<{ id: string; orgId: string; hash: string; roles: Role[]; createdBy: string | null; active: boolean }>(CACHE_MS);
+    const agents = new TtlCache<boolean>(CACHE_MS);
+    app.decorate('credentialCache', {
+      forgetSession: (id: string) => sessions.delete(id),
+      forgetApiKey: (prefix: string) => apiKeys.delete(prefix),
+      forgetAgent: (id: string) => agents.delete(id),
+    });
+    app.decorateRequest('principal', null);
+
+    async function fromApiKey(value: string): Promise<Principal> {
+      const parsed = parseApiKey(value);
+      if (!parsed) throw new UnauthorizedError('The API key is malformed; copy it again from where it was shown once.', 'API_KEY_INVALID');
+      let row = apiKeys.get(parsed.prefix);
+      if (!row) {
+        const found = await app.db.selectFrom('api_keys').select(['id', 'org_id', 'secret_hash', 'roles', 'created_by', 'revoked_at', 'expires_at']).where('prefix', '=', parsed.prefix).executeTakeFirst();
+        row = found
+          ? { id: found.id, orgId: found.org_id, hash: found.secret_hash, roles: found.roles, createdBy: found.created_by, active: !found.revoked_at && (!found.expires_at || new Date(found.expires_at) > new Date()) }
+          : { id: '', orgId: '', hash: '', roles: [], createdBy: null, active: false };
+        apiKeys.set(parsed.prefix, row);
+      }
+      if (!row.active || !sameHash(row.hash, hashSecret(parsed.secret))) throw new UnauthorizedError('The API key is unknown, revoked or expired.', 'API_KEY_INVALID');
+      return { kind: 'api-key', orgId: row.orgId, id: row.id, userId: row.createdBy, roles: row.roles, via: 'api-key' };
+    }
+
+    async function fromJwt(token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
+      const claims = await app.tokens.verify(token);
+      const [kind, id] = claims.sub.split(':');
+      if (kind === 'agent' && id) {
+        let active = agents.get(id);
+        if (active === undefined) {
+          const row = await app.db.selectFrom('agent_clients').select('revoked_at').where('id', '=', id).executeTakeFirst();
+          active = !!row && !row.revoked_at;
+          agents.set(id, active);
+        }
+        if (!active) throw new UnauthorizedError('This agent client was revoked; enrol the agent again.', 'AGENT_REVOKED');
+        return { kind: 'agent', orgId: claims.org, id, userId: null, roles: [], via };
+      }
+      if (kind !== 'user' || !id || !claims.sid) throw new UnauthorizedError('The token is invalid; sign in again.', 'TOKEN_INVALID');
+      let active = sessions.get(claims.sid);
+      if (active === undefined) {
+        const row = await app.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.revoked_at', 'sessions.expires_at', 'users.status']).where('sessions.id', '=', claims.sid).executeTakeFirst();
+        active = !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active';
+        sessions.set(claims.sid, active);
+      }
+      if (!active) throw new UnauthorizedError('This session has ended; sign in again.', 'SESSION_ENDED');
+      return { kind: 'user', orgId: claims.org, id, userId: id, roles: claims.roles, sessionId: claims.sid, via };
+    }
+
+    async function resolve(request: FastifyRequest): Promise<Principal | null> {
+      const header = request.headers.authorization;
+      if (header) {
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match) throw new UnauthorizedError('Use "Authorization: Bearer <token or API key>".', 'AUTH_HEADER_INVALID');
+        return match[1]!.startsWith('mpk_') ? fromApiKey(match[1]!) : fromJwt(match[1]!, 'bearer');
+      }
+      const apiKey = request.headers['x-api-key'];
+      if (typeof apiKey === 'string') return fromApiKey(apiKey);
+      const cookie = request.cookies?.[SESSION_COOKIE];
+      if (cookie) return fromJwt(cookie, 'cookie');
+      return null;
+    }
+
+    app.addHook('onRequest', async (request) => {
+      const rule = ruleOf(request);
+      try {
+        request.principal = await resolve(request);
+      } catch (error) {
+        // Public routes ignore a stale credential rather than failing on it.
+        if (rule !== false) throw error;
+      }
+    });
+
+    app.addHook('preHandler', async (request, reply) => {
+      const rule = ruleOf(request);
+      if (rule === false || !request.routeOptions.url) return;
+      const principal = request.principal;
+      if (!principal) throw new UnauthorizedError();
+      const allowed = rule.principals ?? ['user', 'api-key'];
+      if (!allowed.includes(principal.kind)) throw new ForbiddenError(`This endpoint is not available to ${principal.kind === 'agent' ? 'agents' : principal.kind === 'api-key' ? 'API keys' : 'users'}.`, 'PRINCIPAL_NOT_ALLOWED');
+      if (rule.roles && !rule.roles.some((role) => hasRole(principal, role))) {
+        throw new ForbiddenError(`This needs the ${rule.roles.join(' or ')} role; ask an admin of your organization.`, 'ROLE_REQUIRED');
+      }
+      if (principal.via === 'cookie' && UNSAFE.has(request.method)) {
+        await new Promise<void>((resolveCsrf, rejectCsrf) => {
+          app.csrfProtection(request, reply, (error?: Error) => (error ? rejectCsrf(error) : resolveCsrf()));
+        });
+      }
+    });
+  },
+  { name: 'authentication', dependencies: ['database', '@fastify/cookie', '@fastify/csrf-protection'] },
+);

@@ -1,0 +1,44 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDatabase, migrate, migrationStatus } from '@marketplace/db';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from './config/config.js';
+import { resolveJwtSecret } from './config/jwt-secret.js';
+import type { ServerDatabase } from './db/database.js';
+import { migrations } from './db/migrations.js';
+import { createLogger } from './logger.js';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: ServerDatabase;
+  /** Generated a JWT secret on this start (development only). */
+  generatedSecret: boolean;
+  close(): Promise<void>;
+}
+
+/** Config, logger and a migrated database: what every command and role starts from. */
+export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean } = {}): Promise<Runtime> {
+  const loaded = loadConfig(options.env ?? process.env);
+  await mkdir(loaded.dataDir, { recursive: true });
+  const { config, generated } = await resolveJwtSecret(loaded);
+  const logger = createLogger(config);
+  const database = (await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) })) as ServerDatabase;
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrate(database as any, migrations);
+      if (applied.length) logger.info({ applied }, 'database migrated');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return { config, logger, database, generatedSecret: generated, close: () => database.close() };
+}
+
+export async function pendingMigrations(database: ServerDatabase): Promise<string[]> {
+  const status = await migrationStatus(database as any, migrations);
+  return status.pending;
+}
+
+export const mailDir = (config: Config) => join(config.dataDir, 'mail');

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { createJobQueue, type JobQueue } from '@marketplace/db';
+import { jobDefinitions } from './jobs/registry.js';
+import { buildApp } from './app.js';
+import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
+
+export type Role = 'all' | 'api' | 'worker' | 'smtp';
+export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
+
+export interface RunningServer {
+  runtime: Runtime;
+  app: FastifyInstance | null;
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the server in one role. Only listening and shutting down live here: the HTTP application is
+ * built in app.ts. SIGTERM / SIGINT stop accepting, let in-flight requests and jobs finish, then
+ * close the database.
+ */
+export async function startServer(options: { role?: Role; env?: Record<string, string | undefined>; handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const role = options.role ?? 'all';
+  const started = performance.now();
+  const runtime = await openRuntime({ env: options.env });
+  const { config, logger } = runtime;
+  let app: FastifyInstance | null = null;
+  let url: string | null = null;
+  let jobs: JobQueue | null = null;
+
+  if (role === 'all' || role === 'worker' || role === 'api') {
+    jobs = createJobQueue(runtime.database as any, { logger: logger.child({ component: 'jobs' }) });
+    // The API role only queues work; workers (and `all`) also run it.
+    if (role !== 'api') for (const job of jobDefinitions) jobs.register(job);
+    await jobs.start();
+  }
+
+  if (role === 'all' || role === 'api') {
+    app = await buildApp({ config, database: runtime.database, jobs, logger: logger.child({ component: 'http' }) });
+    app.readinessChecks.push({
+      name: 'migrations',
+      check: async () => {
+        const pending = await pendingMigrations(runtime.database);
+        if (pending.length) throw new Error(`pending migrations: ${pending.join(', ')} (run: marketplace db migrate)`);
+      },
+    });
+    url = await app.listen({ host: config.host, port: config.port });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down');
+      await app?.close();
+      await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
+      await runtime.close();
+      logger.info('stopped');
+    })());
+
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        const force = setTimeout(() => {
+          logger.error('shutdown took longer than 15 s; exiting');
+          process.exit(1);
+        }, 15_000);
+        force.unref();
+        stop().then(
+          () => process.exit(0),
+          (error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+
+  logger.info({ role, url, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
+  return { runtime, app, url, stop };
+}

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+
+let t: TestApp;
+let admin: Account;
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await register(t.app);
+  await call(t.app, admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'one' } });
+  await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: 'wrong password!' } });
+  await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { agents: { staleAfterSeconds: 600 } } } });
+});
+afterAll(async () => t.close());
+
+/** Tamper the way a database superuser could: with the append-only trigger switched off. */
+async function tamper(statement: string) {
+  await sql.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update').execute(t.database.db);
+  try {
+    await sql.raw(statement).execute(t.database.db);
+  } finally {
+    await sql.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update').execute(t.database.db);
+  }
+}
+
+describe('audit log', () => {
+  it('records state changes and security events with who, what, result, IP and request id', async () => {
+    const r = await call(t.app, admin, { method: 'GET', url: '/api/v1/audit?limit=50' });
+    expect(r.statusCode).toBe(200);
+    const actions = r.json().items.map((e: any) => `${e.action}:${e.result}`);
+    expect(actions).toEqual(expect.arrayContaining(['auth.register:success', 'api_key.create:success', 'auth.login:failure', 'config.update:success']));
+    const config = r.json().items.find((e: any) => e.action === 'config.update');
+    expect(config).toMatchObject({ actorType: 'user', actorId: admin.userId, ip: expect.any(String), requestId: expect.any(String), details: { changes: { 'agents.staleAfterSeconds': { from: 300, to: 600 } } } });
+  });
+
+  it('refuses UPDATE and DELETE on the log itself', async () => {
+    await expect(sql`UPDATE audit_log SET action = 'x'`.execute(t.database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log`.execute(t.database.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies an intact chain', async () => {
+    const r = await call(t.app, admin, { method: 'GET', url: '/api/v1/audit/verify' });
+    expect(r.json()).toMatchObject({ ok: true });
+    expect(r.json().checked).toBeGreaterThanOrEqual(4);
+  });
+
+  it('names a modified entry', async () => {
+    const org = await register(t.app);
+    await call(t.app, org, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'k' } });
+    await call(t.app, org, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'k2' } });
+    await tamper(`UPDATE audit_log SET actor_id = 'someone-else' WHERE chain = 'org:${org.orgId}' AND seq = 2`);
+    const r = (await call(t.app, org, { method: 'GET', url: '/api/v1/audit/verify' })).json();
+    expect(r).toMatchObject({ ok: false, seq: 2, problem: 'modified' });
+  });
+
+  it('names a deleted entry and a reordering', async () => {
+    const org = await register(t.app);
+    for (const name of ['a', 'b', 'c']) await call(t.app, org, { method: 'POST', url: '/api/v1/api-keys', payload: { name } });
+    await tamper(`DELETE FROM audit_log WHERE chain = 'org:${org.orgId}' AND seq = 2`);
+    expect((await call(t.app, org, { method: 'GET', url: '/api/v1/audit/verify' })).json()).toMatchObject({ ok: false, seq: 3, problem: 'missing' });
+
+    const other = await register(t.app);
+    for (const name of ['a', 'b', 'c']) await call(t.app, other, { method: 'POST', url: '/api/v1/api-keys', payload: { name } });
+    const chain = `org:${other.orgId}`;
+    await tamper(`UPDATE audit_log SET seq = 100 WHERE chain = '${chain}' AND seq = 2`);
+    await tamper(`UPDATE audit_log SET seq = 2 WHERE chain = '${chain}' AND seq = 3`);
+    await tamper(`UPDATE audit_log SET seq = 3 WHERE chain = '${chain}' AND seq = 100`);
+    expect((await call(t.app, other, { method: 'GET', url: '/api/v1/audit/verify' })).json()).toMatchObject({ ok: false, seq: 2, problem: 'reordered' });
+  });
+
+  it('notices entries cut from the end', async () => {
+    const org = await register(t.app);
+    await call(t.app, org, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'last' } });
+    await tamper(`DELETE FROM audit_log WHERE chain = 'org:${org.orgId}' AND seq = 2`);
+    expect((await call(t.app, org, { method: 'GET', url: '/api/v1/audit/verify' })).json()).toMatchObject({ ok: false, problem: 'truncated' });
+  });
+
+  it('exports JSON Lines and CSV in chain order', async () => {
+    const jsonl = await call(t.app, admin, { method: 'GET', url: '/api/v1/audit/export?format=jsonl' });
+    expect(jsonl.headers['content-type']).toContain('application/x-ndjson');
+    const rows = jsonl.body.trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    const csv = await call(t.app, admin, { method: 'GET', url: '/api/v1/audit/export?format=csv' });
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toMatch(/^seq,at,actorType/);
+    expect(lines.length).toBe(rows.length + 1);
+  });
+});

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { createTestApp, register, bearer, call, TEST_SECRET, uniqueEmail, type TestApp } from './helper.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('register, sign in, who am I, sign out', () => {
+  it('makes the first user of a new organization its admin', async () => {
+    const account = await register(t.app, { organization: 'Żółta Łódź sp. z o.o.' });
+    const me = await call(t.app, account, { method: 'GET', url: '/api/v1/auth/me' });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ roles: ['admin'], organization: { id: account.orgId, slug: 'zolta-lodz-sp-z-oo' }, user: { email: account.email } });
+  });
+
+  it('refuses a second account with the same e-mail, in any case', async () => {
+    const account = await register(t.app);
+    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Other', name: 'X', email: account.email.toUpperCase(), password: 'correct horse battery staple' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('EMAIL_TAKEN');
+  });
+
+  it('signs in, refreshes with rotation, and signs out for good', async () => {
+    const account = await register(t.app);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple' } });
+    expect(login.statusCode).toBe(200);
+    const { token, refreshToken } = login.json();
+
+    const refreshed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+    expect(refreshed.statusCode).toBe(200);
+    const reused = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+    expect(reused.statusCode).toBe(401);
+    expect(reused.json().code).toBe('REFRESH_INVALID');
+
+    const out = await call(t.app, { token }, { method: 'POST', url: '/api/v1/auth/logout' });
+    expect(out.statusCode).toBe(204);
+    const after = await call(t.app, { token }, { method: 'GET', url: '/api/v1/auth/me' });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('SESSION_ENDED');
+  });
+
+  it('says the same thing for an unknown e-mail and a wrong password', async () => {
+    const account = await register(t.app);
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'not the password' } });
+    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: uniqueEmail('nobody'), password: 'not the password' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().detail).toBe(unknown.json().detail);
+  });
+
+  it('locks an account after repeated failures, even for the right password', async () => {
+    const account = await register(t.app);
+    for (let i = 0; i < 5; i += 1) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: `wrong-${i}` } });
+      expect(r.statusCode).toBe(401);
+    }
+    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple' } });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().code).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('refuses weak passwords with a reason', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Weak', name: 'W', email: uniqueEmail(), password: 'short' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'WEAK_PASSWORD', detail: expect.stringContaining('at least 10') });
+  });
+});
+
+describe('bad and expired credentials', () => {
+  it('rejects a missing, malformed, forged or expired token with 401 problem+json', async () => {
+    const account = await register(t.app);
+    const none = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+
+    const malformed = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: 'Token abc' } });
+    expect(malformed.json().code).toBe('AUTH_HEADER_INVALID');
+
+    const forged = await new SignJWT({ org: account.orgId, roles: ['admin'], sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(`user:${account.userId}`).setIssuer('marketplace').setAudience('marketplace-api').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    const forgedResponse = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${forged}` } });
+    expect(forgedResponse.json().code).toBe('TOKEN_INVALID');
+
+    const expired = await new SignJWT({ org: account.orgId, roles: ['admin'], sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(`user:${account.userId}`).setIssuer('marketplace').setAudience('marketplace-api').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(TEST_SECRET));
+    const expiredResponse = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${expired}` } });
+    expect(expiredResponse.statusCode).toBe(401);
+    expect(expiredResponse.json().code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('refuses the unsigned "none" algorithm', async () => {
+    const account = await register(t.app);
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: `user:${account.userId}`, org: account.orgId, roles: ['admin'], iss: 'marketplace', aud: 'marketplace-api', exp: Date.now() / 1000 + 600 })).toString('base64url');
+    const r = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${header}.${payload}.` } });
+    expect(r.statusCode).toBe(401);
+  });
+});
+
+describe('the web UI session cookie', () => {
+  it('works with the cookie and needs the CSRF token for unsafe methods', async () => {
+    const account = await register(t.app);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
+    const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
+    expect(login.cookies.find((c) => c.name === 'mp_session')?.httpOnly).toBe(true);
+    const cookieHeader = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: cookieHeader } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().via).toBe('cookie');
+
+    const noCsrf = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { cookie: cookieHeader }, payload: { name: 'x' } });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(noCsrf.json().code).toBe('CSRF_INVALID');
+
+    const withCsrf = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { cookie: cookieHeader, 'x-csrf-token': login.json().csrfToken }, payload: { name: 'x' } });
+    expect(withCsrf.statusCode).toBe(201);
+  });
+});
+
+describe('roles', () => {
+  it('lets only admins manage users, and ends sessions when roles change', async () => {
+    const admin = await register(t.app);
+    const { addUser } = await import('./helper.js');
+    const member = await addUser(t.app, admin, ['member']);
+    const denied = await call(t.app, member, { method: 'GET', url: '/api/v1/users' });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().code).toBe('ROLE_REQUIRED');
+
+    const promote = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${member.userId}`, payload: { roles: ['member', 'publisher'] } });
+    expect(promote.statusCode).toBe(200);
+    expect(promote.json().roles).toEqual(['member', 'publisher']);
+    const stale = await call(t.app, member, { method: 'GET', url: '/api/v1/auth/me' });
+    expect(stale.statusCode).toBe(401);
+  });
+
+  it('keeps at least one admin', async () => {
+    const admin = await register(t.app);
+    const r = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${admin.userId}`, payload: { roles: ['member'] } });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().code).toBe('LAST_ADMIN');
+  });
+
+  it('echoes X-Request-Id and uses bearer from the helper', async () => {
+    const admin = await register(t.app);
+    const r = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { ...bearer(admin), 'x-request-id': 'trace-123' } });
+    expect(r.headers['x-request-id']).toBe('trace-123');
+  });
+});

@@ -1,0 +1,71 @@
+import { createDatabase, migrate } from '@marketplace/db';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import type { ServerDatabase } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: ServerDatabase;
+  close(): Promise<void>;
+}
+
+/** A fresh app on a fresh in-memory PGlite (or the database given), migrated. */
+export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase } = {}): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  const database = options.database ?? ((await createDatabase({ memory: true })) as ServerDatabase);
+  await migrate(database as any, migrations);
+  const app = await buildApp({ config, database });
+  await app.ready();
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+export interface Account {
+  token: string;
+  refreshToken: string;
+  userId: string;
+  orgId: string;
+  email: string;
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${process.pid}-${Date.now()}-${++counter}@example.test`;
+
+export async function register(app: FastifyInstance, overrides: Partial<{ organization: string; name: string; email: string; password: string }> = {}): Promise<Account> {
+  const email = overrides.email ?? uniqueEmail('admin');
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: { organization: overrides.organization ?? 'Acme Test', name: overrides.name ?? 'Ana Admin', email, password: overrides.password ?? 'correct horse battery staple' },
+  });
+  if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
+  const body = response.json();
+  return { token: body.token, refreshToken: body.refreshToken, userId: body.user.id, orgId: body.organization.id, email };
+}
+
+/** Invite and accept: a second user of the same organisation with the given roles. */
+export async function addUser(app: FastifyInstance, admin: Account, roles: string[]): Promise<Account> {
+  const email = uniqueEmail(roles.join('-') || 'member');
+  const invite = await app.inject({ method: 'POST', url: '/api/v1/invitations', headers: bearer(admin), payload: { email, roles } });
+  if (invite.statusCode !== 201) throw new Error(`invite failed: ${invite.statusCode} ${invite.body}`);
+  const accepted = await app.inject({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: invite.json().token, name: `User ${roles.join(' ')}`, password: 'another long password 1' } });
+  if (accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+  const body = accepted.json();
+  return { token: body.token, refreshToken: body.refreshToken, userId: body.user.id, orgId: body.organization.id, email };
+}
+
+export const bearer = (account: { token: string }) => ({ authorization: `Bearer ${account.token}` });
+
+export async function call(app: FastifyInstance, account: { token: string } | null, options: InjectOptions): Promise<LightMyRequestResponse> {
+  return app.inject({ ...options, headers: { ...(account ? bearer(account) : {}), ...(options.headers ?? {}) } });
+}

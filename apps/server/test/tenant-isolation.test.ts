@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { documentedRoutes, fillPath, sample, type DocumentedRoute } from './openapi-routes.js';
+
+/**
+ * Every documented route × every kind of caller in org A × org B's resources: nothing of B's ever
+ * reaches A. Routes come from the OpenAPI document, so a new route joins this matrix by existing;
+ * a new route with an {id} and no foreign fixture below fails until one is added.
+ */
+let t: TestApp;
+let routes: DocumentedRoute[];
+const callers: { name: string; headers: Record<string, string> }[] = [];
+const foreign: Record<string, string> = {};
+const foreignSecrets: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  routes = await documentedRoutes(t.app);
+
+  const adminA = await register(t.app, { organization: 'Org A' });
+  const users: Record<string, Account> = { admin: adminA };
+  for (const role of ['publisher', 'reviewer', 'member'] as const) users[role] = await addUser(t.app, adminA, [role]);
+  for (const [name, account] of Object.entries(users)) callers.push({ name: `A ${name}`, headers: { authorization: `Bearer ${account.token}` } });
+  const key = (await call(t.app, adminA, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'a-admin-key', roles: ['admin'] } })).json().key;
+  callers.push({ name: 'A admin API key', headers: { 'x-api-key': key } });
+  const agent = (await call(t.app, adminA, { method: 'POST', url: '/api/v1/agent-clients', payload: { name: 'a-agent' } })).json();
+  const agentToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: agent.clientId, client_secret: agent.clientSecret } })).json().access_token;
+  callers.push({ name: 'A agent', headers: { authorization: `Bearer ${agentToken}` } });
+
+  const adminB = await register(t.app, { organization: 'Org B' });
+  const memberB = await addUser(t.app, adminB, ['member']);
+  foreign.users = memberB.userId;
+  foreign.invitations = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/invitations', payload: { email: `b-invite-${randomUUID()}@example.test` } })).json().id;
+  const bKey = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'b-key' } })).json();
+  foreign['api-keys'] = bKey.id;
+  foreign['agent-clients'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/agent-clients', payload: { name: 'b-agent' } })).json().id;
+  foreign.jobs = randomUUID();
+  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix);
+});
+afterAll(async () => t.close());
+
+/** Routes that act on the caller's own session, not on any resource: they would sign the matrix's callers out. */
+const OWN_SESSION = new Set(['/api/v1/auth/logout']);
+const collectionOf = (path: string) => path.replace(/^\/api\/v1\//, '').split('/')[0]!;
+
+describe('tenant isolation matrix', () => {
+  it('has a foreign-org fixture for every route that takes an id', () => {
+    const missing = routes.filter((r) => r.path.includes('{') && !(collectionOf(r.path) in foreign)).map((r) => `${r.method} ${r.path}`);
+    expect(missing, `add a foreign-org fixture for: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('never returns another organization’s data, on any route, to any caller', async () => {
+    const leaks: string[] = [];
+    let checked = 0;
+    for (const route of routes.filter((r) => r.path.startsWith('/api/') && !OWN_SESSION.has(r.path))) {
+      const url = route.path.includes('{') ? fillPath(route.path, foreign[collectionOf(route.path)]!) : route.path;
+      const body = route.operation.requestBody?.content?.['application/json']?.schema;
+      for (const caller of callers) {
+        const response = await t.app.inject({ method: route.method as any, url, headers: caller.headers, ...(body ? { payload: sample(body) as object } : {}) });
+        checked += 1;
+        const text = response.body;
+        const leaked = foreignSecrets.find((secret) => text.includes(secret) && !url.includes(secret));
+        if (leaked) leaks.push(`${caller.name} ${route.method} ${route.path} → ${response.statusCode} contains ${leaked}`);
+        if (route.path.includes('{') && response.statusCode < 300) leaks.push(`${caller.name} ${route.method} ${url} → ${response.statusCode} (acted on another org's resource)`);
+        if (response.statusCode >= 500 && response.statusCode !== 503) leaks.push(`${caller.name} ${route.method} ${route.path} → ${response.statusCode}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('answers 404 (not 403) to an admin asking for another org’s resource, so ids reveal nothing', async () => {
+    const admin = callers[0]!;
+    for (const route of routes.filter((r) => r.path.includes('{') && collectionOf(r.path) !== 'jobs')) {
+      const body = route.operation.requestBody?.content?.['application/json']?.schema;
+      const response = await t.app.inject({ method: route.method as any, url: fillPath(route.path, foreign[collectionOf(route.path)]!), headers: admin.headers, ...(body ? { payload: sample(body) as object } : {}) });
+      expect(response.statusCode, `${route.method} ${route.path}: ${response.body}`).toBe(404);
+    }
+  });
+});
