@@ -139,6 +139,15 @@ describeEachDialect('database handle', (getDatabase, dialect) => {
       days: ['2024-01-01'],
     });
   });
+  it('takes parameters the same way: a string for jsonb is JSON text, a Buffer or \\x text for bytea', async () => {
+    const { db } = getDatabase();
+    await sql`create table if not exists param_probe (doc jsonb, bytes bytea)`.execute(db);
+    await db.insertInto('param_probe').values([{ doc: '{"a":1}', bytes: Buffer.from([1, 2]) }, { doc: JSON.stringify('plain'), bytes: '\\x0a0b' }]).execute();
+    expect(await db.selectFrom('param_probe').selectAll().execute()).toEqual([
+      { doc: { a: 1 }, bytes: Buffer.from([1, 2]) },
+      { doc: 'plain', bytes: Buffer.from([10, 11]) },
+    ]);
+  });
 });
 
 const clusterUrl = inject('marketplaceDbPostgres')?.url ?? null;

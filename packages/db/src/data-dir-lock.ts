@@ -43,9 +43,8 @@ function readOwner(path: string): LockOwner | null {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
     if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return null;
     return { pid: parsed.pid, hostname: parsed.hostname, processStart: parsed.processStart ?? null, lockedAt: String(parsed.lockedAt) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return null; // unreadable or half-written: treated as stale below
+  } catch {
+    return null; // gone, unreadable or half-written: treated as stale
   }
 }
 

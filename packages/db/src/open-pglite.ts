@@ -9,7 +9,7 @@ import type { Database } from './database.js';
 import { DatabaseError, messageOf } from './errors.js';
 import type { Logger } from './logger.js';
 import { createPGliteDialect, createPGliteExecuteSql } from './pglite-dialect.js';
-import { pgliteParsers } from './type-parsers.js';
+import { pgliteParsers, pgliteSerializers } from './type-parsers.js';
 
 /** Opens PGlite in memory (`dataDir` undefined) or persisted in `<dataDir>/db`, with pgvector. */
 export async function openPGlite(dataDir: string | undefined, logger: Logger): Promise<Database> {
@@ -28,7 +28,7 @@ export async function openPGlite(dataDir: string | undefined, logger: Logger): P
 
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ ...(pgliteDir ? { dataDir: pgliteDir } : {}), extensions: { vector }, parsers: pgliteParsers });
+    pglite = await PGlite.create({ ...(pgliteDir ? { dataDir: pgliteDir } : {}), extensions: { vector }, parsers: pgliteParsers, serializers: pgliteSerializers });
     await pglite.exec('CREATE EXTENSION IF NOT EXISTS vector');
   } catch (error) {
     lock?.release();
