@@ -7,3 +7,7 @@ export type { GeneratedApp } from './generate-app.js';
 export { listTemplates } from './list-templates.js';
 export type { TemplateInfo } from './list-templates.js';
 export { writeApp } from './write-app.js';
+export { validateApp } from './validate/validate-app.js';
+export type { ValidateOptions, ValidationLimits, ValidationReport } from './validate/validate-app.js';
+export type { StepName, ValidationStep } from './validate/sandbox-plan.js';
+export type { SandboxMode } from './validate/sandbox.js';
