@@ -64,11 +64,15 @@ function kebab(name: string): string {
 /** Entities with unique collection paths and schema names. */
 export function modelEntities(entities: readonly Entity[]): ModelEntity[] {
   const used = new Set<string>(['submissions', 'runs', 'seen']);
+  const usedSchemas = new Set<string>(['Problem']);
   return entities.map((entity) => {
     let collection = pluralize(kebab(entity.name));
     for (let suffix = 2; used.has(collection); suffix += 1) collection = `${pluralize(kebab(entity.name))}-${suffix}`;
     used.add(collection);
-    const schemaName = entity.name.charAt(0).toUpperCase() + entity.name.slice(1);
+    const base = entity.name.charAt(0).toUpperCase() + entity.name.slice(1);
+    let schemaName = base;
+    for (let suffix = 2; usedSchemas.has(schemaName) || usedSchemas.has(`${schemaName}Input`); suffix += 1) schemaName = `${base}${suffix}`;
+    usedSchemas.add(schemaName).add(`${schemaName}Input`);
     return { name: entity.name, collection, schemaName, fields: entity.fields };
   });
 }

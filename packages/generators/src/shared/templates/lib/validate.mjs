@@ -87,8 +87,13 @@ export function fromFormInput(fields, form) {
       entries.push([field.name, raw === 'on' || raw === 'true']);
       continue;
     }
-    if (raw === undefined || raw.trim() === '') continue;
-    if (field.type === 'number' || field.type === 'integer') {
+    if (raw === undefined || raw === '') continue;
+    if (field.type === 'enum') {
+      // Option values are sent exactly as listed, spaces included.
+      entries.push([field.name, raw]);
+    } else if (raw.trim() === '') {
+      continue;
+    } else if (field.type === 'number' || field.type === 'integer') {
       const number = Number(raw);
       entries.push([field.name, Number.isFinite(number) ? number : raw]);
     } else if (field.type === 'string' || field.type === 'text') {
