@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +5,7 @@ import { buildApp } from './build-app.js';
 import { GeneratorError } from './errors.js';
 import { listTemplates } from './list-templates.js';
 import { generateIntoTempDir } from './testing/generated-app-dir.js';
+import { runBuiltApp } from './testing/run-built-app.js';
 
 describe('buildApp', () => {
   let app: Awaited<ReturnType<typeof generateIntoTempDir>>;
@@ -22,21 +20,9 @@ describe('buildApp', () => {
     const bundle = await readFile(result.outputFile, 'utf8');
     expect(bundle).not.toMatch(/from ["'](croner|fast-xml-parser|csv-parse|nodemailer)/);
     // The temp dir has no node_modules anywhere above it: a missing library would fail here.
-    const child = spawn(process.execPath, [result.outputFile], {
-      cwd: app.dir,
-      env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(app.dir, 'data'), API_KEY: 'k', SOURCE_1_URL: 'http://127.0.0.1:9/', SCHEDULE_CRON: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-    for await (const line of createInterface({ input: child.stdout })) {
-      output += `${line}\n`;
-      if (line.includes('"msg":"listening"')) break;
-    }
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(output).toContain('"msg":"listening"');
-    expect(code).toBe(0);
+    const running = await runBuiltApp(app.dir, { API_KEY: 'k', SOURCE_1_URL: 'http://127.0.0.1:9/', SCHEDULE_CRON: 'off' });
+    expect(running.logs.join('\n')).toContain('"msg":"listening"');
+    expect(await running.stop()).toBe(0);
   });
 
   it('refuses an import of a package the apps may not use', async () => {

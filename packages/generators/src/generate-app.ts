@@ -5,7 +5,7 @@ import { GeneratorError } from './errors.js';
 import { GENERATORS } from './kinds/registry.js';
 import { type AppDefinition, BASE_SETTINGS, authSettings, networkHosts } from './shared/app-model.js';
 import { DOCKERIGNORE, GITIGNORE, dockerfile, manifestInput, packageJson, readme } from './shared/project-files.js';
-import { LIBRARIES, readTemplate, withDependencies } from './shared/read-template.js';
+import { readTemplate, withDependencies } from './shared/read-template.js';
 
 export interface GeneratedApp {
   /** Relative path → file content. Includes app.json. */
@@ -65,7 +65,6 @@ export function generateApp(input: unknown, options: { version: string }): Gener
   files.set('src/server.mjs', readTemplate('shared/templates/server.mjs'));
   const libraries = withDependencies(generator.libraries);
   for (const library of libraries) {
-    if (!(LIBRARIES as readonly string[]).includes(library)) continue;
     files.set(`src/lib/${library}.mjs`, readTemplate(`shared/templates/lib/${library}.mjs`));
   }
   for (const template of generator.templates) {
