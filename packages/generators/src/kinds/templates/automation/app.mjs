@@ -15,7 +15,7 @@ function statusPage(runs, cron, nextRun) {
     'new items': run.newItems ?? 0,
     sources: (run.sources ?? []).map((source) => `${source.label}: ${source.error ? source.error : `${source.new}/${source.fetched}`}`).join('; '),
   }));
-  const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)} (${escapeHtml(source.type)})</li>`).join('');
+  const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)}: <code>${escapeHtml(source.setting)}</code></li>`).join('');
   const outputs = definition.outputs.map((output) => `<li>${escapeHtml(output.type)}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`).join('');
   const body = `<section>
 <p>Schedule: <code>${escapeHtml(cron || 'off')}</code>${nextRun ? ` — next run ${escapeHtml(nextRun)}` : ' — not scheduled'}</p>

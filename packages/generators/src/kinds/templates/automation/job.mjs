@@ -40,7 +40,7 @@ export function createJob(definition, config, notify) {
     await writeFileAtomic(seenFile, JSON.stringify(seen, null, 2));
     const failed = sources.filter((source) => source.error);
     if (failed.length > 0 && failed.length === sources.length) {
-      throw Object.assign(new Error(failed.map((source) => `${source.label}: ${source.error}`).join('; ')), { sources });
+      throw Object.assign(new Error(failed.map((source) => `${source.label}: ${source.error}`).join('; ')), { details: { newItems: 0, sources } });
     }
     return { newItems: fresh.length, sources, notifications };
   };

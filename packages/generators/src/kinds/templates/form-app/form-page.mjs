@@ -30,7 +30,9 @@ export function formPage(definition, { errors = [], values = {}, submitted = fal
     ? `<div class="error" role="alert"><p>Please correct:</p><ul>${errors.map((error) => `<li>${escapeHtml(error.field)} ${escapeHtml(error.message)}</li>`).join('')}</ul></div>`
     : '';
   const thanks = submitted ? '<p class="ok" role="status">Thank you, your answer was saved.</p>' : '';
-  const controls = definition.form.fields.map((field) => control(field, Object.hasOwn(values, field.name) ? values[field.name] : undefined)).join('\n');
+  const controls = definition.form.fields
+    .map((field) => `<div class="field">${control(field, Object.hasOwn(values, field.name) ? values[field.name] : undefined)}</div>`)
+    .join('\n');
   const body = `<section>${thanks}${problems}
 <form method="post" action="/submit">
 ${controls}

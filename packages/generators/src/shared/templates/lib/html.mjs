@@ -16,7 +16,7 @@ const STYLE = `
   label { display: block; margin-top: 0.75rem; font-weight: 600; }
   input, select, textarea { font: inherit; padding: 0.35rem; width: 100%; max-width: 32rem; box-sizing: border-box; }
   input[type=checkbox] { width: auto; }
-  button { margin-top: 1rem; padding: 0.5rem 1.25rem; font: inherit; background: #243b53; color: white; border: 0; border-radius: 4px; }
+  button { display: block; margin-top: 1rem; padding: 0.5rem 1.25rem; font: inherit; background: #243b53; color: white; border: 0; border-radius: 4px; }
   .error { color: #b91c1c; }
   .ok { color: #15803d; }
   .muted { color: #616e7c; }

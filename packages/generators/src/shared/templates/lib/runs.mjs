@@ -7,6 +7,7 @@ const KEEP_RUNS = 50;
 /**
  * Runs `job` one at a time (manual and scheduled runs queue behind each other) and keeps the
  * last runs in `<dataDir>/runs.json`: when, what triggered it, what it did, what failed.
+ * A failing job may attach `details` to its error; they are kept in the run record.
  */
 export async function createJobRunner(dataDir, job) {
   const file = join(dataDir, 'runs.json');
@@ -19,7 +20,7 @@ export async function createJobRunner(dataDir, job) {
     try {
       run = { ok: true, ...(await job()) };
     } catch (error) {
-      run = { ok: false, error: error.message };
+      run = { ok: false, error: error.message, ...error.details };
     }
     const finishedAt = new Date();
     const record = { id: randomUUID(), trigger, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt - startedAt, ...run };

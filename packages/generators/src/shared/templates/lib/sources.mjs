@@ -9,7 +9,12 @@ const FETCH_TIMEOUT_MS = 15_000;
 const MAX_ITEMS = 5000;
 
 async function fetchText(url, accept) {
-  const response = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  let response;
+  try {
+    response = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    throw new Error(`could not fetch ${url}: ${error.cause?.message ?? error.message}`);
+  }
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
   return response.text();
 }
