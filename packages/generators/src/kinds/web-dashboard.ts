@@ -46,7 +46,10 @@ export const webDashboard: KindGenerator = {
         sections: [
           `## Sources\n\n${sources.map((source) => `- ${source.label}: \`${source.setting}\``).join('\n')}\n\nA CSV file needs a header row. The chart shows the first text column as labels and sums the first numeric column.`,
         ],
-        notes: skipped.length ? [`The spec also named ${skipped.length} IMAP source(s); this version cannot read mailboxes, so they were left out.`] : [],
+        notes: [
+          ...(skipped.length ? [`The spec also named ${skipped.length} IMAP source(s); this version cannot read mailboxes, so they were left out.`] : []),
+          ...((spec.outputs ?? []).some((output) => output.type !== 'dashboard') ? ['A dashboard only shows its data: the email, webhook and file outputs of the spec were left out.'] : []),
+        ],
       },
     };
   },

@@ -87,7 +87,7 @@ export interface ReadmeParts {
 export function readme(definition: AppDefinition, parts: ReadmeParts, files: readonly string[]): string {
   const auth = {
     none: 'Anyone who can reach the app can use it. Put it behind your proxy if it should not be open.',
-    'api-key': 'Every call except `/healthz` (and the public pages named above) needs the `API_KEY`, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`.',
+    'api-key': 'Calls need the `API_KEY`, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>` (exceptions are listed under "Work on it" below; `/healthz` is always open).',
     sso: 'The app trusts the single sign-on proxy in front of it: every request except `/healthz` must carry the signed-in user in the `SSO_USER_HEADER` header (default `X-Forwarded-User`). Never expose the app without that proxy.',
   }[definition.auth];
   return `# ${markdownText(definition.title)}
