@@ -86,7 +86,7 @@ export const apiService: KindGenerator = {
       readme: {
         about: 'It stores records as JSON files in `DATA_DIR` (one file per entity, replaced atomically on every change) and checks every field by its type.',
         endpoints,
-        notes: ['`GET /` and `GET /openapi.json` need no credentials, so the API can be discovered; every `/api/` route follows the access rule above.'],
+        access: '`GET /` and `GET /openapi.json` need no credentials, so the API can be discovered.',
         sections: [`## Data\n\nEvery record also gets \`id\`, \`createdAt\` and \`updatedAt\`. Invalid input is answered with 422 and the \`errors\` per field.\n\n${fieldLists.join('\n\n')}`],
       },
     };

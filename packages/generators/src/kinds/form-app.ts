@@ -76,7 +76,7 @@ export const formApp: KindGenerator = {
           `## Fields\n\n${fields.map((field) => `- \`${field.name}\`${field.label ? ` "${markdownText(field.label)}"` : ''}: ${field.type}${field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : ''}${field.required ? ', required' : ''}`).join('\n')}`,
           `## Notifications\n\n${outputs.length ? outputs.map((output) => `- ${output.type}${output.setting ? ` (\`${output.setting}\`)` : ''}`).join('\n') : 'None: submissions are only stored.'}`,
         ],
-        notes: spec.auth === 'api-key' ? ['With `API_KEY`, the form itself (`GET /`, `POST /submit`) stays open to everyone; reading the submissions needs the key.'] : [],
+        ...(spec.auth === 'api-key' ? { access: 'The form itself (`GET /`, `POST /submit`) stays open to everyone; reading the submissions needs the key.' } : {}),
       },
     };
   },

@@ -81,13 +81,15 @@ export interface ReadmeParts {
   endpoints: [string, string][];
   /** Extra sections (markdown), e.g. the fields of the form. */
   sections?: string[];
+  /** Routes that stay open whatever the auth mode. */
+  access?: string;
   notes?: string[];
 }
 
 export function readme(definition: AppDefinition, parts: ReadmeParts, files: readonly string[]): string {
   const auth = {
     none: 'Anyone who can reach the app can use it. Put it behind your proxy if it should not be open.',
-    'api-key': 'Calls need the `API_KEY`, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>` (exceptions are listed under "Work on it" below; `/healthz` is always open).',
+    'api-key': 'Calls need the `API_KEY`, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>` (`/healthz` is always open).',
     sso: 'The app trusts the single sign-on proxy in front of it: every request except `/healthz` must carry the signed-in user in the `SSO_USER_HEADER` header (default `X-Forwarded-User`). Never expose the app without that proxy.',
   }[definition.auth];
   return `# ${markdownText(definition.title)}
@@ -122,7 +124,7 @@ ${parts.endpoints.map(([route, what]) => `| \`${route}\` | ${what} |`).join('\n'
 
 ## Access
 
-${auth}
+${auth}${parts.access && definition.auth !== 'none' ? ` ${parts.access}` : ''}
 ${(parts.sections ?? []).map((section) => `\n${section}\n`).join('')}
 ## Work on it
 
