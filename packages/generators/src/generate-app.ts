@@ -41,7 +41,7 @@ export function generateApp(input: unknown, options: { version: string }): Gener
   const spec: AppSpec = parsed.spec;
   const generator = GENERATORS.get(spec.kind);
   if (!generator) throw new GeneratorError('UNKNOWN_KIND', `There is no generator for kind ${JSON.stringify(spec.kind)}; use one of: ${[...GENERATORS.keys()].join(', ')}.`);
-  checkSchedule(spec.schedule);
+  if (generator.parameters.includes('schedule')) checkSchedule(spec.schedule);
 
   const build = generator.build(spec);
   const auth = spec.auth ?? 'none';

@@ -19,6 +19,11 @@ describe('API service', () => {
     assert.equal((await response.json()).status, 'ok');
   });
 
+  it('answers 400, not 500, to a malformed record id', async () => {
+    const response = await app.request(`/api/${fixtures.entities[0].collection}/%E0%A4%A`, { headers: fixtures.headers });
+    assert.equal(response.status, 400);
+  });
+
   it('describes every collection in /openapi.json', async () => {
     const document = await (await app.request('/openapi.json')).json();
     assert.equal(document.openapi, '3.1.0');

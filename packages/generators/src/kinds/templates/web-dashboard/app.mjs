@@ -28,13 +28,15 @@ function dashboardPage(data) {
 /** The dashboard at /, its data at /api/data; the sources are read again on the schedule. */
 export async function createApp(config) {
   const router = createRouter({ authenticate: createAuthenticator(definition.auth, config.settings) });
-  let data = await loadData(definition, config);
+  let data = { refreshedAt: null, sources: [] };
 
   async function refresh() {
     data = await loadData(definition, config);
     log.info('data refreshed', { sources: data.sources.map((source) => ({ label: source.label, rows: source.total, error: source.error })) });
     return data;
   }
+  // The first read runs in the background so the app answers /healthz at once; pages wait for it.
+  const firstLoad = refresh().catch((error) => log.error('could not read the sources', { error: error.message }));
 
   const cron = config.settings.SCHEDULE_CRON;
   const schedule = startSchedule(cron, config.settings.SCHEDULE_TIMEZONE, refresh);
@@ -43,13 +45,20 @@ export async function createApp(config) {
   timer?.unref();
 
   addHealthRoute(router, async () => ({ refreshedAt: data.refreshedAt }));
-  router.add('GET', '/', () => ({ html: dashboardPage(data) }));
-  router.add('GET', '/api/data', () => ({ json: { ...data, nextRefresh: schedule.next() } }));
+  router.add('GET', '/', async () => {
+    await firstLoad;
+    return { html: dashboardPage(data) };
+  });
+  router.add('GET', '/api/data', async () => {
+    await firstLoad;
+    return { json: { ...data, nextRefresh: schedule.next() } };
+  });
   router.add('POST', '/api/refresh', async () => ({ json: await refresh() }));
 
   return {
     handle: router.handle,
     close: async () => {
+      await firstLoad;
       schedule.stop();
       if (timer) clearInterval(timer);
     },

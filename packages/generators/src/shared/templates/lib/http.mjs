@@ -30,6 +30,14 @@ function compile(path) {
   return { pattern: new RegExp(`^${source}/?$`), keys };
 }
 
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'Invalid path', `"${segment}" is not a valid URL path segment`);
+  }
+}
+
 /**
  * A small router: `add(method, path, handler, { public })`. Handlers receive
  * { req, url, params, query } and return { status, json | html | text | csv | redirect, headers }.
@@ -54,7 +62,7 @@ export function createRouter({ authenticate = () => {} } = {}) {
           allowed.push(route.method);
           continue;
         }
-        const params = Object.fromEntries(route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1])]));
+        const params = Object.fromEntries(route.keys.map((key, index) => [key, decodeSegment(match[index + 1])]));
         if (!route.isPublic) authenticate(req);
         const result = await route.handler({ req, url, params, query: url.searchParams });
         return send(res, result);
