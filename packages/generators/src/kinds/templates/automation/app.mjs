@@ -1,0 +1,51 @@
+import { definition } from './definition.mjs';
+import { createAuthenticator } from './lib/auth.mjs';
+import { escapeHtml, page, table } from './lib/html.mjs';
+import { addHealthRoute, createRouter } from './lib/http.mjs';
+import { createNotifier } from './lib/notify.mjs';
+import { createJobRunner } from './lib/runs.mjs';
+import { startSchedule } from './lib/schedule.mjs';
+import { createJob } from './job.mjs';
+
+function statusPage(runs, cron, nextRun) {
+  const rows = runs.map((run) => ({
+    started: run.startedAt,
+    trigger: run.trigger,
+    result: run.ok ? 'ok' : `failed: ${run.error}`,
+    'new items': run.newItems ?? 0,
+    sources: (run.sources ?? []).map((source) => `${source.label}: ${source.error ? source.error : `${source.new}/${source.fetched}`}`).join('; '),
+  }));
+  const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)}: <code>${escapeHtml(source.setting)}</code></li>`).join('');
+  const outputs = definition.outputs.map((output) => `<li>${escapeHtml(output.type)}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`).join('');
+  const body = `<section>
+<p>Schedule: <code>${escapeHtml(cron || 'off')}</code>${nextRun ? ` — next run ${escapeHtml(nextRun)}` : ' — not scheduled'}</p>
+<form method="post" action="/run"><button type="submit">Run now</button></form>
+</section>
+<section><h2>Sources</h2><ul>${sources}</ul><h2>Outputs</h2><ul>${outputs || '<li>none</li>'}</ul></section>
+<section><h2>Last runs</h2>${table(['started', 'trigger', 'result', 'new items', 'sources'], rows)}</section>`;
+  return page({ title: definition.title, summary: definition.summary, body });
+}
+
+/** The status page at /, the runs at /api/runs, POST /run for a run now; runs on SCHEDULE_CRON. */
+export async function createApp(config) {
+  const router = createRouter({ authenticate: createAuthenticator(definition.auth, config.settings) });
+  const runner = await createJobRunner(config.dataDir, createJob(definition, config, createNotifier(definition, config)));
+  const schedule = startSchedule(config.settings.SCHEDULE_CRON, config.settings.SCHEDULE_TIMEZONE, () => runner.run('schedule'));
+
+  addHealthRoute(router, async () => ({ lastRun: runner.runs()[0]?.finishedAt ?? null }));
+  router.add('GET', '/', () => ({ html: statusPage(runner.runs(), config.settings.SCHEDULE_CRON, schedule.next()) }));
+  router.add('GET', '/api/runs', () => ({ json: { items: runner.runs(), nextRun: schedule.next() } }));
+  router.add('POST', '/run', async ({ req }) => {
+    const run = await runner.run('manual');
+    const fromForm = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    return fromForm ? { redirect: '/' } : { status: run.ok ? 200 : 502, json: run };
+  });
+
+  return {
+    handle: router.handle,
+    close: async () => {
+      schedule.stop();
+      await runner.idle();
+    },
+  };
+}

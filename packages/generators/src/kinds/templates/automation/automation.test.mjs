@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fixtures } from './fixtures.mjs';
+import { startApp, startFixtureServer } from './helpers.mjs';
+
+describe('automation', () => {
+  let app;
+  let remote;
+  before(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'automation-test-'));
+    remote = await startFixtureServer(fixtures.remote);
+    const settings = { ...fixtures.settings, SCHEDULE_CRON: 'off' };
+    for (const source of fixtures.sources) {
+      if (source.file) {
+        await writeFile(join(dataDir, source.file.name), source.file.content);
+        settings[source.setting] = source.file.name;
+      } else {
+        settings[source.setting] = remote.url + source.path;
+      }
+    }
+    for (const name of fixtures.webhookSettings) settings[name] = `${remote.url}/hook`;
+    app = await startApp(settings, { dataDir });
+  });
+  after(async () => {
+    await app.stop();
+    await remote.close();
+  });
+
+  const run = async () => {
+    const response = await app.request('/run', { method: 'POST', headers: fixtures.headers });
+    assert.equal(response.status, 200, await response.clone().text());
+    return response.json();
+  };
+
+  it('fetches the sources and reports the new items', async () => {
+    const first = await run();
+    assert.equal(first.newItems, fixtures.expectedNewItems);
+    for (const source of first.sources) assert.equal(source.error, undefined, source.error);
+  });
+
+  it('does not report the same items twice', async () => {
+    const second = await run();
+    assert.equal(second.newItems, 0);
+  });
+
+  if (fixtures.webhookSettings.length > 0) {
+    it('posts the new items to the webhook once', async () => {
+      const posts = remote.received.filter((request) => request.method === 'POST');
+      assert.equal(posts.length, fixtures.webhookSettings.length);
+      assert.equal(JSON.parse(posts[0].body).data.items.length, fixtures.expectedNewItems);
+    });
+  }
+
+  it('lists the runs on the status page and in /api/runs', async () => {
+    const runs = await (await app.request('/api/runs', { headers: fixtures.headers })).json();
+    assert.equal(runs.items.length, 2);
+    const html = await (await app.request('/', { headers: fixtures.headers })).text();
+    assert.ok(html.includes('Last runs'));
+    assert.ok(html.includes('Run now'));
+  });
+
+  if (fixtures.auth !== 'none') {
+    it('refuses a run without credentials', async () => {
+      assert.equal((await app.request('/run', { method: 'POST' })).status, 401);
+    });
+  }
+});
+
+describe('schedule', () => {
+  it('announces the next scheduled run', async () => {
+    const app = await startApp({ ...fixtures.settings, ...fixtures.offlineSettings, SCHEDULE_CRON: fixtures.cron });
+    try {
+      const runs = await (await app.request('/api/runs', { headers: fixtures.headers })).json();
+      assert.ok(runs.nextRun && !Number.isNaN(Date.parse(runs.nextRun)), JSON.stringify(runs));
+    } finally {
+      await app.stop();
+    }
+  });
+});

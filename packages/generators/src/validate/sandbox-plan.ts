@@ -1,0 +1,33 @@
+import type { AppKind } from '@marketplace/spec';
+
+export type StepName = 'build' | 'test' | 'start' | 'health' | 'exercise' | 'stop';
+
+export interface ValidationStep {
+  name: StepName;
+  ok: boolean;
+  durationMs: number;
+  /** What was checked or what failed, in one line. */
+  detail?: string;
+  /** The tail of the app's stdout and stderr, on failure. */
+  output?: string;
+}
+
+/** What validateApp hands to the runner inside the sandbox (written as plan.json). */
+export interface SandboxPlan {
+  kind: AppKind;
+  appDir: string;
+  nodeArgs: string[];
+  /** The app's whole environment; values starting with "fixture:" get the fixture server's URL in front. */
+  env: Record<string, string>;
+  healthPath: string;
+  fixtures: Record<string, unknown>;
+  remote: Record<string, { type: string; body: string }>;
+  startMs: number;
+  healthMs: number;
+  exerciseMs: number;
+  stopGraceMs: number;
+  outputChars: number;
+  resultFile: string;
+}
+
+export const FIXTURE_PREFIX = 'fixture:';

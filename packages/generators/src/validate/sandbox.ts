@@ -1,0 +1,86 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+/**
+ * How the app under validation is kept off the network:
+ * - "netns": a new network namespace (`unshare --net`, root only) with just loopback up; the
+ *   app and the client exercising it both run inside, so nothing else is reachable at all;
+ * - "preload": a `--import` module that makes every non-loopback connection fail.
+ */
+export type SandboxMode = 'netns' | 'preload';
+
+let ipCommand: string | null | undefined;
+
+/** The `ip` binary when a network namespace can be made here (root, unshare and ip present), else null. */
+export function networkNamespaceTool(): string | null {
+  if (ipCommand !== undefined) return ipCommand;
+  ipCommand = null;
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return ipCommand;
+  const found = spawnSync('/bin/sh', ['-c', 'command -v ip'], { encoding: 'utf8', timeout: 5000 });
+  const ip = found.status === 0 ? found.stdout.trim() : '';
+  if (!ip) return ipCommand;
+  const probe = spawnSync('unshare', ['--net', '--', ip, 'link', 'set', 'lo', 'up'], { timeout: 5000 });
+  if (probe.status === 0) ipCommand = ip;
+  return ipCommand;
+}
+
+export function chooseSandbox(requested: SandboxMode | 'auto'): SandboxMode {
+  if (requested === 'preload') return 'preload';
+  const available = networkNamespaceTool() !== null;
+  if (requested === 'netns' && !available) {
+    throw new Error('a network namespace is not available here (it needs root, unshare and ip); use the preload sandbox');
+  }
+  return available ? 'netns' : 'preload';
+}
+
+/** argv wrapped so it runs in a fresh network namespace with loopback up (netns), or as is. */
+export function sandboxed(mode: SandboxMode, argv: readonly string[]): string[] {
+  if (mode === 'preload') return [...argv];
+  const ip = networkNamespaceTool();
+  if (!ip) throw new Error('a network namespace is not available here');
+  return ['unshare', '--net', '--', '/bin/sh', '-c', `${JSON.stringify(ip)} link set lo up && exec "$@"`, 'sandbox', ...argv];
+}
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  output: string;
+  durationMs: number;
+}
+
+/**
+ * Runs a command in its own process group with exactly `env`, keeps the tail of its output
+ * and kills the whole group (SIGKILL) when it outlives `timeoutMs`.
+ */
+export function runProcess(argv: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number; outputChars: number }): Promise<ProcessResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let timedOut = false;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-options.outputChars);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, timedOut, output: `${output}\n${error.message}`, durationMs: performance.now() - started });
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      // Anything the command left behind in its group goes too.
+      killGroup();
+      resolve({ code, signal, timedOut, output, durationMs: performance.now() - started });
+    });
+  });
+}

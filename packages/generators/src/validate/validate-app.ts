@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { cp, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { type AppManifest, parseAppManifest } from '@marketplace/release';
+import { type AppSpec, parseAppSpec } from '@marketplace/spec';
+import { buildApp } from '../build-app.js';
+import { GeneratorError } from '../errors.js';
+import { GENERATORS } from '../kinds/registry.js';
+import { readTemplate } from '../shared/read-template.js';
+import { type SandboxMode, chooseSandbox, runProcess, sandboxed } from './sandbox.js';
+import type { SandboxPlan, ValidationStep } from './sandbox-plan.js';
+import { sandboxSettings } from './sandbox-settings.js';
+
+export interface ValidationLimits {
+  buildMs: number;
+  testMs: number;
+  startMs: number;
+  healthMs: number;
+  exerciseMs: number;
+  stopGraceMs: number;
+  /** How much of the app's output a failed step keeps. */
+  outputChars: number;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  steps: ValidationStep[];
+  totalMs: number;
+  /** Which network isolation ran: a network namespace, or the preload guard. */
+  sandbox: SandboxMode;
+}
+
+export interface ValidateOptions {
+  dir: string;
+  spec: AppSpec;
+  manifest: AppManifest;
+  limits?: Partial<ValidationLimits>;
+  /** "auto" (default): a network namespace where possible, else the preload guard. */
+  sandbox?: SandboxMode | 'auto';
+  /** Keep `<dir>/.validate/<id>` after the run, to look at what happened. */
+  keepSandbox?: boolean;
+}
+
+const DEFAULT_LIMITS: ValidationLimits = { buildMs: 60_000, testMs: 120_000, startMs: 15_000, healthMs: 30_000, exerciseMs: 30_000, stopGraceMs: 5_000, outputChars: 4_000 };
+
+let runnerSource: Promise<string> | undefined;
+
+/** The sandbox runner as one plain ESM file (bundled once per process). */
+function bundledRunner(): Promise<string> {
+  runnerSource ??= build({
+    entryPoints: [new URL('./runner.ts', import.meta.url).pathname],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text);
+  return runnerSource;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function testSummary(output: string): string {
+  const count = (label: string) => new RegExp(`^# ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? '?';
+  return `${count('pass')} passed, ${count('fail')} failed`;
+}
+
+/**
+ * Validates a generated app: build it, run its own tests, then start it in a sandbox (temp
+ * working dir inside `dir`, only the declared environment, a memory limit, no network but
+ * loopback), wait for its health path, use it once for real, and stop it with SIGTERM.
+ */
+export async function validateApp(options: ValidateOptions): Promise<ValidationReport> {
+  const started = performance.now();
+  const spec = parseAppSpec(options.spec);
+  if (!spec.ok) throw new GeneratorError('INVALID_SPEC', `The AppSpec is not valid: ${spec.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`, { issues: spec.issues });
+  const parsedManifest = parseAppManifest(options.manifest);
+  if (!parsedManifest.ok) {
+    throw new GeneratorError('INVALID_APP_DIR', `The app manifest is not valid: ${parsedManifest.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`);
+  }
+  const manifest = parsedManifest.manifest;
+  const generator = GENERATORS.get(spec.spec.kind);
+  if (!generator) throw new GeneratorError('UNKNOWN_KIND', `There is no generator for kind ${JSON.stringify(spec.spec.kind)}.`);
+  const limits: ValidationLimits = { ...DEFAULT_LIMITS, healthMs: Math.min(DEFAULT_LIMITS.healthMs, manifest.health.timeoutSeconds * 1000), ...options.limits };
+  let mode: SandboxMode;
+  try {
+    mode = chooseSandbox(options.sandbox ?? 'auto');
+  } catch (error) {
+    throw new GeneratorError('SANDBOX_FAILED', `Cannot validate: ${(error as Error).message}.`, { cause: error });
+  }
+  const dir = resolve(options.dir);
+  const steps: ValidationStep[] = [];
+  const report = (): ValidationReport => ({
+    ok: steps.length === 6 && steps.every((step) => step.ok),
+    steps,
+    totalMs: Math.round(performance.now() - started),
+    sandbox: mode,
+  });
+
+  const buildStarted = performance.now();
+  try {
+    const built = await withTimeout(buildApp(dir), limits.buildMs, 'the build');
+    steps.push({ name: 'build', ok: true, durationMs: Math.round(built.durationMs), detail: `dist/server.mjs, ${built.bytes} bytes` });
+  } catch (error) {
+    steps.push({ name: 'build', ok: false, durationMs: Math.round(performance.now() - buildStarted), detail: (error as Error).message });
+    return report();
+  }
+
+  const sandbox = join(dir, '.validate', randomUUID());
+  const appDir = join(sandbox, 'app');
+  const dataDir = join(sandbox, 'data');
+  const tmpDir = join(sandbox, 'tmp');
+  try {
+    await Promise.all([mkdir(appDir, { recursive: true }), mkdir(dataDir, { recursive: true }), mkdir(tmpDir, { recursive: true })]);
+    for (const entry of ['dist', 'test', 'app.json', 'package.json']) {
+      await cp(join(dir, entry), join(appDir, entry), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
+    const nodeArgs = [`--max-old-space-size=${manifest.resources.memoryMb}`];
+    if (mode === 'preload') {
+      const guard = join(sandbox, 'net-guard.mjs');
+      await writeFile(guard, readTemplate('validate/net-guard.mjs'));
+      nodeArgs.push(`--import=${pathToFileURL(guard).href}`);
+    }
+    const baseEnv = { TZ: process.env.TZ ?? 'UTC', TMPDIR: tmpDir };
+
+    const testFiles = (await readdir(join(appDir, 'test')).catch(() => [] as string[])).filter((file) => file.endsWith('.test.mjs')).sort();
+    if (testFiles.length === 0) {
+      steps.push({ name: 'test', ok: false, durationMs: 0, detail: 'the app has no tests: add test/*.test.mjs (run with node --test)' });
+      return report();
+    }
+    const tests = await runProcess(sandboxed(mode, [process.execPath, '--test', ...testFiles.map((file) => `test/${file}`)]), {
+      cwd: appDir,
+      env: { ...baseEnv, NODE_ENV: 'test', NODE_OPTIONS: nodeArgs.join(' ') },
+      timeoutMs: limits.testMs,
+      outputChars: limits.outputChars,
+    });
+    const testsOk = tests.code === 0 && !tests.timedOut;
+    steps.push({
+      name: 'test',
+      ok: testsOk,
+      durationMs: Math.round(tests.durationMs),
+      detail: tests.timedOut ? `the tests took longer than ${limits.testMs} ms` : testSummary(tests.output),
+      ...(testsOk ? {} : { output: tests.output }),
+    });
+    if (!testsOk) return report();
+
+    const { fixtures } = generator.build(spec.spec);
+    const { env, dataFiles } = sandboxSettings(manifest, fixtures, dataDir);
+    for (const file of dataFiles) await writeFile(join(dataDir, file.name), file.content);
+    const plan: SandboxPlan = {
+      kind: spec.spec.kind,
+      appDir,
+      nodeArgs,
+      env,
+      healthPath: manifest.health.path,
+      fixtures,
+      remote: (fixtures.remote ?? {}) as SandboxPlan['remote'],
+      startMs: limits.startMs,
+      healthMs: limits.healthMs,
+      exerciseMs: limits.exerciseMs,
+      stopGraceMs: limits.stopGraceMs,
+      outputChars: limits.outputChars,
+      resultFile: join(sandbox, 'result.json'),
+    };
+    await writeFile(join(sandbox, 'plan.json'), JSON.stringify(plan));
+    await writeFile(join(sandbox, 'runner.mjs'), await bundledRunner());
+    const budget = limits.startMs + limits.healthMs + limits.exerciseMs + limits.stopGraceMs + 10_000;
+    const run = await runProcess(sandboxed(mode, [process.execPath, join(sandbox, 'runner.mjs'), join(sandbox, 'plan.json')]), {
+      cwd: sandbox,
+      env: baseEnv,
+      timeoutMs: budget,
+      outputChars: limits.outputChars,
+    });
+    const result = await readFile(plan.resultFile, 'utf8').then(
+      (text) => JSON.parse(text) as { steps: ValidationStep[]; error?: string },
+      () => undefined,
+    );
+    steps.push(...(result?.steps ?? []));
+    if (!result || result.error) {
+      const detail = run.timedOut ? `the sandbox run took longer than ${budget} ms` : `the sandbox runner failed: ${result?.error ?? `exit code ${run.code}`}`;
+      steps.push({ name: steps.some((step) => step.name === 'start') ? 'stop' : 'start', ok: false, durationMs: Math.round(run.durationMs), detail, output: run.output });
+    }
+    return report();
+  } finally {
+    if (!options.keepSandbox) await rm(sandbox, { recursive: true, force: true });
+    // Leave no empty .validate behind (it stays while another validation of this dir runs).
+    await rmdir(join(dir, '.validate')).catch(() => {});
+  }
+}
