@@ -1,0 +1,60 @@
+import type { AppKind } from '../../app-spec.js';
+import type { Language } from '../detect-language.js';
+
+/** "called Room Booker", "o nazwie Rezerwacje", "rename it to …": capture 1 is the name (folded text). */
+export const NAME_PATTERNS: RegExp[] = [
+  /\b(?:called|named|titled|name\s+it|call\s+it|rename\s+(?:it\s+)?to|the\s+name\s+(?:should\s+be|is))\s+["“'‘]?([^"”'’.,;:!?\n¤()]{2,60})/,
+  /\b(?:o\s+nazwie|pod\s+nazwa|nazwan[aey]|nazwij\s+(?:to|ja|go|je)?|zmien\s+nazwe\s+na|nazwa\s*(?::|to|powinna\s+byc))\s+["„“'‘]?([^"”'’.,;:!?\n¤()]{2,60})/,
+];
+/** Where a captured name ends ("called Room Booker with fields …" → "Room Booker"). */
+export const NAME_END = /\s(?:with|that|which|for|to|and|where|z|ze|do|dla|ktor\w*|i|oraz|gdzie)\b/;
+
+/** Leading words of a request that are not its subject ("Please build me a …", "Potrzebuję …"). */
+export const LEADING_FILLER: RegExp[] = [
+  /^(?:(?:hi|hello|hey)\W+)?(?:please\s+)?(?:(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+(?:you\s+to\s+)?|(?:can|could|would)\s+you\s+(?:please\s+)?|(?:i'm|i\s+am|we're|we\s+are)\s+looking\s+for\s+|let's\s+)?(?:(?:build|create|make|set\s+up|setup|write|develop|generate|give|prepare|get|design)\b\s*)?(?:(?:me|us)\b\s*)?(?:(?:a|an|the|some)\s+)?/,
+  /^(?:(?:czesc|hej|dzien\s+dobry)\W+)?(?:prosze\s+(?:o\s+)?)?(?:(?:potrzebuje|potrzebujemy|chce|chcemy|chcialbym|chcialabym|chcielibysmy)\s+(?:miec\s+)?)?(?:(?:zrob|zrobcie|stworz|stworzcie|utworz|przygotuj|zbuduj|napisz|zaprojektuj)\b\s*(?:(?:mi|nam)\b\s*)?)?/,
+  /^(?:send\b\s*(?:(?:me|us)\b\s*)?|(?:email|e-mail|mail|notify|remind|alert)\s+(?:me|us)\b\s*)(?:(?:a|an|the|about|of|to)\s+)*/,
+  /^(?:wysl\w*|wysyl\w*|przypomin\w*|przypomn\w*|powiadom\w*)\s*(?:(?:mi|nam|mnie|nas)\b\s*)?(?:o\s+)?/,
+];
+
+/** Where a title ends: the start of a clause or a list. */
+export const TITLE_END = /\s(?:that|which|where|so\s+that|so|when|containing|including|using|from|via|z\s+polami|zawierajac\w*|ktor\w*|gdzie|zeby|aby|kiedy|and\s+(?:send|email|post|notify|save|write)|i\s+(?:wysl|wysyl|zapisz|powiadom)\w*)\b|[:(,;¤]|\s[-–]\s|[.!?](?:\s|$)|\n/;
+
+/** Words left dangling at the end of a cut title. */
+export const TITLE_TRAILING = /\s+(?:for|of|to|and|the|a|an|with|on|in|at|by|dla|do|z|ze|i|w|na|o|oraz|mi|od)$/;
+
+/** Polish app words after "potrzebuję …" are in the genitive; the title wants the nominative. */
+export const POLISH_NOMINATIVE: [RegExp, string][] = [
+  [/^formularza\b/i, 'Formularz'],
+  [/^panelu\b/i, 'Panel'],
+  [/^aplikacji\b/i, 'Aplikacja'],
+  [/^narzędzia\b/i, 'Narzędzie'],
+  [/^raportu\b/i, 'Raport'],
+  [/^listy\b/i, 'Lista'],
+  [/^systemu\b/i, 'System'],
+  [/^rejestru\b/i, 'Rejestr'],
+  [/^ankiety\b/i, 'Ankieta'],
+  [/^bazy\b/i, 'Baza'],
+  [/^strony\b/i, 'Strona'],
+  [/^usługi\b/i, 'Usługa'],
+  [/^automatyzacji\b/i, 'Automatyzacja'],
+  [/^dashboardu\b/i, 'Dashboard'],
+  [/^zestawienia\b/i, 'Zestawienie'],
+  [/^przypomnienia\b/i, 'Przypomnienie'],
+  [/^powiadomienia\b/i, 'Powiadomienie'],
+  [/^wykresu\b/i, 'Wykres'],
+  [/^pulpitu\b/i, 'Pulpit'],
+];
+
+/** Words left out of slugs. */
+export const SLUG_STOP = new Set([
+  'a', 'an', 'the', 'for', 'of', 'to', 'me', 'my', 'our', 'and', 'with', 'on', 'in', 'at', 'by', 'please', 'simple', 'small', 'new', 'app', 'application',
+  'i', 'do', 'dla', 'z', 'ze', 'na', 'w', 'mi', 'o', 'oraz', 'prosty', 'prosta', 'proste', 'maly', 'mala', 'nowy', 'nowa', 'aplikacja',
+]);
+
+/** A title when the request gives nothing better. */
+export const KIND_TITLES: Record<Language, Record<AppKind, string>> = {
+  en: { 'api-service': 'API service', 'web-dashboard': 'Dashboard', 'form-app': 'Form', automation: 'Automation', 'data-tool': 'Data tool' },
+  pl: { 'api-service': 'Usługa API', 'web-dashboard': 'Panel', 'form-app': 'Formularz', automation: 'Automatyzacja', 'data-tool': 'Narzędzie do danych' },
+};
+export const NEW_APP_TITLE: Record<Language, string> = { en: 'New app', pl: 'Nowa aplikacja' };
