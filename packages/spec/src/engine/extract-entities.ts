@@ -2,7 +2,8 @@ import type { Field } from '../app-spec.js';
 import type { Language } from './detect-language.js';
 import { entityName, nounAfter, nounBefore } from './entity-naming.js';
 import { parseFieldList, type Piece } from './parse-field-list.js';
-import { ENTITY_CUES, ENUM_NOUNS, LIST_TRIGGERS, PAREN_ENTITY } from './rules/entity-rules.js';
+import { COMMON_FIELDS, ENTITY_CUES, ENUM_NOUNS, LIST_TRIGGERS, PAREN_ENTITY } from './rules/entity-rules.js';
+import { FIELD_NAMES } from './rules/glossary.js';
 
 export interface FoundList {
   /** The entity the request names for this list; undefined means "the app's main entity". */
@@ -60,7 +61,7 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
   const orig = sentence.piece.orig;
   for (const m of fold.matchAll(PAREN_ENTITY)) {
     const nounWordsBefore = nounBefore(m.groups!.e!);
-    if (nounWordsBefore.length === 0 || ENUM_NOUNS.test(m.groups!.e!)) continue;
+    if (nounWordsBefore.length === 0 || ENUM_NOUNS.test(m.groups!.e!) || isFieldName(nounWordsBefore.join(' '))) continue;
     const listStart = m.index + m[0].indexOf('(') + 1;
     const list = { orig: orig.slice(listStart, m.index + m[0].length - 1), fold: fold.slice(listStart, m.index + m[0].length - 1) };
     const parsed = parseFieldList(list, language);
@@ -83,7 +84,7 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
   for (let i = 0; i < hits.length; i++) {
     const hit = hits[i]!;
     if (hit.start < consumedUntil) continue;
-    const next = hits.slice(i + 1).find((h) => h.start >= hit.end && h.rank < hit.rank && h.minItems === 1);
+    const next = hits.slice(i + 1).find((h) => h.start >= hit.end && h.rank < hit.rank);
     const end = next ? next.start : fold.length;
     const parsed = parseFieldList({ orig: orig.slice(hit.end, end), fold: fold.slice(hit.end, end) }, language);
     if (parsed.fields.length < hit.minItems || (hit.minItems > 1 && parsed.known < 1)) continue;
@@ -113,4 +114,9 @@ function findNamedEntity(foldedMasked: string, language: Language): string | und
     if (name) return name;
   }
   return undefined;
+}
+
+/** "dział (IT, HR)" is a field with values, not an entity called "dział". */
+function isFieldName(foldedWords: string): boolean {
+  return FIELD_NAMES.some(([p]) => p.test(foldedWords)) || COMMON_FIELDS.test(foldedWords);
 }

@@ -1,5 +1,6 @@
 import { APP_KINDS, type AppKind } from '../app-spec.js';
 import { EXPLICIT_FACTOR, KIND_DECIDED, KIND_NOISE, KIND_RULES } from './rules/kind-rules.js';
+import { TOPIC_RULES } from './rules/topic-rules.js';
 
 export interface KindEvidence {
   kind: AppKind;
@@ -17,6 +18,8 @@ export interface KindHints {
   feedOrMailSource: boolean;
   notifyOutput: boolean;
   fileOutput: boolean;
+  /** A file output with a path: the app writes a named file. */
+  namedFileOutput: boolean;
 }
 
 export interface KindFindings {
@@ -46,8 +49,22 @@ export function extractKind(foldedMasked: string, hints: KindHints): KindFinding
   if (hints.csvSource) evidence.push({ kind: 'data-tool', word: 'csv', weight: 2, explicit: false, index: end });
   if (hints.feedOrMailSource) evidence.push({ kind: 'automation', word: 'feed', weight: 1, explicit: false, index: end });
   if (hints.notifyOutput) evidence.push({ kind: 'automation', word: 'notify', weight: 1, explicit: false, index: end });
-  if (hints.fileOutput) evidence.push({ kind: 'data-tool', word: 'file', weight: 1, explicit: false, index: end });
-  return rank(evidence);
+  if (hints.fileOutput) evidence.push({ kind: 'data-tool', word: 'file', weight: hints.namedFileOutput ? 2 : 1, explicit: false, index: end });
+  const findings = rank(evidence);
+  if (findings.decided) return findings;
+  // Undecided: the placeholder kind follows the topic ("vacations" → a form), still undecided.
+  const withTopics = { ...findings.scores };
+  const first = Object.fromEntries(APP_KINDS.map((k) => [k, Number.POSITIVE_INFINITY])) as Record<AppKind, number>;
+  for (const e of evidence) first[e.kind] = Math.min(first[e.kind], e.index);
+  for (const topic of TOPIC_RULES) {
+    const m = topic.pattern.exec(text);
+    if (!m) continue;
+    for (const [kind, weight] of Object.entries(topic.kinds) as [AppKind, number][]) {
+      withTopics[kind] += weight;
+      first[kind] = Math.min(first[kind], m.index);
+    }
+  }
+  return { ...findings, kind: orderKinds(withTopics, first)[0]!, explicit: false };
 }
 
 export function rank(evidence: KindEvidence[]): KindFindings {

@@ -12,6 +12,7 @@ import {
   FILE_PATH_PATTERN,
   HTTP_SOURCE_WORDS,
   IMAP_WORDS,
+  NOTIFY_ME,
   RSS_CONTEXT,
   RSS_SOURCE_WORDS,
   RSS_URL,
@@ -51,9 +52,10 @@ export interface LocationFindings {
 
 const CONTEXT_CHARS = 60;
 
+/** The words of the same sentence just before `start`; a masked URL or path counts as one mark. */
 function contextBefore(folded: string, start: number): string {
-  const from = Math.max(0, start - CONTEXT_CHARS);
-  const window = folded.slice(from, start);
+  const before = folded.slice(Math.max(0, start - CONTEXT_CHARS * 8), start).replace(/¤+/g, '¤');
+  const window = before.slice(-CONTEXT_CHARS);
   const sentenceStart = Math.max(window.lastIndexOf('. '), window.lastIndexOf('\n'), window.lastIndexOf('! '), window.lastIndexOf('? '));
   return sentenceStart >= 0 ? window.slice(sentenceStart + 1) : window;
 }
@@ -95,13 +97,15 @@ export function extractLocations(text: string, folded: string): LocationFindings
   }
 
   let afterUrls = maskSpans(text, spans);
+  let context = maskSpans(folded, spans);
   for (const match of afterUrls.matchAll(EMAIL_PATTERN)) {
     spans.push({ start: match.index, end: match.index + match[0].length, replacement: '' });
-    if (EMAIL_FROM_CONTEXT.test(contextBefore(folded, match.index))) continue;
+    if (EMAIL_FROM_CONTEXT.test(contextBefore(context, match.index))) continue;
     pushUnique(outputs, { type: 'email', target: match[0] }, SPEC_LIMITS.outputs);
   }
 
   afterUrls = maskSpans(text, spans);
+  context = maskSpans(folded, spans);
   for (const match of afterUrls.matchAll(FILE_PATH_PATTERN)) {
     const path = match[1]!;
     const start = match.index + match[0].indexOf(path);
@@ -112,7 +116,7 @@ export function extractLocations(text: string, folded: string): LocationFindings
       if (/\.(?:csv|tsv)$/i.test(path)) pushUnique(sources, { type: 'csv' }, SPEC_LIMITS.sources);
       continue;
     }
-    const isOutput = FILE_OUTPUT_CONTEXT.test(contextBefore(folded, start));
+    const isOutput = FILE_OUTPUT_CONTEXT.test(contextBefore(context, start));
     if (isOutput) pushUnique(outputs, { type: 'file', target: path }, SPEC_LIMITS.outputs);
     else if (/\.(?:csv|tsv)$/i.test(path)) pushUnique(sources, { type: 'csv', path }, SPEC_LIMITS.sources);
   }
@@ -151,7 +155,8 @@ function addWordLocations(folded: string, sources: Source[], outputs: Output[], 
   if (HTTP_SOURCE_WORDS.test(folded) && !sources.some((s) => s.type === 'http-json')) pushUnique(sources, { type: 'http-json' }, SPEC_LIMITS.sources);
 
   if (WEBHOOK_WORDS.test(folded) && !outputs.some((o) => o.type === 'webhook')) pushUnique(outputs, { type: 'webhook' }, SPEC_LIMITS.outputs);
-  if (EMAIL_TO_ME.some((rule) => rule.test(folded)) && !outputs.some((o) => o.type === 'email')) pushUnique(outputs, { type: 'email' }, SPEC_LIMITS.outputs);
+  const toMe = EMAIL_TO_ME.some((rule) => rule.test(folded)) || (NOTIFY_ME.some((rule) => rule.test(folded)) && !outputs.some((o) => o.type === 'webhook'));
+  if (toMe && !outputs.some((o) => o.type === 'email')) pushUnique(outputs, { type: 'email' }, SPEC_LIMITS.outputs);
   if (DASHBOARD_OUTPUT_WORDS.test(folded)) pushUnique(outputs, { type: 'dashboard' }, SPEC_LIMITS.outputs);
 }
 

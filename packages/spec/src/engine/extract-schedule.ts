@@ -39,14 +39,14 @@ export function extractSchedule(original: string, folded: string, language: Lang
   const timezone = extractTimezone(original, folded);
   const order: Language[] = language === 'pl' ? ['pl', 'en'] : ['en', 'pl'];
   for (const lang of order) {
-    const reading = read(folded, RULES[lang], expectSchedule);
+    const reading = read(original, folded, RULES[lang], expectSchedule);
     const result = compose(reading, expectSchedule);
     if (result) return { ...result, ...(timezone ? { timezone } : {}), spans: reading.spans };
   }
   return { ...(timezone ? { timezone } : {}), spans: [] };
 }
 
-function read(folded: string, rules: ScheduleRules, expectSchedule: boolean): Reading {
+function read(original: string, folded: string, rules: ScheduleRules, expectSchedule: boolean): Reading {
   const spans: Span[] = [];
   const reading: Reading = { times: [], days: [], runCue: rules.runCue.test(folded), spans };
   let text = folded;
@@ -58,7 +58,7 @@ function read(folded: string, rules: ScheduleRules, expectSchedule: boolean): Re
   for (const rule of rules.frequencies) {
     const match = rule.pattern.exec(text);
     if (!match) continue;
-    reading.frequency = { kind: rule.frequency, value: rule.value?.(match), phrase: match[0] };
+    reading.frequency = { kind: rule.frequency, value: rule.value?.(match), phrase: original.slice(match.index, match.index + match[0].length) };
     take(match.index, match.index + match[0].length);
     break;
   }

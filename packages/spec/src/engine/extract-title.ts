@@ -3,7 +3,7 @@ import { ENGINE_LIMITS } from './engine-limits.js';
 import type { LocationSpan, Span } from './extract-locations.js';
 import { fold as foldText, maskSpans } from './prepare-text.js';
 import { LEADING_FILLER, NAME_END, NAME_PATTERNS, POLISH_NOMINATIVE, SLUG_STOP, TITLE_END, TITLE_TRAILING } from './rules/naming-rules.js';
-import { asciiWords, capitalise, toSlug } from './tokenize.js';
+import { asciiWords, capitalise, toSlug, words } from './tokenize.js';
 
 export interface TitleFindings {
   /** A title derived from the request, or undefined when nothing usable is left. */
@@ -95,5 +95,8 @@ export function summaryOf(original: string): string {
 
 /** Whether the request has any words at all (emoji, digits and junk do not count). */
 export function hasContent(maskedOriginal: string): boolean {
-  return /\p{L}{2,}/u.test(maskedOriginal);
+  return words(maskedOriginal).some(({ word }) => /\p{L}{2,}/u.test(word) && !NOT_CONTENT.test(foldText(word)));
 }
+
+/** Words that alone say nothing about an app ("Hello?", "test", "dzięki"). */
+const NOT_CONTENT = /^(?:hi|hello|hey|please|thanks|thank|you|test|testing|ok|okay|yes|no|cze\w*|hej|dzien|dobry|prosze|dzieki|dziekuje|tak|nie|halo|a|i|the)$/;

@@ -106,7 +106,7 @@ export function buildField(rawItem: Piece, language: Language): { field: Field; 
   }
   const words = item.fold.split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length > ENGINE_LIMITS.fieldWords) return undefined;
-  if (!/\p{L}/u.test(item.orig) || item.orig.includes(MASK) || /^\d/.test(item.fold) || ITEM_REJECT.test(item.fold)) return undefined;
+  if (!/\p{L}/u.test(item.orig) || item.fold.includes(MASK) || /^\d/.test(item.fold) || ITEM_REJECT.test(item.fold)) return undefined;
   if (/^(?:etc|itd|itp|and\s+so\s+on|i\s+tak\s+dalej)$/.test(item.fold)) return undefined;
 
   const glossary = FIELD_NAMES.find(([pattern]) => pattern.test(item.fold))?.[1];

@@ -43,20 +43,20 @@ export const ENTITY_STOP = new RegExp(
   '^(?:' +
     [
       'fields?|columns?|attributes?|properties|note|example|e\\.g|pol[ae]|polami|kolumn\\w*|np|a|an|the|for|of|to|with|and|or|my|our|your|their|its|this|that|these|those|which|who|where|some|all|each|every|one|new|simple|small|quick|little|tiny|basic|internal|online|web|company|team|just|also|please',
-      'app|apps|application|api|apis|rest|restful|crud|service|backend|form|forms|survey|questionnaire|dashboard|panel|tool|system|page|website|site|portal|tracker|manager|list|table|database|db|register|registry|log|catalog|catalogue|csv|file|files|spreadsheet|excel|report|reports',
-      'manage|managing|management|track|tracking|store|storing|keep|keeps|collect|collecting|handle|handles|handling|allows|lets|build|create|make|need|want|record|records|entry|entries|data|information|details|i|we|me|us|you|is|are|be|should|can|will|it|let|people|where|when|so',
+      'app|apps|application|api|apis|rest|restful|crud|service|backend|form|forms|survey|questionnaire|dashboard|panel|tool|system|page|website|site|portal|tracker|manager|list|table|database|db|register|registry|log|catalog|catalogue|csv|file|files|spreadsheet|excel',
+      'manage|managing|management|track|tracking|store|storing|keep|keeps|collect|collecting|handle|handles|handling|allows|lets|build|create|make|need|want|record|records|entry|entries|data|information|details|i|we|me|us|you|is|are|be|should|can|will|it|let|people|where|when|so|reads?|uses?|takes?|loads?|imports?|process(?:es)?|contains?|shows?|lists?|has|have|gets?|fetch(?:es)?|pulls?|czyta\\w*|wczytuj\\w*|pobiera\\w*',
       'i|w|we|z|ze|do|dla|na|o|od|po|przez|oraz|lub|albo|mi|nam|moj\\w*|nasz\\w*|prost\\w*|mal\\w*|now\\w*|aplikacj\\w*|formularz\\w*|ankiet\\w*|panel\\w*|usług\\w*|uslug\\w*|serwis\\w*|narzedzi\\w*|system\\w*|stron\\w*|rejestr\\w*|list\\w*|baz\\w*|ewidencj\\w*|katalog\\w*',
-      'zarzadza\\w*|sledz\\w*|obslug\\w*|zbiera\\w*|rejestrowani\\w*|ktor\\w*|potrzebuj\\w*|chce|chcemy|zrob\\w*|stworz\\w*|prosze|dane|danych|informacj\\w*|wpis\\w*|rekord\\w*|dashboard\\w*|wykres\\w*|pulpit\\w*|plik\\w*|arkusz\\w*|raport\\w*|firm\\w*|wewnetrzn\\w*|jest|sa|byc|to|ten|ta|te|ktory|gdzie',
+      'zarzadza\\w*|sledz\\w*|obslug\\w*|zbiera\\w*|rejestrowani\\w*|ktor\\w*|potrzebuj\\w*|chce|chcemy|zrob\\w*|stworz\\w*|prosze|dane|danych|informacj\\w*|wpis\\w*|rekord\\w*|dashboard\\w*|wykres\\w*|pulpit\\w*|plik\\w*|arkusz\\w*|raport\\w*|firm\\w*|wewnetrzn\\w*|jest|sa|byc|to|ten|ta|te|ktory|gdzie|nazwie|nazwa|called|named',
     ].join('|') +
     ')$',
 );
 
 /** Phrases after which the entity is named without fields ("API for managing books"). */
-export const ENTITY_CUES = /\b(?:for|of|manage|managing|track|tracking|store|storing|do\s+(?:zarzadzania|sledzenia|obslugi|rejestrowania|ewidencji|rezerwacji|zglaszania)|dla|rejestr|lista|listy|ewidencj\w*|katalog\w*|baz\w*)\s+/g;
+export const ENTITY_CUES = /\b(?:for|of|formularz\w*|ankiet\w*|manage|managing|track|tracking|store|storing|do\s+(?:zarzadzania|sledzenia|obslugi|rejestrowania|ewidencji|rezerwacji|zglaszania)|dla|rejestr|lista|listy|ewidencj\w*|katalog\w*|baz\w*)\s+/g;
 
 /** Items that are clauses, not field names. */
 export const ITEM_REJECT =
-  /\b(?:send|sends|e-?mail\s+(?:me|us|it)|notify|remind|post|save|export|write|run|show|display|login|log\s+in|sign\s+in|sso|single\s+sign|api\s+key|dashboard|chart|graph|every|daily|weekly|monthly|hourly|schedule|please|should|would|could|which|that|users?\s+can|people\s+can|wysl\w*|wysyl\w*|powiadom\w*|przypomn\w*|zapisz\w*|eksportuj\w*|logowani\w*|zaloguj\w*|klucz\w*|wykres\w*|codziennie|co\s+tydzien|prosze|ktor\w*|zeby|aby|api|form|formularz\w*|panel\w*)\b/;
+  /\b(?:send\w*|e-?mail\s+(?:me|us|it)|notif\w*|remind\w*|post(?:s|ing)?|sav(?:e|es|ing)|export\w*|writ(?:e|es|ing)|runs?|show\w*|display\w*|remov\w*|delet\w*|merg\w*|aggregat\w*|login|log\s+in|sign\s+in|sso|single\s+sign|api\s+key|dashboard|chart|graph|every|daily|weekly|monthly|hourly|schedule|please|should|would|could|which|that|users?\s+can|people\s+can|wysl\w*|wysyl\w*|powiadom\w*|przypomn\w*|zapisz\w*|eksportuj\w*|logowani\w*|zaloguj\w*|klucz\w*|wykres\w*|codziennie|co\s+tydzien|prosze|ktor\w*|zeby|aby|api|form|formularz\w*|panel\w*)\b/;
 
 /** Where an item turns into the next clause; the list ends there. */
 export const ITEM_CUT = /\s(?:so|that|which|where|when|every|each|from|via|using|then|while|because|per|for|in\s+order|ktor\w*|gdzie|zeby|aby|kiedy|co|kazd\w*|potem|nastepnie|przez|bo|jesli|dla)\b/;

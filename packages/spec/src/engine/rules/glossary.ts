@@ -47,6 +47,8 @@ export const FIELD_NAMES: [RegExp, string][] = [
   [/^wiek\w*$/, 'age'],
   [/^(?:sal[aeiy]|pokoj\w*)$/, 'room'],
   [/^budzet\w*$/, 'budget'],
+  [/^pietr\w*$/, 'floor'],
+  [/^stan\w*\s+magazyn\w*$/, 'stock'],
   [/^wartosc\w*$/, 'value'],
   [/^autor\w*$/, 'author'],
   [/^(?:kraj\w*)$/, 'country'],
@@ -151,4 +153,6 @@ export const POLISH_LABELS: Record<string, string> = {
   budget: 'Budżet',
   value: 'Wartość',
   author: 'Autor',
+  floor: 'Piętro',
+  stock: 'Stan magazynowy',
 };

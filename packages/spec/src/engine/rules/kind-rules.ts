@@ -20,7 +20,7 @@ export const KIND_RULES: KindRule[] = [
   { kind: 'api-service', pattern: /\b(?:rest|crud|graphql|backend|microservice\w*|mikroserwis\w*|web\s*service\w*)\b/g, weight: 2, explicit: true },
   { kind: 'api-service', pattern: /\b(?:uslug\w*\s+(?:rest|sieciow\w*)|serwis\w*\s+rest)\b/g, weight: 2, explicit: true },
   { kind: 'api-service', pattern: /\b(?:json|http|integrat\w*|integracj\w*)\b/g, weight: 1, explicit: false },
-  { kind: 'api-service', pattern: /\b(?:rejestr(?!acj)\w*|ewidencj\w*|katalog\w*|inventory|registry|database|baz\w*\s+danych)\b/g, weight: 2, explicit: false },
+  { kind: 'api-service', pattern: /\b(?:rejestr(?!acj)\w*|ewidencj\w*|katalog\w*|inventory|registry|database|baz\w*\s+danych)\b/g, weight: 3, explicit: false },
   { kind: 'api-service', pattern: /\b(?:manage|managing|zarzadza\w*)\b/g, weight: 1, explicit: false },
   // web-dashboard
   { kind: 'web-dashboard', pattern: /\bdashboard\w*/g, weight: 3, explicit: true },
@@ -39,8 +39,8 @@ export const KIND_RULES: KindRule[] = [
   { kind: 'data-tool', pattern: /\b(?:data\s+tool|narzedzi\w*\s+do\s+(?:danych|raportow\w*)|etl)\b/g, weight: 3, explicit: true },
   { kind: 'data-tool', pattern: /\b(?:aggregat\w*|agregac\w*|agreguj\w*|zagreguj\w*)\b/g, weight: 3, explicit: false },
   { kind: 'data-tool', pattern: /\b(?:reports?|raport\w*|zestawieni\w*)\b/g, weight: 2, explicit: false },
-  { kind: 'data-tool', pattern: /\b(?:csv|excel\w*|xlsx|spreadsheet\w*|arkusz\w*|pivot\w*|statysty\w*|statistics|analy[sz]\w*|analiz\w*|transform\w*|przeksztalc\w*|convert\w*|konwert\w*|merge\w*|scal\w*|deduplic\w*|sum\s+up|sumuj\w*|zsumuj\w*|podsumuj\w*)\b/g, weight: 2, explicit: false },
-  { kind: 'data-tool', pattern: /\b(?:import\w*|export\w*|eksport\w*|summar\w*|podsumowan\w*|clean\w*|oczysc\w*)\b/g, weight: 1, explicit: false },
+  { kind: 'data-tool', pattern: /\b(?:csv|excel\w*|xlsx|spreadsheet\w*|arkusz\w*|pivot\w*|statysty\w*|statistics|analy[sz]\w*|analiz\w*|transform\w*|przeksztalc\w*|convert\w*|konwert\w*|merge\w*|scal\w*|polacz\w*|deduplic\w*|sum\s+up|sumuj\w*|zsumuj\w*|podsumuj\w*)\b/g, weight: 2, explicit: false },
+  { kind: 'data-tool', pattern: /\b(?:import\w*|export\w*|eksport\w*|summar\w*|podsumowan\w*|clean\w*|oczysc\w*|calculat\w*|comput\w*|policz\w*|oblicz\w*|z\s+pliku|from\s+(?:the\s+|a\s+)?file)\b/g, weight: 1, explicit: false },
 ];
 
 /** Phrases that contain kind words but say nothing about the kind ("API key", "from the API"). */
@@ -55,4 +55,4 @@ export const KIND_NOISE: RegExp[] = [
 export const EXPLICIT_FACTOR = 2;
 
 /** Minimum score for a kind to count as decided. */
-export const KIND_DECIDED = 2;
+export const KIND_DECIDED = 3;

@@ -28,12 +28,15 @@ export const EMAIL_FROM_CONTEXT = /(?:\bfrom\b|\bsent\s+by\b|\bod\b|\bnadawc\w*)
 /** Results go by e-mail to the requester (no address given). */
 export const EMAIL_TO_ME = [
   /\b(?:send|e-?mail|mail|forward)\s+(?:(?:it|them|this|that|the\s+\w+|a\s+\w+|an\s+\w+)\s+){0,2}(?:to\s+)?(?:me|us|my\s+team)\b/,
+  /\bsend\s+(?:me|us|(?:the|our|my)\s+team)\b/,
   /\b(?:by|via|in\s+an?|as\s+an?)\s+e-?mail\b/,
-  /\b(?:notify|remind|alert|ping)\s+(?:me|us)\b/,
-  /\bsend\s+(?:me|us)\b/,
   /\bwysl\w*\s+(?:(?:go|je|ja|to)\s+)?(?:mi|nam)\b/,
   /\bwysyl\w*\s+(?:(?:go|je|ja|to)\s+)?(?:mi|nam)\b/,
   /\b(?:wysl\w*|wysyl\w*|przesl\w*|przesyl\w*|dostarcz\w*|raport\w*)\b[^.;]{0,40}\b(?:e-?mailem|mailem|na\s+(?:maila|e-?mail|moj\s+e-?mail|skrzynke\s+mailowa))\b/,
+];
+/** A notification or reminder to the requester: by e-mail unless a chat webhook is named. */
+export const NOTIFY_ME = [
+  /\b(?:notify|remind|alert|ping)\s+(?:me|us)\b/,
   /\b(?:powiadom\w*|przypomin\w*|przypomn\w*)\s+(?:mnie|mi|nas|nam)\b/,
 ];
 /** Results go to a chat webhook whose URL we still need. */
