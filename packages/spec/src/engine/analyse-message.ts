@@ -48,7 +48,7 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
   const locations = extractLocations(text, folded);
   const guess = detectLanguage(locations.masked, locations.foldedMasked, options.conversationLanguage ?? 'en');
   let language = options.language ?? guess.language;
-  if (!options.language && options.conversationLanguage && guess.language !== options.conversationLanguage && guess.margin < 2) {
+  if (!options.language && options.conversationLanguage && guess.language !== options.conversationLanguage && guess.margin < 3) {
     language = options.conversationLanguage;
   }
   const schedule = extractSchedule(text, locations.foldedMasked, language, options.expectSchedule);

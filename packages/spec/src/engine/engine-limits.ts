@@ -15,6 +15,10 @@ export const ENGINE_LIMITS = {
   titleWords: 7,
   /** Words kept in a generated slug. */
   slugWords: 5,
+  /** List openers ("with", "fields:", "z polami") looked at per sentence; more are ignored. */
+  listTriggers: 40,
+  /** Characters read after one list opener. */
+  listChars: 1_500,
   /** Items read from one field list; more are ignored. */
   listItems: 60,
   /** Words in one list item for it to count as a field name. */

@@ -1,5 +1,6 @@
 import type { Field } from '../app-spec.js';
 import type { Language } from './detect-language.js';
+import { ENGINE_LIMITS } from './engine-limits.js';
 import { entityName, nounAfter, nounBefore } from './entity-naming.js';
 import { parseFieldList, type Piece } from './parse-field-list.js';
 import { COMMON_FIELDS, ENTITY_CUES, ENUM_NOUNS, LIST_TRIGGERS, PAREN_ENTITY } from './rules/entity-rules.js';
@@ -80,12 +81,13 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
     }
   });
   hits.sort((a, b) => a.start - b.start || a.rank - b.rank);
+  hits.splice(ENGINE_LIMITS.listTriggers);
   let consumedUntil = -1;
   for (let i = 0; i < hits.length; i++) {
     const hit = hits[i]!;
     if (hit.start < consumedUntil) continue;
     const next = hits.slice(i + 1).find((h) => h.start >= hit.end && h.rank < hit.rank);
-    const end = next ? next.start : fold.length;
+    const end = Math.min(next ? next.start : fold.length, hit.end + ENGINE_LIMITS.listChars);
     const parsed = parseFieldList({ orig: orig.slice(hit.end, end), fold: fold.slice(hit.end, end) }, language);
     if (parsed.fields.length < hit.minItems || (hit.minItems > 1 && parsed.known < 1)) continue;
     const words = hit.entityWords ?? entityWordsBefore(fold.slice(0, hit.start), language);
