@@ -9,8 +9,8 @@ export const ADD_CUE = /\b(?:add|also|plus|another|additionally|dodaj\w*|dodatko
 
 /** "remove the phone field", "usuń pole telefon": capture 1 is what to remove (one or a list). */
 export const REMOVE_CUE = [
-  /\b(?:remove|drop|delete|get\s+rid\s+of)\s+(?:the\s+)?(?:fields?\s+|columns?\s+)?["“']?([a-z][\w\s,-]{0,80}?)["”']?(?:\s+(?:fields?|columns?))?\s*(?=$|[.;!?]|\s+from\b)/,
-  /\b(?:usun|wyrzuc|skasuj)\s+(?:pole\s+|pola\s+|kolumn\w*\s+)?["„']?([a-z][\w\s,-]{0,80}?)["”']?\s*(?=$|[.;!?]|\s+z\s+)/,
+  /\b(?:remove|drop|delete|get\s+rid\s+of)\s+(?:the\s+)?(?:fields?\s+|columns?\s+)?["“']?([a-z][^.;!?\n"”']{0,80}?)["”']?(?:\s+(?:fields?|columns?))?\s*(?=$|[.;!?\n]|\s+from\s)/,
+  /\b(?:usun|wyrzuc|skasuj)\s+(?:pole\s+|pola\s+|kolumn\w*\s+)?["„']?([a-z][^.;!?\n"”']{0,80}?)["”']?\s*(?=$|[.;!?\n]|\s+z\s)/,
 ];
 
 /** Output words in a removal ("remove the webhook", "usuń maila"). */

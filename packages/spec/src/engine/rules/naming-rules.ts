@@ -18,7 +18,7 @@ export const LEADING_FILLER: RegExp[] = [
 ];
 
 /** Where a title ends: the start of a clause or a list. */
-export const TITLE_END = /\s(?:that|which|where|so\s+that|so|when|containing|including|using|from|via|z\s+polami|zawierajac\w*|ktor\w*|gdzie|zeby|aby|kiedy|and\s+(?:send|email|post|notify|save|write)|i\s+(?:wysl|wysyl|zapisz|powiadom)\w*)\b|[:(,;¤]|\s[-–]\s|[.!?](?:\s|$)|\n/;
+export const TITLE_END = /\s(?:with\s+(?:company\s+|corporate\s+)?(?:sso|single\s+sign|log\s*in|an?\s+api\s+key)|z\s+(?:logowani\w*|sso|kluczem)|that|which|where|so\s+that|so|when|containing|including|using|from|via|z\s+polami|zawierajac\w*|ktor\w*|gdzie|zeby|aby|kiedy|and\s+(?:send|email|post|notify|save|write)|i\s+(?:wysl|wysyl|zapisz|powiadom)\w*)\b|[:(,;¤]|\s[-–]\s|[.!?](?:\s|$)|\n/;
 
 /** Words left dangling at the end of a cut title. */
 export const TITLE_TRAILING = /\s+(?:for|of|to|and|the|a|an|with|on|in|at|by|dla|do|z|ze|i|w|na|o|oraz|mi|od)$/;
