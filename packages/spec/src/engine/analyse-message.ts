@@ -59,6 +59,7 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
     feedOrMailSource: locations.sources.some((s) => s.type === 'rss' || s.type === 'imap'),
     notifyOutput: locations.outputs.some((o) => o.type === 'email' || o.type === 'webhook'),
     fileOutput: locations.outputs.some((o) => o.type === 'file'),
+    keepsRecords: entities.lists.length > 0,
     namedFileOutput: locations.outputs.some((o) => o.type === 'file' && o.target !== undefined),
   });
   const firstList = entities.lists.reduce<number | undefined>((min, l) => (min === undefined || l.start < min ? l.start : min), undefined);

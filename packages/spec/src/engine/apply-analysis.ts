@@ -41,8 +41,8 @@ function titleFor(kind: AppKind, language: Language, analysis: MessageAnalysis):
   return analysis.hasContent ? KIND_TITLES[language][kind] : NEW_APP_TITLE[language];
 }
 
-function nameFor(title: string, kind: AppKind): string {
-  return slugFromTitle(title) ?? slugFromTitle(KIND_TITLES.en[kind]) ?? 'new-app';
+function nameFor(title: string, _kind: AppKind): string {
+  return slugFromTitle(title) ?? 'new-app';
 }
 
 /** Apply one analysed message to the spec so far (or to nothing, for the first message). */

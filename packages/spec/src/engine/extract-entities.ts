@@ -10,7 +10,7 @@ export interface FoundList {
   /** The entity the request names for this list; undefined means "the app's main entity". */
   entity?: string;
   fields: Field[];
-  /** Where the list's trigger starts in the message (titles stop there). */
+  /** Where a title must stop in the message (the list's trigger, after any entity it names). */
   start: number;
 }
 
@@ -39,6 +39,8 @@ function sentences(original: string, foldedMasked: string): Sentence[] {
 
 interface TriggerHit {
   start: number;
+  /** Where a title must stop: after the entity a trigger names ("laptops: …"), else at the trigger. */
+  titleCut: number;
   end: number;
   minItems: number;
   entityWords?: string[];
@@ -77,7 +79,8 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
     for (const m of fold.matchAll(trigger.pattern)) {
       const e = m.groups?.e;
       const entityWords = trigger.namesEntity && e ? nounBefore(e) : undefined;
-      hits.push({ start: m.index, end: m.index + m[0].length, minItems: trigger.minItems, rank, ...(entityWords && entityWords.length > 0 ? { entityWords } : {}) });
+      const titleCut = trigger.namesEntity && e ? m.index + m[0].indexOf(e) + e.length : m.index;
+      hits.push({ start: m.index, end: m.index + m[0].length, titleCut, minItems: trigger.minItems, rank, ...(entityWords && entityWords.length > 0 ? { entityWords } : {}) });
     }
   });
   hits.sort((a, b) => a.start - b.start || a.rank - b.rank);
@@ -92,7 +95,7 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
     if (parsed.fields.length < hit.minItems || (hit.minItems > 1 && parsed.known < 1)) continue;
     const words = hit.entityWords ?? entityWordsBefore(fold.slice(0, hit.start), language);
     const entity = entityName(words, language);
-    lists.push({ ...(entity ? { entity } : {}), fields: parsed.fields, start: sentence.start + hit.start });
+    lists.push({ ...(entity ? { entity } : {}), fields: parsed.fields, start: sentence.start + hit.titleCut });
     consumedUntil = end;
   }
 }

@@ -18,6 +18,8 @@ export interface KindHints {
   feedOrMailSource: boolean;
   notifyOutput: boolean;
   fileOutput: boolean;
+  /** The message lists fields of records the app keeps. */
+  keepsRecords: boolean;
   /** A file output with a path: the app writes a named file. */
   namedFileOutput: boolean;
 }
@@ -49,6 +51,7 @@ export function extractKind(foldedMasked: string, hints: KindHints): KindFinding
   if (hints.csvSource) evidence.push({ kind: 'data-tool', word: 'csv', weight: 2, explicit: false, index: end });
   if (hints.feedOrMailSource) evidence.push({ kind: 'automation', word: 'feed', weight: 1, explicit: false, index: end });
   if (hints.notifyOutput) evidence.push({ kind: 'automation', word: 'notify', weight: 1, explicit: false, index: end });
+  if (hints.keepsRecords) evidence.push({ kind: 'api-service', word: 'records', weight: 1, explicit: false, index: end });
   if (hints.fileOutput) evidence.push({ kind: 'data-tool', word: 'file', weight: hints.namedFileOutput ? 2 : 1, explicit: false, index: end });
   const findings = rank(evidence);
   if (findings.decided) return findings;

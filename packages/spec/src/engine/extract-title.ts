@@ -31,9 +31,9 @@ export function extractTitle(
   }
   const limit = cutAt ?? original.length;
   // Drop schedule phrases, then read from the first words that are not filler.
-  const spans = scheduleSpans.map((s) => ({ start: s.start, end: Math.min(s.end, limit) }));
-  const fold = maskSpans(folded.slice(0, limit), spans);
-  const orig = maskSpans(original.slice(0, limit), spans);
+  // Leave schedule phrases out ("Every Monday at 9 send me X" → "send me X"), in both twins alike.
+  const fold = withoutSpans(folded.slice(0, limit), scheduleSpans);
+  const orig = withoutSpans(original.slice(0, limit), scheduleSpans);
   let offset = 0;
   for (let guard = 0; guard < 8; guard++) {
     const rest = fold.slice(offset);
@@ -51,6 +51,11 @@ export function extractTitle(
   const length = end ? Math.max(0, end.index - 1) : text.length;
   const title = clean(orig.slice(offset, offset + length));
   return title ? { title, explicit: false } : { explicit: false };
+}
+
+function withoutSpans(text: string, spans: readonly Span[]): string {
+  const masked = maskSpans(text, spans.map((s) => ({ start: s.start, end: Math.min(s.end, text.length) })));
+  return masked.replace(/\s*¤+/g, '');
 }
 
 /** Put a file's name where its path was, and blanks where URLs and addresses were (same length). */

@@ -36,8 +36,8 @@ const MENTIONED: Record<Language, (words: string[]) => string> = {
   pl: (words) => ` (wspomniano ${words.map((w) => `„${w}”`).join(', ')})`,
 };
 const HINT_WORDS: Record<Language, Record<string, string>> = {
-  en: { schedule: 'a schedule', csv: 'a CSV file', feed: 'a feed or mailbox', notify: 'sending results', file: 'writing a file' },
-  pl: { schedule: 'harmonogram', csv: 'plik CSV', feed: 'kanał lub skrzynkę', notify: 'wysyłanie wyników', file: 'zapis do pliku' },
+  en: { schedule: 'a schedule', csv: 'a CSV file', feed: 'a feed or mailbox', notify: 'sending results', file: 'writing a file', records: 'fields to keep' },
+  pl: { schedule: 'harmonogram', csv: 'plik CSV', feed: 'kanał lub skrzynkę', notify: 'wysyłanie wyników', file: 'zapis do pliku', records: 'pola do zapisania' },
 };
 const DEFAULT_ORDER: AppKind[] = ['form-app', 'web-dashboard', 'automation', 'api-service', 'data-tool'];
 const BASE_COMPLEXITY: Record<AppKind, number> = { 'form-app': 0, automation: 0, 'web-dashboard': 1, 'data-tool': 1, 'api-service': 1 };

@@ -22,6 +22,7 @@ export const KIND_RULES: KindRule[] = [
   { kind: 'api-service', pattern: /\b(?:json|http|integrat\w*|integracj\w*)\b/g, weight: 1, explicit: false },
   { kind: 'api-service', pattern: /\b(?:rejestr(?!acj)\w*|ewidencj\w*|katalog\w*|inventory|registry|database|baz\w*\s+danych)\b/g, weight: 3, explicit: false },
   { kind: 'api-service', pattern: /\b(?:manage|managing|zarzadza\w*)\b/g, weight: 1, explicit: false },
+  { kind: 'api-service', pattern: /\b(?:track\w*|sledz\w*)\b/g, weight: 2, explicit: false },
   // web-dashboard
   { kind: 'web-dashboard', pattern: /\bdashboard\w*/g, weight: 3, explicit: true },
   { kind: 'web-dashboard', pattern: /\b(?:pulpit\w*|panel\w*)\b/g, weight: 3, explicit: true },

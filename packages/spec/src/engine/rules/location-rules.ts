@@ -30,9 +30,10 @@ export const EMAIL_TO_ME = [
   /\b(?:send|e-?mail|mail|forward)\s+(?:(?:it|them|this|that|the\s+\w+|a\s+\w+|an\s+\w+)\s+){0,2}(?:to\s+)?(?:me|us|my\s+team)\b/,
   /\bsend\s+(?:me|us|(?:the|our|my)\s+team)\b/,
   /\b(?:by|via|in\s+an?|as\s+an?)\s+e-?mail\b/,
+  /\b(?:receive|get)\s+(?:an?\s+|the\s+)?(?:daily\s+|weekly\s+)?e-?mails?\b/,
   /\bwysl\w*\s+(?:(?:go|je|ja|to)\s+)?(?:mi|nam)\b/,
   /\bwysyl\w*\s+(?:(?:go|je|ja|to)\s+)?(?:mi|nam)\b/,
-  /\b(?:wysl\w*|wysyl\w*|przesl\w*|przesyl\w*|dostarcz\w*|raport\w*)\b[^.;]{0,40}\b(?:e-?mailem|mailem|na\s+(?:maila|e-?mail|moj\s+e-?mail|skrzynke\s+mailowa))\b/,
+  /\b(?:wysl\w*|wysyl\w*|przesl\w*|przesyl\w*|dostarcz\w*|dostawa\w*|otrzymyw\w*|raport\w*)\b[^.;]{0,40}\b(?:e-?mailem|mailem|na\s+(?:maila|e-?mail|moj\s+e-?mail|skrzynke\s+mailowa))\b/,
 ];
 /** A notification or reminder to the requester: by e-mail unless a chat webhook is named. */
 export const NOTIFY_ME = [

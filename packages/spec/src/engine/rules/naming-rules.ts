@@ -15,35 +15,45 @@ export const LEADING_FILLER: RegExp[] = [
   /^(?:(?:czesc|hej|dzien\s+dobry)\W+)?(?:prosze\s+(?:o\s+)?)?(?:(?:potrzebuje|potrzebujemy|chce|chcemy|chcialbym|chcialabym|chcielibysmy)\s+(?:miec\s+)?)?(?:(?:zrob|zrobcie|stworz|stworzcie|utworz|przygotuj|zbuduj|napisz|zaprojektuj)\b\s*(?:(?:mi|nam)\b\s*)?)?/,
   /^(?:send\b\s*(?:(?:me|us)\b\s*)?|(?:email|e-mail|mail|notify|remind|alert)\s+(?:me|us)\b\s*)(?:(?:a|an|the|about|of|to)\s+)*/,
   /^(?:wysl\w*|wysyl\w*|przypomin\w*|przypomn\w*|powiadom\w*)\s*(?:(?:mi|nam|mnie|nas)\b\s*)?(?:o\s+)?/,
+  /^(?:to\s+)?(?:get|receive|see|have)\s+(?:(?:an?|the)\s+)?(?:(?:e-?mail|message|notification|summary)\s+(?:with|about|of|listing)\s+)?(?:(?:a|an|the)\s+)?/,
+  /^(?:dostawac|otrzymywac|dostac|otrzymac|miec|widziec)\s+/,
 ];
 
 /** Where a title ends: the start of a clause or a list. */
-export const TITLE_END = /\s(?:with\s+(?:company\s+|corporate\s+)?(?:sso|single\s+sign|log\s*in|an?\s+api\s+key)|z\s+(?:logowani\w*|sso|kluczem)|that|which|where|so\s+that|so|when|containing|including|using|from|via|z\s+polami|zawierajac\w*|ktor\w*|gdzie|zeby|aby|kiedy|and\s+(?:send|email|post|notify|save|write)|i\s+(?:wysl|wysyl|zapisz|powiadom)\w*)\b|[:(,;¤]|\s[-–]\s|[.!?](?:\s|$)|\n/;
+export const TITLE_END = /\s(?:with\s+(?:company\s+|corporate\s+)?(?:sso|single\s+sign|log\s*in|an?\s+api\s+key)|z\s+(?:logowani\w*|sso|kluczem)|na\s+(?:maila|e-?mail)|that|which|where|so\s+that|so|when|containing|including|using|from|via|z\s+polami|zawierajac\w*|ktor\w*|gdzie|zeby|aby|kiedy|and\s+(?:send|email|post|notify|save|write)|i\s+(?:wysl|wysyl|zapisz|powiadom)\w*)\b|[:(,;¤]|\s[-–]\s|[.!?](?:\s|$)|\n/;
 
 /** Words left dangling at the end of a cut title. */
 export const TITLE_TRAILING = /\s+(?:for|of|to|and|the|a|an|with|on|in|at|by|dla|do|z|ze|i|w|na|o|oraz|mi|od)$/;
 
 /** Polish app words after "potrzebuję …" are in the genitive; the title wants the nominative. */
 export const POLISH_NOMINATIVE: [RegExp, string][] = [
-  [/^formularza\b/i, 'Formularz'],
-  [/^panelu\b/i, 'Panel'],
-  [/^aplikacji\b/i, 'Aplikacja'],
-  [/^narzędzia\b/i, 'Narzędzie'],
-  [/^raportu\b/i, 'Raport'],
-  [/^listy\b/i, 'Lista'],
-  [/^systemu\b/i, 'System'],
-  [/^rejestru\b/i, 'Rejestr'],
-  [/^ankiety\b/i, 'Ankieta'],
-  [/^bazy\b/i, 'Baza'],
-  [/^strony\b/i, 'Strona'],
-  [/^usługi\b/i, 'Usługa'],
-  [/^automatyzacji\b/i, 'Automatyzacja'],
-  [/^dashboardu\b/i, 'Dashboard'],
-  [/^zestawienia\b/i, 'Zestawienie'],
-  [/^przypomnienia\b/i, 'Przypomnienie'],
-  [/^powiadomienia\b/i, 'Powiadomienie'],
-  [/^wykresu\b/i, 'Wykres'],
-  [/^pulpitu\b/i, 'Pulpit'],
+  [/^formularza(?=\s|$)/i, 'Formularz'],
+  [/^ankietę(?=\s|$)/i, 'Ankieta'],
+  [/^listę(?=\s|$)/i, 'Lista'],
+  [/^aplikację(?=\s|$)/i, 'Aplikacja'],
+  [/^stronę(?=\s|$)/i, 'Strona'],
+  [/^bazę(?=\s|$)/i, 'Baza'],
+  [/^automatyzację(?=\s|$)/i, 'Automatyzacja'],
+  [/^usługę(?=\s|$)/i, 'Usługa'],
+  [/^tabelę(?=\s|$)/i, 'Tabela'],
+  [/^panelu(?=\s|$)/i, 'Panel'],
+  [/^aplikacji(?=\s|$)/i, 'Aplikacja'],
+  [/^narzędzia(?=\s|$)/i, 'Narzędzie'],
+  [/^raportu(?=\s|$)/i, 'Raport'],
+  [/^listy(?=\s|$)/i, 'Lista'],
+  [/^systemu(?=\s|$)/i, 'System'],
+  [/^rejestru(?=\s|$)/i, 'Rejestr'],
+  [/^ankiety(?=\s|$)/i, 'Ankieta'],
+  [/^bazy(?=\s|$)/i, 'Baza'],
+  [/^strony(?=\s|$)/i, 'Strona'],
+  [/^usługi(?=\s|$)/i, 'Usługa'],
+  [/^automatyzacji(?=\s|$)/i, 'Automatyzacja'],
+  [/^dashboardu(?=\s|$)/i, 'Dashboard'],
+  [/^zestawienia(?=\s|$)/i, 'Zestawienie'],
+  [/^przypomnienia(?=\s|$)/i, 'Przypomnienie'],
+  [/^powiadomienia(?=\s|$)/i, 'Powiadomienie'],
+  [/^wykresu(?=\s|$)/i, 'Wykres'],
+  [/^pulpitu(?=\s|$)/i, 'Pulpit'],
 ];
 
 /** Words left out of slugs. */
