@@ -17,3 +17,21 @@ export {
   sourceSchema,
 } from './app-spec.js';
 export type { AppKind, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
+
+export { extractSpec } from './engine/extract-spec.js';
+export type { ExtractOptions } from './engine/extract-spec.js';
+export { continueSpec } from './engine/continue-spec.js';
+export type { SpecQuestion, SpecResult } from './engine/apply-analysis.js';
+export { describeSchedule } from './engine/describe-schedule.js';
+export { formatSpec } from './engine/format-spec.js';
+export { suggestKinds } from './engine/suggest-kinds.js';
+export type { Complexity, KindSuggestion } from './engine/suggest-kinds.js';
+export { validateCron } from './engine/validate-cron.js';
+export type { CronCheck } from './engine/validate-cron.js';
+export { LANGUAGES } from './engine/detect-language.js';
+export type { Language } from './engine/detect-language.js';
+export { SLOTS } from './engine/rules/questions.js';
+export type { Slot } from './engine/rules/questions.js';
+export { ENGINE_LIMITS } from './engine/engine-limits.js';
+export { SpecEngineError, isSpecEngineError } from './engine/spec-engine-error.js';
+export type { SpecEngineErrorCode } from './engine/spec-engine-error.js';

@@ -1,0 +1,70 @@
+/**
+ * Requirements engine throughput: messages per second for a 5-turn conversation
+ * (extractSpec + 4 × continueSpec), in English and in Polish, against a baseline of
+ * JSON.parse(JSON.stringify(spec)) × 5 measured in the same run.
+ *
+ *   node --import tsx bench/spec-engine.ts
+ */
+import { continueSpec, extractSpec, type AppSpec } from '@marketplace/spec';
+
+const CONVERSATIONS: Record<'en' | 'pl', string[]> = {
+  en: [
+    'A form for vacation requests with company SSO',
+    'fields: name, email, start date, end date, type (annual, sick, unpaid), notes',
+    'actually make it a dashboard',
+    'also read the CSV data/vacations.csv and every Monday at 9am email a summary to hr@example.com',
+    'remove notes and change the schedule to weekdays at 7:45',
+  ],
+  pl: [
+    'Formularz zgłoszeń awarii z logowaniem firmowym',
+    'pola: imię i nazwisko, e-mail, opis, priorytet (niski, średni, wysoki), data zgłoszenia',
+    'jednak zrób z tego panel z wykresami',
+    'dodaj plik dane/awarie.csv i w każdy piątek o 16 wyślij podsumowanie na it@firma.pl',
+    'usuń pole opis i zmień harmonogram na codziennie o 7',
+  ],
+};
+
+const DURATION_MS = 2_000;
+
+function conversation(turns: string[]): AppSpec {
+  let result = extractSpec(turns[0]!);
+  for (const text of turns.slice(1)) result = continueSpec(result.spec, text);
+  return result.spec;
+}
+
+/** Run `fn` (which handles `messages` messages) repeatedly for DURATION_MS; messages per second. */
+function measure(messages: number, fn: () => unknown): number {
+  for (let i = 0; i < 20; i++) fn();
+  let count = 0;
+  let sink = 0;
+  const start = performance.now();
+  while (performance.now() - start < DURATION_MS) {
+    const out = fn();
+    sink += out ? 1 : 0;
+    count++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (sink < 0) console.log(sink);
+  return (count * messages) / seconds;
+}
+
+const rows: { language: string; engine: number; baseline: number }[] = [];
+for (const language of ['en', 'pl'] as const) {
+  const turns = CONVERSATIONS[language];
+  const finalSpec = conversation(turns);
+  const engine = measure(turns.length, () => conversation(turns));
+  const baseline = measure(turns.length, () => {
+    let copy: AppSpec = finalSpec;
+    for (let i = 0; i < turns.length; i++) copy = JSON.parse(JSON.stringify(copy)) as AppSpec;
+    return copy;
+  });
+  rows.push({ language, engine, baseline });
+}
+
+console.log('spec-engine: 5-turn conversation (extractSpec + 4 continueSpec), messages per second');
+console.log('language  engine msg/s  baseline msg/s (JSON clone)  engine/baseline');
+for (const row of rows) {
+  console.log(
+    `${row.language.padEnd(8)}  ${row.engine.toFixed(0).padStart(12)}  ${row.baseline.toFixed(0).padStart(27)}  ${(row.engine / row.baseline).toFixed(5).padStart(15)}`,
+  );
+}

@@ -1,0 +1,136 @@
+import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Output } from '../app-spec.js';
+import type { MessageAnalysis } from './analyse-message.js';
+import { computeMissing, confidenceOf } from './compute-missing.js';
+import type { Language } from './detect-language.js';
+import { DEFAULT_ENTITY } from './entity-naming.js';
+import { slugFromTitle } from './extract-title.js';
+import { mergeEntities } from './merge-entities.js';
+import { mergeLocated } from './merge-locations.js';
+import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
+import { QUESTIONS, type QuestionContext, type Slot } from './rules/questions.js';
+import { SpecEngineError } from './spec-engine-error.js';
+
+export interface SpecQuestion {
+  slot: string;
+  question: string;
+}
+
+/** What the engine returns for one message. */
+export interface SpecResult {
+  /** Always valid against appSpecSchema; unknown slots are listed in `spec.missing`. */
+  spec: AppSpec;
+  language: Language;
+  missing: string[];
+  /** One follow-up question per missing slot, in the request's language. */
+  questions: SpecQuestion[];
+  /** 0–1: how complete and certain the spec is. */
+  confidence: number;
+  /** True when the message was longer than the engine reads (see ENGINE_LIMITS). */
+  truncated: boolean;
+}
+
+export interface ApplyContext {
+  /** The spec so far; undefined for the first message. */
+  previous?: AppSpec;
+  /** The entity the conversation named before its fields were known. */
+  pendingEntity?: string;
+}
+
+function titleFor(kind: AppKind, language: Language, analysis: MessageAnalysis): string {
+  if (analysis.title.title) return analysis.title.title;
+  return analysis.hasContent ? KIND_TITLES[language][kind] : NEW_APP_TITLE[language];
+}
+
+function nameFor(title: string, _kind: AppKind): string {
+  return slugFromTitle(title) ?? 'new-app';
+}
+
+/** Apply one analysed message to the spec so far (or to nothing, for the first message). */
+export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext): SpecResult {
+  const previous = context.previous;
+  const language = analysis.language;
+  const kindWasMissing = previous ? (previous.missing ?? []).includes('kind') : true;
+  const kindChanges = !previous || (analysis.kind.decided && analysis.kind.kind !== previous.kind && (kindWasMissing || (analysis.correction && analysis.kind.explicit)));
+  const kind = kindChanges ? analysis.kind.kind : previous.kind;
+  const kindResolved = analysis.kind.decided && (!previous || kindWasMissing || kindChanges);
+
+  let title = previous?.title ?? titleFor(kind, language, analysis);
+  let name = previous?.name ?? (analysis.hasContent ? nameFor(title, kind) : 'new-app');
+  let summary = previous?.summary ?? (analysis.hasContent ? analysis.summary : '');
+  if (previous && summary.trim() === '' && analysis.hasContent) {
+    summary = analysis.summary;
+    title = titleFor(kind, language, analysis);
+    name = nameFor(title, kind);
+  } else if (previous && kindChanges && title === KIND_TITLES[language][previous.kind]) {
+    title = KIND_TITLES[language][kind];
+    name = nameFor(title, kind);
+  }
+  if (previous && analysis.title.explicit && analysis.title.title) {
+    title = analysis.title.title;
+    name = nameFor(title, kind);
+  }
+
+  const mainEntity = previous?.entities?.[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
+  const entities = mergeEntities(previous?.entities ?? [], {
+    lists: analysis.entities.lists,
+    mainEntity,
+    replace: Boolean(previous) && analysis.correction && !analysis.add,
+    removeFields: previous ? analysis.removeFields : [],
+    fieldChanges: analysis.fieldChanges,
+  });
+
+  let schedule = previous?.schedule ? { ...previous.schedule } : undefined;
+  const timezone = analysis.schedule.timezone ?? schedule?.timezone;
+  if (analysis.schedule.cron) schedule = { cron: analysis.schedule.cron, ...(timezone ? { timezone } : {}) };
+  else if (schedule && analysis.schedule.timezone) schedule.timezone = analysis.schedule.timezone;
+
+  const sources = mergeLocated(previous?.sources ?? [], analysis.locations.sources, analysis.correction, SPEC_LIMITS.sources);
+  let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type));
+  outputs = mergeLocated(outputs, analysis.locations.outputs, analysis.correction, SPEC_LIMITS.outputs);
+  if (kind === 'web-dashboard' && !outputs.some((o) => o.type === 'dashboard') && outputs.length < SPEC_LIMITS.outputs) outputs.push({ type: 'dashboard' });
+  if (previous?.kind === 'web-dashboard' && kind !== 'web-dashboard') outputs = outputs.filter((o) => o.type !== 'dashboard' || o.target);
+
+  const auth = analysis.auth ?? previous?.auth;
+  const spec: AppSpec = {
+    specVersion: 1,
+    name,
+    title,
+    summary,
+    kind,
+    ...(entities.length > 0 ? { entities } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(sources.length > 0 ? { sources } : {}),
+    ...(outputs.length > 0 ? { outputs } : {}),
+    ...(auth ? { auth } : {}),
+    ...(previous?.tags ? { tags: [...previous.tags] } : {}),
+  };
+
+  const raised: Slot[] = [];
+  if (analysis.schedule.unsupported) raised.push('schedule');
+  const rejected = analysis.locations.rejected;
+  if (rejected.some((r) => r.reason === 'unsupported-url' || (r.reason === 'unsafe-path' && !/\.(?:csv|tsv)$/i.test(r.text)))) raised.push('sources');
+  const missing = computeMissing(spec, {
+    kindUnknown: previous ? kindWasMissing && !kindResolved : !analysis.kind.decided,
+    contentMissing: summary.trim() === '',
+    raised,
+    carried: previous?.missing ?? [],
+  });
+  if (missing.length > 0) spec.missing = missing;
+
+  const questionContext: QuestionContext = {
+    kind,
+    ...(analysis.entities.namedEntity || context.pendingEntity ? { entity: analysis.entities.namedEntity ?? context.pendingEntity } : {}),
+    ...(rejected.find((r) => r.reason === 'unsafe-path') ? { rejectedPath: rejected.find((r) => r.reason === 'unsafe-path')!.text } : {}),
+    ...(rejected.find((r) => r.reason === 'unsupported-url') ? { rejectedUrl: rejected.find((r) => r.reason === 'unsupported-url')!.text } : {}),
+    ...(analysis.schedule.unsupported ? { unsupportedSchedule: analysis.schedule.unsupported } : {}),
+    ...(analysis.webhookFor ? { webhookFor: analysis.webhookFor } : {}),
+  };
+  const questions = missing.map((slot) => ({ slot, question: QUESTIONS[language][slot](questionContext) }));
+  const checked = appSpecSchema.safeParse(spec);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new SpecEngineError('internal-error', `The requirements engine built an invalid spec (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Please report this request.`);
+  }
+  const confidence = confidenceOf(spec, missing, { decided: !missing.includes('kind') && (analysis.kind.decided || Boolean(previous)), explicit: analysis.kind.explicit }, summary.trim() !== '');
+  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated };
+}

@@ -1,0 +1,41 @@
+import { appSpecSchema, type AppSpec } from '../app-spec.js';
+import { analyseMessage } from './analyse-message.js';
+import { applyAnalysis, type SpecResult } from './apply-analysis.js';
+import { detectLanguage, type Language } from './detect-language.js';
+import { extractLocations } from './extract-locations.js';
+import { checkOptions, checkText, type ExtractOptions } from './extract-spec.js';
+import { prepareText } from './prepare-text.js';
+import { SpecEngineError } from './spec-engine-error.js';
+
+/** The language a spec was written in, read from its own title and summary. */
+export function languageOfSpec(spec: AppSpec): Language {
+  const { text, folded } = prepareText(`${spec.title}. ${spec.summary}`);
+  const locations = extractLocations(text, folded);
+  return detectLanguage(locations.masked, locations.foldedMasked, 'en').language;
+}
+
+/**
+ * Apply a later message of the conversation to the spec so far: answers fill missing slots,
+ * corrections ("actually…", "zmień…") replace what they name, and nothing else changes.
+ */
+export function continueSpec(previous: AppSpec, text: string, options: ExtractOptions = {}): SpecResult {
+  const parsed = appSpecSchema.safeParse(previous);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SpecEngineError(
+      'invalid-spec',
+      `The previous spec is not a valid AppSpec (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Pass the spec returned by extractSpec or continueSpec.`,
+    );
+  }
+  checkText(text, 'The message');
+  checkOptions(options);
+  const spec = parsed.data;
+  const missing = spec.missing ?? [];
+  const analysis = analyseMessage(text, {
+    ...(options.language ? { language: options.language } : { conversationLanguage: languageOfSpec(spec) }),
+    expectSchedule: missing.includes('schedule'),
+    expectFields: missing.includes('entities'),
+  });
+  const pendingEntity = missing.includes('entities') && spec.summary ? analyseMessage(spec.summary).entities.namedEntity : undefined;
+  return applyAnalysis(analysis, { previous: spec, ...(pendingEntity ? { pendingEntity } : {}) });
+}

@@ -1,0 +1,18 @@
+import cronstrue from 'cronstrue/dist/cronstrue-i18n.js';
+import { LANGUAGES, type Language } from './detect-language.js';
+import { SpecEngineError } from './spec-engine-error.js';
+import { validateCron } from './validate-cron.js';
+
+/**
+ * A cron expression as a sentence in English or Polish ("At 09:00, only on Monday",
+ * "O 09:00, tylko poniedziałek"), via cronstrue. Throws SpecEngineError "invalid-cron" for
+ * anything that is not a valid five-field expression.
+ */
+export function describeSchedule(cron: string, language: Language = 'en'): string {
+  if (!LANGUAGES.includes(language)) {
+    throw new SpecEngineError('invalid-language', `language must be one of ${LANGUAGES.join(', ')}, got "${String(language)}".`);
+  }
+  const check = validateCron(cron);
+  if (!check.ok) throw new SpecEngineError('invalid-cron', `${check.reason}.`);
+  return cronstrue.toString(cron, { locale: language, use24HourTimeFormat: true, throwExceptionOnParseError: true });
+}

@@ -1,0 +1,158 @@
+import { SPEC_LIMITS, type Field, type FieldType } from '../app-spec.js';
+import type { Language } from './detect-language.js';
+import { ENGINE_LIMITS } from './engine-limits.js';
+import { MASK } from './prepare-text.js';
+import { COMMON_FIELDS, ITEM_CUT, ITEM_JOIN, ITEM_LEAD, ITEM_PROTECTED, ITEM_REJECT } from './rules/entity-rules.js';
+import { FIELD_TYPE_RULES, OPTIONAL_WORDS, REQUIRED_WORDS, TYPE_WORDS } from './rules/field-type-rules.js';
+import { FIELD_NAMES, POLISH_LABELS } from './rules/glossary.js';
+import { asciiWords, capitalise, toIdentifier } from './tokenize.js';
+
+/** A piece of text with its folded twin (same indices). */
+export interface Piece {
+  orig: string;
+  fold: string;
+}
+
+export interface ParsedList {
+  fields: Field[];
+  /** How many items read as fields that we recognise (typed or well-known names). */
+  known: number;
+}
+
+const RESERVED = new Set(['id', 'createdat', 'updatedat', 'created', 'updated']);
+
+function slice(piece: Piece, start: number, end = piece.orig.length): Piece {
+  return { orig: piece.orig.slice(start, end), fold: piece.fold.slice(start, end) };
+}
+
+function trim(piece: Piece): Piece {
+  const lead = piece.fold.length - piece.fold.trimStart().length;
+  const tail = piece.fold.trimEnd().length;
+  return slice(piece, lead, Math.max(lead, tail));
+}
+
+/** Split at commas/semicolons and conjunctions that are not inside parentheses or fixed phrases. */
+export function splitItems(list: Piece): Piece[] {
+  const cuts: [number, number][] = [];
+  const depthAt: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < list.fold.length; i++) {
+    const ch = list.fold[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    depthAt.push(depth);
+    if ((ch === ',' || ch === ';') && depth === 0) cuts.push([i, i + 1]);
+  }
+  const protectedSpans = [...list.fold.matchAll(ITEM_PROTECTED)].map((m) => [m.index, m.index + m[0].length] as const);
+  for (const m of list.fold.matchAll(ITEM_JOIN)) {
+    if (depthAt[m.index] !== 0) continue;
+    if (protectedSpans.some(([s, e]) => m.index > s && m.index < e)) continue;
+    cuts.push([m.index, m.index + m[0].length]);
+  }
+  cuts.sort((a, b) => a[0] - b[0]);
+  const items: Piece[] = [];
+  let from = 0;
+  for (const [start, end] of cuts) {
+    if (start < from) continue;
+    items.push(trim(slice(list, from, start)));
+    from = end;
+    if (items.length >= ENGINE_LIMITS.listItems) return items;
+  }
+  items.push(trim(slice(list, from)));
+  return items.filter((p) => p.fold.length > 0);
+}
+
+/** Read a list of fields; stops at the first item that is not a field (the next clause). */
+export function parseFieldList(list: Piece, language: Language): ParsedList {
+  const fields: Field[] = [];
+  let known = 0;
+  for (const raw of splitItems(list)) {
+    let item = raw;
+    const cut = ITEM_CUT.exec(item.fold);
+    if (cut) item = trim(slice(item, 0, cut.index));
+    const built = buildField(item, language);
+    if (!built) break;
+    if (built.known) known++;
+    const key = built.field.name.toLowerCase();
+    if (!RESERVED.has(key) && !fields.some((f) => f.name.toLowerCase() === key) && fields.length < SPEC_LIMITS.fieldsPerEntity) fields.push(built.field);
+    if (cut) break;
+  }
+  return { fields, known };
+}
+
+function stripLead(piece: Piece): Piece {
+  const lead = ITEM_LEAD.exec(piece.fold);
+  return lead ? slice(piece, lead[0].length) : piece;
+}
+
+/** One list item ("status (open, closed)", "price: number", "email (required)") to a field. */
+export function buildField(rawItem: Piece, language: Language): { field: Field; known: boolean } | undefined {
+  let item = stripLead(trim(rawItem));
+  item = slice(item, 0, item.fold.replace(/[.!?:]+$/, '').length);
+  let hint: string | undefined;
+  let values: string[] | undefined;
+  const paren = /^([^()]*?)\s*\(([^()]*)\)/.exec(item.fold);
+  if (paren) {
+    const inner = item.orig.slice(paren[1]!.length, paren[0].length).trim().slice(1, -1);
+    item = trim(slice(item, 0, paren[1]!.length));
+    const innerFold = inner.toLowerCase().trim();
+    if (isHint(innerFold)) hint = innerFold;
+    else values = enumValues(inner);
+  }
+  const suffix = /\s*(?::|\s-\s|\s+as\s+(?:an?\s+)?|\s+jako\s+)\s*([a-z/\s-]{2,30})$/.exec(item.fold);
+  if (suffix && isHint(suffix[1]!.trim())) {
+    hint = suffix[1]!.trim();
+    item = trim(slice(item, 0, suffix.index));
+  }
+  const words = item.fold.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > ENGINE_LIMITS.fieldWords) return undefined;
+  if (!/\p{L}/u.test(item.orig) || item.fold.includes(MASK) || /^\d/.test(item.fold) || ITEM_REJECT.test(item.fold)) return undefined;
+  if (/^(?:etc|itd|itp|and\s+so\s+on|i\s+tak\s+dalej)$/.test(item.fold)) return undefined;
+
+  const glossary = FIELD_NAMES.find(([pattern]) => pattern.test(item.fold))?.[1];
+  const nameSource = item.fold.replace(/^(?:whether|czy)\s+/, '');
+  const name = glossary ?? toIdentifier(nameSource);
+  if (!name) return undefined;
+  let type: FieldType = inferFieldType(item.fold, language);
+  const typed = type !== 'string';
+  let required: boolean | undefined;
+  if (hint && REQUIRED_WORDS.test(hint)) required = true;
+  else if (hint && OPTIONAL_WORDS.test(hint)) required = false;
+  else if (hint) type = TYPE_WORDS.find(([p]) => p.test(hint!))?.[1] ?? type;
+  const field: Field = { name, type };
+  if (values && values.length >= 2) {
+    field.type = 'enum';
+    field.values = values;
+  }
+  if (required !== undefined) field.required = required;
+  const polishLabel = language === 'pl' && glossary ? POLISH_LABELS[glossary] : undefined;
+  field.label = (polishLabel ?? capitalise(item.orig.replace(/\s+/g, ' '))).slice(0, ENGINE_LIMITS.labelChars);
+  const known = typed || Boolean(glossary) || Boolean(values) || COMMON_FIELDS.test(item.fold) || Boolean(hint);
+  return { field, known };
+}
+
+function isHint(text: string): boolean {
+  return REQUIRED_WORDS.test(text) || OPTIONAL_WORDS.test(text) || TYPE_WORDS.some(([p]) => p.test(text));
+}
+
+/** "open, in progress or closed" → ["open", "in progress", "closed"] (at least two, unique). */
+export function enumValues(inner: string): string[] | undefined {
+  const parts = inner
+    .split(/\s*(?:,|\/|\||;|\s(?:or|lub|albo|and|i|oraz)\s)\s*/i)
+    .map((v) => v.trim().replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').trim())
+    .filter((v) => v.length > 0 && v.length <= ENGINE_LIMITS.enumValueChars && !v.includes(MASK));
+  const unique: string[] = [];
+  for (const value of parts) if (!unique.some((u) => u.toLowerCase() === value.toLowerCase())) unique.push(value);
+  return unique.length >= 2 ? unique.slice(0, SPEC_LIMITS.enumValues) : undefined;
+}
+
+/** The type a field's name suggests (rules table in rules/field-type-rules.ts). */
+export function inferFieldType(foldedName: string, language: Language): FieldType {
+  const phrase = asciiWords(foldedName).join(' ') || foldedName;
+  const withHyphens = foldedName.trim();
+  for (const rule of FIELD_TYPE_RULES) {
+    if (rule.language && rule.language !== language) continue;
+    if (rule.pattern.test(withHyphens) || rule.pattern.test(phrase)) return rule.type;
+  }
+  return 'string';
+}
