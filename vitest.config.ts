@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real PostgreSQL cluster for the whole run (skipped loudly without the binaries, fatal under CI=true).
+    globalSetup: ['packages/db/src/testing/postgres-global-setup.ts'],
     reporters: ['default'],
   },
 });

@@ -8,6 +8,8 @@ PACKAGES=(
   redis-server        # Redis-backed rate limits, cache and pub/sub
   prometheus          # promtool checks /metrics
   swaks               # an outside SMTP client for the mail suites
+  util-linux          # unshare: the validation sandbox's network namespace
+  iproute2            # ip: loopback up inside that namespace
   dovecot-imapd       # a real IMAP server for the agent and mail ingestion
   chromium            # the web UI end-to-end suite (through playwright-core)
 )

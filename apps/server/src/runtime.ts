@@ -23,10 +23,10 @@ export async function openRuntime(options: { env?: Record<string, string | undef
   await mkdir(loaded.dataDir, { recursive: true });
   const { config, generated } = await resolveJwtSecret(loaded);
   const logger = createLogger(config);
-  const database = (await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) })) as ServerDatabase;
+  const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) });
   try {
     if (options.migrate !== false) {
-      const applied = await migrate(database as any, migrations);
+      const applied = await migrate(database, migrations);
       if (applied.length) logger.info({ applied }, 'database migrated');
     }
   } catch (error) {
@@ -37,7 +37,7 @@ export async function openRuntime(options: { env?: Record<string, string | undef
 }
 
 export async function pendingMigrations(database: ServerDatabase): Promise<string[]> {
-  const status = await migrationStatus(database as any, migrations);
+  const status = await migrationStatus(database, migrations);
   return status.pending;
 }
 

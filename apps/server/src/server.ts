@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs/registry.js';
+import { pipelineServices } from './jobs/services.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 
@@ -29,9 +30,9 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let jobs: JobQueue | null = null;
 
   if (role === 'all' || role === 'worker' || role === 'api') {
-    jobs = createJobQueue(runtime.database as any, { logger: logger.child({ component: 'jobs' }) });
+    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }) });
     // The API role only queues work; workers (and `all`) also run it.
-    if (role !== 'api') for (const job of jobDefinitions) jobs.register(job);
+    if (role !== 'api') for (const job of jobDefinitions(pipelineServices(runtime, jobs))) jobs.register(job);
     await jobs.start();
   }
 

@@ -1,4 +1,4 @@
-import { createDatabase, migrate } from '@marketplace/db';
+import { createDatabase, migrate, type JobQueue } from '@marketplace/db';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
@@ -14,11 +14,11 @@ export interface TestApp {
 }
 
 /** A fresh app on a fresh in-memory PGlite (or the database given), migrated. */
-export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue } = {}): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const database = options.database ?? ((await createDatabase({ memory: true })) as ServerDatabase);
   await migrate(database as any, migrations);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, jobs: options.jobs ?? null });
   await app.ready();
   return {
     app,

@@ -53,3 +53,13 @@ export function sample(schema: any, name = ''): unknown {
 }
 
 export const fillPath = (path: string, id: string) => path.replace(/\{[^}]+\}/g, id);
+
+/** The route's URL with its path parameters set to `id` and its required query parameters sampled. */
+export function urlFor(route: DocumentedRoute, id: string): string {
+  const query = new URLSearchParams();
+  for (const parameter of route.operation.parameters ?? []) {
+    if (parameter.in === 'query' && parameter.required) query.set(parameter.name, String(sample(parameter.schema, parameter.name)));
+  }
+  const search = query.toString();
+  return `${fillPath(route.path, id)}${search ? `?${search}` : ''}`;
+}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
-import { documentedRoutes, fillPath, sample, type DocumentedRoute } from './openapi-routes.js';
+import { insertRequest } from '../src/modules/pipeline/pipeline-store.js';
+import type { Db } from '../src/db/schema.js';
+import { documentedRoutes, sample, urlFor, type DocumentedRoute } from './openapi-routes.js';
 
 /**
  * Every documented route × every kind of caller in org A × org B's resources: nothing of B's ever
@@ -36,7 +38,13 @@ beforeAll(async () => {
   foreign['api-keys'] = bKey.id;
   foreign['agent-clients'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/agent-clients', payload: { name: 'b-agent' } })).json().id;
   foreign.jobs = randomUUID();
-  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix);
+  // Catalog fixtures written directly: the pipeline itself is exercised in pipeline.test.ts.
+  const db = t.database.db as Db;
+  foreign.requests = randomUUID();
+  await insertRequest(db, { id: foreign.requests, orgId: adminB.orgId, userId: adminB.userId, source: 'api', text: null, spec: { name: 'b-secret-app' } });
+  foreign.apps = randomUUID();
+  await db.insertInto('apps').values({ id: foreign.apps, org_id: adminB.orgId, name: 'b-secret-app', title: 'B secret app', summary: 'only for B', kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: adminB.userId }).execute();
+  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, 'b-secret-app');
 });
 afterAll(async () => t.close());
 
@@ -54,7 +62,7 @@ describe('tenant isolation matrix', () => {
     const leaks: string[] = [];
     let checked = 0;
     for (const route of routes.filter((r) => r.path.startsWith('/api/') && !OWN_SESSION.has(r.path))) {
-      const url = route.path.includes('{') ? fillPath(route.path, foreign[collectionOf(route.path)]!) : route.path;
+      const url = urlFor(route, foreign[collectionOf(route.path)] ?? '');
       const body = route.operation.requestBody?.content?.['application/json']?.schema;
       for (const caller of callers) {
         const response = await t.app.inject({ method: route.method as any, url, headers: caller.headers, ...(body ? { payload: sample(body) as object } : {}) });
@@ -74,7 +82,7 @@ describe('tenant isolation matrix', () => {
     const admin = callers[0]!;
     for (const route of routes.filter((r) => r.path.includes('{') && collectionOf(r.path) !== 'jobs')) {
       const body = route.operation.requestBody?.content?.['application/json']?.schema;
-      const response = await t.app.inject({ method: route.method as any, url: fillPath(route.path, foreign[collectionOf(route.path)]!), headers: admin.headers, ...(body ? { payload: sample(body) as object } : {}) });
+      const response = await t.app.inject({ method: route.method as any, url: urlFor(route, foreign[collectionOf(route.path)]!), headers: admin.headers, ...(body ? { payload: sample(body) as object } : {}) });
       expect(response.statusCode, `${route.method} ${route.path}: ${response.body}`).toBe(404);
     }
   });

@@ -4,6 +4,8 @@ import { registerServe } from './commands/serve.js';
 import { registerDb } from './commands/db.js';
 import { registerAdminCreate } from './commands/admin-create.js';
 import { registerAuditVerify } from './commands/audit-verify.js';
+import { registerBackup } from './commands/backup.js';
+import { registerRestore } from './commands/restore.js';
 
 /** The `marketplace` command. One verb per file under commands/, registered here. */
 const program = new Command('marketplace')
@@ -11,7 +13,7 @@ const program = new Command('marketplace')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify]) register(program);
+for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify, registerBackup, registerRestore]) register(program);
 
 try {
   await program.parseAsync(process.argv);

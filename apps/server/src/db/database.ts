@@ -1,11 +1,2 @@
-import type { Kysely } from 'kysely';
-
-/** What the server needs of a database handle (created by @marketplace/db's createDatabase). */
-export interface ServerDatabase {
-  db: Kysely<any>;
-  dialect: 'pglite' | 'postgres';
-  vectorAvailable: boolean;
-  ping(): Promise<void>;
-  poolStats(): { total: number; idle: number; waiting: number };
-  close(): Promise<void>;
-}
+/** The server's database handle is @marketplace/db's, with the server's schema on top (db/schema.ts). */
+export type { Database as ServerDatabase } from '@marketplace/db';

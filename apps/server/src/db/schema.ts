@@ -115,6 +115,105 @@ export interface OrgSettingsTable {
   updated_at: DefaultNow;
 }
 
+export const REQUEST_STATES = ['queued', 'generating', 'validating', 'packaging', 'scanning', 'signing', 'published', 'failed'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export interface AppsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  summary: string;
+  kind: string;
+  tags: string[];
+  spec: Json<Record<string, unknown>>;
+  latest_version: string | null;
+  author_id: string | null;
+  installs: Generated<number>;
+  rating_avg: number | null;
+  rating_count: Generated<number>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface RequestsTable {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  source: 'api' | 'conversation' | 'email' | 'mcp' | 'cli';
+  text: string | null;
+  spec: Json<Record<string, unknown>>;
+  state: RequestState;
+  error: Json<{ step: string; code: string; message: string } | null> | null;
+  notice: string | null;
+  app_id: string | null;
+  version: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface RequestStepsTable {
+  request_id: string;
+  name: string;
+  position: number;
+  state: 'pending' | 'running' | 'done' | 'failed';
+  attempts: Generated<number>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+  error: Json<{ code: string; message: string; output?: string } | null> | null;
+}
+
+export interface RequestFilesTable {
+  request_id: string;
+  path: string;
+  content: Buffer;
+  mode: number;
+}
+
+export interface RequestOutputsTable {
+  request_id: string;
+  manifest: Json<Record<string, unknown>> | null;
+  validation_report: Json<Record<string, unknown>> | null;
+  scan_report: Json<Record<string, unknown>> | null;
+  bundle: Buffer | null;
+  bundle_sha256: string | null;
+  bundle_size: number | null;
+  release_json: string | null;
+  key_id: string | null;
+}
+
+export interface AppVersionsTable {
+  id: string;
+  app_id: string;
+  org_id: string;
+  version: string;
+  request_id: string | null;
+  spec: Json<Record<string, unknown>>;
+  manifest: Json<Record<string, unknown>>;
+  changelog: string | null;
+  bundle_sha256: string;
+  bundle_size: number;
+  key_id: string;
+  release_json: string;
+  validation_report: Json<Record<string, unknown>>;
+  scan_report: Json<Record<string, unknown>>;
+  published_by: string | null;
+  published_at: DefaultNow;
+}
+
+export interface AppVersionFilesTable {
+  version_id: string;
+  path: string;
+  size: number;
+  content: string | null;
+}
+
+export interface AppVersionBundlesTable {
+  version_id: string;
+  bundle: Buffer;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -125,6 +224,14 @@ export interface DB {
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   org_settings: OrgSettingsTable;
+  apps: AppsTable;
+  requests: RequestsTable;
+  request_steps: RequestStepsTable;
+  request_files: RequestFilesTable;
+  request_outputs: RequestOutputsTable;
+  app_versions: AppVersionsTable;
+  app_version_files: AppVersionFilesTable;
+  app_version_bundles: AppVersionBundlesTable;
 }
 
 export type Db = Kysely<DB>;

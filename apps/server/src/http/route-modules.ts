@@ -7,6 +7,8 @@ import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
 import auditRoutes from '../modules/audit/audit-routes.js';
 import settingsRoutes from '../modules/settings/settings-routes.js';
 import jobsRoutes from '../modules/jobs/jobs-routes.js';
+import requestsRoutes from '../modules/catalog/requests-routes.js';
+import catalogRoutes from '../modules/catalog/catalog-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -18,4 +20,6 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: auditRoutes },
   { prefix: '/api/v1', plugin: settingsRoutes },
   { prefix: '/api/v1', plugin: jobsRoutes },
+  { prefix: '/api/v1', plugin: requestsRoutes },
+  { prefix: '/api/v1', plugin: catalogRoutes },
 ];

@@ -1,7 +1,11 @@
 import type { JobDefinition } from '@marketplace/db';
+import { pipelineJobs } from '../modules/pipeline/pipeline-jobs.js';
+import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 
 /**
- * Every background job of the server, one handler per file, registered here. Each is idempotent:
- * after a crash a job may run again, and must then find its work done rather than do it twice.
+ * Every background job of the server, registered here. Each is idempotent: after a crash a job may
+ * run again, and must then find its work done rather than do it twice.
  */
-export const jobDefinitions: JobDefinition<any>[] = [];
+export function jobDefinitions(services: PipelineServices): JobDefinition<any>[] {
+  return [...pipelineJobs(services)];
+}

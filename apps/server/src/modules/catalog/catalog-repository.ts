@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import semver from 'semver';
+import type { Db } from '../../db/schema.js';
+import { StepFailure } from '../pipeline/pipeline-steps.js';
+import { loadFiles, loadOutputs } from '../pipeline/pipeline-store.js';
+
+/** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
+const PREVIEW_MAX_BYTES = 256 * 1024;
+
+/** 1.0.0 for a new app; the next minor version for an app the organisation already has. */
+export async function nextVersionFor(db: Db, orgId: string, name: string): Promise<string> {
+  const app = await db.selectFrom('apps').select('latest_version').where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+  return app?.latest_version ? (semver.inc(app.latest_version, 'minor') ?? '1.0.0') : '1.0.0';
+}
+
+/** Put a signed request into the catalog: the app (created or updated), the version, its files and bundle. */
+export async function publishVersion(db: Db, requestId: string): Promise<{ appId: string; versionId: string }> {
+  const request = await db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+  const outputs = await loadOutputs(db, requestId);
+  if (!outputs?.release_json || !outputs.bundle || !outputs.manifest) throw new Error('the signed release is missing');
+  const { release_json: releaseJson, bundle } = outputs;
+  const files = await loadFiles(db, requestId);
+  const spec = request.spec as unknown as { name: string; title: string; summary: string; kind: string; tags?: string[] };
+  const version = request.version!;
+  return db.transaction().execute(async (trx) => {
+    let app = await trx.selectFrom('apps').select(['id', 'latest_version']).where('org_id', '=', request.org_id).where('name', '=', spec.name).forUpdate().executeTakeFirst();
+    if (!app) {
+      app = { id: randomUUID(), latest_version: null };
+      await trx
+        .insertInto('apps')
+        .values({ id: app.id, org_id: request.org_id, name: spec.name, title: spec.title, summary: spec.summary, kind: spec.kind, tags: spec.tags ?? [], spec: JSON.stringify(spec), author_id: request.user_id })
+        .execute();
+    }
+    const existing = await trx.selectFrom('app_versions').select('id').where('app_id', '=', app.id).where('version', '=', version).executeTakeFirst();
+    if (existing) {
+      const mine = await trx.selectFrom('app_versions').select('id').where('id', '=', existing.id).where('request_id', '=', requestId).executeTakeFirst();
+      if (mine) return { appId: app.id, versionId: mine.id }; // a retried publish of this very request
+      throw new StepFailure('VERSION_EXISTS', `${spec.name} ${version} was published by another request first; submit the request again to get the next version.`);
+    }
+    const versionId = randomUUID();
+    await trx
+      .insertInto('app_versions')
+      .values({
+        id: versionId,
+        app_id: app.id,
+        org_id: request.org_id,
+        version,
+        request_id: requestId,
+        spec: JSON.stringify(spec),
+        manifest: JSON.stringify(outputs.manifest),
+        changelog: request.text ? `Generated from: ${request.text.slice(0, 500)}` : null,
+        bundle_sha256: outputs.bundle_sha256!,
+        bundle_size: outputs.bundle_size!,
+        key_id: outputs.key_id!,
+        release_json: releaseJson,
+        validation_report: JSON.stringify(outputs.validation_report),
+        scan_report: JSON.stringify(outputs.scan_report),
+        published_by: request.user_id,
+      })
+      .execute();
+    const previewRows = [...files].map(([path, { content }]) => {
+      const text = content.length <= PREVIEW_MAX_BYTES && !content.subarray(0, 8000).includes(0);
+      return { version_id: versionId, path, size: content.length, content: text ? content.toString('utf8') : null };
+    });
+    for (let i = 0; i < previewRows.length; i += 100) await trx.insertInto('app_version_files').values(previewRows.slice(i, i + 100)).execute();
+    await trx.insertInto('app_version_bundles').values({ version_id: versionId, bundle }).execute();
+    const newer = !app.latest_version || semver.gt(version, app.latest_version);
+    await trx
+      .updateTable('apps')
+      .set({ ...(newer ? { latest_version: version, title: spec.title, summary: spec.summary, kind: spec.kind, tags: spec.tags ?? [], spec: JSON.stringify(spec) } : {}), updated_at: new Date() })
+      .where('id', '=', app.id)
+      .execute();
+    await trx.updateTable('requests').set({ state: 'published', app_id: app.id, updated_at: new Date() }).where('id', '=', requestId).execute();
+    return { appId: app.id, versionId };
+  });
+}
+
+export interface AppQuery {
+  q?: string;
+  kind?: string;
+  tag?: string;
+  author?: string;
+  sort: 'newest' | 'rating' | 'installs' | 'relevance';
+  limit: number;
+  offset: number;
+}
+
+export async function searchApps(db: Db, orgId: string, query: AppQuery) {
+  let base = db.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
+  if (query.kind) base = base.where('kind', '=', query.kind);
+  if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
+  if (query.author) base = base.where('author_id', '=', query.author);
+  const tsQuery = query.q ? sql`websearch_to_tsquery('simple', ${query.q})` : null;
+  if (tsQuery) base = base.where(sql<boolean>`search @@ ${tsQuery}`);
+  let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'installs', 'author_id', 'created_at', 'updated_at']);
+  if (query.sort === 'relevance' && tsQuery) items = items.orderBy(sql`ts_rank(search, ${tsQuery})`, 'desc');
+  else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
+  else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
+  items = items.orderBy('updated_at', 'desc').orderBy('id');
+  const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
+  return { rows, total: Number(count.n) };
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { listTemplates } from '@marketplace/generators';
+import { APP_KINDS } from '@marketplace/spec';
+import { z } from 'zod';
+import { NotFoundError } from '../../errors/app-error.js';
+import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { searchApps } from './catalog-repository.js';
+
+const appCard = z
+  .object({ id: z.string(), name: z.string(), title: z.string(), summary: z.string(), kind: z.string(), tags: z.array(z.string()), latestVersion: z.string().nullable(), rating: z.number().nullable(), ratingCount: z.number(), installs: z.number(), updatedAt: z.string() })
+  .meta({ id: 'AppCard' });
+const versionSummary = z.object({ version: z.string(), publishedAt: z.string(), bundleSha256: z.string(), bundleSize: z.number(), keyId: z.string(), changelog: z.string().nullable(), validation: z.object({ ok: z.boolean() }).passthrough(), scan: z.object({ verdict: z.string() }).passthrough() });
+const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
+
+async function findApp(app: FastifyInstance, orgId: string, id: string) {
+  const row = await app.db.selectFrom('apps').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('App', id);
+  return row;
+}
+
+async function findVersion(app: FastifyInstance, orgId: string, id: string, version: string) {
+  await findApp(app, orgId, id);
+  const row = await app.db.selectFrom('app_versions').selectAll().where('org_id', '=', orgId).where('app_id', '=', id).where('version', '=', version).executeTakeFirst();
+  if (!row) throw new NotFoundError(`Version ${version} of app`, id);
+  return row;
+}
+
+type VersionRow = Awaited<ReturnType<typeof findVersion>>;
+const toVersionSummary = (row: VersionRow) => ({
+  version: row.version,
+  publishedAt: iso(row.published_at),
+  bundleSha256: row.bundle_sha256,
+  bundleSize: row.bundle_size,
+  keyId: row.key_id,
+  changelog: row.changelog,
+  validation: row.validation_report as { ok: boolean },
+  scan: row.scan_report as { verdict: string },
+});
+
+/** The organisation's catalog: search, app pages, versions, code preview, reports, downloads. */
+export default async function catalogRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/templates', {
+    schema: { tags: ['catalog'], summary: 'The app generators, their parameters and an example spec each', response: withErrors({ 200: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }) },
+    handler: async () => ({ items: listTemplates() as unknown as Record<string, unknown>[] }),
+  });
+
+  app.get('/apps', {
+    schema: {
+      tags: ['catalog'],
+      summary: 'Search the catalog (full text over title, summary and spec)',
+      querystring: z.object({ q: z.string().max(200).optional(), kind: z.enum(APP_KINDS).optional(), tag: z.string().max(40).optional(), author: z.uuid().optional(), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).default('newest'), ...pagination }).strict(),
+      response: withErrors({ 200: z.object({ items: z.array(appCard), total: z.number() }) }),
+    },
+    handler: async (request) => {
+      const { rows, total } = await searchApps(app.db, request.principal!.orgId, request.query);
+      return {
+        items: rows.map((row) => ({ id: row.id, name: row.name, title: row.title, summary: row.summary, kind: row.kind, tags: row.tags, latestVersion: row.latest_version, rating: row.rating_avg, ratingCount: row.rating_count, installs: row.installs, updatedAt: iso(row.updated_at) })),
+        total,
+      };
+    },
+  });
+
+  app.get('/apps/:id', {
+    schema: { tags: ['catalog'], summary: 'An app with its versions', params: idParams, response: withErrors({ 200: appCard.extend({ spec: z.record(z.string(), z.unknown()), createdAt: z.string(), versions: z.array(versionSummary) }) }, [404]) },
+    handler: async (request) => {
+      const row = await findApp(app, request.principal!.orgId, request.params.id);
+      const versions = await app.db.selectFrom('app_versions').selectAll().where('app_id', '=', row.id).orderBy('published_at', 'desc').execute();
+      return {
+        id: row.id, name: row.name, title: row.title, summary: row.summary, kind: row.kind, tags: row.tags, latestVersion: row.latest_version, rating: row.rating_avg, ratingCount: row.rating_count, installs: row.installs,
+        updatedAt: iso(row.updated_at), createdAt: iso(row.created_at), spec: row.spec as Record<string, unknown>, versions: versions.map(toVersionSummary),
+      };
+    },
+  });
+
+  app.get('/apps/:id/versions/:version', {
+    schema: { tags: ['catalog'], summary: 'One version: manifest, validation and scan reports, signature', params: versionParams, response: withErrors({ 200: versionSummary.extend({ manifest: z.record(z.string(), z.unknown()), validationReport: z.record(z.string(), z.unknown()), scanReport: z.record(z.string(), z.unknown()), release: z.record(z.string(), z.unknown()) }) }, [404]) },
+    handler: async (request) => {
+      const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
+      return { ...toVersionSummary(row), manifest: row.manifest as Record<string, unknown>, validationReport: row.validation_report as Record<string, unknown>, scanReport: row.scan_report as Record<string, unknown>, release: JSON.parse(row.release_json) };
+    },
+  });
+
+  app.get('/apps/:id/versions/:version/files', {
+    schema: { tags: ['catalog'], summary: 'The file tree of a version (for the code preview)', params: versionParams, response: withErrors({ 200: z.object({ items: z.array(z.object({ path: z.string(), size: z.number(), previewable: z.boolean() })) }) }, [404]) },
+    handler: async (request) => {
+      const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
+      const files = await app.db.selectFrom('app_version_files').select(['path', 'size', (eb) => eb('content', 'is not', null).as('previewable')]).where('version_id', '=', row.id).orderBy('path').execute();
+      return { items: files.map((f) => ({ path: f.path, size: f.size, previewable: Boolean(f.previewable) })) };
+    },
+  });
+
+  app.get('/apps/:id/versions/:version/file', {
+    schema: { tags: ['catalog'], summary: 'One file’s content (text files up to 256 KiB)', params: versionParams, querystring: z.object({ path: z.string().min(1).max(500) }).strict(), response: withErrors({ 200: z.object({ path: z.string(), size: z.number(), content: z.string() }) }, [404]) },
+    handler: async (request) => {
+      const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
+      const file = await app.db.selectFrom('app_version_files').selectAll().where('version_id', '=', row.id).where('path', '=', request.query.path).executeTakeFirst();
+      if (!file || file.content === null) throw new NotFoundError(`Previewable file ${JSON.stringify(request.query.path)} in version`, request.params.version);
+      return { path: file.path, size: file.size, content: file.content };
+    },
+  });
+
+  app.get('/apps/:id/versions/:version/bundle', {
+    schema: { tags: ['catalog'], summary: 'Download the bundle (.tgz)', params: versionParams, response: withErrors({ 200: z.any() }, [404]) },
+    handler: async (request, reply) => {
+      const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
+      const bundle = await app.db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', row.id).executeTakeFirstOrThrow();
+      const name = (row.spec as { name: string }).name;
+      return reply.type('application/gzip').header('content-disposition', `attachment; filename="${name}-${row.version}.tgz"`).header('x-content-sha256', row.bundle_sha256).send(Buffer.from(bundle.bundle));
+    },
+  });
+
+  app.get('/apps/:id/versions/:version/release', {
+    schema: { tags: ['catalog'], summary: 'Download the signed release (DSSE envelope)', params: versionParams, response: withErrors({ 200: z.any() }, [404]) },
+    handler: async (request, reply) => {
+      const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
+      const name = (row.spec as { name: string }).name;
+      return reply.type('application/json').header('content-disposition', `attachment; filename="${name}-${row.version}.release.json"`).send(row.release_json);
+    },
+  });
+}

@@ -1,0 +1,138 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { JobDefinition } from '@marketplace/db';
+import { GeneratorError, generateApp, validateApp, writeApp } from '@marketplace/generators';
+import { bundleFileName, createBundle, signRelease, type AppManifest } from '@marketplace/release';
+import type { AppSpec } from '@marketplace/spec';
+import canonicalize from 'canonicalize';
+import { publishVersion, nextVersionFor } from '../catalog/catalog-repository.js';
+import { StepFailure } from './pipeline-steps.js';
+import type { PipelineServices } from './pipeline-services.js';
+import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-store.js';
+import { scanFiles } from './scanner.js';
+import { stepJob, type StepData } from './step-job.js';
+
+export const digestOf = (value: unknown) => `sha256:${createHash('sha256').update(canonicalize(value) ?? '').digest('hex')}`;
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** The six steps from AppSpec to catalog, each a job (registered in jobs/registry.ts). */
+export function pipelineJobs(services: PipelineServices): JobDefinition<StepData>[] {
+  const generate = stepJob(
+    'generate',
+    services,
+    async ({ request }) => {
+      const spec = request.spec as unknown as AppSpec;
+      const version = request.version ?? (await nextVersionFor(services.db, request.org_id, spec.name));
+      let app;
+      try {
+        app = generateApp(spec, { version });
+      } catch (error) {
+        if (error instanceof GeneratorError) throw new StepFailure(error.code, error.message);
+        throw error;
+      }
+      await saveFiles(services.db, request.id, [...app.files].map(([path, content]) => [path, content]));
+      await saveOutputs(services.db, request.id, { manifest: app.manifest });
+      await services.db.updateTable('requests').set({ version }).where('id', '=', request.id).execute();
+    },
+    { expireInSeconds: 120 },
+  );
+
+  const validate = stepJob(
+    'validate',
+    services,
+    async ({ request }) => {
+      const outputs = await loadOutputs(services.db, request.id);
+      const manifest = outputs?.manifest as unknown as AppManifest;
+      const dir = join(services.workDir, `validate-${request.id}-${randomUUID().slice(0, 8)}`);
+      await mkdir(dir, { recursive: true });
+      try {
+        const files = await loadFiles(services.db, request.id);
+        await writeApp(dir, new Map([...files].filter(([path]) => !path.startsWith('dist/')).map(([path, file]) => [path, file.content.toString('utf8')])));
+        const report = await validateApp({ dir, spec: request.spec as unknown as AppSpec, manifest });
+        await saveOutputs(services.db, request.id, { validation_report: report });
+        if (!report.ok) {
+          const failed = report.steps.find((step) => !step.ok);
+          throw new StepFailure('VALIDATION_FAILED', `The generated app failed validation at "${failed?.name ?? 'unknown'}": ${failed?.detail ?? 'no detail'}.`, failed?.output);
+        }
+        const built = await walk(join(dir, 'dist'));
+        await saveFiles(services.db, request.id, await Promise.all(built.map(async (file) => [relative(dir, file), await readFile(file)] as [string, Buffer])), 'dist/');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    { expireInSeconds: 900 },
+  );
+
+  const pack = stepJob(
+    'package',
+    services,
+    async ({ request }) => {
+      const files = await loadFiles(services.db, request.id);
+      const bundle = await createBundle({ files: new Map([...files].map(([path, file]) => [path, { content: file.content, mode: file.mode }])) });
+      await saveOutputs(services.db, request.id, { bundle: bundle.data, bundle_sha256: bundle.sha256, bundle_size: bundle.size });
+    },
+    { expireInSeconds: 120 },
+  );
+
+  const scan = stepJob(
+    'scan',
+    services,
+    async ({ request }) => {
+      const report = scanFiles(await loadFiles(services.db, request.id));
+      await saveOutputs(services.db, request.id, { scan_report: report });
+      if (report.verdict === 'flagged') {
+        throw new StepFailure('SCAN_FLAGGED', `The scan flagged the app: ${report.scanners.filter((s) => s.verdict === 'flagged').map((s) => s.detail).join('; ')}.`);
+      }
+    },
+    { expireInSeconds: 120 },
+  );
+
+  const sign = stepJob(
+    'sign',
+    services,
+    async ({ request }) => {
+      const outputs = await loadOutputs(services.db, request.id);
+      if (!outputs?.bundle_sha256 || !outputs.bundle_size || !outputs.validation_report || !outputs.scan_report) throw new Error('the package and scan outputs are missing');
+      const spec = request.spec as unknown as AppSpec;
+      const version = request.version!;
+      const { keyId, privateKey } = await services.keys.signingKey(request.org_id);
+      const now = new Date();
+      const scanReport = outputs.scan_report as unknown as { verdict: 'clean' | 'flagged'; scanners: { name: string; verdict: 'clean' | 'flagged'; detail?: string }[] };
+      const signed = signRelease(
+        {
+          app: spec.name,
+          version,
+          org: request.org_id,
+          bundle: { name: bundleFileName(spec.name, version), sha256: outputs.bundle_sha256, size: outputs.bundle_size },
+          specDigest: digestOf(spec),
+          validationReportDigest: digestOf(outputs.validation_report),
+          scan: { verdict: scanReport.verdict, scanners: scanReport.scanners.map(({ name, verdict, detail }) => ({ name, verdict, ...(detail ? { detail: detail.slice(0, 2000) } : {}) })) },
+          approver: request.user_id ?? 'system',
+          ...(request.text ? { changelog: `Generated from: ${request.text.slice(0, 500)}` } : {}),
+          publishedAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + services.releaseValidityDays * 86_400_000).toISOString(),
+          keyId,
+        },
+        privateKey,
+      );
+      await saveOutputs(services.db, request.id, { release_json: signed.json, key_id: keyId });
+    },
+    { expireInSeconds: 60 },
+  );
+
+  const publish = stepJob(
+    'publish',
+    services,
+    async ({ request }) => {
+      await publishVersion(services.db, request.id);
+    },
+    { expireInSeconds: 120 },
+  );
+
+  return [generate, validate, pack, scan, sign, publish];
+}

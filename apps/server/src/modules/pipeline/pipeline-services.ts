@@ -1,0 +1,21 @@
+import type { KeyObject } from 'node:crypto';
+import type { JobQueue } from '@marketplace/db';
+import type { Logger } from 'pino';
+import type { Db } from '../../db/schema.js';
+
+/** The organisation's current release signing key (module org-keys). */
+export interface SigningKeys {
+  signingKey(orgId: string): Promise<{ keyId: string; privateKey: KeyObject }>;
+}
+
+/** What the pipeline's jobs need from the rest of the server. */
+export interface PipelineServices {
+  db: Db;
+  queue: JobQueue;
+  keys: SigningKeys;
+  logger: Logger;
+  /** Where a step may materialise files (validation); each run works in its own subdirectory. */
+  workDir: string;
+  /** How long a signed release stays deployable (the freeze horizon). */
+  releaseValidityDays: number;
+}

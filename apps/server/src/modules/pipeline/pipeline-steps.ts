@@ -1,0 +1,31 @@
+import type { RequestState } from '../../db/schema.js';
+
+/** The pipeline after the AppSpec, in order: each step is one job (see pipeline-jobs.ts). */
+export const PIPELINE_STEPS = ['generate', 'validate', 'package', 'scan', 'sign', 'publish'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** The request state while a step runs. */
+export const STATE_OF_STEP: Record<PipelineStep, RequestState> = {
+  generate: 'generating',
+  validate: 'validating',
+  package: 'packaging',
+  scan: 'scanning',
+  sign: 'signing',
+  publish: 'published',
+};
+
+export const nextStep = (step: PipelineStep): PipelineStep | undefined => PIPELINE_STEPS[PIPELINE_STEPS.indexOf(step) + 1];
+
+export const jobName = (step: PipelineStep) => `pipeline.${step}`;
+
+/** A failure that retrying will not fix (the app fails its tests, a scan flags it): the request fails at once. */
+export class StepFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly output?: string,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}

@@ -1,0 +1,62 @@
+import { defineJob, type JobDefinition } from '@marketplace/db';
+import type { Logger } from 'pino';
+import { jobName, nextStep, StepFailure, type PipelineStep } from './pipeline-steps.js';
+import type { PipelineServices } from './pipeline-services.js';
+import { loadRequest, markDone, markFailed, markRunning, stepRow } from './pipeline-store.js';
+
+export interface StepData {
+  orgId: string;
+  requestId: string;
+}
+
+export type Request = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
+export type StepRun = (context: { request: Request; services: PipelineServices; logger: Logger }) => Promise<void>;
+
+const RETRY_LIMIT = 3;
+
+/**
+ * One pipeline step as a job. Idempotent: a step already done only queues the next one (a crash
+ * between finishing and queueing is healed by the retry), a failed or finished request is left
+ * alone. A StepFailure fails the request at once; anything else is retried with backoff and fails
+ * the request on the last attempt, with the step's error.
+ */
+export function stepJob(step: PipelineStep, services: PipelineServices, run: StepRun, options: { expireInSeconds: number }): JobDefinition<StepData> {
+  const queueNext = async (data: StepData) => {
+    const next = nextStep(step);
+    if (next) await services.queue.send(jobName(next), data, { singletonKey: `${data.requestId}:${next}` });
+  };
+  return defineJob<StepData>({
+    name: jobName(step),
+    retryLimit: RETRY_LIMIT,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: options.expireInSeconds,
+    policy: 'stately',
+    async handler(data, context) {
+      const logger = services.logger.child({ component: 'pipeline', step, requestId: data.requestId, jobId: context.jobId, attempt: context.attempt }) as Logger;
+      const request = await loadRequest(services.db, data.requestId);
+      if (!request || request.org_id !== data.orgId) return { skipped: 'unknown request' };
+      if (request.state === 'failed' || request.state === 'published') return { skipped: request.state };
+      const row = await stepRow(services.db, data.requestId, step);
+      if (row?.state === 'done') {
+        await queueNext(data);
+        return { skipped: 'already done' };
+      }
+      const started = performance.now();
+      await markRunning(services.db, data.requestId, step);
+      try {
+        await run({ request, services, logger });
+      } catch (error) {
+        const final = error instanceof StepFailure || context.attempt > RETRY_LIMIT;
+        logger.warn({ err: error, final }, 'pipeline step failed');
+        if (!final) throw error;
+        const failure = error instanceof StepFailure ? error : new StepFailure('STEP_ERROR', (error as Error).message);
+        await markFailed(services.db, data.requestId, step, { code: failure.code, message: failure.message, ...(failure.output ? { output: failure.output } : {}) }, started);
+        return { failed: failure.code };
+      }
+      await markDone(services.db, data.requestId, step, started);
+      await queueNext(data);
+      return { done: step };
+    },
+  });
+}
