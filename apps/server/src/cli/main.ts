@@ -6,6 +6,10 @@ import { registerAdminCreate } from './commands/admin-create.js';
 import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerBackup } from './commands/backup.js';
 import { registerRestore } from './commands/restore.js';
+import { registerSpec } from './commands/spec.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerPackage } from './commands/package.js';
+import { registerVerify } from './commands/verify.js';
 
 /** The `marketplace` command. One verb per file under commands/, registered here. */
 const program = new Command('marketplace')
@@ -13,7 +17,7 @@ const program = new Command('marketplace')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify, registerBackup, registerRestore]) register(program);
+for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify, registerBackup, registerRestore, registerSpec, registerGenerate, registerPackage, registerVerify]) register(program);
 
 try {
   await program.parseAsync(process.argv);
