@@ -30,9 +30,9 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let jobs: JobQueue | null = null;
 
   if (role === 'all' || role === 'worker' || role === 'api') {
-    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }) });
     // The API role only queues work; workers (and `all`) also run it.
-    if (role !== 'api') for (const job of jobDefinitions(pipelineServices(runtime, jobs))) jobs.register(job);
+    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
+    for (const job of jobDefinitions(pipelineServices(runtime, jobs))) jobs.register(job);
     await jobs.start();
   }
 

@@ -28,6 +28,8 @@ export interface JobDefinition<TData> {
   /** A run taking longer fails (a crashed worker's job is retried after this). */
   expireInSeconds: number;
   policy?: JobPolicy;
+  /** How many runs of this job one process works on at once (default 1). */
+  concurrency?: number;
   /** Must be idempotent: a job may run again after a crash between its effect and its completion. */
   handler(data: TData, context: JobContext): Promise<unknown>;
 }
@@ -39,6 +41,7 @@ const definitionSchema = z.object({
   retryBackoff: z.boolean(),
   expireInSeconds: z.number().int().min(1).max(86_399),
   policy: z.enum(['standard', 'short', 'singleton', 'stately']).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
   handler: z.custom<(...args: unknown[]) => Promise<unknown>>((value) => typeof value === 'function', 'must be a function'),
 });
 

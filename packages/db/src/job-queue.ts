@@ -13,6 +13,8 @@ export interface JobQueueOptions {
   pollingIntervalSeconds?: number;
   /** How often expired jobs (a crashed worker's) are put back for retry (default 30 s). */
   maintenanceIntervalSeconds?: number;
+  /** false: only send jobs (an API process); their handlers run in worker processes. Default true. */
+  work?: boolean;
   /** How long dead-lettered jobs stay listable and retryable (default 30 days). */
   deadLetterRetentionDays?: number;
 }
@@ -90,7 +92,8 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
     const queueOptions = { name: job.name, policy: job.policy ?? 'standard', retryLimit: job.retryLimit, retryDelay: job.retryDelay, retryBackoff: job.retryBackoff, expireInSeconds: job.expireInSeconds };
     await boss.createQueue(job.name, queueOptions);
     await boss.updateQueue(job.name, queueOptions);
-    await boss.work<unknown>(job.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([run]) => {
+    if (options.work === false) return;
+    for (let worker = 0; worker < (job.concurrency ?? 1); worker += 1) await boss.work<unknown>(job.name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([run]) => {
       if (!run) return;
       const attempt = run.retryCount + 1;
       const jobLogger = logger.child({ job: job.name, jobId: run.id, attempt });

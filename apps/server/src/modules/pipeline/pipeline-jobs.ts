@@ -65,7 +65,8 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         await rm(dir, { recursive: true, force: true });
       }
     },
-    { expireInSeconds: 900 },
+    // Validation spends its time in child processes: two at once keep a 2-core machine busy.
+    { expireInSeconds: 900, concurrency: 2 },
   );
 
   const pack = stepJob(

@@ -20,7 +20,7 @@ const RETRY_LIMIT = 3;
  * alone. A StepFailure fails the request at once; anything else is retried with backoff and fails
  * the request on the last attempt, with the step's error.
  */
-export function stepJob(step: PipelineStep, services: PipelineServices, run: StepRun, options: { expireInSeconds: number }): JobDefinition<StepData> {
+export function stepJob(step: PipelineStep, services: PipelineServices, run: StepRun, options: { expireInSeconds: number; concurrency?: number }): JobDefinition<StepData> {
   const queueNext = async (data: StepData) => {
     const next = nextStep(step);
     if (next) await services.queue.send(jobName(next), data, { singletonKey: `${data.requestId}:${next}` });
@@ -32,6 +32,7 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
     retryBackoff: true,
     expireInSeconds: options.expireInSeconds,
     policy: 'stately',
+    concurrency: options.concurrency ?? 1,
     async handler(data, context) {
       const logger = services.logger.child({ component: 'pipeline', step, requestId: data.requestId, jobId: context.jobId, attempt: context.attempt }) as Logger;
       const request = await loadRequest(services.db, data.requestId);
