@@ -97,8 +97,11 @@ function describeOn(dialect: DialectName, name: string, define: DefineSuite, ope
     });
     afterAll(async () => {
       if (!opened) return;
-      await opened.database.close();
-      await opened.cleanup();
+      try {
+        await opened.database.close();
+      } finally {
+        await opened.cleanup();
+      }
     });
     define(() => {
       if (!opened) throw new Error(`The ${dialect} database of "${name}" is not open yet: call getDatabase() inside a test or hook.`);
