@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from './create-database.js';
 import type { Database } from './database.js';
 import { isDatabaseError } from './errors.js';
 import type { Logger } from './logger.js';
-import { createPostgresTestDatabase, describeEachDialect } from './testing/index.js';
+import { describeEachDialect } from './testing/index.js';
 
 function recordingLogger(lines: string[]): Logger {
   const log = (level: string) => (first: object | string, message?: string) => lines.push(`${level}: ${typeof first === 'string' ? first : (message ?? '')}`);
@@ -150,20 +150,18 @@ describeEachDialect('database handle', (getDatabase, dialect) => {
   });
 });
 
-const clusterUrl = inject('marketplaceDbPostgres')?.url ?? null;
-
-describe.skipIf(!clusterUrl)('PostgreSQL extension check', () => {
+describeEachDialect('pgvector detection', (getDatabase, dialect, connectionUrl) => {
   it('sets vectorAvailable from the server and, without pgvector, says so once at info', async () => {
-    const testDatabase = await createPostgresTestDatabase(clusterUrl ?? '');
     const lines: string[] = [];
-    const database = await createDatabase({ url: testDatabase.url, logger: recordingLogger(lines) });
+    const url = connectionUrl();
+    const database = await createDatabase(dialect === 'postgres' && url ? { url, logger: recordingLogger(lines) } : { memory: true, logger: recordingLogger(lines) });
     try {
       const available = await sql<{ n: string }>`select count(*) as n from pg_available_extensions where name = 'vector'`.execute(database.db);
       expect(database.vectorAvailable).toBe(available.rows[0]?.n === '1');
+      expect(database.vectorAvailable).toBe(getDatabase().vectorAvailable);
       expect(lines.filter((line) => line.startsWith('info: pgvector'))).toHaveLength(database.vectorAvailable ? 0 : 1);
     } finally {
       await database.close();
-      await testDatabase.drop();
     }
   });
 });

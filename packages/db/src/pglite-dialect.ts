@@ -101,12 +101,10 @@ class PGliteConnection implements DatabaseConnection {
     };
   }
 
-  /** PGlite has no cursors over the wire: run the query, then hand out its rows in chunks. */
-  async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize = 100): AsyncIterableIterator<QueryResult<R>> {
-    const { rows } = await this.executeQuery<R>(compiledQuery);
-    for (let start = 0; start < rows.length; start += chunkSize) {
-      yield { rows: rows.slice(start, start + chunkSize) };
-    }
+  /** Like the PostgreSQL dialect without a cursor: page with limit/offset or keyset instead. */
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('Streaming queries are not supported by this database layer; read in pages (limit/keyset) instead.');
   }
 }
 

@@ -39,17 +39,23 @@ function postgresSource(): { adminUrl: () => Promise<string>; done: () => Promis
  * Defines the suite `name` twice: on a fresh in-memory PGlite and on a fresh PostgreSQL
  * database (`test_<random>`, dropped afterwards). `getDatabase()` is valid inside tests and hooks.
  */
-export function describeEachDialect(name: string, define: (getDatabase: () => Database, dialect: DialectName) => void): void {
-  describeOn('pglite', name, define, async () => ({ database: await createDatabase({ memory: true }), cleanup: async () => {} }));
+export function describeEachDialect(name: string, define: DefineSuite): void {
+  describeOn('pglite', name, define, async () => ({ database: await createDatabase({ memory: true }), url: null, cleanup: async () => {} }));
 
   const source = postgresSource();
   if ('missing' in source) {
     if (process.env.CI === 'true') throw new Error(`CI=true and the PostgreSQL half of "${name}" cannot run: ${source.missing}`);
     if (!noticePrinted) console.warn(missingPostgresNotice(source.missing));
     noticePrinted = true;
-    describe.skipIf(true)(`${name} [postgres]`, () => define(() => {
-      throw new Error('PostgreSQL is not available');
-    }, 'postgres'));
+    describe.skipIf(true)(`${name} [postgres]`, () =>
+      define(
+        () => {
+          throw new Error('PostgreSQL is not available');
+        },
+        'postgres',
+        () => null,
+      ),
+    );
     return;
   }
   describeOn('postgres', name, define, async () => {
@@ -61,6 +67,7 @@ export function describeEachDialect(name: string, define: (getDatabase: () => Da
       });
       return {
         database,
+        url: testDatabase.url,
         cleanup: async () => {
           await testDatabase.drop();
           await source.done();
@@ -73,25 +80,32 @@ export function describeEachDialect(name: string, define: (getDatabase: () => Da
   });
 }
 
-function describeOn(
-  dialect: DialectName,
-  name: string,
-  define: (getDatabase: () => Database, dialect: DialectName) => void,
-  open: () => Promise<{ database: Database; cleanup: () => Promise<void> }>,
-): void {
+interface OpenedDatabase {
+  database: Database;
+  url: string | null;
+  cleanup: () => Promise<void>;
+}
+
+/** `connectionUrl()`: the PostgreSQL test database's URL (for a second connection), null on PGlite. */
+export type DefineSuite = (getDatabase: () => Database, dialect: DialectName, connectionUrl: () => string | null) => void;
+
+function describeOn(dialect: DialectName, name: string, define: DefineSuite, open: () => Promise<OpenedDatabase>): void {
   describe(`${name} [${dialect}]`, () => {
-    let opened: { database: Database; cleanup: () => Promise<void> } | undefined;
+    let opened: OpenedDatabase | undefined;
     beforeAll(async () => {
       opened = await open();
     });
     afterAll(async () => {
       if (!opened) return;
-      await opened.database.close();
-      await opened.cleanup();
+      try {
+        await opened.database.close();
+      } finally {
+        await opened.cleanup();
+      }
     });
     define(() => {
       if (!opened) throw new Error(`The ${dialect} database of "${name}" is not open yet: call getDatabase() inside a test or hook.`);
       return opened.database;
-    }, dialect);
+    }, dialect, () => opened?.url ?? null);
   });
 }

@@ -114,20 +114,36 @@ export async function startPostgres(options: { binDir?: string; timeoutMs?: numb
   }
 }
 
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 function makeCluster(root: string, dataDir: string, port: number, server: ChildProcess): PostgresCluster {
   const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  // If the test process exits before stop() (a worker torn down early), take the cluster with it.
+  const onExit = () => {
+    try {
+      process.kill(postmasterPid(dataDir) ?? server.pid ?? 0, 'SIGQUIT');
+    } catch {}
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   return {
     url: urlFor('postgres'),
     port,
     dataDir,
     urlFor,
     async stop() {
+      process.removeListener('exit', onExit);
       // The postmaster's own pid (runuser may stand between us and it): a fast shutdown.
-      const pidFile = join(dataDir, 'postmaster.pid');
-      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
       const exited = new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve())));
       try {
-        process.kill(Number.isInteger(pid) ? pid : (server.pid ?? 0), 'SIGINT');
+        process.kill(postmasterPid(dataDir) ?? server.pid ?? 0, 'SIGINT');
       } catch {}
       const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
       await exited;
