@@ -23,10 +23,10 @@ const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
 
 const database = await createDatabase({ memory: true });
 await migrate(database as any, migrations);
-const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'silent' });
+const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' });
 const app = await buildApp({ config, database: database as any });
 const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Bench', name: 'B', email: 'bench@example.test', password: 'a long bench password' } });
+const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Bench', name: 'B', email: 'ana@example.test', password: 'correct horse battery staple' } });
 const token = registered.json().token as string;
 
 await load(`${bareUrl}/me`); // warm-up both

@@ -2,18 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../errors/app-error.js';
-import { withErrors } from '../../http/responses.js';
+import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { createOrganization, findUserByEmail, getOrganization, insertUser, publicUser } from '../accounts/accounts-repository.js';
 import { acceptInvitation } from '../accounts/invitations.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
+import { TtlCache } from './ttl-cache.js';
 import { email, organizationSchema, password, roleSchema, sessionResponse, userSchema } from './auth-schemas.js';
 
 const LOCK_AFTER_FAILURES = 5;
 const LOGIN_RATE = { max: 20, timeWindow: 60_000 };
 
+/** `/me` is called on every page load: profiles are kept a few seconds (a rename shows within 3 s). */
+const PROFILE_CACHE_MS = 3_000;
+
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const profiles = new TtlCache<{ user: unknown; organization: { id: string; name: string; slug: string; createdAt: string } }>(PROFILE_CACHE_MS);
 
   app.post('/register', {
     config: { auth: false, audit: 'auth.register', rateLimit: LOGIN_RATE },
@@ -123,11 +128,29 @@ export default async function authRoutes(fastify: FastifyInstance) {
     },
     handler: async (request) => {
       const principal = request.principal!;
-      const [user, organization] = await Promise.all([
-        principal.userId ? app.db.selectFrom('users').selectAll().where('org_id', '=', principal.orgId).where('id', '=', principal.userId).executeTakeFirst() : undefined,
-        getOrganization(app.db, principal.orgId),
-      ]);
-      return { user: user ? publicUser(user) : null, organization, roles: principal.roles, via: principal.kind === 'api-key' ? 'api-key' : principal.via };
+      const cacheKey = `${principal.orgId}:${principal.userId ?? '-'}`;
+      const cached = profiles.get(cacheKey);
+      if (cached) return { ...cached, roles: principal.roles, via: principal.kind === 'api-key' ? 'api-key' : principal.via };
+      // One round trip: the organisation, and the user when the caller is one (or created the API key).
+      const row = await app.db
+        .selectFrom('organizations')
+        .leftJoin('users', (join) => join.onRef('users.org_id', '=', 'organizations.id').on('users.id', '=', principal.userId ?? '00000000-0000-0000-0000-000000000000'))
+        .select([
+          'organizations.id as org_id', 'organizations.name as org_name', 'organizations.slug as org_slug', 'organizations.created_at as org_created_at',
+          'users.id', 'users.email', 'users.name', 'users.roles', 'users.status', 'users.created_at', 'users.last_login_at',
+        ])
+        .where('organizations.id', '=', principal.orgId)
+        .executeTakeFirstOrThrow();
+      const user = row.id
+        ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at) }
+        : null;
+      const profile = { user, organization: { id: row.org_id, name: row.org_name, slug: row.org_slug, createdAt: iso(row.org_created_at) } };
+      profiles.set(cacheKey, profile);
+      return {
+        ...profile,
+        roles: principal.roles,
+        via: principal.kind === 'api-key' ? 'api-key' : principal.via,
+      };
     },
   });
 

@@ -19,8 +19,12 @@ export interface TokenSigner {
   verify(token: string): Promise<AccessClaims & { exp: number }>;
 }
 
+/** Verified tokens are remembered until they expire, so a client's repeated calls skip the signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createTokenSigner(secret: string): TokenSigner {
   const key = new TextEncoder().encode(secret);
+  const verified = new Map<string, AccessClaims & { exp: number }>();
   return {
     sign(claims, ttlSeconds) {
       return new SignJWT({ org: claims.org, roles: claims.roles, ...(claims.sid ? { sid: claims.sid } : {}) })
@@ -33,12 +37,20 @@ export function createTokenSigner(secret: string): TokenSigner {
         .sign(key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp * 1000 > Date.now()) return known;
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
         if (typeof payload.sub !== 'string' || typeof payload.org !== 'string' || !Array.isArray(payload.roles)) {
           throw new UnauthorizedError('The token is missing required claims; sign in again.', 'TOKEN_INVALID');
         }
-        return payload as unknown as AccessClaims & { exp: number };
+        const claims = payload as unknown as AccessClaims & { exp: number };
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, claims);
+        return claims;
       } catch (error) {
         if (error instanceof UnauthorizedError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError('The token has expired; refresh it (POST /api/v1/auth/refresh) or sign in again.', 'TOKEN_EXPIRED');
