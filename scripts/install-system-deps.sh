@@ -12,6 +12,7 @@ PACKAGES=(
   iproute2            # ip: loopback up inside that namespace
   dovecot-imapd       # a real IMAP server for the agent and mail ingestion
   chromium            # the web UI end-to-end suite (through playwright-core)
+  clamav-daemon       # clamd scans bundles (the suite loads its own EICAR test signature)
 )
 
 SUDO=""
@@ -31,6 +32,6 @@ echo "install-system-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts some daemons on install; the suites run their own instances on other ports.
-for svc in redis-server dovecot postgresql prometheus; do
+for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done

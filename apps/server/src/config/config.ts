@@ -100,6 +100,8 @@ const envSchema = z.object({
   OPENAI_BASE_URL: url(['http:', 'https:']),
   ANTHROPIC_API_KEY: optionalString,
   OLLAMA_BASE_URL: url(['http:', 'https:']),
+  CLAMD_HOST: optionalString,
+  CLAMD_PORT: port(3310),
   ROOT_KEY_PASSPHRASE: optionalString,
   ROOT_KEY_FILE: optionalString,
 });
@@ -127,6 +129,8 @@ export interface Config {
   readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string };
   readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
   readonly rootKey: { readonly passphrase?: string; readonly file?: string };
+  /** clamd for the scan step; undefined: rule scanners only. */
+  readonly clamd: { readonly host: string; readonly port: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },
     rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },
+    clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
   });
 }
 

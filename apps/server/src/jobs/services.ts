@@ -21,5 +21,6 @@ export function pipelineServices(runtime: Runtime, queue: JobQueue): PipelineSer
     logger: runtime.logger,
     workDir: join(tmpdir(), 'marketplace-work'),
     releaseValidityDays: RELEASE_VALIDITY_DAYS,
+    ...(runtime.config.clamd ? { clamd: { ...runtime.config.clamd } } : {}),
   };
 }

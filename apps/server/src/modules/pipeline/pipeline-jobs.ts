@@ -11,6 +11,7 @@ import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-store.js';
 import { scanFiles } from './scanner.js';
+import { scanWithClamd } from './clamd-scan.js';
 import { stepJob, type StepData } from './step-job.js';
 
 export const digestOf = (value: unknown) => `sha256:${createHash('sha256').update(canonicalize(value) ?? '').digest('hex')}`;
@@ -85,6 +86,13 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
     services,
     async ({ request }) => {
       const report = scanFiles(await loadFiles(services.db, request.id));
+      if (services.clamd) {
+        const outputs = await loadOutputs(services.db, request.id);
+        if (!outputs?.bundle) throw new Error('the bundle is missing');
+        const clam = await scanWithClamd(Buffer.from(outputs.bundle), services.clamd);
+        report.scanners.push(clam);
+        if (clam.verdict === 'flagged') report.verdict = 'flagged';
+      }
       await saveOutputs(services.db, request.id, { scan_report: report });
       if (report.verdict === 'flagged') {
         throw new StepFailure('SCAN_FLAGGED', `The scan flagged the app: ${report.scanners.filter((s) => s.verdict === 'flagged').map((s) => s.detail).join('; ')}.`);

@@ -16,6 +16,8 @@ export interface PipelineServices {
   logger: Logger;
   /** Where a step may materialise files (validation); each run works in its own subdirectory. */
   workDir: string;
+  /** A clamd daemon to scan bundles with (CLAMD_HOST / CLAMD_PORT); without it only the rule scanners run. */
+  clamd?: { host: string; port: number };
   /** How long a signed release stays deployable (the freeze horizon). */
   releaseValidityDays: number;
 }

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+import NodeClam from 'clamscan';
+import type { ScannerVerdict } from './scanner.js';
+
+export interface ClamdSettings {
+  host: string;
+  port: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Antivirus scan of the bundle through a clamd daemon (INSTREAM). clamd looks inside the .tgz itself.
+ * An unreachable daemon throws, so the step is retried rather than passing unscanned.
+ */
+export async function scanWithClamd(bundle: Buffer, settings: ClamdSettings): Promise<ScannerVerdict> {
+  const clam = await new NodeClam().init({
+    removeInfected: false,
+    preference: 'clamdscan',
+    clamscan: { active: false },
+    clamdscan: { host: settings.host, port: settings.port, timeout: settings.timeoutMs ?? 60_000, localFallback: false, active: true },
+  });
+  const result = await clam.scanStream(Readable.from([bundle]));
+  if (result.isInfected) {
+    return { name: 'clamav', verdict: 'flagged', detail: `clamd found ${(result.viruses ?? []).join(', ') || 'a threat'} in the bundle` };
+  }
+  return { name: 'clamav', verdict: 'clean', detail: 'clamd found nothing' };
+}
