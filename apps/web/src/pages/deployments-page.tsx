@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import type { Deployment, Page } from '../api/types';
+import { EmptyState, QueryState } from '../components/query-state';
+import { formatDate } from '../i18n/i18n';
+
+const STATES: Deployment['state'][] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
+
+/** Deployments of the organisation's apps, refreshed every few seconds while the page is open. */
+export function DeploymentsPage() {
+  const { t, i18n } = useTranslation();
+  const [state, setState] = useState('');
+  const deployments = useQuery({
+    queryKey: ['deployments', state],
+    queryFn: () => callRoute<Page<Deployment>>('listDeployments', { query: { state } }),
+    refetchInterval: (query) => (query.state.error ? false : 5000),
+  });
+  return (
+    <section aria-labelledby="deployments-title">
+      <h1 id="deployments-title">{t('deployments.title')}</h1>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="deployment-state">{t('deployments.state')}</label>
+          <select id="deployment-state" value={state} onChange={(event) => setState(event.target.value)}>
+            <option value="">{t('deployments.anyState')}</option>
+            {STATES.map((value) => (
+              <option key={value} value={value}>
+                {t(`deployments.states.${value}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
+        {(data) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('deployments.app')}</th>
+                  <th scope="col">{t('deployments.version')}</th>
+                  <th scope="col">{t('deployments.agent')}</th>
+                  <th scope="col">{t('deployments.state')}</th>
+                  <th scope="col">{t('deployments.updated')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((deployment) => (
+                  <tr key={deployment.id}>
+                    <td>
+                      <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{deployment.appTitle ?? deployment.appId}</Link>
+                    </td>
+                    <td>{deployment.version}</td>
+                    <td>{deployment.agentName ?? deployment.agentId}</td>
+                    <td>
+                      <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
+                      {deployment.logTail?.length ? (
+                        <details>
+                          <summary>{t('deployments.logs')}</summary>
+                          <pre className="code small">{deployment.logTail.join('\n')}</pre>
+                        </details>
+                      ) : null}
+                    </td>
+                    <td>{formatDate(deployment.updatedAt, i18n.language)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+    </section>
+  );
+}
