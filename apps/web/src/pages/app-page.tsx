@@ -83,7 +83,7 @@ export function AppPage() {
   const { id = '' } = useParams();
   const [version, setVersion] = useState<string | null>(null);
   const app = useQuery({ queryKey: ['app', id], queryFn: () => callRoute<AppDetail>('getApp', { params: { id } }) });
-  const notFound = app.error instanceof ApiError && app.error.status === 404;
+  const notFound = app.error instanceof ApiError && app.error.status === 404 && !app.error.notAvailable;
   return (
     <section>
       <p>
@@ -94,7 +94,7 @@ export function AppPage() {
           <h1>{t('appPage.notFound')}</h1>
         </>
       ) : (
-        <QueryState query={app} empty={null}>
+        <QueryState query={app} empty={<><h1>{t('nav.catalog')}</h1><EmptyState title={t('common.notAvailable')} /></>}>
           {(data) => {
             const current = data.versions.find((v) => v.version === version) ?? data.versions[0];
             return (

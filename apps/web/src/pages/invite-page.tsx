@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
@@ -9,12 +9,25 @@ import { AuthLayout } from '../components/layout';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
 
+function tokenFromHash(): string {
+  try {
+    return decodeURIComponent(window.location.hash.replace(/^#/, ''));
+  } catch {
+    return '';
+  }
+}
+
 /** `/invite#<token>`: the token stays in the fragment, so it never reaches server logs. */
 export function InvitePage() {
   const { t } = useTranslation();
   const { signedIn } = useSession();
   const navigate = useNavigate();
-  const [token] = useState(() => decodeURIComponent(window.location.hash.replace(/^#/, '')));
+  const [token, setToken] = useState(tokenFromHash);
+  useEffect(() => {
+    const update = () => setToken(tokenFromHash());
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const accept = useMutation({
