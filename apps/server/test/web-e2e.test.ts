@@ -116,12 +116,12 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     // Change a setting; it survives a reload.
     await page.getByRole('link', { name: 'Settings' }).click();
     await settled(page, 'Settings');
-    await page.getByLabel('maxConcurrent').fill('7');
+    await page.getByLabel('Requests built at the same time').fill('7');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved', { exact: true }).waitFor();
     await page.reload();
     await settled(page, 'Settings');
-    expect(await page.getByLabel('maxConcurrent').inputValue()).toBe('7');
+    expect(await page.getByLabel('Requests built at the same time').inputValue()).toBe('7');
 
     // Verify the audit chain.
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -33,6 +33,7 @@ export function createI18n(language: Language = detectLanguage(savedLanguage(), 
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
     initAsync: false,
+    showSupportNotice: false,
   });
   instance.on('languageChanged', (lng) => {
     if (typeof document !== 'undefined') document.documentElement.lang = lng;

@@ -11,18 +11,20 @@ import { QueryState } from '../../components/query-state';
 const CHOICES: Record<string, string[]> = { 'mail.unknownSenders': ['reply-once', 'ignore'] };
 
 function SettingInput({ section, name, value, onChange }: { section: string; name: string; value: unknown; onChange: (value: unknown) => void }) {
+  const { t } = useTranslation();
   const id = `setting-${section}-${name}`;
+  const label = t(`admin.settings.${name}`, { defaultValue: name });
   const choices = CHOICES[`${section}.${name}`];
   if (typeof value === 'boolean') {
     return (
       <label className="check" htmlFor={id}>
-        <input id={id} type="checkbox" checked={value} onChange={(event) => onChange(event.target.checked)} /> {name}
+        <input id={id} type="checkbox" checked={value} onChange={(event) => onChange(event.target.checked)} /> {label}
       </label>
     );
   }
   return (
     <div className="field">
-      <label htmlFor={id}>{name}</label>
+      <label htmlFor={id}>{label}</label>
       {choices ? (
         <select id={id} value={String(value)} onChange={(event) => onChange(event.target.value)}>
           {choices.map((choice) => (
