@@ -65,12 +65,18 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`);
 }
 
-/** Screenshots at desktop and phone width, named <page>-<lang>-<width>.png. */
-export async function screenshots(page: Page, name: string, language: string): Promise<void> {
+/**
+ * Screenshots at desktop and phone width, named <page>-<lang>-<width>.png. Returns how wide the
+ * page is at 375 px: wider means the whole page scrolls sideways on a phone.
+ */
+export async function screenshots(page: Page, name: string, language: string): Promise<number> {
   await mkdir(SCREENSHOTS, { recursive: true });
+  let phoneWidth = 0;
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    if (width === 375) phoneWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${language}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+  return phoneWidth;
 }

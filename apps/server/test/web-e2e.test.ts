@@ -42,7 +42,8 @@ async function tour(page: Page, base: string, pages: Tour[], lang: Lang, failure
     await settled(page, entry.heading[lang]);
     const violations = await seriousViolations(page);
     failures.push(...violations.map((v) => `${entry.name} [${lang}]: ${v}`));
-    await screenshots(page, entry.name, lang);
+    const phoneWidth = await screenshots(page, entry.name, lang);
+    if (phoneWidth > 375) failures.push(`${entry.name} [${lang}]: ${phoneWidth} px wide at 375 px`);
   }
 }
 
