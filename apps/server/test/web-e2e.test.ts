@@ -32,8 +32,8 @@ const SIGNED_OUT: Tour[] = [
 ];
 
 async function settled(page: Page, heading: string) {
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: 10_000 });
-  await expect.poll(() => page.locator('.loading').count(), { timeout: 10_000 }).toBe(0);
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: 20_000 });
+  await expect.poll(() => page.locator('.loading').count(), { timeout: 20_000 }).toBe(0);
 }
 
 async function tour(page: Page, base: string, pages: Tour[], lang: Lang, failures: string[]) {
@@ -113,6 +113,17 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => page.getByRole('cell', { name: 'Reporting script', exact: true }).count()).toBe(1);
     expect(await page.content()).not.toContain(key);
+
+    // Register a deploy agent client: its secret is shown once. Enrolment codes wait for the agents API.
+    await page.getByRole('link', { name: 'Agent clients' }).click();
+    await settled(page, 'Agent clients');
+    await page.getByLabel('Workstation or agent name').fill('ana-laptop');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(((await page.getByTestId('secret-value').textContent()) ?? '').length).toBeGreaterThan(20);
+    await expect.poll(() => page.getByRole('cell', { name: 'ana-laptop', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Create enrolment code' }).click();
+    await page.getByText('This part of the marketplace is not available on this server yet.').waitFor();
 
     // Change a setting; it survives a reload.
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -53,6 +53,9 @@ export const apiRoutes = {
   startConversation: planned('POST', '/api/v1/conversations'),
   sendMessage: planned('POST', '/api/v1/conversations/{id}/messages'),
   listDeployments: planned('GET', '/api/v1/deployments'),
+  rollbackDeployment: planned('POST', '/api/v1/deployments/{id}/rollback'),
+  removeDeployment: planned('DELETE', '/api/v1/deployments/{id}'),
+  createEnrollment: planned('POST', '/api/v1/agents/enrollments'),
   analytics: planned('GET', '/api/v1/analytics'),
 } satisfies Record<string, ApiRoute>;
 

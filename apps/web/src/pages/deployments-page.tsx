@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import type { Deployment, Page } from '../api/types';
 import { EmptyState, QueryState } from '../components/query-state';
+import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
 
 const STATES: Deployment['state'][] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
@@ -13,6 +14,12 @@ const STATES: Deployment['state'][] = ['received', 'rejected', 'deploying', 'hea
 export function DeploymentsPage() {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState('');
+  const queryClient = useQueryClient();
+  const act = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'rollback' | 'remove' }) =>
+      action === 'rollback' ? callRoute('rollbackDeployment', { params: { id } }) : callRoute('removeDeployment', { params: { id } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
+  });
   const deployments = useQuery({
     queryKey: ['deployments', state],
     queryFn: () => callRoute<Page<Deployment>>('listDeployments', { query: { state } }),
@@ -34,6 +41,7 @@ export function DeploymentsPage() {
           </select>
         </div>
       </div>
+      {act.isError ? <ErrorMessage error={act.error} /> : null}
       <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
         {(data) => (
           <div className="table-wrap">
@@ -45,6 +53,7 @@ export function DeploymentsPage() {
                   <th scope="col">{t('deployments.agent')}</th>
                   <th scope="col">{t('deployments.state')}</th>
                   <th scope="col">{t('deployments.updated')}</th>
+                  <th scope="col">{t('common.actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -65,6 +74,20 @@ export function DeploymentsPage() {
                       ) : null}
                     </td>
                     <td>{formatDate(deployment.updatedAt, i18n.language)}</td>
+                    <td>
+                      {deployment.state !== 'removed' ? (
+                        <div className="row wrap">
+                          <button type="button" className="secondary" disabled={act.isPending} onClick={() => act.mutate({ id: deployment.id, action: 'rollback' })}>
+                            {t('deployments.rollback')}
+                            <span className="visually-hidden"> {deployment.appTitle ?? deployment.appId}</span>
+                          </button>
+                          <button type="button" className="secondary" disabled={act.isPending} onClick={() => act.mutate({ id: deployment.id, action: 'remove' })}>
+                            {t('deployments.remove')}
+                            <span className="visually-hidden"> {deployment.appTitle ?? deployment.appId}</span>
+                          </button>
+                        </div>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
+import { ApiError } from '../../api/api-error';
 import type { AgentClient, Page } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
@@ -23,6 +24,7 @@ export function AgentClientsPage() {
       void queryClient.invalidateQueries({ queryKey: ['agent-clients'] });
     },
   });
+  const enrol = useMutation({ mutationFn: () => callRoute<{ code: string; expiresAt: string }>('createEnrollment') });
   const revoke = useMutation({
     mutationFn: (id: string) => callRoute('revokeAgentClient', { params: { id } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['agent-clients'] }),
@@ -42,6 +44,15 @@ export function AgentClientsPage() {
         </button>
       </form>
       {created ? <SecretBox label={t('admin.secretOnce', { clientId: created.clientId })} value={created.clientSecret} onClose={() => setCreated(null)} /> : null}
+      <div className="panel">
+        <h2>{t('admin.enrolTitle')}</h2>
+        <p className="muted">{t('admin.enrolHint')}</p>
+        <button type="button" onClick={() => enrol.mutate()} disabled={enrol.isPending}>
+          {t('admin.enrol')}
+        </button>
+        {enrol.isError ? enrol.error instanceof ApiError && enrol.error.notAvailable ? <p role="status">{t('common.notAvailable')}</p> : <ErrorMessage error={enrol.error} /> : null}
+        {enrol.data ? <SecretBox label={t('admin.enrolCode', { expires: formatDate(enrol.data.expiresAt, i18n.language) })} value={enrol.data.code} onClose={() => enrol.reset()} /> : null}
+      </div>
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={clients} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
