@@ -44,6 +44,9 @@ async function tour(page: Page, base: string, pages: Tour[], lang: Lang, failure
     failures.push(...violations.map((v) => `${entry.name} [${lang}]: ${v}`));
     const phoneWidth = await screenshots(page, entry.name, lang);
     if (phoneWidth > 375) failures.push(`${entry.name} [${lang}]: ${phoneWidth} px wide at 375 px`);
+    await page.setViewportSize({ width: 375, height: 812 });
+    failures.push(...(await seriousViolations(page)).map((v) => `${entry.name} [${lang}, 375 px]: ${v}`));
+    await page.setViewportSize({ width: 1280, height: 900 });
   }
 }
 

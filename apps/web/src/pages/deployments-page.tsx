@@ -44,7 +44,7 @@ export function DeploymentsPage() {
       {act.isError ? <ErrorMessage error={act.error} /> : null}
       <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
         {(data) => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deployments-title">
             <table>
               <thead>
                 <tr>

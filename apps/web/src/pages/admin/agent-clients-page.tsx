@@ -56,7 +56,7 @@ export function AgentClientsPage() {
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={clients} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="clients-title">
             <table>
               <thead>
                 <tr>

@@ -48,7 +48,7 @@ export function ApiKeysPage() {
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={keys} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="keys-title">
             <table>
               <thead>
                 <tr>

@@ -56,7 +56,7 @@ export function AuditPage() {
       <QueryState query={entries} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
           <>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="audit-title">
               <table>
                 <thead>
                   <tr>

@@ -51,7 +51,7 @@ export function InvitationsPage() {
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={invitations} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="invitations-title">
             <table>
               <thead>
                 <tr>

@@ -61,7 +61,7 @@ export function UsersPage() {
       </div>
       <QueryState query={users} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-title">
             <table>
               <thead>
                 <tr>
