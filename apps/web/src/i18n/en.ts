@@ -51,6 +51,8 @@ export const en = {
     searchLabel: 'Search apps',
     kind: 'Kind',
     anyKind: 'Any kind',
+    tag: 'Tag',
+    author: 'Author',
     sort: 'Sort by',
     sortRating: 'Rating',
     sortInstalls: 'Installs',

@@ -53,6 +53,8 @@ export const pl: Messages = {
     searchLabel: 'Szukaj aplikacji',
     kind: 'Rodzaj',
     anyKind: 'Dowolny rodzaj',
+    tag: 'Tag',
+    author: 'Autor',
     sort: 'Sortuj według',
     sortRating: 'Ocena',
     sortInstalls: 'Instalacje',

@@ -23,6 +23,15 @@ export function AppCard({ app }: { app: AppSummary }) {
         {app.author ? ` · ${app.author}` : ''}
       </p>
       {app.summary ? <p className="summary">{app.summary}</p> : null}
+      {app.tags?.length ? (
+        <p className="small">
+          {app.tags.map((tag) => (
+            <span key={tag} className="tag">
+              #{tag}
+            </span>
+          ))}
+        </p>
+      ) : null}
       <p className="stats small">
         <span>{typeof app.rating === 'number' ? `★ ${formatNumber(app.rating, lang, { maximumFractionDigits: 1 })}` : t('catalog.unrated')}</span>
         {typeof app.rating === 'number' ? <span className="visually-hidden">{t('catalog.rating', { value: formatNumber(app.rating, lang, { maximumFractionDigits: 1 }) })}</span> : null}
@@ -43,6 +52,8 @@ export function CatalogPage() {
   const q = params.get('q') ?? '';
   const kind = params.get('kind') ?? '';
   const sort = params.get('sort') ?? 'rating';
+  const tag = params.get('tag') ?? '';
+  const author = params.get('author') ?? '';
   const deferredQ = useDeferredValue(q);
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -51,11 +62,11 @@ export function CatalogPage() {
     setParams(next, { replace: true });
   };
   const query = useQuery({
-    queryKey: ['apps', deferredQ, kind, sort],
-    queryFn: ({ signal }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort }, signal }),
+    queryKey: ['apps', deferredQ, kind, sort, tag, author],
+    queryFn: ({ signal }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort, tag, author }, signal }),
     placeholderData: keepPreviousData,
   });
-  const filtered = q !== '' || kind !== '';
+  const filtered = q !== '' || kind !== '' || tag !== '' || author !== '';
   return (
     <section aria-labelledby="catalog-title">
       <h1 id="catalog-title">{t('catalog.title')}</h1>
@@ -74,6 +85,14 @@ export function CatalogPage() {
               </option>
             ))}
           </select>
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-tag">{t('catalog.tag')}</label>
+          <input id="catalog-tag" type="text" value={tag} onChange={(event) => update('tag', event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-author">{t('catalog.author')}</label>
+          <input id="catalog-author" type="text" value={author} onChange={(event) => update('author', event.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="catalog-sort">{t('catalog.sort')}</label>
