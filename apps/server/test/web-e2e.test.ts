@@ -175,4 +175,38 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
 
     expect(failures).toEqual([]);
   }, 180_000);
+
+  it('keeps the user signed in when the access token expires, by trading the refresh cookie', async () => {
+    const shortLived = await createTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '2' } });
+    try {
+      await shortLived.app.listen({ port: 0, host: '127.0.0.1' });
+      const origin = `http://127.0.0.1:${(shortLived.app.server.address() as AddressInfo).port}`;
+      const page = await browser.context.newPage();
+      const refreshes: number[] = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
+      });
+      await page.goto(origin + '/register');
+      await page.getByLabel('Organisation name').fill('Short Sessions');
+      await page.getByLabel('Your name').fill('Cy Admin');
+      await page.getByLabel('E-mail').fill(`cy-${Date.now()}@example.test`);
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await settled(page, 'Catalog');
+      await page.waitForTimeout(3_000);
+      // Both a read and a CSRF-protected write still work after the token has expired.
+      await page.getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await settled(page, 'API keys');
+      await page.getByLabel('Key name').fill('After refresh');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByTestId('secret-value').waitFor();
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(refreshes.every((status) => status === 200)).toBe(true);
+      expect(await page.getByRole('heading', { level: 1, name: 'Sign in' }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await shortLived.close();
+    }
+  }, 60_000);
 });

@@ -61,6 +61,26 @@ describe('ApiClient', () => {
     expect(calls.filter((c) => c.url === '/api/v1/auth/refresh')).toHaveLength(1);
   });
 
+  it('also refreshes on 401 UNAUTHORIZED, which is what arrives once the browser dropped the expired cookie', async () => {
+    let fresh = false;
+    const { calls, fetchImpl } = server((call) => {
+      if (call.url === '/api/v1/auth/refresh') {
+        fresh = true;
+        return json(200, {});
+      }
+      return fresh ? json(200, { ok: true }) : problem(401, 'UNAUTHORIZED', 'Sign in first.');
+    });
+    expect(await new ApiClient({ fetch: fetchImpl }).get('/api/v1/auth/me')).toEqual({ ok: true });
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/auth/me', '/api/v1/auth/refresh', '/api/v1/auth/me']);
+  });
+
+  it('does not refresh on other 401s, such as a wrong password', async () => {
+    const { calls, fetchImpl } = server(() => problem(401, 'INVALID_CREDENTIALS', 'The e-mail or password is wrong.'));
+    await new ApiClient({ fetch: fetchImpl }).post('/api/v1/auth/login', {}, { noRefresh: true }).catch(() => {});
+    await new ApiClient({ fetch: fetchImpl }).get('/api/v1/users').catch(() => {});
+    expect(calls.filter((c) => c.url.endsWith('/refresh'))).toHaveLength(0);
+  });
+
   it('reports a lost session when the refresh fails, and throws the problem', async () => {
     let lost = 0;
     const { fetchImpl } = server((call) => (call.url === '/api/v1/auth/refresh' ? problem(401, 'REFRESH_INVALID', 'Sign in again.') : problem(401, 'TOKEN_EXPIRED', 'The token has expired.')));

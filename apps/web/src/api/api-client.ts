@@ -2,6 +2,7 @@ import { ApiError, problemOf } from './api-error';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const SAFE = new Set<Method>(['GET']);
+const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'UNAUTHORIZED']);
 
 export interface ApiClientOptions {
   /** Where the API lives; '' for the same origin (production and the dev proxy). */
@@ -21,8 +22,9 @@ export interface RequestOptions {
 
 /**
  * The web UI's HTTP client. It rides on the httpOnly session cookie, sends the CSRF token on every
- * unsafe request (fetching one when it has none), and on a 401 TOKEN_EXPIRED trades the refresh
- * cookie for a new session once and repeats the call. Failures are ApiError with the problem's detail.
+ * unsafe request (fetching one when it has none), and on a 401 (TOKEN_EXPIRED, or UNAUTHORIZED once
+ * the browser has dropped the expired cookie) trades the refresh cookie for a new session once and
+ * repeats the call. Failures are ApiError with the problem's detail.
  */
 export class ApiClient {
   private csrfToken: string | null = null;
@@ -64,13 +66,17 @@ export class ApiClient {
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     if (!SAFE.has(method) && !this.csrfToken && !options.noRefresh) await this.fetchCsrfToken();
     let response = await this.send(method, path, options);
+    // The session cookie lives as long as its token, so an expired session usually arrives as
+    // UNAUTHORIZED (no cookie sent) rather than TOKEN_EXPIRED: both are worth one refresh.
     if (response.status === 401 && !options.noRefresh) {
       const problem = await problemOf(response.clone());
-      if (problem.code === 'TOKEN_EXPIRED' && (await this.refresh())) {
-        if (!SAFE.has(method) && !this.csrfToken) await this.fetchCsrfToken();
-        response = await this.send(method, path, options);
-      } else if (problem.code === 'TOKEN_EXPIRED' || problem.code === 'UNAUTHORIZED') {
-        this.onSessionLost?.();
+      if (REFRESHABLE.has(problem.code)) {
+        if (await this.refresh()) {
+          if (!SAFE.has(method) && !this.csrfToken) await this.fetchCsrfToken();
+          response = await this.send(method, path, options);
+        } else {
+          this.onSessionLost?.();
+        }
       }
     }
     if (response.status === 403 && !SAFE.has(method) && !options.noRefresh) {
@@ -90,7 +96,7 @@ export class ApiClient {
   refresh(): Promise<boolean> {
     this.refreshing ??= (async () => {
       try {
-        const response = await this.send('POST', '/api/v1/auth/refresh', { noRefresh: true });
+        const response = await this.send('POST', '/api/v1/auth/refresh', { noRefresh: true, body: {} });
         return response.ok;
       } catch {
         return false;
