@@ -40,7 +40,7 @@ export const en = {
     yourName: 'Your name',
     noAccount: 'New here? Create an organisation',
     haveAccount: 'Already have an account? Sign in',
-    passwordHint: 'At least 12 characters.',
+    passwordHint: 'At least 10 characters.',
     inviteTitle: 'Join your team',
     accept: 'Accept invitation',
     inviteMissing: 'This invitation link is incomplete: open the full link from your e-mail.',

@@ -42,7 +42,7 @@ export const pl: Messages = {
     yourName: 'Imię i nazwisko',
     noAccount: 'Pierwszy raz? Załóż organizację',
     haveAccount: 'Masz już konto? Zaloguj się',
-    passwordHint: 'Co najmniej 12 znaków.',
+    passwordHint: 'Co najmniej 10 znaków.',
     inviteTitle: 'Dołącz do zespołu',
     accept: 'Przyjmij zaproszenie',
     inviteMissing: 'Link z zaproszeniem jest niepełny: otwórz cały link z wiadomości e-mail.',

@@ -50,7 +50,7 @@ export function InvitePage() {
       ) : (
         <form onSubmit={submit}>
           <FormField label={t('auth.yourName')} name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
-          <FormField label={t('common.password')} type="password" name="password" autoComplete="new-password" required minLength={12} hint={t('auth.passwordHint')} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <FormField label={t('common.password')} type="password" name="password" autoComplete="new-password" required minLength={10} hint={t('auth.passwordHint')} value={password} onChange={(e) => setPassword(e.target.value)} />
           {accept.isError ? <ErrorMessage error={accept.error} /> : null}
           <button type="submit" disabled={accept.isPending}>
             {t('auth.accept')}

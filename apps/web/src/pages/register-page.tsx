@@ -28,7 +28,7 @@ export function RegisterPage() {
         <FormField label={t('auth.organization')} name="organization" autoComplete="organization" required minLength={2} value={form.organization} onChange={set('organization')} />
         <FormField label={t('auth.yourName')} name="name" autoComplete="name" required value={form.name} onChange={set('name')} />
         <FormField label={t('common.email')} type="email" name="email" autoComplete="email" required value={form.email} onChange={set('email')} />
-        <FormField label={t('common.password')} type="password" name="password" autoComplete="new-password" required minLength={12} hint={t('auth.passwordHint')} value={form.password} onChange={set('password')} />
+        <FormField label={t('common.password')} type="password" name="password" autoComplete="new-password" required minLength={10} hint={t('auth.passwordHint')} value={form.password} onChange={set('password')} />
         {register.isError ? <ErrorMessage error={register.error} /> : null}
         <button type="submit" disabled={register.isPending}>
           {t('auth.register')}
