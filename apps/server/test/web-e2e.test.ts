@@ -97,6 +97,8 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     await expect.poll(() => page.getByRole('cell', { name: new RegExp(email) }).count()).toBe(1);
     await page.getByRole('link', { name: 'Invitations' }).click();
     await settled(page, 'Invitations');
+    // Client-side navigation moves keyboard focus to the new page's heading.
+    await expect.poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`)).toBe('H1 Invitations');
     const invitee = `ben-${Date.now()}@example.test`;
     await page.getByLabel('E-mail to invite').fill(invitee);
     await page.getByRole('button', { name: 'Invite' }).click();

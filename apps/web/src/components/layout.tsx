@@ -35,11 +35,20 @@ export function Layout({ children }: { children: ReactNode }) {
       first.current = false;
       return;
     }
-    const heading = main.current?.querySelector('h1');
-    if (heading) {
-      heading.setAttribute('tabindex', '-1');
-      heading.focus();
-    }
+    // Lazy pages render their heading a moment later: look for it for up to a second.
+    let frames = 60;
+    let handle = 0;
+    const focusHeading = () => {
+      const heading = main.current?.querySelector('h1');
+      if (heading) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      } else if (--frames > 0) {
+        handle = requestAnimationFrame(focusHeading);
+      }
+    };
+    focusHeading();
+    return () => cancelAnimationFrame(handle);
   }, [location.pathname]);
 
   return (

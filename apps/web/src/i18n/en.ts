@@ -181,6 +181,7 @@ export const en = {
     auditSearch: 'Search the audit log',
     result: 'Result',
     anyResult: 'Any result',
+    results: { success: 'success', failure: 'failure', denied: 'denied' },
     when: 'When',
     action: 'Action',
     actor: 'Actor',

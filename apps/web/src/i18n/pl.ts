@@ -183,6 +183,7 @@ export const pl: Messages = {
     auditSearch: 'Przeszukaj dziennik audytu',
     result: 'Wynik',
     anyResult: 'Dowolny wynik',
+    results: { success: 'sukces', failure: 'błąd', denied: 'odmowa' },
     when: 'Kiedy',
     action: 'Akcja',
     actor: 'Kto',

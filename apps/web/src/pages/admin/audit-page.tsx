@@ -47,9 +47,11 @@ export function AuditPage() {
           <label htmlFor="audit-result">{t('admin.result')}</label>
           <select id="audit-result" value={result} onChange={(event) => { setResult(event.target.value); setOffset(0); }}>
             <option value="">{t('admin.anyResult')}</option>
-            <option value="success">success</option>
-            <option value="failure">failure</option>
-            <option value="denied">denied</option>
+            {(['success', 'failure', 'denied'] as const).map((value) => (
+              <option key={value} value={value}>
+                {t(`admin.results.${value}`)}
+              </option>
+            ))}
           </select>
         </div>
       </form>
@@ -78,7 +80,7 @@ export function AuditPage() {
                       </td>
                       <td className="small">{entry.actorType}{entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}</td>
                       <td className="small">{entry.targetType ?? ''}{entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}</td>
-                      <td className={entry.result === 'success' ? 'good' : 'bad'}>{entry.result}</td>
+                      <td className={entry.result === 'success' ? 'good' : 'bad'}>{t(`admin.results.${entry.result}`, { defaultValue: entry.result })}</td>
                     </tr>
                   ))}
                 </tbody>
