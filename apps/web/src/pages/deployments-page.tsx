@@ -45,7 +45,7 @@ export function DeploymentsPage() {
       <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
         {(data) => (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deployments-title">
-            <table>
+            <table className="stack">
               <thead>
                 <tr>
                   <th scope="col">{t('deployments.app')}</th>
@@ -59,12 +59,13 @@ export function DeploymentsPage() {
               <tbody>
                 {data.items.map((deployment) => (
                   <tr key={deployment.id}>
-                    <td>
+                    <td data-label={t('deployments.app')}>
                       <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{deployment.appTitle ?? deployment.appId}</Link>
                     </td>
-                    <td>{deployment.version}</td>
-                    <td>{deployment.agentName ?? deployment.agentId}</td>
-                    <td>
+                    <td data-label={t('deployments.version')}>{deployment.version}</td>
+                    <td data-label={t('deployments.agent')}>{deployment.agentName ?? deployment.agentId}</td>
+                    <td data-label={t('deployments.state')}>
+                      <div>
                       <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
                       {deployment.logTail?.length ? (
                         <details>
@@ -72,9 +73,10 @@ export function DeploymentsPage() {
                           <pre className="code small">{deployment.logTail.join('\n')}</pre>
                         </details>
                       ) : null}
+                      </div>
                     </td>
-                    <td>{formatDate(deployment.updatedAt, i18n.language)}</td>
-                    <td>
+                    <td data-label={t('deployments.updated')}>{formatDate(deployment.updatedAt, i18n.language)}</td>
+                    <td data-label={t('common.actions')}>
                       {deployment.state !== 'removed' ? (
                         <div className="row wrap">
                           <button type="button" className="secondary" disabled={act.isPending} onClick={() => act.mutate({ id: deployment.id, action: 'rollback' })}>
