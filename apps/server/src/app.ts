@@ -10,6 +10,7 @@ import authentication from './plugins/authentication.js';
 import auditTrail from './plugins/audit-trail.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import webUi from './plugins/web-ui.js';
 import { routeModules } from './http/route-modules.js';
 import type { JobQueue } from '@marketplace/db';
 
@@ -63,5 +64,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(metrics);
   await app.register(openapi);
   for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });
+  await app.register(webUi);
   return app;
 }

@@ -1,0 +1,214 @@
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helper.js';
+import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
+
+type Lang = 'en' | 'pl';
+interface Tour {
+  name: string;
+  url: string;
+  heading: Record<Lang, string>;
+}
+
+/** Every signed-in page, with the heading that proves it rendered. */
+const SIGNED_IN: Tour[] = [
+  { name: 'catalog', url: '/', heading: { en: 'Catalog', pl: 'Katalog' } },
+  { name: 'chat', url: '/chat', heading: { en: 'Describe a new app', pl: 'Opisz nową aplikację' } },
+  { name: 'deployments', url: '/deployments', heading: { en: 'Deployments', pl: 'Wdrożenia' } },
+  { name: 'analytics', url: '/analytics', heading: { en: 'Analytics', pl: 'Analityka' } },
+  { name: 'app', url: '/apps/some-app', heading: { en: 'Catalog', pl: 'Katalog' } },
+  { name: 'admin-users', url: '/admin/users', heading: { en: 'Users', pl: 'Użytkownicy' } },
+  { name: 'admin-invitations', url: '/admin/invitations', heading: { en: 'Invitations', pl: 'Zaproszenia' } },
+  { name: 'admin-api-keys', url: '/admin/api-keys', heading: { en: 'API keys', pl: 'Klucze API' } },
+  { name: 'admin-agent-clients', url: '/admin/agent-clients', heading: { en: 'Agent clients', pl: 'Klienci agentów' } },
+  { name: 'admin-config', url: '/admin/config', heading: { en: 'Settings', pl: 'Ustawienia' } },
+  { name: 'admin-audit', url: '/admin/audit', heading: { en: 'Audit log', pl: 'Dziennik audytu' } },
+];
+const SIGNED_OUT: Tour[] = [
+  { name: 'sign-in', url: '/', heading: { en: 'Sign in', pl: 'Logowanie' } },
+  { name: 'register', url: '/register', heading: { en: 'Create your organisation', pl: 'Załóż organizację' } },
+  { name: 'invite', url: '/invite#not-a-real-invitation-token', heading: { en: 'Join your team', pl: 'Dołącz do zespołu' } },
+];
+
+async function settled(page: Page, heading: string) {
+  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: 20_000 });
+  await expect.poll(() => page.locator('.loading').count(), { timeout: 20_000 }).toBe(0);
+}
+
+async function tour(page: Page, base: string, pages: Tour[], lang: Lang, failures: string[]) {
+  for (const entry of pages) {
+    await page.goto(base + entry.url);
+    await settled(page, entry.heading[lang]);
+    const violations = await seriousViolations(page);
+    failures.push(...violations.map((v) => `${entry.name} [${lang}]: ${v}`));
+    const phoneWidth = await screenshots(page, entry.name, lang);
+    if (phoneWidth > 375) failures.push(`${entry.name} [${lang}]: ${phoneWidth} px wide at 375 px`);
+    await page.setViewportSize({ width: 375, height: 812 });
+    failures.push(...(await seriousViolations(page)).map((v) => `${entry.name} [${lang}, 375 px]: ${v}`));
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+}
+
+const enabled = chromiumAvailable();
+
+describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
+  let server: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    await buildWeb();
+    server = await createTestApp();
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+    browser = await launchBrowser({ locale: 'en-US' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('registers, administers the organisation, switches to Polish, and passes axe on every page', async () => {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const failures: string[] = [];
+    const email = `ana-${Date.now()}@example.test`;
+
+    // Register an organisation from the sign-in page.
+    await page.goto(base + '/');
+    await settled(page, 'Sign in');
+    await page.getByRole('link', { name: 'New here? Create an organisation' }).click();
+    await settled(page, 'Create your organisation');
+    await page.getByLabel('Organisation name').fill('Acme Widgets');
+    await page.getByLabel('Your name').fill('Ana Admin');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+
+    // The catalog API has not landed on this server: a clear empty state, not an error.
+    await settled(page, 'Catalog');
+    await expect.poll(() => page.getByText('No apps yet').count()).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // Invite a colleague: the link is shown once.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await settled(page, 'Users');
+    await expect.poll(() => page.getByRole('cell', { name: new RegExp(email) }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Invitations' }).click();
+    await settled(page, 'Invitations');
+    // Client-side navigation moves keyboard focus to the new page's heading.
+    await expect.poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`)).toBe('H1 Invitations');
+    const invitee = `ben-${Date.now()}@example.test`;
+    await page.getByLabel('E-mail to invite').fill(invitee);
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const inviteLink = (await page.getByTestId('secret-value').textContent()) ?? '';
+    expect(inviteLink).toMatch(new RegExp(`^${base}/invite#.{10,}`));
+    await expect.poll(() => page.getByRole('cell', { name: invitee, exact: true }).count()).toBe(1);
+
+    // Create an API key: shown once, gone after closing, and it works against the API.
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await settled(page, 'API keys');
+    await page.getByLabel('Key name').fill('Reporting script');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const key = (await page.getByTestId('secret-value').textContent()) ?? '';
+    expect(key.length).toBeGreaterThan(20);
+    const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'Reporting script', exact: true }).count()).toBe(1);
+    expect(await page.content()).not.toContain(key);
+
+    // Register a deploy agent client: its secret is shown once. Enrolment codes wait for the agents API.
+    await page.getByRole('link', { name: 'Agent clients' }).click();
+    await settled(page, 'Agent clients');
+    await page.getByLabel('Workstation or agent name').fill('ana-laptop');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(((await page.getByTestId('secret-value').textContent()) ?? '').length).toBeGreaterThan(20);
+    await expect.poll(() => page.getByRole('cell', { name: 'ana-laptop', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Create enrolment code' }).click();
+    await page.getByText('This part of the marketplace is not available on this server yet.').waitFor();
+
+    // Change a setting; it survives a reload.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await settled(page, 'Settings');
+    await page.getByLabel('Requests built at the same time').fill('7');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.reload();
+    await settled(page, 'Settings');
+    expect(await page.getByLabel('Requests built at the same time').inputValue()).toBe('7');
+
+    // Verify the audit chain.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await settled(page, 'Audit log');
+    await expect.poll(() => page.getByRole('cell', { name: 'config.update' }).count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await expect.poll(() => page.getByTestId('chain-status').textContent()).toMatch(/^Chain intact: \d+ entries checked\.$/);
+
+    // Every page in English, then switch to Polish and do it again.
+    await tour(page, base, SIGNED_IN, 'en', failures);
+    await page.getByTestId('language').selectOption('pl');
+    await settled(page, 'Dziennik audytu');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('pl');
+    await tour(page, base, SIGNED_IN, 'pl', failures);
+    expect(await page.getByText(/Nie ma jeszcze aplikacji/).count()).toBe(0); // last page is the audit log
+    await page.goto(base + '/');
+    await settled(page, 'Katalog');
+    await expect.poll(() => page.getByText('Nie ma jeszcze aplikacji').count()).toBe(1);
+
+    // Sign out; the pages before sign-in, in Polish (remembered) and English.
+    await page.getByRole('button', { name: 'Wyloguj' }).click();
+    await settled(page, 'Logowanie');
+    await tour(page, base, SIGNED_OUT, 'pl', failures);
+    await page.getByTestId('language').selectOption('en');
+    await tour(page, base, SIGNED_OUT, 'en', failures);
+
+    // The invited colleague joins through the link and lands in the catalog, without the admin area.
+    await page.goto(inviteLink);
+    await settled(page, 'Join your team');
+    await page.getByLabel('Your name').fill('Ben Member');
+    await page.getByLabel('Password').fill('another long password 1');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await settled(page, 'Catalog');
+    expect(await page.getByText('Signed in as Ben Member').count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+
+    expect(failures).toEqual([]);
+  }, 180_000);
+
+  it('keeps the user signed in when the access token expires, by trading the refresh cookie', async () => {
+    const shortLived = await createTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '2' } });
+    try {
+      await shortLived.app.listen({ port: 0, host: '127.0.0.1' });
+      const origin = `http://127.0.0.1:${(shortLived.app.server.address() as AddressInfo).port}`;
+      const page = await browser.context.newPage();
+      const refreshes: number[] = [];
+      page.on('response', (response) => {
+        if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
+      });
+      await page.goto(origin + '/register');
+      await page.getByLabel('Organisation name').fill('Short Sessions');
+      await page.getByLabel('Your name').fill('Cy Admin');
+      await page.getByLabel('E-mail').fill(`cy-${Date.now()}@example.test`);
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await settled(page, 'Catalog');
+      await page.waitForTimeout(3_000);
+      // Both a read and a CSRF-protected write still work after the token has expired.
+      await page.getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await settled(page, 'API keys');
+      await page.getByLabel('Key name').fill('After refresh');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByTestId('secret-value').waitFor();
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(refreshes.every((status) => status === 200)).toBe(true);
+      expect(await page.getByRole('heading', { level: 1, name: 'Sign in' }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await shortLived.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,92 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webUi from '../src/plugins/web-ui.js';
+import { createTestApp, type TestApp } from './helper.js';
+
+describe('web UI plugin on its own, serving a build folder', () => {
+  let root: string;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'web-ui-'));
+    await mkdir(path.join(root, 'assets'));
+    await writeFile(path.join(root, 'index.html'), '<!doctype html><title>Marketplace</title><div id="root"></div>');
+    await writeFile(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+    await writeFile(path.join(root, 'robots.txt'), 'User-agent: *');
+    await writeFile(path.join(path.dirname(root), `${path.basename(root)}-secret.txt`), 'outside');
+    app = Fastify();
+    await app.register(webUi, { root });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await rm(root, { recursive: true, force: true });
+    await rm(path.join(path.dirname(root), `${path.basename(root)}-secret.txt`), { force: true });
+  });
+
+  it('serves index.html at / and for client routes, without caching it', async () => {
+    for (const url of ['/', '/admin/audit', '/apps/abc?tab=code', '/invite']) {
+      const response = await app.inject({ url, headers: { accept: 'text/html' } });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.headers['cache-control']).toBe('no-cache');
+      expect(response.body).toContain('<div id="root">');
+    }
+  });
+
+  it('serves hashed assets with long caching and a JavaScript type', async () => {
+    const response = await app.inject('/assets/index-abc123.js');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/javascript');
+    expect(response.headers['cache-control']).toContain('immutable');
+  });
+
+  it('answers a missing asset with 404, not the HTML page', async () => {
+    const response = await app.inject('/assets/gone-123.js');
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toContain('<div id="root">');
+  });
+
+  it('never serves a file outside the build folder', async () => {
+    for (const url of [`/../${path.basename(root)}-secret.txt`, `/%2e%2e/${path.basename(root)}-secret.txt`, '/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/..%5c..%5cetc%5cpasswd']) {
+      const response = await app.inject({ url, headers: { accept: 'text/html' } });
+      expect(response.body, url).not.toContain('outside');
+      expect(response.body, url).not.toContain('root:');
+    }
+  });
+
+  it('serves other files of the build as they are', async () => {
+    const response = await app.inject('/robots.txt');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('User-agent: *');
+  });
+});
+
+describe('web UI inside the whole server', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await createTestApp();
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('never shadows the API, docs, metrics or health endpoints', async () => {
+    const unknownApi = await testApp.app.inject({ url: '/api/v1/no-such-route', headers: { accept: 'text/html' } });
+    expect(unknownApi.statusCode).toBe(404);
+    expect(unknownApi.headers['content-type']).toContain('application/problem+json');
+    expect(unknownApi.json().code).toBe('ROUTE_NOT_FOUND');
+    expect((await testApp.app.inject('/healthz')).statusCode).toBe(200);
+    expect((await testApp.app.inject('/docs/json')).json().openapi).toMatch(/^3\./);
+    const metrics = await testApp.app.inject('/metrics');
+    expect(metrics.body).not.toContain('<div id="root">');
+    expect((await testApp.app.inject({ url: '/docs/nothing-here', headers: { accept: 'text/html' } })).body).not.toContain('<div id="root">');
+  });
+
+  it('keeps its catch-all route out of the OpenAPI document', async () => {
+    const doc = (await testApp.app.inject('/docs/json')).json();
+    expect(Object.keys(doc.paths).some((p) => p === '/*' || p === '/{*}')).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { i18n as I18n } from 'i18next';
+import { ApiError } from './api/api-error';
+import { SessionProvider, useSession } from './auth/session';
+import { Layout } from './components/layout';
+import { Loading } from './components/query-state';
+import { CatalogPage } from './pages/catalog-page';
+import { SignInPage } from './pages/sign-in-page';
+import { RegisterPage } from './pages/register-page';
+import { InvitePage } from './pages/invite-page';
+
+const named = <K extends string>(load: () => Promise<Record<K, (props: object) => ReactNode>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+const AppPage = named(() => import('./pages/app-page'), 'AppPage');
+const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
+const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
+const AnalyticsPage = named(() => import('./pages/analytics-page'), 'AnalyticsPage');
+const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
+const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
+const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
+const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysPage');
+const AgentClientsPage = named(() => import('./pages/admin/agent-clients-page'), 'AgentClientsPage');
+const ConfigPage = named(() => import('./pages/admin/config-page'), 'ConfigPage');
+const AuditPage = named(() => import('./pages/admin/audit-page'), 'AuditPage');
+
+function NotFoundPage() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('notFound.title')}</h1>
+      <Link to="/">{t('notFound.back')}</Link>
+    </>
+  );
+}
+
+function Routed() {
+  const { me, loading } = useSession();
+  if (loading) return <Loading />;
+  if (!me) {
+    return (
+      <Routes>
+        <Route path="/invite" element={<InvitePage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="*" element={<SignInPage />} />
+      </Routes>
+    );
+  }
+  return (
+    <Layout>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<CatalogPage />} />
+          <Route path="/register" element={<Navigate to="/" replace />} />
+          <Route path="/invite" element={<Navigate to="/" replace />} />
+          <Route path="/apps/:id" element={<AppPage />} />
+          <Route path="/chat" element={<ChatPage />} />
+          <Route path="/deployments" element={<DeploymentsPage />} />
+          <Route path="/analytics" element={<AnalyticsPage />} />
+          <Route path="/admin" element={<AdminPage />}>
+            <Route index element={<Navigate to="users" replace />} />
+            <Route path="users" element={<UsersPage />} />
+            <Route path="invitations" element={<InvitationsPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="agent-clients" element={<AgentClientsPage />} />
+            <Route path="config" element={<ConfigPage />} />
+            <Route path="audit" element={<AuditPage />} />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}
+
+export function createQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        refetchOnWindowFocus: false,
+        // Retry only what may pass next time; never a route that is not there or a refusal.
+        retry: (count, error) => count < 2 && (!(error instanceof ApiError) || error.retryable),
+      },
+    },
+  });
+}
+
+export function App({ i18n, queryClient = createQueryClient() }: { i18n: I18n; queryClient?: QueryClient }) {
+  return (
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <SessionProvider>
+            <Routed />
+          </SessionProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </I18nextProvider>
+  );
+}

@@ -1,0 +1,71 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, callRoute, onSessionLost } from '../api/api';
+import { ApiError } from '../api/api-error';
+import type { Me, Role, SessionResponse } from '../api/types';
+
+interface SessionState {
+  me: Me | null;
+  loading: boolean;
+  /** Store a new session from login, register or invitation acceptance. */
+  signedIn(session: SessionResponse): void;
+  signOut(): Promise<void>;
+  hasRole(role: Role): boolean;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    onSessionLost(() => {
+      setMe(null);
+      queryClient.clear();
+    });
+    let cancelled = false;
+    (async () => {
+      try {
+        const current = await callRoute<Me>('me');
+        if (!cancelled) setMe(current);
+        await api.fetchCsrfToken();
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 401) console.warn(error);
+      } finally {
+        if (!cancelled) setLoading(false);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [queryClient]);
+
+  const signedIn = useCallback((session: SessionResponse) => {
+    api.setCsrfToken(session.csrfToken);
+    setMe({ user: session.user, organization: session.organization, roles: session.user.roles, via: 'cookie' });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await callRoute('logout', { noRefresh: true });
+    } finally {
+      api.setCsrfToken(null);
+      queryClient.clear();
+      setMe(null);
+    }
+  }, [queryClient]);
+
+  const value = useMemo<SessionState>(
+    () => ({ me, loading, signedIn, signOut, hasRole: (role) => !!me && (me.roles.includes(role) || me.roles.includes('admin')) }),
+    [me, loading, signedIn, signOut],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession needs a SessionProvider');
+  return value;
+}

@@ -1,0 +1,38 @@
+import { NavLink, Outlet } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../../auth/session';
+
+const SECTIONS = ['users', 'invitations', 'api-keys', 'agent-clients', 'config', 'audit'] as const;
+const LABELS = { users: 'admin.users', invitations: 'admin.invitations', 'api-keys': 'admin.apiKeys', 'agent-clients': 'admin.agentClients', config: 'admin.config', audit: 'admin.audit' } as const;
+
+/** The admin area: a section list and the section's page. */
+export function AdminPage() {
+  const { t } = useTranslation();
+  const { hasRole } = useSession();
+  if (!hasRole('admin')) {
+    return (
+      <>
+        <h1>{t('admin.title')}</h1>
+        <p className="notice notice-error" role="alert">
+          {t('common.forbidden')}
+        </p>
+      </>
+    );
+  }
+  return (
+    <div className="admin">
+      <nav aria-label={t('admin.title')} className="subnav">
+        <ul>
+          {SECTIONS.map((section) => (
+            <li key={section}>
+              <NavLink to={`/admin/${section}`}>{t(LABELS[section])}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="admin-body">
+        <Outlet />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { callRoute } from '../../api/api';
+import { apiRoutes } from '../../api/api-routes';
+import type { AuditEntry, AuditVerification, Page } from '../../api/types';
+import { ErrorMessage } from '../../components/error-message';
+import { EmptyState, QueryState } from '../../components/query-state';
+import { formatDate } from '../../i18n/i18n';
+
+const LIMIT = 50;
+
+export function AuditPage() {
+  const { t, i18n } = useTranslation();
+  const [q, setQ] = useState('');
+  const [result, setResult] = useState('');
+  const [offset, setOffset] = useState(0);
+  const entries = useQuery({
+    queryKey: ['audit', q, result, offset],
+    queryFn: () => callRoute<Page<AuditEntry>>('listAudit', { query: { q, result, limit: LIMIT, offset } }),
+    placeholderData: keepPreviousData,
+  });
+  const verify = useMutation({ mutationFn: () => callRoute<AuditVerification>('verifyAudit') });
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">{t('admin.audit')}</h1>
+      <div className="row wrap">
+        <button type="button" onClick={() => verify.mutate()} disabled={verify.isPending}>
+          {verify.isPending ? t('admin.verifying') : t('admin.verify')}
+        </button>
+        <a className="button secondary" href={apiRoutes.exportAudit.path} download>
+          {t('admin.exportAudit')}
+        </a>
+      </div>
+      {verify.isError ? <ErrorMessage error={verify.error} onRetry={() => verify.mutate()} /> : null}
+      {verify.data ? (
+        <p role="status" className={`notice ${verify.data.ok ? 'notice-success' : 'notice-error'}`} data-testid="chain-status">
+          {verify.data.ok ? t('admin.chainIntact', { count: verify.data.checked }) : t('admin.chainBroken', { seq: verify.data.seq ?? '?', problem: verify.data.problem ?? '' })}
+        </p>
+      ) : null}
+      <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="audit-q">{t('admin.auditSearch')}</label>
+          <input id="audit-q" type="search" value={q} onChange={(event) => { setQ(event.target.value); setOffset(0); }} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-result">{t('admin.result')}</label>
+          <select id="audit-result" value={result} onChange={(event) => { setResult(event.target.value); setOffset(0); }}>
+            <option value="">{t('admin.anyResult')}</option>
+            {(['success', 'failure', 'denied'] as const).map((value) => (
+              <option key={value} value={value}>
+                {t(`admin.results.${value}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <QueryState query={entries} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
+        {(data) => (
+          <>
+            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="audit-title">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">{t('admin.when')}</th>
+                    <th scope="col">{t('admin.action')}</th>
+                    <th scope="col">{t('admin.actor')}</th>
+                    <th scope="col">{t('admin.target')}</th>
+                    <th scope="col">{t('admin.result')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((entry) => (
+                    <tr key={entry.id}>
+                      <td>{entry.seq}</td>
+                      <td>{formatDate(entry.at, i18n.language)}</td>
+                      <td>
+                        <code>{entry.action}</code>
+                      </td>
+                      <td className="small">{entry.actorType}{entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}</td>
+                      <td className="small">{entry.targetType ?? ''}{entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}</td>
+                      <td className={entry.result === 'success' ? 'good' : 'bad'}>{t(`admin.results.${entry.result}`, { defaultValue: entry.result })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="row">
+              <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
+                {t('admin.newer')}
+              </button>
+              <span className="muted small">{t('common.total', { count: data.total ?? data.items.length })}</span>
+              <button type="button" className="secondary" disabled={offset + LIMIT >= (data.total ?? 0)} onClick={() => setOffset(offset + LIMIT)}>
+                {t('admin.older')}
+              </button>
+            </div>
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}

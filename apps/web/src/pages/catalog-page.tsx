@@ -1,0 +1,138 @@
+import { useDeferredValue } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import type { AppSummary, Page } from '../api/types';
+import { EmptyState, QueryState } from '../components/query-state';
+import { formatNumber } from '../i18n/i18n';
+
+const KINDS = ['web-app', 'cli', 'scheduled-job', 'api', 'desktop'];
+const SORTS = ['rating', 'installs', 'newest'] as const;
+
+export function AppCard({ app }: { app: AppSummary }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <li className="card app-card">
+      <h2 className="card-title">
+        <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>
+      </h2>
+      <p className="muted small">
+        <span className="tag">{app.kind}</span> {t('catalog.version', { version: app.latestVersion })}
+        {app.author ? ` · ${app.author}` : ''}
+      </p>
+      {app.summary ? <p className="summary">{app.summary}</p> : null}
+      {app.tags?.length ? (
+        <p className="small">
+          {app.tags.map((tag) => (
+            <span key={tag} className="tag">
+              #{tag}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      <p className="stats small">
+        <span>{typeof app.rating === 'number' ? `★ ${formatNumber(app.rating, lang, { maximumFractionDigits: 1 })}` : t('catalog.unrated')}</span>
+        {typeof app.rating === 'number' ? <span className="visually-hidden">{t('catalog.rating', { value: formatNumber(app.rating, lang, { maximumFractionDigits: 1 }) })}</span> : null}
+        <span>{t('catalog.installs', { count: app.installs ?? 0 })}</span>
+        {app.health ? (
+          <span className={app.health.unhealthy ? 'bad' : 'good'}>
+            {app.health.unhealthy ? t('catalog.unhealthy', { count: app.health.unhealthy }) : t('catalog.healthy', { count: app.health.healthy })}
+          </span>
+        ) : null}
+      </p>
+    </li>
+  );
+}
+
+export function CatalogPage() {
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const kind = params.get('kind') ?? '';
+  const sort = params.get('sort') ?? 'rating';
+  const tag = params.get('tag') ?? '';
+  const author = params.get('author') ?? '';
+  const deferredQ = useDeferredValue(q);
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const query = useQuery({
+    queryKey: ['apps', deferredQ, kind, sort, tag, author],
+    queryFn: ({ signal }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort, tag, author }, signal }),
+    placeholderData: keepPreviousData,
+  });
+  const filtered = q !== '' || kind !== '' || tag !== '' || author !== '';
+  return (
+    <section aria-labelledby="catalog-title">
+      <h1 id="catalog-title">{t('catalog.title')}</h1>
+      <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor="catalog-q">{t('catalog.searchLabel')}</label>
+          <input id="catalog-q" type="search" value={q} onChange={(event) => update('q', event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-kind">{t('catalog.kind')}</label>
+          <select id="catalog-kind" value={kind} onChange={(event) => update('kind', event.target.value)}>
+            <option value="">{t('catalog.anyKind')}</option>
+            {KINDS.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-tag">{t('catalog.tag')}</label>
+          <input id="catalog-tag" type="text" value={tag} onChange={(event) => update('tag', event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-author">{t('catalog.author')}</label>
+          <input id="catalog-author" type="text" value={author} onChange={(event) => update('author', event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="catalog-sort">{t('catalog.sort')}</label>
+          <select id="catalog-sort" value={sort} onChange={(event) => update('sort', event.target.value)}>
+            {SORTS.map((value) => (
+              <option key={value} value={value}>
+                {t(`catalog.sort${value[0]!.toUpperCase()}${value.slice(1)}` as 'catalog.sortRating')}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <QueryState
+        query={query}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          filtered ? (
+            <EmptyState title={t('catalog.noMatch')} />
+          ) : (
+            <EmptyState title={t('catalog.empty')} hint={t('catalog.emptyHint')}>
+              <Link className="button" to="/chat">
+                {t('catalog.startChat')}
+              </Link>
+            </EmptyState>
+          )
+        }
+      >
+        {(data) => (
+          <>
+            <p className="muted small" aria-live="polite">
+              {t('catalog.count', { count: data.total ?? data.items.length })}
+            </p>
+            <ul className="grid" data-testid="catalog-grid">
+              {data.items.map((app) => (
+                <AppCard key={app.id} app={app} />
+              ))}
+            </ul>
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}

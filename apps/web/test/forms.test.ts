@@ -1,0 +1,116 @@
+// @vitest-environment happy-dom
+import { createElement, type ReactNode } from 'react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { I18nextProvider } from 'react-i18next';
+import { MemoryRouter } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../src/api/api-error';
+import { SessionProvider } from '../src/auth/session';
+import { QueryState } from '../src/components/query-state';
+import { createI18n } from '../src/i18n/i18n';
+import { SignInPage } from '../src/pages/sign-in-page';
+import { ApiKeysPage } from '../src/pages/admin/api-keys-page';
+
+interface Seen {
+  method: string;
+  url: string;
+  body: any;
+  csrf: string | undefined;
+}
+let seen: Seen[] = [];
+
+/** The browser's fetch answered by a routing function: what the page sent is recorded. */
+function serve(route: (method: string, url: string, body: any) => [number, unknown]) {
+  seen = [];
+  vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    const method = init.method ?? 'GET';
+    seen.push({ method, url: input, body, csrf: (init.headers as Record<string, string>)['x-csrf-token'] });
+    const [status, payload] = route(method, input, body);
+    if (status === 204) return new Response(null, { status });
+    return new Response(JSON.stringify(payload), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+  });
+}
+
+function wrap(children: ReactNode, language: 'en' | 'pl' = 'en') {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return createElement(
+    I18nextProvider,
+    { i18n: createI18n(language) },
+    createElement(QueryClientProvider, { client: queryClient }, createElement(MemoryRouter, null, createElement(SessionProvider, null, children))),
+  );
+}
+
+const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['admin'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null };
+const organization = { id: 'o1', name: 'Acme', slug: 'acme', createdAt: '2026-01-01T00:00:00Z' };
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('sign-in form', () => {
+  it('asks for the session cookie and shows the server’s reason when sign-in fails', async () => {
+    serve((method, url) => (url.endsWith('/auth/me') ? [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }] : [401, { status: 401, code: 'INVALID_CREDENTIALS', detail: 'The e-mail or password is wrong.' }]));
+    render(wrap(createElement(SignInPage)));
+    fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: 'ana@example.com' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The e-mail or password is wrong.');
+    const login = seen.find((s) => s.url === '/api/v1/auth/login')!;
+    expect(login.body).toEqual({ email: 'ana@example.com', password: 'wrong password', cookie: true });
+    // A refused sign-in is not something to retry blindly.
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+});
+
+describe('API keys form', () => {
+  it('sends the CSRF token, shows the new key once, and forgets it when closed', async () => {
+    const keys: any[] = [];
+    serve((method, url, body) => {
+      if (url.endsWith('/auth/me')) return [200, { user, organization, roles: ['admin'], via: 'cookie' }];
+      if (url.endsWith('/auth/csrf')) return [200, { csrfToken: 'csrf-abc' }];
+      if (method === 'POST' && url === '/api/v1/api-keys') {
+        const key = { id: 'k1', name: body.name, prefix: 'mpk_ab12', roles: body.roles, createdAt: '2026-01-01T00:00:00Z', expiresAt: null, lastUsedAt: null, revokedAt: null };
+        keys.push(key);
+        return [201, { ...key, key: 'mpk_ab12_the-whole-secret-value' }];
+      }
+      return [200, { items: keys }];
+    });
+    render(wrap(createElement(ApiKeysPage)));
+    await screen.findByText('None yet.');
+    fireEvent.change(screen.getByLabelText('Key name'), { target: { value: 'Nightly export' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create' }));
+    expect((await screen.findByTestId('secret-value')).textContent).toBe('mpk_ab12_the-whole-secret-value');
+    const create = seen.find((s) => s.method === 'POST')!;
+    expect(create.csrf).toBe('csrf-abc');
+    expect(create.body).toEqual({ name: 'Nightly export', roles: ['member'] });
+    await screen.findByRole('cell', { name: 'Nightly export' });
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(document.body.textContent).not.toContain('the-whole-secret-value');
+  });
+});
+
+describe('QueryState', () => {
+  function Probe({ error }: { error: ApiError }) {
+    const query = useQuery({ queryKey: ['probe', error.code], queryFn: () => Promise.reject(error) });
+    return createElement(QueryState<unknown>, { query, empty: createElement('p', null, 'no apps yet'), children: () => 'data' });
+  }
+
+  it('shows the empty state when the route has not landed on this server', async () => {
+    serve(() => [401, { status: 401, code: 'UNAUTHORIZED', detail: 'x' }]);
+    render(wrap(createElement(Probe, { error: new ApiError({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'There is no GET /api/v1/apps' }) })));
+    await screen.findByText('no apps yet');
+  });
+
+  it('shows the detail with a retry for a server error, in Polish too', async () => {
+    serve(() => [401, { status: 401, code: 'UNAUTHORIZED', detail: 'x' }]);
+    render(wrap(createElement(Probe, { error: new ApiError({ status: 503, code: 'UNAVAILABLE', detail: 'The database is starting; retry in a few seconds.', requestId: 'rq-7' }) }), 'pl'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The database is starting; retry in a few seconds.');
+    expect(alert.textContent).toContain('Identyfikator żądania: rq-7');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Spróbuj ponownie' })).toBeTruthy());
+  });
+});

@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+import { createElement } from 'react';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { useTranslation, I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import { en } from '../src/i18n/en';
+import { pl } from '../src/i18n/pl';
+import { createI18n, detectLanguage, formatDate, formatNumber, switchLanguage } from '../src/i18n/i18n';
+
+function keys(value: object, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([key, inner]) => (typeof inner === 'object' ? keys(inner, `${prefix}${key}.`) : [`${prefix}${key}`]));
+}
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+describe('i18n', () => {
+  it('has the same keys in English and Polish, none left empty', () => {
+    expect(keys(pl).sort()).toEqual(keys(en).sort());
+    expect(keys(pl).filter((key) => !key.split('.').reduce<any>((o, k) => o[k], pl))).toEqual([]);
+  });
+
+  it('picks the saved language, else the first browser language it speaks, else English', () => {
+    expect(detectLanguage(null, ['pl-PL', 'en-US'])).toBe('pl');
+    expect(detectLanguage(null, ['de-DE', 'en-GB'])).toBe('en');
+    expect(detectLanguage(null, ['de-DE'])).toBe('en');
+    expect(detectLanguage('en', ['pl-PL'])).toBe('en');
+    expect(detectLanguage('xx', ['pl'])).toBe('pl');
+  });
+
+  it('switches the rendered text and <html lang>, and remembers the choice', async () => {
+    const i18n = createI18n('en');
+    const Heading = () => createElement('h1', null, useTranslation().t('catalog.empty'));
+    render(createElement(I18nextProvider, { i18n }, createElement(Heading)));
+    expect(screen.getByRole('heading').textContent).toBe('No apps yet');
+    await act(() => switchLanguage(i18n, 'pl'));
+    expect(screen.getByRole('heading').textContent).toBe('Nie ma jeszcze aplikacji');
+    expect(document.documentElement.lang).toBe('pl');
+    expect(detectLanguage(localStorage.getItem('marketplace.language'), ['en-US'])).toBe('pl');
+  });
+
+  it('formats numbers inside messages and dates per locale', () => {
+    const i18n = createI18n('pl');
+    expect(i18n.t('catalog.installs', { count: 12345 })).toBe('Instalacje: 12\u00a0345');
+    expect(createI18n('en').t('catalog.installs', { count: 12345 })).toBe('12,345 installs');
+    expect(formatNumber(1234.5, 'pl')).toBe('1234,5');
+    expect(formatDate('2026-03-05T10:00:00Z', 'en')).toMatch(/Mar 5, 2026/);
+    expect(formatDate('2026-03-05T10:00:00Z', 'pl')).toMatch(/5 mar 2026/);
+    expect(formatDate(null, 'en', 'never')).toBe('never');
+  });
+});
