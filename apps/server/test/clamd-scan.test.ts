@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBundle } from '@marketplace/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBinary } from '../../../test/system-binary.js';
-import { scanWithClamd } from './clamd-scan.js';
+import { requireBinary } from './system-binary.js';
+import { scanWithClamd } from '../src/modules/pipeline/clamd-scan.js';
 
 // The EICAR test string, split so this file itself is not a test virus.
 const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR', '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
