@@ -36,7 +36,14 @@ beforeAll(async () => {
   foreign['api-keys'] = bKey.id;
   foreign['agent-clients'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/agent-clients', payload: { name: 'b-agent' } })).json().id;
   foreign.jobs = randomUUID();
-  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix);
+  // deploy agents, their deployments and the organisation's signing keys
+  const bCode = (await call(t.app, memberB, { method: 'POST', url: '/api/v1/agents/enrollments' })).json().code;
+  const bAgent = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code: bCode, name: 'b-laptop', hostname: 'b-host', os: 'linux' } })).json();
+  foreign.agents = bAgent.agentId;
+  const bAgentToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: bAgent.clientId, client_secret: bAgent.clientSecret } })).json().access_token;
+  foreign.deployments = (await call(t.app, { token: bAgentToken }, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'b-secret-app', version: '1.0.0', state: 'healthy' } })).json().deploymentId;
+  foreign.keys = (await t.app.orgKeys.signingKey(adminB.orgId)).keyId;
+  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, bAgent.mailbox, 'b-secret-app', (await t.app.orgKeys.publicInfo(adminB.orgId)).rootFingerprint);
 });
 afterAll(async () => t.close());
 

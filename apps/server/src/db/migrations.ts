@@ -1,6 +1,9 @@
 import { accountsMigrations } from '../modules/accounts/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
+import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
+import { agentsMigrations } from '../modules/agents/migrations.js';
+import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations];

@@ -7,6 +7,10 @@ import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
 import auditRoutes from '../modules/audit/audit-routes.js';
 import settingsRoutes from '../modules/settings/settings-routes.js';
 import jobsRoutes from '../modules/jobs/jobs-routes.js';
+import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
+import agentsRoutes from '../modules/agents/agents-routes.js';
+import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
+import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -18,4 +22,8 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: auditRoutes },
   { prefix: '/api/v1', plugin: settingsRoutes },
   { prefix: '/api/v1', plugin: jobsRoutes },
+  { prefix: '/api/v1', plugin: orgKeysRoutes },
+  { prefix: '/api/v1', plugin: agentsRoutes },
+  { prefix: '/api/v1', plugin: agentReportsRoutes },
+  { prefix: '/api/v1', plugin: deploymentsRoutes },
 ];
