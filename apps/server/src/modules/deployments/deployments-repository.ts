@@ -43,6 +43,16 @@ export async function recordDeployment(db: Kysely<any>, report: DeploymentReport
       (await trx.selectFrom('deployments').select('app_id').where('org_id', '=', report.orgId).where('app', '=', report.app).where('app_id', 'is not', null).limit(1).executeTakeFirst())?.app_id ??
       null;
     const at = report.at ?? new Date();
+    // The same release arriving again (a resend, a duplicate) is history, not news: a version that
+    // runs healthy stays healthy when a second copy is received and refused.
+    const existing = await trx.selectFrom('deployments').select(['id', 'state']).where('agent_id', '=', report.agentId).where('app', '=', report.app).where('version', '=', report.version).executeTakeFirst();
+    if (existing?.state === 'healthy' && (report.state === 'received' || report.state === 'rejected')) {
+      await trx
+        .insertInto('deployment_events')
+        .values({ id: randomUUID(), deployment_id: existing.id, state: report.state, reason: report.reason ? JSON.stringify(report.reason) : null, health: null, source: report.source, at })
+        .execute();
+      return { id: existing.id as string };
+    }
     const values = {
       state: report.state,
       reason: report.reason ? JSON.stringify(report.reason) : null,
