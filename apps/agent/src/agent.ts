@@ -32,6 +32,7 @@ export interface RunningAgent {
   config: AgentConfig;
   deployer: Deployer;
   server: ServerClient;
+  deployedVersion(app: string): string | undefined;
   /** Handles everything in the inbox now; resolves when done. */
   processOnce(): Promise<{ processed: number; ignored: number }>;
   /** Watches the mailbox until `stop`. */
@@ -172,6 +173,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     deployer,
     server,
     processOnce,
+    deployedVersion: (app) => deployer.deployedVersion(app),
     watch() {
       stopWatching = mailbox.watch(() => void processOnce());
       timer = setInterval(() => void heartbeat(), options.heartbeatIntervalMs ?? 60_000);
