@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { buildReleaseEmail, createMailSender } from '@marketplace/mail';
 import { createBundle, RELEASE_STATEMENT_TYPE, releaseFileName, signRelease } from '@marketplace/release';
 
@@ -8,7 +8,7 @@ export interface TinyAppOptions {
   /** Waits this long before listening. */
   startDelayMs?: number;
   healthTimeoutSeconds?: number;
-  /** Extra bytes of incompressible payload (for size benchmarks). */
+  /** Extra bytes of incompressible (random) payload. */
   padBytes?: number;
 }
 
@@ -41,7 +41,7 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     ['server.cjs', server],
     ['server.js', "require('./server.cjs');\n"],
   ]);
-  if (options.padBytes) files.set('pad.bin', Buffer.from(Array.from({ length: options.padBytes }, (_, i) => (i * 7919) % 251)));
+  if (options.padBytes) files.set('pad.bin', randomBytes(options.padBytes));
   return files;
 }
 
