@@ -40,7 +40,8 @@ export function commandOf(spec: StartSpec): { file: string; args: string[] } {
 }
 
 /** Apps as supervised local processes: restricted environment, own process group, logs to rotating files, restarts with backoff. */
-export function createProcessRuntime(): Runtime {
+export function createProcessRuntime(policy: { maxRestarts?: number; restartBaseMs?: number; restartMaxMs?: number } = {}): Runtime {
+  const maxRestarts = policy.maxRestarts ?? MAX_RESTARTS;
   return {
     name: 'process',
     async available() {
@@ -75,11 +76,11 @@ export function createProcessRuntime(): Runtime {
           if (stopped) return;
           if (Date.now() - startedAt > STABLE_AFTER_MS) restarts = 0;
           restarts += 1;
-          if (restarts > MAX_RESTARTS) {
+          if (restarts > maxRestarts) {
             for (const listener of gaveUp) listener(`exited ${restarts} times (last: ${signal ?? `code ${code}`}); not restarting`);
             return;
           }
-          const delay = backoffDelay(restarts, { baseMs: 500, maxMs: 30_000 });
+          const delay = backoffDelay(restarts, { baseMs: policy.restartBaseMs ?? 500, maxMs: policy.restartMaxMs ?? 30_000 });
           timer = setTimeout(() => {
             if (!stopped) child = launch();
           }, delay);
