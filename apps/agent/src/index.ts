@@ -16,6 +16,8 @@ export type { EnrollOptions } from './enroll.js';
 export { runDoctor } from './commands/doctor-command.js';
 export { probeHealth, waitHealthy } from './health-check.js';
 export { openAgentMailbox } from './open-mailbox.js';
+export { createContainerRuntime } from './runtimes/container-runtime.js';
+export type { ContainerRuntimeOptions } from './runtimes/container-runtime.js';
 export { createProcessRuntime } from './runtimes/process-runtime.js';
 export type { RunningApp, Runtime, StartSpec } from './runtimes/runtime.js';
 export { createServerClient } from './server-client.js';

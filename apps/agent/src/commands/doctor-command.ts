@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
 import { openAgentMailbox } from '../open-mailbox.js';
+import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
 import { createServerClient } from '../server-client.js';
 
@@ -45,6 +46,12 @@ export async function runDoctor(home: string, options: { maildir?: string } = {}
   }
   const runtime = await createProcessRuntime().available();
   checks.push(runtime.ok ? { name: 'runtime process', ok: true, detail: `Node.js ${process.versions.node}` } : { name: 'runtime process', ok: false, detail: runtime.reason, fix: 'install Node.js 20 or later' });
+  const container = await createContainerRuntime({ ...(process.env.MARKETPLACE_AGENT_IMAGE ? { image: process.env.MARKETPLACE_AGENT_IMAGE } : {}) }).available();
+  checks.push(
+    container.ok
+      ? { name: 'runtime container', ok: true, detail: 'Docker Engine API reachable, image present' }
+      : { name: 'runtime container', ok: true, detail: `not available (optional): ${container.reason}`, fix: 'for --runtime container: start Docker or `podman system service`, set DOCKER_HOST and MARKETPLACE_AGENT_IMAGE' },
+  );
   return checks;
 }
 

@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { backoffDelay } from '@marketplace/mail';
 import { AgentError } from '../agent-error.js';
 import { closeLog, openAppLog, rotateIfLarge } from './rotating-log.js';
-import type { RunningApp, Runtime, StartSpec } from './runtime.js';
+import type { Runtime, StartSpec } from './runtime.js';
 
 const MAX_RESTARTS = 5;
 const STABLE_AFTER_MS = 60_000;
