@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { AgentError } from '../agent-error.js';
 import type { RunningApp, Runtime, StartSpec } from './runtime.js';
 
@@ -27,7 +27,9 @@ export const containerName = (spec: Pick<StartSpec, 'manifest'>) => `marketplace
 export function createContainerRuntime(options: ContainerRuntimeOptions = {}): Runtime {
   const socketPath = options.socketPath ?? process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
   const image = options.image ?? 'marketplace-node:20';
-  const docker = new Docker({ socketPath });
+  // dockerode (and the SSH client it brings) loads only when a container is wanted
+  let client: Promise<Docker> | undefined;
+  const engine = () => (client ??= import('dockerode').then(({ default: Dockerode }) => new Dockerode({ socketPath })));
 
   function handle(container: Docker.Container, pid: number | null, port: number): RunningApp {
     return {
@@ -49,6 +51,7 @@ export function createContainerRuntime(options: ContainerRuntimeOptions = {}): R
     name: 'container',
     async available() {
       try {
+        const docker = await engine();
         await docker.ping();
         await docker.getImage(image).inspect();
         return { ok: true };
@@ -62,6 +65,7 @@ export function createContainerRuntime(options: ContainerRuntimeOptions = {}): R
         throw new AgentError('START_FAILED', `The start command "${first}" of ${spec.manifest.name} must be "node" or a file inside the app.`);
       }
       mkdirSync(spec.dataDir, { recursive: true, mode: 0o700 });
+      const docker = await engine();
       const name = containerName(spec);
       await docker.getContainer(name).remove({ force: true }).catch(() => {});
       const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: DATA_DIR, TMPDIR: DATA_DIR, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(spec.port), APP_NAME: spec.manifest.name, APP_VERSION: spec.manifest.version, APP_DATA_DIR: DATA_DIR };
@@ -108,7 +112,9 @@ export function createContainerRuntime(options: ContainerRuntimeOptions = {}): R
       return running;
     },
     adopt(_pid, spec) {
-      return handle(docker.getContainer(containerName(spec)), null, spec.port);
+      // the handle resolves the engine on use; the caller health-checks before relying on it
+      const lazy = { stop: async (o: unknown) => (await engine()).getContainer(containerName(spec)).stop(o as any), remove: async (o: unknown) => (await engine()).getContainer(containerName(spec)).remove(o as any) };
+      return handle(lazy as unknown as Docker.Container, null, spec.port);
     },
   };
 }
