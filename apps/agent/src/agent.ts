@@ -6,6 +6,7 @@ import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
 import { Deployer } from './deployer.js';
+import { probeHealth } from './health-check.js';
 import { createJournal } from './journal.js';
 import { mailKey, processRelease } from './release-processor.js';
 import { createProcessRuntime } from './runtimes/process-runtime.js';
@@ -35,6 +36,8 @@ export interface RunningAgent {
   deployedVersion(app: string): string | undefined;
   /** Handles everything in the inbox now; resolves when done. */
   processOnce(): Promise<{ processed: number; ignored: number }>;
+  /** Probes every deployed app's health path; a change (healthy ↔ unhealthy) is reported with the sample. Runs with each heartbeat. */
+  checkHealth(): Promise<void>;
   /** Watches the mailbox until `stop`. */
   watch(): void;
   stop(options?: { stopApps?: boolean }): Promise<void>;
@@ -150,7 +153,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     return running;
   }
 
+  async function checkHealth(): Promise<void> {
+    for (const app of deployer.apps()) {
+      if (!app.current || !app.port || stopped) continue;
+      const sample = await probeHealth(app.port, app.healthPath, 2000);
+      const now = sample.ok ? 'healthy' : 'unhealthy';
+      if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
+      await deployer.markHealth(app.name, now);
+      log(`${app.name} ${app.current} is ${now}: ${sample.detail}`);
+      await report({ app: app.name, version: app.current, state: now, health: { ok: sample.ok, detail: sample.detail.slice(0, 500), latencyMs: sample.latencyMs }, ...(sample.ok ? {} : { logTail: await deployer.logTail(app.name) }) });
+    }
+  }
+
   async function heartbeat(): Promise<void> {
+    await checkHealth().catch((error) => log(`health check failed: ${(error as Error).message}`));
     try {
       await server.flush();
       await server.heartbeat({
@@ -174,6 +190,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     server,
     processOnce,
     deployedVersion: (app) => deployer.deployedVersion(app),
+    checkHealth,
     watch() {
       stopWatching = mailbox.watch(() => void processOnce());
       timer = setInterval(() => void heartbeat(), options.heartbeatIntervalMs ?? 60_000);

@@ -216,6 +216,11 @@ export class Deployer {
     }
   }
 
+  /** Records what the periodic health probe saw. */
+  markHealth(app: string, state: 'healthy' | 'unhealthy'): Promise<void> {
+    return this.update(app, { state });
+  }
+
   /** Back to the newest kept earlier version (operator's choice: allowed although it is older). */
   rollback(app: string): Promise<Outcome> {
     return this.exclusive(app, async () => {

@@ -83,7 +83,7 @@ export async function signedTinyRelease(signer: { org: string; keyId: string; pr
 let sequence = 0;
 
 /** The release e-mail the server sends (same builder), to one agent mailbox. */
-export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string }): Promise<Buffer> {
+export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string }): Promise<Buffer> {
   sequence += 1;
   return buildReleaseEmail({
     from: options.from ?? 'marketplace@marketplace.test',
@@ -100,12 +100,13 @@ export function releaseMail(release: SignedTinyRelease, options: { org: string; 
       scanSummary: 'no findings',
       signerKeyId: release.keyId,
       bundleFileName: release.bundleFileName,
-      bundle: release.bundle,
+      ...(options.downloadUrl ? {} : { bundle: release.bundle }),
       envelopeJson: release.envelopeJson,
       envelopeFileName: release.envelopeFileName,
       sha256: release.sha256,
       size: release.size,
     },
+    ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
   });
 }
 

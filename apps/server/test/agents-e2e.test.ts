@@ -108,4 +108,40 @@ describe('release e-mail → agent → healthy deployment (embedded defaults)', 
     expect(history.at(-1)).toMatchObject({ state: 'rejected', reason: { code: 'VERSION_NOT_NEWER' } });
     expect((await appAnswer()).version).toBe('3.0.0');
   });
+
+  it('fetches a bundle sent as a download link, and refuses one altered on the way', async () => {
+    const { createServer } = await import('node:http');
+    const v4 = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'hello-e2e', '4.0.0');
+    let served = v4.bundle;
+    const files = createServer((req, res) => (req.url === '/bundles/hello-e2e-4.0.0.tgz' ? res.end(served) : res.writeHead(404).end()));
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(files.address() as { port: number }).port}/bundles/hello-e2e-4.0.0.tgz`;
+    try {
+      served = Buffer.concat([v4.bundle.subarray(0, -1), Buffer.from([v4.bundle.at(-1)! ^ 1])]);
+      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
+      await agent.processOnce();
+      expect((await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0')).toMatchObject({ state: 'rejected', reason: { code: 'HASH_MISMATCH' } });
+      expect((await appAnswer()).version).toBe('3.0.0');
+
+      served = v4.bundle;
+      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
+      await agent.processOnce();
+      expect((await appAnswer()).version).toBe('4.0.0');
+    } finally {
+      await new Promise((resolve) => files.close(resolve));
+    }
+  });
+
+  it('reports an app that stops answering its health path, and its recovery, as health samples', async () => {
+    const record = agent.deployer.apps().find((app) => app.name === 'hello-e2e')!;
+    process.kill(-record.pid!, 'SIGSTOP');
+    try {
+      await agent.checkHealth();
+      expect((await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0')).toMatchObject({ state: 'unhealthy', health: { ok: false } });
+    } finally {
+      process.kill(-record.pid!, 'SIGCONT');
+    }
+    await agent.checkHealth();
+    expect((await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0')).toMatchObject({ state: 'healthy', health: { ok: true } });
+  });
 });
