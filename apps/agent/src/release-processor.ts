@@ -62,8 +62,8 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
     };
 
     const work = join(deps.layout.downloads, key);
-    await mkdir(work, { recursive: true, mode: 0o700 });
     try {
+      await mkdir(work, { recursive: true, mode: 0o700 });
       const bundlePath = join(work, 'bundle.tgz');
       if (parsed.bundle) await writeFile(bundlePath, parsed.bundle, { mode: 0o600 });
       else if (parsed.downloadUrl) {
@@ -91,6 +91,11 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
       deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
       await deps.report(outcome.report);
       return finish(deps, key, outcome.state === 'healthy' ? PROCESSED_FOLDER : REJECTED_FOLDER, outcome.state);
+    } catch (error) {
+      // a local failure (disk full while saving the bundle, an unreadable state file …): refuse this
+      // release once, clearly, rather than retrying it forever; the running version is untouched
+      const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
+      return reject(code, `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
