@@ -16,6 +16,8 @@ export interface AppRecord {
 
 export interface AgentState {
   apps: Record<string, AppRecord>;
+  /** Versions started but not yet switched to: after a crash their processes are stopped. */
+  starting?: Record<string, { version: string; pid: number | null }>;
 }
 
 /** `state/apps.json`: the source of truth for what is deployed; the `current` symlinks follow it. */

@@ -56,6 +56,11 @@ export class Deployer {
   /** At start-up: drop half-unpacked or never-switched versions, then adopt or start every current version. */
   async startAll(): Promise<void> {
     await this.load();
+    // versions a crashed agent had started but not switched to: stop them, their files go next
+    for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
+      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, this.spec(await this.manifestOf(app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
+    }
+    this.state.starting = {};
     await this.removeStrayVersions();
     for (const record of this.apps()) {
       if (!record.current) continue;
@@ -133,6 +138,14 @@ export class Deployer {
     return this.saving;
   }
 
+  private setStarting(app: string, value: { version: string; pid: number | null } | null): Promise<void> {
+    this.state.starting ??= {};
+    if (value) this.state.starting[app] = value;
+    else delete this.state.starting[app];
+    this.saving = this.saving.catch(() => {}).then(() => saveState(this.layout, this.state));
+    return this.saving;
+  }
+
   private put(record: AppRecord): Promise<void> {
     this.state.apps[record.name] = record;
     return this.update(record.name, {});
@@ -164,11 +177,13 @@ export class Deployer {
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'START_FAILED', message: (error as Error).message }, undefined);
     }
+    await this.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
     started.onGaveUp((reason) => (gaveUp = reason));
     const health = await waitHealthy(spec.port, extracted.manifest.health.path, this.healthTimeout(extracted.manifest), () => gaveUp);
     if (!health.ok) {
       await started.stop();
+      await this.setStarting(app, null);
       const logTail = await this.logTail(app);
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, health);
@@ -179,6 +194,7 @@ export class Deployer {
     const previous = before?.current ? [before.current, ...before.previous.filter((v) => v !== before.current)] : (before?.previous ?? []);
     const keep = this.options.keepVersions ?? 2;
     const dropped = previous.slice(keep);
+    delete this.state.starting?.[app];
     await this.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
     await this.pointCurrent(app, version);
     this.watch(app, started);

@@ -84,6 +84,15 @@ async function deliver(version: string, options: Parameters<typeof signedTinyRel
   await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox }), 'marketplace@marketplace.test', mailbox);
 }
 
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const answerVersion = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version;
 
 describe('marketplace-agent CLI', () => {
@@ -118,20 +127,23 @@ describe('marketplace-agent CLI', () => {
     // v2 takes 3 s to start listening: kill the agent while it waits for v2's health
     await deliver('2.0.0', { startDelayMs: 3000 });
     const first = runAgent();
-    await until('v2 deploying', () => existsSync(join(home, 'apps', 'crash-app', '2.0.0')));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until('v2 started, not yet healthy', async () => !!(await loadState(homeLayout(home))).starting?.['crash-app']);
     first.child.kill('SIGKILL');
     await until('agent dead', () => first.child.exitCode !== null || first.child.signalCode !== null);
     expect(await answerVersion(v1Port)).toBe('1.0.0');
     state = await loadState(homeLayout(home));
     expect(state.apps['crash-app']!.current).toBe('1.0.0');
     expect(readdirSync(join(home, 'state', 'journal'))).toHaveLength(1);
+    // the half-started v2 process outlived the agent; the next start must stop it
+    const orphan = state.starting?.['crash-app']?.pid;
+    expect(orphan && isAlive(orphan)).toBe(true);
 
     const second = runAgent();
     await until('v2 healthy', async () => (await loadState(homeLayout(home))).apps['crash-app']?.current === '2.0.0', 40_000);
     state = await loadState(homeLayout(home));
     expect(await answerVersion(state.apps['crash-app']!.port!)).toBe('2.0.0');
     await until('journal empty', () => readdirSync(join(home, 'state', 'journal')).length === 0);
+    expect(isAlive(orphan!)).toBe(false);
     second.child.kill('SIGTERM');
     await until('agent stopped', () => second.child.exitCode !== null || second.child.signalCode !== null);
 
