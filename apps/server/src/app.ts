@@ -8,6 +8,8 @@ import core from './plugins/core.js';
 import security from './plugins/security.js';
 import authentication from './plugins/authentication.js';
 import auditTrail from './plugins/audit-trail.js';
+import orgKeys from './modules/org-keys/org-keys-plugin.js';
+import agents from './modules/agents/agents-plugin.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import webUi from './plugins/web-ui.js';
@@ -61,6 +63,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(security);
   await app.register(authentication);
   await app.register(auditTrail);
+  await app.register(orgKeys);
+  await app.register(agents);
   await app.register(metrics);
   await app.register(openapi);
   for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });

@@ -4,6 +4,8 @@ import { jobDefinitions } from './jobs/registry.js';
 import { pipelineServices } from './jobs/services.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
+import type { MailHub } from '@marketplace/mail/hub';
+import { startEmbeddedMailHub } from './modules/agents/embedded-mail-hub.js';
 
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
@@ -12,6 +14,8 @@ export interface RunningServer {
   runtime: Runtime;
   app: FastifyInstance | null;
   url: string | null;
+  /** The embedded mail hub (roles all and smtp, when SMTP_HOST is not set). */
+  mailHub: { host: string; port: number } | null;
   stop(): Promise<void>;
 }
 
@@ -48,11 +52,23 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     url = await app.listen({ host: config.host, port: config.port });
   }
 
+  let mailHub: MailHub | null = null;
+  let ingestApp: FastifyInstance | null = null;
+  if ((role === 'all' || role === 'smtp') && !config.smtp.host) {
+    if (!app) {
+      ingestApp = await buildApp({ config, database: runtime.database, jobs, logger: logger.child({ component: 'mail-ingest' }) });
+      await ingestApp.ready();
+    }
+    mailHub = await startEmbeddedMailHub((app ?? ingestApp)!, logger);
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down');
+      await mailHub?.close();
       await app?.close();
+      await ingestApp?.close();
       await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
       await runtime.close();
       logger.info('stopped');
@@ -77,6 +93,6 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     }
   }
 
-  logger.info({ role, url, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
-  return { runtime, app, url, stop };
+  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
+  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, stop };
 }

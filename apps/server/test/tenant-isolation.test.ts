@@ -44,7 +44,14 @@ beforeAll(async () => {
   await insertRequest(db, { id: foreign.requests, orgId: adminB.orgId, userId: adminB.userId, source: 'api', text: null, spec: { name: 'b-secret-app' } });
   foreign.apps = randomUUID();
   await db.insertInto('apps').values({ id: foreign.apps, org_id: adminB.orgId, name: 'b-secret-app', title: 'B secret app', summary: 'only for B', kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: adminB.userId }).execute();
-  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, 'b-secret-app');
+  // deploy agents, their deployments and the organisation's signing keys
+  const bCode = (await call(t.app, memberB, { method: 'POST', url: '/api/v1/agents/enrollments' })).json().code;
+  const bAgent = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code: bCode, name: 'b-laptop', hostname: 'b-host', os: 'linux' } })).json();
+  foreign.agents = bAgent.agentId;
+  const bAgentToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: bAgent.clientId, client_secret: bAgent.clientSecret } })).json().access_token;
+  foreign.deployments = (await call(t.app, { token: bAgentToken }, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'b-secret-app', version: '1.0.0', state: 'healthy' } })).json().deploymentId;
+  foreign.keys = (await t.app.orgKeys.signingKey(adminB.orgId)).keyId;
+  foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, bAgent.mailbox, 'b-secret-app', (await t.app.orgKeys.publicInfo(adminB.orgId)).rootFingerprint);
 });
 afterAll(async () => t.close());
 

@@ -2,6 +2,10 @@ import { accountsMigrations } from '../modules/accounts/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
+import { distributionMigrations } from '../modules/distribution/migrations.js';
+import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
+import { agentsMigrations } from '../modules/agents/migrations.js';
+import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations];

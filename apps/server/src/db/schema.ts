@@ -214,6 +214,24 @@ export interface AppVersionBundlesTable {
   bundle: Buffer;
 }
 
+export interface DeliveriesTable {
+  id: string;
+  org_id: string;
+  app_id: string;
+  version_id: string;
+  agent_id: string;
+  user_id: string | null;
+  recipient: string;
+  state: 'queued' | 'sending' | 'sent' | 'failed';
+  message_id: string | null;
+  attempts: Generated<number>;
+  error: string | null;
+  requested_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -232,6 +250,7 @@ export interface DB {
   app_versions: AppVersionsTable;
   app_version_files: AppVersionFilesTable;
   app_version_bundles: AppVersionBundlesTable;
+  deliveries: DeliveriesTable;
 }
 
 export type Db = Kysely<DB>;

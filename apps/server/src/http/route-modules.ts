@@ -9,6 +9,11 @@ import settingsRoutes from '../modules/settings/settings-routes.js';
 import jobsRoutes from '../modules/jobs/jobs-routes.js';
 import requestsRoutes from '../modules/catalog/requests-routes.js';
 import catalogRoutes from '../modules/catalog/catalog-routes.js';
+import distributionRoutes from '../modules/distribution/distribution-routes.js';
+import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
+import agentsRoutes from '../modules/agents/agents-routes.js';
+import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
+import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -22,4 +27,9 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: jobsRoutes },
   { prefix: '/api/v1', plugin: requestsRoutes },
   { prefix: '/api/v1', plugin: catalogRoutes },
+  { prefix: '/api/v1', plugin: distributionRoutes },
+  { prefix: '/api/v1', plugin: orgKeysRoutes },
+  { prefix: '/api/v1', plugin: agentsRoutes },
+  { prefix: '/api/v1', plugin: agentReportsRoutes },
+  { prefix: '/api/v1', plugin: deploymentsRoutes },
 ];

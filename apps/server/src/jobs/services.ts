@@ -4,20 +4,22 @@ import type { JobQueue } from '@marketplace/db';
 import type { Db } from '../db/schema.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 import type { Runtime } from '../runtime.js';
-import { AppError } from '../errors/app-error.js';
+import { createOrgKeys } from '../modules/org-keys/org-keys-service.js';
+import { resolveRootPassphrase } from '../modules/org-keys/root-passphrase.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
 /** The services the worker's jobs use, built once from the runtime. */
 export function pipelineServices(runtime: Runtime, queue: JobQueue): PipelineServices {
+  let passphrase: Promise<string> | undefined;
   return {
     db: runtime.database.db as Db,
+    config: runtime.config,
     queue,
-    keys: {
-      signingKey: async () => {
-        throw new AppError('SIGNING_KEYS_UNAVAILABLE', 503, 'No organisation signing keys are configured in this server yet.');
-      },
-    },
+    keys: createOrgKeys(runtime.database.db, () => (passphrase ??= resolveRootPassphrase(runtime.config).catch((error) => {
+      passphrase = undefined;
+      throw error;
+    }))),
     logger: runtime.logger,
     workDir: join(tmpdir(), 'marketplace-work'),
     releaseValidityDays: RELEASE_VALIDITY_DAYS,

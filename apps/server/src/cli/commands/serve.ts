@@ -18,6 +18,7 @@ export function registerServe(program: Command): void {
           `  API        ${base}/api/v1`,
           `  API docs   ${base}/docs`,
           `  Health     ${base}/readyz   Metrics ${base}/metrics`,
+          ...(server.mailHub ? [`  Mail hub   smtp://${server.mailHub.host}:${server.mailHub.port}  (Maildirs in ${config.dataDir}/mail/; agents: marketplace-agent run --maildir ${config.dataDir}/mail/<agent address>)`] : []),
           '',
           '  Sign in: create your organization and first admin with',
           `    curl -X POST ${base}/api/v1/auth/register -H 'content-type: application/json' \\`,

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
+import type { Config } from '../../config/config.js';
 
 /** The organisation's current release signing key (module org-keys). */
 export interface SigningKeys {
@@ -11,6 +12,7 @@ export interface SigningKeys {
 /** What the pipeline's jobs need from the rest of the server. */
 export interface PipelineServices {
   db: Db;
+  config: Config;
   queue: JobQueue;
   keys: SigningKeys;
   logger: Logger;

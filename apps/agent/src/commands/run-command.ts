@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { startAgent } from '../agent.js';
+import { defaultHome, homeLayout } from '../agent-home.js';
+import { openAgentMailbox } from '../open-mailbox.js';
+import { createContainerRuntime } from '../runtimes/container-runtime.js';
+import { createProcessRuntime } from '../runtimes/process-runtime.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Watch the mailbox and deploy the releases that arrive')
+    .option('--home <dir>', 'config and state directory')
+    .option('--maildir <dir>', 'read this Maildir (default: IMAP_* settings, else <home>/mail)')
+    .option('--once', 'handle what is in the mailbox now, then exit (apps keep running)')
+    .option('--report-by-mail', 'also send each report as a status e-mail (SMTP_HOST, SMTP_PORT, MARKETPLACE_ADDRESS)')
+    .option('--health-timeout <seconds>', 'upper bound on how long a new version may take to become healthy', Number)
+    .option('--runtime <name>', 'process (default) or container (Docker Engine API at DOCKER_HOST, image MARKETPLACE_AGENT_IMAGE)', 'process')
+    .action(async (options: { home?: string; maildir?: string; once?: boolean; reportByMail?: boolean; healthTimeout?: number; runtime: string }) => {
+      if (options.runtime !== 'process' && options.runtime !== 'container') throw new Error(`--runtime must be process or container: got "${options.runtime}".`);
+      const runtime = options.runtime === 'container' ? createContainerRuntime({ ...(process.env.MARKETPLACE_AGENT_IMAGE ? { image: process.env.MARKETPLACE_AGENT_IMAGE } : {}) }) : createProcessRuntime();
+      const usable = await runtime.available();
+      if (!usable.ok) throw new Error(`The ${options.runtime} runtime cannot be used: ${usable.reason}`);
+      const home = options.home ?? defaultHome();
+      const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, homeLayout(home).maildir);
+      const env = process.env;
+      const reportByMail = options.reportByMail
+        ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }
+        : undefined;
+      const agent = await startAgent({ home, mailbox, runtime, reportByMail, ...(options.healthTimeout ? { maxHealthTimeoutMs: options.healthTimeout * 1000 } : {}) });
+      process.stderr.write(`marketplace-agent ${agent.config.agentId}: watching ${describe}\n`);
+      if (options.once) {
+        const counts = await agent.processOnce();
+        await agent.server.flush().catch(() => 0);
+        await agent.stop();
+        process.stdout.write(`handled ${counts.processed} release mail(s); ${counts.ignored} other message(s) left untouched\n`);
+        return;
+      }
+      agent.watch();
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => {
+          void agent.stop().then(() => process.exit(0));
+        });
+      }
+    });
+}

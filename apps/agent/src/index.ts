@@ -1,0 +1,24 @@
+/** @marketplace/agent: the deploy agent as a library (the CLI in main.ts drives the same parts). */
+export { startAgent } from './agent.js';
+export type { AgentOptions, RunningAgent } from './agent.js';
+export { AgentError, isAgentError } from './agent-error.js';
+export type { AgentErrorCode } from './agent-error.js';
+export { defaultHome, homeLayout } from './agent-home.js';
+export type { HomeLayout } from './agent-home.js';
+export { loadConfig, saveConfig } from './agent-config.js';
+export type { AgentConfig } from './agent-config.js';
+export { loadState } from './agent-state.js';
+export type { AgentState, AppRecord } from './agent-state.js';
+export { Deployer } from './deployer.js';
+export type { Outcome } from './deployer.js';
+export { enroll } from './enroll.js';
+export type { EnrollOptions } from './enroll.js';
+export { runDoctor } from './commands/doctor-command.js';
+export { probeHealth, waitHealthy } from './health-check.js';
+export { openAgentMailbox } from './open-mailbox.js';
+export { createContainerRuntime } from './runtimes/container-runtime.js';
+export type { ContainerRuntimeOptions } from './runtimes/container-runtime.js';
+export { createProcessRuntime } from './runtimes/process-runtime.js';
+export type { RunningApp, Runtime, StartSpec } from './runtimes/runtime.js';
+export { createServerClient } from './server-client.js';
+export type { DeploymentReport, ServerClient } from './server-client.js';

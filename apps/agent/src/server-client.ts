@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AgentError } from './agent-error.js';
+import type { AgentConfig } from './agent-config.js';
+import type { HomeLayout } from './agent-home.js';
+import { writeJsonAtomic } from './json-file.js';
+
+export interface DeploymentReport {
+  app: string;
+  version: string;
+  state: 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
+  reason?: { code: string; message: string };
+  health?: { ok: boolean; detail?: string; latencyMs?: number };
+  logTail?: string;
+  at?: string;
+}
+
+export interface Heartbeat {
+  version: string;
+  os: string;
+  runtimes: string[];
+  apps: { name: string; version: string; state: string }[];
+}
+
+export interface ServerClient {
+  /** Sends now, or queues on disk when the server cannot be reached (sent by `flush`). */
+  report(report: DeploymentReport): Promise<'sent' | 'queued'>;
+  heartbeat(beat: Heartbeat): Promise<{ serverTime: string; keyListVersion: number }>;
+  keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
+  /** Sends queued reports in order; stops at the first that still cannot be sent. */
+  flush(): Promise<number>;
+  queued(): Promise<number>;
+}
+
+const TIMEOUT_MS = 5000;
+
+/** The agent's side of the HTTP API: client-credentials token (cached until shortly before it expires), reports, heartbeats, keys. */
+export function createServerClient(config: AgentConfig, layout: HomeLayout, options: { fetch?: typeof fetch } = {}): ServerClient {
+  const doFetch = options.fetch ?? fetch;
+  let token: { value: string; expiresAt: number } | undefined;
+  const base = config.serverUrl.replace(/\/$/, '');
+
+  async function send(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (error) {
+      throw new AgentError('SERVER_UNREACHABLE', `The marketplace server ${base} cannot be reached (${(error as Error).cause ? String((error as any).cause?.code ?? (error as Error).message) : (error as Error).message}); check the network and the server URL.`, { cause: error });
+    }
+  }
+
+  async function accessToken(): Promise<string> {
+    if (token && token.expiresAt > Date.now() + 30_000) return token.value;
+    const response = await send('/api/v1/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: config.clientId, client_secret: config.clientSecret }),
+    });
+    if (!response.ok) throw new AgentError('SERVER_REFUSED', `The server refused the agent's credentials (${response.status}): ${await problemText(response)} Enrol the agent again.`);
+    const body = (await response.json()) as { access_token: string; expires_in: number };
+    token = { value: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    return token.value;
+  }
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response = await send(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    if (response.status === 401) {
+      token = undefined;
+      headers.authorization = `Bearer ${await accessToken()}`;
+      response = await send(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    }
+    if (!response.ok) throw new AgentError('SERVER_REFUSED', `${method} ${path} was refused (${response.status}): ${await problemText(response)}`);
+    return (await response.json()) as T;
+  }
+
+  async function queuedFiles(): Promise<string[]> {
+    try {
+      return (await readdir(layout.outbox)).filter((name) => name.endsWith('.json')).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  async function enqueue(report: DeploymentReport): Promise<void> {
+    await mkdir(layout.outbox, { recursive: true, mode: 0o700 });
+    await writeJsonAtomic(join(layout.outbox, `${Date.now().toString().padStart(15, '0')}-${randomBytes(3).toString('hex')}.json`), report);
+  }
+
+  const client: ServerClient = {
+    async report(report) {
+      const stamped = { ...report, at: report.at ?? new Date().toISOString() };
+      if ((await queuedFiles()).length > 0) {
+        // keep the order: older queued reports go first
+        await enqueue(stamped);
+        await client.flush();
+        return (await queuedFiles()).length > 0 ? 'queued' : 'sent';
+      }
+      try {
+        await call('POST', '/api/v1/agents/reports', stamped);
+        return 'sent';
+      } catch (error) {
+        if ((error as AgentError).code === 'SERVER_UNREACHABLE' || /\((5\d\d|429)\)/.test((error as Error).message)) {
+          await enqueue(stamped);
+          return 'queued';
+        }
+        throw error;
+      }
+    },
+    heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', beat),
+    keys: () => call('GET', '/api/v1/keys'),
+    async flush() {
+      let sent = 0;
+      for (const name of await queuedFiles()) {
+        const path = join(layout.outbox, name);
+        const report = JSON.parse(await readFile(path, 'utf8')) as DeploymentReport;
+        try {
+          await call('POST', '/api/v1/agents/reports', report);
+        } catch (error) {
+          if ((error as AgentError).code === 'SERVER_UNREACHABLE' || /\((5\d\d|429)\)/.test((error as Error).message)) break;
+          // refused for good (e.g. invalid): drop it rather than block the queue forever
+        }
+        await unlink(path);
+        sent += 1;
+      }
+      return sent;
+    },
+    queued: async () => (await queuedFiles()).length,
+  };
+  return client;
+}
+
+async function problemText(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { detail?: string; code?: string };
+    return body.detail ?? body.code ?? response.statusText;
+  } catch {
+    return response.statusText;
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBundle } from '@marketplace/release';
+import { homeLayout } from '../src/agent-home.js';
+import { Deployer } from '../src/deployer.js';
+import { freePort, probeHealth, waitHealthy } from '../src/health-check.js';
+import { containerName, createContainerRuntime } from '../src/runtimes/container-runtime.js';
+import type { Runtime } from '../src/runtimes/runtime.js';
+import { hasPodman, PODMAN_HINT, startPodman, type TestPodman } from './podman.js';
+import { tinyAppFiles } from './release-fixtures.js';
+
+/** The container runtime against a real Podman (Docker Engine API) with a locally built base image. */
+const available = hasPodman() && process.getuid?.() === 0;
+if (!available && process.env.CI === 'true') throw new Error(`podman is required in CI: ${PODMAN_HINT}`);
+if (!available) console.warn(`container-runtime: skipped, podman is not usable here (${PODMAN_HINT}; tests run as root)`);
+
+let podman: TestPodman;
+let runtime: Runtime;
+const work = mkdtempSync(join(tmpdir(), 'agent-container-'));
+
+beforeAll(async () => {
+  if (!available) return;
+  podman = await startPodman(work);
+  runtime = createContainerRuntime({ socketPath: podman.socketPath, image: podman.image, stopTimeoutSeconds: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  await podman?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function bundleOf(name: string, version: string, options: Parameters<typeof tinyAppFiles>[2] = {}) {
+  const bundle = await createBundle({ files: tinyAppFiles(name, version, options) });
+  const path = join(work, `${name}-${version}.tgz`);
+  (await import('node:fs')).writeFileSync(path, bundle.data);
+  return { path, sha256: bundle.sha256 };
+}
+
+describe.runIf(available)('container runtime (Podman, Docker Engine API)', () => {
+  it('is available and runs an app with only its own environment, limits and logs', async () => {
+    expect(await runtime.available()).toEqual({ ok: true });
+    const dir = join(work, 'apps', 'boxed', '1.0.0');
+    mkdirSync(dir, { recursive: true });
+    for (const [file, content] of tinyAppFiles('boxed', '1.0.0')) (await import('node:fs')).writeFileSync(join(dir, file), content);
+    const manifest = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8'));
+    const spec = { manifest: { ...manifest, env: [] }, dir, dataDir: join(work, 'data', 'boxed'), port: await freePort(), logFile: join(work, 'logs', 'boxed.log') };
+    const app = await runtime.start(spec);
+    try {
+      expect((await waitHealthy(spec.port, '/healthz', 15_000)).ok).toBe(true);
+      const body = (await (await fetch(`http://127.0.0.1:${spec.port}/`)).json()) as { env: string[] };
+      // ours, plus what the engine itself sets in every container
+      const engine = new Set(['container', 'HOSTNAME', 'TERM']);
+      expect(body.env.filter((name) => !engine.has(name))).toEqual(['APP_DATA_DIR', 'APP_NAME', 'APP_VERSION', 'HOME', 'HOST', 'NODE_ENV', 'PATH', 'PORT', 'TMPDIR']);
+      const inspect = JSON.parse(podman.podman(['inspect', containerName(spec)]))[0];
+      expect(inspect.HostConfig.Memory).toBe(64 * 1024 * 1024);
+      expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(readFileSync(spec.logFile, 'utf8')).toContain(`listening on ${spec.port}`);
+    } finally {
+      await app.stop();
+    }
+    expect((await probeHealth(spec.port, '/healthz', 500)).ok).toBe(false);
+    expect(podman.podman(['ps', '-a', '--format', '{{.Names}}'])).not.toContain(containerName(spec));
+  }, 60_000);
+
+  it('deploys through the Deployer, and a broken v2 leaves v1 serving', async () => {
+    const layout = homeLayout(join(work, 'home'));
+    const deployer = new Deployer({ layout, runtime, maxHealthTimeoutMs: 4000 });
+    await deployer.load();
+    const v1 = await bundleOf('boxed-app', '1.0.0');
+    const manifest1 = JSON.parse(tinyAppFiles('boxed-app', '1.0.0').get('app.json') as string);
+    const first = await deployer.exclusive('boxed-app', () => deployer.deploy({ ...manifest1, env: [] }, v1.path, v1.sha256));
+    expect(first.state).toBe('healthy');
+    const v2 = await bundleOf('boxed-app', '2.0.0', { broken: true, healthTimeoutSeconds: 2 });
+    const manifest2 = JSON.parse(tinyAppFiles('boxed-app', '2.0.0', { broken: true, healthTimeoutSeconds: 2 }).get('app.json') as string);
+    const second = await deployer.exclusive('boxed-app', () => deployer.deploy({ ...manifest2, env: [] }, v2.path, v2.sha256));
+    expect(second.state).toBe('rolled-back');
+    const record = deployer.apps()[0]!;
+    expect(record.current).toBe('1.0.0');
+    const answer = (await (await fetch(`http://127.0.0.1:${record.port}/`)).json()) as { version: string };
+    expect(answer.version).toBe('1.0.0');
+    await deployer.close({ stopApps: true });
+    expect(podman.podman(['ps', '-a', '--format', '{{.Names}}']).trim()).toBe('');
+  }, 90_000);
+});

@@ -1,0 +1,119 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { buildReleaseEmail, createMailSender } from '@marketplace/mail';
+import { createBundle, RELEASE_STATEMENT_TYPE, releaseFileName, signRelease } from '@marketplace/release';
+
+export interface TinyAppOptions {
+  /** Health path answers 500. */
+  broken?: boolean;
+  /** Waits this long before listening. */
+  startDelayMs?: number;
+  healthTimeoutSeconds?: number;
+  /** Extra bytes of incompressible (random) payload. */
+  padBytes?: number;
+}
+
+/** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
+export function tinyAppFiles(name: string, version: string, options: TinyAppOptions = {}): Map<string, string | Buffer> {
+  const manifest = {
+    manifestVersion: 1,
+    name,
+    version,
+    kind: 'api-service',
+    title: `Tiny ${name}`,
+    runtime: { name: 'node', version: '20' },
+    start: ['node', 'server.js'],
+    port: 8080,
+    health: { path: '/healthz', timeoutSeconds: options.healthTimeoutSeconds ?? 10 },
+    resources: { memoryMb: 64, cpu: 0.5, diskMb: 10 },
+    permissions: { network: [], mail: false, filesystem: 'data-dir' },
+  };
+  const server = [
+    "const http = require('node:http');",
+    `const server = http.createServer((req, res) => {`,
+    `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
+    `  res.end(JSON.stringify({ app: '${name}', version: '${version}', env: Object.keys(process.env).sort() }));`,
+    '});',
+    `setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on', process.env.PORT)), ${options.startDelayMs ?? 0});`,
+    options.broken ? "console.error('Error: the database URL is missing (broken on purpose)');" : '',
+  ].join('\n');
+  const files = new Map<string, string | Buffer>([
+    ['app.json', JSON.stringify(manifest, null, 2)],
+    ['server.cjs', server],
+    ['server.js', "require('./server.cjs');\n"],
+  ]);
+  if (options.padBytes) files.set('pad.bin', randomBytes(options.padBytes));
+  return files;
+}
+
+export interface SignedTinyRelease {
+  app: string;
+  version: string;
+  bundle: Buffer;
+  bundleFileName: string;
+  sha256: string;
+  size: number;
+  envelopeJson: string;
+  envelopeFileName: string;
+  keyId: string;
+}
+
+export async function signedTinyRelease(signer: { org: string; keyId: string; privateKey: KeyObject }, name: string, version: string, options: TinyAppOptions = {}): Promise<SignedTinyRelease> {
+  const bundle = await createBundle({ files: tinyAppFiles(name, version, options) });
+  const now = Date.now();
+  const signed = signRelease(
+    {
+      _type: RELEASE_STATEMENT_TYPE,
+      app: name,
+      version,
+      org: signer.org,
+      bundle: { name: bundle.fileName, sha256: bundle.sha256, size: bundle.size },
+      specDigest: `sha256:${'1'.repeat(64)}`,
+      validationReportDigest: `sha256:${'2'.repeat(64)}`,
+      scan: { verdict: 'clean', scanners: [{ name: 'secrets', verdict: 'clean' }] },
+      approver: 'reviewer@example.test',
+      publishedAt: new Date(now - 60_000).toISOString(),
+      expiresAt: new Date(now + 30 * 86_400_000).toISOString(),
+      keyId: signer.keyId,
+    },
+    signer.privateKey,
+  );
+  return { app: name, version, bundle: bundle.data, bundleFileName: bundle.fileName, sha256: bundle.sha256, size: bundle.size, envelopeJson: signed.json, envelopeFileName: releaseFileName(name, version), keyId: signer.keyId };
+}
+
+let sequence = 0;
+
+/** The release e-mail the server sends (same builder), to one agent mailbox. */
+export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string }): Promise<Buffer> {
+  sequence += 1;
+  return buildReleaseEmail({
+    from: options.from ?? 'marketplace@marketplace.test',
+    to: options.to,
+    org: options.org,
+    messageId: `<release.${release.app}.${release.version}.${process.pid}.${sequence}@marketplace.test>`,
+    release: {
+      app: release.app,
+      version: release.version,
+      title: `Tiny ${release.app}`,
+      summary: 'A tiny app that answers its health path.',
+      changelog: `Version ${release.version}.`,
+      validationSummary: 'started and /healthz passed',
+      scanSummary: 'no findings',
+      signerKeyId: release.keyId,
+      bundleFileName: release.bundleFileName,
+      ...(options.downloadUrl ? {} : { bundle: release.bundle }),
+      envelopeJson: release.envelopeJson,
+      envelopeFileName: release.envelopeFileName,
+      sha256: release.sha256,
+      size: release.size,
+    },
+    ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
+  });
+}
+
+/** Sends raw mail over SMTP (nodemailer) to the hub. */
+export async function sendMail(hub: { host: string; port: number }, raw: Buffer, from: string, to: string): Promise<void> {
+  const sender = createMailSender({ host: hub.host, port: hub.port, secure: false });
+  const result = await sender.send({ raw, envelope: { from, to: [to] } });
+  await (sender as any).close?.();
+  if (!result.ok) throw new Error(`SMTP refused the mail: ${result.response ?? result.code}`);
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { ForbiddenError } from '../../errors/app-error.js';
+import { withErrors } from '../../http/responses.js';
+import { deploymentStateSchema, healthSchema, reasonSchema, recordDeployment } from '../deployments/deployments-repository.js';
+
+const AGENTS = { principals: ['agent' as const] };
+const slug = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be an app name such as "room-booking"' }).max(48);
+const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
+
+/** What enrolled agents send: heartbeats and deployment state changes. */
+export default async function agentReportsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const db = app.db as unknown as Kysely<any>;
+
+  async function agentOf(request: FastifyRequest) {
+    const principal = request.principal!;
+    const agent = await db.selectFrom('agents').select(['id', 'org_id']).where('client_row_id', '=', principal.id).where('org_id', '=', principal.orgId).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!agent) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
+    return agent as { id: string; org_id: string };
+  }
+
+  app.post('/agents/heartbeat', {
+    config: { auth: AGENTS, audit: 'agent.heartbeat' },
+    schema: {
+      tags: ['agents'],
+      summary: 'Agent heartbeat: version, OS, runtimes and deployed apps',
+      body: z
+        .object({
+          version: z.string().min(1).max(64),
+          os: z.string().min(1).max(64),
+          runtimes: z.array(z.string().min(1).max(32)).max(8),
+          apps: z.array(z.object({ name: slug, version: semver, state: z.string().max(32) }).strict()).max(500),
+        })
+        .strict(),
+      response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number() }) }),
+    },
+    handler: async (request) => {
+      const agent = await agentOf(request);
+      const { version, os, runtimes, apps } = request.body;
+      await db.updateTable('agents').set({ version, os, runtimes: JSON.stringify(runtimes), apps: JSON.stringify(apps), last_seen_at: new Date() }).where('id', '=', agent.id).execute();
+      request.auditInfo = { targetType: 'agent', targetId: agent.id };
+      const keys = await app.orgKeys.publicInfo(agent.org_id);
+      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion };
+    },
+  });
+
+  app.post('/agents/reports', {
+    config: { auth: AGENTS, audit: 'agent.report' },
+    schema: {
+      tags: ['agents'],
+      summary: 'A deployment state change seen by the agent',
+      body: z
+        .object({
+          deploymentId: z.uuid({ message: 'must be a deployment id (UUID)' }).optional(),
+          app: slug,
+          version: semver,
+          state: deploymentStateSchema,
+          reason: reasonSchema.optional(),
+          health: healthSchema.optional(),
+          logTail: z.string().max(65_536).optional(),
+          at: z.iso.datetime({ offset: true }).optional(),
+        })
+        .strict(),
+      response: withErrors({ 201: z.object({ deploymentId: z.string() }) }, [404]),
+    },
+    handler: async (request, reply) => {
+      const agent = await agentOf(request);
+      const body = request.body;
+      await db.updateTable('agents').set({ last_seen_at: new Date() }).where('id', '=', agent.id).execute();
+      const saved = await recordDeployment(db, { orgId: agent.org_id, agentId: agent.id, ...body, at: body.at ? new Date(body.at) : undefined, source: 'http' });
+      request.auditInfo = { targetType: 'deployment', targetId: saved.id, details: { app: body.app, version: body.version, state: body.state, reason: body.reason?.code } };
+      return reply.status(201).send({ deploymentId: saved.id });
+    },
+  });
+}

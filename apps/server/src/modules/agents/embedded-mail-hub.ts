@@ -1,0 +1,52 @@
+import { readdir, readFile, rename } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
+
+/** The address part of SMTP_FROM ("Marketplace <mp@acme.test>" → mp@acme.test). */
+export function serverAddress(from: string): string {
+  return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+}
+
+/**
+ * The embedded mail hub (when SMTP_HOST is not set): every recipient gets a Maildir under
+ * `<DATA_DIR>/mail/`, so agents on this machine read their releases straight from there, and mail
+ * to the server's own address goes to `app.mailIngest` (agent status reports, later conversations).
+ * Ingested messages move from `new/` to `cur/`; those left in `new/` by a crash are taken at start.
+ */
+export async function startEmbeddedMailHub(app: FastifyInstance, logger: Logger): Promise<MailHub> {
+  const config = app.config;
+  const own = serverAddress(config.smtp.from);
+  let ownDir: string | null = null;
+  try {
+    ownDir = mailboxDirectory(config.dataDir, own);
+  } catch {
+    logger.warn({ from: config.smtp.from }, 'SMTP_FROM is not an address the mail hub can keep a mailbox for; mail to the server is not ingested');
+  }
+
+  async function ingest(path: string, envelopeFrom: string): Promise<void> {
+    try {
+      const raw = await readFile(path);
+      await app.mailIngest.handle({ raw, envelopeFrom, recipient: own });
+      await rename(path, join(path, '..', '..', 'cur', `${basename(path)}:2,S`)).catch(() => {});
+    } catch (error) {
+      logger.error({ err: error, component: 'mail-ingest' }, 'could not ingest a message');
+    }
+  }
+
+  const hub = await startMailHub({
+    dataDir: config.dataDir,
+    host: config.host,
+    port: config.smtp.listenPort,
+    logger: logger.child({ component: 'mail-hub' }),
+    onStored: async (stored) => {
+      for (const delivery of stored.deliveries) if (delivery.recipient === own) await ingest(delivery.path, stored.envelopeFrom);
+    },
+  });
+  if (ownDir) {
+    const pending = await readdir(join(ownDir, 'new')).catch(() => [] as string[]);
+    for (const name of pending) await ingest(join(ownDir, 'new', name), '');
+  }
+  return hub;
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { DEPLOYMENT_STATES } from '@marketplace/mail';
+import { NotFoundError } from '../../errors/app-error.js';
+import { iso } from '../../http/responses.js';
+
+export const deploymentStateSchema = z.enum(DEPLOYMENT_STATES);
+export const reasonSchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict();
+export const healthSchema = z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), latencyMs: z.number().min(0).max(3_600_000).optional(), at: z.string().max(40).optional() }).strict();
+
+export interface DeploymentReport {
+  orgId: string;
+  agentId: string;
+  app: string;
+  version: string;
+  state: z.infer<typeof deploymentStateSchema>;
+  reason?: z.infer<typeof reasonSchema> | undefined;
+  health?: z.infer<typeof healthSchema> | undefined;
+  logTail?: string | undefined;
+  appId?: string | undefined;
+  /** When the report names its deployment, it must be this agent's. */
+  deploymentId?: string | undefined;
+  source: 'http' | 'mail' | 'server';
+  at?: Date | undefined;
+}
+
+const LOG_TAIL_MAX = 16_384;
+
+/**
+ * Records one state change: the deployment row (agent × app × version) takes the new state, and
+ * the change joins its history. A report for an app the catalog linked before keeps that app id.
+ */
+export async function recordDeployment(db: Kysely<any>, report: DeploymentReport): Promise<{ id: string }> {
+  return db.transaction().execute(async (trx) => {
+    let row: { id: string } | undefined;
+    if (report.deploymentId) {
+      row = await trx.selectFrom('deployments').select('id').where('id', '=', report.deploymentId).where('org_id', '=', report.orgId).where('agent_id', '=', report.agentId).executeTakeFirst();
+      if (!row) throw new NotFoundError('Deployment', report.deploymentId);
+    }
+    const appId =
+      report.appId ??
+      (await trx.selectFrom('deployments').select('app_id').where('org_id', '=', report.orgId).where('app', '=', report.app).where('app_id', 'is not', null).limit(1).executeTakeFirst())?.app_id ??
+      null;
+    const at = report.at ?? new Date();
+    // The same release arriving again (a resend, a duplicate) is history, not news: a version that
+    // runs healthy stays healthy when a second copy is received and refused.
+    const existing = await trx.selectFrom('deployments').select(['id', 'state']).where('agent_id', '=', report.agentId).where('app', '=', report.app).where('version', '=', report.version).executeTakeFirst();
+    if (existing?.state === 'healthy' && (report.state === 'received' || report.state === 'rejected')) {
+      await trx
+        .insertInto('deployment_events')
+        .values({ id: randomUUID(), deployment_id: existing.id, state: report.state, reason: report.reason ? JSON.stringify(report.reason) : null, health: null, source: report.source, at })
+        .execute();
+      return { id: existing.id as string };
+    }
+    const values = {
+      state: report.state,
+      reason: report.reason ? JSON.stringify(report.reason) : null,
+      health: report.health ? JSON.stringify(report.health) : null,
+      log_tail: report.logTail ? report.logTail.slice(-LOG_TAIL_MAX) : null,
+      updated_at: at,
+    };
+    const saved = await trx
+      .insertInto('deployments')
+      .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...values })
+      .onConflict((oc) => oc.columns(['agent_id', 'app', 'version']).doUpdateSet({ ...values, ...(appId ? { app_id: appId } : {}) }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('deployment_events')
+      .values({ id: randomUUID(), deployment_id: saved.id, state: report.state, reason: values.reason, health: values.health, source: report.source, at })
+      .execute();
+    return { id: saved.id };
+  });
+}
+
+export const deploymentSchema = z
+  .object({
+    id: z.string(),
+    appId: z.string().nullable(),
+    app: z.string(),
+    version: z.string(),
+    agentId: z.string(),
+    state: deploymentStateSchema,
+    health: healthSchema.nullable(),
+    reason: reasonSchema.nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Deployment' });
+
+export const toDeployment = (row: any): z.infer<typeof deploymentSchema> => ({
+  id: row.id,
+  appId: row.app_id ?? null,
+  app: row.app,
+  version: row.version,
+  agentId: row.agent_id,
+  state: row.state,
+  health: row.health ?? null,
+  reason: row.reason ?? null,
+  updatedAt: iso(row.updated_at),
+});

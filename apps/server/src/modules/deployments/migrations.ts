@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import { runStatements } from '../../db/run-statements.js';
+
+/** One row per agent × app × version, with every state change it went through. */
+export const deploymentsMigrations = [
+  {
+    name: '0102_deployments',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE deployments (
+          id uuid PRIMARY KEY,
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          agent_id uuid NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+          app_id uuid,
+          app text NOT NULL,
+          version text NOT NULL,
+          state text NOT NULL,
+          health jsonb,
+          reason jsonb,
+          log_tail text,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (agent_id, app, version)
+        )`,
+        `CREATE INDEX deployments_org_idx ON deployments (org_id, updated_at DESC)`,
+        `CREATE TABLE deployment_events (
+          id uuid PRIMARY KEY,
+          deployment_id uuid NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+          state text NOT NULL,
+          reason jsonb,
+          health jsonb,
+          source text NOT NULL,
+          at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX deployment_events_deployment_idx ON deployment_events (deployment_id, at)`,
+      ]);
+    },
+  },
+];

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, NotFoundError } from '../../errors/app-error.js';
+import { iso, isoOrNull, withErrors } from '../../http/responses.js';
+import { hasRole } from '../auth/principal.js';
+import { checkDownloadLink } from './download-links.js';
+import { SEND_RELEASE_JOB } from './send-release-job.js';
+
+const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
+const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
+
+type DeliveryRow = { id: string; recipient: string; agent_id: string; state: 'queued' | 'sending' | 'sent' | 'failed'; error: string | null; created_at: Date | string; sent_at: Date | string | null };
+const toPublic = (row: DeliveryRow) => ({ id: row.id, recipient: row.recipient, agentId: row.agent_id, state: row.state, error: row.error, createdAt: iso(row.created_at), sentAt: isoOrNull(row.sent_at) });
+
+/** Send a published version to agents by e-mail: one delivery (and one job) per agent mailbox. */
+export default async function distributionRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/apps/:id/versions/:version/distribute', {
+    config: { auth: { principals: ['user', 'api-key'] }, audit: 'release.distribute' },
+    schema: {
+      tags: ['distribution'],
+      summary: 'E-mail a published version to agents: mine (default), some users’, some agents, or all (publishers)',
+      params: versionParams,
+      body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
+      response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema) }) }, [404, 409, 503]),
+    },
+    handler: async (request, reply) => {
+      const principal = request.principal!;
+      if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
+      const version = await app.db.selectFrom('app_versions').select(['id', 'app_id', 'version']).where('org_id', '=', principal.orgId).where('app_id', '=', request.params.id).where('version', '=', request.params.version).executeTakeFirst();
+      if (!version) throw new NotFoundError(`Version ${request.params.version} of app`, request.params.id);
+      const { userIds, agentIds, all } = request.body;
+      const forOthers = all || agentIds?.length || userIds?.some((id) => id !== principal.userId);
+      if (forOthers && !hasRole(principal, 'publisher')) throw new AppError('ROLE_REQUIRED', 403, 'Sending to other people’s agents needs the publisher role; you can install on your own agents.');
+      const selection = userIds || agentIds || all ? { ...(userIds ? { userIds } : {}), ...(agentIds ? { agentIds } : {}), ...(all ? { all } : {}) } : { userIds: principal.userId ? [principal.userId] : [] };
+      const recipients = await app.agents.recipients(principal.orgId, selection);
+      if (!recipients.length) throw new AppError('NO_RECIPIENTS', 409, 'No enrolled agent matches: enrol one with `marketplace-agent enroll` (POST /api/v1/agents/enrollments gives the code), or choose other users or agents.');
+      const deliveries: DeliveryRow[] = [];
+      for (const recipient of recipients) {
+        const inserted = await app.db
+          .insertInto('deliveries')
+          .values({ id: randomUUID(), org_id: principal.orgId, app_id: version.app_id, version_id: version.id, agent_id: recipient.agentId, user_id: recipient.userId, recipient: recipient.mailbox, state: 'queued', requested_by: principal.userId })
+          .onConflict((oc) => oc.columns(['version_id', 'agent_id']).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        // Sending the same version to the same agent again is the same delivery (idempotent).
+        const row = inserted ?? (await app.db.selectFrom('deliveries').selectAll().where('version_id', '=', version.id).where('agent_id', '=', recipient.agentId).executeTakeFirstOrThrow());
+        if (inserted) await app.jobs.send(SEND_RELEASE_JOB, { orgId: principal.orgId, deliveryId: row.id });
+        deliveries.push(row);
+      }
+      request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };
+      return reply.status(202).send({ deliveries: deliveries.map(toPublic) });
+    },
+  });
+
+  app.get('/deliveries', {
+    schema: { tags: ['distribution'], summary: 'Release e-mails sent (filter by app)', querystring: z.object({ appId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), response: withErrors({ 200: z.object({ items: z.array(deliverySchema) }) }) },
+    handler: async (request) => {
+      let query = app.db.selectFrom('deliveries').selectAll().where('org_id', '=', request.principal!.orgId);
+      if (request.query.appId) query = query.where('app_id', '=', request.query.appId);
+      return { items: (await query.orderBy('created_at', 'desc').limit(request.query.limit).execute()).map(toPublic) };
+    },
+  });
+
+  app.get('/downloads/:versionId', {
+    config: { auth: false },
+    schema: { tags: ['distribution'], summary: 'Download a bundle through a signed, expiring link from a release e-mail', security: [], params: z.object({ versionId: z.uuid() }).strict(), querystring: z.object({ expires: z.coerce.number().int(), sig: z.string().max(100) }).strict(), response: withErrors({ 200: z.any() }, [404, 410]) },
+    handler: async (request, reply) => {
+      const verdict = checkDownloadLink(app.config.jwtSecret!, request.params.versionId, request.query.expires, request.query.sig);
+      if (verdict === 'invalid') throw new NotFoundError('Download');
+      if (verdict === 'expired') throw new AppError('LINK_EXPIRED', 410, 'This download link has expired; ask for the release to be sent again.');
+      const row = await app.db.selectFrom('app_versions').innerJoin('app_version_bundles', 'app_version_bundles.version_id', 'app_versions.id').select(['app_versions.version', 'app_versions.spec', 'app_versions.bundle_sha256', 'app_version_bundles.bundle']).where('app_versions.id', '=', request.params.versionId).executeTakeFirst();
+      if (!row) throw new NotFoundError('Download');
+      const name = (row.spec as { name: string }).name;
+      return reply.type('application/gzip').header('content-disposition', `attachment; filename="${name}-${row.version}.tgz"`).header('x-content-sha256', row.bundle_sha256).send(Buffer.from(row.bundle));
+    },
+  });
+}

@@ -1,0 +1,129 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineJob, type JobDefinition } from '@marketplace/db';
+import { buildReleaseEmail, createMailSender, type MailSender } from '@marketplace/mail';
+import { mailboxDirectory } from '@marketplace/mail/hub';
+import { bundleFileName, releaseFileName } from '@marketplace/release';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import type { Db } from '../../db/schema.js';
+import { getOrgSettings } from '../settings/org-settings.js';
+import { signDownloadLink } from './download-links.js';
+
+export const SEND_RELEASE_JOB = 'distribution.send';
+
+export interface DistributionServices {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+class PermanentFailure extends Error {}
+
+/** Where the release e-mails go: the org's relay, or the embedded hub on this machine. */
+function senderFor(config: Config): MailSender {
+  return config.smtp.host
+    ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}) })
+    : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort });
+}
+
+/** After a crash mid-send: did the embedded hub already store this Message-ID for the recipient? */
+async function alreadyInHub(config: Config, recipient: string, messageId: string): Promise<boolean> {
+  if (config.smtp.host) return false;
+  let dir: string;
+  try {
+    dir = mailboxDirectory(config.dataDir, recipient);
+  } catch {
+    return false;
+  }
+  for (const folder of ['new', 'cur', '.Marketplace.Processed/cur', '.Marketplace.Processed/new', '.Marketplace.Rejected/cur', '.Marketplace.Rejected/new']) {
+    const names = await readdir(join(dir, folder)).catch(() => [] as string[]);
+    for (const name of names) {
+      const head = (await readFile(join(dir, folder, name)).catch(() => Buffer.alloc(0))).subarray(0, 16_384).toString('latin1');
+      if (head.includes(messageId)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Send one release e-mail to one agent mailbox. Idempotent: the Message-ID is recorded before the
+ * first attempt and reused on every retry; a retry after a crash first checks whether the hub
+ * already has that message. 4xx answers and connection trouble are retried with backoff; a 5xx is
+ * recorded with the server's reply and not retried.
+ */
+export function sendReleaseJob(services: DistributionServices): JobDefinition<{ orgId: string; deliveryId: string }> {
+  return defineJob({
+    name: SEND_RELEASE_JOB,
+    retryLimit: 5,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    async handler(data, context) {
+      const { db, config } = services;
+      const delivery = await db.selectFrom('deliveries').selectAll().where('id', '=', data.deliveryId).where('org_id', '=', data.orgId).executeTakeFirst();
+      if (!delivery || delivery.state === 'sent' || delivery.state === 'failed') return { skipped: delivery?.state ?? 'unknown' };
+      const messageId = delivery.message_id ?? `<delivery-${delivery.id}@marketplace.local>`;
+      if (delivery.state === 'sending' && (await alreadyInHub(config, delivery.recipient, messageId))) {
+        await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), updated_at: new Date() }).where('id', '=', delivery.id).execute();
+        return { sent: 'found in the hub after a restart' };
+      }
+      await db.updateTable('deliveries').set((eb) => ({ state: 'sending', message_id: messageId, attempts: eb('attempts', '+', 1), updated_at: new Date() })).where('id', '=', delivery.id).execute();
+
+      const version = await db.selectFrom('app_versions').innerJoin('apps', 'apps.id', 'app_versions.app_id').innerJoin('organizations', 'organizations.id', 'app_versions.org_id')
+        .select(['app_versions.id', 'app_versions.version', 'app_versions.release_json', 'app_versions.bundle_sha256', 'app_versions.bundle_size', 'app_versions.key_id', 'app_versions.changelog', 'app_versions.validation_report', 'app_versions.scan_report', 'apps.name', 'apps.title', 'apps.summary', 'organizations.slug'])
+        .where('app_versions.id', '=', delivery.version_id).executeTakeFirstOrThrow();
+      const settings = await getOrgSettings(db, data.orgId);
+      const attach = version.bundle_size <= settings.distribution.maxAttachmentBytes;
+      const bundle = attach ? (await db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', version.id).executeTakeFirstOrThrow()).bundle : undefined;
+      const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
+      const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
+      const raw = await buildReleaseEmail({
+        from: config.smtp.from,
+        to: [delivery.recipient],
+        org: version.slug,
+        messageId,
+        release: {
+          app: version.name,
+          version: version.version,
+          title: version.title,
+          summary: version.summary || version.title,
+          ...(version.changelog ? { changelog: version.changelog } : {}),
+          validationSummary: validation.ok ? `passed: ${(validation.steps ?? []).map((s) => s.name).join(', ')}` : 'not validated',
+          scanSummary: `${scan.verdict ?? 'unknown'} (${(scan.scanners ?? []).map((s) => `${s.name}: ${s.verdict}`).join(', ')})`,
+          signerKeyId: version.key_id,
+          bundleFileName: bundleFileName(version.name, version.version),
+          ...(bundle ? { bundle: Buffer.from(bundle) } : {}),
+          envelopeJson: version.release_json,
+          envelopeFileName: releaseFileName(version.name, version.version),
+          sha256: version.bundle_sha256,
+          size: version.bundle_size,
+        },
+        ...(attach ? {} : { downloadUrl: signDownloadLink(config.publicUrl, config.jwtSecret!, version.id, settings.distribution.downloadLinkTtlHours) }),
+        maxAttachedBundleBytes: Math.max(settings.distribution.maxAttachmentBytes, 1),
+      });
+      const sender = senderFor(config);
+      try {
+        const result = await sender.send({ raw, envelope: { from: config.smtp.from.replace(/^.*<([^>]+)>.*$/, '$1'), to: [delivery.recipient] } });
+        if (result.ok && result.rejected.length === 0) {
+          await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), error: null, updated_at: new Date() }).where('id', '=', delivery.id).execute();
+          return { sent: result.response };
+        }
+        const reason = result.ok ? `${result.rejected[0]!.responseCode ?? ''} ${result.rejected[0]!.response ?? 'recipient refused'}`.trim() : `${result.responseCode ?? result.code}: ${result.response ?? result.message}`;
+        const retryable = result.ok ? result.rejected[0]!.retryable : result.retryable;
+        if (!retryable) throw new PermanentFailure(reason);
+        await db.updateTable('deliveries').set({ error: reason, updated_at: new Date() }).where('id', '=', delivery.id).execute();
+        throw new Error(`temporary mail failure, will retry: ${reason}`);
+      } catch (error) {
+        const final = error instanceof PermanentFailure || context.attempt > 5;
+        if (final) {
+          await db.updateTable('deliveries').set({ state: 'failed', error: (error as Error).message, updated_at: new Date() }).where('id', '=', delivery.id).execute();
+          return { failed: (error as Error).message };
+        }
+        throw error;
+      } finally {
+        sender.close();
+      }
+    },
+  });
+}

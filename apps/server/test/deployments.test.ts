@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+
+let t: TestApp;
+let admin: Account;
+let member: Account;
+let otherMember: Account;
+const agents: { agentId: string; token: string }[] = [];
+
+async function enrolledAgent(owner: Account) {
+  const { code } = (await call(t.app, owner, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+  const body = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'box', hostname: 'box', os: 'linux' } })).json();
+  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: body.clientId, client_secret: body.clientSecret } })).json().access_token;
+  return { agentId: body.agentId as string, token: token as string };
+}
+
+const report = (agent: { token: string }, payload: object) => call(t.app, agent, { method: 'POST', url: '/api/v1/agents/reports', payload });
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { ROOT_KEY_PASSPHRASE: 'a test root key passphrase' } });
+  admin = await register(t.app, { organization: 'Deploy Org' });
+  member = await addUser(t.app, admin, ['member']);
+  otherMember = await addUser(t.app, admin, ['member']);
+  agents.push(await enrolledAgent(member), await enrolledAgent(otherMember));
+});
+afterAll(async () => t.close());
+
+describe('deployments', () => {
+  it('follows reports through their states, keeps the history, and filters by app, agent and state', async () => {
+    const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
+    for (const state of ['received', 'deploying', 'healthy']) expect((await report(a, { app: 'notes', version: '1.0.0', state, health: state === 'healthy' ? { ok: true, latencyMs: 3 } : undefined })).statusCode).toBe(201);
+    await report(a, { app: 'notes', version: '1.1.0', state: 'deploying' });
+    await report(a, { app: 'notes', version: '1.1.0', state: 'rolled-back', reason: { code: 'HEALTH_TIMEOUT', message: 'GET /healthz did not answer 200 within 5 s' }, logTail: 'Error: boom\n' });
+    await report(b, { app: 'timesheet', version: '0.3.0', state: 'rejected', reason: { code: 'SIGNATURE_INVALID', message: 'altered' } });
+
+    const list = (query: string, who: Account = admin) => call(t.app, who, { method: 'GET', url: `/api/v1/deployments${query}` }).then((r) => r.json().items);
+    expect((await list('?app=notes')).map((d: any) => `${d.version} ${d.state}`).sort()).toEqual(['1.0.0 healthy', '1.1.0 rolled-back']);
+    expect(await list('?state=rolled-back')).toMatchObject([{ app: 'notes', version: '1.1.0', reason: { code: 'HEALTH_TIMEOUT' } }]);
+    expect((await list(`?agentId=${b.agentId}`)).map((d: any) => d.app)).toEqual(['timesheet']);
+    const invalid = await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?state=sideways' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.body).toContain('state');
+
+    const rolledBack = (await list('?state=rolled-back'))[0];
+    const detail = (await call(t.app, member, { method: 'GET', url: `/api/v1/deployments/${rolledBack.id}` })).json();
+    expect(detail.history.map((h: any) => h.state)).toEqual(['deploying', 'rolled-back']);
+    expect(detail.logTail).toContain('boom');
+
+    // members see the deployments of their own agents only
+    expect((await list('', member)).every((d: any) => d.agentId === a.agentId)).toBe(true);
+    expect((await call(t.app, otherMember, { method: 'GET', url: `/api/v1/deployments/${rolledBack.id}` })).statusCode).toBe(404);
+  });
+
+  it('keeps the catalog app id linked by the server on later reports', async () => {
+    const [a] = agents as [(typeof agents)[0]];
+    const appId = '0b8e5a3c-3c0e-4e0a-9a57-2d0f2d1f6b11';
+    await t.app.deployments.record({ orgId: admin.orgId, agentId: a.agentId, app: 'linked', version: '1.0.0', state: 'received', appId });
+    await report(a, { app: 'linked', version: '1.0.0', state: 'healthy' });
+    const items = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deployments?appId=${appId}` })).json().items;
+    expect(items).toMatchObject([{ app: 'linked', state: 'healthy', appId }]);
+  });
+
+  it('refuses a report naming another agent’s deployment', async () => {
+    const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
+    const id = (await report(a, { app: 'mine', version: '1.0.0', state: 'healthy' })).json().deploymentId;
+    const response = await report(b, { deploymentId: id, app: 'mine', version: '1.0.0', state: 'removed' });
+    expect(response.statusCode).toBe(404);
+    const detail = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deployments/${id}` })).json();
+    expect(detail.state).toBe('healthy');
+  });
+});
