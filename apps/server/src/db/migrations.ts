@@ -2,6 +2,7 @@ import { accountsMigrations } from '../modules/accounts/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
+import { conversationsMigrations } from '../modules/conversations/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...conversationsMigrations];

@@ -9,6 +9,9 @@ import settingsRoutes from '../modules/settings/settings-routes.js';
 import jobsRoutes from '../modules/jobs/jobs-routes.js';
 import requestsRoutes from '../modules/catalog/requests-routes.js';
 import catalogRoutes from '../modules/catalog/catalog-routes.js';
+import conversationServices from '../modules/conversations/conversation-services.js';
+import conversationRoutes from '../modules/conversations/conversation-routes.js';
+import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -22,4 +25,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: jobsRoutes },
   { prefix: '/api/v1', plugin: requestsRoutes },
   { prefix: '/api/v1', plugin: catalogRoutes },
+  { prefix: '', plugin: conversationServices },
+  { prefix: '/api/v1', plugin: conversationRoutes },
+  { prefix: '/api/v1', plugin: llmSettingsRoutes },
 ];
