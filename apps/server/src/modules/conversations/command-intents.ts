@@ -50,7 +50,8 @@ async function tableExists(db: Db, name: string): Promise<boolean> {
 }
 
 async function appsLike(db: Db, orgId: string, subject: string, limit: number) {
-  const terms = (subject.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[a-z0-9]{2,}/g) ?? []).slice(0, 10);
+  // Prefix match on a shortened stem, so "awarie" finds "awarii" and "vacations" finds "vacation".
+  const terms = (subject.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? []).slice(0, 10).map((t) => (t.length >= 6 ? t.slice(0, t.length - 2) : t));
   if (!terms.length) return [];
   return db
     .selectFrom('apps')

@@ -17,8 +17,8 @@ export interface SimilarApp {
 /** Below this, an app is not worth offering. */
 const THRESHOLD = 0.45;
 
-const words = (text: string) => new Set((text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[a-z0-9]{3,}/g) ?? []).filter((w) => !STOP.has(w)));
-const STOP = new Set(['the', 'and', 'for', 'with', 'app', 'need', 'want', 'that', 'from', 'this', 'which', 'mam', 'dla', 'chce', 'potrzebuje', 'oraz', 'ktory', 'ktora']);
+const words = (text: string) => new Set((text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []).filter((w) => !STOP.has(w)));
+const STOP = new Set(['the', 'and', 'for', 'with', 'app', 'need', 'want', 'that', 'from', 'this', 'which', 'mam', 'dla', 'chcę', 'potrzebuję', 'oraz', 'który', 'która']);
 
 function fieldNames(spec: Partial<AppSpec>): Set<string> {
   const names = new Set<string>();
