@@ -44,6 +44,8 @@ beforeAll(async () => {
   await insertRequest(db, { id: foreign.requests, orgId: adminB.orgId, userId: adminB.userId, source: 'api', text: null, spec: { name: 'b-secret-app' } });
   foreign.apps = randomUUID();
   await db.insertInto('apps').values({ id: foreign.apps, org_id: adminB.orgId, name: 'b-secret-app', title: 'B secret app', summary: 'only for B', kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: adminB.userId }).execute();
+  const bConversation = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'I need a form for b-secret-app expenses' } })).json();
+  foreign.conversations = bConversation.id;
   foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, 'b-secret-app');
 });
 afterAll(async () => t.close());
