@@ -61,13 +61,13 @@ await baseHub.close();
 // Full path: hub → handleIncomingMail (store by Message-ID, classify, thread, converse, answer by mail).
 const dataDir = await mkdtemp(join(tmpdir(), 'conv-mail-'));
 const outcomes: string[] = [];
-let services: Parameters<typeof handleIncomingMail>[0];
+const ingest: { services?: Parameters<typeof handleIncomingMail>[0] } = {};
 const hub = await startMailHub({
   dataDir,
   port: 0,
   onStored: async (info: StoredMail) => {
     for (const delivery of info.deliveries) {
-      if (delivery.recipient.startsWith('marketplace')) outcomes.push((await handleIncomingMail(services, await readFile(delivery.path), { from: info.envelopeFrom, to: [delivery.recipient] })).outcome);
+      if (delivery.recipient.startsWith('marketplace')) outcomes.push((await handleIncomingMail(ingest.services!, await readFile(delivery.path), { from: info.envelopeFrom, to: [delivery.recipient] })).outcome);
     }
   },
 });
@@ -76,7 +76,7 @@ await migrate(database as any, migrations);
 const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000' });
 const app = await buildApp({ config, database: database as any });
 await app.ready();
-services = app.conversationServices;
+ingest.services = app.conversationServices;
 const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Bench', name: 'Ana', email: SENDER, password: 'correct horse battery staple' } });
 if (registered.statusCode !== 201) throw new Error(registered.body);
 
