@@ -11,6 +11,7 @@ import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../src/db/migrations.js';
 import type { Db } from '../src/db/schema.js';
+import { followEmailConversations } from '../src/modules/mail-ingest/follow-email-conversations.js';
 import { handleIncomingMail, processPendingMail, type IncomingMailOutcome } from '../src/modules/mail-ingest/handle-incoming-mail.js';
 import { createPipelineApp } from './conversations-support.js';
 import { addUser, createTestApp, register, type Account } from './helper.js';
@@ -109,7 +110,21 @@ describe('conversations by email (real SMTP client into the embedded mail hub)',
     expect(request).toEqual({ source: 'email', user_id: user.userId });
     const [, , building] = await waitForMail(user.email, 3);
     expect(building!.text).toMatch(/Building/);
-  }, 60_000);
+
+    // the build finishes: the news goes out by mail, in the same thread, once
+    const started = Date.now();
+    let sent = 0;
+    while (sent === 0 && Date.now() - started < 150_000) {
+      sent = await followEmailConversations(env.t.app.conversationServices);
+      if (!sent) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(sent).toBe(1);
+    expect(await followEmailConversations(env.t.app.conversationServices)).toBe(0);
+    const news = (await waitForMail(user.email, 4))[3]!;
+    expect(news.text).toContain('on its way');
+    expect(news.inReplyTo).toBeTruthy();
+    expect(news.references).toContain(first.messageId);
+  }, 200_000);
 
   it('never answers auto-replies, bounces or mailing lists', async () => {
     const before = (await inbox(user.email)).length;
