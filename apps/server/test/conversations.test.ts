@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/schema.js';
 import { addUser, call, register, type Account } from './helper.js';
 import { createPipelineApp } from './conversations-support.js';
 
@@ -165,5 +166,7 @@ describe('conversations with the built-in engine', () => {
     const events = response.body.split('\n\n').filter(Boolean).map((block) => ({ event: /event: (\S+)/.exec(block)?.[1], data: JSON.parse(/data: (.*)/.exec(block)![1]!) }));
     expect(events.map((e) => e.event)).toEqual(['delta', 'turn']);
     expect(events[0]!.data.text).toBe(events[1]!.data.reply);
+    const audited = await (env.t.database.db as Db).selectFrom('audit_log').select(['action', 'result']).where('target_id', '=', events[1]!.data.id).execute();
+    expect(audited).toEqual([{ action: 'conversation.create', result: 'success' }]);
   });
 });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { auditEventOf } from '../../plugins/audit-trail.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
 import { getConversation, listMessages } from './conversation-store.js';
 import { followRequest } from './follow-request.js';
@@ -44,16 +46,20 @@ async function streamTurn(request: FastifyRequest, reply: FastifyReply, status: 
   const controller = new AbortController();
   request.raw.on('close', () => controller.abort());
   reply.hijack();
-  reply.raw.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
+  reply.raw.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id, 'x-content-type-options': 'nosniff' });
   const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  let outcome = status;
   try {
     const result = await run({ onDelta: (text) => send('delta', { text }), signal: controller.signal });
     send('turn', result);
   } catch (error) {
     const known = error instanceof AppError;
+    outcome = known ? error.status : 500;
     if (!known) request.log.error({ err: error }, 'conversation turn failed');
     send('error', { code: known ? error.code : 'INTERNAL', detail: known ? error.message : 'The reply could not be produced; try again.' });
   }
+  // A hijacked reply skips onSend, where the audit trail writes: write the entry here.
+  await appendAudit(request.server.db, auditEventOf(request, outcome)).catch((error: unknown) => request.log.error({ err: error }, 'could not write the audit entry'));
   reply.raw.end();
 }
 
