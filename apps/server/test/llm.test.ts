@@ -138,6 +138,17 @@ describe('conversations through the LLM gateway (recorded wire-protocol server)'
     }
   });
 
+  it('recognises a command the patterns miss through the model, and answers it with catalog data', async () => {
+    wire.structured = ['{"intent":"list-apps","subject":"invoices"}'];
+    const turn = (await say(member, 'could you maybe dig up any apps dealing with invoices?')).json();
+    expect(turn.intent).toBe('list-apps');
+    expect(turn.reply).toBe('No app in your catalog matches “invoices”. Describe what you need and I will draft a new one.');
+    expect(turn.spec).toEqual({});
+    const asked = wire.seen.filter((r) => r.body?.response_format);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: 'could you maybe dig up any apps dealing with invoices?' });
+  });
+
   it('stops calling the provider past the hard budget and answers with the built-in engine', async () => {
     const put = await call(t.app, admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { limits: { hardBudgetUsd: 0.000001, budgetPeriod: 'month' } } });
     expect(put.statusCode, put.body).toBe(200);

@@ -3,7 +3,7 @@ import { appSpecSchema, continueSpec, extractSpec, parseAppSpec, suggestKinds, S
 import type { ConversationChannel, ConversationState } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import { draftTurn } from '../llm-settings/builtin-engine.js';
-import { answerIntent, recogniseIntent } from './command-intents.js';
+import { answerIntent, recogniseIntent, recogniseIntentWithModel } from './command-intents.js';
 import type { ConversationServices } from './conversation-services.js';
 import { createConversation, getConversation, listMessages, saveTurn, type ConversationRow } from './conversation-store.js';
 import { followRequest } from './follow-request.js';
@@ -152,7 +152,8 @@ export async function converse(services: ConversationServices, input: { orgId: s
     return { ...view(conversation, { reply }), created };
   }
 
-  const intent = recogniseIntent(text);
+  const gateway = await services.llm.gatewayFor(input.orgId);
+  const intent = recogniseIntent(text) ?? (gateway ? await recogniseIntentWithModel(gateway, ctx, text) : null);
   if (intent?.name === 'build') {
     await saveTurn(services.db, conversation, [{ role: 'user', text, language: intent.language }], {});
     conversation = await getConversation(services.db, input.orgId, conversation.id);
@@ -182,7 +183,6 @@ export async function converse(services: ConversationServices, input: { orgId: s
 
   const previousParsed = parseAppSpec(conversation.spec);
   const previous = previousParsed.ok ? previousParsed.spec : null;
-  const gateway = await services.llm.gatewayFor(input.orgId);
   const drafted = await draftSpec(gateway, ctx, previous, text);
   const language = drafted.builtin.language;
   const spec = drafted.spec;

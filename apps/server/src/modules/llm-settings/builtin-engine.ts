@@ -28,7 +28,11 @@ function lastDraft(messages: ChatMessage[]): AppSpec | null {
  * its own reply when the answer comes from here).
  */
 export const builtinEngine: BuiltinEngine = (task, input) => {
-  if (task === 'spec-extraction' || input.schema !== undefined) {
+  if (task !== 'spec-extraction' && input.schema !== undefined) {
+    // Command classification: the rules already ran before the model was asked, so "none".
+    return { text: '{"intent":"none"}', object: { intent: 'none' } };
+  }
+  if (task === 'spec-extraction') {
     const text = [...input.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const previous = lastDraft(input.messages);
     const result = previous ? continueSpec(previous, text) : extractSpec(text);
