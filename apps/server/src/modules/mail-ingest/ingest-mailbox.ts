@@ -1,4 +1,4 @@
-import { DEFAULT_MAIL_LIMITS, PROCESSED_FOLDER, readHeaders, type Mailbox } from '@marketplace/mail';
+import { DEFAULT_MAIL_LIMITS, isMailError, PROCESSED_FOLDER, readHeaders, type Mailbox } from '@marketplace/mail';
 import type { ConversationServices } from '../conversations/conversation-services.js';
 import { handleIncomingMail, type IncomingMailOutcome } from './handle-incoming-mail.js';
 
@@ -24,7 +24,12 @@ export async function ingestMailbox(services: ConversationServices, mailbox: Mai
     const to = addressIn(headers.first('Delivered-To')) ?? services.mail.address;
     const result = await handleIncomingMail(services, raw, { from, to: [to] });
     if (result.outcome === 'error') continue; // stays in the inbox and is retried on the next pass
-    await mailbox.move(ref, PROCESSED_FOLDER);
+    try {
+      await mailbox.move(ref, PROCESSED_FOLDER);
+    } catch (error) {
+      // an overlapping pass (IDLE and the timer) moved it first
+      if (!(isMailError(error) && error.code === 'MESSAGE_NOT_FOUND')) throw error;
+    }
     results.push(result);
   }
   return results;
