@@ -52,6 +52,11 @@ beforeAll(async () => {
   foreign.deployments = (await call(t.app, { token: bAgentToken }, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'b-secret-app', version: '1.0.0', state: 'healthy' } })).json().deploymentId;
   foreign.keys = (await t.app.orgKeys.signingKey(adminB.orgId)).keyId;
   foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, bAgent.mailbox, 'b-secret-app', (await t.app.orgKeys.publicInfo(adminB.orgId)).rootFingerprint);
+  const bConversation = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'I need a form for b-secret-app expenses' } })).json();
+  foreign.conversations = bConversation.id;
+  // A download link names a version; without a valid signature every id answers 404.
+  foreign.downloads = randomUUID();
+  foreignSecrets.push(bConversation.id);
 });
 afterAll(async () => t.close());
 

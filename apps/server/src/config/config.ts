@@ -88,6 +88,8 @@ const envSchema = z.object({
   SMTP_PASS: optionalString,
   SMTP_FROM: z.string().default('marketplace@localhost'),
   SMTP_LISTEN_PORT: port(2525),
+  MAIL_VERIFY_AUTH: bool(false),
+  MAIL_SENDER_LIMIT_PER_HOUR: positiveInt(20, 10_000),
   IMAP_HOST: optionalString,
   IMAP_PORT: port(993),
   IMAP_SECURE: bool(true),
@@ -125,6 +127,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
+  /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
+  readonly mailIngest: { readonly verifyAuth: boolean; readonly senderLimitPerHour: number };
   readonly imap: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string };
   readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string };
   readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
@@ -176,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
+    mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
     oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },

@@ -6,6 +6,7 @@ import { distributionMigrations } from '../modules/distribution/migrations.js';
 import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
 import { agentsMigrations } from '../modules/agents/migrations.js';
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
+import { conversationsMigrations } from '../modules/conversations/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations];

@@ -232,6 +232,114 @@ export interface DeliveriesTable {
   sent_at: Timestamp | null;
 }
 
+export const CONVERSATION_STATES = ['gathering', 'ready', 'building', 'delivered', 'abandoned'] as const;
+export type ConversationState = (typeof CONVERSATION_STATES)[number];
+export const CONVERSATION_CHANNELS = ['web', 'email', 'api', 'mcp'] as const;
+export type ConversationChannel = (typeof CONVERSATION_CHANNELS)[number];
+
+export interface ConversationsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  channel: ConversationChannel;
+  state: ConversationState;
+  title: string;
+  spec: Json<Record<string, unknown>>;
+  missing: string[];
+  language: string;
+  request_id: string | null;
+  mail_token: string;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface ConversationMessagesTable {
+  id: string;
+  conversation_id: string;
+  org_id: string;
+  position: number;
+  role: 'user' | 'assistant';
+  text: string;
+  language: string;
+  spec: Json<Record<string, unknown>> | null;
+  actions: Json<unknown[]>;
+  details: Json<Record<string, unknown>>;
+  created_at: DefaultNow;
+}
+
+export interface ConversationMailIdsTable {
+  message_id: string;
+  conversation_id: string;
+  org_id: string;
+  direction: 'in' | 'out';
+  created_at: DefaultNow;
+}
+
+export interface IncomingMailTable {
+  message_id: string;
+  raw: Buffer;
+  envelope_from: string;
+  envelope_to: string[];
+  state: 'stored' | 'processing' | 'done';
+  outcome: string | null;
+  org_id: string | null;
+  conversation_id: string | null;
+  attempts: Generated<number>;
+  received_at: DefaultNow;
+  processed_at: Timestamp | null;
+}
+
+export interface MailSenderRepliesTable {
+  address: string;
+  kind: string;
+  last_at: Timestamp;
+}
+
+export interface LlmProvidersTable {
+  org_id: string;
+  id: string;
+  kind: 'openai' | 'openai-compatible' | 'anthropic' | 'ollama';
+  base_url: string | null;
+  api_key_encrypted: string | null;
+  default_model: string | null;
+  large_model: string | null;
+  updated_by: string | null;
+  updated_at: DefaultNow;
+}
+
+export interface LlmOrgSettingsTable {
+  org_id: string;
+  task_models: Json<Record<string, { provider: string; model: string }>>;
+  limits: Json<Record<string, unknown>>;
+  updated_at: DefaultNow;
+}
+
+export interface LlmUsageTable {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  conversation_id: string | null;
+  app_id: string | null;
+  task: string;
+  provider: string | null;
+  model: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  cache_hit: boolean;
+  outcome: string;
+  error_code: string | null;
+  at: Timestamp;
+}
+
+export interface LlmCountersTable {
+  org_id: string;
+  kind: 'spend' | 'requests';
+  window_start: ColumnType<string, string | number, string | number>;
+  value: number;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -251,6 +359,15 @@ export interface DB {
   app_version_files: AppVersionFilesTable;
   app_version_bundles: AppVersionBundlesTable;
   deliveries: DeliveriesTable;
+  conversations: ConversationsTable;
+  conversation_messages: ConversationMessagesTable;
+  conversation_mail_ids: ConversationMailIdsTable;
+  incoming_mail: IncomingMailTable;
+  mail_sender_replies: MailSenderRepliesTable;
+  llm_providers: LlmProvidersTable;
+  llm_org_settings: LlmOrgSettingsTable;
+  llm_usage: LlmUsageTable;
+  llm_counters: LlmCountersTable;
 }
 
 export type Db = Kysely<DB>;

@@ -14,6 +14,9 @@ import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
 import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
+import conversationServices from '../modules/conversations/conversation-services.js';
+import conversationRoutes from '../modules/conversations/conversation-routes.js';
+import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -32,4 +35,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: agentsRoutes },
   { prefix: '/api/v1', plugin: agentReportsRoutes },
   { prefix: '/api/v1', plugin: deploymentsRoutes },
+  { prefix: '', plugin: conversationServices },
+  { prefix: '/api/v1', plugin: conversationRoutes },
+  { prefix: '/api/v1', plugin: llmSettingsRoutes },
 ];

@@ -25,10 +25,17 @@ export async function startEmbeddedMailHub(app: FastifyInstance, logger: Logger)
     logger.warn({ from: config.smtp.from }, 'SMTP_FROM is not an address the mail hub can keep a mailbox for; mail to the server is not ingested');
   }
 
-  async function ingest(path: string, envelopeFrom: string): Promise<void> {
+  // The server's own address, and its reply addresses with a +token (conversation threading).
+  const [ownLocal, ownDomain] = own.split('@') as [string, string];
+  const isOwn = (recipient: string) => {
+    const [local, domain] = recipient.toLowerCase().split('@');
+    return domain === ownDomain && (local === ownLocal || local!.startsWith(`${ownLocal}+`));
+  };
+
+  async function ingest(path: string, envelopeFrom: string, recipient = own): Promise<void> {
     try {
       const raw = await readFile(path);
-      await app.mailIngest.handle({ raw, envelopeFrom, recipient: own });
+      await app.mailIngest.handle({ raw, envelopeFrom, recipient });
       await rename(path, join(path, '..', '..', 'cur', `${basename(path)}:2,S`)).catch(() => {});
     } catch (error) {
       logger.error({ err: error, component: 'mail-ingest' }, 'could not ingest a message');
@@ -41,7 +48,7 @@ export async function startEmbeddedMailHub(app: FastifyInstance, logger: Logger)
     port: config.smtp.listenPort,
     logger: logger.child({ component: 'mail-hub' }),
     onStored: async (stored) => {
-      for (const delivery of stored.deliveries) if (delivery.recipient === own) await ingest(delivery.path, stored.envelopeFrom);
+      for (const delivery of stored.deliveries) if (isOwn(delivery.recipient)) await ingest(delivery.path, stored.envelopeFrom, delivery.recipient.toLowerCase());
     },
   });
   if (ownDir) {

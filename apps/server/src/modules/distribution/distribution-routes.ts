@@ -29,9 +29,9 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
-      if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
       const version = await app.db.selectFrom('app_versions').select(['id', 'app_id', 'version']).where('org_id', '=', principal.orgId).where('app_id', '=', request.params.id).where('version', '=', request.params.version).executeTakeFirst();
       if (!version) throw new NotFoundError(`Version ${request.params.version} of app`, request.params.id);
+      if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
       const { userIds, agentIds, all } = request.body;
       const forOthers = all || agentIds?.length || userIds?.some((id) => id !== principal.userId);
       if (forOthers && !hasRole(principal, 'publisher')) throw new AppError('ROLE_REQUIRED', 403, 'Sending to other people’s agents needs the publisher role; you can install on your own agents.');

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineJob, type JobDefinition } from '@marketplace/db';
-import { buildReleaseEmail, createMailSender, type MailSender } from '@marketplace/mail';
+import { buildReleaseEmail } from '@marketplace/mail';
+import { mailSenderFor } from '../../mail-sender.js';
 import { mailboxDirectory } from '@marketplace/mail/hub';
 import { bundleFileName, releaseFileName } from '@marketplace/release';
 import type { Logger } from 'pino';
@@ -19,13 +20,6 @@ export interface DistributionServices {
 }
 
 class PermanentFailure extends Error {}
-
-/** Where the release e-mails go: the org's relay, or the embedded hub on this machine. */
-function senderFor(config: Config): MailSender {
-  return config.smtp.host
-    ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}) })
-    : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort });
-}
 
 /** After a crash mid-send: did the embedded hub already store this Message-ID for the recipient? */
 async function alreadyInHub(config: Config, recipient: string, messageId: string): Promise<boolean> {
@@ -102,7 +96,8 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
         ...(attach ? {} : { downloadUrl: signDownloadLink(config.publicUrl, config.jwtSecret!, version.id, settings.distribution.downloadLinkTtlHours) }),
         maxAttachedBundleBytes: Math.max(settings.distribution.maxAttachmentBytes, 1),
       });
-      const sender = senderFor(config);
+      const sender = mailSenderFor(config);
+      if (!sender) throw new Error('no outgoing mail: set SMTP_HOST, or a fixed SMTP_LISTEN_PORT for the embedded mail hub');
       try {
         const result = await sender.send({ raw, envelope: { from: config.smtp.from.replace(/^.*<([^>]+)>.*$/, '$1'), to: [delivery.recipient] } });
         if (result.ok && result.rejected.length === 0) {

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from '../../db/schema.js';
+import { AppError } from '../../errors/app-error.js';
+import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { auditEventOf } from '../../plugins/audit-trail.js';
+import { appendAudit } from '../audit/audit-repository.js';
+import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
+import { getConversation, listMessages } from './conversation-store.js';
+import { followRequest } from './follow-request.js';
+
+const EMPLOYEES = { roles: ['publisher' as const, 'member' as const] };
+const action = z.object({ id: z.string(), label: z.string(), message: z.string().optional() });
+export const turnSchema = z
+  .object({
+    id: z.string(),
+    reply: z.string(),
+    spec: z.record(z.string(), z.unknown()),
+    missing: z.array(z.string()),
+    questions: z.array(z.string()),
+    actions: z.array(action),
+    suggestions: z.array(z.object({ kind: z.string(), reason: z.string(), complexity: z.string() })),
+    similar: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), kind: z.string(), latestVersion: z.string().nullable(), score: z.number(), shared: z.array(z.string()) })),
+    state: z.enum(CONVERSATION_STATES),
+    language: z.string(),
+    requestId: z.string().nullable(),
+    intent: z.string().nullable(),
+    notice: z.string().nullable(),
+  })
+  .meta({ id: 'ConversationTurn' });
+const summary = z.object({ id: z.string(), title: z.string(), channel: z.string(), state: z.enum(CONVERSATION_STATES), missing: z.array(z.string()), requestId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() });
+const messageSchema = z.object({ role: z.enum(['user', 'assistant']), text: z.string(), language: z.string(), spec: z.record(z.string(), z.unknown()).nullable(), actions: z.array(action), createdAt: z.string() });
+const textBody = z.string().trim().min(1, 'write a message').max(20_000, 'keep a message under 20,000 characters');
+
+function userOf(request: FastifyRequest): { orgId: string; userId: string } {
+  const principal = request.principal!;
+  if (!principal.userId) throw new AppError('USER_REQUIRED', 403, 'Conversations belong to a user; use a user session or an API key created by a user.');
+  return { orgId: principal.orgId, userId: principal.userId };
+}
+
+const wantsStream = (request: FastifyRequest) => /\btext\/event-stream\b/.test(request.headers.accept ?? '');
+
+/** SSE: `delta` events with reply text as it is written, then `turn` with the whole result (or `error`). */
+async function streamTurn(request: FastifyRequest, reply: FastifyReply, status: number, run: (options: TurnOptions) => Promise<TurnResult>): Promise<void> {
+  const controller = new AbortController();
+  request.raw.on('close', () => controller.abort());
+  reply.hijack();
+  reply.raw.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id, 'x-content-type-options': 'nosniff' });
+  const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  let outcome = status;
+  try {
+    const result = await run({ onDelta: (text) => send('delta', { text }), signal: controller.signal });
+    send('turn', result);
+  } catch (error) {
+    const known = error instanceof AppError;
+    outcome = known ? error.status : 500;
+    if (!known) request.log.error({ err: error }, 'conversation turn failed');
+    send('error', { code: known ? error.code : 'INTERNAL', detail: known ? error.message : 'The reply could not be produced; try again.' });
+  }
+  // A hijacked reply skips onSend, where the audit trail writes: write the entry here.
+  await appendAudit(request.server.db, auditEventOf(request, outcome)).catch((error: unknown) => request.log.error({ err: error }, 'could not write the audit entry'));
+  reply.raw.end();
+}
+
+/** Conversations over the web and the API (mail arrives through mail-ingest). */
+export default async function conversationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const services = () => app.conversationServices;
+
+  app.post('/conversations', {
+    config: { auth: EMPLOYEES, audit: 'conversation.create' },
+    schema: {
+      tags: ['conversations'],
+      summary: 'Start a conversation (optionally with the first message); `Accept: text/event-stream` streams the reply',
+      body: z.object({ text: textBody.optional(), channel: z.enum(CONVERSATION_CHANNELS).exclude(['email']).optional() }).strict(),
+      response: withErrors({ 201: turnSchema }),
+    },
+    handler: async (request, reply) => {
+      const who = userOf(request);
+      const channel = request.body.channel ?? (request.principal!.kind === 'api-key' ? 'api' : 'web');
+      const run = async (options: TurnOptions) => {
+        const { created: _created, ...result } = await converse(services(), { ...who, channel, ...(request.body.text ? { text: request.body.text } : {}) }, options);
+        request.auditInfo = { targetType: 'conversation', targetId: result.id };
+        return result;
+      };
+      if (wantsStream(request)) return streamTurn(request, reply, 201, run);
+      return reply.status(201).send(await run({}));
+    },
+  });
+
+  app.post('/conversations/:id/messages', {
+    config: { auth: EMPLOYEES },
+    schema: { tags: ['conversations'], summary: 'Send a message; the reply, the updated spec draft, questions and quick actions', params: idParams, body: z.object({ text: textBody }).strict(), response: withErrors({ 200: turnSchema }, [404]) },
+    handler: async (request, reply) => {
+      const run = async (options: TurnOptions) => {
+        const { created: _created, ...result } = await converse(services(), { ...userOf(request), conversationId: request.params.id, text: request.body.text }, options);
+        return result;
+      };
+      if (wantsStream(request)) return streamTurn(request, reply, 200, run);
+      return run({});
+    },
+  });
+
+  app.post('/conversations/:id/build', {
+    config: { auth: EMPLOYEES, audit: 'conversation.build' },
+    schema: { tags: ['conversations'], summary: 'Build this app: submit the finished spec to the pipeline', params: idParams, response: withErrors({ 202: turnSchema }, [404, 409, 503]) },
+    handler: async (request, reply) => {
+      const who = userOf(request);
+      const conversation = await getConversation(app.db, who.orgId, request.params.id, who.userId);
+      const result = await buildConversation(services(), conversation);
+      request.auditInfo = { targetType: 'conversation', targetId: conversation.id, details: { requestId: result.requestId } };
+      return reply.status(202).send(result);
+    },
+  });
+
+  app.get('/conversations', {
+    config: { auth: EMPLOYEES },
+    schema: { tags: ['conversations'], summary: 'My conversations, most recent first', querystring: z.object({ ...pagination }).strict(), response: withErrors({ 200: z.object({ items: z.array(summary), total: z.number() }) }) },
+    handler: async (request) => {
+      const who = userOf(request);
+      const base = app.db.selectFrom('conversations').where('org_id', '=', who.orgId).where('user_id', '=', who.userId);
+      const [rows, count] = await Promise.all([
+        base.selectAll().orderBy('updated_at', 'desc').limit(request.query.limit).offset(request.query.offset).execute(),
+        base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      const items = await Promise.all(rows.map((row) => followRequest(services(), row)));
+      return { items: items.map((c) => ({ id: c.id, title: c.title, channel: c.channel, state: c.state, missing: c.missing, requestId: c.request_id, createdAt: iso(c.created_at), updatedAt: iso(c.updated_at) })), total: Number(count.n) };
+    },
+  });
+
+  app.get('/conversations/:id', {
+    config: { auth: EMPLOYEES },
+    schema: { tags: ['conversations'], summary: 'A conversation with its messages and current spec draft', params: idParams, response: withErrors({ 200: summary.extend({ spec: z.record(z.string(), z.unknown()), language: z.string(), messages: z.array(messageSchema) }) }, [404]) },
+    handler: async (request) => {
+      const who = userOf(request);
+      const c = await followRequest(services(), await getConversation(app.db, who.orgId, request.params.id, who.userId));
+      const messages = await listMessages(app.db, c.id);
+      return {
+        id: c.id, title: c.title, channel: c.channel, state: c.state, missing: c.missing, requestId: c.request_id, createdAt: iso(c.created_at), updatedAt: iso(c.updated_at),
+        spec: c.spec as Record<string, unknown>, language: c.language,
+        messages: messages.map((m) => ({ role: m.role, text: m.text, language: m.language, spec: (m.spec as Record<string, unknown> | null) ?? null, actions: m.actions as z.infer<typeof action>[], createdAt: iso(m.created_at) })),
+      };
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db, ConversationChannel, ConversationState } from '../../db/schema.js';
+import { NotFoundError } from '../../errors/app-error.js';
+
+export type ConversationRow = Awaited<ReturnType<typeof getConversation>>;
+
+export interface StoredMessage {
+  role: 'user' | 'assistant';
+  text: string;
+  language: string;
+  spec?: object | null;
+  actions?: unknown[];
+  details?: Record<string, unknown>;
+}
+
+export async function createConversation(db: Db, input: { orgId: string; userId: string; channel: ConversationChannel; language: string }) {
+  const id = randomUUID();
+  await db
+    .insertInto('conversations')
+    .values({ id, org_id: input.orgId, user_id: input.userId, channel: input.channel, state: 'gathering', title: '', spec: '{}', missing: ['description'], language: input.language, mail_token: randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').toLowerCase() })
+    .execute();
+  return getConversation(db, input.orgId, id);
+}
+
+/** A conversation of the org; `userId` narrows it to its owner (conversations are private to whoever started them). */
+export async function getConversation(db: Db, orgId: string, id: string, userId?: string) {
+  let query = db.selectFrom('conversations').selectAll().where('org_id', '=', orgId).where('id', '=', id);
+  if (userId) query = query.where('user_id', '=', userId);
+  const row = await query.executeTakeFirst();
+  if (!row) throw new NotFoundError('Conversation', id);
+  return row;
+}
+
+export async function listMessages(db: Db, conversationId: string) {
+  return db.selectFrom('conversation_messages').selectAll().where('conversation_id', '=', conversationId).orderBy('position').execute();
+}
+
+/** Appends messages and updates the conversation in one transaction. */
+export async function saveTurn(db: Db, conversation: { id: string; org_id: string }, messages: StoredMessage[], update: Partial<{ state: ConversationState; title: string; spec: object; missing: string[]; language: string; request_id: string }>) {
+  await db.transaction().execute(async (trx) => {
+    const last = await trx.selectFrom('conversation_messages').select((eb) => eb.fn.max('position').as('p')).where('conversation_id', '=', conversation.id).executeTakeFirst();
+    let position = Number(last?.p ?? -1);
+    for (const message of messages) {
+      position++;
+      await trx
+        .insertInto('conversation_messages')
+        .values({
+          id: randomUUID(),
+          conversation_id: conversation.id,
+          org_id: conversation.org_id,
+          position,
+          role: message.role,
+          text: message.text,
+          language: message.language,
+          spec: message.spec ? JSON.stringify(message.spec) : null,
+          actions: JSON.stringify(message.actions ?? []),
+          details: JSON.stringify(message.details ?? {}),
+        })
+        .execute();
+    }
+    const { spec, ...rest } = update;
+    await trx
+      .updateTable('conversations')
+      .set({ ...rest, ...(spec ? { spec: JSON.stringify(spec) } : {}), updated_at: new Date() })
+      .where('id', '=', conversation.id)
+      .execute();
+  });
+}

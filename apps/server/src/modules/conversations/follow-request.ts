@@ -1,0 +1,27 @@
+import type { Language } from '@marketplace/spec';
+import type { ConversationServices } from './conversation-services.js';
+import { getConversation, saveTurn, type ConversationRow } from './conversation-store.js';
+import { deliveredReply, failedReply } from './reply-text.js';
+
+/**
+ * A building conversation follows its request: when the request is published the conversation
+ * becomes `delivered` and tells the user the release is on its way; when it failed, it goes back
+ * to `ready` with the reason, so the user can change the spec or build again.
+ */
+export async function followRequest(services: ConversationServices, conversation: ConversationRow): Promise<ConversationRow> {
+  if (conversation.state !== 'building' || !conversation.request_id) return conversation;
+  const request = await services.db.selectFrom('requests').select(['state', 'version', 'error']).where('id', '=', conversation.request_id).executeTakeFirst();
+  if (!request || (request.state !== 'published' && request.state !== 'failed')) return conversation;
+  const language: Language = conversation.language === 'pl' ? 'pl' : 'en';
+  const moved = await services.db
+    .updateTable('conversations')
+    .set({ state: request.state === 'published' ? 'delivered' : 'ready', updated_at: new Date() })
+    .where('id', '=', conversation.id)
+    .where('state', '=', 'building')
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 1) {
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version) : failedReply(language, conversation.title, request.error as { step?: string; message?: string } | null);
+    await saveTurn(services.db, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
+  }
+  return getConversation(services.db, conversation.org_id, conversation.id);
+}

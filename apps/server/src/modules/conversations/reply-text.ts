@@ -1,0 +1,64 @@
+import { describeSchedule, formatSpec, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
+import type { SimilarApp } from './similar-apps.js';
+
+const COMPLEXITY: Record<Language, Record<string, string>> = { en: { low: 'simple', medium: 'medium effort', high: 'more work' }, pl: { low: 'proste', medium: 'średnio złożone', high: 'bardziej złożone' } };
+
+export const NOTICES: Record<string, Record<Language, string>> = {
+  'llm-output-invalid': { en: 'The language model’s draft did not match the AppSpec schema, so the built-in engine filled the spec.', pl: 'Szkic modelu językowego nie pasował do schematu AppSpec, więc specyfikację uzupełnił wbudowany silnik.' },
+  'providers-unavailable': { en: 'The language model is unavailable right now; the built-in engine answered.', pl: 'Model językowy jest teraz niedostępny; odpowiedział wbudowany silnik.' },
+  'llm-budget-exceeded': { en: 'Your organisation’s language-model budget is used up; the built-in engine answered.', pl: 'Budżet organizacji na model językowy się wyczerpał; odpowiedział wbudowany silnik.' },
+  'llm-rate-limited': { en: 'Too many language-model calls this minute; the built-in engine answered.', pl: 'Zbyt wiele wywołań modelu w tej minucie; odpowiedział wbudowany silnik.' },
+};
+
+export function greeting(language: Language): string {
+  return language === 'pl' ? 'Czego potrzebujesz? Opisz narzędzie w jednym lub dwóch zdaniach.' : 'What do you need? Describe the tool in a sentence or two.';
+}
+
+/** The built-in engine's reply: what was understood, what is still open, and what to do next. */
+export function composeReply(language: Language, input: { spec: AppSpec; missing: string[]; questions: SpecQuestion[]; suggestions: KindSuggestion[]; similar: SimilarApp[] }): string {
+  const pl = language === 'pl';
+  const parts: string[] = [];
+  const { spec } = input;
+  const schedule = spec.schedule ? ` ${pl ? 'Harmonogram' : 'Schedule'}: ${describeSchedule(spec.schedule.cron, language)}.` : '';
+  parts.push(pl ? `Szkic: „${spec.title}” (${spec.kind}).${schedule}` : `Draft: “${spec.title}” (${spec.kind}).${schedule}`);
+  if (input.suggestions.length) {
+    parts.push(pl ? 'To może być jedno z tych:' : 'It could be one of these:');
+    input.suggestions.forEach((s, i) => parts.push(`${i + 1}. ${s.reason} — ${COMPLEXITY[language][s.complexity]}`));
+  }
+  if (input.similar.length) {
+    const app = input.similar[0]!;
+    parts.push(
+      pl
+        ? `Ktoś już to zbudował: ${app.title} (${app.name} ${app.latestVersion ?? ''}; wspólne: ${app.shared.join(', ')}). Możesz go użyć albo budować dalej nową aplikację.`
+        : `Someone already built this: ${app.title} (${app.name} ${app.latestVersion ?? ''}; shares ${app.shared.join(', ')}). You can use it, or go on with a new app.`,
+    );
+  }
+  if (input.questions.length) parts.push(...input.questions.map((q) => q.question));
+  else if (!input.missing.length) {
+    parts.push(formatSpec(spec, language));
+    parts.push(pl ? 'Specyfikacja jest kompletna. Wybierz „Zbuduj tę aplikację” (albo odpowiedz „tak”), a ją zbuduję.' : 'The spec is complete. Choose “Build this app” (or reply “yes”) and I will build it.');
+  }
+  return parts.join('\n');
+}
+
+export function buildStartedReply(language: Language, title: string, requestId: string): string {
+  return language === 'pl'
+    ? `Buduję „${title}” (zgłoszenie ${requestId}). Dam znać, gdy wydanie będzie w drodze.`
+    : `Building “${title}” (request ${requestId}). I will tell you when the release is on its way.`;
+}
+
+export function deliveredReply(language: Language, title: string, version: string | null): string {
+  return language === 'pl'
+    ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; podpisane wydanie jest w drodze na Twój komputer.`
+    : `“${title}” ${version ?? ''} is published in your catalog; the signed release is on its way to your workstation.`;
+}
+
+export function failedReply(language: Language, title: string, error: { step?: string; message?: string } | null): string {
+  return language === 'pl'
+    ? `Budowanie „${title}” nie powiodło się (${error?.step ?? '?'}: ${error?.message ?? ''}). Zmień specyfikację albo wybierz „Zbuduj” ponownie.`
+    : `Building “${title}” failed (${error?.step ?? '?'}: ${error?.message ?? ''}). Change the spec or choose “Build this app” again.`;
+}
+
+export function notReadyReply(language: Language, missing: string[]): string {
+  return language === 'pl' ? `Zanim zbuduję, potrzebuję jeszcze: ${missing.join(', ')}.` : `Before I can build it I still need: ${missing.join(', ')}.`;
+}

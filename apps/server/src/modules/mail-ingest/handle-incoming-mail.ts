@@ -1,0 +1,142 @@
+import { classifyIncoming } from '@marketplace/mail';
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { ConversationServices } from '../conversations/conversation-services.js';
+import { converse } from '../conversations/conversation-engine.js';
+import { getOrgSettings } from '../settings/org-settings.js';
+import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from './incoming-mail-store.js';
+import { composeReply, newTextOf } from './mail-reply.js';
+import { verifySender, type DnsResolver } from './verify-sender.js';
+
+export interface IncomingMailOutcome {
+  messageId: string;
+  /** `duplicate`, `ignored:<bounce|auto-reply|list>`, `refused:auth`, `unknown-sender:<replied|ignored|limited>`, `rate-limited`, `answered`, `empty`. */
+  outcome: string;
+  conversationId: string | null;
+}
+
+export interface IncomingMailOptions {
+  /** DNS for DKIM/DMARC checks (tests answer from a table). */
+  resolver?: DnsResolver;
+  /** Between storing and processing (used to prove a crash there loses nothing). */
+  afterStore?: () => Promise<void>;
+}
+
+const UNKNOWN_REPLY_EVERY_MS = 24 * 3_600_000;
+const addressesOf = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
+
+/** `marketplace+<token>@…` in the recipients, or `[#token]` in the subject. */
+function tokenOf(recipients: string[], subject: string): string | null {
+  for (const address of recipients) {
+    const match = /^[^@+]+\+([a-z0-9]{6,40})@/i.exec(address);
+    if (match) return match[1]!.toLowerCase();
+  }
+  return /\[#([a-z0-9]{6,40})\]/i.exec(subject)?.[1]?.toLowerCase() ?? null;
+}
+
+/**
+ * Incoming mail to the marketplace address: stored first (keyed by Message-ID), then processed
+ * once. Wire it to the mail hub's `onStored` (read each delivery's file) or to IMAP polling
+ * (before flagging the message \Seen). Returns what was done; never throws for bad mail.
+ */
+export async function handleIncomingMail(services: ConversationServices, raw: Buffer, envelope: Envelope, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome> {
+  const { messageId, fresh } = await storeIncomingMail(services.db, raw, envelope);
+  if (!fresh) {
+    const row = await services.db.selectFrom('incoming_mail').select(['state']).where('message_id', '=', messageId).executeTakeFirst();
+    if (row?.state === 'done') return { messageId, outcome: 'duplicate', conversationId: null };
+  }
+  await options.afterStore?.();
+  return processIncomingMail(services, messageId, options);
+}
+
+/** Processes every stored message not yet done (call at start-up, after a crash). */
+export async function processPendingMail(services: ConversationServices, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome[]> {
+  const results: IncomingMailOutcome[] = [];
+  for (const messageId of await pendingIncomingMail(services.db)) results.push(await processIncomingMail(services, messageId, options));
+  return results;
+}
+
+export async function processIncomingMail(services: ConversationServices, messageId: string, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome> {
+  const row = await claimIncomingMail(services.db, messageId);
+  if (!row) return { messageId, outcome: 'duplicate', conversationId: null };
+  const log = services.logger.child({ component: 'mail-ingest', messageId });
+  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null) => {
+    await finishIncomingMail(services.db, messageId, { outcome, orgId, conversationId });
+    log.info({ outcome }, 'incoming mail processed');
+    return { messageId, outcome, conversationId };
+  };
+  try {
+    const raw = Buffer.from(row.raw);
+    const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
+    if (kind.kind !== 'normal') return await finish(`ignored:${kind.kind}`);
+    const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
+    const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
+    if (!sender) return await finish('ignored:no-sender');
+    if (services.config.mailIngest.verifyAuth) {
+      const verdict = await verifySender(raw, row.envelope_from, options.resolver);
+      if (!verdict.ok) {
+        log.warn({ reason: verdict.reason }, 'incoming mail failed DKIM/DMARC; refused');
+        return await finish('refused:auth');
+      }
+    }
+    const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
+    const subject = mail.subject ?? '';
+    const token = tokenOf(recipients, subject);
+    const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
+    if (!users.length) return await finish(await answerUnknownSender(services, sender, token, subject, row.message_id));
+
+    const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
+    if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) return await finish('rate-limited');
+
+    // Threading: our own Message-IDs in In-Reply-To/References, then the token in the address or subject.
+    const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v));
+    let thread = refs.length ? await services.db.selectFrom('conversation_mail_ids').innerJoin('conversations', 'conversations.id', 'conversation_mail_ids.conversation_id').select(['conversations.id', 'conversations.org_id', 'conversations.user_id', 'conversations.mail_token']).where('conversation_mail_ids.message_id', 'in', refs).executeTakeFirst() : undefined;
+    if (!thread && token) thread = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id', 'mail_token']).where('mail_token', '=', token).executeTakeFirst();
+    // A thread only continues for the user who owns it; anyone else starts their own.
+    const owner = thread?.user_id;
+    const user = users.find((u) => u.id === owner) ?? users[0]!;
+    if (thread && thread.user_id !== user.id) thread = undefined;
+
+    const text = newTextOf(mail.text ?? '');
+    const result = await converse(services, { orgId: user.org_id, userId: user.id, channel: 'email', ...(thread ? { conversationId: thread.id } : {}), text: text || subject });
+    await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+    const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
+    const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';
+    const sent = await sendReply(services, { token: conversation.mail_token, to: sender, subject, text: result.reply + actionsLine, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id] });
+    if (sent) await services.db.insertInto('conversation_mail_ids').values({ message_id: sent, conversation_id: result.id, org_id: user.org_id, direction: 'out' }).execute();
+    return await finish(sent ? 'answered' : 'answered:not-sent', user.org_id, result.id);
+  } catch (error) {
+    log.error({ err: error }, 'incoming mail could not be processed; it stays stored and is retried');
+    await services.db.updateTable('incoming_mail').set({ state: 'stored' }).where('message_id', '=', messageId).execute();
+    return { messageId, outcome: 'error', conversationId: null };
+  }
+}
+
+async function sendReply(services: ConversationServices, input: { token: string | null; to: string; subject: string; text: string; quote?: string; inReplyTo?: string; references?: string[] }): Promise<string | null> {
+  if (!services.mail.sender) return null;
+  const reply = await composeReply({ address: services.mail.address, ...input });
+  const result = await services.mail.sender.send({ raw: reply.raw, envelope: { from: services.mail.address, to: [input.to] } });
+  if (!result.ok) {
+    services.logger.warn({ component: 'mail-ingest', code: result.code }, 'the answer by mail was not sent');
+    return null;
+  }
+  return reply.messageId;
+}
+
+/** One polite answer per unknown address a day (or none, per the org's `mail.unknownSenders`), and nothing else. */
+async function answerUnknownSender(services: ConversationServices, sender: string, token: string | null, subject: string, messageId: string): Promise<string> {
+  const byToken = token ? await services.db.selectFrom('conversations').select('org_id').where('mail_token', '=', token).executeTakeFirst() : undefined;
+  const orgs = byToken ? [{ id: byToken.org_id }] : await services.db.selectFrom('organizations').select('id').limit(2).execute();
+  const policy = orgs.length === 1 ? (await getOrgSettings(services.db, orgs[0]!.id)).mail.unknownSenders : 'reply-once';
+  if (policy === 'ignore') return 'unknown-sender:ignored';
+  const now = new Date();
+  const claimed = await services.db
+    .insertInto('mail_sender_replies')
+    .values({ address: sender, kind: 'unknown-sender', last_at: now })
+    .onConflict((oc) => oc.columns(['address', 'kind']).doUpdateSet({ last_at: now }).where('mail_sender_replies.last_at', '<', new Date(now.getTime() - UNKNOWN_REPLY_EVERY_MS)))
+    .returning('address')
+    .executeTakeFirst();
+  if (!claimed) return 'unknown-sender:limited';
+  const text = 'Hello, this address builds internal apps for the employees of the organisations that use this marketplace, and your address is not one of their accounts, so your message was not read further. If you work here, write from your work address or ask an administrator to invite you.\n\nDzień dobry, ten adres przyjmuje prośby tylko od pracowników organizacji korzystających z tego serwisu; Twój adres nie należy do żadnego konta, więc wiadomość nie została przetworzona.';
+  await sendReply(services, { token: null, to: sender, subject, text, inReplyTo: messageId });
+  return 'unknown-sender:replied';
+}

@@ -1,0 +1,36 @@
+import { DEFAULT_MAIL_LIMITS, isMailError, PROCESSED_FOLDER, readHeaders, type Mailbox } from '@marketplace/mail';
+import type { ConversationServices } from '../conversations/conversation-services.js';
+import { handleIncomingMail, type IncomingMailOutcome } from './handle-incoming-mail.js';
+
+const addressIn = (value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const bracketed = /<([^>]*)>/.exec(value);
+  return (bracketed ? bracketed[1]! : value).trim().toLowerCase();
+};
+
+/**
+ * Polls a service mailbox (IMAP or Maildir): each message is stored and processed through
+ * handleIncomingMail, and only then moved to Marketplace/Processed, so a crash in between leaves
+ * it in the inbox (read again; the Message-ID makes the second pass a no-op). Call it from
+ * `mailbox.watch()` (IMAP IDLE) and on a timer.
+ */
+export async function ingestMailbox(services: ConversationServices, mailbox: Mailbox): Promise<IncomingMailOutcome[]> {
+  const results: IncomingMailOutcome[] = [];
+  for (const ref of await mailbox.list()) {
+    const raw = await mailbox.read(ref);
+    const { headers } = readHeaders(raw, DEFAULT_MAIL_LIMITS.maxHeaderBytes);
+    // Return-Path is the envelope sender the delivering server recorded ('' for bounces); else the From address.
+    const from = addressIn(headers.first('Return-Path')) ?? addressIn(headers.first('From')) ?? '';
+    const to = addressIn(headers.first('Delivered-To')) ?? services.mail.address;
+    const result = await handleIncomingMail(services, raw, { from, to: [to] });
+    if (result.outcome === 'error') continue; // stays in the inbox and is retried on the next pass
+    try {
+      await mailbox.move(ref, PROCESSED_FOLDER);
+    } catch (error) {
+      // an overlapping pass (IDLE and the timer) moved it first
+      if (!(isMailError(error) && error.code === 'MESSAGE_NOT_FOUND')) throw error;
+    }
+    results.push(result);
+  }
+  return results;
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+export interface ReplyInput {
+  /** The marketplace's own address, e.g. marketplace@example.com. */
+  address: string;
+  /** The conversation's token, put into the reply address (marketplace+<token>@…) so replies thread even without headers. */
+  token: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  /** What the user wrote, quoted (a few lines only) under the answer. */
+  quote?: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+/** `marketplace@host` + token → `marketplace+token@host`. */
+export function tokenAddress(address: string, token: string | null): string {
+  if (!token) return address;
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address : `${address.slice(0, at)}+${token}${address.slice(at)}`;
+}
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1) || 'localhost';
+
+/** Builds an answer in the same thread: In-Reply-To/References, a `Re:` subject, Auto-Submitted so robots do not answer it. */
+export async function composeReply(input: ReplyInput): Promise<{ raw: Buffer; messageId: string; from: string }> {
+  const from = tokenAddress(input.address, input.token);
+  const messageId = `<${input.token ?? 'mp'}.${randomBytes(8).toString('hex')}@${domainOf(input.address)}>`;
+  const quoted = input.quote ? `\n\n${input.quote.split(/\r?\n/).filter((l) => l.trim()).slice(0, 4).map((l) => `> ${l}`).join('\n')}` : '';
+  const subject = /^re:/i.test(input.subject) ? input.subject : `Re: ${input.subject || 'your request'}`;
+  const mail = new MailComposer({
+    from: { name: 'Marketplace', address: from },
+    to: input.to,
+    replyTo: from,
+    subject,
+    messageId,
+    text: `${input.text}${quoted}\n`,
+    headers: {
+      'Auto-Submitted': 'auto-replied',
+      ...(input.inReplyTo ? { 'In-Reply-To': input.inReplyTo } : {}),
+      ...(input.references?.length ? { References: input.references.join(' ') } : {}),
+    },
+  });
+  const raw = await mail.compile().build();
+  return { raw, messageId, from };
+}
+
+/** The new part of a reply: quoted lines, "On … wrote:" and the signature are dropped. */
+export function newTextOf(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (/^-- ?$/.test(line)) break;
+    if (/^(On .+ wrote:|W dniu .+ pisze:|-----Original Message-----|-----Wiadomość oryginalna-----)\s*$/i.test(line.trim())) break;
+    if (/^\s*>/.test(line)) continue;
+    lines.push(line);
+  }
+  return lines.join('\n').trim().slice(0, 20_000);
+}
