@@ -13,6 +13,8 @@ PACKAGES=(
   dovecot-imapd       # a real IMAP server for the agent and mail ingestion
   chromium            # the web UI end-to-end suite (through playwright-core)
   clamav-daemon       # clamd scans bundles (the suite loads its own EICAR test signature)
+  podman              # the agent's container runtime, through podman's Docker-compatible API
+  runc                # the OCI runtime podman runs containers with
 )
 
 SUDO=""

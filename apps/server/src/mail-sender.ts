@@ -1,5 +1,23 @@
-import { createMailSender, type MailSender } from '@marketplace/mail';
+import { readFileSync } from 'node:fs';
+import { createMailSender, type DkimOptions, type MailSender } from '@marketplace/mail';
 import type { Config } from './config/config.js';
+
+const dkimKeys = new Map<string, string>();
+
+/** The DKIM signing settings when DKIM_* are set (the key file is read once). */
+export function dkimFor(config: Config): DkimOptions | undefined {
+  if (!config.dkim) return undefined;
+  let privateKey = dkimKeys.get(config.dkim.privateKeyFile);
+  if (!privateKey) {
+    try {
+      privateKey = readFileSync(config.dkim.privateKeyFile, 'utf8');
+    } catch (error) {
+      throw new Error(`DKIM_PRIVATE_KEY_FILE: cannot read ${config.dkim.privateKeyFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    dkimKeys.set(config.dkim.privateKeyFile, privateKey);
+  }
+  return { domainName: config.dkim.domainName, keySelector: config.dkim.keySelector, privateKey };
+}
 
 /**
  * Outgoing mail: the organisation's relay (SMTP_HOST …), or else the embedded mail hub on this
@@ -7,7 +25,9 @@ import type { Config } from './config/config.js';
  */
 export function mailSenderFor(config: Config, logger?: Parameters<typeof createMailSender>[0]['logger']): MailSender | null {
   if (!config.smtp.host && config.smtp.listenPort === 0) return null;
+  const dkim = dkimFor(config);
+  const common = { ...(logger ? { logger } : {}), ...(dkim ? { dkim } : {}) };
   return config.smtp.host
-    ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}), ...(logger ? { logger } : {}) })
-    : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort, ...(logger ? { logger } : {}) });
+    ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}), ...common })
+    : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort, ...common });
 }

@@ -124,6 +124,8 @@ describe('agent enrolment', () => {
     await t.app.mailIngest.handle({ raw: real, envelopeFrom: enrolled.mailbox, recipient: 'marketplace@marketplace.test' });
     const items = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
     expect(items).toMatchObject([{ app: 'mailed-app', version: '2.0.0', state: 'healthy', agentId: enrolled.agentId }]);
-    expect(await t.app.mailIngest.handle({ raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), envelopeFrom: 'x@example.test', recipient: 'marketplace@marketplace.test' })).toBe(false);
+    // Mail that is not a status report passes on to the conversations handler and records no deployment.
+    expect(await t.app.mailIngest.handle({ raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), envelopeFrom: 'x@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
+    expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items).toHaveLength(items.length);
   });
 });

@@ -107,6 +107,11 @@ describe('request → signed release → e-mail → agent → healthy, for every
       // Sending the same version again is the same delivery, not a second e-mail.
       const again = await call(t.app, admin, { method: 'POST', url: `/api/v1/apps/${request.appId}/versions/${request.version}/distribute`, payload: {} });
       expect(again.json().deliveries[0].id).toBe(distributed.json().deliveries[0].id);
+      // …and so is sending it to a group the agent's owner belongs to.
+      const group = await call(t.app, admin, { method: 'POST', url: '/api/v1/groups', payload: { name: `team-${template.kind}`, members: [admin.userId] } });
+      expect(group.statusCode, group.body).toBe(201);
+      const toGroup = await call(t.app, admin, { method: 'POST', url: `/api/v1/apps/${request.appId}/versions/${request.version}/distribute`, payload: { groupIds: [group.json().id] } });
+      expect(toGroup.json().deliveries.map((d: { id: string }) => d.id)).toEqual([distributed.json().deliveries[0].id]);
     }, 240_000);
   }
 });

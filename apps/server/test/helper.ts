@@ -15,7 +15,8 @@ export interface TestApp {
 
 /** A fresh app on a fresh in-memory PGlite (or the database given), migrated. */
 export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue } = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  // No mail hub runs unless a test starts one (and sets SMTP_LISTEN_PORT): replies are then "not sent".
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', SMTP_LISTEN_PORT: '0', ...options.env });
   const database = options.database ?? ((await createDatabase({ memory: true })) as ServerDatabase);
   await migrate(database as any, migrations);
   const app = await buildApp({ config, database, jobs: options.jobs ?? null });

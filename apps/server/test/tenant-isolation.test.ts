@@ -56,6 +56,7 @@ beforeAll(async () => {
   foreign.conversations = bConversation.id;
   // A download link names a version; without a valid signature every id answers 404.
   foreign.downloads = randomUUID();
+  foreign.groups = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/groups', payload: { name: 'b-secret-team', members: [memberB.userId] } })).json().id;
   foreignSecrets.push(bConversation.id);
 });
 afterAll(async () => t.close());

@@ -56,7 +56,8 @@ const url = (protocols: string[]) =>
     try {
       parsed = new URL(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: `expected a URL such as ${protocols[0]}//host:port/…, got '${redact(value)}'` });
+      // An unparsable URL may still carry a password: say what it looks like, not what it is.
+      ctx.addIssue({ code: 'custom', message: `expected a URL such as ${protocols[0]}//host:port/…, got something that is not a URL (${value.length} characters)` });
       return;
     }
     if (!protocols.includes(parsed.protocol)) {
@@ -102,6 +103,9 @@ const envSchema = z.object({
   OPENAI_BASE_URL: url(['http:', 'https:']),
   ANTHROPIC_API_KEY: optionalString,
   OLLAMA_BASE_URL: url(['http:', 'https:']),
+  DKIM_DOMAIN: optionalString,
+  DKIM_SELECTOR: optionalString,
+  DKIM_PRIVATE_KEY_FILE: optionalString,
   CLAMD_HOST: optionalString,
   CLAMD_PORT: port(3310),
   ROOT_KEY_PASSPHRASE: optionalString,
@@ -133,6 +137,8 @@ export interface Config {
   readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string };
   readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
   readonly rootKey: { readonly passphrase?: string; readonly file?: string };
+  /** DKIM signing of outgoing mail: domain, selector and the PEM key file; undefined: unsigned. */
+  readonly dkim: { readonly domainName: string; readonly keySelector: string; readonly privateKeyFile: string } | undefined;
   /** clamd for the scan step; undefined: rule scanners only. */
   readonly clamd: { readonly host: string; readonly port: number } | undefined;
 }
@@ -143,10 +149,6 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
     this.name = 'ConfigError';
   }
-}
-
-function redact(value: string): string {
-  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
 
 /** Read, validate and freeze the configuration. Throws ConfigError listing every bad variable. */
@@ -162,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.SMTP_USER && !e.SMTP_PASS) problems.push('SMTP_PASS: required when SMTP_USER is set');
   if (e.IMAP_HOST && (!e.IMAP_USER || !e.IMAP_PASS)) problems.push('IMAP_USER and IMAP_PASS: required when IMAP_HOST is set');
+  const dkimSet = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter(Boolean).length;
+  if (dkimSet > 0 && dkimSet < 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set all three to sign outgoing mail, or none');
   if (problems.length) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -185,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },
     rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },
+    dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,
     clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
   });
 }

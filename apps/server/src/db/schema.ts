@@ -340,6 +340,18 @@ export interface LlmCountersTable {
   value: number;
 }
 
+export interface GroupsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: DefaultNow;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -359,6 +371,8 @@ export interface DB {
   app_version_files: AppVersionFilesTable;
   app_version_bundles: AppVersionBundlesTable;
   deliveries: DeliveriesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
   conversations: ConversationsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_mail_ids: ConversationMailIdsTable;

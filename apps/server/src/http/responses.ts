@@ -19,3 +19,6 @@ export const pagination = {
 /** Timestamps leave the API as ISO 8601 strings. */
 export const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 export const isoOrNull = (value: Date | string | null | undefined): string | null => (value ? iso(value) : null);
+
+/** Query parameters from web forms arrive as `?kind=` when left empty: treat those as not given. */
+export const optionalQuery = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());

@@ -10,6 +10,7 @@ import jobsRoutes from '../modules/jobs/jobs-routes.js';
 import requestsRoutes from '../modules/catalog/requests-routes.js';
 import catalogRoutes from '../modules/catalog/catalog-routes.js';
 import distributionRoutes from '../modules/distribution/distribution-routes.js';
+import groupsRoutes from '../modules/groups/groups-routes.js';
 import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
 import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
@@ -31,6 +32,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: requestsRoutes },
   { prefix: '/api/v1', plugin: catalogRoutes },
   { prefix: '/api/v1', plugin: distributionRoutes },
+  { prefix: '/api/v1', plugin: groupsRoutes },
   { prefix: '/api/v1', plugin: orgKeysRoutes },
   { prefix: '/api/v1', plugin: agentsRoutes },
   { prefix: '/api/v1', plugin: agentReportsRoutes },

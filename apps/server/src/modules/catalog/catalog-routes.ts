@@ -4,7 +4,7 @@ import { listTemplates } from '@marketplace/generators';
 import { APP_KINDS } from '@marketplace/spec';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
-import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { idParams, iso, optionalQuery, pagination, withErrors } from '../../http/responses.js';
 import { searchApps } from './catalog-repository.js';
 
 const appCard = z
@@ -51,7 +51,7 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['catalog'],
       summary: 'Search the catalog (full text over title, summary and spec)',
-      querystring: z.object({ q: z.string().max(200).optional(), kind: z.enum(APP_KINDS).optional(), tag: z.string().max(40).optional(), author: z.uuid().optional(), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).default('newest'), ...pagination }).strict(),
+      querystring: z.object({ q: optionalQuery(z.string().max(200)), kind: optionalQuery(z.enum(APP_KINDS)), tag: optionalQuery(z.string().max(40)), author: optionalQuery(z.uuid()), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).default('newest'), ...pagination }).strict(),
       response: withErrors({ 200: z.object({ items: z.array(appCard), total: z.number() }) }),
     },
     handler: async (request) => {

@@ -7,6 +7,7 @@ import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { checkDownloadLink } from './download-links.js';
 import { SEND_RELEASE_JOB } from './send-release-job.js';
+import { membersOfGroups } from '../groups/groups-routes.js';
 
 const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
@@ -22,9 +23,9 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
     config: { auth: { principals: ['user', 'api-key'] }, audit: 'release.distribute' },
     schema: {
       tags: ['distribution'],
-      summary: 'E-mail a published version to agents: mine (default), some users’, some agents, or all (publishers)',
+      summary: 'E-mail a published version to agents: mine (default), some users’ or groups’, some agents, or all (publishers)',
       params: versionParams,
-      body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
+      body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), groupIds: z.array(z.uuid()).max(100).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
       response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema) }) }, [404, 409, 503]),
     },
     handler: async (request, reply) => {
@@ -32,8 +33,9 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       const version = await app.db.selectFrom('app_versions').select(['id', 'app_id', 'version']).where('org_id', '=', principal.orgId).where('app_id', '=', request.params.id).where('version', '=', request.params.version).executeTakeFirst();
       if (!version) throw new NotFoundError(`Version ${request.params.version} of app`, request.params.id);
       if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
-      const { userIds, agentIds, all } = request.body;
-      const forOthers = all || agentIds?.length || userIds?.some((id) => id !== principal.userId);
+      const { agentIds, all, groupIds } = request.body;
+      const userIds = groupIds?.length ? [...new Set([...(request.body.userIds ?? []), ...(await membersOfGroups(app.db, principal.orgId, groupIds))])] : request.body.userIds;
+      const forOthers = all || agentIds?.length || groupIds?.length || userIds?.some((id) => id !== principal.userId);
       if (forOthers && !hasRole(principal, 'publisher')) throw new AppError('ROLE_REQUIRED', 403, 'Sending to other people’s agents needs the publisher role; you can install on your own agents.');
       const selection = userIds || agentIds || all ? { ...(userIds ? { userIds } : {}), ...(agentIds ? { agentIds } : {}), ...(all ? { all } : {}) } : { userIds: principal.userId ? [principal.userId] : [] };
       const recipients = await app.agents.recipients(principal.orgId, selection);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 8000, dataDir: './data', databaseUrl: undefined, smtp: { listenPort: 2525 } });
+    expect(Object.isFrozen(config.smtp)).toBe(true);
+  });
+
+  it('names every bad variable, its value and what is expected', () => {
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://x', SMTP_SECURE: 'maybe', JWT_SECRET: 'short' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "PORT: expected a port number from 0 to 65535, got 'abc'",
+        "DATABASE_URL: expected a URL starting with postgres: or postgresql:, got 'mysql:'",
+        "SMTP_SECURE: expected true or false, got 'maybe'",
+        expect.stringMatching(/^JWT_SECRET: expected at least 32 characters/),
+      ]),
+    );
+  });
+
+  it('never shows a database password in an error', () => {
+    expect(problemsOf({ DATABASE_URL: 'not a url with secret:hunter2@' }).join('\n')).not.toContain('hunter2');
+  });
+
+  it('refuses production without JWT_SECRET, and half a DKIM setup', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production/)]);
+    expect(problemsOf({ DKIM_DOMAIN: 'acme.test' })).toEqual([expect.stringMatching(/DKIM_PRIVATE_KEY_FILE: set all three/)]);
+  });
+});
