@@ -24,7 +24,7 @@ export function registerRun(program: Command): void {
       const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, homeLayout(home).maildir);
       const env = process.env;
       const reportByMail = options.reportByMail
-        ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }
+        ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@marketplace.localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }
         : undefined;
       const agent = await startAgent({ home, mailbox, runtime, reportByMail, ...(options.healthTimeout ? { maxHealthTimeoutMs: options.healthTimeout * 1000 } : {}) });
       process.stderr.write(`marketplace-agent ${agent.config.agentId}: watching ${describe}\n`);

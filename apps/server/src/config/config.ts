@@ -87,7 +87,7 @@ const envSchema = z.object({
   SMTP_SECURE: bool(false),
   SMTP_USER: optionalString,
   SMTP_PASS: optionalString,
-  SMTP_FROM: z.string().default('marketplace@localhost'),
+  SMTP_FROM: z.string().default('marketplace@marketplace.localhost'),
   SMTP_LISTEN_PORT: port(2525),
   MAIL_VERIFY_AUTH: bool(false),
   MAIL_SENDER_LIMIT_PER_HOUR: positiveInt(20, 10_000),
