@@ -31,7 +31,8 @@ let work: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'e2e-'));
   hub = await startMailHub({ dataDir: work, port: 0, fsync: false });
-  const env = { DATA_DIR: work, SMTP_LISTEN_PORT: String(hub.port), SMTP_FROM: 'marketplace@marketplace.test', ROOT_KEY_PASSPHRASE: 'an end-to-end root passphrase' };
+  // SMTP_FROM left at its default on purpose: the release e-mail must build with it.
+  const env = { DATA_DIR: work, SMTP_LISTEN_PORT: String(hub.port), ROOT_KEY_PASSPHRASE: 'an end-to-end root passphrase' };
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ...env });
   const database = await createDatabase({ memory: true });
   await migrate(database, migrations);
