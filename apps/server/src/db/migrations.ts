@@ -4,10 +4,11 @@ import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
 import { distributionMigrations } from '../modules/distribution/migrations.js';
 import { groupsMigrations } from '../modules/groups/migrations.js';
+import { reviewsMigrations } from '../modules/catalog/reviews-migrations.js';
 import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
 import { agentsMigrations } from '../modules/agents/migrations.js';
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations];

@@ -352,6 +352,17 @@ export interface GroupMembersTable {
   user_id: string;
 }
 
+export interface ReviewsTable {
+  id: string;
+  org_id: string;
+  app_id: string;
+  user_id: string;
+  rating: number;
+  text: Generated<string>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -373,6 +384,7 @@ export interface DB {
   deliveries: DeliveriesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  reviews: ReviewsTable;
   conversations: ConversationsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_mail_ids: ConversationMailIdsTable;
