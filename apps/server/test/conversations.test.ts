@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
-import { addUser, call, register, type Account } from './helper.js';
-import { createPipelineApp } from './conversations-support.js';
+import { addUser, call, register, type Account, createPipelineApp } from './helper.js';
 
 let env: Awaited<ReturnType<typeof createPipelineApp>>;
 let admin: Account;

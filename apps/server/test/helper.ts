@@ -1,4 +1,11 @@
-import { createDatabase, migrate, type JobQueue } from '@marketplace/db';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, createJobQueue, migrate, type JobQueue } from '@marketplace/db';
+import { generateReleaseKey, loadPrivateKey, type GeneratedKey } from '@marketplace/release';
+import pino from 'pino';
+import { jobDefinitions } from '../src/jobs/registry.js';
+import type { Db } from '../src/db/schema.js';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
@@ -69,4 +76,39 @@ export const bearer = (account: { token: string }) => ({ authorization: `Bearer 
 
 export async function call(app: FastifyInstance, account: { token: string } | null, options: InjectOptions): Promise<LightMyRequestResponse> {
   return app.inject({ ...options, headers: { ...(account ? bearer(account) : {}), ...(options.headers ?? {}) } });
+}
+
+/**
+ * An app with the server's jobs running (pipeline and distribution) on a fresh in-memory database,
+ * signing with a release key of its own (returned, so a test can build the matching key list).
+ */
+export async function createPipelineApp(env: Record<string, string> = {}): Promise<{ t: TestApp; queue: JobQueue; releaseKey: GeneratedKey; close(): Promise<void> }> {
+  const workDir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+  const releaseKey = generateReleaseKey();
+  const database = await createDatabase({ memory: true });
+  await migrate(database, migrations);
+  const queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
+  const services = {
+    db: database.db as Db,
+    config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', ...env }),
+    queue,
+    keys: { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
+    logger: pino({ level: 'silent' }),
+    workDir,
+    releaseValidityDays: 30,
+  };
+  for (const job of jobDefinitions(services)) queue.register(job);
+  await queue.start();
+  const t = await createTestApp({ database, jobs: queue, env });
+  return {
+    t,
+    queue,
+    releaseKey,
+    async close() {
+      await queue.stop({ graceful: false });
+      await t.close();
+      await database.close();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -13,8 +13,7 @@ import { migrations } from '../src/db/migrations.js';
 import type { Db } from '../src/db/schema.js';
 import { followEmailConversations } from '../src/modules/mail-ingest/follow-email-conversations.js';
 import { handleIncomingMail, processPendingMail, type IncomingMailOutcome } from '../src/modules/mail-ingest/handle-incoming-mail.js';
-import { createPipelineApp } from './conversations-support.js';
-import { addUser, createTestApp, register, type Account } from './helper.js';
+import { addUser, createTestApp, register, type Account, createPipelineApp } from './helper.js';
 
 const run = promisify(execFile);
 const MARKETPLACE = 'marketplace@marketplace.test';

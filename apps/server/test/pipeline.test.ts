@@ -1,47 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createDatabase, createJobQueue, migrate, type JobQueue } from '@marketplace/db';
-import { migrations } from '../src/db/migrations.js';
-import { createKeyList, generateReleaseKey, generateRootKey, loadPrivateKey, verifyRelease } from '@marketplace/release';
-import pino from 'pino';
+import { createKeyList, generateRootKey, verifyRelease, type GeneratedKey } from '@marketplace/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobDefinitions } from '../src/jobs/registry.js';
-import type { Db } from '../src/db/schema.js';
-import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { call, createPipelineApp, register, type Account, type TestApp } from './helper.js';
 
 let t: TestApp;
-let queue: JobQueue;
-let workDir: string;
+let pipeline: Awaited<ReturnType<typeof createPipelineApp>>;
 let admin: Account;
-const releaseKey = generateReleaseKey();
+let releaseKey: GeneratedKey;
 const root = generateRootKey({ passphrase: 'pipeline test passphrase' });
 
 beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'pipeline-'));
-  const database = await createDatabase({ memory: true });
-  await migrate(database, migrations);
-  queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
-  const services = {
-    db: database.db as Db,
-    queue,
-    keys: { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
-    logger: pino({ level: 'silent' }),
-    workDir,
-    releaseValidityDays: 30,
-  };
-  for (const job of jobDefinitions(services)) queue.register(job);
-  await queue.start();
-  t = await createTestApp({ database, jobs: queue });
+  pipeline = await createPipelineApp();
+  ({ t, releaseKey } = pipeline);
   admin = await register(t.app);
 }, 120_000);
 
-afterAll(async () => {
-  await queue?.stop({ graceful: false });
-  await t?.close();
-  await t?.database.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+afterAll(async () => pipeline?.close());
 
 async function waitFor(id: string, account: Account, timeoutMs = 150_000) {
   const started = Date.now();
