@@ -9,6 +9,7 @@ import security from './plugins/security.js';
 import authentication from './plugins/authentication.js';
 import auditTrail from './plugins/audit-trail.js';
 import orgKeys from './modules/org-keys/org-keys-plugin.js';
+import type { OrgKeys } from './modules/org-keys/org-keys-service.js';
 import agents from './modules/agents/agents-plugin.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
@@ -20,6 +21,8 @@ export interface BuildAppOptions {
   config: Config;
   database: ServerDatabase;
   jobs?: JobQueue | null;
+  /** The process's organisation keys, shared with the job workers; a new instance when omitted. */
+  orgKeys?: OrgKeys;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
 }
@@ -63,7 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(security);
   await app.register(authentication);
   await app.register(auditTrail);
-  await app.register(orgKeys);
+  await app.register(orgKeys, { orgKeys: options.orgKeys });
   await app.register(agents);
   await app.register(metrics);
   await app.register(openapi);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs/registry.js';
 import { pipelineServices } from './jobs/services.js';
+import { createConfiguredOrgKeys } from './modules/org-keys/org-keys-plugin.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
@@ -33,15 +34,18 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let url: string | null = null;
   let jobs: JobQueue | null = null;
 
+  // One instance per process: the HTTP routes and the signing job share its key cache and its locks.
+  const orgKeys = createConfiguredOrgKeys(runtime.database.db, config);
+
   if (role === 'all' || role === 'worker' || role === 'api') {
     // The API role only queues work; workers (and `all`) also run it.
     jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
-    for (const job of jobDefinitions(pipelineServices(runtime, jobs))) jobs.register(job);
+    for (const job of jobDefinitions(pipelineServices(runtime, jobs, orgKeys))) jobs.register(job);
     await jobs.start();
   }
 
   if (role === 'all' || role === 'api') {
-    app = await buildApp({ config, database: runtime.database, jobs, logger: logger.child({ component: 'http' }) });
+    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, logger: logger.child({ component: 'http' }) });
     app.readinessChecks.push({
       name: 'migrations',
       check: async () => {
@@ -56,7 +60,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let ingestApp: FastifyInstance | null = null;
   if ((role === 'all' || role === 'smtp') && !config.smtp.host) {
     if (!app) {
-      ingestApp = await buildApp({ config, database: runtime.database, jobs, logger: logger.child({ component: 'mail-ingest' }) });
+      ingestApp = await buildApp({ config, database: runtime.database, jobs, orgKeys, logger: logger.child({ component: 'mail-ingest' }) });
       await ingestApp.ready();
     }
     mailHub = await startEmbeddedMailHub((app ?? ingestApp)!, logger);

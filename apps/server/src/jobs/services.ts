@@ -4,22 +4,17 @@ import type { JobQueue } from '@marketplace/db';
 import type { Db } from '../db/schema.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 import type { Runtime } from '../runtime.js';
-import { createOrgKeys } from '../modules/org-keys/org-keys-service.js';
-import { resolveRootPassphrase } from '../modules/org-keys/root-passphrase.js';
+import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
 /** The services the worker's jobs use, built once from the runtime. */
-export function pipelineServices(runtime: Runtime, queue: JobQueue): PipelineServices {
-  let passphrase: Promise<string> | undefined;
+export function pipelineServices(runtime: Runtime, queue: JobQueue, orgKeys: OrgKeys): PipelineServices {
   return {
     db: runtime.database.db as Db,
     config: runtime.config,
     queue,
-    keys: createOrgKeys(runtime.database.db, () => (passphrase ??= resolveRootPassphrase(runtime.config).catch((error) => {
-      passphrase = undefined;
-      throw error;
-    }))),
+    keys: orgKeys,
     logger: runtime.logger,
     workDir: join(tmpdir(), 'marketplace-work'),
     releaseValidityDays: RELEASE_VALIDITY_DAYS,
