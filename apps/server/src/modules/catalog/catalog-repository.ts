@@ -76,6 +76,20 @@ export async function publishVersion(db: Db, requestId: string): Promise<{ appId
   });
 }
 
+/** Deployments that count as installed (received and not taken away again). */
+const INSTALLED = sql.raw(`('received', 'deploying', 'healthy', 'unhealthy')`);
+
+/**
+ * What a catalog card shows beside the app's own columns: installs (workstations where a version
+ * is deployed), the health of those deployments, and the author's name.
+ */
+export const cardFigures = [
+  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state IN ${INSTALLED})`.as('installs'),
+  sql<number>`(SELECT count(*)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'healthy')`.as('healthy'),
+  sql<number>`(SELECT count(*)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'unhealthy')`.as('unhealthy'),
+  sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name'),
+] as const;
+
 export interface AppQuery {
   q?: string;
   kind?: string;
@@ -93,10 +107,10 @@ export async function searchApps(db: Db, orgId: string, query: AppQuery) {
   if (query.author) base = base.where('author_id', '=', query.author);
   const tsQuery = query.q ? sql`websearch_to_tsquery('simple', ${query.q})` : null;
   if (tsQuery) base = base.where(sql<boolean>`search @@ ${tsQuery}`);
-  let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'installs', 'author_id', 'created_at', 'updated_at']);
+  let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
   if (query.sort === 'relevance' && tsQuery) items = items.orderBy(sql`ts_rank(search, ${tsQuery})`, 'desc');
   else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
-  else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
+  else if (query.sort === 'installs') items = items.orderBy(sql`installs`, 'desc');
   items = items.orderBy('updated_at', 'desc').orderBy('id');
   const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
   return { rows, total: Number(count.n) };

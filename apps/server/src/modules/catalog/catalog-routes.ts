@@ -5,10 +5,10 @@ import { APP_KINDS } from '@marketplace/spec';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, optionalQuery, pagination, withErrors } from '../../http/responses.js';
-import { searchApps } from './catalog-repository.js';
+import { cardFigures, searchApps } from './catalog-repository.js';
 
 const appCard = z
-  .object({ id: z.string(), name: z.string(), title: z.string(), summary: z.string(), kind: z.string(), tags: z.array(z.string()), latestVersion: z.string().nullable(), rating: z.number().nullable(), ratingCount: z.number(), installs: z.number(), updatedAt: z.string() })
+  .object({ id: z.string(), name: z.string(), title: z.string(), summary: z.string(), kind: z.string(), tags: z.array(z.string()), latestVersion: z.string().nullable(), rating: z.number().nullable(), ratingCount: z.number(), installs: z.number(), health: z.object({ healthy: z.number(), unhealthy: z.number() }), authorId: z.string().nullable(), authorName: z.string().nullable(), updatedAt: z.string() })
   .meta({ id: 'AppCard' });
 const versionSummary = z.object({ version: z.string(), publishedAt: z.string(), bundleSha256: z.string(), bundleSize: z.number(), keyId: z.string(), changelog: z.string().nullable(), validation: z.object({ ok: z.boolean() }).passthrough(), scan: z.object({ verdict: z.string() }).passthrough() });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
@@ -25,6 +25,15 @@ async function findVersion(app: FastifyInstance, orgId: string, id: string, vers
   if (!row) throw new NotFoundError(`Version ${version} of app`, id);
   return row;
 }
+
+interface CardRow {
+  id: string; name: string; title: string; summary: string; kind: string; tags: string[]; latest_version: string | null; rating_avg: number | null; rating_count: number;
+  installs: number; healthy: number; unhealthy: number; author_id: string | null; author_name: string | null; updated_at: Date | string;
+}
+const toCard = (row: CardRow) => ({
+  id: row.id, name: row.name, title: row.title, summary: row.summary, kind: row.kind, tags: row.tags, latestVersion: row.latest_version, rating: row.rating_avg, ratingCount: row.rating_count,
+  installs: row.installs, health: { healthy: row.healthy, unhealthy: row.unhealthy }, authorId: row.author_id, authorName: row.author_name, updatedAt: iso(row.updated_at),
+});
 
 type VersionRow = Awaited<ReturnType<typeof findVersion>>;
 const toVersionSummary = (row: VersionRow) => ({
@@ -56,22 +65,17 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
     },
     handler: async (request) => {
       const { rows, total } = await searchApps(app.db, request.principal!.orgId, request.query);
-      return {
-        items: rows.map((row) => ({ id: row.id, name: row.name, title: row.title, summary: row.summary, kind: row.kind, tags: row.tags, latestVersion: row.latest_version, rating: row.rating_avg, ratingCount: row.rating_count, installs: row.installs, updatedAt: iso(row.updated_at) })),
-        total,
-      };
+      return { items: rows.map(toCard), total };
     },
   });
 
   app.get('/apps/:id', {
     schema: { tags: ['catalog'], summary: 'An app with its versions', params: idParams, response: withErrors({ 200: appCard.extend({ spec: z.record(z.string(), z.unknown()), createdAt: z.string(), versions: z.array(versionSummary) }) }, [404]) },
     handler: async (request) => {
-      const row = await findApp(app, request.principal!.orgId, request.params.id);
+      const row = await app.db.selectFrom('apps').selectAll().select(cardFigures).where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).executeTakeFirst();
+      if (!row) throw new NotFoundError('App', request.params.id);
       const versions = await app.db.selectFrom('app_versions').selectAll().where('app_id', '=', row.id).orderBy('published_at', 'desc').execute();
-      return {
-        id: row.id, name: row.name, title: row.title, summary: row.summary, kind: row.kind, tags: row.tags, latestVersion: row.latest_version, rating: row.rating_avg, ratingCount: row.rating_count, installs: row.installs,
-        updatedAt: iso(row.updated_at), createdAt: iso(row.created_at), spec: row.spec as Record<string, unknown>, versions: versions.map(toVersionSummary),
-      };
+      return { ...toCard(row), createdAt: iso(row.created_at), spec: row.spec as Record<string, unknown>, versions: versions.map(toVersionSummary) };
     },
   });
 

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/schema.js';
+import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+
+let t: TestApp;
+let admin: Account;
+let colleague: Account;
+const ids = { visitors: randomUUID(), invoices: randomUUID(), laptops: randomUUID() };
+
+async function agentOf(db: Db, account: Account, name: string): Promise<string> {
+  const clientId = randomUUID();
+  const agentId = randomUUID();
+  await db.insertInto('agent_clients' as never).values({ id: clientId, org_id: account.orgId, created_by: account.userId, name, client_id: `c-${clientId}`, secret_hash: 'x' } as never).execute();
+  await db.insertInto('agents' as never).values({ id: agentId, org_id: account.orgId, user_id: account.userId, client_row_id: clientId, name, hostname: name, os: 'linux', mailbox: `${name}@agents.test` } as never).execute();
+  return agentId;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await register(t.app);
+  colleague = await addUser(t.app, admin, ['publisher']);
+  const db = t.database.db as Db;
+  // Catalog entries and deployments written directly: publishing and agent reports are tested in their own suites.
+  const app = (id: string, name: string, author: Account, rating: number | null, updatedAt: string) =>
+    db.insertInto('apps').values({ id, org_id: admin.orgId, name, title: name, summary: name, kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: author.userId, rating_avg: rating, updated_at: new Date(updatedAt) }).execute();
+  await app(ids.visitors, 'visitors', admin, 3, '2026-01-03T00:00:00Z');
+  await app(ids.invoices, 'invoices', colleague, 5, '2026-01-01T00:00:00Z');
+  await app(ids.laptops, 'laptops', colleague, null, '2026-01-02T00:00:00Z');
+  const agents = [await agentOf(db, admin, 'a1'), await agentOf(db, admin, 'a2'), await agentOf(db, colleague, 'a3')];
+  const deploy = (agentId: string, appId: string, version: string, state: string) =>
+    db.insertInto('deployments' as never).values({ id: randomUUID(), org_id: admin.orgId, agent_id: agentId, app_id: appId, app: appId.slice(0, 8), version, state } as never).execute();
+  await deploy(agents[0]!, ids.laptops, '1.0.0', 'healthy');
+  await deploy(agents[1]!, ids.laptops, '1.0.0', 'unhealthy');
+  await deploy(agents[2]!, ids.laptops, '1.0.0', 'removed');
+  await deploy(agents[0]!, ids.invoices, '1.0.0', 'healthy');
+});
+afterAll(async () => t.close());
+
+const list = async (query: string) => (await call(t.app, admin, { method: 'GET', url: `/api/v1/apps?${query}` })).json();
+
+describe('catalog cards and filters', () => {
+  it('shows installs and the health of real deployments, and the author, on each card', async () => {
+    const laptops = (await list('q=laptops')).items[0];
+    expect(laptops).toMatchObject({ installs: 2, health: { healthy: 1, unhealthy: 1 }, authorId: colleague.userId, authorName: expect.any(String) });
+    const detail = (await call(t.app, admin, { method: 'GET', url: `/api/v1/apps/${ids.laptops}` })).json();
+    expect(detail).toMatchObject({ installs: 2, health: { healthy: 1, unhealthy: 1 }, authorId: colleague.userId });
+  });
+
+  it('sorts by installs, rating and newest, and filters by author', async () => {
+    expect((await list('sort=installs')).items.map((a: { name: string }) => a.name)).toEqual(['laptops', 'invoices', 'visitors']);
+    expect((await list('sort=rating')).items.map((a: { name: string }) => a.name)).toEqual(['invoices', 'visitors', 'laptops']);
+    expect((await list('sort=newest')).items.map((a: { name: string }) => a.name)).toEqual(['visitors', 'laptops', 'invoices']);
+    const mine = await list(`author=${colleague.userId}`);
+    expect(mine.total).toBe(2);
+    expect(mine.items.every((a: { authorId: string }) => a.authorId === colleague.userId)).toBe(true);
+  });
+});
