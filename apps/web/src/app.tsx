@@ -5,6 +5,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { ApiError } from './api/api-error';
 import { SessionProvider, useSession } from './auth/session';
+import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
 import { Loading } from './components/query-state';
 import { CatalogPage } from './pages/catalog-page';
@@ -24,6 +25,10 @@ const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysP
 const AgentClientsPage = named(() => import('./pages/admin/agent-clients-page'), 'AgentClientsPage');
 const ConfigPage = named(() => import('./pages/admin/config-page'), 'ConfigPage');
 const AuditPage = named(() => import('./pages/admin/audit-page'), 'AuditPage');
+const AgentsPage = named(() => import('./pages/admin/agents-page'), 'AgentsPage');
+const OrgKeysPage = named(() => import('./pages/admin/org-keys-page'), 'OrgKeysPage');
+const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
+const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
 
 function NotFoundPage() {
   const { t } = useTranslation();
@@ -48,29 +53,35 @@ function Routed() {
     );
   }
   return (
-    <Layout>
-      <Suspense fallback={<Loading />}>
-        <Routes>
-          <Route path="/" element={<CatalogPage />} />
-          <Route path="/register" element={<Navigate to="/" replace />} />
-          <Route path="/invite" element={<Navigate to="/" replace />} />
-          <Route path="/apps/:id" element={<AppPage />} />
-          <Route path="/chat" element={<ChatPage />} />
-          <Route path="/deployments" element={<DeploymentsPage />} />
-          <Route path="/analytics" element={<AnalyticsPage />} />
-          <Route path="/admin" element={<AdminPage />}>
-            <Route index element={<Navigate to="users" replace />} />
-            <Route path="users" element={<UsersPage />} />
-            <Route path="invitations" element={<InvitationsPage />} />
-            <Route path="api-keys" element={<ApiKeysPage />} />
-            <Route path="agent-clients" element={<AgentClientsPage />} />
-            <Route path="config" element={<ConfigPage />} />
-            <Route path="audit" element={<AuditPage />} />
-          </Route>
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-      </Suspense>
-    </Layout>
+    <LiveEventsProvider>
+      <Layout>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<CatalogPage />} />
+            <Route path="/register" element={<Navigate to="/" replace />} />
+            <Route path="/invite" element={<Navigate to="/" replace />} />
+            <Route path="/apps/:id" element={<AppPage />} />
+            <Route path="/chat" element={<ChatPage />} />
+            <Route path="/deployments" element={<DeploymentsPage />} />
+            <Route path="/analytics" element={<AnalyticsPage />} />
+            <Route path="/admin" element={<AdminPage />}>
+              <Route index element={<Navigate to="users" replace />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="invitations" element={<InvitationsPage />} />
+              <Route path="api-keys" element={<ApiKeysPage />} />
+              <Route path="agent-clients" element={<AgentClientsPage />} />
+              <Route path="config" element={<ConfigPage />} />
+              <Route path="audit" element={<AuditPage />} />
+              <Route path="agents" element={<AgentsPage />} />
+              <Route path="groups" element={<GroupsPage />} />
+              <Route path="keys" element={<OrgKeysPage />} />
+              <Route path="llm" element={<LlmPage />} />
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </Layout>
+    </LiveEventsProvider>
   );
 }
 

@@ -25,6 +25,8 @@ function serve(routes: Record<string, unknown>) {
   });
 }
 
+const card = { id: 'a1', name: 'invoices', title: 'Invoice tracker', summary: 'Tracks unpaid invoices.', kind: 'form-app', tags: ['finance'], latestVersion: '1.2.0', rating: 4.5, ratingCount: 2, installs: 12345, health: { healthy: 3, unhealthy: 0 }, authorId: 'u2', authorName: 'Ben', updatedAt: '2026-01-02T00:00:00Z' };
+const version = (v: string, keyId: string) => ({ version: v, publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId, changelog: `Changes in ${v}`, validation: { ok: true }, scan: { verdict: 'clean' } });
 const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
 
 function mount(path: string, language: 'en' | 'pl' = 'en') {
@@ -51,7 +53,7 @@ describe('catalog page', () => {
   it('shows cards with rating, installs in the UI language, and health; search goes to the API', async () => {
     serve({
       '/api/v1/auth/me': me,
-      '/api/v1/apps': { items: [{ id: 'a1', name: 'invoices', title: 'Invoice tracker', kind: 'web-app', latestVersion: '1.2.0', rating: 4.5, installs: 12345, health: { healthy: 3, unhealthy: 0 } }], total: 1 },
+      '/api/v1/apps': { items: [card], total: 1 },
     });
     mount('/', 'pl');
     await screen.findByRole('link', { name: 'Invoice tracker' });
@@ -75,21 +77,32 @@ describe('app page', () => {
   it('shows versions with their signing key, the file tree and a file’s source', async () => {
     serve({
       '/api/v1/auth/me': me,
-      '/api/v1/apps/a1': { id: 'a1', name: 'invoices', title: 'Invoice tracker', summary: 'Tracks unpaid invoices.', kind: 'web-app', versions: [{ version: '1.2.0', keyId: 'k-7f3a' }, { version: '1.1.0' }] },
-      '/api/v1/apps/a1/versions/1.2.0/files': { items: [{ path: 'src/server.ts' }, { path: 'package.json' }] },
-      '/api/v1/apps/a1/versions/1.2.0/files/src/server.ts': "const answer = 42;\n",
-      '/api/v1/apps/a1/versions/1.2.0/reports': { items: [{ name: 'scan', ok: true }] },
-      '/api/v1/apps/a1/reviews': { items: [] },
+      '/api/v1/apps/a1': { ...card, spec: {}, createdAt: '2026-01-01T00:00:00Z', versions: [version('1.2.0', 'k-7f3a'.padEnd(64, '0')), version('1.1.0', 'k-1111'.padEnd(64, '0'))] },
+      '/api/v1/apps/a1/versions/1.2.0': {
+        ...version('1.2.0', 'k-7f3a'.padEnd(64, '0')),
+        manifest: {},
+        validationReport: { ok: true, steps: [{ name: 'build', ok: true, durationMs: 1200 }] },
+        scanReport: { verdict: 'clean', scanners: [{ name: 'secrets', verdict: 'clean' }] },
+        release: { payloadType: 'application/vnd.marketplace.release+json', payload: '', signatures: [{ keyid: 'k-7f3a-signing', sig: 'x' }] },
+      },
+      '/api/v1/apps/a1/versions/1.2.0/files': { items: [{ path: 'src/server.ts', size: 20, previewable: true }, { path: 'package.json', size: 10, previewable: true }] },
+      '/api/v1/apps/a1/versions/1.2.0/file': { path: 'src/server.ts', size: 20, content: 'const answer = 42;\n' },
+      '/api/v1/apps/a1/reviews': { items: [], total: 0 },
+      '/api/v1/agents': { items: [] },
     });
     mount('/apps/a1');
     await screen.findByRole('heading', { level: 1, name: 'Invoice tracker' });
     expect(document.body.textContent).toContain('Signed with key k-7f3a');
-    expect(document.body.textContent).toContain('Not signed yet');
+    expect(document.body.textContent).toContain('Changes in 1.1.0');
     fireEvent.click(await screen.findByRole('button', { name: 'server.ts' }));
     await waitFor(() => expect(document.querySelector('pre.code')?.textContent).toContain('const answer = 42;'));
-    expect(requested).toContain('/api/v1/apps/a1/versions/1.2.0/files/src/server.ts');
-    await screen.findByText('passed');
+    expect(requested).toContain('/api/v1/apps/a1/versions/1.2.0/file?path=src%2Fserver.ts');
+    expect((await screen.findByTestId('key-id')).textContent).toBe('k-7f3a-signing');
+    expect(document.body.textContent).toContain('Security scan: clean');
     await screen.findByText('No reviews yet: be the first.');
+    // No enrolled workstation: the page says how to enrol one instead of offering to install.
+    expect((await screen.findByTestId('enrol-hint')).textContent).toContain('marketplace-agent enroll');
+    expect(screen.getByRole('link', { name: /Download/ }).getAttribute('href')).toBe('/api/v1/apps/a1/versions/1.2.0/bundle');
   });
 
   it('groups files into folders, folders first', () => {

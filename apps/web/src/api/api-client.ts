@@ -18,6 +18,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Set for auth calls themselves: no refresh-and-retry loop on 401. */
   noRefresh?: boolean;
+  /** The Accept header (default application/json), e.g. text/event-stream for a streamed reply. */
+  accept?: string;
 }
 
 /**
@@ -64,6 +66,14 @@ export class ApiClient {
   }
 
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.respond(method, path, options);
+    if (response.status === 204) return undefined as T;
+    const type = response.headers.get('content-type') ?? '';
+    return (type.includes('json') ? await response.json() : await response.text()) as T;
+  }
+
+  /** The successful response itself, unread (for streams): CSRF, refresh and errors as for request(). */
+  async respond(method: Method, path: string, options: RequestOptions = {}): Promise<Response> {
     if (!SAFE.has(method) && !this.csrfToken && !options.noRefresh) await this.fetchCsrfToken();
     let response = await this.send(method, path, options);
     // The session cookie lives as long as its token, so an expired session usually arrives as
@@ -87,9 +97,7 @@ export class ApiClient {
       }
     }
     if (!response.ok) throw new ApiError(await problemOf(response));
-    if (response.status === 204) return undefined as T;
-    const type = response.headers.get('content-type') ?? '';
-    return (type.includes('json') ? await response.json() : await response.text()) as T;
+    return response;
   }
 
   /** One refresh at a time, however many calls hit the expired token together. */
@@ -115,7 +123,7 @@ export class ApiClient {
   }
 
   private async send(method: Method, path: string, options: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (!SAFE.has(method) && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
     try {

@@ -19,7 +19,10 @@ export function ReviewsSection({ appId }: { appId: string }) {
   const [text, setText] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: () => callRoute<Review>('putReview', { params: { id: appId }, body: { rating: rating ?? mine?.rating ?? 5, text: text ?? mine?.text ?? '' } }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['reviews', appId] }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['reviews', appId] });
+      void queryClient.invalidateQueries({ queryKey: ['app', appId] });
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,14 +1,18 @@
 import { useDeferredValue } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import type { AppSummary, Page } from '../api/types';
+import { useSession } from '../auth/session';
 import { EmptyState, QueryState } from '../components/query-state';
+import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
 
-const KINDS = ['web-app', 'cli', 'scheduled-job', 'api', 'desktop'];
-const SORTS = ['rating', 'installs', 'newest'] as const;
+/** The AppSpec kinds (packages/spec APP_KINDS). */
+export const KINDS = ['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool'];
+const SORTS = ['newest', 'rating', 'installs'] as const;
+const PAGE_SIZE = 50;
 
 export function AppCard({ app }: { app: AppSummary }) {
   const { t, i18n } = useTranslation();
@@ -19,8 +23,13 @@ export function AppCard({ app }: { app: AppSummary }) {
         <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>
       </h2>
       <p className="muted small">
-        <span className="tag">{app.kind}</span> {t('catalog.version', { version: app.latestVersion })}
-        {app.author ? ` · ${app.author}` : ''}
+        <span className="tag">{app.kind}</span> {app.latestVersion ? t('catalog.version', { version: app.latestVersion }) : null}
+        {app.authorName && app.authorId ? (
+          <>
+            {' · '}
+            <Link to={`/?author=${encodeURIComponent(app.authorId)}&authorName=${encodeURIComponent(app.authorName)}`}>{app.authorName}</Link>
+          </>
+        ) : null}
       </p>
       {app.summary ? <p className="summary">{app.summary}</p> : null}
       {app.tags?.length ? (
@@ -35,8 +44,8 @@ export function AppCard({ app }: { app: AppSummary }) {
       <p className="stats small">
         <span>{typeof app.rating === 'number' ? `★ ${formatNumber(app.rating, lang, { maximumFractionDigits: 1 })}` : t('catalog.unrated')}</span>
         {typeof app.rating === 'number' ? <span className="visually-hidden">{t('catalog.rating', { value: formatNumber(app.rating, lang, { maximumFractionDigits: 1 }) })}</span> : null}
-        <span>{t('catalog.installs', { count: app.installs ?? 0 })}</span>
-        {app.health ? (
+        <span>{t('catalog.installs', { count: app.installs })}</span>
+        {app.health && app.health.healthy + app.health.unhealthy > 0 ? (
           <span className={app.health.unhealthy ? 'bad' : 'good'}>
             {app.health.unhealthy ? t('catalog.unhealthy', { count: app.health.unhealthy }) : t('catalog.healthy', { count: app.health.healthy })}
           </span>
@@ -48,24 +57,35 @@ export function AppCard({ app }: { app: AppSummary }) {
 
 export function CatalogPage() {
   const { t } = useTranslation();
+  const { me } = useSession();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const kind = params.get('kind') ?? '';
-  const sort = params.get('sort') ?? 'rating';
+  const sort = params.get('sort') ?? 'newest';
   const tag = params.get('tag') ?? '';
   const author = params.get('author') ?? '';
+  const authorName = params.get('authorName') ?? '';
   const deferredQ = useDeferredValue(q);
-  const update = (key: string, value: string) => {
+  const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     setParams(next, { replace: true });
   };
-  const query = useQuery({
+  const pages = useInfiniteQuery({
     queryKey: ['apps', deferredQ, kind, sort, tag, author],
-    queryFn: ({ signal }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort, tag, author }, signal }),
+    queryFn: ({ signal, pageParam }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort, tag, author, limit: PAGE_SIZE, offset: pageParam }, signal }),
+    initialPageParam: 0,
+    getNextPageParam: (last, all) => {
+      const loaded = all.reduce((sum, page) => sum + page.items.length, 0);
+      return last.items.length === PAGE_SIZE && loaded < (last.total ?? Infinity) ? loaded : undefined;
+    },
     placeholderData: keepPreviousData,
   });
+  const query = { ...pages, data: pages.data ? { items: pages.data.pages.flatMap((page) => page.items), total: pages.data.pages[0]?.total } : undefined } as unknown as import('@tanstack/react-query').UseQueryResult<Page<AppSummary>>;
+  const myId = me?.user?.id ?? '';
   const filtered = q !== '' || kind !== '' || tag !== '' || author !== '';
   return (
     <section aria-labelledby="catalog-title">
@@ -73,11 +93,11 @@ export function CatalogPage() {
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <div className="field">
           <label htmlFor="catalog-q">{t('catalog.searchLabel')}</label>
-          <input id="catalog-q" type="search" value={q} onChange={(event) => update('q', event.target.value)} />
+          <input id="catalog-q" type="search" value={q} onChange={(event) => update({ q: event.target.value })} />
         </div>
         <div className="field">
           <label htmlFor="catalog-kind">{t('catalog.kind')}</label>
-          <select id="catalog-kind" value={kind} onChange={(event) => update('kind', event.target.value)}>
+          <select id="catalog-kind" value={kind} onChange={(event) => update({ kind: event.target.value })}>
             <option value="">{t('catalog.anyKind')}</option>
             {KINDS.map((value) => (
               <option key={value} value={value}>
@@ -88,15 +108,23 @@ export function CatalogPage() {
         </div>
         <div className="field">
           <label htmlFor="catalog-tag">{t('catalog.tag')}</label>
-          <input id="catalog-tag" type="text" value={tag} onChange={(event) => update('tag', event.target.value)} />
+          <input id="catalog-tag" type="text" value={tag} onChange={(event) => update({ tag: event.target.value.trim() })} />
         </div>
         <div className="field">
-          <label htmlFor="catalog-author">{t('catalog.author')}</label>
-          <input id="catalog-author" type="text" value={author} onChange={(event) => update('author', event.target.value)} />
+          <span className="label">{t('catalog.author')}</span>
+          <label className="check">
+            <input type="checkbox" checked={author !== '' && author === myId} onChange={(event) => update({ author: event.target.checked ? myId : '', authorName: '' })} />
+            {t('catalog.onlyMine')}
+          </label>
+          {author && author !== myId ? (
+            <button type="button" className="secondary small-button" onClick={() => update({ author: '', authorName: '' })}>
+              {t('catalog.clearAuthor', { name: authorName || author })}
+            </button>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor="catalog-sort">{t('catalog.sort')}</label>
-          <select id="catalog-sort" value={sort} onChange={(event) => update('sort', event.target.value)}>
+          <select id="catalog-sort" value={sort} onChange={(event) => update({ sort: event.target.value })}>
             {SORTS.map((value) => (
               <option key={value} value={value}>
                 {t(`catalog.sort${value[0]!.toUpperCase()}${value.slice(1)}` as 'catalog.sortRating')}
@@ -130,6 +158,12 @@ export function CatalogPage() {
                 <AppCard key={app.id} app={app} />
               ))}
             </ul>
+            {pages.isFetchNextPageError ? <ErrorMessage error={pages.error} onRetry={() => void pages.fetchNextPage()} /> : null}
+            {pages.hasNextPage ? (
+              <button type="button" className="secondary" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+                {pages.isFetchingNextPage ? t('common.loading') : t('catalog.more')}
+              </button>
+            ) : null}
           </>
         )}
       </QueryState>

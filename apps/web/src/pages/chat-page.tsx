@@ -1,102 +1,97 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { callRoute } from '../api/api';
+import { useMutation } from '@tanstack/react-query';
+import { callRoute, streamTurn } from '../api/api';
 import { ApiError } from '../api/api-error';
-import type { ConversationTurn, PipelineRequest, QuickAction } from '../api/types';
+import type { ConversationTurn, QuickAction } from '../api/types';
+import { BuildProgress } from '../chat/build-progress';
+import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
+import { formatNumber } from '../i18n/i18n';
 
 interface Message {
   from: 'user' | 'assistant';
   text: string;
 }
 
-const STEPS = ['generating', 'validating', 'packaging', 'scanning', 'signing', 'published'];
-
-function actionOf(action: QuickAction | string): QuickAction {
-  return typeof action === 'string' ? { label: action, text: action } : action;
-}
-
-type Recognition = { lang: string; onresult: (event: any) => void; onend: () => void; start(): void };
+type Recognition = { lang: string; onresult: (event: { results: ArrayLike<ArrayLike<{ transcript: string }>> }) => void; onend: () => void; onerror: () => void; start(): void };
 
 function speechRecognition(): (new () => Recognition) | null {
+  if (typeof window === 'undefined') return null;
   const w = window as unknown as Record<string, unknown>;
   return (w.SpeechRecognition ?? w.webkitSpeechRecognition ?? null) as (new () => Recognition) | null;
 }
 
-function BuildProgress({ requestId }: { requestId: string }) {
-  const { t } = useTranslation();
-  const request = useQuery({
-    queryKey: ['request', requestId],
-    queryFn: () => callRoute<PipelineRequest>('getRequest', { params: { id: requestId } }),
-    refetchInterval: (query) => (query.state.data && ['published', 'failed'].includes(query.state.data.state) ? false : 1000),
-  });
-  const data = request.data;
-  return (
-    <section aria-labelledby="progress-title" className="panel">
-      <h2 id="progress-title">{t('chat.progress')}</h2>
-      {request.isError ? <ErrorMessage error={request.error} onRetry={() => void request.refetch()} /> : null}
-      <ol className="steps" aria-live="polite">
-        {STEPS.map((step) => {
-          const found = data?.steps?.find((s) => s.name === step);
-          return (
-            <li key={step} className={found?.state ?? 'pending'}>
-              {step} {found ? `· ${found.state}` : ''} {found?.error ? <span className="bad">{found.error}</span> : null}
-            </li>
-          );
-        })}
-      </ol>
-      {data?.appId ? <Link to={`/apps/${encodeURIComponent(data.appId)}`}>{data.appId}</Link> : null}
-    </section>
-  );
-}
-
 export function ChatPage() {
   const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
+  const [streaming, setStreaming] = useState('');
   const [turn, setTurn] = useState<ConversationTurn | null>(null);
   const [text, setText] = useState('');
-  const [draft, setDraft] = useState('');
   const [listening, setListening] = useState(false);
   const [requestId, setRequestId] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const draft = useRef<HTMLElement>(null);
 
+  const received = (result: ConversationTurn) => {
+    setConversationId(result.id);
+    setTurn(result);
+    setStreaming('');
+    setMessages((list) => [...list, { from: 'assistant', text: result.reply }]);
+    if (result.requestId) setRequestId(result.requestId);
+  };
   const send = useMutation({
-    mutationFn: async (message: string) =>
-      conversationId
-        ? callRoute<ConversationTurn>('sendMessage', { params: { id: conversationId }, body: { text: message } })
-        : callRoute<ConversationTurn>('startConversation', { body: { text: message, channel: 'web' } }),
-    onMutate: (message) => setMessages((list) => [...list, { from: 'user', text: message }]),
-    onSuccess: (result) => {
-      if (result.id) setConversationId(result.id);
-      setTurn(result);
-      setDraft(result.spec ? JSON.stringify(result.spec, null, 2) : '');
-      setMessages((list) => [...list, { from: 'assistant', text: result.reply }]);
+    mutationFn: (message: string) => {
+      setStreaming('');
+      const onDelta = (delta: string) => setStreaming((current) => current + delta);
+      return conversationId ? streamTurn('sendMessage', { params: { id: conversationId }, body: { text: message } }, onDelta) : streamTurn('startConversation', { body: { text: message, channel: 'web' } }, onDelta);
+    },
+    onMutate: (message) => {
+      setMessages((list) => [...list, { from: 'user', text: message }]);
       setText('');
     },
+    onSuccess: received,
+    onError: () => setStreaming(''),
   });
   const build = useMutation({
-    mutationFn: () => callRoute<PipelineRequest>('createRequest', { body: { spec: JSON.parse(draft) } }),
-    onSuccess: (result) => setRequestId(result.id),
+    mutationFn: () => callRoute<ConversationTurn>('buildConversation', { params: { id: conversationId! } }),
+    onSuccess: received,
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (text.trim()) send.mutate(text.trim());
+  const choose = (action: QuickAction) => {
+    const [kind, target] = [action.id.split(':')[0], action.id.slice(action.id.indexOf(':') + 1)];
+    if (kind === 'build') build.mutate();
+    else if (kind === 'open-app' || kind === 'deploy') void navigate(`/apps/${encodeURIComponent(target)}`);
+    else if (kind === 'show-request') setRequestId(target);
+    else if (kind === 'show-spec') draft.current?.querySelector<HTMLElement>('h2')?.focus();
+    else if (action.message?.endsWith(' ')) {
+      // An unfinished sentence ("change the schedule to "): the user completes it.
+      setText(action.message);
+      input.current?.focus();
+    } else send.mutate(action.message ?? action.label);
+  };
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (text.trim() && !send.isPending) send.mutate(text.trim());
   };
   const Speech = speechRecognition();
   const listen = () => {
     if (!Speech) return;
     const recognition = new Speech();
     recognition.lang = i18n.language === 'pl' ? 'pl-PL' : 'en-US';
-    recognition.onresult = (event) => setText((current) => `${current} ${event.results[0][0].transcript}`.trim());
+    recognition.onresult = (event) => setText((current) => `${current} ${event.results[0]?.[0]?.transcript ?? ''}`.trim());
     recognition.onend = () => setListening(false);
+    recognition.onerror = () => setListening(false);
     setListening(true);
     recognition.start();
   };
   const unavailable = send.error instanceof ApiError && send.error.notAvailable;
+  const busy = send.isPending || build.isPending;
+  const canBuild = !!conversationId && !!turn && turn.missing.length === 0 && !turn.requestId;
 
   return (
     <section aria-labelledby="chat-title">
@@ -104,19 +99,44 @@ export function ChatPage() {
       <div className="chat-layout">
         <div className="chat">
           <p className="muted">{t('chat.intro')}</p>
-          <ol className="messages" aria-live="polite" aria-label={t('chat.title')}>
+          <ol className="messages" aria-label={t('chat.conversation')}>
             {messages.map((message, index) => (
               <li key={index} className={`message ${message.from}`}>
                 <span className="visually-hidden">{message.from === 'user' ? t('chat.you') : t('chat.assistant')}: </span>
                 {message.text}
               </li>
             ))}
-            {send.isPending ? <li className="message assistant muted">{t('chat.sending')}</li> : null}
+            {send.isPending ? (
+              <li className="message assistant" aria-busy="true">
+                {streaming || <span className="muted">{t('chat.sending')}</span>}
+              </li>
+            ) : null}
           </ol>
+          <p className="visually-hidden" role="status" aria-live="polite">
+            {!send.isPending && messages.at(-1)?.from === 'assistant' ? messages.at(-1)!.text : ''}
+          </p>
+          {turn?.similar.length ? (
+            <div className="notice" data-testid="similar-apps">
+              <p>
+                <strong>{t('chat.similarTitle')}</strong>
+              </p>
+              <ul className="plain">
+                {turn.similar.map((app) => (
+                  <li key={app.id}>
+                    <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>{' '}
+                    <span className="muted small">
+                      {app.kind} · {t('chat.similarity', { value: formatNumber(app.score, i18n.language, { style: 'percent' }) })}
+                      {app.shared.length ? ` · ${app.shared.join('; ')}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {turn?.actions.length ? (
-            <div className="row wrap quick-actions">
-              {turn.actions.map(actionOf).map((action) => (
-                <button key={action.label} type="button" className="secondary" onClick={() => send.mutate(action.text ?? action.label)}>
+            <div className="row wrap quick-actions" role="group" aria-label={t('chat.quickActions')}>
+              {turn.actions.map((action) => (
+                <button key={action.id} type="button" className="secondary" disabled={busy} onClick={() => choose(action)}>
                   {action.label}
                 </button>
               ))}
@@ -136,16 +156,20 @@ export function ChatPage() {
               ref={input}
               rows={3}
               value={text}
+              aria-describedby="chat-input-hint"
               onChange={(event) => setText(event.target.value)}
               onKeyDown={(event) => {
                 if (event.key === 'Enter' && !event.shiftKey) {
                   event.preventDefault();
-                  if (text.trim()) send.mutate(text.trim());
+                  submit();
                 }
               }}
             />
+            <p id="chat-input-hint" className="hint">
+              {t('chat.inputHint')}
+            </p>
             <div className="row">
-              <button type="submit" disabled={send.isPending || !text.trim()}>
+              <button type="submit" disabled={busy || !text.trim()}>
                 {t('chat.send')}
               </button>
               {Speech ? (
@@ -156,23 +180,17 @@ export function ChatPage() {
             </div>
           </form>
         </div>
-        <aside className="panel draft" aria-labelledby="draft-title">
-          <h2 id="draft-title">{t('chat.draft')}</h2>
-          {draft ? (
-            <>
-              <label htmlFor="draft-json" className="visually-hidden">
-                {t('chat.draft')}
-              </label>
-              <textarea id="draft-json" className="code" rows={16} value={draft} onChange={(event) => setDraft(event.target.value)} spellCheck={false} />
-              {turn?.missing.length ? <p className="small">{t('chat.missing', { fields: turn.missing.join(', ') })}</p> : null}
-              <button type="button" onClick={() => build.mutate()} disabled={build.isPending || !!turn?.missing.length}>
-                {build.isPending ? t('chat.building') : t('chat.build')}
-              </button>
-              {build.isError ? <ErrorMessage error={build.error} /> : null}
-            </>
-          ) : (
-            <p className="muted">{t('chat.noDraft')}</p>
-          )}
+        <aside className="panel draft" aria-labelledby="draft-title" ref={draft}>
+          <h2 id="draft-title" tabIndex={-1}>
+            {t('chat.draft')}
+          </h2>
+          <SpecDraft spec={turn?.spec ?? null} missing={turn?.missing ?? []} language={turn?.language ?? i18n.language} busy={busy} onEdit={(message) => send.mutate(message)} />
+          {turn ? (
+            <button type="button" onClick={() => build.mutate()} disabled={busy || !canBuild}>
+              {build.isPending ? t('chat.building') : t('chat.build')}
+            </button>
+          ) : null}
+          {build.isError ? <ErrorMessage error={build.error} onRetry={() => build.mutate()} /> : null}
         </aside>
       </div>
       {requestId ? <BuildProgress requestId={requestId} /> : null}

@@ -3,31 +3,97 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import type { Deployment, Page } from '../api/types';
+import { ApiError } from '../api/api-error';
+import { usePollInterval } from '../api/live-events';
+import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, Page } from '../api/types';
+import { useSession } from '../auth/session';
+import { AgentsTable } from '../components/agents-table';
+import { ConfirmButton } from '../components/confirm-button';
+import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
 
-const STATES: Deployment['state'][] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
+const STATES: DeploymentState[] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
 
-/** Deployments of the organisation's apps, refreshed every few seconds while the page is open. */
-export function DeploymentsPage() {
-  const { t, i18n } = useTranslation();
-  const [state, setState] = useState('');
+/** The last log lines of one deployment, fetched when opened. */
+function LogTail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const detail = useQuery({ queryKey: ['deployment', id], queryFn: () => callRoute<DeploymentDetail>('getDeployment', { params: { id } }) });
+  if (detail.isPending) return <p className="muted small">{t('common.loading')}</p>;
+  if (detail.isError) return <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />;
+  return detail.data.logTail ? <pre className="code small" tabIndex={0}>{detail.data.logTail.split('\n').slice(-20).join('\n')}</pre> : <p className="muted small">{t('deployments.noLogs')}</p>;
+}
+
+function LogDetails({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{t('deployments.logs')}</summary>
+      {open ? <LogTail id={id} /> : null}
+    </details>
+  );
+}
+
+function Actions({ deployment, name }: { deployment: Deployment; name: string }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const act = useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'rollback' | 'remove' }) =>
-      action === 'rollback' ? callRoute('rollbackDeployment', { params: { id } }) : callRoute('removeDeployment', { params: { id } }),
+    mutationFn: (action: 'rollback' | 'remove') =>
+      callRoute<DeploymentCommand>(action === 'rollback' ? 'rollbackDeployment' : 'removeDeployment', { params: { id: deployment.id } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
   });
+  const pending = deployment.pendingCommand ?? (act.data ? { ...act.data.command } : null);
+  if (deployment.state === 'removed') return null;
+  if (pending && pending.state !== 'done' && pending.state !== 'failed') {
+    return (
+      <p role="status" className="small">
+        {t(`deployments.pending.${pending.type}`, { defaultValue: t('deployments.pending.other') })}
+      </p>
+    );
+  }
+  const unavailable = act.error instanceof ApiError && act.error.notAvailable;
+  return (
+    <div className="row wrap">
+      <ConfirmButton question={t('deployments.rollbackQuestion', { name, version: deployment.version })} onConfirm={() => act.mutate('rollback')} disabled={act.isPending}>
+        {t('deployments.rollback')}
+        <span className="visually-hidden"> {name}</span>
+      </ConfirmButton>
+      <ConfirmButton question={t('deployments.removeQuestion', { name })} onConfirm={() => act.mutate('remove')} disabled={act.isPending}>
+        {t('deployments.remove')}
+        <span className="visually-hidden"> {name}</span>
+      </ConfirmButton>
+      {unavailable ? <p role="status" className="small">{t('deployments.actionsUnavailable')}</p> : act.isError ? <ErrorMessage error={act.error} /> : null}
+    </div>
+  );
+}
+
+/** My agents and where apps run; admins and reviewers see the organisation's, with filters. */
+export function DeploymentsPage() {
+  const { t, i18n } = useTranslation();
+  const { hasRole } = useSession();
+  const wide = hasRole('reviewer') || hasRole('publisher');
+  const [state, setState] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [app, setApp] = useState('');
+  const poll = usePollInterval(5000);
+  const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
   const deployments = useQuery({
-    queryKey: ['deployments', state],
-    queryFn: () => callRoute<Page<Deployment>>('listDeployments', { query: { state } }),
-    refetchInterval: (query) => (query.state.error ? false : 5000),
+    queryKey: ['deployments', state, agentId, app],
+    queryFn: () => callRoute<Page<Deployment>>('listDeployments', { query: { state, agentId, app: app.trim() } }),
+    refetchInterval: (query) => (query.state.error ? false : poll),
   });
+  const agentName = (id: string) => agents.data?.items.find((agent) => agent.id === id)?.name ?? id.slice(0, 8);
   return (
     <section aria-labelledby="deployments-title">
       <h1 id="deployments-title">{t('deployments.title')}</h1>
+      <section aria-labelledby="agents-title">
+        <h2 id="agents-title">{t('deployments.agents')}</h2>
+        <AgentsTable titleId="agents-title" />
+        <EnrolmentCode />
+      </section>
+      <h2 id="deployment-list-title">{wide ? t('deployments.orgDeployments') : t('deployments.myDeployments')}</h2>
       <div className="filters">
         <div className="field">
           <label htmlFor="deployment-state">{t('deployments.state')}</label>
@@ -40,16 +106,31 @@ export function DeploymentsPage() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="deployment-agent">{t('deployments.agent')}</label>
+          <select id="deployment-agent" value={agentId} onChange={(event) => setAgentId(event.target.value)}>
+            <option value="">{t('deployments.anyAgent')}</option>
+            {agents.data?.items.map((agent) => (
+              <option key={agent.id} value={agent.id}>
+                {agent.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        {wide ? (
+          <div className="field">
+            <label htmlFor="deployment-app">{t('deployments.appName')}</label>
+            <input id="deployment-app" value={app} maxLength={48} onChange={(event) => setApp(event.target.value)} />
+          </div>
+        ) : null}
       </div>
-      {act.isError ? <ErrorMessage error={act.error} /> : null}
       <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deployments-title">
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deployment-list-title">
             <table className="stack">
               <thead>
                 <tr>
                   <th scope="col">{t('deployments.app')}</th>
-                  <th scope="col">{t('deployments.version')}</th>
                   <th scope="col">{t('deployments.agent')}</th>
                   <th scope="col">{t('deployments.state')}</th>
                   <th scope="col">{t('deployments.updated')}</th>
@@ -57,41 +138,31 @@ export function DeploymentsPage() {
                 </tr>
               </thead>
               <tbody>
-                {data.items.map((deployment) => (
-                  <tr key={deployment.id}>
-                    <td data-label={t('deployments.app')}>
-                      <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{deployment.appTitle ?? deployment.appId}</Link>
-                    </td>
-                    <td data-label={t('deployments.version')}>{deployment.version}</td>
-                    <td data-label={t('deployments.agent')}>{deployment.agentName ?? deployment.agentId}</td>
-                    <td data-label={t('deployments.state')}>
-                      <div>
-                      <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
-                      {deployment.logTail?.length ? (
-                        <details>
-                          <summary>{t('deployments.logs')}</summary>
-                          <pre className="code small">{deployment.logTail.join('\n')}</pre>
-                        </details>
-                      ) : null}
-                      </div>
-                    </td>
-                    <td data-label={t('deployments.updated')}>{formatDate(deployment.updatedAt, i18n.language)}</td>
-                    <td data-label={t('common.actions')}>
-                      {deployment.state !== 'removed' ? (
-                        <div className="row wrap">
-                          <button type="button" className="secondary" disabled={act.isPending} onClick={() => act.mutate({ id: deployment.id, action: 'rollback' })}>
-                            {t('deployments.rollback')}
-                            <span className="visually-hidden"> {deployment.appTitle ?? deployment.appId}</span>
-                          </button>
-                          <button type="button" className="secondary" disabled={act.isPending} onClick={() => act.mutate({ id: deployment.id, action: 'remove' })}>
-                            {t('deployments.remove')}
-                            <span className="visually-hidden"> {deployment.appTitle ?? deployment.appId}</span>
-                          </button>
+                {data.items.map((deployment) => {
+                  const name = deployment.appTitle ?? deployment.app;
+                  return (
+                    <tr key={deployment.id}>
+                      <td data-label={t('deployments.app')}>
+                        {deployment.appId ? <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{name}</Link> : name} <span className="muted small">v{deployment.version}</span>
+                      </td>
+                      <td data-label={t('deployments.agent')}>{deployment.agentName ?? agentName(deployment.agentId)}</td>
+                      <td data-label={t('deployments.state')}>
+                        <div>
+                          <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
+                          {deployment.health ? (
+                            <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${deployment.health.detail}` : ''}</span>
+                          ) : null}
+                          {deployment.reason ? <p className="small bad">{deployment.reason.message}</p> : null}
+                          <LogDetails id={deployment.id} />
                         </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
+                      </td>
+                      <td data-label={t('deployments.updated')}>{formatDate(deployment.updatedAt, i18n.language)}</td>
+                      <td data-label={t('common.actions')}>
+                        <Actions deployment={deployment} name={name} />
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>

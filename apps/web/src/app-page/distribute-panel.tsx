@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import type { Agent, Delivery, Group, Page } from '../api/types';
+import { useSession } from '../auth/session';
+import { ErrorMessage } from '../components/error-message';
+
+const ENROL_COMMAND = 'marketplace-agent enroll';
+
+/** Install a version on my workstation(s), or (publishers) send it to a group, by release e-mail. */
+export function DistributePanel({ appId, version }: { appId: string; version: string }) {
+  const { t } = useTranslation();
+  const { me, hasRole } = useSession();
+  const [groupId, setGroupId] = useState('');
+  const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
+  const mine = (agents.data?.items ?? []).filter((agent) => agent.userId === me?.user?.id && !agent.revokedAt);
+  const publisher = hasRole('publisher');
+  const groups = useQuery({ queryKey: ['groups'], enabled: publisher, queryFn: () => callRoute<Page<Group>>('listGroups') });
+  // No selection: the server sends to the caller's own agents.
+  const install = useMutation({ mutationFn: () => callRoute<{ deliveries: Delivery[] }>('distribute', { params: { id: appId, version }, body: {} }) });
+  const send = useMutation({ mutationFn: () => callRoute<{ deliveries: Delivery[] }>('distribute', { params: { id: appId, version }, body: { groupIds: [groupId] } }) });
+  return (
+    <section aria-labelledby="install-title" className="panel">
+      <h2 id="install-title">{t('appPage.installTitle', { version })}</h2>
+      {agents.isSuccess && mine.length === 0 ? (
+        <div className="notice" data-testid="enrol-hint">
+          <p>{t('appPage.noAgent')}</p>
+          <p>
+            <code>{ENROL_COMMAND}</code>
+          </p>
+          <p>
+            <Link to="/deployments">{t('appPage.getCode')}</Link>
+          </p>
+        </div>
+      ) : (
+        <div className="row wrap">
+          <button type="button" onClick={() => install.mutate()} disabled={install.isPending || !agents.isSuccess}>
+            {install.isPending ? t('common.loading') : t('appPage.install')}
+          </button>
+          {mine.length ? <span className="muted small">{t('appPage.yourAgents', { names: mine.map((a) => a.name).join(', ') })}</span> : null}
+        </div>
+      )}
+      {install.isSuccess ? (
+        <p role="status" className="good">
+          {t('appPage.sent', { count: install.data.deliveries.length })}
+        </p>
+      ) : null}
+      {install.isError ? <ErrorMessage error={install.error} onRetry={() => install.mutate()} /> : null}
+      {publisher ? (
+        <form
+          className="row wrap"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (groupId) send.mutate();
+          }}
+        >
+          <div className="field">
+            <label htmlFor="send-group">{t('appPage.sendToGroup')}</label>
+            <select id="send-group" value={groupId} onChange={(event) => setGroupId(event.target.value)}>
+              <option value="">{groups.data?.items.length ? t('appPage.pickGroup') : t('appPage.noGroups')}</option>
+              {groups.data?.items.map((group) => (
+                <option key={group.id} value={group.id}>
+                  {t('appPage.groupOption', { name: group.name, count: group.members.length })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="secondary" disabled={!groupId || send.isPending}>
+            {t('appPage.send')}
+          </button>
+        </form>
+      ) : null}
+      {send.isSuccess ? (
+        <p role="status" className="good">
+          {t('appPage.sent', { count: send.data.deliveries.length })}
+        </p>
+      ) : null}
+      {send.isError ? <ErrorMessage error={send.error} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import { usePollInterval } from '../api/live-events';
+import type { PipelineRequest } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
+import { formatNumber } from '../i18n/i18n';
+import { finished, stagesOf } from './pipeline-stages';
+
+/** "Build this app": the pipeline's stages as they run, live or polled. */
+export function BuildProgress({ requestId }: { requestId: string }) {
+  const { t, i18n } = useTranslation();
+  const poll = usePollInterval(1500);
+  const request = useQuery({
+    queryKey: ['request', requestId],
+    queryFn: () => callRoute<PipelineRequest>('getRequest', { params: { id: requestId } }),
+    refetchInterval: (query) => (finished(query.state.data) ? false : poll),
+  });
+  const data = request.data;
+  return (
+    <section aria-labelledby="progress-title" className="panel">
+      <h2 id="progress-title">{t('chat.progress')}</h2>
+      {request.isError ? <ErrorMessage error={request.error} onRetry={() => void request.refetch()} /> : null}
+      <ol className="steps" data-testid="build-steps">
+        {stagesOf(data).map((stage) => (
+          <li key={stage.name} className={`step step-${stage.state}`}>
+            <strong>{t(`chat.stages.${stage.name}`)}</strong> <span className="muted small">{t(`chat.stageStates.${stage.state}`)}</span>
+            {stage.durationMs !== null ? <span className="muted small"> · {formatNumber(stage.durationMs / 1000, i18n.language, { maximumFractionDigits: 1 })} s</span> : null}
+            {stage.error ? <p className="bad small">{stage.error}</p> : null}
+          </li>
+        ))}
+      </ol>
+      <p role="status" aria-live="polite" className="small">
+        {data ? t(`chat.requestStates.${data.state}`, { defaultValue: data.state }) : null}
+      </p>
+      {data?.error ? <p className="bad">{data.error.message}</p> : null}
+      {data?.appId ? (
+        <Link className="button" to={`/apps/${encodeURIComponent(data.appId)}`}>
+          {t('chat.openApp', { version: data.version ?? '' })}
+        </Link>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import type { PipelineRequest } from '../api/types';
+
+export const STAGES = ['generate', 'validate', 'package', 'scan', 'sign', 'publish', 'deliver'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface StageView {
+  name: Stage;
+  state: 'pending' | 'running' | 'done' | 'failed';
+  durationMs: number | null;
+  error: string | null;
+}
+
+/**
+ * The build's progress as seven stages: the pipeline's steps from GET /requests/{id}, then "deliver"
+ * from the request's release e-mails (none yet, or a server that does not list them: pending).
+ */
+export function stagesOf(request: PipelineRequest | undefined): StageView[] {
+  return STAGES.map((name): StageView => {
+    if (name === 'deliver') {
+      const deliveries = request?.deliveries ?? [];
+      if (!deliveries.length) return { name, state: 'pending', durationMs: null, error: null };
+      const failed = deliveries.filter((d) => d.state === 'failed');
+      const sent = deliveries.filter((d) => d.state === 'sent');
+      const state = failed.length === deliveries.length ? 'failed' : sent.length + failed.length === deliveries.length ? 'done' : 'running';
+      return { name, state, durationMs: null, error: failed.length ? failed.map((d) => `${d.recipient}: ${d.error ?? d.state}`).join('; ') : null };
+    }
+    const step = request?.steps.find((s) => s.name === name);
+    return { name, state: step?.state ?? 'pending', durationMs: step?.durationMs ?? null, error: step?.error ? step.error.message : null };
+  });
+}
+
+/** The request will not change any more (deliveries may still arrive over live events). */
+export function finished(request: PipelineRequest | undefined): boolean {
+  return request?.state === 'failed' || (request?.state === 'published' && (request.deliveries ?? []).every((d) => d.state === 'sent' || d.state === 'failed') && (request.deliveries?.length ?? 0) > 0);
+}

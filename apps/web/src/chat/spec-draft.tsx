@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FIELD_TYPES, draftFields, draftSchedule, fieldTypeMessage, scheduleMessage, type FieldType } from './spec-edits';
+
+interface SpecDraftProps {
+  spec: Record<string, unknown> | null;
+  missing: string[];
+  /** The conversation's language: edits are worded in it. */
+  language: string;
+  busy: boolean;
+  onEdit: (message: string) => void;
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The AppSpec draft beside the chat: what it says so far, with field types and the schedule editable. */
+export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftProps) {
+  const { t } = useTranslation();
+  const [schedule, setSchedule] = useState('');
+  if (!spec || !Object.keys(spec).length) return <p className="muted">{t('chat.noDraft')}</p>;
+  const fields = draftFields(spec);
+  const current = draftSchedule(spec);
+  const kind = str(spec.kind);
+  const submitSchedule = (event: FormEvent) => {
+    event.preventDefault();
+    const message = scheduleMessage(language, schedule);
+    if (message) {
+      onEdit(message);
+      setSchedule('');
+    }
+  };
+  return (
+    <div className="spec-draft" data-testid="spec-draft">
+      <dl className="facts">
+        <dt>{t('chat.specTitle')}</dt>
+        <dd>{str(spec.title) || '—'}</dd>
+        <dt>{t('catalog.kind')}</dt>
+        <dd>{kind || '—'}</dd>
+        {str(spec.summary) ? (
+          <>
+            <dt>{t('chat.specSummary')}</dt>
+            <dd>{str(spec.summary)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {fields.length ? (
+        <fieldset>
+          <legend>{t('chat.fields')}</legend>
+          {fields.map((field) => {
+            const id = `field-${field.entity}-${field.name}`;
+            return (
+              <div className="field inline" key={id}>
+                <label htmlFor={id}>
+                  {field.label} <span className="muted small">({field.entity})</span>
+                </label>
+                <select
+                  id={id}
+                  value={field.type}
+                  disabled={busy}
+                  onChange={(event) => {
+                    const message = fieldTypeMessage(language, field, event.target.value as FieldType);
+                    if (message) onEdit(message);
+                  }}
+                >
+                  {FIELD_TYPES.filter((type) => type !== 'enum' || field.type === 'enum').map((type) => (
+                    <option key={type} value={type}>
+                      {t(`chat.fieldTypes.${type}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            );
+          })}
+        </fieldset>
+      ) : null}
+      {current || kind === 'automation' || kind === 'data-tool' ? (
+        <form onSubmit={submitSchedule} className="schedule-form">
+          <p className="small">
+            {t('chat.schedule')}: {current ? <code>{current.cron}</code> : t('common.none')} {current?.timezone ? <span className="muted">({current.timezone})</span> : null}
+          </p>
+          <div className="field">
+            <label htmlFor="schedule-words">{t('chat.newSchedule')}</label>
+            <input id="schedule-words" value={schedule} maxLength={200} onChange={(event) => setSchedule(event.target.value)} aria-describedby="schedule-hint" />
+            <p id="schedule-hint" className="hint">
+              {t('chat.scheduleHint')}
+            </p>
+          </div>
+          <button type="submit" className="secondary" disabled={busy || !schedule.trim()}>
+            {t('chat.changeSchedule')}
+          </button>
+        </form>
+      ) : null}
+      {missing.length ? <p className="small notice">{t('chat.missing', { fields: missing.join(', ') })}</p> : null}
+      <details>
+        <summary>{t('chat.showSpec')}</summary>
+        <pre className="code small" tabIndex={0}>{JSON.stringify(spec, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { continueSpec, extractSpec, type AppSpec } from '@marketplace/spec';
+import { describe, expect, it } from 'vitest';
+import { FIELD_TYPES, draftFields, draftSchedule, fieldTypeMessage, scheduleMessage } from '../src/chat/spec-edits';
+
+const DRAFTS = {
+  en: 'An automation that emails me a report of open invoices with fields amount, customer and due date every Monday at 8am',
+  pl: 'Automatyzacja, która co poniedziałek o 8 wysyła mi raport faktur z polami kwota, klient i termin',
+} as const;
+
+/** The draft editor's messages, answered by the real built-in requirements engine. */
+describe('spec draft edits sent as follow-up messages', () => {
+  for (const language of ['en', 'pl'] as const) {
+    const draft = extractSpec(DRAFTS[language]).spec as AppSpec;
+    const fields = draftFields(draft as unknown as Record<string, unknown>);
+
+    it(`lists the draft's fields and schedule [${language}]`, () => {
+      expect(fields.map((f) => f.name)).toEqual(expect.arrayContaining(['amount', 'customer']));
+      expect(draftSchedule(draft as unknown as Record<string, unknown>)).toEqual({ cron: '0 8 * * 1' });
+    });
+
+    for (const type of FIELD_TYPES.filter((t) => t !== 'enum')) {
+      for (const field of fields.slice(0, 3)) {
+        if (field.type === type) continue;
+        it(`changes ${field.name} to ${type} [${language}]`, () => {
+          const message = fieldTypeMessage(language, field, type)!;
+          const next = continueSpec(draft, message).spec;
+          expect(draftFields(next as unknown as Record<string, unknown>).find((f) => f.name === field.name)?.type, message).toBe(type);
+        });
+      }
+    }
+
+    it(`changes the schedule from words [${language}]`, () => {
+      const message = scheduleMessage(language, language === 'pl' ? 'w każdy piątek o 9' : 'every Friday at 9am')!;
+      expect(draftSchedule(continueSpec(draft, message).spec as unknown as Record<string, unknown>)?.cron).toBe('0 9 * * 5');
+    });
+  }
+
+  it('sends nothing for an empty schedule or a type the engine has no word for', () => {
+    expect(scheduleMessage('en', '  ')).toBeNull();
+    expect(fieldTypeMessage('en', { entity: 'e', name: 'x', label: 'X', type: 'string' }, 'enum')).toBeNull();
+  });
+});
