@@ -1,9 +1,10 @@
 /**
  * The web UI's weight and speed: the production build's initial JavaScript (gzip), and the time
- * until the catalog page with 1,000 apps is rendered and the main thread idle, in headless Debian
+ * until the catalog page (the first page of a 1,000-app catalog) is rendered and the main thread idle, in headless Debian
  * Chromium with the cache disabled, against a blank page loaded from the same server in the same
- * run. The catalog API has not landed yet, so GET /api/v1/apps (and /auth/me, /auth/csrf) are
- * served from a generated fixture; the SPA itself is the real build, served by the real web-ui plugin.
+ * run. GET /api/v1/apps (and /auth/me, /auth/csrf) are served from a generated fixture of 1,000 apps
+ * in the server's AppCard shape, paged by limit/offset as the server pages them (the UI asks for 50 at
+ * a time); the SPA itself is the real build, served by the real web-ui plugin.
  *
  *   node --import tsx bench/web-catalog.ts [runs=5]
  *
@@ -37,20 +38,24 @@ const initialCss = initial.filter((f) => f.endsWith('.css')).reduce((sum, f) => 
 const allJs = readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gz(`assets/${f}`), 0);
 
 // 3. A server: the real web-ui plugin, plus the catalog fixture.
-const kinds = ['web-app', 'cli', 'scheduled-job', 'api'];
+const kinds = ['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool'];
 const apps = Array.from({ length: 1000 }, (_, i) => ({
-  id: `app-${i}`,
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
   name: `app-${i}`,
   title: `Internal tool number ${i}`,
+  summary: `Tracks the things team ${i % 40} needs tracked, with reminders and a weekly report.`,
   kind: kinds[i % kinds.length],
+  tags: [`team-${i % 40}`],
   latestVersion: `1.${i % 10}.0`,
   rating: (i % 50) / 10,
+  ratingCount: i % 9,
   installs: (i * 37) % 5000,
-  summary: `Tracks the things team ${i % 40} needs tracked, with reminders and a weekly report.`,
-  author: `Author ${i % 25}`,
   health: { healthy: i % 7, unhealthy: i % 13 === 0 ? 1 : 0 },
+  authorId: `00000000-0000-4000-9000-${String(i % 25).padStart(12, '0')}`,
+  authorName: `Author ${i % 25}`,
+  updatedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
 }));
-const catalog = JSON.stringify({ items: apps, total: apps.length });
+const PAGE = 50;
 const server = Fastify();
 server.get('/api/v1/auth/me', async () => ({
   user: { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['admin'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null },
@@ -59,7 +64,12 @@ server.get('/api/v1/auth/me', async () => ({
   via: 'cookie',
 }));
 server.get('/api/v1/auth/csrf', async () => ({ csrfToken: 'bench' }));
-server.get('/api/v1/apps', async (_request, reply) => reply.type('application/json').send(catalog));
+server.get('/api/v1/apps', async (request) => {
+  const query = request.query as { limit?: string; offset?: string };
+  const limit = Math.min(200, Number(query.limit ?? 50));
+  const offset = Number(query.offset ?? 0);
+  return { items: apps.slice(offset, offset + limit), total: apps.length };
+});
 server.get('/blank', async (_request, reply) => reply.type('text/html').send('<!doctype html><html lang="en"><title>blank</title><p>blank</p></html>'));
 await server.register(webUi, { root: dist });
 const base = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -87,10 +97,11 @@ async function load(url: string, ready: (page: Page) => Promise<unknown>): Promi
 
 const blank: number[] = [];
 const catalogMs: number[] = [];
-await load(`${base}/`, (page) => page.waitForSelector('[data-testid=catalog-grid] > li:nth-child(1000)')); // warm the server and the browser
+const firstPage = (page: Page) => page.waitForFunction((n) => document.querySelectorAll('[data-testid=catalog-grid] > li').length === n, PAGE);
+await load(`${base}/`, firstPage); // warm the server and the browser
 for (let i = 0; i < runs; i++) {
   blank.push(await load(`${base}/blank`, (page) => page.waitForSelector('p')));
-  catalogMs.push(await load(`${base}/`, (page) => page.waitForFunction(() => document.querySelectorAll('[data-testid=catalog-grid] > li').length === 1000)));
+  catalogMs.push(await load(`${base}/`, firstPage));
 }
 await context.close();
 await server.close();
@@ -103,5 +114,5 @@ console.log(`  initial JS (gzip):        ${kb(initialJs)}   goal ≤ 250 KB  ${i
 console.log(`  initial CSS (gzip):       ${kb(initialCss)}`);
 console.log(`  all JS chunks (gzip):     ${kb(allJs)}   (the rest loads on demand)`);
 console.log(`  blank page idle, median:  ${median(blank).toFixed(0)} ms   (${blank.map((v) => v.toFixed(0)).join(', ')})`);
-console.log(`  catalog 1,000 apps, interactive, median: ${median(catalogMs).toFixed(0)} ms   (${catalogMs.map((v) => v.toFixed(0)).join(', ')})   goal ≤ 1500 ms  ${median(catalogMs) <= 1500 ? 'OK' : 'OVER'}`);
+console.log(`  catalog of 1,000 apps (first ${PAGE} cards), interactive, median: ${median(catalogMs).toFixed(0)} ms   (${catalogMs.map((v) => v.toFixed(0)).join(', ')})   goal ≤ 1500 ms  ${median(catalogMs) <= 1500 ? 'OK' : 'OVER'}`);
 console.log(`  ratio catalog / blank:    ${(median(catalogMs) / median(blank)).toFixed(1)}×`);

@@ -24,6 +24,10 @@ const SIGNED_IN: Tour[] = [
   { name: 'admin-api-keys', url: '/admin/api-keys', heading: { en: 'API keys', pl: 'Klucze API' } },
   { name: 'admin-agent-clients', url: '/admin/agent-clients', heading: { en: 'Agent clients', pl: 'Klienci agentów' } },
   { name: 'admin-config', url: '/admin/config', heading: { en: 'Settings', pl: 'Ustawienia' } },
+  { name: 'admin-agents', url: '/admin/agents', heading: { en: 'Agents', pl: 'Agenci' } },
+  { name: 'admin-groups', url: '/admin/groups', heading: { en: 'Groups', pl: 'Grupy' } },
+  { name: 'admin-keys', url: '/admin/keys', heading: { en: 'Signing keys', pl: 'Klucze podpisu' } },
+  { name: 'admin-llm', url: '/admin/llm', heading: { en: 'LLM providers', pl: 'Dostawcy LLM' } },
   { name: 'admin-audit', url: '/admin/audit', heading: { en: 'Audit log', pl: 'Dziennik audytu' } },
 ];
 const SIGNED_OUT: Tour[] = [

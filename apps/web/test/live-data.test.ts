@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { invalidationsFor, pollInterval, reconnectDelay } from '../src/api/live-events';
+import { parsePeriod, PERIODS } from '../src/analytics/periods';
+import { finished, stagesOf } from '../src/chat/pipeline-stages';
+import type { PipelineRequest } from '../src/api/types';
+
+describe('live events', () => {
+  it('makes stale exactly the queries that show what changed', () => {
+    expect(invalidationsFor('request', { id: 'r1', state: 'validating', step: 'validate', stepState: 'running', appId: null })).toEqual([['request', 'r1']]);
+    expect(invalidationsFor('request', { id: 'r1', state: 'published', appId: 'a1', version: '1.0.0' })).toEqual([['request', 'r1'], ['app', 'a1'], ['apps']]);
+    expect(invalidationsFor('deployment', { id: 'd1', appId: 'a1', state: 'healthy' })).toEqual([['deployments'], ['deployment', 'd1'], ['app', 'a1']]);
+    expect(invalidationsFor('conversation', { id: 'c1', state: 'building' })).toEqual([['conversation', 'c1']]);
+    expect(invalidationsFor('delivery', { id: 'x', appId: 'a1', recipient: 'agent@x', state: 'sent' })).toEqual([['request'], ['app', 'a1']]);
+    expect(invalidationsFor('ready', {})).toEqual([]);
+  });
+
+  it('reconnects with growing waits, and pages poll only while not connected', () => {
+    expect([0, 1, 2, 3, 10].map(reconnectDelay)).toEqual([1000, 2000, 4000, 8000, 60_000]);
+    expect(pollInterval(true, 5000)).toBe(false);
+    expect(pollInterval(false, 5000)).toBe(5000);
+  });
+});
+
+describe('analytics period', () => {
+  it('reads the period from the URL and falls back to 7 days', () => {
+    expect(PERIODS.map(parsePeriod)).toEqual(['24h', '7d', '30d', '90d']);
+    expect(parsePeriod(null)).toBe('7d');
+    expect(parsePeriod('1y')).toBe('7d');
+  });
+});
+
+describe('build progress', () => {
+  const request = (over: Partial<PipelineRequest>): PipelineRequest => ({ id: 'r', state: 'validating', steps: [], appId: null, version: null, error: null, notice: null, ...over });
+  const step = (name: string, state: 'pending' | 'running' | 'done' | 'failed', error: string | null = null) => ({ name, state, durationMs: state === 'done' ? 1500 : null, attempts: 1, error: error ? { code: 'X', message: error } : null });
+
+  it('shows seven stages, the pipeline steps then delivery', () => {
+    const stages = stagesOf(request({ steps: [step('generate', 'done'), step('validate', 'failed', 'npm test failed')] }));
+    expect(stages.map((s) => [s.name, s.state])).toEqual([['generate', 'done'], ['validate', 'failed'], ['package', 'pending'], ['scan', 'pending'], ['sign', 'pending'], ['publish', 'pending'], ['deliver', 'pending']]);
+    expect(stages[0]!.durationMs).toBe(1500);
+    expect(stages[1]!.error).toBe('npm test failed');
+  });
+
+  it('delivers when the release e-mails are sent; a server without deliveries leaves it pending', () => {
+    const published = request({ state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((n) => step(n, 'done')) });
+    expect(stagesOf(published).at(-1)!.state).toBe('pending');
+    expect(finished(published)).toBe(false);
+    const sending = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'queued' }] };
+    expect(stagesOf(sending).at(-1)!.state).toBe('running');
+    const done = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
+    expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
+    expect(finished(done)).toBe(true);
+    expect(finished(request({ state: 'failed' }))).toBe(true);
+  });
+});
