@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { usePollInterval } from '../api/live-events';
 import type { PipelineRequest } from '../api/types';
@@ -18,6 +19,14 @@ export function BuildProgress({ requestId }: { requestId: string }) {
     refetchInterval: (query) => (finished(query.state.data) ? false : poll),
   });
   const data = request.data;
+  const queryClient = useQueryClient();
+  // A published app belongs in the catalog now, whether or not live events reach this page.
+  const publishedApp = data?.state === 'published' ? data.appId : null;
+  useEffect(() => {
+    if (!publishedApp) return;
+    void queryClient.invalidateQueries({ queryKey: ['apps'] });
+    void queryClient.invalidateQueries({ queryKey: ['app', publishedApp] });
+  }, [publishedApp, queryClient]);
   return (
     <section aria-labelledby="progress-title" className="panel">
       <h2 id="progress-title">{t('chat.progress')}</h2>
