@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMailHub } from '@marketplace/mail/hub';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,7 +93,10 @@ afterAll(() => {
 
 describe('live updates over server-sent events', () => {
   it('streams a member’s own request steps as the pipeline runs; another org and another member see none of it', async () => {
-    const pipeline = await createPipelineApp();
+    // The release e-mail goes to a real mail hub, so the delivery reaches "sent".
+    const work = await mkdtemp(join(tmpdir(), 'events-'));
+    const hub = await startMailHub({ dataDir: work, port: 0, fsync: false });
+    const pipeline = await createPipelineApp({ DATA_DIR: work, SMTP_LISTEN_PORT: String(hub.port) });
     const { app } = pipeline.t;
     const streams: Stream[] = [];
     try {
@@ -132,6 +139,16 @@ describe('live updates over server-sent events', () => {
       const ids = mine.events.filter((e) => e.id).map((e) => Number(e.id));
       expect(ids).toEqual(ids.map((_, i) => i + 1));
 
+      // Sending the release to the member's own agent: the delivery's states follow.
+      await enrolledAgent(app, member);
+      const sent = await call(app, member, { method: 'POST', url: `/api/v1/apps/${published.appId}/versions/1.0.0/distribute`, payload: {} });
+      expect(sent.statusCode, sent.body).toBe(202);
+      const deliveryId = sent.json().deliveries[0].id;
+      expect(await mine.next('delivery', (d) => d.id === deliveryId)).toEqual({ id: deliveryId, appId: published.appId, version: '1.0.0', recipient: sent.json().deliveries[0].recipient, state: 'queued' });
+      await mine.next('delivery', (d) => d.id === deliveryId && d.state === 'sending');
+      await mine.next('delivery', (d) => d.id === deliveryId && d.state === 'sent', 30_000);
+      await reviewer.next('delivery', (d) => d.id === deliveryId && d.state === 'sent');
+
       // An admin of the same org follows every request; another org and another member see nothing.
       await reviewer.next('request', (d) => d.id === id && d.state === 'published');
       expect(theirs.events.filter((e) => e.event !== 'ready')).toEqual([]);
@@ -139,6 +156,8 @@ describe('live updates over server-sent events', () => {
     } finally {
       for (const stream of streams) stream.close();
       await pipeline.close();
+      await hub.close();
+      await rm(work, { recursive: true, force: true });
     }
   }, 240_000);
 
@@ -195,6 +214,30 @@ describe('live updates over server-sent events', () => {
       await t.close();
     }
     expect(t.app.events.subscriberCount()).toBe(0);
+  });
+
+  it('drops a client that stops reading instead of buffering for it without bound', async () => {
+    const t = await createTestApp();
+    try {
+      const base = new URL(await listen(t.app));
+      const admin = await register(t.app, { organization: 'Slow reader' });
+      const socket = connect(Number(base.port), base.hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`GET /api/v1/events HTTP/1.1\r\nHost: ${base.host}\r\nAuthorization: Bearer ${admin.token}\r\nAccept: text/event-stream\r\n\r\n`);
+      await until(() => t.app.events.subscriberCount(admin.orgId) === 1);
+      socket.pause(); // reads nothing more: the kernel buffers fill, then the server's
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      const filler = 'x'.repeat(64 * 1024);
+      for (let i = 0; i < 2000 && t.app.events.subscriberCount(admin.orgId) > 0; i++) {
+        t.app.events.publish({ orgId: admin.orgId, type: 'request', data: { filler }, audience: { roles: ['admin'] } });
+        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(t.app.events.subscriberCount(admin.orgId)).toBe(0);
+      socket.resume();
+      await closed;
+    } finally {
+      await t.close();
+    }
   });
 
   it('documents the stream in OpenAPI', async () => {
