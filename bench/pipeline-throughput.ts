@@ -14,6 +14,7 @@ import { loadConfig } from '../apps/server/src/config/config.js';
 import { migrations } from '../apps/server/src/db/migrations.js';
 import type { Db } from '../apps/server/src/db/schema.js';
 import { jobDefinitions } from '../apps/server/src/jobs/registry.js';
+import { createLocalEventBus } from '../apps/server/src/modules/events/event-bus.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 1;
 const workDir = await mkdtemp(join(tmpdir(), 'bench-pipeline-'));
@@ -21,7 +22,7 @@ const database = await createDatabase({ memory: true });
 await migrate(database, migrations);
 const queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
 const key = generateReleaseKey();
-const services = { db: database.db as Db, queue, keys: { signingKey: async () => ({ keyId: key.keyId, privateKey: loadPrivateKey(key.privateKey) }) }, logger: pino({ level: 'silent' }), workDir, releaseValidityDays: 30 };
+const services = { db: database.db as Db, queue, keys: { signingKey: async () => ({ keyId: key.keyId, privateKey: loadPrivateKey(key.privateKey) }) }, logger: pino({ level: 'silent' }), events: createLocalEventBus(), workDir, releaseValidityDays: 30 };
 for (const job of jobDefinitions(services)) queue.register(job);
 await queue.start();
 const app = await buildApp({ config: loadConfig({ JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' }), database, jobs: queue });

@@ -11,6 +11,8 @@ import auditTrail from './plugins/audit-trail.js';
 import orgKeys from './modules/org-keys/org-keys-plugin.js';
 import type { OrgKeys } from './modules/org-keys/org-keys-service.js';
 import agents from './modules/agents/agents-plugin.js';
+import events from './modules/events/events-plugin.js';
+import type { EventBus } from './modules/events/event-bus.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import webUi from './plugins/web-ui.js';
@@ -23,6 +25,8 @@ export interface BuildAppOptions {
   jobs?: JobQueue | null;
   /** The process's organisation keys, shared with the job workers; a new instance when omitted. */
   orgKeys?: OrgKeys;
+  /** The process's event bus, shared with the job workers; an in-process one when omitted. */
+  events?: EventBus;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
 }
@@ -67,6 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authentication);
   await app.register(auditTrail);
   await app.register(orgKeys, { orgKeys: options.orgKeys });
+  await app.register(events, { events: options.events });
   await app.register(agents);
   await app.register(metrics);
   await app.register(openapi);

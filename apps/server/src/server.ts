@@ -3,6 +3,7 @@ import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs/registry.js';
 import { pipelineServices } from './jobs/services.js';
 import { createConfiguredOrgKeys } from './modules/org-keys/org-keys-plugin.js';
+import { createConfiguredEventBus } from './modules/events/event-bus.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
@@ -36,16 +37,19 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
 
   // One instance per process: the HTTP routes and the signing job share its key cache and its locks.
   const orgKeys = createConfiguredOrgKeys(runtime.database.db, config);
+  // One event bus per process: jobs publish, the HTTP role streams; over Redis when REDIS_URL is set,
+  // so a worker's pipeline steps reach the API processes holding the SSE connections.
+  const events = createConfiguredEventBus(config, logger);
 
   if (role === 'all' || role === 'worker' || role === 'api') {
     // The API role only queues work; workers (and `all`) also run it.
     jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
-    for (const job of jobDefinitions(pipelineServices(runtime, jobs, orgKeys))) jobs.register(job);
+    for (const job of jobDefinitions(pipelineServices(runtime, jobs, orgKeys, events))) jobs.register(job);
     await jobs.start();
   }
 
   if (role === 'all' || role === 'api') {
-    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, logger: logger.child({ component: 'http' }) });
+    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, logger: logger.child({ component: 'http' }) });
     app.readinessChecks.push({
       name: 'migrations',
       check: async () => {
@@ -60,7 +64,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let ingestApp: FastifyInstance | null = null;
   if ((role === 'all' || role === 'smtp') && !config.smtp.host) {
     if (!app) {
-      ingestApp = await buildApp({ config, database: runtime.database, jobs, orgKeys, logger: logger.child({ component: 'mail-ingest' }) });
+      ingestApp = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, logger: logger.child({ component: 'mail-ingest' }) });
       await ingestApp.ready();
     }
     mailHub = await startEmbeddedMailHub((app ?? ingestApp)!, logger);
@@ -74,6 +78,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       await app?.close();
       await ingestApp?.close();
       await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
+      await events.close();
       await runtime.close();
       logger.info('stopped');
     })());

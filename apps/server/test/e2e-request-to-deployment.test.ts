@@ -14,6 +14,7 @@ import type { Db } from '../src/db/schema.js';
 import { jobDefinitions } from '../src/jobs/registry.js';
 import { createOrgKeys } from '../src/modules/org-keys/org-keys-service.js';
 import { call, createTestApp, register, TEST_SECRET, type Account, type TestApp } from './helper.js';
+import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 
 /**
  * The product's whole promise on embedded defaults, for every app kind: an AppSpec becomes a signed
@@ -43,6 +44,7 @@ beforeAll(async () => {
     queue,
     keys: createOrgKeys(database.db, async () => config.rootKey.passphrase!),
     logger: pino({ level: 'silent' }),
+    events: createLocalEventBus(),
     workDir: join(work, 'pipeline'),
     releaseValidityDays: 30,
   };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, register, type TestApp } from './helper.js';
-import { documentedRoutes, fillPath, type DocumentedRoute } from './openapi-routes.js';
+import { documentedRoutes, fillPath, isEventStream, type DocumentedRoute } from './openapi-routes.js';
 
 /** Generated junk at every documented route: whatever arrives, the answer is never a 5xx. */
 let t: TestApp;
@@ -23,7 +23,8 @@ const junkBody = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.string({ maxLength: 
 describe('fuzzing every route from the OpenAPI document', () => {
   it('never answers 5xx to generated input, signed in or not', async () => {
     const failures: string[] = [];
-    for (const route of routes) {
+    // The event stream never ends under inject(); events.test.ts drives it through a real server.
+    for (const route of routes.filter((r) => !isEventStream(r))) {
       await fc.assert(
         fc.asyncProperty(junkId, junkQuery, junkBody, fc.boolean(), async (id, query, body, signedIn) => {
           const url = `${fillPath(route.path, encodeURIComponent(id))}?${new URLSearchParams(query).toString()}`;

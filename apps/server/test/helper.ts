@@ -11,6 +11,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import type { ServerDatabase } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations.js';
+import { createLocalEventBus, type EventBus } from '../src/modules/events/event-bus.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -21,12 +22,12 @@ export interface TestApp {
 }
 
 /** A fresh app on a fresh in-memory PGlite (or the database given), migrated. */
-export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue; events?: EventBus } = {}): Promise<TestApp> {
   // No mail hub runs unless a test starts one (and sets SMTP_LISTEN_PORT): replies are then "not sent".
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', SMTP_LISTEN_PORT: '0', ...options.env });
   const database = options.database ?? ((await createDatabase({ memory: true })) as ServerDatabase);
   await migrate(database as any, migrations);
-  const app = await buildApp({ config, database, jobs: options.jobs ?? null });
+  const app = await buildApp({ config, database, jobs: options.jobs ?? null, ...(options.events ? { events: options.events } : {}) });
   await app.ready();
   return {
     app,
@@ -88,18 +89,21 @@ export async function createPipelineApp(env: Record<string, string> = {}): Promi
   const database = await createDatabase({ memory: true });
   await migrate(database, migrations);
   const queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
+  // One bus for the jobs and the HTTP app, as in one server process.
+  const events = createLocalEventBus();
   const services = {
     db: database.db as Db,
     config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', ...env }),
     queue,
     keys: { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
     logger: pino({ level: 'silent' }),
+    events,
     workDir,
     releaseValidityDays: 30,
   };
   for (const job of jobDefinitions(services)) queue.register(job);
   await queue.start();
-  const t = await createTestApp({ database, jobs: queue, env });
+  const t = await createTestApp({ database, jobs: queue, env, events });
   return {
     t,
     queue,

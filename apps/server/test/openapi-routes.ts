@@ -19,6 +19,12 @@ export async function documentedRoutes(app: FastifyInstance): Promise<Documented
   return routes;
 }
 
+/**
+ * A route that answers with a long-lived text/event-stream: inject() would wait for its end forever.
+ * events.test.ts checks it through a real server (who sees what, across organisations).
+ */
+export const isEventStream = (route: DocumentedRoute): boolean => Boolean(route.operation.responses?.['200']?.content?.['text/event-stream']);
+
 /** A plausible value for a JSON Schema: the smallest thing that passes validation, so a route gets past its schema. */
 export function sample(schema: any, name = ''): unknown {
   if (!schema || typeof schema !== 'object') return null;

@@ -19,6 +19,8 @@ import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import conversationServices from '../modules/conversations/conversation-services.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
+import eventsRoutes from '../modules/events/events-routes.js';
+import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -42,4 +44,6 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '', plugin: conversationServices },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
+  { prefix: '/api/v1', plugin: eventsRoutes },
+  { prefix: '/api/v1', plugin: analyticsRoutes },
 ];

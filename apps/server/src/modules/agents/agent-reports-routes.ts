@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
-import { deploymentStateSchema, healthSchema, reasonSchema, recordDeployment } from '../deployments/deployments-repository.js';
+import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
+import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 
 const AGENTS = { principals: ['agent' as const] };
 const slug = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be an app name such as "room-booking"' }).max(48);
@@ -70,7 +71,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const agent = await agentOf(request);
       const body = request.body;
       await db.updateTable('agents').set({ last_seen_at: new Date() }).where('id', '=', agent.id).execute();
-      const saved = await recordDeployment(db, { orgId: agent.org_id, agentId: agent.id, ...body, at: body.at ? new Date(body.at) : undefined, source: 'http' });
+      const saved = await recordDeploymentAndPublish(db, app.events, { orgId: agent.org_id, agentId: agent.id, ...body, at: body.at ? new Date(body.at) : undefined, source: 'http' });
       request.auditInfo = { targetType: 'deployment', targetId: saved.id, details: { app: body.app, version: body.version, state: body.state, reason: body.reason?.code } };
       return reply.status(201).send({ deploymentId: saved.id });
     },

@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { recordDeployment, type DeploymentReport } from '../deployments/deployments-repository.js';
+import type { DeploymentReport } from '../deployments/deployments-repository.js';
+import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { createMailIngest, type MailIngest } from '../deployments/mail-ingest.js';
 import { statusMailHandler } from '../deployments/status-mail-handler.js';
 
@@ -46,10 +47,10 @@ export default fp(
         return rows.map((row: any) => ({ agentId: row.id, userId: row.user_id, mailbox: row.mailbox }));
       },
     } satisfies AgentsService);
-    app.decorate('deployments', { record: (report) => recordDeployment(db, { source: 'server', ...report }) } satisfies DeploymentsService);
+    app.decorate('deployments', { record: (report) => recordDeploymentAndPublish(db, app.events, { source: 'server', ...report }) } satisfies DeploymentsService);
     const ingest = createMailIngest(app.log);
-    ingest.register(statusMailHandler(db, app.log));
+    ingest.register(statusMailHandler(db, app.events, app.log));
     app.decorate('mailIngest', ingest);
   },
-  { name: 'agents', dependencies: ['database'] },
+  { name: 'agents', dependencies: ['database', 'events'] },
 );

@@ -7,6 +7,7 @@ import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { jobName } from '../pipeline/pipeline-steps.js';
 import { insertRequest } from '../pipeline/pipeline-store.js';
+import { publishRequestEvent } from '../pipeline/request-events.js';
 import { REQUEST_STATES } from '../../db/schema.js';
 
 const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), output: z.string().optional() }).nullable() });
@@ -52,6 +53,7 @@ export async function submitRequest(app: FastifyInstance, input: { orgId: string
   if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
   const id = randomUUID();
   await insertRequest(app.db, { id, ...input });
+  await publishRequestEvent(app.db, app.events, id, null, null);
   await app.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
   return id;
 }

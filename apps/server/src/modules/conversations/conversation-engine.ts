@@ -133,7 +133,7 @@ export async function buildConversation(services: ConversationServices, conversa
   const requestId = await services.submit({ orgId: conversation.org_id, userId: conversation.user_id, spec: parsed.spec, text, source });
   const reply = buildStartedReply(language, parsed.spec.title, requestId);
   const actions = requestActions(language, requestId);
-  await saveTurn(services.db, conversation, [{ role: 'assistant', text: reply, language, actions, details: { requestId } }], { state: 'building', request_id: requestId });
+  await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language, actions, details: { requestId } }], { state: 'building', request_id: requestId });
   return view(await getConversation(services.db, conversation.org_id, conversation.id), { reply, actions, requestId });
 }
 
@@ -147,7 +147,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   const ctx = { orgId: input.orgId, userId: input.userId, conversationId: conversation.id };
   if (!text) {
     const reply = greeting(isLanguage(conversation.language) ? conversation.language : 'en');
-    await saveTurn(services.db, conversation, [{ role: 'assistant', text: reply, language: conversation.language }], {});
+    await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language: conversation.language }], {});
     options.onDelta?.(reply);
     return { ...view(conversation, { reply }), created };
   }
@@ -155,7 +155,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   const gateway = await services.llm.gatewayFor(input.orgId);
   const intent = recogniseIntent(text) ?? (gateway ? await recogniseIntentWithModel(gateway, ctx, text) : null);
   if (intent?.name === 'build') {
-    await saveTurn(services.db, conversation, [{ role: 'user', text, language: intent.language }], {});
+    await saveTurn(services, conversation, [{ role: 'user', text, language: intent.language }], {});
     conversation = await getConversation(services.db, input.orgId, conversation.id);
     if (conversation.state === 'ready') {
       const built = await buildConversation(services, conversation, conversation.channel === 'email' ? 'email' : 'conversation');
@@ -163,20 +163,20 @@ export async function converse(services: ConversationServices, input: { orgId: s
       return { ...built, intent: 'build', created };
     }
     const reply = conversation.state === 'building' || conversation.state === 'delivered' ? buildStartedReply(intent.language, conversation.title, conversation.request_id ?? '') : notReadyReply(intent.language, conversation.missing);
-    await saveTurn(services.db, conversation, [{ role: 'assistant', text: reply, language: intent.language }], {});
+    await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language: intent.language }], {});
     options.onDelta?.(reply);
     return { ...view(conversation, { reply, intent: 'build' }), created };
   }
   if (intent) {
     const answer = await answerIntent(services.db, { orgId: input.orgId, userId: input.userId, requestId: conversation.request_id }, intent);
-    await saveTurn(services.db, conversation, [{ role: 'user', text, language: intent.language }, { role: 'assistant', text: answer.reply, language: intent.language, actions: answer.actions, details: { intent: intent.name, ...answer.data } }], {});
+    await saveTurn(services, conversation, [{ role: 'user', text, language: intent.language }, { role: 'assistant', text: answer.reply, language: intent.language, actions: answer.actions, details: { intent: intent.name, ...answer.data } }], {});
     options.onDelta?.(answer.reply);
     return { ...view(await getConversation(services.db, input.orgId, conversation.id), { reply: answer.reply, actions: answer.actions, intent: intent.name }), created };
   }
   if (conversation.state === 'building' || conversation.state === 'delivered') {
     const language = extractSpec(text).language;
     const reply = buildStartedReply(language, conversation.title, conversation.request_id ?? '') + (language === 'pl' ? ' Aby zmienić aplikację, zacznij nową rozmowę.' : ' To change the app, start a new conversation.');
-    await saveTurn(services.db, conversation, [{ role: 'user', text, language }, { role: 'assistant', text: reply, language }], {});
+    await saveTurn(services, conversation, [{ role: 'user', text, language }, { role: 'assistant', text: reply, language }], {});
     options.onDelta?.(reply);
     return { ...view(conversation, { reply, requestId: conversation.request_id }), created };
   }
@@ -199,7 +199,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   const state: ConversationState = missing.length ? 'gathering' : 'ready';
   const actions = specActions(language, spec, missing, suggestions, similar);
   await saveTurn(
-    services.db,
+    services,
     conversation,
     [
       { role: 'user', text, language },

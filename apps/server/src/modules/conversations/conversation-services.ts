@@ -8,12 +8,15 @@ import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { submitRequest } from '../catalog/requests-routes.js';
 import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registry.js';
+import type { EventBus } from '../events/event-bus.js';
 
 /** What conversations need from the rest of the server, whether they arrive over HTTP or by mail. */
 export interface ConversationServices {
   db: Db;
   config: Config;
   llm: LlmRegistry;
+  /** Each saved turn is announced to the conversation's owner (event `conversation`). */
+  events: EventBus;
   logger: FastifyBaseLogger;
   /** Submits a finished spec to the pipeline (submitRequest with source 'conversation' or 'email'). */
   submit(input: { orgId: string; userId: string; spec: object; text: string | null; source: 'conversation' | 'email' }): Promise<string>;
@@ -34,6 +37,7 @@ export function createConversationServices(app: FastifyInstance): ConversationSe
     db: app.db,
     config,
     llm: createLlmRegistry({ db: app.db, config, logger: app.log }),
+    events: app.events,
     logger: app.log,
     submit: (input) => submitRequest(app, { ...input, notice: null }),
     mail: { sender, address: config.smtp.from },
@@ -65,5 +69,5 @@ export default fp(
       services.mail.sender?.close();
     });
   },
-  { name: 'conversation-services', dependencies: ['database'] },
+  { name: 'conversation-services', dependencies: ['database', 'events'] },
 );

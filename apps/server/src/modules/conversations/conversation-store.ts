@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db, ConversationChannel, ConversationState } from '../../db/schema.js';
 import { NotFoundError } from '../../errors/app-error.js';
+import type { EventBus } from '../events/event-bus.js';
 
 export type ConversationRow = Awaited<ReturnType<typeof getConversation>>;
 
@@ -35,9 +36,9 @@ export async function listMessages(db: Db, conversationId: string) {
   return db.selectFrom('conversation_messages').selectAll().where('conversation_id', '=', conversationId).orderBy('position').execute();
 }
 
-/** Appends messages and updates the conversation in one transaction. */
-export async function saveTurn(db: Db, conversation: { id: string; org_id: string }, messages: StoredMessage[], update: Partial<{ state: ConversationState; title: string; spec: object; missing: string[]; language: string; request_id: string }>) {
-  await db.transaction().execute(async (trx) => {
+/** Appends messages and updates the conversation in one transaction, then tells the owner's open pages (event `conversation`). */
+export async function saveTurn(services: { db: Db; events: EventBus }, conversation: { id: string; org_id: string; user_id: string }, messages: StoredMessage[], update: Partial<{ state: ConversationState; title: string; spec: object; missing: string[]; language: string; request_id: string }>) {
+  const saved = await services.db.transaction().execute(async (trx) => {
     const last = await trx.selectFrom('conversation_messages').select((eb) => eb.fn.max('position').as('p')).where('conversation_id', '=', conversation.id).executeTakeFirst();
     let position = Number(last?.p ?? -1);
     for (const message of messages) {
@@ -59,10 +60,12 @@ export async function saveTurn(db: Db, conversation: { id: string; org_id: strin
         .execute();
     }
     const { spec, ...rest } = update;
-    await trx
+    return trx
       .updateTable('conversations')
       .set({ ...rest, ...(spec ? { spec: JSON.stringify(spec) } : {}), updated_at: new Date() })
       .where('id', '=', conversation.id)
-      .execute();
+      .returning('state')
+      .executeTakeFirstOrThrow();
   });
+  services.events.publish({ orgId: conversation.org_id, type: 'conversation', data: { id: conversation.id, state: saved.state }, audience: { userId: conversation.user_id } });
 }

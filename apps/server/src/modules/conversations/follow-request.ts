@@ -21,7 +21,7 @@ export async function followRequest(services: ConversationServices, conversation
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
     const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version) : failedReply(language, conversation.title, request.error as { step?: string; message?: string } | null);
-    await saveTurn(services.db, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
+    await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);
 }

@@ -30,8 +30,9 @@ const LOG_TAIL_MAX = 16_384;
 /**
  * Records one state change: the deployment row (agent × app × version) takes the new state, and
  * the change joins its history. A report for an app the catalog linked before keeps that app id.
+ * `changed` is false when the report only joined the history (a healthy version received again).
  */
-export async function recordDeployment(db: Kysely<any>, report: DeploymentReport): Promise<{ id: string }> {
+export async function recordDeployment(db: Kysely<any>, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
   return db.transaction().execute(async (trx) => {
     let row: { id: string } | undefined;
     if (report.deploymentId) {
@@ -51,7 +52,7 @@ export async function recordDeployment(db: Kysely<any>, report: DeploymentReport
         .insertInto('deployment_events')
         .values({ id: randomUUID(), deployment_id: existing.id, state: report.state, reason: report.reason ? JSON.stringify(report.reason) : null, health: null, source: report.source, at })
         .execute();
-      return { id: existing.id as string };
+      return { id: existing.id as string, changed: false };
     }
     const values = {
       state: report.state,
@@ -70,7 +71,7 @@ export async function recordDeployment(db: Kysely<any>, report: DeploymentReport
       .insertInto('deployment_events')
       .values({ id: randomUUID(), deployment_id: saved.id, state: report.state, reason: values.reason, health: values.health, source: report.source, at })
       .execute();
-    return { id: saved.id };
+    return { id: saved.id as string, changed: true };
   });
 }
 

@@ -1,14 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { parseStatusEmail } from '@marketplace/mail';
-import { recordDeployment } from './deployments-repository.js';
+import type { EventBus } from '../events/event-bus.js';
+import { recordDeploymentAndPublish } from './deployment-events.js';
 import type { MailIngestHandler } from './mail-ingest.js';
 
 /**
  * Status reports agents send by mail (`--report-by-mail`). Mail is not authenticated here, so a
  * report counts only when it names an enrolled agent and comes from that agent's own mailbox.
  */
-export function statusMailHandler(db: Kysely<any>, log: FastifyBaseLogger): MailIngestHandler {
+export function statusMailHandler(db: Kysely<any>, events: EventBus, log: FastifyBaseLogger): MailIngestHandler {
   return async ({ raw }) => {
     const parsed = await parseStatusEmail(raw);
     if (parsed.kind === 'not-status') return false;
@@ -25,7 +26,7 @@ export function statusMailHandler(db: Kysely<any>, log: FastifyBaseLogger): Mail
       log.info({ component: 'mail-ingest', agentId: status.agentId }, 'status mail from an unknown agent or another mailbox ignored');
       return true;
     }
-    await recordDeployment(db, { orgId: agent.org_id, agentId: agent.id, app: status.app, version: status.version, state: status.state, reason: status.reason, health: status.health, source: 'mail', at: new Date(status.at) });
+    await recordDeploymentAndPublish(db, events, { orgId: agent.org_id, agentId: agent.id, app: status.app, version: status.version, state: status.state, reason: status.reason, health: status.health, source: 'mail', at: new Date(status.at) });
     return true;
   };
 }

@@ -6,6 +6,7 @@ import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { checkDownloadLink } from './download-links.js';
+import { publishDelivery } from './delivery-events.js';
 import { SEND_RELEASE_JOB } from './send-release-job.js';
 import { membersOfGroups } from '../groups/groups-routes.js';
 
@@ -50,7 +51,10 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
           .executeTakeFirst();
         // Sending the same version to the same agent again is the same delivery (idempotent).
         const row = inserted ?? (await app.db.selectFrom('deliveries').selectAll().where('version_id', '=', version.id).where('agent_id', '=', recipient.agentId).executeTakeFirstOrThrow());
-        if (inserted) await app.jobs.send(SEND_RELEASE_JOB, { orgId: principal.orgId, deliveryId: row.id });
+        if (inserted) {
+          await publishDelivery(app.db, app.events, row.id);
+          await app.jobs.send(SEND_RELEASE_JOB, { orgId: principal.orgId, deliveryId: row.id });
+        }
         deliveries.push(row);
       }
       request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };

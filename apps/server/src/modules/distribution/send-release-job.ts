@@ -10,6 +10,8 @@ import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { signDownloadLink } from './download-links.js';
+import { publishDelivery } from './delivery-events.js';
+import type { EventBus } from '../events/event-bus.js';
 
 export const SEND_RELEASE_JOB = 'distribution.send';
 
@@ -17,6 +19,7 @@ export interface DistributionServices {
   db: Db;
   config: Config;
   logger: Logger;
+  events: EventBus;
 }
 
 class PermanentFailure extends Error {}
@@ -57,12 +60,15 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const { db, config } = services;
       const delivery = await db.selectFrom('deliveries').selectAll().where('id', '=', data.deliveryId).where('org_id', '=', data.orgId).executeTakeFirst();
       if (!delivery || delivery.state === 'sent' || delivery.state === 'failed') return { skipped: delivery?.state ?? 'unknown' };
+      const announce = () => publishDelivery(db, services.events, delivery.id);
       const messageId = delivery.message_id ?? `<delivery-${delivery.id}@marketplace.local>`;
       if (delivery.state === 'sending' && (await alreadyInHub(config, delivery.recipient, messageId))) {
         await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), updated_at: new Date() }).where('id', '=', delivery.id).execute();
+        await announce();
         return { sent: 'found in the hub after a restart' };
       }
       await db.updateTable('deliveries').set((eb) => ({ state: 'sending', message_id: messageId, attempts: eb('attempts', '+', 1), updated_at: new Date() })).where('id', '=', delivery.id).execute();
+      if (delivery.state !== 'sending') await announce();
 
       const version = await db.selectFrom('app_versions').innerJoin('apps', 'apps.id', 'app_versions.app_id').innerJoin('organizations', 'organizations.id', 'app_versions.org_id')
         .select(['app_versions.id', 'app_versions.version', 'app_versions.release_json', 'app_versions.bundle_sha256', 'app_versions.bundle_size', 'app_versions.key_id', 'app_versions.changelog', 'app_versions.validation_report', 'app_versions.scan_report', 'apps.name', 'apps.title', 'apps.summary', 'organizations.slug'])
@@ -102,6 +108,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
         const result = await sender.send({ raw, envelope: { from: config.smtp.from.replace(/^.*<([^>]+)>.*$/, '$1'), to: [delivery.recipient] } });
         if (result.ok && result.rejected.length === 0) {
           await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), error: null, updated_at: new Date() }).where('id', '=', delivery.id).execute();
+          await announce();
           return { sent: result.response };
         }
         const reason = result.ok ? `${result.rejected[0]!.responseCode ?? ''} ${result.rejected[0]!.response ?? 'recipient refused'}`.trim() : `${result.responseCode ?? result.code}: ${result.response ?? result.message}`;
@@ -113,6 +120,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
         const final = error instanceof PermanentFailure || context.attempt > 5;
         if (final) {
           await db.updateTable('deliveries').set({ state: 'failed', error: (error as Error).message, updated_at: new Date() }).where('id', '=', delivery.id).execute();
+          await announce();
           return { failed: (error as Error).message };
         }
         throw error;

@@ -3,6 +3,7 @@ import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { Config } from '../../config/config.js';
+import type { EventBus } from '../events/event-bus.js';
 
 /** The organisation's current release signing key (module org-keys). */
 export interface SigningKeys {
@@ -16,6 +17,8 @@ export interface PipelineServices {
   queue: JobQueue;
   keys: SigningKeys;
   logger: Logger;
+  /** Live updates (request steps, deliveries) for the SSE connections, in this or another process. */
+  events: EventBus;
   /** Where a step may materialise files (validation); each run works in its own subdirectory. */
   workDir: string;
   /** A clamd daemon to scan bundles with (CLAMD_HOST / CLAMD_PORT); without it only the rule scanners run. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { jobName, nextStep, StepFailure, type PipelineStep } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadRequest, markDone, markFailed, markRunning, stepRow } from './pipeline-store.js';
+import { publishRequestEvent } from './request-events.js';
 
 export interface StepData {
   orgId: string;
@@ -44,7 +45,9 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         return { skipped: 'already done' };
       }
       const started = performance.now();
+      const announce = (state: 'running' | 'done' | 'failed') => publishRequestEvent(services.db, services.events, data.requestId, step, state);
       await markRunning(services.db, data.requestId, step);
+      await announce('running');
       try {
         await run({ request, services, logger });
       } catch (error) {
@@ -53,9 +56,11 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         if (!final) throw error;
         const failure = error instanceof StepFailure ? error : new StepFailure('STEP_ERROR', (error as Error).message);
         await markFailed(services.db, data.requestId, step, { code: failure.code, message: failure.message, ...(failure.output ? { output: failure.output } : {}) }, started);
+        await announce('failed');
         return { failed: failure.code };
       }
       await markDone(services.db, data.requestId, step, started);
+      await announce('done');
       await queueNext(data);
       return { done: step };
     },

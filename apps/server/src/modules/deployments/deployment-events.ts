@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../events/event-bus.js';
+import { recordDeployment, toDeployment, type DeploymentReport } from './deployments-repository.js';
+
+/**
+ * Records a deployment report (recordDeployment) and, when the row changed, tells the agent's owner
+ * and the organisation's admins, publishers and reviewers (event `deployment`).
+ */
+export async function recordDeploymentAndPublish(db: Kysely<any>, events: EventBus, report: DeploymentReport): Promise<{ id: string }> {
+  const saved = await recordDeployment(db, report);
+  if (saved.changed) await publishDeployment(db, events, saved.id);
+  return { id: saved.id };
+}
+
+export async function publishDeployment(db: Kysely<any>, events: EventBus, deploymentId: string): Promise<void> {
+  const row = await db
+    .selectFrom('deployments')
+    .innerJoin('agents', 'agents.id', 'deployments.agent_id')
+    .select(['deployments.id', 'deployments.org_id', 'deployments.app_id', 'deployments.app', 'deployments.version', 'deployments.agent_id', 'deployments.state', 'deployments.health', 'deployments.reason', 'deployments.updated_at', 'agents.user_id'])
+    .where('deployments.id', '=', deploymentId)
+    .executeTakeFirst();
+  if (!row) return;
+  const { reason: _reason, ...data } = toDeployment(row);
+  events.publish({ orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } });
+}
