@@ -68,6 +68,17 @@ describe('single sign-on with OpenID Connect', () => {
     }
   });
 
+  it('sends the browser back with IDP_UNAVAILABLE when the identity provider cannot be reached', async () => {
+    const down = await createTestApp({ env: ssoEnv({ OIDC_ISSUER: 'http://127.0.0.1:9/unreachable' }) });
+    try {
+      const start = await down.app.inject('/api/v1/auth/sso/oidc/start');
+      expect(start.statusCode).toBe(302);
+      expect(start.headers.location).toBe('/?sso_error=IDP_UNAVAILABLE');
+    } finally {
+      await down.close();
+    }
+  });
+
   it('offers the configured provider by its name', async () => {
     expect((await t.app.inject('/api/v1/auth/sso')).json()).toEqual({ enabled: true, providers: [{ id: 'oidc', name: 'Acme Entra ID' }] });
   });

@@ -11,7 +11,8 @@ import { accountForIdentity } from './sso-accounts.js';
 import { openAttempt, sealAttempt, SSO_STATE_COOKIE, SSO_STATE_PATH, SSO_STATE_TTL_SECONDS } from './sso-state.js';
 import { setSessionCookies, startSession } from './sessions.js';
 
-const SSO_RATE = { max: 20, timeWindow: 60_000 };
+/** Per IP: a whole office behind one NAT signs in at nine; a callback without a valid code costs little. */
+const SSO_RATE = { max: 60, timeWindow: 60_000 };
 const CALLBACK_PATH = '/api/v1/auth/sso/oidc/callback';
 
 const providersResponse = z
