@@ -38,4 +38,11 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production/)]);
     expect(problemsOf({ DKIM_DOMAIN: 'acme.test' })).toEqual([expect.stringMatching(/DKIM_PRIVATE_KEY_FILE: set all three/)]);
   });
+
+  it('refuses half a single sign-on setup and a plain-http identity provider in production', () => {
+    expect(problemsOf({ OIDC_ISSUER: 'https://login.acme.test' })).toEqual([expect.stringMatching(/^CLIENT_ID: required when OIDC_ISSUER is set/)]);
+    expect(problemsOf({ OIDC_ORGANIZATION: 'acme' })).toEqual([expect.stringMatching(/^OIDC_ORGANIZATION: only used for single sign-on/)]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), OIDC_ISSUER: 'http://login.acme.test', CLIENT_ID: 'marketplace' })).toEqual([expect.stringMatching(/^OIDC_ISSUER: expected an https:\/\/ URL in production/)]);
+    expect(loadConfig({ OIDC_ISSUER: 'https://login.acme.test', CLIENT_ID: 'marketplace' }).oidc).toMatchObject({ name: 'Single sign-on', organization: undefined });
+  });
 });

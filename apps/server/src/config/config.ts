@@ -99,6 +99,8 @@ const envSchema = z.object({
   CLIENT_ID: optionalString,
   CLIENT_SECRET: optionalString,
   OIDC_ISSUER: url(['http:', 'https:']),
+  OIDC_NAME: z.string().trim().max(60).default('Single sign-on'),
+  OIDC_ORGANIZATION: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url(['http:', 'https:']),
   ANTHROPIC_API_KEY: optionalString,
@@ -134,7 +136,12 @@ export interface Config {
   /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
   readonly mailIngest: { readonly verifyAuth: boolean; readonly senderLimitPerHour: number };
   readonly imap: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string };
-  readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string };
+  /**
+   * Enterprise sign-in (OpenID Connect): on when `issuer` and `clientId` are set. `name` labels the
+   * sign-in button; `organization` (an id or slug) binds SSO to one organisation and lets unknown
+   * e-mails join it as members.
+   */
+  readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string; readonly name: string; readonly organization?: string };
   readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
   readonly rootKey: { readonly passphrase?: string; readonly file?: string };
   /** DKIM signing of outgoing mail: domain, selector and the PEM key file; undefined: unsigned. */
@@ -166,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.IMAP_HOST && (!e.IMAP_USER || !e.IMAP_PASS)) problems.push('IMAP_USER and IMAP_PASS: required when IMAP_HOST is set');
   const dkimSet = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter(Boolean).length;
   if (dkimSet > 0 && dkimSet < 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set all three to sign outgoing mail, or none');
+  if (e.OIDC_ISSUER && !e.CLIENT_ID) problems.push('CLIENT_ID: required when OIDC_ISSUER is set (the client id registered at your identity provider)');
+  if (!e.OIDC_ISSUER && e.OIDC_ORGANIZATION) problems.push('OIDC_ORGANIZATION: only used for single sign-on; set OIDC_ISSUER and CLIENT_ID too, or leave it empty');
+  if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
   if (problems.length) throw new ConfigError(problems);
 
   return deepFreeze({
@@ -186,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
     mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
-    oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET },
+    oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, name: e.OIDC_NAME || 'Single sign-on', organization: e.OIDC_ORGANIZATION },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },
     rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import healthRoutes from '../modules/health/health-routes.js';
 import authRoutes from '../modules/auth/auth-routes.js';
+import ssoRoutes from '../modules/auth/sso-routes.js';
 import accountsRoutes from '../modules/accounts/accounts-routes.js';
 import apiKeysRoutes from '../modules/credentials/api-keys-routes.js';
 import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
@@ -26,6 +27,7 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
   { prefix: '', plugin: healthRoutes },
   { prefix: '/api/v1/auth', plugin: authRoutes },
+  { prefix: '/api/v1/auth', plugin: ssoRoutes },
   { prefix: '/api/v1', plugin: accountsRoutes },
   { prefix: '/api/v1', plugin: apiKeysRoutes },
   { prefix: '/api/v1', plugin: agentClientsRoutes },

@@ -21,6 +21,8 @@ export const apiRoutes = {
   me: live('GET', '/api/v1/auth/me'),
   csrf: live('GET', '/api/v1/auth/csrf'),
   acceptInvitation: live('POST', '/api/v1/auth/invitations/accept'),
+  ssoProviders: live('GET', '/api/v1/auth/sso'),
+  ssoStart: live('GET', '/api/v1/auth/sso/oidc/start'),
   listUsers: live('GET', '/api/v1/users'),
   updateUser: live('PATCH', '/api/v1/users/{id}'),
   listInvitations: live('GET', '/api/v1/invitations'),

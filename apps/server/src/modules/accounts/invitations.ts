@@ -54,3 +54,29 @@ export async function acceptInvitation(db: Db, input: { token: string; name: str
     return insertUser(trx, { orgId: row.org_id, email: row.email, name: input.name, passwordHash, roles: row.roles });
   });
 }
+
+/** The newest open (not accepted, revoked or expired) invitation for an e-mail, optionally in one organisation. */
+export async function findOpenInvitation(db: Db, email: string, orgId?: string) {
+  let query = db
+    .selectFrom('invitations')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date());
+  if (orgId) query = query.where('org_id', '=', orgId);
+  return query.orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/**
+ * Accept an invitation for someone the identity provider vouched for: the account gets the
+ * invitation's organisation and roles, and no password (it signs in through single sign-on only).
+ */
+export async function acceptInvitationWithoutPassword(db: Db, invitationId: string, name: string): Promise<UserRow> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', invitationId).where('accepted_at', 'is', null).returningAll().executeTakeFirst();
+    if (!row) throw new ConflictError('This invitation was just used.', 'INVITATION_USED');
+    if (await findUserByEmail(trx, row.email)) throw new ConflictError(`${row.email} already has an account; sign in instead.`, 'EMAIL_TAKEN');
+    return insertUser(trx, { orgId: row.org_id, email: row.email, name, passwordHash: null, roles: row.roles });
+  });
+}
