@@ -76,8 +76,8 @@ export const apiRoutes = {
   getLlmUsage: live('GET', '/api/v1/llm/usage'),
   rollbackDeployment: planned('POST', '/api/v1/deployments/{id}/rollback'),
   removeDeployment: planned('DELETE', '/api/v1/deployments/{id}'),
-  analytics: planned('GET', '/api/v1/analytics'),
-  events: planned('GET', '/api/v1/events'),
+  analytics: live('GET', '/api/v1/analytics'),
+  events: live('GET', '/api/v1/events'),
 } satisfies Record<string, ApiRoute>;
 
 export type RouteName = keyof typeof apiRoutes;

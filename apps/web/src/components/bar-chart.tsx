@@ -2,14 +2,14 @@ import { useTranslation } from 'react-i18next';
 import type { AnalyticsPoint } from '../api/types';
 import { formatNumber } from '../i18n/i18n';
 
-function axisLabel(t: string | undefined, language: string): string {
+function axisLabel(t: string | undefined, language: string, hourly: boolean): string {
   if (!t) return '';
   const date = new Date(t);
-  return Number.isNaN(date.getTime()) ? t : new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', ...(t.length > 10 ? { hour: '2-digit', minute: '2-digit' } : {}) }).format(date);
+  return Number.isNaN(date.getTime()) ? t : new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', ...(hourly ? { hour: '2-digit', minute: '2-digit' } : {}) }).format(date);
 }
 
 /** A small accessible SVG bar chart: the figure is described in words, and the values are a table for screen readers. */
-export function BarChart({ name, points }: { name: string; points: AnalyticsPoint[] }) {
+export function BarChart({ name, points, hourly = false }: { name: string; points: AnalyticsPoint[]; hourly?: boolean }) {
   const { t, i18n } = useTranslation();
   const values = points.map((point) => point.value);
   const max = Math.max(1, ...values);
@@ -28,15 +28,15 @@ export function BarChart({ name, points }: { name: string; points: AnalyticsPoin
         })}
       </svg>
       <div className="chart-axis small muted" aria-hidden="true">
-        <span>{axisLabel(points[0]?.t, i18n.language)}</span>
+        <span>{axisLabel(points[0]?.t, i18n.language, hourly)}</span>
         <span>max {formatNumber(max, i18n.language)}</span>
-        <span>{axisLabel(points[points.length - 1]?.t, i18n.language)}</span>
+        <span>{axisLabel(points[points.length - 1]?.t, i18n.language, hourly)}</span>
       </div>
       <table className="visually-hidden">
         <tbody>
           {points.map((point) => (
             <tr key={point.t}>
-              <th scope="row">{axisLabel(point.t, i18n.language)}</th>
+              <th scope="row">{axisLabel(point.t, i18n.language, hourly)}</th>
               <td>{formatNumber(point.value, i18n.language)}</td>
             </tr>
           ))}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
-import type { Analytics, AnalyticsPoint } from '../api/types';
+import type { Analytics } from '../api/types';
 import { PERIODS, parsePeriod } from '../analytics/periods';
 import { BarChart } from '../components/bar-chart';
 import { EmptyState, QueryState } from '../components/query-state';
@@ -20,10 +20,26 @@ function Tile({ label, value }: { label: string; value: string }) {
   );
 }
 
-/** A breakdown ({label, count}) as a chart with its table. */
-function Breakdown({ name, rows }: { name: string; rows: { label: string; count: number }[] }) {
-  const points: AnalyticsPoint[] = rows.map((row) => ({ t: row.label, value: row.count }));
-  return rows.length ? <BarChart name={name} points={points} /> : null;
+/** A breakdown ({label, count}) as labelled horizontal bars: the text carries the numbers, the bars only show proportion. */
+function Breakdown({ name, rows, language }: { name: string; rows: { label: string; count: number }[]; language: string }) {
+  if (!rows.length) return null;
+  const max = Math.max(1, ...rows.map((row) => row.count));
+  return (
+    <figure className="chart">
+      <figcaption>{name}</figcaption>
+      <ul className="plain breakdown">
+        {rows.map((row) => (
+          <li key={row.label}>
+            <span className="breakdown-label">{row.label}</span>
+            <span className="breakdown-bar" aria-hidden="true">
+              <span className="bar" style={{ width: `${(row.count / max) * 100}%` }} />
+            </span>
+            <span className="breakdown-count">{formatNumber(row.count, language)}</span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
 }
 
 /** Apps generated, build time, success rate, kinds, deployment outcomes, active users, LLM usage and cost. */
@@ -68,10 +84,10 @@ export function AnalyticsPage() {
               {data.totals.requests === 0 && data.totals.deployments === 0 ? <EmptyState title={t('analytics.empty')} /> : null}
               <div className="charts">
                 {SERIES.filter((name) => data.series[name]?.length).map((name) => (
-                  <BarChart key={name} name={t(`analytics.series.${name}`)} points={data.series[name]} />
+                  <BarChart key={name} name={t(`analytics.series.${name}`)} points={data.series[name]} hourly={data.bucket === 'hour'} />
                 ))}
-                <Breakdown name={t('analytics.kinds')} rows={data.kinds.map((row) => ({ label: row.kind, count: row.count }))} />
-                <Breakdown name={t('analytics.outcomes')} rows={data.deploymentOutcomes.map((row) => ({ label: t(`deployments.states.${row.state}`, { defaultValue: row.state }), count: row.count }))} />
+                <Breakdown name={t('analytics.kinds')} rows={data.kinds.map((row) => ({ label: row.kind, count: row.count }))} language={lang} />
+                <Breakdown name={t('analytics.outcomes')} rows={data.deploymentOutcomes.map((row) => ({ label: t(`deployments.states.${row.state}`, { defaultValue: row.state }), count: row.count }))} language={lang} />
               </div>
             </>
           )}

@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, createJobQueue, migrate, type JobQueue } from '@marketplace/db';
+import { openMaildir } from '@marketplace/mail';
+import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
+import type { Page } from 'playwright-core';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
+import { loadConfig } from '../src/config/config.js';
+import { migrations } from '../src/db/migrations.js';
+import type { Db } from '../src/db/schema.js';
+import { jobDefinitions } from '../src/jobs/registry.js';
+import { createLocalEventBus } from '../src/modules/events/event-bus.js';
+import { createOrgKeys } from '../src/modules/org-keys/org-keys-service.js';
+import { createTestApp, TEST_SECRET, type TestApp } from './helper.js';
+import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
+
+/**
+ * The whole product through the browser, on embedded defaults: an employee registers, asks for an
+ * app in Polish in the chat, builds it, finds it in the catalog with its code, enrols a workstation,
+ * installs the app there (release e-mail through the embedded mail hub into the agent's Maildir), watches
+ * the deployment turn healthy without reloading, reviews the app, sees it in analytics, and verifies
+ * the audit chain. Every page, now full of real data, is screenshotted in English and Polish.
+ */
+const REQUEST_PL = 'Potrzebuję formularza do zgłaszania awarii sprzętu z polami: nazwa urządzenia, opis, priorytet (niski, średni, wysoki), e-mail zgłaszającego';
+
+type Lang = 'en' | 'pl';
+interface Tour {
+  name: string;
+  url: string;
+  heading: Record<Lang, string>;
+}
+
+async function settled(page: Page, heading: string | RegExp) {
+  await page.getByRole('heading', { level: 1, name: heading, exact: typeof heading === 'string' }).waitFor({ timeout: 30_000 });
+  await expect.poll(() => page.locator('.loading').count(), { timeout: 30_000 }).toBe(0);
+}
+
+const enabled = chromiumAvailable();
+
+describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in Debian Chromium', () => {
+  let work: string;
+  let hub: MailHub;
+  let queue: JobQueue;
+  let server: TestApp;
+  let browser: Browser;
+  let base: string;
+  let agent: RunningAgent | undefined;
+
+  beforeAll(async () => {
+    await buildWeb();
+    work = mkdtempSync(join(tmpdir(), 'web-flow-'));
+    hub = await startMailHub({ dataDir: work, port: 0, fsync: false });
+    const env = { DATA_DIR: work, SMTP_LISTEN_PORT: String(hub.port), ROOT_KEY_PASSPHRASE: 'a browser end-to-end root passphrase' };
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ...env });
+    const database = await createDatabase({ memory: true });
+    await migrate(database, migrations);
+    queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
+    // One bus for the jobs and the HTTP app, as `marketplace serve` wires it: the browser's live events come from it.
+    const events = createLocalEventBus();
+    const services = {
+      events,
+      db: database.db as Db,
+      config,
+      queue,
+      keys: createOrgKeys(database.db, async () => config.rootKey.passphrase!),
+      logger: pino({ level: 'silent' }),
+      workDir: join(work, 'pipeline'),
+      releaseValidityDays: 30,
+    };
+    for (const job of jobDefinitions(services)) queue.register(job);
+    await queue.start();
+    server = await createTestApp({ database, jobs: queue, env, events });
+    base = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+    browser = await launchBrowser({ locale: 'en-US' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await agent?.stop({ stopApps: true });
+    await browser?.close();
+    await queue?.stop({ graceful: false });
+    await hub?.close();
+    await server?.close();
+    await server?.database.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('register → chat in Polish → build → catalog → install → healthy live → review → analytics → audit', async () => {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const failures: string[] = [];
+
+    // Register.
+    await page.goto(base + '/register');
+    await settled(page, 'Create your organisation');
+    await page.getByLabel('Organisation name').fill('Serwis Sprzętu');
+    await page.getByLabel('Your name').fill('Ola Nowak');
+    await page.getByLabel('E-mail').fill(`ola-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await settled(page, 'Catalog');
+
+    // Chat in Polish: the draft fills in beside the conversation, in Polish.
+    await page.getByRole('link', { name: 'New app', exact: true }).click();
+    await settled(page, 'Describe a new app');
+    await page.getByLabel('Message').fill(REQUEST_PL);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const draft = page.getByRole('complementary');
+    await expect.poll(() => draft.textContent(), { timeout: 30_000 }).toContain('Priorytet');
+
+    // Build: the pipeline's stages go by, live, until published.
+    await page.getByRole('button', { name: 'Build this app' }).click();
+    const steps = page.getByTestId('build-steps');
+    await steps.waitFor();
+    await expect.poll(() => steps.locator('.step-done').count(), { timeout: 240_000, intervals: [1000] }).toBeGreaterThanOrEqual(6);
+    const open = page.getByRole('link', { name: /^Open the app \(v/ });
+    await open.waitFor({ timeout: 30_000 });
+    await open.click();
+    const title = 'Formularz do zgłaszania awarii sprzętu';
+    await settled(page, title);
+    const appUrl = page.url();
+
+    // The catalog lists it; its page previews the code.
+    await page.getByRole('link', { name: 'Catalog', exact: true }).click();
+    await settled(page, 'Catalog');
+    await page.getByRole('link', { name: title }).first().click();
+    await settled(page, title);
+    await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'app.json' }).click();
+    await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain('"kind": "form-app"');
+    expect(await page.getByText('Validation and scan').count()).toBeGreaterThan(0);
+
+    // Enrol a workstation with a code from the Deployments page, and start its deploy agent.
+    await page.getByRole('link', { name: 'Deployments', exact: true }).click();
+    await settled(page, 'Deployments');
+    await page.getByRole('button', { name: 'Create enrolment code' }).click();
+    const code = ((await page.getByTestId('secret-value').last().textContent()) ?? '').trim();
+    expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/);
+    const home = join(work, 'agent-home');
+    const enrolled = await enroll({ server: base, code, home });
+    agent = await startAgent({ home, mailbox: await openMaildir(mailboxDirectory(work, enrolled.mailbox)), heartbeatIntervalMs: 2_000, maxHealthTimeoutMs: 30_000, log: () => {} });
+    agent.watch();
+
+    // A second tab watches the deployment monitor, empty for now, while the first installs the app.
+    const monitor = await browser.context.newPage();
+    await monitor.goto(base + '/deployments');
+    await settled(monitor, 'Deployments');
+    await expect.poll(() => monitor.getByText('No deployments yet').count()).toBe(1);
+
+    // Install on my workstation from the app page.
+    await page.goto(appUrl);
+    await settled(page, title);
+    await page.getByRole('button', { name: 'Install on my workstation' }).click();
+    await expect.poll(() => page.getByText(/Release e-mail queued for 1 workstation/).count(), { timeout: 20_000 }).toBe(1);
+
+    // The monitor tab shows it turning healthy without a reload.
+    const row = monitor.getByRole('row').filter({ hasText: /formularz/i });
+    await expect.poll(async () => ((await row.count()) ? await row.first().textContent() : ''), { timeout: 120_000, intervals: [500] }).toContain('healthy');
+    const deployed = agent.deployer.apps().find((app) => app.current);
+    expect(deployed?.port).toBeDefined();
+    expect((await probeHealth(deployed!.port!, '/healthz')).ok).toBe(true);
+    await monitor.close();
+
+    // Review it.
+    await page.goto(appUrl);
+    await settled(page, title);
+    await page.getByLabel('Stars').selectOption('5');
+    await page.getByLabel('What do you think?').fill('Działa od pierwszego razu.');
+    await page.getByRole('button', { name: 'Save review' }).click();
+    await expect.poll(() => page.getByText('Działa od pierwszego razu.').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+
+    // Analytics counts the published app and the healthy deployment.
+    await page.getByRole('link', { name: 'Analytics', exact: true }).click();
+    await settled(page, 'Analytics');
+    const tiles = page.getByLabel('Totals for the period');
+    await expect.poll(() => tiles.first().textContent(), { timeout: 20_000 }).toMatch(/Apps published\s*1/);
+    await expect.poll(() => tiles.first().textContent()).toMatch(/Deployments\s*1 healthy of 1/);
+
+    // The admin verifies the audit chain.
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await settled(page, 'Audit log');
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await expect.poll(() => page.getByTestId('chain-status').textContent(), { timeout: 20_000 }).toMatch(/^Chain intact: \d+ entries checked\.$/);
+
+    // Every page, full of data, in English and Polish: screenshots, axe, and 375 px.
+    const pages: Tour[] = [
+      { name: 'flow-catalog', url: '/', heading: { en: 'Catalog', pl: 'Katalog' } },
+      { name: 'flow-app', url: new URL(appUrl).pathname, heading: { en: title, pl: title } },
+      { name: 'flow-deployments', url: '/deployments', heading: { en: 'Deployments', pl: 'Wdrożenia' } },
+      { name: 'flow-analytics', url: '/analytics', heading: { en: 'Analytics', pl: 'Analityka' } },
+      { name: 'flow-admin-keys', url: '/admin/keys', heading: { en: 'Signing keys', pl: 'Klucze podpisu' } },
+      { name: 'flow-admin-audit', url: '/admin/audit', heading: { en: 'Audit log', pl: 'Dziennik audytu' } },
+    ];
+    for (const lang of ['en', 'pl'] as const) {
+      if (lang === 'pl') await page.getByTestId('language').selectOption('pl');
+      for (const entry of pages) {
+        await page.goto(base + entry.url);
+        await settled(page, entry.heading[lang]);
+        failures.push(...(await seriousViolations(page)).map((v) => `${entry.name} [${lang}]: ${v}`));
+        const phoneWidth = await screenshots(page, entry.name, lang);
+        if (phoneWidth > 375) failures.push(`${entry.name} [${lang}]: ${phoneWidth} px wide at 375 px`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+});
