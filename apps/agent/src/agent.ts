@@ -1,6 +1,7 @@
 import { hostname, platform, release } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commandJournalPath, createCommandRunner } from './command-runner.js';
 import { buildStatusEmail, createMailSender, type Mailbox, type MessageRef } from '@marketplace/mail';
 import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
@@ -23,6 +24,8 @@ export interface AgentOptions {
   /** Also (or, when the server is unreachable, instead) send reports as status e-mails through this SMTP server. */
   reportByMail?: { host: string; port: number; to: string; secure?: boolean; user?: string; pass?: string };
   heartbeatIntervalMs?: number;
+  /** How often to ask the server for commands (rollback, remove) between heartbeats; 0 = only with heartbeats. Default 10 s. */
+  commandIntervalMs?: number;
   maxHealthTimeoutMs?: number;
   /** How many apps deploy side by side. */
   concurrency?: number;
@@ -38,6 +41,8 @@ export interface RunningAgent {
   processOnce(): Promise<{ processed: number; ignored: number }>;
   /** Probes every deployed app's health path; a change (healthy ↔ unhealthy) is reported with the sample. Runs with each heartbeat. */
   checkHealth(): Promise<void>;
+  /** Asks the server for commands (rollback, remove) and runs them; resolves when they are done. */
+  pollCommands(): Promise<void>;
   /** Watches the mailbox until `stop`. */
   watch(): void;
   stop(options?: { stopApps?: boolean }): Promise<void>;
@@ -89,6 +94,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     report,
     log,
   };
+
+  const commands = createCommandRunner({ deployer, server, report, journalPath: commandJournalPath(join(layout.root, 'state')), log });
 
   // 1. finish what a crash interrupted
   await rm(layout.downloads, { recursive: true, force: true });
@@ -169,20 +176,37 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     await checkHealth().catch((error) => log(`health check failed: ${(error as Error).message}`));
     try {
       await server.flush();
-      await server.heartbeat({
+      const answer = await server.heartbeat({
         version: AGENT_VERSION,
         os: `${platform()} ${release()}`.slice(0, 64),
         runtimes: [runtime.name],
         apps: deployer.apps().filter((app) => app.current).map((app) => ({ name: app.name, version: app.current!, state: app.state })),
       });
+      if (answer.commands?.length && !stopped) await commands.run(answer.commands);
     } catch (error) {
       log(`heartbeat failed: ${(error as Error).message}`);
     }
   }
 
+  let polling: Promise<void> | null = null;
+  function pollCommands(): Promise<void> {
+    polling ??= (async () => {
+      try {
+        const due = await server.commands();
+        if (due.length && !stopped) await commands.run(due);
+      } catch (error) {
+        log(`command poll failed: ${(error as Error).message}`);
+      }
+    })().finally(() => {
+      polling = null;
+    });
+    return polling;
+  }
+
   let stopWatching: (() => void) | null = null;
   let timer: NodeJS.Timeout | undefined;
-  void heartbeat();
+  let commandTimer: NodeJS.Timeout | undefined;
+  const beat = heartbeat();
 
   return {
     config,
@@ -191,17 +215,26 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     processOnce,
     deployedVersion: (app) => deployer.deployedVersion(app),
     checkHealth,
+    pollCommands,
     watch() {
       stopWatching = mailbox.watch(() => void processOnce());
       timer = setInterval(() => void heartbeat(), options.heartbeatIntervalMs ?? 60_000);
       timer.unref();
+      const every = options.commandIntervalMs ?? 10_000;
+      if (every > 0) {
+        commandTimer = setInterval(() => void pollCommands(), every);
+        commandTimer.unref();
+      }
       void processOnce();
     },
     async stop(stopOptions = {}) {
       stopped = true;
       stopWatching?.();
       clearInterval(timer);
+      clearInterval(commandTimer);
       await running?.catch(() => {});
+      await beat;
+      await polling;
       await deployer.close(stopOptions);
       await mailbox.close();
     },

@@ -239,8 +239,11 @@ export class Deployer {
     return this.update(app, { state });
   }
 
-  /** Back to the newest kept earlier version (operator's choice: allowed although it is older). */
-  rollback(app: string): Promise<Outcome> {
+  /**
+   * Back to the newest kept earlier version (operator's choice: allowed although it is older). On
+   * success `restored` is the report of the version that serves again.
+   */
+  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport }> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
@@ -261,7 +264,11 @@ export class Deployer {
       this.watch(app, started);
       await old?.stop();
       await rm(join(this.layout.apps, app, from), { recursive: true, force: true });
-      return { state: 'rolled-back', report: { app, version: from, state: 'rolled-back', reason: { code: 'OPERATOR_ROLLBACK', message: `Rolled back by the workstation's user to ${target}.` } } };
+      return {
+        state: 'rolled-back',
+        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: by.message(target) } },
+        restored: { app, version: target, state: 'healthy', health: { ok: true, detail: health.detail.slice(0, 500), latencyMs: health.latencyMs } },
+      };
     });
   }
 

@@ -14,6 +14,8 @@ export interface DeploymentReport {
   health?: { ok: boolean; detail?: string; latencyMs?: number };
   logTail?: string;
   at?: string;
+  /** The server's deployment this report is about, when the agent knows it (from a command). */
+  deploymentId?: string;
 }
 
 export interface Heartbeat {
@@ -23,10 +25,23 @@ export interface Heartbeat {
   apps: { name: string; version: string; state: string }[];
 }
 
+/** What the server asks this agent to do (delivered with heartbeats and command polls). */
+export interface ServerCommand {
+  id: string;
+  type: 'rollback' | 'remove';
+  app: string;
+  version: string;
+  deploymentId: string;
+}
+
 export interface ServerClient {
   /** Sends now, or queues on disk when the server cannot be reached (sent by `flush`). */
   report(report: DeploymentReport): Promise<'sent' | 'queued'>;
-  heartbeat(beat: Heartbeat): Promise<{ serverTime: string; keyListVersion: number }>;
+  heartbeat(beat: Heartbeat): Promise<{ serverTime: string; keyListVersion: number; commands?: ServerCommand[] }>;
+  /** The light poll between heartbeats: commands to run now. */
+  commands(): Promise<ServerCommand[]>;
+  /** Closes a command: done, or failed with the reason. */
+  closeCommand(id: string, outcome: { state: 'done' | 'failed'; reason?: { code: string; message: string } }): Promise<void>;
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
   /** Sends queued reports in order; stops at the first that still cannot be sent. */
   flush(): Promise<number>;
@@ -110,6 +125,10 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
     },
     heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', beat),
     keys: () => call('GET', '/api/v1/keys'),
+    commands: async () => (await call<{ commands: ServerCommand[] }>('GET', '/api/v1/agents/commands')).commands,
+    async closeCommand(id, outcome) {
+      await call('POST', `/api/v1/agents/commands/${encodeURIComponent(id)}`, outcome);
+    },
     async flush() {
       let sent = 0;
       for (const name of await queuedFiles()) {

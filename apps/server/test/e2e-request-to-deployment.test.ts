@@ -18,8 +18,8 @@ import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 
 /**
  * The product's whole promise on embedded defaults, for every app kind: an AppSpec becomes a signed
- * release in the catalog, `distribute` e-mails it through the real mail hub into the agent's
- * Maildir, the agent verifies and runs it, the app answers its health path, and the server shows the
+ * release in the catalog, which goes by itself (no `distribute`) through the real mail hub into the
+ * requester's agent's Maildir, the agent verifies and runs it, the app answers its health path, and the server shows the
  * deployment healthy.
  */
 let t: TestApp;
@@ -90,9 +90,12 @@ describe('request → signed release → e-mail → agent → healthy, for every
       });
       expect(request.state, JSON.stringify(request.steps)).toBe('published');
 
+      // the requester's own agent gets the release without a distribute…
+      expect(request.deliveries).toMatchObject([{ recipient: agent.config.mailbox, state: expect.stringMatching(/^(queued|sending|sent)$/) }]);
+      // …and distributing it explicitly as well is that same delivery, not a second e-mail
       const distributed = await call(t.app, admin, { method: 'POST', url: `/api/v1/apps/${request.appId}/versions/${request.version}/distribute`, payload: {} });
       expect(distributed.statusCode, distributed.body).toBe(202);
-      expect(distributed.json().deliveries).toMatchObject([{ recipient: agent.config.mailbox, state: 'queued' }]);
+      expect(distributed.json().deliveries).toMatchObject([{ id: request.deliveries[0].id, recipient: agent.config.mailbox }]);
       await until('the release e-mail to be sent', async () => {
         const items = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deliveries?appId=${request.appId}` })).json().items;
         if (items[0]?.state === 'failed') throw new Error(`delivery failed: ${items[0].error}`);
@@ -100,6 +103,7 @@ describe('request → signed release → e-mail → agent → healthy, for every
       });
 
       expect(await agent.processOnce()).toMatchObject({ processed: 1 });
+      expect((await call(t.app, admin, { method: 'GET', url: `/api/v1/requests/${request.id}` })).json().deliveries).toMatchObject([{ id: request.deliveries[0].id, state: 'sent' }]);
       const deployed = agent.deployer.apps().find((app) => app.name === spec.name);
       const reports = (await call(t.app, admin, { method: "GET", url: `/api/v1/deployments?app=${spec.name}` })).json().items;
       expect(deployed, JSON.stringify(reports)).toBeDefined();
@@ -117,4 +121,19 @@ describe('request → signed release → e-mail → agent → healthy, for every
       expect(toGroup.json().deliveries.map((d: { id: string }) => d.id)).toEqual([distributed.json().deliveries[0].id]);
     }, 240_000);
   }
+
+  it('leaves delivery to an explicit distribute when the organisation turned deliverToRequester off', async () => {
+    const off = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { distribution: { deliverToRequester: false } } } });
+    expect(off.json().settings.distribution.deliverToRequester).toBe(false);
+    const template = listTemplates()[0]!;
+    const spec = { ...template.exampleSpec, name: `e2e-manual-${template.kind}` };
+    const submitted = await call(t.app, admin, { method: 'POST', url: '/api/v1/requests', payload: { spec } });
+    const request = await until('the request to finish', async () => {
+      const body = (await call(t.app, admin, { method: 'GET', url: `/api/v1/requests/${submitted.json().id}` })).json();
+      return body.state === 'published' || body.state === 'failed' ? body : undefined;
+    });
+    expect(request.state, JSON.stringify(request.steps)).toBe('published');
+    expect(request.deliveries).toEqual([]);
+    expect((await call(t.app, admin, { method: 'GET', url: `/api/v1/deliveries?appId=${request.appId}` })).json().items).toEqual([]);
+  }, 240_000);
 });

@@ -20,6 +20,10 @@ export interface OpenAiWireServer {
   structured: string[];
   /** What chat answers say. */
   chat: string;
+  /** Streams stop after the first word until this resolves (shows whether tokens pass through unbuffered). */
+  holdStream: Promise<void> | null;
+  /** Streams break off (the connection is destroyed) after this many words. */
+  dropStreamAfter: number | null;
   close(): Promise<void>;
 }
 
@@ -29,19 +33,34 @@ function completion(content: string): string {
   return JSON.stringify(body);
 }
 
-/** The recorded stream, with its text deltas replaced by `words` (one chunk each). */
-function stream(text: string): string {
+/** The recorded stream, with its text deltas replaced by `words` (one chunk each), as SSE events. */
+function streamEvents(text: string): { head: string[]; deltas: string[]; tail: string[] } {
   const events = recorded('chat-completion-stream.sse').split('\n\n').filter((e) => e.trim());
   const template = JSON.parse(events[1]!.slice('data: '.length));
   const words = text.match(/\S+\s*/g) ?? [text];
   const deltas = words.map((word) => `data: ${JSON.stringify({ ...template, choices: [{ ...template.choices[0], delta: { content: word } }] })}`);
   const tail = events.filter((e) => !/"delta":\{"content"/.test(e) && !/"role":"assistant"/.test(e));
-  return [events[0], ...deltas, ...tail].join('\n\n') + '\n\n';
+  return { head: [events[0]!], deltas, tail };
+}
+
+async function writeStream(res: import('node:http').ServerResponse, text: string, options: { hold: Promise<void> | null; dropAfter: number | null }): Promise<void> {
+  const { head, deltas, tail } = streamEvents(text);
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const event of head) res.write(`${event}\n\n`);
+  for (const [index, event] of deltas.entries()) {
+    if (options.dropAfter !== null && index >= options.dropAfter) {
+      res.destroy();
+      return;
+    }
+    res.write(`${event}\n\n`);
+    if (index === 0 && options.hold) await options.hold;
+  }
+  res.end(tail.map((event) => `${event}\n\n`).join(''));
 }
 
 /** A local HTTP server speaking the OpenAI Chat Completions wire protocol from recorded responses. */
 export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
-  const state = { structured: [] as string[], chat: 'Recorded answer.' };
+  const state = { structured: [] as string[], chat: 'Recorded answer.', holdStream: null as Promise<void> | null, dropStreamAfter: null as number | null };
   const seen: SeenRequest[] = [];
   let structuredIndex = 0;
   const server: Server = createServer((req, res) => {
@@ -56,7 +75,7 @@ export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
         return;
       }
       if (body?.stream) {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }).end(stream(state.chat));
+        void writeStream(res, state.chat, { hold: state.holdStream, dropAfter: state.dropStreamAfter });
         return;
       }
       const content = body?.response_format ? (api.structured[Math.min(structuredIndex++, api.structured.length - 1)] ?? '{}') : api.chat;
@@ -79,6 +98,18 @@ export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
     },
     set chat(value: string) {
       state.chat = value;
+    },
+    get holdStream() {
+      return state.holdStream;
+    },
+    set holdStream(value: Promise<void> | null) {
+      state.holdStream = value;
+    },
+    get dropStreamAfter() {
+      return state.dropStreamAfter;
+    },
+    set dropStreamAfter(value: number | null) {
+      state.dropStreamAfter = value;
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -14,6 +14,9 @@ let t: TestApp;
 let routes: DocumentedRoute[];
 const callers: { name: string; headers: Record<string, string> }[] = [];
 const foreign: Record<string, string> = {};
+/** Routes whose {id} is not the collection's own resource (a command under /agents/…). */
+const foreignByPath: Record<string, string> = {};
+const foreignId = (route: DocumentedRoute) => foreignByPath[route.path] ?? foreign[collectionOf(route.path)];
 const foreignSecrets: string[] = [];
 
 beforeAll(async () => {
@@ -29,6 +32,10 @@ beforeAll(async () => {
   const agent = (await call(t.app, adminA, { method: 'POST', url: '/api/v1/agent-clients', payload: { name: 'a-agent' } })).json();
   const agentToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: agent.clientId, client_secret: agent.clientSecret } })).json().access_token;
   callers.push({ name: 'A agent', headers: { authorization: `Bearer ${agentToken}` } });
+  const aCode = (await call(t.app, adminA, { method: 'POST', url: '/api/v1/agents/enrollments' })).json().code;
+  const aEnrolled = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code: aCode, name: 'a-laptop', hostname: 'a-host', os: 'linux' } })).json();
+  const aEnrolledToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: aEnrolled.clientId, client_secret: aEnrolled.clientSecret } })).json().access_token;
+  callers.push({ name: 'A enrolled agent', headers: { authorization: `Bearer ${aEnrolledToken}` } });
 
   const adminB = await register(t.app, { organization: 'Org B' });
   const memberB = await addUser(t.app, adminB, ['member']);
@@ -51,13 +58,14 @@ beforeAll(async () => {
   const bAgentToken = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: bAgent.clientId, client_secret: bAgent.clientSecret } })).json().access_token;
   foreign.deployments = (await call(t.app, { token: bAgentToken }, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'b-secret-app', version: '1.0.0', state: 'healthy' } })).json().deploymentId;
   foreign.keys = (await t.app.orgKeys.signingKey(adminB.orgId)).keyId;
+  foreignByPath['/api/v1/agents/commands/{id}'] = (await call(t.app, adminB, { method: 'DELETE', url: `/api/v1/deployments/${foreign.deployments}` })).json().command.id;
   foreignSecrets.push(adminB.email, memberB.email, adminB.orgId, ...Object.values(foreign), bKey.prefix, bAgent.mailbox, 'b-secret-app', (await t.app.orgKeys.publicInfo(adminB.orgId)).rootFingerprint);
   const bConversation = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'I need a form for b-secret-app expenses' } })).json();
   foreign.conversations = bConversation.id;
   // A download link names a version; without a valid signature every id answers 404.
   foreign.downloads = randomUUID();
   foreign.groups = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/groups', payload: { name: 'b-secret-team', members: [memberB.userId] } })).json().id;
-  foreignSecrets.push(bConversation.id);
+  foreignSecrets.push(bConversation.id, foreignByPath['/api/v1/agents/commands/{id}']!);
 });
 afterAll(async () => t.close());
 
@@ -67,7 +75,7 @@ const collectionOf = (path: string) => path.replace(/^\/api\/v1\//, '').split('/
 
 describe('tenant isolation matrix', () => {
   it('has a foreign-org fixture for every route that takes an id', () => {
-    const missing = routes.filter((r) => r.path.includes('{') && !(collectionOf(r.path) in foreign)).map((r) => `${r.method} ${r.path}`);
+    const missing = routes.filter((r) => r.path.includes('{') && !foreignId(r)).map((r) => `${r.method} ${r.path}`);
     expect(missing, `add a foreign-org fixture for: ${missing.join(', ')}`).toEqual([]);
   });
 
@@ -75,7 +83,7 @@ describe('tenant isolation matrix', () => {
     const leaks: string[] = [];
     let checked = 0;
     for (const route of routes.filter((r) => r.path.startsWith('/api/') && !OWN_SESSION.has(r.path) && !isEventStream(r))) {
-      const url = urlFor(route, foreign[collectionOf(route.path)] ?? '');
+      const url = urlFor(route, foreignId(route) ?? '');
       const body = route.operation.requestBody?.content?.['application/json']?.schema;
       for (const caller of callers) {
         const response = await t.app.inject({ method: route.method as any, url, headers: caller.headers, ...(body ? { payload: sample(body) as object } : {}) });
@@ -91,11 +99,14 @@ describe('tenant isolation matrix', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('answers 404 (not 403) to an admin asking for another org’s resource, so ids reveal nothing', async () => {
+  it('answers 404 (not 403) to an admin (on agents’ own routes, an agent) asking for another org’s resource, so ids reveal nothing', async () => {
     const admin = callers[0]!;
+    const agent = callers.find((caller) => caller.name === 'A enrolled agent')!;
     for (const route of routes.filter((r) => r.path.includes('{') && collectionOf(r.path) !== 'jobs')) {
       const body = route.operation.requestBody?.content?.['application/json']?.schema;
-      const response = await t.app.inject({ method: route.method as any, url: urlFor(route, foreign[collectionOf(route.path)]!), headers: admin.headers, ...(body ? { payload: sample(body) as object } : {}) });
+      const ask = (headers: Record<string, string>) => t.app.inject({ method: route.method as any, url: urlFor(route, foreignId(route)!), headers, ...(body ? { payload: sample(body) as object } : {}) });
+      let response = await ask(admin.headers);
+      if (response.statusCode === 403 && response.json().code === 'PRINCIPAL_NOT_ALLOWED') response = await ask(agent.headers);
       expect(response.statusCode, `${route.method} ${route.path}: ${response.body}`).toBe(404);
     }
   });

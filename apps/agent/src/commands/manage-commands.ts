@@ -27,6 +27,7 @@ export function registerRollback(program: Command): void {
       await withDeployer(options.home, async (deployer, report) => {
         const outcome = await deployer.rollback(app);
         await report(outcome.report);
+        if (outcome.restored) await report(outcome.restored);
         process.stdout.write(outcome.state === 'rolled-back' ? `${app}: back on ${deployer.deployedVersion(app)}\n` : `${app}: ${outcome.report.reason?.message}\n`);
       });
     });

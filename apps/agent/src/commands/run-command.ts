@@ -14,8 +14,10 @@ export function registerRun(program: Command): void {
     .option('--once', 'handle what is in the mailbox now, then exit (apps keep running)')
     .option('--report-by-mail', 'also send each report as a status e-mail (SMTP_HOST, SMTP_PORT, MARKETPLACE_ADDRESS)')
     .option('--health-timeout <seconds>', 'upper bound on how long a new version may take to become healthy', Number)
+    .option('--command-interval <seconds>', 'how often to ask the server for rollback/remove commands between heartbeats (0: only with the 60 s heartbeat)', Number, 10)
     .option('--runtime <name>', 'process (default) or container (Docker Engine API at DOCKER_HOST, image MARKETPLACE_AGENT_IMAGE)', 'process')
-    .action(async (options: { home?: string; maildir?: string; once?: boolean; reportByMail?: boolean; healthTimeout?: number; runtime: string }) => {
+    .action(async (options: { home?: string; maildir?: string; once?: boolean; reportByMail?: boolean; healthTimeout?: number; commandInterval: number; runtime: string }) => {
+      if (!Number.isFinite(options.commandInterval) || options.commandInterval < 0) throw new Error(`--command-interval must be a number of seconds (0 or more): got "${options.commandInterval}".`);
       if (options.runtime !== 'process' && options.runtime !== 'container') throw new Error(`--runtime must be process or container: got "${options.runtime}".`);
       const runtime = options.runtime === 'container' ? createContainerRuntime({ ...(process.env.MARKETPLACE_AGENT_IMAGE ? { image: process.env.MARKETPLACE_AGENT_IMAGE } : {}) }) : createProcessRuntime();
       const usable = await runtime.available();
@@ -26,7 +28,7 @@ export function registerRun(program: Command): void {
       const reportByMail = options.reportByMail
         ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@marketplace.localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }
         : undefined;
-      const agent = await startAgent({ home, mailbox, runtime, reportByMail, ...(options.healthTimeout ? { maxHealthTimeoutMs: options.healthTimeout * 1000 } : {}) });
+      const agent = await startAgent({ home, mailbox, runtime, reportByMail, commandIntervalMs: options.commandInterval * 1000, ...(options.healthTimeout ? { maxHealthTimeoutMs: options.healthTimeout * 1000 } : {}) });
       process.stderr.write(`marketplace-agent ${agent.config.agentId}: watching ${describe}\n`);
       if (options.once) {
         const counts = await agent.processOnce();

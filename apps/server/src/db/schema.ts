@@ -363,6 +363,26 @@ export interface ReviewsTable {
   updated_at: DefaultNow;
 }
 
+export const AGENT_COMMAND_TYPES = ['rollback', 'remove'] as const;
+export type AgentCommandType = (typeof AGENT_COMMAND_TYPES)[number];
+export const AGENT_COMMAND_STATES = ['queued', 'sent', 'done', 'failed'] as const;
+export type AgentCommandState = (typeof AGENT_COMMAND_STATES)[number];
+
+/** What the server asks an agent to do about one deployment; delivered with heartbeats and command polls. */
+export interface AgentCommandsTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  deployment_id: string;
+  type: AgentCommandType;
+  state: AgentCommandState;
+  reason: Json<{ code: string; message: string }> | null;
+  attempts: Generated<number>;
+  requested_by: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -394,6 +414,7 @@ export interface DB {
   llm_org_settings: LlmOrgSettingsTable;
   llm_usage: LlmUsageTable;
   llm_counters: LlmCountersTable;
+  agent_commands: AgentCommandsTable;
 }
 
 export type Db = Kysely<DB>;

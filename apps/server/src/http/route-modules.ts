@@ -17,6 +17,7 @@ import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
 import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
+import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
 import conversationServices from '../modules/conversations/conversation-services.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
@@ -43,6 +44,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: agentsRoutes },
   { prefix: '/api/v1', plugin: agentReportsRoutes },
   { prefix: '/api/v1', plugin: deploymentsRoutes },
+  { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
   { prefix: '', plugin: conversationServices },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },

@@ -292,6 +292,7 @@ export const en = {
       maxConcurrent: 'Requests built at the same time',
       maxAttachmentBytes: 'Largest e-mail attachment (bytes)',
       downloadLinkTtlHours: 'Download links valid for (hours)',
+      deliverToRequester: 'Send a published app to the requester’s own agents',
       staleAfterSeconds: 'A silent agent counts as offline after (seconds)',
       unknownSenders: 'Mail from unknown senders',
       activeProvider: 'Active LLM provider (empty: the default)',

@@ -294,6 +294,7 @@ export const pl: Messages = {
       maxConcurrent: 'Zlecenia budowane jednocześnie',
       maxAttachmentBytes: 'Największy załącznik e-mail (bajty)',
       downloadLinkTtlHours: 'Linki do pobrania ważne przez (godziny)',
+      deliverToRequester: 'Wysyłaj opublikowaną aplikację na agenty zamawiającego',
       staleAfterSeconds: 'Milczący agent jest offline po (sekundy)',
       unknownSenders: 'Poczta od nieznanych nadawców',
       activeProvider: 'Aktywny dostawca LLM (puste: domyślny)',

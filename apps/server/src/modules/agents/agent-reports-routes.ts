@@ -3,15 +3,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors/app-error.js';
-import { withErrors } from '../../http/responses.js';
-import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
+import { idParams, withErrors } from '../../http/responses.js';
+import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
 
 const AGENTS = { principals: ['agent' as const] };
 const slug = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be an app name such as "room-booking"' }).max(48);
 const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
 
-/** What enrolled agents send: heartbeats and deployment state changes. */
+/** What enrolled agents send: heartbeats, deployment state changes, and the answers to the server's commands. */
 export default async function agentReportsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db as unknown as Kysely<any>;
@@ -36,7 +37,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
           apps: z.array(z.object({ name: slug, version: semver, state: z.string().max(32) }).strict()).max(500),
         })
         .strict(),
-      response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number() }) }),
+      response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number(), commands: z.array(agentCommandSchema).describe('Commands to run now (they are marked sent)') }) }),
     },
     handler: async (request) => {
       const agent = await agentOf(request);
@@ -44,7 +45,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       await db.updateTable('agents').set({ version, os, runtimes: JSON.stringify(runtimes), apps: JSON.stringify(apps), last_seen_at: new Date() }).where('id', '=', agent.id).execute();
       request.auditInfo = { targetType: 'agent', targetId: agent.id };
       const keys = await app.orgKeys.publicInfo(agent.org_id);
-      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion };
+      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id) };
     },
   });
 
@@ -74,6 +75,38 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const saved = await recordDeploymentAndPublish(db, app.events, { orgId: agent.org_id, agentId: agent.id, ...body, at: body.at ? new Date(body.at) : undefined, source: 'http' });
       request.auditInfo = { targetType: 'deployment', targetId: saved.id, details: { app: body.app, version: body.version, state: body.state, reason: body.reason?.code } };
       return reply.status(201).send({ deploymentId: saved.id });
+    },
+  });
+
+  app.get('/agents/commands', {
+    config: { auth: AGENTS },
+    schema: {
+      tags: ['agents'],
+      summary: 'Commands for this agent to run now (rollback, remove)',
+      description: `The light poll an agent makes between heartbeats (every 10 s by default). Queued commands, and sent ones not closed within ${COMMAND_RESEND_AFTER_MS / 60_000} minutes, are returned and marked sent; running one must be idempotent.`,
+      response: withErrors({ 200: z.object({ commands: z.array(agentCommandSchema) }) }),
+    },
+    handler: async (request) => {
+      const agent = await agentOf(request);
+      return { commands: await takeCommands(app.db, agent.id) };
+    },
+  });
+
+  app.post('/agents/commands/:id', {
+    config: { auth: AGENTS, audit: 'agent.command' },
+    schema: {
+      tags: ['agents'],
+      summary: 'Close a command: done, or failed with the reason',
+      description: 'Closing a closed command again changes nothing and answers its state.',
+      params: idParams,
+      body: z.object({ state: z.enum(['done', 'failed']), reason: reasonSchema.optional() }).strict(),
+      response: withErrors({ 200: z.object({ command: commandSchema }) }, [404]),
+    },
+    handler: async (request) => {
+      const agent = await agentOf(request);
+      const command = await closeCommand(app.db, agent.id, request.params.id, request.body);
+      request.auditInfo = { targetType: 'agent_command', targetId: command.id, details: { type: command.type, state: command.state, deploymentId: command.deploymentId, reason: command.reason?.code } };
+      return { command };
     },
   });
 }

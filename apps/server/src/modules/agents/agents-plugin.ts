@@ -30,23 +30,24 @@ declare module 'fastify' {
   }
 }
 
+/** Mailboxes of the organisation's enrolled (not revoked) agents: of some users, some agents, or all. */
+export async function agentRecipients(db: Kysely<any>, orgId: string, select: { userIds?: string[]; agentIds?: string[]; all?: boolean }): Promise<AgentRecipient[]> {
+  let q = db.selectFrom('agents').select(['id', 'user_id', 'mailbox']).where('org_id', '=', orgId).where('revoked_at', 'is', null);
+  if (!select.all) {
+    const userIds = select.userIds ?? [];
+    const agentIds = select.agentIds ?? [];
+    if (userIds.length === 0 && agentIds.length === 0) return [];
+    q = q.where((eb) => eb.or([...(userIds.length ? [eb('user_id', 'in', userIds)] : []), ...(agentIds.length ? [eb('id', 'in', agentIds)] : [])]));
+  }
+  const rows = await q.orderBy('created_at').execute();
+  return rows.map((row: any) => ({ agentId: row.id, userId: row.user_id, mailbox: row.mailbox }));
+}
+
 /** App-wide services of the agents and deployments modules, for the distribution jobs and the mail hub. */
 export default fp(
   async function agentsPlugin(app: FastifyInstance) {
     const db = app.db as unknown as Kysely<any>;
-    app.decorate('agents', {
-      async recipients(orgId, select) {
-        let q = db.selectFrom('agents').select(['id', 'user_id', 'mailbox']).where('org_id', '=', orgId).where('revoked_at', 'is', null);
-        if (!select.all) {
-          const userIds = select.userIds ?? [];
-          const agentIds = select.agentIds ?? [];
-          if (userIds.length === 0 && agentIds.length === 0) return [];
-          q = q.where((eb) => eb.or([...(userIds.length ? [eb('user_id', 'in', userIds)] : []), ...(agentIds.length ? [eb('id', 'in', agentIds)] : [])]));
-        }
-        const rows = await q.orderBy('created_at').execute();
-        return rows.map((row: any) => ({ agentId: row.id, userId: row.user_id, mailbox: row.mailbox }));
-      },
-    } satisfies AgentsService);
+    app.decorate('agents', { recipients: (orgId, select) => agentRecipients(db, orgId, select) } satisfies AgentsService);
     app.decorate('deployments', { record: (report) => recordDeploymentAndPublish(db, app.events, { source: 'server', ...report }) } satisfies DeploymentsService);
     const ingest = createMailIngest(app.log);
     ingest.register(statusMailHandler(db, app.events, app.log));

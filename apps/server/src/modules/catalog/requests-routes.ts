@@ -22,6 +22,7 @@ export const requestSchema = z
     version: z.string().nullable(),
     error: z.object({ step: z.string(), code: z.string(), message: z.string() }).nullable(),
     notice: z.string().nullable(),
+    deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']) })).describe('The published release on its way to the requester’s own agents'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -33,6 +34,17 @@ export async function requestView(app: FastifyInstance, orgId: string, id: strin
   const request = await app.db.selectFrom('requests').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   if (!request) throw new NotFoundError('Request', id);
   const steps = await app.db.selectFrom('request_steps').selectAll().where('request_id', '=', id).orderBy('position').execute();
+  const deliveries = request.user_id
+    ? await app.db
+        .selectFrom('deliveries')
+        .innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id')
+        .select(['deliveries.id', 'deliveries.recipient', 'deliveries.state'])
+        .where('app_versions.request_id', '=', id)
+        .where('deliveries.org_id', '=', orgId)
+        .where('deliveries.user_id', '=', request.user_id)
+        .orderBy('deliveries.created_at')
+        .execute()
+    : [];
   return {
     id: request.id,
     state: request.state,
@@ -43,6 +55,7 @@ export async function requestView(app: FastifyInstance, orgId: string, id: strin
     version: request.version,
     error: (request.error as any) ?? null,
     notice: request.notice,
+    deliveries,
     createdAt: iso(request.created_at),
     updatedAt: iso(request.updated_at),
   };

@@ -28,7 +28,7 @@ export interface TurnResult {
 }
 
 export interface TurnOptions {
-  /** Called with reply text as it is produced (SSE); the built-in engine calls it once. */
+  /** Called with reply text as it is produced (SSE): the model's tokens as they arrive, else the reply word by word. The pieces concatenate to the turn's `reply`. */
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -67,35 +67,58 @@ function llmNotice(error: unknown): string {
   return 'providers-unavailable';
 }
 
-async function replyText(gateway: LlmGateway | null, ctx: { orgId: string; userId: string; conversationId: string }, language: Language, history: ChatMessage[], spec: AppSpec, text: string, fallback: string, options: TurnOptions): Promise<{ text: string; notice: string | null }> {
-  if (!gateway) {
-    options.onDelta?.(fallback);
-    return { text: fallback, notice: null };
-  }
+/**
+ * Sends `text` as word-sized deltas (each word with the space after it), so a reply computed at once
+ * still reaches a streaming client piece by piece; the pieces concatenate to `text` exactly.
+ */
+export function emitWords(text: string, onDelta: ((text: string) => void) | undefined): void {
+  if (!onDelta || !text) return;
+  for (const piece of text.match(/\s*\S+\s*/g) ?? [text]) onDelta(piece);
+}
+
+/** Resolves with the stream's result if it has already settled, else undefined (never waits for the provider). */
+async function settledResult<T>(result: Promise<T>): Promise<T | undefined> {
+  // The gateway resolves `result` in the same tick as it pushes a cached or built-in answer; macrotask order makes this peek reliable.
+  return Promise.race([result.catch(() => undefined), new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+}
+
+/**
+ * The assistant's reply: the model's when a provider answers, the built-in engine's (`fallback`)
+ * otherwise. While streaming, the model's tokens go to `onDelta` as they arrive; `streamed` is what
+ * was sent, and the returned `text` always starts with it (a provider that stops mid-answer leaves
+ * its words, then the built-in reply).
+ */
+async function replyText(gateway: LlmGateway | null, ctx: { orgId: string; userId: string; conversationId: string }, language: Language, history: ChatMessage[], spec: AppSpec, text: string, fallback: string, options: TurnOptions): Promise<{ text: string; notice: string | null; streamed: string }> {
+  if (!gateway) return { text: fallback, notice: null, streamed: '' };
   const prompt = buildMessages({ system: CHAT_SYSTEM(language), history: [...history, ...draftTurn(spec)], userText: text });
+  let streamed = '';
   try {
     const request = { task: 'chat' as const, ...ctx, ...prompt, ...(options.signal ? { signal: options.signal } : {}) };
     if (options.onDelta) {
       const stream = gateway.streamText(request);
-      let streamed = '';
+      let source: 'provider' | 'other' | undefined;
       for await (const delta of stream) {
-        streamed += delta;
-        if (delta) options.onDelta(delta);
+        if (source === undefined) {
+          // A cached answer is sent as words; the gateway's own built-in answer is replaced by the conversation's.
+          const settled = await settledResult(stream.result);
+          source = settled ? 'other' : 'provider';
+        }
+        if (source === 'provider' && delta) {
+          streamed += delta;
+          options.onDelta(delta);
+        }
       }
       const result = await stream.result;
-      if (result.provider === 'builtin' || !result.text.trim()) {
-        options.onDelta(fallback);
-        return { text: fallback, notice: result.notice ?? null };
-      }
-      return { text: streamed || result.text, notice: null };
+      if (source === 'provider' && streamed) return { text: streamed.trim() ? streamed : streamed + fallback, notice: null, streamed };
+      if (result.provider === 'builtin' || !result.text.trim()) return { text: fallback, notice: result.notice ?? null, streamed };
+      return { text: result.text, notice: null, streamed };
     }
     const result = await gateway.generateText(request);
-    if (result.provider === 'builtin' || !result.text.trim()) return { text: fallback, notice: result.notice ?? null };
-    return { text: result.text, notice: null };
+    if (result.provider === 'builtin' || !result.text.trim()) return { text: fallback, notice: result.notice ?? null, streamed };
+    return { text: result.text, notice: null, streamed };
   } catch (error) {
     const notice = llmNotice(error);
-    options.onDelta?.(fallback);
-    return { text: fallback, notice };
+    return { text: streamed ? `${streamed}\n\n${fallback}` : fallback, notice, streamed };
   }
 }
 
@@ -148,7 +171,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   if (!text) {
     const reply = greeting(isLanguage(conversation.language) ? conversation.language : 'en');
     await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language: conversation.language }], {});
-    options.onDelta?.(reply);
+    emitWords(reply, options.onDelta);
     return { ...view(conversation, { reply }), created };
   }
 
@@ -159,25 +182,25 @@ export async function converse(services: ConversationServices, input: { orgId: s
     conversation = await getConversation(services.db, input.orgId, conversation.id);
     if (conversation.state === 'ready') {
       const built = await buildConversation(services, conversation, conversation.channel === 'email' ? 'email' : 'conversation');
-      options.onDelta?.(built.reply);
+      emitWords(built.reply, options.onDelta);
       return { ...built, intent: 'build', created };
     }
     const reply = conversation.state === 'building' || conversation.state === 'delivered' ? buildStartedReply(intent.language, conversation.title, conversation.request_id ?? '') : notReadyReply(intent.language, conversation.missing);
     await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language: intent.language }], {});
-    options.onDelta?.(reply);
+    emitWords(reply, options.onDelta);
     return { ...view(conversation, { reply, intent: 'build' }), created };
   }
   if (intent) {
     const answer = await answerIntent(services.db, { orgId: input.orgId, userId: input.userId, requestId: conversation.request_id }, intent);
     await saveTurn(services, conversation, [{ role: 'user', text, language: intent.language }, { role: 'assistant', text: answer.reply, language: intent.language, actions: answer.actions, details: { intent: intent.name, ...answer.data } }], {});
-    options.onDelta?.(answer.reply);
+    emitWords(answer.reply, options.onDelta);
     return { ...view(await getConversation(services.db, input.orgId, conversation.id), { reply: answer.reply, actions: answer.actions, intent: intent.name }), created };
   }
   if (conversation.state === 'building' || conversation.state === 'delivered') {
     const language = extractSpec(text).language;
     const reply = buildStartedReply(language, conversation.title, conversation.request_id ?? '') + (language === 'pl' ? ' Aby zmienić aplikację, zacznij nową rozmowę.' : ' To change the app, start a new conversation.');
     await saveTurn(services, conversation, [{ role: 'user', text, language }, { role: 'assistant', text: reply, language }], {});
-    options.onDelta?.(reply);
+    emitWords(reply, options.onDelta);
     return { ...view(conversation, { reply, requestId: conversation.request_id }), created };
   }
 
@@ -196,6 +219,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   const answered = await replyText(gateway, ctx, language, history, spec, text, fallback, options);
   const notice = drafted.notice ?? answered.notice;
   const reply = notice && NOTICES[notice] ? `${answered.text}\n\n(${NOTICES[notice][language]})` : answered.text;
+  emitWords(reply.startsWith(answered.streamed) ? reply.slice(answered.streamed.length) : reply, options.onDelta);
   const state: ConversationState = missing.length ? 'gathering' : 'ready';
   const actions = specActions(language, spec, missing, suggestions, similar);
   await saveTurn(

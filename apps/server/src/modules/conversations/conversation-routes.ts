@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { toProblem } from '../../errors/problem.js';
+import { openEventStream } from '../../http/event-stream.js';
 import { auditEventOf } from '../../plugins/audit-trail.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
@@ -41,27 +43,30 @@ function userOf(request: FastifyRequest): { orgId: string; userId: string } {
 
 const wantsStream = (request: FastifyRequest) => /\btext\/event-stream\b/.test(request.headers.accept ?? '');
 
-/** SSE: `delta` events with reply text as it is written, then `turn` with the whole result (or `error`). */
-async function streamTurn(request: FastifyRequest, reply: FastifyReply, status: number, run: (options: TurnOptions) => Promise<TurnResult>): Promise<void> {
-  const controller = new AbortController();
-  request.raw.on('close', () => controller.abort());
-  reply.hijack();
-  reply.raw.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id, 'x-content-type-options': 'nosniff' });
-  const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  let outcome = status;
+/**
+ * The streaming variant (`Accept: text/event-stream`): `delta` events `{"text"}` with the reply as it
+ * is written, then `turn` with exactly the JSON body the route answers otherwise, or `error` with the
+ * problem+json body. The status is 200 once the stream is open; what fails before that (validation,
+ * an unknown conversation) keeps its own status and problem response.
+ */
+async function streamTurn(request: FastifyRequest, reply: FastifyReply, run: (options: TurnOptions) => Promise<TurnResult>): Promise<void> {
+  const stream = openEventStream(request, reply);
+  let outcome = 200;
   try {
-    const result = await run({ onDelta: (text) => send('delta', { text }), signal: controller.signal });
-    send('turn', result);
+    const result = await run({ onDelta: (text) => stream.send('delta', { text }), signal: stream.signal });
+    stream.send('turn', turnSchema.parse(result));
   } catch (error) {
-    const known = error instanceof AppError;
-    outcome = known ? error.status : 500;
-    if (!known) request.log.error({ err: error }, 'conversation turn failed');
-    send('error', { code: known ? error.code : 'INTERNAL', detail: known ? error.message : 'The reply could not be produced; try again.' });
+    const { problem } = toProblem(error, request);
+    outcome = problem.status;
+    if (outcome >= 500) request.log.error({ err: error }, 'conversation turn failed');
+    stream.send('error', problem);
   }
   // A hijacked reply skips onSend, where the audit trail writes: write the entry here.
-  await appendAudit(request.server.db, auditEventOf(request, outcome)).catch((error: unknown) => request.log.error({ err: error }, 'could not write the audit entry'));
-  reply.raw.end();
+  if (request.routeOptions.config?.audit) await appendAudit(request.server.db, auditEventOf(request, outcome)).catch((error: unknown) => request.log.error({ err: error }, 'could not write the audit entry'));
+  stream.end();
 }
+
+const STREAMING = 'With `Accept: text/event-stream` the answer is a server-sent event stream (status 200): `event: delta` with `data: {"text": "<next piece of the reply>"}` as the reply is written (the model\'s tokens as they arrive when an LLM provider answers, else word by word; the pieces concatenate to `reply`), then `event: turn` whose data is exactly the JSON body described here, or `event: error` whose data is the problem+json body (`status` says what it would have been). Errors found before the stream opens (validation, unknown conversation) are ordinary problem responses.';
 
 /** Conversations over the web and the API (mail arrives through mail-ingest). */
 export default async function conversationRoutes(fastify: FastifyInstance) {
@@ -73,6 +78,7 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['conversations'],
       summary: 'Start a conversation (optionally with the first message); `Accept: text/event-stream` streams the reply',
+      description: STREAMING,
       body: z.object({ text: textBody.optional(), channel: z.enum(CONVERSATION_CHANNELS).exclude(['email']).optional() }).strict(),
       response: withErrors({ 201: turnSchema }),
     },
@@ -84,20 +90,25 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
         request.auditInfo = { targetType: 'conversation', targetId: result.id };
         return result;
       };
-      if (wantsStream(request)) return streamTurn(request, reply, 201, run);
+      if (wantsStream(request)) return streamTurn(request, reply, run);
       return reply.status(201).send(await run({}));
     },
   });
 
   app.post('/conversations/:id/messages', {
     config: { auth: EMPLOYEES },
-    schema: { tags: ['conversations'], summary: 'Send a message; the reply, the updated spec draft, questions and quick actions', params: idParams, body: z.object({ text: textBody }).strict(), response: withErrors({ 200: turnSchema }, [404]) },
+    schema: { tags: ['conversations'], summary: 'Send a message; the reply, the updated spec draft, questions and quick actions', description: STREAMING, params: idParams, body: z.object({ text: textBody }).strict(), response: withErrors({ 200: turnSchema }, [404]) },
     handler: async (request, reply) => {
+      const who = userOf(request);
       const run = async (options: TurnOptions) => {
-        const { created: _created, ...result } = await converse(services(), { ...userOf(request), conversationId: request.params.id, text: request.body.text }, options);
+        const { created: _created, ...result } = await converse(services(), { ...who, conversationId: request.params.id, text: request.body.text }, options);
         return result;
       };
-      if (wantsStream(request)) return streamTurn(request, reply, 200, run);
+      if (wantsStream(request)) {
+        // an unknown conversation is a 404 before the stream opens
+        await getConversation(app.db, who.orgId, request.params.id, who.userId);
+        return streamTurn(request, reply, run);
+      }
       return run({});
     },
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEPLOYMENT_STATES } from '@marketplace/mail';
 import { NotFoundError } from '../../errors/app-error.js';
 import { iso } from '../../http/responses.js';
+import { hasRole, type Principal } from '../auth/principal.js';
 
 export const deploymentStateSchema = z.enum(DEPLOYMENT_STATES);
 export const reasonSchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict();
@@ -86,10 +87,29 @@ export const deploymentSchema = z
     health: healthSchema.nullable(),
     reason: reasonSchema.nullable(),
     updatedAt: z.string(),
+    appTitle: z.string().nullable().describe('The catalog title, when the deployment is linked to a catalog app'),
+    agentName: z.string(),
+    pendingCommand: z.object({ id: z.string(), type: z.enum(['rollback', 'remove']), state: z.enum(['queued', 'sent']) }).nullable().describe('A rollback or remove asked for and not yet done by the agent'),
   })
   .meta({ id: 'Deployment' });
 
-export const toDeployment = (row: any): z.infer<typeof deploymentSchema> => ({
+/**
+ * Deployments the caller may see (members: their own agents'; reviewers, publishers and admins: the
+ * organisation's), with the agent's name and owner and the catalog title.
+ */
+export function visibleDeployments(db: Kysely<any>, principal: Principal) {
+  let q = db
+    .selectFrom('deployments')
+    .innerJoin('agents', 'agents.id', 'deployments.agent_id')
+    .leftJoin('apps', (join) => join.onRef('apps.id', '=', 'deployments.app_id').onRef('apps.org_id', '=', 'deployments.org_id'))
+    .selectAll('deployments')
+    .select(['agents.name as agent_name', 'agents.user_id as agent_user_id', 'apps.title as app_title'])
+    .where('deployments.org_id', '=', principal.orgId);
+  if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'publisher')) q = q.where('agents.user_id', '=', principal.userId ?? '00000000-0000-0000-0000-000000000000');
+  return q;
+}
+
+export const toDeployment = (row: any, pending: { id: string; type: 'rollback' | 'remove'; state: string } | undefined = undefined): z.infer<typeof deploymentSchema> => ({
   id: row.id,
   appId: row.app_id ?? null,
   app: row.app,
@@ -99,4 +119,7 @@ export const toDeployment = (row: any): z.infer<typeof deploymentSchema> => ({
   health: row.health ?? null,
   reason: row.reason ?? null,
   updatedAt: iso(row.updated_at),
+  appTitle: row.app_title ?? null,
+  agentName: row.agent_name,
+  pendingCommand: pending ? { id: pending.id, type: pending.type, state: pending.state as 'queued' | 'sent' } : null,
 });

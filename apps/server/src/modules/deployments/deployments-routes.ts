@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
-import { hasRole } from '../auth/principal.js';
-import { deploymentSchema, deploymentStateSchema, healthSchema, reasonSchema, toDeployment } from './deployments-repository.js';
+import { commandSchema, commandsOf, openCommandsOf } from './agent-commands.js';
+import { deploymentSchema, deploymentStateSchema, healthSchema, reasonSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
 
 const query = z
   .object({
@@ -21,6 +21,7 @@ const detailSchema = deploymentSchema
   .extend({
     logTail: z.string().nullable(),
     history: z.array(z.object({ state: deploymentStateSchema, reason: reasonSchema.nullable(), health: healthSchema.nullable(), source: z.string(), at: z.string() })),
+    commands: z.array(commandSchema).describe('Rollbacks and removals asked for from the marketplace, oldest first'),
   })
   .meta({ id: 'DeploymentDetail' });
 
@@ -29,37 +30,34 @@ export default async function deploymentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db as unknown as Kysely<any>;
 
-  const scoped = (request: { principal: import('../auth/principal.js').Principal | null }) => {
-    const principal = request.principal!;
-    let q = db.selectFrom('deployments').innerJoin('agents', 'agents.id', 'deployments.agent_id').selectAll('deployments').where('deployments.org_id', '=', principal.orgId);
-    if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'publisher')) q = q.where('agents.user_id', '=', principal.userId ?? '00000000-0000-0000-0000-000000000000');
-    return q;
-  };
-
   app.get('/deployments', {
     schema: { tags: ['deployments'], summary: 'Deployments of app versions on agents', querystring: query, response: withErrors({ 200: z.object({ items: z.array(deploymentSchema) }) }) },
     handler: async (request) => {
-      let q = scoped(request);
+      let q = visibleDeployments(db, request.principal!);
       const { appId, app: appName, agentId, state, limit } = request.query;
       if (appId) q = q.where('deployments.app_id', '=', appId);
       if (appName) q = q.where('deployments.app', '=', appName);
       if (agentId) q = q.where('deployments.agent_id', '=', agentId);
       if (state) q = q.where('deployments.state', '=', state);
       const rows = await q.orderBy('deployments.updated_at', 'desc').limit(limit).execute();
-      return { items: rows.map(toDeployment) };
+      const pending = await openCommandsOf(app.db, rows.map((row: any) => row.id));
+      return { items: rows.map((row: any) => toDeployment(row, pending.get(row.id))) };
     },
   });
 
   app.get('/deployments/:id', {
     schema: { tags: ['deployments'], summary: 'One deployment with its history', params: idParams, response: withErrors({ 200: detailSchema }, [404]) },
     handler: async (request) => {
-      const row: any = await scoped(request).where('deployments.id', '=', request.params.id).executeTakeFirst();
+      const row: any = await visibleDeployments(db, request.principal!).where('deployments.id', '=', request.params.id).executeTakeFirst();
       if (!row) throw new NotFoundError('Deployment', request.params.id);
       const events = await db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', row.id).orderBy('at').limit(1000).execute();
+      const commands = await commandsOf(app.db, row.id);
+      const pending = commands.findLast((command) => command.state === 'queued' || command.state === 'sent');
       return {
-        ...toDeployment(row),
+        ...toDeployment(row, pending),
         logTail: row.log_tail ?? null,
         history: events.map((event: any) => ({ state: event.state, reason: event.reason ?? null, health: event.health ?? null, source: event.source, at: iso(event.at) })),
+        commands,
       };
     },
   });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { runStatements } from '../../db/run-statements.js';
 
-/** One row per agent × app × version, with every state change it went through. */
+/** One row per agent × app × version, with every state change it went through; commands the server sends an agent about them (rollback, remove). */
 export const deploymentsMigrations = [
   {
     name: '0102_deployments',
@@ -33,6 +33,28 @@ export const deploymentsMigrations = [
           at timestamptz NOT NULL DEFAULT now()
         )`,
         `CREATE INDEX deployment_events_deployment_idx ON deployment_events (deployment_id, at)`,
+      ]);
+    },
+  },
+  {
+    name: '0103_agent_commands',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE agent_commands (
+          id uuid PRIMARY KEY,
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          agent_id uuid NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+          deployment_id uuid NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+          type text NOT NULL CHECK (type IN ('rollback', 'remove')),
+          state text NOT NULL CHECK (state IN ('queued', 'sent', 'done', 'failed')),
+          reason jsonb,
+          attempts integer NOT NULL DEFAULT 0,
+          requested_by uuid,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX agent_commands_agent_open_idx ON agent_commands (agent_id, created_at) WHERE state IN ('queued', 'sent')`,
+        `CREATE INDEX agent_commands_deployment_idx ON agent_commands (deployment_id, created_at DESC)`,
       ]);
     },
   },

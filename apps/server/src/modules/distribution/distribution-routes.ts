@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,14 +5,12 @@ import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { checkDownloadLink } from './download-links.js';
-import { publishDelivery } from './delivery-events.js';
-import { SEND_RELEASE_JOB } from './send-release-job.js';
+import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
 import { membersOfGroups } from '../groups/groups-routes.js';
 
 const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
 
-type DeliveryRow = { id: string; recipient: string; agent_id: string; state: 'queued' | 'sending' | 'sent' | 'failed'; error: string | null; created_at: Date | string; sent_at: Date | string | null };
 const toPublic = (row: DeliveryRow) => ({ id: row.id, recipient: row.recipient, agentId: row.agent_id, state: row.state, error: row.error, createdAt: iso(row.created_at), sentAt: isoOrNull(row.sent_at) });
 
 /** Send a published version to agents by e-mail: one delivery (and one job) per agent mailbox. */
@@ -41,22 +38,8 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       const selection = userIds || agentIds || all ? { ...(userIds ? { userIds } : {}), ...(agentIds ? { agentIds } : {}), ...(all ? { all } : {}) } : { userIds: principal.userId ? [principal.userId] : [] };
       const recipients = await app.agents.recipients(principal.orgId, selection);
       if (!recipients.length) throw new AppError('NO_RECIPIENTS', 409, 'No enrolled agent matches: enrol one with `marketplace-agent enroll` (POST /api/v1/agents/enrollments gives the code), or choose other users or agents.');
-      const deliveries: DeliveryRow[] = [];
-      for (const recipient of recipients) {
-        const inserted = await app.db
-          .insertInto('deliveries')
-          .values({ id: randomUUID(), org_id: principal.orgId, app_id: version.app_id, version_id: version.id, agent_id: recipient.agentId, user_id: recipient.userId, recipient: recipient.mailbox, state: 'queued', requested_by: principal.userId })
-          .onConflict((oc) => oc.columns(['version_id', 'agent_id']).doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        // Sending the same version to the same agent again is the same delivery (idempotent).
-        const row = inserted ?? (await app.db.selectFrom('deliveries').selectAll().where('version_id', '=', version.id).where('agent_id', '=', recipient.agentId).executeTakeFirstOrThrow());
-        if (inserted) {
-          await publishDelivery(app.db, app.events, row.id);
-          await app.jobs.send(SEND_RELEASE_JOB, { orgId: principal.orgId, deliveryId: row.id });
-        }
-        deliveries.push(row);
-      }
+      // Sending the same version to the same agent again is the same delivery (idempotent).
+      const deliveries = await queueDeliveries(app.db, app.jobs, app.events, { orgId: principal.orgId, appId: version.app_id, versionId: version.id, recipients, requestedBy: principal.userId });
       request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };
       return reply.status(202).send({ deliveries: deliveries.map(toPublic) });
     },

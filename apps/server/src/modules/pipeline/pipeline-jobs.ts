@@ -7,6 +7,7 @@ import { bundleFileName, createBundle, signRelease, type AppManifest } from '@ma
 import type { AppSpec } from '@marketplace/spec';
 import canonicalize from 'canonicalize';
 import { publishVersion, nextVersionFor } from '../catalog/catalog-repository.js';
+import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-store.js';
@@ -137,8 +138,9 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
   const publish = stepJob(
     'publish',
     services,
-    async ({ request }) => {
-      await publishVersion(services.db, request.id);
+    async ({ request, logger }) => {
+      const published = await publishVersion(services.db, request.id);
+      await deliverToRequester({ ...services, logger }, request, published);
     },
     { expireInSeconds: 120 },
   );

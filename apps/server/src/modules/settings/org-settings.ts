@@ -9,9 +9,14 @@ export const orgSettingsSchema = z
   .object({
     requests: z.object({ requireApproval: z.boolean().default(false), maxConcurrent: z.number().int().min(1).max(50).default(4) }).strict().default({ requireApproval: false, maxConcurrent: 4 }),
     distribution: z
-      .object({ maxAttachmentBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024), downloadLinkTtlHours: z.number().int().min(1).max(720).default(72) })
+      .object({
+        maxAttachmentBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+        downloadLinkTtlHours: z.number().int().min(1).max(720).default(72),
+        /** A published request's release goes to the requester's own enrolled agents without a distribute. */
+        deliverToRequester: z.boolean().default(true),
+      })
       .strict()
-      .default({ maxAttachmentBytes: 10 * 1024 * 1024, downloadLinkTtlHours: 72 }),
+      .default({ maxAttachmentBytes: 10 * 1024 * 1024, downloadLinkTtlHours: 72, deliverToRequester: true }),
     agents: z.object({ staleAfterSeconds: z.number().int().min(30).max(86_400).default(300) }).strict().default({ staleAfterSeconds: 300 }),
     mail: z.object({ unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once') }).strict().default({ unknownSenders: 'reply-once' }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { AGENT_COMMAND_STATES, AGENT_COMMAND_TYPES, type AgentCommandType, type DB } from '../../db/schema.js';
+import { ConflictError, NotFoundError } from '../../errors/app-error.js';
+import { iso } from '../../http/responses.js';
+import { reasonSchema } from './deployments-repository.js';
+
+/** A command not closed this long after it was sent is sent again (the agent may have crashed running it). */
+export const COMMAND_RESEND_AFTER_MS = 5 * 60_000;
+/** Sent this many times without an answer: the command fails with COMMAND_UNANSWERED. */
+export const COMMAND_MAX_ATTEMPTS = 5;
+const OPEN_STATES = ['queued', 'sent'] as const;
+
+export const commandSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(AGENT_COMMAND_TYPES),
+    state: z.enum(AGENT_COMMAND_STATES),
+    deploymentId: z.string(),
+    reason: reasonSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'AgentCommand' });
+export type AgentCommand = z.infer<typeof commandSchema>;
+
+/** What the agent receives: enough to act without another look-up. */
+export const agentCommandSchema = z.object({ id: z.string(), type: z.enum(AGENT_COMMAND_TYPES), app: z.string(), version: z.string(), deploymentId: z.string() }).meta({ id: 'AgentCommandToRun' });
+
+type CommandRow = { id: string; type: AgentCommandType; state: AgentCommand['state']; deployment_id: string; reason: unknown; created_at: Date | string; updated_at: Date | string };
+export const toCommand = (row: CommandRow): AgentCommand => ({
+  id: row.id,
+  type: row.type,
+  state: row.state,
+  deploymentId: row.deployment_id,
+  reason: (row.reason as AgentCommand['reason']) ?? null,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+});
+
+interface DeploymentRow {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  app: string;
+  version: string;
+  state: string;
+}
+
+/**
+ * Queues a rollback or remove of one deployment for its agent. Asking again for the same thing while
+ * it is still open answers the open command (a double click is one command); a different open
+ * command for the same app on that agent is a 409.
+ */
+export async function requestCommand(db: Kysely<DB>, deployment: DeploymentRow, type: AgentCommandType, requestedBy: string | null): Promise<{ command: AgentCommand; existing: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    // one writer per agent and app at a time, so two clicks cannot both queue a command
+    await sql`SELECT id FROM agents WHERE id = ${deployment.agent_id} FOR UPDATE`.execute(trx);
+    const open = await (trx as unknown as Kysely<any>)
+      .selectFrom('agent_commands')
+      .innerJoin('deployments', 'deployments.id', 'agent_commands.deployment_id')
+      .selectAll('agent_commands')
+      .where('agent_commands.agent_id', '=', deployment.agent_id)
+      .where('deployments.app', '=', deployment.app)
+      .where('agent_commands.state', 'in', OPEN_STATES)
+      .orderBy('agent_commands.created_at', 'desc')
+      .executeTakeFirst();
+    if (open) {
+      if (open.type === type && open.deployment_id === deployment.id) return { command: toCommand(open as CommandRow), existing: true };
+      throw new ConflictError(`A ${open.type} of ${deployment.app} is already waiting for its agent (command ${open.id}, ${open.state}); wait until it is done, then try again.`, 'COMMAND_PENDING', { command: toCommand(open as CommandRow) });
+    }
+    await assertActionable(trx, deployment, type);
+    const row = await trx
+      .insertInto('agent_commands')
+      .values({ id: randomUUID(), org_id: deployment.org_id, agent_id: deployment.agent_id, deployment_id: deployment.id, type, state: 'queued', requested_by: requestedBy })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { command: toCommand(row), existing: false };
+  });
+}
+
+/**
+ * A command acts on the version the agent runs now: that is the deployment of this app on this agent
+ * that is healthy or unhealthy and changed last (earlier versions keep their last state when they are
+ * replaced). A rollback also needs an earlier version that ran there since the app was last removed.
+ */
+async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type: AgentCommandType): Promise<void> {
+  if (deployment.state === 'removed') throw new ConflictError(`${deployment.app} ${deployment.version} was already removed from this agent; there is nothing to ${type === 'remove' ? 'remove' : 'roll back'}.`, 'DEPLOYMENT_REMOVED');
+  const kysely = db as unknown as Kysely<any>;
+  const siblings = await kysely.selectFrom('deployments').select(['id', 'version', 'state', 'updated_at']).where('agent_id', '=', deployment.agent_id).where('app', '=', deployment.app).orderBy('updated_at', 'desc').execute();
+  const current = siblings.find((row: any) => row.state === 'healthy' || row.state === 'unhealthy');
+  if (!current || current.id !== deployment.id) {
+    const now = current ? `${current.version} is the version it runs now` : 'no version of it runs there now';
+    throw new ConflictError(`${deployment.app} ${deployment.version} is ${deployment.state} on this agent and not the version it runs (${now}); ${type === 'remove' ? 'remove' : 'roll back'} the running version's deployment instead.`, 'DEPLOYMENT_NOT_CURRENT');
+  }
+  if (type !== 'rollback') return;
+  const lastRemoved = await kysely
+    .selectFrom('deployment_events')
+    .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
+    .select((eb) => eb.fn.max('deployment_events.at').as('at'))
+    .where('deployments.agent_id', '=', deployment.agent_id)
+    .where('deployments.app', '=', deployment.app)
+    .where('deployment_events.state', '=', 'removed')
+    .executeTakeFirst();
+  const others = siblings.filter((row: any) => row.id !== deployment.id && (row.state === 'healthy' || row.state === 'unhealthy')).map((row: any) => row.id as string);
+  let earlier: { version: string } | undefined;
+  if (others.length) {
+    let q = kysely
+      .selectFrom('deployment_events')
+      .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
+      .select('deployments.version')
+      .where('deployment_events.deployment_id', 'in', others)
+      .where('deployment_events.state', '=', 'healthy');
+    if (lastRemoved?.at) q = q.where('deployment_events.at', '>', lastRemoved.at);
+    earlier = await q.limit(1).executeTakeFirst();
+  }
+  if (!earlier) throw new ConflictError(`No earlier version of ${deployment.app} has run on this agent since it was installed there, so there is nothing to roll back to; deploy the version you want instead.`, 'NO_EARLIER_VERSION');
+}
+
+/**
+ * The commands an agent should run now: queued ones, and sent ones it never closed within
+ * COMMAND_RESEND_AFTER_MS. They are marked sent; one sent COMMAND_MAX_ATTEMPTS times fails instead.
+ */
+export async function takeCommands(db: Kysely<DB>, agentId: string, now = new Date()): Promise<z.infer<typeof agentCommandSchema>[]> {
+  const staleBefore = new Date(now.getTime() - COMMAND_RESEND_AFTER_MS);
+  const due = (eb: any) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'sent'), eb('updated_at', '<', staleBefore)])]);
+  await db
+    .updateTable('agent_commands')
+    .set({ state: 'failed', updated_at: now, reason: JSON.stringify({ code: 'COMMAND_UNANSWERED', message: `The agent did not confirm this command after ${COMMAND_MAX_ATTEMPTS} deliveries; check that the agent runs (marketplace-agent doctor), then ask again.` }) })
+    .where('agent_id', '=', agentId)
+    .where('state', '=', 'sent')
+    .where('updated_at', '<', staleBefore)
+    .where('attempts', '>=', COMMAND_MAX_ATTEMPTS)
+    .execute();
+  const taken = await db
+    .updateTable('agent_commands')
+    .set((eb) => ({ state: 'sent', updated_at: now, attempts: eb('attempts', '+', 1) }))
+    .where('agent_id', '=', agentId)
+    .where(due)
+    .returning(['id', 'type', 'deployment_id', 'created_at'])
+    .execute();
+  if (!taken.length) return [];
+  const deployments = await (db as unknown as Kysely<any>).selectFrom('deployments').select(['id', 'app', 'version']).where('id', 'in', taken.map((row) => row.deployment_id)).execute();
+  const byId = new Map(deployments.map((row: any) => [row.id as string, row as { app: string; version: string }]));
+  return taken
+    .sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())
+    .flatMap((row) => {
+      const target = byId.get(row.deployment_id);
+      return target ? [{ id: row.id, type: row.type, app: target.app, version: target.version, deploymentId: row.deployment_id }] : [];
+    });
+}
+
+/** The agent's answer. Closing a closed command again changes nothing (the agent may resend after a crash). */
+export async function closeCommand(db: Kysely<DB>, agentId: string, id: string, outcome: { state: 'done' | 'failed'; reason?: { code: string; message: string } | undefined }): Promise<AgentCommand> {
+  const closed = await db
+    .updateTable('agent_commands')
+    .set({ state: outcome.state, reason: outcome.reason ? JSON.stringify(outcome.reason) : null, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('agent_id', '=', agentId)
+    .where('state', 'in', OPEN_STATES)
+    .returningAll()
+    .executeTakeFirst();
+  if (closed) return toCommand(closed);
+  const row = await db.selectFrom('agent_commands').selectAll().where('id', '=', id).where('agent_id', '=', agentId).executeTakeFirst();
+  if (!row) throw new NotFoundError('Command', id);
+  return toCommand(row);
+}
+
+/** The open command of each deployment (newest first when there were several). */
+export async function openCommandsOf(db: Kysely<DB>, deploymentIds: string[]): Promise<Map<string, AgentCommand>> {
+  const map = new Map<string, AgentCommand>();
+  if (!deploymentIds.length) return map;
+  const rows = await db.selectFrom('agent_commands').selectAll().where('deployment_id', 'in', deploymentIds).where('state', 'in', OPEN_STATES).orderBy('created_at', 'asc').execute();
+  for (const row of rows) map.set(row.deployment_id, toCommand(row));
+  return map;
+}
+
+/** Every command about one deployment, oldest first. */
+export async function commandsOf(db: Kysely<DB>, deploymentId: string): Promise<AgentCommand[]> {
+  return (await db.selectFrom('agent_commands').selectAll().where('deployment_id', '=', deploymentId).orderBy('created_at', 'asc').limit(100).execute()).map(toCommand);
+}

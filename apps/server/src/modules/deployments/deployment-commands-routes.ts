@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AgentCommandType } from '../../db/schema.js';
+import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
+import { idParams, withErrors } from '../../http/responses.js';
+import { hasRole } from '../auth/principal.js';
+import { commandSchema, requestCommand } from './agent-commands.js';
+import { visibleDeployments } from './deployments-repository.js';
+
+const USERS = { principals: ['user' as const, 'api-key' as const] };
+const accepted = z.object({ command: commandSchema });
+const CONFLICTS =
+  '409 codes: DEPLOYMENT_REMOVED (already removed), DEPLOYMENT_NOT_CURRENT (not the version the agent runs now), COMMAND_PENDING (another command for this app on this agent is still open; `command` names it)';
+
+/**
+ * Rollback and removal from the marketplace: the server queues a command, the agent picks it up with
+ * its next command poll or heartbeat, runs it as `marketplace-agent rollback|remove` would, reports
+ * the deployment's new state and closes the command.
+ */
+export default async function deploymentCommandsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const db = app.db as unknown as Kysely<any>;
+
+  async function queue(request: FastifyRequest, id: string, type: AgentCommandType) {
+    const principal = request.principal!;
+    const row: any = await visibleDeployments(db, principal).where('deployments.id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('Deployment', id);
+    request.auditInfo = { targetType: 'deployment', targetId: row.id, details: { app: row.app, version: row.version, agentId: row.agent_id } };
+    const owner = principal.userId !== null && row.agent_user_id === principal.userId;
+    if (!owner && !hasRole(principal, 'publisher')) throw new ForbiddenError(`Only the agent's owner, publishers and admins can ${type === 'remove' ? 'remove' : 'roll back'} a deployment.`, 'ROLE_REQUIRED');
+    const { command, existing } = await requestCommand(app.db, row, type, principal.userId);
+    request.auditInfo.details = { ...request.auditInfo.details, commandId: command.id, ...(existing ? { existing: true } : {}) };
+    return { command };
+  }
+
+  app.post('/deployments/:id/rollback', {
+    config: { auth: USERS, audit: 'deployment.rollback' },
+    schema: {
+      tags: ['deployments'],
+      summary: 'Ask the agent to go back to the version it ran before this one',
+      description: `Queues a rollback command for the deployment's agent; the deployment shows it as \`pendingCommand\` until the agent reports back. Asking again while it is open answers the same command. Allowed for the agent's owner, publishers and admins. ${CONFLICTS}, NO_EARLIER_VERSION (no earlier version ran on that agent since the app was installed there).`,
+      params: idParams,
+      response: withErrors({ 202: accepted }, [404, 409]),
+    },
+    handler: async (request, reply) => reply.status(202).send(await queue(request, request.params.id, 'rollback')),
+  });
+
+  app.delete('/deployments/:id', {
+    config: { auth: USERS, audit: 'deployment.remove' },
+    schema: {
+      tags: ['deployments'],
+      summary: 'Ask the agent to stop this app and delete its versions (its data stays)',
+      description: `Queues a remove command for the deployment's agent; the deployment becomes \`removed\` when the agent reports back. Asking again while it is open answers the same command. Allowed for the agent's owner, publishers and admins. ${CONFLICTS}.`,
+      params: idParams,
+      response: withErrors({ 202: accepted }, [404, 409]),
+    },
+    handler: async (request, reply) => reply.status(202).send(await queue(request, request.params.id, 'remove')),
+  });
+}
