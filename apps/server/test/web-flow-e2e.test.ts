@@ -170,6 +170,14 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await page.getByRole('button', { name: 'Save review' }).click();
     await expect.poll(() => page.getByText('Działa od pierwszego razu.').count(), { timeout: 20_000 }).toBeGreaterThan(0);
 
+    // Its catalog card carries the rating, the install and the health of the real deployment.
+    await page.getByRole('link', { name: 'Catalog', exact: true }).click();
+    await settled(page, 'Catalog');
+    const card = page.locator('article, li').filter({ has: page.getByRole('link', { name: title }) }).last();
+    await expect.poll(() => card.textContent(), { timeout: 20_000 }).toMatch(/Installs: 1/);
+    expect(await card.textContent()).toMatch(/1 healthy/);
+    expect(await card.textContent()).toMatch(/Rating 5 of 5/);
+
     // Analytics counts the published app and the healthy deployment.
     await page.getByRole('link', { name: 'Analytics', exact: true }).click();
     await settled(page, 'Analytics');

@@ -44,7 +44,7 @@ describe('i18n', () => {
   it('formats numbers inside messages and dates per locale', () => {
     const i18n = createI18n('pl');
     expect(i18n.t('catalog.installs', { count: 12345 })).toBe('Instalacje: 12\u00a0345');
-    expect(createI18n('en').t('catalog.installs', { count: 12345 })).toBe('12,345 installs');
+    expect(createI18n('en').t('catalog.installs', { count: 12345 })).toBe('Installs: 12,345');
     expect(formatNumber(1234.5, 'pl')).toBe('1234,5');
     expect(formatDate('2026-03-05T10:00:00Z', 'en')).toMatch(/Mar 5, 2026/);
     expect(formatDate('2026-03-05T10:00:00Z', 'pl')).toMatch(/5 mar 2026/);

@@ -74,8 +74,8 @@ export const apiRoutes = {
   putLlmProviders: live('PUT', '/api/v1/llm/providers'),
   getLlmModels: live('GET', '/api/v1/llm/models'),
   getLlmUsage: live('GET', '/api/v1/llm/usage'),
-  rollbackDeployment: planned('POST', '/api/v1/deployments/{id}/rollback'),
-  removeDeployment: planned('DELETE', '/api/v1/deployments/{id}'),
+  rollbackDeployment: live('POST', '/api/v1/deployments/{id}/rollback'),
+  removeDeployment: live('DELETE', '/api/v1/deployments/{id}'),
   analytics: live('GET', '/api/v1/analytics'),
   events: live('GET', '/api/v1/events'),
 } satisfies Record<string, ApiRoute>;

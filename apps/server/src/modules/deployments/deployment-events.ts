@@ -20,6 +20,7 @@ export async function publishDeployment(db: Kysely<any>, events: EventBus, deplo
     .where('deployments.id', '=', deploymentId)
     .executeTakeFirst();
   if (!row) return;
-  const { reason: _reason, ...data } = toDeployment(row);
+  const { id, appId, app, version, agentId, state, health, updatedAt } = toDeployment(row);
+  const data = { id, appId, app, version, agentId, state, health, updatedAt };
   events.publish({ orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } });
 }

@@ -30,7 +30,7 @@ const LOG_TAIL_MAX = 16_384;
 
 /**
  * Records one state change: the deployment row (agent × app × version) takes the new state, and
- * the change joins its history. A report for an app the catalog linked before keeps that app id.
+ * the change joins its history. The app id is the catalog's app of that name, or the one linked before.
  * `changed` is false when the report only joined the history (a healthy version received again).
  */
 export async function recordDeployment(db: Kysely<any>, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
@@ -40,8 +40,10 @@ export async function recordDeployment(db: Kysely<any>, report: DeploymentReport
       row = await trx.selectFrom('deployments').select('id').where('id', '=', report.deploymentId).where('org_id', '=', report.orgId).where('agent_id', '=', report.agentId).executeTakeFirst();
       if (!row) throw new NotFoundError('Deployment', report.deploymentId);
     }
+    // The agent knows the app by name: the organisation's catalog entry of that name is its app.
     const appId =
       report.appId ??
+      (await trx.selectFrom('apps').select('id').where('org_id', '=', report.orgId).where('name', '=', report.app).executeTakeFirst())?.id ??
       (await trx.selectFrom('deployments').select('app_id').where('org_id', '=', report.orgId).where('app', '=', report.app).where('app_id', 'is not', null).limit(1).executeTakeFirst())?.app_id ??
       null;
     const at = report.at ?? new Date();
