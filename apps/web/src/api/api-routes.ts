@@ -1,17 +1,15 @@
 /**
- * Every route the web UI calls. `live` routes must be in the server's OpenAPI document (a test checks
- * it); `planned` routes follow DESIGN.md and are being built, and their pages show an empty state
- * while the server answers 404 ROUTE_NOT_FOUND.
+ * Every route the web UI calls; each must be in the server's OpenAPI document with the same method
+ * and path (a test checks it). Against an older server that lacks one, the page shows an empty state
+ * on 404 ROUTE_NOT_FOUND instead of an error.
  */
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI path template, e.g. /api/v1/users/{id}. */
   path: string;
-  status: 'live' | 'planned';
 }
 
-const live = (method: ApiRoute['method'], path: string): ApiRoute => ({ method, path, status: 'live' });
-const planned = (method: ApiRoute['method'], path: string): ApiRoute => ({ method, path, status: 'planned' });
+const live = (method: ApiRoute['method'], path: string): ApiRoute => ({ method, path });
 
 export const apiRoutes = {
   register: live('POST', '/api/v1/auth/register'),
