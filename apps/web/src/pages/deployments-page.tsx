@@ -9,10 +9,14 @@ import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, Deployment
 import { useSession } from '../auth/session';
 import { AgentsTable } from '../components/agents-table';
 import { ConfirmButton } from '../components/confirm-button';
+import { DataTable } from '../components/data-table';
 import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
+
+/** An app's title where the catalog knows it, else the name the agent reported. */
+const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
 
 const STATES: DeploymentState[] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
 
@@ -126,46 +130,39 @@ export function DeploymentsPage() {
       </div>
       <QueryState query={deployments} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('deployments.empty')} hint={t('deployments.emptyHint')} />}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="deployment-list-title">
-            <table className="stack">
-              <thead>
-                <tr>
-                  <th scope="col">{t('deployments.app')}</th>
-                  <th scope="col">{t('deployments.agent')}</th>
-                  <th scope="col">{t('deployments.state')}</th>
-                  <th scope="col">{t('deployments.updated')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((deployment) => {
-                  const name = deployment.appTitle ?? deployment.app;
-                  return (
-                    <tr key={deployment.id}>
-                      <td data-label={t('deployments.app')}>
-                        {deployment.appId ? <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{name}</Link> : name} <span className="muted small">v{deployment.version}</span>
-                      </td>
-                      <td data-label={t('deployments.agent')}>{deployment.agentName ?? agentName(deployment.agentId)}</td>
-                      <td data-label={t('deployments.state')}>
-                        <div>
-                          <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
-                          {deployment.health ? (
-                            <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${deployment.health.detail}` : ''}</span>
-                          ) : null}
-                          {deployment.reason ? <p className="small bad">{deployment.reason.message}</p> : null}
-                          <LogDetails id={deployment.id} />
-                        </div>
-                      </td>
-                      <td data-label={t('deployments.updated')}>{formatDate(deployment.updatedAt, i18n.language)}</td>
-                      <td data-label={t('common.actions')}>
-                        <Actions deployment={deployment} name={name} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="deployment-list-title"
+            rows={data.items}
+            rowKey={(deployment) => deployment.id}
+            columns={[
+              {
+                key: 'app',
+                header: t('deployments.app'),
+                cell: (deployment) => (
+                  <>
+                    {deployment.appId ? <Link to={`/apps/${encodeURIComponent(deployment.appId)}`}>{nameOf(deployment)}</Link> : nameOf(deployment)} <span className="muted small">v{deployment.version}</span>
+                  </>
+                ),
+              },
+              { key: 'agent', header: t('deployments.agent'), cell: (deployment) => deployment.agentName ?? agentName(deployment.agentId) },
+              {
+                key: 'state',
+                header: t('deployments.state'),
+                cell: (deployment) => (
+                  <div>
+                    <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
+                    {deployment.health ? (
+                      <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${deployment.health.detail}` : ''}</span>
+                    ) : null}
+                    {deployment.reason ? <p className="small bad">{deployment.reason.message}</p> : null}
+                    <LogDetails id={deployment.id} />
+                  </div>
+                ),
+              },
+              { key: 'updated', header: t('deployments.updated'), cell: (deployment) => formatDate(deployment.updatedAt, i18n.language) },
+              { key: 'actions', header: t('common.actions'), cell: (deployment) => <Actions deployment={deployment} name={nameOf(deployment)} /> },
+            ]}
+          />
         )}
       </QueryState>
     </section>

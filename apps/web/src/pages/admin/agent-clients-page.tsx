@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import { ApiError } from '../../api/api-error';
 import type { AgentClient, Page } from '../../api/types';
+import { useRevoke } from '../../api/use-revoke';
+import { CreateForm, useCreateOnce } from '../../components/create-form';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { EmptyState, QueryState } from '../../components/query-state';
@@ -12,38 +15,18 @@ import { formatDate } from '../../i18n/i18n';
 
 export function AgentClientsPage() {
   const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
   const [name, setName] = useState('');
-  const [created, setCreated] = useState<(AgentClient & { clientSecret: string }) | null>(null);
   const clients = useQuery({ queryKey: ['agent-clients'], queryFn: () => callRoute<Page<AgentClient>>('listAgentClients') });
-  const create = useMutation({
-    mutationFn: () => callRoute<AgentClient & { clientSecret: string }>('createAgentClient', { body: { name } }),
-    onSuccess: (client) => {
-      setCreated(client);
-      setName('');
-      void queryClient.invalidateQueries({ queryKey: ['agent-clients'] });
-    },
-  });
+  const create = useCreateOnce({ listKey: 'agent-clients', create: () => callRoute<AgentClient & { clientSecret: string }>('createAgentClient', { body: { name } }), onCreated: () => setName('') });
   const enrol = useMutation({ mutationFn: () => callRoute<{ code: string; expiresAt: string }>('createEnrollment') });
-  const revoke = useMutation({
-    mutationFn: (id: string) => callRoute('revokeAgentClient', { params: { id } }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['agent-clients'] }),
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
+  const revoke = useRevoke('revokeAgentClient', 'agent-clients');
   return (
     <section aria-labelledby="clients-title">
       <h1 id="clients-title">{t('admin.agentClients')}</h1>
-      <form onSubmit={submit} className="panel">
+      <CreateForm mutation={create.mutation} submitLabel={t('common.create')}>
         <FormField label={t('admin.clientName')} required maxLength={120} value={name} onChange={(event) => setName(event.target.value)} />
-        {create.isError ? <ErrorMessage error={create.error} /> : null}
-        <button type="submit" disabled={create.isPending}>
-          {t('common.create')}
-        </button>
-      </form>
-      {created ? <SecretBox label={t('admin.secretOnce', { clientId: created.clientId })} value={created.clientSecret} onClose={() => setCreated(null)} /> : null}
+      </CreateForm>
+      {create.created ? <SecretBox label={t('admin.secretOnce', { clientId: create.created.clientId })} value={create.created.clientSecret} onClose={create.dismiss} /> : null}
       <div className="panel">
         <h2>{t('admin.enrolTitle')}</h2>
         <p className="muted">{t('admin.enrolHint')}</p>
@@ -56,39 +39,30 @@ export function AgentClientsPage() {
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={clients} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="clients-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.name')}</th>
-                  <th scope="col">{t('admin.clientId')}</th>
-                  <th scope="col">{t('admin.lastToken')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((client) => (
-                  <tr key={client.id}>
-                    <td>{client.name}</td>
-                    <td>
-                      <code>{client.clientId}</code>
-                    </td>
-                    <td>{formatDate(client.lastTokenAt, i18n.language, t('common.never'))}</td>
-                    <td>
-                      {client.revokedAt ? (
-                        t('admin.revoked')
-                      ) : (
-                        <button type="button" className="secondary" onClick={() => revoke.mutate(client.id)}>
-                          {t('common.revoke')}
-                          <span className="visually-hidden"> {client.name}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="clients-title"
+            stack={false}
+            rows={data.items}
+            rowKey={(client) => client.id}
+            columns={[
+              { key: 'name', header: t('common.name'), cell: (client) => client.name },
+              { key: 'client-id', header: t('admin.clientId'), cell: (client) => <code>{client.clientId}</code> },
+              { key: 'last-token', header: t('admin.lastToken'), cell: (client) => formatDate(client.lastTokenAt, i18n.language, t('common.never')) },
+              {
+                key: 'actions',
+                header: t('common.actions'),
+                cell: (client) =>
+                  client.revokedAt ? (
+                    t('admin.revoked')
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => revoke.mutate(client.id)}>
+                      {t('common.revoke')}
+                      <span className="visually-hidden"> {client.name}</span>
+                    </button>
+                  ),
+              },
+            ]}
+          />
         )}
       </QueryState>
     </section>

@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import { apiRoutes } from '../../api/api-routes';
 import type { AuditEntry, AuditVerification, Page } from '../../api/types';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
@@ -58,34 +59,20 @@ export function AuditPage() {
       <QueryState query={entries} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
           <>
-            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="audit-title">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">{t('admin.when')}</th>
-                    <th scope="col">{t('admin.action')}</th>
-                    <th scope="col">{t('admin.actor')}</th>
-                    <th scope="col">{t('admin.target')}</th>
-                    <th scope="col">{t('admin.result')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((entry) => (
-                    <tr key={entry.id}>
-                      <td>{entry.seq}</td>
-                      <td>{formatDate(entry.at, i18n.language)}</td>
-                      <td>
-                        <code>{entry.action}</code>
-                      </td>
-                      <td className="small">{entry.actorType}{entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}</td>
-                      <td className="small">{entry.targetType ?? ''}{entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}</td>
-                      <td className={entry.result === 'success' ? 'good' : 'bad'}>{t(`admin.results.${entry.result}`, { defaultValue: entry.result })}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              labelledBy="audit-title"
+              stack={false}
+              rows={data.items}
+              rowKey={(entry) => entry.id}
+              columns={[
+                { key: 'seq', header: '#', cell: (entry) => entry.seq },
+                { key: 'at', header: t('admin.when'), cell: (entry) => formatDate(entry.at, i18n.language) },
+                { key: 'action', header: t('admin.action'), cell: (entry) => <code>{entry.action}</code> },
+                { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => `${entry.actorType}${entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}` },
+                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ?? ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
+                { key: 'result', header: t('admin.result'), className: (entry) => (entry.result === 'success' ? 'good' : 'bad'), cell: (entry) => t(`admin.results.${entry.result}`, { defaultValue: entry.result }) },
+              ]}
+            />
             <div className="row">
               <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
                 {t('admin.newer')}

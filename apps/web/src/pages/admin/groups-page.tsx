@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import type { Group, Page, User } from '../../api/types';
+import { useRevoke } from '../../api/use-revoke';
 import { ConfirmButton } from '../../components/confirm-button';
+import { CreateForm } from '../../components/create-form';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { EmptyState, QueryState } from '../../components/query-state';
@@ -41,23 +43,15 @@ export function GroupsPage() {
     },
   });
   const update = useMutation({ mutationFn: (group: { id: string; members: string[] }) => callRoute<Group>('updateGroup', { params: { id: group.id }, body: { members: group.members } }), onSuccess: () => (setEditing(null), done()) });
-  const remove = useMutation({ mutationFn: (id: string) => callRoute('deleteGroup', { params: { id } }), onSuccess: done });
+  const remove = useRevoke('deleteGroup', 'groups');
   const nameOf = (id: string) => users.data?.items.find((user) => user.id === id)?.name ?? id.slice(0, 8);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
     <section aria-labelledby="groups-title">
       <h1 id="groups-title">{t('admin.groups')}</h1>
-      <form onSubmit={submit} className="panel">
+      <CreateForm mutation={create} submitLabel={t('common.create')} disabled={!name.trim()}>
         <FormField label={t('admin.groupName')} required maxLength={80} value={name} onChange={(event) => setName(event.target.value)} />
         {users.data ? <MemberPicker users={users.data.items} value={members} onChange={setMembers} legend={t('admin.members')} /> : null}
-        {create.isError ? <ErrorMessage error={create.error} /> : null}
-        <button type="submit" disabled={create.isPending || !name.trim()}>
-          {t('common.create')}
-        </button>
-      </form>
+      </CreateForm>
       {remove.isError ? <ErrorMessage error={remove.error} /> : null}
       {update.isError ? <ErrorMessage error={update.error} /> : null}
       <QueryState query={groups} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>

@@ -1,8 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import type { CreatedInvitation, Invitation, Page, Role } from '../../api/types';
+import { useRevoke } from '../../api/use-revoke';
+import { CreateForm, useCreateOnce } from '../../components/create-form';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { EmptyState, QueryState } from '../../components/query-state';
@@ -15,73 +18,45 @@ export const inviteLink = (token: string) => `${window.location.origin}/invite#$
 
 export function InvitationsPage() {
   const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [roles, setRoles] = useState<Role[]>(['member']);
-  const [created, setCreated] = useState<CreatedInvitation | null>(null);
   const invitations = useQuery({ queryKey: ['invitations'], queryFn: () => callRoute<Page<Invitation>>('listInvitations') });
-  const create = useMutation({
-    mutationFn: () => callRoute<CreatedInvitation>('createInvitation', { body: { email, roles } }),
-    onSuccess: (invitation) => {
-      setCreated(invitation);
-      setEmail('');
-      void queryClient.invalidateQueries({ queryKey: ['invitations'] });
-    },
-  });
-  const revoke = useMutation({
-    mutationFn: (id: string) => callRoute('revokeInvitation', { params: { id } }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['invitations'] }),
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
+  const create = useCreateOnce({ listKey: 'invitations', create: () => callRoute<CreatedInvitation>('createInvitation', { body: { email, roles } }), onCreated: () => setEmail('') });
+  const revoke = useRevoke('revokeInvitation', 'invitations');
   return (
     <section aria-labelledby="invitations-title">
       <h1 id="invitations-title">{t('admin.invitations')}</h1>
-      <form onSubmit={submit} className="panel">
+      <CreateForm mutation={create.mutation} submitLabel={t('admin.invite')} disabled={roles.length === 0}>
         <FormField label={t('admin.inviteEmail')} type="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
         <RolePicker value={roles} onChange={setRoles} />
-        {create.isError ? <ErrorMessage error={create.error} /> : null}
-        <button type="submit" disabled={create.isPending || roles.length === 0}>
-          {t('admin.invite')}
-        </button>
-      </form>
-      {created ? <SecretBox label={t('admin.inviteLink', { email: created.email })} value={inviteLink(created.token)} onClose={() => setCreated(null)} /> : null}
+      </CreateForm>
+      {create.created ? <SecretBox label={t('admin.inviteLink', { email: create.created.email })} value={inviteLink(create.created.token)} onClose={create.dismiss} /> : null}
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={invitations} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="invitations-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.email')}</th>
-                  <th scope="col">{t('common.roles')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('admin.expires')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((invitation) => (
-                  <tr key={invitation.id}>
-                    <td>{invitation.email}</td>
-                    <td>{invitation.roles.map((role) => t(`roles.${role}`)).join(', ')}</td>
-                    <td>{t(`admin.inviteState.${invitation.state}`)}</td>
-                    <td>{formatDate(invitation.expiresAt, i18n.language)}</td>
-                    <td>
-                      {invitation.state === 'pending' ? (
-                        <button type="button" className="secondary" onClick={() => revoke.mutate(invitation.id)}>
-                          {t('common.revoke')}
-                          <span className="visually-hidden"> {invitation.email}</span>
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="invitations-title"
+            stack={false}
+            rows={data.items}
+            rowKey={(invitation) => invitation.id}
+            columns={[
+              { key: 'email', header: t('common.email'), cell: (invitation) => invitation.email },
+              { key: 'roles', header: t('common.roles'), cell: (invitation) => invitation.roles.map((role) => t(`roles.${role}`)).join(', ') },
+              { key: 'status', header: t('common.status'), cell: (invitation) => t(`admin.inviteState.${invitation.state}`) },
+              { key: 'expires', header: t('admin.expires'), cell: (invitation) => formatDate(invitation.expiresAt, i18n.language) },
+              {
+                key: 'actions',
+                header: t('common.actions'),
+                cell: (invitation) =>
+                  invitation.state === 'pending' ? (
+                    <button type="button" className="secondary" onClick={() => revoke.mutate(invitation.id)}>
+                      {t('common.revoke')}
+                      <span className="visually-hidden"> {invitation.email}</span>
+                    </button>
+                  ) : null,
+              },
+            ]}
+          />
         )}
       </QueryState>
     </section>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import type { LlmProvider, LlmSettings, LlmUsage } from '../../api/types';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { QueryState, EmptyState } from '../../components/query-state';
@@ -43,28 +44,18 @@ function Usage() {
         {(data) => (
           <>
             <p>{t('admin.llm.usageTotals', { calls: n(data.totals.calls), tokens: n(data.totals.inputTokens + data.totals.outputTokens), cost: n(data.totals.costUsd, { style: 'currency', currency: 'USD' }) })}</p>
-            {data.byModel.length ? (
-              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="llm-usage-title">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('admin.llm.model')}</th>
-                      <th scope="col">{t('admin.llm.calls')}</th>
-                      <th scope="col">{t('admin.llm.cost')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.byModel.map((row) => (
-                      <tr key={row.key ?? '—'}>
-                        <td>{row.key ?? '—'}</td>
-                        <td>{n(row.calls)}</td>
-                        <td>{n(row.costUsd, { style: 'currency', currency: 'USD' })}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
+            <DataTable
+              labelledBy="llm-usage-title"
+              stack={false}
+              empty={null}
+              rows={data.byModel}
+              rowKey={(row) => row.key ?? '—'}
+              columns={[
+                { key: 'model', header: t('admin.llm.model'), cell: (row) => row.key ?? '—' },
+                { key: 'calls', header: t('admin.llm.calls'), cell: (row) => n(row.calls) },
+                { key: 'cost', header: t('admin.llm.cost'), cell: (row) => n(row.costUsd, { style: 'currency', currency: 'USD' }) },
+              ]}
+            />
           </>
         )}
       </QueryState>
@@ -110,38 +101,44 @@ export function LlmPage() {
                 ))}
               </select>
             </div>
-            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="llm-title">
-              <table className="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('common.name')}</th>
-                    <th scope="col">{t('admin.llm.kind')}</th>
-                    <th scope="col">{t('admin.llm.model')}</th>
-                    <th scope="col">{t('admin.llm.apiKey')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.providers.map((p) => (
-                    <tr key={p.id}>
-                      <td data-label={t('common.name')}>
-                        <strong>{p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
-                      </td>
-                      <td data-label={t('admin.llm.kind')}>{p.kind}</td>
-                      <td data-label={t('admin.llm.model')}>
-                        {p.defaultModel ?? '—'}
-                        {p.kind !== 'builtin' ? <Models provider={p.id} /> : null}
-                      </td>
-                      <td data-label={t('admin.llm.apiKey')}>{p.kind === 'builtin' ? '—' : p.hasApiKey ? t('admin.llm.configured') : t('admin.llm.notConfigured')}</td>
-                      <td data-label={t('common.status')}>
-                        <span className={p.breaker === 'closed' ? 'good' : 'bad'}>{t('admin.llm.breaker', { state: p.breaker })}</span>
-                        {p.lastErrorCode ? <span className="small bad"> {p.lastErrorCode}</span> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              labelledBy="llm-title"
+              rows={data.providers}
+              rowKey={(p) => p.id}
+              columns={[
+                {
+                  key: 'name',
+                  header: t('common.name'),
+                  cell: (p) => (
+                    <>
+                      <strong>{p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
+                    </>
+                  ),
+                },
+                { key: 'kind', header: t('admin.llm.kind'), cell: (p) => p.kind },
+                {
+                  key: 'model',
+                  header: t('admin.llm.model'),
+                  cell: (p) => (
+                    <>
+                      {p.defaultModel ?? '—'}
+                      {p.kind !== 'builtin' ? <Models provider={p.id} /> : null}
+                    </>
+                  ),
+                },
+                { key: 'api-key', header: t('admin.llm.apiKey'), cell: (p) => (p.kind === 'builtin' ? '—' : p.hasApiKey ? t('admin.llm.configured') : t('admin.llm.notConfigured')) },
+                {
+                  key: 'status',
+                  header: t('common.status'),
+                  cell: (p) => (
+                    <>
+                      <span className={p.breaker === 'closed' ? 'good' : 'bad'}>{t('admin.llm.breaker', { state: p.breaker })}</span>
+                      {p.lastErrorCode ? <span className="small bad"> {p.lastErrorCode}</span> : null}
+                    </>
+                  ),
+                },
+              ]}
+            />
           </>
         )}
       </QueryState>

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import type { OrgKeys } from '../../api/types';
 import { ConfirmButton } from '../../components/confirm-button';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
@@ -37,37 +38,27 @@ export function OrgKeysPage() {
             {rotate.isSuccess ? <p role="status">{t('admin.rotated', { keyId: rotate.data.keyId.slice(0, 16), version: rotate.data.keyListVersion })}</p> : null}
             {rotate.isError ? <ErrorMessage error={rotate.error} /> : null}
             {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
-            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="keys-title">
-              <table className="stack">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('appPage.keyId')}</th>
-                    <th scope="col">{t('common.status')}</th>
-                    <th scope="col">{t('common.created')}</th>
-                    <th scope="col">{t('common.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.keys.map((key) => (
-                    <tr key={key.keyId}>
-                      <td data-label={t('appPage.keyId')}>
-                        <code>{key.keyId}</code>
-                      </td>
-                      <td data-label={t('common.status')}>{key.status === 'active' ? t('admin.active') : `${t('admin.revoked')} ${formatDate(key.revokedAt, i18n.language, '')}`}</td>
-                      <td data-label={t('common.created')}>{formatDate(key.createdAt, i18n.language)}</td>
-                      <td data-label={t('common.actions')}>
-                        {key.status === 'active' ? (
-                          <ConfirmButton question={t('admin.revokeKeyQuestion')} onConfirm={() => revoke.mutate(key.keyId)} disabled={revoke.isPending}>
-                            {t('common.revoke')}
-                            <span className="visually-hidden"> {key.keyId.slice(0, 16)}</span>
-                          </ConfirmButton>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              labelledBy="keys-title"
+              rows={data.keys}
+              rowKey={(key) => key.keyId}
+              columns={[
+                { key: 'key-id', header: t('appPage.keyId'), cell: (key) => <code>{key.keyId}</code> },
+                { key: 'status', header: t('common.status'), cell: (key) => (key.status === 'active' ? t('admin.active') : `${t('admin.revoked')} ${formatDate(key.revokedAt, i18n.language, '')}`) },
+                { key: 'created', header: t('common.created'), cell: (key) => formatDate(key.createdAt, i18n.language) },
+                {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  cell: (key) =>
+                    key.status === 'active' ? (
+                      <ConfirmButton question={t('admin.revokeKeyQuestion')} onConfirm={() => revoke.mutate(key.keyId)} disabled={revoke.isPending}>
+                        {t('common.revoke')}
+                        <span className="visually-hidden"> {key.keyId.slice(0, 16)}</span>
+                      </ConfirmButton>
+                    ) : null,
+                },
+              ]}
+            />
           </>
         )}
       </QueryState>

@@ -3,55 +3,28 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
 import { ROLES, type Page, type Role, type User } from '../../api/types';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
 
-function UserRow({ user }: { user: User }) {
-  const { t, i18n } = useTranslation();
-  const queryClient = useQueryClient();
-  const update = useMutation({
-    mutationFn: (body: { roles?: Role[]; status?: User['status'] }) => callRoute<User>('updateUser', { params: { id: user.id }, body }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
-  });
-  const toggleRole = (role: Role) => {
-    const roles = user.roles.includes(role) ? user.roles.filter((r) => r !== role) : [...user.roles, role];
-    if (roles.length) update.mutate({ roles });
-  };
-  return (
-    <tr>
-      <td>
-        {user.name}
-        <div className="muted small">{user.email}</div>
-      </td>
-      <td>
-        <fieldset className="roles">
-          <legend className="visually-hidden">{t('common.roles')}: {user.name}</legend>
-          {ROLES.map((role) => (
-            <label key={role} className="check">
-              <input type="checkbox" checked={user.roles.includes(role)} disabled={update.isPending} onChange={() => toggleRole(role)} />
-              {t(`roles.${role}`)}
-            </label>
-          ))}
-        </fieldset>
-        {update.isError ? <ErrorMessage error={update.error} /> : null}
-      </td>
-      <td>{user.status === 'active' ? t('admin.active') : t('admin.disabled')}</td>
-      <td>{formatDate(user.lastLoginAt, i18n.language, t('common.never'))}</td>
-      <td>
-        <button type="button" className="secondary" disabled={update.isPending} onClick={() => update.mutate({ status: user.status === 'active' ? 'disabled' : 'active' })}>
-          {user.status === 'active' ? t('admin.disable') : t('admin.enable')}
-          <span className="visually-hidden"> {user.name}</span>
-        </button>
-      </td>
-    </tr>
-  );
-}
+type UserUpdate = { id: string; roles?: Role[]; status?: User['status'] };
 
 export function UsersPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const users = useQuery({ queryKey: ['users', q], queryFn: () => callRoute<Page<User>>('listUsers', { query: { q, limit: 200 } }) });
+  const update = useMutation({
+    mutationFn: ({ id, ...body }: UserUpdate) => callRoute<User>('updateUser', { params: { id }, body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+  /** The update in flight or last failed, if it is this user's. */
+  const updating = (user: User) => (update.variables?.id === user.id ? update : null);
+  const toggleRole = (user: User, role: Role) => {
+    const roles = user.roles.includes(role) ? user.roles.filter((r) => r !== role) : [...user.roles, role];
+    if (roles.length) update.mutate({ id: user.id, roles });
+  };
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">{t('admin.users')}</h1>
@@ -61,24 +34,54 @@ export function UsersPage() {
       </div>
       <QueryState query={users} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.name')}</th>
-                  <th scope="col">{t('common.roles')}</th>
-                  <th scope="col">{t('common.status')}</th>
-                  <th scope="col">{t('admin.lastLogin')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((user) => (
-                  <UserRow key={user.id} user={user} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="users-title"
+            stack={false}
+            rows={data.items}
+            rowKey={(user) => user.id}
+            columns={[
+              {
+                key: 'name',
+                header: t('common.name'),
+                cell: (user) => (
+                  <>
+                    {user.name}
+                    <div className="muted small">{user.email}</div>
+                  </>
+                ),
+              },
+              {
+                key: 'roles',
+                header: t('common.roles'),
+                cell: (user) => (
+                  <>
+                    <fieldset className="roles">
+                      <legend className="visually-hidden">{t('common.roles')}: {user.name}</legend>
+                      {ROLES.map((role) => (
+                        <label key={role} className="check">
+                          <input type="checkbox" checked={user.roles.includes(role)} disabled={updating(user)?.isPending} onChange={() => toggleRole(user, role)} />
+                          {t(`roles.${role}`)}
+                        </label>
+                      ))}
+                    </fieldset>
+                    {updating(user)?.isError ? <ErrorMessage error={update.error} /> : null}
+                  </>
+                ),
+              },
+              { key: 'status', header: t('common.status'), cell: (user) => (user.status === 'active' ? t('admin.active') : t('admin.disabled')) },
+              { key: 'last-login', header: t('admin.lastLogin'), cell: (user) => formatDate(user.lastLoginAt, i18n.language, t('common.never')) },
+              {
+                key: 'actions',
+                header: t('common.actions'),
+                cell: (user) => (
+                  <button type="button" className="secondary" disabled={updating(user)?.isPending} onClick={() => update.mutate({ id: user.id, status: user.status === 'active' ? 'disabled' : 'active' })}>
+                    {user.status === 'active' ? t('admin.disable') : t('admin.enable')}
+                    <span className="visually-hidden"> {user.name}</span>
+                  </button>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryState>
     </section>
