@@ -87,7 +87,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('register → chat in Polish → build → catalog → install → healthy live → review → analytics → audit', async () => {
+  it('register → chat in Polish → build → catalog → install → healthy live → review → analytics → audit → next app delivered by itself', async () => {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const failures: string[] = [];
 
@@ -111,10 +111,12 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await expect.poll(() => draft.textContent(), { timeout: 30_000 }).toContain('Priorytet');
 
     // Build: the pipeline's stages go by, live, until published.
-    await page.getByRole('button', { name: 'Build this app' }).click();
+    await page.getByRole('complementary').getByRole('button', { name: 'Build this app' }).click();
     const steps = page.getByTestId('build-steps');
     await steps.waitFor();
     await expect.poll(() => steps.locator('.step-done').count(), { timeout: 240_000, intervals: [1000] }).toBeGreaterThanOrEqual(6);
+    // No workstation is enrolled yet, so there is nothing to deliver; the page says where to install from.
+    await expect.poll(() => steps.locator('li').last().textContent(), { timeout: 20_000 }).toMatch(/Deliver\s*not sent: no workstation enrolled/);
     const open = page.getByRole('link', { name: /^Open the app \(v/ });
     await open.waitFor({ timeout: 30_000 });
     await open.click();
@@ -191,6 +193,19 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await settled(page, 'Audit log');
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await expect.poll(() => page.getByTestId('chain-status').textContent(), { timeout: 20_000 }).toMatch(/^Chain intact: \d+ entries checked\.$/);
+
+    // Now that a workstation is enrolled, the next app built in the chat is delivered to it by itself.
+    await page.getByRole('link', { name: 'New app', exact: true }).click();
+    await settled(page, 'Describe a new app');
+    await page.getByLabel('Message').fill('A REST API to track laptops: serial number, owner e-mail, status (in use, spare, broken)');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('complementary').textContent(), { timeout: 30_000 }).toContain('serial');
+    // This time through the quick action under the reply.
+    await page.getByRole('group', { name: 'Quick actions' }).getByRole('button', { name: 'Build this app' }).click();
+    await expect.poll(() => page.getByTestId('build-steps').locator('.step-done').count(), { timeout: 240_000, intervals: [1000] }).toBe(7);
+    await expect.poll(() => agent!.deployer.apps().filter((app) => app.state === 'healthy').length, { timeout: 120_000, intervals: [500] }).toBe(2);
+    failures.push(...(await seriousViolations(page)).map((v) => `flow-chat [en]: ${v}`));
+    if ((await screenshots(page, 'flow-chat', 'en')) > 375) failures.push('flow-chat [en]: wider than 375 px');
 
     // Every page, full of data, in English and Polish: screenshots, axe, and 375 px.
     const pages: Tour[] = [

@@ -40,7 +40,7 @@ describe('build progress', () => {
     expect(stages[1]!.error).toBe('npm test failed');
   });
 
-  it('delivers when the release e-mails are sent; a server without deliveries leaves it pending', () => {
+  it('delivers when the release e-mails are sent; none to send is skipped; a server without deliveries leaves it pending', () => {
     const published = request({ state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((n) => step(n, 'done')) });
     expect(stagesOf(published).at(-1)!.state).toBe('pending');
     expect(finished(published)).toBe(false);
@@ -50,5 +50,10 @@ describe('build progress', () => {
     expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
     expect(finished(done)).toBe(true);
     expect(finished(request({ state: 'failed' }))).toBe(true);
+    // Published, and the requester has no workstation: nothing to deliver, and nothing to wait for.
+    const nowhere = { ...published, deliveries: [] };
+    expect(stagesOf(nowhere).at(-1)!.state).toBe('skipped');
+    expect(finished(nowhere)).toBe(true);
+    expect(stagesOf({ ...published, state: 'signing', deliveries: [] }).at(-1)!.state).toBe('pending');
   });
 });

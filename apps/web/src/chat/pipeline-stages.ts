@@ -5,20 +5,22 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StageView {
   name: Stage;
-  state: 'pending' | 'running' | 'done' | 'failed';
+  state: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
   durationMs: number | null;
   error: string | null;
 }
 
 /**
  * The build's progress as seven stages: the pipeline's steps from GET /requests/{id}, then "deliver"
- * from the request's release e-mails (none yet, or a server that does not list them: pending).
+ * from the request's release e-mails. Publishing queues them for the requester's workstations, so a
+ * published request with none has nothing to deliver (skipped: no workstation enrolled); a server
+ * that does not list deliveries leaves the stage pending.
  */
 export function stagesOf(request: PipelineRequest | undefined): StageView[] {
   return STAGES.map((name): StageView => {
     if (name === 'deliver') {
       const deliveries = request?.deliveries ?? [];
-      if (!deliveries.length) return { name, state: 'pending', durationMs: null, error: null };
+      if (!deliveries.length) return { name, state: request?.state === 'published' && request.deliveries ? 'skipped' : 'pending', durationMs: null, error: null };
       const failed = deliveries.filter((d) => d.state === 'failed');
       const sent = deliveries.filter((d) => d.state === 'sent');
       const state = failed.length === deliveries.length ? 'failed' : sent.length + failed.length === deliveries.length ? 'done' : 'running';
@@ -31,5 +33,5 @@ export function stagesOf(request: PipelineRequest | undefined): StageView[] {
 
 /** The request will not change any more (deliveries may still arrive over live events). */
 export function finished(request: PipelineRequest | undefined): boolean {
-  return request?.state === 'failed' || (request?.state === 'published' && (request.deliveries ?? []).every((d) => d.state === 'sent' || d.state === 'failed') && (request.deliveries?.length ?? 0) > 0);
+  return request?.state === 'failed' || (request?.state === 'published' && request.deliveries !== undefined && request.deliveries.every((d) => d.state === 'sent' || d.state === 'failed'));
 }

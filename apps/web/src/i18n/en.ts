@@ -170,7 +170,7 @@ export const en = {
     changeSchedule: 'Change schedule',
     showSpec: 'Show the whole spec (JSON)',
     stages: { generate: 'Generate', validate: 'Validate', package: 'Package', scan: 'Scan', sign: 'Sign', publish: 'Publish', deliver: 'Deliver' },
-    stageStates: { pending: 'waiting', running: 'running', done: 'done', failed: 'failed' },
+    stageStates: { pending: 'waiting', running: 'running', done: 'done', failed: 'failed', skipped: 'not sent: no workstation enrolled — install it from the app page' },
     requestStates: { queued: 'Queued', generating: 'Generating the app…', validating: 'Validating…', packaging: 'Packaging…', scanning: 'Scanning…', signing: 'Signing…', published: 'Published', failed: 'Failed' },
     openApp: 'Open the app (v{{version}})',
   },

@@ -172,7 +172,7 @@ export const pl: Messages = {
     changeSchedule: 'Zmień harmonogram',
     showSpec: 'Pokaż całą specyfikację (JSON)',
     stages: { generate: 'Generowanie', validate: 'Walidacja', package: 'Pakowanie', scan: 'Skanowanie', sign: 'Podpis', publish: 'Publikacja', deliver: 'Dostarczenie' },
-    stageStates: { pending: 'czeka', running: 'w toku', done: 'gotowe', failed: 'błąd' },
+    stageStates: { pending: 'czeka', running: 'w toku', done: 'gotowe', failed: 'błąd', skipped: 'nie wysłano: brak zarejestrowanego komputera — zainstaluj ze strony aplikacji' },
     requestStates: { queued: 'W kolejce', generating: 'Generowanie aplikacji…', validating: 'Walidacja…', packaging: 'Pakowanie…', scanning: 'Skanowanie…', signing: 'Podpisywanie…', published: 'Opublikowano', failed: 'Nie udało się' },
     openApp: 'Otwórz aplikację (v{{version}})',
   },
