@@ -20,6 +20,7 @@ interface Sent {
   accept: string;
 }
 let sent: Sent[] = [];
+let requestState = 'validating';
 
 function sse(events: [string, unknown][]): Response {
   return new Response(events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream' } });
@@ -38,12 +39,20 @@ function serve() {
     }
     if (url === '/api/v1/conversations/c1/messages') return json(turn({ reply: 'Amount is now text.', spec: { ...spec, entities: [{ name: 'invoice', fields: [{ name: 'amount', label: 'Amount', type: 'text' }] }] } }));
     if (url === '/api/v1/conversations/c1/build') return json(turn({ reply: 'Building.', state: 'building', requestId: 'r1' }), 202);
-    if (url === '/api/v1/requests/r1') return json({ id: 'r1', state: 'validating', steps: [{ name: 'generate', state: 'done', durationMs: 2000, attempts: 1, error: null }, { name: 'validate', state: 'running', durationMs: null, attempts: 1, error: null }], appId: null, version: null, error: null, notice: null });
+    if (url === '/api/v1/requests/r1') {
+      if (requestState === 'published') return json({ id: 'r1', state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((name) => ({ name, state: 'done', durationMs: 1000, attempts: 1, error: null })), appId: 'a1', version: '1.0.0', error: null, notice: null, deliveries: [] });
+      return json({ id: 'r1', state: 'validating', steps: [{ name: 'generate', state: 'done', durationMs: 2000, attempts: 1, error: null }, { name: 'validate', state: 'running', durationMs: null, attempts: 1, error: null }], appId: null, version: null, error: null, notice: null });
+    }
+    if (url === '/api/v1/conversations/c1') {
+      const message = (role: string, text: string) => ({ role, text, language: 'en', spec: null, actions: [], createdAt: '' });
+      return json({ id: 'c1', title: 'Invoice report', channel: 'web', state: 'delivered', missing: [], requestId: 'r1', spec, language: 'en', createdAt: '', updatedAt: '', messages: [message('user', 'Send me open invoices every Monday at 8'), message('assistant', 'I drafted an automation.'), message('assistant', 'Invoice report 1.0.0 is published and on its way.')] });
+    }
     return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'no' }, 404);
   });
 }
 
 afterEach(() => {
+  requestState = 'validating';
   cleanup();
   vi.unstubAllGlobals();
 });
@@ -72,5 +81,19 @@ describe('chat page', () => {
     await screen.findByRole('heading', { name: 'Build progress' });
     await waitFor(() => expect(screen.getByTestId('build-steps').textContent).toContain('Validate running'));
     expect(screen.getByTestId('build-steps').textContent).toContain('Generate done · 2 s');
+  });
+
+  it('shows the assistant’s word on the finished build in the conversation', async () => {
+    serve();
+    requestState = 'published';
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ChatPage))))));
+    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Send me open invoices every Monday at 8' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findAllByText('I drafted an automation.');
+    fireEvent.click(screen.getAllByRole('button', { name: 'Build this app' }).at(-1)!);
+    const said = await screen.findAllByText('Invoice report 1.0.0 is published and on its way.');
+    expect(said[0]!.closest('li')?.className).toBe('message assistant');
+    expect(screen.getByTestId('build-steps').textContent).toContain('Deliver not sent: no workstation enrolled');
   });
 });

@@ -1,10 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute, streamTurn } from '../api/api';
 import { ApiError } from '../api/api-error';
-import type { ConversationTurn, QuickAction } from '../api/types';
+import type { Conversation, ConversationTurn, PipelineRequest, QuickAction } from '../api/types';
 import { BuildProgress } from '../chat/build-progress';
 import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
@@ -60,6 +60,23 @@ export function ChatPage() {
     mutationFn: () => callRoute<ConversationTurn>('buildConversation', { params: { id: conversationId! } }),
     onSuccess: received,
   });
+
+  // When the build ends, the assistant says so in the conversation (published and on its way, or
+  // what failed): read the conversation again and show its messages as the server keeps them.
+  const request = useQuery({ queryKey: ['request', requestId], enabled: false, queryFn: () => callRoute<PipelineRequest>('getRequest', { params: { id: requestId! } }) });
+  const buildEnded = requestId !== null && request.data?.state !== undefined && (request.data.state === 'published' || request.data.state === 'failed');
+  useEffect(() => {
+    if (!buildEnded || !conversationId) return;
+    let current = true;
+    callRoute<Conversation>('getConversation', { params: { id: conversationId } })
+      .then((conversation) => {
+        if (current) setMessages(conversation.messages.map((m) => ({ from: m.role === 'user' ? 'user' : 'assistant', text: m.text })));
+      })
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [buildEnded, conversationId]);
 
   const choose = (action: QuickAction) => {
     const [kind, target] = [action.id.split(':')[0], action.id.slice(action.id.indexOf(':') + 1)];
