@@ -85,8 +85,8 @@ const INSTALLED = sql.raw(`('received', 'deploying', 'healthy', 'unhealthy')`);
  */
 export const cardFigures = [
   sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state IN ${INSTALLED})`.as('installs'),
-  sql<number>`(SELECT count(*)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'healthy')`.as('healthy'),
-  sql<number>`(SELECT count(*)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'unhealthy')`.as('unhealthy'),
+  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'healthy')`.as('healthy'),
+  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'unhealthy')`.as('unhealthy'),
   sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name'),
 ] as const;
 

@@ -58,4 +58,11 @@ export const deploymentsMigrations = [
       ]);
     },
   },
+  {
+    // Catalog cards count each app's installs and healthy/unhealthy workstations: one index lookup per app.
+    name: '0104_deployments_app_idx',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [`CREATE INDEX deployments_app_idx ON deployments (app_id, state, agent_id)`]);
+    },
+  },
 ];
