@@ -89,6 +89,9 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
   for (let i = 0; i < hits.length; i++) {
     const hit = hits[i]!;
     if (hit.start < consumedUntil) continue;
+    // "track laptops: serial number, …", "we need to store employees: name, …": a colon after a noun a few
+    // words on names the entity and starts the list, so it wins over the verb before it.
+    if (hits.slice(i + 1).some((h) => h.entityWords && h.start >= hit.end && /^\s*(?:[a-z]\w*\s+){0,3}$/.test(fold.slice(hit.end, h.start)))) continue;
     const next = hits.slice(i + 1).find((h) => h.start >= hit.end && h.rank < hit.rank);
     const end = Math.min(next ? next.start : fold.length, hit.end + ENGINE_LIMITS.listChars);
     const parsed = parseFieldList({ orig: orig.slice(hit.end, end), fold: fold.slice(hit.end, end) }, language);

@@ -75,7 +75,7 @@ function clean(raw: string): string | undefined {
   let title = raw.replace(/[¤"“”„'‘’]+/g, ' ').replace(/\s+/g, ' ').trim();
   title = title.split(' ').slice(0, ENGINE_LIMITS.titleWords).join(' ');
   for (let i = 0; i < 3; i++) title = title.replace(TITLE_TRAILING, '').replace(/[\s,.;:!?-]+$/, '');
-  title = title.replace(/^(?:an?|the|some)\s+/i, '');
+  title = title.replace(/^(?:an?|the|some|to)\s+/i, '');
   for (const [pattern, nominative] of POLISH_NOMINATIVE) title = title.replace(pattern, nominative);
   title = capitalise(title).slice(0, SPEC_LIMITS.titleLength).trim();
   return asciiWords(title).some((w) => /[a-z]/.test(w)) || /\p{L}{2}/u.test(title) ? title : undefined;
