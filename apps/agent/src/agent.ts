@@ -7,7 +7,7 @@ import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
 import { Deployer } from './deployer.js';
-import { probeHealth } from './health-check.js';
+import { appUrl, probeHealth } from './health-check.js';
 import { createJournal } from './journal.js';
 import { mailKey, processRelease } from './release-processor.js';
 import { createProcessRuntime } from './runtimes/process-runtime.js';
@@ -78,7 +78,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         from: config.mailbox,
         to: options.reportByMail.to,
         messageId: `<status.${entry.app}.${entry.version}.${entry.state}.${Date.now()}@${config.mailbox.split('@')[1]}>`,
-        status: { statusVersion: 1, agentId: config.agentId, app: entry.app, version: entry.version, state: entry.state, ...(entry.reason ? { reason: entry.reason } : {}), ...(entry.health ? { health: { ok: entry.health.ok, ...(entry.health.detail ? { detail: entry.health.detail } : {}) } } : {}), at },
+        status: { statusVersion: 1, agentId: config.agentId, app: entry.app, version: entry.version, state: entry.state, ...(entry.reason ? { reason: entry.reason } : {}), ...(entry.health ? { health: { ok: entry.health.ok, ...(entry.health.detail ? { detail: entry.health.detail } : {}), ...(entry.health.url ? { url: entry.health.url } : {}) } } : {}), at },
       });
       const sent = await sender.send({ raw, envelope: { from: config.mailbox, to: [options.reportByMail.to] } });
       if (!sent.ok) log(`status mail not sent (${outcome}): ${sent.response ?? sent.code}`);
@@ -168,7 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
       await deployer.markHealth(app.name, now);
       log(`${app.name} ${app.current} is ${now}: ${sample.detail}`);
-      await report({ app: app.name, version: app.current, state: now, health: { ok: sample.ok, detail: sample.detail.slice(0, 500), latencyMs: sample.latencyMs }, ...(sample.ok ? {} : { logTail: await deployer.logTail(app.name) }) });
+      await report({ app: app.name, version: app.current, state: now, health: { ok: sample.ok, detail: sample.detail.slice(0, 500), latencyMs: sample.latencyMs, ...(sample.ok ? { url: appUrl(app.port) } : {}) }, ...(sample.ok ? {} : { logTail: await deployer.logTail(app.name) }) });
     }
   }
 

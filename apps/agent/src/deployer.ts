@@ -5,7 +5,7 @@ import { extractBundle, parseAppManifest, type AppManifest, type ReleaseLimits }
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
-import { freePort, probeHealth, waitHealthy } from './health-check.js';
+import { appUrl, freePort, probeHealth, waitHealthy } from './health-check.js';
 import { appLogFile } from './runtimes/process-runtime.js';
 import type { RunningApp, Runtime } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
@@ -202,7 +202,7 @@ export class Deployer {
     this.watch(app, started);
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
-    return { state: 'healthy', report: { ...base, state: 'healthy', health: { ok: true, detail: health.detail, latencyMs: health.latencyMs } } };
+    return { state: 'healthy', report: { ...base, state: 'healthy', health: { ok: true, detail: health.detail, latencyMs: health.latencyMs, url: appUrl(spec.port) } } };
   }
 
   private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: { ok: boolean; detail: string; latencyMs: number }): Promise<Outcome> {
@@ -267,7 +267,7 @@ export class Deployer {
       return {
         state: 'rolled-back',
         report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: by.message(target) } },
-        restored: { app, version: target, state: 'healthy', health: { ok: true, detail: health.detail.slice(0, 500), latencyMs: health.latencyMs } },
+        restored: { app, version: target, state: 'healthy', health: { ok: true, detail: health.detail.slice(0, 500), latencyMs: health.latencyMs, url: appUrl(spec.port) } },
       };
     });
   }

@@ -7,6 +7,9 @@ export interface HealthResult {
   latencyMs: number;
 }
 
+/** Where an app deployed on this workstation answers (apps listen on loopback only). */
+export const appUrl = (port: number): string => `http://127.0.0.1:${port}/`;
+
 /** One GET of the app's health path on loopback; healthy means a 2xx answer within `timeoutMs`. */
 export function probeHealth(port: number, path: string, timeoutMs = 2000): Promise<HealthResult> {
   const started = performance.now();

@@ -11,7 +11,8 @@ export interface DeploymentReport {
   version: string;
   state: 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
   reason?: { code: string; message: string };
-  health?: { ok: boolean; detail?: string; latencyMs?: number };
+  /** `url`: where the app answers on this workstation, once healthy. */
+  health?: { ok: boolean; detail?: string; latencyMs?: number; url?: string };
   logTail?: string;
   at?: string;
   /** The server's deployment this report is about, when the agent knows it (from a command). */

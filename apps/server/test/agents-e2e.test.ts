@@ -70,6 +70,10 @@ describe('release e-mail → agent → healthy deployment (embedded defaults)', 
     expect((await probeHealth(record.port!, '/healthz')).ok).toBe(true);
 
     expect(await deployments('?app=hello-e2e')).toMatchObject([{ app: 'hello-e2e', version: '1.0.0', state: 'healthy', agentId: agent.config.agentId }]);
+    // the monitor learns where the app answers on the workstation, and it does answer there
+    const [{ health }] = await deployments('?app=hello-e2e');
+    expect(health.url).toBe(`http://127.0.0.1:${record.port}/`);
+    expect((await fetch(new URL('healthz', health.url))).status).toBe(200);
     const detail = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deployments/${(await deployments())[0].id}` })).json();
     expect(detail.history.map((h: any) => h.state)).toEqual(['received', 'deploying', 'healthy']);
 

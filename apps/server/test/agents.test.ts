@@ -115,7 +115,7 @@ describe('agent enrolment', () => {
   it('records status e-mails from the agent’s own mailbox and ignores forged ones', async () => {
     const { code } = await codeFor(member);
     const enrolled = (await enroll(t.app, code, { name: 'mailer' })).json();
-    const status = { statusVersion: 1 as const, agentId: enrolled.agentId, app: 'mailed-app', version: '2.0.0', state: 'healthy' as const, at: new Date().toISOString() };
+    const status = { statusVersion: 1 as const, agentId: enrolled.agentId, app: 'mailed-app', version: '2.0.0', state: 'healthy' as const, health: { ok: true, url: 'http://127.0.0.1:40123/' }, at: new Date().toISOString() };
     const forged = await buildStatusEmail({ from: 'mallory@example.test', to: 'marketplace@marketplace.test', messageId: '<forged@example.test>', status });
     expect(await t.app.mailIngest.handle({ raw: forged, envelopeFrom: 'mallory@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
     const none = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
@@ -123,7 +123,7 @@ describe('agent enrolment', () => {
     const real = await buildStatusEmail({ from: enrolled.mailbox, to: 'marketplace@marketplace.test', messageId: '<real@example.test>', status });
     await t.app.mailIngest.handle({ raw: real, envelopeFrom: enrolled.mailbox, recipient: 'marketplace@marketplace.test' });
     const items = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
-    expect(items).toMatchObject([{ app: 'mailed-app', version: '2.0.0', state: 'healthy', agentId: enrolled.agentId }]);
+    expect(items).toMatchObject([{ app: 'mailed-app', version: '2.0.0', state: 'healthy', agentId: enrolled.agentId, health: { ok: true, url: 'http://127.0.0.1:40123/' } }]);
     // Mail that is not a status report passes on to the conversations handler and records no deployment.
     expect(await t.app.mailIngest.handle({ raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), envelopeFrom: 'x@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
     expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items).toHaveLength(items.length);

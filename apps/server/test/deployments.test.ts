@@ -37,6 +37,12 @@ describe('deployments', () => {
     expect((await list('?app=notes')).map((d: any) => `${d.version} ${d.state}`).sort()).toEqual(['1.0.0 healthy', '1.1.0 rolled-back']);
     expect(await list('?state=rolled-back')).toMatchObject([{ app: 'notes', version: '1.1.0', reason: { code: 'HEALTH_TIMEOUT' } }]);
     expect((await list(`?agentId=${b.agentId}`)).map((d: any) => d.app)).toEqual(['timesheet']);
+    // a healthy report says where the app answers; only an http(s) address is taken
+    await report(a, { app: 'notes', version: '1.0.0', state: 'healthy', health: { ok: true, url: 'http://127.0.0.1:41234/' } });
+    expect((await list('?app=notes&state=healthy'))[0].health).toMatchObject({ ok: true, url: 'http://127.0.0.1:41234/' });
+    const script = await report(a, { app: 'notes', version: '1.0.0', state: 'healthy', health: { ok: true, url: 'javascript:alert(1)' } });
+    expect(script.statusCode).toBe(400);
+    expect(script.body).toContain('http(s) URL');
     const invalid = await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?state=sideways' });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.body).toContain('state');

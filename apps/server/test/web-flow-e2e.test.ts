@@ -162,6 +162,13 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     const deployed = agent.deployer.apps().find((app) => app.current);
     expect(deployed?.port).toBeDefined();
     expect((await probeHealth(deployed!.port!, '/healthz')).ok).toBe(true);
+    // "Open" takes the user to the running app on this workstation, in a new tab.
+    const openLink = row.first().getByRole('link', { name: /^Open/ });
+    await expect.poll(() => openLink.getAttribute('href'), { timeout: 20_000 }).toBe(`http://127.0.0.1:${deployed!.port}/`);
+    const [running] = await Promise.all([monitor.waitForEvent('popup'), openLink.click()]);
+    await running.waitForLoadState();
+    expect(await running.locator('body').textContent()).toMatch(/urządzenia/i);
+    await running.close();
     await monitor.close();
 
     // Review it.

@@ -13,8 +13,8 @@ export const statusReportSchema = z.object({
   state: z.enum(DEPLOYMENT_STATES),
   /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence. */
   reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).optional(),
-  /** Outcome of the last health check, when one ran. */
-  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional() }).optional(),
+  /** Outcome of the last health check, when one ran; `url` is where a healthy app answers on the workstation. */
+  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional() }).optional(),
   /** Message-ID of the release email this answers, so the server can thread and match it. */
   releaseMessageId: messageIdSchema.optional(),
   at: z.iso.datetime({ offset: true }),

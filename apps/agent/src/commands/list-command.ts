@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
 import { loadState } from '../agent-state.js';
+import { appUrl } from '../health-check.js';
 import { createServerClient } from '../server-client.js';
 
 export function registerList(program: Command): void {
@@ -15,7 +16,7 @@ export function registerList(program: Command): void {
       const apps = Object.values(state.apps).filter((app) => app.current);
       if (options.json) return void process.stdout.write(`${JSON.stringify(apps, null, 2)}\n`);
       if (apps.length === 0) return void process.stdout.write('No apps deployed yet.\n');
-      for (const app of apps) process.stdout.write(`${app.name.padEnd(24)} ${app.current!.padEnd(12)} ${app.state.padEnd(10)} http://127.0.0.1:${app.port}\n`);
+      for (const app of apps) process.stdout.write(`${app.name.padEnd(24)} ${app.current!.padEnd(12)} ${app.state.padEnd(10)} ${appUrl(app.port!)}\n`);
     });
 }
 

@@ -166,6 +166,8 @@ export interface DeploymentHealth {
   ok: boolean;
   detail?: string;
   latencyMs?: number;
+  /** Where the app answers on its workstation (loopback), reported once healthy. */
+  url?: string;
   at?: string;
 }
 export interface PendingCommand {

@@ -186,6 +186,8 @@ export const en = {
     updated: 'Updated',
     health: 'Health',
     logs: 'Last log lines',
+    open: 'Open',
+    openHint: 'Opens the app where it runs on this workstation',
     rollback: 'Roll back',
     remove: 'Remove',
     states: { received: 'received', rejected: 'rejected', deploying: 'deploying', healthy: 'healthy', unhealthy: 'unhealthy', 'rolled-back': 'rolled back', removed: 'removed' },

@@ -188,6 +188,8 @@ export const pl: Messages = {
     updated: 'Aktualizacja',
     health: 'Kondycja',
     logs: 'Ostatnie wiersze logu',
+    open: 'Otwórz',
+    openHint: 'Otwiera aplikację tam, gdzie działa na tym komputerze',
     rollback: 'Wycofaj',
     remove: 'Usuń',
     states: { received: 'odebrane', rejected: 'odrzucone', deploying: 'wdrażanie', healthy: 'sprawne', unhealthy: 'niesprawne', 'rolled-back': 'wycofane', removed: 'usunięte' },

@@ -40,6 +40,22 @@ function LogDetails({ id }: { id: string }) {
   );
 }
 
+/**
+ * "Open" for a healthy app on one of my own workstations: its address is that machine's loopback,
+ * so on anyone else's workstation the link would lead to the reader's own machine.
+ */
+function OpenLink({ deployment, name, mine }: { deployment: Deployment; name: string; mine: boolean }) {
+  const { t } = useTranslation();
+  const url = deployment.health?.url;
+  if (!mine || deployment.state !== 'healthy' || !url || !/^https?:\/\//.test(url)) return null;
+  return (
+    <a className="button secondary" href={url} target="_blank" rel="noopener noreferrer" title={t('deployments.openHint')}>
+      {t('deployments.open')}
+      <span className="visually-hidden"> {name}</span>
+    </a>
+  );
+}
+
 function Actions({ deployment, name }: { deployment: Deployment; name: string }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -59,7 +75,7 @@ function Actions({ deployment, name }: { deployment: Deployment; name: string })
   }
   const unavailable = act.error instanceof ApiError && act.error.notAvailable;
   return (
-    <div className="row wrap">
+    <>
       <ConfirmButton question={t('deployments.rollbackQuestion', { name, version: deployment.version })} onConfirm={() => act.mutate('rollback')} disabled={act.isPending}>
         {t('deployments.rollback')}
         <span className="visually-hidden"> {name}</span>
@@ -69,14 +85,14 @@ function Actions({ deployment, name }: { deployment: Deployment; name: string })
         <span className="visually-hidden"> {name}</span>
       </ConfirmButton>
       {unavailable ? <p role="status" className="small">{t('deployments.actionsUnavailable')}</p> : act.isError ? <ErrorMessage error={act.error} /> : null}
-    </div>
+    </>
   );
 }
 
 /** My agents and where apps run; admins and reviewers see the organisation's, with filters. */
 export function DeploymentsPage() {
   const { t, i18n } = useTranslation();
-  const { hasRole } = useSession();
+  const { hasRole, me } = useSession();
   const wide = hasRole('reviewer') || hasRole('publisher');
   const [state, setState] = useState('');
   const [agentId, setAgentId] = useState('');
@@ -89,6 +105,7 @@ export function DeploymentsPage() {
     refetchInterval: (query) => (query.state.error ? false : poll),
   });
   const agentName = (id: string) => agents.data?.items.find((agent) => agent.id === id)?.name ?? id.slice(0, 8);
+  const mine = (id: string) => agents.data?.items.some((agent) => agent.id === id && agent.userId === me?.user?.id) ?? false;
   return (
     <section aria-labelledby="deployments-title">
       <h1 id="deployments-title">{t('deployments.title')}</h1>
@@ -160,7 +177,13 @@ export function DeploymentsPage() {
                 ),
               },
               { key: 'updated', header: t('deployments.updated'), cell: (deployment) => formatDate(deployment.updatedAt, i18n.language) },
-              { key: 'actions', header: t('common.actions'), cell: (deployment) => <Actions deployment={deployment} name={nameOf(deployment)} /> },
+              { key: 'actions', header: t('common.actions'), cell: (deployment) => (
+                  <div className="row wrap">
+                    <OpenLink deployment={deployment} name={nameOf(deployment)} mine={mine(deployment.agentId)} />
+                    <Actions deployment={deployment} name={nameOf(deployment)} />
+                  </div>
+                ),
+              },
             ]}
           />
         )}

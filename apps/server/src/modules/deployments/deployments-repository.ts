@@ -8,7 +8,15 @@ import { hasRole, type Principal } from '../auth/principal.js';
 
 export const deploymentStateSchema = z.enum(DEPLOYMENT_STATES);
 export const reasonSchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict();
-export const healthSchema = z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), latencyMs: z.number().min(0).max(3_600_000).optional(), at: z.string().max(40).optional() }).strict();
+export const healthSchema = z
+  .object({
+    ok: z.boolean(),
+    detail: z.string().max(500).optional(),
+    latencyMs: z.number().min(0).max(3_600_000).optional(),
+    at: z.string().max(40).optional(),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional().describe('Where the app answers on its workstation, reported once healthy'),
+  })
+  .strict();
 
 export interface DeploymentReport {
   orgId: string;
