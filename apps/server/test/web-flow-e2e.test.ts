@@ -129,6 +129,8 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await settled(page, 'Catalog');
     await page.getByRole('link', { name: title }).first().click();
     await settled(page, title);
+    // It opens on the app's README; another file is a click away.
+    await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain(title);
     await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'app.json' }).click();
     await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain('"kind": "form-app"');
     expect(await page.getByText('Validation and scan').count()).toBeGreaterThan(0);

@@ -8,11 +8,16 @@ import { ErrorMessage } from '../components/error-message';
 import { FileTree } from '../components/file-tree';
 import { EmptyState, Loading, QueryState } from '../components/query-state';
 
-/** The version's files as a tree, and the chosen one's source, highlighted. */
+/** The file a preview opens with: the app's README at the top, where there is one. */
+const firstFile = (files: readonly AppFile[] | undefined): string | null =>
+  files?.find((file) => /^readme\.md$/i.test(file.path) && file.previewable !== false)?.path ?? null;
+
+/** The version's files as a tree, and the chosen one's source, highlighted (the README until another is picked). */
 export function CodePreview({ appId, version }: { appId: string; version: string }) {
   const { t } = useTranslation();
-  const [selected, setSelected] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
   const files = useQuery({ queryKey: ['files', appId, version], queryFn: () => callRoute<Page<AppFile>>('listFiles', { params: { id: appId, version } }) });
+  const selected = picked ?? firstFile(files.data?.items);
   const content = useQuery({
     queryKey: ['file', appId, version, selected],
     enabled: selected !== null,
@@ -37,7 +42,7 @@ export function CodePreview({ appId, version }: { appId: string; version: string
       <QueryState query={files} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('appPage.noFiles')} />}>
         {(data) => (
           <div className="code-preview">
-            <FileTree files={data.items} selected={selected} onSelect={setSelected} label={t('appPage.files')} />
+            <FileTree files={data.items} selected={selected} onSelect={setPicked} label={t('appPage.files')} />
             <div className="code-pane">{pane}</div>
           </div>
         )}
