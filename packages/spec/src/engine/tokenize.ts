@@ -25,9 +25,9 @@ export function asciiWords(phrase: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** A camelCase identifier from a phrase ("start time" → "startTime"), or undefined when nothing is left. */
+/** A camelCase identifier from a phrase ("start time" → "startTime", "owner e-mail" → "ownerEmail"), or undefined when nothing is left. */
 export function toIdentifier(phrase: string, maxLength = 64): string | undefined {
-  const parts = asciiWords(phrase);
+  const parts = asciiWords(phrase.replace(/\be-mail/gi, 'email'));
   while (parts.length > 0 && /^[0-9]/.test(parts[0]!)) parts.shift();
   if (parts.length === 0) return undefined;
   let id = parts.map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
