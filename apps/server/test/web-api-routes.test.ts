@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../web/src/api/api-routes.ts';
 import { documentedRoutes, type DocumentedRoute } from './openapi-routes.js';
 import { createTestApp, type TestApp } from './helper.js';
+import { WEB_API_TYPES_FILE, webApiTypes } from './web-api-types.js';
 
 /** The web UI's route table checked against this server's OpenAPI document. */
 describe('web UI API client against the OpenAPI document', () => {
@@ -22,6 +24,12 @@ describe('web UI API client against the OpenAPI document', () => {
       .filter(([, route]) => !inDocument(route.method, route.path))
       .map(([name, route]) => `${name}: ${route.method} ${route.path}`);
     expect(missing).toEqual([]);
+  });
+
+  it('the web UI type-checks against types generated from this very document (apps/web/src/api/openapi.d.ts is current)', async () => {
+    const current = await webApiTypes(testApp.app);
+    // A route's schema changed without `npm run api-types`: the UI's compile-time contract would check against an old API.
+    expect(readFileSync(WEB_API_TYPES_FILE, 'utf8') === current, 'apps/web/src/api/openapi.d.ts is stale: run `npm run api-types`, then `npm run typecheck`').toBe(true);
   });
 
   it('documents the request and response fields the sign-in pages rely on', () => {

@@ -9,7 +9,8 @@ export interface ApiRoute {
   path: string;
 }
 
-const live = (method: ApiRoute['method'], path: string): ApiRoute => ({ method, path });
+/** Method and path kept as literal types, so apps/web/src/api/contract.ts can look each route up in the OpenAPI types. */
+const live = <M extends ApiRoute['method'], P extends string>(method: M, path: P) => ({ method, path });
 
 export const apiRoutes = {
   register: live('POST', '/api/v1/auth/register'),

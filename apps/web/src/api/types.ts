@@ -25,6 +25,11 @@ export interface SessionResponse {
   organization: Organization;
   csrfToken?: string;
 }
+/** GET /api/v1/auth/sso: the sign-in page's "Sign in with …" buttons. */
+export interface SsoProviders {
+  enabled: boolean;
+  providers: { id: 'oidc'; name: string }[];
+}
 export interface Me {
   user: User | null;
   organization: Organization;
@@ -185,10 +190,11 @@ export interface Deployment {
   health: DeploymentHealth | null;
   reason: { code: string; message: string } | null;
   updatedAt: string;
-  /** Being added to the list route; absent on older servers. */
-  appTitle?: string;
-  agentName?: string;
-  pendingCommand?: PendingCommand | null;
+  /** The catalog title, when the deployment is linked to a catalog app. */
+  appTitle: string | null;
+  agentName: string;
+  /** A rollback or remove asked for and not yet done by the agent. */
+  pendingCommand: PendingCommand | null;
 }
 export interface DeploymentDetail extends Deployment {
   logTail: string | null;

@@ -4,17 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { routePath } from '../api/api-routes';
-import type { SessionResponse } from '../api/types';
+import type { SessionResponse, SsoProviders } from '../api/types';
 import { useSession } from '../auth/session';
 import { AuthLayout } from '../components/layout';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
-
-/** GET /api/v1/auth/sso */
-interface SsoProviders {
-  enabled: boolean;
-  providers: { id: 'oidc'; name: string }[];
-}
 
 /** The `?sso_error=` codes the server's single sign-on callback sends back (apps/server oidc-client.ts). */
 const SSO_ERRORS = new Set(['NOT_INVITED', 'USER_DISABLED', 'OTHER_ORGANIZATION', 'ORGANIZATION_UNKNOWN', 'EMAIL_MISSING', 'EMAIL_UNVERIFIED', 'STATE_INVALID', 'IDP_DENIED', 'IDP_ERROR', 'IDP_UNAVAILABLE', 'TOKEN_INVALID']);
