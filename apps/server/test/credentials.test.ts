@@ -14,11 +14,14 @@ describe('API keys', () => {
     expect(created.statusCode).toBe(201);
     const { key, id } = created.json();
     expect(key).toMatch(/^mpk_[0-9a-f]{12}_/);
+    // The secret is all after the prefix; it may itself contain "_" (base64url).
+    const secret = key.slice('mpk_'.length + 12 + 1);
+    expect(secret.length).toBeGreaterThanOrEqual(32);
 
     const listed = await call(t.app, admin, { method: 'GET', url: '/api/v1/api-keys' });
-    expect(JSON.stringify(listed.json())).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(listed.json())).not.toContain(secret);
     const stored = await t.database.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    expect(JSON.stringify(stored)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(stored)).not.toContain(secret);
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { 'x-api-key': key } });
     expect(me.statusCode).toBe(200);
