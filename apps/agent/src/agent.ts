@@ -7,7 +7,7 @@ import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
 import { Deployer } from './deployer.js';
-import { appUrl, probeHealth } from './health-check.js';
+import { healthReport, probeHealth } from './health-check.js';
 import { createJournal } from './journal.js';
 import { mailKey, processRelease } from './release-processor.js';
 import { createProcessRuntime } from './runtimes/process-runtime.js';
@@ -168,7 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
       await deployer.markHealth(app.name, now);
       log(`${app.name} ${app.current} is ${now}: ${sample.detail}`);
-      await report({ app: app.name, version: app.current, state: now, health: { ok: sample.ok, detail: sample.detail.slice(0, 500), latencyMs: sample.latencyMs, ...(sample.ok ? { url: appUrl(app.port) } : {}) }, ...(sample.ok ? {} : { logTail: await deployer.logTail(app.name) }) });
+      await report({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), ...(sample.ok ? {} : { logTail: await deployer.logTail(app.name) }) });
     }
   }
 

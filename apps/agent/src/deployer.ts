@@ -5,7 +5,7 @@ import { extractBundle, parseAppManifest, type AppManifest, type ReleaseLimits }
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
-import { appUrl, freePort, probeHealth, waitHealthy } from './health-check.js';
+import { freePort, healthReport, probeHealth, waitHealthy } from './health-check.js';
 import { appLogFile } from './runtimes/process-runtime.js';
 import type { RunningApp, Runtime } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
@@ -188,7 +188,7 @@ export class Deployer {
       await this.setStarting(app, null);
       const logTail = await this.logTail(app);
       await rm(dir, { recursive: true, force: true });
-      return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, health);
+      return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
     }
 
     const before = this.state.apps[app];
@@ -202,18 +202,17 @@ export class Deployer {
     this.watch(app, started);
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
-    return { state: 'healthy', report: { ...base, state: 'healthy', health: { ok: true, detail: health.detail, latencyMs: health.latencyMs, url: appUrl(spec.port) } } };
+    return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port) } };
   }
 
-  private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: { ok: boolean; detail: string; latencyMs: number }): Promise<Outcome> {
+  private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']): Promise<Outcome> {
     const record = this.state.apps[app];
-    const healthReport = health ? { ok: false, detail: health.detail.slice(0, 500), latencyMs: health.latencyMs } : undefined;
     if (record?.current) {
       // the previous version kept serving on its own port; make sure it still does
       if (!this.running.get(app) || !(await probeHealth(record.port ?? 0, record.healthPath)).ok) await this.ensureRunning(record);
-      return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: { code: reason.code, message: `${reason.message} ${record.current} keeps serving.` }, health: healthReport, logTail } };
+      return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: { code: reason.code, message: `${reason.message} ${record.current} keeps serving.` }, health, logTail } };
     }
-    return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason, health: healthReport, logTail } };
+    return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason, health, logTail } };
   }
 
   /** `apps/<app>/current` → the version directory, replaced atomically (new symlink, then rename over). */
@@ -267,7 +266,7 @@ export class Deployer {
       return {
         state: 'rolled-back',
         report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: by.message(target) } },
-        restored: { app, version: target, state: 'healthy', health: { ok: true, detail: health.detail.slice(0, 500), latencyMs: health.latencyMs, url: appUrl(spec.port) } },
+        restored: { app, version: target, state: 'healthy', health: healthReport(health, spec.port) },
       };
     });
   }

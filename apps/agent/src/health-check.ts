@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import type { DeploymentReport } from './server-client.js';
 
 export interface HealthResult {
   ok: boolean;
@@ -9,6 +10,11 @@ export interface HealthResult {
 
 /** Where an app deployed on this workstation answers (apps listen on loopback only). */
 export const appUrl = (port: number): string => `http://127.0.0.1:${port}/`;
+
+/** A probe as it is reported: the detail capped to what the server keeps, and the app's address once it is healthy. */
+export function healthReport(result: HealthResult, port: number): NonNullable<DeploymentReport['health']> {
+  return { ok: result.ok, detail: result.detail.slice(0, 500), latencyMs: result.latencyMs, ...(result.ok ? { url: appUrl(port) } : {}) };
+}
 
 /** One GET of the app's health path on loopback; healthy means a 2xx answer within `timeoutMs`. */
 export function probeHealth(port: number, path: string, timeoutMs = 2000): Promise<HealthResult> {

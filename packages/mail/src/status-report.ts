@@ -4,6 +4,9 @@ import { messageIdSchema, semverSchema, slugSchema } from './mail-fields.js';
 /** Deployment states (DESIGN.md "Core HTTP API"). */
 export const DEPLOYMENT_STATES = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'] as const;
 
+/** Where a healthy app answers on its workstation, as an agent reports it (by mail or HTTP): http(s) only, never `javascript:`. */
+export const appUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
+
 /** What an agent reports about one release, sent by mail as `status.json`. */
 export const statusReportSchema = z.object({
   statusVersion: z.literal(1),
@@ -14,7 +17,7 @@ export const statusReportSchema = z.object({
   /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence. */
   reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).optional(),
   /** Outcome of the last health check, when one ran; `url` is where a healthy app answers on the workstation. */
-  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional() }).optional(),
+  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), url: appUrlSchema.optional() }).optional(),
   /** Message-ID of the release email this answers, so the server can thread and match it. */
   releaseMessageId: messageIdSchema.optional(),
   at: z.iso.datetime({ offset: true }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { DEPLOYMENT_STATES } from '@marketplace/mail';
+import { DEPLOYMENT_STATES, appUrlSchema } from '@marketplace/mail';
 import { NotFoundError } from '../../errors/app-error.js';
 import { iso } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
@@ -14,7 +14,7 @@ export const healthSchema = z
     detail: z.string().max(500).optional(),
     latencyMs: z.number().min(0).max(3_600_000).optional(),
     at: z.string().max(40).optional(),
-    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional().describe('Where the app answers on its workstation, reported once healthy'),
+    url: appUrlSchema.optional().describe('Where the app answers on its workstation, reported once healthy'),
   })
   .strict();
 
