@@ -40,6 +40,9 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export const SOURCE_TYPES = ['http-json', 'rss', 'csv', 'imap'] as const;
 export const OUTPUT_TYPES = ['email', 'webhook', 'file', 'dashboard'] as const;
 export const AUTH_MODES = ['none', 'sso', 'api-key'] as const;
+/** Languages a generated app can speak; the request's language by default. */
+export const APP_LANGUAGES = ['en', 'pl'] as const;
+export type AppLanguage = (typeof APP_LANGUAGES)[number];
 
 /** A slug: lowercase letters, digits and single hyphens, starting with a letter. */
 export const slugSchema = z
@@ -84,6 +87,8 @@ export type Field = z.infer<typeof fieldSchema>;
 export const entitySchema = z
   .object({
     name: identifierSchema,
+    /** How people call one record, in the app's language ("Laptop", "Wniosek urlopowy"); the UI shows it instead of `name`. */
+    label: z.string().min(1).max(120).optional(),
     fields: z.array(fieldSchema).min(1).max(SPEC_LIMITS.fieldsPerEntity),
   })
   .strict()
@@ -155,6 +160,8 @@ export const appSpecSchema = z
     sources: z.array(sourceSchema).max(SPEC_LIMITS.sources).optional(),
     outputs: z.array(outputSchema).max(SPEC_LIMITS.outputs).optional(),
     auth: z.enum(AUTH_MODES).optional(),
+    /** The language of the app's screens, e-mails and CSV headers (default "en"). */
+    language: z.enum(APP_LANGUAGES).optional(),
     /** Tags for the catalog (free words). */
     tags: z.array(z.string().min(1).max(40)).max(20).optional(),
     /** What is still unknown; the conversation asks about it. */

@@ -1,5 +1,6 @@
 export {
   APP_KINDS,
+  APP_LANGUAGES,
   AUTH_MODES,
   FIELD_TYPES,
   OUTPUT_TYPES,
@@ -16,7 +17,7 @@ export {
   slugSchema,
   sourceSchema,
 } from './app-spec.js';
-export type { AppKind, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
+export type { AppKind, AppLanguage, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
 
 export { extractSpec } from './engine/extract-spec.js';
 export type { ExtractOptions } from './engine/extract-spec.js';
