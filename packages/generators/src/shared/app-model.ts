@@ -80,7 +80,8 @@ export function modelEntities(entities: readonly Entity[]): ModelEntity[] {
 export const BASE_SETTINGS: readonly Setting[] = [
   { name: 'PORT', description: 'TCP port the app listens on (0 picks a free one).', default: '8080', required: false, secret: false },
   { name: 'HOST', description: 'Address to listen on; 127.0.0.1 keeps the app local to the machine.', default: '0.0.0.0', required: false, secret: false },
-  { name: 'DATA_DIR', description: 'Directory where the app keeps its data files.', default: './data', required: false, secret: false },
+  { name: 'APP_DATA_DIR', description: 'Directory where the app keeps its data files; the deploy agent sets it to one directory per app that is kept across upgrades.', required: false, secret: false },
+  { name: 'DATA_DIR', description: 'Data directory for hand runs, used only when APP_DATA_DIR is not set.', default: './data', required: false, secret: false },
 ];
 
 export function authSettings(auth: AppDefinition['auth']): Setting[] {
