@@ -1,4 +1,5 @@
 import { isNumericColumn } from './lib/csv-read.mjs';
+import { t } from './lib/i18n.mjs';
 import { readSource } from './lib/sources.mjs';
 
 const MAX_TABLE_ROWS = 200;
@@ -26,7 +27,7 @@ export function chartOf(columns, rows) {
   if (!label) return { label: null, value: null, bars: [] };
   const totals = new Map();
   for (const row of rows) {
-    const key = String(cell(row[label]) || '(empty)');
+    const key = String(cell(row[label]) || t('common.emptyValue'));
     totals.set(key, (totals.get(key) ?? 0) + (value ? Number(row[value]) || 0 : 1));
   }
   const bars = [...totals].map(([name, total]) => ({ label: name, value: total })).sort((a, b) => b.value - a.value);

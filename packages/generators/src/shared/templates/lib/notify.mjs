@@ -5,7 +5,7 @@ import { resolveInDataDir } from './files.mjs';
 
 /**
  * Delivers one message to every output of the app: email (through SMTP_*), webhook (a JSON
- * POST), file (one JSON line appended in the data directory). Returns one result per output;
+ * POST), file (one JSON line appended in the data directory: subject, text and data). Returns one result per output;
  * an output that is not configured is skipped with the reason, never silently.
  */
 export function createNotifier(definition, config) {
@@ -34,7 +34,7 @@ export function createNotifier(definition, config) {
     if (output.type === 'file') {
       const path = resolveInDataDir(config.dataDir, target);
       await mkdir(dirname(path), { recursive: true });
-      await appendFile(path, `${JSON.stringify({ time: new Date().toISOString(), subject: message.subject, data: message.data })}\n`);
+      await appendFile(path, `${JSON.stringify({ time: new Date().toISOString(), subject: message.subject, text: message.text, data: message.data })}\n`);
       return { ok: true, detail: `appended to ${target}` };
     }
     return { ok: false, skipped: true, detail: `unknown output type ${output.type}` };
