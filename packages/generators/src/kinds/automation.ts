@@ -46,6 +46,8 @@ export const automation: KindGenerator = {
         webhookSettings: outputs.filter((output) => output.type === 'webhook').map((output) => output.setting),
         cron: schedule.cron,
         offlineSettings: offlineSettings(sources),
+        /** What the status page says, in the app's language. */
+        texts: { lastRuns: messages.runs.lastRuns, runNow: messages.runs.runNow },
       },
       readme: {
         about: words.about,

@@ -114,6 +114,8 @@ export const dataTool: KindGenerator = {
         ...authFixture(spec.auth ?? 'none'),
         input: { name: 'fixture-input.csv', content: toCsvText(columns, rows) },
         expected: expectedReport(fields, rows, group, messages.report),
+        /** What the status page says, in the app's language. */
+        texts: { latest: messages.report.latest },
       },
       readme: {
         about: words.about,

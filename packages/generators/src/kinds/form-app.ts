@@ -1,5 +1,5 @@
 import type { AppSpec, Field } from '@marketplace/spec';
-import { catalogFor, languageOf } from '../i18n/catalog.js';
+import { catalogFor, languageOf, plural } from '../i18n/catalog.js';
 import { labelledFields, modelOutputs } from '../shared/app-model.js';
 import { authFixture } from '../shared/fixtures.js';
 import { fieldList } from '../shared/project-files.js';
@@ -76,6 +76,8 @@ export const formApp: KindGenerator = {
         webhookSettings: outputs.filter((output) => output.type === 'webhook').map((output) => output.setting),
         /** How the CSV export's header starts: labels, never identifiers. */
         csvHeaderStart: `${messages.form.id},${messages.form.submittedAt}`,
+        /** What the submissions page says with one submission, in the app's language. */
+        texts: { oneSubmission: plural(messages.form.count, 1, language) },
       },
       readme: {
         about: words.about,

@@ -68,7 +68,7 @@ export function fieldList(fields: readonly (Field & { label: string })[], requir
   return fields
     .map((field) => {
       const values = field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : '';
-      return `- \`${field.name}\` "${markdownText(field.label)}": ${field.type}${values}${requiredText && field.required ? requiredText : ''}`;
+      return `- \`${field.name}\` "${markdownText(field.label)}": \`${field.type}\`${values}${requiredText && field.required ? requiredText : ''}`;
     })
     .join('\n');
 }

@@ -11,7 +11,7 @@ import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
 import { createNotifier } from './lib/notify.mjs';
 import { createJobRunner } from './lib/runs.mjs';
 import { startSchedule } from './lib/schedule.mjs';
-import { buildReport, reportRows } from './report.mjs';
+import { buildReport, groupName, reportRows } from './report.mjs';
 
 const LABELS = new Map(definition.columnLabels);
 const labelOf = (column) => LABELS.get(column) ?? column;
@@ -43,7 +43,7 @@ function statusPage(report, runs, nextRun) {
     const { columns, rows } = reportRows(report, labelOf);
     const shown = rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'number' ? formatNumber(value) : value])));
     const first = report.measures[0];
-    const bars = report.groups.map((group) => ({ label: group.key, value: first ? group.measures[0].sum : group.count }));
+    const bars = report.groups.map((group) => ({ label: groupName(group.key), value: first ? group.measures[0].sum : group.count }));
     const grouped = t('report.grouped', { count: report.rowCount });
     const made = t('report.made', { time: formatDateTime(report.createdAt) });
     reportSection = `<p>${escapeHtml(grouped)} <strong>${escapeHtml(report.groupBy ? labelOf(report.groupBy) : t('report.nothing'))}</strong>${escapeHtml(made)} <a href="/reports/latest.csv">${escapeHtml(t('report.downloadCsv'))}</a></p>

@@ -60,7 +60,7 @@ export function buildReport(columns, rows, settings) {
 }
 
 /** How a group key reads: the markers of buildReport in the app's language. */
-function groupName(key) {
+export function groupName(key) {
   if (key === '(all)') return t('common.all');
   if (key === '(empty)') return t('common.emptyValue');
   return key;

@@ -3,10 +3,15 @@ import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { barChart, escapeHtml, page, table } from './lib/html.mjs';
 import { addHealthRoute, createRouter } from './lib/http.mjs';
-import { formatDateTime, t } from './lib/i18n.mjs';
+import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
 import { log } from './lib/log.mjs';
 import { startSchedule } from './lib/schedule.mjs';
 import { loadData } from './dashboard.mjs';
+
+/** A row as people read it: the numbers of numeric columns in the app's locale. */
+function localised(row, numeric) {
+  return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, numeric.includes(column) && value !== '' ? formatNumber(value) : value]));
+}
 
 function sourceSection(source) {
   if (source.error) return `<section><h2>${escapeHtml(source.label)}</h2><p class="error">${escapeHtml(t('dashboard.sourceError', { error: source.error }))}</p></section>`;
@@ -17,7 +22,7 @@ function sourceSection(source) {
 <h2>${escapeHtml(source.label)}</h2>
 ${chart.bars.length ? `<figure><figcaption class="muted">${escapeHtml(caption)}</figcaption>${barChart(chart.bars, { title: caption })}</figure>` : ''}
 <p class="muted">${escapeHtml(count)}</p>
-${table(source.columns, source.rows)}
+${table(source.columns, source.rows.map((row) => localised(row, source.numeric)))}
 </section>`;
 }
 

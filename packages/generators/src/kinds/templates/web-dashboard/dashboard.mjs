@@ -43,7 +43,8 @@ export async function loadData(definition, config) {
       const { items, columns } = await readSource(source, location, config.dataDir);
       const rows = items.map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, cell(value)])));
       const names = columnsOf(rows, columns);
-      sources.push({ label: source.label, type: source.type, columns: names, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, chart: chartOf(names, rows) });
+      const numeric = names.filter((column) => isNumericColumn(rows, column));
+      sources.push({ label: source.label, type: source.type, columns: names, numeric, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, chart: chartOf(names, rows) });
     } catch (error) {
       sources.push({ label: source.label, type: source.type, columns: [], rows: [], total: 0, error: error.message });
     }
