@@ -101,6 +101,7 @@ function expectations(kind: AppKind, c: Catalog, language: AppLanguage): [string
         ['submissions', amount],
         ['submissions', app.common.yes],
         ['csvHeader', `${app.form.id},${app.form.submittedAt},Tytuł zgłoszenia,Email zglaszajacego,Kwota,Data zdarzenia,Pilne,Kategoria`],
+        ['delivered', format(app.notify.appended, { target: 'powiadomienia.jsonl' })],
         ['mail', format(app.form.mailSubject, { title: 'Zgłoś awarię' })],
         ['mail', `Email zglaszajacego: anna@example.com\nKwota: ${amount}\nData zdarzenia: ${date}\nPilne: ${app.common.yes}`],
       ];

@@ -51,6 +51,15 @@ export const en = {
       notSetUrl: '{setting} is not set: give the {type} source a URL',
       unsupported: '{type} sources are not read by this app yet; replace it with an http-json, rss or csv source',
     },
+    notify: {
+      shown: 'shown on the status page',
+      notSet: '{setting} is not set',
+      sent: 'sent to {target}',
+      posted: 'posted ({status})',
+      appended: 'appended to {target}',
+      webhookAnswered: 'webhook answered {status}',
+      unknownOutput: 'unknown output type {type}',
+    },
     api: {
       endpoints: 'Endpoints',
       records: '{label} records',

@@ -48,6 +48,15 @@ export const pl: Catalog = {
       notSetUrl: '{setting} nie jest ustawione: podaj adres URL źródła {type}',
       unsupported: 'ta aplikacja nie czyta jeszcze źródeł typu {type}; zastąp je źródłem http-json, rss lub csv',
     },
+    notify: {
+      shown: 'pokazane na stronie stanu',
+      notSet: '{setting} nie jest ustawione',
+      sent: 'wysłano do {target}',
+      posted: 'wysłano ({status})',
+      appended: 'dopisano do {target}',
+      webhookAnswered: 'webhook odpowiedział kodem {status}',
+      unknownOutput: 'nieznany typ wyjścia {type}',
+    },
     api: {
       endpoints: 'Adresy API',
       records: 'rekordy: {label}',

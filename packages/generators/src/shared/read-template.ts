@@ -21,7 +21,7 @@ export const BASE_LIBRARIES: readonly Library[] = ['auth', 'config', 'files', 'h
 
 /** What each library imports from the others, so an app gets a closed set. */
 const LIBRARY_IMPORTS: Partial<Record<Library, Library[]>> = {
-  notify: ['files', 'mail'],
+  notify: ['files', 'i18n', 'mail'],
   runs: ['files'],
   schedule: ['log'],
   sources: ['csv-read', 'files', 'i18n'],

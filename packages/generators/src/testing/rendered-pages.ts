@@ -47,6 +47,13 @@ async function jsonSource(items: unknown[]): Promise<{ url: string; close: () =>
 /** What the form is filled in with, by field type (text fields get a Polish sentence). */
 export const FORM_VALUES: Partial<Record<string, string>> = { integer: '3', number: '1234.5', email: 'anna@example.com', date: '2024-05-31', boolean: 'on' };
 
+/** A form value as JSON carries it. */
+function typed(field: { type: string }, value: string): unknown {
+  if (field.type === 'integer' || field.type === 'number') return Number(value);
+  if (field.type === 'boolean') return value === 'on';
+  return value;
+}
+
 type Visit = (url: string, dataDir: string, spec: AppSpec) => Promise<Record<string, string>>;
 
 /**
@@ -75,13 +82,15 @@ const VISITS: Record<AppKind, Visit> = {
     };
     const saved = await fetch(`${url}/submit`, { ...FORM_POST, body: new URLSearchParams(valid).toString() });
     if (saved.status !== 303) throw new Error(`the form refused a valid submission: ${await saved.text()}`);
-    return {
+    const pages = {
       ...outputs,
       thanks: await text(await fetch(`${url}/?submitted=1`)),
       submissions: await text(await fetch(`${url}/submissions`)),
       csvHeader: (await text(await fetch(`${url}/submissions.csv`))).split('\r\n')[0]!,
-      mail: await notifications(dataDir, 'powiadomienia.jsonl'),
     };
+    // A second answer sent as JSON, after the pages above counted one: its answer says where it went.
+    const sent = (await (await fetch(`${url}/submit`, { ...JSON_POST, body: JSON.stringify(Object.fromEntries(fields.map((field) => [field.name, typed(field, value(field))]))) })).json()) as { notifications: { detail: string }[] };
+    return { ...pages, delivered: sent.notifications.map((notification) => notification.detail).join('\n'), mail: await notifications(dataDir, 'powiadomienia.jsonl') };
   },
   'web-dashboard': async (url) => ({ page: await text(await fetch(`${url}/`)) }),
   automation: async (url, dataDir) => {

@@ -77,7 +77,7 @@ export function barChart(bars, { title = '' } = {}) {
       const label = String(bar.label).length > 28 ? `${String(bar.label).slice(0, 27)}…` : String(bar.label);
       return [
         `<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end">${escapeHtml(label)}</text>`,
-        `<rect x="${labelWidth}" y="${y}" width="${width}" height="${rowHeight - 6}" fill="#486581"><title>${escapeHtml(bar.label)}: ${escapeHtml(bar.value)}</title></rect>`,
+        `<rect x="${labelWidth}" y="${y}" width="${width}" height="${rowHeight - 6}" fill="#486581"><title>${escapeHtml(bar.label)}: ${escapeHtml(formatNumber(bar.value))}</title></rect>`,
         `<text x="${labelWidth + width + 6}" y="${y + 15}">${escapeHtml(formatNumber(bar.value))}</text>`,
       ].join('');
     })
