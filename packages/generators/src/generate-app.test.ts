@@ -86,7 +86,7 @@ describe.each(APP_KINDS)('generateApp for %s', (kind) => {
     expect(manifest.version).toBe('2.1.0');
     const readme = app.files.get('README.md')!;
     for (const variable of manifest.env) expect(readme).toContain(`\`${variable.name}\``);
-    expect(manifest.env.map((variable) => variable.name)).toEqual(expect.arrayContaining(['PORT', 'DATA_DIR']));
+    expect(manifest.env.map((variable) => variable.name)).toEqual(expect.arrayContaining(['PORT', 'APP_DATA_DIR', 'DATA_DIR']));
   });
 
   it('puts spec text into code only as JSON data', async () => {

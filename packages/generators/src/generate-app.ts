@@ -3,7 +3,8 @@ import { APP_KINDS, type AppSpec, parseAppSpec } from '@marketplace/spec';
 import { checkSchedule } from './check-schedule.js';
 import { GeneratorError } from './errors.js';
 import { GENERATORS } from './kinds/registry.js';
-import { type AppDefinition, BASE_SETTINGS, authSettings, networkHosts } from './shared/app-model.js';
+import { LOCALES, catalogFor, languageOf } from './i18n/catalog.js';
+import { type AppDefinition, authSettings, baseSettings, networkHosts } from './shared/app-model.js';
 import { DOCKERIGNORE, GITIGNORE, dockerfile, manifestInput, packageJson, readme } from './shared/project-files.js';
 import { readTemplate, withDependencies } from './shared/read-template.js';
 
@@ -45,6 +46,7 @@ export function generateApp(input: unknown, options: { version: string }): Gener
 
   const build = generator.build(spec);
   const auth = spec.auth ?? 'none';
+  const language = languageOf(spec);
   const definition: AppDefinition = {
     name: spec.name,
     title: spec.title,
@@ -52,16 +54,21 @@ export function generateApp(input: unknown, options: { version: string }): Gener
     kind: spec.kind,
     version: options.version,
     auth,
+    language,
     entities: build.entities ?? [],
     sources: build.sources ?? [],
     outputs: build.outputs ?? [],
     ...(build.schedule ? { schedule: build.schedule } : {}),
-    settings: [...BASE_SETTINGS, ...authSettings(auth), ...build.settings],
+    settings: [...baseSettings(language), ...authSettings(auth, language), ...build.settings],
     ...build.extras,
   };
 
   const files = new Map<string, string>();
   files.set('src/definition.mjs', dataModule('Generated from the AppSpec: what this app stores, reads, sends and which settings it takes.', 'definition', definition));
+  files.set(
+    'src/messages.mjs',
+    `${dataModule('Every text the app shows, in its language (generated from the marketplace catalog).', 'messages', catalogFor(language).app)}export const language = ${JSON.stringify(language)};\nexport const locale = ${JSON.stringify(LOCALES[language])};\n`,
+  );
   files.set('src/server.mjs', readTemplate('shared/templates/server.mjs'));
   const libraries = withDependencies(generator.libraries);
   for (const library of libraries) {

@@ -65,4 +65,9 @@ describe('api-service generator', () => {
     expect(report.steps.map((step) => step.name)).toEqual(['build', 'test', 'start', 'health', 'exercise', 'stop']);
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toMatch(/^created laptops\//);
   });
+
+  it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
+    const report = await generateAndValidate({ ...spec, language: 'pl' });
+    expect(report.ok, describeReport(report)).toBe(true);
+  });
 });

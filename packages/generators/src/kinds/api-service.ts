@@ -1,7 +1,8 @@
 import type { AppSpec, Entity } from '@marketplace/spec';
+import { catalogFor, format, languageOf } from '../i18n/catalog.js';
 import { modelEntities } from '../shared/app-model.js';
 import { authFixture } from '../shared/fixtures.js';
-import { markdownText } from '../shared/project-files.js';
+import { fieldList, markdownText } from '../shared/project-files.js';
 import { invalidValue, sampleRecord, sampleValue } from '../shared/samples.js';
 import type { KindGenerator } from './kind-generator.js';
 
@@ -61,33 +62,30 @@ export const apiService: KindGenerator = {
         };
       }),
     };
-    const endpoints: [string, string][] = [['GET /openapi.json', 'OpenAPI 3.1 description of the API.']];
+    const { build: text } = catalogFor(languageOf(spec));
+    const words = text.kinds['api-service'];
+    const endpoints: [string, string][] = [['GET /openapi.json', words.openapi]];
     for (const entity of entities) {
-      const name = markdownText(entity.name);
+      const label = markdownText(entity.label);
       endpoints.push(
-        [`GET /api/${entity.collection}`, `List ${name} records: \`?limit=50&offset=0\`, filter with \`?<field>=<value>\`; answers \`{ items, total, limit, offset }\`.`],
-        [`POST /api/${entity.collection}`, `Create a ${name}.`],
-        [`GET /api/${entity.collection}/:id`, `One ${name}.`],
-        [`PUT /api/${entity.collection}/:id`, `Replace a ${name}.`],
-        [`PATCH /api/${entity.collection}/:id`, `Change some fields of a ${name}.`],
-        [`DELETE /api/${entity.collection}/:id`, `Delete a ${name}.`],
+        [`GET /api/${entity.collection}`, format(words.list, { label })],
+        [`POST /api/${entity.collection}`, format(words.create, { label })],
+        [`GET /api/${entity.collection}/:id`, format(words.get, { label })],
+        [`PUT /api/${entity.collection}/:id`, format(words.replace, { label })],
+        [`PATCH /api/${entity.collection}/:id`, format(words.update, { label })],
+        [`DELETE /api/${entity.collection}/:id`, format(words.remove, { label })],
       );
     }
-    const fieldLists = entities.map(
-      (entity) =>
-        `### ${markdownText(entity.name)} (\`/api/${entity.collection}\`)\n\n${entity.fields
-          .map((field) => `- \`${field.name}\`: ${field.type}${field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : ''}${field.required ? ', required' : ''}`)
-          .join('\n')}`,
-    );
+    const fieldLists = entities.map((entity) => `### ${markdownText(entity.label)} (\`/api/${entity.collection}\`)\n\n${fieldList(entity.fields, text.readme.fieldRequired)}`);
     return {
       entities,
       settings: [],
       fixtures,
       readme: {
-        about: 'It stores records as JSON files in `DATA_DIR` (one file per entity, replaced atomically on every change) and checks every field by its type.',
+        about: words.about,
         endpoints,
-        access: '`GET /` and `GET /openapi.json` need no credentials, so the API can be discovered.',
-        sections: [`## Data\n\nEvery record also gets \`id\`, \`createdAt\` and \`updatedAt\`. Invalid input is answered with 422 and the \`errors\` per field.\n\n${fieldLists.join('\n\n')}`],
+        access: words.access,
+        sections: [`## ${words.data}\n\n${words.dataIntro}\n\n${fieldLists.join('\n\n')}`],
       },
     };
   },

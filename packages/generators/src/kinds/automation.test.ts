@@ -47,4 +47,9 @@ describe('automation generator', () => {
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toContain('0 on the second run');
   });
+
+  it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
+    const report = await generateAndValidate({ ...spec, language: 'pl' });
+    expect(report.ok, describeReport(report)).toBe(true);
+  });
 });

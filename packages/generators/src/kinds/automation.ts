@@ -1,4 +1,5 @@
 import type { AppSpec } from '@marketplace/spec';
+import { catalogFor, format, languageOf } from '../i18n/catalog.js';
 import { modelOutputs, modelSources, scheduleSettings } from '../shared/app-model.js';
 import { authFixture, offlineSettings, sourceFixtures } from '../shared/fixtures.js';
 import type { KindGenerator } from './kind-generator.js';
@@ -31,6 +32,8 @@ export const automation: KindGenerator = {
     const { outputs, settings: outputSettings } = modelOutputs(spec);
     const schedule = { cron: spec.schedule?.cron ?? DEFAULT_AUTOMATION_CRON, ...(spec.schedule?.timezone ? { timezone: spec.schedule.timezone } : {}) };
     const fixture = sourceFixtures(sources);
+    const { app: messages, build: text } = catalogFor(languageOf(spec));
+    const words = text.kinds.automation;
     return {
       sources,
       outputs,
@@ -43,18 +46,20 @@ export const automation: KindGenerator = {
         webhookSettings: outputs.filter((output) => output.type === 'webhook').map((output) => output.setting),
         cron: schedule.cron,
         offlineSettings: offlineSettings(sources),
+        /** What the status page says, in the app's language. */
+        texts: { lastRuns: messages.runs.lastRuns, runNow: messages.runs.runNow },
       },
       readme: {
-        about: 'On every run it reads its sources, keeps the items it has not seen in an earlier run (their identities are kept in `DATA_DIR/seen.json`) and sends the new ones to its outputs. The last 50 runs are kept in `DATA_DIR/runs.json`.',
+        about: words.about,
         endpoints: [
-          ['GET /', 'Status page: schedule, next run, last runs, a run-now button.'],
-          ['GET /api/runs', 'The last runs as JSON, with the next scheduled run.'],
-          ['POST /run', 'Run once now; answers the run (200, or 502 when every source failed).'],
+          ['GET /', words.page],
+          ['GET /api/runs', words.runs],
+          ['POST /run', words.run],
         ],
         sections: [
-          `## Sources and outputs\n\n${sources.map((source) => `- ${source.label}: \`${source.setting}\``).join('\n')}\n${outputs.map((output) => `- output ${output.type}${output.setting ? `: \`${output.setting}\`` : ''}`).join('\n')}\n\nAn item is recognised by its \`id\`, \`guid\`, \`link\` or \`url\` (or, without any, by its whole content).`,
+          `## ${words.sourcesAndOutputs}\n\n${sources.map((source) => `- ${source.label}: \`${source.setting}\``).join('\n')}\n${outputs.map((output) => `- ${words.output} ${messages.automation.outputTypes[output.type]}${output.setting ? `: \`${output.setting}\`` : ''}`).join('\n')}\n\n${words.identity}`,
         ],
-        notes: skipped.length ? [`The spec also named ${skipped.length} IMAP source(s); this version cannot read mailboxes, so they were left out.`] : [],
+        notes: skipped.length ? [format(text.readme.imapSkipped, { count: skipped.length })] : [],
       },
     };
   },

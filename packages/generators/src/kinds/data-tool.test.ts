@@ -51,4 +51,9 @@ describe('data-tool generator', () => {
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('report of 4 rows in 2 group(s)');
   });
+
+  it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
+    const report = await generateAndValidate({ ...spec, language: 'pl' });
+    expect(report.ok, describeReport(report)).toBe(true);
+  });
 });

@@ -1,8 +1,9 @@
 import type { AppSpec, Field } from '@marketplace/spec';
-import { modelOutputs, scheduleSettings } from '../shared/app-model.js';
+import { type AppMessages, catalogFor, languageOf } from '../i18n/catalog.js';
+import { type LabelledField, describeSetting, labelledFields, modelOutputs, scheduleSettings } from '../shared/app-model.js';
 import { authFixture } from '../shared/fixtures.js';
-import { markdownText } from '../shared/project-files.js';
-import { type SampleValue, sampleValue, toCsvText } from '../shared/samples.js';
+import { fieldList } from '../shared/project-files.js';
+import { type SampleValue, csvCell, sampleValue, toCsvText } from '../shared/samples.js';
 import type { KindGenerator } from './kind-generator.js';
 
 export const DEFAULT_DATA_TOOL_CRON = '0 6 * * *';
@@ -14,6 +15,8 @@ const DEFAULT_COLUMNS: Field[] = [
 
 const GROUP_PREFERENCE: Field['type'][] = ['enum', 'string', 'text', 'email', 'url', 'date', 'boolean', 'datetime'];
 const FIXTURE_ROWS = 4;
+
+const headerCell = (text: string): string => csvCell(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 /** The column to group by: the first enum field, else the first string field, else any non-numeric one. */
 export function groupField(fields: readonly Field[]): Field | undefined {
@@ -32,7 +35,7 @@ function fixtureValue(field: Field, row: number, group: Field | undefined): Samp
 }
 
 /** What the report must say about the fixture rows (the same grouping as src/report.mjs). */
-function expectedReport(fields: readonly Field[], rows: Record<string, SampleValue>[], group: Field | undefined) {
+function expectedReport(fields: readonly LabelledField[], rows: Record<string, SampleValue>[], group: LabelledField | undefined, messages: AppMessages['report']) {
   const measures = fields.filter((field) => field.type === 'number' || field.type === 'integer').map((field) => field.name);
   const groupBy = group?.name ?? null;
   const groups = new Map<string, { count: number; sums: number[] }>();
@@ -50,7 +53,8 @@ function expectedReport(fields: readonly Field[], rows: Record<string, SampleVal
     rowCount: rows.length,
     groupBy,
     groups: sorted.map(([key, entry]) => [key, entry.count, entry.sums.map((sum) => Math.round(sum * 10000) / 10000)]),
-    csvHeader: `${groupBy ?? 'group'},count`,
+    // The CSV names its columns by their labels, quoted and formula-safe like src/lib/csv-export.mjs does.
+    csvHeader: [group?.label ?? messages.group, messages.count].map(headerCell).join(','),
   };
 }
 
@@ -85,8 +89,11 @@ export const dataTool: KindGenerator = {
   bundled: ['croner', 'csv-parse', 'nodemailer'],
   templates: ['app.mjs', 'report.mjs', 'report.test.mjs'],
   build(spec) {
-    const fields = spec.entities?.[0]?.fields ?? DEFAULT_COLUMNS;
-    const group = groupField(fields);
+    const language = languageOf(spec);
+    const { app: messages, build: text } = catalogFor(language);
+    const words = text.kinds['data-tool'];
+    const fields = labelledFields(spec.entities?.[0]?.fields ?? DEFAULT_COLUMNS);
+    const group = groupField(fields) as LabelledField | undefined;
     const measures = fields.filter((field) => field.type === 'number' || field.type === 'integer').map((field) => field.name);
     const input = (spec.sources ?? []).find((source) => source.type === 'csv');
     const { outputs, settings: outputSettings } = modelOutputs(spec);
@@ -95,29 +102,32 @@ export const dataTool: KindGenerator = {
     return {
       outputs,
       settings: [
-        { name: 'INPUT', description: 'The CSV to read: a file relative to DATA_DIR, or an http(s) URL.', default: input?.url ?? input?.path ?? 'input.csv', required: false, secret: false },
-        { name: 'GROUP_BY', description: 'Column to group the rows by; empty means the first text column.', default: group?.name ?? '', required: false, secret: false },
-        { name: 'MEASURES', description: 'Comma-separated numeric columns to sum and average; empty means every numeric column.', default: measures.join(','), required: false, secret: false },
+        { name: 'INPUT', description: describeSetting(language, 'INPUT'), default: input?.url ?? input?.path ?? 'input.csv', required: false, secret: false },
+        { name: 'GROUP_BY', description: describeSetting(language, 'GROUP_BY'), default: group?.name ?? '', required: false, secret: false },
+        { name: 'MEASURES', description: describeSetting(language, 'MEASURES'), default: measures.join(','), required: false, secret: false },
         ...outputSettings,
         ...scheduleSettings(spec, DEFAULT_DATA_TOOL_CRON),
       ],
-      extras: { columns },
+      // Pairs, not an object: a column may be called "__proto__".
+      extras: { columns, columnLabels: fields.map((field) => [field.name, field.label]) },
       fixtures: {
         ...authFixture(spec.auth ?? 'none'),
         input: { name: 'fixture-input.csv', content: toCsvText(columns, rows) },
-        expected: expectedReport(fields, rows, group),
+        expected: expectedReport(fields, rows, group, messages.report),
+        /** What the status page says, in the app's language. */
+        texts: { latest: messages.report.latest },
       },
       readme: {
-        about: 'On every run it reads the CSV named by `INPUT`, groups the rows by `GROUP_BY`, sums and averages the `MEASURES` columns, writes the report to `DATA_DIR/reports/` (a CSV per run and `latest.json`) and sends it to the outputs (by email as a CSV attachment).',
+        about: words.about,
         endpoints: [
-          ['GET /', 'Status page: the latest report with a chart, the last runs, a run-now button.'],
-          ['GET /api/report', 'The latest report as JSON.'],
-          ['GET /reports/latest.csv', 'The latest report as CSV.'],
-          ['GET /api/runs', 'The last runs, with the next scheduled run.'],
-          ['POST /run', 'Make a report now.'],
+          ['GET /', words.page],
+          ['GET /api/report', words.report],
+          ['GET /reports/latest.csv', words.csv],
+          ['GET /api/runs', words.runs],
+          ['POST /run', words.run],
         ],
-        sections: [`## Input columns\n\nThe CSV needs a header row with these columns:\n\n${fields.map((field) => `- \`${field.name}\`: ${field.type}${field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : ''}`).join('\n')}`],
-        notes: (spec.sources ?? []).some((source) => source.type !== 'csv') ? ['Only CSV sources are read by this kind of app; the other sources of the spec were left out.'] : [],
+        sections: [`## ${words.columns}\n\n${words.columnsIntro}\n\n${fieldList(fields, null)}`],
+        notes: (spec.sources ?? []).some((source) => source.type !== 'csv') ? [words.csvOnly] : [],
       },
     };
   },

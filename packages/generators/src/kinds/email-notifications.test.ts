@@ -65,7 +65,7 @@ describe('generated apps send mail through SMTP', () => {
       expect(body.notifications).toEqual([{ type: 'email', ok: true, detail: 'sent to canteen@example.com' }]);
       expect(smtp.messages.at(-1)).toMatchObject({ from: 'feedback@localhost', to: ['canteen@example.com'] });
       expect(smtp.messages.at(-1)!.raw).toContain('Subject: New submission: Canteen feedback');
-      expect(smtp.messages.at(-1)!.raw).toContain('dish: Lasagne');
+      expect(smtp.messages.at(-1)!.raw).toContain('Dish: Lasagne');
     } finally {
       await running.stop();
       await app.remove();

@@ -50,4 +50,9 @@ describe('form-app generator', () => {
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toContain('exported CSV');
   });
+
+  it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
+    const report = await generateAndValidate({ ...spec, language: 'pl' });
+    expect(report.ok, describeReport(report)).toBe(true);
+  });
 });

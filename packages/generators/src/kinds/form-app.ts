@@ -1,15 +1,24 @@
 import type { AppSpec, Field } from '@marketplace/spec';
-import { modelOutputs } from '../shared/app-model.js';
+import { catalogFor, languageOf, plural } from '../i18n/catalog.js';
+import { labelledFields, modelOutputs } from '../shared/app-model.js';
 import { authFixture } from '../shared/fixtures.js';
-import { markdownText } from '../shared/project-files.js';
+import { fieldList } from '../shared/project-files.js';
 import { invalidValue, sampleForm, sampleRecord } from '../shared/samples.js';
 import type { KindGenerator } from './kind-generator.js';
 
-const DEFAULT_FIELDS: Field[] = [
-  { name: 'name', type: 'string', required: true, label: 'Your name' },
-  { name: 'email', type: 'email', required: true, label: 'Email' },
-  { name: 'message', type: 'text', label: 'Message' },
-];
+/** The form without fields in the spec, labelled in the app's language. */
+const DEFAULT_FIELDS: Record<'en' | 'pl', Field[]> = {
+  en: [
+    { name: 'name', type: 'string', required: true, label: 'Your name' },
+    { name: 'email', type: 'email', required: true, label: 'Email' },
+    { name: 'message', type: 'text', label: 'Message' },
+  ],
+  pl: [
+    { name: 'name', type: 'string', required: true, label: 'Imię i nazwisko' },
+    { name: 'email', type: 'email', required: true, label: 'E-mail' },
+    { name: 'message', type: 'text', label: 'Wiadomość' },
+  ],
+};
 
 const exampleSpec: AppSpec = {
   specVersion: 1,
@@ -43,8 +52,11 @@ export const formApp: KindGenerator = {
   bundled: ['nodemailer'],
   templates: ['app.mjs', 'form-page.mjs', 'form.test.mjs'],
   build(spec) {
+    const language = languageOf(spec);
+    const { app: messages, build: text } = catalogFor(language);
+    const words = text.kinds['form-app'];
     const entity = spec.entities?.[0];
-    const fields = entity?.fields ?? DEFAULT_FIELDS;
+    const fields = labelledFields(entity?.fields ?? DEFAULT_FIELDS[language]);
     const { outputs, settings } = modelOutputs(spec);
     const textField = fields.find((field) => field.type === 'string' || field.type === 'text');
     const sample = sampleRecord(fields, 0);
@@ -62,21 +74,25 @@ export const formApp: KindGenerator = {
         invalid: { field: first.name, value: invalidValue(first) },
         formulaSample: textField ? { ...sample, [textField.name]: '=1+1' } : null,
         webhookSettings: outputs.filter((output) => output.type === 'webhook').map((output) => output.setting),
+        /** How the CSV export's header starts: labels, never identifiers. */
+        csvHeaderStart: `${messages.form.id},${messages.form.submittedAt}`,
+        /** What the submissions page says with one submission, in the app's language. */
+        texts: { oneSubmission: plural(messages.form.count, 1, language) },
       },
       readme: {
-        about: 'People fill in the form at `/`; each submission is checked field by field (in the browser and again on the server), stored in `DATA_DIR/submissions.json` and sent to the outputs.',
+        about: words.about,
         endpoints: [
-          ['GET /', 'The form.'],
-          ['POST /submit', 'Submit the form (HTML form or JSON); 422 with the errors per field when invalid.'],
-          ['GET /submissions', 'The submissions as a page.'],
-          ['GET /api/submissions', 'The submissions as JSON.'],
-          ['GET /submissions.csv', 'CSV export (cells that start like a formula are prefixed with a quote).'],
+          ['GET /', words.form],
+          ['POST /submit', words.submit],
+          ['GET /submissions', words.page],
+          ['GET /api/submissions', words.json],
+          ['GET /submissions.csv', words.csv],
         ],
         sections: [
-          `## Fields\n\n${fields.map((field) => `- \`${field.name}\`${field.label ? ` "${markdownText(field.label)}"` : ''}: ${field.type}${field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : ''}${field.required ? ', required' : ''}`).join('\n')}`,
-          `## Notifications\n\n${outputs.length ? outputs.map((output) => `- ${output.type}${output.setting ? ` (\`${output.setting}\`)` : ''}`).join('\n') : 'None: submissions are only stored.'}`,
+          `## ${words.fields}\n\n${fieldList(fields, text.readme.fieldRequired)}`,
+          `## ${words.notifications}\n\n${outputs.length ? outputs.map((output) => `- ${messages.automation.outputTypes[output.type]}${output.setting ? ` (\`${output.setting}\`)` : ''}`).join('\n') : words.noNotifications}`,
         ],
-        ...(spec.auth === 'api-key' ? { access: 'The form itself (`GET /`, `POST /submit`) stays open to everyone; reading the submissions needs the key.' } : {}),
+        ...(spec.auth === 'api-key' ? { access: words.access } : {}),
       },
     };
   },

@@ -9,7 +9,7 @@ export interface KindBuild {
   sources?: ModelSource[];
   outputs?: ModelOutput[];
   schedule?: AppDefinition['schedule'];
-  /** Settings beyond PORT, HOST, DATA_DIR and the auth ones. */
+  /** Settings beyond PORT, HOST, APP_DATA_DIR, DATA_DIR and the auth ones. */
   settings: Setting[];
   /** Extra keys of src/definition.mjs (e.g. the form). */
   extras?: Record<string, unknown>;

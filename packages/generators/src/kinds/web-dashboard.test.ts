@@ -45,4 +45,9 @@ describe('web-dashboard generator', () => {
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('page and data of 3 source(s)');
   });
+
+  it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
+    const report = await generateAndValidate({ ...spec, language: 'pl' });
+    expect(report.ok, describeReport(report)).toBe(true);
+  });
 });

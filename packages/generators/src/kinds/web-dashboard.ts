@@ -1,5 +1,6 @@
 import type { AppSpec } from '@marketplace/spec';
-import { modelSources, scheduleSettings } from '../shared/app-model.js';
+import { catalogFor, format, languageOf } from '../i18n/catalog.js';
+import { describeSetting, modelSources, scheduleSettings } from '../shared/app-model.js';
 import { ESCAPED_MARKER, authFixture, sourceFixtures } from '../shared/fixtures.js';
 import type { KindGenerator } from './kind-generator.js';
 
@@ -27,28 +28,29 @@ export const webDashboard: KindGenerator = {
   build(spec) {
     const { sources, settings, skipped } = modelSources(spec, 'csv');
     const fixture = sourceFixtures(sources);
+    const language = languageOf(spec);
+    const { build: text } = catalogFor(language);
+    const words = text.kinds['web-dashboard'];
     return {
       sources,
       ...(spec.schedule ? { schedule: spec.schedule } : {}),
       settings: [
         ...settings,
         ...scheduleSettings(spec, undefined),
-        { name: 'REFRESH_MINUTES', description: 'Without SCHEDULE_CRON, read the sources again every this many minutes (0: only at start and on POST /api/refresh).', default: '5', required: false, secret: false, type: 'integer' },
+        { name: 'REFRESH_MINUTES', description: describeSetting(language, 'REFRESH_MINUTES'), default: '5', required: false, secret: false, type: 'integer' },
       ],
       fixtures: { ...authFixture(spec.auth ?? 'none'), ...fixture, expectedText: ESCAPED_MARKER },
       readme: {
-        about: 'It reads its sources at start and again on the schedule, and shows each one as a bar chart (inline SVG drawn on the server: no script, no CDN, works offline) and a table.',
+        about: words.about,
         endpoints: [
-          ['GET /', 'The dashboard.'],
-          ['GET /api/data', 'The rows of every source as JSON, with the time of the last refresh.'],
-          ['POST /api/refresh', 'Read the sources again now.'],
+          ['GET /', words.page],
+          ['GET /api/data', words.data],
+          ['POST /api/refresh', words.refresh],
         ],
-        sections: [
-          `## Sources\n\n${sources.map((source) => `- ${source.label}: \`${source.setting}\``).join('\n')}\n\nA CSV file needs a header row. The chart shows the first text column as labels and sums the first numeric column.`,
-        ],
+        sections: [`## ${words.sources}\n\n${sources.map((source) => `- ${source.label}: \`${source.setting}\``).join('\n')}\n\n${words.sourcesNote}`],
         notes: [
-          ...(skipped.length ? [`The spec also named ${skipped.length} IMAP source(s); this version cannot read mailboxes, so they were left out.`] : []),
-          ...((spec.outputs ?? []).some((output) => output.type !== 'dashboard') ? ['A dashboard only shows its data: the email, webhook and file outputs of the spec were left out.'] : []),
+          ...(skipped.length ? [format(text.readme.imapSkipped, { count: skipped.length })] : []),
+          ...((spec.outputs ?? []).some((output) => output.type !== 'dashboard') ? [words.outputsLeftOut] : []),
         ],
       },
     };

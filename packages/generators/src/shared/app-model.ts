@@ -1,5 +1,6 @@
-import type { AppSpec, Entity, Field } from '@marketplace/spec';
+import type { AppLanguage, AppSpec, Entity, Field } from '@marketplace/spec';
 import { GeneratorError } from '../errors.js';
+import { catalogFor, format, humanize, languageOf } from '../i18n/catalog.js';
 
 /** One environment variable the app reads: documented in its README and declared in app.json. */
 export interface Setting {
@@ -11,13 +12,18 @@ export interface Setting {
   type?: 'integer';
 }
 
+/** A field whose label is always set: the spec's, or one made readable from its name. */
+export type LabelledField = Field & { label: string };
+
 export interface ModelEntity {
   name: string;
+  /** How people call one record: the spec's label or a readable form of the name. */
+  label: string;
   /** URL segment and data file name: "Ticket" → "tickets". */
   collection: string;
   /** OpenAPI schema name: "ticket" → "Ticket". */
   schemaName: string;
-  fields: Field[];
+  fields: LabelledField[];
 }
 
 export interface ModelSource {
@@ -40,6 +46,7 @@ export interface AppDefinition {
   kind: AppSpec['kind'];
   version: string;
   auth: 'none' | 'sso' | 'api-key';
+  language: AppLanguage;
   entities: ModelEntity[];
   sources: ModelSource[];
   outputs: ModelOutput[];
@@ -61,6 +68,11 @@ function kebab(name: string): string {
     .toLowerCase();
 }
 
+/** The fields with their labels filled in: pages, CSV headers and e-mails never show identifiers. */
+export function labelledFields(fields: readonly Field[]): LabelledField[] {
+  return fields.map((field) => ({ ...field, label: field.label?.trim() || humanize(field.name) }));
+}
+
 /** Entities with unique collection paths and schema names. */
 export function modelEntities(entities: readonly Entity[]): ModelEntity[] {
   const used = new Set<string>(['submissions', 'runs', 'seen']);
@@ -73,47 +85,60 @@ export function modelEntities(entities: readonly Entity[]): ModelEntity[] {
     let schemaName = base;
     for (let suffix = 2; usedSchemas.has(schemaName) || usedSchemas.has(`${schemaName}Input`); suffix += 1) schemaName = `${base}${suffix}`;
     usedSchemas.add(schemaName).add(`${schemaName}Input`);
-    return { name: entity.name, collection, schemaName, fields: entity.fields };
+    return { name: entity.name, label: entity.label?.trim() || humanize(entity.name), collection, schemaName, fields: labelledFields(entity.fields) };
   });
 }
 
-export const BASE_SETTINGS: readonly Setting[] = [
-  { name: 'PORT', description: 'TCP port the app listens on (0 picks a free one).', default: '8080', required: false, secret: false },
-  { name: 'HOST', description: 'Address to listen on; 127.0.0.1 keeps the app local to the machine.', default: '0.0.0.0', required: false, secret: false },
-  { name: 'DATA_DIR', description: 'Directory where the app keeps its data files.', default: './data', required: false, secret: false },
-];
+/** The description of a setting in the app's language. */
+export function describeSetting(language: AppLanguage, name: keyof ReturnType<typeof catalogFor>['build']['settings']): string {
+  const text = catalogFor(language).build.settings[name];
+  return typeof text === 'string' ? text : name;
+}
 
-export function authSettings(auth: AppDefinition['auth']): Setting[] {
+/** PORT, HOST and the data directory: every app reads them. */
+export function baseSettings(language: AppLanguage): Setting[] {
+  return [
+    { name: 'PORT', description: describeSetting(language, 'PORT'), default: '8080', required: false, secret: false },
+    { name: 'HOST', description: describeSetting(language, 'HOST'), default: '0.0.0.0', required: false, secret: false },
+    { name: 'APP_DATA_DIR', description: describeSetting(language, 'APP_DATA_DIR'), required: false, secret: false },
+    { name: 'DATA_DIR', description: describeSetting(language, 'DATA_DIR'), default: './data', required: false, secret: false },
+  ];
+}
+
+export function authSettings(auth: AppDefinition['auth'], language: AppLanguage): Setting[] {
   if (auth === 'api-key') {
-    return [{ name: 'API_KEY', description: 'Secret key callers send as "Authorization: Bearer <key>" or "X-API-Key: <key>".', required: true, secret: true }];
+    return [{ name: 'API_KEY', description: describeSetting(language, 'API_KEY'), required: true, secret: true }];
   }
   if (auth === 'sso') {
-    return [{ name: 'SSO_USER_HEADER', description: 'Header in which the single sign-on proxy in front of the app passes the signed-in user.', default: 'x-forwarded-user', required: false, secret: false }];
+    return [{ name: 'SSO_USER_HEADER', description: describeSetting(language, 'SSO_USER_HEADER'), default: 'x-forwarded-user', required: false, secret: false }];
   }
   return [];
 }
 
-export const MAIL_SETTINGS: readonly Setting[] = [
-  { name: 'SMTP_HOST', description: 'SMTP server for outgoing mail; mail is skipped while it is empty.', required: false, secret: false },
-  { name: 'SMTP_PORT', description: 'SMTP port.', default: '587', required: false, secret: false, type: 'integer' },
-  { name: 'SMTP_SECURE', description: '"true" to use TLS from the start (port 465), otherwise STARTTLS when offered.', default: 'false', required: false, secret: false },
-  { name: 'SMTP_USER', description: 'SMTP user name, when the server needs a login.', required: false, secret: false },
-  { name: 'SMTP_PASS', description: 'SMTP password.', required: false, secret: true },
-];
+function mailSettings(language: AppLanguage): Setting[] {
+  return [
+    { name: 'SMTP_HOST', description: describeSetting(language, 'SMTP_HOST'), required: false, secret: false },
+    { name: 'SMTP_PORT', description: describeSetting(language, 'SMTP_PORT'), default: '587', required: false, secret: false, type: 'integer' },
+    { name: 'SMTP_SECURE', description: describeSetting(language, 'SMTP_SECURE'), default: 'false', required: false, secret: false },
+    { name: 'SMTP_USER', description: describeSetting(language, 'SMTP_USER'), required: false, secret: false },
+    { name: 'SMTP_PASS', description: describeSetting(language, 'SMTP_PASS'), required: false, secret: true },
+  ];
+}
 
 export function scheduleSettings(spec: AppSpec, fallbackCron: string | undefined): Setting[] {
   const cron = spec.schedule?.cron ?? fallbackCron;
+  const language = languageOf(spec);
   return [
     {
       name: 'SCHEDULE_CRON',
-      description: 'When to run, as a five-field cron expression (minute hour day month weekday); "off" disables the schedule.',
+      description: describeSetting(language, 'SCHEDULE_CRON'),
       ...(cron === undefined ? {} : { default: cron }),
       required: false,
       secret: false,
     },
     {
       name: 'SCHEDULE_TIMEZONE',
-      description: 'Time zone of the schedule (e.g. Europe/Paris); empty means the TZ of the machine.',
+      description: describeSetting(language, 'SCHEDULE_TIMEZONE'),
       ...(spec.schedule?.timezone ? { default: spec.schedule.timezone } : {}),
       required: false,
       secret: false,
@@ -129,6 +154,8 @@ export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { s
   const sources: ModelSource[] = [];
   const settings: Setting[] = [];
   const skipped: string[] = [];
+  const text = catalogFor(languageOf(spec)).build;
+  const label = (index: number, type: string) => format(text.sourceLabel, { index, type });
   for (const source of spec.sources ?? []) {
     if (source.type === 'imap') {
       skipped.push('imap');
@@ -138,10 +165,10 @@ export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { s
     const usesPath = source.type === 'csv' && !source.url;
     const setting = `SOURCE_${index}_${usesPath ? 'PATH' : 'URL'}`;
     const location = usesPath ? source.path : source.url;
-    sources.push({ type: source.type, label: `Source ${index} (${source.type})`, setting });
+    sources.push({ type: source.type, label: label(index, source.type), setting });
     settings.push({
       name: setting,
-      description: usesPath ? `CSV file of source ${index}, relative to DATA_DIR.` : `URL of source ${index} (${source.type === 'rss' ? 'an RSS or Atom feed' : source.type === 'csv' ? 'a CSV file' : 'a JSON document'}).`,
+      description: usesPath ? format(text.settings.sourcePath, { index }) : format(text.settings.sourceUrl, { index, what: text.settings.sourceKinds[source.type] }),
       ...(location ? { default: location } : {}),
       required: !location,
       secret: false,
@@ -149,11 +176,11 @@ export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { s
   }
   if (sources.length === 0 && fallback) {
     const setting = fallback === 'csv' ? 'SOURCE_1_PATH' : 'SOURCE_1_URL';
-    sources.push({ type: fallback, label: `Source 1 (${fallback})`, setting });
+    sources.push({ type: fallback, label: label(1, fallback), setting });
     settings.push(
       fallback === 'csv'
-        ? { name: setting, description: 'CSV file to show, relative to DATA_DIR.', default: 'data.csv', required: false, secret: false }
-        : { name: setting, description: `URL of the ${fallback === 'rss' ? 'RSS or Atom feed' : 'JSON document'} to watch.`, required: true, secret: false },
+        ? { name: setting, description: text.settings.fallbackCsv, default: 'data.csv', required: false, secret: false }
+        : { name: setting, description: format(text.settings.fallbackUrl, { what: text.settings.fallbackKinds[fallback] }), required: true, secret: false },
     );
   }
   return { sources, settings, skipped };
@@ -168,6 +195,8 @@ export function modelOutputs(spec: AppSpec): { outputs: ModelOutput[]; settings:
   const outputs: ModelOutput[] = [];
   const settings: Setting[] = [];
   const counters = { email: 0, webhook: 0, file: 0 };
+  const language = languageOf(spec);
+  const text = catalogFor(language).build.settings;
   for (const output of spec.outputs ?? []) {
     if (output.type === 'dashboard') {
       outputs.push({ type: 'dashboard' });
@@ -179,21 +208,21 @@ export function modelOutputs(spec: AppSpec): { outputs: ModelOutput[]; settings:
     if (output.type === 'email') {
       const setting = `EMAIL_${index}_TO`;
       outputs.push({ type: 'email', setting });
-      settings.push({ name: setting, description: 'Email address(es) to notify, comma separated.', ...(target ? { default: target } : {}), required: false, secret: false });
+      settings.push({ name: setting, description: text.emailTo, ...(target ? { default: target } : {}), required: false, secret: false });
     } else if (output.type === 'webhook') {
       const setting = `WEBHOOK_${index}_URL`;
       const url = target && /^https?:\/\//i.test(target) ? target : undefined;
       outputs.push({ type: 'webhook', setting });
-      settings.push({ name: setting, description: 'URL that receives a JSON POST for each notification.', ...(url ? { default: url } : {}), required: false, secret: false });
+      settings.push({ name: setting, description: text.webhookUrl, ...(url ? { default: url } : {}), required: false, secret: false });
     } else {
       const setting = `FILE_${index}_PATH`;
       const path = target && isSafeRelativePath(target) ? target : `output-${index}.jsonl`;
       outputs.push({ type: 'file', setting });
-      settings.push({ name: setting, description: 'File inside DATA_DIR to which each notification is appended as a JSON line.', default: path, required: false, secret: false });
+      settings.push({ name: setting, description: text.filePath, default: path, required: false, secret: false });
     }
   }
   if (counters.email > 0) {
-    settings.push(...MAIL_SETTINGS, { name: 'MAIL_FROM', description: 'Sender address of the mails.', default: `${spec.name}@localhost`, required: false, secret: false });
+    settings.push(...mailSettings(language), { name: 'MAIL_FROM', description: describeSetting(language, 'MAIL_FROM'), default: `${spec.name}@localhost`, required: false, secret: false });
   }
   return { outputs, settings };
 }

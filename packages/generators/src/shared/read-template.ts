@@ -13,21 +13,23 @@ export function readTemplate(path: string): string {
 }
 
 /** The shared library modules every kind can use, copied to `src/lib/` of the app. */
-export const LIBRARIES = ['auth', 'config', 'csv-export', 'csv-read', 'files', 'html', 'http', 'log', 'mail', 'notify', 'runs', 'schedule', 'sources', 'store', 'validate'] as const;
+export const LIBRARIES = ['auth', 'config', 'csv-export', 'csv-read', 'files', 'html', 'http', 'i18n', 'log', 'mail', 'notify', 'runs', 'schedule', 'sources', 'store', 'validate'] as const;
 export type Library = (typeof LIBRARIES)[number];
 
 /** Libraries every app gets, whatever its kind. */
-export const BASE_LIBRARIES: readonly Library[] = ['auth', 'config', 'files', 'html', 'http', 'log'];
+export const BASE_LIBRARIES: readonly Library[] = ['auth', 'config', 'files', 'html', 'http', 'i18n', 'log'];
 
 /** What each library imports from the others, so an app gets a closed set. */
 const LIBRARY_IMPORTS: Partial<Record<Library, Library[]>> = {
-  notify: ['files', 'mail'],
+  notify: ['files', 'i18n', 'mail'],
   runs: ['files'],
   schedule: ['log'],
-  sources: ['csv-read', 'files'],
+  sources: ['csv-read', 'files', 'i18n'],
   store: ['files'],
-  http: ['log'],
-  auth: ['http'],
+  html: ['i18n'],
+  http: ['i18n', 'log'],
+  auth: ['http', 'i18n'],
+  validate: ['i18n'],
 };
 
 export function withDependencies(libraries: readonly Library[]): Library[] {

@@ -24,8 +24,8 @@ const enumValues = fc.uniqueArray(fc.oneof(fc.string({ minLength: 1, maxLength: 
 });
 
 const field: fc.Arbitrary<Field> = fc
-  .record({ name: identifier, type: fc.constantFrom(...FIELD_TYPES), required: fc.option(fc.boolean(), { nil: undefined }), values: enumValues })
-  .map(({ name, type, required, values }) => ({ name, type, ...(required === undefined ? {} : { required }), ...(type === 'enum' ? { values } : {}) }));
+  .record({ name: identifier, type: fc.constantFrom(...FIELD_TYPES), required: fc.option(fc.boolean(), { nil: undefined }), values: enumValues, label: fc.option(text(60), { nil: undefined }) })
+  .map(({ name, type, required, values, label }) => ({ name, type, ...(required === undefined ? {} : { required }), ...(type === 'enum' ? { values } : {}), ...(label === undefined ? {} : { label }) }));
 
 const fields = fc.uniqueArray(field, {
   minLength: 1,
@@ -34,7 +34,7 @@ const fields = fc.uniqueArray(field, {
 }).map((list) => list.filter((candidate) => !['id', 'createdat', 'updatedat'].includes(candidate.name.toLowerCase())))
   .filter((list) => list.length > 0);
 
-const entities = fc.uniqueArray(fc.record({ name: identifier, fields }), { minLength: 0, maxLength: 3, selector: (entity) => entity.name.toLowerCase() });
+const entities = fc.uniqueArray(fc.record({ name: identifier, label: fc.option(fc.oneof(title, hostileText), { nil: undefined }), fields }).map(({ label, ...entity }) => (label === undefined ? entity : { ...entity, label })), { minLength: 0, maxLength: 3, selector: (entity) => entity.name.toLowerCase() });
 
 const url = fc.tuple(fc.domain(), fc.constantFrom('', '/feed', '/api/items.json', '/a/b?x=1')).map(([domain, path]) => `https://${domain}${path}`);
 const source = fc.oneof(
@@ -67,6 +67,7 @@ export function appSpecArbitrary(kind: AppKind): fc.Arbitrary<AppSpec> {
       sources: fc.array(source, { maxLength: 3 }),
       outputs: fc.array(output, { maxLength: 3 }),
       auth: fc.option(fc.constantFrom('none' as const, 'sso' as const, 'api-key' as const), { nil: undefined }),
+      language: fc.option(fc.constantFrom('en' as const, 'pl' as const), { nil: undefined }),
     })
     .map(({ schedule: when, ...rest }) => {
       const spec: Record<string, unknown> = { specVersion: 1, kind, ...rest };

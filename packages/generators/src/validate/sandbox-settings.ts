@@ -11,7 +11,7 @@ interface KindFixtures {
 /**
  * The environment of the app in the sandbox: only variables the manifest declares (given
  * fixture values: the test API key, sources on the loopback fixture server or in the data
- * directory, webhooks to the fixture server) plus PORT, DATA_DIR, NODE_ENV and TZ.
+ * directory, webhooks to the fixture server) plus PORT, APP_DATA_DIR (as the deploy agent sets it), NODE_ENV and TZ.
  * Also returns the files to put in the data directory first.
  */
 export function sandboxSettings(manifest: AppManifest, fixtures: KindFixtures, dataDir: string): { env: Record<string, string>; dataFiles: { name: string; content: string }[] } {
@@ -32,5 +32,5 @@ export function sandboxSettings(manifest: AppManifest, fixtures: KindFixtures, d
     dataFiles.push(fixtures.input);
   }
   const env = Object.fromEntries(Object.entries(values).filter(([name]) => declared.has(name)));
-  return { env: { ...env, PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production', TZ: process.env.TZ ?? 'UTC' }, dataFiles };
+  return { env: { ...env, PORT: '0', APP_DATA_DIR: dataDir, NODE_ENV: 'production', TZ: process.env.TZ ?? 'UTC' }, dataFiles };
 }

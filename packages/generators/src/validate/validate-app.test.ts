@@ -51,7 +51,7 @@ describe('validateApp sandbox', () => {
     const seen = await probe('netns');
     expect(seen.interfaces).toEqual(['lo']);
     expect(seen.connectError).toBe('ENETUNREACH');
-    expect(seen.envKeys).toEqual(['API_KEY', 'DATA_DIR', 'HOST', 'NODE_ENV', 'PORT', 'TZ']);
+    expect(seen.envKeys).toEqual(['API_KEY', 'APP_DATA_DIR', 'HOST', 'NODE_ENV', 'PORT', 'TZ']);
     expect(seen.execArgv).toContain('--max-old-space-size=256');
   });
 
@@ -59,7 +59,7 @@ describe('validateApp sandbox', () => {
     const seen = await probe('preload');
     expect(seen.guarded).toBe(true);
     expect(seen.connectError).toBe('ESANDBOXNET');
-    expect(seen.envKeys).toEqual(['API_KEY', 'DATA_DIR', 'HOST', 'NODE_ENV', 'PORT', 'TZ']);
+    expect(seen.envKeys).toEqual(['API_KEY', 'APP_DATA_DIR', 'HOST', 'NODE_ENV', 'PORT', 'TZ']);
   });
 });
 

@@ -1,7 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateApp } from '../../generate-app.js';
+import { listTemplates } from '../../list-templates.js';
 
-// The shared modules are plain JavaScript copied into every app; test them as they are.
-const load = async (name: string): Promise<any> => import(new URL(`./lib/${name}.mjs`, import.meta.url).href);
+// The shared modules are plain JavaScript copied into every app; test them as they are, next to
+// the messages module an English app gets.
+let appDir: string;
+beforeAll(async () => {
+  appDir = await mkdtemp(join(tmpdir(), 'templates-test-'));
+  await cp(new URL('./lib', import.meta.url), join(appDir, 'lib'), { recursive: true });
+  const app = generateApp(listTemplates()[0]!.exampleSpec, { version: '1.0.0' });
+  await writeFile(join(appDir, 'messages.mjs'), app.files.get('src/messages.mjs')!);
+});
+afterAll(() => rm(appDir, { recursive: true, force: true }));
+const load = async (name: string): Promise<any> => import(pathToFileURL(join(appDir, 'lib', `${name}.mjs`)).href);
 
 describe('csv-export.mjs', () => {
   it('quotes cells with commas, quotes and line breaks, and neutralises formulas', async () => {

@@ -2,6 +2,7 @@ import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { escapeHtml, page } from './lib/html.mjs';
 import { HttpError, addHealthRoute, createRouter, readBody } from './lib/http.mjs';
+import { t } from './lib/i18n.mjs';
 import { openCollection } from './lib/store.mjs';
 import { validateRecord } from './lib/validate.mjs';
 import { buildOpenApi } from './openapi.mjs';
@@ -14,9 +15,9 @@ function readPaging(query) {
   const limit = query.has('limit') ? Number(query.get('limit')) : DEFAULT_LIMIT;
   const offset = query.has('offset') ? Number(query.get('offset')) : 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new HttpError(400, 'Invalid limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    throw new HttpError(400, t('api.invalidLimit'), t('api.limitRange', { max: MAX_LIMIT }));
   }
-  if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'Invalid offset', 'offset must be a whole number from 0');
+  if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, t('api.invalidOffset'), t('api.offsetRange'));
   return { limit, offset };
 }
 
@@ -27,7 +28,7 @@ function readFilters(entity, query) {
   for (const [name, text] of query) {
     if (PAGING.has(name)) continue;
     const field = fields.get(name);
-    if (!field) throw new HttpError(400, 'Unknown filter', `"${name}" is not a field of ${entity.name}; filter by one of: ${[...fields.keys()].join(', ')}`);
+    if (!field) throw new HttpError(400, t('api.unknownFilter'), t('api.notAFieldOf', { name, entity: entity.label, fields: [...fields.keys()].join(', ') }));
     filters.push((record) => Object.hasOwn(record, name) && String(record[name]) === text);
   }
   return filters;
@@ -37,12 +38,12 @@ function addEntityRoutes(router, entity, collection) {
   const base = `/api/${entity.collection}`;
   const find = (id) => {
     const record = collection.get(id);
-    if (!record) throw new HttpError(404, 'Not found', `There is no ${entity.name} with id "${id}"`);
+    if (!record) throw new HttpError(404, t('http.notFound'), t('api.noSuchRecord', { entity: entity.label, id }));
     return record;
   };
   const validate = (input, options) => {
     const result = validateRecord(entity.fields, input, options);
-    if (result.errors) throw new HttpError(422, 'Invalid record', `The ${entity.name} has invalid fields`, { errors: result.errors });
+    if (result.errors) throw new HttpError(422, t('api.invalidRecord'), t('api.invalidFields', { entity: entity.label }), { errors: result.errors });
     return result.value;
   };
 
@@ -76,9 +77,9 @@ function addEntityRoutes(router, entity, collection) {
 
 function homePage() {
   const links = definition.entities
-    .map((entity) => `<li><code>/api/${escapeHtml(entity.collection)}</code> — ${escapeHtml(entity.name)} records</li>`)
+    .map((entity) => `<li><code>/api/${escapeHtml(entity.collection)}</code> — ${escapeHtml(t('api.records', { label: entity.label }))}</li>`)
     .join('\n');
-  const body = `<section><h2>Endpoints</h2><ul>\n${links}\n</ul><p>The full description is in <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p></section>`;
+  const body = `<section><h2>${escapeHtml(t('api.endpoints'))}</h2><ul>\n${links}\n</ul><p>${escapeHtml(t('api.fullDescription'))} <a href="/openapi.json">/openapi.json</a></p></section>`;
   return page({ title: definition.title, summary: definition.summary, body });
 }
 

@@ -1,3 +1,5 @@
+import { t } from './lib/i18n.mjs';
+
 const FIELD_SCHEMAS = {
   string: { type: 'string', maxLength: 1000 },
   text: { type: 'string', maxLength: 100000 },
@@ -46,70 +48,77 @@ const json = (description, schema) => ({ description, content: { 'application/js
 function entityPaths(entity) {
   const ref = (suffix) => ({ $ref: `#/components/schemas/${entity.schemaName}${suffix}` });
   const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-  const filters = entity.fields.map((field) => ({ name: field.name, in: 'query', required: false, description: `Only records whose ${field.name} equals this value`, schema: { type: 'string' } }));
-  const tags = [entity.name];
+  const filters = entity.fields.map((field) => ({ name: field.name, in: 'query', required: false, description: t('openapi.filter', { field: field.label }), schema: { type: 'string' } }));
+  const tags = [entity.label];
+  const entityName = { entity: entity.label };
   return {
     [`/api/${entity.collection}`]: {
       get: {
         tags,
-        summary: `List ${entity.name} records`,
+        summary: t('openapi.list', entityName),
         parameters: [
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
           { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
           ...filters,
         ],
         responses: {
-          200: json('One page of records and the total that match', {
+          200: json(t('openapi.page'), {
             type: 'object',
             properties: { items: { type: 'array', items: ref('') }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
           }),
-          400: problem('Invalid paging or filter'),
+          400: problem(t('openapi.badPaging')),
         },
       },
       post: {
         tags,
-        summary: `Create a ${entity.name}`,
+        summary: t('openapi.create', entityName),
         requestBody: { required: true, content: { 'application/json': { schema: ref('Input') } } },
-        responses: { 201: json('Created', ref('')), 422: problem('Invalid fields, listed in errors') },
+        responses: { 201: json(t('openapi.created'), ref('')), 422: problem(t('openapi.invalidListed')) },
       },
     },
     [`/api/${entity.collection}/{id}`]: {
       parameters: [idParameter],
-      get: { tags, summary: `Get one ${entity.name}`, responses: { 200: json('The record', ref('')), 404: problem('No such record') } },
+      get: { tags, summary: t('openapi.get', entityName), responses: { 200: json(t('openapi.record'), ref('')), 404: problem(t('openapi.noSuch')) } },
       put: {
         tags,
-        summary: `Replace a ${entity.name}`,
+        summary: t('openapi.replace', entityName),
         requestBody: { required: true, content: { 'application/json': { schema: ref('Input') } } },
-        responses: { 200: json('Replaced', ref('')), 404: problem('No such record'), 422: problem('Invalid fields') },
+        responses: { 200: json(t('openapi.replaced'), ref('')), 404: problem(t('openapi.noSuch')), 422: problem(t('openapi.invalidFields')) },
       },
       patch: {
         tags,
-        summary: `Change some fields of a ${entity.name}`,
+        summary: t('openapi.update', entityName),
         requestBody: { required: true, content: { 'application/json': { schema: { ...ref('Input') } } } },
-        responses: { 200: json('Updated', ref('')), 404: problem('No such record'), 422: problem('Invalid fields') },
+        responses: { 200: json(t('openapi.updated'), ref('')), 404: problem(t('openapi.noSuch')), 422: problem(t('openapi.invalidFields')) },
       },
-      delete: { tags, summary: `Delete a ${entity.name}`, responses: { 204: { description: 'Deleted' }, 404: problem('No such record') } },
+      delete: { tags, summary: t('openapi.remove', entityName), responses: { 204: { description: t('openapi.deleted') }, 404: problem(t('openapi.noSuch')) } },
     },
   };
 }
 
-const SECURITY = {
-  'api-key': {
-    schemes: {
-      bearer: { type: 'http', scheme: 'bearer', description: 'The API_KEY of the app' },
-      apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The API_KEY of the app' },
-    },
-    requirement: [{ bearer: [] }, { apiKey: [] }],
-  },
-  sso: {
-    schemes: { sso: { type: 'apiKey', in: 'header', name: 'X-Forwarded-User', description: 'Set by the single sign-on proxy in front of the app' } },
-    requirement: [{ sso: [] }],
-  },
-};
+/** How callers authenticate, for the auth mode of this app (none: no scheme). */
+function securityOf(auth) {
+  if (auth === 'api-key') {
+    return {
+      schemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: t('openapi.apiKey') },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: t('openapi.apiKey') },
+      },
+      requirement: [{ bearer: [] }, { apiKey: [] }],
+    };
+  }
+  if (auth === 'sso') {
+    return {
+      schemes: { sso: { type: 'apiKey', in: 'header', name: 'X-Forwarded-User', description: t('openapi.sso') } },
+      requirement: [{ sso: [] }],
+    };
+  }
+  return undefined;
+}
 
 /** The OpenAPI 3.1 description of this API, built from the entity definitions. */
 export function buildOpenApi(definition) {
-  const security = SECURITY[definition.auth];
+  const security = securityOf(definition.auth);
   const schemas = {
     Problem: {
       type: 'object',

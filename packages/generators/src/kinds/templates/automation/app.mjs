@@ -2,27 +2,33 @@ import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { escapeHtml, page, table } from './lib/html.mjs';
 import { addHealthRoute, createRouter } from './lib/http.mjs';
+import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
 import { createNotifier } from './lib/notify.mjs';
 import { createJobRunner } from './lib/runs.mjs';
 import { startSchedule } from './lib/schedule.mjs';
 import { createJob } from './job.mjs';
 
+const RUN_COLUMNS = ['started', 'trigger', 'result', 'newItems', 'sources'];
+
 function statusPage(runs, cron, nextRun) {
   const rows = runs.map((run) => ({
-    started: run.startedAt,
-    trigger: run.trigger,
-    result: run.ok ? 'ok' : `failed: ${run.error}`,
-    'new items': run.newItems ?? 0,
+    started: formatDateTime(run.startedAt),
+    trigger: t(`runs.${run.trigger}`),
+    result: run.ok ? t('runs.ok') : t('runs.failed', { error: run.error }),
+    newItems: formatNumber(run.newItems ?? 0),
     sources: (run.sources ?? []).map((source) => `${source.label}: ${source.error ? source.error : `${source.new}/${source.fetched}`}`).join('; '),
   }));
   const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)}: <code>${escapeHtml(source.setting)}</code></li>`).join('');
-  const outputs = definition.outputs.map((output) => `<li>${escapeHtml(output.type)}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`).join('');
+  const outputs = definition.outputs
+    .map((output) => `<li>${escapeHtml(t(`automation.outputTypes.${output.type}`))}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`)
+    .join('');
+  const next = nextRun ? t('runs.nextRun', { time: formatDateTime(nextRun) }) : t('runs.notScheduled');
   const body = `<section>
-<p>Schedule: <code>${escapeHtml(cron || 'off')}</code>${nextRun ? ` — next run ${escapeHtml(nextRun)}` : ' — not scheduled'}</p>
-<form method="post" action="/run"><button type="submit">Run now</button></form>
+<p>${escapeHtml(t('runs.scheduleLabel'))} <code>${escapeHtml(cron || t('runs.off'))}</code> — ${escapeHtml(next)}</p>
+<form method="post" action="/run"><button type="submit">${escapeHtml(t('runs.runNow'))}</button></form>
 </section>
-<section><h2>Sources</h2><ul>${sources}</ul><h2>Outputs</h2><ul>${outputs || '<li>none</li>'}</ul></section>
-<section><h2>Last runs</h2>${table(['started', 'trigger', 'result', 'new items', 'sources'], rows)}</section>`;
+<section><h2>${escapeHtml(t('automation.sources'))}</h2><ul>${sources}</ul><h2>${escapeHtml(t('automation.outputs'))}</h2><ul>${outputs || `<li>${escapeHtml(t('common.none'))}</li>`}</ul></section>
+<section><h2>${escapeHtml(t('runs.lastRuns'))}</h2>${table(RUN_COLUMNS.map((key) => ({ key, label: t(`runs.${key}`) })), rows)}</section>`;
   return page({ title: definition.title, summary: definition.summary, body });
 }
 

@@ -59,8 +59,8 @@ describe('automation', () => {
     const runs = await (await app.request('/api/runs', { headers: fixtures.headers })).json();
     assert.equal(runs.items.length, 2);
     const html = await (await app.request('/', { headers: fixtures.headers })).text();
-    assert.ok(html.includes('Last runs'));
-    assert.ok(html.includes('Run now'));
+    assert.ok(html.includes(fixtures.texts.lastRuns));
+    assert.ok(html.includes(fixtures.texts.runNow));
   });
 
   if (fixtures.auth !== 'none') {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from './lib/files.mjs';
+import { t } from './lib/i18n.mjs';
 import { itemId, readSource } from './lib/sources.mjs';
 
 const REMEMBERED_PER_SOURCE = 5000;
@@ -35,7 +36,7 @@ export function createJob(definition, config, notify) {
       }
     }
     const notifications = fresh.length
-      ? await notify({ subject: `${definition.title}: ${fresh.length} new item(s)`, text: summarise(fresh), data: { items: fresh } })
+      ? await notify({ subject: t('automation.mailSubject', { title: definition.title, count: fresh.length }), text: summarise(fresh), data: { items: fresh } })
       : [];
     await writeFileAtomic(seenFile, JSON.stringify(seen, null, 2));
     const failed = sources.filter((source) => source.error);

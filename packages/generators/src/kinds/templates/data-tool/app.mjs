@@ -7,43 +7,62 @@ import { parseCsv } from './lib/csv-read.mjs';
 import { readJsonFile, resolveInDataDir, writeFileAtomic } from './lib/files.mjs';
 import { barChart, escapeHtml, page, table } from './lib/html.mjs';
 import { HttpError, addHealthRoute, createRouter } from './lib/http.mjs';
+import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
 import { createNotifier } from './lib/notify.mjs';
 import { createJobRunner } from './lib/runs.mjs';
 import { startSchedule } from './lib/schedule.mjs';
-import { buildReport, reportRows } from './report.mjs';
+import { buildReport, groupName, reportRows } from './report.mjs';
+
+const LABELS = new Map(definition.columnLabels);
+const labelOf = (column) => LABELS.get(column) ?? column;
+
+/** The report as CSV: labelled header, values as computed (plain numbers). */
+function reportCsv(report) {
+  const { columns, rows } = reportRows(report, labelOf);
+  return toCsv(columns.map((column) => column.key), rows, columns.map((column) => column.label));
+}
 
 async function readInput(config) {
   const location = config.settings.INPUT;
   if (/^https?:\/\//i.test(location)) {
     const response = await fetch(location, { signal: AbortSignal.timeout(15_000) });
-    if (!response.ok) throw new Error(`${location} answered ${response.status}`);
+    if (!response.ok) throw new Error(t('report.answered', { location, status: response.status }));
     return response.text();
   }
   try {
     return await readFile(resolveInDataDir(config.dataDir, location), 'utf8');
   } catch (error) {
-    if (error.code === 'ENOENT') throw new Error(`the input file ${location} is not in the data directory yet; put the CSV there or change INPUT`);
+    if (error.code === 'ENOENT') throw new Error(t('report.inputMissing', { location }));
     throw error;
   }
 }
 
 function statusPage(report, runs, nextRun) {
-  let reportSection = '<p class="muted">No report yet: run the tool once.</p>';
+  let reportSection = `<p class="muted">${escapeHtml(t('report.noReport'))}</p>`;
   if (report) {
-    const { columns, rows } = reportRows(report);
+    const { columns, rows } = reportRows(report, labelOf);
+    const shown = rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'number' ? formatNumber(value) : value])));
     const first = report.measures[0];
-    const bars = report.groups.map((group) => ({ label: group.key, value: first ? group.measures[0].sum : group.count }));
-    reportSection = `<p>${report.rowCount} row(s) grouped by <strong>${escapeHtml(report.groupBy ?? '(nothing)')}</strong>, made ${escapeHtml(report.createdAt)}. <a href="/reports/latest.csv">Download CSV</a></p>
-${barChart(bars, { title: first ? `${first} by group` : 'rows by group' })}
-${table(columns, rows)}`;
+    const bars = report.groups.map((group) => ({ label: groupName(group.key), value: first ? group.measures[0].sum : group.count }));
+    const grouped = t('report.grouped', { count: report.rowCount });
+    const made = t('report.made', { time: formatDateTime(report.createdAt) });
+    reportSection = `<p>${escapeHtml(grouped)} <strong>${escapeHtml(report.groupBy ? labelOf(report.groupBy) : t('report.nothing'))}</strong>${escapeHtml(made)} <a href="/reports/latest.csv">${escapeHtml(t('report.downloadCsv'))}</a></p>
+${barChart(bars, { title: first ? t('report.chartMeasure', { measure: labelOf(first) }) : t('report.chartRows') })}
+${table(columns, shown)}`;
   }
-  const runRows = runs.map((run) => ({ started: run.startedAt, trigger: run.trigger, result: run.ok ? 'ok' : `failed: ${run.error}`, rows: run.rowCount ?? '' }));
+  const runRows = runs.map((run) => ({
+    started: formatDateTime(run.startedAt),
+    trigger: t(`runs.${run.trigger}`),
+    result: run.ok ? t('runs.ok') : t('runs.failed', { error: run.error }),
+    rows: run.rowCount === undefined ? '' : formatNumber(run.rowCount),
+  }));
+  const runColumns = ['started', 'trigger', 'result', 'rows'].map((key) => ({ key, label: t(`runs.${key}`) }));
   const body = `<section>
-<p>Schedule: ${nextRun ? `next run ${escapeHtml(nextRun)}` : 'not scheduled'}</p>
-<form method="post" action="/run"><button type="submit">Run now</button></form>
+<p>${escapeHtml(t('runs.scheduleLabel'))} ${escapeHtml(nextRun ? t('runs.nextRun', { time: formatDateTime(nextRun) }) : t('runs.notScheduled'))}</p>
+<form method="post" action="/run"><button type="submit">${escapeHtml(t('runs.runNow'))}</button></form>
 </section>
-<section><h2>Latest report</h2>${reportSection}</section>
-<section><h2>Last runs</h2>${table(['started', 'trigger', 'result', 'rows'], runRows)}</section>`;
+<section><h2>${escapeHtml(t('report.latest'))}</h2>${reportSection}</section>
+<section><h2>${escapeHtml(t('runs.lastRuns'))}</h2>${table(runColumns, runRows)}</section>`;
   return page({ title: definition.title, summary: definition.summary, body });
 }
 
@@ -57,16 +76,16 @@ export async function createApp(config) {
   async function makeReport() {
     const { columns, rows } = parseCsv(await readInput(config));
     const report = buildReport(columns, rows, config.settings);
-    const csv = toCsv(...Object.values(reportRows(report)));
+    const csv = reportCsv(report);
     const stamp = report.createdAt.replace(/[:.]/g, '-');
     await writeFileAtomic(resolveInDataDir(config.dataDir, `reports/report-${stamp}.csv`), csv);
     await writeFileAtomic(latestFile, JSON.stringify(report, null, 2));
     latest = report;
     const notifications = await notify({
-      subject: `${definition.title}: report of ${report.rowCount} row(s)`,
-      text: `Grouped by ${report.groupBy}; ${report.groups.length} group(s). The report is attached as CSV.`,
+      subject: t('report.mailSubject', { title: definition.title, count: report.rowCount }),
+      text: t('report.mailText', { group: report.groupBy ? labelOf(report.groupBy) : t('report.nothing'), count: report.groups.length }),
       data: report,
-      attachments: [{ filename: `report-${stamp}.csv`, content: csv, contentType: 'text/csv' }],
+      attachments: [{ filename: `${t('report.fileName')}-${stamp}.csv`, content: csv, contentType: 'text/csv' }],
     });
     return { rowCount: report.rowCount, groups: report.groups.length, notifications };
   }
@@ -78,12 +97,12 @@ export async function createApp(config) {
   router.add('GET', '/', () => ({ html: statusPage(latest, runner.runs(), schedule.next()) }));
   router.add('GET', '/api/runs', () => ({ json: { items: runner.runs(), nextRun: schedule.next() } }));
   router.add('GET', '/api/report', () => {
-    if (!latest) throw new HttpError(404, 'No report yet', 'Run the tool once with POST /run');
+    if (!latest) throw new HttpError(404, t('report.noReportTitle'), t('report.runOnce'));
     return { json: latest };
   });
   router.add('GET', '/reports/latest.csv', () => {
-    if (!latest) throw new HttpError(404, 'No report yet', 'Run the tool once with POST /run');
-    return { csv: toCsv(...Object.values(reportRows(latest))) };
+    if (!latest) throw new HttpError(404, t('report.noReportTitle'), t('report.runOnce'));
+    return { csv: reportCsv(latest) };
   });
   router.add('POST', '/run', async ({ req }) => {
     const run = await runner.run('manual');

@@ -1,4 +1,5 @@
 import { isNumericColumn } from './lib/csv-read.mjs';
+import { t } from './lib/i18n.mjs';
 
 function round(value) {
   return Math.round(value * 10000) / 10000;
@@ -21,7 +22,7 @@ export function buildReport(columns, rows, settings) {
   const measures = (wantedMeasures.length ? wantedMeasures : columns.filter((column) => isNumericColumn(rows, column))).filter((column) => columns.includes(column));
   const groupBy = settings.GROUP_BY || columns.find((column) => !measures.includes(column)) || null;
   if (settings.GROUP_BY && !columns.includes(settings.GROUP_BY)) {
-    throw new Error(`GROUP_BY is "${settings.GROUP_BY}" but the CSV has no such column; it has: ${columns.join(', ')}`);
+    throw new Error(t('report.noGroupColumn', { column: settings.GROUP_BY, columns: columns.join(', ') }));
   }
   const groups = new Map();
   const totals = { key: '(all)', count: 0, sums: measures.map(() => 0), counted: measures.map(() => 0) };
@@ -58,18 +59,35 @@ export function buildReport(columns, rows, settings) {
   };
 }
 
-/** The report as CSV rows: one per group, then the totals. */
-export function reportRows(report) {
-  const columns = [report.groupBy ?? 'group', 'count', ...report.measures.flatMap((measure) => [`${measure} sum`, `${measure} average`])];
-  const rows = [...report.groups, report.totals].map((group) =>
-    Object.fromEntries([
-      [columns[0], group.key],
-      ['count', group.count],
-      ...group.measures.flatMap((measure) => [
-        [`${measure.column} sum`, measure.sum],
-        [`${measure.column} average`, measure.average ?? ''],
-      ]),
+/** How a group key reads: the markers of buildReport in the app's language. */
+export function groupName(key) {
+  if (key === '(all)') return t('common.all');
+  if (key === '(empty)') return t('common.emptyValue');
+  return key;
+}
+
+/**
+ * The report as rows: one per group, then the totals. `columns` are { key, label }: the labels
+ * name the CSV columns by `labelOf(column)` (the field labels of the app), never by identifiers.
+ */
+export function reportRows(report, labelOf = (column) => column) {
+  const columns = [
+    { key: 'group', label: report.groupBy ? labelOf(report.groupBy) : t('report.group') },
+    { key: 'count', label: t('report.count') },
+    ...report.measures.flatMap((measure, index) => [
+      { key: `sum-${index}`, label: t('report.sum', { column: labelOf(measure) }) },
+      { key: `average-${index}`, label: t('report.average', { column: labelOf(measure) }) },
     ]),
-  );
+  ];
+  const row = (group, name) =>
+    Object.fromEntries([
+      ['group', name],
+      ['count', group.count],
+      ...group.measures.flatMap((measure, index) => [
+        [`sum-${index}`, measure.sum],
+        [`average-${index}`, measure.average ?? ''],
+      ]),
+    ]);
+  const rows = [...report.groups.map((group) => row(group, groupName(group.key))), row(report.totals, t('report.total'))];
   return { columns, rows };
 }

@@ -40,7 +40,7 @@ describe('data tool', () => {
 
   it('shows the report on the status page', async () => {
     const html = await (await app.request('/', { headers: fixtures.headers })).text();
-    assert.ok(html.includes('Latest report'));
+    assert.ok(html.includes(fixtures.texts.latest));
     assert.ok(html.includes('<svg'));
   });
 

@@ -2,14 +2,16 @@ import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { toCsv } from './lib/csv-export.mjs';
 import { HttpError, addHealthRoute, createRouter, readBody } from './lib/http.mjs';
+import { formatValue, t } from './lib/i18n.mjs';
 import { log } from './lib/log.mjs';
 import { createNotifier } from './lib/notify.mjs';
 import { openCollection } from './lib/store.mjs';
 import { fromFormInput, validateRecord } from './lib/validate.mjs';
 import { formPage, submissionsPage } from './form-page.mjs';
 
+/** The text of the notification mail: one "label: value" line per field. */
 function describe(submission) {
-  return definition.form.fields.map((field) => `${field.label || field.name}: ${Object.hasOwn(submission, field.name) ? submission[field.name] : ''}`).join('\n');
+  return definition.form.fields.map((field) => `${field.label}: ${formatValue(field, Object.hasOwn(submission, field.name) ? submission[field.name] : undefined)}`).join('\n');
 }
 
 /**
@@ -36,10 +38,10 @@ export async function createApp(config) {
       const result = validateRecord(fields, input);
       if (result.errors) {
         if (body.form) return { status: 422, html: formPage(definition, { errors: result.errors, values: input }) };
-        throw new HttpError(422, 'Invalid submission', 'Some fields are invalid', { errors: result.errors });
+        throw new HttpError(422, t('form.invalidSubmission'), t('form.someInvalid'), { errors: result.errors });
       }
       const submission = await submissions.insert(result.value);
-      const notifications = await notify({ subject: `New submission: ${definition.title}`, text: describe(submission), data: submission });
+      const notifications = await notify({ subject: t('form.mailSubject', { title: definition.title }), text: describe(submission), data: submission });
       log.info('submission saved', { id: submission.id, notifications });
       if (body.form) return { redirect: '/?submitted=1' };
       return { status: 201, json: { submission, notifications } };
@@ -53,8 +55,11 @@ export async function createApp(config) {
     return { json: { items, total: items.length } };
   });
   router.add('GET', '/submissions.csv', () => {
+    // Values stay as stored (ISO dates, plain numbers) so spreadsheets read them; the header shows the labels.
     const columns = ['id', 'createdAt', ...fields.map((field) => field.name)];
-    return { csv: toCsv(columns, submissions.list()), headers: { 'content-disposition': `attachment; filename="${definition.name}-submissions.csv"` } };
+    const header = [t('form.id'), t('form.submittedAt'), ...fields.map((field) => field.label)];
+    const filename = t('form.csvFile', { name: definition.name });
+    return { csv: toCsv(columns, submissions.list(), header), headers: { 'content-disposition': `attachment; filename="${filename}"` } };
   });
 
   return { handle: router.handle, close: () => submissions.flush() };

@@ -37,7 +37,7 @@ describe('form app', () => {
     assert.equal(list.total, 1);
     for (const [name, value] of Object.entries(fixtures.sample)) assert.deepEqual(list.items[0][name], value, name);
     const page = await (await app.request('/submissions', { headers: fixtures.headers })).text();
-    assert.ok(page.includes('1 submission(s)'));
+    assert.ok(page.includes(fixtures.texts.oneSubmission), page);
   });
 
   it('refuses an invalid submission and says which field is wrong', async () => {
@@ -60,7 +60,7 @@ describe('form app', () => {
     assert.equal(response.status, 201);
     const csv = await (await app.request('/submissions.csv', { headers: fixtures.headers })).text();
     const lines = csv.trim().split('\r\n');
-    assert.equal(lines[0].split(',')[0], 'id');
+    assert.ok(lines[0].startsWith(fixtures.csvHeaderStart), lines[0]);
     assert.ok(lines.length >= 2);
     if (fixtures.formulaSample) {
       assert.ok(csv.includes("'=1+1"), csv);

@@ -3,25 +3,32 @@ import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { barChart, escapeHtml, page, table } from './lib/html.mjs';
 import { addHealthRoute, createRouter } from './lib/http.mjs';
+import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
 import { log } from './lib/log.mjs';
 import { startSchedule } from './lib/schedule.mjs';
 import { loadData } from './dashboard.mjs';
 
+/** A row as people read it: the numbers of numeric columns in the app's locale. */
+function localised(row, numeric) {
+  return Object.fromEntries(Object.entries(row).map(([column, value]) => [column, numeric.includes(column) && value !== '' ? formatNumber(value) : value]));
+}
+
 function sourceSection(source) {
-  if (source.error) return `<section><h2>${escapeHtml(source.label)}</h2><p class="error">Could not read this source: ${escapeHtml(source.error)}</p></section>`;
+  if (source.error) return `<section><h2>${escapeHtml(source.label)}</h2><p class="error">${escapeHtml(t('dashboard.sourceError', { error: source.error }))}</p></section>`;
   const { chart } = source;
-  const caption = chart.value ? `${chart.value} by ${chart.label}` : `rows by ${chart.label}`;
+  const caption = chart.value ? t('dashboard.valueBy', { value: chart.value, label: chart.label }) : t('dashboard.rowsBy', { label: chart.label });
+  const count = t('dashboard.rows', { count: source.total }) + (source.total > source.rows.length ? t('dashboard.firstShown', { shown: source.rows.length }) : '');
   return `<section>
 <h2>${escapeHtml(source.label)}</h2>
 ${chart.bars.length ? `<figure><figcaption class="muted">${escapeHtml(caption)}</figcaption>${barChart(chart.bars, { title: caption })}</figure>` : ''}
-<p class="muted">${source.total} row(s)${source.total > source.rows.length ? `, first ${source.rows.length} shown` : ''}</p>
-${table(source.columns, source.rows)}
+<p class="muted">${escapeHtml(count)}</p>
+${table(source.columns, source.rows.map((row) => localised(row, source.numeric)))}
 </section>`;
 }
 
 function dashboardPage(data) {
   const body = `${data.sources.map(sourceSection).join('\n')}
-<p class="muted">Refreshed ${escapeHtml(data.refreshedAt)}. Data as JSON: <a href="/api/data">/api/data</a></p>`;
+<p class="muted">${escapeHtml(t('dashboard.refreshed', { time: formatDateTime(data.refreshedAt) }))} ${escapeHtml(t('dashboard.dataAsJson'))} <a href="/api/data">/api/data</a></p>`;
   return page({ title: definition.title, summary: definition.summary, body });
 }
 

@@ -1,4 +1,5 @@
 import { isNumericColumn } from './lib/csv-read.mjs';
+import { t } from './lib/i18n.mjs';
 import { readSource } from './lib/sources.mjs';
 
 const MAX_TABLE_ROWS = 200;
@@ -26,7 +27,7 @@ export function chartOf(columns, rows) {
   if (!label) return { label: null, value: null, bars: [] };
   const totals = new Map();
   for (const row of rows) {
-    const key = String(cell(row[label]) || '(empty)');
+    const key = String(cell(row[label]) || t('common.emptyValue'));
     totals.set(key, (totals.get(key) ?? 0) + (value ? Number(row[value]) || 0 : 1));
   }
   const bars = [...totals].map(([name, total]) => ({ label: name, value: total })).sort((a, b) => b.value - a.value);
@@ -42,7 +43,8 @@ export async function loadData(definition, config) {
       const { items, columns } = await readSource(source, location, config.dataDir);
       const rows = items.map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, cell(value)])));
       const names = columnsOf(rows, columns);
-      sources.push({ label: source.label, type: source.type, columns: names, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, chart: chartOf(names, rows) });
+      const numeric = names.filter((column) => isNumericColumn(rows, column));
+      sources.push({ label: source.label, type: source.type, columns: names, numeric, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, chart: chartOf(names, rows) });
     } catch (error) {
       sources.push({ label: source.label, type: source.type, columns: [], rows: [], total: 0, error: error.message });
     }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpError } from './http.mjs';
+import { t } from './i18n.mjs';
 
 function sameSecret(given, expected) {
   const a = createHash('sha256').update(given).digest();
@@ -20,7 +21,7 @@ export function createAuthenticator(mode, settings) {
       const authorization = String(req.headers.authorization ?? '');
       const given = authorization.startsWith('Bearer ') ? authorization.slice(7) : req.headers['x-api-key'];
       if (typeof given !== 'string' || given === '' || !sameSecret(given, settings.API_KEY)) {
-        throw new HttpError(401, 'Unauthorized', 'Send the API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"', {
+        throw new HttpError(401, t('http.unauthorized'), t('http.sendApiKey'), {
           headers: { 'www-authenticate': 'Bearer' },
         });
       }
@@ -31,7 +32,7 @@ export function createAuthenticator(mode, settings) {
     return (req) => {
       const user = req.headers[header];
       if (typeof user !== 'string' || user.trim() === '') {
-        throw new HttpError(401, 'Unauthorized', `Sign in through the company single sign-on proxy (it sets the ${header} header)`);
+        throw new HttpError(401, t('http.unauthorized'), t('http.signIn', { header }));
       }
     };
   }

@@ -39,7 +39,8 @@ export function loadConfig(env = process.env) {
   return Object.freeze({
     port,
     host: settings.HOST,
-    dataDir: resolve(settings.DATA_DIR),
+    // The deploy agent gives each app one data directory that outlives its versions; DATA_DIR is for hand runs.
+    dataDir: resolve(settings.APP_DATA_DIR || settings.DATA_DIR || './data'),
     settings: Object.freeze(settings),
   });
 }

@@ -11,9 +11,12 @@ export function csvCell(value) {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV text (RFC 4180, CRLF line ends) with a header row of `columns` and one line per row. */
-export function toCsv(columns, rows) {
-  const lines = [columns.map(csvCell).join(',')];
+/**
+ * CSV text (RFC 4180, CRLF line ends): a header row (`header`, by default the `columns`
+ * themselves) and one line per row with the values of `columns`.
+ */
+export function toCsv(columns, rows, header = columns) {
+  const lines = [header.map(csvCell).join(',')];
   for (const row of rows) {
     lines.push(columns.map((column) => csvCell(Object.hasOwn(row, column) ? row[column] : '')).join(','));
   }

@@ -1,3 +1,5 @@
+import { formatNumber, language, t } from './i18n.mjs';
+
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML content and attribute values. Everything shown on a page goes through it. */
@@ -25,7 +27,7 @@ const STYLE = `
 /** A complete HTML page: the title and summary in a header, `body` (already escaped HTML) below. */
 export function page({ title, summary = '', body }) {
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -42,12 +44,16 @@ ${body}
 `;
 }
 
-/** An HTML table of `rows` (objects) showing `columns` (names). */
+/**
+ * An HTML table of `rows` (objects). Each column is a key of the rows, or { key, label } to show
+ * a label in the header instead of the key.
+ */
 export function table(columns, rows) {
-  if (rows.length === 0) return '<p class="muted">Nothing here yet.</p>';
-  const head = columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
+  if (rows.length === 0) return `<p class="muted">${escapeHtml(t('common.empty'))}</p>`;
+  const shown = columns.map((column) => (typeof column === 'string' ? { key: column, label: column } : column));
+  const head = shown.map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${columns.map((column) => `<td>${escapeHtml(Object.hasOwn(row, column) ? row[column] : '')}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${shown.map(({ key }) => `<td>${escapeHtml(Object.hasOwn(row, key) ? row[key] : '')}</td>`).join('')}</tr>`)
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -71,7 +77,7 @@ export function barChart(bars, { title = '' } = {}) {
       const label = String(bar.label).length > 28 ? `${String(bar.label).slice(0, 27)}…` : String(bar.label);
       return [
         `<text x="${labelWidth - 6}" y="${y + 15}" text-anchor="end">${escapeHtml(label)}</text>`,
-        `<rect x="${labelWidth}" y="${y}" width="${width}" height="${rowHeight - 6}" fill="#486581"><title>${escapeHtml(bar.label)}: ${escapeHtml(bar.value)}</title></rect>`,
+        `<rect x="${labelWidth}" y="${y}" width="${width}" height="${rowHeight - 6}" fill="#486581"><title>${escapeHtml(bar.label)}: ${escapeHtml(formatNumber(bar.value))}</title></rect>`,
         `<text x="${labelWidth + width + 6}" y="${y + 15}">${escapeHtml(formatNumber(bar.value))}</text>`,
       ].join('');
     })
@@ -79,8 +85,4 @@ export function barChart(bars, { title = '' } = {}) {
   return `<svg role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg" width="${labelWidth + chartWidth + 80}" height="${height}" font-size="12" font-family="system-ui, sans-serif">
 ${rows}
 </svg>`;
-}
-
-export function formatNumber(value) {
-  return Number.isInteger(value) ? String(value) : Number(value).toFixed(2);
 }

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { URL, URLSearchParams } from 'node:url';
+import { t } from './i18n.mjs';
 import { log } from './log.mjs';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,7 +35,7 @@ function decodeSegment(segment) {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new HttpError(400, 'Invalid path', `"${segment}" is not a valid URL path segment`);
+    throw new HttpError(400, t('http.invalidPath'), t('http.invalidSegment', { segment }));
   }
 }
 
@@ -68,9 +69,9 @@ export function createRouter({ authenticate = () => {} } = {}) {
         return send(res, result);
       }
       if (allowed.length > 0) {
-        throw new HttpError(405, 'Method not allowed', `Use ${allowed.join(' or ')} for ${url.pathname}`, { headers: { allow: allowed.join(', ') } });
+        throw new HttpError(405, t('http.methodNotAllowed'), t('http.useMethod', { methods: allowed.join(` ${t('common.or')} `), path: url.pathname }), { headers: { allow: allowed.join(', ') } });
       }
-      throw new HttpError(404, 'Not found', `There is nothing at ${url.pathname}`);
+      throw new HttpError(404, t('http.notFound'), t('http.nothingAt', { path: url.pathname }));
     } catch (error) {
       if (!(error instanceof HttpError)) log.error('request failed', { method: req.method, path: url.pathname, error: error.message });
       return sendProblem(res, error);
@@ -84,9 +85,9 @@ function sendProblem(res, error) {
   const status = error instanceof HttpError ? error.status : 500;
   const body = {
     type: 'about:blank',
-    title: error instanceof HttpError ? error.title : 'Internal error',
+    title: error instanceof HttpError ? error.title : t('http.internal'),
     status,
-    detail: error instanceof HttpError ? error.detail : 'The app failed to handle this request; see its log.',
+    detail: error instanceof HttpError ? error.detail : t('http.failed'),
     ...(error instanceof HttpError && error.extra.errors ? { errors: error.extra.errors } : {}),
   };
   const headers = error instanceof HttpError ? error.extra.headers : undefined;
@@ -125,7 +126,7 @@ export async function readText(req) {
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Body too large', `Send at most ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, t('http.bodyTooLarge'), t('http.sendAtMost', { bytes: MAX_BODY_BYTES }));
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -139,17 +140,17 @@ export async function readBody(req) {
     return { form: true, value: Object.fromEntries(new URLSearchParams(text)) };
   }
   if (type !== 'application/json' && text.trim() !== '') {
-    throw new HttpError(415, 'Unsupported content type', 'Send JSON with content-type: application/json');
+    throw new HttpError(415, t('http.unsupportedType'), t('http.sendJson'));
   }
   if (text.trim() === '') return { form: false, value: {} };
   let value;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HttpError(400, 'Invalid JSON', `The body is not valid JSON: ${error.message}`);
+    throw new HttpError(400, t('http.invalidJson'), t('http.notJson', { error: error.message }));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpError(400, 'Invalid body', 'Send a JSON object');
+    throw new HttpError(400, t('http.invalidBody'), t('http.sendObject'));
   }
   return { form: false, value };
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { parseCsv } from './csv-read.mjs';
 import { resolveInDataDir } from './files.mjs';
+import { t } from './i18n.mjs';
 
 const FETCH_TIMEOUT_MS = 15_000;
 const MAX_ITEMS = 5000;
@@ -13,9 +14,9 @@ async function fetchText(url, accept) {
   try {
     response = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
-    throw new Error(`could not fetch ${url}: ${error.cause?.message ?? error.message}`);
+    throw new Error(t('sources.couldNotFetch', { url, error: error.cause?.message ?? error.message }));
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new Error(t('sources.answered', { url, status: response.status, statusText: response.statusText }));
   return response.text();
 }
 
@@ -89,7 +90,7 @@ export function itemId(item) {
  * Returns { items, columns? }; throws an Error whose message says what failed.
  */
 export async function readSource(source, location, dataDir) {
-  if (!location) throw new Error(`${source.setting} is not set: give the ${source.type} source a ${source.setting.endsWith('_PATH') ? 'path' : 'URL'}`);
+  if (!location) throw new Error(t(source.setting.endsWith('_PATH') ? 'sources.notSetPath' : 'sources.notSetUrl', { setting: source.setting, type: source.type }));
   let items;
   let columns;
   if (source.type === 'http-json') {
@@ -102,7 +103,7 @@ export async function readSource(source, location, dataDir) {
       : await readFile(resolveInDataDir(dataDir, location), 'utf8');
     ({ columns, rows: items } = parseCsv(csv));
   } else {
-    throw new Error(`${source.type} sources are not read by this app yet; replace it with an http-json, rss or csv source`);
+    throw new Error(t('sources.unsupported', { type: source.type }));
   }
   return { items: items.slice(0, MAX_ITEMS), columns };
 }

@@ -1,4 +1,5 @@
 import { URL } from 'node:url';
+import { t } from './i18n.mjs';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -18,36 +19,36 @@ export function checkValue(field, value) {
   switch (field.type) {
     case 'string':
     case 'text':
-      if (typeof value !== 'string') return 'must be text';
-      if (value.length > MAX_LENGTH[field.type]) return `must be at most ${MAX_LENGTH[field.type]} characters`;
+      if (typeof value !== 'string') return t('validation.text');
+      if (value.length > MAX_LENGTH[field.type]) return t('validation.maxLength', { max: MAX_LENGTH[field.type] });
       return undefined;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : t('validation.number');
     case 'integer':
-      return Number.isSafeInteger(value) ? undefined : 'must be a whole number';
+      return Number.isSafeInteger(value) ? undefined : t('validation.integer');
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'must be true or false';
+      return typeof value === 'boolean' ? undefined : t('validation.boolean');
     case 'date':
-      return typeof value === 'string' && isValidDate(value) ? undefined : 'must be a date like 2024-05-31';
+      return typeof value === 'string' && isValidDate(value) ? undefined : t('validation.date');
     case 'datetime':
       return typeof value === 'string' && DATETIME.test(value) && !Number.isNaN(Date.parse(value))
         ? undefined
-        : 'must be a date and time like 2024-05-31T14:30:00Z';
+        : t('validation.datetime');
     case 'email':
-      return typeof value === 'string' && value.length <= MAX_LENGTH.email && EMAIL.test(value) ? undefined : 'must be an email address like name@example.com';
+      return typeof value === 'string' && value.length <= MAX_LENGTH.email && EMAIL.test(value) ? undefined : t('validation.email');
     case 'url': {
-      if (typeof value !== 'string' || value.length > MAX_LENGTH.url) return 'must be a web address like https://example.com';
+      if (typeof value !== 'string' || value.length > MAX_LENGTH.url) return t('validation.url');
       try {
         const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must start with http:// or https://';
+        return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : t('validation.urlScheme');
       } catch {
-        return 'must be a web address like https://example.com';
+        return t('validation.url');
       }
     }
     case 'enum':
-      return field.values.includes(value) ? undefined : `must be one of: ${field.values.join(', ')}`;
+      return field.values.includes(value) ? undefined : t('validation.enum', { values: field.values.join(', ') });
     default:
-      return `has an unknown type "${field.type}"`;
+      return t('validation.unknownType', { type: field.type });
   }
 }
 
@@ -59,13 +60,13 @@ export function validateRecord(fields, input, { partial = false } = {}) {
   const errors = [];
   const known = new Set(fields.map((field) => field.name));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) errors.push({ field: key, message: `is not a field; use one of: ${[...known].join(', ')}` });
+    if (!known.has(key)) errors.push({ field: key, message: t('validation.notAField', { fields: [...known].join(', ') }) });
   }
   const entries = [];
   for (const field of fields) {
     const present = Object.hasOwn(input, field.name) && input[field.name] !== null && input[field.name] !== '';
     if (!present) {
-      if (field.required && !partial) errors.push({ field: field.name, message: 'is required' });
+      if (field.required && !partial) errors.push({ field: field.name, message: t('validation.required') });
       continue;
     }
     const problem = checkValue(field, input[field.name]);

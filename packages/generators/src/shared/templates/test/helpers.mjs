@@ -20,7 +20,7 @@ export async function startApp(settings = {}, { dataDir } = {}) {
   const directory = dataDir ?? (await mkdtemp(join(tmpdir(), 'app-test-')));
   const env = Object.fromEntries(INHERITED.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: directory, ...settings },
+    env: { ...env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', APP_DATA_DIR: directory, ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
