@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createDatabase, migrate } from '@marketplace/db';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import { handleIncomingMail } from '../src/modules/mail-ingest/handle-incoming-mail.js';
 import { createTestApp, register } from './helper.js';
 

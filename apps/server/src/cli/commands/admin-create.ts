@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { appendAudit } from '../../modules/audit/audit-repository.js';
 import { createOrganization, findUserByEmail, insertUser } from '../../modules/accounts/accounts-repository.js';
 import { checkPasswordPolicy, hashPassword } from '../../modules/auth/passwords.js';
-import { openRuntime } from '../../runtime.js';
+import { openRuntime } from '../../composition/runtime.js';
 import type { Db } from '../../db/schema.js';
 
 async function readStdin(): Promise<string> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { JobQueue } from '@marketplace/db';
 import type { Db } from '../db/schema.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from './runtime.js';
 import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import type { EventBus } from '../modules/events/event-bus.js';
 

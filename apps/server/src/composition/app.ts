@@ -1,22 +1,22 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from './config/config.js';
-import type { ServerDatabase } from './db/database.js';
-import { problem, sendProblem, toProblem } from './errors/problem.js';
-import core from './plugins/core.js';
-import security from './plugins/security.js';
-import authentication from './plugins/authentication.js';
-import auditTrail from './plugins/audit-trail.js';
-import orgKeys from './modules/org-keys/org-keys-plugin.js';
-import type { OrgKeys } from './modules/org-keys/org-keys-service.js';
-import agents from './modules/agents/agents-plugin.js';
-import events from './modules/events/events-plugin.js';
-import type { EventBus } from './modules/events/event-bus.js';
-import metrics from './plugins/metrics.js';
-import openapi from './plugins/openapi.js';
-import webUi from './plugins/web-ui.js';
-import { routeModules } from './http/route-modules.js';
+import type { Config } from '../config/config.js';
+import type { ServerDatabase } from '../db/database.js';
+import { problem, sendProblem, toProblem } from '../errors/problem.js';
+import core from '../plugins/core.js';
+import security from '../plugins/security.js';
+import authentication from '../plugins/authentication.js';
+import auditTrail from '../plugins/audit-trail.js';
+import orgKeys from '../modules/org-keys/org-keys-plugin.js';
+import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
+import agents from '../modules/agents/agents-plugin.js';
+import events from '../modules/events/events-plugin.js';
+import type { EventBus } from '../modules/events/event-bus.js';
+import metrics from '../plugins/metrics.js';
+import openapi from '../plugins/openapi.js';
+import webUi from '../plugins/web-ui.js';
+import { routeModules } from './route-modules.js';
 import type { JobQueue } from '@marketplace/db';
 
 export interface BuildAppOptions {

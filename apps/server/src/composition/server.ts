@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
-import { jobDefinitions } from './jobs/registry.js';
-import { pipelineServices } from './jobs/services.js';
-import { createConfiguredOrgKeys } from './modules/org-keys/org-keys-plugin.js';
-import { createConfiguredEventBus } from './modules/events/event-bus.js';
+import { jobDefinitions } from './jobs.js';
+import { pipelineServices } from './pipeline-services.js';
+import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
+import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
-import { startEmbeddedMailHub } from './modules/agents/embedded-mail-hub.js';
+import { startEmbeddedMailHub } from '../modules/agents/embedded-mail-hub.js';
 
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
