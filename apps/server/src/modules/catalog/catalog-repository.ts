@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
 import { StepFailure } from '../pipeline/pipeline-steps.js';
-import { loadFiles, loadOutputs } from '../pipeline/pipeline-store.js';
+import { loadFiles, loadOutputs } from '../pipeline/pipeline-repository.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
 const PREVIEW_MAX_BYTES = 256 * 1024;

@@ -9,7 +9,7 @@ import { openEventStream } from '../../http/event-stream.js';
 import { auditEventOf } from '../../plugins/audit-trail.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
-import { getConversation, listMessages } from './conversation-store.js';
+import { getConversation, listMessages } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 
 const EMPLOYEES = { roles: ['publisher' as const, 'member' as const] };

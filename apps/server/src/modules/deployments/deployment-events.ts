@@ -24,3 +24,12 @@ export async function publishDeployment(db: Kysely<any>, events: EventBus, deplo
   const data = { id, appId, app, version, agentId, state, health, updatedAt };
   events.publish({ orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } });
 }
+
+export interface DeploymentsService {
+  record(report: Omit<DeploymentReport, 'source'> & { source?: DeploymentReport['source'] }): Promise<{ id: string }>;
+}
+
+/** Deployments the server itself records (source 'server' unless said otherwise). */
+export const createDeploymentsService = (db: Kysely<any>, events: EventBus): DeploymentsService => ({
+  record: (report) => recordDeploymentAndPublish(db, events, { source: 'server', ...report }),
+});

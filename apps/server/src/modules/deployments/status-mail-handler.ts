@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { parseStatusEmail } from '@marketplace/mail';
 import type { EventBus } from '../events/event-bus.js';
 import { recordDeploymentAndPublish } from './deployment-events.js';
-import type { MailIngestHandler } from './mail-ingest.js';
+import type { MailIngestHandler } from '../mail-intake/mail-intake.js';
 
 /**
  * Status reports agents send by mail (`--report-by-mail`). Mail is not authenticated here, so a

@@ -10,7 +10,7 @@ import { publishVersion, nextVersionFor } from '../catalog/catalog-repository.js
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
-import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-store.js';
+import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-repository.js';
 import { scanFiles } from './scanner.js';
 import { scanWithClamd } from './clamd-scan.js';
 import { stepJob, type StepData } from './step-job.js';
