@@ -3,8 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, pagination, withErrors } from '../../http/responses.js';
-import { email, roleSchema, userSchema } from '../auth/auth-schemas.js';
-import { endUserSessions } from '../auth/sessions.js';
+import { email, roleSchema, userSchema } from './account-schemas.js';
 import { countActiveAdmins, getUser, listUsers, publicUser } from './accounts-repository.js';
 import { createInvitation, listInvitations, publicInvitation, getInvitation, revokeInvitation } from './invitations.js';
 
@@ -65,7 +64,7 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
         details: { ...(roles ? { roles: { from: user.roles, to: updated.roles } } : {}), ...(status ? { status: { from: user.status, to: status } } : {}) },
       };
       // Roles live in access tokens: end the user's sessions so new roles apply at once.
-      if (roles || status === 'disabled') await endUserSessions(app, user.id);
+      if (roles || status === 'disabled') await app.endUserSessions(user.id);
       return publicUser(updated);
     },
   });

@@ -6,7 +6,7 @@ import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { toProblem } from '../../errors/problem.js';
 import { openEventStream } from '../../http/event-stream.js';
-import { auditEventOf } from '../../plugins/audit-trail.js';
+import { auditEventOf } from '../audit/audit-trail-plugin.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
 import { getConversation, listMessages } from './conversation-repository.js';

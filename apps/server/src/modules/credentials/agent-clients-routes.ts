@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
-import { hashSecret, newSecret, sameHash } from '../auth/secrets.js';
+import { hashSecret, newSecret, sameHash } from '../../security/secrets.js';
 import type { AgentClientsTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 
