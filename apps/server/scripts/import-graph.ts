@@ -7,7 +7,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+/** The tree to measure: apps/server/src, or the folder given as the first argument (e.g. an older checkout). */
+const SRC = resolve(process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), '../src'));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -34,6 +35,14 @@ export function importEdges(): [string, string][] {
     }
   }
   return edges;
+}
+
+/** Layers, top to bottom: entry points, the composition root, the modules, then shared infrastructure. */
+export function layerOf(folder: string): number {
+  if (folder === '.' || folder === 'cli') return 3;
+  if (folder === 'composition') return 2;
+  if (folder.startsWith('modules/')) return 1;
+  return 0;
 }
 
 function main() {
@@ -65,7 +74,12 @@ function main() {
       if (reaches(b, a)) upward.push(`${a} -> ${b}`);
     }
   }
+  const against = [...arrows].flatMap(([a, targets]) => [...targets].filter((b) => layerOf(b) > layerOf(a)).map((b) => `${a} -> ${b}`));
+  const statements = importEdges().filter(([from, to]) => folderOf(from) !== folderOf(to)).length;
+  console.log(`import statements between folders: ${statements}`);
   console.log(`folder arrows: ${total}`);
+  console.log(`arrows pointing up a layer (shared -> module, module -> composition): ${against.length}`);
+  for (const line of against.sort()) console.log(`  ${line}`);
   console.log(`arrows inside a cycle (point back up): ${upward.length}`);
   for (const line of upward.sort()) console.log(`  ${line}`);
   const sizes = files(SRC)

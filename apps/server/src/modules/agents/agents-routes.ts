@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
-import { createAgentClient } from '../credentials/agent-clients-routes.js';
+import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
@@ -132,7 +132,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       const claimed = await db.updateTable('agent_enrollments').set({ used_at: new Date(), agent_id: agentId }).where('id', '=', enrollment.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
       if (!claimed) throw refuse('was already used');
       const keys = await app.orgKeys.publicInfo(enrollment.org_id);
-      const client = await createAgentClient(app, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
+      const client = await createAgentClient(app.db, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
       await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox }).execute();
       request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
       reply.header('cache-control', 'no-store');
