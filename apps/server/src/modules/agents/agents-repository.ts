@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Db } from '../../db/schema.js';
 
 export interface AgentRecipient {
   agentId: string;
@@ -12,7 +12,7 @@ export interface AgentsService {
 }
 
 /** Mailboxes of the organisation's enrolled (not revoked) agents: of some users, some agents, or all. */
-export async function agentRecipients(db: Kysely<any>, orgId: string, select: { userIds?: string[]; agentIds?: string[]; all?: boolean }): Promise<AgentRecipient[]> {
+export async function agentRecipients(db: Db, orgId: string, select: { userIds?: string[]; agentIds?: string[]; all?: boolean }): Promise<AgentRecipient[]> {
   let q = db.selectFrom('agents').select(['id', 'user_id', 'mailbox']).where('org_id', '=', orgId).where('revoked_at', 'is', null);
   if (!select.all) {
     const userIds = select.userIds ?? [];
@@ -24,4 +24,4 @@ export async function agentRecipients(db: Kysely<any>, orgId: string, select: { 
   return rows.map((row: any) => ({ agentId: row.id, userId: row.user_id, mailbox: row.mailbox }));
 }
 
-export const createAgentsService = (db: Kysely<any>): AgentsService => ({ recipients: (orgId, select) => agentRecipients(db, orgId, select) });
+export const createAgentsService = (db: Db): AgentsService => ({ recipients: (orgId, select) => agentRecipients(db, orgId, select) });

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
@@ -56,7 +55,7 @@ function toAgent(row: any, staleAfterSeconds: number, now = Date.now()) {
 /** Enrolment and the people's view of their agents. */
 export default async function agentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const db = app.db as unknown as Kysely<any>;
+  const db = app.db;
   const visible = (principal: Principal) => {
     let q = db.selectFrom('agents').selectAll().where('org_id', '=', principal.orgId);
     if (!hasRole(principal, 'admin')) q = q.where('user_id', '=', principal.userId!);
