@@ -26,14 +26,6 @@ export interface OrgKeys {
   revoke(orgId: string, keyId: string): Promise<{ keyListVersion: number }>;
 }
 
-interface RootRow {
-  org_id: string;
-  key_id: string;
-  public_key: string;
-  private_key_encrypted: string;
-  key_list_json: string;
-  key_list_version: number;
-}
 
 /** Organisation keys on the server's database; private keys stay encrypted with `passphrase()`, decrypted keys are cached. */
 export function createOrgKeys(db: Db, passphrase: () => Promise<string>): OrgKeys {
@@ -50,7 +42,7 @@ export function createOrgKeys(db: Db, passphrase: () => Promise<string>): OrgKey
     return key;
   }
 
-  const root = (orgId: string, executor: Db = db) => executor.selectFrom('org_root_keys').selectAll().where('org_id', '=', orgId).executeTakeFirst() as Promise<RootRow | undefined>;
+  const root = (orgId: string, executor: Db = db) => executor.selectFrom('org_root_keys').selectAll().where('org_id', '=', orgId).executeTakeFirst();
 
   async function create(orgId: string): Promise<void> {
     if (await root(orgId)) return;

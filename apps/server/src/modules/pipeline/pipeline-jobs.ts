@@ -22,7 +22,7 @@ async function walk(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** The six steps from AppSpec to catalog, each a job (registered in jobs/registry.ts). */
+/** The six steps from AppSpec to catalog, each a job (listed in composition/jobs.ts). */
 export function pipelineJobs(services: PipelineServices): JobDefinition<StepData>[] {
   const generate = stepJob(
     'generate',
