@@ -9,6 +9,10 @@ const appImports = {
   ],
 };
 
+/** Server layout (docs/ARCHITECTURE.md): a module never imports another module's routes; shared folders import no module. */
+const otherModulesRoutes = { group: ['../*/*-routes.js', '../*/*-routes'], message: "A module never imports another module's routes: move what you need into that module's service or repository." };
+const upward = { group: ['**/modules/**', '**/composition/**'], message: 'Shared infrastructure imports no module and not the composition root; register instead (see docs/ARCHITECTURE.md).' };
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**', 'tmp/**', '**/fixtures/**', 'apps/web/public/**'] },
   js.configs.recommended,
@@ -27,4 +31,6 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...appImports.patterns, { group: ['@marketplace/db', '@marketplace/generators', '@marketplace/llm', '@marketplace/spec'], message: 'The agent imports only @marketplace/release and @marketplace/mail, to stay small.' }] }],
     },
   },
+  { files: ['apps/server/src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [otherModulesRoutes, { group: ['**/composition/**'], message: 'A module never imports the composition root; it is the other way round.' }] }] } },
+  { files: ['apps/server/src/{config,db,errors,http,plugins,security,types}/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [upward] }] } },
 );

@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createDatabase, migrate } from '@marketplace/db';
-import { buildApp } from '../apps/server/src/app.js';
+import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { migrations } from '../apps/server/src/db/migrations.js';
+import { migrations } from '../apps/server/src/composition/migrations.js';
 import type { Db } from '../apps/server/src/db/schema.js';
 
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 40;

@@ -14,11 +14,11 @@ import { performance } from 'node:perf_hooks';
 import nodemailer from 'nodemailer';
 import { createDatabase, migrate } from '@marketplace/db';
 import { startMailHub, type StoredMail } from '@marketplace/mail/hub';
-import { buildApp } from '../apps/server/src/app.js';
+import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { migrations } from '../apps/server/src/db/migrations.js';
+import { migrations } from '../apps/server/src/composition/migrations.js';
 import type { Db } from '../apps/server/src/db/schema.js';
-import { handleIncomingMail } from '../apps/server/src/modules/mail-ingest/handle-incoming-mail.js';
+import { handleIncomingMail } from '../apps/server/src/modules/conversations/mail-conversations.js';
 
 const messages = Number(process.env.CONV_MAIL_BENCH_MESSAGES ?? 200);
 const concurrency = Number(process.env.CONV_MAIL_BENCH_CONCURRENCY ?? 4);

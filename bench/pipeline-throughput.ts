@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { createDatabase, createJobQueue, migrate } from '@marketplace/db';
 import { generateReleaseKey, loadPrivateKey } from '@marketplace/release';
 import pino from 'pino';
-import { buildApp } from '../apps/server/src/app.js';
+import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { migrations } from '../apps/server/src/db/migrations.js';
+import { migrations } from '../apps/server/src/composition/migrations.js';
 import type { Db } from '../apps/server/src/db/schema.js';
-import { jobDefinitions } from '../apps/server/src/jobs/registry.js';
+import { jobDefinitions } from '../apps/server/src/composition/jobs.js';
 import { createLocalEventBus } from '../apps/server/src/modules/events/event-bus.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 1;

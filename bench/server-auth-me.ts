@@ -6,9 +6,9 @@
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { createDatabase, migrate } from '@marketplace/db';
-import { buildApp } from '../apps/server/src/app.js';
+import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
-import { migrations } from '../apps/server/src/db/migrations.js';
+import { migrations } from '../apps/server/src/composition/migrations.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
 

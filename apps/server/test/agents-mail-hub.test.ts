@@ -6,7 +6,7 @@ import { openMaildir } from '@marketplace/mail';
 import { mailboxDirectory } from '@marketplace/mail/hub';
 import { enroll, startAgent, type RunningAgent } from '../../agent/src/index.js';
 import { releaseMail, sendMail, signedTinyRelease } from '../../agent/test/release-fixtures.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { startServer, type RunningServer } from '../src/composition/server.js';
 import { TEST_SECRET } from './helper.js';
 
 /**

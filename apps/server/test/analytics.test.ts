@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { migrate } from '@marketplace/db';
 import { describeEachDialect } from '@marketplace/db/testing';
 import { describe, expect, it } from 'vitest';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
-import { createDbUsageSink } from '../src/modules/llm-settings/llm-usage-store.js';
-import { insertRequest, markFailed } from '../src/modules/pipeline/pipeline-store.js';
+import { createDbUsageSink } from '../src/modules/llm-settings/llm-usage-repository.js';
+import { insertRequest, markFailed } from '../src/modules/pipeline/pipeline-repository.js';
 import { addUser, call, createPipelineApp, createTestApp, register, type Account } from './helper.js';
 import type { FastifyInstance } from 'fastify';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describeEachDialect } from '@marketplace/db/testing';
 import { migrate } from '@marketplace/db';
 import { expect, it } from 'vitest';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
-import { handleIncomingMail } from '../src/modules/mail-ingest/handle-incoming-mail.js';
+import { handleIncomingMail } from '../src/modules/conversations/mail-conversations.js';
 import { call, createTestApp, register } from './helper.js';
 
 /** The conversation, similar-app, intent, usage and mail-ingest queries read the same on PGlite and PostgreSQL. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseApiKey } from '../src/modules/auth/secrets.js';
+import { parseApiKey } from '../src/security/secrets.js';
 import { call, createTestApp, register, type TestApp } from './helper.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@marketplace/db/testing';
 import { expect, it } from 'vitest';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import { call, createTestApp, register } from './helper.js';
 import { migrate } from '@marketplace/db';
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { createDatabase, createJobQueue, migrate, type JobQueue } from '@marketplace/db';
 import { generateReleaseKey, loadPrivateKey, type GeneratedKey } from '@marketplace/release';
 import pino from 'pino';
-import { jobDefinitions } from '../src/jobs/registry.js';
+import { jobDefinitions } from '../src/composition/jobs.js';
 import type { Db } from '../src/db/schema.js';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
+import { buildApp } from '../src/composition/app.js';
 import { loadConfig } from '../src/config/config.js';
 import type { ServerDatabase } from '../src/db/database.js';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import { createLocalEventBus, type EventBus } from '../src/modules/events/event-bus.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';

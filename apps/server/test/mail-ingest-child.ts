@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createDatabase, migrate } from '@marketplace/db';
-import { migrations } from '../src/db/migrations.js';
-import { handleIncomingMail } from '../src/modules/mail-ingest/handle-incoming-mail.js';
+import { migrations } from '../src/composition/migrations.js';
+import { handleIncomingMail } from '../src/modules/conversations/mail-conversations.js';
 import { createTestApp, register } from './helper.js';
 
 const [dataDir, rawPath, sender] = process.argv.slice(2) as [string, string, string];

@@ -5,7 +5,7 @@ import { openImapMailbox, type ImapMailbox } from '@marketplace/mail';
 import { startDovecot, type TestDovecot } from '@marketplace/mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
-import { ingestMailbox } from '../src/modules/mail-ingest/ingest-mailbox.js';
+import { ingestMailbox } from '../src/modules/conversations/ingest-mailbox.js';
 import { createTestApp, register, type Account, type TestApp } from './helper.js';
 
 let dovecot: TestDovecot;

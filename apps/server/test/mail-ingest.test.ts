@@ -9,10 +9,10 @@ import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
-import { followEmailConversations } from '../src/modules/mail-ingest/follow-email-conversations.js';
-import { handleIncomingMail, processPendingMail, type IncomingMailOutcome } from '../src/modules/mail-ingest/handle-incoming-mail.js';
+import { followEmailConversations } from '../src/modules/conversations/follow-email-conversations.js';
+import { handleIncomingMail, processPendingMail, type IncomingMailOutcome } from '../src/modules/conversations/mail-conversations.js';
 import { addUser, createTestApp, register, type Account, createPipelineApp } from './helper.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
-import { insertRequest } from '../src/modules/pipeline/pipeline-store.js';
+import { insertRequest } from '../src/modules/pipeline/pipeline-repository.js';
 import type { Db } from '../src/db/schema.js';
 import { documentedRoutes, isEventStream, sample, urlFor, type DocumentedRoute } from './openapi-routes.js';
 

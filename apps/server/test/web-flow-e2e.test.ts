@@ -9,9 +9,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
 import { loadConfig } from '../src/config/config.js';
-import { migrations } from '../src/db/migrations.js';
+import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
-import { jobDefinitions } from '../src/jobs/registry.js';
+import { jobDefinitions } from '../src/composition/jobs.js';
 import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 import { createOrgKeys } from '../src/modules/org-keys/org-keys-service.js';
 import { createTestApp, TEST_SECRET, type TestApp } from './helper.js';
@@ -114,7 +114,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await page.getByRole('complementary').getByRole('button', { name: 'Build this app' }).click();
     const steps = page.getByTestId('build-steps');
     await steps.waitFor();
-    await expect.poll(() => steps.locator('.step-done').count(), { timeout: 240_000, intervals: [1000] }).toBeGreaterThanOrEqual(6);
+    await expect.poll(() => steps.locator('.step-done').count(), { timeout: 240_000, interval: 1000 }).toBeGreaterThanOrEqual(6);
     // No workstation is enrolled yet, so there is nothing to deliver; the page says where to install from.
     await expect.poll(() => steps.locator('li').last().textContent(), { timeout: 20_000 }).toMatch(/Deliver\s*not sent: no workstation enrolled/);
     const open = page.getByRole('link', { name: /^Open the app \(v/ });
@@ -160,7 +160,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
 
     // The monitor tab shows it turning healthy without a reload.
     const row = monitor.getByRole('row').filter({ hasText: /formularz/i });
-    await expect.poll(async () => ((await row.count()) ? await row.first().textContent() : ''), { timeout: 120_000, intervals: [500] }).toContain('healthy');
+    await expect.poll(async () => ((await row.count()) ? await row.first().textContent() : ''), { timeout: 120_000, interval: 500 }).toContain('healthy');
     const deployed = agent.deployer.apps().find((app) => app.current);
     expect(deployed?.port).toBeDefined();
     expect((await probeHealth(deployed!.port!, '/healthz')).ok).toBe(true);
@@ -211,8 +211,8 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await expect.poll(() => page.getByRole('complementary').textContent(), { timeout: 30_000 }).toContain('serial');
     // This time through the quick action under the reply.
     await page.getByRole('group', { name: 'Quick actions' }).getByRole('button', { name: 'Build this app' }).click();
-    await expect.poll(() => page.getByTestId('build-steps').locator('.step-done').count(), { timeout: 240_000, intervals: [1000] }).toBe(7);
-    await expect.poll(() => agent!.deployer.apps().filter((app) => app.state === 'healthy').length, { timeout: 120_000, intervals: [500] }).toBe(2);
+    await expect.poll(() => page.getByTestId('build-steps').locator('.step-done').count(), { timeout: 240_000, interval: 1000 }).toBe(7);
+    await expect.poll(() => agent!.deployer.apps().filter((app) => app.state === 'healthy').length, { timeout: 120_000, interval: 500 }).toBe(2);
     failures.push(...(await seriousViolations(page)).map((v) => `flow-chat [en]: ${v}`));
     if ((await screenshots(page, 'flow-chat', 'en')) > 375) failures.push('flow-chat [en]: wider than 375 px');
 

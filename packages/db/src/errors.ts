@@ -20,14 +20,30 @@ export type DatabaseErrorCode =
   | 'RESTORE_SCHEMA_DIFFERS'
   | 'RESTORE_FAILED';
 
+/** The HTTP status a server answering with this error would use (a hint; this package knows no HTTP). */
+const HTTP_STATUS: Partial<Record<DatabaseErrorCode, number>> = {
+  DATABASE_UNREACHABLE: 503,
+  DATABASE_AUTH_FAILED: 503,
+  DATABASE_NOT_FOUND: 503,
+  DATABASE_IN_USE: 503,
+  DATABASE_CLOSED: 503,
+  JOB_QUEUE_NOT_STARTED: 503,
+  JOB_QUEUE_FAILED: 503,
+  BACKUP_FILE_INVALID: 422,
+  RESTORE_MIGRATIONS_DIFFER: 409,
+  RESTORE_SCHEMA_DIFFERS: 409,
+};
+
 /** The one error class of @marketplace/db: a stable `code` and a message that says what to do. */
 export class DatabaseError extends Error {
   readonly code: DatabaseErrorCode;
+  readonly httpStatus: number;
 
   constructor(code: DatabaseErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DatabaseError';
     this.code = code;
+    this.httpStatus = HTTP_STATUS[code] ?? 500;
   }
 }
 

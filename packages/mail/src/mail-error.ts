@@ -6,6 +6,8 @@
  */
 export class MailError extends Error {
   readonly code: MailErrorCode;
+  /** The HTTP status a server answering with this error would use (a hint; this package knows no HTTP). */
+  readonly httpStatus: number;
   /** Whether trying the same call again later may succeed (a server down, a connection dropped). */
   readonly retryable: boolean;
 
@@ -13,6 +15,7 @@ export class MailError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MailError';
     this.code = code;
+    this.httpStatus = HTTP_STATUS[code];
     this.retryable = options.retryable ?? false;
   }
 }
@@ -29,6 +32,20 @@ export type MailErrorCode =
   | 'MAILDIR_IO'
   | 'DOVECOT_MISSING'
   | 'DOVECOT_FAILED';
+
+const HTTP_STATUS: Record<MailErrorCode, number> = {
+  INVALID_OPTIONS: 500,
+  INVALID_ADDRESS: 400,
+  INVALID_FOLDER: 400,
+  BUNDLE_MISMATCH: 422,
+  MESSAGE_NOT_FOUND: 404,
+  MAILBOX_UNAVAILABLE: 503,
+  IMAP_FAILED: 502,
+  MAILBOX_CLOSED: 503,
+  MAILDIR_IO: 500,
+  DOVECOT_MISSING: 500,
+  DOVECOT_FAILED: 500,
+};
 
 export function isMailError(value: unknown): value is MailError {
   return value instanceof MailError;

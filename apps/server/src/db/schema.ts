@@ -383,6 +383,87 @@ export interface AgentCommandsTable {
   updated_at: DefaultNow;
 }
 
+/** Enrolment codes for deploy agents (module agents): one use each, hashed. */
+export interface AgentEnrollmentsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  code_hash: string;
+  created_by: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  agent_id: string | null;
+  created_at: DefaultNow;
+}
+
+/** Enrolled deploy agents (module agents). */
+export interface AgentsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  client_row_id: string;
+  name: string;
+  hostname: string;
+  os: string;
+  mailbox: string;
+  version: string | null;
+  runtimes: ColumnType<unknown[], string | undefined, string>;
+  apps: ColumnType<unknown[], string | undefined, string>;
+  last_seen_at: Timestamp | null;
+  created_at: DefaultNow;
+  revoked_at: Timestamp | null;
+}
+
+/** One row per agent × app × version (module deployments). */
+export interface DeploymentsTable {
+  id: string;
+  org_id: string;
+  agent_id: string;
+  app_id: string | null;
+  app: string;
+  version: string;
+  state: string;
+  health: Json<Record<string, unknown>> | null;
+  reason: Json<{ code: string; message: string }> | null;
+  log_tail: string | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+/** Every state change a deployment went through (module deployments). */
+export interface DeploymentEventsTable {
+  id: string;
+  deployment_id: string;
+  state: string;
+  reason: Json<{ code: string; message: string }> | null;
+  health: Json<Record<string, unknown>> | null;
+  source: string;
+  at: DefaultNow;
+}
+
+/** One root key per organisation, private half encrypted (module org-keys). */
+export interface OrgRootKeysTable {
+  org_id: string;
+  key_id: string;
+  public_key: string;
+  private_key_encrypted: string;
+  key_list_json: string;
+  key_list_version: number;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+/** The organisation's release signing keys, private halves encrypted (module org-keys). */
+export interface OrgReleaseKeysTable {
+  key_id: string;
+  org_id: string;
+  public_key: string;
+  private_key_encrypted: string;
+  status: 'active' | 'revoked';
+  created_at: DefaultNow;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -415,6 +496,12 @@ export interface DB {
   llm_usage: LlmUsageTable;
   llm_counters: LlmCountersTable;
   agent_commands: AgentCommandsTable;
+  agent_enrollments: AgentEnrollmentsTable;
+  agents: AgentsTable;
+  deployments: DeploymentsTable;
+  deployment_events: DeploymentEventsTable;
+  org_root_keys: OrgRootKeysTable;
+  org_release_keys: OrgReleaseKeysTable;
 }
 
 export type Db = Kysely<DB>;

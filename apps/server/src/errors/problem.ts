@@ -60,10 +60,31 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; deta
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', detail: (e) => e.message },
 };
 
+/**
+ * The shape every package's error class shares (ReleaseError, GeneratorError, SpecEngineError,
+ * MailError, LlmError, DatabaseError): a stable string `code` and an HTTP status hint. Packages keep
+ * their own codes and never import the server; this is the one place they become problem+json.
+ */
+export interface CodedError extends Error {
+  code: string;
+  httpStatus: number;
+}
+
+export function isCodedError(error: unknown): error is CodedError {
+  if (!(error instanceof Error)) return false;
+  const { code, httpStatus } = error as Partial<CodedError>;
+  return typeof code === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(code) && Number.isInteger(httpStatus) && httpStatus! >= 400 && httpStatus! <= 599;
+}
+
 export function toProblem(error: unknown, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
   const base = { instance: request.url.split('?')[0], requestId: request.id };
   if (isAppError(error)) {
     return { problem: problem(error.status, error.code, error.message, { ...base, ...(error.details ?? {}) }), headers: error.headers ?? {} };
+  }
+  if (isCodedError(error)) {
+    // A server-side failure's message may name files or hosts: the client gets the code and the request id.
+    const detail = error.httpStatus >= 500 ? `${error.name} ${error.code}: the server could not finish this request. Quote request id ${request.id} when you report it.` : error.message;
+    return { problem: problem(error.httpStatus, error.code, detail, base), headers: {} };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((v) => ({

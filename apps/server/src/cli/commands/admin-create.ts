@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { appendAudit } from '../../modules/audit/audit-repository.js';
 import { createOrganization, findUserByEmail, insertUser } from '../../modules/accounts/accounts-repository.js';
-import { checkPasswordPolicy, hashPassword } from '../../modules/auth/passwords.js';
-import { openRuntime } from '../../runtime.js';
+import { checkPasswordPolicy, hashPassword } from '../../security/passwords.js';
+import { openRuntime } from '../../composition/runtime.js';
 import type { Db } from '../../db/schema.js';
 
 async function readStdin(): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listChains, verifyAudit } from '../../modules/audit/audit-repository.js';
-import { openRuntime } from '../../runtime.js';
+import { openRuntime } from '../../composition/runtime.js';
 import type { Db } from '../../db/schema.js';
 
 export function registerAuditVerify(program: Command): void {

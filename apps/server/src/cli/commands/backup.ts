@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { backupDatabase } from '@marketplace/db';
-import { openRuntime } from '../../runtime.js';
+import { openRuntime } from '../../composition/runtime.js';
 
 export function registerBackup(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openRuntime, pendingMigrations } from '../../runtime.js';
+import { openRuntime, pendingMigrations } from '../../composition/runtime.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('Database maintenance');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { restoreDatabase } from '@marketplace/db';
-import { openRuntime } from '../../runtime.js';
+import { openRuntime } from '../../composition/runtime.js';
 
 export function registerRestore(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ROLES, startServer, type Role } from '../../server.js';
+import { ROLES, startServer, type Role } from '../../composition/server.js';
 
 export function registerServe(program: Command): void {
   program

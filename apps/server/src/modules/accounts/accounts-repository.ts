@@ -83,3 +83,20 @@ export async function countActiveAdmins(db: Db, orgId: string): Promise<number> 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Changes a user's name, roles or status (roles deduplicated); returns the row as it is now. */
+export async function updateUser(db: Db, orgId: string, id: string, changes: { name?: string | undefined; roles?: Role[] | undefined; status?: 'active' | 'disabled' | undefined }): Promise<UserRow> {
+  const { name, roles, status } = changes;
+  return db
+    .updateTable('users')
+    .set({ ...(name ? { name } : {}), ...(roles ? { roles: [...new Set(roles)] } : {}), ...(status ? { status } : {}), updated_at: new Date() })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A successful sign-in. */
+export async function recordLogin(db: Db, userId: string): Promise<void> {
+  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
+}

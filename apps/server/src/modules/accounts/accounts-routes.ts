@@ -3,9 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, pagination, withErrors } from '../../http/responses.js';
-import { email, roleSchema, userSchema } from '../auth/auth-schemas.js';
-import { endUserSessions } from '../auth/sessions.js';
-import { countActiveAdmins, getUser, listUsers, publicUser } from './accounts-repository.js';
+import { email, roleSchema, userSchema } from './account-schemas.js';
+import { countActiveAdmins, getUser, listUsers, publicUser, updateUser } from './accounts-repository.js';
 import { createInvitation, listInvitations, publicInvitation, getInvitation, revokeInvitation } from './invitations.js';
 
 const ADMIN = { roles: ['admin' as const] };
@@ -52,20 +51,14 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
       if (losesAdmin && (await countActiveAdmins(app.db, orgId)) <= 1) {
         throw new ConflictError('This is the last active admin of the organization; make someone else admin first.', 'LAST_ADMIN');
       }
-      const updated = await app.db
-        .updateTable('users')
-        .set({ ...(name ? { name } : {}), ...(roles ? { roles: [...new Set(roles)] } : {}), ...(status ? { status } : {}), updated_at: new Date() })
-        .where('org_id', '=', orgId)
-        .where('id', '=', user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const updated = await updateUser(app.db, orgId, user.id, { name, roles, status });
       request.auditInfo = {
         targetType: 'user',
         targetId: user.id,
         details: { ...(roles ? { roles: { from: user.roles, to: updated.roles } } : {}), ...(status ? { status: { from: user.status, to: status } } : {}) },
       };
       // Roles live in access tokens: end the user's sessions so new roles apply at once.
-      if (roles || status === 'disabled') await endUserSessions(app, user.id);
+      if (roles || status === 'disabled') await app.endUserSessions(user.id);
       return publicUser(updated);
     },
   });

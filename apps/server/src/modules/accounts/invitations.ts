@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Role } from '../../db/schema.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { iso, isoOrNull } from '../../http/responses.js';
-import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
-import { hashSecret, newSecret } from '../auth/secrets.js';
+import { checkPasswordPolicy, hashPassword } from '../../security/passwords.js';
+import { hashSecret, newSecret } from '../../security/secrets.js';
 import { findUserByEmail, insertUser, type UserRow } from './accounts-repository.js';
 
 const INVITATION_DAYS = 7;

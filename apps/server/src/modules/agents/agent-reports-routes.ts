@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
@@ -15,7 +14,7 @@ const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d
 /** What enrolled agents send: heartbeats, deployment state changes, and the answers to the server's commands. */
 export default async function agentReportsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const db = app.db as unknown as Kysely<any>;
+  const db = app.db;
 
   async function agentOf(request: FastifyRequest) {
     const principal = request.principal!;

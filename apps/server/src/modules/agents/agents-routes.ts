@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
-import { createAgentClient } from '../credentials/agent-clients-routes.js';
+import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
@@ -56,7 +55,7 @@ function toAgent(row: any, staleAfterSeconds: number, now = Date.now()) {
 /** Enrolment and the people's view of their agents. */
 export default async function agentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const db = app.db as unknown as Kysely<any>;
+  const db = app.db;
   const visible = (principal: Principal) => {
     let q = db.selectFrom('agents').selectAll().where('org_id', '=', principal.orgId);
     if (!hasRole(principal, 'admin')) q = q.where('user_id', '=', principal.userId!);
@@ -132,7 +131,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       const claimed = await db.updateTable('agent_enrollments').set({ used_at: new Date(), agent_id: agentId }).where('id', '=', enrollment.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
       if (!claimed) throw refuse('was already used');
       const keys = await app.orgKeys.publicInfo(enrollment.org_id);
-      const client = await createAgentClient(app, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
+      const client = await createAgentClient(app.db, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
       await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox }).execute();
       request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
       reply.header('cache-control', 'no-store');

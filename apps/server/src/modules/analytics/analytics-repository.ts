@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/schema.js';
 
 export const PERIODS = ['24h', '7d', '30d', '90d'] as const;
@@ -113,7 +113,7 @@ export async function loadAnalytics(db: Db, orgId: string, period: Period, now =
       .groupBy('apps.kind')
       .execute(),
     // The deployments module's tables are not in the typed schema (it queries them untyped too).
-    (db as unknown as Kysely<any>).selectFrom('deployments').select(['state', (eb) => eb.fn.countAll().as('n')]).where('org_id', '=', orgId).where('updated_at', '>=', from).groupBy('state').execute(),
+    db.selectFrom('deployments').select(['state', (eb) => eb.fn.countAll().as('n')]).where('org_id', '=', orgId).where('updated_at', '>=', from).groupBy('state').execute(),
   ]);
 
   const series = { requests: empty(), published: empty(), failed: empty(), generationSecondsP50: empty(), activeUsers: empty(), llmCostUsd: empty() };

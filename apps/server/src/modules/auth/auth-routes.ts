@@ -5,10 +5,11 @@ import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../er
 import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { createOrganization, findUserByEmail, getOrganization, insertUser, publicUser } from '../accounts/accounts-repository.js';
 import { acceptInvitation } from '../accounts/invitations.js';
-import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from '../../security/passwords.js';
 import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
 import { TtlCache } from './ttl-cache.js';
-import { email, organizationSchema, password, roleSchema, sessionResponse, userSchema } from './auth-schemas.js';
+import { email, organizationSchema, roleSchema, userSchema } from '../accounts/account-schemas.js';
+import { password, sessionResponse } from './auth-schemas.js';
 
 const LOCK_AFTER_FAILURES = 5;
 const LOGIN_RATE = { max: 20, timeWindow: 60_000 };

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../../errors/app-error.js';
 import type { UserRow } from '../accounts/accounts-repository.js';
-import { SESSION_COOKIE } from '../../plugins/authentication.js';
-import { hashSecret, newSecret } from './secrets.js';
+import { hashSecret, newSecret } from '../../security/secrets.js';
 
+/** The access token as a cookie (the web UI); `Authorization: Bearer` works as well. */
+export const SESSION_COOKIE = 'mp_session';
 export const REFRESH_COOKIE = 'mp_refresh';
 
 export interface IssuedTokens {

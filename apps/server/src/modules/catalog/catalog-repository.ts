@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
-import { StepFailure } from '../pipeline/pipeline-steps.js';
-import { loadFiles, loadOutputs } from '../pipeline/pipeline-store.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
 const PREVIEW_MAX_BYTES = 256 * 1024;
@@ -14,15 +12,39 @@ export async function nextVersionFor(db: Db, orgId: string, name: string): Promi
   return app?.latest_version ? (semver.inc(app.latest_version, 'minor') ?? '1.0.0') : '1.0.0';
 }
 
-/** Put a signed request into the catalog: the app (created or updated), the version, its files and bundle. */
-export async function publishVersion(db: Db, requestId: string): Promise<{ appId: string; versionId: string }> {
-  const request = await db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
-  const outputs = await loadOutputs(db, requestId);
-  if (!outputs?.release_json || !outputs.bundle || !outputs.manifest) throw new Error('the signed release is missing');
-  const { release_json: releaseJson, bundle } = outputs;
-  const files = await loadFiles(db, requestId);
-  const spec = request.spec as unknown as { name: string; title: string; summary: string; kind: string; tags?: string[] };
-  const version = request.version!;
+/** What the pipeline's publish step hands the catalog: the signed release and everything it was made from. */
+export interface ReleaseToPublish {
+  requestId: string;
+  orgId: string;
+  userId: string | null;
+  text: string | null;
+  version: string;
+  spec: { name: string; title: string; summary: string; kind: string; tags?: string[] };
+  manifest: unknown;
+  bundle: Buffer;
+  bundleSha256: string;
+  bundleSize: number;
+  keyId: string;
+  releaseJson: string;
+  validationReport: unknown;
+  scanReport: unknown;
+  files: Map<string, { content: Buffer }>;
+}
+
+/** Another request published this app's version first. */
+export class VersionExistsError extends Error {
+  readonly code = 'VERSION_EXISTS';
+}
+
+/**
+ * Put a signed release into the catalog: the app (created or updated), the version, its files and
+ * bundle; `inTransaction` lets the caller record the outcome in the same transaction.
+ */
+export async function publishVersion(db: Db, release: ReleaseToPublish, inTransaction: (trx: Db, appId: string) => Promise<void>): Promise<{ appId: string; versionId: string }> {
+  const { requestId, spec, version, files } = release;
+  const request = { org_id: release.orgId, user_id: release.userId, text: release.text };
+  const outputs = { manifest: release.manifest, bundle_sha256: release.bundleSha256, bundle_size: release.bundleSize, key_id: release.keyId, validation_report: release.validationReport, scan_report: release.scanReport };
+  const { releaseJson, bundle } = release;
   return db.transaction().execute(async (trx) => {
     let app = await trx.selectFrom('apps').select(['id', 'latest_version']).where('org_id', '=', request.org_id).where('name', '=', spec.name).forUpdate().executeTakeFirst();
     if (!app) {
@@ -36,7 +58,7 @@ export async function publishVersion(db: Db, requestId: string): Promise<{ appId
     if (existing) {
       const mine = await trx.selectFrom('app_versions').select('id').where('id', '=', existing.id).where('request_id', '=', requestId).executeTakeFirst();
       if (mine) return { appId: app.id, versionId: mine.id }; // a retried publish of this very request
-      throw new StepFailure('VERSION_EXISTS', `${spec.name} ${version} was published by another request first; submit the request again to get the next version.`);
+      throw new VersionExistsError(`${spec.name} ${version} was published by another request first; submit the request again to get the next version.`);
     }
     const versionId = randomUUID();
     await trx
@@ -71,7 +93,7 @@ export async function publishVersion(db: Db, requestId: string): Promise<{ appId
       .set({ ...(newer ? { latest_version: version, title: spec.title, summary: spec.summary, kind: spec.kind, tags: spec.tags ?? [], spec: JSON.stringify(spec) } : {}), updated_at: new Date() })
       .where('id', '=', app.id)
       .execute();
-    await trx.updateTable('requests').set({ state: 'published', app_id: app.id, updated_at: new Date() }).where('id', '=', requestId).execute();
+    await inTransaction(trx, app.id);
     return { appId: app.id, versionId };
   });
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import { draftTurn } from '../llm-settings/builtin-engine.js';
 import { answerIntent, recogniseIntent, recogniseIntentWithModel } from './command-intents.js';
 import type { ConversationServices } from './conversation-services.js';
-import { createConversation, getConversation, listMessages, saveTurn, type ConversationRow } from './conversation-store.js';
+import { createConversation, getConversation, listMessages, saveTurn, type ConversationRow } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 import { requestActions, specActions, type QuickAction } from './quick-actions.js';
 import { buildStartedReply, composeReply, greeting, NOTICES, notReadyReply } from './reply-text.js';

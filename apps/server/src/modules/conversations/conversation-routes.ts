@@ -6,10 +6,10 @@ import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { toProblem } from '../../errors/problem.js';
 import { openEventStream } from '../../http/event-stream.js';
-import { auditEventOf } from '../../plugins/audit-trail.js';
+import { auditEventOf } from '../audit/audit-trail-plugin.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
-import { getConversation, listMessages } from './conversation-store.js';
+import { getConversation, listConversations, listMessages } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 
 const EMPLOYEES = { roles: ['publisher' as const, 'member' as const] };
@@ -130,13 +130,9 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
     schema: { tags: ['conversations'], summary: 'My conversations, most recent first', querystring: z.object({ ...pagination }).strict(), response: withErrors({ 200: z.object({ items: z.array(summary), total: z.number() }) }) },
     handler: async (request) => {
       const who = userOf(request);
-      const base = app.db.selectFrom('conversations').where('org_id', '=', who.orgId).where('user_id', '=', who.userId);
-      const [rows, count] = await Promise.all([
-        base.selectAll().orderBy('updated_at', 'desc').limit(request.query.limit).offset(request.query.offset).execute(),
-        base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
+      const { rows, total } = await listConversations(app.db, who, request.query);
       const items = await Promise.all(rows.map((row) => followRequest(services(), row)));
-      return { items: items.map((c) => ({ id: c.id, title: c.title, channel: c.channel, state: c.state, missing: c.missing, requestId: c.request_id, createdAt: iso(c.created_at), updatedAt: iso(c.updated_at) })), total: Number(count.n) };
+      return { items: items.map((c) => ({ id: c.id, title: c.title, channel: c.channel, state: c.state, missing: c.missing, requestId: c.request_id, createdAt: iso(c.created_at), updatedAt: iso(c.updated_at) })), total };
     },
   });
 

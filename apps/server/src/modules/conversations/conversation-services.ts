@@ -1,12 +1,13 @@
-import fp from 'fastify-plugin';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobQueue } from '@marketplace/db';
+import type { MailIngestHandler } from '../mail-intake/mail-intake.js';
 import type { MailSender } from '@marketplace/mail';
-import { mailSenderFor } from '../../mail-sender.js';
-import { followEmailConversations } from '../mail-ingest/follow-email-conversations.js';
-import { handleIncomingMail, processPendingMail } from '../mail-ingest/handle-incoming-mail.js';
+import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { followEmailConversations } from './follow-email-conversations.js';
+import { handleIncomingMail, processPendingMail } from './mail-conversations.js';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
-import { submitRequest } from '../catalog/requests-routes.js';
+import { submitRequest } from '../pipeline/request-service.js';
 import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { EventBus } from '../events/event-bus.js';
 
@@ -24,50 +25,55 @@ export interface ConversationServices {
   mail: { sender: MailSender | null; address: string };
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    conversationServices: ConversationServices;
-  }
+/** What building the conversation services needs: the server's shared parts and the job queue (null when this process runs none). */
+export interface ConversationDeps {
+  db: Db;
+  config: Config;
+  events: EventBus;
+  logger: FastifyBaseLogger;
+  jobs: JobQueue | null;
 }
 
-export function createConversationServices(app: FastifyInstance): ConversationServices {
-  const { config } = app;
-  const sender = mailSenderFor(config, app.log);
+export function createConversationServices(deps: ConversationDeps): ConversationServices {
+  const { config, db, events, logger } = deps;
+  const sender = mailSenderFor(config, logger);
   return {
-    db: app.db,
+    db,
     config,
-    llm: createLlmRegistry({ db: app.db, config, logger: app.log }),
-    events: app.events,
-    logger: app.log,
-    submit: (input) => submitRequest(app, { ...input, notice: null }),
+    llm: createLlmRegistry({ db, config, logger }),
+    events,
+    logger,
+    submit: (input) => submitRequest(deps, { ...input, notice: null }),
     mail: { sender, address: config.smtp.from },
   };
 }
 
-/** Decorates the root instance with the conversation services, so HTTP routes and mail ingestion share them. */
-export default fp(
-  async function conversationServicesPlugin(app: FastifyInstance) {
-    const services = createConversationServices(app);
-    app.decorate('conversationServices', services);
-    // Mail to the marketplace address (and its +token reply addresses) that no earlier handler took
-    // (agent status reports) starts or continues a conversation.
-    if (app.hasDecorator('mailIngest')) {
-      app.mailIngest.register(async (mail) => {
-        await handleIncomingMail(services, mail.raw, { from: mail.envelopeFrom, to: [mail.recipient] });
-        return true;
-      });
-    }
-    const follow = setInterval(() => void followEmailConversations(services).catch((error) => app.log.warn({ err: error }, 'could not follow e-mail conversations')), 30_000);
-    follow.unref();
-    app.addHook('onReady', async () => {
-      // Mail stored before a crash but not yet processed.
-      await processPendingMail(services).catch((error) => app.log.error({ err: error }, 'could not process pending mail'));
-    });
-    app.addHook('onClose', async () => {
-      clearInterval(follow);
-      await services.llm.close();
-      services.mail.sender?.close();
-    });
-  },
-  { name: 'conversation-services', dependencies: ['database', 'events'] },
-);
+/** Mail to the marketplace address (and its +token reply addresses) that no earlier handler took starts or continues a conversation. */
+export function conversationMailHandler(services: ConversationServices): MailIngestHandler {
+  return async (mail) => {
+    await handleIncomingMail(services, mail.raw, { from: mail.envelopeFrom, to: [mail.recipient] });
+    return true;
+  };
+}
+
+/**
+ * The conversations' own background work on mail: mail stored before a crash but not yet processed
+ * (at start), and build news sent to conversations started by mail (every 30 s).
+ */
+export function conversationMailLoop(services: ConversationServices): { start(): Promise<void>; stop(): void } {
+  let follow: NodeJS.Timeout | undefined;
+  return {
+    async start() {
+      follow ??= setInterval(() => void followEmailConversations(services).catch((error) => services.logger.warn({ err: error }, 'could not follow e-mail conversations')), 30_000);
+      follow.unref();
+      await processPendingMail(services).catch((error) => services.logger.error({ err: error }, 'could not process pending mail'));
+    },
+    stop: () => clearInterval(follow),
+  };
+}
+
+/** Releases what the services hold open (LLM clients, the SMTP connection). */
+export async function closeConversationServices(services: ConversationServices): Promise<void> {
+  await services.llm.close();
+  services.mail.sender?.close();
+}

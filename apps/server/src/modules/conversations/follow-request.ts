@@ -1,6 +1,6 @@
 import type { Language } from '@marketplace/spec';
 import type { ConversationServices } from './conversation-services.js';
-import { getConversation, saveTurn, type ConversationRow } from './conversation-store.js';
+import { getConversation, saveTurn, type ConversationRow } from './conversation-repository.js';
 import { deliveredReply, failedReply } from './reply-text.js';
 
 /**

@@ -1,38 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
-import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
-import { hashSecret, newSecret, sameHash } from '../auth/secrets.js';
-import type { AgentClientsTable } from '../../db/schema.js';
-import type { Selectable } from 'kysely';
+import { idParams, withErrors } from '../../http/responses.js';
+import { hashSecret, sameHash } from '../../security/secrets.js';
+import { createAgentClient, toPublic } from './agent-clients.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
 const AGENT_TOKEN_TTL_SECONDS = 600;
 const clientSchema = z
   .object({ id: z.string(), name: z.string(), clientId: z.string(), createdAt: z.string(), lastTokenAt: z.string().nullable(), revokedAt: z.string().nullable() })
   .meta({ id: 'AgentClient' });
-
-const toPublic = (row: Selectable<AgentClientsTable>) => ({
-  id: row.id,
-  name: row.name,
-  clientId: row.client_id,
-  createdAt: iso(row.created_at),
-  lastTokenAt: isoOrNull(row.last_token_at),
-  revokedAt: isoOrNull(row.revoked_at),
-});
-
-/** Create machine credentials for a deploy agent; used by enrolment and by admins directly. */
-export async function createAgentClient(app: FastifyInstance, orgId: string, createdBy: string | null, name: string) {
-  const clientSecret = newSecret('mpc');
-  const row = await app.db
-    .insertInto('agent_clients')
-    .values({ id: randomUUID(), org_id: orgId, name, client_id: `agt_${randomBytes(9).toString('base64url')}`, secret_hash: hashSecret(clientSecret), created_by: createdBy })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { ...toPublic(row), clientSecret };
-}
 
 const invalidClient = () => new AppError('INVALID_CLIENT', 401, 'Unknown or revoked client, or wrong client secret.', { details: { error: 'invalid_client' }, headers: { 'www-authenticate': 'Basic realm="marketplace"' } });
 
@@ -57,7 +35,7 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
       response: withErrors({ 201: clientSchema.extend({ clientSecret: z.string() }) }),
     },
     handler: async (request, reply) => {
-      const client = await createAgentClient(app, request.principal!.orgId, request.principal!.userId, request.body.name);
+      const client = await createAgentClient(app.db, request.principal!.orgId, request.principal!.userId, request.body.name);
       request.auditInfo = { targetType: 'agent_client', targetId: client.id, details: { name: client.name } };
       return reply.status(201).send(client);
     },

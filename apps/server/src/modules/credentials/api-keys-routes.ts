@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
-import { roleSchema } from '../auth/auth-schemas.js';
+import { roleSchema } from '../accounts/account-schemas.js';
 import { hasRole } from '../auth/principal.js';
-import { newApiKey } from '../auth/secrets.js';
+import { newApiKey } from '../../security/secrets.js';
 import type { ApiKeysTable } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 

@@ -57,7 +57,7 @@ export async function requestCommand(db: Kysely<DB>, deployment: DeploymentRow, 
   return db.transaction().execute(async (trx) => {
     // one writer per agent and app at a time, so two clicks cannot both queue a command
     await sql`SELECT id FROM agents WHERE id = ${deployment.agent_id} FOR UPDATE`.execute(trx);
-    const open = await (trx as unknown as Kysely<any>)
+    const open = await trx
       .selectFrom('agent_commands')
       .innerJoin('deployments', 'deployments.id', 'agent_commands.deployment_id')
       .selectAll('agent_commands')
@@ -87,15 +87,14 @@ export async function requestCommand(db: Kysely<DB>, deployment: DeploymentRow, 
  */
 async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type: AgentCommandType): Promise<void> {
   if (deployment.state === 'removed') throw new ConflictError(`${deployment.app} ${deployment.version} was already removed from this agent; there is nothing to ${type === 'remove' ? 'remove' : 'roll back'}.`, 'DEPLOYMENT_REMOVED');
-  const kysely = db as unknown as Kysely<any>;
-  const siblings = await kysely.selectFrom('deployments').select(['id', 'version', 'state', 'updated_at']).where('agent_id', '=', deployment.agent_id).where('app', '=', deployment.app).orderBy('updated_at', 'desc').execute();
+  const siblings = await db.selectFrom('deployments').select(['id', 'version', 'state', 'updated_at']).where('agent_id', '=', deployment.agent_id).where('app', '=', deployment.app).orderBy('updated_at', 'desc').execute();
   const current = siblings.find((row: any) => row.state === 'healthy' || row.state === 'unhealthy');
   if (!current || current.id !== deployment.id) {
     const now = current ? `${current.version} is the version it runs now` : 'no version of it runs there now';
     throw new ConflictError(`${deployment.app} ${deployment.version} is ${deployment.state} on this agent and not the version it runs (${now}); ${type === 'remove' ? 'remove' : 'roll back'} the running version's deployment instead.`, 'DEPLOYMENT_NOT_CURRENT');
   }
   if (type !== 'rollback') return;
-  const lastRemoved = await kysely
+  const lastRemoved = await db
     .selectFrom('deployment_events')
     .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
     .select((eb) => eb.fn.max('deployment_events.at').as('at'))
@@ -106,7 +105,7 @@ async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type:
   const others = siblings.filter((row: any) => row.id !== deployment.id && (row.state === 'healthy' || row.state === 'unhealthy')).map((row: any) => row.id as string);
   let earlier: { version: string } | undefined;
   if (others.length) {
-    let q = kysely
+    let q = db
       .selectFrom('deployment_events')
       .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
       .select('deployments.version')
@@ -141,7 +140,7 @@ export async function takeCommands(db: Kysely<DB>, agentId: string, now = new Da
     .returning(['id', 'type', 'deployment_id', 'created_at'])
     .execute();
   if (!taken.length) return [];
-  const deployments = await (db as unknown as Kysely<any>).selectFrom('deployments').select(['id', 'app', 'version']).where('id', 'in', taken.map((row) => row.deployment_id)).execute();
+  const deployments = await db.selectFrom('deployments').select(['id', 'app', 'version']).where('id', 'in', taken.map((row) => row.deployment_id)).execute();
   const byId = new Map(deployments.map((row: any) => [row.id as string, row as { app: string; version: string }]));
   return taken
     .sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime())

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AgentCommandType } from '../../db/schema.js';
 import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
@@ -21,7 +20,7 @@ const CONFLICTS =
  */
 export default async function deploymentCommandsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const db = app.db as unknown as Kysely<any>;
+  const db = app.db;
 
   async function queue(request: FastifyRequest, id: string, type: AgentCommandType) {
     const principal = request.principal!;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Db } from '../../db/schema.js';
 import type { EventBus } from '../events/event-bus.js';
 import { recordDeployment, toDeployment, type DeploymentReport } from './deployments-repository.js';
 
@@ -6,13 +6,13 @@ import { recordDeployment, toDeployment, type DeploymentReport } from './deploym
  * Records a deployment report (recordDeployment) and, when the row changed, tells the agent's owner
  * and the organisation's admins, publishers and reviewers (event `deployment`).
  */
-export async function recordDeploymentAndPublish(db: Kysely<any>, events: EventBus, report: DeploymentReport): Promise<{ id: string }> {
+export async function recordDeploymentAndPublish(db: Db, events: EventBus, report: DeploymentReport): Promise<{ id: string }> {
   const saved = await recordDeployment(db, report);
   if (saved.changed) await publishDeployment(db, events, saved.id);
   return { id: saved.id };
 }
 
-export async function publishDeployment(db: Kysely<any>, events: EventBus, deploymentId: string): Promise<void> {
+export async function publishDeployment(db: Db, events: EventBus, deploymentId: string): Promise<void> {
   const row = await db
     .selectFrom('deployments')
     .innerJoin('agents', 'agents.id', 'deployments.agent_id')
@@ -24,3 +24,12 @@ export async function publishDeployment(db: Kysely<any>, events: EventBus, deplo
   const data = { id, appId, app, version, agentId, state, health, updatedAt };
   events.publish({ orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } });
 }
+
+export interface DeploymentsService {
+  record(report: Omit<DeploymentReport, 'source'> & { source?: DeploymentReport['source'] }): Promise<{ id: string }>;
+}
+
+/** Deployments the server itself records (source 'server' unless said otherwise). */
+export const createDeploymentsService = (db: Db, events: EventBus): DeploymentsService => ({
+  record: (report) => recordDeploymentAndPublish(db, events, { source: 'server', ...report }),
+});

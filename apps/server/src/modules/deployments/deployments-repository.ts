@@ -1,5 +1,5 @@
+import type { Db } from '../../db/schema.js';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DEPLOYMENT_STATES, appUrlSchema } from '@marketplace/mail';
 import { NotFoundError } from '../../errors/app-error.js';
@@ -41,7 +41,7 @@ const LOG_TAIL_MAX = 16_384;
  * the change joins its history. The app id is the catalog's app of that name, or the one linked before.
  * `changed` is false when the report only joined the history (a healthy version received again).
  */
-export async function recordDeployment(db: Kysely<any>, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
+export async function recordDeployment(db: Db, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
   return db.transaction().execute(async (trx) => {
     let row: { id: string } | undefined;
     if (report.deploymentId) {
@@ -107,7 +107,7 @@ export const deploymentSchema = z
  * Deployments the caller may see (members: their own agents'; reviewers, publishers and admins: the
  * organisation's), with the agent's name and owner and the catalog title.
  */
-export function visibleDeployments(db: Kysely<any>, principal: Principal) {
+export function visibleDeployments(db: Db, principal: Principal) {
   let q = db
     .selectFrom('deployments')
     .innerJoin('agents', 'agents.id', 'deployments.agent_id')
@@ -133,3 +133,8 @@ export const toDeployment = (row: any, pending: { id: string; type: 'rollback' |
   agentName: row.agent_name,
   pendingCommand: pending ? { id: pending.id, type: pending.type, state: pending.state as 'queued' | 'sent' } : null,
 });
+
+/** The state changes of one deployment, oldest first (at most 1000). */
+export function deploymentEvents(db: Db, deploymentId: string) {
+  return db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', deploymentId).orderBy('at').limit(1000).execute();
+}

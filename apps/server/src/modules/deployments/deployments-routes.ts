@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
 import { commandSchema, commandsOf, openCommandsOf } from './agent-commands.js';
-import { deploymentSchema, deploymentStateSchema, healthSchema, reasonSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
+import { deploymentEvents, deploymentSchema, deploymentStateSchema, healthSchema, reasonSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
 
 const query = z
   .object({
@@ -28,7 +27,7 @@ const detailSchema = deploymentSchema
 /** Where each app version runs: members see their own agents' deployments, admins and reviewers the organisation's. */
 export default async function deploymentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const db = app.db as unknown as Kysely<any>;
+  const db = app.db;
 
   app.get('/deployments', {
     schema: { tags: ['deployments'], summary: 'Deployments of app versions on agents', querystring: query, response: withErrors({ 200: z.object({ items: z.array(deploymentSchema) }) }) },
@@ -50,7 +49,7 @@ export default async function deploymentsRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const row: any = await visibleDeployments(db, request.principal!).where('deployments.id', '=', request.params.id).executeTakeFirst();
       if (!row) throw new NotFoundError('Deployment', request.params.id);
-      const events = await db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', row.id).orderBy('at').limit(1000).execute();
+      const events = await deploymentEvents(db, row.id);
       const commands = await commandsOf(app.db, row.id);
       const pending = commands.findLast((command) => command.state === 'queued' || command.state === 'sent');
       return {

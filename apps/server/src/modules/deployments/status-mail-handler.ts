@@ -1,15 +1,15 @@
+import type { Db } from '../../db/schema.js';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import { parseStatusEmail } from '@marketplace/mail';
 import type { EventBus } from '../events/event-bus.js';
 import { recordDeploymentAndPublish } from './deployment-events.js';
-import type { MailIngestHandler } from './mail-ingest.js';
+import type { MailIngestHandler } from '../mail-intake/mail-intake.js';
 
 /**
  * Status reports agents send by mail (`--report-by-mail`). Mail is not authenticated here, so a
  * report counts only when it names an enrolled agent and comes from that agent's own mailbox.
  */
-export function statusMailHandler(db: Kysely<any>, events: EventBus, log: FastifyBaseLogger): MailIngestHandler {
+export function statusMailHandler(db: Db, events: EventBus, log: FastifyBaseLogger): MailIngestHandler {
   return async ({ raw }) => {
     const parsed = await parseStatusEmail(raw);
     if (parsed.kind === 'not-status') return false;

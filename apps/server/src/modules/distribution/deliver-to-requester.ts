@@ -1,7 +1,7 @@
 import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
-import { agentRecipients } from '../agents/agents-plugin.js';
+import { agentRecipients } from '../agents/agents-repository.js';
 import type { EventBus } from '../events/event-bus.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { queueDeliveries } from './queue-deliveries.js';

@@ -6,7 +6,7 @@ import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { checkDownloadLink } from './download-links.js';
 import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
-import { membersOfGroups } from '../groups/groups-routes.js';
+import { membersOfGroups } from '../groups/groups-repository.js';
 
 const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();

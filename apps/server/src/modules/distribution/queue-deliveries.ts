@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from '@marketplace/db';
 import type { Db, DeliveriesTable } from '../../db/schema.js';
-import type { AgentRecipient } from '../agents/agents-plugin.js';
+import type { AgentRecipient } from '../agents/agents-repository.js';
 import type { EventBus } from '../events/event-bus.js';
 import { publishDelivery } from './delivery-events.js';
 import { SEND_RELEASE_JOB } from './send-release-job.js';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import { buildReleaseEmail } from '@marketplace/mail';
-import { mailSenderFor } from '../../mail-sender.js';
+import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { mailboxDirectory } from '@marketplace/mail/hub';
 import { bundleFileName, releaseFileName } from '@marketplace/release';
 import type { Logger } from 'pino';

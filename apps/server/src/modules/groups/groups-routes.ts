@@ -2,43 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors/app-error.js';
-import { idParams, iso, withErrors } from '../../http/responses.js';
-import type { Db } from '../../db/schema.js';
+import { ConflictError, NotFoundError } from '../../errors/app-error.js';
+import { idParams, withErrors } from '../../http/responses.js';
+import { checkMembers, groupView, setMembers } from './groups-repository.js';
 
 const ADMIN = { roles: ['admin' as const] };
 const groupSchema = z.object({ id: z.string(), name: z.string(), members: z.array(z.string()), createdAt: z.string() }).meta({ id: 'Group' });
 const nameSchema = z.string().trim().min(1).max(80);
-
-/** The user ids of the given groups of one organisation (unknown ids are ignored). */
-export async function membersOfGroups(db: Db, orgId: string, groupIds: string[]): Promise<string[]> {
-  if (!groupIds.length) return [];
-  const rows = await db.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id').select('group_members.user_id').where('groups.org_id', '=', orgId).where('groups.id', 'in', groupIds).execute();
-  return [...new Set(rows.map((row) => row.user_id))];
-}
-
-async function view(db: Db, orgId: string, id: string) {
-  const group = await db.selectFrom('groups').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  if (!group) throw new NotFoundError('Group', id);
-  const members = await db.selectFrom('group_members').select('user_id').where('group_id', '=', id).orderBy('user_id').execute();
-  return { id: group.id, name: group.name, members: members.map((m) => m.user_id), createdAt: iso(group.created_at) };
-}
-
-/** Refuse, before anything is written, users who are not in the organisation. */
-async function checkMembers(db: Db, orgId: string, userIds: string[]): Promise<string[]> {
-  const unique = [...new Set(userIds)];
-  const known = unique.length ? await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', unique).execute() : [];
-  const missing = unique.filter((id) => !known.some((k) => k.id === id));
-  if (missing.length) throw new BadRequestError(`These users are not in your organization: ${missing.join(', ')}.`, 'UNKNOWN_USERS');
-  return unique;
-}
-
-async function setMembers(db: Db, groupId: string, unique: string[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('group_members').where('group_id', '=', groupId).execute();
-    if (unique.length) await trx.insertInto('group_members').values(unique.map((userId) => ({ group_id: groupId, user_id: userId }))).execute();
-  });
-}
 
 /** Groups of users (a team), e.g. to send a release to at once. */
 export default async function groupsRoutes(fastify: FastifyInstance) {
@@ -49,7 +19,7 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const orgId = request.principal!.orgId;
       const groups = await app.db.selectFrom('groups').select('id').where('org_id', '=', orgId).orderBy('name').limit(1000).execute();
-      return { items: await Promise.all(groups.map((g) => view(app.db, orgId, g.id))) };
+      return { items: await Promise.all(groups.map((g) => groupView(app.db, orgId, g.id))) };
     },
   });
 
@@ -64,13 +34,13 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
       if (!inserted) throw new ConflictError(`A group named "${request.body.name}" already exists.`, 'GROUP_EXISTS');
       await setMembers(app.db, id, members);
       request.auditInfo = { targetType: 'group', targetId: id, details: { name: request.body.name, members: request.body.members.length } };
-      return reply.status(201).send(await view(app.db, orgId, id));
+      return reply.status(201).send(await groupView(app.db, orgId, id));
     },
   });
 
   app.get('/groups/:id', {
     schema: { tags: ['users'], summary: 'A group and its members', params: idParams, response: withErrors({ 200: groupSchema }, [404]) },
-    handler: async (request) => view(app.db, request.principal!.orgId, request.params.id),
+    handler: async (request) => groupView(app.db, request.principal!.orgId, request.params.id),
   });
 
   app.put('/groups/:id', {
@@ -78,12 +48,12 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
     schema: { tags: ['users'], summary: 'Rename a group or replace its members', params: idParams, body: z.object({ name: nameSchema.optional(), members: z.array(z.uuid()).max(1000).optional() }).strict(), response: withErrors({ 200: groupSchema }, [404]) },
     handler: async (request) => {
       const orgId = request.principal!.orgId;
-      await view(app.db, orgId, request.params.id);
+      await groupView(app.db, orgId, request.params.id);
       const members = request.body.members ? await checkMembers(app.db, orgId, request.body.members) : undefined;
       if (request.body.name) await app.db.updateTable('groups').set({ name: request.body.name }).where('org_id', '=', orgId).where('id', '=', request.params.id).execute();
       if (members) await setMembers(app.db, request.params.id, members);
       request.auditInfo = { targetType: 'group', targetId: request.params.id, details: { ...(request.body.members ? { members: request.body.members.length } : {}) } };
-      return view(app.db, orgId, request.params.id);
+      return groupView(app.db, orgId, request.params.id);
     },
   });
 

@@ -4,7 +4,7 @@ import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { builtinEngine } from './builtin-engine.js';
-import { createDbUsageSink, createDbUsageStore } from './llm-usage-store.js';
+import { createDbUsageSink, createDbUsageStore } from './llm-usage-repository.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
 
 export const DEFAULT_MODELS: Record<ProviderConfig['kind'], string> = { openai: 'gpt-4o-mini', 'openai-compatible': 'default', anthropic: 'claude-3-5-haiku-latest', ollama: 'llama3.2' };

@@ -1,5 +1,5 @@
+import type { Db } from '../../db/schema.js';
 import type { KeyObject } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { checkKeyList, createKeyList, generateReleaseKey, generateRootKey, keyFingerprint, loadPrivateKey, revokeKey, rotateReleaseKey, type SignedKeyList } from '@marketplace/release';
 import { NotFoundError, ConflictError } from '../../errors/app-error.js';
 
@@ -26,17 +26,9 @@ export interface OrgKeys {
   revoke(orgId: string, keyId: string): Promise<{ keyListVersion: number }>;
 }
 
-interface RootRow {
-  org_id: string;
-  key_id: string;
-  public_key: string;
-  private_key_encrypted: string;
-  key_list_json: string;
-  key_list_version: number;
-}
 
 /** Organisation keys on the server's database; private keys stay encrypted with `passphrase()`, decrypted keys are cached. */
-export function createOrgKeys(db: Kysely<any>, passphrase: () => Promise<string>): OrgKeys {
+export function createOrgKeys(db: Db, passphrase: () => Promise<string>): OrgKeys {
   const decrypted = new Map<string, KeyObject>();
   const ensuring = new Map<string, Promise<void>>();
   const locks = new Map<string, Promise<unknown>>();
@@ -50,7 +42,7 @@ export function createOrgKeys(db: Kysely<any>, passphrase: () => Promise<string>
     return key;
   }
 
-  const root = (orgId: string, executor: Kysely<any> = db) => executor.selectFrom('org_root_keys').selectAll().where('org_id', '=', orgId).executeTakeFirst() as Promise<RootRow | undefined>;
+  const root = (orgId: string, executor: Db = db) => executor.selectFrom('org_root_keys').selectAll().where('org_id', '=', orgId).executeTakeFirst();
 
   async function create(orgId: string): Promise<void> {
     if (await root(orgId)) return;
@@ -87,7 +79,7 @@ export function createOrgKeys(db: Kysely<any>, passphrase: () => Promise<string>
     return next;
   }
 
-  async function saveKeyList(orgId: string, expectedVersion: number, signed: SignedKeyList, trx: Kysely<any>): Promise<void> {
+  async function saveKeyList(orgId: string, expectedVersion: number, signed: SignedKeyList, trx: Db): Promise<void> {
     const updated = await trx
       .updateTable('org_root_keys')
       .set({ key_list_json: signed.json, key_list_version: signed.keyList.version, updated_at: new Date() })
@@ -98,13 +90,13 @@ export function createOrgKeys(db: Kysely<any>, passphrase: () => Promise<string>
     if (!updated) throw new ConflictError('The key list changed at the same time; try again.', 'KEY_LIST_CHANGED');
   }
 
-  async function loaded(orgId: string, executor: Kysely<any> = db) {
+  async function loaded(orgId: string, executor: Db = db) {
     const row = (await root(orgId, executor))!;
     const keyList = checkKeyList(JSON.parse(Buffer.from(JSON.parse(row.key_list_json).payload, 'base64').toString('utf8')));
     return { row, keyList };
   }
 
-  async function rotateUnlocked(orgId: string, trx: Kysely<any>) {
+  async function rotateUnlocked(orgId: string, trx: Db) {
     const { row, keyList } = await loaded(orgId, trx);
     const secret = await passphrase();
     const release = generateReleaseKey({ passphrase: secret });

@@ -3,14 +3,14 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { JobDefinition } from '@marketplace/db';
 import { GeneratorError, generateApp, validateApp, writeApp } from '@marketplace/generators';
-import { bundleFileName, createBundle, signRelease, type AppManifest } from '@marketplace/release';
-import type { AppSpec } from '@marketplace/spec';
+import { bundleFileName, createBundle, signRelease } from '@marketplace/release';
 import canonicalize from 'canonicalize';
-import { publishVersion, nextVersionFor } from '../catalog/catalog-repository.js';
+import { publishVersion, nextVersionFor, VersionExistsError } from '../catalog/catalog-repository.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
-import { loadFiles, loadOutputs, saveFiles, saveOutputs } from './pipeline-store.js';
+import { loadFiles, loadOutputs, markPublished, saveFiles, saveOutputs } from './pipeline-repository.js';
+import { storedManifest, storedScanReport, storedSpec } from './stored-outputs.js';
 import { scanFiles } from './scanner.js';
 import { scanWithClamd } from './clamd-scan.js';
 import { stepJob, type StepData } from './step-job.js';
@@ -22,13 +22,13 @@ async function walk(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** The six steps from AppSpec to catalog, each a job (registered in jobs/registry.ts). */
+/** The six steps from AppSpec to catalog, each a job (listed in composition/jobs.ts). */
 export function pipelineJobs(services: PipelineServices): JobDefinition<StepData>[] {
   const generate = stepJob(
     'generate',
     services,
     async ({ request }) => {
-      const spec = request.spec as unknown as AppSpec;
+      const spec = storedSpec(request.spec);
       const version = request.version ?? (await nextVersionFor(services.db, request.org_id, spec.name));
       let app;
       try {
@@ -49,13 +49,13 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
     services,
     async ({ request }) => {
       const outputs = await loadOutputs(services.db, request.id);
-      const manifest = outputs?.manifest as unknown as AppManifest;
+      const manifest = storedManifest(outputs?.manifest);
       const dir = join(services.workDir, `validate-${request.id}-${randomUUID().slice(0, 8)}`);
       await mkdir(dir, { recursive: true });
       try {
         const files = await loadFiles(services.db, request.id);
         await writeApp(dir, new Map([...files].filter(([path]) => !path.startsWith('dist/')).map(([path, file]) => [path, file.content.toString('utf8')])));
-        const report = await validateApp({ dir, spec: request.spec as unknown as AppSpec, manifest });
+        const report = await validateApp({ dir, spec: storedSpec(request.spec), manifest });
         await saveOutputs(services.db, request.id, { validation_report: report });
         if (!report.ok) {
           const failed = report.steps.find((step) => !step.ok);
@@ -108,11 +108,11 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
     async ({ request }) => {
       const outputs = await loadOutputs(services.db, request.id);
       if (!outputs?.bundle_sha256 || !outputs.bundle_size || !outputs.validation_report || !outputs.scan_report) throw new Error('the package and scan outputs are missing');
-      const spec = request.spec as unknown as AppSpec;
+      const spec = storedSpec(request.spec);
       const version = request.version!;
       const { keyId, privateKey } = await services.keys.signingKey(request.org_id);
       const now = new Date();
-      const scanReport = outputs.scan_report as unknown as { verdict: 'clean' | 'flagged'; scanners: { name: string; verdict: 'clean' | 'flagged'; detail?: string }[] };
+      const scanReport = storedScanReport(outputs.scan_report);
       const signed = signRelease(
         {
           app: spec.name,
@@ -139,7 +139,35 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
     'publish',
     services,
     async ({ request, logger }) => {
-      const published = await publishVersion(services.db, request.id);
+      const outputs = await loadOutputs(services.db, request.id);
+      if (!outputs?.release_json || !outputs.bundle || !outputs.manifest) throw new Error('the signed release is missing');
+      let published;
+      try {
+        published = await publishVersion(
+          services.db,
+          {
+            requestId: request.id,
+            orgId: request.org_id,
+            userId: request.user_id,
+            text: request.text,
+            version: request.version!,
+            spec: storedSpec(request.spec),
+            manifest: outputs.manifest,
+            bundle: outputs.bundle,
+            bundleSha256: outputs.bundle_sha256!,
+            bundleSize: outputs.bundle_size!,
+            keyId: outputs.key_id!,
+            releaseJson: outputs.release_json,
+            validationReport: outputs.validation_report,
+            scanReport: outputs.scan_report,
+            files: await loadFiles(services.db, request.id),
+          },
+          (trx, appId) => markPublished(trx, request.id, appId),
+        );
+      } catch (error) {
+        if (error instanceof VersionExistsError) throw new StepFailure(error.code, error.message);
+        throw error;
+      }
       await deliverToRequester({ ...services, logger }, request, published);
     },
     { expireInSeconds: 120 },

@@ -2,7 +2,7 @@ import { defineJob, type JobDefinition } from '@marketplace/db';
 import type { Logger } from 'pino';
 import { jobName, nextStep, StepFailure, type PipelineStep } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
-import { loadRequest, markDone, markFailed, markRunning, stepRow } from './pipeline-store.js';
+import { loadRequest, markDone, markFailed, markRunning, stepRow } from './pipeline-repository.js';
 import { publishRequestEvent } from './request-events.js';
 
 export interface StepData {

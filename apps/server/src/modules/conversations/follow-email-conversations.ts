@@ -1,6 +1,6 @@
-import type { ConversationServices } from '../conversations/conversation-services.js';
-import { followRequest } from '../conversations/follow-request.js';
-import { composeReply } from './mail-reply.js';
+import type { ConversationServices } from './conversation-services.js';
+import { followRequest } from './follow-request.js';
+import { composeReply } from '../mail-intake/mail-reply.js';
 
 /**
  * Conversations started by mail learn about their build by mail: for each building email

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { BadRequestError } from '../../errors/app-error.js';
+import { BadRequestError } from '../errors/app-error.js';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum, which isolated modules cannot import)

@@ -1,15 +1,18 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthorizedError } from '../errors/app-error.js';
-import { hasRole, type AuthRule, type Principal } from '../modules/auth/principal.js';
-import { createTokenSigner, type TokenSigner } from '../modules/auth/tokens.js';
-import { TtlCache } from '../modules/auth/ttl-cache.js';
-import { parseApiKey, sameHash, hashSecret } from '../modules/auth/secrets.js';
-import type { Role } from '../db/schema.js';
+import { ForbiddenError, UnauthorizedError } from '../../errors/app-error.js';
+import { hasRole, type AuthRule, type Principal } from './principal.js';
+import { createTokenSigner, type TokenSigner } from './tokens.js';
+import { TtlCache } from './ttl-cache.js';
+import { endUserSessions, SESSION_COOKIE } from './sessions.js';
+import { parseApiKey, sameHash, hashSecret } from '../../security/secrets.js';
+import type { Role } from '../../db/schema.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     tokens: TokenSigner;
+    /** Revokes every session of a user (roles changed, account disabled). */
+    endUserSessions(userId: string): Promise<void>;
     credentialCache: { forgetSession(id: string): void; forgetApiKey(prefix: string): void; forgetAgent(id: string): void };
   }
   interface FastifyRequest {
@@ -21,7 +24,6 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_COOKIE = 'mp_session';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CACHE_MS = 30_000;
 
@@ -48,6 +50,7 @@ export default fp(
       forgetApiKey: (prefix: string) => apiKeys.delete(prefix),
       forgetAgent: (id: string) => agents.delete(id),
     });
+    app.decorate('endUserSessions', (userId: string) => endUserSessions(app, userId));
     app.decorateRequest('principal', null);
 
     async function fromApiKey(value: string): Promise<Principal> {

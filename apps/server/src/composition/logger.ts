@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from './config/config.js';
+import type { Config } from '../config/config.js';
 
 /** JSON logs; secrets and credentials are redacted wherever they appear in a logged object. */
 export function createLogger(config: Pick<Config, 'logLevel'>, name = 'marketplace'): Logger {

@@ -1,6 +1,7 @@
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/config.js';
+import type { MailIngest } from './mail-intake.js';
 import type { Logger } from 'pino';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 
@@ -12,11 +13,10 @@ export function serverAddress(from: string): string {
 /**
  * The embedded mail hub (when SMTP_HOST is not set): every recipient gets a Maildir under
  * `<DATA_DIR>/mail/`, so agents on this machine read their releases straight from there, and mail
- * to the server's own address goes to `app.mailIngest` (agent status reports, later conversations).
+ * to the server's own address goes to mail intake's handler chain (agent status reports, conversations).
  * Ingested messages move from `new/` to `cur/`; those left in `new/` by a crash are taken at start.
  */
-export async function startEmbeddedMailHub(app: FastifyInstance, logger: Logger): Promise<MailHub> {
-  const config = app.config;
+export async function startEmbeddedMailHub(config: Config, intake: MailIngest, logger: Logger): Promise<MailHub> {
   const own = serverAddress(config.smtp.from);
   let ownDir: string | null = null;
   try {
@@ -35,7 +35,7 @@ export async function startEmbeddedMailHub(app: FastifyInstance, logger: Logger)
   async function ingest(path: string, envelopeFrom: string, recipient = own): Promise<void> {
     try {
       const raw = await readFile(path);
-      await app.mailIngest.handle({ raw, envelopeFrom, recipient });
+      await intake.handle({ raw, envelopeFrom, recipient });
       await rename(path, join(path, '..', '..', 'cur', `${basename(path)}:2,S`)).catch(() => {});
     } catch (error) {
       logger.error({ err: error, component: 'mail-ingest' }, 'could not ingest a message');

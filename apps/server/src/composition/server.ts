@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
-import { jobDefinitions } from './jobs/registry.js';
-import { pipelineServices } from './jobs/services.js';
-import { createConfiguredOrgKeys } from './modules/org-keys/org-keys-plugin.js';
-import { createConfiguredEventBus } from './modules/events/event-bus.js';
+import { jobDefinitions } from './jobs.js';
+import { createServices, pipelineServices } from './services.js';
+import { conversationMailLoop } from '../modules/conversations/conversation-services.js';
+import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
+import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
-import { startEmbeddedMailHub } from './modules/agents/embedded-mail-hub.js';
+import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
@@ -44,12 +45,16 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   if (role === 'all' || role === 'worker' || role === 'api') {
     // The API role only queues work; workers (and `all`) also run it.
     jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
-    for (const job of jobDefinitions(pipelineServices(runtime, jobs, orgKeys, events))) jobs.register(job);
+  }
+  // One set of services per process, used by the HTTP routes, the job workers and the mail hub alike.
+  const services = createServices({ config, database: runtime.database, jobs, orgKeys, events, logger });
+  if (jobs) {
+    for (const job of jobDefinitions(pipelineServices(services, jobs, logger))) jobs.register(job);
     await jobs.start();
   }
 
   if (role === 'all' || role === 'api') {
-    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, logger: logger.child({ component: 'http' }) });
+    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
     app.readinessChecks.push({
       name: 'migrations',
       check: async () => {
@@ -61,23 +66,22 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   }
 
   let mailHub: MailHub | null = null;
-  let ingestApp: FastifyInstance | null = null;
+  // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
+  const mailLoop = !app && role === 'smtp' && !config.smtp.host ? conversationMailLoop(services.conversations) : null;
   if ((role === 'all' || role === 'smtp') && !config.smtp.host) {
-    if (!app) {
-      ingestApp = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, logger: logger.child({ component: 'mail-ingest' }) });
-      await ingestApp.ready();
-    }
-    mailHub = await startEmbeddedMailHub((app ?? ingestApp)!, logger);
+    mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
   }
+  await mailLoop?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down');
       await mailHub?.close();
+      mailLoop?.stop();
       await app?.close();
-      await ingestApp?.close();
       await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
+      await services.close();
       await events.close();
       await runtime.close();
       logger.info('stopped');

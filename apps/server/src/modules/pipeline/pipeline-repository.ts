@@ -92,3 +92,8 @@ export async function saveOutputs(db: Db, requestId: string, values: Partial<{ m
 export async function loadOutputs(db: Db, requestId: string) {
   return db.selectFrom('request_outputs').selectAll().where('request_id', '=', requestId).executeTakeFirst();
 }
+
+/** The request is in the catalog: called inside the catalog's publish transaction. */
+export async function markPublished(db: Db, requestId: string, appId: string): Promise<void> {
+  await db.updateTable('requests').set({ state: 'published', app_id: appId, updated_at: new Date() }).where('id', '=', requestId).execute();
+}

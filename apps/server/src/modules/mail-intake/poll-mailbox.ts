@@ -1,6 +1,4 @@
 import { DEFAULT_MAIL_LIMITS, isMailError, PROCESSED_FOLDER, readHeaders, type Mailbox } from '@marketplace/mail';
-import type { ConversationServices } from '../conversations/conversation-services.js';
-import { handleIncomingMail, type IncomingMailOutcome } from './handle-incoming-mail.js';
 
 const addressIn = (value: string | undefined) => {
   if (value === undefined) return undefined;
@@ -8,21 +6,24 @@ const addressIn = (value: string | undefined) => {
   return (bracketed ? bracketed[1]! : value).trim().toLowerCase();
 };
 
+/** Processes one message taken from a service mailbox; outcome 'error' leaves it in the inbox for the next pass. */
+export type MailboxMessageHandler<R extends { outcome: string }> = (raw: Buffer, envelope: { from: string; to: string[] }) => Promise<R>;
+
 /**
- * Polls a service mailbox (IMAP or Maildir): each message is stored and processed through
- * handleIncomingMail, and only then moved to Marketplace/Processed, so a crash in between leaves
- * it in the inbox (read again; the Message-ID makes the second pass a no-op). Call it from
- * `mailbox.watch()` (IMAP IDLE) and on a timer.
+ * Polls a service mailbox (IMAP or Maildir): each message is handed to `handle` (which stores and
+ * processes it), and only then moved to Marketplace/Processed, so a crash in between leaves it in
+ * the inbox (read again; the Message-ID makes the second pass a no-op). Call it from
+ * `mailbox.watch()` (IMAP IDLE) and on a timer. `ownAddress` is the recipient when Delivered-To is absent.
  */
-export async function ingestMailbox(services: ConversationServices, mailbox: Mailbox): Promise<IncomingMailOutcome[]> {
-  const results: IncomingMailOutcome[] = [];
+export async function pollMailbox<R extends { outcome: string }>(mailbox: Mailbox, ownAddress: string, handle: MailboxMessageHandler<R>): Promise<R[]> {
+  const results: R[] = [];
   for (const ref of await mailbox.list()) {
     const raw = await mailbox.read(ref);
     const { headers } = readHeaders(raw, DEFAULT_MAIL_LIMITS.maxHeaderBytes);
     // Return-Path is the envelope sender the delivering server recorded ('' for bounces); else the From address.
     const from = addressIn(headers.first('Return-Path')) ?? addressIn(headers.first('From')) ?? '';
-    const to = addressIn(headers.first('Delivered-To')) ?? services.mail.address;
-    const result = await handleIncomingMail(services, raw, { from, to: [to] });
+    const to = addressIn(headers.first('Delivered-To')) ?? ownAddress;
+    const result = await handle(raw, { from, to: [to] });
     if (result.outcome === 'error') continue; // stays in the inbox and is retried on the next pass
     try {
       await mailbox.move(ref, PROCESSED_FOLDER);

@@ -1,22 +1,23 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from './config/config.js';
-import type { ServerDatabase } from './db/database.js';
-import { problem, sendProblem, toProblem } from './errors/problem.js';
-import core from './plugins/core.js';
-import security from './plugins/security.js';
-import authentication from './plugins/authentication.js';
-import auditTrail from './plugins/audit-trail.js';
-import orgKeys from './modules/org-keys/org-keys-plugin.js';
-import type { OrgKeys } from './modules/org-keys/org-keys-service.js';
-import agents from './modules/agents/agents-plugin.js';
-import events from './modules/events/events-plugin.js';
-import type { EventBus } from './modules/events/event-bus.js';
-import metrics from './plugins/metrics.js';
-import openapi from './plugins/openapi.js';
-import webUi from './plugins/web-ui.js';
-import { routeModules } from './http/route-modules.js';
+import type { Config } from '../config/config.js';
+import type { ServerDatabase } from '../db/database.js';
+import { problem, sendProblem, toProblem } from '../errors/problem.js';
+import core from '../plugins/core.js';
+import security from '../plugins/security.js';
+import authentication from '../modules/auth/authentication-plugin.js';
+import auditTrail from '../modules/audit/audit-trail-plugin.js';
+import orgKeys from '../modules/org-keys/org-keys-plugin.js';
+import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
+import events from '../modules/events/events-plugin.js';
+import type { EventBus } from '../modules/events/event-bus.js';
+import metrics from '../plugins/metrics.js';
+import openapi from '../plugins/openapi.js';
+import webUi from '../plugins/web-ui.js';
+import { routeModules } from './route-modules.js';
+import servicesPlugin from './services-plugin.js';
+import { createServices, type ServerServices } from './services.js';
 import type { JobQueue } from '@marketplace/db';
 
 export interface BuildAppOptions {
@@ -29,6 +30,8 @@ export interface BuildAppOptions {
   events?: EventBus;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
+  /** The process's services (server.ts); built from the options above, and closed with the app, when omitted. */
+  services?: ServerServices;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,13 +69,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     sendProblem(reply, problem(404, 'ROUTE_NOT_FOUND', `There is no ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`, { requestId: request.id })),
   );
 
-  await app.register(core, { config: options.config, database: options.database, jobs: options.jobs ?? null });
+  const services = options.services ?? createServices({ config: options.config, database: options.database, jobs: options.jobs ?? null, orgKeys: options.orgKeys, events: options.events, logger: app.log });
+  await app.register(core, { config: services.config, database: services.database, jobs: services.jobs });
   await app.register(security);
   await app.register(authentication);
   await app.register(auditTrail);
-  await app.register(orgKeys, { orgKeys: options.orgKeys });
-  await app.register(events, { events: options.events });
-  await app.register(agents);
+  await app.register(orgKeys, { orgKeys: services.orgKeys });
+  await app.register(events, { events: services.events });
+  await app.register(servicesPlugin, { services, owned: !options.services });
   await app.register(metrics);
   await app.register(openapi);
   for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });

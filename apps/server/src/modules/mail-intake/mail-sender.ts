@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createMailSender, type DkimOptions, type MailSender } from '@marketplace/mail';
-import type { Config } from './config/config.js';
+import type { Config } from '../../config/config.js';
 
 const dkimKeys = new Map<string, string>();
 

@@ -8,7 +8,7 @@ import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
 import auditRoutes from '../modules/audit/audit-routes.js';
 import settingsRoutes from '../modules/settings/settings-routes.js';
 import jobsRoutes from '../modules/jobs/jobs-routes.js';
-import requestsRoutes from '../modules/catalog/requests-routes.js';
+import requestsRoutes from '../modules/pipeline/requests-routes.js';
 import catalogRoutes from '../modules/catalog/catalog-routes.js';
 import distributionRoutes from '../modules/distribution/distribution-routes.js';
 import groupsRoutes from '../modules/groups/groups-routes.js';
@@ -18,7 +18,6 @@ import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
-import conversationServices from '../modules/conversations/conversation-services.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 import eventsRoutes from '../modules/events/events-routes.js';
@@ -45,7 +44,6 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: agentReportsRoutes },
   { prefix: '/api/v1', plugin: deploymentsRoutes },
   { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
-  { prefix: '', plugin: conversationServices },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },

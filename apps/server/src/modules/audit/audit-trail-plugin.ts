@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { appendAudit, type AuditEvent } from '../modules/audit/audit-repository.js';
+import { appendAudit, type AuditEvent } from './audit-repository.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

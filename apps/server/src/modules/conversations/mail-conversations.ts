@@ -1,11 +1,11 @@
 import { classifyIncoming } from '@marketplace/mail';
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { ConversationServices } from '../conversations/conversation-services.js';
-import { converse } from '../conversations/conversation-engine.js';
+import type { ConversationServices } from './conversation-services.js';
+import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
-import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from './incoming-mail-store.js';
-import { composeReply, newTextOf } from './mail-reply.js';
-import { verifySender, type DnsResolver } from './verify-sender.js';
+import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from '../mail-intake/incoming-mail-repository.js';
+import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
+import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 
 export interface IncomingMailOutcome {
   messageId: string;

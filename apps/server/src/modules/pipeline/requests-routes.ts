@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { extractSpec, parseAppSpec } from '@marketplace/spec';
 import { z } from 'zod';
-import { AppError, NotFoundError } from '../../errors/app-error.js';
+import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
-import { jobName } from '../pipeline/pipeline-steps.js';
-import { insertRequest } from '../pipeline/pipeline-store.js';
-import { publishRequestEvent } from '../pipeline/request-events.js';
+import { listRequests, requestView } from './requests-repository.js';
+import { submitRequest } from './request-service.js';
 import { REQUEST_STATES } from '../../db/schema.js';
 
 const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), output: z.string().optional() }).nullable() });
@@ -29,47 +27,6 @@ export const requestSchema = z
   .meta({ id: 'Request' });
 
 const EMPLOYEES = { roles: ['publisher' as const, 'member' as const] };
-
-export async function requestView(app: FastifyInstance, orgId: string, id: string) {
-  const request = await app.db.selectFrom('requests').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  if (!request) throw new NotFoundError('Request', id);
-  const steps = await app.db.selectFrom('request_steps').selectAll().where('request_id', '=', id).orderBy('position').execute();
-  const deliveries = request.user_id
-    ? await app.db
-        .selectFrom('deliveries')
-        .innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id')
-        .select(['deliveries.id', 'deliveries.recipient', 'deliveries.state'])
-        .where('app_versions.request_id', '=', id)
-        .where('deliveries.org_id', '=', orgId)
-        .where('deliveries.user_id', '=', request.user_id)
-        .orderBy('deliveries.created_at')
-        .execute()
-    : [];
-  return {
-    id: request.id,
-    state: request.state,
-    source: request.source,
-    spec: request.spec as Record<string, unknown>,
-    steps: steps.map((step) => ({ name: step.name, state: step.state, durationMs: step.duration_ms, attempts: step.attempts, error: (step.error as any) ?? null })),
-    appId: request.app_id,
-    version: request.version,
-    error: (request.error as any) ?? null,
-    notice: request.notice,
-    deliveries,
-    createdAt: iso(request.created_at),
-    updatedAt: iso(request.updated_at),
-  };
-}
-
-/** Submit an AppSpec (or a request in words) to the pipeline, then follow its steps. */
-export async function submitRequest(app: FastifyInstance, input: { orgId: string; userId: string | null; source: 'api' | 'conversation' | 'email' | 'mcp' | 'cli'; spec: object; text: string | null; notice?: string | null }): Promise<string> {
-  if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
-  const id = randomUUID();
-  await insertRequest(app.db, { id, ...input });
-  await publishRequestEvent(app.db, app.events, id, null, null);
-  await app.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
-  return id;
-}
 
 export default async function requestsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -112,19 +69,14 @@ export default async function requestsRoutes(fastify: FastifyInstance) {
     schema: { tags: ['requests'], summary: 'My requests, newest first', querystring: z.object({ ...pagination }).strict(), response: withErrors({ 200: z.object({ items: z.array(z.object({ id: z.string(), state: z.string(), app: z.string(), version: z.string().nullable(), createdAt: z.string() })), total: z.number() }) }) },
     handler: async (request) => {
       const principal = request.principal!;
-      let query = app.db.selectFrom('requests').where('org_id', '=', principal.orgId);
-      if (principal.userId) query = query.where('user_id', '=', principal.userId);
-      const [rows, count] = await Promise.all([
-        query.select(['id', 'state', 'spec', 'version', 'created_at']).orderBy('created_at', 'desc').limit(request.query.limit).offset(request.query.offset).execute(),
-        query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map((row) => ({ id: row.id, state: row.state, app: String((row.spec as { name?: string }).name ?? ''), version: row.version, createdAt: iso(row.created_at) })), total: Number(count.n) };
+      const { rows, total } = await listRequests(app.db, principal, request.query);
+      return { items: rows.map((row) => ({ id: row.id, state: row.state, app: String((row.spec as { name?: string }).name ?? ''), version: row.version, createdAt: iso(row.created_at) })), total };
     },
   });
 
   app.get('/requests/:id', {
     config: { auth: EMPLOYEES },
     schema: { tags: ['requests'], summary: 'A request and the state of each pipeline step', params: idParams, response: withErrors({ 200: requestSchema }, [404]) },
-    handler: async (request) => requestView(app, request.principal!.orgId, request.params.id),
+    handler: async (request) => requestView(app.db, request.principal!.orgId, request.params.id),
   });
 }

@@ -69,3 +69,13 @@ export async function saveTurn(services: { db: Db; events: EventBus }, conversat
   });
   services.events.publish({ orgId: conversation.org_id, type: 'conversation', data: { id: conversation.id, state: saved.state }, audience: { userId: conversation.user_id } });
 }
+
+/** A page of one user's conversations, most recent first, and their count. */
+export async function listConversations(db: Db, who: { orgId: string; userId: string }, page: { limit: number; offset: number }) {
+  const base = db.selectFrom('conversations').where('org_id', '=', who.orgId).where('user_id', '=', who.userId);
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('updated_at', 'desc').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}

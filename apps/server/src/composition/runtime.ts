@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDatabase, migrate, migrationStatus } from '@marketplace/db';
 import type { Logger } from 'pino';
-import { loadConfig, type Config } from './config/config.js';
-import { resolveJwtSecret } from './config/jwt-secret.js';
-import type { ServerDatabase } from './db/database.js';
-import { migrations } from './db/migrations.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { resolveJwtSecret } from '../config/jwt-secret.js';
+import type { ServerDatabase } from '../db/database.js';
+import { migrations } from './migrations.js';
 import { createLogger } from './logger.js';
 
 export interface Runtime {

@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { AgentsService } from '../modules/agents/agents-repository.js';
+import { conversationMailLoop, type ConversationServices } from '../modules/conversations/conversation-services.js';
+import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
+import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
+import type { ServerServices } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    agents: AgentsService;
+    deployments: DeploymentsService;
+    /** Mail addressed to the server itself (SMTP_FROM): handlers see each message once. */
+    mailIngest: MailIngest;
+    conversationServices: ConversationServices;
+  }
+}
+
+/**
+ * Decorates the app with the process's services, so routes reach the same objects the jobs and
+ * the mail hub use, and runs the conversations' mail loop while the app runs.
+ */
+export default fp(
+  async function servicesPlugin(app: FastifyInstance, options: { services: ServerServices; owned: boolean }) {
+    const { services } = options;
+    app.decorate('agents', services.agents);
+    app.decorate('deployments', services.deployments);
+    app.decorate('mailIngest', services.mailIntake);
+    app.decorate('conversationServices', services.conversations);
+    const loop = conversationMailLoop(services.conversations);
+    app.addHook('onReady', () => loop.start());
+    app.addHook('onClose', async () => {
+      loop.stop();
+      if (options.owned) await services.close();
+    });
+  },
+  { name: 'services', dependencies: ['database'] },
+);

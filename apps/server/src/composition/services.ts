@@ -1,0 +1,92 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobQueue } from '@marketplace/db';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { ServerDatabase } from '../db/database.js';
+import type { Db } from '../db/schema.js';
+import { createAgentsService, type AgentsService } from '../modules/agents/agents-repository.js';
+import { closeConversationServices, conversationMailHandler, createConversationServices, type ConversationServices } from '../modules/conversations/conversation-services.js';
+import { createDeploymentsService, type DeploymentsService } from '../modules/deployments/deployment-events.js';
+import { statusMailHandler } from '../modules/deployments/status-mail-handler.js';
+import { createLocalEventBus, type EventBus } from '../modules/events/event-bus.js';
+import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-intake.js';
+import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
+import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
+import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
+
+const RELEASE_VALIDITY_DAYS = 365;
+
+/**
+ * The server's plain service objects, built once per process and shared by the HTTP routes
+ * (decorated on the app), the job workers and the mail hub.
+ */
+export interface ServerServices {
+  config: Config;
+  database: ServerDatabase;
+  db: Db;
+  logger: FastifyBaseLogger;
+  jobs: JobQueue | null;
+  orgKeys: OrgKeys;
+  events: EventBus;
+  agents: AgentsService;
+  deployments: DeploymentsService;
+  conversations: ConversationServices;
+  /** Mail to the server's own address: deployments' status reports first, then conversations. */
+  mailIntake: MailIngest;
+  /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  database: ServerDatabase;
+  logger: FastifyBaseLogger;
+  jobs?: JobQueue | null;
+  /** The process's organisation keys; a new instance when omitted. */
+  orgKeys?: OrgKeys;
+  /** The process's event bus; an in-process one when omitted. */
+  events?: EventBus;
+}
+
+export function createServices(options: ServiceOptions): ServerServices {
+  const { config, database, logger } = options;
+  const db = database.db as Db;
+  const jobs = options.jobs ?? null;
+  const events = options.events ?? createLocalEventBus();
+  const conversations = createConversationServices({ db, config, events, logger, jobs });
+  // Handlers see each message in order; the first to take it ends the chain.
+  const mailIntake = createMailIngest(logger);
+  mailIntake.register(statusMailHandler(db, events, logger));
+  mailIntake.register(conversationMailHandler(conversations));
+  return {
+    config,
+    database,
+    db,
+    logger,
+    jobs,
+    orgKeys: options.orgKeys ?? createConfiguredOrgKeys(db, config),
+    events,
+    agents: createAgentsService(db),
+    deployments: createDeploymentsService(db, events),
+    conversations,
+    mailIntake,
+    close: () => closeConversationServices(conversations),
+  };
+}
+
+/** What the pipeline's and distribution's jobs use, taken from the same services. */
+export function pipelineServices(services: ServerServices, queue: JobQueue, logger: Logger): PipelineServices {
+  return {
+    db: services.db,
+    config: services.config,
+    queue,
+    keys: services.orgKeys,
+    logger,
+    events: services.events,
+    workDir: join(tmpdir(), 'marketplace-work'),
+    releaseValidityDays: RELEASE_VALIDITY_DAYS,
+    ...(services.config.clamd ? { clamd: { ...services.config.clamd } } : {}),
+  };
+}

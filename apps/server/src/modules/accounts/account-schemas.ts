@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { ROLES } from '../../db/schema.js';
+
+export const email = z.string().trim().max(254).pipe(z.email({ message: 'must be an e-mail address such as ana@example.com' }));
+export const roleSchema = z.enum(ROLES);
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(roleSchema),
+    status: z.enum(['active', 'disabled']),
+    createdAt: z.string(),
+    lastLoginAt: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+
+export const organizationSchema = z.object({ id: z.string(), name: z.string(), slug: z.string(), createdAt: z.string() }).meta({ id: 'Organization' });

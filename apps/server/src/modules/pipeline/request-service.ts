@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { JobQueue } from '@marketplace/db';
+import type { Db } from '../../db/schema.js';
+import { AppError } from '../../errors/app-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import { jobName } from './pipeline-steps.js';
+import { insertRequest } from './pipeline-repository.js';
+import { publishRequestEvent } from './request-events.js';
+
+/** What submitting a request needs: the store, the live updates and the queue (null in a process that runs no jobs). */
+export interface RequestServiceDeps {
+  db: Db;
+  events: EventBus;
+  jobs: JobQueue | null;
+}
+
+export interface SubmitRequestInput {
+  orgId: string;
+  userId: string | null;
+  source: 'api' | 'conversation' | 'email' | 'mcp' | 'cli';
+  spec: object;
+  text: string | null;
+  notice?: string | null;
+}
+
+/** Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued. */
+export async function submitRequest(deps: RequestServiceDeps, input: SubmitRequestInput): Promise<string> {
+  if (!deps.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
+  const id = randomUUID();
+  await insertRequest(deps.db, { id, ...input });
+  await publishRequestEvent(deps.db, deps.events, id, null, null);
+  await deps.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
+  return id;
+}

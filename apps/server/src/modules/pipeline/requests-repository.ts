@@ -1,0 +1,46 @@
+import type { Db } from '../../db/schema.js';
+import { NotFoundError } from '../../errors/app-error.js';
+import { iso } from '../../http/responses.js';
+
+/** A request, its steps and the deliveries of its release to the requester, as the API shows them. */
+export async function requestView(db: Db, orgId: string, id: string) {
+  const request = await db.selectFrom('requests').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  if (!request) throw new NotFoundError('Request', id);
+  const steps = await db.selectFrom('request_steps').selectAll().where('request_id', '=', id).orderBy('position').execute();
+  const deliveries = request.user_id
+    ? await db
+        .selectFrom('deliveries')
+        .innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id')
+        .select(['deliveries.id', 'deliveries.recipient', 'deliveries.state'])
+        .where('app_versions.request_id', '=', id)
+        .where('deliveries.org_id', '=', orgId)
+        .where('deliveries.user_id', '=', request.user_id)
+        .orderBy('deliveries.created_at')
+        .execute()
+    : [];
+  return {
+    id: request.id,
+    state: request.state,
+    source: request.source,
+    spec: request.spec as Record<string, unknown>,
+    steps: steps.map((step) => ({ name: step.name, state: step.state, durationMs: step.duration_ms, attempts: step.attempts, error: (step.error as any) ?? null })),
+    appId: request.app_id,
+    version: request.version,
+    error: (request.error as any) ?? null,
+    notice: request.notice,
+    deliveries,
+    createdAt: iso(request.created_at),
+    updatedAt: iso(request.updated_at),
+  };
+}
+
+/** A page of the organisation's requests (only the caller's own when a user asks), newest first, and their count. */
+export async function listRequests(db: Db, principal: { orgId: string; userId: string | null }, page: { limit: number; offset: number }) {
+  let query = db.selectFrom('requests').where('org_id', '=', principal.orgId);
+  if (principal.userId) query = query.where('user_id', '=', principal.userId);
+  const [rows, count] = await Promise.all([
+    query.select(['id', 'state', 'spec', 'version', 'created_at']).orderBy('created_at', 'desc').limit(page.limit).offset(page.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
