@@ -1,7 +1,8 @@
 import { resolveAppSettings } from './app-settings.js';
-import { readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBundle, parseAppManifest, type AppManifest, type ReleaseLimits } from '@marketplace/release';
+import { extractBundle, type AppManifest, type ReleaseLimits } from '@marketplace/release';
+import { logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions } from './app-files.js';
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
@@ -11,6 +12,16 @@ import type { RunningApp, Runtime } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
 
 export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back'; report: DeploymentReport };
+
+/** A verified release ready to install: its app.json, the bundle on disk and the hash the signed statement names. */
+export interface DeployInput {
+  manifest: AppManifest;
+  bundlePath: string;
+  sha256: string;
+}
+
+/** What `deploy` runs under the app's lock before installing: the verified release, or the report of its refusal. */
+export type Prepare = (deployedVersion: string | undefined) => Promise<DeployInput | { refused: DeploymentReport }>;
 
 export interface DeployerOptions {
   layout: HomeLayout;
@@ -23,12 +34,14 @@ export interface DeployerOptions {
   log?: (message: string) => void;
 }
 
-const LOG_TAIL_LINES = 40;
-
 /**
  * Owns the apps on this workstation: unpacks a verified bundle beside the running version, starts
  * it, and moves the `current` pointer only once it is healthy; a version that does not become
  * healthy is stopped and the previous one keeps serving.
+ *
+ * Its verbs: `open` (read the state), `adopt` (at start-up), `apps` / `deployedVersion`
+ * (inventory), `deploy`, `rollback`, `remove`, `checkHealth`, `logTail`, `close`. Work on one app
+ * is serialised; different apps deploy side by side.
  */
 export class Deployer {
   private state: AgentState = { apps: {} };
@@ -36,7 +49,14 @@ export class Deployer {
   private readonly appLocks = new Map<string, Promise<unknown>>();
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: DeployerOptions) {}
+  private constructor(private readonly options: DeployerOptions) {}
+
+  /** A deployer over the state in `layout` (nothing is started: see `adopt`). */
+  static async open(options: DeployerOptions): Promise<Deployer> {
+    const deployer = new Deployer(options);
+    deployer.state = await loadState(options.layout);
+    return deployer;
+  }
 
   get layout() {
     return this.options.layout;
@@ -50,44 +70,26 @@ export class Deployer {
     return this.state.apps[app]?.current ?? undefined;
   }
 
-  async load(): Promise<void> {
-    this.state = await loadState(this.layout);
-  }
-
-  /** At start-up: drop half-unpacked or never-switched versions, then adopt or start every current version. */
-  async startAll(): Promise<void> {
-    await this.load();
+  /**
+   * At start-up: drop half-unpacked or never-switched versions, then adopt or start every current
+   * version. Returns the reports of apps whose health changed meanwhile.
+   */
+  async adopt(): Promise<DeploymentReport[]> {
     // versions a crashed agent had started but not switched to: stop them, their files go next
     for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
-      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, this.spec(await this.manifestOf(app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
+      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, this.spec(await manifestOf(this.layout, app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
     }
     this.state.starting = {};
-    await this.removeStrayVersions();
+    await removeStrayVersions(this.layout, this.state);
     for (const record of this.apps()) {
       if (!record.current) continue;
       await this.ensureRunning(record);
     }
-  }
-
-  private async removeStrayVersions(): Promise<void> {
-    let names: string[] = [];
-    try {
-      names = await readdir(this.layout.apps);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const record = this.state.apps[name];
-      const keep = new Set([record?.current, ...(record?.previous ?? [])].filter(Boolean) as string[]);
-      for (const entry of await readdir(join(this.layout.apps, name)).catch(() => [] as string[])) {
-        if (entry === 'current') continue;
-        if (!keep.has(entry)) await rm(join(this.layout.apps, name, entry), { recursive: true, force: true });
-      }
-    }
+    return [];
   }
 
   private async ensureRunning(record: AppRecord): Promise<void> {
-    const manifest = await this.manifestOf(record.name, record.current!);
+    const manifest = await manifestOf(this.layout, record.name, record.current!);
     const spec = this.spec(manifest, record.port ?? (await freePort()));
     if (record.pid) {
       const adopted = this.options.runtime.adopt(record.pid, spec);
@@ -127,12 +129,6 @@ export class Deployer {
     return Math.min(wanted, this.options.maxHealthTimeoutMs ?? wanted);
   }
 
-  private async manifestOf(app: string, version: string): Promise<AppManifest> {
-    const parsed = parseAppManifest(JSON.parse(await readFile(join(this.layout.apps, app, version, 'app.json'), 'utf8')));
-    if (!parsed.ok) throw new AgentError('START_FAILED', `${app} ${version}: its app.json is no longer valid (${parsed.issues[0]?.message}); remove the app and install it again.`);
-    return parsed.manifest;
-  }
-
   private update(app: string, patch: Partial<AppRecord>): Promise<void> {
     const record = this.state.apps[app];
     if (record) Object.assign(record, patch, { updatedAt: new Date().toISOString() });
@@ -154,15 +150,26 @@ export class Deployer {
   }
 
   /** Serialises work on one app; different apps deploy side by side. */
-  exclusive<T>(app: string, work: () => Promise<T>): Promise<T> {
+  private exclusive<T>(app: string, work: () => Promise<T>): Promise<T> {
     const previous = this.appLocks.get(app) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(work);
     this.appLocks.set(app, next);
     return next;
   }
 
-  /** Deploys a verified release whose bundle is at `bundlePath`. Call inside `exclusive(app)`. */
-  async deploy(manifest: AppManifest, bundlePath: string, expectedSha256: string): Promise<Outcome> {
+  /**
+   * Installs a release of `app`: `prepare` (verification) runs under the app's lock, told the
+   * version deployed now, so two releases of one app never pass the version check side by side.
+   */
+  deploy(app: string, prepare: Prepare | DeployInput): Promise<Outcome> {
+    return this.exclusive(app, async () => {
+      const input = typeof prepare === 'function' ? await prepare(this.deployedVersion(app)) : prepare;
+      if ('refused' in input) return { state: 'rejected' as const, report: input.refused };
+      return this.install(input);
+    });
+  }
+
+  private async install({ manifest, bundlePath, sha256: expectedSha256 }: DeployInput): Promise<Outcome> {
     const app = manifest.name;
     const version = manifest.version;
     const base = { app, version };
@@ -186,7 +193,7 @@ export class Deployer {
     if (!health.ok) {
       await started.stop();
       await this.setStarting(app, null);
-      const logTail = await this.logTail(app);
+      const logTail = await readLogTail(this.layout, app);
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
     }
@@ -198,7 +205,7 @@ export class Deployer {
     const dropped = previous.slice(keep);
     delete this.state.starting?.[app];
     await this.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
-    await this.pointCurrent(app, version);
+    await pointCurrent(this.layout, app, version);
     this.watch(app, started);
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
@@ -215,27 +222,23 @@ export class Deployer {
     return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason, health, logTail } };
   }
 
-  /** `apps/<app>/current` → the version directory, replaced atomically (new symlink, then rename over). */
-  private async pointCurrent(app: string, version: string): Promise<void> {
-    const link = join(this.layout.apps, app, 'current');
-    const temp = `${link}.${process.pid}.tmp`;
-    await rm(temp, { force: true });
-    await symlink(version, temp);
-    await rename(temp, link);
+  /** The last lines of the app's log. */
+  logTail(app: string): Promise<string> {
+    return readLogTail(this.layout, app);
   }
 
-  async logTail(app: string, lines = LOG_TAIL_LINES): Promise<string> {
-    try {
-      const text = await readFile(appLogFile(this.layout.logs, app), 'utf8');
-      return text.split('\n').slice(-lines - 1).join('\n').slice(-8000);
-    } catch {
-      return '';
+  /** Probes every deployed app's health path; returns the reports of those whose health changed (healthy ↔ unhealthy). */
+  async checkHealth(): Promise<DeploymentReport[]> {
+    const changes: DeploymentReport[] = [];
+    for (const app of this.apps()) {
+      if (!app.current || !app.port) continue;
+      const sample = await probeHealth(app.port, app.healthPath, 2000);
+      const now = sample.ok ? 'healthy' : 'unhealthy';
+      if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
+      await this.update(app.name, { state: now });
+      changes.push({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), ...(sample.ok ? {} : { logTail: await readLogTail(this.layout, app.name) }) });
     }
-  }
-
-  /** Records what the periodic health probe saw. */
-  markHealth(app: string, state: 'healthy' | 'unhealthy'): Promise<void> {
-    return this.update(app, { state });
+    return changes;
   }
 
   /**
@@ -248,7 +251,7 @@ export class Deployer {
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
       const target = record.previous[0];
       if (!target) throw new AgentError('NO_PREVIOUS_VERSION', `${app} has no earlier version kept on this workstation; nothing to roll back to.`);
-      const manifest = await this.manifestOf(app, target);
+      const manifest = await manifestOf(this.layout, app, target);
       const spec = this.spec(manifest, await freePort());
       const started = await this.options.runtime.start(spec);
       const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
@@ -259,7 +262,7 @@ export class Deployer {
       const from = record.current;
       const old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, spec) : null);
       await this.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
-      await this.pointCurrent(app, target);
+      await pointCurrent(this.layout, app, target);
       this.watch(app, started);
       await old?.stop();
       await rm(join(this.layout.apps, app, from), { recursive: true, force: true });
@@ -276,7 +279,7 @@ export class Deployer {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
-      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await this.manifestOf(app, record.current), record.port ?? 0)) : null);
+      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
       await running?.stop();
       this.running.delete(app);
       const version = record.current;

@@ -52,24 +52,19 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   }
 
   const { app, version } = parsed.headers;
-  return deployer.exclusive(app, async () => {
-    await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
-    await deps.report({ app, version, state: 'received' });
-    const reject = async (code: string, message: string) => {
-      deps.log(`rejected ${app} ${version}: ${code} ${message}`);
-      await deps.report({ app, version, state: 'rejected', reason: { code, message: message.slice(0, 2000) } });
-      return finish(deps, key, REJECTED_FOLDER, 'rejected');
-    };
-
-    const work = join(deps.layout.downloads, key);
-    try {
+  await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
+  const work = join(deps.layout.downloads, key);
+  const refuse = (code: string, message: string) => ({ refused: { app, version, state: 'rejected' as const, reason: { code, message: message.slice(0, 2000) } } });
+  try {
+    const outcome = await deployer.deploy(app, async (deployedVersion) => {
+      await deps.report({ app, version, state: 'received' });
       await mkdir(work, { recursive: true, mode: 0o700 });
       const bundlePath = join(work, 'bundle.tgz');
       if (parsed.bundle) await writeFile(bundlePath, parsed.bundle, { mode: 0o600 });
       else if (parsed.downloadUrl) {
         const fetched = await download(parsed.downloadUrl, bundlePath, deps.maxDownloadBytes ?? 256 * 1024 * 1024);
-        if (fetched) return reject('BUNDLE_DOWNLOAD_FAILED', fetched);
-      } else return reject('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.');
+        if (fetched) return refuse('BUNDLE_DOWNLOAD_FAILED', fetched);
+      } else return refuse('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.');
 
       const keyList = await currentKeyList(deps);
       const limits = deps.config.limits as Partial<ReleaseLimits> | undefined;
@@ -79,27 +74,31 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         rootPublicKey: deps.config.rootPublicKey,
         keyList: keyList.offered ?? keyList.stored?.json ?? '',
         lastKeyListVersion: keyList.stored?.version,
-        expect: { org: deps.config.orgId, app, deployedVersion: deployer.deployedVersion(app), policy: { ...DEFAULT_MANIFEST_POLICY, ...(deps.config.policy as Partial<ManifestPolicy> | undefined) } },
+        expect: { org: deps.config.orgId, app, deployedVersion, policy: { ...DEFAULT_MANIFEST_POLICY, ...(deps.config.policy as Partial<ManifestPolicy> | undefined) } },
         limits,
       });
-      if (!verified.ok) return reject(verified.code, verified.message);
+      if (!verified.ok) return refuse(verified.code, verified.message);
       if (verified.keyList.version > (keyList.stored?.version ?? 0)) await writeJsonAtomic(deps.layout.keyList, { json: keyList.offered!, version: verified.keyList.version } satisfies StoredKeyList);
-      if (verified.statement.version !== version) return reject('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
+      if (verified.statement.version !== version) return refuse('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
 
       await deps.report({ app, version, state: 'deploying' });
-      const outcome = await deployer.deploy(verified.manifest, bundlePath, verified.statement.bundle.sha256);
-      deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
-      await deps.report(outcome.report);
-      return finish(deps, key, outcome.state === 'healthy' ? PROCESSED_FOLDER : REJECTED_FOLDER, outcome.state);
-    } catch (error) {
-      // a local failure (disk full while saving the bundle, an unreadable state file …): refuse this
-      // release once, clearly, rather than retrying it forever; the running version is untouched
-      const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
-      return reject(code, `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+      return { manifest: verified.manifest, bundlePath, sha256: verified.statement.bundle.sha256 };
+    });
+    if (outcome.state === 'rejected') deps.log(`rejected ${app} ${version}: ${outcome.report.reason?.code} ${outcome.report.reason?.message}`);
+    else deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
+    await deps.report(outcome.report);
+    return finish(deps, key, outcome.state === 'healthy' ? PROCESSED_FOLDER : REJECTED_FOLDER, outcome.state);
+  } catch (error) {
+    // a local failure (disk full while saving the bundle, an unreadable state file …): refuse this
+    // release once, clearly, rather than retrying it forever; the running version is untouched
+    const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
+    const message = `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`;
+    deps.log(`rejected ${app} ${version}: ${code} ${message}`);
+    await deps.report(refuse(code, message).refused);
+    return finish(deps, key, REJECTED_FOLDER, 'rejected');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED_FOLDER | typeof REJECTED_FOLDER, state: string): Promise<MailDecision> {

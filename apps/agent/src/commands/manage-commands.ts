@@ -8,8 +8,7 @@ import { createServerClient } from '../server-client.js';
 async function withDeployer<T>(home: string | undefined, work: (deployer: Deployer, report: (r: Parameters<ReturnType<typeof createServerClient>['report']>[0]) => Promise<unknown>) => Promise<T>): Promise<T> {
   const layout = homeLayout(home ?? defaultHome());
   const config = await loadConfig(layout);
-  const deployer = new Deployer({ layout, runtime: createProcessRuntime() });
-  await deployer.load();
+  const deployer = await Deployer.open({ layout, runtime: createProcessRuntime() });
   const server = createServerClient(config, layout);
   try {
     return await work(deployer, (report) => server.report(report).catch(() => 'refused'));
