@@ -8,6 +8,7 @@ import { homeLayout } from './agent-home.js';
 import { createCommandLoop } from './command-loop.js';
 import { commandJournalPath, createCommandRunner } from './command-runner.js';
 import { Deployer } from './deployer.js';
+import { createNonceStore } from './delivery-nonces.js';
 import { createHealthLoop } from './health-loop.js';
 import { createInboxLoop, type InboxCounts } from './inbox-loop.js';
 import { createJournal } from './journal.js';
@@ -73,7 +74,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     journal,
     concurrency: options.concurrency,
     log,
-    processor: { config, layout, deployer, journal, fetchKeyList: options.fetchKeyList ?? (async () => (await server.keys()).keyList), report, log },
+    processor: { config, layout, deployer, journal, nonces: createNonceStore(layout.deliveryNonces), fetchKeyList: options.fetchKeyList ?? (async () => (await server.keys()).keyList), report, log },
   });
 
   // finish what a crash interrupted, then take over (or restart) the deployed apps

@@ -2,11 +2,12 @@ import { resolveAppSettings } from './app-settings.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractBundle, type AppManifest, type ReleaseLimits } from '@marketplace/release';
+import { appDataDir, dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
 import { logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions } from './app-files.js';
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
-import { freePort, healthReport, probeHealth, waitHealthy } from './health-check.js';
+import { freePort, healthReport, probeHealth, waitHealthy, type HealthResult } from './health-check.js';
 import { appLogFile } from './runtimes/process-runtime.js';
 import type { RunningApp, Runtime } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
@@ -18,6 +19,8 @@ export interface DeployInput {
   manifest: AppManifest;
   bundlePath: string;
   sha256: string;
+  /** Last check once the bundle is safely unpacked, before anything of it runs; a refusal stops the deployment. */
+  admit?: () => Promise<{ code: string; message: string } | null>;
 }
 
 /** What `deploy` runs under the app's lock before installing: the verified release, or the report of its refusal. */
@@ -81,21 +84,28 @@ export class Deployer {
     }
     this.state.starting = {};
     await removeStrayVersions(this.layout, this.state);
+    const changes: DeploymentReport[] = [];
     for (const record of this.apps()) {
       if (!record.current) continue;
-      await this.ensureRunning(record);
+      const before = record.state;
+      const health = await this.ensureRunning(record);
+      // an app that came back (or went down) while no agent watched it: the server hears it now
+      if (record.state !== before) changes.push({ app: record.name, version: record.current, state: health.ok ? 'healthy' : 'unhealthy', health: healthReport(health, record.port ?? 0) });
     }
-    return [];
+    return changes;
   }
 
-  private async ensureRunning(record: AppRecord): Promise<void> {
+  /** Takes over the app's process when it still runs and answers (and supervises it from now on), else starts it again. */
+  private async ensureRunning(record: AppRecord): Promise<HealthResult> {
     const manifest = await manifestOf(this.layout, record.name, record.current!);
     const spec = this.spec(manifest, record.port ?? (await freePort()));
     if (record.pid) {
       const adopted = this.options.runtime.adopt(record.pid, spec);
-      if (adopted && (await probeHealth(spec.port, record.healthPath)).ok) {
-        this.running.set(record.name, adopted);
-        return;
+      const health = adopted ? await probeHealth(spec.port, record.healthPath) : null;
+      if (adopted && health?.ok) {
+        this.watch(record.name, adopted);
+        await this.update(record.name, { state: 'healthy' });
+        return health;
       }
       await adopted?.stop();
     }
@@ -103,13 +113,15 @@ export class Deployer {
     this.watch(record.name, started);
     const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
     await this.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
+    return health;
   }
 
+  /** Supervision: the runtime restarts a crashed app with backoff; once it gives up, the next health check reports the app unhealthy. */
   private watch(app: string, running: RunningApp): void {
     this.running.set(app, running);
     running.onGaveUp((reason) => {
       this.options.log?.(`${app} stopped restarting: ${reason}`);
-      void this.update(app, { state: 'unhealthy', pid: null });
+      void this.update(app, { pid: null });
     });
   }
 
@@ -118,7 +130,7 @@ export class Deployer {
       manifest,
       settings: manifest.env ? resolveAppSettings(this.layout.root, manifest) : {},
       dir: join(this.layout.apps, manifest.name, manifest.version),
-      dataDir: join(this.layout.data, manifest.name),
+      dataDir: appDataDir(this.layout, manifest.name),
       port,
       logFile: appLogFile(this.layout.logs, manifest.name),
     };
@@ -169,7 +181,7 @@ export class Deployer {
     });
   }
 
-  private async install({ manifest, bundlePath, sha256: expectedSha256 }: DeployInput): Promise<Outcome> {
+  private async install({ manifest, bundlePath, sha256: expectedSha256, admit }: DeployInput): Promise<Outcome> {
     const app = manifest.name;
     const version = manifest.version;
     const base = { app, version };
@@ -177,6 +189,14 @@ export class Deployer {
     if (this.state.apps[app]?.current !== version) await rm(dir, { recursive: true, force: true });
     const extracted = await extractBundle(bundlePath, dir, this.options.limits ?? {}, { expectedSha256 });
     if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: { code: extracted.code, message: extracted.message } } };
+    const refused = await admit?.();
+    if (refused) {
+      await rm(dir, { recursive: true, force: true });
+      return { state: 'rejected', report: { ...base, state: 'rejected', reason: refused } };
+    }
+    // the data as the version being left has it: a rollback to that version restores this copy
+    const leaving = this.state.apps[app]?.current;
+    if (leaving && leaving !== version) await snapshotData(this.layout, app, leaving);
 
     const spec = this.spec(extracted.manifest, await freePort());
     let started: RunningApp;
@@ -209,6 +229,7 @@ export class Deployer {
     this.watch(app, started);
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
+    await dropSnapshots(this.layout, app, previous.slice(0, keep));
     return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port) } };
   }
 
@@ -245,50 +266,76 @@ export class Deployer {
    * Back to the newest kept earlier version (operator's choice: allowed although it is older). On
    * success `restored` is the report of the version that serves again.
    */
-  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport }> {
+  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport; dataAside?: string }> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
       const target = record.previous[0];
       if (!target) throw new AgentError('NO_PREVIOUS_VERSION', `${app} has no earlier version kept on this workstation; nothing to roll back to.`);
+      const from = record.current;
       const manifest = await manifestOf(this.layout, app, target);
+      // with a snapshot of the target's data, the running version stops first (its writes end),
+      // the data moves aside and the snapshot takes its place; without one, the target starts beside it
+      const restoring = await hasSnapshot(this.layout, app, target);
+      let old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
+      let aside: string | null = null;
+      if (restoring) {
+        await old?.stop();
+        this.running.delete(app);
+        old = null;
+        aside = await restoreSnapshot(this.layout, app, target, from);
+        if (aside) this.options.log?.(`${app}: data written since ${target} was left moved to ${aside}`);
+      }
       const spec = this.spec(manifest, await freePort());
       const started = await this.options.runtime.start(spec);
       const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
       if (!health.ok) {
         await started.stop();
-        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${record.current} keeps serving.` } } };
+        if (restoring) {
+          await undoRestore(this.layout, app, target, aside);
+          await this.ensureRunning(record);
+        }
+        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${from} keeps serving${restoring ? ' with its data' : ''}.` } } };
       }
-      const from = record.current;
-      const old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, spec) : null);
       await this.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
       await pointCurrent(this.layout, app, target);
       this.watch(app, started);
       await old?.stop();
       await rm(join(this.layout.apps, app, from), { recursive: true, force: true });
+      const data = aside ? ` The data was restored as ${target} left it; what was written since was moved to ${aside}.` : restoring ? ` The data was restored as ${target} left it.` : '';
       return {
         state: 'rolled-back',
-        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: by.message(target) } },
+        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: `${by.message(target)}${data}` } },
         restored: { app, version: target, state: 'healthy', health: healthReport(health, spec.port) },
+        ...(aside ? { dataAside: aside } : {}),
       };
     });
   }
 
-  /** Stops the app and deletes its versions (its data directory stays). */
-  remove(app: string): Promise<DeploymentReport> {
+  /**
+   * Stops the app and deletes its versions; its data directory stays for a later install unless
+   * `purge` (then the data and its snapshots go too). `purge` of an app removed before only
+   * deletes its data, and answers null.
+   */
+  remove(app: string, options: { purge?: boolean } = {}): Promise<DeploymentReport | null> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
-      if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
+      if (!record?.current) {
+        if (!options.purge) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
+        await purgeData(this.layout, app);
+        return null;
+      }
       const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
       await running?.stop();
       this.running.delete(app);
       const version = record.current;
       await this.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
       await rm(join(this.layout.apps, app), { recursive: true, force: true });
+      await dropSnapshots(this.layout, app);
+      if (options.purge) await purgeData(this.layout, app);
       return { app, version, state: 'removed' };
     });
   }
-
   /** Stops supervising; apps keep running unless `stopApps` (the next start adopts them). */
   async close(options: { stopApps?: boolean } = {}): Promise<void> {
     if (options.stopApps) {

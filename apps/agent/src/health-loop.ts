@@ -5,6 +5,17 @@ import type { Report } from './reporter.js';
 import type { ServerClient } from './server-client.js';
 import { AGENT_VERSION } from './version.js';
 
+/**
+ * What runs here, for the heartbeat: each app's current version with its state, and the earlier
+ * versions kept for rollback as "replaced" (the server's deployment states have no such state yet).
+ */
+export function inventory(deployer: Pick<Deployer, 'apps'>): { name: string; version: string; state: string }[] {
+  return deployer
+    .apps()
+    .filter((app) => app.current)
+    .flatMap((app) => [{ name: app.name, version: app.current!, state: app.state as string }, ...app.previous.map((version) => ({ name: app.name, version, state: 'replaced' }))]);
+}
+
 export interface HealthLoopOptions {
   deployer: Deployer;
   server: Pick<ServerClient, 'flush' | 'heartbeat'>;
@@ -41,10 +52,7 @@ export function createHealthLoop(options: HealthLoopOptions) {
         version: AGENT_VERSION,
         os: `${platform()} ${release()}`.slice(0, 64),
         runtimes: [options.runtimeName],
-        apps: deployer
-          .apps()
-          .filter((app) => app.current)
-          .map((app) => ({ name: app.name, version: app.current!, state: app.state })),
+        apps: inventory(deployer),
       });
       if (answer.commands?.length && !stopped) await options.commands.run(answer.commands);
     } catch (error) {
