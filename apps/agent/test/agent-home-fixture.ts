@@ -17,6 +17,8 @@ export interface TestAgent {
   signer: { org: string; keyId: string; privateKey: AttackContext['secrets']['release'] };
   /** Drops a raw mail into the agent's Maildir and lets the agent handle its inbox. */
   deliver(raw: Buffer): Promise<void>;
+  /** Stops the agent (apps keep running), runs `between`, then starts a new agent on the same home, which adopts them. */
+  restart(between?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -46,9 +48,9 @@ export async function startTestAgent(work: string, identity: { agentId: string; 
   const maildir = join(work, 'maildir');
   await ensureMaildir(maildir);
   const logs: string[] = [];
-  const agent = await startAgent({ home, mailbox: await openMaildir(maildir, { fsWatch: false }), fetchKeyList: async () => ctx.keyList, maxHealthTimeoutMs: 4000, heartbeatIntervalMs: 3_600_000, log: (line) => void logs.push(line) });
-  return {
-    agent,
+  const start = async () => startAgent({ home, mailbox: await openMaildir(maildir, { fsWatch: false }), fetchKeyList: async () => ctx.keyList, maxHealthTimeoutMs: 4000, heartbeatIntervalMs: 3_600_000, log: (line) => void logs.push(line) });
+  const test: TestAgent = {
+    agent: await start(),
     ctx,
     home,
     maildir,
@@ -56,7 +58,13 @@ export async function startTestAgent(work: string, identity: { agentId: string; 
     signer: { org: ctx.org, keyId: keyIdOf(ctx.secrets.release), privateKey: ctx.secrets.release },
     async deliver(raw) {
       await deliverToMaildir(maildir, raw, { fsync: false });
-      await agent.processOnce();
+      await test.agent.processOnce();
+    },
+    async restart(between) {
+      await test.agent.stop();
+      await between?.();
+      test.agent = await start();
     },
   };
+  return test;
 }
