@@ -4,6 +4,9 @@ import { parseAppManifest, type AppManifest } from '@marketplace/release';
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import type { AgentState } from './agent-state.js';
+import { appDataDir } from './app-data.js';
+import { resolveAppSettings } from './app-settings.js';
+import type { StartSpec } from './runtimes/runtime.js';
 import { appLogFile } from './runtimes/process-runtime.js';
 
 const LOG_TAIL_LINES = 40;
@@ -53,4 +56,22 @@ export async function logTail(layout: HomeLayout, app: string, lines = LOG_TAIL_
   } catch {
     return '';
   }
+}
+
+/** How a version of an app is started: its unpacked folder, its data directory, its settings, its log. */
+export function startSpec(layout: HomeLayout, manifest: AppManifest, port: number): StartSpec {
+  return {
+    manifest,
+    settings: manifest.env ? resolveAppSettings(layout.root, manifest) : {},
+    dir: versionDir(layout, manifest.name, manifest.version),
+    dataDir: appDataDir(layout, manifest.name),
+    port,
+    logFile: appLogFile(layout.logs, manifest.name),
+  };
+}
+
+/** The manifest's health timeout, capped at `maxMs` when given (tests shorten it). */
+export function healthTimeoutOf(manifest: AppManifest, maxMs: number | undefined): number {
+  const wanted = (manifest.health.timeoutSeconds ?? 30) * 1000;
+  return Math.min(wanted, maxMs ?? wanted);
 }

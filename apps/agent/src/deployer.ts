@@ -1,41 +1,16 @@
-import { resolveAppSettings } from './app-settings.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBundle, type AppManifest, type ReleaseLimits } from '@marketplace/release';
-import { appDataDir, dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
-import { logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions } from './app-files.js';
+import { extractBundle, type AppManifest } from '@marketplace/release';
+import { dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
+import { healthTimeoutOf, logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions, startSpec } from './app-files.js';
 import { AgentError } from './agent-error.js';
-import type { HomeLayout } from './agent-home.js';
-import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
+import { StateStore, type AppRecord } from './agent-state.js';
 import { freePort, healthReport, probeHealth, waitHealthy, type HealthResult } from './health-check.js';
-import { appLogFile } from './runtimes/process-runtime.js';
-import type { RunningApp, Runtime } from './runtimes/runtime.js';
+import type { RunningApp } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
+import type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-types.js';
 
-export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back'; report: DeploymentReport };
-
-/** A verified release ready to install: its app.json, the bundle on disk and the hash the signed statement names. */
-export interface DeployInput {
-  manifest: AppManifest;
-  bundlePath: string;
-  sha256: string;
-  /** Last check once the bundle is safely unpacked, before anything of it runs; a refusal stops the deployment. */
-  admit?: () => Promise<{ code: string; message: string } | null>;
-}
-
-/** What `deploy` runs under the app's lock before installing: the verified release, or the report of its refusal. */
-export type Prepare = (deployedVersion: string | undefined) => Promise<DeployInput | { refused: DeploymentReport }>;
-
-export interface DeployerOptions {
-  layout: HomeLayout;
-  runtime: Runtime;
-  limits?: Partial<ReleaseLimits>;
-  /** Upper bound on the manifest's health timeout (tests shorten it). */
-  maxHealthTimeoutMs?: number;
-  /** How many earlier versions stay on disk for rollback. */
-  keepVersions?: number;
-  log?: (message: string) => void;
-}
+export type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-types.js';
 
 /**
  * Owns the apps on this workstation: unpacks a verified bundle beside the running version, starts
@@ -47,18 +22,21 @@ export interface DeployerOptions {
  * is serialised; different apps deploy side by side.
  */
 export class Deployer {
-  private state: AgentState = { apps: {} };
   private readonly running = new Map<string, RunningApp>();
   private readonly appLocks = new Map<string, Promise<unknown>>();
-  private saving: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly options: DeployerOptions) {}
+  private constructor(
+    private readonly options: DeployerOptions,
+    private readonly store: StateStore,
+  ) {}
 
   /** A deployer over the state in `layout` (nothing is started: see `adopt`). */
   static async open(options: DeployerOptions): Promise<Deployer> {
-    const deployer = new Deployer(options);
-    deployer.state = await loadState(options.layout);
-    return deployer;
+    return new Deployer(options, await StateStore.open(options.layout));
+  }
+
+  private get state() {
+    return this.store.state;
   }
 
   get layout() {
@@ -80,7 +58,7 @@ export class Deployer {
   async adopt(): Promise<DeploymentReport[]> {
     // versions a crashed agent had started but not switched to: stop them, their files go next
     for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
-      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, this.spec(await manifestOf(this.layout, app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
+      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, startSpec(this.layout, await manifestOf(this.layout, app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
     }
     this.state.starting = {};
     await removeStrayVersions(this.layout, this.state);
@@ -98,21 +76,21 @@ export class Deployer {
   /** Takes over the app's process when it still runs and answers (and supervises it from now on), else starts it again. */
   private async ensureRunning(record: AppRecord): Promise<HealthResult> {
     const manifest = await manifestOf(this.layout, record.name, record.current!);
-    const spec = this.spec(manifest, record.port ?? (await freePort()));
+    const spec = startSpec(this.layout, manifest, record.port ?? (await freePort()));
     if (record.pid) {
       const adopted = this.options.runtime.adopt(record.pid, spec);
       const health = adopted ? await probeHealth(spec.port, record.healthPath) : null;
       if (adopted && health?.ok) {
         this.watch(record.name, adopted);
-        await this.update(record.name, { state: 'healthy' });
+        await this.store.update(record.name, { state: 'healthy' });
         return health;
       }
       await adopted?.stop();
     }
     const started = await this.options.runtime.start(spec);
     this.watch(record.name, started);
-    const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
-    await this.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
+    const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
+    await this.store.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
     return health;
   }
 
@@ -121,44 +99,8 @@ export class Deployer {
     this.running.set(app, running);
     running.onGaveUp((reason) => {
       this.options.log?.(`${app} stopped restarting: ${reason}`);
-      void this.update(app, { pid: null });
+      void this.store.update(app, { pid: null });
     });
-  }
-
-  private spec(manifest: AppManifest, port: number) {
-    return {
-      manifest,
-      settings: manifest.env ? resolveAppSettings(this.layout.root, manifest) : {},
-      dir: join(this.layout.apps, manifest.name, manifest.version),
-      dataDir: appDataDir(this.layout, manifest.name),
-      port,
-      logFile: appLogFile(this.layout.logs, manifest.name),
-    };
-  }
-
-  private healthTimeout(manifest: AppManifest): number {
-    const wanted = (manifest.health.timeoutSeconds ?? 30) * 1000;
-    return Math.min(wanted, this.options.maxHealthTimeoutMs ?? wanted);
-  }
-
-  private update(app: string, patch: Partial<AppRecord>): Promise<void> {
-    const record = this.state.apps[app];
-    if (record) Object.assign(record, patch, { updatedAt: new Date().toISOString() });
-    this.saving = this.saving.catch(() => {}).then(() => saveState(this.layout, this.state));
-    return this.saving;
-  }
-
-  private setStarting(app: string, value: { version: string; pid: number | null } | null): Promise<void> {
-    this.state.starting ??= {};
-    if (value) this.state.starting[app] = value;
-    else delete this.state.starting[app];
-    this.saving = this.saving.catch(() => {}).then(() => saveState(this.layout, this.state));
-    return this.saving;
-  }
-
-  private put(record: AppRecord): Promise<void> {
-    this.state.apps[record.name] = record;
-    return this.update(record.name, {});
   }
 
   /** Serialises work on one app; different apps deploy side by side. */
@@ -198,7 +140,7 @@ export class Deployer {
     const leaving = this.state.apps[app]?.current;
     if (leaving && leaving !== version) await snapshotData(this.layout, app, leaving);
 
-    const spec = this.spec(extracted.manifest, await freePort());
+    const spec = startSpec(this.layout, extracted.manifest, await freePort());
     let started: RunningApp;
     try {
       started = await this.options.runtime.start(spec);
@@ -206,13 +148,13 @@ export class Deployer {
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'START_FAILED', message: (error as Error).message }, undefined);
     }
-    await this.setStarting(app, { version, pid: started.pid });
+    await this.store.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
     started.onGaveUp((reason) => (gaveUp = reason));
-    const health = await waitHealthy(spec.port, extracted.manifest.health.path, this.healthTimeout(extracted.manifest), () => gaveUp);
+    const health = await waitHealthy(spec.port, extracted.manifest.health.path, healthTimeoutOf(extracted.manifest, this.options.maxHealthTimeoutMs), () => gaveUp);
     if (!health.ok) {
       await started.stop();
-      await this.setStarting(app, null);
+      await this.store.setStarting(app, null);
       const logTail = await readLogTail(this.layout, app);
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
@@ -224,7 +166,7 @@ export class Deployer {
     const keep = this.options.keepVersions ?? 2;
     const dropped = previous.slice(keep);
     delete this.state.starting?.[app];
-    await this.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
+    await this.store.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
     await pointCurrent(this.layout, app, version);
     this.watch(app, started);
     await old?.stop();
@@ -256,7 +198,7 @@ export class Deployer {
       const sample = await probeHealth(app.port, app.healthPath, 2000);
       const now = sample.ok ? 'healthy' : 'unhealthy';
       if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
-      await this.update(app.name, { state: now });
+      await this.store.update(app.name, { state: now });
       changes.push({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), ...(sample.ok ? {} : { logTail: await readLogTail(this.layout, app.name) }) });
     }
     return changes;
@@ -277,7 +219,7 @@ export class Deployer {
       // with a snapshot of the target's data, the running version stops first (its writes end),
       // the data moves aside and the snapshot takes its place; without one, the target starts beside it
       const restoring = await hasSnapshot(this.layout, app, target);
-      let old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
+      let old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
       let aside: string | null = null;
       if (restoring) {
         await old?.stop();
@@ -286,9 +228,9 @@ export class Deployer {
         aside = await restoreSnapshot(this.layout, app, target, from);
         if (aside) this.options.log?.(`${app}: data written since ${target} was left moved to ${aside}`);
       }
-      const spec = this.spec(manifest, await freePort());
+      const spec = startSpec(this.layout, manifest, await freePort());
       const started = await this.options.runtime.start(spec);
-      const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
+      const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
       if (!health.ok) {
         await started.stop();
         if (restoring) {
@@ -297,7 +239,7 @@ export class Deployer {
         }
         return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${from} keeps serving${restoring ? ' with its data' : ''}.` } } };
       }
-      await this.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
+      await this.store.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
       await pointCurrent(this.layout, app, target);
       this.watch(app, started);
       await old?.stop();
@@ -325,11 +267,11 @@ export class Deployer {
         await purgeData(this.layout, app);
         return null;
       }
-      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
+      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
       await running?.stop();
       this.running.delete(app);
       const version = record.current;
-      await this.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
+      await this.store.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
       await rm(join(this.layout.apps, app), { recursive: true, force: true });
       await dropSnapshots(this.layout, app);
       if (options.purge) await purgeData(this.layout, app);
@@ -341,10 +283,10 @@ export class Deployer {
     if (options.stopApps) {
       for (const [app, running] of this.running) {
         await running.stop();
-        await this.update(app, { pid: null, state: 'stopped' });
+        await this.store.update(app, { pid: null, state: 'stopped' });
       }
     }
     this.running.clear();
-    await this.saving.catch(() => {});
+    await this.store.settled();
   }
 }
