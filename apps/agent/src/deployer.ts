@@ -138,7 +138,12 @@ export class Deployer {
     }
     // the data as the version being left has it: a rollback to that version restores this copy
     const leaving = this.state.apps[app]?.current;
-    if (leaving && leaving !== version) await snapshotData(this.layout, app, leaving);
+    if (leaving && leaving !== version) {
+      await snapshotData(this.layout, app, leaving).catch(async (error: unknown) => {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      });
+    }
 
     const spec = startSpec(this.layout, extracted.manifest, await freePort());
     let started: RunningApp;

@@ -62,7 +62,6 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
       if (!verified.ok) return refuse(verified.code, verified.message);
       if (verified.statement.version !== version) return refuse('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
 
-      await deps.report({ app, version, state: 'deploying' });
       const release = { app, version, sha256: verified.statement.bundle.sha256 };
       return {
         manifest: verified.manifest,
@@ -70,7 +69,11 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         sha256: release.sha256,
         // checked once the bundle is safely unpacked, before anything of it runs: an altered
         // release is refused for what it is, a genuine one only if it was not sent to this agent
-        admit: () => checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, mailKey: key, resumed }),
+        admit: async () => {
+          const refused = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, mailKey: key, resumed });
+          if (!refused) await deps.report({ app, version, state: 'deploying' });
+          return refused;
+        },
       };
     });
     if (outcome.state === 'rejected') deps.log(`rejected ${app} ${version}: ${outcome.report.reason?.code} ${outcome.report.reason?.message}`);
