@@ -17,6 +17,8 @@ export const agentConfigSchema = z
     /** The organisation root public key pinned at enrolment (SPKI PEM). */
     rootPublicKey: z.string().min(40),
     rootFingerprint: z.string().min(16),
+    /** Groups this workstation belongs to: releases delivered to one of them are accepted too. */
+    groupIds: z.array(z.string().min(1).max(128)).max(100).optional(),
     /** Overrides of the organisation policy and release limits (an administrator's choice on this workstation). */
     policy: z.record(z.string(), z.unknown()).optional(),
     limits: z.record(z.string(), z.number()).optional(),

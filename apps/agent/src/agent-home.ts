@@ -16,12 +16,19 @@ export function homeLayout(home: string) {
     root,
     config: join(root, 'config.json'),
     keyList: join(root, 'state', 'key-list.json'),
+    deliveryNonces: join(root, 'state', 'delivery-nonces.json'),
+    localActions: join(root, 'logs', 'local-actions.log'),
     state: join(root, 'state', 'apps.json'),
     journal: join(root, 'state', 'journal'),
     outbox: join(root, 'state', 'outbox'),
     maildir: join(root, 'mail'),
     apps: join(root, 'apps'),
+    /** One directory per app (`APP_DATA_DIR`), outside the version folders: kept across upgrades and `remove`. */
     data: join(root, 'data'),
+    /** Copies of an app's data taken when an upgrade leaves a version (`<app>/<version>/`), restored by a rollback to it. */
+    snapshots: join(root, 'data-snapshots'),
+    /** Data written after the snapshot a rollback restored, moved here (never deleted by the agent). */
+    dataAside: join(root, 'data-aside'),
     logs: join(root, 'logs'),
     downloads: join(root, 'state', 'downloads'),
   };

@@ -59,7 +59,7 @@ export function createCommandRunner(options: CommandRunnerOptions) {
         await options.report({ app: command.app, version: command.version, state: 'removed', ...forThis });
         return { state: 'done' };
       }
-      const removed = await deployer.remove(command.app);
+      const removed = (await deployer.remove(command.app))!;
       await options.report({ ...removed, reason: { code: 'SERVER_REMOVE', message: `Removed from the marketplace.` }, ...(removed.version === command.version ? forThis : {}) });
       return { state: 'done' };
     }

@@ -1,42 +1,43 @@
-import { resolveAppSettings } from './app-settings.js';
-import { readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBundle, parseAppManifest, type AppManifest, type ReleaseLimits } from '@marketplace/release';
+import { extractBundle, type AppManifest } from '@marketplace/release';
+import { dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
+import { healthTimeoutOf, logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions, startSpec } from './app-files.js';
 import { AgentError } from './agent-error.js';
-import type { HomeLayout } from './agent-home.js';
-import { loadState, saveState, type AgentState, type AppRecord } from './agent-state.js';
-import { freePort, healthReport, probeHealth, waitHealthy } from './health-check.js';
-import { appLogFile } from './runtimes/process-runtime.js';
-import type { RunningApp, Runtime } from './runtimes/runtime.js';
+import { StateStore, type AppRecord } from './agent-state.js';
+import { freePort, healthReport, probeHealth, waitHealthy, type HealthResult } from './health-check.js';
+import type { RunningApp } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
+import type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-types.js';
 
-export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back'; report: DeploymentReport };
-
-export interface DeployerOptions {
-  layout: HomeLayout;
-  runtime: Runtime;
-  limits?: Partial<ReleaseLimits>;
-  /** Upper bound on the manifest's health timeout (tests shorten it). */
-  maxHealthTimeoutMs?: number;
-  /** How many earlier versions stay on disk for rollback. */
-  keepVersions?: number;
-  log?: (message: string) => void;
-}
-
-const LOG_TAIL_LINES = 40;
+export type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-types.js';
 
 /**
  * Owns the apps on this workstation: unpacks a verified bundle beside the running version, starts
  * it, and moves the `current` pointer only once it is healthy; a version that does not become
  * healthy is stopped and the previous one keeps serving.
+ *
+ * Its verbs: `open` (read the state), `adopt` (at start-up), `apps` / `deployedVersion`
+ * (inventory), `deploy`, `rollback`, `remove`, `checkHealth`, `logTail`, `close`. Work on one app
+ * is serialised; different apps deploy side by side.
  */
 export class Deployer {
-  private state: AgentState = { apps: {} };
   private readonly running = new Map<string, RunningApp>();
   private readonly appLocks = new Map<string, Promise<unknown>>();
-  private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: DeployerOptions) {}
+  private constructor(
+    private readonly options: DeployerOptions,
+    private readonly store: StateStore,
+  ) {}
+
+  /** A deployer over the state in `layout` (nothing is started: see `adopt`). */
+  static async open(options: DeployerOptions): Promise<Deployer> {
+    return new Deployer(options, await StateStore.open(options.layout));
+  }
+
+  private get state() {
+    return this.store.state;
+  }
 
   get layout() {
     return this.options.layout;
@@ -50,119 +51,79 @@ export class Deployer {
     return this.state.apps[app]?.current ?? undefined;
   }
 
-  async load(): Promise<void> {
-    this.state = await loadState(this.layout);
-  }
-
-  /** At start-up: drop half-unpacked or never-switched versions, then adopt or start every current version. */
-  async startAll(): Promise<void> {
-    await this.load();
+  /**
+   * At start-up: drop half-unpacked or never-switched versions, then adopt or start every current
+   * version. Returns the reports of apps whose health changed meanwhile.
+   */
+  async adopt(): Promise<DeploymentReport[]> {
     // versions a crashed agent had started but not switched to: stop them, their files go next
     for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
-      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, this.spec(await this.manifestOf(app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
+      if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, startSpec(this.layout, await manifestOf(this.layout, app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
     }
     this.state.starting = {};
-    await this.removeStrayVersions();
+    await removeStrayVersions(this.layout, this.state);
+    const changes: DeploymentReport[] = [];
     for (const record of this.apps()) {
       if (!record.current) continue;
-      await this.ensureRunning(record);
+      const before = record.state;
+      const health = await this.ensureRunning(record);
+      // an app that came back (or went down) while no agent watched it: the server hears it now
+      if (record.state !== before) changes.push({ app: record.name, version: record.current, state: health.ok ? 'healthy' : 'unhealthy', health: healthReport(health, record.port ?? 0) });
     }
+    return changes;
   }
 
-  private async removeStrayVersions(): Promise<void> {
-    let names: string[] = [];
-    try {
-      names = await readdir(this.layout.apps);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const record = this.state.apps[name];
-      const keep = new Set([record?.current, ...(record?.previous ?? [])].filter(Boolean) as string[]);
-      for (const entry of await readdir(join(this.layout.apps, name)).catch(() => [] as string[])) {
-        if (entry === 'current') continue;
-        if (!keep.has(entry)) await rm(join(this.layout.apps, name, entry), { recursive: true, force: true });
-      }
-    }
-  }
-
-  private async ensureRunning(record: AppRecord): Promise<void> {
-    const manifest = await this.manifestOf(record.name, record.current!);
-    const spec = this.spec(manifest, record.port ?? (await freePort()));
+  /** Takes over the app's process when it still runs and answers (and supervises it from now on), else starts it again. */
+  private async ensureRunning(record: AppRecord): Promise<HealthResult> {
+    const manifest = await manifestOf(this.layout, record.name, record.current!);
+    const spec = startSpec(this.layout, manifest, record.port ?? (await freePort()));
     if (record.pid) {
       const adopted = this.options.runtime.adopt(record.pid, spec);
-      if (adopted && (await probeHealth(spec.port, record.healthPath)).ok) {
-        this.running.set(record.name, adopted);
-        return;
+      const health = adopted ? await probeHealth(spec.port, record.healthPath) : null;
+      if (adopted && health?.ok) {
+        this.watch(record.name, adopted);
+        await this.store.update(record.name, { state: 'healthy' });
+        return health;
       }
       await adopted?.stop();
     }
     const started = await this.options.runtime.start(spec);
     this.watch(record.name, started);
-    const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
-    await this.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
+    const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
+    await this.store.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
+    return health;
   }
 
+  /** Supervision: the runtime restarts a crashed app with backoff; once it gives up, the next health check reports the app unhealthy. */
   private watch(app: string, running: RunningApp): void {
     this.running.set(app, running);
     running.onGaveUp((reason) => {
       this.options.log?.(`${app} stopped restarting: ${reason}`);
-      void this.update(app, { state: 'unhealthy', pid: null });
+      void this.store.update(app, { pid: null });
     });
   }
 
-  private spec(manifest: AppManifest, port: number) {
-    return {
-      manifest,
-      settings: manifest.env ? resolveAppSettings(this.layout.root, manifest) : {},
-      dir: join(this.layout.apps, manifest.name, manifest.version),
-      dataDir: join(this.layout.data, manifest.name),
-      port,
-      logFile: appLogFile(this.layout.logs, manifest.name),
-    };
-  }
-
-  private healthTimeout(manifest: AppManifest): number {
-    const wanted = (manifest.health.timeoutSeconds ?? 30) * 1000;
-    return Math.min(wanted, this.options.maxHealthTimeoutMs ?? wanted);
-  }
-
-  private async manifestOf(app: string, version: string): Promise<AppManifest> {
-    const parsed = parseAppManifest(JSON.parse(await readFile(join(this.layout.apps, app, version, 'app.json'), 'utf8')));
-    if (!parsed.ok) throw new AgentError('START_FAILED', `${app} ${version}: its app.json is no longer valid (${parsed.issues[0]?.message}); remove the app and install it again.`);
-    return parsed.manifest;
-  }
-
-  private update(app: string, patch: Partial<AppRecord>): Promise<void> {
-    const record = this.state.apps[app];
-    if (record) Object.assign(record, patch, { updatedAt: new Date().toISOString() });
-    this.saving = this.saving.catch(() => {}).then(() => saveState(this.layout, this.state));
-    return this.saving;
-  }
-
-  private setStarting(app: string, value: { version: string; pid: number | null } | null): Promise<void> {
-    this.state.starting ??= {};
-    if (value) this.state.starting[app] = value;
-    else delete this.state.starting[app];
-    this.saving = this.saving.catch(() => {}).then(() => saveState(this.layout, this.state));
-    return this.saving;
-  }
-
-  private put(record: AppRecord): Promise<void> {
-    this.state.apps[record.name] = record;
-    return this.update(record.name, {});
-  }
-
   /** Serialises work on one app; different apps deploy side by side. */
-  exclusive<T>(app: string, work: () => Promise<T>): Promise<T> {
+  private exclusive<T>(app: string, work: () => Promise<T>): Promise<T> {
     const previous = this.appLocks.get(app) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(work);
     this.appLocks.set(app, next);
     return next;
   }
 
-  /** Deploys a verified release whose bundle is at `bundlePath`. Call inside `exclusive(app)`. */
-  async deploy(manifest: AppManifest, bundlePath: string, expectedSha256: string): Promise<Outcome> {
+  /**
+   * Installs a release of `app`: `prepare` (verification) runs under the app's lock, told the
+   * version deployed now, so two releases of one app never pass the version check side by side.
+   */
+  deploy(app: string, prepare: Prepare | DeployInput): Promise<Outcome> {
+    return this.exclusive(app, async () => {
+      const input = typeof prepare === 'function' ? await prepare(this.deployedVersion(app)) : prepare;
+      if ('refused' in input) return { state: 'rejected' as const, report: input.refused };
+      return this.install(input);
+    });
+  }
+
+  private async install({ manifest, bundlePath, sha256: expectedSha256, admit }: DeployInput): Promise<Outcome> {
     const app = manifest.name;
     const version = manifest.version;
     const base = { app, version };
@@ -170,8 +131,21 @@ export class Deployer {
     if (this.state.apps[app]?.current !== version) await rm(dir, { recursive: true, force: true });
     const extracted = await extractBundle(bundlePath, dir, this.options.limits ?? {}, { expectedSha256 });
     if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: { code: extracted.code, message: extracted.message } } };
+    const refused = await admit?.();
+    if (refused) {
+      await rm(dir, { recursive: true, force: true });
+      return { state: 'rejected', report: { ...base, state: 'rejected', reason: refused } };
+    }
+    // the data as the version being left has it: a rollback to that version restores this copy
+    const leaving = this.state.apps[app]?.current;
+    if (leaving && leaving !== version) {
+      await snapshotData(this.layout, app, leaving).catch(async (error: unknown) => {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      });
+    }
 
-    const spec = this.spec(extracted.manifest, await freePort());
+    const spec = startSpec(this.layout, extracted.manifest, await freePort());
     let started: RunningApp;
     try {
       started = await this.options.runtime.start(spec);
@@ -179,14 +153,14 @@ export class Deployer {
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'START_FAILED', message: (error as Error).message }, undefined);
     }
-    await this.setStarting(app, { version, pid: started.pid });
+    await this.store.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
     started.onGaveUp((reason) => (gaveUp = reason));
-    const health = await waitHealthy(spec.port, extracted.manifest.health.path, this.healthTimeout(extracted.manifest), () => gaveUp);
+    const health = await waitHealthy(spec.port, extracted.manifest.health.path, healthTimeoutOf(extracted.manifest, this.options.maxHealthTimeoutMs), () => gaveUp);
     if (!health.ok) {
       await started.stop();
-      await this.setStarting(app, null);
-      const logTail = await this.logTail(app);
+      await this.store.setStarting(app, null);
+      const logTail = await readLogTail(this.layout, app);
       await rm(dir, { recursive: true, force: true });
       return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
     }
@@ -197,11 +171,12 @@ export class Deployer {
     const keep = this.options.keepVersions ?? 2;
     const dropped = previous.slice(keep);
     delete this.state.starting?.[app];
-    await this.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
-    await this.pointCurrent(app, version);
+    await this.store.put({ name: app, current: version, previous: previous.slice(0, keep), port: spec.port, pid: started.pid, state: 'healthy', healthPath: extracted.manifest.health.path, updatedAt: new Date().toISOString() });
+    await pointCurrent(this.layout, app, version);
     this.watch(app, started);
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
+    await dropSnapshots(this.layout, app, previous.slice(0, keep));
     return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port) } };
   }
 
@@ -215,86 +190,108 @@ export class Deployer {
     return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason, health, logTail } };
   }
 
-  /** `apps/<app>/current` → the version directory, replaced atomically (new symlink, then rename over). */
-  private async pointCurrent(app: string, version: string): Promise<void> {
-    const link = join(this.layout.apps, app, 'current');
-    const temp = `${link}.${process.pid}.tmp`;
-    await rm(temp, { force: true });
-    await symlink(version, temp);
-    await rename(temp, link);
+  /** The last lines of the app's log. */
+  logTail(app: string): Promise<string> {
+    return readLogTail(this.layout, app);
   }
 
-  async logTail(app: string, lines = LOG_TAIL_LINES): Promise<string> {
-    try {
-      const text = await readFile(appLogFile(this.layout.logs, app), 'utf8');
-      return text.split('\n').slice(-lines - 1).join('\n').slice(-8000);
-    } catch {
-      return '';
+  /** Probes every deployed app's health path; returns the reports of those whose health changed (healthy ↔ unhealthy). */
+  async checkHealth(): Promise<DeploymentReport[]> {
+    const changes: DeploymentReport[] = [];
+    for (const app of this.apps()) {
+      if (!app.current || !app.port) continue;
+      const sample = await probeHealth(app.port, app.healthPath, 2000);
+      const now = sample.ok ? 'healthy' : 'unhealthy';
+      if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
+      await this.store.update(app.name, { state: now });
+      changes.push({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), ...(sample.ok ? {} : { logTail: await readLogTail(this.layout, app.name) }) });
     }
-  }
-
-  /** Records what the periodic health probe saw. */
-  markHealth(app: string, state: 'healthy' | 'unhealthy'): Promise<void> {
-    return this.update(app, { state });
+    return changes;
   }
 
   /**
    * Back to the newest kept earlier version (operator's choice: allowed although it is older). On
    * success `restored` is the report of the version that serves again.
    */
-  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport }> {
+  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport; dataAside?: string }> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
       const target = record.previous[0];
       if (!target) throw new AgentError('NO_PREVIOUS_VERSION', `${app} has no earlier version kept on this workstation; nothing to roll back to.`);
-      const manifest = await this.manifestOf(app, target);
-      const spec = this.spec(manifest, await freePort());
+      const from = record.current;
+      const manifest = await manifestOf(this.layout, app, target);
+      // with a snapshot of the target's data, the running version stops first (its writes end),
+      // the data moves aside and the snapshot takes its place; without one, the target starts beside it
+      const restoring = await hasSnapshot(this.layout, app, target);
+      let old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
+      let aside: string | null = null;
+      if (restoring) {
+        await old?.stop();
+        this.running.delete(app);
+        old = null;
+        aside = await restoreSnapshot(this.layout, app, target, from);
+        if (aside) this.options.log?.(`${app}: data written since ${target} was left moved to ${aside}`);
+      }
+      const spec = startSpec(this.layout, manifest, await freePort());
       const started = await this.options.runtime.start(spec);
-      const health = await waitHealthy(spec.port, manifest.health.path, this.healthTimeout(manifest));
+      const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
       if (!health.ok) {
         await started.stop();
-        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${record.current} keeps serving.` } } };
+        if (restoring) {
+          await undoRestore(this.layout, app, target, aside);
+          await this.ensureRunning(record);
+        }
+        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${from} keeps serving${restoring ? ' with its data' : ''}.` } } };
       }
-      const from = record.current;
-      const old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, spec) : null);
-      await this.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
-      await this.pointCurrent(app, target);
+      await this.store.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
+      await pointCurrent(this.layout, app, target);
       this.watch(app, started);
       await old?.stop();
       await rm(join(this.layout.apps, app, from), { recursive: true, force: true });
+      const data = aside ? ` The data was restored as ${target} left it; what was written since was moved to ${aside}.` : restoring ? ` The data was restored as ${target} left it.` : '';
       return {
         state: 'rolled-back',
-        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: by.message(target) } },
+        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: `${by.message(target)}${data}` } },
         restored: { app, version: target, state: 'healthy', health: healthReport(health, spec.port) },
+        ...(aside ? { dataAside: aside } : {}),
       };
     });
   }
 
-  /** Stops the app and deletes its versions (its data directory stays). */
-  remove(app: string): Promise<DeploymentReport> {
+  /**
+   * Stops the app and deletes its versions; its data directory stays for a later install unless
+   * `purge` (then the data and its snapshots go too). `purge` of an app removed before only
+   * deletes its data, and answers null.
+   */
+  remove(app: string, options: { purge?: boolean } = {}): Promise<DeploymentReport | null> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
-      if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
-      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, this.spec(await this.manifestOf(app, record.current), record.port ?? 0)) : null);
+      if (!record?.current) {
+        if (!options.purge) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
+        await purgeData(this.layout, app);
+        return null;
+      }
+      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
       await running?.stop();
       this.running.delete(app);
       const version = record.current;
-      await this.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
+      await this.store.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
       await rm(join(this.layout.apps, app), { recursive: true, force: true });
+      await dropSnapshots(this.layout, app);
+      if (options.purge) await purgeData(this.layout, app);
       return { app, version, state: 'removed' };
     });
   }
-
   /** Stops supervising; apps keep running unless `stopApps` (the next start adopts them). */
   async close(options: { stopApps?: boolean } = {}): Promise<void> {
     if (options.stopApps) {
       for (const [app, running] of this.running) {
         await running.stop();
-        await this.update(app, { pid: null, state: 'stopped' });
+        await this.store.update(app, { pid: null, state: 'stopped' });
       }
     }
     this.running.clear();
-    await this.saving.catch(() => {});
+    await this.store.settled();
   }
 }

@@ -2,31 +2,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseReleaseEmail, PROCESSED_FOLDER, REJECTED_FOLDER } from '@marketplace/mail';
-import { DEFAULT_MANIFEST_POLICY, verifyKeyList, verifyRelease, type ManifestPolicy, type ReleaseLimits } from '@marketplace/release';
-import type { AgentConfig } from './agent-config.js';
-import type { HomeLayout } from './agent-home.js';
 import type { Deployer } from './deployer.js';
+import type { NonceStore } from './delivery-nonces.js';
 import type { Journal } from './journal.js';
-import { readJson, writeJsonAtomic } from './json-file.js';
+import { checkDelivery, checkRelease, type ReleaseCheckDeps } from './release-check.js';
 import type { DeploymentReport } from './server-client.js';
 
 const SLUG = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 
-export interface StoredKeyList {
-  json: string;
-  version: number;
-}
-
-export interface ProcessorDeps {
-  config: AgentConfig;
-  layout: HomeLayout;
+export interface ProcessorDeps extends ReleaseCheckDeps {
   deployer: Deployer;
   journal: Journal;
-  /** The organisation's current key list from the server, or null when it cannot be reached. */
-  fetchKeyList(): Promise<string | null>;
+  /** Nonces of accepted delivery statements (replays are refused). */
+  nonces: NonceStore;
   report(report: DeploymentReport): Promise<unknown>;
-  log(message: string): void;
   maxDownloadBytes?: number;
 }
 
@@ -52,54 +42,55 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   }
 
   const { app, version } = parsed.headers;
-  return deployer.exclusive(app, async () => {
-    await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
-    await deps.report({ app, version, state: 'received' });
-    const reject = async (code: string, message: string) => {
-      deps.log(`rejected ${app} ${version}: ${code} ${message}`);
-      await deps.report({ app, version, state: 'rejected', reason: { code, message: message.slice(0, 2000) } });
-      return finish(deps, key, REJECTED_FOLDER, 'rejected');
-    };
-
-    const work = join(deps.layout.downloads, key);
-    try {
+  // the same mail again while its journal entry says "processing": the agent stopped half-way through it
+  const resumed = (await journal.get(key))?.phase === 'processing';
+  await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
+  const work = join(deps.layout.downloads, key);
+  const refuse = (code: string, message: string) => ({ refused: { app, version, state: 'rejected' as const, reason: { code, message: message.slice(0, 2000) } } });
+  try {
+    const outcome = await deployer.deploy(app, async (deployedVersion) => {
+      await deps.report({ app, version, state: 'received' });
       await mkdir(work, { recursive: true, mode: 0o700 });
       const bundlePath = join(work, 'bundle.tgz');
       if (parsed.bundle) await writeFile(bundlePath, parsed.bundle, { mode: 0o600 });
       else if (parsed.downloadUrl) {
         const fetched = await download(parsed.downloadUrl, bundlePath, deps.maxDownloadBytes ?? 256 * 1024 * 1024);
-        if (fetched) return reject('BUNDLE_DOWNLOAD_FAILED', fetched);
-      } else return reject('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.');
+        if (fetched) return refuse('BUNDLE_DOWNLOAD_FAILED', fetched);
+      } else return refuse('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.');
 
-      const keyList = await currentKeyList(deps);
-      const limits = deps.config.limits as Partial<ReleaseLimits> | undefined;
-      const verified = await verifyRelease({
-        envelope: parsed.envelopeJson,
-        bundle: bundlePath,
-        rootPublicKey: deps.config.rootPublicKey,
-        keyList: keyList.offered ?? keyList.stored?.json ?? '',
-        lastKeyListVersion: keyList.stored?.version,
-        expect: { org: deps.config.orgId, app, deployedVersion: deployer.deployedVersion(app), policy: { ...DEFAULT_MANIFEST_POLICY, ...(deps.config.policy as Partial<ManifestPolicy> | undefined) } },
-        limits,
-      });
-      if (!verified.ok) return reject(verified.code, verified.message);
-      if (verified.keyList.version > (keyList.stored?.version ?? 0)) await writeJsonAtomic(deps.layout.keyList, { json: keyList.offered!, version: verified.keyList.version } satisfies StoredKeyList);
-      if (verified.statement.version !== version) return reject('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
+      const verified = await checkRelease(deps, { envelopeJson: parsed.envelopeJson, bundlePath, app, deployedVersion });
+      if (!verified.ok) return refuse(verified.code, verified.message);
+      if (verified.statement.version !== version) return refuse('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
 
-      await deps.report({ app, version, state: 'deploying' });
-      const outcome = await deployer.deploy(verified.manifest, bundlePath, verified.statement.bundle.sha256);
-      deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
-      await deps.report(outcome.report);
-      return finish(deps, key, outcome.state === 'healthy' ? PROCESSED_FOLDER : REJECTED_FOLDER, outcome.state);
-    } catch (error) {
-      // a local failure (disk full while saving the bundle, an unreadable state file …): refuse this
-      // release once, clearly, rather than retrying it forever; the running version is untouched
-      const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
-      return reject(code, `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+      const release = { app, version, sha256: verified.statement.bundle.sha256 };
+      return {
+        manifest: verified.manifest,
+        bundlePath,
+        sha256: release.sha256,
+        // checked once the bundle is safely unpacked, before anything of it runs: an altered
+        // release is refused for what it is, a genuine one only if it was not sent to this agent
+        admit: async () => {
+          const refused = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, mailKey: key, resumed });
+          if (!refused) await deps.report({ app, version, state: 'deploying' });
+          return refused;
+        },
+      };
+    });
+    if (outcome.state === 'rejected') deps.log(`rejected ${app} ${version}: ${outcome.report.reason?.code} ${outcome.report.reason?.message}`);
+    else deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
+    await deps.report(outcome.report);
+    return finish(deps, key, outcome.state === 'healthy' ? PROCESSED_FOLDER : REJECTED_FOLDER, outcome.state);
+  } catch (error) {
+    // a local failure (disk full while saving the bundle, an unreadable state file …): refuse this
+    // release once, clearly, rather than retrying it forever; the running version is untouched
+    const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
+    const message = `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`;
+    deps.log(`rejected ${app} ${version}: ${code} ${message}`);
+    await deps.report(refuse(code, message).refused);
+    return finish(deps, key, REJECTED_FOLDER, 'rejected');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED_FOLDER | typeof REJECTED_FOLDER, state: string): Promise<MailDecision> {
@@ -111,23 +102,6 @@ async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED
 async function reportIfNamed(deps: ProcessorDeps, app: string | undefined, version: string | undefined, reason: { code: string; message: string }) {
   if (app && version && SLUG.test(app) && SEMVER.test(version)) await deps.report({ app, version, state: 'rejected', reason });
   else deps.log(`rejected a release e-mail that names no valid app@version: ${reason.code} ${reason.message}`);
-}
-
-/** The key list to verify against: the server's when it answers (verifyRelease refuses one older than the stored version), else the last one seen. */
-async function currentKeyList(deps: ProcessorDeps): Promise<{ offered: string | null; stored: StoredKeyList | undefined }> {
-  const stored = await readJson<StoredKeyList>(deps.layout.keyList);
-  let offered: string | null = null;
-  try {
-    offered = await deps.fetchKeyList();
-  } catch (error) {
-    deps.log(`key list not refreshed (${(error as Error).message}); using version ${stored?.version ?? 'none'}`);
-  }
-  if (offered && stored && offered !== stored.json) {
-    // a list that is not newer than ours (and not ours) is refused by verifyRelease as a rollback
-    const check = verifyKeyList({ keyList: offered, rootPublicKey: deps.config.rootPublicKey, org: deps.config.orgId, lastSeenVersion: stored.version });
-    if (check.ok && check.keyList.version === stored.version) offered = stored.json;
-  }
-  return { offered: offered ?? stored?.json ?? null, stored };
 }
 
 async function download(url: string, path: string, maxBytes: number): Promise<string | null> {

@@ -17,8 +17,7 @@ let runner: ReturnType<typeof createCommandRunner>;
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), 'command-runner-'));
   const layout = homeLayout(home);
-  const deployer = new Deployer({ layout, runtime: createProcessRuntime() });
-  await deployer.load();
+  const deployer = await Deployer.open({ layout, runtime: createProcessRuntime() });
   reports = [];
   closed = [];
   runner = createCommandRunner({
@@ -54,8 +53,7 @@ describe('commands from the server', () => {
   it('keeps the result when the answer cannot be sent, and sends it with the next delivery', async () => {
     let reachable = false;
     const layout = homeLayout(home);
-    const deployer = new Deployer({ layout, runtime: createProcessRuntime() });
-    await deployer.load();
+    const deployer = await Deployer.open({ layout, runtime: createProcessRuntime() });
     const flaky = createCommandRunner({
       deployer,
       server: {

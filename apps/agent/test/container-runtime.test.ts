@@ -67,15 +67,14 @@ describe.runIf(available)('container runtime (Podman, Docker Engine API)', () =>
 
   it('deploys through the Deployer, and a broken v2 leaves v1 serving', async () => {
     const layout = homeLayout(join(work, 'home'));
-    const deployer = new Deployer({ layout, runtime, maxHealthTimeoutMs: 4000 });
-    await deployer.load();
+    const deployer = await Deployer.open({ layout, runtime, maxHealthTimeoutMs: 4000 });
     const v1 = await bundleOf('boxed-app', '1.0.0');
     const manifest1 = JSON.parse(tinyAppFiles('boxed-app', '1.0.0').get('app.json') as string);
-    const first = await deployer.exclusive('boxed-app', () => deployer.deploy({ ...manifest1, env: [] }, v1.path, v1.sha256));
+    const first = await deployer.deploy('boxed-app', { manifest: { ...manifest1, env: [] }, bundlePath: v1.path, sha256: v1.sha256 });
     expect(first.state).toBe('healthy');
     const v2 = await bundleOf('boxed-app', '2.0.0', { broken: true, healthTimeoutSeconds: 2 });
     const manifest2 = JSON.parse(tinyAppFiles('boxed-app', '2.0.0', { broken: true, healthTimeoutSeconds: 2 }).get('app.json') as string);
-    const second = await deployer.exclusive('boxed-app', () => deployer.deploy({ ...manifest2, env: [] }, v2.path, v2.sha256));
+    const second = await deployer.deploy('boxed-app', { manifest: { ...manifest2, env: [] }, bundlePath: v2.path, sha256: v2.sha256 });
     expect(second.state).toBe('rolled-back');
     const record = deployer.apps()[0]!;
     expect(record.current).toBe('1.0.0');

@@ -1,6 +1,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { buildReleaseEmail, createMailSender } from '@marketplace/mail';
-import { createBundle, RELEASE_STATEMENT_TYPE, releaseFileName, signRelease } from '@marketplace/release';
+import { createBundle, deliveryFileName, RELEASE_STATEMENT_TYPE, releaseFileName, signDelivery, signRelease, type DeliveryStatementInput } from '@marketplace/release';
 
 export interface TinyAppOptions {
   /** Health path answers 500. */
@@ -10,6 +10,8 @@ export interface TinyAppOptions {
   healthTimeoutSeconds?: number;
   /** Extra bytes of incompressible (random) payload. */
   padBytes?: number;
+  /** On start, appends its version to APP_DATA_DIR/versions.txt; GET /data answers that file. */
+  writesData?: boolean;
 }
 
 /** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
@@ -29,7 +31,10 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
   };
   const server = [
     "const http = require('node:http');",
+    options.writesData ? "const fs = require('node:fs'); const path = require('node:path'); const dataFile = path.join(process.env.APP_DATA_DIR, 'versions.txt');" : '',
+    options.writesData ? `fs.appendFileSync(dataFile, '${version}\\n');` : '',
     `const server = http.createServer((req, res) => {`,
+    options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
     `  res.end(JSON.stringify({ app: '${name}', version: '${version}', env: Object.keys(process.env).sort() }));`,
     '});',
@@ -55,6 +60,8 @@ export interface SignedTinyRelease {
   envelopeJson: string;
   envelopeFileName: string;
   keyId: string;
+  /** Who signed it: the same key signs the delivery statements of releaseMail. */
+  signer: { org: string; keyId: string; privateKey: KeyObject };
 }
 
 export async function signedTinyRelease(signer: { org: string; keyId: string; privateKey: KeyObject }, name: string, version: string, options: TinyAppOptions = {}): Promise<SignedTinyRelease> {
@@ -77,14 +84,38 @@ export async function signedTinyRelease(signer: { org: string; keyId: string; pr
     },
     signer.privateKey,
   );
-  return { app: name, version, bundle: bundle.data, bundleFileName: bundle.fileName, sha256: bundle.sha256, size: bundle.size, envelopeJson: signed.json, envelopeFileName: releaseFileName(name, version), keyId: signer.keyId };
+  return { app: name, version, bundle: bundle.data, bundleFileName: bundle.fileName, sha256: bundle.sha256, size: bundle.size, envelopeJson: signed.json, envelopeFileName: releaseFileName(name, version), keyId: signer.keyId, signer };
 }
 
 let sequence = 0;
 
-/** The release e-mail the server sends (same builder), to one agent mailbox. */
-export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string }): Promise<Buffer> {
+/** A delivery statement for `release`, signed by its signer: to `agentId` when given, else to the mailbox `to`. */
+export function deliveryFor(release: SignedTinyRelease, options: { to: string; agentId?: string; overrides?: Partial<DeliveryStatementInput> }): string {
+  const now = Date.now();
+  return signDelivery(
+    {
+      org: release.signer.org,
+      recipient: options.agentId ? { agentId: options.agentId } : { mailbox: options.to },
+      app: release.app,
+      version: release.version,
+      bundleSha256: release.sha256,
+      nonce: randomBytes(16).toString('hex'),
+      issuedAt: new Date(now - 60_000).toISOString(),
+      expiresAt: new Date(now + 72 * 3_600_000).toISOString(),
+      keyId: release.signer.keyId,
+      ...options.overrides,
+    },
+    release.signer.privateKey,
+  ).json;
+}
+
+/**
+ * The release e-mail the server sends (same builder), to one agent mailbox, with a delivery
+ * statement naming that mailbox (or `agentId`); `delivery: false` leaves it out, a string replaces it.
+ */
+export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string; agentId?: string; delivery?: false | string }): Promise<Buffer> {
   sequence += 1;
+  const delivery = options.delivery === false ? undefined : (options.delivery ?? deliveryFor(release, options));
   return buildReleaseEmail({
     from: options.from ?? 'marketplace@marketplace.test',
     to: options.to,
@@ -103,6 +134,7 @@ export function releaseMail(release: SignedTinyRelease, options: { org: string; 
       ...(options.downloadUrl ? {} : { bundle: release.bundle }),
       envelopeJson: release.envelopeJson,
       envelopeFileName: release.envelopeFileName,
+      ...(delivery ? { deliveryJson: delivery, deliveryFileName: deliveryFileName(release.app, release.version) } : {}),
       sha256: release.sha256,
       size: release.size,
     },

@@ -29,6 +29,23 @@ describe('parseReleaseEmail', () => {
     expect(parsed.downloadUrl).toBeUndefined();
   });
 
+  it('returns the delivery statement attached beside the release, and nothing when there is none', async () => {
+    const deliveryJson = JSON.stringify({ payloadType: 'application/vnd.marketplace.delivery+json', payload: Buffer.from('{}').toString('base64'), signatures: [{ keyid: 'k', sig: 'placeholder-not-a-signature' }] });
+    const raw = await buildReleaseEmail({ from: 'marketplace@acme.example', to: 'dana@acme.example', org: 'acme', messageId: '<r2@acme.example>', release: { ...release, deliveryJson, deliveryFileName: 'room-booking-1.2.0.delivery.json' } });
+    expect(await parseReleaseEmail(raw)).toMatchObject({ kind: 'release', deliveryJson, deliveryFileName: 'room-booking-1.2.0.delivery.json', envelopeJson: release.envelopeJson });
+    const without = await parseReleaseEmail(await buildReleaseEmail({ from: 'marketplace@acme.example', to: 'dana@acme.example', org: 'acme', messageId: '<r3@acme.example>', release }));
+    expect(without).toMatchObject({ kind: 'release' });
+    expect(without.kind === 'release' && without.deliveryJson).toBeUndefined();
+  });
+
+  it('refuses a delivery attachment that is not a delivery statement, and two of them', async () => {
+    const wrongType = await compose({ headers, attachments: [bundleFile, releaseFile, { filename: 'room-booking-1.2.0.delivery.json', content: release.envelopeJson }] });
+    expect(await parseReleaseEmail(wrongType)).toMatchObject({ kind: 'invalid', code: 'INVALID_RELEASE_JSON' });
+    const delivery = { filename: 'room-booking-1.2.0.delivery.json', content: JSON.stringify({ payloadType: 'application/vnd.marketplace.delivery+json', payload: 'e30=', signatures: [{ sig: 'x' }] }) };
+    const twice = await compose({ headers, attachments: [bundleFile, releaseFile, delivery, { ...delivery, filename: 'other.delivery.json' }] });
+    expect(await parseReleaseEmail(twice)).toMatchObject({ kind: 'invalid', code: 'MULTIPLE_RELEASES' });
+  });
+
   it('classifies unrelated mail as not-release from its headers, even when it is far over the size limit', async () => {
     const newsletter = await compose({ subject: 'Lunch menu', attachments: [{ filename: 'menu.pdf', content: randomBytes(64 * 1024) }] });
     expect(await parseReleaseEmail(newsletter)).toEqual({ kind: 'not-release' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MARKETPLACE_HEADERS } from './headers.js';
 import { resolveLimits, type MailLimits } from './limits.js';
 import { httpUrlSchema, semverSchema, sha256HexSchema, slugSchema } from './mail-fields.js';
-import { releaseEnvelopeProblem } from './release-envelope.js';
+import { DELIVERY_PAYLOAD_TYPE, envelopeProblem, releaseEnvelopeProblem } from './release-envelope.js';
 import { attachmentsEndingWith, invalid, parseWithinLimits, senderAddress, triageByHeader, type InvalidMail } from './untrusted-mail.js';
 
 /** What the headers of a release email say. Unsigned: a hint for triage; the release JSON is what is trusted. */
@@ -24,6 +24,9 @@ export interface ParsedReleaseEmail {
   messageId: string | undefined;
   envelopeJson: string;
   envelopeFileName: string;
+  /** The delivery statement (`<name>-<version>.delivery.json`) naming the agent it was sent to; absent when the mail carried none. */
+  deliveryJson?: string;
+  deliveryFileName?: string;
   bundle?: Buffer;
   bundleFileName?: string;
   /** Set when the bundle is not attached; fetch it and check it against the release JSON. */
@@ -53,6 +56,8 @@ export async function parseReleaseEmail(raw: Buffer, options: { limits?: Partial
 
   const envelopes = attachmentsEndingWith(mail, '.release.json');
   const bundles = attachmentsEndingWith(mail, '.tgz');
+  const deliveries = attachmentsEndingWith(mail, '.delivery.json');
+  if (deliveries.length > 1) return invalid('MULTIPLE_RELEASES', `It carries ${deliveries.length} delivery statements; send one release, with its one statement, per email.`);
   if (envelopes.length > 1 || bundles.length > 1) {
     return invalid('MULTIPLE_RELEASES', `It carries ${envelopes.length} release JSON files and ${bundles.length} bundles; send one release per email.`);
   }
@@ -73,6 +78,15 @@ export async function parseReleaseEmail(raw: Buffer, options: { limits?: Partial
     envelopeJson,
     envelopeFileName: envelope.filename ?? '',
   };
+  const delivery = deliveries[0];
+  if (delivery) {
+    if (delivery.size > limits.maxReleaseJsonBytes) return invalid('TOO_LARGE', `Its delivery statement is ${delivery.size} bytes, over the limit of ${limits.maxReleaseJsonBytes} bytes.`);
+    const deliveryJson = delivery.content.toString('utf8');
+    const deliveryProblem = envelopeProblem(deliveryJson, DELIVERY_PAYLOAD_TYPE);
+    if (deliveryProblem) return invalid('INVALID_RELEASE_JSON', `Its attachment ${delivery.filename} is not a signed delivery statement: ${deliveryProblem}.`);
+    result.deliveryJson = deliveryJson;
+    result.deliveryFileName = delivery.filename ?? '';
+  }
   const bundle = bundles[0];
   if (bundle) {
     if (headers.bundleSha256) {

@@ -36,7 +36,7 @@ function sections(fields: ReleaseBodyFields): Section[] {
   const bundleWhere = fields.downloadUrl
     ? `The bundle ${fields.bundleFileName} (${formatSize(fields.size)}) is too large to attach: download it from ${fields.downloadUrl} and keep it beside the attached ${fields.envelopeFileName}.`
     : `Attached: the bundle ${fields.bundleFileName} (${formatSize(fields.size)}) and its signed release ${fields.envelopeFileName}.`;
-  const agentCommand = fields.installHint ?? `marketplace-agent install ${fields.bundleFileName} --release ${fields.envelopeFileName}`;
+  const agentCommand = fields.installHint ?? `marketplace-agent install ${fields.envelopeFileName} --bundle ${fields.bundleFileName}`;
   return [
     { heading: 'What it does', lines: [fields.summary] },
     { heading: "What's new", lines: [fields.changelog?.trim() ? fields.changelog.trim() : 'First release, or no changes were noted.'] },
@@ -54,7 +54,7 @@ function sections(fields: ReleaseBodyFields): Section[] {
       heading: 'Install with the deploy agent',
       lines: [
         'If the deploy agent reads this mailbox it installs this release by itself, after checking the signature, the hash and your policy, and reports back.',
-        'To install it by hand with the agent, save both files in one folder and run:',
+        'To install it by hand with the agent (checked the same way, and logged as your own choice), save both files in one folder and run:',
       ],
       commands: [agentCommand],
     },

@@ -34,7 +34,7 @@ describe('buildReleaseEmail', () => {
       expect(body).toContain('build, 12 tests, start and /healthz passed');
       expect(body).toContain('no findings (0 high, 0 medium)');
       expect(body).toContain('acme-release-2026');
-      expect(body).toContain('marketplace-agent install room-booking-1.2.0.tgz --release room-booking-1.2.0.release.json');
+      expect(body).toContain('marketplace-agent install room-booking-1.2.0.release.json --bundle room-booking-1.2.0.tgz');
       expect(body).toContain('sha256sum room-booking-1.2.0.tgz');
     }
     const files = mail.attachments.map((a) => [a.filename, a.contentType]);

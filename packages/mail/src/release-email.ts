@@ -16,7 +16,7 @@ import {
   sha256HexSchema,
   slugSchema,
 } from './mail-fields.js';
-import { releaseEnvelopeProblem } from './release-envelope.js';
+import { DELIVERY_PAYLOAD_TYPE, envelopeProblem, releaseEnvelopeProblem } from './release-envelope.js';
 import { releaseSubject, renderReleaseHtml, renderReleaseText } from './release-email-body.js';
 
 const text = (max: number) => z.string().max(max);
@@ -43,6 +43,9 @@ const releaseEmailSchema = z
         bundle: z.instanceof(Buffer).optional(),
         envelopeJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes),
         envelopeFileName: fileNameSchema.refine((name) => name.endsWith('.release.json'), { message: 'must end in .release.json' }),
+        /** The signed delivery statement naming the recipient agent (DSSE JSON from @marketplace/release signDelivery). */
+        deliveryJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes).optional(),
+        deliveryFileName: fileNameSchema.refine((name) => name.endsWith('.delivery.json'), { message: 'must end in .delivery.json' }).optional(),
         sha256: sha256HexSchema,
         size: z.number().int().min(0),
       })
@@ -70,9 +73,16 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
   }
   const input = parsed.data;
   const { release } = input;
-  const envelopeProblem = releaseEnvelopeProblem(release.envelopeJson);
-  if (envelopeProblem) {
-    throw new MailError('INVALID_OPTIONS', `Cannot build the release email: release.envelopeJson is not a signed release, ${envelopeProblem}. Pass the DSSE envelope from @marketplace/release.`);
+  const releaseProblem = releaseEnvelopeProblem(release.envelopeJson);
+  if (releaseProblem) {
+    throw new MailError('INVALID_OPTIONS', `Cannot build the release email: release.envelopeJson is not a signed release, ${releaseProblem}. Pass the DSSE envelope from @marketplace/release.`);
+  }
+  if ((release.deliveryJson === undefined) !== (release.deliveryFileName === undefined)) {
+    throw new MailError('INVALID_OPTIONS', 'Cannot build the release email: pass release.deliveryJson and release.deliveryFileName together.');
+  }
+  const deliveryProblem = release.deliveryJson === undefined ? null : envelopeProblem(release.deliveryJson, DELIVERY_PAYLOAD_TYPE);
+  if (deliveryProblem) {
+    throw new MailError('INVALID_OPTIONS', `Cannot build the release email: release.deliveryJson is not a signed delivery statement, ${deliveryProblem}. Pass the DSSE envelope from @marketplace/release signDelivery.`);
   }
   checkBundle(release.bundle, release.sha256, release.size, input.downloadUrl, input.maxAttachedBundleBytes);
 
@@ -90,6 +100,7 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
   const attachments: NonNullable<ConstructorParameters<typeof MailComposer>[0]>['attachments'] = [];
   if (release.bundle) attachments.push({ filename: release.bundleFileName, content: release.bundle, contentType: 'application/gzip' });
   attachments.push({ filename: release.envelopeFileName, content: Buffer.from(release.envelopeJson, 'utf8'), contentType: 'application/json' });
+  if (release.deliveryJson && release.deliveryFileName) attachments.push({ filename: release.deliveryFileName, content: Buffer.from(release.deliveryJson, 'utf8'), contentType: 'application/json' });
 
   const composer = new MailComposer({
     from: input.from,

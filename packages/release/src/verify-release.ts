@@ -1,13 +1,14 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import semver from 'semver';
 import type { AppManifest } from './app-manifest.js';
 import { checkManifestPolicy, type ManifestPolicy } from './check-manifest-policy.js';
-import { parseEnvelope, RELEASE_PAYLOAD_TYPE, verifyEnvelopeSignature } from './dsse.js';
+import { parseEnvelope, RELEASE_PAYLOAD_TYPE } from './dsse.js';
 import { failure, type Failure, ReleaseError } from './errors.js';
 import type { KeyList } from './key-list.js';
 import { shortKeyId } from './key-text.js';
-import { loadPublicKey, type PublicKeyInput } from './keys.js';
+import type { PublicKeyInput } from './keys.js';
+import { checkSignatures } from './check-signatures.js';
 import { type ReleaseLimits, resolveLimits } from './limits.js';
 import { type ManifestFailureCode, readBundleManifest } from './read-bundle-manifest.js';
 import { type ReleaseStatement, releaseStatementSchema } from './release-statement.js';
@@ -103,7 +104,7 @@ export async function verifyRelease(input: VerifyReleaseInput): Promise<VerifyRe
   if (!keys.ok) return keys;
   const keyList = keys.keyList;
 
-  const signers = checkSignatures(envelope.payloadType, payload, envelope.signatures, keyList);
+  const signers = checkSignatures(envelope.payloadType, payload, envelope.signatures, keyList, 'release');
   if (!signers.ok) return signers;
 
   let statement: ReleaseStatement;
@@ -149,41 +150,6 @@ export async function verifyRelease(input: VerifyReleaseInput): Promise<VerifyRe
     if (!policy.ok) return failure('POLICY_VIOLATION', policy.message);
   }
   return { ok: true, statement, keyId: signers.keyIds[0]!, keyList, manifest: manifest.manifest };
-}
-
-type SignatureCheck = { ok: true; keyIds: string[] } | Failure<'KEY_UNKNOWN' | 'KEY_REVOKED' | 'SIGNATURE_INVALID'>;
-
-function checkSignatures(payloadType: string, payload: Buffer, signatures: { keyid: string; sig: string }[], keyList: KeyList): SignatureCheck {
-  if (signatures.length === 0) return failure('SIGNATURE_INVALID', `The release carries no signature. ${DISCARD}`);
-  const valid: string[] = [];
-  const revoked: string[] = [];
-  const unknown: string[] = [];
-  let invalid = 0;
-  const publicKeys = new Map<string, KeyObject>();
-  for (const signature of signatures) {
-    const key = keyList.keys.find((candidate) => candidate.keyId === signature.keyid);
-    if (!key) unknown.push(signature.keyid);
-    else if (key.status === 'revoked') revoked.push(key.keyId);
-    else if (!valid.includes(key.keyId)) {
-      const publicKey = publicKeys.get(key.keyId) ?? loadPublicKey(key.publicKey);
-      publicKeys.set(key.keyId, publicKey);
-      if (verifyEnvelopeSignature(payloadType, payload, signature.sig, publicKey)) valid.push(key.keyId);
-      else invalid += 1;
-    }
-  }
-  if (valid.length >= keyList.threshold) return { ok: true, keyIds: valid };
-  if (valid.length > 0) {
-    return failure('SIGNATURE_INVALID', `The release has ${valid.length} valid signature(s) but the key list of ${keyList.org} requires ${keyList.threshold}. ${DISCARD}`);
-  }
-  if (invalid > 0) return failure('SIGNATURE_INVALID', `The release signature does not match its content: the release was altered or damaged after signing. ${DISCARD}`);
-  if (revoked.length > 0) {
-    return failure('KEY_REVOKED', `The release is signed with key ${shortKeyId(revoked[0]!)}, which ${keyList.org} has revoked (key list version ${keyList.version}). ${DISCARD}`);
-  }
-  return failure(
-    'KEY_UNKNOWN',
-    `The release is signed with key ${shortKeyId(unknown[0] ?? '')}, which is not in the key list of ${keyList.org} (version ${keyList.version}). ` +
-      'If the organisation rotated its keys recently, fetch the current key list and try again; otherwise do not install it.',
-  );
 }
 
 type Measured = { ok: true } | Failure<'BUNDLE_TOO_LARGE' | 'BUNDLE_UNREADABLE' | 'SIZE_MISMATCH' | 'HASH_MISMATCH'>;

@@ -4,10 +4,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { backoffDelay } from '@marketplace/mail';
 import { AgentError } from '../agent-error.js';
 import { closeLog, openAppLog, rotateIfLarge } from './rotating-log.js';
-import type { Runtime, StartSpec } from './runtime.js';
+import type { RunningApp, Runtime, StartSpec } from './runtime.js';
 
 const MAX_RESTARTS = 5;
 const STABLE_AFTER_MS = 60_000;
+/** How often an adopted app (started by an earlier agent process) is checked for being alive. */
+const ADOPTED_POLL_MS = 1000;
 
 /** The variables an app gets: nothing of the agent's own environment beyond what a program needs to run. */
 export function restrictedEnv(spec: StartSpec): Record<string, string> {
@@ -50,70 +52,94 @@ export function createProcessRuntime(policy: { maxRestarts?: number; restartBase
     },
     async start(spec) {
       mkdirSync(spec.dataDir, { recursive: true, mode: 0o700 });
-      const { file, args } = commandOf(spec);
-      const note = (text: string) => {
-        const fd = openAppLog(spec.logFile);
-        writeSync(fd, text);
-        closeLog(fd);
-      };
-      const rotation = setInterval(() => rotateIfLarge(spec.logFile), 30_000);
-      rotation.unref();
-      const gaveUp = new Set<(reason: string) => void>();
-      let child: ChildProcess | null = null;
-      let stopped = false;
-      let restarts = 0;
-      let startedAt = 0;
-      let timer: NodeJS.Timeout | undefined;
-
-      const launch = (): ChildProcess => {
-        startedAt = Date.now();
-        note(`--- ${new Date().toISOString()} starting ${spec.manifest.name} ${spec.manifest.version} on port ${spec.port}\n`);
-        const fd = openAppLog(spec.logFile);
-        const proc = spawn(file, args, { cwd: spec.dir, env: restrictedEnv(spec), stdio: ['ignore', fd, fd], detached: true });
-        closeLog(fd);
-        proc.on('error', (error) => note(`--- could not start: ${error.message}\n`));
-        proc.on('exit', (code, signal) => {
-          note(`--- ${new Date().toISOString()} exited (${signal ?? `code ${code}`})\n`);
-          if (stopped) return;
-          if (Date.now() - startedAt > STABLE_AFTER_MS) restarts = 0;
-          restarts += 1;
-          if (restarts > maxRestarts) {
-            for (const listener of gaveUp) listener(`exited ${restarts} times (last: ${signal ?? `code ${code}`}); not restarting`);
-            return;
-          }
-          const delay = backoffDelay(restarts, { baseMs: policy.restartBaseMs ?? 500, maxMs: policy.restartMaxMs ?? 30_000 });
-          timer = setTimeout(() => {
-            if (!stopped) child = launch();
-          }, delay);
-        });
-        proc.unref();
-        return proc;
-      };
-      child = launch();
-      return {
-        get pid() {
-          return child?.pid ?? null;
-        },
-        port: spec.port,
-        onGaveUp: (listener) => void gaveUp.add(listener),
-        async stop() {
-          stopped = true;
-          clearTimeout(timer);
-          clearInterval(rotation);
-          if (child?.pid && child.exitCode === null && child.signalCode === null) await killGroup(child.pid, () => child!.exitCode !== null || child!.signalCode !== null);
-        },
-      };
+      commandOf(spec);
+      return supervise(spec, null);
     },
     adopt(pid, spec) {
       if (!alive(pid)) return null;
-      return {
-        pid,
-        port: spec.port,
-        onGaveUp: () => {},
-        stop: () => killGroup(pid, () => !alive(pid)),
-      };
+      return supervise(spec, pid);
     },
   };
+
+  /**
+   * One app under supervision: started here, or adopted from an agent that stopped (`adoptedPid`,
+   * watched by polling since it is not our child). When it exits it is started again with backoff,
+   * up to `maxRestarts` in a row; then the onGaveUp listeners hear why.
+   */
+  function supervise(spec: StartSpec, adoptedPid: number | null): RunningApp {
+    const { file, args } = commandOf(spec);
+    const note = (text: string) => {
+      const fd = openAppLog(spec.logFile);
+      writeSync(fd, text);
+      closeLog(fd);
+    };
+    const rotation = setInterval(() => rotateIfLarge(spec.logFile), 30_000);
+    rotation.unref();
+    const gaveUp = new Set<(reason: string) => void>();
+    let child: ChildProcess | null = null;
+    let adopted = adoptedPid;
+    let stopped = false;
+    let restarts = 0;
+    let startedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+
+    const exited = (how: string) => {
+      note(`--- ${new Date().toISOString()} exited (${how})\n`);
+      if (stopped) return;
+      if (Date.now() - startedAt > STABLE_AFTER_MS) restarts = 0;
+      restarts += 1;
+      if (restarts > maxRestarts) {
+        for (const listener of gaveUp) listener(`exited ${restarts} times (last: ${how}); not restarting`);
+        return;
+      }
+      const delay = backoffDelay(restarts, { baseMs: policy.restartBaseMs ?? 500, maxMs: policy.restartMaxMs ?? 30_000 });
+      timer = setTimeout(() => {
+        if (!stopped) child = launch();
+      }, delay);
+    };
+
+    const launch = (): ChildProcess => {
+      startedAt = Date.now();
+      note(`--- ${new Date().toISOString()} starting ${spec.manifest.name} ${spec.manifest.version} on port ${spec.port}\n`);
+      const fd = openAppLog(spec.logFile);
+      const proc = spawn(file, args, { cwd: spec.dir, env: restrictedEnv(spec), stdio: ['ignore', fd, fd], detached: true });
+      closeLog(fd);
+      proc.on('error', (error) => note(`--- could not start: ${error.message}\n`));
+      proc.on('exit', (code, signal) => exited(signal ?? `code ${code}`));
+      proc.unref();
+      return proc;
+    };
+
+    // an adopted process is not our child: no exit event, so look every second whether it still runs
+    const watcher = adopted
+      ? setInterval(() => {
+          if (adopted && !alive(adopted)) {
+            clearInterval(watcher);
+            adopted = null;
+            exited('the adopted process ended');
+          }
+        }, ADOPTED_POLL_MS)
+      : undefined;
+    watcher?.unref();
+    if (!adopted) child = launch();
+
+    return {
+      get pid() {
+        return child?.pid ?? adopted ?? null;
+      },
+      port: spec.port,
+      onGaveUp: (listener) => void gaveUp.add(listener),
+      async stop() {
+        stopped = true;
+        clearTimeout(timer);
+        clearInterval(rotation);
+        clearInterval(watcher);
+        const pid = adopted;
+        if (pid) await killGroup(pid, () => !alive(pid));
+        if (child?.pid && child.exitCode === null && child.signalCode === null) await killGroup(child.pid, () => child!.exitCode !== null || child!.signalCode !== null);
+      },
+    };
+  }
 }
 
 export function alive(pid: number): boolean {

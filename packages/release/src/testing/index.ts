@@ -11,3 +11,5 @@ export { craftTarGz, gzipBytes } from './craft-tar-gz.js';
 export type { CraftedBody, CraftedEntry, CraftOptions } from './craft-tar-gz.js';
 export { attackBundle, attackCase, attackEnvelope, buildValidRelease } from './release-builders.js';
 export { VERIFY_ATTACKS } from './verify-attacks.js';
+export { ATTACKED_AGENT, attackDeliveryStatement, DELIVERY_ATTACKS, validDelivery } from './delivery-attacks.js';
+export type { DeliveryAttackCase, DeliveryAttackEntry } from './delivery-attacks.js';

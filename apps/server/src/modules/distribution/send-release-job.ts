@@ -1,10 +1,11 @@
+import type { KeyObject } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import { buildReleaseEmail } from '@marketplace/mail';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { mailboxDirectory } from '@marketplace/mail/hub';
-import { bundleFileName, releaseFileName } from '@marketplace/release';
+import { bundleFileName, releaseFileName, signDelivery } from '@marketplace/release';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
@@ -20,6 +21,34 @@ export interface DistributionServices {
   config: Config;
   logger: Logger;
   events: EventBus;
+  /** The organisation's current release key: it signs each delivery statement (module org-keys). */
+  keys: { signingKey(orgId: string): Promise<{ keyId: string; privateKey: KeyObject }> };
+}
+
+/**
+ * The statement that binds this delivery's release to the one agent it goes to. Its nonce is the
+ * delivery id (one per version and agent; a retried send carries the same one), and it expires
+ * with the organisation's download-link period (distribution.downloadLinkTtlHours, default 72 h):
+ * an agent that reads its mail later than that refuses the release as DELIVERY_EXPIRED, and the
+ * release must be distributed again.
+ */
+async function signDeliveryStatement(keys: DistributionServices['keys'], delivery: { id: string; org_id: string; agent_id: string }, release: { app: string; version: string; sha256: string }, ttlHours: number) {
+  const { keyId, privateKey } = await keys.signingKey(delivery.org_id);
+  const issuedAt = new Date();
+  return signDelivery(
+    {
+      org: delivery.org_id,
+      recipient: { agentId: delivery.agent_id },
+      app: release.app,
+      version: release.version,
+      bundleSha256: release.sha256,
+      nonce: delivery.id,
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: new Date(issuedAt.getTime() + ttlHours * 3_600_000).toISOString(),
+      keyId,
+    },
+    privateKey,
+  );
 }
 
 class PermanentFailure extends Error {}
@@ -78,6 +107,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const bundle = attach ? (await db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', version.id).executeTakeFirstOrThrow()).bundle : undefined;
       const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
+      const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, settings.distribution.downloadLinkTtlHours);
       const raw = await buildReleaseEmail({
         from: config.smtp.from,
         to: [delivery.recipient],
@@ -96,6 +126,8 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
           ...(bundle ? { bundle: Buffer.from(bundle) } : {}),
           envelopeJson: version.release_json,
           envelopeFileName: releaseFileName(version.name, version.version),
+          deliveryJson: delivered.json,
+          deliveryFileName: delivered.fileName,
           sha256: version.bundle_sha256,
           size: version.bundle_size,
         },

@@ -1,0 +1,29 @@
+import type { AppManifest, ReleaseLimits } from '@marketplace/release';
+import type { HomeLayout } from './agent-home.js';
+import type { Runtime } from './runtimes/runtime.js';
+import type { DeploymentReport } from './server-client.js';
+
+export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back'; report: DeploymentReport };
+
+/** A verified release ready to install: its app.json, the bundle on disk and the hash the signed statement names. */
+export interface DeployInput {
+  manifest: AppManifest;
+  bundlePath: string;
+  sha256: string;
+  /** Last check once the bundle is safely unpacked, before anything of it runs; a refusal stops the deployment. */
+  admit?: () => Promise<{ code: string; message: string } | null>;
+}
+
+/** What `deploy` runs under the app's lock before installing: the verified release, or the report of its refusal. */
+export type Prepare = (deployedVersion: string | undefined) => Promise<DeployInput | { refused: DeploymentReport }>;
+
+export interface DeployerOptions {
+  layout: HomeLayout;
+  runtime: Runtime;
+  limits?: Partial<ReleaseLimits>;
+  /** Upper bound on the manifest's health timeout (tests shorten it). */
+  maxHealthTimeoutMs?: number;
+  /** How many earlier versions stay on disk for rollback. */
+  keepVersions?: number;
+  log?: (message: string) => void;
+}

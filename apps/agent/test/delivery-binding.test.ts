@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReleaseEmail } from '@marketplace/mail';
+import { bundleFileName, releaseFileName } from '@marketplace/release';
+import { ATTACKED_AGENT, DELIVERY_ATTACKS, type DeliveryAttackCase } from '@marketplace/release/testing';
+import { homeLayout } from '../src/agent-home.js';
+import { createNonceStore } from '../src/delivery-nonces.js';
+import { startTestAgent, type TestAgent } from './agent-home-fixture.js';
+import { deliveryFor, releaseMail, signedTinyRelease } from './release-fixtures.js';
+
+/**
+ * Releases are bound to their workstation: a genuine, correctly signed release is deployed only
+ * when its delivery statement names this agent, is unexpired and was not used before.
+ */
+let work: string;
+let t: TestAgent;
+
+const rejected = () => (existsSync(join(t.maildir, '.Marketplace.Rejected', 'cur')) ? readdirSync(join(t.maildir, '.Marketplace.Rejected', 'cur')).length : 0);
+const refusals = () => t.logs.filter((line) => line.startsWith('rejected ')).map((line) => line.split(' ')[3]);
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'delivery-binding-'));
+  t = await startTestAgent(work, ATTACKED_AGENT);
+  const v1 = await signedTinyRelease(t.signer, t.ctx.app, '1.0.0');
+  await t.deliver(await releaseMail(v1, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId }));
+  expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.0.0');
+}, 60_000);
+
+afterAll(async () => {
+  await t?.agent.stop({ stopApps: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+function attackMail(built: DeliveryAttackCase, app: string, version: string, org: string): Promise<Buffer> {
+  return buildReleaseEmail({
+    from: 'marketplace@marketplace.test',
+    to: ATTACKED_AGENT.mailbox,
+    org,
+    messageId: `<attack.${Math.random().toString(36).slice(2)}@marketplace.test>`,
+    release: {
+      app,
+      version,
+      title: 'Attack',
+      summary: 'A genuine release delivered where it was not meant to go.',
+      validationSummary: 'passed',
+      scanSummary: 'clean',
+      signerKeyId: 'release',
+      bundleFileName: bundleFileName(app, version),
+      bundle: built.bundle,
+      envelopeJson: built.envelope,
+      envelopeFileName: releaseFileName(app, version),
+      ...(built.delivery ? { deliveryJson: built.delivery, deliveryFileName: `${app}-${version}.delivery.json` } : {}),
+      sha256: built.sha256,
+      size: built.bundle.length,
+    },
+  });
+}
+
+describe('delivery statements on the agent', () => {
+  it.each(DELIVERY_ATTACKS.filter((attack) => attack.id !== 'release-envelope-as-delivery').map((attack) => [attack.id, attack] as const))('%s: refused with its code, logged and moved to Rejected; 1.0.0 keeps serving', async (_id, attack) => {
+    const built = await attack.build(t.ctx);
+    const nonces = createNonceStore(homeLayout(t.home).deliveryNonces);
+    for (const nonce of built.seenNonces) await nonces.remember(nonce, new Date(Date.now() + 86_400_000).toISOString(), 'an earlier mail');
+    const before = rejected();
+    await t.deliver(await attackMail(built, t.ctx.app, t.ctx.nextVersion, t.ctx.org));
+    expect(rejected()).toBe(before + 1);
+    expect(refusals().at(-1)).toBe(built.expectedCode);
+    expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.0.0');
+    expect(readdirSync(join(homeLayout(t.home).apps, t.ctx.app)).sort()).toEqual(['1.0.0', 'current']);
+  });
+
+  it('deploys a release delivered to its mailbox, then refuses the same mail sent again after the app was removed (replay)', async () => {
+    const next = await signedTinyRelease(t.signer, t.ctx.app, '1.2.0');
+    const raw = await releaseMail(next, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox });
+    await t.deliver(raw);
+    expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.2.0');
+    await t.agent.deployer.remove(t.ctx.app);
+    const before = rejected();
+    await t.deliver(raw);
+    expect(rejected()).toBe(before + 1);
+    expect(refusals().at(-1)).toBe('DELIVERY_REPLAYED');
+    expect(t.agent.deployedVersion(t.ctx.app)).toBeUndefined();
+  }, 30_000);
+
+  it("refuses another agent's delivery, an expired one and a release without one, then deploys a genuine one", async () => {
+    const release = await signedTinyRelease(t.signer, t.ctx.app, '1.3.0');
+    const cases: [string, Buffer][] = [
+      ['DELIVERY_WRONG_AGENT', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: deliveryFor(release, { to: ATTACKED_AGENT.mailbox, agentId: 'the-agent-next-door' }) })],
+      ['DELIVERY_EXPIRED', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: deliveryFor(release, { to: ATTACKED_AGENT.mailbox, overrides: { issuedAt: new Date(Date.now() - 7_200_000).toISOString(), expiresAt: new Date(Date.now() - 60_000).toISOString() } }) })],
+      ['DELIVERY_MISSING', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: false })],
+    ];
+    for (const [code, raw] of cases) {
+      await t.deliver(raw);
+      expect(refusals().at(-1)).toBe(code);
+      expect(t.agent.deployedVersion(t.ctx.app)).toBeUndefined();
+    }
+    await t.deliver(await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId }));
+    expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.3.0');
+  }, 30_000);
+});

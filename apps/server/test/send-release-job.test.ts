@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReleaseEmail } from '@marketplace/mail';
+import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
+import { verifyDelivery, verifyKeyList } from '@marketplace/release';
+import { signedTinyRelease, type SignedTinyRelease } from '../../agent/test/release-fixtures.js';
+import { loadConfig } from '../src/config/config.js';
+import type { Db } from '../src/db/schema.js';
+import { sendReleaseJob } from '../src/modules/distribution/send-release-job.js';
+import { createLocalEventBus } from '../src/modules/events/event-bus.js';
+import { call, createTestApp, register, TEST_SECRET, type Account, type TestApp } from './helper.js';
+
+/**
+ * The distribution send job: each release e-mail carries a delivery statement signed with the
+ * organisation's current release key, naming the delivery's agent, with the delivery id as nonce and
+ * the organisation's download-link period (72 h by default) as its lifetime.
+ */
+let work: string;
+let t: TestApp;
+let hub: MailHub;
+let admin: Account;
+let agent: { id: string; mailbox: string };
+let release: SignedTinyRelease;
+let deliveryId: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'send-release-'));
+  t = await createTestApp({ env: { ROOT_KEY_PASSPHRASE: 'a test root key passphrase' } });
+  hub = await startMailHub({ dataDir: join(work, 'hub'), port: 0, fsync: false });
+  admin = await register(t.app, { organization: 'Send Org' });
+  const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+  const enrolled = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'laptop', hostname: 'laptop', os: 'linux' } })).json();
+  agent = { id: enrolled.agentId, mailbox: enrolled.mailbox };
+  release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'lunch-orders', '1.0.0');
+  const db = t.database.db as Db;
+  const appId = randomUUID();
+  const versionId = randomUUID();
+  deliveryId = randomUUID();
+  await db.insertInto('apps').values({ id: appId, org_id: admin.orgId, name: 'lunch-orders', title: 'Lunch orders', summary: 'Orders lunch.', kind: 'form-app', tags: [], spec: '{}', latest_version: '1.0.0', author_id: admin.userId }).execute();
+  await db
+    .insertInto('app_versions')
+    .values({ id: versionId, app_id: appId, org_id: admin.orgId, version: '1.0.0', request_id: null, spec: '{}', manifest: '{}', changelog: null, bundle_sha256: release.sha256, bundle_size: release.size, key_id: release.keyId, release_json: release.envelopeJson, validation_report: '{}', scan_report: '{}', published_by: admin.userId })
+    .execute();
+  await db.insertInto('app_version_bundles').values({ version_id: versionId, bundle: release.bundle }).execute();
+  await db.insertInto('deliveries').values({ id: deliveryId, org_id: admin.orgId, app_id: appId, version_id: versionId, agent_id: agent.id, user_id: admin.userId, recipient: agent.mailbox, state: 'queued', requested_by: admin.userId }).execute();
+}, 60_000);
+
+afterAll(async () => {
+  await hub?.close();
+  await t?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('distribution.send', () => {
+  it('attaches a delivery statement for the delivery’s agent that verifies under the organisation’s key list', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_LISTEN_PORT: '0', DATA_DIR: work });
+    const job = sendReleaseJob({ db: t.database.db as Db, config, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });
+    const logger = pino({ level: 'silent' });
+    expect(await job.handler({ orgId: admin.orgId, deliveryId }, { jobId: 'job-1', attempt: 1, logger })).toMatchObject({ sent: expect.any(String) });
+
+    const inbox = join(mailboxDirectory(join(work, 'hub'), agent.mailbox), 'new');
+    const [file] = readdirSync(inbox);
+    const parsed = await parseReleaseEmail(readFileSync(join(inbox, file!)));
+    if (parsed.kind !== 'release') throw new Error(`not a release mail: ${parsed.kind}`);
+    expect(parsed.deliveryFileName).toBe('lunch-orders-1.0.0.delivery.json');
+
+    const keys = await t.app.orgKeys.publicInfo(admin.orgId);
+    const keyList = verifyKeyList({ keyList: keys.keyList, rootPublicKey: keys.rootPublicKey, org: admin.orgId });
+    if (!keyList.ok) throw new Error(keyList.message);
+    const expect_ = { org: admin.orgId, agentId: agent.id, release: { app: 'lunch-orders', version: '1.0.0', sha256: release.sha256 } };
+    const checked = await verifyDelivery({ envelope: parsed.deliveryJson, keyList: keyList.keyList, expect: expect_ });
+    expect(checked).toMatchObject({ ok: true, statement: { recipient: { agentId: agent.id }, nonce: deliveryId, org: admin.orgId } });
+    if (checked.ok) expect(Date.parse(checked.statement.expiresAt) - Date.parse(checked.statement.issuedAt)).toBe(72 * 3_600_000);
+    // the same mail on another agent of the organisation is not for it
+    expect(await verifyDelivery({ envelope: parsed.deliveryJson, keyList: keyList.keyList, expect: { ...expect_, agentId: randomUUID() } })).toMatchObject({ ok: false, code: 'DELIVERY_WRONG_AGENT' });
+  }, 30_000);
+});
