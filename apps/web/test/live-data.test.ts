@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { invalidationsFor, pollInterval, reconnectDelay } from '../src/api/live-events';
 import { parsePeriod, PERIODS } from '../src/analytics/periods';
 import { finished, stagesOf } from '../src/chat/pipeline-stages';
-import type { PipelineRequest } from '../src/api/types';
+import type { RequestProgress } from '../src/chat/pipeline-stages';
 
 describe('live events', () => {
   it('makes stale exactly the queries that show what changed', () => {
@@ -30,8 +30,8 @@ describe('analytics period', () => {
 });
 
 describe('build progress', () => {
-  const request = (over: Partial<PipelineRequest>): PipelineRequest => ({ id: 'r', state: 'validating', steps: [], appId: null, version: null, error: null, notice: null, ...over });
-  const step = (name: string, state: 'pending' | 'running' | 'done' | 'failed', error: string | null = null) => ({ name, state, durationMs: state === 'done' ? 1500 : null, attempts: 1, error: error ? { code: 'X', message: error } : null });
+  const request = (over: Partial<RequestProgress>): RequestProgress => ({ state: 'validating', steps: [], ...over });
+  const step = (name: string, state: 'pending' | 'running' | 'done' | 'failed', error: string | null = null): RequestProgress['steps'][number] => ({ name, state, durationMs: state === 'done' ? 1500 : null, attempts: 1, error: error ? { code: 'X', message: error } : null });
 
   it('shows seven stages, the pipeline steps then delivery', () => {
     const stages = stagesOf(request({ steps: [step('generate', 'done'), step('validate', 'failed', 'npm test failed')] }));
@@ -44,9 +44,9 @@ describe('build progress', () => {
     const published = request({ state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((n) => step(n, 'done')) });
     expect(stagesOf(published).at(-1)!.state).toBe('pending');
     expect(finished(published)).toBe(false);
-    const sending = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'queued' }] };
+    const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'queued' }] };
     expect(stagesOf(sending).at(-1)!.state).toBe('running');
-    const done = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
+    const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
     expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
     expect(finished(done)).toBe(true);
     expect(finished(request({ state: 'failed' }))).toBe(true);

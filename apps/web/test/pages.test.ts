@@ -106,7 +106,7 @@ describe('app page', () => {
   });
 
   it('groups files into folders, folders first', () => {
-    const tree = buildTree([{ path: 'b.txt' }, { path: 'src/z.ts' }, { path: 'src/lib/a.ts' }]);
+    const tree = buildTree(['b.txt', 'src/z.ts', 'src/lib/a.ts'].map((path) => ({ path, size: 1, previewable: true })));
     expect([...tree.children.keys()].sort()).toEqual(['b.txt', 'src']);
     expect(tree.children.get('src')!.file).toBe(false);
     expect(tree.children.get('src')!.children.get('lib')!.children.get('a.ts')!.path).toBe('src/lib/a.ts');
