@@ -8,12 +8,13 @@ import { SessionProvider, useSession } from './auth/session';
 import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
 import { Loading } from './components/query-state';
-import { CatalogPage } from './pages/catalog-page';
-import { SignInPage } from './pages/sign-in-page';
-import { RegisterPage } from './pages/register-page';
-import { InvitePage } from './pages/invite-page';
 
+/** Every page is its own chunk: the first load carries the shell and the page it shows, nothing else. */
 const named = <K extends string>(load: () => Promise<Record<K, (props: object) => ReactNode>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+const CatalogPage = named(() => import('./pages/catalog-page'), 'CatalogPage');
+const SignInPage = named(() => import('./pages/sign-in-page'), 'SignInPage');
+const RegisterPage = named(() => import('./pages/register-page'), 'RegisterPage');
+const InvitePage = named(() => import('./pages/invite-page'), 'InvitePage');
 const AppPage = named(() => import('./pages/app-page'), 'AppPage');
 const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
 const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
@@ -45,11 +46,13 @@ function Routed() {
   if (loading) return <Loading />;
   if (!me) {
     return (
-      <Routes>
-        <Route path="/invite" element={<InvitePage />} />
-        <Route path="/register" element={<RegisterPage />} />
-        <Route path="*" element={<SignInPage />} />
-      </Routes>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/invite" element={<InvitePage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="*" element={<SignInPage />} />
+        </Routes>
+      </Suspense>
     );
   }
   return (
