@@ -35,7 +35,7 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
         <dt>{t('chat.specTitle')}</dt>
         <dd>{str(spec.title) || '—'}</dd>
         <dt>{t('catalog.kind')}</dt>
-        <dd>{kind || '—'}</dd>
+        <dd>{kind ? t(`kinds.${kind}`, { defaultValue: kind }) : '—'}</dd>
         {str(spec.summary) ? (
           <>
             <dt>{t('chat.specSummary')}</dt>

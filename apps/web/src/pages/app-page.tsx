@@ -44,7 +44,7 @@ export function AppPage() {
               <>
                 <h1>{data.title}</h1>
                 <p className="muted">
-                  <span className="tag">{data.kind}</span> {data.name}
+                  <span className="tag">{t(`kinds.${data.kind}`, { defaultValue: data.kind })}</span> {data.name}
                   {data.authorName ? ` · ${t('appPage.by', { name: data.authorName })}` : ''}
                 </p>
                 <p>{data.summary}</p>
