@@ -78,12 +78,12 @@ export function VersionReports({ appId, version }: { appId: string; version: str
                 <dd>
                   <code data-testid="key-id">{keyIds.join(', ') || data.keyId}</code>
                 </dd>
-                <dt>SHA-256</dt>
+                <dt>{t('appPage.checksum')}</dt>
                 <dd>
                   <code>{data.bundleSha256}</code>
                 </dd>
                 <dt>{t('appPage.size')}</dt>
-                <dd>{formatNumber(data.bundleSize / 1024, i18n.language, { maximumFractionDigits: 1 })} KiB</dd>
+                <dd>{formatNumber(data.bundleSize / 1024, i18n.language, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 })}</dd>
               </dl>
             </>
           );

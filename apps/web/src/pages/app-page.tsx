@@ -58,7 +58,7 @@ export function AppPage() {
                     <DistributePanel appId={data.id} version={params.version} />
                     <div className="row wrap">
                       <a className="button secondary" href={routePath('downloadBundle', params)} download>
-                        {t('appPage.download')} <span className="small">(.tgz)</span>
+                        {t('appPage.downloadBundle')}
                       </a>
                       <a className="button secondary" href={routePath('downloadRelease', params)} download>
                         {t('appPage.downloadRelease')}
