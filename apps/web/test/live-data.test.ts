@@ -3,7 +3,8 @@ import { invalidationsFor, pollInterval, reconnectDelay } from '../src/api/live-
 import { parsePeriod, PERIODS } from '../src/analytics/periods';
 import { finished, stagesOf } from '../src/chat/pipeline-stages';
 import type { RequestProgress } from '../src/chat/pipeline-stages';
-import type { Deployment } from '../src/api/types';
+import type { Delivery, Deployment } from '../src/api/types';
+import { deliveryOutcome } from '../src/app-page/distribute-panel';
 import { commandsFor } from '../src/pages/deployments-page';
 
 describe('live events', () => {
@@ -82,5 +83,19 @@ describe('deployment commands offered', () => {
     const removed = deployment('d2', '1.1.0', 'removed', '2026-01-02T10:00:00Z');
     const again = deployment('d3', '1.2.0', 'healthy', '2026-01-03T10:00:00Z');
     expect(commandsFor(again, [again, removed, old])).toEqual({ current: true, rollbackTo: null });
+  });
+});
+
+describe('install message', () => {
+  const delivery = (state: Delivery['state']): Delivery => ({ id: state, recipient: 'a@x', agentId: 'ag1', state, error: null, createdAt: '2026-01-01T00:00:00Z', sentAt: null });
+
+  it('says queued only for new release e-mails; an earlier delivery handed back is said to be old news', () => {
+    expect(deliveryOutcome([delivery('queued')])).toEqual([{ key: 'appPage.sent', count: 1 }]);
+    expect(deliveryOutcome([delivery('sent')])).toEqual([{ key: 'appPage.alreadySent', count: 1 }]);
+    expect(deliveryOutcome([delivery('sending'), delivery('sent'), delivery('failed')])).toEqual([
+      { key: 'appPage.sent', count: 1 },
+      { key: 'appPage.alreadySent', count: 1 },
+      { key: 'appPage.sendFailed', count: 1 },
+    ]);
   });
 });

@@ -140,6 +140,8 @@ export const en = {
     getCode: 'Get an enrolment code',
     yourAgents: 'Goes to: {{names}}',
     sent: 'Release e-mail queued for {{count}} workstation(s).',
+    alreadySent: 'Already sent to {{count}} workstation(s) before: no new e-mail, nothing will change there.',
+    sendFailed: 'Could not send to {{count}} workstation(s).',
     sendToGroup: 'Send to a group',
     pickGroup: 'Choose a group',
     noGroups: 'No groups yet (Admin → Groups)',

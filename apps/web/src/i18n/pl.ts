@@ -142,6 +142,8 @@ export const pl: Messages = {
     getCode: 'Pobierz kod rejestracji',
     yourAgents: 'Trafi do: {{names}}',
     sent: 'Wiadomość z wydaniem w kolejce dla stacji: {{count}}.',
+    alreadySent: 'Wysłano już wcześniej (stacje: {{count}}): bez nowej wiadomości, nic się tam nie zmieni.',
+    sendFailed: 'Nie udało się wysłać (stacje: {{count}}).',
     sendToGroup: 'Wyślij do grupy',
     pickGroup: 'Wybierz grupę',
     noGroups: 'Brak grup (Administracja → Grupy)',
