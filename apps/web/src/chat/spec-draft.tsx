@@ -51,7 +51,7 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
             return (
               <div className="field inline" key={id}>
                 <label htmlFor={id}>
-                  {field.label} <span className="muted small">({field.entity})</span>
+                  {field.label} <span className="muted small">({field.entityLabel})</span>
                 </label>
                 <select
                   id={id}

@@ -111,7 +111,7 @@ export function LlmPage() {
                   header: t('common.name'),
                   cell: (p) => (
                     <>
-                      <strong>{p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
+                      <strong>{p.kind === 'builtin' ? t('admin.llm.kinds.builtin') : p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
                     </>
                   ),
                 },
@@ -121,7 +121,7 @@ export function LlmPage() {
                   header: t('admin.llm.model'),
                   cell: (p) => (
                     <>
-                      {p.defaultModel ?? '—'}
+                      {p.kind === 'builtin' ? '—' : (p.defaultModel ?? '—')}
                       {p.kind !== 'builtin' ? <Models provider={p.id} /> : null}
                     </>
                   ),
