@@ -11,10 +11,23 @@ import { Loading } from './components/query-state';
 
 /** Every page is its own chunk: the first load carries the shell and the page it shows, nothing else. */
 const named = <K extends string>(load: () => Promise<Record<K, (props: object) => ReactNode>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
-const CatalogPage = named(() => import('./pages/catalog-page'), 'CatalogPage');
-const SignInPage = named(() => import('./pages/sign-in-page'), 'SignInPage');
-const RegisterPage = named(() => import('./pages/register-page'), 'RegisterPage');
-const InvitePage = named(() => import('./pages/invite-page'), 'InvitePage');
+const loadCatalog = () => import('./pages/catalog-page');
+const loadSignIn = () => import('./pages/sign-in-page');
+const loadRegister = () => import('./pages/register-page');
+const loadInvite = () => import('./pages/invite-page');
+const CatalogPage = named(loadCatalog, 'CatalogPage');
+const SignInPage = named(loadSignIn, 'SignInPage');
+const RegisterPage = named(loadRegister, 'RegisterPage');
+const InvitePage = named(loadInvite, 'InvitePage');
+
+/**
+ * Start fetching the page a first load will show while the session is checked, instead of after it:
+ * the catalog when signed in at `/`, else the signed-out page the address names.
+ */
+export function preloadFirstPage(pathname: string, signedIn: boolean): void {
+  const load = signedIn ? (pathname === '/' ? loadCatalog : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
+  void load?.().catch(() => {});
+}
 const AppPage = named(() => import('./pages/app-page'), 'AppPage');
 const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
 const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
