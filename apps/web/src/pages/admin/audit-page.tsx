@@ -76,7 +76,7 @@ export function AuditPage() {
                       {entry.actorId ? <PersonName person={entry.actorType === 'user' ? person(entry.actorId) : undefined} id={entry.actorId} /> : null}
                     </>
                   ) },
-                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ?? ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
+                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
                 { key: 'result', header: t('admin.result'), className: (entry) => (entry.result === 'success' ? 'good' : 'bad'), cell: (entry) => t(`admin.results.${entry.result}`, { defaultValue: entry.result }) },
               ]}
             />
