@@ -82,6 +82,8 @@ const context = await chromium.launchPersistentContext(profile, {
   viewport: { width: 1280, height: 900 },
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+// Signed in in this browser before: the UI asks the server for the session only then (apps/web/src/auth/session.tsx).
+await context.addInitScript(() => localStorage.setItem('marketplace.session', '1'));
 const idleAt = (page: Page) => page.evaluate(() => new Promise<number>((resolve) => requestIdleCallback(() => resolve(performance.now()), { timeout: 5000 })));
 
 async function load(url: string, ready: (page: Page) => Promise<unknown>): Promise<number> {

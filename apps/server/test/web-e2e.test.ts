@@ -80,9 +80,25 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     const failures: string[] = [];
     const email = `ana-${Date.now()}@example.test`;
 
-    // Register an organisation from the sign-in page.
+    // A signed-out load asks nothing that is bound to be refused: no 401 in the console.
+    const refused: string[] = [];
+    const onResponse = (response: { status(): number; url(): string }) => {
+      if (response.status() === 401) refused.push(response.url());
+    };
+    page.on('response', onResponse);
     await page.goto(base + '/');
     await settled(page, 'Sign in');
+    expect(refused).toEqual([]);
+    page.off('response', onResponse);
+    expect(await page.locator('meta[name="description"]').getAttribute('content')).toMatch(/^\S.{50,}$/);
+
+    // The build's scripts go out precompressed, cached for good.
+    const script = (await (await fetch(base + '/')).text()).match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    const asset = await fetch(base + script, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+
+    // Register an organisation from the sign-in page.
     await page.getByRole('link', { name: 'New here? Create an organisation' }).click();
     await settled(page, 'Create your organisation');
     await page.getByLabel('Organisation name').fill('Acme Widgets');

@@ -1,5 +1,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,13 @@ describe('web UI plugin on its own, serving a build folder', () => {
     await writeFile(path.join(root, 'index.html'), '<!doctype html><title>Marketplace</title><div id="root"></div>');
     await writeFile(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
     await writeFile(path.join(root, 'robots.txt'), 'User-agent: *');
+    // A build precompresses its text files: app.js has both copies, only-gzip.css only a .gz.
+    const script = 'export const answer = 42;\n'.repeat(100);
+    await writeFile(path.join(root, 'assets', 'app-def456.js'), script);
+    await writeFile(path.join(root, 'assets', 'app-def456.js.br'), brotliCompressSync(script));
+    await writeFile(path.join(root, 'assets', 'app-def456.js.gz'), gzipSync(script));
+    await writeFile(path.join(root, 'assets', 'only-gzip.css'), 'body{}');
+    await writeFile(path.join(root, 'assets', 'only-gzip.css.gz'), gzipSync('body{}'));
     await writeFile(path.join(path.dirname(root), `${path.basename(root)}-secret.txt`), 'outside');
     app = Fastify();
     await app.register(webUi, { root });
@@ -41,6 +49,36 @@ describe('web UI plugin on its own, serving a build folder', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/javascript');
     expect(response.headers['cache-control']).toContain('immutable');
+  });
+
+  it('sends the build\'s Brotli or gzip copy to a client that accepts it, and says the answer varies by Accept-Encoding', async () => {
+    const script = 'export const answer = 42;\n'.repeat(100);
+    const br = await app.inject({ url: '/assets/app-def456.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toContain('text/javascript');
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
+    expect(br.rawPayload.length).toBeLessThan(script.length / 10);
+
+    const gz = await app.inject({ url: '/assets/app-def456.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(script);
+
+    // Brotli refused, or only a .gz copy built: gzip; nothing accepted: the file as it is.
+    const refused = await app.inject({ url: '/assets/app-def456.js', headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    expect(refused.headers['content-encoding']).toBe('gzip');
+    const onlyGzip = await app.inject({ url: '/assets/only-gzip.css', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(onlyGzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(onlyGzip.rawPayload).toString()).toBe('body{}');
+    const plain = await app.inject('/assets/app-def456.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.body).toBe(script);
+    // index.html has no copy here: sent as it is, whatever the client accepts.
+    const page = await app.inject({ url: '/', headers: { accept: 'text/html', 'accept-encoding': 'br' } });
+    expect(page.headers['content-encoding']).toBeUndefined();
+    expect(page.body).toContain('<div id="root">');
   });
 
   it('answers a missing asset with 404, not the HTML page', async () => {

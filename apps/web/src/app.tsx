@@ -8,12 +8,26 @@ import { SessionProvider, useSession } from './auth/session';
 import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
 import { Loading } from './components/query-state';
-import { CatalogPage } from './pages/catalog-page';
-import { SignInPage } from './pages/sign-in-page';
-import { RegisterPage } from './pages/register-page';
-import { InvitePage } from './pages/invite-page';
 
+/** Every page is its own chunk: the first load carries the shell and the page it shows, nothing else. */
 const named = <K extends string>(load: () => Promise<Record<K, (props: object) => ReactNode>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+const loadCatalog = () => import('./pages/catalog-page');
+const loadSignIn = () => import('./pages/sign-in-page');
+const loadRegister = () => import('./pages/register-page');
+const loadInvite = () => import('./pages/invite-page');
+const CatalogPage = named(loadCatalog, 'CatalogPage');
+const SignInPage = named(loadSignIn, 'SignInPage');
+const RegisterPage = named(loadRegister, 'RegisterPage');
+const InvitePage = named(loadInvite, 'InvitePage');
+
+/**
+ * Start fetching the page a first load will show while the session is checked, instead of after it:
+ * the catalog when signed in at `/`, else the signed-out page the address names.
+ */
+export function preloadFirstPage(pathname: string, signedIn: boolean): void {
+  const load = signedIn ? (pathname === '/' ? loadCatalog : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
+  void load?.().catch(() => {});
+}
 const AppPage = named(() => import('./pages/app-page'), 'AppPage');
 const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
 const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
@@ -45,11 +59,13 @@ function Routed() {
   if (loading) return <Loading />;
   if (!me) {
     return (
-      <Routes>
-        <Route path="/invite" element={<InvitePage />} />
-        <Route path="/register" element={<RegisterPage />} />
-        <Route path="*" element={<SignInPage />} />
-      </Routes>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/invite" element={<InvitePage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="*" element={<SignInPage />} />
+        </Routes>
+      </Suspense>
     );
   }
   return (

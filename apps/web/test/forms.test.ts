@@ -6,7 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/api-error';
-import { SessionProvider } from '../src/auth/session';
+import { SessionProvider, useSession } from '../src/auth/session';
 import { QueryState } from '../src/components/query-state';
 import { createI18n } from '../src/i18n/i18n';
 import { SignInPage } from '../src/pages/sign-in-page';
@@ -66,8 +66,38 @@ describe('sign-in form', () => {
   });
 });
 
+describe('session on load', () => {
+  function Who() {
+    const { me, loading } = useSession();
+    return createElement('p', null, loading ? 'loading' : (me?.user?.name ?? 'signed out'));
+  }
+
+  it('asks the server nothing on a signed-out load (no 401 in the console), and asks once this browser has signed in', async () => {
+    serve((method, url) => (url.endsWith('/auth/me') ? [200, { user, organization, roles: ['admin'], via: 'cookie' }] : url.endsWith('/auth/csrf') ? [200, { csrfToken: 'c' }] : [404, {}]));
+    render(wrap(createElement(Who)));
+    await screen.findByText('signed out');
+    expect(seen).toEqual([]);
+    cleanup();
+
+    // Signed in here before (the sign-in page, registration or an invitation set the hint): the session is read.
+    localStorage.setItem('marketplace.session', '1');
+    render(wrap(createElement(Who)));
+    await screen.findByText('Ana');
+    expect(seen.map((s) => s.url)).toContain('/api/v1/auth/me');
+  });
+
+  it('forgets the hint when the server says the session is gone, so the next load asks nothing', async () => {
+    localStorage.setItem('marketplace.session', '1');
+    serve(() => [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }]);
+    render(wrap(createElement(Who)));
+    await screen.findByText('signed out');
+    expect(localStorage.getItem('marketplace.session')).toBeNull();
+  });
+});
+
 describe('API keys form', () => {
   it('sends the CSRF token, shows the new key once, and forgets it when closed', async () => {
+    localStorage.setItem('marketplace.session', '1'); // signed in in this browser
     const keys: any[] = [];
     serve((method, url, body) => {
       if (url.endsWith('/auth/me')) return [200, { user, organization, roles: ['admin'], via: 'cookie' }];

@@ -10,6 +10,9 @@ import { createI18n } from '../src/i18n/i18n';
 import { CatalogPage } from '../src/pages/catalog-page';
 import { AppPage } from '../src/pages/app-page';
 import { buildTree } from '../src/components/file-tree';
+import { en } from '../src/i18n/en';
+import { pl } from '../src/i18n/pl';
+import { summaryLine } from '../src/pages/catalog-page';
 
 const requested: string[] = [];
 /** The browser's fetch answered from the documented shapes (DESIGN.md "Core HTTP API"). */
@@ -106,9 +109,87 @@ describe('app page', () => {
   });
 
   it('groups files into folders, folders first', () => {
-    const tree = buildTree([{ path: 'b.txt' }, { path: 'src/z.ts' }, { path: 'src/lib/a.ts' }]);
+    const tree = buildTree(['b.txt', 'src/z.ts', 'src/lib/a.ts'].map((path) => ({ path, size: 1, previewable: true })));
     expect([...tree.children.keys()].sort()).toEqual(['b.txt', 'src']);
     expect(tree.children.get('src')!.file).toBe(false);
     expect(tree.children.get('src')!.children.get('lib')!.children.get('a.ts')!.path).toBe('src/lib/a.ts');
+  });
+});
+
+/** Every catalog string as [key, text], the {{placeholders}} taken out. */
+function leaves(value: object, prefix = ''): [string, string][] {
+  return Object.entries(value).flatMap(([key, inner]): [string, string][] => (typeof inner === 'object' ? leaves(inner, `${prefix}${key}.`) : [[`${prefix}${key}`, String(inner)]]));
+}
+
+/** The English words of the catalog that Polish says differently: none may show on a Polish page. */
+function englishLeftIn(text: string): string[] {
+  const polish = new Map(leaves(pl));
+  const polishText = [...polish.values()].join('\n');
+  return leaves(en)
+    .filter(([key, english]) => polish.get(key) !== english)
+    .flatMap(([key, english]) => english.split(/\{\{[^}]*\}\}/).map((piece) => [key, piece.trim()] as const))
+    .filter(([, piece]) => piece.length >= 4 && /\p{L}{3}/u.test(piece) && !polishText.includes(piece))
+    .filter(([, piece]) => text.includes(piece))
+    .map(([key, piece]) => `${key}: "${piece}"`);
+}
+
+describe('the Polish UI', () => {
+  const detail = {
+    ...card,
+    spec: {},
+    createdAt: '2026-01-01T00:00:00Z',
+    versions: [version('1.2.0', 'k-7f3a'.padEnd(64, '0')), version('1.1.0', 'k-1111'.padEnd(64, '0'))],
+  };
+  const routes = {
+    '/api/v1/auth/me': me,
+    '/api/v1/apps': { items: [card, { ...card, id: 'a2', title: 'Leave planner', kind: 'api-service', health: { healthy: 0, unhealthy: 0 } }], total: 2 },
+    '/api/v1/apps/a1': detail,
+    '/api/v1/apps/a1/versions/1.2.0': {
+      ...version('1.2.0', 'k-7f3a'.padEnd(64, '0')),
+      manifest: {},
+      validationReport: { ok: true, steps: ['build', 'test', 'start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true, durationMs: 1200 })) },
+      scanReport: { verdict: 'clean', scanners: ['clamav', 'patterns', 'secrets'].map((name) => ({ name, verdict: 'clean' })) },
+      release: { payloadType: 'application/vnd.marketplace.release+json', payload: '', signatures: [{ keyid: 'k-7f3a-signing', sig: 'x' }] },
+    },
+    '/api/v1/apps/a1/versions/1.2.0/files': { items: [{ path: 'README.md', size: 20, previewable: true }] },
+    '/api/v1/apps/a1/versions/1.2.0/file': { path: 'README.md', size: 20, content: 'Read me first.\n\n## Invoices\n\nKeeps **unpaid** invoices.' },
+    '/api/v1/apps/a1/reviews': { items: [], total: 0 },
+    '/api/v1/agents': { items: [] },
+  };
+
+  it('shows no English word of the catalog on the catalog page: kinds, health and counts in Polish', async () => {
+    serve(routes);
+    mount('/', 'pl');
+    await screen.findByRole('link', { name: 'Leave planner' });
+    expect(document.body.textContent).toContain('Aplikacja z formularzem');
+    expect(document.body.textContent).toContain('Usługa API');
+    expect(document.body.textContent).toContain('Jeszcze nigdzie nie działa');
+    expect(englishLeftIn(document.body.textContent!)).toEqual([]);
+  });
+
+  it('shows no English word of the catalog on an app page: steps, scanners, sizes and the README in Polish', async () => {
+    serve(routes);
+    mount('/apps/a1', 'pl');
+    await screen.findByRole('heading', { level: 1, name: 'Invoice tracker' });
+    await screen.findByText('Budowanie');
+    await waitFor(() => expect(document.querySelector('article.markdown h2')?.textContent).toBe('Invoices'));
+    expect(document.body.textContent).toContain('Antywirus (ClamAV)');
+    expect(englishLeftIn(document.body.textContent!)).toEqual([]);
+  });
+
+  it('catches an English catalog string on a Polish page (the check itself works)', () => {
+    expect(englishLeftIn('Stan: Removed from your workstation.')).toContain('deployments.reasons.SERVER_REMOVE: "Removed from your workstation."');
+    expect(englishLeftIn('Usunięto z Twojej stacji roboczej.')).toEqual([]);
+  });
+});
+
+describe('a card\'s summary line', () => {
+  it('is the first sentence, on one line, cut at a word when it is long', () => {
+    expect(summaryLine('Tracks unpaid invoices. Sends a reminder every Friday.', 'en')).toBe('Tracks unpaid invoices.');
+    expect(summaryLine('Zbiera wnioski\nurlopowe. Wysyła przypomnienie.', 'pl')).toBe('Zbiera wnioski urlopowe.');
+    const long = summaryLine(`I need ${'a very long tool that does many things '.repeat(10)}`, 'en');
+    expect(long.length).toBeLessThanOrEqual(141);
+    expect(long.endsWith('…')).toBe(true);
+    expect(long).not.toMatch(/\s…$/);
   });
 });

@@ -37,6 +37,13 @@ describe('spec draft edits sent as follow-up messages', () => {
 
   it('sends nothing for an empty schedule or a type the engine has no word for', () => {
     expect(scheduleMessage('en', '  ')).toBeNull();
-    expect(fieldTypeMessage('en', { entity: 'e', name: 'x', label: 'X', type: 'string' }, 'enum')).toBeNull();
+    expect(fieldTypeMessage('en', { entity: 'e', entityLabel: 'e', name: 'x', label: 'X', type: 'string' }, 'enum')).toBeNull();
+  });
+});
+
+describe('draft fields', () => {
+  it('name an entity by its label where the spec has one, else by its name', () => {
+    const spec = { entities: [{ name: 'leaveRequest', label: 'Wniosek urlopowy', fields: [{ name: 'days', type: 'integer' }] }, { name: 'note', fields: [{ name: 'text' }] }] };
+    expect(draftFields(spec).map((f) => [f.entityLabel, f.label])).toEqual([['Wniosek urlopowy', 'days'], ['note', 'text']]);
   });
 });

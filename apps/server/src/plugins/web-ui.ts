@@ -2,8 +2,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import negotiate from '@fastify/accept-negotiator';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Paths the SPA never answers: the API, its docs, and the operational endpoints. */
 const RESERVED = /^\/(api|docs|metrics|healthz|readyz)(\/|$|\?)/;
@@ -20,6 +21,22 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 };
+
+/** Types the build precompresses (apps/web/scripts/precompress.ts writes `.br` and `.gz` beside them). */
+const PRECOMPRESSED = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt', '.webmanifest']);
+/** Brotli first (smaller than gzip for the same text), each with the suffix of its copy. */
+const ENCODINGS = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
 
 export interface WebUiOptions {
   /** The built SPA (apps/web/dist); when it is missing the server says how to build it. */
@@ -38,22 +55,36 @@ async function fileIn(root: string, urlPath: string): Promise<string | null> {
   if (decoded.includes('\0')) return null;
   const file = path.resolve(root, '.' + path.posix.normalize('/' + decoded));
   if (file !== root && !file.startsWith(root + path.sep)) return null;
-  try {
-    return (await stat(file)).isFile() ? file : null;
-  } catch {
-    return null;
-  }
+  return (await isFile(file)) ? file : null;
 }
 
-function sendFile(reply: FastifyReply, file: string, immutable: boolean) {
+/** The precompressed copy of `file` the client accepts (Accept-Encoding), if the build wrote one. */
+async function encodedCopy(request: FastifyRequest, file: string): Promise<{ file: string; encoding: string } | null> {
+  const accepted = request.headers['accept-encoding'];
+  if (!accepted) return null;
+  const built = [];
+  for (const copy of ENCODINGS) if (await isFile(file + copy.suffix)) built.push(copy);
+  const encoding = negotiate(accepted, [...built.map((copy) => copy.encoding), 'identity']);
+  const chosen = built.find((copy) => copy.encoding === encoding);
+  return chosen ? { file: file + chosen.suffix, encoding: chosen.encoding } : null;
+}
+
+async function sendFile(request: FastifyRequest, reply: FastifyReply, file: string, immutable: boolean) {
   reply.header('content-type', TYPES[path.extname(file)] ?? 'application/octet-stream');
   reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   reply.header('x-content-type-options', 'nosniff');
-  return reply.send(createReadStream(file));
+  if (!PRECOMPRESSED.has(path.extname(file))) return reply.send(createReadStream(file));
+  // The answer depends on Accept-Encoding, whichever copy is sent: caches must keep them apart.
+  reply.header('vary', 'accept-encoding');
+  const encoded = await encodedCopy(request, file);
+  if (!encoded) return reply.send(createReadStream(file));
+  reply.header('content-encoding', encoded.encoding);
+  return reply.send(createReadStream(encoded.file));
 }
 
 /**
- * Serves the built web UI at `/`: hashed assets with long caching, other files as they are, and
+ * Serves the built web UI at `/`: hashed assets with long caching, other files as they are (the
+ * build's Brotli or gzip copy when the client accepts one), and
  * index.html for any other GET that wants HTML (client-side routes). Registered last, so every
  * API route wins; /api, /docs, /metrics, /healthz and /readyz are never answered with the SPA.
  */
@@ -77,10 +108,10 @@ export default fp(
             .send('The web UI is not built yet. Run "npm run build -w @marketplace/web" (npm start does this when apps/web/dist is missing), then reload.');
         }
         const file = urlPath === '/' ? null : await fileIn(root, urlPath);
-        if (file) return sendFile(reply, file, urlPath.startsWith('/assets/'));
+        if (file) return sendFile(request, reply, file, urlPath.startsWith('/assets/'));
         const wantsHtml = (request.headers.accept ?? '').includes('text/html') || !path.extname(urlPath);
         if (!wantsHtml || urlPath.startsWith('/assets/')) return reply.callNotFound();
-        return sendFile(reply, index, false);
+        return sendFile(request, reply, index, false);
       },
     });
   },

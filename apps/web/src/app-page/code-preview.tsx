@@ -6,13 +6,14 @@ import type { AppFile, FileContent, Page } from '../api/types';
 import { CodeView } from '../components/code-view';
 import { ErrorMessage } from '../components/error-message';
 import { FileTree } from '../components/file-tree';
+import { MarkdownView } from '../components/markdown-view';
 import { EmptyState, Loading, QueryState } from '../components/query-state';
 
 /** The file a preview opens with: the app's README at the top, where there is one. */
 const firstFile = (files: readonly AppFile[] | undefined): string | null =>
   files?.find((file) => /^readme\.md$/i.test(file.path) && file.previewable !== false)?.path ?? null;
 
-/** The version's files as a tree, and the chosen one's source, highlighted (the README until another is picked). */
+/** The version's files as a tree, and the chosen one: Markdown rendered (the README until another is picked), code highlighted. */
 export function CodePreview({ appId, version }: { appId: string; version: string }) {
   const { t } = useTranslation();
   const [picked, setPicked] = useState<string | null>(null);
@@ -33,6 +34,8 @@ export function CodePreview({ appId, version }: { appId: string; version: string
       <ErrorMessage error={content.error} onRetry={() => void content.refetch()} />
     ) : content.data === undefined ? (
       <Loading />
+    ) : /\.md$/i.test(selected) ? (
+      <MarkdownView markdown={content.data.content} label={selected} />
     ) : (
       <CodeView path={selected} code={content.data.content} />
     );

@@ -9,6 +9,30 @@ import { ErrorMessage } from '../components/error-message';
 
 const ENROL_COMMAND = 'marketplace-agent enroll';
 
+/**
+ * What the release e-mails the server answered with say happened: new ones queued, ones it had sent
+ * before (the server hands back an earlier delivery instead of sending again), and failures.
+ */
+export function deliveryOutcome(deliveries: readonly Delivery[]): { key: 'appPage.sent' | 'appPage.alreadySent' | 'appPage.sendFailed'; count: number }[] {
+  const count = (states: readonly Delivery['state'][]) => deliveries.filter((d) => states.includes(d.state)).length;
+  return [
+    { key: 'appPage.sent' as const, count: count(['queued', 'sending']) },
+    { key: 'appPage.alreadySent' as const, count: count(['sent']) },
+    { key: 'appPage.sendFailed' as const, count: count(['failed']) },
+  ].filter((part) => part.count > 0);
+}
+
+function Outcome({ deliveries }: { deliveries: readonly Delivery[] }) {
+  const { t } = useTranslation();
+  const parts = deliveryOutcome(deliveries);
+  const fresh = parts.length === 1 && parts[0]!.key === 'appPage.sent';
+  return (
+    <p role="status" className={fresh ? 'good' : undefined}>
+      {parts.map((part) => t(part.key, { count: part.count })).join(' ')}
+    </p>
+  );
+}
+
 /** Install a version on my workstation(s), or (publishers) send it to a group, by release e-mail. */
 export function DistributePanel({ appId, version }: { appId: string; version: string }) {
   const { t } = useTranslation();
@@ -42,11 +66,7 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
           {mine.length ? <span className="muted small">{t('appPage.yourAgents', { names: mine.map((a) => a.name).join(', ') })}</span> : null}
         </div>
       )}
-      {install.isSuccess ? (
-        <p role="status" className="good">
-          {t('appPage.sent', { count: install.data.deliveries.length })}
-        </p>
-      ) : null}
+      {install.isSuccess ? <Outcome deliveries={install.data.deliveries} /> : null}
       {install.isError ? <ErrorMessage error={install.error} onRetry={() => install.mutate()} /> : null}
       {publisher ? (
         <form
@@ -72,11 +92,7 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
           </button>
         </form>
       ) : null}
-      {send.isSuccess ? (
-        <p role="status" className="good">
-          {t('appPage.sent', { count: send.data.deliveries.length })}
-        </p>
-      ) : null}
+      {send.isSuccess ? <Outcome deliveries={send.data.deliveries} /> : null}
       {send.isError ? <ErrorMessage error={send.error} /> : null}
     </section>
   );

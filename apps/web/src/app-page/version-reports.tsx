@@ -45,7 +45,7 @@ export function VersionReports({ appId, version }: { appId: string; version: str
               <ul className="plain">
                 {steps.map((step) => (
                   <li key={step.name}>
-                    <span className={step.ok ? 'good' : 'bad'}>{step.ok ? '✓' : '✗'}</span> <strong>{step.name}</strong>
+                    <span className={step.ok ? 'good' : 'bad'}>{step.ok ? '✓' : '✗'}</span> <strong>{t(`appPage.steps.${step.name}`, { defaultValue: step.name })}</strong>
                     {step.durationMs !== undefined ? <span className="muted small"> · {formatNumber(step.durationMs / 1000, i18n.language, { maximumFractionDigits: 1 })} s</span> : null}
                     {step.detail ? <span className="small"> — {step.detail}</span> : null}
                     {step.output ? <pre className="code small">{step.output}</pre> : null}
@@ -58,7 +58,7 @@ export function VersionReports({ appId, version }: { appId: string; version: str
               <ul className="plain">
                 {scanners.map((scanner) => (
                   <li key={scanner.name}>
-                    <strong>{scanner.name}</strong>: {t(`appPage.verdicts.${scanner.verdict}`, { defaultValue: scanner.verdict })}
+                    <strong>{t(`appPage.scanners.${scanner.name}`, { defaultValue: scanner.name })}</strong>: {t(`appPage.verdicts.${scanner.verdict}`, { defaultValue: scanner.verdict })}
                     {scanner.detail ? <span className="small muted"> — {scanner.detail}</span> : null}
                     {scanner.findings?.length ? (
                       <ul>
@@ -78,12 +78,12 @@ export function VersionReports({ appId, version }: { appId: string; version: str
                 <dd>
                   <code data-testid="key-id">{keyIds.join(', ') || data.keyId}</code>
                 </dd>
-                <dt>SHA-256</dt>
+                <dt>{t('appPage.checksum')}</dt>
                 <dd>
                   <code>{data.bundleSha256}</code>
                 </dd>
                 <dt>{t('appPage.size')}</dt>
-                <dd>{formatNumber(data.bundleSize / 1024, i18n.language, { maximumFractionDigits: 1 })} KiB</dd>
+                <dd>{formatNumber(data.bundleSize / 1024, i18n.language, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 })}</dd>
               </dl>
             </>
           );

@@ -15,6 +15,29 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
+/**
+ * Whether this browser may hold a session: set on signing in here (or on leaving for single sign-on),
+ * cleared on signing out or when the server says the session is gone. The session cookie is httpOnly,
+ * so without this a signed-out load would ask GET /auth/me and POST /auth/refresh only to be refused
+ * (two 401s in the console); with it, a signed-out load asks nothing and shows the sign-in page.
+ */
+const SESSION_HINT = 'marketplace.session';
+export const sessionHint = {
+  get(): boolean {
+    try {
+      return globalThis.localStorage?.getItem(SESSION_HINT) === '1';
+    } catch {
+      return true; // storage blocked: ask the server, as before
+    }
+  },
+  set(present: boolean) {
+    try {
+      if (present) globalThis.localStorage?.setItem(SESSION_HINT, '1');
+      else globalThis.localStorage?.removeItem(SESSION_HINT);
+    } catch {}
+  },
+};
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
@@ -22,17 +45,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onSessionLost(() => {
+      sessionHint.set(false);
       setMe(null);
       queryClient.clear();
     });
     let cancelled = false;
+    if (!sessionHint.get()) {
+      setLoading(false);
+      return;
+    }
     (async () => {
       try {
         const current = await callRoute<Me>('me');
         if (!cancelled) setMe(current);
         await api.fetchCsrfToken();
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 401) console.warn(error);
+        if (error instanceof ApiError && error.status === 401) sessionHint.set(false);
+        else console.warn(error);
       } finally {
         if (!cancelled) setLoading(false);
       }
@@ -43,6 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [queryClient]);
 
   const signedIn = useCallback((session: SessionResponse) => {
+    sessionHint.set(true);
     api.setCsrfToken(session.csrfToken);
     setMe({ user: session.user, organization: session.organization, roles: session.user.roles, via: 'cookie' });
   }, []);
@@ -51,6 +81,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await callRoute('logout', { noRefresh: true });
     } finally {
+      sessionHint.set(false);
       api.setCsrfToken(null);
       queryClient.clear();
       setMe(null);

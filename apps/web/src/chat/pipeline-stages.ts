@@ -1,5 +1,12 @@
 import type { PipelineRequest } from '../api/types';
 
+/**
+ * Client-side view of what the stages read of a request (not a schema of the document): `deliveries`
+ * may be absent (a server from before deliveries were listed), and a failed delivery's reason is shown
+ * when sent (the server's Request schema does not carry it yet).
+ */
+export type RequestProgress = Pick<PipelineRequest, 'state' | 'steps'> & { deliveries?: (PipelineRequest['deliveries'][number] & { error?: string | null })[] };
+
 export const STAGES = ['generate', 'validate', 'package', 'scan', 'sign', 'publish', 'deliver'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -16,7 +23,7 @@ export interface StageView {
  * published request with none has nothing to deliver (skipped: no workstation enrolled); a server
  * that does not list deliveries leaves the stage pending.
  */
-export function stagesOf(request: PipelineRequest | undefined): StageView[] {
+export function stagesOf(request: RequestProgress | undefined): StageView[] {
   return STAGES.map((name): StageView => {
     if (name === 'deliver') {
       const deliveries = request?.deliveries ?? [];
@@ -32,6 +39,6 @@ export function stagesOf(request: PipelineRequest | undefined): StageView[] {
 }
 
 /** The request will not change any more (deliveries may still arrive over live events). */
-export function finished(request: PipelineRequest | undefined): boolean {
+export function finished(request: RequestProgress | undefined): boolean {
   return request?.state === 'failed' || (request?.state === 'published' && request.deliveries !== undefined && request.deliveries.every((d) => d.state === 'sent' || d.state === 'failed'));
 }

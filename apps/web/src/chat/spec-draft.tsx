@@ -35,7 +35,7 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
         <dt>{t('chat.specTitle')}</dt>
         <dd>{str(spec.title) || '—'}</dd>
         <dt>{t('catalog.kind')}</dt>
-        <dd>{kind || '—'}</dd>
+        <dd>{kind ? t(`kinds.${kind}`, { defaultValue: kind }) : '—'}</dd>
         {str(spec.summary) ? (
           <>
             <dt>{t('chat.specSummary')}</dt>
@@ -51,7 +51,7 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
             return (
               <div className="field inline" key={id}>
                 <label htmlFor={id}>
-                  {field.label} <span className="muted small">({field.entity})</span>
+                  {field.label} <span className="muted small">({field.entityLabel})</span>
                 </label>
                 <select
                   id={id}

@@ -8,13 +8,15 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface DraftField {
   entity: string;
+  /** The entity's human label (AppSpec `label`), else its name. */
+  entityLabel: string;
   name: string;
   label: string;
   type: string;
 }
 
 interface SpecLike {
-  entities?: { name?: unknown; fields?: { name?: unknown; label?: unknown; type?: unknown }[] }[];
+  entities?: { name?: unknown; label?: unknown; fields?: { name?: unknown; label?: unknown; type?: unknown }[] }[];
   schedule?: { cron?: unknown; timezone?: unknown };
 }
 
@@ -24,7 +26,7 @@ export function draftFields(spec: Record<string, unknown> | null | undefined): D
   return entities.flatMap((entity) =>
     (entity.fields ?? [])
       .filter((field) => typeof field.name === 'string')
-      .map((field) => ({ entity: String(entity.name ?? ''), name: String(field.name), label: typeof field.label === 'string' && field.label ? field.label : String(field.name), type: String(field.type ?? 'string') })),
+      .map((field) => ({ entity: String(entity.name ?? ''), entityLabel: typeof entity.label === 'string' && entity.label ? entity.label : String(entity.name ?? ''), name: String(field.name), label: typeof field.label === 'string' && field.label ? field.label : String(field.name), type: String(field.type ?? 'string') })),
   );
 }
 

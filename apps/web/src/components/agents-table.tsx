@@ -7,6 +7,7 @@ import { formatDate } from '../i18n/i18n';
 import { ConfirmButton } from './confirm-button';
 import { DataTable, type Column } from './data-table';
 import { ErrorMessage } from './error-message';
+import { PersonName, usePeople } from './person-name';
 import { EmptyState, QueryState } from './query-state';
 
 /** Enrolled deploy agents: name, host, last seen, version, runtimes; revocable. */
@@ -14,6 +15,7 @@ export function AgentsTable({ titleId, showOwner = false }: { titleId: string; s
   const { t, i18n } = useTranslation();
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
   const revoke = useRevoke('revokeAgent', 'agents');
+  const person = usePeople();
   const columns: Column<Agent>[] = [
     {
       key: 'name',
@@ -24,7 +26,7 @@ export function AgentsTable({ titleId, showOwner = false }: { titleId: string; s
         </>
       ),
     },
-    ...(showOwner ? [{ key: 'owner', header: t('deployments.owner'), cell: (agent: Agent) => <code>{agent.userId.slice(0, 8)}</code> }] : []),
+    ...(showOwner ? [{ key: 'owner', header: t('deployments.owner'), cell: (agent: Agent) => <PersonName person={person(agent.userId)} id={agent.userId} /> }] : []),
     {
       key: 'last-seen',
       header: t('deployments.lastSeen'),

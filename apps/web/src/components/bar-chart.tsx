@@ -29,7 +29,7 @@ export function BarChart({ name, points, hourly = false }: { name: string; point
       </svg>
       <div className="chart-axis small muted" aria-hidden="true">
         <span>{axisLabel(points[0]?.t, i18n.language, hourly)}</span>
-        <span>max {formatNumber(max, i18n.language)}</span>
+        <span>{t('analytics.max', { value: formatNumber(max, i18n.language) })}</span>
         <span>{axisLabel(points[points.length - 1]?.t, i18n.language, hourly)}</span>
       </div>
       <table className="visually-hidden">

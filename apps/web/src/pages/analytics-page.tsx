@@ -86,7 +86,7 @@ export function AnalyticsPage() {
                 {SERIES.filter((name) => data.series[name]?.length).map((name) => (
                   <BarChart key={name} name={t(`analytics.series.${name}`)} points={data.series[name]} hourly={data.bucket === 'hour'} />
                 ))}
-                <Breakdown name={t('analytics.kinds')} rows={data.kinds.map((row) => ({ label: row.kind, count: row.count }))} language={lang} />
+                <Breakdown name={t('analytics.kinds')} rows={data.kinds.map((row) => ({ label: t(`kinds.${row.kind}`, { defaultValue: row.kind }), count: row.count }))} language={lang} />
                 <Breakdown name={t('analytics.outcomes')} rows={data.deploymentOutcomes.map((row) => ({ label: t(`deployments.states.${row.state}`, { defaultValue: row.state }), count: row.count }))} language={lang} />
               </div>
             </>

@@ -44,7 +44,7 @@ export function AppPage() {
               <>
                 <h1>{data.title}</h1>
                 <p className="muted">
-                  <span className="tag">{data.kind}</span> {data.name}
+                  <span className="tag">{t(`kinds.${data.kind}`, { defaultValue: data.kind })}</span> {data.name}
                   {data.authorName ? ` · ${t('appPage.by', { name: data.authorName })}` : ''}
                 </p>
                 <p>{data.summary}</p>
@@ -58,7 +58,7 @@ export function AppPage() {
                     <DistributePanel appId={data.id} version={params.version} />
                     <div className="row wrap">
                       <a className="button secondary" href={routePath('downloadBundle', params)} download>
-                        {t('appPage.download')} <span className="small">(.tgz)</span>
+                        {t('appPage.downloadBundle')}
                       </a>
                       <a className="button secondary" href={routePath('downloadRelease', params)} download>
                         {t('appPage.downloadRelease')}

@@ -13,6 +13,21 @@ import { formatNumber } from '../i18n/i18n';
 export const KINDS = ['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool'];
 const SORTS = ['newest', 'rating', 'installs'] as const;
 const PAGE_SIZE = 50;
+/** A card's summary line: longer than this is cut at a word and ends with "…". */
+const SUMMARY_CHARS = 140;
+
+/**
+ * A card's one-line summary: the first sentence of the app's summary (sentence breaks as the UI
+ * language sees them, Intl.Segmenter), on one line, cut at a word when still too long.
+ */
+export function summaryLine(summary: string, language: string): string {
+  const text = summary.replace(/\s+/g, ' ').trim();
+  const first = new Intl.Segmenter(language, { granularity: 'sentence' }).segment(text)[Symbol.iterator]().next().value?.segment.trim() ?? text;
+  if (first.length <= SUMMARY_CHARS) return first;
+  const cut = first.slice(0, SUMMARY_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SUMMARY_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–-]+$/, '')}…`;
+}
 
 export function AppCard({ app }: { app: AppSummary }) {
   const { t, i18n } = useTranslation();
@@ -23,7 +38,7 @@ export function AppCard({ app }: { app: AppSummary }) {
         <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>
       </h2>
       <p className="muted small">
-        <span className="tag">{app.kind}</span> {app.latestVersion ? t('catalog.version', { version: app.latestVersion }) : null}
+        <span className="tag">{t(`kinds.${app.kind}`, { defaultValue: app.kind })}</span> {app.latestVersion ? t('catalog.version', { version: app.latestVersion }) : null}
         {app.authorName && app.authorId ? (
           <>
             {' · '}
@@ -31,7 +46,11 @@ export function AppCard({ app }: { app: AppSummary }) {
           </>
         ) : null}
       </p>
-      {app.summary ? <p className="summary">{app.summary}</p> : null}
+      {app.summary ? (
+        <p className="summary" title={app.summary}>
+          {summaryLine(app.summary, lang)}
+        </p>
+      ) : null}
       {app.tags?.length ? (
         <p className="small">
           {app.tags.map((tag) => (
@@ -49,7 +68,9 @@ export function AppCard({ app }: { app: AppSummary }) {
           <span className={app.health.unhealthy ? 'bad' : 'good'}>
             {app.health.unhealthy ? t('catalog.unhealthy', { count: app.health.unhealthy }) : t('catalog.healthy', { count: app.health.healthy })}
           </span>
-        ) : null}
+        ) : (
+          <span className="muted">{t('catalog.notDeployed')}</span>
+        )}
       </p>
     </li>
   );
@@ -101,7 +122,7 @@ export function CatalogPage() {
             <option value="">{t('catalog.anyKind')}</option>
             {KINDS.map((value) => (
               <option key={value} value={value}>
-                {value}
+                {t(`kinds.${value}`, { defaultValue: value })}
               </option>
             ))}
           </select>

@@ -142,7 +142,7 @@ export function ChatPage() {
                   <li key={app.id}>
                     <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>{' '}
                     <span className="muted small">
-                      {app.kind} · {t('chat.similarity', { value: formatNumber(app.score, i18n.language, { style: 'percent' }) })}
+                      {t(`kinds.${app.kind}`, { defaultValue: app.kind })} · {t('chat.similarity', { value: formatNumber(app.score, i18n.language, { style: 'percent' }) })}
                       {app.shared.length ? ` · ${app.shared.join('; ')}` : ''}
                     </span>
                   </li>

@@ -15,6 +15,27 @@ import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
 
+/** Replaced versions keep their last state, so these are the versions still kept on a workstation. */
+const KEPT: readonly DeploymentState[] = ['healthy', 'unhealthy'];
+const newestFirst = (a: Deployment, b: Deployment) => b.updatedAt.localeCompare(a.updatedAt);
+
+/**
+ * What the listed deployments say about one of them: whether it is the version its workstation runs
+ * now (the one kept there that changed last; commands act only on it) and the earlier version a
+ * rollback would go back to (another kept version that changed after the app was last removed there),
+ * else null: Roll back is not offered. The server has the last word (409 NO_EARLIER_VERSION); this
+ * keeps the page from offering what it would refuse. Client-side reading of the list, not a field of
+ * the API: a list filtered by state may hide the earlier version, and then Roll back is not offered.
+ */
+export function commandsFor(deployment: Deployment, listed: readonly Deployment[]): { current: boolean; rollbackTo: string | null } {
+  const here = listed.filter((d) => d.agentId === deployment.agentId && d.app === deployment.app);
+  const kept = here.filter((d) => KEPT.includes(d.state)).sort(newestFirst);
+  const current = kept[0]?.id === deployment.id;
+  const lastRemoved = here.filter((d) => d.state === 'removed').sort(newestFirst)[0]?.updatedAt;
+  const earlier = kept.find((d) => d.id !== deployment.id && (!lastRemoved || d.updatedAt > lastRemoved));
+  return { current, rollbackTo: current && earlier ? earlier.version : null };
+}
+
 /** An app's title where the catalog knows it, else the name the agent reported. */
 const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
 
@@ -56,7 +77,7 @@ function OpenLink({ deployment, name, mine }: { deployment: Deployment; name: st
   );
 }
 
-function Actions({ deployment, name }: { deployment: Deployment; name: string }) {
+function Actions({ deployment, name, listed }: { deployment: Deployment; name: string; listed: readonly Deployment[] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const act = useMutation({
@@ -65,6 +86,7 @@ function Actions({ deployment, name }: { deployment: Deployment; name: string })
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
   });
   const pending = deployment.pendingCommand ?? (act.data ? { ...act.data.command } : null);
+  const { current, rollbackTo } = commandsFor(deployment, listed);
   if (deployment.state === 'removed') return null;
   if (pending && pending.state !== 'done' && pending.state !== 'failed') {
     return (
@@ -73,13 +95,17 @@ function Actions({ deployment, name }: { deployment: Deployment; name: string })
       </p>
     );
   }
+  // An earlier version kept here, replaced by the one the workstation runs: nothing to do from its row.
+  if (!current) return null;
   const unavailable = act.error instanceof ApiError && act.error.notAvailable;
   return (
     <>
-      <ConfirmButton question={t('deployments.rollbackQuestion', { name, version: deployment.version })} onConfirm={() => act.mutate('rollback')} disabled={act.isPending}>
-        {t('deployments.rollback')}
-        <span className="visually-hidden"> {name}</span>
-      </ConfirmButton>
+      {rollbackTo ? (
+        <ConfirmButton question={t('deployments.rollbackQuestion', { name, version: deployment.version, target: rollbackTo })} onConfirm={() => act.mutate('rollback')} disabled={act.isPending}>
+          {t('deployments.rollback')}
+          <span className="visually-hidden"> {name}</span>
+        </ConfirmButton>
+      ) : null}
       <ConfirmButton question={t('deployments.removeQuestion', { name })} onConfirm={() => act.mutate('remove')} disabled={act.isPending}>
         {t('deployments.remove')}
         <span className="visually-hidden"> {name}</span>
@@ -171,7 +197,7 @@ export function DeploymentsPage() {
                     {deployment.health ? (
                       <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${deployment.health.detail}` : ''}</span>
                     ) : null}
-                    {deployment.reason ? <p className="small bad">{deployment.reason.message}</p> : null}
+                    {deployment.reason ? <p className="small bad">{t(`deployments.reasons.${deployment.reason.code}`, { defaultValue: deployment.reason.message })}</p> : null}
                     <LogDetails id={deployment.id} />
                   </div>
                 ),
@@ -180,7 +206,7 @@ export function DeploymentsPage() {
               { key: 'actions', header: t('common.actions'), cell: (deployment) => (
                   <div className="row wrap">
                     <OpenLink deployment={deployment} name={nameOf(deployment)} mine={mine(deployment.agentId)} />
-                    <Actions deployment={deployment} name={nameOf(deployment)} />
+                    <Actions deployment={deployment} name={nameOf(deployment)} listed={data.items} />
                   </div>
                 ),
               },

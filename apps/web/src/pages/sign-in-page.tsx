@@ -5,7 +5,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { routePath } from '../api/api-routes';
 import type { SessionResponse, SsoProviders } from '../api/types';
-import { useSession } from '../auth/session';
+import { sessionHint, useSession } from '../auth/session';
 import { AuthLayout } from '../components/layout';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
@@ -54,7 +54,7 @@ export function SignInPage() {
         <>
           <p>
             {providers.map((provider) => (
-              <a key={provider.id} className="button" href={`${routePath('ssoStart')}?returnTo=${encodeURIComponent(returnTo).replace(/%2F/g, '/')}`}>
+              <a key={provider.id} className="button" onClick={() => sessionHint.set(true)} href={`${routePath('ssoStart')}?returnTo=${encodeURIComponent(returnTo).replace(/%2F/g, '/')}`}>
                 {t('auth.ssoWith', { name: provider.name })}
               </a>
             ))}

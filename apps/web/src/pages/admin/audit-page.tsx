@@ -6,6 +6,7 @@ import { apiRoutes } from '../../api/api-routes';
 import type { AuditEntry, AuditVerification, Page } from '../../api/types';
 import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
+import { PersonName, usePeople } from '../../components/person-name';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
 
@@ -13,6 +14,7 @@ const LIMIT = 50;
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
+  const person = usePeople();
   const [q, setQ] = useState('');
   const [result, setResult] = useState('');
   const [offset, setOffset] = useState(0);
@@ -68,8 +70,13 @@ export function AuditPage() {
                 { key: 'seq', header: '#', cell: (entry) => entry.seq },
                 { key: 'at', header: t('admin.when'), cell: (entry) => formatDate(entry.at, i18n.language) },
                 { key: 'action', header: t('admin.action'), cell: (entry) => <code>{entry.action}</code> },
-                { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => `${entry.actorType}${entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}` },
-                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ?? ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
+                { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => (
+                    <>
+                      {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
+                      {entry.actorId ? <PersonName person={entry.actorType === 'user' ? person(entry.actorId) : undefined} id={entry.actorId} /> : null}
+                    </>
+                  ) },
+                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
                 { key: 'result', header: t('admin.result'), className: (entry) => (entry.result === 'success' ? 'good' : 'bad'), cell: (entry) => t(`admin.results.${entry.result}`, { defaultValue: entry.result }) },
               ]}
             />

@@ -111,17 +111,17 @@ export function LlmPage() {
                   header: t('common.name'),
                   cell: (p) => (
                     <>
-                      <strong>{p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
+                      <strong>{p.kind === 'builtin' ? t('admin.llm.kinds.builtin') : p.id}</strong> {p.baseUrl ? <span className="muted small">{p.baseUrl}</span> : null}
                     </>
                   ),
                 },
-                { key: 'kind', header: t('admin.llm.kind'), cell: (p) => p.kind },
+                { key: 'kind', header: t('admin.llm.kind'), cell: (p) => t(`admin.llm.kinds.${p.kind}`, { defaultValue: p.kind }) },
                 {
                   key: 'model',
                   header: t('admin.llm.model'),
                   cell: (p) => (
                     <>
-                      {p.defaultModel ?? '—'}
+                      {p.kind === 'builtin' ? '—' : (p.defaultModel ?? '—')}
                       {p.kind !== 'builtin' ? <Models provider={p.id} /> : null}
                     </>
                   ),
@@ -132,7 +132,7 @@ export function LlmPage() {
                   header: t('common.status'),
                   cell: (p) => (
                     <>
-                      <span className={p.breaker === 'closed' ? 'good' : 'bad'}>{t('admin.llm.breaker', { state: p.breaker })}</span>
+                      <span className={p.breaker === 'closed' ? 'good' : 'bad'}>{t(`admin.llm.breakers.${p.breaker}`, { defaultValue: p.breaker })}</span>
                       {p.lastErrorCode ? <span className="small bad"> {p.lastErrorCode}</span> : null}
                     </>
                   ),
@@ -150,7 +150,7 @@ export function LlmPage() {
           <select id="llm-kind" value={form.kind} onChange={set('kind')}>
             {KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {kind}
+                {t(`admin.llm.kinds.${kind}`, { defaultValue: kind })}
               </option>
             ))}
           </select>

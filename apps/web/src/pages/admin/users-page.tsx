@@ -36,7 +36,6 @@ export function UsersPage() {
         {(data) => (
           <DataTable
             labelledBy="users-title"
-            stack={false}
             rows={data.items}
             rowKey={(user) => user.id}
             columns={[
@@ -44,17 +43,18 @@ export function UsersPage() {
                 key: 'name',
                 header: t('common.name'),
                 cell: (user) => (
-                  <>
+                  // One element per cell: on a phone the row stacks each cell as label | value.
+                  <div>
                     {user.name}
                     <div className="muted small">{user.email}</div>
-                  </>
+                  </div>
                 ),
               },
               {
                 key: 'roles',
                 header: t('common.roles'),
                 cell: (user) => (
-                  <>
+                  <div>
                     <fieldset className="roles">
                       <legend className="visually-hidden">{t('common.roles')}: {user.name}</legend>
                       {ROLES.map((role) => (
@@ -65,7 +65,7 @@ export function UsersPage() {
                       ))}
                     </fieldset>
                     {updating(user)?.isError ? <ErrorMessage error={update.error} /> : null}
-                  </>
+                  </div>
                 ),
               },
               { key: 'status', header: t('common.status'), cell: (user) => (user.status === 'active' ? t('admin.active') : t('admin.disabled')) },
