@@ -23,6 +23,8 @@ export { extractSpec } from './engine/extract-spec.js';
 export type { ExtractOptions } from './engine/extract-spec.js';
 export { continueSpec } from './engine/continue-spec.js';
 export type { SpecQuestion, SpecResult } from './engine/apply-analysis.js';
+export { diffSpecs } from './engine/diff-specs.js';
+export type { SpecChange } from './engine/diff-specs.js';
 export { describeSchedule } from './engine/describe-schedule.js';
 export { formatSpec } from './engine/format-spec.js';
 export { suggestKinds } from './engine/suggest-kinds.js';

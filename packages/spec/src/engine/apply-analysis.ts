@@ -1,6 +1,7 @@
 import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Output } from '../app-spec.js';
 import type { MessageAnalysis } from './analyse-message.js';
 import { computeMissing, confidenceOf } from './compute-missing.js';
+import { diffSpecs, type SpecChange } from './diff-specs.js';
 import type { Language } from './detect-language.js';
 import { DEFAULT_ENTITY } from './entity-naming.js';
 import { slugFromTitle } from './extract-title.js';
@@ -27,6 +28,14 @@ export interface SpecResult {
   confidence: number;
   /** True when the message was longer than the engine reads (see ENGINE_LIMITS). */
   truncated: boolean;
+  /**
+   * What the message was: a description or correction of the app ("spec"), a question about the
+   * marketplace itself ("what can you do?": answer it, the draft is unchanged), or nothing the
+   * engine could read ("not-understood": say so, the draft is unchanged). Answer in `language`.
+   */
+  intent: 'spec' | 'marketplace-question' | 'not-understood';
+  /** What this message changed in the draft (empty for the first message). */
+  changes: SpecChange[];
 }
 
 export interface ApplyContext {
@@ -132,5 +141,5 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     throw new SpecEngineError('internal-error', `The requirements engine built an invalid spec (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Please report this request.`);
   }
   const confidence = confidenceOf(spec, missing, { decided: !missing.includes('kind') && (analysis.kind.decided || Boolean(previous)), explicit: analysis.kind.explicit }, summary.trim() !== '');
-  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated };
+  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated, intent: 'spec', changes: diffSpecs(previous, checked.data) };
 }
