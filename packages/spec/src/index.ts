@@ -16,6 +16,7 @@ export {
   scheduleSchema,
   slugSchema,
   sourceSchema,
+  workstationPathSchema,
 } from './app-spec.js';
 export type { AppKind, AppLanguage, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
 

@@ -67,12 +67,25 @@ describe('extractSpec', () => {
     expect(result.questions[0]?.question).toMatch(/O co ma pytać formularz/);
   });
 
-  it('never keeps an absolute or ".." path, and asks for one inside the data folder', () => {
-    for (const text of ['Aggregate ../../etc/passwd', 'Read /etc/shadow every day at 6 and email me', 'Load C:\\data\\x.csv into a dashboard', 'read ~/secrets.csv']) {
+  it('never keeps a ".." path or a system file, and asks for a usable one', () => {
+    for (const text of ['Aggregate ../../etc/passwd', 'Read /etc/shadow every day at 6 and email me', 'read ~/secrets.csv', 'A dashboard over /srv/../etc/x.csv']) {
       const result = extractSpec(text);
       const paths = (result.spec.sources ?? []).map((s) => s.path).filter(Boolean);
       expect(paths, text).toEqual([]);
       expect(result.missing.some((m) => m.startsWith('sources')), text).toBe(true);
+    }
+  });
+
+  it('reads a CSV file on the workstation named by its absolute path as a read-only source, wherever the sentence names it', () => {
+    const cases: [string, string][] = [
+      ['Load C:\\data\\x.csv into a dashboard', 'C:\\data\\x.csv'],
+      ['A dashboard of sales from our CSV export at /mnt/share/sales.csv', '/mnt/share/sales.csv'],
+      ['Zestawienie godzin na podstawie pliku /dane/godziny.csv', '/dane/godziny.csv'],
+    ];
+    for (const [text, workstationPath] of cases) {
+      const result = extractSpec(text);
+      expect(result.spec.sources, text).toEqual([{ type: 'csv', workstationPath }]);
+      expect(result.missing.filter((m) => m.startsWith('sources')), text).toEqual([]);
     }
   });
 

@@ -42,7 +42,7 @@ export function formatSpec(spec: AppSpec, language: Language = 'en'): string {
   const schedule = formatSchedule(spec, language);
   if (schedule) lines.push(`${h.schedule}: ${schedule}`);
   if (spec.sources?.length) {
-    const items = spec.sources.map((s) => [l.source[s.type], s.url ?? s.path].filter(Boolean).join(' '));
+    const items = spec.sources.map((s) => [l.source[s.type], s.url ?? s.path ?? (s.workstationPath ? `${s.workstationPath} (${h.readOnly})` : undefined)].filter(Boolean).join(' '));
     lines.push(`${h.sources}: ${items.join('; ')}`);
   }
   if (spec.outputs?.length) {
