@@ -17,7 +17,7 @@ export const FIELD_TYPE_RULES: FieldTypeRule[] = [
   { type: 'boolean', pattern: /^(?:is|are|has|have|needs?|requires?|wants?|whether|can|should|did|does|was|czy|potrzebuje|wymaga|chce)\b/ },
   { type: 'integer', pattern: /\b(?:number\s+of|how\s+many|liczb\w*|ilosc\w*|ile|stan\w*\s+magazyn\w*)\b/ },
   { type: 'number', pattern: /\b(?:time\s+spent|hours\s+worked)\b/ },
-  { type: 'string', pattern: /\b(?:time\s*zone|timezone|strefa\s+czasowa)\b/ },
+  { type: 'string', pattern: /\b(?:time\s*zone|timezone|strefa\s+czasowa|cost\s+cent(?:re|er)s?|price\s+list|mpk|centrum\s+koszt\w*)\b/ },
   { type: 'datetime', pattern: /\b(?:date\s*(?:and|&|\/)\s*time|datetime|timestamp|time|godzin\w*|czas\s+(?:rozpoczecia|zakonczenia|startu|przyjazdu|wyjazdu|spotkania|wizyty)|dat\w*\s+i\s+(?:godzin\w*|czas\w*))\b/ },
   { type: 'email', pattern: /\b(?:e-?mail\w*|mail\w*)\b/ },
   { type: 'url', pattern: /\b(?:url|urls|website|web\s*site|homepage|web\s*page|links?|linku|linkiem|strona|strony|stronie|strone|www)\b/ },
@@ -45,3 +45,5 @@ export const TYPE_WORDS: [RegExp, FieldType][] = [
 /** Required / optional next to a field. */
 export const REQUIRED_WORDS = /^(?:required|mandatory|must|wymagan\w*|obowiazkow\w*)$/;
 export const OPTIONAL_WORDS = /^(?:optional|opcjonaln\w*|nieobowiazkow\w*)$/;
+/** No two records share the value. */
+export const UNIQUE_WORDS = /^(?:unique|distinct|unikaln\w*|niepowtarzaln\w*)$/;
