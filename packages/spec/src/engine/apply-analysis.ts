@@ -7,6 +7,7 @@ import { DEFAULT_ENTITY } from './entity-naming.js';
 import { slugFromTitle } from './extract-title.js';
 import { mergeEntities } from './merge-entities.js';
 import { mergeLocated } from './merge-locations.js';
+import { resolveCorrections } from './resolve-corrections.js';
 import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
 import { QUESTIONS, type QuestionContext, type Slot } from './rules/questions.js';
 import { SpecEngineError } from './spec-engine-error.js';
@@ -59,9 +60,11 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   const previous = context.previous;
   const language = analysis.language;
   const kindWasMissing = previous ? (previous.missing ?? []).includes('kind') : true;
-  const kindChanges = !previous || (analysis.kind.decided && analysis.kind.kind !== previous.kind && (kindWasMissing || (analysis.correction && analysis.kind.explicit)));
-  const kind = kindChanges ? analysis.kind.kind : previous.kind;
-  const kindResolved = analysis.kind.decided && (!previous || kindWasMissing || kindChanges);
+  const resolved = resolveCorrections(analysis.corrections.swaps, previous, language);
+  const swappedKind = resolved.kind !== undefined && previous !== undefined && resolved.kind !== previous.kind ? resolved.kind : undefined;
+  const kindChanges = !previous || swappedKind !== undefined || (analysis.kind.decided && analysis.kind.kind !== previous.kind && (kindWasMissing || (analysis.correction && analysis.kind.explicit)));
+  const kind = swappedKind ?? (kindChanges || !previous ? analysis.kind.kind : previous.kind);
+  const kindResolved = swappedKind !== undefined || (analysis.kind.decided && (!previous || kindWasMissing || kindChanges));
 
   let title = previous?.title ?? titleFor(kind, language, analysis);
   let name = previous?.name ?? (analysis.hasContent ? nameFor(title, kind) : 'new-app');
@@ -78,9 +81,14 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     title = analysis.title.title;
     name = nameFor(title, kind);
   }
+  if (resolved.title) {
+    title = resolved.title;
+    name = nameFor(title, kind);
+  }
 
-  const mainEntity = previous?.entities?.[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
-  const entities = mergeEntities(previous?.entities ?? [], {
+  const previousEntities = resolved.entities ?? previous?.entities ?? [];
+  const mainEntity = previousEntities[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
+  const entities = mergeEntities(previousEntities, {
     lists: analysis.entities.lists,
     mainEntity,
     replace: Boolean(previous) && analysis.correction && !analysis.add,

@@ -1,5 +1,5 @@
 import { appSpecSchema, type AppSpec } from '../app-spec.js';
-import { analyseMessage } from './analyse-message.js';
+import { analyseMessage, type MessageAnalysis } from './analyse-message.js';
 import { applyAnalysis, type SpecResult } from './apply-analysis.js';
 import { detectLanguage, type Language } from './detect-language.js';
 import { extractLocations } from './extract-locations.js';
@@ -37,5 +37,27 @@ export function continueSpec(previous: AppSpec, text: string, options: ExtractOp
     expectFields: missing.includes('entities'),
   });
   const pendingEntity = missing.includes('entities') && spec.summary ? analyseMessage(spec.summary).entities.namedEntity : undefined;
-  return applyAnalysis(analysis, { previous: spec, ...(pendingEntity ? { pendingEntity } : {}) });
+  const context = { previous: spec, ...(pendingEntity ? { pendingEntity } : {}) };
+  // A question about the marketplace, or a message with nothing the engine can read, leaves the draft as it is.
+  if (analysis.corrections.marketplaceQuestion) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'marketplace-question' };
+  if (!readsSomething(analysis, spec)) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'not-understood' };
+  return applyAnalysis(analysis, context);
+}
+
+/** Whether a later message says anything the engine can use (else the reply says it did not understand). */
+function readsSomething(analysis: MessageAnalysis, previous: AppSpec): boolean {
+  const { entities, schedule, locations, corrections } = analysis;
+  if (!analysis.hasContent) return false;
+  if (previous.summary.trim() === '') return true;
+  return (
+    entities.lists.length > 0 ||
+    Boolean(entities.namedEntity && !(previous.entities?.length)) ||
+    Boolean(schedule.cron || schedule.unsupported || schedule.timezone) ||
+    locations.sources.length + locations.outputs.length + locations.rejected.length > 0 ||
+    analysis.kind.decided ||
+    analysis.title.explicit ||
+    analysis.removeFields.length + analysis.removeOutputs.length + analysis.fieldChanges.length > 0 ||
+    analysis.auth !== undefined ||
+    corrections.swaps.length + corrections.addedFields.length > 0
+  );
 }

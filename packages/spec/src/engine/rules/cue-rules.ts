@@ -2,7 +2,7 @@ import type { Field, Output } from '../../app-spec.js';
 
 /** A later message that corrects rather than adds ("actually …", "change … to", "zmień …"). Folded text. */
 export const CORRECTION_CUE =
-  /\b(?:actually|instead|rather|change|switch|replace|make\s+it|turn\s+it\s+into|should\s+be|correction|update\s+the|set\s+the|no\s*,|jednak|zamiast|zmien\w*|niech\s+(?:to\s+)?bedzie|zrob\s+z\s+tego|powin\w*\s+byc|popraw\w*|ustaw\w*|wlasciwie|raczej)\b/;
+  /\b(?:actually|instead|rather|change|switch|replace|make\s+it|turn\s+it\s+into|should\s+be|correction|update\s+the|set\s+the|no\s*,|jednak|zamiast|zmien\w*|niech\s+(?:to\s+)?bedzie|zrob\s+z\s+tego|powin\w*\s+byc|popraw\w*|ustaw\w*|wlasciwie|raczej|prefer\w*|wolal\w*|wolel\w*|wole)\b/;
 
 /** A later message that adds to what is there ("also", "add", "dodaj"). */
 export const ADD_CUE = /\b(?:add|also|plus|another|additionally|dodaj\w*|dodatkowo|rowniez|tez|takze|jeszcze)\b/;
