@@ -1,6 +1,7 @@
 import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Output } from '../app-spec.js';
 import type { MessageAnalysis } from './analyse-message.js';
 import { computeMissing, confidenceOf } from './compute-missing.js';
+import { entityLabelFor, nounPhraseTitle, summarise, tagsFor } from './describe-app.js';
 import { diffSpecs, type SpecChange } from './diff-specs.js';
 import type { Language } from './detect-language.js';
 import { DEFAULT_ENTITY } from './entity-naming.js';
@@ -47,7 +48,7 @@ export interface ApplyContext {
 }
 
 function titleFor(kind: AppKind, language: Language, analysis: MessageAnalysis): string {
-  if (analysis.title.title) return analysis.title.title;
+  if (analysis.title.title) return analysis.title.explicit ? analysis.title.title : nounPhraseTitle(analysis.title.title, language);
   return analysis.hasContent ? KIND_TITLES[language][kind] : NEW_APP_TITLE[language];
 }
 
@@ -108,6 +109,9 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   if (previous?.kind === 'web-dashboard' && kind !== 'web-dashboard') outputs = outputs.filter((o) => o.type !== 'dashboard' || o.target);
 
   const auth = analysis.auth ?? previous?.auth;
+  // The app speaks the language the request was first written in.
+  const appLanguage = previous && previous.summary.trim() !== '' ? (previous.language ?? language) : language;
+  for (const entity of entities) entity.label ??= entityLabelFor(entity.name, appLanguage);
   const spec: AppSpec = {
     specVersion: 1,
     name,
@@ -119,8 +123,12 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     ...(sources.length > 0 ? { sources } : {}),
     ...(outputs.length > 0 ? { outputs } : {}),
     ...(auth ? { auth } : {}),
-    ...(previous?.tags ? { tags: [...previous.tags] } : {}),
+    language: appLanguage,
   };
+  if (summary.trim() !== '') {
+    spec.summary = summarise(spec, appLanguage);
+    spec.tags = tagsFor(spec);
+  }
 
   const raised: Slot[] = [];
   if (analysis.schedule.unsupported) raised.push('schedule');

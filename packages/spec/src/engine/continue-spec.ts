@@ -9,6 +9,7 @@ import { SpecEngineError } from './spec-engine-error.js';
 
 /** The language a spec was written in, read from its own title and summary. */
 export function languageOfSpec(spec: AppSpec): Language {
+  if (spec.language) return spec.language;
   const { text, folded } = prepareText(`${spec.title}. ${spec.summary}`);
   const locations = extractLocations(text, folded);
   return detectLanguage(locations.masked, locations.foldedMasked, 'en').language;
