@@ -24,6 +24,8 @@ export { extractSpec } from './engine/extract-spec.js';
 export type { ExtractOptions } from './engine/extract-spec.js';
 export { continueSpec } from './engine/continue-spec.js';
 export type { SpecQuestion, SpecResult } from './engine/apply-analysis.js';
+export { LOW_CONFIDENCE } from './engine/slot-readings.js';
+export type { SlotReading } from './engine/slot-readings.js';
 export { diffSpecs } from './engine/diff-specs.js';
 export type { SpecChange } from './engine/diff-specs.js';
 export { describeSchedule } from './engine/describe-schedule.js';

@@ -11,6 +11,7 @@ import { mergeLocated } from './merge-locations.js';
 import { resolveCorrections } from './resolve-corrections.js';
 import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
 import { QUESTIONS, type QuestionContext, type Slot } from './rules/questions.js';
+import { clarificationsFor, readingsOf, type SlotReading } from './slot-readings.js';
 import { SpecEngineError } from './spec-engine-error.js';
 
 export interface SpecQuestion {
@@ -38,6 +39,13 @@ export interface SpecResult {
   intent: 'spec' | 'marketplace-question' | 'not-understood';
   /** What this message changed in the draft (empty for the first message). */
   changes: SpecChange[];
+  /** How sure the engine is of each slot this message filled (0–1); below LOW_CONFIDENCE it is asked about in `clarifications`. */
+  readings: SlotReading[];
+  /**
+   * Questions about what the engine read with little certainty or could not read (a stray symbol in
+   * a list, a correction naming nothing in the draft). They do not block building; ask them after `questions`.
+   */
+  clarifications: SpecQuestion[];
 }
 
 export interface ApplyContext {
@@ -157,5 +165,7 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     throw new SpecEngineError('internal-error', `The requirements engine built an invalid spec (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Please report this request.`);
   }
   const confidence = confidenceOf(spec, missing, { decided: !missing.includes('kind') && (analysis.kind.decided || Boolean(previous)), explicit: analysis.kind.explicit }, summary.trim() !== '');
-  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated, intent: 'spec', changes: diffSpecs(previous, checked.data) };
+  const readings = readingsOf(analysis, checked.data, previous);
+  const clarifications = clarificationsFor(readings, checked.data, analysis, resolved.unresolved, language);
+  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated, intent: 'spec', changes: diffSpecs(previous, checked.data), readings, clarifications };
 }

@@ -85,7 +85,14 @@ export function parseFieldList(list: Piece, language: Language): ParsedList {
       continue;
     }
     const built = buildField(item, language);
-    if (!built) break;
+    if (!built) {
+      // A long phrase that is no clause ("first aid given to the injured person") is asked about, and the list goes on.
+      if (item.fold.split(/\s+/).length > ENGINE_LIMITS.fieldWords && !ITEM_REJECT.test(item.fold) && !item.fold.includes(MASK) && !cut) {
+        unread.push(item.orig.trim().slice(0, 60));
+        continue;
+      }
+      break;
+    }
     if (built.known) known++;
     entityHint ??= built.entityHint;
     const key = built.field.name.toLowerCase();

@@ -26,10 +26,10 @@ const TYPE_PL = '(liczb\\w*\\s+calkowit\\w*|liczb\\w*|dat\\w*\\s+i\\s+godzin\\w*
 
 /** "make price a number", "email should be required", "cena ma być liczbą": capture 1 = field, 2 = type. */
 export const TYPE_CHANGE: RegExp[] = [
-  new RegExp(`\\b(?:make|set|change)\\s+(?:the\\s+)?(?:field\\s+)?["“']?([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)["”']?\\s+(?:to\\s+)?(?:be\\s+)?(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
-  new RegExp(`\\b([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+(?:should\\s+be|must\\s+be|is)\\s+(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
-  new RegExp(`\\b([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+(?:ma|powin\\w*|musi)\\s+byc\\s+${TYPE_PL}\\b`, 'g'),
-  new RegExp(`\\bzmien\\s+typ\\s+(?:pola\\s+)?([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+na\\s+${TYPE_PL}\\b`, 'g'),
+  new RegExp(`\\b(?:make|set|change)\\s+(?:the\\s+)?(?:field\\s+)?["“']?([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)["”']?\\s+(?:to\\s+)?(?:be\\s+)?(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
+  new RegExp(`\\b([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+(?:should\\s+be|must\\s+be|is)\\s+(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
+  new RegExp(`\\b([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+(?:ma|powin\\w*|musi)\\s+byc\\s+${TYPE_PL}\\b`, 'g'),
+  new RegExp(`\\bzmien\\s+typ\\s+(?:pola\\s+)?([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+na\\s+${TYPE_PL}\\b`, 'g'),
 ];
 
 export type FieldChange = { field: string } & Partial<Pick<Field, 'type' | 'required'>>;
