@@ -2,6 +2,7 @@ import { appSpecSchema, type AppSpec } from '../app-spec.js';
 import { analyseMessage, type MessageAnalysis } from './analyse-message.js';
 import { applyAnalysis, type SpecResult } from './apply-analysis.js';
 import { detectLanguage, type Language } from './detect-language.js';
+import { findNamedEntity } from './extract-entities.js';
 import { extractLocations } from './extract-locations.js';
 import { checkOptions, checkText, type ExtractOptions } from './extract-spec.js';
 import { prepareText } from './prepare-text.js';
@@ -37,12 +38,18 @@ export function continueSpec(previous: AppSpec, text: string, options: ExtractOp
     expectSchedule: missing.includes('schedule'),
     expectFields: missing.includes('entities'),
   });
-  const pendingEntity = missing.includes('entities') && spec.summary ? analyseMessage(spec.summary).entities.namedEntity : undefined;
+  const pendingEntity = missing.includes('entities') && spec.summary ? namedEntityOf(spec.title, languageOfSpec(spec)) : undefined;
   const context = { previous: spec, ...(pendingEntity ? { pendingEntity } : {}) };
   // A question about the marketplace, or a message with nothing the engine can read, leaves the draft as it is.
   if (analysis.corrections.marketplaceQuestion) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'marketplace-question' };
   if (!readsSomething(analysis, spec)) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'not-understood' };
   return applyAnalysis(analysis, context);
+}
+
+/** The record a draft's title names ("Form for vacation requests" → vacationRequest), before its fields are known. */
+function namedEntityOf(title: string, language: Language): string | undefined {
+  const { text, folded } = prepareText(title);
+  return findNamedEntity(extractLocations(text, folded).foldedMasked, language);
 }
 
 /** Whether a later message says anything the engine can use (else the reply says it did not understand). */

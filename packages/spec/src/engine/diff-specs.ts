@@ -60,8 +60,15 @@ function diffFields(entity: string, before: readonly Field[], after: readonly Fi
   for (const field of added) if (!renamed.has(field)) out.push({ type: 'field-added', entity, field: field.name });
   for (const field of after) {
     const old = before.find((b) => lower(b.name) === lower(field.name));
-    if (old && json({ ...old, label: undefined }) !== json({ ...field, label: undefined })) out.push({ type: 'field-changed', entity, field: field.name, before: old, after: field });
+    if (old && !sameField(old, field)) out.push({ type: 'field-changed', entity, field: field.name, before: old, after: field });
   }
+}
+
+/** Same name, type, values and qualifiers (a new label alone is no change). */
+function sameField(a: Field, b: Field): boolean {
+  return (
+    a.name === b.name && a.type === b.type && a.required === b.required && a.unique === b.unique && a.min === b.min && a.max === b.max && a.default === b.default && json(a.values) === json(b.values)
+  );
 }
 
 function diffList<T>(before: readonly T[], after: readonly T[], added: (item: T) => SpecChange, removed: (item: T) => SpecChange, out: SpecChange[]): void {

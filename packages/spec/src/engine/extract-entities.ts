@@ -153,7 +153,7 @@ function entityWordsBefore(foldedBefore: string, language: Language): string[] {
 }
 
 /** "an API for managing books", "rejestr pracowników": an entity even before its fields are known. */
-function findNamedEntity(foldedMasked: string, language: Language): string | undefined {
+export function findNamedEntity(foldedMasked: string, language: Language): string | undefined {
   ENTITY_CUES.lastIndex = 0;
   for (const m of foldedMasked.matchAll(ENTITY_CUES)) {
     const rest = foldedMasked.slice(m.index + m[0].length, m.index + m[0].length + 80);
