@@ -10,7 +10,7 @@ import { mergeEntities } from './merge-entities.js';
 import { mergeLocated } from './merge-locations.js';
 import { resolveCorrections } from './resolve-corrections.js';
 import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
-import { QUESTIONS, type QuestionContext, type Slot } from './rules/questions.js';
+import { QUESTIONS, SLOTS, type QuestionContext, type Slot } from './rules/questions.js';
 import { clarificationsFor, readingsOf, type SlotReading } from './slot-readings.js';
 import { SpecEngineError } from './spec-engine-error.js';
 
@@ -23,6 +23,7 @@ export interface SpecQuestion {
 export interface SpecResult {
   /** Always valid against appSpecSchema; unknown slots are listed in `spec.missing`. */
   spec: AppSpec;
+  /** The language to answer this message in (the message's, or the conversation's for a short or unclear one). */
   language: Language;
   missing: string[];
   /** One follow-up question per missing slot, in the request's language. */
@@ -62,6 +63,27 @@ function titleFor(kind: AppKind, language: Language, analysis: MessageAnalysis):
 
 function nameFor(title: string, _kind: AppKind): string {
   return slugFromTitle(title) ?? 'new-app';
+}
+
+/**
+ * The answer to a message that does not change the draft (a question about the marketplace, or
+ * nothing the engine could read): the draft exactly as it was, its open questions asked again.
+ */
+export function unchangedResult(previous: AppSpec, language: Language, intent: 'marketplace-question' | 'not-understood', truncated: boolean): SpecResult {
+  const missing = (previous.missing ?? []).filter((slot): slot is Slot => (SLOTS as readonly string[]).includes(slot));
+  const context: QuestionContext = { kind: previous.kind, ...(previous.entities?.[0] ? { entity: previous.entities[0].name } : {}) };
+  return {
+    spec: previous,
+    language,
+    missing,
+    questions: missing.map((slot) => ({ slot, question: QUESTIONS[language][slot](context) })),
+    confidence: confidenceOf(previous, missing, { decided: !missing.includes('kind'), explicit: false }, previous.summary.trim() !== ''),
+    truncated,
+    intent,
+    changes: [],
+    readings: [],
+    clarifications: [],
+  };
 }
 
 /** Apply one analysed message to the spec so far (or to nothing, for the first message). */

@@ -1,6 +1,6 @@
 import { appSpecSchema, type AppSpec } from '../app-spec.js';
 import { analyseMessage, type MessageAnalysis } from './analyse-message.js';
-import { applyAnalysis, type SpecResult } from './apply-analysis.js';
+import { applyAnalysis, unchangedResult, type SpecResult } from './apply-analysis.js';
 import { detectLanguage, type Language } from './detect-language.js';
 import { findNamedEntity } from './extract-entities.js';
 import { extractLocations } from './extract-locations.js';
@@ -41,8 +41,8 @@ export function continueSpec(previous: AppSpec, text: string, options: ExtractOp
   const pendingEntity = missing.includes('entities') && spec.summary ? namedEntityOf(spec.title, languageOfSpec(spec)) : undefined;
   const context = { previous: spec, ...(pendingEntity ? { pendingEntity } : {}) };
   // A question about the marketplace, or a message with nothing the engine can read, leaves the draft as it is.
-  if (analysis.corrections.marketplaceQuestion) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'marketplace-question' };
-  if (!readsSomething(analysis, spec)) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), context), intent: 'not-understood' };
+  if (analysis.corrections.marketplaceQuestion) return unchangedResult(spec, analysis.language, 'marketplace-question', analysis.truncated);
+  if (!readsSomething(analysis, spec)) return unchangedResult(spec, analysis.language, 'not-understood', analysis.truncated);
   return applyAnalysis(analysis, context);
 }
 
