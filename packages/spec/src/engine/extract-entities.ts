@@ -2,6 +2,7 @@ import type { Field } from '../app-spec.js';
 import type { Language } from './detect-language.js';
 import { ENGINE_LIMITS } from './engine-limits.js';
 import { entityName, nounAfter, nounBefore, nounWords } from './entity-naming.js';
+import { readQualifierHint } from './field-qualifiers.js';
 import { parseFieldList, type Piece } from './parse-field-list.js';
 import { APP_NOUN_EN, APP_NOUN_PL, COMMON_FIELDS, ENTITY_CUES, ENUM_NOUNS, LIST_TRIGGERS, PAREN_ENTITY } from './rules/entity-rules.js';
 import { FIELD_NAMES } from './rules/glossary.js';
@@ -72,6 +73,8 @@ function readSentence(sentence: Sentence, language: Language, lists: FoundList[]
     if (nounWordsBefore.length === 0 || ENUM_NOUNS.test(m.groups!.e!) || isFieldName(nounWordsBefore.join(' '))) continue;
     const listStart = m.index + m[0].indexOf('(') + 1;
     const list = { orig: orig.slice(listStart, m.index + m[0].length - 1), fold: fold.slice(listStart, m.index + m[0].length - 1) };
+    // "booked by (email, required)" is one field with its type and qualifiers, not a record with fields.
+    if (readQualifierHint(list.fold.trim(), {})) continue;
     const parsed = parseFieldList(list, language);
     if (parsed.fields.length < 2 || parsed.known < 1) continue;
     lists.push({ entity: entityName(nounWordsBefore, language), fields: parsed.fields, start: sentence.start + m.index });

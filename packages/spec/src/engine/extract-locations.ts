@@ -112,7 +112,9 @@ export function extractLocations(text: string, folded: string): LocationFindings
       continue;
     }
     const before = contextBefore(folded, start);
-    if (WEBHOOK_URL.test(url) || WEBHOOK_CONTEXT.test(before)) pushUnique(outputs, { type: 'webhook', target: url }, SPEC_LIMITS.outputs);
+    // "… to Teams the open tickets from https://…": a URL right after "from"/"z" is read, not posted to.
+    const readFrom = /\b(?:from|z|ze|pobier\w*\s+z)\s*$/.test(before) && !WEBHOOK_URL.test(url);
+    if (WEBHOOK_URL.test(url) || (WEBHOOK_CONTEXT.test(before) && !readFrom)) pushUnique(outputs, { type: 'webhook', target: url }, SPEC_LIMITS.outputs);
     else if (RSS_URL.test(url) || RSS_CONTEXT.test(before)) pushUnique(sources, { type: 'rss', url }, SPEC_LIMITS.sources);
     else pushUnique(sources, { type: 'http-json', url }, SPEC_LIMITS.sources);
   }

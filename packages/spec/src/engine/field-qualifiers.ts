@@ -1,8 +1,10 @@
-import type { Field } from '../app-spec.js';
-import { OPTIONAL_WORDS, REQUIRED_WORDS, UNIQUE_WORDS } from './rules/field-type-rules.js';
+import type { Field, FieldType } from '../app-spec.js';
+import { OPTIONAL_WORDS, REQUIRED_WORDS, TYPE_WORDS, UNIQUE_WORDS } from './rules/field-type-rules.js';
 
 /** What the words around a field's name say about it besides its type. */
 export interface Qualifiers {
+  /** A type named among the qualifiers ("email, required"). */
+  type?: FieldType;
   required?: boolean;
   unique?: boolean;
   min?: number;
@@ -41,6 +43,11 @@ export function readQualifierHint(foldedHint: string, q: Qualifiers): boolean {
   const found: Qualifiers = {};
   for (const part of parts) {
     if (applyQualifierWord(part, found)) continue;
+    const type = parts.length > 1 ? TYPE_WORDS.find(([p]) => p.test(part))?.[1] : undefined;
+    if (type) {
+      found.type = type;
+      continue;
+    }
     const range = RANGE.exec(part);
     if (range && range[0].trim().length >= part.length - 1) {
       found.min = toNumber(range[1]!);
@@ -94,6 +101,7 @@ const NO = /^(?:no|false|nie|off|unchecked|niezaznaczon\w*)$/i;
 
 /** Put the qualifiers on a built field, keeping it valid against the schema (a range makes a number). */
 export function applyQualifiers(field: Field, q: Qualifiers): void {
+  if (q.type && field.type !== 'enum') field.type = q.type;
   if (q.required !== undefined) field.required = q.required;
   if (q.unique) field.unique = true;
   if (q.min !== undefined && q.max !== undefined && Number.isFinite(q.min) && Number.isFinite(q.max) && q.min <= q.max) {

@@ -147,7 +147,9 @@ export function buildField(rawItem: Piece, language: Language): { field: Field; 
   const clause = clauseName(item.fold);
   const words = (clause ?? item.fold).split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length > ENGINE_LIMITS.fieldWords) return undefined;
-  if (!/\p{L}/u.test(item.orig) || item.fold.includes(MASK) || /^\d/.test(item.fold) || ITEM_REJECT.test(item.fold)) return undefined;
+  // A name with its type or qualifiers in brackets is a field even when it reads like a clause ("would you join (yes/no)").
+  const bracketed = paren !== null && (hint !== undefined || Object.keys(qualifiers).length > 0);
+  if (!/\p{L}/u.test(item.orig) || item.fold.includes(MASK) || /^\d/.test(item.fold) || (!bracketed && ITEM_REJECT.test(item.fold))) return undefined;
   if (/^(?:etc|itd|itp|and\s+so\s+on|i\s+tak\s+dalej)$/.test(item.fold)) return undefined;
 
   const glossary = FIELD_NAMES.find(([pattern]) => pattern.test(item.fold))?.[1];

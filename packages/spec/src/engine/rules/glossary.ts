@@ -108,6 +108,7 @@ export const ENTITY_NAMES: [RegExp, string][] = [
   [/^zdarzeni\w*|^zdarzen$/, 'incident'],
   [/^pomysl\w*|^pomyslow$/, 'idea'],
   [/^laptop\w*$/, 'laptop'],
+  [/^klucz\w*$/, 'key'],
   [/^komputer\w*$/, 'computer'],
   [/^wnios(?:ek|ki|kow|ku)\s+urlopow\w*$/, 'leaveRequest'],
   [/^(?:staff)$/, 'employee'],
