@@ -61,6 +61,25 @@ describe('extractSpec', () => {
     expect(extractSpec(text)).toEqual(extractSpec(text));
   });
 
+  it('asks about "an incident record", "a user feedback record", "an hourly rate record"', () => {
+    expect(extractSpec('An API for managing incidents').questions[0]?.question).toMatch(/^What should an incident record contain\?/);
+    expect(extractSpec('A form for user feedback').questions[0]?.question).toMatch(/^What should a user feedback record contain\?/);
+    expect(extractSpec('An API for managing hourly rates').questions[0]?.question).toMatch(/^What should an hourly rate record contain\?/);
+  });
+
+  it('titles a request with a short noun phrase, sums it up in one sentence and tags it', () => {
+    const en = extractSpec('Small tool to keep track of laptops: serial number, owner, purchase date').spec;
+    expect([en.title, en.name, en.language]).toEqual(['Laptop tracker', 'laptop-tracker', 'en']);
+    expect(en.summary).toBe('Laptop tracker: an API that keeps laptop records (serial number, owner, purchase date).');
+    expect(en.tags).toEqual(['api-service', 'laptop']);
+    expect(en.entities?.[0]?.label).toBe('Laptop');
+    const pl = extractSpec('Potrzebuję czegoś do planowania urlopów w zespole').spec;
+    expect([pl.title, pl.language]).toEqual(['Planowanie urlopów', 'pl']);
+    const auto = extractSpec('Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl').spec;
+    expect(auto.summary.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(1);
+    expect(auto.tags).toEqual(expect.arrayContaining(['csv', 'email', 'scheduled']));
+  });
+
   it('answers in the language asked for', () => {
     const result = extractSpec('A form for vacation requests', { language: 'pl' });
     expect(result.language).toBe('pl');
