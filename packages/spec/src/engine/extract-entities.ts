@@ -28,15 +28,25 @@ interface Sentence {
   piece: Piece;
 }
 
+/** "\n- date", "\n2) amount": a bulleted or numbered line continues a list (same length, so indices hold). */
+const BULLET = /\n[ \t]*(?:[-*•·–]|\d{1,2}[.)])[ \t]+/g;
+
+function isShortItem(segment: string): boolean {
+  return !segment.includes(':') && segment.trim().split(/\s+/).length <= 4;
+}
+
 function sentences(original: string, foldedMasked: string): Sentence[] {
+  const folded = foldedMasked.replace(BULLET, (m) => ',' + ' '.repeat(m.length - 1));
   const out: Sentence[] = [];
   const boundary = /[.!?]+(?=\s|$)|;|\n+/g;
   let from = 0;
-  for (const m of foldedMasked.matchAll(boundary)) {
-    out.push({ start: from, piece: { orig: original.slice(from, m.index), fold: foldedMasked.slice(from, m.index) } });
+  for (const m of folded.matchAll(boundary)) {
+    // "name; sku; quantity; price": a semicolon before a short item separates items, not sentences.
+    if (m[0] === ';' && isShortItem(folded.slice(m.index + 1).split(/;|[.!?](?:\s|$)|\n/)[0] ?? '')) continue;
+    out.push({ start: from, piece: { orig: original.slice(from, m.index), fold: folded.slice(from, m.index) } });
     from = m.index + m[0].length;
   }
-  out.push({ start: from, piece: { orig: original.slice(from), fold: foldedMasked.slice(from) } });
+  out.push({ start: from, piece: { orig: original.slice(from), fold: folded.slice(from) } });
   return out.filter((s) => s.piece.fold.trim().length > 0);
 }
 

@@ -14,7 +14,7 @@ export interface ListTrigger {
 }
 
 export const LIST_TRIGGERS: ListTrigger[] = [
-  { pattern: /\b(?:with|having|containing|including)\s+(?:the\s+)?(?:following\s+)?(?:fields|columns|attributes|properties)\b\s*(?::|-)?\s*/g, minItems: 1 },
+  { pattern: /\b(?:with|having|containing|including)\s+(?:the\s+|these\s+|those\s+)?(?:following\s+)?(?:fields|columns|attributes|properties)\b\s*(?::|-)?\s*/g, minItems: 1 },
   { pattern: /\b(?:fields|columns|attributes|properties)\s*(?:(?:are|should\s+be|will\s+be)\s*:?|:|-)\s*/g, minItems: 1 },
   { pattern: /\badd(?:\s+also)?\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?(?:fields?|columns?)\s*(?:called\s+|named\s+)?:?\s*/g, minItems: 1 },
   { pattern: /\bask(?:s|ing)?\s+(?:\w+\s+)?for\b\s*:?\s*/g, minItems: 1 },
