@@ -26,7 +26,7 @@ function singularPhrase(phrase: string): string {
 function polishNominative(word: string): string {
   if (/(?:ani|eni|ci)a$/i.test(word)) return word.slice(0, -1) + 'e';
   if (/(?:ug|ek)i$/i.test(word)) return word.slice(0, -1) + 'a';
-  if (/acji$/i.test(word)) return word.slice(0, -1) + 'a';
+  if (/cji$/i.test(word)) return word.slice(0, -1) + 'a';
   return word;
 }
 

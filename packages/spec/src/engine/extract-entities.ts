@@ -171,6 +171,8 @@ export function findNamedEntity(foldedMasked: string, language: Language): strin
   for (const m of foldedMasked.matchAll(ENTITY_CUES)) {
     const rest = foldedMasked.slice(m.index + m[0].length, m.index + m[0].length + 80);
     const words = nounAfter(rest.split(/[,.;:!?()\n]/)[0] ?? '', 2);
+    // "asks for name and email": a field, not the record.
+    if (words.length === 0 || isFieldName(words.join(' '))) continue;
     const name = entityName(language === 'pl' ? words.slice(0, 2) : words, language);
     if (name) return name;
   }

@@ -4,7 +4,7 @@ import { ENGINE_LIMITS } from './engine-limits.js';
 import { clauseName } from './field-clause-name.js';
 import { applyQualifiers, readQualifierHint, stripQualifiers, RANGE_PROTECTED, type Qualifiers } from './field-qualifiers.js';
 import { fold, MASK } from './prepare-text.js';
-import { COMMON_FIELDS, ITEM_CUT, ITEM_JOIN, ITEM_LEAD, ITEM_PROTECTED, ITEM_REJECT } from './rules/entity-rules.js';
+import { COMMON_FIELDS, ITEM_CUT, ITEM_JOIN, ITEM_LEAD, ITEM_PROTECTED, ITEM_REJECT, ITEM_VERB } from './rules/entity-rules.js';
 import { FIELD_TYPE_RULES, OPTIONAL_WORDS, REQUIRED_WORDS, TYPE_WORDS } from './rules/field-type-rules.js';
 import { FIELD_NAMES, POLISH_LABELS } from './rules/glossary.js';
 import { asciiWords, capitalise, toIdentifier } from './tokenize.js';
@@ -138,6 +138,9 @@ export function buildField(rawItem: Piece, language: Language): { field: Field; 
   const kept = stripQualifiers(item.fold, qualifiers);
   item = trim(slice(item, kept.skip, kept.keep));
   item = stripLead(item);
+  // "… and lets people pick a slot", "… i wybierają warsztat": the verb of a sentence list is not part of the name.
+  const verb = ITEM_VERB.exec(item.fold);
+  if (verb && verb[0].length < item.fold.length) item = stripLead(slice(item, verb[0].length));
   let entityHint: string | undefined;
   const ofThe = OF_THE.exec(item.fold);
   if (ofThe && ofThe.index > 0) {

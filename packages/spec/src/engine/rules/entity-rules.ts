@@ -80,6 +80,10 @@ export const ITEM_JOIN = /\s+(?:and|&|i|oraz|as\s+well\s+as|plus)\s+/g;
 /** Phrases whose conjunction is part of one field ("date and time", "imię i nazwisko"). */
 export const ITEM_PROTECTED = /\b(?:date\s+(?:and|&)\s+time|dat\w*\s+i\s+(?:godzin\w*|czas\w*)|imi\w*\s+i\s+nazwisk\w*|terms\s+and\s+conditions)\b/g;
 
+/** A verb leading a list item in a sentence ("lets people pick a slot", "wybierają warsztat"). */
+export const ITEM_VERB =
+  /^(?:(?:lets?|allows?)\s+(?:people|users|them|staff|employees|guests)\s+(?:to\s+)?)?(?:choose|chooses|pick|picks|select|selects|enter|enters|give|gives|provide|provides|upload|uploads|attach|attaches|wybiera\w*|wybierz\w*|podaj\w*|podaje|wpisuj\w*|zaznacza\w*|dolacza\w*|zalacza\w*)\s+/;
+
 /** Leading words that are not part of a field name. */
 export const ITEM_LEAD = /^(?:(?:a|an|the|their|its|his|her|our|your|also|plus|jego|jej|ich|swoj\w*|tez|rowniez|takze|jakis|jakas|opcjonalnie)\s+)+/;
 

@@ -11,7 +11,7 @@ export const NAME_END = /\s(?:with|that|which|for|to|and|where|z|ze|do|dla|ktor\
 
 /** Leading words of a request that are not its subject ("Please build me a …", "Potrzebuję …"). */
 export const LEADING_FILLER: RegExp[] = [
-  /^(?:(?:hi|hello|hey)\W+)?(?:please\s+)?(?:(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+(?:you\s+to\s+)?|(?:can|could|would)\s+you\s+(?:please\s+)?|(?:i'm|i\s+am|we're|we\s+are)\s+looking\s+for\s+|let's\s+)?(?:(?:build|create|make|set\s+up|setup|write|develop|generate|give|prepare|get|design)\b\s*)?(?:(?:me|us)\b\s*)?(?:(?:a|an|the|some)\s+)?/,
+  /^(?:(?:hi|hello|hey)\W+)?(?:please\s+)?(?:(?:(?:i|we)\s+)?(?:need|want|would\s+like|'d\s+like)\s+(?:you\s+to\s+)?|(?:can|could|would)\s+you\s+(?:please\s+)?|(?:i'm|i\s+am|we're|we\s+are)\s+looking\s+for\s+|let's\s+)?(?:(?:build|create|make|set\s+up|setup|write|develop|generate|give|prepare|get|design)\b\s*)?(?:(?:me|us)\b\s*)?(?:(?:a|an|the|some)\s+)?/,
   /^(?:(?:czesc|hej|dzien\s+dobry)\W+)?(?:prosze\s+(?:o\s+)?)?(?:(?:potrzebuje|potrzebujemy|chce|chcemy|chcialbym|chcialabym|chcielibysmy)\s+(?:miec\s+)?)?(?:(?:zrob|zrobcie|stworz|stworzcie|utworz|przygotuj|zbuduj|napisz|zaprojektuj)\b\s*(?:(?:mi|nam)\b\s*)?)?/,
   /^(?:send\b\s*(?:(?:me|us)\b\s*)?|(?:email|e-mail|mail|notify|remind|alert)\s+(?:me|us)\b\s*)(?:(?:a|an|the|about|of|to)\s+)*/,
   /^(?:wysl\w*|wysyl\w*|przypomin\w*|przypomn\w*|powiadom\w*)\s*(?:(?:mi|nam|mnie|nas)\b\s*)?(?:o\s+)?/,
