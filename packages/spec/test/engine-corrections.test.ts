@@ -29,6 +29,16 @@ describe('corrections change the draft and say what changed', () => {
     expect(pl.spec.entities?.[0]?.fields.map((f) => [f.name, f.label])).toEqual([['pomieszczenie', 'Pomieszczenie'], ['description', 'Opis']]);
   });
 
+  it('removes the e-mail field or the e-mail output, whichever the draft has; renames with "change the X field to Y"', () => {
+    expect(last(conversation('Ewidencja pracowników: imię, nazwisko, e-mail', 'usuń e-mail')).changes).toEqual([{ type: 'field-removed', entity: 'employee', field: 'email' }]);
+    expect(last(conversation('Every Monday at 9am send me a summary of open Jira tickets', 'remove the email')).changes).toEqual([{ type: 'output-removed', output: { type: 'email' } }]);
+    expect(last(conversation('Small tool to keep track of employees with name, email and phone', 'change the name field to full name')).changes).toEqual([
+      { type: 'field-renamed', entity: 'employee', from: 'name', to: 'fullName' },
+    ]);
+    expect(last(conversation('Formularz zgłoszeń usterek: lokal, opis', 'zamiast formularza zrób API')).spec.kind).toBe('api-service');
+    expect(last(conversation('Small tool to keep track of employees with name, email and phone', 'change price to a number')).changes).toEqual([]);
+  });
+
   it('changes the kind from "not X but Y", "nie X tylko Y" and "I\'d rather see a calendar"', () => {
     expect(last(conversation('A form for bug reports: title, steps, severity', 'not a form but an API')).changes).toEqual([{ type: 'kind', from: 'form-app', to: 'api-service' }]);
     expect(last(conversation('Formularz zgłoszeń usterek: lokal, opis', 'nie formularz tylko API')).spec.kind).toBe('api-service');

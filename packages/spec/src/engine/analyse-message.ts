@@ -38,6 +38,8 @@ export interface MessageAnalysis {
   add: boolean;
   removeFields: string[];
   removeOutputs: NonNullable<AppSpec['outputs']>[number]['type'][];
+  /** Words of a removal that name an output or a field alike ("usuń e-mail"): the draft decides. */
+  removeEither: { type: NonNullable<AppSpec['outputs']>[number]['type']; phrase: string }[];
   fieldChanges: FieldChange[];
   /** "X, not Y", renames, "add a notes field", and whether the message is a question about the marketplace. */
   corrections: CorrectionFindings;
@@ -89,6 +91,7 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
     add: ADD_CUE.test(locations.foldedMasked),
     removeFields: removals.fields,
     removeOutputs: removals.outputs,
+    removeEither: removals.either,
     fieldChanges: readFieldChanges(rest),
     corrections,
     ...(webhookFor ? { webhookFor } : {}),
@@ -104,9 +107,10 @@ function readAuth(folded: string): MessageAnalysis['auth'] {
   return best?.mode;
 }
 
-function readRemovals(folded: string): { fields: string[]; outputs: MessageAnalysis['removeOutputs'] } {
+function readRemovals(folded: string): { fields: string[]; outputs: MessageAnalysis['removeOutputs']; either: MessageAnalysis['removeEither'] } {
   const fields: string[] = [];
   const outputs: MessageAnalysis['removeOutputs'] = [];
+  const either: MessageAnalysis['removeEither'] = [];
   for (const cue of REMOVE_CUE) {
     const m = cue.exec(folded);
     if (!m) continue;
@@ -114,11 +118,12 @@ function readRemovals(folded: string): { fields: string[]; outputs: MessageAnaly
       const name = part.trim();
       if (!name) continue;
       const output = OUTPUT_WORDS.find(([p]) => p.test(name))?.[1];
-      if (output) outputs.push(output);
+      if (output === 'email' || output === 'file') either.push({ type: output, phrase: name });
+      else if (output) outputs.push(output);
       else fields.push(name);
     }
   }
-  return { fields, outputs };
+  return { fields, outputs, either };
 }
 
 function readFieldChanges(folded: string): FieldChange[] {

@@ -118,12 +118,18 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   }
 
   const previousEntities = resolved.entities ?? previous?.entities ?? [];
+  // "usuń e-mail": the e-mail output when the draft sends one, else the field of that name.
+  const removeEither = { fields: [] as string[], outputs: [] as Output['type'][] };
+  for (const { type, phrase } of analysis.removeEither) {
+    if (previous?.outputs?.some((o) => o.type === type)) removeEither.outputs.push(type);
+    else removeEither.fields.push(phrase.replace(/^the\s+/, ''));
+  }
   const mainEntity = previousEntities[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
   const entities = mergeEntities(previousEntities, {
     lists: analysis.entities.lists,
     mainEntity,
     replace: Boolean(previous) && analysis.correction && !analysis.add,
-    removeFields: previous ? analysis.removeFields : [],
+    removeFields: previous ? [...analysis.removeFields, ...removeEither.fields] : [],
     fieldChanges: analysis.fieldChanges,
   });
 
@@ -133,7 +139,7 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   else if (schedule && analysis.schedule.timezone) schedule.timezone = analysis.schedule.timezone;
 
   const sources = mergeLocated(previous?.sources ?? [], analysis.locations.sources, analysis.correction, SPEC_LIMITS.sources);
-  let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type));
+  let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type) && !removeEither.outputs.includes(o.type));
   outputs = mergeLocated(outputs, analysis.locations.outputs, analysis.correction, SPEC_LIMITS.outputs);
   if (kind === 'web-dashboard' && !outputs.some((o) => o.type === 'dashboard') && outputs.length < SPEC_LIMITS.outputs) outputs.push({ type: 'dashboard' });
   if (previous?.kind === 'web-dashboard' && kind !== 'web-dashboard') outputs = outputs.filter((o) => o.type !== 'dashboard' || o.target);

@@ -64,7 +64,7 @@ function readsSomething(analysis: MessageAnalysis, previous: AppSpec): boolean {
     locations.sources.length + locations.outputs.length + locations.rejected.length > 0 ||
     analysis.kind.decided ||
     analysis.title.explicit ||
-    analysis.removeFields.length + analysis.removeOutputs.length + analysis.fieldChanges.length > 0 ||
+    analysis.removeFields.length + analysis.removeOutputs.length + analysis.removeEither.length + analysis.fieldChanges.length > 0 ||
     analysis.auth !== undefined ||
     corrections.swaps.length + corrections.addedFields.length > 0
   );

@@ -2,7 +2,8 @@ import type { Field } from '../app-spec.js';
 import type { Language } from './detect-language.js';
 import type { Span } from './extract-locations.js';
 import { parseFieldList } from './parse-field-list.js';
-import { ADD_FIELD_BEFORE, MARKETPLACE_QUESTIONS, RENAME_PATTERNS, SWAP_PATTERNS } from './rules/correction-rules.js';
+import { ADD_FIELD_BEFORE, MARKETPLACE_QUESTIONS, PRONOUNS, RENAME_PATTERNS, SWAP_PATTERNS } from './rules/correction-rules.js';
+import { OPTIONAL_WORDS, REQUIRED_WORDS, TYPE_WORDS } from './rules/field-type-rules.js';
 
 /** "X, not Y" or "rename X to Y": `from` is what the draft has, `to` what it should have (folded and as written). */
 export interface Swap {
@@ -47,9 +48,12 @@ export function readCorrections(original: string, foldedMasked: string, language
       const toStart = m.index + m[0].lastIndexOf(groups.to);
       const from = clean(groups.from);
       const to = clean(groups.to);
-      if (!from || !to || from === to) continue;
+      if (!from || !to || from === to || PRONOUNS.test(from)) continue;
+      // "change price to a number", "email should be required" are retypes, read elsewhere.
+      if (TYPE_WORDS.some(([p]) => p.test(to)) || REQUIRED_WORDS.test(to) || OPTIONAL_WORDS.test(to)) continue;
+      const what = groups.what ?? groups.what2;
       const toOriginal = original.slice(toStart + (groups.to.length - groups.to.trimStart().length), toStart + groups.to.length).replace(/^(?:an?|the|some)\s+/i, '').trim();
-      swaps.push({ from, to, toOriginal, ...(groups.what ? { what: groups.what } : {}) });
+      swaps.push({ from, to, toOriginal, ...(what ? { what } : {}) });
       spans.push({ start, end });
     }
   }

@@ -19,6 +19,8 @@ export const SWAP_PATTERNS: RegExp[] = [
   new RegExp(`(?:^|[\\s,.;:!?])(?:(?:use|make\\s+it|track|keep|want|need|it\\s+should\\s+be)\\s+)?${ART}(?<to>${W})\\s+instead\\s+of\\s+${ART}(?<from>${W})${END}`, 'g'),
   // "To nie szkolenia tylko kursy.", "nie formularz, a API", "nie pracownicy, lecz laptopy"
   new RegExp(`(?:^|[\\s,.;:!?])(?:(?:to|chodzi\\s+o)\\s+)?nie\\s+(?<from>${W})\\s*,?\\s+(?:tylko|lecz|ale|a)\\s+(?<to>${W})${END}`, 'g'),
+  // "zamiast formularza zrób API", "zamiast pracowników laptopy"
+  new RegExp(`(?:^|[\\s,.;:!?])zamiast\\s+(?<from>${W})\\s*,?\\s+(?:(?:zrob|zrobmy|daj|uzyj|niech\\s+bedzie|chce|wole|potrzebuje)\\s+)?(?<to>${W})${END}`, 'g'),
   // "to są laptopy, a nie pracownicy"
   new RegExp(`(?:^|[\\s,.;:!?])(?:(?:to\\s+)?(?:sa|jest|beda)\\s+)?(?<to>${W})\\s*,?\\s+a\\s+nie\\s+(?<from>${W})${END}`, 'g'),
 ];
@@ -26,6 +28,7 @@ export const SWAP_PATTERNS: RegExp[] = [
 /** "rename the field steps to reproduction steps", "zmień nazwę pola lokal na pomieszczenie". */
 export const RENAME_PATTERNS: RegExp[] = [
   new RegExp(`\\brename\\s+(?:the\\s+)?(?:(?<what>field|column|entity|records?|table)\\s+)?["“']?(?<from>${W})["”']?\\s+(?:field\\s+|column\\s+)?(?:to|as|into)\\s+["“']?(?<to>${W})["”']?${END}`, 'g'),
+  new RegExp(`\\bchange\\s+(?:the\\s+)?(?:(?<what>field|column)\\s+)?["“']?(?<from>${W})["”']?\\s+(?:(?<what2>field|column)\\s+)?(?:name\\s+)?to\\s+["“']?(?<to>${W})["”']?${END}`, 'g'),
   new RegExp(`\\bcall\\s+the\\s+(?<what>field|column|records?|entity)\\s+["“']?(?<from>${W})["”']?\\s+["“']?(?<to>${W})["”']?${END}`, 'g'),
   new RegExp(`\\b(?:zmien|popraw)\\s+nazwe\\s+(?:(?<what>pola|kolumny|rekordow|encji|tabeli)\\s+)?["„']?(?<from>${W})["”']?\\s+na\\s+["„']?(?<to>${W})["”']?${END}`, 'g'),
   new RegExp(`\\bnazwij\\s+(?<what>pole|kolumne|rekordy)\\s+["„']?(?<from>${W})["”']?\\s+["„']?(?<to>${W})["”']?${END}`, 'g'),
@@ -33,6 +36,9 @@ export const RENAME_PATTERNS: RegExp[] = [
 
 /** "Add a notes field too.", "add an optional phone column": the list comes before the word "field". */
 export const ADD_FIELD_BEFORE = /\badd(?:\s+also)?\s+(?:(?:an?|the|one\s+more|another|new)\s+)?(?<list>(?!(?:an?|the|new|one|another)\s)[a-z][\w\s,()'-]{0,80}?)\s+(?:fields?|columns?)\b/g;
+
+/** A `from` that points back at something said before ("zamiast tego", "instead of this"): no swap. */
+export const PRONOUNS = /^(?:it|this|that|these|those|them|to|tego|tym|ten|ta|te|tamto)$/;
 
 /** Words that name the app itself, not a record ("rename the app to …" is a new title). */
 export const APP_WORDS = /^(?:it|app|application|tool|aplikacj\w*|narzedzi\w*|to|tego|this|that)$/;
