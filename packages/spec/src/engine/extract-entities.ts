@@ -42,7 +42,7 @@ function sentences(original: string, foldedMasked: string): Sentence[] {
   let from = 0;
   for (const m of folded.matchAll(boundary)) {
     // "name; sku; quantity; price": a semicolon before a short item separates items, not sentences.
-    if (m[0] === ';' && isShortItem(folded.slice(m.index + 1).split(/;|[.!?](?:\s|$)|\n/)[0] ?? '')) continue;
+    if (m[0] === ';' && isShortItem(/^[^;.!?\n]*/.exec(folded.slice(m.index + 1, m.index + 120))![0])) continue;
     out.push({ start: from, piece: { orig: original.slice(from, m.index), fold: folded.slice(from, m.index) } });
     from = m.index + m[0].length;
   }
