@@ -157,11 +157,17 @@ describe('formatSpec', () => {
     expect(en.split('\n')[0]).toBe(`${spec.title} (${spec.name})`);
     expect(en).toContain('Status (one of: open | done)');
     expect(en).toContain('Due date (date)');
+    expect(en).toContain('  • Task: Title, Status');
     expect(en).toContain('At 09:00, only on Monday (0 9 * * 1)');
     expect(en).toContain('Access: company single sign-on (SSO)');
     const pl = formatSpec(spec, 'pl');
     expect(pl).toContain('Harmonogram: O 09:00, tylko poniedziałek');
     expect(pl).toContain('Dostęp: firmowe logowanie (SSO)');
+  });
+
+  it('shows a read-only workstation file as such', () => {
+    const { spec } = extractSpec('A dashboard over /srv/exports/sales.csv');
+    expect(formatSpec(spec, 'en')).toContain('Sources: CSV file /srv/exports/sales.csv (read-only, on your computer)');
   });
 
   it('lists what is still needed', () => {

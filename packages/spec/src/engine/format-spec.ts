@@ -37,7 +37,7 @@ export function formatSpec(spec: AppSpec, language: Language = 'en'): string {
   if (spec.summary) lines.push(`${h.summary}: ${spec.summary}`);
   if (spec.entities?.length) {
     lines.push(`${h.data}:`);
-    for (const entity of spec.entities) lines.push(`  • ${entity.name}: ${entity.fields.map((f) => formatField(f, language)).join(', ')}`);
+    for (const entity of spec.entities) lines.push(`  • ${entity.label ?? entity.name}: ${entity.fields.map((f) => formatField(f, language)).join(', ')}`);
   }
   const schedule = formatSchedule(spec, language);
   if (schedule) lines.push(`${h.schedule}: ${schedule}`);
