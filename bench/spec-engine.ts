@@ -1,13 +1,13 @@
 /**
  * Requirements engine throughput: messages per second for a 5-turn conversation
- * (extractSpec + 4 × continueSpec), in English and in Polish, against a baseline of
+ * (extractSpec + 4 × continueSpec), in English and in Polish, describing an app and correcting one, against a baseline of
  * JSON.parse(JSON.stringify(spec)) × 5 measured in the same run.
  *
  *   node --import tsx bench/spec-engine.ts
  */
 import { continueSpec, extractSpec, type AppSpec } from '@marketplace/spec';
 
-const CONVERSATIONS: Record<'en' | 'pl', string[]> = {
+const CONVERSATIONS: Record<'en' | 'pl' | 'en-fix' | 'pl-fix', string[]> = {
   en: [
     'A form for vacation requests with company SSO',
     'fields: name, email, start date, end date, type (annual, sick, unpaid), notes',
@@ -21,6 +21,21 @@ const CONVERSATIONS: Record<'en' | 'pl', string[]> = {
     'jednak zrób z tego panel z wykresami',
     'dodaj plik dane/awarie.csv i w każdy piątek o 16 wyślij podsumowanie na it@firma.pl',
     'usuń pole opis i zmień harmonogram na codziennie o 7',
+  ],
+  // Corrections as people write them: renamed records, an added field, a new kind, a question, a source swapped.
+  'en-fix': [
+    'Small tool to keep track of employees with name, email and phone',
+    'The records are laptops, not employees.',
+    'Add a notes field too.',
+    "I'd rather see a calendar",
+    'what can you do?',
+  ],
+  'pl-fix': [
+    'Ewidencja pracowników: imię, nazwisko, e-mail',
+    'To nie pracownicy, tylko laptopy.',
+    'Zmień nazwę pola nazwisko na numer seryjny',
+    'nie API tylko panel z pliku /srv/eksport/laptopy.csv',
+    'co potrafisz?',
   ],
 };
 
@@ -49,7 +64,7 @@ function measure(messages: number, fn: () => unknown): number {
 }
 
 const rows: { language: string; engine: number; baseline: number }[] = [];
-for (const language of ['en', 'pl'] as const) {
+for (const language of ['en', 'pl', 'en-fix', 'pl-fix'] as const) {
   const turns = CONVERSATIONS[language];
   const finalSpec = conversation(turns);
   const engine = measure(turns.length, () => conversation(turns));
@@ -62,7 +77,7 @@ for (const language of ['en', 'pl'] as const) {
 }
 
 console.log('spec-engine: 5-turn conversation (extractSpec + 4 continueSpec), messages per second');
-console.log('language  engine msg/s  baseline msg/s (JSON clone)  engine/baseline');
+console.log('turns     engine msg/s  baseline msg/s (JSON clone)  engine/baseline');
 for (const row of rows) {
   console.log(
     `${row.language.padEnd(8)}  ${row.engine.toFixed(0).padStart(12)}  ${row.baseline.toFixed(0).padStart(27)}  ${(row.engine / row.baseline).toFixed(5).padStart(15)}`,

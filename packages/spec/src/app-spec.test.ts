@@ -25,6 +25,32 @@ describe('AppSpec schema', () => {
     expect(result.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['(root)', 'sources.0.path', 'sources.1.url']));
   });
 
+  it('takes a read-only workstation file by its absolute path, and keeps `path` inside the data folder', () => {
+    for (const workstationPath of ['/srv/exports/sales.csv', 'C:\\exports\\sales.csv', 'D:/shared/x.csv', '\\\\fileserver\\exports\\x.csv']) {
+      expect(parseAppSpec({ ...minimal, kind: 'web-dashboard', sources: [{ type: 'csv', workstationPath }] }).ok, workstationPath).toBe(true);
+    }
+    const bad = ['exports/sales.csv', '/srv/../etc/passwd', 'C:\\exports\\..\\x.csv', '/srv/x\0.csv', '~/x.csv', '/srv/x\n.csv'];
+    for (const workstationPath of bad) {
+      const result = parseAppSpec({ ...minimal, sources: [{ type: 'csv', workstationPath }] });
+      expect(result.ok, workstationPath).toBe(false);
+      if (!result.ok) expect(result.issues[0]?.path).toBe('sources.0.workstationPath');
+    }
+    expect(parseAppSpec({ ...minimal, sources: [{ type: 'csv', path: '/srv/exports/sales.csv' }] }).ok).toBe(false);
+    const both = parseAppSpec({ ...minimal, sources: [{ type: 'csv', path: 'data/x.csv', workstationPath: '/srv/x.csv' }] });
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.issues[0]?.message).toMatch(/either path .* or workstationPath/);
+  });
+
+  it('checks ranges, uniqueness and defaults of fields', () => {
+    const field = (extra: object) => parseAppSpec({ ...minimal, entities: [{ name: 'laptop', fields: [{ name: 'condition', type: 'integer', ...extra }] }] });
+    expect(field({ min: 1, max: 5, unique: false, default: 3 }).ok).toBe(true);
+    expect(field({ min: 5, max: 1 }).ok).toBe(false);
+    const onText = parseAppSpec({ ...minimal, entities: [{ name: 'laptop', fields: [{ name: 'notes', type: 'text', min: 1 }] }] });
+    expect(onText.ok).toBe(false);
+    const enumDefault = parseAppSpec({ ...minimal, entities: [{ name: 'laptop', fields: [{ name: 'state', type: 'enum', values: ['new', 'used'], default: 'broken' }] }] });
+    expect(enumDefault.ok).toBe(false);
+  });
+
   it('rejects reserved and duplicate field names', () => {
     const result = parseAppSpec({ ...minimal, entities: [{ name: 'room', fields: [{ name: 'id', type: 'string' }, { name: 'a', type: 'string' }, { name: 'A', type: 'text' }] }] });
     expect(result.ok).toBe(false);

@@ -69,6 +69,13 @@ export const fieldSchema = z
     required: z.boolean().optional(),
     label: z.string().max(120).optional(),
     values: z.array(z.string().min(1).max(SPEC_LIMITS.enumValueLength)).min(1).max(SPEC_LIMITS.enumValues).optional(),
+    /** No two records may share the value. */
+    unique: z.boolean().optional(),
+    /** Smallest and largest allowed value of a number or integer field ("from 1 to 5"). */
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    /** The value a new record starts with. */
+    default: z.union([z.string().max(200), z.number().finite(), z.boolean()]).optional(),
   })
   .strict()
   .superRefine((field, ctx) => {
@@ -77,6 +84,15 @@ export const fieldSchema = z
     }
     if (field.type !== 'enum' && field.values) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `values are only allowed on enum fields, not on type "${field.type}"` });
+    }
+    if ((field.min !== undefined || field.max !== undefined) && field.type !== 'number' && field.type !== 'integer') {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `min and max are only allowed on number and integer fields, not on type "${field.type}"` });
+    }
+    if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
+      ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${field.max}) must not be smaller than min (${field.min})` });
+    }
+    if (field.default !== undefined && field.type === 'enum' && !field.values?.includes(String(field.default))) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'the default of an enum field must be one of its values' });
     }
     if (field.values && new Set(field.values).size !== field.values.length) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: 'enum values must be unique' });
@@ -125,6 +141,24 @@ const safeRelativePath = z
   .refine((p) => !p.split(/[\\/]/).includes('..'), { message: 'must not contain ".." segments' })
   .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' });
 
+/**
+ * A read-only file on the employee's workstation, outside the app's folder (a shared export the
+ * app only reads): an absolute path, POSIX ("/srv/exports/sales.csv") or Windows
+ * ("C:\\exports\\sales.csv", "\\\\server\\share\\x.csv"). The release declares it; the agent grants
+ * it only when the organisation's policy allows the path.
+ */
+export const workstationPathSchema = z
+  .string()
+  .min(2)
+  .max(1024)
+  .refine((p) => !p.includes('\0'), { message: 'must not contain NUL characters' })
+  .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || /^\\\\[^\\/]+[\\/][^\\/]+/.test(p), {
+    message: 'must be an absolute path on the workstation, e.g. "/srv/exports/sales.csv" or "C:\\exports\\sales.csv"',
+  })
+  .refine((p) => !p.split(/[\\/]/).some((segment) => segment === '..' || segment === '.'), { message: 'must not contain "." or ".." segments' })
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\u0001-\u001f\u007f]/.test(p), { message: 'must not contain control characters' });
+
 const httpUrl = z
   .string()
   .max(2048)
@@ -135,9 +169,13 @@ export const sourceSchema = z
   .object({
     type: z.enum(SOURCE_TYPES),
     url: httpUrl.optional(),
+    /** A file inside the app's own data folder. */
     path: safeRelativePath.optional(),
+    /** A read-only file on the workstation outside the app's folder (see workstationPathSchema). */
+    workstationPath: workstationPathSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((source) => !(source.path && source.workstationPath), { message: 'give either path (inside the app data folder) or workstationPath (a read-only file elsewhere), not both', path: ['workstationPath'] });
 export type Source = z.infer<typeof sourceSchema>;
 
 export const outputSchema = z

@@ -16,6 +16,7 @@ export {
   scheduleSchema,
   slugSchema,
   sourceSchema,
+  workstationPathSchema,
 } from './app-spec.js';
 export type { AppKind, AppLanguage, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
 
@@ -23,6 +24,10 @@ export { extractSpec } from './engine/extract-spec.js';
 export type { ExtractOptions } from './engine/extract-spec.js';
 export { continueSpec } from './engine/continue-spec.js';
 export type { SpecQuestion, SpecResult } from './engine/apply-analysis.js';
+export { LOW_CONFIDENCE } from './engine/slot-readings.js';
+export type { SlotReading } from './engine/slot-readings.js';
+export { diffSpecs } from './engine/diff-specs.js';
+export type { SpecChange } from './engine/diff-specs.js';
 export { describeSchedule } from './engine/describe-schedule.js';
 export { formatSpec } from './engine/format-spec.js';
 export { suggestKinds } from './engine/suggest-kinds.js';

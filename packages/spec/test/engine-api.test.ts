@@ -61,18 +61,50 @@ describe('extractSpec', () => {
     expect(extractSpec(text)).toEqual(extractSpec(text));
   });
 
+  it('asks about "an incident record", "a user feedback record", "an hourly rate record"', () => {
+    expect(extractSpec('An API for managing incidents').questions[0]?.question).toMatch(/^What should an incident record contain\?/);
+    expect(extractSpec('A form for user feedback').questions[0]?.question).toMatch(/^What should a user feedback record contain\?/);
+    expect(extractSpec('An API for managing hourly rates').questions[0]?.question).toMatch(/^What should an hourly rate record contain\?/);
+  });
+
+  it('titles a request with a short noun phrase, sums it up in one sentence and tags it', () => {
+    const en = extractSpec('Small tool to keep track of laptops: serial number, owner, purchase date').spec;
+    expect([en.title, en.name, en.language]).toEqual(['Laptop tracker', 'laptop-tracker', 'en']);
+    expect(en.summary).toBe('Laptop tracker: an API that keeps laptop records (serial number, owner, purchase date).');
+    expect(en.tags).toEqual(['api-service', 'laptop']);
+    expect(en.entities?.[0]?.label).toBe('Laptop');
+    const pl = extractSpec('Potrzebuję czegoś do planowania urlopów w zespole').spec;
+    expect([pl.title, pl.language]).toEqual(['Planowanie urlopów', 'pl']);
+    const auto = extractSpec('Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl').spec;
+    expect(auto.summary.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(1);
+    expect(auto.tags).toEqual(expect.arrayContaining(['csv', 'email', 'scheduled']));
+  });
+
   it('answers in the language asked for', () => {
     const result = extractSpec('A form for vacation requests', { language: 'pl' });
     expect(result.language).toBe('pl');
     expect(result.questions[0]?.question).toMatch(/O co ma pytać formularz/);
   });
 
-  it('never keeps an absolute or ".." path, and asks for one inside the data folder', () => {
-    for (const text of ['Aggregate ../../etc/passwd', 'Read /etc/shadow every day at 6 and email me', 'Load C:\\data\\x.csv into a dashboard', 'read ~/secrets.csv']) {
+  it('never keeps a ".." path or a system file, and asks for a usable one', () => {
+    for (const text of ['Aggregate ../../etc/passwd', 'Read /etc/shadow every day at 6 and email me', 'read ~/secrets.csv', 'A dashboard over /srv/../etc/x.csv']) {
       const result = extractSpec(text);
       const paths = (result.spec.sources ?? []).map((s) => s.path).filter(Boolean);
       expect(paths, text).toEqual([]);
       expect(result.missing.some((m) => m.startsWith('sources')), text).toBe(true);
+    }
+  });
+
+  it('reads a CSV file on the workstation named by its absolute path as a read-only source, wherever the sentence names it', () => {
+    const cases: [string, string][] = [
+      ['Load C:\\data\\x.csv into a dashboard', 'C:\\data\\x.csv'],
+      ['A dashboard of sales from our CSV export at /mnt/share/sales.csv', '/mnt/share/sales.csv'],
+      ['Zestawienie godzin na podstawie pliku /dane/godziny.csv', '/dane/godziny.csv'],
+    ];
+    for (const [text, workstationPath] of cases) {
+      const result = extractSpec(text);
+      expect(result.spec.sources, text).toEqual([{ type: 'csv', workstationPath }]);
+      expect(result.missing.filter((m) => m.startsWith('sources')), text).toEqual([]);
     }
   });
 
@@ -125,11 +157,17 @@ describe('formatSpec', () => {
     expect(en.split('\n')[0]).toBe(`${spec.title} (${spec.name})`);
     expect(en).toContain('Status (one of: open | done)');
     expect(en).toContain('Due date (date)');
+    expect(en).toContain('  • Task: Title, Status');
     expect(en).toContain('At 09:00, only on Monday (0 9 * * 1)');
     expect(en).toContain('Access: company single sign-on (SSO)');
     const pl = formatSpec(spec, 'pl');
     expect(pl).toContain('Harmonogram: O 09:00, tylko poniedziałek');
     expect(pl).toContain('Dostęp: firmowe logowanie (SSO)');
+  });
+
+  it('shows a read-only workstation file as such', () => {
+    const { spec } = extractSpec('A dashboard over /srv/exports/sales.csv');
+    expect(formatSpec(spec, 'en')).toContain('Sources: CSV file /srv/exports/sales.csv (read-only, on your computer)');
   });
 
   it('lists what is still needed', () => {

@@ -8,6 +8,9 @@ const PHRASES = [
   'from ./data/sales.csv', '../../etc/passwd', 'https://hooks.slack.com/services/A/B/C', 'https://example.com/feed.rss', 'anna@firma.pl',
   'SSO', 'bez logowania', 'API key', 'dashboard', 'panel z wykresem', 'actually', 'zmień harmonogram na', 'hourly', 'remove', 'usuń pole',
   'called', 'o nazwie', '(', ')', ',', ':', ';', '\n', '🙂', '\u0000', 'każdy projekt ma', 'tasks have', 'Europe/Warsaw', 'every two weeks',
+  'The records are laptops, not employees.', 'nie', 'tylko', 'not', 'but', 'instead of', 'rename the field', 'zmień nazwę pola', 'to', 'na',
+  'Add a notes field too.', 'what can you do?', 'co potrafisz?', '/srv/exports/x.csv', 'C:\\exports\\x.csv', 'whether they need a parking spot',
+  'from 1 to 5', 'od 1 do 5', '(unique)', '(default 3)', 'people enter their', '\uFDFD', "I'd rather see a calendar",
 ];
 const phraseText = fc.array(fc.constantFrom(...PHRASES), { maxLength: 12 }).map((parts) => parts.join(' '));
 const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 200 }), phraseText);
@@ -33,8 +36,12 @@ describe('the engine on arbitrary text', () => {
       fc.property(anyText, fc.array(anyText, { minLength: 1, maxLength: 4 }), (first, rest) => {
         let result = extractSpec(first);
         for (const text of rest) {
-          result = continueSpec(result.spec, text);
+          const before = result.spec;
+          result = continueSpec(before, text);
           expect(appSpecSchema.safeParse(result.spec).success).toBe(true);
+          // A turn the engine did not take as a change of the draft leaves it exactly as it was.
+          if (result.intent !== 'spec') expect(result.spec).toEqual(before);
+          for (const source of result.spec.sources ?? []) if (source.workstationPath) expect(source.workstationPath.split(/[\\/]/)).not.toContain('..');
         }
         expect(formatSpec(result.spec, result.language).length).toBeGreaterThan(0);
       }),

@@ -5,7 +5,8 @@ import { extractKind, type KindFindings } from './extract-kind.js';
 import { extractLocations, type LocationFindings } from './extract-locations.js';
 import { extractSchedule, type ScheduleFindings } from './extract-schedule.js';
 import { extractTitle, hasContent, summaryOf, type TitleFindings } from './extract-title.js';
-import { prepareText } from './prepare-text.js';
+import { maskSpans, prepareText } from './prepare-text.js';
+import { readCorrections, type CorrectionFindings } from './read-corrections.js';
 import { AUTH_RULES } from './rules/auth-rules.js';
 import { ADD_CUE, CORRECTION_CUE, OUTPUT_WORDS, REMOVE_CUE, TYPE_CHANGE, type FieldChange } from './rules/cue-rules.js';
 import { TYPE_WORDS, OPTIONAL_WORDS, REQUIRED_WORDS } from './rules/field-type-rules.js';
@@ -37,7 +38,11 @@ export interface MessageAnalysis {
   add: boolean;
   removeFields: string[];
   removeOutputs: NonNullable<AppSpec['outputs']>[number]['type'][];
+  /** Words of a removal that name an output or a field alike ("usuń e-mail"): the draft decides. */
+  removeEither: { type: NonNullable<AppSpec['outputs']>[number]['type']; phrase: string }[];
   fieldChanges: FieldChange[];
+  /** "X, not Y", renames, "add a notes field", and whether the message is a question about the marketplace. */
+  corrections: CorrectionFindings;
   /** "Slack" or "Teams" when a webhook was asked for by name. */
   webhookFor?: string;
 }
@@ -52,8 +57,12 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
     language = options.conversationLanguage;
   }
   const schedule = extractSchedule(text, locations.foldedMasked, language, options.expectSchedule);
-  const entities = extractEntities(text, locations.foldedMasked, language, options.expectFields);
-  const kind = extractKind(locations.foldedMasked, {
+  const corrections = readCorrections(text, locations.foldedMasked, language);
+  // What a correction says ("laptops, not employees") is not read again as fields or as the kind.
+  const rest = maskSpans(locations.foldedMasked, corrections.spans);
+  const entities = extractEntities(text, rest, language, options.expectFields && corrections.spans.length === 0);
+  if (corrections.addedFields.length > 0) entities.lists.push({ fields: corrections.addedFields, start: text.length });
+  const kind = extractKind(rest, {
     hasSchedule: Boolean(schedule.cron || schedule.unsupported),
     csvSource: locations.sources.some((s) => s.type === 'csv' && s.path !== undefined),
     feedOrMailSource: locations.sources.some((s) => s.type === 'rss' || s.type === 'imap'),
@@ -64,7 +73,7 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
   });
   const firstList = entities.lists.reduce<number | undefined>((min, l) => (min === undefined || l.start < min ? l.start : min), undefined);
   const title = extractTitle({ original: text, folded, locations: locations.spans }, firstList, schedule.spans);
-  const removals = readRemovals(locations.foldedMasked);
+  const removals = readRemovals(rest);
   const webhookFor = /\bslack/.test(locations.foldedMasked) ? 'Slack' : /\bteams/.test(locations.foldedMasked) ? 'Teams' : undefined;
   const auth = readAuth(locations.foldedMasked);
   return {
@@ -82,7 +91,9 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
     add: ADD_CUE.test(locations.foldedMasked),
     removeFields: removals.fields,
     removeOutputs: removals.outputs,
-    fieldChanges: readFieldChanges(locations.foldedMasked),
+    removeEither: removals.either,
+    fieldChanges: readFieldChanges(rest),
+    corrections,
     ...(webhookFor ? { webhookFor } : {}),
   };
 }
@@ -96,9 +107,10 @@ function readAuth(folded: string): MessageAnalysis['auth'] {
   return best?.mode;
 }
 
-function readRemovals(folded: string): { fields: string[]; outputs: MessageAnalysis['removeOutputs'] } {
+function readRemovals(folded: string): { fields: string[]; outputs: MessageAnalysis['removeOutputs']; either: MessageAnalysis['removeEither'] } {
   const fields: string[] = [];
   const outputs: MessageAnalysis['removeOutputs'] = [];
+  const either: MessageAnalysis['removeEither'] = [];
   for (const cue of REMOVE_CUE) {
     const m = cue.exec(folded);
     if (!m) continue;
@@ -106,11 +118,12 @@ function readRemovals(folded: string): { fields: string[]; outputs: MessageAnaly
       const name = part.trim();
       if (!name) continue;
       const output = OUTPUT_WORDS.find(([p]) => p.test(name))?.[1];
-      if (output) outputs.push(output);
+      if (output === 'email' || output === 'file') either.push({ type: output, phrase: name });
+      else if (output) outputs.push(output);
       else fields.push(name);
     }
   }
-  return { fields, outputs };
+  return { fields, outputs, either };
 }
 
 function readFieldChanges(folded: string): FieldChange[] {

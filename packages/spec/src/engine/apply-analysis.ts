@@ -1,13 +1,17 @@
 import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Output } from '../app-spec.js';
 import type { MessageAnalysis } from './analyse-message.js';
 import { computeMissing, confidenceOf } from './compute-missing.js';
+import { entityLabelFor, nounPhraseTitle, summarise, tagsFor } from './describe-app.js';
+import { diffSpecs, type SpecChange } from './diff-specs.js';
 import type { Language } from './detect-language.js';
 import { DEFAULT_ENTITY } from './entity-naming.js';
 import { slugFromTitle } from './extract-title.js';
 import { mergeEntities } from './merge-entities.js';
 import { mergeLocated } from './merge-locations.js';
+import { resolveCorrections } from './resolve-corrections.js';
 import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
-import { QUESTIONS, type QuestionContext, type Slot } from './rules/questions.js';
+import { QUESTIONS, SLOTS, type QuestionContext, type Slot } from './rules/questions.js';
+import { clarificationsFor, readingsOf, type SlotReading } from './slot-readings.js';
 import { SpecEngineError } from './spec-engine-error.js';
 
 export interface SpecQuestion {
@@ -19,6 +23,7 @@ export interface SpecQuestion {
 export interface SpecResult {
   /** Always valid against appSpecSchema; unknown slots are listed in `spec.missing`. */
   spec: AppSpec;
+  /** The language to answer this message in (the message's, or the conversation's for a short or unclear one). */
   language: Language;
   missing: string[];
   /** One follow-up question per missing slot, in the request's language. */
@@ -27,6 +32,21 @@ export interface SpecResult {
   confidence: number;
   /** True when the message was longer than the engine reads (see ENGINE_LIMITS). */
   truncated: boolean;
+  /**
+   * What the message was: a description or correction of the app ("spec"), a question about the
+   * marketplace itself ("what can you do?": answer it, the draft is unchanged), or nothing the
+   * engine could read ("not-understood": say so, the draft is unchanged). Answer in `language`.
+   */
+  intent: 'spec' | 'marketplace-question' | 'not-understood';
+  /** What this message changed in the draft (empty for the first message). */
+  changes: SpecChange[];
+  /** How sure the engine is of each slot this message filled (0–1); below LOW_CONFIDENCE it is asked about in `clarifications`. */
+  readings: SlotReading[];
+  /**
+   * Questions about what the engine read with little certainty or could not read (a stray symbol in
+   * a list, a correction naming nothing in the draft). They do not block building; ask them after `questions`.
+   */
+  clarifications: SpecQuestion[];
 }
 
 export interface ApplyContext {
@@ -37,7 +57,7 @@ export interface ApplyContext {
 }
 
 function titleFor(kind: AppKind, language: Language, analysis: MessageAnalysis): string {
-  if (analysis.title.title) return analysis.title.title;
+  if (analysis.title.title) return analysis.title.explicit ? analysis.title.title : nounPhraseTitle(analysis.title.title, language);
   return analysis.hasContent ? KIND_TITLES[language][kind] : NEW_APP_TITLE[language];
 }
 
@@ -45,14 +65,37 @@ function nameFor(title: string, _kind: AppKind): string {
   return slugFromTitle(title) ?? 'new-app';
 }
 
+/**
+ * The answer to a message that does not change the draft (a question about the marketplace, or
+ * nothing the engine could read): the draft exactly as it was, its open questions asked again.
+ */
+export function unchangedResult(previous: AppSpec, language: Language, intent: 'marketplace-question' | 'not-understood', truncated: boolean): SpecResult {
+  const missing = (previous.missing ?? []).filter((slot): slot is Slot => (SLOTS as readonly string[]).includes(slot));
+  const context: QuestionContext = { kind: previous.kind, ...(previous.entities?.[0] ? { entity: previous.entities[0].name } : {}) };
+  return {
+    spec: previous,
+    language,
+    missing,
+    questions: missing.map((slot) => ({ slot, question: QUESTIONS[language][slot](context) })),
+    confidence: confidenceOf(previous, missing, { decided: !missing.includes('kind'), explicit: false }, previous.summary.trim() !== ''),
+    truncated,
+    intent,
+    changes: [],
+    readings: [],
+    clarifications: [],
+  };
+}
+
 /** Apply one analysed message to the spec so far (or to nothing, for the first message). */
 export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext): SpecResult {
   const previous = context.previous;
   const language = analysis.language;
   const kindWasMissing = previous ? (previous.missing ?? []).includes('kind') : true;
-  const kindChanges = !previous || (analysis.kind.decided && analysis.kind.kind !== previous.kind && (kindWasMissing || (analysis.correction && analysis.kind.explicit)));
-  const kind = kindChanges ? analysis.kind.kind : previous.kind;
-  const kindResolved = analysis.kind.decided && (!previous || kindWasMissing || kindChanges);
+  const resolved = resolveCorrections(analysis.corrections.swaps, previous, language);
+  const swappedKind = resolved.kind !== undefined && previous !== undefined && resolved.kind !== previous.kind ? resolved.kind : undefined;
+  const kindChanges = !previous || swappedKind !== undefined || (analysis.kind.decided && analysis.kind.kind !== previous.kind && (kindWasMissing || (analysis.correction && analysis.kind.explicit)));
+  const kind = swappedKind ?? (kindChanges || !previous ? analysis.kind.kind : previous.kind);
+  const kindResolved = swappedKind !== undefined || (analysis.kind.decided && (!previous || kindWasMissing || kindChanges));
 
   let title = previous?.title ?? titleFor(kind, language, analysis);
   let name = previous?.name ?? (analysis.hasContent ? nameFor(title, kind) : 'new-app');
@@ -69,13 +112,24 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     title = analysis.title.title;
     name = nameFor(title, kind);
   }
+  if (resolved.title) {
+    title = resolved.title;
+    name = nameFor(title, kind);
+  }
 
-  const mainEntity = previous?.entities?.[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
-  const entities = mergeEntities(previous?.entities ?? [], {
+  const previousEntities = resolved.entities ?? previous?.entities ?? [];
+  // "usuń e-mail": the e-mail output when the draft sends one, else the field of that name.
+  const removeEither = { fields: [] as string[], outputs: [] as Output['type'][] };
+  for (const { type, phrase } of analysis.removeEither) {
+    if (previous?.outputs?.some((o) => o.type === type)) removeEither.outputs.push(type);
+    else removeEither.fields.push(phrase.replace(/^the\s+/, ''));
+  }
+  const mainEntity = previousEntities[0]?.name ?? analysis.entities.namedEntity ?? context.pendingEntity ?? DEFAULT_ENTITY[kind];
+  const entities = mergeEntities(previousEntities, {
     lists: analysis.entities.lists,
     mainEntity,
     replace: Boolean(previous) && analysis.correction && !analysis.add,
-    removeFields: previous ? analysis.removeFields : [],
+    removeFields: previous ? [...analysis.removeFields, ...removeEither.fields] : [],
     fieldChanges: analysis.fieldChanges,
   });
 
@@ -85,12 +139,15 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   else if (schedule && analysis.schedule.timezone) schedule.timezone = analysis.schedule.timezone;
 
   const sources = mergeLocated(previous?.sources ?? [], analysis.locations.sources, analysis.correction, SPEC_LIMITS.sources);
-  let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type));
+  let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type) && !removeEither.outputs.includes(o.type));
   outputs = mergeLocated(outputs, analysis.locations.outputs, analysis.correction, SPEC_LIMITS.outputs);
   if (kind === 'web-dashboard' && !outputs.some((o) => o.type === 'dashboard') && outputs.length < SPEC_LIMITS.outputs) outputs.push({ type: 'dashboard' });
   if (previous?.kind === 'web-dashboard' && kind !== 'web-dashboard') outputs = outputs.filter((o) => o.type !== 'dashboard' || o.target);
 
   const auth = analysis.auth ?? previous?.auth;
+  // The app speaks the language the request was first written in.
+  const appLanguage = previous && previous.summary.trim() !== '' ? (previous.language ?? language) : language;
+  for (const entity of entities) entity.label ??= entityLabelFor(entity.name, appLanguage);
   const spec: AppSpec = {
     specVersion: 1,
     name,
@@ -102,8 +159,12 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     ...(sources.length > 0 ? { sources } : {}),
     ...(outputs.length > 0 ? { outputs } : {}),
     ...(auth ? { auth } : {}),
-    ...(previous?.tags ? { tags: [...previous.tags] } : {}),
+    language: appLanguage,
   };
+  if (summary.trim() !== '') {
+    spec.summary = summarise(spec, appLanguage);
+    spec.tags = tagsFor(spec);
+  }
 
   const raised: Slot[] = [];
   if (analysis.schedule.unsupported) raised.push('schedule');
@@ -132,5 +193,7 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
     throw new SpecEngineError('internal-error', `The requirements engine built an invalid spec (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Please report this request.`);
   }
   const confidence = confidenceOf(spec, missing, { decided: !missing.includes('kind') && (analysis.kind.decided || Boolean(previous)), explicit: analysis.kind.explicit }, summary.trim() !== '');
-  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated };
+  const readings = readingsOf(analysis, checked.data, previous);
+  const clarifications = clarificationsFor(readings, checked.data, analysis, resolved.unresolved, language);
+  return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated, intent: 'spec', changes: diffSpecs(previous, checked.data), readings, clarifications };
 }

@@ -32,7 +32,7 @@ function isOpen(slot: Slot, spec: AppSpec): boolean {
     case 'sources':
       return sources.length === 0 && (spec.kind !== 'web-dashboard' || (spec.entities ?? []).length === 0);
     case 'sources.path':
-      return sources.some((s) => s.type === 'csv' && !s.path);
+      return sources.some((s) => s.type === 'csv' && !s.path && !s.workstationPath);
     case 'sources.url':
       return sources.some((s) => (s.type === 'rss' || s.type === 'http-json') && !s.url);
     case 'schedule':

@@ -12,7 +12,18 @@ export function describeSchedule(cron: string, language: Language = 'en'): strin
   if (!LANGUAGES.includes(language)) {
     throw new SpecEngineError('invalid-language', `language must be one of ${LANGUAGES.join(', ')}, got "${String(language)}".`);
   }
+  const key = `${language} ${cron}`;
+  const cached = described.get(key);
+  if (cached !== undefined) return cached;
   const check = validateCron(cron);
   if (!check.ok) throw new SpecEngineError('invalid-cron', `${check.reason}.`);
-  return cronstrue.toString(cron, { locale: language, use24HourTimeFormat: true, throwExceptionOnParseError: true });
+  const text = cronstrue.toString(cron, { locale: language, use24HourTimeFormat: true, throwExceptionOnParseError: true });
+  // Every draft's summary describes its schedule; a conversation repeats the same few expressions.
+  if (described.size >= DESCRIBED_LIMIT) described.delete(described.keys().next().value!);
+  described.set(key, text);
+  return text;
 }
+
+/** Valid expressions already described, oldest first (bounded, so hostile input cannot grow it). */
+const described = new Map<string, string>();
+const DESCRIBED_LIMIT = 512;

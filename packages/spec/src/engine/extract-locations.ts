@@ -1,5 +1,5 @@
 import type { Output, Source } from '../app-spec.js';
-import { SPEC_LIMITS } from '../app-spec.js';
+import { SPEC_LIMITS, workstationPathSchema } from '../app-spec.js';
 import { maskSpans } from './prepare-text.js';
 import {
   CSV_SOURCE_WORDS,
@@ -8,6 +8,7 @@ import {
   EMAIL_PATTERN,
   EMAIL_TO_ME,
   FILE_OUTPUT_CONTEXT,
+  FILE_OUTPUT_CONTEXT_WORD,
   FILE_OUTPUT_WORDS,
   FILE_PATH_PATTERN,
   HTTP_SOURCE_WORDS,
@@ -16,6 +17,7 @@ import {
   RSS_CONTEXT,
   RSS_SOURCE_WORDS,
   RSS_URL,
+  SOURCE_CONTEXT_WORD,
   UNSAFE_PATH_PATTERN,
   URL_PATTERN,
   WEBHOOK_CONTEXT,
@@ -64,6 +66,25 @@ function trimTrailingPunctuation(text: string): string {
   return text.replace(/[.,;:!?]+$/, '');
 }
 
+/** An absolute path on the workstation a source may read ("/srv/exports/x.csv", "C:\\exports\\x.csv"). */
+function isWorkstationPath(path: string): boolean {
+  return workstationPathSchema.safeParse(path).success;
+}
+
+/** Whether the words before a path say it is read ("from our export at …", "na podstawie pliku …") rather than written. */
+function readsFrom(context: string): boolean {
+  if (/\b(?:to|into|do|as|jako)\s*$/.test(context)) return false;
+  const output = lastIndex(FILE_OUTPUT_CONTEXT_WORD, context);
+  const source = lastIndex(SOURCE_CONTEXT_WORD, context);
+  return source > output;
+}
+
+function lastIndex(pattern: RegExp, text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(pattern)) last = m.index;
+  return last;
+}
+
 function isSafeRelativePath(path: string): boolean {
   if (/^(?:[\\/]|~|[A-Za-z]:)/.test(path)) return false;
   return !path.split(/[\\/]/).includes('..') && path.length <= 255;
@@ -91,13 +112,15 @@ export function extractLocations(text: string, folded: string): LocationFindings
       continue;
     }
     const before = contextBefore(folded, start);
-    if (WEBHOOK_URL.test(url) || WEBHOOK_CONTEXT.test(before)) pushUnique(outputs, { type: 'webhook', target: url }, SPEC_LIMITS.outputs);
+    // "… to Teams the open tickets from https://…": a URL right after "from"/"z" is read, not posted to.
+    const readFrom = /\b(?:from|z|ze|pobier\w*\s+z)\s*$/.test(before) && !WEBHOOK_URL.test(url);
+    if (WEBHOOK_URL.test(url) || (WEBHOOK_CONTEXT.test(before) && !readFrom)) pushUnique(outputs, { type: 'webhook', target: url }, SPEC_LIMITS.outputs);
     else if (RSS_URL.test(url) || RSS_CONTEXT.test(before)) pushUnique(sources, { type: 'rss', url }, SPEC_LIMITS.sources);
     else pushUnique(sources, { type: 'http-json', url }, SPEC_LIMITS.sources);
   }
 
   let afterUrls = maskSpans(text, spans);
-  let context = maskSpans(folded, spans);
+  const context = maskSpans(folded, spans);
   for (const match of afterUrls.matchAll(EMAIL_PATTERN)) {
     spans.push({ start: match.index, end: match.index + match[0].length, replacement: '' });
     if (EMAIL_FROM_CONTEXT.test(contextBefore(context, match.index))) continue;
@@ -105,18 +128,25 @@ export function extractLocations(text: string, folded: string): LocationFindings
   }
 
   afterUrls = maskSpans(text, spans);
-  context = maskSpans(folded, spans);
+  const contextText = maskSpans(folded, spans);
   for (const match of afterUrls.matchAll(FILE_PATH_PATTERN)) {
     const path = match[1]!;
     const start = match.index + match[0].indexOf(path);
     const safe = isSafeRelativePath(path);
+    const context = contextBefore(contextText, start);
+    const isOutput = FILE_OUTPUT_CONTEXT.test(context) && !readsFrom(context);
+    const isCsv = /\.(?:csv|tsv)$/i.test(path);
+    if (!safe && isCsv && !isOutput && isWorkstationPath(path)) {
+      spans.push({ start, end: start + path.length, replacement: path.split(/[\\/]/).pop() ?? '' });
+      pushUnique(sources, { type: 'csv', workstationPath: path }, SPEC_LIMITS.sources);
+      continue;
+    }
     spans.push({ start, end: start + path.length, replacement: safe ? (path.split(/[\\/]/).pop() ?? '') : '' });
     if (!safe) {
       rejected.push({ text: path.slice(0, 200), reason: 'unsafe-path' });
       if (/\.(?:csv|tsv)$/i.test(path)) pushUnique(sources, { type: 'csv' }, SPEC_LIMITS.sources);
       continue;
     }
-    const isOutput = FILE_OUTPUT_CONTEXT.test(contextBefore(context, start));
     if (isOutput) pushUnique(outputs, { type: 'file', target: path }, SPEC_LIMITS.outputs);
     else if (/\.(?:csv|tsv)$/i.test(path)) pushUnique(sources, { type: 'csv', path }, SPEC_LIMITS.sources);
   }

@@ -28,5 +28,7 @@ export function extractSpec(text: string, options: ExtractOptions = {}): SpecRes
   checkText(text, 'The request');
   checkOptions(options);
   const analysis = analyseMessage(text, { ...(options.language ? { language: options.language } : {}) });
-  return applyAnalysis(analysis, {});
+  if (analysis.corrections.marketplaceQuestion) return { ...applyAnalysis(analyseMessage('', { language: analysis.language }), {}), intent: 'marketplace-question' };
+  const result = applyAnalysis(analysis, {});
+  return analysis.hasContent ? result : { ...result, intent: 'not-understood' };
 }

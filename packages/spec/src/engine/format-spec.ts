@@ -37,12 +37,12 @@ export function formatSpec(spec: AppSpec, language: Language = 'en'): string {
   if (spec.summary) lines.push(`${h.summary}: ${spec.summary}`);
   if (spec.entities?.length) {
     lines.push(`${h.data}:`);
-    for (const entity of spec.entities) lines.push(`  • ${entity.name}: ${entity.fields.map((f) => formatField(f, language)).join(', ')}`);
+    for (const entity of spec.entities) lines.push(`  • ${entity.label ?? entity.name}: ${entity.fields.map((f) => formatField(f, language)).join(', ')}`);
   }
   const schedule = formatSchedule(spec, language);
   if (schedule) lines.push(`${h.schedule}: ${schedule}`);
   if (spec.sources?.length) {
-    const items = spec.sources.map((s) => [l.source[s.type], s.url ?? s.path].filter(Boolean).join(' '));
+    const items = spec.sources.map((s) => [l.source[s.type], s.url ?? s.path ?? (s.workstationPath ? `${s.workstationPath} (${h.readOnly})` : undefined)].filter(Boolean).join(' '));
     lines.push(`${h.sources}: ${items.join('; ')}`);
   }
   if (spec.outputs?.length) {

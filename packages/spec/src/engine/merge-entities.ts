@@ -17,7 +17,7 @@ export interface EntityMergeInput {
 
 /** Merge field lists into entities: new fields are appended, a field named again takes its new type. */
 export function mergeEntities(previous: readonly Entity[], input: EntityMergeInput): Entity[] {
-  const entities: Entity[] = previous.map((e) => ({ name: e.name, fields: e.fields.map((f) => ({ ...f })) }));
+  const entities: Entity[] = previous.map((e) => ({ ...e, fields: e.fields.map((f) => ({ ...f })) }));
   const replaced = new Set<string>();
   for (const list of input.lists) {
     const name = list.entity ?? input.mainEntity;

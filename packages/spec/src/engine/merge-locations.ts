@@ -3,7 +3,7 @@ import type { Output, Source } from '../app-spec.js';
 type Located = { type: string };
 
 function location(item: Source | Output): string | undefined {
-  return 'target' in item ? item.target : (item as Source).url ?? (item as Source).path;
+  return 'target' in item ? item.target : ((item as Source).url ?? (item as Source).path ?? (item as Source).workstationPath);
 }
 
 function same(a: Source | Output, b: Source | Output): boolean {

@@ -78,6 +78,33 @@ describe('list items to fields', () => {
     expect(parseFieldList(piece('id, name, Name, created at, email'), 'en').fields.map((f) => f.name)).toEqual(['name', 'email']);
   });
 
+  it('reads qualifiers written in brackets, before or after the name: required, optional, unique, ranges and defaults', () => {
+    expect(buildField(piece('asset tag (unique)'), 'en')?.field).toMatchObject({ name: 'assetTag', type: 'string', unique: true });
+    expect(buildField(piece('numer inwentarzowy (unikalny, wymagany)'), 'pl')?.field).toMatchObject({ name: 'numerInwentarzowy', unique: true, required: true });
+    expect(buildField(piece('an optional due date'), 'en')?.field).toMatchObject({ name: 'dueDate', type: 'date', required: false });
+    expect(buildField(piece('email required'), 'en')?.field).toMatchObject({ name: 'email', type: 'email', required: true });
+    expect(buildField(piece('condition from 1 to 5'), 'en')?.field).toMatchObject({ name: 'condition', type: 'integer', min: 1, max: 5 });
+    expect(buildField(piece('ocena (od 1 do 5)'), 'pl')?.field).toMatchObject({ name: 'rating', type: 'integer', min: 1, max: 5 });
+    expect(buildField(piece('discount between 0.5 and 20'), 'en')?.field).toMatchObject({ name: 'discount', type: 'number', min: 0.5, max: 20 });
+    expect(buildField(piece('copies (default 1)'), 'en')?.field).toMatchObject({ name: 'copies', type: 'integer', default: 1 });
+    expect(buildField(piece('status (open, closed) default closed'), 'en')?.field).toMatchObject({ type: 'enum', default: 'closed' });
+    expect(parseFieldList(piece('year between 1900 and 2100, title'), 'en').fields.map((f) => f.name)).toEqual(['year', 'title']);
+  });
+
+  it('names yes/no questions after what they ask, not after "whether"', () => {
+    expect(buildField(piece('whether they need a parking spot'), 'en')?.field).toMatchObject({ name: 'needsParkingSpot', type: 'boolean' });
+    expect(buildField(piece('whether they have an appointment'), 'en')?.field).toMatchObject({ name: 'hasAppointment', type: 'boolean' });
+    expect(buildField(piece('whether the guest is vegetarian'), 'en')?.field).toMatchObject({ name: 'isVegetarian', type: 'boolean' });
+    expect(buildField(piece('czy ma projektor'), 'pl')?.field).toMatchObject({ name: 'maProjektor', type: 'boolean' });
+  });
+
+  it('takes "of the incident" off a long name, and leaves stray symbols out of the list without ending it', () => {
+    expect(buildField(piece('date and time of the incident'), 'en')).toMatchObject({ field: { name: 'dateTime', type: 'datetime' }, entityHint: 'incident' });
+    const list = parseFieldList(piece('name, \u{1F642}, email, \uFDFD, phone'), 'en');
+    expect(list.fields.map((f) => f.name)).toEqual(['name', 'email', 'phone']);
+    expect(list.unread).toEqual(['\u{1F642}', '\uFDFD']);
+  });
+
   it('needs two distinct values for an enum', () => {
     expect(enumValues('EUR')).toBeUndefined();
     expect(enumValues('a, A, b')).toEqual(['a', 'b']);

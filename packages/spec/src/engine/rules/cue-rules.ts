@@ -2,7 +2,7 @@ import type { Field, Output } from '../../app-spec.js';
 
 /** A later message that corrects rather than adds ("actually …", "change … to", "zmień …"). Folded text. */
 export const CORRECTION_CUE =
-  /\b(?:actually|instead|rather|change|switch|replace|make\s+it|turn\s+it\s+into|should\s+be|correction|update\s+the|set\s+the|no\s*,|jednak|zamiast|zmien\w*|niech\s+(?:to\s+)?bedzie|zrob\s+z\s+tego|powin\w*\s+byc|popraw\w*|ustaw\w*|wlasciwie|raczej)\b/;
+  /\b(?:actually|instead|rather|change|switch|replace|make\s+it|turn\s+it\s+into|should\s+be|correction|update\s+the|set\s+the|no\s*,|jednak|zamiast|zmien\w*|niech\s+(?:to\s+)?bedzie|zrob\s+z\s+tego|powin\w*\s+byc|popraw\w*|ustaw\w*|wlasciwie|raczej|prefer\w*|wolal\w*|wolel\w*|wole)\b/;
 
 /** A later message that adds to what is there ("also", "add", "dodaj"). */
 export const ADD_CUE = /\b(?:add|also|plus|another|additionally|dodaj\w*|dodatkowo|rowniez|tez|takze|jeszcze)\b/;
@@ -26,10 +26,10 @@ const TYPE_PL = '(liczb\\w*\\s+calkowit\\w*|liczb\\w*|dat\\w*\\s+i\\s+godzin\\w*
 
 /** "make price a number", "email should be required", "cena ma być liczbą": capture 1 = field, 2 = type. */
 export const TYPE_CHANGE: RegExp[] = [
-  new RegExp(`\\b(?:make|set|change)\\s+(?:the\\s+)?(?:field\\s+)?["“']?([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)["”']?\\s+(?:to\\s+)?(?:be\\s+)?(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
-  new RegExp(`\\b([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+(?:should\\s+be|must\\s+be|is)\\s+(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
-  new RegExp(`\\b([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+(?:ma|powin\\w*|musi)\\s+byc\\s+${TYPE_PL}\\b`, 'g'),
-  new RegExp(`\\bzmien\\s+typ\\s+(?:pola\\s+)?([a-z][\\w-]*(?:\\s+[a-z][\\w-]*)?)\\s+na\\s+${TYPE_PL}\\b`, 'g'),
+  new RegExp(`\\b(?:make|set|change)\\s+(?:the\\s+)?(?:field\\s+)?["“']?([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)["”']?\\s+(?:to\\s+)?(?:be\\s+)?(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
+  new RegExp(`\\b([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+(?:should\\s+be|must\\s+be|is)\\s+(?:an?\\s+)?${TYPE_EN}\\b`, 'g'),
+  new RegExp(`\\b([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+(?:ma|powin\\w*|musi)\\s+byc\\s+${TYPE_PL}\\b`, 'g'),
+  new RegExp(`\\bzmien\\s+typ\\s+(?:pola\\s+)?([a-z][\\w-]*(?:\\s+(?!(?:an?|the|to|be)\\b)[a-z][\\w-]*)?)\\s+na\\s+${TYPE_PL}\\b`, 'g'),
 ];
 
 export type FieldChange = { field: string } & Partial<Pick<Field, 'type' | 'required'>>;

@@ -9,7 +9,7 @@ interface Labels {
   source: Record<Source['type'], string>;
   output: Record<Output['type'], string>;
   auth: Record<'none' | 'sso' | 'api-key', string>;
-  headings: { kind: string; summary: string; data: string; schedule: string; sources: string; outputs: string; access: string; missing: string; emailToYou: string; required: string };
+  headings: { kind: string; summary: string; data: string; schedule: string; sources: string; outputs: string; access: string; missing: string; emailToYou: string; required: string; readOnly: string };
 }
 
 /** Words formatSpec uses, per language. */
@@ -24,7 +24,7 @@ export const FORMAT_LABELS: Record<Language, Labels> = {
     source: { 'http-json': 'JSON from', rss: 'RSS feed', csv: 'CSV file', imap: 'mailbox (IMAP)' },
     output: { email: 'e-mail to', webhook: 'webhook', file: 'file', dashboard: 'dashboard' },
     auth: { none: 'public, no login', sso: 'company single sign-on (SSO)', 'api-key': 'API key' },
-    headings: { kind: 'Kind', summary: 'Summary', data: 'Data', schedule: 'Schedule', sources: 'Sources', outputs: 'Outputs', access: 'Access', missing: 'Still needed', emailToYou: 'you', required: 'required' },
+    headings: { kind: 'Kind', summary: 'Summary', data: 'Data', schedule: 'Schedule', sources: 'Sources', outputs: 'Outputs', access: 'Access', missing: 'Still needed', emailToYou: 'you', required: 'required', readOnly: 'read-only, on your computer' },
   },
   pl: {
     kind: { 'api-service': 'Usługa API', 'web-dashboard': 'Panel z wykresami', 'form-app': 'Formularz', automation: 'Automatyzacja według harmonogramu', 'data-tool': 'Narzędzie do danych' },
@@ -36,6 +36,6 @@ export const FORMAT_LABELS: Record<Language, Labels> = {
     source: { 'http-json': 'JSON z', rss: 'kanał RSS', csv: 'plik CSV', imap: 'skrzynka pocztowa (IMAP)' },
     output: { email: 'e-mail do', webhook: 'webhook', file: 'plik', dashboard: 'panel' },
     auth: { none: 'publiczna, bez logowania', sso: 'firmowe logowanie (SSO)', 'api-key': 'klucz API' },
-    headings: { kind: 'Rodzaj', summary: 'Opis', data: 'Dane', schedule: 'Harmonogram', sources: 'Źródła', outputs: 'Wyniki', access: 'Dostęp', missing: 'Brakuje', emailToYou: 'Ciebie', required: 'wymagane' },
+    headings: { kind: 'Rodzaj', summary: 'Opis', data: 'Dane', schedule: 'Harmonogram', sources: 'Źródła', outputs: 'Wyniki', access: 'Dostęp', missing: 'Brakuje', emailToYou: 'Ciebie', required: 'wymagane', readOnly: 'tylko do odczytu, na Twoim komputerze' },
   },
 };

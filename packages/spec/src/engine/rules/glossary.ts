@@ -103,6 +103,14 @@ export const ENTITY_NAMES: [RegExp, string][] = [
   [/^dyzur\w*$/, 'shift'],
   [/^odpowiedz\w*$/, 'response'],
   [/^(?:people|persons?|osob\w*|osoby)$/, 'person'],
+  [/^wypad(?:ek|ku|ki|kow|kach|kami)$/, 'accident'],
+  [/^usterk\w*|^usterek$/, 'fault'],
+  [/^zdarzeni\w*|^zdarzen$/, 'incident'],
+  [/^pomysl\w*|^pomyslow$/, 'idea'],
+  [/^laptop\w*$/, 'laptop'],
+  [/^klucz\w*$/, 'key'],
+  [/^komputer\w*$/, 'computer'],
+  [/^wnios(?:ek|ki|kow|ku)\s+urlopow\w*$/, 'leaveRequest'],
   [/^(?:staff)$/, 'employee'],
 ];
 

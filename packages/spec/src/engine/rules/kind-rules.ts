@@ -25,7 +25,7 @@ export const KIND_RULES: KindRule[] = [
   { kind: 'api-service', pattern: /\b(?:track\w*|sledz\w*)\b/g, weight: 2, explicit: false },
   // web-dashboard
   { kind: 'web-dashboard', pattern: /\bdashboard\w*/g, weight: 3, explicit: true },
-  { kind: 'web-dashboard', pattern: /\b(?:pulpit\w*|panel\w*)\b/g, weight: 3, explicit: true },
+  { kind: 'web-dashboard', pattern: /\b(?:pulpit\w*|panel\w*|calendar\s+view|calendar|kalendarz\w*)\b/g, weight: 3, explicit: true },
   { kind: 'web-dashboard', pattern: /\b(?:charts?|graphs?|wykres\w*|kpis?|visuali[sz]\w*|wizualizac\w*|wizualizuj\w*|leaderboard\w*|heat\s*map\w*)\b/g, weight: 2, explicit: false },
   { kind: 'web-dashboard', pattern: /\b(?:metrics?|monitoring|overview|podglad\w*|wyswietl\w*|show\w*|display\w*)\b/g, weight: 1, explicit: false },
   // form-app

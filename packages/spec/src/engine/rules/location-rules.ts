@@ -22,11 +22,17 @@ export const RSS_CONTEXT = /(?:\brss\b|\bfeed\w*|\bkanal\w*|\batom\b)\W*(?:\w+\W
 /** Words just before a path that make it where results are written. */
 export const FILE_OUTPUT_CONTEXT =
   /(?:\bsave\w*|\bwrite\w*|\bwrites\b|\bexport\w*|\boutput\w*|\bstore\w*|\bdump\w*|\bput\b|\bzapis\w*|\beksport\w*|\bwyeksportuj\w*|\bzrzuc\w*|\binto\b|\bdo\s+pliku\b)\W*(?:\w+\W+){0,4}$/;
+/** The same output words, global, to find the last one before a path. */
+export const FILE_OUTPUT_CONTEXT_WORD = /\b(?:save\w*|write\w*|(?<!\b(?:csv|our|the|an?|shared|nightly|daily|weekly|monthly|this|that|my|your|latest|last)\s)export\w*(?!\s+(?:at|in|on|is|file|lives|sits|located)\b)|output\w*|store\w*|dump\w*|put|zapis\w*|eksport\w*|wyeksportuj\w*|zrzuc\w*|into|do\s+pliku)\b/g;
+/** Words that make a path something read, when they come after any output word ("from our CSV export at …"). */
+export const SOURCE_CONTEXT_WORD = /\b(?:from|reads?|reading|load\w*|import\w*|based\s+on|over|of|using|uses?|z|ze|na\s+podstawie|czyta\w*|wczyt\w*|pobier\w*|uzyw\w*|korzyst\w*)\b/g;
 /** Words just before an address that make it a sender, not a recipient. */
 export const EMAIL_FROM_CONTEXT = /(?:\bfrom\b|\bsent\s+by\b|\bod\b|\bnadawc\w*)\W*(?:\w+\W+){0,2}$/;
 
 /** Results go by e-mail to the requester (no address given). */
 export const EMAIL_TO_ME = [
+  /\b(?:e-?mailed|mailed|sent\s+(?:out\s+)?by\s+e-?mail|delivered\s+by\s+e-?mail)\b/,
+  /\b(?:wysylan\w*|przesylan\w*|dostarczan\w*)\s+(?:(?:do\s+mnie|do\s+nas|mi|nam)\s+)?(?:e-?mailem|mailem|poczta)\b/,
   /\b(?:send|e-?mail|mail|forward)\s+(?:(?:it|them|this|that|the\s+\w+|a\s+\w+|an\s+\w+)\s+){0,2}(?:to\s+)?(?:me|us|my\s+team)\b/,
   /\bsend\s+(?:me|us|(?:the|our|my)\s+team)\b/,
   /\b(?:by|via|in\s+an?|as\s+an?)\s+e-?mail\b/,

@@ -28,20 +28,20 @@ export const QUESTIONS: Record<Language, Record<Slot, Asker>> = {
     kind: () => 'What kind of app is it: a form, a dashboard, an API, a scheduled automation or a data tool?',
     entities: (c) =>
       c.entity
-        ? `What should a ${humanise(c.entity)} record contain? List the fields, e.g. "fields: name, email, start date".`
+        ? `What should ${article(humanise(c.entity))} ${humanise(c.entity)} record contain? List the fields, e.g. "fields: name, email, start date".`
         : c.kind === 'form-app'
           ? 'What should the form ask for? List the fields, e.g. "fields: name, email, start date".'
           : 'What data should it keep? List the fields, e.g. "fields: name, email, start date".',
     sources: (c) =>
       c.rejectedPath
-        ? `"${c.rejectedPath}" is outside the app's data folder, so it cannot be used. Which file inside the data folder should it read, e.g. "data/sales.csv"?`
+        ? `"${c.rejectedPath}" cannot be used: only a CSV file inside the app's data folder (e.g. "data/sales.csv") or a CSV file on your computer given by its full path (e.g. "/srv/exports/sales.csv") can be read. Which file should it read?`
         : c.rejectedUrl
           ? `"${c.rejectedUrl}" is not an http(s) address. Where should the data come from: an https:// URL, a CSV file such as "data/sales.csv", or a mailbox?`
           : 'Where does the data come from: a URL, a CSV file inside the app\'s data folder (e.g. "data/sales.csv"), an RSS feed or a mailbox?',
     'sources.path': (c) =>
       c.rejectedPath
-        ? `"${c.rejectedPath}" is outside the app's data folder, so it cannot be used. Which CSV file inside the data folder should it read, e.g. "data/sales.csv"?`
-        : 'Which CSV file should it read? Give a path inside the app\'s data folder, e.g. "data/sales.csv".',
+        ? `"${c.rejectedPath}" cannot be used: give a CSV file inside the app's data folder (e.g. "data/sales.csv") or on your computer by its full path (e.g. "/srv/exports/sales.csv"). Which CSV file should it read?`
+        : 'Which CSV file should it read? Give a path inside the app\'s data folder (e.g. "data/sales.csv") or the full path of a file on your computer (e.g. "/srv/exports/sales.csv").',
     'sources.url': () => 'What is the address (https://…) of the feed or API to read?',
     schedule: (c) =>
       c.unsupportedSchedule
@@ -59,14 +59,14 @@ export const QUESTIONS: Record<Language, Record<Slot, Asker>> = {
         : 'Jakie dane ma przechowywać? Wypisz pola, np. „pola: imię, e-mail, data rozpoczęcia”.',
     sources: (c) =>
       c.rejectedPath
-        ? `„${c.rejectedPath}” leży poza katalogiem danych aplikacji, więc nie można go użyć. Który plik z katalogu danych ma czytać, np. „data/sprzedaz.csv”?`
+        ? `„${c.rejectedPath}” nie może zostać użyty: aplikacja czyta tylko plik CSV z katalogu danych (np. „data/sprzedaz.csv”) albo plik CSV na Twoim komputerze podany pełną ścieżką (np. „/srv/eksport/sprzedaz.csv”). Który plik ma czytać?`
         : c.rejectedUrl
           ? `„${c.rejectedUrl}” nie jest adresem http(s). Skąd mają pochodzić dane: adres https://, plik CSV jak „data/sprzedaz.csv” czy skrzynka pocztowa?`
           : 'Skąd mają pochodzić dane: adres URL, plik CSV z katalogu danych aplikacji (np. „data/sprzedaz.csv”), kanał RSS czy skrzynka pocztowa?',
     'sources.path': (c) =>
       c.rejectedPath
-        ? `„${c.rejectedPath}” leży poza katalogiem danych aplikacji, więc nie można go użyć. Który plik CSV z katalogu danych ma czytać, np. „data/sprzedaz.csv”?`
-        : 'Który plik CSV ma czytać? Podaj ścieżkę w katalogu danych aplikacji, np. „data/sprzedaz.csv”.',
+        ? `„${c.rejectedPath}” nie może zostać użyty: podaj plik CSV z katalogu danych aplikacji (np. „data/sprzedaz.csv”) albo z Twojego komputera pełną ścieżką (np. „/srv/eksport/sprzedaz.csv”). Który plik CSV ma czytać?`
+        : 'Który plik CSV ma czytać? Podaj ścieżkę w katalogu danych aplikacji (np. „data/sprzedaz.csv”) albo pełną ścieżkę pliku na Twoim komputerze (np. „/srv/eksport/sprzedaz.csv”).',
     'sources.url': () => 'Jaki jest adres (https://…) kanału lub API, z którego ma czytać?',
     schedule: (c) =>
       c.unsupportedSchedule
@@ -79,6 +79,14 @@ export const QUESTIONS: Record<Language, Record<Slot, Asker>> = {
 
 export function kindName(kind: AppKind, language: Language): string {
   return KIND_NAMES[language][kind];
+}
+
+/** "a" or "an" before an English word, by its sound for the common cases ("an incident", "a user", "an hour"). */
+export function article(word: string): 'a' | 'an' {
+  const w = word.toLowerCase();
+  if (/^(?:hour|honest|honou?r|heir)/.test(w)) return 'an';
+  if (/^(?:uni|use|usu|ura|eu|one|once|ewe)/.test(w)) return 'a';
+  return /^[aeiou]/.test(w) ? 'an' : 'a';
 }
 
 /** "vacationRequest" → "vacation request". */
