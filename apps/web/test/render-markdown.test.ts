@@ -38,12 +38,13 @@ describe.runIf(available)('README Markdown in Chromium', () => {
       const box = document.createElement('div');
       box.innerHTML = html;
       const links = [...box.querySelectorAll('a')].map((a) => ({ text: a.textContent, href: a.getAttribute('href'), rel: a.getAttribute('rel') }));
-      return { html, text: box.textContent, h1: box.querySelector('h1')?.textContent ?? null, strong: box.querySelector('strong')?.textContent ?? null, dangerous: box.querySelectorAll('script, style, form, input, iframe, [onerror], [onclick], [style]').length, links };
+      return { html, text: box.textContent, h1: box.querySelector('h1')?.textContent ?? null, h2: box.querySelector('h2')?.textContent ?? null, strong: box.querySelector('strong')?.textContent ?? null, dangerous: box.querySelectorAll('script, style, form, input, iframe, [onerror], [onclick], [style]').length, links };
     }, markdown);
 
-  it('renders the README: headings, emphasis, lists, code and links to web pages', async () => {
+  it('renders the README: headings (one level down, so the page keeps its own h1), emphasis, lists, code and links to web pages', async () => {
     const result = await render('# Leave requests\n\nKeeps **every** request.\n\n- one\n- two\n\n```\nnpm start\n```\n\n[Docs](https://example.com/docs)');
-    expect(result.h1).toBe('Leave requests');
+    expect(result.h1).toBeNull();
+    expect(result.h2).toBe('Leave requests');
     expect(result.strong).toBe('every');
     expect(result.html).toContain('<li>one</li>');
     expect(result.html).toContain('<code>npm start');

@@ -19,5 +19,6 @@ export function MarkdownView({ markdown, label }: { markdown: string; label: str
   }, [markdown]);
   if (html === null) return <pre className="code">{markdown}</pre>;
   // Raw HTML escaped and the result sanitised (render-markdown.ts): the only way HTML from a bundle reaches the page.
-  return <article className="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />;
+  // tabIndex: a long README scrolls inside its pane, and keyboard users must be able to scroll it too.
+  return <article className="markdown" aria-label={label} tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />;
 }

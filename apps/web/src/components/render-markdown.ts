@@ -4,8 +4,21 @@ import { Marked } from 'marked';
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
-/** GitHub-flavoured Markdown without raw HTML: HTML written in the README shows as text. */
-const markdown = new Marked({ gfm: true, async: true, renderer: { html: ({ text }) => escapeHtml(text) } });
+/**
+ * GitHub-flavoured Markdown without raw HTML: HTML written in the README shows as text. Headings go one
+ * level down (# → h2 … ###### → h6), so the page around the README keeps its single h1.
+ */
+const markdown = new Marked({
+  gfm: true,
+  async: true,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+    heading({ tokens, depth }) {
+      const level = Math.min(depth + 1, 6);
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
+  },
+});
 
 /** Only these link targets survive: web pages, mail, and places inside the page or the app. */
 const SAFE_LINK = /^(?:https?:|mailto:|#|\/|\.\.?\/|[^:]*$)/i;
