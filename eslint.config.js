@@ -32,5 +32,20 @@ export default tseslint.config(
     },
   },
   { files: ['apps/server/src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [otherModulesRoutes, { group: ['**/composition/**'], message: 'A module never imports the composition root; it is the other way round.' }] }] } },
-  { files: ['apps/server/src/{config,db,errors,http,plugins,security,types}/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [upward] }] } },
+  { files: ['apps/server/src/{config,errors,http,plugins,security,types}/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [upward] }] } },
+  {
+    // The one exception: db/ imports the DB type (every module's tables, joined by the composition root) with `import type`.
+    files: ['apps/server/src/db/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/modules/**', '**/composition/**', '!**/composition/database-schema.js'], message: upward.message },
+            { group: ['**/composition/database-schema.js'], allowTypeImports: true, message: 'db/ may import the composed DB type only with `import type` (see docs/ARCHITECTURE.md).' },
+          ],
+        },
+      ],
+    },
+  },
 );

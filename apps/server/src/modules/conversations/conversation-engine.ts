@@ -1,6 +1,6 @@
 import { buildMessages, LlmError, type ChatMessage, type LlmGateway } from '@marketplace/llm';
 import { appSpecSchema, continueSpec, extractSpec, parseAppSpec, suggestKinds, SLOTS, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
-import type { ConversationChannel, ConversationState } from '../../db/schema.js';
+import type { ConversationChannel, ConversationState } from './conversations-tables.js';
 import { AppError } from '../../errors/app-error.js';
 import { draftTurn } from '../llm-settings/builtin-engine.js';
 import { answerIntent, recogniseIntent, recogniseIntentWithModel } from './command-intents.js';

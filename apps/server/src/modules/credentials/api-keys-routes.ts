@@ -7,7 +7,7 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { roleSchema } from '../accounts/account-schemas.js';
 import { hasRole } from '../auth/principal.js';
 import { newApiKey } from '../../security/secrets.js';
-import type { ApiKeysTable } from '../../db/schema.js';
+import type { ApiKeysTable } from './credentials-tables.js';
 import type { Selectable } from 'kysely';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
