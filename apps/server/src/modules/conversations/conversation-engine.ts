@@ -60,6 +60,11 @@ async function draftSpec(gateway: LlmGateway | null, ctx: { orgId: string; userI
   }
 }
 
+/**
+ * A domain decision, not an HTTP answer: when the LLM cannot help, the conversation goes on with the
+ * built-in engine and the reply carries a notice saying why (budget, rate limit, providers down).
+ * Only an aborted call (the client went away) ends the turn.
+ */
 function llmNotice(error: unknown): string {
   if (error instanceof LlmError && error.code === 'BUDGET_EXCEEDED') return 'llm-budget-exceeded';
   if (error instanceof LlmError && error.code === 'RATE_LIMITED') return 'llm-rate-limited';

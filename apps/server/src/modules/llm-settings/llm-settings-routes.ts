@@ -104,11 +104,9 @@ export default async function llmSettingsRoutes(fastify: FastifyInstance) {
       const gateway = await registry().gatewayFor(request.principal!.orgId);
       const settings = await registry().settingsFor(request.principal!.orgId);
       if (!gateway || !settings.providers.some((p) => p.id === provider)) throw new AppError('LLM_PROVIDER_UNKNOWN', 404, `Provider "${provider}" is not configured; see GET /api/v1/llm/providers.`);
-      try {
-        return { provider, models: await gateway.listModels(provider) };
-      } catch (error) {
-        throw new AppError('LLM_PROVIDER_UNREACHABLE', 502, `Provider "${provider}" did not list its models: ${(error as Error).message}`, { cause: error });
-      }
+      // An unreachable or refusing provider throws LlmError (PROVIDER_UNAVAILABLE, TIMEOUT, PROVIDER_AUTH_FAILED …);
+      // errors/problem.ts answers with its code and status hint.
+      return { provider, models: await gateway.listModels(provider) };
     },
   });
 
