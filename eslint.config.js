@@ -11,6 +11,8 @@ const appImports = {
 
 /** Server layout (docs/ARCHITECTURE.md): a module never imports another module's routes; shared folders import no module. */
 const otherModulesRoutes = { group: ['../*/*-routes.js', '../*/*-routes'], message: "A module never imports another module's routes: move what you need into that module's service or repository." };
+const moduleImports = [otherModulesRoutes, { group: ['**/composition/**'], message: 'A module never imports the composition root; it is the other way round.' }];
+const routesQuery = 'A route file does not query the database: move the query into the module\'s *-repository.ts (see docs/ARCHITECTURE.md).';
 const upward = { group: ['**/modules/**', '**/composition/**'], message: 'Shared infrastructure imports no module and not the composition root; register instead (see docs/ARCHITECTURE.md).' };
 
 export default tseslint.config(
@@ -31,6 +33,29 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...appImports.patterns, { group: ['@marketplace/db', '@marketplace/generators', '@marketplace/llm', '@marketplace/spec'], message: 'The agent imports only @marketplace/release and @marketplace/mail, to stay small.' }] }],
     },
   },
-  { files: ['apps/server/src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [otherModulesRoutes, { group: ['**/composition/**'], message: 'A module never imports the composition root; it is the other way round.' }] }] } },
-  { files: ['apps/server/src/{config,db,errors,http,plugins,security,types}/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [upward] }] } },
+  { files: ['apps/server/src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: moduleImports }] } },
+  {
+    // Route files validate, authorise, call a service or repository and shape the answer; queries live in *-repository.ts.
+    files: ['apps/server/src/modules/**/*-routes.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: routesQuery }], patterns: moduleImports }],
+      'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom)$/]', message: routesQuery }],
+    },
+  },
+  { files: ['apps/server/src/{config,errors,http,plugins,security,types}/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [upward] }] } },
+  {
+    // The one exception: db/ imports the DB type (every module's tables, joined by the composition root) with `import type`.
+    files: ['apps/server/src/db/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/modules/**', '**/composition/**', '!**/composition/database-schema.js'], message: upward.message },
+            { group: ['**/composition/database-schema.js'], allowTypeImports: true, message: 'db/ may import the composed DB type only with `import type` (see docs/ARCHITECTURE.md).' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderOf, importEdges, layerOf } from '../scripts/import-graph.js';
+import { allImportEdges, folderOf, importEdges, isAllowedTypeArrow, layerOf } from '../scripts/import-graph.js';
 
 const SRC = join(import.meta.dirname, '../src');
 const rel = (file: string) => relative(SRC, file);
@@ -22,6 +22,13 @@ describe('imports inside apps/server/src point one way', () => {
   it('shared infrastructure imports no module, and no module imports the composition root', () => {
     const offending = edges.filter(([from, to]) => layerOf(folderOf(to)) > layerOf(folderOf(from)));
     expect(offending.map(([from, to]) => `${rel(from)} -> ${rel(to)}`)).toEqual([]);
+  });
+
+  it('the one arrow from shared infrastructure up is db/ importing the composed DB type with `import type`', () => {
+    const allowed = allImportEdges().filter(isAllowedTypeArrow);
+    expect(allowed.map(([from, to]) => `${rel(from)} -> ${rel(to)}`)).toEqual(['db/schema.ts -> composition/database-schema.ts']);
+    const plain = allImportEdges().filter(([from, to, typeOnly]) => !typeOnly && layerOf(folderOf(to)) > layerOf(folderOf(from)));
+    expect(plain.map(([from, to]) => `${rel(from)} -> ${rel(to)}`)).toEqual([]);
   });
 
   it('no two folders import each other, directly or through others', () => {

@@ -66,6 +66,19 @@ describe('LLM settings (admin API)', () => {
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().detail).toContain('"nope" is not configured');
   });
+
+  it("answers an unreachable provider's model list with the LLM package's code and status, not a 500", async () => {
+    const local = { id: 'local', kind: 'openai-compatible', baseUrl: wire.url, defaultModel: 'gpt-4o-mini' };
+    const down = { id: 'down', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', defaultModel: 'm' };
+    expect((await call(t.app, admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { providers: [local, down] } })).statusCode).toBe(200);
+    try {
+      const models = await call(t.app, admin, { method: 'GET', url: '/api/v1/llm/models?provider=down' });
+      expect(models.statusCode).toBe(502);
+      expect(models.json()).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', status: 502 });
+    } finally {
+      expect((await call(t.app, admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { providers: [local] } })).statusCode).toBe(200);
+    }
+  });
 });
 
 describe('conversations through the LLM gateway (recorded wire-protocol server)', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../db/schema.js';
+import { ROLES } from './accounts-tables.js';
 
 export const email = z.string().trim().max(254).pipe(z.email({ message: 'must be an e-mail address such as ana@example.com' }));
 export const roleSchema = z.enum(ROLES);

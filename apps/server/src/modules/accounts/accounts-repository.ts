@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import slugify from 'slugify';
-import type { Db, Role, UsersTable } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
+import type { Role, UsersTable } from './accounts-tables.js';
 import type { Selectable } from 'kysely';
 import { iso, isoOrNull } from '../../http/responses.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Role } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
+import type { Role } from './accounts-tables.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { iso, isoOrNull } from '../../http/responses.js';
 import { checkPasswordPolicy, hashPassword } from '../../security/passwords.js';

@@ -6,6 +6,7 @@ import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
+import { findAgentByClient, markAgentSeen, recordHeartbeat } from './agents-repository.js';
 
 const AGENTS = { principals: ['agent' as const] };
 const slug = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be an app name such as "room-booking"' }).max(48);
@@ -18,9 +19,9 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
 
   async function agentOf(request: FastifyRequest) {
     const principal = request.principal!;
-    const agent = await db.selectFrom('agents').select(['id', 'org_id']).where('client_row_id', '=', principal.id).where('org_id', '=', principal.orgId).where('revoked_at', 'is', null).executeTakeFirst();
+    const agent = await findAgentByClient(db, principal.id, principal.orgId);
     if (!agent) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
-    return agent as { id: string; org_id: string };
+    return agent;
   }
 
   app.post('/agents/heartbeat', {
@@ -41,7 +42,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const agent = await agentOf(request);
       const { version, os, runtimes, apps } = request.body;
-      await db.updateTable('agents').set({ version, os, runtimes: JSON.stringify(runtimes), apps: JSON.stringify(apps), last_seen_at: new Date() }).where('id', '=', agent.id).execute();
+      await recordHeartbeat(db, agent.id, { version, os, runtimes, apps });
       request.auditInfo = { targetType: 'agent', targetId: agent.id };
       const keys = await app.orgKeys.publicInfo(agent.org_id);
       return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id) };
@@ -70,7 +71,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     handler: async (request, reply) => {
       const agent = await agentOf(request);
       const body = request.body;
-      await db.updateTable('agents').set({ last_seen_at: new Date() }).where('id', '=', agent.id).execute();
+      await markAgentSeen(db, agent.id);
       const saved = await recordDeploymentAndPublish(db, app.events, { orgId: agent.org_id, agentId: agent.id, ...body, at: body.at ? new Date(body.at) : undefined, source: 'http' });
       request.auditInfo = { targetType: 'deployment', targetId: saved.id, details: { app: body.app, version: body.version, state: body.state, reason: body.reason?.code } };
       return reply.status(201).send({ deploymentId: saved.id });

@@ -7,6 +7,7 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { claimEnrollment, findActiveUser, findAgentByMailbox, findEnrollmentByCodeHash, insertAgent, insertEnrollment, revokeAgent, visibleAgents } from './agents-repository.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
 const ENROLLMENT_TTL_MS = 15 * 60 * 1000;
@@ -56,11 +57,7 @@ function toAgent(row: any, staleAfterSeconds: number, now = Date.now()) {
 export default async function agentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
-  const visible = (principal: Principal) => {
-    let q = db.selectFrom('agents').selectAll().where('org_id', '=', principal.orgId);
-    if (!hasRole(principal, 'admin')) q = q.where('user_id', '=', principal.userId!);
-    return q;
-  };
+  const visible = (principal: Principal) => visibleAgents(db, principal, hasRole(principal, 'admin'));
 
   app.post('/agents/enrollments', {
     config: { auth: USERS, audit: 'agent.enrollment.create' },
@@ -75,13 +72,13 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       const userId = request.body?.userId ?? principal.userId!;
       if (userId !== principal.userId) {
         if (!hasRole(principal, 'admin')) throw new ForbiddenError('Only an admin may create an enrolment code for another user; leave out userId to enrol your own workstation.', 'ROLE_REQUIRED');
-        const user = await db.selectFrom('users').select('id').where('org_id', '=', principal.orgId).where('id', '=', userId).where('status', '=', 'active').executeTakeFirst();
+        const user = await findActiveUser(db, principal.orgId, userId);
         if (!user) throw new NotFoundError('User', userId);
       }
       const code = newEnrollmentCode();
       const id = randomUUID();
       const expiresAt = new Date(Date.now() + ENROLLMENT_TTL_MS);
-      await db.insertInto('agent_enrollments').values({ id, org_id: principal.orgId, user_id: userId, code_hash: hashEnrollmentCode(code), created_by: principal.userId, expires_at: expiresAt }).execute();
+      await insertEnrollment(db, { id, orgId: principal.orgId, userId, codeHash: hashEnrollmentCode(code), createdBy: principal.userId, expiresAt });
       request.auditInfo = { targetType: 'agent_enrollment', targetId: id, details: { userId } };
       return reply.status(201).send({ code, expiresAt: expiresAt.toISOString() });
     },
@@ -119,20 +116,20 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     handler: async (request, reply) => {
       const { code, name, hostname, os } = request.body;
       const codeHash = hashEnrollmentCode(code);
-      const enrollment = await db.selectFrom('agent_enrollments').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      const enrollment = await findEnrollmentByCodeHash(db, codeHash);
       const refuse = (why: string) => new AppError('ENROLLMENT_CODE_INVALID', 400, `The enrolment code ${why}. Ask for a new code in the marketplace (Agents → Enrol a workstation) and run enroll again within 15 minutes.`);
       if (!enrollment) throw refuse('is not known (check for typing mistakes)');
       if (enrollment.used_at) throw refuse('was already used');
       if (new Date(enrollment.expires_at).getTime() <= Date.now()) throw refuse('has expired');
       const agentId = randomUUID();
       const mailbox = request.body.mailbox ?? `agent-${randomBytes(5).toString('hex')}@${EMBEDDED_AGENT_DOMAIN}`;
-      const taken = await db.selectFrom('agents').select('id').where(({ fn, eb }) => eb(fn('lower', ['mailbox']), '=', mailbox.toLowerCase())).where('revoked_at', 'is', null).executeTakeFirst();
+      const taken = await findAgentByMailbox(db, mailbox);
       if (taken) throw new BadRequestError(`The mailbox ${mailbox} already belongs to another enrolled agent; give this agent its own address, or revoke the other agent first.`, 'MAILBOX_TAKEN');
-      const claimed = await db.updateTable('agent_enrollments').set({ used_at: new Date(), agent_id: agentId }).where('id', '=', enrollment.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
+      const claimed = await claimEnrollment(db, enrollment.id, agentId);
       if (!claimed) throw refuse('was already used');
       const keys = await app.orgKeys.publicInfo(enrollment.org_id);
       const client = await createAgentClient(app.db, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
-      await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox }).execute();
+      await insertAgent(db, { id: agentId, orgId: enrollment.org_id, userId: enrollment.user_id, clientRowId: client.id, name, hostname, os, mailbox });
       request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({
@@ -176,9 +173,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     handler: async (request, reply) => {
       const row = await visible(request.principal!).where('id', '=', request.params.id).where('revoked_at', 'is', null).executeTakeFirst();
       if (!row) throw new NotFoundError('Agent', request.params.id);
-      const now = new Date();
-      await db.updateTable('agents').set({ revoked_at: now }).where('id', '=', row.id).execute();
-      await db.updateTable('agent_clients').set({ revoked_at: now }).where('id', '=', row.client_row_id).execute();
+      await revokeAgent(db, row.id, row.client_row_id);
       app.credentialCache.forgetAgent(row.client_row_id);
       request.auditInfo = { targetType: 'agent', targetId: row.id };
       return reply.status(204).send(null);

@@ -7,6 +7,7 @@ import { createOrganization, findUserByEmail, getOrganization, insertUser, publi
 import { acceptInvitation } from '../accounts/invitations.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from '../../security/passwords.js';
 import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
+import { findProfile, recordFailedLogin, recordLogin } from './auth-repository.js';
 import { TtlCache } from './ttl-cache.js';
 import { email, organizationSchema, roleSchema, userSchema } from '../accounts/account-schemas.js';
 import { password, sessionResponse } from './auth-schemas.js';
@@ -74,15 +75,11 @@ export default async function authRoutes(fastify: FastifyInstance) {
       if (!(await verifyPassword(user.password_hash, request.body.password))) {
         const failures = user.failed_logins + 1;
         const lockMinutes = failures >= LOCK_AFTER_FAILURES ? Math.min(60, 2 ** (failures - LOCK_AFTER_FAILURES)) : 0;
-        await app.db
-          .updateTable('users')
-          .set({ failed_logins: failures, locked_until: lockMinutes ? new Date(Date.now() + lockMinutes * 60_000) : null })
-          .where('id', '=', user.id)
-          .execute();
+        await recordFailedLogin(app.db, user.id, failures, lockMinutes ? new Date(Date.now() + lockMinutes * 60_000) : null);
         throw new UnauthorizedError('The e-mail or password is wrong.', 'INVALID_CREDENTIALS');
       }
       if (user.status !== 'active') throw new UnauthorizedError('This account is disabled; ask an admin of your organization.', 'ACCOUNT_DISABLED');
-      await app.db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', user.id).execute();
+      await recordLogin(app.db, user.id);
       const tokens = await startSession(app, user, request);
       if (request.body.cookie) setSessionCookies(app, reply, tokens);
       return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) };
@@ -133,15 +130,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       const cached = profiles.get(cacheKey);
       if (cached) return { ...cached, roles: principal.roles, via: principal.kind === 'api-key' ? 'api-key' : principal.via };
       // One round trip: the organisation, and the user when the caller is one (or created the API key).
-      const row = await app.db
-        .selectFrom('organizations')
-        .leftJoin('users', (join) => join.onRef('users.org_id', '=', 'organizations.id').on('users.id', '=', principal.userId ?? '00000000-0000-0000-0000-000000000000'))
-        .select([
-          'organizations.id as org_id', 'organizations.name as org_name', 'organizations.slug as org_slug', 'organizations.created_at as org_created_at',
-          'users.id', 'users.email', 'users.name', 'users.roles', 'users.status', 'users.created_at', 'users.last_login_at',
-        ])
-        .where('organizations.id', '=', principal.orgId)
-        .executeTakeFirstOrThrow();
+      const row = await findProfile(app.db, principal.orgId, principal.userId);
       const user = row.id
         ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at) }
         : null;

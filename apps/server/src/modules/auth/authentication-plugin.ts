@@ -6,7 +6,7 @@ import { createTokenSigner, type TokenSigner } from './tokens.js';
 import { TtlCache } from './ttl-cache.js';
 import { endUserSessions, SESSION_COOKIE } from './sessions.js';
 import { parseApiKey, sameHash, hashSecret } from '../../security/secrets.js';
-import type { Role } from '../../db/schema.js';
+import type { Role } from '../accounts/accounts-tables.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

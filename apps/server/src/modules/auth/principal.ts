@@ -1,4 +1,4 @@
-import type { Role } from '../../db/schema.js';
+import type { Role } from '../accounts/accounts-tables.js';
 
 export interface Principal {
   kind: 'user' | 'api-key' | 'agent';

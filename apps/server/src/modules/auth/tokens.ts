@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { UnauthorizedError } from '../../errors/app-error.js';
-import type { Role } from '../../db/schema.js';
+import type { Role } from '../accounts/accounts-tables.js';
 
 const ISSUER = 'marketplace';
 const AUDIENCE = 'marketplace-api';

@@ -137,3 +137,34 @@ export async function searchApps(db: Db, orgId: string, query: AppQuery) {
   const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
   return { rows, total: Number(count.n) };
 }
+
+export function findAppRow(db: Db, orgId: string, id: string) {
+  return db.selectFrom('apps').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findVersionRow(db: Db, orgId: string, appId: string, version: string) {
+  return db.selectFrom('app_versions').selectAll().where('org_id', '=', orgId).where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+}
+
+/** An app with the figures its card shows. */
+export function findAppWithFigures(db: Db, orgId: string, id: string) {
+  return db.selectFrom('apps').selectAll().select(cardFigures).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Every version of an app, newest first. */
+export function listVersions(db: Db, appId: string) {
+  return db.selectFrom('app_versions').selectAll().where('app_id', '=', appId).orderBy('published_at', 'desc').execute();
+}
+
+/** The file tree of a version, each file marked previewable when its content is stored. */
+export function listVersionFiles(db: Db, versionId: string) {
+  return db.selectFrom('app_version_files').select(['path', 'size', (eb) => eb('content', 'is not', null).as('previewable')]).where('version_id', '=', versionId).orderBy('path').execute();
+}
+
+export function findVersionFile(db: Db, versionId: string, path: string) {
+  return db.selectFrom('app_version_files').selectAll().where('version_id', '=', versionId).where('path', '=', path).executeTakeFirst();
+}
+
+export function getVersionBundle(db: Db, versionId: string) {
+  return db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', versionId).executeTakeFirstOrThrow();
+}

@@ -5,7 +5,7 @@ import { APP_KINDS } from '@marketplace/spec';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, optionalQuery, pagination, withErrors } from '../../http/responses.js';
-import { cardFigures, searchApps } from './catalog-repository.js';
+import { findAppRow, findAppWithFigures, findVersionFile, findVersionRow, getVersionBundle, listVersionFiles, listVersions, searchApps } from './catalog-repository.js';
 
 const appCard = z
   .object({ id: z.string(), name: z.string(), title: z.string(), summary: z.string(), kind: z.string(), tags: z.array(z.string()), latestVersion: z.string().nullable(), rating: z.number().nullable(), ratingCount: z.number(), installs: z.number(), health: z.object({ healthy: z.number(), unhealthy: z.number() }), authorId: z.string().nullable(), authorName: z.string().nullable(), updatedAt: z.string() })
@@ -14,14 +14,14 @@ const versionSummary = z.object({ version: z.string(), publishedAt: z.string(), 
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
 
 async function findApp(app: FastifyInstance, orgId: string, id: string) {
-  const row = await app.db.selectFrom('apps').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  const row = await findAppRow(app.db, orgId, id);
   if (!row) throw new NotFoundError('App', id);
   return row;
 }
 
 async function findVersion(app: FastifyInstance, orgId: string, id: string, version: string) {
   await findApp(app, orgId, id);
-  const row = await app.db.selectFrom('app_versions').selectAll().where('org_id', '=', orgId).where('app_id', '=', id).where('version', '=', version).executeTakeFirst();
+  const row = await findVersionRow(app.db, orgId, id, version);
   if (!row) throw new NotFoundError(`Version ${version} of app`, id);
   return row;
 }
@@ -72,9 +72,9 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
   app.get('/apps/:id', {
     schema: { tags: ['catalog'], summary: 'An app with its versions', params: idParams, response: withErrors({ 200: appCard.extend({ spec: z.record(z.string(), z.unknown()), createdAt: z.string(), versions: z.array(versionSummary) }) }, [404]) },
     handler: async (request) => {
-      const row = await app.db.selectFrom('apps').selectAll().select(cardFigures).where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await findAppWithFigures(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('App', request.params.id);
-      const versions = await app.db.selectFrom('app_versions').selectAll().where('app_id', '=', row.id).orderBy('published_at', 'desc').execute();
+      const versions = await listVersions(app.db, row.id);
       return { ...toCard(row), createdAt: iso(row.created_at), spec: row.spec as Record<string, unknown>, versions: versions.map(toVersionSummary) };
     },
   });
@@ -91,7 +91,7 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
     schema: { tags: ['catalog'], summary: 'The file tree of a version (for the code preview)', params: versionParams, response: withErrors({ 200: z.object({ items: z.array(z.object({ path: z.string(), size: z.number(), previewable: z.boolean() })) }) }, [404]) },
     handler: async (request) => {
       const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
-      const files = await app.db.selectFrom('app_version_files').select(['path', 'size', (eb) => eb('content', 'is not', null).as('previewable')]).where('version_id', '=', row.id).orderBy('path').execute();
+      const files = await listVersionFiles(app.db, row.id);
       return { items: files.map((f) => ({ path: f.path, size: f.size, previewable: Boolean(f.previewable) })) };
     },
   });
@@ -100,7 +100,7 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
     schema: { tags: ['catalog'], summary: 'One file’s content (text files up to 256 KiB)', params: versionParams, querystring: z.object({ path: z.string().min(1).max(500) }).strict(), response: withErrors({ 200: z.object({ path: z.string(), size: z.number(), content: z.string() }) }, [404]) },
     handler: async (request) => {
       const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
-      const file = await app.db.selectFrom('app_version_files').selectAll().where('version_id', '=', row.id).where('path', '=', request.query.path).executeTakeFirst();
+      const file = await findVersionFile(app.db, row.id, request.query.path);
       if (!file || file.content === null) throw new NotFoundError(`Previewable file ${JSON.stringify(request.query.path)} in version`, request.params.version);
       return { path: file.path, size: file.size, content: file.content };
     },
@@ -110,7 +110,7 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
     schema: { tags: ['catalog'], summary: 'Download the bundle (.tgz)', params: versionParams, response: withErrors({ 200: z.any() }, [404]) },
     handler: async (request, reply) => {
       const row = await findVersion(app, request.principal!.orgId, request.params.id, request.params.version);
-      const bundle = await app.db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', row.id).executeTakeFirstOrThrow();
+      const bundle = await getVersionBundle(app.db, row.id);
       const name = (row.spec as { name: string }).name;
       return reply.type('application/gzip').header('content-disposition', `attachment; filename="${name}-${row.version}.tgz"`).header('x-content-sha256', row.bundle_sha256).send(Buffer.from(bundle.bundle));
     },

@@ -1,6 +1,6 @@
 import { buildMessages, LlmError, type ChatMessage, type LlmGateway } from '@marketplace/llm';
 import { appSpecSchema, continueSpec, extractSpec, parseAppSpec, suggestKinds, SLOTS, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
-import type { ConversationChannel, ConversationState } from '../../db/schema.js';
+import type { ConversationChannel, ConversationState } from './conversations-tables.js';
 import { AppError } from '../../errors/app-error.js';
 import { draftTurn } from '../llm-settings/builtin-engine.js';
 import { answerIntent, recogniseIntent, recogniseIntentWithModel } from './command-intents.js';
@@ -60,6 +60,11 @@ async function draftSpec(gateway: LlmGateway | null, ctx: { orgId: string; userI
   }
 }
 
+/**
+ * A domain decision, not an HTTP answer: when the LLM cannot help, the conversation goes on with the
+ * built-in engine and the reply carries a notice saying why (budget, rate limit, providers down).
+ * Only an aborted call (the client went away) ends the turn.
+ */
 function llmNotice(error: unknown): string {
   if (error instanceof LlmError && error.code === 'BUDGET_EXCEEDED') return 'llm-budget-exceeded';
   if (error instanceof LlmError && error.code === 'RATE_LIMITED') return 'llm-rate-limited';

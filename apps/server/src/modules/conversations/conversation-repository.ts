@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Db, ConversationChannel, ConversationState } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
+import type { ConversationChannel, ConversationState } from './conversations-tables.js';
 import { NotFoundError } from '../../errors/app-error.js';
 import type { EventBus } from '../events/event-bus.js';
 

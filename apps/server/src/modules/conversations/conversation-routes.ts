@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from '../../db/schema.js';
+import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from './conversations-tables.js';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { toProblem } from '../../errors/problem.js';

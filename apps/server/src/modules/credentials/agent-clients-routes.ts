@@ -5,6 +5,7 @@ import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { hashSecret, sameHash } from '../../security/secrets.js';
 import { createAgentClient, toPublic } from './agent-clients.js';
+import { findAgentClient, findAgentClientByClientId, listAgentClients, markTokenIssued, revokeAgentClient } from './credentials-repository.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
 const AGENT_TOKEN_TTL_SECONDS = 600;
@@ -21,7 +22,7 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN },
     schema: { tags: ['agents'], summary: 'List agent clients', response: withErrors({ 200: z.object({ items: z.array(clientSchema) }) }) },
     handler: async (request) => {
-      const rows = await app.db.selectFrom('agent_clients').selectAll().where('org_id', '=', request.principal!.orgId).orderBy('created_at', 'desc').limit(1000).execute();
+      const rows = await listAgentClients(app.db, request.principal!.orgId);
       return { items: rows.map(toPublic) };
     },
   });
@@ -45,7 +46,7 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN },
     schema: { tags: ['agents'], summary: 'Get an agent client', params: idParams, response: withErrors({ 200: clientSchema }, [404]) },
     handler: async (request) => {
-      const row = await app.db.selectFrom('agent_clients').selectAll().where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await findAgentClient(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('Agent client', request.params.id);
       return toPublic(row);
     },
@@ -55,7 +56,7 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN, audit: 'agent_client.revoke' },
     schema: { tags: ['agents'], summary: 'Revoke an agent client', params: idParams, response: withErrors({ 204: z.null() }, [404]) },
     handler: async (request, reply) => {
-      const row = await app.db.updateTable('agent_clients').set({ revoked_at: new Date() }).where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).returning('id').executeTakeFirst();
+      const row = await revokeAgentClient(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('Agent client', request.params.id);
       app.credentialCache.forgetAgent(row.id);
       request.auditInfo = { targetType: 'agent_client', targetId: row.id };
@@ -83,10 +84,10 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
         if (colon > 0) [clientId, clientSecret] = [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
       }
       if (!clientId || !clientSecret) throw invalidClient();
-      const row = await app.db.selectFrom('agent_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+      const row = await findAgentClientByClientId(app.db, clientId);
       request.auditInfo = row ? { orgId: row.org_id, actorId: row.id } : { details: { clientId } };
       if (!row || row.revoked_at || !sameHash(row.secret_hash, hashSecret(clientSecret))) throw invalidClient();
-      await app.db.updateTable('agent_clients').set({ last_token_at: new Date() }).where('id', '=', row.id).execute();
+      await markTokenIssued(app.db, row.id);
       const token = await app.tokens.sign({ sub: `agent:${row.id}`, org: row.org_id, roles: [] }, AGENT_TOKEN_TTL_SECONDS);
       reply.header('cache-control', 'no-store');
       return { access_token: token, token_type: 'Bearer' as const, expires_in: AGENT_TOKEN_TTL_SECONDS };

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { AgentClientsTable, Db } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
+import type { AgentClientsTable } from './credentials-tables.js';
 import { iso, isoOrNull } from '../../http/responses.js';
 import { hashSecret, newSecret } from '../../security/secrets.js';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,15 +6,14 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { roleSchema } from '../accounts/account-schemas.js';
 import { hasRole } from '../auth/principal.js';
 import { newApiKey } from '../../security/secrets.js';
-import type { ApiKeysTable } from '../../db/schema.js';
-import type { Selectable } from 'kysely';
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from './credentials-repository.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
 const apiKeySchema = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), roles: z.array(roleSchema), createdAt: z.string(), expiresAt: z.string().nullable(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })
   .meta({ id: 'ApiKey' });
 
-const toPublic = (row: Selectable<ApiKeysTable>) => ({
+const toPublic = (row: ApiKeyRow) => ({
   id: row.id,
   name: row.name,
   prefix: `mpk_${row.prefix}`,
@@ -34,7 +32,7 @@ export default async function apiKeysRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN },
     schema: { tags: ['api-keys'], summary: 'List API keys', response: withErrors({ 200: z.object({ items: z.array(apiKeySchema) }) }) },
     handler: async (request) => {
-      const rows = await app.db.selectFrom('api_keys').selectAll().where('org_id', '=', request.principal!.orgId).orderBy('created_at', 'desc').limit(1000).execute();
+      const rows = await listApiKeys(app.db, request.principal!.orgId);
       return { items: rows.map(toPublic) };
     },
   });
@@ -53,20 +51,15 @@ export default async function apiKeysRoutes(fastify: FastifyInstance) {
       const beyond = roles.filter((role) => !hasRole(principal, role));
       if (beyond.length) throw new ForbiddenError(`You cannot give a key roles you do not have: ${beyond.join(', ')}.`, 'ROLE_ESCALATION');
       const { prefix, key, secretHash } = newApiKey();
-      const row = await app.db
-        .insertInto('api_keys')
-        .values({
-          id: randomUUID(),
-          org_id: principal.orgId,
-          name: request.body.name,
-          prefix,
-          secret_hash: secretHash,
-          roles,
-          created_by: principal.userId,
-          expires_at: request.body.expiresInDays ? new Date(Date.now() + request.body.expiresInDays * 86_400_000) : null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertApiKey(app.db, {
+        orgId: principal.orgId,
+        name: request.body.name,
+        prefix,
+        secretHash,
+        roles,
+        createdBy: principal.userId,
+        expiresAt: request.body.expiresInDays ? new Date(Date.now() + request.body.expiresInDays * 86_400_000) : null,
+      });
       request.auditInfo = { targetType: 'api_key', targetId: row.id, details: { name: row.name, roles } };
       return reply.status(201).send({ ...toPublic(row), key });
     },
@@ -76,7 +69,7 @@ export default async function apiKeysRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN },
     schema: { tags: ['api-keys'], summary: 'Get an API key (never the secret)', params: idParams, response: withErrors({ 200: apiKeySchema }, [404]) },
     handler: async (request) => {
-      const row = await app.db.selectFrom('api_keys').selectAll().where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await findApiKey(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('API key', request.params.id);
       return toPublic(row);
     },
@@ -86,13 +79,7 @@ export default async function apiKeysRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN, audit: 'api_key.revoke' },
     schema: { tags: ['api-keys'], summary: 'Revoke an API key', params: idParams, response: withErrors({ 204: z.null() }, [404]) },
     handler: async (request, reply) => {
-      const row = await app.db
-        .updateTable('api_keys')
-        .set({ revoked_at: new Date() })
-        .where('org_id', '=', request.principal!.orgId)
-        .where('id', '=', request.params.id)
-        .returning(['id', 'prefix'])
-        .executeTakeFirst();
+      const row = await revokeApiKey(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('API key', request.params.id);
       app.credentialCache.forgetApiKey(row.prefix);
       request.auditInfo = { targetType: 'api_key', targetId: row.id };

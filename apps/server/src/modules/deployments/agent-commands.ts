@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { AGENT_COMMAND_STATES, AGENT_COMMAND_TYPES, type AgentCommandType, type DB } from '../../db/schema.js';
+import type { DB } from '../../db/schema.js';
+import { AGENT_COMMAND_STATES, AGENT_COMMAND_TYPES, type AgentCommandType } from './deployments-tables.js';
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { iso } from '../../http/responses.js';
 import { reasonSchema } from './deployments-repository.js';

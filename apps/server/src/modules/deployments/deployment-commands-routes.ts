@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AgentCommandType } from '../../db/schema.js';
+import type { AgentCommandType } from './deployments-tables.js';
 import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
 import { iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
+import { findBundleForDownload, findVersion, listDeliveries } from './distribution-repository.js';
 import { checkDownloadLink } from './download-links.js';
 import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
 import { membersOfGroups } from '../groups/groups-repository.js';
@@ -28,7 +29,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
-      const version = await app.db.selectFrom('app_versions').select(['id', 'app_id', 'version']).where('org_id', '=', principal.orgId).where('app_id', '=', request.params.id).where('version', '=', request.params.version).executeTakeFirst();
+      const version = await findVersion(app.db, principal.orgId, request.params.id, request.params.version);
       if (!version) throw new NotFoundError(`Version ${request.params.version} of app`, request.params.id);
       if (!app.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
       const { agentIds, all, groupIds } = request.body;
@@ -48,9 +49,8 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
   app.get('/deliveries', {
     schema: { tags: ['distribution'], summary: 'Release e-mails sent (filter by app)', querystring: z.object({ appId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), response: withErrors({ 200: z.object({ items: z.array(deliverySchema) }) }) },
     handler: async (request) => {
-      let query = app.db.selectFrom('deliveries').selectAll().where('org_id', '=', request.principal!.orgId);
-      if (request.query.appId) query = query.where('app_id', '=', request.query.appId);
-      return { items: (await query.orderBy('created_at', 'desc').limit(request.query.limit).execute()).map(toPublic) };
+      const rows = await listDeliveries(app.db, request.principal!.orgId, { appId: request.query.appId, limit: request.query.limit });
+      return { items: rows.map(toPublic) };
     },
   });
 
@@ -61,7 +61,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       const verdict = checkDownloadLink(app.config.jwtSecret!, request.params.versionId, request.query.expires, request.query.sig);
       if (verdict === 'invalid') throw new NotFoundError('Download');
       if (verdict === 'expired') throw new AppError('LINK_EXPIRED', 410, 'This download link has expired; ask for the release to be sent again.');
-      const row = await app.db.selectFrom('app_versions').innerJoin('app_version_bundles', 'app_version_bundles.version_id', 'app_versions.id').select(['app_versions.version', 'app_versions.spec', 'app_versions.bundle_sha256', 'app_version_bundles.bundle']).where('app_versions.id', '=', request.params.versionId).executeTakeFirst();
+      const row = await findBundleForDownload(app.db, request.params.versionId);
       if (!row) throw new NotFoundError('Download');
       const name = (row.spec as { name: string }).name;
       return reply.type('application/gzip').header('content-disposition', `attachment; filename="${name}-${row.version}.tgz"`).header('x-content-sha256', row.bundle_sha256).send(Buffer.from(row.bundle));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from '@marketplace/db';
-import type { Db, DeliveriesTable } from '../../db/schema.js';
+import type { Db } from '../../db/schema.js';
+import type { DeliveriesTable } from './distribution-tables.js';
 import type { AgentRecipient } from '../agents/agents-repository.js';
 import type { EventBus } from '../events/event-bus.js';
 import { publishDelivery } from './delivery-events.js';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Role } from '../../db/schema.js';
+import type { Role } from '../accounts/accounts-tables.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 
 /** Who may see an event: that user, and/or anyone holding one of the roles (admin implies every role). */

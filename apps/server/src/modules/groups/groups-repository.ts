@@ -31,3 +31,22 @@ export async function setMembers(db: Db, groupId: string, unique: string[]): Pro
     if (unique.length) await trx.insertInto('group_members').values(unique.map((userId) => ({ group_id: groupId, user_id: userId }))).execute();
   });
 }
+
+/** Ids of the organisation's groups, by name. */
+export function listGroupIds(db: Db, orgId: string) {
+  return db.selectFrom('groups').select('id').where('org_id', '=', orgId).orderBy('name').limit(1000).execute();
+}
+
+/** Creates the group; undefined when the organisation already has a group of that name. */
+export function insertGroup(db: Db, id: string, orgId: string, name: string) {
+  return db.insertInto('groups').values({ id, org_id: orgId, name }).onConflict((oc) => oc.columns(['org_id', 'name']).doNothing()).returning('id').executeTakeFirst();
+}
+
+export async function renameGroup(db: Db, orgId: string, id: string, name: string) {
+  await db.updateTable('groups').set({ name }).where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+/** Deletes the group; undefined when the organisation has no such group. */
+export function deleteGroup(db: Db, orgId: string, id: string) {
+  return db.deleteFrom('groups').where('org_id', '=', orgId).where('id', '=', id).returning('id').executeTakeFirst();
+}

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
-import { checkMembers, groupView, setMembers } from './groups-repository.js';
+import { checkMembers, deleteGroup, groupView, insertGroup, listGroupIds, renameGroup, setMembers } from './groups-repository.js';
 
 const ADMIN = { roles: ['admin' as const] };
 const groupSchema = z.object({ id: z.string(), name: z.string(), members: z.array(z.string()), createdAt: z.string() }).meta({ id: 'Group' });
@@ -18,7 +18,7 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
     schema: { tags: ['users'], summary: 'Groups of the organization', response: withErrors({ 200: z.object({ items: z.array(groupSchema) }) }) },
     handler: async (request) => {
       const orgId = request.principal!.orgId;
-      const groups = await app.db.selectFrom('groups').select('id').where('org_id', '=', orgId).orderBy('name').limit(1000).execute();
+      const groups = await listGroupIds(app.db, orgId);
       return { items: await Promise.all(groups.map((g) => groupView(app.db, orgId, g.id))) };
     },
   });
@@ -30,7 +30,7 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
       const orgId = request.principal!.orgId;
       const members = await checkMembers(app.db, orgId, request.body.members);
       const id = randomUUID();
-      const inserted = await app.db.insertInto('groups').values({ id, org_id: orgId, name: request.body.name }).onConflict((oc) => oc.columns(['org_id', 'name']).doNothing()).returning('id').executeTakeFirst();
+      const inserted = await insertGroup(app.db, id, orgId, request.body.name);
       if (!inserted) throw new ConflictError(`A group named "${request.body.name}" already exists.`, 'GROUP_EXISTS');
       await setMembers(app.db, id, members);
       request.auditInfo = { targetType: 'group', targetId: id, details: { name: request.body.name, members: request.body.members.length } };
@@ -50,7 +50,7 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
       const orgId = request.principal!.orgId;
       await groupView(app.db, orgId, request.params.id);
       const members = request.body.members ? await checkMembers(app.db, orgId, request.body.members) : undefined;
-      if (request.body.name) await app.db.updateTable('groups').set({ name: request.body.name }).where('org_id', '=', orgId).where('id', '=', request.params.id).execute();
+      if (request.body.name) await renameGroup(app.db, orgId, request.params.id, request.body.name);
       if (members) await setMembers(app.db, request.params.id, members);
       request.auditInfo = { targetType: 'group', targetId: request.params.id, details: { ...(request.body.members ? { members: request.body.members.length } : {}) } };
       return groupView(app.db, orgId, request.params.id);
@@ -61,7 +61,7 @@ export default async function groupsRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN, audit: 'group.delete' },
     schema: { tags: ['users'], summary: 'Delete a group (its members stay)', params: idParams, response: withErrors({ 204: z.null() }, [404]) },
     handler: async (request, reply) => {
-      const deleted = await app.db.deleteFrom('groups').where('org_id', '=', request.principal!.orgId).where('id', '=', request.params.id).returning('id').executeTakeFirst();
+      const deleted = await deleteGroup(app.db, request.principal!.orgId, request.params.id);
       if (!deleted) throw new NotFoundError('Group', request.params.id);
       request.auditInfo = { targetType: 'group', targetId: request.params.id };
       return reply.status(204).send(null);

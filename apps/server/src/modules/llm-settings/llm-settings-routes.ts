@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { LLM_TASKS } from '@marketplace/llm';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
 import { updateOrgSettings } from '../settings/org-settings.js';
+import { listProviderKeys, listProviders, saveLlmSettings, usageReport } from './llm-settings-repository.js';
 
 const ADMIN = { roles: ['admin' as const] };
 const providerId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'use 1-63 lowercase letters, digits, ".", "_" or "-"').refine((id) => id !== 'builtin', '"builtin" is the built-in engine’s id');
@@ -44,7 +44,7 @@ export default async function llmSettingsRoutes(fastify: FastifyInstance) {
     const settings = await registry().settingsFor(orgId);
     const gateway = await registry().gatewayFor(orgId);
     const health = gateway?.listProviders() ?? [];
-    const stored = await app.db.selectFrom('llm_providers').select(['id', 'api_key_encrypted']).where('org_id', '=', orgId).execute();
+    const stored = await listProviderKeys(app.db, orgId);
     const providers = await Promise.all(
       [...settings.providers.map((p) => p.id), 'builtin'].map(async (id) => {
         const config = settings.providers.find((p) => p.id === id);
@@ -73,30 +73,21 @@ export default async function llmSettingsRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const { orgId, userId } = request.principal!;
       const body = request.body;
-      const existing = await app.db.selectFrom('llm_providers').selectAll().where('org_id', '=', orgId).execute();
+      const existing = await listProviders(app.db, orgId);
       const ids = new Set((body.providers ?? existing).map((p) => p.id));
       for (const ref of [...(body.active ? [body.active] : []), ...Object.values(body.taskModels ?? {}).map((r) => r.provider)]) {
         if (!ids.has(ref)) throw new AppError('LLM_PROVIDER_UNKNOWN', 422, `Provider "${ref}" is not configured (configured: ${[...ids].join(', ') || 'none'}); add it under "providers" first.`);
       }
-      await app.db.transaction().execute(async (trx) => {
-        if (body.providers) {
-          for (const p of body.providers) {
-            const old = existing.find((e) => e.id === p.id);
-            if ((p.kind === 'openai' || p.kind === 'anthropic') && !p.apiKey && !old?.api_key_encrypted) throw new AppError('LLM_API_KEY_REQUIRED', 422, `Provider "${p.id}" (${p.kind}) needs apiKey.`);
-          }
-          await trx.deleteFrom('llm_providers').where('org_id', '=', orgId).execute();
-          for (const p of body.providers) {
-            const old = existing.find((e) => e.id === p.id);
-            const sealed = p.apiKey ? registry().secrets.seal(p.apiKey, `${orgId}:${p.id}`) : (old?.api_key_encrypted ?? null);
-            await trx.insertInto('llm_providers').values({ org_id: orgId, id: p.id, kind: p.kind, base_url: p.baseUrl ?? null, api_key_encrypted: sealed, default_model: p.defaultModel ?? null, large_model: p.largeModel ?? null, updated_by: userId }).execute();
-          }
-        }
-        if (body.taskModels || body.limits) {
-          const current = await trx.selectFrom('llm_org_settings').selectAll().where('org_id', '=', orgId).executeTakeFirst();
-          const values = { task_models: JSON.stringify(body.taskModels ?? current?.task_models ?? {}), limits: JSON.stringify(body.limits ?? current?.limits ?? {}) };
-          await trx.insertInto('llm_org_settings').values({ org_id: orgId, ...values }).onConflict((oc) => oc.column('org_id').doUpdateSet({ ...values, updated_at: new Date() })).execute();
-        }
+      for (const p of body.providers ?? []) {
+        const old = existing.find((e) => e.id === p.id);
+        if ((p.kind === 'openai' || p.kind === 'anthropic') && !p.apiKey && !old?.api_key_encrypted) throw new AppError('LLM_API_KEY_REQUIRED', 422, `Provider "${p.id}" (${p.kind}) needs apiKey.`);
+      }
+      const providers = body.providers?.map((p) => {
+        const old = existing.find((e) => e.id === p.id);
+        const sealed = p.apiKey ? registry().secrets.seal(p.apiKey, `${orgId}:${p.id}`) : (old?.api_key_encrypted ?? null);
+        return { id: p.id, kind: p.kind, baseUrl: p.baseUrl ?? null, apiKeyEncrypted: sealed, defaultModel: p.defaultModel ?? null, largeModel: p.largeModel ?? null };
       });
+      await saveLlmSettings(app.db, orgId, userId, { providers, taskModels: body.taskModels, limits: body.limits });
       if (body.active !== undefined) await updateOrgSettings(app.db, orgId, userId, { llm: { activeProvider: body.active } });
       registry().invalidate(orgId);
       request.auditInfo = { targetType: 'llm-settings', details: { providers: body.providers?.map((p) => ({ id: p.id, kind: p.kind, apiKeySet: Boolean(p.apiKey) })), active: body.active, taskModels: body.taskModels, limits: body.limits } };
@@ -113,11 +104,9 @@ export default async function llmSettingsRoutes(fastify: FastifyInstance) {
       const gateway = await registry().gatewayFor(request.principal!.orgId);
       const settings = await registry().settingsFor(request.principal!.orgId);
       if (!gateway || !settings.providers.some((p) => p.id === provider)) throw new AppError('LLM_PROVIDER_UNKNOWN', 404, `Provider "${provider}" is not configured; see GET /api/v1/llm/providers.`);
-      try {
-        return { provider, models: await gateway.listModels(provider) };
-      } catch (error) {
-        throw new AppError('LLM_PROVIDER_UNREACHABLE', 502, `Provider "${provider}" did not list its models: ${(error as Error).message}`, { cause: error });
-      }
+      // An unreachable or refusing provider throws LlmError (PROVIDER_UNAVAILABLE, TIMEOUT, PROVIDER_AUTH_FAILED …);
+      // errors/problem.ts answers with its code and status hint.
+      return { provider, models: await gateway.listModels(provider) };
     },
   });
 
@@ -133,19 +122,7 @@ export default async function llmSettingsRoutes(fastify: FastifyInstance) {
       const { orgId } = request.principal!;
       const days = { day: 1, week: 7, month: 30, all: null }[request.query.period];
       const from = days === null ? null : new Date(Date.now() - days * 86_400_000);
-      const group = async (key: 'model' | 'user_id' | 'conversation_id' | null) => {
-        let query = app.db.selectFrom('llm_usage').where('org_id', '=', orgId);
-        if (from) query = query.where('at', '>=', from);
-        const keyExpr = key === 'model' ? sql<string | null>`coalesce(provider || '/' || model, provider)` : key ? sql<string | null>`${sql.ref(key)}::text` : sql<string | null>`null`;
-        let select = query.select([
-          keyExpr.as('key'),
-          sql<string>`count(*)`.as('calls'), sql<string>`coalesce(sum(input_tokens), 0)`.as('input'), sql<string>`coalesce(sum(output_tokens), 0)`.as('output'),
-          sql<string>`coalesce(sum(cost_usd), 0)`.as('cost'), sql<string>`count(*) FILTER (WHERE cache_hit)`.as('hits'), sql<string>`coalesce(avg(latency_ms), 0)`.as('latency'),
-        ]);
-        if (key) select = select.groupBy(keyExpr).orderBy(sql`sum(cost_usd)`, 'desc').limit(50);
-        const rows = await select.execute();
-        return rows.map((r) => ({ key: r.key, calls: Number(r.calls), inputTokens: Number(r.input), outputTokens: Number(r.output), costUsd: Number(r.cost), cacheHits: Number(r.hits), avgLatencyMs: Math.round(Number(r.latency)) }));
-      };
+      const group = (key: 'model' | 'user_id' | 'conversation_id' | null) => usageReport(app.db, orgId, from, key);
       const [totals, byModel, byUser, byConversation] = await Promise.all([group(null), group('model'), group('user_id'), group('conversation_id')]);
       return { period: request.query.period, from: from?.toISOString() ?? null, totals: totals[0]!, byModel, byUser, byConversation };
     },

@@ -34,6 +34,8 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
       try {
         app = generateApp(spec, { version });
       } catch (error) {
+        // A domain decision, not an HTTP answer: a spec the generator refuses will be refused on every retry,
+        // so it fails the request at once with the generator's code instead of retrying with backoff.
         if (error instanceof GeneratorError) throw new StepFailure(error.code, error.message);
         throw error;
       }
@@ -165,6 +167,8 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
           (trx, appId) => markPublished(trx, request.id, appId),
         );
       } catch (error) {
+        // A domain decision: the version was published meanwhile (a conflict no retry can heal), so the
+        // request fails at once with the conflict's code instead of retrying.
         if (error instanceof VersionExistsError) throw new StepFailure(error.code, error.message);
         throw error;
       }

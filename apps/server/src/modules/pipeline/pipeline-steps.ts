@@ -1,4 +1,4 @@
-import type { RequestState } from '../../db/schema.js';
+import type { RequestState } from './pipeline-tables.js';
 
 /** The pipeline after the AppSpec, in order: each step is one job (see pipeline-jobs.ts). */
 export const PIPELINE_STEPS = ['generate', 'validate', 'package', 'scan', 'sign', 'publish'] as const;

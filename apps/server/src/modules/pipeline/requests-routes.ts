@@ -6,7 +6,7 @@ import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { listRequests, requestView } from './requests-repository.js';
 import { submitRequest } from './request-service.js';
-import { REQUEST_STATES } from '../../db/schema.js';
+import { REQUEST_STATES } from './pipeline-tables.js';
 
 const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), output: z.string().optional() }).nullable() });
 export const requestSchema = z

@@ -1,0 +1,47 @@
+import type { Generated } from 'kysely';
+import type { Timestamp, DefaultNow } from '../../db/column-types.js';
+
+export const ROLES = ['member', 'publisher', 'reviewer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: DefaultNow;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  roles: Role[];
+  status: 'active' | 'disabled';
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  roles: Role[];
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: DefaultNow;
+}
+
+/** The tables module accounts owns (its migrations create them); composition/database-schema.ts joins them into DB. */
+export interface AccountsTables {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  invitations: InvitationsTable;
+}

@@ -1,0 +1,24 @@
+import type { Db } from '../../db/schema.js';
+
+/** A wrong password: counts the failure and locks the account until the given time (null: not locked). */
+export async function recordFailedLogin(db: Db, userId: string, failures: number, lockedUntil: Date | null) {
+  await db.updateTable('users').set({ failed_logins: failures, locked_until: lockedUntil }).where('id', '=', userId).execute();
+}
+
+/** A successful sign-in: clears the failures and the lock, and records when. */
+export async function recordLogin(db: Db, userId: string) {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', userId).execute();
+}
+
+/** In one round trip: the organisation, and the user when the caller is one (or created the API key). */
+export function findProfile(db: Db, orgId: string, userId: string | null) {
+  return db
+    .selectFrom('organizations')
+    .leftJoin('users', (join) => join.onRef('users.org_id', '=', 'organizations.id').on('users.id', '=', userId ?? '00000000-0000-0000-0000-000000000000'))
+    .select([
+      'organizations.id as org_id', 'organizations.name as org_name', 'organizations.slug as org_slug', 'organizations.created_at as org_created_at',
+      'users.id', 'users.email', 'users.name', 'users.roles', 'users.status', 'users.created_at', 'users.last_login_at',
+    ])
+    .where('organizations.id', '=', orgId)
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,71 @@
+import type { Generated } from 'kysely';
+import type { Json, DefaultNow } from '../../db/column-types.js';
+
+export interface AppsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  summary: string;
+  kind: string;
+  tags: string[];
+  spec: Json<Record<string, unknown>>;
+  latest_version: string | null;
+  author_id: string | null;
+  installs: Generated<number>;
+  rating_avg: number | null;
+  rating_count: Generated<number>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+export interface AppVersionsTable {
+  id: string;
+  app_id: string;
+  org_id: string;
+  version: string;
+  request_id: string | null;
+  spec: Json<Record<string, unknown>>;
+  manifest: Json<Record<string, unknown>>;
+  changelog: string | null;
+  bundle_sha256: string;
+  bundle_size: number;
+  key_id: string;
+  release_json: string;
+  validation_report: Json<Record<string, unknown>>;
+  scan_report: Json<Record<string, unknown>>;
+  published_by: string | null;
+  published_at: DefaultNow;
+}
+
+export interface AppVersionFilesTable {
+  version_id: string;
+  path: string;
+  size: number;
+  content: string | null;
+}
+
+export interface AppVersionBundlesTable {
+  version_id: string;
+  bundle: Buffer;
+}
+
+export interface ReviewsTable {
+  id: string;
+  org_id: string;
+  app_id: string;
+  user_id: string;
+  rating: number;
+  text: Generated<string>;
+  created_at: DefaultNow;
+  updated_at: DefaultNow;
+}
+
+/** The tables module catalog owns (its migrations create them); composition/database-schema.ts joins them into DB. */
+export interface CatalogTables {
+  apps: AppsTable;
+  app_versions: AppVersionsTable;
+  app_version_files: AppVersionFilesTable;
+  app_version_bundles: AppVersionBundlesTable;
+  reviews: ReviewsTable;
+}

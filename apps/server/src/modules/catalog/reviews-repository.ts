@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/schema.js';
+
+/** Whether the organisation has this app. */
+export function findAppId(db: Db, orgId: string, id: string) {
+  return db.selectFrom('apps').select('id').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Reviews of an app with their authors' names, newest first. */
+export function listReviews(db: Db, orgId: string, appId: string) {
+  return db
+    .selectFrom('reviews')
+    .innerJoin('users', 'users.id', 'reviews.user_id')
+    .select(['reviews.id', 'reviews.user_id', 'users.name', 'reviews.rating', 'reviews.text', 'reviews.created_at', 'reviews.updated_at'])
+    .where('reviews.org_id', '=', orgId)
+    .where('reviews.app_id', '=', appId)
+    .orderBy('reviews.updated_at', 'desc')
+    .limit(500)
+    .execute();
+}
+
+/** Writes or replaces the user's review of the app and updates the app's rating, in one transaction. */
+export function saveReview(db: Db, review: { orgId: string; appId: string; userId: string; rating: number; text: string }) {
+  const { orgId, appId, userId, rating, text } = review;
+  return db.transaction().execute(async (trx) => {
+    const saved = await trx
+      .insertInto('reviews')
+      .values({ id: randomUUID(), org_id: orgId, app_id: appId, user_id: userId, rating, text })
+      .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ rating, text, updated_at: new Date() }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const stats = await trx.selectFrom('reviews').select((eb) => [eb.fn.avg<string>('rating').as('avg'), eb.fn.countAll<string>().as('n')]).where('app_id', '=', appId).executeTakeFirstOrThrow();
+    await trx.updateTable('apps').set({ rating_avg: Number(stats.avg), rating_count: Number(stats.n) }).where('id', '=', appId).execute();
+    return saved;
+  });
+}
+
+export function getUserName(db: Db, userId: string) {
+  return db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirstOrThrow();
+}
