@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ApprovalsTables } from '../modules/approvals/approvals-tables.js';
 
 /** Timestamps come back as Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -115,7 +116,8 @@ export interface OrgSettingsTable {
   updated_at: DefaultNow;
 }
 
-export const REQUEST_STATES = ['queued', 'generating', 'validating', 'packaging', 'scanning', 'signing', 'published', 'failed'] as const;
+/** `awaiting-approval`: signed, held before publishing until a reviewer decides (the organisation's policy). */
+export const REQUEST_STATES = ['queued', 'generating', 'validating', 'packaging', 'scanning', 'signing', 'awaiting-approval', 'published', 'failed'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export interface AppsTable {
@@ -464,7 +466,7 @@ export interface OrgReleaseKeysTable {
   revoked_at: Timestamp | null;
 }
 
-export interface DB {
+export interface DB extends ApprovalsTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   invitations: InvitationsTable;
