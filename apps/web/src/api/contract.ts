@@ -12,6 +12,7 @@ import type {
   Agent,
   AgentClient,
   Analytics,
+  Approval,
   ApiKey,
   AppDetail,
   AppFile,
@@ -103,4 +104,7 @@ export type Contract = [
   Reads<Answer<'getLlmModels'>, { models: string[] }>,
   Reads<Answer<'getLlmUsage'>, LlmUsage>,
   Reads<Answer<'analytics'>, Analytics>,
+  Reads<Answer<'listApprovals'>, { items: Approval[] }>,
+  Reads<Answer<'approveApproval'>, Approval>,
+  Reads<Answer<'rejectApproval'>, Approval>,
 ];

@@ -166,7 +166,7 @@ export interface Review {
   updatedAt: string;
   mine: boolean;
 }
-export type DeploymentState = 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
+export type DeploymentState = 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'replaced' | 'rolled-back' | 'removed';
 export interface DeploymentHealth {
   ok: boolean;
   detail?: string;
@@ -367,4 +367,34 @@ export interface Analytics {
   };
   kinds: { kind: string; count: number }[];
   deploymentOutcomes: { state: string; count: number }[];
+}
+
+/** The organisation's approval policy (settings section `policy`). */
+export interface Policy {
+  publish: 'none' | 'outside-allow-list' | 'all';
+  allowedHosts: string[];
+  distributeToOthers: boolean;
+  selfApproval: boolean;
+  approvalLinkTtlHours: number;
+  allowLinkLocal: boolean;
+}
+
+/** Something waiting for (or decided by) a reviewer. */
+export interface Approval {
+  id: string;
+  kind: 'publish' | 'distribute';
+  state: 'waiting' | 'approved' | 'rejected';
+  app: string;
+  version: string | null;
+  requestId: string | null;
+  requestedBy: string | null;
+  reasons: { code: string; message: string }[];
+  hosts: string[];
+  subject: Record<string, unknown>;
+  spec: Record<string, unknown> | null;
+  scanReport: Record<string, unknown> | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+  createdAt: string;
 }
