@@ -38,7 +38,9 @@ export default async function approvalLinkRoutes(fastify: FastifyInstance) {
     if (checked.link) request.auditInfo = { orgId: checked.link.orgId, actorId: checked.link.reviewerId, targetType: 'approval', targetId: checked.link.approvalId };
     if (!checked.ok) throw new ApprovalError(checked.code, REFUSALS[checked.code]);
     const principal = request.principal;
-    if (principal && (principal.orgId !== checked.link.orgId || principal.userId !== checked.link.reviewerId)) throw new ApprovalError('LINK_WRONG_REVIEWER', REFUSALS.LINK_WRONG_REVIEWER);
+    // Another organisation's session learns nothing about the link; a colleague's is told it is not theirs.
+    if (principal && principal.orgId !== checked.link.orgId) throw new ApprovalError('LINK_INVALID', REFUSALS.LINK_INVALID);
+    if (principal && principal.userId !== checked.link.reviewerId) throw new ApprovalError('LINK_WRONG_REVIEWER', REFUSALS.LINK_WRONG_REVIEWER);
     const reviewer = await app.db.selectFrom('users').select(['id', 'roles', 'status']).where('id', '=', checked.link.reviewerId).where('org_id', '=', checked.link.orgId).executeTakeFirst();
     if (!reviewer || reviewer.status !== 'active') throw new ApprovalError('REVIEWER_REQUIRED', 'The reviewer this link was sent to is no longer active; another reviewer must decide.');
     const approval = await findApproval(app.db, checked.link.orgId, checked.link.approvalId);
