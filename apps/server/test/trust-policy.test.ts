@@ -92,8 +92,8 @@ describe('approvals: a request the policy holds', () => {
     const listed = (await call(app(), reviewerA, { method: 'GET', url: '/api/v1/approvals' })).json().items;
     expect(listed.find((item: { id: string }) => item.id === approval.id)).toMatchObject({ app: approval.app_name, spec: { name: approval.app_name }, scanReport: { verdict: 'clean' } });
     expect((await call(app(), member, { method: 'GET', url: '/api/v1/approvals' })).statusCode).toBe(403);
-    [tokenA] = linksFor(reviewerA);
-    [tokenB] = linksFor(reviewerB);
+    tokenA = linksFor(reviewerA)[0] ?? '';
+    tokenB = linksFor(reviewerB)[0] ?? '';
     expect(tokenA).toBeTruthy();
     expect(tokenB).toBeTruthy();
     expect(tokenA).not.toBe(tokenB);
