@@ -7,7 +7,7 @@ import { AGENT_VERSION } from './version.js';
 
 /**
  * What runs here, for the heartbeat: each app's current version with its state, and the earlier
- * versions kept for rollback as "replaced" (the server's deployment states have no such state yet).
+ * versions kept for rollback as "replaced"; the server reconciles its deployments from this list.
  */
 export function inventory(deployer: Pick<Deployer, 'apps'>): { name: string; version: string; state: string }[] {
   return deployer

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { insertApproval } from '../src/modules/approvals/approvals-repository.js';
+import { issueLink } from '../src/modules/approvals/approval-links.js';
 import { insertRequest } from '../src/modules/pipeline/pipeline-repository.js';
 import type { Db } from '../src/db/schema.js';
 import { documentedRoutes, isEventStream, sample, urlFor, type DocumentedRoute } from './openapi-routes.js';
@@ -66,6 +68,9 @@ beforeAll(async () => {
   foreign.downloads = randomUUID();
   foreign.groups = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/groups', payload: { name: 'b-secret-team', members: [memberB.userId] } })).json().id;
   foreignSecrets.push(bConversation.id, foreignByPath['/api/v1/agents/commands/{id}']!);
+  const bApproval = await insertApproval(db, { orgId: adminB.orgId, kind: 'publish', requestId: foreign.requests, appName: 'b-secret-app', requestedBy: adminB.userId, reasons: [{ code: 'POLICY_ALL_APPS', message: 'b-secret-app review' }], hosts: [] });
+  foreign.approvals = bApproval.row.id;
+  foreignByPath['/api/v1/approval-links/{token}'] = await issueLink(db, { orgId: adminB.orgId, approvalId: bApproval.row.id, reviewerId: adminB.userId, ttlHours: 1 });
 });
 afterAll(async () => t.close());
 

@@ -43,6 +43,8 @@ const AgentsPage = named(() => import('./pages/admin/agents-page'), 'AgentsPage'
 const OrgKeysPage = named(() => import('./pages/admin/org-keys-page'), 'OrgKeysPage');
 const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
 const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
+const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage');
+const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
 
 function NotFoundPage() {
   const { t } = useTranslation();
@@ -80,6 +82,7 @@ function Routed() {
             <Route path="/chat" element={<ChatPage />} />
             <Route path="/deployments" element={<DeploymentsPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
+            <Route path="/approvals" element={<ApprovalsPage />} />
             <Route path="/admin" element={<AdminPage />}>
               <Route index element={<Navigate to="users" replace />} />
               <Route path="users" element={<UsersPage />} />
@@ -92,6 +95,7 @@ function Routed() {
               <Route path="groups" element={<GroupsPage />} />
               <Route path="keys" element={<OrgKeysPage />} />
               <Route path="llm" element={<LlmPage />} />
+              <Route path="policy" element={<PolicyPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

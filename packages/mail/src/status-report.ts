@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { messageIdSchema, semverSchema, slugSchema } from './mail-fields.js';
 
-/** Deployment states (DESIGN.md "Core HTTP API"). */
-export const DEPLOYMENT_STATES = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'] as const;
+/** Deployment states (DESIGN.md "Core HTTP API"). `replaced`: an earlier version a newer one took over on the workstation, kept there as a rollback target. */
+export const DEPLOYMENT_STATES = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'replaced', 'rolled-back', 'removed'] as const;
 
 /** Where a healthy app answers on its workstation, as an agent reports it (by mail or HTTP): http(s) only, never `javascript:`. */
 export const appUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);

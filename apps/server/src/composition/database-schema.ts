@@ -1,4 +1,5 @@
 import type { AccountsTables } from '../modules/accounts/accounts-tables.js';
+import type { ApprovalsTables } from '../modules/approvals/approvals-tables.js';
 import type { AgentsTables } from '../modules/agents/agents-tables.js';
 import type { AuditTables } from '../modules/audit/audit-tables.js';
 import type { AuthTables } from '../modules/auth/auth-tables.js';
@@ -21,6 +22,7 @@ import type { SettingsTables } from '../modules/settings/settings-tables.js';
 export interface DB
   extends AccountsTables,
     AgentsTables,
+    ApprovalsTables,
     AuditTables,
     AuthTables,
     CatalogTables,

@@ -22,6 +22,8 @@ import conversationRoutes from '../modules/conversations/conversation-routes.js'
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 import eventsRoutes from '../modules/events/events-routes.js';
 import analyticsRoutes from '../modules/analytics/analytics-routes.js';
+import approvalsRoutes from '../modules/approvals/approvals-routes.js';
+import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -48,4 +50,6 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },
+  { prefix: '/api/v1', plugin: approvalsRoutes },
+  { prefix: '/api/v1', plugin: approvalLinkRoutes },
 ];

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { AgentsService } from '../modules/agents/agents-repository.js';
+import type { ApprovalsService } from '../modules/approvals/approvals-service.js';
 import { conversationMailLoop, type ConversationServices } from '../modules/conversations/conversation-services.js';
 import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
@@ -10,6 +11,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     agents: AgentsService;
     deployments: DeploymentsService;
+    approvals: ApprovalsService;
     /** Mail addressed to the server itself (SMTP_FROM): handlers see each message once. */
     mailIngest: MailIngest;
     conversationServices: ConversationServices;
@@ -25,6 +27,7 @@ export default fp(
     const { services } = options;
     app.decorate('agents', services.agents);
     app.decorate('deployments', services.deployments);
+    app.decorate('approvals', services.approvals);
     app.decorate('mailIngest', services.mailIntake);
     app.decorate('conversationServices', services.conversations);
     const loop = conversationMailLoop(services.conversations);

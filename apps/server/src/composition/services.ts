@@ -15,6 +15,9 @@ import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-i
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
+import { createApprovalsService, type ApprovalsService } from '../modules/approvals/approvals-service.js';
+import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
+import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
@@ -33,6 +36,8 @@ export interface ServerServices {
   agents: AgentsService;
   deployments: DeploymentsService;
   conversations: ConversationServices;
+  /** Reviewers' decisions; what follows one is registered here per kind (publish, distribute). */
+  approvals: ApprovalsService;
   /** Mail to the server's own address: deployments' status reports first, then conversations. */
   mailIntake: MailIngest;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
@@ -60,6 +65,10 @@ export function createServices(options: ServiceOptions): ServerServices {
   const mailIntake = createMailIngest(logger);
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
+  const agents = createAgentsService(db);
+  const approvals = createApprovalsService(db, logger as Logger);
+  approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
+  approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
   return {
     config,
     database,
@@ -68,9 +77,10 @@ export function createServices(options: ServiceOptions): ServerServices {
     jobs,
     orgKeys: options.orgKeys ?? createConfiguredOrgKeys(db, config),
     events,
-    agents: createAgentsService(db),
+    agents,
     deployments: createDeploymentsService(db, events),
     conversations,
+    approvals,
     mailIntake,
     close: () => closeConversationServices(conversations),
   };

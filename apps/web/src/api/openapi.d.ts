@@ -999,9 +999,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Every version on the workstation with its state; the server reconciles its deployments from this list */
                         apps: {
                             name: string;
-                            state: string;
+                            /** @enum {string} */
+                            state: "healthy" | "unhealthy" | "stopped" | "replaced";
                             version: string;
                         }[];
                         os: string;
@@ -1121,7 +1123,7 @@ export interface paths {
                             message: string;
                         };
                         /** @enum {string} */
-                        state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+                        state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
                         version: string;
                     };
                 };
@@ -1616,6 +1618,462 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confirmation page behind a review notification link (changes nothing) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Approve or reject through a review notification link (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approvals, newest first (default: those waiting) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    state?: "waiting" | "approved" | "rejected" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Approval"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval with the spec, the hosts it reaches and the scan report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve: the request is published, the distribution sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason: the request fails with it, the distribution is not sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Approval"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2293,6 +2751,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Set when the organisation’s policy holds this distribution for a reviewer: nothing is sent until it is approved */
+                            approvalId?: string;
                             deliveries: components["schemas"]["Delivery"][];
                         };
                     };
@@ -3977,6 +4437,29 @@ export interface paths {
                                  */
                                 unknownSenders?: "reply-once" | "ignore";
                             };
+                            policy?: {
+                                /** @default [] */
+                                allowedHosts?: string[];
+                                /**
+                                 * @description Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)
+                                 * @default false
+                                 */
+                                allowLinkLocal?: boolean;
+                                /** @default 48 */
+                                approvalLinkTtlHours?: number;
+                                /** @default false */
+                                distributeToOthers?: boolean;
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                publish?: "none" | "outside-allow-list" | "all";
+                                /**
+                                 * @description Whether a reviewer may approve their own request
+                                 * @default false
+                                 */
+                                selfApproval?: boolean;
+                            };
                             requests?: {
                                 /** @default 4 */
                                 maxConcurrent?: number;
@@ -4187,6 +4670,29 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 unknownSenders?: "reply-once" | "ignore";
+                            };
+                            policy?: {
+                                /** @default [] */
+                                allowedHosts?: string[];
+                                /**
+                                 * @description Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)
+                                 * @default false
+                                 */
+                                allowLinkLocal?: boolean;
+                                /** @default 48 */
+                                approvalLinkTtlHours?: number;
+                                /** @default false */
+                                distributeToOthers?: boolean;
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                publish?: "none" | "outside-allow-list" | "all";
+                                /**
+                                 * @description Whether a reviewer may approve their own request
+                                 * @default false
+                                 */
+                                selfApproval?: boolean;
                             };
                             requests?: {
                                 /** @default 4 */
@@ -4871,7 +5377,7 @@ export interface paths {
                     app?: string;
                     appId?: string;
                     limit?: number;
-                    state?: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+                    state?: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
                 };
                 header?: never;
                 path?: never;
@@ -8237,6 +8743,68 @@ export interface components {
             title: string;
             updatedAt: string;
         };
+        Approval: {
+            app: string;
+            createdAt: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            /** @description The hosts the app reaches through its sources and outputs */
+            hosts: string[];
+            id: string;
+            /** @enum {string} */
+            kind: "publish" | "distribute";
+            note: string | null;
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            requestedBy: string | null;
+            requestId: string | null;
+            scanReport: {
+                [key: string]: unknown;
+            } | null;
+            spec: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            state: "waiting" | "approved" | "rejected";
+            /** @description For a distribution: the version and the recipients asked for */
+            subject: {
+                [key: string]: unknown;
+            };
+            version: string | null;
+        };
+        ApprovalInput: {
+            app: string;
+            createdAt: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            /** @description The hosts the app reaches through its sources and outputs */
+            hosts: string[];
+            id: string;
+            /** @enum {string} */
+            kind: "publish" | "distribute";
+            note: string | null;
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            requestedBy: string | null;
+            requestId: string | null;
+            scanReport: {
+                [key: string]: unknown;
+            } | null;
+            spec: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            state: "waiting" | "approved" | "rejected";
+            /** @description For a distribution: the version and the recipients asked for */
+            subject: {
+                [key: string]: unknown;
+            };
+            version: string | null;
+        };
         AuditEntry: {
             action: string;
             actorId: string | null;
@@ -8409,7 +8977,7 @@ export interface components {
                 message: string;
             } | null;
             /** @enum {string} */
-            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
         };
@@ -8452,7 +9020,7 @@ export interface components {
                 } | null;
                 source: string;
                 /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             }[];
             id: string;
             logTail: string | null;
@@ -8469,7 +9037,7 @@ export interface components {
                 message: string;
             } | null;
             /** @enum {string} */
-            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
         };
@@ -8512,7 +9080,7 @@ export interface components {
                 } | null;
                 source: string;
                 /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             }[];
             id: string;
             logTail: string | null;
@@ -8529,7 +9097,7 @@ export interface components {
                 message: string;
             } | null;
             /** @enum {string} */
-            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
         };
@@ -8565,7 +9133,7 @@ export interface components {
                 message: string;
             } | null;
             /** @enum {string} */
-            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
         };
@@ -8691,6 +9259,39 @@ export interface components {
             };
             /**
              * @default {
+             *       "publish": "none",
+             *       "allowedHosts": [],
+             *       "distributeToOthers": false,
+             *       "selfApproval": false,
+             *       "approvalLinkTtlHours": 48,
+             *       "allowLinkLocal": false
+             *     }
+             */
+            policy: {
+                /** @default [] */
+                allowedHosts: string[];
+                /**
+                 * @description Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)
+                 * @default false
+                 */
+                allowLinkLocal: boolean;
+                /** @default 48 */
+                approvalLinkTtlHours: number;
+                /** @default false */
+                distributeToOthers: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                publish: "none" | "outside-allow-list" | "all";
+                /**
+                 * @description Whether a reviewer may approve their own request
+                 * @default false
+                 */
+                selfApproval: boolean;
+            };
+            /**
+             * @default {
              *       "requireApproval": false,
              *       "maxConcurrent": 4
              *     }
@@ -8747,6 +9348,39 @@ export interface components {
                  * @enum {string}
                  */
                 unknownSenders: "reply-once" | "ignore";
+            };
+            /**
+             * @default {
+             *       "publish": "none",
+             *       "allowedHosts": [],
+             *       "distributeToOthers": false,
+             *       "selfApproval": false,
+             *       "approvalLinkTtlHours": 48,
+             *       "allowLinkLocal": false
+             *     }
+             */
+            policy: {
+                /** @default [] */
+                allowedHosts: string[];
+                /**
+                 * @description Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)
+                 * @default false
+                 */
+                allowLinkLocal: boolean;
+                /** @default 48 */
+                approvalLinkTtlHours: number;
+                /** @default false */
+                distributeToOthers: boolean;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                publish: "none" | "outside-allow-list" | "all";
+                /**
+                 * @description Whether a reviewer may approve their own request
+                 * @default false
+                 */
+                selfApproval: boolean;
             };
             /**
              * @default {
@@ -8813,7 +9447,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            state: "queued" | "generating" | "validating" | "packaging" | "scanning" | "signing" | "published" | "failed";
+            state: "queued" | "generating" | "validating" | "packaging" | "scanning" | "signing" | "awaiting-approval" | "published" | "failed";
             steps: {
                 attempts: number;
                 durationMs: number | null;
@@ -8851,7 +9485,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            state: "queued" | "generating" | "validating" | "packaging" | "scanning" | "signing" | "published" | "failed";
+            state: "queued" | "generating" | "validating" | "packaging" | "scanning" | "signing" | "awaiting-approval" | "published" | "failed";
             steps: {
                 attempts: number;
                 durationMs: number | null;

@@ -78,3 +78,18 @@ export interface Page<T> {
   items: T[];
   total?: number;
 }
+
+// Approvals and the organisation's policy.
+export type Approval = Answer<'listApprovals'>['items'][number];
+/**
+ * The settings section `policy` (Policy page). Client-side shape: the document types settings sections
+ * as free-form objects, and the server validates this one (modules/settings) when it is saved.
+ */
+export interface Policy {
+  publish: 'none' | 'outside-allow-list' | 'all';
+  allowedHosts: string[];
+  distributeToOthers: boolean;
+  selfApproval: boolean;
+  approvalLinkTtlHours: number;
+  allowLinkLocal: boolean;
+}

@@ -5,6 +5,7 @@ import { ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { reconcileInventory } from '../deployments/reconcile-inventory.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
 import { findAgentByClient, markAgentSeen, recordHeartbeat } from './agents-repository.js';
 
@@ -34,7 +35,10 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
           version: z.string().min(1).max(64),
           os: z.string().min(1).max(64),
           runtimes: z.array(z.string().min(1).max(32)).max(8),
-          apps: z.array(z.object({ name: slug, version: semver, state: z.string().max(32) }).strict()).max(500),
+          apps: z
+            .array(z.object({ name: slug, version: semver, state: z.enum(['healthy', 'unhealthy', 'stopped', 'replaced']) }).strict())
+            .max(500)
+            .describe('Every version on the workstation with its state; the server reconciles its deployments from this list'),
         })
         .strict(),
       response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number(), commands: z.array(agentCommandSchema).describe('Commands to run now (they are marked sent)') }) }),
@@ -43,7 +47,8 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const agent = await agentOf(request);
       const { version, os, runtimes, apps } = request.body;
       await recordHeartbeat(db, agent.id, { version, os, runtimes, apps });
-      request.auditInfo = { targetType: 'agent', targetId: agent.id };
+      const reconciled = await reconcileInventory(db, app.events, agent, apps);
+      request.auditInfo = { targetType: 'agent', targetId: agent.id, ...(reconciled ? { details: { reconciled } } : {}) };
       const keys = await app.orgKeys.publicInfo(agent.org_id);
       return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id) };
     },

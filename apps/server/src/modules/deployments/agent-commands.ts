@@ -83,8 +83,8 @@ export async function requestCommand(db: Kysely<DB>, deployment: DeploymentRow, 
 
 /**
  * A command acts on the version the agent runs now: that is the deployment of this app on this agent
- * that is healthy or unhealthy and changed last (earlier versions keep their last state when they are
- * replaced). A rollback also needs an earlier version that ran there since the app was last removed.
+ * that is healthy or unhealthy and changed last (earlier versions are `replaced` once the agent's
+ * heartbeat says so). A rollback also needs an earlier version that ran there since the app was last removed.
  */
 async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type: AgentCommandType): Promise<void> {
   if (deployment.state === 'removed') throw new ConflictError(`${deployment.app} ${deployment.version} was already removed from this agent; there is nothing to ${type === 'remove' ? 'remove' : 'roll back'}.`, 'DEPLOYMENT_REMOVED');
@@ -103,7 +103,7 @@ async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type:
     .where('deployments.app', '=', deployment.app)
     .where('deployment_events.state', '=', 'removed')
     .executeTakeFirst();
-  const others = siblings.filter((row: any) => row.id !== deployment.id && (row.state === 'healthy' || row.state === 'unhealthy')).map((row: any) => row.id as string);
+  const others = siblings.filter((row: any) => row.id !== deployment.id && ['healthy', 'unhealthy', 'replaced'].includes(row.state)).map((row: any) => row.id as string);
   let earlier: { version: string } | undefined;
   if (others.length) {
     let q = db

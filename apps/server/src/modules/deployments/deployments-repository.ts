@@ -30,7 +30,7 @@ export interface DeploymentReport {
   appId?: string | undefined;
   /** When the report names its deployment, it must be this agent's. */
   deploymentId?: string | undefined;
-  source: 'http' | 'mail' | 'server';
+  source: 'http' | 'mail' | 'server' | 'heartbeat';
   at?: Date | undefined;
 }
 

@@ -8,6 +8,9 @@ import { findBundleForDownload, findVersion, listDeliveries } from './distributi
 import { checkDownloadLink } from './download-links.js';
 import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
 import { membersOfGroups } from '../groups/groups-repository.js';
+import { getOrgSettings } from '../settings/org-settings.js';
+import { holdDistribution } from './distribution-approval.js';
+import type { Logger } from 'pino';
 
 const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
@@ -25,7 +28,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       summary: 'E-mail a published version to agents: mine (default), some users’ or groups’, some agents, or all (publishers)',
       params: versionParams,
       body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), groupIds: z.array(z.uuid()).max(100).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
-      response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema) }) }, [404, 409, 503]),
+      response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema), approvalId: z.string().optional().describe('Set when the organisation’s policy holds this distribution for a reviewer: nothing is sent until it is approved') }) }, [404, 409, 503]),
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
@@ -39,6 +42,11 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       const selection = userIds || agentIds || all ? { ...(userIds ? { userIds } : {}), ...(agentIds ? { agentIds } : {}), ...(all ? { all } : {}) } : { userIds: principal.userId ? [principal.userId] : [] };
       const recipients = await app.agents.recipients(principal.orgId, selection);
       if (!recipients.length) throw new AppError('NO_RECIPIENTS', 409, 'No enrolled agent matches: enrol one with `marketplace-agent enroll` (POST /api/v1/agents/enrollments gives the code), or choose other users or agents.');
+      if (forOthers && (await getOrgSettings(app.db, principal.orgId)).policy.distributeToOthers) {
+        const held = await holdDistribution({ db: app.db, config: app.config, logger: request.log as Logger }, { orgId: principal.orgId, appId: version.app_id, versionId: version.id, version: version.version, selection, recipients: recipients.length, requestedBy: principal.userId });
+        request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length, held: 'APPROVAL_REQUIRED', approvalId: held.id } };
+        return reply.status(202).send({ deliveries: [], approvalId: held.id });
+      }
       // Sending the same version to the same agent again is the same delivery (idempotent).
       const deliveries = await queueDeliveries(app.db, app.jobs, app.events, { orgId: principal.orgId, appId: version.app_id, versionId: version.id, recipients, requestedBy: principal.userId });
       request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };

@@ -14,6 +14,7 @@ import { storedManifest, storedScanReport, storedSpec } from './stored-outputs.j
 import { scanFiles } from './scanner.js';
 import { scanWithClamd } from './clamd-scan.js';
 import { stepJob, type StepData } from './step-job.js';
+import { assertPublishApproved } from './publish-approval.js';
 
 export const digestOf = (value: unknown) => `sha256:${createHash('sha256').update(canonicalize(value) ?? '').digest('hex')}`;
 
@@ -143,6 +144,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
     async ({ request, logger }) => {
       const outputs = await loadOutputs(services.db, request.id);
       if (!outputs?.release_json || !outputs.bundle || !outputs.manifest) throw new Error('the signed release is missing');
+      await assertPublishApproved(services, request);
       let published;
       try {
         published = await publishVersion(

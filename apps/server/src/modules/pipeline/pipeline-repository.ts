@@ -47,6 +47,14 @@ export async function markDone(db: Db, requestId: string, step: PipelineStep, st
     .execute();
 }
 
+/** The step waits (for a reviewer): pending again, and the request shows why, unless it finished meanwhile. */
+export async function markParked(db: Db, requestId: string, step: PipelineStep, state: 'awaiting-approval'): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('request_steps').set({ state: 'pending', started_at: null }).where('request_id', '=', requestId).where('name', '=', step).where('state', '=', 'running').execute();
+    await trx.updateTable('requests').set({ state, updated_at: new Date() }).where('id', '=', requestId).where('state', 'not in', ['published', 'failed']).execute();
+  });
+}
+
 export async function markFailed(db: Db, requestId: string, step: PipelineStep, error: { code: string; message: string; output?: string }, startedAt?: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx

@@ -29,3 +29,11 @@ export class StepFailure extends Error {
     this.name = 'StepFailure';
   }
 }
+
+/** A step that must wait for someone (a reviewer): it goes back to pending and the request takes `state` until it is queued again. */
+export class StepParked extends Error {
+  constructor(readonly state: 'awaiting-approval') {
+    super(`waiting: ${state}`);
+    this.name = 'StepParked';
+  }
+}

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
 import type { Timestamp, Json, DefaultNow } from '../../db/column-types.js';
 
-export const REQUEST_STATES = ['queued', 'generating', 'validating', 'packaging', 'scanning', 'signing', 'published', 'failed'] as const;
+/** `awaiting-approval`: signed, held before publishing until a reviewer decides (the organisation's policy). */
+export const REQUEST_STATES = ['queued', 'generating', 'validating', 'packaging', 'scanning', 'signing', 'awaiting-approval', 'published', 'failed'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export interface RequestsTable {

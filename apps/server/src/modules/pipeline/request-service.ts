@@ -6,6 +6,9 @@ import type { EventBus } from '../events/event-bus.js';
 import { jobName } from './pipeline-steps.js';
 import { insertRequest } from './pipeline-repository.js';
 import { publishRequestEvent } from './request-events.js';
+import { ApprovalError } from '../approvals/approval-error.js';
+import { refusedHost } from '../approvals/reach-policy.js';
+import { getOrgSettings } from '../settings/org-settings.js';
 
 /** What submitting a request needs: the store, the live updates and the queue (null in a process that runs no jobs). */
 export interface RequestServiceDeps {
@@ -23,9 +26,17 @@ export interface SubmitRequestInput {
   notice?: string | null;
 }
 
-/** Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued. */
+/**
+ * Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued.
+ * A source or output on a link-local or cloud-metadata address is refused first (HOST_REFUSED, naming the field).
+ */
 export async function submitRequest(deps: RequestServiceDeps, input: SubmitRequestInput): Promise<string> {
   if (!deps.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
+  const { policy } = await getOrgSettings(deps.db, input.orgId);
+  const refused = refusedHost(input.spec as Parameters<typeof refusedHost>[0], policy);
+  if (refused) {
+    throw new ApprovalError('HOST_REFUSED', `spec.${refused.field} reaches ${refused.host}, a link-local or cloud-metadata address, which apps may not use as a source or output; point it at the real service instead.`, { field: `spec.${refused.field}`, host: refused.host });
+  }
   const id = randomUUID();
   await insertRequest(deps.db, { id, ...input });
   await publishRequestEvent(deps.db, deps.events, id, null, null);

@@ -58,7 +58,14 @@ export default async function requestsRoutes(fastify: FastifyInstance) {
         }
         spec = result.spec;
       }
-      const id = await submitRequest(app, { orgId: principal.orgId, userId: principal.userId, source: 'api', spec, text });
+      request.auditInfo = { targetType: 'request', details: { app: (spec as { name: string }).name } };
+      let id: string;
+      try {
+        id = await submitRequest(app, { orgId: principal.orgId, userId: principal.userId, source: 'api', spec, text });
+      } catch (error) {
+        if (error instanceof AppError) request.auditInfo.details = { ...request.auditInfo.details, refused: error.code, ...error.details };
+        throw error;
+      }
       request.auditInfo = { targetType: 'request', targetId: id, details: { app: (spec as { name: string }).name } };
       return reply.status(202).send({ id, state: 'queued' });
     },

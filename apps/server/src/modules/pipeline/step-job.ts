@@ -1,8 +1,8 @@
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import type { Logger } from 'pino';
-import { jobName, nextStep, StepFailure, type PipelineStep } from './pipeline-steps.js';
+import { jobName, nextStep, StepFailure, StepParked, type PipelineStep } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
-import { loadRequest, markDone, markFailed, markRunning, stepRow } from './pipeline-repository.js';
+import { loadRequest, markDone, markFailed, markParked, markRunning, stepRow } from './pipeline-repository.js';
 import { publishRequestEvent } from './request-events.js';
 
 export interface StepData {
@@ -18,7 +18,8 @@ const RETRY_LIMIT = 3;
 /**
  * One pipeline step as a job. Idempotent: a step already done only queues the next one (a crash
  * between finishing and queueing is healed by the retry), a failed or finished request is left
- * alone. A StepFailure fails the request at once; anything else is retried with backoff and fails
+ * alone. A StepParked puts the step back to pending and lets the request wait (it is queued again
+ * when the wait ends). A StepFailure fails the request at once; anything else is retried with backoff and fails
  * the request on the last attempt, with the step's error.
  */
 export function stepJob(step: PipelineStep, services: PipelineServices, run: StepRun, options: { expireInSeconds: number; concurrency?: number }): JobDefinition<StepData> {
@@ -45,12 +46,18 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         return { skipped: 'already done' };
       }
       const started = performance.now();
-      const announce = (state: 'running' | 'done' | 'failed') => publishRequestEvent(services.db, services.events, data.requestId, step, state);
+      const announce = (state: 'running' | 'done' | 'failed' | 'parked') => publishRequestEvent(services.db, services.events, data.requestId, step, state);
       await markRunning(services.db, data.requestId, step);
       await announce('running');
       try {
         await run({ request, services, logger });
       } catch (error) {
+        if (error instanceof StepParked) {
+          await markParked(services.db, data.requestId, step, error.state);
+          await announce('parked');
+          logger.info({ state: error.state }, 'pipeline step waits');
+          return { parked: error.state };
+        }
         const final = error instanceof StepFailure || context.attempt > RETRY_LIMIT;
         logger.warn({ err: error, final }, 'pipeline step failed');
         if (!final) throw error;

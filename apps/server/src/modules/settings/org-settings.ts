@@ -1,6 +1,35 @@
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
 
+/** A host name or address an app may reach without review: `intranet.example.com`, `*.example.com`, `10.0.0.7`. */
+const allowedHostSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^[0-9a-f:.]+$/, { message: 'must be a host name (optionally starting with "*.") or an IP address, without scheme, port or path' });
+
+/**
+ * What may be published or distributed without a reviewer (issue 12, item 4). `publish`: `none`
+ * (no review), `outside-allow-list` (apps whose sources or outputs reach a host not in `allowedHosts`),
+ * `all` (every app). `distributeToOthers`: sending a release to other people's agents waits for a
+ * reviewer. Link-local and cloud-metadata addresses are refused as sources and outputs unless
+ * `allowLinkLocal` is on.
+ */
+export const policySchema = z
+  .object({
+    publish: z.enum(['none', 'outside-allow-list', 'all']).default('none'),
+    allowedHosts: z.array(allowedHostSchema).max(200).default([]),
+    distributeToOthers: z.boolean().default(false),
+    selfApproval: z.boolean().default(false).describe('Whether a reviewer may approve their own request'),
+    approvalLinkTtlHours: z.number().int().min(1).max(168).default(48),
+    allowLinkLocal: z.boolean().default(false).describe('Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)'),
+  })
+  .strict();
+export type Policy = z.infer<typeof policySchema>;
+export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false };
+
 /**
  * Runtime settings an admin may change while the server runs. Each has a safe default, so an
  * organisation that never touched them behaves predictably; unknown keys are refused.
@@ -20,6 +49,7 @@ export const orgSettingsSchema = z
     agents: z.object({ staleAfterSeconds: z.number().int().min(30).max(86_400).default(300) }).strict().default({ staleAfterSeconds: 300 }),
     mail: z.object({ unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once') }).strict().default({ unknownSenders: 'reply-once' }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),
+    policy: policySchema.default(POLICY_DEFAULTS),
   })
   .strict()
   .meta({ id: 'OrgSettings' });
@@ -33,6 +63,7 @@ export const orgSettingsPatchSchema = z
     agents: orgSettingsSchema.shape.agents.unwrap().partial().optional(),
     mail: orgSettingsSchema.shape.mail.unwrap().partial().optional(),
     llm: orgSettingsSchema.shape.llm.unwrap().partial().optional(),
+    policy: policySchema.partial().optional(),
   })
   .strict();
 export type OrgSettingsPatch = z.infer<typeof orgSettingsPatchSchema>;

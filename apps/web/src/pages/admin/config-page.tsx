@@ -87,7 +87,8 @@ export function ConfigPage() {
         {() =>
           draft ? (
             <form onSubmit={submit}>
-              {Object.entries(draft).map(([section, values]) => (
+              {/* The policy has its own page (lists and choices need more than one input each). */}
+              {Object.entries(draft).filter(([section]) => section !== 'policy').map(([section, values]) => (
                 <fieldset key={section} className="panel">
                   <legend>{t(`admin.sections.${section}`, { defaultValue: section })}</legend>
                   {Object.entries(values).map(([name, value]) => (

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import type { Db } from '../../db/schema.js';
+import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { getOrgSettings } from '../settings/org-settings.js';
+import { issueLink } from './approval-links.js';
+import { insertApproval, reviewersOf, type ApprovalRow, type NewApproval } from './approvals-repository.js';
+
+export interface ApprovalDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1) || 'localhost';
+
+/**
+ * Holds something for review: stores the approval (once per request) and mails each reviewer a
+ * one-time link of their own. The requester gets no link when the policy forbids approving one's own.
+ * A mail that cannot be sent is logged; the approval still waits on the Approvals page.
+ */
+export async function requestApproval(deps: ApprovalDeps, input: NewApproval): Promise<ApprovalRow> {
+  const { row, created } = await insertApproval(deps.db, input);
+  if (!created) return row;
+  const { policy } = await getOrgSettings(deps.db, input.orgId);
+  const reviewers = (await reviewersOf(deps.db, input.orgId)).filter((reviewer) => policy.selfApproval || reviewer.id !== input.requestedBy);
+  const logger = deps.logger.child({ component: 'approvals', approvalId: row.id });
+  const sender = mailSenderFor(deps.config);
+  if (!sender) {
+    logger.info({ reviewers: reviewers.length }, 'no outgoing mail configured: reviewers see the approval in the web UI only');
+    return row;
+  }
+  try {
+    for (const reviewer of reviewers) {
+      const token = await issueLink(deps.db, { orgId: input.orgId, approvalId: row.id, reviewerId: reviewer.id, ttlHours: policy.approvalLinkTtlHours });
+      const link = `${deps.config.publicUrl}/api/v1/approval-links/${token}`;
+      const what = input.kind === 'publish' ? `publish ${input.appName}${input.version ? ` ${input.version}` : ''}` : `send ${input.appName} ${input.version ?? ''} to other people's workstations`;
+      const text = [
+        `A request to ${what} waits for your review.`,
+        '',
+        ...input.reasons.map((reason) => `- ${reason.message}`),
+        ...(input.hosts.length ? ['', `Hosts it reaches: ${input.hosts.join(', ')}`] : []),
+        '',
+        `Open this link to approve or reject it (it works once, for you only, for ${policy.approvalLinkTtlHours} hours):`,
+        link,
+        '',
+        `Or decide on the Approvals page: ${deps.config.publicUrl}/approvals`,
+      ].join('\n');
+      const raw = await new MailComposer({
+        from: { name: 'Marketplace', address: deps.config.smtp.from },
+        to: reviewer.email,
+        subject: `Review needed: ${input.appName}`,
+        messageId: `<approval.${randomBytes(8).toString('hex')}@${domainOf(deps.config.smtp.from)}>`,
+        text: `${text}\n`,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      })
+        .compile()
+        .build();
+      const sent = await sender.send({ raw, envelope: { from: deps.config.smtp.from, to: [reviewer.email] } });
+      if (!sent.ok) logger.warn({ reviewerId: reviewer.id, code: 'APPROVAL_MAIL_FAILED' }, 'the review notification could not be sent');
+    }
+  } finally {
+    sender.close();
+  }
+  return row;
+}

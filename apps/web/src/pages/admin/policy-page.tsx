@@ -1,0 +1,80 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { callRoute } from '../../api/api';
+import type { Policy, Settings } from '../../api/types';
+import { ErrorMessage } from '../../components/error-message';
+import { QueryState } from '../../components/query-state';
+
+const PUBLISH_CHOICES: Policy['publish'][] = ['none', 'outside-allow-list', 'all'];
+const FLAGS = ['distributeToOthers', 'selfApproval', 'allowLinkLocal'] as const;
+
+/** The organisation's policy: what waits for a reviewer, which hosts apps may reach without one. */
+export function PolicyPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const config = useQuery({ queryKey: ['config'], queryFn: () => callRoute<{ settings: Settings }>('getConfig') });
+  const [draft, setDraft] = useState<Policy | null>(null);
+  const [hosts, setHosts] = useState('');
+  useEffect(() => {
+    const policy = config.data?.settings.policy as Policy | undefined;
+    if (policy) {
+      setDraft(structuredClone(policy));
+      setHosts(policy.allowedHosts.join('\n'));
+    }
+  }, [config.data]);
+  const save = useMutation({
+    mutationFn: (policy: Policy) => callRoute<{ settings: Settings }>('putConfig', { body: { settings: { policy } } }),
+    onSuccess: (data) => queryClient.setQueryData(['config'], data),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft) save.mutate({ ...draft, allowedHosts: hosts.split(/\s+/).filter(Boolean) });
+  };
+  return (
+    <section aria-labelledby="policy-title">
+      <h1 id="policy-title">{t('policy.title')}</h1>
+      <p>{t('policy.intro')}</p>
+      <QueryState query={config} empty={null}>
+        {() =>
+          draft ? (
+            <form onSubmit={submit} className="panel">
+              <div className="field">
+                <label htmlFor="policy-publish">{t('policy.publish')}</label>
+                <select id="policy-publish" value={draft.publish} onChange={(event) => setDraft({ ...draft, publish: event.target.value as Policy['publish'] })}>
+                  {PUBLISH_CHOICES.map((choice) => (
+                    <option key={choice} value={choice}>
+                      {t(`policy.publishChoices.${choice}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="policy-hosts">{t('policy.allowedHosts')}</label>
+                <textarea id="policy-hosts" rows={4} value={hosts} onChange={(event) => setHosts(event.target.value)} />
+              </div>
+              {FLAGS.map((flag) => (
+                <label key={flag} className="check" htmlFor={`policy-${flag}`}>
+                  <input id={`policy-${flag}`} type="checkbox" checked={draft[flag]} onChange={(event) => setDraft({ ...draft, [flag]: event.target.checked })} /> {t(`policy.${flag}`)}
+                </label>
+              ))}
+              <div className="field">
+                <label htmlFor="policy-ttl">{t('policy.approvalLinkTtlHours')}</label>
+                <input id="policy-ttl" type="number" min={1} max={168} value={draft.approvalLinkTtlHours} onChange={(event) => setDraft({ ...draft, approvalLinkTtlHours: Number(event.target.value) })} />
+              </div>
+              {save.isError ? <ErrorMessage error={save.error} /> : null}
+              {save.isSuccess && !save.isPending ? (
+                <p role="status" className="notice notice-success">
+                  {t('common.saved')}
+                </p>
+              ) : null}
+              <button type="submit" disabled={save.isPending}>
+                {t('common.save')}
+              </button>
+            </form>
+          ) : null
+        }
+      </QueryState>
+    </section>
+  );
+}
