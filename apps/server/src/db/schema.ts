@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
 
 /** Timestamps come back as Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -406,6 +407,10 @@ export interface AgentsTable {
   hostname: string;
   os: string;
   mailbox: string;
+  /** Ed25519 public key (SPKI PEM) the agent signs its status mails with; null: it does not report by mail. */
+  report_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `at` of the newest status mail taken from this agent (older or equal ones are replays). */
+  mail_report_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   version: string | null;
   runtimes: ColumnType<unknown[], string | undefined, string>;
   apps: ColumnType<unknown[], string | undefined, string>;
@@ -464,7 +469,7 @@ export interface OrgReleaseKeysTable {
   revoked_at: Timestamp | null;
 }
 
-export interface DB {
+export interface DB extends MailIntakeTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   invitations: InvitationsTable;

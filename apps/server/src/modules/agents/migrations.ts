@@ -39,4 +39,11 @@ export const agentsMigrations = [
       ]);
     },
   },
+  {
+    name: '1202_agent_report_keys',
+    async up(db: Kysely<any>): Promise<void> {
+      // Status mails count only when signed with the key the agent enrolled to report by mail with.
+      await runStatements(db, [`ALTER TABLE agents ADD COLUMN report_key text`, `ALTER TABLE agents ADD COLUMN mail_report_at timestamptz`]);
+    },
+  },
 ];
