@@ -4,7 +4,7 @@ import { runStatements } from '../../db/run-statements.js';
 /** Mail intake's own tables (incoming_mail and mail_sender_replies are still created by conversations' 0201). */
 export const mailIntakeMigrations = [
   {
-    name: '1201_mail_sender_confirmations',
+    name: '1211_mail_sender_confirmations',
     async up(db: Kysely<any>): Promise<void> {
       await runStatements(db, [
         `CREATE TABLE mail_sender_confirmations (
