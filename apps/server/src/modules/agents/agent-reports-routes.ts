@@ -5,6 +5,7 @@ import { ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { reportKeySchema } from './report-key.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
 
 const AGENTS = { principals: ['agent' as const] };
@@ -22,6 +23,22 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     if (!agent) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
     return agent as { id: string; org_id: string };
   }
+
+  app.put('/agents/report-key', {
+    config: { auth: AGENTS, audit: 'agent.report-key' },
+    schema: {
+      tags: ['agents'],
+      summary: 'Enrol this agent to report by mail: the Ed25519 public key its status mails are signed with (replaces an earlier one)',
+      body: z.object({ reportKey: reportKeySchema }).strict(),
+      response: withErrors({ 200: z.object({ agentId: z.string(), reportsByMail: z.literal(true) }) }),
+    },
+    handler: async (request) => {
+      const agent = await agentOf(request);
+      await db.updateTable('agents').set({ report_key: request.body.reportKey, mail_report_at: null }).where('id', '=', agent.id).execute();
+      request.auditInfo = { targetType: 'agent', targetId: agent.id };
+      return { agentId: agent.id, reportsByMail: true as const };
+    },
+  });
 
   app.post('/agents/heartbeat', {
     config: { auth: AGENTS, audit: 'agent.heartbeat' },

@@ -7,6 +7,7 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { reportKeySchema } from './report-key.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
 const ENROLLMENT_TTL_MS = 15 * 60 * 1000;
@@ -100,6 +101,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
           hostname: text(253),
           os: text(64),
           mailbox: mailboxSchema.optional(),
+          reportKey: reportKeySchema.optional().describe('Ed25519 public key (SPKI PEM) the agent signs status mails with; without it status mails from this agent are refused'),
         })
         .strict(),
       response: withErrors({
@@ -132,8 +134,8 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       if (!claimed) throw refuse('was already used');
       const keys = await app.orgKeys.publicInfo(enrollment.org_id);
       const client = await createAgentClient(app.db, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
-      await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox }).execute();
-      request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
+      await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox, report_key: request.body.reportKey ?? null }).execute();
+      request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox, reportsByMail: Boolean(request.body.reportKey) } };
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({
         agentId,
