@@ -1,18 +1,18 @@
 import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, migrate } from '@marketplace/db';
-import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { startMailHub, type MailHub } from '@marketplace/mail/hub';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
 import { followEmailConversations } from '../src/modules/conversations/follow-email-conversations.js';
 import { handleIncomingMail, processPendingMail, runConfirmed, type IncomingMailOutcome } from '../src/modules/conversations/mail-conversations.js';
+import { maildirInbox } from './maildir-inbox.js';
 import { addUser, createTestApp, register, type Account, createPipelineApp } from './helper.js';
 
 const run = promisify(execFile);
@@ -61,22 +61,7 @@ async function swaks(args: { from: string; to?: string; subject: string; body: s
   return { messageId, outcome: outcomes.at(-1)! };
 }
 
-async function inbox(address: string): Promise<ParsedMail[]> {
-  const dir = join(mailboxDirectory(dataDir, address), 'new');
-  const files = await readdir(dir).catch(() => [] as string[]);
-  const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(dir, f)))));
-  return mails.sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
-}
-
-async function waitForMail(address: string, count: number): Promise<ParsedMail[]> {
-  const started = Date.now();
-  for (;;) {
-    const mails = await inbox(address);
-    if (mails.length >= count) return mails;
-    if (Date.now() - started > 10_000) throw new Error(`${address} has ${mails.length} mails, expected ${count}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const { inbox, waitForMail } = maildirInbox(() => dataDir);
 
 const db = () => env.t.database.db as Db;
 
