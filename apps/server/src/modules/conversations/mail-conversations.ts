@@ -6,7 +6,7 @@ import { getOrgSettings } from '../settings/org-settings.js';
 import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from '../mail-intake/incoming-mail-repository.js';
 import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
-import { askForConfirmation, auditMailRefusal, claimReplySlot, confirmationByToken, markConfirmed, type MailRefusal } from './sender-confirmation.js';
+import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
   messageId: string;
@@ -102,12 +102,13 @@ export async function processIncomingMail(services: ConversationServices, messag
       return finish(`refused:${code}`, orgId);
     };
 
-    // A reply to a confirmation address: only the address it was mailed to confirms, once.
-    const confirmation = token ? await confirmationByToken(services, token) : undefined;
-    if (confirmation) {
-      if (confirmation.address !== sender) return await refuse('confirmation-other-sender', confirmation.org_id);
+    const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
+    if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
+    if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
+    if (proof.kind === 'confirmation') {
+      // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
+      const { confirmation } = proof;
       if (confirmation.confirmed_at && confirmation.conversation_id) {
-        // A further reply to the confirmation mail continues the conversation it started.
         const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
         return await finish(...(await answerProven(services, { row, mail, sender, user: users.find((u) => u.id === confirmation.user_id) ?? users[0]!, thread })));
       }
@@ -116,18 +117,7 @@ export async function processIncomingMail(services: ConversationServices, messag
       if (!started) return await finish('duplicate', confirmation.org_id);
       return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
     }
-
-    // A reply address (+token) the server issued for one of this sender's conversations.
-    let thread: { id: string; org_id: string; user_id: string } | undefined;
-    if (token) {
-      const byToken = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id']).where('mail_token', '=', token).executeTakeFirst();
-      if (byToken && !users.some((u) => u.id === byToken.user_id)) return await refuse('foreign-token', byToken.org_id);
-      if (byToken) {
-        thread = byToken;
-        proven = true;
-      }
-    }
-    if (!proven) return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
+    const { thread } = proof;
     const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
     return await finish(...(await answerProven(services, { row, mail, sender, user, thread, users })));
   } catch (error) {

@@ -88,3 +88,26 @@ export function pendingConfirmations(services: ConversationServices, userId: str
     .limit(50)
     .execute();
 }
+
+export type SenderProof =
+  | { kind: 'proven'; thread: { id: string; org_id: string; user_id: string } | undefined }
+  | { kind: 'unproven' }
+  | { kind: 'confirmation'; confirmation: NonNullable<ConfirmationRow> }
+  | { kind: 'refused'; code: MailRefusal; orgId: string };
+
+/**
+ * What the reply address proves about a known sender: a confirmation address (only its own From may
+ * use it), a conversation's `+token` of one of the sender's accounts (proven, and that thread), another
+ * user's `+token` (refused), or nothing (proven only when DKIM already passed: `dkimPassed`).
+ */
+export async function proveSender(services: ConversationServices, input: { token: string | null; sender: string; userIds: string[]; dkimPassed: boolean }): Promise<SenderProof> {
+  const { token } = input;
+  if (token) {
+    const confirmation = await confirmationByToken(services, token);
+    if (confirmation) return confirmation.address === input.sender ? { kind: 'confirmation', confirmation } : { kind: 'refused', code: 'confirmation-other-sender', orgId: confirmation.org_id };
+    const byToken = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id']).where('mail_token', '=', token).executeTakeFirst();
+    if (byToken && !input.userIds.includes(byToken.user_id)) return { kind: 'refused', code: 'foreign-token', orgId: byToken.org_id };
+    if (byToken) return { kind: 'proven', thread: byToken };
+  }
+  return input.dkimPassed ? { kind: 'proven', thread: undefined } : { kind: 'unproven' };
+}
