@@ -15,6 +15,8 @@ export function homeLayout(home: string) {
   return {
     root,
     config: join(root, 'config.json'),
+    /** Ed25519 private key (PKCS#8 PEM, 0600) the agent signs its status mails with. */
+    reportKey: join(root, 'report-key.pem'),
     keyList: join(root, 'state', 'key-list.json'),
     deliveryNonces: join(root, 'state', 'delivery-nonces.json'),
     localActions: join(root, 'logs', 'local-actions.log'),

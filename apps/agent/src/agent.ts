@@ -13,6 +13,7 @@ import { createHealthLoop } from './health-loop.js';
 import { createInboxLoop, type InboxCounts } from './inbox-loop.js';
 import { createJournal } from './journal.js';
 import { createReporter, type MailReporting } from './reporter.js';
+import { ensureReportKey } from './report-key.js';
 import { createProcessRuntime } from './runtimes/process-runtime.js';
 import type { Runtime } from './runtimes/runtime.js';
 import { createServerClient, type ServerClient } from './server-client.js';
@@ -64,7 +65,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const server = createServerClient(config, layout);
   const deployer = await Deployer.open({ layout, runtime, limits: config.limits as Partial<ReleaseLimits> | undefined, maxHealthTimeoutMs: options.maxHealthTimeoutMs, log });
   const journal = createJournal(layout.journal);
-  const report = createReporter({ config, server, reportByMail: options.reportByMail, log });
+  const signingKey = options.reportByMail
+    ? await ensureReportKey(layout, (publicKey) => server.registerReportKey(publicKey)).catch((error: Error) => {
+        log(`REPORT_KEY_NOT_ENROLLED: the key status mails are signed with could not be enrolled (${error.message}); the server refuses status mails until it is (restart the agent when the server is reachable)`);
+        return undefined;
+      })
+    : undefined;
+  const report = createReporter({ config, server, reportByMail: options.reportByMail, ...(signingKey ? { signingKey } : {}), log });
 
   const runner = createCommandRunner({ deployer, server, report, journalPath: commandJournalPath(join(layout.root, 'state')), log });
   const commands = createCommandLoop({ server, runner, log });

@@ -5,6 +5,7 @@ import { AgentError } from './agent-error.js';
 import { saveConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
 import { writeJsonAtomic } from './json-file.js';
+import { newReportKeyPair, saveReportKey } from './report-key.js';
 
 export interface EnrollOptions {
   server: string;
@@ -27,12 +28,14 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
   } catch {
     throw new AgentError('ENROLL_FAILED', `--server must be the marketplace URL such as https://marketplace.example.com: got "${options.server}".`);
   }
+  // The key status mails are signed with: the server takes a status mail only with this key's signature.
+  const reportKey = newReportKeyPair();
   let response: Response;
   try {
     response = await fetch(new URL('/api/v1/agents/enroll', base), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, name: options.name ?? hostname(), hostname: hostname(), os: platform(), ...(options.mailbox ? { mailbox: options.mailbox } : {}) }),
+      body: JSON.stringify({ code: options.code, name: options.name ?? hostname(), hostname: hostname(), os: platform(), ...(options.mailbox ? { mailbox: options.mailbox } : {}), reportKey: reportKey.publicKey }),
       signal: AbortSignal.timeout(15_000),
     });
   } catch (error) {
@@ -55,6 +58,7 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
     enrolledAt: new Date().toISOString(),
   };
   await saveConfig(layout, config);
+  await saveReportKey(layout, reportKey.privateKey);
   await writeJsonAtomic(layout.keyList, { json: body.keyList, version: keyList.keyList.version });
   return config;
 }

@@ -16,6 +16,8 @@ export interface ReporterOptions {
   config: AgentConfig;
   server: Pick<ServerClient, 'report'>;
   reportByMail?: MailReporting;
+  /** Ed25519 private key (PKCS#8 PEM) status mails are signed with; the server refuses unsigned ones. */
+  signingKey?: string;
   log: (message: string) => void;
 }
 
@@ -27,11 +29,13 @@ export type Report = (entry: DeploymentReport) => Promise<void>;
  * reporting is on. A refusal is logged, never thrown: a report must not stop a deployment.
  */
 export function createReporter(options: ReporterOptions): Report {
-  const { config, server, reportByMail, log } = options;
+  const { config, server, reportByMail, signingKey, log } = options;
   const sender = reportByMail
     ? createMailSender({ host: reportByMail.host, port: reportByMail.port, secure: reportByMail.secure ?? false, ...(reportByMail.user ? { user: reportByMail.user, pass: reportByMail.pass } : {}) })
     : null;
 
+  // The server takes a status mail only when it is newer than the last one (replays are refused), so mail times never repeat.
+  let lastMailAt = 0;
   return async function report(entry) {
     let outcome: string;
     try {
@@ -41,10 +45,13 @@ export function createReporter(options: ReporterOptions): Report {
       outcome = 'refused';
     }
     if (!sender || !reportByMail) return;
-    const at = entry.at ?? new Date().toISOString();
+    const requested = Date.parse(entry.at ?? new Date().toISOString());
+    lastMailAt = Math.max(Number.isFinite(requested) ? requested : Date.now(), lastMailAt + 1);
+    const at = new Date(lastMailAt).toISOString();
     const raw = await buildStatusEmail({
       from: config.mailbox,
       to: reportByMail.to,
+      ...(signingKey ? { signingKey } : {}),
       messageId: `<status.${entry.app}.${entry.version}.${entry.state}.${Date.now()}@${config.mailbox.split('@')[1]}>`,
       status: {
         statusVersion: 1,

@@ -44,6 +44,8 @@ export interface ServerClient {
   /** Closes a command: done, or failed with the reason. */
   closeCommand(id: string, outcome: { state: 'done' | 'failed'; reason?: { code: string; message: string } }): Promise<void>;
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
+  /** Enrols this agent to report by mail: the Ed25519 public key its status mails are signed with. */
+  registerReportKey(publicKey: string): Promise<void>;
   /** Sends queued reports in order; stops at the first that still cannot be sent. */
   flush(): Promise<number>;
   queued(): Promise<number>;
@@ -126,6 +128,7 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
     },
     heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', beat),
     keys: () => call('GET', '/api/v1/keys'),
+    registerReportKey: async (publicKey) => void (await call('PUT', '/api/v1/agents/report-key', { reportKey: publicKey })),
     commands: async () => (await call<{ commands: ServerCommand[] }>('GET', '/api/v1/agents/commands')).commands,
     async closeCommand(id, outcome) {
       await call('POST', `/api/v1/agents/commands/${encodeURIComponent(id)}`, outcome);

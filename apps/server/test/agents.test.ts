@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStatusEmail } from '@marketplace/mail';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
@@ -114,13 +115,15 @@ describe('agent enrolment', () => {
 
   it('records status e-mails from the agent’s own mailbox and ignores forged ones', async () => {
     const { code } = await codeFor(member);
-    const enrolled = (await enroll(t.app, code, { name: 'mailer' })).json();
+    const keys = generateKeyPairSync('ed25519');
+    const signingKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const enrolled = (await enroll(t.app, code, { name: 'mailer', reportKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() })).json();
     const status = { statusVersion: 1 as const, agentId: enrolled.agentId, app: 'mailed-app', version: '2.0.0', state: 'healthy' as const, health: { ok: true, url: 'http://127.0.0.1:40123/' }, at: new Date().toISOString() };
     const forged = await buildStatusEmail({ from: 'mallory@example.test', to: 'marketplace@marketplace.test', messageId: '<forged@example.test>', status });
     expect(await t.app.mailIngest.handle({ raw: forged, envelopeFrom: 'mallory@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
     const none = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
     expect(none).toEqual([]);
-    const real = await buildStatusEmail({ from: enrolled.mailbox, to: 'marketplace@marketplace.test', messageId: '<real@example.test>', status });
+    const real = await buildStatusEmail({ from: enrolled.mailbox, to: 'marketplace@marketplace.test', messageId: '<real@example.test>', status, signingKey });
     await t.app.mailIngest.handle({ raw: real, envelopeFrom: enrolled.mailbox, recipient: 'marketplace@marketplace.test' });
     const items = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
     expect(items).toMatchObject([{ app: 'mailed-app', version: '2.0.0', state: 'healthy', agentId: enrolled.agentId, health: { ok: true, url: 'http://127.0.0.1:40123/' } }]);

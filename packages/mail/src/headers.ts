@@ -12,6 +12,8 @@ export const MARKETPLACE_HEADERS = Object.freeze({
   bundleUrl: 'X-Marketplace-Bundle-Url',
   /** `app@version state` of an agent's status report. */
   status: 'X-Marketplace-Status',
+  /** `ed25519 <base64>`: the agent's signature over the exact bytes of the attached status.json. */
+  statusSignature: 'X-Marketplace-Status-Signature',
 });
 
 /** Unfolded header values by case-insensitive name, in message order. */

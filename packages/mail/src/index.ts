@@ -32,7 +32,7 @@ export type { ParsedReleaseEmail, ReleaseEmailParseResult, ReleaseHeaders } from
 export { buildReleaseEmail } from './release-email.js';
 export type { ReleaseEmailOptions } from './release-email.js';
 export { RELEASE_PAYLOAD_TYPE } from './release-envelope.js';
-export { buildStatusEmail, parseStatusEmail } from './status-email.js';
+export { buildStatusEmail, parseStatusEmail, verifyStatusSignature } from './status-email.js';
 export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } from './status-email.js';
 export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';

@@ -3,7 +3,8 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { classifyIncoming } from './classify-incoming.js';
 import { parseReleaseEmail } from './parse-release-email.js';
-import { buildStatusEmail, parseStatusEmail } from './status-email.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { buildStatusEmail, parseStatusEmail, verifyStatusSignature } from './status-email.js';
 import type { StatusReport } from './status-report.js';
 
 const status: StatusReport = {
@@ -30,7 +31,7 @@ describe('status emails', () => {
     expect(mail.text).toContain('Reason (SIGNATURE_INVALID): The release signature does not verify');
     expect(mail.attachments.map((a) => a.filename)).toEqual(['status.json']);
 
-    expect(await parseStatusEmail(raw)).toEqual({ kind: 'status', status, from: 'agent+ws-dana-01@acme.example', messageId: '<s1@acme.example>', inReplyTo: '<r1@acme.example>' });
+    expect(await parseStatusEmail(raw)).toEqual({ kind: 'status', status, from: 'agent+ws-dana-01@acme.example', messageId: '<s1@acme.example>', inReplyTo: '<r1@acme.example>', statusJson: expect.any(Buffer), signature: undefined });
   });
 
   it('is not mistaken for a release, and is marked as machine mail so nobody auto-answers it', async () => {
@@ -57,5 +58,21 @@ describe('status emails', () => {
 
   it('refuses to build a report with an unknown state', async () => {
     await expect(build({ ...status, state: 'exploded' as StatusReport['state'] })).rejects.toThrow(/status.state/);
+  });
+
+  it('signs status.json with the agent’s Ed25519 key; another key, an edited report or no signature do not verify', async () => {
+    const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({ priv: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), pub: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const mine = pem(generateKeyPairSync('ed25519'));
+    const theirs = pem(generateKeyPairSync('ed25519'));
+    const signed = await buildStatusEmail({ from: 'agent+ws-dana-01@acme.example', to: 'marketplace@acme.example', messageId: '<s2@acme.example>', status, signingKey: mine.priv });
+    const parsed = await parseStatusEmail(signed);
+    if (parsed.kind !== 'status') throw new Error(parsed.kind);
+    expect(verifyStatusSignature(parsed, mine.pub)).toBe('valid');
+    expect(verifyStatusSignature(parsed, theirs.pub)).toBe('invalid');
+    expect(verifyStatusSignature({ ...parsed, statusJson: Buffer.from(parsed.statusJson.toString().replace('rejected', 'healthy')) }, mine.pub)).toBe('invalid');
+    const unsigned = await parseStatusEmail(await build());
+    if (unsigned.kind !== 'status') throw new Error(unsigned.kind);
+    expect(verifyStatusSignature(unsigned, mine.pub)).toBe('unsigned');
+    await expect(buildStatusEmail({ from: 'a@acme.example', to: 'marketplace@acme.example', messageId: '<s3@acme.example>', status, signingKey: 'not a key' })).rejects.toThrow(/not a PEM private key/);
   });
 });

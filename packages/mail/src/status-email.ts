@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { signWithDkim } from './dkim-sign.js';
@@ -16,6 +17,8 @@ const statusEmailSchema = z
     date: z.date().optional(),
     status: statusReportSchema,
     dkim: dkimOptionsSchema.optional(),
+    /** The agent's Ed25519 report key (PKCS#8 PEM): signs status.json so the server can tell the report is the agent's. */
+    signingKey: z.string().min(1).max(10_000).optional(),
   })
   .strict();
 
@@ -30,6 +33,18 @@ export async function buildStatusEmail(options: StatusEmailOptions): Promise<Buf
   if (status.reason) lines.push(`Reason (${status.reason.code}): ${status.reason.message}`);
   if (status.health) lines.push(`Health check: ${status.health.ok ? 'passing' : 'failing'}${status.health.detail ? ` (${status.health.detail})` : ''}`);
   lines.push('', `The attached ${STATUS_FILE_NAME} carries the same report for the marketplace server.`);
+  const json = Buffer.from(JSON.stringify(status, null, 2));
+  let signature: string | undefined;
+  if (parsed.data.signingKey) {
+    let key;
+    try {
+      key = createPrivateKey(parsed.data.signingKey);
+    } catch (error) {
+      throw new MailError('INVALID_OPTIONS', `Cannot sign the status email: the signing key is not a PEM private key (${(error as Error).message}).`);
+    }
+    if (key.asymmetricKeyType !== 'ed25519') throw new MailError('INVALID_OPTIONS', `Cannot sign the status email: the signing key is ${key.asymmetricKeyType}, not Ed25519.`);
+    signature = `ed25519 ${sign(null, json, key).toString('base64')}`;
+  }
   const composer = new MailComposer({
     from: parsed.data.from,
     to: parsed.data.to,
@@ -38,9 +53,9 @@ export async function buildStatusEmail(options: StatusEmailOptions): Promise<Buf
     date: parsed.data.date ?? new Date(),
     inReplyTo: status.releaseMessageId,
     references: status.releaseMessageId,
-    headers: { [MARKETPLACE_HEADERS.status]: statusHeaderValue(status), 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+    headers: { [MARKETPLACE_HEADERS.status]: statusHeaderValue(status), ...(signature ? { [MARKETPLACE_HEADERS.statusSignature]: signature } : {}), 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     text: lines.join('\n'),
-    attachments: [{ filename: STATUS_FILE_NAME, content: Buffer.from(JSON.stringify(status, null, 2)), contentType: 'application/json' }],
+    attachments: [{ filename: STATUS_FILE_NAME, content: json, contentType: 'application/json' }],
     disableFileAccess: true,
     disableUrlAccess: true,
     xMailer: false,
@@ -55,6 +70,10 @@ export interface ParsedStatusEmail {
   from: string | undefined;
   messageId: string | undefined;
   inReplyTo: string | undefined;
+  /** The exact bytes of status.json (what the signature covers). */
+  statusJson: Buffer;
+  /** The X-Marketplace-Status-Signature header, when the agent signed the report. */
+  signature: string | undefined;
 }
 
 export type StatusEmailParseResult = ParsedStatusEmail | { kind: 'not-status' } | InvalidMail;
@@ -85,7 +104,34 @@ export async function parseStatusEmail(raw: Buffer, options: { limits?: Partial<
   if (triage.markers[0] !== statusHeaderValue(status.data)) {
     return invalid('INVALID_STATUS', `Its ${MARKETPLACE_HEADERS.status} header says "${triage.markers[0]}" but ${STATUS_FILE_NAME} says "${statusHeaderValue(status.data)}".`);
   }
-  return { kind: 'status', status: status.data, from: senderAddress(parsed.mail), messageId: parsed.mail.messageId, inReplyTo: parsed.mail.inReplyTo };
+  const signatures = triage.headers.get(MARKETPLACE_HEADERS.statusSignature);
+  if (signatures.length > 1) return invalid('INVALID_HEADERS', `It has ${signatures.length} ${MARKETPLACE_HEADERS.statusSignature} headers; one signature per report.`);
+  return {
+    kind: 'status',
+    status: status.data,
+    from: senderAddress(parsed.mail),
+    messageId: parsed.mail.messageId,
+    inReplyTo: parsed.mail.inReplyTo,
+    statusJson: files[0].content,
+    signature: signatures[0]?.trim(),
+  };
+}
+
+/**
+ * Checks a parsed status mail's signature against the agent's Ed25519 public key (SPKI PEM).
+ * Returns 'unsigned', 'invalid' (malformed or not made with that key) or 'valid'.
+ */
+export function verifyStatusSignature(parsed: Pick<ParsedStatusEmail, 'statusJson' | 'signature'>, publicKeyPem: string): 'unsigned' | 'invalid' | 'valid' {
+  if (!parsed.signature) return 'unsigned';
+  const match = /^ed25519 ([A-Za-z0-9+/]{86}==)$/.exec(parsed.signature);
+  if (!match) return 'invalid';
+  try {
+    const key = createPublicKey(publicKeyPem);
+    if (key.asymmetricKeyType !== 'ed25519') return 'invalid';
+    return verify(null, parsed.statusJson, key, Buffer.from(match[1]!, 'base64')) ? 'valid' : 'invalid';
+  } catch {
+    return 'invalid';
+  }
 }
 
 function statusHeaderValue(status: StatusReport): string {

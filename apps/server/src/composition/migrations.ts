@@ -6,10 +6,11 @@ import { distributionMigrations } from '../modules/distribution/migrations.js';
 import { groupsMigrations } from '../modules/groups/migrations.js';
 import { reviewsMigrations } from '../modules/catalog/reviews-migrations.js';
 import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
-import { agentsMigrations } from '../modules/agents/migrations.js';
+import { agentReportKeyMigrations, agentsMigrations } from '../modules/agents/migrations.js';
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 import { approvalsMigrations } from '../modules/approvals/migrations.js';
+import { mailIntakeMigrations } from '../modules/mail-intake/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations];

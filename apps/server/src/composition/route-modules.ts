@@ -19,6 +19,7 @@ import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
+import mailConfirmationRoutes from '../modules/conversations/mail-confirmation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 import eventsRoutes from '../modules/events/events-routes.js';
 import analyticsRoutes from '../modules/analytics/analytics-routes.js';
@@ -47,6 +48,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: deploymentsRoutes },
   { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
+  { prefix: '/api/v1', plugin: mailConfirmationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },

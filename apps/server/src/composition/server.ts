@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
+import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
@@ -32,6 +33,14 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   const started = performance.now();
   const runtime = await openRuntime({ env: options.env });
   const { config, logger } = runtime;
+  // Incoming mail proves its sender by DKIM, or by the issued reply address / a confirmation (refused in production unless allowed).
+  let mailMode: MailChannelMode | null;
+  try {
+    mailMode = (role === 'all' || role === 'smtp') && !config.smtp.host ? mailChannelMode(config) : null;
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   let app: FastifyInstance | null = null;
   let url: string | null = null;
   let jobs: JobQueue | null = null;
@@ -68,7 +77,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let mailHub: MailHub | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && !config.smtp.host ? conversationMailLoop(services.conversations) : null;
-  if ((role === 'all' || role === 'smtp') && !config.smtp.host) {
+  if (mailMode) {
     mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
   }
   await mailLoop?.start();
@@ -106,6 +115,6 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     }
   }
 
-  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
+  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
   return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, stop };
 }

@@ -6,8 +6,9 @@ import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { reconcileInventory } from '../deployments/reconcile-inventory.js';
+import { reportKeySchema } from './report-key.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
-import { findAgentByClient, markAgentSeen, recordHeartbeat } from './agents-repository.js';
+import { findAgentByClient, markAgentSeen, recordHeartbeat, setReportKey } from './agents-repository.js';
 
 const AGENTS = { principals: ['agent' as const] };
 const slug = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { message: 'must be an app name such as "room-booking"' }).max(48);
@@ -24,6 +25,22 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     if (!agent) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
     return agent;
   }
+
+  app.put('/agents/report-key', {
+    config: { auth: AGENTS, audit: 'agent.report-key' },
+    schema: {
+      tags: ['agents'],
+      summary: 'Enrol this agent to report by mail: the Ed25519 public key its status mails are signed with (replaces an earlier one)',
+      body: z.object({ reportKey: reportKeySchema }).strict(),
+      response: withErrors({ 200: z.object({ agentId: z.string(), reportsByMail: z.literal(true) }) }),
+    },
+    handler: async (request) => {
+      const agent = await agentOf(request);
+      await setReportKey(db, agent.id, request.body.reportKey);
+      request.auditInfo = { targetType: 'agent', targetId: agent.id };
+      return { agentId: agent.id, reportsByMail: true as const };
+    },
+  });
 
   app.post('/agents/heartbeat', {
     config: { auth: AGENTS, audit: 'agent.heartbeat' },

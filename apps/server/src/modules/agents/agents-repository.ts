@@ -56,8 +56,8 @@ export function claimEnrollment(db: Db, enrollmentId: string, agentId: string) {
   return db.updateTable('agent_enrollments').set({ used_at: new Date(), agent_id: agentId }).where('id', '=', enrollmentId).where('used_at', 'is', null).returning('id').executeTakeFirst();
 }
 
-export async function insertAgent(db: Db, values: { id: string; orgId: string; userId: string; clientRowId: string; name: string; hostname: string; os: string; mailbox: string }) {
-  await db.insertInto('agents').values({ id: values.id, org_id: values.orgId, user_id: values.userId, client_row_id: values.clientRowId, name: values.name, hostname: values.hostname, os: values.os, mailbox: values.mailbox }).execute();
+export async function insertAgent(db: Db, values: { id: string; orgId: string; userId: string; clientRowId: string; name: string; hostname: string; os: string; mailbox: string; reportKey: string | null }) {
+  await db.insertInto('agents').values({ id: values.id, org_id: values.orgId, user_id: values.userId, client_row_id: values.clientRowId, name: values.name, hostname: values.hostname, os: values.os, mailbox: values.mailbox, report_key: values.reportKey }).execute();
 }
 
 /** Revokes the agent and its client credentials at the same instant. */
@@ -80,4 +80,9 @@ export async function recordHeartbeat(db: Db, agentId: string, seen: { version: 
 
 export async function markAgentSeen(db: Db, agentId: string) {
   await db.updateTable('agents').set({ last_seen_at: new Date() }).where('id', '=', agentId).execute();
+}
+
+/** Enrols (or replaces) the key the agent signs its status mails with; the replay mark starts over. */
+export async function setReportKey(db: Db, agentId: string, reportKey: string) {
+  await db.updateTable('agents').set({ report_key: reportKey, mail_report_at: null }).where('id', '=', agentId).execute();
 }

@@ -8,6 +8,7 @@ import { hasRole, type Principal } from '../auth/principal.js';
 import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { claimEnrollment, findActiveUser, findAgentByMailbox, findEnrollmentByCodeHash, insertAgent, insertEnrollment, revokeAgent, visibleAgents } from './agents-repository.js';
+import { reportKeySchema } from './report-key.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
 const ENROLLMENT_TTL_MS = 15 * 60 * 1000;
@@ -97,6 +98,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
           hostname: text(253),
           os: text(64),
           mailbox: mailboxSchema.optional(),
+          reportKey: reportKeySchema.optional().describe('Ed25519 public key (SPKI PEM) the agent signs status mails with; without it status mails from this agent are refused'),
         })
         .strict(),
       response: withErrors({
@@ -129,8 +131,8 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       if (!claimed) throw refuse('was already used');
       const keys = await app.orgKeys.publicInfo(enrollment.org_id);
       const client = await createAgentClient(app.db, enrollment.org_id, enrollment.user_id, `agent ${name} (${hostname})`);
-      await insertAgent(db, { id: agentId, orgId: enrollment.org_id, userId: enrollment.user_id, clientRowId: client.id, name, hostname, os, mailbox });
-      request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
+      await insertAgent(db, { id: agentId, orgId: enrollment.org_id, userId: enrollment.user_id, clientRowId: client.id, name, hostname, os, mailbox, reportKey: request.body.reportKey ?? null });
+      request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox, reportsByMail: Boolean(request.body.reportKey) } };
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({
         agentId,

@@ -24,6 +24,10 @@ export interface AgentsTable {
   hostname: string;
   os: string;
   mailbox: string;
+  /** Ed25519 public key (SPKI PEM) the agent signs its status mails with; null: it does not report by mail. */
+  report_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `at` of the newest status mail taken from this agent (older or equal ones are replays). */
+  mail_report_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   version: string | null;
   runtimes: ColumnType<unknown[], string | undefined, string>;
   apps: ColumnType<unknown[], string | undefined, string>;

@@ -40,3 +40,14 @@ export const agentsMigrations = [
     },
   },
 ];
+
+/** Report keys for status mails (run after every module's first tables). */
+export const agentReportKeyMigrations = [
+  {
+    name: '1212_agent_report_keys',
+    async up(db: Kysely<any>): Promise<void> {
+      // Status mails count only when signed with the key the agent enrolled to report by mail with.
+      await runStatements(db, [`ALTER TABLE agents ADD COLUMN report_key text`, `ALTER TABLE agents ADD COLUMN mail_report_at timestamptz`]);
+    },
+  },
+];

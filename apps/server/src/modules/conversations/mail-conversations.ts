@@ -6,10 +6,15 @@ import { getOrgSettings } from '../settings/org-settings.js';
 import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from '../mail-intake/incoming-mail-repository.js';
 import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
+import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
   messageId: string;
-  /** `duplicate`, `ignored:<bounce|auto-reply|list>`, `refused:auth`, `unknown-sender:<replied|ignored|limited>`, `rate-limited`, `answered`, `empty`. */
+  /**
+   * `duplicate`, `ignored:<bounce|auto-reply|list>`, `unknown-sender:<replied|ignored|limited>`, `rate-limited`, `answered`,
+   * `confirmed-sender`, or a refusal: `refused:auth`, `refused:unproven-sender:<asked|limited>`, `refused:foreign-token`,
+   * `refused:confirmation-other-sender`, `refused:confirmation-expired`.
+   */
   outcome: string;
   conversationId: string | null;
 }
@@ -24,13 +29,13 @@ export interface IncomingMailOptions {
 const UNKNOWN_REPLY_EVERY_MS = 24 * 3_600_000;
 const addressesOf = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
 
-/** `marketplace+<token>@…` in the recipients, or `[#token]` in the subject. */
-function tokenOf(recipients: string[], subject: string): string | null {
+/** `marketplace+<token>@…` among the recipients (a subject the sender wrote never proves anything). */
+function tokenOf(recipients: string[]): string | null {
   for (const address of recipients) {
     const match = /^[^@+]+\+([a-z0-9]{6,40})@/i.exec(address);
     if (match) return match[1]!.toLowerCase();
   }
-  return /\[#([a-z0-9]{6,40})\]/i.exec(subject)?.[1]?.toLowerCase() ?? null;
+  return null;
 }
 
 /**
@@ -71,44 +76,109 @@ export async function processIncomingMail(services: ConversationServices, messag
     const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
     const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
     if (!sender) return await finish('ignored:no-sender');
+    // Proof of the sender: a DKIM pass aligned with From (when checked), a reply address the server issued to this user, or a confirmation.
+    let proven = false;
     if (services.config.mailIngest.verifyAuth) {
       const verdict = await verifySender(raw, row.envelope_from, options.resolver);
       if (!verdict.ok) {
-        log.warn({ reason: verdict.reason }, 'incoming mail failed DKIM/DMARC; refused');
+        log.warn({ reason: verdict.reason, code: 'auth' }, 'incoming mail failed DKIM/DMARC; refused');
+        await auditMailRefusal(services, { orgId: null, code: 'auth', sender, messageId: row.message_id, detail: verdict.reason });
         return await finish('refused:auth');
       }
+      proven = true;
     }
     const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
     const subject = mail.subject ?? '';
-    const token = tokenOf(recipients, subject);
+    const token = tokenOf(recipients);
     const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
     if (!users.length) return await finish(await answerUnknownSender(services, sender, token, subject, row.message_id));
 
     const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
     if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) return await finish('rate-limited');
 
-    // Threading: our own Message-IDs in In-Reply-To/References, then the token in the address or subject.
-    const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v));
-    let thread = refs.length ? await services.db.selectFrom('conversation_mail_ids').innerJoin('conversations', 'conversations.id', 'conversation_mail_ids.conversation_id').select(['conversations.id', 'conversations.org_id', 'conversations.user_id', 'conversations.mail_token']).where('conversation_mail_ids.message_id', 'in', refs).executeTakeFirst() : undefined;
-    if (!thread && token) thread = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id', 'mail_token']).where('mail_token', '=', token).executeTakeFirst();
-    // A thread only continues for the user who owns it; anyone else starts their own.
-    const owner = thread?.user_id;
-    const user = users.find((u) => u.id === owner) ?? users[0]!;
-    if (thread && thread.user_id !== user.id) thread = undefined;
+    const refuse = async (code: MailRefusal, orgId: string | null) => {
+      log.warn({ code }, 'incoming mail refused');
+      await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
+      return finish(`refused:${code}`, orgId);
+    };
 
-    const text = newTextOf(mail.text ?? '');
-    const result = await converse(services, { orgId: user.org_id, userId: user.id, channel: 'email', ...(thread ? { conversationId: thread.id } : {}), text: text || subject });
-    await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
-    const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
-    const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';
-    const sent = await sendReply(services, { token: conversation.mail_token, to: sender, subject, text: result.reply + actionsLine, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id] });
-    if (sent) await services.db.insertInto('conversation_mail_ids').values({ message_id: sent, conversation_id: result.id, org_id: user.org_id, direction: 'out' }).execute();
-    return await finish(sent ? 'answered' : 'answered:not-sent', user.org_id, result.id);
+    const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
+    if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
+    if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
+    if (proof.kind === 'confirmation') {
+      // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
+      const { confirmation } = proof;
+      if (confirmation.confirmed_at && confirmation.conversation_id) {
+        const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
+        return await finish(...(await answerProven(services, { row, mail, sender, user: users.find((u) => u.id === confirmation.user_id) ?? users[0]!, thread })));
+      }
+      if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
+      const started = await runConfirmed(services, confirmation.id);
+      if (!started) return await finish('duplicate', confirmation.org_id);
+      return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
+    }
+    const { thread } = proof;
+    const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
+    return await finish(...(await answerProven(services, { row, mail, sender, user, thread, users })));
   } catch (error) {
     log.error({ err: error }, 'incoming mail could not be processed; it stays stored and is retried');
     await services.db.updateTable('incoming_mail').set({ state: 'stored' }).where('message_id', '=', messageId).execute();
     return { messageId, outcome: 'error', conversationId: null };
   }
+}
+
+/**
+ * Runs a mail waiting for its sender's confirmation, once (the reply to the confirmation address,
+ * or the user signed in): it starts or continues the conversation as if it had just arrived proven.
+ * Returns null when it was confirmed already.
+ */
+export async function runConfirmed(services: ConversationServices, confirmationId: string): Promise<{ conversationId: string } | null> {
+  const confirmation = await services.db.selectFrom('mail_sender_confirmations').selectAll().where('id', '=', confirmationId).executeTakeFirstOrThrow();
+  if (!(await markConfirmed(services, confirmation.id))) return null;
+  const row = await services.db.selectFrom('incoming_mail').select(['message_id', 'raw']).where('message_id', '=', confirmation.message_id).executeTakeFirstOrThrow();
+  const mail = await simpleParser(Buffer.from(row.raw), { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
+  const user = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where('id', '=', confirmation.user_id).executeTakeFirstOrThrow();
+  const [, , conversationId] = await answerProven(services, { row, mail, sender: confirmation.address, user, thread: undefined, users: [user] });
+  await services.db.updateTable('mail_sender_confirmations').set({ conversation_id: conversationId }).where('id', '=', confirmation.id).execute();
+  await services.db.updateTable('incoming_mail').set({ org_id: user.org_id, conversation_id: conversationId }).where('message_id', '=', row.message_id).execute();
+  return { conversationId };
+}
+
+type ParsedMail = Awaited<ReturnType<typeof simpleParser>>;
+
+/**
+ * The conversation turn for mail whose sender is proven. Threading follows only the server's own
+ * outgoing Message-IDs of this sender's conversations (or the +token thread given), never an id the sender chose.
+ */
+async function answerProven(
+  services: ConversationServices,
+  input: { row: { message_id: string }; mail: ParsedMail; sender: string; user: { id: string; org_id: string }; thread: { id: string; user_id: string } | undefined; users?: { id: string }[] },
+): Promise<[string, string, string]> {
+  const { row, mail, sender } = input;
+  const subject = mail.subject ?? '';
+  const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v)).slice(0, 50);
+  let thread = input.thread;
+  let user = input.user;
+  if (!thread && refs.length) {
+    const ids = (input.users ?? [input.user]).map((u) => u.id);
+    thread = await services.db
+      .selectFrom('conversation_mail_ids')
+      .innerJoin('conversations', 'conversations.id', 'conversation_mail_ids.conversation_id')
+      .select(['conversations.id', 'conversations.user_id'])
+      .where('conversation_mail_ids.message_id', 'in', refs)
+      .where('conversation_mail_ids.direction', '=', 'out')
+      .where('conversations.user_id', 'in', ids)
+      .executeTakeFirst();
+    if (thread && thread.user_id !== user.id) user = (await services.db.selectFrom('users').select(['id', 'org_id']).where('id', '=', thread.user_id).executeTakeFirstOrThrow());
+  }
+  const text = newTextOf(mail.text ?? '');
+  const result = await converse(services, { orgId: user.org_id, userId: user.id, channel: 'email', ...(thread ? { conversationId: thread.id } : {}), text: text || subject });
+  await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+  const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
+  const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';
+  const sent = await sendReply(services, { token: conversation.mail_token, to: sender, subject, text: result.reply + actionsLine, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id].slice(-10) });
+  if (sent) await services.db.insertInto('conversation_mail_ids').values({ message_id: sent, conversation_id: result.id, org_id: user.org_id, direction: 'out' }).execute();
+  return [sent ? 'answered' : 'answered:not-sent', user.org_id, result.id];
 }
 
 async function sendReply(services: ConversationServices, input: { token: string | null; to: string; subject: string; text: string; quote?: string; inReplyTo?: string; references?: string[] }): Promise<string | null> {
@@ -128,13 +198,7 @@ async function answerUnknownSender(services: ConversationServices, sender: strin
   const orgs = byToken ? [{ id: byToken.org_id }] : await services.db.selectFrom('organizations').select('id').limit(2).execute();
   const policy = orgs.length === 1 ? (await getOrgSettings(services.db, orgs[0]!.id)).mail.unknownSenders : 'reply-once';
   if (policy === 'ignore') return 'unknown-sender:ignored';
-  const now = new Date();
-  const claimed = await services.db
-    .insertInto('mail_sender_replies')
-    .values({ address: sender, kind: 'unknown-sender', last_at: now })
-    .onConflict((oc) => oc.columns(['address', 'kind']).doUpdateSet({ last_at: now }).where('mail_sender_replies.last_at', '<', new Date(now.getTime() - UNKNOWN_REPLY_EVERY_MS)))
-    .returning('address')
-    .executeTakeFirst();
+  const claimed = await claimReplySlot(services, sender, 'unknown-sender', UNKNOWN_REPLY_EVERY_MS);
   if (!claimed) return 'unknown-sender:limited';
   const text = 'Hello, this address builds internal apps for the employees of the organisations that use this marketplace, and your address is not one of their accounts, so your message was not read further. If you work here, write from your work address or ask an administrator to invite you.\n\nDzień dobry, ten adres przyjmuje prośby tylko od pracowników organizacji korzystających z tego serwisu; Twój adres nie należy do żadnego konta, więc wiadomość nie została przetworzona.';
   await sendReply(services, { token: null, to: sender, subject, text, inReplyTo: messageId });

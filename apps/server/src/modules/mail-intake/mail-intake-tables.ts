@@ -21,8 +21,28 @@ export interface MailSenderRepliesTable {
   last_at: Timestamp;
 }
 
+/**
+ * A first mail from an address that is not proven yet (no DKIM pass, no reply address the server
+ * issued): it waits here until its user confirms it, signed in or by replying to `marketplace+<token>@…`.
+ */
+export interface MailSenderConfirmationsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  /** The From address the confirmation was mailed to; only a reply from it confirms. */
+  address: string;
+  /** The incoming mail (Message-ID) that waits for the confirmation. */
+  message_id: string;
+  token: string;
+  created_at: DefaultNow;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  conversation_id: string | null;
+}
+
 /** The tables module mail-intake owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface MailIntakeTables {
   incoming_mail: IncomingMailTable;
   mail_sender_replies: MailSenderRepliesTable;
+  mail_sender_confirmations: MailSenderConfirmationsTable;
 }

@@ -1,0 +1,113 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ConversationServices } from './conversation-services.js';
+import { appendAudit } from '../audit/audit-repository.js';
+import { composeReply } from '../mail-intake/mail-reply.js';
+
+/** How long a confirmation (by reply or signed in) stays valid. */
+export const CONFIRMATION_TTL_MS = 24 * 3_600_000;
+/** At most one confirmation mail per address in this window (like the unknown-sender answer). */
+export const CONFIRMATION_MAIL_EVERY_MS = 15 * 60_000;
+
+/** Stable codes for mail the server refused, stored as the incoming mail's outcome (`refused:<code>`) and in the audit trail. */
+export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender';
+
+/** One audit entry per refused mail: the code, the claimed sender and the Message-ID; never the body. */
+export async function auditMailRefusal(services: ConversationServices, input: { orgId: string | null; code: MailRefusal; sender: string; messageId: string; detail?: string }): Promise<void> {
+  await appendAudit(services.db, {
+    orgId: input.orgId,
+    actorType: 'anonymous',
+    actorId: null,
+    action: 'mail.refused',
+    targetType: 'incoming_mail',
+    targetId: input.messageId.slice(0, 200),
+    result: 'denied',
+    details: { code: input.code, sender: input.sender, ...(input.detail ? { detail: input.detail } : {}) },
+  }).catch((error) => services.logger.warn({ err: error, component: 'mail-ingest', code: input.code }, 'could not audit a refused mail'));
+}
+
+/** Takes the right to send one automatic answer of `kind` to `address` (false while the last one is recent). */
+export async function claimReplySlot(services: ConversationServices, address: string, kind: string, everyMs: number): Promise<boolean> {
+  const now = new Date();
+  const claimed = await services.db
+    .insertInto('mail_sender_replies')
+    .values({ address, kind, last_at: now })
+    .onConflict((oc) => oc.columns(['address', 'kind']).doUpdateSet({ last_at: now }).where('mail_sender_replies.last_at', '<', new Date(now.getTime() - everyMs)))
+    .returning('address')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
+/**
+ * A first mail whose sender is not proven: kept waiting for a confirmation, and (at most once per
+ * address per window) one polite mail to the From address with a fresh reply address that confirms it.
+ * Nothing else happens: no conversation, no LLM call, no build.
+ */
+export async function askForConfirmation(services: ConversationServices, input: { user: { id: string; org_id: string }; sender: string; subject: string; messageId: string }): Promise<string> {
+  const token = `c${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+  await services.db
+    .insertInto('mail_sender_confirmations')
+    .values({ id: randomUUID(), org_id: input.user.org_id, user_id: input.user.id, address: input.sender, message_id: input.messageId, token, expires_at: new Date(Date.now() + CONFIRMATION_TTL_MS), confirmed_at: null, conversation_id: null })
+    .execute();
+  await auditMailRefusal(services, { orgId: input.user.org_id, code: 'unproven-sender', sender: input.sender, messageId: input.messageId });
+  if (!services.mail.sender || !(await claimReplySlot(services, input.sender, 'confirm-sender', CONFIRMATION_MAIL_EVERY_MS))) return 'refused:unproven-sender:limited';
+  const text = [
+    `We received a request from your address${input.subject ? ` ("${input.subject.slice(0, 120)}")` : ''}, but we could not tell that you sent it.`,
+    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace under Conversations → Mail waiting for your confirmation.',
+    'If it was not you, ignore this mail: nothing was built and nothing will be.',
+    '',
+    'Otrzymaliśmy prośbę z Twojego adresu, ale nie mogliśmy potwierdzić, że to Ty. Jeśli to Ty, odpowiedz na tę wiadomość; jeśli nie, zignoruj ją.',
+  ].join('\n');
+  const mail = await composeReply({ address: services.mail.address, token, to: input.sender, subject: input.subject, text, inReplyTo: input.messageId });
+  const sent = await services.mail.sender.send({ raw: mail.raw, envelope: { from: services.mail.address, to: [input.sender] } });
+  if (!sent.ok) services.logger.warn({ component: 'mail-ingest', code: sent.code }, 'the sender confirmation mail was not sent');
+  return 'refused:unproven-sender:asked';
+}
+
+export type ConfirmationRow = Awaited<ReturnType<typeof confirmationByToken>>;
+
+export function confirmationByToken(services: ConversationServices, token: string) {
+  return services.db.selectFrom('mail_sender_confirmations').selectAll().where('token', '=', token).executeTakeFirst();
+}
+
+/** Marks a confirmation used, once: false when someone else (or an earlier reply) already did. */
+export async function markConfirmed(services: ConversationServices, id: string): Promise<boolean> {
+  const row = await services.db.updateTable('mail_sender_confirmations').set({ confirmed_at: new Date() }).where('id', '=', id).where('confirmed_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Unconfirmed, unexpired mail waiting for this user's confirmation (newest first). */
+export function pendingConfirmations(services: ConversationServices, userId: string) {
+  return services.db
+    .selectFrom('mail_sender_confirmations')
+    .innerJoin('incoming_mail', 'incoming_mail.message_id', 'mail_sender_confirmations.message_id')
+    .select(['mail_sender_confirmations.id', 'mail_sender_confirmations.address', 'mail_sender_confirmations.created_at', 'mail_sender_confirmations.expires_at', 'incoming_mail.raw'])
+    .where('mail_sender_confirmations.user_id', '=', userId)
+    .where('mail_sender_confirmations.confirmed_at', 'is', null)
+    .where('mail_sender_confirmations.expires_at', '>', new Date())
+    .orderBy('mail_sender_confirmations.created_at', 'desc')
+    .limit(50)
+    .execute();
+}
+
+export type SenderProof =
+  | { kind: 'proven'; thread: { id: string; org_id: string; user_id: string } | undefined }
+  | { kind: 'unproven' }
+  | { kind: 'confirmation'; confirmation: NonNullable<ConfirmationRow> }
+  | { kind: 'refused'; code: MailRefusal; orgId: string };
+
+/**
+ * What the reply address proves about a known sender: a confirmation address (only its own From may
+ * use it), a conversation's `+token` of one of the sender's accounts (proven, and that thread), another
+ * user's `+token` (refused), or nothing (proven only when DKIM already passed: `dkimPassed`).
+ */
+export async function proveSender(services: ConversationServices, input: { token: string | null; sender: string; userIds: string[]; dkimPassed: boolean }): Promise<SenderProof> {
+  const { token } = input;
+  if (token) {
+    const confirmation = await confirmationByToken(services, token);
+    if (confirmation) return confirmation.address === input.sender ? { kind: 'confirmation', confirmation } : { kind: 'refused', code: 'confirmation-other-sender', orgId: confirmation.org_id };
+    const byToken = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id']).where('mail_token', '=', token).executeTakeFirst();
+    if (byToken && !input.userIds.includes(byToken.user_id)) return { kind: 'refused', code: 'foreign-token', orgId: byToken.org_id };
+    if (byToken) return { kind: 'proven', thread: byToken };
+  }
+  return input.dkimPassed ? { kind: 'proven', thread: undefined } : { kind: 'unproven' };
+}
