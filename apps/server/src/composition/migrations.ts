@@ -9,6 +9,8 @@ import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
 import { agentsMigrations } from '../modules/agents/migrations.js';
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
+import { authMigrations } from '../modules/auth/migrations.js';
+import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...authMigrations, ...appOwnersMigrations];

@@ -1,3 +1,5 @@
+import type { AuthTables } from '../modules/auth/auth-tables.js';
+import type { CatalogTables } from '../modules/catalog/catalog-tables.js';
 import type { ColumnType, Generated, Kysely } from 'kysely';
 
 /** Timestamps come back as Date; we write Date or ISO strings. */
@@ -464,7 +466,7 @@ export interface OrgReleaseKeysTable {
   revoked_at: Timestamp | null;
 }
 
-export interface DB {
+export interface DB extends AuthTables, CatalogTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   invitations: InvitationsTable;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, NotFoundError } from '../../errors/app-error.js';
+import { AppError, NotFoundError, UnauthorizedError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { hashSecret, sameHash } from '../../security/secrets.js';
 import { createAgentClient, toPublic } from './agent-clients.js';
@@ -86,6 +86,10 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
       const row = await app.db.selectFrom('agent_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
       request.auditInfo = row ? { orgId: row.org_id, actorId: row.id } : { details: { clientId } };
       if (!row || row.revoked_at || !sameHash(row.secret_hash, hashSecret(clientSecret))) throw invalidClient();
+      if (row.created_by) {
+        const creator = await app.db.selectFrom('users').select('status').where('id', '=', row.created_by).executeTakeFirst();
+        if (creator?.status !== 'active') throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');
+      }
       await app.db.updateTable('agent_clients').set({ last_token_at: new Date() }).where('id', '=', row.id).execute();
       const token = await app.tokens.sign({ sub: `agent:${row.id}`, org: row.org_id, roles: [] }, AGENT_TOKEN_TTL_SECONDS);
       reply.header('cache-control', 'no-store');

@@ -5,6 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import { jobName } from './pipeline-steps.js';
 import { insertRequest } from './pipeline-repository.js';
+import { publishableName } from '../catalog/app-owners.js';
 import { publishRequestEvent } from './request-events.js';
 
 /** What submitting a request needs: the store, the live updates and the queue (null in a process that runs no jobs). */
@@ -23,11 +24,25 @@ export interface SubmitRequestInput {
   notice?: string | null;
 }
 
+/**
+ * A request whose spec names an app the requester may not publish into becomes a new app with its own
+ * name (`<name>-2`, …); the request's notice says so. Publishing checks ownership again.
+ */
+async function ownName(db: Db, input: SubmitRequestInput): Promise<{ spec: object; notice: string | null }> {
+  const name = (input.spec as { name?: unknown }).name;
+  if (typeof name !== 'string') return { spec: input.spec, notice: input.notice ?? null };
+  const own = await publishableName(db, input.orgId, input.userId, name);
+  if (own === name) return { spec: input.spec, notice: input.notice ?? null };
+  const renamed = `An app named "${name}" already exists and belongs to someone else, so this request makes a new app named "${own}". To add a version to "${name}", ask its owners to add you as a co-owner.`;
+  return { spec: { ...input.spec, name: own }, notice: input.notice ? `${input.notice} ${renamed}` : renamed };
+}
+
 /** Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued. */
 export async function submitRequest(deps: RequestServiceDeps, input: SubmitRequestInput): Promise<string> {
   if (!deps.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
   const id = randomUUID();
-  await insertRequest(deps.db, { id, ...input });
+  const { spec, notice } = await ownName(deps.db, input);
+  await insertRequest(deps.db, { id, ...input, spec, notice });
   await publishRequestEvent(deps.db, deps.events, id, null, null);
   await deps.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
   return id;
