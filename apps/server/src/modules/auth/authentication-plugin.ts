@@ -66,7 +66,12 @@ export default fp(
     app.decorate('endUserSessions', (userId: string) => endUserSessions(app, userId));
     app.decorateRequest('principal', null);
 
-    async function fromApiKey(value: string): Promise<Principal> {
+    /** A refused credential of a known organisation: its audit entry goes to that organisation's chain. */
+    function refusing(request: FastifyRequest, orgId: string, credential: string, id: string): void {
+      request.auditInfo = { orgId, details: { credential, credentialId: id } };
+    }
+
+    async function fromApiKey(request: FastifyRequest, value: string): Promise<Principal> {
       const parsed = parseApiKey(value);
       if (!parsed) throw new UnauthorizedError('The API key is malformed; copy it again from where it was shown once.', 'API_KEY_INVALID');
       let row = apiKeys.get(parsed.prefix);
@@ -92,12 +97,13 @@ export default fp(
         apiKeys.set(parsed.prefix, row);
       }
       if (!row.active || !sameHash(row.hash, hashSecret(parsed.secret))) throw new UnauthorizedError('The API key is unknown, revoked or expired.', 'API_KEY_INVALID');
+      if (!row.ownerActive || !row.roles.length) refusing(request, row.orgId, 'api-key', row.id);
       if (!row.ownerActive) throw new UnauthorizedError('The account that created this API key is disabled, so the key no longer works; ask an admin for a new key.', 'API_KEY_OWNER_DISABLED');
       if (!row.roles.length) throw new ForbiddenError('The account that created this API key no longer has any of the roles the key was given; ask an admin for a new key.', 'API_KEY_ROLES_REVOKED');
       return { kind: 'api-key', orgId: row.orgId, id: row.id, userId: row.createdBy, roles: row.roles, via: 'api-key' };
     }
 
-    async function fromJwt(token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
+    async function fromJwt(request: FastifyRequest, token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
       const claims = await app.tokens.verify(token);
       const [kind, id] = claims.sub.split(':');
       if (kind === 'agent' && id) {
@@ -107,6 +113,7 @@ export default fp(
           agent = { active: !!row && !row.revoked_at, ownerActive: !row?.created_by || row.status === 'active' };
           agents.set(id, agent);
         }
+        if (!agent.active || !agent.ownerActive) refusing(request, claims.org, 'agent', id);
         if (!agent.active) throw new UnauthorizedError('This agent client was revoked; enrol the agent again.', 'AGENT_REVOKED');
         if (!agent.ownerActive) throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');
         return { kind: 'agent', orgId: claims.org, id, userId: null, roles: [], via };
@@ -118,6 +125,7 @@ export default fp(
         session = { active: !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active', roles: row?.roles ?? [] };
         sessions.set(claims.sid, session);
       }
+      if (!session.active) refusing(request, claims.org, 'session', claims.sid);
       if (!session.active) throw new UnauthorizedError('This session has ended; sign in again.', 'SESSION_ENDED');
       // The roles are the user's current ones, never the (possibly older) copy in the token.
       return { kind: 'user', orgId: claims.org, id, userId: id, roles: session.roles, sessionId: claims.sid, via };
@@ -128,12 +136,12 @@ export default fp(
       if (header) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw new UnauthorizedError('Use "Authorization: Bearer <token or API key>".', 'AUTH_HEADER_INVALID');
-        return match[1]!.startsWith('mpk_') ? fromApiKey(match[1]!) : fromJwt(match[1]!, 'bearer');
+        return match[1]!.startsWith('mpk_') ? fromApiKey(request, match[1]!) : fromJwt(request, match[1]!, 'bearer');
       }
       const apiKey = request.headers['x-api-key'];
-      if (typeof apiKey === 'string') return fromApiKey(apiKey);
+      if (typeof apiKey === 'string') return fromApiKey(request, apiKey);
       const cookie = request.cookies?.[SESSION_COOKIE];
-      if (cookie) return fromJwt(cookie, 'cookie');
+      if (cookie) return fromJwt(request, cookie, 'cookie');
       return null;
     }
 
