@@ -229,6 +229,20 @@ export interface Delivery {
   state: 'queued' | 'sending' | 'sent' | 'failed' | string;
   error?: string | null;
 }
+/** An owner of an app: a user or a group; owners (and admins) manage them. */
+export interface AppOwner {
+  id: string;
+  kind: 'user' | 'group';
+  userId: string | null;
+  groupId: string | null;
+  name: string;
+  email: string | null;
+  addedAt: string;
+}
+export interface AppOwners {
+  items: AppOwner[];
+  canManage: boolean;
+}
 export interface Group {
   id: string;
   name: string;

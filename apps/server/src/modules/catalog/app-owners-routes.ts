@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
@@ -12,9 +13,9 @@ const ownerSchema = z
 const ownersResponse = z.object({ items: z.array(ownerSchema), canManage: z.boolean() });
 const uuid = z.uuid({ message: 'must be a UUID' });
 const addOwnerBody = z
-  .object({ userId: uuid.optional(), groupId: uuid.optional() })
+  .object({ userId: uuid.optional(), email: z.email({ message: 'must be an e-mail address' }).max(320).optional(), groupId: uuid.optional() })
   .strict()
-  .refine((body) => !!body.userId !== !!body.groupId, { message: 'send exactly one of "userId" or "groupId"' });
+  .refine((body) => [body.userId, body.email, body.groupId].filter(Boolean).length === 1, { message: 'send exactly one of "userId", "email" or "groupId"' });
 const ownerParams = z.object({ id: uuid, ownerId: uuid }).strict();
 
 /** Owners of an app: who may publish its new versions. Owners (and admins) add and remove co-owners. */
@@ -62,17 +63,21 @@ export default async function appOwnersRoutes(fastify: FastifyInstance) {
       const target = await findApp(principal.orgId, request.params.id);
       request.auditInfo = { targetType: 'app', targetId: target.id, details: { ...request.body } };
       if (!(await mayManage(principal, target.id))) throw new ForbiddenError(`Only the owners of "${target.name}" or an admin can change its owners; ask one of them.`, 'APP_OWNER_REQUIRED');
-      const { userId, groupId } = request.body;
-      if (userId) {
-        const user = await app.db.selectFrom('users').select(['id', 'status']).where('org_id', '=', principal.orgId).where('id', '=', userId).executeTakeFirst();
-        if (!user) throw new BadRequestError(`There is no user '${userId}' in your organization; pick one from GET /api/v1/users.`, 'OWNER_UNKNOWN');
+      const { userId, email, groupId } = request.body;
+      let owner: { userId?: string; groupId?: string } = { groupId };
+      if (userId || email) {
+        let query = app.db.selectFrom('users').select(['id', 'status']).where('org_id', '=', principal.orgId);
+        query = userId ? query.where('id', '=', userId) : query.where(sql<boolean>`lower(email) = ${email!.toLowerCase()}`);
+        const user = await query.executeTakeFirst();
+        if (!user) throw new BadRequestError(`There is no user ${userId ? `'${userId}'` : `with the e-mail ${email}`} in your organization; check the address or invite them first.`, 'OWNER_UNKNOWN');
         if (user.status !== 'active') throw new BadRequestError('That user is disabled; a disabled user cannot own an app.', 'OWNER_DISABLED');
+        owner = { userId: user.id };
       } else {
         const group = await app.db.selectFrom('groups').select('id').where('org_id', '=', principal.orgId).where('id', '=', groupId!).executeTakeFirst();
         if (!group) throw new BadRequestError(`There is no group '${groupId}' in your organization; pick one from GET /api/v1/groups.`, 'OWNER_UNKNOWN');
       }
-      const ownerId = await addOwner(app.db, principal.orgId, target.id, request.body, principal.userId);
-      request.auditInfo.details = { ...request.body, ownerId };
+      const ownerId = await addOwner(app.db, principal.orgId, target.id, owner, principal.userId);
+      request.auditInfo.details = { ...owner, ownerId };
       return reply.status(201).send(await ownersOf(principal, target.id));
     },
   });
