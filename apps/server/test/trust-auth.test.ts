@@ -270,6 +270,9 @@ describe('apps have owners', () => {
     expect((await lastAudit('app.owner_add'))).toMatchObject({ result: 'denied', target_id: appId });
     expect((await call(t.app, member, { method: 'GET', url: `/api/v1/apps/${appId}/owners` })).json()).toMatchObject({ canManage: false, items: [{ userId: owner.userId, kind: 'user' }] });
 
+    const vague = await call(t.app, owner, { method: 'POST', url: `/api/v1/apps/${appId}/owners`, payload: {} });
+    expect(vague.statusCode).toBe(400);
+    expect(vague.json().code).toBe('OWNER_REQUIRED');
     const added = await call(t.app, owner, { method: 'POST', url: `/api/v1/apps/${appId}/owners`, payload: { email: member.email.toUpperCase() } });
     expect(added.statusCode, added.body).toBe(201);
     expect(added.json().items.map((o: { userId: string; name: string }) => o.userId)).toEqual([owner.userId, member.userId]);

@@ -1943,6 +1943,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
+            /** @description Exactly one of userId, email or groupId */
             requestBody: {
                 content: {
                     "application/json": {

@@ -15,7 +15,7 @@ const uuid = z.uuid({ message: 'must be a UUID' });
 const addOwnerBody = z
   .object({ userId: uuid.optional(), email: z.email({ message: 'must be an e-mail address' }).max(320).optional(), groupId: uuid.optional() })
   .strict()
-  .refine((body) => [body.userId, body.email, body.groupId].filter(Boolean).length === 1, { message: 'send exactly one of "userId", "email" or "groupId"' });
+  .describe('Exactly one of userId, email or groupId');
 const ownerParams = z.object({ id: uuid, ownerId: uuid }).strict();
 
 /** Owners of an app: who may publish its new versions. Owners (and admins) add and remove co-owners. */
@@ -64,6 +64,8 @@ export default async function appOwnersRoutes(fastify: FastifyInstance) {
       request.auditInfo = { targetType: 'app', targetId: target.id, details: { ...request.body } };
       if (!(await mayManage(principal, target.id))) throw new ForbiddenError(`Only the owners of "${target.name}" or an admin can change its owners; ask one of them.`, 'APP_OWNER_REQUIRED');
       const { userId, email, groupId } = request.body;
+      // Checked after the app is found, so another organisation's app id answers 404 whatever the body.
+      if ([userId, email, groupId].filter(Boolean).length !== 1) throw new BadRequestError('Send exactly one of "userId", "email" or "groupId".', 'OWNER_REQUIRED');
       let owner: { userId?: string; groupId?: string } = { groupId };
       if (userId || email) {
         let query = app.db.selectFrom('users').select(['id', 'status']).where('org_id', '=', principal.orgId);
