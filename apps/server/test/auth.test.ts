@@ -34,10 +34,13 @@ describe('register, sign in, who am I, sign out', () => {
     const reused = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
     expect(reused.statusCode).toBe(401);
     expect(reused.json().code).toBe('REFRESH_INVALID');
+    // Reuse ends the whole session (decision 0014), so sign out is shown on a second session.
+    expect((await call(t.app, { token }, { method: 'GET', url: '/api/v1/auth/me' })).json().code).toBe('SESSION_ENDED');
 
-    const out = await call(t.app, { token }, { method: 'POST', url: '/api/v1/auth/logout' });
+    const second = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple' } })).json();
+    const out = await call(t.app, { token: second.token }, { method: 'POST', url: '/api/v1/auth/logout' });
     expect(out.statusCode).toBe(204);
-    const after = await call(t.app, { token }, { method: 'GET', url: '/api/v1/auth/me' });
+    const after = await call(t.app, { token: second.token }, { method: 'GET', url: '/api/v1/auth/me' });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('SESSION_ENDED');
   });

@@ -13,6 +13,7 @@ import catalogRoutes from '../modules/catalog/catalog-routes.js';
 import distributionRoutes from '../modules/distribution/distribution-routes.js';
 import groupsRoutes from '../modules/groups/groups-routes.js';
 import reviewsRoutes from '../modules/catalog/reviews-routes.js';
+import appOwnersRoutes from '../modules/catalog/app-owners-routes.js';
 import orgKeysRoutes from '../modules/org-keys/org-keys-routes.js';
 import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
@@ -42,6 +43,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: distributionRoutes },
   { prefix: '/api/v1', plugin: groupsRoutes },
   { prefix: '/api/v1', plugin: reviewsRoutes },
+  { prefix: '/api/v1', plugin: appOwnersRoutes },
   { prefix: '/api/v1', plugin: orgKeysRoutes },
   { prefix: '/api/v1', plugin: agentsRoutes },
   { prefix: '/api/v1', plugin: agentReportsRoutes },

@@ -93,3 +93,7 @@ export interface Policy {
   approvalLinkTtlHours: number;
   allowLinkLocal: boolean;
 }
+
+// Owners of an app.
+export type AppOwners = Answer<'listAppOwners'>;
+export type AppOwner = AppOwners['items'][number];

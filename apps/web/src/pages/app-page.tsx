@@ -8,6 +8,7 @@ import { routePath } from '../api/api-routes';
 import type { AppDetail } from '../api/types';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
+import { OwnersSection } from '../app-page/owners-section';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
@@ -95,6 +96,7 @@ export function AppPage() {
                     <VersionReports appId={data.id} version={params.version} />
                   </>
                 ) : null}
+                <OwnersSection appId={data.id} />
                 <ReviewsSection appId={data.id} />
               </>
             );

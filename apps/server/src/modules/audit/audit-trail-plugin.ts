@@ -49,8 +49,15 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       request.auditInfo = {};
     });
+    // A refused request records why: the problem's stable code (also when sign-in failed before this plugin's onRequest).
+    app.addHook('onError', async (request, _reply, error) => {
+      const code = (error as { code?: unknown }).code;
+      request.auditInfo ??= {};
+      if (typeof code === 'string') request.auditInfo.details = { ...request.auditInfo.details, code };
+    });
     app.addHook('onSend', async (request, reply, payload) => {
       if (!STATE_CHANGING.has(request.method) || !request.routeOptions.url) return payload;
+      request.auditInfo ??= {};
       try {
         await appendAudit(app.db, auditEventOf(request, reply.statusCode));
       } catch (error) {

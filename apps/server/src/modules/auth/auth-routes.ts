@@ -99,7 +99,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       const fromCookie = request.cookies[REFRESH_COOKIE];
       const refreshToken = request.body?.refreshToken ?? fromCookie;
       if (!refreshToken) throw new UnauthorizedError('Send {"refreshToken": "…"} or the refresh cookie.', 'REFRESH_INVALID');
-      const result = await refreshSession(app, refreshToken);
+      const result = await refreshSession(app, refreshToken, request);
       request.auditInfo = { orgId: result.user.org_id, actorId: result.user.id };
       if (!request.body?.refreshToken && fromCookie) setSessionCookies(app, reply, result);
       const { user, ...tokens } = result;

@@ -12,7 +12,15 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
 }
 
+/** A refresh token that was already traded in: presenting it again is reuse, and ends its session. */
+export interface SessionRefreshTokensTable {
+  hash: string;
+  session_id: string;
+  used_at: DefaultNow;
+}
+
 /** The tables module auth owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface AuthTables {
   sessions: SessionsTable;
+  session_refresh_tokens: SessionRefreshTokensTable;
 }

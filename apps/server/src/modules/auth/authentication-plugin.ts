@@ -25,7 +25,18 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const CACHE_MS = 30_000;
+/**
+ * How long a credential check is reused. Every process keeps its own cache and nothing tells another
+ * process that a user was demoted or disabled, so this is the longest a change takes to apply anywhere.
+ */
+export const CREDENTIAL_CACHE_MS = 5_000;
+
+/** A key acts with the roles it was given that its creator still has (admin implies every role on either side). */
+function effectiveKeyRoles(keyRoles: Role[], creatorRoles: Role[]): Role[] {
+  if (keyRoles.includes('admin')) return creatorRoles;
+  if (creatorRoles.includes('admin')) return keyRoles;
+  return keyRoles.filter((role) => creatorRoles.includes(role));
+}
 
 /** Routes outside /api (docs, metrics, health, the web UI's files) are public unless they say otherwise. */
 function ruleOf(request: FastifyRequest): AuthRule | false {
@@ -42,9 +53,11 @@ function ruleOf(request: FastifyRequest): AuthRule | false {
 export default fp(
   async function authentication(app: FastifyInstance) {
     app.decorate('tokens', createTokenSigner(app.config.jwtSecret!));
-    const sessions = new TtlCache<boolean>(CACHE_MS);
-    const apiKeys = new TtlCache<{ id: string; orgId: string; hash: string; roles: Role[]; createdBy: string | null; active: boolean }>(CACHE_MS);
-    const agents = new TtlCache<boolean>(CACHE_MS);
+    // Sessions and keys are read together with their user's current status and roles: a demotion or a
+    // disabled account applies within CREDENTIAL_CACHE_MS in every process, whatever the token says.
+    const sessions = new TtlCache<{ active: boolean; roles: Role[] }>(CREDENTIAL_CACHE_MS);
+    const apiKeys = new TtlCache<{ id: string; orgId: string; hash: string; roles: Role[]; createdBy: string | null; active: boolean; ownerActive: boolean }>(CREDENTIAL_CACHE_MS);
+    const agents = new TtlCache<{ active: boolean; ownerActive: boolean }>(CREDENTIAL_CACHE_MS);
     app.decorate('credentialCache', {
       forgetSession: (id: string) => sessions.delete(id),
       forgetApiKey: (prefix: string) => apiKeys.delete(prefix),
@@ -53,43 +66,69 @@ export default fp(
     app.decorate('endUserSessions', (userId: string) => endUserSessions(app, userId));
     app.decorateRequest('principal', null);
 
-    async function fromApiKey(value: string): Promise<Principal> {
+    /** A refused credential of a known organisation: its audit entry goes to that organisation's chain. */
+    function refusing(request: FastifyRequest, orgId: string, credential: string, id: string): void {
+      request.auditInfo = { orgId, details: { credential, credentialId: id } };
+    }
+
+    async function fromApiKey(request: FastifyRequest, value: string): Promise<Principal> {
       const parsed = parseApiKey(value);
       if (!parsed) throw new UnauthorizedError('The API key is malformed; copy it again from where it was shown once.', 'API_KEY_INVALID');
       let row = apiKeys.get(parsed.prefix);
       if (!row) {
-        const found = await app.db.selectFrom('api_keys').select(['id', 'org_id', 'secret_hash', 'roles', 'created_by', 'revoked_at', 'expires_at']).where('prefix', '=', parsed.prefix).executeTakeFirst();
+        const found = await app.db
+          .selectFrom('api_keys')
+          .leftJoin('users', 'users.id', 'api_keys.created_by')
+          .select(['api_keys.id', 'api_keys.org_id', 'api_keys.secret_hash', 'api_keys.roles', 'api_keys.created_by', 'api_keys.revoked_at', 'api_keys.expires_at', 'users.status', 'users.roles as creator_roles'])
+          .where('api_keys.prefix', '=', parsed.prefix)
+          .executeTakeFirst();
         row = found
-          ? { id: found.id, orgId: found.org_id, hash: found.secret_hash, roles: found.roles, createdBy: found.created_by, active: !found.revoked_at && (!found.expires_at || new Date(found.expires_at) > new Date()) }
-          : { id: '', orgId: '', hash: '', roles: [], createdBy: null, active: false };
+          ? {
+              id: found.id,
+              orgId: found.org_id,
+              hash: found.secret_hash,
+              // A key whose creator was deleted keeps the roles it was given; otherwise at most the creator's current ones.
+              roles: found.created_by ? effectiveKeyRoles(found.roles, found.creator_roles ?? []) : found.roles,
+              createdBy: found.created_by,
+              active: !found.revoked_at && (!found.expires_at || new Date(found.expires_at) > new Date()),
+              ownerActive: !found.created_by || found.status === 'active',
+            }
+          : { id: '', orgId: '', hash: '', roles: [], createdBy: null, active: false, ownerActive: false };
         apiKeys.set(parsed.prefix, row);
       }
       if (!row.active || !sameHash(row.hash, hashSecret(parsed.secret))) throw new UnauthorizedError('The API key is unknown, revoked or expired.', 'API_KEY_INVALID');
+      if (!row.ownerActive || !row.roles.length) refusing(request, row.orgId, 'api-key', row.id);
+      if (!row.ownerActive) throw new UnauthorizedError('The account that created this API key is disabled, so the key no longer works; ask an admin for a new key.', 'API_KEY_OWNER_DISABLED');
+      if (!row.roles.length) throw new ForbiddenError('The account that created this API key no longer has any of the roles the key was given; ask an admin for a new key.', 'API_KEY_ROLES_REVOKED');
       return { kind: 'api-key', orgId: row.orgId, id: row.id, userId: row.createdBy, roles: row.roles, via: 'api-key' };
     }
 
-    async function fromJwt(token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
+    async function fromJwt(request: FastifyRequest, token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
       const claims = await app.tokens.verify(token);
       const [kind, id] = claims.sub.split(':');
       if (kind === 'agent' && id) {
-        let active = agents.get(id);
-        if (active === undefined) {
-          const row = await app.db.selectFrom('agent_clients').select('revoked_at').where('id', '=', id).executeTakeFirst();
-          active = !!row && !row.revoked_at;
-          agents.set(id, active);
+        let agent = agents.get(id);
+        if (agent === undefined) {
+          const row = await app.db.selectFrom('agent_clients').leftJoin('users', 'users.id', 'agent_clients.created_by').select(['agent_clients.revoked_at', 'agent_clients.created_by', 'users.status']).where('agent_clients.id', '=', id).executeTakeFirst();
+          agent = { active: !!row && !row.revoked_at, ownerActive: !row?.created_by || row.status === 'active' };
+          agents.set(id, agent);
         }
-        if (!active) throw new UnauthorizedError('This agent client was revoked; enrol the agent again.', 'AGENT_REVOKED');
+        if (!agent.active || !agent.ownerActive) refusing(request, claims.org, 'agent', id);
+        if (!agent.active) throw new UnauthorizedError('This agent client was revoked; enrol the agent again.', 'AGENT_REVOKED');
+        if (!agent.ownerActive) throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');
         return { kind: 'agent', orgId: claims.org, id, userId: null, roles: [], via };
       }
       if (kind !== 'user' || !id || !claims.sid) throw new UnauthorizedError('The token is invalid; sign in again.', 'TOKEN_INVALID');
-      let active = sessions.get(claims.sid);
-      if (active === undefined) {
-        const row = await app.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.revoked_at', 'sessions.expires_at', 'users.status']).where('sessions.id', '=', claims.sid).executeTakeFirst();
-        active = !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active';
-        sessions.set(claims.sid, active);
+      let session = sessions.get(claims.sid);
+      if (session === undefined) {
+        const row = await app.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.revoked_at', 'sessions.expires_at', 'users.status', 'users.roles']).where('sessions.id', '=', claims.sid).where('sessions.user_id', '=', id).executeTakeFirst();
+        session = { active: !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active', roles: row?.roles ?? [] };
+        sessions.set(claims.sid, session);
       }
-      if (!active) throw new UnauthorizedError('This session has ended; sign in again.', 'SESSION_ENDED');
-      return { kind: 'user', orgId: claims.org, id, userId: id, roles: claims.roles, sessionId: claims.sid, via };
+      if (!session.active) refusing(request, claims.org, 'session', claims.sid);
+      if (!session.active) throw new UnauthorizedError('This session has ended; sign in again.', 'SESSION_ENDED');
+      // The roles are the user's current ones, never the (possibly older) copy in the token.
+      return { kind: 'user', orgId: claims.org, id, userId: id, roles: session.roles, sessionId: claims.sid, via };
     }
 
     async function resolve(request: FastifyRequest): Promise<Principal | null> {
@@ -97,12 +136,12 @@ export default fp(
       if (header) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw new UnauthorizedError('Use "Authorization: Bearer <token or API key>".', 'AUTH_HEADER_INVALID');
-        return match[1]!.startsWith('mpk_') ? fromApiKey(match[1]!) : fromJwt(match[1]!, 'bearer');
+        return match[1]!.startsWith('mpk_') ? fromApiKey(request, match[1]!) : fromJwt(request, match[1]!, 'bearer');
       }
       const apiKey = request.headers['x-api-key'];
-      if (typeof apiKey === 'string') return fromApiKey(apiKey);
+      if (typeof apiKey === 'string') return fromApiKey(request, apiKey);
       const cookie = request.cookies?.[SESSION_COOKIE];
-      if (cookie) return fromJwt(cookie, 'cookie');
+      if (cookie) return fromJwt(request, cookie, 'cookie');
       return null;
     }
 

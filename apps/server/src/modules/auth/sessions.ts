@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../../errors/app-error.js';
 import type { UserRow } from '../accounts/accounts-repository.js';
 import { hashSecret, newSecret } from '../../security/secrets.js';
+import { appendAudit } from '../audit/audit-repository.js';
 
 /** The access token as a cookie (the web UI); `Authorization: Bearer` works as well. */
 export const SESSION_COOKIE = 'mp_session';
@@ -35,20 +36,65 @@ export async function startSession(app: FastifyInstance, user: UserRow, request:
   return { token, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, sessionId };
 }
 
-/** Trade a refresh token for a new pair; the old refresh token stops working (rotation). */
-export async function refreshSession(app: FastifyInstance, refreshToken: string): Promise<IssuedTokens & { user: UserRow }> {
+/**
+ * Trade a refresh token for a new pair; the old refresh token stops working (rotation). A token that
+ * was already traded in is reuse (a copy was stolen, or the client raced): the whole session ends —
+ * its access token and its current refresh token too — and the event is audited (OAuth 2.0 Security BCP).
+ */
+export async function refreshSession(app: FastifyInstance, refreshToken: string, request: FastifyRequest): Promise<IssuedTokens & { user: UserRow }> {
   const oldHash = hashSecret(refreshToken);
   const session = await app.db.selectFrom('sessions').selectAll().where('refresh_hash', '=', oldHash).executeTakeFirst();
-  if (!session || session.revoked_at || new Date(session.expires_at) <= new Date()) {
+  if (!session) {
+    await endReusedSession(app, oldHash, request);
+    throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
+  }
+  if (session.revoked_at || new Date(session.expires_at) <= new Date()) {
     throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
   }
   const user = await app.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
   if (!user || user.status !== 'active') throw new UnauthorizedError('This account is disabled.', 'ACCOUNT_DISABLED');
   const next = newSecret('mpr');
-  const updated = await app.db.updateTable('sessions').set({ refresh_hash: hashSecret(next) }).where('id', '=', session.id).where('refresh_hash', '=', oldHash).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new UnauthorizedError('The refresh token was already used; sign in again.', 'REFRESH_INVALID');
+  const rotated = await app.db.transaction().execute(async (trx) => {
+    const updated = await trx.updateTable('sessions').set({ refresh_hash: hashSecret(next) }).where('id', '=', session.id).where('refresh_hash', '=', oldHash).where('revoked_at', 'is', null).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    await trx.insertInto('session_refresh_tokens').values({ hash: oldHash, session_id: session.id }).onConflict((oc) => oc.column('hash').doNothing()).execute();
+    return true;
+  });
+  if (!rotated) {
+    await endReusedSession(app, oldHash, request, session.id);
+    throw new UnauthorizedError('The refresh token was already used; sign in again.', 'REFRESH_INVALID');
+  }
   const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: session.id }, app.config.accessTokenTtlSeconds);
   return { token, refreshToken: next, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user };
+}
+
+/** A refresh token was presented after it had been traded in: end its session and audit `REFRESH_REUSED`. */
+async function endReusedSession(app: FastifyInstance, hash: string, request: FastifyRequest, racedSessionId?: string): Promise<void> {
+  const used = racedSessionId ? { session_id: racedSessionId } : await app.db.selectFrom('session_refresh_tokens').select('session_id').where('hash', '=', hash).executeTakeFirst();
+  if (!used) return;
+  const session = await app.db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', used.session_id)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'org_id', 'user_id'])
+    .executeTakeFirst();
+  if (!session) return; // already ended: nothing more to revoke or report
+  app.credentialCache.forgetSession(session.id);
+  request.log.warn({ sessionId: session.id, userId: session.user_id, code: 'REFRESH_REUSED' }, 'refresh token reused: session ended');
+  await appendAudit(app.db, {
+    orgId: session.org_id,
+    actorType: 'anonymous',
+    actorId: null,
+    action: 'auth.refresh_reuse',
+    targetType: 'session',
+    targetId: session.id,
+    result: 'denied',
+    statusCode: 401,
+    ip: request.ip,
+    requestId: request.id,
+    details: { code: 'REFRESH_REUSED', userId: session.user_id },
+  });
 }
 
 export async function endSession(app: FastifyInstance, sessionId: string): Promise<void> {

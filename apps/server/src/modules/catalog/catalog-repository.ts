@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
+import { mayPublishInto } from './app-owners.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
 const PREVIEW_MAX_BYTES = 256 * 1024;
@@ -36,9 +37,20 @@ export class VersionExistsError extends Error {
   readonly code = 'VERSION_EXISTS';
 }
 
+/** The requester neither owns the app of that name nor may publish into any app; nothing was published. */
+export class AppNotOwnedError extends Error {
+  readonly code = 'APP_NOT_OWNED';
+  constructor(
+    readonly appId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Put a signed release into the catalog: the app (created or updated), the version, its files and
- * bundle; `inTransaction` lets the caller record the outcome in the same transaction.
+ * Put a signed release into the catalog: the app (created, owned by the requester, or updated by one
+ * who may publish into it), the version, its files and bundle; `inTransaction` lets the caller record the outcome in the same transaction.
  */
 export async function publishVersion(db: Db, release: ReleaseToPublish, inTransaction: (trx: Db, appId: string) => Promise<void>): Promise<{ appId: string; versionId: string }> {
   const { requestId, spec, version, files } = release;
@@ -53,6 +65,10 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
         .insertInto('apps')
         .values({ id: app.id, org_id: request.org_id, name: spec.name, title: spec.title, summary: spec.summary, kind: spec.kind, tags: spec.tags ?? [], spec: JSON.stringify(spec), author_id: request.user_id })
         .execute();
+      if (request.user_id) await trx.insertInto('app_owners').values({ id: randomUUID(), app_id: app.id, org_id: request.org_id, user_id: request.user_id, group_id: null, added_by: request.user_id }).execute();
+    } else if (!(await mayPublishInto(trx, app.id, request.user_id))) {
+      // Another person's request named this app after this one was submitted: never merge the two.
+      throw new AppNotOwnedError(app.id, `The app "${spec.name}" belongs to someone else and you may not publish its versions; submit the request again to get an app of your own, or ask its owners to add you.`);
     }
     const existing = await trx.selectFrom('app_versions').select('id').where('app_id', '=', app.id).where('version', '=', version).executeTakeFirst();
     if (existing) {

@@ -61,6 +61,17 @@ export interface ReviewsTable {
   updated_at: DefaultNow;
 }
 
+/** One owner of an app: a user or a group (exactly one of the two is set). */
+export interface AppOwnersTable {
+  id: string;
+  app_id: string;
+  org_id: string;
+  user_id: string | null;
+  group_id: string | null;
+  added_by: string | null;
+  created_at: DefaultNow;
+}
+
 /** The tables module catalog owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface CatalogTables {
   apps: AppsTable;
@@ -68,4 +79,5 @@ export interface CatalogTables {
   app_version_files: AppVersionFilesTable;
   app_version_bundles: AppVersionBundlesTable;
   reviews: ReviewsTable;
+  app_owners: AppOwnersTable;
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, NotFoundError } from '../../errors/app-error.js';
+import { AppError, NotFoundError, UnauthorizedError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { hashSecret, sameHash } from '../../security/secrets.js';
 import { createAgentClient, toPublic } from './agent-clients.js';
-import { findAgentClient, findAgentClientByClientId, listAgentClients, markTokenIssued, revokeAgentClient } from './credentials-repository.js';
+import { creatorIsActive, findAgentClient, findAgentClientByClientId, listAgentClients, markTokenIssued, revokeAgentClient } from './credentials-repository.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
 const AGENT_TOKEN_TTL_SECONDS = 600;
@@ -87,6 +87,9 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
       const row = await findAgentClientByClientId(app.db, clientId);
       request.auditInfo = row ? { orgId: row.org_id, actorId: row.id } : { details: { clientId } };
       if (!row || row.revoked_at || !sameHash(row.secret_hash, hashSecret(clientSecret))) throw invalidClient();
+      if (row.created_by && !(await creatorIsActive(app.db, row.created_by))) {
+        throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');
+      }
       await markTokenIssued(app.db, row.id);
       const token = await app.tokens.sign({ sub: `agent:${row.id}`, org: row.org_id, roles: [] }, AGENT_TOKEN_TTL_SECONDS);
       reply.header('cache-control', 'no-store');

@@ -65,3 +65,9 @@ export function findAgentClientByClientId(db: Db, clientId: string) {
 export async function markTokenIssued(db: Db, id: string) {
   await db.updateTable('agent_clients').set({ last_token_at: new Date() }).where('id', '=', id).execute();
 }
+
+/** Whether the user who created a credential may still act: a disabled creator's credentials act no more. */
+export async function creatorIsActive(db: Db, userId: string): Promise<boolean> {
+  const creator = await db.selectFrom('users').select('status').where('id', '=', userId).executeTakeFirst();
+  return creator?.status === 'active';
+}

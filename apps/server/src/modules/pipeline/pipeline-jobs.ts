@@ -5,7 +5,8 @@ import type { JobDefinition } from '@marketplace/db';
 import { GeneratorError, generateApp, validateApp, writeApp } from '@marketplace/generators';
 import { bundleFileName, createBundle, signRelease } from '@marketplace/release';
 import canonicalize from 'canonicalize';
-import { publishVersion, nextVersionFor, VersionExistsError } from '../catalog/catalog-repository.js';
+import { AppNotOwnedError, publishVersion, nextVersionFor, VersionExistsError } from '../catalog/catalog-repository.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -172,6 +173,20 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         // A domain decision: the version was published meanwhile (a conflict no retry can heal), so the
         // request fails at once with the conflict's code instead of retrying.
         if (error instanceof VersionExistsError) throw new StepFailure(error.code, error.message);
+        if (error instanceof AppNotOwnedError) {
+          logger.warn({ requestId: request.id, appId: error.appId, code: error.code }, 'publish refused: the requester does not own the app');
+          await appendAudit(services.db, {
+            orgId: request.org_id,
+            actorType: 'system',
+            actorId: null,
+            action: 'app.publish',
+            targetType: 'app',
+            targetId: error.appId,
+            result: 'denied',
+            details: { code: error.code, requestId: request.id, requester: request.user_id },
+          });
+          throw new StepFailure(error.code, error.message);
+        }
         throw error;
       }
       await deliverToRequester({ ...services, logger }, request, published);

@@ -5,6 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import { jobName } from './pipeline-steps.js';
 import { insertRequest } from './pipeline-repository.js';
+import { publishableName } from '../catalog/app-owners.js';
 import { publishRequestEvent } from './request-events.js';
 import { ApprovalError } from '../approvals/approval-error.js';
 import { refusedHost } from '../approvals/reach-policy.js';
@@ -27,6 +28,19 @@ export interface SubmitRequestInput {
 }
 
 /**
+ * A request whose spec names an app the requester may not publish into becomes a new app with its own
+ * name (`<name>-2`, …); the request's notice says so. Publishing checks ownership again.
+ */
+async function ownName(db: Db, input: SubmitRequestInput): Promise<{ spec: object; notice: string | null }> {
+  const name = (input.spec as { name?: unknown }).name;
+  if (typeof name !== 'string') return { spec: input.spec, notice: input.notice ?? null };
+  const own = await publishableName(db, input.orgId, input.userId, name);
+  if (own === name) return { spec: input.spec, notice: input.notice ?? null };
+  const renamed = `An app named "${name}" already exists and belongs to someone else, so this request makes a new app named "${own}". To add a version to "${name}", ask its owners to add you as a co-owner.`;
+  return { spec: { ...input.spec, name: own }, notice: input.notice ? `${input.notice} ${renamed}` : renamed };
+}
+
+/**
  * Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued.
  * A source or output on a link-local or cloud-metadata address is refused first (HOST_REFUSED, naming the field).
  */
@@ -38,7 +52,8 @@ export async function submitRequest(deps: RequestServiceDeps, input: SubmitReque
     throw new ApprovalError('HOST_REFUSED', `spec.${refused.field} reaches ${refused.host}, a link-local or cloud-metadata address, which apps may not use as a source or output; point it at the real service instead.`, { field: `spec.${refused.field}`, host: refused.host });
   }
   const id = randomUUID();
-  await insertRequest(deps.db, { id, ...input });
+  const { spec, notice } = await ownName(deps.db, input);
+  await insertRequest(deps.db, { id, ...input, spec, notice });
   await publishRequestEvent(deps.db, deps.events, id, null, null);
   await deps.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
   return id;
