@@ -6,7 +6,7 @@ import { draftTurn } from '../llm-settings/builtin-engine.js';
 import { draftSpec, llmNotice } from './draft-spec.js';
 import { answerIntent, recogniseIntent, recogniseIntentWithModel } from './command-intents.js';
 import type { ConversationServices } from './conversation-services.js';
-import { createConversation, getConversation, listMessages, saveTurn, type ConversationRow } from './conversation-repository.js';
+import { createConversation, getConversation, listMessages, resumeConversation, saveTurn, type ConversationRow } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 import { requestActions, specActions, type QuickAction } from './quick-actions.js';
 import { buildStartedReply, capabilitiesReply, composeReply, greeting, NOTICES, notReadyReply, notUnderstoodReply } from './reply-text.js';
@@ -144,7 +144,7 @@ export async function buildConversation(services: ConversationServices, conversa
 export async function converse(services: ConversationServices, input: { orgId: string; userId: string; conversationId?: string; channel?: ConversationChannel; text?: string }, options: TurnOptions = {}): Promise<TurnResult & { created: boolean }> {
   const text = input.text?.trim() ?? '';
   let conversation = input.conversationId
-    ? await followRequest(services, await getConversation(services.db, input.orgId, input.conversationId, input.userId))
+    ? await resumeConversation(services.db, await followRequest(services, await getConversation(services.db, input.orgId, input.conversationId, input.userId)))
     : await createConversation(services.db, { orgId: input.orgId, userId: input.userId, channel: input.channel ?? 'web', language: text ? extractSpec(text).language : 'en' });
   const created = !input.conversationId;
   const ctx = { orgId: input.orgId, userId: input.userId, conversationId: conversation.id };
