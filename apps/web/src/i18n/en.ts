@@ -149,6 +149,12 @@ export const en = {
     send: 'Send',
   },
   chat: {
+    history: 'Your conversations',
+    newConversation: 'New conversation',
+    noConversations: 'No conversations yet.',
+    untitled: 'Untitled',
+    lastActivity: 'last activity {{date}}',
+    conversationStates: { gathering: 'gathering details', ready: 'ready to build', building: 'building', delivered: 'delivered', abandoned: 'abandoned' },
     title: 'Describe a new app',
     intro: 'Tell the assistant what tool you need, in your own words.',
     message: 'Message',

@@ -151,6 +151,12 @@ export const pl: Messages = {
     send: 'Wyślij',
   },
   chat: {
+    history: 'Twoje rozmowy',
+    newConversation: 'Nowa rozmowa',
+    noConversations: 'Nie masz jeszcze rozmów.',
+    untitled: 'Bez tytułu',
+    lastActivity: 'ostatnia aktywność {{date}}',
+    conversationStates: { gathering: 'zbieranie szczegółów', ready: 'gotowa do zbudowania', building: 'w budowie', delivered: 'dostarczona', abandoned: 'porzucona' },
     title: 'Opisz nową aplikację',
     intro: 'Opisz własnymi słowami, jakiego narzędzia potrzebujesz.',
     message: 'Wiadomość',
