@@ -149,6 +149,13 @@ export const en = {
     send: 'Send',
   },
   chat: {
+    records: 'Records',
+    renameApp: 'Rename the app',
+    renameRecords: 'Rename the records',
+    renameField: 'Rename {{field}}',
+    removeField: 'Remove {{field}}',
+    addField: 'Add a field',
+    saveEdit: 'Save',
     history: 'Your conversations',
     newConversation: 'New conversation',
     noConversations: 'No conversations yet.',

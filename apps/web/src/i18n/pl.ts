@@ -151,6 +151,13 @@ export const pl: Messages = {
     send: 'Wyślij',
   },
   chat: {
+    records: 'Rekordy',
+    renameApp: 'Zmień nazwę aplikacji',
+    renameRecords: 'Zmień nazwę rekordów',
+    renameField: 'Zmień nazwę: {{field}}',
+    removeField: 'Usuń: {{field}}',
+    addField: 'Dodaj pole',
+    saveEdit: 'Zapisz',
     history: 'Twoje rozmowy',
     newConversation: 'Nowa rozmowa',
     noConversations: 'Nie masz jeszcze rozmów.',
