@@ -164,7 +164,7 @@ describe('streamed conversation turns through the LLM gateway (recorded wire-pro
     const turn = streamed.events.at(-1)!;
     expect(turn.event).toBe('turn');
     expect(deltasOf(streamed)[0]).toBe('Here ');
-    expect(turn.data.reply).toMatch(/^Here (is (what )?)?\n\nDraft: “Invoice tracker”/);
+    expect(turn.data.reply).toMatch(/^Here (is (what )?)?\n\nDraft: “Unpaid invoices per customer”/); // the rules read this request fully, so the model is not asked for the spec
     expect(turn.data.notice).toBe('providers-unavailable');
     expect(deltasOf(streamed).join('')).toBe(turn.data.reply);
   });

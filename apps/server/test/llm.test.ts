@@ -101,12 +101,38 @@ describe('conversations through the LLM gateway (recorded wire-protocol server)'
 
   it('retries invalid structured output once, then uses the built-in engine with a notice', async () => {
     wire.structured = ['{"name": "NOT A SLUG", "kind": "spaceship"}'];
-    const turn = (await say(member, 'I need a form for vacation requests with fields: name, start date, end date')).json();
+    const turn = (await say(member, 'I need a form for vacation requests')).json();
     expect(wire.seen.filter((r) => r.body?.response_format)).toHaveLength(2);
     expect(turn.notice).toBe('llm-output-invalid');
     expect(turn.spec).toMatchObject({ kind: 'form-app' });
-    expect(turn.spec.entities[0].fields.map((f: { name: string }) => f.name)).toEqual(['name', 'startDate', 'endDate']);
+    expect(turn.missing).toEqual(['entities']);
     expect(turn.reply).toContain('did not match the AppSpec schema');
+  });
+
+  it('asks the model only for what the rules missed: a fully read request keeps the engine’s draft', async () => {
+    const turn = (await say(member, 'I need a form for vacation requests with fields: name, start date, end date')).json();
+    expect(wire.seen.filter((r) => r.body?.response_format)).toHaveLength(0);
+    expect(turn.spec.entities[0].fields.map((f: { name: string }) => f.name)).toEqual(['name', 'startDate', 'endDate']);
+    expect(turn.reply).toBe('Recorded answer: an invoice dashboard from your CSV file.');
+  });
+
+  it('reads a message the rules did not understand through the model, and says what changed', async () => {
+    const first = (await say(member, 'A web dashboard of invoices with fields: customer, amount, due date. Read them from data/invoices.csv')).json();
+    expect(first.state).toBe('ready');
+    const withNotes = { ...first.spec, entities: [{ ...first.spec.entities[0], fields: [...first.spec.entities[0].fields, { name: 'notes', type: 'text', label: 'Notes' }] }] };
+    wire.structured = [JSON.stringify(withNotes)];
+    wire.seen.length = 0;
+    const turn = (await call(t.app, member, { method: 'POST', url: `/api/v1/conversations/${first.id}/messages`, payload: { text: 'jot-downs please ++' } })).json();
+    expect(wire.seen.filter((r) => r.body?.response_format)).toHaveLength(1);
+    expect(turn.intent).toBeNull();
+    expect(turn.spec.entities[0].fields.map((f: { name: string }) => f.name)).toContain('notes');
+    expect(turn.changes).toEqual([{ type: 'field-added', entity: first.spec.entities[0].name, field: 'notes' }]);
+    expect(turn.reply).toBe('Added the field “Notes”.\nRecorded answer: an invoice dashboard from your CSV file.');
+
+    wire.structured = [JSON.stringify(withNotes)];
+    const unchanged = (await call(t.app, member, { method: 'POST', url: `/api/v1/conversations/${first.id}/messages`, payload: { text: '???' } })).json();
+    expect(unchanged.intent).toBe('not-understood');
+    expect(unchanged.reply).toMatch(/^I did not understand/);
   });
 
   it('streams the model’s reply over SSE', async () => {

@@ -80,6 +80,7 @@ function Routed() {
             <Route path="/invite" element={<Navigate to="/" replace />} />
             <Route path="/apps/:id" element={<AppPage />} />
             <Route path="/chat" element={<ChatPage />} />
+            <Route path="/chat/:id" element={<ChatPage />} />
             <Route path="/deployments" element={<DeploymentsPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="/approvals" element={<ApprovalsPage />} />

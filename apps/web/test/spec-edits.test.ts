@@ -1,6 +1,6 @@
 import { continueSpec, extractSpec, type AppSpec } from '@marketplace/spec';
 import { describe, expect, it } from 'vitest';
-import { FIELD_TYPES, draftFields, draftSchedule, fieldTypeMessage, scheduleMessage } from '../src/chat/spec-edits';
+import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage } from '../src/chat/spec-edits';
 
 const DRAFTS = {
   en: 'An automation that emails me a report of open invoices with fields amount, customer and due date every Monday at 8am',
@@ -46,4 +46,53 @@ describe('draft fields', () => {
     const spec = { entities: [{ name: 'leaveRequest', label: 'Wniosek urlopowy', fields: [{ name: 'days', type: 'integer' }] }, { name: 'note', fields: [{ name: 'text' }] }] };
     expect(draftFields(spec).map((f) => [f.entityLabel, f.label])).toEqual([['Wniosek urlopowy', 'days'], ['note', 'text']]);
   });
+});
+
+const RECORDS = {
+  en: 'A web dashboard to track employees with fields: name, email, start date',
+  pl: 'Panel do śledzenia pracowników z polami: imię, e-mail, data rozpoczęcia',
+} as const;
+
+/** Renaming the app and the records, adding, removing and renaming fields: each message the engine understands. */
+describe('draft panel edits of names and fields, answered by the built-in engine', () => {
+  for (const language of ['en', 'pl'] as const) {
+    const draft = extractSpec(RECORDS[language]).spec as AppSpec;
+    const fields = draftFields(draft as unknown as Record<string, unknown>);
+    const apply = (message: string | null) => {
+      expect(message).toBeTruthy();
+      const result = continueSpec(draft, message!);
+      expect(result.intent, message!).toBe('spec');
+      return result;
+    };
+
+    it(`renames the app [${language}]`, () => {
+      expect(apply(renameAppMessage(language, 'Device list')).spec.title).toBe('Device list');
+    });
+
+    it(`renames the records [${language}]`, () => {
+      const result = apply(renameEntityMessage(language, language === 'pl' ? 'Urządzenie' : 'Device'));
+      expect(result.changes).toEqual([expect.objectContaining({ type: 'entity-renamed', from: 'employee' })]);
+    });
+
+    it(`adds a field [${language}]`, () => {
+      const result = apply(addFieldMessage(language, language === 'pl' ? 'Centrum kosztów' : 'Cost centre'));
+      expect(result.changes).toEqual([expect.objectContaining({ type: 'field-added' })]);
+      expect(draftFields(result.spec as unknown as Record<string, unknown>).at(-1)!.label.toLowerCase()).toBe(language === 'pl' ? 'centrum kosztów' : 'cost centre');
+    });
+
+    for (const field of fields) {
+      it(`removes and renames ${field.name} [${language}]`, () => {
+        const removed = apply(removeFieldMessage(language, field));
+        expect(removed.changes, removeFieldMessage(language, field)).toEqual([{ type: 'field-removed', entity: field.entity, field: field.name }]);
+        const renamed = apply(renameFieldMessage(language, field, language === 'pl' ? 'Zatrudniony od' : 'Hired on'));
+        expect(renamed.changes).toEqual([expect.objectContaining({ type: 'field-renamed', from: field.name })]);
+      });
+    }
+
+    it(`sends nothing for an empty or unchanged name [${language}]`, () => {
+      expect(renameAppMessage(language, '  ')).toBeNull();
+      expect(addFieldMessage(language, '"”')).toBeNull();
+      expect(renameFieldMessage(language, fields[0]!, fields[0]!.label)).toBeNull();
+    });
+  }
 });

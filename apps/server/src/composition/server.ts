@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs.js';
 import { createServices, pipelineServices } from './services.js';
-import { conversationMailLoop } from '../modules/conversations/conversation-services.js';
+import { conversationMailLoop, conversationSweeper } from '../modules/conversations/conversation-services.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { buildApp } from './app.js';
@@ -61,6 +61,9 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     for (const job of jobDefinitions(pipelineServices(services, jobs, logger))) jobs.register(job);
     await jobs.start();
   }
+  // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
+  const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
+  await sweeper?.start();
 
   if (role === 'all' || role === 'api') {
     app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
@@ -88,6 +91,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       logger.info('shutting down');
       await mailHub?.close();
       mailLoop?.stop();
+      sweeper?.stop();
       await app?.close();
       await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
       await services.close();

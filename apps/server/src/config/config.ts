@@ -92,6 +92,7 @@ const envSchema = z.object({
   MAIL_VERIFY_AUTH: bool(false),
   MAIL_ALLOW_UNVERIFIED_SENDERS: bool(false),
   MAIL_SENDER_LIMIT_PER_HOUR: positiveInt(20, 10_000),
+  CONVERSATION_IDLE_HOURS: positiveInt(336, 24 * 365),
   IMAP_HOST: optionalString,
   IMAP_PORT: port(993),
   IMAP_SECURE: bool(true),
@@ -136,6 +137,8 @@ export interface Config {
   readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
   /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
   readonly mailIngest: { readonly verifyAuth: boolean; readonly allowUnverifiedSenders: boolean; readonly senderLimitPerHour: number };
+  /** A conversation not yet building whose last turn is older than `idleHours` is marked abandoned (by the worker role's sweeper). */
+  readonly conversations: { readonly idleHours: number };
   readonly imap: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string };
   /**
    * Enterprise sign-in (OpenID Connect): on when `issuer` and `clientId` are set. `name` labels the
@@ -196,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
     mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, allowUnverifiedSenders: e.MAIL_ALLOW_UNVERIFIED_SENDERS, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
+    conversations: { idleHours: e.CONVERSATION_IDLE_HOURS },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
     oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, name: e.OIDC_NAME || 'Single sign-on', organization: e.OIDC_ORGANIZATION },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },

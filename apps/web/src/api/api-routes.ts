@@ -63,6 +63,7 @@ export const apiRoutes = {
   sendMessage: live('POST', '/api/v1/conversations/{id}/messages'),
   buildConversation: live('POST', '/api/v1/conversations/{id}/build'),
   getConversation: live('GET', '/api/v1/conversations/{id}'),
+  listConversations: live('GET', '/api/v1/conversations'),
   listDeployments: live('GET', '/api/v1/deployments'),
   getDeployment: live('GET', '/api/v1/deployments/{id}'),
   listAgents: live('GET', '/api/v1/agents'),

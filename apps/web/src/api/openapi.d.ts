@@ -9554,7 +9554,14 @@ export interface components {
                 label: string;
                 message?: string;
             }[];
+            /** @description What this turn changed in the draft (the reply says it in words): kind, title, entity-renamed, field-added, field-removed, field-renamed, field-changed, … */
+            changes: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             id: string;
+            /** @description A command (build, deploy, …), `marketplace-question` (answered, draft unchanged), `not-understood` (said so, draft unchanged), or null for a description of the app */
             intent: string | null;
             language: string;
             missing: string[];
@@ -9588,7 +9595,14 @@ export interface components {
                 label: string;
                 message?: string;
             }[];
+            /** @description What this turn changed in the draft (the reply says it in words): kind, title, entity-renamed, field-added, field-removed, field-renamed, field-changed, … */
+            changes: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             id: string;
+            /** @description A command (build, deploy, …), `marketplace-question` (answered, draft unchanged), `not-understood` (said so, draft unchanged), or null for a description of the app */
             intent: string | null;
             language: string;
             missing: string[];

@@ -58,6 +58,7 @@ export type QuickAction = ConversationTurn['actions'][number];
 export type SimilarApp = ConversationTurn['similar'][number];
 export type Conversation = Answer<'getConversation'>;
 export type ConversationMessage = Conversation['messages'][number];
+export type ConversationSummary = Answer<'listConversations'>['items'][number];
 export type PipelineRequest = Schemas['Request'];
 export type PipelineStep = PipelineRequest['steps'][number];
 

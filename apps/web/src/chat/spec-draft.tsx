@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FIELD_TYPES, draftFields, draftSchedule, fieldTypeMessage, scheduleMessage, type FieldType } from './spec-edits';
+import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage, type FieldType } from './spec-edits';
+import { NameEdit } from './name-edit';
 
 interface SpecDraftProps {
   spec: Record<string, unknown> | null;
@@ -33,7 +34,17 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
     <div className="spec-draft" data-testid="spec-draft">
       <dl className="facts">
         <dt>{t('chat.specTitle')}</dt>
-        <dd>{str(spec.title) || '—'}</dd>
+        <dd>
+          {str(spec.title) || '—'} <NameEdit id="rename-app" label={t('chat.renameApp')} busy={busy} onSave={(name) => renameAppMessage(language, name)} onEdit={onEdit} />
+        </dd>
+        {fields[0] ? (
+          <>
+            <dt>{t('chat.records')}</dt>
+            <dd>
+              {fields[0].entityLabel} <NameEdit id="rename-records" label={t('chat.renameRecords')} busy={busy} onSave={(name) => renameEntityMessage(language, name)} onEdit={onEdit} />
+            </dd>
+          </>
+        ) : null}
         <dt>{t('catalog.kind')}</dt>
         <dd>{kind ? t(`kinds.${kind}`, { defaultValue: kind }) : '—'}</dd>
         {str(spec.summary) ? (
@@ -68,9 +79,14 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
                     </option>
                   ))}
                 </select>
+                <NameEdit id={`${id}-rename`} label={t('chat.renameField', { field: field.label })} busy={busy} onSave={(name) => renameFieldMessage(language, field, name)} onEdit={onEdit} />
+                <button type="button" className="secondary small" disabled={busy} onClick={() => onEdit(removeFieldMessage(language, field))}>
+                  {t('chat.removeField', { field: field.label })}
+                </button>
               </div>
             );
           })}
+          <NameEdit id="add-field" label={t('chat.addField')} busy={busy} onSave={(name) => addFieldMessage(language, name)} onEdit={onEdit} />
         </fieldset>
       ) : null}
       {current || kind === 'automation' || kind === 'data-tool' ? (

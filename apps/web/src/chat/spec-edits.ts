@@ -57,3 +57,40 @@ export function scheduleMessage(language: string, words: string): string | null 
   if (!text) return null;
   return language === 'pl' ? `zmień harmonogram na ${text}` : `change the schedule to ${text}`;
 }
+
+const clean = (text: string) => text.replace(/["„”“]/g, '').replace(/\s+/g, ' ').trim();
+
+/** Renames the app ("Rename the app to "Device list"" / "Zmień nazwę aplikacji na "Lista urządzeń""). */
+export function renameAppMessage(language: string, title: string): string | null {
+  const name = clean(title);
+  if (!name) return null;
+  return language === 'pl' ? `Zmień nazwę aplikacji na "${name}"` : `Rename the app to "${name}"`;
+}
+
+/** Renames the records ("Rename the records to device" / "Zmień nazwę rekordów na urządzenie"). */
+export function renameEntityMessage(language: string, name: string): string | null {
+  const to = clean(name).toLowerCase();
+  if (!to) return null;
+  return language === 'pl' ? `Zmień nazwę rekordów na ${to}` : `Rename the records to ${to}`;
+}
+
+/** Adds a field ("Add the field cost centre" / "Dodaj pole centrum kosztów"). */
+export function addFieldMessage(language: string, label: string): string | null {
+  const name = clean(label).toLowerCase();
+  if (!name) return null;
+  return language === 'pl' ? `Dodaj pole ${name}` : `Add the field ${name}`;
+}
+
+/** Removes a field ("Remove the field "start date"" / "Usuń pole "data rozpoczęcia""). */
+export function removeFieldMessage(language: string, field: DraftField): string {
+  const name = clean(field.label).toLowerCase();
+  return language === 'pl' ? `Usuń pole "${name}"` : `Remove the field "${name}"`;
+}
+
+/** Renames a field ("Rename the field "start date" to "hired on"" / "Zmień nazwę pola "…" na "…""). */
+export function renameFieldMessage(language: string, field: DraftField, label: string): string | null {
+  const to = clean(label).toLowerCase();
+  const from = clean(field.label).toLowerCase();
+  if (!to || to === from) return null;
+  return language === 'pl' ? `Zmień nazwę pola "${from}" na "${to}"` : `Rename the field "${from}" to "${to}"`;
+}

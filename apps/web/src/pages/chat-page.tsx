@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute, streamTurn } from '../api/api';
 import { ApiError } from '../api/api-error';
 import type { Conversation, ConversationTurn, PipelineRequest, QuickAction } from '../api/types';
 import { BuildProgress } from '../chat/build-progress';
+import { ConversationList } from '../chat/conversation-list';
 import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
@@ -23,9 +24,19 @@ function speechRecognition(): (new () => Recognition) | null {
   return (w.SpeechRecognition ?? w.webkitSpeechRecognition ?? null) as (new () => Recognition) | null;
 }
 
+/** The draft panel's view of a kept conversation, as if its last turn had just been answered. */
+function turnOf(conversation: Conversation): ConversationTurn {
+  const last = [...conversation.messages].reverse().find((m) => m.role === 'assistant');
+  return {
+    id: conversation.id, reply: last?.text ?? '', spec: conversation.spec, missing: conversation.missing, questions: [], actions: last?.actions ?? [], suggestions: [], similar: [],
+    state: conversation.state, language: conversation.language, requestId: conversation.requestId, intent: null, notice: null, changes: [],
+  };
+}
+
 export function ChatPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
+  const routeId = useParams().id ?? null;
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [streaming, setStreaming] = useState('');
@@ -36,8 +47,41 @@ export function ChatPage() {
   const input = useRef<HTMLTextAreaElement>(null);
   const draft = useRef<HTMLElement>(null);
 
+  // Each conversation has its own address (/chat/:id): opening one (or reloading the page) resumes it.
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const shownId = useRef<string | null>(null);
+  useEffect(() => {
+    if (routeId === shownId.current) return;
+    shownId.current = routeId;
+    setLoadError(null);
+    if (!routeId) {
+      setConversationId(null);
+      setMessages([]);
+      setTurn(null);
+      setRequestId(null);
+      return;
+    }
+    let current = true;
+    callRoute<Conversation>('getConversation', { params: { id: routeId } })
+      .then((conversation) => {
+        if (!current) return;
+        setConversationId(conversation.id);
+        setMessages(conversation.messages.map((m) => ({ from: m.role === 'user' ? 'user' : 'assistant', text: m.text })));
+        setTurn(turnOf(conversation));
+        setRequestId(conversation.requestId);
+      })
+      .catch((error: unknown) => current && setLoadError(error));
+    return () => {
+      current = false;
+    };
+  }, [routeId]);
+
   const received = (result: ConversationTurn) => {
     setConversationId(result.id);
+    if (result.id !== shownId.current) {
+      shownId.current = result.id;
+      void navigate(`/chat/${encodeURIComponent(result.id)}`);
+    }
     setTurn(result);
     setStreaming('');
     setMessages((list) => [...list, { from: 'assistant', text: result.reply }]);
@@ -116,6 +160,7 @@ export function ChatPage() {
       <div className="chat-layout">
         <div className="chat">
           <p className="muted">{t('chat.intro')}</p>
+          {loadError ? <ErrorMessage error={loadError} /> : null}
           <ol className="messages" aria-label={t('chat.conversation')}>
             {messages.map((message, index) => (
               <li key={index} className={`message ${message.from}`}>
@@ -210,6 +255,7 @@ export function ChatPage() {
           {build.isError ? <ErrorMessage error={build.error} onRetry={() => build.mutate()} /> : null}
         </aside>
       </div>
+      <ConversationList currentId={conversationId} />
       {requestId ? <BuildProgress requestId={requestId} /> : null}
     </section>
   );

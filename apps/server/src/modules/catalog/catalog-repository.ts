@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
 import { mayPublishInto } from './app-owners.js';
+import { signedChangelog } from './version-changelog.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
 const PREVIEW_MAX_BYTES = 256 * 1024;
@@ -87,7 +88,7 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
         request_id: requestId,
         spec: JSON.stringify(spec),
         manifest: JSON.stringify(outputs.manifest),
-        changelog: request.text ? `Generated from: ${request.text.slice(0, 500)}` : null,
+        changelog: signedChangelog(releaseJson),
         bundle_sha256: outputs.bundle_sha256!,
         bundle_size: outputs.bundle_size!,
         key_id: outputs.key_id!,

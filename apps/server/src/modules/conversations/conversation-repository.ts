@@ -80,3 +80,18 @@ export async function listConversations(db: Db, who: { orgId: string; userId: st
   ]);
   return { rows, total: Number(count.n) };
 }
+
+/** Marks conversations still gathering or ready whose last turn is older than `idleHours` as abandoned; returns how many. */
+export async function abandonIdleConversations(db: Db, idleHours: number, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - idleHours * 3_600_000);
+  const rows = await db.updateTable('conversations').set({ state: 'abandoned' }).where('state', 'in', ['gathering', 'ready']).where('updated_at', '<', before).returning('id').execute();
+  return rows.length;
+}
+
+/** A new message to an abandoned conversation resumes it where it was: gathering, or ready when nothing is missing. */
+export async function resumeConversation(db: Db, conversation: ConversationRow): Promise<ConversationRow> {
+  if (conversation.state !== 'abandoned') return conversation;
+  const state: ConversationState = conversation.missing.length ? 'gathering' : 'ready';
+  await db.updateTable('conversations').set({ state }).where('id', '=', conversation.id).where('state', '=', 'abandoned').execute();
+  return { ...conversation, state };
+}

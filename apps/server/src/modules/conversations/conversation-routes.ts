@@ -27,8 +27,9 @@ export const turnSchema = z
     state: z.enum(CONVERSATION_STATES),
     language: z.string(),
     requestId: z.string().nullable(),
-    intent: z.string().nullable(),
+    intent: z.string().nullable().describe('A command (build, deploy, …), `marketplace-question` (answered, draft unchanged), `not-understood` (said so, draft unchanged), or null for a description of the app'),
     notice: z.string().nullable(),
+    changes: z.array(z.object({ type: z.string() }).passthrough()).describe('What this turn changed in the draft (the reply says it in words): kind, title, entity-renamed, field-added, field-removed, field-renamed, field-changed, …'),
   })
   .meta({ id: 'ConversationTurn' });
 const summary = z.object({ id: z.string(), title: z.string(), channel: z.string(), state: z.enum(CONVERSATION_STATES), missing: z.array(z.string()), requestId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() });

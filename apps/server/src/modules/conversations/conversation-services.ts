@@ -4,6 +4,7 @@ import type { MailIngestHandler } from '../mail-intake/mail-intake.js';
 import type { MailSender } from '@marketplace/mail';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { followEmailConversations } from './follow-email-conversations.js';
+import { abandonIdleConversations } from './conversation-repository.js';
 import { handleIncomingMail, processPendingMail } from './mail-conversations.js';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
@@ -69,6 +70,30 @@ export function conversationMailLoop(services: ConversationServices): { start():
       await processPendingMail(services).catch((error) => services.logger.error({ err: error }, 'could not process pending mail'));
     },
     stop: () => clearInterval(follow),
+  };
+}
+
+/** How often the sweeper looks for idle conversations. */
+const SWEEP_EVERY_MS = 3_600_000;
+
+/**
+ * Marks conversations idle longer than CONVERSATION_IDLE_HOURS as abandoned: at start, then every
+ * hour. Runs in the processes that run jobs (roles all and worker); safe to run in several at once.
+ */
+export function conversationSweeper(services: Pick<ConversationServices, 'db' | 'config' | 'logger'>): { start(): Promise<void>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = async () => {
+    const count = await abandonIdleConversations(services.db, services.config.conversations.idleHours);
+    if (count) services.logger.info({ component: 'conversation-sweeper', count, idleHours: services.config.conversations.idleHours }, 'marked idle conversations abandoned');
+  };
+  const safeSweep = () => sweep().catch((error) => services.logger.warn({ err: error }, 'could not mark idle conversations abandoned'));
+  return {
+    async start() {
+      timer ??= setInterval(() => void safeSweep(), SWEEP_EVERY_MS);
+      timer.unref();
+      await safeSweep();
+    },
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -10,14 +10,39 @@ export const NOTICES: Record<string, Record<Language, string>> = {
   'llm-rate-limited': { en: 'Too many language-model calls this minute; the built-in engine answered.', pl: 'Zbyt wiele wywołań modelu w tej minucie; odpowiedział wbudowany silnik.' },
 };
 
+/** The answer to "what can you do?" / "co potrafisz?": what the marketplace builds and how, in the user's language. */
+export function capabilitiesReply(language: Language): string {
+  return language === 'pl'
+    ? [
+        'Buduję małe narzędzia wewnętrzne na podstawie opisu: formularze, panele z wykresami, usługi API, automatyzacje według harmonogramu i narzędzia do danych (np. raport z pliku CSV).',
+        'Aplikacja może czytać dane z pliku CSV, kanału RSS, adresu JSON lub skrzynki pocztowej, a wyniki wysyłać e-mailem, webhookiem, do pliku albo pokazywać w panelu.',
+        'Każdą aplikację testuję, podpisuję kluczem organizacji i wysyłam mailem do agenta na Twoim komputerze. Aplikacje mówią po polsku albo po angielsku.',
+        'Opisz, czego potrzebujesz, np. „formularz wniosków urlopowych z polami: imię, data od, data do”.',
+      ].join('\n')
+    : [
+        'I build small internal tools from a description: forms, dashboards, API services, scheduled automations and data tools (for example a report from a CSV file).',
+        'An app can read a CSV file, an RSS feed, a JSON address or a mailbox, and send results by e-mail, webhook, to a file or show them on a dashboard.',
+        'Every app is tested, signed with your organisation’s key and mailed to the agent on your workstation. Apps speak English or Polish.',
+        'Describe what you need, for example “a form for vacation requests with fields: name, start date, end date”.',
+      ].join('\n');
+}
+
+/** A message the engine could not read: say so, and ask the open questions again (or say what kind of message helps). */
+export function notUnderstoodReply(language: Language, openQuestions: string[]): string {
+  const pl = language === 'pl';
+  const head = pl ? 'Nie zrozumiałem tej wiadomości; projekt aplikacji się nie zmienił.' : 'I did not understand that message; the app draft is unchanged.';
+  if (openQuestions.length) return [head, ...openQuestions].join('\n');
+  return `${head} ${pl ? 'Napisz, co zmienić, np. „dodaj pole notatki”, „zmień nazwę aplikacji na Parking” albo „usuń pole data”.' : 'Tell me what to change, for example “add a notes field”, “rename the app to Parking” or “remove the field date”.'}`;
+}
+
 export function greeting(language: Language): string {
   return language === 'pl' ? 'Czego potrzebujesz? Opisz narzędzie w jednym lub dwóch zdaniach.' : 'What do you need? Describe the tool in a sentence or two.';
 }
 
 /** The built-in engine's reply: what was understood, what is still open, and what to do next. */
-export function composeReply(language: Language, input: { spec: AppSpec; missing: string[]; questions: SpecQuestion[]; suggestions: KindSuggestion[]; similar: SimilarApp[] }): string {
+export function composeReply(language: Language, input: { spec: AppSpec; missing: string[]; questions: SpecQuestion[]; clarifications: SpecQuestion[]; suggestions: KindSuggestion[]; similar: SimilarApp[]; changes: string }): string {
   const pl = language === 'pl';
-  const parts: string[] = [];
+  const parts: string[] = input.changes ? [input.changes] : [];
   const { spec } = input;
   const schedule = spec.schedule ? ` ${pl ? 'Harmonogram' : 'Schedule'}: ${describeSchedule(spec.schedule.cron, language)}.` : '';
   parts.push(pl ? `Szkic: „${spec.title}” (${spec.kind}).${schedule}` : `Draft: “${spec.title}” (${spec.kind}).${schedule}`);
@@ -38,6 +63,7 @@ export function composeReply(language: Language, input: { spec: AppSpec; missing
     parts.push(formatSpec(spec, language));
     parts.push(pl ? 'Specyfikacja jest kompletna. Wybierz „Zbuduj tę aplikację” (albo odpowiedz „tak”), a ją zbuduję.' : 'The spec is complete. Choose “Build this app” (or reply “yes”) and I will build it.');
   }
+  parts.push(...input.clarifications.map((q) => q.question));
   return parts.join('\n');
 }
 
