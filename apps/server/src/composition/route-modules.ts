@@ -18,6 +18,7 @@ import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
+import deploymentHistoryRoutes from '../modules/deployments/deployment-history-routes.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
 import eventsRoutes from '../modules/events/events-routes.js';
@@ -44,6 +45,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: agentReportsRoutes },
   { prefix: '/api/v1', plugin: deploymentsRoutes },
   { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
+  { prefix: '/api/v1', plugin: deploymentHistoryRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },

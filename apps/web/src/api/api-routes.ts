@@ -75,6 +75,7 @@ export const apiRoutes = {
   getLlmUsage: live('GET', '/api/v1/llm/usage'),
   rollbackDeployment: live('POST', '/api/v1/deployments/{id}/rollback'),
   removeDeployment: live('DELETE', '/api/v1/deployments/{id}'),
+  redeployDeployment: live('POST', '/api/v1/deployments/{id}/redeploy'),
   analytics: live('GET', '/api/v1/analytics'),
   events: live('GET', '/api/v1/events'),
 } satisfies Record<string, ApiRoute>;

@@ -2293,7 +2293,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            deliveries: components["schemas"]["Delivery"][];
+                            deliveries: components["schemas"]["QueuedDelivery"][];
                         };
                     };
                 };
@@ -5122,6 +5122,215 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every state change of one deployment with its time and reason, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DeploymentEvent"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send this deployment’s version to its agent again: a new delivery
+         * @description Queues a new release e-mail of the same version to the same agent (a new delivery with its own statement). While a delivery of it is still queued or sending that one is answered (`existing: true`). Allowed for the agent’s owner, publishers and admins. 409 DEPLOYMENT_NOT_IN_CATALOG when the version is not a published catalog version.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: components["schemas"]["QueuedDelivery"];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 503 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -8384,6 +8593,8 @@ export interface components {
             appId: string | null;
             /** @description The catalog title, when the deployment is linked to a catalog app */
             appTitle: string | null;
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -8408,6 +8619,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
             updatedAt: string;
@@ -8422,6 +8635,8 @@ export interface components {
             appTitle: string | null;
             /** @description Rollbacks and removals asked for from the marketplace, oldest first */
             commands: components["schemas"]["AgentCommand"][];
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -8433,27 +8648,7 @@ export interface components {
                  */
                 url?: string;
             } | null;
-            history: {
-                at: string;
-                health: {
-                    at?: string;
-                    detail?: string;
-                    latencyMs?: number;
-                    ok: boolean;
-                    /**
-                     * Format: uri
-                     * @description Where the app answers on its workstation, reported once healthy
-                     */
-                    url?: string;
-                } | null;
-                reason: {
-                    code: string;
-                    message: string;
-                } | null;
-                source: string;
-                /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
-            }[];
+            history: components["schemas"]["DeploymentEvent"][];
             id: string;
             logTail: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
@@ -8468,6 +8663,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
             updatedAt: string;
@@ -8482,6 +8679,8 @@ export interface components {
             appTitle: string | null;
             /** @description Rollbacks and removals asked for from the marketplace, oldest first */
             commands: components["schemas"]["AgentCommandInput"][];
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -8493,27 +8692,7 @@ export interface components {
                  */
                 url?: string;
             } | null;
-            history: {
-                at: string;
-                health: {
-                    at?: string;
-                    detail?: string;
-                    latencyMs?: number;
-                    ok: boolean;
-                    /**
-                     * Format: uri
-                     * @description Where the app answers on its workstation, reported once healthy
-                     */
-                    url?: string;
-                } | null;
-                reason: {
-                    code: string;
-                    message: string;
-                } | null;
-                source: string;
-                /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
-            }[];
+            history: components["schemas"]["DeploymentEventInput"][];
             id: string;
             logTail: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
@@ -8528,10 +8707,56 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
+        };
+        DeploymentEvent: {
+            at: string;
+            health: {
+                at?: string;
+                detail?: string;
+                latencyMs?: number;
+                ok: boolean;
+                /**
+                 * Format: uri
+                 * @description Where the app answers on its workstation, reported once healthy
+                 */
+                url?: string;
+            } | null;
+            reason: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description http, mail or server: how the change was reported */
+            source: string;
+            /** @enum {string} */
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
+        };
+        DeploymentEventInput: {
+            at: string;
+            health: {
+                at?: string;
+                detail?: string;
+                latencyMs?: number;
+                ok: boolean;
+                /**
+                 * Format: uri
+                 * @description Where the app answers on its workstation, reported once healthy
+                 */
+                url?: string;
+            } | null;
+            reason: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description http, mail or server: how the change was reported */
+            source: string;
+            /** @enum {string} */
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
         };
         DeploymentInput: {
             agentId: string;
@@ -8540,6 +8765,8 @@ export interface components {
             appId: string | null;
             /** @description The catalog title, when the deployment is linked to a catalog app */
             appTitle: string | null;
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -8564,6 +8791,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "rolled-back" | "removed";
             updatedAt: string;
@@ -8790,6 +9019,30 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        QueuedDelivery: {
+            agentId: string;
+            createdAt: string;
+            error: string | null;
+            /** @description True when this version had already been delivered to that agent and nothing new was sent (redeploy sends it again) */
+            existing: boolean;
+            id: string;
+            recipient: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "sending" | "sent" | "failed";
+        };
+        QueuedDeliveryInput: {
+            agentId: string;
+            createdAt: string;
+            error: string | null;
+            /** @description True when this version had already been delivered to that agent and nothing new was sent (redeploy sends it again) */
+            existing: boolean;
+            id: string;
+            recipient: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "sending" | "sent" | "failed";
         };
         Request: {
             appId: string | null;

@@ -8,6 +8,7 @@ import { routePath } from '../api/api-routes';
 import type { AppDetail } from '../api/types';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
+import { MyDeployments } from '../app-page/my-deployments';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
@@ -56,6 +57,7 @@ export function AppPage() {
                 {params ? (
                   <>
                     <DistributePanel appId={data.id} version={params.version} />
+                    <MyDeployments appId={data.id} title={data.title} />
                     <div className="row wrap">
                       <a className="button secondary" href={routePath('downloadBundle', params)} download>
                         {t('appPage.downloadBundle')}

@@ -2,16 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
-import { iso, isoOrNull, withErrors } from '../../http/responses.js';
+import { withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { checkDownloadLink } from './download-links.js';
-import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
+import { queueDeliveries } from './queue-deliveries.js';
+import { deliverySchema, queuedDeliverySchema, toDelivery, toQueuedDelivery } from './delivery-schema.js';
 import { membersOfGroups } from '../groups/groups-repository.js';
 
-const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
-
-const toPublic = (row: DeliveryRow) => ({ id: row.id, recipient: row.recipient, agentId: row.agent_id, state: row.state, error: row.error, createdAt: iso(row.created_at), sentAt: isoOrNull(row.sent_at) });
 
 /** Send a published version to agents by e-mail: one delivery (and one job) per agent mailbox. */
 export default async function distributionRoutes(fastify: FastifyInstance) {
@@ -24,7 +22,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       summary: 'E-mail a published version to agents: mine (default), some users’ or groups’, some agents, or all (publishers)',
       params: versionParams,
       body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), groupIds: z.array(z.uuid()).max(100).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
-      response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema) }) }, [404, 409, 503]),
+      response: withErrors({ 202: z.object({ deliveries: z.array(queuedDeliverySchema) }) }, [404, 409, 503]),
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
@@ -38,10 +36,10 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       const selection = userIds || agentIds || all ? { ...(userIds ? { userIds } : {}), ...(agentIds ? { agentIds } : {}), ...(all ? { all } : {}) } : { userIds: principal.userId ? [principal.userId] : [] };
       const recipients = await app.agents.recipients(principal.orgId, selection);
       if (!recipients.length) throw new AppError('NO_RECIPIENTS', 409, 'No enrolled agent matches: enrol one with `marketplace-agent enroll` (POST /api/v1/agents/enrollments gives the code), or choose other users or agents.');
-      // Sending the same version to the same agent again is the same delivery (idempotent).
+      // The same version to the same agent again is the same delivery (`existing`) unless it was removed there since.
       const deliveries = await queueDeliveries(app.db, app.jobs, app.events, { orgId: principal.orgId, appId: version.app_id, versionId: version.id, recipients, requestedBy: principal.userId });
       request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };
-      return reply.status(202).send({ deliveries: deliveries.map(toPublic) });
+      return reply.status(202).send({ deliveries: deliveries.map(toQueuedDelivery) });
     },
   });
 
@@ -50,7 +48,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       let query = app.db.selectFrom('deliveries').selectAll().where('org_id', '=', request.principal!.orgId);
       if (request.query.appId) query = query.where('app_id', '=', request.query.appId);
-      return { items: (await query.orderBy('created_at', 'desc').limit(request.query.limit).execute()).map(toPublic) };
+      return { items: (await query.orderBy('created_at', 'desc').limit(request.query.limit).execute()).map(toDelivery) };
     },
   });
 
