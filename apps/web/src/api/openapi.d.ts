@@ -9049,6 +9049,8 @@ export interface components {
             createdAt: string;
             /** @description The published release on its way to the requester’s own agents */
             deliveries: {
+                /** @description Why sending failed, or the last temporary failure */
+                error: string | null;
                 id: string;
                 recipient: string;
                 /** @enum {string} */
@@ -9087,6 +9089,8 @@ export interface components {
             createdAt: string;
             /** @description The published release on its way to the requester’s own agents */
             deliveries: {
+                /** @description Why sending failed, or the last temporary failure */
+                error: string | null;
                 id: string;
                 recipient: string;
                 /** @enum {string} */
