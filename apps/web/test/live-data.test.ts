@@ -46,9 +46,9 @@ describe('build progress', () => {
     const published = request({ state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((n) => step(n, 'done')) });
     expect(stagesOf(published).at(-1)!.state).toBe('pending');
     expect(finished(published)).toBe(false);
-    const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'queued' }] };
+    const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'queued', error: null }] };
     expect(stagesOf(sending).at(-1)!.state).toBe('running');
-    const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
+    const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
     expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
     expect(finished(done)).toBe(true);
     expect(finished(request({ state: 'failed' }))).toBe(true);

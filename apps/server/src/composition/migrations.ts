@@ -2,6 +2,7 @@ import { accountsMigrations } from '../modules/accounts/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
+import { passwordResetMigrations } from '../modules/accounts/password-reset-migrations.js';
 import { distributionAgainMigrations, distributionMigrations } from '../modules/distribution/migrations.js';
 import { groupsMigrations } from '../modules/groups/migrations.js';
 import { reviewsMigrations } from '../modules/catalog/reviews-migrations.js';
@@ -11,4 +12,4 @@ import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...distributionAgainMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...distributionAgainMigrations, ...passwordResetMigrations];

@@ -3,6 +3,7 @@ import healthRoutes from '../modules/health/health-routes.js';
 import authRoutes from '../modules/auth/auth-routes.js';
 import ssoRoutes from '../modules/auth/sso-routes.js';
 import accountsRoutes from '../modules/accounts/accounts-routes.js';
+import passwordRoutes from '../modules/accounts/password-routes.js';
 import apiKeysRoutes from '../modules/credentials/api-keys-routes.js';
 import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
 import auditRoutes from '../modules/audit/audit-routes.js';
@@ -29,6 +30,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '', plugin: healthRoutes },
   { prefix: '/api/v1/auth', plugin: authRoutes },
   { prefix: '/api/v1/auth', plugin: ssoRoutes },
+  { prefix: '/api/v1/auth', plugin: passwordRoutes },
   { prefix: '/api/v1', plugin: accountsRoutes },
   { prefix: '/api/v1', plugin: apiKeysRoutes },
   { prefix: '/api/v1', plugin: agentClientsRoutes },

@@ -464,7 +464,18 @@ export interface OrgReleaseKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** One password reset link: only the SHA-256 of its token is kept; used once, then `used_at` is set. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: DefaultNow;
+}
+
 export interface DB {
+  password_resets: PasswordResetsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   invitations: InvitationsTable;
