@@ -817,6 +817,8 @@ export interface paths {
                             keyList: string;
                             keyListVersion: number;
                             mailbox: string;
+                            /** @description Where the embedded mail hub keeps this mailbox on the server machine (for `marketplace-agent run --maildir` on that machine); null when mail goes through a relay or to an own mailbox */
+                            maildir?: string | null;
                             orgId: string;
                             root: {
                                 fingerprint: string;

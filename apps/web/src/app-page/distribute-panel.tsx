@@ -5,9 +5,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import type { Agent, Group, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
+import { enrolCommand } from '../components/enrolment-code';
 import { ErrorMessage } from '../components/error-message';
 
-const ENROL_COMMAND = 'marketplace-agent enroll';
 
 /**
  * What the release e-mails the server answered with say happened: new ones queued, ones it had
@@ -53,7 +53,7 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
         <div className="notice" data-testid="enrol-hint">
           <p>{t('appPage.noAgent')}</p>
           <p>
-            <code>{ENROL_COMMAND}</code>
+            <code>{enrolCommand(globalThis.location?.origin ?? '', 'CODE')}</code>
           </p>
           <p>
             <Link to="/deployments">{t('appPage.getCode')}</Link>

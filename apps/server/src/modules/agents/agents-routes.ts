@@ -7,6 +7,8 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { resolve } from 'node:path';
+import { mailboxDirectory } from '@marketplace/mail/hub';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
 
 const ENROLLMENT_TTL_MS = 15 * 60 * 1000;
@@ -113,6 +115,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
           keyList: z.string(),
           keyListVersion: z.number(),
           serverUrl: z.string(),
+          maildir: z.string().nullable().optional().describe('Where the embedded mail hub keeps this mailbox on the server machine (for `marketplace-agent run --maildir` on that machine); null when mail goes through a relay or to an own mailbox'),
         }),
       }),
     },
@@ -135,7 +138,9 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       await db.insertInto('agents').values({ id: agentId, org_id: enrollment.org_id, user_id: enrollment.user_id, client_row_id: client.id, name, hostname, os, mailbox }).execute();
       request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox } };
       reply.header('cache-control', 'no-store');
+      const embedded = !request.body.mailbox && !app.config.smtp.host;
       return reply.status(201).send({
+        maildir: embedded ? mailboxDirectory(resolve(app.config.dataDir), mailbox) : null,
         agentId,
         orgId: enrollment.org_id,
         clientId: client.clientId,
