@@ -2684,10 +2684,14 @@ export interface paths {
                     action?: string;
                     actorId?: string;
                     from?: unknown;
+                    /** @description Agent heartbeats are left out unless include=heartbeats */
+                    include?: "heartbeats";
                     limit?: number;
                     offset?: number;
                     q?: string;
                     result?: "success" | "failure" | "denied";
+                    targetId?: string;
+                    targetType?: string;
                     to?: unknown;
                 };
                 header?: never;
@@ -2728,6 +2732,98 @@ export interface paths {
                 };
                 /** @description Problem (RFC 9457), code per status 403 */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit entry with all its details */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEntry"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8711,7 +8807,11 @@ export interface components {
         };
         AuditEntry: {
             action: string;
+            /** @description The e-mail of that person (of the key’s or workstation’s owner) */
+            actorEmail: string | null;
             actorId: string | null;
+            /** @description The person, API key or workstation behind actorId */
+            actorName: string | null;
             actorType: string;
             at: string;
             details: {
@@ -8729,7 +8829,11 @@ export interface components {
         };
         AuditEntryInput: {
             action: string;
+            /** @description The e-mail of that person (of the key’s or workstation’s owner) */
+            actorEmail: string | null;
             actorId: string | null;
+            /** @description The person, API key or workstation behind actorId */
+            actorName: string | null;
             actorType: string;
             at: string;
             details: {

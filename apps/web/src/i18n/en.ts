@@ -285,6 +285,7 @@ export const en = {
     kpi: { requests: 'Requests', published: 'Apps published', successRate: 'Success rate', generation: 'Median build time', activeUsers: 'Active users', deployments: 'Deployments', healthyOf: '{{healthy}} healthy of {{total}}', llmCalls: 'LLM calls', llmCost: 'LLM cost' },
   },
   admin: {
+    showHeartbeats: 'Show agent heartbeats',
     title: 'Administration',
     users: 'Users',
     invitations: 'Invitations',

@@ -287,6 +287,7 @@ export const pl: Messages = {
     kpi: { requests: 'Zgłoszenia', published: 'Opublikowane aplikacje', successRate: 'Skuteczność', generation: 'Mediana czasu budowania', activeUsers: 'Aktywni użytkownicy', deployments: 'Wdrożenia', healthyOf: 'sprawne {{healthy}} z {{total}}', llmCalls: 'Wywołania LLM', llmCost: 'Koszt LLM' },
   },
   admin: {
+    showHeartbeats: 'Pokaż sygnały życia agentów',
     title: 'Administracja',
     users: 'Użytkownicy',
     invitations: 'Zaproszenia',

@@ -52,6 +52,9 @@ export interface AuditQuery {
   q?: string;
   action?: string;
   actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  include?: 'heartbeats';
   result?: string;
   from?: Date;
   to?: Date;
@@ -63,6 +66,10 @@ function filtered(db: Db, orgId: string, query: Omit<AuditQuery, 'limit' | 'offs
   let builder = db.selectFrom('audit_log').where('chain', '=', chainFor(orgId));
   if (query.action) builder = builder.where('action', '=', query.action);
   if (query.actorId) builder = builder.where('actor_id', '=', query.actorId);
+  if (query.targetType) builder = builder.where('target_type', '=', query.targetType);
+  if (query.targetId) builder = builder.where('target_id', '=', query.targetId);
+  // heartbeats are a third of the log and say little: shown only when asked for (or filtered by action)
+  if (query.include !== 'heartbeats' && query.action !== 'agent.heartbeat') builder = builder.where('action', '!=', 'agent.heartbeat');
   if (query.result) builder = builder.where('result', '=', query.result as any);
   if (query.from) builder = builder.where('at', '>=', query.from);
   if (query.to) builder = builder.where('at', '<', query.to);
