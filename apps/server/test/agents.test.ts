@@ -80,6 +80,9 @@ describe('agent enrolment', () => {
     expect(body.maildir).toBeNull();
     const mine = (await call(t.app, member, { method: 'GET', url: '/api/v1/agents' })).json().items;
     expect(mine.map((a: any) => a.id)).toContain(body.agentId);
+    // the owner by name and e-mail, not by id
+    const memberEmail = (await call(t.app, member, { method: 'GET', url: '/api/v1/auth/me' })).json().user.email;
+    expect(mine.find((a: any) => a.id === body.agentId)).toMatchObject({ ownerName: expect.any(String), ownerEmail: memberEmail });
     expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/agents' })).json().items.length).toBeGreaterThanOrEqual(2);
     const { code: second } = await codeFor(member);
     const taken = await enroll(t.app, second, { mailbox: 'member.desk@example.test' });

@@ -8552,6 +8552,9 @@ export interface components {
             mailbox: string;
             name: string;
             os: string;
+            ownerEmail: string | null;
+            /** @description The name of the person whose workstation it is */
+            ownerName: string | null;
             revokedAt: string | null;
             runtimes: string[];
             stale: boolean;
@@ -8631,6 +8634,9 @@ export interface components {
             mailbox: string;
             name: string;
             os: string;
+            ownerEmail: string | null;
+            /** @description The name of the person whose workstation it is */
+            ownerName: string | null;
             revokedAt: string | null;
             runtimes: string[];
             stale: boolean;

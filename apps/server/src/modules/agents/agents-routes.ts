@@ -21,6 +21,8 @@ const agentSchema = z
   .object({
     id: z.string(),
     userId: z.string(),
+    ownerName: z.string().nullable().describe('The name of the person whose workstation it is'),
+    ownerEmail: z.string().nullable(),
     name: z.string(),
     hostname: z.string(),
     os: z.string(),
@@ -40,6 +42,8 @@ function toAgent(row: any, staleAfterSeconds: number, now = Date.now()) {
   return {
     id: row.id,
     userId: row.user_id,
+    ownerName: row.owner_name ?? null,
+    ownerEmail: row.owner_email ?? null,
     name: row.name,
     hostname: row.hostname,
     os: row.os,
@@ -59,8 +63,13 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
   const visible = (principal: Principal) => {
-    let q = db.selectFrom('agents').selectAll().where('org_id', '=', principal.orgId);
-    if (!hasRole(principal, 'admin')) q = q.where('user_id', '=', principal.userId!);
+    let q = db
+      .selectFrom('agents')
+      .leftJoin('users', 'users.id', 'agents.user_id')
+      .selectAll('agents')
+      .select(['users.name as owner_name', 'users.email as owner_email'])
+      .where('agents.org_id', '=', principal.orgId);
+    if (!hasRole(principal, 'admin')) q = q.where('agents.user_id', '=', principal.userId!);
     return q;
   };
 
@@ -159,7 +168,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     schema: { tags: ['agents'], summary: 'Your agents (admins: every agent of the organisation)', response: withErrors({ 200: z.object({ items: z.array(agentSchema) }) }) },
     handler: async (request) => {
       const settings = await getOrgSettings(app.db, request.principal!.orgId);
-      const rows = await visible(request.principal!).orderBy('created_at', 'desc').limit(1000).execute();
+      const rows = await visible(request.principal!).orderBy('agents.created_at', 'desc').limit(1000).execute();
       return { items: rows.map((row) => toAgent(row, settings.agents.staleAfterSeconds)) };
     },
   });
@@ -168,7 +177,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     config: { auth: USERS },
     schema: { tags: ['agents'], summary: 'One agent', params: idParams, response: withErrors({ 200: agentSchema }, [404]) },
     handler: async (request) => {
-      const row = await visible(request.principal!).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await visible(request.principal!).where('agents.id', '=', request.params.id).executeTakeFirst();
       if (!row) throw new NotFoundError('Agent', request.params.id);
       const settings = await getOrgSettings(app.db, request.principal!.orgId);
       return toAgent(row, settings.agents.staleAfterSeconds);
@@ -179,7 +188,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     config: { auth: USERS, audit: 'agent.revoke' },
     schema: { tags: ['agents'], summary: 'Revoke an agent: its credentials stop working and it gets no more releases', params: idParams, response: withErrors({ 204: z.null() }, [404]) },
     handler: async (request, reply) => {
-      const row = await visible(request.principal!).where('id', '=', request.params.id).where('revoked_at', 'is', null).executeTakeFirst();
+      const row = await visible(request.principal!).where('agents.id', '=', request.params.id).where('agents.revoked_at', 'is', null).executeTakeFirst();
       if (!row) throw new NotFoundError('Agent', request.params.id);
       const now = new Date();
       await db.updateTable('agents').set({ revoked_at: now }).where('id', '=', row.id).execute();
