@@ -60,7 +60,7 @@ export function createCommandRunner(options: CommandRunnerOptions) {
         return { state: 'done' };
       }
       const removed = (await deployer.remove(command.app))!;
-      await options.report({ ...removed, reason: { code: 'SERVER_REMOVE', message: `Removed from the marketplace.` }, ...(removed.version === command.version ? forThis : {}) });
+      await options.report({ ...removed, reason: { code: 'SERVER_REMOVE', message: `Removed from this workstation.` }, ...(removed.version === command.version ? forThis : {}) });
       return { state: 'done' };
     }
     if (current !== command.version) {

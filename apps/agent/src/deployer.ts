@@ -177,7 +177,7 @@ export class Deployer {
     await old?.stop();
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
     await dropSnapshots(this.layout, app, previous.slice(0, keep));
-    return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port) } };
+    return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port), logTail: await readLogTail(this.layout, app) } };
   }
 
   private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']): Promise<Outcome> {
@@ -204,7 +204,7 @@ export class Deployer {
       const now = sample.ok ? 'healthy' : 'unhealthy';
       if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
       await this.store.update(app.name, { state: now });
-      changes.push({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), ...(sample.ok ? {} : { logTail: await readLogTail(this.layout, app.name) }) });
+      changes.push({ app: app.name, version: app.current, state: now, health: healthReport(sample, app.port), logTail: await readLogTail(this.layout, app.name) });
     }
     return changes;
   }

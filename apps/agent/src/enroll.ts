@@ -17,7 +17,7 @@ export interface EnrollOptions {
 }
 
 /** Exchanges a one-time code for credentials and the organisation root key; writes config.json (0600) and the first key list. */
-export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
+export async function enroll(options: EnrollOptions): Promise<AgentConfig & { hubMaildir?: string }> {
   const layout = homeLayout(options.home);
   if (existsSync(layout.config) && !options.force) {
     throw new AgentError('ALREADY_ENROLLED', `This agent is already enrolled (${layout.config}). Pass --force to enrol it again, or use another --home.`);
@@ -60,5 +60,6 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
   await saveConfig(layout, config);
   await saveReportKey(layout, reportKey.privateKey);
   await writeJsonAtomic(layout.keyList, { json: body.keyList, version: keyList.keyList.version });
-  return config;
+  // where the server's embedded mail hub keeps this mailbox (read with run --maildir on that machine)
+  return typeof body.maildir === 'string' && body.maildir ? { ...config, hubMaildir: body.maildir } : config;
 }

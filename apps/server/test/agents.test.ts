@@ -45,6 +45,8 @@ describe('agent enrolment', () => {
     const body = response.json();
     expect(body).toMatchObject({ orgId: admin.orgId, serverUrl: expect.stringMatching(/^http/), keyListVersion: 1 });
     expect(body.mailbox).toMatch(/^agent-[0-9a-f]{10}@agents\.marketplace\.local$/);
+    // the embedded hub's Maildir of that mailbox, for `run --maildir` on the server machine
+    expect(body.maildir).toMatch(new RegExp(`/mail/${body.mailbox.replace(/[.@]/g, '.')}$`));
     const keys = (await call(t.app, member, { method: 'GET', url: '/api/v1/keys' })).json();
     expect(body.root.fingerprint).toBe(keys.rootFingerprint);
     const token = await agentToken(body.clientId, body.clientSecret);
@@ -76,8 +78,12 @@ describe('agent enrolment', () => {
     const { code } = await codeFor(admin, { userId: member.userId });
     const body = (await enroll(t.app, code, { name: 'desk', mailbox: 'Member.Desk@example.test' })).json();
     expect(body.mailbox).toBe('member.desk@example.test');
+    expect(body.maildir).toBeNull();
     const mine = (await call(t.app, member, { method: 'GET', url: '/api/v1/agents' })).json().items;
     expect(mine.map((a: any) => a.id)).toContain(body.agentId);
+    // the owner by name and e-mail, not by id
+    const memberEmail = (await call(t.app, member, { method: 'GET', url: '/api/v1/auth/me' })).json().user.email;
+    expect(mine.find((a: any) => a.id === body.agentId)).toMatchObject({ ownerName: expect.any(String), ownerEmail: memberEmail });
     expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/agents' })).json().items.length).toBeGreaterThanOrEqual(2);
     const { code: second } = await codeFor(member);
     const taken = await enroll(t.app, second, { mailbox: 'member.desk@example.test' });

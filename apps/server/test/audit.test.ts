@@ -33,6 +33,27 @@ describe('audit log', () => {
     expect(config).toMatchObject({ actorType: 'user', actorId: admin.userId, ip: expect.any(String), requestId: expect.any(String), details: { changes: { 'agents.staleAfterSeconds': { from: 300, to: 600 } } } });
   });
 
+  it('names the people and workstations behind the ids, opens one entry, filters, and hides heartbeats unless asked', async () => {
+    const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+    const enrolled = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'anas-laptop', hostname: 'anas-laptop', os: 'linux' } })).json();
+    const token = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: enrolled.clientId, client_secret: enrolled.clientSecret } })).json().access_token;
+    const beat = await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/heartbeat', payload: { version: '1', os: 'linux', runtimes: ['process'], apps: [] } });
+    expect(beat.statusCode).toBe(200);
+    const list = async (query: string) => (await call(t.app, admin, { method: 'GET', url: `/api/v1/audit?limit=100${query}` })).json().items as any[];
+
+    const config = (await list('&action=config.update'))[0];
+    expect(config).toMatchObject({ actorName: 'Ana Admin', actorEmail: admin.email });
+    expect((await list('')).some((e) => e.action === 'agent.heartbeat')).toBe(false);
+    const beats = await list('&include=heartbeats');
+    expect(beats.find((e) => e.action === 'agent.heartbeat')).toMatchObject({ actorType: 'agent', actorName: 'anas-laptop', actorEmail: admin.email });
+    expect((await list(`&targetType=organization`)).every((e) => e.targetType === 'organization')).toBe(true);
+
+    const one = await call(t.app, admin, { method: 'GET', url: `/api/v1/audit/${config.id}` });
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ id: config.id, actorName: 'Ana Admin', details: config.details });
+    expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/audit/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+  });
+
   it('refuses UPDATE and DELETE on the log itself', async () => {
     await expect(sql`UPDATE audit_log SET action = 'x'`.execute(t.database.db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_log`.execute(t.database.db)).rejects.toThrow(/append-only/);

@@ -73,7 +73,8 @@ describe('conversations with the built-in engine', () => {
     expect(confirmed.reply).toMatch(/^Buduję/);
     const delivered = await waitForState(admin, first.id, ['delivered', 'ready']);
     expect(delivered.state).toBe('delivered');
-    expect(delivered.messages.at(-1).text).toContain('w drodze');
+    // no workstation enrolled: the chat says what the Deliver step says, not sent
+    expect(delivered.messages.at(-1).text).toContain('nie wysłano: nie masz zarejestrowanej stacji roboczej');
   }, 200_000);
 
   it('merges later answers into the draft: a schedule change keeps the sources', async () => {

@@ -104,6 +104,21 @@ describe('rollback and remove from the server', () => {
     expect((await rollback(owner, randomUUID())).statusCode).toBe(404);
   });
 
+  it('says in each deployment whether it is the running version and what a rollback would go back to', async () => {
+    const listed = async () => (await call(t.app, owner, { method: 'GET', url: '/api/v1/deployments?app=standing' })).json().items as { id: string; current: boolean; rollbackTo: string | null }[];
+    const only = await report(mine, { app: 'standing', version: '1.0.0', state: 'healthy' });
+    expect(await listed()).toEqual([expect.objectContaining({ id: only, current: true, rollbackTo: null })]);
+    const newer = await report(mine, { app: 'standing', version: '1.1.0', state: 'healthy' });
+    const byId = new Map((await listed()).map((d) => [d.id, d]));
+    expect(byId.get(newer)).toMatchObject({ current: true, rollbackTo: '1.0.0' });
+    expect(byId.get(only)).toMatchObject({ current: false, rollbackTo: null });
+    expect(await detail(newer)).toMatchObject({ current: true, rollbackTo: '1.0.0' });
+    // after a removal the versions from before it are no rollback target
+    await report(mine, { app: 'standing', version: '1.1.0', state: 'removed' });
+    const again = await report(mine, { app: 'standing', version: '1.2.0', state: 'healthy' });
+    expect((await listed()).find((d) => d.id === again)).toMatchObject({ current: true, rollbackTo: null });
+  });
+
   it('delivers commands with heartbeats and polls, sends an unanswered one again, and lets only its agent close it', async () => {
     const { v1, v2 } = await twoVersions(theirs, 'delivered');
     const { command } = (await rollback(admin, v2)).json();

@@ -66,6 +66,19 @@ describe('deployments', () => {
     expect(items).toMatchObject([{ app: 'linked', state: 'healthy', appId }]);
   });
 
+  it('keeps the latest log lines the agent sent until it sends newer ones, bounded', async () => {
+    const [a] = agents as [(typeof agents)[0]];
+    const id = (await report(a, { app: 'logged', version: '1.0.0', state: 'healthy', logTail: 'listening on 4100\n' })).json().deploymentId;
+    const tail = async () => (await call(t.app, member, { method: 'GET', url: `/api/v1/deployments/${id}` })).json().logTail;
+    // a later report without lines (a health change seen by an older agent) keeps the last ones
+    await report(a, { app: 'logged', version: '1.0.0', state: 'unhealthy' });
+    expect(await tail()).toBe('listening on 4100\n');
+    await report(a, { app: 'logged', version: '1.0.0', state: 'healthy', logTail: `${'x'.repeat(40_000)}\nlast line\n` });
+    const latest = await tail();
+    expect(latest.length).toBeLessThanOrEqual(16_384);
+    expect(latest.endsWith('last line\n')).toBe(true);
+  });
+
   it('refuses a report naming another agent’s deployment', async () => {
     const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
     const id = (await report(a, { app: 'mine', version: '1.0.0', state: 'healthy' })).json().deploymentId;

@@ -32,6 +32,8 @@ const AppPage = named(() => import('./pages/app-page'), 'AppPage');
 const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
 const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
 const AnalyticsPage = named(() => import('./pages/analytics-page'), 'AnalyticsPage');
+const AccountPage = named(() => import('./pages/account-page'), 'AccountPage');
+const ResetPasswordPage = named(() => import('./pages/reset-password-page'), 'ResetPasswordPage');
 const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
 const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
 const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
@@ -65,6 +67,7 @@ function Routed() {
         <Routes>
           <Route path="/invite" element={<InvitePage />} />
           <Route path="/register" element={<RegisterPage />} />
+          <Route path="/reset-password" element={<ResetPasswordPage />} />
           <Route path="*" element={<SignInPage />} />
         </Routes>
       </Suspense>
@@ -84,6 +87,8 @@ function Routed() {
             <Route path="/deployments" element={<DeploymentsPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="/approvals" element={<ApprovalsPage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin" element={<AdminPage />}>
               <Route index element={<Navigate to="users" replace />} />
               <Route path="users" element={<UsersPage />} />

@@ -52,13 +52,17 @@ afterEach(() => {
 });
 
 describe('sign-in form', () => {
-  it('asks for the session cookie and shows the server’s reason when sign-in fails', async () => {
+  it('asks for the session cookie and says “wrong e-mail or password” when sign-in fails', async () => {
     serve((method, url) => (url.endsWith('/auth/me') ? [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }] : [401, { status: 401, code: 'INVALID_CREDENTIALS', detail: 'The e-mail or password is wrong.' }]));
     render(wrap(createElement(SignInPage)));
     fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: 'ana@example.com' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('The e-mail or password is wrong.');
+    // said plainly, not under "Something went wrong", and pointing to the way out
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Wrong e-mail or password.');
+    expect(alert.textContent).not.toContain('Something went wrong');
+    expect(screen.getByRole('link', { name: 'Forgot password?' }).getAttribute('href')).toBe('/reset-password');
     const login = seen.find((s) => s.url === '/api/v1/auth/login')!;
     expect(login.body).toEqual({ email: 'ana@example.com', password: 'wrong password', cookie: true });
     // A refused sign-in is not something to retry blindly.

@@ -3,9 +3,8 @@ import { invalidationsFor, pollInterval, reconnectDelay } from '../src/api/live-
 import { parsePeriod, PERIODS } from '../src/analytics/periods';
 import { finished, stagesOf } from '../src/chat/pipeline-stages';
 import type { RequestProgress } from '../src/chat/pipeline-stages';
-import type { Delivery, Deployment } from '../src/api/types';
+import type { QueuedDelivery } from '../src/api/types';
 import { deliveryOutcome } from '../src/app-page/distribute-panel';
-import { commandsFor } from '../src/pages/deployments-page';
 
 describe('live events', () => {
   it('makes stale exactly the queries that show what changed', () => {
@@ -47,9 +46,9 @@ describe('build progress', () => {
     const published = request({ state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((n) => step(n, 'done')) });
     expect(stagesOf(published).at(-1)!.state).toBe('pending');
     expect(finished(published)).toBe(false);
-    const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'queued' }] };
+    const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'queued', error: null }] };
     expect(stagesOf(sending).at(-1)!.state).toBe('running');
-    const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent' }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
+    const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
     expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
     expect(finished(done)).toBe(true);
     expect(finished(request({ state: 'failed' }))).toBe(true);
@@ -61,38 +60,15 @@ describe('build progress', () => {
   });
 });
 
-describe('deployment commands offered', () => {
-  const deployment = (id: string, version: string, state: Deployment['state'], updatedAt: string, agentId = 'ag1'): Deployment => ({
-    id, appId: 'a1', app: 'invoices', version, agentId, state, health: null, reason: null, updatedAt, appTitle: 'Invoices', agentName: 'laptop', pendingCommand: null,
-  });
-
-  it('offers roll back only when an earlier version is kept on the same workstation', () => {
-    const only = deployment('d1', '1.0.0', 'healthy', '2026-01-01T10:00:00Z');
-    expect(commandsFor(only, [only])).toEqual({ current: true, rollbackTo: null });
-    const newer = deployment('d2', '1.1.0', 'healthy', '2026-01-02T10:00:00Z');
-    expect(commandsFor(newer, [newer, only])).toEqual({ current: true, rollbackTo: '1.0.0' });
-    // The replaced version's own row: not what the workstation runs, so nothing to do from it.
-    expect(commandsFor(only, [newer, only])).toEqual({ current: false, rollbackTo: null });
-    // Another workstation's copy is no earlier version here.
-    const elsewhere = deployment('d3', '0.9.0', 'healthy', '2026-01-01T09:00:00Z', 'ag2');
-    expect(commandsFor(newer, [newer, elsewhere]).rollbackTo).toBeNull();
-  });
-
-  it('does not count versions from before the app was removed from the workstation', () => {
-    const old = deployment('d1', '1.0.0', 'healthy', '2026-01-01T10:00:00Z');
-    const removed = deployment('d2', '1.1.0', 'removed', '2026-01-02T10:00:00Z');
-    const again = deployment('d3', '1.2.0', 'healthy', '2026-01-03T10:00:00Z');
-    expect(commandsFor(again, [again, removed, old])).toEqual({ current: true, rollbackTo: null });
-  });
-});
-
 describe('install message', () => {
-  const delivery = (state: Delivery['state']): Delivery => ({ id: state, recipient: 'a@x', agentId: 'ag1', state, error: null, createdAt: '2026-01-01T00:00:00Z', sentAt: null });
+  const delivery = (state: QueuedDelivery['state'], existing = state === 'sent'): QueuedDelivery => ({ id: state, recipient: 'a@x', agentId: 'ag1', state, error: null, createdAt: '2026-01-01T00:00:00Z', sentAt: null, existing });
 
   it('says queued only for new release e-mails; an earlier delivery handed back is said to be old news', () => {
     expect(deliveryOutcome([delivery('queued')])).toEqual([{ key: 'appPage.sent', count: 1 }]);
     expect(deliveryOutcome([delivery('sent')])).toEqual([{ key: 'appPage.alreadySent', count: 1 }]);
-    expect(deliveryOutcome([delivery('sending'), delivery('sent'), delivery('failed')])).toEqual([
+    // a delivery still on its way, handed back to a second click, is not a new e-mail either
+    expect(deliveryOutcome([delivery('queued', true)])).toEqual([{ key: 'appPage.alreadySent', count: 1 }]);
+    expect(deliveryOutcome([delivery('sending', false), delivery('sent'), delivery('failed')])).toEqual([
       { key: 'appPage.sent', count: 1 },
       { key: 'appPage.alreadySent', count: 1 },
       { key: 'appPage.sendFailed', count: 1 },

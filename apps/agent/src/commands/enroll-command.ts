@@ -20,12 +20,19 @@ export function registerEnroll(program: Command): void {
           `Enrolled as agent ${config.agentId} of organisation ${config.orgId}.`,
           `Releases are sent to: ${config.mailbox}`,
           '',
-          'Compare this root key fingerprint with the one the marketplace shows (Settings → Keys):',
+          'Compare this root key fingerprint with the one the marketplace shows (Admin → Signing keys):',
           `  ${config.rootFingerprint}`,
           '',
-          `Config: ${home}/config.json (0600). Start with: marketplace-agent run${options.home ? ` --home ${options.home}` : ''}`,
+          `Config: ${home}/config.json (0600). Start with:`,
+          `  ${runCommand(options.home, config.hubMaildir)}`,
           '',
         ].join('\n'),
       );
     });
+}
+
+/** The line that starts this agent: its home when not the default, and the hub's Maildir when releases go to the server's embedded hub. */
+export function runCommand(home: string | undefined, hubMaildir: string | undefined): string {
+  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  return ['npx marketplace-agent run', ...(home ? ['--home', quote(home)] : []), ...(hubMaildir ? ['--maildir', quote(hubMaildir)] : [])].join(' ');
 }

@@ -6,6 +6,7 @@ import type { ServerDatabase } from '../db/database.js';
 import { problem, sendProblem, toProblem } from '../errors/problem.js';
 import core from '../plugins/core.js';
 import security from '../plugins/security.js';
+import compression from '../plugins/compression.js';
 import authentication from '../modules/auth/authentication-plugin.js';
 import auditTrail from '../modules/audit/audit-trail-plugin.js';
 import orgKeys from '../modules/org-keys/org-keys-plugin.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const services = options.services ?? createServices({ config: options.config, database: options.database, jobs: options.jobs ?? null, orgKeys: options.orgKeys, events: options.events, logger: app.log });
   await app.register(core, { config: services.config, database: services.database, jobs: services.jobs });
   await app.register(security);
+  await app.register(compression);
   await app.register(authentication);
   await app.register(auditTrail);
   await app.register(orgKeys, { orgKeys: services.orgKeys });

@@ -2,7 +2,8 @@ import { accountsMigrations } from '../modules/accounts/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
-import { distributionMigrations } from '../modules/distribution/migrations.js';
+import { passwordResetMigrations } from '../modules/accounts/password-reset-migrations.js';
+import { distributionAgainMigrations, distributionMigrations } from '../modules/distribution/migrations.js';
 import { groupsMigrations } from '../modules/groups/migrations.js';
 import { reviewsMigrations } from '../modules/catalog/reviews-migrations.js';
 import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
@@ -15,4 +16,4 @@ import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations];

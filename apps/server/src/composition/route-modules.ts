@@ -3,6 +3,7 @@ import healthRoutes from '../modules/health/health-routes.js';
 import authRoutes from '../modules/auth/auth-routes.js';
 import ssoRoutes from '../modules/auth/sso-routes.js';
 import accountsRoutes from '../modules/accounts/accounts-routes.js';
+import passwordRoutes from '../modules/accounts/password-routes.js';
 import apiKeysRoutes from '../modules/credentials/api-keys-routes.js';
 import agentClientsRoutes from '../modules/credentials/agent-clients-routes.js';
 import auditRoutes from '../modules/audit/audit-routes.js';
@@ -19,6 +20,7 @@ import agentsRoutes from '../modules/agents/agents-routes.js';
 import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
+import deploymentHistoryRoutes from '../modules/deployments/deployment-history-routes.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import mailConfirmationRoutes from '../modules/conversations/mail-confirmation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
@@ -32,6 +34,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '', plugin: healthRoutes },
   { prefix: '/api/v1/auth', plugin: authRoutes },
   { prefix: '/api/v1/auth', plugin: ssoRoutes },
+  { prefix: '/api/v1/auth', plugin: passwordRoutes },
   { prefix: '/api/v1', plugin: accountsRoutes },
   { prefix: '/api/v1', plugin: apiKeysRoutes },
   { prefix: '/api/v1', plugin: agentClientsRoutes },
@@ -49,6 +52,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: agentReportsRoutes },
   { prefix: '/api/v1', plugin: deploymentsRoutes },
   { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
+  { prefix: '/api/v1', plugin: deploymentHistoryRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: mailConfirmationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },

@@ -15,6 +15,9 @@ const live = <M extends ApiRoute['method'], P extends string>(method: M, path: P
 export const apiRoutes = {
   register: live('POST', '/api/v1/auth/register'),
   login: live('POST', '/api/v1/auth/login'),
+  changePassword: live('POST', '/api/v1/auth/password'),
+  requestPasswordReset: live('POST', '/api/v1/auth/password-reset'),
+  confirmPasswordReset: live('POST', '/api/v1/auth/password-reset/confirm'),
   logout: live('POST', '/api/v1/auth/logout'),
   refresh: live('POST', '/api/v1/auth/refresh'),
   me: live('GET', '/api/v1/auth/me'),
@@ -82,6 +85,7 @@ export const apiRoutes = {
   getLlmUsage: live('GET', '/api/v1/llm/usage'),
   rollbackDeployment: live('POST', '/api/v1/deployments/{id}/rollback'),
   removeDeployment: live('DELETE', '/api/v1/deployments/{id}'),
+  redeployDeployment: live('POST', '/api/v1/deployments/{id}/redeploy'),
   analytics: live('GET', '/api/v1/analytics'),
   events: live('GET', '/api/v1/events'),
 } satisfies Record<string, ApiRoute>;

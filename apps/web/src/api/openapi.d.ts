@@ -819,6 +819,8 @@ export interface paths {
                             keyList: string;
                             keyListVersion: number;
                             mailbox: string;
+                            /** @description Where the embedded mail hub keeps this mailbox on the server machine (for `marketplace-agent run --maildir` on that machine); null when mail goes through a relay or to an own mailbox */
+                            maildir?: string | null;
                             orgId: string;
                             root: {
                                 fingerprint: string;
@@ -3137,7 +3139,7 @@ export interface paths {
                         "application/json": {
                             /** @description Set when the organisation’s policy holds this distribution for a reviewer: nothing is sent until it is approved */
                             approvalId?: string;
-                            deliveries: components["schemas"]["Delivery"][];
+                            deliveries: components["schemas"]["QueuedDelivery"][];
                         };
                     };
                 };
@@ -3526,10 +3528,14 @@ export interface paths {
                     action?: string;
                     actorId?: string;
                     from?: unknown;
+                    /** @description Agent heartbeats are left out unless include=heartbeats */
+                    include?: "heartbeats";
                     limit?: number;
                     offset?: number;
                     q?: string;
                     result?: "success" | "failure" | "denied";
+                    targetId?: string;
+                    targetType?: string;
                     to?: unknown;
                 };
                 header?: never;
@@ -3570,6 +3576,98 @@ export interface paths {
                 };
                 /** @description Problem (RFC 9457), code per status 403 */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit entry with all its details */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEntry"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4230,6 +4328,267 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change my password (needs the current one); my other sessions end */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** E-mail a one-time link to choose a new password (the same answer whether or not the address has an account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a new password with the token from the reset e-mail; every session of the account ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        newPassword: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6012,6 +6371,215 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every state change of one deployment with its time and reason, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DeploymentEvent"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send this deployment’s version to its agent again: a new delivery
+         * @description Queues a new release e-mail of the same version to the same agent (a new delivery with its own statement). While a delivery of it is still queued or sending that one is answered (`existing: true`). Allowed for the agent’s owner, publishers and admins. 409 DEPLOYMENT_NOT_IN_CATALOG when the version is not a published catalog version.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: components["schemas"]["QueuedDelivery"];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 503 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9177,6 +9745,9 @@ export interface components {
             mailbox: string;
             name: string;
             os: string;
+            ownerEmail: string | null;
+            /** @description The name of the person whose workstation it is */
+            ownerName: string | null;
             revokedAt: string | null;
             runtimes: string[];
             stale: boolean;
@@ -9256,6 +9827,9 @@ export interface components {
             mailbox: string;
             name: string;
             os: string;
+            ownerEmail: string | null;
+            /** @description The name of the person whose workstation it is */
+            ownerName: string | null;
             revokedAt: string | null;
             runtimes: string[];
             stale: boolean;
@@ -9514,7 +10088,11 @@ export interface components {
         };
         AuditEntry: {
             action: string;
+            /** @description The e-mail of that person (of the key’s or workstation’s owner) */
+            actorEmail: string | null;
             actorId: string | null;
+            /** @description The person, API key or workstation behind actorId */
+            actorName: string | null;
             actorType: string;
             at: string;
             details: {
@@ -9532,7 +10110,11 @@ export interface components {
         };
         AuditEntryInput: {
             action: string;
+            /** @description The e-mail of that person (of the key’s or workstation’s owner) */
+            actorEmail: string | null;
             actorId: string | null;
+            /** @description The person, API key or workstation behind actorId */
+            actorName: string | null;
             actorType: string;
             at: string;
             details: {
@@ -9673,6 +10255,8 @@ export interface components {
             appId: string | null;
             /** @description The catalog title, when the deployment is linked to a catalog app */
             appTitle: string | null;
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -9697,6 +10281,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
@@ -9711,6 +10297,8 @@ export interface components {
             appTitle: string | null;
             /** @description Rollbacks and removals asked for from the marketplace, oldest first */
             commands: components["schemas"]["AgentCommand"][];
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -9722,27 +10310,7 @@ export interface components {
                  */
                 url?: string;
             } | null;
-            history: {
-                at: string;
-                health: {
-                    at?: string;
-                    detail?: string;
-                    latencyMs?: number;
-                    ok: boolean;
-                    /**
-                     * Format: uri
-                     * @description Where the app answers on its workstation, reported once healthy
-                     */
-                    url?: string;
-                } | null;
-                reason: {
-                    code: string;
-                    message: string;
-                } | null;
-                source: string;
-                /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
-            }[];
+            history: components["schemas"]["DeploymentEvent"][];
             id: string;
             logTail: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
@@ -9757,6 +10325,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
@@ -9771,6 +10341,8 @@ export interface components {
             appTitle: string | null;
             /** @description Rollbacks and removals asked for from the marketplace, oldest first */
             commands: components["schemas"]["AgentCommandInput"][];
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -9782,27 +10354,7 @@ export interface components {
                  */
                 url?: string;
             } | null;
-            history: {
-                at: string;
-                health: {
-                    at?: string;
-                    detail?: string;
-                    latencyMs?: number;
-                    ok: boolean;
-                    /**
-                     * Format: uri
-                     * @description Where the app answers on its workstation, reported once healthy
-                     */
-                    url?: string;
-                } | null;
-                reason: {
-                    code: string;
-                    message: string;
-                } | null;
-                source: string;
-                /** @enum {string} */
-                state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
-            }[];
+            history: components["schemas"]["DeploymentEventInput"][];
             id: string;
             logTail: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
@@ -9817,10 +10369,56 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
             version: string;
+        };
+        DeploymentEvent: {
+            at: string;
+            health: {
+                at?: string;
+                detail?: string;
+                latencyMs?: number;
+                ok: boolean;
+                /**
+                 * Format: uri
+                 * @description Where the app answers on its workstation, reported once healthy
+                 */
+                url?: string;
+            } | null;
+            reason: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description http, mail or server: how the change was reported */
+            source: string;
+            /** @enum {string} */
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
+        };
+        DeploymentEventInput: {
+            at: string;
+            health: {
+                at?: string;
+                detail?: string;
+                latencyMs?: number;
+                ok: boolean;
+                /**
+                 * Format: uri
+                 * @description Where the app answers on its workstation, reported once healthy
+                 */
+                url?: string;
+            } | null;
+            reason: {
+                code: string;
+                message: string;
+            } | null;
+            /** @description http, mail or server: how the change was reported */
+            source: string;
+            /** @enum {string} */
+            state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
         };
         DeploymentInput: {
             agentId: string;
@@ -9829,6 +10427,8 @@ export interface components {
             appId: string | null;
             /** @description The catalog title, when the deployment is linked to a catalog app */
             appTitle: string | null;
+            /** @description This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it */
+            current: boolean;
             health: {
                 at?: string;
                 detail?: string;
@@ -9853,6 +10453,8 @@ export interface components {
                 code: string;
                 message: string;
             } | null;
+            /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
+            rollbackTo: string | null;
             /** @enum {string} */
             state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
             updatedAt: string;
@@ -10160,11 +10762,37 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        QueuedDelivery: {
+            agentId: string;
+            createdAt: string;
+            error: string | null;
+            /** @description True when this version had already been delivered to that agent and nothing new was sent (redeploy sends it again) */
+            existing: boolean;
+            id: string;
+            recipient: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "sending" | "sent" | "failed";
+        };
+        QueuedDeliveryInput: {
+            agentId: string;
+            createdAt: string;
+            error: string | null;
+            /** @description True when this version had already been delivered to that agent and nothing new was sent (redeploy sends it again) */
+            existing: boolean;
+            id: string;
+            recipient: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "sending" | "sent" | "failed";
+        };
         Request: {
             appId: string | null;
             createdAt: string;
             /** @description The published release on its way to the requester’s own agents */
             deliveries: {
+                /** @description Why sending failed, or the last temporary failure */
+                error: string | null;
                 id: string;
                 recipient: string;
                 /** @enum {string} */
@@ -10203,6 +10831,8 @@ export interface components {
             createdAt: string;
             /** @description The published release on its way to the requester’s own agents */
             deliveries: {
+                /** @description Why sending failed, or the last temporary failure */
+                error: string | null;
                 id: string;
                 recipient: string;
                 /** @enum {string} */

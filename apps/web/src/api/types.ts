@@ -49,6 +49,8 @@ export type DeploymentCommand = Answer<'rollbackDeployment'>;
 export type Agent = Schemas['Agent'];
 export type Enrollment = Answer<'createEnrollment'>;
 export type Delivery = Schemas['Delivery'];
+export type QueuedDelivery = Schemas['QueuedDelivery'];
+export type DeploymentEvent = Schemas['DeploymentEvent'];
 export type Group = Schemas['Group'];
 export type OrgKeys = Schemas['OrgKeys'];
 

@@ -3,26 +3,27 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import type { Agent, Delivery, Group, Page } from '../api/types';
+import type { Agent, Group, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
+import { enrolCommand } from '../components/enrolment-code';
 import { ErrorMessage } from '../components/error-message';
 
-const ENROL_COMMAND = 'marketplace-agent enroll';
 
 /**
- * What the release e-mails the server answered with say happened: new ones queued, ones it had sent
- * before (the server hands back an earlier delivery instead of sending again), and failures.
+ * What the release e-mails the server answered with say happened: new ones queued, ones it had
+ * delivered before and did not send again (`existing`: the app is still there; Redeploy sends it
+ * again), and failures.
  */
-export function deliveryOutcome(deliveries: readonly Delivery[]): { key: 'appPage.sent' | 'appPage.alreadySent' | 'appPage.sendFailed'; count: number }[] {
-  const count = (states: readonly Delivery['state'][]) => deliveries.filter((d) => states.includes(d.state)).length;
+export function deliveryOutcome(deliveries: readonly QueuedDelivery[]): { key: 'appPage.sent' | 'appPage.alreadySent' | 'appPage.sendFailed'; count: number }[] {
+  const count = (match: (d: QueuedDelivery) => boolean) => deliveries.filter(match).length;
   return [
-    { key: 'appPage.sent' as const, count: count(['queued', 'sending']) },
-    { key: 'appPage.alreadySent' as const, count: count(['sent']) },
-    { key: 'appPage.sendFailed' as const, count: count(['failed']) },
+    { key: 'appPage.sent' as const, count: count((d) => !d.existing && d.state !== 'failed') },
+    { key: 'appPage.alreadySent' as const, count: count((d) => d.existing && d.state !== 'failed') },
+    { key: 'appPage.sendFailed' as const, count: count((d) => d.state === 'failed') },
   ].filter((part) => part.count > 0);
 }
 
-function Outcome({ deliveries }: { deliveries: readonly Delivery[] }) {
+function Outcome({ deliveries }: { deliveries: readonly QueuedDelivery[] }) {
   const { t } = useTranslation();
   const parts = deliveryOutcome(deliveries);
   const fresh = parts.length === 1 && parts[0]!.key === 'appPage.sent';
@@ -43,8 +44,8 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
   const publisher = hasRole('publisher');
   const groups = useQuery({ queryKey: ['groups'], enabled: publisher, queryFn: () => callRoute<Page<Group>>('listGroups') });
   // No selection: the server sends to the caller's own agents.
-  const install = useMutation({ mutationFn: () => callRoute<{ deliveries: Delivery[] }>('distribute', { params: { id: appId, version }, body: {} }) });
-  const send = useMutation({ mutationFn: () => callRoute<{ deliveries: Delivery[] }>('distribute', { params: { id: appId, version }, body: { groupIds: [groupId] } }) });
+  const install = useMutation({ mutationFn: () => callRoute<{ deliveries: QueuedDelivery[] }>('distribute', { params: { id: appId, version }, body: {} }) });
+  const send = useMutation({ mutationFn: () => callRoute<{ deliveries: QueuedDelivery[] }>('distribute', { params: { id: appId, version }, body: { groupIds: [groupId] } }) });
   return (
     <section aria-labelledby="install-title" className="panel">
       <h2 id="install-title">{t('appPage.installTitle', { version })}</h2>
@@ -52,7 +53,7 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
         <div className="notice" data-testid="enrol-hint">
           <p>{t('appPage.noAgent')}</p>
           <p>
-            <code>{ENROL_COMMAND}</code>
+            <code>{enrolCommand(globalThis.location?.origin ?? '', 'CODE')}</code>
           </p>
           <p>
             <Link to="/deployments">{t('appPage.getCode')}</Link>

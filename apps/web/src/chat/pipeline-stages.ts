@@ -1,11 +1,10 @@
 import type { PipelineRequest } from '../api/types';
 
 /**
- * Client-side view of what the stages read of a request (not a schema of the document): `deliveries`
- * may be absent (a server from before deliveries were listed), and a failed delivery's reason is shown
- * when sent (the server's Request schema does not carry it yet).
+ * Client-side view of what the stages read of a request: `deliveries` may be absent (a server from
+ * before deliveries were listed); a failed delivery carries its `error`.
  */
-export type RequestProgress = Pick<PipelineRequest, 'state' | 'steps'> & { deliveries?: (PipelineRequest['deliveries'][number] & { error?: string | null })[] };
+export type RequestProgress = Pick<PipelineRequest, 'state' | 'steps'> & { deliveries?: PipelineRequest['deliveries'] };
 
 export const STAGES = ['generate', 'validate', 'package', 'scan', 'sign', 'publish', 'deliver'] as const;
 export type Stage = (typeof STAGES)[number];

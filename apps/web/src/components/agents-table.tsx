@@ -26,7 +26,7 @@ export function AgentsTable({ titleId, showOwner = false }: { titleId: string; s
         </>
       ),
     },
-    ...(showOwner ? [{ key: 'owner', header: t('deployments.owner'), cell: (agent: Agent) => <PersonName person={person(agent.userId)} id={agent.userId} /> }] : []),
+    ...(showOwner ? [{ key: 'owner', header: t('deployments.owner'), cell: (agent: Agent) => <PersonName person={agent.ownerName ? { name: agent.ownerName, email: agent.ownerEmail ?? '' } : person(agent.userId)} id={agent.userId} /> }] : []),
     {
       key: 'last-seen',
       header: t('deployments.lastSeen'),

@@ -8,7 +8,7 @@ import { SecretBox } from './secret-box';
 
 /** The command a workstation runs with a one-time enrolment code. */
 export function enrolCommand(origin: string, code: string): string {
-  return `marketplace-agent enroll --server ${origin} --code ${code}`;
+  return `npx marketplace-agent enroll --server ${origin} --code ${code}`;
 }
 
 /** "Enrol a workstation": a one-time code, shown once with the command line to copy. */

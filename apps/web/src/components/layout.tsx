@@ -73,7 +73,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
           <div className="account">
             <LanguageSwitcher />
-            <span className="muted small" title={me?.user?.email}>{t('app.signedInAs', { name: me?.user?.name ?? '' })}</span>
+            <NavLink className="small" to="/account" title={me?.user?.email}>{t('app.signedInAs', { name: me?.user?.name ?? '' })}</NavLink>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('app.signOut')}
             </button>

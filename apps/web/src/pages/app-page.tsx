@@ -9,6 +9,7 @@ import type { AppDetail } from '../api/types';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
 import { OwnersSection } from '../app-page/owners-section';
+import { MyDeployments } from '../app-page/my-deployments';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
@@ -57,6 +58,7 @@ export function AppPage() {
                 {params ? (
                   <>
                     <DistributePanel appId={data.id} version={params.version} />
+                    <MyDeployments appId={data.id} title={data.title} />
                     <div className="row wrap">
                       <a className="button secondary" href={routePath('downloadBundle', params)} download>
                         {t('appPage.downloadBundle')}

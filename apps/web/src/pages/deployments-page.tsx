@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { usePollInterval } from '../api/live-events';
-import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, Page } from '../api/types';
+import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
 import { AgentsTable } from '../components/agents-table';
 import { ConfirmButton } from '../components/confirm-button';
@@ -15,39 +15,31 @@ import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
 
-/** Replaced versions keep their last state, so these are the versions still kept on a workstation. */
-const KEPT: readonly DeploymentState[] = ['healthy', 'unhealthy'];
-const newestFirst = (a: Deployment, b: Deployment) => b.updatedAt.localeCompare(a.updatedAt);
-
-/**
- * What the listed deployments say about one of them: whether it is the version its workstation runs
- * now (the one kept there that changed last; commands act only on it) and the earlier version a
- * rollback would go back to (another kept version that changed after the app was last removed there),
- * else null: Roll back is not offered. The server has the last word (409 NO_EARLIER_VERSION); this
- * keeps the page from offering what it would refuse. Client-side reading of the list, not a field of
- * the API: a list filtered by state may hide the earlier version, and then Roll back is not offered.
- */
-export function commandsFor(deployment: Deployment, listed: readonly Deployment[]): { current: boolean; rollbackTo: string | null } {
-  const here = listed.filter((d) => d.agentId === deployment.agentId && d.app === deployment.app);
-  const kept = here.filter((d) => KEPT.includes(d.state)).sort(newestFirst);
-  const current = kept[0]?.id === deployment.id;
-  const lastRemoved = here.filter((d) => d.state === 'removed').sort(newestFirst)[0]?.updatedAt;
-  const earlier = kept.find((d) => d.id !== deployment.id && (!lastRemoved || d.updatedAt > lastRemoved));
-  return { current, rollbackTo: current && earlier ? earlier.version : null };
-}
-
 /** An app's title where the catalog knows it, else the name the agent reported. */
-const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
+export const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
 
 const STATES: DeploymentState[] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
 
-/** The last log lines of one deployment, fetched when opened. */
+/** The last log lines of one deployment and its history (every state change with time and reason), fetched when opened. */
 function LogTail({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const detail = useQuery({ queryKey: ['deployment', id], queryFn: () => callRoute<DeploymentDetail>('getDeployment', { params: { id } }) });
   if (detail.isPending) return <p className="muted small">{t('common.loading')}</p>;
   if (detail.isError) return <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />;
-  return detail.data.logTail ? <pre className="code small" tabIndex={0}>{detail.data.logTail.split('\n').slice(-20).join('\n')}</pre> : <p className="muted small">{t('deployments.noLogs')}</p>;
+  return (
+    <>
+      {detail.data.logTail ? <pre className="code small" tabIndex={0}>{detail.data.logTail.split('\n').slice(-20).join('\n')}</pre> : <p className="muted small">{t('deployments.noLogs')}</p>}
+      <h3 className="small">{t('deployments.history')}</h3>
+      <ol className="plain small" data-testid="deployment-history">
+        {detail.data.history.map((event, index) => (
+          <li key={index}>
+            {formatDate(event.at, i18n.language)} · {t(`deployments.states.${event.state}`, { defaultValue: event.state })}
+            {event.reason ? ` · ${t(`deployments.reasons.${event.reason.code}`, { defaultValue: event.reason.message })}` : ''}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
 }
 
 function LogDetails({ id }: { id: string }) {
@@ -77,7 +69,28 @@ function OpenLink({ deployment, name, mine }: { deployment: Deployment; name: st
   );
 }
 
-function Actions({ deployment, name, listed }: { deployment: Deployment; name: string; listed: readonly Deployment[] }) {
+/** Sends this deployment's version to its workstation again (a new release e-mail). */
+export function RedeployButton({ deployment, name }: { deployment: Deployment; name: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const redeploy = useMutation({
+    mutationFn: () => callRoute<{ delivery: QueuedDelivery }>('redeployDeployment', { params: { id: deployment.id } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
+  });
+  if (!deployment.appId) return null;
+  return (
+    <>
+      <ConfirmButton question={t('deployments.redeployQuestion', { name, version: deployment.version })} onConfirm={() => redeploy.mutate()} disabled={redeploy.isPending}>
+        {t('deployments.redeploy')}
+        <span className="visually-hidden"> {name}</span>
+      </ConfirmButton>
+      {redeploy.isSuccess ? <p role="status" className="small">{t(redeploy.data.delivery.existing ? 'deployments.redeployWaiting' : 'deployments.redeployQueued')}</p> : null}
+      {redeploy.isError ? <ErrorMessage error={redeploy.error} /> : null}
+    </>
+  );
+}
+
+function Actions({ deployment, name }: { deployment: Deployment; name: string }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const act = useMutation({
@@ -86,7 +99,7 @@ function Actions({ deployment, name, listed }: { deployment: Deployment; name: s
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
   });
   const pending = deployment.pendingCommand ?? (act.data ? { ...act.data.command } : null);
-  const { current, rollbackTo } = commandsFor(deployment, listed);
+  const { current, rollbackTo } = deployment;
   if (deployment.state === 'removed') return null;
   if (pending && pending.state !== 'done' && pending.state !== 'failed') {
     return (
@@ -110,6 +123,7 @@ function Actions({ deployment, name, listed }: { deployment: Deployment; name: s
         {t('deployments.remove')}
         <span className="visually-hidden"> {name}</span>
       </ConfirmButton>
+      <RedeployButton deployment={deployment} name={name} />
       {unavailable ? <p role="status" className="small">{t('deployments.actionsUnavailable')}</p> : act.isError ? <ErrorMessage error={act.error} /> : null}
     </>
   );
@@ -206,7 +220,7 @@ export function DeploymentsPage() {
               { key: 'actions', header: t('common.actions'), cell: (deployment) => (
                   <div className="row wrap">
                     <OpenLink deployment={deployment} name={nameOf(deployment)} mine={mine(deployment.agentId)} />
-                    <Actions deployment={deployment} name={nameOf(deployment)} listed={data.items} />
+                    <Actions deployment={deployment} name={nameOf(deployment)} />
                   </div>
                 ),
               },

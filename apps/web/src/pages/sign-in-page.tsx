@@ -3,6 +3,7 @@ import { Link, useLocation, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
+import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
 import type { SessionResponse, SsoProviders } from '../api/types';
 import { sessionHint, useSession } from '../auth/session';
@@ -65,11 +66,20 @@ export function SignInPage() {
       <form onSubmit={submit} noValidate={false}>
         <FormField label={t('common.email')} type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <FormField label={t('common.password')} type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        {login.isError ? <ErrorMessage error={login.error} /> : null}
+        {login.error instanceof ApiError && login.error.code === 'INVALID_CREDENTIALS' ? (
+          <p className="notice notice-error" role="alert">
+            {t('auth.wrongCredentials')}
+          </p>
+        ) : login.isError ? (
+          <ErrorMessage error={login.error} />
+        ) : null}
         <button type="submit" disabled={login.isPending}>
           {login.isPending ? t('auth.signingIn') : t('auth.signIn')}
         </button>
       </form>
+      <p>
+        <Link to="/reset-password">{t('auth.forgotPassword')}</Link>
+      </p>
       <p>
         <Link to="/register">{t('auth.noAccount')}</Link>
       </p>

@@ -38,7 +38,7 @@ export function registerAdminCreate(program: Command): void {
         });
         await appendAudit(db, { orgId: organization.id, actorType: 'system', actorId: 'cli', action: 'admin.create', targetType: 'user', targetId: user.id, result: 'success', details: { email: user.email } });
         process.stdout.write(`created organization "${organization.name}" (${organization.slug}) and admin ${user.email}\n`);
-        if (!options.passwordStdin) process.stdout.write(`password: ${password}\n(shown once; sign in at ${runtime.config.publicUrl} and change it)\n`);
+        if (!options.passwordStdin) process.stdout.write(`password: ${password}\n(shown once; sign in at ${runtime.config.publicUrl}/ and change it under My account: ${runtime.config.publicUrl}/account)\n`);
       } finally {
         await runtime.close();
       }

@@ -39,9 +39,20 @@ export interface InvitationsTable {
   created_at: DefaultNow;
 }
 
+/** One password reset link: only the SHA-256 of its token is kept; used once, then `used_at` is set. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: DefaultNow;
+}
+
 /** The tables module accounts owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface AccountsTables {
   organizations: OrganizationsTable;
   users: UsersTable;
   invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
 }

@@ -27,9 +27,15 @@ export async function agentRecipients(db: Db, orgId: string, select: { userIds?:
 export const createAgentsService = (db: Db): AgentsService => ({ recipients: (orgId, select) => agentRecipients(db, orgId, select) });
 
 /** Agents a principal may see: every agent of the organisation for an admin, else the caller's own. */
+/** The agents a caller may see (admins: all of the organisation's; others: their own), with their owner's name and e-mail. */
 export function visibleAgents(db: Db, principal: { orgId: string; userId: string | null }, isAdmin: boolean) {
-  let q = db.selectFrom('agents').selectAll().where('org_id', '=', principal.orgId);
-  if (!isAdmin) q = q.where('user_id', '=', principal.userId!);
+  let q = db
+    .selectFrom('agents')
+    .leftJoin('users', 'users.id', 'agents.user_id')
+    .selectAll('agents')
+    .select(['users.name as owner_name', 'users.email as owner_email'])
+    .where('agents.org_id', '=', principal.orgId);
+  if (!isAdmin) q = q.where('agents.user_id', '=', principal.userId!);
   return q;
 }
 

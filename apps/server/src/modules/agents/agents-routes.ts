@@ -7,6 +7,8 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { createAgentClient } from '../credentials/agent-clients.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { resolve } from 'node:path';
+import { mailboxDirectory } from '@marketplace/mail/hub';
 import { claimEnrollment, findActiveUser, findAgentByMailbox, findEnrollmentByCodeHash, insertAgent, insertEnrollment, revokeAgent, visibleAgents } from './agents-repository.js';
 import { reportKeySchema } from './report-key.js';
 import { hashEnrollmentCode, newEnrollmentCode } from './enrollment-code.js';
@@ -21,6 +23,8 @@ const agentSchema = z
   .object({
     id: z.string(),
     userId: z.string(),
+    ownerName: z.string().nullable().describe('The name of the person whose workstation it is'),
+    ownerEmail: z.string().nullable(),
     name: z.string(),
     hostname: z.string(),
     os: z.string(),
@@ -40,6 +44,8 @@ function toAgent(row: any, staleAfterSeconds: number, now = Date.now()) {
   return {
     id: row.id,
     userId: row.user_id,
+    ownerName: row.owner_name ?? null,
+    ownerEmail: row.owner_email ?? null,
     name: row.name,
     hostname: row.hostname,
     os: row.os,
@@ -112,6 +118,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
           keyList: z.string(),
           keyListVersion: z.number(),
           serverUrl: z.string(),
+          maildir: z.string().nullable().optional().describe('Where the embedded mail hub keeps this mailbox on the server machine (for `marketplace-agent run --maildir` on that machine); null when mail goes through a relay or to an own mailbox'),
         }),
       }),
     },
@@ -134,7 +141,9 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       await insertAgent(db, { id: agentId, orgId: enrollment.org_id, userId: enrollment.user_id, clientRowId: client.id, name, hostname, os, mailbox, reportKey: request.body.reportKey ?? null });
       request.auditInfo = { orgId: enrollment.org_id, actorId: enrollment.user_id, targetType: 'agent', targetId: agentId, details: { name, hostname, mailbox, reportsByMail: Boolean(request.body.reportKey) } };
       reply.header('cache-control', 'no-store');
+      const embedded = !request.body.mailbox && !app.config.smtp.host;
       return reply.status(201).send({
+        maildir: embedded ? mailboxDirectory(resolve(app.config.dataDir), mailbox) : null,
         agentId,
         orgId: enrollment.org_id,
         clientId: client.clientId,
@@ -153,7 +162,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     schema: { tags: ['agents'], summary: 'Your agents (admins: every agent of the organisation)', response: withErrors({ 200: z.object({ items: z.array(agentSchema) }) }) },
     handler: async (request) => {
       const settings = await getOrgSettings(app.db, request.principal!.orgId);
-      const rows = await visible(request.principal!).orderBy('created_at', 'desc').limit(1000).execute();
+      const rows = await visible(request.principal!).orderBy('agents.created_at', 'desc').limit(1000).execute();
       return { items: rows.map((row) => toAgent(row, settings.agents.staleAfterSeconds)) };
     },
   });
@@ -162,7 +171,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     config: { auth: USERS },
     schema: { tags: ['agents'], summary: 'One agent', params: idParams, response: withErrors({ 200: agentSchema }, [404]) },
     handler: async (request) => {
-      const row = await visible(request.principal!).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await visible(request.principal!).where('agents.id', '=', request.params.id).executeTakeFirst();
       if (!row) throw new NotFoundError('Agent', request.params.id);
       const settings = await getOrgSettings(app.db, request.principal!.orgId);
       return toAgent(row, settings.agents.staleAfterSeconds);
@@ -173,7 +182,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
     config: { auth: USERS, audit: 'agent.revoke' },
     schema: { tags: ['agents'], summary: 'Revoke an agent: its credentials stop working and it gets no more releases', params: idParams, response: withErrors({ 204: z.null() }, [404]) },
     handler: async (request, reply) => {
-      const row = await visible(request.principal!).where('id', '=', request.params.id).where('revoked_at', 'is', null).executeTakeFirst();
+      const row = await visible(request.principal!).where('agents.id', '=', request.params.id).where('agents.revoked_at', 'is', null).executeTakeFirst();
       if (!row) throw new NotFoundError('Agent', request.params.id);
       await revokeAgent(db, row.id, row.client_row_id);
       app.credentialCache.forgetAgent(row.client_row_id);

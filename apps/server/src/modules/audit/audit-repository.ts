@@ -52,6 +52,9 @@ export interface AuditQuery {
   q?: string;
   action?: string;
   actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  include?: 'heartbeats';
   result?: string;
   from?: Date;
   to?: Date;
@@ -63,6 +66,10 @@ function filtered(db: Db, orgId: string, query: Omit<AuditQuery, 'limit' | 'offs
   let builder = db.selectFrom('audit_log').where('chain', '=', chainFor(orgId));
   if (query.action) builder = builder.where('action', '=', query.action);
   if (query.actorId) builder = builder.where('actor_id', '=', query.actorId);
+  if (query.targetType) builder = builder.where('target_type', '=', query.targetType);
+  if (query.targetId) builder = builder.where('target_id', '=', query.targetId);
+  // heartbeats are a third of the log and say little: shown only when asked for (or filtered by action)
+  if (query.include !== 'heartbeats' && query.action !== 'agent.heartbeat') builder = builder.where('action', '!=', 'agent.heartbeat');
   if (query.result) builder = builder.where('result', '=', query.result as any);
   if (query.from) builder = builder.where('at', '>=', query.from);
   if (query.to) builder = builder.where('at', '<', query.to);
@@ -102,4 +109,9 @@ export async function verifyAudit(db: Db, orgId: string | null) {
 export async function listChains(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('audit_heads').select('chain').orderBy('chain').execute();
   return rows.map((r) => r.chain);
+}
+
+/** One entry of the organisation's chain, by id. */
+export function findAuditEntry(db: Db, orgId: string, id: string) {
+  return db.selectFrom('audit_log').selectAll().where('chain', '=', chainFor(orgId)).where('id', '=', id).executeTakeFirst();
 }

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { iso, pagination, withErrors } from '../../http/responses.js';
+import { NotFoundError } from '../../errors/app-error.js';
+import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
+import { actorNames, type ActorName } from './audit-actors.js';
 import { chainFor } from './audit-chain.js';
-import { iterateChain, listAudit, verifyAudit } from './audit-repository.js';
+import { findAuditEntry, iterateChain, listAudit, verifyAudit } from './audit-repository.js';
 import { toCsvRow, AUDIT_COLUMNS } from './audit-export.js';
 
 const AUDITORS = { roles: ['admin' as const, 'reviewer' as const] };
@@ -16,6 +18,8 @@ const entrySchema = z
     at: z.string(),
     actorType: z.string(),
     actorId: z.string().nullable(),
+    actorName: z.string().nullable().describe('The person, API key or workstation behind actorId'),
+    actorEmail: z.string().nullable().describe('The e-mail of that person (of the key’s or workstation’s owner)'),
     action: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
@@ -29,12 +33,14 @@ const entrySchema = z
   .meta({ id: 'AuditEntry' });
 
 type Row = Awaited<ReturnType<typeof listAudit>>['items'][number];
-const toPublic = (row: Row) => ({
+/** An entry as stored; with `names`, also who its actor is (the export keeps the stored fields only). */
+const toPublic = (row: Row, names?: Map<string, ActorName>) => ({
   id: row.id,
   seq: row.seq,
   at: iso(row.at),
   actorType: row.actor_type,
   actorId: row.actor_id,
+  ...(names ? { actorName: names.get(`${row.actor_type} ${row.actor_id}`)?.name ?? null, actorEmail: names.get(`${row.actor_type} ${row.actor_id}`)?.email ?? null } : {}),
   action: row.action,
   targetType: row.target_type,
   targetId: row.target_id,
@@ -59,6 +65,9 @@ export default async function auditRoutes(fastify: FastifyInstance) {
           q: z.string().max(200).optional(),
           action: z.string().max(100).optional(),
           actorId: z.string().max(100).optional(),
+          targetType: z.string().max(100).optional(),
+          targetId: z.string().max(100).optional(),
+          include: z.enum(['heartbeats']).optional().describe('Agent heartbeats are left out unless include=heartbeats'),
           result: z.enum(['success', 'failure', 'denied']).optional(),
           from: z.coerce.date().optional(),
           to: z.coerce.date().optional(),
@@ -69,7 +78,18 @@ export default async function auditRoutes(fastify: FastifyInstance) {
     },
     handler: async (request) => {
       const result = await listAudit(app.db, request.principal!.orgId, request.query);
-      return { items: result.items.map(toPublic), total: result.total };
+      const names = await actorNames(app.db, request.principal!.orgId, result.items);
+      return { items: result.items.map((row) => toPublic(row, names)), total: result.total };
+    },
+  });
+
+  app.get('/audit/:id', {
+    config: { auth: AUDITORS },
+    schema: { tags: ['audit'], summary: 'One audit entry with all its details', params: idParams, response: withErrors({ 200: entrySchema }, [404]) },
+    handler: async (request) => {
+      const row = await findAuditEntry(app.db, request.principal!.orgId, request.params.id);
+      if (!row) throw new NotFoundError('Audit entry', request.params.id);
+      return toPublic(row, await actorNames(app.db, request.principal!.orgId, [row]));
     },
   });
 

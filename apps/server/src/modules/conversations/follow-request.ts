@@ -10,7 +10,7 @@ import { deliveredReply, failedReply } from './reply-text.js';
  */
 export async function followRequest(services: ConversationServices, conversation: ConversationRow): Promise<ConversationRow> {
   if (conversation.state !== 'building' || !conversation.request_id) return conversation;
-  const request = await services.db.selectFrom('requests').select(['state', 'version', 'error']).where('id', '=', conversation.request_id).executeTakeFirst();
+  const request = await services.db.selectFrom('requests').select(['state', 'version', 'error', 'user_id']).where('id', '=', conversation.request_id).executeTakeFirst();
   if (!request || (request.state !== 'published' && request.state !== 'failed')) return conversation;
   const language: Language = conversation.language === 'pl' ? 'pl' : 'en';
   const moved = await services.db
@@ -20,8 +20,21 @@ export async function followRequest(services: ConversationServices, conversation
     .where('state', '=', 'building')
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
-    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version) : failedReply(language, conversation.title, request.error as { step?: string; message?: string } | null);
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, await deliveriesOf(services, conversation.request_id, request.user_id)) : failedReply(language, conversation.title, request.error as { step?: string; message?: string } | null);
     await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);
+}
+
+/** How many of the requester's workstations the published release went to (the Deliver step's count). */
+async function deliveriesOf(services: ConversationServices, requestId: string, userId: string | null): Promise<number> {
+  if (!userId) return 0;
+  const row = await services.db
+    .selectFrom('deliveries')
+    .innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id')
+    .select((eb) => eb.fn.count<string>('deliveries.id').as('count'))
+    .where('app_versions.request_id', '=', requestId)
+    .where('deliveries.user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
 }

@@ -73,10 +73,16 @@ export function buildStartedReply(language: Language, title: string, requestId: 
     : `Building “${title}” (request ${requestId}). I will tell you when the release is on its way.`;
 }
 
-export function deliveredReply(language: Language, title: string, version: string | null): string {
+/** What the Deliver step did: sent to `deliveries` of the requester's workstations, or none enrolled (not sent). */
+export function deliveredReply(language: Language, title: string, version: string | null, deliveries: number): string {
+  if (deliveries === 0) {
+    return language === 'pl'
+      ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; nie wysłano: nie masz zarejestrowanej stacji roboczej. Zarejestruj ją (strona Wdrożenia), a potem zainstaluj aplikację z jej strony.`
+      : `“${title}” ${version ?? ''} is published in your catalog; not sent: you have no workstation enrolled. Enrol one (Deployments page), then install it from the app page.`;
+  }
   return language === 'pl'
-    ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; podpisane wydanie jest w drodze na Twój komputer.`
-    : `“${title}” ${version ?? ''} is published in your catalog; the signed release is on its way to your workstation.`;
+    ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; podpisane wydanie jest w drodze na Twoje stacje robocze (${deliveries}).`
+    : `“${title}” ${version ?? ''} is published in your catalog; the signed release is on its way to your workstation${deliveries > 1 ? `s (${deliveries})` : ''}.`;
 }
 
 export function failedReply(language: Language, title: string, error: { step?: string; message?: string } | null): string {

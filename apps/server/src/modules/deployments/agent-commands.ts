@@ -5,6 +5,7 @@ import type { DB } from '../../db/schema.js';
 import { AGENT_COMMAND_STATES, AGENT_COMMAND_TYPES, type AgentCommandType } from './deployments-tables.js';
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
 import { iso } from '../../http/responses.js';
+import { appStanding } from './deployment-standing.js';
 import { reasonSchema } from './deployments-repository.js';
 
 /** A command not closed this long after it was sent is sent again (the agent may have crashed running it). */
@@ -88,34 +89,12 @@ export async function requestCommand(db: Kysely<DB>, deployment: DeploymentRow, 
  */
 async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type: AgentCommandType): Promise<void> {
   if (deployment.state === 'removed') throw new ConflictError(`${deployment.app} ${deployment.version} was already removed from this agent; there is nothing to ${type === 'remove' ? 'remove' : 'roll back'}.`, 'DEPLOYMENT_REMOVED');
-  const siblings = await db.selectFrom('deployments').select(['id', 'version', 'state', 'updated_at']).where('agent_id', '=', deployment.agent_id).where('app', '=', deployment.app).orderBy('updated_at', 'desc').execute();
-  const current = siblings.find((row: any) => row.state === 'healthy' || row.state === 'unhealthy');
-  if (!current || current.id !== deployment.id) {
-    const now = current ? `${current.version} is the version it runs now` : 'no version of it runs there now';
+  const standing = await appStanding(db, deployment.agent_id, deployment.app);
+  if (standing.currentId !== deployment.id) {
+    const now = standing.currentVersion ? `${standing.currentVersion} is the version it runs now` : 'no version of it runs there now';
     throw new ConflictError(`${deployment.app} ${deployment.version} is ${deployment.state} on this agent and not the version it runs (${now}); ${type === 'remove' ? 'remove' : 'roll back'} the running version's deployment instead.`, 'DEPLOYMENT_NOT_CURRENT');
   }
-  if (type !== 'rollback') return;
-  const lastRemoved = await db
-    .selectFrom('deployment_events')
-    .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
-    .select((eb) => eb.fn.max('deployment_events.at').as('at'))
-    .where('deployments.agent_id', '=', deployment.agent_id)
-    .where('deployments.app', '=', deployment.app)
-    .where('deployment_events.state', '=', 'removed')
-    .executeTakeFirst();
-  const others = siblings.filter((row: any) => row.id !== deployment.id && ['healthy', 'unhealthy', 'replaced'].includes(row.state)).map((row: any) => row.id as string);
-  let earlier: { version: string } | undefined;
-  if (others.length) {
-    let q = db
-      .selectFrom('deployment_events')
-      .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
-      .select('deployments.version')
-      .where('deployment_events.deployment_id', 'in', others)
-      .where('deployment_events.state', '=', 'healthy');
-    if (lastRemoved?.at) q = q.where('deployment_events.at', '>', lastRemoved.at);
-    earlier = await q.limit(1).executeTakeFirst();
-  }
-  if (!earlier) throw new ConflictError(`No earlier version of ${deployment.app} has run on this agent since it was installed there, so there is nothing to roll back to; deploy the version you want instead.`, 'NO_EARLIER_VERSION');
+  if (type === 'rollback' && !standing.rollbackTo) throw new ConflictError(`No earlier version of ${deployment.app} has run on this agent since it was installed there, so there is nothing to roll back to; deploy the version you want instead.`, 'NO_EARLIER_VERSION');
 }
 
 /**

@@ -69,13 +69,14 @@ export async function recordDeployment(db: Db, report: DeploymentReport): Promis
       state: report.state,
       reason: report.reason ? JSON.stringify(report.reason) : null,
       health: report.health ? JSON.stringify(report.health) : null,
-      log_tail: report.logTail ? report.logTail.slice(-LOG_TAIL_MAX) : null,
       updated_at: at,
     };
+    // the latest tail the agent sent is kept until it sends another (reports without one keep it)
+    const logTail = report.logTail ? { log_tail: report.logTail.slice(-LOG_TAIL_MAX) } : {};
     const saved = await trx
       .insertInto('deployments')
-      .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...values })
-      .onConflict((oc) => oc.columns(['agent_id', 'app', 'version']).doUpdateSet({ ...values, ...(appId ? { app_id: appId } : {}) }))
+      .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...values, ...logTail })
+      .onConflict((oc) => oc.columns(['agent_id', 'app', 'version']).doUpdateSet({ ...values, ...logTail, ...(appId ? { app_id: appId } : {}) }))
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx
@@ -100,6 +101,8 @@ export const deploymentSchema = z
     appTitle: z.string().nullable().describe('The catalog title, when the deployment is linked to a catalog app'),
     agentName: z.string(),
     pendingCommand: z.object({ id: z.string(), type: z.enum(['rollback', 'remove']), state: z.enum(['queued', 'sent']) }).nullable().describe('A rollback or remove asked for and not yet done by the agent'),
+    current: z.boolean().describe('This is the version the agent runs now: remove (and rollback, when rollbackTo is set) act on it'),
+    rollbackTo: z.string().nullable().describe('The kept earlier version a rollback goes back to; null when there is none (rollback is refused)'),
   })
   .meta({ id: 'Deployment' });
 
@@ -119,7 +122,7 @@ export function visibleDeployments(db: Db, principal: Principal) {
   return q;
 }
 
-export const toDeployment = (row: any, pending: { id: string; type: 'rollback' | 'remove'; state: string } | undefined = undefined): z.infer<typeof deploymentSchema> => ({
+export const toDeployment = (row: any, pending: { id: string; type: 'rollback' | 'remove'; state: string } | undefined = undefined, standing: { currentId: string | null; rollbackTo: string | null } | undefined = undefined): z.infer<typeof deploymentSchema> => ({
   id: row.id,
   appId: row.app_id ?? null,
   app: row.app,
@@ -132,9 +135,16 @@ export const toDeployment = (row: any, pending: { id: string; type: 'rollback' |
   appTitle: row.app_title ?? null,
   agentName: row.agent_name,
   pendingCommand: pending ? { id: pending.id, type: pending.type, state: pending.state as 'queued' | 'sent' } : null,
+  current: standing?.currentId === row.id,
+  rollbackTo: standing && standing.currentId === row.id ? standing.rollbackTo : null,
 });
 
 /** The state changes of one deployment, oldest first (at most 1000). */
 export function deploymentEvents(db: Db, deploymentId: string) {
   return db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', deploymentId).orderBy('at').limit(1000).execute();
+}
+
+/** The catalog's published version a deployment runs, if the catalog has it. */
+export function findCatalogVersion(db: Db, orgId: string, appId: string, version: string) {
+  return db.selectFrom('app_versions').select(['id', 'app_id']).where('org_id', '=', orgId).where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
 }

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
-import { idParams, iso, withErrors } from '../../http/responses.js';
+import { idParams, withErrors } from '../../http/responses.js';
 import { commandSchema, commandsOf, openCommandsOf } from './agent-commands.js';
-import { deploymentEvents, deploymentSchema, deploymentStateSchema, healthSchema, reasonSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
+import { appStanding, standingsOf } from './deployment-standing.js';
+import { deploymentEventSchema, toDeploymentEvent } from './deployment-event-schema.js';
+import { deploymentEvents, deploymentSchema, deploymentStateSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
 
 const query = z
   .object({
@@ -19,7 +21,7 @@ const query = z
 const detailSchema = deploymentSchema
   .extend({
     logTail: z.string().nullable(),
-    history: z.array(z.object({ state: deploymentStateSchema, reason: reasonSchema.nullable(), health: healthSchema.nullable(), source: z.string(), at: z.string() })),
+    history: z.array(deploymentEventSchema),
     commands: z.array(commandSchema).describe('Rollbacks and removals asked for from the marketplace, oldest first'),
   })
   .meta({ id: 'DeploymentDetail' });
@@ -40,7 +42,8 @@ export default async function deploymentsRoutes(fastify: FastifyInstance) {
       if (state) q = q.where('deployments.state', '=', state);
       const rows = await q.orderBy('deployments.updated_at', 'desc').limit(limit).execute();
       const pending = await openCommandsOf(app.db, rows.map((row: any) => row.id));
-      return { items: rows.map((row: any) => toDeployment(row, pending.get(row.id))) };
+      const standings = await standingsOf(app.db, rows as any[]);
+      return { items: rows.map((row: any) => toDeployment(row, pending.get(row.id), standings.get(`${row.agent_id} ${row.app}`))) };
     },
   });
 
@@ -53,9 +56,9 @@ export default async function deploymentsRoutes(fastify: FastifyInstance) {
       const commands = await commandsOf(app.db, row.id);
       const pending = commands.findLast((command) => command.state === 'queued' || command.state === 'sent');
       return {
-        ...toDeployment(row, pending),
+        ...toDeployment(row, pending, await appStanding(app.db, row.agent_id, row.app)),
         logTail: row.log_tail ?? null,
-        history: events.map((event: any) => ({ state: event.state, reason: event.reason ?? null, health: event.health ?? null, source: event.source, at: iso(event.at) })),
+        history: events.map(toDeploymentEvent),
         commands,
       };
     },

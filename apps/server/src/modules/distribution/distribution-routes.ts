@@ -2,20 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
-import { iso, isoOrNull, withErrors } from '../../http/responses.js';
+import { withErrors } from '../../http/responses.js';
 import { hasRole } from '../auth/principal.js';
 import { findBundleForDownload, findVersion, listDeliveries } from './distribution-repository.js';
 import { checkDownloadLink } from './download-links.js';
-import { queueDeliveries, type DeliveryRow } from './queue-deliveries.js';
+import { queueDeliveries } from './queue-deliveries.js';
+import { deliverySchema, queuedDeliverySchema, toDelivery, toQueuedDelivery } from './delivery-schema.js';
 import { membersOfGroups } from '../groups/groups-repository.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { holdDistribution } from './distribution-approval.js';
 import type { Logger } from 'pino';
 
-const deliverySchema = z.object({ id: z.string(), recipient: z.string(), agentId: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable(), createdAt: z.string(), sentAt: z.string().nullable() }).meta({ id: 'Delivery' });
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
-
-const toPublic = (row: DeliveryRow) => ({ id: row.id, recipient: row.recipient, agentId: row.agent_id, state: row.state, error: row.error, createdAt: iso(row.created_at), sentAt: isoOrNull(row.sent_at) });
 
 /** Send a published version to agents by e-mail: one delivery (and one job) per agent mailbox. */
 export default async function distributionRoutes(fastify: FastifyInstance) {
@@ -28,7 +26,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
       summary: 'E-mail a published version to agents: mine (default), some users’ or groups’, some agents, or all (publishers)',
       params: versionParams,
       body: z.object({ userIds: z.array(z.uuid()).max(500).optional(), groupIds: z.array(z.uuid()).max(100).optional(), agentIds: z.array(z.uuid()).max(500).optional(), all: z.boolean().optional() }).strict(),
-      response: withErrors({ 202: z.object({ deliveries: z.array(deliverySchema), approvalId: z.string().optional().describe('Set when the organisation’s policy holds this distribution for a reviewer: nothing is sent until it is approved') }) }, [404, 409, 503]),
+      response: withErrors({ 202: z.object({ deliveries: z.array(queuedDeliverySchema), approvalId: z.string().optional().describe('Set when the organisation’s policy holds this distribution for a reviewer: nothing is sent until it is approved') }) }, [404, 409, 503]),
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
@@ -47,10 +45,10 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
         request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length, held: 'APPROVAL_REQUIRED', approvalId: held.id } };
         return reply.status(202).send({ deliveries: [], approvalId: held.id });
       }
-      // Sending the same version to the same agent again is the same delivery (idempotent).
+      // The same version to the same agent again is the same delivery (`existing`) unless it was removed there since.
       const deliveries = await queueDeliveries(app.db, app.jobs, app.events, { orgId: principal.orgId, appId: version.app_id, versionId: version.id, recipients, requestedBy: principal.userId });
       request.auditInfo = { targetType: 'app_version', targetId: version.id, details: { version: version.version, recipients: recipients.length } };
-      return reply.status(202).send({ deliveries: deliveries.map(toPublic) });
+      return reply.status(202).send({ deliveries: deliveries.map(toQueuedDelivery) });
     },
   });
 
@@ -58,7 +56,7 @@ export default async function distributionRoutes(fastify: FastifyInstance) {
     schema: { tags: ['distribution'], summary: 'Release e-mails sent (filter by app)', querystring: z.object({ appId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), response: withErrors({ 200: z.object({ items: z.array(deliverySchema) }) }) },
     handler: async (request) => {
       const rows = await listDeliveries(app.db, request.principal!.orgId, { appId: request.query.appId, limit: request.query.limit });
-      return { items: rows.map(toPublic) };
+      return { items: rows.map(toDelivery) };
     },
   });
 

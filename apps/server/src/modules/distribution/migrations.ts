@@ -30,3 +30,17 @@ export const distributionMigrations = [
     },
   },
 ];
+
+/** Later: a removed version can be delivered again (registered after every module's first migrations). */
+export const distributionAgainMigrations = [
+  {
+    // a version removed from a workstation can be delivered to it again: a new delivery, a new nonce
+    name: '0310_deliveries_again',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `ALTER TABLE deliveries DROP CONSTRAINT deliveries_version_id_agent_id_key`,
+        `CREATE INDEX deliveries_version_agent_idx ON deliveries (version_id, agent_id, created_at DESC)`,
+      ]);
+    },
+  },
+];

@@ -11,7 +11,7 @@ export async function requestView(db: Db, orgId: string, id: string) {
     ? await db
         .selectFrom('deliveries')
         .innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id')
-        .select(['deliveries.id', 'deliveries.recipient', 'deliveries.state'])
+        .select(['deliveries.id', 'deliveries.recipient', 'deliveries.state', 'deliveries.error'])
         .where('app_versions.request_id', '=', id)
         .where('deliveries.org_id', '=', orgId)
         .where('deliveries.user_id', '=', request.user_id)

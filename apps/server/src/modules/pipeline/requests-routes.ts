@@ -20,7 +20,7 @@ export const requestSchema = z
     version: z.string().nullable(),
     error: z.object({ step: z.string(), code: z.string(), message: z.string() }).nullable(),
     notice: z.string().nullable(),
-    deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']) })).describe('The published release on its way to the requester’s own agents'),
+    deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable().describe('Why sending failed, or the last temporary failure') })).describe('The published release on its way to the requester’s own agents'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -6,7 +6,7 @@ import { apiRoutes } from '../../api/api-routes';
 import type { AuditEntry, AuditVerification, Page } from '../../api/types';
 import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
-import { PersonName, usePeople } from '../../components/person-name';
+import { PersonName } from '../../components/person-name';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
 
@@ -14,13 +14,14 @@ const LIMIT = 50;
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
-  const person = usePeople();
   const [q, setQ] = useState('');
+  const [action, setAction] = useState('');
+  const [heartbeats, setHeartbeats] = useState(false);
   const [result, setResult] = useState('');
   const [offset, setOffset] = useState(0);
   const entries = useQuery({
-    queryKey: ['audit', q, result, offset],
-    queryFn: () => callRoute<Page<AuditEntry>>('listAudit', { query: { q, result, limit: LIMIT, offset } }),
+    queryKey: ['audit', q, result, action, heartbeats, offset],
+    queryFn: () => callRoute<Page<AuditEntry>>('listAudit', { query: { q, result, action: action.trim(), ...(heartbeats ? { include: 'heartbeats' } : {}), limit: LIMIT, offset } }),
     placeholderData: keepPreviousData,
   });
   const verify = useMutation({ mutationFn: () => callRoute<AuditVerification>('verifyAudit') });
@@ -47,6 +48,15 @@ export function AuditPage() {
           <input id="audit-q" type="search" value={q} onChange={(event) => { setQ(event.target.value); setOffset(0); }} />
         </div>
         <div className="field">
+          <label htmlFor="audit-action">{t('admin.action')}</label>
+          <input id="audit-action" value={action} maxLength={100} onChange={(event) => { setAction(event.target.value); setOffset(0); }} />
+        </div>
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={heartbeats} onChange={(event) => { setHeartbeats(event.target.checked); setOffset(0); }} /> {t('admin.showHeartbeats')}
+          </label>
+        </div>
+        <div className="field">
           <label htmlFor="audit-result">{t('admin.result')}</label>
           <select id="audit-result" value={result} onChange={(event) => { setResult(event.target.value); setOffset(0); }}>
             <option value="">{t('admin.anyResult')}</option>
@@ -69,11 +79,16 @@ export function AuditPage() {
               columns={[
                 { key: 'seq', header: '#', cell: (entry) => entry.seq },
                 { key: 'at', header: t('admin.when'), cell: (entry) => formatDate(entry.at, i18n.language) },
-                { key: 'action', header: t('admin.action'), cell: (entry) => <code>{entry.action}</code> },
+                { key: 'action', header: t('admin.action'), cell: (entry) => (
+                    <details>
+                      <summary><code>{entry.action}</code></summary>
+                      <pre className="code small" tabIndex={0}>{JSON.stringify({ target: entry.targetId, status: entry.statusCode, ip: entry.ip, requestId: entry.requestId, details: entry.details }, null, 2)}</pre>
+                    </details>
+                  ) },
                 { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => (
                     <>
                       {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
-                      {entry.actorId ? <PersonName person={entry.actorType === 'user' ? person(entry.actorId) : undefined} id={entry.actorId} /> : null}
+                      {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
                     </>
                   ) },
                 { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
