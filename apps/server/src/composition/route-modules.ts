@@ -21,6 +21,7 @@ import agentReportsRoutes from '../modules/agents/agent-reports-routes.js';
 import deploymentsRoutes from '../modules/deployments/deployments-routes.js';
 import deploymentCommandsRoutes from '../modules/deployments/deployment-commands-routes.js';
 import deploymentHistoryRoutes from '../modules/deployments/deployment-history-routes.js';
+import redeployRoutes from '../modules/distribution/redeploy-routes.js';
 import conversationRoutes from '../modules/conversations/conversation-routes.js';
 import mailConfirmationRoutes from '../modules/conversations/mail-confirmation-routes.js';
 import llmSettingsRoutes from '../modules/llm-settings/llm-settings-routes.js';
@@ -53,6 +54,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: deploymentsRoutes },
   { prefix: '/api/v1', plugin: deploymentCommandsRoutes },
   { prefix: '/api/v1', plugin: deploymentHistoryRoutes },
+  { prefix: '/api/v1', plugin: redeployRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: mailConfirmationRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
