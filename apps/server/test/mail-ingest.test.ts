@@ -118,7 +118,9 @@ describe('conversations by email (real SMTP client into the embedded mail hub)',
     expect(sent).toBe(1);
     expect(await followEmailConversations(env.t.app.conversationServices)).toBe(0);
     const news = (await waitForMail(user.email, 5))[4]!;
-    expect(news.text).toContain('on its way');
+    // published, and said truthfully: this user has no workstation enrolled, so nothing was sent
+    expect(news.text).toContain('is published in your catalog');
+    expect(news.text).toContain('not sent: you have no workstation enrolled');
     expect(news.inReplyTo).toBeTruthy();
     expect(news.references).toContain(first.messageId);
   }, 200_000);
