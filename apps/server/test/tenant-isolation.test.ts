@@ -71,6 +71,10 @@ beforeAll(async () => {
   const bApproval = await insertApproval(db, { orgId: adminB.orgId, kind: 'publish', requestId: foreign.requests, appName: 'b-secret-app', requestedBy: adminB.userId, reasons: [{ code: 'POLICY_ALL_APPS', message: 'b-secret-app review' }], hosts: [] });
   foreign.approvals = bApproval.row.id;
   foreignByPath['/api/v1/approval-links/{token}'] = await issueLink(db, { orgId: adminB.orgId, approvalId: bApproval.row.id, reviewerId: adminB.userId, ttlHours: 1 });
+  foreign.audit = (await call(t.app, adminB, { method: 'GET', url: '/api/v1/audit?limit=1' })).json().items[0].id;
+  // A first mail of B's admin waiting for confirmation (what mail intake stores for an unproven sender).
+  foreign['mail-confirmations'] = randomUUID();
+  await db.insertInto('mail_sender_confirmations').values({ id: foreign['mail-confirmations'], org_id: adminB.orgId, user_id: adminB.userId, address: adminB.email, message_id: `<${randomUUID()}@b.example.test>`, token: `c${randomUUID().replace(/-/g, '')}`, expires_at: new Date(Date.now() + 3_600_000) }).execute();
 });
 afterAll(async () => t.close());
 
