@@ -55,7 +55,8 @@ describe('conversations with the built-in engine', () => {
 
     const delivered = await waitForState(admin, turn.id, ['delivered', 'ready']);
     expect(delivered.state).toBe('delivered');
-    expect(delivered.messages.at(-1).text).toContain('on its way');
+    // Said as it happened: published, and nothing sent because this admin has no workstation enrolled.
+    expect(delivered.messages.at(-1).text).toContain('not sent: you have no workstation enrolled');
     const again = await post(admin, `/api/v1/conversations/${turn.id}/build`);
     expect(again.statusCode).toBe(409);
   }, 200_000);
