@@ -42,7 +42,8 @@ afterAll(async () => {
 async function enrolled(home: string) {
   const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
   const address = t.app.server.address() as { port: number };
-  const config = await enroll({ server: `http://127.0.0.1:${address.port}`, code, home });
+  // enroll() also answers where the embedded hub keeps this agent's mail (for the printed run line); the config is the rest.
+  const { hubMaildir: _hubMaildir, ...config } = await enroll({ server: `http://127.0.0.1:${address.port}`, code, home });
   const mailDir = mailboxDirectory(join(work, 'hub'), config.mailbox);
   return { config, mailDir };
 }
