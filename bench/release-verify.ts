@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createBundle, createKeyList, extractBundle, generateReleaseKey, generateRootKey, signRelease, verifyRelease } from '@marketplace/release';
+import { alternateRuns } from './alternate-runs.js';
 
 const ROUNDS = 9;
 const CREATE_ROUNDS = 5;
@@ -89,18 +89,7 @@ try {
 
 /** Median wall times of `rounds` runs of each task after one warm-up, alternating so load changes hit both alike. */
 async function compare(ours: () => Promise<void>, baseline: () => Promise<void>, rounds = ROUNDS): Promise<[number, number]> {
-  await ours();
-  await baseline();
-  const times: [number[], number[]] = [[], []];
-  for (let index = 0; index < rounds; index += 1) {
-    for (const [slot, task] of [ours, baseline].entries()) {
-      const start = performance.now();
-      await task();
-      times[slot]!.push(performance.now() - start);
-    }
-  }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return [median(times[0]), median(times[1])];
+  return (await alternateRuns([ours, baseline], rounds)) as [number, number];
 }
 
 function run(command: string, args: string[]): void {

@@ -61,6 +61,9 @@ export type SimilarApp = ConversationTurn['similar'][number];
 export type Conversation = Answer<'getConversation'>;
 export type ConversationMessage = Conversation['messages'][number];
 export type ConversationSummary = Answer<'listConversations'>['items'][number];
+/** A mail sent from the signed-in user's address that waits for them to confirm they sent it. */
+export type PendingMailConfirmation = Answer<'listMailConfirmations'>['items'][number];
+export type ConfirmedMail = Answer<'confirmMail'>;
 export type PipelineRequest = Schemas['Request'];
 export type PipelineStep = PipelineRequest['steps'][number];
 

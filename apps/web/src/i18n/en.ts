@@ -175,6 +175,14 @@ export const en = {
     ownerAdded: 'Owner added.',
   },
   chat: {
+    mailConfirmations: {
+      title: 'Mail waiting for your confirmation',
+      intro: 'These mails came from your address, but the sender could not be proven. Nothing is built until you confirm that you sent them.',
+      received: 'Received {{date}} from {{address}}; expires {{expires}}',
+      noSubject: '(no subject)',
+      confirm: 'Confirm',
+      reject: 'Not me',
+    },
     records: 'Records',
     renameApp: 'Rename the app',
     renameRecords: 'Rename the records',

@@ -177,6 +177,14 @@ export const pl: Messages = {
     ownerAdded: 'Dodano właściciela.',
   },
   chat: {
+    mailConfirmations: {
+      title: 'Wiadomości czekające na Twoje potwierdzenie',
+      intro: 'Te wiadomości przyszły z Twojego adresu, ale nie dało się potwierdzić nadawcy. Nic nie zostanie zbudowane, dopóki nie potwierdzisz, że to Ty je wysłałeś.',
+      received: 'Otrzymano {{date}} z {{address}}; wygasa {{expires}}',
+      noSubject: '(bez tematu)',
+      confirm: 'Potwierdź',
+      reject: 'To nie ja',
+    },
     records: 'Rekordy',
     renameApp: 'Zmień nazwę aplikacji',
     renameRecords: 'Zmień nazwę rekordów',

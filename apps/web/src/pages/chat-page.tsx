@@ -7,6 +7,7 @@ import { ApiError } from '../api/api-error';
 import type { Conversation, ConversationTurn, PipelineRequest, QuickAction } from '../api/types';
 import { BuildProgress } from '../chat/build-progress';
 import { ConversationList } from '../chat/conversation-list';
+import { MailConfirmations } from '../chat/mail-confirmations';
 import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
@@ -157,6 +158,7 @@ export function ChatPage() {
   return (
     <section aria-labelledby="chat-title">
       <h1 id="chat-title">{t('chat.title')}</h1>
+      <MailConfirmations />
       <div className="chat-layout">
         <div className="chat">
           <p className="muted">{t('chat.intro')}</p>
