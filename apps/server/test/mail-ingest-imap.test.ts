@@ -6,7 +6,7 @@ import { startDovecot, type TestDovecot } from '@marketplace/mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { ingestMailbox } from '../src/modules/conversations/ingest-mailbox.js';
-import { createTestApp, register, type Account, type TestApp } from './helper.js';
+import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 let dovecot: TestDovecot;
 let mailbox: ImapMailbox;
@@ -34,10 +34,18 @@ describe('conversations from a service mailbox (real Dovecot IMAP)', () => {
     await dovecot.append('marketplace', mail(randomUUID(), 'I am out of office', 'Auto-Submitted: auto-replied\r\n'));
     mailbox = await openImapMailbox({ host: dovecot.host, port: dovecot.port, secure: false, user: 'marketplace', pass: 'service-secret' });
     const results = await ingestMailbox(t.app.conversationServices, mailbox);
-    expect(results.map((r) => r.outcome)).toEqual(['answered:not-sent', 'duplicate', 'ignored:auto-reply']);
+    // A plain first mail proves nothing about its sender: it waits for the user's confirmation (this test
+    // app sends no mail, so no confirmation mail could be asked for: `limited`), and nothing starts yet.
+    expect(results.map((r) => r.outcome)).toEqual(['refused:unproven-sender:limited', 'duplicate', 'ignored:auto-reply']);
     expect(await mailbox.list()).toEqual([]);
     expect(await ingestMailbox(t.app.conversationServices, mailbox)).toEqual([]);
-    const conversations = await (t.database.db as Db).selectFrom('conversations').select(['channel', 'user_id']).execute();
+    const db = t.database.db as Db;
+    expect(await db.selectFrom('conversations').select('id').execute()).toEqual([]);
+    // The user confirms it signed in: the waiting mail starts its conversation, once.
+    const waiting = (await call(t.app, user, { method: 'GET', url: '/api/v1/mail-confirmations' })).json().items;
+    expect(waiting).toHaveLength(1);
+    expect((await call(t.app, user, { method: 'POST', url: `/api/v1/mail-confirmations/${waiting[0].id}/confirm` })).statusCode).toBe(200);
+    const conversations = await db.selectFrom('conversations').select(['channel', 'user_id']).execute();
     expect(conversations).toEqual([{ channel: 'email', user_id: user.userId }]);
     const processed = join(dovecot.maildir('marketplace'), '.Marketplace.Processed');
     expect([...(await readdir(join(processed, 'new'))), ...(await readdir(join(processed, 'cur')))]).toHaveLength(3);
