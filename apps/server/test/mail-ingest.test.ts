@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, migrate } from '@marketplace/db';
-import { startMailHub, type MailHub } from '@marketplace/mail/hub';
+import type { MailHub } from '@marketplace/mail/hub';
+import { startMarketplaceMailHub } from './marketplace-mail-hub.js';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../src/composition/migrations.js';
@@ -26,17 +27,8 @@ const outcomes: IncomingMailOutcome[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mail-ingest-'));
-  hub = await startMailHub({
-    dataDir,
-    port: 0,
-    // The wiring server.ts does: each copy for the marketplace address goes to handleIncomingMail.
-    onStored: async (info) => {
-      for (const delivery of info.deliveries) {
-        if (!delivery.recipient.startsWith('marketplace')) continue;
-        outcomes.push(await handleIncomingMail(env.t.app.conversationServices, await readFile(delivery.path), { from: info.envelopeFrom, to: [delivery.recipient] }));
-      }
-    },
-  });
+  // The wiring server.ts does: each copy for the marketplace address goes to handleIncomingMail.
+  hub = await startMarketplaceMailHub(dataDir, async (raw, from, recipient) => void outcomes.push(await handleIncomingMail(env.t.app.conversationServices, raw, { from, to: [recipient] })));
   env = await createPipelineApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_FROM: MARKETPLACE });
   user = await register(env.t.app, { organization: 'Mail Org' });
   other = await addUser(env.t.app, user, ['member']);

@@ -6,12 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildStatusEmail } from '@marketplace/mail';
-import { startMailHub, type MailHub } from '@marketplace/mail/hub';
+import type { MailHub } from '@marketplace/mail/hub';
+import { startMarketplaceMailHub } from './marketplace-mail-hub.js';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,16 +35,7 @@ const taken: unknown[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'trust-mail-'));
-  hub = await startMailHub({
-    dataDir,
-    port: 0,
-    onStored: async (info) => {
-      for (const delivery of info.deliveries) {
-        if (!delivery.recipient.startsWith('marketplace')) continue;
-        taken.push(await intake(await readFile(delivery.path), info.envelopeFrom, delivery.recipient));
-      }
-    },
-  });
+  hub = await startMarketplaceMailHub(dataDir, async (raw, from, recipient) => void taken.push(await intake(raw, from, recipient)));
   t = await createTestApp({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_FROM: MARKETPLACE } });
   intake = (raw, envelopeFrom, recipient) => t.app.mailIngest.handle({ raw, envelopeFrom, recipient });
   admin = await register(t.app, { organization: 'Trust Mail Org' });
