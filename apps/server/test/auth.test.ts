@@ -121,6 +121,20 @@ describe('the web UI session cookie', () => {
     const withCsrf = await t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { cookie: cookieHeader, 'x-csrf-token': login.json().csrfToken }, payload: { name: 'x' } });
     expect(withCsrf.statusCode).toBe(201);
   });
+
+  it('sets a readable marker beside the httpOnly session cookies, holding no secret, and clears it on sign-out', async () => {
+    const account = await register(t.app);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
+    const marker = login.cookies.find((c) => c.name === 'mp_signed_in')!;
+    expect(marker.value).toBe('1');
+    expect(marker.httpOnly).toBeFalsy();
+    expect(marker.maxAge).toBe(login.cookies.find((c) => c.name === 'mp_refresh')!.maxAge);
+    const cookieHeader = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const logout = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: cookieHeader, 'x-csrf-token': login.json().csrfToken } });
+    expect(logout.statusCode).toBeLessThan(300);
+    const cleared = logout.cookies.find((c) => c.name === 'mp_signed_in')!;
+    expect(cleared.value).toBe('');
+  });
 });
 
 describe('roles', () => {

@@ -45,7 +45,12 @@ function wrap(children: ReactNode, language: 'en' | 'pl' = 'en') {
 const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['admin'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null };
 const organization = { id: 'o1', name: 'Acme', slug: 'acme', createdAt: '2026-01-01T00:00:00Z' };
 
-beforeEach(() => localStorage.clear());
+/** What the server's Set-Cookie for `mp_signed_in` leaves in a browser that signed in. */
+const markSignedIn = () => (document.cookie = 'mp_signed_in=1; path=/');
+const signedInMarker = () => document.cookie.split(';').some((part) => part.trim() === 'mp_signed_in=1');
+beforeEach(() => {
+  document.cookie = 'mp_signed_in=; path=/; max-age=0';
+});
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -83,25 +88,25 @@ describe('session on load', () => {
     expect(seen).toEqual([]);
     cleanup();
 
-    // Signed in here before (the sign-in page, registration or an invitation set the hint): the session is read.
-    localStorage.setItem('marketplace.session', '1');
+    // Signed in before (the server set its readable marker cookie beside the session): the session is read.
+    markSignedIn();
     render(wrap(createElement(Who)));
     await screen.findByText('Ana');
     expect(seen.map((s) => s.url)).toContain('/api/v1/auth/me');
   });
 
-  it('forgets the hint when the server says the session is gone, so the next load asks nothing', async () => {
-    localStorage.setItem('marketplace.session', '1');
+  it('drops the marker when the server says the session is gone, so the next load asks nothing', async () => {
+    markSignedIn();
     serve(() => [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }]);
     render(wrap(createElement(Who)));
     await screen.findByText('signed out');
-    expect(localStorage.getItem('marketplace.session')).toBeNull();
+    expect(signedInMarker()).toBe(false);
   });
 });
 
 describe('API keys form', () => {
   it('sends the CSRF token, shows the new key once, and forgets it when closed', async () => {
-    localStorage.setItem('marketplace.session', '1'); // signed in in this browser
+    markSignedIn(); // signed in in this browser
     const keys: any[] = [];
     serve((method, url, body) => {
       if (url.endsWith('/auth/me')) return [200, { user, organization, roles: ['admin'], via: 'cookie' }];

@@ -16,25 +16,20 @@ interface SessionState {
 const SessionContext = createContext<SessionState | null>(null);
 
 /**
- * Whether this browser may hold a session: set on signing in here (or on leaving for single sign-on),
- * cleared on signing out or when the server says the session is gone. The session cookie is httpOnly,
- * so without this a signed-out load would ask GET /auth/me and POST /auth/refresh only to be refused
- * (two 401s in the console); with it, a signed-out load asks nothing and shows the sign-in page.
+ * Whether this browser may hold a session: the server sets the readable `mp_signed_in` cookie (no
+ * secret, same lifetime as the refresh cookie) beside the httpOnly session cookies and clears it on
+ * sign-out. Without it a signed-out load would ask GET /auth/me and POST /auth/refresh only to be
+ * refused (two 401s in the console); with it, a signed-out load asks nothing and shows the sign-in page.
+ * When the server says the session is gone, the page drops the marker itself.
  */
-const SESSION_HINT = 'marketplace.session';
+const SIGNED_IN_COOKIE = 'mp_signed_in';
 export const sessionHint = {
   get(): boolean {
-    try {
-      return globalThis.localStorage?.getItem(SESSION_HINT) === '1';
-    } catch {
-      return true; // storage blocked: ask the server, as before
-    }
+    if (typeof document === 'undefined') return true;
+    return document.cookie.split(';').some((part) => part.trim() === `${SIGNED_IN_COOKIE}=1`);
   },
-  set(present: boolean) {
-    try {
-      if (present) globalThis.localStorage?.setItem(SESSION_HINT, '1');
-      else globalThis.localStorage?.removeItem(SESSION_HINT);
-    } catch {}
+  forget() {
+    if (typeof document !== 'undefined') document.cookie = `${SIGNED_IN_COOKIE}=; path=/; max-age=0; samesite=lax`;
   },
 };
 
@@ -45,7 +40,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onSessionLost(() => {
-      sessionHint.set(false);
+      sessionHint.forget();
       setMe(null);
       queryClient.clear();
     });
@@ -60,7 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (!cancelled) setMe(current);
         await api.fetchCsrfToken();
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) sessionHint.set(false);
+        if (error instanceof ApiError && error.status === 401) sessionHint.forget();
         else console.warn(error);
       } finally {
         if (!cancelled) setLoading(false);
@@ -72,7 +67,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [queryClient]);
 
   const signedIn = useCallback((session: SessionResponse) => {
-    sessionHint.set(true);
     api.setCsrfToken(session.csrfToken);
     setMe({ user: session.user, organization: session.organization, roles: session.user.roles, via: 'cookie' });
   }, []);
@@ -81,7 +75,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await callRoute('logout', { noRefresh: true });
     } finally {
-      sessionHint.set(false);
+      sessionHint.forget();
       api.setCsrfToken(null);
       queryClient.clear();
       setMe(null);

@@ -6,7 +6,7 @@ import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
 import type { SessionResponse, SsoProviders } from '../api/types';
-import { sessionHint, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import { AuthLayout } from '../components/layout';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
@@ -55,7 +55,7 @@ export function SignInPage() {
         <>
           <p>
             {providers.map((provider) => (
-              <a key={provider.id} className="button" onClick={() => sessionHint.set(true)} href={`${routePath('ssoStart')}?returnTo=${encodeURIComponent(returnTo).replace(/%2F/g, '/')}`}>
+              <a key={provider.id} className="button" href={`${routePath('ssoStart')}?returnTo=${encodeURIComponent(returnTo).replace(/%2F/g, '/')}`}>
                 {t('auth.ssoWith', { name: provider.name })}
               </a>
             ))}

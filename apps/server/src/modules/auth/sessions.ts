@@ -8,6 +8,12 @@ import { appendAudit } from '../audit/audit-repository.js';
 /** The access token as a cookie (the web UI); `Authorization: Bearer` works as well. */
 export const SESSION_COOKIE = 'mp_session';
 export const REFRESH_COOKIE = 'mp_refresh';
+/**
+ * Readable by the page and holding no secret: it says only that this browser holds a session, and
+ * lives as long as the refresh cookie. The web UI asks GET /auth/me only when it is there, so a
+ * signed-out load makes no request bound to fail.
+ */
+export const SIGNED_IN_COOKIE = 'mp_signed_in';
 
 export interface IssuedTokens {
   token: string;
@@ -112,9 +118,11 @@ export function setSessionCookies(app: FastifyInstance, reply: FastifyReply, tok
   const secure = app.config.publicUrl.startsWith('https:');
   reply.setCookie(SESSION_COOKIE, tokens.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: tokens.expiresIn });
   reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { path: '/api/v1/auth', httpOnly: true, sameSite: 'strict', secure, maxAge: app.config.refreshTokenTtlDays * 86_400 });
+  reply.setCookie(SIGNED_IN_COOKIE, '1', { path: '/', httpOnly: false, sameSite: 'lax', secure, maxAge: app.config.refreshTokenTtlDays * 86_400 });
 }
 
 export function clearSessionCookies(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
   reply.clearCookie(REFRESH_COOKIE, { path: '/api/v1/auth' });
+  reply.clearCookie(SIGNED_IN_COOKIE, { path: '/' });
 }
