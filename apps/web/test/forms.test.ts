@@ -11,6 +11,7 @@ import { QueryState } from '../src/components/query-state';
 import { createI18n } from '../src/i18n/i18n';
 import { SignInPage } from '../src/pages/sign-in-page';
 import { ApiKeysPage } from '../src/pages/admin/api-keys-page';
+import { AuditPage } from '../src/pages/admin/audit-page';
 
 interface Seen {
   method: string;
@@ -129,6 +130,45 @@ describe('API keys form', () => {
     await screen.findByRole('cell', { name: 'Nightly export' });
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     expect(document.body.textContent).not.toContain('the-whole-secret-value');
+  });
+});
+
+describe('audit log filters', () => {
+  it('narrows to one actor from a row and to whole days, and says so', async () => {
+    markSignedIn();
+    const entry = (seq: number, actorId: string, actorName: string) => ({
+      id: `e${seq}`, seq, at: '2026-03-02T10:00:00Z', actorType: 'user', actorId, actorName, actorEmail: `${actorName.toLowerCase()}@example.com`,
+      action: 'app.publish', targetType: 'app', targetId: 'a1', result: 'success', statusCode: 200, ip: null, requestId: null, details: {}, hash: 'h',
+    });
+    serve((method, url) => {
+      if (url.endsWith('/auth/me')) return [200, { user, organization, roles: ['admin'], via: 'cookie' }];
+      if (url.endsWith('/auth/csrf')) return [200, { csrfToken: 'c' }];
+      if (url.startsWith('/api/v1/audit?')) {
+        const only = new URL(url, 'http://x').searchParams.get('actorId');
+        const items = [entry(2, 'u-bo', 'Bo'), entry(1, 'u-ana', 'Ana')].filter((e) => !only || e.actorId === only);
+        return [200, { items, total: items.length }];
+      }
+      return [200, { items: [] }];
+    });
+    render(wrap(createElement(AuditPage)));
+    await screen.findByText('Bo');
+    fireEvent.click(screen.getAllByRole('button', { name: 'only this actor' })[1]!);
+    await screen.findByText('Showing only what Ana did.');
+    await waitFor(() => expect(screen.queryByText('Bo')).toBeNull());
+    expect(new URL(seen.at(-1)!.url, 'http://x').searchParams.get('actorId')).toBe('u-ana');
+
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-03-01' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-03-02' } });
+    await waitFor(() => {
+      const params = new URL(seen.at(-1)!.url, 'http://x').searchParams;
+      expect(new Date(params.get('from')!).getTime()).toBe(new Date('2026-03-01T00:00:00').getTime());
+      // "To" includes the whole day
+      expect(new Date(params.get('to')!).getTime()).toBe(new Date('2026-03-03T00:00:00').getTime());
+      expect(params.get('actorId')).toBe('u-ana');
+    });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Everyone' }));
+    await screen.findByText('Bo');
   });
 });
 

@@ -352,6 +352,11 @@ export const en = {
     imported: 'Settings imported',
     auditSearch: 'Search the audit log',
     result: 'Result',
+    auditFrom: 'From',
+    auditTo: 'To',
+    filterActor: 'only this actor',
+    onlyActor: 'Showing only what {{name}} did.',
+    allActors: 'Everyone',
     anyResult: 'Any result',
     results: { success: 'success', failure: 'failure', denied: 'denied' },
     targetTypes: {

@@ -354,6 +354,11 @@ export const pl: Messages = {
     imported: 'Zaimportowano ustawienia',
     auditSearch: 'Przeszukaj dziennik audytu',
     result: 'Wynik',
+    auditFrom: 'Od',
+    auditTo: 'Do',
+    filterActor: 'tylko ten wykonawca',
+    onlyActor: 'Widać tylko działania: {{name}}.',
+    allActors: 'Wszyscy',
     anyResult: 'Dowolny wynik',
     results: { success: 'sukces', failure: 'błąd', denied: 'odmowa' },
     targetTypes: {

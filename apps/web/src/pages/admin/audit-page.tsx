@@ -18,10 +18,17 @@ export function AuditPage() {
   const [action, setAction] = useState('');
   const [heartbeats, setHeartbeats] = useState(false);
   const [result, setResult] = useState('');
+  const [actor, setActor] = useState<{ id: string; label: string } | null>(null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [offset, setOffset] = useState(0);
+  const period = periodQuery(from, to);
   const entries = useQuery({
-    queryKey: ['audit', q, result, action, heartbeats, offset],
-    queryFn: () => callRoute<Page<AuditEntry>>('listAudit', { query: { q, result, action: action.trim(), ...(heartbeats ? { include: 'heartbeats' } : {}), limit: LIMIT, offset } }),
+    queryKey: ['audit', q, result, action, heartbeats, actor?.id, period.from, period.to, offset],
+    queryFn: () =>
+      callRoute<Page<AuditEntry>>('listAudit', {
+        query: { q, result, action: action.trim(), ...(heartbeats ? { include: 'heartbeats' } : {}), ...(actor ? { actorId: actor.id } : {}), ...period, limit: LIMIT, offset },
+      }),
     placeholderData: keepPreviousData,
   });
   const verify = useMutation({ mutationFn: () => callRoute<AuditVerification>('verifyAudit') });
@@ -57,6 +64,14 @@ export function AuditPage() {
           </label>
         </div>
         <div className="field">
+          <label htmlFor="audit-from">{t('admin.auditFrom')}</label>
+          <input id="audit-from" type="date" value={from} max={to || undefined} onChange={(event) => { setFrom(event.target.value); setOffset(0); }} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">{t('admin.auditTo')}</label>
+          <input id="audit-to" type="date" value={to} min={from || undefined} onChange={(event) => { setTo(event.target.value); setOffset(0); }} />
+        </div>
+        <div className="field">
           <label htmlFor="audit-result">{t('admin.result')}</label>
           <select id="audit-result" value={result} onChange={(event) => { setResult(event.target.value); setOffset(0); }}>
             <option value="">{t('admin.anyResult')}</option>
@@ -68,6 +83,14 @@ export function AuditPage() {
           </select>
         </div>
       </form>
+      {actor ? (
+        <p className="row" data-testid="actor-filter">
+          <span>{t('admin.onlyActor', { name: actor.label })}</span>
+          <button type="button" className="secondary" onClick={() => { setActor(null); setOffset(0); }}>
+            {t('admin.allActors')}
+          </button>
+        </p>
+      ) : null}
       <QueryState query={entries} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
         {(data) => (
           <>
@@ -89,6 +112,18 @@ export function AuditPage() {
                     <>
                       {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
                       {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
+                      {entry.actorId && entry.actorId !== actor?.id ? (
+                        <>
+                          {' '}
+                          <button
+                            type="button"
+                            className="link small"
+                            onClick={() => { setActor({ id: entry.actorId!, label: entry.actorName ?? entry.actorId!.slice(0, 8) }); setOffset(0); }}
+                          >
+                            {t('admin.filterActor')}
+                          </button>
+                        </>
+                      ) : null}
                     </>
                   ) },
                 { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
@@ -109,4 +144,15 @@ export function AuditPage() {
       </QueryState>
     </section>
   );
+}
+
+/** Whole days in the viewer's time zone: from the start of `from` to the end of `to`. */
+function periodQuery(from: string, to: string): { from?: string; to?: string } {
+  const day = (value: string, end: boolean) => {
+    const date = new Date(`${value}T00:00:00`);
+    if (Number.isNaN(date.getTime())) return undefined;
+    if (end) date.setDate(date.getDate() + 1);
+    return date.toISOString();
+  };
+  return { ...(from && day(from, false) ? { from: day(from, false) } : {}), ...(to && day(to, true) ? { to: day(to, true) } : {}) };
 }
