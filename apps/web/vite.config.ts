@@ -3,11 +3,24 @@ import react from '@vitejs/plugin-react';
 import { precompressPlugin } from './scripts/precompress';
 
 /** Libraries that change together and rarely: their own long-cached chunk, kept when only the app changes. */
-const VENDOR = /[\\/]node_modules[\\/](?:react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/;
+const VENDOR = /[\\/]node_modules[\\/](?:preact|react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/;
+
+/**
+ * The production build runs the UI on Preact through its React compatibility layer: the same
+ * components and libraries at a fraction of react-dom's weight (docs/decisions/0023-preact-in-production.md).
+ * The dev server keeps React for Fast Refresh; the browser suites test the production build.
+ */
+const PREACT = [
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-(dev-)?runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react$/, replacement: 'preact/compat' },
+];
 
 /** Dev server on :3000 proxying the API (and its docs) to the server on :8000. */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [react(), precompressPlugin()],
+  resolve: { alias: command === 'build' ? PREACT : [] },
   server: {
     port: 3000,
     strictPort: true,
@@ -24,4 +37,4 @@ export default defineConfig({
     reportCompressedSize: false,
     rollupOptions: { output: { manualChunks: (id) => (VENDOR.test(id) ? 'vendor' : undefined) } },
   },
-});
+}));
