@@ -1,6 +1,6 @@
 import { continueSpec, extractSpec, type AppSpec } from '@marketplace/spec';
 import { describe, expect, it } from 'vitest';
-import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage } from '../src/chat/spec-edits';
+import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, moveFieldMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage } from '../src/chat/spec-edits';
 
 const DRAFTS = {
   en: 'An automation that emails me a report of open invoices with fields amount, customer and due date every Monday at 8am',
@@ -88,6 +88,15 @@ describe('draft panel edits of names and fields, answered by the built-in engine
         expect(renamed.changes).toEqual([expect.objectContaining({ type: 'field-renamed', from: field.name })]);
       });
     }
+
+    it(`moves a field up and down [${language}]`, () => {
+      const [first, second, third] = fields;
+      const up = apply(moveFieldMessage(language, third!, 'before', second!));
+      expect(draftFields(up.spec as unknown as Record<string, unknown>).map((f) => f.name).slice(0, 3)).toEqual([first!.name, third!.name, second!.name]);
+      expect(up.changes).toEqual([expect.objectContaining({ type: 'fields-reordered', entity: first!.entity })]);
+      const down = apply(moveFieldMessage(language, first!, 'after', second!));
+      expect(draftFields(down.spec as unknown as Record<string, unknown>).map((f) => f.name).slice(0, 3)).toEqual([second!.name, first!.name, third!.name]);
+    });
 
     it(`sends nothing for an empty or unchanged name [${language}]`, () => {
       expect(renameAppMessage(language, '  ')).toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { continueSpec, extractSpec, LOW_CONFIDENCE, type SpecResult } from '../src/index.js';
+import { continueSpec, describeChanges, extractSpec, LOW_CONFIDENCE, type SpecResult } from '../src/index.js';
 
 function conversation(...turns: string[]): SpecResult[] {
   const results = [extractSpec(turns[0]!)];
@@ -97,5 +97,49 @@ describe('confidence of what was read', () => {
     const result = last(conversation('A form for bug reports: title, steps, severity', 'The records are invoices, not unicorns.'));
     expect(result.clarifications.map((q) => q.question)).toEqual(['I did not find "unicorns" in the draft, so I could not change it to "invoices". What should change?']);
     expect(result.changes).toEqual([]);
+  });
+
+  it('reads "Rekordy to laptopy, nie pracownicy." as renaming the records', () => {
+    const result = last(conversation('Ewidencja pracowników: imię, nazwisko, e-mail', 'Rekordy to laptopy, nie pracownicy.'));
+    expect(result.spec.entities?.map((e) => e.name)).toEqual(['laptop']);
+    expect(result.changes).toEqual([{ type: 'entity-renamed', from: 'employee', to: 'laptop' }]);
+    expect(result.spec.entities?.[0]?.fields.map((f) => f.name)).toEqual(['firstName', 'lastName', 'email']);
+  });
+
+  it('moves a field to the top, the end, before or after another (EN and PL), and says the new order', () => {
+    const start = 'Small tool to keep track of employees with name, email and phone';
+    const order = (text: string) => last(conversation(start, text)).spec.entities?.[0]?.fields.map((f) => f.name);
+    expect(order('move the field phone to the top')).toEqual(['phone', 'name', 'email']);
+    expect(order('Put name last.')).toEqual(['email', 'phone', 'name']);
+    expect(order('move phone before email')).toEqual(['name', 'phone', 'email']);
+    expect(order('Put name after phone.')).toEqual(['email', 'phone', 'name']);
+    const moved = last(conversation(start, 'move the field phone to the top'));
+    expect(moved.changes).toEqual([{ type: 'fields-reordered', entity: 'employee', order: ['phone', 'name', 'email'] }]);
+    expect(describeChanges(moved.changes, 'en', { after: moved.spec })).toBe('Reordered the fields of “Employee”: “Phone”, “Name”, “Email”.');
+    const pl = last(conversation('Ewidencja pracowników: imię, nazwisko, e-mail', 'Przenieś pole e-mail na początek.'));
+    expect(pl.spec.entities?.[0]?.fields.map((f) => f.name)).toEqual(['email', 'firstName', 'lastName']);
+    expect(describeChanges(pl.changes, 'pl', { after: pl.spec })).toMatch(/^Nowa kolejność pól „.+”: „E-mail”, „Imię”, „Nazwisko”\.$/);
+    // A field the draft does not have moves nothing.
+    expect(last(conversation(start, 'move salary to the top')).changes).toEqual([]);
+  });
+
+  it('replaces the sources when told to, whatever their type (EN and PL)', () => {
+    const start = 'A dashboard showing the sales CSV at /srv/exports/sales.csv with columns region and total';
+    for (const text of ['Replace the source with https://intranet.example.com/sales.json', 'Zamień źródło na https://intranet.example.com/sales.json']) {
+      const result = last(conversation(start, text));
+      expect(result.spec.sources).toEqual([{ type: 'http-json', url: 'https://intranet.example.com/sales.json' }]);
+      expect(result.changes.map((c) => c.type)).toEqual(['source-removed', 'source-added']);
+    }
+    // Without "replace", a second source is added beside the first.
+    expect(last(conversation(start, 'Also read https://intranet.example.com/sales.json')).spec.sources).toHaveLength(2);
+  });
+
+  it('names the records from the data, not from where it lives ("the sales CSV at /srv/…", "our HR export /data/…")', () => {
+    const at = extractSpec('A dashboard showing the sales CSV at /srv/exports/sales.csv with columns region and total');
+    expect(at.spec.entities?.[0]?.name).toBe('sale');
+    expect(at.spec.sources).toEqual([{ type: 'csv', workstationPath: '/srv/exports/sales.csv' }]);
+    const noun = extractSpec('A dashboard of our sales export /srv/exports/sales.csv with columns region and total');
+    expect(noun.spec.sources).toEqual([{ type: 'csv', workstationPath: '/srv/exports/sales.csv' }]);
+    expect(noun.spec.outputs?.some((o) => o.type === 'file')).toBeFalsy();
   });
 });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage, type FieldType } from './spec-edits';
+import { FIELD_TYPES, addFieldMessage, draftFields, draftSchedule, fieldTypeMessage, moveFieldMessage, removeFieldMessage, renameAppMessage, renameEntityMessage, renameFieldMessage, scheduleMessage, type FieldType } from './spec-edits';
 import { NameEdit } from './name-edit';
 
 interface SpecDraftProps {
@@ -57,8 +57,11 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
       {fields.length ? (
         <fieldset>
           <legend>{t('chat.fields')}</legend>
-          {fields.map((field) => {
+          {fields.map((field, index) => {
             const id = `field-${field.entity}-${field.name}`;
+            // Moves stay within the field's own records.
+            const above = fields[index - 1]?.entity === field.entity ? fields[index - 1] : undefined;
+            const below = fields[index + 1]?.entity === field.entity ? fields[index + 1] : undefined;
             return (
               <div className="field inline" key={id}>
                 <label htmlFor={id}>
@@ -80,6 +83,16 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
                   ))}
                 </select>
                 <NameEdit id={`${id}-rename`} label={t('chat.renameField', { field: field.label })} busy={busy} onSave={(name) => renameFieldMessage(language, field, name)} onEdit={onEdit} />
+                {above ? (
+                  <button type="button" className="secondary small" disabled={busy} aria-label={t('chat.moveFieldUp', { field: field.label })} title={t('chat.moveFieldUp', { field: field.label })} onClick={() => onEdit(moveFieldMessage(language, field, 'before', above))}>
+                    ↑
+                  </button>
+                ) : null}
+                {below ? (
+                  <button type="button" className="secondary small" disabled={busy} aria-label={t('chat.moveFieldDown', { field: field.label })} title={t('chat.moveFieldDown', { field: field.label })} onClick={() => onEdit(moveFieldMessage(language, field, 'after', below))}>
+                    ↓
+                  </button>
+                ) : null}
                 <button type="button" className="secondary small" disabled={busy} onClick={() => onEdit(removeFieldMessage(language, field))}>
                   {t('chat.removeField', { field: field.label })}
                 </button>

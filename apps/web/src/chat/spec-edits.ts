@@ -94,3 +94,11 @@ export function renameFieldMessage(language: string, field: DraftField, label: s
   if (!to || to === from) return null;
   return language === 'pl' ? `Zmień nazwę pola "${from}" na "${to}"` : `Rename the field "${from}" to "${to}"`;
 }
+
+/** Moves a field next to another of its records ("Move the field "phone" before "name"" / "Przenieś pole "telefon" przed "imię""). */
+export function moveFieldMessage(language: string, field: DraftField, place: 'before' | 'after', other: DraftField): string {
+  const name = clean(field.label).toLowerCase();
+  const next = clean(other.label).toLowerCase();
+  if (language === 'pl') return `Przenieś pole "${name}" ${place === 'before' ? 'przed' : 'za'} "${next}"`;
+  return `Move the field "${name}" ${place} "${next}"`;
+}

@@ -187,6 +187,8 @@ export const en = {
     renameApp: 'Rename the app',
     renameRecords: 'Rename the records',
     renameField: 'Rename {{field}}',
+    moveFieldUp: 'Move {{field}} up',
+    moveFieldDown: 'Move {{field}} down',
     removeField: 'Remove {{field}}',
     addField: 'Add a field',
     saveEdit: 'Save',

@@ -189,6 +189,8 @@ export const pl: Messages = {
     renameApp: 'Zmień nazwę aplikacji',
     renameRecords: 'Zmień nazwę rekordów',
     renameField: 'Zmień nazwę: {{field}}',
+    moveFieldUp: 'Przesuń wyżej: {{field}}',
+    moveFieldDown: 'Przesuń niżej: {{field}}',
     removeField: 'Usuń: {{field}}',
     addField: 'Dodaj pole',
     saveEdit: 'Zapisz',

@@ -8,6 +8,7 @@ import { extractTitle, hasContent, summaryOf, type TitleFindings } from './extra
 import { maskSpans, prepareText } from './prepare-text.js';
 import { readCorrections, type CorrectionFindings } from './read-corrections.js';
 import { AUTH_RULES } from './rules/auth-rules.js';
+import { REPLACE_SOURCES } from './rules/correction-rules.js';
 import { ADD_CUE, CORRECTION_CUE, OUTPUT_WORDS, REMOVE_CUE, TYPE_CHANGE, type FieldChange } from './rules/cue-rules.js';
 import { TYPE_WORDS, OPTIONAL_WORDS, REQUIRED_WORDS } from './rules/field-type-rules.js';
 
@@ -43,6 +44,8 @@ export interface MessageAnalysis {
   fieldChanges: FieldChange[];
   /** "X, not Y", renames, "add a notes field", and whether the message is a question about the marketplace. */
   corrections: CorrectionFindings;
+  /** "replace the source with …": the sources this message names replace all the draft's sources. */
+  replaceSources: boolean;
   /** "Slack" or "Teams" when a webhook was asked for by name. */
   webhookFor?: string;
 }
@@ -94,6 +97,7 @@ export function analyseMessage(raw: string, options: AnalyseOptions = {}): Messa
     removeEither: removals.either,
     fieldChanges: readFieldChanges(rest),
     corrections,
+    replaceSources: REPLACE_SOURCES.test(locations.foldedMasked),
     ...(webhookFor ? { webhookFor } : {}),
   };
 }

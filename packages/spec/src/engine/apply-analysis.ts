@@ -1,4 +1,4 @@
-import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Output } from '../app-spec.js';
+import { SPEC_LIMITS, appSpecSchema, type AppKind, type AppSpec, type Entity, type Output } from '../app-spec.js';
 import type { MessageAnalysis } from './analyse-message.js';
 import { computeMissing, confidenceOf } from './compute-missing.js';
 import { entityLabelFor, nounPhraseTitle, summarise, tagsFor } from './describe-app.js';
@@ -6,8 +6,9 @@ import { diffSpecs, type SpecChange } from './diff-specs.js';
 import type { Language } from './detect-language.js';
 import { DEFAULT_ENTITY } from './entity-naming.js';
 import { slugFromTitle } from './extract-title.js';
-import { mergeEntities } from './merge-entities.js';
+import { fieldMatches, mergeEntities } from './merge-entities.js';
 import { mergeLocated } from './merge-locations.js';
+import type { Move } from './read-corrections.js';
 import { resolveCorrections } from './resolve-corrections.js';
 import { KIND_TITLES, NEW_APP_TITLE } from './rules/naming-rules.js';
 import { QUESTIONS, SLOTS, type QuestionContext, type Slot } from './rules/questions.js';
@@ -138,7 +139,11 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   if (analysis.schedule.cron) schedule = { cron: analysis.schedule.cron, ...(timezone ? { timezone } : {}) };
   else if (schedule && analysis.schedule.timezone) schedule.timezone = analysis.schedule.timezone;
 
-  const sources = mergeLocated(previous?.sources ?? [], analysis.locations.sources, analysis.correction, SPEC_LIMITS.sources);
+  moveFields(entities, analysis.corrections.moves);
+  const sources =
+    previous && analysis.replaceSources && analysis.locations.sources.length > 0
+      ? mergeLocated([], analysis.locations.sources, false, SPEC_LIMITS.sources)
+      : mergeLocated(previous?.sources ?? [], analysis.locations.sources, analysis.correction, SPEC_LIMITS.sources);
   let outputs: Output[] = (previous?.outputs ?? []).filter((o) => !analysis.removeOutputs.includes(o.type) && !removeEither.outputs.includes(o.type));
   outputs = mergeLocated(outputs, analysis.locations.outputs, analysis.correction, SPEC_LIMITS.outputs);
   if (kind === 'web-dashboard' && !outputs.some((o) => o.type === 'dashboard') && outputs.length < SPEC_LIMITS.outputs) outputs.push({ type: 'dashboard' });
@@ -196,4 +201,24 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   const readings = readingsOf(analysis, checked.data, previous);
   const clarifications = clarificationsFor(readings, checked.data, analysis, resolved.unresolved, language);
   return { spec: checked.data, language, missing: [...missing], questions, confidence, truncated: analysis.truncated, intent: 'spec', changes: diffSpecs(previous, checked.data), readings, clarifications };
+}
+
+/** "move phone to the top", "notes after title": reorder the fields of the entity that has the field. */
+function moveFields(entities: Entity[], moves: readonly Move[]): void {
+  for (const move of moves) {
+    const entity = entities.find((e) => e.fields.some((f) => fieldMatches(f, move.field)));
+    if (!entity) continue;
+    const field = entity.fields.find((f) => fieldMatches(f, move.field))!;
+    const rest = entity.fields.filter((f) => f !== field);
+    let at: number;
+    if (move.to === 'first') at = 0;
+    else if (move.to === 'last') at = rest.length;
+    else {
+      const anchor = 'before' in move.to ? move.to.before : move.to.after;
+      const index = rest.findIndex((f) => fieldMatches(f, anchor));
+      if (index < 0) continue;
+      at = 'before' in move.to ? index : index + 1;
+    }
+    entity.fields = [...rest.slice(0, at), field, ...rest.slice(at)];
+  }
 }

@@ -66,6 +66,6 @@ function readsSomething(analysis: MessageAnalysis, previous: AppSpec): boolean {
     analysis.title.explicit ||
     analysis.removeFields.length + analysis.removeOutputs.length + analysis.removeEither.length + analysis.fieldChanges.length > 0 ||
     analysis.auth !== undefined ||
-    corrections.swaps.length + corrections.addedFields.length > 0
+    corrections.swaps.length + corrections.moves.length + corrections.addedFields.length > 0
   );
 }

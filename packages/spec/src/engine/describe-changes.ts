@@ -60,6 +60,10 @@ function phrase(change: SpecChange, language: Language, before: ReturnType<typeo
       if (change.before.type !== change.after.type) return pl ? `zmieniono typ pola ${name} z ${q(l.type[change.before.type])} na ${q(l.type[change.after.type])}` : `changed the field ${name} from ${q(l.type[change.before.type])} to ${q(l.type[change.after.type])}`;
       return pl ? `zmieniono pole ${name}` : `changed the field ${name}`;
     }
+    case 'fields-reordered': {
+      const order = change.order.map((field) => q(after.field(change.entity, field))).join(', ');
+      return pl ? `nowa kolejność pól ${q(after.entity(change.entity))}: ${order}` : `reordered the fields of ${q(after.entity(change.entity))}: ${order}`;
+    }
     case 'schedule':
       return pl ? `harmonogram: ${scheduleText(change.to, language)}` : `schedule: ${scheduleText(change.to, language)}`;
     case 'source-added':

@@ -11,6 +11,8 @@ export type SpecChange =
   | { type: 'field-removed'; entity: string; field: string }
   | { type: 'field-renamed'; entity: string; from: string; to: string }
   | { type: 'field-changed'; entity: string; field: string; before: Field; after: Field }
+  /** The fields kept are in a new order (`order`: every field of the entity, as it now is). */
+  | { type: 'fields-reordered'; entity: string; order: string[] }
   | { type: 'schedule'; from?: AppSpec['schedule']; to?: AppSpec['schedule'] }
   | { type: 'source-added'; source: Source }
   | { type: 'source-removed'; source: Source }
@@ -62,6 +64,9 @@ function diffFields(entity: string, before: readonly Field[], after: readonly Fi
     const old = before.find((b) => lower(b.name) === lower(field.name));
     if (old && !sameField(old, field)) out.push({ type: 'field-changed', entity, field: field.name, before: old, after: field });
   }
+  const keptBefore = before.filter((b) => !removed.includes(b)).map((f) => lower(f.name));
+  const keptAfter = after.filter((a) => !added.includes(a)).map((f) => lower(f.name));
+  if (keptBefore.join(',') !== keptAfter.join(',') && !renamed.size) out.push({ type: 'fields-reordered', entity, order: after.map((f) => f.name) });
 }
 
 /** Same name, type, values and qualifiers (a new label alone is no change). */

@@ -6,6 +6,7 @@ import { readQualifierHint } from './field-qualifiers.js';
 import { parseFieldList, type Piece } from './parse-field-list.js';
 import { APP_NOUN_EN, APP_NOUN_PL, COMMON_FIELDS, ENTITY_CUES, ENUM_NOUNS, LIST_TRIGGERS, PAREN_ENTITY } from './rules/entity-rules.js';
 import { FIELD_NAMES } from './rules/glossary.js';
+import { MASK } from './prepare-text.js';
 
 export interface FoundList {
   /** The entity the request names for this list; undefined means "the app's main entity". */
@@ -157,9 +158,14 @@ function entityWordsFromPhrase(foldedPhrase: string, language: Language): string
   return after ? nounAfter(after[1]!.split(/\s(?:in|at|on|for|with|from)\s/)[0] ?? '', 2) : undefined;
 }
 
+const TRAILING_MASK = new RegExp(`[${MASK}\\s]+$`);
+
+/** "… the sales CSV at /srv/x.csv with columns …": where the data lives, not what it is (the path is masked out). */
+const LOCATED_AT = /(?:\s+(?:csv|tsv|file|export|spreadsheet|sheet|excel|plik\w*|eksport\w*|arkusz\w*))*\s+(?:at|in|from|under|on|by|w|z|ze|pod)\s*$/;
+
 /** The noun a list belongs to, from the words before its trigger ("a form for event registrations with …"). */
 function entityWordsBefore(foldedBefore: string, language: Language): string[] {
-  const direct = nounBefore(foldedBefore, language === 'pl' ? 3 : 2);
+  const direct = nounBefore(foldedBefore.replace(TRAILING_MASK, '').replace(LOCATED_AT, ''), language === 'pl' ? 3 : 2);
   if (direct.length > 0) return language === 'pl' ? direct.slice(0, 2) : direct;
   // "a feedback form that asks for …": the word before the app word.
   return entityWordsFromPhrase(foldedBefore, language) ?? [];

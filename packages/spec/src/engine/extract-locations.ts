@@ -134,7 +134,9 @@ export function extractLocations(text: string, folded: string): LocationFindings
     const start = match.index + match[0].indexOf(path);
     const safe = isSafeRelativePath(path);
     const context = contextBefore(contextText, start);
-    const isOutput = FILE_OUTPUT_CONTEXT.test(context) && !readsFrom(context);
+    // "our sales export /srv/x.csv", "the HR export at …": an export as a thing read, not the verb.
+    const exportNoun = /\b(?!(?:and|then|to|please|also|i|we|will|should|must|can|it|them)\b)[a-z]+\s+export(?:\s+file)?\s*(?:at|in|:)?\s*$/.test(context);
+    const isOutput = FILE_OUTPUT_CONTEXT.test(context) && !readsFrom(context) && !exportNoun;
     const isCsv = /\.(?:csv|tsv)$/i.test(path);
     if (!safe && isCsv && !isOutput && isWorkstationPath(path)) {
       spans.push({ start, end: start + path.length, replacement: path.split(/[\\/]/).pop() ?? '' });

@@ -2,7 +2,7 @@ import type { Field } from '../app-spec.js';
 import type { Language } from './detect-language.js';
 import type { Span } from './extract-locations.js';
 import { parseFieldList } from './parse-field-list.js';
-import { ADD_FIELD_BEFORE, MARKETPLACE_QUESTIONS, PRONOUNS, RENAME_PATTERNS, SWAP_PATTERNS } from './rules/correction-rules.js';
+import { ADD_FIELD_BEFORE, MARKETPLACE_QUESTIONS, MOVE_PATTERNS, PRONOUNS, RENAME_PATTERNS, SWAP_PATTERNS } from './rules/correction-rules.js';
 import { OPTIONAL_WORDS, REQUIRED_WORDS, TYPE_WORDS } from './rules/field-type-rules.js';
 
 /** "X, not Y" or "rename X to Y": `from` is what the draft has, `to` what it should have (folded and as written). */
@@ -15,8 +15,15 @@ export interface Swap {
   what?: string;
 }
 
+/** "move phone to the top": the field (as written, folded) and where it goes. */
+export interface Move {
+  field: string;
+  to: 'first' | 'last' | { before: string } | { after: string };
+}
+
 export interface CorrectionFindings {
   swaps: Swap[];
+  moves: Move[];
   /** Fields named before the word "field" ("Add a notes field too."). */
   addedFields: Field[];
   /** Spans the other readers must not see again (a swap is not a list of fields). */
@@ -57,6 +64,20 @@ export function readCorrections(original: string, foldedMasked: string, language
       spans.push({ start, end });
     }
   }
+  const moves: Move[] = [];
+  for (const pattern of MOVE_PATTERNS) {
+    pattern.lastIndex = 0;
+    for (const m of foldedMasked.matchAll(pattern)) {
+      const g = m.groups!;
+      if (taken(m.index, m.index + m[0].length)) continue;
+      const field = clean(g.field!);
+      const other = g.other ? clean(g.other) : g.other2 ? clean(g.other2) : undefined;
+      const to: Move['to'] | undefined = g.first ? 'first' : g.last ? 'last' : g.before && other ? { before: other } : g.after && other ? { after: other } : undefined;
+      if (!field || !to || field === other) continue;
+      moves.push({ field, to });
+      spans.push({ start: m.index, end: m.index + m[0].length });
+    }
+  }
   const addedFields: Field[] = [];
   ADD_FIELD_BEFORE.lastIndex = 0;
   for (const m of foldedMasked.matchAll(ADD_FIELD_BEFORE)) {
@@ -67,5 +88,5 @@ export function readCorrections(original: string, foldedMasked: string, language
     addedFields.push(...parsed.fields);
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  return { swaps, addedFields, spans, marketplaceQuestion };
+  return { swaps, moves, addedFields, spans, marketplaceQuestion };
 }

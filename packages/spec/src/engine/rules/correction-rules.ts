@@ -21,6 +21,8 @@ export const SWAP_PATTERNS: RegExp[] = [
   new RegExp(`(?:^|[\\s,.;:!?])(?:(?:to|chodzi\\s+o)\\s+)?nie\\s+(?<from>${W})\\s*,?\\s+(?:tylko|lecz|ale|a)\\s+(?<to>${W})${END}`, 'g'),
   // "zamiast formularza zrób API", "zamiast pracowników laptopy"
   new RegExp(`(?:^|[\\s,.;:!?])zamiast\\s+(?<from>${W})\\s*,?\\s+(?:(?:zrob|zrobmy|daj|uzyj|niech\\s+bedzie|chce|wole|potrzebuje)\\s+)?(?<to>${W})${END}`, 'g'),
+  // "Rekordy to laptopy, nie pracownicy.", "wpisy to są laptopy, nie pracownicy"
+  new RegExp(`(?:^|[\\s,.;:!?])(?:te\\s+)?(?:rekordy|wpisy|pozycje|dane)\\s+to\\s+(?:sa\\s+)?(?<to>${W})\\s*,?\\s+(?:a\\s+)?nie\\s+(?<from>${W})${END}`, 'g'),
   // "to są laptopy, a nie pracownicy"
   new RegExp(`(?:^|[\\s,.;:!?])(?:(?:to\\s+)?(?:sa|jest|beda)\\s+)?(?<to>${W})\\s*,?\\s+a\\s+nie\\s+(?<from>${W})${END}`, 'g'),
 ];
@@ -67,3 +69,15 @@ export const MARKETPLACE_QUESTIONS: RegExp[] = [
   /^(?:(?:a|i|hej|czesc)\W+)?jakie\s+(?:aplikacje|rodzaje\s+aplikacji|narzedzia)\s+(?:mozesz|potrafisz|umiesz)\s+(?:zrobic|zbudowac|stworzyc)\s*\??$/,
   /^(?:(?:a|i|hej|czesc)\W+)?(?:jak\s+to\s+dziala|jak\s+(?:zaczac|mam\s+zaczac)|pomocy?|kim\s+jestes|czym\s+jestes|w\s+czym\s+mozesz\s+pomoc)\s*[?!.]*$/,
 ];
+
+/**
+ * "move the field phone to the top", "put status first", "move notes after title",
+ * "przenieś pole telefon na początek", "przesuń uwagi za tytuł": `field` and where it goes.
+ */
+export const MOVE_PATTERNS: RegExp[] = [
+  new RegExp(`\\b(?:move|put|place)\\s+(?:the\\s+)?(?:(?:field|column)\\s+)?["“']?(?<field>${W})["”']?\\s+(?:(?:field|column)\\s+)?(?:(?<first>to\\s+the\\s+(?:top|start|beginning|front)|first|at\\s+the\\s+(?:top|start|beginning))|(?<last>to\\s+the\\s+(?:bottom|end)|last|at\\s+the\\s+(?:bottom|end))|(?<before>before|above|in\\s+front\\s+of)\\s+(?:the\\s+)?["“']?(?<other>${W})["”']?|(?<after>after|below|behind)\\s+(?:the\\s+)?["“']?(?<other2>${W})["”']?)(?:\\s+(?:field|column))?${END}`, 'g'),
+  new RegExp(`\\b(?:przenies|przesun|daj|ustaw)\\s+(?:(?:pole|kolumne)\\s+)?["„']?(?<field>${W})["”']?\\s+(?:(?<first>na\\s+(?:poczatek|gore|pierwsze\\s+miejsce)|jako\\s+pierwsze)|(?<last>na\\s+(?:koniec|dol|ostatnie\\s+miejsce)|jako\\s+ostatnie)|(?<before>przed|nad)\\s+(?:pole\\s+|polem\\s+)?["„']?(?<other>${W})["”']?|(?<after>za|po|pod)\\s+(?:pole\\s+|polem\\s+)?["„']?(?<other2>${W})["”']?)${END}`, 'g'),
+];
+
+/** "replace the source with …", "use … as the source instead", "zamień źródło na …": the new sources replace all old ones. */
+export const REPLACE_SOURCES = /\b(?:(?:replace|swap|change|switch)\s+(?:the\s+|our\s+)?(?:data\s+)?sources?\b|as\s+the\s+(?:only\s+|new\s+)?(?:data\s+)?source\s+instead\b|(?:zamien|zmien|podmien|zastap)\s+(?:to\s+)?zrodl\w*|nowe\s+zrodlo\s+danych)/;
