@@ -211,13 +211,16 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
     exported = exportedMetricNames((await t.app.inject('/metrics')).body);
   });
 
-  it('promtool accepts the alert rules and the example Prometheus configuration', async () => {
+  it('promtool accepts the alert rules and the example Prometheus configuration, and the rules pass their unit tests', async () => {
     const promtool = requireBinary('promtool', 'prometheus');
     if (!promtool) return;
     const rules = await run(promtool, ['check', 'rules', join(DEPLOY, 'prometheus/alerts.yaml')]);
     expect(rules.stdout).toMatch(/SUCCESS: \d+ rules found/);
     const config = await run(promtool, ['check', 'config', '--syntax-only', join(DEPLOY, 'prometheus/prometheus.yaml')]);
     expect(config.stdout).toContain('SUCCESS');
+    // The rules' own unit tests: each alert fires on what it is for, at the time it should, and not before.
+    const tests = await run(promtool, ['test', 'rules', join(DEPLOY, 'prometheus/alerts.test.yaml')]);
+    expect(tests.stdout).toContain('SUCCESS');
   });
 
   it('every metric the dashboard and the alerts query is on /metrics (up is Prometheus’s own)', () => {
