@@ -15,7 +15,7 @@ export type { LruCacheStoreOptions } from './cache/lru-cache-store.js';
 export { createRedisCacheStore } from './cache/redis-cache-store.js';
 export type { RedisCacheStoreOptions } from './cache/redis-cache-store.js';
 export type { CachedResponse, CacheStore } from './cache/cache-store.js';
-export { createInMemoryUsageStore } from './usage/usage-store.js';
+export { budgetPeriodStart, createInMemoryUsageStore } from './usage/usage-store.js';
 export type { UsageStore } from './usage/usage-store.js';
 export { DEFAULT_MODEL_PRICES } from './usage/price-table.js';
 export { summariseUsage } from './usage/summarise-usage.js';

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import { registerStateMetrics } from './state-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,7 +11,8 @@ declare module 'fastify' {
 
 /**
  * Prometheus metrics at /metrics: HTTP latency by route (the route pattern, never the raw URL, so
- * cardinality stays bounded), the database pool, and the process. One registry per app instance.
+ * cardinality stays bounded), the database pool, the process, and the installation's state
+ * (state-metrics.ts). One registry per app instance.
  */
 export default fp(
   async function metrics(app: FastifyInstance) {
@@ -40,6 +42,8 @@ export default fp(
         this.set({ state: 'waiting' }, stats.waiting);
       },
     });
+    // What the worker and smtp roles do (they serve no HTTP), read from the shared database.
+    registerStateMetrics(registry, database, app.db, app.log);
     app.decorate('metrics', registry);
 
     app.addHook('onResponse', async (request, reply) => {
