@@ -89,13 +89,13 @@ export async function signedTinyRelease(signer: { org: string; keyId: string; pr
 
 let sequence = 0;
 
-/** A delivery statement for `release`, signed by its signer: to `agentId` when given, else to the mailbox `to`. */
-export function deliveryFor(release: SignedTinyRelease, options: { to: string; agentId?: string; overrides?: Partial<DeliveryStatementInput> }): string {
+/** A delivery statement for `release`, signed by its signer, naming the agent `agentId` (what the server's send-release job signs). */
+export function deliveryFor(release: SignedTinyRelease, options: { agentId: string; overrides?: Partial<DeliveryStatementInput> }): string {
   const now = Date.now();
   return signDelivery(
     {
       org: release.signer.org,
-      recipient: options.agentId ? { agentId: options.agentId } : { mailbox: options.to },
+      recipient: { agentId: options.agentId },
       app: release.app,
       version: release.version,
       bundleSha256: release.sha256,
@@ -110,10 +110,10 @@ export function deliveryFor(release: SignedTinyRelease, options: { to: string; a
 }
 
 /**
- * The release e-mail the server sends (same builder), to one agent mailbox, with a delivery
- * statement naming that mailbox (or `agentId`); `delivery: false` leaves it out, a string replaces it.
+ * The release e-mail the server sends (same builder), to one agent mailbox `to`, with a delivery
+ * statement naming the agent `agentId` that reads it; `delivery: false` leaves it out, a string replaces it.
  */
-export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string; agentId?: string; delivery?: false | string }): Promise<Buffer> {
+export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; agentId: string; from?: string; downloadUrl?: string; delivery?: false | string }): Promise<Buffer> {
   sequence += 1;
   const delivery = options.delivery === false ? undefined : (options.delivery ?? deliveryFor(release, options));
   return buildReleaseEmail({

@@ -21,6 +21,7 @@ let work: string;
 let home: string;
 let mailDir: string;
 let mailbox: string;
+let agentId: string;
 let serverUrl: string;
 const children: ChildProcess[] = [];
 
@@ -81,7 +82,7 @@ afterAll(async () => {
 
 async function deliver(version: string, options: Parameters<typeof signedTinyRelease>[3] = {}) {
   const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'crash-app', version, options);
-  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox }), 'marketplace@marketplace.test', mailbox);
+  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox, agentId }), 'marketplace@marketplace.test', mailbox);
 }
 
 const isAlive = (pid: number) => {
@@ -112,6 +113,7 @@ describe('marketplace-agent CLI', () => {
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
     expect(spawnSync('stat', ['-c', '%a', join(home, 'config.json')], { encoding: 'utf8' }).stdout.trim()).toBe('600');
     mailbox = config.mailbox;
+    agentId = config.agentId;
     mailDir = mailboxDirectory(join(work, 'hub'), mailbox);
   });
 
