@@ -8,8 +8,12 @@ export const CONFIRMATION_TTL_MS = 24 * 3_600_000;
 /** At most one confirmation mail per address in this window (like the unknown-sender answer). */
 export const CONFIRMATION_MAIL_EVERY_MS = 15 * 60_000;
 
-/** Stable codes for mail the server refused, stored as the incoming mail's outcome (`refused:<code>`) and in the audit trail. */
-export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender';
+/**
+ * Stable codes for mail the server refused, in the audit trail (`mail.refused`) and, for most, as the
+ * incoming mail's outcome (`refused:<code>`); an unknown sender's mail is `unknown-sender:<answer>`, a
+ * sender over MAIL_SENDER_LIMIT_PER_HOUR `rate-limited`.
+ */
+export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender' | 'rate-limited';
 
 /** One audit entry per refused mail: the code, the claimed sender and the Message-ID; never the body. */
 export async function auditMailRefusal(services: ConversationServices, input: { orgId: string | null; code: MailRefusal; sender: string; messageId: string; detail?: string }): Promise<void> {
