@@ -12,6 +12,8 @@ export interface TinyAppOptions {
   padBytes?: number;
   /** On start, appends its version to APP_DATA_DIR/versions.txt; GET /data answers that file. */
   writesData?: boolean;
+  /** With writesData: on SIGTERM, appends `stopped <version>` before exiting (an app saving what it holds in memory). */
+  savesOnStop?: boolean;
 }
 
 /** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
@@ -33,6 +35,7 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     "const http = require('node:http');",
     options.writesData ? "const fs = require('node:fs'); const path = require('node:path'); const dataFile = path.join(process.env.APP_DATA_DIR, 'versions.txt');" : '',
     options.writesData ? `fs.appendFileSync(dataFile, '${version}\\n');` : '',
+    options.writesData && options.savesOnStop ? `process.on('SIGTERM', () => { fs.appendFileSync(dataFile, 'stopped ${version}\\n'); process.exit(0); });` : '',
     `const server = http.createServer((req, res) => {`,
     options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
