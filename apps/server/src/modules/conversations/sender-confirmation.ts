@@ -56,7 +56,7 @@ export async function askForConfirmation(services: ConversationServices, input: 
   if (!services.mail.sender || !(await claimReplySlot(services, input.sender, 'confirm-sender', CONFIRMATION_MAIL_EVERY_MS))) return 'refused:unproven-sender:limited';
   const text = [
     `We received a request from your address${input.subject ? ` ("${input.subject.slice(0, 120)}")` : ''}, but we could not tell that you sent it.`,
-    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace under Conversations → Mail waiting for your confirmation.',
+    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace: New app → Mail waiting for your confirmation.',
     'If it was not you, ignore this mail: nothing was built and nothing will be.',
     '',
     'Otrzymaliśmy prośbę z Twojego adresu, ale nie mogliśmy potwierdzić, że to Ty. Jeśli to Ty, odpowiedz na tę wiadomość; jeśli nie, zignoruj ją.',
