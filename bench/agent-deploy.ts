@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     for (let i = 1; i <= runs; i += 1) {
       const version = `1.0.${i}`;
       const release = await signedTinyRelease(setup.signer, 'bench-app', version);
-      const raw = await releaseMail(release, { org: setup.org, to: setup.mailbox });
+      const raw = await releaseMail(release, { org: setup.org, to: setup.mailbox, agentId: setup.agentId });
       await sendMail(hub, raw, 'marketplace@marketplace.test', setup.mailbox);
       const accepted = performance.now();
       await until(() => agent.deployedVersion('bench-app') === version);
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     }
 
     const releases = await Promise.all(Array.from({ length: parallel }, (_, i) => signedTinyRelease(setup.signer, `bench-app-${i}`, '1.0.0')));
-    const mails = await Promise.all(releases.map((release) => releaseMail(release, { org: setup.org, to: setup.mailbox })));
+    const mails = await Promise.all(releases.map((release) => releaseMail(release, { org: setup.org, to: setup.mailbox, agentId: setup.agentId })));
     const burstStart = performance.now();
     await Promise.all(mails.map((raw) => sendMail(hub, raw, 'marketplace@marketplace.test', setup.mailbox)));
     const acceptedAt = performance.now();

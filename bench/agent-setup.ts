@@ -19,11 +19,12 @@ export async function benchAgentHome() {
   const home = join(root, 'home');
   const layout = homeLayout(home);
   const mailbox = 'agent-bench@agents.marketplace.local';
+  const agentId = '00000000-0000-4000-8000-000000000001';
   await saveConfig(layout, {
     configVersion: 1,
     serverUrl: 'http://127.0.0.1:9',
     orgId: org,
-    agentId: '00000000-0000-4000-8000-000000000001',
+    agentId,
     clientId: 'agt_bench',
     clientSecret: 'mpc_bench',
     mailbox,
@@ -33,7 +34,7 @@ export async function benchAgentHome() {
   });
   await mkdir(join(home, 'state'), { recursive: true });
   await writeFile(layout.keyList, JSON.stringify({ json: keyList.json, version: 1 }));
-  return { root, home, mailbox, org, keyListJson: keyList.json, signer: { org, keyId: keyIdOf(release.publicKey), privateKey: loadPrivateKey(release.privateKey) } };
+  return { root, home, mailbox, agentId, org, keyListJson: keyList.json, signer: { org, keyId: keyIdOf(release.publicKey), privateKey: loadPrivateKey(release.privateKey) } };
 }
 
 export function percentile(values: number[], p: number): number {

@@ -24,6 +24,8 @@ export type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-
 export class Deployer {
   private readonly running = new Map<string, RunningApp>();
   private readonly appLocks = new Map<string, Promise<unknown>>();
+  /** Apps whose running version is stopped for an upgrade: not probed (their downtime is the upgrade's, not a failure). */
+  private readonly upgrading = new Set<string>();
 
   private constructor(
     private readonly options: DeployerOptions,
@@ -59,6 +61,14 @@ export class Deployer {
     // versions a crashed agent had started but not switched to: stop them, their files go next
     for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
       if (starting.pid && starting.pid !== this.state.apps[app]?.pid) await this.options.runtime.adopt(starting.pid, startSpec(this.layout, await manifestOf(this.layout, app, starting.version).catch(() => ({ name: app, version: starting.version }) as AppManifest), 0))?.stop();
+    }
+    // an upgrade stopped by a crash: its version may have written to the data, which goes back to the
+    // snapshot the left version was stopped with (what was written is set aside, never deleted)
+    for (const [app, starting] of Object.entries(this.state.starting ?? {})) {
+      const current = this.state.apps[app]?.current;
+      if (!current || current === starting.version || !(await hasSnapshot(this.layout, app, current))) continue;
+      const aside = await restoreSnapshot(this.layout, app, current, starting.version);
+      this.options.log?.(`${app}: the upgrade to ${starting.version} was interrupted; data restored as ${current} left it${aside ? `, what was written since moved to ${aside}` : ''}`);
     }
     this.state.starting = {};
     await removeStrayVersions(this.layout, this.state);
@@ -119,7 +129,11 @@ export class Deployer {
     return this.exclusive(app, async () => {
       const input = typeof prepare === 'function' ? await prepare(this.deployedVersion(app)) : prepare;
       if ('refused' in input) return { state: 'rejected' as const, report: input.refused };
-      return this.install(input);
+      try {
+        return await this.install(input);
+      } finally {
+        this.upgrading.delete(app);
+      }
     });
   }
 
@@ -136,22 +150,36 @@ export class Deployer {
       await rm(dir, { recursive: true, force: true });
       return { state: 'rejected', report: { ...base, state: 'rejected', reason: refused } };
     }
-    // the data as the version being left has it: a rollback to that version restores this copy
-    const leaving = this.state.apps[app]?.current;
-    if (leaving && leaving !== version) {
+    // The version being left stops first, then its data is copied as its snapshot (a rollback to it
+    // restores this copy): generated apps keep their records in memory and save whole files, so a copy
+    // taken under a running writer, or two versions on one data directory, would lose records. The app
+    // is unavailable from here until the new version is healthy (or the old one is back).
+    const record = this.state.apps[app];
+    const leaving = record?.current && record.current !== version ? record.current : null;
+    if (leaving) {
+      this.upgrading.add(app);
+      await this.stopRunning(app, record!);
       await snapshotData(this.layout, app, leaving).catch(async (error: unknown) => {
         await rm(dir, { recursive: true, force: true });
+        await this.ensureRunning(record!);
         throw error;
       });
     }
+    const giveUp = async (reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']) => {
+      await rm(dir, { recursive: true, force: true });
+      // what the failed version wrote goes aside; the left version gets its data back as it left it
+      const aside = leaving ? await restoreSnapshot(this.layout, app, leaving, version) : null;
+      if (aside) this.options.log?.(`${app}: data written by ${version} moved to ${aside}`);
+      const restored = leaving ? ` The data was restored as ${leaving} left it${aside ? `; what ${version} wrote was moved to ${aside}` : ''}.` : '';
+      return this.failed(app, version, { code: reason.code, message: `${reason.message}${restored}` }, logTail, health);
+    };
 
     const spec = startSpec(this.layout, extracted.manifest, await freePort());
     let started: RunningApp;
     try {
       started = await this.options.runtime.start(spec);
     } catch (error) {
-      await rm(dir, { recursive: true, force: true });
-      return this.failed(app, version, { code: 'START_FAILED', message: (error as Error).message }, undefined);
+      return giveUp({ code: 'START_FAILED', message: (error as Error).message }, undefined);
     }
     await this.store.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
@@ -161,8 +189,7 @@ export class Deployer {
       await started.stop();
       await this.store.setStarting(app, null);
       const logTail = await readLogTail(this.layout, app);
-      await rm(dir, { recursive: true, force: true });
-      return this.failed(app, version, { code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
+      return giveUp({ code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
     }
 
     const before = this.state.apps[app];
@@ -180,10 +207,17 @@ export class Deployer {
     return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port), logTail: await readLogTail(this.layout, app) } };
   }
 
+  /** Stops the app's running version (supervised, or adopted by its pid) and stops supervising it. */
+  private async stopRunning(app: string, record: AppRecord): Promise<void> {
+    const running = this.running.get(app) ?? (record.pid && record.current ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
+    this.running.delete(app);
+    await running?.stop();
+  }
+
   private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']): Promise<Outcome> {
     const record = this.state.apps[app];
     if (record?.current) {
-      // the previous version kept serving on its own port; make sure it still does
+      // the previous version, stopped for the upgrade, starts again on its port
       if (!this.running.get(app) || !(await probeHealth(record.port ?? 0, record.healthPath)).ok) await this.ensureRunning(record);
       return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: { code: reason.code, message: `${reason.message} ${record.current} keeps serving.` }, health, logTail } };
     }
@@ -199,7 +233,7 @@ export class Deployer {
   async checkHealth(): Promise<DeploymentReport[]> {
     const changes: DeploymentReport[] = [];
     for (const app of this.apps()) {
-      if (!app.current || !app.port) continue;
+      if (!app.current || !app.port || this.upgrading.has(app.name)) continue;
       const sample = await probeHealth(app.port, app.healthPath, 2000);
       const now = sample.ok ? 'healthy' : 'unhealthy';
       if (now === app.state || (app.state !== 'healthy' && app.state !== 'unhealthy')) continue;
@@ -224,15 +258,13 @@ export class Deployer {
       // with a snapshot of the target's data, the running version stops first (its writes end),
       // the data moves aside and the snapshot takes its place; without one, the target starts beside it
       const restoring = await hasSnapshot(this.layout, app, target);
-      let old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
+      let old: RunningApp | null = null;
       let aside: string | null = null;
       if (restoring) {
-        await old?.stop();
-        this.running.delete(app);
-        old = null;
+        await this.stopRunning(app, record);
         aside = await restoreSnapshot(this.layout, app, target, from);
         if (aside) this.options.log?.(`${app}: data written since ${target} was left moved to ${aside}`);
-      }
+      } else old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
       const spec = startSpec(this.layout, manifest, await freePort());
       const started = await this.options.runtime.start(spec);
       const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
@@ -272,9 +304,7 @@ export class Deployer {
         await purgeData(this.layout, app);
         return null;
       }
-      const running = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, record.current), record.port ?? 0)) : null);
-      await running?.stop();
-      this.running.delete(app);
+      await this.stopRunning(app, record);
       const version = record.current;
       await this.store.put({ ...record, current: null, previous: [], pid: null, port: null, state: 'removed' });
       await rm(join(this.layout.apps, app), { recursive: true, force: true });

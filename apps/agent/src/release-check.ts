@@ -55,7 +55,7 @@ export async function checkDelivery(
   const checked = await verifyDelivery({
     envelope: input.deliveryJson,
     keyList: input.keyList,
-    expect: { org: config.orgId, agentId: config.agentId, mailbox: config.mailbox, groupIds: config.groupIds ?? [], release: input.release },
+    expect: { org: config.orgId, agentId: config.agentId, groupIds: config.groupIds ?? [], release: input.release },
     seen: (nonce) => deps.nonces.seen(nonce, input.mailKey, input.resumed),
     limits: config.limits as Partial<ReleaseLimits> | undefined,
   });

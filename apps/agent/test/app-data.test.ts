@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,10 +42,38 @@ describe('app data across upgrade, failed upgrade, rollback, remove and install'
     expect(await served()).toBe('1.0.0\n2.0.0\n');
     expect(readFileSync(join(homeLayout(t.home).snapshots, APP, '1.0.0', 'versions.txt'), 'utf8')).toBe('1.0.0\n');
 
+    const asideBefore = existsSync(join(homeLayout(t.home).dataAside, APP)) ? readdirSync(join(homeLayout(t.home).dataAside, APP)) : [];
     await t.deliver(await mail(await release('3.0.0', true)));
     expect(t.agent.deployedVersion(APP)).toBe('2.0.0');
-    // the broken v3 started once (and wrote its line) before it failed its health check
-    expect(await served()).toBe('1.0.0\n2.0.0\n3.0.0\n');
+    // the broken v3 started once and wrote its line before it failed its health check: that line is set
+    // aside, v2 gets its data back as it left it, and (started again) appends its own line
+    expect(await served()).toBe('1.0.0\n2.0.0\n2.0.0\n');
+    const aside = readdirSync(join(homeLayout(t.home).dataAside, APP)).filter((name) => !asideBefore.includes(name));
+    expect(aside).toEqual([expect.stringMatching(/^3\.0\.0-/)]);
+    expect(readFileSync(join(homeLayout(t.home).dataAside, APP, aside[0]!, 'versions.txt'), 'utf8')).toBe('1.0.0\n2.0.0\n3.0.0\n');
+    expect(t.logs).toContain(`${APP}: data written by 3.0.0 moved to ${join(homeLayout(t.home).dataAside, APP, aside[0]!)}`);
+  }, 60_000);
+
+  it('snapshots the data only after the version being left has stopped: what it saves on the way out is in the snapshot and in the new version', async () => {
+    const ledger = (version: string) => signedTinyRelease(t.signer, 'ledger', version, { writesData: true, savesOnStop: true, healthTimeoutSeconds: 3 });
+    const ledgerData = async () => {
+      const record = t.agent.deployer.apps().find((app) => app.name === 'ledger')!;
+      return (await fetch(`http://127.0.0.1:${record.port}/data`)).text();
+    };
+    await t.deliver(await mail(await ledger('1.0.0')));
+    expect(await ledgerData()).toBe('1.0.0\n');
+    await t.deliver(await mail(await ledger('1.1.0')));
+    expect(t.agent.deployedVersion('ledger')).toBe('1.1.0');
+    // v1's last save comes before v2's first line: the two versions never ran on the data together
+    expect(await ledgerData()).toBe('1.0.0\nstopped 1.0.0\n1.1.0\n');
+    expect(readFileSync(join(homeLayout(t.home).snapshots, 'ledger', '1.0.0', 'versions.txt'), 'utf8')).toBe('1.0.0\nstopped 1.0.0\n');
+
+    // and a rollback returns exactly that copy, v1.1's writes set aside
+    const outcome = await t.agent.deployer.rollback('ledger');
+    expect(outcome.state).toBe('rolled-back');
+    expect(readFileSync(join(outcome.dataAside!, 'versions.txt'), 'utf8')).toBe('1.0.0\nstopped 1.0.0\n1.1.0\nstopped 1.1.0\n');
+    expect(await ledgerData()).toBe('1.0.0\nstopped 1.0.0\n1.0.0\n');
+    await t.agent.deployer.remove('ledger', { purge: true });
   }, 60_000);
 
   it('rolls back to v1 with the data as v1 left it, moving what was written since aside and saying where', async () => {
@@ -55,7 +83,7 @@ describe('app data across upgrade, failed upgrade, rollback, remove and install'
     expect(outcome.dataAside).toContain(join(homeLayout(t.home).dataAside, APP, '2.0.0-'));
     expect(outcome.report.reason?.message).toContain(outcome.dataAside);
     expect(t.logs.some((line) => line.includes(outcome.dataAside!))).toBe(true);
-    expect(readFileSync(join(outcome.dataAside!, 'versions.txt'), 'utf8')).toBe('1.0.0\n2.0.0\n3.0.0\n');
+    expect(readFileSync(join(outcome.dataAside!, 'versions.txt'), 'utf8')).toBe('1.0.0\n2.0.0\n2.0.0\n');
     expect(await served()).toBe('1.0.0\n1.0.0\n');
   }, 30_000);
 

@@ -71,9 +71,9 @@ describe('delivery statements on the agent', () => {
     expect(readdirSync(join(homeLayout(t.home).apps, t.ctx.app)).sort()).toEqual(['1.0.0', 'current']);
   });
 
-  it('deploys a release delivered to its mailbox, then refuses the same mail sent again after the app was removed (replay)', async () => {
+  it('deploys a release delivered to its agent id, then refuses the same mail sent again after the app was removed (replay)', async () => {
     const next = await signedTinyRelease(t.signer, t.ctx.app, '1.2.0');
-    const raw = await releaseMail(next, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox });
+    const raw = await releaseMail(next, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId });
     await t.deliver(raw);
     expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.2.0');
     await t.agent.deployer.remove(t.ctx.app);
@@ -87,9 +87,9 @@ describe('delivery statements on the agent', () => {
   it("refuses another agent's delivery, an expired one and a release without one, then deploys a genuine one", async () => {
     const release = await signedTinyRelease(t.signer, t.ctx.app, '1.3.0');
     const cases: [string, Buffer][] = [
-      ['DELIVERY_WRONG_AGENT', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: deliveryFor(release, { to: ATTACKED_AGENT.mailbox, agentId: 'the-agent-next-door' }) })],
-      ['DELIVERY_EXPIRED', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: deliveryFor(release, { to: ATTACKED_AGENT.mailbox, overrides: { issuedAt: new Date(Date.now() - 7_200_000).toISOString(), expiresAt: new Date(Date.now() - 60_000).toISOString() } }) })],
-      ['DELIVERY_MISSING', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, delivery: false })],
+      ['DELIVERY_WRONG_AGENT', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(release, { agentId: 'the-agent-next-door' }) })],
+      ['DELIVERY_EXPIRED', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(release, { agentId: ATTACKED_AGENT.agentId, overrides: { issuedAt: new Date(Date.now() - 7_200_000).toISOString(), expiresAt: new Date(Date.now() - 60_000).toISOString() } }) })],
+      ['DELIVERY_MISSING', await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: false })],
     ];
     for (const [code, raw] of cases) {
       await t.deliver(raw);

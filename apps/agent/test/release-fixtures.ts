@@ -12,6 +12,8 @@ export interface TinyAppOptions {
   padBytes?: number;
   /** On start, appends its version to APP_DATA_DIR/versions.txt; GET /data answers that file. */
   writesData?: boolean;
+  /** With writesData: on SIGTERM, appends `stopped <version>` before exiting (an app saving what it holds in memory). */
+  savesOnStop?: boolean;
 }
 
 /** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
@@ -33,6 +35,7 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     "const http = require('node:http');",
     options.writesData ? "const fs = require('node:fs'); const path = require('node:path'); const dataFile = path.join(process.env.APP_DATA_DIR, 'versions.txt');" : '',
     options.writesData ? `fs.appendFileSync(dataFile, '${version}\\n');` : '',
+    options.writesData && options.savesOnStop ? `process.on('SIGTERM', () => { fs.appendFileSync(dataFile, 'stopped ${version}\\n'); process.exit(0); });` : '',
     `const server = http.createServer((req, res) => {`,
     options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
@@ -89,13 +92,13 @@ export async function signedTinyRelease(signer: { org: string; keyId: string; pr
 
 let sequence = 0;
 
-/** A delivery statement for `release`, signed by its signer: to `agentId` when given, else to the mailbox `to`. */
-export function deliveryFor(release: SignedTinyRelease, options: { to: string; agentId?: string; overrides?: Partial<DeliveryStatementInput> }): string {
+/** A delivery statement for `release`, signed by its signer, naming the agent `agentId` (what the server's send-release job signs). */
+export function deliveryFor(release: SignedTinyRelease, options: { agentId: string; overrides?: Partial<DeliveryStatementInput> }): string {
   const now = Date.now();
   return signDelivery(
     {
       org: release.signer.org,
-      recipient: options.agentId ? { agentId: options.agentId } : { mailbox: options.to },
+      recipient: { agentId: options.agentId },
       app: release.app,
       version: release.version,
       bundleSha256: release.sha256,
@@ -110,10 +113,10 @@ export function deliveryFor(release: SignedTinyRelease, options: { to: string; a
 }
 
 /**
- * The release e-mail the server sends (same builder), to one agent mailbox, with a delivery
- * statement naming that mailbox (or `agentId`); `delivery: false` leaves it out, a string replaces it.
+ * The release e-mail the server sends (same builder), to one agent mailbox `to`, with a delivery
+ * statement naming the agent `agentId` that reads it; `delivery: false` leaves it out, a string replaces it.
  */
-export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; from?: string; downloadUrl?: string; agentId?: string; delivery?: false | string }): Promise<Buffer> {
+export function releaseMail(release: SignedTinyRelease, options: { org: string; to: string; agentId: string; from?: string; downloadUrl?: string; delivery?: false | string }): Promise<Buffer> {
   sequence += 1;
   const delivery = options.delivery === false ? undefined : (options.delivery ?? deliveryFor(release, options));
   return buildReleaseEmail({

@@ -47,7 +47,7 @@ beforeAll(async () => {
 
   // version 1.0.0 of the attacked app runs, so rollback and upgrade attacks have something to aim at
   const v1 = await signedTinyRelease({ org: ctx.org, keyId: keyIdOf(ctx.secrets.release), privateKey: ctx.secrets.release }, ctx.app, '1.0.0');
-  await sendMail(hub, await releaseMail(v1, { org: ctx.org, to: config.mailbox }), 'marketplace@marketplace.test', config.mailbox);
+  await sendMail(hub, await releaseMail(v1, { org: ctx.org, to: config.mailbox, agentId: config.agentId }), 'marketplace@marketplace.test', config.mailbox);
   await agent.processOnce();
   expect(agent.deployedVersion(ctx.app)).toBe('1.0.0');
 }, 60_000);
@@ -128,7 +128,7 @@ describe('attack corpus through the agent', () => {
       code: 'KEY_UNKNOWN',
       build: async () => {
         const forged = await signedTinyRelease({ org: ctx.org, keyId: keyIdOf(ctx.secrets.otherRoot), privateKey: ctx.secrets.otherRoot }, ctx.app, '1.1.0');
-        return releaseMail(forged, { org: ctx.org, to: agent.config.mailbox, from: 'marketplace@marketplace.test' });
+        return releaseMail(forged, { org: ctx.org, to: agent.config.mailbox, agentId: agent.config.agentId, from: 'marketplace@marketplace.test' });
       },
     },
     {
@@ -136,7 +136,7 @@ describe('attack corpus through the agent', () => {
       code: 'ORG_MISMATCH',
       build: async () => {
         const other = await signedTinyRelease({ org: 'other-org', keyId: keyIdOf(ctx.secrets.release), privateKey: ctx.secrets.release }, ctx.app, '1.1.0');
-        return releaseMail(other, { org: 'other-org', to: agent.config.mailbox });
+        return releaseMail(other, { org: 'other-org', to: agent.config.mailbox, agentId: agent.config.agentId });
       },
     },
   ];
@@ -147,7 +147,7 @@ describe('attack corpus through the agent', () => {
 
   it('still deploys a genuine release afterwards', async () => {
     const next = await signedTinyRelease({ org: ctx.org, keyId: keyIdOf(ctx.secrets.release), privateKey: ctx.secrets.release }, ctx.app, '1.5.0');
-    await sendMail(hub, await releaseMail(next, { org: ctx.org, to: agent.config.mailbox }), 'marketplace@marketplace.test', agent.config.mailbox);
+    await sendMail(hub, await releaseMail(next, { org: ctx.org, to: agent.config.mailbox, agentId: agent.config.agentId }), 'marketplace@marketplace.test', agent.config.mailbox);
     await agent.processOnce();
     expect(agent.deployedVersion(ctx.app)).toBe('1.5.0');
   });

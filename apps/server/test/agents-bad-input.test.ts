@@ -48,9 +48,10 @@ async function enrolled(home: string) {
   return { config, mailDir };
 }
 
-async function deliver(to: string, app: string, version: string, options: Parameters<typeof signedTinyRelease>[3] = {}) {
+async function deliver(agent: { mailbox: string; agentId: string }, app: string, version: string, options: Parameters<typeof signedTinyRelease>[3] = {}) {
+  const to = agent.mailbox;
   const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), app, version, options);
-  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to }), 'marketplace@marketplace.test', to);
+  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to, agentId: agent.agentId }), 'marketplace@marketplace.test', to);
 }
 
 describe('agent under bad conditions', () => {
@@ -63,11 +64,11 @@ describe('agent under bad conditions', () => {
     const { config, mailDir } = await enrolled(home);
     const agent = await startAgent({ home, mailbox: await openMaildir(mailDir, { fsWatch: false }), maxHealthTimeoutMs: 8000, log: () => {} });
     agents.push(agent);
-    await deliver(config.mailbox, 'disk-app', '1.0.0');
+    await deliver(config, 'disk-app', '1.0.0');
     await agent.processOnce();
     expect(agent.deployedVersion('disk-app')).toBe('1.0.0');
 
-    await deliver(config.mailbox, 'disk-app', '2.0.0', { padBytes: 3_500_000 });
+    await deliver(config, 'disk-app', '2.0.0', { padBytes: 3_500_000 });
     await agent.processOnce();
     expect(agent.deployedVersion('disk-app')).toBe('1.0.0');
     const record = agent.deployer.apps().find((app) => app.name === 'disk-app')!;
@@ -94,7 +95,7 @@ describe('agent under bad conditions', () => {
     await saveConfig(homeLayout(home), { ...config, serverUrl: `http://127.0.0.1:${relayPort}` });
     const agent = await startAgent({ home, mailbox: await openMaildir(mailDir, { fsWatch: false }), maxHealthTimeoutMs: 8000, log: () => {} });
     agents.push(agent);
-    await deliver(config.mailbox, 'offline-app', '1.0.0');
+    await deliver(config, 'offline-app', '1.0.0');
     await agent.processOnce();
     expect(agent.deployedVersion('offline-app')).toBe('1.0.0');
     expect(await agent.server.queued()).toBe(3);

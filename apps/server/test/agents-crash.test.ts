@@ -21,6 +21,7 @@ let work: string;
 let home: string;
 let mailDir: string;
 let mailbox: string;
+let agentId: string;
 let serverUrl: string;
 const children: ChildProcess[] = [];
 
@@ -81,7 +82,7 @@ afterAll(async () => {
 
 async function deliver(version: string, options: Parameters<typeof signedTinyRelease>[3] = {}) {
   const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'crash-app', version, options);
-  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox }), 'marketplace@marketplace.test', mailbox);
+  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox, agentId }), 'marketplace@marketplace.test', mailbox);
 }
 
 const isAlive = (pid: number) => {
@@ -112,10 +113,11 @@ describe('marketplace-agent CLI', () => {
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
     expect(spawnSync('stat', ['-c', '%a', join(home, 'config.json')], { encoding: 'utf8' }).stdout.trim()).toBe('600');
     mailbox = config.mailbox;
+    agentId = config.agentId;
     mailDir = mailboxDirectory(join(work, 'hub'), mailbox);
   });
 
-  it('survives kill -9 in the middle of a deployment: v1 serves throughout, v2 completes after the restart, the mail is handled once', async () => {
+  it('survives kill -9 in the middle of an upgrade: v1 (stopped for it, its data snapshotted) keeps its place, v2 completes after the restart, the mail is handled once', async () => {
     await deliver('1.0.0');
     const once = await agentCli(['run', '--once', '--home', home, '--maildir', mailDir]);
     expect(once.status, once.stderr).toBe(0);
@@ -130,7 +132,9 @@ describe('marketplace-agent CLI', () => {
     await until('v2 started, not yet healthy', async () => !!(await loadState(homeLayout(home))).starting?.['crash-app']);
     first.child.kill('SIGKILL');
     await until('agent dead', () => first.child.exitCode !== null || first.child.signalCode !== null);
-    expect(await answerVersion(v1Port)).toBe('1.0.0');
+    // v1 was stopped before v2 started (two versions never share the data), and its data snapshotted
+    await expect(answerVersion(v1Port)).rejects.toThrow();
+    expect(existsSync(join(homeLayout(home).snapshots, 'crash-app', '1.0.0'))).toBe(true);
     state = await loadState(homeLayout(home));
     expect(state.apps['crash-app']!.current).toBe('1.0.0');
     expect(readdirSync(join(home, 'state', 'journal'))).toHaveLength(1);

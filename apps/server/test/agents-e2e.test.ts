@@ -51,7 +51,7 @@ afterAll(async () => {
 
 async function deliver(version: string, options: Parameters<typeof signedTinyRelease>[3] = {}) {
   const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'hello-e2e', version, options);
-  const raw = await releaseMail(release, { org: admin.orgId, to: agent.config.mailbox });
+  const raw = await releaseMail(release, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId });
   await sendMail(hub, raw, 'marketplace@marketplace.test', agent.config.mailbox);
 }
 
@@ -122,13 +122,13 @@ describe('release e-mail → agent → healthy deployment (embedded defaults)', 
     const url = `http://127.0.0.1:${(files.address() as { port: number }).port}/bundles/hello-e2e-4.0.0.tgz`;
     try {
       served = Buffer.concat([v4.bundle.subarray(0, -1), Buffer.from([v4.bundle.at(-1)! ^ 1])]);
-      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
+      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
       await agent.processOnce();
       expect((await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0')).toMatchObject({ state: 'rejected', reason: { code: 'HASH_MISMATCH' } });
       expect((await appAnswer()).version).toBe('3.0.0');
 
       served = v4.bundle;
-      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
+      await sendMail(hub, await releaseMail(v4, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId, downloadUrl: url }), 'marketplace@marketplace.test', agent.config.mailbox);
       await agent.processOnce();
       expect((await appAnswer()).version).toBe('4.0.0');
     } finally {

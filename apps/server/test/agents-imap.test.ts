@@ -65,7 +65,7 @@ describe.runIf(hasDovecot)('agent on IMAP IDLE (real Dovecot)', () => {
   it('deploys a release appended over IMAP, without polling, and files it in Marketplace/Processed', async () => {
     await dovecot.append(USER.user, Buffer.from('From: a@b.test\r\nTo: agentbox@imap.test\r\nSubject: unrelated\r\n\r\nhello\r\n'));
     const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'imap-app', '1.0.0');
-    await dovecot.append(USER.user, await releaseMail(release, { org: admin.orgId, to: 'agentbox@imap.test' }));
+    await dovecot.append(USER.user, await releaseMail(release, { org: admin.orgId, to: 'agentbox@imap.test', agentId: agent.config.agentId }));
     await until('healthy deployment', async () => (await deployments()).some((d) => d.version === '1.0.0' && d.state === 'healthy'));
     await until('mail filed', () => processed() === 1);
     const inbox = join(dovecot.maildir(USER.user));
@@ -77,7 +77,7 @@ describe.runIf(hasDovecot)('agent on IMAP IDLE (real Dovecot)', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await dovecot.start();
     const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'imap-app', '1.1.0');
-    await dovecot.append(USER.user, await releaseMail(release, { org: admin.orgId, to: 'agentbox@imap.test' }));
+    await dovecot.append(USER.user, await releaseMail(release, { org: admin.orgId, to: 'agentbox@imap.test', agentId: agent.config.agentId }));
     await until('v1.1.0 healthy after reconnect', async () => (await deployments()).some((d) => d.version === '1.1.0' && d.state === 'healthy'), 45_000);
     expect(agent.deployedVersion('imap-app')).toBe('1.1.0');
     await until('mail filed', () => processed() === 2);

@@ -54,7 +54,7 @@ describe('embedded mail hub in the server', () => {
     agent = await startAgent({ home, mailbox: await openMaildir(maildir, { fsWatch: false }), reportByMail: { ...server.mailHub!, to: 'marketplace@marketplace.test' }, log: () => {} });
 
     const release = await signedTinyRelease(await server.app!.orgKeys.signingKey(orgId), 'hub-app', '1.0.0');
-    await sendMail(server.mailHub!, await releaseMail(release, { org: orgId, to: config.mailbox }), 'marketplace@marketplace.test', config.mailbox);
+    await sendMail(server.mailHub!, await releaseMail(release, { org: orgId, to: config.mailbox, agentId: config.agentId }), 'marketplace@marketplace.test', config.mailbox);
     expect((await agent.processOnce()).processed).toBe(1);
 
     const deadline = Date.now() + 10_000;

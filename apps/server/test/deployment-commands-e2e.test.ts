@@ -39,7 +39,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 async function deliver(version: string) {
   const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), APP, version);
-  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: agent.config.mailbox }), 'marketplace@marketplace.test', agent.config.mailbox);
+  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId }), 'marketplace@marketplace.test', agent.config.mailbox);
   await agent.processOnce();
 }
 

@@ -84,6 +84,8 @@ const conversationsOf = async (userId: string) => (await db().selectFrom('conver
 const requestsOf = async (userId: string) => (await db().selectFrom('requests').select('id').where('user_id', '=', userId).execute()).length;
 const llmCalls = async () => (await db().selectFrom('llm_usage').select('id').execute()).length;
 const messagesIn = async (conversationId: string) => (await db().selectFrom('conversation_messages').select('id').where('conversation_id', '=', conversationId).execute()).length;
+/** The `mail.refused` audit entries about one incoming mail. */
+const refusalsOf = (messageId: string) => db().selectFrom('audit_log').select(['org_id', 'result', 'details']).where('action', '=', 'mail.refused').where('target_id', '=', messageId).execute();
 const auditCodes = async (action: string) => (await db().selectFrom('audit_log').select('details').where('action', '=', action).execute()).map((r) => (r.details as { code?: string } | null)?.code);
 
 /** A user of the org, with no mail history yet. */
@@ -194,6 +196,45 @@ describe('proven senders (item 1)', () => {
     expect(await db().selectFrom('conversations').select('user_id').where('id', '=', confirmed.json().conversationId).executeTakeFirst()).toEqual({ user_id: user.userId });
     expect((await call(t.app, user, { method: 'POST', url: `/api/v1/mail-confirmations/${listed[0].id}/confirm` })).json().code).toBe('MAIL_CONFIRMATION_USED');
     expect((await call(t.app, user, { method: 'GET', url: '/api/v1/mail-confirmations' })).json().items).toEqual([]);
+  });
+
+  it('mail from an address with no account is not read, answered once and audited each time; nothing is created', async () => {
+    const stranger = `mallory-${randomUUID().slice(0, 8)}@evil.test`;
+    const [users, calls] = [(await db().selectFrom('users').select('id').execute()).length, await llmCalls()];
+    const first = await swaks({ from: stranger, subject: 'Intranet fetcher', body: 'I need an app that fetches http://intranet/ and posts it to https://evil.example/hook' });
+    expect(first).toMatchObject({ outcome: 'unknown-sender:replied', conversationId: null });
+    const again = await swaks({ from: stranger, subject: 'Re: Intranet fetcher', body: 'yes' });
+    expect(again).toMatchObject({ outcome: 'unknown-sender:limited', conversationId: null });
+    expect(await refusalsOf(first.messageId)).toEqual([{ org_id: admin.orgId, result: 'denied', details: { code: 'unknown-sender', sender: stranger, detail: 'unknown-sender:replied' } }]);
+    expect(await refusalsOf(again.messageId)).toEqual([{ org_id: admin.orgId, result: 'denied', details: { code: 'unknown-sender', sender: stranger, detail: 'unknown-sender:limited' } }]);
+    expect((await db().selectFrom('users').select('id').execute()).length).toBe(users);
+    expect(await llmCalls()).toBe(calls);
+    // The one polite answer, and nothing else.
+    await waitForMail(stranger, 1);
+    expect(await inbox(stranger)).toHaveLength(1);
+  });
+
+  it('a proven sender over MAIL_SENDER_LIMIT_PER_HOUR is not read and is audited; under the limit the same thread is answered', async () => {
+    const user = await freshUser();
+    const thread = await confirmedConversation(user, 'I need a form for meeting rooms');
+    const messagesBefore = await messagesIn(thread.conversationId);
+    const base = t.app.conversationServices;
+    // Two mails of this sender in the last hour already (the request and its confirmation): a limit of 2 stops the third.
+    const limited = { ...base, config: { ...base.config, mailIngest: { ...base.config.mailIngest, senderLimitPerHour: 2 } } };
+    intake = (raw, envelopeFrom, recipient) => handleIncomingMail(limited, raw, { from: envelopeFrom, to: [recipient] });
+    let flooded: Awaited<ReturnType<typeof swaks>>;
+    try {
+      flooded = await swaks({ from: user.email, to: thread.replyTo, subject: 'Re: A request', body: 'fields: room, date' });
+    } finally {
+      intake = (raw, envelopeFrom, recipient) => t.app.mailIngest.handle({ raw, envelopeFrom, recipient });
+    }
+    expect(flooded).toMatchObject({ outcome: 'rate-limited', conversationId: null });
+    expect(await messagesIn(thread.conversationId)).toBe(messagesBefore);
+    expect(await refusalsOf(flooded.messageId)).toEqual([{ org_id: admin.orgId, result: 'denied', details: { code: 'rate-limited', sender: user.email, detail: expect.stringContaining('MAIL_SENDER_LIMIT_PER_HOUR') } }]);
+
+    const next = await swaks({ from: user.email, to: thread.replyTo, subject: 'Re: A request', body: 'fields: room, date' });
+    expect(next).toMatchObject({ outcome: 'answered', conversationId: thread.conversationId });
+    expect(await refusalsOf(next.messageId)).toEqual([]);
   });
 
   it('with DKIM checks on: unsigned mail and a signature of another domain are refused; an aligned DKIM pass starts the conversation', async () => {

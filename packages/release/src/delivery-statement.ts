@@ -7,8 +7,10 @@ import { signStatement } from './sign-statement.js';
 
 /**
  * A delivery statement binds one release to the workstation it was sent to: signed under the same
- * organisation key list as releases, it names the recipient agent (or its group, or its mailbox),
- * the app, the version and the bundle's hash, with a one-time nonce and a short expiry.
+ * organisation key list as releases, it names the recipient agent by its enrolment id (or a group it
+ * is configured into), the app, the version and the bundle's hash, with a one-time nonce and a short
+ * expiry. Never a mailbox: an address outlives its agent (a revoked agent's mailbox can be given to
+ * another one, mail can be forwarded), an enrolment id does not.
  */
 export const DELIVERY_PAYLOAD_TYPE = 'application/vnd.marketplace.delivery+json';
 export const DELIVERY_STATEMENT_TYPE = 'https://marketplace.local/delivery/v1';
@@ -23,8 +25,6 @@ export const deliveryRecipientSchema = z.union([
   z.object({ agentId: id }).strict(),
   /** Every agent of a group (the agent must be configured with the group's id). */
   z.object({ groupId: id }).strict(),
-  /** The agent that reads this mailbox (releases addressed by mailbox rather than by enrolment). */
-  z.object({ mailbox: z.email().max(254) }).strict(),
 ]);
 
 export const deliveryStatementSchema = z

@@ -16,10 +16,8 @@ export type DeliveryFailureCode =
 
 export interface DeliveryExpectations {
   org: string;
-  /** This agent's enrolment id. */
+  /** This agent's enrolment id: the only individual recipient a statement may name. */
   agentId: string;
-  /** The mailbox this agent reads (a statement may name it instead of the agent id). */
-  mailbox?: string;
   /** Groups this agent is configured as a member of. */
   groupIds?: readonly string[];
   /** The verified release the statement must name. */
@@ -44,7 +42,7 @@ const ASK = 'Ask the marketplace to send the release to this workstation again; 
 
 /**
  * Checks that a verified release was meant for this agent: the delivery statement is signed under
- * the organisation's key list, names this agent (or its group or mailbox), this release's app,
+ * the organisation's key list, names this agent's id (or one of its groups), this release's app,
  * version and bundle hash, has not expired and carries a nonce not seen before. Checking the nonce
  * does not record it: the caller does that once it accepts the delivery.
  */
@@ -66,7 +64,12 @@ export async function verifyDelivery(input: VerifyDeliveryInput): Promise<Verify
 
   let statement: DeliveryStatement;
   try {
-    const result = deliveryStatementSchema.safeParse(JSON.parse(parsed.payload.toString('utf8')));
+    const payload: unknown = JSON.parse(parsed.payload.toString('utf8'));
+    const mailbox = addressedMailbox(payload);
+    if (mailbox !== null) {
+      return failure('DELIVERY_WRONG_AGENT', `The delivery statement of ${named} is addressed to the mailbox ${mailbox}, not to an agent id; this workstation (agent ${input.expect.agentId}) accepts only deliveries naming its own id or one of its groups, because a mailbox can pass to another workstation. ${ASK}`);
+    }
+    const result = deliveryStatementSchema.safeParse(payload);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       return failure('DELIVERY_MALFORMED', `The signed delivery statement of ${named} is invalid: ${issue.path.join('.') || '(root)'} ${issue.message}. ${ASK}`);
@@ -83,10 +86,9 @@ export async function verifyDelivery(input: VerifyDeliveryInput): Promise<Verify
     statement.org === input.expect.org &&
     statement.org === input.keyList.org &&
     (('agentId' in recipient && recipient.agentId === input.expect.agentId) ||
-      ('groupId' in recipient && (input.expect.groupIds ?? []).includes(recipient.groupId)) ||
-      ('mailbox' in recipient && input.expect.mailbox !== undefined && recipient.mailbox.toLowerCase() === input.expect.mailbox.toLowerCase()));
+      ('groupId' in recipient && (input.expect.groupIds ?? []).includes(recipient.groupId)));
   if (!forUs) {
-    const to = 'agentId' in recipient ? `agent ${recipient.agentId}` : 'groupId' in recipient ? `group ${recipient.groupId}` : `mailbox ${recipient.mailbox}`;
+    const to = 'agentId' in recipient ? `agent ${recipient.agentId}` : `group ${recipient.groupId}`;
     return failure('DELIVERY_WRONG_AGENT', `The release ${named} was delivered to ${to} of organisation "${statement.org}", not to this workstation (agent ${input.expect.agentId}). It was forwarded or replayed here; it is not installed.`);
   }
   if (statement.app !== release.app || statement.version !== release.version || statement.bundleSha256 !== release.sha256) {
@@ -99,4 +101,11 @@ export async function verifyDelivery(input: VerifyDeliveryInput): Promise<Verify
     return failure('DELIVERY_REPLAYED', `The delivery of ${named} (nonce ${statement.nonce}) was already used on this workstation; a copy of an earlier mail is not installed again. ${ASK}`);
   }
   return { ok: true, statement, keyId: signers.keyIds[0]! };
+}
+
+/** The mailbox a statement's recipient names instead of an agent id or group (older statements did), else null. */
+function addressedMailbox(payload: unknown): string | null {
+  const recipient = (payload as { recipient?: unknown } | null)?.recipient;
+  if (typeof recipient !== 'object' || recipient === null || !('mailbox' in recipient)) return null;
+  return String((recipient as { mailbox: unknown }).mailbox).slice(0, 254);
 }

@@ -10,6 +10,7 @@ import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHub } from '@marketplace/mail/hub';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
+import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
 
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
@@ -20,6 +21,8 @@ export interface RunningServer {
   url: string | null;
   /** The embedded mail hub (roles all and smtp, when SMTP_HOST is not set). */
   mailHub: { host: string; port: number } | null;
+  /** The service mailbox read for mail to the marketplace address (roles all and smtp, when IMAP_HOST is set). */
+  serviceMailbox: ServiceMailbox | null;
   stop(): Promise<void>;
 }
 
@@ -33,10 +36,14 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   const started = performance.now();
   const runtime = await openRuntime({ env: options.env });
   const { config, logger } = runtime;
-  // Incoming mail proves its sender by DKIM, or by the issued reply address / a confirmation (refused in production unless allowed).
+  // Incoming mail (the embedded hub's listener, or the IMAP service mailbox) proves its sender by DKIM,
+  // or by the issued reply address / a confirmation (refused in production unless allowed).
+  const mailRole = role === 'all' || role === 'smtp';
+  const embeddedHub = mailRole && !config.smtp.host;
+  const readsServiceMailbox = mailRole && Boolean(config.imap.host);
   let mailMode: MailChannelMode | null;
   try {
-    mailMode = (role === 'all' || role === 'smtp') && !config.smtp.host ? mailChannelMode(config) : null;
+    mailMode = embeddedHub || readsServiceMailbox ? mailChannelMode(config) : null;
   } catch (error) {
     await runtime.close();
     throw error;
@@ -79,17 +86,16 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
 
   let mailHub: MailHub | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
-  const mailLoop = !app && role === 'smtp' && !config.smtp.host ? conversationMailLoop(services.conversations) : null;
-  if (mailMode) {
-    mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
-  }
-  await mailLoop?.start();
+  const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
+  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
+  let serviceMailbox: ServiceMailbox | null = null;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down');
       await mailHub?.close();
+      await serviceMailbox?.close();
       mailLoop?.stop();
       sweeper?.stop();
       await app?.close();
@@ -99,6 +105,18 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       await runtime.close();
       logger.info('stopped');
     })());
+
+  // The same intake chain (status reports, then conversations behind the sender proof) as the hub's;
+  // a service mailbox that cannot be opened (wrong IMAP_* settings, server unreachable) stops the start.
+  if (readsServiceMailbox) {
+    try {
+      serviceMailbox = await startServiceMailbox(config, services.mailIntake, logger);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+  await mailLoop?.start();
 
   if (options.handleSignals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -119,6 +137,6 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     }
   }
 
-  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
-  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, stop };
+  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
+  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, stop };
 }

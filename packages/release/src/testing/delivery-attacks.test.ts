@@ -13,20 +13,26 @@ async function check(attack: DeliveryAttackCase) {
   return verifyDelivery({
     envelope: attack.delivery,
     keyList: release.keyList,
-    expect: { org: ctx.org, ...ATTACKED_AGENT, groupIds: ['engineering'], release: { app: ctx.app, version: ctx.nextVersion, sha256: attack.sha256 } },
+    expect: { org: ctx.org, agentId: ATTACKED_AGENT.agentId, groupIds: ['engineering'], release: { app: ctx.app, version: ctx.nextVersion, sha256: attack.sha256 } },
     seen: (nonce) => attack.seenNonces.includes(nonce),
     now: ctx.now,
   });
 }
 
 describe('delivery statements', () => {
-  it('accepts a genuine release delivered to this agent, by id, by group or by mailbox', async () => {
+  it('accepts a genuine release delivered to this agent, by id or by group', async () => {
     const valid = await validDelivery(ctx);
     expect(await check(valid)).toMatchObject({ ok: true, statement: { recipient: { agentId: ATTACKED_AGENT.agentId }, nonce: 'nonce-of-a-genuine-delivery-0001' } });
-    for (const recipient of [{ groupId: 'engineering' }, { mailbox: ATTACKED_AGENT.mailbox.toUpperCase() }]) {
-      const delivery = signDelivery(attackDeliveryStatement(ctx, valid.sha256, { recipient }), ctx.secrets.release).json;
-      expect(await check({ ...valid, delivery })).toMatchObject({ ok: true });
-    }
+    const delivery = signDelivery(attackDeliveryStatement(ctx, valid.sha256, { recipient: { groupId: 'engineering' } }), ctx.secrets.release).json;
+    expect(await check({ ...valid, delivery })).toMatchObject({ ok: true });
+  });
+
+  it('will not sign a statement addressed to a mailbox, and refuses one naming this mailbox, saying why', async () => {
+    const valid = await validDelivery(ctx);
+    expect(() => signDelivery(attackDeliveryStatement(ctx, valid.sha256, { recipient: { mailbox: ATTACKED_AGENT.mailbox } } as never), ctx.secrets.release)).toThrow(/recipient/);
+    const attack = DELIVERY_ATTACKS.find((entry) => entry.id === 'addressed-to-this-mailbox')!;
+    const result = await check(await attack.build(ctx));
+    expect(result).toMatchObject({ ok: false, code: 'DELIVERY_WRONG_AGENT', message: expect.stringContaining(`addressed to the mailbox ${ATTACKED_AGENT.mailbox}, not to an agent id`) });
   });
 
   it('refuses to sign a statement that lives longer than 31 days', () => {

@@ -61,7 +61,17 @@ export function validDelivery(ctx: AttackContext): Promise<DeliveryAttackCase> {
 export const DELIVERY_ATTACKS: DeliveryAttackEntry[] = [
   { id: 'delivery-missing', description: 'A genuine signed release mailed without any delivery statement (anyone who downloaded it can send it).', build: (ctx) => deliveryCase(ctx, 'DELIVERY_MISSING', () => undefined) },
   { id: 'another-agents-delivery', description: "The release and delivery statement sent to another agent, forwarded to this one.", build: (ctx) => deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', signed(ctx, { recipient: { agentId: 'another-agent' } })) },
-  { id: 'another-mailbox', description: 'A delivery addressed to another mailbox, replayed into this one.', build: (ctx) => deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', signed(ctx, { recipient: { mailbox: 'someone-else@agents.example' } })) },
+  {
+    id: 'this-mailbox-another-agent-id',
+    description: 'A delivery signed for the agent that read this mailbox before it was revoked (the address was given to this agent): right mailbox, another agent id.',
+    build: (ctx) => deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', signed(ctx, { recipient: { agentId: 'agent-that-had-this-mailbox' } })),
+  },
+  {
+    id: 'addressed-to-this-mailbox',
+    description: "A correctly signed statement naming this agent's mailbox instead of its agent id (a mailbox can pass to another workstation).",
+    build: (ctx) =>
+      deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', (sha256) => JSON.stringify(signRaw({ ...attackDeliveryStatement(ctx, sha256), recipient: { mailbox: ATTACKED_AGENT.mailbox } }, [ctx.secrets.release], DELIVERY_PAYLOAD_TYPE))),
+  },
   { id: 'another-group', description: 'A delivery for a group this agent is not a member of.', build: (ctx) => deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', signed(ctx, { recipient: { groupId: 'finance' } })) },
   { id: 'another-organisation', description: "A delivery for this agent's id, issued under another organisation's name.", build: (ctx) => deliveryCase(ctx, 'DELIVERY_WRONG_AGENT', signed(ctx, { org: 'other-org' })) },
   {

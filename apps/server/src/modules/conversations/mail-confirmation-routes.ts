@@ -28,7 +28,7 @@ export default async function mailConfirmationRoutes(fastify: FastifyInstance) {
   async function waiting(request: FastifyRequest, id: string) {
     const row = await findSenderConfirmation(app.db, id, userOf(request));
     if (!row) throw new AppError('MAIL_CONFIRMATION_NOT_FOUND', 404, `No mail of yours waits for confirmation under ${id}; see GET /api/v1/mail-confirmations.`);
-    if (row.confirmed_at) throw new AppError('MAIL_CONFIRMATION_USED', 409, 'This mail was confirmed already; its conversation is under Conversations.');
+    if (row.confirmed_at) throw new AppError('MAIL_CONFIRMATION_USED', 409, 'This mail was confirmed already; its conversation is on the New app page under Your conversations.');
     if (new Date(row.expires_at).getTime() <= Date.now()) throw new AppError('MAIL_CONFIRMATION_EXPIRED', 410, 'This confirmation has expired (24 hours); send the mail again.');
     return row;
   }
@@ -54,7 +54,7 @@ export default async function mailConfirmationRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const row = await waiting(request, request.params.id);
       const started = await runConfirmed(app.conversationServices, row.id);
-      if (!started) throw new AppError('MAIL_CONFIRMATION_USED', 409, 'This mail was confirmed already; its conversation is under Conversations.');
+      if (!started) throw new AppError('MAIL_CONFIRMATION_USED', 409, 'This mail was confirmed already; its conversation is on the New app page under Your conversations.');
       request.auditInfo = { targetType: 'conversation', targetId: started.conversationId, details: { confirmation: row.id, via: 'web' } };
       return started;
     },

@@ -91,10 +91,19 @@ export async function processIncomingMail(services: ConversationServices, messag
     const subject = mail.subject ?? '';
     const token = tokenOf(recipients);
     const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
-    if (!users.length) return await finish(await answerUnknownSender(services, sender, token, subject, row.message_id));
+    if (!users.length) {
+      const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
+      log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
+      await auditMailRefusal(services, { orgId: unknown.orgId, code: 'unknown-sender', sender, messageId: row.message_id, detail: unknown.outcome });
+      return await finish(unknown.outcome);
+    }
 
     const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
-    if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) return await finish('rate-limited');
+    if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) {
+      log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read');
+      await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
+      return await finish('rate-limited');
+    }
 
     const refuse = async (code: MailRefusal, orgId: string | null) => {
       log.warn({ code }, 'incoming mail refused');
@@ -192,15 +201,20 @@ async function sendReply(services: ConversationServices, input: { token: string 
   return reply.messageId;
 }
 
-/** One polite answer per unknown address a day (or none, per the org's `mail.unknownSenders`), and nothing else. */
-async function answerUnknownSender(services: ConversationServices, sender: string, token: string | null, subject: string, messageId: string): Promise<string> {
+/**
+ * One polite answer per unknown address a day (or none, per the org's `mail.unknownSenders`), and nothing
+ * else. Answers the outcome and the organisation the mail concerns (the one its +token names, or the only
+ * one on this server; null when that cannot be told).
+ */
+async function answerUnknownSender(services: ConversationServices, sender: string, token: string | null, subject: string, messageId: string): Promise<{ outcome: string; orgId: string | null }> {
   const byToken = token ? await services.db.selectFrom('conversations').select('org_id').where('mail_token', '=', token).executeTakeFirst() : undefined;
   const orgs = byToken ? [{ id: byToken.org_id }] : await services.db.selectFrom('organizations').select('id').limit(2).execute();
-  const policy = orgs.length === 1 ? (await getOrgSettings(services.db, orgs[0]!.id)).mail.unknownSenders : 'reply-once';
-  if (policy === 'ignore') return 'unknown-sender:ignored';
+  const orgId = orgs.length === 1 ? orgs[0]!.id : null;
+  const policy = orgId ? (await getOrgSettings(services.db, orgId)).mail.unknownSenders : 'reply-once';
+  if (policy === 'ignore') return { outcome: 'unknown-sender:ignored', orgId };
   const claimed = await claimReplySlot(services, sender, 'unknown-sender', UNKNOWN_REPLY_EVERY_MS);
-  if (!claimed) return 'unknown-sender:limited';
+  if (!claimed) return { outcome: 'unknown-sender:limited', orgId };
   const text = 'Hello, this address builds internal apps for the employees of the organisations that use this marketplace, and your address is not one of their accounts, so your message was not read further. If you work here, write from your work address or ask an administrator to invite you.\n\nDzień dobry, ten adres przyjmuje prośby tylko od pracowników organizacji korzystających z tego serwisu; Twój adres nie należy do żadnego konta, więc wiadomość nie została przetworzona.';
   await sendReply(services, { token: null, to: sender, subject, text, inReplyTo: messageId });
-  return 'unknown-sender:replied';
+  return { outcome: 'unknown-sender:replied', orgId };
 }

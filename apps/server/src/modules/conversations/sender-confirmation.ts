@@ -8,8 +8,12 @@ export const CONFIRMATION_TTL_MS = 24 * 3_600_000;
 /** At most one confirmation mail per address in this window (like the unknown-sender answer). */
 export const CONFIRMATION_MAIL_EVERY_MS = 15 * 60_000;
 
-/** Stable codes for mail the server refused, stored as the incoming mail's outcome (`refused:<code>`) and in the audit trail. */
-export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender';
+/**
+ * Stable codes for mail the server refused, in the audit trail (`mail.refused`) and, for most, as the
+ * incoming mail's outcome (`refused:<code>`); an unknown sender's mail is `unknown-sender:<answer>`, a
+ * sender over MAIL_SENDER_LIMIT_PER_HOUR `rate-limited`.
+ */
+export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender' | 'rate-limited';
 
 /** One audit entry per refused mail: the code, the claimed sender and the Message-ID; never the body. */
 export async function auditMailRefusal(services: ConversationServices, input: { orgId: string | null; code: MailRefusal; sender: string; messageId: string; detail?: string }): Promise<void> {
@@ -52,7 +56,7 @@ export async function askForConfirmation(services: ConversationServices, input: 
   if (!services.mail.sender || !(await claimReplySlot(services, input.sender, 'confirm-sender', CONFIRMATION_MAIL_EVERY_MS))) return 'refused:unproven-sender:limited';
   const text = [
     `We received a request from your address${input.subject ? ` ("${input.subject.slice(0, 120)}")` : ''}, but we could not tell that you sent it.`,
-    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace under Conversations → Mail waiting for your confirmation.',
+    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace: New app → Mail waiting for your confirmation.',
     'If it was not you, ignore this mail: nothing was built and nothing will be.',
     '',
     'Otrzymaliśmy prośbę z Twojego adresu, ale nie mogliśmy potwierdzić, że to Ty. Jeśli to Ty, odpowiedz na tę wiadomość; jeśli nie, zignoruj ją.',

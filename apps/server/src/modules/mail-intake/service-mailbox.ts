@@ -1,0 +1,70 @@
+import { openImapMailbox, type Mailbox } from '@marketplace/mail';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import { serverAddress } from './embedded-mail-hub.js';
+import type { MailIngest } from './mail-intake.js';
+import { pollMailbox } from './poll-mailbox.js';
+
+/** How often the service mailbox is read besides IMAP IDLE (a server without IDLE, a missed notice). */
+const POLL_EVERY_MS = 60_000;
+
+export interface ServiceMailbox {
+  /** One pass over the inbox now (passes never overlap: a call during a pass runs one more after it). */
+  poll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The service mailbox (IMAP_HOST…): mail to the marketplace address that the organisation's mail
+ * server keeps in an IMAP account. Each message goes through mail intake's handler chain, exactly
+ * like mail the embedded hub receives (agent status reports, then conversations with their sender
+ * proof), and only then moves to Marketplace/Processed. Read at start, on IDLE and every minute.
+ */
+export async function startServiceMailbox(config: Config, intake: MailIngest, logger: Logger, open: () => Promise<Mailbox> = () => openConfigured(config, logger)): Promise<ServiceMailbox> {
+  const log = logger.child({ component: 'service-mailbox' });
+  const mailbox = await open();
+  const own = serverAddress(config.smtp.from);
+  let running: Promise<void> | null = null;
+  let again = false;
+  let closed = false;
+
+  const pass = async () => {
+    const taken = await pollMailbox(mailbox, own, async (raw, envelope) => ({ outcome: (await intake.handle({ raw, envelopeFrom: envelope.from, recipient: envelope.to[0] ?? own })) ? 'taken' : 'not-taken' }));
+    if (taken.length) log.info({ messages: taken.length }, 'service mailbox read');
+  };
+  const poll = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await pass().catch((error) => log.warn({ err: error }, 'could not read the service mailbox; trying again on the next change or in a minute'));
+      } while (again && !closed);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const stopWatching = mailbox.watch(() => void poll());
+  const timer = setInterval(() => void poll(), POLL_EVERY_MS);
+  timer.unref();
+  await poll();
+  return {
+    poll,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      stopWatching();
+      await running?.catch(() => {});
+      await mailbox.close();
+    },
+  };
+}
+
+function openConfigured(config: Config, logger: Logger): Promise<Mailbox> {
+  const { host, port, secure, user, pass } = config.imap;
+  return openImapMailbox({ host: host!, port, secure, user: user!, pass: pass!, logger: logger.child({ component: 'imap' }) });
+}
