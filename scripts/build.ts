@@ -74,7 +74,9 @@ export async function buildAgent(outfile: string = AGENT_OUT): Promise<void> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    minifySyntax: true,
+    // Smaller source, less for V8 to keep and pre-parse in an agent that mostly waits.
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
     legalComments: 'eof',
     // The agent mostly waits for mail: a small young generation keeps its idle memory down.
