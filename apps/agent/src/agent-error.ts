@@ -9,7 +9,9 @@ export type AgentErrorCode =
   | 'APP_NOT_DEPLOYED'
   | 'NO_PREVIOUS_VERSION'
   | 'START_FAILED'
-  | 'SETTING_REQUIRED';
+  | 'SETTING_REQUIRED'
+  | 'SERVICE_INPUT'
+  | 'SERVICE_FAILED';
 
 /** Everything the agent refuses on purpose: a stable code and a message that says what to do. */
 export class AgentError extends Error {

@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-// The `marketplace` command: runs the TypeScript sources through tsx (no build step needed).
-import { register } from 'tsx/esm/api';
+// The `marketplace` command. Runs the built JavaScript (dist/js, from `npm run build`); the TypeScript sources
+// through tsx only in development and tests: under Vitest, with MARKETPLACE_FROM_SOURCE=1 (`npm run dev`),
+// or when nothing is built yet outside production.
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const built = new URL('../dist/js/main.js', import.meta.url);
+const fromSource = process.env.MARKETPLACE_FROM_SOURCE === '1' || process.env.VITEST !== undefined;
+
+if (!fromSource && existsSync(built)) {
+  await import(built.href);
+} else if (!fromSource && process.env.NODE_ENV === 'production') {
+  process.stderr.write('marketplace: the server is not built (apps/server/dist/js is missing). Run `npm run build` first, or set MARKETPLACE_FROM_SOURCE=1 to run the TypeScript sources.\n');
+  process.exit(2);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

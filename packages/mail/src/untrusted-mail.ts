@@ -1,4 +1,4 @@
-import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import type { Attachment, ParsedMail } from 'mailparser';
 import { readHeaders, type MailHeaders } from './headers.js';
 import type { MailLimits } from './limits.js';
 import { scanMimeStructure } from './mime-structure.js';
@@ -64,6 +64,8 @@ export async function parseWithinLimits(raw: Buffer, limits: Readonly<MailLimits
       maxHeadSize: limits.maxHeaderBytes,
       maxChildNodes: limits.maxMimeParts,
     };
+    // mailparser (and its charset tables) loads with the first mail, not at start-up.
+    const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(raw, options);
     return { kind: 'parsed', mail };
   } catch (error) {

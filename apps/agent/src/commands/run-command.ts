@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startAgent } from '../agent.js';
+import { AgentError } from '../agent-error.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
 import { openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
@@ -11,12 +12,14 @@ export function registerRun(program: Command): void {
     .description('Watch the mailbox and deploy the releases that arrive')
     .option('--home <dir>', 'config and state directory')
     .option('--maildir <dir>', 'read this Maildir (default: IMAP_* settings, else <home>/mail)')
+    .option('--env-file <file>', 'load settings (IMAP_*, SMTP_*, DOCKER_HOST…) from this KEY=value file first; the environment wins')
     .option('--once', 'handle what is in the mailbox now, then exit (apps keep running)')
     .option('--report-by-mail', 'also send each report as a status e-mail (SMTP_HOST, SMTP_PORT, MARKETPLACE_ADDRESS)')
     .option('--health-timeout <seconds>', 'upper bound on how long a new version may take to become healthy', Number)
     .option('--command-interval <seconds>', 'how often to ask the server for rollback/remove commands between heartbeats (0: only with the 60 s heartbeat)', Number, 10)
     .option('--runtime <name>', 'process (default) or container (Docker Engine API at DOCKER_HOST, image MARKETPLACE_AGENT_IMAGE)', 'process')
-    .action(async (options: { home?: string; maildir?: string; once?: boolean; reportByMail?: boolean; healthTimeout?: number; commandInterval: number; runtime: string }) => {
+    .action(async (options: { home?: string; maildir?: string; envFile?: string; once?: boolean; reportByMail?: boolean; healthTimeout?: number; commandInterval: number; runtime: string }) => {
+      if (options.envFile) loadSettingsFile(options.envFile);
       if (!Number.isFinite(options.commandInterval) || options.commandInterval < 0) throw new Error(`--command-interval must be a number of seconds (0 or more): got "${options.commandInterval}".`);
       if (options.runtime !== 'process' && options.runtime !== 'container') throw new Error(`--runtime must be process or container: got "${options.runtime}".`);
       const runtime = options.runtime === 'container' ? createContainerRuntime({ ...(process.env.MARKETPLACE_AGENT_IMAGE ? { image: process.env.MARKETPLACE_AGENT_IMAGE } : {}) }) : createProcessRuntime();
@@ -44,4 +47,13 @@ export function registerRun(program: Command): void {
         });
       }
     });
+}
+
+/** Settings for a service, kept out of its definition (passwords): Node's own .env reader; variables already set win. */
+function loadSettingsFile(file: string): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new AgentError('SETTING_REQUIRED', `--env-file ${file} cannot be read (${(error as Error).message}); give a KEY=value file the agent's user can read.`);
+  }
 }

@@ -5,7 +5,8 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '../config/redis-client.js';
 import type { FastifyInstance } from 'fastify';
 import { TooManyRequestsError } from '../errors/app-error.js';
 
@@ -50,7 +51,7 @@ export default fp(
 
     let redis: Redis | undefined;
     if (app.config.redisUrl) {
-      redis = new Redis(app.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+      redis = createRedisClient(app.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
       redis.on('error', (error) => app.log.warn({ err: error }, 'redis unavailable for rate limits'));
       app.addHook('onClose', async () => {
         redis?.disconnect();

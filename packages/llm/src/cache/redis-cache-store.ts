@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { CachedResponse, CacheStore } from './cache-store.js';
 
@@ -19,10 +20,13 @@ const cachedResponseSchema = z.object({
   storedAt: z.string(),
 });
 
+/** ioredis loads only when a Redis cache is created (REDIS_URL): other processes never pay for it. */
+const requireFromHere = createRequire(import.meta.url);
+
 /** Shared cache for several server processes: one JSON value per key, expiring with PX. */
 export function createRedisCacheStore(options: RedisCacheStoreOptions): CacheStore {
   const ownsClient = typeof options.redis === 'string';
-  const client = typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: false, maxRetriesPerRequest: 1 }) : options.redis;
+  const client = typeof options.redis === 'string' ? new (requireFromHere('ioredis') as typeof import('ioredis')).Redis(options.redis, { lazyConnect: false, maxRetriesPerRequest: 1 }) : options.redis;
   const prefix = options.keyPrefix ?? 'llm:cache:';
   return {
     kind: 'redis',

@@ -1,5 +1,4 @@
 import type { JSONSchema7, LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Prompt, LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
-import { zodSchema } from 'ai';
 import type { z } from 'zod';
 import type { ChatMessage } from '../types.js';
 
@@ -70,7 +69,8 @@ const jsonSchemas = new WeakMap<z.ZodType, Promise<JSONSchema7>>();
 export function jsonSchemaOf(schema: z.ZodType): Promise<JSONSchema7> {
   let jsonSchema = jsonSchemas.get(schema);
   if (!jsonSchema) {
-    jsonSchema = Promise.resolve(zodSchema(schema).jsonSchema);
+    // The AI SDK (large) loads with the first structured call, not when the gateway is built.
+    jsonSchema = import('ai').then(({ zodSchema }) => zodSchema(schema).jsonSchema);
     jsonSchemas.set(schema, jsonSchema);
   }
   return jsonSchema;

@@ -1,7 +1,5 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
+import { createRequire } from 'node:module';
 import type { LanguageModelV3, SharedV3ProviderOptions } from '@ai-sdk/provider';
-import { createOllama } from 'ollama-ai-provider-v2';
 import type { ResolvedProviderConfig } from '../config/gateway-config.js';
 
 type ProviderOptions = SharedV3ProviderOptions;
@@ -20,6 +18,12 @@ export interface ProviderRuntime {
   /** How to list models: URL and headers for a GET. */
   modelsRequest(): { url: string; headers: Record<string, string> };
 }
+
+/** Each vendor's SDK loads when a provider of that kind is configured: the built-in engine needs none of them. */
+const requireFromHere = createRequire(import.meta.url);
+const createOpenAI: typeof import('@ai-sdk/openai').createOpenAI = (settings) => (requireFromHere('@ai-sdk/openai') as typeof import('@ai-sdk/openai')).createOpenAI(settings);
+const createAnthropic: typeof import('@ai-sdk/anthropic').createAnthropic = (settings) => (requireFromHere('@ai-sdk/anthropic') as typeof import('@ai-sdk/anthropic')).createAnthropic(settings);
+const createOllama: typeof import('ollama-ai-provider-v2').createOllama = (settings) => (requireFromHere('ollama-ai-provider-v2') as typeof import('ollama-ai-provider-v2')).createOllama(settings);
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 

@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import { silentLogger, type MailLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
@@ -61,6 +61,8 @@ export async function openImapMailbox(options: ImapMailboxOptions): Promise<Imap
   };
 
   async function connectOnce(): Promise<ImapFlow> {
+    // imapflow loads with the first connection: processes without IMAP_HOST never pay for it.
+    const { ImapFlow } = await import('imapflow');
     const next = new ImapFlow({
       host: options.host,
       port: options.port,

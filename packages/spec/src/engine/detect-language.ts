@@ -1,7 +1,10 @@
-import { detectAll } from 'tinyld';
+import type * as Tinyld from 'tinyld';
+import { loadOnFirstUse } from './load-on-first-use.js';
 import { LANGUAGE_WORDS, POLISH_LETTERS } from './rules/language-rules.js';
 
 export type Language = 'en' | 'pl';
+
+const tinyld = loadOnFirstUse<typeof Tinyld>('tinyld');
 
 /** How much the statistical detector's answer counts against the word evidence. */
 const DETECTOR_WEIGHT = 3;
@@ -29,7 +32,7 @@ export function detectLanguage(maskedText: string, foldedMasked: string, fallbac
   // The detector adds at most 3 to one side; when the words are more than 6 apart, it can change
   // neither the winner nor whether the margin reaches 3, so it is not run (it is the slowest step).
   if (letters.length >= 3 && Math.abs(score.pl - score.en) <= 2 * DETECTOR_WEIGHT) {
-    for (const guess of detectAll(letters.slice(0, 2_000), { only: ['en', 'pl'] })) {
+    for (const guess of tinyld().detectAll(letters.slice(0, 2_000), { only: ['en', 'pl'] })) {
       if (guess.lang === 'en' || guess.lang === 'pl') score[guess.lang] += guess.accuracy * DETECTOR_WEIGHT;
     }
   }

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ROLES, startServer, type Role } from '../../composition/server.js';
+import { stopWithLauncher } from '../stop-with-launcher.js';
 
 export function registerServe(program: Command): void {
   program
@@ -7,6 +8,7 @@ export function registerServe(program: Command): void {
     .description('Run the server (API, web UI, jobs and mail) on the embedded defaults or your configuration')
     .addOption(new Option('--role <role>', 'which part to run').choices(ROLES).default('all'))
     .action(async (options: { role: Role }) => {
+      stopWithLauncher();
       const server = await startServer({ role: options.role });
       const { config, database } = server.runtime;
       if (server.url) {

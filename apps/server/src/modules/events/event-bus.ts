@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../../config/redis-client.js';
 import type { Logger } from 'pino';
 import type { Role } from '../accounts/accounts-tables.js';
 import { hasRole, type Principal } from '../auth/principal.js';
@@ -80,8 +80,8 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   const local = localListeners();
   const origin = randomUUID();
   const options = { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false } as const;
-  const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, options);
+  const publisher = createRedisClient(url, options);
+  const subscriber = createRedisClient(url, options);
   let warned = false;
   const warn = (error: Error) => {
     if (warned) return;

@@ -1,4 +1,3 @@
-import { authenticate } from 'mailauth';
 
 export type DnsResolver = (name: string, type: string) => Promise<unknown>;
 
@@ -7,6 +6,8 @@ export type DnsResolver = (name: string, type: string) => Promise<unknown>;
  * when a DKIM signature of the From domain itself verifies. Returns the reason when it fails.
  */
 export async function verifySender(raw: Buffer, envelopeFrom: string, resolver?: DnsResolver): Promise<{ ok: true } | { ok: false; reason: string }> {
+  // mailauth (DKIM, SPF, DMARC, ARC) loads with the first mail it checks, not at start-up.
+  const { authenticate } = await import('mailauth');
   const result = await authenticate(raw, { sender: envelopeFrom || undefined, disableArc: true, disableBimi: true, ...(resolver ? { resolver: resolver as never } : {}) } as never);
   const dmarc = (result as { dmarc?: { status?: { result?: string }; domain?: string } }).dmarc;
   if (dmarc?.status?.result === 'pass') return { ok: true };

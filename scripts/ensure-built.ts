@@ -1,0 +1,43 @@
+/**
+ * Runs before `npm start`: builds what a fresh clone (or a pull) has not built yet, so `npm ci && npm start`
+ * runs the built JavaScript. The server and agent are rebuilt when a source is newer than their build (a few
+ * seconds); the web UI is built when apps/web/dist is missing (rebuild it with `npm run build`).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AGENT_OUT, SERVER_OUT, buildAgent, buildServer } from './build.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Newest modification time among the TypeScript sources under these directories. */
+function newestSource(directories: string[]): number {
+  let newest = 0;
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  for (const directory of directories) if (existsSync(directory)) walk(directory);
+  return newest;
+}
+
+const builtAt = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+const packageSources = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'src'));
+
+if (builtAt(join(SERVER_OUT, 'main.js')) < newestSource([join(root, 'apps/server/src'), ...packageSources])) {
+  console.log('Building the server (apps/server/dist/js is missing or older than its sources)…');
+  await buildServer();
+}
+if (builtAt(AGENT_OUT) < newestSource([join(root, 'apps/agent/src'), join(root, 'packages/release/src'), join(root, 'packages/mail/src')])) {
+  console.log('Building the deploy agent (apps/agent/dist is missing or older than its sources)…');
+  await buildAgent();
+}
+if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
+  console.log('Building the web UI (apps/web/dist is missing)…');
+  const result = spawnSync('npm', ['run', 'build', '-w', '@marketplace/web'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) console.error('The web UI did not build; the server starts anyway and answers / with how to build it.');
+}
