@@ -81,7 +81,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && !config.smtp.host ? conversationMailLoop(services.conversations) : null;
   if (mailMode) {
-    mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
+    mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger, services.db);
   }
   await mailLoop?.start();
 

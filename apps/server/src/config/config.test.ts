@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, SETTING_NAMES } from './config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -44,5 +45,20 @@ describe('configuration', () => {
     expect(problemsOf({ OIDC_ORGANIZATION: 'acme' })).toEqual([expect.stringMatching(/^OIDC_ORGANIZATION: only used for single sign-on/)]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), OIDC_ISSUER: 'http://login.acme.test', CLIENT_ID: 'marketplace' })).toEqual([expect.stringMatching(/^OIDC_ISSUER: expected an https:\/\/ URL in production/)]);
     expect(loadConfig({ OIDC_ISSUER: 'https://login.acme.test', CLIENT_ID: 'marketplace' }).oidc).toMatchObject({ name: 'Single sign-on', organization: undefined });
+  });
+
+  it('documents every setting in .env.example', () => {
+    const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    expect(SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
+  });
+
+  it('reads the mail hub limits, with 0 turning a rate limit off, and refuses bad ones', () => {
+    expect(loadConfig({}).mailHub).toEqual({ mailboxes: [], maxMessageBytes: 41_943_040, mailboxQuotaBytes: 2_147_483_648, connectionsPerMinutePerClient: 6000, messagesPerMinutePerClient: 6000, messagesPerMinutePerSender: 1200, greetingDelayMs: 0 });
+    expect(loadConfig({ MAIL_HUB_MAILBOXES: ' Support@Acme.test, ops@acme.test ', MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER: '0', MAIL_HUB_GREETING_DELAY_MS: '100' }).mailHub).toMatchObject({ mailboxes: ['support@acme.test', 'ops@acme.test'], messagesPerMinutePerSender: 0, greetingDelayMs: 100 });
+    expect(problemsOf({ MAIL_HUB_MAILBOXES: 'ok@acme.test,../x@acme.test', MAIL_HUB_GREETING_DELAY_MS: '-5', MAIL_HUB_MAX_MESSAGE_BYTES: '0' })).toEqual([
+      expect.stringMatching(/^MAIL_HUB_MAILBOXES: expected plain addresses separated by commas .*got '\.\.\/x@acme\.test'/),
+      "MAIL_HUB_MAX_MESSAGE_BYTES: expected a whole number from 1 to 1073741824, got '0'",
+      "MAIL_HUB_GREETING_DELAY_MS: expected a whole number from 0 (off) to 60000, got '-5'",
+    ]);
   });
 });
