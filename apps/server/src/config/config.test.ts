@@ -38,6 +38,9 @@ describe('configuration', () => {
   it('refuses production without JWT_SECRET, and half a DKIM setup', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production/)]);
     expect(problemsOf({ DKIM_DOMAIN: 'acme.test' })).toEqual([expect.stringMatching(/DKIM_PRIVATE_KEY_FILE: set all three/)]);
+    const dkim = { DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: '/keys/dkim.pem' };
+    expect(problemsOf({ ...dkim, SMTP_FROM: 'Marketplace <mp@mail.acme.test>', DKIM_DOMAIN: 'acme.test' })).toEqual([]);
+    expect(problemsOf({ ...dkim, SMTP_FROM: 'mp@acme.test', DKIM_DOMAIN: 'other.test' })).toEqual(["DKIM_DOMAIN: must be the domain of SMTP_FROM (acme.test) or a parent of it, or receivers' DMARC checks fail; got 'other.test'"]);
   });
 
   it('refuses half a single sign-on setup and a plain-http identity provider in production', () => {

@@ -218,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.IMAP_HOST && (!e.IMAP_USER || !e.IMAP_PASS)) problems.push('IMAP_USER and IMAP_PASS: required when IMAP_HOST is set');
   const dkimSet = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter(Boolean).length;
   if (dkimSet > 0 && dkimSet < 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set all three to sign outgoing mail, or none');
+  const fromDomain = (/<([^>]+)>/.exec(e.SMTP_FROM)?.[1] ?? e.SMTP_FROM).trim().toLowerCase().split('@')[1] ?? '';
+  const dkimDomain = e.DKIM_DOMAIN?.toLowerCase();
+  if (dkimSet === 3 && dkimDomain && fromDomain !== dkimDomain && !fromDomain.endsWith(`.${dkimDomain}`)) {
+    problems.push(`DKIM_DOMAIN: must be the domain of SMTP_FROM (${fromDomain || 'none'}) or a parent of it, or receivers' DMARC checks fail; got '${e.DKIM_DOMAIN}'`);
+  }
   if (e.OIDC_ISSUER && !e.CLIENT_ID) problems.push('CLIENT_ID: required when OIDC_ISSUER is set (the client id registered at your identity provider)');
   if (!e.OIDC_ISSUER && e.OIDC_ORGANIZATION) problems.push('OIDC_ORGANIZATION: only used for single sign-on; set OIDC_ISSUER and CLIENT_ID too, or leave it empty');
   if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
