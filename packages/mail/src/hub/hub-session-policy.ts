@@ -5,7 +5,7 @@ import { createMailboxUsage } from './mailbox-usage.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { mailboxDirectory, safeMailboxName } from './safe-address.js';
 
-/** What one client, one sender and one mailbox may cost the hub. 0 turns a rate limit off. */
+/** What one client, one sender and one mailbox may cost the hub. Each is off (0) unless given: the server sets them from MAIL_HUB_*. */
 export interface HubLimits {
   /** Connections one client IP may open per minute (a burst of this many, then this many a minute); over it: 421 and the connection closes. */
   connectionsPerMinutePerClient: number;
@@ -17,12 +17,7 @@ export interface HubLimits {
   mailboxQuotaBytes: number;
 }
 
-export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
-  connectionsPerMinutePerClient: 6_000,
-  messagesPerMinutePerClient: 6_000,
-  messagesPerMinutePerSender: 1_200,
-  mailboxQuotaBytes: 2 * 1024 * 1024 * 1024,
-});
+const NO_LIMITS: Readonly<HubLimits> = Object.freeze({ connectionsPerMinutePerClient: 0, messagesPerMinutePerClient: 0, messagesPerMinutePerSender: 0, mailboxQuotaBytes: 0 });
 
 type Callback = (error?: Error | null) => void;
 
@@ -31,7 +26,7 @@ export function smtpError(responseCode: number, message: string): Error & { resp
 }
 
 export function resolveHubLimits(overrides: Partial<HubLimits> | undefined): Readonly<HubLimits> {
-  const limits = { ...DEFAULT_HUB_LIMITS, ...overrides };
+  const limits = { ...NO_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new MailError('INVALID_OPTIONS', `startMailHub: limits.${name} must be a whole number, 0 or more (0: no limit): got ${String(value)}.`);
   }

@@ -28,7 +28,7 @@ export interface MailHubOptions {
   logger?: MailLogger;
   /** Whether to take mail for this recipient (lower-cased, safe as a directory); refused ones get 550 5.1.1. Runs at every RCPT TO: keep it cheap (cache). Default: every safe address. */
   accept?(recipient: string): boolean | Promise<boolean>;
-  /** Rate limits per client and per sender, and the mailbox quota (defaults: DEFAULT_HUB_LIMITS). */
+  /** Rate limits per client and per sender, and the mailbox quota (each off unless given). */
   limits?: Partial<HubLimits>;
   /** Pause before the 220 greeting, in ms; a client that speaks first is refused (421). Default 0 on loopback, 100 (smtp-server's own) elsewhere. */
   greetingDelayMs?: number;
