@@ -59,7 +59,7 @@ describe('mail hub session policy', () => {
     for (let i = 0; i < 2; i++) expect((await send(hub.port, 'dana@acme.example', 'lee@acme.example')).status).toBe(0);
     const third = await send(hub.port, 'dana@acme.example', 'lee@acme.example');
     expect(third.status).toBe(21); // swaks: refused at the greeting
-    expect(third.output).toMatch(/421 4\.7\.0 Too many connections from 127\.0\.0\.1; try again in (29|30) seconds/);
+    expect(third.output).toMatch(/421 4\.7\.0 Too many connections from 127\.0\.0\.1; try again in (2\d|30) seconds/);
   });
 
   itWithSwaks('closes a client over its message rate with 421 at MAIL FROM', async () => {
@@ -67,7 +67,7 @@ describe('mail hub session policy', () => {
     expect((await send(hub.port, 'dana@acme.example', 'lee@acme.example')).status).toBe(0);
     const second = await send(hub.port, 'kim@acme.example', 'lee@acme.example');
     expect(second.status).toBe(23); // swaks: MAIL FROM refused
-    expect(reply(second.output)).toMatch(/^421 4\.7\.0 Too many messages from 127\.0\.0\.1; try again in 60 seconds/);
+    expect(reply(second.output)).toMatch(/^421 4\.7\.0 Too many messages from 127\.0\.0\.1; try again in (5\d|60) seconds/); // one a minute, less the seconds swaks took
   });
 
   itWithSwaks('answers 451 with a retry hint to a sender over its rate, and still takes mail from other senders', async () => {
@@ -75,7 +75,7 @@ describe('mail hub session policy', () => {
     for (let i = 0; i < 2; i++) expect((await send(hub.port, 'Flood@Acme.example', 'lee@acme.example')).status).toBe(0);
     const over = await send(hub.port, 'flood@acme.example', 'lee@acme.example');
     expect(over.status).toBe(23);
-    expect(reply(over.output)).toMatch(/^451 4\.7\.1 Too many messages from this sender; try again in (29|30) seconds/);
+    expect(reply(over.output)).toMatch(/^451 4\.7\.1 Too many messages from this sender; try again in (2\d|30) seconds/);
     expect((await send(hub.port, 'dana@acme.example', 'lee@acme.example')).status).toBe(0);
     expect(await readdir(join(dataDir, 'mail', 'lee@acme.example', 'new'))).toHaveLength(3);
   });
