@@ -15,6 +15,8 @@ PACKAGES=(
   clamav-daemon       # clamd scans bundles (the suite loads its own EICAR test signature)
   podman              # the agent's container runtime, through podman's Docker-compatible API
   runc                # the OCI runtime podman runs containers with
+  python3-dkim        # dkimverify: an outside DKIM verifier for the server's signed mail
+  postfix             # the mail hub benchmark's baseline (a throwaway instance under /tmp, queue held)
 )
 
 SUDO=""
@@ -32,8 +34,10 @@ fi
 
 echo "install-system-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
+# postfix asks how to configure itself: not at all (the benchmark runs its own throwaway instance)
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts some daemons on install; the suites run their own instances on other ports.
-for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam; do
+for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam postfix; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done

@@ -72,11 +72,12 @@ describe('the single-file agent bundle', () => {
     const enrolled = await agent(['enroll', '--server', serverUrl, '--code', code]);
     expect(enrolled.status, enrolled.stderr).toBe(0);
     expect(enrolled.stdout).toContain('Enrolled as agent');
-    const mailbox = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).mailbox as string;
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as { mailbox: string; agentId: string };
+    const mailbox = config.mailbox;
     mailDir = mailboxDirectory(join(work, 'hub'), mailbox);
 
     const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'bundle-app', '1.0.0');
-    await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox }), 'marketplace@marketplace.test', mailbox);
+    await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox, agentId: config.agentId }), 'marketplace@marketplace.test', mailbox);
     const once = await agent(['run', '--once', '--maildir', mailDir, '--health-timeout', '20']);
     expect(once.status, once.stderr).toBe(0);
     expect(once.stdout).toContain('handled 1 release mail(s)');

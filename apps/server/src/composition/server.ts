@@ -87,7 +87,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let mailHub: MailHub | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
-  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
+  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger, services.db);
   let serviceMailbox: ServiceMailbox | null = null;
 
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, SETTING_NAMES } from './config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -37,6 +38,9 @@ describe('configuration', () => {
   it('refuses production without JWT_SECRET, and half a DKIM setup', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required when NODE_ENV=production/)]);
     expect(problemsOf({ DKIM_DOMAIN: 'acme.test' })).toEqual([expect.stringMatching(/DKIM_PRIVATE_KEY_FILE: set all three/)]);
+    const dkim = { DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: '/keys/dkim.pem' };
+    expect(problemsOf({ ...dkim, SMTP_FROM: 'Marketplace <mp@mail.acme.test>', DKIM_DOMAIN: 'acme.test' })).toEqual([]);
+    expect(problemsOf({ ...dkim, SMTP_FROM: 'mp@acme.test', DKIM_DOMAIN: 'other.test' })).toEqual(["DKIM_DOMAIN: must be the domain of SMTP_FROM (acme.test) or a parent of it, or receivers' DMARC checks fail; got 'other.test'"]);
   });
 
   it('refuses half a single sign-on setup and a plain-http identity provider in production', () => {
@@ -44,5 +48,20 @@ describe('configuration', () => {
     expect(problemsOf({ OIDC_ORGANIZATION: 'acme' })).toEqual([expect.stringMatching(/^OIDC_ORGANIZATION: only used for single sign-on/)]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), OIDC_ISSUER: 'http://login.acme.test', CLIENT_ID: 'marketplace' })).toEqual([expect.stringMatching(/^OIDC_ISSUER: expected an https:\/\/ URL in production/)]);
     expect(loadConfig({ OIDC_ISSUER: 'https://login.acme.test', CLIENT_ID: 'marketplace' }).oidc).toMatchObject({ name: 'Single sign-on', organization: undefined });
+  });
+
+  it('documents every setting in .env.example', () => {
+    const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    expect(SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
+  });
+
+  it('reads the mail hub limits, with 0 turning a rate limit off, and refuses bad ones', () => {
+    expect(loadConfig({}).mailHub).toEqual({ mailboxes: [], maxMessageBytes: 41_943_040, mailboxQuotaBytes: 2_147_483_648, connectionsPerMinutePerClient: 6000, messagesPerMinutePerClient: 6000, messagesPerMinutePerSender: 1200, greetingDelayMs: 0 });
+    expect(loadConfig({ MAIL_HUB_MAILBOXES: ' Support@Acme.test, ops@acme.test ', MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER: '0', MAIL_HUB_GREETING_DELAY_MS: '100' }).mailHub).toMatchObject({ mailboxes: ['support@acme.test', 'ops@acme.test'], messagesPerMinutePerSender: 0, greetingDelayMs: 100 });
+    expect(problemsOf({ MAIL_HUB_MAILBOXES: 'ok@acme.test,../x@acme.test', MAIL_HUB_GREETING_DELAY_MS: '-5', MAIL_HUB_MAX_MESSAGE_BYTES: '0' })).toEqual([
+      expect.stringMatching(/^MAIL_HUB_MAILBOXES: expected plain addresses separated by commas .*got '\.\.\/x@acme\.test'/),
+      "MAIL_HUB_MAX_MESSAGE_BYTES: expected a whole number from 1 to 1073741824, got '0'",
+      "MAIL_HUB_GREETING_DELAY_MS: expected a whole number from 0 (off) to 60000, got '-5'",
+    ]);
   });
 });

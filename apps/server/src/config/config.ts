@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeMailboxName } from '@marketplace/mail/hub';
 
 /**
  * Every setting the server reads from its environment, in one schema.
@@ -18,19 +19,25 @@ const port = (fallback: number) =>
       return n;
     });
 
-const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+/** A whole number from `min` to `max`; `range` words the expectation in the error. */
+const integer = (fallback: number, min: number, max: number, range: string) =>
   z
     .string()
     .optional()
     .transform((value, ctx) => {
       if (value === undefined || value === '') return fallback;
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected a whole number from 1 to ${max}, got '${value}'` });
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${range}, got '${value}'` });
         return z.NEVER;
       }
       return n;
     });
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) => integer(fallback, 1, max, `1 to ${max}`);
+
+/** A whole number from 0 (0: off) to max. */
+const wholeNumber = (fallback: number, max: number) => integer(fallback, 0, max, `0 (off) to ${max}`);
 
 const bool = (fallback: boolean) =>
   z
@@ -48,6 +55,16 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const mailboxList = optionalString.transform((value, ctx) => {
+  const addresses = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = addresses.filter((address) => safeMailboxName(address) === null);
+  if (bad.length) {
+    ctx.addIssue({ code: 'custom', message: `expected plain addresses separated by commas (letters, digits, ".", "_", "+", "-"), got '${bad[0]!.slice(0, 100)}'` });
+    return z.NEVER;
+  }
+  return addresses.map((address) => address.toLowerCase());
+});
 
 const url = (protocols: string[]) =>
   optionalString.superRefine((value, ctx) => {
@@ -89,6 +106,13 @@ const envSchema = z.object({
   SMTP_PASS: optionalString,
   SMTP_FROM: z.string().default('marketplace@marketplace.localhost'),
   SMTP_LISTEN_PORT: port(2525),
+  MAIL_HUB_MAILBOXES: mailboxList,
+  MAIL_HUB_MAX_MESSAGE_BYTES: positiveInt(40 * 1_048_576, 1024 * 1_048_576),
+  MAIL_HUB_MAILBOX_QUOTA_BYTES: wholeNumber(2 * 1024 * 1_048_576, Number.MAX_SAFE_INTEGER),
+  MAIL_HUB_CONNECTIONS_PER_MINUTE_PER_CLIENT: wholeNumber(6000, 10_000_000),
+  MAIL_HUB_MESSAGES_PER_MINUTE_PER_CLIENT: wholeNumber(6000, 10_000_000),
+  MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER: wholeNumber(1200, 10_000_000),
+  MAIL_HUB_GREETING_DELAY_MS: wholeNumber(0, 60_000),
   MAIL_VERIFY_AUTH: bool(false),
   MAIL_ALLOW_UNVERIFIED_SENDERS: bool(false),
   MAIL_SENDER_LIMIT_PER_HOUR: positiveInt(20, 10_000),
@@ -118,6 +142,9 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** Every setting's name (each is documented in .env.example). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
@@ -135,6 +162,20 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
+  /**
+   * The embedded mail hub: extra mailboxes it serves besides agents, accounts and the service
+   * address; the largest message; the rate limits (0: off) and the mailbox quota (0: none); the
+   * pause before the SMTP greeting.
+   */
+  readonly mailHub: {
+    readonly mailboxes: readonly string[];
+    readonly maxMessageBytes: number;
+    readonly mailboxQuotaBytes: number;
+    readonly connectionsPerMinutePerClient: number;
+    readonly messagesPerMinutePerClient: number;
+    readonly messagesPerMinutePerSender: number;
+    readonly greetingDelayMs: number;
+  };
   /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
   readonly mailIngest: { readonly verifyAuth: boolean; readonly allowUnverifiedSenders: boolean; readonly senderLimitPerHour: number };
   /** A conversation not yet building whose last turn is older than `idleHours` is marked abandoned (by the worker role's sweeper). */
@@ -177,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.IMAP_HOST && (!e.IMAP_USER || !e.IMAP_PASS)) problems.push('IMAP_USER and IMAP_PASS: required when IMAP_HOST is set');
   const dkimSet = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter(Boolean).length;
   if (dkimSet > 0 && dkimSet < 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE: set all three to sign outgoing mail, or none');
+  const fromDomain = (/<([^>]+)>/.exec(e.SMTP_FROM)?.[1] ?? e.SMTP_FROM).trim().toLowerCase().split('@')[1] ?? '';
+  const dkimDomain = e.DKIM_DOMAIN?.toLowerCase();
+  if (dkimSet === 3 && dkimDomain && fromDomain !== dkimDomain && !fromDomain.endsWith(`.${dkimDomain}`)) {
+    problems.push(`DKIM_DOMAIN: must be the domain of SMTP_FROM (${fromDomain || 'none'}) or a parent of it, or receivers' DMARC checks fail; got '${e.DKIM_DOMAIN}'`);
+  }
   if (e.OIDC_ISSUER && !e.CLIENT_ID) problems.push('CLIENT_ID: required when OIDC_ISSUER is set (the client id registered at your identity provider)');
   if (!e.OIDC_ISSUER && e.OIDC_ORGANIZATION) problems.push('OIDC_ORGANIZATION: only used for single sign-on; set OIDC_ISSUER and CLIENT_ID too, or leave it empty');
   if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
@@ -198,6 +244,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
+    mailHub: {
+      mailboxes: e.MAIL_HUB_MAILBOXES,
+      maxMessageBytes: e.MAIL_HUB_MAX_MESSAGE_BYTES,
+      mailboxQuotaBytes: e.MAIL_HUB_MAILBOX_QUOTA_BYTES,
+      connectionsPerMinutePerClient: e.MAIL_HUB_CONNECTIONS_PER_MINUTE_PER_CLIENT,
+      messagesPerMinutePerClient: e.MAIL_HUB_MESSAGES_PER_MINUTE_PER_CLIENT,
+      messagesPerMinutePerSender: e.MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER,
+      greetingDelayMs: e.MAIL_HUB_GREETING_DELAY_MS,
+    },
     mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, allowUnverifiedSenders: e.MAIL_ALLOW_UNVERIFIED_SENDERS, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
     conversations: { idleHours: e.CONVERSATION_IDLE_HOURS },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },

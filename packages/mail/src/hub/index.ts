@@ -4,4 +4,6 @@
  */
 export { startMailHub } from './mail-hub.js';
 export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
+export type { HubLimits } from './hub-session-policy.js';
+export { SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
 export { mailboxDirectory, safeMailboxName } from './safe-address.js';

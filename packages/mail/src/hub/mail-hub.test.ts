@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
+import { swaks as runSwaks, swaksAvailable } from '../testing/swaks.js';
 import { startMailHub, type MailHubOptions, type StoredMail } from './mail-hub.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,27 +25,8 @@ async function hubFor(options: Partial<MailHubOptions> = {}) {
 const inbox = (dataDir: string, address: string) => join(dataDir, 'mail', address, 'new');
 const files = async (dir: string) => (existsSync(dir) ? readdir(dir) : []);
 
-const hasSwaks = spawnSync('sh', ['-c', 'command -v swaks']).status === 0;
-if (!hasSwaks) {
-  if (process.env.CI === 'true') throw new Error('The mail hub tests need swaks and CI=true: install it with scripts/install-system-deps.sh (Debian package swaks).');
-  console.warn('\n*** SKIPPING the mail hub tests that use swaks: it is not installed; install it with scripts/install-system-deps.sh. ***\n');
-}
-const itWithSwaks = it.skipIf(!hasSwaks);
-
-/** Runs swaks as a separate process (asynchronously: the hub answers from this same process). */
-function swaks(port: number, args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('swaks', ['--server', '127.0.0.1', '--port', String(port), '--from', 'dana@acme.example', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, output });
-    });
-  });
-}
+const itWithSwaks = it.skipIf(!swaksAvailable('the mail hub'));
+const swaks = (port: number, args: string[]) => runSwaks(port, ['--from', 'dana@acme.example', ...args]);
 
 describe('startMailHub', () => {
   it('stores each recipient\'s copy in its own Maildir with Return-Path and Delivered-To, sent by nodemailer', async () => {

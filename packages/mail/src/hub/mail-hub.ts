@@ -6,7 +6,9 @@ import { DEFAULT_MAIL_LIMITS } from '../limits.js';
 import { silentLogger, type MailLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
 import { deliverToMaildir, ensureMaildir, type DeliveredFile } from '../maildir/maildir-delivery.js';
-import { mailboxDirectory, safeMailboxName } from './safe-address.js';
+import { setGreetingDelay, SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
+import { hubSessionPolicy, smtpError, type HubLimits } from './hub-session-policy.js';
+import { mailboxDirectory } from './safe-address.js';
 
 export interface StoredMail {
   /** MAIL FROM ('' for the null sender). */
@@ -24,8 +26,12 @@ export interface MailHubOptions {
   port?: number;
   maxMessageBytes?: number;
   logger?: MailLogger;
-  /** Whether to take mail for this recipient; refused ones get 550. Default: every safe address. */
+  /** Whether to take mail for this recipient (lower-cased, safe as a directory); refused ones get 550 5.1.1. Runs at every RCPT TO: keep it cheap (cache). Default: every safe address. */
   accept?(recipient: string): boolean | Promise<boolean>;
+  /** Rate limits per client and per sender, and the mailbox quota (each off unless given). */
+  limits?: Partial<HubLimits>;
+  /** Pause before the 220 greeting, in ms; a client that speaks first is refused (421). Default 0 on loopback, 100 (smtp-server's own) elsewhere. */
+  greetingDelayMs?: number;
   /** Called after a message is durable on disk and answered 250; the Maildir stays the source of truth (rescan it at start-up). */
   onStored?(info: StoredMail): void | Promise<void>;
   /** fsync each file and directory before answering (default true; only a benchmark turns it off). */
@@ -64,17 +70,9 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     logger: false,
     maxClients: options.maxClients ?? 100,
     closeTimeout: 2000,
-    onRcptTo(address, _session, callback) {
-      const name = safeMailboxName(address.address);
-      if (name === null) return callback(smtpError(553, '5.1.3 This address cannot be a mailbox here: use letters, digits, ".", "_", "+", "-"'));
-      Promise.resolve(options.accept ? options.accept(name) : true).then(
-        (accepted) => callback(accepted ? null : smtpError(550, `5.1.1 <${name}>: no such mailbox here`)),
-        (error: unknown) => {
-          logger.error({ component: 'mail-hub', error: (error as Error).message }, 'accept() failed');
-          callback(smtpError(451, '4.3.0 Cannot check this recipient now; try again later'));
-        },
-      );
-    },
+    // no PTR lookup per connection: the hub logs and decides by IP address only
+    disableReverseLookup: true,
+    ...hubSessionPolicy({ dataDir: options.dataDir, limits: options.limits, accept: options.accept, logger }),
     onData(stream, session, callback) {
       receive(stream, session).then(
         (reply) => callback(null, reply),
@@ -133,6 +131,7 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     return `2.0.0 stored for ${deliveries.length} recipient${deliveries.length === 1 ? '' : 's'}`;
   }
 
+  setGreetingDelay(server, options.greetingDelayMs ?? (isLoopback(host) ? 0 : SMTP_SERVER_GREETING_DELAY_MS));
   server.on('error', (error) => logger.warn({ component: 'mail-hub', error: error.message }, 'SMTP session error'));
   await new Promise<void>((resolvePromise, reject) => {
     const onError = (error: Error): void => reject(new MailError('INVALID_OPTIONS', `The mail hub cannot listen on ${host}:${options.port ?? 0}: ${error.message}. Pick another port (0 = any free one).`, { cause: error }));
@@ -151,10 +150,6 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     port,
     close: () => new Promise<void>((resolvePromise) => server.close(() => resolvePromise())),
   };
-}
-
-function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
-  return Object.assign(new Error(message), { responseCode });
 }
 
 function isLoopback(host: string): boolean {

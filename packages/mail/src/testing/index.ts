@@ -4,3 +4,4 @@ export type { DovecotUser, TestDovecot } from './start-dovecot.js';
 export { freePort } from './free-port.js';
 export { sampleRelease } from './sample-release.js';
 export type { SampleRelease } from './sample-release.js';
+export { swaks, swaksAvailable } from './swaks.js';

@@ -3,7 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
-import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { issueLink } from './approval-links.js';
 import { insertApproval, reviewersOf, type ApprovalRow, type NewApproval } from './approvals-repository.js';
@@ -13,8 +13,6 @@ export interface ApprovalDeps {
   config: Config;
   logger: Logger;
 }
-
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1) || 'localhost';
 
 /**
  * Holds something for review: stores the approval (once per request) and mails each reviewer a
@@ -52,7 +50,7 @@ export async function requestApproval(deps: ApprovalDeps, input: NewApproval): P
         from: { name: 'Marketplace', address: deps.config.smtp.from },
         to: reviewer.email,
         subject: `Review needed: ${input.appName}`,
-        messageId: `<approval.${randomBytes(8).toString('hex')}@${domainOf(deps.config.smtp.from)}>`,
+        messageId: messageIdFor(deps.config.smtp.from, `approval.${randomBytes(8).toString('hex')}`),
         text: `${text}\n`,
         headers: { 'Auto-Submitted': 'auto-generated' },
       })

@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import { buildReleaseEmail } from '@marketplace/mail';
-import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { fromMailbox, mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { mailboxDirectory } from '@marketplace/mail/hub';
 import { bundleFileName, releaseFileName, signDelivery } from '@marketplace/release';
 import type { Logger } from 'pino';
@@ -90,7 +91,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const delivery = await db.selectFrom('deliveries').selectAll().where('id', '=', data.deliveryId).where('org_id', '=', data.orgId).executeTakeFirst();
       if (!delivery || delivery.state === 'sent' || delivery.state === 'failed') return { skipped: delivery?.state ?? 'unknown' };
       const announce = () => publishDelivery(db, services.events, delivery.id);
-      const messageId = delivery.message_id ?? `<delivery-${delivery.id}@marketplace.local>`;
+      const messageId = delivery.message_id ?? messageIdFor(config.smtp.from, `delivery-${delivery.id}`);
       if (delivery.state === 'sending' && (await alreadyInHub(config, delivery.recipient, messageId))) {
         await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), updated_at: new Date() }).where('id', '=', delivery.id).execute();
         await announce();
@@ -109,7 +110,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
       const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, settings.distribution.downloadLinkTtlHours);
       const raw = await buildReleaseEmail({
-        from: config.smtp.from,
+        from: fromMailbox(config.smtp.from),
         to: [delivery.recipient],
         org: version.slug,
         messageId,
@@ -137,7 +138,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const sender = mailSenderFor(config);
       if (!sender) throw new Error('no outgoing mail: set SMTP_HOST, or a fixed SMTP_LISTEN_PORT for the embedded mail hub');
       try {
-        const result = await sender.send({ raw, envelope: { from: config.smtp.from.replace(/^.*<([^>]+)>.*$/, '$1'), to: [delivery.recipient] } });
+        const result = await sender.send({ raw, envelope: { from: serverAddress(config.smtp.from), to: [delivery.recipient] } });
         if (result.ok && result.rejected.length === 0) {
           await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), error: null, updated_at: new Date() }).where('id', '=', delivery.id).execute();
           await announce();

@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import type { Config } from '../../config/config.js';
 import type { MailIngest } from './mail-intake.js';
 import type { Logger } from 'pino';
+import type { Db } from '../../db/schema.js';
+import { hubSessionOptions } from './hub-session-options.js';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 
 /** The address part of SMTP_FROM ("Marketplace <mp@acme.test>" → mp@acme.test). */
@@ -15,8 +17,9 @@ export function serverAddress(from: string): string {
  * `<DATA_DIR>/mail/`, so agents on this machine read their releases straight from there, and mail
  * to the server's own address goes to mail intake's handler chain (agent status reports, conversations).
  * Ingested messages move from `new/` to `cur/`; those left in `new/` by a crash are taken at start.
+ * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits.
  */
-export async function startEmbeddedMailHub(config: Config, intake: MailIngest, logger: Logger): Promise<MailHub> {
+export async function startEmbeddedMailHub(config: Config, intake: MailIngest, logger: Logger, db: Db): Promise<MailHub> {
   const own = serverAddress(config.smtp.from);
   let ownDir: string | null = null;
   try {
@@ -47,6 +50,7 @@ export async function startEmbeddedMailHub(config: Config, intake: MailIngest, l
     host: config.host,
     port: config.smtp.listenPort,
     logger: logger.child({ component: 'mail-hub' }),
+    ...hubSessionOptions(config, db, own),
     onStored: async (stored) => {
       for (const delivery of stored.deliveries) if (isOwn(delivery.recipient)) await ingest(delivery.path, stored.envelopeFrom, delivery.recipient.toLowerCase());
     },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { messageIdFor } from './mail-sender.js';
 
 export interface ReplyInput {
   /** The marketplace's own address, e.g. marketplace@example.com. */
@@ -22,12 +23,10 @@ export function tokenAddress(address: string, token: string | null): string {
   return at < 0 ? address : `${address.slice(0, at)}+${token}${address.slice(at)}`;
 }
 
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1) || 'localhost';
-
 /** Builds an answer in the same thread: In-Reply-To/References, a `Re:` subject, Auto-Submitted so robots do not answer it. */
 export async function composeReply(input: ReplyInput): Promise<{ raw: Buffer; messageId: string; from: string }> {
   const from = tokenAddress(input.address, input.token);
-  const messageId = `<${input.token ?? 'mp'}.${randomBytes(8).toString('hex')}@${domainOf(input.address)}>`;
+  const messageId = messageIdFor(input.address, `${input.token ?? 'mp'}.${randomBytes(8).toString('hex')}`);
   const quoted = input.quote ? `\n\n${input.quote.split(/\r?\n/).filter((l) => l.trim()).slice(0, 4).map((l) => `> ${l}`).join('\n')}` : '';
   const subject = /^re:/i.test(input.subject) ? input.subject : `Re: ${input.subject || 'your request'}`;
   const mail = new MailComposer({

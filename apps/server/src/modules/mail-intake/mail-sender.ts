@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import addressparser from 'nodemailer/lib/addressparser';
 import { createMailSender, type DkimOptions, type MailSender } from '@marketplace/mail';
 import type { Config } from '../../config/config.js';
+import { serverAddress } from './embedded-mail-hub.js';
 
 const dkimKeys = new Map<string, string>();
 
@@ -30,4 +32,16 @@ export function mailSenderFor(config: Config, logger?: Parameters<typeof createM
   return config.smtp.host
     ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}), ...common })
     : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort, ...common });
+}
+
+/** A Message-ID in SMTP_FROM's domain (`<id@domain>`), so From, Message-ID and a DKIM signature for that domain agree. */
+export function messageIdFor(from: string, id: string): string {
+  return `<${id}@${serverAddress(from).split('@')[1] || 'localhost'}>`;
+}
+
+/** SMTP_FROM as a From mailbox ("Marketplace <mp@acme.test>" → name and address; a bare address stays one). */
+export function fromMailbox(from: string): string | { name: string; address: string } {
+  const [first] = addressparser(from, { flatten: true });
+  if (!first?.address) return serverAddress(from);
+  return first.name ? { name: first.name, address: first.address.toLowerCase() } : first.address.toLowerCase();
 }

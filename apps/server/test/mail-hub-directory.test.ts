@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { swaks, swaksAvailable } from '@marketplace/mail/testing';
+import { enroll } from '../../agent/src/index.js';
+import { startServer, type RunningServer } from '../src/composition/server.js';
+import { TEST_SECRET } from './helper.js';
+
+/**
+ * The server's embedded hub takes mail only for the addresses it serves: enrolled agents, accounts,
+ * the service address with its +token reply addresses, and MAIL_HUB_MAILBOXES. Everything else is
+ * answered 550 5.1.1 and leaves no Maildir behind.
+ */
+const hasSwaks = swaksAvailable('the embedded hub directory');
+let server: RunningServer;
+let work: string;
+let agentMailbox: string;
+
+beforeAll(async () => {
+  if (!hasSwaks) return;
+  work = mkdtempSync(join(tmpdir(), 'hub-directory-'));
+  server = await startServer({
+    role: 'all',
+    handleSignals: false,
+    env: { NODE_ENV: 'test', DATA_DIR: join(work, 'data'), PORT: '0', SMTP_LISTEN_PORT: '0', JWT_SECRET: TEST_SECRET, ROOT_KEY_PASSPHRASE: 'a test root key passphrase', LOG_LEVEL: 'silent', SMTP_FROM: 'Marketplace <marketplace@marketplace.test>', MAIL_HUB_MAILBOXES: 'support@hub.test' },
+  });
+  const base = server.url!;
+  const registered = (await (await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organization: 'Directory Org', name: 'Ana', email: 'Ana@Hub.test', password: 'correct horse battery staple' }) })).json()) as { token: string };
+  const { code } = (await (await fetch(`${base}/api/v1/agents/enrollments`, { method: 'POST', headers: { authorization: `Bearer ${registered.token}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { code: string };
+  agentMailbox = (await enroll({ server: base, code, home: join(work, 'agent') })).mailbox;
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const rcpt = async (to: string) => {
+  const result = await swaks(server.mailHub!.port, ['--from', 'someone@outside.example', '--to', to, '--body', 'hello']);
+  return { status: result.status, reply: /<\*\* (\d{3} .*)/.exec(result.output)?.[1] ?? '' };
+};
+
+describe.skipIf(!hasSwaks)('embedded hub directory', () => {
+  it('takes mail for an enrolled agent, an account, the service address, a reply address and an extra mailbox', async () => {
+    for (const to of [agentMailbox, 'ana@hub.test', 'marketplace@marketplace.test', 'marketplace+t0k3n@marketplace.test', 'Support@Hub.test']) {
+      const result = await rcpt(to);
+      expect(result, to).toEqual({ status: 0, reply: '' });
+      expect(existsSync(join(work, 'data', 'mail', to.toLowerCase(), 'new')), to).toBe(true);
+    }
+  });
+
+  it('answers 550 5.1.1 for made-up addresses and keeps no Maildir for them', async () => {
+    const domain = agentMailbox.split('@')[1]!;
+    for (const to of [`agent-0000000000@${domain}`, 'bob@hub.test', 'marketplacex@marketplace.test', 'other+t0k3n@marketplace.test']) {
+      expect(await rcpt(to), to).toEqual({ status: 24, reply: `550 5.1.1 <${to}>: no such mailbox here` });
+      expect(existsSync(join(work, 'data', 'mail', to)), to).toBe(false);
+    }
+  });
+});
