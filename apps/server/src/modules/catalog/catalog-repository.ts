@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
 import { mayPublishInto } from './app-owners.js';
+import { searchCondition } from './catalog-search.js';
 import { signedChangelog } from './version-changelog.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
@@ -115,19 +116,12 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
   });
 }
 
-/** Deployments that count as installed (received and not taken away again). */
-const INSTALLED = sql.raw(`('received', 'deploying', 'healthy', 'unhealthy')`);
-
 /**
  * What a catalog card shows beside the app's own columns: installs (workstations where a version
- * is deployed), the health of those deployments, and the author's name.
+ * is deployed) and the health of those deployments, kept on the app's row by triggers on
+ * deployments (migration 1240), and the author's name.
  */
-export const cardFigures = [
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state IN ${INSTALLED})`.as('installs'),
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'healthy')`.as('healthy'),
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'unhealthy')`.as('unhealthy'),
-  sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name'),
-] as const;
+export const cardFigures = ['installs', 'healthy', 'unhealthy', sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name')] as const;
 
 export interface AppQuery {
   q?: string;
@@ -144,12 +138,14 @@ export async function searchApps(db: Db, orgId: string, query: AppQuery) {
   if (query.kind) base = base.where('kind', '=', query.kind);
   if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
   if (query.author) base = base.where('author_id', '=', query.author);
-  const tsQuery = query.q ? sql`websearch_to_tsquery('simple', ${query.q})` : null;
-  if (tsQuery) base = base.where(sql<boolean>`search @@ ${tsQuery}`);
+  const search = query.q ? await searchCondition(db, query.q) : null;
+  // A search with no letters or digits in it finds nothing rather than everything.
+  if (query.q && !search) return { rows: [], total: 0 };
+  if (search) base = base.where(search.match);
   let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
-  if (query.sort === 'relevance' && tsQuery) items = items.orderBy(sql`ts_rank(search, ${tsQuery})`, 'desc');
+  if (query.sort === 'relevance' && search) items = items.orderBy(search.rank, 'desc');
   else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
-  else if (query.sort === 'installs') items = items.orderBy(sql`installs`, 'desc');
+  else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
   items = items.orderBy('updated_at', 'desc').orderBy('id');
   const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
   return { rows, total: Number(count.n) };
