@@ -134,21 +134,38 @@ export interface AppQuery {
 }
 
 export async function searchApps(db: Db, orgId: string, query: AppQuery) {
-  let base = db.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
-  if (query.kind) base = base.where('kind', '=', query.kind);
-  if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
-  if (query.author) base = base.where('author_id', '=', query.author);
   const search = query.q ? await searchCondition(db, query.q) : null;
   // A search with no letters or digits in it finds nothing rather than everything.
   if (query.q && !search) return { rows: [], total: 0 };
-  if (search) base = base.where(search.match);
-  let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
-  if (query.sort === 'relevance' && search) items = items.orderBy(search.rank, 'desc');
-  else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
-  else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
-  items = items.orderBy('updated_at', 'desc').orderBy('id');
-  const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
-  return { rows, total: Number(count.n) };
+  const run = async (handle: Db) => {
+    let base = handle.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
+    if (query.kind) base = base.where('kind', '=', query.kind);
+    if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
+    if (query.author) base = base.where('author_id', '=', query.author);
+    if (search) base = base.where(search.match);
+    let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
+    if (query.sort === 'relevance' && search) items = items.orderBy(search.rank, 'desc');
+    else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
+    else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
+    items = items.orderBy('updated_at', 'desc').orderBy('id');
+    const count = () => base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    if (!search) {
+      // The first page comes off an index; the count is a second, index-only query.
+      const [rows, total] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), count()]);
+      return { rows, total: Number(total.n) };
+    }
+    // A search evaluates every match anyway (to rank them): count them in the same pass.
+    const rows = await items.select(sql<string>`count(*) OVER ()`.as('total')).limit(query.limit).offset(query.offset).execute();
+    const total = rows[0] ? Number(rows[0].total) : Number((await count()).n);
+    return { rows: rows.map(({ total: _total, ...row }) => row), total };
+  };
+  if (!search?.settings) return run(db);
+  // The trigram threshold for this search only (SET LOCAL lasts until the transaction ends).
+  const settings = search.settings;
+  return db.transaction().execute(async (trx) => {
+    for (const [name, value] of Object.entries(settings)) await sql`SELECT set_config(${name}, ${value}, true)`.execute(trx);
+    return run(trx);
+  });
 }
 
 export function findAppRow(db: Db, orgId: string, id: string) {

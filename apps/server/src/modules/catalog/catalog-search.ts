@@ -5,6 +5,12 @@ import type { Db } from '../../db/schema.js';
 const MAX_WORDS = 8;
 
 /**
+ * How close (pg_trgm word similarity) a search must be to an app's text. pg_trgm's default, 0.6,
+ * misses one wrong letter in an 8-letter word ("invoces" → "invoices" is 0.55).
+ */
+export const WORD_SIMILARITY_THRESHOLD = 0.5;
+
+/**
  * The words of a catalog search as a full-text query where each word also matches as a prefix
  * ("lapt" → `lapt:*`, finds "laptop"); null when the text has no letters or digits. Only letters
  * and digits reach to_tsquery, so no input can inject tsquery operators.
@@ -31,11 +37,18 @@ export function hasTrigrams(db: Db): Promise<boolean> {
 /**
  * Match and rank for a search: apps whose words start with the searched words (full text, GIN
  * index), or, with pg_trgm, whose text is close to the search as written ("laptp" finds
- * "laptop"; word similarity ≥ pg_trgm.word_similarity_threshold, 0.6 by default, trigram index).
+ * "laptop"; word similarity ≥ WORD_SIMILARITY_THRESHOLD, trigram index).
  * Rank: prefix matches first, then closeness (to the title and name counting again), then full-text
  * weight (title before summary before spec).
  */
-export async function searchCondition(db: Db, text: string): Promise<{ match: RawBuilder<boolean>; rank: RawBuilder<number> } | null> {
+export interface SearchCondition {
+  match: RawBuilder<boolean>;
+  rank: RawBuilder<number>;
+  /** Settings the search needs for the length of its transaction (set_config … is_local). */
+  settings?: Record<string, string>;
+}
+
+export async function searchCondition(db: Db, text: string): Promise<SearchCondition | null> {
   const prefix = prefixQuery(text);
   if (!prefix) return null;
   const tsQuery = sql`to_tsquery('simple', ${prefix})`;
@@ -46,5 +59,6 @@ export async function searchCondition(db: Db, text: string): Promise<{ match: Ra
   return {
     match: sql<boolean>`(search @@ ${tsQuery} OR ${typed} <% search_text)`,
     rank: sql<number>`((search @@ ${tsQuery})::int + word_similarity(${typed}, search_text) + word_similarity(${typed}, lower(title || ' ' || name)) + ts_rank(search, ${tsQuery}))`,
+    settings: { 'pg_trgm.word_similarity_threshold': String(WORD_SIMILARITY_THRESHOLD) },
   };
 }
