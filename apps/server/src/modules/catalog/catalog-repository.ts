@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
 import { mayPublishInto } from './app-owners.js';
-import { searchCondition } from './catalog-search.js';
+import { searchConditions, type SearchCondition } from './catalog-search.js';
 import { signedChangelog } from './version-changelog.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
@@ -134,10 +134,7 @@ export interface AppQuery {
 }
 
 export async function searchApps(db: Db, orgId: string, query: AppQuery) {
-  const search = query.q ? await searchCondition(db, query.q) : null;
-  // A search with no letters or digits in it finds nothing rather than everything.
-  if (query.q && !search) return { rows: [], total: 0 };
-  const run = async (handle: Db) => {
+  const run = async (handle: Db, search: SearchCondition | null) => {
     let base = handle.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
     if (query.kind) base = base.where('kind', '=', query.kind);
     if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
@@ -159,13 +156,21 @@ export async function searchApps(db: Db, orgId: string, query: AppQuery) {
     const total = rows[0] ? Number(rows[0].total) : Number((await count()).n);
     return { rows: rows.map(({ total: _total, ...row }) => row), total };
   };
-  if (!search?.settings) return run(db);
-  // The trigram threshold for this search only (SET LOCAL lasts until the transaction ends).
-  const settings = search.settings;
-  return db.transaction().execute(async (trx) => {
-    for (const [name, value] of Object.entries(settings)) await sql`SELECT set_config(${name}, ${value}, true)`.execute(trx);
-    return run(trx);
-  });
+  if (!query.q) return run(db, null);
+  // A search with no letters or digits in it finds nothing rather than everything.
+  let found = { rows: [] as Awaited<ReturnType<typeof run>>['rows'], total: 0 };
+  for (const search of await searchConditions(db, query.q)) {
+    const settings = search.settings;
+    found = settings
+      ? // settings for this search only: set_config(…, true) lasts until the transaction ends
+        await db.transaction().execute(async (trx) => {
+          for (const [name, value] of Object.entries(settings)) await sql`SELECT set_config(${name}, ${value}, true)`.execute(trx);
+          return run(trx, search);
+        })
+      : await run(db, search);
+    if (found.total > 0) break;
+  }
+  return found;
 }
 
 export function findAppRow(db: Db, orgId: string, id: string) {

@@ -34,13 +34,6 @@ export function hasTrigrams(db: Db): Promise<boolean> {
   return check;
 }
 
-/**
- * Match and rank for a search: apps whose words start with the searched words (full text, GIN
- * index), or, with pg_trgm, whose text is close to the search as written ("laptp" finds
- * "laptop"; word similarity ≥ WORD_SIMILARITY_THRESHOLD, trigram index).
- * Rank: prefix matches first, then closeness (to the title and name counting again), then full-text
- * weight (title before summary before spec).
- */
 export interface SearchCondition {
   match: RawBuilder<boolean>;
   rank: RawBuilder<number>;
@@ -48,17 +41,26 @@ export interface SearchCondition {
   settings?: Record<string, string>;
 }
 
-export async function searchCondition(db: Db, text: string): Promise<SearchCondition | null> {
+/**
+ * How to search, cheapest first: apps whose words start with the searched words (full text, GIN
+ * index, ranked by full-text weight: title before summary before spec); then, only when that finds
+ * nothing and pg_trgm is there, apps whose text is close to the search as written ("laptp" finds
+ * "laptop"; word similarity ≥ WORD_SIMILARITY_THRESHOLD, trigram index), ranked by closeness with
+ * the title and name counting again. Empty when the text has no letters or digits.
+ */
+export async function searchConditions(db: Db, text: string): Promise<SearchCondition[]> {
   const prefix = prefixQuery(text);
-  if (!prefix) return null;
+  if (!prefix) return [];
   const tsQuery = sql`to_tsquery('simple', ${prefix})`;
-  if (!(await hasTrigrams(db))) {
-    return { match: sql<boolean>`search @@ ${tsQuery}`, rank: sql<number>`ts_rank(search, ${tsQuery})` };
-  }
+  const byPrefix = { match: sql<boolean>`search @@ ${tsQuery}`, rank: sql<number>`ts_rank(search, ${tsQuery})` };
+  if (!(await hasTrigrams(db))) return [byPrefix];
   const typed = text.toLowerCase().trim();
-  return {
-    match: sql<boolean>`(search @@ ${tsQuery} OR ${typed} <% search_text)`,
-    rank: sql<number>`((search @@ ${tsQuery})::int + word_similarity(${typed}, search_text) + word_similarity(${typed}, lower(title || ' ' || name)) + ts_rank(search, ${tsQuery}))`,
-    settings: { 'pg_trgm.word_similarity_threshold': String(WORD_SIMILARITY_THRESHOLD) },
-  };
+  return [
+    byPrefix,
+    {
+      match: sql<boolean>`${typed} <% search_text`,
+      rank: sql<number>`(word_similarity(${typed}, search_text) + word_similarity(${typed}, lower(title || ' ' || name)))`,
+      settings: { 'pg_trgm.word_similarity_threshold': String(WORD_SIMILARITY_THRESHOLD) },
+    },
+  ];
 }
