@@ -56,3 +56,32 @@ describe('catalog cards and filters', () => {
     expect(mine.items.every((a: { authorId: string }) => a.authorId === colleague.userId)).toBe(true);
   });
 });
+
+describe('card figures follow the changes that move them', () => {
+  it('updates installs, health and rating when deployments and reviews change, and sorts by them', async () => {
+    const db = t.database.db as Db;
+    const card = async (id: string) => (await call(t.app, admin, { method: 'GET', url: `/api/v1/apps/${id}` })).json();
+    const agent = await agentOf(db, admin, 'a4');
+    const deploymentId = randomUUID();
+    await db.insertInto('deployments' as never).values({ id: deploymentId, org_id: admin.orgId, agent_id: agent, app_id: ids.visitors, app: 'visitors', version: '1.0.0', state: 'received' } as never).execute();
+    expect(await card(ids.visitors)).toMatchObject({ installs: 1, health: { healthy: 0, unhealthy: 0 } });
+    await db.updateTable('deployments' as never).set({ state: 'healthy' } as never).where('id' as never, '=', deploymentId as never).execute();
+    expect(await card(ids.visitors)).toMatchObject({ installs: 1, health: { healthy: 1, unhealthy: 0 } });
+    // a second agent and a second version on the first agent: workstations are counted once each
+    const other = await agentOf(db, admin, 'a5');
+    await db.insertInto('deployments' as never).values({ id: randomUUID(), org_id: admin.orgId, agent_id: other, app_id: ids.visitors, app: 'visitors', version: '1.0.0', state: 'healthy' } as never).execute();
+    await db.insertInto('deployments' as never).values({ id: randomUUID(), org_id: admin.orgId, agent_id: agent, app_id: ids.visitors, app: 'visitors', version: '1.1.0', state: 'deploying' } as never).execute();
+    expect(await card(ids.visitors)).toMatchObject({ installs: 2, health: { healthy: 2, unhealthy: 0 } });
+    expect((await list('sort=installs')).items.map((a: { name: string }) => a.name)).toEqual(['visitors', 'laptops', 'invoices']);
+    // an agent deleted takes its deployments (cascade) and its installs with it
+    await db.deleteFrom('agents' as never).where('id' as never, '=', other as never).execute();
+    await db.updateTable('deployments' as never).set({ state: 'removed' } as never).where('agent_id' as never, '=', agent as never).execute();
+    expect(await card(ids.visitors)).toMatchObject({ installs: 0, health: { healthy: 0, unhealthy: 0 } });
+
+    const review = await call(t.app, colleague, { method: 'PUT', url: `/api/v1/apps/${ids.laptops}/reviews/mine`, payload: { rating: 4, text: 'works' } });
+    expect(review.statusCode).toBeLessThan(300);
+    expect(await card(ids.laptops)).toMatchObject({ rating: 4, ratingCount: 1 });
+    await db.deleteFrom('reviews').where('app_id', '=', ids.laptops).execute();
+    expect(await card(ids.laptops)).toMatchObject({ rating: null, ratingCount: 0 });
+  });
+});

@@ -97,6 +97,18 @@ describe('security headers and CORS', () => {
     const evil = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('sends the same security headers on errors as on answers, with the request id', async () => {
+    const ok = await t.app.inject({ method: 'GET', url: '/healthz' });
+    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/no-such-route', headers: { 'x-request-id': 'trace-123' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['x-request-id']).toBe('trace-123');
+    for (const name of ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'cross-origin-opener-policy']) {
+      expect(ok.headers[name], name).toBeTruthy();
+      expect(missing.headers[name], name).toBe(ok.headers[name]);
+    }
+    expect(ok.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
 });
 
 describe('runtime config', () => {

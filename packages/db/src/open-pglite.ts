@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, sql } from 'kysely';
 import { AsyncMutex } from './async-mutex.js';
@@ -11,7 +12,7 @@ import type { Logger } from './logger.js';
 import { createPGliteDialect, createPGliteExecuteSql } from './pglite-dialect.js';
 import { pgliteParsers, pgliteSerializers } from './type-parsers.js';
 
-/** Opens PGlite in memory (`dataDir` undefined) or persisted in `<dataDir>/db`, with pgvector. */
+/** Opens PGlite in memory (`dataDir` undefined) or persisted in `<dataDir>/db`, with pgvector (and pg_trgm loadable for catalog search). */
 export async function openPGlite(dataDir: string | undefined, logger: Logger): Promise<Database> {
   let lock: DataDirLock | undefined;
   let pgliteDir: string | undefined;
@@ -28,7 +29,7 @@ export async function openPGlite(dataDir: string | undefined, logger: Logger): P
 
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ ...(pgliteDir ? { dataDir: pgliteDir } : {}), extensions: { vector }, parsers: pgliteParsers, serializers: pgliteSerializers });
+    pglite = await PGlite.create({ ...(pgliteDir ? { dataDir: pgliteDir } : {}), extensions: { vector, pg_trgm }, parsers: pgliteParsers, serializers: pgliteSerializers });
     await pglite.exec('CREATE EXTENSION IF NOT EXISTS vector');
   } catch (error) {
     lock?.release();

@@ -31,6 +31,15 @@ describe('configuration', () => {
     );
   });
 
+  it('logs at warn in production and at info elsewhere unless LOG_LEVEL says otherwise', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).logLevel).toBe('warn');
+    expect(loadConfig({ ...production, LOG_LEVEL: '' }).logLevel).toBe('warn');
+    expect(loadConfig({ ...production, LOG_LEVEL: 'info' }).logLevel).toBe('info');
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([expect.stringMatching(/^LOG_LEVEL: /)]);
+  });
+
   it('never shows a database password in an error', () => {
     expect(problemsOf({ DATABASE_URL: 'not a url with secret:hunter2@' }).join('\n')).not.toContain('hunter2');
   });

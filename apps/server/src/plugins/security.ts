@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -9,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { createRedisClient } from '../config/redis-client.js';
 import type { FastifyInstance } from 'fastify';
 import { TooManyRequestsError } from '../errors/app-error.js';
+import { securityHeaders } from './security-headers.js';
 
 /**
  * Headers, CORS allow-list, cookies + CSRF, and rate limits. Limits key on the caller (user, API key
@@ -17,7 +17,8 @@ import { TooManyRequestsError } from '../errors/app-error.js';
  */
 export default fp(
   async function security(app: FastifyInstance) {
-    await app.register(helmet, {
+    // helmet's header set, built once at start-up and copied onto every reply (errors and 404s too).
+    const headers = securityHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -33,6 +34,10 @@ export default fp(
       },
       // The OpenAPI UI at /docs is ours to serve; keep its inline bootstrap working.
       hsts: app.config.env === 'production',
+    });
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(headers);
+      done();
     });
     const allowed = new Set(app.config.corsOrigins);
     await app.register(cors, {

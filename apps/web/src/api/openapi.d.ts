@@ -2181,7 +2181,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search the catalog (full text over title, summary and spec) */
+        /** Search the catalog: words match as prefixes and, where pg_trgm is installed, small typos; ranked by relevance unless another sort is asked for */
         get: {
             parameters: {
                 query?: {

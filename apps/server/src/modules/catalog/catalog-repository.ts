@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import semver from 'semver';
 import type { Db } from '../../db/schema.js';
 import { mayPublishInto } from './app-owners.js';
+import { searchConditions, type SearchCondition } from './catalog-search.js';
 import { signedChangelog } from './version-changelog.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
@@ -115,19 +116,12 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
   });
 }
 
-/** Deployments that count as installed (received and not taken away again). */
-const INSTALLED = sql.raw(`('received', 'deploying', 'healthy', 'unhealthy')`);
-
 /**
  * What a catalog card shows beside the app's own columns: installs (workstations where a version
- * is deployed), the health of those deployments, and the author's name.
+ * is deployed) and the health of those deployments, kept on the app's row by triggers on
+ * deployments (migration 1240), and the author's name.
  */
-export const cardFigures = [
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state IN ${INSTALLED})`.as('installs'),
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'healthy')`.as('healthy'),
-  sql<number>`(SELECT count(DISTINCT d.agent_id)::int FROM deployments d WHERE d.app_id = apps.id AND d.state = 'unhealthy')`.as('unhealthy'),
-  sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name'),
-] as const;
+export const cardFigures = ['installs', 'healthy', 'unhealthy', sql<string | null>`(SELECT u.name FROM users u WHERE u.id = apps.author_id)`.as('author_name')] as const;
 
 export interface AppQuery {
   q?: string;
@@ -140,19 +134,43 @@ export interface AppQuery {
 }
 
 export async function searchApps(db: Db, orgId: string, query: AppQuery) {
-  let base = db.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
-  if (query.kind) base = base.where('kind', '=', query.kind);
-  if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
-  if (query.author) base = base.where('author_id', '=', query.author);
-  const tsQuery = query.q ? sql`websearch_to_tsquery('simple', ${query.q})` : null;
-  if (tsQuery) base = base.where(sql<boolean>`search @@ ${tsQuery}`);
-  let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
-  if (query.sort === 'relevance' && tsQuery) items = items.orderBy(sql`ts_rank(search, ${tsQuery})`, 'desc');
-  else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
-  else if (query.sort === 'installs') items = items.orderBy(sql`installs`, 'desc');
-  items = items.orderBy('updated_at', 'desc').orderBy('id');
-  const [rows, count] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()]);
-  return { rows, total: Number(count.n) };
+  const run = async (handle: Db, search: SearchCondition | null) => {
+    let base = handle.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
+    if (query.kind) base = base.where('kind', '=', query.kind);
+    if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
+    if (query.author) base = base.where('author_id', '=', query.author);
+    if (search) base = base.where(search.match);
+    let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);
+    if (query.sort === 'relevance' && search) items = items.orderBy(search.rank, 'desc');
+    else if (query.sort === 'rating') items = items.orderBy(sql`rating_avg DESC NULLS LAST`);
+    else if (query.sort === 'installs') items = items.orderBy('installs', 'desc');
+    items = items.orderBy('updated_at', 'desc').orderBy('id');
+    const count = () => base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    if (!search) {
+      // The first page comes off an index; the count is a second, index-only query.
+      const [rows, total] = await Promise.all([items.limit(query.limit).offset(query.offset).execute(), count()]);
+      return { rows, total: Number(total.n) };
+    }
+    // A search evaluates every match anyway (to rank them): count them in the same pass.
+    const rows = await items.select(sql<string>`count(*) OVER ()`.as('total')).limit(query.limit).offset(query.offset).execute();
+    const total = rows[0] ? Number(rows[0].total) : Number((await count()).n);
+    return { rows: rows.map(({ total: _total, ...row }) => row), total };
+  };
+  if (!query.q) return run(db, null);
+  // A search with no letters or digits in it finds nothing rather than everything.
+  let found = { rows: [] as Awaited<ReturnType<typeof run>>['rows'], total: 0 };
+  for (const search of await searchConditions(db, query.q)) {
+    const settings = search.settings;
+    found = settings
+      ? // settings for this search only: set_config(…, true) lasts until the transaction ends
+        await db.transaction().execute(async (trx) => {
+          for (const [name, value] of Object.entries(settings)) await sql`SELECT set_config(${name}, ${value}, true)`.execute(trx);
+          return run(trx, search);
+        })
+      : await run(db, search);
+    if (found.total > 0) break;
+  }
+  return found;
 }
 
 export function findAppRow(db: Db, orgId: string, id: string) {

@@ -59,12 +59,13 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
   app.get('/apps', {
     schema: {
       tags: ['catalog'],
-      summary: 'Search the catalog (full text over title, summary and spec)',
-      querystring: z.object({ q: optionalQuery(z.string().max(200)), kind: optionalQuery(z.enum(APP_KINDS)), tag: optionalQuery(z.string().max(40)), author: optionalQuery(z.uuid()), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).default('newest'), ...pagination }).strict(),
+      summary: 'Search the catalog: words match as prefixes and, where pg_trgm is installed, small typos; ranked by relevance unless another sort is asked for',
+      querystring: z.object({ q: optionalQuery(z.string().max(200)), kind: optionalQuery(z.enum(APP_KINDS)), tag: optionalQuery(z.string().max(40)), author: optionalQuery(z.uuid()), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).optional(), ...pagination }).strict(),
       response: withErrors({ 200: z.object({ items: z.array(appCard), total: z.number() }) }),
     },
     handler: async (request) => {
-      const { rows, total } = await searchApps(app.db, request.principal!.orgId, request.query);
+      const { sort, ...query } = request.query;
+      const { rows, total } = await searchApps(app.db, request.principal!.orgId, { ...query, sort: sort ?? (query.q ? 'relevance' : 'newest') });
       return { items: rows.map(toCard), total };
     },
   });

@@ -12,11 +12,16 @@ export interface AppsTable {
   spec: Json<Record<string, unknown>>;
   latest_version: string | null;
   author_id: string | null;
+  /** Workstations where a version is installed, and of those the healthy and unhealthy ones (kept by triggers on deployments). */
   installs: Generated<number>;
+  healthy: Generated<number>;
+  unhealthy: Generated<number>;
   rating_avg: number | null;
   rating_count: Generated<number>;
   created_at: DefaultNow;
   updated_at: DefaultNow;
+  /** Lower-cased title, name, summary, tags, entity and field names (kept by a trigger) for trigram search. */
+  search_text: Generated<string>;
 }
 
 export interface AppVersionsTable {

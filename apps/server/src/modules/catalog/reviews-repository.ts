@@ -19,20 +19,15 @@ export function listReviews(db: Db, orgId: string, appId: string) {
     .execute();
 }
 
-/** Writes or replaces the user's review of the app and updates the app's rating, in one transaction. */
+/** Writes or replaces the user's review of the app; a trigger (migration 1240) updates the app's rating in the same statement. */
 export function saveReview(db: Db, review: { orgId: string; appId: string; userId: string; rating: number; text: string }) {
   const { orgId, appId, userId, rating, text } = review;
-  return db.transaction().execute(async (trx) => {
-    const saved = await trx
-      .insertInto('reviews')
-      .values({ id: randomUUID(), org_id: orgId, app_id: appId, user_id: userId, rating, text })
-      .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ rating, text, updated_at: new Date() }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const stats = await trx.selectFrom('reviews').select((eb) => [eb.fn.avg<string>('rating').as('avg'), eb.fn.countAll<string>().as('n')]).where('app_id', '=', appId).executeTakeFirstOrThrow();
-    await trx.updateTable('apps').set({ rating_avg: Number(stats.avg), rating_count: Number(stats.n) }).where('id', '=', appId).execute();
-    return saved;
-  });
+  return db
+    .insertInto('reviews')
+    .values({ id: randomUUID(), org_id: orgId, app_id: appId, user_id: userId, rating, text })
+    .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ rating, text, updated_at: new Date() }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function getUserName(db: Db, userId: string) {

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { describeEachDialect } from '@marketplace/db/testing';
+import { migrate } from '@marketplace/db';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { migrations } from '../src/composition/migrations.js';
+import type { Db } from '../src/db/schema.js';
+import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+
+/** Prefix, typo-tolerant, ranked and tenant-isolated catalog search, on PGlite and on PostgreSQL. */
+describeEachDialect('catalog search', (getDatabase) => {
+  let t: TestApp;
+  let acme: Account;
+  let globex: Account;
+
+  beforeAll(async () => {
+    const database = getDatabase();
+    await migrate(database, migrations);
+    t = await createTestApp({ database });
+    acme = await register(t.app, { organization: 'Acme' });
+    globex = await register(t.app, { organization: 'Globex' });
+    const db = database.db as Db;
+    const app = (owner: Account, name: string, title: string, summary: string, tags: string[], fields: string[] = ['note']) =>
+      db
+        .insertInto('apps')
+        .values({ id: randomUUID(), org_id: owner.orgId, name, title, summary, kind: 'api-service', tags, spec: JSON.stringify({ name, entities: [{ name: 'record', fields: fields.map((field) => ({ name: field, type: 'string' })) }] }), latest_version: '1.0.0', author_id: owner.userId })
+        .execute();
+    await app(acme, 'laptop-inventory', 'Laptop inventory', 'Who has which laptop', ['hardware'], ['serialNumber', 'ownerEmail']);
+    await app(acme, 'leave-requests', 'Wnioski urlopowe', 'Holiday requests with approval', ['hr']);
+    await app(acme, 'room-booking', 'Room booking', 'Book meeting rooms; no laptops here', ['facilities']);
+    await app(globex, 'laptop-loans', 'Laptop loans', 'Globex lends laptops', ['hardware']);
+  });
+  afterAll(async () => t?.close());
+
+  const search = async (who: Account, query: string) => {
+    const response = await call(t.app, who, { method: 'GET', url: `/api/v1/apps?${query}` });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as { items: { name: string }[]; total: number };
+  };
+  const names = async (who: Account, q: string) => (await search(who, `q=${encodeURIComponent(q)}`)).items.map((item) => item.name);
+
+  it('finds apps by the start of a word, and ranks the title match first', async () => {
+    expect(await names(acme, 'lapt')).toEqual(['laptop-inventory', 'room-booking']);
+    expect(await names(acme, 'urlop')).toEqual(['leave-requests']);
+    expect((await names(acme, 'LAPTOP inv'))[0]).toBe('laptop-inventory');
+  });
+
+  it('forgives a small typo', async () => {
+    expect((await names(acme, 'laptp'))[0]).toBe('laptop-inventory');
+    expect(await names(acme, 'inventry')).toEqual(['laptop-inventory']);
+    expect(await names(acme, 'invetory')).toEqual(['laptop-inventory']);
+    expect((await names(acme, 'romo booking'))[0]).toBe('room-booking');
+  });
+
+  it('searches tags, entity fields and names, and finds nothing for nonsense', async () => {
+    expect(await names(acme, 'facilit')).toEqual(['room-booking']);
+    expect(await names(acme, 'serialnum')).toEqual(['laptop-inventory']);
+    expect(await names(acme, 'zzqxw')).toEqual([]);
+    expect(await search(acme, 'q=%21%21%21')).toEqual({ items: [], total: 0 });
+  });
+
+  it("never shows another organisation's apps", async () => {
+    expect(await names(globex, 'lapt')).toEqual(['laptop-loans']);
+    expect(await names(globex, 'invent')).toEqual([]);
+    expect((await names(acme, 'loans')).includes('laptop-loans')).toBe(false);
+  });
+
+  it('keeps another sort when one is asked for', async () => {
+    const newest = await search(acme, 'q=lapt&sort=newest');
+    expect(newest.total).toBe(2);
+    expect(newest.items.map((item) => item.name).sort()).toEqual(['laptop-inventory', 'room-booking']);
+  });
+});
