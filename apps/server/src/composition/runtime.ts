@@ -18,11 +18,11 @@ export interface Runtime {
 }
 
 /** Config, logger and a migrated database: what every command and role starts from. */
-export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean; logToStderr?: boolean } = {}): Promise<Runtime> {
   const loaded = loadConfig(options.env ?? process.env);
   await mkdir(loaded.dataDir, { recursive: true });
   const { config, generated } = await resolveJwtSecret(loaded);
-  const logger = createLogger(config);
+  const logger = createLogger(config, 'marketplace', options.logToStderr);
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) });
   try {
     if (options.migrate !== false) {
