@@ -52,6 +52,17 @@ describe('MCP over Streamable HTTP', () => {
     expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('answers malformed JSON-RPC with a client error, never a server error', async () => {
+    const headers = { authorization: `Bearer ${a.key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    for (const body of ['null', '"text"', '[]', '{}', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"show_app","arguments":"x"}}', '{"jsonrpc":"2.0"']) {
+      const response = await fetch(`${url}/mcp`, { method: 'POST', headers, body });
+      expect(response.status, body).toBeLessThan(500);
+    }
+    const unknownTool = await (await fetch(`${url}/mcp`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'drop_tables', arguments: {} } }) })).json();
+    expect(unknownTool.result).toMatchObject({ isError: true, structuredContent: { code: 'TOOL_NOT_FOUND' } });
+    expect((await fetch(`${url}/mcp`, { headers })).status).toBe(405);
+  });
+
   it('searches, builds, follows the build until published and distributes it, as the key’s owner', async () => {
     const client = await connect(a.key);
     const { tools } = await client.listTools();

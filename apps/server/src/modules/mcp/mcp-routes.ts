@@ -57,9 +57,10 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);
       try {
+        // The body Fastify parsed (within its limit) is handed over as is; the transport reads only the headers.
         const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers.set(name, value);
-        const response = await transport.handleRequest(new Request(`${base}/mcp`, { method: 'POST', headers, body: JSON.stringify(request.body ?? null) }), { parsedBody: request.body });
+        for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string' && name !== 'content-length') headers.set(name, value);
+        const response = await transport.handleRequest(new Request(`${base}/mcp`, { method: 'POST', headers }), { parsedBody: request.body });
         reply.status(response.status);
         response.headers.forEach((value, name) => {
           if (name !== 'content-length') reply.header(name, value);
