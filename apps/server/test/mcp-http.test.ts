@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyPrincipal, lookupApiKey } from '../src/modules/auth/api-key-principal.js';
+import { createMcpServer } from '../src/modules/mcp/mcp-server.js';
 import type { Db } from '../src/db/schema.js';
 import { insertRequest } from '../src/modules/pipeline/pipeline-repository.js';
 import { call, createPipelineApp } from './helper.js';
@@ -181,4 +185,19 @@ describe('MCP over Streamable HTTP', () => {
     const called = await run(inspector, [...target, '--method', 'tools/call', '--tool-name', 'search_catalog', '--tool-arg', 'q=laptops'], { cwd });
     expect(JSON.parse(called.stdout.slice(called.stdout.indexOf('{'))).structuredContent.items.map((item: { id: string }) => item.id)).toContain(a.appId);
   }, 60_000);
+
+  it('proves a long-lived caller again: a revoked key stops working in the open session (as stdio uses it)', async () => {
+    const app = env.t.app;
+    const created = (await call(app, a.admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'short-lived', roles: ['member'] } })).json();
+    const deps = { db: app.db, config: app.config, jobs: app.jobs, events: app.events, agents: app.agents, conversations: app.conversationServices, logger: pino({ level: 'silent' }) };
+    const server = createMcpServer(deps, async () => ({ principal: await apiKeyPrincipal(created.key, (prefix) => lookupApiKey(app.db, prefix)), requestId: randomUUID(), ip: null }));
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'in-memory', version: '1.0.0' });
+    await client.connect(clientSide);
+    clients.push(client);
+    expect((await callTool(client, 'search_catalog', { q: 'laptops' })).body.total).toBe(1);
+    expect((await call(app, a.admin, { method: 'DELETE', url: `/api/v1/api-keys/${created.id}` })).statusCode).toBe(204);
+    expect(await callTool(client, 'search_catalog', { q: 'laptops' })).toMatchObject({ ok: false, body: { code: 'API_KEY_INVALID', status: 401 } });
+  });
 });

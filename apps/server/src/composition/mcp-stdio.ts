@@ -2,6 +2,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createJobQueue } from '@marketplace/db';
 import { randomUUID } from 'node:crypto';
 import { apiKeyPrincipal, lookupApiKey } from '../modules/auth/api-key-principal.js';
+import { CREDENTIAL_CACHE_MS } from '../modules/auth/authentication-plugin.js';
+import type { Principal } from '../modules/auth/principal.js';
+import { TtlCache } from '../modules/auth/ttl-cache.js';
 import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { createMcpServer } from '../modules/mcp/mcp-server.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
@@ -32,7 +35,18 @@ export async function startMcpStdio(options: { env?: Record<string, string | und
     const services = createServices({ config, database, jobs, orgKeys: createConfiguredOrgKeys(database.db, config), events, logger });
     for (const job of jobDefinitions(pipelineServices(services, jobs, logger))) jobs.register(job);
     await jobs.start();
-    const server = createMcpServer({ ...services, logger }, { principal, requestId: `mcp-stdio-${randomUUID()}`, ip: null });
+    // The key is proven again at most every CREDENTIAL_CACHE_MS, as the HTTP sign-in does: a revoked key or a demoted owner applies here too.
+    const proven = new TtlCache<Principal>(CREDENTIAL_CACHE_MS);
+    proven.set(key, principal);
+    const caller = async () => {
+      let current = proven.get(key);
+      if (!current) {
+        current = await apiKeyPrincipal(key, (prefix) => lookupApiKey(database.db, prefix));
+        proven.set(key, current);
+      }
+      return { principal: current, requestId: `mcp-stdio-${randomUUID()}`, ip: null };
+    };
+    const server = createMcpServer({ ...services, logger }, caller);
     const transport = new StdioServerTransport();
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};

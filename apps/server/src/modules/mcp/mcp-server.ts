@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ const toolList = mcpTools.map((tool) => {
 });
 const toolsByName = new Map(mcpTools.map((tool) => [tool.name, tool]));
 
-function toolError(error: unknown, caller: McpCaller, tool: string): { result: CallToolResult; status: number; code: string } {
+function toolError(error: unknown, caller: Pick<McpCaller, 'requestId'>, tool: string): { result: CallToolResult; status: number; code: string } {
   const { problem } = toProblem(error, { url: `/mcp/tools/${tool}`, id: caller.requestId });
   return { result: { isError: true, content: [{ type: 'text', text: JSON.stringify(problem) }], structuredContent: problem }, status: problem.status, code: problem.code };
 }
@@ -65,14 +66,27 @@ export async function callTool(deps: McpDeps, caller: McpCaller, name: string, a
   return outcome.result;
 }
 
-/** An MCP server for one caller: tools, resources and prompts over whatever transport connects to it. */
-export function createMcpServer(deps: McpDeps, caller: McpCaller): Server {
+/**
+ * An MCP server for one caller: tools, resources and prompts over whatever transport connects to it.
+ * `caller` is proven per HTTP request; a long-lived stdio server passes a function that proves it again
+ * (the key's owner demoted, disabled or the key revoked stops it like every other channel).
+ */
+export function createMcpServer(deps: McpDeps, caller: McpCaller | (() => Promise<McpCaller>)): Server {
+  const who = typeof caller === 'function' ? caller : async () => caller;
   const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolList }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => callTool(deps, caller, request.params.name, request.params.arguments));
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await listResources(deps, caller) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    let current: McpCaller;
+    try {
+      current = await who();
+    } catch (error) {
+      return toolError(error, { requestId: randomUUID() }, request.params.name).result;
+    }
+    return callTool(deps, current, request.params.name, request.params.arguments);
+  });
+  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await listResources(deps, await who()) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: resourceTemplates }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({ contents: [await readResource(deps, caller, request.params.uri)] }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({ contents: [await readResource(deps, await who(), request.params.uri)] }));
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: mcpPrompts }));
   server.setRequestHandler(GetPromptRequestSchema, async (request) => describePrompt(request.params.name, request.params.arguments ?? {}));
   return server;
