@@ -10,6 +10,7 @@ import { registerSpec } from './commands/spec.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerPackage } from './commands/package.js';
 import { registerVerify } from './commands/verify.js';
+import { registerMcp } from './commands/mcp.js';
 
 /** The `marketplace` command. One verb per file under commands/, registered here. */
 const program = new Command('marketplace')
@@ -17,7 +18,7 @@ const program = new Command('marketplace')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify, registerBackup, registerRestore, registerSpec, registerGenerate, registerPackage, registerVerify]) register(program);
+for (const register of [registerServe, registerDb, registerAdminCreate, registerAuditVerify, registerBackup, registerRestore, registerSpec, registerGenerate, registerPackage, registerVerify, registerMcp]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -29,6 +29,7 @@ import eventsRoutes from '../modules/events/events-routes.js';
 import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
+import mcpRoutes from '../modules/mcp/mcp-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -62,4 +63,5 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: analyticsRoutes },
   { prefix: '/api/v1', plugin: approvalsRoutes },
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
+  { prefix: '', plugin: mcpRoutes },
 ];

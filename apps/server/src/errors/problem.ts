@@ -76,7 +76,7 @@ export function isCodedError(error: unknown): error is CodedError {
   return typeof code === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(code) && Number.isInteger(httpStatus) && httpStatus! >= 400 && httpStatus! <= 599;
 }
 
-export function toProblem(error: unknown, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
+export function toProblem(error: unknown, request: Pick<FastifyRequest, 'url' | 'id'>): { problem: Problem; headers: Record<string, string> } {
   const base = { instance: request.url.split('?')[0], requestId: request.id };
   if (isAppError(error)) {
     return { problem: problem(error.status, error.code, error.message, { ...base, ...(error.details ?? {}) }), headers: error.headers ?? {} };

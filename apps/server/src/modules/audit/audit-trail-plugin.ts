@@ -4,8 +4,8 @@ import { appendAudit, type AuditEvent } from './audit-repository.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The audit action name of a state-changing route, e.g. `api_key.create`. */
-    audit?: string;
+    /** The audit action name of a state-changing route, e.g. `api_key.create`; `false`: the route writes its own entries (MCP: one per tool call). */
+    audit?: string | false;
   }
   interface FastifyRequest {
     /** What the handler learned that the audit entry should carry. */
@@ -28,7 +28,7 @@ export function auditEventOf(request: FastifyRequest, statusCode: number): Audit
     orgId: principal?.orgId ?? info.orgId ?? null,
     actorType: principal ? principal.kind : info.actorId ? 'user' : 'anonymous',
     actorId: principal?.id ?? info.actorId ?? null,
-    action: request.routeOptions.config?.audit ?? `${request.method} ${request.routeOptions.url}`,
+    action: request.routeOptions.config?.audit || `${request.method} ${request.routeOptions.url}`,
     targetType: info.targetType ?? null,
     targetId: info.targetId ?? null,
     result: resultOf(statusCode),
@@ -56,7 +56,7 @@ export default fp(
       if (typeof code === 'string') request.auditInfo.details = { ...request.auditInfo.details, code };
     });
     app.addHook('onSend', async (request, reply, payload) => {
-      if (!STATE_CHANGING.has(request.method) || !request.routeOptions.url) return payload;
+      if (!STATE_CHANGING.has(request.method) || !request.routeOptions.url || request.routeOptions.config?.audit === false) return payload;
       request.auditInfo ??= {};
       try {
         await appendAudit(app.db, auditEventOf(request, reply.statusCode));

@@ -5,7 +5,7 @@ import { hasRole, type AuthRule, type Principal } from './principal.js';
 import { createTokenSigner, type TokenSigner } from './tokens.js';
 import { TtlCache } from './ttl-cache.js';
 import { endUserSessions, SESSION_COOKIE } from './sessions.js';
-import { parseApiKey, sameHash, hashSecret } from '../../security/secrets.js';
+import { apiKeyPrincipal, lookupApiKey, type ApiKeyRecord } from './api-key-principal.js';
 import type { Role } from '../accounts/accounts-tables.js';
 
 declare module 'fastify' {
@@ -31,13 +31,6 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const CREDENTIAL_CACHE_MS = 5_000;
 
-/** A key acts with the roles it was given that its creator still has (admin implies every role on either side). */
-function effectiveKeyRoles(keyRoles: Role[], creatorRoles: Role[]): Role[] {
-  if (keyRoles.includes('admin')) return creatorRoles;
-  if (creatorRoles.includes('admin')) return keyRoles;
-  return keyRoles.filter((role) => creatorRoles.includes(role));
-}
-
 /** Routes outside /api (docs, metrics, health, the web UI's files) are public unless they say otherwise. */
 function ruleOf(request: FastifyRequest): AuthRule | false {
   const rule = request.routeOptions.config?.auth;
@@ -56,7 +49,7 @@ export default fp(
     // Sessions and keys are read together with their user's current status and roles: a demotion or a
     // disabled account applies within CREDENTIAL_CACHE_MS in every process, whatever the token says.
     const sessions = new TtlCache<{ active: boolean; roles: Role[] }>(CREDENTIAL_CACHE_MS);
-    const apiKeys = new TtlCache<{ id: string; orgId: string; hash: string; roles: Role[]; createdBy: string | null; active: boolean; ownerActive: boolean }>(CREDENTIAL_CACHE_MS);
+    const apiKeys = new TtlCache<ApiKeyRecord>(CREDENTIAL_CACHE_MS);
     const agents = new TtlCache<{ active: boolean; ownerActive: boolean }>(CREDENTIAL_CACHE_MS);
     app.decorate('credentialCache', {
       forgetSession: (id: string) => sessions.delete(id),
@@ -72,35 +65,15 @@ export default fp(
     }
 
     async function fromApiKey(request: FastifyRequest, value: string): Promise<Principal> {
-      const parsed = parseApiKey(value);
-      if (!parsed) throw new UnauthorizedError('The API key is malformed; copy it again from where it was shown once.', 'API_KEY_INVALID');
-      let row = apiKeys.get(parsed.prefix);
-      if (!row) {
-        const found = await app.db
-          .selectFrom('api_keys')
-          .leftJoin('users', 'users.id', 'api_keys.created_by')
-          .select(['api_keys.id', 'api_keys.org_id', 'api_keys.secret_hash', 'api_keys.roles', 'api_keys.created_by', 'api_keys.revoked_at', 'api_keys.expires_at', 'users.status', 'users.roles as creator_roles'])
-          .where('api_keys.prefix', '=', parsed.prefix)
-          .executeTakeFirst();
-        row = found
-          ? {
-              id: found.id,
-              orgId: found.org_id,
-              hash: found.secret_hash,
-              // A key whose creator was deleted keeps the roles it was given; otherwise at most the creator's current ones.
-              roles: found.created_by ? effectiveKeyRoles(found.roles, found.creator_roles ?? []) : found.roles,
-              createdBy: found.created_by,
-              active: !found.revoked_at && (!found.expires_at || new Date(found.expires_at) > new Date()),
-              ownerActive: !found.created_by || found.status === 'active',
-            }
-          : { id: '', orgId: '', hash: '', roles: [], createdBy: null, active: false, ownerActive: false };
-        apiKeys.set(parsed.prefix, row);
-      }
-      if (!row.active || !sameHash(row.hash, hashSecret(parsed.secret))) throw new UnauthorizedError('The API key is unknown, revoked or expired.', 'API_KEY_INVALID');
-      if (!row.ownerActive || !row.roles.length) refusing(request, row.orgId, 'api-key', row.id);
-      if (!row.ownerActive) throw new UnauthorizedError('The account that created this API key is disabled, so the key no longer works; ask an admin for a new key.', 'API_KEY_OWNER_DISABLED');
-      if (!row.roles.length) throw new ForbiddenError('The account that created this API key no longer has any of the roles the key was given; ask an admin for a new key.', 'API_KEY_ROLES_REVOKED');
-      return { kind: 'api-key', orgId: row.orgId, id: row.id, userId: row.createdBy, roles: row.roles, via: 'api-key' };
+      const lookup = async (prefix: string) => {
+        let row = apiKeys.get(prefix);
+        if (!row) {
+          row = await lookupApiKey(app.db, prefix);
+          apiKeys.set(prefix, row);
+        }
+        return row;
+      };
+      return apiKeyPrincipal(value, lookup, (row) => refusing(request, row.orgId, 'api-key', row.id));
     }
 
     async function fromJwt(request: FastifyRequest, token: string, via: 'bearer' | 'cookie'): Promise<Principal> {

@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/audit-repository.js';
 import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
 import { getConversation, listConversations, listMessages } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
+import { textBody } from './conversation-schemas.js';
 
 const EMPLOYEES = { roles: ['publisher' as const, 'member' as const] };
 const action = z.object({ id: z.string(), label: z.string(), message: z.string().optional() });
@@ -34,7 +35,6 @@ export const turnSchema = z
   .meta({ id: 'ConversationTurn' });
 const summary = z.object({ id: z.string(), title: z.string(), channel: z.string(), state: z.enum(CONVERSATION_STATES), missing: z.array(z.string()), requestId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() });
 const messageSchema = z.object({ role: z.enum(['user', 'assistant']), text: z.string(), language: z.string(), spec: z.record(z.string(), z.unknown()).nullable(), actions: z.array(action), createdAt: z.string() });
-const textBody = z.string().trim().min(1, 'write a message').max(20_000, 'keep a message under 20,000 characters');
 
 function userOf(request: FastifyRequest): { orgId: string; userId: string } {
   const principal = request.principal!;

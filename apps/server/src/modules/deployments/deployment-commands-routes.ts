@@ -2,11 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AgentCommandType } from './deployments-tables.js';
-import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
-import { hasRole } from '../auth/principal.js';
-import { commandSchema, requestCommand } from './agent-commands.js';
-import { visibleDeployments } from './deployments-repository.js';
+import { commandSchema } from './agent-commands.js';
+import { requestDeploymentCommand } from './deployment-actions.js';
 
 const USERS = { principals: ['user' as const, 'api-key' as const] };
 const accepted = z.object({ command: commandSchema });
@@ -23,14 +21,10 @@ export default async function deploymentCommandsRoutes(fastify: FastifyInstance)
   const db = app.db;
 
   async function queue(request: FastifyRequest, id: string, type: AgentCommandType) {
-    const principal = request.principal!;
-    const row: any = await visibleDeployments(db, principal).where('deployments.id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError('Deployment', id);
-    request.auditInfo = { targetType: 'deployment', targetId: row.id, details: { app: row.app, version: row.version, agentId: row.agent_id } };
-    const owner = principal.userId !== null && row.agent_user_id === principal.userId;
-    if (!owner && !hasRole(principal, 'publisher')) throw new ForbiddenError(`Only the agent's owner, publishers and admins can ${type === 'remove' ? 'remove' : 'roll back'} a deployment.`, 'ROLE_REQUIRED');
-    const { command, existing } = await requestCommand(app.db, row, type, principal.userId);
-    request.auditInfo.details = { ...request.auditInfo.details, commandId: command.id, ...(existing ? { existing: true } : {}) };
+    const { command, audit } = await requestDeploymentCommand(db, request.principal!, id, type, (found) => {
+      request.auditInfo = found;
+    });
+    request.auditInfo = audit;
     return { command };
   }
 

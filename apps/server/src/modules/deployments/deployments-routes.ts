@@ -3,20 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
-import { commandSchema, commandsOf, openCommandsOf } from './agent-commands.js';
-import { appStanding, standingsOf } from './deployment-standing.js';
+import { commandSchema, commandsOf } from './agent-commands.js';
+import { appStanding } from './deployment-standing.js';
+import { deploymentsQuerySchema, listDeployments } from './deployment-actions.js';
 import { deploymentEventSchema, toDeploymentEvent } from './deployment-event-schema.js';
-import { deploymentEvents, deploymentSchema, deploymentStateSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
-
-const query = z
-  .object({
-    appId: z.uuid({ message: 'must be an app id (UUID)' }).optional(),
-    app: z.string().max(48).optional(),
-    agentId: z.uuid({ message: 'must be an agent id (UUID)' }).optional(),
-    state: deploymentStateSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
+import { deploymentEvents, deploymentSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
 
 const detailSchema = deploymentSchema
   .extend({
@@ -32,19 +23,8 @@ export default async function deploymentsRoutes(fastify: FastifyInstance) {
   const db = app.db;
 
   app.get('/deployments', {
-    schema: { tags: ['deployments'], summary: 'Deployments of app versions on agents', querystring: query, response: withErrors({ 200: z.object({ items: z.array(deploymentSchema) }) }) },
-    handler: async (request) => {
-      let q = visibleDeployments(db, request.principal!);
-      const { appId, app: appName, agentId, state, limit } = request.query;
-      if (appId) q = q.where('deployments.app_id', '=', appId);
-      if (appName) q = q.where('deployments.app', '=', appName);
-      if (agentId) q = q.where('deployments.agent_id', '=', agentId);
-      if (state) q = q.where('deployments.state', '=', state);
-      const rows = await q.orderBy('deployments.updated_at', 'desc').limit(limit).execute();
-      const pending = await openCommandsOf(app.db, rows.map((row: any) => row.id));
-      const standings = await standingsOf(app.db, rows as any[]);
-      return { items: rows.map((row: any) => toDeployment(row, pending.get(row.id), standings.get(`${row.agent_id} ${row.app}`))) };
-    },
+    schema: { tags: ['deployments'], summary: 'Deployments of app versions on agents', querystring: deploymentsQuerySchema, response: withErrors({ 200: z.object({ items: z.array(deploymentSchema) }) }) },
+    handler: async (request) => listDeployments(db, request.principal!, request.query),
   });
 
   app.get('/deployments/:id', {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from '@marketplace/db';
+import { extractSpec, parseAppSpec } from '@marketplace/spec';
+import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -57,4 +59,24 @@ export async function submitRequest(deps: RequestServiceDeps, input: SubmitReque
   await publishRequestEvent(deps.db, deps.events, id, null, null);
   await deps.jobs.send(jobName('generate'), { orgId: input.orgId, requestId: id }, { singletonKey: `${id}:generate` });
   return id;
+}
+
+/** `POST /requests` body, and the MCP build tool's input: a full AppSpec, or a request in words (EN/PL). */
+export const requestBodySchema = z.union([z.object({ spec: z.record(z.string(), z.unknown()) }).strict(), z.object({ text: z.string().trim().min(3).max(20_000) }).strict()]);
+
+/** The finished AppSpec a request body names; an invalid spec or one with open questions is refused (422) with what to fix. */
+export function specOfRequest(body: z.infer<typeof requestBodySchema>): { spec: object; text: string | null } {
+  if ('spec' in body) {
+    const parsed = parseAppSpec(body.spec);
+    if (!parsed.ok) throw new AppError('SPEC_INVALID', 422, `The AppSpec is invalid: ${parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { details: { errors: parsed.issues } });
+    if (parsed.spec.missing?.length) throw new AppError('SPEC_INCOMPLETE', 422, `The AppSpec still has open questions (${parsed.spec.missing.join(', ')}); answer them or remove "missing".`, { details: { missing: parsed.spec.missing } });
+    return { spec: parsed.spec, text: null };
+  }
+  const result = extractSpec(body.text);
+  if (result.missing.length) {
+    throw new AppError('SPEC_INCOMPLETE', 422, `The request leaves questions open: ${result.questions.map((q) => q.question).join(' ')} Answer them in a conversation (POST /api/v1/conversations) or send a full spec.`, {
+      details: { missing: result.missing, questions: result.questions, spec: result.spec },
+    });
+  }
+  return { spec: result.spec, text: body.text };
 }

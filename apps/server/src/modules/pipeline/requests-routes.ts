@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { extractSpec, parseAppSpec } from '@marketplace/spec';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { listRequests, requestView } from './requests-repository.js';
-import { submitRequest } from './request-service.js';
+import { requestBodySchema, specOfRequest, submitRequest } from './request-service.js';
 import { REQUEST_STATES } from './pipeline-tables.js';
 
 const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), output: z.string().optional() }).nullable() });
@@ -36,28 +35,12 @@ export default async function requestsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['requests'],
       summary: 'Build an app from an AppSpec, or from a request in words (EN/PL)',
-      body: z.union([z.object({ spec: z.record(z.string(), z.unknown()) }).strict(), z.object({ text: z.string().trim().min(3).max(20_000) }).strict()]),
+      body: requestBodySchema,
       response: withErrors({ 202: z.object({ id: z.string(), state: z.string() }) }, [422, 503]),
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
-      let spec: object;
-      let text: string | null = null;
-      if ('spec' in request.body) {
-        const parsed = parseAppSpec(request.body.spec);
-        if (!parsed.ok) throw new AppError('SPEC_INVALID', 422, `The AppSpec is invalid: ${parsed.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { details: { errors: parsed.issues } });
-        if (parsed.spec.missing?.length) throw new AppError('SPEC_INCOMPLETE', 422, `The AppSpec still has open questions (${parsed.spec.missing.join(', ')}); answer them or remove "missing".`, { details: { missing: parsed.spec.missing } });
-        spec = parsed.spec;
-      } else {
-        text = request.body.text;
-        const result = extractSpec(text);
-        if (result.missing.length) {
-          throw new AppError('SPEC_INCOMPLETE', 422, `The request leaves questions open: ${result.questions.map((q) => q.question).join(' ')} Answer them in a conversation (POST /api/v1/conversations) or send a full spec.`, {
-            details: { missing: result.missing, questions: result.questions, spec: result.spec },
-          });
-        }
-        spec = result.spec;
-      }
+      const { spec, text } = specOfRequest(request.body);
       request.auditInfo = { targetType: 'request', details: { app: (spec as { name: string }).name } };
       let id: string;
       try {
