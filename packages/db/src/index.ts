@@ -5,6 +5,6 @@ export { silentLogger, type Logger, type LogFn } from './logger.js';
 export { appliedMigrations, migrate, migrationStatus, type Migration, type MigrationContext, type MigrationStatus } from './migrate.js';
 export type { DeadLetterJob } from './dead-letter.js';
 export { defineJob, type JobContext, type JobDefinition, type JobPolicy } from './define-job.js';
-export { createJobQueue, type JobInfo, type JobQueue, type JobQueueOptions, type JobState, type SendOptions } from './job-queue.js';
+export { createJobQueue, JOB_SETUP_LOCK, JOB_WAKE_CHANNEL, type JobInfo, type JobQueue, type JobQueueOptions, type JobState, type SendOptions } from './job-queue.js';
 export { backupDatabase, type BackupSummary } from './backup.js';
 export { restoreDatabase, type RestoreSummary } from './restore.js';

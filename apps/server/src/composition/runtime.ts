@@ -8,6 +8,9 @@ import type { ServerDatabase } from '../db/database.js';
 import { migrations } from './migrations.js';
 import { createLogger } from './logger.js';
 
+/** The advisory lock every process holds while it applies migrations. */
+export const MIGRATIONS_LOCK = 'marketplace:migrations';
+
 export interface Runtime {
   config: Config;
   logger: Logger;
@@ -26,7 +29,8 @@ export async function openRuntime(options: { env?: Record<string, string | undef
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) });
   try {
     if (options.migrate !== false) {
-      const applied = await migrate(database, migrations);
+      // Processes starting at once on an empty database take turns: the first migrates, the rest find nothing to do.
+      const applied = await database.withLock(MIGRATIONS_LOCK, () => migrate(database, migrations));
       if (applied.length) logger.info({ applied }, 'database migrated');
     }
   } catch (error) {

@@ -11,6 +11,9 @@ import type { MailHub } from '@marketplace/mail/hub';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 
+/** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
+export const JOB_MAINTENANCE_SECONDS = 15;
+
 export type Role = 'all' | 'api' | 'worker' | 'smtp';
 export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
 
@@ -53,7 +56,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
 
   if (role === 'all' || role === 'worker' || role === 'api') {
     // The API role only queues work; workers (and `all`) also run it.
-    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
+    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api', maintenanceIntervalSeconds: JOB_MAINTENANCE_SECONDS });
   }
   // One set of services per process, used by the HTTP routes, the job workers and the mail hub alike.
   const services = createServices({ config, database: runtime.database, jobs, orgKeys, events, logger });
