@@ -7,6 +7,7 @@ import { resolveJwtSecret } from '../config/jwt-secret.js';
 import type { ServerDatabase } from '../db/database.js';
 import { migrations } from './migrations.js';
 import { createLogger } from './logger.js';
+import { assertRoleSettings, type Role } from './role-settings.js';
 
 /** The advisory lock every process holds while it applies migrations. */
 export const MIGRATIONS_LOCK = 'marketplace:migrations';
@@ -21,8 +22,9 @@ export interface Runtime {
 }
 
 /** Config, logger and a migrated database: what every command and role starts from. */
-export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean; role?: Role } = {}): Promise<Runtime> {
   const loaded = loadConfig(options.env ?? process.env);
+  if (options.role) assertRoleSettings(options.role, loaded);
   await mkdir(loaded.dataDir, { recursive: true });
   const { config, generated } = await resolveJwtSecret(loaded);
   const logger = createLogger(config);

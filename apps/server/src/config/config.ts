@@ -89,6 +89,10 @@ const envSchema = z.object({
   SMTP_PASS: optionalString,
   SMTP_FROM: z.string().default('marketplace@marketplace.localhost'),
   SMTP_LISTEN_PORT: port(2525),
+  MAIL_HUB_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  MAIL_HUB_PORT: optionalString.superRefine((value, ctx) => {
+    if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) ctx.addIssue({ code: 'custom', message: `expected a port number from 1 to 65535, got '${value}'` });
+  }),
   MAIL_VERIFY_AUTH: bool(false),
   MAIL_ALLOW_UNVERIFIED_SENDERS: bool(false),
   MAIL_SENDER_LIMIT_PER_HOUR: positiveInt(20, 10_000),
@@ -135,6 +139,11 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
+  /**
+   * Where processes without SMTP_HOST send mail: the embedded mail hub of the `all` or `smtp` role
+   * (MAIL_HUB_HOST, MAIL_HUB_PORT; default this machine and SMTP_LISTEN_PORT). `hostSet`: MAIL_HUB_HOST was given.
+   */
+  readonly mailHub: { readonly host: string; readonly port: number; readonly hostSet: boolean };
   /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
   readonly mailIngest: { readonly verifyAuth: boolean; readonly allowUnverifiedSenders: boolean; readonly senderLimitPerHour: number };
   /** A conversation not yet building whose last turn is older than `idleHours` is marked abandoned (by the worker role's sweeper). */
@@ -198,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
+    mailHub: { host: e.MAIL_HUB_HOST, port: e.MAIL_HUB_PORT ? Number(e.MAIL_HUB_PORT) : e.SMTP_LISTEN_PORT, hostSet: env.MAIL_HUB_HOST !== undefined && env.MAIL_HUB_HOST.trim() !== '' },
     mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, allowUnverifiedSenders: e.MAIL_ALLOW_UNVERIFIED_SENDERS, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
     conversations: { idleHours: e.CONVERSATION_IDLE_HOURS },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
