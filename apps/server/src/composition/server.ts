@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs.js';
@@ -65,7 +63,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   const services = createServices({ config, database: runtime.database, jobs, orgKeys, events, logger });
   try {
     // Validation's scratch space: this worker's own directory; those of workers that died are removed now.
-    if (works) workDir = await openWorkDir(join(tmpdir(), 'marketplace-work'), logger);
+    if (works) workDir = await openWorkDir(config.workDir, logger);
     for (const job of jobDefinitions(pipelineServices(services, jobs, logger, workDir?.path))) jobs.register(job);
     await jobs.start();
   } catch (error) {

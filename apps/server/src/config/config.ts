@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -71,6 +73,7 @@ const envSchema = z.object({
   PORT: port(8000),
   PUBLIC_URL: url(['http:', 'https:']),
   DATA_DIR: z.string().min(1).default('./data'),
+  WORK_DIR: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
@@ -128,6 +131,8 @@ export interface Config {
   readonly port: number;
   readonly publicUrl: string;
   readonly dataDir: string;
+  /** Scratch space of the workers' validations (each worker a directory of its own inside); default $TMPDIR/marketplace-work. */
+  readonly workDir: string;
   readonly logLevel: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
@@ -197,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
+    workDir: e.WORK_DIR ?? join(tmpdir(), 'marketplace-work'),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
