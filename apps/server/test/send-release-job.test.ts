@@ -12,6 +12,8 @@ import { loadConfig } from '../src/config/config.js';
 import type { Db } from '../src/db/schema.js';
 import { sendReleaseJob } from '../src/modules/distribution/send-release-job.js';
 import { createLocalEventBus } from '../src/modules/events/event-bus.js';
+import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
+import { createMailIngest } from '../src/modules/mail-intake/mail-intake.js';
 import { call, createTestApp, register, TEST_SECRET, type Account, type TestApp } from './helper.js';
 
 /**
@@ -77,5 +79,31 @@ describe('distribution.send', () => {
     if (checked.ok) expect(Date.parse(checked.statement.expiresAt) - Date.parse(checked.statement.issuedAt)).toBe(72 * 3_600_000);
     // the same mail on another agent of the organisation is not for it
     expect(await verifyDelivery({ envelope: parsed.deliveryJson, keyList: keyList.keyList, expect: { ...expect_, agentId: randomUUID() } })).toMatchObject({ ok: false, code: 'DELIVERY_WRONG_AGENT' });
+  }, 30_000);
+
+  it('a retry on a worker of another host finds the message the hub already stored, and does not send it twice', async () => {
+    const db = t.database.db as Db;
+    // The smtp role's hub, with its own DATA_DIR; the worker retrying has a different one and reaches the hub by MAIL_HUB_HOST.
+    const hubDir = join(work, 'smtp-role');
+    const hubConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', DATA_DIR: hubDir });
+    const embedded = await startEmbeddedMailHub(hubConfig, createMailIngest(pino({ level: 'silent' })), pino({ level: 'silent' }), db);
+    try {
+      const workerConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, MAIL_HUB_HOST: '127.0.0.1', MAIL_HUB_PORT: String(embedded.port), DATA_DIR: join(work, 'worker-host') });
+      const job = sendReleaseJob({ db, config: workerConfig, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });
+      const logger = pino({ level: 'silent' });
+      const again = randomUUID();
+      const version = await db.selectFrom('deliveries').select(['app_id', 'version_id']).where('id', '=', deliveryId).executeTakeFirstOrThrow();
+      await db.insertInto('deliveries').values({ id: again, org_id: admin.orgId, app_id: version.app_id, version_id: version.version_id, agent_id: agent.id, user_id: admin.userId, recipient: agent.mailbox, state: 'queued', requested_by: admin.userId }).execute();
+      const inbox = join(mailboxDirectory(hubDir, agent.mailbox), 'new');
+      expect(await job.handler({ orgId: admin.orgId, deliveryId: again }, { jobId: 'job-2', attempt: 1, logger })).toMatchObject({ sent: expect.any(String) });
+      expect(readdirSync(inbox)).toHaveLength(1);
+      // A worker died after the hub's 250 and before it marked the delivery sent: the retry runs elsewhere.
+      await db.updateTable('deliveries').set({ state: 'sending' }).where('id', '=', again).execute();
+      expect(await job.handler({ orgId: admin.orgId, deliveryId: again }, { jobId: 'job-2', attempt: 2, logger })).toEqual({ sent: 'found in the hub after a restart' });
+      expect(readdirSync(inbox)).toHaveLength(1);
+      expect(await db.selectFrom('deliveries').select('state').where('id', '=', again).executeTakeFirstOrThrow()).toEqual({ state: 'sent' });
+    } finally {
+      await embedded.close();
+    }
   }, 30_000);
 });

@@ -26,5 +26,17 @@ export interface Database {
   poolStats(): PoolStats;
   /** Raw SQL outside Kysely (pg-boss's adapter). Text without values may hold several statements. */
   executeSql(text: string, values?: unknown[]): Promise<SqlResult>;
+  /**
+   * Runs `work` while holding the lock `name`, shared by every process on this database
+   * (PostgreSQL: a session advisory lock; PGlite: one process owns the database, so in-process).
+   * Serialises first-start work such as migrations when several processes start at once.
+   */
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL LISTEN on `channel` over its own connection (reconnecting after a failure);
+   * `onMessage` gets each NOTIFY payload. Resolves to a function that stops listening.
+   * PGlite: undefined (one process: nothing else can notify).
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

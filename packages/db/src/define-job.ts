@@ -25,8 +25,15 @@ export interface JobDefinition<TData> {
   retryDelay: number;
   /** Double the delay on every retry (with jitter). */
   retryBackoff: boolean;
-  /** A run taking longer fails (a crashed worker's job is retried after this). */
+  /** A run taking longer fails (without heartbeatSeconds, a crashed worker's job is retried after this). */
   expireInSeconds: number;
+  /**
+   * A worker silent this long is taken for dead (crash, kill -9) and its job is retried: while the
+   * handler runs, the queue keeps the job's expiry this far ahead (renewed every third of it), up to
+   * expireInSeconds in all.
+   * Unset: only expireInSeconds.
+   */
+  heartbeatSeconds?: number;
   policy?: JobPolicy;
   /** How many runs of this job one process works on at once (default 1). */
   concurrency?: number;
@@ -40,6 +47,7 @@ const definitionSchema = z.object({
   retryDelay: z.number().int().min(0).max(86_400),
   retryBackoff: z.boolean(),
   expireInSeconds: z.number().int().min(1).max(86_399),
+  heartbeatSeconds: z.number().int().min(3).max(86_399).optional(),
   policy: z.enum(['standard', 'short', 'singleton', 'stately']).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   handler: z.custom<(...args: unknown[]) => Promise<unknown>>((value) => typeof value === 'function', 'must be a function'),
@@ -51,6 +59,9 @@ export function defineJob<TData>(definition: JobDefinition<TData>): JobDefinitio
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'definition'}: ${issue.message}`).join('; ');
     throw new DatabaseError('JOB_DEFINITION_INVALID', `Job definition "${String((definition as { name?: unknown })?.name)}" is invalid: ${problems}.`);
+  }
+  if (definition.heartbeatSeconds !== undefined && definition.heartbeatSeconds > definition.expireInSeconds) {
+    throw new DatabaseError('JOB_DEFINITION_INVALID', `Job definition "${definition.name}" is invalid: heartbeatSeconds (${definition.heartbeatSeconds}) must not exceed expireInSeconds (${definition.expireInSeconds}).`);
   }
   return Object.freeze({ ...definition });
 }

@@ -113,6 +113,79 @@ describeEachDialect('job queue', (getDatabase) => {
     reader.register(slow);
     expect((await reader.getJob('slow', id))?.state).toBe('completed');
   });
+  it('starts a sent job at once, in this process and in another one, while its workers would otherwise sleep a long poll', async () => {
+    const ranAt: number[] = [];
+    const quick = defineJob<{ n: number }>({ ...base, name: 'quick', handler: async () => void ranAt.push(Date.now()) });
+    // The worker polls only every 20 s: only the wake-up can start the jobs within a second.
+    queue = createJobQueue(getDatabase(), { pollingIntervalSeconds: 20 });
+    queue.register(quick);
+    await queue.start();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its first (empty) poll is behind it
+    const sentAt = Date.now();
+    await queue.send(quick, { n: 1 });
+    await waitFor(async () => ranAt.length === 1, 5_000);
+    expect(ranAt[0]! - sentAt).toBeLessThan(1_000);
+
+    if (getDatabase().dialect === 'postgres') {
+      // An API process only sends; the worker above hears of the job through NOTIFY.
+      const sender = createJobQueue(getDatabase(), { work: false });
+      sender.register(quick);
+      await sender.start();
+      try {
+        const otherSentAt = Date.now();
+        await sender.send(quick, { n: 2 });
+        await waitFor(async () => ranAt.length === 2, 5_000);
+        expect(ranAt[1]! - otherSentAt).toBeLessThan(1_000);
+      } finally {
+        await sender.stop();
+      }
+    }
+  });
+
+  it('keeps a job with a heartbeat alive past its window while its handler runs, its expiry a window ahead and within expireInSeconds', async () => {
+    let release: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    const slow = defineJob<{ n: number }>({ ...base, name: 'slow', heartbeatSeconds: 3, expireInSeconds: 60, handler: async () => {
+      runs += 1;
+      await finished;
+    } });
+    const q = await startQueue(slow);
+    const id = (await q.send(slow, { n: 1 }))!;
+    await waitFor(async () => (await q.getJob('slow', id))?.state === 'active', 5_000);
+    // Seconds from the job's start to its expiry: about 3 s ahead of now, renewed while it runs (not the 60 s bound).
+    const expiry = async () => (await getDatabase().executeSql(`select extract(epoch from (started_on + expire_in - now()))::float as ahead, extract(epoch from expire_in)::float as total from pgboss.job where id = $1`, [id])).rows[0] as { ahead: number; total: number };
+    await waitFor(async () => (await expiry()).total < 10, 2_000);
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    // Past the 3 s window the job is still running, its expiry a window ahead of now, never beyond 60 s.
+    const later = await expiry();
+    expect(later.ahead).toBeGreaterThan(0);
+    expect(later.ahead).toBeLessThanOrEqual(3.5);
+    expect(later.total).toBeGreaterThan(4);
+    expect(later.total).toBeLessThan(60);
+    release();
+    await waitFor(async () => (await q.getJob('slow', id))?.state === 'completed', 5_000);
+    expect(runs).toBe(1);
+  }, 20_000);
+
+  it('lets one holder of a named lock at a time run', async () => {
+    const database = getDatabase();
+    const order: string[] = [];
+    let inside = 0;
+    const hold = (label: string) =>
+      database.withLock('test:lock', async () => {
+        inside += 1;
+        expect(inside).toBe(1);
+        order.push(`${label}:in`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        order.push(`${label}:out`);
+        inside -= 1;
+        return label;
+      });
+    expect(await Promise.all([hold('a'), hold('b'), hold('c')])).toEqual(['a', 'b', 'c']);
+    expect(order.filter((entry) => entry.endsWith(':in'))).toHaveLength(3);
+    for (let index = 0; index < order.length; index += 2) expect(order[index]!.replace(':in', '')).toBe(order[index + 1]!.replace(':out', ''));
+  });
 });
 
 describe('defineJob', () => {

@@ -43,6 +43,7 @@ export async function openPGlite(dataDir: string | undefined, logger: Logger): P
   }
 
   const mutex = new AsyncMutex();
+  const namedLocks = new Map<string, AsyncMutex>();
   const db = new Kysely<any>({ dialect: createPGliteDialect(pglite, mutex, logger) });
   let closed = false;
   logger.debug({ dataDir: pgliteDir ?? 'memory' }, 'embedded database (PGlite) open');
@@ -57,6 +58,11 @@ export async function openPGlite(dataDir: string | undefined, logger: Logger): P
     },
     poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting }),
     executeSql: createPGliteExecuteSql(pglite, mutex),
+    withLock(name, work) {
+      let lock = namedLocks.get(name);
+      if (!lock) namedLocks.set(name, (lock = new AsyncMutex()));
+      return lock.runExclusive(work);
+    },
     async close() {
       if (closed) return;
       closed = true;

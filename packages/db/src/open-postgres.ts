@@ -106,10 +106,70 @@ export async function openPostgres(url: URL, logger: Logger, options: PostgresOp
       const last = Array.isArray(result) ? result.at(-1) : result;
       return { rows: (last as pg.QueryResult | undefined)?.rows ?? [] };
     },
+    async withLock(name, work) {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw connectionError(error, url);
+      });
+      let broken = false;
+      try {
+        await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [name]);
+        try {
+          return await work();
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => {
+            broken = true; // the session ends with the connection, and the lock with it
+          });
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+    listen: (channel, onMessage) => listenPostgres(url, channel, onMessage, logger),
     async close() {
       if (closed) return;
       closed = true;
       await db.destroy();
     },
+  };
+}
+
+/** LISTEN on one dedicated connection; a lost connection is replaced after a second until stopped. */
+async function listenPostgres(url: URL, channel: string, onMessage: (payload: string) => void, logger: Logger): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new DatabaseError('DATABASE_OPTIONS_INVALID', `"${channel}" is not a usable LISTEN channel: use lower-case letters, digits and "_".`);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const reconnect = (): void => {
+    if (!stopped) retry = setTimeout(() => void connect().catch(reconnect), 1000);
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url.href, application_name: 'marketplace-listen', connectionTimeoutMillis: 10_000 });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '');
+    });
+    next.on('error', (error) => {
+      logger.warn({ err: error, channel }, 'the LISTEN connection failed; reconnecting');
+      next.end().catch(() => undefined);
+    });
+    next.on('end', () => {
+      if (client !== next) return;
+      client = null;
+      reconnect();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw connectionError(error, url);
+    }
+    if (stopped) await next.end().catch(() => undefined);
+    else client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }

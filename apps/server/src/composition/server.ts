@@ -11,9 +11,13 @@ import type { MailHub } from '@marketplace/mail/hub';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
+import { openWorkDir, type WorkDir } from '../modules/pipeline/work-dir.js';
+import type { Role } from './role-settings.js';
 
-export type Role = 'all' | 'api' | 'worker' | 'smtp';
-export const ROLES: Role[] = ['all', 'api', 'worker', 'smtp'];
+/** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
+export const JOB_MAINTENANCE_SECONDS = 15;
+
+export { ROLES, type Role } from './role-settings.js';
 
 export interface RunningServer {
   runtime: Runtime;
@@ -34,7 +38,8 @@ export interface RunningServer {
 export async function startServer(options: { role?: Role; env?: Record<string, string | undefined>; handleSignals?: boolean } = {}): Promise<RunningServer> {
   const role = options.role ?? 'all';
   const started = performance.now();
-  const runtime = await openRuntime({ env: options.env });
+  // A role missing a setting it needs stops here, naming it, before touching the database.
+  const runtime = await openRuntime({ env: options.env, role });
   const { config, logger } = runtime;
   // Incoming mail (the embedded hub's listener, or the IMAP service mailbox) proves its sender by DKIM,
   // or by the issued reply address / a confirmation (refused in production unless allowed).
@@ -50,7 +55,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   }
   let app: FastifyInstance | null = null;
   let url: string | null = null;
-  let jobs: JobQueue | null = null;
+  let workDir: WorkDir | null = null;
 
   // One instance per process: the HTTP routes and the signing job share its key cache and its locks.
   const orgKeys = createConfiguredOrgKeys(runtime.database.db, config);
@@ -58,15 +63,21 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // so a worker's pipeline steps reach the API processes holding the SSE connections.
   const events = createConfiguredEventBus(config, logger);
 
-  if (role === 'all' || role === 'worker' || role === 'api') {
-    // The API role only queues work; workers (and `all`) also run it.
-    jobs = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: role !== 'api' });
-  }
+  const works = role === 'all' || role === 'worker';
+  // The API and smtp roles only queue work (a request by mail starts a build too); workers (and `all`) also run it.
+  const jobs: JobQueue = createJobQueue(runtime.database, { logger: logger.child({ component: 'jobs' }), work: works, maintenanceIntervalSeconds: JOB_MAINTENANCE_SECONDS });
   // One set of services per process, used by the HTTP routes, the job workers and the mail hub alike.
   const services = createServices({ config, database: runtime.database, jobs, orgKeys, events, logger });
-  if (jobs) {
-    for (const job of jobDefinitions(pipelineServices(services, jobs, logger))) jobs.register(job);
+  try {
+    // Validation's scratch space: this worker's own directory; those of workers that died are removed now.
+    if (works) workDir = await openWorkDir(config.workDir, logger);
+    for (const job of jobDefinitions(pipelineServices(services, jobs, logger, workDir?.path))) jobs.register(job);
     await jobs.start();
+  } catch (error) {
+    await events.close();
+    await workDir?.close();
+    await runtime.close();
+    throw error;
   }
   // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
   const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
@@ -99,7 +110,8 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       mailLoop?.stop();
       sweeper?.stop();
       await app?.close();
-      await jobs?.stop({ graceful: true, timeoutMs: 10_000 });
+      await jobs.stop({ graceful: true, timeoutMs: 10_000 });
+      await workDir?.close();
       await services.close();
       await events.close();
       await runtime.close();

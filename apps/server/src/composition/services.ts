@@ -87,7 +87,7 @@ export function createServices(options: ServiceOptions): ServerServices {
 }
 
 /** What the pipeline's and distribution's jobs use, taken from the same services. */
-export function pipelineServices(services: ServerServices, queue: JobQueue, logger: Logger): PipelineServices {
+export function pipelineServices(services: ServerServices, queue: JobQueue, logger: Logger, workDir = join(tmpdir(), 'marketplace-work')): PipelineServices {
   return {
     db: services.db,
     config: services.config,
@@ -95,7 +95,7 @@ export function pipelineServices(services: ServerServices, queue: JobQueue, logg
     keys: services.orgKeys,
     logger,
     events: services.events,
-    workDir: join(tmpdir(), 'marketplace-work'),
+    workDir,
     releaseValidityDays: RELEASE_VALIDITY_DAYS,
     ...(services.config.clamd ? { clamd: { ...services.config.clamd } } : {}),
   };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { safeMailboxName } from '@marketplace/mail/hub';
 
@@ -88,6 +90,7 @@ const envSchema = z.object({
   PORT: port(8000),
   PUBLIC_URL: url(['http:', 'https:']),
   DATA_DIR: z.string().min(1).default('./data'),
+  WORK_DIR: optionalString,
   // Default: warn in production (no per-request lines; errors keep their request id), info elsewhere.
   LOG_LEVEL: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
@@ -107,6 +110,10 @@ const envSchema = z.object({
   SMTP_PASS: optionalString,
   SMTP_FROM: z.string().default('marketplace@marketplace.localhost'),
   SMTP_LISTEN_PORT: port(2525),
+  MAIL_HUB_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  MAIL_HUB_PORT: optionalString.superRefine((value, ctx) => {
+    if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) ctx.addIssue({ code: 'custom', message: `expected a port number from 1 to 65535, got '${value}'` });
+  }),
   MAIL_HUB_MAILBOXES: mailboxList,
   MAIL_HUB_MAX_MESSAGE_BYTES: positiveInt(40 * 1_048_576, 1024 * 1_048_576),
   MAIL_HUB_MAILBOX_QUOTA_BYTES: wholeNumber(2 * 1024 * 1_048_576, Number.MAX_SAFE_INTEGER),
@@ -152,6 +159,8 @@ export interface Config {
   readonly port: number;
   readonly publicUrl: string;
   readonly dataDir: string;
+  /** Scratch space of the workers' validations (each worker a directory of its own inside); default $TMPDIR/marketplace-work. */
+  readonly workDir: string;
   readonly logLevel: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
@@ -166,9 +175,14 @@ export interface Config {
   /**
    * The embedded mail hub: extra mailboxes it serves besides agents, accounts and the service
    * address; the largest message; the rate limits (0: off) and the mailbox quota (0: none); the
-   * pause before the SMTP greeting.
+   * pause before the SMTP greeting. Where processes without SMTP_HOST send mail: the embedded hub of the
+   * `all` or `smtp` role (MAIL_HUB_HOST, MAIL_HUB_PORT; default this machine and SMTP_LISTEN_PORT);
+   * `hostSet`: MAIL_HUB_HOST was given.
    */
   readonly mailHub: {
+    readonly host: string;
+    readonly port: number;
+    readonly hostSet: boolean;
     readonly mailboxes: readonly string[];
     readonly maxMessageBytes: number;
     readonly mailboxQuotaBytes: number;
@@ -235,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
+    workDir: e.WORK_DIR ?? join(tmpdir(), 'marketplace-work'),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'warn' : 'info'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -246,6 +261,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
     mailHub: {
+      host: e.MAIL_HUB_HOST,
+      port: e.MAIL_HUB_PORT ? Number(e.MAIL_HUB_PORT) : e.SMTP_LISTEN_PORT,
+      hostSet: env.MAIL_HUB_HOST !== undefined && env.MAIL_HUB_HOST.trim() !== '',
       mailboxes: e.MAIL_HUB_MAILBOXES,
       maxMessageBytes: e.MAIL_HUB_MAX_MESSAGE_BYTES,
       mailboxQuotaBytes: e.MAIL_HUB_MAILBOX_QUOTA_BYTES,

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   let exited = false;
 
   const started = await timed('start', plan.startMs, async () => {
-    child = spawn(process.execPath, [...plan.nodeArgs, 'dist/server.mjs'], { cwd: plan.appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [...plan.dieWithParent, process.execPath, ...plan.nodeArgs, 'dist/server.mjs'];
+    child = spawn(argv[0]!, argv.slice(1), { cwd: plan.appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', remember);
     child.stderr!.on('data', remember);
     child.once('exit', () => {

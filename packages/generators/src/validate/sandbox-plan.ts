@@ -17,6 +17,8 @@ export interface SandboxPlan {
   kind: AppKind;
   appDir: string;
   nodeArgs: string[];
+  /** Put before the app's command so it dies with the runner (setpriv --pdeathsig), or empty. */
+  dieWithParent: string[];
   /** The app's whole environment; values starting with "fixture:" get the fixture server's URL in front. */
   env: Record<string, string>;
   healthPath: string;

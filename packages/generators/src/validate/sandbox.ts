@@ -32,12 +32,35 @@ export function chooseSandbox(requested: SandboxMode | 'auto'): SandboxMode {
   return available ? 'netns' : 'preload';
 }
 
-/** argv wrapped so it runs in a fresh network namespace with loopback up (netns), or as is. */
+let containment: { dieWithParent: string[]; pidNamespace: boolean } | undefined;
+
+const works = (argv: string[]) => spawnSync(argv[0]!, argv.slice(1), { timeout: 5000, stdio: 'ignore' }).status === 0;
+
+/**
+ * How the sandbox's processes are tied to the process that starts them, so that none outlives a
+ * worker killed with -9: `setpriv --pdeathsig KILL` kills the sandbox's first process when its parent
+ * dies; a PID namespace (`unshare --pid --fork --kill-child`, root) takes every process inside with it.
+ */
+export function sandboxContainment(): { dieWithParent: string[]; pidNamespace: boolean } {
+  if (containment) return containment;
+  containment = { dieWithParent: [], pidNamespace: false };
+  if (process.platform !== 'linux') return containment;
+  if (works(['setpriv', '--pdeathsig', 'KILL', '--', 'true'])) containment.dieWithParent = ['setpriv', '--pdeathsig', 'KILL', '--'];
+  if (process.getuid?.() === 0 && works(['unshare', '--pid', '--fork', '--kill-child', '--', 'true'])) containment.pidNamespace = true;
+  return containment;
+}
+
+/**
+ * argv wrapped so it runs in a fresh network namespace with loopback up (netns), or as is (preload);
+ * either way tied to this process (see sandboxContainment).
+ */
 export function sandboxed(mode: SandboxMode, argv: readonly string[]): string[] {
-  if (mode === 'preload') return [...argv];
+  const { dieWithParent, pidNamespace } = sandboxContainment();
+  const pid = pidNamespace ? ['--pid', '--fork', '--kill-child'] : [];
+  if (mode === 'preload') return pidNamespace ? [...dieWithParent, 'unshare', ...pid, '--', ...argv] : [...dieWithParent, ...argv];
   const ip = networkNamespaceTool();
   if (!ip) throw new Error('a network namespace is not available here');
-  return ['unshare', '--net', '--', '/bin/sh', '-c', `${JSON.stringify(ip)} link set lo up && exec "$@"`, 'sandbox', ...argv];
+  return [...dieWithParent, 'unshare', '--net', ...pid, '--', '/bin/sh', '-c', `${JSON.stringify(ip)} link set lo up && exec "$@"`, 'sandbox', ...argv];
 }
 
 export interface ProcessResult {

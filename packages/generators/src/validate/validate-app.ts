@@ -9,7 +9,7 @@ import { buildApp } from '../build-app.js';
 import { GeneratorError } from '../errors.js';
 import { GENERATORS } from '../kinds/registry.js';
 import { readTemplate } from '../shared/read-template.js';
-import { type SandboxMode, chooseSandbox, runProcess, sandboxed } from './sandbox.js';
+import { type SandboxMode, chooseSandbox, runProcess, sandboxContainment, sandboxed } from './sandbox.js';
 import type { SandboxPlan, ValidationStep } from './sandbox-plan.js';
 import { sandboxSettings } from './sandbox-settings.js';
 
@@ -162,6 +162,7 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       kind: spec.spec.kind,
       appDir,
       nodeArgs,
+      dieWithParent: sandboxContainment().dieWithParent,
       env,
       healthPath: manifest.health.path,
       fixtures,

@@ -32,6 +32,11 @@ export interface MailHubOptions {
   limits?: Partial<HubLimits>;
   /** Pause before the 220 greeting, in ms; a client that speaks first is refused (421). Default 0 on loopback, 100 (smtp-server's own) elsewhere. */
   greetingDelayMs?: number;
+  /**
+   * Awaited once every copy is durable on disk, before the 250: what must be known beyond this
+   * machine (a sender's duplicate check on another host). A failure answers 451 and removes the copies.
+   */
+  record?(info: StoredMail): Promise<void>;
   /** Called after a message is durable on disk and answered 250; the Maildir stays the source of truth (rescan it at start-up). */
   onStored?(info: StoredMail): void | Promise<void>;
   /** fsync each file and directory before answering (default true; only a benchmark turns it off). */
@@ -118,6 +123,15 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       throw smtpError(451, '4.3.0 Could not store the message; try again later');
     }
     const messageId = readHeaders(message, DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
+    if (options.record) {
+      try {
+        await options.record({ envelopeFrom, deliveries, size: message.length, messageId });
+      } catch (error) {
+        await Promise.all(stored.map((file) => unlink(file.path).catch(() => {})));
+        logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'could not record a message');
+        throw smtpError(451, '4.3.0 Could not record the message; try again later');
+      }
+    }
     logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
     if (options.onStored) {
       const info: StoredMail = { envelopeFrom, deliveries, size: message.length, messageId };

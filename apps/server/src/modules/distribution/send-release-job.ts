@@ -1,11 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import { buildReleaseEmail } from '@marketplace/mail';
 import { fromMailbox, mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
 import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
-import { mailboxDirectory } from '@marketplace/mail/hub';
+import { hubHasMessage } from '../mail-intake/hub-messages.js';
 import { bundleFileName, releaseFileName, signDelivery } from '@marketplace/release';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
@@ -54,23 +52,14 @@ async function signDeliveryStatement(keys: DistributionServices['keys'], deliver
 
 class PermanentFailure extends Error {}
 
-/** After a crash mid-send: did the embedded hub already store this Message-ID for the recipient? */
-async function alreadyInHub(config: Config, recipient: string, messageId: string): Promise<boolean> {
+/**
+ * After a crash mid-send: did the embedded hub already store this Message-ID for the recipient?
+ * Asked of the database, where the hub records each message before answering 250, so a retry on
+ * another worker or host sees it too. With a relay (SMTP_HOST) nobody can tell: send again.
+ */
+async function alreadyInHub(db: Db, config: Config, recipient: string, messageId: string): Promise<boolean> {
   if (config.smtp.host) return false;
-  let dir: string;
-  try {
-    dir = mailboxDirectory(config.dataDir, recipient);
-  } catch {
-    return false;
-  }
-  for (const folder of ['new', 'cur', '.Marketplace.Processed/cur', '.Marketplace.Processed/new', '.Marketplace.Rejected/cur', '.Marketplace.Rejected/new']) {
-    const names = await readdir(join(dir, folder)).catch(() => [] as string[]);
-    for (const name of names) {
-      const head = (await readFile(join(dir, folder, name)).catch(() => Buffer.alloc(0))).subarray(0, 16_384).toString('latin1');
-      if (head.includes(messageId)) return true;
-    }
-  }
-  return false;
+  return hubHasMessage(db, recipient, messageId);
 }
 
 /**
@@ -92,7 +81,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       if (!delivery || delivery.state === 'sent' || delivery.state === 'failed') return { skipped: delivery?.state ?? 'unknown' };
       const announce = () => publishDelivery(db, services.events, delivery.id);
       const messageId = delivery.message_id ?? messageIdFor(config.smtp.from, `delivery-${delivery.id}`);
-      if (delivery.state === 'sending' && (await alreadyInHub(config, delivery.recipient, messageId))) {
+      if (delivery.state === 'sending' && (await alreadyInHub(db, config, delivery.recipient, messageId))) {
         await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), updated_at: new Date() }).where('id', '=', delivery.id).execute();
         await announce();
         return { sent: 'found in the hub after a restart' };

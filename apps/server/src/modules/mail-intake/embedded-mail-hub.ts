@@ -2,8 +2,9 @@ import { readdir, readFile, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../../config/config.js';
 import type { MailIngest } from './mail-intake.js';
-import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
+import { recordHubMessage } from './hub-messages.js';
+import type { Logger } from 'pino';
 import { hubSessionOptions } from './hub-session-options.js';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 
@@ -18,6 +19,7 @@ export function serverAddress(from: string): string {
  * to the server's own address goes to mail intake's handler chain (agent status reports, conversations).
  * Ingested messages move from `new/` to `cur/`; those left in `new/` by a crash are taken at start.
  * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits.
+ * Each stored message's Message-ID is recorded per recipient in the database (mail_hub_messages).
  */
 export async function startEmbeddedMailHub(config: Config, intake: MailIngest, logger: Logger, db: Db): Promise<MailHub> {
   const own = serverAddress(config.smtp.from);
@@ -51,6 +53,8 @@ export async function startEmbeddedMailHub(config: Config, intake: MailIngest, l
     port: config.smtp.listenPort,
     logger: logger.child({ component: 'mail-hub' }),
     ...hubSessionOptions(config, db, own),
+    // Before the 250: a sender's retry on any host finds the message recorded (send-release-job).
+    record: (stored) => recordHubMessage(db, stored.messageId, stored.deliveries.map((delivery) => delivery.recipient)),
     onStored: async (stored) => {
       for (const delivery of stored.deliveries) if (isOwn(delivery.recipient)) await ingest(delivery.path, stored.envelopeFrom, delivery.recipient.toLowerCase());
     },

@@ -40,9 +40,17 @@ export interface MailSenderConfirmationsTable {
   conversation_id: string | null;
 }
 
+/** One message the embedded mail hub stored for one recipient (see hub-messages.ts). */
+export interface MailHubMessagesTable {
+  recipient: string;
+  message_id: string;
+  stored_at: DefaultNow;
+}
+
 /** The tables module mail-intake owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface MailIntakeTables {
   incoming_mail: IncomingMailTable;
   mail_sender_replies: MailSenderRepliesTable;
   mail_sender_confirmations: MailSenderConfirmationsTable;
+  mail_hub_messages: MailHubMessagesTable;
 }

@@ -22,16 +22,17 @@ export function dkimFor(config: Config): DkimOptions | undefined {
 }
 
 /**
- * Outgoing mail: the organisation's relay (SMTP_HOST …), or else the embedded mail hub on this
- * machine — null when the hub's port is chosen at random (SMTP_LISTEN_PORT=0, tests).
+ * Outgoing mail: the organisation's relay (SMTP_HOST …), or else the embedded mail hub at
+ * MAIL_HUB_HOST:MAIL_HUB_PORT (default this machine, SMTP_LISTEN_PORT) — null when the hub's port is
+ * chosen at random (SMTP_LISTEN_PORT=0, tests).
  */
 export function mailSenderFor(config: Config, logger?: Parameters<typeof createMailSender>[0]['logger']): MailSender | null {
-  if (!config.smtp.host && config.smtp.listenPort === 0) return null;
+  if (!config.smtp.host && config.mailHub.port === 0) return null;
   const dkim = dkimFor(config);
   const common = { ...(logger ? { logger } : {}), ...(dkim ? { dkim } : {}) };
   return config.smtp.host
     ? createMailSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, ...(config.smtp.user ? { user: config.smtp.user, pass: config.smtp.pass } : {}), ...common })
-    : createMailSender({ host: '127.0.0.1', port: config.smtp.listenPort, ...common });
+    : createMailSender({ host: config.mailHub.host, port: config.mailHub.port, ...common });
 }
 
 /** A Message-ID in SMTP_FROM's domain (`<id@domain>`), so From, Message-ID and a DKIM signature for that domain agree. */

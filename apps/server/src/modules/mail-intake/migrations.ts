@@ -24,3 +24,23 @@ export const mailIntakeMigrations = [
     },
   },
 ];
+
+/**
+ * What the embedded mail hub stored, by recipient and Message-ID: a sender retrying after a crash
+ * (any worker, any host) asks here whether its message already arrived.
+ */
+export const mailHubMessagesMigrations = [
+  {
+    name: '1230_mail_hub_messages',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_hub_messages (
+          recipient text NOT NULL,
+          message_id text NOT NULL,
+          stored_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (recipient, message_id)
+        )`,
+      ]);
+    },
+  },
+];

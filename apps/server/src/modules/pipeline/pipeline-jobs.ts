@@ -72,8 +72,9 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         await rm(dir, { recursive: true, force: true });
       }
     },
-    // Validation spends its time in child processes: two at once keep a 2-core machine busy.
-    { expireInSeconds: 900, concurrency: 2 },
+    // Validation spends its time in child processes: two at once keep a 2-core machine busy. Its own
+    // limits add up to 270 s (build, tests, start, health, exercise, stop); a dead worker is noticed by the heartbeat.
+    { expireInSeconds: 330, concurrency: 2 },
   );
 
   const pack = stepJob(

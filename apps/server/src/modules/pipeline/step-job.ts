@@ -14,6 +14,11 @@ export type Request = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
 export type StepRun = (context: { request: Request; services: PipelineServices; logger: Logger }) => Promise<void>;
 
 const RETRY_LIMIT = 3;
+/**
+ * A worker that has not extended its step for this long is taken for dead (crash, kill -9): with
+ * pg-boss's maintenance pass (JOB_MAINTENANCE_SECONDS) the step runs again within two minutes.
+ */
+export const STEP_HEARTBEAT_SECONDS = 45;
 
 /**
  * One pipeline step as a job. Idempotent: a step already done only queues the next one (a crash
@@ -33,6 +38,7 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
     retryDelay: 2,
     retryBackoff: true,
     expireInSeconds: options.expireInSeconds,
+    heartbeatSeconds: Math.min(STEP_HEARTBEAT_SECONDS, options.expireInSeconds),
     policy: 'stately',
     concurrency: options.concurrency ?? 1,
     async handler(data, context) {
