@@ -5,3 +5,5 @@
 export { startMailHub } from './mail-hub.js';
 export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
 export { mailboxDirectory, safeMailboxName } from './safe-address.js';
+export { hubEnvelopeHeader, parseHubEnvelope, readHubEnvelope } from './hub-envelope.js';
+export type { HubEnvelope } from './hub-envelope.js';
