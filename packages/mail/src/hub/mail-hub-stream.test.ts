@@ -28,7 +28,7 @@ async function writeLargeMessage(path: string, bytes: number): Promise<void> {
   const line = `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkw'.repeat(2).slice(0, 76)}\r\n`;
   const block = line.repeat(1024);
   for (let written = 0; written < bytes; written += block.length) {
-    if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(block)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
