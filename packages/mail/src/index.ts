@@ -37,3 +37,4 @@ export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } fr
 export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
+export { scanMimeStructure } from './mime-structure.js';

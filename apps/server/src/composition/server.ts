@@ -81,9 +81,12 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && !config.smtp.host ? conversationMailLoop(services.conversations) : null;
   if (mailMode) {
-    mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger);
+    mailHub = await startEmbeddedMailHub(config, services, logger);
   }
   await mailLoop?.start();
+  // Stored incoming mail is processed by the queue: in the app's processes by the app (services plugin), else here.
+  const mailQueue = !app && (role === 'smtp' || role === 'worker') ? services.mailQueue : null;
+  await mailQueue?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -91,6 +94,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       logger.info('shutting down');
       await mailHub?.close();
       mailLoop?.stop();
+      await mailQueue?.stop();
       sweeper?.stop();
       await app?.close();
       await jobs?.stop({ graceful: true, timeoutMs: 10_000 });

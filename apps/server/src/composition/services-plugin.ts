@@ -31,9 +31,13 @@ export default fp(
     app.decorate('mailIngest', services.mailIntake);
     app.decorate('conversationServices', services.conversations);
     const loop = conversationMailLoop(services.conversations);
-    app.addHook('onReady', () => loop.start());
+    app.addHook('onReady', async () => {
+      await services.mailQueue.start();
+      await loop.start();
+    });
     app.addHook('onClose', async () => {
       loop.stop();
+      await services.mailQueue.stop();
       if (options.owned) await services.close();
     });
   },
