@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
-import { createTestApp, register, type Account, type TestApp } from './helper.js';
+import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { requireBinary } from './system-binary.js';
 
 const MARKETPLACE = 'marketplace@marketplace.test';
@@ -104,5 +104,27 @@ describe('hostile mail into a real hub (swaks), each with one recorded outcome',
     await swaks(user.email, crlf([...head(next, user.email), '', 'I need a form for meeting room bookings']));
     expect((await outcomeOf(`<${next}@hostile.test>`)).outcome).toMatch(/^(refused:unproven-sender|answered|rate-limited)/);
     expect((await db().selectFrom('incoming_mail').select('attempts').where('message_id', '=', `<${id}@hostile.test>`).executeTakeFirstOrThrow()).attempts).toBe(1);
+  }, 120_000);
+});
+
+describe('quarantined mail, as an admin sees it', () => {
+  it.skipIf(!swaksBinary)('lists it with the reason, downloads it as it arrived, releases it for one more try and deletes it', async () => {
+    const id = `poison-${randomUUID()}`;
+    await swaks(user.email, shapes[2]!.raw(id, user.email));
+    expect((await outcomeOf(`<${id}@hostile.test>`)).state).toBe('quarantined');
+    const items = (await call(t.app, user, { method: 'GET', url: '/api/v1/mail-quarantine' })).json().items as { id: string; messageId: string; reason: string; envelopeFrom: string }[];
+    const item = items.find((i) => i.messageId === `<${id}@hostile.test>`)!;
+    expect(item).toMatchObject({ envelopeFrom: user.email.toLowerCase(), reason: expect.stringMatching(/^MALFORMED_MIME: /) });
+    const raw = await call(t.app, user, { method: 'GET', url: `/api/v1/mail-quarantine/${item.id}/raw` });
+    expect(raw.statusCode).toBe(200);
+    expect(raw.headers['content-type']).toMatch(/^message\/rfc822/);
+    expect(raw.body).toMatch(/^Return-Path: </);
+    expect(raw.body).toContain(`Message-ID: <${id}@hostile.test>`);
+    // released: tried once more (and set aside again, it is still poison), never in a loop
+    expect((await call(t.app, user, { method: 'POST', url: `/api/v1/mail-quarantine/${item.id}/release` })).statusCode).toBe(202);
+    for (let row = await outcomeOf(`<${id}@hostile.test>`); row.attempts < 2; row = await outcomeOf(`<${id}@hostile.test>`)) await new Promise((r) => setTimeout(r, 100));
+    expect(await db().selectFrom('incoming_mail').select(['state', 'attempts']).where('message_id', '=', `<${id}@hostile.test>`).executeTakeFirst()).toEqual({ state: 'quarantined', attempts: 2 });
+    expect((await call(t.app, user, { method: 'DELETE', url: `/api/v1/mail-quarantine/${item.id}` })).statusCode).toBe(204);
+    expect((await call(t.app, user, { method: 'GET', url: `/api/v1/mail-quarantine/${item.id}/raw` })).statusCode).toBe(404);
   }, 120_000);
 });

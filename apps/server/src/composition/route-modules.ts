@@ -29,6 +29,7 @@ import eventsRoutes from '../modules/events/events-routes.js';
 import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
+import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -57,6 +58,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: redeployRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: mailConfirmationRoutes },
+  { prefix: '/api/v1', plugin: mailQuarantineRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },
