@@ -34,18 +34,24 @@ function startServerProcess(dataDir: string, smtpPort: number): Promise<{ child:
   });
 }
 
-/** smtp-source, one message per session, 10 at once; resolves with the number of DATA commands it saw answered 250 (its -c counter). */
+/**
+ * smtp-source, one message per session, 10 at once; resolves with the number of messages answered
+ * 250 (counted from its -v dialogue: its -c counter counts a message before the answer arrives).
+ */
 function blast(port: number, count: number, onCount: (acked: number) => void = () => {}): Promise<number> {
-  const child = spawn(smtpSource!, ['-c', '-s', '10', '-m', String(count), '-l', '2048', '-f', SENDER, '-t', MARKETPLACE, `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(smtpSource!, ['-v', '-s', '10', '-m', String(count), '-l', '2048', '-f', SENDER, '-t', MARKETPLACE, `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let acked = 0;
+  let rest = '';
   const read = (chunk: Buffer) => {
-    for (const token of chunk.toString().split(/[\r\n]+/)) if (/^\d+$/.test(token.trim())) acked = Math.max(acked, Number(token.trim()));
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    acked += lines.filter((line) => line.includes('<<< 250 2.0.0 stored')).length;
     onCount(acked);
   };
-  child.stdout!.on('data', read);
-  child.stderr!.on('data', () => {});
-  return new Promise((resolve) => child.once('close', () => resolve(acked)));
+  child.stdout!.on('data', () => {});
+  child.stderr!.on('data', read);
+  return new Promise((resolve) => child.once('close', () => resolve(acked + (rest.includes('<<< 250 2.0.0 stored') ? 1 : 0))));
 }
 
 async function metric(url: string, name: string): Promise<number> {
