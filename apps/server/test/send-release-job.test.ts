@@ -15,6 +15,7 @@ import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
 import { createMailIngest } from '../src/modules/mail-intake/mail-intake.js';
 import { call, createTestApp, register, TEST_SECRET, type Account, type TestApp } from './helper.js';
+import { createIncomingMailQueue } from '../src/modules/mail-intake/incoming-mail-queue.js';
 
 /**
  * The distribution send job: each release e-mail carries a delivery statement signed with the
@@ -86,7 +87,7 @@ describe('distribution.send', () => {
     // The smtp role's hub, with its own DATA_DIR; the worker retrying has a different one and reaches the hub by MAIL_HUB_HOST.
     const hubDir = join(work, 'smtp-role');
     const hubConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', DATA_DIR: hubDir });
-    const embedded = await startEmbeddedMailHub(hubConfig, createMailIngest(pino({ level: 'silent' })), pino({ level: 'silent' }), db);
+    const embedded = await startEmbeddedMailHub(hubConfig, { db, mailQueue: createIncomingMailQueue({ db, intake: createMailIngest(pino({ level: 'silent' })), logger: pino({ level: 'silent' }) }) }, pino({ level: 'silent' }));
     try {
       const workerConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, MAIL_HUB_HOST: '127.0.0.1', MAIL_HUB_PORT: String(embedded.port), DATA_DIR: join(work, 'worker-host') });
       const job = sendReleaseJob({ db, config: workerConfig, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });

@@ -72,6 +72,10 @@ beforeAll(async () => {
   foreign.approvals = bApproval.row.id;
   foreignByPath['/api/v1/approval-links/{token}'] = await issueLink(db, { orgId: adminB.orgId, approvalId: bApproval.row.id, reviewerId: adminB.userId, ttlHours: 1 });
   foreign.audit = (await call(t.app, adminB, { method: 'GET', url: '/api/v1/audit?limit=1' })).json().items[0].id;
+  // A mail of B's admin that failed in processing: quarantined, shown to B's admins only.
+  foreign['mail-quarantine'] = randomUUID();
+  await db.insertInto('incoming_mail').values({ id: foreign['mail-quarantine'], message_id: `<b-poison-${randomUUID()}@b.example.test>`, raw: Buffer.from('Subject: b-secret-poison\r\n\r\nb body\r\n'), envelope_from: adminB.email, envelope_to: ['marketplace@marketplace.test'], state: 'quarantined', outcome: 'quarantined', reason: 'MALFORMED_MIME: b-secret-poison', org_id: adminB.orgId, conversation_id: null }).execute();
+  foreignSecrets.push('b-secret-poison');
   // A first mail of B's admin waiting for confirmation (what mail intake stores for an unproven sender).
   foreign['mail-confirmations'] = randomUUID();
   await db.insertInto('mail_sender_confirmations').values({ id: foreign['mail-confirmations'], org_id: adminB.orgId, user_id: adminB.userId, address: adminB.email, message_id: `<${randomUUID()}@b.example.test>`, token: `c${randomUUID().replace(/-/g, '')}`, expires_at: new Date(Date.now() + 3_600_000) }).execute();

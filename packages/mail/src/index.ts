@@ -23,7 +23,7 @@ export { classifyFailure, createMailSender } from './mail-sender.js';
 export type { MailSender, MailSenderOptions, RejectedRecipient, SendRequest, SendResult } from './mail-sender.js';
 export { folderSegments, PROCESSED_FOLDER, REJECTED_FOLDER } from './mailbox.js';
 export type { Mailbox, MessageRef } from './mailbox.js';
-export { deliverToMaildir, ensureMaildir, maildirFileName } from './maildir/maildir-delivery.js';
+export { cleanMaildirTmp, deliverToMaildir, ensureMaildir, maildirFileName } from './maildir/maildir-delivery.js';
 export type { DeliveredFile } from './maildir/maildir-delivery.js';
 export { openMaildir } from './maildir/maildir-mailbox.js';
 export type { MaildirOptions } from './maildir/maildir-mailbox.js';
@@ -37,3 +37,4 @@ export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } fr
 export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
+export { scanMimeStructure } from './mime-structure.js';

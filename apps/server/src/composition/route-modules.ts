@@ -30,6 +30,7 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
+import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -58,6 +59,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: redeployRoutes },
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: mailConfirmationRoutes },
+  { prefix: '/api/v1', plugin: mailQuarantineRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },

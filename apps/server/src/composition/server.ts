@@ -98,8 +98,11 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let mailHub: MailHub | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
-  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services.mailIntake, logger, services.db);
+  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
   let serviceMailbox: ServiceMailbox | null = null;
+  // Stored incoming mail is processed by the queue: in the app's processes by the app (services plugin), else here.
+  const mailQueue = !app && (role === 'smtp' || role === 'worker') ? services.mailQueue : null;
+  await mailQueue?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -108,6 +111,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       await mailHub?.close();
       await serviceMailbox?.close();
       mailLoop?.stop();
+      await mailQueue?.stop();
       sweeper?.stop();
       await app?.close();
       await jobs.stop({ graceful: true, timeoutMs: 10_000 });

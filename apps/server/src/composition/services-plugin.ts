@@ -5,6 +5,7 @@ import type { ApprovalsService } from '../modules/approvals/approvals-service.js
 import { conversationMailLoop, type ConversationServices } from '../modules/conversations/conversation-services.js';
 import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
+import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import type { ServerServices } from './services.js';
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
     /** Mail addressed to the server itself (SMTP_FROM): handlers see each message once. */
     mailIngest: MailIngest;
     conversationServices: ConversationServices;
+    /** Stored incoming mail waiting for its handlers (the embedded hub kicks it). */
+    mailQueue: IncomingMailQueue;
   }
 }
 
@@ -30,10 +33,15 @@ export default fp(
     app.decorate('approvals', services.approvals);
     app.decorate('mailIngest', services.mailIntake);
     app.decorate('conversationServices', services.conversations);
+    app.decorate('mailQueue', services.mailQueue);
     const loop = conversationMailLoop(services.conversations);
-    app.addHook('onReady', () => loop.start());
+    app.addHook('onReady', async () => {
+      await services.mailQueue.start();
+      await loop.start();
+    });
     app.addHook('onClose', async () => {
       loop.stop();
+      await services.mailQueue.stop();
       if (options.owned) await services.close();
     });
   },

@@ -12,6 +12,7 @@ import { createDeploymentsService, type DeploymentsService } from '../modules/de
 import { statusMailHandler } from '../modules/deployments/status-mail-handler.js';
 import { createLocalEventBus, type EventBus } from '../modules/events/event-bus.js';
 import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-intake.js';
+import { createIncomingMailQueue, type IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
@@ -40,6 +41,8 @@ export interface ServerServices {
   approvals: ApprovalsService;
   /** Mail to the server's own address: deployments' status reports first, then conversations. */
   mailIntake: MailIngest;
+  /** Stored incoming mail, processed off the SMTP listener's path (started by the processes that handle mail). */
+  mailQueue: IncomingMailQueue;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
   close(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export function createServices(options: ServiceOptions): ServerServices {
   const mailIntake = createMailIngest(logger);
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
+  const mailQueue = createIncomingMailQueue({ db, intake: mailIntake, logger });
   const agents = createAgentsService(db);
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
@@ -82,6 +86,7 @@ export function createServices(options: ServiceOptions): ServerServices {
     conversations,
     approvals,
     mailIntake,
+    mailQueue,
     close: () => closeConversationServices(conversations),
   };
 }

@@ -7,3 +7,5 @@ export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
 export type { HubLimits } from './hub-session-policy.js';
 export { SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
 export { mailboxDirectory, safeMailboxName } from './safe-address.js';
+export { hubEnvelopeHeader, parseHubEnvelope, readHubEnvelope } from './hub-envelope.js';
+export type { HubEnvelope } from './hub-envelope.js';

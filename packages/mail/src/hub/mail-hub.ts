@@ -1,12 +1,15 @@
-import { unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { readHeaders } from '../headers.js';
 import { DEFAULT_MAIL_LIMITS } from '../limits.js';
 import { silentLogger, type MailLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
-import { deliverToMaildir, ensureMaildir, type DeliveredFile } from '../maildir/maildir-delivery.js';
+import { cleanMaildirTmp, ensureMaildir } from '../maildir/maildir-delivery.js';
+import { openMaildirWriter, type MaildirWriter } from '../maildir/maildir-writer.js';
 import { setGreetingDelay, SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
+import { hubEnvelopeHeader } from './hub-envelope.js';
 import { hubSessionPolicy, smtpError, type HubLimits } from './hub-session-policy.js';
 import { mailboxDirectory } from './safe-address.js';
 
@@ -16,6 +19,9 @@ export interface StoredMail {
   deliveries: { recipient: string; maildir: string; path: string }[];
   size: number;
   messageId: string | undefined;
+  /** The client's IP address, as written in each copy's Received line. */
+  clientAddress: string;
+  receivedAt: Date;
 }
 
 export interface MailHubOptions {
@@ -42,6 +48,8 @@ export interface MailHubOptions {
   /** fsync each file and directory before answering (default true; only a benchmark turns it off). */
   fsync?: boolean;
   maxClients?: number;
+  /** Files in a Maildir's tmp/ older than this are leftovers of unfinished deliveries and are removed (default 1 hour). */
+  tmpMaxAgeMs?: number;
 }
 
 export interface MailHub {
@@ -52,8 +60,8 @@ export interface MailHub {
 
 /**
  * The embedded mail hub: an SMTP listener (smtp-server) that stores every recipient's copy in
- * its own Maildir and answers 250 only once each copy is fsynced in `new/`, so mail the hub has
- * accepted survives a crash. No relaying, no AUTH, no TLS: it listens on loopback by default.
+ * its own Maildir and answers 250 only once each copy is fsynced in `new/` with its envelope, so
+ * mail the hub has accepted survives a crash and keeps its sender. No relaying, no AUTH, no TLS: it listens on loopback by default.
  */
 export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
   const logger = options.logger ?? silentLogger;
@@ -87,54 +95,83 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
   });
 
   const ensured = new Set<string>();
+  const fsync = options.fsync ?? true;
 
+  /**
+   * Streams the message into every recipient's Maildir `tmp/` while it arrives (memory stays flat
+   * whatever its size), each copy led by the hub's envelope lines; commits all copies, or none.
+   */
   async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const chunks: Buffer[] = [];
+    const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const receivedAt = new Date();
+    const clientAddress = session.remoteAddress ?? '';
+    const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
+    const writers: { recipient: string; maildir: string; writer: MaildirWriter }[] = [];
+    let storeError: unknown = null;
+    try {
+      for (const recipient of recipients) {
+        const maildir = mailboxDirectory(options.dataDir, recipient);
+        if (!ensured.has(maildir)) {
+          await ensureMaildir(maildir, { fsync });
+          ensured.add(maildir);
+        }
+        const prefix = hubEnvelopeHeader({ from: envelopeFrom, recipient, clientAddress, receivedAt }, session.hostNameAppearsAs ?? '');
+        writers.push({ recipient, maildir, writer: await openMaildirWriter(maildir, prefix, { fsync }) });
+      }
+    } catch (error) {
+      storeError = error;
+    }
+    const head: Buffer[] = [];
+    let headSize = 0;
     let size = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size <= maxMessageBytes) chunks.push(chunk); // past the limit, read to the end but keep nothing
+      if (headSize < DEFAULT_MAIL_LIMITS.maxHeaderBytes) {
+        head.push(chunk.subarray(0, DEFAULT_MAIL_LIMITS.maxHeaderBytes - headSize));
+        headSize += head[head.length - 1]!.length;
+      }
+      // past the limit or after a failed write, read to the end but keep nothing
+      if (storeError || size > maxMessageBytes) continue;
+      try {
+        for (const { writer } of writers) await writer.write(chunk);
+      } catch (error) {
+        storeError = error;
+      }
     }
+    const abortAll = () => Promise.all(writers.map(({ writer }) => writer.abort()));
     if (stream.sizeExceeded || size > maxMessageBytes) {
+      await abortAll();
       throw smtpError(552, `5.3.4 Message is ${size} bytes, over the ${maxMessageBytes} bytes accepted`);
     }
-    const message = Buffer.concat(chunks, size);
-    const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const returnPath = Buffer.from(`Return-Path: <${envelopeFrom.replace(/[\r\n<>]/g, '')}>\r\n`);
     const deliveries: StoredMail['deliveries'] = [];
-    const stored: DeliveredFile[] = [];
-    try {
-      for (const rcpt of session.envelope.rcptTo) {
-        const recipient = rcpt.address.toLowerCase();
-        const maildir = mailboxDirectory(options.dataDir, recipient);
-        if (!ensured.has(maildir)) {
-          await ensureMaildir(maildir);
-          ensured.add(maildir);
-        }
-        const file = await deliverToMaildir(maildir, [returnPath, Buffer.from(`Delivered-To: ${recipient}\r\n`), message], { fsync: options.fsync ?? true });
-        stored.push(file);
-        deliveries.push({ recipient, maildir, path: file.path });
+    if (!storeError) {
+      try {
+        for (const { recipient, maildir, writer } of writers) deliveries.push({ recipient, maildir, path: (await writer.commit()).path });
+      } catch (error) {
+        storeError = error;
       }
-    } catch (error) {
+    }
+    if (storeError) {
       // all copies or none: the client retries the whole message after a 451 (and directories are checked again)
       ensured.clear();
-      await Promise.all(stored.map((file) => unlink(file.path).catch(() => {})));
-      logger.error({ component: 'mail-hub', error: (error as Error).message }, 'could not store a message');
+      await abortAll();
+      await Promise.all(deliveries.map((delivery) => unlink(delivery.path).catch(() => {})));
+      logger.error({ component: 'mail-hub', error: (storeError as Error).message }, 'could not store a message');
       throw smtpError(451, '4.3.0 Could not store the message; try again later');
     }
-    const messageId = readHeaders(message, DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
+    const messageId = readHeaders(Buffer.concat(head), DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
     if (options.record) {
       try {
-        await options.record({ envelopeFrom, deliveries, size: message.length, messageId });
+        await options.record({ envelopeFrom, deliveries, size, messageId, clientAddress, receivedAt });
       } catch (error) {
-        await Promise.all(stored.map((file) => unlink(file.path).catch(() => {})));
+        await Promise.all(deliveries.map((delivery) => unlink(delivery.path).catch(() => {})));
         logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'could not record a message');
         throw smtpError(451, '4.3.0 Could not record the message; try again later');
       }
     }
     logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
     if (options.onStored) {
-      const info: StoredMail = { envelopeFrom, deliveries, size: message.length, messageId };
+      const info: StoredMail = { envelopeFrom, deliveries, size, messageId, clientAddress, receivedAt };
       // after the 250 goes out: a slow ingester never holds up the sender
       setImmediate(() => {
         Promise.resolve()
@@ -146,6 +183,18 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
   }
 
   setGreetingDelay(server, options.greetingDelayMs ?? (isLoopback(host) ? 0 : SMTP_SERVER_GREETING_DELAY_MS));
+  // Files a crash or a dropped connection left in tmp/: at start, then every tmpSweepMs.
+  const tmpMaxAgeMs = options.tmpMaxAgeMs ?? 60 * 60_000;
+  const sweepTmp = async () => {
+    const root = join(options.dataDir, 'mail');
+    let removed = 0;
+    for (const name of await readdir(root).catch(() => [] as string[])) removed += await cleanMaildirTmp(join(root, name), tmpMaxAgeMs);
+    if (removed) logger.info({ component: 'mail-hub', removed }, 'removed unfinished files from tmp/');
+  };
+  await sweepTmp();
+  const tmpTimer = setInterval(() => void sweepTmp().catch((error: unknown) => logger.warn({ component: 'mail-hub', error: (error as Error).message }, 'could not clean tmp/')), Math.min(tmpMaxAgeMs, 60 * 60_000));
+  tmpTimer.unref();
+
   server.on('error', (error) => logger.warn({ component: 'mail-hub', error: error.message }, 'SMTP session error'));
   await new Promise<void>((resolvePromise, reject) => {
     const onError = (error: Error): void => reject(new MailError('INVALID_OPTIONS', `The mail hub cannot listen on ${host}:${options.port ?? 0}: ${error.message}. Pick another port (0 = any free one).`, { cause: error }));
@@ -162,7 +211,10 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
   return {
     host,
     port,
-    close: () => new Promise<void>((resolvePromise) => server.close(() => resolvePromise())),
+    close: () => {
+      clearInterval(tmpTimer);
+      return new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+    },
   };
 }
 

@@ -1,14 +1,58 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { MailError } from '../mail-error.js';
 
 let counter = 0;
 
-/** Creates `tmp/`, `new/` and `cur/` under `root` if they are missing. */
-export async function ensureMaildir(root: string): Promise<void> {
-  await Promise.all(['tmp', 'new', 'cur'].map((sub) => mkdir(join(root, sub), { recursive: true, mode: 0o700 })));
+/**
+ * Creates `tmp/`, `new/` and `cur/` under `root` if they are missing. With `fsync` (the default)
+ * every directory it created is made durable in its parent, so a mail stored right after survives
+ * a power cut together with the Maildir it lives in.
+ */
+export async function ensureMaildir(root: string, options: { fsync?: boolean } = {}): Promise<void> {
+  const firstCreated = await mkdir(root, { recursive: true, mode: 0o700 });
+  const made = await Promise.all(
+    ['tmp', 'new', 'cur'].map((sub) =>
+      mkdir(join(root, sub), { mode: 0o700 }).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') return false;
+          throw error;
+        },
+      ),
+    ),
+  );
+  if (options.fsync === false) return;
+  const parents = new Set<string>();
+  if (firstCreated !== undefined) {
+    // every directory from the first one created down to root, and the one above it
+    parents.add(dirname(firstCreated));
+    let dir = firstCreated;
+    for (const part of relative(firstCreated, root).split(sep).filter(Boolean)) {
+      parents.add(dir);
+      dir = join(dir, part);
+    }
+  }
+  if (firstCreated !== undefined || made.some(Boolean)) parents.add(root);
+  for (const dir of parents) await syncDirectory(dir);
+}
+
+/**
+ * Removes files left in `tmp/` by a delivery that never finished (a crash, a dropped connection)
+ * once they are older than `olderThanMs`. Returns how many were removed.
+ */
+export async function cleanMaildirTmp(root: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  const dir = join(root, 'tmp');
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || now - info.mtimeMs < olderThanMs) continue;
+    if (await unlink(path).then(() => true, () => false)) removed += 1;
+  }
+  return removed;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { MailSender } from '@marketplace/mail';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { followEmailConversations } from './follow-email-conversations.js';
 import { abandonIdleConversations } from './conversation-repository.js';
-import { handleIncomingMail, processPendingMail } from './mail-conversations.js';
+import { decideIncomingMail, handleIncomingMail } from './mail-conversations.js';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { submitRequest } from '../pipeline/request-service.js';
@@ -52,14 +52,16 @@ export function createConversationServices(deps: ConversationDeps): Conversation
 /** Mail to the marketplace address (and its +token reply addresses) that no earlier handler took starts or continues a conversation. */
 export function conversationMailHandler(services: ConversationServices): MailIngestHandler {
   return async (mail) => {
+    // handed over by the intake queue: stored and claimed already, the queue records the outcome
+    if (mail.record) return decideIncomingMail(services, mail.record);
     await handleIncomingMail(services, mail.raw, { from: mail.envelopeFrom, to: [mail.recipient] });
     return true;
   };
 }
 
 /**
- * The conversations' own background work on mail: mail stored before a crash but not yet processed
- * (at start), and build news sent to conversations started by mail (every 30 s).
+ * The conversations' own background work on mail: build news sent to conversations started by
+ * mail (every 30 s). Stored mail is processed by mail intake's queue (incoming-mail-queue.ts).
  */
 export function conversationMailLoop(services: ConversationServices): { start(): Promise<void>; stop(): void } {
   let follow: NodeJS.Timeout | undefined;
@@ -67,7 +69,6 @@ export function conversationMailLoop(services: ConversationServices): { start():
     async start() {
       follow ??= setInterval(() => void followEmailConversations(services).catch((error) => services.logger.warn({ err: error }, 'could not follow e-mail conversations')), 30_000);
       follow.unref();
-      await processPendingMail(services).catch((error) => services.logger.error({ err: error }, 'could not process pending mail'));
     },
     stop: () => clearInterval(follow),
   };

@@ -1,9 +1,11 @@
-import { classifyIncoming } from '@marketplace/mail';
-import { simpleParser, type AddressObject } from 'mailparser';
+import { classifyIncoming, DEFAULT_MAIL_LIMITS, scanMimeStructure } from '@marketplace/mail';
+import { MailIntakeError } from '../mail-intake/mail-intake-error.js';
+import { simpleParser, type AddressObject, type SimpleParserOptions } from 'mailparser';
 import type { ConversationServices } from './conversation-services.js';
 import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
-import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, storeIncomingMail, type Envelope } from '../mail-intake/incoming-mail-repository.js';
+import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, quarantineIncomingMail, storeIncomingMail, type Envelope, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
+import { failureReason, orgForQuarantine } from '../mail-intake/mail-quarantine.js';
 import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
@@ -64,76 +66,90 @@ export async function processIncomingMail(services: ConversationServices, messag
   const row = await claimIncomingMail(services.db, messageId);
   if (!row) return { messageId, outcome: 'duplicate', conversationId: null };
   const log = services.logger.child({ component: 'mail-ingest', messageId });
-  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null) => {
-    await finishIncomingMail(services.db, messageId, { outcome, orgId, conversationId });
-    log.info({ outcome }, 'incoming mail processed');
-    return { messageId, outcome, conversationId };
-  };
   try {
-    const raw = Buffer.from(row.raw);
-    const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
-    if (kind.kind !== 'normal') return await finish(`ignored:${kind.kind}`);
-    const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
-    const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
-    if (!sender) return await finish('ignored:no-sender');
-    // Proof of the sender: a DKIM pass aligned with From (when checked), a reply address the server issued to this user, or a confirmation.
-    let proven = false;
-    if (services.config.mailIngest.verifyAuth) {
-      const verdict = await verifySender(raw, row.envelope_from, options.resolver);
-      if (!verdict.ok) {
-        log.warn({ reason: verdict.reason, code: 'auth' }, 'incoming mail failed DKIM/DMARC; refused');
-        await auditMailRefusal(services, { orgId: null, code: 'auth', sender, messageId: row.message_id, detail: verdict.reason });
-        return await finish('refused:auth');
-      }
-      proven = true;
-    }
-    const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
-    const subject = mail.subject ?? '';
-    const token = tokenOf(recipients);
-    const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
-    if (!users.length) {
-      const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
-      log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
-      await auditMailRefusal(services, { orgId: unknown.orgId, code: 'unknown-sender', sender, messageId: row.message_id, detail: unknown.outcome });
-      return await finish(unknown.outcome);
-    }
-
-    const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
-    if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) {
-      log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read');
-      await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
-      return await finish('rate-limited');
-    }
-
-    const refuse = async (code: MailRefusal, orgId: string | null) => {
-      log.warn({ code }, 'incoming mail refused');
-      await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
-      return finish(`refused:${code}`, orgId);
-    };
-
-    const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
-    if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
-    if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
-    if (proof.kind === 'confirmation') {
-      // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
-      const { confirmation } = proof;
-      if (confirmation.confirmed_at && confirmation.conversation_id) {
-        const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
-        return await finish(...(await answerProven(services, { row, mail, sender, user: users.find((u) => u.id === confirmation.user_id) ?? users[0]!, thread })));
-      }
-      if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
-      const started = await runConfirmed(services, confirmation.id);
-      if (!started) return await finish('duplicate', confirmation.org_id);
-      return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
-    }
-    const { thread } = proof;
-    const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
-    return await finish(...(await answerProven(services, { row, mail, sender, user, thread, users })));
+    const result = await decideIncomingMail(services, row, options);
+    await finishIncomingMail(services.db, messageId, result);
+    log.info({ outcome: result.outcome }, 'incoming mail processed');
+    return { messageId, outcome: result.outcome, conversationId: result.conversationId ?? null };
   } catch (error) {
-    log.error({ err: error }, 'incoming mail could not be processed; it stays stored and is retried');
-    await services.db.updateTable('incoming_mail').set({ state: 'stored' }).where('message_id', '=', messageId).execute();
-    return { messageId, outcome: 'error', conversationId: null };
+    // Poison mail: set aside after its first failure for an admin, never retried by itself.
+    const reason = failureReason(error);
+    log.error({ err: error, reason }, 'incoming mail could not be processed; quarantined');
+    await quarantineIncomingMail(services.db, messageId, reason, await orgForQuarantine(services.db, row.envelope_from));
+    return { messageId, outcome: 'quarantined', conversationId: null };
   }
+}
+
+/**
+ * What to do with one stored, claimed message: the outcome to record (the caller records it).
+ * Throws only when something broke (the caller quarantines the message).
+ */
+export async function decideIncomingMail(services: ConversationServices, row: IncomingMailRow, options: IncomingMailOptions = {}): Promise<MailOutcome> {
+  const messageId = row.message_id;
+  const log = services.logger.child({ component: 'mail-ingest', messageId });
+  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<MailOutcome> => ({ outcome, orgId, conversationId });
+  const raw = Buffer.from(row.raw);
+  const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
+  if (kind.kind !== 'normal') return await finish(`ignored:${kind.kind}`);
+  // Parts, depth and header sizes are checked before the full parse; mail past them is quarantined with the reason.
+  const scan = await scanMimeStructure(raw, DEFAULT_MAIL_LIMITS);
+  if (!scan.ok) throw new MailIntakeError(scan.code, `Its MIME structure was refused: ${scan.message}`);
+  const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, maxHeadSize: DEFAULT_MAIL_LIMITS.maxHeaderBytes, maxChildNodes: DEFAULT_MAIL_LIMITS.maxMimeParts } as SimpleParserOptions);
+  const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
+  if (!sender) return await finish('ignored:no-sender');
+  // Proof of the sender: a DKIM pass aligned with From (when checked), a reply address the server issued to this user, or a confirmation.
+  let proven = false;
+  if (services.config.mailIngest.verifyAuth) {
+    const verdict = await verifySender(raw, row.envelope_from, options.resolver);
+    if (!verdict.ok) {
+      log.warn({ reason: verdict.reason, code: 'auth' }, 'incoming mail failed DKIM/DMARC; refused');
+      await auditMailRefusal(services, { orgId: null, code: 'auth', sender, messageId: row.message_id, detail: verdict.reason });
+      return await finish('refused:auth');
+    }
+    proven = true;
+  }
+  const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
+  const subject = (mail.subject ?? '').replace(/\0/g, '');
+  const token = tokenOf(recipients);
+  const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
+  if (!users.length) {
+    const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
+    log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
+    await auditMailRefusal(services, { orgId: unknown.orgId, code: 'unknown-sender', sender, messageId: row.message_id, detail: unknown.outcome });
+    return await finish(unknown.outcome);
+  }
+
+  const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
+  if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) {
+    log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read');
+    await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
+    return await finish('rate-limited');
+  }
+
+  const refuse = async (code: MailRefusal, orgId: string | null) => {
+    log.warn({ code }, 'incoming mail refused');
+    await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
+    return finish(`refused:${code}`, orgId);
+  };
+
+  const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
+  if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
+  if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
+  if (proof.kind === 'confirmation') {
+    // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
+    const { confirmation } = proof;
+    if (confirmation.confirmed_at && confirmation.conversation_id) {
+      const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
+      return await finish(...(await answerProven(services, { row, mail, sender, user: users.find((u) => u.id === confirmation.user_id) ?? users[0]!, thread })));
+    }
+    if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
+    const started = await runConfirmed(services, confirmation.id);
+    if (!started) return await finish('duplicate', confirmation.org_id);
+    return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
+  }
+  const { thread } = proof;
+  const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
+  return await finish(...(await answerProven(services, { row, mail, sender, user, thread, users })));
 }
 
 /**
@@ -164,7 +180,7 @@ async function answerProven(
   input: { row: { message_id: string }; mail: ParsedMail; sender: string; user: { id: string; org_id: string }; thread: { id: string; user_id: string } | undefined; users?: { id: string }[] },
 ): Promise<[string, string, string]> {
   const { row, mail, sender } = input;
-  const subject = mail.subject ?? '';
+  const subject = (mail.subject ?? '').replace(/\0/g, '');
   const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v)).slice(0, 50);
   let thread = input.thread;
   let user = input.user;

@@ -35,7 +35,7 @@ export function statusMailHandler(db: Db, events: EventBus, log: FastifyBaseLogg
       await appendAudit(db, { orgId: agent?.org_id ?? null, actorType: 'anonymous', actorId: null, action: 'agent.status-mail', targetType: 'agent', targetId: agent?.id ?? null, result: 'denied', details: { code, message } }).catch((error) =>
         log.warn({ err: error, component: 'mail-ingest', code }, 'could not audit a refused status mail'),
       );
-      return true;
+      return { outcome: `refused:${code}`, orgId: agent?.org_id ?? null };
     };
     if (parsed.kind === 'invalid') return refuse('STATUS_MAIL_INVALID', `${parsed.code}: ${parsed.message}`);
     const { status, from } = parsed;
@@ -60,6 +60,6 @@ export function statusMailHandler(db: Db, events: EventBus, log: FastifyBaseLogg
       .executeTakeFirst();
     if (!taken) return refuse('STATUS_MAIL_REPLAYED', 'it is not newer than the last report taken from this agent', agent);
     await recordDeploymentAndPublish(db, events, { orgId: agent.org_id, agentId: agent.id, app: status.app, version: status.version, state: status.state, reason: status.reason, health: status.health, source: 'mail', at });
-    return true;
+    return { outcome: 'status-report', orgId: agent.org_id };
   };
 }

@@ -1,13 +1,22 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp, DefaultNow } from '../../db/column-types.js';
 
 export interface IncomingMailTable {
+  /** Surrogate key for the admin routes (the Message-ID is the dedup key). */
+  id: Generated<string>;
   message_id: string;
   raw: Buffer;
   envelope_from: string;
   envelope_to: string[];
-  state: 'stored' | 'processing' | 'done';
+  /** stored → processing (leased) → done, or quarantined (never retried until an admin releases it). */
+  state: 'stored' | 'processing' | 'done' | 'quarantined';
+  /** `answered`, `ignored:<why>`, `status-report`, `quarantined`, … (see mail-conversations.ts). */
   outcome: string | null;
+  /** Why it was quarantined (an error code and a short text without message content). */
+  reason: Generated<string | null>;
+  client_address: Generated<string | null>;
+  /** A claim in processing holds until then; the sweep takes it over afterwards. */
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   org_id: string | null;
   conversation_id: string | null;
   attempts: Generated<number>;

@@ -49,7 +49,8 @@ export async function composeReply(input: ReplyInput): Promise<{ raw: Buffer; me
 /** The new part of a reply: quoted lines, "On … wrote:" and the signature are dropped. */
 export function newTextOf(text: string): string {
   const lines: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
+  // NUL never reaches the database (a text column refuses it) nor an answer
+  for (const line of text.replace(/\0/g, '').split(/\r?\n/)) {
     if (/^-- ?$/.test(line)) break;
     if (/^(On .+ wrote:|W dniu .+ pisze:|-----Original Message-----|-----Wiadomość oryginalna-----)\s*$/i.test(line.trim())) break;
     if (/^\s*>/.test(line)) continue;

@@ -44,3 +44,24 @@ export const mailHubMessagesMigrations = [
     },
   },
 ];
+
+/**
+ * Every incoming message ends in one recorded outcome: a surrogate id (admin routes), the reason a
+ * message was quarantined, the client address from the envelope, and a claim lease that a periodic
+ * sweep takes over when a process died holding it.
+ */
+export const mailOutcomesMigrations = [
+  {
+    name: '1250_incoming_mail_outcomes',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `ALTER TABLE incoming_mail ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid()`,
+        `CREATE UNIQUE INDEX incoming_mail_id_idx ON incoming_mail (id)`,
+        `ALTER TABLE incoming_mail ADD COLUMN reason text`,
+        `ALTER TABLE incoming_mail ADD COLUMN client_address text`,
+        `ALTER TABLE incoming_mail ADD COLUMN lease_until timestamptz`,
+        `CREATE INDEX incoming_mail_state_idx ON incoming_mail (state, received_at)`,
+      ]);
+    },
+  },
+];

@@ -1,0 +1,67 @@
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MailError } from '../mail-error.js';
+import { maildirFileName, syncDirectory, type DeliveredFile } from './maildir-delivery.js';
+
+/** One message being written into a Maildir's `tmp/` while it arrives; `commit` moves it to `new/`. */
+export interface MaildirWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** fsync, rename into `new/` (the name carries the final size), fsync `new/`. */
+  commit(): Promise<DeliveredFile>;
+  /** Removes the half-written file; safe to call at any time, also after a failed write. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens a file in `<root>/tmp/` for a message that is still arriving, so a large message goes to
+ * disk chunk by chunk and is never held in memory whole. `prefix` (the hub's own header lines) is
+ * written first. Readers never see it before `commit`.
+ */
+export async function openMaildirWriter(root: string, prefix: Buffer, options: { fsync?: boolean } = {}): Promise<MaildirWriter> {
+  const fsync = options.fsync ?? true;
+  const tmpName = maildirFileName(0).replace(/,S=0$/, '');
+  const tmpPath = join(root, 'tmp', tmpName);
+  let file: FileHandle | null = null;
+  let size = 0;
+  const fail = (error: unknown): never => {
+    throw new MailError('MAILDIR_IO', `Could not store a message in the Maildir ${root}: ${(error as Error).message}. Check that the directory exists, is writable and the disk is not full.`, { cause: error, retryable: true });
+  };
+  try {
+    file = await open(tmpPath, 'wx', 0o600);
+  } catch (error) {
+    fail(error);
+  }
+  const write = async (chunk: Buffer) => {
+    if (!file) throw new MailError('MAILDIR_IO', `The Maildir file ${tmpPath} is already closed.`);
+    try {
+      // writeFile writes every byte (a single write may be short) and continues at the current position
+      await file.writeFile(chunk);
+      size += chunk.length;
+    } catch (error) {
+      fail(error);
+    }
+  };
+  await write(prefix);
+  return {
+    write,
+    async commit() {
+      const name = `${tmpName},S=${size}`;
+      const newPath = join(root, 'new', name);
+      try {
+        if (fsync) await file!.sync();
+        await file!.close();
+        file = null;
+        await rename(tmpPath, newPath);
+        if (fsync) await syncDirectory(join(root, 'new'));
+      } catch (error) {
+        fail(error);
+      }
+      return { path: newPath, name, size };
+    },
+    async abort() {
+      await file?.close().catch(() => {});
+      file = null;
+      await unlink(tmpPath).catch(() => {});
+    },
+  };
+}
