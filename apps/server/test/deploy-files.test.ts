@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDb } from '../src/cli/commands/db.js';
 import { registerServe } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/config.js';
+import { roleSettingProblems } from '../src/composition/role-settings.js';
 import { ROLES } from '../src/composition/server.js';
 import { mailChannelMode } from '../src/modules/mail-intake/mail-channel-mode.js';
 import { createTestApp, type TestApp } from './helper.js';
@@ -70,7 +71,13 @@ describe('every environment variable the deployment files set is a documented se
     const smtp = loadConfig(composeEnv('smtp'));
     expect(smtp.smtp.host).toBeUndefined();
     expect(() => mailChannelMode(smtp)).not.toThrow();
-    for (const name of ['api', 'worker']) expect(loadConfig(composeEnv(name)).smtp, name).toMatchObject({ host: 'smtp', port: smtp.smtp.listenPort });
+    for (const name of ['api', 'worker'] as const) {
+      const config = loadConfig(composeEnv(name));
+      expect(config.smtp.host, name).toBeUndefined();
+      expect(config.mailHub, name).toMatchObject({ host: 'smtp', port: smtp.smtp.listenPort, hostSet: true });
+    }
+    // Each role has what it checks for at start (signing passphrase, a mail target, the shared stores).
+    for (const role of ['api', 'worker', 'smtp'] as const) expect(roleSettingProblems(role, loadConfig(composeEnv(role))), role).toEqual([]);
   });
 
   it('Kubernetes: every container loads its settings; the smtp role listens on the port its probes and Service use', () => {
