@@ -65,7 +65,7 @@ describe('configuration', () => {
   });
 
   it('reads the mail hub limits, with 0 turning a rate limit off, and refuses bad ones', () => {
-    expect(loadConfig({}).mailHub).toEqual({ mailboxes: [], maxMessageBytes: 41_943_040, mailboxQuotaBytes: 2_147_483_648, connectionsPerMinutePerClient: 6000, messagesPerMinutePerClient: 6000, messagesPerMinutePerSender: 1200, greetingDelayMs: 0 });
+    expect(loadConfig({}).mailHub).toEqual({ host: '127.0.0.1', port: 2525, hostSet: false, mailboxes: [], maxMessageBytes: 41_943_040, mailboxQuotaBytes: 2_147_483_648, connectionsPerMinutePerClient: 6000, messagesPerMinutePerClient: 6000, messagesPerMinutePerSender: 1200, greetingDelayMs: 0 });
     expect(loadConfig({ MAIL_HUB_MAILBOXES: ' Support@Acme.test, ops@acme.test ', MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER: '0', MAIL_HUB_GREETING_DELAY_MS: '100' }).mailHub).toMatchObject({ mailboxes: ['support@acme.test', 'ops@acme.test'], messagesPerMinutePerSender: 0, greetingDelayMs: 100 });
     expect(problemsOf({ MAIL_HUB_MAILBOXES: 'ok@acme.test,../x@acme.test', MAIL_HUB_GREETING_DELAY_MS: '-5', MAIL_HUB_MAX_MESSAGE_BYTES: '0' })).toEqual([
       expect.stringMatching(/^MAIL_HUB_MAILBOXES: expected plain addresses separated by commas .*got '\.\.\/x@acme\.test'/),
