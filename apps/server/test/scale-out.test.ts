@@ -108,6 +108,8 @@ describe.runIf(!postgresMissing && redisServer)('scale-out: api ×2, worker ×2,
     env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       NODE_ENV: 'production',
+      // The suite runs the TypeScript sources (it must not depend on an earlier `npm run build`).
+      MARKETPLACE_FROM_SOURCE: '1',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       DATABASE_URL: cluster.urlFor('postgres'),

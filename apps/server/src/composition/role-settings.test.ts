@@ -27,8 +27,8 @@ describe('settings each role needs before it starts', () => {
   });
 
   it('sends mail to the hub named by MAIL_HUB_HOST and MAIL_HUB_PORT, else this machine on SMTP_LISTEN_PORT', () => {
-    expect(loadConfig({ SMTP_LISTEN_PORT: '2600' }).mailHub).toEqual({ host: '127.0.0.1', port: 2600, hostSet: false });
-    expect(loadConfig({ MAIL_HUB_HOST: 'smtp.internal', MAIL_HUB_PORT: '2526' }).mailHub).toEqual({ host: 'smtp.internal', port: 2526, hostSet: true });
+    expect(loadConfig({ SMTP_LISTEN_PORT: '2600' }).mailHub).toMatchObject({ host: '127.0.0.1', port: 2600, hostSet: false });
+    expect(loadConfig({ MAIL_HUB_HOST: 'smtp.internal', MAIL_HUB_PORT: '2526' }).mailHub).toMatchObject({ host: 'smtp.internal', port: 2526, hostSet: true });
     expect(() => loadConfig({ MAIL_HUB_PORT: 'seventy' })).toThrow(/MAIL_HUB_PORT: expected a port number from 1 to 65535, got 'seventy'/);
   });
 });
