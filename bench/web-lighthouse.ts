@@ -11,31 +11,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { call, createPipelineApp, register } from '../apps/server/test/helper.js';
-import { auditPages, cookiesFrom, type PageScores } from '../apps/server/test/lighthouse-audit.js';
-import { buildWeb, chromiumAvailable } from '../apps/server/test/web-browser.js';
+import { auditPages, startAuditedServer, type PageScores } from '../apps/server/test/lighthouse-audit.js';
+import { chromiumAvailable } from '../apps/server/test/web-browser.js';
 
 const runs = Number(process.argv[2] ?? 3);
 if (!chromiumAvailable()) process.exit(0);
 
-await buildWeb();
-const pipeline = await createPipelineApp();
-await pipeline.t.app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(pipeline.t.app.server.address() as AddressInfo).port}`;
-const admin = await register(pipeline.t.app);
-const submitted = await call(pipeline.t.app, admin, {
-  method: 'POST',
-  url: '/api/v1/requests',
-  payload: { text: 'I need a REST API to track laptops: serial number, owner e-mail, purchase date, price and status (in use, spare, broken). Protect it with an API key.' },
-});
-let appId = '';
-for (let waited = 0; !appId; waited += 250) {
-  const request = (await call(pipeline.t.app, admin, { method: 'GET', url: `/api/v1/requests/${submitted.json().id}` })).json();
-  if (request.state === 'published') appId = request.appId;
-  else if (request.state === 'failed' || waited > 120_000) throw new Error(`the laptops request did not publish: ${JSON.stringify(request.steps)}`);
-  else await new Promise((resolve) => setTimeout(resolve, 250));
-}
-const login = await pipeline.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: 'correct horse battery staple', cookie: true } });
+const server = await startAuditedServer();
 
 const bare = Fastify();
 bare.get('/', async (_request, reply) =>
@@ -48,16 +30,16 @@ const bareBase = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port
 
 const pages = [
   { name: 'catalog', path: '/' },
-  { name: 'app-page', path: `/apps/${appId}` },
+  { name: 'app-page', path: `/apps/${server.appId}` },
   { name: 'chat', path: '/chat' },
 ];
 const rounds: { pages: PageScores[]; baseline: PageScores }[] = [];
 for (let round = 0; round < runs; round += 1) {
   const [baseline] = await auditPages(bareBase, [{ name: 'baseline', path: '/' }]);
-  rounds.push({ pages: await auditPages(base, pages, cookiesFrom(login.cookies)), baseline: baseline! });
+  rounds.push({ pages: await auditPages(server.base, pages, server.cookies), baseline: baseline! });
 }
 await bare.close();
-await pipeline.close();
+await server.close();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const baselinePerformance = median(rounds.map((round) => round.baseline.scores.performance));

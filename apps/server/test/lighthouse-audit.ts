@@ -1,10 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, type LaunchedChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
-import { CHROMIUM } from './web-browser.js';
+import { call, createPipelineApp, register } from './helper.js';
+import { buildWeb, CHROMIUM } from './web-browser.js';
 
 export const LIGHTHOUSE_ARTIFACTS = fileURLToPath(new URL('../../../artifacts/lighthouse/', import.meta.url));
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -78,6 +80,47 @@ export async function auditPages(base: string, pages: { name: string; path: stri
 }
 
 /** The cookies a browser holds after signing in through the API with `cookie: true`. */
-export function cookiesFrom(setCookies: { name: string; value: string }[]): BrowserCookie[] {
+function cookiesFrom(setCookies: { name: string; value: string }[]): BrowserCookie[] {
   return setCookies.filter((cookie) => cookie.value !== '').map(({ name, value }) => ({ name, value }));
+}
+
+/** A listening server on the production web build with one published app, and a signed-in admin's browser cookies. */
+export interface AuditedServer {
+  base: string;
+  appId: string;
+  cookies: BrowserCookie[];
+  close(): Promise<void>;
+}
+
+/**
+ * What the Lighthouse test and bench audit: the web UI built for production, a server with the
+ * pipeline running, an organisation, the README's laptops request published, and its admin signed in.
+ */
+export async function startAuditedServer(): Promise<AuditedServer> {
+  await buildWeb();
+  const pipeline = await createPipelineApp();
+  try {
+    await pipeline.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(pipeline.t.app.server.address() as AddressInfo).port}`;
+    const admin = await register(pipeline.t.app);
+    const submitted = await call(pipeline.t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/requests',
+      payload: { text: 'I need a REST API to track laptops: serial number, owner e-mail, purchase date, price and status (in use, spare, broken). Protect it with an API key.' },
+    });
+    if (submitted.statusCode !== 202) throw new Error(`the laptops request was refused: ${submitted.body}`);
+    let appId = '';
+    for (let waited = 0; !appId; waited += 250) {
+      const request = (await call(pipeline.t.app, admin, { method: 'GET', url: `/api/v1/requests/${submitted.json().id}` })).json();
+      if (request.state === 'published') appId = request.appId;
+      else if (request.state === 'failed' || waited > 120_000) throw new Error(`the laptops request did not publish: ${JSON.stringify(request.steps)}`);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const login = await pipeline.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: admin.email, password: 'correct horse battery staple', cookie: true } });
+    if (login.statusCode !== 200) throw new Error(`signing in failed: ${login.body}`);
+    return { base, appId, cookies: cookiesFrom(login.cookies), close: () => pipeline.close() };
+  } catch (error) {
+    await pipeline.close();
+    throw error;
+  }
 }
