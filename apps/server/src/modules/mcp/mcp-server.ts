@@ -20,7 +20,7 @@ const toolList = mcpTools.map((tool) => {
   const schema = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete schema.$schema;
   // MCP wants an object schema at the top; a union of object shapes (build_app) is still one.
-  return { name: tool.name, title: tool.title, description: tool.description, inputSchema: { type: 'object', ...schema } as { type: 'object' }, annotations: { readOnlyHint: tool.readOnly, destructiveHint: tool.name === 'remove_deployment', openWorldHint: false } };
+  return { name: tool.name, title: tool.title, description: tool.description, inputSchema: { type: 'object', ...schema } as { type: 'object' }, annotations: { readOnlyHint: tool.readOnly, destructiveHint: tool.destructive ?? false, openWorldHint: false } };
 });
 const toolsByName = new Map(mcpTools.map((tool) => [tool.name, tool]));
 

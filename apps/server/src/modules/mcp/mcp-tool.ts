@@ -51,6 +51,8 @@ export interface McpTool<S extends z.ZodType = z.ZodType> {
   /** A state-changing tool's audit action: the REST route's, so both channels read alike in the log. */
   audit?: string;
   readOnly: boolean;
+  /** Whether the tool destroys something (an MCP client may ask before calling it). */
+  destructive?: boolean;
   /** `setAudit` names the target as soon as it is known, so a refusal after that names it too. */
   run(deps: McpDeps, caller: McpCaller, input: z.infer<S>, setAudit: (audit: ToolAudit) => void): Promise<ToolOutcome>;
 }

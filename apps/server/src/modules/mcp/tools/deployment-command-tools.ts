@@ -11,6 +11,7 @@ const commandTool = (type: AgentCommandType, name: string, title: string, descri
     input: idParams,
     audit: type === 'remove' ? 'deployment.remove' : 'deployment.rollback',
     readOnly: false,
+    destructive: type === 'remove',
     async run(deps, caller, input, setAudit) {
       const { command, audit } = await requestDeploymentCommand(deps.db, caller.principal, input.id, type, setAudit);
       return { result: { command }, audit };
