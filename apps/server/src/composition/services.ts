@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
@@ -92,7 +90,7 @@ export function createServices(options: ServiceOptions): ServerServices {
 }
 
 /** What the pipeline's and distribution's jobs use, taken from the same services. */
-export function pipelineServices(services: ServerServices, queue: JobQueue, logger: Logger, workDir = join(tmpdir(), 'marketplace-work')): PipelineServices {
+export function pipelineServices(services: ServerServices, queue: JobQueue, logger: Logger, workDir = services.config.workDir): PipelineServices {
   return {
     db: services.db,
     config: services.config,
