@@ -326,4 +326,13 @@ describe('apps have owners', () => {
     await publishStep(published.id);
     expect(await versionsOf('visitor-log')).toEqual(['1.0.0', '1.1.0', '1.2.0']);
   });
+
+  it('the same owner added twice at the same moment is added once, and both calls succeed', async () => {
+    const appId = await appIdOf('visitor-log');
+    const colleague = await addUser(t.app, admin, ['member']);
+    const both = await Promise.all([0, 1, 2].map(() => call(t.app, owner, { method: 'POST', url: `/api/v1/apps/${appId}/owners`, payload: { userId: colleague.userId } })));
+    expect(both.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    const owners = (await call(t.app, owner, { method: 'GET', url: `/api/v1/apps/${appId}/owners` })).json().items as { userId: string }[];
+    expect(owners.filter((o) => o.userId === colleague.userId)).toHaveLength(1);
+  });
 });

@@ -63,18 +63,24 @@ export async function listOwners(db: Db, orgId: string, appId: string) {
     .execute();
 }
 
-/** Add a user or group as owner; adding one twice is a no-op. Returns the owner row id. */
+/** Add a user or group as owner; adding one twice (even at the same moment) is a no-op. Returns the owner row id. */
 export async function addOwner(db: Db, orgId: string, appId: string, owner: { userId?: string; groupId?: string }, addedBy: string | null): Promise<string> {
-  const existing = await db
+  const find = () => db
     .selectFrom('app_owners')
     .select('id')
     .where('app_id', '=', appId)
     .where(owner.userId ? 'user_id' : 'group_id', '=', (owner.userId ?? owner.groupId)!)
     .executeTakeFirst();
+  const existing = await find();
   if (existing) return existing.id;
   const id = randomUUID();
-  await db.insertInto('app_owners').values({ id, app_id: appId, org_id: orgId, user_id: owner.userId ?? null, group_id: owner.groupId ?? null, added_by: addedBy }).execute();
-  return id;
+  // A concurrent add of the same owner loses the race on the unique index instead of failing.
+  const inserted = await db.insertInto('app_owners')
+    .values({ id, app_id: appId, org_id: orgId, user_id: owner.userId ?? null, group_id: owner.groupId ?? null, added_by: addedBy })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? (await find())!.id;
 }
 
 /** The app's id and name, in the caller's organisation. */
