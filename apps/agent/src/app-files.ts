@@ -59,10 +59,18 @@ export async function logTail(layout: HomeLayout, app: string, lines = LOG_TAIL_
 }
 
 /** How a version of an app is started: its unpacked folder, its data directory, its settings, its log. */
+/**
+ * The settings naming the files the app was granted outside its data folder: always the declared
+ * path (checked against the organisation's signed policy before install), whatever was stored by hand.
+ */
+export function readPathSettings(manifest: AppManifest): Record<string, string> {
+  return Object.fromEntries((manifest.permissions?.readPaths ?? []).map((entry) => [entry.setting, entry.path]));
+}
+
 export function startSpec(layout: HomeLayout, manifest: AppManifest, port: number): StartSpec {
   return {
     manifest,
-    settings: manifest.env ? resolveAppSettings(layout.root, manifest) : {},
+    settings: { ...(manifest.env ? resolveAppSettings(layout.root, manifest) : {}), ...readPathSettings(manifest) },
     dir: versionDir(layout, manifest.name, manifest.version),
     dataDir: appDataDir(layout, manifest.name),
     port,

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_LIMITS, type ReleaseLimits } from '@marketplace/release';
+import { checkReadPaths, DEFAULT_LIMITS, type ReleaseLimits } from '@marketplace/release';
 import { loadConfig } from './agent-config.js';
 import { homeLayout, type HomeLayout } from './agent-home.js';
 import { Deployer, type Outcome } from './deployer.js';
@@ -50,6 +50,12 @@ export async function installLocal(options: LocalInstallOptions): Promise<Outcom
     const outcome = await deployer.deploy(claimed.app, async (deployedVersion) => {
       const verified = await checkRelease({ config, layout, log, fetchKeyList: options.fetchKeyList ?? (async () => (await server.keys()).keyList) }, { envelopeJson, bundlePath, app: claimed.app, deployedVersion });
       if (!verified.ok) return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: { code: verified.code, message: verified.message } } };
+      // the organisation grants workstation files only in a signed delivery statement, which an install by hand has not
+      const grant = checkReadPaths(verified.manifest, []);
+      if (!grant.ok) {
+        const message = `${grant.message} An install by hand carries no signed grant: ask for the release to be sent to this workstation instead.`;
+        return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: { code: grant.code, message } } };
+      }
       return { manifest: verified.manifest, bundlePath, sha256: verified.statement.bundle.sha256 };
     });
     const note = { code: 'LOCAL_INSTALL', message: `Installed by hand on this workstation by ${by} from ${releasePath}.` };

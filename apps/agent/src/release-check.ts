@@ -1,4 +1,16 @@
-import { DEFAULT_MANIFEST_POLICY, verifyDelivery, verifyKeyList, verifyRelease, type KeyList, type ManifestPolicy, type ReleaseLimits, type VerifiedRelease } from '@marketplace/release';
+import {
+  checkReadPaths,
+  DEFAULT_MANIFEST_POLICY,
+  verifyDelivery,
+  verifyKeyList,
+  verifyRelease,
+  type AppManifest,
+  type GrantedReadPath,
+  type KeyList,
+  type ManifestPolicy,
+  type ReleaseLimits,
+  type VerifiedRelease,
+} from '@marketplace/release';
 import type { AgentConfig } from './agent-config.js';
 import type { HomeLayout } from './agent-home.js';
 import type { NonceStore } from './delivery-nonces.js';
@@ -44,13 +56,15 @@ export async function checkRelease(
 }
 
 /**
- * Whether a verified release was delivered to this agent (see verifyDelivery); an accepted
- * statement's nonce is remembered so a copy of the mail is refused. Null when accepted.
+ * Whether a verified release was delivered to this agent (see verifyDelivery), and whether the files
+ * it reads outside its data folder (app.json `permissions.readPaths`) are under the prefixes the
+ * organisation signed into the statement (policy.workstationReadPaths); the release alone grants
+ * nothing. An accepted statement's nonce is remembered so a copy of the mail is refused.
  */
 export async function checkDelivery(
   deps: ReleaseCheckDeps & { nonces: NonceStore },
-  input: { deliveryJson: string | undefined; keyList: KeyList; release: { app: string; version: string; sha256: string }; mailKey: string; resumed: boolean },
-): Promise<Refusal | null> {
+  input: { deliveryJson: string | undefined; keyList: KeyList; release: { app: string; version: string; sha256: string }; manifest: AppManifest; mailKey: string; resumed: boolean },
+): Promise<({ ok: false } & Refusal) | { ok: true; granted: GrantedReadPath[] }> {
   const { config } = deps;
   const checked = await verifyDelivery({
     envelope: input.deliveryJson,
@@ -59,9 +73,17 @@ export async function checkDelivery(
     seen: (nonce) => deps.nonces.seen(nonce, input.mailKey, input.resumed),
     limits: config.limits as Partial<ReleaseLimits> | undefined,
   });
-  if (!checked.ok) return { code: checked.code, message: checked.message };
+  if (!checked.ok) return { ok: false, code: checked.code, message: checked.message };
+  const grant = checkReadPaths(input.manifest, checked.statement.policy?.readPaths ?? []);
+  if (!grant.ok) return { ok: false, code: grant.code, message: grant.message };
   await deps.nonces.remember(checked.statement.nonce, checked.statement.expiresAt, input.mailKey);
-  return null;
+  return { ok: true, granted: grant.granted };
+}
+
+/** What a person at the workstation (and the server) is told about granted files: the path, its setting and the allowing prefix. */
+export function describeGrants(app: string, version: string, granted: readonly GrantedReadPath[]): string {
+  const list = granted.map((entry) => `${entry.path} (setting ${entry.setting}, allowed by ${entry.prefix})`).join('; ');
+  return `${app} ${version} may read, read only, outside its data folder: ${list}.`;
 }
 
 /** The key list to verify against: the server's when it answers (verifyRelease refuses one older than the stored version), else the last one seen. */

@@ -5,7 +5,7 @@ import { parseReleaseEmail, PROCESSED_FOLDER, REJECTED_FOLDER } from '@marketpla
 import type { Deployer } from './deployer.js';
 import type { NonceStore } from './delivery-nonces.js';
 import type { Journal } from './journal.js';
-import { checkDelivery, checkRelease, type ReleaseCheckDeps } from './release-check.js';
+import { checkDelivery, checkRelease, describeGrants, type ReleaseCheckDeps } from './release-check.js';
 import type { DeploymentReport } from './server-client.js';
 
 const SLUG = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -70,9 +70,13 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         // checked once the bundle is safely unpacked, before anything of it runs: an altered
         // release is refused for what it is, a genuine one only if it was not sent to this agent
         admit: async () => {
-          const refused = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, mailKey: key, resumed });
-          if (!refused) await deps.report({ app, version, state: 'deploying' });
-          return refused;
+          const admitted = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, manifest: verified.manifest, mailKey: key, resumed });
+          if (!admitted.ok) return { code: admitted.code, message: admitted.message };
+          // the files outside the data folder this app may read are shown at install: in the log and the deployment's history
+          const grants = admitted.granted.length ? describeGrants(app, version, admitted.granted) : null;
+          if (grants) deps.log(grants);
+          await deps.report({ app, version, state: 'deploying', ...(grants ? { reason: { code: 'READ_PATHS_GRANTED', message: grants } } : {}) });
+          return null;
         },
       };
     });

@@ -14,6 +14,8 @@ export interface TinyAppOptions {
   writesData?: boolean;
   /** With writesData: on SIGTERM, appends `stopped <version>` before exiting (an app saving what it holds in memory). */
   savesOnStop?: boolean;
+  /** Declares a read-only file outside its data folder (app.json permissions.readPaths); GET /rows answers its lines. */
+  readsFile?: { path: string; setting: string };
 }
 
 /** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
@@ -29,7 +31,8 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     port: 8080,
     health: { path: '/healthz', timeoutSeconds: options.healthTimeoutSeconds ?? 10 },
     resources: { memoryMb: 64, cpu: 0.5, diskMb: 10 },
-    permissions: { network: [], mail: false, filesystem: 'data-dir' },
+    permissions: { network: [], mail: false, filesystem: 'data-dir', ...(options.readsFile ? { readPaths: [options.readsFile] } : {}) },
+    ...(options.readsFile ? { env: [{ name: options.readsFile.setting, description: 'The export to read.', required: false, secret: false }] } : {}),
   };
   const server = [
     "const http = require('node:http');",
@@ -37,6 +40,7 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     options.writesData ? `fs.appendFileSync(dataFile, '${version}\\n');` : '',
     options.writesData && options.savesOnStop ? `process.on('SIGTERM', () => { fs.appendFileSync(dataFile, 'stopped ${version}\\n'); process.exit(0); });` : '',
     `const server = http.createServer((req, res) => {`,
+    options.readsFile ? `  if (req.url === '/rows') return res.end(JSON.stringify(require('node:fs').readFileSync(process.env.${options.readsFile.setting}, 'utf8').trim().split('\\n')));` : '',
     options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
     `  res.end(JSON.stringify({ app: '${name}', version: '${version}', env: Object.keys(process.env).sort() }));`,

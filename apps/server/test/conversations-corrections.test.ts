@@ -84,6 +84,21 @@ describe('corrections in conversation, in English (built-in engine)', () => {
     expect(nonsense.changes).toEqual([]);
   });
 
+  it('answers a first message it cannot read with what it can do and an example, and starts no draft', async () => {
+    for (const text of ['asdf qwerty', 'hello', '😀🎉', '?']) {
+      const turn = await start(text);
+      expect(turn, text).toMatchObject({ intent: 'not-understood', language: 'en', state: 'gathering', spec: {}, changes: [] });
+      expect(turn.reply, text).toMatch(/^I did not understand that message, so I started no app draft\./);
+      expect(turn.reply, text).toContain('I build small internal tools');
+      expect(turn.reply, text).toMatch(/for example “a form for vacation requests/);
+      const stored = (await call(t.app, user, { method: 'GET', url: `/api/v1/conversations/${turn.id}` })).json();
+      expect(stored.spec, text).toEqual({});
+    }
+    const asked = await start('What can you do?');
+    expect(asked).toMatchObject({ intent: 'marketplace-question', language: 'en', spec: {} });
+    expect(asked.reply).toContain('I build small internal tools');
+  });
+
   it('asks the open questions again when a message is not understood', async () => {
     const turn = await start('I need a form for vacation requests');
     expect(turn.missing).toEqual(['entities']);
@@ -153,6 +168,16 @@ describe('corrections in conversation, in Polish (built-in engine)', () => {
     expect(nonsense).toMatchObject({ intent: 'not-understood', language: 'pl' });
     expect(nonsense.reply).toMatch(/^Nie zrozumiałem/);
     expect(nonsense.spec).toEqual(before);
+  });
+
+  it('answers a Polish first message it cannot read in Polish, with an example, and starts no draft', async () => {
+    for (const text of ['cześć', 'dzień dobry!', 'ąę źż']) {
+      const turn = await start(text);
+      expect(turn, text).toMatchObject({ intent: 'not-understood', language: 'pl', state: 'gathering', spec: {}, changes: [] });
+      expect(turn.reply, text).toMatch(/^Nie zrozumiałem tej wiadomości, więc nie zacząłem projektu aplikacji\./);
+      expect(turn.reply, text).toContain('Buduję małe narzędzia wewnętrzne');
+      expect(turn.reply, text).toMatch(/np\. „formularz wniosków urlopowych/);
+    }
   });
 
   it('answers "what can you do?" as the first message of a conversation', async () => {

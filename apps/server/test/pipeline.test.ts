@@ -58,6 +58,20 @@ describe('request → signed release in the catalog', () => {
     expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
   }, 200_000);
 
+  it('publishes a dashboard over a file on the workstation: validated with a sample in its place, the read path declared in app.json', async () => {
+    const submitted = await call(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/requests',
+      payload: { text: 'A dashboard of laptops with fields: model, owner e-mail, price. Read them from our CSV export at /srv/exports/laptops.csv' },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(202);
+    const done = await waitFor(submitted.json().id, admin);
+    expect(done.state, JSON.stringify(done.steps)).toBe('published');
+    const appId = (await call(t.app, admin, { method: 'GET', url: `/api/v1/requests/${submitted.json().id}` })).json().appId;
+    const manifest = JSON.parse((await call(t.app, admin, { method: 'GET', url: `/api/v1/apps/${appId}/versions/1.0.0/file?path=app.json` })).json().content);
+    expect(manifest.permissions.readPaths).toEqual([{ path: '/srv/exports/laptops.csv', setting: 'SOURCE_1_FILE' }]);
+  }, 200_000);
+
   it('refuses an incomplete request with the questions to answer', async () => {
     const r = await call(t.app, admin, { method: 'POST', url: '/api/v1/requests', payload: { text: 'something for my team' } });
     expect(r.statusCode).toBe(422);

@@ -78,8 +78,36 @@ describe('distribution.send', () => {
     const checked = await verifyDelivery({ envelope: parsed.deliveryJson, keyList: keyList.keyList, expect: expect_ });
     expect(checked).toMatchObject({ ok: true, statement: { recipient: { agentId: agent.id }, nonce: deliveryId, org: admin.orgId } });
     if (checked.ok) expect(Date.parse(checked.statement.expiresAt) - Date.parse(checked.statement.issuedAt)).toBe(72 * 3_600_000);
+    // by default the organisation grants no file outside an app's data folder
+    if (checked.ok) expect(checked.statement.policy).toBeUndefined();
     // the same mail on another agent of the organisation is not for it
     expect(await verifyDelivery({ envelope: parsed.deliveryJson, keyList: keyList.keyList, expect: { ...expect_, agentId: randomUUID() } })).toMatchObject({ ok: false, code: 'DELIVERY_WRONG_AGENT' });
+  }, 30_000);
+
+  it('signs the workstation paths the organisation policy allows into the delivery statement, and refuses a relative one', async () => {
+    const refused = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { workstationReadPaths: ['exports/sales'] } } } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('must be an absolute path on the workstation');
+    const saved = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { workstationReadPaths: ['/srv/exports', 'C:\\exports'] } } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const db = t.database.db as Db;
+    const version = await db.selectFrom('deliveries').select(['app_id', 'version_id']).where('id', '=', deliveryId).executeTakeFirstOrThrow();
+    const granted = randomUUID();
+    await db.insertInto('deliveries').values({ id: granted, org_id: admin.orgId, app_id: version.app_id, version_id: version.version_id, agent_id: agent.id, user_id: admin.userId, recipient: agent.mailbox, state: 'queued', requested_by: admin.userId }).execute();
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_LISTEN_PORT: '0', DATA_DIR: work });
+    const job = sendReleaseJob({ db, config, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });
+    await job.handler({ orgId: admin.orgId, deliveryId: granted }, { jobId: 'job-policy', attempt: 1, logger: pino({ level: 'silent' }) });
+    const inbox = join(mailboxDirectory(join(work, 'hub'), agent.mailbox), 'new');
+    const mails = await Promise.all(readdirSync(inbox).map(async (file) => parseReleaseEmail(readFileSync(join(inbox, file)))));
+    const keys = await t.app.orgKeys.publicInfo(admin.orgId);
+    const keyList = verifyKeyList({ keyList: keys.keyList, rootPublicKey: keys.rootPublicKey, org: admin.orgId });
+    if (!keyList.ok) throw new Error(keyList.message);
+    const statements = await Promise.all(
+      mails.map((mail) => (mail.kind === 'release' ? verifyDelivery({ envelope: mail.deliveryJson, keyList: keyList.keyList, expect: { org: admin.orgId, agentId: agent.id, release: { app: 'lunch-orders', version: '1.0.0', sha256: release.sha256 } } }) : null)),
+    );
+    const ours = statements.find((checked) => checked?.ok && checked.statement.nonce === granted);
+    expect(ours?.ok && ours.statement.policy).toEqual({ readPaths: ['/srv/exports', 'C:\\exports'] });
+    await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { workstationReadPaths: [] } } } });
   }, 30_000);
 
   it('a retry on a worker of another host finds the message the hub already stored, and does not send it twice', async () => {

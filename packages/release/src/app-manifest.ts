@@ -26,6 +26,22 @@ const networkHost = z
   .max(255)
   .regex(/^[a-zA-Z0-9.\-*:[\]]+$/, { message: 'must be a host name or address, optionally with :port' });
 
+/**
+ * An absolute path on a workstation, POSIX ("/srv/exports/sales.csv") or Windows ("C:\\exports\\x.csv",
+ * "\\\\server\\share\\x.csv"), without "." or ".." segments or control characters: what an app may read
+ * outside its data directory, and what an organisation's policy allows as a prefix.
+ */
+export const workstationPathSchema = z
+  .string()
+  .min(2)
+  .max(1024)
+  .refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || /^\\\\[^\\/]+[\\/][^\\/]+/.test(p), { message: 'must be an absolute path on the workstation, e.g. "/srv/exports/sales.csv" or "C:\\exports\\sales.csv"' })
+  .refine((p) => !p.split(/[\\/]/).some((segment) => segment === '..' || segment === '.'), { message: 'must not contain "." or ".." segments' })
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), { message: 'must not contain control characters' });
+
+const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an UPPER_SNAKE_CASE variable name' });
+
 export const appManifestSchema = z
   .object({
     manifestVersion: z.literal(1),
@@ -61,6 +77,11 @@ export const appManifestSchema = z
         mail: z.boolean(),
         /** Whether the app writes files outside its data directory (never granted by default policy). */
         filesystem: z.enum(['data-dir', 'none']),
+        /**
+         * Files outside the data directory the app reads (never writes), each given to the app in its
+         * setting. The agent grants them only where the organisation's signed policy allows the path.
+         */
+        readPaths: z.array(z.object({ path: workstationPathSchema, setting: envName }).strict()).max(16).optional(),
       })
       .strict(),
     /** Settings the app reads from its environment, with a description each (documented in its README). */
@@ -68,7 +89,7 @@ export const appManifestSchema = z
       .array(
         z
           .object({
-            name: z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an UPPER_SNAKE_CASE variable name' }),
+            name: envName,
             description: z.string().max(500),
             required: z.boolean().default(false),
             secret: z.boolean().default(false),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appNameSchema, appVersionSchema } from './app-manifest.js';
+import { appNameSchema, appVersionSchema, workstationPathSchema } from './app-manifest.js';
 import type { DsseEnvelope } from './dsse.js';
 import { keyIdSchema, orgSchema } from './key-list.js';
 import type { PrivateKeyInput } from './keys.js';
@@ -41,6 +41,12 @@ export const deliveryStatementSchema = z
     expiresAt: isoDateTime,
     /** The id of the release key that signs the statement. */
     keyId: keyIdSchema,
+    /**
+     * The organisation's policy when it sent the release, signed with it: the workstation path
+     * prefixes an app may read outside its data directory (setting policy.workstationReadPaths).
+     * Absent or empty: no file outside the data directory is granted.
+     */
+    policy: z.object({ readPaths: z.array(workstationPathSchema).max(64) }).strict().optional(),
   })
   .strict()
   .refine((statement) => Date.parse(statement.expiresAt) > Date.parse(statement.issuedAt), { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })

@@ -1,7 +1,9 @@
-export { APP_MANIFEST_FILE, appManifestSchema, appNameSchema, appVersionSchema, parseAppManifest } from './app-manifest.js';
+export { APP_MANIFEST_FILE, appManifestSchema, appNameSchema, appVersionSchema, parseAppManifest, workstationPathSchema } from './app-manifest.js';
 export type { AppManifest, AppManifestInput } from './app-manifest.js';
 export { checkEntryPath } from './check-entry-path.js';
 export type { EntryPathCheck, EntryPathProblem } from './check-entry-path.js';
+export { checkReadPaths, pathWithin, READ_PATHS_SETTING } from './check-read-paths.js';
+export type { GrantedReadPath, ReadPathCheck } from './check-read-paths.js';
 export { checkManifestPolicy, DEFAULT_MANIFEST_POLICY } from './check-manifest-policy.js';
 export type { ManifestPolicy, PolicyCheck } from './check-manifest-policy.js';
 export { BUNDLE_MTIME, createBundle } from './create-bundle.js';

@@ -29,6 +29,17 @@ describe('extractSpec on bad input', () => {
     expectEverythingMissing('12345 !!! ???');
   });
 
+  it('says it did not understand letters that are no words ("asdf qwerty", "hello", "?") and drafts nothing from them', () => {
+    for (const text of ['asdf qwerty', 'asdf qwerty zxcv', 'hello', 'Hello?', '?', 'cześć']) {
+      const result = extractSpec(text);
+      expect(result.intent, text).toBe('not-understood');
+      expect(result.spec, text).toMatchObject({ name: 'new-app', summary: '' });
+      expect(result.spec.entities, text).toBeUndefined();
+    }
+    expect(extractSpec('cześć').language).toBe('pl');
+    expect(extractSpec('Potrzebuję czegoś do planowania urlopów w zespole').intent).toBe('spec');
+  });
+
   it('survives binary junk and says nothing it did not read', () => {
     const junk = String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65536));
     const result = extractSpec(junk + '\u0000\uD800');

@@ -79,7 +79,8 @@ export function createContainerRuntime(options: ContainerRuntimeOptions = {}): R
           Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
           Labels: { 'marketplace.app': spec.manifest.name, 'marketplace.version': spec.manifest.version },
           HostConfig: {
-            Binds: [`${spec.dir}:${APP_DIR}:ro`, `${spec.dataDir}:${DATA_DIR}:rw`],
+            // granted workstation files (app.json permissions.readPaths) appear at the same path, read only
+            Binds: [`${spec.dir}:${APP_DIR}:ro`, `${spec.dataDir}:${DATA_DIR}:rw`, ...(spec.manifest.permissions.readPaths ?? []).map((entry) => `${entry.path}:${entry.path}:ro`)],
             NetworkMode: 'host',
             ReadonlyRootfs: true,
             CapDrop: ['ALL'],

@@ -5274,6 +5274,11 @@ export interface paths {
                                  * @default false
                                  */
                                 selfApproval?: boolean;
+                                /**
+                                 * @description Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder
+                                 * @default []
+                                 */
+                                workstationReadPaths?: string[];
                             };
                             requests?: {
                                 /** @default 4 */
@@ -5508,6 +5513,11 @@ export interface paths {
                                  * @default false
                                  */
                                 selfApproval?: boolean;
+                                /**
+                                 * @description Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder
+                                 * @default []
+                                 */
+                                workstationReadPaths?: string[];
                             };
                             requests?: {
                                 /** @default 4 */
@@ -11254,7 +11264,8 @@ export interface components {
              *       "distributeToOthers": false,
              *       "selfApproval": false,
              *       "approvalLinkTtlHours": 48,
-             *       "allowLinkLocal": false
+             *       "allowLinkLocal": false,
+             *       "workstationReadPaths": []
              *     }
              */
             policy: {
@@ -11279,6 +11290,11 @@ export interface components {
                  * @default false
                  */
                 selfApproval: boolean;
+                /**
+                 * @description Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder
+                 * @default []
+                 */
+                workstationReadPaths: string[];
             };
             /**
              * @default {
@@ -11346,7 +11362,8 @@ export interface components {
              *       "distributeToOthers": false,
              *       "selfApproval": false,
              *       "approvalLinkTtlHours": 48,
-             *       "allowLinkLocal": false
+             *       "allowLinkLocal": false,
+             *       "workstationReadPaths": []
              *     }
              */
             policy: {
@@ -11371,6 +11388,11 @@ export interface components {
                  * @default false
                  */
                 selfApproval: boolean;
+                /**
+                 * @description Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder
+                 * @default []
+                 */
+                workstationReadPaths: string[];
             };
             /**
              * @default {

@@ -472,6 +472,7 @@ export const en = {
     selfApproval: 'Reviewers may approve their own requests',
     approvalLinkTtlHours: 'Review links in e-mails work for (hours)',
     allowLinkLocal: 'Allow link-local and cloud-metadata addresses as sources and outputs (unsafe)',
+    workstationReadPaths: 'Files and folders on workstations apps may read, read only (one absolute path per line, e.g. /srv/exports or C:\\exports)',
   },
 };
 

@@ -474,5 +474,6 @@ export const pl: Messages = {
     selfApproval: 'Recenzenci mogą zatwierdzać własne zlecenia',
     approvalLinkTtlHours: 'Linki recenzji w e-mailach działają przez (godziny)',
     allowLinkLocal: 'Zezwól na adresy link-local i metadanych chmury jako źródła i wyjścia (niebezpieczne)',
+    workstationReadPaths: 'Pliki i foldery na stacjach roboczych, które aplikacje mogą czytać, tylko do odczytu (jedna pełna ścieżka w wierszu, np. /srv/exports lub C:\\exports)',
   },
 };

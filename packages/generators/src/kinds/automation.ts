@@ -28,16 +28,17 @@ export const automation: KindGenerator = {
   bundled: ['croner', 'csv-parse', 'fast-xml-parser', 'nodemailer'],
   templates: ['app.mjs', 'job.mjs', 'automation.test.mjs'],
   build(spec) {
-    const { sources, settings: sourceSettings, skipped } = modelSources(spec, 'http-json');
+    const { sources, settings: sourceSettings, skipped, readPaths } = modelSources(spec, 'http-json');
     const { outputs, settings: outputSettings } = modelOutputs(spec);
     const schedule = { cron: spec.schedule?.cron ?? DEFAULT_AUTOMATION_CRON, ...(spec.schedule?.timezone ? { timezone: spec.schedule.timezone } : {}) };
-    const fixture = sourceFixtures(sources);
+    const fixture = sourceFixtures(sources, spec.entities?.[0]?.fields);
     const { app: messages, build: text } = catalogFor(languageOf(spec));
     const words = text.kinds.automation;
     return {
       sources,
       outputs,
       schedule,
+      readPaths,
       settings: [...sourceSettings, ...outputSettings, ...scheduleSettings(spec, DEFAULT_AUTOMATION_CRON)],
       fixtures: {
         ...authFixture(spec.auth ?? 'none'),

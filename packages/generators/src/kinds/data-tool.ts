@@ -99,20 +99,25 @@ export const dataTool: KindGenerator = {
     const { outputs, settings: outputSettings } = modelOutputs(spec);
     const rows = Array.from({ length: FIXTURE_ROWS }, (_, row) => Object.fromEntries(fields.map((field) => [field.name, fixtureValue(field, row, group)])));
     const columns = fields.map((field) => field.name);
+    // A file on the workstation outside the data directory: INPUT holds its absolute path, read only.
+    const onWorkstation = input?.workstationPath;
     return {
       outputs,
+      ...(onWorkstation ? { readPaths: [{ path: onWorkstation, setting: 'INPUT' }] } : {}),
       settings: [
-        { name: 'INPUT', description: describeSetting(language, 'INPUT'), default: input?.url ?? input?.path ?? 'input.csv', required: false, secret: false },
+        onWorkstation
+          ? { name: 'INPUT', description: text.settings.inputFile, default: onWorkstation, required: false, secret: false }
+          : { name: 'INPUT', description: describeSetting(language, 'INPUT'), default: input?.url ?? input?.path ?? 'input.csv', required: false, secret: false },
         { name: 'GROUP_BY', description: describeSetting(language, 'GROUP_BY'), default: group?.name ?? '', required: false, secret: false },
         { name: 'MEASURES', description: describeSetting(language, 'MEASURES'), default: measures.join(','), required: false, secret: false },
         ...outputSettings,
         ...scheduleSettings(spec, DEFAULT_DATA_TOOL_CRON),
       ],
       // Pairs, not an object: a column may be called "__proto__".
-      extras: { columns, columnLabels: fields.map((field) => [field.name, field.label]) },
+      extras: { columns, columnLabels: fields.map((field) => [field.name, field.label]), inputOnWorkstation: Boolean(onWorkstation) },
       fixtures: {
         ...authFixture(spec.auth ?? 'none'),
-        input: { name: 'fixture-input.csv', content: toCsvText(columns, rows) },
+        input: { name: 'fixture-input.csv', content: toCsvText(columns, rows), ...(onWorkstation ? { workstation: true } : {}) },
         expected: expectedReport(fields, rows, group, messages.report),
         /** What the status page says, in the app's language. */
         texts: { latest: messages.report.latest },

@@ -1,5 +1,5 @@
 import type { AppKind, AppSpec } from '@marketplace/spec';
-import type { AppDefinition, ModelEntity, ModelOutput, ModelSource, Setting } from '../shared/app-model.js';
+import type { AppDefinition, ModelEntity, ModelOutput, ModelSource, ReadPath, Setting } from '../shared/app-model.js';
 import type { BUNDLED_LIBRARIES, ReadmeParts } from '../shared/project-files.js';
 import type { Library } from '../shared/read-template.js';
 
@@ -11,6 +11,8 @@ export interface KindBuild {
   schedule?: AppDefinition['schedule'];
   /** Settings beyond PORT, HOST, APP_DATA_DIR, DATA_DIR and the auth ones. */
   settings: Setting[];
+  /** Files outside the data directory the app reads (app.json `permissions.readPaths`). */
+  readPaths?: ReadPath[];
   /** Extra keys of src/definition.mjs (e.g. the form). */
   extras?: Record<string, unknown>;
   /** Written to test/fixtures.mjs for the app's own tests. */

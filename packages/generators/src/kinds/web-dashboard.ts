@@ -26,13 +26,14 @@ export const webDashboard: KindGenerator = {
   bundled: ['croner', 'csv-parse', 'fast-xml-parser'],
   templates: ['app.mjs', 'dashboard.mjs', 'dashboard.test.mjs'],
   build(spec) {
-    const { sources, settings, skipped } = modelSources(spec, 'csv');
-    const fixture = sourceFixtures(sources);
+    const { sources, settings, skipped, readPaths } = modelSources(spec, 'csv');
+    const fixture = sourceFixtures(sources, spec.entities?.[0]?.fields);
     const language = languageOf(spec);
     const { build: text } = catalogFor(language);
     const words = text.kinds['web-dashboard'];
     return {
       sources,
+      readPaths,
       ...(spec.schedule ? { schedule: spec.schedule } : {}),
       settings: [
         ...settings,

@@ -29,7 +29,15 @@ export interface ModelEntity {
 export interface ModelSource {
   type: 'http-json' | 'rss' | 'csv';
   label: string;
-  /** The setting that holds the source's URL or data-directory path. */
+  /** The setting that holds the source's URL, data-directory path or workstation file. */
+  setting: string;
+  /** A read-only file on the workstation outside the data directory (its setting holds an absolute path). */
+  workstation?: boolean;
+}
+
+/** A file outside the data directory the app reads, declared in app.json `permissions.readPaths`. */
+export interface ReadPath {
+  path: string;
   setting: string;
 }
 
@@ -150,10 +158,11 @@ export function scheduleSettings(spec: AppSpec, fallbackCron: string | undefined
  * The sources the app reads, each with a setting holding its URL or path (default from the
  * spec). IMAP sources are left out and named in `skipped`: the generated apps cannot read mailboxes yet.
  */
-export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { sources: ModelSource[]; settings: Setting[]; skipped: string[] } {
+export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { sources: ModelSource[]; settings: Setting[]; skipped: string[]; readPaths: ReadPath[] } {
   const sources: ModelSource[] = [];
   const settings: Setting[] = [];
   const skipped: string[] = [];
+  const readPaths: ReadPath[] = [];
   const text = catalogFor(languageOf(spec)).build;
   const label = (index: number, type: string) => format(text.sourceLabel, { index, type });
   for (const source of spec.sources ?? []) {
@@ -162,6 +171,13 @@ export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { s
       continue;
     }
     const index = sources.length + 1;
+    if (source.workstationPath) {
+      const setting = `SOURCE_${index}_FILE`;
+      sources.push({ type: source.type, label: label(index, source.type), setting, workstation: true });
+      settings.push({ name: setting, description: format(text.settings.sourceFile, { index }), default: source.workstationPath, required: false, secret: false });
+      readPaths.push({ path: source.workstationPath, setting });
+      continue;
+    }
     const usesPath = source.type === 'csv' && !source.url;
     const setting = `SOURCE_${index}_${usesPath ? 'PATH' : 'URL'}`;
     const location = usesPath ? source.path : source.url;
@@ -183,7 +199,7 @@ export function modelSources(spec: AppSpec, fallback?: ModelSource['type']): { s
         : { name: setting, description: format(text.settings.fallbackUrl, { what: text.settings.fallbackKinds[fallback] }), required: true, secret: false },
     );
   }
-  return { sources, settings, skipped };
+  return { sources, settings, skipped, readPaths };
 }
 
 function isSafeRelativePath(path: string): boolean {

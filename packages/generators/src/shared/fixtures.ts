@@ -1,5 +1,6 @@
+import type { Field } from '@marketplace/spec';
 import type { AppDefinition, ModelSource } from './app-model.js';
-import { escapeHtml, toCsvText } from './samples.js';
+import { escapeHtml, sampleValue, toCsvText } from './samples.js';
 
 export const TEST_API_KEY = 'test-key-7f3a9c2e5b1d';
 
@@ -19,8 +20,10 @@ export interface SourceFixture {
   type: ModelSource['type'];
   /** Served over HTTP at this path of the fixture server… */
   path?: string;
-  /** …or written to this file of the data directory. */
+  /** …or written to this file of the data directory (or, for a workstation file, given by its absolute path). */
   file?: { name: string; content: string };
+  /** The file stands in for a read-only file on the workstation: its setting takes an absolute path. */
+  workstation?: boolean;
   rows: number;
 }
 
@@ -35,11 +38,27 @@ ${item(2, 'Second item')}
 `;
 }
 
+const TEXT_TYPES: readonly Field['type'][] = ['string', 'text', 'email', 'url', 'enum'];
+
+/**
+ * Two sample rows with the columns the spec declares (its first record's fields), MARKER in the first
+ * text column; null when no field can hold it (the default columns are used then).
+ */
+function declaredCsv(columns: readonly Field[]): { content: string; rows: number } | null {
+  const marked = columns.find((field) => field.type === 'string' || field.type === 'text');
+  if (!marked || columns.length === 0) return null;
+  const rows = [0, 1].map((variant) =>
+    Object.fromEntries(columns.map((field) => [field.name, field === marked && variant === 0 ? MARKER : TEXT_TYPES.includes(field.type) ? String(sampleValue(field, variant as 0 | 1)) : sampleValue(field, variant as 0 | 1)])),
+  );
+  return { content: toCsvText(columns.map((field) => field.name), rows), rows: rows.length };
+}
+
 /**
  * Fixture data for every source of an app: JSON and RSS served from a local server, CSV
  * written into the data directory. Each holds MARKER once, to prove the page escapes it.
+ * A workstation file gets a generated sample with `columns` (the spec's fields) when given.
  */
-export function sourceFixtures(sources: readonly ModelSource[]): { sources: SourceFixture[]; remote: Record<string, { type: string; body: string }> } {
+export function sourceFixtures(sources: readonly ModelSource[], columns: readonly Field[] = []): { sources: SourceFixture[]; remote: Record<string, { type: string; body: string }> } {
   const fixtures: SourceFixture[] = [];
   const remote: Record<string, { type: string; body: string }> = {};
   sources.forEach((source, position) => {
@@ -61,7 +80,10 @@ export function sourceFixtures(sources: readonly ModelSource[]): { sources: Sour
         { name: `Second ${index}`, category: 'beta', amount: 5 },
       ];
       const content = toCsvText(['name', 'category', 'amount'], rows);
-      if (source.setting.endsWith('_URL')) {
+      const declared = source.workstation ? declaredCsv(columns) : null;
+      if (source.workstation) {
+        fixtures.push({ setting: source.setting, type: source.type, file: { name: `workstation-${index}.csv`, content: declared?.content ?? content }, workstation: true, rows: declared?.rows ?? rows.length });
+      } else if (source.setting.endsWith('_URL')) {
         remote[`/source-${index}`] = { type: 'text/csv', body: content };
         fixtures.push({ setting: source.setting, type: source.type, path: `/source-${index}`, rows: rows.length });
       } else {
@@ -74,5 +96,5 @@ export function sourceFixtures(sources: readonly ModelSource[]): { sources: Sour
 
 /** Source settings pointing nowhere reachable (a closed loopback port, a missing file). */
 export function offlineSettings(sources: readonly ModelSource[]): Record<string, string> {
-  return Object.fromEntries(sources.map((source) => [source.setting, source.setting.endsWith('_PATH') ? 'missing.csv' : 'http://127.0.0.1:9/offline']));
+  return Object.fromEntries(sources.map((source) => [source.setting, source.workstation ? '/nonexistent/marketplace-offline.csv' : source.setting.endsWith('_PATH') ? 'missing.csv' : 'http://127.0.0.1:9/offline']));
 }

@@ -1,7 +1,7 @@
 import type { AppManifest } from '@marketplace/release';
 import type { Field } from '@marketplace/spec';
 import { type BuildMessages, catalogFor, format } from '../i18n/catalog.js';
-import type { AppDefinition, Setting } from './app-model.js';
+import type { AppDefinition, ReadPath, Setting } from './app-model.js';
 
 /** Libraries bundled into the apps, with the versions this package builds them with. */
 export const BUNDLED_LIBRARIES = { croner: '11.0.1', 'csv-parse': '7.0.3', 'fast-xml-parser': '5.12.1', nodemailer: '10.6.0' } as const;
@@ -46,7 +46,7 @@ export const DOCKERIGNORE = 'data/\nnode_modules/\ntest/\n.validate/\n';
 export const GITIGNORE = 'data/\nnode_modules/\n.validate/\n';
 
 /** app.json before schema validation (the caller parses it with appManifestSchema). */
-export function manifestInput(definition: AppDefinition, permissions: { network: string[]; mail: boolean }): AppManifest {
+export function manifestInput(definition: AppDefinition, permissions: { network: string[]; mail: boolean; readPaths: ReadPath[] }): AppManifest {
   return {
     manifestVersion: 1,
     name: definition.name,
@@ -58,7 +58,7 @@ export function manifestInput(definition: AppDefinition, permissions: { network:
     port: 8080,
     health: { path: '/healthz', timeoutSeconds: 30 },
     resources: { memoryMb: 256, cpu: 0.5, diskMb: 512 },
-    permissions: { network: permissions.network, mail: permissions.mail, filesystem: 'data-dir' },
+    permissions: { network: permissions.network, mail: permissions.mail, filesystem: 'data-dir', ...(permissions.readPaths.length ? { readPaths: permissions.readPaths } : {}) },
     env: definition.settings.map((setting) => ({ name: setting.name, description: setting.description, required: setting.required, secret: setting.secret })),
   };
 }

@@ -156,8 +156,10 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
     if (!testsOk) return report();
 
     const { fixtures } = generator.build(spec.spec);
-    const { env, dataFiles } = sandboxSettings(manifest, fixtures, dataDir);
-    for (const file of dataFiles) await writeFile(join(dataDir, file.name), file.content);
+    const workstationDir = join(sandbox, 'workstation');
+    const { env, files } = sandboxSettings(manifest, fixtures, { dataDir, workstationDir });
+    await mkdir(workstationDir, { recursive: true });
+    for (const file of files) await writeFile(file.path, file.content);
     const plan: SandboxPlan = {
       kind: spec.spec.kind,
       appDir,

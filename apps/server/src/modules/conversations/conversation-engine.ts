@@ -9,7 +9,7 @@ import type { ConversationServices } from './conversation-services.js';
 import { createConversation, getConversation, listMessages, resumeConversation, saveTurn, type ConversationRow } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 import { requestActions, specActions, type QuickAction } from './quick-actions.js';
-import { buildStartedReply, capabilitiesReply, composeReply, greeting, NOTICES, notReadyReply, notUnderstoodReply } from './reply-text.js';
+import { buildStartedReply, capabilitiesReply, composeReply, greeting, NOTICES, notReadyReply, notUnderstoodFirstReply, notUnderstoodReply } from './reply-text.js';
 import { findSimilarApps, type SimilarApp } from './similar-apps.js';
 
 export interface TurnResult {
@@ -191,7 +191,7 @@ export async function converse(services: ConversationServices, input: { orgId: s
   if (drafted.intent !== 'spec') {
     // A question about the marketplace, or nothing the engine could read: the draft stays as it is.
     const open = previous ? [...questionsFor(previous.missing ?? [], drafted.builtin.questions), ...drafted.builtin.clarifications].map((q) => q.question) : [];
-    const answer = drafted.intent === 'marketplace-question' ? capabilitiesReply(language) : notUnderstoodReply(language, open.length ? open : previous ? [] : [greeting(language)]);
+    const answer = drafted.intent === 'marketplace-question' ? capabilitiesReply(language) : previous ? notUnderstoodReply(language, open) : notUnderstoodFirstReply(language);
     const noticeText = drafted.notice ? NOTICES[drafted.notice]?.[language] : undefined;
     const reply = noticeText ? `${answer}\n\n(${noticeText})` : answer;
     await saveTurn(services, conversation, [{ role: 'user', text, language }, { role: 'assistant', text: reply, language, details: { intent: drafted.intent, ...(drafted.notice ? { notice: drafted.notice } : {}) } }], { language });

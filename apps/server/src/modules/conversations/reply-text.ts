@@ -35,6 +35,12 @@ export function notUnderstoodReply(language: Language, openQuestions: string[]):
   return `${head} ${pl ? 'Napisz, co zmienić, np. „dodaj pole notatki”, „zmień nazwę aplikacji na Parking” albo „usuń pole data”.' : 'Tell me what to change, for example “add a notes field”, “rename the app to Parking” or “remove the field date”.'}`;
 }
 
+/** A first message the engine could not read ("asdf", "hello", "?"): say so, what the marketplace builds, and an example. */
+export function notUnderstoodFirstReply(language: Language): string {
+  const head = language === 'pl' ? 'Nie zrozumiałem tej wiadomości, więc nie zacząłem projektu aplikacji.' : 'I did not understand that message, so I started no app draft.';
+  return `${head}\n${capabilitiesReply(language)}`;
+}
+
 export function greeting(language: Language): string {
   return language === 'pl' ? 'Czego potrzebujesz? Opisz narzędzie w jednym lub dwóch zdaniach.' : 'What do you need? Describe the tool in a sentence or two.';
 }

@@ -31,7 +31,12 @@ export interface DistributionServices {
  * an agent that reads its mail later than that refuses the release as DELIVERY_EXPIRED, and the
  * release must be distributed again.
  */
-async function signDeliveryStatement(keys: DistributionServices['keys'], delivery: { id: string; org_id: string; agent_id: string }, release: { app: string; version: string; sha256: string }, ttlHours: number) {
+async function signDeliveryStatement(
+  keys: DistributionServices['keys'],
+  delivery: { id: string; org_id: string; agent_id: string },
+  release: { app: string; version: string; sha256: string },
+  settings: { ttlHours: number; readPaths: readonly string[] },
+) {
   const { keyId, privateKey } = await keys.signingKey(delivery.org_id);
   const issuedAt = new Date();
   return signDelivery(
@@ -43,8 +48,10 @@ async function signDeliveryStatement(keys: DistributionServices['keys'], deliver
       bundleSha256: release.sha256,
       nonce: delivery.id,
       issuedAt: issuedAt.toISOString(),
-      expiresAt: new Date(issuedAt.getTime() + ttlHours * 3_600_000).toISOString(),
+      expiresAt: new Date(issuedAt.getTime() + settings.ttlHours * 3_600_000).toISOString(),
       keyId,
+      // the workstation files the organisation lets apps read, signed with the delivery (policy.workstationReadPaths)
+      ...(settings.readPaths.length ? { policy: { readPaths: [...settings.readPaths] } } : {}),
     },
     privateKey,
   );
@@ -97,7 +104,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const bundle = attach ? (await db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', version.id).executeTakeFirstOrThrow()).bundle : undefined;
       const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
-      const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, settings.distribution.downloadLinkTtlHours);
+      const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, { ttlHours: settings.distribution.downloadLinkTtlHours, readPaths: settings.policy.workstationReadPaths });
       const raw = await buildReleaseEmail({
         from: fromMailbox(config.smtp.from),
         to: [delivery.recipient],

@@ -1,3 +1,4 @@
+import { workstationPathSchema } from '@marketplace/release';
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
 
@@ -15,7 +16,9 @@ const allowedHostSchema = z
  * (no review), `outside-allow-list` (apps whose sources or outputs reach a host not in `allowedHosts`),
  * `all` (every app). `distributeToOthers`: sending a release to other people's agents waits for a
  * reviewer. Link-local and cloud-metadata addresses are refused as sources and outputs unless
- * `allowLinkLocal` is on.
+ * `allowLinkLocal` is on. `workstationReadPaths`: files or folders on employees' workstations that
+ * apps may read (read only, outside their data folder); each release e-mail carries them in its
+ * signed delivery statement, and agents grant nothing else.
  */
 export const policySchema = z
   .object({
@@ -25,10 +28,15 @@ export const policySchema = z
     selfApproval: z.boolean().default(false).describe('Whether a reviewer may approve their own request'),
     approvalLinkTtlHours: z.number().int().min(1).max(168).default(48),
     allowLinkLocal: z.boolean().default(false).describe('Allow link-local and cloud-metadata addresses as sources and outputs (never needed in normal use)'),
+    workstationReadPaths: z
+      .array(workstationPathSchema)
+      .max(64)
+      .default([])
+      .describe('Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder'),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
-export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false };
+export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false, workstationReadPaths: [] };
 
 /**
  * Runtime settings an admin may change while the server runs. Each has a safe default, so an

@@ -16,11 +16,13 @@ export function PolicyPage() {
   const config = useQuery({ queryKey: ['config'], queryFn: () => callRoute<{ settings: Settings }>('getConfig') });
   const [draft, setDraft] = useState<Policy | null>(null);
   const [hosts, setHosts] = useState('');
+  const [readPaths, setReadPaths] = useState('');
   useEffect(() => {
     const policy = config.data?.settings.policy as Policy | undefined;
     if (policy) {
       setDraft(structuredClone(policy));
       setHosts(policy.allowedHosts.join('\n'));
+      setReadPaths((policy.workstationReadPaths ?? []).join('\n'));
     }
   }, [config.data]);
   const save = useMutation({
@@ -29,7 +31,8 @@ export function PolicyPage() {
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (draft) save.mutate({ ...draft, allowedHosts: hosts.split(/\s+/).filter(Boolean) });
+    // one path per line: paths may hold spaces
+    if (draft) save.mutate({ ...draft, allowedHosts: hosts.split(/\s+/).filter(Boolean), workstationReadPaths: readPaths.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) });
   };
   return (
     <section aria-labelledby="policy-title">
@@ -52,6 +55,10 @@ export function PolicyPage() {
               <div className="field">
                 <label htmlFor="policy-hosts">{t('policy.allowedHosts')}</label>
                 <textarea id="policy-hosts" rows={4} value={hosts} onChange={(event) => setHosts(event.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor="policy-read-paths">{t('policy.workstationReadPaths')}</label>
+                <textarea id="policy-read-paths" rows={3} value={readPaths} onChange={(event) => setReadPaths(event.target.value)} />
               </div>
               {FLAGS.map((flag) => (
                 <label key={flag} className="check" htmlFor={`policy-${flag}`}>

@@ -33,7 +33,7 @@ export const LIST_TRIGGERS: ListTrigger[] = [
   // Sentences: "people enter their name, start date and a comment", "we need to know the car plate, …".
   {
     pattern:
-      /\b(?:people|users|employees|staff|visitors|guests|they|customers|participants|applicants|members|students|managers|he|she|you|we|someone)\s+(?:can\s+|will\s+|should\s+|must\s+|have\s+to\s+)?(?:enter|enters|fill\s+in|fills\s+in|provide|provides|give|gives|type|types|submit|submits|choose|chooses|pick|picks|select|selects|specify|specifies|upload|uploads|write|writes|put\s+in|puts\s+in|state|states|add|adds|tell\s+us)\s+(?:in\s+)?(?:their|the|his|her|a|an)?\s*/g,
+      /\b(?:people|users|employees|staff|visitors|guests|they|customers|participants|applicants|members|students|managers|he|she|you|we|someone|(?:an?|the|each|every)\s+(?:employee|user|person|visitor|guest|customer|participant|applicant|member|student|manager|requester))\s+(?:can\s+|will\s+|should\s+|must\s+|have\s+to\s+)?(?:enter|enters|fill\s+in|fills\s+in|provide|provides|give|gives|type|types|submit|submits|choose|chooses|pick|picks|select|selects|specify|specifies|upload|uploads|write|writes|put\s+in|puts\s+in|state|states|add|adds|tell\s+us)\s+(?:in\s+)?(?:their|the|his|her|a|an)?\s*/g,
     minItems: 2,
   },
   { pattern: /\bwe\s+(?:need|want|would\s+like)\s+(?:to\s+(?:know|have|collect|capture|store|record|ask\s+for)\s+)?(?:the\s+|their\s+)?/g, minItems: 2 },

@@ -17,7 +17,8 @@ describe('automation', () => {
     for (const source of fixtures.sources) {
       if (source.file) {
         await writeFile(join(dataDir, source.file.name), source.file.content);
-        settings[source.setting] = source.file.name;
+        // a workstation file is given by its absolute path, like the deploy agent's grant
+        settings[source.setting] = source.workstation ? join(dataDir, source.file.name) : source.file.name;
       } else {
         settings[source.setting] = remote.url + source.path;
       }

@@ -1,5 +1,6 @@
 /* global fetch, AbortSignal */
 import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { definition } from './definition.mjs';
 import { createAuthenticator } from './lib/auth.mjs';
 import { toCsv } from './lib/csv-export.mjs';
@@ -29,8 +30,10 @@ async function readInput(config) {
     if (!response.ok) throw new Error(t('report.answered', { location, status: response.status }));
     return response.text();
   }
+  // a file the deploy agent granted outside the data directory: read only, by its absolute path
+  const onWorkstation = definition.inputOnWorkstation && isAbsolute(location);
   try {
-    return await readFile(resolveInDataDir(config.dataDir, location), 'utf8');
+    return await readFile(onWorkstation ? location : resolveInDataDir(config.dataDir, location), 'utf8');
   } catch (error) {
     if (error.code === 'ENOENT') throw new Error(t('report.inputMissing', { location }));
     throw error;

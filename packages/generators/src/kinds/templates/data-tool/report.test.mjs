@@ -11,7 +11,7 @@ describe('data tool', () => {
   before(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'data-tool-test-'));
     await writeFile(join(dataDir, fixtures.input.name), fixtures.input.content);
-    app = await startApp({ ...fixtures.settings, INPUT: fixtures.input.name, SCHEDULE_CRON: 'off' }, { dataDir });
+    app = await startApp({ ...fixtures.settings, INPUT: fixtures.input.workstation ? join(dataDir, fixtures.input.name) : fixtures.input.name, SCHEDULE_CRON: 'off' }, { dataDir });
   });
   after(() => app.stop());
 

@@ -1,6 +1,7 @@
 /* global fetch, AbortSignal */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parseCsv } from './csv-read.mjs';
 import { resolveInDataDir } from './files.mjs';
@@ -97,6 +98,10 @@ export async function readSource(source, location, dataDir) {
     items = itemsFromJson(JSON.parse(await fetchText(location, 'application/json')));
   } else if (source.type === 'rss') {
     items = itemsFromFeed(await fetchText(location, 'application/rss+xml, application/atom+xml, application/xml, text/xml'));
+  } else if (source.type === 'csv' && source.workstation) {
+    // a file the deploy agent granted outside the data directory: read only, by its absolute path
+    if (!isAbsolute(location)) throw new Error(t('sources.notAbsolute', { setting: source.setting, location }));
+    ({ columns, rows: items } = parseCsv(await readFile(location, 'utf8')));
   } else if (source.type === 'csv') {
     const csv = /^https?:\/\//i.test(location)
       ? await fetchText(location, 'text/csv')
