@@ -98,6 +98,8 @@ export interface Policy {
   selfApproval: boolean;
   approvalLinkTtlHours: number;
   allowLinkLocal: boolean;
+  /** Absolute paths on workstations that apps may read (read only); signed into each delivery. */
+  workstationReadPaths?: string[];
 }
 
 // Owners of an app.
