@@ -83,8 +83,8 @@ export async function buildAgent(outfile: string = AGENT_OUT): Promise<void> {
     keepNames: true,
     logLevel: 'warning',
     legalComments: 'eof',
-    // The agent mostly waits for mail: a small young generation keeps its idle memory down.
-    banner: { js: `#!/usr/bin/env node\n${requireBanner}\nimport { setFlagsFromString as __mpV8Flags } from 'node:v8'; __mpV8Flags('--max-semi-space-size=1'); __mpV8Flags('--optimize-for-size');` },
+    // (V8 heap flags set from inside the file came too late to change anything: measured, so none are set.)
+    banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
     external: AGENT_EXTERNAL,
     define: { 'process.env.MARKETPLACE_AGENT_BUNDLE': '"1"' },
     plugins: [embeddedLibraries(root, AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, AGENT_EXTERNAL), sourceRelativeMetaUrl(dirname(outfile))],
