@@ -32,7 +32,7 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** One package's specifiers as a CommonJS bundle (`module.exports[specifier]`), brotli-compressed, base64. */
+/** `entry` bundled as CommonJS (licence comments kept at its end, as in the agent file), brotli-compressed, base64. */
 async function packed(root: string, name: string, entry: string, external: string[]): Promise<string> {
   const result = await build({
     stdin: { contents: entry, resolveDir: root, sourcefile: `embedded-${name.replace(/\W+/g, '-')}.cjs`, loader: 'js' },
@@ -42,7 +42,7 @@ async function packed(root: string, name: string, entry: string, external: strin
     target: 'node20',
     minify: true,
     keepNames: true,
-    legalComments: 'none',
+    legalComments: 'eof',
     write: false,
     external,
     logLevel: 'warning',
