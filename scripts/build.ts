@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform, type Plugin } from 'esbuild';
+import { AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, embeddedLibraries } from './embedded-libraries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_OUT = `${root}apps/server/dist/js`;
@@ -66,6 +67,9 @@ export async function buildServer(): Promise<void> {
   });
 }
 
+/** ssh2 (under dockerode) loads optional native speed-ups in a try/catch; the bundle goes without them. */
+const AGENT_EXTERNAL = ['cpu-features', '*.node'];
+
 export async function buildAgent(outfile: string = AGENT_OUT): Promise<void> {
   await build({
     entryPoints: [`${root}apps/agent/src/main.ts`],
@@ -79,12 +83,11 @@ export async function buildAgent(outfile: string = AGENT_OUT): Promise<void> {
     keepNames: true,
     logLevel: 'warning',
     legalComments: 'eof',
-    // The agent mostly waits for mail: a small young generation keeps its idle memory down.
-    banner: { js: `#!/usr/bin/env node\n${requireBanner}\nimport { setFlagsFromString as __mpV8Flags } from 'node:v8'; __mpV8Flags('--max-semi-space-size=1'); __mpV8Flags('--optimize-for-size');` },
-    // ssh2 (under dockerode) loads optional native speed-ups in a try/catch; the bundle goes without them.
-    external: ['cpu-features', '*.node'],
+    // (V8 heap flags set from inside the file came too late to change anything: measured, so none are set.)
+    banner: { js: `#!/usr/bin/env node\n${requireBanner}` },
+    external: AGENT_EXTERNAL,
     define: { 'process.env.MARKETPLACE_AGENT_BUNDLE': '"1"' },
-    plugins: [sourceRelativeMetaUrl(dirname(outfile))],
+    plugins: [embeddedLibraries(root, AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, AGENT_EXTERNAL), sourceRelativeMetaUrl(dirname(outfile))],
   });
 }
 

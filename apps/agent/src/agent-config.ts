@@ -1,5 +1,5 @@
 import { chmod, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import { readJson, writeJsonAtomic } from './json-file.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AgentError } from './agent-error.js';
 import type { AgentConfig } from './agent-config.js';
 import type { HomeLayout } from './agent-home.js';
+import { httpCall, type HttpCallInit, type HttpReply } from './http-call.js';
 import { writeJsonAtomic } from './json-file.js';
 
 export interface DeploymentReport {
@@ -54,16 +55,16 @@ export interface ServerClient {
 const TIMEOUT_MS = 5000;
 
 /** The agent's side of the HTTP API: client-credentials token (cached until shortly before it expires), reports, heartbeats, keys. */
-export function createServerClient(config: AgentConfig, layout: HomeLayout, options: { fetch?: typeof fetch } = {}): ServerClient {
-  const doFetch = options.fetch ?? fetch;
+export function createServerClient(config: AgentConfig, layout: HomeLayout, options: { request?: (url: string, init: HttpCallInit) => Promise<HttpReply> } = {}): ServerClient {
+  const request = options.request ?? httpCall;
   let token: { value: string; expiresAt: number } | undefined;
   const base = config.serverUrl.replace(/\/$/, '');
 
-  async function send(path: string, init: RequestInit): Promise<Response> {
+  async function send(path: string, init: Omit<HttpCallInit, 'timeoutMs'>): Promise<HttpReply> {
     try {
-      return await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      return await request(`${base}${path}`, { ...init, timeoutMs: TIMEOUT_MS });
     } catch (error) {
-      throw new AgentError('SERVER_UNREACHABLE', `The marketplace server ${base} cannot be reached (${(error as Error).cause ? String((error as any).cause?.code ?? (error as Error).message) : (error as Error).message}); check the network and the server URL.`, { cause: error });
+      throw new AgentError('SERVER_UNREACHABLE', `The marketplace server ${base} cannot be reached (${String((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); check the network and the server URL.`, { cause: error });
     }
   }
 
@@ -154,7 +155,7 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
   return client;
 }
 
-async function problemText(response: Response): Promise<string> {
+async function problemText(response: HttpReply): Promise<string> {
   try {
     const body = (await response.json()) as { detail?: string; code?: string };
     return body.detail ?? body.code ?? response.statusText;

@@ -66,6 +66,18 @@ describe('the single-file agent bundle', () => {
     expect(readFileSync(bundle, 'utf8')).not.toMatch(/from ["']@marketplace\//);
   });
 
+  it('refuses to build when a library it embeds for first use is imported statically, saying how to import it', () => {
+    const script = [
+      `import { build } from 'esbuild';`,
+      `import { AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, embeddedLibraries } from ${JSON.stringify(join(repo, 'scripts/embedded-libraries.ts'))};`,
+      `await build({ stdin: { contents: "import { simpleParser } from 'mailparser'; console.log(simpleParser);", resolveDir: ${JSON.stringify(repo)} }, bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent',`,
+      `  plugins: [embeddedLibraries(${JSON.stringify(repo)}, AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, [])] });`,
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("imports mailparser statically; the agent loads it on first use, so write `await import('mailparser')`");
+  });
+
   it('enrols against the server and deploys a signed release from its mailbox', async () => {
     const serverUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();

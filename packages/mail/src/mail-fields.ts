@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Field schemas shared by the builders: each says in its message what a valid value looks like. */
 

@@ -1,5 +1,6 @@
-import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import * as z from 'zod';
 import { readHeaders } from './headers.js';
 import { DEFAULT_MAIL_LIMITS } from './limits.js';
 import { silentLogger, type MailLogger } from './logger.js';
@@ -68,19 +69,24 @@ export function createMailSender(options: MailSenderOptions): MailSender {
     throw new MailError('INVALID_OPTIONS', 'Cannot create the mail sender: give both SMTP_USER and SMTP_PASS, or neither for a relay without login.');
   }
   const logger = options.logger ?? silentLogger;
-  const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    auth: settings.user !== undefined ? { user: settings.user, pass: settings.pass } : undefined,
-    pool: settings.pool,
-    connectionTimeout: settings.timeoutMs,
-    greetingTimeout: settings.timeoutMs,
-    socketTimeout: settings.timeoutMs,
-    tls: { rejectUnauthorized: settings.rejectUnauthorized },
-    dkim: settings.dkim satisfies DkimOptions | undefined,
-    logger: false,
-  });
+  // nodemailer loads with the first send or check, not at start-up (the deploy agent mostly waits).
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const connect = (): Promise<Transporter<SMTPTransport.SentMessageInfo>> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        auth: settings.user !== undefined ? { user: settings.user, pass: settings.pass } : undefined,
+        pool: settings.pool,
+        connectionTimeout: settings.timeoutMs,
+        greetingTimeout: settings.timeoutMs,
+        socketTimeout: settings.timeoutMs,
+        tls: { rejectUnauthorized: settings.rejectUnauthorized },
+        dkim: settings.dkim satisfies DkimOptions | undefined,
+        logger: false,
+      }),
+    ));
   const target = `${settings.host}:${settings.port}`;
 
   return {
@@ -88,7 +94,7 @@ export function createMailSender(options: MailSenderOptions): MailSender {
       const envelope = checkEnvelope(request.envelope);
       const messageId = readHeaders(request.raw, DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
       try {
-        const info = await transport.sendMail({ envelope, raw: request.raw });
+        const info = await (await connect()).sendMail({ envelope, raw: request.raw });
         const rejected = (info.rejectedErrors ?? []).map(describeRejected);
         for (const address of info.rejected) {
           if (!rejected.some((entry) => entry.address === address)) rejected.push({ address, retryable: false });
@@ -103,14 +109,14 @@ export function createMailSender(options: MailSenderOptions): MailSender {
     },
     async verify() {
       try {
-        await transport.verify();
+        await (await connect()).verify();
         return { ok: true, accepted: [], rejected: [], response: `connected to ${target}` };
       } catch (error) {
         return classifyFailure(error);
       }
     },
     close() {
-      transport.close();
+      void transport?.then((open) => open.close());
     },
   };
 }

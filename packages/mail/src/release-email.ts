@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
-import { z } from 'zod';
+import type MailComposer from 'nodemailer/lib/mail-composer';
+import * as z from 'zod';
 import { signWithDkim } from './dkim-sign.js';
 import { MARKETPLACE_HEADERS } from './headers.js';
 import { DEFAULT_MAIL_LIMITS } from './limits.js';
@@ -102,7 +102,9 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
   attachments.push({ filename: release.envelopeFileName, content: Buffer.from(release.envelopeJson, 'utf8'), contentType: 'application/json' });
   if (release.deliveryJson && release.deliveryFileName) attachments.push({ filename: release.deliveryFileName, content: Buffer.from(release.deliveryJson, 'utf8'), contentType: 'application/json' });
 
-  const composer = new MailComposer({
+  // nodemailer loads on the first mail built, not at start-up (the deploy agent mostly waits).
+  const { default: Composer } = await import('nodemailer/lib/mail-composer');
+  const composer = new Composer({
     from: input.from,
     to: input.to,
     subject: releaseSubject(fields),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The payload type of the DSSE envelope a release email carries (DESIGN.md "Release"). */
 export const RELEASE_PAYLOAD_TYPE = 'application/vnd.marketplace.release+json';

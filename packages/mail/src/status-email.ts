@@ -1,6 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { signWithDkim } from './dkim-sign.js';
 import { MARKETPLACE_HEADERS } from './headers.js';
 import { resolveLimits, type MailLimits } from './limits.js';
@@ -45,6 +44,8 @@ export async function buildStatusEmail(options: StatusEmailOptions): Promise<Buf
     if (key.asymmetricKeyType !== 'ed25519') throw new MailError('INVALID_OPTIONS', `Cannot sign the status email: the signing key is ${key.asymmetricKeyType}, not Ed25519.`);
     signature = `ed25519 ${sign(null, json, key).toString('base64')}`;
   }
+  // nodemailer loads on the first status mail, not at start-up (the deploy agent mostly waits).
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: parsed.data.from,
     to: parsed.data.to,

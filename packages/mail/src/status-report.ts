@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { messageIdSchema, semverSchema, slugSchema } from './mail-fields.js';
 
 /** Deployment states (DESIGN.md "Core HTTP API"). `replaced`: an earlier version a newer one took over on the workstation, kept there as a rollback target. */

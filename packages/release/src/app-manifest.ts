@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `app.json`: the manifest inside every bundle. The generators write it, the server records it,

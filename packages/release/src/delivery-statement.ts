@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { appNameSchema, appVersionSchema, workstationPathSchema } from './app-manifest.js';
 import type { DsseEnvelope } from './dsse.js';
 import { keyIdSchema, orgSchema } from './key-list.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DsseEnvelope, KEYLIST_PAYLOAD_TYPE, signEnvelope } from './dsse.js';
 import { ReleaseError } from './errors.js';
 import { exportPublicKey, keyIdOf, loadPrivateKey, loadPublicKey, type PrivateKeyInput, type PublicKeyInput } from './keys.js';

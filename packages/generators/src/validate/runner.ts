@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     });
     while (!(await canConnect(port))) {
       if (exited) throw new Error(`the app exited with code ${child.exitCode} before listening on PORT`);
-      await sleep(25);
+      await sleep(10);
     }
     return `listening on port ${port}`;
   });
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         if (exited) throw new Error('the app exited while waiting for its health path');
         const response = await fetch(baseUrl + plan.healthPath).catch(() => undefined);
         if (response?.status === 200) return `${plan.healthPath} answered 200`;
-        await sleep(50);
+        await sleep(20);
       }
     });
     if (healthy) {

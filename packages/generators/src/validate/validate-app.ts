@@ -117,14 +117,18 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
 
   const sandbox = join(dir, '.validate', randomUUID());
   const appDir = join(sandbox, 'app');
+  // The app's own tests run in a copy of their own, side by side with the start in `app`: neither sees the other's files.
+  const testDir = join(sandbox, 'test-run');
   const dataDir = join(sandbox, 'data');
   const tmpDir = join(sandbox, 'tmp');
   try {
-    await Promise.all([mkdir(appDir, { recursive: true }), mkdir(dataDir, { recursive: true }), mkdir(tmpDir, { recursive: true })]);
-    for (const entry of ['dist', 'test', 'app.json', 'package.json']) {
-      await cp(join(dir, entry), join(appDir, entry), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+    await Promise.all([appDir, testDir, dataDir, tmpDir].map((path) => mkdir(path, { recursive: true })));
+    for (const target of [appDir, testDir]) {
+      for (const entry of ['dist', 'test', 'app.json', 'package.json']) {
+        await cp(join(dir, entry), join(target, entry), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      }
     }
     const nodeArgs = [`--max-old-space-size=${manifest.resources.memoryMb}`];
     if (mode === 'preload') {
@@ -134,26 +138,11 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
     }
     const baseEnv = { TZ: process.env.TZ ?? 'UTC', TMPDIR: tmpDir };
 
-    const testFiles = (await readdir(join(appDir, 'test')).catch(() => [] as string[])).filter((file) => file.endsWith('.test.mjs')).sort();
+    const testFiles = (await readdir(join(testDir, 'test')).catch(() => [] as string[])).filter((file) => file.endsWith('.test.mjs')).sort();
     if (testFiles.length === 0) {
       steps.push({ name: 'test', ok: false, durationMs: 0, detail: 'the app has no tests: add test/*.test.mjs (run with node --test)' });
       return report();
     }
-    const tests = await runProcess(sandboxed(mode, [process.execPath, '--test', ...testFiles.map((file) => `test/${file}`)]), {
-      cwd: appDir,
-      env: { ...baseEnv, NODE_ENV: 'test', NODE_OPTIONS: nodeArgs.join(' ') },
-      timeoutMs: limits.testMs,
-      outputChars: limits.outputChars,
-    });
-    const testsOk = tests.code === 0 && !tests.timedOut;
-    steps.push({
-      name: 'test',
-      ok: testsOk,
-      durationMs: Math.round(tests.durationMs),
-      detail: tests.timedOut ? `the tests took longer than ${limits.testMs} ms` : testSummary(tests.output),
-      ...(testsOk ? {} : { output: tests.output }),
-    });
-    if (!testsOk) return report();
 
     const { fixtures } = generator.build(spec.spec);
     const workstationDir = join(sandbox, 'workstation');
@@ -179,12 +168,34 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
     await writeFile(join(sandbox, 'plan.json'), JSON.stringify(plan));
     await writeFile(join(sandbox, 'runner.mjs'), await bundledRunner());
     const budget = limits.startMs + limits.healthMs + limits.exerciseMs + limits.stopGraceMs + 10_000;
-    const run = await runProcess(sandboxed(mode, [process.execPath, join(sandbox, 'runner.mjs'), join(sandbox, 'plan.json')]), {
-      cwd: sandbox,
-      env: baseEnv,
-      timeoutMs: budget,
-      outputChars: limits.outputChars,
+    // Tests and the sandboxed start/health/exercise/stop are independent, so they run at the same time; the report
+    // keeps their order (a failing test still ends it there). One test file runs in the test process itself
+    // (node:test reports the same TAP), several under `node --test`, one process each.
+    const testCommand = testFiles.length === 1 ? ['--test-reporter=tap', `test/${testFiles[0]}`] : ['--test', ...testFiles.map((file) => `test/${file}`)];
+    const [tests, run] = await Promise.all([
+      runProcess(sandboxed(mode, [process.execPath, ...testCommand]), {
+        cwd: testDir,
+        env: { ...baseEnv, NODE_ENV: 'test', NODE_OPTIONS: nodeArgs.join(' ') },
+        timeoutMs: limits.testMs,
+        outputChars: limits.outputChars,
+      }),
+      runProcess(sandboxed(mode, [process.execPath, join(sandbox, 'runner.mjs'), join(sandbox, 'plan.json')]), {
+        cwd: sandbox,
+        env: baseEnv,
+        timeoutMs: budget,
+        outputChars: limits.outputChars,
+      }),
+    ]);
+    const testsOk = tests.code === 0 && !tests.timedOut;
+    steps.push({
+      name: 'test',
+      ok: testsOk,
+      durationMs: Math.round(tests.durationMs),
+      detail: tests.timedOut ? `the tests took longer than ${limits.testMs} ms` : testSummary(tests.output),
+      ...(testsOk ? {} : { output: tests.output }),
     });
+    if (!testsOk) return report();
+
     const result = await readFile(plan.resultFile, 'utf8').then(
       (text) => JSON.parse(text) as { steps: ValidationStep[]; error?: string },
       () => undefined,

@@ -1,0 +1,109 @@
+/**
+ * The deploy agent is one self-contained file, and V8 parses all of a file's source when it loads it
+ * (lazy functions are still pre-parsed), so every library inside costs resident memory from start-up even
+ * when nothing calls it: parsing the 4.4 MB bundle alone held ≈ 37 MB. The libraries an idle agent does not
+ * need (IMAP, MIME parsing, SMTP, Docker) are therefore embedded as compressed CommonJS bundles in
+ * string form and compiled the first time the code `await import()`s them — still inside the one file.
+ */
+import { dirname, relative, resolve } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+/** Package → every specifier the agent imports from it (a specifier missing here fails the build). */
+export const AGENT_EMBEDDED_LIBRARIES: Record<string, readonly string[]> = {
+  imapflow: ['imapflow'],
+  mailparser: ['mailparser'],
+  nodemailer: ['nodemailer', 'nodemailer/lib/mail-composer', 'nodemailer/lib/dkim'],
+  dockerode: ['dockerode'],
+};
+
+/**
+ * Parts a library itself requires only inside a function (its first use): iconv-lite's character set tables
+ * (≈ 0.5 MB, needed for the first non-UTF-8 mail). Embedded the same way; the library's `require` stays synchronous.
+ */
+export const AGENT_EMBEDDED_ON_REQUIRE: readonly { importer: RegExp; specifier: string }[] = [{ importer: /\/iconv-lite\/lib\/index\.js$/, specifier: '../encodings' }];
+
+const PACK = 'embedded-library-pack';
+const PART = 'embedded-library-part';
+const SPECIFIER = 'embedded-library';
+
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** `entry` bundled as CommonJS (licence comments kept at its end, as in the agent file), brotli-compressed, base64. */
+async function packed(root: string, name: string, entry: string, external: string[]): Promise<string> {
+  const result = await build({
+    stdin: { contents: entry, resolveDir: root, sourcefile: `embedded-${name.replace(/\W+/g, '-')}.cjs`, loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'eof',
+    write: false,
+    external,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0]!.contents;
+  return brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } }).toString('base64');
+}
+
+/** The module that, when first evaluated, decompresses and compiles one packed bundle and exports what it exports. */
+function loaderModule(name: string, packedCode: string): string {
+  return [
+    "const { brotliDecompressSync } = require('node:zlib');",
+    "const { compileFunction } = require('node:vm');",
+    `const source = brotliDecompressSync(Buffer.from(${JSON.stringify(packedCode)}, 'base64')).toString('utf8');`,
+    `const load = compileFunction(source, ['exports', 'require', 'module'], { filename: ${JSON.stringify(`marketplace-agent/embedded/${name}.cjs`)} });`,
+    'const library = { exports: {} };',
+    'load(library.exports, require, library);',
+    'module.exports = library.exports;',
+  ].join('\n');
+}
+
+/**
+ * Replaces `await import('<library>')` with a module that, when first evaluated, decompresses and compiles the
+ * library's embedded bundle (node:vm, with the bundle's own `require` for Node's built-in modules). A static
+ * import of an embedded library fails the build: it would load the library at start-up anyway.
+ */
+export function embeddedLibraries(root: string, libraries: Record<string, readonly string[]>, onRequire: typeof AGENT_EMBEDDED_ON_REQUIRE, external: string[]): Plugin {
+  const names = Object.keys(libraries);
+  const filter = new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(/.*)?$`);
+  return {
+    name: 'embedded-libraries',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter }, (args) => {
+        if (args.namespace === SPECIFIER) return { path: args.path, namespace: PACK };
+        const name = packageOf(args.path);
+        if (!libraries[name]?.includes(args.path)) {
+          return { errors: [{ text: `${args.path} is not listed for the embedded library ${name}: add it to AGENT_EMBEDDED_LIBRARIES in scripts/embedded-libraries.ts.` }] };
+        }
+        if (args.kind !== 'dynamic-import') {
+          return { errors: [{ text: `${args.importer} imports ${args.path} statically; the agent loads it on first use, so write \`await import('${args.path}')\` where it is needed.` }] };
+        }
+        return { path: args.path, namespace: SPECIFIER };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: SPECIFIER }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(packageOf(args.path))})[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: PACK }, async (args) => {
+        const entry = `module.exports = {${libraries[args.path]!.map((specifier) => `${JSON.stringify(specifier)}: require(${JSON.stringify(specifier)})`).join(',')}};`;
+        return { contents: loaderModule(args.path, await packed(root, args.path, entry, external)), loader: 'js' };
+      });
+      for (const part of onRequire) {
+        pluginBuild.onResolve({ filter: new RegExp(`^${part.specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, (args) =>
+          part.importer.test(args.importer) && args.kind === 'require-call' ? { path: resolve(dirname(args.importer), part.specifier), namespace: PART } : undefined,
+        );
+      }
+      pluginBuild.onLoad({ filter: /.*/, namespace: PART }, async (args) => {
+        const name = relative(root, args.path).replace(/^(\.\.\/)*(node_modules\/)*/, '');
+        return { contents: loaderModule(name, await packed(root, name, `module.exports = require(${JSON.stringify(args.path)});`, external)), loader: 'js' };
+      });
+    },
+  };
+}
