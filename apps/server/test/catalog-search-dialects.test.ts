@@ -30,6 +30,7 @@ describeEachDialect('catalog search', (getDatabase) => {
     await app(globex, 'laptop-loans', 'Laptop loans', 'Globex lends laptops', ['hardware']);
   });
   afterAll(async () => t?.close());
+  const db = () => getDatabase().db as Db;
 
   const search = async (who: Account, query: string) => {
     const response = await call(t.app, who, { method: 'GET', url: `/api/v1/apps?${query}` });
@@ -68,5 +69,29 @@ describeEachDialect('catalog search', (getDatabase) => {
     const newest = await search(acme, 'q=lapt&sort=newest');
     expect(newest.total).toBe(2);
     expect(newest.items.map((item) => item.name).sort()).toEqual(['laptop-inventory', 'room-booking']);
+  });
+
+  it('answers a repeated search with every change committed since, and nothing rolled back', async () => {
+    const first = await search(acme, 'q=room');
+    expect(first.items.map((item) => item.name)).toEqual(['room-booking']);
+    const room = await db().selectFrom('apps').select(['id', 'author_id']).where('name', '=', 'room-booking').executeTakeFirstOrThrow();
+    await db().updateTable('apps').set({ title: 'Room booking desk' }).where('id', '=', room.id).execute();
+    expect((await search(acme, 'q=room')).items[0]).toMatchObject({ name: 'room-booking', title: 'Room booking desk' });
+    await db().updateTable('users').set({ name: 'Renamed author' }).where('id', '=', room.author_id!).execute();
+    expect((await search(acme, 'q=room')).items[0]).toMatchObject({ authorName: 'Renamed author' });
+    // A change that never commits leaves the answer as it was.
+    await expect(
+      db().transaction().execute(async (trx) => {
+        await trx.deleteFrom('apps').where('id', '=', room.id).execute();
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await search(acme, 'q=room')).total).toBe(1);
+    // Another organisation's change leaves this one's answer, and this one's never reaches it.
+    await db().insertInto('apps').values({ id: randomUUID(), org_id: globex.orgId, name: 'room-planner', title: 'Room planner', summary: 'Globex rooms', kind: 'api-service', tags: [], spec: JSON.stringify({ name: 'room-planner' }), latest_version: '1.0.0', author_id: globex.userId }).execute();
+    expect((await search(acme, 'q=room')).items.map((item) => item.name)).toEqual(['room-booking']);
+    expect((await search(globex, 'q=room')).items.map((item) => item.name)).toEqual(['room-planner']);
+    await db().deleteFrom('apps').where('id', '=', room.id).execute();
+    expect(await search(acme, 'q=room')).toEqual({ items: [], total: 0 });
   });
 });

@@ -35,7 +35,8 @@ export interface Database {
   /**
    * PostgreSQL LISTEN on `channel` over its own connection (reconnecting after a failure);
    * `onMessage` gets each NOTIFY payload. Resolves to a function that stops listening.
-   * PGlite: undefined (one process: nothing else can notify).
+   * PGlite: LISTEN on its one connection; only this process can notify (triggers, pg_notify), and
+   * `onMessage` runs before the notifying statement's promise settles.
    */
   listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -66,6 +66,12 @@ export async function openPGlite(dataDir: string | undefined, logger: Logger): P
     },
     poolStats: () => ({ total: 1, idle: mutex.locked ? 0 : 1, waiting: mutex.waiting }),
     executeSql: createPGliteExecuteSql(pglite, mutex),
+    // NOTIFY from this same process (the only one that opens this database), e.g. a trigger's at commit.
+    // LISTEN waits its turn on the connection, never running inside another caller's open transaction.
+    async listen(channel, onMessage) {
+      const stop = await mutex.runExclusive(() => pglite.listen(channel, onMessage));
+      return () => mutex.runExclusive(() => stop());
+    },
     withLock(name, work) {
       let lock = namedLocks.get(name);
       if (!lock) namedLocks.set(name, (lock = new AsyncMutex()));

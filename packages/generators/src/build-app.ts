@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Plugin, build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { GeneratorError } from './errors.js';
 import { BUNDLED_LIBRARIES } from './shared/project-files.js';
 
@@ -57,6 +57,8 @@ export async function buildApp(dir: string): Promise<BuildResult> {
   const outputFile = join(root, 'dist', 'server.mjs');
   const started = performance.now();
   try {
+    // esbuild loads on first use: a process that never builds an app never pays its start-up.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [entry],
       outfile: outputFile,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { type AppManifest, parseAppManifest } from '@marketplace/release';
 import { type AppSpec, parseAppSpec } from '@marketplace/spec';
 import { buildApp } from '../build-app.js';
@@ -49,7 +48,8 @@ let runnerSource: Promise<string> | undefined;
 
 /** The sandbox runner as one plain ESM file (bundled once per process). */
 function bundledRunner(): Promise<string> {
-  runnerSource ??= build({
+  // esbuild loads on first use: a process that never validates an app never pays its start-up.
+  runnerSource ??= import('esbuild').then(({ build }) => build({
     entryPoints: [new URL('./runner.ts', import.meta.url).pathname],
     bundle: true,
     platform: 'node',
@@ -57,7 +57,7 @@ function bundledRunner(): Promise<string> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text);
+  })).then((result) => result.outputFiles[0]!.text);
   return runnerSource;
 }
 

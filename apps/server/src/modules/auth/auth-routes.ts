@@ -20,7 +20,8 @@ const PROFILE_CACHE_MS = 3_000;
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const profiles = new TtlCache<{ user: unknown; organization: { id: string; name: string; slug: string; createdAt: string } }>(PROFILE_CACHE_MS);
+  /** With each profile, its `/me` answers as sent (by roles and way of signing in): they expire together. */
+  const profiles = new TtlCache<{ profile: { user: unknown; organization: { id: string; name: string; slug: string; createdAt: string } }; answers: Map<string, string> }>(PROFILE_CACHE_MS);
 
   app.post('/register', {
     config: { auth: false, audit: 'auth.register', rateLimit: LOGIN_RATE },
@@ -117,30 +118,35 @@ export default async function authRoutes(fastify: FastifyInstance) {
     },
   });
 
+  const meSchema = z.object({ user: userSchema.nullable(), organization: organizationSchema, roles: z.array(roleSchema), via: z.string() });
   app.get('/me', {
     config: { auth: { principals: ['user', 'api-key'] } },
     schema: {
       tags: ['auth'],
       summary: 'Who am I',
-      response: withErrors({ 200: z.object({ user: userSchema.nullable(), organization: organizationSchema, roles: z.array(roleSchema), via: z.string() }) }),
+      response: withErrors({ 200: meSchema }),
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const principal = request.principal!;
+      const via = principal.kind === 'api-key' ? 'api-key' : principal.via;
       const cacheKey = `${principal.orgId}:${principal.userId ?? '-'}`;
-      const cached = profiles.get(cacheKey);
-      if (cached) return { ...cached, roles: principal.roles, via: principal.kind === 'api-key' ? 'api-key' : principal.via };
-      // One round trip: the organisation, and the user when the caller is one (or created the API key).
-      const row = await findProfile(app.db, principal.orgId, principal.userId);
-      const user = row.id
-        ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at) }
-        : null;
-      const profile = { user, organization: { id: row.org_id, name: row.org_name, slug: row.org_slug, createdAt: iso(row.org_created_at) } };
-      profiles.set(cacheKey, profile);
-      return {
-        ...profile,
-        roles: principal.roles,
-        via: principal.kind === 'api-key' ? 'api-key' : principal.via,
-      };
+      // The answer's JSON text is kept with the profile (schema-checked once) and sent as it is.
+      const answerKey = `${principal.roles.join(',')}:${via}`;
+      let cached = profiles.get(cacheKey);
+      const known = cached?.answers.get(answerKey);
+      if (known) return reply.type('application/json; charset=utf-8').send(known);
+      if (!cached) {
+        // One round trip: the organisation, and the user when the caller is one (or created the API key).
+        const row = await findProfile(app.db, principal.orgId, principal.userId);
+        const user = row.id
+          ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at) }
+          : null;
+        cached = { profile: { user, organization: { id: row.org_id, name: row.org_name, slug: row.org_slug, createdAt: iso(row.org_created_at) } }, answers: new Map() };
+        profiles.set(cacheKey, cached);
+      }
+      const json = JSON.stringify(z.encode(meSchema, { ...(cached.profile as z.input<typeof meSchema>), roles: principal.roles, via }));
+      cached.answers.set(answerKey, json);
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   });
 

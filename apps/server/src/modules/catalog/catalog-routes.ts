@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { findAppRow, findVersionFile, findVersionRow, getVersionBundle, listVersionFiles } from './catalog-repository.js';
-import { appDetail, appDetailSchema, appQuerySchema, searchCatalog, searchResultSchema, versionDetail, versionSummary } from './catalog-views.js';
+import { watchCatalogVersions } from './catalog-search-cache.js';
+import { appDetail, appDetailSchema, appQuerySchema, searchCatalogAnswer, searchResultSchema, versionDetail, versionSummary } from './catalog-views.js';
 
 const versionParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), version: z.string().min(1).max(64) }).strict();
 
@@ -25,6 +26,9 @@ async function findVersion(app: FastifyInstance, orgId: string, id: string, vers
 /** The organisation's catalog: search, app pages, versions, code preview, reports, downloads. */
 export default async function catalogRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // Searches answered from memory stay current: on PGlite by the catalog's change notifications.
+  const stopWatching = await watchCatalogVersions(app.database);
+  app.addHook('onClose', stopWatching);
 
   app.get('/templates', {
     schema: { tags: ['catalog'], summary: 'The app generators, their parameters and an example spec each', response: withErrors({ 200: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }) },
@@ -38,8 +42,10 @@ export default async function catalogRoutes(fastify: FastifyInstance) {
       querystring: appQuerySchema,
       response: withErrors({ 200: searchResultSchema }),
     },
-    handler: async (request) => {
-      return searchCatalog(app.db, request.principal!.orgId, request.query);
+    handler: async (request, reply) => {
+      // The JSON text kept with the answer (schema-checked when it was made) goes out as it is.
+      const { json } = await searchCatalogAnswer(app.db, request.principal!.orgId, request.query);
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   });
 

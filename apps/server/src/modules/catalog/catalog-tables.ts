@@ -77,6 +77,12 @@ export interface AppOwnersTable {
   created_at: DefaultNow;
 }
 
+/** Moves whenever an organisation's catalog cards may have changed (triggers, migration 1310). */
+export interface CatalogVersionsTable {
+  org_id: string;
+  version: string;
+}
+
 /** The tables module catalog owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface CatalogTables {
   apps: AppsTable;
@@ -85,4 +91,5 @@ export interface CatalogTables {
   app_version_bundles: AppVersionBundlesTable;
   reviews: ReviewsTable;
   app_owners: AppOwnersTable;
+  catalog_versions: CatalogVersionsTable;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/schema.js';
 import { NotFoundError } from '../../errors/app-error.js';
 import { iso, optionalQuery, pagination } from '../../http/responses.js';
 import { findAppWithFigures, findVersionRow, listVersions, searchApps } from './catalog-repository.js';
+import { cachedCatalogAnswer, type CachedAnswer } from './catalog-search-cache.js';
 
 /** The catalog's answers, shared by the REST routes and the MCP tools. */
 export const appCard = z
@@ -37,10 +38,30 @@ export const toVersionSummary = (row: VersionRow) => ({
 });
 
 
-export async function searchCatalog(db: Db, orgId: string, query: z.infer<typeof appQuerySchema>): Promise<z.infer<typeof searchResultSchema>> {
+type SearchResult = z.infer<typeof searchResultSchema>;
+type AppQuery = z.infer<typeof appQuerySchema>;
+
+/** A search, newest-first listing or sort of the organisation's catalog, as the API sends it (`json`) and as a value. */
+export function searchCatalogAnswer(db: Db, orgId: string, query: AppQuery): Promise<CachedAnswer<SearchResult>> {
   // Ranked by relevance when searching, newest first otherwise, unless a sort is asked for.
-  const { rows, total } = await searchApps(db, orgId, { ...query, sort: query.sort ?? (query.q ? 'relevance' : 'newest') });
-  return { items: rows.map(toCard), total };
+  const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
+  const key = JSON.stringify([query.q ?? null, query.kind ?? null, query.tag ?? null, query.author ?? null, sort, query.limit, query.offset]);
+  return cachedCatalogAnswer(
+    db,
+    orgId,
+    key,
+    async () => {
+      const { rows, total } = await searchApps(db, orgId, { ...query, sort });
+      return { items: rows.map(toCard), total };
+    },
+    // Checked against the schema once, when the answer is made, as the route's serializer would on every call.
+    (value) => JSON.stringify(z.encode(searchResultSchema, value)),
+  );
+}
+
+/** The answer's value: shared with other callers, so read it, never change it. */
+export async function searchCatalog(db: Db, orgId: string, query: AppQuery): Promise<SearchResult> {
+  return (await searchCatalogAnswer(db, orgId, query)).value;
 }
 
 /** An app of the caller's organisation with its versions; another organisation's id is NOT_FOUND. */

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { simpleParser } from 'mailparser';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
@@ -40,6 +39,8 @@ export default async function mailConfirmationRoutes(fastify: FastifyInstance) {
       const rows = await pendingConfirmations(app.conversationServices, userOf(request));
       const items = await Promise.all(
         rows.map(async (row) => {
+          // mailparser loads on first use: a server that never reads mail never pays its start-up.
+          const { simpleParser } = await import('mailparser');
           const mail = await simpleParser(Buffer.from(row.raw), { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true });
           return { id: row.id, address: row.address, subject: (mail.subject ?? '').slice(0, 200), receivedAt: iso(row.created_at), expiresAt: iso(row.expires_at) };
         }),

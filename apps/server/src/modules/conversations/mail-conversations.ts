@@ -1,6 +1,6 @@
 import { classifyIncoming, DEFAULT_MAIL_LIMITS, scanMimeStructure } from '@marketplace/mail';
 import { MailIntakeError } from '../mail-intake/mail-intake-error.js';
-import { simpleParser, type AddressObject, type SimpleParserOptions } from 'mailparser';
+import type { AddressObject, ParsedMail, SimpleParserOptions } from 'mailparser';
 import type { ConversationServices } from './conversation-services.js';
 import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
@@ -94,6 +94,7 @@ export async function decideIncomingMail(services: ConversationServices, row: In
   // Parts, depth and header sizes are checked before the full parse; mail past them is quarantined with the reason.
   const scan = await scanMimeStructure(raw, DEFAULT_MAIL_LIMITS);
   if (!scan.ok) throw new MailIntakeError(scan.code, `Its MIME structure was refused: ${scan.message}`);
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, maxHeadSize: DEFAULT_MAIL_LIMITS.maxHeaderBytes, maxChildNodes: DEFAULT_MAIL_LIMITS.maxMimeParts } as SimpleParserOptions);
   const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
   if (!sender) return await finish('ignored:no-sender');
@@ -161,6 +162,7 @@ export async function runConfirmed(services: ConversationServices, confirmationI
   const confirmation = await services.db.selectFrom('mail_sender_confirmations').selectAll().where('id', '=', confirmationId).executeTakeFirstOrThrow();
   if (!(await markConfirmed(services, confirmation.id))) return null;
   const row = await services.db.selectFrom('incoming_mail').select(['message_id', 'raw']).where('message_id', '=', confirmation.message_id).executeTakeFirstOrThrow();
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(Buffer.from(row.raw), { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
   const user = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where('id', '=', confirmation.user_id).executeTakeFirstOrThrow();
   const [, , conversationId] = await answerProven(services, { row, mail, sender: confirmation.address, user, thread: undefined, users: [user] });
@@ -169,7 +171,6 @@ export async function runConfirmed(services: ConversationServices, confirmationI
   return { conversationId };
 }
 
-type ParsedMail = Awaited<ReturnType<typeof simpleParser>>;
 
 /**
  * The conversation turn for mail whose sender is proven. Threading follows only the server's own

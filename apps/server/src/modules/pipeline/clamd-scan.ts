@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import NodeClam from 'clamscan';
 import type { ScannerVerdict } from './scanner.js';
 
 export interface ClamdSettings {
@@ -13,6 +12,7 @@ export interface ClamdSettings {
  * An unreachable daemon throws, so the step is retried rather than passing unscanned.
  */
 export async function scanWithClamd(bundle: Buffer, settings: ClamdSettings): Promise<ScannerVerdict> {
+  const { default: NodeClam } = await import('clamscan');
   const clam = await new NodeClam().init({
     removeInfected: false,
     preference: 'clamdscan',
