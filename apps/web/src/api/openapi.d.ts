@@ -11452,6 +11452,7 @@ export interface components {
             reason: string | null;
             receivedAt: string;
             size: number;
+            subject: string;
         };
         QuarantinedMailInput: {
             attempts: number;
@@ -11464,6 +11465,7 @@ export interface components {
             reason: string | null;
             receivedAt: string;
             size: number;
+            subject: string;
         };
         QueuedDelivery: {
             agentId: string;
