@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStatusEmail } from '@marketplace/mail';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { deliverToQueue } from './incoming-mail.js';
 
 let t: TestApp;
 let admin: Account;
@@ -126,15 +127,15 @@ describe('agent enrolment', () => {
     const enrolled = (await enroll(t.app, code, { name: 'mailer', reportKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString() })).json();
     const status = { statusVersion: 1 as const, agentId: enrolled.agentId, app: 'mailed-app', version: '2.0.0', state: 'healthy' as const, health: { ok: true, url: 'http://127.0.0.1:40123/' }, at: new Date().toISOString() };
     const forged = await buildStatusEmail({ from: 'mallory@example.test', to: 'marketplace@marketplace.test', messageId: '<forged@example.test>', status });
-    expect(await t.app.mailIngest.handle({ raw: forged, envelopeFrom: 'mallory@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
+    expect((await deliverToQueue(t.app, forged, 'mallory@example.test', 'marketplace@marketplace.test')).outcome).toBe('refused:STATUS_MAIL_WRONG_MAILBOX');
     const none = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
     expect(none).toEqual([]);
     const real = await buildStatusEmail({ from: enrolled.mailbox, to: 'marketplace@marketplace.test', messageId: '<real@example.test>', status, signingKey });
-    await t.app.mailIngest.handle({ raw: real, envelopeFrom: enrolled.mailbox, recipient: 'marketplace@marketplace.test' });
+    expect((await deliverToQueue(t.app, real, enrolled.mailbox, 'marketplace@marketplace.test')).outcome).toBe('status-report');
     const items = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items;
     expect(items).toMatchObject([{ app: 'mailed-app', version: '2.0.0', state: 'healthy', agentId: enrolled.agentId, health: { ok: true, url: 'http://127.0.0.1:40123/' } }]);
     // Mail that is not a status report passes on to the conversations handler and records no deployment.
-    expect(await t.app.mailIngest.handle({ raw: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), envelopeFrom: 'x@example.test', recipient: 'marketplace@marketplace.test' })).toBe(true);
+    expect((await deliverToQueue(t.app, Buffer.from('Subject: hi\r\n\r\nhello\r\n'), 'x@example.test', 'marketplace@marketplace.test')).outcome).toMatch(/^unknown-sender:/);
     expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=mailed-app' })).json().items).toHaveLength(items.length);
   });
 });

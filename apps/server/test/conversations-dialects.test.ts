@@ -4,7 +4,7 @@ import { migrate } from '@marketplace/db';
 import { expect, it } from 'vitest';
 import { migrations } from '../src/composition/migrations.js';
 import type { Db } from '../src/db/schema.js';
-import { handleIncomingMail } from '../src/modules/conversations/mail-conversations.js';
+import { handleIncomingMail } from './incoming-mail.js';
 import { call, createTestApp, register } from './helper.js';
 
 /** The conversation, similar-app, intent, usage and mail-ingest queries read the same on PGlite and PostgreSQL. */

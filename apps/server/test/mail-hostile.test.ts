@@ -23,9 +23,10 @@ const db = () => t.database.db as Db;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mail-hostile-'));
   // each shape and each legitimate mail comes from the same user: past the hourly limit they would all be 'rate-limited'
-  t = await createTestApp({ env: { SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000' } });
+  // the queue reads each message from the hub's Maildir copy: both use this DATA_DIR
+  t = await createTestApp({ env: { SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir } });
   user = await register(t.app, { organization: 'Hostile Org' });
-  const config = { ...t.app.config, dataDir, host: '127.0.0.1', smtp: { ...t.app.config.smtp, listenPort: 0 } };
+  const config = { ...t.app.config, host: '127.0.0.1', smtp: { ...t.app.config.smtp, listenPort: 0 } };
   hub = await startEmbeddedMailHub(config, { db: db(), mailQueue: t.app.mailQueue }, pino({ level: 'warn' }));
 }, 120_000);
 

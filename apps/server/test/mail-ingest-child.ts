@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createDatabase, migrate } from '@marketplace/db';
 import { migrations } from '../src/composition/migrations.js';
-import { handleIncomingMail } from '../src/modules/conversations/mail-conversations.js';
+import { handleIncomingMail } from './incoming-mail.js';
 import { createTestApp, register } from './helper.js';
 
 const [dataDir, rawPath, sender] = process.argv.slice(2) as [string, string, string];

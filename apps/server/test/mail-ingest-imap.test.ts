@@ -5,8 +5,12 @@ import { openImapMailbox, type ImapMailbox } from '@marketplace/mail';
 import { startDovecot, type TestDovecot } from '@marketplace/mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
-import { ingestMailbox } from '../src/modules/conversations/ingest-mailbox.js';
+import { pollMailbox } from '../src/modules/mail-intake/poll-mailbox.js';
+import { handleIncomingMail } from './incoming-mail.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+
+/** The service mailbox's poller, each message stored and processed to its outcome. */
+const ingestMailbox = (services: TestApp['app']['conversationServices'], box: ImapMailbox) => pollMailbox(box, services.mail.address, (raw, envelope) => handleIncomingMail(services, raw, envelope));
 
 let dovecot: TestDovecot;
 let mailbox: ImapMailbox;

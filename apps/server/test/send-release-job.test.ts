@@ -115,7 +115,7 @@ describe('distribution.send', () => {
     // The smtp role's hub, with its own DATA_DIR; the worker retrying has a different one and reaches the hub by MAIL_HUB_HOST.
     const hubDir = join(work, 'smtp-role');
     const hubConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', DATA_DIR: hubDir });
-    const embedded = await startEmbeddedMailHub(hubConfig, { db, mailQueue: createIncomingMailQueue({ db, intake: createMailIngest(pino({ level: 'silent' })), logger: pino({ level: 'silent' }) }) }, pino({ level: 'silent' }));
+    const embedded = await startEmbeddedMailHub(hubConfig, { db, mailQueue: createIncomingMailQueue({ db, dataDir: hubDir, intake: createMailIngest(), logger: pino({ level: 'silent' }) }) }, pino({ level: 'silent' }));
     try {
       const workerConfig = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, MAIL_HUB_HOST: '127.0.0.1', MAIL_HUB_PORT: String(embedded.port), DATA_DIR: join(work, 'worker-host') });
       const job = sendReleaseJob({ db, config: workerConfig, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });

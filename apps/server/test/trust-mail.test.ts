@@ -17,7 +17,7 @@ import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
-import { handleIncomingMail } from '../src/modules/conversations/mail-conversations.js';
+import { deliverToQueue, handleIncomingMail } from './incoming-mail.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'trust-mail-'));
   hub = await startMarketplaceMailHub(dataDir, async (raw, from, recipient) => void taken.push(await intake(raw, from, recipient)));
   t = await createTestApp({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_FROM: MARKETPLACE } });
-  intake = (raw, envelopeFrom, recipient) => t.app.mailIngest.handle({ raw, envelopeFrom, recipient });
+  intake = (raw, envelopeFrom, recipient) => deliverToQueue(t.app, raw, envelopeFrom, recipient);
   admin = await register(t.app, { organization: 'Trust Mail Org' });
   ana = await addUser(t.app, admin, ['member']);
   bob = await addUser(t.app, admin, ['member']);
@@ -226,7 +226,7 @@ describe('proven senders (item 1)', () => {
     try {
       flooded = await swaks({ from: user.email, to: thread.replyTo, subject: 'Re: A request', body: 'fields: room, date' });
     } finally {
-      intake = (raw, envelopeFrom, recipient) => t.app.mailIngest.handle({ raw, envelopeFrom, recipient });
+      intake = (raw, envelopeFrom, recipient) => deliverToQueue(t.app, raw, envelopeFrom, recipient);
     }
     expect(flooded).toMatchObject({ outcome: 'rate-limited', conversationId: null });
     expect(await messagesIn(thread.conversationId)).toBe(messagesBefore);
@@ -274,7 +274,7 @@ describe('proven senders (item 1)', () => {
       expect(await outcomeOf(goodId)).toBe('answered');
       expect(await conversationsOf(user.userId)).toBe(1);
     } finally {
-      intake = (raw, envelopeFrom, recipient) => t.app.mailIngest.handle({ raw, envelopeFrom, recipient });
+      intake = (raw, envelopeFrom, recipient) => deliverToQueue(t.app, raw, envelopeFrom, recipient);
     }
   });
 });

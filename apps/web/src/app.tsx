@@ -38,6 +38,7 @@ const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
 const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
 const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
 const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysPage');
+const MailQuarantinePage = named(() => import('./pages/admin/mail-quarantine-page'), 'MailQuarantinePage');
 const AgentClientsPage = named(() => import('./pages/admin/agent-clients-page'), 'AgentClientsPage');
 const ConfigPage = named(() => import('./pages/admin/config-page'), 'ConfigPage');
 const AuditPage = named(() => import('./pages/admin/audit-page'), 'AuditPage');
@@ -94,6 +95,7 @@ function Routed() {
               <Route path="users" element={<UsersPage />} />
               <Route path="invitations" element={<InvitationsPage />} />
               <Route path="api-keys" element={<ApiKeysPage />} />
+              <Route path="mail-quarantine" element={<MailQuarantinePage />} />
               <Route path="agent-clients" element={<AgentClientsPage />} />
               <Route path="config" element={<ConfigPage />} />
               <Route path="audit" element={<AuditPage />} />

@@ -16,6 +16,18 @@ export const MARKETPLACE_HEADERS = Object.freeze({
   statusSignature: 'X-Marketplace-Status-Signature',
 });
 
+/** The longest Message-ID kept (the line limit of RFC 5322); a longer one counts as missing. */
+export const MAX_MESSAGE_ID_LENGTH = 998;
+
+/**
+ * A Message-ID fit to store, compare and look up: trimmed, printable ASCII only (no NUL, 8-bit or
+ * spaces), at most 998 characters; undefined for anything else (the caller makes its own id).
+ */
+export function normalMessageId(value: string | undefined): string | undefined {
+  const id = value?.trim();
+  return id && id.length <= MAX_MESSAGE_ID_LENGTH && /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+}
+
 /** Unfolded header values by case-insensitive name, in message order. */
 export interface MailHeaders {
   get(name: string): string[];

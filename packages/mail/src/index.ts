@@ -7,7 +7,7 @@ export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { classifyIncoming } from './classify-incoming.js';
 export type { IncomingClass, IncomingKind } from './classify-incoming.js';
-export { MARKETPLACE_HEADERS, readHeaders } from './headers.js';
+export { MARKETPLACE_HEADERS, MAX_MESSAGE_ID_LENGTH, normalMessageId, readHeaders } from './headers.js';
 export type { HeaderBlock, MailHeaders } from './headers.js';
 export { escapeHtml } from './html-escape.js';
 export { openImapMailbox } from './imap/imap-mailbox.js';
@@ -36,5 +36,6 @@ export { buildStatusEmail, parseStatusEmail, verifyStatusSignature } from './sta
 export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } from './status-email.js';
 export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';
+export { parseWithinLimits } from './untrusted-mail.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
 export { scanMimeStructure } from './mime-structure.js';

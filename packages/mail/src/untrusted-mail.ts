@@ -50,13 +50,16 @@ export function triageByHeader(
   return { kind: 'candidate', headers: block.headers, markers };
 }
 
-/** Full MIME parse of a candidate, after the structure scan has checked parts, depth and attachments. */
-export async function parseWithinLimits(raw: Buffer, limits: Readonly<MailLimits>): Promise<{ kind: 'parsed'; mail: ParsedMail } | InvalidMail> {
+/**
+ * Full MIME parse of a candidate, after the structure scan has checked parts, depth and attachments.
+ * `htmlToText`: fill `text` from an HTML-only body (mail people write; release and status mail never need it).
+ */
+export async function parseWithinLimits(raw: Buffer, limits: Readonly<MailLimits>, options: { htmlToText?: boolean } = {}): Promise<{ kind: 'parsed'; mail: ParsedMail } | InvalidMail> {
   const scan = await scanMimeStructure(raw, limits);
   if (!scan.ok) return invalid(scan.code, `Its MIME structure was refused: ${scan.message}.`);
   try {
-    const options = {
-      skipHtmlToText: true,
+    const parserOptions = {
+      skipHtmlToText: !options.htmlToText,
       skipTextToHtml: true,
       skipTextLinks: true,
       skipImageLinks: true,
@@ -66,7 +69,7 @@ export async function parseWithinLimits(raw: Buffer, limits: Readonly<MailLimits
     };
     // mailparser (and its charset tables) loads with the first mail, not at start-up.
     const { simpleParser } = await import('mailparser');
-    const mail = await simpleParser(raw, options);
+    const mail = await simpleParser(raw, parserOptions);
     return { kind: 'parsed', mail };
   } catch (error) {
     return invalid('MALFORMED_MIME', `It cannot be parsed as MIME: ${(error as Error).message}.`);

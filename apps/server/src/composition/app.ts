@@ -14,7 +14,6 @@ import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import events from '../modules/events/events-plugin.js';
 import type { EventBus } from '../modules/events/event-bus.js';
 import metrics from '../plugins/metrics.js';
-import { registerMailQueueMetrics } from '../modules/mail-intake/mail-queue-metrics.js';
 import openapi from '../plugins/openapi.js';
 import webUi from '../plugins/web-ui.js';
 import { routeModules } from './route-modules.js';
@@ -81,7 +80,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(events, { events: services.events });
   await app.register(servicesPlugin, { services, owned: !options.services });
   await app.register(metrics);
-  registerMailQueueMetrics(app.metrics, services.db);
   await app.register(openapi);
   for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });
   await app.register(webUi);

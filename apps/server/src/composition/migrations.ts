@@ -11,7 +11,7 @@ import { agentReportKeyMigrations, agentsMigrations } from '../modules/agents/mi
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 import { approvalsMigrations } from '../modules/approvals/migrations.js';
-import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations } from '../modules/mail-intake/migrations.js';
+import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
 import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 import { cardFiguresMigrations } from '../modules/catalog/card-figures-migrations.js';
@@ -19,4 +19,4 @@ import { catalogSearchMigrations } from '../modules/catalog/catalog-search-migra
 import { catalogVersionMigrations } from '../modules/catalog/catalog-version-migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...catalogVersionMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations];

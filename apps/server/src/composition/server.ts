@@ -126,7 +126,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // a service mailbox that cannot be opened (wrong IMAP_* settings, server unreachable) stops the start.
   if (readsServiceMailbox) {
     try {
-      serviceMailbox = await startServiceMailbox(config, services.mailIntake, logger);
+      serviceMailbox = await startServiceMailbox(config, services, logger);
     } catch (error) {
       await stop();
       throw error;

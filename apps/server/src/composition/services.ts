@@ -63,10 +63,10 @@ export function createServices(options: ServiceOptions): ServerServices {
   const events = options.events ?? createLocalEventBus();
   const conversations = createConversationServices({ db, config, events, logger, jobs });
   // Handlers see each message in order; the first to take it ends the chain.
-  const mailIntake = createMailIngest(logger);
+  const mailIntake = createMailIngest();
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
-  const mailQueue = createIncomingMailQueue({ db, intake: mailIntake, logger });
+  const mailQueue = createIncomingMailQueue({ db, dataDir: config.dataDir, intake: mailIntake, logger });
   const agents = createAgentsService(db);
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));

@@ -14,7 +14,12 @@ export interface StateSnapshot {
   /** Per pipeline step: finished (done / failed) counts since the start, seconds spent in done steps, and running now. */
   steps: { step: string; done: number; failed: number; running: number; doneSeconds: number }[];
   queues: QueueStats[];
-  incomingMail: { total: number; waiting: number; oldestWaitingSeconds: number };
+  /**
+   * Incoming mail: all ever stored, not done (waiting, with the age of the oldest), the queue (stored:
+   * waiting for a worker; processing: claimed; with the age of its oldest) and the recorded outcomes
+   * by kind (the part before the first ':': answered, ignored, refused, quarantined, …).
+   */
+  incomingMail: { total: number; waiting: number; oldestWaitingSeconds: number; queue: { stored: number; processing: number; oldestSeconds: number }; outcomes: Record<string, number> };
   deliveries: { byState: Record<string, number>; sentTotal: number; oldestWaitingSeconds: number };
   deploymentsByState: Record<string, number>;
   llm: { byProvider: { provider: string; costUsd: number; calls: number }[]; budgetUsedRatio: { soft: number; hard: number } };
@@ -59,9 +64,9 @@ export async function readStateSnapshot(database: ServerDatabase, db: Db, nowMs 
     queueStats(database),
     db
       .selectFrom('incoming_mail')
-      .select([sql<string>`count(*)`.as('total'), sql<string>`count(*) FILTER (WHERE state <> 'done')`.as('waiting')])
-      .select(sql<string | null>`EXTRACT(epoch FROM now() - min(received_at) FILTER (WHERE state <> 'done'))`.as('oldest'))
-      .executeTakeFirst(),
+      .select(['state', sql<string>`split_part(coalesce(outcome, state), ':', 1)`.as('kind'), sql<string>`count(*)`.as('count'), secondsSince('received_at').as('oldest')])
+      .groupBy(['state', sql`split_part(coalesce(outcome, state), ':', 1)`])
+      .execute(),
     db
       .selectFrom('deliveries')
       .select(['state', sql<string>`count(*)`.as('count')])
@@ -88,11 +93,22 @@ export async function readStateSnapshot(database: ServerDatabase, db: Db, nowMs 
     else if (row.state === 'running') entry.running = num(row.count);
     byStep.set(row.name, entry);
   }
+  const notDone = incoming.filter((row) => row.state !== 'done');
+  const queued = incoming.filter((row) => row.state === 'stored' || row.state === 'processing');
+  const inState = (state: string) => queued.filter((row) => row.state === state).reduce((sum, row) => sum + num(row.count), 0);
+  const outcomes: Record<string, number> = {};
+  for (const row of incoming) if (row.state === 'done' || row.state === 'quarantined') outcomes[row.kind] = (outcomes[row.kind] ?? 0) + num(row.count);
   const waitingDeliveries = deliveries.filter((row) => row.state === 'queued' || row.state === 'sending');
   return {
     steps: [...byStep.values()],
     queues,
-    incomingMail: { total: num(incoming?.total), waiting: num(incoming?.waiting), oldestWaitingSeconds: Math.max(0, num(incoming?.oldest)) },
+    incomingMail: {
+      total: incoming.reduce((sum, row) => sum + num(row.count), 0),
+      waiting: notDone.reduce((sum, row) => sum + num(row.count), 0),
+      oldestWaitingSeconds: Math.max(0, ...notDone.map((row) => num(row.oldest))),
+      queue: { stored: inState('stored'), processing: inState('processing'), oldestSeconds: Math.max(0, ...queued.map((row) => num(row.oldest))) },
+      outcomes,
+    },
     deliveries: {
       byState: Object.fromEntries(deliveries.map((row) => [row.state, num(row.count)])),
       sentTotal: num(sent?.count),

@@ -81,6 +81,15 @@ export function registerStateMetrics(registry: Registry, database: ServerDatabas
   fromSnapshot('counter', 'marketplace_mail_received_total', 'Mail received for the marketplace address (SMTP listener or service mailbox) and stored.', [], (s, set) => set({}, s.incomingMail.total));
   fromSnapshot('gauge', 'marketplace_mail_incoming_waiting', 'Received mail not yet processed.', [], (s, set) => set({}, s.incomingMail.waiting));
   fromSnapshot('gauge', 'marketplace_mail_incoming_oldest_waiting_seconds', 'Age of the oldest received mail not yet processed (0: none).', [], (s, set) => set({}, s.incomingMail.oldestWaitingSeconds));
+  // the mail queue's backlog (names used by deploy/grafana and deploy/prometheus)
+  fromSnapshot('gauge', 'mail_incoming_queue_depth', 'Incoming messages not processed yet, by state (stored: waiting; processing: claimed).', ['state'], (s, set) => {
+    set({ state: 'stored' }, s.incomingMail.queue.stored);
+    set({ state: 'processing' }, s.incomingMail.queue.processing);
+  });
+  fromSnapshot('gauge', 'mail_incoming_oldest_age_seconds', 'Age of the oldest incoming message not processed yet (0 when none waits).', [], (s, set) => set({}, s.incomingMail.queue.oldestSeconds));
+  fromSnapshot('gauge', 'mail_incoming_outcomes', 'Incoming messages with a recorded outcome, by kind (answered, ignored, refused, unknown-sender, status-report, quarantined, …).', ['kind'], (s, set) => {
+    for (const [kind, count] of Object.entries(s.incomingMail.outcomes)) set({ kind }, count);
+  });
   fromSnapshot('counter', 'marketplace_mail_deliveries_sent_total', 'Release e-mails handed to the SMTP server (hub or relay).', [], (s, set) => set({}, s.deliveries.sentTotal));
   fromSnapshot('gauge', 'marketplace_mail_deliveries', 'Release e-mails by state (queued, sending, sent, failed).', ['state'], (s, set) => {
     for (const [state, count] of Object.entries(s.deliveries.byState)) set({ state }, count);

@@ -11474,6 +11474,7 @@ export interface components {
             reason: string | null;
             receivedAt: string;
             size: number;
+            subject: string;
         };
         QuarantinedMailInput: {
             attempts: number;
@@ -11486,6 +11487,7 @@ export interface components {
             reason: string | null;
             receivedAt: string;
             size: number;
+            subject: string;
         };
         QueuedDelivery: {
             agentId: string;

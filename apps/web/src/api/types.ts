@@ -21,6 +21,7 @@ export type Me = Answer<'me'>;
 export type Invitation = Schemas['Invitation'];
 export type CreatedInvitation = Answer<'createInvitation'>;
 export type ApiKey = Schemas['ApiKey'];
+export type QuarantinedMail = Schemas['QuarantinedMail'];
 export type CreatedApiKey = Answer<'createApiKey'>;
 export type AgentClient = Schemas['AgentClient'];
 export type CreatedAgentClient = Answer<'createAgentClient'>;

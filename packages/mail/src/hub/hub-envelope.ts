@@ -32,17 +32,20 @@ export function hubEnvelopeHeader(envelope: HubEnvelope, helo: string): Buffer {
 
 const PATTERN = /^Return-Path: <([^<>\r\n]*)>\r\nDelivered-To: ([^\r\n]+)\r\nReceived: from \S+ \(\[([0-9a-fA-F.:]*)\]\) by marketplace-mail-hub with ESMTP for <[^>\r\n]*>; [^;\r\n]*; at=([0-9T:.Z-]+)\r\n/;
 
+/** A stored copy's envelope and how many bytes of the file the hub's lines take (the message follows them). */
+export type ParsedHubEnvelope = HubEnvelope & { headerBytes: number };
+
 /** Parses the hub's header lines at the very start of `head`; null when the file was not written by the hub. */
-export function parseHubEnvelope(head: Buffer): HubEnvelope | null {
+export function parseHubEnvelope(head: Buffer): ParsedHubEnvelope | null {
   const match = PATTERN.exec(head.subarray(0, HEAD_BYTES).toString('latin1'));
   if (!match) return null;
   const receivedAt = new Date(match[4]!);
   if (Number.isNaN(receivedAt.getTime())) return null;
-  return { from: match[1]!.toLowerCase(), recipient: match[2]!.toLowerCase(), clientAddress: match[3]!, receivedAt };
+  return { from: match[1]!.toLowerCase(), recipient: match[2]!.toLowerCase(), clientAddress: match[3]!, receivedAt, headerBytes: match[0].length };
 }
 
 /** Reads the envelope of a stored copy from its first few KiB (the message itself is not read). */
-export async function readHubEnvelope(path: string): Promise<HubEnvelope | null> {
+export async function readHubEnvelope(path: string): Promise<ParsedHubEnvelope | null> {
   const file = await open(path, 'r');
   try {
     const head = Buffer.alloc(HEAD_BYTES);

@@ -8,4 +8,4 @@ export type { HubLimits } from './hub-session-policy.js';
 export { SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
 export { mailboxDirectory, safeMailboxName } from './safe-address.js';
 export { hubEnvelopeHeader, parseHubEnvelope, readHubEnvelope } from './hub-envelope.js';
-export type { HubEnvelope } from './hub-envelope.js';
+export type { HubEnvelope, ParsedHubEnvelope } from './hub-envelope.js';

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { readHeaders } from '../headers.js';
+import { normalMessageId, readHeaders } from '../headers.js';
 import { DEFAULT_MAIL_LIMITS } from '../limits.js';
 import { silentLogger, type MailLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
@@ -18,7 +19,10 @@ export interface StoredMail {
   envelopeFrom: string;
   deliveries: { recipient: string; maildir: string; path: string }[];
   size: number;
+  /** The message's Message-ID when it has a usable one (normalMessageId), else undefined. */
   messageId: string | undefined;
+  /** Hex sha256 of the message as the client sent it (without the hub's own lines): an id for mail without a Message-ID. */
+  sha256: string;
   /** The client's IP address, as written in each copy's Received line. */
   clientAddress: string;
   receivedAt: Date;
@@ -124,8 +128,10 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     const head: Buffer[] = [];
     let headSize = 0;
     let size = 0;
+    const hash = createHash('sha256');
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
+      hash.update(chunk);
       if (headSize < DEFAULT_MAIL_LIMITS.maxHeaderBytes) {
         head.push(chunk.subarray(0, DEFAULT_MAIL_LIMITS.maxHeaderBytes - headSize));
         headSize += head[head.length - 1]!.length;
@@ -159,10 +165,11 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       logger.error({ component: 'mail-hub', error: (storeError as Error).message }, 'could not store a message');
       throw smtpError(451, '4.3.0 Could not store the message; try again later');
     }
-    const messageId = readHeaders(Buffer.concat(head), DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID');
+    const messageId = normalMessageId(readHeaders(Buffer.concat(head), DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID'));
+    const sha256 = hash.digest('hex');
     if (options.record) {
       try {
-        await options.record({ envelopeFrom, deliveries, size, messageId, clientAddress, receivedAt });
+        await options.record({ envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt });
       } catch (error) {
         await Promise.all(deliveries.map((delivery) => unlink(delivery.path).catch(() => {})));
         logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'could not record a message');
@@ -171,7 +178,7 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     }
     logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
     if (options.onStored) {
-      const info: StoredMail = { envelopeFrom, deliveries, size, messageId, clientAddress, receivedAt };
+      const info: StoredMail = { envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt };
       // after the 250 goes out: a slow ingester never holds up the sender
       setImmediate(() => {
         Promise.resolve()

@@ -5,7 +5,7 @@ import type { MailSender } from '@marketplace/mail';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { followEmailConversations } from './follow-email-conversations.js';
 import { abandonIdleConversations } from './conversation-repository.js';
-import { decideIncomingMail, handleIncomingMail } from './mail-conversations.js';
+import { decideIncomingMail } from './mail-conversations.js';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { submitRequest } from '../pipeline/request-service.js';
@@ -51,12 +51,8 @@ export function createConversationServices(deps: ConversationDeps): Conversation
 
 /** Mail to the marketplace address (and its +token reply addresses) that no earlier handler took starts or continues a conversation. */
 export function conversationMailHandler(services: ConversationServices): MailIngestHandler {
-  return async (mail) => {
-    // handed over by the intake queue: stored and claimed already, the queue records the outcome
-    if (mail.record) return decideIncomingMail(services, mail.record);
-    await handleIncomingMail(services, mail.raw, { from: mail.envelopeFrom, to: [mail.recipient] });
-    return true;
-  };
+  // handed over by the intake queue: stored and claimed already, the queue records the outcome
+  return (mail) => decideIncomingMail(services, mail.record, mail.raw);
 }
 
 /**

@@ -1,11 +1,10 @@
-import { classifyIncoming, DEFAULT_MAIL_LIMITS, scanMimeStructure } from '@marketplace/mail';
+import { classifyIncoming, DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import { MailIntakeError } from '../mail-intake/mail-intake-error.js';
-import type { AddressObject, ParsedMail, SimpleParserOptions } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import type { ConversationServices } from './conversation-services.js';
 import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
-import { claimIncomingMail, finishIncomingMail, pendingIncomingMail, quarantineIncomingMail, storeIncomingMail, type Envelope, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
-import { failureReason, orgForQuarantine } from '../mail-intake/mail-quarantine.js';
+import { readIncomingMailRaw, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
@@ -24,8 +23,6 @@ export interface IncomingMailOutcome {
 export interface IncomingMailOptions {
   /** DNS for DKIM/DMARC checks (tests answer from a table). */
   resolver?: DnsResolver;
-  /** Between storing and processing (used to prove a crash there loses nothing). */
-  afterStore?: () => Promise<void>;
 }
 
 const UNKNOWN_REPLY_EVERY_MS = 24 * 3_600_000;
@@ -41,61 +38,17 @@ function tokenOf(recipients: string[]): string | null {
 }
 
 /**
- * Incoming mail to the marketplace address: stored first (keyed by Message-ID), then processed
- * once. Wire it to the mail hub's `onStored` (read each delivery's file) or to IMAP polling
- * (before flagging the message \Seen). Returns what was done; never throws for bad mail.
- */
-export async function handleIncomingMail(services: ConversationServices, raw: Buffer, envelope: Envelope, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome> {
-  const { messageId, fresh } = await storeIncomingMail(services.db, raw, envelope);
-  if (!fresh) {
-    const row = await services.db.selectFrom('incoming_mail').select(['state']).where('message_id', '=', messageId).executeTakeFirst();
-    if (row?.state === 'done') return { messageId, outcome: 'duplicate', conversationId: null };
-  }
-  await options.afterStore?.();
-  return processIncomingMail(services, messageId, options);
-}
-
-/** Processes every stored message not yet done (call at start-up, after a crash). */
-export async function processPendingMail(services: ConversationServices, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome[]> {
-  const results: IncomingMailOutcome[] = [];
-  for (const messageId of await pendingIncomingMail(services.db)) results.push(await processIncomingMail(services, messageId, options));
-  return results;
-}
-
-export async function processIncomingMail(services: ConversationServices, messageId: string, options: IncomingMailOptions = {}): Promise<IncomingMailOutcome> {
-  const row = await claimIncomingMail(services.db, messageId);
-  if (!row) return { messageId, outcome: 'duplicate', conversationId: null };
-  const log = services.logger.child({ component: 'mail-ingest', messageId });
-  try {
-    const result = await decideIncomingMail(services, row, options);
-    await finishIncomingMail(services.db, messageId, result);
-    log.info({ outcome: result.outcome }, 'incoming mail processed');
-    return { messageId, outcome: result.outcome, conversationId: result.conversationId ?? null };
-  } catch (error) {
-    // Poison mail: set aside after its first failure for an admin, never retried by itself.
-    const reason = failureReason(error);
-    log.error({ err: error, reason }, 'incoming mail could not be processed; quarantined');
-    await quarantineIncomingMail(services.db, messageId, reason, await orgForQuarantine(services.db, row.envelope_from));
-    return { messageId, outcome: 'quarantined', conversationId: null };
-  }
-}
-
-/**
  * What to do with one stored, claimed message: the outcome to record (the caller records it).
  * Throws only when something broke (the caller quarantines the message).
  */
-export async function decideIncomingMail(services: ConversationServices, row: IncomingMailRow, options: IncomingMailOptions = {}): Promise<MailOutcome> {
+export async function decideIncomingMail(services: ConversationServices, row: IncomingMailRow, raw: Buffer, options: IncomingMailOptions = {}): Promise<MailOutcome> {
   const messageId = row.message_id;
   const log = services.logger.child({ component: 'mail-ingest', messageId });
   const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<MailOutcome> => ({ outcome, orgId, conversationId });
-  const raw = Buffer.from(row.raw);
   const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
   if (kind.kind !== 'normal') return await finish(`ignored:${kind.kind}`);
   // Parts, depth and header sizes are checked before the full parse; mail past them is quarantined with the reason.
-  const scan = await scanMimeStructure(raw, DEFAULT_MAIL_LIMITS);
-  if (!scan.ok) throw new MailIntakeError(scan.code, `Its MIME structure was refused: ${scan.message}`);
-  const { simpleParser } = await import('mailparser');
-  const mail = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, maxHeadSize: DEFAULT_MAIL_LIMITS.maxHeaderBytes, maxChildNodes: DEFAULT_MAIL_LIMITS.maxMimeParts } as SimpleParserOptions);
+  const mail = await parseMail(raw);
   const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
   if (!sender) return await finish('ignored:no-sender');
   // Proof of the sender: a DKIM pass aligned with From (when checked), a reply address the server issued to this user, or a confirmation.
@@ -161,9 +114,8 @@ export async function decideIncomingMail(services: ConversationServices, row: In
 export async function runConfirmed(services: ConversationServices, confirmationId: string): Promise<{ conversationId: string } | null> {
   const confirmation = await services.db.selectFrom('mail_sender_confirmations').selectAll().where('id', '=', confirmationId).executeTakeFirstOrThrow();
   if (!(await markConfirmed(services, confirmation.id))) return null;
-  const row = await services.db.selectFrom('incoming_mail').select(['message_id', 'raw']).where('message_id', '=', confirmation.message_id).executeTakeFirstOrThrow();
-  const { simpleParser } = await import('mailparser');
-  const mail = await simpleParser(Buffer.from(row.raw), { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true });
+  const row = await services.db.selectFrom('incoming_mail').select(['message_id', 'raw', 'raw_path']).where('message_id', '=', confirmation.message_id).executeTakeFirstOrThrow();
+  const mail = await parseMail(await readIncomingMailRaw(services.config.dataDir, row));
   const user = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where('id', '=', confirmation.user_id).executeTakeFirstOrThrow();
   const [, , conversationId] = await answerProven(services, { row, mail, sender: confirmation.address, user, thread: undefined, users: [user] });
   await services.db.updateTable('mail_sender_confirmations').set({ conversation_id: conversationId }).where('id', '=', confirmation.id).execute();
@@ -171,6 +123,12 @@ export async function runConfirmed(services: ConversationServices, confirmationI
   return { conversationId };
 }
 
+/** The message parsed within the mail limits (parts, depth, header size checked first); mail past them throws (it is quarantined with the reason). */
+async function parseMail(raw: Buffer): Promise<ParsedMail> {
+  const parsed = await parseWithinLimits(raw, DEFAULT_MAIL_LIMITS, { htmlToText: true });
+  if (parsed.kind === 'parsed') return parsed.mail;
+  throw new MailIntakeError(parsed.code === 'TOO_LARGE' ? 'TOO_LARGE' : 'MALFORMED_MIME', parsed.message);
+}
 
 /**
  * The conversation turn for mail whose sender is proven. Threading follows only the server's own

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import type { ConversationServices } from './conversation-services.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { composeReply } from '../mail-intake/mail-reply.js';
+import { readIncomingMailRaw } from '../mail-intake/incoming-mail-repository.js';
 
 /** How long a confirmation (by reply or signed in) stays valid. */
 export const CONFIRMATION_TTL_MS = 24 * 3_600_000;
@@ -79,18 +81,26 @@ export async function markConfirmed(services: ConversationServices, id: string):
   return row !== undefined;
 }
 
-/** Unconfirmed, unexpired mail waiting for this user's confirmation (newest first). */
-export function pendingConfirmations(services: ConversationServices, userId: string) {
-  return services.db
+/** Unconfirmed, unexpired mail waiting for this user's confirmation (newest first), with each mail's subject. */
+export async function pendingConfirmations(services: ConversationServices, userId: string) {
+  const rows = await services.db
     .selectFrom('mail_sender_confirmations')
     .innerJoin('incoming_mail', 'incoming_mail.message_id', 'mail_sender_confirmations.message_id')
-    .select(['mail_sender_confirmations.id', 'mail_sender_confirmations.address', 'mail_sender_confirmations.created_at', 'mail_sender_confirmations.expires_at', 'incoming_mail.raw'])
+    .select(['mail_sender_confirmations.id', 'mail_sender_confirmations.address', 'mail_sender_confirmations.created_at', 'mail_sender_confirmations.expires_at', 'incoming_mail.message_id', 'incoming_mail.raw', 'incoming_mail.raw_path'])
     .where('mail_sender_confirmations.user_id', '=', userId)
     .where('mail_sender_confirmations.confirmed_at', 'is', null)
     .where('mail_sender_confirmations.expires_at', '>', new Date())
     .orderBy('mail_sender_confirmations.created_at', 'desc')
     .limit(50)
     .execute();
+  return Promise.all(
+    rows.map(async (row) => {
+      const raw = await readIncomingMailRaw(services.config.dataDir, row).catch(() => null);
+      const parsed = raw ? await parseWithinLimits(raw, DEFAULT_MAIL_LIMITS) : null;
+      const subject = parsed?.kind === 'parsed' ? (parsed.mail.subject ?? '') : '';
+      return { id: row.id, address: row.address, subject: subject.replace(/\0/g, '').slice(0, 200), createdAt: row.created_at, expiresAt: row.expires_at };
+    }),
+  );
 }
 
 export type SenderProof =

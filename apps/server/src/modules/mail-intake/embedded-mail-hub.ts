@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
-import { mailboxDirectory, readHubEnvelope, startMailHub, type HubEnvelope, type MailHub } from '@marketplace/mail/hub';
+import { normalMessageId, readHeaders, DEFAULT_MAIL_LIMITS } from '@marketplace/mail';
+import { mailboxDirectory, parseHubEnvelope, startMailHub, type MailHub, type ParsedHubEnvelope, type StoredMail } from '@marketplace/mail/hub';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { IncomingMailQueue } from './incoming-mail-queue.js';
-import { storeIncomingMail } from './incoming-mail-repository.js';
-import { recordHubMessage } from './hub-messages.js';
+import { contentMessageId, type HubCopy } from './incoming-mail-repository.js';
+import { createHubRecorder } from './hub-messages.js';
+import { ensureMailStoreId } from './mail-store-id.js';
 import { hubSessionOptions } from './hub-session-options.js';
 
 /** The address part of SMTP_FROM ("Marketplace <mp@acme.test>" → mp@acme.test). */
@@ -44,13 +47,38 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     return domain === ownDomain && (local === ownLocal || local!.startsWith(`${ownLocal}+`));
   };
 
-  /** Records one copy in incoming_mail (once per Message-ID) and moves it to cur/. */
-  async function record(path: string, known?: HubEnvelope): Promise<void> {
+  const store = await ensureMailStoreId(config.dataDir);
+  /** The rows for copies to the server's own addresses: the Maildir file is the raw copy, the row refers to it. */
+  const ownCopies = (stored: StoredMail): HubCopy[] =>
+    stored.deliveries
+      .filter((delivery) => isOwn(delivery.recipient))
+      .map((delivery) => ({
+        messageId: stored.messageId ?? contentMessageId(stored.sha256),
+        rawPath: `${basename(delivery.maildir)}/${basename(delivery.path)}`,
+        store,
+        size: stored.size,
+        envelope: { from: stored.envelopeFrom, to: [delivery.recipient], clientAddress: stored.clientAddress, receivedAt: stored.receivedAt },
+      }));
+  const recorder = createHubRecorder(services.db, ownCopies);
+  /** A recorded copy moves from new/ to cur/ (so the rescan skips it) and the queue is woken. */
+  const markRecorded = (path: string) => rename(path, join(path, '..', '..', 'cur', `${basename(path)}:2,S`)).catch(() => {});
+
+  /** A copy a crash left in new/ (stored, maybe not recorded): recorded with the envelope stored in it, then moved to cur/. */
+  async function recordLeftover(path: string): Promise<void> {
     try {
-      const envelope = known ?? (await envelopeOf(path));
-      const raw = await readFile(path);
-      await storeIncomingMail(services.db, raw, { from: envelope.from, to: [envelope.recipient], clientAddress: envelope.clientAddress, receivedAt: envelope.receivedAt });
-      await rename(path, join(path, '..', '..', 'cur', `${basename(path)}:2,S`)).catch(() => {});
+      const file = await readFile(path);
+      const envelope = await envelopeOf(path, file);
+      const message = file.subarray(envelope.headerBytes);
+      let messageId: string | undefined;
+      try {
+        messageId = normalMessageId(readHeaders(message, DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID'));
+      } catch {
+        messageId = undefined; // recorded under an id made from its content
+      }
+      const sha256 = createHash('sha256').update(message).digest('hex');
+      const maildir = join(path, '..', '..');
+      await recorder({ envelopeFrom: envelope.from, deliveries: [{ recipient: envelope.recipient, maildir, path }], size: file.length, messageId, sha256, clientAddress: envelope.clientAddress, receivedAt: envelope.receivedAt });
+      await markRecorded(path);
       services.mailQueue.kick();
     } catch (error) {
       log.error({ err: error, file: basename(path) }, 'could not record an incoming message; it stays in new/ and is tried again');
@@ -68,7 +96,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
         const dir = join(root, mailbox, 'new');
         for (const name of await readdir(dir).catch(() => [] as string[])) {
           const info = await stat(join(dir, name)).catch(() => null);
-          if (info?.isFile() && Date.now() - info.mtimeMs >= minAgeMs) await record(join(dir, name));
+          if (info?.isFile() && Date.now() - info.mtimeMs >= minAgeMs) await recordLeftover(join(dir, name));
         }
       }
     } finally {
@@ -82,13 +110,14 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     port: config.smtp.listenPort,
     logger: logger.child({ component: 'mail-hub' }),
     ...hubSessionOptions(config, services.db, own),
-    // Before the 250: a sender's retry on any host finds the message recorded (send-release-job).
-    record: (stored) => recordHubMessage(services.db, stored.messageId, stored.deliveries.map((delivery) => delivery.recipient)),
+    // Before the 250, batched with other sessions: a sender's retry on any host finds the message
+    // (send-release-job), and mail to the server's own addresses is in the queue.
+    record: recorder,
     onStored: async (stored) => {
-      for (const delivery of stored.deliveries) {
-        if (!isOwn(delivery.recipient)) continue;
-        await record(delivery.path, { from: stored.envelopeFrom.toLowerCase(), recipient: delivery.recipient, clientAddress: stored.clientAddress, receivedAt: stored.receivedAt });
-      }
+      const own = stored.deliveries.filter((delivery) => isOwn(delivery.recipient));
+      if (own.length === 0) return;
+      await Promise.all(own.map((delivery) => markRecorded(delivery.path)));
+      services.mailQueue.kick();
     },
   });
   await rescan(0);
@@ -108,11 +137,10 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
  * The envelope the hub wrote at the top of the copy; copies stored before the hub wrote a Received
  * line carry at least Return-Path and Delivered-To (the file's time stands in for the arrival).
  */
-async function envelopeOf(path: string): Promise<HubEnvelope> {
-  const envelope = await readHubEnvelope(path);
+async function envelopeOf(path: string, file: Buffer): Promise<ParsedHubEnvelope> {
+  const envelope = parseHubEnvelope(file);
   if (envelope) return envelope;
-  const head = (await readFile(path)).subarray(0, 4096).toString('latin1');
-  const legacy = /^Return-Path: <([^<>\r\n]*)>\r\nDelivered-To: ([^\r\n]+)\r\n/.exec(head);
+  const legacy = /^Return-Path: <([^<>\r\n]*)>\r\nDelivered-To: ([^\r\n]+)\r\n/.exec(file.subarray(0, 4096).toString('latin1'));
   const { mtime } = await stat(path);
-  return { from: legacy?.[1]?.toLowerCase() ?? '', recipient: legacy?.[2]?.toLowerCase() ?? '', clientAddress: '', receivedAt: mtime };
+  return { from: legacy?.[1]?.toLowerCase() ?? '', recipient: legacy?.[2]?.toLowerCase() ?? '', clientAddress: '', receivedAt: mtime, headerBytes: legacy?.[0].length ?? 0 };
 }

@@ -8,6 +8,8 @@ export const MAIL_INTAKE_CODES = {
   /** Processing was cut off too often (a crash or kill while holding it). */
   MAIL_INTERRUPTED: 500,
   MAIL_NOT_FOUND: 404,
+  /** The hub's Maildir copy a row refers to is gone, or this process does not see the hub's DATA_DIR/mail. */
+  MAIL_RAW_MISSING: 500,
 } as const;
 export type MailIntakeCode = keyof typeof MAIL_INTAKE_CODES;
 

@@ -5,7 +5,14 @@ export interface IncomingMailTable {
   /** Surrogate key for the admin routes (the Message-ID is the dedup key). */
   id: Generated<string>;
   message_id: string;
-  raw: Buffer;
+  /** The message as it arrived, for mail taken from an IMAP service mailbox; null when the hub's Maildir copy (raw_path) is the raw copy. */
+  raw: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** `<mailbox>/<file name>` under DATA_DIR/mail: the hub's fsynced copy (in cur/ once recorded, new/ before), read with readIncomingMailRaw. */
+  raw_path: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which DATA_DIR/mail holds raw_path (mail-store-id.ts): only processes that see it claim the row. */
+  raw_store: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Bytes of the message (the hub's copy includes its envelope lines). */
+  size: ColumnType<number | null, number | null | undefined, number | null>;
   envelope_from: string;
   envelope_to: string[];
   /** stored → processing (leased) → done, or quarantined (never retried until an admin releases it). */
@@ -15,11 +22,13 @@ export interface IncomingMailTable {
   /** Why it was quarantined (an error code and a short text without message content). */
   reason: Generated<string | null>;
   client_address: Generated<string | null>;
-  /** A claim in processing holds until then; the sweep takes it over afterwards. */
+  /** A claim in processing holds until then (the sweep takes it over afterwards); a message given back for a retry waits until then. */
   lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   org_id: string | null;
   conversation_id: string | null;
   attempts: Generated<number>;
+  /** Passing failures (database connection, serialization) after which it was given back with a growing backoff. */
+  retries: Generated<number>;
   received_at: DefaultNow;
   processed_at: Timestamp | null;
 }

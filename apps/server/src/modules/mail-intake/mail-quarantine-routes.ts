@@ -12,6 +12,7 @@ const itemSchema = z
     messageId: z.string(),
     envelopeFrom: z.string(),
     envelopeTo: z.array(z.string()),
+    subject: z.string(),
     clientAddress: z.string().nullable(),
     size: z.number(),
     reason: z.string().nullable(),
@@ -34,7 +35,7 @@ export default async function mailQuarantineRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN },
     schema: { tags: ['mail'], summary: 'Incoming mail set aside after it failed in processing', response: withErrors({ 200: z.object({ items: z.array(itemSchema) }) }) },
     handler: async (request) => {
-      const rows = await listQuarantinedMail(app.db, request.principal!.orgId);
+      const rows = await listQuarantinedMail(app.db, app.config.dataDir, request.principal!.orgId);
       return { items: rows.map((row) => ({ ...row, receivedAt: iso(row.receivedAt), quarantinedAt: isoOrNull(row.quarantinedAt) })) };
     },
   });
@@ -43,7 +44,7 @@ export default async function mailQuarantineRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN, audit: 'mail.quarantine.download' },
     schema: { tags: ['mail'], summary: 'Download the quarantined message as it arrived (.eml)', params: idParams, response: withErrors({ 200: z.any() }, [404]) },
     handler: async (request, reply) => {
-      const raw = await quarantinedRaw(app.db, request.principal!.orgId, request.params.id);
+      const raw = await quarantinedRaw(app.db, app.config.dataDir, request.principal!.orgId, request.params.id);
       if (!raw) throw notFound(request.params.id);
       request.auditInfo = { targetType: 'incoming_mail', targetId: request.params.id };
       return reply.type('message/rfc822').header('content-disposition', `attachment; filename="quarantined-${request.params.id}.eml"`).header('x-content-type-options', 'nosniff').send(raw);

@@ -65,3 +65,27 @@ export const mailOutcomesMigrations = [
     },
   },
 ];
+
+/**
+ * The hub's fsynced Maildir copy is the raw copy of mail to the server's own address: its row holds
+ * a reference (raw_path) and the size, and is written before the 250 in one transaction with other
+ * sessions' rows (decision 0024); raw_store names the DATA_DIR/mail it is in (mail-store-id.ts), so
+ * only processes that see that directory claim it. Mail read from an IMAP service mailbox keeps raw in the row.
+ * `retries` counts passing failures (a lost database connection) that gave the message back with a backoff.
+ */
+export const mailRawFileMigrations = [
+  {
+    name: '1300_incoming_mail_raw_file',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `ALTER TABLE incoming_mail ALTER COLUMN raw DROP NOT NULL`,
+        `ALTER TABLE incoming_mail ADD COLUMN raw_path text`,
+        `ALTER TABLE incoming_mail ADD COLUMN raw_store text`,
+        `ALTER TABLE incoming_mail ADD COLUMN size integer`,
+        `ALTER TABLE incoming_mail ADD COLUMN retries integer NOT NULL DEFAULT 0`,
+        `UPDATE incoming_mail SET size = octet_length(raw)`,
+        `ALTER TABLE incoming_mail ADD CONSTRAINT incoming_mail_raw_or_path CHECK (raw IS NOT NULL OR raw_path IS NOT NULL)`,
+      ]);
+    },
+  },
+];

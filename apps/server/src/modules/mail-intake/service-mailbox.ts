@@ -2,7 +2,9 @@ import { openImapMailbox, type Mailbox } from '@marketplace/mail';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import { serverAddress } from './embedded-mail-hub.js';
-import type { MailIngest } from './mail-intake.js';
+import type { Db } from '../../db/schema.js';
+import type { IncomingMailQueue } from './incoming-mail-queue.js';
+import { storeIncomingMail } from './incoming-mail-repository.js';
 import { pollMailbox } from './poll-mailbox.js';
 
 /** How often the service mailbox is read besides IMAP IDLE (a server without IDLE, a missed notice). */
@@ -16,11 +18,12 @@ export interface ServiceMailbox {
 
 /**
  * The service mailbox (IMAP_HOST…): mail to the marketplace address that the organisation's mail
- * server keeps in an IMAP account. Each message goes through mail intake's handler chain, exactly
- * like mail the embedded hub receives (agent status reports, then conversations with their sender
- * proof), and only then moves to Marketplace/Processed. Read at start, on IDLE and every minute.
+ * server keeps in an IMAP account. Each message is stored in incoming_mail (raw in the row, keyed by
+ * Message-ID) and only then moved to Marketplace/Processed; the mail queue processes it exactly like
+ * mail the embedded hub receives (agent status reports, then conversations with their sender proof).
+ * Read at start, on IDLE and every minute.
  */
-export async function startServiceMailbox(config: Config, intake: MailIngest, logger: Logger, open: () => Promise<Mailbox> = () => openConfigured(config, logger)): Promise<ServiceMailbox> {
+export async function startServiceMailbox(config: Config, services: { db: Db; mailQueue: IncomingMailQueue }, logger: Logger, open: () => Promise<Mailbox> = () => openConfigured(config, logger)): Promise<ServiceMailbox> {
   const log = logger.child({ component: 'service-mailbox' });
   const mailbox = await open();
   const own = serverAddress(config.smtp.from);
@@ -29,8 +32,11 @@ export async function startServiceMailbox(config: Config, intake: MailIngest, lo
   let closed = false;
 
   const pass = async () => {
-    const taken = await pollMailbox(mailbox, own, async (raw, envelope) => ({ outcome: (await intake.handle({ raw, envelopeFrom: envelope.from, recipient: envelope.to[0] ?? own })) ? 'taken' : 'not-taken' }));
-    if (taken.length) log.info({ messages: taken.length }, 'service mailbox read');
+    const taken = await pollMailbox(mailbox, own, async (raw, envelope) => ({ outcome: (await storeIncomingMail(services.db, raw, envelope)).fresh ? 'stored' : 'duplicate' }));
+    if (taken.length) {
+      services.mailQueue.kick();
+      log.info({ messages: taken.length }, 'service mailbox read');
+    }
   };
   const poll = (): Promise<void> => {
     if (running) {
