@@ -31,6 +31,9 @@ const analysisSchema = z
 const rulesAnswer = z.object({ version: z.number(), isDefault: z.boolean(), rules: z.array(mailRuleSchema), createdAt: z.string().nullable() }).meta({ id: 'MailRuleSet' });
 
 type Row = NonNullable<Awaited<ReturnType<typeof findAnalysis>>>;
+/** The order the stages run in (the stored JSON keeps no key order). */
+const STAGE_ORDER = ['sender', 'spam', 'language', 'classification', 'app', 'summary', 'route'];
+const inOrder = (stages: Row['stages']) => Object.fromEntries(Object.entries(stages).sort(([a], [b]) => (STAGE_ORDER.indexOf(a) + 1 || 99) - (STAGE_ORDER.indexOf(b) + 1 || 99)));
 const view = (row: Row) => ({
   id: row.id,
   incomingMailId: row.incoming_mail_id,
@@ -45,7 +48,7 @@ const view = (row: Row) => ({
   route: row.route,
   labels: row.labels,
   ruleVersion: row.rule_version,
-  stages: row.stages,
+  stages: inOrder(row.stages),
   createdAt: iso(row.created_at),
 });
 

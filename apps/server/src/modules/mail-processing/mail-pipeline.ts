@@ -121,8 +121,9 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
       return { app: null, via: thread ? `answers ${thread.via}, which names no app` : 'no app named, no thread of ours', answersOurs: Boolean(thread), threadId: undefined };
     });
 
+    const [running, runningMs] = await timed(async () => (orgId && trust.userId ? await senderDeployments(db, orgId, trust.userId) : []));
     const automatic = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
-    let [classVerdict, classMs] = await timed(() => classifyMail({ subject, text, automatic, answersOurs: found.answersOurs, appNamed: Boolean(found.app) }));
+    let [classVerdict, classMs] = await timed(() => classifyMail({ subject, text, automatic, answersOurs: found.answersOurs, appNamed: Boolean(found.app), runsApps: running.length > 0 }));
     let summary = summariseMail(subject, text);
     let classEngine = 'builtin';
     let summaryEngine = 'builtin';
@@ -157,7 +158,6 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     let senderVersion: string | null = null;
     const [, deployMs] = await timed(async () => {
       if (!orgId || !trust.userId) return;
-      const running = await senderDeployments(db, orgId, trust.userId);
       if (!app && (classification === 'bug-report' || classification === 'feedback')) {
         const apps = [...new Set(running.map((d) => d.app_id).filter(Boolean))];
         if (apps.length === 1) {
@@ -171,7 +171,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
       if (app) senderVersion = running.find((d) => d.app_id === app!.id)?.version ?? null;
     });
     const appFound = app as { id: string; name: string } | null;
-    stages.app = { result: appFound ? appFound.name : 'none', reason: `${appVia}${senderVersion ? `; the sender runs ${senderVersion}` : ''}`, ms: Math.round((appMs + deployMs) * 100) / 100, engine: 'builtin', data: { appId: appFound?.id ?? null, senderVersion } };
+    stages.app = { result: appFound ? appFound.name : 'none', reason: `${appVia}${senderVersion ? `; the sender runs ${senderVersion}` : ''}`, ms: Math.round((appMs + runningMs + deployMs) * 100) / 100, engine: 'builtin', data: { appId: appFound?.id ?? null, senderVersion } };
     stages.summary = { result: summary, reason: summaryReason, ms: 0, engine: summaryEngine };
 
     const ruleSet = orgId ? await currentRuleSet(db, orgId) : null;

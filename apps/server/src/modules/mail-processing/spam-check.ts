@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wordPattern } from './word-pattern.js';
 
 /** What the spam stage found: a score, whether that is spam, and which engine said so. */
 export interface SpamVerdict {
@@ -19,16 +20,16 @@ const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.
 
 /** Each rule: a pattern over subject + text (lower case), its weight and its name for the reason. */
 const RULES: { name: string; weight: number; test: RegExp }[] = [
-  { name: 'pharmacy', weight: 4, test: /\b(viagra|cialis|pharmacy|pills?|weight loss|odchudzani\w*|tabletk\w*)\b/ },
-  { name: 'money-offer', weight: 3, test: /\b(lottery|jackpot|you (have )?won|winner|prize|million (dollars|usd|euro)|wygra(łeś|łaś|na)|nagrod\w+|loteri\w+)\b/ },
-  { name: 'casino', weight: 3, test: /\b(casino|kasyn\w*|bet(ting)? bonus|free spins|darmowe spiny)\b/ },
-  { name: 'crypto-investment', weight: 3, test: /\b(bitcoin|crypto(currency)?|kryptowalut\w*|investment opportunity|guaranteed (return|profit)|gwarantowan\w+ zysk\w*|double your)\b/ },
-  { name: 'loan', weight: 3, test: /\b(loan without|instant loan|chwilówk\w*|kredyt bez\w*|pożyczk\w+ bez)\b/ },
-  { name: 'urgent-action', weight: 2, test: /\b(act now|urgent(ly)?|limited time|last chance|tylko dziś|ostatnia szansa|nie przegap)\b/ },
-  { name: 'click-here', weight: 2, test: /\b(click here|kliknij (tutaj|tu|w link))\b/ },
-  { name: 'account-phish', weight: 3, test: /\b(verify your (account|password)|account (has been )?suspended|confirm your (bank|password)|zweryfikuj (swoje )?konto|konto zostało zablokowane)\b/ },
-  { name: 'prince', weight: 4, test: /\b(inheritance|beneficiary|next of kin|spadek po|transfer of funds)\b/ },
-  { name: 'free-offer', weight: 1, test: /\b(100% free|risk[- ]free|bez ryzyka|za darmo|free gift|darmowy prezent)\b/ },
+  { name: 'pharmacy', weight: 4, test: wordPattern(String.raw`\b(viagra|cialis|pharmacy|pills?|weight loss|odchudzani\w*|tabletk\w*)\b`)},
+  { name: 'money-offer', weight: 3, test: wordPattern(String.raw`\b(lottery|jackpot|you (have )?won|winner|prize|million (dollars|usd|euro)|wygra(łeś|łaś|na)|nagrod\w+|loteri\w+)\b`)},
+  { name: 'casino', weight: 3, test: wordPattern(String.raw`\b(casino|kasyn\w*|bet(ting)? bonus|free spins|darmowe spiny)\b`)},
+  { name: 'crypto-investment', weight: 3, test: wordPattern(String.raw`\b(bitcoin|crypto(currency)?|kryptowalut\w*|investment opportunity|guaranteed (return|profit)|gwarantowan\w+ zysk\w*|double your)\b`)},
+  { name: 'loan', weight: 3, test: wordPattern(String.raw`\b(loan without|instant loan|chwilówk\w*|kredyt bez\w*|pożyczk\w+ bez)\b`)},
+  { name: 'urgent-action', weight: 2, test: wordPattern(String.raw`\b(act now|urgent(ly)?|limited time|last chance|tylko dziś|ostatnia szansa|nie przegap)\b`)},
+  { name: 'click-here', weight: 2, test: wordPattern(String.raw`\b(click here|kliknij (tutaj|tu|w link))\b`)},
+  { name: 'account-phish', weight: 3, test: wordPattern(String.raw`\b(verify your (account|password)|account (has been )?suspended|confirm your (bank|password)|zweryfikuj (swoje )?konto|konto zostało zablokowane)\b`)},
+  { name: 'prince', weight: 4, test: wordPattern(String.raw`\b(inheritance|beneficiary|next of kin|spadek po|transfer of funds)\b`)},
+  { name: 'free-offer', weight: 1, test: wordPattern(String.raw`\b(100% free|risk[- ]free|bez ryzyka|za darmo|free gift|darmowy prezent)\b`)},
 ];
 
 /** Built-in spam rules: GTUBE, well-known spam phrases (EN, PL), shouting subjects, many links, money symbols. */
