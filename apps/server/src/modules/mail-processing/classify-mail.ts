@@ -52,7 +52,7 @@ const QUESTION: Cue[] = [
 ];
 
 /** "the booking app", "this tool", "aplikacja do rezerwacji": the message talks about an existing app without its name. */
-const APP_REFERENCE = wordPattern(String.raw`\b(the|this|your|our|my) [\w-]+ (app|tool|form)\b|\b(the|this) (app|tool)\b|\baplikacj\w* (do|od)\b|\bta aplikacj|\btej aplikacji`);
+const APP_REFERENCE = wordPattern(String.raw`\b(the|this|your|our|my) [\p{L}\p{N}_-]+ (app|tool|form)\b|\b(the|this) (app|tool)\b|\baplikacj\w* (do|od)\b|\bta aplikacj|\btej aplikacji`);
 /** A reply's subject is its thread's ("Re: … crashes"): only the new text says what the reply is. */
 const REPLY_SUBJECT = /^\s*(re|odp|aw|sv|fwd?|pd)\s*:/i;
 
