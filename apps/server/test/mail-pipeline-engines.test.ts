@@ -57,7 +57,7 @@ describe('the LLM: only proven mail that is not spam reaches it (recorded OpenAI
     org = await setupPipelineOrg(t.app, t.database.db as Db);
     const put = await call(t.app, org.admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: wire.url, apiKey: 'sk-test', defaultModel: 'gpt-4o-mini' }], active: 'local' } });
     if (put.statusCode !== 200) throw new Error(put.body);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await t?.close();
     await wire?.close();

@@ -48,15 +48,16 @@ export function corpusMessage(mail: CorpusMail, org: PipelineOrg, runId: string)
   const lines = [
     `From: ${from}`,
     `To: ${to}`,
-    `Subject: =?UTF-8?B?${Buffer.from(mail.subject).toString('base64')}?=`,
+    // RFC 2047 only where needed, like a mail client: base64 for plain ASCII is a spam sign to rspamd
+    `Subject: ${/^[\x20-\x7e]*$/.test(mail.subject) ? mail.subject : `=?UTF-8?B?${Buffer.from(mail.subject).toString('base64')}?=`}`,
     `Message-ID: ${messageId}`,
     `Date: ${new Date().toUTCString()}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
+    `Content-Transfer-Encoding: ${/^[\x00-\x7f]*$/.test(mail.body) ? '7bit' : '8bit'}`,
     ...(mail.headers ?? []),
     '',
-    Buffer.from(mail.body).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    mail.body.replace(/\r?\n/g, '\r\n'),
   ];
   return { raw: Buffer.from(`${lines.join('\r\n')}\r\n`), from, to, messageId };
 }
