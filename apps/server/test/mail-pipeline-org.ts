@@ -54,7 +54,7 @@ export function corpusMessage(mail: CorpusMail, org: PipelineOrg, runId: string)
     `Date: ${new Date().toUTCString()}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
-    `Content-Transfer-Encoding: ${/^[\x00-\x7f]*$/.test(mail.body) ? '7bit' : '8bit'}`,
+    `Content-Transfer-Encoding: ${/^[\t\n\r\x20-\x7e]*$/.test(mail.body) ? '7bit' : '8bit'}`,
     ...(mail.headers ?? []),
     '',
     mail.body.replace(/\r?\n/g, '\r\n'),
