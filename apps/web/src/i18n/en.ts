@@ -475,6 +475,7 @@ export const en = {
     result: 'Result',
     reason: 'Reason',
     engine: 'Engine',
+    ms: 'Time (ms)',
     ruleVersion: 'Routed by rule set version {{version}}',
     stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
   },

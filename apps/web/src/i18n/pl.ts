@@ -477,6 +477,7 @@ export const pl: Messages = {
     result: 'Wynik',
     reason: 'Uzasadnienie',
     engine: 'Silnik',
+    ms: 'Czas (ms)',
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
   },

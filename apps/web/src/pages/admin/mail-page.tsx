@@ -74,7 +74,7 @@ export function MailPage() {
                         <th scope="col">{t('mail.result')}</th>
                         <th scope="col">{t('mail.reason')}</th>
                         <th scope="col">{t('mail.engine')}</th>
-                        <th scope="col">ms</th>
+                        <th scope="col">{t('mail.ms')}</th>
                       </tr>
                     </thead>
                     <tbody>
