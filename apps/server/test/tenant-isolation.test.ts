@@ -79,6 +79,13 @@ beforeAll(async () => {
   // A first mail of B's admin waiting for confirmation (what mail intake stores for an unproven sender).
   foreign['mail-confirmations'] = randomUUID();
   await db.insertInto('mail_sender_confirmations').values({ id: foreign['mail-confirmations'], org_id: adminB.orgId, user_id: adminB.userId, address: adminB.email, message_id: `<${randomUUID()}@b.example.test>`, token: `c${randomUUID().replace(/-/g, '')}`, expires_at: new Date(Date.now() + 3_600_000) }).execute();
+  // A bug report from B's member, as the inbound pipeline records it: its analysis, and the entry in the app owners' inbox.
+  const bMailId = randomUUID();
+  await db.insertInto('incoming_mail').values({ id: bMailId, message_id: `<b-bug-${randomUUID()}@b.example.test>`, raw: Buffer.from('Subject: b-secret-bug\r\n\nb body\r\n'), envelope_from: memberB.email, envelope_to: ['marketplace@marketplace.test'], state: 'done', outcome: 'inbox:bug-report', org_id: adminB.orgId, conversation_id: null }).execute();
+  foreign['mail-analyses'] = (await db.insertInto('mail_analyses').values({ incoming_mail_id: bMailId, org_id: adminB.orgId, message_id: `<b-bug@b.example.test>`, sender: memberB.email, subject: 'b-secret-bug', stages: '{}', classification: 'bug-report', spam: false, language: 'en', app_id: foreign.apps, summary: 'b-secret-bug summary', route: 'inbox', labels: [], rule_version: 0 }).returning('id').executeTakeFirstOrThrow()).id;
+  foreign.messages = randomUUID();
+  await db.insertInto('mail_inbox').values({ id: foreign.messages, org_id: adminB.orgId, app_id: foreign.apps, thread_id: foreign.messages, direction: 'in', analysis_id: foreign['mail-analyses'], message_id: '<b-bug@b.example.test>', refs: [], sender: memberB.email, user_id: memberB.userId, subject: 'b-secret-bug', body: 'b-secret-bug body', summary: 'b-secret-bug summary', classification: 'bug-report', language: 'en', sender_version: '1.0.0', draft: 'b-secret-draft', state: 'new' }).execute();
+  foreignSecrets.push('b-secret-bug', 'b-secret-draft');
 });
 afterAll(async () => t.close());
 

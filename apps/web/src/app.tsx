@@ -35,6 +35,8 @@ const AnalyticsPage = named(() => import('./pages/analytics-page'), 'AnalyticsPa
 const AccountPage = named(() => import('./pages/account-page'), 'AccountPage');
 const ResetPasswordPage = named(() => import('./pages/reset-password-page'), 'ResetPasswordPage');
 const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
+const MessagesPage = named(() => import('./pages/messages-page'), 'MessagesPage');
+const MailPage = named(() => import('./pages/admin/mail-page'), 'MailPage');
 const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
 const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
 const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysPage');
@@ -88,6 +90,7 @@ function Routed() {
             <Route path="/deployments" element={<DeploymentsPage />} />
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="/approvals" element={<ApprovalsPage />} />
+            <Route path="/messages" element={<MessagesPage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin" element={<AdminPage />}>
@@ -104,6 +107,7 @@ function Routed() {
               <Route path="keys" element={<OrgKeysPage />} />
               <Route path="llm" element={<LlmPage />} />
               <Route path="policy" element={<PolicyPage />} />
+              <Route path="mail" element={<MailPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -11,6 +11,7 @@ import type { DistributionTables } from '../modules/distribution/distribution-ta
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
+import type { MailProcessingTables } from '../modules/mail-processing/mail-processing-tables.js';
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
 import type { PipelineTables } from '../modules/pipeline/pipeline-tables.js';
 import type { SettingsTables } from '../modules/settings/settings-tables.js';
@@ -33,6 +34,7 @@ export interface DB
     GroupsTables,
     LlmSettingsTables,
     MailIntakeTables,
+    MailProcessingTables,
     OrgKeysTables,
     PipelineTables,
     SettingsTables {}

@@ -31,6 +31,8 @@ import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
+import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
+import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -60,6 +62,8 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: conversationRoutes },
   { prefix: '/api/v1', plugin: mailConfirmationRoutes },
   { prefix: '/api/v1', plugin: mailQuarantineRoutes },
+  { prefix: '/api/v1', plugin: mailAnalysesRoutes },
+  { prefix: '/api/v1', plugin: inboxRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },

@@ -11,6 +11,7 @@ import { statusMailHandler } from '../modules/deployments/status-mail-handler.js
 import { createLocalEventBus, type EventBus } from '../modules/events/event-bus.js';
 import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-intake.js';
 import { createIncomingMailQueue, type IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
+import { createMailPipeline } from '../modules/mail-processing/mail-pipeline.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
@@ -62,6 +63,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   const jobs = options.jobs ?? null;
   const events = options.events ?? createLocalEventBus();
   const conversations = createConversationServices({ db, config, events, logger, jobs });
+  // Every message the trust rules see is analysed (spam, language, class, app, summary) and may go to an app's inbox.
+  conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger });
   // Handlers see each message in order; the first to take it ends the chain.
   const mailIntake = createMailIngest();
   mailIntake.register(statusMailHandler(db, events, logger));

@@ -144,6 +144,7 @@ const envSchema = z.object({
   DKIM_PRIVATE_KEY_FILE: optionalString,
   CLAMD_HOST: optionalString,
   CLAMD_PORT: port(3310),
+  RSPAMD_URL: url(['http:', 'https:']),
   ROOT_KEY_PASSPHRASE: optionalString,
   ROOT_KEY_FILE: optionalString,
 });
@@ -192,6 +193,8 @@ export interface Config {
     readonly greetingDelayMs: number;
   };
   /** Incoming conversation mail: DKIM/DMARC verification (mailauth) and how many messages one sender may send per hour. */
+  /** rspamd's normal worker (HTTP protocol, POST /checkv2) scores incoming mail for spam; unset: the built-in rules. */
+  readonly rspamdUrl?: string | undefined;
   readonly mailIngest: { readonly verifyAuth: boolean; readonly allowUnverifiedSenders: boolean; readonly senderLimitPerHour: number };
   /** A conversation not yet building whose last turn is older than `idleHours` is marked abandoned (by the worker role's sweeper). */
   readonly conversations: { readonly idleHours: number };
@@ -280,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,
     clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
+    rspamdUrl: e.RSPAMD_URL,
   });
 }
 

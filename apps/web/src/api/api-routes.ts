@@ -48,6 +48,12 @@ export const apiRoutes = {
   exportConfig: live('GET', '/api/v1/config/export'),
   importConfig: live('POST', '/api/v1/config/import'),
   listAudit: live('GET', '/api/v1/audit'),
+  listMessages: live('GET', '/api/v1/messages'),
+  getMessage: live('GET', '/api/v1/messages/{id}'),
+  replyToMessage: live('POST', '/api/v1/messages/{id}/reply'),
+  listMailAnalyses: live('GET', '/api/v1/mail-analyses'),
+  getMailRules: live('GET', '/api/v1/mail-rules'),
+  saveMailRules: live('PUT', '/api/v1/mail-rules'),
   verifyAudit: live('GET', '/api/v1/audit/verify'),
   exportAudit: live('GET', '/api/v1/audit/export'),
 

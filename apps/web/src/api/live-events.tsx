@@ -3,7 +3,7 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { apiRoutes } from './api-routes';
 
 /** The server's live events (GET /api/v1/events), by name. */
-export const LIVE_EVENTS = ['request', 'deployment', 'conversation', 'delivery'] as const;
+export const LIVE_EVENTS = ['request', 'deployment', 'conversation', 'delivery', 'message'] as const;
 export type LiveEventName = (typeof LIVE_EVENTS)[number];
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
@@ -30,6 +30,10 @@ export function invalidationsFor(event: string, data: Record<string, unknown>): 
       // A request's page shows the deliveries of the version it published.
       keys.push(['request']);
       if (appId) keys.push(['app', appId]);
+      break;
+    case 'message':
+      // A message landed in the inbox of an app the user owns (or, per the mail rules, for admins).
+      keys.push(['messages'], ['mail-analyses']);
       break;
   }
   return keys;

@@ -6886,7 +6886,7 @@ export interface paths {
         };
         /**
          * Live updates: pipeline steps, deployments, conversations and deliveries (text/event-stream)
-         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}. A `: ping` comment every 15 s.
+         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s.
          */
         get: {
             parameters: {
@@ -6897,7 +6897,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}. A `: ping` comment every 15 s. */
+                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8669,6 +8669,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail-analyses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incoming mail as the pipeline read it: sender proof, spam, language, class, app, summary, route */
+        get: {
+            parameters: {
+                query?: {
+                    classification?: "app-request" | "follow-up" | "feedback" | "bug-report" | "question" | "auto-reply" | "other";
+                    limit?: number;
+                    offset?: number;
+                    route?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MailAnalysis"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail-analyses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message's analysis, stage by stage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MailAnalysis"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mail-confirmations": {
         parameters: {
             query?: never;
@@ -9318,6 +9498,458 @@ export interface paths {
                 };
                 /** @description Problem (RFC 9457), code per status 500 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The routing rules in force (version 0: the built-in defaults) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MailRuleSet"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Save the routing rules as a new version (the first matching rule decides: route, label, notify) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: components["schemas"]["MailRuleInput"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages about the caller's apps (feedback, bug reports), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    appId?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["InboxMessage"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message with its thread and the drafted reply */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessageDetail"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the (edited) reply from the marketplace's address, in the message's thread */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 502 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 503 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11149,6 +11781,104 @@ export interface components {
             members: string[];
             name: string;
         };
+        InboxMessage: {
+            app: {
+                id: string;
+                name: string;
+                title: string;
+            };
+            classification: string;
+            createdAt: string;
+            draft: string | null;
+            id: string;
+            language: string;
+            repliedAt: string | null;
+            sender: string;
+            senderVersion: string | null;
+            state: string;
+            subject: string;
+            summary: string;
+            threadId: string;
+        };
+        InboxMessageDetail: {
+            app: {
+                id: string;
+                name: string;
+                title: string;
+            };
+            body: string;
+            classification: string;
+            createdAt: string;
+            draft: string | null;
+            id: string;
+            language: string;
+            repliedAt: string | null;
+            sender: string;
+            senderVersion: string | null;
+            state: string;
+            subject: string;
+            summary: string;
+            thread: components["schemas"]["InboxThreadItem"][];
+            threadId: string;
+        };
+        InboxMessageDetailInput: {
+            app: {
+                id: string;
+                name: string;
+                title: string;
+            };
+            body: string;
+            classification: string;
+            createdAt: string;
+            draft: string | null;
+            id: string;
+            language: string;
+            repliedAt: string | null;
+            sender: string;
+            senderVersion: string | null;
+            state: string;
+            subject: string;
+            summary: string;
+            thread: components["schemas"]["InboxThreadItemInput"][];
+            threadId: string;
+        };
+        InboxMessageInput: {
+            app: {
+                id: string;
+                name: string;
+                title: string;
+            };
+            classification: string;
+            createdAt: string;
+            draft: string | null;
+            id: string;
+            language: string;
+            repliedAt: string | null;
+            sender: string;
+            senderVersion: string | null;
+            state: string;
+            subject: string;
+            summary: string;
+            threadId: string;
+        };
+        InboxThreadItem: {
+            body: string;
+            createdAt: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            id: string;
+            sender: string;
+            subject: string;
+        };
+        InboxThreadItemInput: {
+            body: string;
+            createdAt: string;
+            /** @enum {string} */
+            direction: "in" | "out";
+            id: string;
+            sender: string;
+            subject: string;
+        };
         Invitation: {
             acceptedAt: string | null;
             createdAt: string;
@@ -11168,6 +11898,116 @@ export interface components {
             roles: ("member" | "publisher" | "reviewer" | "admin")[];
             /** @enum {string} */
             state: "pending" | "accepted" | "revoked" | "expired";
+        };
+        MailAnalysis: {
+            appId: string | null;
+            classification: string;
+            createdAt: string;
+            id: string;
+            incomingMailId: string;
+            labels: string[];
+            language: string;
+            messageId: string;
+            route: string;
+            ruleVersion: number;
+            sender: string;
+            spam: boolean;
+            stages: {
+                [key: string]: components["schemas"]["MailStage"];
+            };
+            subject: string;
+            summary: string;
+        };
+        MailAnalysisInput: {
+            appId: string | null;
+            classification: string;
+            createdAt: string;
+            id: string;
+            incomingMailId: string;
+            labels: string[];
+            language: string;
+            messageId: string;
+            route: string;
+            ruleVersion: number;
+            sender: string;
+            spam: boolean;
+            stages: {
+                [key: string]: components["schemas"]["MailStageInput"];
+            };
+            subject: string;
+            summary: string;
+        };
+        MailRule: {
+            name: string;
+            then: {
+                label?: string;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                notify: "none" | "owners" | "admins";
+                /** @enum {string} */
+                route: "inbox" | "conversation" | "ignore";
+            };
+            when: {
+                /** @enum {string} */
+                app?: "known" | "unknown";
+                classification?: ("app-request" | "follow-up" | "feedback" | "bug-report" | "question" | "auto-reply" | "other")[];
+                language?: ("en" | "pl")[];
+                spam?: boolean;
+                trust?: ("proven" | "unproven" | "refused" | "unknown-sender" | "limited" | "not-checked")[];
+            };
+        };
+        MailRuleInput: {
+            name: string;
+            then: {
+                label?: string;
+                /**
+                 * @default none
+                 * @enum {string}
+                 */
+                notify: "none" | "owners" | "admins";
+                /** @enum {string} */
+                route: "inbox" | "conversation" | "ignore";
+            };
+            when: {
+                /** @enum {string} */
+                app?: "known" | "unknown";
+                classification?: ("app-request" | "follow-up" | "feedback" | "bug-report" | "question" | "auto-reply" | "other")[];
+                language?: ("en" | "pl")[];
+                spam?: boolean;
+                trust?: ("proven" | "unproven" | "refused" | "unknown-sender" | "limited" | "not-checked")[];
+            };
+        };
+        MailRuleSet: {
+            createdAt: string | null;
+            isDefault: boolean;
+            rules: components["schemas"]["MailRule"][];
+            version: number;
+        };
+        MailRuleSetInput: {
+            createdAt: string | null;
+            isDefault: boolean;
+            rules: components["schemas"]["MailRuleInput"][];
+            version: number;
+        };
+        MailStage: {
+            data?: {
+                [key: string]: unknown;
+            };
+            engine: string;
+            ms: number;
+            reason: string;
+            result: string;
+        };
+        MailStageInput: {
+            data?: {
+                [key: string]: unknown;
+            };
+            engine: string;
+            ms: number;
+            reason: string;
+            result: string;
         };
         Organization: {
             createdAt: string;

@@ -28,6 +28,10 @@ export type CreatedAgentClient = Answer<'createAgentClient'>;
 export type Settings = Answer<'getConfig'>['settings'];
 export type ConfigExport = Answer<'exportConfig'>;
 export type AuditEntry = Schemas['AuditEntry'];
+export type InboxMessage = Schemas['InboxMessage'];
+export type InboxMessageDetail = Schemas['InboxMessageDetail'];
+export type MailAnalysis = Schemas['MailAnalysis'];
+export type MailRuleSet = Schemas['MailRuleSet'];
 export type AuditVerification = Answer<'verifyAudit'>;
 
 // Catalog.

@@ -69,6 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <li><NavLink to="/chat">{t('nav.chat')}</NavLink></li>
             <li><NavLink to="/deployments">{t('nav.deployments')}</NavLink></li>
             <li><NavLink to="/analytics">{t('nav.analytics')}</NavLink></li>
+            <li><NavLink to="/messages">{t('nav.messages')}</NavLink></li>
             {hasRole('admin') ? <li><NavLink to="/admin">{t('nav.admin')}</NavLink></li> : null}
           </ul>
           <div className="account">

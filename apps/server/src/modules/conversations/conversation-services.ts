@@ -11,6 +11,7 @@ import type { Db } from '../../db/schema.js';
 import { submitRequest } from '../pipeline/request-service.js';
 import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { MailPipeline } from '../mail-processing/mail-pipeline.js';
 
 /** What conversations need from the rest of the server, whether they arrive over HTTP or by mail. */
 export interface ConversationServices {
@@ -24,6 +25,8 @@ export interface ConversationServices {
   submit(input: { orgId: string; userId: string; spec: object; text: string | null; source: 'conversation' | 'email' }): Promise<string>;
   /** The SMTP sender for answers by mail (null when SMTP_HOST is not set) and the marketplace address. */
   mail: { sender: MailSender | null; address: string };
+  /** The inbound pipeline (mail-processing): analyses every message and may route a proven sender's mail to an app's inbox. Set by the composition root. */
+  mailPipeline?: MailPipeline;
 }
 
 /** What building the conversation services needs: the server's shared parts and the job queue (null when this process runs none). */

@@ -7,6 +7,7 @@ import { getOrgSettings } from '../settings/org-settings.js';
 import { readIncomingMailRaw, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
+import type { TrustVerdict } from '../mail-processing/mail-pipeline.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
@@ -42,13 +43,41 @@ function tokenOf(recipients: string[]): string | null {
  * Throws only when something broke (the caller quarantines the message).
  */
 export async function decideIncomingMail(services: ConversationServices, row: IncomingMailRow, raw: Buffer, options: IncomingMailOptions = {}): Promise<MailOutcome> {
+  const decision = await decideByTrust(services, row, raw, options);
+  // The one point where the inbound pipeline sees every message: it records its analysis and may
+  // route a proven sender's mail elsewhere (an app's inbox, or set aside); the trust rules' outcome stands otherwise.
+  const routed = services.mailPipeline ? await services.mailPipeline.analyse({ row, raw, trust: decision.trust, ...(decision.outcome ? { outcome: decision.outcome.outcome } : {}), ...(decision.mail ? { mail: decision.mail } : {}) }) : null;
+  if (!decision.answer) return decision.outcome;
+  return routed?.outcome ?? decision.answer();
+}
+
+type TrustDecision = { trust: TrustVerdict; mail?: ParsedMail } & ({ outcome: MailOutcome; answer?: undefined } | { outcome?: undefined; answer: () => Promise<MailOutcome> });
+
+/**
+ * The trust rules: the outcome for mail they decide (ignored, refused, unknown or unproven sender,
+ * rate-limited), or, for a proven sender, the conversation turn to run — with the verdict and its reason.
+ */
+async function decideByTrust(services: ConversationServices, row: IncomingMailRow, raw: Buffer, options: IncomingMailOptions): Promise<TrustDecision> {
   const messageId = row.message_id;
   const log = services.logger.child({ component: 'mail-ingest', messageId });
-  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<MailOutcome> => ({ outcome, orgId, conversationId });
+  let trust: TrustVerdict = { result: 'not-checked', reason: 'not read further' };
+  let parsed: ParsedMail | undefined;
+  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<TrustDecision> => ({ outcome: { outcome, orgId, conversationId }, trust: { ...trust, orgId: trust.orgId ?? orgId }, ...(parsed ? { mail: parsed } : {}) });
+  const provenTurn = (user: { id: string; org_id: string }, reason: string, answer: () => Promise<[string, string, string]>): TrustDecision => ({
+    trust: { result: 'proven', reason, userId: user.id, orgId: user.org_id },
+    ...(parsed ? { mail: parsed } : {}),
+    answer: async () => {
+      const [outcome, orgId, conversationId] = await answer();
+      return { outcome, orgId, conversationId };
+    },
+  });
   const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
-  if (kind.kind !== 'normal') return await finish(`ignored:${kind.kind}`);
+  if (kind.kind !== 'normal') {
+    trust = { result: 'not-checked', reason: `${kind.kind}: ${kind.reason}` };
+    return await finish(`ignored:${kind.kind}`);
+  }
   // Parts, depth and header sizes are checked before the full parse; mail past them is quarantined with the reason.
-  const mail = await parseMail(raw);
+  const mail = (parsed = await parseMail(raw));
   const sender = addressesOf(mail.from)[0] ?? row.envelope_from;
   if (!sender) return await finish('ignored:no-sender');
   // Proof of the sender: a DKIM pass aligned with From (when checked), a reply address the server issued to this user, or a confirmation.
@@ -58,6 +87,7 @@ export async function decideIncomingMail(services: ConversationServices, row: In
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason, code: 'auth' }, 'incoming mail failed DKIM/DMARC; refused');
       await auditMailRefusal(services, { orgId: null, code: 'auth', sender, messageId: row.message_id, detail: verdict.reason });
+      trust = { result: 'refused', reason: `DKIM/DMARC failed: ${verdict.reason}` };
       return await finish('refused:auth');
     }
     proven = true;
@@ -70,40 +100,47 @@ export async function decideIncomingMail(services: ConversationServices, row: In
     const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
     log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
     await auditMailRefusal(services, { orgId: unknown.orgId, code: 'unknown-sender', sender, messageId: row.message_id, detail: unknown.outcome });
-    return await finish(unknown.outcome);
+    trust = { result: 'unknown-sender', reason: 'no active account has this From address' };
+    return await finish(unknown.outcome, unknown.orgId);
   }
 
   const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
   if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) {
     log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read');
     await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
-    return await finish('rate-limited');
+    trust = { result: 'limited', reason: `more than ${services.config.mailIngest.senderLimitPerHour} mails from this sender in the last hour` };
+    return await finish('rate-limited', users[0]!.org_id);
   }
 
   const refuse = async (code: MailRefusal, orgId: string | null) => {
     log.warn({ code }, 'incoming mail refused');
     await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
+    trust = { result: 'refused', reason: `refused by the trust rules: ${code}` };
     return finish(`refused:${code}`, orgId);
   };
 
   const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
   if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
+  if (proof.kind === 'unproven') trust = { result: 'unproven', reason: services.config.mailIngest.verifyAuth ? 'no reply address the server issued; a first mail waits for confirmation' : 'no DKIM check (MAIL_VERIFY_AUTH=false) and no reply address the server issued; waits for confirmation' };
   if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
   if (proof.kind === 'confirmation') {
     // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
     const { confirmation } = proof;
     if (confirmation.confirmed_at && confirmation.conversation_id) {
       const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
-      return await finish(...(await answerProven(services, { row, mail, sender, user: users.find((u) => u.id === confirmation.user_id) ?? users[0]!, thread })));
+      const user = users.find((u) => u.id === confirmation.user_id) ?? users[0]!;
+      return provenTurn(user, 'a reply to the confirmation address of a confirmed sender', () => answerProven(services, { row, mail, sender, user, thread }));
     }
     if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
     const started = await runConfirmed(services, confirmation.id);
+    trust = { result: 'proven', reason: 'the sender confirmed a waiting mail by replying to its confirmation address' };
     if (!started) return await finish('duplicate', confirmation.org_id);
     return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
   }
   const { thread } = proof;
   const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
-  return await finish(...(await answerProven(services, { row, mail, sender, user, thread, users })));
+  const reason = thread ? 'a reply to the +token address of the sender\'s own conversation' : 'DMARC-aligned DKIM pass (MAIL_VERIFY_AUTH)';
+  return provenTurn(user, reason, () => answerProven(services, { row, mail, sender, user, thread, users }));
 }
 
 /**

@@ -13,7 +13,7 @@ export interface Audience {
 
 export interface OrgEvent {
   orgId: string;
-  type: 'request' | 'deployment' | 'conversation' | 'delivery';
+  type: 'request' | 'deployment' | 'conversation' | 'delivery' | 'message';
   data: Record<string, unknown>;
   audience: Audience;
 }

@@ -1,0 +1,22 @@
+import { AppError } from '../../errors/app-error.js';
+
+/** Every failure of the mail processing area (analyses, rules, the app inbox), with a stable code. */
+export const MAIL_PROCESSING_CODES = {
+  ANALYSIS_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  /** No outgoing mail path: neither SMTP_HOST nor a reachable embedded hub. */
+  MAIL_NOT_CONFIGURED: 503,
+  /** The relay or hub refused or could not take the reply. */
+  REPLY_NOT_SENT: 502,
+} as const;
+export type MailProcessingCode = keyof typeof MAIL_PROCESSING_CODES;
+
+export class MailProcessingError extends AppError {
+  constructor(
+    readonly processingCode: MailProcessingCode,
+    message: string,
+  ) {
+    super(processingCode, MAIL_PROCESSING_CODES[processingCode], message);
+    this.name = 'MailProcessingError';
+  }
+}

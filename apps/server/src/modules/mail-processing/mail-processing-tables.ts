@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely';
+import type { DefaultNow, Json, Timestamp } from '../../db/column-types.js';
+
+/** One stage's result in a message's analysis: what it found, why, and how long it took. */
+export interface StageRecord {
+  result: string;
+  reason: string;
+  ms: number;
+  /** Which engine answered: `builtin`, `rspamd`, `llm`, `trust-rules`, `rules`. */
+  engine: string;
+  /** Stage-specific figures (spam score, language margin, app id …). */
+  data?: Record<string, unknown>;
+}
+
+/** One explained record per incoming message (keyed to incoming_mail). */
+export interface MailAnalysesTable {
+  id: Generated<string>;
+  incoming_mail_id: string;
+  org_id: string | null;
+  message_id: string;
+  sender: string;
+  subject: string;
+  /** Stage name → its record, in the order they ran. */
+  stages: Json<Record<string, StageRecord>>;
+  classification: string;
+  spam: boolean;
+  language: string;
+  app_id: string | null;
+  summary: string;
+  /** The route taken: `inbox`, `conversation`, `ignore`, or the trust rules' outcome (`refused:auth` …). */
+  route: string;
+  labels: string[];
+  /** The rule set version that decided the route (0: the built-in default rules). */
+  rule_version: number;
+  created_at: DefaultNow;
+}
+
+/** Each save of an organisation's mail rules is a new version; the newest is in force. */
+export interface MailRuleSetsTable {
+  org_id: string;
+  version: number;
+  rules: Json<unknown[]>;
+  created_by: string | null;
+  created_at: DefaultNow;
+}
+
+/** A message in an app's owners' inbox (in: from a user; out: a reply an owner sent). */
+export interface MailInboxTable {
+  id: Generated<string>;
+  org_id: string;
+  app_id: string;
+  /** The first inbox message of the thread (its own id for the first). */
+  thread_id: string;
+  direction: 'in' | 'out';
+  analysis_id: string | null;
+  message_id: string;
+  refs: string[];
+  sender: string;
+  /** The user who wrote (in) or sent the reply (out). */
+  user_id: string | null;
+  subject: string;
+  body: string;
+  summary: string;
+  classification: string;
+  language: string;
+  /** The version of the app the sender runs (their deployments), when known. */
+  sender_version: string | null;
+  draft: string | null;
+  state: 'new' | 'replied' | 'sent';
+  replied_at: Timestamp | null;
+  created_at: DefaultNow;
+}
+
+export interface MailProcessingTables {
+  mail_analyses: MailAnalysesTable;
+  mail_rule_sets: MailRuleSetsTable;
+  mail_inbox: MailInboxTable;
+}

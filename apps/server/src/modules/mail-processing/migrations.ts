@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import { runStatements } from '../../db/run-statements.js';
+
+/** The inbound pipeline's explained records, the versioned rule sets, and the app owners' inbox. */
+export const mailProcessingMigrations = [
+  {
+    name: '1370_mail_analyses',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_analyses (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          incoming_mail_id uuid NOT NULL UNIQUE REFERENCES incoming_mail(id) ON DELETE CASCADE,
+          org_id uuid REFERENCES organizations(id) ON DELETE CASCADE,
+          message_id text NOT NULL,
+          sender text NOT NULL,
+          subject text NOT NULL,
+          stages jsonb NOT NULL,
+          classification text NOT NULL,
+          spam boolean NOT NULL,
+          language text NOT NULL,
+          app_id uuid REFERENCES apps(id) ON DELETE SET NULL,
+          summary text NOT NULL,
+          route text NOT NULL,
+          labels text[] NOT NULL DEFAULT '{}',
+          rule_version integer NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX mail_analyses_org_idx ON mail_analyses (org_id, created_at DESC)`,
+        `CREATE TABLE mail_rule_sets (
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          version integer NOT NULL,
+          rules jsonb NOT NULL,
+          created_by uuid REFERENCES users(id) ON DELETE SET NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (org_id, version)
+        )`,
+        `CREATE TABLE mail_inbox (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          app_id uuid NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+          thread_id uuid NOT NULL,
+          direction text NOT NULL,
+          analysis_id uuid REFERENCES mail_analyses(id) ON DELETE SET NULL,
+          message_id text NOT NULL,
+          refs text[] NOT NULL DEFAULT '{}',
+          sender text NOT NULL,
+          user_id uuid REFERENCES users(id) ON DELETE SET NULL,
+          subject text NOT NULL,
+          body text NOT NULL,
+          summary text NOT NULL,
+          classification text NOT NULL,
+          language text NOT NULL,
+          sender_version text,
+          draft text,
+          state text NOT NULL,
+          replied_at timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX mail_inbox_app_idx ON mail_inbox (org_id, app_id, created_at DESC)`,
+        `CREATE INDEX mail_inbox_message_idx ON mail_inbox (message_id)`,
+      ]);
+    },
+  },
+];

@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import type { InboxMessage, InboxMessageDetail } from '../api/types';
+import { ErrorMessage } from '../components/error-message';
+import { EmptyState, QueryState } from '../components/query-state';
+import { formatDate } from '../i18n/i18n';
+
+/** One message: its thread, and the drafted reply to edit and send. */
+function MessageDetail({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const detail = useQuery({ queryKey: ['messages', id], queryFn: () => callRoute<InboxMessageDetail>('getMessage', { params: { id } }) });
+  const [text, setText] = useState('');
+  useEffect(() => setText(detail.data?.draft ?? ''), [detail.data?.draft]);
+  const send = useMutation({
+    mutationFn: () => callRoute<{ id: string; messageId: string }>('replyToMessage', { params: { id }, body: { text } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['messages'] }),
+  });
+  return (
+    <QueryState query={detail} empty={<EmptyState title={t('messages.gone')} />}>
+      {(message) => (
+        <article className="panel" aria-labelledby={`message-${id}`}>
+          <h2 id={`message-${id}`}>{message.subject}</h2>
+          <p>
+            {t('messages.about', { app: message.app.title, version: message.senderVersion ?? t('messages.unknownVersion') })} · {t(`messages.kinds.${message.classification}`, { defaultValue: message.classification })}
+          </p>
+          <p><strong>{t('messages.summary')}:</strong> {message.summary}</p>
+          <ol className="thread">
+            {message.thread.map((item) => (
+              <li key={item.id} className={item.direction === 'out' ? 'thread-out' : 'thread-in'}>
+                <p className="muted">{item.sender} · {formatDate(item.createdAt, i18n.language)}</p>
+                <pre className="mail-body">{item.body}</pre>
+              </li>
+            ))}
+          </ol>
+          <div className="field">
+            <label htmlFor={`reply-${id}`}>{t('messages.reply', { language: message.language.toUpperCase() })}</label>
+            <textarea id={`reply-${id}`} rows={8} maxLength={20000} value={text} onChange={(event) => setText(event.target.value)} />
+          </div>
+          {send.isError ? <ErrorMessage error={send.error} /> : null}
+          {send.isSuccess ? <p role="status" className="notice notice-success">{t('messages.sent')}</p> : null}
+          <button type="button" disabled={send.isPending || !text.trim()} onClick={() => send.mutate()}>
+            {t('messages.send')}
+          </button>
+        </article>
+      )}
+    </QueryState>
+  );
+}
+
+/** Feedback and bug reports about the caller's apps (every app's for an admin), with drafted replies. */
+export function MessagesPage() {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState<string | null>(null);
+  const messages = useQuery({ queryKey: ['messages'], queryFn: () => callRoute<{ items: InboxMessage[] }>('listMessages', { query: { limit: 100 } }) });
+  return (
+    <section aria-labelledby="messages-title">
+      <h1 id="messages-title">{t('messages.title')}</h1>
+      <QueryState query={messages} empty={<EmptyState title={t('messages.empty')} hint={t('messages.emptyHint')} />} isEmpty={(data) => data.items.length === 0}>
+        {({ items }) => (
+            <ul className="list">
+              {items.map((message) => (
+                <li key={message.id}>
+                  <button type="button" className="link" aria-expanded={open === message.id} onClick={() => setOpen(open === message.id ? null : message.id)}>
+                    {message.subject || t('messages.noSubject')}
+                  </button>{' '}
+                  <span className="muted">
+                    {message.app.title} · {message.sender} · {t(`messages.kinds.${message.classification}`, { defaultValue: message.classification })} · {formatDate(message.createdAt, i18n.language)}
+                    {message.state === 'replied' ? ` · ${t('messages.replied')}` : ''}
+                  </span>
+                  <p>{message.summary}</p>
+                  {open === message.id ? <MessageDetail id={message.id} /> : null}
+                </li>
+              ))}
+            </ul>
+        )}
+      </QueryState>
+    </section>
+  );
+}
