@@ -33,9 +33,10 @@ const sent = new Map<string, string>();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mail-classification-'));
-  t = await createTestApp({ env: { SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000' } });
+  // the queue reads each message from the hub's Maildir copy: both use this DATA_DIR
+  t = await createTestApp({ env: { SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir } });
   org = await setupPipelineOrg(t.app, db());
-  const config = { ...t.app.config, dataDir, host: '127.0.0.1', smtp: { ...t.app.config.smtp, listenPort: 0 } };
+  const config = { ...t.app.config, host: '127.0.0.1', smtp: { ...t.app.config.smtp, listenPort: 0 } };
   hub = await startEmbeddedMailHub(config, { db: db(), mailQueue: t.app.mailQueue }, pino({ level: 'warn' }));
   // replies (conversation answers, owners' replies) go back through the same hub
   t.app.conversationServices.mail.sender = createMailSender({ host: '127.0.0.1', port: hub.port });
