@@ -4,6 +4,7 @@ import { addUser, call, createTestApp, register, type Account, type TestApp } fr
 import { insertApproval } from '../src/modules/approvals/approvals-repository.js';
 import { issueLink } from '../src/modules/approvals/approval-links.js';
 import { insertRequest } from '../src/modules/pipeline/pipeline-repository.js';
+import { recordMessage } from '../src/modules/webhooks/webhooks-repository.js';
 import type { Db } from '../src/db/schema.js';
 import { documentedRoutes, isEventStream, sample, urlFor, type DocumentedRoute } from './openapi-routes.js';
 
@@ -79,6 +80,11 @@ beforeAll(async () => {
   // A first mail of B's admin waiting for confirmation (what mail intake stores for an unproven sender).
   foreign['mail-confirmations'] = randomUUID();
   await db.insertInto('mail_sender_confirmations').values({ id: foreign['mail-confirmations'], org_id: adminB.orgId, user_id: adminB.userId, address: adminB.email, message_id: `<${randomUUID()}@b.example.test>`, token: `c${randomUUID().replace(/-/g, '')}`, expires_at: new Date(Date.now() + 3_600_000) }).execute();
+  // B's webhook and one delivery of it (recorded, not sent: this app runs no job queue).
+  foreign.webhooks = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://b-secret-hook.example.com/in', events: ['request.published'] } })).json().id;
+  const bMessage = await recordMessage(db, adminB.orgId, { type: 'request.published', timestamp: new Date().toISOString(), data: { name: 'b-secret-app' } }, [foreign.webhooks!]);
+  foreign['webhook-deliveries'] = bMessage.deliveryIds[0]!;
+  foreignSecrets.push('b-secret-hook', bMessage.messageId);
 });
 afterAll(async () => t.close());
 

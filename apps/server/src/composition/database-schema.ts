@@ -14,6 +14,7 @@ import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
 import type { PipelineTables } from '../modules/pipeline/pipeline-tables.js';
 import type { SettingsTables } from '../modules/settings/settings-tables.js';
+import type { WebhooksTables } from '../modules/webhooks/webhooks-tables.js';
 
 /**
  * The whole database as Kysely sees it: every module's tables, joined here. A module declares its own
@@ -35,4 +36,5 @@ export interface DB
     MailIntakeTables,
     OrgKeysTables,
     PipelineTables,
-    SettingsTables {}
+    SettingsTables,
+    WebhooksTables {}

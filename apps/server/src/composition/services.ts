@@ -17,6 +17,7 @@ import type { PipelineServices } from '../modules/pipeline/pipeline-services.js'
 import { createApprovalsService, type ApprovalsService } from '../modules/approvals/approvals-service.js';
 import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
 import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
+import { createWebhooksService, type WebhooksService } from '../modules/webhooks/webhooks-service.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
@@ -41,6 +42,8 @@ export interface ServerServices {
   mailIntake: MailIngest;
   /** Stored incoming mail, processed off the SMTP listener's path (started by the processes that handle mail). */
   mailQueue: IncomingMailQueue;
+  /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
+  webhooks: WebhooksService;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
   close(): Promise<void>;
 }
@@ -71,6 +74,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
+  const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
+  const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
   return {
     config,
     database,
@@ -85,7 +90,12 @@ export function createServices(options: ServiceOptions): ServerServices {
     approvals,
     mailIntake,
     mailQueue,
-    close: () => closeConversationServices(conversations),
+    webhooks,
+    async close() {
+      stopWebhooks();
+      await webhooks.idle();
+      await closeConversationServices(conversations);
+    },
   };
 }
 
