@@ -18,6 +18,7 @@ import { createApprovalsService, type ApprovalsService } from '../modules/approv
 import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
 import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
 import { createWebhooksService, type WebhooksService } from '../modules/webhooks/webhooks-service.js';
+import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
@@ -44,6 +45,8 @@ export interface ServerServices {
   mailQueue: IncomingMailQueue;
   /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
   webhooks: WebhooksService;
+  /** Events to the MQTT broker when MQTT_URL is set. */
+  mqtt: MqttPublisher | null;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
   close(): Promise<void>;
 }
@@ -76,6 +79,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
   const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
   const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
+  const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
+  const stopMqtt = mqtt ? events.onPublish((event) => mqtt.onEvent(event)) : () => undefined;
   return {
     config,
     database,
@@ -91,9 +96,12 @@ export function createServices(options: ServiceOptions): ServerServices {
     mailIntake,
     mailQueue,
     webhooks,
+    mqtt,
     async close() {
       stopWebhooks();
+      stopMqtt();
       await webhooks.idle();
+      await mqtt?.close();
       await closeConversationServices(conversations);
     },
   };
