@@ -85,6 +85,9 @@ beforeAll(async () => {
   const bMessage = await recordMessage(db, adminB.orgId, { type: 'request.published', timestamp: new Date().toISOString(), data: { name: 'b-secret-app' } }, [foreign.webhooks!]);
   foreign['webhook-deliveries'] = bMessage.deliveryIds[0]!;
   foreignSecrets.push('b-secret-hook', bMessage.messageId);
+  // A feed token of B's admin.
+  foreign['feed-tokens'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'b-secret-reader' } })).json().id;
+  foreignSecrets.push('b-secret-reader');
 });
 afterAll(async () => t.close());
 

@@ -7,6 +7,7 @@ import type { CatalogTables } from '../modules/catalog/catalog-tables.js';
 import type { ConversationsTables } from '../modules/conversations/conversations-tables.js';
 import type { CredentialsTables } from '../modules/credentials/credentials-tables.js';
 import type { DeploymentsTables } from '../modules/deployments/deployments-tables.js';
+import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
@@ -31,6 +32,7 @@ export interface DB
     CredentialsTables,
     DeploymentsTables,
     DistributionTables,
+    FeedsTables,
     GroupsTables,
     LlmSettingsTables,
     MailIntakeTables,

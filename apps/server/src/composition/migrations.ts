@@ -16,7 +16,8 @@ import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 import { cardFiguresMigrations } from '../modules/catalog/card-figures-migrations.js';
 import { webhooksMigrations } from '../modules/webhooks/migrations.js';
+import { feedsMigrations } from '../modules/feeds/migrations.js';
 import { catalogSearchMigrations } from '../modules/catalog/catalog-search-migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...webhooksMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...webhooksMigrations, ...feedsMigrations];

@@ -31,6 +31,7 @@ import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
 import webhooksRoutes from '../modules/webhooks/webhooks-routes.js';
+import feedsRoutes from '../modules/feeds/feeds-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
@@ -67,5 +68,6 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: approvalsRoutes },
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
   { prefix: '/api/v1', plugin: webhooksRoutes },
+  { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '', plugin: mcpRoutes },
 ];

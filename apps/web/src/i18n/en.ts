@@ -473,6 +473,15 @@ export const en = {
     approvalLinkTtlHours: 'Review links in e-mails work for (hours)',
     allowLinkLocal: 'Allow link-local and cloud-metadata addresses as sources and outputs (unsafe)',
   },
+  feeds: {
+    title: 'Catalog feeds',
+    intro: 'Follow new apps and versions in a feed reader. The link carries a token that opens the feeds and nothing else; revoke it here when you no longer need it.',
+    create: 'Make a feed link',
+    defaultName: 'Feed reader',
+    atomOnce: 'Atom feed link. Copy it into your feed reader now: it is shown only once.',
+    jsonOnce: 'JSON Feed link (the same token).',
+    lastUsed: 'last read: {{when}}',
+  },
   webhooks: {
     title: 'Webhooks',
     intro: 'Send signed messages (Standard Webhooks) to your tools when something happens. Slack and Teams get a message they can show.',

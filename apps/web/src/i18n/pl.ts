@@ -475,6 +475,15 @@ export const pl: Messages = {
     approvalLinkTtlHours: 'Linki recenzji w e-mailach działają przez (godziny)',
     allowLinkLocal: 'Zezwól na adresy link-local i metadanych chmury jako źródła i wyjścia (niebezpieczne)',
   },
+  feeds: {
+    title: 'Kanały katalogu',
+    intro: 'Śledź nowe aplikacje i wersje w czytniku kanałów. Link zawiera token, który otwiera tylko kanały; unieważnij go tutaj, gdy nie będzie już potrzebny.',
+    create: 'Utwórz link do kanału',
+    defaultName: 'Czytnik kanałów',
+    atomOnce: 'Link do kanału Atom. Skopiuj go teraz do czytnika: jest pokazywany tylko raz.',
+    jsonOnce: 'Link do kanału JSON Feed (ten sam token).',
+    lastUsed: 'ostatnio czytany: {{when}}',
+  },
   webhooks: {
     title: 'Webhooki',
     intro: 'Wysyłaj podpisane wiadomości (Standard Webhooks) do swoich narzędzi, gdy coś się wydarzy. Slack i Teams dostają wiadomość, którą potrafią pokazać.',
