@@ -16,8 +16,8 @@ const TOPICS: Record<WebhookEventType, { collection: string; idField: string; ac
   'review.added': { collection: 'apps', idField: 'appId', action: 'reviews/added' },
 };
 
-/** A topic level may not hold the MQTT wildcards or separators. */
-const level = (value: unknown) => String(value ?? 'unknown').replace(/[/+#\u0000]/g, '_');
+/** A topic level holds only letters, digits, '.', '_' and '-' (never the MQTT wildcards, separators or control characters). */
+const level = (value: unknown) => String(value ?? 'unknown').replace(/[^A-Za-z0-9._-]/g, '_');
 
 export interface MqttPublisher {
   onEvent(event: OrgEvent): void;
