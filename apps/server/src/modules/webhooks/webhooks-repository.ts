@@ -62,30 +62,32 @@ export async function deleteSubscription(db: Db, orgId: string, id: string): Pro
   return Number(result.numDeletedRows) > 0;
 }
 
-/** The enabled subscriptions of an organisation that chose this event type. */
-export async function subscribersOf(db: Db, orgId: string, type: WebhookEventType): Promise<{ id: string }[]> {
-  return db
-    .selectFrom('webhook_subscriptions')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('enabled', '=', true)
-    .where(sql<boolean>`events @> ${JSON.stringify([type])}::jsonb`)
-    .execute();
+/** The enabled subscriptions of these organisations, with the event types each chose. */
+export async function enabledSubscriptions(db: Db, orgIds: string[]): Promise<{ id: string; org_id: string; events: WebhookEventType[] }[]> {
+  if (orgIds.length === 0) return [];
+  return db.selectFrom('webhook_subscriptions').select(['id', 'org_id', 'events']).where('org_id', 'in', orgIds).where('enabled', '=', true).execute();
 }
 
-/** Stores a message and one pending delivery of it per subscription, in one transaction. */
-export async function recordMessage(db: Db, orgId: string, payload: WebhookPayload, subscriptionIds: string[], messageId = `msg_${randomUUID().replace(/-/g, '')}`): Promise<{ messageId: string; deliveryIds: string[] }> {
-  const deliveryIds = subscriptionIds.map(() => randomUUID());
+export interface NewMessage {
+  orgId: string;
+  payload: WebhookPayload;
+  subscriptionIds: string[];
+}
+
+/** Stores messages and one pending delivery of each per subscription, all in one transaction; returns the delivery ids in order. */
+export async function recordMessages(db: Db, messages: NewMessage[]): Promise<{ messageId: string; deliveryIds: string[] }[]> {
+  const recorded = messages.map((message) => ({ ...message, messageId: `msg_${randomUUID().replace(/-/g, '')}`, deliveryIds: message.subscriptionIds.map(() => randomUUID()) }));
+  if (recorded.length === 0) return [];
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('webhook_messages').values({ id: messageId, org_id: orgId, type: payload.type, payload: JSON.stringify(payload) }).onConflict((oc) => oc.column('id').doNothing()).execute();
-    if (deliveryIds.length) {
-      await trx
-        .insertInto('webhook_deliveries')
-        .values(deliveryIds.map((id, index) => ({ id, org_id: orgId, subscription_id: subscriptionIds[index]!, message_id: messageId, state: 'pending' as const })))
-        .execute();
-    }
+    await trx.insertInto('webhook_messages').values(recorded.map((m) => ({ id: m.messageId, org_id: m.orgId, type: m.payload.type, payload: JSON.stringify(m.payload) }))).execute();
+    const deliveries = recorded.flatMap((m) => m.deliveryIds.map((id, index) => ({ id, org_id: m.orgId, subscription_id: m.subscriptionIds[index]!, message_id: m.messageId, state: 'pending' as const })));
+    if (deliveries.length) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
   });
-  return { messageId, deliveryIds };
+  return recorded.map(({ messageId, deliveryIds }) => ({ messageId, deliveryIds }));
+}
+
+export async function recordMessage(db: Db, orgId: string, payload: WebhookPayload, subscriptionIds: string[]): Promise<{ messageId: string; deliveryIds: string[] }> {
+  return (await recordMessages(db, [{ orgId, payload, subscriptionIds }]))[0]!;
 }
 
 /** A new pending delivery of a delivery's message to the same subscription (a replay: same webhook-id). */

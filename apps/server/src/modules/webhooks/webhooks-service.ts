@@ -6,8 +6,14 @@ import { toWebhookEvent } from './webhook-events.js';
 import { secretContext, webhookSecretBox } from './webhook-secrets.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-target.js';
-import { findSubscription, insertReplay, insertSubscription, recordMessage, subscribersOf, updateSubscription, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
+import { enabledSubscriptions, findSubscription, insertReplay, insertSubscription, recordMessage, recordMessages, updateSubscription, type NewMessage, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
 import type { WebhookEventType, WebhookFormat } from './webhooks-tables.js';
+
+/** How long the first event of a burst waits for others, and the most events recorded at once. */
+const BATCH_MS = 10;
+const MAX_BATCH = 200;
+/** The most deliveries one job carries (its data schema allows 1000). */
+const MAX_JOB_DELIVERIES = 500;
 
 export interface SubscriptionInput {
   url: string;
@@ -35,27 +41,53 @@ export function createWebhooksService(deps: WebhookDeps): WebhooksService {
   const box = webhookSecretBox(config);
   const pending = new Set<Promise<void>>();
 
-  async function dispatch(event: OrgEvent): Promise<void> {
-    const mapped = toWebhookEvent(event, config.publicUrl);
-    if (!mapped) return;
-    const subscribers = await subscribersOf(db, event.orgId, mapped.type);
-    if (subscribers.length === 0) return;
-    const payload = { type: mapped.type, timestamp: new Date().toISOString(), data: mapped.data };
-    const { deliveryIds } = await recordMessage(db, event.orgId, payload, subscribers.map((s) => s.id));
+  /**
+   * Events heard within BATCH_MS are recorded together: one subscriptions query, one transaction and
+   * one job for the lot, so a burst costs the database a few statements rather than a few per event.
+   */
+  let batch: { orgId: string; type: WebhookEventType; data: Record<string, unknown>; timestamp: string }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  async function flush(events: typeof batch): Promise<void> {
+    const subscriptions = await enabledSubscriptions(db, [...new Set(events.map((event) => event.orgId))]);
+    const messages: NewMessage[] = events
+      .map((event) => ({
+        orgId: event.orgId,
+        payload: { type: event.type, timestamp: event.timestamp, data: event.data },
+        subscriptionIds: subscriptions.filter((s) => s.org_id === event.orgId && s.events.includes(event.type)).map((s) => s.id),
+      }))
+      .filter((message) => message.subscriptionIds.length > 0);
+    if (messages.length === 0) return;
+    const deliveryIds = (await recordMessages(db, messages)).flatMap((recorded) => recorded.deliveryIds);
     if (!deps.queue) {
-      logger.warn({ component: 'webhooks', type: mapped.type }, 'webhook deliveries recorded but not sent: this process has no job queue');
+      logger.warn({ component: 'webhooks', deliveries: deliveryIds.length }, 'webhook deliveries recorded but not sent: this process has no job queue');
       return;
     }
-    await deps.queue.send(WEBHOOK_JOB, { deliveries: deliveryIds.map((id) => ({ id, attempt: 1 })) });
+    for (let start = 0; start < deliveryIds.length; start += MAX_JOB_DELIVERIES) {
+      await deps.queue.send(WEBHOOK_JOB, { deliveries: deliveryIds.slice(start, start + MAX_JOB_DELIVERIES).map((id) => ({ id, attempt: 1 })) });
+    }
+  }
+
+  function startFlush(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    const events = batch;
+    batch = [];
+    const run = flush(events).catch((error: unknown) => logger.error({ err: error, component: 'webhooks', events: events.length }, 'could not queue webhook deliveries'));
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
   }
 
   const service: WebhooksService = {
     onEvent(event) {
-      const run = dispatch(event).catch((error: unknown) => logger.error({ err: error, component: 'webhooks', orgId: event.orgId }, 'could not queue webhook deliveries for an event'));
-      pending.add(run);
-      void run.finally(() => pending.delete(run));
+      const mapped = toWebhookEvent(event, config.publicUrl);
+      if (!mapped) return;
+      batch.push({ orgId: event.orgId, ...mapped, timestamp: new Date().toISOString() });
+      if (batch.length >= MAX_BATCH) startFlush();
+      else timer ??= setTimeout(startFlush, BATCH_MS);
     },
     async idle() {
+      if (batch.length) startFlush();
       while (pending.size) await Promise.all([...pending]);
     },
     async create(orgId, userId, input) {
