@@ -147,14 +147,14 @@ describe('outgoing webhooks', () => {
   it('gives up on a receiver that does not answer in time and retries it', async () => {
     const hook = await subscribe('/slow-once', ['deployment.unhealthy']);
     app().events.publish(deployment('unhealthy'));
-    const detail = await until(async () => {
+    const detail = await until<{ attemptLog: Array<{ error: string | null; durationMs: number }> }>(async () => {
       const [delivery] = await deliveries(hook.id);
       if (delivery?.state !== 'succeeded') return null;
       return (await call(app(), admin, { method: 'GET', url: `/api/v1/webhook-deliveries/${delivery.id}` })).json();
     }, 'the retry after a timeout');
     expect(detail.attemptLog.map((a: { error: string | null }) => a.error)).toEqual(['TIMEOUT', null]);
-    expect(detail.attemptLog[0].durationMs).toBeGreaterThanOrEqual(650);
-    expect(detail.attemptLog[0].durationMs).toBeLessThan(5000);
+    expect(detail.attemptLog[0]!.durationMs).toBeGreaterThanOrEqual(650);
+    expect(detail.attemptLog[0]!.durationMs).toBeLessThan(5000);
   });
 
   it('replays a delivery with the same webhook-id, keeps only an excerpt of answers, and test-sends', async () => {
