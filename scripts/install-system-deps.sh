@@ -18,6 +18,7 @@ PACKAGES=(
   python3-dkim        # dkimverify: an outside DKIM verifier for the server's signed mail
   postfix             # the mail hub benchmark's baseline (a throwaway instance under /tmp, queue held)
   rspamd              # spam scores for the inbound mail pipeline's suite and bench (a throwaway instance on loopback)
+  mosquitto           # an MQTT broker for the MQTT events suite (started by the suite on loopback)
 )
 
 SUDO=""
@@ -39,6 +40,6 @@ $SUDO apt-get update -qq
 echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts some daemons on install; the suites run their own instances on other ports.
-for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam postfix rspamd; do
+for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam postfix rspamd mosquitto; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done

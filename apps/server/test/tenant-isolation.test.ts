@@ -4,6 +4,7 @@ import { addUser, call, createTestApp, register, type Account, type TestApp } fr
 import { insertApproval } from '../src/modules/approvals/approvals-repository.js';
 import { issueLink } from '../src/modules/approvals/approval-links.js';
 import { insertRequest } from '../src/modules/pipeline/pipeline-repository.js';
+import { recordMessage } from '../src/modules/webhooks/webhooks-repository.js';
 import type { Db } from '../src/db/schema.js';
 import { documentedRoutes, isEventStream, sample, urlFor, type DocumentedRoute } from './openapi-routes.js';
 
@@ -86,6 +87,14 @@ beforeAll(async () => {
   foreign.messages = randomUUID();
   await db.insertInto('mail_inbox').values({ id: foreign.messages, org_id: adminB.orgId, app_id: foreign.apps, thread_id: foreign.messages, direction: 'in', analysis_id: foreign['mail-analyses'], message_id: '<b-bug@b.example.test>', refs: [], sender: memberB.email, user_id: memberB.userId, subject: 'b-secret-bug', body: 'b-secret-bug body', summary: 'b-secret-bug summary', classification: 'bug-report', language: 'en', sender_version: '1.0.0', draft: 'b-secret-draft', state: 'new' }).execute();
   foreignSecrets.push('b-secret-bug', 'b-secret-draft');
+  // B's webhook and one delivery of it (recorded, not sent: this app runs no job queue).
+  foreign.webhooks = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://b-secret-hook.example.com/in', events: ['request.published'] } })).json().id;
+  const bMessage = await recordMessage(db, adminB.orgId, { type: 'request.published', timestamp: new Date().toISOString(), data: { name: 'b-secret-app' } }, [foreign.webhooks!]);
+  foreign['webhook-deliveries'] = bMessage.deliveryIds[0]!;
+  foreignSecrets.push('b-secret-hook', bMessage.messageId);
+  // A feed token of B's admin.
+  foreign['feed-tokens'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'b-secret-reader' } })).json().id;
+  foreignSecrets.push('b-secret-reader');
 });
 afterAll(async () => t.close());
 

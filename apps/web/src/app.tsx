@@ -49,6 +49,7 @@ const OrgKeysPage = named(() => import('./pages/admin/org-keys-page'), 'OrgKeysP
 const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
 const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
 const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage');
+const WebhooksPage = named(() => import('./pages/admin/webhooks-page'), 'WebhooksPage');
 const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
 
 function NotFoundPage() {
@@ -108,6 +109,7 @@ function Routed() {
               <Route path="llm" element={<LlmPage />} />
               <Route path="policy" element={<PolicyPage />} />
               <Route path="mail" element={<MailPage />} />
+              <Route path="webhooks" element={<WebhooksPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -7,6 +7,7 @@ import type { CatalogTables } from '../modules/catalog/catalog-tables.js';
 import type { ConversationsTables } from '../modules/conversations/conversations-tables.js';
 import type { CredentialsTables } from '../modules/credentials/credentials-tables.js';
 import type { DeploymentsTables } from '../modules/deployments/deployments-tables.js';
+import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
@@ -15,6 +16,7 @@ import type { MailProcessingTables } from '../modules/mail-processing/mail-proce
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
 import type { PipelineTables } from '../modules/pipeline/pipeline-tables.js';
 import type { SettingsTables } from '../modules/settings/settings-tables.js';
+import type { WebhooksTables } from '../modules/webhooks/webhooks-tables.js';
 
 /**
  * The whole database as Kysely sees it: every module's tables, joined here. A module declares its own
@@ -31,10 +33,12 @@ export interface DB
     CredentialsTables,
     DeploymentsTables,
     DistributionTables,
+    FeedsTables,
     GroupsTables,
     LlmSettingsTables,
     MailIntakeTables,
     MailProcessingTables,
     OrgKeysTables,
     PipelineTables,
-    SettingsTables {}
+    SettingsTables,
+    WebhooksTables {}

@@ -30,6 +30,8 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
+import webhooksRoutes from '../modules/webhooks/webhooks-routes.js';
+import feedsRoutes from '../modules/feeds/feeds-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
 import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
@@ -69,5 +71,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: analyticsRoutes },
   { prefix: '/api/v1', plugin: approvalsRoutes },
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
+  { prefix: '/api/v1', plugin: webhooksRoutes },
+  { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '', plugin: mcpRoutes },
 ];

@@ -6,6 +6,7 @@ import { conversationMailLoop, type ConversationServices } from '../modules/conv
 import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
 import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
+import type { WebhooksService } from '../modules/webhooks/webhooks-service.js';
 import type { ServerServices } from './services.js';
 
 declare module 'fastify' {
@@ -18,6 +19,7 @@ declare module 'fastify' {
     conversationServices: ConversationServices;
     /** Stored incoming mail waiting for its handlers (the embedded hub kicks it). */
     mailQueue: IncomingMailQueue;
+    webhooks: WebhooksService;
   }
 }
 
@@ -34,6 +36,7 @@ export default fp(
     app.decorate('mailIngest', services.mailIntake);
     app.decorate('conversationServices', services.conversations);
     app.decorate('mailQueue', services.mailQueue);
+    app.decorate('webhooks', services.webhooks);
     const loop = conversationMailLoop(services.conversations);
     app.addHook('onReady', async () => {
       await services.mailQueue.start();

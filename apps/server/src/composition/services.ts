@@ -18,6 +18,8 @@ import type { PipelineServices } from '../modules/pipeline/pipeline-services.js'
 import { createApprovalsService, type ApprovalsService } from '../modules/approvals/approvals-service.js';
 import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
 import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
+import { createWebhooksService, type WebhooksService } from '../modules/webhooks/webhooks-service.js';
+import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
 
@@ -42,6 +44,10 @@ export interface ServerServices {
   mailIntake: MailIngest;
   /** Stored incoming mail, processed off the SMTP listener's path (started by the processes that handle mail). */
   mailQueue: IncomingMailQueue;
+  /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
+  webhooks: WebhooksService;
+  /** Events to the MQTT broker when MQTT_URL is set. */
+  mqtt: MqttPublisher | null;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
   close(): Promise<void>;
 }
@@ -74,6 +80,10 @@ export function createServices(options: ServiceOptions): ServerServices {
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
+  const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
+  const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
+  const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
+  const stopMqtt = mqtt ? events.onPublish((event) => mqtt.onEvent(event)) : () => undefined;
   return {
     config,
     database,
@@ -88,7 +98,15 @@ export function createServices(options: ServiceOptions): ServerServices {
     approvals,
     mailIntake,
     mailQueue,
-    close: () => closeConversationServices(conversations),
+    webhooks,
+    mqtt,
+    async close() {
+      stopWebhooks();
+      stopMqtt();
+      await webhooks.idle();
+      await mqtt?.close();
+      await closeConversationServices(conversations);
+    },
   };
 }
 

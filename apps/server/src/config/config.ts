@@ -147,6 +147,21 @@ const envSchema = z.object({
   RSPAMD_URL: url(['http:', 'https:']),
   ROOT_KEY_PASSPHRASE: optionalString,
   ROOT_KEY_FILE: optionalString,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool(false),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000, 60_000),
+  WEBHOOK_RETRY_SCHEDULE: optionalString.transform((value, ctx) => {
+    if (value === undefined) return [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
+    const delays = value.split(',').map((part) => part.trim());
+    if (delays.length > 20 || delays.some((delay) => !/^\d+$/.test(delay) || Number(delay) < 1 || Number(delay) > 86_400)) {
+      ctx.addIssue({ code: 'custom', message: `expected up to 20 delays in seconds (1 to 86400) separated by commas, such as 5,300,1800; got '${value.slice(0, 100)}'` });
+      return z.NEVER;
+    }
+    return delays.map(Number);
+  }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: wholeNumber(100, 1_000_000),
+  WEBHOOK_DISABLE_AFTER_DAYS: wholeNumber(5, 365),
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
+  MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -211,6 +226,15 @@ export interface Config {
   readonly dkim: { readonly domainName: string; readonly keySelector: string; readonly privateKeyFile: string } | undefined;
   /** clamd for the scan step; undefined: rule scanners only. */
   readonly clamd: { readonly host: string; readonly port: number } | undefined;
+  /**
+   * Outgoing webhooks: whether targets on loopback, private or link-local addresses are allowed
+   * (off: refused when saved and again at each delivery, after DNS); the timeout of one attempt; the
+   * delays before each retry; a subscription is disabled after `disableAfterFailures` failed attempts
+   * in a row or `disableAfterDays` days of nothing but failures (0: that rule off).
+   */
+  readonly webhooks: { readonly allowPrivateTargets: boolean; readonly timeoutMs: number; readonly retryScheduleSeconds: readonly number[]; readonly disableAfterFailures: number; readonly disableAfterDays: number };
+  /** Events published to an MQTT broker (QoS 1) under `topicPrefix/<org>/…`; undefined: off. */
+  readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -284,6 +308,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE } : undefined,
     clamd: e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
     rspamdUrl: e.RSPAMD_URL,
+    webhooks: {
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
+      disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });
 }
 

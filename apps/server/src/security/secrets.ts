@@ -3,9 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * Opaque credentials we hand out once: refresh tokens, API keys, invitation tokens, agent secrets.
  * They carry 256 bits of randomness, so a plain SHA-256 at rest is enough (unlike passwords).
- * A short typed prefix (`mpk_` …) lets secret scanners and people recognise them.
+ * A short typed prefix (`mpk_` …; `mpf_` feed tokens) lets secret scanners and people recognise them.
  */
-export type SecretKind = 'mpk' | 'mpr' | 'mpi' | 'mpc' | 'mpe';
+export type SecretKind = 'mpk' | 'mpr' | 'mpi' | 'mpc' | 'mpe' | 'mpf';
 
 export function newSecret(kind: SecretKind): string {
   return `${kind}_${randomBytes(32).toString('base64url')}`;

@@ -4,8 +4,9 @@ import { useMutation } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
+import { FeedTokens } from '../components/feed-tokens';
 
-/** My account: change my password (the current one is needed; my other sessions end). */
+/** My account: change my password (the current one is needed; my other sessions end), and my feed tokens. */
 export function AccountPage() {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
@@ -34,6 +35,7 @@ export function AccountPage() {
           {t('password.save')}
         </button>
       </form>
+      <FeedTokens />
     </section>
   );
 }

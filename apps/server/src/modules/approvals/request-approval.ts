@@ -3,6 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
+import type { EventBus } from '../events/event-bus.js';
 import { mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { issueLink } from './approval-links.js';
@@ -12,16 +13,24 @@ export interface ApprovalDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  events: EventBus;
 }
 
 /**
- * Holds something for review: stores the approval (once per request) and mails each reviewer a
+ * Holds something for review: stores the approval (once per request), tells reviewers (event
+ * `approval`) and mails each reviewer a
  * one-time link of their own. The requester gets no link when the policy forbids approving one's own.
  * A mail that cannot be sent is logged; the approval still waits on the Approvals page.
  */
 export async function requestApproval(deps: ApprovalDeps, input: NewApproval): Promise<ApprovalRow> {
   const { row, created } = await insertApproval(deps.db, input);
   if (!created) return row;
+  deps.events.publish({
+    orgId: input.orgId,
+    type: 'approval',
+    data: { id: row.id, kind: row.kind, appId: row.app_id, appName: row.app_name, version: row.version, state: row.state },
+    audience: { userId: input.requestedBy, roles: ['reviewer'] },
+  });
   const { policy } = await getOrgSettings(deps.db, input.orgId);
   const reviewers = (await reviewersOf(deps.db, input.orgId)).filter((reviewer) => policy.selfApproval || reviewer.id !== input.requestedBy);
   const logger = deps.logger.child({ component: 'approvals', approvalId: row.id });

@@ -3,7 +3,7 @@ import type { Db } from '../../db/schema.js';
 
 /** Whether the organisation has this app. */
 export function findAppId(db: Db, orgId: string, id: string) {
-  return db.selectFrom('apps').select('id').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('apps').select(['id', 'name']).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
 /** Reviews of an app with their authors' names, newest first. */

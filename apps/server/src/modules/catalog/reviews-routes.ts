@@ -14,6 +14,7 @@ export default async function reviewsRoutes(fastify: FastifyInstance) {
   async function findApp(orgId: string, id: string) {
     const row = await findAppId(app.db, orgId, id);
     if (!row) throw new NotFoundError('App', id);
+    return row;
   }
 
   app.get('/apps/:id/reviews', {
@@ -41,8 +42,11 @@ export default async function reviewsRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const principal = request.principal!;
       const appId = request.params.id;
-      await findApp(principal.orgId, appId);
+      const reviewed = await findApp(principal.orgId, appId);
       const row = await saveReview(app.db, { orgId: principal.orgId, appId, userId: principal.userId!, rating: request.body.rating, text: request.body.text });
+      // The review's text stays out of the event: integrations (webhooks, MQTT) hear of it, not what it says.
+      const created = new Date(row.created_at).getTime() === new Date(row.updated_at).getTime();
+      app.events.publish({ orgId: principal.orgId, type: 'review', data: { appId, app: reviewed.name, rating: row.rating, created }, audience: { roles: ['admin', 'publisher'] } });
       const user = await getUserName(app.db, principal.userId!);
       request.auditInfo = { targetType: 'app', targetId: appId, details: { rating: row.rating } };
       return { id: row.id, userId: row.user_id, userName: user.name, rating: row.rating, text: row.text, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), mine: true };

@@ -13,7 +13,7 @@ export interface Audience {
 
 export interface OrgEvent {
   orgId: string;
-  type: 'request' | 'deployment' | 'conversation' | 'delivery' | 'message';
+  type: 'request' | 'deployment' | 'conversation' | 'delivery' | 'approval' | 'review' | 'message';
   data: Record<string, unknown>;
   audience: Audience;
 }
@@ -28,6 +28,12 @@ export type EventListener = (event: OrgEvent) => void;
 export interface EventBus {
   publish(event: OrgEvent): void;
   subscribe(orgId: string, listener: EventListener): () => void;
+  /**
+   * Hears every event published by this process, of every organisation, once (never another
+   * process's echo over Redis): outgoing integrations (webhooks, MQTT) send each event from the
+   * process where it happened.
+   */
+  onPublish(listener: EventListener): () => void;
   /** Listeners subscribed in this process (of one organisation, or all). */
   subscriberCount(orgId?: string): number;
   /** Resolves once events published by other processes arrive here (at once in-process). */
@@ -56,12 +62,37 @@ function localListeners() {
   };
 }
 
+/** The listeners of events published here; one that throws is skipped, the others still hear the event. */
+function publishHooks() {
+  const hooks = new Set<EventListener>();
+  return {
+    run(event: OrgEvent) {
+      for (const hook of hooks) {
+        try {
+          hook(event);
+        } catch {
+          // publish never throws: live updates and integrations are conveniences, the database is the truth.
+        }
+      }
+    },
+    add(listener: EventListener) {
+      hooks.add(listener);
+      return () => void hooks.delete(listener);
+    },
+  };
+}
+
 /** Events stay in this process: one process runs the jobs and holds the SSE connections. */
 export function createLocalEventBus(): EventBus {
   const local = localListeners();
+  const hooks = publishHooks();
   return {
-    publish: (event) => void local.emit(event),
+    publish(event) {
+      local.emit(event);
+      hooks.run(event);
+    },
     subscribe: local.subscribe,
+    onPublish: hooks.add,
     subscriberCount: local.count,
     ready: async () => undefined,
     close: async () => undefined,
@@ -78,6 +109,7 @@ export const EVENTS_CHANNEL = 'marketplace:events';
  */
 export function createRedisEventBus(url: string, logger: Logger): EventBus {
   const local = localListeners();
+  const hooks = publishHooks();
   const origin = randomUUID();
   const options = { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false } as const;
   const publisher = createRedisClient(url, options);
@@ -107,9 +139,11 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   return {
     publish(event) {
       local.emit(event);
+      hooks.run(event);
       publisher.publish(EVENTS_CHANNEL, JSON.stringify({ origin, event })).catch((error: Error) => warn(error));
     },
     subscribe: local.subscribe,
+    onPublish: hooks.add,
     subscriberCount: local.count,
     ready: () => subscribed,
     async close() {

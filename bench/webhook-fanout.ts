@@ -1,0 +1,139 @@
+/**
+ * Webhook fan-out: events published on the organisation event bus, delivered signed to 10
+ * subscribers through the job queue (pg-boss on PGlite), against a baseline of the same signed
+ * posts sent directly, without queue or database, in the same run (halves taking turns). Each
+ * delivery's delay is from publish to arrival at a local receiver, which verifies every signature
+ * with the standardwebhooks package. Goal: queued p95 ≤ 1 s.
+ *   node --import tsx bench/webhook-fanout.ts [--events 1000] [--rate 50]
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createDatabase, createJobQueue, migrate } from '@marketplace/db';
+import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
+import { createServices } from '../apps/server/src/composition/services.js';
+import { migrations } from '../apps/server/src/composition/migrations.js';
+import { loadConfig } from '../apps/server/src/config/config.js';
+import type { ServerDatabase } from '../apps/server/src/db/database.js';
+import type { Db } from '../apps/server/src/db/schema.js';
+import { createLocalEventBus } from '../apps/server/src/modules/events/event-bus.js';
+import { webhookDeliveryJob } from '../apps/server/src/modules/webhooks/webhook-delivery-job.js';
+import { postWebhook } from '../apps/server/src/modules/webhooks/webhook-post.js';
+import { signedHeaders } from '../apps/server/src/modules/webhooks/webhook-signature.js';
+import { wholeNumberOption } from './alternate-runs.js';
+
+const option = (name: string, fallback: number, max: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? wholeNumberOption(name, process.argv[at + 1], max) : fallback;
+};
+const EVENTS = option('events', 1000, 100_000);
+const RATE = option('rate', 50, 10_000);
+const SUBSCRIBERS = 10;
+
+const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+const logger = pino({ level: 'silent' });
+const database = (await createDatabase({ memory: true })) as ServerDatabase;
+await migrate(database as any, migrations);
+const db = database.db as unknown as Db;
+const orgId = randomUUID();
+await db.insertInto('organizations').values({ id: orgId, name: 'Bench', slug: `bench-${orgId.slice(0, 8)}` }).execute();
+
+// The receiver: arrival time of each (event, subscriber), every signature verified.
+const publishedAt = new Map<string, number>();
+const delays = { queued: [] as number[], direct: [] as number[] };
+const secrets = new Map<string, Webhook>();
+let unverified = 0;
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    const arrived = performance.now();
+    const body = Buffer.concat(chunks).toString('utf8');
+    const [, mode, subscriber] = (request.url ?? '').split('/');
+    try {
+      secrets.get(`${mode}/${subscriber}`)!.verify(body, request.headers as Record<string, string>);
+    } catch {
+      unverified += 1;
+    }
+    const eventId = (JSON.parse(body) as { data: { id: string } }).data.id;
+    delays[mode as 'queued' | 'direct'].push(arrived - publishedAt.get(eventId)!);
+    response.writeHead(204).end();
+  });
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+const queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
+queue.register(webhookDeliveryJob({ db, config, queue, logger }));
+await queue.start();
+const events = createLocalEventBus();
+const services = createServices({ config, database, logger, jobs: queue, events });
+const directTargets: { url: string; secret: string }[] = [];
+for (let index = 0; index < SUBSCRIBERS; index += 1) {
+  const url = `${base}/queued/${index}`;
+  const { secret } = await services.webhooks.create(orgId, null, { url, description: `bench ${index}`, events: ['deployment.healthy'], format: 'standard', enabled: true });
+  secrets.set(`queued/${index}`, new Webhook(secret));
+  const direct = { url: `${base}/direct/${index}`, secret };
+  secrets.set(`direct/${index}`, new Webhook(secret));
+  directTargets.push(direct);
+}
+
+const event = (id: string) => ({ orgId, type: 'deployment' as const, data: { id, app: 'bench-app', version: '1.0.0', state: 'healthy' }, audience: {} });
+
+/** The same signed standard body, posted straight to every subscriber: what the queue adds is measured against this. */
+async function sendDirect(id: string): Promise<void> {
+  const body = JSON.stringify({ type: 'deployment.healthy', timestamp: new Date().toISOString(), data: event(id).data });
+  const messageId = `msg_${id.replace(/-/g, '')}`;
+  const results = await Promise.all(directTargets.map((target) => postWebhook({ url: target.url, body, headers: signedHeaders(target.secret, messageId, Math.floor(Date.now() / 1000), body), timeoutMs: 10_000, allowPrivate: true })));
+  for (const result of results) if (!result.ok) directFailures.set(result.error!, (directFailures.get(result.error!) ?? 0) + 1);
+}
+const directFailures = new Map<string, number>();
+
+/** Publishes `count` events at RATE per second; resolves when every delivery of them arrived. */
+async function round(mode: 'queued' | 'direct', count: number): Promise<void> {
+  const failedBefore = [...directFailures.values()].reduce((a, b) => a + b, 0);
+  let expected = delays[mode].length + count * SUBSCRIBERS;
+  const sends: Promise<void>[] = [];
+  const started = performance.now();
+  for (let index = 0; index < count; index += 1) {
+    const due = started + (index * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const id = randomUUID();
+    publishedAt.set(id, performance.now());
+    if (mode === 'queued') events.publish(event(id));
+    else sends.push(sendDirect(id));
+  }
+  await Promise.all(sends);
+  // A direct post that failed is not retried (there is no queue): it never arrives.
+  expected -= [...directFailures.values()].reduce((a, b) => a + b, 0) - failedBefore;
+  const deadline = performance.now() + 120_000;
+  while (delays[mode].length < expected) {
+    if (performance.now() > deadline) throw new Error(`${mode}: only ${delays[mode].length} of ${expected} deliveries arrived within 2 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+await round('queued', 20); // warm-up
+await round('direct', 20);
+delays.queued.length = 0;
+delays.direct.length = 0;
+const half = Math.floor(EVENTS / 2);
+for (const [mode, count] of [['direct', half], ['queued', half], ['direct', EVENTS - half], ['queued', EVENTS - half]] as const) await round(mode, count);
+
+const percentile = (list: number[], p: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor((p / 100) * list.length))]!;
+const line = (label: string, list: number[]) => console.log(`${label.padEnd(34)} p50 ${percentile(list, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(list, 95).toFixed(1).padStart(7)} ms   (${list.length} deliveries)`);
+console.log(`${EVENTS} events × ${SUBSCRIBERS} subscribers at ${RATE} events/s, halves alternating`);
+line('direct signed posts (baseline)', delays.direct);
+line('event bus → pg-boss → signed post', delays.queued);
+const p95 = percentile(delays.queued, 95);
+if (directFailures.size) console.log(`direct posts that failed (not retried): ${JSON.stringify(Object.fromEntries(directFailures))}`);
+console.log(`signatures verified: ${delays.queued.length + delays.direct.length - unverified} of ${delays.queued.length + delays.direct.length}; goal p95 ≤ 1000 ms: ${p95 <= 1000 ? 'met' : 'NOT met'}`);
+
+await services.close();
+await queue.stop({ graceful: true, timeoutMs: 5000 });
+server.close();
+await database.close();
+process.exit(unverified > 0 || p95 > 1000 ? 1 : 0);
