@@ -17,6 +17,8 @@ PACKAGES=(
   runc                # the OCI runtime podman runs containers with
   python3-dkim        # dkimverify: an outside DKIM verifier for the server's signed mail
   postfix             # the mail hub benchmark's baseline (a throwaway instance under /tmp, queue held)
+  git                 # Git export: the server runs git (commits, tags, http-backend) and the suite clones
+  openssh-client      # ssh-keygen: SSH signatures on exported tags (git tag -s / tag -v)
 )
 
 SUDO=""

@@ -2,11 +2,12 @@ import type { JobDefinition } from '@marketplace/db';
 import { pipelineJobs } from '../modules/pipeline/pipeline-jobs.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 import { sendReleaseJob } from '../modules/distribution/send-release-job.js';
+import { gitExportJob } from '../modules/git-export/git-export-job.js';
 
 /**
  * Every background job of the server, registered here. Each is idempotent: after a crash a job may
  * run again, and must then find its work done rather than do it twice.
  */
 export function jobDefinitions(services: PipelineServices): JobDefinition<any>[] {
-  return [...pipelineJobs(services), sendReleaseJob(services)];
+  return [...pipelineJobs(services), sendReleaseJob(services), gitExportJob(services)];
 }

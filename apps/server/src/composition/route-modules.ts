@@ -30,6 +30,7 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
+import gitExportRoutes from '../modules/git-export/git-export-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
@@ -66,4 +67,5 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: approvalsRoutes },
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
   { prefix: '', plugin: mcpRoutes },
+  { prefix: '', plugin: gitExportRoutes },
 ];
