@@ -49,13 +49,14 @@ export default async function gitExportRoutes(fastify: FastifyInstance) {
     return sendProblem(reply, problem(401, 'UNAUTHORIZED', 'Sign in with any user name and an API key or access token as the password.', { requestId: request.id }), { 'www-authenticate': 'Basic realm="marketplace git", charset="UTF-8"' });
   }
 
-  async function serve(request: FastifyRequest, reply: FastifyReply, service: 'info/refs' | 'git-upload-pack') {
+  async function serve(request: FastifyRequest, reply: FastifyReply, service: 'info/refs' | 'git-upload-pack' | 'git-receive-pack') {
     const principal = request.principal;
     if (!principal) return challenge(request, reply);
     if (principal.kind === 'agent') return sendProblem(reply, problem(403, 'PRINCIPAL_NOT_ALLOWED', 'This endpoint is not available to agents.', { requestId: request.id }));
     const { org, repo } = request.params as z.infer<typeof repoParams>;
     const found = await findRepository(app.db, principal.orgId, org, repo.slice(0, -'.git'.length));
     if (!found) return sendProblem(reply, problem(404, 'NOT_FOUND', `There is no repository ${org}/${repo} in your organization.`, { requestId: request.id }));
+    if (service === 'git-receive-pack') return refuseWrite(request, reply);
     const query = request.query as Record<string, string | undefined>;
     if (service === 'info/refs' && query.service !== 'git-upload-pack') return refuseWrite(request, reply);
     const answer = await gitHttpBackend({
@@ -89,7 +90,7 @@ export default async function gitExportRoutes(fastify: FastifyInstance) {
   });
   app.post('/git/:org/:repo/git-receive-pack', {
     config: gitConfig,
-    schema: { tags: ['git'], summary: 'Git smart HTTP: receive-pack (push) is refused — the repositories are read-only', params: repoParams, security: [], response: withErrors({ 403: z.unknown() }) },
-    handler: (request, reply) => refuseWrite(request, reply),
+    schema: { tags: ['git'], summary: 'Git smart HTTP: receive-pack (push) is refused — the repositories are read-only', params: repoParams, security: [], response: withErrors({ 403: z.unknown() }, [404]) },
+    handler: (request, reply) => serve(request, reply, 'git-receive-pack'),
   });
 }
