@@ -6,7 +6,9 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { createBundle } from '@marketplace/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import type { Db } from '../src/db/schema.js';
+import { gitExportJob } from '../src/modules/git-export/git-export-job.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { requireBinary } from './system-binary.js';
 
@@ -106,8 +108,14 @@ describe.skipIf(!hasGit)('Git export', () => {
     expect(await checkout(clone)).toEqual(second);
     expect((await git(['log', '--format=%s', 'main'], clone)).stdout.trim().split('\n')).toEqual(['Laptops 1.1.0', 'Laptops 1.0.0']);
     expect((await git(['tag', '--list'], clone)).stdout.trim().split('\n')).toEqual(['v1.0.0', 'v1.1.0']);
+    // What publishing queues: the job exports what is new and finds nothing to do the second time.
+    await publish('1.2.0', { 'server.js': 'console.log("v3");\n' }, 'Removed the page.');
+    const job = gitExportJob({ db: t.database.db as Db, config: t.app.config, keys: t.app.orgKeys, logger: pino({ level: 'silent' }) });
+    const context = { attempt: 1, jobId: 'test', signal: new AbortController().signal } as unknown as Parameters<typeof job.handler>[1];
+    expect(await job.handler({ orgId: a.orgId, appId }, context)).toEqual({ added: ['1.2.0'] });
+    expect(await job.handler({ orgId: a.orgId, appId }, context)).toEqual({ skipped: 'already exported' });
     const info = (await call(t.app, a, { method: 'GET', url: `/api/v1/apps/${appId}/git` })).json();
-    expect(info.tags).toEqual(['v1.0.0', 'v1.1.0']);
+    expect(info.tags).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0']);
   }, 120_000);
 
   it('lets nobody outside the organisation clone, asks for credentials first, and refuses every push', async () => {
