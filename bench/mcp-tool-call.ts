@@ -51,11 +51,20 @@ const rest = async () => {
   restItems = ((await response.json()) as { total: number }).total;
 };
 
-const [mcpMs, restMs] = await alternateRuns([mcp, rest], runs);
+// CPU per call (client and server share this process) is steadier than wall time on a busy machine.
+const cpuMicros = [0, 0];
+const counted = (task: () => Promise<void>, slot: number) => async () => {
+  const start = process.cpuUsage();
+  await task();
+  const used = process.cpuUsage(start);
+  cpuMicros[slot]! += used.user + used.system;
+};
+const [mcpMs, restMs] = await alternateRuns([counted(mcp, 0), counted(rest, 1)], runs);
+const [mcpCpu, restCpu] = cpuMicros.map((micros) => micros / (runs + 1) / 1000);
 if (mcpItems !== restItems) throw new Error(`MCP found ${mcpItems} apps, REST ${restItems}`);
 const ratio = mcpMs! / restMs!;
-console.log(`GET /api/v1/apps?q=       p50 ${restMs!.toFixed(2)} ms  (${restItems} of ${APPS} apps)`);
-console.log(`MCP tools/call search     p50 ${mcpMs!.toFixed(2)} ms`);
+console.log(`GET /api/v1/apps?q=       p50 ${restMs!.toFixed(2)} ms  (${restItems} of ${APPS} apps)  CPU ${restCpu!.toFixed(2)} ms/call`);
+console.log(`MCP tools/call search     p50 ${mcpMs!.toFixed(2)} ms  CPU ${mcpCpu!.toFixed(2)} ms/call (CPU ratio ${(mcpCpu! / restCpu!).toFixed(2)})`);
 console.log(`ratio                     ${ratio.toFixed(2)} (goal ≤ 1.5; ${runs} runs each, alternating)`);
 
 await client.close();

@@ -93,7 +93,8 @@ export async function createPipelineApp(env: Record<string, string> = {}): Promi
   const events = createLocalEventBus();
   const services = {
     db: database.db as Db,
-    config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', ...env }),
+    // The jobs' files (Git export repositories) go under the run's own temporary folder.
+    config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', DATA_DIR: workDir, ...env }),
     queue,
     keys: { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
     logger: pino({ level: 'silent' }),

@@ -180,6 +180,19 @@ describe('MCP over Streamable HTTP', () => {
     await expect(client.readResource({ uri: `marketplace://apps/${b.appId}/versions/1.0.0/release` })).rejects.toThrow(/no resource/);
   });
 
+  it('keeps callers apart when their calls overlap (the servers answering them are reused)', async () => {
+    const [clientA, clientB] = [await connect(a.key), await connect(b.key)];
+    const asks = Array.from({ length: 16 }, (_, index) => (index % 2 === 0 ? { org: a, client: clientA } : { org: b, client: clientB }));
+    const answers = await Promise.all(asks.map(async ({ org, client }) => ({ org, found: await callTool(client, 'search_catalog', {}), listed: await client.listResources() })));
+    for (const { org, found, listed } of answers) {
+      const other = org === a ? b : a;
+      expect(found.body.items.map((item: { id: string }) => item.id)).toContain(org.appId);
+      expect(JSON.stringify(found.body)).not.toContain(other.appId);
+      expect(JSON.stringify(listed.resources)).toContain(org.appId);
+      expect(JSON.stringify(listed.resources)).not.toContain(other.appId);
+    }
+  });
+
   it('is usable from the MCP Inspector CLI over HTTP: lists the tools and calls one', async () => {
     const run = promisify(execFile);
     const inspector = fileURLToPath(new URL('../../../node_modules/.bin/mcp-inspector-cli', import.meta.url));

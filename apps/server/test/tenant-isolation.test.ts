@@ -72,6 +72,8 @@ beforeAll(async () => {
   const bApproval = await insertApproval(db, { orgId: adminB.orgId, kind: 'publish', requestId: foreign.requests, appName: 'b-secret-app', requestedBy: adminB.userId, reasons: [{ code: 'POLICY_ALL_APPS', message: 'b-secret-app review' }], hosts: [] });
   foreign.approvals = bApproval.row.id;
   foreignByPath['/api/v1/approval-links/{token}'] = await issueLink(db, { orgId: adminB.orgId, approvalId: bApproval.row.id, reviewerId: adminB.userId, ttlHours: 1 });
+  // Git export: B's app by name (the clone URL's org and repo segments are both filled with it; A's callers must not reach it).
+  for (const path of ['/git/{org}/{repo}/info/refs', '/git/{org}/{repo}/git-upload-pack', '/git/{org}/{repo}/git-receive-pack']) foreignByPath[path] = 'b-secret-app.git';
   foreign.audit = (await call(t.app, adminB, { method: 'GET', url: '/api/v1/audit?limit=1' })).json().items[0].id;
   // A mail of B's admin that failed in processing: quarantined, shown to B's admins only.
   foreign['mail-quarantine'] = randomUUID();

@@ -3,6 +3,7 @@ import { pipelineJobs } from '../modules/pipeline/pipeline-jobs.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 import { sendReleaseJob } from '../modules/distribution/send-release-job.js';
 import { webhookDeliveryJob } from '../modules/webhooks/webhook-delivery-job.js';
+import { gitExportJob } from '../modules/git-export/git-export-job.js';
 
 /**
  * Every background job of the server, registered here. Each is idempotent: after a crash a job may
@@ -10,5 +11,5 @@ import { webhookDeliveryJob } from '../modules/webhooks/webhook-delivery-job.js'
  */
 export function jobDefinitions(services: PipelineServices): JobDefinition<any>[] {
   const { db, config, queue, logger } = services;
-  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger })];
+  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger }), gitExportJob(services)];
 }

@@ -46,7 +46,7 @@ export async function startMcpStdio(options: { env?: Record<string, string | und
       }
       return { principal: current, requestId: `mcp-stdio-${randomUUID()}`, ip: null };
     };
-    const server = createMcpServer({ ...services, logger }, caller);
+    const server = createMcpServer({ ...services, logger }, () => caller());
     const transport = new StdioServerTransport();
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};

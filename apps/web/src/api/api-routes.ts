@@ -69,6 +69,7 @@ export const apiRoutes = {
 
   listApps: live('GET', '/api/v1/apps'),
   getApp: live('GET', '/api/v1/apps/{id}'),
+  getAppGitRepository: live('GET', '/api/v1/apps/{id}/git'),
   getVersion: live('GET', '/api/v1/apps/{id}/versions/{version}'),
   listAppOwners: live('GET', '/api/v1/apps/{id}/owners'),
   addAppOwner: live('POST', '/api/v1/apps/{id}/owners'),

@@ -48,6 +48,7 @@ export type AppSummary = Schemas['AppCard'];
 export type AppHealth = AppSummary['health'];
 export type AppDetail = Answer<'getApp'>;
 export type AppVersion = AppDetail['versions'][number];
+export type GitRepository = Answer<'getAppGitRepository'>;
 export type VersionDetail = Answer<'getVersion'>;
 export type AppFile = Answer<'listFiles'>['items'][number];
 export type FileContent = Answer<'getFile'>;

@@ -8,6 +8,7 @@ import { routePath } from '../api/api-routes';
 import type { AppDetail } from '../api/types';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
+import { GitCloneLine } from '../app-page/git-clone-line';
 import { OwnersSection } from '../app-page/owners-section';
 import { MyDeployments } from '../app-page/my-deployments';
 import { VersionReports } from '../app-page/version-reports';
@@ -67,6 +68,7 @@ export function AppPage() {
                         {t('appPage.downloadRelease')}
                       </a>
                     </div>
+                    <GitCloneLine appId={data.id} />
                   </>
                 ) : null}
                 <section aria-labelledby="versions-title" className="panel">

@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `false`: no sign-in needed. Otherwise who may call (default: any signed-in user or API key). */
     auth?: AuthRule | false;
+    /** Also take `Authorization: Basic` with the API key or access token as the password (Git's smart HTTP clients send nothing else). */
+    basicAuth?: boolean;
   }
 }
 
@@ -107,6 +109,13 @@ export default fp(
     async function resolve(request: FastifyRequest): Promise<Principal | null> {
       const header = request.headers.authorization;
       if (header) {
+        const basic = request.routeOptions.config?.basicAuth ? /^Basic\s+(\S+)$/i.exec(header) : null;
+        if (basic) {
+          const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+          const secret = decoded.slice(decoded.indexOf(':') + 1);
+          if (!secret) throw new UnauthorizedError('Send the API key or access token as the password.', 'AUTH_HEADER_INVALID');
+          return secret.startsWith('mpk_') ? fromApiKey(request, secret) : fromJwt(request, secret, 'bearer');
+        }
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw new UnauthorizedError('Use "Authorization: Bearer <token or API key>".', 'AUTH_HEADER_INVALID');
         return match[1]!.startsWith('mpk_') ? fromApiKey(request, match[1]!) : fromJwt(request, match[1]!, 'bearer');

@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { problem, sendProblem } from '../../errors/problem.js';
 import { withErrors } from '../../http/responses.js';
-import { createMcpServer } from './mcp-server.js';
+import { callerAuthInfo, callerFromAuthInfo, createMcpServer } from './mcp-server.js';
+import { McpServerPool } from './mcp-server-pool.js';
 import type { McpDeps } from './mcp-tool.js';
 
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
+/** The request headers the SDK's transport reads (content negotiation, protocol version, session). */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
 const metadataSchema = z.object({ resource: z.string(), resource_name: z.string(), bearer_methods_supported: z.array(z.string()), resource_documentation: z.string() }).meta({ id: 'ProtectedResourceMetadata' });
 
 /**
@@ -21,7 +23,8 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
   const base = app.config.publicUrl;
   const metadata = { resource: `${base}/mcp`, resource_name: 'marketplace', bearer_methods_supported: ['header'], resource_documentation: `${base}/docs` };
   const allowedOrigins = new Set([new URL(base).origin, ...app.config.corsOrigins]);
-  const deps = (): McpDeps => ({ db: app.db, config: app.config, jobs: app.jobs, events: app.events, agents: app.agents, conversations: app.conversationServices, logger: app.log as Logger });
+  const deps: McpDeps = { db: app.db, config: app.config, jobs: app.jobs, events: app.events, agents: app.agents, conversations: app.conversationServices, logger: app.log as Logger };
+  const servers = new McpServerPool(() => createMcpServer(deps, callerFromAuthInfo));
 
   for (const path of [METADATA_PATH, `${METADATA_PATH}/mcp`]) {
     app.get(path, {
@@ -53,23 +56,19 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
       if (origin && !allowedOrigins.has(origin)) return sendProblem(reply, problem(403, 'ORIGIN_REFUSED', `Requests from ${origin} may not use /mcp; add it to CORS_ORIGINS if it is yours.`, { requestId: request.id }));
       if (!principal || principal.via === 'cookie') return unauthorized(request, reply, 'Send "Authorization: Bearer <API key or access token>"; the MCP endpoint takes no session cookie.');
       if (principal.kind === 'agent') return sendProblem(reply, problem(403, 'PRINCIPAL_NOT_ALLOWED', 'This endpoint is not available to agents.', { requestId: request.id }));
-      const server = createMcpServer(deps(), { principal, requestId: request.id, ip: request.ip });
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await server.connect(transport);
-      try {
-        // The body Fastify parsed (within its limit) is handed over as is; the transport reads only the headers.
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string' && name !== 'content-length') headers.set(name, value);
-        const response = await transport.handleRequest(new Request(`${base}/mcp`, { method: 'POST', headers }), { parsedBody: request.body });
-        reply.status(response.status);
-        response.headers.forEach((value, name) => {
-          if (name !== 'content-length') reply.header(name, value);
-        });
-        const text = await response.text();
-        return text.length ? reply.send(text) : reply.send();
-      } finally {
-        await server.close();
+      // The body Fastify parsed (within its limit) is handed over as is; the transport reads only these headers.
+      const headers = new Headers();
+      for (const name of TRANSPORT_HEADERS) {
+        const value = request.headers[name];
+        if (typeof value === 'string') headers.set(name, value);
       }
+      const caller = { principal, requestId: request.id, ip: request.ip };
+      const answer = await servers.handle(new Request(`${base}/mcp`, { method: 'POST', headers }), request.body, callerAuthInfo(caller));
+      reply.status(answer.status);
+      answer.headers.forEach((value, name) => {
+        if (name !== 'content-length') reply.header(name, value);
+      });
+      return answer.body.length ? reply.send(answer.body) : reply.send();
     },
   });
 

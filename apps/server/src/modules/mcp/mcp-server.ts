@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AppError, ForbiddenError } from '../../errors/app-error.js';
 import { toProblem } from '../../errors/problem.js';
@@ -66,27 +68,44 @@ export async function callTool(deps: McpDeps, caller: McpCaller, name: string, a
   return outcome.result;
 }
 
+/** Who calls, as the transport hands it to each request (`extra`): the HTTP route binds it per request through `authInfo`. */
+export type CallerOf = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => Promise<McpCaller>;
+
+const CALLER_KEY = 'marketplaceCaller';
+
+/** The `authInfo` the HTTP route hands the transport for one request: the caller its bearer proved (the secret itself is not passed on). */
+export function callerAuthInfo(caller: McpCaller): AuthInfo {
+  return { token: '', clientId: caller.principal.id, scopes: [], extra: { [CALLER_KEY]: caller } };
+}
+
+/** The caller bound to this request by `callerAuthInfo`; a request without one is refused (fails closed). */
+export const callerFromAuthInfo: CallerOf = async (extra) => {
+  const caller = extra.authInfo?.extra?.[CALLER_KEY] as McpCaller | undefined;
+  if (!caller) throw new AppError('UNAUTHORIZED', 401, 'This MCP request carries no proven caller; send "Authorization: Bearer <API key or access token>".');
+  return caller;
+};
+
 /**
- * An MCP server for one caller: tools, resources and prompts over whatever transport connects to it.
- * `caller` is proven per HTTP request; a long-lived stdio server passes a function that proves it again
- * (the key's owner demoted, disabled or the key revoked stops it like every other channel).
+ * An MCP server with the marketplace's tools, resources and prompts over whatever transport connects
+ * to it. It keeps no caller of its own: `callerOf` finds the caller of each request, so one server can
+ * answer many callers in turn (the HTTP route's pool) — the stdio process passes a function that proves
+ * its key again (the key's owner demoted, disabled or the key revoked stops it like every other channel).
  */
-export function createMcpServer(deps: McpDeps, caller: McpCaller | (() => Promise<McpCaller>)): Server {
-  const who = typeof caller === 'function' ? caller : async () => caller;
+export function createMcpServer(deps: McpDeps, callerOf: CallerOf): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolList }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     let current: McpCaller;
     try {
-      current = await who();
+      current = await callerOf(extra);
     } catch (error) {
       return toolError(error, { requestId: randomUUID() }, request.params.name).result;
     }
     return callTool(deps, current, request.params.name, request.params.arguments);
   });
-  server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: await listResources(deps, await who()) }));
+  server.setRequestHandler(ListResourcesRequestSchema, async (_request, extra) => ({ resources: await listResources(deps, await callerOf(extra)) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: resourceTemplates }));
-  server.setRequestHandler(ReadResourceRequestSchema, async (request) => ({ contents: [await readResource(deps, await who(), request.params.uri)] }));
+  server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => ({ contents: [await readResource(deps, await callerOf(extra), request.params.uri)] }));
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: mcpPrompts }));
   server.setRequestHandler(GetPromptRequestSchema, async (request) => describePrompt(request.params.name, request.params.arguments ?? {}));
   return server;

@@ -9,6 +9,7 @@ import { AppNotOwnedError, publishVersion, nextVersionFor, VersionExistsError } 
 import { appendAudit } from '../audit/audit-repository.js';
 import { changelogFor } from '../catalog/version-changelog.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
+import { GIT_EXPORT_JOB } from '../git-export/git-export-job.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadFiles, loadOutputs, markPublished, saveFiles, saveOutputs } from './pipeline-repository.js';
@@ -192,6 +193,8 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         throw error;
       }
       await deliverToRequester({ ...services, logger }, request, published);
+      // The new version goes to the app's Git repository too (a job of its own: its retries never re-run the publication).
+      await services.queue.send(GIT_EXPORT_JOB, { orgId: request.org_id, appId: published.appId });
     },
     { expireInSeconds: 120 },
   );

@@ -1,0 +1,20 @@
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '@tanstack/react-query';
+import { callRoute } from '../api/api';
+import type { GitRepository } from '../api/types';
+
+/** How to clone the app's source from the marketplace's Git export, and how to check its signed tags. */
+export function GitCloneLine({ appId }: { appId: string }) {
+  const { t } = useTranslation();
+  const repository = useQuery({ queryKey: ['app', appId, 'git'], queryFn: () => callRoute<GitRepository>('getAppGitRepository', { params: { id: appId } }) });
+  if (!repository.isSuccess || repository.data.tags.length === 0) return null;
+  const { cloneUrl, allowedSignersUrl } = repository.data;
+  return (
+    <p className="small" data-testid="git-clone">
+      {t('appPage.gitClone')} <code>git clone {cloneUrl}</code>{' '}
+      <span className="muted">
+        {t('appPage.gitCredentials')} · <a href={allowedSignersUrl}>{t('appPage.gitAllowedSigners')}</a>
+      </span>
+    </p>
+  );
+}

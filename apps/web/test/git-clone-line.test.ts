@@ -1,0 +1,55 @@
+// @vitest-environment happy-dom
+import { createElement } from 'react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GitCloneLine } from '../src/app-page/git-clone-line';
+import { createI18n } from '../src/i18n/i18n';
+
+const repository = { cloneUrl: 'https://market.example.test/git/acme/laptops.git', allowedSignersUrl: 'https://market.example.test/api/v1/git/allowed-signers', tags: ['v1.0.0'] };
+
+/** The Git repository route as documented; `tags` empty: nothing exported yet. */
+function serve(tags: string[]) {
+  vi.stubGlobal('fetch', async (input: string) => {
+    const path = input.split('?')[0]!;
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (path === '/api/v1/apps/a1/git') return json({ ...repository, tags });
+    return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: path }, 404);
+  });
+}
+
+function mount(language: 'en' | 'pl') {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return { client, ...render(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(QueryClientProvider, { client }, createElement(GitCloneLine, { appId: 'a1' })))) };
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('Git clone line on the app page', () => {
+  it('shows the clone command, what to sign in with and the allowed signers file', async () => {
+    serve(['v1.0.0']);
+    mount('en');
+    expect(await screen.findByText('git clone https://market.example.test/git/acme/laptops.git')).toBeTruthy();
+    expect(screen.getByText(/your API key as the password/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'allowed signers for git tag -v' }).getAttribute('href')).toBe(repository.allowedSignersUrl);
+  });
+
+  it('speaks Polish', async () => {
+    serve(['v1.0.0']);
+    mount('pl');
+    expect(await screen.findByText('git clone https://market.example.test/git/acme/laptops.git')).toBeTruthy();
+    expect(screen.getByText('Kod źródłowy w Git:', { exact: false })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'dozwolone klucze dla git tag -v' })).toBeTruthy();
+  });
+
+  it('shows nothing before the first version is exported', async () => {
+    serve([]);
+    const { client, container } = mount('en');
+    await waitFor(() => expect(client.getQueryState(['app', 'a1', 'git'])?.status).toBe('success'));
+    expect(container.querySelector('[data-testid="git-clone"]')).toBeNull();
+  });
+});
