@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
 import { createI18n } from '../src/i18n/i18n';
 import { CatalogPage } from '../src/pages/catalog-page';
@@ -46,6 +46,22 @@ function mount(path: string, language: 'en' | 'pl' = 'en') {
     ),
   );
 }
+
+/** A browser whose screen shows the whole page (`near`), or only its top: sections below wait until scrolled to. */
+function screenShows(near: boolean) {
+  vi.stubGlobal(
+    'IntersectionObserver',
+    class {
+      constructor(private readonly callback: (entries: { isIntersecting: boolean }[]) => void) {}
+      observe() {
+        if (near) queueMicrotask(() => this.callback([{ isIntersecting: true }]));
+      }
+      disconnect() {}
+    },
+  );
+}
+
+beforeEach(() => screenShows(true));
 
 afterEach(() => {
   cleanup();
@@ -176,6 +192,18 @@ describe('the Polish UI', () => {
     await waitFor(() => expect(document.querySelector('article.markdown h3')?.textContent).toBe('Invoices'));
     expect(document.body.textContent).toContain('Antywirus (ClamAV)');
     expect(englishLeftIn(document.body.textContent!)).toEqual([]);
+  });
+
+  it('loads the code, reports, owners and reviews of an app only when they come near the screen', async () => {
+    screenShows(false);
+    serve(routes);
+    mount('/apps/a1');
+    await screen.findByRole('heading', { level: 1, name: 'Invoice tracker' });
+    await screen.findByText('v1.1.0');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requested.filter((url) => /\/(files|file|reviews|owners|versions\/[^/]+)(\?|$)/.test(url))).toEqual([]);
+    expect(document.querySelector('article.markdown')).toBeNull();
+    expect(document.querySelectorAll('[data-testid="when-visible"]').length).toBe(4);
   });
 
   it('catches an English catalog string on a Polish page (the check itself works)', () => {

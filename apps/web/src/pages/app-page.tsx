@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
-import type { AppDetail } from '../api/types';
+import { appQuery } from '../app-page/app-query';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
 import { OwnersSection } from '../app-page/owners-section';
@@ -13,6 +12,7 @@ import { MyDeployments } from '../app-page/my-deployments';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
+import { WhenVisible } from '../components/when-visible';
 import { formatDate, formatNumber } from '../i18n/i18n';
 
 export function AppPage() {
@@ -20,7 +20,7 @@ export function AppPage() {
   const lang = i18n.language;
   const { id = '' } = useParams();
   const [version, setVersion] = useState<string | null>(null);
-  const app = useQuery({ queryKey: ['app', id], queryFn: () => callRoute<AppDetail>('getApp', { params: { id } }) });
+  const app = useQuery(appQuery(id));
   const notFound = app.error instanceof ApiError && (app.error.status === 404 || app.error.status === 400) && !app.error.notAvailable;
   return (
     <section>
@@ -94,12 +94,20 @@ export function AppPage() {
                 </section>
                 {params ? (
                   <>
-                    <CodePreview appId={data.id} version={params.version} />
-                    <VersionReports appId={data.id} version={params.version} />
+                    <WhenVisible title={t('appPage.code')} minHeight="20rem">
+                      <CodePreview appId={data.id} version={params.version} />
+                    </WhenVisible>
+                    <WhenVisible title={t('appPage.reports')}>
+                      <VersionReports appId={data.id} version={params.version} />
+                    </WhenVisible>
                   </>
                 ) : null}
-                <OwnersSection appId={data.id} />
-                <ReviewsSection appId={data.id} />
+                <WhenVisible title={t('appPage.owners')}>
+                  <OwnersSection appId={data.id} />
+                </WhenVisible>
+                <WhenVisible title={t('appPage.reviews')}>
+                  <ReviewsSection appId={data.id} />
+                </WhenVisible>
               </>
             );
           }}
