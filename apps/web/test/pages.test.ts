@@ -163,8 +163,22 @@ describe('the Polish UI', () => {
     '/api/v1/apps/a1/versions/1.2.0': {
       ...version('1.2.0', 'k-7f3a'.padEnd(64, '0')),
       manifest: {},
-      validationReport: { ok: true, steps: ['build', 'test', 'start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true, durationMs: 1200 })) },
-      scanReport: { verdict: 'clean', scanners: ['clamav', 'patterns', 'secrets'].map((name) => ({ name, verdict: 'clean' })) },
+      validationReport: {
+        ok: true,
+        steps: [
+          { name: 'build', ok: true, durationMs: 1200, detail: 'dist/server.mjs, 20480 bytes', notice: { code: 'validation.built', params: { path: 'dist/server.mjs', bytes: 20480 } } },
+          { name: 'test', ok: true, durationMs: 1200, detail: '4 passed, 0 failed', notice: { code: 'validation.testsRan', params: { passed: '4', failed: '0' } } },
+          ...['start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true, durationMs: 1200 })),
+        ],
+      },
+      scanReport: {
+        verdict: 'clean',
+        scanners: [
+          { name: 'clamav', verdict: 'clean', detail: 'clamd found nothing', notice: { code: 'scan.noThreat', params: {} } },
+          { name: 'patterns', verdict: 'clean', detail: 'no dangerous patterns in the app’s own code', notice: { code: 'scan.noPatterns', params: {} } },
+          { name: 'secrets', verdict: 'clean', detail: 'no secrets found', notice: { code: 'scan.noSecrets', params: {} } },
+        ],
+      },
       release: { payloadType: 'application/vnd.marketplace.release+json', payload: '', signatures: [{ keyid: 'k-7f3a-signing', sig: 'x' }] },
     },
     '/api/v1/apps/a1/versions/1.2.0/files': { items: [{ path: 'README.md', size: 20, previewable: true }] },
@@ -191,6 +205,11 @@ describe('the Polish UI', () => {
     // README headings go one level down (## → h3), so the page keeps its own h1 and h2s
     await waitFor(() => expect(document.querySelector('article.markdown h3')?.textContent).toBe('Invoices'));
     expect(document.body.textContent).toContain('Antywirus (ClamAV)');
+    // What the server wrote in English (scanner and check details) is worded from its notice code.
+    expect(document.body.textContent).toContain('dist/server.mjs, bajtów: 20\u00a0480');
+    expect(document.body.textContent).toContain('zaliczone: 4, niezaliczone: 0');
+    expect(document.body.textContent).toContain('nie znaleziono sekretów');
+    expect(document.body.textContent).not.toContain('clamd found nothing');
     expect(englishLeftIn(document.body.textContent!)).toEqual([]);
   });
 

@@ -1277,6 +1277,13 @@ export interface paths {
                             at?: string;
                             detail?: string;
                             latencyMs?: number;
+                            /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                            notice?: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            };
                             ok: boolean;
                             /**
                              * Format: uri
@@ -10823,7 +10830,10 @@ export interface components {
                 kind: string;
                 latestVersion: string | null;
                 name: string;
+                /** @description The same as notices, one per entry of shared */
+                reasons: components["schemas"]["Notice"][];
                 score: number;
+                /** @description What the app shares with the draft, in English */
                 shared: string[];
                 title: string;
             }[];
@@ -10864,7 +10874,10 @@ export interface components {
                 kind: string;
                 latestVersion: string | null;
                 name: string;
+                /** @description The same as notices, one per entry of shared */
+                reasons: components["schemas"]["NoticeInput"][];
                 score: number;
+                /** @description What the app shares with the draft, in English */
                 shared: string[];
                 title: string;
             }[];
@@ -10928,6 +10941,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -10970,6 +10990,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -11014,6 +11041,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -11049,6 +11083,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -11071,6 +11112,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -11100,6 +11148,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -11158,6 +11213,22 @@ export interface components {
             roles: ("member" | "publisher" | "reviewer" | "admin")[];
             /** @enum {string} */
             state: "pending" | "accepted" | "revoked" | "expired";
+        };
+        /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
+        Notice: {
+            /** @enum {string} */
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            params: {
+                [key: string]: string | number;
+            };
+        };
+        /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
+        NoticeInput: {
+            /** @enum {string} */
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            params: {
+                [key: string]: string | number;
+            };
         };
         Organization: {
             createdAt: string;

@@ -444,6 +444,30 @@ export const en = {
       cost: 'Cost',
     },
   },
+  /** Server-written notices by code (apps/server/src/http/notice.ts): every code there has an entry here. */
+  notices: {
+    similar: { kind: 'the same kind ({{kind}})', fields: 'fields in common: {{fields}}', sources: 'the same data sources' },
+    scan: {
+      secretsFound: 'possible secrets: {{count, number}}',
+      noSecrets: 'no secrets found',
+      patternsFound: 'dangerous patterns: {{count, number}}',
+      noPatterns: 'no dangerous patterns in the app’s own code',
+      threatFound: 'ClamAV found a threat in the bundle: {{threats}}',
+      noThreat: 'ClamAV found nothing',
+    },
+    validation: {
+      built: '{{path}}, {{bytes, number}} bytes',
+      testsRan: '{{passed}} passed, {{failed}} failed',
+      listening: 'listening on port {{port}}',
+      healthAnswered: '{{path}} answered {{status}}',
+      stopped: 'stopped cleanly when asked to (SIGTERM)',
+    },
+    health: {
+      answered: 'GET {{path}} answered {{status}}',
+      failed: 'GET {{path}} got no answer ({{error}})',
+      timedOut: 'not healthy within {{seconds}} s',
+    },
+  },
   notFound: { title: 'Page not found', back: 'Go to the catalog' },
   approvals: {
     title: 'Approvals',

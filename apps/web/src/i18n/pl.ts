@@ -446,6 +446,29 @@ export const pl: Messages = {
       cost: 'Koszt',
     },
   },
+  notices: {
+    similar: { kind: 'ten sam rodzaj ({{kind}})', fields: 'wspólne pola: {{fields}}', sources: 'te same źródła danych' },
+    scan: {
+      secretsFound: 'możliwe sekrety: {{count, number}}',
+      noSecrets: 'nie znaleziono sekretów',
+      patternsFound: 'niebezpieczne wzorce: {{count, number}}',
+      noPatterns: 'brak niebezpiecznych wzorców we własnym kodzie aplikacji',
+      threatFound: 'ClamAV wykrył zagrożenie w paczce: {{threats}}',
+      noThreat: 'ClamAV niczego nie wykrył',
+    },
+    validation: {
+      built: '{{path}}, bajtów: {{bytes, number}}',
+      testsRan: 'zaliczone: {{passed}}, niezaliczone: {{failed}}',
+      listening: 'nasłuchuje na porcie {{port}}',
+      healthAnswered: '{{path}} odpowiada kodem {{status}}',
+      stopped: 'zatrzymała się poprawnie na żądanie (SIGTERM)',
+    },
+    health: {
+      answered: 'GET {{path}} odpowiada kodem {{status}}',
+      failed: 'GET {{path}} bez odpowiedzi ({{error}})',
+      timedOut: 'nie działa poprawnie po {{seconds}} s',
+    },
+  },
   notFound: { title: 'Nie znaleziono strony', back: 'Przejdź do katalogu' },
   approvals: {
     title: 'Zatwierdzenia',

@@ -10,7 +10,7 @@ import { GeneratorError } from '../errors.js';
 import { GENERATORS } from '../kinds/registry.js';
 import { readTemplate } from '../shared/read-template.js';
 import { type SandboxMode, chooseSandbox, runProcess, sandboxContainment, sandboxed } from './sandbox.js';
-import type { SandboxPlan, ValidationStep } from './sandbox-plan.js';
+import type { SandboxPlan, StepNotice, ValidationStep } from './sandbox-plan.js';
 import { sandboxSettings } from './sandbox-settings.js';
 
 export interface ValidationLimits {
@@ -69,9 +69,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function testSummary(output: string): string {
+function testSummary(output: string): { detail: string; notice: StepNotice } {
   const count = (label: string) => new RegExp(`^# ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? '?';
-  return `${count('pass')} passed, ${count('fail')} failed`;
+  return { detail: `${count('pass')} passed, ${count('fail')} failed`, notice: { code: 'validation.testsRan', params: { passed: count('pass'), failed: count('fail') } } };
 }
 
 /**
@@ -109,7 +109,7 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
   const buildStarted = performance.now();
   try {
     const built = await withTimeout(buildApp(dir), limits.buildMs, 'the build');
-    steps.push({ name: 'build', ok: true, durationMs: Math.round(built.durationMs), detail: `dist/server.mjs, ${built.bytes} bytes` });
+    steps.push({ name: 'build', ok: true, durationMs: Math.round(built.durationMs), detail: `dist/server.mjs, ${built.bytes} bytes`, notice: { code: 'validation.built', params: { path: 'dist/server.mjs', bytes: built.bytes } } });
   } catch (error) {
     steps.push({ name: 'build', ok: false, durationMs: Math.round(performance.now() - buildStarted), detail: (error as Error).message });
     return report();
@@ -150,7 +150,7 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       name: 'test',
       ok: testsOk,
       durationMs: Math.round(tests.durationMs),
-      detail: tests.timedOut ? `the tests took longer than ${limits.testMs} ms` : testSummary(tests.output),
+      ...(tests.timedOut ? { detail: `the tests took longer than ${limits.testMs} ms` } : testSummary(tests.output)),
       ...(testsOk ? {} : { output: tests.output }),
     });
     if (!testsOk) return report();
