@@ -225,6 +225,26 @@ describe('the Polish UI', () => {
     expect(document.querySelectorAll('[data-testid="when-visible"]').length).toBe(4);
   });
 
+  it('shows a generated API’s endpoints and records from the OpenAPI document it served, in Polish', async () => {
+    const openapi = {
+      openapi: '3.1.0',
+      info: { title: 'Laptops', version: '1.2.0' },
+      paths: { '/api/laptops': { get: { summary: 'Lista laptopów' }, post: { summary: 'Dodaj laptop' } }, '/api/laptops/{id}': { delete: { summary: 'Usuń laptop' } } },
+      components: { schemas: { Laptop: { type: 'object', required: ['serialNumber'], properties: { serialNumber: { type: 'string', description: 'Numer seryjny' }, ownerEmail: { type: 'string', format: 'email' }, status: { type: 'string', enum: ['in-use', 'spare'] } } } } },
+    };
+    const version = routes['/api/v1/apps/a1/versions/1.2.0'];
+    serve({ ...routes, '/api/v1/apps/a1': { ...detail, kind: 'api-service' }, '/api/v1/apps/a1/versions/1.2.0': { ...version, validationReport: { ...version.validationReport, openapi } } });
+    mount('/apps/a1', 'pl');
+    const section = await screen.findByTestId('api-description');
+    await waitFor(() => expect(section.textContent).toContain('POST /api/laptops'));
+    expect(section.textContent).toContain('DELETE /api/laptops/{id}');
+    expect(section.textContent).toContain('Usuń laptop');
+    expect(section.textContent).toContain('string (email)');
+    expect(section.textContent).toContain('in-use | spare');
+    expect(section.querySelector('h2')?.textContent).toBe('Opis API (OpenAPI)');
+    expect(englishLeftIn(document.body.textContent!)).toEqual([]);
+  });
+
   it('catches an English catalog string on a Polish page (the check itself works)', () => {
     expect(englishLeftIn('Stan: Removed from your workstation.')).toContain('deployments.reasons.SERVER_REMOVE: "Removed from your workstation."');
     expect(englishLeftIn('Usunięto z Twojej stacji roboczej.')).toEqual([]);

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
+import { ApiDescription } from '../app-page/api-description';
 import { appQuery } from '../app-page/app-query';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
@@ -97,6 +98,11 @@ export function AppPage() {
                     <WhenVisible title={t('appPage.code')} minHeight="20rem">
                       <CodePreview appId={data.id} version={params.version} />
                     </WhenVisible>
+                    {data.kind === 'api-service' ? (
+                      <WhenVisible title={t('appPage.api.title')}>
+                        <ApiDescription appId={data.id} version={params.version} />
+                      </WhenVisible>
+                    ) : null}
                     <WhenVisible title={t('appPage.reports')}>
                       <VersionReports appId={data.id} version={params.version} />
                     </WhenVisible>

@@ -9,11 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type Server, createConnection, createServer as createTcpServer } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ValidationArtifacts } from './exercise/exercise-context.js';
 import { EXERCISES } from './exercise/exercises.js';
 import { FIXTURE_PREFIX, type SandboxPlan, type StepNotice, type ValidationStep } from './sandbox-plan.js';
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SandboxPlan;
 const steps: ValidationStep[] = [];
+let artifacts: ValidationArtifacts = {};
 let output = '';
 
 function remember(chunk: Buffer): void {
@@ -118,6 +120,9 @@ async function main(): Promise<void> {
           fixtures: plan.fixtures as Record<string, any>,
           received,
           request: (path, init = {}) => fetch(baseUrl + path, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } }),
+          keep: (kept) => {
+            artifacts = { ...artifacts, ...kept };
+          },
         }),
       );
     }
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
     });
   }
   fixtureServer.close();
-  writeFileSync(plan.resultFile, JSON.stringify({ steps }));
+  writeFileSync(plan.resultFile, JSON.stringify({ steps, artifacts }));
 }
 
 main().then(

@@ -10,6 +10,7 @@ import { GeneratorError } from '../errors.js';
 import { GENERATORS } from '../kinds/registry.js';
 import { readTemplate } from '../shared/read-template.js';
 import { type SandboxMode, chooseSandbox, runProcess, sandboxContainment, sandboxed } from './sandbox.js';
+import type { ValidationArtifacts } from './exercise/exercise-context.js';
 import type { SandboxPlan, StepNotice, ValidationStep } from './sandbox-plan.js';
 import { sandboxSettings } from './sandbox-settings.js';
 
@@ -30,7 +31,12 @@ export interface ValidationReport {
   totalMs: number;
   /** Which network isolation ran: a network namespace, or the preload guard. */
   sandbox: SandboxMode;
+  /** An API's OpenAPI document as the running app served it (left out when larger than MAX_OPENAPI_CHARS). */
+  openapi?: Record<string, unknown>;
 }
+
+/** The report is stored with the version and its digest signed: a document larger than this is not worth keeping there. */
+const MAX_OPENAPI_CHARS = 256 * 1024;
 
 export interface ValidateOptions {
   dir: string;
@@ -99,11 +105,13 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
   }
   const dir = resolve(options.dir);
   const steps: ValidationStep[] = [];
+  let artifacts: ValidationArtifacts = {};
   const report = (): ValidationReport => ({
     ok: steps.length === 6 && steps.every((step) => step.ok),
     steps,
     totalMs: Math.round(performance.now() - started),
     sandbox: mode,
+    ...(artifacts.openapi && JSON.stringify(artifacts.openapi).length <= MAX_OPENAPI_CHARS ? { openapi: artifacts.openapi } : {}),
   });
 
   const buildStarted = performance.now();
@@ -184,10 +192,11 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       outputChars: limits.outputChars,
     });
     const result = await readFile(plan.resultFile, 'utf8').then(
-      (text) => JSON.parse(text) as { steps: ValidationStep[]; error?: string },
+      (text) => JSON.parse(text) as { steps: ValidationStep[]; artifacts?: ValidationArtifacts; error?: string },
       () => undefined,
     );
     steps.push(...(result?.steps ?? []));
+    artifacts = result?.artifacts ?? {};
     if (!result || result.error) {
       const detail = run.timedOut ? `the sandbox run took longer than ${budget} ms` : `the sandbox runner failed: ${result?.error ?? `exit code ${run.code}`}`;
       steps.push({ name: steps.some((step) => step.name === 'start') ? 'stop' : 'start', ok: false, durationMs: Math.round(run.durationMs), detail, output: run.output });
