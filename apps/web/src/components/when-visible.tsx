@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 /** How far below the screen a section starts loading: a short scroll ahead, so it is ready when it arrives. */
-const AHEAD = '0px 0px 100px 0px';
+const AHEAD = '0px 0px 200px 0px';
 
 /**
  * Whether the element has come near the screen. Once true it stays true (a section that loaded keeps
