@@ -2,9 +2,16 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import type { DeploymentReport } from './server-client.js';
 
+/** `detail` as a stable code and its parameters, for the marketplace UI to word in its language. */
+export interface HealthNotice {
+  code: 'health.answered' | 'health.failed' | 'health.timedOut';
+  params: Record<string, string | number>;
+}
+
 export interface HealthResult {
   ok: boolean;
   detail: string;
+  notice?: HealthNotice;
   latencyMs: number;
 }
 
@@ -13,21 +20,21 @@ export const appUrl = (port: number): string => `http://127.0.0.1:${port}/`;
 
 /** A probe as it is reported: the detail capped to what the server keeps, and the app's address once it is healthy. */
 export function healthReport(result: HealthResult, port: number): NonNullable<DeploymentReport['health']> {
-  return { ok: result.ok, detail: result.detail.slice(0, 500), latencyMs: result.latencyMs, ...(result.ok ? { url: appUrl(port) } : {}) };
+  return { ok: result.ok, detail: result.detail.slice(0, 500), ...(result.notice ? { notice: result.notice } : {}), latencyMs: result.latencyMs, ...(result.ok ? { url: appUrl(port) } : {}) };
 }
 
 /** One GET of the app's health path on loopback; healthy means a 2xx answer within `timeoutMs`. */
 export function probeHealth(port: number, path: string, timeoutMs = 2000): Promise<HealthResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const done = (ok: boolean, detail: string) => resolve({ ok, detail, latencyMs: Math.round(performance.now() - started) });
+    const done = (ok: boolean, detail: string, notice: HealthNotice) => resolve({ ok, detail, notice, latencyMs: Math.round(performance.now() - started) });
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
-      done(status >= 200 && status < 300, `GET ${path} answered ${status}`);
+      done(status >= 200 && status < 300, `GET ${path} answered ${status}`, { code: 'health.answered', params: { path, status } });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (error: NodeJS.ErrnoException) => done(false, `GET ${path} failed: ${error.code ?? error.message}`));
+    req.on('error', (error: NodeJS.ErrnoException) => done(false, `GET ${path} failed: ${error.code ?? error.message}`, { code: 'health.failed', params: { path, error: (error.code ?? error.message).slice(0, 200) } }));
     req.end();
   });
 }
@@ -45,7 +52,8 @@ export async function waitHealthy(port: number, path: string, timeoutMs: number,
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(250, delay * 2);
   }
-  return { ok: false, detail: `not healthy within ${Math.round(timeoutMs / 1000)} s (last: ${last.detail})`, latencyMs: last.latencyMs };
+  const seconds = Math.round(timeoutMs / 1000);
+  return { ok: false, detail: `not healthy within ${seconds} s (last: ${last.detail})`, notice: { code: 'health.timedOut', params: { seconds, last: last.detail.slice(0, 200) } }, latencyMs: last.latencyMs };
 }
 
 /** A port free on loopback right now (the OS picks it). */

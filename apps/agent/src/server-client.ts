@@ -13,7 +13,7 @@ export interface DeploymentReport {
   state: 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
   reason?: { code: string; message: string };
   /** `url`: where the app answers on this workstation, once healthy. */
-  health?: { ok: boolean; detail?: string; latencyMs?: number; url?: string };
+  health?: { ok: boolean; detail?: string; notice?: { code: string; params: Record<string, string | number> }; latencyMs?: number; url?: string };
   logTail?: string;
   at?: string;
   /** The server's deployment this report is about, when the agent knows it (from a command). */

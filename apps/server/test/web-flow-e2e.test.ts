@@ -129,7 +129,8 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await settled(page, 'Catalog');
     await page.getByRole('link', { name: title }).first().click();
     await settled(page, title);
-    // It opens on the app's README; another file is a click away.
+    // It opens on the app's README (the preview loads when scrolled to); another file is a click away.
+    await page.getByRole('heading', { level: 2, name: 'Code', exact: true }).scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain(title);
     await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'app.json' }).click();
     await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain('"kind": "form-app"');
@@ -176,6 +177,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     // Review it.
     await page.goto(appUrl);
     await settled(page, title);
+    await page.getByRole('heading', { level: 2, name: 'Reviews', exact: true }).scrollIntoViewIfNeeded();
     await page.getByLabel('Stars').selectOption('5');
     await page.getByLabel('What do you think?').fill('Działa od pierwszego razu.');
     await page.getByRole('button', { name: 'Save review' }).click();

@@ -37,6 +37,15 @@ describe('ApiClient', () => {
     expect(JSON.parse(calls[2]!.body!)).toEqual({ name: 'k' });
   });
 
+  it('asks for the CSRF token once when a write starts while the session is still fetching it', async () => {
+    const { calls, fetchImpl } = server((call) => (call.url === '/api/v1/auth/csrf' ? json(200, { csrfToken: 'csrf-1' }) : json(200, { ok: true })));
+    const client = new ApiClient({ fetch: fetchImpl });
+    const session = client.fetchCsrfToken();
+    await Promise.all([session, client.post('/api/v1/api-keys', { name: 'k' })]);
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /api/v1/auth/csrf', 'POST /api/v1/api-keys']);
+    expect(calls[1]!.headers['x-csrf-token']).toBe('csrf-1');
+  });
+
   it('uses the token from the login response without asking for another', async () => {
     const { calls, fetchImpl } = server(() => json(200, {}));
     const client = new ApiClient({ fetch: fetchImpl });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { pl } from '../src/i18n/pl';
 import { createI18n, detectLanguage, formatDate, formatNumber, switchLanguage } from '../src/i18n/i18n';
+import { noticeText } from '../src/components/notice-text';
 
 function keys(value: object, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (typeof inner === 'object' ? keys(inner, `${prefix}${key}.`) : [`${prefix}${key}`]));
@@ -49,5 +50,14 @@ describe('i18n', () => {
     expect(formatDate('2026-03-05T10:00:00Z', 'en')).toMatch(/Mar 5, 2026/);
     expect(formatDate('2026-03-05T10:00:00Z', 'pl')).toMatch(/5 mar 2026/);
     expect(formatDate(null, 'en', 'never')).toBe('never');
+  });
+
+  it('words a server notice in the UI language, kinds included, and keeps the English sentence for a code it does not know', () => {
+    const pl = createI18n('pl');
+    expect(noticeText(pl, { code: 'similar.kind', params: { kind: 'api-service' } }, 'kind api-service')).toBe('ten sam rodzaj (Usługa API)');
+    expect(noticeText(pl, { code: 'similar.fields', params: { fields: 'serialnumber, owneremail' } }, 'fields serialnumber, owneremail')).toBe('wspólne pola: serialnumber, owneremail');
+    expect(noticeText(createI18n('en'), { code: 'health.answered', params: { path: '/health', status: 200 } }, 'GET /health answered 200')).toBe('GET /health answered 200');
+    expect(noticeText(pl, { code: 'health.fromTheFuture', params: {} }, 'a newer agent said this')).toBe('a newer agent said this');
+    expect(noticeText(pl, null, 'no code at all')).toBe('no code at all');
   });
 });

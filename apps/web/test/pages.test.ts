@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
 import { createI18n } from '../src/i18n/i18n';
 import { CatalogPage } from '../src/pages/catalog-page';
@@ -46,6 +46,22 @@ function mount(path: string, language: 'en' | 'pl' = 'en') {
     ),
   );
 }
+
+/** A browser whose screen shows the whole page (`near`), or only its top: sections below wait until scrolled to. */
+function screenShows(near: boolean) {
+  vi.stubGlobal(
+    'IntersectionObserver',
+    class {
+      constructor(private readonly callback: (entries: { isIntersecting: boolean }[]) => void) {}
+      observe() {
+        if (near) queueMicrotask(() => this.callback([{ isIntersecting: true }]));
+      }
+      disconnect() {}
+    },
+  );
+}
+
+beforeEach(() => screenShows(true));
 
 afterEach(() => {
   cleanup();
@@ -147,8 +163,22 @@ describe('the Polish UI', () => {
     '/api/v1/apps/a1/versions/1.2.0': {
       ...version('1.2.0', 'k-7f3a'.padEnd(64, '0')),
       manifest: {},
-      validationReport: { ok: true, steps: ['build', 'test', 'start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true, durationMs: 1200 })) },
-      scanReport: { verdict: 'clean', scanners: ['clamav', 'patterns', 'secrets'].map((name) => ({ name, verdict: 'clean' })) },
+      validationReport: {
+        ok: true,
+        steps: [
+          { name: 'build', ok: true, durationMs: 1200, detail: 'dist/server.mjs, 20480 bytes', notice: { code: 'validation.built', params: { path: 'dist/server.mjs', bytes: 20480 } } },
+          { name: 'test', ok: true, durationMs: 1200, detail: '4 passed, 0 failed', notice: { code: 'validation.testsRan', params: { passed: '4', failed: '0' } } },
+          ...['start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true, durationMs: 1200 })),
+        ],
+      },
+      scanReport: {
+        verdict: 'clean',
+        scanners: [
+          { name: 'clamav', verdict: 'clean', detail: 'clamd found nothing', notice: { code: 'scan.noThreat', params: {} } },
+          { name: 'patterns', verdict: 'clean', detail: 'no dangerous patterns in the app’s own code', notice: { code: 'scan.noPatterns', params: {} } },
+          { name: 'secrets', verdict: 'clean', detail: 'no secrets found', notice: { code: 'scan.noSecrets', params: {} } },
+        ],
+      },
       release: { payloadType: 'application/vnd.marketplace.release+json', payload: '', signatures: [{ keyid: 'k-7f3a-signing', sig: 'x' }] },
     },
     '/api/v1/apps/a1/versions/1.2.0/files': { items: [{ path: 'README.md', size: 20, previewable: true }] },
@@ -175,6 +205,43 @@ describe('the Polish UI', () => {
     // README headings go one level down (## → h3), so the page keeps its own h1 and h2s
     await waitFor(() => expect(document.querySelector('article.markdown h3')?.textContent).toBe('Invoices'));
     expect(document.body.textContent).toContain('Antywirus (ClamAV)');
+    // What the server wrote in English (scanner and check details) is worded from its notice code.
+    expect(document.body.textContent).toContain('dist/server.mjs, bajtów: 20\u00a0480');
+    expect(document.body.textContent).toContain('zaliczone: 4, niezaliczone: 0');
+    expect(document.body.textContent).toContain('nie znaleziono sekretów');
+    expect(document.body.textContent).not.toContain('clamd found nothing');
+    expect(englishLeftIn(document.body.textContent!)).toEqual([]);
+  });
+
+  it('loads the code, reports, owners and reviews of an app only when they come near the screen', async () => {
+    screenShows(false);
+    serve(routes);
+    mount('/apps/a1');
+    await screen.findByRole('heading', { level: 1, name: 'Invoice tracker' });
+    await screen.findByText('v1.1.0');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requested.filter((url) => /\/(files|file|reviews|owners|versions\/[^/]+)(\?|$)/.test(url))).toEqual([]);
+    expect(document.querySelector('article.markdown')).toBeNull();
+    expect(document.querySelectorAll('[data-testid="when-visible"]').length).toBe(4);
+  });
+
+  it('shows a generated API’s endpoints and records from the OpenAPI document it served, in Polish', async () => {
+    const openapi = {
+      openapi: '3.1.0',
+      info: { title: 'Laptops', version: '1.2.0' },
+      paths: { '/api/laptops': { get: { summary: 'Lista laptopów' }, post: { summary: 'Dodaj laptop' } }, '/api/laptops/{id}': { delete: { summary: 'Usuń laptop' } } },
+      components: { schemas: { Laptop: { type: 'object', required: ['serialNumber'], properties: { serialNumber: { type: 'string', description: 'Numer seryjny' }, ownerEmail: { type: 'string', format: 'email' }, status: { type: 'string', enum: ['in-use', 'spare'] } } } } },
+    };
+    const version = routes['/api/v1/apps/a1/versions/1.2.0'];
+    serve({ ...routes, '/api/v1/apps/a1': { ...detail, kind: 'api-service' }, '/api/v1/apps/a1/versions/1.2.0': { ...version, validationReport: { ...version.validationReport, openapi } } });
+    mount('/apps/a1', 'pl');
+    const section = await screen.findByTestId('api-description');
+    await waitFor(() => expect(section.textContent).toContain('POST /api/laptops'));
+    expect(section.textContent).toContain('DELETE /api/laptops/{id}');
+    expect(section.textContent).toContain('Usuń laptop');
+    expect(section.textContent).toContain('string (email)');
+    expect(section.textContent).toContain('in-use | spare');
+    expect(section.querySelector('h2')?.textContent).toBe('Opis API (OpenAPI)');
     expect(englishLeftIn(document.body.textContent!)).toEqual([]);
   });
 

@@ -30,6 +30,7 @@ export interface RequestOptions {
  */
 export class ApiClient {
   private csrfToken: string | null = null;
+  private csrfFetch: Promise<void> | null = null;
   private refreshing: Promise<boolean> | null = null;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -115,11 +116,18 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  async fetchCsrfToken(): Promise<void> {
-    try {
-      const response = await this.send('GET', '/api/v1/auth/csrf', { noRefresh: true });
-      if (response.ok) this.csrfToken = ((await response.json()) as { csrfToken: string }).csrfToken;
-    } catch {}
+  /** One request at a time: a write that needs the token while the session's own request is on its way waits for that one. */
+  fetchCsrfToken(): Promise<void> {
+    this.csrfFetch ??= (async () => {
+      try {
+        const response = await this.send('GET', '/api/v1/auth/csrf', { noRefresh: true });
+        if (response.ok) this.csrfToken = ((await response.json()) as { csrfToken: string }).csrfToken;
+      } catch {
+      } finally {
+        this.csrfFetch = null;
+      }
+    })();
+    return this.csrfFetch;
   }
 
   private async send(method: Method, path: string, options: RequestOptions): Promise<Response> {

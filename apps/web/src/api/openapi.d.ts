@@ -1277,6 +1277,13 @@ export interface paths {
                             at?: string;
                             detail?: string;
                             latencyMs?: number;
+                            /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                            notice?: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            };
                             ok: boolean;
                             /**
                              * Format: uri
@@ -13368,7 +13375,10 @@ export interface components {
                 kind: string;
                 latestVersion: string | null;
                 name: string;
+                /** @description The same as notices, one per entry of shared */
+                reasons: components["schemas"]["Notice"][];
                 score: number;
+                /** @description What the app shares with the draft, in English */
                 shared: string[];
                 title: string;
             }[];
@@ -13409,7 +13419,10 @@ export interface components {
                 kind: string;
                 latestVersion: string | null;
                 name: string;
+                /** @description The same as notices, one per entry of shared */
+                reasons: components["schemas"]["NoticeInput"][];
                 score: number;
+                /** @description What the app shares with the draft, in English */
                 shared: string[];
                 title: string;
             }[];
@@ -13473,6 +13486,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13515,6 +13535,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13559,6 +13586,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13594,6 +13628,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13616,6 +13657,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13645,6 +13693,13 @@ export interface components {
                 at?: string;
                 detail?: string;
                 latencyMs?: number;
+                /** @description detail as a code and parameters (health.answered, health.failed, health.timedOut) */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
                 ok: boolean;
                 /**
                  * Format: uri
@@ -13921,6 +13976,22 @@ export interface components {
             ms: number;
             reason: string;
             result: string;
+        };
+        /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
+        Notice: {
+            /** @enum {string} */
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            params: {
+                [key: string]: string | number;
+            };
+        };
+        /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
+        NoticeInput: {
+            /** @enum {string} */
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            params: {
+                [key: string]: string | number;
+            };
         };
         Organization: {
             createdAt: string;

@@ -53,6 +53,8 @@ export type VersionDetail = Answer<'getVersion'>;
 export type AppFile = Answer<'listFiles'>['items'][number];
 export type FileContent = Answer<'getFile'>;
 export type Review = Schemas['Review'];
+/** A server notice (code and parameters, worded by the UI); relayed ones may carry a code this UI does not know. */
+export type Notice = { code: string; params: Schemas['Notice']['params'] };
 
 // Deployments and agents.
 export type Deployment = Schemas['Deployment'];

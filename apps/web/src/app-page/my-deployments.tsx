@@ -20,11 +20,15 @@ export function MyDeployments({ appId, title }: { appId: string; title: string }
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
   const mine = new Set((agents.data?.items ?? []).filter((agent) => agent.userId === me?.user?.id).map((agent) => agent.id));
   const live = (deployments.data?.items ?? []).filter((d) => mine.has(d.agentId) && (d.current || (d.state !== 'removed' && !deployments.data!.items.some((o) => o.agentId === d.agentId && o.current))));
-  if (!deployments.isSuccess || !agents.isSuccess) return null;
+  // The section is there from the start (its place kept while it loads), so the page below does not jump.
+  const loaded = deployments.isSuccess && agents.isSuccess;
+  if (deployments.isError || agents.isError) return null;
   return (
     <section aria-labelledby="my-deployments-title" className="panel">
       <h2 id="my-deployments-title">{t('appPage.onMyWorkstations')}</h2>
-      {live.length === 0 ? (
+      {!loaded ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : live.length === 0 ? (
         <p className="muted">{t('appPage.notOnMyWorkstations')}</p>
       ) : (
         <ul className="plain" data-testid="my-deployments">

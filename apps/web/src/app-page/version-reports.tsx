@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import type { VersionDetail } from '../api/types';
+import type { Notice, VersionDetail } from '../api/types';
+import { noticeText } from '../components/notice-text';
 import { QueryState, EmptyState } from '../components/query-state';
 import { formatNumber } from '../i18n/i18n';
 
@@ -10,12 +11,14 @@ interface ValidationStep {
   ok: boolean;
   durationMs?: number;
   detail?: string;
+  notice?: Notice;
   output?: string;
 }
 interface ScannerVerdict {
   name: string;
   verdict: string;
   detail?: string;
+  notice?: Notice;
   findings?: { rule: string; path: string; line: number; excerpt: string }[];
 }
 
@@ -47,7 +50,8 @@ export function VersionReports({ appId, version }: { appId: string; version: str
                   <li key={step.name}>
                     <span className={step.ok ? 'good' : 'bad'}>{step.ok ? '✓' : '✗'}</span> <strong>{t(`appPage.steps.${step.name}`, { defaultValue: step.name })}</strong>
                     {step.durationMs !== undefined ? <span className="muted small"> · {formatNumber(step.durationMs / 1000, i18n.language, { maximumFractionDigits: 1 })} s</span> : null}
-                    {step.detail ? <span className="small"> — {step.detail}</span> : null}
+                    {/* A passed check is worded in the UI's language; a failure is the tool's own message, shown as written. */}
+                    {step.notice ? <span className="small"> — {noticeText(i18n, step.notice, step.detail)}</span> : step.detail ? <span className="small"> — <samp>{step.detail}</samp></span> : null}
                     {step.output ? <pre className="code small">{step.output}</pre> : null}
                   </li>
                 ))}
@@ -59,7 +63,7 @@ export function VersionReports({ appId, version }: { appId: string; version: str
                 {scanners.map((scanner) => (
                   <li key={scanner.name}>
                     <strong>{t(`appPage.scanners.${scanner.name}`, { defaultValue: scanner.name })}</strong>: {t(`appPage.verdicts.${scanner.verdict}`, { defaultValue: scanner.verdict })}
-                    {scanner.detail ? <span className="small muted"> — {scanner.detail}</span> : null}
+                    {scanner.detail ? <span className="small muted"> — {noticeText(i18n, scanner.notice, scanner.detail)}</span> : null}
                     {scanner.findings?.length ? (
                       <ul>
                         {scanner.findings.map((finding, index) => (

@@ -53,7 +53,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       try {
         const current = await callRoute<Me>('me');
         if (!cancelled) setMe(current);
-        await api.fetchCsrfToken();
+        // Not awaited: the page renders without waiting for it, and a write fetches it itself if it is not here yet.
+        void api.fetchCsrfToken();
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) sessionHint.forget();
         else console.warn(error);

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
-import type { AppDetail } from '../api/types';
+import { ApiDescription } from '../app-page/api-description';
+import { appQuery } from '../app-page/app-query';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
 import { GitCloneLine } from '../app-page/git-clone-line';
@@ -14,6 +14,7 @@ import { MyDeployments } from '../app-page/my-deployments';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
+import { WhenVisible } from '../components/when-visible';
 import { formatDate, formatNumber } from '../i18n/i18n';
 
 export function AppPage() {
@@ -21,7 +22,7 @@ export function AppPage() {
   const lang = i18n.language;
   const { id = '' } = useParams();
   const [version, setVersion] = useState<string | null>(null);
-  const app = useQuery({ queryKey: ['app', id], queryFn: () => callRoute<AppDetail>('getApp', { params: { id } }) });
+  const app = useQuery(appQuery(id));
   const notFound = app.error instanceof ApiError && (app.error.status === 404 || app.error.status === 400) && !app.error.notAvailable;
   return (
     <section>
@@ -96,12 +97,25 @@ export function AppPage() {
                 </section>
                 {params ? (
                   <>
-                    <CodePreview appId={data.id} version={params.version} />
-                    <VersionReports appId={data.id} version={params.version} />
+                    <WhenVisible title={t('appPage.code')} minHeight="20rem">
+                      <CodePreview appId={data.id} version={params.version} />
+                    </WhenVisible>
+                    {data.kind === 'api-service' ? (
+                      <WhenVisible title={t('appPage.api.title')}>
+                        <ApiDescription appId={data.id} version={params.version} />
+                      </WhenVisible>
+                    ) : null}
+                    <WhenVisible title={t('appPage.reports')}>
+                      <VersionReports appId={data.id} version={params.version} />
+                    </WhenVisible>
                   </>
                 ) : null}
-                <OwnersSection appId={data.id} />
-                <ReviewsSection appId={data.id} />
+                <WhenVisible title={t('appPage.owners')}>
+                  <OwnersSection appId={data.id} />
+                </WhenVisible>
+                <WhenVisible title={t('appPage.reviews')}>
+                  <ReviewsSection appId={data.id} />
+                </WhenVisible>
               </>
             );
           }}

@@ -11,6 +11,7 @@ import { MailConfirmations } from '../chat/mail-confirmations';
 import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
+import { noticeText } from '../components/notice-text';
 
 interface Message {
   from: 'user' | 'assistant';
@@ -190,7 +191,7 @@ export function ChatPage() {
                     <Link to={`/apps/${encodeURIComponent(app.id)}`}>{app.title}</Link>{' '}
                     <span className="muted small">
                       {t(`kinds.${app.kind}`, { defaultValue: app.kind })} · {t('chat.similarity', { value: formatNumber(app.score, i18n.language, { style: 'percent' }) })}
-                      {app.shared.length ? ` · ${app.shared.join('; ')}` : ''}
+                      {app.shared.length ? ` · ${app.shared.map((english, index) => noticeText(i18n, app.reasons?.[index], english)).join('; ')}` : ''}
                     </span>
                   </li>
                 ))}

@@ -14,6 +14,7 @@ import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
+import { noticeText } from '../components/notice-text';
 
 /** An app's title where the catalog knows it, else the name the agent reported. */
 export const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
@@ -209,7 +210,7 @@ export function DeploymentsPage() {
                   <div>
                     <span className={`badge state-${deployment.state}`}>{t(`deployments.states.${deployment.state}`, { defaultValue: deployment.state })}</span>
                     {deployment.health ? (
-                      <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${deployment.health.detail}` : ''}</span>
+                      <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${noticeText(i18n, deployment.health.notice, deployment.health.detail)}` : ''}</span>
                     ) : null}
                     {deployment.reason ? <p className="small bad">{t(`deployments.reasons.${deployment.reason.code}`, { defaultValue: deployment.reason.message })}</p> : null}
                     <LogDetails id={deployment.id} />

@@ -9,11 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type Server, createConnection, createServer as createTcpServer } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ValidationArtifacts } from './exercise/exercise-context.js';
 import { EXERCISES } from './exercise/exercises.js';
-import { FIXTURE_PREFIX, type SandboxPlan, type ValidationStep } from './sandbox-plan.js';
+import { FIXTURE_PREFIX, type SandboxPlan, type StepNotice, type ValidationStep } from './sandbox-plan.js';
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SandboxPlan;
 const steps: ValidationStep[] = [];
+let artifacts: ValidationArtifacts = {};
 let output = '';
 
 function remember(chunk: Buffer): void {
@@ -22,15 +24,18 @@ function remember(chunk: Buffer): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function timed(name: ValidationStep['name'], limitMs: number, work: () => Promise<string>): Promise<boolean> {
+/** A check's outcome in words, and as a notice where the words are the runner's own (not the app's). */
+type Outcome = string | { detail: string; notice: StepNotice };
+
+async function timed(name: ValidationStep['name'], limitMs: number, work: () => Promise<Outcome>): Promise<boolean> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${name} took longer than ${limitMs} ms`)), limitMs);
     });
-    const detail = await Promise.race([work(), timeout]);
-    steps.push({ name, ok: true, durationMs: Math.round(performance.now() - started), detail });
+    const outcome = await Promise.race([work(), timeout]);
+    steps.push({ name, ok: true, durationMs: Math.round(performance.now() - started), ...(typeof outcome === 'string' ? { detail: outcome } : outcome) });
     return true;
   } catch (error) {
     steps.push({ name, ok: false, durationMs: Math.round(performance.now() - started), detail: (error as Error).message, output });
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
       if (exited) throw new Error(`the app exited with code ${child.exitCode} before listening on PORT`);
       await sleep(10);
     }
-    return `listening on port ${port}`;
+    return { detail: `listening on port ${port}`, notice: { code: 'validation.listening', params: { port } } };
   });
 
   if (started) {
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
       for (;;) {
         if (exited) throw new Error('the app exited while waiting for its health path');
         const response = await fetch(baseUrl + plan.healthPath).catch(() => undefined);
-        if (response?.status === 200) return `${plan.healthPath} answered 200`;
+        if (response?.status === 200) return { detail: `${plan.healthPath} answered 200`, notice: { code: 'validation.healthAnswered', params: { path: plan.healthPath, status: 200 } } };
         await sleep(20);
       }
     });
@@ -115,6 +120,9 @@ async function main(): Promise<void> {
           fixtures: plan.fixtures as Record<string, any>,
           received,
           request: (path, init = {}) => fetch(baseUrl + path, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } }),
+          keep: (kept) => {
+            artifacts = { ...artifacts, ...kept };
+          },
         }),
       );
     }
@@ -133,11 +141,11 @@ async function main(): Promise<void> {
         throw new Error(`the app did not stop within ${plan.stopGraceMs} ms of SIGTERM and was killed`);
       }
       if (running.exitCode !== 0) throw new Error(`the app exited with code ${running.exitCode} on SIGTERM`);
-      return 'stopped on SIGTERM with code 0';
+      return { detail: 'stopped on SIGTERM with code 0', notice: { code: 'validation.stopped', params: {} } };
     });
   }
   fixtureServer.close();
-  writeFileSync(plan.resultFile, JSON.stringify({ steps }));
+  writeFileSync(plan.resultFile, JSON.stringify({ steps, artifacts }));
 }
 
 main().then(

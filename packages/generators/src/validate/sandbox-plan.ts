@@ -2,12 +2,19 @@ import type { AppKind } from '@marketplace/spec';
 
 export type StepName = 'build' | 'test' | 'start' | 'health' | 'exercise' | 'stop';
 
+export interface StepNotice {
+  code: 'validation.built' | 'validation.testsRan' | 'validation.listening' | 'validation.healthAnswered' | 'validation.stopped';
+  params: Record<string, string | number>;
+}
+
 export interface ValidationStep {
   name: StepName;
   ok: boolean;
   durationMs: number;
   /** What was checked or what failed, in one line. */
   detail?: string;
+  /** A passed check's `detail` as a stable code and its parameters, for a UI to word in its language. */
+  notice?: StepNotice;
   /** The tail of the app's stdout and stderr, on failure. */
   output?: string;
 }

@@ -38,6 +38,9 @@ async function probe(sandbox: 'netns' | 'preload') {
     const report = await validateApp({ dir: app.dir, spec, manifest: app.manifest, sandbox, keepSandbox: true });
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.sandbox).toBe(sandbox);
+    // The API's OpenAPI document, as the running app served it, is kept for the catalog.
+    expect(report.openapi?.openapi).toBe('3.1.0');
+    expect(Object.keys(report.openapi?.paths as object)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/api\/tickets?$/)]));
     const [run] = await readdir(join(app.dir, '.validate'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     return JSON.parse(await readFile(join(app.dir, '.validate', run!, 'app', 'probe.json'), 'utf8'));

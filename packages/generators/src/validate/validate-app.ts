@@ -9,7 +9,8 @@ import { GeneratorError } from '../errors.js';
 import { GENERATORS } from '../kinds/registry.js';
 import { readTemplate } from '../shared/read-template.js';
 import { type SandboxMode, chooseSandbox, runProcess, sandboxContainment, sandboxed } from './sandbox.js';
-import type { SandboxPlan, ValidationStep } from './sandbox-plan.js';
+import type { ValidationArtifacts } from './exercise/exercise-context.js';
+import type { SandboxPlan, StepNotice, ValidationStep } from './sandbox-plan.js';
 import { sandboxSettings } from './sandbox-settings.js';
 
 export interface ValidationLimits {
@@ -29,7 +30,12 @@ export interface ValidationReport {
   totalMs: number;
   /** Which network isolation ran: a network namespace, or the preload guard. */
   sandbox: SandboxMode;
+  /** An API's OpenAPI document as the running app served it (left out when larger than MAX_OPENAPI_CHARS). */
+  openapi?: Record<string, unknown>;
 }
+
+/** The report is stored with the version and its digest signed: a document larger than this is not worth keeping there. */
+const MAX_OPENAPI_CHARS = 256 * 1024;
 
 export interface ValidateOptions {
   dir: string;
@@ -69,9 +75,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function testSummary(output: string): string {
+function testSummary(output: string): { detail: string; notice: StepNotice } {
   const count = (label: string) => new RegExp(`^# ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? '?';
-  return `${count('pass')} passed, ${count('fail')} failed`;
+  return { detail: `${count('pass')} passed, ${count('fail')} failed`, notice: { code: 'validation.testsRan', params: { passed: count('pass'), failed: count('fail') } } };
 }
 
 /**
@@ -99,17 +105,19 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
   }
   const dir = resolve(options.dir);
   const steps: ValidationStep[] = [];
+  let artifacts: ValidationArtifacts = {};
   const report = (): ValidationReport => ({
     ok: steps.length === 6 && steps.every((step) => step.ok),
     steps,
     totalMs: Math.round(performance.now() - started),
     sandbox: mode,
+    ...(artifacts.openapi && JSON.stringify(artifacts.openapi).length <= MAX_OPENAPI_CHARS ? { openapi: artifacts.openapi } : {}),
   });
 
   const buildStarted = performance.now();
   try {
     const built = await withTimeout(buildApp(dir), limits.buildMs, 'the build');
-    steps.push({ name: 'build', ok: true, durationMs: Math.round(built.durationMs), detail: `dist/server.mjs, ${built.bytes} bytes` });
+    steps.push({ name: 'build', ok: true, durationMs: Math.round(built.durationMs), detail: `dist/server.mjs, ${built.bytes} bytes`, notice: { code: 'validation.built', params: { path: 'dist/server.mjs', bytes: built.bytes } } });
   } catch (error) {
     steps.push({ name: 'build', ok: false, durationMs: Math.round(performance.now() - buildStarted), detail: (error as Error).message });
     return report();
@@ -191,16 +199,17 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       name: 'test',
       ok: testsOk,
       durationMs: Math.round(tests.durationMs),
-      detail: tests.timedOut ? `the tests took longer than ${limits.testMs} ms` : testSummary(tests.output),
+      ...(tests.timedOut ? { detail: `the tests took longer than ${limits.testMs} ms` } : testSummary(tests.output)),
       ...(testsOk ? {} : { output: tests.output }),
     });
     if (!testsOk) return report();
 
     const result = await readFile(plan.resultFile, 'utf8').then(
-      (text) => JSON.parse(text) as { steps: ValidationStep[]; error?: string },
+      (text) => JSON.parse(text) as { steps: ValidationStep[]; artifacts?: ValidationArtifacts; error?: string },
       () => undefined,
     );
     steps.push(...(result?.steps ?? []));
+    artifacts = result?.artifacts ?? {};
     if (!result || result.error) {
       const detail = run.timedOut ? `the sandbox run took longer than ${budget} ms` : `the sandbox runner failed: ${result?.error ?? `exit code ${run.code}`}`;
       steps.push({ name: steps.some((step) => step.name === 'start') ? 'stop' : 'start', ok: false, durationMs: Math.round(run.durationMs), detail, output: run.output });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { noticeSchema } from '../../http/notice.js';
 import { CONVERSATION_CHANNELS, CONVERSATION_STATES } from './conversations-tables.js';
 import { AppError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
@@ -24,7 +25,7 @@ export const turnSchema = z
     questions: z.array(z.string()),
     actions: z.array(action),
     suggestions: z.array(z.object({ kind: z.string(), reason: z.string(), complexity: z.string() })),
-    similar: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), kind: z.string(), latestVersion: z.string().nullable(), score: z.number(), shared: z.array(z.string()) })),
+    similar: z.array(z.object({ id: z.string(), name: z.string(), title: z.string(), kind: z.string(), latestVersion: z.string().nullable(), score: z.number(), shared: z.array(z.string()).describe('What the app shares with the draft, in English'), reasons: z.array(noticeSchema).describe('The same as notices, one per entry of shared') })),
     state: z.enum(CONVERSATION_STATES),
     language: z.string(),
     requestId: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AppSpec } from '@marketplace/spec';
 import type { Db } from '../../db/schema.js';
+import { notice, type Notice } from '../../http/notice.js';
 
 export interface SimilarApp {
   id: string;
@@ -12,6 +13,8 @@ export interface SimilarApp {
   score: number;
   /** What they share, for the reply ("same kind", "fields: serial, owner"). */
   shared: string[];
+  /** The same, as notices the UI words in its language (one per entry of `shared`). */
+  reasons: Notice[];
 }
 
 /** Below this, an app is not worth offering. */
@@ -56,26 +59,31 @@ export async function findSimilarApps(db: Db, orgId: string, draft: Partial<AppS
   const scored = rows.map((row): SimilarApp => {
     const spec = row.spec as Partial<AppSpec>;
     const shared: string[] = [];
+    const reasons: Notice[] = [];
     let score = 0;
     if (draft.kind && row.kind === draft.kind) {
       score += 0.3;
       shared.push(`kind ${row.kind}`);
+      reasons.push(notice('similar.kind', { kind: row.kind }));
     }
     const fields = fieldNames(spec);
     const fieldOverlap = jaccard(draftFields, fields);
     if (fieldOverlap > 0) {
       score += 0.4 * fieldOverlap;
-      shared.push(`fields ${[...draftFields].filter((f) => fields.has(f)).slice(0, 5).join(', ')}`);
+      const common = [...draftFields].filter((f) => fields.has(f)).slice(0, 5).join(', ');
+      shared.push(`fields ${common}`);
+      reasons.push(notice('similar.fields', { fields: common }));
     }
     const sources = new Set((spec.sources ?? []).map((s) => `${s.type}:${s.url ?? s.path ?? ''}`));
     const sourceOverlap = jaccard(draftSources, sources);
     if (sourceOverlap > 0) {
       score += 0.2 * sourceOverlap;
       shared.push('the same data sources');
+      reasons.push(notice('similar.sources'));
     }
     const textOverlap = jaccard(draftWords, words(`${row.title} ${row.summary} ${[...fields].join(' ')}`));
     score += 0.3 * Math.min(1, textOverlap * 2);
-    return { id: row.id, name: row.name, title: row.title, kind: row.kind, latestVersion: row.latest_version, score: Math.round(Math.min(1, score) * 100) / 100, shared };
+    return { id: row.id, name: row.name, title: row.title, kind: row.kind, latestVersion: row.latest_version, score: Math.round(Math.min(1, score) * 100) / 100, shared, reasons };
   });
   return scored.filter((s) => s.score >= THRESHOLD).sort((a, b) => b.score - a.score).slice(0, limit);
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEPLOYMENT_STATES, appUrlSchema } from '@marketplace/mail';
 import { NotFoundError } from '../../errors/app-error.js';
 import { iso } from '../../http/responses.js';
+import { relayedNoticeSchema } from '../../http/notice.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 
 export const deploymentStateSchema = z.enum(DEPLOYMENT_STATES);
@@ -12,6 +13,7 @@ export const healthSchema = z
   .object({
     ok: z.boolean(),
     detail: z.string().max(500).optional(),
+    notice: relayedNoticeSchema.optional().describe('detail as a code and parameters (health.answered, health.failed, health.timedOut)'),
     latencyMs: z.number().min(0).max(3_600_000).optional(),
     at: z.string().max(40).optional(),
     url: appUrlSchema.optional().describe('Where the app answers on its workstation, reported once healthy'),

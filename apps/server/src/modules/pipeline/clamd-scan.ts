@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { notice } from '../../http/notice.js';
 import type { ScannerVerdict } from './scanner.js';
 
 export interface ClamdSettings {
@@ -21,7 +22,8 @@ export async function scanWithClamd(bundle: Buffer, settings: ClamdSettings): Pr
   });
   const result = await clam.scanStream(Readable.from([bundle]));
   if (result.isInfected) {
-    return { name: 'clamav', verdict: 'flagged', detail: `clamd found ${(result.viruses ?? []).join(', ') || 'a threat'} in the bundle` };
+    const threats = (result.viruses ?? []).join(', ');
+    return { name: 'clamav', verdict: 'flagged', detail: `clamd found ${threats || 'a threat'} in the bundle`, notice: notice('scan.threatFound', { threats }) };
   }
-  return { name: 'clamav', verdict: 'clean', detail: 'clamd found nothing' };
+  return { name: 'clamav', verdict: 'clean', detail: 'clamd found nothing', notice: notice('scan.noThreat') };
 }

@@ -3,6 +3,8 @@
  * app has no business containing. Bundled third-party code (dist/) and the app's own tests (test/:
  * they start the app in a child process, and never run on a workstation) are checked for secrets only.
  */
+import { notice, type Notice } from '../../http/notice.js';
+
 export interface ScanFinding {
   rule: string;
   path: string;
@@ -14,6 +16,8 @@ export interface ScannerVerdict {
   name: string;
   verdict: 'clean' | 'flagged';
   detail?: string;
+  /** `detail` as a code and parameters, for the UI to word. */
+  notice?: Notice;
   findings?: ScanFinding[];
 }
 
@@ -69,9 +73,14 @@ export function scanFiles(files: Map<string, { content: Buffer }>): ScanReport {
     scanText(path, text, SECRET_RULES, secrets);
     if (!secretsOnly(path)) scanText(path, text, PATTERN_RULES, patterns);
   }
+  const examples = (found: ScanFinding[]) => found.slice(0, 3).map((f) => `${f.rule} in ${f.path}:${f.line}`).join(', ');
   const scanners: ScannerVerdict[] = [
-    { name: 'secrets', verdict: secrets.length ? 'flagged' : 'clean', detail: secrets.length ? `${secrets.length} possible secret(s): ${secrets.slice(0, 3).map((f) => `${f.rule} in ${f.path}:${f.line}`).join(', ')}` : 'no secrets found', findings: secrets },
-    { name: 'patterns', verdict: patterns.length ? 'flagged' : 'clean', detail: patterns.length ? `${patterns.length} dangerous pattern(s): ${patterns.slice(0, 3).map((f) => `${f.rule} in ${f.path}:${f.line}`).join(', ')}` : 'no dangerous patterns in the app’s own code', findings: patterns },
+    secrets.length
+      ? { name: 'secrets', verdict: 'flagged', detail: `${secrets.length} possible secret(s): ${examples(secrets)}`, notice: notice('scan.secretsFound', { count: secrets.length }), findings: secrets }
+      : { name: 'secrets', verdict: 'clean', detail: 'no secrets found', notice: notice('scan.noSecrets'), findings: secrets },
+    patterns.length
+      ? { name: 'patterns', verdict: 'flagged', detail: `${patterns.length} dangerous pattern(s): ${examples(patterns)}`, notice: notice('scan.patternsFound', { count: patterns.length }), findings: patterns }
+      : { name: 'patterns', verdict: 'clean', detail: 'no dangerous patterns in the app’s own code', notice: notice('scan.noPatterns'), findings: patterns },
   ];
   return { verdict: scanners.some((s) => s.verdict === 'flagged') ? 'flagged' : 'clean', scanners, files: files.size, bytes };
 }

@@ -1,7 +1,7 @@
 import { type Exercise, expect, expectStatus } from './exercise-context.js';
 
-/** Creates a record of the first entity and lists it back. */
-export const exerciseApiService: Exercise = async ({ fixtures, request }) => {
+/** Creates a record of the first entity and lists it back, and keeps the OpenAPI document the API serves. */
+export const exerciseApiService: Exercise = async ({ fixtures, request, keep }) => {
   const entity = fixtures.entities[0];
   const base = `/api/${entity.collection}`;
   const created = await request(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(entity.sample) });
@@ -12,5 +12,10 @@ export const exerciseApiService: Exercise = async ({ fixtures, request }) => {
   await expectStatus(listed, 200, `GET ${base}`);
   const list = (await listed.json()) as { items: { id: string }[]; total: number };
   expect(list.items.some((item) => item.id === record.id), `GET ${base} does not list the record just created`);
+  const described = await request('/openapi.json');
+  await expectStatus(described, 200, 'GET /openapi.json');
+  const openapi = (await described.json()) as Record<string, unknown>;
+  expect(typeof openapi.openapi === 'string' && typeof openapi.paths === 'object', 'GET /openapi.json answered no OpenAPI document');
+  keep({ openapi });
   return `created ${entity.collection}/${record.id} and listed ${list.total} record(s)`;
 };

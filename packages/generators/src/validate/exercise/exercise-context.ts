@@ -6,6 +6,13 @@ export interface ExerciseContext {
   received: { method: string; path: string; body: string }[];
   /** fetch against the app, with the auth headers of the fixtures. */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** What the app says about itself, kept in the report: an API's OpenAPI document as it serves it. */
+  keep(artifacts: ValidationArtifacts): void;
+}
+
+/** Documents the running app served during validation, for the catalog to show. */
+export interface ValidationArtifacts {
+  openapi?: Record<string, unknown>;
 }
 
 /** One real use of the app; resolves with a one-line summary or throws saying what went wrong. */

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Notices the server (and what it relays from the pipeline and the agents) writes for people to
+ * read: each carries a stable code and its parameters beside the English sentence, so the web UI
+ * words it in the reader's language while API and mail users keep the sentence. Every code here
+ * has an entry under `notices` in the web's English and Polish catalogs (a test checks it).
+ */
+export const NOTICE_CODES = [
+  // What a similar catalog app shares with a draft (chat).
+  'similar.kind',
+  'similar.fields',
+  'similar.sources',
+  // The scan step's scanners.
+  'scan.secretsFound',
+  'scan.noSecrets',
+  'scan.patternsFound',
+  'scan.noPatterns',
+  'scan.threatFound',
+  'scan.noThreat',
+  // The validation step's checks that passed.
+  'validation.built',
+  'validation.testsRan',
+  'validation.listening',
+  'validation.healthAnswered',
+  'validation.stopped',
+  // An agent's health probe of a deployed app.
+  'health.answered',
+  'health.failed',
+  'health.timedOut',
+] as const;
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
+/** Parameters are short values put into the sentence: names, numbers, paths. */
+const param = z.union([z.string().max(500), z.number()]);
+
+export const noticeSchema = z
+  .object({ code: z.enum(NOTICE_CODES), params: z.record(z.string().max(40), param) })
+  .meta({ id: 'Notice', description: 'A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it' });
+export type Notice = z.infer<typeof noticeSchema>;
+
+/**
+ * A notice an agent relays: its code may be one a newer agent knows and this server does not, so
+ * only its shape is checked (the UI words the codes it knows and shows the English sentence otherwise).
+ */
+export const relayedNoticeSchema = z
+  .object({
+    code: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, { message: 'must look like area.name' }).max(64),
+    params: z.record(z.string().max(40), param).refine((params) => Object.keys(params).length <= 10, { message: 'at most 10 parameters' }),
+  })
+  .strict();
+
+export const notice = (code: NoticeCode, params: Record<string, string | number> = {}): Notice => ({ code, params });

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { probeHealth } from '../../agent/src/health-check.js';
+import { NOTICE_CODES, noticeSchema, relayedNoticeSchema } from '../src/http/notice.js';
+import { scanFiles } from '../src/modules/pipeline/scanner.js';
+
+/** The web UI's English and Polish catalogs (read at run time: the web app is not part of the server's build). */
+const catalog = async (language: 'en' | 'pl'): Promise<Record<string, any>> => (await import(new URL(`../../web/src/i18n/${language}.ts`, import.meta.url).href))[language];
+const en = await catalog('en');
+const pl = await catalog('pl');
+
+const lookup = (messages: object, code: string): unknown => code.split('.').reduce<any>((node, key) => node?.[key], (messages as any).notices);
+const leaves = (node: object, prefix = ''): string[] =>
+  Object.entries(node).flatMap(([key, value]) => (typeof value === 'object' ? leaves(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
+
+describe('server notices', () => {
+  it('has an English and a Polish sentence for every code, the Polish one not left in English', () => {
+    const missing = NOTICE_CODES.flatMap((code) => [
+      ...(typeof lookup(en, code) === 'string' && lookup(en, code) !== '' ? [] : [`en: ${code}`]),
+      ...(typeof lookup(pl, code) === 'string' && lookup(pl, code) !== '' ? [] : [`pl: ${code}`]),
+    ]);
+    expect(missing).toEqual([]);
+    expect(NOTICE_CODES.filter((code) => lookup(en, code) === lookup(pl, code))).toEqual([]);
+  });
+
+  it('keeps no sentence in the web catalogs for a code the server no longer writes', () => {
+    expect(leaves(en.notices).filter((code) => !(NOTICE_CODES as readonly string[]).includes(code))).toEqual([]);
+  });
+
+  it('catches a code without its sentences (the check itself works)', () => {
+    expect(lookup(en, 'scan.noSecrets')).toBe('no secrets found');
+    expect(lookup(pl, 'scan.notACode')).toBeUndefined();
+  });
+
+  it('gives each scanner verdict a notice with a known code beside its English detail', () => {
+    const clean = scanFiles(new Map([['src/app.mjs', { content: Buffer.from('export const ok = 1;\n') }]]));
+    expect(clean.scanners.map((s) => [s.detail, s.notice])).toEqual([
+      ['no secrets found', { code: 'scan.noSecrets', params: {} }],
+      ['no dangerous patterns in the app’s own code', { code: 'scan.noPatterns', params: {} }],
+    ]);
+    const flagged = scanFiles(new Map([['src/app.mjs', { content: Buffer.from('eval(x);\n') }]]));
+    expect(flagged.scanners[1]!.notice).toEqual({ code: 'scan.patternsFound', params: { count: 1 } });
+    for (const scanner of [...clean.scanners, ...flagged.scanners]) expect(noticeSchema.safeParse(scanner.notice).success).toBe(true);
+  });
+
+  it('accepts from an agent a notice of a code it does not know yet, but only in the notice shape', () => {
+    expect(relayedNoticeSchema.safeParse({ code: 'health.somethingNew', params: { path: '/health' } }).success).toBe(true);
+    expect(relayedNoticeSchema.safeParse({ code: 'Health answered', params: {} }).success).toBe(false);
+    expect(relayedNoticeSchema.safeParse({ code: 'health.answered', params: { path: { nested: true } } }).success).toBe(false);
+    expect(relayedNoticeSchema.safeParse({ code: 'health.answered', params: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}`, i])) }).success).toBe(false);
+  });
+
+  it('knows every code the validation runner and the health probe of the agent write', async () => {
+    const known = new Set<string>(NOTICE_CODES);
+    const sources = ['../../../packages/generators/src/validate/runner.ts', '../../../packages/generators/src/validate/validate-app.ts', '../../agent/src/health-check.ts'];
+    const written = sources.flatMap((file) => [...readFileSync(new URL(file, import.meta.url), 'utf8').matchAll(/code: '((?:validation|health)\.[A-Za-z]+)'/g)].map((match) => match[1]!));
+    expect(written.length).toBeGreaterThanOrEqual(8);
+    expect(written.filter((code) => !known.has(code))).toEqual([]);
+    const app = createServer((_request, response) => response.writeHead(200).end('ok')).listen(0, '127.0.0.1');
+    await new Promise((resolve) => app.once('listening', resolve));
+    const { port } = app.address() as AddressInfo;
+    const healthy = await probeHealth(port, '/healthz');
+    await new Promise((resolve) => app.close(resolve));
+    const gone = await probeHealth(port, '/healthz', 500);
+    expect([healthy.notice, gone.notice].map((n) => n?.code)).toEqual(['health.answered', 'health.failed']);
+    expect(healthy.notice!.params).toEqual({ path: '/healthz', status: 200 });
+  });
+});

@@ -1,0 +1,19 @@
+import type { i18n as I18n } from 'i18next';
+import type { Notice } from '../api/types';
+
+/** Parameters that are themselves words of the catalog: a kind is said as the UI says kinds. */
+const WORDED: Record<string, (value: string) => string> = { kind: (value) => `kinds.${value}` };
+
+/**
+ * A notice the server wrote, in the UI's language: its code's sentence from the catalogs (`notices.*`)
+ * with its parameters put in. A code this UI does not know yet (a newer server or agent) falls back
+ * to the English sentence that travels beside it.
+ */
+export function noticeText(i18n: I18n, notice: Notice | null | undefined, english?: string | null): string {
+  const key = notice ? `notices.${notice.code}` : null;
+  if (!notice || !key || !i18n.exists(key)) return english ?? '';
+  const params = Object.fromEntries(
+    Object.entries(notice.params).map(([name, value]) => [name, WORDED[name] && typeof value === 'string' ? i18n.t(WORDED[name](value), { defaultValue: value }) : value]),
+  );
+  return i18n.t(key, params);
+}
