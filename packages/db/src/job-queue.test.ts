@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineJob, type JobDefinition } from './define-job.js';
+import { createDatabase } from './create-database.js';
 import { createJobQueue, type JobQueue } from './job-queue.js';
 import { describeEachDialect } from './testing/index.js';
 
@@ -185,6 +186,43 @@ describeEachDialect('job queue', (getDatabase) => {
     expect(await Promise.all([hold('a'), hold('b'), hold('c')])).toEqual(['a', 'b', 'c']);
     expect(order.filter((entry) => entry.endsWith(':in'))).toHaveLength(3);
     for (let index = 0; index < order.length; index += 2) expect(order[index]!.replace(':in', '')).toBe(order[index + 1]!.replace(':out', ''));
+  });
+});
+
+describe('job queue stopped without waiting', () => {
+  it('a handler that ends after the database closed neither throws an unhandled rejection nor marks its job done', async () => {
+    const real = await createDatabase({ memory: true });
+    // The database as the queue sees it: once "closed", every statement fails as a closed PGlite or pool does.
+    let closed = false;
+    const database = Object.assign(Object.create(real) as typeof real, {
+      executeSql: (text: string, values?: unknown[]) => (closed ? Promise.reject(new Error('the database is closed')) : real.executeSql(text, values)),
+    });
+    let started!: () => void;
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let ended = false;
+    const slow = defineJob<object>({ ...base, name: 'held', handler: async () => (started(), await held, void (ended = true)) });
+    const q = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
+    q.register(slow);
+    await q.start();
+    await q.send(slow, {});
+    await running;
+    await q.stop({ graceful: false });
+    closed = true;
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      release();
+      // pg-boss reports the job's end (without awaiting it) a few ticks after the handler returns
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await real.close();
+    }
+    expect(ended).toBe(true);
+    expect(rejections).toEqual([]);
   });
 });
 

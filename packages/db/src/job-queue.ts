@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import type { Database } from './database.js';
+import type { Database, SqlResult } from './database.js';
 import { failedJobName, listFailedJobs, type DeadLetterJob } from './dead-letter.js';
 import type { JobDefinition } from './define-job.js';
 import { DatabaseError, messageOf } from './errors.js';
@@ -77,6 +77,13 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
     inFlight += 1;
     try {
       return await database.executeSql(text, values);
+    } catch (error) {
+      // A handler that outlived a non-graceful stop reports its end after the database closed: the job's
+      // lease expires and it runs again, as after a crash. Said in the log, not thrown into pg-boss (which does not catch it).
+      if (state !== 'stopped') throw error;
+      logger.warn({ err: error }, 'a job ended after the job queue stopped; it runs again when its lease expires');
+      // No result at all (rather than no rows): pg-boss reads a command's count from rows[0] when rows is there.
+      return {} as SqlResult;
     } finally {
       inFlight -= 1;
       if (inFlight === 0) idle?.();
