@@ -53,7 +53,7 @@ export function WebhooksPage() {
         <fieldset>
           <legend>{t('webhooks.events')}</legend>
           {EVENT_TYPES.map((type) => (
-            <label key={type} className="checkbox">
+            <label key={type} className="check">
               <input type="checkbox" checked={events.includes(type)} onChange={(event) => choose(type, event.target.checked)} /> {t(`webhooks.eventTypes.${eventKey(type)}`)}
             </label>
           ))}
