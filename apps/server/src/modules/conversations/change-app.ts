@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { AppChangeInput, AppChangeOutcome } from '../mail-processing/inbox-change.js';
 import { recogniseIntent } from './command-intents.js';
 import { buildConversation, converse } from './conversation-engine.js';
-import { createConversation, getConversation, saveTurn } from './conversation-repository.js';
+import { appToChange, createConversation, getConversation, saveTurn } from './conversation-repository.js';
 import type { ConversationServices } from './conversation-services.js';
 
 /**
@@ -14,7 +14,7 @@ import type { ConversationServices } from './conversation-services.js';
  * caller must already be allowed to publish into the app; publishing checks that again.
  */
 export async function changeAppInWords(services: ConversationServices, input: AppChangeInput): Promise<AppChangeOutcome> {
-  const app = await services.db.selectFrom('apps').select(['id', 'title', 'spec', 'latest_version']).where('org_id', '=', input.orgId).where('id', '=', input.appId).executeTakeFirst();
+  const app = await appToChange(services.db, input.orgId, input.appId);
   const parsed = app?.latest_version ? parseAppSpec(app.spec) : null;
   if (!app || !parsed?.ok) {
     throw new AppError('APP_SPEC_UNAVAILABLE', 409, 'This app has no published spec to change (it was not built by the marketplace); describe the new version in a conversation instead (POST /api/v1/conversations).');

@@ -97,3 +97,8 @@ export async function resumeConversation(db: Db, conversation: ConversationRow):
   await db.updateTable('conversations').set({ state }).where('id', '=', conversation.id).where('state', '=', 'abandoned').execute();
   return { ...conversation, state };
 }
+
+/** The app a change conversation starts from: its title, published spec and latest version, in the organisation. */
+export function appToChange(db: Db, orgId: string, appId: string) {
+  return db.selectFrom('apps').select(['id', 'title', 'spec', 'latest_version']).where('org_id', '=', orgId).where('id', '=', appId).executeTakeFirst();
+}
