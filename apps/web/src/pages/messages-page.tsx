@@ -39,7 +39,12 @@ function ChangeProgress({ change, appId }: { change: InboxChange; appId: string 
 function MessageDetail({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const detail = useQuery({ queryKey: ['messages', id], queryFn: () => callRoute<InboxMessageDetail>('getMessage', { params: { id } }) });
+  // While a change builds (or its reporter is not told yet), look again every few seconds.
+  const detail = useQuery({
+    queryKey: ['messages', id],
+    queryFn: () => callRoute<InboxMessageDetail>('getMessage', { params: { id } }),
+    refetchInterval: (query) => (query.state.data?.changes.some((c) => c.state === 'building' || (c.state === 'published' && !c.notified)) ? 5000 : false),
+  });
   const [text, setText] = useState('');
   const [change, setChange] = useState('');
   useEffect(() => setText(detail.data?.draft ?? ''), [detail.data?.draft]);
