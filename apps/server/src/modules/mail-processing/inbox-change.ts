@@ -95,6 +95,13 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     }
   }
 
+  /** Tells the reporters of a published request in the background; `idle()` waits for it. */
+  function notifyLater(orgId: string, requestId: string): void {
+    const run = notify(orgId, requestId).catch((error: unknown) => logger.warn({ component: 'inbox-changes', err: error }, 'could not look up change replies of a published request'));
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
+  }
+
   return {
     async replyWithChange(input) {
       const message = await findInboxMessage(db, input.orgId, input.messageId, { userId: null, admin: true });
@@ -119,6 +126,8 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
 
     async changesOf(orgId, threadId) {
       const rows = await threadChanges(db, orgId, threadId);
+      // A publication whose event this process never heard (the worker stopped before its hook ran) is told now.
+      for (const r of rows) if (r.request_state === 'published' && !r.notified_at && r.request_id) notifyLater(orgId, r.request_id);
       return rows.map((r) => ({
         id: r.id,
         text: r.change_text,
@@ -133,10 +142,7 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     },
 
     onEvent(event) {
-      if (event.type !== 'request' || event.data.state !== 'published' || typeof event.data.id !== 'string') return;
-      const run = notify(event.orgId, event.data.id).catch((error: unknown) => logger.warn({ component: 'inbox-changes', err: error }, 'could not look up change replies of a published request'));
-      pending.add(run);
-      void run.finally(() => pending.delete(run));
+      if (event.type === 'request' && event.data.state === 'published' && typeof event.data.id === 'string') notifyLater(event.orgId, event.data.id);
     },
 
     async idle() {
