@@ -178,10 +178,30 @@ describe('fix by reply', () => {
     expect(told.text).toContain('the fix you reported for “Room booking” is in version 1.1.0');
     expect(told.inReplyTo).toBe(bugMessageId);
     expect(told.from?.value[0]?.address).toBe(MARKETPLACE);
-    expect(shown.thread.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out', 'out']);
+    const thread = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json().thread as { direction: string; body: string }[];
+    expect(thread.map((m) => m.direction)).toEqual(['in', 'out', 'out']);
+    expect(thread[2]!.body).toContain('version 1.1.0');
     // told once, however often the request's events are heard again
     env.t.app.inboxChanges.onEvent({ orgId: admin.orgId, type: 'request', data: { id: change.requestId, state: 'published' }, audience: {} });
     await env.t.app.inboxChanges.idle();
     expect(await mailbox.inbox(reporter.email)).toHaveLength(2);
+  });
+
+  it('reads a change in Polish the same way: "End date ma być opcjonalna" (the field as the app names it) becomes 1.2.0 with an optional end date', async () => {
+    const replied = await changeReply(owner, { text: 'Dziękujemy, data końca będzie opcjonalna.', applyAsChange: true, change: 'End date ma być opcjonalna' });
+    expect(replied.statusCode, replied.body).toBe(201);
+    const done = await waitForRequest(replied.json().change.requestId, owner);
+    expect(done.state, JSON.stringify(done.steps)).toBe('published');
+    expect(done.version).toBe('1.2.0');
+    const version = await db().selectFrom('app_versions').select('spec').where('app_id', '=', appId).where('version', '=', '1.2.0').executeTakeFirstOrThrow();
+    const fields = (version.spec as { entities: { fields: { name: string; required?: boolean }[] }[] }).entities[0]!.fields;
+    expect(fields.find((f) => f.name === 'endDate')!.required).toBe(false);
+    expect(fields.map((f) => f.name)).toContain('notes');
+    const changes = await until('both changes published and told', async () => {
+      const detail = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();
+      return detail.changes.every((c: { notified: boolean }) => c.notified) ? detail.changes : undefined;
+    });
+    expect(changes.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.2.0']);
+    await mailbox.waitForMail(reporter.email, 4);
   });
 });
