@@ -24,7 +24,10 @@ function serve(changes: object[]) {
     if (url === '/api/v1/auth/csrf') return json({ csrfToken: 't' });
     if (url.startsWith('/api/v1/messages?')) return json({ items: [message] });
     if (url === '/api/v1/messages/m1' && method === 'GET') return json({ ...message, body: 'Save crashes with an error 500.', thread: [], changes });
-    if (url === '/api/v1/messages/m1/reply' && method === 'POST') return json({ id: 'o1', messageId: '<o1@x>', change: { id: 'c2', state: 'building', conversationId: 'conv2', requestId: 'r2', reply: 'Added the field “Notes”.' } }, 201);
+    if (url === '/api/v1/messages/m1/reply' && method === 'POST') {
+      const asChange = (JSON.parse(String(init.body)) as { applyAsChange?: boolean }).applyAsChange;
+      return json({ id: 'o1', messageId: '<o1@x>', ...(asChange ? { change: { id: 'c2', state: 'building', conversationId: 'conv2', requestId: 'r2', reply: 'Added the field “Notes”.' } } : {}) }, 201);
+    }
     return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'no' }, 404);
   });
 }
