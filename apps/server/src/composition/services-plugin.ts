@@ -6,6 +6,7 @@ import { conversationMailLoop, type ConversationServices } from '../modules/conv
 import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
 import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
+import type { InboxChanges } from '../modules/mail-processing/inbox-change.js';
 import type { WebhooksService } from '../modules/webhooks/webhooks-service.js';
 import type { ServerServices } from './services.js';
 
@@ -20,6 +21,8 @@ declare module 'fastify' {
     /** Stored incoming mail waiting for its handlers (the embedded hub kicks it). */
     mailQueue: IncomingMailQueue;
     webhooks: WebhooksService;
+    /** "Reply and change the app" on the app owners' inbox. */
+    inboxChanges: InboxChanges;
   }
 }
 
@@ -37,6 +40,7 @@ export default fp(
     app.decorate('conversationServices', services.conversations);
     app.decorate('mailQueue', services.mailQueue);
     app.decorate('webhooks', services.webhooks);
+    app.decorate('inboxChanges', services.inboxChanges);
     const loop = conversationMailLoop(services.conversations);
     app.addHook('onReady', async () => {
       await services.mailQueue.start();

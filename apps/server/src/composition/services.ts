@@ -12,6 +12,8 @@ import { createLocalEventBus, type EventBus } from '../modules/events/event-bus.
 import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-intake.js';
 import { createIncomingMailQueue, type IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import { createMailPipeline } from '../modules/mail-processing/mail-pipeline.js';
+import { createInboxChanges, type InboxChanges } from '../modules/mail-processing/inbox-change.js';
+import { changeAppInWords } from '../modules/conversations/change-app.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import type { OrgKeys } from '../modules/org-keys/org-keys-service.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
@@ -44,6 +46,8 @@ export interface ServerServices {
   mailIntake: MailIngest;
   /** Stored incoming mail, processed off the SMTP listener's path (started by the processes that handle mail). */
   mailQueue: IncomingMailQueue;
+  /** "Reply and change the app" on inbox threads; hears published requests to tell their reporters. */
+  inboxChanges: InboxChanges;
   /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
   webhooks: WebhooksService;
   /** Events to the MQTT broker when MQTT_URL is set. */
@@ -80,6 +84,9 @@ export function createServices(options: ServiceOptions): ServerServices {
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
+  // An owner's change reply runs through the conversation engine; the reporter hears when its version is published.
+  const inboxChanges = createInboxChanges({ db, mail: conversations.mail, changeApp: (input) => changeAppInWords(conversations, input), logger: logger as Logger });
+  const stopInboxChanges = events.onPublish((event) => inboxChanges.onEvent(event));
   const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
   const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
   const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
@@ -98,10 +105,13 @@ export function createServices(options: ServiceOptions): ServerServices {
     approvals,
     mailIntake,
     mailQueue,
+    inboxChanges,
     webhooks,
     mqtt,
     async close() {
+      stopInboxChanges();
       stopWebhooks();
+      await inboxChanges.idle();
       stopMqtt();
       await webhooks.idle();
       await mqtt?.close();

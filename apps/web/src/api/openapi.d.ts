@@ -10558,7 +10558,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the (edited) reply from the marketplace's address, in the message's thread */
+        /**
+         * Send the (edited) reply from the marketplace's address, in the message's thread; with applyAsChange, also change the app
+         * @description A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app's published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10571,6 +10574,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Also change the app (owners only): the change goes through the conversation engine and is built as the app's next version; the reporter is mailed when it is published */
+                        applyAsChange?: boolean;
+                        /** @description The change in words (EN/PL); `text` when omitted */
+                        change?: string;
                         text: string;
                     };
                 };
@@ -10583,6 +10590,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            change?: {
+                                conversationId: string | null;
+                                id: string;
+                                /** @description The conversation engine's answer: what changed, what is still open */
+                                reply: string;
+                                requestId: string | null;
+                                /** @enum {string} */
+                                state: "building" | "needs-answer";
+                            };
                             id: string;
                             messageId: string;
                         };
@@ -10617,6 +10633,24 @@ export interface paths {
                 };
                 /** @description Problem (RFC 9457), code per status 404 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13749,6 +13783,40 @@ export interface components {
             members: string[];
             name: string;
         };
+        InboxChange: {
+            conversationId: string | null;
+            createdAt: string;
+            error: string | null;
+            id: string;
+            /** @description The reporter was mailed that the fix is published */
+            notified: boolean;
+            requestId: string | null;
+            /**
+             * @description requested: the conversation still has a question open; building: its request runs; published: in `version`; failed: `error` says why
+             * @enum {string}
+             */
+            state: "requested" | "building" | "published" | "failed";
+            /** @description The change in words the owner sent with the reply */
+            text: string;
+            version: string | null;
+        };
+        InboxChangeInput: {
+            conversationId: string | null;
+            createdAt: string;
+            error: string | null;
+            id: string;
+            /** @description The reporter was mailed that the fix is published */
+            notified: boolean;
+            requestId: string | null;
+            /**
+             * @description requested: the conversation still has a question open; building: its request runs; published: in `version`; failed: `error` says why
+             * @enum {string}
+             */
+            state: "requested" | "building" | "published" | "failed";
+            /** @description The change in words the owner sent with the reply */
+            text: string;
+            version: string | null;
+        };
         InboxMessage: {
             app: {
                 id: string;
@@ -13775,6 +13843,7 @@ export interface components {
                 title: string;
             };
             body: string;
+            changes: components["schemas"]["InboxChange"][];
             classification: string;
             createdAt: string;
             draft: string | null;
@@ -13796,6 +13865,7 @@ export interface components {
                 title: string;
             };
             body: string;
+            changes: components["schemas"]["InboxChangeInput"][];
             classification: string;
             createdAt: string;
             draft: string | null;

@@ -2,20 +2,54 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import type { InboxMessage, InboxMessageDetail } from '../api/types';
+import { Link } from 'react-router';
+import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { EmptyState, QueryState } from '../components/query-state';
 import { formatDate } from '../i18n/i18n';
+
+/** Where an owner's change reply is: change requested → building → published vX (or failed, with why). */
+function ChangeProgress({ change, appId }: { change: InboxChange; appId: string }) {
+  const { t } = useTranslation();
+  const steps = ['requested', 'building', 'published'] as const;
+  const reached = change.state === 'failed' ? 1 : steps.indexOf(change.state);
+  return (
+    <li className="change-progress">
+      <p>
+        <strong>{t('messages.change.asked')}:</strong> {change.text}
+      </p>
+      <ol className="steps" aria-label={t('messages.change.progress')}>
+        {steps.map((step, index) => (
+          <li key={step} className={index <= reached ? (change.state === 'failed' && index === reached ? 'failed' : 'done') : undefined} aria-current={index === reached ? 'step' : undefined}>
+            {step === 'published' && change.version ? t('messages.change.publishedVersion', { version: change.version }) : t(`messages.change.states.${step}`)}
+          </li>
+        ))}
+      </ol>
+      {change.state === 'failed' ? <p className="notice notice-error">{t('messages.change.failed', { error: change.error ?? '' })}</p> : null}
+      {change.notified ? <p className="muted">{t('messages.change.notified')}</p> : null}
+      <p className="muted">
+        {change.conversationId ? <Link to={`/chat/${change.conversationId}`}>{t('messages.change.conversation')}</Link> : null}
+        {change.version ? <> · <Link to={`/apps/${appId}`}>{t('messages.change.app', { version: change.version })}</Link></> : null}
+      </p>
+    </li>
+  );
+}
 
 /** One message: its thread, and the drafted reply to edit and send. */
 function MessageDetail({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const detail = useQuery({ queryKey: ['messages', id], queryFn: () => callRoute<InboxMessageDetail>('getMessage', { params: { id } }) });
+  // While a change builds (or its reporter is not told yet), look again every few seconds.
+  const detail = useQuery({
+    queryKey: ['messages', id],
+    queryFn: () => callRoute<InboxMessageDetail>('getMessage', { params: { id } }),
+    refetchInterval: (query) => (query.state.data?.changes.some((c) => c.state === 'building' || (c.state === 'published' && !c.notified)) ? 5000 : false),
+  });
   const [text, setText] = useState('');
+  const [change, setChange] = useState('');
   useEffect(() => setText(detail.data?.draft ?? ''), [detail.data?.draft]);
   const send = useMutation({
-    mutationFn: () => callRoute<{ id: string; messageId: string }>('replyToMessage', { params: { id }, body: { text } }),
+    mutationFn: (asChange: boolean) => callRoute<InboxReply>('replyToMessage', { params: { id }, body: asChange ? { text, applyAsChange: true, ...(change.trim() ? { change } : {}) } : { text } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['messages'] }),
   });
   return (
@@ -35,14 +69,29 @@ function MessageDetail({ id }: { id: string }) {
               </li>
             ))}
           </ol>
+          {message.changes.length ? (
+            <section aria-label={t('messages.change.title')}>
+              <h3>{t('messages.change.title')}</h3>
+              <ul className="list">{message.changes.map((c) => <ChangeProgress key={c.id} change={c} appId={message.app.id} />)}</ul>
+            </section>
+          ) : null}
           <div className="field">
             <label htmlFor={`reply-${id}`}>{t('messages.reply', { language: message.language.toUpperCase() })}</label>
             <textarea id={`reply-${id}`} rows={8} maxLength={20000} value={text} onChange={(event) => setText(event.target.value)} />
           </div>
           {send.isError ? <ErrorMessage error={send.error} /> : null}
-          {send.isSuccess ? <p role="status" className="notice notice-success">{t('messages.sent')}</p> : null}
-          <button type="button" disabled={send.isPending || !text.trim()} onClick={() => send.mutate()}>
+          {send.isSuccess ? <p role="status" className="notice notice-success">{send.data.change ? t(`messages.change.sent.${send.data.change.state}`) : t('messages.sent')}</p> : null}
+          {send.data?.change ? <pre className="mail-body">{send.data.change.reply}</pre> : null}
+          <div className="field">
+            <label htmlFor={`change-${id}`}>{t('messages.change.label')}</label>
+            <input id={`change-${id}`} type="text" maxLength={4000} placeholder={t('messages.change.placeholder')} value={change} onChange={(event) => setChange(event.target.value)} />
+            <p className="muted">{t('messages.change.hint')}</p>
+          </div>
+          <button type="button" disabled={send.isPending || !text.trim()} onClick={() => send.mutate(false)}>
             {t('messages.send')}
+          </button>{' '}
+          <button type="button" className="secondary" disabled={send.isPending || !text.trim()} onClick={() => send.mutate(true)}>
+            {t('messages.change.send')}
           </button>
         </article>
       )}

@@ -15,11 +15,13 @@ export interface StoredMessage {
   details?: Record<string, unknown>;
 }
 
-export async function createConversation(db: Db, input: { orgId: string; userId: string; channel: ConversationChannel; language: string }) {
+/** A new conversation; with `draft` it starts ready, from that finished spec (a change to an app that exists). */
+export async function createConversation(db: Db, input: { orgId: string; userId: string; channel: ConversationChannel; language: string; draft?: { spec: object; title: string } }) {
   const id = randomUUID();
+  const start = input.draft ? { state: 'ready' as const, title: input.draft.title, spec: JSON.stringify(input.draft.spec), missing: [] } : { state: 'gathering' as const, title: '', spec: '{}', missing: ['description'] };
   await db
     .insertInto('conversations')
-    .values({ id, org_id: input.orgId, user_id: input.userId, channel: input.channel, state: 'gathering', title: '', spec: '{}', missing: ['description'], language: input.language, mail_token: randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').toLowerCase() })
+    .values({ id, org_id: input.orgId, user_id: input.userId, channel: input.channel, ...start, language: input.language, mail_token: randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').toLowerCase() })
     .execute();
   return getConversation(db, input.orgId, id);
 }
@@ -94,4 +96,9 @@ export async function resumeConversation(db: Db, conversation: ConversationRow):
   const state: ConversationState = conversation.missing.length ? 'gathering' : 'ready';
   await db.updateTable('conversations').set({ state }).where('id', '=', conversation.id).where('state', '=', 'abandoned').execute();
   return { ...conversation, state };
+}
+
+/** The app a change conversation starts from: its title, published spec and latest version, in the organisation. */
+export function appToChange(db: Db, orgId: string, appId: string) {
+  return db.selectFrom('apps').select(['id', 'title', 'spec', 'latest_version']).where('org_id', '=', orgId).where('id', '=', appId).executeTakeFirst();
 }

@@ -14,12 +14,8 @@ export interface InboxReplyInput {
   text: string;
 }
 
-/**
- * An owner's answer, from the marketplace's address (SMTP_FROM, DKIM-signed when configured) through
- * the outgoing mail path, threaded: In-Reply-To the message, References its thread, a `Re:` subject.
- * It joins the thread in the inbox, so the sender's answer to it lands there too.
- */
-export async function sendInboxReply(db: Db, mail: { sender: MailSender | null; address: string }, input: InboxReplyInput): Promise<{ id: string; messageId: string }> {
+/** A mail in an inbox thread from the marketplace's address, answering `message`; it joins the thread as an `out` message. */
+export async function sendThreadMail(db: Db, mail: { sender: MailSender | null; address: string }, input: InboxReplyInput & { classification: string }): Promise<{ id: string; messageId: string }> {
   if (!mail.sender) throw new MailProcessingError('MAIL_NOT_CONFIGURED', 'No outgoing mail path: set SMTP_HOST (a relay) or run the embedded mail hub on a fixed SMTP_LISTEN_PORT.');
   const { message } = input;
   const address = fromMailbox(mail.address);
@@ -43,12 +39,22 @@ export async function sendInboxReply(db: Db, mail: { sender: MailSender | null; 
     subject,
     body: input.text.trim(),
     summary: '',
-    classification: 'reply',
+    classification: input.classification,
     language: message.language,
     senderVersion: null,
     draft: null,
     state: 'sent',
   });
-  await markReplied(db, message.id);
   return { id, messageId };
+}
+
+/**
+ * An owner's answer, from the marketplace's address (SMTP_FROM, DKIM-signed when configured) through
+ * the outgoing mail path, threaded: In-Reply-To the message, References its thread, a `Re:` subject.
+ * It joins the thread in the inbox, so the sender's answer to it lands there too.
+ */
+export async function sendInboxReply(db: Db, mail: { sender: MailSender | null; address: string }, input: InboxReplyInput): Promise<{ id: string; messageId: string }> {
+  const sent = await sendThreadMail(db, mail, { ...input, classification: 'reply' });
+  await markReplied(db, input.message.id);
+  return sent;
 }

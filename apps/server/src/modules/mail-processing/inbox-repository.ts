@@ -93,3 +93,58 @@ export function threadMessages(db: Db, orgId: string, threadId: string) {
 export async function markReplied(db: Db, id: string): Promise<void> {
   await db.updateTable('mail_inbox').set({ state: 'replied', replied_at: new Date() }).where('id', '=', id).execute();
 }
+
+/** Records an owner's change reply on a thread (the link thread → conversation → request). */
+export async function insertInboxChange(db: Db, c: { orgId: string; appId: string; threadId: string; messageId: string; requestedBy: string; changeText: string; conversationId: string | null; requestId: string | null }): Promise<string> {
+  const row = await db
+    .insertInto('mail_inbox_changes')
+    .values({ org_id: c.orgId, app_id: c.appId, thread_id: c.threadId, message_id: c.messageId, requested_by: c.requestedBy, change_text: c.changeText, conversation_id: c.conversationId, request_id: c.requestId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function setChangeReply(db: Db, id: string, replyId: string): Promise<void> {
+  await db.updateTable('mail_inbox_changes').set({ reply_id: replyId }).where('id', '=', id).execute();
+}
+
+/** The change replies of a thread with where their build is: the request named, or the one the conversation started later. */
+export function threadChanges(db: Db, orgId: string, threadId: string) {
+  return db
+    .selectFrom('mail_inbox_changes')
+    .leftJoin('conversations', 'conversations.id', 'mail_inbox_changes.conversation_id')
+    .leftJoin('requests', (join) => join.on((eb) => eb.or([eb('requests.id', '=', eb.ref('mail_inbox_changes.request_id')), eb('requests.id', '=', eb.ref('conversations.request_id'))])))
+    .select(['mail_inbox_changes.id', 'mail_inbox_changes.change_text', 'mail_inbox_changes.conversation_id', 'mail_inbox_changes.notified_at', 'mail_inbox_changes.created_at', 'requests.id as request_id', 'requests.state as request_state', 'requests.version', 'requests.error'])
+    .where('mail_inbox_changes.org_id', '=', orgId)
+    .where('mail_inbox_changes.thread_id', '=', threadId)
+    .orderBy('mail_inbox_changes.created_at', 'asc')
+    .execute();
+}
+
+/** Change replies built by this request whose reporter was not told yet, with the message they answered. */
+export function unnotifiedChanges(db: Db, orgId: string, requestId: string) {
+  return db
+    .selectFrom('mail_inbox_changes')
+    .innerJoin('mail_inbox', 'mail_inbox.id', 'mail_inbox_changes.message_id')
+    .innerJoin('apps', 'apps.id', 'mail_inbox_changes.app_id')
+    .select(['mail_inbox_changes.id as change_id', 'mail_inbox_changes.requested_by', ...inboxColumns])
+    .where('mail_inbox_changes.org_id', '=', orgId)
+    .where('mail_inbox_changes.notified_at', 'is', null)
+    .where((eb) => eb.or([eb('mail_inbox_changes.request_id', '=', requestId), eb('mail_inbox_changes.conversation_id', 'in', eb.selectFrom('conversations').select('id').where('request_id', '=', requestId))]))
+    .execute();
+}
+
+/** Claims the reporter's notification (one process, once); false when another already did. */
+export async function claimNotification(db: Db, changeId: string, version: string): Promise<boolean> {
+  const row = await db.updateTable('mail_inbox_changes').set({ notified_at: new Date(), notified_version: version }).where('id', '=', changeId).where('notified_at', 'is', null).returning('id').executeTakeFirst();
+  return Boolean(row);
+}
+
+export async function releaseNotification(db: Db, changeId: string): Promise<void> {
+  await db.updateTable('mail_inbox_changes').set({ notified_at: null, notified_version: null }).where('id', '=', changeId).execute();
+}
+
+/** A request's state and version, in the organisation. */
+export function requestOutcome(db: Db, orgId: string, requestId: string) {
+  return db.selectFrom('requests').select(['state', 'version']).where('id', '=', requestId).where('org_id', '=', orgId).executeTakeFirst();
+}

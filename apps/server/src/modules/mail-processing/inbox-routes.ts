@@ -25,7 +25,29 @@ const messageSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'InboxMessage' });
-const detailSchema = messageSchema.extend({ body: z.string(), thread: z.array(threadItemSchema) }).meta({ id: 'InboxMessageDetail' });
+const changeSchema = z
+  .object({
+    id: z.string(),
+    text: z.string().describe('The change in words the owner sent with the reply'),
+    state: z.enum(['requested', 'building', 'published', 'failed']).describe('requested: the conversation still has a question open; building: its request runs; published: in `version`; failed: `error` says why'),
+    conversationId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    version: z.string().nullable(),
+    error: z.string().nullable(),
+    notified: z.boolean().describe('The reporter was mailed that the fix is published'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'InboxChange' });
+const detailSchema = messageSchema.extend({ body: z.string(), thread: z.array(threadItemSchema), changes: z.array(changeSchema) }).meta({ id: 'InboxMessageDetail' });
+const replyBody = z
+  .object({
+    text: z.string().trim().min(1, 'write the reply').max(20_000),
+    applyAsChange: z.boolean().optional().describe("Also change the app (owners only): the change goes through the conversation engine and is built as the app's next version; the reporter is mailed when it is published"),
+    change: z.string().trim().min(3, 'say the change in words, e.g. "add a notes field"').max(4_000).optional().describe('The change in words (EN/PL); `text` when omitted'),
+  })
+  .strict()
+  .refine((body) => body.applyAsChange || body.change === undefined, { message: 'change is only read with applyAsChange: true', path: ['change'] });
+const changeOutcomeSchema = z.object({ id: z.string(), state: z.enum(['building', 'needs-answer']), conversationId: z.string().nullable(), requestId: z.string().nullable(), reply: z.string().describe("The conversation engine's answer: what changed, what is still open") });
 
 type Row = NonNullable<Awaited<ReturnType<typeof findInboxMessage>>>;
 const view = (row: Row) => ({
@@ -69,7 +91,8 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
       const row = await findInboxMessage(app.db, request.principal!.orgId, request.params.id, viewerOf(request.principal!));
       if (!row || row.direction !== 'in') throw notFound(request.params.id);
       const thread = await threadMessages(app.db, request.principal!.orgId, row.thread_id);
-      return { ...view(row), body: row.body, thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at) })) };
+      const changes = await app.inboxChanges.changesOf(request.principal!.orgId, row.thread_id);
+      return { ...view(row), body: row.body, changes: changes.map((c) => ({ ...c, createdAt: iso(c.createdAt) })), thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at) })) };
     },
   });
 
@@ -77,13 +100,20 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
     config: { audit: 'message.reply' },
     schema: {
       tags: ['mail'],
-      summary: "Send the (edited) reply from the marketplace's address, in the message's thread",
+      summary: "Send the (edited) reply from the marketplace's address, in the message's thread; with applyAsChange, also change the app",
+      description:
+        'A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app\'s published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent.',
       params: idParams,
-      body: z.object({ text: z.string().trim().min(1, 'write the reply').max(20_000) }).strict(),
-      response: withErrors({ 201: z.object({ id: z.string(), messageId: z.string() }) }, [404, 502, 503]),
+      body: replyBody,
+      response: withErrors({ 201: z.object({ id: z.string(), messageId: z.string(), change: changeOutcomeSchema.optional() }) }, [403, 404, 409, 422, 502, 503]),
     },
     handler: async (request, reply) => {
       const principal = request.principal!;
+      if (request.body.applyAsChange) {
+        const { change, ...sent } = await app.inboxChanges.replyWithChange({ orgId: principal.orgId, userId: principal.userId, messageId: request.params.id, text: request.body.text, change: request.body.change ?? request.body.text });
+        request.auditInfo = { targetType: 'message', targetId: request.params.id, details: { change: change.id, requestId: change.requestId, conversationId: change.conversationId } };
+        return reply.status(201).send({ ...sent, change: { id: change.id, state: change.state === 'building' ? 'building' : 'needs-answer', conversationId: change.conversationId, requestId: change.requestId, reply: change.reply } });
+      }
       const row = await findInboxMessage(app.db, principal.orgId, request.params.id, viewerOf(principal));
       if (!row || row.direction !== 'in') throw notFound(request.params.id);
       const sent = await sendInboxReply(app.db, app.conversationServices.mail, { orgId: principal.orgId, userId: principal.userId, message: row, text: request.body.text });

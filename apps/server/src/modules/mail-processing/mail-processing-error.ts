@@ -4,6 +4,10 @@ import { AppError } from '../../errors/app-error.js';
 export const MAIL_PROCESSING_CODES = {
   ANALYSIS_NOT_FOUND: 404,
   MESSAGE_NOT_FOUND: 404,
+  /** Changing an app by reply is for its owners (app_owners: users and owner groups' members). */
+  APP_OWNER_REQUIRED: 403,
+  /** The conversation engine read no change in the words (or a command); nothing was changed or sent. */
+  CHANGE_NOT_UNDERSTOOD: 422,
   /** No outgoing mail path: neither SMTP_HOST nor a reachable embedded hub. */
   MAIL_NOT_CONFIGURED: 503,
   /** The relay or hub refused or could not take the reply. */

@@ -71,8 +71,31 @@ export interface MailInboxTable {
   created_at: DefaultNow;
 }
 
+/**
+ * An owner's "reply and change the app" on an inbox thread: the change in words, the conversation that
+ * turned it into the next spec, the request that builds it, and when the reporter was told it was published.
+ */
+export interface MailInboxChangesTable {
+  id: Generated<string>;
+  org_id: string;
+  app_id: string;
+  thread_id: string;
+  /** The incoming message answered. */
+  message_id: string;
+  /** The reply sent with the change (null until sent). */
+  reply_id: string | null;
+  requested_by: string | null;
+  change_text: string;
+  conversation_id: string | null;
+  request_id: string | null;
+  notified_at: Timestamp | null;
+  notified_version: string | null;
+  created_at: DefaultNow;
+}
+
 export interface MailProcessingTables {
   mail_analyses: MailAnalysesTable;
   mail_rule_sets: MailRuleSetsTable;
   mail_inbox: MailInboxTable;
+  mail_inbox_changes: MailInboxChangesTable;
 }

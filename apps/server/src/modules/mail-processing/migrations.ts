@@ -61,4 +61,28 @@ export const mailProcessingMigrations = [
       ]);
     },
   },
+  {
+    name: '1400_mail_inbox_changes',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_inbox_changes (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          app_id uuid NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+          thread_id uuid NOT NULL,
+          message_id uuid NOT NULL REFERENCES mail_inbox(id) ON DELETE CASCADE,
+          reply_id uuid REFERENCES mail_inbox(id) ON DELETE SET NULL,
+          requested_by uuid REFERENCES users(id) ON DELETE SET NULL,
+          change_text text NOT NULL,
+          conversation_id uuid REFERENCES conversations(id) ON DELETE SET NULL,
+          request_id uuid REFERENCES requests(id) ON DELETE SET NULL,
+          notified_at timestamptz,
+          notified_version text,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX mail_inbox_changes_thread_idx ON mail_inbox_changes (org_id, thread_id, created_at)`,
+        `CREATE INDEX mail_inbox_changes_request_idx ON mail_inbox_changes (request_id)`,
+      ]);
+    },
+  },
 ];

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMailSender, type MailSender } from '@marketplace/mail';
+import type { MailHub } from '@marketplace/mail/hub';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/schema.js';
+import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
+import { addUser, call, createPipelineApp, register, type Account } from './helper.js';
+import { maildirInbox } from './maildir-inbox.js';
+
+/**
+ * "Fix by reply" on real parts: a bug report sent over SMTP into the embedded mail hub lands in the
+ * owner's inbox; the owner's reply with "add a notes field" goes through the conversation engine, the
+ * pipeline (generate … sign, publish) builds the next version, and the reporter gets the reply and,
+ * once the version is published, the mail naming it.
+ */
+const MARKETPLACE = 'marketplace@marketplace.test';
+const ROOM_BOOKING = {
+  specVersion: 1,
+  name: 'room-booking',
+  title: 'Room booking',
+  summary: 'Book the meeting rooms of the office.',
+  kind: 'form-app',
+  entities: [{ name: 'booking', fields: [{ name: 'room', type: 'string', required: true }, { name: 'startDate', type: 'date', required: true }, { name: 'endDate', type: 'date', required: true }, { name: 'bookedBy', type: 'email', required: true }] }],
+  outputs: [{ type: 'email' }],
+  auth: 'none',
+};
+
+let env: Awaited<ReturnType<typeof createPipelineApp>>;
+let hub: MailHub;
+let outside: MailSender;
+let dataDir: string;
+let admin: Account;
+let owner: Account;
+let stranger: Account;
+let reporter: Account;
+let reporterAddress: string;
+let appId: string;
+let bugId: string;
+let bugMessageId: string;
+const db = () => env.t.database.db as Db;
+const mailbox = maildirInbox(() => dataDir);
+
+async function waitForRequest(id: string, account: Account, timeoutMs = 240_000) {
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 500))) {
+    const body = (await call(env.t.app, account, { method: 'GET', url: `/api/v1/requests/${id}` })).json();
+    if (body.state === 'published' || body.state === 'failed') return body;
+    if (Date.now() - started > timeoutMs) throw new Error(`request ${id} still ${body.state} after ${timeoutMs} ms: ${JSON.stringify(body.steps)}`);
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'inbox-change-'));
+  // the intake queue reads each message from the hub's Maildir copy: the server, its jobs and the hub share DATA_DIR
+  env = await createPipelineApp({ SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir });
+  const { app } = env.t;
+  admin = await register(app, { organization: `Fix Org ${randomUUID().slice(0, 8)}` });
+  owner = await addUser(app, admin, ['member']);
+  stranger = await addUser(app, admin, ['member']);
+  reporter = await addUser(app, admin, ['member']);
+  const config = { ...app.config, host: '127.0.0.1', smtp: { ...app.config.smtp, listenPort: 0 } };
+  hub = await startEmbeddedMailHub(config, { db: db(), mailQueue: app.mailQueue }, pino({ level: 'warn' }));
+  app.conversationServices.mail.sender = createMailSender({ host: '127.0.0.1', port: hub.port });
+  outside = createMailSender({ host: '127.0.0.1', port: hub.port });
+
+  // the owner built the app (1.0.0) and has a workstation enrolled
+  const { code } = (await call(app, owner, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+  expect((await app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'owner-laptop', hostname: 'owner-host', os: 'linux' } })).statusCode).toBe(201);
+  const first = await call(app, owner, { method: 'POST', url: '/api/v1/requests', payload: { spec: ROOM_BOOKING } });
+  expect(first.statusCode, first.body).toBe(202);
+  const published = await waitForRequest(first.json().id, owner);
+  expect(published.state, JSON.stringify(published.steps)).toBe('published');
+  appId = published.appId;
+
+  // the reporter is proven by their conversation's reply address
+  const conversation = (await call(app, reporter, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'hello' } })).json();
+  const token = (await db().selectFrom('conversations').select('mail_token').where('id', '=', conversation.id).executeTakeFirstOrThrow()).mail_token;
+  reporterAddress = `marketplace+${token}@marketplace.test`;
+  bugMessageId = `<bug.${randomUUID()}@example.test>`;
+  const raw = Buffer.from(
+    [`From: ${reporter.email}`, `To: ${reporterAddress}`, 'Subject: Room booking crashes', `Message-ID: ${bugMessageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'When I book a room in the Room booking form there is nowhere to say why, and Save crashes with an error 500.', ''].join('\r\n'),
+  );
+  const sent = await outside.send({ raw, envelope: { from: reporter.email, to: [reporterAddress] } });
+  expect(sent.ok).toBe(true);
+  const outcome = await until('the bug report to be processed', async () => {
+    const row = await db().selectFrom('incoming_mail').select(['state', 'outcome']).where('message_id', '=', bugMessageId).executeTakeFirst();
+    return row?.state === 'done' || row?.state === 'quarantined' ? `${row.state} ${row.outcome}` : undefined;
+  });
+  expect(outcome).toBe('done inbox:bug-report');
+  const items = (await call(app, owner, { method: 'GET', url: '/api/v1/messages' })).json().items as { id: string; subject: string }[];
+  bugId = items.find((m) => m.subject === 'Room booking crashes')!.id;
+}, 400_000);
+
+afterAll(async () => {
+  outside?.close();
+  await hub?.close();
+  await env?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const changeReply = (account: Account, payload: Record<string, unknown>, id = bugId) => call(env.t.app, account, { method: 'POST', url: `/api/v1/messages/${id}/reply`, payload });
+
+describe('fix by reply', () => {
+  it('refuses a change by anyone but an owner of the app: a member, an admin who does not own it, another organisation', async () => {
+    const member = await changeReply(stranger, { text: 'We will add it.', applyAsChange: true, change: 'add a notes field' });
+    expect(member.statusCode, member.body).toBe(403);
+    expect(member.json().code).toBe('APP_OWNER_REQUIRED');
+    expect(member.json().detail).toContain('Only an owner of "Room booking"');
+    const notOwningAdmin = await changeReply(admin, { text: 'We will add it.', applyAsChange: true, change: 'add a notes field' });
+    expect(notOwningAdmin.statusCode).toBe(403);
+    const foreign = await register(env.t.app, { organization: `Other Org ${randomUUID().slice(0, 8)}` });
+    const elsewhere = await changeReply(foreign, { text: 'We will add it.', applyAsChange: true, change: 'add a notes field' });
+    expect(elsewhere.statusCode).toBe(404);
+    // none of them started a build or sent a mail
+    expect(await db().selectFrom('requests').select('id').where('org_id', '=', admin.orgId).execute()).toHaveLength(1);
+    expect(await mailbox.inbox(reporter.email)).toHaveLength(0);
+    expect((await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json().changes).toEqual([]);
+  });
+
+  it('refuses words the engine does not read as a change (and a command), sending nothing; "change" needs the flag', async () => {
+    const command = await changeReply(owner, { text: 'Done.', applyAsChange: true, change: 'build it' });
+    expect(command.statusCode, command.body).toBe(422);
+    expect(command.json().code).toBe('CHANGE_NOT_UNDERSTOOD');
+    const noFlag = await changeReply(owner, { text: 'Done.', change: 'add a notes field' });
+    expect(noFlag.statusCode).toBe(400);
+    expect(await mailbox.inbox(reporter.email)).toHaveLength(0);
+    expect(await db().selectFrom('requests').select('id').where('org_id', '=', admin.orgId).execute()).toHaveLength(1);
+  });
+
+  it("builds the owner's change as the next version, shows change → building → published on the thread, and mails the reporter the version", async () => {
+    const replied = await changeReply(owner, { text: 'Thanks for the report: we are adding a notes field.', applyAsChange: true, change: 'add a notes field' });
+    expect(replied.statusCode, replied.body).toBe(201);
+    const { change } = replied.json();
+    expect(change.state).toBe('building');
+    expect(change.requestId).toEqual(expect.any(String));
+    expect(change.reply.toLowerCase()).toContain('notes');
+
+    // the reply reached the reporter, threaded on their report
+    const [answer] = await mailbox.waitForMail(reporter.email, 1);
+    expect(answer!.inReplyTo).toBe(bugMessageId);
+    expect(answer!.text).toContain('adding a notes field');
+    const building = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();
+    expect(building.state).toBe('replied');
+    expect(building.changes).toMatchObject([{ text: 'add a notes field', requestId: change.requestId, conversationId: change.conversationId, notified: false }]);
+    expect(['building', 'published']).toContain(building.changes[0].state);
+
+    const done = await waitForRequest(change.requestId, owner);
+    expect(done.state, JSON.stringify(done.steps)).toBe('published');
+    expect(done.version).toBe('1.1.0');
+    expect(done.appId).toBe(appId);
+    const version = await db().selectFrom('app_versions').select(['spec', 'changelog']).where('app_id', '=', appId).where('version', '=', '1.1.0').executeTakeFirstOrThrow();
+    const fields = (version.spec as { entities: { fields: { name: string; type: string }[] }[] }).entities[0]!.fields;
+    expect(fields.map((f) => f.name)).toEqual(['room', 'startDate', 'endDate', 'bookedBy', 'notes']);
+    expect(version.changelog?.toLowerCase()).toContain('notes');
+    // delivered as any new version is: to the requester's (the owner's) workstations
+    const deliveries = await db().selectFrom('deliveries').innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id').select(['deliveries.user_id']).where('app_versions.version', '=', '1.1.0').where('app_versions.app_id', '=', appId).execute();
+    expect(deliveries.map((d) => d.user_id)).toEqual([owner.userId]);
+
+    const shown = await until('the reporter to be told', async () => {
+      const detail = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();
+      return detail.changes[0]?.notified ? detail : undefined;
+    });
+    expect(shown.changes[0]).toMatchObject({ state: 'published', version: '1.1.0', notified: true });
+    const mails = await mailbox.waitForMail(reporter.email, 2);
+    const told = mails.find((m) => m.text?.includes('version 1.1.0'))!;
+    expect(told).toBeDefined();
+    expect(told.text).toContain('the fix you reported for “Room booking” is in version 1.1.0');
+    expect(told.inReplyTo).toBe(bugMessageId);
+    expect(told.from?.value[0]?.address).toBe(MARKETPLACE);
+    const thread = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json().thread as { direction: string; body: string }[];
+    expect(thread.map((m) => m.direction)).toEqual(['in', 'out', 'out']);
+    expect(thread[2]!.body).toContain('version 1.1.0');
+    // told once, however often the request's events are heard again
+    env.t.app.inboxChanges.onEvent({ orgId: admin.orgId, type: 'request', data: { id: change.requestId, state: 'published' }, audience: {} });
+    await env.t.app.inboxChanges.idle();
+    expect(await mailbox.inbox(reporter.email)).toHaveLength(2);
+  });
+
+  it('reads a change in Polish the same way: "End date ma być opcjonalna" (the field as the app names it) becomes 1.2.0 with an optional end date', async () => {
+    const replied = await changeReply(owner, { text: 'Dziękujemy, data końca będzie opcjonalna.', applyAsChange: true, change: 'End date ma być opcjonalna' });
+    expect(replied.statusCode, replied.body).toBe(201);
+    const done = await waitForRequest(replied.json().change.requestId, owner);
+    expect(done.state, JSON.stringify(done.steps)).toBe('published');
+    expect(done.version).toBe('1.2.0');
+    const version = await db().selectFrom('app_versions').select('spec').where('app_id', '=', appId).where('version', '=', '1.2.0').executeTakeFirstOrThrow();
+    const fields = (version.spec as { entities: { fields: { name: string; required?: boolean }[] }[] }).entities[0]!.fields;
+    expect(fields.find((f) => f.name === 'endDate')!.required).toBe(false);
+    expect(fields.map((f) => f.name)).toContain('notes');
+    const changes = await until('both changes published and told', async () => {
+      const detail = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();
+      return detail.changes.every((c: { notified: boolean }) => c.notified) ? detail.changes : undefined;
+    });
+    expect(changes.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.2.0']);
+    await mailbox.waitForMail(reporter.email, 4);
+  });
+});
