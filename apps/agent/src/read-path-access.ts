@@ -18,7 +18,7 @@ export interface UnavailableReadPath {
  * app right now. Not a refusal: the file may be written later (a nightly export), so the app deploys and
  * the person is told which path to fill in.
  */
-export async function findUnavailableReadPaths(granted: readonly GrantedReadPath[]): Promise<UnavailableReadPath[]> {
+export async function findUnavailableReadPaths(granted: readonly Pick<GrantedReadPath, 'path' | 'setting'>[]): Promise<UnavailableReadPath[]> {
   const unavailable: UnavailableReadPath[] = [];
   for (const entry of granted) {
     const found = await stat(entry.path).catch((error: NodeJS.ErrnoException) => (error.code === 'EACCES' || error.code === 'EPERM' ? 'unreadable' : null));

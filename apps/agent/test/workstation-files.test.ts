@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeLayout } from '../src/agent-home.js';
+import { deployedApps, formatDeployedApps } from '../src/commands/list-command.js';
 import { installLocal } from '../src/local-install.js';
 import type { DeploymentReport } from '../src/server-client.js';
 import { startTestAgent, type TestAgent } from './agent-home-fixture.js';
@@ -101,9 +102,12 @@ describe('files on the workstation', () => {
     expect(final?.reason?.code).toBe('READ_PATH_MISSING');
     expect(final?.reason?.message).toContain(`${file} (setting SOURCE_1_FILE) does not exist on this workstation`);
     expect((await rowsOf('nightly-board')).status).toBe(500);
+    // `marketplace-agent list` says it too, for as long as the file is not there
+    expect(formatDeployedApps(await deployedApps(t.home))).toContain(`  READ_PATH_MISSING: nightly-board 1.0.0 reads a workstation file that it cannot read yet: ${file} (setting SOURCE_1_FILE) does not exist`);
 
     writeFileSync(file, 'region,amount\neast,5\n');
     expect(await (await rowsOf('nightly-board')).json()).toEqual(['region,amount', 'east,5']);
+    expect(formatDeployedApps(await deployedApps(t.home))).not.toContain('READ_PATH_MISSING');
   });
 
   it('says nothing about missing files when every granted file is there', () => {
