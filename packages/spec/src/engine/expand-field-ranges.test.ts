@@ -14,6 +14,8 @@ describe('ranges written as a pair become two fields', () => {
     ['Godzina od i do, sala', 'pl', ['timeFrom:datetime:Godzina od', 'timeTo:datetime:Godzina do', 'room:string:Sala']],
     ['data od, data do', 'pl', ['dateFrom:date:Data od', 'dateTo:date:Data do']],
     ['data wyjazdu i powrotu', 'pl', ['dataWyjazdu:date:Data wyjazdu', 'dataPowrotu:date:Data powrotu']],
+    ['supplier, valid from, valid to', 'en', ['supplier:string:Supplier', 'validFrom:date:Valid from', 'validTo:date:Valid to']],
+    ['pracownik, godziny od-do', 'pl', ['pracownik:string:Pracownik', 'timeFrom:datetime:Godzina od', 'timeTo:datetime:Godzina do']],
   ] as const)('%s', (text, language, expected) => {
     expect(fieldsOf(text, language)).toEqual(expected);
   });
