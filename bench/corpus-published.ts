@@ -6,7 +6,8 @@
  * and held-out part together (requests-*.json, held-out-*.json). Goal: ≥ 99 %. Prints every failure
  * with its step and reason.
  *
- *   node --import tsx bench/corpus-published.ts [--limit N] [--concurrency N]   (defaults: all, 2)
+ *   node --import tsx bench/corpus-published.ts [--limit N] [--concurrency N] [--ids ID,ID…]   (defaults: all, 2)
+ *   (--ids: only those corpus requests, e.g. the ones a change added, for a short run)
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,9 +41,19 @@ const complete = FILES.flatMap((file) => load(file).map((request) => ({ ...reque
   const askedNothing = request.expect.missing === undefined && extractSpec(request.text).missing.length === 0;
   return marked || askedNothing;
 });
-const limit = option('limit', complete.length, complete.length);
+const idsAt = process.argv.indexOf('--ids');
+const ids = idsAt > 0 ? (process.argv[idsAt + 1] ?? '').split(',').map((id) => id.trim()).filter(Boolean) : null;
+if (ids) {
+  const unknown = ids.filter((id) => !complete.some((request) => request.id === id));
+  if (ids.length === 0 || unknown.length) {
+    console.error(`--ids: ${ids.length === 0 ? 'give at least one corpus request id' : `not a corpus request that states everything needed: ${unknown.join(', ')}`}`);
+    process.exit(2);
+  }
+}
+const selected = ids ? complete.filter((request) => ids.includes(request.id)) : complete;
+const limit = option('limit', selected.length, selected.length);
 const concurrency = option('concurrency', 2, 8);
-const cases = complete.slice(0, limit);
+const cases = selected.slice(0, limit);
 
 const env = { NODE_ENV: 'test', JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789', SMTP_LISTEN_PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' };
 const workDir = await mkdtemp(join(tmpdir(), 'bench-corpus-'));

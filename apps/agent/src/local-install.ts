@@ -1,8 +1,8 @@
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { checkReadPaths, DEFAULT_LIMITS, type ReleaseLimits } from '@marketplace/release';
 import { loadConfig } from './agent-config.js';
+import { agentUser } from './agent-user.js';
 import { homeLayout, type HomeLayout } from './agent-home.js';
 import { Deployer, type Outcome } from './deployer.js';
 import { checkRelease } from './release-check.js';
@@ -45,7 +45,7 @@ export async function installLocal(options: LocalInstallOptions): Promise<Outcom
   const claimed = claimedRelease(envelopeJson);
 
   const deployer = await Deployer.open({ layout, runtime: options.runtime ?? createProcessRuntime(), limits, maxHealthTimeoutMs: options.maxHealthTimeoutMs, log });
-  const by = safeUser();
+  const by = agentUser();
   try {
     const outcome = await deployer.deploy(claimed.app, async (deployedVersion) => {
       const verified = await checkRelease({ config, layout, log, fetchKeyList: options.fetchKeyList ?? (async () => (await server.keys()).keyList) }, { envelopeJson, bundlePath, app: claimed.app, deployedVersion });
@@ -69,7 +69,7 @@ export async function installLocal(options: LocalInstallOptions): Promise<Outcom
   }
 
   async function refused(app: string, version: string, code: string, message: string): Promise<Outcome> {
-    await recordLocalAction(layout, { action: 'install', by: safeUser(), app, version, outcome: 'rejected', code, release: releasePath, bundle: bundlePath });
+    await recordLocalAction(layout, { action: 'install', by: agentUser(), app, version, outcome: 'rejected', code, release: releasePath, bundle: bundlePath });
     log(`local install refused: ${code} ${message}`);
     return { state: 'rejected', report: { app, version, state: 'rejected', reason: { code, message } } };
   }
@@ -84,14 +84,6 @@ function claimedRelease(json: string): { app: string; version: string } {
     return { app, version };
   } catch {
     return { app: 'unknown', version: '0.0.0' };
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? 'unknown'}`;
   }
 }
 

@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseReleaseEmail, PROCESSED_FOLDER, REJECTED_FOLDER } from '@marketplace/mail';
-import type { Deployer } from './deployer.js';
+import type { Deployer, Outcome } from './deployer.js';
 import type { NonceStore } from './delivery-nonces.js';
 import type { Journal } from './journal.js';
+import { describeUnavailableReadPaths, findUnavailableReadPaths, READ_PATH_MISSING } from './read-path-access.js';
 import { checkDelivery, checkRelease, describeGrants, type ReleaseCheckDeps } from './release-check.js';
 import type { DeploymentReport } from './server-client.js';
 
@@ -47,8 +48,9 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
   const work = join(deps.layout.downloads, key);
   const refuse = (code: string, message: string) => ({ refused: { app, version, state: 'rejected' as const, reason: { code, message: message.slice(0, 2000) } } });
+  let readPathNote: string | null = null;
   try {
-    const outcome = await deployer.deploy(app, async (deployedVersion) => {
+    const deployed = await deployer.deploy(app, async (deployedVersion) => {
       await deps.report({ app, version, state: 'received' });
       await mkdir(work, { recursive: true, mode: 0o700 });
       const bundlePath = join(work, 'bundle.tgz');
@@ -76,10 +78,17 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
           const grants = admitted.granted.length ? describeGrants(app, version, admitted.granted) : null;
           if (grants) deps.log(grants);
           await deps.report({ app, version, state: 'deploying', ...(grants ? { reason: { code: 'READ_PATHS_GRANTED', message: grants } } : {}) });
+          // a granted file that is not there (yet) does not stop the install, but the person is told which and what to do
+          const unavailable = await findUnavailableReadPaths(admitted.granted);
+          if (unavailable.length) {
+            readPathNote = describeUnavailableReadPaths(app, version, unavailable);
+            deps.log(`${READ_PATH_MISSING}: ${readPathNote}`);
+          }
           return null;
         },
       };
     });
+    const outcome = readPathNote ? withReadPathNote(deployed, readPathNote) : deployed;
     if (outcome.state === 'rejected') deps.log(`rejected ${app} ${version}: ${outcome.report.reason?.code} ${outcome.report.reason?.message}`);
     else deps.log(`${app} ${version}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code})` : ''}`);
     await deps.report(outcome.report);
@@ -95,6 +104,16 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The final report names the missing workstation file: as the reason of a healthy deployment, or after
+ * the reason of one that failed (the missing file may be why).
+ */
+function withReadPathNote(outcome: Outcome, note: string): Outcome {
+  if (outcome.state === 'rejected') return outcome;
+  const reason = outcome.report.reason ? { code: outcome.report.reason.code, message: `${outcome.report.reason.message} ${note}`.slice(0, 2000) } : { code: READ_PATH_MISSING, message: note.slice(0, 2000) };
+  return { ...outcome, report: { ...outcome.report, reason } };
 }
 
 async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED_FOLDER | typeof REJECTED_FOLDER, state: string): Promise<MailDecision> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,4 +83,31 @@ describe.runIf(available)('container runtime (Podman, Docker Engine API)', () =>
     await deployer.close({ stopApps: true });
     expect(podman.podman(['ps', '-a', '--format', '{{.Names}}']).trim()).toBe('');
   }, 90_000);
+
+  it('mounts a granted workstation file read only, and leaves one that is not there yet unmounted instead of creating it', async () => {
+    const exportsDir = join(work, 'exports');
+    mkdirSync(exportsDir, { recursive: true });
+    const present = join(exportsDir, 'sales.csv');
+    writeFileSync(present, 'region,amount\nnorth,1\n');
+    const absent = join(exportsDir, 'tomorrow.csv');
+    const dir = join(work, 'apps', 'reader', '1.0.0');
+    mkdirSync(dir, { recursive: true });
+    const files = tinyAppFiles('reader', '1.0.0', { readsFile: { path: absent, setting: 'SOURCE_1_FILE' } });
+    for (const [file, content] of files) writeFileSync(join(dir, file), content);
+    const manifest = JSON.parse(files.get('app.json') as string);
+    manifest.permissions.readPaths = [{ path: absent, setting: 'SOURCE_1_FILE' }, { path: present, setting: 'SOURCE_2_FILE' }];
+    const port = await freePort();
+    const spec = { manifest: { ...manifest, env: [] }, dir, dataDir: join(work, 'data', 'reader'), port, logFile: join(work, 'logs', 'reader.log'), settings: { SOURCE_1_FILE: absent } };
+    const app = await runtime.start(spec);
+    try {
+      expect((await waitHealthy(port, '/healthz', 15_000)).ok).toBe(true);
+      const binds = JSON.parse(podman.podman(['inspect', containerName(spec)]))[0].HostConfig.Binds as string[];
+      expect(binds.some((bind) => bind.startsWith(`${present}:${present}:ro`))).toBe(true);
+      expect(binds.some((bind) => bind.startsWith(absent))).toBe(false);
+      expect(existsSync(absent)).toBe(false);
+      expect((await fetch(`http://127.0.0.1:${port}/rows`)).status).toBe(500);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });

@@ -40,7 +40,9 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     options.writesData ? `fs.appendFileSync(dataFile, '${version}\\n');` : '',
     options.writesData && options.savesOnStop ? `process.on('SIGTERM', () => { fs.appendFileSync(dataFile, 'stopped ${version}\\n'); process.exit(0); });` : '',
     `const server = http.createServer((req, res) => {`,
-    options.readsFile ? `  if (req.url === '/rows') return res.end(JSON.stringify(require('node:fs').readFileSync(process.env.${options.readsFile.setting}, 'utf8').trim().split('\\n')));` : '',
+    options.readsFile
+      ? `  if (req.url === '/rows') { try { return res.end(JSON.stringify(require('node:fs').readFileSync(process.env.${options.readsFile.setting}, 'utf8').trim().split('\\n'))); } catch (error) { res.statusCode = 500; return res.end(error.message); } }`
+      : '',
     options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,
     `  res.end(JSON.stringify({ app: '${name}', version: '${version}', env: Object.keys(process.env).sort() }));`,

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
@@ -79,8 +79,10 @@ export function createContainerRuntime(options: ContainerRuntimeOptions = {}): R
           Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
           Labels: { 'marketplace.app': spec.manifest.name, 'marketplace.version': spec.manifest.version },
           HostConfig: {
-            // granted workstation files (app.json permissions.readPaths) appear at the same path, read only
-            Binds: [`${spec.dir}:${APP_DIR}:ro`, `${spec.dataDir}:${DATA_DIR}:rw`, ...(spec.manifest.permissions.readPaths ?? []).map((entry) => `${entry.path}:${entry.path}:ro`)],
+            // granted workstation files (app.json permissions.readPaths) appear at the same path, read only;
+            // one not there yet is left out (Docker would create a root-owned folder in its place) and the
+            // deployment says so (READ_PATH_MISSING): the container sees it after its next start
+            Binds: [`${spec.dir}:${APP_DIR}:ro`, `${spec.dataDir}:${DATA_DIR}:rw`, ...(spec.manifest.permissions.readPaths ?? []).filter((entry) => existsSync(entry.path)).map((entry) => `${entry.path}:${entry.path}:ro`)],
             NetworkMode: 'host',
             ReadonlyRootfs: true,
             CapDrop: ['ALL'],

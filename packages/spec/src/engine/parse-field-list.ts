@@ -1,6 +1,7 @@
 import { SPEC_LIMITS, type Field, type FieldType } from '../app-spec.js';
 import type { Language } from './detect-language.js';
 import { ENGINE_LIMITS } from './engine-limits.js';
+import { expandFieldRanges } from './expand-field-ranges.js';
 import { clauseName } from './field-clause-name.js';
 import { applyQualifiers, readQualifierHint, stripQualifiers, RANGE_PROTECTED, type Qualifiers } from './field-qualifiers.js';
 import { fold, MASK } from './prepare-text.js';
@@ -74,7 +75,7 @@ export function parseFieldList(list: Piece, language: Language): ParsedList {
   const unread: string[] = [];
   let known = 0;
   let entityHint: string | undefined;
-  for (const raw of splitItems(list)) {
+  for (const raw of splitItems(expandFieldRanges(list))) {
     let item = raw;
     const cut = ITEM_CUT.exec(item.fold);
     if (cut) item = trim(slice(item, 0, cut.index));

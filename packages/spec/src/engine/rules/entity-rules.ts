@@ -73,7 +73,7 @@ export const ITEM_REJECT =
   /\b(?:send\w*|e-?mail\s+(?:me|us|it)|notif\w*|remind\w*|post(?:s|ing)?|sav(?:e|es|ing)|export\w*|writ(?:e|es|ing)|runs?|show\w*|display\w*|remov\w*|delet\w*|merg\w*|aggregat\w*|login|log\s+in|sign\s+in|sso|single\s+sign|api\s+key|dashboard|chart|graph|every|daily|weekly|monthly|hourly|schedule|please|should|would|could|which|that|users?\s+can|people\s+can|wysl\w*|wysyl\w*|powiadom\w*|przypomn\w*|zapisz\w*|eksportuj\w*|logowani\w*|zaloguj\w*|klucz\w*\s+(?:api|dostepu)|wykres\w*|codziennie|co\s+tydzien|prosze|ktor\w*|zeby|aby|api|form|formularz\w*|panel\w*)\b/;
 
 /** Where an item turns into the next clause; the list ends there. */
-export const ITEM_CUT = /\s(?:so|that|which|where|when|every|each|from|via|using|then|while|because|per|for|in\s+order|ktor\w*|gdzie|zeby|aby|kiedy|co|kazd\w*|potem|nastepnie|przez|bo|jesli|dla)\b/;
+export const ITEM_CUT = /\s(?:so|that|which|where|when|every|each|from(?!\s*$)|via|using|then|while|because|per|for|in\s+order|ktor\w*|gdzie|zeby|aby|kiedy|co|kazd\w*|potem|nastepnie|przez|bo|jesli|dla)\b/;
 
 /** Conjunctions that separate items ("name, email and phone"). */
 export const ITEM_JOIN = /\s+(?:and|&|i|oraz|as\s+well\s+as|plus)\s+/g;

@@ -23,6 +23,8 @@ export const FIELD_TYPE_RULES: FieldTypeRule[] = [
   { type: 'url', pattern: /\b(?:url|urls|website|web\s*site|homepage|web\s*page|links?|linku|linkiem|strona|strony|stronie|strone|www)\b/ },
   { type: 'date', pattern: /\b(?:date|dates|deadline|birthday|dob|due|expiry|expiration|termin\w*|urodzin|urodzenia|dzien|dnia|day)\b/ },
   { type: 'date', pattern: /\bdat(?:a|y|e|ami)\b/, language: 'pl' },
+  // one end of a validity range: "valid from", "valid to", "ważny od", "ważna do"
+  { type: 'date', pattern: /\b(?:valid|effective|available)\s+(?:from|until|to|through)$|\bwazn[aey]\s+(?:od|do)$/ },
   { type: 'number', pattern: /\b(?:amount|price|cost|total|budget|salary|revenue|value|weight|balance|sum|fee|rate|percentage|percent|temperature|distance|height|length|width|kwot\w*|cen[aey]|koszt\w*|sum[aey]|budzet\w*|wynagrodzen\w*|pensj\w*|wartosc\w*|wag[aie]|saldo|oplat\w*|stawk\w*|procent\w*|przychod\w*|kurs\w*|temperatur\w*|odleglosc\w*|dlugosc\w*|wysokosc\w*)\b/ },
   { type: 'integer', pattern: /\b(?:count|capacity|quantity|qty|seats?|age|rating|stars?|score|stock|pages?|year|floor|rank|years?|stan\w*\s+magazyn\w*|ocen\w*|wiek\w*|pojemnosc\w*|miejsc|pietr\w*|rok|roku|punkt\w*|sztuk\w*|limit\w*|gwiazdk\w*)\b/ },
   { type: 'text', pattern: /\b(?:description|comments?|notes?|remarks|message|feedback|details|content|body|reason|summary|bio|justification|steps\s+to\s+reproduce|(?:reproduction\s+)?steps|instructions|opis\w*|komentarz\w*|uwag\w*|notatk\w*|wiadomosc\w*|tresc\w*|szczegol\w*|powod\w*|uzasadnieni\w*|opini\w*)\b/ },
