@@ -240,13 +240,28 @@ export async function deleteOldDeliveries(db: Db, cutoff: Date): Promise<{ deliv
 }
 
 /**
- * Claims up to `limit` deliveries recorded before `before` that were never attempted nor queued
- * again (their first job was lost: a crash between recording and queueing, or a job that failed for
- * good), marking them with `next_attempt_at` so no other sweep takes them too. Returns their ids.
+ * Claims up to `limit` deliveries recorded before `before` and never attempted, that no sweep queued
+ * again since `before` either (their job was lost: a crash between recording and queueing, or a job
+ * that failed for good). Marks them with `next_attempt_at` = now, so no other sweep takes them until
+ * that is older than `before` in turn. Returns their ids.
  */
 export async function claimUnsentDeliveries(db: Db, before: Date, limit: number): Promise<string[]> {
-  const unsent = db.selectFrom('webhook_deliveries').select('id').where('state', '=', 'pending').where('attempts', '=', 0).where('next_attempt_at', 'is', null).where('created_at', '<', before).limit(limit);
-  const rows = await db.updateTable('webhook_deliveries').set({ next_attempt_at: new Date(), updated_at: new Date() }).where('id', 'in', unsent).where('next_attempt_at', 'is', null).returning('id').execute();
+  const unsent = db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('state', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('created_at', '<', before)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<', before)]))
+    .limit(limit);
+  const rows = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: new Date(), updated_at: new Date() })
+    .where('id', 'in', unsent)
+    .where('attempts', '=', 0)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<', before)]))
+    .returning('id')
+    .execute();
   return rows.map((row) => row.id);
 }
 
