@@ -107,6 +107,6 @@ describe('webhooks page', () => {
     expect(seen.filter((s) => s.method === 'POST').map((s) => s.url)).toEqual(['/api/v1/webhooks/w1/rotate-secret']);
     await waitFor(() => expect(screen.getAllByRole('row').find((r) => r.textContent?.includes('hooks.slack.com'))!.textContent).toMatch(/old secret also signs until/));
     fireEvent.click(screen.getByRole('button', { name: 'Close' }));
-    expect(screen.queryByTestId('secret-value')).toBeNull();
+    await waitFor(() => expect(screen.queryByTestId('secret-value')).toBeNull());
   });
 });
