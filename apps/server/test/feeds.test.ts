@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/composition/logger.js';
 import type { Db } from '../src/db/schema.js';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
@@ -80,5 +82,30 @@ describe('catalog feeds', () => {
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('feed token');
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/feeds/catalog.atom?token=mpf_${'A'.repeat(43)}` })).statusCode).toBe(401);
+  });
+
+  it('keeps the feed token out of the request log lines, written at info', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: 'info' }, 'marketplace', new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) }));
+    const logged = await createTestApp({ database: t.database, logger: logger.child({ component: 'http' }) });
+    try {
+      const { token } = (await call(logged.app, member, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'Logged reader' } })).json();
+      expect((await logged.app.inject({ method: 'GET', url: `/api/v1/feeds/catalog.atom?token=${token}` })).statusCode).toBe(200);
+      // Percent-encoded, it still opens the feed, and still stays out of the log.
+      expect((await logged.app.inject({ method: 'GET', url: `/api/v1/feeds/catalog.json?token=${token.replace('_', '%5F')}` })).statusCode).toBe(200);
+      // A revoked or unknown token is refused with a logged 401: not in that line either.
+      expect((await logged.app.inject({ method: 'GET', url: `/api/v1/feeds/catalog.atom?token=mpf_${'B'.repeat(43)}` })).statusCode).toBe(401);
+      const requestLines = lines.map((line) => JSON.parse(line) as { level: number; msg: string; req?: { url: string } }).filter((line) => line.req && line.req.url.includes('/feeds/catalog'));
+      expect(requestLines.map((line) => [line.level, line.msg, line.req!.url])).toEqual([
+        [30, 'incoming request', '/api/v1/feeds/catalog.atom?token=[redacted]'],
+        [30, 'incoming request', '/api/v1/feeds/catalog.json?token=[redacted]'],
+        [30, 'incoming request', '/api/v1/feeds/catalog.atom?token=[redacted]'],
+      ]);
+      const all = lines.join('');
+      expect(all).not.toContain(token.slice(4));
+      expect(all).not.toContain('B'.repeat(43));
+    } finally {
+      await logged.close();
+    }
   });
 });

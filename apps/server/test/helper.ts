@@ -6,7 +6,7 @@ import { generateReleaseKey, loadPrivateKey, type GeneratedKey } from '@marketpl
 import pino from 'pino';
 import { jobDefinitions } from '../src/composition/jobs.js';
 import type { Db } from '../src/db/schema.js';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/composition/app.js';
 import { loadConfig } from '../src/config/config.js';
 import type { ServerDatabase } from '../src/db/database.js';
@@ -22,12 +22,12 @@ export interface TestApp {
 }
 
 /** A fresh app on a fresh in-memory PGlite (or the database given), migrated. */
-export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue; events?: EventBus } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; database?: ServerDatabase; jobs?: JobQueue; events?: EventBus; logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   // No mail hub runs unless a test starts one (and sets SMTP_LISTEN_PORT): replies are then "not sent".
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, DATA_DIR: '/nonexistent-test-data-dir', RATE_LIMIT_PER_MINUTE: '100000', SMTP_LISTEN_PORT: '0', ...options.env });
   const database = options.database ?? ((await createDatabase({ memory: true })) as ServerDatabase);
   await migrate(database as any, migrations);
-  const app = await buildApp({ config, database, jobs: options.jobs ?? null, ...(options.events ? { events: options.events } : {}) });
+  const app = await buildApp({ config, database, jobs: options.jobs ?? null, ...(options.events ? { events: options.events } : {}), ...(options.logger ? { logger: options.logger } : {}) });
   await app.ready();
   return {
     app,

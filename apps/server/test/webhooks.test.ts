@@ -5,6 +5,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { postWebhook } from '../src/modules/webhooks/webhook-post.js';
+import { sweepWebhooks, UNSENT_AFTER_MS } from '../src/modules/webhooks/webhook-sweeper.js';
+import { recordMessage } from '../src/modules/webhooks/webhooks-repository.js';
 import { call, createPipelineApp, createTestApp, register, type Account } from './helper.js';
 
 /** What the local receiver got: path, headers, body, and whether standardwebhooks verified it. */
@@ -180,6 +182,77 @@ describe('outgoing webhooks', () => {
     const test = await call(app(), admin, { method: 'POST', url: `/api/v1/webhooks/${hook.id}/test` });
     expect(test.json()).toMatchObject({ state: 'succeeded', lastStatus: 200 });
     expect(JSON.parse(receiver.of('/big')[2]!.body).text).toContain('this webhook works');
+  });
+
+  it('rotates the secret: during the overlap receivers of the old and of the new secret both verify, after it only the new one', async () => {
+    const hook = await subscribe('/rotating', ['deployment.rolled_back']);
+    const oldSecret = hook.secret;
+    const rotated = await call(app(), admin, { method: 'POST', url: `/api/v1/webhooks/${hook.id}/rotate-secret` });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const newSecret = rotated.json().secret as string;
+    expect(newSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(newSecret).not.toBe(oldSecret);
+    // The overlap is WEBHOOK_SECRET_OVERLAP_HOURS (default 24 h) from now.
+    const overlapEnd = Date.parse(rotated.json().previousSecretUntil);
+    expect(overlapEnd - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
+    expect(overlapEnd - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+    // Shown once: neither secret is in the subscription afterwards, nor in the audit trail.
+    const shown = await call(app(), admin, { method: 'GET', url: `/api/v1/webhooks/${hook.id}` });
+    expect(shown.json().previousSecretUntil).toBe(rotated.json().previousSecretUntil);
+    expect(shown.body).not.toContain(newSecret);
+    const audit = (await call(app(), admin, { method: 'GET', url: '/api/v1/audit?limit=50' })).json().items as Array<{ action: string }>;
+    expect(audit.map((entry) => entry.action)).toContain('webhook.rotate-secret');
+    expect(JSON.stringify(audit)).not.toContain(newSecret.slice(6));
+
+    const verifies = (secret: string, got: Received) => {
+      try {
+        return Boolean(new Webhook(secret).verify(got.body, got.headers as Record<string, string>));
+      } catch {
+        return false;
+      }
+    };
+    expect((await call(app(), admin, { method: 'POST', url: `/api/v1/webhooks/${hook.id}/test` })).json()).toMatchObject({ state: 'succeeded' });
+    const during = receiver.of('/rotating').at(-1)!;
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect([verifies(oldSecret, during), verifies(newSecret, during)]).toEqual([true, true]);
+    // Retries through the queue are signed alike.
+    app().events.publish(deployment('rolled-back'));
+    await until(async () => receiver.of('/rotating').length === 2, 'the event delivery during the overlap');
+    expect([verifies(oldSecret, receiver.of('/rotating')[1]!), verifies(newSecret, receiver.of('/rotating')[1]!)]).toEqual([true, true]);
+
+    // The overlap ends: the old secret no longer signs, and the sweep forgets it.
+    await (pipeline.t.database.db as Db).updateTable('webhook_subscriptions').set({ previous_secret_until: new Date(Date.now() - 1000) }).where('id', '=', hook.id).execute();
+    expect((await call(app(), admin, { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json().previousSecretUntil).toBeNull();
+    expect((await call(app(), admin, { method: 'POST', url: `/api/v1/webhooks/${hook.id}/test` })).json()).toMatchObject({ state: 'succeeded' });
+    const after = receiver.of('/rotating').at(-1)!;
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect([verifies(oldSecret, after), verifies(newSecret, after)]).toEqual([false, true]);
+    const swept = await sweepWebhooks({ db: pipeline.t.database.db as Db, config: app().config, queue: null });
+    expect(swept.secrets).toBeGreaterThanOrEqual(1);
+    const stored = await (pipeline.t.database.db as Db).selectFrom('webhook_subscriptions').select(['previous_secret_sealed', 'previous_secret_until']).where('id', '=', hook.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ previous_secret_sealed: null, previous_secret_until: null });
+
+    expect((await call(app(), admin, { method: 'POST', url: `/api/v1/webhooks/${randomUUID()}/rotate-secret` })).statusCode).toBe(404);
+  });
+
+  it('sends a delivery whose job was lost (recorded, then the process died before queueing it) from the next sweep', async () => {
+    const hook = await subscribe('/lost-job', ['review.added']);
+    const db = pipeline.t.database.db as Db;
+    // What a crash right after recording leaves: a committed message and pending delivery, and no job.
+    const payload = { type: 'review.added', timestamp: new Date().toISOString(), data: { app: 'orphan', rating: 5 } };
+    const { deliveryIds } = await recordMessage(db, admin.orgId, payload, [hook.id]);
+    const fresh = await sweepWebhooks({ db, config: app().config, queue: pipeline.queue });
+    expect(fresh.requeued).toBe(0); // younger than UNSENT_AFTER_MS: its job may still be on its way
+    await db.updateTable('webhook_deliveries').set({ created_at: new Date(Date.now() - UNSENT_AFTER_MS - 60_000) }).where('id', '=', deliveryIds[0]!).execute();
+    const swept = await sweepWebhooks({ db, config: app().config, queue: pipeline.queue });
+    expect(swept.requeued).toBe(1);
+    // A second sweep (another worker's, say) does not queue it again.
+    expect((await sweepWebhooks({ db, config: app().config, queue: pipeline.queue })).requeued).toBe(0);
+    const [got] = await until(async () => receiver.of('/lost-job').length > 0 && receiver.of('/lost-job'), 'the recovered delivery');
+    expect(got!.verified).toBe(true);
+    expect(JSON.parse(got!.body)).toMatchObject({ type: 'review.added', data: { app: 'orphan', rating: 5 } });
+    await until(async () => (await deliveries(hook.id))[0]?.state === 'succeeded', 'the recovered delivery to be logged');
+    expect(receiver.of('/lost-job')).toHaveLength(1);
   });
 
   it('sends Teams subscribers an Adaptive Card message', async () => {

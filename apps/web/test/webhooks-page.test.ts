@@ -12,7 +12,7 @@ import { WebhooksPage } from '../src/pages/admin/webhooks-page';
 const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['admin'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null };
 const organization = { id: 'o1', name: 'Acme', slug: 'acme', createdAt: '2026-01-01T00:00:00Z' };
 const EVENT_TYPES = ['request.published', 'request.failed', 'approval.needed', 'deployment.healthy', 'deployment.unhealthy', 'deployment.rolled_back', 'review.added'];
-const hookRow = (over: Record<string, unknown> = {}) => ({ id: 'w1', url: 'https://hooks.slack.com/services/T/B/x', description: 'team channel', events: ['request.published'], format: 'slack', enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over });
+const hookRow = (over: Record<string, unknown> = {}) => ({ id: 'w1', url: 'https://hooks.slack.com/services/T/B/x', description: 'team channel', events: ['request.published'], format: 'slack', enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, secretRotatedAt: null, previousSecretUntil: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over });
 const delivery = { id: 'd1', subscriptionId: 'w1', messageId: 'msg_1', type: 'request.published', state: 'failed', attempts: 8, nextAttemptAt: null, lastStatus: 500, lastDurationMs: 42, lastError: 'HTTP 500', responseExcerpt: 'down', replayOf: null, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z' };
 
 let seen: { method: string; url: string; body: any }[] = [];
@@ -88,5 +88,25 @@ describe('webhooks page', () => {
     fireEvent.click(within(log).getByRole('button', { name: /^Wyślij ponownie/ }));
     await within(log).findByText('W kolejce do ponownego wysłania.');
     expect(seen.some((s) => s.method === 'POST' && s.url === '/api/v1/webhook-deliveries/d1/replay')).toBe(true);
+  });
+
+  it('rotates the secret: shows the new one once and until when the old one still signs', async () => {
+    let hook = hookRow();
+    const until = '2026-01-03T10:00:00Z';
+    serve((method, url) => {
+      if (method === 'POST' && url === '/api/v1/webhooks/w1/rotate-secret') {
+        hook = hookRow({ secretRotatedAt: '2026-01-02T10:00:00Z', previousSecretUntil: until });
+        return [200, { ...hook, secret: 'whsec_bmV3LXNlY3JldC1zaG93bi1vbmNl' }];
+      }
+      return [200, { items: [hook], eventTypes: EVENT_TYPES }];
+    });
+    mount();
+    fireEvent.click(await screen.findByRole('button', { name: /^New secret/ }));
+    expect((await screen.findByTestId('secret-value')).textContent).toBe('whsec_bmV3LXNlY3JldC1zaG93bi1vbmNl');
+    expect(screen.getByText(/The new signing secret of this webhook, shown only once\. Give it to the receiver now: until .+ every message is signed with the old secret as well/)).toBeTruthy();
+    expect(seen.filter((s) => s.method === 'POST').map((s) => s.url)).toEqual(['/api/v1/webhooks/w1/rotate-secret']);
+    await waitFor(() => expect(screen.getAllByRole('row').find((r) => r.textContent?.includes('hooks.slack.com'))!.textContent).toMatch(/old secret also signs until/));
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByTestId('secret-value')).toBeNull());
   });
 });

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLogger, serializeError } from './logger.js';
+import { createLogger, redactUrl, serializeError } from './logger.js';
 
 describe('error logging', () => {
   it('never writes the SQL statement or its parameters a database error carries, only what went wrong', () => {
@@ -21,5 +21,18 @@ describe('error logging', () => {
     const serializers = (logger as unknown as Record<symbol, Record<string, (e: unknown) => unknown>>)[pino.symbols.serializersSym]!;
     expect(JSON.stringify(serializers.err!(wrapped))).not.toContain('secret meeting');
     expect(JSON.stringify(serializers.error!(dbError))).not.toContain('secret meeting');
+  });
+});
+
+describe('request URLs in logs', () => {
+  it.each([
+    ['/api/v1/feeds/catalog.atom?token=mpf_abcDEF123_-xyz', '/api/v1/feeds/catalog.atom?token=[redacted]'],
+    ['/api/v1/feeds/catalog.atom?format=full&TOKEN=anything', '/api/v1/feeds/catalog.atom?format=full&TOKEN=[redacted]'],
+    ['/api/v1/x?q=mpf%5Fabc123', '/api/v1/x?q=[redacted]'],
+    ['/api/v1/feeds/mpf_abc123/catalog.atom', '/api/v1/feeds/[redacted]/catalog.atom'],
+    ['/api/v1/apps?limit=5&q=rooms', '/api/v1/apps?limit=5&q=rooms'],
+    ['/api/v1/apps', '/api/v1/apps'],
+  ])('%s is logged as %s', (url, logged) => {
+    expect(redactUrl(url)).toBe(logged);
   });
 });

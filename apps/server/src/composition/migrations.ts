@@ -15,11 +15,11 @@ import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations
 import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 import { cardFiguresMigrations } from '../modules/catalog/card-figures-migrations.js';
-import { webhooksMigrations } from '../modules/webhooks/migrations.js';
+import { webhooksMigrations, webhooksRotationMigrations } from '../modules/webhooks/migrations.js';
 import { feedsMigrations } from '../modules/feeds/migrations.js';
 import { catalogSearchMigrations } from '../modules/catalog/catalog-search-migrations.js';
 import { catalogVersionMigrations } from '../modules/catalog/catalog-version-migrations.js';
 import { mailProcessingMigrations } from '../modules/mail-processing/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...webhooksRotationMigrations];

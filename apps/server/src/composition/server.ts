@@ -12,6 +12,7 @@ import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.j
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
 import { openWorkDir, type WorkDir } from '../modules/pipeline/work-dir.js';
+import { webhookSweeper } from '../modules/webhooks/webhook-sweeper.js';
 import type { Role } from './role-settings.js';
 
 /** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
@@ -82,6 +83,9 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
   const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
   await sweeper?.start();
+  // They also sweep webhooks: deliveries past WEBHOOK_RETENTION_DAYS and old secrets past their overlap go, lost deliveries are queued again.
+  const webhookRetention = works ? webhookSweeper({ db: services.db, config, queue: jobs, logger: logger.child({ component: 'webhook-sweeper' }) }) : null;
+  await webhookRetention?.start();
 
   if (role === 'all' || role === 'api') {
     app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
@@ -113,6 +117,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       mailLoop?.stop();
       await mailQueue?.stop();
       sweeper?.stop();
+      webhookRetention?.stop();
       await app?.close();
       await jobs.stop({ graceful: true, timeoutMs: 10_000 });
       await workDir?.close();

@@ -160,6 +160,8 @@ const envSchema = z.object({
   }),
   WEBHOOK_DISABLE_AFTER_FAILURES: wholeNumber(100, 1_000_000),
   WEBHOOK_DISABLE_AFTER_DAYS: wholeNumber(5, 365),
+  WEBHOOK_SECRET_OVERLAP_HOURS: wholeNumber(24, 720),
+  WEBHOOK_RETENTION_DAYS: positiveInt(30, 3650),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
   MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
@@ -230,9 +232,19 @@ export interface Config {
    * Outgoing webhooks: whether targets on loopback, private or link-local addresses are allowed
    * (off: refused when saved and again at each delivery, after DNS); the timeout of one attempt; the
    * delays before each retry; a subscription is disabled after `disableAfterFailures` failed attempts
-   * in a row or `disableAfterDays` days of nothing but failures (0: that rule off).
+   * in a row or `disableAfterDays` days of nothing but failures (0: that rule off); after a secret
+   * rotation the old secret also signs for `secretOverlapHours`; delivery records older than
+   * `retentionDays` are deleted.
    */
-  readonly webhooks: { readonly allowPrivateTargets: boolean; readonly timeoutMs: number; readonly retryScheduleSeconds: readonly number[]; readonly disableAfterFailures: number; readonly disableAfterDays: number };
+  readonly webhooks: {
+    readonly allowPrivateTargets: boolean;
+    readonly timeoutMs: number;
+    readonly retryScheduleSeconds: readonly number[];
+    readonly disableAfterFailures: number;
+    readonly disableAfterDays: number;
+    readonly secretOverlapHours: number;
+    readonly retentionDays: number;
+  };
   /** Events published to an MQTT broker (QoS 1) under `topicPrefix/<org>/…`; undefined: off. */
   readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
@@ -314,6 +326,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE,
       disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
       disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+      secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS,
+      retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });

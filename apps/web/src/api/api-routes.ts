@@ -45,6 +45,7 @@ export const apiRoutes = {
   updateWebhook: live('PATCH', '/api/v1/webhooks/{id}'),
   deleteWebhook: live('DELETE', '/api/v1/webhooks/{id}'),
   testWebhook: live('POST', '/api/v1/webhooks/{id}/test'),
+  rotateWebhookSecret: live('POST', '/api/v1/webhooks/{id}/rotate-secret'),
   listWebhookDeliveries: live('GET', '/api/v1/webhooks/{id}/deliveries'),
   replayWebhookDelivery: live('POST', '/api/v1/webhook-deliveries/{id}/replay'),
   listAgentClients: live('GET', '/api/v1/agent-clients'),

@@ -11690,6 +11690,10 @@ export interface paths {
                                 /** @enum {string} */
                                 format: "standard" | "slack" | "teams";
                                 id: string;
+                                /** @description Until when deliveries are also signed with the secret before the last rotation (null: no overlap now) */
+                                previousSecretUntil: string | null;
+                                /** @description When the signing secret was last rotated (null: never) */
+                                secretRotatedAt: string | null;
                                 updatedAt: string;
                                 url: string;
                             }[];
@@ -11790,8 +11794,12 @@ export interface paths {
                             /** @enum {string} */
                             format: "standard" | "slack" | "teams";
                             id: string;
+                            /** @description Until when deliveries are also signed with the secret before the last rotation (null: no overlap now) */
+                            previousSecretUntil: string | null;
                             /** @description whsec_… : verify webhook-signature with it (Standard Webhooks); not shown again */
                             secret: string;
+                            /** @description When the signing secret was last rotated (null: never) */
+                            secretRotatedAt: string | null;
                             updatedAt: string;
                             url: string;
                         };
@@ -11897,6 +11905,10 @@ export interface paths {
                             /** @enum {string} */
                             format: "standard" | "slack" | "teams";
                             id: string;
+                            /** @description Until when deliveries are also signed with the secret before the last rotation (null: no overlap now) */
+                            previousSecretUntil: string | null;
+                            /** @description When the signing secret was last rotated (null: never) */
+                            secretRotatedAt: string | null;
                             updatedAt: string;
                             url: string;
                         };
@@ -12080,6 +12092,10 @@ export interface paths {
                             /** @enum {string} */
                             format: "standard" | "slack" | "teams";
                             id: string;
+                            /** @description Until when deliveries are also signed with the secret before the last rotation (null: no overlap now) */
+                            previousSecretUntil: string | null;
+                            /** @description When the signing secret was last rotated (null: never) */
+                            secretRotatedAt: string | null;
                             updatedAt: string;
                             url: string;
                         };
@@ -12262,6 +12278,119 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing secret, shown this once; the old one also signs deliveries for WEBHOOK_SECRET_OVERLAP_HOURS (default 24), then stops */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consecutiveFailures: number;
+                            createdAt: string;
+                            description: string;
+                            disabledAt: string | null;
+                            /** @description Why it was disabled automatically (null when an admin did it, or enabled) */
+                            disabledReason: string | null;
+                            enabled: boolean;
+                            events: ("request.published" | "request.failed" | "approval.needed" | "deployment.healthy" | "deployment.unhealthy" | "deployment.rolled_back" | "review.added")[];
+                            failingSince: string | null;
+                            /** @enum {string} */
+                            format: "standard" | "slack" | "teams";
+                            id: string;
+                            /** @description Until when deliveries are also signed with the secret before the last rotation (null: no overlap now) */
+                            previousSecretUntil: string | null;
+                            /** @description The new whsec_… secret: not shown again */
+                            secret: string;
+                            /** @description When the signing secret was last rotated (null: never) */
+                            secretRotatedAt: string | null;
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -31,6 +31,7 @@ export type WebhookEventType = WebhookList['eventTypes'][number];
 export type WebhookFormat = Webhook['format'];
 export type CreatedWebhook = Answer<'createWebhook'>;
 export type WebhookTestResult = Answer<'testWebhook'>;
+export type RotatedWebhookSecret = Answer<'rotateWebhookSecret'>;
 export type WebhookDelivery = Answer<'listWebhookDeliveries'>['items'][number];
 export type AgentClient = Schemas['AgentClient'];
 export type CreatedAgentClient = Answer<'createAgentClient'>;

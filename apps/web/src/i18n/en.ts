@@ -629,6 +629,10 @@ export const en = {
     replay: 'Send again',
     replayed: 'Queued to be sent again.',
     sent: 'Sent',
+    rotate: 'New secret',
+    rotated: 'The new signing secret of this webhook, shown only once. Give it to the receiver now: until {{until}} every message is signed with the old secret as well, then only with this one.',
+    rotatedNoOverlap: 'The new signing secret of this webhook, shown only once. The old secret no longer signs: give this one to the receiver now.',
+    oldSecretUntil: 'old secret also signs until {{until}}',
   },
 };
 

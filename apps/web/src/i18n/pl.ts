@@ -630,5 +630,9 @@ export const pl: Messages = {
     replay: 'Wyślij ponownie',
     replayed: 'W kolejce do ponownego wysłania.',
     sent: 'Wysłano',
+    rotate: 'Nowy sekret',
+    rotated: 'Nowy sekret podpisujący tego webhooka, pokazywany tylko raz. Przekaż go odbiorcy teraz: do {{until}} każda wiadomość jest podpisywana także starym sekretem, potem już tylko tym.',
+    rotatedNoOverlap: 'Nowy sekret podpisujący tego webhooka, pokazywany tylko raz. Stary sekret już nie podpisuje: przekaż ten odbiorcy teraz.',
+    oldSecretUntil: 'stary sekret podpisuje jeszcze do {{until}}',
   },
 };

@@ -8,6 +8,7 @@ import { abandonIdleConversations } from './conversation-repository.js';
 import { decideIncomingMail } from './mail-conversations.js';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
+import { periodicSweep, type PeriodicSweep } from '../../db/periodic-sweep.js';
 import { submitRequest } from '../pipeline/request-service.js';
 import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -80,21 +81,15 @@ const SWEEP_EVERY_MS = 3_600_000;
  * Marks conversations idle longer than CONVERSATION_IDLE_HOURS as abandoned: at start, then every
  * hour. Runs in the processes that run jobs (roles all and worker); safe to run in several at once.
  */
-export function conversationSweeper(services: Pick<ConversationServices, 'db' | 'config' | 'logger'>): { start(): Promise<void>; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const sweep = async () => {
-    const count = await abandonIdleConversations(services.db, services.config.conversations.idleHours);
-    if (count) services.logger.info({ component: 'conversation-sweeper', count, idleHours: services.config.conversations.idleHours }, 'marked idle conversations abandoned');
-  };
-  const safeSweep = () => sweep().catch((error) => services.logger.warn({ err: error }, 'could not mark idle conversations abandoned'));
-  return {
-    async start() {
-      timer ??= setInterval(() => void safeSweep(), SWEEP_EVERY_MS);
-      timer.unref();
-      await safeSweep();
+export function conversationSweeper(services: Pick<ConversationServices, 'db' | 'config' | 'logger'>): PeriodicSweep {
+  return periodicSweep(
+    SWEEP_EVERY_MS,
+    async () => {
+      const count = await abandonIdleConversations(services.db, services.config.conversations.idleHours);
+      if (count) services.logger.info({ component: 'conversation-sweeper', count, idleHours: services.config.conversations.idleHours }, 'marked idle conversations abandoned');
     },
-    stop: () => clearInterval(timer),
-  };
+    (error) => services.logger.warn({ err: error }, 'could not mark idle conversations abandoned'),
+  );
 }
 
 /** Releases what the services hold open (LLM clients, the SMTP connection). */

@@ -64,3 +64,17 @@ export const webhooksMigrations = [
     },
   },
 ];
+
+/** Secret rotation (the old secret signs too until `previous_secret_until`) and the retention sweep's indexes. */
+export const webhooksRotationMigrations = [
+  {
+    name: '1430_webhook_secret_rotation',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret_sealed text, ADD COLUMN previous_secret_until timestamptz, ADD COLUMN secret_rotated_at timestamptz`,
+        `CREATE INDEX webhook_deliveries_created_idx ON webhook_deliveries (created_at)`,
+        `CREATE INDEX webhook_messages_created_idx ON webhook_messages (created_at)`,
+      ]);
+    },
+  },
+];

@@ -54,7 +54,10 @@ export async function attemptDeliveries(deps: WebhookDeps, items: DeliveryItem[]
         return { ...base, state: 'failed', nextAttemptAt: null, status: null, durationMs: 0, error: 'SUBSCRIPTION_DISABLED', excerpt: null, counts: false };
       }
       const body = renderBody(row.format, row.payload);
-      const headers = signedHeaders(box.open(row.secret_sealed, secretContext(row.org_id, row.subscription_id)), row.message_id, Math.floor(Date.now() / 1000), body);
+      const context = secretContext(row.org_id, row.subscription_id);
+      const overlapping = row.previous_secret_sealed && row.previous_secret_until && new Date(row.previous_secret_until).getTime() > Date.now();
+      const secrets = [box.open(row.secret_sealed, context), ...(overlapping ? [box.open(row.previous_secret_sealed!, context)] : [])];
+      const headers = signedHeaders(secrets, row.message_id, Math.floor(Date.now() / 1000), body);
       const result = await postWebhook({ url: row.url, headers, body, timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivateTargets });
       const delay = settings.retryScheduleSeconds[item.attempt - 1];
       const retry = !result.ok && delay !== undefined;

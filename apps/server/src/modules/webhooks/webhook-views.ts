@@ -14,6 +14,8 @@ export const subscriptionSchema = z.object({
   disabledAt: z.string().nullable(),
   consecutiveFailures: z.number().int(),
   failingSince: z.string().nullable(),
+  secretRotatedAt: z.string().nullable().describe('When the signing secret was last rotated (null: never)'),
+  previousSecretUntil: z.string().nullable().describe('Until when deliveries are also signed with the secret before the last rotation (null: no overlap now)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -48,6 +50,8 @@ export const subscriptionView = (row: SubscriptionRow): z.infer<typeof subscript
   disabledAt: isoOrNull(row.disabled_at),
   consecutiveFailures: row.consecutive_failures,
   failingSince: isoOrNull(row.failing_since),
+  secretRotatedAt: isoOrNull(row.secret_rotated_at),
+  previousSecretUntil: row.previous_secret_until && new Date(row.previous_secret_until).getTime() > Date.now() ? iso(row.previous_secret_until) : null,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
 });

@@ -57,6 +57,26 @@ export async function updateSubscription(db: Db, orgId: string, id: string, chan
   return (await db.updateTable('webhook_subscriptions').set(values).where('org_id', '=', orgId).where('id', '=', id).returningAll().executeTakeFirst()) as SubscriptionRow | undefined;
 }
 
+/**
+ * Puts a new sealed secret in place; the one it replaces keeps signing until `previousUntil`
+ * (null: dropped at once). A rotation during an overlap drops the secret before the current one.
+ */
+export async function rotateSecret(db: Db, orgId: string, id: string, secretSealed: string, previousUntil: Date | null): Promise<SubscriptionRow | undefined> {
+  return (await db
+    .updateTable('webhook_subscriptions')
+    .set((eb) => ({
+      previous_secret_sealed: previousUntil ? eb.ref('secret_sealed') : null,
+      previous_secret_until: previousUntil,
+      secret_sealed: secretSealed,
+      secret_rotated_at: new Date(),
+      updated_at: new Date(),
+    }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()) as SubscriptionRow | undefined;
+}
+
 export async function deleteSubscription(db: Db, orgId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('webhook_subscriptions').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
@@ -106,7 +126,7 @@ export async function deliveriesToAttempt(db: Db, ids: string[]) {
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_subscriptions as s', 's.id', 'd.subscription_id')
     .innerJoin('webhook_messages as m', 'm.id', 'd.message_id')
-    .select(['d.id', 'd.org_id', 'd.state', 'd.attempts', 'd.message_id', 'd.subscription_id', 's.url', 's.format', 's.secret_sealed', 's.enabled', 'm.payload'])
+    .select(['d.id', 'd.org_id', 'd.state', 'd.attempts', 'd.message_id', 'd.subscription_id', 's.url', 's.format', 's.secret_sealed', 's.previous_secret_sealed', 's.previous_secret_until', 's.enabled', 'm.payload'])
     .where('d.id', 'in', ids)
     .execute();
 }
@@ -181,6 +201,84 @@ export async function findDelivery(db: Db, orgId: string, id: string): Promise<D
 
 export async function attemptsOf(db: Db, orgId: string, deliveryId: string) {
   return db.selectFrom('webhook_attempts').select(['attempt', 'status', 'duration_ms', 'error', 'response_excerpt', 'created_at']).where('org_id', '=', orgId).where('delivery_id', '=', deliveryId).orderBy('attempt', 'asc').execute();
+}
+
+/** The most rows one statement of the retention sweep deletes (short transactions, whatever the backlog). */
+const SWEEP_BATCH = 5000;
+
+/**
+ * Deletes deliveries created before `cutoff` (their attempts go with them) — finished ones, and
+ * pending ones nothing touched since the cutoff — then the messages no delivery names any more.
+ * Returns how many of each went.
+ */
+export async function deleteOldDeliveries(db: Db, cutoff: Date): Promise<{ deliveries: number; messages: number }> {
+  let deliveries = 0;
+  for (;;) {
+    const old = db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('created_at', '<', cutoff)
+      .where((eb) => eb.or([eb('state', '<>', 'pending'), eb('updated_at', '<', cutoff)]))
+      .limit(SWEEP_BATCH);
+    const result = await db.deleteFrom('webhook_deliveries').where('id', 'in', old).executeTakeFirst();
+    deliveries += Number(result.numDeletedRows);
+    if (Number(result.numDeletedRows) < SWEEP_BATCH) break;
+  }
+  let messages = 0;
+  for (;;) {
+    const orphans = db
+      .selectFrom('webhook_messages as m')
+      .select('m.id')
+      .where('m.created_at', '<', cutoff)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.message_id', '=', 'm.id'))))
+      .limit(SWEEP_BATCH);
+    const result = await db.deleteFrom('webhook_messages').where('id', 'in', orphans).executeTakeFirst();
+    messages += Number(result.numDeletedRows);
+    if (Number(result.numDeletedRows) < SWEEP_BATCH) break;
+  }
+  return { deliveries, messages };
+}
+
+/**
+ * Claims up to `limit` deliveries recorded before `before` and never attempted, that no sweep queued
+ * again since `before` either (their job was lost: a crash between recording and queueing, or a job
+ * that failed for good). Marks them with `next_attempt_at` = now, so no other sweep takes them until
+ * that is older than `before` in turn. Returns their ids.
+ */
+export async function claimUnsentDeliveries(db: Db, before: Date, limit: number): Promise<string[]> {
+  const unsent = db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('state', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('created_at', '<', before)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<', before)]))
+    .limit(limit);
+  const rows = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: new Date(), updated_at: new Date() })
+    .where('id', 'in', unsent)
+    .where('attempts', '=', 0)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<', before)]))
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Gives claimed deliveries back (their job could not be queued), so the next sweep tries again. */
+export async function releaseUnsentDeliveries(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('webhook_deliveries').set({ next_attempt_at: null }).where('id', 'in', ids).where('attempts', '=', 0).execute();
+}
+
+/** Forgets the old secrets whose rotation overlap has ended; returns how many. */
+export async function dropExpiredSecrets(db: Db, now = new Date()): Promise<number> {
+  const result = await db
+    .updateTable('webhook_subscriptions')
+    .set({ previous_secret_sealed: null, previous_secret_until: null })
+    .where('previous_secret_until', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function adminsOf(db: Db, orgId: string): Promise<string[]> {

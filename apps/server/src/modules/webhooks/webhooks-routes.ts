@@ -73,6 +73,22 @@ export default async function webhooksRoutes(fastify: FastifyInstance) {
     },
   });
 
+  app.post('/webhooks/:id/rotate-secret', {
+    config: { auth: ADMIN, audit: 'webhook.rotate-secret' },
+    schema: {
+      tags: TAGS,
+      summary: 'A new signing secret, shown this once; the old one also signs deliveries for WEBHOOK_SECRET_OVERLAP_HOURS (default 24), then stops',
+      params: idParams,
+      response: withErrors({ 200: subscriptionSchema.extend({ secret: z.string().describe('The new whsec_… secret: not shown again') }) }, [404]),
+    },
+    handler: async (request) => {
+      request.auditInfo = { targetType: 'webhook', targetId: request.params.id };
+      const { subscription, secret } = await app.webhooks.rotateSecret(request.principal!.orgId, request.params.id);
+      request.auditInfo.details = { previousSecretUntil: subscriptionView(subscription).previousSecretUntil };
+      return { ...subscriptionView(subscription), secret };
+    },
+  });
+
   app.post('/webhooks/:id/test', {
     config: { auth: ADMIN, audit: 'webhook.test' },
     schema: { tags: TAGS, summary: 'Send a signed webhook.test message now and answer with the outcome (also while disabled)', params: idParams, response: withErrors({ 200: deliverySchema.pick({ id: true, messageId: true, state: true, lastStatus: true, lastDurationMs: true, lastError: true, responseExcerpt: true }) }, [404]) },

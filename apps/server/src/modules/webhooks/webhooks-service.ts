@@ -6,7 +6,7 @@ import { toWebhookEvent } from './webhook-events.js';
 import { secretContext, webhookSecretBox } from './webhook-secrets.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-target.js';
-import { enabledSubscriptions, findSubscription, insertReplay, insertSubscription, recordMessage, recordMessages, updateSubscription, type NewMessage, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
+import { enabledSubscriptions, findSubscription, insertReplay, insertSubscription, recordMessage, rotateSecret, recordMessages, updateSubscription, type NewMessage, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
 import type { WebhookEventType, WebhookFormat } from './webhooks-tables.js';
 
 /** How long the first event of a burst waits for others, and the most events recorded at once. */
@@ -30,6 +30,11 @@ export interface WebhooksService {
   idle(): Promise<void>;
   create(orgId: string, userId: string | null, input: SubscriptionInput): Promise<{ subscription: SubscriptionRow; secret: string }>;
   update(orgId: string, id: string, change: SubscriptionChange): Promise<SubscriptionRow>;
+  /**
+   * A new signing secret (returned, shown once); the old one also signs every delivery for
+   * WEBHOOK_SECRET_OVERLAP_HOURS, so receivers can switch over without rejecting a message.
+   */
+  rotateSecret(orgId: string, id: string): Promise<{ subscription: SubscriptionRow; secret: string }>;
   /** Sends a `webhook.test` message to one subscription now (its retries go through the queue). */
   testSend(orgId: string, id: string): Promise<DeliveryOutcome & { messageId: string }>;
   /** Sends a delivery's message again (same webhook-id) as a new delivery; returns its id. */
@@ -102,6 +107,13 @@ export function createWebhooksService(deps: WebhookDeps): WebhooksService {
       const updated = await updateSubscription(db, orgId, id, change);
       if (!updated) throw new NotFoundError('Webhook', id);
       return updated;
+    },
+    async rotateSecret(orgId, id) {
+      const secret = newWebhookSecret();
+      const overlapMs = config.webhooks.secretOverlapHours * 3_600_000;
+      const subscription = await rotateSecret(db, orgId, id, box.seal(secret, secretContext(orgId, id)), overlapMs > 0 ? new Date(Date.now() + overlapMs) : null);
+      if (!subscription) throw new NotFoundError('Webhook', id);
+      return { subscription, secret };
     },
     async testSend(orgId, id) {
       const subscription = await findSubscription(db, orgId, id);

@@ -18,6 +18,10 @@ export interface WebhookSubscriptionsTable {
   events: Json<WebhookEventType[]>;
   format: WebhookFormat;
   secret_sealed: string;
+  /** After a rotation: the secret before it, which also signs until `previous_secret_until`. */
+  previous_secret_sealed: string | null;
+  previous_secret_until: Timestamp | null;
+  secret_rotated_at: Timestamp | null;
   enabled: boolean;
   /** Why it was disabled automatically (null: enabled, or disabled by an admin). */
   disabled_reason: string | null;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../../api/api';
-import type { CreatedWebhook, Webhook, WebhookDelivery, WebhookEventType, WebhookFormat, WebhookList, WebhookTestResult } from '../../api/types';
+import type { CreatedWebhook, RotatedWebhookSecret, Webhook, WebhookDelivery, WebhookEventType, WebhookFormat, WebhookList, WebhookTestResult } from '../../api/types';
 import { CreateForm, useCreateOnce } from '../../components/create-form';
 import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
@@ -18,7 +18,7 @@ const eventKey = (type: WebhookEventType) => type.replace('.', '_');
 
 /** Outgoing webhooks: create (the secret shown once), events and format, on/off, test-send, and the delivery log with replay. */
 export function WebhooksPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
@@ -30,6 +30,7 @@ export function WebhooksPage() {
   const create = useCreateOnce({ listKey: 'webhooks', create: () => callRoute<CreatedWebhook>('createWebhook', { body: { url, description, format, events, enabled: true } }), onCreated: () => (setUrl(''), setDescription('')) });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
   const toggle = useMutation({ mutationFn: (hook: Webhook) => callRoute<Webhook>('updateWebhook', { params: { id: hook.id }, body: { enabled: !hook.enabled } }), onSuccess: refresh });
+  const rotate = useMutation({ mutationFn: (id: string) => callRoute<RotatedWebhookSecret>('rotateWebhookSecret', { params: { id } }), onSuccess: refresh });
   const test = useMutation({ mutationFn: (id: string) => callRoute<WebhookTestResult>('testWebhook', { params: { id } }), onSuccess: (result, id) => (setTested(result), setOpenLog(id), void queryClient.invalidateQueries({ queryKey: ['webhook-deliveries', id] })) });
   const choose = (type: WebhookEventType, on: boolean) => setEvents((list) => (on ? [...list, type] : list.filter((item) => item !== type)));
 
@@ -60,6 +61,14 @@ export function WebhooksPage() {
         </fieldset>
       </CreateForm>
       {create.created ? <SecretBox label={t('webhooks.secretOnce')} value={create.created.secret} onClose={create.dismiss} /> : null}
+      {rotate.data ? (
+        <SecretBox
+          label={rotate.data.previousSecretUntil ? t('webhooks.rotated', { until: formatDate(rotate.data.previousSecretUntil, i18n.language, '') }) : t('webhooks.rotatedNoOverlap')}
+          value={rotate.data.secret}
+          onClose={() => rotate.reset()}
+        />
+      ) : null}
+      {rotate.isError ? <ErrorMessage error={rotate.error} /> : null}
       {toggle.isError ? <ErrorMessage error={toggle.error} /> : null}
       {test.isError ? <ErrorMessage error={test.error} /> : null}
       {tested ? (
@@ -78,7 +87,16 @@ export function WebhooksPage() {
                 { key: 'url', header: t('webhooks.url'), cell: (hook) => <><code>{hook.url}</code>{hook.description ? <div>{hook.description}</div> : null}</> },
                 { key: 'events', header: t('webhooks.events'), cell: (hook) => hook.events.map((type) => t(`webhooks.eventTypes.${eventKey(type)}`)).join(', ') },
                 { key: 'format', header: t('webhooks.format'), cell: (hook) => t(`webhooks.formats.${hook.format}`) },
-                { key: 'state', header: t('webhooks.state'), cell: (hook) => (hook.enabled ? t('webhooks.enabled') : hook.disabledReason ? t('webhooks.disabledBecause', { reason: hook.disabledReason }) : t('webhooks.disabled')) },
+                {
+                  key: 'state',
+                  header: t('webhooks.state'),
+                  cell: (hook) => (
+                    <>
+                      {hook.enabled ? t('webhooks.enabled') : hook.disabledReason ? t('webhooks.disabledBecause', { reason: hook.disabledReason }) : t('webhooks.disabled')}
+                      {hook.previousSecretUntil ? <div>{t('webhooks.oldSecretUntil', { until: formatDate(hook.previousSecretUntil, i18n.language, '') })}</div> : null}
+                    </>
+                  ),
+                },
                 {
                   key: 'actions',
                   header: t('common.actions'),
@@ -90,6 +108,10 @@ export function WebhooksPage() {
                       </button>
                       <button type="button" className="secondary" disabled={test.isPending} onClick={() => test.mutate(hook.id)}>
                         {t('webhooks.test')}
+                        <span className="visually-hidden"> {hook.url}</span>
+                      </button>
+                      <button type="button" className="secondary" disabled={rotate.isPending} onClick={() => rotate.mutate(hook.id)}>
+                        {t('webhooks.rotate')}
                         <span className="visually-hidden"> {hook.url}</span>
                       </button>
                       <button type="button" className="secondary" aria-expanded={openLog === hook.id} onClick={() => setOpenLog(openLog === hook.id ? null : hook.id)}>
