@@ -1,5 +1,6 @@
 import type { Db } from '../../db/schema.js';
 import type { JobQueue } from '@marketplace/db';
+import { notice } from '../../http/notice.js';
 import { storedSpec } from './stored-outputs.js';
 import { jobName, StepFailure, StepParked } from './pipeline-steps.js';
 import { markFailed } from './pipeline-repository.js';
@@ -20,7 +21,10 @@ import { getOrgSettings } from '../settings/org-settings.js';
 export async function assertPublishApproved(services: PipelineServices, request: Request): Promise<void> {
   const approval = await approvalOfRequest(services.db, request.id);
   if (approval?.state === 'approved') return;
-  if (approval?.state === 'rejected') throw new StepFailure('APPROVAL_REJECTED', `A reviewer rejected this request: ${approval.note ?? 'no reason given'}.`);
+  if (approval?.state === 'rejected') {
+    const reason = approval.note ? notice('failure.approvalRejected', { note: approval.note.slice(0, 500) }) : notice('failure.approvalRejectedNoReason');
+    throw new StepFailure('APPROVAL_REJECTED', `A reviewer rejected this request: ${approval.note ?? 'no reason given'}.`, reason);
+  }
   if (approval) throw new StepParked('awaiting-approval');
   const spec = storedSpec(request.spec);
   const settings = await getOrgSettings(services.db, request.org_id);
