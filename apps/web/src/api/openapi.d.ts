@@ -2396,6 +2396,8 @@ export interface paths {
                                 bundleSha256: string;
                                 bundleSize: number;
                                 changelog: string | null;
+                                /** @description The changelog as notices for a UI to word; null for versions published before them (show `changelog`) */
+                                changelogEntries: components["schemas"]["Notice"][] | null;
                                 keyId: string;
                                 publishedAt: string;
                                 scan: {
@@ -3180,6 +3182,8 @@ export interface paths {
                             bundleSha256: string;
                             bundleSize: number;
                             changelog: string | null;
+                            /** @description The changelog as notices for a UI to word; null for versions published before them (show `changelog`) */
+                            changelogEntries: components["schemas"]["Notice"][] | null;
                             keyId: string;
                             manifest: {
                                 [key: string]: unknown;
