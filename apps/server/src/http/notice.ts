@@ -80,14 +80,10 @@ export const noticeSchema = z
 export type Notice = z.infer<typeof noticeSchema>;
 
 /**
- * A notice an agent relays: its code may be one a newer agent knows and this server does not, so
- * only its shape is checked (the UI words the codes it knows and shows the English sentence otherwise).
+ * A notice an agent relays (over HTTP or in a status mail): its code may be one a newer agent knows
+ * and this server does not, so only its shape is checked (the UI words the codes it knows and shows
+ * the English sentence otherwise). One schema, in @marketplace/mail, for both ways in.
  */
-export const relayedNoticeSchema = z
-  .object({
-    code: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, { message: 'must look like area.name' }).max(64),
-    params: z.record(z.string().max(40), param).refine((params) => Object.keys(params).length <= 10, { message: 'at most 10 parameters' }),
-  })
-  .strict();
+export { relayedNoticeSchema } from '@marketplace/mail';
 
 export const notice = (code: NoticeCode, params: Record<string, string | number> = {}): Notice => ({ code, params });
