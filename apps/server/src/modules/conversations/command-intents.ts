@@ -67,7 +67,7 @@ export interface IntentAnswer {
 const say = (language: Language, en: string, pl: string) => (language === 'pl' ? pl : en);
 
 /** One failing deployment in the answer's language: the app, its version, its state and what its last health check said. */
-function failingLine(row: Record<string, unknown>, language: Language): string {
+export function failingDeploymentLine(row: Record<string, unknown>, language: Language): string {
   const health = row.health as { detail?: string; notice?: Notice } | null;
   const said = health?.detail ? ` (${noticeSentence(health.notice, language, health.detail)})` : '';
   return `- ${String(row.app ?? row.app_id ?? '')} ${String(row.version ?? '')}: ${deploymentStateWord(String(row.state), language)}${said}`;
@@ -118,7 +118,7 @@ export async function answerIntent(db: Db, context: { orgId: string; userId: str
       }
       const rows = (await sql<Record<string, unknown>>`SELECT * FROM deployments WHERE org_id = ${context.orgId} AND state IN ('rejected', 'unhealthy', 'rolled-back') ORDER BY updated_at DESC LIMIT 20`.execute(db)).rows;
       if (!rows.length) return { reply: say(language, 'None of your deployments is failing.', 'Żadne z Twoich wdrożeń nie ma problemu.'), actions: [], data: { available: true, deployments: [] } };
-      const lines = rows.map((r) => failingLine(r, language)).join('\n');
+      const lines = rows.map((r) => failingDeploymentLine(r, language)).join('\n');
       return { reply: say(language, `Failing deployments:\n${lines}`, `Nieudane wdrożenia:\n${lines}`), actions: [], data: { available: true, deployments: rows } };
     }
     case 'request-status': {
