@@ -19,7 +19,7 @@ export function storedSpec(value: unknown): AppSpec {
 
 export function storedManifest(value: unknown): AppManifest {
   const parsed = appManifestSchema.safeParse(value);
-  const issue = parsed.error?.issues[0]?.message ?? 'unknown';
+  const issue = (parsed.error?.issues[0]?.message ?? 'unknown').slice(0, 500);
   if (!parsed.success) throw new StepFailure('MANIFEST_INVALID', `The generated app's stored manifest is invalid (${issue}); submit the request again.`, notice('failure.storedManifestInvalid', { issue }));
   return parsed.data;
 }
@@ -29,7 +29,7 @@ const storedScanReportSchema = z.object({ verdict: scanVerdict, scanners: z.arra
 
 export function storedScanReport(value: unknown): z.infer<typeof storedScanReportSchema> {
   const parsed = storedScanReportSchema.safeParse(value);
-  const issue = parsed.error?.issues[0]?.message ?? 'unknown';
+  const issue = (parsed.error?.issues[0]?.message ?? 'unknown').slice(0, 500);
   if (!parsed.success) throw new StepFailure('SCAN_REPORT_INVALID', `The stored scan report is invalid (${issue}); submit the request again.`, notice('failure.storedScanReportInvalid', { issue }));
   return parsed.data;
 }
