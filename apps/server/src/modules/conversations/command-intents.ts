@@ -66,6 +66,17 @@ export interface IntentAnswer {
 
 const say = (language: Language, en: string, pl: string) => (language === 'pl' ? pl : en);
 
+/** A request still on its way, in Polish (English says the state's own name). */
+const REQUEST_STATE_PL: Record<string, string> = {
+  queued: 'w kolejce',
+  generating: 'w trakcie generowania',
+  validating: 'w trakcie walidacji',
+  packaging: 'w trakcie pakowania',
+  scanning: 'w trakcie skanowania',
+  signing: 'w trakcie podpisywania',
+  'awaiting-approval': 'czeka na recenzenta',
+};
+
 /** One failing deployment in the answer's language: the app, its version, its state and what its last health check said. */
 export function failingDeploymentLine(row: Record<string, unknown>, language: Language): string {
   const health = row.health as { detail?: string; notice?: Notice } | null;
