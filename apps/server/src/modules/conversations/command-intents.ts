@@ -140,7 +140,7 @@ export async function answerIntent(db: Db, context: { orgId: string; userId: str
       const name = String((request.spec as { name?: string }).name ?? '');
       const failure = request.error as { message?: string; notice?: Notice } | null;
       const reason = noticeSentence(failure?.notice, language, failure?.message ?? '');
-      const state = request.state === 'published' ? say(language, `published as version ${request.version}; the release is on its way`, `opublikowane jako wersja ${request.version}; wydanie jest w drodze`) : request.state === 'failed' ? say(language, `failed: ${reason}`, `nieudane: ${reason}`) : request.state;
+      const state = request.state === 'published' ? say(language, `published as version ${request.version}; the release is on its way`, `opublikowane jako wersja ${request.version}; wydanie jest w drodze`) : request.state === 'failed' ? say(language, `failed: ${reason}`, `nieudane: ${reason}`) : say(language, request.state, REQUEST_STATE_PL[request.state] ?? request.state);
       return { reply: say(language, `Your request for ${name} is ${state}.`, `Twoje zgłoszenie ${name}: ${state}.`), actions: requestActions(language, request.id), data: { request: { id: request.id, state: request.state, version: request.version } } };
     }
     case 'build':
