@@ -61,7 +61,7 @@ describe('server notices', () => {
     const sources = ['../../../packages/generators/src/validate/runner.ts', '../../../packages/generators/src/validate/validate-app.ts', '../../agent/src/health-check.ts', ...exercises];
     const written = sources.flatMap((file) => [...readFileSync(new URL(file, import.meta.url), 'utf8').matchAll(/code: '((?:validation|health)\.[A-Za-z]+)'/g)].map((match) => match[1]!));
     expect(written.length).toBeGreaterThanOrEqual(13);
-    expect(written.filter((code) => code.startsWith('validation.exercised')).sort()).toEqual(['validation.exercisedApi', 'validation.exercisedAutomation', 'validation.exercisedDataTool', 'validation.exercisedDashboard', 'validation.exercisedForm']);
+    expect(written.filter((code) => code.startsWith('validation.exercised')).sort()).toEqual(['validation.exercisedApi', 'validation.exercisedAutomation', 'validation.exercisedDashboard', 'validation.exercisedDataTool', 'validation.exercisedForm']);
     expect(written.filter((code) => !known.has(code))).toEqual([]);
     const app = createServer((_request, response) => response.writeHead(200).end('ok')).listen(0, '127.0.0.1');
     await new Promise((resolve) => app.once('listening', resolve));

@@ -14,6 +14,7 @@ await words.init({
   fallbackLng: false,
   interpolation: { escapeValue: false },
   initAsync: false,
+  showSupportNotice: false,
 });
 
 /** Parameters that are themselves words of the lists: a validation step is said as the language says it. */
