@@ -60,7 +60,7 @@ export function createReporter(options: ReporterOptions): Report {
         version: entry.version,
         state: entry.state,
         ...(entry.reason ? { reason: entry.reason } : {}),
-        ...(entry.health ? { health: { ok: entry.health.ok, ...(entry.health.detail ? { detail: entry.health.detail } : {}), ...(entry.health.url ? { url: entry.health.url } : {}) } } : {}),
+        ...(entry.health ? { health: { ok: entry.health.ok, ...(entry.health.detail ? { detail: entry.health.detail } : {}), ...(entry.health.notice ? { notice: entry.health.notice } : {}), ...(entry.health.url ? { url: entry.health.url } : {}) } } : {}),
         at,
       },
     });

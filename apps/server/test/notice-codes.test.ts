@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { probeHealth } from '../../agent/src/health-check.js';
 import { NOTICE_CODES, noticeSchema, relayedNoticeSchema } from '../src/http/notice.js';
 import { scanFiles } from '../src/modules/pipeline/scanner.js';
+import { changelogEntries } from '../src/modules/catalog/changelog-entries.js';
+import { buildStatusEmail, parseStatusEmail } from '@marketplace/mail';
+import type { AppSpec } from '@marketplace/spec';
 
 /** The web UI's English and Polish catalogs (read at run time: the web app is not part of the server's build). */
 const catalog = async (language: 'en' | 'pl'): Promise<Record<string, any>> => (await import(new URL(`../../web/src/i18n/${language}.ts`, import.meta.url).href))[language];
@@ -54,9 +57,11 @@ describe('server notices', () => {
 
   it('knows every code the validation runner and the health probe of the agent write', async () => {
     const known = new Set<string>(NOTICE_CODES);
-    const sources = ['../../../packages/generators/src/validate/runner.ts', '../../../packages/generators/src/validate/validate-app.ts', '../../agent/src/health-check.ts'];
+    const exercises = readdirSync(new URL('../../../packages/generators/src/validate/exercise/', import.meta.url)).filter((file) => !file.includes('.test.')).map((file) => `../../../packages/generators/src/validate/exercise/${file}`);
+    const sources = ['../../../packages/generators/src/validate/runner.ts', '../../../packages/generators/src/validate/validate-app.ts', '../../agent/src/health-check.ts', ...exercises];
     const written = sources.flatMap((file) => [...readFileSync(new URL(file, import.meta.url), 'utf8').matchAll(/code: '((?:validation|health)\.[A-Za-z]+)'/g)].map((match) => match[1]!));
-    expect(written.length).toBeGreaterThanOrEqual(8);
+    expect(written.length).toBeGreaterThanOrEqual(13);
+    expect(written.filter((code) => code.startsWith('validation.exercised')).sort()).toEqual(['validation.exercisedApi', 'validation.exercisedAutomation', 'validation.exercisedDashboard', 'validation.exercisedDataTool', 'validation.exercisedForm']);
     expect(written.filter((code) => !known.has(code))).toEqual([]);
     const app = createServer((_request, response) => response.writeHead(200).end('ok')).listen(0, '127.0.0.1');
     await new Promise((resolve) => app.once('listening', resolve));
@@ -66,5 +71,39 @@ describe('server notices', () => {
     const gone = await probeHealth(port, '/healthz', 500);
     expect([healthy.notice, gone.notice].map((n) => n?.code)).toEqual(['health.answered', 'health.failed']);
     expect(healthy.notice!.params).toEqual({ path: '/healthz', status: 200 });
+  });
+
+  it('lists no code that nothing writes: each one is in the server, the validation runner or the agent', () => {
+    const roots = ['../src/', '../../../packages/generators/src/validate/', '../../agent/src/'];
+    const text = roots
+      .flatMap((root) => (readdirSync(new URL(root, import.meta.url), { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => readFileSync(new URL(root + file, import.meta.url), 'utf8')))
+      .join('\n')
+      .replace(/^ {2}'[a-z]+\.[A-Za-z]+',$/gm, ''); // the list itself
+    expect(NOTICE_CODES.filter((code) => !text.includes(`'${code}'`))).toEqual([]);
+  });
+
+  it('writes a changelog entry with a known code for every kind of spec change', () => {
+    const before: AppSpec = {
+      specVersion: 1, name: 'vacations', title: 'Vacations', summary: 'Vacation requests.', kind: 'form-app', language: 'pl',
+      entities: [{ name: 'request', fields: [{ name: 'days', type: 'string' }, { name: 'reason', type: 'text' }] }],
+    } as AppSpec;
+    const after: AppSpec = {
+      ...before, kind: 'api-service', title: 'Urlopy', auth: 'sso',
+      entities: [{ name: 'request', fields: [{ name: 'days', type: 'integer' }, { name: 'notes', type: 'text' }] }],
+      sources: [{ type: 'rss', url: 'https://intranet.example/feed' }], schedule: { cron: '0 9 * * 5' },
+    } as AppSpec;
+    const entries = changelogEntries(before, after);
+    expect(entries.map((entry) => entry.code)).toEqual(expect.arrayContaining(['changelog.kind', 'changelog.title', 'changelog.fieldTypeChanged', 'changelog.sourceAdded', 'changelog.schedule', 'changelog.auth']));
+    expect(entries.find((entry) => entry.code === 'changelog.fieldTypeChanged')!.params).toEqual({ field: 'days', fromType: 'string', toType: 'integer' });
+    expect(changelogEntries(null, before)).toEqual([{ code: 'changelog.firstVersion', params: { summary: 'Vacation requests.' } }]);
+    expect(changelogEntries(before, before)).toEqual([{ code: 'changelog.rebuilt', params: {} }]);
+    for (const entry of [...entries, ...changelogEntries(after, before)]) expect(noticeSchema.safeParse(entry).success, entry.code).toBe(true);
+  });
+
+  it('carries the health check’s notice through a status mail', async () => {
+    const health = { ok: false, detail: 'GET /health got no answer (ECONNREFUSED)', notice: { code: 'health.failed', params: { path: '/health', error: 'ECONNREFUSED' } } };
+    const raw = await buildStatusEmail({ from: 'agent@acme.example', to: 'marketplace@acme.example', messageId: '<s1@acme.example>', status: { statusVersion: 1, agentId: 'a1', app: 'vacations', version: '1.0.0', state: 'unhealthy', health, at: new Date().toISOString() } });
+    const parsed = await parseStatusEmail(raw);
+    expect(parsed.kind === 'status' && parsed.status.health).toEqual(health);
   });
 });

@@ -168,6 +168,9 @@ describe('approvals: rejection and self-approval', () => {
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatchObject({ step: 'publish', code: 'APPROVAL_REJECTED' });
     expect(failed.error.message).toContain('chairs belong in the asset register');
+    // The reason travels as a notice too, for the UI to word in the reader's language; the step's error says the same.
+    expect(failed.error.notice).toEqual({ code: 'failure.approvalRejected', params: { note: 'chairs belong in the asset register' } });
+    expect(failed.steps.find((step: { name: string }) => step.name === 'publish').error.notice).toEqual(failed.error.notice);
     expect((await auditEntries('approval.reject')).at(-1)).toMatchObject({ result: 'success', details: { decision: 'rejected' } });
     // A decided approval cannot be decided again.
     const again = await call(app(), reviewerA, { method: 'POST', url: `/api/v1/approvals/${approval.id}/approve`, payload: {} });

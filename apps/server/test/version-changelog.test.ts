@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { extractSpec, continueSpec } from '@marketplace/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
+import { publishVersion } from '../src/modules/catalog/catalog-repository.js';
 import { changelogFor } from '../src/modules/catalog/version-changelog.js';
-import { createTestApp, register, type Account, type TestApp } from './helper.js';
+import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 let t: TestApp;
 let admin: Account;
@@ -45,5 +46,21 @@ describe('the changelog of a new version', () => {
     await publish(first, '1.0.0');
     const second = continueSpec(first, 'Remove the owner field').spec;
     expect(await changelogFor(t.database.db as Db, admin.orgId, second)).toBe('Removed the field “Owner”.');
+  });
+
+  it('stores the changes as coded entries beside the signed sentence, and the catalog shows them', async () => {
+    const db = t.database.db as Db;
+    const release = (spec: ReturnType<typeof extractSpec>['spec'], version: string) => ({
+      requestId: randomUUID(), orgId: admin.orgId, userId: admin.userId, text: null, version, spec, manifest: {}, bundle: Buffer.from('x'), bundleSha256: 'b'.repeat(64), bundleSize: 1,
+      keyId: 'k', releaseJson: '{}', validationReport: { ok: true }, scanReport: { verdict: 'clean' }, files: new Map<string, { content: Buffer }>(),
+    });
+    const first = extractSpec('Prosta aplikacja do rejestru sprzętu z polami: numer seryjny, właściciel').spec;
+    const second = continueSpec(first, 'Dodaj też pole notatki.').spec;
+    const { appId } = await publishVersion(db, { ...release(first, '1.0.0'), requestId: null as unknown as string }, async () => {});
+    await publishVersion(db, { ...release(second, '1.1.0'), requestId: null as unknown as string }, async () => {});
+    const app = (await call(t.app, admin, { method: 'GET', url: `/api/v1/apps/${appId}` })).json();
+    const entries = Object.fromEntries(app.versions.map((v: { version: string; changelogEntries: unknown }) => [v.version, v.changelogEntries]));
+    expect(entries['1.0.0']).toEqual([{ code: 'changelog.firstVersion', params: { summary: first.summary } }]);
+    expect(entries['1.1.0']).toEqual([{ code: 'changelog.fieldAdded', params: { field: expect.any(String) } }]);
   });
 });

@@ -34,7 +34,7 @@ export type { ReleaseEmailOptions } from './release-email.js';
 export { RELEASE_PAYLOAD_TYPE } from './release-envelope.js';
 export { buildStatusEmail, parseStatusEmail, verifyStatusSignature } from './status-email.js';
 export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } from './status-email.js';
-export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, statusReportSchema } from './status-report.js';
+export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, relayedNoticeSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';
 export { parseWithinLimits } from './untrusted-mail.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';

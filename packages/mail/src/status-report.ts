@@ -7,6 +7,17 @@ export const DEPLOYMENT_STATES = ['received', 'rejected', 'deploying', 'healthy'
 /** Where a healthy app answers on its workstation, as an agent reports it (by mail or HTTP): http(s) only, never `javascript:`. */
 export const appUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
 
+/**
+ * `detail` as a stable code and its parameters, for the marketplace UI to word in its language (the
+ * server lists the codes; here only the shape is checked, so a newer agent's code is kept, never refused).
+ */
+export const relayedNoticeSchema = z
+  .object({
+    code: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, { message: 'must look like area.name' }).max(64),
+    params: z.record(z.string().max(40), z.union([z.string().max(500), z.number()])).refine((params) => Object.keys(params).length <= 10, { message: 'at most 10 parameters' }),
+  })
+  .strict();
+
 /** What an agent reports about one release, sent by mail as `status.json`. */
 export const statusReportSchema = z.object({
   statusVersion: z.literal(1),
@@ -17,7 +28,7 @@ export const statusReportSchema = z.object({
   /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence. */
   reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).optional(),
   /** Outcome of the last health check, when one ran; `url` is where a healthy app answers on the workstation. */
-  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), url: appUrlSchema.optional() }).optional(),
+  health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), notice: relayedNoticeSchema.optional(), url: appUrlSchema.optional() }).optional(),
   /** Message-ID of the release email this answers, so the server can thread and match it. */
   releaseMessageId: messageIdSchema.optional(),
   at: z.iso.datetime({ offset: true }),

@@ -28,7 +28,7 @@ export { LOW_CONFIDENCE } from './engine/slot-readings.js';
 export type { SlotReading } from './engine/slot-readings.js';
 export { diffSpecs } from './engine/diff-specs.js';
 export type { SpecChange } from './engine/diff-specs.js';
-export { describeChanges } from './engine/describe-changes.js';
+export { describeChanges, specNamer } from './engine/describe-changes.js';
 export { describeSchedule } from './engine/describe-schedule.js';
 export { formatSpec } from './engine/format-spec.js';
 export { suggestKinds } from './engine/suggest-kinds.js';

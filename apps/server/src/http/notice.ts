@@ -24,6 +24,46 @@ export const NOTICE_CODES = [
   'validation.listening',
   'validation.healthAnswered',
   'validation.stopped',
+  // The validation step's trial run of the app, one per kind.
+  'validation.exercisedApi',
+  'validation.exercisedDashboard',
+  'validation.exercisedForm',
+  'validation.exercisedAutomation',
+  'validation.exercisedDataTool',
+  // Why a request failed (the step's error and the request's).
+  'failure.generatorRefused',
+  'failure.validation',
+  'failure.scanFlagged',
+  'failure.approvalRejected',
+  'failure.approvalRejectedNoReason',
+  'failure.versionExists',
+  'failure.appNotOwned',
+  'failure.storedSpecInvalid',
+  'failure.storedManifestInvalid',
+  'failure.storedScanReportInvalid',
+  'failure.stepError',
+  // A version's changelog, one entry per change of the spec (version-changelog.ts).
+  'changelog.firstVersion',
+  'changelog.rebuilt',
+  'changelog.kind',
+  'changelog.title',
+  'changelog.entityAdded',
+  'changelog.entityRemoved',
+  'changelog.entityRenamed',
+  'changelog.fieldAdded',
+  'changelog.fieldRemoved',
+  'changelog.fieldRenamed',
+  'changelog.fieldTypeChanged',
+  'changelog.fieldChanged',
+  'changelog.fieldsReordered',
+  'changelog.schedule',
+  'changelog.scheduleRemoved',
+  'changelog.sourceAdded',
+  'changelog.sourceRemoved',
+  'changelog.outputAdded',
+  'changelog.outputRemoved',
+  'changelog.auth',
+  'changelog.language',
   // An agent's health probe of a deployed app.
   'health.answered',
   'health.failed',
@@ -40,14 +80,10 @@ export const noticeSchema = z
 export type Notice = z.infer<typeof noticeSchema>;
 
 /**
- * A notice an agent relays: its code may be one a newer agent knows and this server does not, so
- * only its shape is checked (the UI words the codes it knows and shows the English sentence otherwise).
+ * A notice an agent relays (over HTTP or in a status mail): its code may be one a newer agent knows
+ * and this server does not, so only its shape is checked (the UI words the codes it knows and shows
+ * the English sentence otherwise). One schema, in @marketplace/mail, for both ways in.
  */
-export const relayedNoticeSchema = z
-  .object({
-    code: z.string().regex(/^[a-z]+\.[A-Za-z]+$/, { message: 'must look like area.name' }).max(64),
-    params: z.record(z.string().max(40), param).refine((params) => Object.keys(params).length <= 10, { message: 'at most 10 parameters' }),
-  })
-  .strict();
+export { relayedNoticeSchema } from '@marketplace/mail';
 
 export const notice = (code: NoticeCode, params: Record<string, string | number> = {}): Notice => ({ code, params });

@@ -2396,6 +2396,8 @@ export interface paths {
                                 bundleSha256: string;
                                 bundleSize: number;
                                 changelog: string | null;
+                                /** @description The changelog as notices for a UI to word; null for versions published before them (show `changelog`) */
+                                changelogEntries: components["schemas"]["Notice"][] | null;
                                 keyId: string;
                                 publishedAt: string;
                                 scan: {
@@ -3180,6 +3182,8 @@ export interface paths {
                             bundleSha256: string;
                             bundleSize: number;
                             changelog: string | null;
+                            /** @description The changelog as notices for a UI to word; null for versions published before them (show `changelog`) */
+                            changelogEntries: components["schemas"]["Notice"][] | null;
                             keyId: string;
                             manifest: {
                                 [key: string]: unknown;
@@ -14179,7 +14183,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         Notice: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut";
             params: {
                 [key: string]: string | number;
             };
@@ -14187,7 +14191,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         NoticeInput: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "health.answered" | "health.failed" | "health.timedOut";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut";
             params: {
                 [key: string]: string | number;
             };
@@ -14551,6 +14555,8 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description The message as a code and parameters, for a UI to word */
+                notice?: components["schemas"]["Notice"];
                 step: string;
             } | null;
             id: string;
@@ -14567,6 +14573,8 @@ export interface components {
                 error: {
                     code: string;
                     message: string;
+                    /** @description The message as a code and parameters, for a UI to word */
+                    notice?: components["schemas"]["Notice"];
                     output?: string;
                 } | null;
                 name: string;
@@ -14591,6 +14599,8 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description The message as a code and parameters, for a UI to word */
+                notice?: components["schemas"]["NoticeInput"];
                 step: string;
             } | null;
             id: string;
@@ -14607,6 +14617,8 @@ export interface components {
                 error: {
                     code: string;
                     message: string;
+                    /** @description The message as a code and parameters, for a UI to word */
+                    notice?: components["schemas"]["NoticeInput"];
                     output?: string;
                 } | null;
                 name: string;

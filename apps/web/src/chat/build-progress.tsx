@@ -6,6 +6,7 @@ import { callRoute } from '../api/api';
 import { usePollInterval } from '../api/live-events';
 import type { PipelineRequest } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
+import { noticeText } from '../components/notice-text';
 import { formatNumber } from '../i18n/i18n';
 import { finished, stagesOf } from './pipeline-stages';
 
@@ -36,14 +37,14 @@ export function BuildProgress({ requestId }: { requestId: string }) {
           <li key={stage.name} className={`step step-${stage.state}`}>
             <strong>{t(`chat.stages.${stage.name}`)}</strong> <span className="muted small">{t(`chat.stageStates.${stage.state}`)}</span>
             {stage.durationMs !== null ? <span className="muted small"> · {formatNumber(stage.durationMs / 1000, i18n.language, { maximumFractionDigits: 1 })} s</span> : null}
-            {stage.error ? <p className="bad small">{stage.error}</p> : null}
+            {stage.error ? <p className="bad small">{noticeText(i18n, stage.errorNotice, stage.error)}</p> : null}
           </li>
         ))}
       </ol>
       <p role="status" aria-live="polite" className="small">
         {data ? t(`chat.requestStates.${data.state}`, { defaultValue: data.state }) : null}
       </p>
-      {data?.error ? <p className="bad">{data.error.message}</p> : null}
+      {data?.error ? <p className="bad">{noticeText(i18n, data.error.notice, data.error.message)}</p> : null}
       {data?.appId ? (
         <Link className="button" to={`/apps/${encodeURIComponent(data.appId)}`}>
           {t('chat.openApp', { version: data.version ?? '' })}

@@ -1,4 +1,4 @@
-import type { PipelineRequest } from '../api/types';
+import type { Notice, PipelineRequest } from '../api/types';
 
 /**
  * Client-side view of what the stages read of a request: `deliveries` may be absent (a server from
@@ -13,7 +13,9 @@ export interface StageView {
   name: Stage;
   state: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
   durationMs: number | null;
+  /** Why the stage failed, in English, and as a notice the UI words in its language when the server sent one. */
   error: string | null;
+  errorNotice?: Notice;
 }
 
 /**
@@ -33,7 +35,7 @@ export function stagesOf(request: RequestProgress | undefined): StageView[] {
       return { name, state, durationMs: null, error: failed.length ? failed.map((d) => `${d.recipient}: ${d.error ?? d.state}`).join('; ') : null };
     }
     const step = request?.steps.find((s) => s.name === name);
-    return { name, state: step?.state ?? 'pending', durationMs: step?.durationMs ?? null, error: step?.error ? step.error.message : null };
+    return { name, state: step?.state ?? 'pending', durationMs: step?.durationMs ?? null, error: step?.error ? step.error.message : null, ...(step?.error?.notice ? { errorNotice: step.error.notice } : {}) };
   });
 }
 

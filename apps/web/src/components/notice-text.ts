@@ -1,8 +1,19 @@
 import type { i18n as I18n } from 'i18next';
 import type { Notice } from '../api/types';
 
-/** Parameters that are themselves words of the catalog: a kind is said as the UI says kinds. */
-const WORDED: Record<string, (value: string) => string> = { kind: (value) => `kinds.${value}` };
+/** Parameters that are themselves words of the catalog, by name: a kind is said as the UI says kinds. */
+const WORDED: Record<string, (value: string) => string> = {
+  kind: (value) => `kinds.${value}`,
+  fromKind: (value) => `kinds.${value}`,
+  toKind: (value) => `kinds.${value}`,
+  fromType: (value) => `specWords.types.${value}`,
+  toType: (value) => `specWords.types.${value}`,
+  source: (value) => `specWords.sources.${value}`,
+  output: (value) => `specWords.outputs.${value}`,
+  auth: (value) => `specWords.auth.${value}`,
+  language: (value) => `specWords.languages.${value}`,
+  step: (value) => `appPage.steps.${value}`,
+};
 
 /**
  * A notice the server wrote, in the UI's language: its code's sentence from the catalogs (`notices.*`)

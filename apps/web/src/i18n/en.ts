@@ -1,3 +1,5 @@
+import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
+
 /** English strings; pl.ts has the same keys (a test checks). */
 export const en = {
   app: { name: 'Marketplace', skip: 'Skip to content', language: 'Language', menu: 'Menu', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}' },
@@ -155,7 +157,7 @@ export const en = {
     validation: 'Validation',
     scan: 'Security scan',
     verdicts: { clean: 'clean', flagged: 'flagged' },
-    steps: { build: 'Build', test: 'Tests', start: 'Start', health: 'Health check', exercise: 'Trial run', stop: 'Stop' },
+    steps: NOTICE_WORDS.en.steps,
     scanners: { clamav: 'Antivirus (ClamAV)', patterns: 'Risky code patterns', secrets: 'Leaked secrets' },
     readme: 'About this app',
     owner: 'Owner: {{name}}',
@@ -268,7 +270,7 @@ export const en = {
     openHint: 'Opens the app where it runs on this workstation',
     rollback: 'Roll back',
     remove: 'Remove',
-    states: { received: 'received', rejected: 'rejected', deploying: 'deploying', healthy: 'healthy', unhealthy: 'unhealthy', replaced: 'replaced', 'rolled-back': 'rolled back', removed: 'removed' },
+    states: NOTICE_WORDS.en.deploymentStates,
     agents: 'My workstations',
     noAgents: 'No workstation enrolled yet',
     noAgentsHint: 'Create an enrolment code below and run the command on your workstation.',
@@ -478,29 +480,15 @@ export const en = {
       cost: 'Cost',
     },
   },
-  /** Server-written notices by code (apps/server/src/http/notice.ts): every code there has an entry here. */
-  notices: {
-    similar: { kind: 'the same kind ({{kind}})', fields: 'fields in common: {{fields}}', sources: 'the same data sources' },
-    scan: {
-      secretsFound: 'possible secrets: {{count, number}}',
-      noSecrets: 'no secrets found',
-      patternsFound: 'dangerous patterns: {{count, number}}',
-      noPatterns: 'no dangerous patterns in the app’s own code',
-      threatFound: 'ClamAV found a threat in the bundle: {{threats}}',
-      noThreat: 'ClamAV found nothing',
-    },
-    validation: {
-      built: '{{path}}, {{bytes, number}} bytes',
-      testsRan: '{{passed}} passed, {{failed}} failed',
-      listening: 'listening on port {{port}}',
-      healthAnswered: '{{path}} answered {{status}}',
-      stopped: 'stopped cleanly when asked to (SIGTERM)',
-    },
-    health: {
-      answered: 'GET {{path}} answered {{status}}',
-      failed: 'GET {{path}} got no answer ({{error}})',
-      timedOut: 'not healthy within {{seconds}} s',
-    },
+  /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
+  notices: NOTICE_SENTENCES.en,
+  /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
+  specWords: {
+    types: { string: 'text', text: 'long text', number: 'number', integer: 'whole number', boolean: 'yes/no', date: 'date', datetime: 'date and time', email: 'e-mail', url: 'link', enum: 'one of' },
+    sources: { 'http-json': 'JSON from', rss: 'RSS feed', csv: 'CSV file', imap: 'mailbox (IMAP)' },
+    outputs: { email: 'e-mail to', webhook: 'webhook', file: 'file', dashboard: 'dashboard' },
+    auth: { none: 'public, no login', sso: 'company single sign-on (SSO)', 'api-key': 'API key' },
+    languages: { en: 'English', pl: 'Polish' },
   },
   notFound: { title: 'Page not found', back: 'Go to the catalog' },
   messages: {

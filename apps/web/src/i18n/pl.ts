@@ -1,3 +1,4 @@
+import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
 import type { Messages } from './en';
 
 /** Polish strings. */
@@ -157,7 +158,7 @@ export const pl: Messages = {
     validation: 'Walidacja',
     scan: 'Skan bezpieczeństwa',
     verdicts: { clean: 'czysto', flagged: 'oznaczono' },
-    steps: { build: 'Budowanie', test: 'Testy', start: 'Uruchomienie', health: 'Kontrola stanu', exercise: 'Próbny przebieg', stop: 'Zatrzymanie' },
+    steps: NOTICE_WORDS.pl.steps,
     scanners: { clamav: 'Antywirus (ClamAV)', patterns: 'Ryzykowne wzorce w kodzie', secrets: 'Ujawnione sekrety' },
     readme: 'O aplikacji',
     owner: 'Właściciel: {{name}}',
@@ -270,7 +271,7 @@ export const pl: Messages = {
     openHint: 'Otwiera aplikację tam, gdzie działa na tym komputerze',
     rollback: 'Wycofaj',
     remove: 'Usuń',
-    states: { received: 'odebrane', rejected: 'odrzucone', deploying: 'wdrażanie', healthy: 'sprawne', unhealthy: 'niesprawne', replaced: 'zastąpione', 'rolled-back': 'wycofane', removed: 'usunięte' },
+    states: NOTICE_WORDS.pl.deploymentStates,
     agents: 'Moje stacje robocze',
     noAgents: 'Brak zarejestrowanej stacji roboczej',
     noAgentsHint: 'Utwórz poniżej kod rejestracji i uruchom polecenie na swojej stacji.',
@@ -480,28 +481,15 @@ export const pl: Messages = {
       cost: 'Koszt',
     },
   },
-  notices: {
-    similar: { kind: 'ten sam rodzaj ({{kind}})', fields: 'wspólne pola: {{fields}}', sources: 'te same źródła danych' },
-    scan: {
-      secretsFound: 'możliwe sekrety: {{count, number}}',
-      noSecrets: 'nie znaleziono sekretów',
-      patternsFound: 'niebezpieczne wzorce: {{count, number}}',
-      noPatterns: 'brak niebezpiecznych wzorców we własnym kodzie aplikacji',
-      threatFound: 'ClamAV wykrył zagrożenie w paczce: {{threats}}',
-      noThreat: 'ClamAV niczego nie wykrył',
-    },
-    validation: {
-      built: '{{path}}, bajtów: {{bytes, number}}',
-      testsRan: 'zaliczone: {{passed}}, niezaliczone: {{failed}}',
-      listening: 'nasłuchuje na porcie {{port}}',
-      healthAnswered: '{{path}} odpowiada kodem {{status}}',
-      stopped: 'zatrzymała się poprawnie na żądanie (SIGTERM)',
-    },
-    health: {
-      answered: 'GET {{path}} odpowiada kodem {{status}}',
-      failed: 'GET {{path}} bez odpowiedzi ({{error}})',
-      timedOut: 'nie działa poprawnie po {{seconds}} s',
-    },
+  /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
+  notices: NOTICE_SENTENCES.pl,
+  /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
+  specWords: {
+    types: { string: 'tekst', text: 'długi tekst', number: 'liczba', integer: 'liczba całkowita', boolean: 'tak/nie', date: 'data', datetime: 'data i godzina', email: 'e-mail', url: 'link', enum: 'jedno z' },
+    sources: { 'http-json': 'JSON z', rss: 'kanał RSS', csv: 'plik CSV', imap: 'skrzynka pocztowa (IMAP)' },
+    outputs: { email: 'e-mail do', webhook: 'webhook', file: 'plik', dashboard: 'panel' },
+    auth: { none: 'publiczna, bez logowania', sso: 'firmowe logowanie (SSO)', 'api-key': 'klucz API' },
+    languages: { en: 'angielski', pl: 'polski' },
   },
   notFound: { title: 'Nie znaleziono strony', back: 'Przejdź do katalogu' },
   messages: {

@@ -11,6 +11,7 @@ import { DistributePanel } from '../app-page/distribute-panel';
 import { GitCloneLine } from '../app-page/git-clone-line';
 import { OwnersSection } from '../app-page/owners-section';
 import { MyDeployments } from '../app-page/my-deployments';
+import { VersionChangelog } from '../app-page/version-changelog';
 import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
@@ -85,12 +86,7 @@ export function AppPage() {
                         <span className="small">{t('appPage.signature', { keyId: v.keyId.slice(0, 16) })}</span>{' '}
                         <span className={`small ${v.validation.ok ? 'good' : 'bad'}`}>{v.validation.ok ? t('appPage.validated') : t('appPage.notValidated')}</span>{' '}
                         <span className={`small ${v.scan.verdict === 'clean' ? 'good' : 'bad'}`}>{t(`appPage.verdicts.${v.scan.verdict}`, { defaultValue: v.scan.verdict })}</span>
-                        {v.changelog ? (
-                          <p className="small">
-                            <span className="visually-hidden">{t('appPage.changelog')}: </span>
-                            {v.changelog}
-                          </p>
-                        ) : null}
+                        <VersionChangelog entries={v.changelogEntries} text={v.changelog} />
                       </li>
                     ))}
                   </ul>

@@ -3,7 +3,17 @@ import type { AppKind } from '@marketplace/spec';
 export type StepName = 'build' | 'test' | 'start' | 'health' | 'exercise' | 'stop';
 
 export interface StepNotice {
-  code: 'validation.built' | 'validation.testsRan' | 'validation.listening' | 'validation.healthAnswered' | 'validation.stopped';
+  code:
+    | 'validation.built'
+    | 'validation.testsRan'
+    | 'validation.listening'
+    | 'validation.healthAnswered'
+    | 'validation.stopped'
+    | 'validation.exercisedApi'
+    | 'validation.exercisedDashboard'
+    | 'validation.exercisedForm'
+    | 'validation.exercisedAutomation'
+    | 'validation.exercisedDataTool';
   params: Record<string, string | number>;
 }
 

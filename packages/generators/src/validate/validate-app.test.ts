@@ -38,6 +38,9 @@ async function probe(sandbox: 'netns' | 'preload') {
     const report = await validateApp({ dir: app.dir, spec, manifest: app.manifest, sandbox, keepSandbox: true });
     expect(report.ok, describeReport(report)).toBe(true);
     expect(report.sandbox).toBe(sandbox);
+    // The trial run says what it did as a notice too, for the catalog to word in the reader's language.
+    const exercise = report.steps.find((step) => step.name === 'exercise');
+    expect(exercise?.notice).toEqual({ code: 'validation.exercisedApi', params: { collection: expect.any(String), id: expect.any(String), total: 1 } });
     // The API's OpenAPI document, as the running app served it, is kept for the catalog.
     expect(report.openapi?.openapi).toBe('3.1.0');
     expect(Object.keys(report.openapi?.paths as object)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/api\/tickets?$/)]));

@@ -26,7 +26,7 @@ function scheduleText(schedule: AppSpec['schedule'], language: Language): string
 }
 
 /** Names as the user sees them: a field's or record's label in the draft, else its identifier. */
-function namer(spec: AppSpec | undefined) {
+export function specNamer(spec: AppSpec | null | undefined) {
   const entity = (name: string) => spec?.entities?.find((e) => e.name === name);
   return {
     entity: (name: string) => entity(name)?.label ?? name,
@@ -34,7 +34,7 @@ function namer(spec: AppSpec | undefined) {
   };
 }
 
-function phrase(change: SpecChange, language: Language, before: ReturnType<typeof namer>, after: ReturnType<typeof namer>): string {
+function phrase(change: SpecChange, language: Language, before: ReturnType<typeof specNamer>, after: ReturnType<typeof specNamer>): string {
   const l = FORMAT_LABELS[language];
   const q = (text: string) => quoted(language, text);
   const pl = language === 'pl';
@@ -91,8 +91,8 @@ export function describeChanges(changes: readonly SpecChange[], language: Langua
     throw new SpecEngineError('invalid-language', `language must be one of ${LANGUAGES.join(', ')}, got "${String(language)}".`);
   }
   if (!changes.length) return '';
-  const before = namer(specs.before);
-  const after = namer(specs.after);
+  const before = specNamer(specs.before);
+  const after = specNamer(specs.after);
   const text = changes.map((change) => phrase(change, language, before, after)).join('; ');
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

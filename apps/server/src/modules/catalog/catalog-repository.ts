@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import semver from 'semver';
+import { parseAppSpec, type AppSpec } from '@marketplace/spec';
 import type { Db } from '../../db/schema.js';
 import { mayPublishInto } from './app-owners.js';
 import { searchConditions, type SearchCondition } from './catalog-search.js';
 import { signedChangelog } from './version-changelog.js';
+import { changelogEntries } from './changelog-entries.js';
 
 /** Text files up to this size are kept for the code preview; larger or binary ones list their size only. */
 const PREVIEW_MAX_BYTES = 256 * 1024;
@@ -22,7 +24,7 @@ export interface ReleaseToPublish {
   userId: string | null;
   text: string | null;
   version: string;
-  spec: { name: string; title: string; summary: string; kind: string; tags?: string[] };
+  spec: AppSpec;
   manifest: unknown;
   bundle: Buffer;
   bundleSha256: string;
@@ -78,6 +80,9 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
       if (mine) return { appId: app.id, versionId: mine.id }; // a retried publish of this very request
       throw new VersionExistsError(`${spec.name} ${version} was published by another request first; submit the request again to get the next version.`);
     }
+    // The changelog's entries are the difference from the version that is latest at publication (the row is locked).
+    const previous = app.latest_version ? await trx.selectFrom('app_versions').select('spec').where('app_id', '=', app.id).where('version', '=', app.latest_version).executeTakeFirst() : undefined;
+    const previousSpec = previous ? parseAppSpec(previous.spec) : null;
     const versionId = randomUUID();
     await trx
       .insertInto('app_versions')
@@ -90,6 +95,7 @@ export async function publishVersion(db: Db, release: ReleaseToPublish, inTransa
         spec: JSON.stringify(spec),
         manifest: JSON.stringify(outputs.manifest),
         changelog: signedChangelog(releaseJson),
+        changelog_entries: JSON.stringify(changelogEntries(previousSpec?.ok ? previousSpec.spec : null, spec)),
         bundle_sha256: outputs.bundle_sha256!,
         bundle_size: outputs.bundle_size!,
         key_id: outputs.key_id!,

@@ -33,6 +33,8 @@ export interface AppVersionsTable {
   spec: Json<Record<string, unknown>>;
   manifest: Json<Record<string, unknown>>;
   changelog: string | null;
+  /** The changelog as notices (changelog-entries.ts); null for versions published before them. */
+  changelog_entries: Json<Record<string, unknown>[]> | null;
   bundle_sha256: string;
   bundle_size: number;
   key_id: string;

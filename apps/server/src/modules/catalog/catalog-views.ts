@@ -2,6 +2,7 @@ import { APP_KINDS } from '@marketplace/spec';
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
 import { NotFoundError } from '../../errors/app-error.js';
+import { noticeSchema } from '../../http/notice.js';
 import { iso, optionalQuery, pagination } from '../../http/responses.js';
 import { findAppWithFigures, findVersionRow, listVersions, searchApps } from './catalog-repository.js';
 import { cachedCatalogAnswer, type CachedAnswer } from './catalog-search-cache.js';
@@ -10,7 +11,7 @@ import { cachedCatalogAnswer, type CachedAnswer } from './catalog-search-cache.j
 export const appCard = z
   .object({ id: z.string(), name: z.string(), title: z.string(), summary: z.string(), kind: z.string(), tags: z.array(z.string()), latestVersion: z.string().nullable(), rating: z.number().nullable(), ratingCount: z.number(), installs: z.number(), health: z.object({ healthy: z.number(), unhealthy: z.number() }), authorId: z.string().nullable(), authorName: z.string().nullable(), updatedAt: z.string() })
   .meta({ id: 'AppCard' });
-export const versionSummary = z.object({ version: z.string(), publishedAt: z.string(), bundleSha256: z.string(), bundleSize: z.number(), keyId: z.string(), changelog: z.string().nullable(), validation: z.object({ ok: z.boolean() }).passthrough(), scan: z.object({ verdict: z.string() }).passthrough() });
+export const versionSummary = z.object({ version: z.string(), publishedAt: z.string(), bundleSha256: z.string(), bundleSize: z.number(), keyId: z.string(), changelog: z.string().nullable(), changelogEntries: z.array(noticeSchema).nullable().describe('The changelog as notices for a UI to word; null for versions published before them (show `changelog`)'), validation: z.object({ ok: z.boolean() }).passthrough(), scan: z.object({ verdict: z.string() }).passthrough() });
 /** `GET /apps` query, and the MCP search tool's input. */
 export const appQuerySchema = z.object({ q: optionalQuery(z.string().max(200)), kind: optionalQuery(z.enum(APP_KINDS)), tag: optionalQuery(z.string().max(40)), author: optionalQuery(z.uuid()), sort: z.enum(['newest', 'rating', 'installs', 'relevance']).optional(), ...pagination }).strict();
 export const searchResultSchema = z.object({ items: z.array(appCard), total: z.number() });
@@ -26,6 +27,11 @@ export const toCard = (row: CardRow) => ({
 });
 
 type VersionRow = NonNullable<Awaited<ReturnType<typeof findVersionRow>>>;
+/** Stored changelog entries, all of them codes this server knows, or null (then the signed sentence is what to show). */
+const storedEntries = (value: unknown) => {
+  const parsed = z.array(noticeSchema).safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
 export const toVersionSummary = (row: VersionRow) => ({
   version: row.version,
   publishedAt: iso(row.published_at),
@@ -33,6 +39,7 @@ export const toVersionSummary = (row: VersionRow) => ({
   bundleSize: row.bundle_size,
   keyId: row.key_id,
   changelog: row.changelog,
+  changelogEntries: storedEntries(row.changelog_entries),
   validation: row.validation_report as { ok: boolean },
   scan: row.scan_report as { verdict: string },
 });

@@ -3,6 +3,8 @@ import type { LlmGateway } from '@marketplace/llm';
 import { extractSpec, type Language } from '@marketplace/spec';
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
+import type { Notice } from '../../http/notice.js';
+import { deploymentStateWord, noticeSentence } from '../../http/notice-sentence.js';
 import { deployAction, requestActions, type QuickAction } from './quick-actions.js';
 
 export type IntentName = 'deploy' | 'failing-deployments' | 'list-apps' | 'request-status' | 'build';
@@ -64,6 +66,24 @@ export interface IntentAnswer {
 
 const say = (language: Language, en: string, pl: string) => (language === 'pl' ? pl : en);
 
+/** A request still on its way, in Polish (English says the state's own name). */
+const REQUEST_STATE_PL: Record<string, string> = {
+  queued: 'w kolejce',
+  generating: 'w trakcie generowania',
+  validating: 'w trakcie walidacji',
+  packaging: 'w trakcie pakowania',
+  scanning: 'w trakcie skanowania',
+  signing: 'w trakcie podpisywania',
+  'awaiting-approval': 'czeka na recenzenta',
+};
+
+/** One failing deployment in the answer's language: the app, its version, its state and what its last health check said. */
+export function failingDeploymentLine(row: Record<string, unknown>, language: Language): string {
+  const health = row.health as { detail?: string; notice?: Notice } | null;
+  const said = health?.detail ? ` (${noticeSentence(health.notice, language, health.detail)})` : '';
+  return `- ${String(row.app ?? row.app_id ?? '')} ${String(row.version ?? '')}: ${deploymentStateWord(String(row.state), language)}${said}`;
+}
+
 async function tableExists(db: Db, name: string): Promise<boolean> {
   const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = ${name} AND table_schema = current_schema()`.execute(db);
   return (result.rows[0]?.n ?? 0) > 0;
@@ -109,7 +129,7 @@ export async function answerIntent(db: Db, context: { orgId: string; userId: str
       }
       const rows = (await sql<Record<string, unknown>>`SELECT * FROM deployments WHERE org_id = ${context.orgId} AND state IN ('rejected', 'unhealthy', 'rolled-back') ORDER BY updated_at DESC LIMIT 20`.execute(db)).rows;
       if (!rows.length) return { reply: say(language, 'None of your deployments is failing.', 'Żadne z Twoich wdrożeń nie ma problemu.'), actions: [], data: { available: true, deployments: [] } };
-      const lines = rows.map((r) => `- ${String(r.app_id ?? '')} ${String(r.version ?? '')}: ${String(r.state)}`).join('\n');
+      const lines = rows.map((r) => failingDeploymentLine(r, language)).join('\n');
       return { reply: say(language, `Failing deployments:\n${lines}`, `Nieudane wdrożenia:\n${lines}`), actions: [], data: { available: true, deployments: rows } };
     }
     case 'request-status': {
@@ -118,7 +138,9 @@ export async function answerIntent(db: Db, context: { orgId: string; userId: str
       const request = await query.limit(1).executeTakeFirst();
       if (!request) return { reply: say(language, 'You have no requests yet. Describe an app and choose “Build this app”.', 'Nie masz jeszcze zgłoszeń. Opisz aplikację i wybierz „Zbuduj tę aplikację”.'), actions: [], data: { request: null } };
       const name = String((request.spec as { name?: string }).name ?? '');
-      const state = request.state === 'published' ? say(language, `published as version ${request.version}; the release is on its way`, `opublikowane jako wersja ${request.version}; wydanie jest w drodze`) : request.state === 'failed' ? say(language, `failed: ${(request.error as { message?: string } | null)?.message ?? ''}`, `nieudane: ${(request.error as { message?: string } | null)?.message ?? ''}`) : request.state;
+      const failure = request.error as { message?: string; notice?: Notice } | null;
+      const reason = noticeSentence(failure?.notice, language, failure?.message ?? '');
+      const state = request.state === 'published' ? say(language, `published as version ${request.version}; the release is on its way`, `opublikowane jako wersja ${request.version}; wydanie jest w drodze`) : request.state === 'failed' ? say(language, `failed: ${reason}`, `nieudane: ${reason}`) : say(language, request.state, REQUEST_STATE_PL[request.state] ?? request.state);
       return { reply: say(language, `Your request for ${name} is ${state}.`, `Twoje zgłoszenie ${name}: ${state}.`), actions: requestActions(language, request.id), data: { request: { id: request.id, state: request.state, version: request.version } } };
     }
     case 'build':

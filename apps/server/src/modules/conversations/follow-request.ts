@@ -20,7 +20,7 @@ export async function followRequest(services: ConversationServices, conversation
     .where('state', '=', 'building')
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
-    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, await deliveriesOf(services, conversation.request_id, request.user_id)) : failedReply(language, conversation.title, request.error as { step?: string; message?: string } | null);
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, await deliveriesOf(services, conversation.request_id, request.user_id)) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
     await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);

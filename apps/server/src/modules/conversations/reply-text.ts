@@ -1,4 +1,6 @@
 import { describeSchedule, formatSpec, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
+import type { Notice } from '../../http/notice.js';
+import { noticeSentence } from '../../http/notice-sentence.js';
 import type { SimilarApp } from './similar-apps.js';
 
 const COMPLEXITY: Record<Language, Record<string, string>> = { en: { low: 'simple', medium: 'medium effort', high: 'more work' }, pl: { low: 'proste', medium: 'średnio złożone', high: 'bardziej złożone' } };
@@ -91,10 +93,12 @@ export function deliveredReply(language: Language, title: string, version: strin
     : `“${title}” ${version ?? ''} is published in your catalog; the signed release is on its way to your workstation${deliveries > 1 ? `s (${deliveries})` : ''}.`;
 }
 
-export function failedReply(language: Language, title: string, error: { step?: string; message?: string } | null): string {
+/** A failed build, told in the conversation's language: the request's reason is worded from its notice when it has one. */
+export function failedReply(language: Language, title: string, error: { step?: string; message?: string; notice?: Notice } | null): string {
+  const reason = noticeSentence(error?.notice, language, error?.message ?? '');
   return language === 'pl'
-    ? `Budowanie „${title}” nie powiodło się (${error?.step ?? '?'}: ${error?.message ?? ''}). Zmień specyfikację albo wybierz „Zbuduj” ponownie.`
-    : `Building “${title}” failed (${error?.step ?? '?'}: ${error?.message ?? ''}). Change the spec or choose “Build this app” again.`;
+    ? `Budowanie „${title}” nie powiodło się (${error?.step ?? '?'}: ${reason}). Zmień specyfikację albo wybierz „Zbuduj” ponownie.`
+    : `Building “${title}” failed (${error?.step ?? '?'}: ${reason}). Change the spec or choose “Build this app” again.`;
 }
 
 export function notReadyReply(language: Language, missing: string[]): string {

@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/audit-repository.js';
 import { changelogFor } from '../catalog/version-changelog.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { GIT_EXPORT_JOB } from '../git-export/git-export-job.js';
+import { notice } from '../../http/notice.js';
 import { StepFailure } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadFiles, loadOutputs, markPublished, saveFiles, saveOutputs } from './pipeline-repository.js';
@@ -40,7 +41,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
       } catch (error) {
         // A domain decision, not an HTTP answer: a spec the generator refuses will be refused on every retry,
         // so it fails the request at once with the generator's code instead of retrying with backoff.
-        if (error instanceof GeneratorError) throw new StepFailure(error.code, error.message);
+        if (error instanceof GeneratorError) throw new StepFailure(error.code, error.message, notice('failure.generatorRefused', { reason: error.message.slice(0, 500) }));
         throw error;
       }
       await saveFiles(services.db, request.id, [...app.files].map(([path, content]) => [path, content]));
@@ -65,7 +66,10 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         await saveOutputs(services.db, request.id, { validation_report: report });
         if (!report.ok) {
           const failed = report.steps.find((step) => !step.ok);
-          throw new StepFailure('VALIDATION_FAILED', `The generated app failed validation at "${failed?.name ?? 'unknown'}": ${failed?.detail ?? 'no detail'}.`, failed?.output);
+          const step = failed?.name ?? 'unknown';
+          const detail = failed?.detail ?? 'no detail';
+          // The failed check's message is the tool's own (shown as written); the sentence around it is worded by the UI.
+          throw new StepFailure('VALIDATION_FAILED', `The generated app failed validation at "${step}": ${detail}.`, notice('failure.validation', { step, detail: detail.slice(0, 500) }), failed?.output);
         }
         const built = await walk(join(dir, 'dist'));
         await saveFiles(services.db, request.id, await Promise.all(built.map(async (file) => [relative(dir, file), await readFile(file)] as [string, Buffer])), 'dist/');
@@ -103,7 +107,8 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
       }
       await saveOutputs(services.db, request.id, { scan_report: report });
       if (report.verdict === 'flagged') {
-        throw new StepFailure('SCAN_FLAGGED', `The scan flagged the app: ${report.scanners.filter((s) => s.verdict === 'flagged').map((s) => s.detail).join('; ')}.`);
+        const details = report.scanners.filter((s) => s.verdict === 'flagged').map((s) => s.detail).join('; ');
+        throw new StepFailure('SCAN_FLAGGED', `The scan flagged the app: ${details}.`, notice('failure.scanFlagged', { details: details.slice(0, 500) }));
       }
     },
     { expireInSeconds: 120 },
@@ -175,7 +180,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
       } catch (error) {
         // A domain decision: the version was published meanwhile (a conflict no retry can heal), so the
         // request fails at once with the conflict's code instead of retrying.
-        if (error instanceof VersionExistsError) throw new StepFailure(error.code, error.message);
+        if (error instanceof VersionExistsError) throw new StepFailure(error.code, error.message, notice('failure.versionExists', { app: storedSpec(request.spec).name, version: request.version! }));
         if (error instanceof AppNotOwnedError) {
           logger.warn({ requestId: request.id, appId: error.appId, code: error.code }, 'publish refused: the requester does not own the app');
           await appendAudit(services.db, {
@@ -188,7 +193,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
             result: 'denied',
             details: { code: error.code, requestId: request.id, requester: request.user_id },
           });
-          throw new StepFailure(error.code, error.message);
+          throw new StepFailure(error.code, error.message, notice('failure.appNotOwned', { app: storedSpec(request.spec).name }));
         }
         throw error;
       }

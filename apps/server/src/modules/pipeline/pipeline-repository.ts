@@ -1,4 +1,5 @@
 import type { Db } from '../../db/schema.js';
+import type { Notice } from '../../http/notice.js';
 import { PIPELINE_STEPS, STATE_OF_STEP, type PipelineStep } from './pipeline-steps.js';
 
 export async function loadRequest(db: Db, requestId: string) {
@@ -55,7 +56,7 @@ export async function markParked(db: Db, requestId: string, step: PipelineStep, 
   });
 }
 
-export async function markFailed(db: Db, requestId: string, step: PipelineStep, error: { code: string; message: string; output?: string }, startedAt?: number): Promise<void> {
+export async function markFailed(db: Db, requestId: string, step: PipelineStep, error: { code: string; message: string; notice?: Notice; output?: string }, startedAt?: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('request_steps')
@@ -65,7 +66,7 @@ export async function markFailed(db: Db, requestId: string, step: PipelineStep, 
       .execute();
     await trx
       .updateTable('requests')
-      .set({ state: 'failed', error: JSON.stringify({ step, code: error.code, message: error.message }), updated_at: new Date() })
+      .set({ state: 'failed', error: JSON.stringify({ step, code: error.code, message: error.message, ...(error.notice ? { notice: error.notice } : {}) }), updated_at: new Date() })
       .where('id', '=', requestId)
       .execute();
   });

@@ -1,3 +1,4 @@
+import type { Notice } from '../../http/notice.js';
 import type { RequestState } from './pipeline-tables.js';
 
 /** The pipeline after the AppSpec, in order: each step is one job (see pipeline-jobs.ts). */
@@ -18,11 +19,15 @@ export const nextStep = (step: PipelineStep): PipelineStep | undefined => PIPELI
 
 export const jobName = (step: PipelineStep) => `pipeline.${step}`;
 
-/** A failure that retrying will not fix (the app fails its tests, a scan flags it): the request fails at once. */
+/**
+ * A failure that retrying will not fix (the app fails its tests, a scan flags it): the request fails at once.
+ * `notice` is the message as a code and its parameters, for the UI to word in the reader's language.
+ */
 export class StepFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly notice: Notice,
     readonly output?: string,
   ) {
     super(message);

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/schema.js';
 import type { JobQueue } from '@marketplace/db';
+import { notice } from '../../http/notice.js';
 import { storedSpec } from './stored-outputs.js';
 import { jobName, StepFailure, StepParked } from './pipeline-steps.js';
 import { markFailed } from './pipeline-repository.js';
@@ -13,6 +14,15 @@ import { requestApproval } from '../approvals/request-approval.js';
 import { publishReviewReasons, reachedHosts } from '../approvals/reach-policy.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 
+/** A reviewer's rejection as the request's failure: the reason in English and as a notice. */
+function rejection(note: string | null | undefined) {
+  return {
+    code: 'APPROVAL_REJECTED',
+    message: `A reviewer rejected this request: ${note ?? 'no reason given'}.`,
+    notice: note ? notice('failure.approvalRejected', { note: note.slice(0, 500) }) : notice('failure.approvalRejectedNoReason'),
+  };
+}
+
 /**
  * Before publishing: may this request be published now? An approved request goes on, a rejected
  * one fails with the reviewer's reason, and one the policy holds waits (the approval is asked once).
@@ -20,7 +30,10 @@ import { getOrgSettings } from '../settings/org-settings.js';
 export async function assertPublishApproved(services: PipelineServices, request: Request): Promise<void> {
   const approval = await approvalOfRequest(services.db, request.id);
   if (approval?.state === 'approved') return;
-  if (approval?.state === 'rejected') throw new StepFailure('APPROVAL_REJECTED', `A reviewer rejected this request: ${approval.note ?? 'no reason given'}.`);
+  if (approval?.state === 'rejected') {
+    const { code, message, notice: reason } = rejection(approval.note);
+    throw new StepFailure(code, message, reason);
+  }
   if (approval) throw new StepParked('awaiting-approval');
   const spec = storedSpec(request.spec);
   const settings = await getOrgSettings(services.db, request.org_id);
@@ -44,7 +57,7 @@ export function publishDecisionOutcome(deps: { db: Db; events: EventBus; jobs: J
   return async (approval, decision) => {
     const requestId = approval.request_id!;
     if (decision.state === 'rejected') {
-      await markFailed(deps.db, requestId, 'publish', { code: 'APPROVAL_REJECTED', message: `A reviewer rejected this request: ${decision.note ?? 'no reason given'}.` });
+      await markFailed(deps.db, requestId, 'publish', rejection(decision.note));
       await publishRequestEvent(deps.db, deps.events, requestId, 'publish', 'failed');
       return;
     }

@@ -1,6 +1,15 @@
 import type { Db } from '../../db/schema.js';
 import { NotFoundError } from '../../errors/app-error.js';
+import { noticeSchema } from '../../http/notice.js';
 import { iso } from '../../http/responses.js';
+
+/** A stored failure as the API shows it: its notice only when it is one this server still knows (older rows have none). */
+function failureView<T extends Record<string, unknown>>(stored: unknown): (T & { notice?: { code: string; params: Record<string, string | number> } }) | null {
+  if (!stored || typeof stored !== 'object') return null;
+  const { notice, ...rest } = stored as Record<string, unknown>;
+  const parsed = noticeSchema.safeParse(notice);
+  return { ...(rest as T), ...(parsed.success ? { notice: parsed.data } : {}) };
+}
 
 /** A request, its steps and the deliveries of its release to the requester, as the API shows them. */
 export async function requestView(db: Db, orgId: string, id: string) {
@@ -23,10 +32,10 @@ export async function requestView(db: Db, orgId: string, id: string) {
     state: request.state,
     source: request.source,
     spec: request.spec as Record<string, unknown>,
-    steps: steps.map((step) => ({ name: step.name, state: step.state, durationMs: step.duration_ms, attempts: step.attempts, error: (step.error as any) ?? null })),
+    steps: steps.map((step) => ({ name: step.name, state: step.state, durationMs: step.duration_ms, attempts: step.attempts, error: failureView<{ code: string; message: string; output?: string }>(step.error) })),
     appId: request.app_id,
     version: request.version,
-    error: (request.error as any) ?? null,
+    error: failureView<{ step: string; code: string; message: string }>(request.error),
     notice: request.notice,
     deliveries,
     createdAt: iso(request.created_at),

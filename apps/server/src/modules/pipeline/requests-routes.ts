@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
+import { noticeSchema } from '../../http/notice.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
 import { listRequests, requestView } from './requests-repository.js';
 import { requestBodySchema, specOfRequest, submitRequest } from './request-service.js';
 import { REQUEST_STATES } from './pipeline-tables.js';
 
-const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), output: z.string().optional() }).nullable() });
+const stepSchema = z.object({ name: z.string(), state: z.enum(['pending', 'running', 'done', 'failed']), durationMs: z.number().nullable(), attempts: z.number(), error: z.object({ code: z.string(), message: z.string(), notice: noticeSchema.optional().describe('The message as a code and parameters, for a UI to word'), output: z.string().optional() }).nullable() });
 export const requestSchema = z
   .object({
     id: z.string(),
@@ -17,7 +18,7 @@ export const requestSchema = z
     steps: z.array(stepSchema),
     appId: z.string().nullable(),
     version: z.string().nullable(),
-    error: z.object({ step: z.string(), code: z.string(), message: z.string() }).nullable(),
+    error: z.object({ step: z.string(), code: z.string(), message: z.string(), notice: noticeSchema.optional().describe('The message as a code and parameters, for a UI to word') }).nullable(),
     notice: z.string().nullable(),
     deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable().describe('Why sending failed, or the last temporary failure') })).describe('The published release on its way to the requester’s own agents'),
     createdAt: z.string(),

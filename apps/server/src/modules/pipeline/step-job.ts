@@ -1,5 +1,6 @@
 import { defineJob, type JobDefinition } from '@marketplace/db';
 import type { Logger } from 'pino';
+import { notice } from '../../http/notice.js';
 import { jobName, nextStep, StepFailure, StepParked, type PipelineStep } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadRequest, markDone, markFailed, markParked, markRunning, stepRow } from './pipeline-repository.js';
@@ -67,8 +68,8 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         const final = error instanceof StepFailure || context.attempt > RETRY_LIMIT;
         logger.warn({ err: error, final }, 'pipeline step failed');
         if (!final) throw error;
-        const failure = error instanceof StepFailure ? error : new StepFailure('STEP_ERROR', (error as Error).message);
-        await markFailed(services.db, data.requestId, step, { code: failure.code, message: failure.message, ...(failure.output ? { output: failure.output } : {}) }, started);
+        const failure = error instanceof StepFailure ? error : new StepFailure('STEP_ERROR', (error as Error).message, notice('failure.stepError', { message: (error as Error).message.slice(0, 500) }));
+        await markFailed(services.db, data.requestId, step, { code: failure.code, message: failure.message, notice: failure.notice, ...(failure.output ? { output: failure.output } : {}) }, started);
         await announce('failed');
         return { failed: failure.code };
       }

@@ -1,6 +1,7 @@
 import { appManifestSchema, type AppManifest } from '@marketplace/release';
 import { parseAppSpec, type AppSpec } from '@marketplace/spec';
 import { z } from 'zod';
+import { notice } from '../../http/notice.js';
 import { StepFailure } from './pipeline-steps.js';
 
 /**
@@ -9,13 +10,17 @@ import { StepFailure } from './pipeline-steps.js';
  */
 export function storedSpec(value: unknown): AppSpec {
   const parsed = parseAppSpec(value);
-  if (!parsed.ok) throw new StepFailure('SPEC_INVALID', `The request's stored AppSpec is invalid: ${parsed.issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}; submit the request again.`);
+  if (!parsed.ok) {
+    const issues = parsed.issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new StepFailure('SPEC_INVALID', `The request's stored AppSpec is invalid: ${issues}; submit the request again.`, notice('failure.storedSpecInvalid', { issues: issues.slice(0, 500) }));
+  }
   return parsed.spec;
 }
 
 export function storedManifest(value: unknown): AppManifest {
   const parsed = appManifestSchema.safeParse(value);
-  if (!parsed.success) throw new StepFailure('MANIFEST_INVALID', `The generated app's stored manifest is invalid (${parsed.error.issues[0]?.message ?? 'unknown'}); submit the request again.`);
+  const issue = (parsed.error?.issues[0]?.message ?? 'unknown').slice(0, 500);
+  if (!parsed.success) throw new StepFailure('MANIFEST_INVALID', `The generated app's stored manifest is invalid (${issue}); submit the request again.`, notice('failure.storedManifestInvalid', { issue }));
   return parsed.data;
 }
 
@@ -24,6 +29,7 @@ const storedScanReportSchema = z.object({ verdict: scanVerdict, scanners: z.arra
 
 export function storedScanReport(value: unknown): z.infer<typeof storedScanReportSchema> {
   const parsed = storedScanReportSchema.safeParse(value);
-  if (!parsed.success) throw new StepFailure('SCAN_REPORT_INVALID', `The stored scan report is invalid (${parsed.error.issues[0]?.message ?? 'unknown'}); submit the request again.`);
+  const issue = (parsed.error?.issues[0]?.message ?? 'unknown').slice(0, 500);
+  if (!parsed.success) throw new StepFailure('SCAN_REPORT_INVALID', `The stored scan report is invalid (${issue}); submit the request again.`, notice('failure.storedScanReportInvalid', { issue }));
   return parsed.data;
 }

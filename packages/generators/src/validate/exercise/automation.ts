@@ -26,5 +26,5 @@ export const exerciseAutomation: Exercise = async ({ fixtures, request, received
     const posts = received.filter((request) => request.method === 'POST' && request.path === '/hook');
     expect(posts.length === fixtures.webhookSettings.length, `the webhooks received ${posts.length} posts, expected ${fixtures.webhookSettings.length}`);
   }
-  return `${runs.length} runs, ${total} new items once, 0 on the second run`;
+  return { detail: `${runs.length} runs, ${total} new items once, 0 on the second run`, notice: { code: 'validation.exercisedAutomation', params: { runs: runs.length, items: total } } };
 };

@@ -1,3 +1,5 @@
+import type { StepNotice } from '../sandbox-plan.js';
+
 /** What an exercise gets: the running app, the fixtures of its kind and the local fixture server. */
 export interface ExerciseContext {
   baseUrl: string;
@@ -15,8 +17,8 @@ export interface ValidationArtifacts {
   openapi?: Record<string, unknown>;
 }
 
-/** One real use of the app; resolves with a one-line summary or throws saying what went wrong. */
-export type Exercise = (context: ExerciseContext) => Promise<string>;
+/** One real use of the app; resolves with a one-line summary (and its notice) or throws saying what went wrong. */
+export type Exercise = (context: ExerciseContext) => Promise<{ detail: string; notice: StepNotice }>;
 
 export class ExerciseFailure extends Error {
   override name = 'ExerciseFailure';

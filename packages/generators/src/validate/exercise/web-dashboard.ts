@@ -16,5 +16,5 @@ export const exerciseWebDashboard: Exercise = async ({ fixtures, request }) => {
     expect(!source.error, `source ${index + 1} failed: ${source.error}`);
     expect(source.total === sources[index]!.rows, `source ${index + 1} has ${source.total} rows, expected ${sources[index]!.rows}`);
   });
-  return `page and data of ${sources.length} source(s)`;
+  return { detail: `page and data of ${sources.length} source(s)`, notice: { code: 'validation.exercisedDashboard', params: { sources: sources.length } } };
 };

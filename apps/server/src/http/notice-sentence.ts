@@ -1,0 +1,35 @@
+import i18next from 'i18next';
+import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
+
+export type MailLanguage = 'en' | 'pl';
+
+/** The notices' sentences and words, the same the web UI words them with (@marketplace/spec/notice-sentences). */
+const words = i18next.createInstance();
+await words.init({
+  resources: {
+    en: { translation: { notices: NOTICE_SENTENCES.en, words: NOTICE_WORDS.en } },
+    pl: { translation: { notices: NOTICE_SENTENCES.pl, words: NOTICE_WORDS.pl } },
+  },
+  lng: 'en',
+  fallbackLng: false,
+  interpolation: { escapeValue: false },
+  initAsync: false,
+  showSupportNotice: false,
+});
+
+/** Parameters that are themselves words of the lists: a validation step is said as the language says it. */
+const WORDED: Record<string, string> = { step: 'words.steps' };
+
+/**
+ * A notice in a mail's language: its code's sentence with its parameters put in. A code without a
+ * sentence (a newer agent's) and a notice that is missing say the English sentence that travels beside it.
+ */
+export function noticeSentence(notice: { code: string; params: Record<string, string | number> } | null | undefined, language: MailLanguage, english: string): string {
+  const key = notice ? `notices.${notice.code}` : '';
+  if (!notice || !words.exists(key, { lng: language })) return english;
+  const params = Object.fromEntries(Object.entries(notice.params).map(([name, value]) => [name, WORDED[name] && typeof value === 'string' ? words.t(`${WORDED[name]}.${value}`, { lng: language, defaultValue: value }) : value]));
+  return words.t(key, { ...params, lng: language });
+}
+
+/** A deployment state (healthy, rolled-back …) in a mail's language. */
+export const deploymentStateWord = (state: string, language: MailLanguage): string => words.t(`words.deploymentStates.${state}`, { lng: language, defaultValue: state });

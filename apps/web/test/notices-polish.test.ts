@@ -1,0 +1,116 @@
+// @vitest-environment happy-dom
+import { createElement, type ReactElement } from 'react';
+import { cleanup, render, screen } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { I18nextProvider } from 'react-i18next';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Notice } from '../src/api/types';
+import { VersionChangelog } from '../src/app-page/version-changelog';
+import { VersionReports } from '../src/app-page/version-reports';
+import { BuildProgress } from '../src/chat/build-progress';
+import { createI18n } from '../src/i18n/i18n';
+
+/** The routes these parts read, answering as the server does. */
+function serve(routes: Record<string, unknown>) {
+  vi.stubGlobal('fetch', async (input: string) => {
+    const path = input.split('?')[0]!;
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    return path in routes ? json(routes[path]) : json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: path }, 404);
+  });
+}
+
+function mount(element: ReactElement, language: 'en' | 'pl') {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(QueryClientProvider, { client }, element)));
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const version = {
+  version: '1.0.0',
+  publishedAt: '2026-12-06T10:00:00.000Z',
+  bundleSha256: 'a'.repeat(64),
+  bundleSize: 4096,
+  keyId: 'key-1',
+  changelog: 'First version. Vacation requests.',
+  changelogEntries: [{ code: 'changelog.firstVersion', params: { summary: 'Wnioski urlopowe.' } }],
+  validation: { ok: true },
+  scan: { verdict: 'clean' },
+  release: { signatures: [{ keyid: 'key-1' }] },
+  validationReport: {
+    ok: true,
+    steps: [
+      { name: 'start', ok: true, durationMs: 120, detail: 'listening on port 40111', notice: { code: 'validation.listening', params: { port: 40111 } } },
+      { name: 'exercise', ok: true, durationMs: 80, detail: 'created vacations/v1 and listed 1 record(s)', notice: { code: 'validation.exercisedApi', params: { collection: 'vacations', id: 'v1', total: 1 } } },
+    ],
+  },
+  scanReport: { verdict: 'clean', scanners: [] },
+};
+
+describe('what the server writes, in the Polish UI', () => {
+  it('words the trial run of validation on the app page, with no English detail left', async () => {
+    serve({ '/api/v1/apps/a1/versions/1.0.0': version });
+    mount(createElement(VersionReports, { appId: 'a1', version: '1.0.0' }), 'pl');
+    expect(await screen.findByText(/utworzono vacations\/v1, lista zawiera rekordów: 1/)).toBeTruthy();
+    expect(screen.getByText(/nasłuchuje na porcie 40111/)).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/created vacations|listening on port/);
+  });
+
+  it('keeps the English detail of a version validated before trial runs had notices', async () => {
+    const old = { ...version, validationReport: { ok: true, steps: [{ name: 'exercise', ok: true, durationMs: 80, detail: 'created vacations/v1 and listed 1 record(s)' }] } };
+    serve({ '/api/v1/apps/a1/versions/1.0.0': old });
+    mount(createElement(VersionReports, { appId: 'a1', version: '1.0.0' }), 'pl');
+    expect(await screen.findByText('created vacations/v1 and listed 1 record(s)')).toBeTruthy();
+  });
+
+  it('says why a build failed in Polish, the failed check named as the UI names it', async () => {
+    const error = { code: 'VALIDATION_FAILED', message: 'The generated app failed validation at "test": 1 passed, 1 failed.', notice: { code: 'failure.validation', params: { step: 'test', detail: '1 passed, 1 failed' } } };
+    serve({
+      '/api/v1/requests/r1': {
+        id: 'r1',
+        state: 'failed',
+        steps: [
+          { name: 'generate', state: 'done', durationMs: 1000, attempts: 1, error: null },
+          { name: 'validate', state: 'failed', durationMs: 9000, attempts: 1, error },
+        ],
+        appId: null,
+        version: '1.0.0',
+        error: { step: 'validate', ...error },
+        deliveries: [],
+      },
+    });
+    mount(createElement(BuildProgress, { requestId: 'r1' }), 'pl');
+    const worded = await screen.findAllByText('Wygenerowana aplikacja nie przeszła walidacji na etapie „Testy”: 1 passed, 1 failed');
+    expect(worded).toHaveLength(2);
+    expect(document.body.textContent).not.toContain('failed validation at');
+  });
+
+  it('keeps the English reason of a request that failed before reasons had notices', async () => {
+    const error = { code: 'STEP_ERROR', message: 'the bundle is missing' };
+    serve({ '/api/v1/requests/r1': { id: 'r1', state: 'failed', steps: [{ name: 'package', state: 'failed', durationMs: 5, attempts: 4, error }], appId: null, version: null, error: { step: 'package', ...error }, deliveries: [] } });
+    mount(createElement(BuildProgress, { requestId: 'r1' }), 'pl');
+    expect(await screen.findAllByText('the bundle is missing')).toHaveLength(2);
+  });
+
+  it('shows a changelog as entries in the reader’s language, kinds and field types included', () => {
+    const entries: Notice[] = [
+      { code: 'changelog.kind', params: { fromKind: 'form-app', toKind: 'api-service' } },
+      { code: 'changelog.fieldTypeChanged', params: { field: 'Dni', fromType: 'string', toType: 'integer' } },
+      { code: 'changelog.sourceAdded', params: { source: 'rss', where: 'https://intranet.example/feed' } },
+    ];
+    mount(createElement(VersionChangelog, { entries, text: 'Changed the kind from “Form” to “API service”; …' }), 'pl');
+    const items = screen.getAllByRole('listitem').map((item) => item.textContent);
+    expect(items).toEqual(['Zmieniono rodzaj z „Aplikacja z formularzem” na „Usługa API”.', 'Zmieniono typ pola „Dni” z „tekst” na „liczba całkowita”.', 'Dodano źródło: kanał RSS https://intranet.example/feed.']);
+  });
+
+  it('shows the signed sentence of a version published before entries, and when an entry’s code is unknown', () => {
+    mount(createElement(VersionChangelog, { entries: null, text: 'Added the field “Notes”.' }), 'pl');
+    expect(screen.getByTestId('changelog').textContent).toContain('Added the field “Notes”.');
+    cleanup();
+    mount(createElement(VersionChangelog, { entries: [{ code: 'changelog.somethingNewer', params: {} }], text: 'Something newer.' }), 'pl');
+    expect(screen.getByTestId('changelog').textContent).toContain('Something newer.');
+  });
+});
