@@ -9,7 +9,7 @@ const ENGLISH = /\b(failed validation|answered|got no answer|unhealthy|rolled ba
 
 describe('mails the server writes, in the recipient’s language', () => {
   it('tells a failed build in Polish, the failed check named in Polish', () => {
-    const error = { step: 'validate', message: 'The generated app failed validation at "test": 1 passed, 1 failed.', notice: { code: 'failure.validation', params: { step: 'test', detail: '1 passed, 1 failed' } } };
+    const error = { step: 'validate', message: 'The generated app failed validation at "test": 1 passed, 1 failed.', notice: { code: 'failure.validation' as const, params: { step: 'test', detail: '1 passed, 1 failed' } } };
     const reply = failedReply('pl', 'Urlopy', error);
     expect(reply).toBe('Budowanie „Urlopy” nie powiodło się (validate: Wygenerowana aplikacja nie przeszła walidacji na etapie „Testy”: 1 passed, 1 failed). Zmień specyfikację albo wybierz „Zbuduj” ponownie.');
     expect(failedReply('en', 'Vacations', error)).toContain('The generated app failed validation at “Tests”: 1 passed, 1 failed');
