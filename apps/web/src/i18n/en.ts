@@ -506,7 +506,7 @@ export const en = {
     replied: 'replied',
     change: {
       title: 'Changes asked in replies',
-      asked: 'Change',
+      asked: 'Requested change',
       progress: 'Progress of the change',
       states: { requested: 'change requested', building: 'building', published: 'published' },
       publishedVersion: 'published v{{version}}',
