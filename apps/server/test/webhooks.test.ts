@@ -127,7 +127,8 @@ describe('outgoing webhooks', () => {
     }, 'the delivery log');
     expect(log[0]).toMatchObject({ attempts: 1, lastStatus: 200, responseExcerpt: 'thanks', lastError: null });
     // A delivery that tampered with the body would not verify.
-    expect(() => new Webhook(hook.secret).verify(got[0]!.body.replace('healthy', 'HEALTHY'), got[0]!.headers as Record<string, string>)).toThrow();
+    const healthy = got.find((r) => r.body.includes('deployment.healthy'))!;
+    expect(() => new Webhook(hook.secret).verify(healthy.body.replace('deployment.healthy', 'deployment.HEALTHY'), healthy.headers as Record<string, string>)).toThrow();
   });
 
   it('retries after 500s with the same webhook-id and logs every attempt', async () => {
