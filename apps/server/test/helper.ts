@@ -110,10 +110,12 @@ export async function createPipelineApp(env: Record<string, string> = {}): Promi
     queue,
     releaseKey,
     async close() {
-      await queue.stop({ graceful: false });
+      // Short jobs (a Git export writing its repository) end first; a long one (validation) is cut off after 5 s.
+      await queue.stop({ graceful: true, timeoutMs: 5_000 });
       await t.close();
       await database.close();
-      await rm(workDir, { recursive: true, force: true });
+      // A job cut off may still be writing under the folder: retry the removal rather than fail the test on ENOTEMPTY.
+      await rm(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
