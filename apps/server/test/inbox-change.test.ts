@@ -106,7 +106,7 @@ afterAll(async () => {
   outside?.close();
   await hub?.close();
   await env?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 const changeReply = (account: Account, payload: Record<string, unknown>, id = bugId) => call(env.t.app, account, { method: 'POST', url: `/api/v1/messages/${id}/reply`, payload });
