@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { CORPUS, type CorpusMail } from './mail-corpus.js';
 import { corpusMessage, labelOf, MARKETPLACE, setupPipelineOrg, type PipelineOrg } from './mail-pipeline-org.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { call, createTestApp, type TestApp } from './helper.js';
+import { swaksRaw } from './swaks-raw.js';
 import { requireBinary } from './system-binary.js';
 
 /**
@@ -48,18 +48,11 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** swaks, an outside SMTP client, sends `raw` as the whole DATA portion. */
-function swaks(from: string, to: string, raw: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(swaksBinary!, ['--server', `127.0.0.1:${hub.port}`, '--from', from, '--to', to, '--data', '-', '--no-data-fixup', '--timeout', '60'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`swaks failed (${code}): ${output.slice(-500)}`))));
-    const text = raw.toString('latin1').replace(/(^|\r\n)\./g, '$1..');
-    child.stdin.end(Buffer.from(`${text}${text.endsWith('\r\n') ? '' : '\r\n'}.`, 'latin1'));
-  });
+/** swaks sends `raw`; a message the hub does not take fails the run. */
+async function swaks(from: string, to: string, raw: Buffer): Promise<string> {
+  const { code, output } = await swaksRaw(swaksBinary!, hub.port, { from, to }, raw);
+  if (code !== 0) throw new Error(`swaks failed (${code}): ${output.slice(-500)}`);
+  return output;
 }
 
 async function send(mail: CorpusMail, extraHeaders: string[] = []): Promise<string> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { swaksRaw } from './swaks-raw.js';
 import { requireBinary } from './system-binary.js';
 
 const MARKETPLACE = 'marketplace@marketplace.test';
@@ -36,19 +36,8 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** swaks, an outside SMTP client, sends `raw` as the whole DATA portion (read from its stdin, sent as is: dot-stuffed, with the final dot). */
-function swaks(from: string, raw: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(swaksBinary!, ['--server', `127.0.0.1:${hub.port}`, '--from', from, '--to', MARKETPLACE, '--data', '-', '--no-data-fixup', '--timeout', '60'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
-    child.once('error', reject);
-    child.once('close', () => resolve(output));
-    const text = raw.toString('latin1').replace(/(^|\r\n)\./g, '$1..');
-    child.stdin.end(Buffer.from(`${text}${text.endsWith('\r\n') ? '' : '\r\n'}.`, 'latin1')); // swaks ends the line
-  });
-}
+/** swaks sends `raw` to the marketplace address; answers its transcript (hostile mail may be refused). */
+const swaks = async (from: string, raw: Buffer): Promise<string> => (await swaksRaw(swaksBinary!, hub.port, { from, to: MARKETPLACE }, raw)).output;
 
 /** Waits for the message's one recorded outcome. */
 async function outcomeOf(messageId: string) {
