@@ -18,7 +18,7 @@ import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
 import { migrations } from '../apps/server/src/composition/migrations.js';
 import type { Db } from '../apps/server/src/db/schema.js';
-import { handleIncomingMail } from '../apps/server/src/modules/conversations/mail-conversations.js';
+import { handleIncomingMail } from '../apps/server/test/incoming-mail.js';
 
 const messages = Number(process.env.CONV_MAIL_BENCH_MESSAGES ?? 200);
 const concurrency = Number(process.env.CONV_MAIL_BENCH_CONCURRENCY ?? 4);

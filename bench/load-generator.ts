@@ -30,6 +30,7 @@ interface AutocannonJson {
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  timeouts: number;
 }
 
 /** One run of autocannon in a child process against `target` for `seconds`. */
@@ -73,7 +74,8 @@ export async function alternateLoad(targets: readonly LoadTarget[], options: { r
         p50: median(results.map((r) => r.latency.p50)),
         p99: Math.max(...results.map((r) => r.latency.p99)),
         non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
-        errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+        errors: results.reduce((sum, r) => sum + r.errors, 0),
+        timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
       },
     ]),
   );
@@ -82,6 +84,6 @@ export async function alternateLoad(targets: readonly LoadTarget[], options: { r
 /** One line of figures, with the ratio to a baseline when given. */
 export function figuresLine(name: string, figures: LoadFigures, baseline?: LoadFigures): string {
   const ratio = baseline ? `   ${(figures.rps / baseline.rps).toFixed(2)}× baseline` : '';
-  const failures = figures.non2xx || figures.errors ? `   (non-2xx ${figures.non2xx}, errors ${figures.errors})` : '';
+  const failures = figures.non2xx || figures.errors || figures.timeouts ? `   (non-2xx ${figures.non2xx}, errors ${figures.errors}, timeouts ${figures.timeouts})` : '';
   return `${name.padEnd(34)} ${figures.rps.toFixed(0).padStart(6)} req/s   p50 ${String(figures.p50).padStart(3)} ms   p99 ${String(figures.p99).padStart(3)} ms${ratio}${failures}`;
 }

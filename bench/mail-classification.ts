@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../apps/server/src/db/schema.js';
-import { handleIncomingMail } from '../apps/server/src/modules/conversations/mail-conversations.js';
+import { handleIncomingMail } from '../apps/server/test/incoming-mail.js';
 import { createMailPipeline, type MailPipeline } from '../apps/server/src/modules/mail-processing/mail-pipeline.js';
 import { createTestApp } from '../apps/server/test/helper.js';
 import { CORPUS } from '../apps/server/test/mail-corpus.js';

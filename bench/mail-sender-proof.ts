@@ -18,7 +18,7 @@ import { startMailHub, type StoredMail } from '@marketplace/mail/hub';
 import { buildApp } from '../apps/server/src/composition/app.js';
 import { loadConfig } from '../apps/server/src/config/config.js';
 import { migrations } from '../apps/server/src/composition/migrations.js';
-import { handleIncomingMail } from '../apps/server/src/modules/conversations/mail-conversations.js';
+import { handleIncomingMail } from '../apps/server/test/incoming-mail.js';
 import { proveSender } from '../apps/server/src/modules/conversations/sender-confirmation.js';
 import { verifySender } from '../apps/server/src/modules/mail-intake/verify-sender.js';
 

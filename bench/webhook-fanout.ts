@@ -86,7 +86,7 @@ const event = (id: string) => ({ orgId, type: 'deployment' as const, data: { id,
 async function sendDirect(id: string): Promise<void> {
   const body = JSON.stringify({ type: 'deployment.healthy', timestamp: new Date().toISOString(), data: event(id).data });
   const messageId = `msg_${id.replace(/-/g, '')}`;
-  const results = await Promise.all(directTargets.map((target) => postWebhook({ url: target.url, body, headers: signedHeaders(target.secret, messageId, Math.floor(Date.now() / 1000), body), timeoutMs: 10_000, allowPrivate: true })));
+  const results = await Promise.all(directTargets.map((target) => postWebhook({ url: target.url, body, headers: signedHeaders([target.secret], messageId, Math.floor(Date.now() / 1000), body), timeoutMs: 10_000, allowPrivate: true })));
   for (const result of results) if (!result.ok) directFailures.set(result.error!, (directFailures.get(result.error!) ?? 0) + 1);
 }
 const directFailures = new Map<string, number>();

@@ -148,11 +148,12 @@ export function checkExpectation(result: SpecResult, expect: Expectation, previo
   scalar('title', expect.title, spec.title);
   scalar('auth', expect.auth, spec.auth);
   scalar('schedule', expect.schedule, spec.schedule);
-  if (expect.entities !== undefined) {
+  const entities = expect.entities;
+  if (entities !== undefined) {
     check('entities', (out) => {
-      if (expect.entities === null) {
+      if (entities === null) {
         if (spec.entities) out.push(`entities: expected none, got ${show(spec.entities.map((e) => e.name))}`);
-      } else compareEntities(spec.entities ?? [], expect.entities, out);
+      } else compareEntities(spec.entities ?? [], entities, out);
     });
   }
   for (const key of ['sources', 'outputs'] as const) {
