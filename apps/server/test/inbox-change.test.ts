@@ -204,4 +204,57 @@ describe('fix by reply', () => {
     expect(changes.map((c: { version: string }) => c.version)).toEqual(['1.1.0', '1.2.0']);
     await mailbox.waitForMail(reporter.email, 4);
   });
+
+  it('tells the owner of the report by mail, and takes their answer by mail: only the owner may use the address; an answer reaches the reporter; "CHANGE:" builds the next version', async () => {
+    const [notice] = await mailbox.waitForMail(owner.email, 1);
+    expect(notice!.subject).toBe('[Room booking] Bug report: Room booking crashes');
+    expect(notice!.text).toContain('nowhere to say why');
+    expect(notice!.text).toContain('CHANGE:');
+    const ownerAddress = notice!.replyTo!.value[0]!.address!;
+    expect(ownerAddress).toMatch(/^marketplace\+o[a-z0-9]+@marketplace\.test$/);
+    // nobody else of the organisation was told, and the notice names no other owner's address
+    expect(await mailbox.inbox(stranger.email)).toHaveLength(0);
+
+    const replyTo = async (from: Account, text: string) => {
+      const messageId = `<owner.${randomUUID()}@example.test>`;
+      const raw = Buffer.from([`From: ${from.email}`, `To: ${ownerAddress}`, `Subject: Re: ${notice!.subject}`, `Message-ID: ${messageId}`, `In-Reply-To: ${notice!.messageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n'));
+      expect((await outside.send({ raw, envelope: { from: from.email, to: [ownerAddress] } })).ok).toBe(true);
+      return until(`the reply ${messageId} to be processed`, async () => {
+        const row = await db().selectFrom('incoming_mail').select(['state', 'outcome']).where('message_id', '=', messageId).executeTakeFirst();
+        return row?.state === 'done' || row?.state === 'quarantined' ? `${row.state} ${row.outcome}` : undefined;
+      });
+    };
+    const before = (await mailbox.inbox(reporter.email)).length;
+
+    // another member of the organisation writing to the owner's address changes and sends nothing
+    expect(await replyTo(stranger, 'CHANGE: add a department field')).toBe('done refused:foreign-token');
+    expect(await mailbox.inbox(reporter.email)).toHaveLength(before);
+
+    // a plain answer goes to the reporter in their thread; the owner hears what was done
+    expect(await replyTo(owner, 'We are looking into it.\n\nOn Monday the marketplace wrote:\n> quoted')).toBe('done inbox-reply:sent');
+    const answered = await mailbox.waitForMail(reporter.email, before + 1);
+    expect(answered.at(-1)!.text).toContain('We are looking into it.');
+    expect(answered.at(-1)!.text).not.toContain('quoted');
+    expect(answered.at(-1)!.inReplyTo).toBe(bugMessageId);
+    const confirmations = await mailbox.waitForMail(owner.email, 2);
+    expect(confirmations.at(-1)!.text).toContain(`Your answer was sent to ${reporter.email}.`);
+
+    // "CHANGE:" on the first line: the next version is built, the answer below it goes to the reporter
+    expect(await replyTo(owner, 'CHANGE: add a department field\n\nThanks, a department field is coming.')).toBe('done inbox-reply:change-building');
+    const building = await mailbox.waitForMail(owner.email, 3);
+    expect(building.at(-1)!.text).toContain('The change is being built as the next version of “Room booking”');
+    const detail = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();
+    const change = detail.changes.at(-1);
+    expect(change.text).toBe('add a department field');
+    const done = await waitForRequest(change.requestId, owner);
+    expect(done.state, JSON.stringify(done.steps)).toBe('published');
+    expect(done.version).toBe('1.3.0');
+    const version = await db().selectFrom('app_versions').select('spec').where('app_id', '=', appId).where('version', '=', '1.3.0').executeTakeFirstOrThrow();
+    expect((version.spec as { entities: { fields: { name: string }[] }[] }).entities[0]!.fields.map((f) => f.name)).toContain('department');
+    const told = await mailbox.waitForMail(reporter.email, before + 3);
+    expect(told.some((m) => m.text?.includes('Thanks, a department field is coming.'))).toBe(true);
+    expect(told.some((m) => m.text?.includes('version 1.3.0'))).toBe(true);
+    const audit = await db().selectFrom('audit_log').select(['action', 'result', 'details']).where('org_id', '=', admin.orgId).where('action', '=', 'message.reply').orderBy('seq').execute();
+    expect(audit.map((a) => (a.details as { outcome?: string }).outcome).filter(Boolean)).toEqual(['inbox-reply:sent', 'inbox-reply:change-building']);
+  });
 });

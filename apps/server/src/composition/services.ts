@@ -73,8 +73,12 @@ export function createServices(options: ServiceOptions): ServerServices {
   const jobs = options.jobs ?? null;
   const events = options.events ?? createLocalEventBus();
   const conversations = createConversationServices({ db, config, events, logger, jobs });
+  // An owner's change reply runs through the conversation engine; the reporter hears when its version is published.
+  // Owners are told of inbox messages by mail and may answer (or change the app) by replying to it.
+  const inboxChanges = createInboxChanges({ db, mail: conversations.mail, changeApp: (input) => changeAppInWords(conversations, input), logger: logger as Logger, publicUrl: config.publicUrl });
+  conversations.inboxChanges = inboxChanges;
   // Every message the trust rules see is analysed (spam, language, class, app, summary) and may go to an app's inbox.
-  conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger });
+  conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger, onInboxMessage: (notice) => inboxChanges.mailOwners(notice) });
   // Handlers see each message in order; the first to take it ends the chain.
   const mailIntake = createMailIngest();
   mailIntake.register(statusMailHandler(db, events, logger));
@@ -84,8 +88,6 @@ export function createServices(options: ServiceOptions): ServerServices {
   const approvals = createApprovalsService(db, logger as Logger);
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
-  // An owner's change reply runs through the conversation engine; the reporter hears when its version is published.
-  const inboxChanges = createInboxChanges({ db, mail: conversations.mail, changeApp: (input) => changeAppInWords(conversations, input), logger: logger as Logger });
   const stopInboxChanges = events.onPublish((event) => inboxChanges.onEvent(event));
   const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
   const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { EmptyState, QueryState } from '../components/query-state';
@@ -102,7 +102,9 @@ function MessageDetail({ id }: { id: string }) {
 /** Feedback and bug reports about the caller's apps (every app's for an admin), with drafted replies. */
 export function MessagesPage() {
   const { t, i18n } = useTranslation();
-  const [open, setOpen] = useState<string | null>(null);
+  // `?message=<id>` (the link in an owner's notice mail) opens that message.
+  const [params] = useSearchParams();
+  const [open, setOpen] = useState<string | null>(params.get('message'));
   const messages = useQuery({ queryKey: ['messages'], queryFn: () => callRoute<{ items: InboxMessage[] }>('listMessages', { query: { limit: 100 } }) });
   return (
     <section aria-labelledby="messages-title">

@@ -12,6 +12,7 @@ import { periodicSweep, type PeriodicSweep } from '../../db/periodic-sweep.js';
 import { submitRequest } from '../pipeline/request-service.js';
 import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { InboxChanges } from '../mail-processing/inbox-change.js';
 import type { MailPipeline } from '../mail-processing/mail-pipeline.js';
 
 /** What conversations need from the rest of the server, whether they arrive over HTTP or by mail. */
@@ -28,6 +29,8 @@ export interface ConversationServices {
   mail: { sender: MailSender | null; address: string };
   /** The inbound pipeline (mail-processing): analyses every message and may route a proven sender's mail to an app's inbox. Set by the composition root. */
   mailPipeline?: MailPipeline;
+  /** The app inboxes' changes and owners' replies by mail (mail-processing). Set by the composition root. */
+  inboxChanges?: InboxChanges;
 }
 
 /** What building the conversation services needs: the server's shared parts and the job queue (null when this process runs none). */

@@ -1,4 +1,5 @@
 import { classifyIncoming, DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
+import { appendAudit } from '../audit/audit-repository.js';
 import { MailIntakeError } from '../mail-intake/mail-intake-error.js';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import type { ConversationServices } from './conversation-services.js';
@@ -123,6 +124,15 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
   if (proof.kind === 'unproven') trust = { result: 'unproven', reason: services.config.mailIngest.verifyAuth ? 'no reply address the server issued; a first mail waits for confirmation' : 'no DKIM check (MAIL_VERIFY_AUTH=false) and no reply address the server issued; waits for confirmation' };
   if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
+  if (proof.kind === 'inbox-owner') {
+    // An owner's answer to the notice of an inbox message: sent to the reporter, or (CHANGE:) built as the next version.
+    const owner = users.find((u) => u.id === proof.token.user_id)!;
+    trust = { result: 'proven', reason: "a reply to the address of an inbox notice sent to this owner", userId: owner.id, orgId: owner.org_id };
+    if (!services.inboxChanges) return await finish('ignored:inbox-replies-off', owner.org_id);
+    const outcome = await services.inboxChanges.replyByMail({ token: proof.token, text: newTextOf(mail.text ?? ''), ownerAddress: sender, inReplyTo: row.message_id, subject });
+    await appendAudit(services.db, { orgId: owner.org_id, actorType: 'user', actorId: owner.id, action: 'message.reply', targetType: 'message', targetId: proof.token.inbox_message_id, result: outcome === 'inbox-reply:refused' ? 'denied' : 'success', details: { channel: 'email', outcome } });
+    return await finish(outcome, owner.org_id);
+  }
   if (proof.kind === 'confirmation') {
     // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.
     const { confirmation } = proof;

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ownerToken, type OwnerToken } from '../mail-processing/inbox-owner-mail.js';
 import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import type { ConversationServices } from './conversation-services.js';
 import { appendAudit } from '../audit/audit-repository.js';
@@ -107,12 +108,14 @@ export type SenderProof =
   | { kind: 'proven'; thread: { id: string; org_id: string; user_id: string } | undefined }
   | { kind: 'unproven' }
   | { kind: 'confirmation'; confirmation: NonNullable<ConfirmationRow> }
+  | { kind: 'inbox-owner'; token: OwnerToken }
   | { kind: 'refused'; code: MailRefusal; orgId: string };
 
 /**
  * What the reply address proves about a known sender: a confirmation address (only its own From may
  * use it), a conversation's `+token` of one of the sender's accounts (proven, and that thread), another
- * user's `+token` (refused), or nothing (proven only when DKIM already passed: `dkimPassed`).
+ * user's `+token` (refused), the reply address of an owner's inbox notice (only that owner may use it),
+ * or nothing (proven only when DKIM already passed: `dkimPassed`).
  */
 export async function proveSender(services: ConversationServices, input: { token: string | null; sender: string; userIds: string[]; dkimPassed: boolean }): Promise<SenderProof> {
   const { token } = input;
@@ -122,6 +125,8 @@ export async function proveSender(services: ConversationServices, input: { token
     const byToken = await services.db.selectFrom('conversations').select(['id', 'org_id', 'user_id']).where('mail_token', '=', token).executeTakeFirst();
     if (byToken && !input.userIds.includes(byToken.user_id)) return { kind: 'refused', code: 'foreign-token', orgId: byToken.org_id };
     if (byToken) return { kind: 'proven', thread: byToken };
+    const owner = await ownerToken(services.db, token);
+    if (owner) return input.userIds.includes(owner.user_id) ? { kind: 'inbox-owner', token: owner } : { kind: 'refused', code: 'foreign-token', orgId: owner.org_id };
   }
   return input.dkimPassed ? { kind: 'proven', thread: undefined } : { kind: 'unproven' };
 }

@@ -14,6 +14,8 @@ export interface ReplyInput {
   quote?: string;
   inReplyTo?: string;
   references?: string[];
+  /** A mail that starts a thread (a notice), not an answer: the subject stays as given, Auto-Submitted is auto-generated. */
+  starts?: boolean;
 }
 
 /** `marketplace@host` + token → `marketplace+token@host`. */
@@ -23,12 +25,12 @@ export function tokenAddress(address: string, token: string | null): string {
   return at < 0 ? address : `${address.slice(0, at)}+${token}${address.slice(at)}`;
 }
 
-/** Builds an answer in the same thread: In-Reply-To/References, a `Re:` subject, Auto-Submitted so robots do not answer it. */
+/** Builds an answer in the same thread (or, with `starts`, a notice that starts one): In-Reply-To/References, a `Re:` subject, Auto-Submitted so robots do not answer it. */
 export async function composeReply(input: ReplyInput): Promise<{ raw: Buffer; messageId: string; from: string }> {
   const from = tokenAddress(input.address, input.token);
   const messageId = messageIdFor(input.address, `${input.token ?? 'mp'}.${randomBytes(8).toString('hex')}`);
   const quoted = input.quote ? `\n\n${input.quote.split(/\r?\n/).filter((l) => l.trim()).slice(0, 4).map((l) => `> ${l}`).join('\n')}` : '';
-  const subject = /^re:/i.test(input.subject) ? input.subject : `Re: ${input.subject || 'your request'}`;
+  const subject = input.starts || /^re:/i.test(input.subject) ? input.subject : `Re: ${input.subject || 'your request'}`;
   const mail = new MailComposer({
     from: { name: 'Marketplace', address: from },
     to: input.to,
@@ -37,7 +39,7 @@ export async function composeReply(input: ReplyInput): Promise<{ raw: Buffer; me
     messageId,
     text: `${input.text}${quoted}\n`,
     headers: {
-      'Auto-Submitted': 'auto-replied',
+      'Auto-Submitted': input.starts ? 'auto-generated' : 'auto-replied',
       ...(input.inReplyTo ? { 'In-Reply-To': input.inReplyTo } : {}),
       ...(input.references?.length ? { References: input.references.join(' ') } : {}),
     },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { OrgEvent } from '../events/event-bus.js';
 import { appOwnerUserIds, claimNotification, findInboxMessage, insertInboxChange, markReplied, releaseNotification, requestOutcome, setChangeReply, threadChanges, unnotifiedChanges } from './inbox-repository.js';
+import { mailOwners, replyByMail, type NewInboxMessageNotice, type OwnerReplyOutcome, type OwnerToken } from './inbox-owner-mail.js';
 import { sendThreadMail } from './inbox-reply.js';
 import { MailProcessingError } from './mail-processing-error.js';
 
@@ -37,6 +38,8 @@ export interface InboxChangeDeps {
   mail: { sender: MailSender | null; address: string };
   changeApp: AppChanger;
   logger: Logger;
+  /** PUBLIC_URL, for the links in owners' mails. */
+  publicUrl: string;
 }
 
 export interface InboxChanges {
@@ -48,6 +51,10 @@ export interface InboxChanges {
   onEvent(event: OrgEvent): void;
   /** Resolves when the notifications started so far are sent (tests, shutdown). */
   idle(): Promise<void>;
+  /** Mails the owners of an app of a new message in its inbox, each from a reply address issued to them. */
+  mailOwners(notice: NewInboxMessageNotice): Promise<void>;
+  /** An owner's reply by mail to such a notice (their proof checked by the caller): answer, or `CHANGE:` and answer. */
+  replyByMail(input: { token: OwnerToken; text: string; ownerAddress: string; inReplyTo: string; subject: string }): Promise<OwnerReplyOutcome>;
 }
 
 export interface ThreadChange {
@@ -102,7 +109,7 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     void run.finally(() => pending.delete(run));
   }
 
-  return {
+  const changes: InboxChanges = {
     async replyWithChange(input) {
       const message = await findInboxMessage(db, input.orgId, input.messageId, { userId: null, admin: true });
       if (!message || message.direction !== 'in') throw new MailProcessingError('MESSAGE_NOT_FOUND', `No message ${input.messageId} in your organisation's inbox; see GET /api/v1/messages.`);
@@ -148,5 +155,10 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     async idle() {
       await Promise.all([...pending]);
     },
+
+    mailOwners: (notice) => mailOwners(deps, notice),
+
+    replyByMail: (input) => replyByMail({ ...deps, changes }, input),
   };
+  return changes;
 }

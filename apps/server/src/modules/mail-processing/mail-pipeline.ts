@@ -11,6 +11,7 @@ import type { LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { IncomingMailRow, MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { newTextOf } from '../mail-intake/mail-reply.js';
 import { classifyMail, MAIL_CLASSES, type MailClass } from './classify-mail.js';
+import type { NewInboxMessageNotice } from './inbox-owner-mail.js';
 import { appOwnerUserIds, insertInboxMessage } from './inbox-repository.js';
 import { appOfThread, currentRuleSet, orgApps, saveAnalysis, senderDeployments } from './mail-processing-repository.js';
 import type { StageRecord } from './mail-processing-tables.js';
@@ -52,6 +53,8 @@ export interface MailPipelineDeps {
   llm: LlmRegistry;
   events: EventBus;
   logger: FastifyBaseLogger;
+  /** Tells the owners of the app by mail of a message that landed in its inbox (set by the composition root). */
+  onInboxMessage?: (notice: NewInboxMessageNotice) => Promise<void>;
 }
 
 const llmReading = z.object({ classification: z.enum(MAIL_CLASSES), summary: z.string().min(1).max(800) });
@@ -211,6 +214,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
       outcome = { outcome: `inbox:${classification}`, orgId, conversationId: null };
       const owners = decision.notify === 'owners' ? await appOwnerUserIds(db, app.id) : [];
       for (const userId of owners) deps.events.publish({ orgId, type: 'message', data: { id: inboxId, appId: app.id, classification, subject }, audience: { userId } });
+      if (owners.length) await deps.onInboxMessage?.({ orgId, inboxId, appTitle: app.title || app.name, owners, reporterUserId: trust.userId ?? null, sender, subject, summary, body: text || subject, classification, language: lang });
       if (decision.notify === 'admins') deps.events.publish({ orgId, type: 'message', data: { id: inboxId, appId: app.id, classification, subject }, audience: { roles: ['admin'] } });
     }
     return { outcome, analysisId };

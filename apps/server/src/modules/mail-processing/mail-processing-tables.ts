@@ -93,9 +93,21 @@ export interface MailInboxChangesTable {
   created_at: DefaultNow;
 }
 
+/** The reply address issued to one owner in the mail telling them of one inbox message (`marketplace+o<token>@…`). */
+export interface MailInboxOwnerTokensTable {
+  token: string;
+  org_id: string;
+  user_id: string;
+  inbox_message_id: string;
+  /** The notice's Message-ID (the owner's reply answers it). */
+  notice_message_id: string;
+  created_at: DefaultNow;
+}
+
 export interface MailProcessingTables {
   mail_analyses: MailAnalysesTable;
   mail_rule_sets: MailRuleSetsTable;
   mail_inbox: MailInboxTable;
   mail_inbox_changes: MailInboxChangesTable;
+  mail_inbox_owner_tokens: MailInboxOwnerTokensTable;
 }

@@ -86,3 +86,24 @@ export const mailProcessingMigrations = [
     },
   },
 ];
+
+/** Later than the migrations of other modules that followed 1400 (names ascend across the whole list). */
+export const inboxOwnerTokensMigrations = [
+  {
+    // An owner's reply address for one inbox message (marketplace+o<token>@…): their answer by mail.
+    name: '1510_mail_inbox_owner_tokens',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_inbox_owner_tokens (
+          token text PRIMARY KEY,
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          inbox_message_id uuid NOT NULL REFERENCES mail_inbox(id) ON DELETE CASCADE,
+          notice_message_id text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX mail_inbox_owner_tokens_message_idx ON mail_inbox_owner_tokens (inbox_message_id)`,
+      ]);
+    },
+  },
+];
