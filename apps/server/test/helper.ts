@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config/config.js';
 import type { ServerDatabase } from '../src/db/database.js';
 import { migrations } from '../src/composition/migrations.js';
 import { createLocalEventBus, type EventBus } from '../src/modules/events/event-bus.js';
+import { createOrgKeys } from '../src/modules/org-keys/org-keys-service.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -96,7 +97,8 @@ export async function createPipelineApp(env: Record<string, string> = {}): Promi
     // The jobs' files (Git export repositories) go under the run's own temporary folder.
     config: loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_LISTEN_PORT: '0', DATA_DIR: workDir, ...env }),
     queue,
-    keys: { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
+    // Releases signed with one test key; with ROOT_KEY_PASSPHRASE, with each organisation's own key (as served to agents).
+    keys: env.ROOT_KEY_PASSPHRASE ? createOrgKeys(database.db, async () => env.ROOT_KEY_PASSPHRASE!) : { signingKey: async () => ({ keyId: releaseKey.keyId, privateKey: loadPrivateKey(releaseKey.privateKey) }) },
     logger: pino({ level: 'silent' }),
     events,
     workDir,

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMailSender, type MailSender } from '@marketplace/mail';
-import type { MailHub } from '@marketplace/mail/hub';
+import { createServer } from 'node:net';
+import { createMailSender, openMaildir, type MailSender } from '@marketplace/mail';
+import { mailboxDirectory, type MailHub } from '@marketplace/mail/hub';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
 import type { Db } from '../src/db/schema.js';
 import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
 import { addUser, call, createPipelineApp, register, type Account } from './helper.js';
@@ -14,8 +16,9 @@ import { maildirInbox } from './maildir-inbox.js';
 /**
  * "Fix by reply" on real parts: a bug report sent over SMTP into the embedded mail hub lands in the
  * owner's inbox; the owner's reply with "add a notes field" goes through the conversation engine, the
- * pipeline (generate … sign, publish) builds the next version, and the reporter gets the reply and,
- * once the version is published, the mail naming it.
+ * pipeline (generate … sign, publish) builds the next version, which reaches the reporter's real agent
+ * (it runs the app) through the hub and runs healthy there, and the reporter gets the reply and, once
+ * the version is published, the mail naming it.
  */
 const MARKETPLACE = 'marketplace@marketplace.test';
 const ROOM_BOOKING = {
@@ -41,6 +44,7 @@ let reporterAddress: string;
 let appId: string;
 let bugId: string;
 let bugMessageId: string;
+let reporterAgent: RunningAgent;
 const db = () => env.t.database.db as Db;
 const mailbox = maildirInbox(() => dataDir);
 
@@ -60,16 +64,40 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Lets the reporter's agent read its mailbox until it runs `version` of the app healthy (as the server shows it). */
+async function reporterRuns(version: string) {
+  let seen: unknown;
+  return until(`${version} healthy on the reporter's agent`, async () => {
+    await reporterAgent.processOnce();
+    const items = (await call(env.t.app, reporter, { method: 'GET', url: '/api/v1/deployments?app=room-booking' })).json().items as { version: string; state: string; agentId: string }[];
+    seen = { deployments: items, deliveries: (await call(env.t.app, reporter, { method: 'GET', url: `/api/v1/deliveries?appId=${appId}` })).json().items };
+    return items.find((d) => d.agentId === reporterAgent.config.agentId && d.version === version && d.state === 'healthy');
+  }, 120_000).catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify(seen)}`);
+  });
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'inbox-change-'));
-  // the intake queue reads each message from the hub's Maildir copy: the server, its jobs and the hub share DATA_DIR
-  env = await createPipelineApp({ SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir });
+  // the intake queue reads each message from the hub's Maildir copy: the server, its jobs and the hub share DATA_DIR;
+  // releases go to the agents' mailboxes through the hub on its fixed port
+  const smtpPort = await freePort();
+  env = await createPipelineApp({ SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir, SMTP_LISTEN_PORT: String(smtpPort), ROOT_KEY_PASSPHRASE: 'a fix by reply root passphrase' });
   const { app } = env.t;
   admin = await register(app, { organization: `Fix Org ${randomUUID().slice(0, 8)}` });
   owner = await addUser(app, admin, ['member']);
   stranger = await addUser(app, admin, ['member']);
   reporter = await addUser(app, admin, ['member']);
-  const config = { ...app.config, host: '127.0.0.1', smtp: { ...app.config.smtp, listenPort: 0 } };
+  const config = { ...app.config, host: '127.0.0.1' };
   hub = await startEmbeddedMailHub(config, { db: db(), mailQueue: app.mailQueue }, pino({ level: 'warn' }));
   app.conversationServices.mail.sender = createMailSender({ host: '127.0.0.1', port: hub.port });
   outside = createMailSender({ host: '127.0.0.1', port: hub.port });
@@ -82,6 +110,16 @@ beforeAll(async () => {
   const published = await waitForRequest(first.json().id, owner);
   expect(published.state, JSON.stringify(published.steps)).toBe('published');
   appId = published.appId;
+
+  // the reporter runs 1.0.0 on their workstation (a real agent reading its Maildir on the hub)
+  const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { code: reporterCode } = (await call(app, reporter, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+  const home = join(dataDir, 'reporter-agent');
+  const enrolled = await enroll({ server: serverUrl, code: reporterCode, home });
+  reporterAgent = await startAgent({ home, mailbox: await openMaildir(mailboxDirectory(dataDir, enrolled.mailbox), { fsWatch: false }), maxHealthTimeoutMs: 20_000, log: () => {} });
+  const install = await call(app, reporter, { method: 'POST', url: `/api/v1/apps/${appId}/versions/1.0.0/distribute`, payload: {} });
+  expect(install.statusCode, install.body).toBe(202);
+  await reporterRuns('1.0.0');
 
   // the reporter is proven by their conversation's reply address
   const conversation = (await call(app, reporter, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'hello' } })).json();
@@ -103,6 +141,7 @@ beforeAll(async () => {
 }, 400_000);
 
 afterAll(async () => {
+  await reporterAgent?.stop({ stopApps: true });
   outside?.close();
   await hub?.close();
   await env?.close();
@@ -163,9 +202,15 @@ describe('fix by reply', () => {
     const fields = (version.spec as { entities: { fields: { name: string; type: string }[] }[] }).entities[0]!.fields;
     expect(fields.map((f) => f.name)).toEqual(['room', 'startDate', 'endDate', 'bookedBy', 'notes']);
     expect(version.changelog?.toLowerCase()).toContain('notes');
-    // delivered as any new version is: to the requester's (the owner's) workstations
+    // delivered as any new version is: to the requester's (the owner's) workstations, and as an update
+    // to every workstation that runs the app — the reporter's, where it replaces 1.0.0 and runs healthy
     const deliveries = await db().selectFrom('deliveries').innerJoin('app_versions', 'app_versions.id', 'deliveries.version_id').select(['deliveries.user_id']).where('app_versions.version', '=', '1.1.0').where('app_versions.app_id', '=', appId).execute();
-    expect(deliveries.map((d) => d.user_id)).toEqual([owner.userId]);
+    expect(deliveries.map((d) => d.user_id).sort()).toEqual([owner.userId, reporter.userId].sort());
+    await reporterRuns('1.1.0');
+    const running = reporterAgent.deployer.apps().find((a) => a.name === 'room-booking')!;
+    expect(running.current).toBe('1.1.0');
+    expect(running.previous).toContain('1.0.0');
+    expect((await probeHealth(running.port!, '/healthz')).ok).toBe(true);
 
     const shown = await until('the reporter to be told', async () => {
       const detail = (await call(env.t.app, owner, { method: 'GET', url: `/api/v1/messages/${bugId}` })).json();

@@ -5438,6 +5438,8 @@ export interface paths {
                                 downloadLinkTtlHours?: number;
                                 /** @default 10485760 */
                                 maxAttachmentBytes?: number;
+                                /** @default true */
+                                updateInstalls?: boolean;
                             };
                             llm?: {
                                 /** @default null */
@@ -5677,6 +5679,8 @@ export interface paths {
                                 downloadLinkTtlHours?: number;
                                 /** @default 10485760 */
                                 maxAttachmentBytes?: number;
+                                /** @default true */
+                                updateInstalls?: boolean;
                             };
                             llm?: {
                                 /** @default null */
@@ -14252,7 +14256,8 @@ export interface components {
              * @default {
              *       "maxAttachmentBytes": 10485760,
              *       "downloadLinkTtlHours": 72,
-             *       "deliverToRequester": true
+             *       "deliverToRequester": true,
+             *       "updateInstalls": true
              *     }
              */
             distribution: {
@@ -14262,6 +14267,8 @@ export interface components {
                 downloadLinkTtlHours: number;
                 /** @default 10485760 */
                 maxAttachmentBytes: number;
+                /** @default true */
+                updateInstalls: boolean;
             };
             /**
              * @default {
@@ -14350,7 +14357,8 @@ export interface components {
              * @default {
              *       "maxAttachmentBytes": 10485760,
              *       "downloadLinkTtlHours": 72,
-             *       "deliverToRequester": true
+             *       "deliverToRequester": true,
+             *       "updateInstalls": true
              *     }
              */
             distribution: {
@@ -14360,6 +14368,8 @@ export interface components {
                 downloadLinkTtlHours: number;
                 /** @default 10485760 */
                 maxAttachmentBytes: number;
+                /** @default true */
+                updateInstalls: boolean;
             };
             /**
              * @default {

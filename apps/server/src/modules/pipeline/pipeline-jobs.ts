@@ -9,6 +9,7 @@ import { AppNotOwnedError, publishVersion, nextVersionFor, VersionExistsError } 
 import { appendAudit } from '../audit/audit-repository.js';
 import { changelogFor } from '../catalog/version-changelog.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
+import { updateInstalls } from '../distribution/update-installs.js';
 import { GIT_EXPORT_JOB } from '../git-export/git-export-job.js';
 import { notice } from '../../http/notice.js';
 import { StepFailure } from './pipeline-steps.js';
@@ -198,6 +199,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
         throw error;
       }
       await deliverToRequester({ ...services, logger }, request, published);
+      await updateInstalls({ ...services, logger }, request, published);
       // The new version goes to the app's Git repository too (a job of its own: its retries never re-run the publication).
       await services.queue.send(GIT_EXPORT_JOB, { orgId: request.org_id, appId: published.appId });
     },

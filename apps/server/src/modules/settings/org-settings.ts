@@ -51,9 +51,11 @@ export const orgSettingsSchema = z
         downloadLinkTtlHours: z.number().int().min(1).max(720).default(72),
         /** A published request's release goes to the requester's own enrolled agents without a distribute. */
         deliverToRequester: z.boolean().default(true),
+        /** A new version goes to every agent that runs an earlier version of the app (an update of its installs). */
+        updateInstalls: z.boolean().default(true),
       })
       .strict()
-      .default({ maxAttachmentBytes: 10 * 1024 * 1024, downloadLinkTtlHours: 72, deliverToRequester: true }),
+      .default({ maxAttachmentBytes: 10 * 1024 * 1024, downloadLinkTtlHours: 72, deliverToRequester: true, updateInstalls: true }),
     agents: z.object({ staleAfterSeconds: z.number().int().min(30).max(86_400).default(300) }).strict().default({ staleAfterSeconds: 300 }),
     mail: z.object({ unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once') }).strict().default({ unknownSenders: 'reply-once' }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),
