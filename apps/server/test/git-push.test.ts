@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -142,6 +142,23 @@ describe.skipIf(!hasGit)('Git export push to a remote served by git http-backend
     await setRemote(PASSWORD, 'http://127.0.0.1:1/{app}.git');
     await expect(pushJob().handler({ orgId: admin.orgId, appId: app.id }, context as never)).rejects.toMatchObject({ code: 'GIT_PUSH_FAILED' });
     expect((await call(t.app, admin, { method: 'GET', url: `/api/v1/apps/${app.id}/git` })).json().push).toMatchObject({ errorCode: 'GIT_PUSH_FAILED', remoteUrl: 'http://127.0.0.1:1/laptops.git' });
+  }, 60_000);
+
+  it('runs ssh with the deploy key from a private file that is gone afterwards, and ssh reaches the host', async () => {
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'deploy_key')]);
+    const privateKey = await readFile(join(work, 'deploy_key'), 'utf8');
+    const knownHosts = `[127.0.0.1]:1 ${(await readFile(join(work, 'deploy_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ')}\n`;
+    const saved = await call(t.app, admin, { method: 'PUT', url: '/api/v1/git/integrations', payload: { remote: { urlTemplate: 'ssh://git@127.0.0.1:1/tools/{app}.git', auth: 'ssh-key', privateKey, knownHosts } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().remote).toMatchObject({ auth: 'ssh-key', hasSecret: true, username: null });
+    const before = (await readdir(tmpdir())).filter((name) => name.startsWith('marketplace-git-push-'));
+    const outcome = (await call(t.app, admin, { method: 'POST', url: `/api/v1/apps/${app.id}/git-push` })).json();
+    // Nothing listens on port 1: ssh itself ran with our options and failed to connect (a quoting mistake would fail differently).
+    expect(outcome).toMatchObject({ state: 'failed', code: 'GIT_PUSH_FAILED' });
+    expect(outcome.message).toMatch(/port 1: Connection refused/);
+    expect((await readdir(tmpdir())).filter((name) => name.startsWith('marketplace-git-push-'))).toEqual(before);
+    const stored = await db().selectFrom('git_export_settings').select('remote_secret_sealed').where('org_id', '=', admin.orgId).executeTakeFirstOrThrow();
+    expect(stored.remote_secret_sealed).not.toContain('PRIVATE KEY');
   }, 60_000);
 
   it('never writes a credential to the log', () => {

@@ -18,7 +18,10 @@ export function gitPushJob(services: GitPushServices): JobDefinition<{ orgId: st
     retryBackoff: true,
     expireInSeconds: Math.ceil(services.config.gitPush.timeoutMs / 1000) + 180,
     async handler(data) {
-      const outcome = await pushApp(services, data.orgId, data.appId);
+      const outcome = await pushApp(services, data.orgId, data.appId).catch((error: unknown) => {
+        if ((error as { code?: string }).code === 'GIT_REPOSITORY_NOT_FOUND') return { state: 'skipped' as const, reason: 'the app was deleted' };
+        throw error;
+      });
       if (outcome.state === 'failed' && outcome.retryable) throw new GitExportError('GIT_PUSH_FAILED', 502, outcome.message);
       return outcome.state === 'skipped' ? { skipped: outcome.reason } : outcome;
     },

@@ -50,10 +50,10 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  */
 export async function pushApp(services: GitPushServices, orgId: string, appId: string): Promise<PushOutcome> {
   const { db, config, logger } = services;
-  const row = await loadIntegrations(db, orgId);
-  if (!row || !(row.remote_url_template || row.gitlab_url || row.jira_url)) return { state: 'skipped', reason: 'no remote, GitLab or Jira configured' };
   const app = await db.selectFrom('apps').select(['name', 'title', 'summary']).where('id', '=', appId).where('org_id', '=', orgId).executeTakeFirst();
   if (!app) throw new GitExportError('GIT_REPOSITORY_NOT_FOUND', 404, `App '${appId}' was not found in your organization.`);
+  const row = await loadIntegrations(db, orgId);
+  if (!row || !(row.remote_url_template || row.gitlab_url || row.jira_url)) return { state: 'skipped', reason: 'no remote, GitLab or Jira configured' };
   const repository = repositoryPath(config, orgId, appId);
   if (!(await exists(join(repository, 'HEAD')))) return { state: 'skipped', reason: 'not exported yet' };
   const { remote, gitlab, jira } = openIntegrations(config, orgId, row);
