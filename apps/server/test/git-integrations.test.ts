@@ -42,6 +42,12 @@ describe.skipIf(!hasGit)('GitLab project and Jira issues for exported apps', () 
     if (work) await rm(work, { recursive: true, force: true });
   });
 
+  it('documents the integration routes in /docs', async () => {
+    const paths = (await t.app.inject('/docs/json')).json().paths;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/git/integrations', '/api/v1/git/pushes', '/api/v1/apps/{id}/git-push']));
+    expect(paths['/api/v1/git/integrations'].put.summary).toMatch(/GitLab and Jira/);
+  });
+
   it("creates the app's GitLab project on its first push and pushes there, against a local server replaying GitLab's recorded wire protocol", async () => {
     await git(['init', '--quiet', '--bare', '--initial-branch=main', join(work, 'gitlab-repos', 'tools', 'laptops.git')]);
     const repos: GitRemoteServer = await startGitRemoteServer({ root: join(work, 'gitlab-repos'), username: 'oauth2', password: GITLAB_TOKEN });

@@ -69,6 +69,8 @@ export async function pushApp(services: GitPushServices, orgId: string, appId: s
     if (!url) {
       try {
         const project = await createGitlabProject(gitlab, app);
+        // The token goes along with the push: only to the GitLab server it was saved for.
+        if (new URL(project.http_url_to_repo).hostname !== new URL(gitlab.url).hostname) throw new GitExportError('GITLAB_FAILED', 502, `GitLab answered with a repository on another host (${new URL(project.http_url_to_repo).hostname}); the token is only sent to ${new URL(gitlab.url).hostname}. Set GitLab's external URL to match, or use the remote template instead.`);
         url = project.http_url_to_repo;
         await record({ gitlab_project_id: project.id, gitlab_remote_url: url, gitlab_web_url: project.web_url });
         logger.info({ orgId, appId, project: project.path_with_namespace }, 'GitLab project created for the Git export');

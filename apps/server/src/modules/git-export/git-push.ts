@@ -68,6 +68,8 @@ export function redact(text: string, secrets: string[]): string {
 export async function pushRepository(options: { repository: string; url: string; credential: PushCredential; allowPrivate: boolean; timeoutMs: number }): Promise<PushResult> {
   const url = new URL(options.url);
   const scheme = url.protocol.slice(0, -1);
+  // The URL may come from GitLab's answer: only the transports an admin could have saved, never ext::, file:// or the like.
+  if (!['https', 'ssh', ...(options.allowPrivate ? ['http'] : [])].includes(scheme)) return { ok: false, code: 'GIT_PUSH_TARGET_REFUSED', message: `Pushes go over https:// or ssh:// only; the remote is ${url.protocol}//.`, retryable: false };
   let target;
   try {
     target = await resolveTarget(url, options.allowPrivate);
@@ -110,7 +112,7 @@ export async function pushRepository(options: { repository: string; url: string;
     if (rejected.length) {
       return { ok: false, code: 'GIT_PUSH_REJECTED', message: `The remote refused ${rejected.join(', ')}: it has history this server did not write, and exports are never force-pushed. Point the remote at an empty repository or reconcile it there, then push again.`, retryable: false };
     }
-    const detail = output.split('\n').filter((l) => /^(fatal|error|remote):/.test(l.trim()) || /denied|failed/i.test(l)).join(' ').trim().slice(0, 500) || `git exited with ${result.code}`;
+    const detail = redact(result.stderr, secrets).split('\n').map((l) => l.trim()).filter((l) => l && !/^(To |Done$|hint:)/.test(l)).join(' ').slice(0, 500) || `git exited with ${result.code}`;
     if (HOST_KEY.test(output)) return { ok: false, code: 'GIT_PUSH_HOST_KEY', message: `The SSH host key of ${target.host} does not match the known_hosts line saved for it; check the server's key and save the right line. (${detail})`, retryable: false };
     if (AUTH_FAILED.test(output)) return { ok: false, code: 'GIT_PUSH_AUTH_FAILED', message: `The remote refused the credentials saved for it; check the user name and token (or the deploy key's write access) under Admin → Git export. (${detail})`, retryable: false };
     return { ok: false, code: 'GIT_PUSH_FAILED', message: `The push to ${options.url} failed: ${detail}`, retryable: true };
