@@ -39,9 +39,8 @@ export interface ReplayServer {
  */
 export async function startReplayServer(fixture: URL, values: Record<string, string>): Promise<ReplayServer> {
   const mismatches: string[] = [];
-  let server: Server | undefined;
   let exchanges: RecordedExchange[] = [];
-  server = createServer((request, response) => {
+  const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -68,9 +67,9 @@ export async function startReplayServer(fixture: URL, values: Record<string, str
       response.writeHead(next.response.status, next.response.headers).end(typeof next.response.body === 'string' ? next.response.body : JSON.stringify(next.response.body));
     });
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const recording = JSON.parse(fill(await readFile(fixture, 'utf8'), { ...values, server: url })) as { exchanges: RecordedExchange[] };
   exchanges = recording.exchanges;
-  return { url, mismatches, remaining: () => exchanges.length, close: () => new Promise<void>((resolve) => server!.close(() => resolve())) };
+  return { url, mismatches, remaining: () => exchanges.length, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
