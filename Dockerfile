@@ -25,7 +25,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # --- runtime: the built tree, a non-root user, no compilers ----------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 # tini reaps the validation sandbox's processes and passes SIGTERM on to the server; git and
-# openssh-client (ssh-keygen) make and serve the Git export's signed commits and tags.
+# openssh-client (ssh-keygen, ssh) make, serve and push the Git export's signed commits and tags.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini git openssh-client \
  && rm -rf /var/lib/apt/lists/*

@@ -20,7 +20,7 @@ PACKAGES=(
   rspamd              # spam scores for the inbound mail pipeline's suite and bench (a throwaway instance on loopback)
   mosquitto           # an MQTT broker for the MQTT events suite (started by the suite on loopback)
   git                 # Git export: the server runs git (commits, tags, http-backend) and the suite clones
-  openssh-client      # ssh-keygen: SSH signatures on exported tags (git tag -s / tag -v)
+  openssh-client      # ssh-keygen: SSH signatures on exported tags (git tag -s / tag -v); ssh: pushes to SSH remotes
 )
 
 SUDO=""

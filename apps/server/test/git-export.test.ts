@@ -4,12 +4,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { createBundle } from '@marketplace/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Db } from '../src/db/schema.js';
 import { gitExportJob } from '../src/modules/git-export/git-export-job.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { publishVersion } from './git-export-fixtures.js';
 import { requireBinary } from './system-binary.js';
 
 const run = promisify(execFile);
@@ -28,24 +28,9 @@ let keyA: string;
 let keyB: string;
 let appId: string;
 
-const manifest = (version: string) => JSON.stringify({ manifestVersion: 1, name: 'laptops', version, kind: 'api-service', title: 'Laptops', runtime: { name: 'node', version: '20' }, start: ['node', 'server.js'], port: 8080, health: { path: '/healthz' }, resources: { memoryMb: 128, cpu: 0.5, diskMb: 50 }, permissions: { network: [], mail: false, filesystem: 'data-dir' } });
-
 /** Publishes a version as the pipeline stores it: the signed bundle's bytes and the version row. */
-async function publish(version: string, files: Record<string, string>, changelog: string): Promise<Record<string, string>> {
-  const all = { 'app.json': manifest(version), ...files };
-  const bundle = await createBundle({ files: all });
-  const db = t.database.db as Db;
-  if (!(await db.selectFrom('apps').select('id').where('id', '=', appId).executeTakeFirst())) {
-    await db.insertInto('apps').values({ id: appId, org_id: a.orgId, name: 'laptops', title: 'Laptops', summary: 'Who has which laptop', kind: 'api-service', tags: [], spec: '{}', latest_version: version, author_id: a.userId }).execute();
-  }
-  const versionId = randomUUID();
-  await db
-    .insertInto('app_versions')
-    .values({ id: versionId, app_id: appId, org_id: a.orgId, version, request_id: null, spec: '{}', manifest: '{}', changelog, bundle_sha256: bundle.sha256, bundle_size: bundle.size, key_id: 'k', release_json: '{}', validation_report: '{}', scan_report: '{}', published_by: a.userId, published_at: new Date(Date.UTC(2026, 0, Number(version.split('.')[1]) + 1)) })
-    .execute();
-  await db.insertInto('app_version_bundles').values({ version_id: versionId, bundle: bundle.data }).execute();
-  return all;
-}
+const publish = (version: string, files: Record<string, string>, changelog: string) =>
+  publishVersion(t.database.db as Db, { id: appId, orgId: a.orgId, authorId: a.userId, name: 'laptops', title: 'Laptops' }, version, files, changelog);
 
 /** Every file of a checkout but Git's own, with its text. */
 async function checkout(dir: string): Promise<Record<string, string>> {

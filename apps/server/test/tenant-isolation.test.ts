@@ -97,6 +97,10 @@ beforeAll(async () => {
   // A feed token of B's admin.
   foreign['feed-tokens'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'b-secret-reader' } })).json().id;
   foreignSecrets.push('b-secret-reader');
+  // B's Git export remote and the push state of B's app.
+  await db.insertInto('git_export_settings').values({ org_id: adminB.orgId, remote_url_template: 'https://b-secret-git.example.test/{app}.git', remote_auth: 'https-token', remote_username: 'b-secret-pusher', remote_secret_sealed: 'v1.x.y.z' }).execute();
+  await db.insertInto('git_export_pushes').values({ app_id: foreign.apps, org_id: adminB.orgId, remote_url: 'https://b-secret-git.example.test/b-secret-app.git', last_pushed_version: '1.0.0', last_error: 'b-secret-push-error' }).execute();
+  foreignSecrets.push('b-secret-git', 'b-secret-pusher', 'b-secret-push-error');
 });
 afterAll(async () => t.close());
 

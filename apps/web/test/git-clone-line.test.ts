@@ -10,11 +10,11 @@ import { createI18n } from '../src/i18n/i18n';
 const repository = { cloneUrl: 'https://market.example.test/git/acme/laptops.git', allowedSignersUrl: 'https://market.example.test/api/v1/git/allowed-signers', tags: ['v1.0.0'] };
 
 /** The Git repository route as documented; `tags` empty: nothing exported yet. */
-function serve(tags: string[]) {
+function serve(tags: string[], push: unknown = null) {
   vi.stubGlobal('fetch', async (input: string) => {
     const path = input.split('?')[0]!;
     const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    if (path === '/api/v1/apps/a1/git') return json({ ...repository, tags });
+    if (path === '/api/v1/apps/a1/git') return json({ ...repository, tags, push });
     return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: path }, 404);
   });
 }
@@ -44,6 +44,17 @@ describe('Git clone line on the app page', () => {
     expect(await screen.findByText('git clone https://market.example.test/git/acme/laptops.git')).toBeTruthy();
     expect(screen.getByText('Kod źródłowy w Git:', { exact: false })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'dozwolone klucze dla git tag -v' })).toBeTruthy();
+  });
+
+  it('says where the source was last pushed, or why the push failed', async () => {
+    const push = { remoteUrl: 'https://git.example.com/tools/laptops.git', lastPushedVersion: '1.0.0', lastPushedAt: '2026-02-01T10:00:00Z', errorCode: null, error: null, lastAttemptAt: '2026-02-01T10:00:00Z', gitlabWebUrl: null };
+    serve(['v1.0.0'], push);
+    mount('en');
+    expect((await screen.findByTestId('git-push')).textContent).toBe('Pushed to https://git.example.com/tools/laptops.git: 1.0.0');
+    cleanup();
+    serve(['v1.0.0'], { ...push, errorCode: 'GIT_PUSH_AUTH_FAILED', error: 'The remote refused the credentials saved for it' });
+    mount('pl');
+    expect((await screen.findByTestId('git-push')).textContent).toBe('Wypchnięcie do https://git.example.com/tools/laptops.git nie powiodło się: The remote refused the credentials saved for it');
   });
 
   it('shows nothing before the first version is exported', async () => {

@@ -4,6 +4,7 @@ import type { PipelineServices } from '../modules/pipeline/pipeline-services.js'
 import { sendReleaseJob } from '../modules/distribution/send-release-job.js';
 import { webhookDeliveryJob } from '../modules/webhooks/webhook-delivery-job.js';
 import { gitExportJob } from '../modules/git-export/git-export-job.js';
+import { gitPushJob } from '../modules/git-export/git-push-job.js';
 
 /**
  * Every background job of the server, registered here. Each is idempotent: after a crash a job may
@@ -11,5 +12,5 @@ import { gitExportJob } from '../modules/git-export/git-export-job.js';
  */
 export function jobDefinitions(services: PipelineServices): JobDefinition<any>[] {
   const { db, config, queue, logger } = services;
-  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger }), gitExportJob(services)];
+  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger }), gitExportJob(services), gitPushJob({ db, config, logger })];
 }

@@ -33,6 +33,7 @@ import mcpRoutes from '../modules/mcp/mcp-routes.js';
 import webhooksRoutes from '../modules/webhooks/webhooks-routes.js';
 import feedsRoutes from '../modules/feeds/feeds-routes.js';
 import gitExportRoutes from '../modules/git-export/git-export-routes.js';
+import gitIntegrationsRoutes from '../modules/git-export/git-integrations-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
 import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
@@ -76,4 +77,5 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },
+  { prefix: '', plugin: gitIntegrationsRoutes },
 ];

@@ -162,6 +162,8 @@ const envSchema = z.object({
   WEBHOOK_DISABLE_AFTER_DAYS: wholeNumber(5, 365),
   WEBHOOK_SECRET_OVERLAP_HOURS: wholeNumber(24, 720),
   WEBHOOK_RETENTION_DAYS: positiveInt(30, 3650),
+  GIT_PUSH_ALLOW_PRIVATE_TARGETS: bool(false),
+  GIT_PUSH_TIMEOUT_MS: positiveInt(120_000, 3_600_000),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
   MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
@@ -245,6 +247,12 @@ export interface Config {
     readonly secretOverlapHours: number;
     readonly retentionDays: number;
   };
+  /**
+   * Git export pushes and the GitLab and Jira calls: whether remotes on loopback or private addresses are
+   * allowed (link-local and cloud-metadata addresses never are; checked when saved and again after DNS
+   * before every push or call), and how long one push may take before it is stopped and retried.
+   */
+  readonly gitPush: { readonly allowPrivateTargets: boolean; readonly timeoutMs: number };
   /** Events published to an MQTT broker (QoS 1) under `topicPrefix/<org>/…`; undefined: off. */
   readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
@@ -329,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS,
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
+    gitPush: { allowPrivateTargets: e.GIT_PUSH_ALLOW_PRIVATE_TARGETS, timeoutMs: e.GIT_PUSH_TIMEOUT_MS },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });
 }

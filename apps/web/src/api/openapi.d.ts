@@ -2486,7 +2486,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's Git repository: clone URL, allowed-signers file and the exported version tags */
+        /** The app's Git repository: clone URL, allowed-signers file, the exported version tags and the push to the organisation's remote */
         get: {
             parameters: {
                 query?: never;
@@ -2651,6 +2651,115 @@ export interface paths {
                 };
                 /** @description Problem (RFC 9457), code per status 500 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/git-push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push the app’s repository to the organisation’s remote now (and create its GitLab project and Jira issues when configured); never forced */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            jiraIssues?: string[];
+                            message?: string;
+                            push: components["schemas"]["GitPushState"] | null;
+                            reason?: string;
+                            /** @enum {string} */
+                            state: "skipped" | "pushed" | "failed";
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 502 */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7615,6 +7724,287 @@ export interface paths {
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/git/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Git export remote, GitLab and Jira settings (secrets never returned, only whether one is stored) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GitIntegrations"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the Git export remote, GitLab and Jira: a section given replaces the stored one (a secret left out keeps the stored secret), null removes it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        gitlab?: {
+                            namespaceId?: number;
+                            token?: string;
+                            url: string;
+                        } | null;
+                        jira?: {
+                            /** Format: email */
+                            email?: string;
+                            /** @default Task */
+                            issueType?: string;
+                            projectKey: string;
+                            token?: string;
+                            url: string;
+                        } | null;
+                        remote?: {
+                            /** @enum {string} */
+                            auth: "https-token" | "ssh-key";
+                            /** @description The SSH server’s known_hosts line(s); required for ssh-key — host keys are never accepted unseen. */
+                            knownHosts?: string;
+                            /** @description SSH deploy key (OpenSSH or PEM, no passphrase); stored encrypted, never returned. Left out: the stored one is kept. */
+                            privateKey?: string;
+                            /** @description HTTPS password or access token with write access; stored encrypted, never returned. Left out: the stored one is kept. */
+                            token?: string;
+                            /** @description The remote per app, {app} standing for the app’s name: https://git.example.com/tools/{app}.git or ssh://git@git.example.com/tools/{app}.git */
+                            urlTemplate: string;
+                            username?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GitIntegrations"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/git/pushes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The push outcome of every app of the organisation: remote, last version pushed, last error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                appId: string;
+                                appName: string;
+                                appTitle: string;
+                                error: string | null;
+                                errorCode: string | null;
+                                gitlabWebUrl: string | null;
+                                lastAttemptAt: string | null;
+                                lastPushedAt: string | null;
+                                lastPushedVersion: string | null;
+                                remoteUrl: string | null;
+                            }[];
+                        };
                     };
                 };
                 /** @description Problem (RFC 9457), code per status 400 */
@@ -13898,14 +14288,80 @@ export interface components {
             updatedAt: string;
             version: string;
         };
+        GitIntegrations: {
+            gitlab: {
+                hasToken: boolean;
+                namespaceId: number | null;
+                url: string;
+            } | null;
+            jira: {
+                email: string | null;
+                hasToken: boolean;
+                issueType: string;
+                projectKey: string;
+                since: string | null;
+                url: string;
+            } | null;
+            remote: {
+                /** @enum {string} */
+                auth: "https-token" | "ssh-key";
+                hasSecret: boolean;
+                knownHosts: string | null;
+                urlTemplate: string;
+                username: string | null;
+            } | null;
+        };
+        GitIntegrationsInput: {
+            gitlab: {
+                hasToken: boolean;
+                namespaceId: number | null;
+                url: string;
+            } | null;
+            jira: {
+                email: string | null;
+                hasToken: boolean;
+                issueType: string;
+                projectKey: string;
+                since: string | null;
+                url: string;
+            } | null;
+            remote: {
+                /** @enum {string} */
+                auth: "https-token" | "ssh-key";
+                hasSecret: boolean;
+                knownHosts: string | null;
+                urlTemplate: string;
+                username: string | null;
+            } | null;
+        };
+        GitPushState: {
+            error: string | null;
+            errorCode: string | null;
+            gitlabWebUrl: string | null;
+            lastAttemptAt: string | null;
+            lastPushedAt: string | null;
+            lastPushedVersion: string | null;
+            remoteUrl: string | null;
+        };
+        GitPushStateInput: {
+            error: string | null;
+            errorCode: string | null;
+            gitlabWebUrl: string | null;
+            lastAttemptAt: string | null;
+            lastPushedAt: string | null;
+            lastPushedVersion: string | null;
+            remoteUrl: string | null;
+        };
         GitRepository: {
             allowedSignersUrl: string;
             cloneUrl: string;
+            push: components["schemas"]["GitPushState"] | null;
             tags: string[];
         };
         GitRepositoryInput: {
             allowedSignersUrl: string;
             cloneUrl: string;
+            push: components["schemas"]["GitPushStateInput"] | null;
             tags: string[];
         };
         Group: {

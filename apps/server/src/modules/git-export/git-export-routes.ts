@@ -5,13 +5,15 @@ import { z } from 'zod';
 import { problem, sendProblem } from '../../errors/problem.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { gitHttpBackend } from './git-http-backend.js';
+import { pushSchema } from './push-schema.js';
+import { pushState } from './git-push-service.js';
 import { allowedSigners, exportApp, findRepository, repositoryInfo, repositoryRoot, type GitExportServices } from './git-export-service.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const, 'api-key' as const] };
 /** Upload-pack requests are small (wants and haves); a clone's pack goes the other way. */
 const UPLOAD_PACK_BODY_LIMIT = 8 * 1024 * 1024;
 const repoParams = z.object({ org: z.string().min(1).max(100), repo: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}\.git$/, { message: 'must be <app name>.git' }) }).strict();
-const repositorySchema = z.object({ cloneUrl: z.string(), allowedSignersUrl: z.string(), tags: z.array(z.string()) }).meta({ id: 'GitRepository' });
+const repositorySchema = z.object({ cloneUrl: z.string(), allowedSignersUrl: z.string(), tags: z.array(z.string()), push: pushSchema.nullable() }).meta({ id: 'GitRepository' });
 
 /**
  * Git export: each app's published versions as signed commits and tags, served read-only over Git's
@@ -24,8 +26,8 @@ export default async function gitExportRoutes(fastify: FastifyInstance) {
   app.addContentTypeParser('application/x-git-upload-pack-request', { parseAs: 'buffer', bodyLimit: UPLOAD_PACK_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
   app.get('/api/v1/apps/:id/git', {
-    schema: { tags: ['git'], summary: "The app's Git repository: clone URL, allowed-signers file and the exported version tags", params: idParams, response: withErrors({ 200: repositorySchema }, [404]) },
-    handler: async (request) => repositoryInfo(services(), request.principal!.orgId, request.params.id),
+    schema: { tags: ['git'], summary: "The app's Git repository: clone URL, allowed-signers file, the exported version tags and the push to the organisation's remote", params: idParams, response: withErrors({ 200: repositorySchema }, [404]) },
+    handler: async (request) => ({ ...(await repositoryInfo(services(), request.principal!.orgId, request.params.id)), push: await pushState(app.db, request.principal!.orgId, request.params.id) }),
   });
 
   app.post('/api/v1/apps/:id/git-export', {

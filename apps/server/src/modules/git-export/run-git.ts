@@ -17,30 +17,54 @@ export interface GitRun {
   cwd?: string;
   env?: Record<string, string>;
   input?: string | Buffer;
+  /** Stop the command (SIGKILL) after this many milliseconds; it then ends with code null. */
+  timeoutMs?: number;
 }
 
-/** Runs `git` with an argument array (never a shell); resolves with stdout, rejects with GIT_FAILED carrying stderr. */
-export function runGit(args: readonly string[], options: GitRun = {}): Promise<string> {
+export interface GitResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs `git` with an argument array (never a shell) and resolves with its exit code and output, whatever the code. */
+export function execGit(args: readonly string[], options: GitRun = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...GIT_BASE_ENV, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutMs)
+      : undefined;
     const keep = (list: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_OUTPUT_BYTES) list.push(chunk);
     };
     child.stdout.on('data', keep(out));
     child.stderr.on('data', keep(err));
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new GitExportError('GIT_MISSING', 500, 'The git binary is not installed on the server; install git (scripts/install-system-deps.sh).', { cause: error }) : error),
-    );
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(error.code === 'ENOENT' ? new GitExportError('GIT_MISSING', 500, 'The git binary is not installed on the server; install git (scripts/install-system-deps.sh).', { cause: error }) : error);
+    });
     child.on('close', (code) => {
-      if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
-      const stderr = Buffer.concat(err).toString('utf8').trim().slice(0, 2000);
-      reject(new GitExportError('GIT_FAILED', 500, `git ${args[0]} failed (exit ${code}): ${stderr || 'no message'}`));
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
     });
     child.stdin.on('error', () => {}); // a command that reads no input may exit before taking it; its exit code tells
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Runs `git` with an argument array (never a shell); resolves with stdout, rejects with GIT_FAILED carrying stderr. */
+export async function runGit(args: readonly string[], options: GitRun = {}): Promise<string> {
+  const result = await execGit(args, options);
+  if (result.code === 0) return result.stdout;
+  const stderr = result.stderr.trim().slice(0, 2000);
+  throw new GitExportError('GIT_FAILED', 500, `git ${args[0]} failed (exit ${result.code}): ${stderr || 'no message'}`);
 }
