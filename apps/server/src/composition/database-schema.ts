@@ -9,6 +9,7 @@ import type { CredentialsTables } from '../modules/credentials/credentials-table
 import type { DeploymentsTables } from '../modules/deployments/deployments-tables.js';
 import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
+import type { GmailTables } from '../modules/gmail/gmail-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
@@ -34,6 +35,7 @@ export interface DB
     DeploymentsTables,
     DistributionTables,
     FeedsTables,
+    GmailTables,
     GroupsTables,
     LlmSettingsTables,
     MailIntakeTables,
