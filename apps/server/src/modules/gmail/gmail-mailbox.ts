@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { IncomingMailQueue } from '../mail-intake/incoming-mail-queue.js';
+import { serialPasses } from '../mail-intake/serial-passes.js';
 import { readableConnections } from './gmail-repository.js';
 import type { GmailService } from './gmail-service.js';
 import { syncAndRecord, type SyncResult } from './gmail-sync.js';
@@ -21,8 +22,6 @@ export interface GmailMailbox {
  */
 export function startGmailMailbox(deps: { db: Db; gmail: GmailService; mailQueue: IncomingMailQueue; logger: Logger }, options: { intervalMs?: number } = {}): GmailMailbox {
   const log = deps.logger.child({ component: 'gmail-mailbox' });
-  let running: Promise<Map<string, SyncResult>> | null = null;
-  let again = false;
   let closed = false;
 
   const pass = async (): Promise<Map<string, SyncResult>> => {
@@ -38,26 +37,16 @@ export function startGmailMailbox(deps: { db: Db; gmail: GmailService; mailQueue
     if ([...results.values()].some((result) => result.imported)) deps.mailQueue.kick();
     return results;
   };
-  const poll = (): Promise<Map<string, SyncResult>> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let last = new Map<string, SyncResult>();
-      do {
-        again = false;
-        last = await pass().catch((error) => {
-          log.warn({ err: error }, 'could not list the Gmail mailboxes');
-          return new Map<string, SyncResult>();
-        });
-      } while (again && !closed);
-      return last;
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
+  const serial = serialPasses(
+    pass,
+    (error) => {
+      log.warn({ err: error }, 'could not list the Gmail mailboxes');
+      return new Map<string, SyncResult>();
+    },
+    () => closed,
+  );
+  let current: Promise<Map<string, SyncResult>> | null = null;
+  const poll = () => (current = serial());
 
   const timer = setInterval(() => void poll(), options.intervalMs ?? POLL_EVERY_MS);
   timer.unref();
@@ -67,7 +56,7 @@ export function startGmailMailbox(deps: { db: Db; gmail: GmailService; mailQueue
     async close() {
       closed = true;
       clearInterval(timer);
-      await running?.catch(() => undefined);
+      await current?.catch(() => undefined);
     },
   };
 }
