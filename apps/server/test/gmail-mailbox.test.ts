@@ -200,6 +200,16 @@ describe('the Gmail API mailbox against a local server replaying Gmail\'s record
     expect(refreshes.at(-1)!.body.refresh_token).toBe('1//0gRecordedRefreshToken-LjxYCg4R1FzL9rN');
   }, 60_000);
 
+  it('drafts.create puts a raw reply into the Gmail thread (the API the inbox could draft with)', async () => {
+    const row = await db().selectFrom('gmail_connections').selectAll().where('id', '=', connectionId).executeTakeFirstOrThrow();
+    const raw = Buffer.from(`From: ${SERVICE}\r\nTo: ${FIRST.sender}\r\nSubject: Re: Could you build us a visitor log?\r\nIn-Reply-To: ${FIRST.messageId}\r\n\r\nDraft text\r\n`);
+    const draft = await server.app!.gmail!.apiFor(row).createDraft(raw, FIRST.gmailId);
+    expect(draft).toEqual({ draftId: 'r-4217730915368271466', message: { id: '18bcd2c0d2e8b7f3', threadId: FIRST.gmailId } });
+    const request = wire.seen.find((seen) => seen.path === '/gmail/v1/users/me/drafts')!;
+    expect(request.body.message.threadId).toBe(FIRST.gmailId);
+    expect(Buffer.from(request.body.message.raw, 'base64url').equals(raw)).toBe(true);
+  });
+
   it('another organisation cannot see, read or disconnect the connection; its admin disconnects it and the grant is revoked', async () => {
     const other = await api('POST', '/api/v1/auth/register', { organization: 'Other Org', name: 'Olga', email: 'olga@other.test', password: 'correct horse battery staple' }, '');
     const otherToken = other.body.token as string;

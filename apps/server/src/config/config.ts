@@ -294,6 +294,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(e.GMAIL_CLIENT_ID) !== Boolean(e.GMAIL_CLIENT_SECRET)) problems.push('GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET: set both (the OAuth client from the Google Cloud console) to offer the Gmail mailbox, or neither');
   if (e.MAIL_TRANSPORT === 'gmail' && !e.GMAIL_CLIENT_ID) problems.push("MAIL_TRANSPORT: 'gmail' needs GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET (and an admin connecting the mailbox of SMTP_FROM); set them, or MAIL_TRANSPORT=smtp");
+  for (const [name, value] of [['GMAIL_API_URL', e.GMAIL_API_URL], ['GOOGLE_OAUTH_URL', e.GOOGLE_OAUTH_URL], ['GOOGLE_TOKEN_URL', e.GOOGLE_TOKEN_URL], ['GOOGLE_REVOKE_URL', e.GOOGLE_REVOKE_URL]] as const) {
+    // Tokens and mail travel over these: plain http only for a local test server.
+    if (e.NODE_ENV === 'production' && value?.startsWith('http:')) problems.push(`${name}: expected an https:// URL in production, got '${value}'`);
+  }
   if (e.OIDC_ISSUER && !e.CLIENT_ID) problems.push('CLIENT_ID: required when OIDC_ISSUER is set (the client id registered at your identity provider)');
   if (!e.OIDC_ISSUER && e.OIDC_ORGANIZATION) problems.push('OIDC_ORGANIZATION: only used for single sign-on; set OIDC_ISSUER and CLIENT_ID too, or leave it empty');
   if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
