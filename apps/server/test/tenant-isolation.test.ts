@@ -95,6 +95,10 @@ beforeAll(async () => {
   foreign['webhook-deliveries'] = bMessage.deliveryIds[0]!;
   foreignSecrets.push('b-secret-hook', bMessage.messageId);
   // A feed token of B's admin.
+  // A Gmail mailbox B's admin connected (its refresh token sealed): A's callers must neither read, sync nor disconnect it.
+  foreign.gmail = randomUUID();
+  await db.insertInto('gmail_connections').values({ id: foreign.gmail, org_id: adminB.orgId, email: 'b-secret-mailbox@b.example.test', refresh_token_sealed: 'v1.b-secret-sealed', scopes: 'https://www.googleapis.com/auth/gmail.modify', history_id: '1', state: 'active', last_error: null, last_sync_at: null, connected_by: adminB.userId }).execute();
+  foreignSecrets.push('b-secret-mailbox@b.example.test');
   foreign['feed-tokens'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'b-secret-reader' } })).json().id;
   foreignSecrets.push('b-secret-reader');
   // B's Git export remote and the push state of B's app.

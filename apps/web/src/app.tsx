@@ -54,6 +54,7 @@ const OrgKeysPage = named(() => import('./pages/admin/org-keys-page'), 'OrgKeysP
 const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
 const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
 const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage');
+const GmailPage = named(() => import('./pages/admin/gmail-page'), 'GmailPage');
 const WebhooksPage = named(() => import('./pages/admin/webhooks-page'), 'WebhooksPage');
 const GitExportPage = named(() => import('./pages/admin/git-export-page'), 'GitExportPage');
 const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
@@ -117,6 +118,7 @@ function Routed() {
               <Route path="mail" element={<MailPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />
               <Route path="git-export" element={<GitExportPage />} />
+              <Route path="gmail" element={<GmailPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -10,6 +10,7 @@ import type { DeploymentsTables } from '../modules/deployments/deployments-table
 import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GitExportTables } from '../modules/git-export/git-export-tables.js';
+import type { GmailTables } from '../modules/gmail/gmail-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
@@ -36,6 +37,7 @@ export interface DB
     DistributionTables,
     FeedsTables,
     GitExportTables,
+    GmailTables,
     GroupsTables,
     LlmSettingsTables,
     MailIntakeTables,

@@ -23,6 +23,9 @@ describe('settings each role needs before it starts', () => {
     expect(roleSettingProblems('api', loadConfig({ ...shared, MAIL_HUB_HOST: 'smtp' }))).toEqual([]);
     expect(roleSettingProblems('worker', loadConfig({ ...shared, SMTP_HOST: 'relay.acme.test' }))).toEqual([]);
     expect(roleSettingProblems('smtp', loadConfig(shared))).toEqual([]);
+    // MAIL_TRANSPORT=gmail: the process sends through the Gmail API, no relay or hub to name.
+    expect(roleSettingProblems('worker', loadConfig({ ...shared, GMAIL_CLIENT_ID: 'id', GMAIL_CLIENT_SECRET: 's', MAIL_TRANSPORT: 'gmail' }))).toEqual([]);
+    expect(roleSettingProblems('api', loadConfig(shared))).toEqual([expect.stringMatching(/^SMTP_HOST or MAIL_HUB_HOST: required for --role api/)]);
     expect(roleSettingProblems('smtp', loadConfig({ ...shared, SMTP_HOST: 'relay.acme.test' }))).toEqual([expect.stringMatching(/^SMTP_HOST: leave it empty for --role smtp/)]);
   });
 

@@ -27,7 +27,8 @@ export function roleSettingProblems(role: Role, config: Config): string[] {
   if (SIGNING_ROLES.includes(role) && (split || config.env === 'production') && !config.rootKey.passphrase && !config.rootKey.file) {
     problems.push(`ROOT_KEY_PASSPHRASE or ROOT_KEY_FILE: ${split ? why : 'required when NODE_ENV=production'} (the same passphrase in every process: it unlocks the organisations' signing keys; openssl rand -base64 32)`);
   }
-  if (SENDING_ROLES.includes(role) && !config.smtp.host && !config.mailHub.hostSet) {
+  // MAIL_TRANSPORT=gmail: every process sends through the Gmail API itself, no relay or hub needed.
+  if (SENDING_ROLES.includes(role) && config.mailTransport === 'smtp' && !config.smtp.host && !config.mailHub.hostSet) {
     problems.push(`SMTP_HOST or MAIL_HUB_HOST: ${why} (where this process sends mail: your relay, or the host of the --role smtp process and its SMTP_LISTEN_PORT)`);
   }
   if (role === 'smtp' && config.smtp.host) {

@@ -36,6 +36,7 @@ import gitExportRoutes from '../modules/git-export/git-export-routes.js';
 import gitIntegrationsRoutes from '../modules/git-export/git-integrations-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
+import gmailRoutes from '../modules/gmail/gmail-routes.js';
 import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
@@ -75,6 +76,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
   { prefix: '/api/v1', plugin: webhooksRoutes },
   { prefix: '/api/v1', plugin: feedsRoutes },
+  { prefix: '/api/v1', plugin: gmailRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },
   { prefix: '', plugin: gitIntegrationsRoutes },

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDatabase, migrate, migrationStatus } from '@marketplace/db';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { resolveJwtSecret } from '../config/jwt-secret.js';
 import type { ServerDatabase } from '../db/database.js';
@@ -22,12 +22,12 @@ export interface Runtime {
 }
 
 /** Config, logger and a migrated database: what every command and role starts from. */
-export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean; logToStderr?: boolean; role?: Role } = {}): Promise<Runtime> {
+export async function openRuntime(options: { env?: Record<string, string | undefined>; migrate?: boolean; logToStderr?: boolean; role?: Role; logDestination?: DestinationStream } = {}): Promise<Runtime> {
   const loaded = loadConfig(options.env ?? process.env);
   if (options.role) assertRoleSettings(options.role, loaded);
   await mkdir(loaded.dataDir, { recursive: true });
   const { config, generated } = await resolveJwtSecret(loaded);
-  const logger = createLogger(config, 'marketplace', options.logToStderr ? pino.destination(2) : undefined);
+  const logger = createLogger(config, 'marketplace', options.logDestination ?? (options.logToStderr ? pino.destination(2) : undefined));
   const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: logger.child({ component: 'db' }) });
   try {
     if (options.migrate !== false) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { createJobQueue, type JobQueue } from '@marketplace/db';
 import { jobDefinitions } from './jobs.js';
 import { createServices, pipelineServices } from './services.js';
@@ -11,6 +12,7 @@ import type { MailHub } from '@marketplace/mail/hub';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
+import { startGmailMailbox, type GmailMailbox } from '../modules/gmail/gmail-mailbox.js';
 import { openWorkDir, type WorkDir } from '../modules/pipeline/work-dir.js';
 import { webhookSweeper } from '../modules/webhooks/webhook-sweeper.js';
 import type { Role } from './role-settings.js';
@@ -28,6 +30,8 @@ export interface RunningServer {
   mailHub: { host: string; port: number } | null;
   /** The service mailbox read for mail to the marketplace address (roles all and smtp, when IMAP_HOST is set). */
   serviceMailbox: ServiceMailbox | null;
+  /** The connected Gmail mailboxes' reader (roles all and smtp, when GMAIL_CLIENT_ID is set). */
+  gmailMailbox: GmailMailbox | null;
   stop(): Promise<void>;
 }
 
@@ -36,17 +40,17 @@ export interface RunningServer {
  * built in app.ts. SIGTERM / SIGINT stop accepting, let in-flight requests and jobs finish, then
  * close the database.
  */
-export async function startServer(options: { role?: Role; env?: Record<string, string | undefined>; handleSignals?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(options: { role?: Role; env?: Record<string, string | undefined>; handleSignals?: boolean; logDestination?: DestinationStream } = {}): Promise<RunningServer> {
   const role = options.role ?? 'all';
   const started = performance.now();
   // A role missing a setting it needs stops here, naming it, before touching the database.
-  const runtime = await openRuntime({ env: options.env, role });
+  const runtime = await openRuntime({ env: options.env, role, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
   const { config, logger } = runtime;
   // Incoming mail (the embedded hub's listener, or the IMAP service mailbox) proves its sender by DKIM,
   // or by the issued reply address / a confirmation (refused in production unless allowed).
   const mailRole = role === 'all' || role === 'smtp';
   const embeddedHub = mailRole && !config.smtp.host;
-  const readsServiceMailbox = mailRole && Boolean(config.imap.host);
+  const readsServiceMailbox = mailRole && (Boolean(config.imap.host) || Boolean(config.gmail));
   let mailMode: MailChannelMode | null;
   try {
     mailMode = embeddedHub || readsServiceMailbox ? mailChannelMode(config) : null;
@@ -104,6 +108,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
   if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
   let serviceMailbox: ServiceMailbox | null = null;
+  let gmailMailbox: GmailMailbox | null = null;
   // Stored incoming mail is processed by the queue: in the app's processes by the app (services plugin), else here.
   const mailQueue = !app && (role === 'smtp' || role === 'worker') ? services.mailQueue : null;
   await mailQueue?.start();
@@ -114,6 +119,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       logger.info('shutting down');
       await mailHub?.close();
       await serviceMailbox?.close();
+      await gmailMailbox?.close();
       mailLoop?.stop();
       await mailQueue?.stop();
       sweeper?.stop();
@@ -129,7 +135,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
 
   // The same intake chain (status reports, then conversations behind the sender proof) as the hub's;
   // a service mailbox that cannot be opened (wrong IMAP_* settings, server unreachable) stops the start.
-  if (readsServiceMailbox) {
+  if (mailRole && config.imap.host) {
     try {
       serviceMailbox = await startServiceMailbox(config, services, logger);
     } catch (error) {
@@ -137,6 +143,8 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       throw error;
     }
   }
+  // Connected Gmail mailboxes (Admin → Gmail) are read into the same queue.
+  if (mailRole && services.gmail) gmailMailbox = startGmailMailbox({ db: services.db, gmail: services.gmail, mailQueue: services.mailQueue, logger });
   await mailLoop?.start();
 
   if (options.handleSignals !== false) {
@@ -159,5 +167,5 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   }
 
   logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
-  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, stop };
+  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, gmailMailbox, stop };
 }

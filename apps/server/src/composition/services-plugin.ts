@@ -4,6 +4,7 @@ import type { AgentsService } from '../modules/agents/agents-repository.js';
 import type { ApprovalsService } from '../modules/approvals/approvals-service.js';
 import { conversationMailLoop, type ConversationServices } from '../modules/conversations/conversation-services.js';
 import type { DeploymentsService } from '../modules/deployments/deployment-events.js';
+import type { GmailService } from '../modules/gmail/gmail-service.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
 import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import type { InboxChanges } from '../modules/mail-processing/inbox-change.js';
@@ -21,6 +22,8 @@ declare module 'fastify' {
     /** Stored incoming mail waiting for its handlers (the embedded hub kicks it). */
     mailQueue: IncomingMailQueue;
     webhooks: WebhooksService;
+    /** The Gmail mailbox (connect, read, send); null when GMAIL_CLIENT_ID is not set. */
+    gmail: GmailService | null;
     /** "Reply and change the app" on the app owners' inbox. */
     inboxChanges: InboxChanges;
   }
@@ -40,6 +43,7 @@ export default fp(
     app.decorate('conversationServices', services.conversations);
     app.decorate('mailQueue', services.mailQueue);
     app.decorate('webhooks', services.webhooks);
+    app.decorate('gmail', services.gmail);
     app.decorate('inboxChanges', services.inboxChanges);
     const loop = conversationMailLoop(services.conversations);
     app.addHook('onReady', async () => {

@@ -21,6 +21,9 @@ import { createApprovalsService, type ApprovalsService } from '../modules/approv
 import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
 import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
 import { createWebhooksService, type WebhooksService } from '../modules/webhooks/webhooks-service.js';
+import { createGmailService, type GmailService } from '../modules/gmail/gmail-service.js';
+import { createGmailSender } from '../modules/gmail/gmail-sender.js';
+import { registerOutgoingTransport } from '../modules/mail-intake/mail-sender.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
@@ -50,6 +53,8 @@ export interface ServerServices {
   inboxChanges: InboxChanges;
   /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
   webhooks: WebhooksService;
+  /** The Gmail mailbox (GMAIL_CLIENT_ID set): consent, the API per connection; with MAIL_TRANSPORT=gmail also every sender's transport. */
+  gmail: GmailService | null;
   /** Events to the MQTT broker when MQTT_URL is set. */
   mqtt: MqttPublisher | null;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
@@ -72,6 +77,9 @@ export function createServices(options: ServiceOptions): ServerServices {
   const db = database.db as Db;
   const jobs = options.jobs ?? null;
   const events = options.events ?? createLocalEventBus();
+  const gmail = createGmailService({ db, config, logger: logger as Logger });
+  // Registered before anything asks for a sender (conversations take theirs now).
+  if (gmail && config.mailTransport === 'gmail') registerOutgoingTransport(config, createGmailSender({ db, gmail, logger: logger as Logger }));
   const conversations = createConversationServices({ db, config, events, logger, jobs });
   // An owner's change reply runs through the conversation engine; the reporter hears when its version is published.
   // Owners are told of inbox messages by mail and may answer (or change the app) by replying to it.
@@ -110,6 +118,7 @@ export function createServices(options: ServiceOptions): ServerServices {
     inboxChanges,
     webhooks,
     mqtt,
+    gmail,
     async close() {
       stopInboxChanges();
       stopWebhooks();

@@ -73,4 +73,16 @@ describe('configuration', () => {
       "MAIL_HUB_GREETING_DELAY_MS: expected a whole number from 0 (off) to 60000, got '-5'",
     ]);
   });
+
+  it('offers Gmail only with both OAuth client settings, defaults to Google\'s endpoints, and sends through it only when asked', () => {
+    expect(loadConfig({}).gmail).toBeUndefined();
+    expect(loadConfig({}).mailTransport).toBe('smtp');
+    const gmail = loadConfig({ GMAIL_CLIENT_ID: 'id.apps.googleusercontent.com', GMAIL_CLIENT_SECRET: 'GOCSPX-x', MAIL_TRANSPORT: 'gmail' });
+    expect(gmail.gmail).toEqual({ clientId: 'id.apps.googleusercontent.com', clientSecret: 'GOCSPX-x', apiUrl: 'https://gmail.googleapis.com', authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token', revocationUrl: 'https://oauth2.googleapis.com/revoke' });
+    expect(gmail.mailTransport).toBe('gmail');
+    expect(problemsOf({ GMAIL_CLIENT_ID: 'id' })).toEqual([expect.stringMatching(/^GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET: set both/)]);
+    expect(problemsOf({ MAIL_TRANSPORT: 'gmail' })).toEqual([expect.stringMatching(/^MAIL_TRANSPORT: 'gmail' needs GMAIL_CLIENT_ID/)]);
+    expect(problemsOf({ MAIL_TRANSPORT: 'pigeon' })).toEqual(["MAIL_TRANSPORT: expected 'smtp' or 'gmail'"]);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), GMAIL_CLIENT_ID: 'id', GMAIL_CLIENT_SECRET: 's', GOOGLE_TOKEN_URL: 'http://127.0.0.1:9/token' })).toEqual(["GOOGLE_TOKEN_URL: expected an https:// URL in production, got 'http://127.0.0.1:9/token'"]);
+  });
 });

@@ -132,6 +132,13 @@ const envSchema = z.object({
   IMAP_PASS: optionalString,
   CLIENT_ID: optionalString,
   CLIENT_SECRET: optionalString,
+  GMAIL_CLIENT_ID: optionalString,
+  GMAIL_CLIENT_SECRET: optionalString,
+  GMAIL_API_URL: url(['http:', 'https:']),
+  GOOGLE_OAUTH_URL: url(['http:', 'https:']),
+  GOOGLE_TOKEN_URL: url(['http:', 'https:']),
+  GOOGLE_REVOKE_URL: url(['http:', 'https:']),
+  MAIL_TRANSPORT: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['smtp', 'gmail'], { message: "expected 'smtp' or 'gmail'" }).default('smtp')),
   OIDC_ISSUER: url(['http:', 'https:']),
   OIDC_NAME: z.string().trim().max(60).default('Single sign-on'),
   OIDC_ORGANIZATION: optionalString,
@@ -223,6 +230,14 @@ export interface Config {
    * sign-in button; `organization` (an id or slug) binds SSO to one organisation and lets unknown
    * e-mails join it as members.
    */
+  /**
+   * The Gmail API as a service mailbox (decision 0037): on when `clientId` and `clientSecret` are set (the
+   * OAuth client the operator registered at Google); an admin connects the mailbox once in the web UI.
+   * The endpoint URLs are Google's unless set (a local replay server in tests).
+   */
+  readonly gmail: { readonly clientId: string; readonly clientSecret: string; readonly apiUrl: string; readonly authorizationUrl: string; readonly tokenUrl: string; readonly revocationUrl: string } | undefined;
+  /** How outgoing mail leaves: SMTP (relay or embedded hub), or the connected Gmail mailbox of SMTP_FROM's address. */
+  readonly mailTransport: 'smtp' | 'gmail';
   readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string; readonly name: string; readonly organization?: string };
   readonly llm: { readonly openaiApiKey?: string; readonly openaiBaseUrl?: string; readonly anthropicApiKey?: string; readonly ollamaBaseUrl?: string };
   readonly rootKey: { readonly passphrase?: string; readonly file?: string };
@@ -285,6 +300,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (dkimSet === 3 && dkimDomain && fromDomain !== dkimDomain && !fromDomain.endsWith(`.${dkimDomain}`)) {
     problems.push(`DKIM_DOMAIN: must be the domain of SMTP_FROM (${fromDomain || 'none'}) or a parent of it, or receivers' DMARC checks fail; got '${e.DKIM_DOMAIN}'`);
   }
+  if (Boolean(e.GMAIL_CLIENT_ID) !== Boolean(e.GMAIL_CLIENT_SECRET)) problems.push('GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET: set both (the OAuth client from the Google Cloud console) to offer the Gmail mailbox, or neither');
+  if (e.MAIL_TRANSPORT === 'gmail' && !e.GMAIL_CLIENT_ID) problems.push("MAIL_TRANSPORT: 'gmail' needs GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET (and an admin connecting the mailbox of SMTP_FROM); set them, or MAIL_TRANSPORT=smtp");
+  for (const [name, value] of [['GMAIL_API_URL', e.GMAIL_API_URL], ['GOOGLE_OAUTH_URL', e.GOOGLE_OAUTH_URL], ['GOOGLE_TOKEN_URL', e.GOOGLE_TOKEN_URL], ['GOOGLE_REVOKE_URL', e.GOOGLE_REVOKE_URL]] as const) {
+    // Tokens and mail travel over these: plain http only for a local test server.
+    if (e.NODE_ENV === 'production' && value?.startsWith('http:')) problems.push(`${name}: expected an https:// URL in production, got '${value}'`);
+  }
   if (e.OIDC_ISSUER && !e.CLIENT_ID) problems.push('CLIENT_ID: required when OIDC_ISSUER is set (the client id registered at your identity provider)');
   if (!e.OIDC_ISSUER && e.OIDC_ORGANIZATION) problems.push('OIDC_ORGANIZATION: only used for single sign-on; set OIDC_ISSUER and CLIENT_ID too, or leave it empty');
   if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
@@ -322,6 +343,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailIngest: { verifyAuth: e.MAIL_VERIFY_AUTH, allowUnverifiedSenders: e.MAIL_ALLOW_UNVERIFIED_SENDERS, senderLimitPerHour: e.MAIL_SENDER_LIMIT_PER_HOUR },
     conversations: { idleHours: e.CONVERSATION_IDLE_HOURS },
     imap: { host: e.IMAP_HOST, port: e.IMAP_PORT, secure: e.IMAP_SECURE, user: e.IMAP_USER, pass: e.IMAP_PASS },
+    gmail:
+      e.GMAIL_CLIENT_ID && e.GMAIL_CLIENT_SECRET
+        ? {
+            clientId: e.GMAIL_CLIENT_ID,
+            clientSecret: e.GMAIL_CLIENT_SECRET,
+            apiUrl: (e.GMAIL_API_URL ?? 'https://gmail.googleapis.com').replace(/\/$/, ''),
+            authorizationUrl: e.GOOGLE_OAUTH_URL ?? 'https://accounts.google.com/o/oauth2/v2/auth',
+            tokenUrl: e.GOOGLE_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
+            revocationUrl: e.GOOGLE_REVOKE_URL ?? 'https://oauth2.googleapis.com/revoke',
+          }
+        : undefined,
+    mailTransport: e.MAIL_TRANSPORT,
     oidc: { issuer: e.OIDC_ISSUER, clientId: e.CLIENT_ID, clientSecret: e.CLIENT_SECRET, name: e.OIDC_NAME || 'Single sign-on', organization: e.OIDC_ORGANIZATION },
     llm: { openaiApiKey: e.OPENAI_API_KEY, openaiBaseUrl: e.OPENAI_BASE_URL, anthropicApiKey: e.ANTHROPIC_API_KEY, ollamaBaseUrl: e.OLLAMA_BASE_URL },
     rootKey: { passphrase: e.ROOT_KEY_PASSPHRASE, file: e.ROOT_KEY_FILE },

@@ -22,6 +22,7 @@ export function registerServe(program: Command): void {
           `  Health     ${base}/readyz   Metrics ${base}/metrics`,
           ...(server.mailHub ? [`  Mail hub   smtp://${server.mailHub.host}:${server.mailHub.port}  (Maildirs in ${config.dataDir}/mail/; agents: marketplace-agent run --maildir ${config.dataDir}/mail/<agent address>)`] : []),
           ...(server.serviceMailbox ? [`  Mailbox    imap://${config.imap.user}@${config.imap.host}:${config.imap.port}  (mail to ${config.smtp.from}, read on IDLE and every minute)`] : []),
+          ...(server.gmailMailbox ? [`  Gmail      mailboxes connected in Admin → Gmail are read every minute${config.mailTransport === 'gmail' ? '; outgoing mail is sent through Gmail' : ''} (${base}/admin/gmail)`] : []),
           '',
           '  Sign in: create your organization and first admin with',
           `    curl -X POST ${base}/api/v1/auth/register -H 'content-type: application/json' \\`,

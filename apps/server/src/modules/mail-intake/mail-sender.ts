@@ -24,9 +24,11 @@ export function dkimFor(config: Config): DkimOptions | undefined {
 /**
  * Outgoing mail: the organisation's relay (SMTP_HOST …), or else the embedded mail hub at
  * MAIL_HUB_HOST:MAIL_HUB_PORT (default this machine, SMTP_LISTEN_PORT) — null when the hub's port is
- * chosen at random (SMTP_LISTEN_PORT=0, tests).
+ * chosen at random (SMTP_LISTEN_PORT=0, tests). With MAIL_TRANSPORT=gmail, the registered Gmail sender.
  */
 export function mailSenderFor(config: Config, logger?: Parameters<typeof createMailSender>[0]['logger']): MailSender | null {
+  // MAIL_TRANSPORT=gmail: the connected mailbox sends (registered at start); null until it is registered.
+  if (config.mailTransport !== 'smtp') return transports.get(config) ?? null;
   if (!config.smtp.host && config.mailHub.port === 0) return null;
   const dkim = dkimFor(config);
   const common = { ...(logger ? { logger } : {}), ...(dkim ? { dkim } : {}) };
@@ -45,4 +47,12 @@ export function fromMailbox(from: string): string | { name: string; address: str
   const [first] = addressparser(from, { flatten: true });
   if (!first?.address) return serverAddress(from);
   return first.name ? { name: first.name, address: first.address.toLowerCase() } : first.address.toLowerCase();
+}
+
+/** Outgoing transports other than SMTP, per process configuration (the composition root registers the Gmail sender). */
+const transports = new WeakMap<Config, MailSender>();
+
+/** Makes `sender` the outgoing transport of every mailSenderFor(config) when MAIL_TRANSPORT is not smtp. */
+export function registerOutgoingTransport(config: Config, sender: MailSender): void {
+  transports.set(config, sender);
 }

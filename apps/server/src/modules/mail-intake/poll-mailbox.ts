@@ -6,6 +6,17 @@ const addressIn = (value: string | undefined) => {
   return (bracketed ? bracketed[1]! : value).trim().toLowerCase();
 };
 
+/**
+ * The envelope of a message a mailbox holds (IMAP, Maildir, Gmail): Return-Path is the envelope sender
+ * the delivering server recorded ('' for bounces), else the From address; Delivered-To, else `ownAddress`.
+ */
+export function mailboxEnvelope(raw: Buffer, ownAddress: string): { from: string; to: string[] } {
+  const { headers } = readHeaders(raw, DEFAULT_MAIL_LIMITS.maxHeaderBytes);
+  const from = addressIn(headers.first('Return-Path')) ?? addressIn(headers.first('From')) ?? '';
+  const to = addressIn(headers.first('Delivered-To')) ?? ownAddress;
+  return { from, to: [to] };
+}
+
 /** Processes one message taken from a service mailbox; outcome 'error' leaves it in the inbox for the next pass. */
 export type MailboxMessageHandler<R extends { outcome: string }> = (raw: Buffer, envelope: { from: string; to: string[] }) => Promise<R>;
 
@@ -19,11 +30,7 @@ export async function pollMailbox<R extends { outcome: string }>(mailbox: Mailbo
   const results: R[] = [];
   for (const ref of await mailbox.list()) {
     const raw = await mailbox.read(ref);
-    const { headers } = readHeaders(raw, DEFAULT_MAIL_LIMITS.maxHeaderBytes);
-    // Return-Path is the envelope sender the delivering server recorded ('' for bounces); else the From address.
-    const from = addressIn(headers.first('Return-Path')) ?? addressIn(headers.first('From')) ?? '';
-    const to = addressIn(headers.first('Delivered-To')) ?? ownAddress;
-    const result = await handle(raw, { from, to: [to] });
+    const result = await handle(raw, mailboxEnvelope(raw, ownAddress));
     if (result.outcome === 'error') continue; // stays in the inbox and is retried on the next pass
     try {
       await mailbox.move(ref, PROCESSED_FOLDER);

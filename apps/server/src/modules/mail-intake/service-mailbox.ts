@@ -6,6 +6,7 @@ import type { Db } from '../../db/schema.js';
 import type { IncomingMailQueue } from './incoming-mail-queue.js';
 import { storeIncomingMail } from './incoming-mail-repository.js';
 import { pollMailbox } from './poll-mailbox.js';
+import { serialPasses } from './serial-passes.js';
 
 /** How often the service mailbox is read besides IMAP IDLE (a server without IDLE, a missed notice). */
 const POLL_EVERY_MS = 60_000;
@@ -27,8 +28,6 @@ export async function startServiceMailbox(config: Config, services: { db: Db; ma
   const log = logger.child({ component: 'service-mailbox' });
   const mailbox = await open();
   const own = serverAddress(config.smtp.from);
-  let running: Promise<void> | null = null;
-  let again = false;
   let closed = false;
 
   const pass = async () => {
@@ -38,33 +37,21 @@ export async function startServiceMailbox(config: Config, services: { db: Db; ma
       log.info({ messages: taken.length }, 'service mailbox read');
     }
   };
-  const poll = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await pass().catch((error) => log.warn({ err: error }, 'could not read the service mailbox; trying again on the next change or in a minute'));
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
+  const poll = serialPasses(pass, (error) => log.warn({ err: error }, 'could not read the service mailbox; trying again on the next change or in a minute'), () => closed);
+  let current: Promise<void> | null = null;
+  const tracked = () => (current = poll());
 
-  const stopWatching = mailbox.watch(() => void poll());
-  const timer = setInterval(() => void poll(), POLL_EVERY_MS);
+  const stopWatching = mailbox.watch(() => void tracked());
+  const timer = setInterval(() => void tracked(), POLL_EVERY_MS);
   timer.unref();
-  await poll();
+  await tracked();
   return {
-    poll,
+    poll: tracked,
     async close() {
       closed = true;
       clearInterval(timer);
       stopWatching();
-      await running?.catch(() => {});
+      await current?.catch(() => {});
       await mailbox.close();
     },
   };
