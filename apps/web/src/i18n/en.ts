@@ -616,6 +616,7 @@ export const en = {
     pushNow: 'Push now',
     appPushed: 'Pushed to {{remote}}: {{version}}',
     appPushFailed: 'Push to {{remote}} failed: {{error}}',
+  },
   gmail: {
     title: 'Gmail',
     intro: 'Connect the marketplace’s Google Workspace mailbox once: mail to it is read every minute into the same processing as any other mail, without an IMAP password. An administrator of the Google account gives consent; the server keeps only a sealed refresh token.',

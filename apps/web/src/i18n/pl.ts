@@ -617,6 +617,7 @@ export const pl: Messages = {
     pushNow: 'Wypchnij teraz',
     appPushed: 'Wypchnięto do {{remote}}: {{version}}',
     appPushFailed: 'Wypchnięcie do {{remote}} nie powiodło się: {{error}}',
+  },
   gmail: {
     title: 'Gmail',
     intro: 'Połącz raz skrzynkę Google Workspace marketplace’u: poczta do niej jest czytana co minutę i przetwarzana tak samo jak każda inna, bez hasła IMAP. Administrator konta Google wyraża zgodę; serwer przechowuje tylko zaszyfrowany token odświeżania.',
