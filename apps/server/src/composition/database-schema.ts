@@ -11,6 +11,7 @@ import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
+import type { McpClientTables } from '../modules/mcp-client/mcp-client-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
 import type { MailProcessingTables } from '../modules/mail-processing/mail-processing-tables.js';
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
@@ -36,6 +37,7 @@ export interface DB
     FeedsTables,
     GroupsTables,
     LlmSettingsTables,
+    McpClientTables,
     MailIntakeTables,
     MailProcessingTables,
     OrgKeysTables,

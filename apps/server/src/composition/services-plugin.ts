@@ -7,6 +7,7 @@ import type { DeploymentsService } from '../modules/deployments/deployment-event
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
 import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import type { InboxChanges } from '../modules/mail-processing/inbox-change.js';
+import type { McpClientService } from '../modules/mcp-client/mcp-client-service.js';
 import type { WebhooksService } from '../modules/webhooks/webhooks-service.js';
 import type { ServerServices } from './services.js';
 
@@ -21,6 +22,8 @@ declare module 'fastify' {
     /** Stored incoming mail waiting for its handlers (the embedded hub kicks it). */
     mailQueue: IncomingMailQueue;
     webhooks: WebhooksService;
+    /** Registered MCP servers and policy-checked, audited calls of their tools. */
+    mcpClient: McpClientService;
     /** "Reply and change the app" on the app owners' inbox. */
     inboxChanges: InboxChanges;
   }
@@ -40,6 +43,7 @@ export default fp(
     app.decorate('conversationServices', services.conversations);
     app.decorate('mailQueue', services.mailQueue);
     app.decorate('webhooks', services.webhooks);
+    app.decorate('mcpClient', services.mcpClient);
     app.decorate('inboxChanges', services.inboxChanges);
     const loop = conversationMailLoop(services.conversations);
     app.addHook('onReady', async () => {

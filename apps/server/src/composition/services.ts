@@ -21,6 +21,7 @@ import { createApprovalsService, type ApprovalsService } from '../modules/approv
 import { publishDecisionOutcome } from '../modules/pipeline/publish-approval.js';
 import { distributeDecisionOutcome } from '../modules/distribution/distribution-approval.js';
 import { createWebhooksService, type WebhooksService } from '../modules/webhooks/webhooks-service.js';
+import { createMcpClientService, type McpClientService } from '../modules/mcp-client/mcp-client-service.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
@@ -50,6 +51,8 @@ export interface ServerServices {
   inboxChanges: InboxChanges;
   /** Outgoing webhooks: hears the events this process publishes and queues their deliveries. */
   webhooks: WebhooksService;
+  /** The organisations' registered MCP servers and the calls of their tools (policy-checked, audited). */
+  mcpClient: McpClientService;
   /** Events to the MQTT broker when MQTT_URL is set. */
   mqtt: MqttPublisher | null;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
@@ -107,6 +110,7 @@ export function createServices(options: ServiceOptions): ServerServices {
     mailQueue,
     inboxChanges,
     webhooks,
+    mcpClient: createMcpClientService({ db, config, logger: logger as Logger }),
     mqtt,
     async close() {
       stopInboxChanges();

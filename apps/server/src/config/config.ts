@@ -162,6 +162,10 @@ const envSchema = z.object({
   WEBHOOK_DISABLE_AFTER_DAYS: wholeNumber(5, 365),
   WEBHOOK_SECRET_OVERLAP_HOURS: wholeNumber(24, 720),
   WEBHOOK_RETENTION_DAYS: positiveInt(30, 3650),
+  MCP_STDIO_SERVERS: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['off', 'allow'], { error: "expected 'off' or 'allow'" }).default('off')),
+  MCP_ALLOW_PRIVATE_TARGETS: bool(false),
+  MCP_CALL_TIMEOUT_MS: positiveInt(30_000, 300_000),
+  MCP_MAX_OUTPUT_BYTES: positiveInt(262_144, 10_485_760),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
   MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
@@ -246,6 +250,12 @@ export interface Config {
     readonly retentionDays: number;
   };
   /** Events published to an MQTT broker (QoS 1) under `topicPrefix/<org>/…`; undefined: off. */
+  /**
+   * MCP servers the organisations register: stdio ones (a program this server starts) only with
+   * MCP_STDIO_SERVERS=allow; HTTP ones on private addresses only with MCP_ALLOW_PRIVATE_TARGETS; each
+   * step of a call bounded by MCP_CALL_TIMEOUT_MS and its answer by MCP_MAX_OUTPUT_BYTES.
+   */
+  readonly mcpClient: { readonly stdioServers: 'off' | 'allow'; readonly allowPrivateTargets: boolean; readonly callTimeoutMs: number; readonly maxOutputBytes: number };
   readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
 
@@ -329,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS,
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
+    mcpClient: { stdioServers: e.MCP_STDIO_SERVERS, allowPrivateTargets: e.MCP_ALLOW_PRIVATE_TARGETS, callTimeoutMs: e.MCP_CALL_TIMEOUT_MS, maxOutputBytes: e.MCP_MAX_OUTPUT_BYTES },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });
 }

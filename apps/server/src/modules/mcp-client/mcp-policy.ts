@@ -1,0 +1,18 @@
+import type { Policy } from '../settings/org-settings.js';
+
+/** Who is calling a tool: an admin trying it, the conversation engine, or a published automation. */
+export type McpCallPurpose = 'trial' | 'conversation' | 'automation';
+
+/**
+ * Whether the organisation's policy lets `purpose` call `server/tool`. Entries are `server/tool` or
+ * `server/*`. An admin's trial call is not a use by a conversation or an app, so only the server's
+ * own allowed-tools list (checked by the caller) applies to it.
+ */
+export function policyAllows(policy: Pick<Policy, 'mcpConversationTools' | 'mcpAutomationTools'>, purpose: McpCallPurpose, server: string, tool: string): boolean {
+  if (purpose === 'trial') return true;
+  const entries = purpose === 'conversation' ? policy.mcpConversationTools : policy.mcpAutomationTools;
+  return entries.includes(`${server}/${tool}`) || entries.includes(`${server}/*`);
+}
+
+/** Whether a server's allowed-tools list (`*`: every tool it offers) names this tool. */
+export const serverAllows = (allowedTools: string[], tool: string): boolean => allowedTools.includes('*') || allowedTools.includes(tool);
