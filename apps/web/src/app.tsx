@@ -55,6 +55,7 @@ const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
 const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
 const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage');
 const WebhooksPage = named(() => import('./pages/admin/webhooks-page'), 'WebhooksPage');
+const McpServersPage = named(() => import('./pages/admin/mcp-servers-page'), 'McpServersPage');
 const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
 
 function NotFoundPage() {
@@ -115,6 +116,7 @@ function Routed() {
               <Route path="policy" element={<PolicyPage />} />
               <Route path="mail" element={<MailPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />
+              <Route path="mcp-servers" element={<McpServersPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -25,6 +25,10 @@ export type QuarantinedMail = Schemas['QuarantinedMail'];
 export type CreatedApiKey = Answer<'createApiKey'>;
 export type FeedToken = Answer<'listFeedTokens'>['items'][number];
 export type CreatedFeedToken = Answer<'createFeedToken'>;
+export type McpServerList = Answer<'listMcpServers'>;
+export type McpServer = McpServerList['items'][number];
+export type McpServerTest = Answer<'testMcpServer'>;
+export type McpToolAnswer = Answer<'callMcpTool'>;
 export type WebhookList = Answer<'listWebhooks'>;
 export type Webhook = WebhookList['items'][number];
 export type WebhookEventType = WebhookList['eventTypes'][number];
@@ -120,6 +124,10 @@ export interface Policy {
   allowLinkLocal: boolean;
   /** Absolute paths on workstations that apps may read (read only); signed into each delivery. */
   workstationReadPaths?: string[];
+  /** Tools of registered MCP servers (`server/tool`, `server/*`) the conversation engine may call. */
+  mcpConversationTools?: string[];
+  /** Tools of registered MCP servers apps may use as a source or an output. */
+  mcpAutomationTools?: string[];
 }
 
 // Owners of an app.
