@@ -1,4 +1,4 @@
-import type { Policy } from '../settings/org-settings.js';
+import { mcpToolListed, type Policy } from '../settings/org-settings.js';
 
 /** Who is calling a tool: an admin trying it, the conversation engine, or a published automation. */
 export type McpCallPurpose = 'trial' | 'conversation' | 'automation';
@@ -10,8 +10,7 @@ export type McpCallPurpose = 'trial' | 'conversation' | 'automation';
  */
 export function policyAllows(policy: Pick<Policy, 'mcpConversationTools' | 'mcpAutomationTools'>, purpose: McpCallPurpose, server: string, tool: string): boolean {
   if (purpose === 'trial') return true;
-  const entries = purpose === 'conversation' ? policy.mcpConversationTools : policy.mcpAutomationTools;
-  return entries.includes(`${server}/${tool}`) || entries.includes(`${server}/*`);
+  return mcpToolListed(purpose === 'conversation' ? policy.mcpConversationTools : policy.mcpAutomationTools, server, tool);
 }
 
 /** Whether a server's allowed-tools list (`*`: every tool it offers) names this tool. */

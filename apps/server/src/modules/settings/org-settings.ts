@@ -51,6 +51,9 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false, workstationReadPaths: [], mcpConversationTools: [], mcpAutomationTools: [] };
 
+/** Whether a policy list of MCP tools (`server/tool`, `server/*`) names this server's tool. */
+export const mcpToolListed = (entries: readonly string[], server: string, tool: string): boolean => entries.includes(`${server}/${tool}`) || entries.includes(`${server}/*`);
+
 /**
  * Runtime settings an admin may change while the server runs. Each has a safe default, so an
  * organisation that never touched them behaves predictably; unknown keys are refused.
