@@ -124,7 +124,13 @@ describe('MCP servers over Streamable HTTP (the SDK example server)', () => {
     const disabled = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/mcp-servers/${server.id}`, payload: { enabled: false } });
     expect(disabled.json().enabled).toBe(false);
     expect((await call(t.app, admin, { method: 'POST', url: `/api/v1/mcp-servers/${server.id}/tools/greet/call`, payload: { arguments: { name: 'Ada' } } })).json().code).toBe('MCP_SERVER_DISABLED');
-  }, 60_000);
+    const wrongKind = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/mcp-servers/${server.id}`, payload: { command: '/bin/sh' } });
+    expect(wrongKind.statusCode).toBe(422);
+    expect(wrongKind.json().code).toBe('MCP_URL_INVALID');
+    const cleared = (await call(t.app, admin, { method: 'PATCH', url: `/api/v1/mcp-servers/${server.id}`, payload: { secrets: {} } })).json();
+    expect(cleared.secretNames).toEqual([]);
+    expect((await db.selectFrom('mcp_servers').select('secrets_sealed').where('id', '=', server.id).executeTakeFirstOrThrow()).secrets_sealed).toBeNull();
+  }, 120_000);
 
   it('answers a server that does not listen with ok=false and MCP_CONNECT_FAILED, and hides servers from other organisations', async () => {
     const port = await freePort();
@@ -135,7 +141,10 @@ describe('MCP servers over Streamable HTTP (the SDK example server)', () => {
     expect((await call(t.app, stranger, { method: 'GET', url: `/api/v1/mcp-servers/${gone.id}` })).statusCode).toBe(404);
     expect((await call(t.app, stranger, { method: 'POST', url: `/api/v1/mcp-servers/${gone.id}/tools/greet/call`, payload: {} })).statusCode).toBe(404);
     expect((await call(t.app, stranger, { method: 'GET', url: '/api/v1/mcp-servers' })).json().items).toEqual([]);
-  }, 60_000);
+    const strangerAudit = await auditOf(t.database.db as Db, stranger.orgId);
+    expect(strangerAudit.map((e) => [e.result, e.target_id, e.details.code])).toEqual([['denied', null, 'NOT_FOUND']]);
+    expect(JSON.stringify(strangerAudit)).not.toContain(gone.id);
+  }, 120_000);
 });
 
 describe('MCP servers over stdio (a program this server starts)', () => {
@@ -187,11 +196,11 @@ describe('MCP servers over stdio (a program this server starts)', () => {
     const results = (await auditOf(t.database.db as Db, admin.orgId)).map((e) => `${e.details.tool}:${e.result}:${e.details.outcome}${e.details.code ? `:${e.details.code}` : ''}`);
     expect(results.slice(0, 4)).toEqual(['lookup-project:success:ok', 'whoami:success:ok', 'refuse:failure:tool-error', 'big:failure:error:MCP_OUTPUT_TOO_LARGE']);
     expect(JSON.stringify(await auditOf(t.database.db as Db, admin.orgId))).not.toContain('payroll');
-  }, 90_000);
+  }, 240_000);
 
   it('names a command that cannot be started', async () => {
     const missing = (await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'missing', transport: 'stdio', command: '/nonexistent/mcp-server' } })).json();
     const tested = (await call(t.app, admin, { method: 'POST', url: `/api/v1/mcp-servers/${missing.id}/test` })).json();
     expect(tested).toMatchObject({ ok: false, code: 'MCP_CONNECT_FAILED', message: expect.stringContaining('/nonexistent/mcp-server') });
-  }, 60_000);
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
-import { NotFoundError } from '../../errors/app-error.js';
+import { isAppError, NotFoundError } from '../../errors/app-error.js';
 import { appendAudit, type AuditEvent } from '../audit/audit-repository.js';
 import { createSecretBox, type SecretBox } from '../llm-settings/secret-box.js';
 import { getOrgSettings } from '../settings/org-settings.js';
@@ -110,16 +110,13 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
     },
     async update(orgId, id, change) {
       const row = await get(orgId, id);
+      if (row.transport === 'http' ? change.command !== undefined || change.args !== undefined : change.url !== undefined) {
+        throw new McpClientError('MCP_URL_INVALID', `"${row.name}" is a${row.transport === 'http' ? 'n http server: change its "url"' : ' stdio server: change its "command" and "args"'}; to change how it connects, remove it and register it again.`);
+      }
       if (change.url !== undefined || change.command !== undefined) checkTarget(row.transport, change.url ?? row.url, change.command ?? row.command);
       if (change.name !== undefined) await nameFree(orgId, change.name, id);
       const stored: McpServerChange = { ...change, ...(change.secrets !== undefined ? { secretNames: Object.keys(change.secrets), secretsSealed: seal(orgId, id, change.secrets) } : {}) };
       delete (stored as { secrets?: unknown }).secrets;
-      if (row.transport === 'http') {
-        delete stored.command;
-        delete stored.args;
-      } else {
-        delete stored.url;
-      }
       return (await updateMcpServer(db, orgId, id, stored)) ?? get(orgId, id);
     },
     async remove(orgId, id) {
@@ -130,14 +127,17 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
     },
     async call(caller, ref, tool, args) {
       const row = 'id' in ref ? await findMcpServer(db, caller.orgId, ref.id) : await findMcpServerByName(db, caller.orgId, ref.name);
-      if (!row) throw new NotFoundError('MCP server', 'id' in ref ? ref.id : ref.name);
       const started = performance.now();
       const audit = (result: AuditEvent['result'], details: Record<string, unknown>) =>
         appendAudit(db, {
-          orgId: caller.orgId, actorType: caller.actorType, actorId: caller.actorId, requestId: caller.requestId ?? null, action: 'mcp.tool.call', targetType: 'mcp-server', targetId: row.id, result,
+          orgId: caller.orgId, actorType: caller.actorType, actorId: caller.actorId, requestId: caller.requestId ?? null, action: 'mcp.tool.call', targetType: 'mcp-server', targetId: row?.id ?? null, result,
           // the argument names only: their values may carry what the caller should not see in the audit log
-          details: { server: row.name, tool, purpose: caller.purpose, argumentNames: Object.keys(args).slice(0, 50), durationMs: Math.round(performance.now() - started), ...details },
+          details: { server: row?.name ?? ('name' in ref ? ref.name : null), tool, purpose: caller.purpose, argumentNames: Object.keys(args).slice(0, 50), durationMs: Math.round(performance.now() - started), ...details },
         });
+      if (!row) {
+        await audit('denied', { outcome: 'denied', code: 'NOT_FOUND' });
+        throw new NotFoundError('MCP server', 'id' in ref ? ref.id : ref.name);
+      }
       try {
         if (!row.enabled) throw new McpClientError('MCP_SERVER_DISABLED', `The MCP server "${row.name}" is disabled; an admin enables it under Admin → MCP servers.`);
         if (!serverAllows(row.allowed_tools, tool)) throw new McpClientError('MCP_TOOL_NOT_ALLOWED', `The tool "${tool}" is not in the allowed tools of MCP server "${row.name}"; an admin adds it under Admin → MCP servers.`);
@@ -147,7 +147,7 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
           throw new McpClientError('MCP_POLICY_REFUSED', `The organisation's policy does not let ${caller.purpose === 'conversation' ? 'conversations' : 'apps'} call "${row.name}/${tool}"; an admin adds it to policy.${list}.`);
         }
       } catch (error) {
-        const code = error instanceof McpClientError ? error.code : 'INTERNAL';
+        const code = isAppError(error) ? error.code : 'INTERNAL';
         await audit('denied', { outcome: 'denied', code });
         throw error;
       }
@@ -156,7 +156,7 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
         await audit(answer.isError ? 'failure' : 'success', { outcome: answer.isError ? 'tool-error' : 'ok', bytes: answer.bytes });
         return answer;
       } catch (error) {
-        const code = error instanceof McpClientError ? error.code : 'INTERNAL';
+        const code = isAppError(error) ? error.code : 'INTERNAL';
         log.info({ server: row.name, tool, code }, 'MCP tool call failed');
         await audit('failure', { outcome: 'error', code });
         throw error;
