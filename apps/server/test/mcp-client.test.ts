@@ -3,7 +3,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobQueue } from '@marketplace/db';
 import type { Db } from '../src/db/schema.js';
+import { createLocalEventBus } from '../src/modules/events/event-bus.js';
+import { submitRequest } from '../src/modules/pipeline/request-service.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 /**
@@ -131,6 +134,15 @@ describe('MCP servers over Streamable HTTP (the SDK example server)', () => {
     expect(cleared.secretNames).toEqual([]);
     expect((await db.selectFrom('mcp_servers').select('secrets_sealed').where('id', '=', server.id).executeTakeFirstOrThrow()).secrets_sealed).toBeNull();
   }, 120_000);
+
+  it('refuses a request whose AppSpec names an MCP server the organisation has not registered', async () => {
+    const db = t.database.db as Db;
+    const mcpTools = [{ server: 'sdk-example', tool: 'greet', use: 'source' }, { server: 'nowhere', tool: 'create_issue', use: 'output' }];
+    const spec = { specVersion: 1, name: 'project-router', title: 'Project router', summary: 'Finds the project of each request', kind: 'automation', mcpTools };
+    const jobs = { send: async () => { throw new Error('an unknown MCP server is refused before any job is queued'); } } as unknown as JobQueue;
+    await expect(submitRequest({ db, events: createLocalEventBus(), jobs }, { orgId: admin.orgId, userId: admin.userId, source: 'api', text: null, spec })).rejects.toMatchObject({ code: 'MCP_SERVER_UNKNOWN', status: 422, message: expect.stringMatching(/registered: nowhere;/) });
+    expect(await db.selectFrom('requests').select('id').where('org_id', '=', admin.orgId).execute()).toEqual([]);
+  });
 
   it('answers a server that does not listen with ok=false and MCP_CONNECT_FAILED, and hides servers from other organisations', async () => {
     const port = await freePort();

@@ -28,6 +28,14 @@ export function findMcpServer(db: Db, orgId: string, id: string) {
   return db.selectFrom('mcp_servers').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
+/** Which of these server names the organisation has not registered. */
+export async function unregisteredMcpServers(db: Db, orgId: string, names: string[]): Promise<string[]> {
+  const wanted = [...new Set(names)];
+  if (!wanted.length) return [];
+  const found = await db.selectFrom('mcp_servers').select('name').where('org_id', '=', orgId).where('name', 'in', wanted).execute();
+  return wanted.filter((name) => !found.some((row) => row.name === name));
+}
+
 export function findMcpServerByName(db: Db, orgId: string, name: string) {
   return db.selectFrom('mcp_servers').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
 }
