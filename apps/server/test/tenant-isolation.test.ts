@@ -94,6 +94,9 @@ beforeAll(async () => {
   const bMessage = await recordMessage(db, adminB.orgId, { type: 'request.published', timestamp: new Date().toISOString(), data: { name: 'b-secret-app' } }, [foreign.webhooks!]);
   foreign['webhook-deliveries'] = bMessage.deliveryIds[0]!;
   foreignSecrets.push('b-secret-hook', bMessage.messageId);
+  // An MCP server of B's, with a credential that must never reach A.
+  foreign['mcp-servers'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'b-secret-mcp', transport: 'http', url: 'https://b-secret-mcp.example.com/mcp', secrets: { Authorization: 'Bearer b-secret-mcp-token' }, allowedTools: ['*'] } })).json().id;
+  foreignSecrets.push('b-secret-mcp');
   // A feed token of B's admin.
   // A Gmail mailbox B's admin connected (its refresh token sealed): A's callers must neither read, sync nor disconnect it.
   foreign.gmail = randomUUID();

@@ -57,6 +57,7 @@ const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage'
 const GmailPage = named(() => import('./pages/admin/gmail-page'), 'GmailPage');
 const WebhooksPage = named(() => import('./pages/admin/webhooks-page'), 'WebhooksPage');
 const GitExportPage = named(() => import('./pages/admin/git-export-page'), 'GitExportPage');
+const McpServersPage = named(() => import('./pages/admin/mcp-servers-page'), 'McpServersPage');
 const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
 
 function NotFoundPage() {
@@ -119,6 +120,7 @@ function Routed() {
               <Route path="webhooks" element={<WebhooksPage />} />
               <Route path="git-export" element={<GitExportPage />} />
               <Route path="gmail" element={<GmailPage />} />
+              <Route path="mcp-servers" element={<McpServersPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -1,39 +1,15 @@
 // @vitest-environment happy-dom
-import { createElement } from 'react';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { I18nextProvider } from 'react-i18next';
-import { MemoryRouter } from 'react-router';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SessionProvider } from '../src/auth/session';
-import { createI18n } from '../src/i18n/i18n';
+import { mountAdminPage, seen, serveAdminApi } from './admin-page-harness';
 import { WebhooksPage } from '../src/pages/admin/webhooks-page';
 
-const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['admin'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null };
-const organization = { id: 'o1', name: 'Acme', slug: 'acme', createdAt: '2026-01-01T00:00:00Z' };
 const EVENT_TYPES = ['request.published', 'request.failed', 'approval.needed', 'deployment.healthy', 'deployment.unhealthy', 'deployment.rolled_back', 'review.added'];
 const hookRow = (over: Record<string, unknown> = {}) => ({ id: 'w1', url: 'https://hooks.slack.com/services/T/B/x', description: 'team channel', events: ['request.published'], format: 'slack', enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, secretRotatedAt: null, previousSecretUntil: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over });
 const delivery = { id: 'd1', subscriptionId: 'w1', messageId: 'msg_1', type: 'request.published', state: 'failed', attempts: 8, nextAttemptAt: null, lastStatus: 500, lastDurationMs: 42, lastError: 'HTTP 500', responseExcerpt: 'down', replayOf: null, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z' };
 
-let seen: { method: string; url: string; body: any }[] = [];
-function serve(route: (method: string, url: string, body: any) => [number, unknown]) {
-  seen = [];
-  vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
-    const body = init.body ? JSON.parse(String(init.body)) : undefined;
-    const method = init.method ?? 'GET';
-    seen.push({ method, url: input, body });
-    if (input.endsWith('/auth/me')) return Response.json({ user, organization, roles: ['admin'], via: 'cookie' });
-    if (input.endsWith('/auth/csrf')) return Response.json({ csrfToken: 'csrf-abc' });
-    const [status, payload] = route(method, input, body);
-    return new Response(JSON.stringify(payload), { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' } });
-  });
-}
-
-function mount(language: 'en' | 'pl' = 'en') {
-  document.cookie = 'mp_signed_in=1; path=/';
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(WebhooksPage))))));
-}
+const serve = serveAdminApi;
+const mount = (language: 'en' | 'pl' = 'en') => mountAdminPage(WebhooksPage, language);
 
 afterEach(() => {
   cleanup();

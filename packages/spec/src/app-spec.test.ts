@@ -41,6 +41,20 @@ describe('AppSpec schema', () => {
     if (!both.ok) expect(both.issues[0]?.message).toMatch(/either path .* or workstationPath/);
   });
 
+  it('declares tools of registered MCP servers as sources and outputs, by name, each once per use', () => {
+    const mcpTools = [
+      { server: 'jira', tool: 'lookup-project', use: 'source', purpose: 'finds the Jira project of a team' },
+      { server: 'jira', tool: 'create_issue', use: 'output' },
+    ];
+    expect(parseAppSpec({ ...minimal, kind: 'automation', mcpTools })).toEqual({ ok: true, spec: { ...minimal, kind: 'automation', mcpTools } });
+    const bad = parseAppSpec({ ...minimal, mcpTools: [{ server: 'Jira Cloud', tool: 'x', use: 'source' }, { server: 'jira', tool: 'a/b', use: 'output' }, { server: 'jira', tool: 'x', use: 'both' }, { server: 'jira', tool: 'x', use: 'source', command: 'rm' }] });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((issue) => issue.path)).toEqual(['mcpTools.0.server', 'mcpTools.1.tool', 'mcpTools.2.use', 'mcpTools.3']);
+    const twice = parseAppSpec({ ...minimal, mcpTools: [mcpTools[0], { ...mcpTools[0], purpose: 'again' }] });
+    expect(twice).toMatchObject({ ok: false, issues: [{ path: 'mcpTools.1', message: '"jira/lookup-project" is declared twice as a source' }] });
+  });
+
   it('checks ranges, uniqueness and defaults of fields', () => {
     const field = (extra: object) => parseAppSpec({ ...minimal, entities: [{ name: 'laptop', fields: [{ name: 'condition', type: 'integer', ...extra }] }] });
     expect(field({ min: 1, max: 5, unique: false, default: 3 }).ok).toBe(true);

@@ -17,6 +17,7 @@ export const SPEC_LIMITS = {
   enumValueLength: 80,
   sources: 20,
   outputs: 20,
+  mcpTools: 10,
   missing: 30,
 } as const;
 
@@ -186,6 +187,23 @@ export const outputSchema = z
   .strict();
 export type Output = z.infer<typeof outputSchema>;
 
+/**
+ * A tool of an MCP server the organisation registered (Admin → MCP servers) that the app uses as a
+ * source (it reads what the tool answers) or an output (it hands its results to the tool). The
+ * server is named as registered; the organisation's policy (`mcpAutomationTools`) decides whether
+ * the call is allowed, and a tool outside it is shown to a reviewer before the app is published.
+ */
+export const mcpToolUseSchema = z
+  .object({
+    server: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'must be the name of a registered MCP server: 1-63 lowercase letters, digits, ".", "_" or "-"' }),
+    tool: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, { message: 'must be a tool name: 1-128 letters, digits, "_", "." or "-"' }),
+    use: z.enum(['source', 'output']),
+    /** What the app does with it, in the app's language ("finds the Jira project of a team"). */
+    purpose: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type McpToolUse = z.infer<typeof mcpToolUseSchema>;
+
 export const appSpecSchema = z
   .object({
     specVersion: z.literal(1),
@@ -197,6 +215,8 @@ export const appSpecSchema = z
     schedule: scheduleSchema.optional(),
     sources: z.array(sourceSchema).max(SPEC_LIMITS.sources).optional(),
     outputs: z.array(outputSchema).max(SPEC_LIMITS.outputs).optional(),
+    /** Tools of registered MCP servers the app calls, each as a source or an output. */
+    mcpTools: z.array(mcpToolUseSchema).max(SPEC_LIMITS.mcpTools).optional(),
     auth: z.enum(AUTH_MODES).optional(),
     /** The language of the app's screens, e-mails and CSV headers (default "en"). */
     language: z.enum(APP_LANGUAGES).optional(),
@@ -212,6 +232,12 @@ export const appSpecSchema = z
       const key = entity.name.toLowerCase();
       if (names.has(key)) ctx.addIssue({ code: 'custom', path: ['entities', index, 'name'], message: `duplicate entity "${entity.name}"` });
       names.add(key);
+    }
+    const tools = new Set<string>();
+    for (const [index, use] of (spec.mcpTools ?? []).entries()) {
+      const key = `${use.server}/${use.tool}/${use.use}`;
+      if (tools.has(key)) ctx.addIssue({ code: 'custom', path: ['mcpTools', index], message: `"${use.server}/${use.tool}" is declared twice as ${use.use === 'source' ? 'a source' : 'an output'}` });
+      tools.add(key);
     }
   });
 export type AppSpec = z.infer<typeof appSpecSchema>;

@@ -11,6 +11,7 @@ export {
   entitySchema,
   fieldSchema,
   identifierSchema,
+  mcpToolUseSchema,
   outputSchema,
   parseAppSpec,
   scheduleSchema,
@@ -18,7 +19,7 @@ export {
   sourceSchema,
   workstationPathSchema,
 } from './app-spec.js';
-export type { AppKind, AppLanguage, AppSpec, Entity, Field, FieldType, Output, Schedule, Source, SpecIssue } from './app-spec.js';
+export type { AppKind, AppLanguage, AppSpec, Entity, Field, FieldType, McpToolUse, Output, Schedule, Source, SpecIssue } from './app-spec.js';
 
 export { extractSpec } from './engine/extract-spec.js';
 export type { ExtractOptions } from './engine/extract-spec.js';

@@ -13,6 +13,7 @@ import type { GitExportTables } from '../modules/git-export/git-export-tables.js
 import type { GmailTables } from '../modules/gmail/gmail-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
+import type { McpClientTables } from '../modules/mcp-client/mcp-client-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
 import type { MailProcessingTables } from '../modules/mail-processing/mail-processing-tables.js';
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
@@ -40,6 +41,7 @@ export interface DB
     GmailTables,
     GroupsTables,
     LlmSettingsTables,
+    McpClientTables,
     MailIntakeTables,
     MailProcessingTables,
     OrgKeysTables,

@@ -30,6 +30,7 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
+import mcpServersRoutes from '../modules/mcp-client/mcp-servers-routes.js';
 import webhooksRoutes from '../modules/webhooks/webhooks-routes.js';
 import feedsRoutes from '../modules/feeds/feeds-routes.js';
 import gitExportRoutes from '../modules/git-export/git-export-routes.js';
@@ -77,6 +78,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: webhooksRoutes },
   { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '/api/v1', plugin: gmailRoutes },
+  { prefix: '/api/v1', plugin: mcpServersRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },
   { prefix: '', plugin: gitIntegrationsRoutes },

@@ -8,6 +8,7 @@ import type { GmailService } from '../modules/gmail/gmail-service.js';
 import type { MailIngest } from '../modules/mail-intake/mail-intake.js';
 import type { IncomingMailQueue } from '../modules/mail-intake/incoming-mail-queue.js';
 import type { InboxChanges } from '../modules/mail-processing/inbox-change.js';
+import type { McpClientService } from '../modules/mcp-client/mcp-client-service.js';
 import type { WebhooksService } from '../modules/webhooks/webhooks-service.js';
 import type { ServerServices } from './services.js';
 
@@ -24,6 +25,8 @@ declare module 'fastify' {
     webhooks: WebhooksService;
     /** The Gmail mailbox (connect, read, send); null when GMAIL_CLIENT_ID is not set. */
     gmail: GmailService | null;
+    /** Registered MCP servers and policy-checked, audited calls of their tools. */
+    mcpClient: McpClientService;
     /** "Reply and change the app" on the app owners' inbox. */
     inboxChanges: InboxChanges;
   }
@@ -44,6 +47,7 @@ export default fp(
     app.decorate('mailQueue', services.mailQueue);
     app.decorate('webhooks', services.webhooks);
     app.decorate('gmail', services.gmail);
+    app.decorate('mcpClient', services.mcpClient);
     app.decorate('inboxChanges', services.inboxChanges);
     const loop = conversationMailLoop(services.conversations);
     app.addHook('onReady', async () => {

@@ -24,6 +24,7 @@ import { createWebhooksService, type WebhooksService } from '../modules/webhooks
 import { createGmailService, type GmailService } from '../modules/gmail/gmail-service.js';
 import { createGmailSender } from '../modules/gmail/gmail-sender.js';
 import { registerOutgoingTransport } from '../modules/mail-intake/mail-sender.js';
+import { createMcpClientService, type McpClientService } from '../modules/mcp-client/mcp-client-service.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
@@ -55,6 +56,8 @@ export interface ServerServices {
   webhooks: WebhooksService;
   /** The Gmail mailbox (GMAIL_CLIENT_ID set): consent, the API per connection; with MAIL_TRANSPORT=gmail also every sender's transport. */
   gmail: GmailService | null;
+  /** The organisations' registered MCP servers and the calls of their tools (policy-checked, audited). */
+  mcpClient: McpClientService;
   /** Events to the MQTT broker when MQTT_URL is set. */
   mqtt: MqttPublisher | null;
   /** Releases what the services hold open (not the database, the event bus or the queue: their owner closes those). */
@@ -117,6 +120,7 @@ export function createServices(options: ServiceOptions): ServerServices {
     mailQueue,
     inboxChanges,
     webhooks,
+    mcpClient: createMcpClientService({ db, config, logger: logger as Logger }),
     mqtt,
     gmail,
     async close() {

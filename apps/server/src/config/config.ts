@@ -171,6 +171,10 @@ const envSchema = z.object({
   WEBHOOK_RETENTION_DAYS: positiveInt(30, 3650),
   GIT_PUSH_ALLOW_PRIVATE_TARGETS: bool(false),
   GIT_PUSH_TIMEOUT_MS: positiveInt(120_000, 3_600_000),
+  MCP_STDIO_SERVERS: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['off', 'allow'], { error: "expected 'off' or 'allow'" }).default('off')),
+  MCP_ALLOW_PRIVATE_TARGETS: bool(false),
+  MCP_CALL_TIMEOUT_MS: positiveInt(30_000, 300_000),
+  MCP_MAX_OUTPUT_BYTES: positiveInt(262_144, 10_485_760),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
   MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
@@ -269,6 +273,12 @@ export interface Config {
    */
   readonly gitPush: { readonly allowPrivateTargets: boolean; readonly timeoutMs: number };
   /** Events published to an MQTT broker (QoS 1) under `topicPrefix/<org>/…`; undefined: off. */
+  /**
+   * MCP servers the organisations register: stdio ones (a program this server starts) only with
+   * MCP_STDIO_SERVERS=allow; HTTP ones on private addresses only with MCP_ALLOW_PRIVATE_TARGETS; each
+   * step of a call bounded by MCP_CALL_TIMEOUT_MS and its answer by MCP_MAX_OUTPUT_BYTES.
+   */
+  readonly mcpClient: { readonly stdioServers: 'off' | 'allow'; readonly allowPrivateTargets: boolean; readonly callTimeoutMs: number; readonly maxOutputBytes: number };
   readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
 
@@ -371,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
     gitPush: { allowPrivateTargets: e.GIT_PUSH_ALLOW_PRIVATE_TARGETS, timeoutMs: e.GIT_PUSH_TIMEOUT_MS },
+    mcpClient: { stdioServers: e.MCP_STDIO_SERVERS, allowPrivateTargets: e.MCP_ALLOW_PRIVATE_TARGETS, callTimeoutMs: e.MCP_CALL_TIMEOUT_MS, maxOutputBytes: e.MCP_MAX_OUTPUT_BYTES },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });
 }

@@ -5574,6 +5574,16 @@ export interface paths {
                                 /** @default false */
                                 distributeToOthers?: boolean;
                                 /**
+                                 * @description Tools of registered MCP servers that apps may declare as a source or an output, as "server/tool" or "server/*" (empty: none)
+                                 * @default []
+                                 */
+                                mcpAutomationTools?: string[];
+                                /**
+                                 * @description Tools of registered MCP servers the conversation engine may call, as "server/tool" or "server/*" (empty: none)
+                                 * @default []
+                                 */
+                                mcpConversationTools?: string[];
+                                /**
                                  * @default none
                                  * @enum {string}
                                  */
@@ -5814,6 +5824,16 @@ export interface paths {
                                 approvalLinkTtlHours?: number;
                                 /** @default false */
                                 distributeToOthers?: boolean;
+                                /**
+                                 * @description Tools of registered MCP servers that apps may declare as a source or an output, as "server/tool" or "server/*" (empty: none)
+                                 * @default []
+                                 */
+                                mcpAutomationTools?: string[];
+                                /**
+                                 * @description Tools of registered MCP servers the conversation engine may call, as "server/tool" or "server/*" (empty: none)
+                                 * @default []
+                                 */
+                                mcpConversationTools?: string[];
                                 /**
                                  * @default none
                                  * @enum {string}
@@ -11241,6 +11261,792 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mcp-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MCP servers registered in my organisation, and whether this server allows stdio ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowPrivateTargets: boolean;
+                            items: {
+                                allowedTools: string[];
+                                args: string[];
+                                command: string | null;
+                                createdAt: string;
+                                description: string;
+                                enabled: boolean;
+                                id: string;
+                                name: string;
+                                /** @description names of the stored credentials; their values are never returned */
+                                secretNames: string[];
+                                /** @enum {string} */
+                                transport: "stdio" | "http";
+                                updatedAt: string;
+                                url: string | null;
+                            }[];
+                            stdioAllowed: boolean;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an MCP server (credentials are stored sealed and never returned) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description tools that may be called at all ("*": every tool); the policy then says who may */
+                        allowedTools?: (string | "*")[];
+                        /** @default [] */
+                        args?: string[];
+                        /** @description stdio only (needs MCP_STDIO_SERVERS=allow): the program to start, best as a full path */
+                        command?: string;
+                        /** @default  */
+                        description?: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        name: string;
+                        /**
+                         * @description http: header name → value (e.g. Authorization); stdio: environment variable → value. Stored sealed; never returned, only their names
+                         * @default {}
+                         */
+                        secrets?: {
+                            [key: string]: string;
+                        };
+                        /** @enum {string} */
+                        transport: "stdio" | "http";
+                        /** @description http only: the Streamable HTTP endpoint; loopback, private and link-local hosts are refused unless MCP_ALLOW_PRIVATE_TARGETS=true */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTools: string[];
+                            args: string[];
+                            command: string | null;
+                            createdAt: string;
+                            description: string;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            /** @description names of the stored credentials; their values are never returned */
+                            secretNames: string[];
+                            /** @enum {string} */
+                            transport: "stdio" | "http";
+                            updatedAt: string;
+                            url: string | null;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp-servers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One MCP server */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTools: string[];
+                            args: string[];
+                            command: string | null;
+                            createdAt: string;
+                            description: string;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            /** @description names of the stored credentials; their values are never returned */
+                            secretNames: string[];
+                            /** @enum {string} */
+                            transport: "stdio" | "http";
+                            updatedAt: string;
+                            url: string | null;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an MCP server */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an MCP server: name, URL or command, credentials, enabled, allowed tools */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description tools that may be called at all ("*": every tool); the policy then says who may */
+                        allowedTools?: (string | "*")[];
+                        args?: string[];
+                        /** @description stdio only (needs MCP_STDIO_SERVERS=allow): the program to start, best as a full path */
+                        command?: string;
+                        description?: string;
+                        enabled?: boolean;
+                        name?: string;
+                        /** @description replaces every stored credential ({}: remove them all); omit to keep them */
+                        secrets?: {
+                            [key: string]: string;
+                        };
+                        /** @description http only: the Streamable HTTP endpoint; loopback, private and link-local hosts are refused unless MCP_ALLOW_PRIVATE_TARGETS=true */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowedTools: string[];
+                            args: string[];
+                            command: string | null;
+                            createdAt: string;
+                            description: string;
+                            enabled: boolean;
+                            id: string;
+                            name: string;
+                            /** @description names of the stored credentials; their values are never returned */
+                            secretNames: string[];
+                            /** @enum {string} */
+                            transport: "stdio" | "http";
+                            updatedAt: string;
+                            url: string | null;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/mcp-servers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect now and list the tools it offers (also while disabled); a failure is answered as ok=false with its code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code?: string;
+                            durationMs: number;
+                            message?: string;
+                            ok: boolean;
+                            tools: {
+                                allowed: boolean;
+                                description: string | null;
+                                inputSchema: {
+                                    [key: string]: unknown;
+                                };
+                                name: string;
+                                title: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp-servers/{id}/tools/{tool}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An admin’s trial call of one tool (it must be among the server’s allowed tools; the call is audited without its argument values) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    tool: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        arguments?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytes: number;
+                            content: unknown[];
+                            /** @description the tool itself reported a failure */
+                            isError: boolean;
+                            structuredContent: {
+                                [key: string]: unknown;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 502 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 504 */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages": {
         parameters: {
             query?: never;
@@ -15292,7 +16098,9 @@ export interface components {
              *       "selfApproval": false,
              *       "approvalLinkTtlHours": 48,
              *       "allowLinkLocal": false,
-             *       "workstationReadPaths": []
+             *       "workstationReadPaths": [],
+             *       "mcpConversationTools": [],
+             *       "mcpAutomationTools": []
              *     }
              */
             policy: {
@@ -15307,6 +16115,16 @@ export interface components {
                 approvalLinkTtlHours: number;
                 /** @default false */
                 distributeToOthers: boolean;
+                /**
+                 * @description Tools of registered MCP servers that apps may declare as a source or an output, as "server/tool" or "server/*" (empty: none)
+                 * @default []
+                 */
+                mcpAutomationTools: string[];
+                /**
+                 * @description Tools of registered MCP servers the conversation engine may call, as "server/tool" or "server/*" (empty: none)
+                 * @default []
+                 */
+                mcpConversationTools: string[];
                 /**
                  * @default none
                  * @enum {string}
@@ -15393,7 +16211,9 @@ export interface components {
              *       "selfApproval": false,
              *       "approvalLinkTtlHours": 48,
              *       "allowLinkLocal": false,
-             *       "workstationReadPaths": []
+             *       "workstationReadPaths": [],
+             *       "mcpConversationTools": [],
+             *       "mcpAutomationTools": []
              *     }
              */
             policy: {
@@ -15408,6 +16228,16 @@ export interface components {
                 approvalLinkTtlHours: number;
                 /** @default false */
                 distributeToOthers: boolean;
+                /**
+                 * @description Tools of registered MCP servers that apps may declare as a source or an output, as "server/tool" or "server/*" (empty: none)
+                 * @default []
+                 */
+                mcpAutomationTools: string[];
+                /**
+                 * @description Tools of registered MCP servers the conversation engine may call, as "server/tool" or "server/*" (empty: none)
+                 * @default []
+                 */
+                mcpConversationTools: string[];
                 /**
                  * @default none
                  * @enum {string}

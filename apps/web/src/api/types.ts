@@ -27,6 +27,10 @@ export type FeedToken = Answer<'listFeedTokens'>['items'][number];
 export type CreatedFeedToken = Answer<'createFeedToken'>;
 export type GmailOverview = Answer<'gmailOverview'>;
 export type GmailSyncResult = Answer<'gmailSync'>;
+export type McpServerList = Answer<'listMcpServers'>;
+export type McpServer = McpServerList['items'][number];
+export type McpServerTest = Answer<'testMcpServer'>;
+export type McpToolAnswer = Answer<'callMcpTool'>;
 export type WebhookList = Answer<'listWebhooks'>;
 export type Webhook = WebhookList['items'][number];
 export type WebhookEventType = WebhookList['eventTypes'][number];
@@ -126,6 +130,10 @@ export interface Policy {
   allowLinkLocal: boolean;
   /** Absolute paths on workstations that apps may read (read only); signed into each delivery. */
   workstationReadPaths?: string[];
+  /** Tools of registered MCP servers (`server/tool`, `server/*`) the conversation engine may call. */
+  mcpConversationTools?: string[];
+  /** Tools of registered MCP servers apps may use as a source or an output. */
+  mcpAutomationTools?: string[];
 }
 
 // Owners of an app.

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import type { Policy } from '../settings/org-settings.js';
+import { mcpToolListed, type Policy } from '../settings/org-settings.js';
 import type { ApprovalReason } from './approvals-tables.js';
 
 /** Host names that answer with a cloud instance's credentials and settings (AWS, GCP, Azure, Oracle, Alibaba, OpenStack). */
@@ -10,6 +10,7 @@ const METADATA_ADDRESSES = ['fd00:ec2::254', '100.100.100.200'];
 interface SpecReach {
   sources?: { url?: string | undefined }[] | undefined;
   outputs?: { target?: string | undefined }[] | undefined;
+  mcpTools?: { server: string; tool: string; use: 'source' | 'output' }[] | undefined;
 }
 
 export interface ReachedHost {
@@ -54,8 +55,22 @@ const allowed = (host: string, allowList: string[]) => allowList.some((entry) =>
 
 /** Why publishing this app needs a reviewer under the policy (empty: it may be published without one). */
 export function publishReviewReasons(spec: SpecReach, policy: Policy, requireApproval: boolean): ApprovalReason[] {
+  return [...hostReasons(spec, policy, requireApproval), ...mcpToolReasons(spec, policy)];
+}
+
+function hostReasons(spec: SpecReach, policy: Policy, requireApproval: boolean): ApprovalReason[] {
   if (policy.publish === 'all' || requireApproval) return [{ code: 'POLICY_ALL_APPS', message: 'The organisation reviews every app before it is published.' }];
   if (policy.publish !== 'outside-allow-list') return [];
   const outside = [...new Set(reachedHosts(spec).map((r) => r.host).filter((host) => !allowed(host, policy.allowedHosts)))];
   return outside.length ? [{ code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: `The app reaches hosts outside the allow-list: ${outside.join(', ')}.` }] : [];
+}
+
+/**
+ * MCP tools the app declares that the policy does not let apps call (`mcpAutomationTools`): whatever
+ * `publish` says, a reviewer sees them first; their calls stay refused until an admin lists them.
+ */
+function mcpToolReasons(spec: SpecReach, policy: Policy): ApprovalReason[] {
+  const outside = (spec.mcpTools ?? []).filter((use) => !mcpToolListed(policy.mcpAutomationTools, use.server, use.tool)).map((use) => `${use.server}/${use.tool} (${use.use})`);
+  if (!outside.length) return [];
+  return [{ code: 'MCP_TOOLS_OUTSIDE_POLICY', message: `The app calls MCP tools that the policy does not let apps use: ${[...new Set(outside)].join(', ')}. Their calls are refused until an admin adds them to the policy's MCP tools for apps.` }];
 }

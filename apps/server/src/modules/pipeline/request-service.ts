@@ -12,6 +12,8 @@ import { publishRequestEvent } from './request-events.js';
 import { ApprovalError } from '../approvals/approval-error.js';
 import { refusedHost } from '../approvals/reach-policy.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { McpClientError } from '../mcp-client/mcp-client-error.js';
+import { unregisteredMcpServers } from '../mcp-client/mcp-servers-repository.js';
 
 /** What submitting a request needs: the store, the live updates and the queue (null in a process that runs no jobs). */
 export interface RequestServiceDeps {
@@ -44,7 +46,8 @@ async function ownName(db: Db, input: SubmitRequestInput): Promise<{ spec: objec
 
 /**
  * Submit an AppSpec (or a request in words) to the pipeline: the request and its steps are stored, then its first step is queued.
- * A source or output on a link-local or cloud-metadata address is refused first (HOST_REFUSED, naming the field).
+ * A source or output on a link-local or cloud-metadata address is refused first (HOST_REFUSED, naming the field),
+ * and so is an MCP tool of a server the organisation has not registered (MCP_SERVER_UNKNOWN).
  */
 export async function submitRequest(deps: RequestServiceDeps, input: SubmitRequestInput): Promise<string> {
   if (!deps.jobs) throw new AppError('JOBS_UNAVAILABLE', 503, 'The job queue is not running in this process; start the server with --role all or api.');
@@ -52,6 +55,11 @@ export async function submitRequest(deps: RequestServiceDeps, input: SubmitReque
   const refused = refusedHost(input.spec as Parameters<typeof refusedHost>[0], policy);
   if (refused) {
     throw new ApprovalError('HOST_REFUSED', `spec.${refused.field} reaches ${refused.host}, a link-local or cloud-metadata address, which apps may not use as a source or output; point it at the real service instead.`, { field: `spec.${refused.field}`, host: refused.host });
+  }
+  const declared = ((input.spec as { mcpTools?: { server: string }[] }).mcpTools ?? []).map((use) => use.server);
+  const unknown = await unregisteredMcpServers(deps.db, input.orgId, declared);
+  if (unknown.length) {
+    throw new McpClientError('MCP_SERVER_UNKNOWN', `spec.mcpTools names MCP servers this organisation has not registered: ${unknown.join(', ')}; an admin registers them under Admin → MCP servers, or use the name of one that is.`);
   }
   const id = randomUUID();
   const { spec, notice } = await ownName(deps.db, input);

@@ -11,6 +11,9 @@ const allowedHostSchema = z
   .max(253)
   .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^[0-9a-f:.]+$/, { message: 'must be a host name (optionally starting with "*.") or an IP address, without scheme, port or path' });
 
+/** A registered MCP server's tool, `server/tool`, or every allowed tool of it, `server/*`. */
+const mcpToolRefSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}\/(\*|[A-Za-z0-9_.-]{1,128})$/, { message: 'must be "server/tool" or "server/*" with a registered MCP server\'s name' });
+
 /**
  * What may be published or distributed without a reviewer (issue 12, item 4). `publish`: `none`
  * (no review), `outside-allow-list` (apps whose sources or outputs reach a host not in `allowedHosts`),
@@ -33,10 +36,23 @@ export const policySchema = z
       .max(64)
       .default([])
       .describe('Absolute paths of files or folders on workstations that apps may read (read only), e.g. /srv/exports; the agent refuses an app reading anything else outside its data folder'),
+    mcpConversationTools: z
+      .array(mcpToolRefSchema)
+      .max(200)
+      .default([])
+      .describe('Tools of registered MCP servers the conversation engine may call, as "server/tool" or "server/*" (empty: none)'),
+    mcpAutomationTools: z
+      .array(mcpToolRefSchema)
+      .max(200)
+      .default([])
+      .describe('Tools of registered MCP servers that apps may declare as a source or an output, as "server/tool" or "server/*" (empty: none)'),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
-export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false, workstationReadPaths: [] };
+export const POLICY_DEFAULTS: Policy = { publish: 'none', allowedHosts: [], distributeToOthers: false, selfApproval: false, approvalLinkTtlHours: 48, allowLinkLocal: false, workstationReadPaths: [], mcpConversationTools: [], mcpAutomationTools: [] };
+
+/** Whether a policy list of MCP tools (`server/tool`, `server/*`) names this server's tool. */
+export const mcpToolListed = (entries: readonly string[], server: string, tool: string): boolean => entries.includes(`${server}/${tool}`) || entries.includes(`${server}/*`);
 
 /**
  * Runtime settings an admin may change while the server runs. Each has a safe default, so an

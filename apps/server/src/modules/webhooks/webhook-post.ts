@@ -34,7 +34,7 @@ class TargetRefused extends Error {
  * Resolves the host and connects only to an allowed address (checked on the address actually used,
  * so a name that resolves to a private address, or changes between save and send, is refused).
  */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);

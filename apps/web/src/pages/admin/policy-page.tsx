@@ -17,12 +17,16 @@ export function PolicyPage() {
   const [draft, setDraft] = useState<Policy | null>(null);
   const [hosts, setHosts] = useState('');
   const [readPaths, setReadPaths] = useState('');
+  const [conversationTools, setConversationTools] = useState('');
+  const [automationTools, setAutomationTools] = useState('');
   useEffect(() => {
     const policy = config.data?.settings.policy as Policy | undefined;
     if (policy) {
       setDraft(structuredClone(policy));
       setHosts(policy.allowedHosts.join('\n'));
       setReadPaths((policy.workstationReadPaths ?? []).join('\n'));
+      setConversationTools((policy.mcpConversationTools ?? []).join('\n'));
+      setAutomationTools((policy.mcpAutomationTools ?? []).join('\n'));
     }
   }, [config.data]);
   const save = useMutation({
@@ -32,7 +36,8 @@ export function PolicyPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // one path per line: paths may hold spaces
-    if (draft) save.mutate({ ...draft, allowedHosts: hosts.split(/\s+/).filter(Boolean), workstationReadPaths: readPaths.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) });
+    const words = (text: string) => text.split(/\s+/).filter(Boolean);
+    if (draft) save.mutate({ ...draft, allowedHosts: words(hosts), workstationReadPaths: readPaths.split(/\r?\n/).map((line) => line.trim()).filter(Boolean), mcpConversationTools: words(conversationTools), mcpAutomationTools: words(automationTools) });
   };
   return (
     <section aria-labelledby="policy-title">
@@ -59,6 +64,14 @@ export function PolicyPage() {
               <div className="field">
                 <label htmlFor="policy-read-paths">{t('policy.workstationReadPaths')}</label>
                 <textarea id="policy-read-paths" rows={3} value={readPaths} onChange={(event) => setReadPaths(event.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor="policy-mcp-conversations">{t('policy.mcpConversationTools')}</label>
+                <textarea id="policy-mcp-conversations" rows={3} value={conversationTools} onChange={(event) => setConversationTools(event.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor="policy-mcp-automations">{t('policy.mcpAutomationTools')}</label>
+                <textarea id="policy-mcp-automations" rows={3} value={automationTools} onChange={(event) => setAutomationTools(event.target.value)} />
               </div>
               {FLAGS.map((flag) => (
                 <label key={flag} className="check" htmlFor={`policy-${flag}`}>

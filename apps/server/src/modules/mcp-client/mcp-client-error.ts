@@ -1,0 +1,30 @@
+import { AppError } from '../../errors/app-error.js';
+
+/** Every refusal and failure of the MCP client area, with a stable code and its HTTP status. */
+export const MCP_CLIENT_CODES = {
+  MCP_SERVER_NAME_TAKEN: 409,
+  MCP_STDIO_DISABLED: 422,
+  MCP_URL_INVALID: 422,
+  MCP_TARGET_REFUSED: 422,
+  MCP_SERVER_DISABLED: 409,
+  MCP_SERVER_UNKNOWN: 422,
+  MCP_TOOL_NOT_ALLOWED: 403,
+  MCP_POLICY_REFUSED: 403,
+  MCP_TOOL_UNKNOWN: 404,
+  MCP_CONNECT_FAILED: 502,
+  MCP_TIMEOUT: 504,
+  MCP_OUTPUT_TOO_LARGE: 502,
+  MCP_CALL_FAILED: 502,
+} as const;
+export type McpClientCode = keyof typeof MCP_CLIENT_CODES;
+
+export class McpClientError extends AppError {
+  constructor(
+    readonly mcpCode: McpClientCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(mcpCode, MCP_CLIENT_CODES[mcpCode], message, options);
+    this.name = 'McpClientError';
+  }
+}
