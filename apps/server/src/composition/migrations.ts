@@ -11,7 +11,7 @@ import { agentReportKeyMigrations, agentsMigrations } from '../modules/agents/mi
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 import { approvalsMigrations } from '../modules/approvals/migrations.js';
-import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
+import { hubDirectoryNotifyMigrations, mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
 import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 import { cardFiguresMigrations } from '../modules/catalog/card-figures-migrations.js';
@@ -24,4 +24,4 @@ import { mailProcessingMigrations } from '../modules/mail-processing/migrations.
 import { eventsMigrations } from '../modules/events/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...eventsMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations];
