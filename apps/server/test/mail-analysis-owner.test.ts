@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
+import { mailAnalysisOwnerMigrations } from '../src/modules/mail-processing/migrations.js';
 import { deliverToQueue } from './incoming-mail.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
@@ -45,8 +46,8 @@ describe('the owner of an unknown sender\'s mail analysis', () => {
     orgB = await register(t.app, { organization: 'Org B' });
     tokenA = await conversationToken(orgA);
     tokenB = await conversationToken(orgB);
-  });
-  afterAll(async () => t.close());
+  }, 180_000);
+  afterAll(async () => t?.close());
 
   it('goes to the organisation whose reply address received it, and no other organisation sees it', async () => {
     // Org B's token in Cc is the sender's writing; the envelope says Org A.
@@ -75,6 +76,16 @@ describe('the owner of an unknown sender\'s mail analysis', () => {
       expect(await subjectsSeenBy(orgB)).not.toContain(subject);
     }
   });
+
+  it('is given to analyses stored without one before, by migration 1502, from the same envelope rule', async () => {
+    const addressed = await strangerMail(replyAddress(tokenB), { to: replyAddress(tokenB) });
+    const headerOnly = await strangerMail(SERVICE, { to: replyAddress(tokenA) });
+    // What older versions stored: no organisation.
+    await db().updateTable('mail_analyses').set({ org_id: null }).where('subject', 'in', [addressed, headerOnly]).execute();
+    await mailAnalysisOwnerMigrations[0]!.up(db());
+    expect((await analysisOf(addressed)).org_id).toBe(orgB.orgId);
+    expect((await analysisOf(headerOnly)).org_id).toBeNull();
+  });
 });
 
 describe('the owner on a server with one organisation', () => {
@@ -83,8 +94,8 @@ describe('the owner on a server with one organisation', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await register(t.app, { organization: 'Only Org' });
-  });
-  afterAll(async () => t.close());
+  }, 180_000);
+  afterAll(async () => t?.close());
 
   it('is that organisation for mail to the service address', async () => {
     const subject = `Hello ${randomUUID().slice(0, 8)}`;
