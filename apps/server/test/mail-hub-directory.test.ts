@@ -16,6 +16,7 @@ const hasSwaks = swaksAvailable('the embedded hub directory');
 let server: RunningServer;
 let work: string;
 let agentMailbox: string;
+let adminToken: string;
 
 beforeAll(async () => {
   if (!hasSwaks) return;
@@ -27,6 +28,7 @@ beforeAll(async () => {
   });
   const base = server.url!;
   const registered = (await (await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organization: 'Directory Org', name: 'Ana', email: 'Ana@Hub.test', password: 'correct horse battery staple' }) })).json()) as { token: string };
+  adminToken = registered.token;
   const { code } = (await (await fetch(`${base}/api/v1/agents/enrollments`, { method: 'POST', headers: { authorization: `Bearer ${registered.token}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { code: string };
   agentMailbox = (await enroll({ server: base, code, home: join(work, 'agent') })).mailbox;
 }, 120_000);
@@ -56,5 +58,14 @@ describe.skipIf(!hasSwaks)('embedded hub directory', () => {
       expect(await rcpt(to), to).toEqual({ status: 24, reply: `550 5.1.1 <${to}>: no such mailbox here` });
       expect(existsSync(join(work, 'data', 'mail', to)), to).toBe(false);
     }
+  });
+
+  it('refuses a revoked agent\'s mailbox with 550 5.1.1 at the next RCPT, though the hub had it cached as served', async () => {
+    expect(await rcpt(agentMailbox)).toEqual({ status: 0, reply: '' }); // cached as served now
+    const agents = (await (await fetch(`${server.url}/api/v1/agents`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { items: { id: string; mailbox: string }[] };
+    const agent = agents.items.find((item) => item.mailbox.toLowerCase() === agentMailbox.toLowerCase())!;
+    const revoked = await fetch(`${server.url}/api/v1/agents/${agent.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(revoked.status).toBe(204);
+    expect(await rcpt(agentMailbox)).toEqual({ status: 24, reply: `550 5.1.1 <${agentMailbox.toLowerCase()}>: no such mailbox here` });
   });
 });

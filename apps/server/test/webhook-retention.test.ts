@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../src/composition/migrations.js';
 import type { ServerDatabase } from '../src/db/database.js';
 import type { Db } from '../src/db/schema.js';
+import { withEvents } from '../src/modules/events/events-repository.js';
 import { sweepWebhooks } from '../src/modules/webhooks/webhook-sweeper.js';
 import { recordMessage } from '../src/modules/webhooks/webhooks-repository.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
@@ -78,7 +79,7 @@ describe('events heard before a graceful stop', () => {
     const admin = await register(t.app);
     const hook = (await call(t.app, admin, { method: 'POST', url: '/api/v1/webhooks', payload: { url: 'https://hooks.example.com/drain', events: ['deployment.unhealthy'] } })).json();
     for (let index = 0; index < 5; index++) {
-      t.app.events.publish({ orgId: admin.orgId, type: 'deployment', data: { id: randomUUID(), app: `drain-${index}`, version: '1.0.0', state: 'unhealthy' }, audience: { roles: ['admin'] } });
+      await withEvents(t.app.db, t.app.events, (_trx, emit) => emit({ orgId: admin.orgId, type: 'deployment', data: { id: randomUUID(), app: `drain-${index}`, version: '1.0.0', state: 'unhealthy' }, audience: { roles: ['admin'] } }));
     }
     // No wait: the stop itself drains what was heard (services.close awaits the webhooks).
     await t.close();

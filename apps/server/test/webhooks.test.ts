@@ -7,6 +7,8 @@ import type { Db } from '../src/db/schema.js';
 import { postWebhook } from '../src/modules/webhooks/webhook-post.js';
 import { sweepWebhooks, UNSENT_AFTER_MS } from '../src/modules/webhooks/webhook-sweeper.js';
 import { recordMessage } from '../src/modules/webhooks/webhooks-repository.js';
+import type { OrgEvent } from '../src/modules/events/event-bus.js';
+import { withEvents } from '../src/modules/events/events-repository.js';
 import { call, createPipelineApp, createTestApp, register, type Account } from './helper.js';
 
 /** What the local receiver got: path, headers, body, and whether standardwebhooks verified it. */
@@ -98,6 +100,8 @@ describe('outgoing webhooks', () => {
     return created.json() as { id: string; secret: string };
   }
   const deployment = (state: string, app = 'visitor-log') => ({ orgId: admin.orgId, type: 'deployment' as const, data: { id: randomUUID(), appId: randomUUID(), app, version: '1.2.0', agentId: randomUUID(), state, health: state }, audience: { roles: ['admin' as const] } });
+  /** A change's event as its writer records it: in a transaction (the outbox), then published live after the commit. */
+  const happen = (event: OrgEvent) => withEvents(app().db, app().events, (_trx, emit) => emit(event));
   const deliveries = async (id: string) => (await call(app(), admin, { method: 'GET', url: `/api/v1/webhooks/${id}/deliveries` })).json().items as Array<Record<string, any>>;
 
   it('shows the whsec_ secret once, stores it sealed, and delivers signed events only of the chosen types', async () => {
@@ -108,8 +112,8 @@ describe('outgoing webhooks', () => {
     const stored = await (pipeline.t.database.db as Db).selectFrom('webhook_subscriptions').select('secret_sealed').where('id', '=', hook.id).executeTakeFirstOrThrow();
     expect(stored.secret_sealed).not.toContain(hook.secret.slice(6, 20));
 
-    app().events.publish(deployment('unhealthy'));
-    app().events.publish(deployment('healthy'));
+    await happen(deployment('unhealthy'));
+    await happen(deployment('healthy'));
     // A real route: a new review is an event; its text never leaves.
     const appId = randomUUID();
     await (pipeline.t.database.db as Db).insertInto('apps').values({ id: appId, org_id: admin.orgId, name: 'visitor-log', title: 'Visitor log', summary: 'Who came in', kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: admin.userId }).execute();
@@ -133,7 +137,7 @@ describe('outgoing webhooks', () => {
 
   it('retries after 500s with the same webhook-id and logs every attempt', async () => {
     const hook = await subscribe('/fail-twice', ['deployment.rolled_back']);
-    app().events.publish(deployment('rolled-back'));
+    await happen(deployment('rolled-back'));
     const [delivery] = await until(async () => {
       const items = await deliveries(hook.id);
       return items[0]?.state === 'succeeded' && items;
@@ -149,7 +153,7 @@ describe('outgoing webhooks', () => {
 
   it('gives up on a receiver that does not answer in time and retries it', async () => {
     const hook = await subscribe('/slow-once', ['deployment.unhealthy']);
-    app().events.publish(deployment('unhealthy'));
+    await happen(deployment('unhealthy'));
     const detail = await until<{ attemptLog: Array<{ error: string | null; durationMs: number }> }>(async () => {
       const [delivery] = await deliveries(hook.id);
       if (delivery?.state !== 'succeeded') return null;
@@ -162,7 +166,7 @@ describe('outgoing webhooks', () => {
 
   it('replays a delivery with the same webhook-id, keeps only an excerpt of answers, and test-sends', async () => {
     const hook = await subscribe('/big', ['approval.needed'], 'slack');
-    app().events.publish({ orgId: admin.orgId, type: 'approval', data: { id: randomUUID(), kind: 'publish', appName: 'expenses', version: '2.0.0', state: 'waiting' }, audience: { roles: ['reviewer'] } });
+    await happen({ orgId: admin.orgId, type: 'approval', data: { id: randomUUID(), kind: 'publish', appName: 'expenses', version: '2.0.0', state: 'waiting' }, audience: { roles: ['reviewer'] } });
     const [first] = await until(async () => {
       const items = await deliveries(hook.id);
       return items[0]?.state === 'succeeded' && items;
@@ -217,7 +221,7 @@ describe('outgoing webhooks', () => {
     expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect([verifies(oldSecret, during), verifies(newSecret, during)]).toEqual([true, true]);
     // Retries through the queue are signed alike.
-    app().events.publish(deployment('rolled-back'));
+    await happen(deployment('rolled-back'));
     await until(async () => receiver.of('/rotating').length === 2, 'the event delivery during the overlap');
     expect([verifies(oldSecret, receiver.of('/rotating')[1]!), verifies(newSecret, receiver.of('/rotating')[1]!)]).toEqual([true, true]);
 
@@ -258,7 +262,7 @@ describe('outgoing webhooks', () => {
 
   it('sends Teams subscribers an Adaptive Card message', async () => {
     await subscribe('/ok-teams', ['deployment.healthy'], 'teams');
-    app().events.publish(deployment('healthy', 'rooms'));
+    await happen(deployment('healthy', 'rooms'));
     const [got] = await until(async () => receiver.of('/ok-teams').length > 0 && receiver.of('/ok-teams'), 'the Teams delivery');
     const body = JSON.parse(got!.body);
     expect(body).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } }] });
@@ -268,7 +272,7 @@ describe('outgoing webhooks', () => {
 
   it('disables a subscription after repeated failure, and sends it nothing more until enabled', async () => {
     const hook = await subscribe('/always-500', ['deployment.healthy']);
-    app().events.publish(deployment('healthy'));
+    await happen(deployment('healthy'));
     const disabled = await until(async () => {
       const shown = (await call(app(), admin, { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json();
       return !shown.enabled && shown;
@@ -278,7 +282,7 @@ describe('outgoing webhooks', () => {
     const audit = (await call(app(), admin, { method: 'GET', url: '/api/v1/audit?limit=50' })).json().items.map((e: { action: string }) => e.action);
     expect(audit).toContain('webhook.create');
 
-    app().events.publish(deployment('healthy'));
+    await happen(deployment('healthy'));
     await pipeline.t.app.webhooks.idle();
     await until(async () => receiver.of('/ok').length >= 3, 'the enabled subscriber to get the same event');
     expect(receiver.of('/always-500')).toHaveLength(3);

@@ -8,6 +8,7 @@ import type { ConversationsTables } from '../modules/conversations/conversations
 import type { CredentialsTables } from '../modules/credentials/credentials-tables.js';
 import type { DeploymentsTables } from '../modules/deployments/deployments-tables.js';
 import type { FeedsTables } from '../modules/feeds/feeds-tables.js';
+import type { EventsTables } from '../modules/events/events-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GitExportTables } from '../modules/git-export/git-export-tables.js';
 import type { GmailTables } from '../modules/gmail/gmail-tables.js';
@@ -36,6 +37,7 @@ export interface DB
     CredentialsTables,
     DeploymentsTables,
     DistributionTables,
+    EventsTables,
     FeedsTables,
     GitExportTables,
     GmailTables,

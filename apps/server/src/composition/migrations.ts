@@ -11,7 +11,7 @@ import { agentReportKeyMigrations, agentsMigrations } from '../modules/agents/mi
 import { deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 import { approvalsMigrations } from '../modules/approvals/migrations.js';
-import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
+import { hubDirectoryNotifyMigrations, mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
 import { authMigrations } from '../modules/auth/migrations.js';
 import { appOwnersMigrations } from '../modules/catalog/app-owners-migrations.js';
 import { cardFiguresMigrations } from '../modules/catalog/card-figures-migrations.js';
@@ -20,10 +20,11 @@ import { feedsMigrations } from '../modules/feeds/migrations.js';
 import { catalogSearchMigrations } from '../modules/catalog/catalog-search-migrations.js';
 import { catalogVersionMigrations } from '../modules/catalog/catalog-version-migrations.js';
 import { changelogEntriesMigrations } from '../modules/catalog/changelog-entries-migrations.js';
-import { inboxOwnerTokensMigrations, mailProcessingMigrations } from '../modules/mail-processing/migrations.js';
+import { inboxOwnerTokensMigrations, mailAnalysisOwnerMigrations, mailProcessingMigrations } from '../modules/mail-processing/migrations.js';
 import { gitExportMigrations } from '../modules/git-export/migrations.js';
 import { gmailMigrations } from '../modules/gmail/migrations.js';
 import { mcpClientMigrations } from '../modules/mcp-client/migrations.js';
+import { eventsMigrations } from '../modules/events/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...inboxOwnerTokensMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations, ...mailAnalysisOwnerMigrations, ...inboxOwnerTokensMigrations];

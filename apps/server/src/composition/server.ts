@@ -15,6 +15,7 @@ import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake
 import { startGmailMailbox, type GmailMailbox } from '../modules/gmail/gmail-mailbox.js';
 import { openWorkDir, type WorkDir } from '../modules/pipeline/work-dir.js';
 import { webhookSweeper } from '../modules/webhooks/webhook-sweeper.js';
+import { outboxRelaySweep } from '../modules/webhooks/webhook-outbox-relay.js';
 import type { Role } from './role-settings.js';
 
 /** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
@@ -90,6 +91,9 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // They also sweep webhooks: deliveries past WEBHOOK_RETENTION_DAYS and old secrets past their overlap go, lost deliveries are queued again.
   const webhookRetention = works ? webhookSweeper({ db: services.db, config, queue: jobs, logger: logger.child({ component: 'webhook-sweeper' }) }) : null;
   await webhookRetention?.start();
+  // And relay what the event outbox still holds: events whose own process died between commit and relay (decision 0042).
+  const outboxRelay = works ? outboxRelaySweep(() => services.webhooks.relayPending(), logger.child({ component: 'webhook-relay' })) : null;
+  await outboxRelay?.start();
 
   if (role === 'all' || role === 'api') {
     app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
@@ -124,6 +128,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       await mailQueue?.stop();
       sweeper?.stop();
       webhookRetention?.stop();
+      outboxRelay?.stop();
       await app?.close();
       await jobs.stop({ graceful: true, timeoutMs: 10_000 });
       await workDir?.close();

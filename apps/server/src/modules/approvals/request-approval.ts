@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { EventBus } from '../events/event-bus.js';
+import { withEvents } from '../events/events-repository.js';
 import { mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { issueLink } from './approval-links.js';
@@ -23,14 +24,21 @@ export interface ApprovalDeps {
  * A mail that cannot be sent is logged; the approval still waits on the Approvals page.
  */
 export async function requestApproval(deps: ApprovalDeps, input: NewApproval): Promise<ApprovalRow> {
-  const { row, created } = await insertApproval(deps.db, input);
-  if (!created) return row;
-  deps.events.publish({
-    orgId: input.orgId,
-    type: 'approval',
-    data: { id: row.id, kind: row.kind, appId: row.app_id, appName: row.app_name, version: row.version, state: row.state },
-    audience: { userId: input.requestedBy, roles: ['reviewer'] },
+  // The approval and its event commit together (the outbox): integrations hear of every approval that exists.
+  const { row, created } = await withEvents(deps.db, deps.events, async (trx, emit) => {
+    const inserted = await insertApproval(trx, input);
+    if (inserted.created) {
+      const { row: approval } = inserted;
+      await emit({
+        orgId: input.orgId,
+        type: 'approval',
+        data: { id: approval.id, kind: approval.kind, appId: approval.app_id, appName: approval.app_name, version: approval.version, state: approval.state },
+        audience: { userId: input.requestedBy, roles: ['reviewer'] },
+      });
+    }
+    return inserted;
   });
+  if (!created) return row;
   const { policy } = await getOrgSettings(deps.db, input.orgId);
   const reviewers = (await reviewersOf(deps.db, input.orgId)).filter((reviewer) => policy.selfApproval || reviewer.id !== input.requestedBy);
   const logger = deps.logger.child({ component: 'approvals', approvalId: row.id });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
+import type { EventBus } from '../events/event-bus.js';
+import { withEvents } from '../events/events-repository.js';
 
 /** Whether the organisation has this app. */
 export function findAppId(db: Db, orgId: string, id: string) {
@@ -28,6 +30,20 @@ export function saveReview(db: Db, review: { orgId: string; appId: string; userI
     .onConflict((oc) => oc.columns(['app_id', 'user_id']).doUpdateSet({ rating, text, updated_at: new Date() }))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Saves the review and, in the same transaction, its event `review` (the outbox): integrations hear
+ * of every review that exists. The review's text stays out of the event: integrations (webhooks,
+ * MQTT) hear of it, not what it says.
+ */
+export function saveReviewWithEvent(db: Db, events: EventBus, review: { orgId: string; appId: string; appName: string; userId: string; rating: number; text: string }) {
+  return withEvents(db, events, async (trx, emit) => {
+    const row = await saveReview(trx, review);
+    const created = new Date(row.created_at).getTime() === new Date(row.updated_at).getTime();
+    await emit({ orgId: review.orgId, type: 'review', data: { appId: review.appId, app: review.appName, rating: row.rating, created }, audience: { roles: ['admin', 'publisher'] } });
+    return row;
+  });
 }
 
 export function getUserName(db: Db, userId: string) {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
-import { findAppId, getUserName, listReviews, saveReview } from './reviews-repository.js';
+import { findAppId, getUserName, listReviews, saveReviewWithEvent } from './reviews-repository.js';
 
 const reviewSchema = z.object({ id: z.string(), userId: z.string(), userName: z.string(), rating: z.number(), text: z.string(), createdAt: z.string(), updatedAt: z.string(), mine: z.boolean() }).meta({ id: 'Review' });
 
@@ -43,10 +43,7 @@ export default async function reviewsRoutes(fastify: FastifyInstance) {
       const principal = request.principal!;
       const appId = request.params.id;
       const reviewed = await findApp(principal.orgId, appId);
-      const row = await saveReview(app.db, { orgId: principal.orgId, appId, userId: principal.userId!, rating: request.body.rating, text: request.body.text });
-      // The review's text stays out of the event: integrations (webhooks, MQTT) hear of it, not what it says.
-      const created = new Date(row.created_at).getTime() === new Date(row.updated_at).getTime();
-      app.events.publish({ orgId: principal.orgId, type: 'review', data: { appId, app: reviewed.name, rating: row.rating, created }, audience: { roles: ['admin', 'publisher'] } });
+      const row = await saveReviewWithEvent(app.db, app.events, { orgId: principal.orgId, appId, appName: reviewed.name, userId: principal.userId!, rating: request.body.rating, text: request.body.text });
       const user = await getUserName(app.db, principal.userId!);
       request.auditInfo = { targetType: 'app', targetId: appId, details: { rating: row.rating } };
       return { id: row.id, userId: row.user_id, userName: user.name, rating: row.rating, text: row.text, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at), mine: true };

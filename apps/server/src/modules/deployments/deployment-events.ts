@@ -1,28 +1,33 @@
 import type { Db } from '../../db/schema.js';
-import type { EventBus } from '../events/event-bus.js';
+import type { EventBus, OrgEvent } from '../events/event-bus.js';
+import { withEvents } from '../events/events-repository.js';
 import { recordDeployment, toDeployment, type DeploymentReport } from './deployments-repository.js';
 
 /**
  * Records a deployment report (recordDeployment) and, when the row changed, tells the agent's owner
- * and the organisation's admins, publishers and reviewers (event `deployment`).
+ * and the organisation's admins, publishers and reviewers (event `deployment`), written in the
+ * report's own transaction (the outbox), so integrations hear of every change that committed.
  */
 export async function recordDeploymentAndPublish(db: Db, events: EventBus, report: DeploymentReport): Promise<{ id: string }> {
-  const saved = await recordDeployment(db, report);
-  if (saved.changed) await publishDeployment(db, events, saved.id);
-  return { id: saved.id };
+  return withEvents(db, events, async (trx, emit) => {
+    const saved = await recordDeployment(trx, report);
+    if (saved.changed) await emit(await deploymentEvent(trx, saved.id));
+    return { id: saved.id };
+  });
 }
 
-export async function publishDeployment(db: Db, events: EventBus, deploymentId: string): Promise<void> {
+/** The event `deployment` of a deployment as it now stands (read with `db`: inside a transaction, its change); null when it is gone. */
+export async function deploymentEvent(db: Db, deploymentId: string): Promise<OrgEvent | null> {
   const row = await db
     .selectFrom('deployments')
     .innerJoin('agents', 'agents.id', 'deployments.agent_id')
     .select(['deployments.id', 'deployments.org_id', 'deployments.app_id', 'deployments.app', 'deployments.version', 'deployments.agent_id', 'deployments.state', 'deployments.health', 'deployments.reason', 'deployments.updated_at', 'agents.user_id'])
     .where('deployments.id', '=', deploymentId)
     .executeTakeFirst();
-  if (!row) return;
+  if (!row) return null;
   const { id, appId, app, version, agentId, state, health, updatedAt } = toDeployment(row);
   const data = { id, appId, app, version, agentId, state, health, updatedAt };
-  events.publish({ orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } });
+  return { orgId: row.org_id, type: 'deployment', data, audience: { userId: row.user_id, roles: ['admin', 'publisher', 'reviewer'] } };
 }
 
 export interface DeploymentsService {

@@ -1,3 +1,4 @@
+import { inTransaction } from '../../db/in-transaction.js';
 import type { Db } from '../../db/schema.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -44,7 +45,7 @@ const LOG_TAIL_MAX = 16_384;
  * `changed` is false when the report only joined the history (a healthy version received again).
  */
 export async function recordDeployment(db: Db, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let row: { id: string } | undefined;
     if (report.deploymentId) {
       row = await trx.selectFrom('deployments').select('id').where('id', '=', report.deploymentId).where('org_id', '=', report.orgId).where('agent_id', '=', report.agentId).executeTakeFirst();

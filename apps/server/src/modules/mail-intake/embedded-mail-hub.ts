@@ -11,6 +11,8 @@ import { contentMessageId, type HubCopy } from './incoming-mail-repository.js';
 import { createHubRecorder } from './hub-messages.js';
 import { ensureMailStoreId } from './mail-store-id.js';
 import { hubSessionOptions } from './hub-session-options.js';
+import { createHubDirectory, watchHubDirectory } from './hub-directory.js';
+import type { ServerDatabase } from '../../db/database.js';
 
 /** The address part of SMTP_FROM ("Marketplace <mp@acme.test>" → mp@acme.test). */
 export function serverAddress(from: string): string {
@@ -31,7 +33,7 @@ const RESCAN_MIN_AGE_MS = 2_000;
  * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits,
  * and records each stored Message-ID per recipient in the database (mail_hub_messages) before the 250.
  */
-export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue }, logger: Logger): Promise<MailHub> {
+export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue; database?: Pick<ServerDatabase, 'listen'> }, logger: Logger): Promise<MailHub> {
   const own = serverAddress(config.smtp.from);
   try {
     mailboxDirectory(config.dataDir, own);
@@ -104,22 +106,31 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     }
   }
 
-  const hub = await startMailHub({
-    dataDir: config.dataDir,
-    host: config.host,
-    port: config.smtp.listenPort,
-    logger: logger.child({ component: 'mail-hub' }),
-    ...hubSessionOptions(config, services.db, own),
-    // Before the 250, batched with other sessions: a sender's retry on any host finds the message
-    // (send-release-job), and mail to the server's own addresses is in the queue.
-    record: recorder,
-    onStored: async (stored) => {
-      const own = stored.deliveries.filter((delivery) => isOwn(delivery.recipient));
-      if (own.length === 0) return;
-      await Promise.all(own.map((delivery) => markRecorded(delivery.path)));
-      services.mailQueue.kick();
-    },
-  });
+  // Who it takes mail for: cached per address, forgotten at once when the database says it changed.
+  const directory = createHubDirectory({ db: services.db, serviceAddress: own, extraMailboxes: config.mailHub.mailboxes });
+  const unwatch = services.database ? await watchHubDirectory(directory, services.database, logger) : async () => undefined;
+  let hub: MailHub;
+  try {
+    hub = await startMailHub({
+      dataDir: config.dataDir,
+      host: config.host,
+      port: config.smtp.listenPort,
+      logger: logger.child({ component: 'mail-hub' }),
+      ...hubSessionOptions(config, directory),
+      // Before the 250, batched with other sessions: a sender's retry on any host finds the message
+      // (send-release-job), and mail to the server's own addresses is in the queue.
+      record: recorder,
+      onStored: async (stored) => {
+        const own = stored.deliveries.filter((delivery) => isOwn(delivery.recipient));
+        if (own.length === 0) return;
+        await Promise.all(own.map((delivery) => markRecorded(delivery.path)));
+        services.mailQueue.kick();
+      },
+    });
+  } catch (error) {
+    await unwatch();
+    throw error;
+  }
   await rescan(0);
   const timer = setInterval(() => void rescan(RESCAN_MIN_AGE_MS), RESCAN_EVERY_MS);
   timer.unref();
@@ -129,6 +140,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     close: async () => {
       clearInterval(timer);
       await hub.close();
+      await unwatch();
     },
   };
 }

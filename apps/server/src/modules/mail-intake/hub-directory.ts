@@ -1,10 +1,18 @@
 import { LRUCache } from 'lru-cache';
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 
-/** How long a looked-up answer is trusted: a served address for a minute, an unknown one for 10 s (a new agent's first mail waits at most that). */
+/**
+ * How long a looked-up answer is trusted when no change notification arrives (a LISTEN connection
+ * down, a database without LISTEN): a served address for a minute, an unknown one for 10 s. With
+ * notifications (watchHubDirectory) a revoked or removed mailbox is forgotten at its commit.
+ */
 const SERVED_TTL_MS = 60_000;
 const UNKNOWN_TTL_MS = 10_000;
+
+/** The channel migration 1501's triggers notify with an address whose answer may have changed. */
+export const HUB_DIRECTORY_CHANNEL = 'hub_directory';
 
 export interface HubDirectoryInput {
   db: Db;
@@ -54,9 +62,36 @@ export function createHubDirectory(input: HubDirectoryInput) {
     /** `address` is lower-cased and safe as a directory name (the hub checked it). */
     async serves(address: string): Promise<boolean> {
       if (this.isService(address) || fixed.has(address)) return true;
-      return (await cache.fetch(address)) ?? false;
+      try {
+        return (await cache.fetch(address)) ?? false;
+      } catch (error) {
+        // A look-up cut short because the address changed meanwhile (forget) is asked again, uncached.
+        if (cache.has(address)) throw error;
+        return isKnownMailbox(input.db, address);
+      }
+    },
+    /** Drops the cached answer for an address (it changed in the database), and any look-up of it in flight. */
+    forget(address: string): void {
+      cache.delete(address.toLowerCase());
     },
   };
+}
+
+/**
+ * Keeps the directory true at once: forgets an address when the database notifies that it changed
+ * (revoked or deleted agent, changed or removed account, in any process). Resolves to a function that
+ * stops. Without LISTEN, or while it cannot be set up, the cache's time-to-live is the bound.
+ */
+export async function watchHubDirectory(directory: Pick<HubDirectory, 'forget'>, database: { listen?: ((channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>) | undefined }, logger: Logger): Promise<() => Promise<void>> {
+  if (!database.listen) return async () => undefined;
+  try {
+    return await database.listen(HUB_DIRECTORY_CHANNEL, (payload) => {
+      if (payload) directory.forget(payload);
+    });
+  } catch (error) {
+    logger.warn({ err: error, component: 'mail-hub' }, `could not LISTEN for mailbox changes: a revoked mailbox is refused within ${SERVED_TTL_MS / 1000} s instead of at once`);
+    return async () => undefined;
+  }
 }
 
 export type HubDirectory = ReturnType<typeof createHubDirectory>;

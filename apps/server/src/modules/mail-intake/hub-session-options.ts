@@ -1,11 +1,9 @@
 import type { MailHubOptions } from '@marketplace/mail/hub';
 import type { Config } from '../../config/config.js';
-import type { Db } from '../../db/schema.js';
-import { createHubDirectory } from './hub-directory.js';
+import type { HubDirectory } from './hub-directory.js';
 
 /** The embedded hub's session settings from the configuration (MAIL_HUB_*): who it takes mail for, and its limits. */
-export function hubSessionOptions(config: Config, db: Db, serviceAddress: string): Pick<MailHubOptions, 'accept' | 'limits' | 'greetingDelayMs' | 'maxMessageBytes'> {
-  const directory = createHubDirectory({ db, serviceAddress, extraMailboxes: config.mailHub.mailboxes });
+export function hubSessionOptions(config: Config, directory: HubDirectory): Pick<MailHubOptions, 'accept' | 'limits' | 'greetingDelayMs' | 'maxMessageBytes'> {
   return {
     accept: (recipient) => directory.serves(recipient),
     maxMessageBytes: config.mailHub.maxMessageBytes,

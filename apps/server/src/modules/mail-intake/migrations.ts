@@ -89,3 +89,38 @@ export const mailRawFileMigrations = [
     },
   },
 ];
+
+/**
+ * The hub directory's cache follows the database (decision 0042): any change to an agent's mailbox
+ * or revocation, an account's address, or a removed row notifies `hub_directory` with each address
+ * concerned, lower-cased, at commit. Every process's hub forgets its cached answer for it at once.
+ */
+export const hubDirectoryNotifyMigrations = [
+  {
+    name: '1501_hub_directory_notify',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE FUNCTION hub_directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+          old_address text;
+          new_address text;
+        BEGIN
+          IF TG_TABLE_NAME = 'agents' THEN
+            IF TG_OP <> 'INSERT' THEN old_address := lower(OLD.mailbox); END IF;
+            IF TG_OP <> 'DELETE' THEN new_address := lower(NEW.mailbox); END IF;
+          ELSE
+            IF TG_OP <> 'INSERT' THEN old_address := lower(OLD.email); END IF;
+            IF TG_OP <> 'DELETE' THEN new_address := lower(NEW.email); END IF;
+          END IF;
+          IF old_address IS NOT NULL THEN PERFORM pg_notify('hub_directory', old_address); END IF;
+          IF new_address IS NOT NULL AND new_address IS DISTINCT FROM old_address THEN PERFORM pg_notify('hub_directory', new_address); END IF;
+          RETURN NULL;
+        END $$`,
+        `CREATE TRIGGER agents_hub_directory AFTER INSERT OR DELETE OR UPDATE OF mailbox, revoked_at ON agents
+          FOR EACH ROW EXECUTE FUNCTION hub_directory_changed()`,
+        `CREATE TRIGGER users_hub_directory AFTER INSERT OR DELETE OR UPDATE OF email ON users
+          FOR EACH ROW EXECUTE FUNCTION hub_directory_changed()`,
+      ]);
+    },
+  },
+];

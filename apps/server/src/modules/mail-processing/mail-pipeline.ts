@@ -10,6 +10,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { LlmRegistry } from '../llm-settings/llm-registry.js';
 import type { IncomingMailRow, MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { newTextOf } from '../mail-intake/mail-reply.js';
+import { recipientOrganisation } from './recipient-organisation.js';
 import { classifyMail, MAIL_CLASSES, type MailClass } from './classify-mail.js';
 import type { NewInboxMessageNotice } from './inbox-owner-mail.js';
 import { appOwnerUserIds, insertInboxMessage } from './inbox-repository.js';
@@ -103,7 +104,9 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     const sender = (from?.address ?? row.envelope_from).toLowerCase();
     const links = (fullText.match(/https?:\/\//g)?.length ?? 0) + ((typeof mail.html === 'string' ? mail.html : '').match(/<a\s/gi)?.length ?? 0);
     const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v)).slice(0, 50);
-    const orgId = trust.orgId ?? null;
+    // The organisation the analysis belongs to (its admins see it; its apps and rules are used): a known
+    // sender's, else the one the envelope recipient names, never one a header names (recipient-organisation.ts).
+    const orgId = trust.orgId && trust.result !== 'unknown-sender' ? trust.orgId : await recipientOrganisation(db, row.envelope_to);
 
     const [spam, spamMs] = await timed(() => spamStage(raw, row, subject, fullText, links));
     stages.spam = { result: spam.spam ? 'spam' : 'clean', reason: spam.reason, ms: spamMs, engine: spam.engine, data: { score: spam.score, threshold: spam.threshold } };

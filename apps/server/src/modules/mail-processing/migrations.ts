@@ -107,3 +107,25 @@ export const inboxOwnerTokensMigrations = [
     },
   },
 ];
+
+/**
+ * Analyses stored without an organisation before 1502 get the one their envelope recipient names, as
+ * new ones do (recipient-organisation.ts): the conversation of a `+token` reply address, else the
+ * only organisation of a server with one. The rest stay with none.
+ */
+export const mailAnalysisOwnerMigrations = [
+  {
+    name: '1502_mail_analysis_owner',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `UPDATE mail_analyses AS a SET org_id = c.org_id
+          FROM incoming_mail AS i, conversations AS c
+          WHERE a.org_id IS NULL AND i.id = a.incoming_mail_id
+            AND c.mail_token = lower(substring(i.envelope_to[1] from '^[^@+]+\\+([A-Za-z0-9]{6,40})@'))`,
+        `UPDATE mail_analyses SET org_id = (SELECT id FROM organizations)
+          WHERE org_id IS NULL AND (SELECT count(*) FROM organizations) = 1
+            AND NOT EXISTS (SELECT 1 FROM incoming_mail AS i WHERE i.id = mail_analyses.incoming_mail_id AND i.envelope_to[1] ~ '^[^@+]+\\+[A-Za-z0-9]{6,40}@')`,
+      ]);
+    },
+  },
+];

@@ -20,6 +20,8 @@ import { scanFiles } from './scanner.js';
 import { scanWithClamd } from './clamd-scan.js';
 import { stepJob, type StepData } from './step-job.js';
 import { assertPublishApproved } from './publish-approval.js';
+import { recordEvent } from '../events/events-repository.js';
+import { requestEvent } from './request-events.js';
 
 export const digestOf = (value: unknown) => `sha256:${createHash('sha256').update(canonicalize(value) ?? '').digest('hex')}`;
 
@@ -176,7 +178,12 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
             scanReport: outputs.scan_report,
             files: await loadFiles(services.db, request.id),
           },
-          (trx, appId) => markPublished(trx, request.id, appId),
+          async (trx, appId) => {
+            await markPublished(trx, request.id, appId);
+            // request.published is written with the publication itself (the outbox); the step's live 'done' follows.
+            const event = await requestEvent(trx, request.id, 'publish', 'done');
+            if (event) await recordEvent(trx, event);
+          },
         );
       } catch (error) {
         // A domain decision: the version was published meanwhile (a conflict no retry can heal), so the

@@ -1,3 +1,4 @@
+import { inTransaction } from '../../db/in-transaction.js';
 import type { Db } from '../../db/schema.js';
 import type { Notice } from '../../http/notice.js';
 import { PIPELINE_STEPS, STATE_OF_STEP, type PipelineStep } from './pipeline-steps.js';
@@ -56,8 +57,9 @@ export async function markParked(db: Db, requestId: string, step: PipelineStep, 
   });
 }
 
+/** Fails the step and the request, in one transaction (the caller's, when `db` is one). */
 export async function markFailed(db: Db, requestId: string, step: PipelineStep, error: { code: string; message: string; notice?: Notice; output?: string }, startedAt?: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .updateTable('request_steps')
       .set({ state: 'failed', finished_at: new Date(), duration_ms: startedAt ? Math.round(performance.now() - startedAt) : null, error: JSON.stringify(error) })

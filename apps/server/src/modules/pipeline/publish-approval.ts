@@ -4,7 +4,8 @@ import { notice } from '../../http/notice.js';
 import { storedSpec } from './stored-outputs.js';
 import { jobName, StepFailure, StepParked } from './pipeline-steps.js';
 import { markFailed } from './pipeline-repository.js';
-import { publishRequestEvent } from './request-events.js';
+import { requestEvent } from './request-events.js';
+import { withEvents } from '../events/events-repository.js';
 import type { PipelineServices } from './pipeline-services.js';
 import type { Request } from './step-job.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -57,8 +58,10 @@ export function publishDecisionOutcome(deps: { db: Db; events: EventBus; jobs: J
   return async (approval, decision) => {
     const requestId = approval.request_id!;
     if (decision.state === 'rejected') {
-      await markFailed(deps.db, requestId, 'publish', rejection(decision.note));
-      await publishRequestEvent(deps.db, deps.events, requestId, 'publish', 'failed');
+      await withEvents(deps.db, deps.events, async (trx, emit) => {
+        await markFailed(trx, requestId, 'publish', rejection(decision.note));
+        await emit(await requestEvent(trx, requestId, 'publish', 'failed'));
+      });
       return;
     }
     if (!deps.jobs) throw new Error('the job queue is not running in this process');

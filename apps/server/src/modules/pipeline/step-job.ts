@@ -4,7 +4,8 @@ import { notice } from '../../http/notice.js';
 import { jobName, nextStep, StepFailure, StepParked, type PipelineStep } from './pipeline-steps.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { loadRequest, markDone, markFailed, markParked, markRunning, stepRow } from './pipeline-repository.js';
-import { publishRequestEvent } from './request-events.js';
+import { withEvents } from '../events/events-repository.js';
+import { publishRequestEvent, requestEvent } from './request-events.js';
 
 export interface StepData {
   orgId: string;
@@ -53,7 +54,8 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         return { skipped: 'already done' };
       }
       const started = performance.now();
-      const announce = (state: 'running' | 'done' | 'failed' | 'parked') => publishRequestEvent(services.db, services.events, data.requestId, step, state);
+      // Progress is announced live; a failure is recorded with its change (the outbox), so integrations hear it even after a crash.
+      const announce = (state: 'running' | 'done' | 'parked') => publishRequestEvent(services.db, services.events, data.requestId, step, state);
       await markRunning(services.db, data.requestId, step);
       await announce('running');
       try {
@@ -69,8 +71,10 @@ export function stepJob(step: PipelineStep, services: PipelineServices, run: Ste
         logger.warn({ err: error, final }, 'pipeline step failed');
         if (!final) throw error;
         const failure = error instanceof StepFailure ? error : new StepFailure('STEP_ERROR', (error as Error).message, notice('failure.stepError', { message: (error as Error).message.slice(0, 500) }));
-        await markFailed(services.db, data.requestId, step, { code: failure.code, message: failure.message, notice: failure.notice, ...(failure.output ? { output: failure.output } : {}) }, started);
-        await announce('failed');
+        await withEvents(services.db, services.events, async (trx, emit) => {
+          await markFailed(trx, data.requestId, step, { code: failure.code, message: failure.message, notice: failure.notice, ...(failure.output ? { output: failure.output } : {}) }, started);
+          await emit(await requestEvent(trx, data.requestId, step, 'failed'));
+        });
         return { failed: failure.code };
       }
       await markDone(services.db, data.requestId, step, started);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
+import { inTransaction } from '../../db/in-transaction.js';
 import type { Db } from '../../db/schema.js';
 import type { WebhookPayload } from './webhook-formats.js';
 import type { WebhookDeliveriesTable, WebhookEventType, WebhookFormat, WebhookSubscriptionsTable } from './webhooks-tables.js';
@@ -92,13 +93,21 @@ export interface NewMessage {
   orgId: string;
   payload: WebhookPayload;
   subscriptionIds: string[];
+  /** The webhook-id; a new one when omitted. The outbox relay derives it from the event's id, so one event is one message. */
+  messageId?: string;
 }
 
-/** Stores messages and one pending delivery of each per subscription, all in one transaction; returns the delivery ids in order. */
+/** The webhook-id of the message an outbox event becomes: `msg_` and the event's uuid without dashes. */
+export const messageIdOfEvent = (eventId: string) => `msg_${eventId.replace(/-/g, '')}`;
+
+/**
+ * Stores messages and one pending delivery of each per subscription, all in one transaction (the
+ * caller's, when `db` is one); returns the delivery ids in order.
+ */
 export async function recordMessages(db: Db, messages: NewMessage[]): Promise<{ messageId: string; deliveryIds: string[] }[]> {
-  const recorded = messages.map((message) => ({ ...message, messageId: `msg_${randomUUID().replace(/-/g, '')}`, deliveryIds: message.subscriptionIds.map(() => randomUUID()) }));
+  const recorded = messages.map((message) => ({ ...message, messageId: message.messageId ?? messageIdOfEvent(randomUUID()), deliveryIds: message.subscriptionIds.map(() => randomUUID()) }));
   if (recorded.length === 0) return [];
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto('webhook_messages').values(recorded.map((m) => ({ id: m.messageId, org_id: m.orgId, type: m.payload.type, payload: JSON.stringify(m.payload) }))).execute();
     const deliveries = recorded.flatMap((m) => m.deliveryIds.map((id, index) => ({ id, org_id: m.orgId, subscription_id: m.subscriptionIds[index]!, message_id: m.messageId, state: 'pending' as const })));
     if (deliveries.length) await trx.insertInto('webhook_deliveries').values(deliveries).execute();

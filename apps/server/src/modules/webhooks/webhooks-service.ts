@@ -6,14 +6,12 @@ import { toWebhookEvent } from './webhook-events.js';
 import { secretContext, webhookSecretBox } from './webhook-secrets.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-target.js';
-import { enabledSubscriptions, findSubscription, insertReplay, insertSubscription, recordMessage, rotateSecret, recordMessages, updateSubscription, type NewMessage, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
+import { relayOutbox, type RelayResult } from './webhook-outbox-relay.js';
+import { findSubscription, insertReplay, insertSubscription, recordMessage, rotateSecret, updateSubscription, type SubscriptionChange, type SubscriptionRow } from './webhooks-repository.js';
 import type { WebhookEventType, WebhookFormat } from './webhooks-tables.js';
 
-/** How long the first event of a burst waits for others, and the most events recorded at once. */
+/** How long the first event of a burst waits for others, so one relay transaction takes them all. */
 const BATCH_MS = 10;
-const MAX_BATCH = 200;
-/** The most deliveries one job carries (its data schema allows 1000). */
-const MAX_JOB_DELIVERIES = 500;
 
 export interface SubscriptionInput {
   url: string;
@@ -24,10 +22,17 @@ export interface SubscriptionInput {
 }
 
 export interface WebhooksService {
-  /** Hears every organisation event published in this process; queues deliveries for the subscribers of its webhook event. */
+  /**
+   * Hears every organisation event published in this process: one that is a webhook event was
+   * committed to the outbox with its change, so the relay runs (after BATCH_MS, for a burst at once).
+   */
   onEvent(event: OrgEvent): void;
-  /** Resolves once the events heard so far are recorded and queued. */
+  /** Relays every event waiting in the outbox now (the sweep's call); resolves with what it relayed. */
+  relayPending(): Promise<RelayResult>;
+  /** Resolves once the events heard so far are relayed and queued. */
   idle(): Promise<void>;
+  /** Stops relaying (a stopping process): what is committed later stays in the outbox for another relay. */
+  stop(): Promise<void>;
   create(orgId: string, userId: string | null, input: SubscriptionInput): Promise<{ subscription: SubscriptionRow; secret: string }>;
   update(orgId: string, id: string, change: SubscriptionChange): Promise<SubscriptionRow>;
   /**
@@ -44,56 +49,55 @@ export interface WebhooksService {
 export function createWebhooksService(deps: WebhookDeps): WebhooksService {
   const { db, config, logger } = deps;
   const box = webhookSecretBox(config);
-  const pending = new Set<Promise<void>>();
-
-  /**
-   * Events heard within BATCH_MS are recorded together: one subscriptions query, one transaction and
-   * one job for the lot, so a burst costs the database a few statements rather than a few per event.
-   */
-  let batch: { orgId: string; type: WebhookEventType; data: Record<string, unknown>; timestamp: string }[] = [];
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /** One relay run at a time in this process; a call during a run asks for one more round after it. */
+  let running: Promise<RelayResult> | null = null;
+  let again = false;
 
-  async function flush(events: typeof batch): Promise<void> {
-    const subscriptions = await enabledSubscriptions(db, [...new Set(events.map((event) => event.orgId))]);
-    const messages: NewMessage[] = events
-      .map((event) => ({
-        orgId: event.orgId,
-        payload: { type: event.type, timestamp: event.timestamp, data: event.data },
-        subscriptionIds: subscriptions.filter((s) => s.org_id === event.orgId && s.events.includes(event.type)).map((s) => s.id),
-      }))
-      .filter((message) => message.subscriptionIds.length > 0);
-    if (messages.length === 0) return;
-    const deliveryIds = (await recordMessages(db, messages)).flatMap((recorded) => recorded.deliveryIds);
-    if (!deps.queue) {
-      logger.warn({ component: 'webhooks', deliveries: deliveryIds.length }, 'webhook deliveries recorded but not sent: this process has no job queue');
-      return;
-    }
-    for (let start = 0; start < deliveryIds.length; start += MAX_JOB_DELIVERIES) {
-      await deps.queue.send(WEBHOOK_JOB, { deliveries: deliveryIds.slice(start, start + MAX_JOB_DELIVERIES).map((id) => ({ id, attempt: 1 })) });
-    }
-  }
-
-  function startFlush(): void {
+  function relay(): Promise<RelayResult> {
     clearTimeout(timer);
     timer = undefined;
-    const events = batch;
-    batch = [];
-    const run = flush(events).catch((error: unknown) => logger.error({ err: error, component: 'webhooks', events: events.length }, 'could not queue webhook deliveries'));
-    pending.add(run);
-    void run.finally(() => pending.delete(run));
+    if (running) {
+      again = true;
+      return running;
+    }
+    const run = (async () => {
+      const total: RelayResult = { events: 0, deliveries: 0 };
+      do {
+        again = false;
+        const result = await relayOutbox(deps);
+        total.events += result.events;
+        total.deliveries += result.deliveries;
+      } while (again && !stopped);
+      return total;
+    })();
+    running = run;
+    void run.then(
+      () => (running = null),
+      () => (running = null),
+    );
+    return run;
   }
+
+  // A failed live relay is logged; the events stay in the outbox and the sweep relays them.
+  const relayLogged = () => relay().catch((error: unknown) => logger.error({ err: error, component: 'webhooks' }, 'could not relay the event outbox; the sweep tries again'));
 
   const service: WebhooksService = {
     onEvent(event) {
-      const mapped = toWebhookEvent(event, config.publicUrl);
-      if (!mapped) return;
-      batch.push({ orgId: event.orgId, ...mapped, timestamp: new Date().toISOString() });
-      if (batch.length >= MAX_BATCH) startFlush();
-      else timer ??= setTimeout(startFlush, BATCH_MS);
+      if (stopped || !toWebhookEvent(event, config.publicUrl)) return;
+      timer ??= setTimeout(() => void relayLogged(), BATCH_MS);
     },
+    relayPending: () => (stopped ? Promise.resolve({ events: 0, deliveries: 0 }) : relay()),
     async idle() {
-      if (batch.length) startFlush();
-      while (pending.size) await Promise.all([...pending]);
+      if (timer) void relayLogged();
+      while (running) await running.catch(() => undefined);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      while (running) await running.catch(() => undefined);
     },
     async create(orgId, userId, input) {
       checkWebhookUrl(input.url, config.webhooks.allowPrivateTargets);
