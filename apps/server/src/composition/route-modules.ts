@@ -1,3 +1,4 @@
+import campaignsRoutes from '../modules/campaigns/campaigns-routes.js';
 import type { FastifyPluginAsync } from 'fastify';
 import healthRoutes from '../modules/health/health-routes.js';
 import authRoutes from '../modules/auth/auth-routes.js';
@@ -74,6 +75,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: approvalLinkRoutes },
   { prefix: '/api/v1', plugin: webhooksRoutes },
   { prefix: '/api/v1', plugin: feedsRoutes },
+  { prefix: '/api/v1', plugin: campaignsRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },
 ];
