@@ -97,6 +97,13 @@ beforeAll(async () => {
   // A feed token of B's admin.
   foreign['feed-tokens'] = (await call(t.app, adminB, { method: 'POST', url: '/api/v1/feed-tokens', payload: { name: 'b-secret-reader' } })).json().id;
   foreignSecrets.push('b-secret-reader');
+  // A campaign of B announcing its app to B's member.
+  const bVersionId = randomUUID();
+  await db.insertInto('app_versions').values({ id: bVersionId, app_id: foreign.apps, org_id: adminB.orgId, version: '1.0.0', request_id: null, spec: '{}', manifest: '{}', changelog: 'b-secret-changelog', bundle_sha256: 'b'.repeat(64), bundle_size: 1, key_id: 'k', release_json: '{}', validation_report: '{}', scan_report: '{}', published_by: adminB.userId }).execute();
+  const bCampaign = await call(t.app, adminB, { method: 'POST', url: '/api/v1/campaigns', payload: { appId: foreign.apps, audience: { emails: [memberB.email] } } });
+  if (bCampaign.statusCode !== 201) throw new Error(`campaign fixture: ${bCampaign.body}`);
+  foreign.campaigns = bCampaign.json().id;
+  foreignSecrets.push('b-secret-changelog');
 });
 afterAll(async () => t.close());
 

@@ -47,18 +47,19 @@ export default async function campaignsRoutes(fastify: FastifyInstance) {
     handler: async (request) => campaignView(app.db, await campaignFor(deps(), request.principal!, request.params.id)),
   });
 
-  app.put('/campaigns/:id/drafts/:language', {
+  app.put('/campaigns/:id/drafts', {
     config: { auth: OWNERS, audit: 'campaign.edit-draft' },
     schema: {
       tags: ['campaigns'],
       summary: 'Replace the announcement in one language (before the campaign is sent)',
-      params: z.object({ id: z.uuid({ message: 'must be a UUID' }), language: languageSchema }).strict(),
-      body: z.object({ subject: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(20_000) }).strict(),
+      params: idParams,
+      body: z.object({ language: languageSchema, subject: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(20_000) }).strict(),
       response: withErrors({ 200: campaignSchema }, [404, 409]),
     },
     handler: async (request) => {
-      const row = await editDraft(deps(), request.principal!, request.params.id, request.params.language, request.body);
-      request.auditInfo = { targetType: 'campaign', targetId: row.id, details: { language: request.params.language } };
+      const { language, subject, body } = request.body;
+      const row = await editDraft(deps(), request.principal!, request.params.id, language, { subject, body });
+      request.auditInfo = { targetType: 'campaign', targetId: row.id, details: { language } };
       return campaignView(app.db, row);
     },
   });
