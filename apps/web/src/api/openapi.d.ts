@@ -7809,7 +7809,7 @@ export interface paths {
         };
         /**
          * Live updates: pipeline steps, deployments, conversations and deliveries (text/event-stream)
-         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s.
+         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns); `campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s.
          */
         get: {
             parameters: {
@@ -7820,7 +7820,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s. */
+                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns); `campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s. */
                 200: {
                     headers: {
                         [name: string]: unknown;
