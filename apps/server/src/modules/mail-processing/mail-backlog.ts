@@ -44,7 +44,8 @@ export const BACKLOG_EVERY_MS = 2000;
  * mail and Messages pages show the queue draining without a reload. Nothing is read while nobody listens.
  */
 export function startMailBacklogEvents(input: { db: Db; events: EventBus; logger: Logger; everyMs?: number }): () => void {
-  let last = '';
+  // the first reading is the baseline (pages read it with GET /mail-backlog): only changes are published
+  let last: string | null = null;
   let running = false;
   const tick = async () => {
     const orgs = input.events.subscribedOrgs();
@@ -53,8 +54,9 @@ export function startMailBacklogEvents(input: { db: Db; events: EventBus; logger
     try {
       const backlog = await mailBacklog(input.db);
       const key = JSON.stringify({ ...backlog, oldestSeconds: Math.floor(backlog.oldestSeconds / 60) });
-      if (key === last) return;
+      const changed = last !== null && key !== last;
       last = key;
+      if (!changed) return;
       for (const orgId of orgs) input.events.publish({ orgId, type: 'mail-backlog', data: backlog, audience: { roles: ['admin'] } });
     } catch (error) {
       input.logger.debug({ err: error, component: 'mail-backlog' }, 'mail backlog not read');
