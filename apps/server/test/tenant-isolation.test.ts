@@ -108,6 +108,13 @@ beforeAll(async () => {
   await db.insertInto('git_export_settings').values({ org_id: adminB.orgId, remote_url_template: 'https://b-secret-git.example.test/{app}.git', remote_auth: 'https-token', remote_username: 'b-secret-pusher', remote_secret_sealed: 'v1.x.y.z' }).execute();
   await db.insertInto('git_export_pushes').values({ app_id: foreign.apps, org_id: adminB.orgId, remote_url: 'https://b-secret-git.example.test/b-secret-app.git', last_pushed_version: '1.0.0', last_error: 'b-secret-push-error' }).execute();
   foreignSecrets.push('b-secret-git', 'b-secret-pusher', 'b-secret-push-error');
+  // A campaign of B announcing its app to B's member.
+  const bVersionId = randomUUID();
+  await db.insertInto('app_versions').values({ id: bVersionId, app_id: foreign.apps, org_id: adminB.orgId, version: '1.0.0', request_id: null, spec: '{}', manifest: '{}', changelog: 'b-secret-changelog', bundle_sha256: 'b'.repeat(64), bundle_size: 1, key_id: 'k', release_json: '{}', validation_report: '{}', scan_report: '{}', published_by: adminB.userId }).execute();
+  const bCampaign = await call(t.app, adminB, { method: 'POST', url: '/api/v1/campaigns', payload: { appId: foreign.apps, audience: { emails: [memberB.email] } } });
+  if (bCampaign.statusCode !== 201) throw new Error(`campaign fixture: ${bCampaign.body}`);
+  foreign.campaigns = bCampaign.json().id;
+  foreignSecrets.push('b-secret-changelog');
 });
 afterAll(async () => t.close());
 

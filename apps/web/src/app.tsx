@@ -41,6 +41,7 @@ const AccountPage = named(() => import('./pages/account-page'), 'AccountPage');
 const ResetPasswordPage = named(() => import('./pages/reset-password-page'), 'ResetPasswordPage');
 const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
 const MessagesPage = named(() => import('./pages/messages-page'), 'MessagesPage');
+const CampaignsPage = named(() => import('./pages/campaigns-page'), 'CampaignsPage');
 const MailPage = named(() => import('./pages/admin/mail-page'), 'MailPage');
 const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
 const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
@@ -100,6 +101,7 @@ function Routed() {
             <Route path="/analytics" element={<AnalyticsPage />} />
             <Route path="/approvals" element={<ApprovalsPage />} />
             <Route path="/messages" element={<MessagesPage />} />
+            <Route path="/campaigns" element={<CampaignsPage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />
             <Route path="/admin" element={<AdminPage />}>

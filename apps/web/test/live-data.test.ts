@@ -13,6 +13,8 @@ describe('live events', () => {
     expect(invalidationsFor('deployment', { id: 'd1', appId: 'a1', state: 'healthy' })).toEqual([['deployments'], ['deployment', 'd1'], ['app', 'a1']]);
     expect(invalidationsFor('conversation', { id: 'c1', state: 'building' })).toEqual([['conversation', 'c1']]);
     expect(invalidationsFor('delivery', { id: 'x', appId: 'a1', recipient: 'agent@x', state: 'sent' })).toEqual([['request'], ['app', 'a1']]);
+    expect(invalidationsFor('campaign', { id: 'k1', appId: 'a1', state: 'sending', counts: { sent: 3 } })).toEqual([['campaigns'], ['campaign', 'k1']]);
+    expect(invalidationsFor('mail-backlog', { waiting: 2, processing: 0, quarantined: 0, oldestSeconds: 5 })).toEqual([['mail-backlog'], ['mail-analyses']]);
     expect(invalidationsFor('ready', {})).toEqual([]);
   });
 

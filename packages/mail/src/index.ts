@@ -39,3 +39,5 @@ export type { DeploymentState, StatusReport } from './status-report.js';
 export { parseWithinLimits } from './untrusted-mail.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
 export { scanMimeStructure } from './mime-structure.js';
+export { readDeliveryReport } from './delivery-report.js';
+export type { DeliveryReport } from './delivery-report.js';

@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+import { startMailBacklogEvents } from '../modules/mail-processing/mail-backlog.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -83,5 +85,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(openapi);
   for (const module of routeModules) await app.register(module.plugin, { prefix: module.prefix });
   await app.register(webUi);
+  // Live mail pipeline backlog for the signed-in admins of this process's event streams.
+  const stopBacklog = startMailBacklogEvents({ db: services.db, events: services.events, logger: app.log as unknown as Logger });
+  app.addHook('onClose', async () => stopBacklog());
   return app;
 }

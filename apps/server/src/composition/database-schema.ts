@@ -3,6 +3,7 @@ import type { ApprovalsTables } from '../modules/approvals/approvals-tables.js';
 import type { AgentsTables } from '../modules/agents/agents-tables.js';
 import type { AuditTables } from '../modules/audit/audit-tables.js';
 import type { AuthTables } from '../modules/auth/auth-tables.js';
+import type { CampaignsTables } from '../modules/campaigns/campaigns-tables.js';
 import type { CatalogTables } from '../modules/catalog/catalog-tables.js';
 import type { ConversationsTables } from '../modules/conversations/conversations-tables.js';
 import type { CredentialsTables } from '../modules/credentials/credentials-tables.js';
@@ -32,6 +33,7 @@ export interface DB
     ApprovalsTables,
     AuditTables,
     AuthTables,
+    CampaignsTables,
     CatalogTables,
     ConversationsTables,
     CredentialsTables,

@@ -3,6 +3,7 @@ import { pipelineJobs } from '../modules/pipeline/pipeline-jobs.js';
 import type { PipelineServices } from '../modules/pipeline/pipeline-services.js';
 import { sendReleaseJob } from '../modules/distribution/send-release-job.js';
 import { webhookDeliveryJob } from '../modules/webhooks/webhook-delivery-job.js';
+import { sendCampaignJob } from '../modules/campaigns/send-campaign-job.js';
 import { gitExportJob } from '../modules/git-export/git-export-job.js';
 import { gitPushJob } from '../modules/git-export/git-push-job.js';
 
@@ -12,5 +13,5 @@ import { gitPushJob } from '../modules/git-export/git-push-job.js';
  */
 export function jobDefinitions(services: PipelineServices): JobDefinition<any>[] {
   const { db, config, queue, logger } = services;
-  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger }), gitExportJob(services), gitPushJob({ db, config, logger })];
+  return [...pipelineJobs(services), sendReleaseJob(services), webhookDeliveryJob({ db, config, queue, logger }), gitExportJob(services), gitPushJob({ db, config, logger }), sendCampaignJob({ db, config, queue, events: services.events, logger })];
 }

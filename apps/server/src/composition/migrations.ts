@@ -1,4 +1,5 @@
-import { accountsMigrations } from '../modules/accounts/migrations.js';
+import { accountsMigrations, userLanguageMigrations } from '../modules/accounts/migrations.js';
+import { campaignsMigrations } from '../modules/campaigns/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
@@ -27,4 +28,7 @@ import { mcpClientMigrations } from '../modules/mcp-client/migrations.js';
 import { eventsMigrations } from '../modules/events/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations, ...mailAnalysisOwnerMigrations, ...inboxOwnerTokensMigrations];
+
+
+/** Every module's migrations, in the order they must run. Names are global and never renamed. */
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...campaignsMigrations, ...userLanguageMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations, ...mailAnalysisOwnerMigrations, ...inboxOwnerTokensMigrations];

@@ -1,3 +1,4 @@
+import campaignsRoutes from '../modules/campaigns/campaigns-routes.js';
 import type { FastifyPluginAsync } from 'fastify';
 import healthRoutes from '../modules/health/health-routes.js';
 import authRoutes from '../modules/auth/auth-routes.js';
@@ -79,6 +80,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '/api/v1', plugin: gmailRoutes },
   { prefix: '/api/v1', plugin: mcpServersRoutes },
+  { prefix: '/api/v1', plugin: campaignsRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },
   { prefix: '', plugin: gitIntegrationsRoutes },

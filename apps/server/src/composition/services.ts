@@ -25,6 +25,8 @@ import { createGmailService, type GmailService } from '../modules/gmail/gmail-se
 import { createGmailSender } from '../modules/gmail/gmail-sender.js';
 import { registerOutgoingTransport } from '../modules/mail-intake/mail-sender.js';
 import { createMcpClientService, type McpClientService } from '../modules/mcp-client/mcp-client-service.js';
+import { bounceMailHandler } from '../modules/campaigns/bounce-mail-handler.js';
+import { campaignProgressOnDeployments } from '../modules/campaigns/campaign-progress.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
 const RELEASE_VALIDITY_DAYS = 365;
@@ -92,6 +94,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger, onInboxMessage: (notice) => inboxChanges.mailOwners(notice) });
   // Handlers see each message in order; the first to take it ends the chain.
   const mailIntake = createMailIngest();
+  // Bounces of campaign mail first: a DSN is no status report nor a conversation turn.
+  mailIntake.register(bounceMailHandler({ db, config, events, logger: logger as Logger }));
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
   const mailQueue = createIncomingMailQueue({ db, dataDir: config.dataDir, intake: mailIntake, logger });
@@ -102,6 +106,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   const stopInboxChanges = events.onPublish((event) => inboxChanges.onEvent(event));
   const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
   const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
+  const campaignProgress = campaignProgressOnDeployments(db, events, logger as Logger);
+  const stopCampaignProgress = events.onPublish(campaignProgress.onEvent);
   const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
   const stopMqtt = mqtt ? events.onPublish((event) => mqtt.onEvent(event)) : () => undefined;
   return {
@@ -128,6 +134,8 @@ export function createServices(options: ServiceOptions): ServerServices {
       stopWebhooks();
       await inboxChanges.idle();
       stopMqtt();
+      stopCampaignProgress();
+      await campaignProgress.idle();
       await webhooks.idle();
       await mqtt?.close();
       await closeConversationServices(conversations);

@@ -3,7 +3,7 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { apiRoutes } from './api-routes';
 
 /** The server's live events (GET /api/v1/events), by name. */
-export const LIVE_EVENTS = ['request', 'deployment', 'conversation', 'delivery', 'message'] as const;
+export const LIVE_EVENTS = ['request', 'deployment', 'conversation', 'delivery', 'message', 'campaign', 'mail-backlog'] as const;
 export type LiveEventName = (typeof LIVE_EVENTS)[number];
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
@@ -34,6 +34,14 @@ export function invalidationsFor(event: string, data: Record<string, unknown>): 
     case 'message':
       // A message landed in the inbox of an app the user owns (or, per the mail rules, for admins).
       keys.push(['messages'], ['mail-analyses']);
+      break;
+    case 'campaign':
+      // a campaign's state or counts moved (mails sent, a bounce, an install reported)
+      keys.push(['campaigns']);
+      if (id) keys.push(['campaign', id]);
+      break;
+    case 'mail-backlog':
+      keys.push(['mail-backlog'], ['mail-analyses']);
       break;
   }
   return keys;

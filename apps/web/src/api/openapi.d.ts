@@ -5449,6 +5449,721 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns of the apps I own (admins: all) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Campaign"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a draft campaign: the audience is resolved to users, a draft written per language they read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        appId: string;
+                        audience: components["schemas"]["CampaignAudienceInput"];
+                        /**
+                         * @description Also send the release to the recipients’ enrolled agents when the campaign is sent
+                         * @default false
+                         */
+                        installNow?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its drafts and counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a campaign before it starts sending */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the announcement in one language (before the campaign is sent) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        language: "en" | "pl";
+                        subject: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sent, bounced, installs and healthy installs: counts and cumulative counts over time */
+        get: {
+            parameters: {
+                query?: {
+                    bucket?: "minute" | "hour" | "day";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: components["schemas"]["CampaignCounts"];
+                            /** @description Cumulative counts at the end of each bucket, from the first mail to the last event */
+                            series: {
+                                /** @description Start of the bucket */
+                                at: string;
+                                bounced: number;
+                                healthy: number;
+                                installs: number;
+                                sent: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send at a time (now when `at` is omitted or past); scheduling again moves the time */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 503 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/config": {
         parameters: {
             query?: never;
@@ -5555,6 +6270,11 @@ export interface paths {
                                 activeProvider?: string | null;
                             };
                             mail?: {
+                                /**
+                                 * @default en
+                                 * @enum {string}
+                                 */
+                                language?: "en" | "pl";
                                 /**
                                  * @default reply-once
                                  * @enum {string}
@@ -5806,6 +6526,11 @@ export interface paths {
                                 activeProvider?: string | null;
                             };
                             mail?: {
+                                /**
+                                 * @default en
+                                 * @enum {string}
+                                 */
+                                language?: "en" | "pl";
                                 /**
                                  * @default reply-once
                                  * @enum {string}
@@ -7217,7 +7942,7 @@ export interface paths {
         };
         /**
          * Live updates: pipeline steps, deployments, conversations and deliveries (text/event-stream)
-         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s.
+         * @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns); `campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s.
          */
         get: {
             parameters: {
@@ -7228,7 +7953,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s. */
+                /** @description Server-sent events for the caller's organisation, filtered to what the caller may see. First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`: `request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt}; `conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns); `campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10443,6 +11168,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail-backlog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mail pipeline’s backlog: received mail waiting, processing or quarantined (live: event `mail-backlog`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MailBacklog"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mail-confirmations": {
         parameters: {
             query?: never;
@@ -13018,7 +13824,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user’s name, roles or status */
+        /** Change a user’s name, roles, status or mail language */
         patch: {
             parameters: {
                 query?: never;
@@ -13031,6 +13837,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        language?: ("en" | "pl") | null;
                         name?: string;
                         roles?: ("member" | "publisher" | "reviewer" | "admin")[];
                         /** @enum {string} */
@@ -15189,6 +15996,104 @@ export interface components {
             targetId: string | null;
             targetType: string | null;
         };
+        Campaign: {
+            appId: string;
+            audience: components["schemas"]["CampaignAudience"];
+            counts: components["schemas"]["CampaignCounts"];
+            createdAt: string;
+            createdBy: string | null;
+            drafts: components["schemas"]["CampaignDraft"][];
+            finishedAt: string | null;
+            id: string;
+            installNow: boolean;
+            scheduledAt: string | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "draft" | "scheduled" | "sending" | "sent" | "cancelled";
+            versionId: string;
+        };
+        CampaignAudience: {
+            /** @description Users by e-mail address; an address that is no active user is refused */
+            emails?: string[];
+            /** @description Every active user of the organisation */
+            everyone?: boolean;
+            groupIds?: string[];
+        };
+        CampaignAudienceInput: {
+            /** @description Users by e-mail address; an address that is no active user is refused */
+            emails?: string[];
+            /** @description Every active user of the organisation */
+            everyone?: boolean;
+            groupIds?: string[];
+        };
+        CampaignCounts: {
+            /** @description Mails a delivery status notification reported as undeliverable */
+            bounced: number;
+            /** @description Recipients per announcement language */
+            byLanguage: {
+                [key: string]: number;
+            };
+            /** @description Mails the relay or hub refused, or whose sending a crash interrupted with a relay */
+            failed: number;
+            /** @description Of those, the ones their agent reported healthy */
+            healthy: number;
+            /** @description Deployments of the campaign’s own deliveries (install now) that started */
+            installs: number;
+            /** @description Not mailed yet */
+            pending: number;
+            recipients: number;
+            /** @description Mails the relay or hub took (bounced ones included) */
+            sent: number;
+        };
+        CampaignCountsInput: {
+            /** @description Mails a delivery status notification reported as undeliverable */
+            bounced: number;
+            /** @description Recipients per announcement language */
+            byLanguage: {
+                [key: string]: number;
+            };
+            /** @description Mails the relay or hub refused, or whose sending a crash interrupted with a relay */
+            failed: number;
+            /** @description Of those, the ones their agent reported healthy */
+            healthy: number;
+            /** @description Deployments of the campaign’s own deliveries (install now) that started */
+            installs: number;
+            /** @description Not mailed yet */
+            pending: number;
+            recipients: number;
+            /** @description Mails the relay or hub took (bounced ones included) */
+            sent: number;
+        };
+        CampaignDraft: {
+            body: string;
+            edited: boolean;
+            /** @enum {string} */
+            language: "en" | "pl";
+            subject: string;
+        };
+        CampaignDraftInput: {
+            body: string;
+            edited: boolean;
+            /** @enum {string} */
+            language: "en" | "pl";
+            subject: string;
+        };
+        CampaignInput: {
+            appId: string;
+            audience: components["schemas"]["CampaignAudienceInput"];
+            counts: components["schemas"]["CampaignCountsInput"];
+            createdAt: string;
+            createdBy: string | null;
+            drafts: components["schemas"]["CampaignDraftInput"][];
+            finishedAt: string | null;
+            id: string;
+            installNow: boolean;
+            scheduledAt: string | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "draft" | "scheduled" | "sending" | "sent" | "cancelled";
+            versionId: string;
+        };
         ConversationTurn: {
             actions: {
                 id: string;
@@ -15911,6 +16816,26 @@ export interface components {
             subject: string;
             summary: string;
         };
+        MailBacklog: {
+            /** @description Age of the oldest mail waiting or processing (0: none) */
+            oldestSeconds: number;
+            /** @description Mail a worker holds right now */
+            processing: number;
+            /** @description Mail set aside after a failure, waiting for an admin */
+            quarantined: number;
+            /** @description Received mail not processed yet */
+            waiting: number;
+        };
+        MailBacklogInput: {
+            /** @description Age of the oldest mail waiting or processing (0: none) */
+            oldestSeconds: number;
+            /** @description Mail a worker holds right now */
+            processing: number;
+            /** @description Mail set aside after a failure, waiting for an admin */
+            quarantined: number;
+            /** @description Received mail not processed yet */
+            waiting: number;
+        };
         MailRule: {
             name: string;
             then: {
@@ -16080,10 +17005,16 @@ export interface components {
             };
             /**
              * @default {
-             *       "unknownSenders": "reply-once"
+             *       "unknownSenders": "reply-once",
+             *       "language": "en"
              *     }
              */
             mail: {
+                /**
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "pl";
                 /**
                  * @default reply-once
                  * @enum {string}
@@ -16193,10 +17124,16 @@ export interface components {
             };
             /**
              * @default {
-             *       "unknownSenders": "reply-once"
+             *       "unknownSenders": "reply-once",
+             *       "language": "en"
              *     }
              */
             mail: {
+                /**
+                 * @default en
+                 * @enum {string}
+                 */
+                language: "en" | "pl";
                 /**
                  * @default reply-once
                  * @enum {string}
@@ -16505,6 +17442,8 @@ export interface components {
             createdAt: string;
             email: string;
             id: string;
+            /** @description The language of mail written to this person (announcements); null: the organisation’s default */
+            language: ("en" | "pl") | null;
             lastLoginAt: string | null;
             name: string;
             roles: ("member" | "publisher" | "reviewer" | "admin")[];
@@ -16515,6 +17454,8 @@ export interface components {
             createdAt: string;
             email: string;
             id: string;
+            /** @description The language of mail written to this person (announcements); null: the organisation’s default */
+            language: ("en" | "pl") | null;
             lastLoginAt: string | null;
             name: string;
             roles: ("member" | "publisher" | "reviewer" | "admin")[];

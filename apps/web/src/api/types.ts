@@ -139,3 +139,10 @@ export interface Policy {
 // Owners of an app.
 export type AppOwners = Answer<'listAppOwners'>;
 export type AppOwner = AppOwners['items'][number];
+
+// Campaigns and the mail pipeline's backlog.
+export type Campaign = Schemas['Campaign'];
+export type CampaignDraft = Schemas['CampaignDraft'];
+export type CampaignCounts = Schemas['CampaignCounts'];
+export type CampaignResults = Answer<'getCampaignResults'>;
+export type MailBacklog = Schemas['MailBacklog'];

@@ -70,6 +70,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <li><NavLink to="/deployments">{t('nav.deployments')}</NavLink></li>
             <li><NavLink to="/analytics">{t('nav.analytics')}</NavLink></li>
             <li><NavLink to="/messages">{t('nav.messages')}</NavLink></li>
+            <li><NavLink to="/campaigns">{t('nav.campaigns')}</NavLink></li>
             {hasRole('admin') ? <li><NavLink to="/admin">{t('nav.admin')}</NavLink></li> : null}
           </ul>
           <div className="account">

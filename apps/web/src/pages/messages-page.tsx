@@ -7,6 +7,8 @@ import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply } from '
 import { ErrorMessage } from '../components/error-message';
 import { EmptyState, QueryState } from '../components/query-state';
 import { formatDate } from '../i18n/i18n';
+import { MailBacklogStatus } from '../components/mail-backlog';
+import { useSession } from '../auth/session';
 
 /** Where an owner's change reply is: change requested → building → published vX (or failed, with why). */
 function ChangeProgress({ change, appId }: { change: InboxChange; appId: string }) {
@@ -105,10 +107,12 @@ export function MessagesPage() {
   // `?message=<id>` (the link in an owner's notice mail) opens that message.
   const [params] = useSearchParams();
   const [open, setOpen] = useState<string | null>(params.get('message'));
+  const { hasRole } = useSession();
   const messages = useQuery({ queryKey: ['messages'], queryFn: () => callRoute<{ items: InboxMessage[] }>('listMessages', { query: { limit: 100 } }) });
   return (
     <section aria-labelledby="messages-title">
       <h1 id="messages-title">{t('messages.title')}</h1>
+      {hasRole('admin') ? <MailBacklogStatus /> : null}
       <QueryState query={messages} empty={<EmptyState title={t('messages.empty')} hint={t('messages.emptyHint')} />} isEmpty={(data) => data.items.length === 0}>
         {({ items }) => (
             <ul className="list">

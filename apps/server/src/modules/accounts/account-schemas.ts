@@ -13,6 +13,7 @@ export const userSchema = z
     status: z.enum(['active', 'disabled']),
     createdAt: z.string(),
     lastLoginAt: z.string().nullable(),
+    language: z.enum(['en', 'pl']).nullable().describe('The language of mail written to this person (announcements); null: the organisation’s default'),
   })
   .meta({ id: 'User' });
 

@@ -16,6 +16,7 @@ export function publicUser(row: UserRow) {
     status: row.status,
     createdAt: iso(row.created_at),
     lastLoginAt: isoOrNull(row.last_login_at),
+    language: row.language ?? null,
   };
 }
 
@@ -86,11 +87,11 @@ export async function countActiveAdmins(db: Db, orgId: string): Promise<number> 
 }
 
 /** Changes a user's name, roles or status (roles deduplicated); returns the row as it is now. */
-export async function updateUser(db: Db, orgId: string, id: string, changes: { name?: string | undefined; roles?: Role[] | undefined; status?: 'active' | 'disabled' | undefined }): Promise<UserRow> {
-  const { name, roles, status } = changes;
+export async function updateUser(db: Db, orgId: string, id: string, changes: { name?: string | undefined; roles?: Role[] | undefined; status?: 'active' | 'disabled' | undefined; language?: 'en' | 'pl' | null | undefined }): Promise<UserRow> {
+  const { name, roles, status, language } = changes;
   return db
     .updateTable('users')
-    .set({ ...(name ? { name } : {}), ...(roles ? { roles: [...new Set(roles)] } : {}), ...(status ? { status } : {}), updated_at: new Date() })
+    .set({ ...(name ? { name } : {}), ...(roles ? { roles: [...new Set(roles)] } : {}), ...(status ? { status } : {}), ...(language !== undefined ? { language } : {}), updated_at: new Date() })
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .returningAll()

@@ -37,21 +37,21 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     config: { auth: ADMIN, audit: 'user.update' },
     schema: {
       tags: ['users'],
-      summary: 'Change a user’s name, roles or status',
+      summary: 'Change a user’s name, roles, status or mail language',
       params: idParams,
-      body: z.object({ name: z.string().trim().min(1).max(120).optional(), roles: z.array(roleSchema).min(1).max(4).optional(), status: z.enum(['active', 'disabled']).optional() }).strict(),
+      body: z.object({ name: z.string().trim().min(1).max(120).optional(), roles: z.array(roleSchema).min(1).max(4).optional(), status: z.enum(['active', 'disabled']).optional(), language: z.enum(['en', 'pl']).nullable().optional() }).strict(),
       response: withErrors({ 200: userSchema }, [404, 409]),
     },
     handler: async (request) => {
       const orgId = request.principal!.orgId;
       const user = await getUser(app.db, orgId, request.params.id);
       if (!user) throw new NotFoundError('User', request.params.id);
-      const { name, roles, status } = request.body;
+      const { name, roles, status, language } = request.body;
       const losesAdmin = user.roles.includes('admin') && ((roles && !roles.includes('admin')) || status === 'disabled');
       if (losesAdmin && (await countActiveAdmins(app.db, orgId)) <= 1) {
         throw new ConflictError('This is the last active admin of the organization; make someone else admin first.', 'LAST_ADMIN');
       }
-      const updated = await updateUser(app.db, orgId, user.id, { name, roles, status });
+      const updated = await updateUser(app.db, orgId, user.id, { name, roles, status, language });
       request.auditInfo = {
         targetType: 'user',
         targetId: user.id,

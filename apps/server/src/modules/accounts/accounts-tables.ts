@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp, DefaultNow } from '../../db/column-types.js';
 
 export const ROLES = ['member', 'publisher', 'reviewer', 'admin'] as const;
@@ -22,6 +22,8 @@ export interface UsersTable {
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   last_login_at: Timestamp | null;
+  /** The language of mail written to this person (campaign announcements); null: the organisation's default. */
+  language: ColumnType<'en' | 'pl' | null, 'en' | 'pl' | null | undefined, 'en' | 'pl' | null>;
   created_at: DefaultNow;
   updated_at: DefaultNow;
 }

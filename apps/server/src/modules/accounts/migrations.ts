@@ -83,3 +83,13 @@ export const accountsMigrations = [
     },
   },
 ];
+
+/** A person's language for mail the marketplace writes to them (campaign announcements, decision 0039); null: the organisation's default. */
+export const userLanguageMigrations = [
+  {
+    name: '1481_user_language',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [`ALTER TABLE users ADD COLUMN language text CHECK (language IN ('en', 'pl'))`]);
+    },
+  },
+];

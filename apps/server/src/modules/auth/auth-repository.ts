@@ -17,7 +17,7 @@ export function findProfile(db: Db, orgId: string, userId: string | null) {
     .leftJoin('users', (join) => join.onRef('users.org_id', '=', 'organizations.id').on('users.id', '=', userId ?? '00000000-0000-0000-0000-000000000000'))
     .select([
       'organizations.id as org_id', 'organizations.name as org_name', 'organizations.slug as org_slug', 'organizations.created_at as org_created_at',
-      'users.id', 'users.email', 'users.name', 'users.roles', 'users.status', 'users.created_at', 'users.last_login_at',
+      'users.id', 'users.email', 'users.name', 'users.roles', 'users.status', 'users.created_at', 'users.last_login_at', 'users.language',
     ])
     .where('organizations.id', '=', orgId)
     .executeTakeFirstOrThrow();

@@ -139,7 +139,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
         // One round trip: the organisation, and the user when the caller is one (or created the API key).
         const row = await findProfile(app.db, principal.orgId, principal.userId);
         const user = row.id
-          ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at) }
+          ? { id: row.id, email: row.email!, name: row.name!, roles: row.roles!, status: row.status!, createdAt: iso(row.created_at!), lastLoginAt: isoOrNull(row.last_login_at), language: row.language ?? null }
           : null;
         cached = { profile: { user, organization: { id: row.org_id, name: row.org_name, slug: row.org_slug, createdAt: iso(row.org_created_at) } }, answers: new Map() };
         profiles.set(cacheKey, cached);

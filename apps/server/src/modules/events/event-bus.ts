@@ -13,7 +13,7 @@ export interface Audience {
 
 export interface OrgEvent {
   orgId: string;
-  type: 'request' | 'deployment' | 'conversation' | 'delivery' | 'approval' | 'review' | 'message';
+  type: 'request' | 'deployment' | 'conversation' | 'delivery' | 'approval' | 'review' | 'message' | 'campaign' | 'mail-backlog';
   data: Record<string, unknown>;
   audience: Audience;
 }
@@ -36,6 +36,8 @@ export interface EventBus {
   onPublish(listener: EventListener): () => void;
   /** Listeners subscribed in this process (of one organisation, or all). */
   subscriberCount(orgId?: string): number;
+  /** Organisations with a listener in this process (live figures are worked out only for them). */
+  subscribedOrgs(): string[];
   /** Resolves once events published by other processes arrive here (at once in-process). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ function localListeners() {
       emitter.on(orgId, listener);
       return () => void emitter.off(orgId, listener);
     },
+    orgs: () => emitter.eventNames().filter((name): name is string => typeof name === 'string' && emitter.listenerCount(name) > 0),
     count: (orgId?: string) => (orgId ? emitter.listenerCount(orgId) : emitter.eventNames().reduce((sum, name) => sum + emitter.listenerCount(name), 0)),
   };
 }
@@ -94,6 +97,7 @@ export function createLocalEventBus(): EventBus {
     subscribe: local.subscribe,
     onPublish: hooks.add,
     subscriberCount: local.count,
+    subscribedOrgs: local.orgs,
     ready: async () => undefined,
     close: async () => undefined,
   };
@@ -145,6 +149,7 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
     subscribe: local.subscribe,
     onPublish: hooks.add,
     subscriberCount: local.count,
+    subscribedOrgs: local.orgs,
     ready: () => subscribed,
     async close() {
       publisher.disconnect();

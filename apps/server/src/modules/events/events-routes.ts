@@ -17,7 +17,8 @@ const STREAM_DESCRIPTION = [
   'Server-sent events for the caller\'s organisation, filtered to what the caller may see.',
   'First `retry: 3000` and `event: ready` (`data: {}`), then messages `event: <type>`, `id: <n>`, `data: <json>`:',
   '`request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt};',
-  '`conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns). A `: ping` comment every 15 s.',
+  '`conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns);',
+  '`campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s.',
 ].join(' ');
 
 /** GET /events: live updates over SSE (EventSource sends the session cookie; Bearer works too). */

@@ -5,6 +5,7 @@ import { idParams, iso, optionalQuery, pagination, withErrors } from '../../http
 import { MAIL_CLASSES } from './classify-mail.js';
 import { findAnalysis, listAnalyses, saveRuleSet, currentRuleSet } from './mail-processing-repository.js';
 import { MailProcessingError } from './mail-processing-error.js';
+import { mailBacklog, mailBacklogSchema } from './mail-backlog.js';
 import { DEFAULT_MAIL_RULES, mailRuleSchema, mailRuleSetSchema } from './mail-rules.js';
 
 const ADMIN = { roles: ['admin' as const] };
@@ -55,6 +56,12 @@ const view = (row: Row) => ({
 /** Admins see how every incoming message was read (each stage's result and reason) and edit the versioned routing rules. */
 export default async function mailAnalysesRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/mail-backlog', {
+    config: { auth: ADMIN },
+    schema: { tags: ['mail'], summary: 'The mail pipeline’s backlog: received mail waiting, processing or quarantined (live: event `mail-backlog`)', response: withErrors({ 200: mailBacklogSchema }) },
+    handler: async () => mailBacklog(app.db),
+  });
 
   app.get('/mail-analyses', {
     config: { auth: ADMIN },

@@ -73,7 +73,14 @@ export const orgSettingsSchema = z
       .strict()
       .default({ maxAttachmentBytes: 10 * 1024 * 1024, downloadLinkTtlHours: 72, deliverToRequester: true, updateInstalls: true }),
     agents: z.object({ staleAfterSeconds: z.number().int().min(30).max(86_400).default(300) }).strict().default({ staleAfterSeconds: 300 }),
-    mail: z.object({ unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once') }).strict().default({ unknownSenders: 'reply-once' }),
+    mail: z
+      .object({
+        unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once'),
+        /** The language of mail written to people who chose none (campaign announcements). */
+        language: z.enum(['en', 'pl']).default('en'),
+      })
+      .strict()
+      .default({ unknownSenders: 'reply-once', language: 'en' }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),
     policy: policySchema.default(POLICY_DEFAULTS),
   })

@@ -1,3 +1,4 @@
+import { MailBacklogStatus } from '../../components/mail-backlog';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -57,6 +58,7 @@ export function MailPage() {
   return (
     <section aria-labelledby="mail-title">
       <h1 id="mail-title">{t('mail.title')}</h1>
+      <MailBacklogStatus />
       <RulesEditor />
       <QueryState query={analyses} empty={<EmptyState title={t('mail.empty')} />} isEmpty={(data) => data.items.length === 0}>
         {({ items }) => (
