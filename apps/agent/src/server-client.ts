@@ -6,12 +6,13 @@ import type { AgentConfig } from './agent-config.js';
 import type { HomeLayout } from './agent-home.js';
 import { httpCall, type HttpCallInit, type HttpReply } from './http-call.js';
 import { writeJsonAtomic } from './json-file.js';
+import type { Reason } from './reason.js';
 
 export interface DeploymentReport {
   app: string;
   version: string;
   state: 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
-  reason?: { code: string; message: string };
+  reason?: Reason;
   /** `url`: where the app answers on this workstation, once healthy. */
   health?: { ok: boolean; detail?: string; notice?: { code: string; params: Record<string, string | number> }; latencyMs?: number; url?: string };
   logTail?: string;
@@ -30,10 +31,16 @@ export interface Heartbeat {
 /** What the server asks this agent to do (delivered with heartbeats and command polls). */
 export interface ServerCommand {
   id: string;
-  type: 'rollback' | 'remove';
+  type: 'rollback' | 'remove' | 'logs';
   app: string;
   version: string;
   deploymentId: string;
+}
+
+export interface CommandOutcome {
+  state: 'done' | 'failed';
+  reason?: Reason;
+  logTail?: string;
 }
 
 export interface ServerClient {
@@ -42,8 +49,8 @@ export interface ServerClient {
   heartbeat(beat: Heartbeat): Promise<{ serverTime: string; keyListVersion: number; commands?: ServerCommand[] }>;
   /** The light poll between heartbeats: commands to run now. */
   commands(): Promise<ServerCommand[]>;
-  /** Closes a command: done, or failed with the reason. */
-  closeCommand(id: string, outcome: { state: 'done' | 'failed'; reason?: { code: string; message: string } }): Promise<void>;
+  /** Closes a command: done (a logs command with the app's latest lines), or failed with the reason. */
+  closeCommand(id: string, outcome: CommandOutcome): Promise<void>;
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
   /** Enrols this agent to report by mail: the Ed25519 public key its status mails are signed with. */
   registerReportKey(publicKey: string): Promise<void>;

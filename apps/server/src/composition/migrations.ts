@@ -8,7 +8,7 @@ import { groupsMigrations } from '../modules/groups/migrations.js';
 import { reviewsMigrations } from '../modules/catalog/reviews-migrations.js';
 import { orgKeysMigrations } from '../modules/org-keys/migrations.js';
 import { agentReportKeyMigrations, agentsMigrations } from '../modules/agents/migrations.js';
-import { deploymentsMigrations } from '../modules/deployments/migrations.js';
+import { deploymentLogsMigrations, deploymentsMigrations } from '../modules/deployments/migrations.js';
 import { conversationsMigrations } from '../modules/conversations/migrations.js';
 import { approvalsMigrations } from '../modules/approvals/migrations.js';
 import { mailHubMessagesMigrations, mailIntakeMigrations, mailOutcomesMigrations, mailRawFileMigrations } from '../modules/mail-intake/migrations.js';
@@ -23,4 +23,4 @@ import { changelogEntriesMigrations } from '../modules/catalog/changelog-entries
 import { mailProcessingMigrations } from '../modules/mail-processing/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...deploymentLogsMigrations];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
-import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { publishDeployment, recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { reconcileInventory } from '../deployments/reconcile-inventory.js';
 import { reportKeySchema } from './report-key.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
@@ -104,7 +104,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     config: { auth: AGENTS },
     schema: {
       tags: ['agents'],
-      summary: 'Commands for this agent to run now (rollback, remove)',
+      summary: 'Commands for this agent to run now (rollback, remove, logs)',
       description: `The light poll an agent makes between heartbeats (every 10 s by default). Queued commands, and sent ones not closed within ${COMMAND_RESEND_AFTER_MS / 60_000} minutes, are returned and marked sent; running one must be idempotent.`,
       response: withErrors({ 200: z.object({ commands: z.array(agentCommandSchema) }) }),
     },
@@ -119,14 +119,16 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['agents'],
       summary: 'Close a command: done, or failed with the reason',
-      description: 'Closing a closed command again changes nothing and answers its state.',
+      description: 'Closing a closed command again changes nothing and answers its state. A done `logs` command carries `logTail`, the latest lines of that app’s log (bounded and redacted by the agent); the server keeps the last 16 KB of it.',
       params: idParams,
-      body: z.object({ state: z.enum(['done', 'failed']), reason: reasonSchema.optional() }).strict(),
+      body: z.object({ state: z.enum(['done', 'failed']), reason: reasonSchema.optional(), logTail: z.string().max(65_536).optional() }).strict(),
       response: withErrors({ 200: z.object({ command: commandSchema }) }, [404]),
     },
     handler: async (request) => {
       const agent = await agentOf(request);
-      const command = await closeCommand(app.db, agent.id, request.params.id, request.body);
+      const { tailSaved, ...command } = await closeCommand(app.db, agent.id, request.params.id, request.body);
+      // the page that asked for the lines shows them as soon as they are here
+      if (tailSaved) await publishDeployment(db, app.events, command.deploymentId);
       request.auditInfo = { targetType: 'agent_command', targetId: command.id, details: { type: command.type, state: command.state, deploymentId: command.deploymentId, reason: command.reason?.code } };
       return { command };
     },
