@@ -26,7 +26,12 @@ export interface Heartbeat {
   os: string;
   runtimes: string[];
   apps: { name: string; version: string; state: string }[];
+  /** The command types this agent runs; the server sends no other (an older agent names none and gets rollback and remove only). */
+  commandTypes?: readonly ServerCommand['type'][];
 }
+
+/** Every command type this agent runs (command-runner.ts). */
+export const COMMAND_TYPES = ['rollback', 'remove', 'logs'] as const satisfies readonly ServerCommand['type'][];
 
 /** What the server asks this agent to do (delivered with heartbeats and command polls). */
 export interface ServerCommand {
@@ -134,10 +139,10 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
         throw error;
       }
     },
-    heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', beat),
+    heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', { commandTypes: COMMAND_TYPES, ...beat }),
     keys: () => call('GET', '/api/v1/keys'),
     registerReportKey: async (publicKey) => void (await call('PUT', '/api/v1/agents/report-key', { reportKey: publicKey })),
-    commands: async () => (await call<{ commands: ServerCommand[] }>('GET', '/api/v1/agents/commands')).commands,
+    commands: async () => (await call<{ commands: ServerCommand[] }>('GET', `/api/v1/agents/commands?types=${COMMAND_TYPES.join(',')}`)).commands,
     async closeCommand(id, outcome) {
       await call('POST', `/api/v1/agents/commands/${encodeURIComponent(id)}`, outcome);
     },

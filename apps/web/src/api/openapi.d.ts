@@ -666,7 +666,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Comma-separated command types this agent runs (e.g. rollback,remove,logs); without it only rollback and remove are sent */
+                    types?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1090,6 +1093,8 @@ export interface paths {
                             state: "healthy" | "unhealthy" | "stopped" | "replaced";
                             version: string;
                         }[];
+                        /** @description The command types this agent runs; without it only rollback and remove are sent (agents from before logs) */
+                        commandTypes?: ("rollback" | "remove" | "logs")[];
                         os: string;
                         runtimes: string[];
                         version: string;

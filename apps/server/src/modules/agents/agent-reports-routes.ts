@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors/app-error.js';
+import { BadRequestError, ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
-import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
+import { agentCommandSchema, closeCommand, commandTypesSchema, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
 import { publishDeployment, recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { reconcileInventory } from '../deployments/reconcile-inventory.js';
 import { reportKeySchema } from './report-key.js';
@@ -56,6 +56,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
             .array(z.object({ name: slug, version: semver, state: z.enum(['healthy', 'unhealthy', 'stopped', 'replaced']) }).strict())
             .max(500)
             .describe('Every version on the workstation with its state; the server reconciles its deployments from this list'),
+          commandTypes: commandTypesSchema.optional().describe('The command types this agent runs; without it only rollback and remove are sent (agents from before logs)'),
         })
         .strict(),
       response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number(), commands: z.array(agentCommandSchema).describe('Commands to run now (they are marked sent)') }) }),
@@ -67,7 +68,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const reconciled = await reconcileInventory(db, app.events, agent, apps);
       request.auditInfo = { targetType: 'agent', targetId: agent.id, ...(reconciled ? { details: { reconciled } } : {}) };
       const keys = await app.orgKeys.publicInfo(agent.org_id);
-      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id) };
+      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id, request.body.commandTypes) };
     },
   });
 
@@ -106,11 +107,15 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       tags: ['agents'],
       summary: 'Commands for this agent to run now (rollback, remove, logs)',
       description: `The light poll an agent makes between heartbeats (every 10 s by default). Queued commands, and sent ones not closed within ${COMMAND_RESEND_AFTER_MS / 60_000} minutes, are returned and marked sent; running one must be idempotent.`,
+      querystring: z.object({ types: z.string().max(200).optional().describe('Comma-separated command types this agent runs (e.g. rollback,remove,logs); without it only rollback and remove are sent') }).strict(),
       response: withErrors({ 200: z.object({ commands: z.array(agentCommandSchema) }) }),
     },
     handler: async (request) => {
       const agent = await agentOf(request);
-      return { commands: await takeCommands(app.db, agent.id) };
+      const parsed = request.query.types === undefined ? undefined : commandTypesSchema.safeParse(request.query.types.split(',').filter(Boolean));
+      if (parsed && !parsed.success) throw new BadRequestError(`types ${parsed.error.issues[0]?.message ?? 'is invalid'}: got '${request.query.types!.slice(0, 100)}'.`, 'VALIDATION_FAILED');
+      const types = parsed?.data;
+      return { commands: await takeCommands(app.db, agent.id, types) };
     },
   });
 

@@ -99,12 +99,20 @@ async function assertActionable(db: Kysely<DB>, deployment: DeploymentRow, type:
 }
 
 /**
- * The commands an agent should run now: queued ones, and sent ones it never closed within
+ * What an agent that does not say which commands it runs gets: an agent from before `logs` ran any other
+ * command type as a rollback, so it must never be sent one.
+ */
+export const LEGACY_COMMAND_TYPES: readonly AgentCommandType[] = ['rollback', 'remove'];
+export const commandTypesSchema = z.array(z.enum(AGENT_COMMAND_TYPES, { message: `must be command types among ${AGENT_COMMAND_TYPES.join(', ')}` })).max(AGENT_COMMAND_TYPES.length * 2);
+
+/**
+ * The commands an agent should run now (of the types it runs): queued ones, and sent ones it never closed within
  * COMMAND_RESEND_AFTER_MS. They are marked sent; one sent COMMAND_MAX_ATTEMPTS times fails instead.
  */
-export async function takeCommands(db: Kysely<DB>, agentId: string, now = new Date()): Promise<z.infer<typeof agentCommandSchema>[]> {
+export async function takeCommands(db: Kysely<DB>, agentId: string, types: readonly AgentCommandType[] = LEGACY_COMMAND_TYPES, now = new Date()): Promise<z.infer<typeof agentCommandSchema>[]> {
+  if (!types.length) return [];
   const staleBefore = new Date(now.getTime() - COMMAND_RESEND_AFTER_MS);
-  const due = (eb: any) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'sent'), eb('updated_at', '<', staleBefore)])]);
+  const due = (eb: any) => eb.and([eb('type', 'in', types), eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'sent'), eb('updated_at', '<', staleBefore)])])]);
   await db
     .updateTable('agent_commands')
     .set({ state: 'failed', updated_at: now, reason: JSON.stringify({ code: 'COMMAND_UNANSWERED', message: `The agent did not confirm this command after ${COMMAND_MAX_ATTEMPTS} deliveries; check that the agent runs (marketplace-agent doctor), then ask again.` }) })
