@@ -42,6 +42,9 @@ export interface ReasonLike {
  */
 export function reasonText(i18n: I18n, reason: ReasonLike): string {
   const notices = reason.notices ?? [];
-  if (notices.length && notices.every((notice) => i18n.exists(`notices.${notice.code}`))) return notices.map((notice) => noticeText(i18n, notice)).join(' ');
+  if (notices.length && notices.every((notice) => i18n.exists(`notices.${notice.code}`))) {
+    // a quoted part (the health check's answer) is no sentence of its own: it ends where the next begins
+    return notices.map((notice) => noticeText(i18n, notice)).reduce((text, next) => (/[.!?:]$/.test(text) ? `${text} ${next}` : `${text}. ${next}`));
+  }
   return i18n.t(`deployments.reasons.${reason.code}`, { defaultValue: reason.message });
 }
