@@ -116,7 +116,7 @@ describe('what the server writes, in the Polish UI', () => {
 });
 
 describe('a deployment’s reason as its agent reports it', () => {
-  const reason = {
+  const reason: { code: string; message: string; notices: Notice[] } = {
     code: 'HEALTH_CHECK_FAILED',
     message: 'notes 1.1.0 did not become healthy: GET /healthz answered 500. 1.0.0 keeps serving.',
     notices: [
