@@ -5,11 +5,11 @@ import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import type { AgentState } from './agent-state.js';
 import { appDataDir } from './app-data.js';
-import { resolveAppSettings } from './app-settings.js';
+import { readAppSettings, resolveAppSettings } from './app-settings.js';
+import { LOG_TAIL_LIMITS, readLogTail } from './log-tail.js';
 import type { StartSpec } from './runtimes/runtime.js';
 import { appLogFile } from './runtimes/process-runtime.js';
 
-const LOG_TAIL_LINES = 40;
 
 /** An app's files on disk: `apps/<app>/<version>/` (unpacked bundles) and the `current` symlink. */
 export const versionDir = (layout: HomeLayout, app: string, version: string) => join(layout.apps, app, version);
@@ -48,14 +48,13 @@ export async function removeStrayVersions(layout: HomeLayout, state: AgentState)
   }
 }
 
-/** The last lines of the app's log (sent with an unhealthy report). */
-export async function logTail(layout: HomeLayout, app: string, lines = LOG_TAIL_LINES): Promise<string> {
-  try {
-    const text = await readFile(appLogFile(layout.logs, app), 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n').slice(-8000);
-  } catch {
-    return '';
-  }
+/**
+ * The last lines of the app's log (sent with reports, and when the marketplace asks), read from the
+ * file's end only and redacted: the values of the app's stored settings (its secrets among them) and
+ * anything that looks like a credential never leave the workstation.
+ */
+export async function logTail(layout: HomeLayout, app: string, lines: number = LOG_TAIL_LIMITS.reportLines): Promise<string> {
+  return readLogTail(appLogFile(layout.logs, app), lines, Object.values(readAppSettings(layout.root, app)));
 }
 
 /** How a version of an app is started: its unpacked folder, its data directory, its settings, its log. */

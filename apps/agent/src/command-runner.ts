@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { isAgentError } from './agent-error.js';
 import type { Deployer } from './deployer.js';
 import { readJson, writeJsonAtomic } from './json-file.js';
-import type { DeploymentReport, ServerClient, ServerCommand } from './server-client.js';
+import { LOG_TAIL_LIMITS } from './log-tail.js';
+import { notice, reason } from './reason.js';
+import type { CommandOutcome, DeploymentReport, ServerClient, ServerCommand } from './server-client.js';
 
-type Reason = { code: string; message: string };
+type Reason = NonNullable<CommandOutcome['reason']>;
 interface JournalEntry {
   phase: 'running' | 'done' | 'failed';
   reason?: Reason;
@@ -20,6 +22,9 @@ export interface CommandRunnerOptions {
   journalPath: string;
   log: (message: string) => void;
 }
+
+const rolledBackByServer = (target: string) => reason('SERVER_ROLLBACK', `Rolled back from the marketplace to ${target}.`, notice('deployment.rolledBackByServer', { version: target }));
+const appNotHere = (app: string, version: string, code = 'APP_NOT_DEPLOYED') => reason(code, `${app} ${version} is not deployed on this workstation; nothing was changed.`, notice('deployment.notDeployedHere', { app, version }));
 
 /** Finished commands are kept this long, which is far longer than the server waits before sending one again. */
 const KEEP_MS = 7 * 24 * 3600_000;
@@ -50,6 +55,15 @@ export function createCommandRunner(options: CommandRunnerOptions) {
     return next;
   }
 
+  /**
+   * The latest lines of the log of the app the command names, nothing else: read again for every
+   * sending (a log changes; nothing on the workstation changes, so it needs no journal).
+   */
+  async function latestLogs(command: ServerCommand): Promise<CommandOutcome> {
+    if (!deployer.deployedVersion(command.app)) return { state: 'failed', reason: appNotHere(command.app, command.version) };
+    return { state: 'done', logTail: await deployer.logTail(command.app, LOG_TAIL_LIMITS.requestLines) };
+  }
+
   async function execute(command: ServerCommand, resumed: boolean): Promise<{ state: 'done' | 'failed'; reason?: Reason }> {
     const current = deployer.deployedVersion(command.app);
     const forThis = { deploymentId: command.deploymentId };
@@ -60,22 +74,21 @@ export function createCommandRunner(options: CommandRunnerOptions) {
         return { state: 'done' };
       }
       const removed = (await deployer.remove(command.app))!;
-      await options.report({ ...removed, reason: { code: 'SERVER_REMOVE', message: `Removed from this workstation.` }, ...(removed.version === command.version ? forThis : {}) });
+      await options.report({ ...removed, reason: reason('SERVER_REMOVE', 'Removed from this workstation.', notice('deployment.removedByServer')), ...(removed.version === command.version ? forThis : {}) });
       return { state: 'done' };
     }
     if (current !== command.version) {
       if (resumed && current) {
         // the rollback switched versions before the agent stopped: tell the server, do not roll back twice
-        await options.report({ app: command.app, version: command.version, state: 'rolled-back', reason: { code: 'SERVER_ROLLBACK', message: `Rolled back from the marketplace to ${current}.` }, ...forThis });
+        await options.report({ app: command.app, version: command.version, state: 'rolled-back', reason: rolledBackByServer(current), ...forThis });
         return { state: 'done' };
       }
-      const now = current ? `it runs ${current} now` : 'it is not deployed here';
-      return { state: 'failed', reason: { code: 'VERSION_NOT_CURRENT', message: `${command.app} ${command.version} is not the running version (${now}); nothing was changed.` } };
+      return { state: 'failed', reason: current ? reason('VERSION_NOT_CURRENT', `${command.app} ${command.version} is not the running version (it runs ${current} now); nothing was changed.`, notice('deployment.versionNotCurrent', { app: command.app, version: command.version, current })) : appNotHere(command.app, command.version, 'VERSION_NOT_CURRENT') };
     }
-    const outcome = await deployer.rollback(command.app, { code: 'SERVER_ROLLBACK', message: (target) => `Rolled back from the marketplace to ${target}.` });
+    const outcome = await deployer.rollback(command.app, rolledBackByServer);
     if (outcome.state !== 'rolled-back') {
       await options.report(outcome.report);
-      return { state: 'failed', reason: outcome.report.reason ?? { code: 'ROLLBACK_FAILED', message: `${command.app} could not be rolled back.` } };
+      return { state: 'failed', reason: outcome.report.reason ?? reason('ROLLBACK_FAILED', `${command.app} could not be rolled back.`, notice('deployment.rollbackFailed', { app: command.app })) };
     }
     await options.report({ ...outcome.report, ...forThis });
     if (outcome.restored) await options.report(outcome.restored);
@@ -83,6 +96,11 @@ export function createCommandRunner(options: CommandRunnerOptions) {
   }
 
   async function runOne(command: ServerCommand): Promise<void> {
+    if (command.type === 'logs') {
+      const outcome = await latestLogs(command);
+      log(`command logs ${command.app}: ${outcome.state}${outcome.logTail !== undefined ? ` (${outcome.logTail.length} characters sent)` : ''}`);
+      return options.server.closeCommand(command.id, outcome);
+    }
     const journal = (await readJson<Record<string, JournalEntry>>(options.journalPath)) ?? {};
     const seen = journal[command.id];
     let result: { state: 'done' | 'failed'; reason?: Reason };
@@ -93,7 +111,8 @@ export function createCommandRunner(options: CommandRunnerOptions) {
       try {
         result = await execute(command, seen?.phase === 'running');
       } catch (error) {
-        result = { state: 'failed', reason: { code: isAgentError(error) ? error.code : 'COMMAND_FAILED', message: (error as Error).message.slice(0, 2000) } };
+        const message = (error as Error).message;
+        result = { state: 'failed', reason: reason(isAgentError(error) ? error.code : 'COMMAND_FAILED', message, notice('deployment.commandFailed', { error: message })) };
       }
       await updateJournal(command.id, { phase: result.state, ...(result.reason ? { reason: result.reason } : {}), at: new Date().toISOString() });
       log(`command ${command.type} ${command.app} ${command.version}: ${result.state}${result.reason ? ` (${result.reason.code}: ${result.reason.message})` : ''}`);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractBundle, type AppManifest } from '@marketplace/release';
 import { dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
+import { extendReason, notice, reason, refusedRelease, type Reason } from './reason.js';
 import { healthTimeoutOf, logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions, startSpec } from './app-files.js';
 import { AgentError } from './agent-error.js';
 import { StateStore, type AppRecord } from './agent-state.js';
@@ -144,7 +145,7 @@ export class Deployer {
     const dir = join(this.layout.apps, app, version);
     if (this.state.apps[app]?.current !== version) await rm(dir, { recursive: true, force: true });
     const extracted = await extractBundle(bundlePath, dir, this.options.limits ?? {}, { expectedSha256 });
-    if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: { code: extracted.code, message: extracted.message } } };
+    if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: refusedRelease(extracted.code, extracted.message) } };
     const refused = await admit?.();
     if (refused) {
       await rm(dir, { recursive: true, force: true });
@@ -165,13 +166,17 @@ export class Deployer {
         throw error;
       });
     }
-    const giveUp = async (reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']) => {
+    const giveUp = async (why: Reason, logTail: string | undefined, health?: DeploymentReport['health']) => {
       await rm(dir, { recursive: true, force: true });
       // what the failed version wrote goes aside; the left version gets its data back as it left it
       const aside = leaving ? await restoreSnapshot(this.layout, app, leaving, version) : null;
       if (aside) this.options.log?.(`${app}: data written by ${version} moved to ${aside}`);
-      const restored = leaving ? ` The data was restored as ${leaving} left it${aside ? `; what ${version} wrote was moved to ${aside}` : ''}.` : '';
-      return this.failed(app, version, { code: reason.code, message: `${reason.message}${restored}` }, logTail, health);
+      const restored = !leaving
+        ? why
+        : aside
+          ? extendReason(why, `The data was restored as ${leaving} left it; what ${version} wrote was moved to ${aside}.`, notice('deployment.dataRestoredAside', { version: leaving, newer: version, path: aside }))
+          : extendReason(why, `The data was restored as ${leaving} left it.`, notice('deployment.dataRestored', { version: leaving }));
+      return this.failed(app, version, restored, logTail, health);
     };
 
     const spec = startSpec(this.layout, extracted.manifest, await freePort());
@@ -179,7 +184,7 @@ export class Deployer {
     try {
       started = await this.options.runtime.start(spec);
     } catch (error) {
-      return giveUp({ code: 'START_FAILED', message: (error as Error).message }, undefined);
+      return giveUp(reason('START_FAILED', (error as Error).message, notice('deployment.startFailed', { app, version, error: (error as Error).message })), undefined);
     }
     await this.store.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
@@ -189,7 +194,7 @@ export class Deployer {
       await started.stop();
       await this.store.setStarting(app, null);
       const logTail = await readLogTail(this.layout, app);
-      return giveUp({ code: 'HEALTH_CHECK_FAILED', message: `${app} ${version} did not become healthy: ${health.detail}.` }, logTail, healthReport(health, spec.port));
+      return giveUp(reason('HEALTH_CHECK_FAILED', `${app} ${version} did not become healthy: ${health.detail}.`, notice('deployment.healthCheckFailed', { app, version }), health.notice), logTail, healthReport(health, spec.port));
     }
 
     const before = this.state.apps[app];
@@ -214,19 +219,19 @@ export class Deployer {
     await running?.stop();
   }
 
-  private async failed(app: string, version: string, reason: { code: string; message: string }, logTail: string | undefined, health?: DeploymentReport['health']): Promise<Outcome> {
+  private async failed(app: string, version: string, why: Reason, logTail: string | undefined, health?: DeploymentReport['health']): Promise<Outcome> {
     const record = this.state.apps[app];
     if (record?.current) {
       // the previous version, stopped for the upgrade, starts again on its port
       if (!this.running.get(app) || !(await probeHealth(record.port ?? 0, record.healthPath)).ok) await this.ensureRunning(record);
-      return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: { code: reason.code, message: `${reason.message} ${record.current} keeps serving.` }, health, logTail } };
+      return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: extendReason(why, `${record.current} keeps serving.`, notice('deployment.keepsServing', { version: record.current })), health, logTail } };
     }
-    return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason, health, logTail } };
+    return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason: why, health, logTail } };
   }
 
-  /** The last lines of the app's log. */
-  logTail(app: string): Promise<string> {
-    return readLogTail(this.layout, app);
+  /** The last lines of the app's log (at most `lines`), redacted. */
+  logTail(app: string, lines?: number): Promise<string> {
+    return readLogTail(this.layout, app, lines);
   }
 
   /** Probes every deployed app's health path; returns the reports of those whose health changed (healthy ↔ unhealthy). */
@@ -247,7 +252,7 @@ export class Deployer {
    * Back to the newest kept earlier version (operator's choice: allowed although it is older). On
    * success `restored` is the report of the version that serves again.
    */
-  rollback(app: string, by: { code: string; message: (target: string) => string } = { code: 'OPERATOR_ROLLBACK', message: (target) => `Rolled back by the workstation's user to ${target}.` }): Promise<Outcome & { restored?: DeploymentReport; dataAside?: string }> {
+  rollback(app: string, by: (target: string) => Reason = (target) => reason('OPERATOR_ROLLBACK', `Rolled back by the workstation's user to ${target}.`, notice('deployment.rolledBackByOperator', { version: target }))): Promise<Outcome & { restored?: DeploymentReport; dataAside?: string }> {
     return this.exclusive(app, async () => {
       const record = this.state.apps[app];
       if (!record?.current) throw new AgentError('APP_NOT_DEPLOYED', `${app} is not deployed here; see: marketplace-agent list`);
@@ -274,17 +279,29 @@ export class Deployer {
           await undoRestore(this.layout, app, target, aside);
           await this.ensureRunning(record);
         }
-        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: { code: 'HEALTH_CHECK_FAILED', message: `${app} ${target} did not become healthy: ${health.detail}. ${from} keeps serving${restoring ? ' with its data' : ''}.` } } };
+        const why = reason(
+          'HEALTH_CHECK_FAILED',
+          `${app} ${target} did not become healthy: ${health.detail}. ${from} keeps serving${restoring ? ' with its data' : ''}.`,
+          notice('deployment.healthCheckFailed', { app, version: target }),
+          health.notice,
+          notice(restoring ? 'deployment.keepsServingWithData' : 'deployment.keepsServing', { version: from }),
+        );
+        return { state: 'unhealthy', report: { app, version: target, state: 'unhealthy', reason: why } };
       }
       await this.store.put({ ...record, current: target, previous: record.previous.slice(1), port: spec.port, pid: started.pid, state: 'healthy' });
       await pointCurrent(this.layout, app, target);
       this.watch(app, started);
       await old?.stop();
       await rm(join(this.layout.apps, app, from), { recursive: true, force: true });
-      const data = aside ? ` The data was restored as ${target} left it; what was written since was moved to ${aside}.` : restoring ? ` The data was restored as ${target} left it.` : '';
+      const done = by(target);
+      const why = aside
+        ? extendReason(done, `The data was restored as ${target} left it; what ${from} wrote was moved to ${aside}.`, notice('deployment.dataRestoredAside', { version: target, newer: from, path: aside }))
+        : restoring
+          ? extendReason(done, `The data was restored as ${target} left it.`, notice('deployment.dataRestored', { version: target }))
+          : done;
       return {
         state: 'rolled-back',
-        report: { app, version: from, state: 'rolled-back', reason: { code: by.code, message: `${by.message(target)}${data}` } },
+        report: { app, version: from, state: 'rolled-back', reason: why },
         restored: { app, version: target, state: 'healthy', health: healthReport(health, spec.port) },
         ...(aside ? { dataAside: aside } : {}),
       };

@@ -1,3 +1,4 @@
+import { notice, reason, refusedRelease } from './reason.js';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { checkReadPaths, DEFAULT_LIMITS, type ReleaseLimits } from '@marketplace/release';
@@ -49,16 +50,16 @@ export async function installLocal(options: LocalInstallOptions): Promise<Outcom
   try {
     const outcome = await deployer.deploy(claimed.app, async (deployedVersion) => {
       const verified = await checkRelease({ config, layout, log, fetchKeyList: options.fetchKeyList ?? (async () => (await server.keys()).keyList) }, { envelopeJson, bundlePath, app: claimed.app, deployedVersion });
-      if (!verified.ok) return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: { code: verified.code, message: verified.message } } };
+      if (!verified.ok) return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: refusedRelease(verified.code, verified.message) } };
       // the organisation grants workstation files only in a signed delivery statement, which an install by hand has not
       const grant = checkReadPaths(verified.manifest, []);
       if (!grant.ok) {
         const message = `${grant.message} An install by hand carries no signed grant: ask for the release to be sent to this workstation instead.`;
-        return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: { code: grant.code, message } } };
+        return { refused: { app: claimed.app, version: claimed.version, state: 'rejected', reason: refusedRelease(grant.code, message) } };
       }
       return { manifest: verified.manifest, bundlePath, sha256: verified.statement.bundle.sha256 };
     });
-    const note = { code: 'LOCAL_INSTALL', message: `Installed by hand on this workstation by ${by} from ${releasePath}.` };
+    const note = reason('LOCAL_INSTALL', `Installed by hand on this workstation by ${by} from ${releasePath}.`, notice('deployment.installedLocally', { by, path: releasePath }));
     const report: DeploymentReport = outcome.state === 'healthy' ? { ...outcome.report, reason: note } : outcome.report;
     await recordLocalAction(layout, { action: 'install', by, app: claimed.app, version: claimed.version, outcome: outcome.state, ...(outcome.report.reason ? { code: outcome.report.reason.code } : {}), release: releasePath, bundle: bundlePath });
     log(`local install of ${claimed.app} ${claimed.version} by ${by}: ${outcome.state}${outcome.report.reason ? ` (${outcome.report.reason.code}: ${outcome.report.reason.message})` : ''}`);

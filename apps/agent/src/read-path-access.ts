@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { GrantedReadPath } from '@marketplace/release';
 import { agentUser } from './agent-user.js';
+import { notice, reason, type Reason } from './reason.js';
 
 /** The code of the note a deployment carries when a granted workstation file is not there (or not readable). */
 export const READ_PATH_MISSING = 'READ_PATH_MISSING';
@@ -38,12 +39,25 @@ async function readable(path: string): Promise<boolean> {
 }
 
 /** What the person at the workstation (and the deployment's history) is told: each path, its setting, and what to do. */
-export function describeUnavailableReadPaths(app: string, version: string, unavailable: readonly UnavailableReadPath[]): string {
-  const user = `"${agentUser()}"`;
+export function describeUnavailableReadPaths(app: string, version: string, unavailable: readonly UnavailableReadPath[]): Reason {
+  const name = agentUser();
+  const user = `"${name}"`;
   const each = unavailable.map((entry) =>
     entry.problem === 'missing'
       ? `${entry.path} (setting ${entry.setting}) does not exist on this workstation: put the file there, or ask whoever exports it to write it there`
       : `${entry.path} (setting ${entry.setting}) exists but ${user}, the user the agent and its apps run as, may not read it: give that user read permission on the file and its folders`,
   );
-  return `${app} ${version} reads a workstation file that it cannot read yet: ${each.join('; ')}. Until then what the app shows from that file fails; it reads the file as soon as it is there, without a new release (an app in a container sees it after its next start).`;
+  const files = (problem: UnavailableReadPath['problem']) =>
+    unavailable
+      .filter((entry) => entry.problem === problem)
+      .map((entry) => `${entry.path} (${entry.setting})`)
+      .join('; ');
+  const missing = files('missing');
+  const unreadable = files('unreadable');
+  return reason(
+    READ_PATH_MISSING,
+    `${app} ${version} reads a workstation file that it cannot read yet: ${each.join('; ')}. Until then what the app shows from that file fails; it reads the file as soon as it is there, without a new release (an app in a container sees it after its next start).`,
+    missing ? notice('deployment.readPathMissing', { app, version, files: missing }) : undefined,
+    unreadable ? notice('deployment.readPathUnreadable', { app, version, files: unreadable, user: name }) : undefined,
+  );
 }

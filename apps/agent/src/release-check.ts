@@ -12,6 +12,7 @@ import {
   type VerifiedRelease,
 } from '@marketplace/release';
 import type { AgentConfig } from './agent-config.js';
+import { notice, reason, type Reason } from './reason.js';
 import type { HomeLayout } from './agent-home.js';
 import type { NonceStore } from './delivery-nonces.js';
 import { readJson, writeJsonAtomic } from './json-file.js';
@@ -81,9 +82,10 @@ export async function checkDelivery(
 }
 
 /** What a person at the workstation (and the server) is told about granted files: the path, its setting and the allowing prefix. */
-export function describeGrants(app: string, version: string, granted: readonly GrantedReadPath[]): string {
+export function describeGrants(app: string, version: string, granted: readonly GrantedReadPath[]): Reason {
   const list = granted.map((entry) => `${entry.path} (setting ${entry.setting}, allowed by ${entry.prefix})`).join('; ');
-  return `${app} ${version} may read, read only, outside its data folder: ${list}.`;
+  const files = granted.map((entry) => `${entry.path} (${entry.setting})`).join('; ');
+  return reason('READ_PATHS_GRANTED', `${app} ${version} may read, read only, outside its data folder: ${list}.`, notice('deployment.readPathsGranted', { app, version, files }));
 }
 
 /** The key list to verify against: the server's when it answers (verifyRelease refuses one older than the stored version), else the last one seen. */

@@ -8,6 +8,7 @@ import type { Journal } from './journal.js';
 import { describeUnavailableReadPaths, findUnavailableReadPaths, READ_PATH_MISSING } from './read-path-access.js';
 import { checkDelivery, checkRelease, describeGrants, type ReleaseCheckDeps } from './release-check.js';
 import type { DeploymentReport } from './server-client.js';
+import { extendReason, notice, reason, refusedRelease, type Reason } from './reason.js';
 
 const SLUG = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
@@ -38,7 +39,7 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   if (parsed.kind === 'invalid') {
     await journal.put({ key, phase: 'processing', startedAt: new Date().toISOString() });
     const named = /X-Marketplace-Release:\s*([a-z0-9-]+)@(\S+)/i.exec(raw.subarray(0, 16_384).toString('latin1'));
-    await reportIfNamed(deps, named?.[1], named?.[2], { code: parsed.code, message: `The release e-mail was refused: ${parsed.message}` });
+    await reportIfNamed(deps, named?.[1], named?.[2], refusedRelease(parsed.code, `The release e-mail was refused: ${parsed.message}`));
     return finish(deps, key, REJECTED_FOLDER, 'rejected');
   }
 
@@ -47,8 +48,8 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
   const resumed = (await journal.get(key))?.phase === 'processing';
   await journal.put({ key, phase: 'processing', app, version, startedAt: new Date().toISOString() });
   const work = join(deps.layout.downloads, key);
-  const refuse = (code: string, message: string) => ({ refused: { app, version, state: 'rejected' as const, reason: { code, message: message.slice(0, 2000) } } });
-  let readPathNote: string | null = null;
+  const refuse = (why: Reason) => ({ refused: { app, version, state: 'rejected' as const, reason: why } });
+  let readPathNote: Reason | null = null;
   try {
     const deployed = await deployer.deploy(app, async (deployedVersion) => {
       await deps.report({ app, version, state: 'received' });
@@ -57,12 +58,12 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
       if (parsed.bundle) await writeFile(bundlePath, parsed.bundle, { mode: 0o600 });
       else if (parsed.downloadUrl) {
         const fetched = await download(parsed.downloadUrl, bundlePath, deps.maxDownloadBytes ?? 256 * 1024 * 1024);
-        if (fetched) return refuse('BUNDLE_DOWNLOAD_FAILED', fetched);
-      } else return refuse('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.');
+        if (fetched) return refuse(reason('BUNDLE_DOWNLOAD_FAILED', fetched, notice('deployment.downloadFailed', { error: fetched })));
+      } else return refuse(reason('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.', notice('deployment.bundleMissing')));
 
       const verified = await checkRelease(deps, { envelopeJson: parsed.envelopeJson, bundlePath, app, deployedVersion });
-      if (!verified.ok) return refuse(verified.code, verified.message);
-      if (verified.statement.version !== version) return refuse('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`);
+      if (!verified.ok) return refuse(refusedRelease(verified.code, verified.message));
+      if (verified.statement.version !== version) return refuse(refusedRelease('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`));
 
       const release = { app, version, sha256: verified.statement.bundle.sha256 };
       return {
@@ -73,16 +74,16 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         // release is refused for what it is, a genuine one only if it was not sent to this agent
         admit: async () => {
           const admitted = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, manifest: verified.manifest, mailKey: key, resumed });
-          if (!admitted.ok) return { code: admitted.code, message: admitted.message };
+          if (!admitted.ok) return refusedRelease(admitted.code, admitted.message);
           // the files outside the data folder this app may read are shown at install: in the log and the deployment's history
           const grants = admitted.granted.length ? describeGrants(app, version, admitted.granted) : null;
-          if (grants) deps.log(grants);
-          await deps.report({ app, version, state: 'deploying', ...(grants ? { reason: { code: 'READ_PATHS_GRANTED', message: grants } } : {}) });
+          if (grants) deps.log(grants.message);
+          await deps.report({ app, version, state: 'deploying', ...(grants ? { reason: grants } : {}) });
           // a granted file that is not there (yet) does not stop the install, but the person is told which and what to do
           const unavailable = await findUnavailableReadPaths(admitted.granted);
           if (unavailable.length) {
             readPathNote = describeUnavailableReadPaths(app, version, unavailable);
-            deps.log(`${READ_PATH_MISSING}: ${readPathNote}`);
+            deps.log(`${READ_PATH_MISSING}: ${readPathNote.message}`);
           }
           return null;
         },
@@ -99,7 +100,7 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
     const code = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'NO_SPACE' : 'AGENT_ERROR';
     const message = `The agent could not install ${app} ${version}: ${(error as Error).message}. Free the resource named and ask for the release to be sent again.`;
     deps.log(`rejected ${app} ${version}: ${code} ${message}`);
-    await deps.report(refuse(code, message).refused);
+    await deps.report(refuse(reason(code, message, notice('deployment.installFailed', { app, version, error: (error as Error).message }))).refused);
     return finish(deps, key, REJECTED_FOLDER, 'rejected');
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -110,10 +111,10 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
  * The final report names the missing workstation file: as the reason of a healthy deployment, or after
  * the reason of one that failed (the missing file may be why).
  */
-function withReadPathNote(outcome: Outcome, note: string): Outcome {
+function withReadPathNote(outcome: Outcome, note: Reason): Outcome {
   if (outcome.state === 'rejected') return outcome;
-  const reason = outcome.report.reason ? { code: outcome.report.reason.code, message: `${outcome.report.reason.message} ${note}`.slice(0, 2000) } : { code: READ_PATH_MISSING, message: note.slice(0, 2000) };
-  return { ...outcome, report: { ...outcome.report, reason } };
+  const why = outcome.report.reason ? extendReason(outcome.report.reason, note.message, ...(note.notices ?? [])) : note;
+  return { ...outcome, report: { ...outcome.report, reason: why } };
 }
 
 async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED_FOLDER | typeof REJECTED_FOLDER, state: string): Promise<MailDecision> {
@@ -122,9 +123,9 @@ async function finish(deps: ProcessorDeps, key: string, folder: typeof PROCESSED
   return { kind: 'move', folder, state };
 }
 
-async function reportIfNamed(deps: ProcessorDeps, app: string | undefined, version: string | undefined, reason: { code: string; message: string }) {
-  if (app && version && SLUG.test(app) && SEMVER.test(version)) await deps.report({ app, version, state: 'rejected', reason });
-  else deps.log(`rejected a release e-mail that names no valid app@version: ${reason.code} ${reason.message}`);
+async function reportIfNamed(deps: ProcessorDeps, app: string | undefined, version: string | undefined, why: Reason) {
+  if (app && version && SLUG.test(app) && SEMVER.test(version)) await deps.report({ app, version, state: 'rejected', reason: why });
+  else deps.log(`rejected a release e-mail that names no valid app@version: ${why.code} ${why.message}`);
 }
 
 async function download(url: string, path: string, maxBytes: number): Promise<string | null> {

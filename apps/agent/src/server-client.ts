@@ -6,12 +6,13 @@ import type { AgentConfig } from './agent-config.js';
 import type { HomeLayout } from './agent-home.js';
 import { httpCall, type HttpCallInit, type HttpReply } from './http-call.js';
 import { writeJsonAtomic } from './json-file.js';
+import type { Reason } from './reason.js';
 
 export interface DeploymentReport {
   app: string;
   version: string;
   state: 'received' | 'rejected' | 'deploying' | 'healthy' | 'unhealthy' | 'rolled-back' | 'removed';
-  reason?: { code: string; message: string };
+  reason?: Reason;
   /** `url`: where the app answers on this workstation, once healthy. */
   health?: { ok: boolean; detail?: string; notice?: { code: string; params: Record<string, string | number> }; latencyMs?: number; url?: string };
   logTail?: string;
@@ -25,15 +26,26 @@ export interface Heartbeat {
   os: string;
   runtimes: string[];
   apps: { name: string; version: string; state: string }[];
+  /** The command types this agent runs; the server sends no other (an older agent names none and gets rollback and remove only). */
+  commandTypes?: readonly ServerCommand['type'][];
 }
+
+/** Every command type this agent runs (command-runner.ts). */
+export const COMMAND_TYPES = ['rollback', 'remove', 'logs'] as const satisfies readonly ServerCommand['type'][];
 
 /** What the server asks this agent to do (delivered with heartbeats and command polls). */
 export interface ServerCommand {
   id: string;
-  type: 'rollback' | 'remove';
+  type: 'rollback' | 'remove' | 'logs';
   app: string;
   version: string;
   deploymentId: string;
+}
+
+export interface CommandOutcome {
+  state: 'done' | 'failed';
+  reason?: Reason;
+  logTail?: string;
 }
 
 export interface ServerClient {
@@ -42,8 +54,8 @@ export interface ServerClient {
   heartbeat(beat: Heartbeat): Promise<{ serverTime: string; keyListVersion: number; commands?: ServerCommand[] }>;
   /** The light poll between heartbeats: commands to run now. */
   commands(): Promise<ServerCommand[]>;
-  /** Closes a command: done, or failed with the reason. */
-  closeCommand(id: string, outcome: { state: 'done' | 'failed'; reason?: { code: string; message: string } }): Promise<void>;
+  /** Closes a command: done (a logs command with the app's latest lines), or failed with the reason. */
+  closeCommand(id: string, outcome: CommandOutcome): Promise<void>;
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
   /** Enrols this agent to report by mail: the Ed25519 public key its status mails are signed with. */
   registerReportKey(publicKey: string): Promise<void>;
@@ -127,10 +139,10 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
         throw error;
       }
     },
-    heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', beat),
+    heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', { commandTypes: COMMAND_TYPES, ...beat }),
     keys: () => call('GET', '/api/v1/keys'),
     registerReportKey: async (publicKey) => void (await call('PUT', '/api/v1/agents/report-key', { reportKey: publicKey })),
-    commands: async () => (await call<{ commands: ServerCommand[] }>('GET', '/api/v1/agents/commands')).commands,
+    commands: async () => (await call<{ commands: ServerCommand[] }>('GET', `/api/v1/agents/commands?types=${COMMAND_TYPES.join(',')}`)).commands,
     async closeCommand(id, outcome) {
       await call('POST', `/api/v1/agents/commands/${encodeURIComponent(id)}`, outcome);
     },

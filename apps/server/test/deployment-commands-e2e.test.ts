@@ -92,6 +92,21 @@ describe('rollback and remove asked for in the marketplace, run by a real agent'
     expect(again.json().code).toBe('NO_EARLIER_VERSION');
   });
 
+  it('sends the latest log lines of the running app when asked, and only that app’s', async () => {
+    const v1 = await row('1.0.0');
+    const asked = await call(t.app, owner, { method: 'POST', url: `/api/v1/deployments/${v1.id}/logs` });
+    expect(asked.statusCode).toBe(202);
+    expect(asked.json()).toMatchObject({ command: { type: 'logs', state: 'queued' }, agentOnline: true });
+    const detail = await until('the log lines', async () => {
+      const d = (await call(t.app, owner, { method: 'GET', url: `/api/v1/deployments/${v1.id}` })).json();
+      return d.logsRequest?.state === 'done' && d;
+    });
+    // the tiny app prints where it listens: that line, from this app's own log
+    expect(detail.logTail).toContain(`listening on ${running()!.port}`);
+    expect(detail.logTailAt).toEqual(expect.any(String));
+    expect(detail.state).toBe('healthy');
+  });
+
   it('removes the app: its process stops, its files go, and the deployment shows removed', async () => {
     const v1 = await row('1.0.0');
     const { pid, port } = running()!;

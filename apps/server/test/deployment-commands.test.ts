@@ -171,4 +171,56 @@ describe('rollback and remove from the server', () => {
     await t.app.deployments.record({ orgId: admin.orgId, agentId: mine.agentId, app: 'titled', version: '1.0.0', state: 'healthy', appId });
     expect((await call(t.app, owner, { method: 'GET', url: `/api/v1/deployments?appId=${appId}` })).json().items).toMatchObject([{ appTitle: 'Room booking', agentName: 'owners-laptop', pendingCommand: null }]);
   });
+
+  it('asks the agent for the latest log lines: one open request per deployment, beside rollbacks, the answer kept as the tail and the page told', async () => {
+    const { v2 } = await twoVersions(mine, 'logged');
+    const ask = () => call(t.app, owner, { method: 'POST', url: `/api/v1/deployments/${v2}/logs` });
+    // the agent was last in touch an hour ago: the page is told it may not answer soon
+    const db = t.database.db as Db;
+    await db.updateTable('agents').set({ last_seen_at: sql<Date>`now() - interval '1 hour'` }).where('id', '=', mine.agentId).execute();
+    const first = await ask();
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toMatchObject({ command: { type: 'logs', state: 'queued', deploymentId: v2 }, agentOnline: false, agentLastSeenAt: expect.any(String) });
+    const { command } = first.json();
+    // now it is back (a heartbeat or a report marks it seen)
+    await db.updateTable('agents').set({ last_seen_at: new Date() }).where('id', '=', mine.agentId).execute();
+    const second = await ask();
+    expect(second.json()).toMatchObject({ command: { id: command.id }, agentOnline: true, agentLastSeenAt: expect.any(String) });
+    // a logs request is no rollback or removal: it blocks neither, and the row shows no pending command
+    expect((await detail(v2)).pendingCommand).toBeNull();
+    const rolled = await rollback(owner, v2);
+    expect(rolled.statusCode).toBe(202);
+    expect((await call(t.app, otherMember, { method: 'POST', url: `/api/v1/deployments/${v2}/logs` })).statusCode).toBe(404);
+
+    // an agent that does not say it runs logs commands (one from before them ran any other type as a rollback) never gets one
+    expect((await poll(mine)).map((c) => c.type)).toEqual(['rollback']);
+    expect((await call(t.app, mine, { method: 'GET', url: '/api/v1/agents/commands?types=rollback,shutdown' })).statusCode).toBe(400);
+    const delivered = (await call(t.app, mine, { method: 'GET', url: '/api/v1/agents/commands?types=rollback,remove,logs' })).json().commands;
+    expect(delivered).toEqual([{ id: command.id, type: 'logs', app: 'logged', version: '1.1.0', deploymentId: v2 }]);
+    const events: any[] = [];
+    const unsubscribe = t.app.events.subscribe(admin.orgId, (event: any) => void events.push(event));
+    expect((await close(mine, command.id, { state: 'done', logTail: 'line one\nlistening on 8080\n' })).statusCode).toBe(200);
+    unsubscribe();
+    expect(events.filter((event) => event.type === 'deployment').map((event) => event.data.id)).toEqual([v2]);
+    const seen = await detail(v2);
+    expect(seen).toMatchObject({ logTail: 'line one\nlistening on 8080\n', logTailAt: expect.any(String), logsRequest: { id: command.id, type: 'logs', state: 'done' } });
+    expect(seen.commands.map((c: any) => c.type)).toEqual(['rollback']);
+    // a new request after the answer is a new command
+    expect((await ask()).json().command.id).not.toBe(command.id);
+
+    await report(mine, { app: 'logged', version: '1.1.0', state: 'removed' });
+    const gone = await ask();
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json().code).toBe('DEPLOYMENT_REMOVED');
+    const audit = (await call(t.app, admin, { method: 'GET', url: '/api/v1/audit?action=deployment.logs&limit=10' })).json().items;
+    expect(audit.filter((entry: any) => entry.result === 'success')).toHaveLength(3);
+  });
+
+  it('keeps the reason’s notices an agent sends, so the page words them in its language', async () => {
+    const reason = { code: 'READ_PATH_MISSING', message: 'notes 1.0.0 reads a workstation file that it cannot read yet: …', notices: [{ code: 'deployment.readPathMissing', params: { app: 'notes', version: '1.0.0', files: '/srv/x.csv (INPUT)' } }] };
+    const id = await report(mine, { app: 'noticed', version: '1.0.0', state: 'healthy', reason });
+    expect((await detail(id)).reason).toEqual(reason);
+    const refused = await call(t.app, mine, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'noticed', version: '1.0.0', state: 'healthy', reason: { ...reason, notices: [{ code: 'Not a code', params: {} }] } } });
+    expect(refused.statusCode).toBe(400);
+  });
 });

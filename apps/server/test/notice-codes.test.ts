@@ -82,6 +82,42 @@ describe('server notices', () => {
     expect(NOTICE_CODES.filter((code) => !text.includes(`'${code}'`))).toEqual([]);
   });
 
+  it('knows every notice the agent writes into a deployment’s reason, and each one’s parameters are in its sentences', () => {
+    const known = new Set<string>(NOTICE_CODES);
+    const dir = new URL('../../agent/src/', import.meta.url);
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts'));
+    const written = new Map<string, Set<string>>();
+    for (const file of files) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      for (const match of text.matchAll(/notice\(\s*(?:[^'()]*\?\s*)?'(deployment\.[A-Za-z]+)'(?:\s*:\s*'(deployment\.[A-Za-z]+)')?(?:,\s*\{([^}]*)\})?/g)) {
+        const params = (match[3] ?? '').split(',').map((part) => part.split(':')[0]!.trim()).filter(Boolean);
+        for (const code of [match[1], match[2]].filter(Boolean) as string[]) written.set(code, new Set([...(written.get(code) ?? []), ...params]));
+      }
+    }
+    expect([...written.keys()].filter((code) => !known.has(code))).toEqual([]);
+    // every deployment notice the server lists is one the agent writes
+    expect(NOTICE_CODES.filter((code) => code.startsWith('deployment.') && !written.has(code))).toEqual([]);
+    for (const [code, params] of written) {
+      for (const language of [en, pl]) {
+        const sentence = lookup(language, code) as string;
+        expect([...sentence.matchAll(/\{\{(\w+)/g)].map((m) => m[1]).filter((name) => !params.has(name!)), `${code} uses a parameter the agent does not send`).toEqual([]);
+      }
+    }
+  });
+
+  it('words a refused release and a missing workstation file in Polish from the reason the agent reports', async () => {
+    const { describeUnavailableReadPaths } = await import('../../agent/src/read-path-access.js');
+    const { refusedRelease } = await import('../../agent/src/reason.js');
+    const i18n = (await import('i18next')).default.createInstance();
+    await i18n.init({ lng: 'pl', resources: { pl: { translation: { notices: pl.notices } } }, interpolation: { escapeValue: false } });
+    const missing = describeUnavailableReadPaths('notes', '1.0.0', [{ path: '/srv/export.csv', setting: 'INPUT', problem: 'missing' }]);
+    expect(missing).toMatchObject({ code: 'READ_PATH_MISSING', message: expect.stringContaining('/srv/export.csv (setting INPUT) does not exist') });
+    const worded = missing.notices!.map((n) => i18n.t(`notices.${n.code}`, n.params)).join(' ');
+    expect(worded).toBe('notes 1.0.0 czyta plik ze stacji roboczej, którego jeszcze nie ma: /srv/export.csv (INPUT). Umieść tam plik (albo poproś osobę, która go eksportuje, o zapisanie go tam); aplikacja odczyta go, gdy tylko się pojawi.');
+    const refused = refusedRelease('SIGNATURE_INVALID', 'The release signature does not verify.');
+    expect(i18n.t(`notices.${refused.notices![0]!.code}`, refused.notices![0]!.params)).toBe('Stacja robocza odrzuciła wydanie (SIGNATURE_INVALID).');
+  });
+
   it('writes a changelog entry with a known code for every kind of spec change', () => {
     const before: AppSpec = {
       specVersion: 1, name: 'vacations', title: 'Vacations', summary: 'Vacation requests.', kind: 'form-app', language: 'pl',

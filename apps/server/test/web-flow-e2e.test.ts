@@ -1,21 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, createJobQueue, migrate, type JobQueue } from '@marketplace/db';
 import { openMaildir } from '@marketplace/mail';
-import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
+import { mailboxDirectory } from '@marketplace/mail/hub';
 import type { Page } from 'playwright-core';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
-import { loadConfig } from '../src/config/config.js';
-import { migrations } from '../src/composition/migrations.js';
-import type { Db } from '../src/db/schema.js';
-import { jobDefinitions } from '../src/composition/jobs.js';
-import { createLocalEventBus } from '../src/modules/events/event-bus.js';
-import { createOrgKeys } from '../src/modules/org-keys/org-keys-service.js';
-import { createTestApp, TEST_SECRET, type TestApp } from './helper.js';
 import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
+import { startWebStack, type WebStack } from './web-stack.js';
 
 /**
  * The whole product through the browser, on embedded defaults: an employee registers, asks for an
@@ -42,9 +34,7 @@ const enabled = chromiumAvailable();
 
 describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in Debian Chromium', () => {
   let work: string;
-  let hub: MailHub;
-  let queue: JobQueue;
-  let server: TestApp;
+  let stack: WebStack;
   let browser: Browser;
   let base: string;
   let agent: RunningAgent | undefined;
@@ -52,38 +42,15 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
   beforeAll(async () => {
     await buildWeb();
     work = mkdtempSync(join(tmpdir(), 'web-flow-'));
-    hub = await startMailHub({ dataDir: work, port: 0, fsync: false });
-    const env = { DATA_DIR: work, SMTP_LISTEN_PORT: String(hub.port), ROOT_KEY_PASSPHRASE: 'a browser end-to-end root passphrase' };
-    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ...env });
-    const database = await createDatabase({ memory: true });
-    await migrate(database, migrations);
-    queue = createJobQueue(database, { pollingIntervalSeconds: 0.5 });
-    // One bus for the jobs and the HTTP app, as `marketplace serve` wires it: the browser's live events come from it.
-    const events = createLocalEventBus();
-    const services = {
-      events,
-      db: database.db as Db,
-      config,
-      queue,
-      keys: createOrgKeys(database.db, async () => config.rootKey.passphrase!),
-      logger: pino({ level: 'silent' }),
-      workDir: join(work, 'pipeline'),
-      releaseValidityDays: 30,
-    };
-    for (const job of jobDefinitions(services)) queue.register(job);
-    await queue.start();
-    server = await createTestApp({ database, jobs: queue, env, events });
-    base = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+    stack = await startWebStack(work, 'a browser end-to-end root passphrase');
+    base = stack.base;
     browser = await launchBrowser({ locale: 'en-US' });
   }, 180_000);
 
   afterAll(async () => {
     await agent?.stop({ stopApps: true });
     await browser?.close();
-    await queue?.stop({ graceful: false });
-    await hub?.close();
-    await server?.close();
-    await server?.database.close();
+    await stack?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

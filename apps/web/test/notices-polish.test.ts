@@ -114,3 +114,24 @@ describe('what the server writes, in the Polish UI', () => {
     expect(screen.getByTestId('changelog').textContent).toContain('Something newer.');
   });
 });
+
+describe('a deployment’s reason as its agent reports it', () => {
+  const reason: { code: string; message: string; notices: Notice[] } = {
+    code: 'HEALTH_CHECK_FAILED',
+    message: 'notes 1.1.0 did not become healthy: GET /healthz answered 500. 1.0.0 keeps serving.',
+    notices: [
+      { code: 'deployment.healthCheckFailed', params: { app: 'notes', version: '1.1.0' } },
+      { code: 'health.answered', params: { path: '/healthz', status: 500 } },
+      { code: 'deployment.keepsServing', params: { version: '1.0.0' } },
+    ],
+  };
+
+  it('is worded from its notices in Polish, and falls back to the English sentence for a notice this UI does not know', async () => {
+    const { reasonText } = await import('../src/components/notice-text');
+    expect(reasonText(createI18n('pl'), reason)).toBe('notes 1.1.0 nie zaczęła działać poprawnie: GET /healthz odpowiada kodem 500. Nadal działa wersja 1.0.0.');
+    expect(reasonText(createI18n('en'), reason)).toBe('notes 1.1.0 did not become healthy: GET /healthz answered 500. 1.0.0 keeps serving.');
+    const newer = { ...reason, notices: [...reason.notices, { code: 'deployment.somethingNewer', params: {} }] };
+    expect(reasonText(createI18n('pl'), newer)).toBe('Aplikacja nie przeszła kontroli stanu.');
+    expect(reasonText(createI18n('pl'), { code: 'SOMETHING_ELSE', message: 'An English sentence.' })).toBe('An English sentence.');
+  });
+});

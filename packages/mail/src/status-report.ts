@@ -25,8 +25,8 @@ export const statusReportSchema = z.object({
   app: slugSchema,
   version: semverSchema,
   state: z.enum(DEPLOYMENT_STATES),
-  /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence. */
-  reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).optional(),
+  /** Why, for rejected / unhealthy / rolled-back: a stable code and a sentence, and the sentence as notices the UI words. */
+  reason: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000), notices: z.array(relayedNoticeSchema).max(4).optional() }).optional(),
   /** Outcome of the last health check, when one ran; `url` is where a healthy app answers on the workstation. */
   health: z.object({ ok: z.boolean(), detail: z.string().max(500).optional(), notice: relayedNoticeSchema.optional(), url: appUrlSchema.optional() }).optional(),
   /** Message-ID of the release email this answers, so the server can thread and match it. */

@@ -26,7 +26,7 @@ export function formatDeployedApps(apps: Awaited<ReturnType<typeof deployedApps>
   return apps
     .map((app) => {
       const line = `${app.name.padEnd(24)} ${app.current!.padEnd(12)} ${app.state.padEnd(10)} ${appUrl(app.port!)}\n`;
-      return app.readPathsUnavailable.length ? `${line}  ${READ_PATH_MISSING}: ${describeUnavailableReadPaths(app.name, app.current!, app.readPathsUnavailable)}\n` : line;
+      return app.readPathsUnavailable.length ? `${line}  ${READ_PATH_MISSING}: ${describeUnavailableReadPaths(app.name, app.current!, app.readPathsUnavailable).message}\n` : line;
     })
     .join('');
 }

@@ -68,6 +68,28 @@ export const NOTICE_CODES = [
   'health.answered',
   'health.failed',
   'health.timedOut',
+  // Why a deployment is in its state, as its agent reports it (the reason's notices, apps/agent/src/reason.ts).
+  'deployment.readPathsGranted',
+  'deployment.readPathMissing',
+  'deployment.readPathUnreadable',
+  'deployment.healthCheckFailed',
+  'deployment.dataRestored',
+  'deployment.dataRestoredAside',
+  'deployment.keepsServing',
+  'deployment.keepsServingWithData',
+  'deployment.startFailed',
+  'deployment.removedByServer',
+  'deployment.rolledBackByServer',
+  'deployment.rolledBackByOperator',
+  'deployment.versionNotCurrent',
+  'deployment.notDeployedHere',
+  'deployment.rollbackFailed',
+  'deployment.commandFailed',
+  'deployment.installedLocally',
+  'deployment.installFailed',
+  'deployment.downloadFailed',
+  'deployment.bundleMissing',
+  'deployment.releaseRefused',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

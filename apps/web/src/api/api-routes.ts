@@ -133,6 +133,7 @@ export const apiRoutes = {
   rollbackDeployment: live('POST', '/api/v1/deployments/{id}/rollback'),
   removeDeployment: live('DELETE', '/api/v1/deployments/{id}'),
   redeployDeployment: live('POST', '/api/v1/deployments/{id}/redeploy'),
+  requestDeploymentLogs: live('POST', '/api/v1/deployments/{id}/logs'),
   analytics: live('GET', '/api/v1/analytics'),
   events: live('GET', '/api/v1/events'),
 } satisfies Record<string, ApiRoute>;

@@ -661,12 +661,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Commands for this agent to run now (rollback, remove)
+         * Commands for this agent to run now (rollback, remove, logs)
          * @description The light poll an agent makes between heartbeats (every 10 s by default). Queued commands, and sent ones not closed within 5 minutes, are returned and marked sent; running one must be idempotent.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Comma-separated command types this agent runs (e.g. rollback,remove,logs); without it only rollback and remove are sent */
+                    types?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -750,7 +753,7 @@ export interface paths {
         put?: never;
         /**
          * Close a command: done, or failed with the reason
-         * @description Closing a closed command again changes nothing and answers its state.
+         * @description Closing a closed command again changes nothing and answers its state. A done `logs` command carries `logTail`, the latest lines of that app’s log (bounded and redacted by the agent); the server keeps the last 16 KB of it.
          */
         post: {
             parameters: {
@@ -764,9 +767,17 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        logTail?: string;
                         reason?: {
                             code: string;
                             message: string;
+                            /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                            notices?: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                         };
                         /** @enum {string} */
                         state: "done" | "failed";
@@ -1082,6 +1093,8 @@ export interface paths {
                             state: "healthy" | "unhealthy" | "stopped" | "replaced";
                             version: string;
                         }[];
+                        /** @description The command types this agent runs; without it only rollback and remove are sent (agents from before logs) */
+                        commandTypes?: ("rollback" | "remove" | "logs")[];
                         os: string;
                         runtimes: string[];
                         version: string;
@@ -1295,6 +1308,13 @@ export interface paths {
                         reason?: {
                             code: string;
                             message: string;
+                            /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                            notices?: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                         };
                         /** @enum {string} */
                         state: "received" | "rejected" | "deploying" | "healthy" | "unhealthy" | "replaced" | "rolled-back" | "removed";
@@ -7602,6 +7622,114 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the agent for the latest log lines of this deployment’s app
+         * @description Queues a logs command for the deployment’s agent. The agent answers with a bounded tail of that app’s log only (at most 8 KB, 200 lines), secrets it knows of redacted; it becomes the deployment’s `logTail` (`logTailAt`), and a `deployment` event tells the page. Asking again while a request is open answers the same command. `agentOnline` is false when the agent has not been in touch within the organisation’s `agents.staleAfterSeconds`: the lines come when it is back. 409 DEPLOYMENT_REMOVED: the app was removed from that agent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agentLastSeenAt: string | null;
+                            agentOnline: boolean;
+                            command: components["schemas"]["AgentCommand"];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -15643,11 +15771,18 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @enum {string} */
             state: "queued" | "sent" | "done" | "failed";
             /** @enum {string} */
-            type: "rollback" | "remove";
+            type: "rollback" | "remove" | "logs";
             updatedAt: string;
         };
         AgentCommandInput: {
@@ -15657,11 +15792,18 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @enum {string} */
             state: "queued" | "sent" | "done" | "failed";
             /** @enum {string} */
-            type: "rollback" | "remove";
+            type: "rollback" | "remove" | "logs";
             updatedAt: string;
         };
         AgentCommandToRun: {
@@ -15669,7 +15811,7 @@ export interface components {
             deploymentId: string;
             id: string;
             /** @enum {string} */
-            type: "rollback" | "remove";
+            type: "rollback" | "remove" | "logs";
             version: string;
         };
         AgentCommandToRunInput: {
@@ -15677,7 +15819,7 @@ export interface components {
             deploymentId: string;
             id: string;
             /** @enum {string} */
-            type: "rollback" | "remove";
+            type: "rollback" | "remove" | "logs";
             version: string;
         };
         AgentInput: {
@@ -16257,6 +16399,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
             rollbackTo: string | null;
@@ -16296,7 +16445,11 @@ export interface components {
             } | null;
             history: components["schemas"]["DeploymentEvent"][];
             id: string;
+            /** @description The latest request for the latest log lines (POST /deployments/{id}/logs): queued or sent until the agent answers, then done or failed with the reason */
+            logsRequest: components["schemas"]["AgentCommand"] | null;
             logTail: string | null;
+            /** @description When the agent read logTail (with a report, or answering a logs request) */
+            logTailAt: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
             pendingCommand: {
                 id: string;
@@ -16308,6 +16461,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
             rollbackTo: string | null;
@@ -16347,7 +16507,11 @@ export interface components {
             } | null;
             history: components["schemas"]["DeploymentEventInput"][];
             id: string;
+            /** @description The latest request for the latest log lines (POST /deployments/{id}/logs): queued or sent until the agent answers, then done or failed with the reason */
+            logsRequest: components["schemas"]["AgentCommandInput"] | null;
             logTail: string | null;
+            /** @description When the agent read logTail (with a report, or answering a logs request) */
+            logTailAt: string | null;
             /** @description A rollback or remove asked for and not yet done by the agent */
             pendingCommand: {
                 id: string;
@@ -16359,6 +16523,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
             rollbackTo: string | null;
@@ -16390,6 +16561,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description http, mail or server: how the change was reported */
             source: string;
@@ -16419,6 +16597,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description http, mail or server: how the change was reported */
             source: string;
@@ -16464,6 +16649,13 @@ export interface components {
             reason: {
                 code: string;
                 message: string;
+                /** @description The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order */
+                notices?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
             } | null;
             /** @description The kept earlier version a rollback goes back to; null when there is none (rollback is refused) */
             rollbackTo: string | null;
@@ -16911,7 +17103,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         Notice: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused";
             params: {
                 [key: string]: string | number;
             };
@@ -16919,7 +17111,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         NoticeInput: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused";
             params: {
                 [key: string]: string | number;
             };

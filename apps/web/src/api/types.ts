@@ -76,6 +76,7 @@ export type DeploymentHealth = NonNullable<Deployment['health']>;
 export type PendingCommand = NonNullable<Deployment['pendingCommand']>;
 export type DeploymentDetail = Schemas['DeploymentDetail'];
 export type DeploymentCommand = Answer<'rollbackDeployment'>;
+export type LogsRequest = Answer<'requestDeploymentLogs'>;
 export type Agent = Schemas['Agent'];
 export type Enrollment = Answer<'createEnrollment'>;
 export type Delivery = Schemas['Delivery'];

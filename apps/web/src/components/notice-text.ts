@@ -28,3 +28,23 @@ export function noticeText(i18n: I18n, notice: Notice | null | undefined, englis
   );
   return i18n.t(key, params);
 }
+
+/** Why a deployment (or an agent's command) is in its state: a code, the English sentence, and that sentence as notices. */
+export interface ReasonLike {
+  code: string;
+  message: string;
+  notices?: Notice[] | null | undefined;
+}
+
+/**
+ * A deployment's reason in the UI's language: its notices worded one after another when this UI knows
+ * every one of them, else the catalog's sentence for its code, else the English sentence as sent.
+ */
+export function reasonText(i18n: I18n, reason: ReasonLike): string {
+  const notices = reason.notices ?? [];
+  if (notices.length && notices.every((notice) => i18n.exists(`notices.${notice.code}`))) {
+    // a quoted part (the health check's answer) is no sentence of its own: it ends where the next begins
+    return notices.map((notice) => noticeText(i18n, notice)).reduce((text, next) => (/[.!?:]$/.test(text) ? `${text} ${next}` : `${text}. ${next}`));
+  }
+  return i18n.t(`deployments.reasons.${reason.code}`, { defaultValue: reason.message });
+}

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { usePollInterval } from '../api/live-events';
-import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, Page, QueuedDelivery } from '../api/types';
+import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, LogsRequest, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
 import { AgentsTable } from '../components/agents-table';
 import { ConfirmButton } from '../components/confirm-button';
@@ -14,12 +14,52 @@ import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
-import { noticeText } from '../components/notice-text';
+import { noticeText, reasonText } from '../components/notice-text';
 
 /** An app's title where the catalog knows it, else the name the agent reported. */
 export const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
 
 const STATES: DeploymentState[] = ['received', 'rejected', 'deploying', 'healthy', 'unhealthy', 'rolled-back', 'removed'];
+
+/**
+ * "Show latest logs": asks the deployment's agent for the app's latest lines. The lines replace the tail
+ * shown when the agent answers (a live event refreshes the detail); until then the page says it waits,
+ * and says so plainly when the agent has not been in touch lately.
+ */
+function LatestLogs({ detail }: { detail: DeploymentDetail }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const poll = usePollInterval(3000);
+  const ask = useMutation({
+    mutationFn: () => callRoute<LogsRequest>('requestDeploymentLogs', { params: { id: detail.id } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployment', detail.id] }),
+  });
+  const request = detail.logsRequest;
+  const waiting = request?.state === 'queued' || request?.state === 'sent';
+  // without live events the detail is asked again while the agent has not answered
+  useQuery({ queryKey: ['deployment', detail.id], queryFn: () => callRoute<DeploymentDetail>('getDeployment', { params: { id: detail.id } }), refetchInterval: waiting ? poll : false, enabled: waiting });
+  if (detail.state === 'removed') return null;
+  const offline = ask.data && !ask.data.agentOnline;
+  return (
+    <div className="row wrap">
+      <button type="button" className="secondary" onClick={() => ask.mutate()} disabled={ask.isPending || waiting}>
+        {t('deployments.showLatestLogs')}
+      </button>
+      <p role="status" className="small" data-testid="logs-request-status">
+        {waiting
+          ? offline
+            ? t('deployments.logsAgentOffline', { when: formatDate(ask.data!.agentLastSeenAt, i18n.language, t('common.never')) })
+            : t('deployments.logsWaiting')
+          : request?.state === 'failed'
+            ? t('deployments.logsFailed', { reason: request.reason ? reasonText(i18n, request.reason) : '' })
+            : detail.logTailAt
+              ? t('deployments.logsTakenAt', { when: formatDate(detail.logTailAt, i18n.language) })
+              : ''}
+      </p>
+      {ask.isError ? <ErrorMessage error={ask.error} /> : null}
+    </div>
+  );
+}
 
 /** The last log lines of one deployment and its history (every state change with time and reason), fetched when opened. */
 function LogTail({ id }: { id: string }) {
@@ -29,13 +69,14 @@ function LogTail({ id }: { id: string }) {
   if (detail.isError) return <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />;
   return (
     <>
-      {detail.data.logTail ? <pre className="code small" tabIndex={0}>{detail.data.logTail.split('\n').slice(-20).join('\n')}</pre> : <p className="muted small">{t('deployments.noLogs')}</p>}
+      <LatestLogs detail={detail.data} />
+      {detail.data.logTail ? <pre className="code small" tabIndex={0} data-testid="log-tail">{detail.data.logTail.split('\n').slice(-200).join('\n')}</pre> : <p className="muted small">{t('deployments.noLogs')}</p>}
       <h3 className="small">{t('deployments.history')}</h3>
       <ol className="plain small" data-testid="deployment-history">
         {detail.data.history.map((event, index) => (
           <li key={index}>
             {formatDate(event.at, i18n.language)} · {t(`deployments.states.${event.state}`, { defaultValue: event.state })}
-            {event.reason ? ` · ${t(`deployments.reasons.${event.reason.code}`, { defaultValue: event.reason.message })}` : ''}
+            {event.reason ? ` · ${reasonText(i18n, event.reason)}` : ''}
           </li>
         ))}
       </ol>
@@ -212,7 +253,7 @@ export function DeploymentsPage() {
                     {deployment.health ? (
                       <span className={`small ${deployment.health.ok ? 'good' : 'bad'}`}> {deployment.health.ok ? t('deployments.healthOk') : t('deployments.healthBad')}{deployment.health.detail ? `: ${noticeText(i18n, deployment.health.notice, deployment.health.detail)}` : ''}</span>
                     ) : null}
-                    {deployment.reason ? <p className="small bad">{t(`deployments.reasons.${deployment.reason.code}`, { defaultValue: deployment.reason.message })}</p> : null}
+                    {deployment.reason ? <p className="small bad">{reasonText(i18n, deployment.reason)}</p> : null}
                     <LogDetails id={deployment.id} />
                   </div>
                 ),

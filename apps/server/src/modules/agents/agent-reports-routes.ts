@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors/app-error.js';
+import { BadRequestError, ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
-import { agentCommandSchema, closeCommand, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
-import { recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { agentCommandSchema, closeCommand, commandTypesSchema, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
+import { publishDeployment, recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { reconcileInventory } from '../deployments/reconcile-inventory.js';
 import { reportKeySchema } from './report-key.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
@@ -56,6 +56,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
             .array(z.object({ name: slug, version: semver, state: z.enum(['healthy', 'unhealthy', 'stopped', 'replaced']) }).strict())
             .max(500)
             .describe('Every version on the workstation with its state; the server reconciles its deployments from this list'),
+          commandTypes: commandTypesSchema.optional().describe('The command types this agent runs; without it only rollback and remove are sent (agents from before logs)'),
         })
         .strict(),
       response: withErrors({ 200: z.object({ agentId: z.string(), serverTime: z.string(), keyListVersion: z.number(), commands: z.array(agentCommandSchema).describe('Commands to run now (they are marked sent)') }) }),
@@ -67,7 +68,7 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const reconciled = await reconcileInventory(db, app.events, agent, apps);
       request.auditInfo = { targetType: 'agent', targetId: agent.id, ...(reconciled ? { details: { reconciled } } : {}) };
       const keys = await app.orgKeys.publicInfo(agent.org_id);
-      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id) };
+      return { agentId: agent.id, serverTime: new Date().toISOString(), keyListVersion: keys.keyListVersion, commands: await takeCommands(app.db, agent.id, request.body.commandTypes) };
     },
   });
 
@@ -104,13 +105,17 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     config: { auth: AGENTS },
     schema: {
       tags: ['agents'],
-      summary: 'Commands for this agent to run now (rollback, remove)',
+      summary: 'Commands for this agent to run now (rollback, remove, logs)',
       description: `The light poll an agent makes between heartbeats (every 10 s by default). Queued commands, and sent ones not closed within ${COMMAND_RESEND_AFTER_MS / 60_000} minutes, are returned and marked sent; running one must be idempotent.`,
+      querystring: z.object({ types: z.string().max(200).optional().describe('Comma-separated command types this agent runs (e.g. rollback,remove,logs); without it only rollback and remove are sent') }).strict(),
       response: withErrors({ 200: z.object({ commands: z.array(agentCommandSchema) }) }),
     },
     handler: async (request) => {
       const agent = await agentOf(request);
-      return { commands: await takeCommands(app.db, agent.id) };
+      const parsed = request.query.types === undefined ? undefined : commandTypesSchema.safeParse(request.query.types.split(',').filter(Boolean));
+      if (parsed && !parsed.success) throw new BadRequestError(`types ${parsed.error.issues[0]?.message ?? 'is invalid'}: got '${request.query.types!.slice(0, 100)}'.`, 'VALIDATION_FAILED');
+      const types = parsed?.data;
+      return { commands: await takeCommands(app.db, agent.id, types) };
     },
   });
 
@@ -119,14 +124,16 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['agents'],
       summary: 'Close a command: done, or failed with the reason',
-      description: 'Closing a closed command again changes nothing and answers its state.',
+      description: 'Closing a closed command again changes nothing and answers its state. A done `logs` command carries `logTail`, the latest lines of that app’s log (bounded and redacted by the agent); the server keeps the last 16 KB of it.',
       params: idParams,
-      body: z.object({ state: z.enum(['done', 'failed']), reason: reasonSchema.optional() }).strict(),
+      body: z.object({ state: z.enum(['done', 'failed']), reason: reasonSchema.optional(), logTail: z.string().max(65_536).optional() }).strict(),
       response: withErrors({ 200: z.object({ command: commandSchema }) }, [404]),
     },
     handler: async (request) => {
       const agent = await agentOf(request);
-      const command = await closeCommand(app.db, agent.id, request.params.id, request.body);
+      const { tailSaved, ...command } = await closeCommand(app.db, agent.id, request.params.id, request.body);
+      // the page that asked for the lines shows them as soon as they are here
+      if (tailSaved) await publishDeployment(db, app.events, command.deploymentId);
       request.auditInfo = { targetType: 'agent_command', targetId: command.id, details: { type: command.type, state: command.state, deploymentId: command.deploymentId, reason: command.reason?.code } };
       return { command };
     },

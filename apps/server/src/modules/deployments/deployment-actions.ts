@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
 import { ForbiddenError, NotFoundError } from '../../errors/app-error.js';
 import { hasRole, type Principal } from '../auth/principal.js';
-import { openCommandsOf, requestCommand, type AgentCommand } from './agent-commands.js';
+import { openCommandsOf, requestCommand, requestLogs, type AgentCommand } from './agent-commands.js';
 import { standingsOf } from './deployment-standing.js';
 import { deploymentSchema, deploymentStateSchema, toDeployment, visibleDeployments } from './deployments-repository.js';
 import type { AgentCommandType } from './deployments-tables.js';
@@ -41,7 +41,7 @@ export interface QueuedCommand {
  * Queue a rollback or removal of a deployment the caller may see, for the agent's owner, publishers and
  * admins. `onFound` receives the audit target as soon as the deployment is known, so a refusal names it too.
  */
-export async function requestDeploymentCommand(db: Db, principal: Principal, id: string, type: AgentCommandType, onFound?: (audit: QueuedCommand['audit']) => void): Promise<QueuedCommand> {
+export async function requestDeploymentCommand(db: Db, principal: Principal, id: string, type: Exclude<AgentCommandType, 'logs'>, onFound?: (audit: QueuedCommand['audit']) => void): Promise<QueuedCommand> {
   const row: any = await visibleDeployments(db, principal).where('deployments.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('Deployment', id);
   const audit: QueuedCommand['audit'] = { targetType: 'deployment', targetId: row.id, details: { app: row.app, version: row.version, agentId: row.agent_id } };
@@ -51,4 +51,19 @@ export async function requestDeploymentCommand(db: Db, principal: Principal, id:
   const { command, existing } = await requestCommand(db, row, type, principal.userId);
   audit.details = { ...audit.details, commandId: command.id, ...(existing ? { existing: true } : {}) };
   return { command, audit };
+}
+
+/**
+ * Ask the agent of a deployment the caller may see for its app's latest log lines (anyone who sees the
+ * deployment sees its tail). `agentLastSeenAt` says whether the agent can be expected to answer soon.
+ */
+export async function requestDeploymentLogs(db: Db, principal: Principal, id: string, onFound?: (audit: QueuedCommand['audit']) => void): Promise<QueuedCommand & { agentLastSeenAt: Date | null }> {
+  const row: any = await visibleDeployments(db, principal).where('deployments.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('Deployment', id);
+  const audit: QueuedCommand['audit'] = { targetType: 'deployment', targetId: row.id, details: { app: row.app, version: row.version, agentId: row.agent_id } };
+  onFound?.(audit);
+  const { command, existing } = await requestLogs(db, row, principal.userId);
+  audit.details = { ...audit.details, commandId: command.id, ...(existing ? { existing: true } : {}) };
+  const agent = await db.selectFrom('agents').select('last_seen_at').where('id', '=', row.agent_id).executeTakeFirst();
+  return { command, audit, agentLastSeenAt: agent?.last_seen_at ? new Date(agent.last_seen_at) : null };
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { AgentCommandType } from './deployments-tables.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { commandSchema } from './agent-commands.js';
-import { requestDeploymentCommand } from './deployment-actions.js';
+import { requestDeploymentCommand, requestDeploymentLogs } from './deployment-actions.js';
+import { getOrgSettings } from '../settings/org-settings.js';
 
 const USERS = { principals: ['user' as const, 'api-key' as const] };
 const accepted = z.object({ command: commandSchema });
@@ -20,7 +21,7 @@ export default async function deploymentCommandsRoutes(fastify: FastifyInstance)
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
 
-  async function queue(request: FastifyRequest, id: string, type: AgentCommandType) {
+  async function queue(request: FastifyRequest, id: string, type: Exclude<AgentCommandType, 'logs'>) {
     const { command, audit } = await requestDeploymentCommand(db, request.principal!, id, type, (found) => {
       request.auditInfo = found;
     });
@@ -50,5 +51,26 @@ export default async function deploymentCommandsRoutes(fastify: FastifyInstance)
       response: withErrors({ 202: accepted }, [404, 409]),
     },
     handler: async (request, reply) => reply.status(202).send(await queue(request, request.params.id, 'remove')),
+  });
+
+  app.post('/deployments/:id/logs', {
+    config: { auth: USERS, audit: 'deployment.logs' },
+    schema: {
+      tags: ['deployments'],
+      summary: 'Ask the agent for the latest log lines of this deployment’s app',
+      description:
+        'Queues a logs command for the deployment’s agent. The agent answers with a bounded tail of that app’s log only (at most 8 KB, 200 lines), secrets it knows of redacted; it becomes the deployment’s `logTail` (`logTailAt`), and a `deployment` event tells the page. Asking again while a request is open answers the same command. `agentOnline` is false when the agent has not been in touch within the organisation’s `agents.staleAfterSeconds`: the lines come when it is back. 409 DEPLOYMENT_REMOVED: the app was removed from that agent.',
+      params: idParams,
+      response: withErrors({ 202: z.object({ command: commandSchema, agentOnline: z.boolean(), agentLastSeenAt: z.string().nullable() }) }, [404, 409]),
+    },
+    handler: async (request, reply) => {
+      const { command, audit, agentLastSeenAt } = await requestDeploymentLogs(db, request.principal!, request.params.id, (found) => {
+        request.auditInfo = found;
+      });
+      request.auditInfo = audit;
+      const { agents } = await getOrgSettings(db, request.principal!.orgId);
+      const agentOnline = agentLastSeenAt !== null && Date.now() - agentLastSeenAt.getTime() <= agents.staleAfterSeconds * 1000;
+      return reply.status(202).send({ command, agentOnline, agentLastSeenAt: agentLastSeenAt?.toISOString() ?? null });
+    },
   });
 }

@@ -9,7 +9,13 @@ import { relayedNoticeSchema } from '../../http/notice.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 
 export const deploymentStateSchema = z.enum(DEPLOYMENT_STATES);
-export const reasonSchema = z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict();
+export const reasonSchema = z
+  .object({
+    code: z.string().min(1).max(64),
+    message: z.string().max(2000),
+    notices: z.array(relayedNoticeSchema).max(4).optional().describe('The message as notices (deployment.*, health.*), worded by the UI in the reader’s language, in order'),
+  })
+  .strict();
 export const healthSchema = z
   .object({
     ok: z.boolean(),
@@ -37,7 +43,8 @@ export interface DeploymentReport {
   at?: Date | undefined;
 }
 
-const LOG_TAIL_MAX = 16_384;
+/** The most of a log tail the server keeps per deployment (the agent sends at most its own bound, 8 KB). */
+export const LOG_TAIL_MAX = 16_384;
 
 /**
  * Records one state change: the deployment row (agent × app × version) takes the new state, and
@@ -75,7 +82,7 @@ export async function recordDeployment(db: Db, report: DeploymentReport): Promis
       updated_at: at,
     };
     // the latest tail the agent sent is kept until it sends another (reports without one keep it)
-    const logTail = report.logTail ? { log_tail: report.logTail.slice(-LOG_TAIL_MAX) } : {};
+    const logTail = report.logTail ? { log_tail: report.logTail.slice(-LOG_TAIL_MAX), log_tail_at: at } : {};
     const saved = await trx
       .insertInto('deployments')
       .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...values, ...logTail })
@@ -125,7 +132,7 @@ export function visibleDeployments(db: Db, principal: Principal) {
   return q;
 }
 
-export const toDeployment = (row: any, pending: { id: string; type: 'rollback' | 'remove'; state: string } | undefined = undefined, standing: { currentId: string | null; rollbackTo: string | null } | undefined = undefined): z.infer<typeof deploymentSchema> => ({
+export const toDeployment = (row: any, pending: { id: string; type: 'rollback' | 'remove' | 'logs'; state: string } | undefined = undefined, standing: { currentId: string | null; rollbackTo: string | null } | undefined = undefined): z.infer<typeof deploymentSchema> => ({
   id: row.id,
   appId: row.app_id ?? null,
   app: row.app,
@@ -137,7 +144,7 @@ export const toDeployment = (row: any, pending: { id: string; type: 'rollback' |
   updatedAt: iso(row.updated_at),
   appTitle: row.app_title ?? null,
   agentName: row.agent_name,
-  pendingCommand: pending ? { id: pending.id, type: pending.type, state: pending.state as 'queued' | 'sent' } : null,
+  pendingCommand: pending && pending.type !== 'logs' ? { id: pending.id, type: pending.type, state: pending.state as 'queued' | 'sent' } : null,
   current: standing?.currentId === row.id,
   rollbackTo: standing && standing.currentId === row.id ? standing.rollbackTo : null,
 });

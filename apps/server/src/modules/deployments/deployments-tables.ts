@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
-import type { Json, DefaultNow } from '../../db/column-types.js';
+import type { Json, DefaultNow, Timestamp } from '../../db/column-types.js';
 
-export const AGENT_COMMAND_TYPES = ['rollback', 'remove'] as const;
+export const AGENT_COMMAND_TYPES = ['rollback', 'remove', 'logs'] as const;
 export type AgentCommandType = (typeof AGENT_COMMAND_TYPES)[number];
 export const AGENT_COMMAND_STATES = ['queued', 'sent', 'done', 'failed'] as const;
 export type AgentCommandState = (typeof AGENT_COMMAND_STATES)[number];
@@ -33,6 +33,8 @@ export interface DeploymentsTable {
   health: Json<Record<string, unknown>> | null;
   reason: Json<{ code: string; message: string }> | null;
   log_tail: string | null;
+  /** When the agent read the tail in log_tail. */
+  log_tail_at: Timestamp | null;
   created_at: DefaultNow;
   updated_at: DefaultNow;
 }

@@ -66,3 +66,18 @@ export const deploymentsMigrations = [
     },
   },
 ];
+
+/** Logs on request: the server asks an agent for the latest lines of one deployment's app (decision 0040). */
+export const deploymentLogsMigrations = [
+  {
+    name: '1490_agent_commands_logs',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `ALTER TABLE agent_commands DROP CONSTRAINT agent_commands_type_check`,
+        `ALTER TABLE agent_commands ADD CONSTRAINT agent_commands_type_check CHECK (type IN ('rollback', 'remove', 'logs'))`,
+        // when the agent took the tail kept in log_tail (a report's or an answer to a logs command)
+        `ALTER TABLE deployments ADD COLUMN log_tail_at timestamptz`,
+      ]);
+    },
+  },
+];

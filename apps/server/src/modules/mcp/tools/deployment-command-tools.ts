@@ -3,7 +3,7 @@ import { requestDeploymentCommand } from '../../deployments/deployment-actions.j
 import type { AgentCommandType } from '../../deployments/deployments-tables.js';
 import { defineTool } from '../mcp-tool.js';
 
-const commandTool = (type: AgentCommandType, name: string, title: string, description: string) =>
+const commandTool = (type: Exclude<AgentCommandType, 'logs'>, name: string, title: string, description: string) =>
   defineTool({
     name,
     title,
