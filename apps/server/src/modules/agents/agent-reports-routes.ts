@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BadRequestError, ForbiddenError } from '../../errors/app-error.js';
 import { idParams, withErrors } from '../../http/responses.js';
 import { agentCommandSchema, closeCommand, commandTypesSchema, commandSchema, COMMAND_RESEND_AFTER_MS, takeCommands } from '../deployments/agent-commands.js';
-import { publishDeployment, recordDeploymentAndPublish } from '../deployments/deployment-events.js';
+import { deploymentEvent, recordDeploymentAndPublish } from '../deployments/deployment-events.js';
 import { reconcileInventory } from '../deployments/reconcile-inventory.js';
 import { reportKeySchema } from './report-key.js';
 import { deploymentStateSchema, healthSchema, reasonSchema } from '../deployments/deployments-repository.js';
@@ -133,7 +133,9 @@ export default async function agentReportsRoutes(fastify: FastifyInstance) {
       const agent = await agentOf(request);
       const { tailSaved, ...command } = await closeCommand(app.db, agent.id, request.params.id, request.body);
       // the page that asked for the lines shows them as soon as they are here
-      if (tailSaved) await publishDeployment(db, app.events, command.deploymentId);
+      // (a live refresh only: no integration hears of log lines, so no outbox row)
+      const event = tailSaved ? await deploymentEvent(app.db, command.deploymentId) : null;
+      if (event) app.events.publish(event);
       request.auditInfo = { targetType: 'agent_command', targetId: command.id, details: { type: command.type, state: command.state, deploymentId: command.deploymentId, reason: command.reason?.code } };
       return { command };
     },
