@@ -68,6 +68,11 @@ export const NOTICE_CODES = [
   'health.answered',
   'health.failed',
   'health.timedOut',
+  // Why an outgoing mail was not sent (outgoing-mail/mail-compliance.ts).
+  'compliance.secret',
+  'compliance.linkDomain',
+  'compliance.footerMissing',
+  'compliance.tooLarge',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 
