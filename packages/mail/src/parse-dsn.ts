@@ -95,7 +95,7 @@ function reportParts(raw: Buffer, limits: Readonly<MailLimits>): Promise<{ statu
 }
 
 const STATUS_TYPE = /^message\/(global-)?delivery-status$/;
-const HEADERS_TYPE = /^(text\/rfc822-headers|message\/global-headers)$/;
+const HEADERS_TYPE = /^(text\/rfc822-headers|message\/global-headers|message\/rfc822|message\/global)$/;
 
 /**
  * Reads a delivery status notification (multipart/report; report-type=delivery-status, RFC 3464):
@@ -108,7 +108,7 @@ export async function parseDeliveryStatus(raw: Buffer, limits: Readonly<MailLimi
   const parts = await reportParts(raw, limits).catch(() => null);
   if (!parts?.status) return null;
   const [perMessage, ...perRecipient] = headerBlocks(await decode(parts.status.node, parts.status.body), limits.maxHeaderBytes);
-  const returnedId = parts.headers ? readHeaders(await decode(parts.headers.node, parts.headers.body), limits.maxHeaderBytes).headers.first('Message-ID') : parts.embeddedMessageId;
+  const returnedId = (parts.headers?.body.length ? readHeaders(await decode(parts.headers.node, parts.headers.body), limits.maxHeaderBytes).headers.first('Message-ID') : undefined) ?? parts.embeddedMessageId;
   const recipients: DsnRecipient[] = [];
   for (const block of perRecipient) {
     const recipient = typed(block.first('Final-Recipient') ?? block.first('Original-Recipient'));

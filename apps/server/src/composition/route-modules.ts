@@ -36,6 +36,8 @@ import gitExportRoutes from '../modules/git-export/git-export-routes.js';
 import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.js';
 import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
 import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
+import mailTemplatesRoutes from '../modules/outgoing-mail/mail-templates-routes.js';
+import outgoingMailRoutes from '../modules/outgoing-mail/outgoing-mail-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -67,6 +69,8 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: mailQuarantineRoutes },
   { prefix: '/api/v1', plugin: mailAnalysesRoutes },
   { prefix: '/api/v1', plugin: inboxRoutes },
+  { prefix: '/api/v1', plugin: mailTemplatesRoutes },
+  { prefix: '/api/v1', plugin: outgoingMailRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },

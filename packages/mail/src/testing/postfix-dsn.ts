@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A delivery status notification as Postfix writes it (bounce(8): multipart/report with a readable
  * part, message/delivery-status and text/rfc822-headers), addressed to `to` (the VERP bounce address)
@@ -19,7 +21,7 @@ export function postfixDsn(input: { to: string; recipient: string; messageId: st
     'MIME-Version: 1.0',
     `Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary="${boundary}"`,
     'Content-Transfer-Encoding: 8bit',
-    'Message-Id: <20261206192000.B1F2C3D4E5@mx.example.net>',
+    `Message-Id: <20261206192000.${createHash('sha256').update(`${input.messageId} ${input.recipient} ${action}`).digest('hex').slice(0, 12)}@mx.example.net>`,
     '',
     'This is a MIME-encapsulated message.',
     '',
