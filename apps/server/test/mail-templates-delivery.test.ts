@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { requestApproval } from '../src/modules/approvals/request-approval.js';
 import type { Db } from '../src/db/schema.js';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { deliverToQueue } from './incoming-mail.js';
+import { startOpenAiWireServer, type OpenAiWireServer } from './llm-wire-server.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { startMarketplaceMailHub } from './marketplace-mail-hub.js';
 import { swaksRaw } from './swaks-raw.js';
@@ -160,5 +162,48 @@ describe.runIf(swaks)('delivery tracking (swaks as the remote mail server sendin
     expect(outcomes.at(-1)!.outcome).toBe('bounce:recorded');
     const item = (await outgoing('?kind=password-reset')).items.find((entry: { messageId: string }) => entry.messageId === mail!.messageId);
     expect(item.recipients[0]).toMatchObject({ state: 'delayed', dsnStatus: '4.4.1', diagnostic: '421 4.4.1 Connection timed out' });
+  });
+});
+
+describe('an app inbox reply: blocked with its reason, translated into the recipient’s language', () => {
+  let messageId: string;
+  let wire: OpenAiWireServer;
+  beforeAll(async () => {
+    const db = t.app.db as Db;
+    const appId = randomUUID();
+    await db.insertInto('apps').values({ id: appId, org_id: admin.orgId, name: 'visitor-log', title: 'Visitor log', summary: 'Visitors', kind: 'api-service', tags: [], spec: '{}', latest_version: '1.0.0', author_id: admin.userId }).execute();
+    messageId = randomUUID();
+    await db.insertInto('mail_inbox').values({ id: messageId, org_id: admin.orgId, app_id: appId, thread_id: messageId, direction: 'in', analysis_id: null, message_id: `<${randomUUID()}@colleague.test>`, refs: [], sender: 'kasia@colleague.test', user_id: null, subject: 'Eksport nie działa', body: 'Przycisk eksportu nic nie robi.', summary: 'Eksport nie działa', classification: 'bug-report', language: 'pl', sender_version: '1.0.0', draft: 'Dziękujemy', state: 'new' }).execute();
+    wire = await startOpenAiWireServer();
+  });
+  afterAll(async () => wire?.close());
+
+  it('refuses to send a reply carrying an API key (422 REPLY_BLOCKED with the notice), records it blocked and keeps the draft', async () => {
+    const reply = await call(t.app, admin, { method: 'POST', url: `/api/v1/messages/${messageId}/reply`, payload: { text: `Use this key: mpk_${'Q'.repeat(40)}` } });
+    expect(reply.statusCode, reply.body).toBe(422);
+    expect(reply.json()).toMatchObject({ code: 'REPLY_BLOCKED', notice: { code: 'compliance.secret', params: { rule: 'marketplace-credential' } } });
+    expect(reply.body).not.toContain('Q'.repeat(40));
+    expect((await outgoing('?state=blocked&kind=inbox-reply')).items[0]).toMatchObject({ blockCode: 'secret', language: 'pl', recipients: [{ address: 'kasia@colleague.test', state: 'blocked' }] });
+    expect(await inbox('kasia@colleague.test')).toHaveLength(0);
+    const detail = (await call(t.app, admin, { method: 'GET', url: `/api/v1/messages/${messageId}` })).json();
+    expect(detail.draft).toBe('Dziękujemy');
+  });
+
+  it('without a language model renders only the template part in Polish and says so', async () => {
+    const translated = await call(t.app, admin, { method: 'POST', url: `/api/v1/messages/${messageId}/translate`, payload: { text: 'Thanks, fixed in 1.0.1.' } });
+    expect(translated.statusCode, translated.body).toBe(200);
+    expect(translated.json()).toMatchObject({ language: 'pl', engine: 'template', text: 'Thanks, fixed in 1.0.1.', subject: 'Re: Eksport nie działa' });
+    expect(translated.json().note).toMatch(/only the template part/);
+  });
+
+  it('with a model configured (recorded OpenAI wire protocol) translates the draft into Polish', async () => {
+    const put = await call(t.app, admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: wire.url, apiKey: 'sk-test', defaultModel: 'gpt-4o-mini' }], active: 'local' } });
+    expect(put.statusCode, put.body).toBe(200);
+    wire.chat = 'Dziękujemy, poprawione w wersji 1.0.1.';
+    const translated = await call(t.app, admin, { method: 'POST', url: `/api/v1/messages/${messageId}/translate`, payload: { text: 'Thanks, fixed in 1.0.1.' } });
+    expect(translated.json()).toMatchObject({ language: 'pl', engine: 'llm', text: 'Dziękujemy, poprawione w wersji 1.0.1.', note: null });
+    const asked = wire.seen.at(-1)!.body;
+    expect(JSON.stringify(asked.messages)).toContain('into Polish');
+    expect(asked.messages.at(-1).content).toBe('Thanks, fixed in 1.0.1.');
   });
 });

@@ -1,4 +1,3 @@
-import type { MailSender } from '@marketplace/mail';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { OrgEvent } from '../events/event-bus.js';

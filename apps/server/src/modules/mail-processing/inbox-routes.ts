@@ -5,6 +5,7 @@ import { idParams, iso, isoOrNull, optionalQuery, pagination, withErrors } from 
 import { hasRole, type Principal } from '../auth/principal.js';
 import { findInboxMessage, listInbox, threadMessages } from './inbox-repository.js';
 import { sendInboxReply } from './inbox-reply.js';
+import { translateDraft } from './translate-draft.js';
 import { MailProcessingError } from './mail-processing-error.js';
 import { deliveryOfInboxMessages } from '../outgoing-mail/outgoing-mail-repository.js';
 import { recipientDeliverySchema } from '../outgoing-mail/outgoing-mail-schemas.js';
@@ -111,6 +112,24 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
         changes: changes.map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
         thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at), delivery: t.direction === 'out' ? (delivery.get(t.id)?.recipients ?? []) : null })),
       };
+    },
+  });
+
+  app.post('/messages/:id/translate', {
+    schema: {
+      tags: ['mail'],
+      summary: "Translate a reply draft into the recipient's language (the message's, unless `language` says otherwise)",
+      description: "With a language model configured (LLM providers) the text is translated (engine `llm`); without one only the template part (subject, footer) is rendered in that language, the text stays as written and `note` says so (engine `template`). Nothing is sent or saved.",
+      params: idParams,
+      body: z.object({ text: z.string().trim().min(1, 'write the draft to translate').max(20_000), language: z.enum(['en', 'pl']).optional() }).strict(),
+      response: withErrors({ 200: z.object({ text: z.string(), subject: z.string(), language: z.enum(['en', 'pl']), engine: z.enum(['llm', 'template']), note: z.string().nullable() }).meta({ id: 'TranslatedDraft' }) }, [404]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!;
+      const row = await findInboxMessage(app.db, principal.orgId, request.params.id, viewerOf(principal));
+      if (!row || row.direction !== 'in') throw notFound(request.params.id);
+      const gateway = await app.conversationServices.llm.gatewayFor(principal.orgId);
+      return translateDraft({ db: app.db, publicUrl: app.config.publicUrl, gateway }, { orgId: principal.orgId, userId: principal.userId, appId: row.app_id, message: row, text: request.body.text, ...(request.body.language ? { target: request.body.language } : {}) });
     },
   });
 
