@@ -518,6 +518,7 @@ export const en = {
     language: 'Language',
     subject: 'Subject',
     body: 'Text',
+    languages: { en: 'English', pl: 'Polish' },
     placeholders: 'Placeholders',
     builtIn: 'Built-in wording',
     custom: 'Your organisation’s wording, version {{version}}',

@@ -519,6 +519,7 @@ export const pl: Messages = {
     language: 'Język',
     subject: 'Temat',
     body: 'Treść',
+    languages: { en: 'angielski', pl: 'polski' },
     placeholders: 'Znaczniki',
     builtIn: 'Treść wbudowana',
     custom: 'Treść Twojej organizacji, wersja {{version}}',

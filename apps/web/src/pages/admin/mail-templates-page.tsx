@@ -50,8 +50,8 @@ export function MailTemplatesPage() {
             <div className="field">
               <label htmlFor="template-language">{t('mailTemplates.language')}</label>
               <select id="template-language" value={selected.language} onChange={(event) => setSelected({ ...selected, language: event.target.value })}>
-                <option value="en">English</option>
-                <option value="pl">Polski</option>
+                <option value="en">{t('mailTemplates.languages.en')}</option>
+                <option value="pl">{t('mailTemplates.languages.pl')}</option>
               </select>
             </div>
           </div>
