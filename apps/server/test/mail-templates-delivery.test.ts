@@ -98,15 +98,17 @@ describe('mail templates', () => {
 });
 
 describe('sending from templates', () => {
-  it('mails a reviewer the Polish approval request when the organisation writes Polish, and records it accepted', async () => {
+  it('mails a reviewer the Polish approval request when the organisation writes Polish (hosts named, not checked as links), and records it accepted', async () => {
     expect((await setMail({ language: 'pl' })).statusCode).toBe(200);
     const reviewer = await addUser(t.app, admin, ['reviewer']);
-    await requestApproval({ db: t.app.db as Db, config: t.app.config, logger: t.app.log as unknown as Logger, events: t.app.events }, { orgId: admin.orgId, kind: 'publish', appName: 'visitor-log', version: '1.0.0', requestedBy: admin.userId, reasons: [{ code: 'outside-allow-list', message: 'reaches api.example.com' }], hosts: ['api.example.com'] });
+    await requestApproval({ db: t.app.db as Db, config: t.app.config, logger: t.app.log as unknown as Logger, events: t.app.events }, { orgId: admin.orgId, kind: 'publish', appName: 'visitor-log', version: '1.0.0', requestedBy: admin.userId, reasons: [{ code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: 'The app reaches hosts outside the allow-list: www.example.com.' }], hosts: ['www.example.com'] });
     const [mail] = await waitForMail(reviewer.email, 1);
     expect(mail!.subject).toBe('Prośba o akceptację: visitor-log');
     expect(mail!.text).toContain('Prośba o opublikowanie visitor-log 1.0.0 czeka na Twoją decyzję');
     expect(mail!.text).toMatch(/https:\/\/market\.example\.test\/api\/v1\/approval-links\/\S+/);
     expect(mail!.headers.get('content-language')).toBe('pl');
+    // the hosts an app reaches are named, not linked: a www. name there does not block the mail
+    expect(mail!.text).toContain('www.example.com');
     const sent = (await outgoing('?kind=approval-publish')).items.find((item: { recipients: { address: string }[] }) => item.recipients[0]?.address === reviewer.email);
     expect(sent).toMatchObject({ state: 'sent', language: 'pl', recipients: [{ state: 'accepted', smtpCode: 250 }] });
     await setMail({ language: 'en' });

@@ -54,7 +54,7 @@ export async function requestApproval(deps: ApprovalDeps, input: NewApproval): P
         link,
         approvalsUrl: `${deps.config.publicUrl}/approvals`,
       };
-      const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger, sender }, { orgId: input.orgId, kind: input.kind === 'publish' ? 'approval-publish' : 'approval-distribute', language, params, to: reviewer.email, from: { name: 'Marketplace', address: serverAddress(deps.config.smtp.from) } });
+      const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger, sender }, { orgId: input.orgId, kind: input.kind === 'publish' ? 'approval-publish' : 'approval-distribute', language, params, notLinks: ['reasons', 'hosts'], to: reviewer.email, from: { name: 'Marketplace', address: serverAddress(deps.config.smtp.from) } });
       if (!sent.sent) logger.warn({ reviewerId: reviewer.id, code: sent.blocked?.code ?? 'APPROVAL_MAIL_FAILED' }, 'the review notification could not be sent');
     }
   } finally {

@@ -21,6 +21,11 @@ export interface TemplatedMailInput<K extends MailKind> {
   references?: string[];
   /** A few lines of what the person wrote, quoted under the mail. */
   quote?: string;
+  /**
+   * Parameters whose values name hosts rather than link to them (an approval's hosts and reasons,
+   * already reviewed by the policy): their links are not checked; secrets in them still are.
+   */
+  notLinks?: (keyof MailParams<K>)[];
   /** `Auto-Submitted` value: `auto-generated` (default), `auto-replied`, or `no` (a person wrote it: no header). */
   autoSubmitted?: 'auto-generated' | 'auto-replied' | 'no';
 }
@@ -54,7 +59,9 @@ export async function sendTemplatedMail<K extends MailKind>(deps: OutgoingMailDe
   })
     .compile()
     .build();
-  const result = await sendOutgoingMail(deps, { orgId: input.orgId, kind: input.kind, language: input.language, from: envelopeFrom, to: input.to, raw, messageId, subject: rendered.subject, text: rendered.text });
+  const blanked = input.notLinks?.length ? Object.fromEntries(Object.entries(input.params).map(([name, value]) => [name, input.notLinks!.includes(name as keyof MailParams<K>) ? '' : value])) : null;
+  const linkText = blanked ? (await renderTemplate({ db: deps.db, config: { publicUrl: deps.publicUrl } }, input.orgId, input.kind, input.language, blanked as MailParams<K>)) : null;
+  const result = await sendOutgoingMail(deps, { orgId: input.orgId, kind: input.kind, language: input.language, from: envelopeFrom, to: input.to, raw, messageId, subject: rendered.subject, text: rendered.text, ...(linkText ? { linkText: `${linkText.subject}\n${linkText.text}` } : {}) });
   return { ...result, messageId, subject: rendered.subject, text: rendered.text };
 }
 
