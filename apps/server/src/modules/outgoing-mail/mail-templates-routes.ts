@@ -34,7 +34,7 @@ const complianceSchema = z
     notice: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
   })
   .meta({ id: 'MailCompliance', description: 'The check every outgoing mail passes before it is sent; a blocked mail is not sent and says why' });
-const params = z.object({ kind: z.string().max(64), language: z.string().max(16) }).strict();
+const params = z.object({ kind: z.string().max(64), language: z.string().max(64) }).strict();
 const textBody = z.object({ subject: z.string().trim().min(1, 'write a subject').max(250), body: z.string().trim().min(1, 'write the body').max(20_000) }).strict();
 const previewBody = z
   .object({
