@@ -115,6 +115,15 @@ beforeAll(async () => {
   if (bCampaign.statusCode !== 201) throw new Error(`campaign fixture: ${bCampaign.body}`);
   foreign.campaigns = bCampaign.json().id;
   foreignSecrets.push('b-secret-changelog');
+  // A mail the server sent for B, with its recipient's delivery record.
+  foreign['outgoing-mail'] = randomUUID();
+  await db.insertInto('outgoing_mail').values({ id: foreign['outgoing-mail'], org_id: adminB.orgId, kind: 'password-reset', language: 'en', message_id: '<b-secret-mail@b.example.test>', subject: 'b-secret-outgoing', state: 'sent' }).execute();
+  await db.insertInto('outgoing_mail_recipients').values({ id: randomUUID(), mail_id: foreign['outgoing-mail'], org_id: adminB.orgId, address: 'b-secret-recipient@b.example.test', token: randomUUID().replace(/-/g, ''), state: 'bounced' }).execute();
+  // B's own wording of a mail kind. Templates are addressed by kind and language, not by id: an id
+  // in their place names no template (404), and A's admin never sees B's wording.
+  await db.insertInto('mail_templates').values({ org_id: adminB.orgId, kind: 'announcement', language: 'en', subject: 'b-secret-template', body: 'b-secret-template {{text}}', version: 1, updated_by: adminB.userId }).execute();
+  foreign['mail-templates'] = randomUUID();
+  foreignSecrets.push('b-secret-outgoing', 'b-secret-recipient', 'b-secret-template');
 });
 afterAll(async () => t.close());
 

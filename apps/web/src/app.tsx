@@ -47,6 +47,8 @@ const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
 const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
 const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysPage');
 const MailQuarantinePage = named(() => import('./pages/admin/mail-quarantine-page'), 'MailQuarantinePage');
+const OutgoingMailPage = named(() => import('./pages/admin/outgoing-mail-page'), 'OutgoingMailPage');
+const MailTemplatesPage = named(() => import('./pages/admin/mail-templates-page'), 'MailTemplatesPage');
 const AgentClientsPage = named(() => import('./pages/admin/agent-clients-page'), 'AgentClientsPage');
 const ConfigPage = named(() => import('./pages/admin/config-page'), 'ConfigPage');
 const AuditPage = named(() => import('./pages/admin/audit-page'), 'AuditPage');
@@ -110,6 +112,8 @@ function Routed() {
               <Route path="invitations" element={<InvitationsPage />} />
               <Route path="api-keys" element={<ApiKeysPage />} />
               <Route path="mail-quarantine" element={<MailQuarantinePage />} />
+              <Route path="outgoing-mail" element={<OutgoingMailPage />} />
+              <Route path="mail-templates" element={<MailTemplatesPage />} />
               <Route path="agent-clients" element={<AgentClientsPage />} />
               <Route path="config" element={<ConfigPage />} />
               <Route path="audit" element={<AuditPage />} />

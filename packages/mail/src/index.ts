@@ -37,6 +37,7 @@ export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } fr
 export { DEPLOYMENT_STATES, STATUS_FILE_NAME, appUrlSchema, relayedNoticeSchema, statusReportSchema } from './status-report.js';
 export type { DeploymentState, StatusReport } from './status-report.js';
 export { parseWithinLimits } from './untrusted-mail.js';
+export { parseDeliveryStatus, type DeliveryStatusReport, type DsnRecipient } from './parse-dsn.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
 export { scanMimeStructure } from './mime-structure.js';
 export { readDeliveryReport } from './delivery-report.js';

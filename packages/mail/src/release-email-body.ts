@@ -19,9 +19,14 @@ export interface ReleaseBodyFields {
   downloadUrl?: string | undefined;
   /** Replaces the default agent command line. */
   installHint?: string | undefined;
+  /** The organisation's wording (its mail template, in the recipient's language): the subject line. */
+  subject?: string | undefined;
+  /** The organisation's wording: the opening paragraph (plain text; escaped in the HTML part). */
+  intro?: string | undefined;
 }
 
 export function releaseSubject(fields: ReleaseBodyFields): string {
+  if (fields.subject?.trim()) return fields.subject.trim();
   return `${fields.title} ${fields.version} is ready to install (${fields.org})`;
 }
 
@@ -71,7 +76,7 @@ function sections(fields: ReleaseBodyFields): Section[] {
 }
 
 export function renderReleaseText(fields: ReleaseBodyFields): string {
-  const out = [`${fields.title} ${fields.version} (${fields.app}), published by ${fields.org}.`, ''];
+  const out = [fields.intro?.trim() ? fields.intro.trim() : `${fields.title} ${fields.version} (${fields.app}), published by ${fields.org}.`, ''];
   for (const section of sections(fields)) {
     out.push(section.heading, '-'.repeat(section.heading.length));
     for (const line of section.lines) out.push(line);
@@ -88,7 +93,7 @@ export function renderReleaseHtml(fields: ReleaseBodyFields): string {
     '<html><head><meta charset="utf-8"><title>' + e(releaseSubject(fields)) + '</title></head>',
     '<body style="font-family: sans-serif; line-height: 1.4; max-width: 42em">',
     `<h1 style="font-size: 1.3em">${e(fields.title)} ${e(fields.version)}</h1>`,
-    `<p><code>${e(fields.app)}</code>, published by ${e(fields.org)}.</p>`,
+    fields.intro?.trim() ? `<p style="white-space: pre-wrap">${e(fields.intro.trim())}</p>` : `<p><code>${e(fields.app)}</code>, published by ${e(fields.org)}.</p>`,
   ];
   for (const section of sections(fields)) {
     parts.push(`<h2 style="font-size: 1.1em">${e(section.heading)}</h2>`);

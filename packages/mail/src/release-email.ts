@@ -52,6 +52,10 @@ const releaseEmailSchema = z
       .strict(),
     downloadUrl: httpUrlSchema.optional(),
     installHint: text(500).min(1).optional(),
+    /** The subject line in the organisation's wording (its template); the built-in English one when omitted. */
+    subject: text(250).min(1).optional(),
+    /** The opening paragraph in the organisation's wording (plain text, escaped in the HTML part). */
+    intro: text(4000).min(1).optional(),
     dkim: dkimOptionsSchema.optional(),
     /** Largest bundle attached; callers pass `downloadUrl` above it. */
     maxAttachedBundleBytes: z.number().int().positive().default(DEFAULT_MAIL_LIMITS.maxAttachedBundleBytes),
@@ -86,7 +90,7 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
   }
   checkBundle(release.bundle, release.sha256, release.size, input.downloadUrl, input.maxAttachedBundleBytes);
 
-  const fields = { ...release, org: input.org, downloadUrl: release.bundle ? undefined : input.downloadUrl, installHint: input.installHint };
+  const fields = { ...release, org: input.org, downloadUrl: release.bundle ? undefined : input.downloadUrl, installHint: input.installHint, subject: input.subject, intro: input.intro };
   const headers: Record<string, string> = {
     [MARKETPLACE_HEADERS.release]: `${release.app}@${release.version}`,
     [MARKETPLACE_HEADERS.org]: input.org,

@@ -18,6 +18,7 @@ import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tab
 import type { McpClientTables } from '../modules/mcp-client/mcp-client-tables.js';
 import type { MailIntakeTables } from '../modules/mail-intake/mail-intake-tables.js';
 import type { MailProcessingTables } from '../modules/mail-processing/mail-processing-tables.js';
+import type { OutgoingMailTables } from '../modules/outgoing-mail/outgoing-mail-tables.js';
 import type { OrgKeysTables } from '../modules/org-keys/org-keys-tables.js';
 import type { PipelineTables } from '../modules/pipeline/pipeline-tables.js';
 import type { SettingsTables } from '../modules/settings/settings-tables.js';
@@ -49,6 +50,7 @@ export interface DB
     MailIntakeTables,
     MailProcessingTables,
     OrgKeysTables,
+    OutgoingMailTables,
     PipelineTables,
     SettingsTables,
     WebhooksTables {}

@@ -40,6 +40,8 @@ import mailQuarantineRoutes from '../modules/mail-intake/mail-quarantine-routes.
 import mailAnalysesRoutes from '../modules/mail-processing/mail-analyses-routes.js';
 import gmailRoutes from '../modules/gmail/gmail-routes.js';
 import inboxRoutes from '../modules/mail-processing/inbox-routes.js';
+import mailTemplatesRoutes from '../modules/outgoing-mail/mail-templates-routes.js';
+import outgoingMailRoutes from '../modules/outgoing-mail/outgoing-mail-routes.js';
 
 /** Every route module and where it is mounted: the one place a new module is registered. */
 export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[] = [
@@ -71,6 +73,8 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: mailQuarantineRoutes },
   { prefix: '/api/v1', plugin: mailAnalysesRoutes },
   { prefix: '/api/v1', plugin: inboxRoutes },
+  { prefix: '/api/v1', plugin: mailTemplatesRoutes },
+  { prefix: '/api/v1', plugin: outgoingMailRoutes },
   { prefix: '/api/v1', plugin: llmSettingsRoutes },
   { prefix: '/api/v1', plugin: eventsRoutes },
   { prefix: '/api/v1', plugin: analyticsRoutes },

@@ -7,6 +7,7 @@ import type { Db } from '../db/schema.js';
 import { createAgentsService, type AgentsService } from '../modules/agents/agents-repository.js';
 import { closeConversationServices, conversationMailHandler, createConversationServices, type ConversationServices } from '../modules/conversations/conversation-services.js';
 import { createDeploymentsService, type DeploymentsService } from '../modules/deployments/deployment-events.js';
+import { dsnMailHandler } from '../modules/outgoing-mail/dsn-mail-handler.js';
 import { statusMailHandler } from '../modules/deployments/status-mail-handler.js';
 import { createLocalEventBus, type EventBus } from '../modules/events/event-bus.js';
 import { createMailIngest, type MailIngest } from '../modules/mail-intake/mail-intake.js';
@@ -96,6 +97,8 @@ export function createServices(options: ServiceOptions): ServerServices {
   const mailIntake = createMailIngest();
   // Bounces of campaign mail first: a DSN is no status report nor a conversation turn.
   mailIntake.register(bounceMailHandler({ db, config, events, logger: logger as Logger }));
+  // Delivery reports about the server's own mail first: a DSN never reaches a conversation.
+  mailIntake.register(dsnMailHandler(db, logger));
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
   const mailQueue = createIncomingMailQueue({ db, dataDir: config.dataDir, intake: mailIntake, logger });

@@ -90,6 +90,11 @@ export const NOTICE_CODES = [
   'deployment.downloadFailed',
   'deployment.bundleMissing',
   'deployment.releaseRefused',
+  // Why an outgoing mail was not sent (outgoing-mail/mail-compliance.ts).
+  'compliance.secret',
+  'compliance.linkDomain',
+  'compliance.footerMissing',
+  'compliance.tooLarge',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

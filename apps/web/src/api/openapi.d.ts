@@ -6291,10 +6291,26 @@ export interface paths {
                             };
                             mail?: {
                                 /**
+                                 * @description Hosts links in outgoing mail may point to, besides the marketplace’s own (PUBLIC_URL); "*.example.com" allows its subdomains
+                                 * @default []
+                                 */
+                                allowedLinkDomains?: string[];
+                                /**
+                                 * @description Footer every outgoing mail must carry; a mail without it is not sent
+                                 * @default
+                                 */
+                                footer?: string;
+                                /**
+                                 * @description Language of outgoing mail when the message answered does not tell it
                                  * @default en
                                  * @enum {string}
                                  */
                                 language?: "en" | "pl";
+                                /**
+                                 * @description Largest outgoing message in bytes, attachments included
+                                 * @default 26214400
+                                 */
+                                maxMessageBytes?: number;
                                 /**
                                  * @default reply-once
                                  * @enum {string}
@@ -6547,10 +6563,26 @@ export interface paths {
                             };
                             mail?: {
                                 /**
+                                 * @description Hosts links in outgoing mail may point to, besides the marketplace’s own (PUBLIC_URL); "*.example.com" allows its subdomains
+                                 * @default []
+                                 */
+                                allowedLinkDomains?: string[];
+                                /**
+                                 * @description Footer every outgoing mail must carry; a mail without it is not sent
+                                 * @default
+                                 */
+                                footer?: string;
+                                /**
+                                 * @description Language of outgoing mail when the message answered does not tell it
                                  * @default en
                                  * @enum {string}
                                  */
                                 language?: "en" | "pl";
+                                /**
+                                 * @description Largest outgoing message in bytes, attachments included
+                                 * @default 26214400
+                                 */
+                                maxMessageBytes?: number;
                                 /**
                                  * @default reply-once
                                  * @enum {string}
@@ -12195,6 +12227,479 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mail kind in every language, as sent now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MailTemplate"][];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail-templates/{kind}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template with its history of changes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** @description true: the organisation’s own wording; false: the built-in default */
+                            custom: boolean;
+                            history: {
+                                /** @enum {string} */
+                                action: "put" | "reset";
+                                body: string | null;
+                                changedAt: string;
+                                changedBy: string | null;
+                                subject: string | null;
+                                version: number;
+                            }[];
+                            /** @enum {string} */
+                            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+                            /** @enum {string} */
+                            language: "en" | "pl";
+                            /** @description What {{name}} the template may use */
+                            placeholders: string[];
+                            subject: string;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                            /** @description The organisation’s version number (0: never changed) */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the organisation’s own wording (a new version)
+         * @description Placeholders are written {{name}}; one the kind does not give is refused (400 UNKNOWN_PLACEHOLDER naming it). Values are put in verbatim, never evaluated.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        subject: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MailTemplate"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Back to the built-in wording */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MailTemplate"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail-templates/{kind}/{language}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a wording with sample values, and check it the way a send is checked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: string;
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body?: string;
+                        /** @description Values to use instead of the sample ones */
+                        params?: {
+                            [key: string]: string;
+                        };
+                        /** @description The wording to try; the one in force when omitted */
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            compliance: components["schemas"]["MailCompliance"];
+                            subject: string;
+                            text: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mcp-servers": {
         parameters: {
             query?: never;
@@ -13171,7 +13676,7 @@ export interface paths {
         put?: never;
         /**
          * Send the (edited) reply from the marketplace's address, in the message's thread; with applyAsChange, also change the app
-         * @description A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app's published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent.
+         * @description A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app's published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent. A reply the mail compliance check blocks (a secret, a link to a host not allowed, the required footer missing, too large) is refused with 422 REPLY_BLOCKED and its notice; it is listed under Outgoing mail and the draft is kept.
          */
         post: {
             parameters: {
@@ -13313,6 +13818,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{id}/translate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Translate a reply draft into the recipient's language (the message's, unless `language` says otherwise)
+         * @description With a language model configured (LLM providers) the text is translated (engine `llm`); without one only the template part (subject, footer) is rendered in that language, the text stays as written and `note` says so (engine `template`). Nothing is sent or saved.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        language?: "en" | "pl";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TranslatedDraft"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/oauth/token": {
         parameters: {
             query?: never;
@@ -13403,6 +14011,187 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outgoing-mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outgoing mail, newest first, with per-recipient delivery */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: string;
+                    limit?: number;
+                    offset?: number;
+                    state?: "sent" | "blocked" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OutgoingMail"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outgoing-mail/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One outgoing mail with per-recipient delivery */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutgoingMail"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -16935,6 +17724,8 @@ export interface components {
         InboxThreadItem: {
             body: string;
             createdAt: string;
+            /** @description An `out` message: what became of each recipient (SMTP answer, then bounce reports); null for `in` */
+            delivery: components["schemas"]["RecipientDelivery"][] | null;
             /** @enum {string} */
             direction: "in" | "out";
             id: string;
@@ -16944,6 +17735,8 @@ export interface components {
         InboxThreadItemInput: {
             body: string;
             createdAt: string;
+            /** @description An `out` message: what became of each recipient (SMTP answer, then bounce reports); null for `in` */
+            delivery: components["schemas"]["RecipientDeliveryInput"][] | null;
             /** @enum {string} */
             direction: "in" | "out";
             id: string;
@@ -17028,6 +17821,32 @@ export interface components {
             /** @description Received mail not processed yet */
             waiting: number;
         };
+        /** @description The check every outgoing mail passes before it is sent; a blocked mail is not sent and says why */
+        MailCompliance: {
+            /** @enum {string} */
+            code?: "secret" | "link-domain" | "footer-missing" | "too-large";
+            message?: string;
+            notice?: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            };
+            ok: boolean;
+        };
+        /** @description The check every outgoing mail passes before it is sent; a blocked mail is not sent and says why */
+        MailComplianceInput: {
+            /** @enum {string} */
+            code?: "secret" | "link-domain" | "footer-missing" | "too-large";
+            message?: string;
+            notice?: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            };
+            ok: boolean;
+        };
         MailRule: {
             name: string;
             then: {
@@ -17100,10 +17919,42 @@ export interface components {
             reason: string;
             result: string;
         };
+        MailTemplate: {
+            body: string;
+            /** @description true: the organisation’s own wording; false: the built-in default */
+            custom: boolean;
+            /** @enum {string} */
+            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+            /** @enum {string} */
+            language: "en" | "pl";
+            /** @description What {{name}} the template may use */
+            placeholders: string[];
+            subject: string;
+            updatedAt: string | null;
+            updatedBy: string | null;
+            /** @description The organisation’s version number (0: never changed) */
+            version: number;
+        };
+        MailTemplateInput: {
+            body: string;
+            /** @description true: the organisation’s own wording; false: the built-in default */
+            custom: boolean;
+            /** @enum {string} */
+            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+            /** @enum {string} */
+            language: "en" | "pl";
+            /** @description What {{name}} the template may use */
+            placeholders: string[];
+            subject: string;
+            updatedAt: string | null;
+            updatedBy: string | null;
+            /** @description The organisation’s version number (0: never changed) */
+            version: number;
+        };
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         Notice: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
             params: {
                 [key: string]: string | number;
             };
@@ -17111,7 +17962,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         NoticeInput: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
             params: {
                 [key: string]: string | number;
             };
@@ -17198,15 +18049,34 @@ export interface components {
             /**
              * @default {
              *       "unknownSenders": "reply-once",
-             *       "language": "en"
+             *       "language": "en",
+             *       "footer": "",
+             *       "allowedLinkDomains": [],
+             *       "maxMessageBytes": 26214400
              *     }
              */
             mail: {
                 /**
+                 * @description Hosts links in outgoing mail may point to, besides the marketplace’s own (PUBLIC_URL); "*.example.com" allows its subdomains
+                 * @default []
+                 */
+                allowedLinkDomains: string[];
+                /**
+                 * @description Footer every outgoing mail must carry; a mail without it is not sent
+                 * @default
+                 */
+                footer: string;
+                /**
+                 * @description Language of outgoing mail when the message answered does not tell it
                  * @default en
                  * @enum {string}
                  */
                 language: "en" | "pl";
+                /**
+                 * @description Largest outgoing message in bytes, attachments included
+                 * @default 26214400
+                 */
+                maxMessageBytes: number;
                 /**
                  * @default reply-once
                  * @enum {string}
@@ -17317,15 +18187,34 @@ export interface components {
             /**
              * @default {
              *       "unknownSenders": "reply-once",
-             *       "language": "en"
+             *       "language": "en",
+             *       "footer": "",
+             *       "allowedLinkDomains": [],
+             *       "maxMessageBytes": 26214400
              *     }
              */
             mail: {
                 /**
+                 * @description Hosts links in outgoing mail may point to, besides the marketplace’s own (PUBLIC_URL); "*.example.com" allows its subdomains
+                 * @default []
+                 */
+                allowedLinkDomains: string[];
+                /**
+                 * @description Footer every outgoing mail must carry; a mail without it is not sent
+                 * @default
+                 */
+                footer: string;
+                /**
+                 * @description Language of outgoing mail when the message answered does not tell it
                  * @default en
                  * @enum {string}
                  */
                 language: "en" | "pl";
+                /**
+                 * @description Largest outgoing message in bytes, attachments included
+                 * @default 26214400
+                 */
+                maxMessageBytes: number;
                 /**
                  * @default reply-once
                  * @enum {string}
@@ -17395,6 +18284,36 @@ export interface components {
                 /** @default false */
                 requireApproval: boolean;
             };
+        };
+        OutgoingMail: {
+            /** @description Why the compliance check blocked it: secret, link-domain, footer-missing, too-large */
+            blockCode: string | null;
+            blockReason: string | null;
+            createdAt: string;
+            id: string;
+            inboxMessageId: string | null;
+            kind: string;
+            language: string;
+            messageId: string;
+            recipients: components["schemas"]["RecipientDelivery"][];
+            /** @enum {string} */
+            state: "sent" | "blocked" | "failed";
+            subject: string;
+        };
+        OutgoingMailInput: {
+            /** @description Why the compliance check blocked it: secret, link-domain, footer-missing, too-large */
+            blockCode: string | null;
+            blockReason: string | null;
+            createdAt: string;
+            id: string;
+            inboxMessageId: string | null;
+            kind: string;
+            language: string;
+            messageId: string;
+            recipients: components["schemas"]["RecipientDeliveryInput"][];
+            /** @enum {string} */
+            state: "sent" | "blocked" | "failed";
+            subject: string;
         };
         PendingMailConfirmation: {
             address: string;
@@ -17501,6 +18420,38 @@ export interface components {
             sentAt: string | null;
             /** @enum {string} */
             state: "queued" | "sending" | "sent" | "failed";
+        };
+        RecipientDelivery: {
+            address: string;
+            /** @description The remote server’s words */
+            diagnostic: string | null;
+            dsnAction: string | null;
+            /** @description Enhanced status code of the delivery report, e.g. 5.1.1 */
+            dsnStatus: string | null;
+            smtpCode: number | null;
+            smtpResponse: string | null;
+            /**
+             * @description accepted/refused/failed: the SMTP answer; bounced/delayed/delivered: a delivery report came back later
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "refused" | "failed" | "blocked" | "bounced" | "delayed" | "delivered";
+            updatedAt: string;
+        };
+        RecipientDeliveryInput: {
+            address: string;
+            /** @description The remote server’s words */
+            diagnostic: string | null;
+            dsnAction: string | null;
+            /** @description Enhanced status code of the delivery report, e.g. 5.1.1 */
+            dsnStatus: string | null;
+            smtpCode: number | null;
+            smtpResponse: string | null;
+            /**
+             * @description accepted/refused/failed: the SMTP answer; bounced/delayed/delivered: a delivery report came back later
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "refused" | "failed" | "blocked" | "bounced" | "delayed" | "delivered";
+            updatedAt: string;
         };
         Request: {
             appId: string | null;
@@ -17629,6 +18580,24 @@ export interface components {
                 /** @description The label for the sign-in button (OIDC_NAME) */
                 name: string;
             }[];
+        };
+        TranslatedDraft: {
+            /** @enum {string} */
+            engine: "llm" | "template";
+            /** @enum {string} */
+            language: "en" | "pl";
+            note: string | null;
+            subject: string;
+            text: string;
+        };
+        TranslatedDraftInput: {
+            /** @enum {string} */
+            engine: "llm" | "template";
+            /** @enum {string} */
+            language: "en" | "pl";
+            note: string | null;
+            subject: string;
+            text: string;
         };
         User: {
             createdAt: string;

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeliveryStatus } from '../components/delivery-status';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { Link, useSearchParams } from 'react-router';
-import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply } from '../api/types';
+import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply, TranslatedDraft } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
 import { EmptyState, QueryState } from '../components/query-state';
 import { formatDate } from '../i18n/i18n';
@@ -54,6 +55,10 @@ function MessageDetail({ id }: { id: string }) {
     mutationFn: (asChange: boolean) => callRoute<InboxReply>('replyToMessage', { params: { id }, body: asChange ? { text, applyAsChange: true, ...(change.trim() ? { change } : {}) } : { text } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['messages'] }),
   });
+  const translate = useMutation({
+    mutationFn: () => callRoute<TranslatedDraft>('translateDraft', { params: { id }, body: { text } }),
+    onSuccess: (translated) => setText(translated.text),
+  });
   return (
     <QueryState query={detail} empty={<EmptyState title={t('messages.gone')} />}>
       {(message) => (
@@ -68,6 +73,7 @@ function MessageDetail({ id }: { id: string }) {
               <li key={item.id} className={item.direction === 'out' ? 'thread-out' : 'thread-in'}>
                 <p className="muted">{item.sender} · {formatDate(item.createdAt, i18n.language)}</p>
                 <pre className="mail-body">{item.body}</pre>
+                {item.delivery ? <DeliveryStatus recipients={item.delivery} /> : null}
               </li>
             ))}
           </ol>
@@ -89,8 +95,13 @@ function MessageDetail({ id }: { id: string }) {
             <input id={`change-${id}`} type="text" maxLength={4000} placeholder={t('messages.change.placeholder')} value={change} onChange={(event) => setChange(event.target.value)} />
             <p className="muted">{t('messages.change.hint')}</p>
           </div>
+          {translate.isError ? <ErrorMessage error={translate.error} /> : null}
+          {translate.data ? <p role="status" className="notice">{translate.data.engine === 'llm' ? t('messages.translated', { language: translate.data.language.toUpperCase() }) : t('messages.templateOnly', { language: translate.data.language.toUpperCase() })}</p> : null}
           <button type="button" disabled={send.isPending || !text.trim()} onClick={() => send.mutate(false)}>
             {t('messages.send')}
+          </button>{' '}
+          <button type="button" className="secondary" disabled={translate.isPending || !text.trim()} onClick={() => translate.mutate()}>
+            {t('messages.translate')}
           </button>{' '}
           <button type="button" className="secondary" disabled={send.isPending || !text.trim()} onClick={() => send.mutate(true)}>
             {t('messages.change.send')}

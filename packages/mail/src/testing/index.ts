@@ -5,3 +5,4 @@ export { freePort } from './free-port.js';
 export { sampleRelease } from './sample-release.js';
 export type { SampleRelease } from './sample-release.js';
 export { swaks, swaksAvailable } from './swaks.js';
+export { postfixDsn } from './postfix-dsn.js';

@@ -91,6 +91,12 @@ export const NOTICE_SENTENCES = {
       bundleMissing: 'The release e-mail carries neither the bundle nor a download link.',
       releaseRefused: 'The workstation refused the release ({{code}}).',
     },
+    compliance: {
+      secret: 'The mail contains what looks like a secret ({{rule}}); remove it and send again.',
+      linkDomain: 'The mail links to {{host}}, which is not an allowed link domain; remove the link or ask an administrator to allow the domain.',
+      footerMissing: 'The mail lacks the organisation’s required footer; put the footer placeholder into its template.',
+      tooLarge: 'The mail is {{bytes, number}} bytes, more than the allowed {{max, number}}.',
+    },
   },
   pl: {
     similar: { kind: 'ten sam rodzaj ({{kind}})', fields: 'wspólne pola: {{fields}}', sources: 'te same źródła danych' },
@@ -177,6 +183,12 @@ export const NOTICE_SENTENCES = {
       downloadFailed: 'Nie udało się pobrać paczki: {{error}}',
       bundleMissing: 'E-mail z wydaniem nie zawiera ani paczki, ani linku do pobrania.',
       releaseRefused: 'Stacja robocza odrzuciła wydanie ({{code}}).',
+    },
+    compliance: {
+      secret: 'Wiadomość zawiera coś, co wygląda na sekret ({{rule}}); usuń to i wyślij ponownie.',
+      linkDomain: 'Wiadomość zawiera link do {{host}}, a ta domena nie jest dozwolona; usuń link albo poproś administratora o dopuszczenie domeny.',
+      footerMissing: 'W wiadomości brakuje wymaganej stopki organizacji; wstaw znacznik stopki do jej szablonu.',
+      tooLarge: 'Wiadomość ma {{bytes, number}} bajtów, więcej niż dozwolone {{max, number}}.',
     },
   },
 };

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 
 /** A reset link works this long, once. */
 export const RESET_TTL_MINUTES = 30;
@@ -16,7 +17,7 @@ export const hashResetToken = (token: string) => createHash('sha256').update(tok
  * itself is never stored or logged, only its hash.
  */
 export async function sendPasswordReset(deps: { db: Db; config: Config; logger: FastifyBaseLogger }, email: string): Promise<void> {
-  const user = await deps.db.selectFrom('users').select(['id', 'email', 'name', 'status', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
+  const user = await deps.db.selectFrom('users').select(['id', 'org_id', 'email', 'name', 'status', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
   if (!user || user.status !== 'active' || !user.password_hash) return;
   const sender = mailSenderFor(deps.config, deps.logger);
   if (!sender) {
@@ -26,19 +27,10 @@ export async function sendPasswordReset(deps: { db: Db; config: Config; logger: 
   const token = randomBytes(32).toString('base64url');
   await deps.db.insertInto('password_resets').values({ id: randomUUID(), user_id: user.id, token_hash: hashResetToken(token), expires_at: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) }).execute();
   const link = `${deps.config.publicUrl}/reset-password#token=${token}`;
-  const from = deps.config.smtp.from;
-  const raw = await new MailComposer({
-    from,
-    to: user.email,
-    subject: 'Reset your marketplace password',
-    text: `Hello ${user.name},\n\nsomeone (hopefully you) asked to reset the password of your marketplace account. Open this link within ${RESET_TTL_MINUTES} minutes to choose a new one; it works once:\n\n${link}\n\nIf you did not ask for it, ignore this e-mail: your password stays as it is.\n`,
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  })
-    .compile()
-    .build();
   try {
-    const result = await sender.send({ raw, envelope: { from: from.replace(/^.*<([^>]+)>.*$/, '$1'), to: [user.email] } });
-    if (!result.ok || result.rejected.length) deps.logger.warn({ userId: user.id }, 'the password reset e-mail was not accepted by the mail server');
+    const language = await mailLanguageFor(deps.db, user.org_id);
+    const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger: deps.logger, sender }, { orgId: user.org_id, kind: 'password-reset', language, params: { name: user.name, link, minutes: String(RESET_TTL_MINUTES) }, to: user.email });
+    if (!sent.sent) deps.logger.warn({ userId: user.id, code: sent.blocked?.code ?? 'SMTP' }, 'the password reset e-mail was not sent');
   } finally {
     sender.close();
   }

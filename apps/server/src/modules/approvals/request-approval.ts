@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { EventBus } from '../events/event-bus.js';
 import { withEvents } from '../events/events-repository.js';
-import { mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
+import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { issueLink } from './approval-links.js';
 import { insertApproval, reviewersOf, type ApprovalRow, type NewApproval } from './approvals-repository.js';
@@ -51,30 +52,18 @@ export async function requestApproval(deps: ApprovalDeps, input: NewApproval): P
     for (const reviewer of reviewers) {
       const token = await issueLink(deps.db, { orgId: input.orgId, approvalId: row.id, reviewerId: reviewer.id, ttlHours: policy.approvalLinkTtlHours });
       const link = `${deps.config.publicUrl}/api/v1/approval-links/${token}`;
-      const what = input.kind === 'publish' ? `publish ${input.appName}${input.version ? ` ${input.version}` : ''}` : `send ${input.appName} ${input.version ?? ''} to other people's workstations`;
-      const text = [
-        `A request to ${what} waits for your review.`,
-        '',
-        ...input.reasons.map((reason) => `- ${reason.message}`),
-        ...(input.hosts.length ? ['', `Hosts it reaches: ${input.hosts.join(', ')}`] : []),
-        '',
-        `Open this link to approve or reject it (it works once, for you only, for ${policy.approvalLinkTtlHours} hours):`,
+      const language = await mailLanguageFor(deps.db, input.orgId);
+      const params = {
+        appName: input.appName,
+        version: input.version ?? '',
+        reasons: input.reasons.map((reason) => `- ${reason.message}`).join('\n') || '-',
+        hosts: input.hosts.join(', ') || '-',
+        hours: String(policy.approvalLinkTtlHours),
         link,
-        '',
-        `Or decide on the Approvals page: ${deps.config.publicUrl}/approvals`,
-      ].join('\n');
-      const raw = await new MailComposer({
-        from: { name: 'Marketplace', address: deps.config.smtp.from },
-        to: reviewer.email,
-        subject: `Review needed: ${input.appName}`,
-        messageId: messageIdFor(deps.config.smtp.from, `approval.${randomBytes(8).toString('hex')}`),
-        text: `${text}\n`,
-        headers: { 'Auto-Submitted': 'auto-generated' },
-      })
-        .compile()
-        .build();
-      const sent = await sender.send({ raw, envelope: { from: deps.config.smtp.from, to: [reviewer.email] } });
-      if (!sent.ok) logger.warn({ reviewerId: reviewer.id, code: 'APPROVAL_MAIL_FAILED' }, 'the review notification could not be sent');
+        approvalsUrl: `${deps.config.publicUrl}/approvals`,
+      };
+      const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger, sender }, { orgId: input.orgId, kind: input.kind === 'publish' ? 'approval-publish' : 'approval-distribute', language, params, notLinks: ['reasons', 'hosts'], to: reviewer.email, from: { name: 'Marketplace', address: serverAddress(deps.config.smtp.from) } });
+      if (!sent.sent) logger.warn({ reviewerId: reviewer.id, code: sent.blocked?.code ?? 'APPROVAL_MAIL_FAILED' }, 'the review notification could not be sent');
     }
   } finally {
     sender.close();

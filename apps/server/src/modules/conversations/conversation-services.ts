@@ -26,7 +26,7 @@ export interface ConversationServices {
   /** Submits a finished spec to the pipeline (submitRequest with source 'conversation' or 'email'). */
   submit(input: { orgId: string; userId: string; spec: object; text: string | null; source: 'conversation' | 'email' }): Promise<string>;
   /** The SMTP sender for answers by mail (null when SMTP_HOST is not set) and the marketplace address. */
-  mail: { sender: MailSender | null; address: string };
+  mail: { sender: MailSender | null; address: string; publicUrl: string };
   /** The inbound pipeline (mail-processing): analyses every message and may route a proven sender's mail to an app's inbox. Set by the composition root. */
   mailPipeline?: MailPipeline;
   /** The app inboxes' changes and owners' replies by mail (mail-processing). Set by the composition root. */
@@ -52,7 +52,7 @@ export function createConversationServices(deps: ConversationDeps): Conversation
     events,
     logger,
     submit: (input) => submitRequest(deps, { ...input, notice: null }),
-    mail: { sender, address: config.smtp.from },
+    mail: { sender, address: config.smtp.from, publicUrl: config.publicUrl },
   };
 }
 

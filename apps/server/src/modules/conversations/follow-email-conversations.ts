@@ -1,6 +1,8 @@
 import type { ConversationServices } from './conversation-services.js';
 import { followRequest } from './follow-request.js';
-import { composeReply } from '../mail-intake/mail-reply.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
+import { sendConversationMail } from './conversation-mail.js';
 
 /**
  * Conversations started by mail learn about their build by mail: for each building email
@@ -20,13 +22,10 @@ export async function followEmailConversations(services: ConversationServices): 
     if (!user || !last) continue;
     const ids = await services.db.selectFrom('conversation_mail_ids').select('message_id').where('conversation_id', '=', after.id).orderBy('created_at').execute();
     const references = ids.map((i) => i.message_id).slice(-10);
-    const mail = await composeReply({ address: services.mail.address, token: after.mail_token, to: user.email, subject: after.title, text: last.text, ...(references.length ? { inReplyTo: references.at(-1)!, references } : {}) });
-    const result = await services.mail.sender.send({ raw: mail.raw, envelope: { from: services.mail.address, to: [user.email] } });
-    if (!result.ok) {
-      services.logger.warn({ component: 'mail-ingest', conversationId: after.id, code: result.code }, 'build news by mail not sent');
-      continue;
-    }
-    await services.db.insertInto('conversation_mail_ids').values({ message_id: mail.messageId, conversation_id: after.id, org_id: after.org_id, direction: 'out' }).execute();
+    const language = await mailLanguageFor(services.db, after.org_id, after.language);
+    const messageId = await sendConversationMail(services, { orgId: after.org_id, kind: 'build-news', language, params: { subject: bareSubject(after.title, after.title), text: last.text }, token: after.mail_token, to: user.email, ...(references.length ? { inReplyTo: references.at(-1)!, references } : {}) });
+    if (!messageId) continue;
+    await services.db.insertInto('conversation_mail_ids').values({ message_id: messageId, conversation_id: after.id, org_id: after.org_id, direction: 'out' }).execute();
     sent++;
   }
   return sent;

@@ -6,7 +6,11 @@ import type { ConversationServices } from './conversation-services.js';
 import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { readIncomingMailRaw, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
-import { composeReply, newTextOf } from '../mail-intake/mail-reply.js';
+import { newTextOf } from '../mail-intake/mail-reply.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
+import { sendConversationMail } from './conversation-mail.js';
+import { detectTextLanguage } from '@marketplace/spec';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 import type { TrustVerdict } from '../mail-processing/mail-pipeline.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
@@ -207,20 +211,10 @@ async function answerProven(
   await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
   const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
   const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';
-  const sent = await sendReply(services, { token: conversation.mail_token, to: sender, subject, text: result.reply + actionsLine, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id].slice(-10) });
+  const language = await mailLanguageFor(services.db, user.org_id, result.language);
+  const sent = await sendConversationMail(services, { orgId: user.org_id, kind: 'conversation-answer', language, params: { subject: bareSubject(subject, language === 'pl' ? 'Twoja prośba' : 'your request'), text: result.reply + actionsLine }, token: conversation.mail_token, to: sender, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id].slice(-10) });
   if (sent) await services.db.insertInto('conversation_mail_ids').values({ message_id: sent, conversation_id: result.id, org_id: user.org_id, direction: 'out' }).execute();
   return [sent ? 'answered' : 'answered:not-sent', user.org_id, result.id];
-}
-
-async function sendReply(services: ConversationServices, input: { token: string | null; to: string; subject: string; text: string; quote?: string; inReplyTo?: string; references?: string[] }): Promise<string | null> {
-  if (!services.mail.sender) return null;
-  const reply = await composeReply({ address: services.mail.address, ...input });
-  const result = await services.mail.sender.send({ raw: reply.raw, envelope: { from: services.mail.address, to: [input.to] } });
-  if (!result.ok) {
-    services.logger.warn({ component: 'mail-ingest', code: result.code }, 'the answer by mail was not sent');
-    return null;
-  }
-  return reply.messageId;
 }
 
 /**
@@ -236,7 +230,9 @@ async function answerUnknownSender(services: ConversationServices, sender: strin
   if (policy === 'ignore') return { outcome: 'unknown-sender:ignored', orgId };
   const claimed = await claimReplySlot(services, sender, 'unknown-sender', UNKNOWN_REPLY_EVERY_MS);
   if (!claimed) return { outcome: 'unknown-sender:limited', orgId };
-  const text = 'Hello, this address builds internal apps for the employees of the organisations that use this marketplace, and your address is not one of their accounts, so your message was not read further. If you work here, write from your work address or ask an administrator to invite you.\n\nDzień dobry, ten adres przyjmuje prośby tylko od pracowników organizacji korzystających z tego serwisu; Twój adres nie należy do żadnego konta, więc wiadomość nie została przetworzona.';
-  await sendReply(services, { token: null, to: sender, subject, text, inReplyTo: messageId });
+  // the subject is all that was read of the mail: its language if it tells one, else the organisation's
+  const guess = detectTextLanguage(subject);
+  const language = await mailLanguageFor(services.db, orgId, guess.confident ? guess.language : null);
+  await sendConversationMail(services, { orgId, kind: 'unknown-sender', language, params: { subject: bareSubject(subject, language === 'pl' ? 'Twoja wiadomość' : 'your message') }, token: null, to: sender, inReplyTo: messageId });
   return { outcome: 'unknown-sender:replied', orgId };
 }

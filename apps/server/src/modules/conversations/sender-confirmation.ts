@@ -3,7 +3,10 @@ import { ownerToken, type OwnerToken } from '../mail-processing/inbox-owner-mail
 import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import type { ConversationServices } from './conversation-services.js';
 import { appendAudit } from '../audit/audit-repository.js';
-import { composeReply } from '../mail-intake/mail-reply.js';
+import { detectTextLanguage } from '@marketplace/spec';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
+import { sendConversationMail } from './conversation-mail.js';
 import { readIncomingMailRaw } from '../mail-intake/incoming-mail-repository.js';
 
 /** How long a confirmation (by reply or signed in) stays valid. */
@@ -57,16 +60,10 @@ export async function askForConfirmation(services: ConversationServices, input: 
     .execute();
   await auditMailRefusal(services, { orgId: input.user.org_id, code: 'unproven-sender', sender: input.sender, messageId: input.messageId });
   if (!services.mail.sender || !(await claimReplySlot(services, input.sender, 'confirm-sender', CONFIRMATION_MAIL_EVERY_MS))) return 'refused:unproven-sender:limited';
-  const text = [
-    `We received a request from your address${input.subject ? ` ("${input.subject.slice(0, 120)}")` : ''}, but we could not tell that you sent it.`,
-    'If it was you, just reply to this mail (any text); the conversation then starts. You can also confirm it in the marketplace: New app → Mail waiting for your confirmation.',
-    'If it was not you, ignore this mail: nothing was built and nothing will be.',
-    '',
-    'Otrzymaliśmy prośbę z Twojego adresu, ale nie mogliśmy potwierdzić, że to Ty. Jeśli to Ty, odpowiedz na tę wiadomość; jeśli nie, zignoruj ją.',
-  ].join('\n');
-  const mail = await composeReply({ address: services.mail.address, token, to: input.sender, subject: input.subject, text, inReplyTo: input.messageId });
-  const sent = await services.mail.sender.send({ raw: mail.raw, envelope: { from: services.mail.address, to: [input.sender] } });
-  if (!sent.ok) services.logger.warn({ component: 'mail-ingest', code: sent.code }, 'the sender confirmation mail was not sent');
+  const guess = detectTextLanguage(input.subject);
+  const language = await mailLanguageFor(services.db, input.user.org_id, guess.confident ? guess.language : null);
+  const subject = bareSubject(input.subject, language === 'pl' ? 'Twoja prośba' : 'your request');
+  await sendConversationMail(services, { orgId: input.user.org_id, kind: 'sender-confirmation', language, params: { subject, requestSubject: subject.slice(0, 120) }, token, to: input.sender, inReplyTo: input.messageId });
   return 'refused:unproven-sender:asked';
 }
 

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { renderTemplate } from '../outgoing-mail/mail-templates.js';
+import { sendOutgoingMail } from '../outgoing-mail/send-outgoing-mail.js';
 import { signDownloadLink } from './download-links.js';
 import { publishDelivery } from './delivery-events.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -105,7 +107,12 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
       const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, { ttlHours: settings.distribution.downloadLinkTtlHours, readPaths: settings.policy.workstationReadPaths });
+      const language = settings.mail.language;
+      const wording = await renderTemplate({ db, config }, data.orgId, 'release', language, { title: version.title, version: version.version, app: version.name, org: version.slug, summary: version.summary || version.title });
+      const downloadUrl = attach ? undefined : signDownloadLink(config.publicUrl, config.jwtSecret!, version.id, settings.distribution.downloadLinkTtlHours);
       const raw = await buildReleaseEmail({
+        subject: wording.subject,
+        intro: wording.text,
         from: fromMailbox(config.smtp.from),
         to: [delivery.recipient],
         org: version.slug,
@@ -128,13 +135,16 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
           sha256: version.bundle_sha256,
           size: version.bundle_size,
         },
-        ...(attach ? {} : { downloadUrl: signDownloadLink(config.publicUrl, config.jwtSecret!, version.id, settings.distribution.downloadLinkTtlHours) }),
+        ...(downloadUrl ? { downloadUrl } : {}),
         maxAttachedBundleBytes: Math.max(settings.distribution.maxAttachmentBytes, 1),
       });
       const sender = mailSenderFor(config);
       if (!sender) throw new Error('no outgoing mail: set SMTP_HOST, or a fixed SMTP_LISTEN_PORT for the embedded mail hub');
       try {
-        const result = await sender.send({ raw, envelope: { from: serverAddress(config.smtp.from), to: [delivery.recipient] } });
+        const readable = [wording.text, version.summary, version.changelog ?? '', downloadUrl ?? ''].join('\n');
+        const outgoing = await sendOutgoingMail({ db, publicUrl: config.publicUrl, sender, logger: services.logger }, { orgId: data.orgId, kind: 'release', language, from: serverAddress(config.smtp.from), to: delivery.recipient, raw, messageId, subject: wording.subject, text: readable, linkText: `${wording.subject}\n${wording.text}\n${downloadUrl ?? ''}` });
+        if (outgoing.blocked) throw new PermanentFailure(`blocked by the mail compliance check (${outgoing.blocked.code}): ${outgoing.blocked.message}`);
+        const result = outgoing.result;
         if (result.ok && result.rejected.length === 0) {
           await db.updateTable('deliveries').set({ state: 'sent', sent_at: new Date(), error: null, updated_at: new Date() }).where('id', '=', delivery.id).execute();
           await announce();

@@ -1,10 +1,9 @@
-import type { MailSender } from '@marketplace/mail';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { OrgEvent } from '../events/event-bus.js';
 import { appOwnerUserIds, claimNotification, findInboxMessage, insertInboxChange, markReplied, releaseNotification, requestOutcome, setChangeReply, threadChanges, unnotifiedChanges } from './inbox-repository.js';
 import { mailOwners, replyByMail, type NewInboxMessageNotice, type OwnerReplyOutcome, type OwnerToken } from './inbox-owner-mail.js';
-import { sendThreadMail } from './inbox-reply.js';
+import { sendThreadMail, type ThreadMail } from './inbox-reply.js';
 import { MailProcessingError } from './mail-processing-error.js';
 
 /** A change in words to an existing app, asked by one who may publish into it. */
@@ -35,7 +34,7 @@ export type AppChanger = (input: AppChangeInput) => Promise<AppChangeOutcome>;
 export interface InboxChangeDeps {
   db: Db;
   /** Read at send time: the same object the conversations' mail uses. */
-  mail: { sender: MailSender | null; address: string };
+  mail: ThreadMail;
   changeApp: AppChanger;
   logger: Logger;
   /** PUBLIC_URL, for the links in owners' mails. */

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailSender } from '@marketplace/mail';
 import type { Db } from '../../db/schema.js';
-import { fromMailbox, messageIdFor } from '../mail-intake/mail-sender.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { linkInboxMessage } from '../outgoing-mail/outgoing-mail-repository.js';
+import { bareSubject, sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import { insertInboxMessage, markReplied } from './inbox-repository.js';
 import { MailProcessingError } from './mail-processing-error.js';
 
@@ -14,38 +15,49 @@ export interface InboxReplyInput {
   text: string;
 }
 
-/** A mail in an inbox thread from the marketplace's address, answering `message`; it joins the thread as an `out` message. */
-export async function sendThreadMail(db: Db, mail: { sender: MailSender | null; address: string }, input: InboxReplyInput & { classification: string }): Promise<{ id: string; messageId: string }> {
+/** The outgoing mail path an inbox thread answers through (the conversations' one). */
+export interface ThreadMail {
+  sender: MailSender | null;
+  /** SMTP_FROM. */
+  address: string;
+  publicUrl: string;
+}
+
+/**
+ * A mail in an inbox thread from the marketplace's address, answering `message` in its language
+ * (the `inbox-reply` template); it joins the thread as an `out` message. A mail the compliance check
+ * blocks is recorded (Outgoing mail) and refused with its reason; the draft is kept.
+ */
+export async function sendThreadMail(db: Db, mail: ThreadMail, input: InboxReplyInput & { classification: string }): Promise<{ id: string; messageId: string }> {
   if (!mail.sender) throw new MailProcessingError('MAIL_NOT_CONFIGURED', 'No outgoing mail path: set SMTP_HOST (a relay) or run the embedded mail hub on a fixed SMTP_LISTEN_PORT.');
   const { message } = input;
-  const address = fromMailbox(mail.address);
-  const bare = typeof address === 'string' ? address : address.address;
-  const messageId = messageIdFor(bare, `inbox.${randomBytes(8).toString('hex')}`);
+  const language = await mailLanguageFor(db, input.orgId, message.language);
   const references = [...message.refs, message.message_id].slice(-20);
-  const subject = /^re:/i.test(message.subject) ? message.subject : `Re: ${message.subject || (message.language === 'pl' ? 'Twoja wiadomość' : 'your message')}`;
-  const raw = await new MailComposer({ from: address, to: message.sender, subject, messageId, inReplyTo: message.message_id, references, text: `${input.text.trim()}\n` }).compile().build();
-  const result = await mail.sender.send({ raw, envelope: { from: bare, to: [message.sender] } });
-  if (!result.ok) throw new MailProcessingError('REPLY_NOT_SENT', `The reply was not sent (${result.code}); the draft is kept, try again later.`);
+  const subject = bareSubject(message.subject, language === 'pl' ? 'Twoja wiadomość' : 'your message');
+  const sent = await sendTemplatedMail({ db, publicUrl: mail.publicUrl, from: mail.address, sender: mail.sender }, { orgId: input.orgId, kind: 'inbox-reply', language, params: { subject, text: input.text.trim() }, to: message.sender, inReplyTo: message.message_id, references, autoSubmitted: 'no' });
+  if (sent.blocked) throw new MailProcessingError('REPLY_BLOCKED', `The reply was not sent: ${sent.blocked.message} The draft is kept.`, sent.blocked.notice);
+  if (!sent.sent) throw new MailProcessingError('REPLY_NOT_SENT', `The reply was not sent (${sent.result.ok ? 'recipient refused' : sent.result.code}); the draft is kept, try again later.`);
   const id = await insertInboxMessage(db, {
     orgId: input.orgId,
     appId: message.app_id,
     threadId: message.thread_id,
     direction: 'out',
     analysisId: null,
-    messageId,
+    messageId: sent.messageId,
     refs: references,
-    sender: bare,
+    sender: serverAddress(mail.address),
     userId: input.userId,
-    subject,
+    subject: sent.subject,
     body: input.text.trim(),
     summary: '',
     classification: input.classification,
-    language: message.language,
+    language,
     senderVersion: null,
     draft: null,
     state: 'sent',
   });
-  return { id, messageId };
+  await linkInboxMessage(db, sent.mailId, id);
+  return { id, messageId: sent.messageId };
 }
 
 /**
@@ -53,7 +65,7 @@ export async function sendThreadMail(db: Db, mail: { sender: MailSender | null; 
  * the outgoing mail path, threaded: In-Reply-To the message, References its thread, a `Re:` subject.
  * It joins the thread in the inbox, so the sender's answer to it lands there too.
  */
-export async function sendInboxReply(db: Db, mail: { sender: MailSender | null; address: string }, input: InboxReplyInput): Promise<{ id: string; messageId: string }> {
+export async function sendInboxReply(db: Db, mail: ThreadMail, input: InboxReplyInput): Promise<{ id: string; messageId: string }> {
   const sent = await sendThreadMail(db, mail, { ...input, classification: 'reply' });
   await markReplied(db, input.message.id);
   return sent;

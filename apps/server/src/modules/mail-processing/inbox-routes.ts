@@ -5,9 +5,22 @@ import { idParams, iso, isoOrNull, optionalQuery, pagination, withErrors } from 
 import { hasRole, type Principal } from '../auth/principal.js';
 import { findInboxMessage, listInbox, threadMessages } from './inbox-repository.js';
 import { sendInboxReply } from './inbox-reply.js';
+import { translateDraft } from './translate-draft.js';
 import { MailProcessingError } from './mail-processing-error.js';
+import { deliveryOfInboxMessages } from '../outgoing-mail/outgoing-mail-repository.js';
+import { recipientDeliverySchema } from '../outgoing-mail/outgoing-mail-schemas.js';
 
-const threadItemSchema = z.object({ id: z.string(), direction: z.enum(['in', 'out']), sender: z.string(), subject: z.string(), body: z.string(), createdAt: z.string() }).meta({ id: 'InboxThreadItem' });
+const threadItemSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['in', 'out']),
+    sender: z.string(),
+    subject: z.string(),
+    body: z.string(),
+    createdAt: z.string(),
+    delivery: z.array(recipientDeliverySchema).nullable().describe('An `out` message: what became of each recipient (SMTP answer, then bounce reports); null for `in`'),
+  })
+  .meta({ id: 'InboxThreadItem' });
 const messageSchema = z
   .object({
     id: z.string(),
@@ -92,7 +105,31 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
       if (!row || row.direction !== 'in') throw notFound(request.params.id);
       const thread = await threadMessages(app.db, request.principal!.orgId, row.thread_id);
       const changes = await app.inboxChanges.changesOf(request.principal!.orgId, row.thread_id);
-      return { ...view(row), body: row.body, changes: changes.map((c) => ({ ...c, createdAt: iso(c.createdAt) })), thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at) })) };
+      const delivery = await deliveryOfInboxMessages(app.db, request.principal!.orgId, thread.filter((t) => t.direction === 'out').map((t) => t.id));
+      return {
+        ...view(row),
+        body: row.body,
+        changes: changes.map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
+        thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at), delivery: t.direction === 'out' ? (delivery.get(t.id)?.recipients ?? []) : null })),
+      };
+    },
+  });
+
+  app.post('/messages/:id/translate', {
+    schema: {
+      tags: ['mail'],
+      summary: "Translate a reply draft into the recipient's language (the message's, unless `language` says otherwise)",
+      description: "With a language model configured (LLM providers) the text is translated (engine `llm`); without one only the template part (subject, footer) is rendered in that language, the text stays as written and `note` says so (engine `template`). Nothing is sent or saved.",
+      params: idParams,
+      body: z.object({ text: z.string().trim().min(1, 'write the draft to translate').max(20_000), language: z.enum(['en', 'pl']).optional() }).strict(),
+      response: withErrors({ 200: z.object({ text: z.string(), subject: z.string(), language: z.enum(['en', 'pl']), engine: z.enum(['llm', 'template']), note: z.string().nullable() }).meta({ id: 'TranslatedDraft' }) }, [404]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!;
+      const row = await findInboxMessage(app.db, principal.orgId, request.params.id, viewerOf(principal));
+      if (!row || row.direction !== 'in') throw notFound(request.params.id);
+      const gateway = await app.conversationServices.llm.gatewayFor(principal.orgId);
+      return translateDraft({ db: app.db, publicUrl: app.config.publicUrl, gateway }, { orgId: principal.orgId, userId: principal.userId, appId: row.app_id, message: row, text: request.body.text, ...(request.body.language ? { target: request.body.language } : {}) });
     },
   });
 
@@ -102,7 +139,7 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
       tags: ['mail'],
       summary: "Send the (edited) reply from the marketplace's address, in the message's thread; with applyAsChange, also change the app",
       description:
-        'A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app\'s published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent.',
+        'A plain reply is only sent. With `applyAsChange: true` (owners of the app only, else 403 APP_OWNER_REQUIRED) the change in words (`change`, else `text`) is a turn of a new conversation of the caller that starts from the app\'s published spec; when it changed the spec and nothing is open, it is built as the next version (same pipeline and approvals), the reply is sent, and the sender is mailed when that version is published. A change the engine could not read is refused (422 CHANGE_NOT_UNDERSTOOD) and nothing is sent. A reply the mail compliance check blocks (a secret, a link to a host not allowed, the required footer missing, too large) is refused with 422 REPLY_BLOCKED and its notice; it is listed under Outgoing mail and the draft is kept.',
       params: idParams,
       body: replyBody,
       response: withErrors({ 201: z.object({ id: z.string(), messageId: z.string(), change: changeOutcomeSchema.optional() }) }, [403, 404, 409, 422, 502, 503]),

@@ -12,6 +12,8 @@ export const MAIL_PROCESSING_CODES = {
   MAIL_NOT_CONFIGURED: 503,
   /** The relay or hub refused or could not take the reply. */
   REPLY_NOT_SENT: 502,
+  /** The compliance check refused the reply (a secret, a link to a host not allowed, the footer missing, too large); `details` carries its code and notice. */
+  REPLY_BLOCKED: 422,
 } as const;
 export type MailProcessingCode = keyof typeof MAIL_PROCESSING_CODES;
 
@@ -19,8 +21,9 @@ export class MailProcessingError extends AppError {
   constructor(
     readonly processingCode: MailProcessingCode,
     message: string,
+    notice?: { code: string; params: Record<string, string | number> },
   ) {
-    super(processingCode, MAIL_PROCESSING_CODES[processingCode], message);
+    super(processingCode, MAIL_PROCESSING_CODES[processingCode], message, notice ? { details: { notice } } : {});
     this.name = 'MailProcessingError';
   }
 }

@@ -76,11 +76,17 @@ export const orgSettingsSchema = z
     mail: z
       .object({
         unknownSenders: z.enum(['reply-once', 'ignore']).default('reply-once'),
-        /** The language of mail written to people who chose none (campaign announcements). */
-        language: z.enum(['en', 'pl']).default('en'),
+        /** The language of mail to people when neither the message answered nor anything else tells it. */
+        language: z.enum(['en', 'pl']).default('en').describe('Language of outgoing mail when the message answered does not tell it'),
+        /** Text every outgoing mail must carry (templates put it where `{{footer}}` stands); empty: none required. */
+        footer: z.string().max(2000).default('').describe('Footer every outgoing mail must carry; a mail without it is not sent'),
+        /** Hosts links in outgoing mail may point to, besides PUBLIC_URL's own host. */
+        allowedLinkDomains: z.array(allowedHostSchema).max(200).default([]).describe('Hosts links in outgoing mail may point to, besides the marketplace’s own (PUBLIC_URL); "*.example.com" allows its subdomains'),
+        /** Largest outgoing message (the whole MIME message, attachments included). */
+        maxMessageBytes: z.number().int().min(10_000).max(100 * 1024 * 1024).default(25 * 1024 * 1024).describe('Largest outgoing message in bytes, attachments included'),
       })
       .strict()
-      .default({ unknownSenders: 'reply-once', language: 'en' }),
+      .default({ unknownSenders: 'reply-once', language: 'en', footer: '', allowedLinkDomains: [], maxMessageBytes: 25 * 1024 * 1024 }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),
     policy: policySchema.default(POLICY_DEFAULTS),
   })

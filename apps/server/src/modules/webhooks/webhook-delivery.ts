@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
-import { mailSenderFor, messageIdFor } from '../mail-intake/mail-sender.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
+import { mailSenderFor } from '../mail-intake/mail-sender.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
+import { sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import { renderBody } from './webhook-formats.js';
 import { postWebhook } from './webhook-post.js';
 import { secretContext, webhookSecretBox } from './webhook-secrets.js';
@@ -96,20 +97,13 @@ async function noticeDisabled(deps: WebhookDeps, orgId: string, url: string, rea
   const sender = mailSenderFor(deps.config);
   if (!sender) return;
   try {
-    const from = deps.config.smtp.from;
     const target = new URL(url);
+    const language = await mailLanguageFor(deps.db, orgId);
     for (const to of await adminsOf(deps.db, orgId)) {
-      const text = [
-        `The marketplace stopped sending webhooks to ${target.origin}${target.pathname}: ${reason}.`,
-        '',
-        `Check the receiver, then enable the webhook again on the Webhooks page: ${deps.config.publicUrl}/admin/webhooks`,
-        'Events that happened meanwhile are in its delivery log and can be replayed.',
-      ].join('\n');
-      const raw = await new MailComposer({ from: { name: 'Marketplace', address: from }, to, subject: 'A webhook was disabled', messageId: messageIdFor(from, `webhook.${randomBytes(8).toString('hex')}`), text: `${text}\n`, headers: { 'Auto-Submitted': 'auto-generated' } })
-        .compile()
-        .build();
-      const sent = await sender.send({ raw, envelope: { from, to: [to] } });
-      if (!sent.ok) deps.logger.warn({ component: 'webhooks', code: 'WEBHOOK_NOTICE_FAILED' }, 'the notice of a disabled webhook could not be mailed');
+      // host and path without the scheme: the receiver named, not linked (links go to allowed hosts only)
+      const params = { target: `${target.host}${target.pathname}`, reason, webhooksUrl: `${deps.config.publicUrl}/admin/webhooks` };
+      const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger: deps.logger, sender }, { orgId, kind: 'webhook-disabled', language, params, to, from: { name: 'Marketplace', address: serverAddress(deps.config.smtp.from) } });
+      if (!sent.sent) deps.logger.warn({ component: 'webhooks', code: sent.blocked?.code ?? 'WEBHOOK_NOTICE_FAILED' }, 'the notice of a disabled webhook could not be mailed');
     }
   } finally {
     sender.close();

@@ -7,8 +7,11 @@ import type { ConfigExport, Settings } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { QueryState } from '../../components/query-state';
 
+/** Text settings where empty means "none" (null); other text settings keep the empty text. */
+const NULLABLE = new Set(['llm.activeProvider']);
+
 /** Settings whose values are one of a few words. */
-const CHOICES: Record<string, string[]> = { 'mail.unknownSenders': ['reply-once', 'ignore'] };
+const CHOICES: Record<string, string[]> = { 'mail.unknownSenders': ['reply-once', 'ignore'], 'mail.language': ['en', 'pl'] };
 
 function SettingInput({ section, name, value, onChange }: { section: string; name: string; value: unknown; onChange: (value: unknown) => void }) {
   const { t } = useTranslation();
@@ -31,10 +34,12 @@ function SettingInput({ section, name, value, onChange }: { section: string; nam
             <option key={choice}>{choice}</option>
           ))}
         </select>
+      ) : Array.isArray(value) ? (
+        <input id={id} type="text" value={value.join(', ')} onChange={(event) => onChange(event.target.value.split(',').map((item) => item.trim()).filter(Boolean))} />
       ) : typeof value === 'number' ? (
         <input id={id} type="number" value={Number.isFinite(value) ? value : ''} onChange={(event) => onChange(event.target.value === '' ? Number.NaN : Number(event.target.value))} />
       ) : (
-        <input id={id} type="text" value={value === null || value === undefined ? '' : String(value)} onChange={(event) => onChange(event.target.value === '' ? null : event.target.value)} />
+        <input id={id} type="text" value={value === null || value === undefined ? '' : String(value)} onChange={(event) => onChange(event.target.value === '' && NULLABLE.has(`${section}.${name}`) ? null : event.target.value)} />
       )}
     </div>
   );
