@@ -5,7 +5,8 @@
  * need (IMAP, MIME parsing, SMTP, Docker) are therefore embedded as compressed CommonJS bundles in
  * string form and compiled the first time the code `await import()`s them — still inside the one file.
  */
-import { dirname, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { relative } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
@@ -18,10 +19,17 @@ export const AGENT_EMBEDDED_LIBRARIES: Record<string, readonly string[]> = {
 };
 
 /**
- * Parts a library itself requires only inside a function (its first use): iconv-lite's character set tables
- * (≈ 0.5 MB, needed for the first non-UTF-8 mail). Embedded the same way; the library's `require` stays synchronous.
+ * Parts of a library that it `require`s itself but an idle agent never uses. Each is embedded the same way
+ * and compiled the first time one of its properties is read (the library's `require` stays synchronous and
+ * gets a stand-in): iconv-lite's character set tables (≈ 0.5 MB, the first non-UTF-8 mail), libmime's
+ * Japanese converter (≈ 0.2 MB of tables, ISO-2022-JP / Shift_JIS / EUC-JP mail) and its MIME type list
+ * (file names of attachments). Measured: the two libmime parts cost ≈ 5.5 MB of an idle agent's RSS.
  */
-export const AGENT_EMBEDDED_ON_REQUIRE: readonly { importer: RegExp; specifier: string }[] = [{ importer: /\/iconv-lite\/lib\/index\.js$/, specifier: '../encodings' }];
+export const AGENT_EMBEDDED_ON_REQUIRE: readonly { importer: RegExp; specifier: string }[] = [
+  { importer: /\/iconv-lite\/lib\/index\.js$/, specifier: '../encodings' },
+  { importer: /\/libmime\/lib\/charset\.js$/, specifier: 'encoding-japanese' },
+  { importer: /\/libmime\/lib\/libmime\.js$/, specifier: './mimetypes' },
+];
 
 const PACK = 'embedded-library-pack';
 const PART = 'embedded-library-part';
@@ -51,8 +59,8 @@ async function packed(root: string, name: string, entry: string, external: strin
   return brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } }).toString('base64');
 }
 
-/** The module that, when first evaluated, decompresses and compiles one packed bundle and exports what it exports. */
-function loaderModule(name: string, packedCode: string): string {
+/** Statements that decompress and compile one packed bundle and leave what it exports in `library.exports`. */
+function compileStatements(name: string, packedCode: string): string[] {
   return [
     "const { brotliDecompressSync } = require('node:zlib');",
     "const { compileFunction } = require('node:vm');",
@@ -60,7 +68,31 @@ function loaderModule(name: string, packedCode: string): string {
     `const load = compileFunction(source, ['exports', 'require', 'module'], { filename: ${JSON.stringify(`marketplace-agent/embedded/${name}.cjs`)} });`,
     'const library = { exports: {} };',
     'load(library.exports, require, library);',
-    'module.exports = library.exports;',
+  ];
+}
+
+/** The module that, when first evaluated, decompresses and compiles one packed bundle and exports what it exports. */
+function loaderModule(name: string, packedCode: string): string {
+  return [...compileStatements(name, packedCode), 'module.exports = library.exports;'].join('\n');
+}
+
+/**
+ * A stand-in for a required part: an object whose first property read (or `in`, key listing) decompresses and
+ * compiles the part; every read after that goes to the part's own exports.
+ */
+function firstUseModule(name: string, packedCode: string): string {
+  return [
+    'let loaded;',
+    `const part = () => (loaded ??= (() => {\n${compileStatements(name, packedCode).join('\n')}\nreturn library.exports;\n})());`,
+    'module.exports = new Proxy({}, {',
+    '  get: (_, key) => part()[key],',
+    '  has: (_, key) => key in part(),',
+    '  ownKeys: () => Reflect.ownKeys(part()),',
+    '  getOwnPropertyDescriptor: (_, key) => {',
+    '    const descriptor = Reflect.getOwnPropertyDescriptor(part(), key);',
+    '    return descriptor && { ...descriptor, configurable: true };',
+    '  },',
+    '});',
   ].join('\n');
 }
 
@@ -97,12 +129,12 @@ export function embeddedLibraries(root: string, libraries: Record<string, readon
       });
       for (const part of onRequire) {
         pluginBuild.onResolve({ filter: new RegExp(`^${part.specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, (args) =>
-          part.importer.test(args.importer) && args.kind === 'require-call' ? { path: resolve(dirname(args.importer), part.specifier), namespace: PART } : undefined,
+          part.importer.test(args.importer) && args.kind === 'require-call' ? { path: createRequire(args.importer).resolve(part.specifier), namespace: PART } : undefined,
         );
       }
       pluginBuild.onLoad({ filter: /.*/, namespace: PART }, async (args) => {
         const name = relative(root, args.path).replace(/^(\.\.\/)*(node_modules\/)*/, '');
-        return { contents: loaderModule(name, await packed(root, name, `module.exports = require(${JSON.stringify(args.path)});`, external)), loader: 'js' };
+        return { contents: firstUseModule(name, await packed(root, name, `module.exports = require(${JSON.stringify(args.path)});`, external)), loader: 'js' };
       });
     },
   };

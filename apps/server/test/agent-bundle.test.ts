@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,29 @@ describe('the single-file agent bundle', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("imports mailparser statically; the agent loads it on first use, so write `await import('mailparser')`");
+  });
+
+  it('decodes Japanese and Central European headers and knows attachment types through the parts it compiles on first use', () => {
+    const probe = [
+      "import libmime from 'libmime';",
+      "console.log(JSON.stringify([libmime.decodeWords('=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?='), libmime.decodeWords('=?Shift_JIS?B?k/qWe4zq?='), libmime.decodeWords('=?windows-1250?Q?=9Ale=9Eaj?='), libmime.detectMimeType('report.pdf'), libmime.detectExtension('image/png')]));",
+    ].join(' ');
+    const script = [
+      `import { build } from 'esbuild';`,
+      `import { AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, embeddedLibraries } from ${JSON.stringify(join(repo, 'scripts/embedded-libraries.ts'))};`,
+      `const result = await build({ stdin: { contents: ${JSON.stringify(probe)}, resolveDir: ${JSON.stringify(repo)} }, bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent',`,
+      `  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },`,
+      `  plugins: [embeddedLibraries(${JSON.stringify(repo)}, AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, [])] });`,
+      `process.stdout.write(result.outputFiles[0].text);`,
+    ].join('\n');
+    const built = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    expect(built.stdout).toContain('new Proxy'); // the parts are stand-ins until first use, not compiled at start-up
+    const probeFile = join(work, 'clean-probe.mjs');
+    writeFileSync(probeFile, built.stdout);
+    const ran = spawnSync(process.execPath, [probeFile], { cwd: work, encoding: 'utf8', env: userEnv });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual(['日本語', '日本語', 'šležaj', 'application/pdf', 'png']);
   });
 
   it('enrols against the server and deploys a signed release from its mailbox', async () => {

@@ -10,10 +10,9 @@ import { createMcpServer } from '../modules/mcp/mcp-server.js';
 import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js';
 import { AppError } from '../errors/app-error.js';
 import { jobDefinitions } from './jobs.js';
+import { API_KEY_VARIABLE } from './mcp-api-key.js';
 import { openRuntime } from './runtime.js';
 import { createServices, pipelineServices } from './services.js';
-
-export const API_KEY_VARIABLE = 'MARKETPLACE_API_KEY';
 
 /**
  * `marketplace mcp`: the MCP server over stdio for one API key, on the configured database. Jobs a tool

@@ -1,4 +1,3 @@
-import { hash, verify } from '@node-rs/argon2';
 import { BadRequestError } from '../errors/app-error.js';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
@@ -16,9 +15,14 @@ export function checkPasswordPolicy(password: string, email?: string): void {
   }
 }
 
-export const hashPassword = (password: string): Promise<string> => hash(password, OPTIONS);
+/** The native argon2 binding loads with the first password checked or set, not with the server. */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+
+export const hashPassword = async (password: string): Promise<string> => (await loadArgon2()).hash(password, OPTIONS);
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  const { verify } = await loadArgon2();
   try {
     return await verify(passwordHash, password);
   } catch {

@@ -1,7 +1,5 @@
 import type { Socket } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
-// smtp-server exports its connection class (package.json "exports": "./lib/*.js").
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { MailError } from '../mail-error.js';
 
 /** smtp-server's own pause before the 220 greeting (early-talker detection), fixed in its SMTPConnection.init. */
@@ -25,11 +23,13 @@ type ServerInternals = { connections: Set<Connection>; _onError(error: Error): v
  * command before the session is ready). Replaces SMTPServer.connect with the same steps and an init
  * that waits `delayMs`; refuses to start when this smtp-server version lacks the methods it relies on.
  */
-export function setGreetingDelay(server: SMTPServer, delayMs: number): void {
+export async function setGreetingDelay(server: SMTPServer, delayMs: number): Promise<void> {
   if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > 60_000) {
     throw new MailError('INVALID_OPTIONS', `startMailHub: greetingDelayMs must be a whole number of milliseconds from 0 to 60000: got ${String(delayMs)}.`);
   }
   if (delayMs === SMTP_SERVER_GREETING_DELAY_MS) return;
+  // smtp-server exports its connection class (package.json "exports": "./lib/*.js"); loaded with the hub, not before.
+  const { SMTPConnection } = await import('smtp-server/lib/smtp-connection.js');
   const Connection = SMTPConnection as unknown as ConnectionClass | undefined;
   const proto = Connection?.prototype as Partial<Connection> | undefined;
   const internals = server as unknown as Partial<ServerInternals>;

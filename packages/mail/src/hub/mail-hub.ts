@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { normalMessageId, readHeaders } from '../headers.js';
 import { DEFAULT_MAIL_LIMITS } from '../limits.js';
 import { silentLogger, type MailLogger } from '../logger.js';
@@ -77,6 +77,8 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
   }
   if (!isLoopback(host)) logger.warn({ component: 'mail-hub', host }, 'mail hub listens beyond loopback: it has no AUTH or TLS, put it behind the relay only');
 
+  // Loaded when a hub starts (after a server is listening), not with every module that imports this one.
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     banner: 'marketplace mail hub',
     size: maxMessageBytes,
@@ -189,7 +191,7 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     return `2.0.0 stored for ${deliveries.length} recipient${deliveries.length === 1 ? '' : 's'}`;
   }
 
-  setGreetingDelay(server, options.greetingDelayMs ?? (isLoopback(host) ? 0 : SMTP_SERVER_GREETING_DELAY_MS));
+  await setGreetingDelay(server, options.greetingDelayMs ?? (isLoopback(host) ? 0 : SMTP_SERVER_GREETING_DELAY_MS));
   // Files a crash or a dropped connection left in tmp/: at start, then every tmpSweepMs.
   const tmpMaxAgeMs = options.tmpMaxAgeMs ?? 60 * 60_000;
   const sweepTmp = async () => {

@@ -4,14 +4,18 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { problem, sendProblem } from '../../errors/problem.js';
 import { withErrors } from '../../http/responses.js';
-import { callerAuthInfo, callerFromAuthInfo, createMcpServer } from './mcp-server.js';
-import { McpServerPool } from './mcp-server-pool.js';
 import type { McpDeps } from './mcp-tool.js';
 
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
 /** The request headers the SDK's transport reads (content negotiation, protocol version, session). */
 const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
 const metadataSchema = z.object({ resource: z.string(), resource_name: z.string(), bearer_methods_supported: z.array(z.string()), resource_documentation: z.string() }).meta({ id: 'ProtectedResourceMetadata' });
+
+/** The pool of MCP servers and how a caller reaches their handlers. */
+async function loadServers(deps: McpDeps) {
+  const [{ callerAuthInfo, callerFromAuthInfo, createMcpServer }, { McpServerPool }] = await Promise.all([import('./mcp-server.js'), import('./mcp-server-pool.js')]);
+  return { pool: new McpServerPool(() => createMcpServer(deps, callerFromAuthInfo)), callerAuthInfo };
+}
 
 /**
  * The MCP server over Streamable HTTP (stateless: one server per POST, JSON answers), authenticated
@@ -24,7 +28,13 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
   const metadata = { resource: `${base}/mcp`, resource_name: 'marketplace', bearer_methods_supported: ['header'], resource_documentation: `${base}/docs` };
   const allowedOrigins = new Set([new URL(base).origin, ...app.config.corsOrigins]);
   const deps: McpDeps = { db: app.db, config: app.config, jobs: app.jobs, events: app.events, agents: app.agents, conversations: app.conversationServices, logger: app.log as Logger };
-  const servers = new McpServerPool(() => createMcpServer(deps, callerFromAuthInfo));
+  // The MCP SDK and the tools' table load with the first call, not at start-up (most servers never get one).
+  let servers: ReturnType<typeof loadServers> | undefined;
+  const mcpServers = () =>
+    (servers ??= loadServers(deps).catch((error: unknown) => {
+      servers = undefined;
+      throw error;
+    }));
 
   for (const path of [METADATA_PATH, `${METADATA_PATH}/mcp`]) {
     app.get(path, {
@@ -63,7 +73,8 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
         if (typeof value === 'string') headers.set(name, value);
       }
       const caller = { principal, requestId: request.id, ip: request.ip };
-      const answer = await servers.handle(new Request(`${base}/mcp`, { method: 'POST', headers }), request.body, callerAuthInfo(caller));
+      const { pool, callerAuthInfo } = await mcpServers();
+      const answer = await pool.handle(new Request(`${base}/mcp`, { method: 'POST', headers }), request.body, callerAuthInfo(caller));
       reply.status(answer.status);
       answer.headers.forEach((value, name) => {
         if (name !== 'content-length') reply.header(name, value);

@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/schema.js';
 import type { OrgEvent } from '../events/event-bus.js';
@@ -35,15 +35,19 @@ export interface MqttPublisher {
  */
 export function createMqttPublisher(options: { url: string; topicPrefix: string; db: Db; publicUrl: string; logger: Logger }): MqttPublisher {
   const logger = options.logger.child({ component: 'mqtt' });
-  const client: MqttClient = mqtt.connect(options.url, { reconnectPeriod: 5000, connectTimeout: 10_000, clientId: `marketplace-${process.pid}-${Math.random().toString(16).slice(2, 10)}` });
-  let warned = false;
-  client.on('error', (error) => {
-    if (!warned) logger.warn({ err: { message: error.message, code: (error as { code?: unknown }).code } }, 'MQTT broker unavailable; events are kept and sent when it is back');
-    warned = true;
-  });
-  client.on('connect', () => {
-    if (warned) logger.info('MQTT broker connected again');
-    warned = false;
+  // The MQTT library loads here, not with the server: only a server with MQTT_URL set pays for it, after start-up.
+  const connected: Promise<MqttClient> = import('mqtt').then(({ default: mqtt }) => {
+    const client = mqtt.connect(options.url, { reconnectPeriod: 5000, connectTimeout: 10_000, clientId: `marketplace-${process.pid}-${Math.random().toString(16).slice(2, 10)}` });
+    let warned = false;
+    client.on('error', (error) => {
+      if (!warned) logger.warn({ err: { message: error.message, code: (error as { code?: unknown }).code } }, 'MQTT broker unavailable; events are kept and sent when it is back');
+      warned = true;
+    });
+    client.on('connect', () => {
+      if (warned) logger.info('MQTT broker connected again');
+      warned = false;
+    });
+    return client;
   });
   const slugs = new Map<string, string>();
   const pending = new Set<Promise<void>>();
@@ -63,7 +67,7 @@ export function createMqttPublisher(options: { url: string; topicPrefix: string;
     const route = TOPICS[mapped.type];
     const topic = `${options.topicPrefix}/${await slugOf(event.orgId)}/${route.collection}/${level(mapped.data[route.idField])}/${route.action}`;
     const body = JSON.stringify({ type: mapped.type, timestamp: new Date().toISOString(), data: mapped.data });
-    await client.publishAsync(topic, body, { qos: 1, retain: false });
+    await (await connected).publishAsync(topic, body, { qos: 1, retain: false });
   }
 
   return {
@@ -76,6 +80,7 @@ export function createMqttPublisher(options: { url: string; topicPrefix: string;
       while (pending.size) await Promise.all([...pending]);
     },
     async close() {
+      const client = await connected;
       // A graceful end waits for unacknowledged messages; with the broker away that would be forever.
       const ended = await Promise.race([client.endAsync(false).then(() => true, () => true), new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref())]);
       if (!ended) await client.endAsync(true).catch(() => undefined);
