@@ -155,7 +155,7 @@ describe('tenant isolation matrix', () => {
     }
     expect(leaks).toEqual([]);
     expect(checked).toBeGreaterThan(100);
-  });
+  }, 180_000);
 
   it('answers 404 (not 403) to an admin (on agents’ own routes, an agent) asking for another org’s resource, so ids reveal nothing', async () => {
     const admin = callers[0]!;
@@ -167,5 +167,5 @@ describe('tenant isolation matrix', () => {
       if (response.statusCode === 403 && response.json().code === 'PRINCIPAL_NOT_ALLOWED') response = await ask(agent.headers);
       expect(response.statusCode, `${route.method} ${route.path}: ${response.body}`).toBe(404);
     }
-  });
+  }, 180_000);
 });
