@@ -579,6 +579,8 @@ export const en = {
       'build-news': 'Build news by mail',
       'sender-confirmation': 'Sender confirmation',
       'unknown-sender': 'Answer to an unknown sender',
+      'owner-notice': 'Message to an app’s owners',
+      'owner-reply-result': 'Answer to an owner’s reply',
       announcement: 'Announcement',
     },
   },

@@ -580,6 +580,8 @@ export const pl: Messages = {
       'build-news': 'Wiadomość o budowaniu',
       'sender-confirmation': 'Potwierdzenie nadawcy',
       'unknown-sender': 'Odpowiedź nieznanemu nadawcy',
+      'owner-notice': 'Wiadomość do właścicieli aplikacji',
+      'owner-reply-result': 'Odpowiedź na odpowiedź właściciela',
       announcement: 'Ogłoszenie',
     },
   },

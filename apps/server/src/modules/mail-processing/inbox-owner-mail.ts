@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
-import { composeReply } from '../mail-intake/mail-reply.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
+import { tokenAddress } from '../mail-intake/mail-reply.js';
+import { messageIdFor } from '../mail-intake/mail-sender.js';
+import type { MailLanguage } from '../outgoing-mail/mail-template-kinds.js';
+import { bareSubject, sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import type { InboxChangeDeps, InboxChanges } from './inbox-change.js';
 import { appOwnerUserIds, findInboxMessage } from './inbox-repository.js';
 import { sendInboxReply } from './inbox-reply.js';
@@ -60,13 +64,6 @@ export function ownerToken(db: Db, token: string): Promise<OwnerToken | undefine
 const kindWords = (classification: string, pl: boolean) =>
   classification === 'bug-report' ? (pl ? 'Zgłoszenie błędu' : 'Bug report') : classification === 'feedback' ? (pl ? 'Opinia' : 'Feedback') : pl ? 'Wiadomość' : 'Message';
 
-function noticeText(n: NewInboxMessageNotice, link: string): string {
-  const quoted = n.body.split('\n').slice(0, 40).map((l) => `> ${l}`).join('\n');
-  return n.language === 'pl'
-    ? `${kindWords(n.classification, true)} o „${n.appTitle}” od ${n.sender}:\n\n${n.summary}\n\n${quoted}\n\nOdpowiedz na tę wiadomość, aby odpisać nadawcy (odpowiedź wyjdzie z adresu marketplace, w jego wątku).\nAby zmienić aplikację, zacznij odpowiedź od wiersza „ZMIANA: …”, np. „ZMIANA: dodaj pole notatki” — następna wersja zostanie zbudowana, a nadawca dostanie wiadomość, gdy będzie opublikowana.\n\nWątek w marketplace: ${link}\n`
-    : `${kindWords(n.classification, false)} about “${n.appTitle}” from ${n.sender}:\n\n${n.summary}\n\n${quoted}\n\nReply to this mail to answer the sender (your answer goes out from the marketplace's address, in their thread).\nTo change the app, start your reply with a line "CHANGE: …", e.g. "CHANGE: add a notes field" — the next version is built and the sender is mailed when it is published.\n\nThe thread in the marketplace: ${link}\n`;
-}
-
 /** Mails each owner of the app about a new inbox message, from a reply address issued to that owner for that message. */
 export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice): Promise<void> {
   const { db, mail, logger } = deps;
@@ -74,15 +71,25 @@ export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice
   const owners = n.owners.filter((id) => id !== n.reporterUserId);
   if (!owners.length) return;
   const users = await db.selectFrom('users').select(['id', 'email']).where('id', 'in', owners).where('status', '=', 'active').execute();
-  const subject = `[${n.appTitle}] ${kindWords(n.classification, n.language === 'pl')}: ${n.subject}`.slice(0, 250);
+  const language: MailLanguage = n.language === 'pl' ? 'pl' : 'en';
+  const params = {
+    appTitle: n.appTitle,
+    what: kindWords(n.classification, language === 'pl'),
+    subject: n.subject.slice(0, 200),
+    sender: n.sender,
+    summary: n.summary,
+    quoted: n.body.split('\n').slice(0, 40).map((l) => `> ${l}`).join('\n'),
+    link: `${deps.publicUrl}/messages?message=${n.inboxId}`,
+  };
   for (const user of users) {
     const token = `o${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+    const address = tokenAddress(serverAddress(mail.address), token);
     try {
-      // Composed as a fresh mail (not a reply to the reporter's), from and replied to at the owner's own address.
-      const notice = await composeReply({ address: mail.address, token, to: user.email, subject, starts: true, text: noticeText(n, `${deps.publicUrl}/messages?message=${n.inboxId}`) });
-      await db.insertInto('mail_inbox_owner_tokens').values({ token, org_id: n.orgId, user_id: user.id, inbox_message_id: n.inboxId, notice_message_id: notice.messageId }).execute();
-      const sent = await mail.sender.send({ raw: notice.raw, envelope: { from: mail.address, to: [user.email] } });
-      if (!sent.ok) logger.warn({ component: 'inbox-owner-mail', inboxId: n.inboxId, code: sent.code }, 'an owner was not told of a new message by mail (it is in the inbox)');
+      // From and Reply-To the address issued to this owner for this message; the reporter's words are quoted, their links not checked as ours.
+      const noticeId = messageIdFor(mail.address, `owner-notice.${randomBytes(8).toString('hex')}`);
+      await db.insertInto('mail_inbox_owner_tokens').values({ token, org_id: n.orgId, user_id: user.id, inbox_message_id: n.inboxId, notice_message_id: noticeId }).execute();
+      const sent = await sendTemplatedMail({ db, publicUrl: deps.publicUrl, from: mail.address, sender: mail.sender, logger }, { orgId: n.orgId, kind: 'owner-notice', language, params, to: user.email, from: { name: 'Marketplace', address }, replyTo: address, messageId: noticeId, notLinks: ['summary', 'quoted'] });
+      if (!sent.sent) logger.warn({ component: 'inbox-owner-mail', inboxId: n.inboxId, code: sent.blocked?.code ?? 'NOT_SENT' }, 'an owner was not told of a new message by mail (it is in the inbox)');
     } catch (error) {
       logger.warn({ component: 'inbox-owner-mail', inboxId: n.inboxId, err: error }, 'an owner was not told of a new message by mail (it is in the inbox)');
     }
@@ -151,9 +158,11 @@ export async function replyByMail(
     outcome = 'inbox-reply:sent';
   }
   if (mail.sender) {
-    const back = await composeReply({ address: mail.address, token: token.token, to: input.ownerAddress, subject: input.subject, text: outcomeText(message.language, outcome, { title: message.app_title, reporter: message.sender, ...detail }), inReplyTo: input.inReplyTo });
-    const sent = await mail.sender.send({ raw: back.raw, envelope: { from: mail.address, to: [input.ownerAddress] } });
-    if (!sent.ok) deps.logger.warn({ component: 'inbox-owner-mail', code: sent.code, outcome }, 'the owner was not told by mail what their reply did');
+    const address = tokenAddress(serverAddress(mail.address), token.token);
+    const language: MailLanguage = message.language === 'pl' ? 'pl' : 'en';
+    const text = outcomeText(message.language, outcome, { title: message.app_title, reporter: message.sender, ...detail });
+    const back = await sendTemplatedMail({ db, publicUrl: deps.publicUrl, from: mail.address, sender: mail.sender, logger: deps.logger }, { orgId: token.org_id, kind: 'owner-reply-result', language, params: { subject: bareSubject(input.subject, message.app_title), text }, to: input.ownerAddress, from: { name: 'Marketplace', address }, replyTo: address, inReplyTo: input.inReplyTo, autoSubmitted: 'auto-replied' });
+    if (!back.sent) deps.logger.warn({ component: 'inbox-owner-mail', code: back.blocked?.code ?? 'NOT_SENT', outcome }, 'the owner was not told by mail what their reply did');
   }
   return outcome;
 }

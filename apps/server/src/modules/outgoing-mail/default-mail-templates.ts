@@ -83,6 +83,20 @@ export const DEFAULT_MAIL_TEMPLATES: Record<MailKind, Record<MailLanguage, MailT
       body: 'Dzień dobry, ten adres przyjmuje prośby tylko od pracowników organizacji korzystających z tego serwisu, a Twój adres nie należy do żadnego konta, więc wiadomość nie została przetworzona. Jeśli tu pracujesz, napisz z adresu służbowego albo poproś administratora o zaproszenie.\n{{footer}}',
     },
   },
+  'owner-notice': {
+    en: {
+      subject: '[{{appTitle}}] {{what}}: {{subject}}',
+      body: '{{what}} about “{{appTitle}}” from {{sender}}:\n\n{{summary}}\n\n{{quoted}}\n\nReply to this mail to answer the sender (your answer goes out from the marketplace\'s address, in their thread).\nTo change the app, start your reply with a line "CHANGE: …", e.g. "CHANGE: add a notes field" — the next version is built and the sender is mailed when it is published.\n\nThe thread in the marketplace: {{link}}\n{{footer}}',
+    },
+    pl: {
+      subject: '[{{appTitle}}] {{what}}: {{subject}}',
+      body: '{{what}} o „{{appTitle}}” od {{sender}}:\n\n{{summary}}\n\n{{quoted}}\n\nOdpowiedz na tę wiadomość, aby odpisać nadawcy (odpowiedź wyjdzie z adresu marketplace, w jego wątku).\nAby zmienić aplikację, zacznij odpowiedź od wiersza „ZMIANA: …”, np. „ZMIANA: dodaj pole notatki” — następna wersja zostanie zbudowana, a nadawca dostanie wiadomość, gdy będzie opublikowana.\n\nWątek w marketplace: {{link}}\n{{footer}}',
+    },
+  },
+  'owner-reply-result': {
+    en: { subject: 'Re: {{subject}}', body: '{{text}}\n{{footer}}' },
+    pl: { subject: 'Re: {{subject}}', body: '{{text}}\n{{footer}}' },
+  },
   announcement: {
     en: { subject: '{{title}}', body: '{{text}}\n\n{{link}}\n{{footer}}' },
     pl: { subject: '{{title}}', body: '{{text}}\n\n{{link}}\n{{footer}}' },

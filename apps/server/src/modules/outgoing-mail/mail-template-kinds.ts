@@ -24,6 +24,10 @@ export const MAIL_KINDS = {
   'sender-confirmation': { placeholders: ['subject', 'requestSubject'], sample: { subject: 'A visitor log', requestSubject: 'A visitor log' } },
   /** The one polite answer to an address that is no account. */
   'unknown-sender': { placeholders: ['subject'], sample: { subject: 'Hello' } },
+  /** An app's owner is told of a bug report or feedback in its inbox, and how to answer (or change the app) by reply. */
+  'owner-notice': { placeholders: ['appTitle', 'what', 'subject', 'sender', 'summary', 'quoted', 'link'], sample: { appTitle: 'Visitor log', what: 'Bug report', subject: 'The export button does nothing', sender: 'ana@example.com', summary: 'The export button does nothing in Firefox.', quoted: '> When I click Export nothing happens.', link: 'https://marketplace.example/messages?message=…' } },
+  /** What an owner's reply by mail to such a notice did (answer sent, change building, not understood…). */
+  'owner-reply-result': { placeholders: ['subject', 'text'], sample: { subject: '[Visitor log] Bug report: The export button does nothing', text: 'Your answer was sent to ana@example.com.' } },
   /** An announcement to many people (distribution campaigns). */
   announcement: { placeholders: ['title', 'text', 'link'], sample: { title: 'Visitor log 2.0', text: 'The visitor log now prints badges.', link: 'https://marketplace.example/apps/visitor-log' } },
 } as const satisfies Record<string, { placeholders: readonly string[]; sample: Record<string, string> }>;
