@@ -1,3 +1,6 @@
+import type { Config } from '../../config/config.js';
+import type { Db } from '../../db/schema.js';
+import { renderTemplate } from '../outgoing-mail/mail-templates.js';
 import type { CampaignLanguage } from './campaigns-tables.js';
 
 /** What an announcement says about the app: taken from the catalog when the campaign is created. */
@@ -57,4 +60,15 @@ export function announcementDraft(app: AnnouncedApp, language: CampaignLanguage)
       'Best regards',
     ].join('\n'),
   };
+}
+
+/**
+ * The draft a campaign starts from: the built-in announcement put through the organisation's
+ * `announcement` mail template (its subject and body around the text, its required footer), so an
+ * organisation words every campaign's frame once on Admin → Mail templates.
+ */
+export async function templatedAnnouncement(deps: { db: Db; config: Pick<Config, 'publicUrl'> }, orgId: string, app: AnnouncedApp, language: CampaignLanguage): Promise<AnnouncementDraft> {
+  const built = announcementDraft(app, language);
+  const rendered = await renderTemplate(deps, orgId, 'announcement', language, { title: built.subject, text: built.body, link: app.url });
+  return { subject: rendered.subject, body: rendered.text };
 }

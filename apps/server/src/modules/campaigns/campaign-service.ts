@@ -5,7 +5,7 @@ import { hasRole, type Principal } from '../auth/principal.js';
 import { isAppOwner } from '../catalog/app-owners.js';
 import type { EventBus } from '../events/event-bus.js';
 import { getOrgSettings } from '../settings/org-settings.js';
-import { announcementDraft } from './announcement-draft.js';
+import { templatedAnnouncement } from './announcement-draft.js';
 import { CampaignError } from './campaign-error.js';
 import { publishCampaign } from './campaign-results.js';
 import { audienceUsers, findAppForCampaign, findCampaign, insertCampaign, moveCampaign, updateDraft, type CampaignRow } from './campaigns-repository.js';
@@ -56,7 +56,7 @@ export async function createCampaign(deps: CampaignDeps, principal: Principal, i
   const recipients = users.map((user) => ({ userId: user.id, email: user.email, language: user.language ?? fallback }));
   const languages = CAMPAIGN_LANGUAGES.filter((language) => recipients.some((r) => r.language === language));
   const announced = { title: app.title, name: app.name, summary: app.summary, version: app.version, changelog: app.changelog, url: `${deps.config.publicUrl}/apps/${app.id}` };
-  const drafts = languages.map((language) => ({ language, ...announcementDraft(announced, language) }));
+  const drafts = await Promise.all(languages.map(async (language) => ({ language, ...(await templatedAnnouncement(deps, principal.orgId, announced, language)) })));
   const id = await insertCampaign(deps.db, { orgId: principal.orgId, appId: app.id, versionId: app.version_id, audience: input.audience, installNow: input.installNow, createdBy: principal.userId, drafts, recipients });
   return (await findCampaign(deps.db, principal.orgId, id))!;
 }

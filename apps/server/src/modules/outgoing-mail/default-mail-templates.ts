@@ -97,8 +97,9 @@ export const DEFAULT_MAIL_TEMPLATES: Record<MailKind, Record<MailLanguage, MailT
     en: { subject: 'Re: {{subject}}', body: '{{text}}\n{{footer}}' },
     pl: { subject: 'Re: {{subject}}', body: '{{text}}\n{{footer}}' },
   },
+  // The campaign's drafted text already names the app's page ({{link}} is there for an organisation's own wording).
   announcement: {
-    en: { subject: '{{title}}', body: '{{text}}\n\n{{link}}\n{{footer}}' },
-    pl: { subject: '{{title}}', body: '{{text}}\n\n{{link}}\n{{footer}}' },
+    en: { subject: '{{title}}', body: '{{text}}\n{{footer}}' },
+    pl: { subject: '{{title}}', body: '{{text}}\n{{footer}}' },
   },
 };
