@@ -270,4 +270,17 @@ describe('a distribution campaign', () => {
     const copies = (await mail.inbox(first!.email)).filter((m) => m.headers.get('x-marketplace-campaign') === created.id);
     expect(copies).toHaveLength(1);
   });
+
+  it("refuses to schedule a draft the organisation's compliance check blocks, naming the draft and the reason; nothing is sent", async () => {
+    const created = (await api(admin.token, 'POST', '/api/v1/campaigns', { appId, audience: { emails: [users[0]!.email] } })).body;
+    const language = created.drafts[0].language;
+    await api(admin.token, 'PUT', `/api/v1/campaigns/${created.id}/drafts`, { language, subject: 'Try it', body: `Use the key mpk_${'a'.repeat(32)} to sign in.` });
+    const refused = await api(admin.token, 'POST', `/api/v1/campaigns/${created.id}/schedule`, {});
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('CAMPAIGN_BLOCKED');
+    expect(refused.body.detail).toContain(`The ${language} draft cannot be sent`);
+    expect(refused.body.detail).toContain('secret');
+    expect(refused.body.detail).not.toContain('mpk_aaaa');
+    expect((await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body.state).toBe('draft');
+  });
 });

@@ -17,6 +17,8 @@ export const CAMPAIGN_CODES = {
   CAMPAIGN_NOT_EDITABLE: 409,
   /** Install now would send to other people's agents while the policy holds such distributions for a reviewer. */
   INSTALL_NEEDS_APPROVAL: 409,
+  /** A draft fails the organisation's compliance check (a secret, a link outside the allowed domains, no required footer, too large). */
+  CAMPAIGN_BLOCKED: 422,
   /** The job queue does not run in this process. */
   JOBS_UNAVAILABLE: 503,
 } as const;

@@ -6,9 +6,10 @@ import { isAppOwner } from '../catalog/app-owners.js';
 import type { EventBus } from '../events/event-bus.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { templatedAnnouncement } from './announcement-draft.js';
+import { blockedDraft } from './campaign-compliance.js';
 import { CampaignError } from './campaign-error.js';
 import { publishCampaign } from './campaign-results.js';
-import { audienceUsers, findAppForCampaign, findCampaign, insertCampaign, moveCampaign, updateDraft, type CampaignRow } from './campaigns-repository.js';
+import { audienceUsers, campaignDrafts, type CampaignRow, findAppForCampaign, findCampaign, insertCampaign, moveCampaign, updateDraft } from './campaigns-repository.js';
 import { CAMPAIGN_LANGUAGES, type CampaignAudience, type CampaignLanguage } from './campaigns-tables.js';
 import { SEND_CAMPAIGN_JOB } from './send-campaign-job.js';
 
@@ -80,6 +81,8 @@ export async function scheduleCampaign(deps: CampaignDeps, principal: Principal,
   if (campaign.install_now && (await getOrgSettings(deps.db, principal.orgId)).policy.distributeToOthers) {
     throw new CampaignError('INSTALL_NEEDS_APPROVAL', 'Your organisation’s policy holds releases sent to other people’s agents for a reviewer: schedule the campaign without install now, and distribute the version from the app page.');
   }
+  const blocked = await blockedDraft({ db: deps.db, publicUrl: deps.config.publicUrl }, principal.orgId, await campaignDrafts(deps.db, id));
+  if (blocked) throw new CampaignError('CAMPAIGN_BLOCKED', `The ${blocked.language} draft cannot be sent: ${blocked.verdict.message} Edit the draft and schedule again.`, { language: blocked.language, notice: blocked.verdict.notice });
   const when = at && at.getTime() > Date.now() ? at : new Date();
   if (!(await moveCampaign(deps.db, id, ['draft', 'scheduled'], 'scheduled', { scheduled_at: when }))) throw new CampaignError('CAMPAIGN_NOT_EDITABLE', 'The campaign changed meanwhile; reload it.');
   await deps.jobs.send(SEND_CAMPAIGN_JOB, { orgId: principal.orgId, campaignId: id, scheduledAt: when.toISOString() }, when.getTime() > Date.now() + 1000 ? { startAfter: when } : {});

@@ -9,6 +9,7 @@ import { queueDeliveries } from '../distribution/queue-deliveries.js';
 import type { EventBus } from '../events/event-bus.js';
 import { hubHasMessage } from '../mail-intake/hub-messages.js';
 import { fromMailbox, mailSenderFor } from '../mail-intake/mail-sender.js';
+import { blockedDraft } from './campaign-compliance.js';
 import { campaignMessageId, campaignReturnPath } from './campaign-mail-address.js';
 import { publishCampaign } from './campaign-results.js';
 import { attributeDeliveries, campaignDrafts, claimRecipient, finishRecipient, findCampaign, moveCampaign, unsentRecipients, type CampaignRow, type RecipientRow } from './campaigns-repository.js';
@@ -54,7 +55,17 @@ export function sendCampaignJob(services: CampaignJobServices): JobDefinition<{ 
         if (!(await moveCampaign(db, campaign.id, ['scheduled'], 'sending', { started_at: new Date() }))) return { skipped: 'changed meanwhile' };
         await publishCampaign(db, events, campaign.id);
       } else if (campaign.state !== 'sending') return { skipped: campaign.state };
-      const drafts: Drafts = new Map((await campaignDrafts(db, campaign.id)).map((d) => [d.language, d]));
+      const rows = await campaignDrafts(db, campaign.id);
+      // a draft edited after scheduling is checked again: nothing leaves that the compliance check blocks,
+      // and the campaign goes back to draft for its owner to edit (nobody was mailed yet)
+      const blocked = await blockedDraft({ db, publicUrl: config.publicUrl }, campaign.org_id, rows);
+      if (blocked && campaign.state === 'scheduled') {
+        await moveCampaign(db, campaign.id, ['sending'], 'draft', { scheduled_at: null });
+        await publishCampaign(db, events, campaign.id);
+        services.logger.warn({ campaignId: campaign.id, language: blocked.language, code: blocked.verdict.code }, 'campaign not sent: a draft fails the compliance check');
+        return { blocked: blocked.verdict.code, language: blocked.language };
+      }
+      const drafts: Drafts = new Map(rows.map((d) => [d.language, d]));
       const sender = mailSenderFor(config);
       if (!sender) throw new Error('no outgoing mail: set SMTP_HOST, or a fixed SMTP_LISTEN_PORT for the embedded mail hub');
       try {
