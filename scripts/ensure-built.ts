@@ -1,7 +1,7 @@
 /**
  * Runs before `npm start`: builds what a fresh clone (or a pull) has not built yet, so `npm ci && npm start`
  * runs the built JavaScript. The server and agent are rebuilt when a source is newer than their build (a few
- * seconds); the web UI is built when apps/web/dist is missing (rebuild it with `npm run build`).
+ * seconds); the web UI when apps/web/dist is missing or older than its sources (a pull that changed a page).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -11,14 +11,14 @@ import { AGENT_OUT, SERVER_OUT, buildAgent, buildServer } from './build.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Newest modification time among the TypeScript sources under these directories. */
+/** Newest modification time among the sources (TypeScript, TSX, CSS) under these directories. */
 function newestSource(directories: string[]): number {
   let newest = 0;
   const walk = (directory: string) => {
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       const path = join(directory, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+      else if (/\.(ts|tsx|css)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
   for (const directory of directories) if (existsSync(directory)) walk(directory);
@@ -36,8 +36,8 @@ if (builtAt(AGENT_OUT) < newestSource([join(root, 'apps/agent/src'), join(root, 
   console.log('Building the deploy agent (apps/agent/dist is missing or older than its sources)…');
   await buildAgent();
 }
-if (!existsSync(join(root, 'apps/web/dist/index.html'))) {
-  console.log('Building the web UI (apps/web/dist is missing)…');
+if (builtAt(join(root, 'apps/web/dist/index.html')) < newestSource([join(root, 'apps/web/src')])) {
+  console.log('Building the web UI (apps/web/dist is missing or older than its sources)…');
   const result = spawnSync('npm', ['run', 'build', '-w', '@marketplace/web'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) console.error('The web UI did not build; the server starts anyway and answers / with how to build it.');
 }

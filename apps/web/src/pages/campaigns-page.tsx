@@ -50,11 +50,11 @@ function NewCampaign({ apps }: { apps: AppSummary[] }) {
       </div>
       <fieldset>
         <legend>{t('campaigns.audience')}</legend>
-        <label>
+        <label className="check">
           <input type="checkbox" checked={everyone} onChange={(event) => setEveryone(event.target.checked)} /> {t('campaigns.everyone')}
         </label>
         {(groups.data?.items ?? []).map((group) => (
-          <label key={group.id}>
+          <label key={group.id} className="check">
             <input type="checkbox" checked={groupIds.includes(group.id)} disabled={everyone} onChange={(event) => setGroupIds(event.target.checked ? [...groupIds, group.id] : groupIds.filter((id) => id !== group.id))} /> {group.name}
           </label>
         ))}
@@ -64,7 +64,7 @@ function NewCampaign({ apps }: { apps: AppSummary[] }) {
           <p className="muted">{t('campaigns.emailsHint')}</p>
         </div>
       </fieldset>
-      <label>
+      <label className="check">
         <input type="checkbox" checked={installNow} onChange={(event) => setInstallNow(event.target.checked)} /> {t('campaigns.installNowLabel')}
       </label>
       {create.isError ? <ErrorMessage error={create.error} /> : null}

@@ -59,7 +59,7 @@ export function AuditPage() {
           <input id="audit-action" value={action} maxLength={100} onChange={(event) => { setAction(event.target.value); setOffset(0); }} />
         </div>
         <div className="field">
-          <label>
+          <label className="check">
             <input type="checkbox" checked={heartbeats} onChange={(event) => { setHeartbeats(event.target.checked); setOffset(0); }} /> {t('admin.showHeartbeats')}
           </label>
         </div>
