@@ -12350,7 +12350,7 @@ export interface paths {
                                 version: number;
                             }[];
                             /** @enum {string} */
-                            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+                            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "owner-notice" | "owner-reply-result" | "announcement";
                             /** @enum {string} */
                             language: "en" | "pl";
                             /** @description What {{name}} the template may use */
@@ -17924,7 +17924,7 @@ export interface components {
             /** @description true: the organisation’s own wording; false: the built-in default */
             custom: boolean;
             /** @enum {string} */
-            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "owner-notice" | "owner-reply-result" | "announcement";
             /** @enum {string} */
             language: "en" | "pl";
             /** @description What {{name}} the template may use */
@@ -17940,7 +17940,7 @@ export interface components {
             /** @description true: the organisation’s own wording; false: the built-in default */
             custom: boolean;
             /** @enum {string} */
-            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "announcement";
+            kind: "release" | "approval-publish" | "approval-distribute" | "password-reset" | "webhook-disabled" | "inbox-reply" | "conversation-answer" | "build-news" | "sender-confirmation" | "unknown-sender" | "owner-notice" | "owner-reply-result" | "announcement";
             /** @enum {string} */
             language: "en" | "pl";
             /** @description What {{name}} the template may use */
