@@ -7,6 +7,7 @@ import { createBundle } from '@marketplace/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary } from './system-binary.js';
 import { scanWithClamd } from '../src/modules/pipeline/clamd-scan.js';
+import { freePort } from './free-port.js';
 
 // The EICAR test string, split so this file itself is not a test virus.
 const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR', '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
@@ -15,14 +16,6 @@ let dir: string;
 let daemon: ChildProcess | undefined;
 let port: number;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const p = (server.address() as { port: number }).port;
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 const manifest = { manifestVersion: 1, name: 'demo', version: '1.0.0', kind: 'api-service', title: 'Demo', runtime: { name: 'node', version: '>=20' }, start: ['node', 'dist/server.mjs'], port: 8080, health: { path: '/healthz', timeoutSeconds: 30 }, resources: { memoryMb: 128, cpu: 0.5, diskMb: 100 }, permissions: { network: [], mail: false, filesystem: 'data-dir' }, env: [] };
 

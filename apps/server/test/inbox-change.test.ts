@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createMailSender, openMaildir, type MailSender } from '@marketplace/mail';
 import { mailboxDirectory, type MailHub } from '@marketplace/mail/hub';
 import pino from 'pino';
@@ -12,6 +11,7 @@ import type { Db } from '../src/db/schema.js';
 import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
 import { addUser, call, createPipelineApp, register, type Account } from './helper.js';
 import { maildirInbox } from './maildir-inbox.js';
+import { freePort } from './free-port.js';
 
 /**
  * "Fix by reply" on real parts: a bug report sent over SMTP into the embedded mail hub lands in the
@@ -64,14 +64,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Lets the reporter's agent read its mailbox until it runs `version` of the app healthy (as the server shows it). */
 async function reporterRuns(version: string) {

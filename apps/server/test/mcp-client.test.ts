@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '@marketplace/db';
@@ -8,6 +6,7 @@ import type { Db } from '../src/db/schema.js';
 import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 import { submitRequest } from '../src/modules/pipeline/request-service.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { freePort } from './free-port.js';
 
 /**
  * The MCP client against real MCP servers: the SDK's own example server (simpleStreamableHttp) over
@@ -16,15 +15,6 @@ import { call, createTestApp, register, type Account, type TestApp } from './hel
 const stdioServer = fileURLToPath(new URL('./mcp-client-stdio-server.mjs', import.meta.url));
 const httpExample = fileURLToPath(new URL('../../../node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 /** Starts the SDK's example Streamable HTTP server and resolves once it says it listens. */
 async function startHttpExample(): Promise<{ url: string; child: ChildProcess }> {

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -9,17 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { requireBinary } from './system-binary.js';
+import { freePort } from './free-port.js';
 
 const mosquitto = requireBinary('mosquitto', 'mosquitto');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Connects a subscriber once the broker accepts connections (it is starting meanwhile). */
 async function subscriber(url: string): Promise<MqttClient> {

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary } from './system-binary.js';
 import { maildirInbox } from './maildir-inbox.js';
+import { freePort } from './free-port.js';
 
 const bin = fileURLToPath(new URL('../bin/marketplace.js', import.meta.url));
 const MARKETPLACE = 'marketplace@marketplace.test';
@@ -27,16 +27,6 @@ if (postgresMissing && process.env.CI === 'true') throw new Error(`${postgresMis
 if (postgresMissing) console.warn(`\n!!! SKIPPING the scale-out suite: ${postgresMissing} are not installed; run scripts/install-system-deps.sh\n`);
 const redisServer = postgresMissing ? undefined : requireBinary('redis-server', 'redis-server');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
