@@ -21,6 +21,7 @@ PACKAGES=(
   mosquitto           # an MQTT broker for the MQTT events suite (started by the suite on loopback)
   git                 # Git export: the server runs git (commits, tags, http-backend) and the suite clones
   openssh-client      # ssh-keygen: SSH signatures on exported tags (git tag -s / tag -v); ssh: pushes to SSH remotes
+  openssh-server      # sshd: the Git export suite pushes to a bare repository over SSH (its own sshd on loopback)
 )
 
 SUDO=""
@@ -40,8 +41,15 @@ echo "install-system-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 # postfix asks how to configure itself: not at all (the benchmark runs its own throwaway instance)
 echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+# Daemons are not started by the install at all (the Docker convention: policy-rc.d answers 101), so
+# nothing listens beyond loopback even for a moment; a policy-rc.d already present is left as it is.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod 755 /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts some daemons on install; the suites run their own instances on other ports.
-for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam postfix rspamd mosquitto; do
+for svc in redis-server dovecot postgresql prometheus clamav-daemon clamav-freshclam postfix rspamd mosquitto ssh; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
