@@ -2,6 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { handleIncomingMail } from './incoming-mail.js';
+import { CORPUS, type CorpusMail } from './mail-corpus.js';
+import { corpusMessage, MARKETPLACE, setupPipelineOrg } from './mail-pipeline-org.js';
 import { startOpenAiWireServer, type OpenAiWireServer, type SeenRequest } from './llm-wire-server.js';
 import { startHttpExample } from './mcp-example-server.js';
 
@@ -10,6 +13,8 @@ import { startHttpExample } from './mcp-example-server.js';
  * SDK's own example server (tools `greet`, `multi-greet`) and a local OpenAI wire server answering
  * from recorded responses, including the recorded tool-call response.
  */
+/** The standard anti-spam test string: every spam check calls a message carrying it spam. */
+const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const SPEC = { specVersion: 1, name: 'invoice-tracker', title: 'Invoice tracker', summary: 'Track open invoices by customer.', kind: 'web-dashboard', entities: [{ name: 'invoice', fields: [{ name: 'customer', type: 'string' }, { name: 'amount', type: 'number' }] }], sources: [{ type: 'csv', path: 'data/invoices.csv' }], outputs: [{ type: 'dashboard' }] };
 
 let t: TestApp;
@@ -17,7 +22,7 @@ let wire: OpenAiWireServer;
 let example: { url: string; child: ChildProcess };
 
 beforeAll(async () => {
-  [wire, example, t] = await Promise.all([startOpenAiWireServer(), startHttpExample(), createTestApp({ env: { MCP_ALLOW_PRIVATE_TARGETS: 'true' } })]);
+  [wire, example, t] = await Promise.all([startOpenAiWireServer(), startHttpExample(), createTestApp({ env: { MCP_ALLOW_PRIVATE_TARGETS: 'true', SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000' } })]);
 }, 120_000);
 afterAll(async () => {
   example?.child.kill();
@@ -32,13 +37,17 @@ afterEach(() => {
 async function organisation(name: string, options: { llm: boolean; server: boolean; policy: string[] }): Promise<{ admin: Account; member: Account }> {
   const admin = await register(t.app, { organization: name });
   const member = await addUser(t.app, admin, ['member']);
+  await equip(name, admin, options);
+  return { admin, member };
+}
+
+async function equip(name: string, admin: Account, options: { llm: boolean; server: boolean; policy: string[] }): Promise<void> {
   const ok = (response: { statusCode: number; body: string }, status = 200) => {
     if (response.statusCode !== status) throw new Error(`${name}: ${response.statusCode} ${response.body}`);
   };
   if (options.llm) ok(await call(t.app, admin, { method: 'PUT', url: '/api/v1/llm/providers', payload: { providers: [{ id: 'local', kind: 'openai-compatible', baseUrl: wire.url, apiKey: 'sk-test-tools-0123456789', defaultModel: 'gpt-4o-mini' }], active: 'local' } }));
   if (options.server) ok(await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'sdk-example', transport: 'http', url: example.url, allowedTools: ['greet', 'multi-greet'] } }), 201);
   ok(await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { mcpConversationTools: options.policy } } } }));
-  return { admin, member };
 }
 
 const chatRequests = (from: number): SeenRequest[] => wire.seen.slice(from).filter((r) => r.path.endsWith('/chat/completions') && !r.body?.response_format);
@@ -112,4 +121,42 @@ describe('conversation replies with MCP tools', () => {
     expect(listTools).not.toHaveBeenCalled();
     for (const org of [globex, hooli, initech]) expect(await auditOf(org.admin.orgId)).toEqual([]);
   });
+});
+
+describe('conversations by mail', () => {
+  it('offers tools for a proven sender’s clean mail, and none for spam even when the rules let it reach the conversation engine', async () => {
+    const db = t.database.db as Db;
+    const org = await setupPipelineOrg(t.app, db);
+    await equip('mail org', org.admin, { llm: true, server: true, policy: ['sdk-example/greet'] });
+    // no rules: every proven mail, spam included, goes to the conversation engine
+    expect((await call(t.app, org.admin, { method: 'PUT', url: '/api/v1/mail-rules', payload: { rules: [] } })).statusCode).toBe(200);
+    wire.structured = [JSON.stringify(SPEC)];
+    wire.chat = 'Recorded answer.';
+    const mail = (id: string, extra: Partial<CorpusMail> = {}) => {
+      const corpus = CORPUS.find((m) => m.id === id)!;
+      const message = corpusMessage({ ...corpus, from: 'reporter', id: `${id}-tools`, ...extra }, org, 'tools');
+      return handleIncomingMail(t.app.conversationServices, message.raw, { from: message.from, to: [message.to] });
+    };
+
+    let from = wire.seen.length;
+    wire.toolCalls = [{ name: 'sdk-example_greet', arguments: '{"name":"Marek"}' }];
+    expect((await mail('req-en-2')).outcome).toMatch(/^answered/);
+    const offered = chatRequests(from).filter((r) => r.body.tools);
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(['sdk-example_greet']);
+    expect(await auditOf(org.admin.orgId)).toEqual([expect.objectContaining({ actor_id: org.reporter.userId, details: expect.objectContaining({ purpose: 'conversation', tool: 'greet' }) })]);
+
+    from = wire.seen.length;
+    wire.toolCalls = [{ name: 'sdk-example_greet', arguments: '{"name":"Spam"}' }];
+    // an app request that the spam check flags (it carries the GTUBE test string), so the reply step is reached
+    const spam = await mail('req-en-6', { id: 'spam-request-tools', body: `${CORPUS.find((m) => m.id === 'req-en-6')!.body}\n\n${GTUBE}` });
+    expect(spam.outcome).toMatch(/^answered/);
+    const analysis = await db.selectFrom('mail_analyses').select(['spam', 'route']).where('message_id', 'like', '<spam-request-tools.%').executeTakeFirstOrThrow();
+    expect(analysis).toEqual({ spam: true, route: 'conversation' });
+    // the spam reached the model through the conversation engine, but with no tool to call
+    expect(wire.seen.slice(from).filter((r) => r.path.endsWith('/chat/completions')).length).toBeGreaterThan(0);
+    expect(wire.seen.slice(from).some((r) => r.body?.tools)).toBe(false);
+    expect(await auditOf(org.admin.orgId)).toHaveLength(1);
+    wire.toolCalls = [];
+  }, 120_000);
 });
