@@ -88,7 +88,7 @@ describe('conversation replies with MCP tools', () => {
     expect(JSON.stringify(entries)).not.toContain('Ada');
     const saved = await (t.database.db as Db).selectFrom('conversation_messages').select(['role', 'details']).where('conversation_id', '=', result.id).where('role', '=', 'assistant').execute();
     expect(saved.at(-1)!.details).toMatchObject({ toolCalls: [{ name: 'sdk-example_greet', outcome: 'ok' }] });
-  });
+  }, 120_000);
 
   it('offers no tool, and lists none, to another organisation, when the policy lists none, or when no LLM is configured', async () => {
     const listTools = vi.spyOn(t.app.mcpClient, 'listTools');
@@ -120,11 +120,11 @@ describe('conversation replies with MCP tools', () => {
 
     expect(listTools).not.toHaveBeenCalled();
     for (const org of [globex, hooli, initech]) expect(await auditOf(org.admin.orgId)).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('conversations by mail', () => {
-  it('offers tools for a proven sender’s clean mail, and none for spam even when the rules let it reach the conversation engine', async () => {
+  it('offers tools for a proven sender’s clean mail, and none for spam even when the rules let it reach the conversation engine (recorded tool-call exchange)', async () => {
     const db = t.database.db as Db;
     const org = await setupPipelineOrg(t.app, db);
     await equip('mail org', org.admin, { llm: true, server: true, policy: ['sdk-example/greet'] });
