@@ -18,8 +18,10 @@ export interface OpenAiWireServer {
   seen: SeenRequest[];
   /** What the next structured (json_schema) answers contain; the last one repeats. */
   structured: string[];
-  /** What chat answers say. */
-  chat: string;
+  /** What chat answers say: a text, or computed from the request body (e.g. from the tool results it carries). */
+  chat: string | ((body: any) => string);
+  /** Tool calls the next requests that offer `tools` answer with (one per request, in the recorded tool-call format), before chat answers resume. */
+  toolCalls: { name: string; arguments: string }[];
   /** Streams stop after the first word until this resolves (shows whether tokens pass through unbuffered). */
   holdStream: Promise<void> | null;
   /** Streams break off (the connection is destroyed) after this many words. */
@@ -30,6 +32,14 @@ export interface OpenAiWireServer {
 function completion(content: string): string {
   const body = JSON.parse(recorded('chat-completion.json'));
   body.choices[0].message.content = content;
+  return JSON.stringify(body);
+}
+
+/** The recorded tool-call response (finish_reason tool_calls), asking for `call` with a fresh call id. */
+function toolCallCompletion(call: { name: string; arguments: string }, index: number): string {
+  const body = JSON.parse(recorded('chat-completion-tool-call.json'));
+  const [recordedCall] = body.choices[0].message.tool_calls;
+  body.choices[0].message.tool_calls = [{ ...recordedCall, id: `${recordedCall.id.slice(0, -2)}${String(index).padStart(2, '0')}`, function: { name: call.name, arguments: call.arguments } }];
   return JSON.stringify(body);
 }
 
@@ -60,9 +70,11 @@ async function writeStream(res: import('node:http').ServerResponse, text: string
 
 /** A local HTTP server speaking the OpenAI Chat Completions wire protocol from recorded responses. */
 export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
-  const state = { structured: [] as string[], chat: 'Recorded answer.', holdStream: null as Promise<void> | null, dropStreamAfter: null as number | null };
+  const state = { structured: [] as string[], chat: 'Recorded answer.' as OpenAiWireServer['chat'], toolCalls: [] as OpenAiWireServer['toolCalls'], holdStream: null as Promise<void> | null, dropStreamAfter: null as number | null };
   const seen: SeenRequest[] = [];
   let structuredIndex = 0;
+  let toolCallIndex = 0;
+  const chatText = (body: any) => (typeof state.chat === 'function' ? state.chat(body) : state.chat);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -75,10 +87,15 @@ export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
         return;
       }
       if (body?.stream) {
-        void writeStream(res, state.chat, { hold: state.holdStream, dropAfter: state.dropStreamAfter });
+        void writeStream(res, chatText(body), { hold: state.holdStream, dropAfter: state.dropStreamAfter });
         return;
       }
-      const content = body?.response_format ? (api.structured[Math.min(structuredIndex++, api.structured.length - 1)] ?? '{}') : api.chat;
+      const toolCall = body?.tools?.length ? state.toolCalls.shift() : undefined;
+      if (toolCall) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(toolCallCompletion(toolCall, ++toolCallIndex));
+        return;
+      }
+      const content = body?.response_format ? (api.structured[Math.min(structuredIndex++, api.structured.length - 1)] ?? '{}') : chatText(body);
       res.writeHead(200, { 'content-type': 'application/json' }).end(completion(content));
     });
   });
@@ -96,8 +113,14 @@ export async function startOpenAiWireServer(): Promise<OpenAiWireServer> {
     get chat() {
       return state.chat;
     },
-    set chat(value: string) {
+    set chat(value: OpenAiWireServer['chat']) {
       state.chat = value;
+    },
+    get toolCalls() {
+      return state.toolCalls;
+    },
+    set toolCalls(value: OpenAiWireServer['toolCalls']) {
+      state.toolCalls = value;
     },
     get holdStream() {
       return state.holdStream;

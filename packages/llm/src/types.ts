@@ -13,6 +13,30 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * A tool the model may call during `generateText`. The caller supplies `execute`; what it returns
+ * is untrusted data, sent back to the model as the tool's result (capped), never as instructions.
+ */
+export interface LlmTool {
+  /** What the model calls it: letters, digits, `_` and `-`, at most 64 characters (the providers' rule). */
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's input: an object schema. */
+  inputSchema: Record<string, unknown>;
+  /** Runs the tool; a thrown error is reported to the model as the tool's failure, not to the caller. */
+  execute(input: Record<string, unknown>, options: { signal?: AbortSignal | undefined }): Promise<string>;
+}
+
+/** One tool call the model made during a call. */
+export interface ToolCallSummary {
+  name: string;
+  /** ok: the tool answered; error: it threw; limit: refused because the call's tool-call budget was spent. */
+  outcome: 'ok' | 'error' | 'limit';
+  /** Size of the answer sent to the model, after the cap. */
+  bytes: number;
+  truncated: boolean;
+}
+
 export interface LlmRequest {
   task: LlmTask;
   orgId: string;
@@ -24,6 +48,8 @@ export interface LlmRequest {
   messages: ChatMessage[];
   maxOutputTokens?: number;
   temperature?: number;
+  /** Tools the model may call (generateText only); such a call is never served from or stored in the cache. */
+  tools?: readonly LlmTool[];
   /** Aborts the call (e.g. the SSE client went away); the gateway then stops without falling back. */
   signal?: AbortSignal;
 }
@@ -63,6 +89,8 @@ export interface LlmTextResult {
   attempts: AttemptSummary[];
   warnings: LlmWarning[];
   notice?: LlmNotice;
+  /** The tool calls the model made, in order (only when the request offered tools). */
+  toolCalls?: ToolCallSummary[];
 }
 
 export interface LlmObjectResult<T> extends LlmTextResult {

@@ -26,6 +26,7 @@ import { createGmailService, type GmailService } from '../modules/gmail/gmail-se
 import { createGmailSender } from '../modules/gmail/gmail-sender.js';
 import { registerOutgoingTransport } from '../modules/mail-intake/mail-sender.js';
 import { createMcpClientService, type McpClientService } from '../modules/mcp-client/mcp-client-service.js';
+import { createConversationTools } from '../modules/mcp-client/conversation-tools.js';
 import { bounceMailHandler } from '../modules/campaigns/bounce-mail-handler.js';
 import { campaignProgressOnDeployments } from '../modules/campaigns/campaign-progress.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
@@ -92,6 +93,9 @@ export function createServices(options: ServiceOptions): ServerServices {
   const inboxChanges = createInboxChanges({ db, mail: conversations.mail, changeApp: (input) => changeAppInWords(conversations, input), logger: logger as Logger, publicUrl: config.publicUrl });
   conversations.inboxChanges = inboxChanges;
   // Every message the trust rules see is analysed (spam, language, class, app, summary) and may go to an app's inbox.
+  const mcpClient = createMcpClientService({ db, config, logger: logger as Logger });
+  // Conversation turns may offer the model the MCP tools the organisation's policy lists for conversations.
+  conversations.tools = createConversationTools({ db, mcp: mcpClient, logger: logger as Logger });
   conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger, onInboxMessage: (notice) => inboxChanges.mailOwners(notice) });
   // Handlers see each message in order; the first to take it ends the chain.
   const mailIntake = createMailIngest();
@@ -129,7 +133,7 @@ export function createServices(options: ServiceOptions): ServerServices {
     mailQueue,
     inboxChanges,
     webhooks,
-    mcpClient: createMcpClientService({ db, config, logger: logger as Logger }),
+    mcpClient,
     mqtt,
     gmail,
     async close() {

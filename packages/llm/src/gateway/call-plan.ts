@@ -33,9 +33,10 @@ function usd(value: number): string {
  * Validates the request, applies the org's rate limit and budget, and picks the fallback
  * chain. Refusals happen here, so a refused call never reaches a provider.
  */
-export async function planCall(ctx: GatewayContext, raw: unknown): Promise<CallPlan> {
+export async function planCall(ctx: GatewayContext, raw: unknown, options: { tools?: boolean } = {}): Promise<CallPlan> {
   const startedAt = performance.now();
   const request = parseLlmRequest(raw);
+  if (request.tools?.length && !options.tools) throw new LlmError('REQUEST_INVALID', 'Tools can be offered to generateText only; streamText and generateObject take no `tools`.');
   const requestId = randomUUID();
   const limits = await ctx.limitsFor(request.orgId);
   const now = ctx.clock.now();

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { CachedResponse } from '../cache/cache-store.js';
 import { BUILTIN_PROVIDER_ID, type ModelRef } from '../config/gateway-config.js';
 import { LlmError } from '../llm-error.js';
-import type { LlmNotice, LlmTextResult, TokenUsage } from '../types.js';
+import type { LlmNotice, LlmTextResult, TokenUsage, ToolCallSummary } from '../types.js';
 import type { CallPlan } from './call-plan.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { RawUsage } from '../providers/call-model.js';
@@ -16,7 +16,17 @@ function elapsed(plan: CallPlan): number {
 export async function finishFromProvider(
   ctx: GatewayContext,
   plan: CallPlan,
-  answer: { ref: ModelRef; attemptStartedAt: number; text: string; rawUsage: RawUsage | undefined; object?: unknown; cacheKey: string | undefined },
+  answer: {
+    ref: ModelRef;
+    attemptStartedAt: number;
+    text: string;
+    rawUsage: RawUsage | undefined;
+    object?: unknown;
+    cacheKey: string | undefined;
+    /** Earlier model calls of a tool-using answer (already recorded): added to the result's usage and cost. */
+    earlier?: { usage: TokenUsage; costUsd: number };
+    toolCalls?: ToolCallSummary[];
+  },
 ): Promise<LlmTextResult> {
   const { ref } = answer;
   const attemptLatency = performance.now() - answer.attemptStartedAt;
@@ -39,16 +49,20 @@ export async function finishFromProvider(
       ctx.logger.warn({ component: 'llm-gateway', cache: ctx.cache.store.kind, err: (error as Error).message }, 'LLM cache write failed');
     }
   }
+  const { earlier } = answer;
   return {
     text: answer.text,
     provider: ref.provider,
     model: ref.model,
-    usage,
-    costUsd: cost,
+    usage: earlier
+      ? { inputTokens: usage.inputTokens + earlier.usage.inputTokens, outputTokens: usage.outputTokens + earlier.usage.outputTokens, estimated: usage.estimated || earlier.usage.estimated }
+      : usage,
+    costUsd: cost + (earlier?.costUsd ?? 0),
     latencyMs: elapsed(plan),
     cacheHit: false,
     attempts: plan.attempts,
     warnings: plan.warnings,
+    ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
   };
 }
 

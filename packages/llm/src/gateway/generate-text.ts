@@ -7,15 +7,21 @@ import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish
 import type { GatewayContext } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
 import { runChain } from './run-chain.js';
+import { attemptWithTools, type ToolAnswer } from './tool-attempt.js';
 
-/** One text answer: cache, providers in route order with retries, then the built-in engine. */
+/**
+ * One text answer: cache, providers in route order with retries, then the built-in engine. With
+ * `tools`, the model may call them first (no cache; the built-in engine, if it answers, uses none).
+ */
 export async function gatewayGenerateText(ctx: GatewayContext, input: LlmRequest): Promise<LlmTextResult> {
-  const plan = await planCall(ctx, input);
+  const plan = await planCall(ctx, input, { tools: true });
   const { request } = plan;
   const cacheKey = planCacheKey(ctx, plan);
-  const outcome = await runChain<{ text: string; usage: RawUsage }>(ctx, plan, {
+  const tools = request.tools?.length ? request.tools : null;
+  const outcome = await runChain<{ text: string; usage: RawUsage } & Partial<Pick<ToolAnswer, 'earlier' | 'toolCalls'>>>(ctx, plan, {
     ...(cacheKey ? { cacheKey } : {}),
     async attempt(ref, state) {
+      if (tools) return attemptWithTools(ctx, plan, ref, state, tools);
       const timer = startCallTimer(request.signal, plan.timeoutMs);
       try {
         return await generateWithModel(state.runtime.languageModel(ref.model), {
@@ -49,6 +55,8 @@ export async function gatewayGenerateText(ctx: GatewayContext, input: LlmRequest
         text: outcome.value.text,
         rawUsage: outcome.value.usage,
         cacheKey: cacheKey?.(outcome.ref),
+        ...(outcome.value.earlier ? { earlier: outcome.value.earlier } : {}),
+        ...(outcome.value.toolCalls ? { toolCalls: outcome.value.toolCalls } : {}),
       });
     case 'exhausted':
       return finishFromBuiltin(ctx, plan, outcome.notice);

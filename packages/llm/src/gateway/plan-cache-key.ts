@@ -6,6 +6,8 @@ import type { GatewayContext } from './gateway-context.js';
 /** Returns the cache-key function for a call, or undefined when its task is not cached. */
 export function planCacheKey(ctx: GatewayContext, plan: CallPlan, schemaJson?: string): ((ref: ModelRef) => string) | undefined {
   if (!ctx.cache || !ctx.cache.tasks.has(plan.request.task)) return undefined;
+  // A tool-using answer depends on what the tools said at the time: it is neither served from nor stored in the cache.
+  if (plan.request.tools?.length) return undefined;
   const { request } = plan;
   const keys = new Map<string, string>();
   return (ref) => {

@@ -88,7 +88,7 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
       const who = userOf(request);
       const channel = request.body.channel ?? (request.principal!.kind === 'api-key' ? 'api' : 'web');
       const run = async (options: TurnOptions) => {
-        const { created: _created, ...result } = await converse(services(), { ...who, channel, ...(request.body.text ? { text: request.body.text } : {}) }, options);
+        const { created: _created, ...result } = await converse(services(), { ...who, channel, ...(request.body.text ? { text: request.body.text } : {}) }, { ...options, mcpTools: true });
         request.auditInfo = { targetType: 'conversation', targetId: result.id };
         return result;
       };
@@ -103,7 +103,7 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
     handler: async (request, reply) => {
       const who = userOf(request);
       const run = async (options: TurnOptions) => {
-        const { created: _created, ...result } = await converse(services(), { ...who, conversationId: request.params.id, text: request.body.text }, options);
+        const { created: _created, ...result } = await converse(services(), { ...who, conversationId: request.params.id, text: request.body.text }, { ...options, mcpTools: true });
         return result;
       };
       if (wantsStream(request)) {

@@ -14,6 +14,7 @@ import { createLlmRegistry, type LlmRegistry } from '../llm-settings/llm-registr
 import type { EventBus } from '../events/event-bus.js';
 import type { InboxChanges } from '../mail-processing/inbox-change.js';
 import type { MailPipeline } from '../mail-processing/mail-pipeline.js';
+import type { ConversationTools } from '../mcp-client/conversation-tools.js';
 
 /** What conversations need from the rest of the server, whether they arrive over HTTP or by mail. */
 export interface ConversationServices {
@@ -29,6 +30,8 @@ export interface ConversationServices {
   mail: { sender: MailSender | null; address: string; publicUrl: string };
   /** The inbound pipeline (mail-processing): analyses every message and may route a proven sender's mail to an app's inbox. Set by the composition root. */
   mailPipeline?: MailPipeline;
+  /** The organisation's MCP tools a turn may offer the model (mcp-client). Set by the composition root. */
+  tools?: ConversationTools;
   /** The app inboxes' changes and owners' replies by mail (mail-processing). Set by the composition root. */
   inboxChanges?: InboxChanges;
 }

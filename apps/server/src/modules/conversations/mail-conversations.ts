@@ -53,10 +53,11 @@ export async function decideIncomingMail(services: ConversationServices, row: In
   // route a proven sender's mail elsewhere (an app's inbox, or set aside); the trust rules' outcome stands otherwise.
   const routed = services.mailPipeline ? await services.mailPipeline.analyse({ row, raw, trust: decision.trust, ...(decision.outcome ? { outcome: decision.outcome.outcome } : {}), ...(decision.mail ? { mail: decision.mail } : {}) }) : null;
   if (!decision.answer) return decision.outcome;
-  return routed?.outcome ?? decision.answer();
+  // The model may use the organisation's MCP tools only for mail the pipeline found clean (unproven mail never gets here).
+  return routed?.outcome ?? decision.answer({ mcpTools: routed?.clean === true });
 }
 
-type TrustDecision = { trust: TrustVerdict; mail?: ParsedMail } & ({ outcome: MailOutcome; answer?: undefined } | { outcome?: undefined; answer: () => Promise<MailOutcome> });
+type TrustDecision = { trust: TrustVerdict; mail?: ParsedMail } & ({ outcome: MailOutcome; answer?: undefined } | { outcome?: undefined; answer: (turn: { mcpTools: boolean }) => Promise<MailOutcome> });
 
 /**
  * The trust rules: the outcome for mail they decide (ignored, refused, unknown or unproven sender,
@@ -68,11 +69,11 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   let trust: TrustVerdict = { result: 'not-checked', reason: 'not read further' };
   let parsed: ParsedMail | undefined;
   const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<TrustDecision> => ({ outcome: { outcome, orgId, conversationId }, trust: { ...trust, orgId: trust.orgId ?? orgId }, ...(parsed ? { mail: parsed } : {}) });
-  const provenTurn = (user: { id: string; org_id: string }, reason: string, answer: () => Promise<[string, string, string]>): TrustDecision => ({
+  const provenTurn = (user: { id: string; org_id: string }, reason: string, answer: (mcpTools: boolean) => Promise<[string, string, string]>): TrustDecision => ({
     trust: { result: 'proven', reason, userId: user.id, orgId: user.org_id },
     ...(parsed ? { mail: parsed } : {}),
-    answer: async () => {
-      const [outcome, orgId, conversationId] = await answer();
+    answer: async (turn) => {
+      const [outcome, orgId, conversationId] = await answer(turn.mcpTools);
       return { outcome, orgId, conversationId };
     },
   });
@@ -143,7 +144,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     if (confirmation.confirmed_at && confirmation.conversation_id) {
       const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
       const user = users.find((u) => u.id === confirmation.user_id) ?? users[0]!;
-      return provenTurn(user, 'a reply to the confirmation address of a confirmed sender', () => answerProven(services, { row, mail, sender, user, thread }));
+      return provenTurn(user, 'a reply to the confirmation address of a confirmed sender', (mcpTools) => answerProven(services, { row, mail, sender, user, thread, mcpTools }));
     }
     if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
     const started = await runConfirmed(services, confirmation.id);
@@ -154,7 +155,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   const { thread } = proof;
   const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
   const reason = thread ? 'a reply to the +token address of the sender\'s own conversation' : 'DMARC-aligned DKIM pass (MAIL_VERIFY_AUTH)';
-  return provenTurn(user, reason, () => answerProven(services, { row, mail, sender, user, thread, users }));
+  return provenTurn(user, reason, (mcpTools) => answerProven(services, { row, mail, sender, user, thread, users, mcpTools }));
 }
 
 /**
@@ -187,7 +188,7 @@ async function parseMail(raw: Buffer): Promise<ParsedMail> {
  */
 async function answerProven(
   services: ConversationServices,
-  input: { row: { message_id: string }; mail: ParsedMail; sender: string; user: { id: string; org_id: string }; thread: { id: string; user_id: string } | undefined; users?: { id: string }[] },
+  input: { row: { message_id: string }; mail: ParsedMail; sender: string; user: { id: string; org_id: string }; thread: { id: string; user_id: string } | undefined; users?: { id: string }[]; mcpTools?: boolean },
 ): Promise<[string, string, string]> {
   const { row, mail, sender } = input;
   const subject = (mail.subject ?? '').replace(/\0/g, '');
@@ -207,7 +208,7 @@ async function answerProven(
     if (thread && thread.user_id !== user.id) user = (await services.db.selectFrom('users').select(['id', 'org_id']).where('id', '=', thread.user_id).executeTakeFirstOrThrow());
   }
   const text = newTextOf(mail.text ?? '');
-  const result = await converse(services, { orgId: user.org_id, userId: user.id, channel: 'email', ...(thread ? { conversationId: thread.id } : {}), text: text || subject });
+  const result = await converse(services, { orgId: user.org_id, userId: user.id, channel: 'email', ...(thread ? { conversationId: thread.id } : {}), text: text || subject }, { mcpTools: input.mcpTools === true });
   await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
   const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
   const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';

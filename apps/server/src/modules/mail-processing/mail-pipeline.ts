@@ -44,8 +44,9 @@ export interface MailPipeline {
    * Runs every stage on one message and records its analysis. For a proven sender it answers the
    * outcome when the rules route the message away from the conversation engine (inbox, ignore), else null.
    * Never throws: a failing stage is logged and the message keeps its trust rules' route.
+   * `clean` is true only when the spam stage ran and found none.
    */
-  analyse(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null }>;
+  analyse(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null; clean: boolean }>;
 }
 
 export interface MailPipelineDeps {
@@ -80,7 +81,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     return { ...verdict, reason: `built-in rules (RSPAMD_URL not set): ${verdict.reason}` };
   }
 
-  async function run(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null }> {
+  async function run(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null; clean: boolean }> {
     const { row, trust } = input;
     const stages: Record<string, StageRecord> = {};
     const timed = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
@@ -94,7 +95,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     let mail = input.mail;
     if (!mail) {
       const parsed = await parseWithinLimits(raw, DEFAULT_MAIL_LIMITS, { htmlToText: true });
-      if (parsed.kind !== 'parsed') return { outcome: null, analysisId: null };
+      if (parsed.kind !== 'parsed') return { outcome: null, analysisId: null, clean: false };
       mail = parsed.mail;
     }
     const subject = (mail.subject ?? '').replace(/\0/g, '').slice(0, 500);
@@ -220,7 +221,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
       if (owners.length) await deps.onInboxMessage?.({ orgId, inboxId, appTitle: app.title || app.name, owners, reporterUserId: trust.userId ?? null, sender, subject, summary, body: text || subject, classification, language: lang });
       if (decision.notify === 'admins') deps.events.publish({ orgId, type: 'message', data: { id: inboxId, appId: app.id, classification, subject }, audience: { roles: ['admin'] } });
     }
-    return { outcome, analysisId };
+    return { outcome, analysisId, clean: !spam.spam };
   }
 
   return {
@@ -229,7 +230,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
         return await run(input);
       } catch (error) {
         log.error({ err: error, messageId: input.row.message_id }, 'the mail pipeline failed; the trust rules route the message');
-        return { outcome: null, analysisId: null };
+        return { outcome: null, analysisId: null, clean: false };
       }
     },
   };
