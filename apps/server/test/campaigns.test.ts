@@ -230,7 +230,8 @@ describe('a distribution campaign', () => {
     const bouncing = users[7]!;
     const [original] = (await mail.inbox(bouncing.email)).filter((m) => m.headers.get('x-marketplace-campaign') === campaign.id);
     const returnPath = (original!.headers.get('return-path') as { value: { address: string }[] }).value[0]!.address;
-    expect(returnPath).toMatch(/^marketplace\+b[0-9a-f]{44}@marketplace\.test$/);
+    // outgoing mail's signed return path (decision 0046): the delivery record's id and a 16-digit tag
+    expect(returnPath).toMatch(/^marketplace\+b[0-9a-f]{48}@marketplace\.test$/);
     const answer = await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: returnPath }, dsn(returnPath, bouncing.email, { messageId: original!.messageId!, subject: original!.subject! }));
     expect(answer.code, answer.output).toBe(0);
     // a forged DSN to a return path with a wrong tag bounces nobody
@@ -238,6 +239,12 @@ describe('a distribution campaign', () => {
     expect((await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: forged }, dsn(forged, users[8]!.email, { messageId: '<nothing@x>', subject: 's' }))).code).toBe(0);
     const bounced = await until('bounce counted', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${campaign.id}/results?bucket=minute`)).body, (r) => r.counts.bounced >= 1);
     expect(bounced.counts).toMatchObject({ sent: 50, bounced: 1 });
+    // the count comes from the delivery records: every recipient has one, the bounced one says why
+    const announcements = (await api(admin.token, 'GET', '/api/v1/outgoing-mail?kind=announcement&limit=100')).body;
+    const ours = announcements.items.filter((item: any) => item.messageId.startsWith('<campaign.'));
+    expect(new Set(ours.map((item: any) => item.recipients[0].address))).toEqual(new Set(users.map((u) => u.email.toLowerCase())));
+    expect(ours.filter((item: any) => item.recipients[0].state === 'bounced')).toEqual([expect.objectContaining({ messageId: original!.messageId, language: bouncing.language ?? 'en', recipients: [expect.objectContaining({ address: bouncing.email.toLowerCase(), state: 'bounced', dsnStatus: '5.1.1', smtpCode: 250 })] })]);
+    expect(ours.filter((item: any) => item.recipients[0].state === 'accepted')).toHaveLength(49);
 
     // install now: the release reached the admin's agent; its own reports count the install and its health
     expect((await agent!.processOnce()).processed).toBe(1);

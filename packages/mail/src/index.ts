@@ -40,5 +40,3 @@ export { parseWithinLimits } from './untrusted-mail.js';
 export { parseDeliveryStatus, type DeliveryStatusReport, type DsnRecipient } from './parse-dsn.js';
 export type { InvalidMail, InvalidMailCode } from './untrusted-mail.js';
 export { scanMimeStructure } from './mime-structure.js';
-export { readDeliveryReport } from './delivery-report.js';
-export type { DeliveryReport } from './delivery-report.js';
