@@ -31,6 +31,7 @@ export { parseReleaseEmail } from './parse-release-email.js';
 export type { ParsedReleaseEmail, ReleaseEmailParseResult, ReleaseHeaders } from './parse-release-email.js';
 export { buildReleaseEmail } from './release-email.js';
 export type { ReleaseEmailOptions } from './release-email.js';
+export { RELEASE_EMAIL_LANGUAGES, RELEASE_WORDS, type ReleaseEmailLanguage } from './release-email-words.js';
 export { RELEASE_PAYLOAD_TYPE } from './release-envelope.js';
 export { buildStatusEmail, parseStatusEmail, verifyStatusSignature } from './status-email.js';
 export type { ParsedStatusEmail, StatusEmailOptions, StatusEmailParseResult } from './status-email.js';
