@@ -10,6 +10,7 @@ import { enroll, startAgent, type RunningAgent } from '../../agent/src/index.js'
 import { signedTinyRelease } from '../../agent/test/release-fixtures.js';
 import { startServer, type RunningServer } from '../src/composition/server.js';
 import type { Db } from '../src/db/schema.js';
+import { legacyCampaignReturnPath } from '../src/modules/campaigns/campaign-mail-address.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { swaksRaw } from './swaks-raw.js';
 import { requireBinary } from './system-binary.js';
@@ -276,6 +277,25 @@ describe('a distribution campaign', () => {
     expect(again.counts).toMatchObject({ recipients: 3, sent: 3, pending: 0 });
     const copies = (await mail.inbox(first!.email)).filter((m) => m.headers.get('x-marketplace-campaign') === created.id);
     expect(copies).toHaveLength(1);
+  });
+
+  it.skipIf(!swaksBinary)('still counts a bounce to the return path announcements carried before decision 0046, for 14 days after sending', { timeout: 60_000 }, async () => {
+    const created = (await api(admin.token, 'POST', '/api/v1/campaigns', { appId, audience: { emails: users.slice(10, 12).map((u) => u.email) } })).body;
+    await api(admin.token, 'POST', `/api/v1/campaigns/${created.id}/schedule`, {});
+    await until('legacy campaign sent', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body, (c) => c.state === 'sent');
+    const [recent, old] = await db().selectFrom('campaign_recipients').selectAll().where('campaign_id', '=', created.id).orderBy('id').execute();
+    // as if both had gone out with the old return path; one of them 15 days ago
+    await db().updateTable('campaign_recipients').set({ sent_at: new Date(Date.now() - 15 * 86_400_000) }).where('id', '=', old!.id).execute();
+    for (const recipient of [recent!, old!]) {
+      const path = legacyCampaignReturnPath(FROM, TEST_SECRET, recipient.id);
+      const answer = await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: path }, dsn(path, recipient.email, { messageId: recipient.message_id!, subject: 's' }));
+      expect(answer.code, answer.output).toBe(0);
+    }
+    const counted = await until('legacy bounce counted', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body, (c) => c.counts.bounced >= 1);
+    await until('both DSNs settled', async () => db().selectFrom('incoming_mail').select('id').where('state', 'in', ['stored', 'processing']).execute(), (rows) => rows.length === 0);
+    expect((await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body.counts).toMatchObject({ recipients: 2, sent: 2, bounced: 1 });
+    expect(counted.counts.bounced).toBe(1);
+    expect((await db().selectFrom('campaign_recipients').select('state').where('id', '=', old!.id).executeTakeFirstOrThrow()).state).toBe('sent');
   });
 
   it("refuses to schedule a draft the organisation's compliance check blocks, naming the draft and the reason; nothing is sent", async () => {

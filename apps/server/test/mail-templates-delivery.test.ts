@@ -114,6 +114,18 @@ describe('sending from templates', () => {
     await setMail({ language: 'en' });
   });
 
+  it('writes to a user in the language they chose, over the organisation’s; the rest in the organisation’s', async () => {
+    const [polish, unset] = [await addUser(t.app, admin, ['member']), await addUser(t.app, admin, ['member'])];
+    expect((await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${polish.userId}`, payload: { language: 'pl' } })).statusCode).toBe(200);
+    expect((await setMail({ language: 'en' })).statusCode).toBe(200);
+    for (const [i, user] of [polish, unset].entries()) await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email }, remoteAddress: `192.0.2.${20 + i}` });
+    const [pl] = await waitForMail(polish.email, 1);
+    const [en] = await waitForMail(unset.email, 1);
+    expect(pl!.subject).toBe('Zmiana hasła do marketplace');
+    expect(pl!.headers.get('content-language')).toBe('pl');
+    expect(en!.subject).toBe('Reset your marketplace password');
+  });
+
   it('blocks a mail whose template links outside the allowed domains, records why, and sends nothing', async () => {
     const member = await addUser(t.app, admin, ['member']);
     await call(t.app, admin, { method: 'PUT', url: '/api/v1/mail-templates/password-reset/en', payload: { subject: 'Reset', body: 'Hello {{name}}, log in at https://phish.example/login first, then {{link}}\n{{footer}}' } });
