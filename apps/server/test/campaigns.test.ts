@@ -10,6 +10,7 @@ import { enroll, startAgent, type RunningAgent } from '../../agent/src/index.js'
 import { signedTinyRelease } from '../../agent/test/release-fixtures.js';
 import { startServer, type RunningServer } from '../src/composition/server.js';
 import type { Db } from '../src/db/schema.js';
+import { legacyCampaignReturnPath } from '../src/modules/campaigns/campaign-mail-address.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { swaksRaw } from './swaks-raw.js';
 import { requireBinary } from './system-binary.js';
@@ -230,7 +231,8 @@ describe('a distribution campaign', () => {
     const bouncing = users[7]!;
     const [original] = (await mail.inbox(bouncing.email)).filter((m) => m.headers.get('x-marketplace-campaign') === campaign.id);
     const returnPath = (original!.headers.get('return-path') as { value: { address: string }[] }).value[0]!.address;
-    expect(returnPath).toMatch(/^marketplace\+b[0-9a-f]{44}@marketplace\.test$/);
+    // outgoing mail's signed return path (decision 0046): the delivery record's id and a 16-digit tag
+    expect(returnPath).toMatch(/^marketplace\+b[0-9a-f]{48}@marketplace\.test$/);
     const answer = await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: returnPath }, dsn(returnPath, bouncing.email, { messageId: original!.messageId!, subject: original!.subject! }));
     expect(answer.code, answer.output).toBe(0);
     // a forged DSN to a return path with a wrong tag bounces nobody
@@ -238,6 +240,12 @@ describe('a distribution campaign', () => {
     expect((await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: forged }, dsn(forged, users[8]!.email, { messageId: '<nothing@x>', subject: 's' }))).code).toBe(0);
     const bounced = await until('bounce counted', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${campaign.id}/results?bucket=minute`)).body, (r) => r.counts.bounced >= 1);
     expect(bounced.counts).toMatchObject({ sent: 50, bounced: 1 });
+    // the count comes from the delivery records: every recipient has one, the bounced one says why
+    const announcements = (await api(admin.token, 'GET', '/api/v1/outgoing-mail?kind=announcement&limit=100')).body;
+    const ours = announcements.items.filter((item: any) => item.messageId.startsWith('<campaign.'));
+    expect(new Set(ours.map((item: any) => item.recipients[0].address))).toEqual(new Set(users.map((u) => u.email.toLowerCase())));
+    expect(ours.filter((item: any) => item.recipients[0].state === 'bounced')).toEqual([expect.objectContaining({ messageId: original!.messageId, language: bouncing.language ?? 'en', recipients: [expect.objectContaining({ address: bouncing.email.toLowerCase(), state: 'bounced', dsnStatus: '5.1.1', smtpCode: 250 })] })]);
+    expect(ours.filter((item: any) => item.recipients[0].state === 'accepted')).toHaveLength(49);
 
     // install now: the release reached the admin's agent; its own reports count the install and its health
     expect((await agent!.processOnce()).processed).toBe(1);
@@ -269,6 +277,25 @@ describe('a distribution campaign', () => {
     expect(again.counts).toMatchObject({ recipients: 3, sent: 3, pending: 0 });
     const copies = (await mail.inbox(first!.email)).filter((m) => m.headers.get('x-marketplace-campaign') === created.id);
     expect(copies).toHaveLength(1);
+  });
+
+  it.skipIf(!swaksBinary)('still counts a bounce to the return path announcements carried before decision 0046, for 14 days after sending', { timeout: 60_000 }, async () => {
+    const created = (await api(admin.token, 'POST', '/api/v1/campaigns', { appId, audience: { emails: users.slice(10, 12).map((u) => u.email) } })).body;
+    await api(admin.token, 'POST', `/api/v1/campaigns/${created.id}/schedule`, {});
+    await until('legacy campaign sent', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body, (c) => c.state === 'sent');
+    const [recent, old] = await db().selectFrom('campaign_recipients').selectAll().where('campaign_id', '=', created.id).orderBy('id').execute();
+    // as if both had gone out with the old return path; one of them 15 days ago
+    await db().updateTable('campaign_recipients').set({ sent_at: new Date(Date.now() - 15 * 86_400_000) }).where('id', '=', old!.id).execute();
+    for (const recipient of [recent!, old!]) {
+      const path = legacyCampaignReturnPath(FROM, TEST_SECRET, recipient.id);
+      const answer = await swaksRaw(swaksBinary!, server.mailHub!.port, { from: '<>', to: path }, dsn(path, recipient.email, { messageId: recipient.message_id!, subject: 's' }));
+      expect(answer.code, answer.output).toBe(0);
+    }
+    const counted = await until('legacy bounce counted', async () => (await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body, (c) => c.counts.bounced >= 1);
+    await until('both DSNs settled', async () => db().selectFrom('incoming_mail').select('id').where('state', 'in', ['stored', 'processing']).execute(), (rows) => rows.length === 0);
+    expect((await api(admin.token, 'GET', `/api/v1/campaigns/${created.id}`)).body.counts).toMatchObject({ recipients: 2, sent: 2, bounced: 1 });
+    expect(counted.counts.bounced).toBe(1);
+    expect((await db().selectFrom('campaign_recipients').select('state').where('id', '=', old!.id).executeTakeFirstOrThrow()).state).toBe('sent');
   });
 
   it("refuses to schedule a draft the organisation's compliance check blocks, naming the draft and the reason; nothing is sent", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RELEASE_WORDS } from '@marketplace/mail';
 import { NOTICE_CODES } from '../src/http/notice.js';
 import { deploymentStateWord, noticeSentence } from '../src/http/notice-sentence.js';
 import { failingDeploymentLine } from '../src/modules/conversations/command-intents.js';
@@ -35,4 +36,19 @@ describe('mails the server writes, in the recipient’s language', () => {
     expect(noticeSentence({ code: 'validation.exercisedApi', params: { collection: 'vacations', id: 'v1', total: 1 } }, 'pl', 'created vacations/v1 and listed 1 record(s)')).toBe('utworzono vacations/v1, lista zawiera rekordów: 1');
     expect(deploymentStateWord('healthy', 'pl')).toBe('sprawne');
   });
+
+  it('words every section of the release mail in Polish, with the file names, hashes and link verbatim', () => {
+    const input = { org: 'acme', app: 'urlopy', title: 'Urlopy', version: '1.2.0', signerKeyId: 'acme-2026', sha256: 'ab'.repeat(32), bundleFileName: 'urlopy-1.2.0.tgz', envelopeFileName: 'urlopy-1.2.0.release.json', size: '1.0 KiB', downloadUrl: 'https://mp.example/d/x' };
+    for (const downloadUrl of [input.downloadUrl, undefined]) {
+      const en = RELEASE_WORDS.en({ ...input, downloadUrl });
+      const pl = RELEASE_WORDS.pl({ ...input, downloadUrl });
+      expect(Object.keys(pl).sort()).toEqual(Object.keys(en).sort());
+      expect(Object.entries(pl).filter(([key, text]) => text === en[key as keyof typeof en] || /\b(the|and|with|bundle|install|check)\b/i.test(text))).toEqual([]);
+    }
+    const pl = RELEASE_WORDS.pl(input);
+    expect(pl.bundleWhere).toContain('urlopy-1.2.0.tgz');
+    expect(pl.bundleWhere).toContain('https://mp.example/d/x');
+    expect(pl.bundleHash).toContain(input.sha256);
+  });
 });
+

@@ -114,6 +114,18 @@ describe('sending from templates', () => {
     await setMail({ language: 'en' });
   });
 
+  it('writes to a user in the language they chose, over the organisation’s; the rest in the organisation’s', async () => {
+    const [polish, unset] = [await addUser(t.app, admin, ['member']), await addUser(t.app, admin, ['member'])];
+    expect((await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${polish.userId}`, payload: { language: 'pl' } })).statusCode).toBe(200);
+    expect((await setMail({ language: 'en' })).statusCode).toBe(200);
+    for (const [i, user] of [polish, unset].entries()) await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email }, remoteAddress: `192.0.2.${20 + i}` });
+    const [pl] = await waitForMail(polish.email, 1);
+    const [en] = await waitForMail(unset.email, 1);
+    expect(pl!.subject).toBe('Zmiana hasła do marketplace');
+    expect(pl!.headers.get('content-language')).toBe('pl');
+    expect(en!.subject).toBe('Reset your marketplace password');
+  });
+
   it('blocks a mail whose template links outside the allowed domains, records why, and sends nothing', async () => {
     const member = await addUser(t.app, admin, ['member']);
     await call(t.app, admin, { method: 'PUT', url: '/api/v1/mail-templates/password-reset/en', payload: { subject: 'Reset', body: 'Hello {{name}}, log in at https://phish.example/login first, then {{link}}\n{{footer}}' } });
@@ -135,7 +147,8 @@ describe.runIf(swaks)('delivery tracking (swaks as the remote mail server sendin
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: member.email } });
     const [mail] = await waitForMail(member.email, 1);
     const returnPath = returnPathOf(mail!);
-    expect(returnPath).toMatch(/^marketplace\+bounce-[a-f0-9]{24}@marketplace\.test$/);
+    // signed VERP (decision 0046): the recipient row's id and a 16-digit tag
+    expect(returnPath).toMatch(/^marketplace\+b[a-f0-9]{48}@marketplace\.test$/);
     const messageId = mail!.messageId!;
 
     const before = outcomes.length;
@@ -151,6 +164,51 @@ describe.runIf(swaks)('delivery tracking (swaks as the remote mail server sendin
     const one = await call(t.app, admin, { method: 'GET', url: `/api/v1/outgoing-mail/${item.id}` });
     expect(one.json().recipients[0].state).toBe('bounced');
     expect(await (t.app.db as Db).selectFrom('conversations').select('id').where('org_id', '=', admin.orgId).execute()).toEqual([]);
+  });
+
+  it('ignores a forged bounce (tag changed) and a bounce about another mail sent to a genuine return path', async () => {
+    const [victim, bystander] = [await addUser(t.app, admin, ['member']), await addUser(t.app, admin, ['member'])];
+    // from addresses of their own: the reset route allows 5 requests a minute per client
+    for (const [i, user] of [victim, bystander].entries()) await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email }, remoteAddress: `192.0.2.${10 + i}` });
+    const [victimMail] = await waitForMail(victim.email, 1);
+    const [bystanderMail] = await waitForMail(bystander.email, 1);
+    const victimPath = returnPathOf(victimMail!);
+    const send = async (to: string, about: { recipient: string; messageId: string }) => {
+      const before = outcomes.length;
+      expect((await swaksRaw(swaks!, hub.port, { from: '<>', to }, Buffer.from(postfixDsn({ to, ...about })))).code).toBe(0);
+      for (const started = Date.now(); outcomes.length === before && Date.now() - started < 20_000; ) await new Promise((r) => setTimeout(r, 50));
+      return outcomes.at(-1)!;
+    };
+    // an attacker who saw one return path changes the tag's last digit: the row it names is not touched
+    const forged = victimPath.replace(/([0-9a-f])@/, (_, digit: string) => `${digit === '0' ? '1' : '0'}@`);
+    expect(await send(forged, { recipient: victim.email, messageId: victimMail!.messageId! })).toMatchObject({ outcome: 'bounce:forged', conversationId: null });
+    // a genuine return path cannot bounce a different mail (the returned Message-ID is someone else's)
+    expect((await send(victimPath, { recipient: bystander.email, messageId: bystanderMail!.messageId! })).outcome).toBe('bounce:forged');
+    const items = (await outgoing('?kind=password-reset')).items as { messageId: string; recipients: { state: string }[] }[];
+    for (const mail of [victimMail!, bystanderMail!]) expect(items.find((item) => item.messageId === mail.messageId)!.recipients[0]!.state, mail.messageId!).toBe('accepted');
+  });
+
+  it('honours a return path of the old +bounce- form for 14 days after its mail was sent, not later', async () => {
+    const db = t.app.db as Db;
+    const member = await addUser(t.app, admin, ['member']);
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: member.email }, remoteAddress: '192.0.2.12' });
+    const [mail] = await waitForMail(member.email, 1);
+    const row = await db.selectFrom('outgoing_mail_recipients').innerJoin('outgoing_mail', 'outgoing_mail.id', 'outgoing_mail_recipients.mail_id').select(['outgoing_mail_recipients.token', 'outgoing_mail.id']).where('outgoing_mail.message_id', '=', mail!.messageId!).executeTakeFirstOrThrow();
+    const legacy = `marketplace+bounce-${row.token}@marketplace.test`;
+    const send = async (action: 'failed' | 'delayed') => {
+      const before = outcomes.length;
+      const dsn = postfixDsn({ to: legacy, recipient: member.email, messageId: mail!.messageId!, action, ...(action === 'delayed' ? { status: '4.4.1', diagnostic: 'smtp; 421 4.4.1 try later' } : {}) });
+      expect((await swaksRaw(swaks!, hub.port, { from: '<>', to: legacy }, Buffer.from(dsn))).code).toBe(0);
+      for (const started = Date.now(); outcomes.length === before && Date.now() - started < 20_000; ) await new Promise((r) => setTimeout(r, 50));
+      return outcomes.at(-1)!.outcome;
+    };
+    // sent 15 days ago: its old-form bounce is no longer honoured
+    await db.updateTable('outgoing_mail').set({ created_at: new Date(Date.now() - 15 * 86_400_000) }).where('id', '=', row.id).execute();
+    expect(await send('delayed')).toBe('bounce:forged');
+    await db.updateTable('outgoing_mail').set({ created_at: new Date(Date.now() - 13 * 86_400_000) }).where('id', '=', row.id).execute();
+    expect(await send('failed')).toBe('bounce:recorded');
+    const item = (await outgoing('?kind=password-reset')).items.find((entry: { messageId: string }) => entry.messageId === mail!.messageId);
+    expect(item.recipients[0]).toMatchObject({ state: 'bounced', dsnStatus: '5.1.1' });
   });
 
   it('matches a DSN sent to the plain service address by the returned Message-ID and the final recipient', async () => {

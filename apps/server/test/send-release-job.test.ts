@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReleaseEmail } from '@marketplace/mail';
@@ -58,6 +59,18 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** One more delivery of the same version to the same agent, sent by the job through the hub; its id. */
+async function sendAnotherDelivery(jobId: string): Promise<string> {
+  const db = t.database.db as Db;
+  const version = await db.selectFrom('deliveries').select(['app_id', 'version_id']).where('id', '=', deliveryId).executeTakeFirstOrThrow();
+  const id = randomUUID();
+  await db.insertInto('deliveries').values({ id, org_id: admin.orgId, app_id: version.app_id, version_id: version.version_id, agent_id: agent.id, user_id: admin.userId, recipient: agent.mailbox, state: 'queued', requested_by: admin.userId }).execute();
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_LISTEN_PORT: '0', DATA_DIR: work });
+  const job = sendReleaseJob({ db, config, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });
+  await job.handler({ orgId: admin.orgId, deliveryId: id }, { jobId, attempt: 1, logger: pino({ level: 'silent' }) });
+  return id;
+}
+
 describe('distribution.send', () => {
   it('attaches a delivery statement for the delivery’s agent that verifies under the organisation’s key list', async () => {
     const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_LISTEN_PORT: '0', DATA_DIR: work });
@@ -90,13 +103,7 @@ describe('distribution.send', () => {
     expect(refused.body).toContain('must be an absolute path on the workstation');
     const saved = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { workstationReadPaths: ['/srv/exports', 'C:\\exports'] } } } });
     expect(saved.statusCode, saved.body).toBe(200);
-    const db = t.database.db as Db;
-    const version = await db.selectFrom('deliveries').select(['app_id', 'version_id']).where('id', '=', deliveryId).executeTakeFirstOrThrow();
-    const granted = randomUUID();
-    await db.insertInto('deliveries').values({ id: granted, org_id: admin.orgId, app_id: version.app_id, version_id: version.version_id, agent_id: agent.id, user_id: admin.userId, recipient: agent.mailbox, state: 'queued', requested_by: admin.userId }).execute();
-    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(hub.port), SMTP_LISTEN_PORT: '0', DATA_DIR: work });
-    const job = sendReleaseJob({ db, config, logger: pino({ level: 'silent' }), events: createLocalEventBus(), keys: t.app.orgKeys });
-    await job.handler({ orgId: admin.orgId, deliveryId: granted }, { jobId: 'job-policy', attempt: 1, logger: pino({ level: 'silent' }) });
+    const granted = await sendAnotherDelivery('job-policy');
     const inbox = join(mailboxDirectory(join(work, 'hub'), agent.mailbox), 'new');
     const mails = await Promise.all(readdirSync(inbox).map(async (file) => parseReleaseEmail(readFileSync(join(inbox, file)))));
     const keys = await t.app.orgKeys.publicInfo(admin.orgId);
@@ -108,6 +115,28 @@ describe('distribution.send', () => {
     const ours = statements.find((checked) => checked?.ok && checked.statement.nonce === granted);
     expect(ours?.ok && ours.statement.policy).toEqual({ readPaths: ['/srv/exports', 'C:\\exports'] });
     await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { workstationReadPaths: [] } } } });
+  }, 30_000);
+
+  it('writes the release mail in the language the agent’s owner chose (Polish over the organisation’s English), commands verbatim', async () => {
+    const db = t.database.db as Db;
+    const chosen = await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${admin.userId}`, payload: { language: 'pl' } });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    try {
+      const polish = await sendAnotherDelivery('job-pl');
+      const inbox = join(mailboxDirectory(join(work, 'hub'), agent.mailbox), 'new');
+      const mails = await Promise.all(readdirSync(inbox).map((file) => simpleParser(readFileSync(join(inbox, file)))));
+      const mail = mails.find((m) => m.messageId?.includes(polish));
+      expect(mail?.headers.get('content-language')).toBe('pl');
+      for (const body of [mail!.text ?? '', String(mail!.html)]) {
+        for (const words of ['Kontrole', 'Walidacja: bez walidacji', `Suma sha256 paczki: ${release.sha256}`, 'Instalacja agentem wdrożeń', 'Instalacja ręczna bez agenta']) expect(body).toContain(words);
+        for (const command of ['marketplace-agent install lunch-orders-1.0.0.release.json --bundle lunch-orders-1.0.0.tgz', 'sha256sum lunch-orders-1.0.0.tgz']) expect(body).toContain(command);
+        expect(body).not.toContain('Install with the deploy agent');
+      }
+      // the delivery record says which language it went out in
+      expect(await db.selectFrom('outgoing_mail').select('language').where('message_id', '=', mail!.messageId!).executeTakeFirstOrThrow()).toEqual({ language: 'pl' });
+    } finally {
+      await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${admin.userId}`, payload: { language: null } });
+    }
   }, 30_000);
 
   it('a retry on a worker of another host finds the message the hub already stored, and does not send it twice', async () => {

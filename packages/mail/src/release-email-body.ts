@@ -1,4 +1,5 @@
 import { escapeHtml } from './html-escape.js';
+import { RELEASE_WORDS, type ReleaseEmailLanguage, type ReleaseWords } from './release-email-words.js';
 
 /** What the bodies of a release email say; every string here is untrusted for HTML and is escaped there. */
 export interface ReleaseBodyFields {
@@ -23,11 +24,17 @@ export interface ReleaseBodyFields {
   subject?: string | undefined;
   /** The organisation's wording: the opening paragraph (plain text; escaped in the HTML part). */
   intro?: string | undefined;
+  /** The recipient's language for the sections below the opening paragraph (commands stay verbatim); English when omitted. */
+  language?: ReleaseEmailLanguage | undefined;
+}
+
+function wordsFor(fields: ReleaseBodyFields): ReleaseWords {
+  return RELEASE_WORDS[fields.language ?? 'en']({ ...fields, size: formatSize(fields.size) });
 }
 
 export function releaseSubject(fields: ReleaseBodyFields): string {
   if (fields.subject?.trim()) return fields.subject.trim();
-  return `${fields.title} ${fields.version} is ready to install (${fields.org})`;
+  return wordsFor(fields).subject;
 }
 
 interface Section {
@@ -38,45 +45,24 @@ interface Section {
 }
 
 function sections(fields: ReleaseBodyFields): Section[] {
-  const bundleWhere = fields.downloadUrl
-    ? `The bundle ${fields.bundleFileName} (${formatSize(fields.size)}) is too large to attach: download it from ${fields.downloadUrl} and keep it beside the attached ${fields.envelopeFileName}.`
-    : `Attached: the bundle ${fields.bundleFileName} (${formatSize(fields.size)}) and its signed release ${fields.envelopeFileName}.`;
+  const w = wordsFor(fields);
   const agentCommand = fields.installHint ?? `marketplace-agent install ${fields.envelopeFileName} --bundle ${fields.bundleFileName}`;
   return [
-    { heading: 'What it does', lines: [fields.summary] },
-    { heading: "What's new", lines: [fields.changelog?.trim() ? fields.changelog.trim() : 'First release, or no changes were noted.'] },
+    { heading: w.whatItDoes, lines: [fields.summary] },
+    { heading: w.whatsNew, lines: [fields.changelog?.trim() ? fields.changelog.trim() : w.noChanges] },
+    { heading: w.checks, lines: [`${w.validation}: ${fields.validationSummary}`, `${w.scan}: ${fields.scanSummary}`, w.signed, w.bundleHash] },
+    { heading: w.files, lines: [w.bundleWhere] },
+    { heading: w.withAgent, lines: [w.agentReads, w.agentByHand], commands: [agentCommand] },
     {
-      heading: 'Checks',
-      lines: [
-        `Validation: ${fields.validationSummary}`,
-        `Security scan: ${fields.scanSummary}`,
-        `Signed with the ${fields.org} release key ${fields.signerKeyId}.`,
-        `Bundle sha256: ${fields.sha256}`,
-      ],
-    },
-    { heading: 'Files', lines: [bundleWhere] },
-    {
-      heading: 'Install with the deploy agent',
-      lines: [
-        'If the deploy agent reads this mailbox it installs this release by itself, after checking the signature, the hash and your policy, and reports back.',
-        'To install it by hand with the agent (checked the same way, and logged as your own choice), save both files in one folder and run:',
-      ],
-      commands: [agentCommand],
-    },
-    {
-      heading: 'Install by hand without the agent',
-      lines: [
-        `1. Check the bundle: the command below must print ${fields.sha256}.`,
-        `2. Unpack it into a new folder, then read app.json there: "start" is the command that runs the app (Node.js 20 or newer), "port" and "health" say where it answers.`,
-        'Without the agent nothing checks the signature or your policy: prefer the agent.',
-      ],
+      heading: w.withoutAgent,
+      lines: [w.checkHash, w.unpack, w.preferAgent],
       commands: [`sha256sum ${fields.bundleFileName}`, `mkdir ${fields.app} && tar -xzf ${fields.bundleFileName} -C ${fields.app}`],
     },
   ];
 }
 
 export function renderReleaseText(fields: ReleaseBodyFields): string {
-  const out = [fields.intro?.trim() ? fields.intro.trim() : `${fields.title} ${fields.version} (${fields.app}), published by ${fields.org}.`, ''];
+  const out = [fields.intro?.trim() ? fields.intro.trim() : wordsFor(fields).byline, ''];
   for (const section of sections(fields)) {
     out.push(section.heading, '-'.repeat(section.heading.length));
     for (const line of section.lines) out.push(line);
@@ -90,10 +76,10 @@ export function renderReleaseHtml(fields: ReleaseBodyFields): string {
   const e = escapeHtml;
   const parts = [
     '<!doctype html>',
-    '<html><head><meta charset="utf-8"><title>' + e(releaseSubject(fields)) + '</title></head>',
+    `<html lang="${fields.language ?? 'en'}"><head><meta charset="utf-8"><title>${e(releaseSubject(fields))}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.4; max-width: 42em">',
     `<h1 style="font-size: 1.3em">${e(fields.title)} ${e(fields.version)}</h1>`,
-    fields.intro?.trim() ? `<p style="white-space: pre-wrap">${e(fields.intro.trim())}</p>` : `<p><code>${e(fields.app)}</code>, published by ${e(fields.org)}.</p>`,
+    fields.intro?.trim() ? `<p style="white-space: pre-wrap">${e(fields.intro.trim())}</p>` : `<p>${e(wordsFor(fields).byline)}</p>`,
   ];
   for (const section of sections(fields)) {
     parts.push(`<h2 style="font-size: 1.1em">${e(section.heading)}</h2>`);

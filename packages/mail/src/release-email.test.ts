@@ -46,6 +46,27 @@ describe('buildReleaseEmail', () => {
     expect(mail.attachments[1]?.content.toString()).toBe(release.envelopeJson);
   });
 
+  it('writes its own sections in Polish for a Polish reader, commands, hashes and file names verbatim', async () => {
+    const english = await simpleParser(await buildReleaseEmail(base));
+    const mail = await simpleParser(await buildReleaseEmail({ ...base, language: 'pl' }));
+    expect(mail.headers.get('content-language')).toBe('pl');
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(mail.subject).toBe('Room Booking 1.2.0 – gotowa do instalacji (acme)');
+    expect(String(mail.html)).toContain('<html lang="pl">');
+    for (const body of [mail.text ?? '', String(mail.html)]) {
+      for (const heading of ['Co robi', 'Kontrole', 'Pliki', 'Instalacja agentem wdrożeń', 'Instalacja ręczna bez agenta']) expect(body).toContain(heading);
+      expect(body).toContain(`Suma sha256 paczki: ${release.sha256}`);
+      expect(body).toContain('Podpisano kluczem wydań acme: acme-release-2026.');
+      expect(body).toContain('W załącznikach: paczka room-booking-1.2.0.tgz');
+      for (const command of ['marketplace-agent install room-booking-1.2.0.release.json --bundle room-booking-1.2.0.tgz', 'sha256sum room-booking-1.2.0.tgz']) expect(body).toContain(command);
+      for (const english of ['What it does', 'Checks', 'Install with the deploy agent', 'prefer the agent', 'must print']) expect(body).not.toContain(english);
+    }
+    expect(mail.text).toContain('    mkdir room-booking && tar -xzf room-booking-1.2.0.tgz -C room-booking');
+    // the agent reads headers and attachments only: a Polish mail is the same release to it
+    const parsed = await parseReleaseEmail(await buildReleaseEmail({ ...base, language: 'pl' }));
+    expect(parsed.kind).toBe('release');
+  });
+
   it('gives the same bytes for the same input, so a retried send is the same message', async () => {
     const first = await buildReleaseEmail(base);
     const second = await buildReleaseEmail(base);

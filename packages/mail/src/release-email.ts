@@ -18,6 +18,7 @@ import {
 } from './mail-fields.js';
 import { DELIVERY_PAYLOAD_TYPE, envelopeProblem, releaseEnvelopeProblem } from './release-envelope.js';
 import { releaseSubject, renderReleaseHtml, renderReleaseText } from './release-email-body.js';
+import { RELEASE_EMAIL_LANGUAGES } from './release-email-words.js';
 
 const text = (max: number) => z.string().max(max);
 
@@ -56,6 +57,8 @@ const releaseEmailSchema = z
     subject: text(250).min(1).optional(),
     /** The opening paragraph in the organisation's wording (plain text, escaped in the HTML part). */
     intro: text(4000).min(1).optional(),
+    /** The recipient's language for the mail's own sections (checks, files, install steps); commands, hashes and file names stay verbatim. */
+    language: z.enum(RELEASE_EMAIL_LANGUAGES).default('en'),
     dkim: dkimOptionsSchema.optional(),
     /** Largest bundle attached; callers pass `downloadUrl` above it. */
     maxAttachedBundleBytes: z.number().int().positive().default(DEFAULT_MAIL_LIMITS.maxAttachedBundleBytes),
@@ -90,7 +93,7 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
   }
   checkBundle(release.bundle, release.sha256, release.size, input.downloadUrl, input.maxAttachedBundleBytes);
 
-  const fields = { ...release, org: input.org, downloadUrl: release.bundle ? undefined : input.downloadUrl, installHint: input.installHint, subject: input.subject, intro: input.intro };
+  const fields = { ...release, org: input.org, downloadUrl: release.bundle ? undefined : input.downloadUrl, installHint: input.installHint, subject: input.subject, intro: input.intro, language: input.language };
   const headers: Record<string, string> = {
     [MARKETPLACE_HEADERS.release]: `${release.app}@${release.version}`,
     [MARKETPLACE_HEADERS.org]: input.org,
@@ -98,6 +101,7 @@ export async function buildReleaseEmail(options: ReleaseEmailOptions): Promise<B
     // RFC 3834: machine-sent, so vacation responders and our own server never answer it.
     'Auto-Submitted': 'auto-generated',
     'X-Auto-Response-Suppress': 'All',
+    'Content-Language': input.language,
   };
   if (fields.downloadUrl) headers[MARKETPLACE_HEADERS.bundleUrl] = fields.downloadUrl;
 

@@ -1,5 +1,5 @@
 import { accountsMigrations, userLanguageMigrations } from '../modules/accounts/migrations.js';
-import { campaignsMigrations } from '../modules/campaigns/migrations.js';
+import { campaignMailMigrations, campaignsMigrations } from '../modules/campaigns/migrations.js';
 import { auditMigrations } from '../modules/audit/migrations.js';
 import { settingsMigrations } from '../modules/settings/migrations.js';
 import { catalogMigrations } from '../modules/catalog/migrations.js';
@@ -26,7 +26,7 @@ import { gitExportMigrations } from '../modules/git-export/migrations.js';
 import { gmailMigrations } from '../modules/gmail/migrations.js';
 import { mcpClientMigrations } from '../modules/mcp-client/migrations.js';
 import { eventsMigrations } from '../modules/events/migrations.js';
-import { outgoingMailMigrations } from '../modules/outgoing-mail/migrations.js';
+import { outgoingMailMigrations, returnPathKeyMigrations } from '../modules/outgoing-mail/migrations.js';
 
 /** Every module's migrations, in the order they must run. Names are global and never renamed. */
-export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...outgoingMailMigrations, ...campaignsMigrations, ...userLanguageMigrations, ...deploymentLogsMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations, ...mailAnalysisOwnerMigrations, ...inboxOwnerTokensMigrations];
+export const migrations = [...accountsMigrations, ...auditMigrations, ...settingsMigrations, ...catalogMigrations, ...distributionMigrations, ...groupsMigrations, ...reviewsMigrations, ...orgKeysMigrations, ...agentsMigrations, ...deploymentsMigrations, ...conversationsMigrations, ...approvalsMigrations, ...authMigrations, ...appOwnersMigrations, ...distributionAgainMigrations, ...passwordResetMigrations, ...mailIntakeMigrations, ...agentReportKeyMigrations, ...mailHubMessagesMigrations, ...cardFiguresMigrations, ...catalogSearchMigrations, ...mailOutcomesMigrations, ...mailRawFileMigrations, ...catalogVersionMigrations, ...webhooksMigrations, ...feedsMigrations, ...mailProcessingMigrations, ...changelogEntriesMigrations, ...webhooksRotationMigrations, ...mcpClientMigrations, ...gitExportMigrations, ...gmailMigrations, ...outgoingMailMigrations, ...campaignsMigrations, ...userLanguageMigrations, ...deploymentLogsMigrations, ...eventsMigrations, ...hubDirectoryNotifyMigrations, ...mailAnalysisOwnerMigrations, ...inboxOwnerTokensMigrations, ...returnPathKeyMigrations, ...campaignMailMigrations];

@@ -27,7 +27,8 @@ import { createGmailSender } from '../modules/gmail/gmail-sender.js';
 import { registerOutgoingTransport } from '../modules/mail-intake/mail-sender.js';
 import { createMcpClientService, type McpClientService } from '../modules/mcp-client/mcp-client-service.js';
 import { createConversationTools } from '../modules/mcp-client/conversation-tools.js';
-import { bounceMailHandler } from '../modules/campaigns/bounce-mail-handler.js';
+import { campaignBounceListener } from '../modules/campaigns/campaign-bounces.js';
+import { legacyCampaignBounceHandler } from '../modules/campaigns/legacy-campaign-bounces.js';
 import { campaignProgressOnDeployments } from '../modules/campaigns/campaign-progress.js';
 import { createMqttPublisher, type MqttPublisher } from '../modules/mqtt/mqtt-publisher.js';
 
@@ -99,10 +100,11 @@ export function createServices(options: ServiceOptions): ServerServices {
   conversations.mailPipeline = createMailPipeline({ db, config, llm: conversations.llm, events, logger, onInboxMessage: (notice) => inboxChanges.mailOwners(notice) });
   // Handlers see each message in order; the first to take it ends the chain.
   const mailIntake = createMailIngest();
-  // Bounces of campaign mail first: a DSN is no status report nor a conversation turn.
-  mailIntake.register(bounceMailHandler({ db, config, events, logger: logger as Logger }));
-  // Delivery reports about the server's own mail first: a DSN never reaches a conversation.
-  mailIntake.register(dsnMailHandler(db, logger));
+  // Delivery reports about the server's own mail first: a DSN never reaches a conversation. Campaign
+  // mail is outgoing mail too; its campaign hears of each bounce. Announcements sent before decision 0046
+  // carried their own return path, still honoured for a while.
+  mailIntake.register(legacyCampaignBounceHandler({ db, config, events, logger: logger as Logger }));
+  mailIntake.register(dsnMailHandler(db, logger, campaignBounceListener({ db, events })));
   mailIntake.register(statusMailHandler(db, events, logger));
   mailIntake.register(conversationMailHandler(conversations));
   const mailQueue = createIncomingMailQueue({ db, dataDir: config.dataDir, intake: mailIntake, logger });

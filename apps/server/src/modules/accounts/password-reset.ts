@@ -28,7 +28,7 @@ export async function sendPasswordReset(deps: { db: Db; config: Config; logger: 
   await deps.db.insertInto('password_resets').values({ id: randomUUID(), user_id: user.id, token_hash: hashResetToken(token), expires_at: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) }).execute();
   const link = `${deps.config.publicUrl}/reset-password#token=${token}`;
   try {
-    const language = await mailLanguageFor(deps.db, user.org_id);
+    const language = await mailLanguageFor(deps.db, user.org_id, { to: { userId: user.id } });
     const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger: deps.logger, sender }, { orgId: user.org_id, kind: 'password-reset', language, params: { name: user.name, link, minutes: String(RESET_TTL_MINUTES) }, to: user.email });
     if (!sent.sent) deps.logger.warn({ userId: user.id, code: sent.blocked?.code ?? 'SMTP' }, 'the password reset e-mail was not sent');
   } finally {

@@ -52,7 +52,7 @@ export async function requestApproval(deps: ApprovalDeps, input: NewApproval): P
     for (const reviewer of reviewers) {
       const token = await issueLink(deps.db, { orgId: input.orgId, approvalId: row.id, reviewerId: reviewer.id, ttlHours: policy.approvalLinkTtlHours });
       const link = `${deps.config.publicUrl}/api/v1/approval-links/${token}`;
-      const language = await mailLanguageFor(deps.db, input.orgId);
+      const language = await mailLanguageFor(deps.db, input.orgId, { to: { userId: reviewer.id } });
       const params = {
         appName: input.appName,
         version: input.version ?? '',

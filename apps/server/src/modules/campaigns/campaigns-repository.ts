@@ -120,13 +120,16 @@ export async function finishRecipient(db: Db, id: string, outcome: { state: Extr
     .execute();
 }
 
-/** A bounce for this recipient: only a mail that left can bounce; a second DSN changes nothing. */
-export async function markBounced(db: Db, match: { recipientId?: string; messageId?: string }, reason: string) {
-  let query = db.updateTable('campaign_recipients').set({ state: 'bounced', bounced_at: new Date(), bounce_reason: reason.slice(0, 300) }).where('state', 'in', ['sent', 'sending']);
-  if (match.recipientId) query = query.where('id', '=', match.recipientId);
-  if (match.messageId) query = query.where('message_id', '=', match.messageId);
-  if (!match.recipientId && !match.messageId) return undefined;
-  return query.returning(['campaign_id', 'org_id']).executeTakeFirst();
+/** A bounce of mail sent before decision 0046 (legacy return path), on the recipient row: only a mail that left after `sentAfter` can bounce; a second DSN changes nothing. */
+export function markBounced(db: Db, recipientId: string, sentAfter: Date, reason: string) {
+  return db
+    .updateTable('campaign_recipients')
+    .set({ state: 'bounced', bounced_at: new Date(), bounce_reason: reason.slice(0, 300) })
+    .where('id', '=', recipientId)
+    .where('state', '=', 'sent')
+    .where('sent_at', '>=', sentAfter)
+    .returning(['campaign_id', 'org_id'])
+    .executeTakeFirst();
 }
 
 /** Deliveries that "install now" queued, attributed to the campaign once. */
@@ -135,14 +138,40 @@ export async function attributeDeliveries(db: Db, campaignId: string, deliveryId
   await db.insertInto('campaign_deliveries').values(deliveryIds.map((deliveryId) => ({ delivery_id: deliveryId, campaign_id: campaignId }))).onConflict((oc) => oc.column('delivery_id').doNothing()).execute();
 }
 
-/** Recipients' counts by state and language. */
-export function recipientCounts(db: Db, campaignId: string) {
-  return db.selectFrom('campaign_recipients').select(['state', 'language', sql<number>`count(*)::int`.as('count')]).where('campaign_id', '=', campaignId).groupBy(['state', 'language']).execute();
+/**
+ * Each recipient with the delivery record of its mail (outgoing_mail, matched by the mail's Message-ID and
+ * address): a DSN marks that record bounced, so a recipient counts as bounced from it. Mail sent before
+ * decision 0046 has no such record; its bounces were written on the recipient row, which still counts.
+ */
+function recipientsWithDelivery(db: Db, campaignId: string) {
+  return db
+    .selectFrom('campaign_recipients as cr')
+    .leftJoin('outgoing_mail as om', (join) => join.onRef('om.message_id', '=', 'cr.message_id').onRef('om.org_id', '=', 'cr.org_id'))
+    .leftJoin('outgoing_mail_recipients as omr', (join) => join.onRef('omr.mail_id', '=', 'om.id').on(sql`omr.address = lower(cr.email)`))
+    .where('cr.campaign_id', '=', campaignId);
 }
 
-/** When each mail left and each bounce arrived. */
+const effectiveState = sql<RecipientState>`case when omr.state = 'bounced' then 'bounced' else cr.state end`;
+
+/** Recipients' counts by state (bounced from the delivery records) and language. */
+export function recipientCounts(db: Db, campaignId: string) {
+  return recipientsWithDelivery(db, campaignId)
+    .select([effectiveState.as('state'), 'cr.language', sql<number>`count(*)::int`.as('count')])
+    .groupBy([effectiveState, 'cr.language'])
+    .execute();
+}
+
+/** When each mail left and each bounce arrived (the DSN's time on the delivery record). */
 export function recipientTimes(db: Db, campaignId: string) {
-  return db.selectFrom('campaign_recipients').select(['sent_at', 'bounced_at']).where('campaign_id', '=', campaignId).where('sent_at', 'is not', null).execute();
+  return recipientsWithDelivery(db, campaignId)
+    .select(['cr.sent_at', sql<Date | null>`case when omr.state = 'bounced' then omr.updated_at else cr.bounced_at end`.as('bounced_at')])
+    .where('cr.sent_at', 'is not', null)
+    .execute();
+}
+
+/** The campaign recipient a mail with this Message-ID went to (a DSN about it changes the campaign's counts). */
+export function campaignOfMessage(db: Db, orgId: string, messageId: string) {
+  return db.selectFrom('campaign_recipients').select(['campaign_id', 'id']).where('org_id', '=', orgId).where('message_id', '=', messageId).executeTakeFirst();
 }
 
 /**

@@ -58,3 +58,13 @@ export const campaignsMigrations = [
     },
   },
 ];
+
+/** Campaign mail goes through outgoing_mail (decision 0046): a DSN finds its campaign recipient by Message-ID. */
+export const campaignMailMigrations = [
+  {
+    name: '1541_campaign_recipients_message_id',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [`CREATE INDEX campaign_recipients_message_id_idx ON campaign_recipients (org_id, message_id) WHERE message_id IS NOT NULL`]);
+    },
+  },
+];

@@ -8,9 +8,11 @@ import { createAgentsService } from '../agents/agents-repository.js';
 import { queueDeliveries } from '../distribution/queue-deliveries.js';
 import type { EventBus } from '../events/event-bus.js';
 import { hubHasMessage } from '../mail-intake/hub-messages.js';
+import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { fromMailbox, mailSenderFor } from '../mail-intake/mail-sender.js';
+import { sendOutgoingMail } from '../outgoing-mail/send-outgoing-mail.js';
 import { blockedDraft } from './campaign-compliance.js';
-import { campaignMessageId, campaignReturnPath } from './campaign-mail-address.js';
+import { campaignMessageId } from './campaign-mail-address.js';
 import { publishCampaign } from './campaign-results.js';
 import { attributeDeliveries, campaignDrafts, claimRecipient, finishRecipient, findCampaign, moveCampaign, unsentRecipients, type CampaignRow, type RecipientRow } from './campaigns-repository.js';
 
@@ -107,17 +109,22 @@ async function sendOne(services: CampaignJobServices, campaign: CampaignRow, dra
     if (await hubHasMessage(db, recipient.email, messageId)) return finishRecipient(db, recipient.id, { state: 'sent' });
   } else if (!(await claimRecipient(db, recipient.id, messageId))) return;
   const draft = drafts.get(recipient.language) ?? drafts.values().next().value!;
+  const text = `${draft.body.trim()}\n`;
   const raw = await new MailComposer({
     from: fromMailbox(config.smtp.from),
     to: recipient.email,
     subject: draft.subject,
-    text: `${draft.body.trim()}\n`,
+    text,
     messageId,
     headers: { 'Content-Language': recipient.language, 'X-Marketplace-Campaign': campaign.id, Precedence: 'bulk' },
   })
     .compile()
     .build();
-  const result = await sender.send({ raw, envelope: { from: campaignReturnPath(config.smtp.from, config.jwtSecret!, recipient.id), to: [recipient.email] } });
+  // through outgoing mail like every other mail: the compliance check, a delivery record per recipient
+  // (SMTP answer, then any DSN to its signed return path), shown in Admin → Outgoing mail
+  const outgoing = await sendOutgoingMail({ db, publicUrl: config.publicUrl, sender, logger: services.logger }, { orgId: campaign.org_id, kind: 'announcement', language: recipient.language, from: serverAddress(config.smtp.from), to: recipient.email, raw, messageId, subject: draft.subject, text });
+  if (outgoing.blocked) return finishRecipient(db, recipient.id, { state: 'failed', error: `BLOCKED ${outgoing.blocked.code}: ${outgoing.blocked.message}`.slice(0, 300) });
+  const result = outgoing.result;
   if (result.ok && result.rejected.length === 0) return finishRecipient(db, recipient.id, { state: 'sent' });
   const reason = result.ok ? `${result.rejected[0]!.responseCode ?? ''} ${result.rejected[0]!.response ?? 'recipient refused'}`.trim() : `${result.responseCode ?? result.code}: ${result.response ?? result.message}`;
   const retryable = result.ok ? result.rejected[0]!.retryable : result.retryable;

@@ -22,7 +22,7 @@ export async function followEmailConversations(services: ConversationServices): 
     if (!user || !last) continue;
     const ids = await services.db.selectFrom('conversation_mail_ids').select('message_id').where('conversation_id', '=', after.id).orderBy('created_at').execute();
     const references = ids.map((i) => i.message_id).slice(-10);
-    const language = await mailLanguageFor(services.db, after.org_id, after.language);
+    const language = await mailLanguageFor(services.db, after.org_id, { answered: after.language });
     const messageId = await sendConversationMail(services, { orgId: after.org_id, kind: 'build-news', language, params: { subject: bareSubject(after.title, after.title), text: last.text }, token: after.mail_token, to: user.email, ...(references.length ? { inReplyTo: references.at(-1)!, references } : {}) });
     if (!messageId) continue;
     await services.db.insertInto('conversation_mail_ids').values({ message_id: messageId, conversation_id: after.id, org_id: after.org_id, direction: 'out' }).execute();

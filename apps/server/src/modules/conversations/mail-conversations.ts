@@ -212,7 +212,7 @@ async function answerProven(
   await services.db.insertInto('conversation_mail_ids').values({ message_id: row.message_id, conversation_id: result.id, org_id: user.org_id, direction: 'in' }).onConflict((oc) => oc.column('message_id').doNothing()).execute();
   const conversation = await services.db.selectFrom('conversations').select('mail_token').where('id', '=', result.id).executeTakeFirstOrThrow();
   const actionsLine = result.actions.some((a) => a.id === 'build') ? (result.language === 'pl' ? '\n\nOdpowiedz „tak”, aby zbudować tę aplikację.' : '\n\nReply “yes” to build this app.') : '';
-  const language = await mailLanguageFor(services.db, user.org_id, result.language);
+  const language = await mailLanguageFor(services.db, user.org_id, { answered: result.language });
   const sent = await sendConversationMail(services, { orgId: user.org_id, kind: 'conversation-answer', language, params: { subject: bareSubject(subject, language === 'pl' ? 'Twoja prośba' : 'your request'), text: result.reply + actionsLine }, token: conversation.mail_token, to: sender, quote: text, inReplyTo: row.message_id, references: [...refs, row.message_id].slice(-10) });
   if (sent) await services.db.insertInto('conversation_mail_ids').values({ message_id: sent, conversation_id: result.id, org_id: user.org_id, direction: 'out' }).execute();
   return [sent ? 'answered' : 'answered:not-sent', user.org_id, result.id];
@@ -233,7 +233,7 @@ async function answerUnknownSender(services: ConversationServices, sender: strin
   if (!claimed) return { outcome: 'unknown-sender:limited', orgId };
   // the subject is all that was read of the mail: its language if it tells one, else the organisation's
   const guess = detectTextLanguage(subject);
-  const language = await mailLanguageFor(services.db, orgId, guess.confident ? guess.language : null);
+  const language = await mailLanguageFor(services.db, orgId, { to: { email: sender }, answered: guess.confident ? guess.language : null });
   await sendConversationMail(services, { orgId, kind: 'unknown-sender', language, params: { subject: bareSubject(subject, language === 'pl' ? 'Twoja wiadomość' : 'your message') }, token: null, to: sender, inReplyTo: messageId });
   return { outcome: 'unknown-sender:replied', orgId };
 }

@@ -61,7 +61,7 @@ export async function askForConfirmation(services: ConversationServices, input: 
   await auditMailRefusal(services, { orgId: input.user.org_id, code: 'unproven-sender', sender: input.sender, messageId: input.messageId });
   if (!services.mail.sender || !(await claimReplySlot(services, input.sender, 'confirm-sender', CONFIRMATION_MAIL_EVERY_MS))) return 'refused:unproven-sender:limited';
   const guess = detectTextLanguage(input.subject);
-  const language = await mailLanguageFor(services.db, input.user.org_id, guess.confident ? guess.language : null);
+  const language = await mailLanguageFor(services.db, input.user.org_id, { to: { userId: input.user.id }, answered: guess.confident ? guess.language : null });
   const subject = bareSubject(input.subject, language === 'pl' ? 'Twoja prośba' : 'your request');
   await sendConversationMail(services, { orgId: input.user.org_id, kind: 'sender-confirmation', language, params: { subject, requestSubject: subject.slice(0, 120) }, token, to: input.sender, inReplyTo: input.messageId });
   return 'refused:unproven-sender:asked';

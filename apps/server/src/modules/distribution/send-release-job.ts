@@ -10,6 +10,7 @@ import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { renderTemplate } from '../outgoing-mail/mail-templates.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { sendOutgoingMail } from '../outgoing-mail/send-outgoing-mail.js';
 import { signDownloadLink } from './download-links.js';
 import { publishDelivery } from './delivery-events.js';
@@ -107,12 +108,15 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
       const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, { ttlHours: settings.distribution.downloadLinkTtlHours, readPaths: settings.policy.workstationReadPaths });
-      const language = settings.mail.language;
+      // the agent's owner reads the mail: their own language when they chose one, else the organisation's
+      const owner = await db.selectFrom('agents').select('user_id').where('id', '=', delivery.agent_id).where('org_id', '=', data.orgId).executeTakeFirst();
+      const language = await mailLanguageFor(db, data.orgId, { to: { userId: owner?.user_id ?? null } });
       const wording = await renderTemplate({ db, config }, data.orgId, 'release', language, { title: version.title, version: version.version, app: version.name, org: version.slug, summary: version.summary || version.title });
       const downloadUrl = attach ? undefined : signDownloadLink(config.publicUrl, config.jwtSecret!, version.id, settings.distribution.downloadLinkTtlHours);
       const raw = await buildReleaseEmail({
         subject: wording.subject,
         intro: wording.text,
+        language,
         from: fromMailbox(config.smtp.from),
         to: [delivery.recipient],
         org: version.slug,
@@ -123,7 +127,8 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
           title: version.title,
           summary: version.summary || version.title,
           ...(version.changelog ? { changelog: version.changelog } : {}),
-          validationSummary: validation.ok ? `passed: ${(validation.steps ?? []).map((s) => s.name).join(', ')}` : 'not validated',
+          // step names and scan verdicts are the pipeline's own terms, kept verbatim
+          validationSummary: validation.ok ? `${language === 'pl' ? 'zaliczona' : 'passed'}: ${(validation.steps ?? []).map((s) => s.name).join(', ')}` : language === 'pl' ? 'bez walidacji' : 'not validated',
           scanSummary: `${scan.verdict ?? 'unknown'} (${(scan.scanners ?? []).map((s) => `${s.name}: ${s.verdict}`).join(', ')})`,
           signerKeyId: version.key_id,
           bundleFileName: bundleFileName(version.name, version.version),

@@ -3,7 +3,7 @@ import type { Db } from '../../db/schema.js';
 import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { tokenAddress } from '../mail-intake/mail-reply.js';
 import { messageIdFor } from '../mail-intake/mail-sender.js';
-import type { MailLanguage } from '../outgoing-mail/mail-template-kinds.js';
+import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { bareSubject, sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import type { InboxChangeDeps, InboxChanges } from './inbox-change.js';
 import { appOwnerUserIds, findInboxMessage } from './inbox-repository.js';
@@ -71,8 +71,8 @@ export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice
   const owners = n.owners.filter((id) => id !== n.reporterUserId);
   if (!owners.length) return;
   const users = await db.selectFrom('users').select(['id', 'email']).where('id', 'in', owners).where('status', '=', 'active').execute();
-  const language: MailLanguage = n.language === 'pl' ? 'pl' : 'en';
-  const params = {
+  // each owner in their own language when they chose one, else the message's
+  const paramsIn = (language: 'en' | 'pl') => ({
     appTitle: n.appTitle,
     what: kindWords(n.classification, language === 'pl'),
     subject: n.subject.slice(0, 200),
@@ -80,8 +80,10 @@ export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice
     summary: n.summary,
     quoted: n.body.split('\n').slice(0, 40).map((l) => `> ${l}`).join('\n'),
     link: `${deps.publicUrl}/messages?message=${n.inboxId}`,
-  };
+  });
   for (const user of users) {
+    const language = await mailLanguageFor(db, n.orgId, { to: { userId: user.id }, answered: n.language });
+    const params = paramsIn(language);
     const token = `o${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
     const address = tokenAddress(serverAddress(mail.address), token);
     try {
@@ -159,8 +161,8 @@ export async function replyByMail(
   }
   if (mail.sender) {
     const address = tokenAddress(serverAddress(mail.address), token.token);
-    const language: MailLanguage = message.language === 'pl' ? 'pl' : 'en';
-    const text = outcomeText(message.language, outcome, { title: message.app_title, reporter: message.sender, ...detail });
+    const language = await mailLanguageFor(db, token.org_id, { to: { userId: token.user_id }, answered: message.language });
+    const text = outcomeText(language, outcome, { title: message.app_title, reporter: message.sender, ...detail });
     const back = await sendTemplatedMail({ db, publicUrl: deps.publicUrl, from: mail.address, sender: mail.sender, logger: deps.logger }, { orgId: token.org_id, kind: 'owner-reply-result', language, params: { subject: bareSubject(input.subject, message.app_title), text }, to: input.ownerAddress, from: { name: 'Marketplace', address }, replyTo: address, inReplyTo: input.inReplyTo, autoSubmitted: 'auto-replied' });
     if (!back.sent) deps.logger.warn({ component: 'inbox-owner-mail', code: back.blocked?.code ?? 'NOT_SENT', outcome }, 'the owner was not told by mail what their reply did');
   }

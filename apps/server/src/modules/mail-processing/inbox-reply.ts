@@ -31,7 +31,7 @@ export interface ThreadMail {
 export async function sendThreadMail(db: Db, mail: ThreadMail, input: InboxReplyInput & { classification: string }): Promise<{ id: string; messageId: string }> {
   if (!mail.sender) throw new MailProcessingError('MAIL_NOT_CONFIGURED', 'No outgoing mail path: set SMTP_HOST (a relay) or run the embedded mail hub on a fixed SMTP_LISTEN_PORT.');
   const { message } = input;
-  const language = await mailLanguageFor(db, input.orgId, message.language);
+  const language = await mailLanguageFor(db, input.orgId, { to: { email: message.sender }, answered: message.language });
   const references = [...message.refs, message.message_id].slice(-20);
   const subject = bareSubject(message.subject, language === 'pl' ? 'Twoja wiadomość' : 'your message');
   const sent = await sendTemplatedMail({ db, publicUrl: mail.publicUrl, from: mail.address, sender: mail.sender }, { orgId: input.orgId, kind: 'inbox-reply', language, params: { subject, text: input.text.trim() }, to: message.sender, inReplyTo: message.message_id, references, autoSubmitted: 'no' });

@@ -27,9 +27,9 @@ const SYSTEM = (language: MailLanguage) =>
  */
 export async function translateDraft(
   deps: { db: Db; publicUrl: string; gateway: LlmGateway | null },
-  input: { orgId: string; userId: string | null; appId: string; message: { subject: string; language: string }; text: string; target?: MailLanguage },
+  input: { orgId: string; userId: string | null; appId: string; message: { subject: string; language: string; sender: string }; text: string; target?: MailLanguage },
 ): Promise<TranslatedDraft> {
-  const language = input.target ?? (await mailLanguageFor(deps.db, input.orgId, input.message.language));
+  const language = input.target ?? (await mailLanguageFor(deps.db, input.orgId, { to: { email: input.message.sender }, answered: input.message.language }));
   const subject = bareSubject(input.message.subject, language === 'pl' ? 'Twoja wiadomość' : 'your message');
   const rendered = await renderTemplate({ db: deps.db, config: { publicUrl: deps.publicUrl } }, input.orgId, 'inbox-reply', language, { subject, text: input.text.trim() });
   const templateOnly = (note: string): TranslatedDraft => ({ text: input.text.trim(), subject: rendered.subject, language, engine: 'template', note });

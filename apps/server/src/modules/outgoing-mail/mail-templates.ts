@@ -94,8 +94,26 @@ export async function renderTemplate<K extends MailKind>(deps: { db: Db; config:
   return fillMail(template, params, { footer, publicUrl: deps.config.publicUrl });
 }
 
-/** The language to write to someone in: the message answered, else the organisation's default. */
-export async function mailLanguageFor(db: Db, orgId: string | null, answered?: string | null): Promise<MailLanguage> {
+/** Who a mail goes to, as far as the sender knows: a user's id, or an address that may be a user's. */
+export interface MailRecipient {
+  userId?: string | null;
+  email?: string | null;
+}
+
+/**
+ * The language to write to someone in (decision 0046): the recipient's own choice when they are a known
+ * user of the organisation who chose one (`users.language`, set in their account by an admin), else the
+ * language of the message answered (or a confident guess of it), else the organisation's default
+ * (`mail.language`), else English.
+ */
+export async function mailLanguageFor(db: Db, orgId: string | null, options: { to?: MailRecipient; answered?: string | null } = {}): Promise<MailLanguage> {
+  const { to, answered } = options;
+  if (orgId && (to?.userId || to?.email)) {
+    let query = db.selectFrom('users').select('language').where('org_id', '=', orgId);
+    query = to.userId ? query.where('id', '=', to.userId) : query.where((eb) => eb(eb.fn('lower', ['email']), '=', to.email!.trim().toLowerCase()));
+    const chosen = (await query.executeTakeFirst())?.language;
+    if (chosen === 'en' || chosen === 'pl') return chosen;
+  }
   if (answered === 'en' || answered === 'pl') return answered;
   return orgId ? (await getOrgSettings(db, orgId)).mail.language : 'en';
 }

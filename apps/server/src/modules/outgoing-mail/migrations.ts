@@ -66,3 +66,19 @@ export const outgoingMailMigrations = [
     },
   },
 ];
+
+/** The key return-path tags are signed with (decision 0046): one row, made on first use. */
+export const returnPathKeyMigrations = [
+  {
+    name: '1540_mail_return_path_key',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_return_path_keys (
+          id smallint PRIMARY KEY CHECK (id = 1),
+          key text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+      ]);
+    },
+  },
+];

@@ -61,18 +61,37 @@ export async function linkInboxMessage(db: Db, mailId: string, inboxMessageId: s
   await db.updateTable('outgoing_mail').set({ inbox_message_id: inboxMessageId }).where('id', '=', mailId).execute();
 }
 
-/** A DSN's verdict on one recipient, found by the bounce token (or by Message-ID and address). */
-export async function recordDsn(db: Db, match: { token?: string; messageId?: string; address?: string }, dsn: { state: RecipientState; action: string; status: string | null; diagnostic: string | null }): Promise<{ orgId: string | null; mailId: string } | null> {
-  let query = db.selectFrom('outgoing_mail_recipients').innerJoin('outgoing_mail', 'outgoing_mail.id', 'outgoing_mail_recipients.mail_id').select(['outgoing_mail_recipients.id', 'outgoing_mail_recipients.state', 'outgoing_mail.org_id', 'outgoing_mail.id as mailId']);
-  if (match.token) query = query.where('outgoing_mail_recipients.token', '=', match.token);
-  else if (match.messageId && match.address) query = query.where('outgoing_mail.message_id', '=', match.messageId).where('outgoing_mail_recipients.address', '=', match.address.toLowerCase());
-  else return null;
-  const row = await query.executeTakeFirst();
-  if (!row) return null;
-  // a later "delayed" never hides a bounce already known
-  if (row.state === 'bounced' && dsn.state !== 'bounced') return { orgId: row.org_id, mailId: row.mailId };
-  await db.updateTable('outgoing_mail_recipients').set({ state: dsn.state, dsn_action: dsn.action.slice(0, 40), dsn_status: dsn.status?.slice(0, 40) ?? null, diagnostic: dsn.diagnostic?.slice(0, 1000) ?? null, updated_at: new Date() }).where('id', '=', row.id).execute();
-  return { orgId: row.org_id, mailId: row.mailId };
+/** An outgoing recipient row a DSN may be about, with its mail's organisation, Message-ID and kind. */
+export interface DsnTarget {
+  id: string;
+  state: RecipientState;
+  address: string;
+  orgId: string | null;
+  mailId: string;
+  messageId: string;
+  kind: string;
+}
+
+/**
+ * The recipient row a DSN names: by its id (a signed return path), by a legacy `+bounce-` token of mail
+ * sent after `sentAfter`, or by the returned Message-ID and the reported address.
+ */
+export async function findDsnTarget(db: Db, match: { recipientId: string } | { token: string; sentAfter: Date } | { messageId: string; address: string }): Promise<DsnTarget | undefined> {
+  let query = db
+    .selectFrom('outgoing_mail_recipients')
+    .innerJoin('outgoing_mail', 'outgoing_mail.id', 'outgoing_mail_recipients.mail_id')
+    .select(['outgoing_mail_recipients.id', 'outgoing_mail_recipients.state', 'outgoing_mail_recipients.address', 'outgoing_mail.org_id as orgId', 'outgoing_mail.id as mailId', 'outgoing_mail.message_id as messageId', 'outgoing_mail.kind']);
+  if ('recipientId' in match) query = query.where('outgoing_mail_recipients.id', '=', match.recipientId);
+  else if ('token' in match) query = query.where('outgoing_mail_recipients.token', '=', match.token).where('outgoing_mail.created_at', '>=', match.sentAfter);
+  else query = query.where('outgoing_mail.message_id', '=', match.messageId).where('outgoing_mail_recipients.address', '=', match.address.toLowerCase());
+  return query.executeTakeFirst();
+}
+
+/** A DSN's verdict on one recipient row; a later "delayed" or "delivered" never hides a bounce already known. False when nothing changed. */
+export async function recordDsn(db: Db, target: DsnTarget, dsn: { state: RecipientState; action: string; status: string | null; diagnostic: string | null }): Promise<boolean> {
+  if (target.state === 'bounced') return false;
+  await db.updateTable('outgoing_mail_recipients').set({ state: dsn.state, dsn_action: dsn.action.slice(0, 40), dsn_status: dsn.status?.slice(0, 40) ?? null, diagnostic: dsn.diagnostic?.slice(0, 1000) ?? null, updated_at: new Date() }).where('id', '=', target.id).where('state', '!=', 'bounced').execute();
+  return true;
 }
 
 export interface OutgoingMailView {

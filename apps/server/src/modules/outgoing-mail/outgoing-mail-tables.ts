@@ -44,7 +44,9 @@ export interface OutgoingMailTable {
 
 /**
  * What became of one recipient: the SMTP answer (`accepted`, `refused`, `failed`), then a DSN
- * (`bounced`, `delayed`, `delivered`) matched by the VERP token in the envelope sender.
+ * (`bounced`, `delayed`, `delivered`) matched by the signed return path naming this row (return-path.ts).
+ * `token` is the return path of mail sent before decision 0046 (`+bounce-<token>`); new rows keep a
+ * random one that is never sent.
  */
 export interface OutgoingMailRecipientsTable {
   id: string;
@@ -61,10 +63,18 @@ export interface OutgoingMailRecipientsTable {
   updated_at: DefaultNow;
 }
 
+/** The server's key for return-path tags (one row, id 1). */
+export interface MailReturnPathKeysTable {
+  id: number;
+  key: string;
+  created_at: DefaultNow;
+}
+
 /** The tables module outgoing-mail owns (its migrations create them); composition/database-schema.ts joins them into DB. */
 export interface OutgoingMailTables {
   mail_templates: MailTemplatesTable;
   mail_template_versions: MailTemplateVersionsTable;
   outgoing_mail: OutgoingMailTable;
   outgoing_mail_recipients: OutgoingMailRecipientsTable;
+  mail_return_path_keys: MailReturnPathKeysTable;
 }

@@ -5,6 +5,7 @@ import { getOrgSettings } from '../settings/org-settings.js';
 import { checkCompliance, type ComplianceResult, type ComplianceRules } from './mail-compliance.js';
 import type { MailKind, MailLanguage } from './mail-template-kinds.js';
 import { recordOutgoingMail, recordSmtpResult } from './outgoing-mail-repository.js';
+import { returnPathFor, returnPathKey } from './return-path.js';
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -23,7 +24,7 @@ export interface OutgoingMailInput {
   orgId: string | null;
   kind: MailKind;
   language: MailLanguage;
-  /** The bare service address mail is sent from (SMTP_FROM's address); bounces come back to its `+bounce-<token>` form. */
+  /** The bare service address mail is sent from (SMTP_FROM's address); bounces come back to its signed `+b<recipient><tag>` form (return-path.ts). */
   from: string;
   to: string;
   raw: Buffer;
@@ -37,20 +38,9 @@ export interface OutgoingMailInput {
 }
 
 export type OutgoingMailResult =
-  | { sent: true; mailId: string; blocked: null; result: Extract<SendResult, { ok: true }> }
-  | { sent: false; mailId: string; blocked: Extract<ComplianceResult, { ok: false }>; result: null }
-  | { sent: false; mailId: string; blocked: null; result: SendResult };
-
-/** `marketplace@example.com` + token → `marketplace+bounce-<token>@example.com` (VERP: a DSN names the recipient it is about). */
-export function bounceAddress(from: string, token: string): string {
-  const at = from.lastIndexOf('@');
-  return at < 0 ? from : `${from.slice(0, at)}+bounce-${token}${from.slice(at)}`;
-}
-
-/** The bounce token of a `+bounce-<token>` address, or null. */
-export function bounceTokenOf(address: string): string | null {
-  return /\+bounce-([a-z0-9]{16,40})@/i.exec(address)?.[1]?.toLowerCase() ?? null;
-}
+  | { sent: true; mailId: string; recipientId: string; blocked: null; result: Extract<SendResult, { ok: true }> }
+  | { sent: false; mailId: string; recipientId: string; blocked: Extract<ComplianceResult, { ok: false }>; result: null }
+  | { sent: false; mailId: string; recipientId: string; blocked: null; result: SendResult };
 
 /** What the organisation allows: PUBLIC_URL's host plus its link domains, its footer, its size limit (defaults without an organisation). */
 export async function complianceRules(deps: { db: Db; publicUrl: string }, orgId: string | null): Promise<ComplianceRules> {
@@ -62,8 +52,8 @@ export async function complianceRules(deps: { db: Db; publicUrl: string }, orgId
 
 /**
  * Every mail the server sends goes through here: the compliance check first (a blocked mail is
- * recorded with its reason and not sent), then one SMTP transaction per recipient with a VERP
- * envelope sender, and the server's answer recorded per recipient (accepted, or refused with its code).
+ * recorded with its reason and not sent), then one SMTP transaction per recipient with a signed VERP
+ * envelope sender naming its recipient row, and the server's answer recorded per recipient (accepted, or refused with its code).
  */
 export async function sendOutgoingMail(deps: OutgoingMailDeps, input: OutgoingMailInput): Promise<OutgoingMailResult> {
   const to = input.to.toLowerCase();
@@ -71,17 +61,18 @@ export async function sendOutgoingMail(deps: OutgoingMailDeps, input: OutgoingMa
   const verdict = checkCompliance({ subject: input.subject, text: input.text, ...(input.html ? { html: input.html } : {}), ...(input.linkText !== undefined ? { linkText: input.linkText } : {}), bytes: input.raw.length }, await complianceRules(deps, input.orgId));
   const token = randomBytes(12).toString('hex');
   if (!verdict.ok) {
-    const { mailId } = await recordOutgoingMail(deps.db, { ...record, state: 'blocked', blockCode: verdict.code, blockReason: verdict.message }, { address: to, token, state: 'blocked' });
+    const { mailId, recipientId } = await recordOutgoingMail(deps.db, { ...record, state: 'blocked', blockCode: verdict.code, blockReason: verdict.message }, { address: to, token, state: 'blocked' });
     deps.logger?.warn({ component: 'outgoing-mail', kind: input.kind, orgId: input.orgId, mailId, code: verdict.code }, 'outgoing mail blocked by the compliance check');
-    return { sent: false, mailId, blocked: verdict, result: null };
+    return { sent: false, mailId, recipientId, blocked: verdict, result: null };
   }
   const ids = await recordOutgoingMail(deps.db, { ...record, state: 'sent' }, { address: to, token, state: 'pending' });
-  const result = await deps.sender.send({ raw: input.raw, envelope: { from: bounceAddress(input.from, ids.token), to: [input.to] } });
+  const returnPath = returnPathFor(input.from, await returnPathKey(deps.db), { orgId: input.orgId, recipientId: ids.recipientId });
+  const result = await deps.sender.send({ raw: input.raw, envelope: { from: returnPath, to: [input.to] } });
   if (result.ok) {
     const refused = result.rejected[0];
     await recordSmtpResult(deps.db, ids, refused ? { state: 'refused', code: refused.responseCode ?? null, response: refused.response ?? null, mailState: 'failed' } : { state: 'accepted', code: Number.parseInt(result.response, 10) || 250, response: result.response, mailState: 'sent' });
-    return refused ? { sent: false, mailId: ids.mailId, blocked: null, result } : { sent: true, mailId: ids.mailId, blocked: null, result };
+    return refused ? { sent: false, mailId: ids.mailId, recipientId: ids.recipientId, blocked: null, result } : { sent: true, mailId: ids.mailId, recipientId: ids.recipientId, blocked: null, result };
   }
   await recordSmtpResult(deps.db, ids, { state: result.retryable ? 'failed' : 'refused', code: result.responseCode ?? null, response: result.response ?? result.message, mailState: 'failed' });
-  return { sent: false, mailId: ids.mailId, blocked: null, result };
+  return { sent: false, mailId: ids.mailId, recipientId: ids.recipientId, blocked: null, result };
 }

@@ -98,8 +98,8 @@ async function noticeDisabled(deps: WebhookDeps, orgId: string, url: string, rea
   if (!sender) return;
   try {
     const target = new URL(url);
-    const language = await mailLanguageFor(deps.db, orgId);
     for (const to of await adminsOf(deps.db, orgId)) {
+      const language = await mailLanguageFor(deps.db, orgId, { to: { email: to } });
       // host and path without the scheme: the receiver named, not linked (links go to allowed hosts only)
       const params = { target: `${target.host}${target.pathname}`, reason, webhooksUrl: `${deps.config.publicUrl}/admin/webhooks` };
       const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger: deps.logger, sender }, { orgId, kind: 'webhook-disabled', language, params, to, from: { name: 'Marketplace', address: serverAddress(deps.config.smtp.from) } });
