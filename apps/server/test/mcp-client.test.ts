@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobQueue } from '@marketplace/db';
@@ -7,29 +7,13 @@ import { createLocalEventBus } from '../src/modules/events/event-bus.js';
 import { submitRequest } from '../src/modules/pipeline/request-service.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { freePort } from './free-port.js';
+import { startHttpExample } from './mcp-example-server.js';
 
 /**
  * The MCP client against real MCP servers: the SDK's own example server (simpleStreamableHttp) over
  * Streamable HTTP, and a fixture McpServer of the SDK over stdio, both started as child processes.
  */
 const stdioServer = fileURLToPath(new URL('./mcp-client-stdio-server.mjs', import.meta.url));
-const httpExample = fileURLToPath(new URL('../../../node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js', import.meta.url));
-
-
-/** Starts the SDK's example Streamable HTTP server and resolves once it says it listens. */
-async function startHttpExample(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [httpExample], { env: { ...process.env, MCP_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on port')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the example server exited (${code}): ${output}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/mcp`, child };
-}
 
 /** One app with HTTP servers on loopback and stdio servers allowed (and a small answer limit), one with the defaults. */
 let t: TestApp;
