@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,9 @@ import { openMaildir } from '@marketplace/mail';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 import { enroll, startAgent, type RunningAgent } from '../../agent/src/index.js';
 import { appToken } from '../../agent/src/app-calls.js';
-import { releaseMail, sendMail, signedTinyRelease } from '../../agent/test/release-fixtures.js';
+import { buildApp, generateApp, writeApp } from '@marketplace/generators';
+import { createBundle, RELEASE_STATEMENT_TYPE, releaseFileName, signRelease } from '@marketplace/release';
+import { releaseMail, sendMail, signedTinyRelease, type SignedTinyRelease } from '../../agent/test/release-fixtures.js';
 import type { Db } from '../src/db/schema.js';
 import { APP_TOOL_CALLS_PER_MINUTE } from '../src/modules/mcp-client/app-tool-calls-routes.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
@@ -58,6 +61,47 @@ const localCall = (token: string | null, headers: Record<string, string> = {}) =
     body: JSON.stringify({ server: 'sdk-example', tool: 'greet', use: 'source', arguments: { name: 'Eve' } }),
   });
 
+/** The catalog's app and its published 1.0.0 with this spec (what the pipeline's publish step stores). */
+async function publish(spec: { name: string; title: string; summary: string; kind: string }) {
+  const appId = randomUUID();
+  await db().insertInto('apps').values({ id: appId, org_id: admin.orgId, name: spec.name, title: spec.title, summary: spec.summary, kind: spec.kind, tags: [], spec: JSON.stringify(spec), latest_version: '1.0.0', author_id: admin.userId }).execute();
+  await db()
+    .insertInto('app_versions')
+    .values({ id: randomUUID(), app_id: appId, org_id: admin.orgId, version: '1.0.0', request_id: null, spec: JSON.stringify(spec), manifest: '{}', changelog: null, bundle_sha256: 'a'.repeat(64), bundle_size: 1, key_id: 'k', release_json: '{}', validation_report: '{}', scan_report: '{}', published_by: admin.userId })
+    .execute();
+}
+
+/** Mails a signed release to the agent through the hub and lets the agent deploy it. */
+async function deliver(release: Pick<SignedTinyRelease, 'app' | 'version' | 'bundle' | 'bundleFileName' | 'sha256' | 'size' | 'envelopeJson' | 'envelopeFileName' | 'keyId' | 'signer'>) {
+  await sendMail(hub, await releaseMail(release as SignedTinyRelease, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId }), 'marketplace@marketplace.test', agent.config.mailbox);
+  expect(await agent.processOnce()).toMatchObject({ processed: 1 });
+}
+
+/** Generates the app of `spec`, builds it, and signs its bundle with the organisation's key, as the pipeline would. */
+async function generatedRelease(spec: Record<string, unknown>): Promise<SignedTinyRelease> {
+  const dir = join(work, `generated-${String(spec.name)}`);
+  const generated = generateApp(spec, { version: '1.0.0' });
+  await writeApp(dir, generated.files);
+  await buildApp(dir);
+  const files = new Map<string, { content: Buffer }>();
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name).slice(dir.length + 1);
+    if (entry.isFile() && !path.startsWith('node_modules/')) files.set(path, { content: await readFile(join(dir, path)) });
+  }
+  const bundle = await createBundle({ files });
+  const signer = await t.app.orgKeys.signingKey(admin.orgId);
+  const now = Date.now();
+  const signed = signRelease(
+    {
+      _type: RELEASE_STATEMENT_TYPE, app: generated.manifest.name, version: '1.0.0', org: signer.org, bundle: { name: bundle.fileName, sha256: bundle.sha256, size: bundle.size },
+      specDigest: `sha256:${'1'.repeat(64)}`, validationReportDigest: `sha256:${'2'.repeat(64)}`, scan: { verdict: 'clean', scanners: [{ name: 'secrets', verdict: 'clean' }] },
+      approver: 'reviewer@example.test', publishedAt: new Date(now - 60_000).toISOString(), expiresAt: new Date(now + 86_400_000).toISOString(), keyId: signer.keyId,
+    },
+    signer.privateKey,
+  );
+  return { app: generated.manifest.name, version: '1.0.0', bundle: bundle.data, bundleFileName: bundle.fileName, sha256: bundle.sha256, size: bundle.size, envelopeJson: signed.json, envelopeFileName: releaseFileName(generated.manifest.name, '1.0.0'), keyId: signer.keyId, signer };
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mcp-app-calls-'));
   t = await createTestApp({ env: { ROOT_KEY_PASSPHRASE: 'an mcp app calls root passphrase', MCP_ALLOW_PRIVATE_TARGETS: 'true' } });
@@ -67,27 +111,20 @@ beforeAll(async () => {
   admin = await register(t.app, { organization: `MCP Apps ${randomUUID().slice(0, 8)}` });
 
   // the admin registered the example server and let apps call both its tools
-  const server = await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'sdk-example', transport: 'http', url: example.url, allowedTools: ['greet', 'multi-greet'] } });
+  const server = await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'sdk-example', transport: 'http', url: example.url, allowedTools: ['greet', 'multi-greet', 'list-files'] } });
   expect(server.statusCode, server.body).toBe(201);
-  const policy = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { mcpAutomationTools: ['sdk-example/greet', 'sdk-example/multi-greet'] } } } });
+  const policy = await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { mcpAutomationTools: ['sdk-example/greet', 'sdk-example/multi-greet', 'sdk-example/list-files'] } } } });
   expect(policy.statusCode, policy.body).toBe(200);
 
   // the catalog's published 1.0.0 of the app declares greet as its source
-  const appId = randomUUID();
-  await db().insertInto('apps').values({ id: appId, org_id: admin.orgId, name: APP, title: SPEC.title, summary: SPEC.summary, kind: 'automation', tags: [], spec: JSON.stringify(SPEC), latest_version: '1.0.0', author_id: admin.userId }).execute();
-  await db()
-    .insertInto('app_versions')
-    .values({ id: randomUUID(), app_id: appId, org_id: admin.orgId, version: '1.0.0', request_id: null, spec: JSON.stringify(SPEC), manifest: '{}', changelog: null, bundle_sha256: 'a'.repeat(64), bundle_size: 1, key_id: 'k', release_json: '{}', validation_report: '{}', scan_report: '{}', published_by: admin.userId })
-    .execute();
+  await publish(SPEC);
 
   // a real agent runs it
   const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
   home = join(work, 'agent-home');
   const config = await enroll({ server: serverUrl, code, home });
   agent = await startAgent({ home, mailbox: await openMaildir(mailboxDirectory(join(work, 'hub'), config.mailbox), { fsWatch: false }), maxHealthTimeoutMs: 15_000, log: () => {} });
-  const release = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), APP, '1.0.0', { callsMcp: true });
-  await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId }), 'marketplace@marketplace.test', agent.config.mailbox);
-  expect(await agent.processOnce()).toEqual({ processed: 1, ignored: 0 });
+  await deliver(await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), APP, '1.0.0', { callsMcp: true }));
 }, 180_000);
 
 afterAll(async () => {
@@ -131,7 +168,7 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
       expect(outsidePolicy.status).toBe(403);
       expect(outsidePolicy.body.code).toBe('MCP_POLICY_REFUSED');
     } finally {
-      await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { mcpAutomationTools: ['sdk-example/greet', 'sdk-example/multi-greet'] } } } });
+      await call(t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { mcpAutomationTools: ['sdk-example/greet', 'sdk-example/multi-greet', 'sdk-example/list-files'] } } } });
     }
     const refusals = (await toolAudit(admin.orgId)).slice(-3);
     expect(refusals.map((e) => [e.result, e.details.tool, e.details.use, e.details.code, e.details.purpose])).toEqual([
@@ -185,6 +222,27 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload: { ...payload, app: 'other-app' } })).statusCode).toBe(404);
   });
 
+  it('runs a generated automation whose source is an MCP tool: each run calls it through the agent, and its items are new once', async () => {
+    const digest = {
+      specVersion: 1, name: 'file-digest', title: 'File digest', summary: 'Lists the shared files every hour.', kind: 'automation', schedule: { cron: '0 * * * *' }, auth: 'none',
+      mcpTools: [{ server: 'sdk-example', tool: 'list-files', use: 'source', purpose: 'the shared files' }],
+    };
+    await publish(digest);
+    await deliver(await generatedRelease(digest));
+    const record = agent.deployer.apps().find((app) => app.name === 'file-digest');
+    expect(record, JSON.stringify(agent.deployer.apps())).toMatchObject({ current: '1.0.0', state: 'healthy' });
+
+    const run = async () => (await (await fetch(`http://127.0.0.1:${record!.port}/run`, { method: 'POST' })).json()) as { ok: boolean; newItems: number; sources: { label: string; fetched: number; new: number; error?: string }[] };
+    const first = await run();
+    expect(first).toMatchObject({ ok: true, newItems: 3, sources: [{ label: 'MCP tool sdk-example/list-files', fetched: 3, new: 3 }] });
+    expect((await run()).newItems).toBe(0);
+    const calls = (await toolAudit(admin.orgId)).filter((e) => e.details.tool === 'list-files');
+    expect(calls.map((e) => [e.result, e.actor_type, e.details.purpose, e.details.app, e.details.use])).toEqual([
+      ['success', 'agent', 'automation', 'file-digest', 'source'],
+      ['success', 'agent', 'automation', 'file-digest', 'source'],
+    ]);
+  });
+
   it('refuses every call once the deployment is removed, and once the agent is revoked', async () => {
     const [deployment] = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deployments?app=${APP}` })).json().items;
     const remove = await call(t.app, admin, { method: 'DELETE', url: `/api/v1/deployments/${deployment.id}` });
@@ -205,6 +263,6 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     const afterRevoke = await agent.server.callMcpTool({ app: APP, version: '1.0.0', server: 'sdk-example', tool: 'greet', use: 'source', arguments: {} });
     expect(afterRevoke.status).not.toBe(200);
     expect(afterRevoke.body).toMatchObject({ code: expect.stringMatching(/^(AGENT_NOT_ENROLLED|SERVER_REFUSED|UNAUTHORIZED)$/) });
-    expect((await toolAudit(admin.orgId)).filter((e) => e.result === 'success')).toHaveLength(2);
+    expect((await toolAudit(admin.orgId)).filter((e) => e.result === 'success' && e.details.tool === 'greet')).toHaveLength(2);
   });
 });

@@ -64,6 +64,10 @@ describe('automation generator', () => {
     expect(app.files.get('README.md')).toContain('MCP tool chat/post-message');
     const report = await generateAndValidate(withTools);
     expect(report.ok, describeReport(report)).toBe(true);
+    // reading only MCP tools, it needs no source URL
+    const onlyTools = automation.build({ ...withTools, sources: undefined });
+    expect(onlyTools.sources).toEqual([]);
+    expect(onlyTools.settings.some((setting) => setting.name === 'SOURCE_1_URL')).toBe(false);
   });
 
   it('generates a Polish app that passes its own tests and the sandbox as well', async () => {

@@ -31,7 +31,9 @@ export const automation: KindGenerator = {
   bundled: ['croner', 'csv-parse', 'fast-xml-parser', 'nodemailer'],
   templates: ['app.mjs', 'job.mjs', 'automation.test.mjs'],
   build(spec) {
-    const { sources, settings: sourceSettings, skipped, readPaths } = modelSources(spec, 'http-json');
+    // an automation that reads only MCP tools needs no source URL
+    const readsTools = (spec.mcpTools ?? []).some((tool) => tool.use === 'source');
+    const { sources, settings: sourceSettings, skipped, readPaths } = modelSources(spec, readsTools ? undefined : 'http-json');
     const { outputs, settings: outputSettings } = modelOutputs(spec);
     const schedule = { cron: spec.schedule?.cron ?? DEFAULT_AUTOMATION_CRON, ...(spec.schedule?.timezone ? { timezone: spec.schedule.timezone } : {}) };
     const fixture = sourceFixtures(sources, spec.entities?.[0]?.fields);

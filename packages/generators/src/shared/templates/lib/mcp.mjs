@@ -43,13 +43,17 @@ function textOf(answer) {
 }
 
 /**
- * The items of a source tool's answer: its structured result read like a JSON source; else each
- * text part, as JSON when it is JSON, else as one item with that text as title.
+ * The items of a source tool's answer: its structured result read like a JSON source; else its
+ * resource links (each an item with the link); else each text part, as JSON when it is JSON, else
+ * as one item with that text as title.
  */
 export function itemsFromAnswer(answer) {
   if (answer.structuredContent && typeof answer.structuredContent === 'object') return itemsFromJson(answer.structuredContent);
+  const parts = Array.isArray(answer.content) ? answer.content : [];
+  const links = parts.filter((part) => part && part.type === 'resource_link' && typeof part.uri === 'string');
+  if (links.length > 0) return links.map((link) => ({ id: link.uri, title: String(link.name ?? link.uri), link: link.uri, summary: String(link.description ?? '') }));
   const items = [];
-  for (const part of Array.isArray(answer.content) ? answer.content : []) {
+  for (const part of parts) {
     if (!part || part.type !== 'text') continue;
     try {
       items.push(...itemsFromJson(JSON.parse(part.text)));
