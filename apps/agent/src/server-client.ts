@@ -195,7 +195,9 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
         const response = await authorized('POST', '/api/v1/agents/mcp-calls', mcpCall, MCP_CALL_TIMEOUT_MS);
         return { status: response.status, body: await response.json().catch(() => ({ code: 'SERVER_REFUSED', detail: response.statusText })) };
       } catch (error) {
-        return { status: 503, body: { code: (error as AgentError).code ?? 'SERVER_UNREACHABLE', detail: (error as Error).message } };
+        // refused credentials (a revoked agent): the gateway's upstream said no; anything else: it cannot be reached now
+        const code = (error as AgentError).code === 'SERVER_REFUSED' ? 'SERVER_REFUSED' : 'SERVER_UNREACHABLE';
+        return { status: code === 'SERVER_REFUSED' ? 502 : 503, body: { code, detail: (error as Error).message } };
       }
     },
   };

@@ -2,9 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { mcpToolUseSchema, slugSchema } from '@marketplace/spec';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
-import { findAgentByClient } from '../agents/agents-repository.js';
 import { callDeclaredTool } from './app-tool-calls.js';
 import { mcpAnswerSchema } from './mcp-servers-routes.js';
 
@@ -31,13 +29,6 @@ const body = z
 export default async function appToolCallsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  async function agentOf(request: FastifyRequest) {
-    const principal = request.principal!;
-    const agent = await findAgentByClient(app.db, principal.id, principal.orgId);
-    if (!agent) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
-    return agent;
-  }
-
   app.post('/agents/mcp-calls', {
     config: {
       auth: { principals: ['agent' as const] },
@@ -60,8 +51,8 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
       response: withErrors({ 200: mcpAnswerSchema.extend({ deploymentId: z.string() }) }, [404, 409, 422, 429, 502, 504]),
     },
     handler: async (request) => {
-      const agent = await agentOf(request);
-      const { deploymentId, answer } = await callDeclaredTool({ db: app.db, mcpClient: app.mcpClient }, { id: agent.id, orgId: agent.org_id }, request.body);
+      const { id: clientRowId, orgId } = request.principal!;
+      const { deploymentId, answer } = await callDeclaredTool({ db: app.db, mcpClient: app.mcpClient }, { clientRowId, orgId }, request.body);
       return { ...answer, deploymentId };
     },
   });

@@ -1,7 +1,8 @@
 import { mcpToolUseSchema, type McpToolUse } from '@marketplace/spec';
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
-import { isAppError } from '../../errors/app-error.js';
+import { ForbiddenError, isAppError } from '../../errors/app-error.js';
+import { findAgentByClient } from '../agents/agents-repository.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { findVersionRow } from '../catalog/catalog-repository.js';
 import { findAgentDeployment, LIVE_DEPLOYMENT_STATES } from '../deployments/deployments-repository.js';
@@ -23,18 +24,21 @@ const declaredTools = z.array(mcpToolUseSchema).catch([]);
 
 /**
  * A deployed app's call of an MCP tool, forwarded by the agent that runs it. The agent is proven
- * by its client credentials (the caller checked it is enrolled and not revoked); here: the
+ * by its client credentials: they must belong to an enrolled agent, not revoked; the
  * deployment is this agent's, in its organisation, and running (deploying, healthy or unhealthy —
  * not removed, rolled back, replaced or rejected); the catalog version it runs declares exactly
  * this server, tool and use in its spec's `mcpTools`. Then the service checks the server (enabled,
  * allowed tools) and the policy (`mcpAutomationTools`) and calls, with `purpose: 'automation'`.
  * Every refusal here is audited as `mcp.tool.call` like the service's own.
  */
-export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientService }, agent: { id: string; orgId: string }, call: AppToolCall): Promise<{ deploymentId: string; answer: McpToolAnswer }> {
+export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientService }, client: { clientRowId: string; orgId: string }, call: AppToolCall): Promise<{ deploymentId: string; answer: McpToolAnswer }> {
   const { db, mcpClient } = deps;
   const context = { app: call.app, version: call.version, use: call.use };
-  const deployment = await findAgentDeployment(db, agent.orgId, agent.id, call.app, call.version);
+  const found = await findAgentByClient(db, client.clientRowId, client.orgId);
+  const agent = { id: found?.id ?? null, orgId: client.orgId };
+  const deployment = found ? await findAgentDeployment(db, agent.orgId, found.id, call.app, call.version) : undefined;
   try {
+    if (!found) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
     if (!deployment) throw new McpClientError('MCP_DEPLOYMENT_UNKNOWN', `This agent has no deployment of ${call.app} ${call.version}; only an app the agent runs can call MCP tools.`);
     if (!(LIVE_DEPLOYMENT_STATES as readonly string[]).includes(deployment.state)) {
       throw new McpClientError('MCP_DEPLOYMENT_NOT_LIVE', `${call.app} ${call.version} is ${deployment.state} on this agent; only a running deployment can call MCP tools.`);
@@ -51,6 +55,6 @@ export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientServi
     });
     throw error;
   }
-  const answer = await mcpClient.call({ orgId: agent.orgId, actorType: 'agent', actorId: agent.id, purpose: 'automation', context: { ...context, deploymentId: deployment.id } }, { name: call.server }, call.tool, call.arguments);
+  const answer = await mcpClient.call({ orgId: agent.orgId, actorType: 'agent', actorId: found!.id, purpose: 'automation', context: { ...context, deploymentId: deployment.id } }, { name: call.server }, call.tool, call.arguments);
   return { deploymentId: deployment.id, answer };
 }
