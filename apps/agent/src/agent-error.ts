@@ -11,7 +11,8 @@ export type AgentErrorCode =
   | 'START_FAILED'
   | 'SETTING_REQUIRED'
   | 'SERVICE_INPUT'
-  | 'SERVICE_FAILED';
+  | 'SERVICE_FAILED'
+  | 'APP_CALLS_UNAVAILABLE';
 
 /** Everything the agent refuses on purpose: a stable code and a message that says what to do. */
 export class AgentError extends Error {

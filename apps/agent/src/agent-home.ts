@@ -19,6 +19,8 @@ export function homeLayout(home: string) {
     reportKey: join(root, 'report-key.pem'),
     keyList: join(root, 'state', 'key-list.json'),
     deliveryNonces: join(root, 'state', 'delivery-nonces.json'),
+    /** The key the apps' local tokens are derived from, and the loopback port they call the agent on (0600). */
+    appCalls: join(root, 'state', 'app-calls.json'),
     localActions: join(root, 'logs', 'local-actions.log'),
     state: join(root, 'state', 'apps.json'),
     journal: join(root, 'state', 'journal'),

@@ -5,6 +5,7 @@ import type { Mailbox } from '@marketplace/mail';
 import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
+import { startAppCallListener } from './app-call-listener.js';
 import { createCommandLoop } from './command-loop.js';
 import { commandJournalPath, createCommandRunner } from './command-runner.js';
 import { Deployer } from './deployer.js';
@@ -39,6 +40,8 @@ export interface RunningAgent {
   config: AgentConfig;
   deployer: Deployer;
   server: ServerClient;
+  /** The loopback port the apps that declare MCP tools call the agent on (MARKETPLACE_AGENT_URL). */
+  appCallPort: number;
   deployedVersion(app: string): string | undefined;
   /** Handles everything in the inbox now; resolves when done. */
   processOnce(): Promise<InboxCounts>;
@@ -64,6 +67,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const runtime = options.runtime ?? createProcessRuntime();
   const server = createServerClient(config, layout);
   const deployer = await Deployer.open({ layout, runtime, limits: config.limits as Partial<ReleaseLimits> | undefined, maxHealthTimeoutMs: options.maxHealthTimeoutMs, log });
+  // before any app starts: the apps that declare MCP tools are given this listener's port
+  const appCalls = await startAppCallListener({ layout, runs: (app, version) => deployer.runs(app, version), forward: (call) => server.callMcpTool(call), log });
   const journal = createJournal(layout.journal);
   const signingKey = options.reportByMail
     ? await ensureReportKey(layout, (publicKey) => server.registerReportKey(publicKey)).catch((error: Error) => {
@@ -95,6 +100,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     config,
     deployer,
     server,
+    appCallPort: appCalls.port,
     processOnce: inbox.processOnce,
     deployedVersion: (app) => deployer.deployedVersion(app),
     checkHealth: health.checkHealth,
@@ -109,6 +115,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await health.stop();
       await commands.stop();
       await deployer.close(stopOptions);
+      await appCalls.close();
       await options.mailbox.close();
     },
   };

@@ -4,6 +4,7 @@ import { parseAppManifest, type AppManifest } from '@marketplace/release';
 import { AgentError } from './agent-error.js';
 import type { HomeLayout } from './agent-home.js';
 import type { AgentState } from './agent-state.js';
+import { appCallSettings } from './app-calls.js';
 import { appDataDir } from './app-data.js';
 import { readAppSettings, resolveAppSettings } from './app-settings.js';
 import { LOG_TAIL_LIMITS, readLogTail } from './log-tail.js';
@@ -69,7 +70,7 @@ export function readPathSettings(manifest: AppManifest): Record<string, string> 
 export function startSpec(layout: HomeLayout, manifest: AppManifest, port: number): StartSpec {
   return {
     manifest,
-    settings: { ...(manifest.env ? resolveAppSettings(layout.root, manifest) : {}), ...readPathSettings(manifest) },
+    settings: { ...(manifest.env ? resolveAppSettings(layout.root, manifest) : {}), ...readPathSettings(manifest), ...appCallSettings(layout, manifest) },
     dir: versionDir(layout, manifest.name, manifest.version),
     dataDir: appDataDir(layout, manifest.name),
     port,

@@ -54,6 +54,11 @@ export class Deployer {
     return this.state.apps[app]?.current ?? undefined;
   }
 
+  /** Whether `version` of `app` runs here now: the current one, or one started and being health-checked. */
+  runs(app: string, version: string): boolean {
+    return (Object.hasOwn(this.state.apps, app) && this.state.apps[app]!.current === version) || (this.state.starting !== undefined && Object.hasOwn(this.state.starting, app) && this.state.starting[app]!.version === version);
+  }
+
   /**
    * At start-up: drop half-unpacked or never-switched versions, then adopt or start every current
    * version. Returns the reports of apps whose health changed meanwhile.

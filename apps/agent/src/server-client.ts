@@ -48,6 +48,22 @@ export interface CommandOutcome {
   logTail?: string;
 }
 
+/** One app's MCP tool call, forwarded as this agent (POST /api/v1/agents/mcp-calls). */
+export interface McpCallRequest {
+  app: string;
+  version: string;
+  server: string;
+  tool: string;
+  use: 'source' | 'output';
+  arguments: Record<string, unknown>;
+}
+
+/** The server's answer as it came (the tool's answer, or a problem with its code), for the app to read. */
+export interface McpCallAnswer {
+  status: number;
+  body: unknown;
+}
+
 export interface ServerClient {
   /** Sends now, or queues on disk when the server cannot be reached (sent by `flush`). */
   report(report: DeploymentReport): Promise<'sent' | 'queued'>;
@@ -59,12 +75,15 @@ export interface ServerClient {
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
   /** Enrols this agent to report by mail: the Ed25519 public key its status mails are signed with. */
   registerReportKey(publicKey: string): Promise<void>;
+  /** Forwards an app's MCP tool call; refusals are answered as they came, an unreachable server as 503. */
+  callMcpTool(call: McpCallRequest): Promise<McpCallAnswer>;
   /** Sends queued reports in order; stops at the first that still cannot be sent. */
   flush(): Promise<number>;
   queued(): Promise<number>;
 }
 
 const TIMEOUT_MS = 5000;
+const MCP_CALL_TIMEOUT_MS = 100_000;
 
 /** The agent's side of the HTTP API: client-credentials token (cached until shortly before it expires), reports, heartbeats, keys. */
 export function createServerClient(config: AgentConfig, layout: HomeLayout, options: { request?: (url: string, init: HttpCallInit) => Promise<HttpReply> } = {}): ServerClient {
@@ -72,9 +91,9 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
   let token: { value: string; expiresAt: number } | undefined;
   const base = config.serverUrl.replace(/\/$/, '');
 
-  async function send(path: string, init: Omit<HttpCallInit, 'timeoutMs'>): Promise<HttpReply> {
+  async function send(path: string, init: Omit<HttpCallInit, 'timeoutMs'>, timeoutMs = TIMEOUT_MS): Promise<HttpReply> {
     try {
-      return await request(`${base}${path}`, { ...init, timeoutMs: TIMEOUT_MS });
+      return await request(`${base}${path}`, { ...init, timeoutMs });
     } catch (error) {
       throw new AgentError('SERVER_UNREACHABLE', `The marketplace server ${base} cannot be reached (${String((error as NodeJS.ErrnoException).code ?? (error as Error).message)}); check the network and the server URL.`, { cause: error });
     }
@@ -93,15 +112,22 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
     return token.value;
   }
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One authenticated call; a 401 (token expired early, server restarted) takes a new token once. */
+  async function authorized(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<HttpReply> {
     const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response = await send(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const init = { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
+    let response = await send(path, init, timeoutMs);
     if (response.status === 401) {
       token = undefined;
       headers.authorization = `Bearer ${await accessToken()}`;
-      response = await send(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      response = await send(path, init, timeoutMs);
     }
+    return response;
+  }
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await authorized(method, path, body);
     if (!response.ok) throw new AgentError('SERVER_REFUSED', `${method} ${path} was refused (${response.status}): ${await problemText(response)}`);
     return (await response.json()) as T;
   }
@@ -163,6 +189,17 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
       return sent;
     },
     queued: async () => (await queuedFiles()).length,
+    async callMcpTool(mcpCall) {
+      try {
+        // the server bounds a tool call by MCP_CALL_TIMEOUT_MS (default 30 s) per step; wait a little longer
+        const response = await authorized('POST', '/api/v1/agents/mcp-calls', mcpCall, MCP_CALL_TIMEOUT_MS);
+        return { status: response.status, body: await response.json().catch(() => ({ code: 'SERVER_REFUSED', detail: response.statusText })) };
+      } catch (error) {
+        // refused credentials (a revoked agent): the gateway's upstream said no; anything else: it cannot be reached now
+        const code = (error as AgentError).code === 'SERVER_REFUSED' ? 'SERVER_REFUSED' : 'SERVER_UNREACHABLE';
+        return { status: code === 'SERVER_REFUSED' ? 502 : 503, body: { code, detail: (error as Error).message } };
+      }
+    },
   };
   return client;
 }

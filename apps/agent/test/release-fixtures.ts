@@ -16,6 +16,11 @@ export interface TinyAppOptions {
   savesOnStop?: boolean;
   /** Declares a read-only file outside its data folder (app.json permissions.readPaths); GET /rows answers its lines. */
   readsFile?: { path: string; setting: string };
+  /**
+   * Declares MCP tools (app.json permissions.mcpTools): GET /mcp?server=&tool=&use=&name= calls the tool
+   * through its agent (MARKETPLACE_AGENT_URL, MARKETPLACE_APP_TOKEN) with {name} and answers {status, body}.
+   */
+  callsMcp?: boolean;
 }
 
 /** A real, tiny Node.js app: answers its version on / and 200 (or 500 when broken) on /healthz. */
@@ -31,7 +36,7 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     port: 8080,
     health: { path: '/healthz', timeoutSeconds: options.healthTimeoutSeconds ?? 10 },
     resources: { memoryMb: 64, cpu: 0.5, diskMb: 10 },
-    permissions: { network: [], mail: false, filesystem: 'data-dir', ...(options.readsFile ? { readPaths: [options.readsFile] } : {}) },
+    permissions: { network: [], mail: false, filesystem: 'data-dir', ...(options.readsFile ? { readPaths: [options.readsFile] } : {}), ...(options.callsMcp ? { mcpTools: true } : {}) },
     ...(options.readsFile ? { env: [{ name: options.readsFile.setting, description: 'The export to read.', required: false, secret: false }] } : {}),
   };
   const server = [
@@ -42,6 +47,15 @@ export function tinyAppFiles(name: string, version: string, options: TinyAppOpti
     `const server = http.createServer((req, res) => {`,
     options.readsFile
       ? `  if (req.url === '/rows') { try { return res.end(JSON.stringify(require('node:fs').readFileSync(process.env.${options.readsFile.setting}, 'utf8').trim().split('\\n'))); } catch (error) { res.statusCode = 500; return res.end(error.message); } }`
+      : '',
+    options.callsMcp
+      ? [
+          "  if (req.url.startsWith('/mcp?')) {",
+          "    const q = new URL(req.url, 'http://app').searchParams;",
+          "    return fetch(process.env.MARKETPLACE_AGENT_URL + '/mcp/call', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.MARKETPLACE_APP_TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ server: q.get('server'), tool: q.get('tool'), use: q.get('use'), arguments: { name: q.get('name') } }) })",
+          "      .then(async (answer) => res.end(JSON.stringify({ status: answer.status, body: await answer.json() })), (error) => { res.statusCode = 502; res.end(String(error)); });",
+          '  }',
+        ].join('\n')
       : '',
     options.writesData ? "  if (req.url === '/data') return res.end(fs.existsSync(dataFile) ? fs.readFileSync(dataFile, 'utf8') : '');" : '',
     `  if (req.url === '/healthz') { res.statusCode = ${options.broken ? 500 : 200}; return res.end(${options.broken ? "'broken on purpose'" : "'ok'"}); }`,

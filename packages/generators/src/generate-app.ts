@@ -83,7 +83,7 @@ export function generateApp(input: unknown, options: { version: string }): Gener
 
   const urlDefaults = definition.settings.filter((setting) => /^(SOURCE_\d+_URL|WEBHOOK_\d+_URL|INPUT)$/.test(setting.name)).map((setting) => setting.default);
   const manifestResult = appManifestSchema.safeParse(
-    manifestInput(definition, { network: networkHosts(urlDefaults), mail: definition.outputs.some((output) => output.type === 'email'), readPaths: build.readPaths ?? [] }),
+    manifestInput(definition, { network: networkHosts(urlDefaults), mail: definition.outputs.some((output) => output.type === 'email'), readPaths: build.readPaths ?? [], mcpTools: Array.isArray(definition.mcpTools) && definition.mcpTools.length > 0 }),
   );
   if (!manifestResult.success) {
     throw new GeneratorError('UNSUPPORTED_SPEC', `The app manifest would be invalid: ${manifestResult.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}.`);

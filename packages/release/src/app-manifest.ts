@@ -82,6 +82,12 @@ export const appManifestSchema = z
          * setting. The agent grants them only where the organisation's signed policy allows the path.
          */
         readPaths: z.array(z.object({ path: workstationPathSchema, setting: envName }).strict()).max(16).optional(),
+        /**
+         * Whether the app calls the MCP tools its spec declares, through its agent: only then the agent
+         * gives it MARKETPLACE_AGENT_URL and its own MARKETPLACE_APP_TOKEN. The server checks each call
+         * against the published spec and the organisation's policy, whatever this says.
+         */
+        mcpTools: z.boolean().optional(),
       })
       .strict(),
     /** Settings the app reads from its environment, with a description each (documented in its README). */

@@ -31,6 +31,7 @@ import analyticsRoutes from '../modules/analytics/analytics-routes.js';
 import approvalsRoutes from '../modules/approvals/approvals-routes.js';
 import approvalLinkRoutes from '../modules/approvals/approval-link-routes.js';
 import mcpRoutes from '../modules/mcp/mcp-routes.js';
+import appToolCallsRoutes from '../modules/mcp-client/app-tool-calls-routes.js';
 import mcpServersRoutes from '../modules/mcp-client/mcp-servers-routes.js';
 import webhooksRoutes from '../modules/webhooks/webhooks-routes.js';
 import feedsRoutes from '../modules/feeds/feeds-routes.js';
@@ -84,6 +85,7 @@ export const routeModules: { prefix: string; plugin: FastifyPluginAsync<any> }[]
   { prefix: '/api/v1', plugin: feedsRoutes },
   { prefix: '/api/v1', plugin: gmailRoutes },
   { prefix: '/api/v1', plugin: mcpServersRoutes },
+  { prefix: '/api/v1', plugin: appToolCallsRoutes },
   { prefix: '/api/v1', plugin: campaignsRoutes },
   { prefix: '', plugin: mcpRoutes },
   { prefix: '', plugin: gitExportRoutes },

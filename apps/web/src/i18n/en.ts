@@ -110,6 +110,15 @@ export const en = {
     more: 'Show more apps',
   },
   appPage: {
+    mcpTools: {
+      title: 'MCP tools',
+      intro: 'Tools of the organisation’s MCP servers this app calls through its deploy agent. Each call is checked against the organisation’s policy and audited.',
+      server: 'Server',
+      tool: 'Tool',
+      use: 'Used as',
+      purpose: 'What for',
+      uses: { source: 'source (read on each run)', output: 'output (receives the result)' },
+    },
     api: {
       title: 'API description (OpenAPI)',
       intro: 'The endpoints and records of this API, from the OpenAPI document the app served while it was validated.',

@@ -111,6 +111,15 @@ export const pl: Messages = {
     more: 'Pokaż więcej aplikacji',
   },
   appPage: {
+    mcpTools: {
+      title: 'Narzędzia MCP',
+      intro: 'Narzędzia serwerów MCP organizacji, które ta aplikacja wywołuje przez swojego agenta wdrożeń. Każde wywołanie jest sprawdzane z polityką organizacji i zapisywane w dzienniku audytu.',
+      server: 'Serwer',
+      tool: 'Narzędzie',
+      use: 'Użycie',
+      purpose: 'Do czego',
+      uses: { source: 'źródło (odczyt przy każdym uruchomieniu)', output: 'wyjście (otrzymuje wynik)' },
+    },
     api: {
       title: 'Opis API (OpenAPI)',
       intro: 'Punkty końcowe i rekordy tego API, z dokumentu OpenAPI, który aplikacja udostępniła podczas walidacji.',

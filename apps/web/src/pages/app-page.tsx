@@ -9,6 +9,7 @@ import { appQuery } from '../app-page/app-query';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
 import { GitCloneLine } from '../app-page/git-clone-line';
+import { McpToolsSection } from '../app-page/mcp-tools-section';
 import { OwnersSection } from '../app-page/owners-section';
 import { MyDeployments } from '../app-page/my-deployments';
 import { VersionChangelog } from '../app-page/version-changelog';
@@ -73,6 +74,7 @@ export function AppPage() {
                     <GitCloneLine appId={data.id} />
                   </>
                 ) : null}
+                <McpToolsSection spec={data.spec} />
                 <section aria-labelledby="versions-title" className="panel">
                   <h2 id="versions-title">{t('appPage.versions')}</h2>
                   {data.versions.length === 0 ? <p className="muted">{t('appPage.noVersions')}</p> : null}

@@ -44,6 +44,14 @@ export const en = {
       notAField: 'is not a field; use one of: {fields}',
       required: 'is required',
     },
+    mcp: {
+      source: 'MCP tool {tool}',
+      output: 'MCP tool {tool}',
+      noAgent: 'not run by the deploy agent (MARKETPLACE_AGENT_URL is not set): MCP tools are called only on the workstation',
+      refused: '{tool} was refused ({code}): {detail}',
+      toolError: '{tool} answered with an error: {detail}',
+      called: 'called {tool}',
+    },
     sources: {
       couldNotFetch: 'could not fetch {url}: {error}',
       answered: '{url} answered {status} {statusText}',

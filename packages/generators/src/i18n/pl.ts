@@ -41,6 +41,14 @@ export const pl: Catalog = {
       notAField: 'nie jest polem; użyj jednego z: {fields}',
       required: 'jest wymagane',
     },
+    mcp: {
+      source: 'narzędzie MCP {tool}',
+      output: 'narzędzie MCP {tool}',
+      noAgent: 'aplikacja nie działa pod agentem wdrożeń (brak MARKETPLACE_AGENT_URL): narzędzia MCP są wywoływane tylko na stacji roboczej',
+      refused: '{tool} odmówiono ({code}): {detail}',
+      toolError: '{tool} odpowiedziało błędem: {detail}',
+      called: 'wywołano {tool}',
+    },
     sources: {
       couldNotFetch: 'nie udało się pobrać {url}: {error}',
       answered: '{url} odpowiedział kodem {status} {statusText}',

@@ -48,6 +48,28 @@ describe('automation generator', () => {
     expect(report.steps.find((step) => step.name === 'exercise')?.detail).toContain('0 on the second run');
   });
 
+  it('calls its declared MCP tools through the deploy agent: asks for the agent only then, and passes its own tests and the sandbox', async () => {
+    const withTools: AppSpec = {
+      ...spec,
+      sources: [{ type: 'http-json', url: 'https://api.example.com/prices' }],
+      mcpTools: [
+        { server: 'jira', tool: 'open-issues', use: 'source', purpose: 'the open issues of the team' },
+        { server: 'chat', tool: 'post-message', use: 'output' },
+      ],
+    };
+    const app = generateApp(withTools, { version: '1.0.0' });
+    expect(app.manifest.permissions.mcpTools).toBe(true);
+    expect(generateApp(spec, { version: '1.0.0' }).manifest.permissions.mcpTools).toBeUndefined();
+    expect(app.files.get('src/definition.mjs')).toContain('"tool": "open-issues"');
+    expect(app.files.get('README.md')).toContain('MCP tool chat/post-message');
+    const report = await generateAndValidate(withTools);
+    expect(report.ok, describeReport(report)).toBe(true);
+    // reading only MCP tools, it needs no source URL
+    const onlyTools = automation.build({ ...withTools, sources: undefined });
+    expect(onlyTools.sources).toEqual([]);
+    expect(onlyTools.settings.some((setting) => setting.name === 'SOURCE_1_URL')).toBe(false);
+  });
+
   it('generates a Polish app that passes its own tests and the sandbox as well', async () => {
     const report = await generateAndValidate({ ...spec, language: 'pl' });
     expect(report.ok, describeReport(report)).toBe(true);

@@ -46,7 +46,7 @@ export const DOCKERIGNORE = 'data/\nnode_modules/\ntest/\n.validate/\n';
 export const GITIGNORE = 'data/\nnode_modules/\n.validate/\n';
 
 /** app.json before schema validation (the caller parses it with appManifestSchema). */
-export function manifestInput(definition: AppDefinition, permissions: { network: string[]; mail: boolean; readPaths: ReadPath[] }): AppManifest {
+export function manifestInput(definition: AppDefinition, permissions: { network: string[]; mail: boolean; readPaths: ReadPath[]; mcpTools?: boolean }): AppManifest {
   return {
     manifestVersion: 1,
     name: definition.name,
@@ -58,7 +58,7 @@ export function manifestInput(definition: AppDefinition, permissions: { network:
     port: 8080,
     health: { path: '/healthz', timeoutSeconds: 30 },
     resources: { memoryMb: 256, cpu: 0.5, diskMb: 512 },
-    permissions: { network: permissions.network, mail: permissions.mail, filesystem: 'data-dir', ...(permissions.readPaths.length ? { readPaths: permissions.readPaths } : {}) },
+    permissions: { network: permissions.network, mail: permissions.mail, filesystem: 'data-dir', ...(permissions.readPaths.length ? { readPaths: permissions.readPaths } : {}), ...(permissions.mcpTools ? { mcpTools: true } : {}) },
     env: definition.settings.map((setting) => ({ name: setting.name, description: setting.description, required: setting.required, secret: setting.secret })),
   };
 }

@@ -13,7 +13,7 @@ export function readTemplate(path: string): string {
 }
 
 /** The shared library modules every kind can use, copied to `src/lib/` of the app. */
-export const LIBRARIES = ['auth', 'config', 'csv-export', 'csv-read', 'files', 'html', 'http', 'i18n', 'log', 'mail', 'notify', 'runs', 'schedule', 'sources', 'store', 'validate'] as const;
+export const LIBRARIES = ['auth', 'config', 'csv-export', 'csv-read', 'files', 'html', 'http', 'i18n', 'log', 'mail', 'mcp', 'notify', 'runs', 'schedule', 'sources', 'store', 'validate'] as const;
 export type Library = (typeof LIBRARIES)[number];
 
 /** Libraries every app gets, whatever its kind. */
@@ -22,6 +22,7 @@ export const BASE_LIBRARIES: readonly Library[] = ['auth', 'config', 'files', 'h
 /** What each library imports from the others, so an app gets a closed set. */
 const LIBRARY_IMPORTS: Partial<Record<Library, Library[]>> = {
   notify: ['files', 'i18n', 'mail'],
+  mcp: ['i18n', 'sources'],
   runs: ['files'],
   schedule: ['log'],
   sources: ['csv-read', 'files', 'i18n'],

@@ -18,7 +18,7 @@ export interface SandboxFile {
 /**
  * The environment of the app in the sandbox: only variables the manifest declares (given
  * fixture values: the test API key, sources on the loopback fixture server or in the data
- * directory, webhooks to the fixture server) plus PORT, APP_DATA_DIR (as the deploy agent sets it), NODE_ENV and TZ.
+ * directory, webhooks to the fixture server; the agent's URL for an app that declares MCP tools) plus PORT, APP_DATA_DIR (as the deploy agent sets it), NODE_ENV and TZ.
  * A file the app reads on the workstation (app.json `permissions.readPaths`) never exists here: a
  * generated sample with the declared columns stands in its place, in `workstationDir`, and the
  * app's setting names it. Also returns the files to write first (absolute paths).
@@ -42,5 +42,7 @@ export function sandboxSettings(manifest: AppManifest, fixtures: KindFixtures, d
   for (const setting of fixtures.webhookSettings ?? []) values[setting] = `${FIXTURE_PREFIX}/hook`;
   if (fixtures.input) values.INPUT = place(fixtures.input, fixtures.input.workstation);
   const env = Object.fromEntries(Object.entries(values).filter(([name]) => declared.has(name)));
-  return { env: { ...env, PORT: '0', APP_DATA_DIR: dirs.dataDir, NODE_ENV: 'production', TZ: process.env.TZ ?? 'UTC' }, files };
+  // an app that declares MCP tools gets its agent's URL and token from the agent: here the fixture server answers its calls
+  const agent: Record<string, string> = manifest.permissions.mcpTools ? { MARKETPLACE_AGENT_URL: FIXTURE_PREFIX, MARKETPLACE_APP_TOKEN: 'sandbox-app-token' } : {};
+  return { env: { ...env, ...agent, PORT: '0', APP_DATA_DIR: dirs.dataDir, NODE_ENV: 'production', TZ: process.env.TZ ?? 'UTC' }, files };
 }

@@ -158,3 +158,11 @@ export function deploymentEvents(db: Db, deploymentId: string) {
 export function findCatalogVersion(db: Db, orgId: string, appId: string, version: string) {
   return db.selectFrom('app_versions').select(['id', 'app_id']).where('org_id', '=', orgId).where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
 }
+
+/** The states in which a deployed version runs on its workstation (deploying: started, health not yet known). */
+export const LIVE_DEPLOYMENT_STATES = ['deploying', 'healthy', 'unhealthy'] as const;
+
+/** This agent's deployment of `app` at `version`, with its state (whatever it is). */
+export function findAgentDeployment(db: Db, orgId: string, agentId: string, app: string, version: string) {
+  return db.selectFrom('deployments').select(['id', 'app_id', 'state']).where('org_id', '=', orgId).where('agent_id', '=', agentId).where('app', '=', app).where('version', '=', version).executeTakeFirst();
+}

@@ -36,6 +36,8 @@ export interface McpCaller {
   actorId: string | null;
   requestId?: string | null;
   purpose: McpCallPurpose;
+  /** More to record in the audit entry (an app's call: its deployment, app, version and use). */
+  context?: Record<string, unknown>;
 }
 
 export interface McpClientService {
@@ -132,7 +134,7 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
         appendAudit(db, {
           orgId: caller.orgId, actorType: caller.actorType, actorId: caller.actorId, requestId: caller.requestId ?? null, action: 'mcp.tool.call', targetType: 'mcp-server', targetId: row?.id ?? null, result,
           // the argument names only: their values may carry what the caller should not see in the audit log
-          details: { server: row?.name ?? ('name' in ref ? ref.name : null), tool, purpose: caller.purpose, argumentNames: Object.keys(args).slice(0, 50), durationMs: Math.round(performance.now() - started), ...details },
+          details: { server: row?.name ?? ('name' in ref ? ref.name : null), tool, purpose: caller.purpose, argumentNames: Object.keys(args).slice(0, 50), durationMs: Math.round(performance.now() - started), ...caller.context, ...details },
         });
       if (!row) {
         await audit('denied', { outcome: 'denied', code: 'NOT_FOUND' });

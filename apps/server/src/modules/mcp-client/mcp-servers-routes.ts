@@ -33,7 +33,7 @@ const serverSchema = z.object({
   secretNames: z.array(z.string()).describe('names of the stored credentials; their values are never returned'), enabled: z.boolean(), allowedTools: z.array(z.string()), createdAt: z.string(), updatedAt: z.string(),
 });
 const toolSchema = z.object({ name: z.string(), title: z.string().nullable(), description: z.string().nullable(), inputSchema: z.record(z.string(), z.unknown()), allowed: z.boolean() });
-const answerSchema = z.object({ isError: z.boolean().describe('the tool itself reported a failure'), content: z.array(z.unknown()), structuredContent: z.record(z.string(), z.unknown()).nullable(), bytes: z.number() });
+export const mcpAnswerSchema = z.object({ isError: z.boolean().describe('the tool itself reported a failure'), content: z.array(z.unknown()), structuredContent: z.record(z.string(), z.unknown()).nullable(), bytes: z.number() });
 
 const view = (row: McpServerRow) => ({
   id: row.id, name: row.name, description: row.description, transport: row.transport, url: row.url, command: row.command, args: row.args, secretNames: row.secret_names, enabled: row.enabled, allowedTools: row.allowed_tools,
@@ -121,7 +121,7 @@ export default async function mcpServersRoutes(fastify: FastifyInstance) {
       summary: 'An admin’s trial call of one tool (it must be among the server’s allowed tools; the call is audited without its argument values)',
       params: z.object({ id: z.uuid({ message: 'must be a UUID' }), tool: toolName }).strict(),
       body: z.object({ arguments: z.record(z.string(), z.unknown()).default({}) }).strict(),
-      response: withErrors({ 200: answerSchema }, [404, 409, 422, 502, 504]),
+      response: withErrors({ 200: mcpAnswerSchema }, [404, 409, 422, 502, 504]),
     },
     handler: async (request) => {
       const principal = request.principal!;

@@ -3,6 +3,7 @@ import { createAuthenticator } from './lib/auth.mjs';
 import { escapeHtml, page, table } from './lib/html.mjs';
 import { addHealthRoute, createRouter } from './lib/http.mjs';
 import { formatDateTime, formatNumber, t } from './lib/i18n.mjs';
+import { createMcpClient, mcpToolLabel } from './lib/mcp.mjs';
 import { createNotifier } from './lib/notify.mjs';
 import { createJobRunner } from './lib/runs.mjs';
 import { startSchedule } from './lib/schedule.mjs';
@@ -18,10 +19,10 @@ function statusPage(runs, cron, nextRun) {
     newItems: formatNumber(run.newItems ?? 0),
     sources: (run.sources ?? []).map((source) => `${source.label}: ${source.error ? source.error : `${source.new}/${source.fetched}`}`).join('; '),
   }));
-  const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)}: <code>${escapeHtml(source.setting)}</code></li>`).join('');
-  const outputs = definition.outputs
-    .map((output) => `<li>${escapeHtml(t(`automation.outputTypes.${output.type}`))}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`)
-    .join('');
+  const tools = (use) => (definition.mcpTools ?? []).filter((tool) => tool.use === use).map((tool) => `<li>${escapeHtml(mcpToolLabel(tool, use))}</li>`).join('');
+  const sources = definition.sources.map((source) => `<li>${escapeHtml(source.label)}: <code>${escapeHtml(source.setting)}</code></li>`).join('') + tools('source');
+  const outputs =
+    definition.outputs.map((output) => `<li>${escapeHtml(t(`automation.outputTypes.${output.type}`))}${output.setting ? ` (${escapeHtml(output.setting)})` : ''}</li>`).join('') + tools('output');
   const next = nextRun ? t('runs.nextRun', { time: formatDateTime(nextRun) }) : t('runs.notScheduled');
   const body = `<section>
 <p>${escapeHtml(t('runs.scheduleLabel'))} <code>${escapeHtml(cron || t('runs.off'))}</code> — ${escapeHtml(next)}</p>
@@ -35,7 +36,7 @@ function statusPage(runs, cron, nextRun) {
 /** The status page at /, the runs at /api/runs, POST /run for a run now; runs on SCHEDULE_CRON. */
 export async function createApp(config) {
   const router = createRouter({ authenticate: createAuthenticator(definition.auth, config.settings) });
-  const runner = await createJobRunner(config.dataDir, createJob(definition, config, createNotifier(definition, config)));
+  const runner = await createJobRunner(config.dataDir, createJob(definition, config, createNotifier(definition, config), createMcpClient()));
   const schedule = startSchedule(config.settings.SCHEDULE_CRON, config.settings.SCHEDULE_TIMEZONE, () => runner.run('schedule'));
 
   addHealthRoute(router, async () => ({ lastRun: runner.runs()[0]?.finishedAt ?? null }));

@@ -24,6 +24,8 @@ describe('automation', () => {
       }
     }
     for (const name of fixtures.webhookSettings) settings[name] = `${remote.url}/hook`;
+    // the deploy agent gives these to an app that declares MCP tools; here the fixture server answers for it
+    if (fixtures.mcpTools.length > 0) Object.assign(settings, { MARKETPLACE_AGENT_URL: remote.url, MARKETPLACE_APP_TOKEN: 'test-app-token' });
     app = await startApp(settings, { dataDir });
   });
   after(async () => {
@@ -50,9 +52,23 @@ describe('automation', () => {
 
   if (fixtures.webhookSettings.length > 0) {
     it('posts the new items to the webhook once', async () => {
-      const posts = remote.received.filter((request) => request.method === 'POST');
+      const posts = remote.received.filter((request) => request.method === 'POST' && request.path === '/hook');
       assert.equal(posts.length, fixtures.webhookSettings.length);
       assert.equal(JSON.parse(posts[0].body).data.items.length, fixtures.expectedNewItems);
+    });
+  }
+
+  if (fixtures.mcpTools.length > 0) {
+    it('calls each declared MCP tool through its agent: sources on each run, outputs with the new items once', async () => {
+      const calls = remote.received.filter((request) => request.path === '/mcp/call').map((request) => JSON.parse(request.body));
+      const sources = fixtures.mcpTools.filter((tool) => tool.use === 'source');
+      const outputs = fixtures.mcpTools.filter((tool) => tool.use === 'output');
+      for (const tool of sources) assert.equal(calls.filter((c) => c.server === tool.server && c.tool === tool.tool && c.use === 'source').length, 2);
+      for (const tool of outputs) {
+        const sent = calls.filter((c) => c.server === tool.server && c.tool === tool.tool && c.use === 'output');
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0].arguments.items.length, fixtures.expectedNewItems);
+      }
     });
   }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from './lib/files.mjs';
 import { t } from './lib/i18n.mjs';
+import { itemsFromAnswer, mcpToolLabel } from './lib/mcp.mjs';
 import { itemId, readSource } from './lib/sources.mjs';
 
 const REMEMBERED_PER_SOURCE = 5000;
@@ -13,31 +14,49 @@ function summarise(items) {
 }
 
 /**
- * One run of the automation: read every source, keep only the items not seen in an earlier
- * run (identities are kept in <dataDir>/seen.json), and send the new ones to the outputs.
+ * One run of the automation: read every source (and call every MCP tool declared as a source,
+ * through the deploy agent), keep only the items not seen in an earlier run (identities are kept in
+ * <dataDir>/seen.json), and send the new ones to the outputs and the MCP tools declared as outputs.
  */
-export function createJob(definition, config, notify) {
+export function createJob(definition, config, notify, mcp) {
   const seenFile = join(config.dataDir, 'seen.json');
+  const tools = definition.mcpTools ?? [];
+  const readers = [
+    ...definition.sources.map((source) => ({ key: source.setting, label: source.label, read: async () => (await readSource(source, config.settings[source.setting], config.dataDir)).items })),
+    ...tools.filter((tool) => tool.use === 'source').map((tool) => ({ key: `mcp:${tool.server}/${tool.tool}`, label: mcpToolLabel(tool, 'source'), read: async () => itemsFromAnswer(await mcp.call(tool, {})) })),
+  ];
+
+  async function callOutputs(message) {
+    const results = [];
+    for (const tool of tools.filter((candidate) => candidate.use === 'output')) {
+      try {
+        await mcp.call(tool, { subject: message.subject, text: message.text, items: message.data.items.slice(0, 500) });
+        results.push({ type: 'mcp', ok: true, detail: t('mcp.called', { tool: `${tool.server}/${tool.tool}` }) });
+      } catch (error) {
+        results.push({ type: 'mcp', ok: false, detail: error.message });
+      }
+    }
+    return results;
+  }
 
   return async function runJob() {
     const seen = await readJsonFile(seenFile, {});
     const fresh = [];
     const sources = [];
-    for (const source of definition.sources) {
-      const known = new Set(Object.hasOwn(seen, source.setting) ? seen[source.setting] : []);
+    for (const reader of readers) {
+      const known = new Set(Object.hasOwn(seen, reader.key) ? seen[reader.key] : []);
       try {
-        const { items } = await readSource(source, config.settings[source.setting], config.dataDir);
+        const items = await reader.read();
         const added = items.filter((item) => !known.has(itemId(item)));
         fresh.push(...added);
-        seen[source.setting] = [...known, ...added.map(itemId)].slice(-REMEMBERED_PER_SOURCE);
-        sources.push({ label: source.label, fetched: items.length, new: added.length });
+        seen[reader.key] = [...known, ...added.map(itemId)].slice(-REMEMBERED_PER_SOURCE);
+        sources.push({ label: reader.label, fetched: items.length, new: added.length });
       } catch (error) {
-        sources.push({ label: source.label, fetched: 0, new: 0, error: error.message });
+        sources.push({ label: reader.label, fetched: 0, new: 0, error: error.message });
       }
     }
-    const notifications = fresh.length
-      ? await notify({ subject: t('automation.mailSubject', { title: definition.title, count: fresh.length }), text: summarise(fresh), data: { items: fresh } })
-      : [];
+    const message = { subject: t('automation.mailSubject', { title: definition.title, count: fresh.length }), text: summarise(fresh), data: { items: fresh } };
+    const notifications = fresh.length ? [...(await notify(message)), ...(await callOutputs(message))] : [];
     await writeFileAtomic(seenFile, JSON.stringify(seen, null, 2));
     const failed = sources.filter((source) => source.error);
     if (failed.length > 0 && failed.length === sources.length) {

@@ -26,7 +26,7 @@ function asObject(value) {
 }
 
 /** A JSON document: an array of items, or an object holding one (items, data, results, entries…). */
-function itemsFromJson(document) {
+export function itemsFromJson(document) {
   if (Array.isArray(document)) return document.map(asObject);
   if (document && typeof document === 'object') {
     for (const key of ['items', 'data', 'results', 'entries', 'records', 'rows']) {

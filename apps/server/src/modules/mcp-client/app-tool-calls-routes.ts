@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { mcpToolUseSchema, slugSchema } from '@marketplace/spec';
+import { z } from 'zod';
+import { withErrors } from '../../http/responses.js';
+import { callDeclaredTool } from './app-tool-calls.js';
+import { mcpAnswerSchema } from './mcp-servers-routes.js';
+
+/** Calls one deployment may make per minute (its agent, app and version), whatever the tool. */
+export const APP_TOOL_CALLS_PER_MINUTE = 60;
+
+const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
+const body = z
+  .object({
+    app: slugSchema.describe('The deployed app that calls (its name on this agent)'),
+    version: semver.describe('The version of it that runs on this agent'),
+    server: mcpToolUseSchema.shape.server,
+    tool: mcpToolUseSchema.shape.tool,
+    use: mcpToolUseSchema.shape.use.describe('source: the app reads with it; output: the app sends its result with it — as the spec declares'),
+    arguments: z.record(z.string().max(128), z.unknown()).refine((a) => Object.keys(a).length <= 50, 'at most 50 arguments').default({}),
+  })
+  .strict();
+
+/**
+ * A deployed app's call of a declared MCP tool, forwarded by the agent that runs it (the app asks
+ * its agent on loopback with a per-deployment token; see docs/decisions/0045). Authenticated as the
+ * agent; the deployment is named by app and version on that agent.
+ */
+export default async function appToolCallsRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/agents/mcp-calls', {
+    config: {
+      auth: { principals: ['agent' as const] },
+      // the service and the checks before it write the audit entry (mcp.tool.call), so the route's own is off
+      audit: false,
+      rateLimit: {
+        max: APP_TOOL_CALLS_PER_MINUTE,
+        timeWindow: 60_000,
+        keyGenerator: (request: FastifyRequest) => {
+          const call = request.body as { app?: unknown; version?: unknown } | undefined;
+          return `mcp-call:${request.principal?.id ?? request.ip}:${String(call?.app)}@${String(call?.version)}`;
+        },
+      },
+    },
+    schema: {
+      tags: ['agents'],
+      summary: 'Call an MCP tool for one of this agent’s deployed apps (it must be declared in the spec of the version the app runs, and allowed by the server and the policy)',
+      description: `Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools; the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most ${APP_TOOL_CALLS_PER_MINUTE} calls per minute per deployment.`,
+      body,
+      response: withErrors({ 200: mcpAnswerSchema.extend({ deploymentId: z.string() }) }, [404, 409, 422, 429, 502, 504]),
+    },
+    handler: async (request) => {
+      const { id: clientRowId, orgId } = request.principal!;
+      const { deploymentId, answer } = await callDeclaredTool({ db: app.db, mcpClient: app.mcpClient }, { clientRowId, orgId }, request.body);
+      return { ...answer, deploymentId };
+    },
+  });
+}
