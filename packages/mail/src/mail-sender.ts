@@ -6,22 +6,25 @@ import { DEFAULT_MAIL_LIMITS } from './limits.js';
 import { silentLogger, type MailLogger } from './logger.js';
 import { describeIssues, MailError } from './mail-error.js';
 import { dkimOptionsSchema, emailAddressSchema, type DkimOptions } from './mail-fields.js';
+import { lazySchema } from '@marketplace/release';
 
-const senderOptionsSchema = z.object({
-  host: z.string().min(1, { message: 'must name the SMTP server (SMTP_HOST)' }),
-  port: z.number().int().min(1).max(65535),
-  /** TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it. */
-  secure: z.boolean().default(false),
-  user: z.string().optional(),
-  pass: z.string().optional(),
-  dkim: dkimOptionsSchema.optional(),
-  /** Keep connections open and reuse them (many messages in a row). */
-  pool: z.boolean().default(false),
-  /** Connect, greeting and idle socket timeouts, in ms. */
-  timeoutMs: z.number().int().positive().default(30_000),
-  /** Refuse servers whose TLS certificate does not verify (on by default; off only for a lab relay). */
-  rejectUnauthorized: z.boolean().default(true),
-});
+const senderOptionsSchema = lazySchema(() =>
+  z.object({
+    host: z.string().min(1, { message: 'must name the SMTP server (SMTP_HOST)' }),
+    port: z.number().int().min(1).max(65535),
+    /** TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it. */
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    pass: z.string().optional(),
+    dkim: dkimOptionsSchema.optional(),
+    /** Keep connections open and reuse them (many messages in a row). */
+    pool: z.boolean().default(false),
+    /** Connect, greeting and idle socket timeouts, in ms. */
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Refuse servers whose TLS certificate does not verify (on by default; off only for a lab relay). */
+    rejectUnauthorized: z.boolean().default(true),
+  }),
+);
 
 export type MailSenderOptions = z.input<typeof senderOptionsSchema> & { logger?: MailLogger };
 

@@ -18,52 +18,55 @@ import {
 } from './mail-fields.js';
 import { DELIVERY_PAYLOAD_TYPE, envelopeProblem, releaseEnvelopeProblem } from './release-envelope.js';
 import { releaseSubject, renderReleaseHtml, renderReleaseText } from './release-email-body.js';
+import { lazySchema } from '@marketplace/release';
 import { RELEASE_EMAIL_LANGUAGES } from './release-email-words.js';
 
 const text = (max: number) => z.string().max(max);
 
-const releaseEmailSchema = z
-  .object({
-    from: mailboxSchema,
-    to: recipientsSchema,
-    org: slugSchema,
-    messageId: messageIdSchema,
-    /** Fixed for idempotent builds; defaults to now. */
-    date: z.date().optional(),
-    release: z
-      .object({
-        app: slugSchema,
-        version: semverSchema,
-        title: text(200).min(1),
-        summary: text(4000).min(1),
-        changelog: text(20_000).optional(),
-        validationSummary: text(2000).min(1),
-        scanSummary: text(2000).min(1),
-        signerKeyId: text(200).min(1),
-        bundleFileName: fileNameSchema.refine((name) => name.endsWith('.tgz'), { message: 'must end in .tgz' }),
-        bundle: z.instanceof(Buffer).optional(),
-        envelopeJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes),
-        envelopeFileName: fileNameSchema.refine((name) => name.endsWith('.release.json'), { message: 'must end in .release.json' }),
-        /** The signed delivery statement naming the recipient agent (DSSE JSON from @marketplace/release signDelivery). */
-        deliveryJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes).optional(),
-        deliveryFileName: fileNameSchema.refine((name) => name.endsWith('.delivery.json'), { message: 'must end in .delivery.json' }).optional(),
-        sha256: sha256HexSchema,
-        size: z.number().int().min(0),
-      })
-      .strict(),
-    downloadUrl: httpUrlSchema.optional(),
-    installHint: text(500).min(1).optional(),
-    /** The subject line in the organisation's wording (its template); the built-in English one when omitted. */
-    subject: text(250).min(1).optional(),
-    /** The opening paragraph in the organisation's wording (plain text, escaped in the HTML part). */
-    intro: text(4000).min(1).optional(),
-    /** The recipient's language for the mail's own sections (checks, files, install steps); commands, hashes and file names stay verbatim. */
-    language: z.enum(RELEASE_EMAIL_LANGUAGES).default('en'),
-    dkim: dkimOptionsSchema.optional(),
-    /** Largest bundle attached; callers pass `downloadUrl` above it. */
-    maxAttachedBundleBytes: z.number().int().positive().default(DEFAULT_MAIL_LIMITS.maxAttachedBundleBytes),
-  })
-  .strict();
+const releaseEmailSchema = lazySchema(() =>
+  z
+    .object({
+      from: mailboxSchema,
+      to: recipientsSchema,
+      org: slugSchema,
+      messageId: messageIdSchema,
+      /** Fixed for idempotent builds; defaults to now. */
+      date: z.date().optional(),
+      release: z
+        .object({
+          app: slugSchema,
+          version: semverSchema,
+          title: text(200).min(1),
+          summary: text(4000).min(1),
+          changelog: text(20_000).optional(),
+          validationSummary: text(2000).min(1),
+          scanSummary: text(2000).min(1),
+          signerKeyId: text(200).min(1),
+          bundleFileName: fileNameSchema.refine((name) => name.endsWith('.tgz'), { message: 'must end in .tgz' }),
+          bundle: z.instanceof(Buffer).optional(),
+          envelopeJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes),
+          envelopeFileName: fileNameSchema.refine((name) => name.endsWith('.release.json'), { message: 'must end in .release.json' }),
+          /** The signed delivery statement naming the recipient agent (DSSE JSON from @marketplace/release signDelivery). */
+          deliveryJson: z.string().min(2).max(DEFAULT_MAIL_LIMITS.maxReleaseJsonBytes).optional(),
+          deliveryFileName: fileNameSchema.refine((name) => name.endsWith('.delivery.json'), { message: 'must end in .delivery.json' }).optional(),
+          sha256: sha256HexSchema,
+          size: z.number().int().min(0),
+        })
+        .strict(),
+      downloadUrl: httpUrlSchema.optional(),
+      installHint: text(500).min(1).optional(),
+      /** The subject line in the organisation's wording (its template); the built-in English one when omitted. */
+      subject: text(250).min(1).optional(),
+      /** The opening paragraph in the organisation's wording (plain text, escaped in the HTML part). */
+      intro: text(4000).min(1).optional(),
+      /** The recipient's language for the mail's own sections (checks, files, install steps); commands, hashes and file names stay verbatim. */
+      language: z.enum(RELEASE_EMAIL_LANGUAGES).default('en'),
+      dkim: dkimOptionsSchema.optional(),
+      /** Largest bundle attached; callers pass `downloadUrl` above it. */
+      maxAttachedBundleBytes: z.number().int().positive().default(DEFAULT_MAIL_LIMITS.maxAttachedBundleBytes),
+    })
+    .strict(),
+);
 
 export type ReleaseEmailOptions = z.input<typeof releaseEmailSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '@marketplace/release';
 
 /** The payload type of the DSSE envelope a release email carries (DESIGN.md "Release"). */
 export const RELEASE_PAYLOAD_TYPE = 'application/vnd.marketplace.release+json';
@@ -9,11 +10,13 @@ export const DELIVERY_PAYLOAD_TYPE = 'application/vnd.marketplace.delivery+json'
  * The outer shape of a DSSE envelope, enough to tell a release JSON from any other JSON file.
  * Signatures, keys and the statement inside are checked by @marketplace/release, not here.
  */
-const dsseEnvelopeShape = z.object({
-  payloadType: z.string(),
-  payload: z.string().min(1),
-  signatures: z.array(z.object({ sig: z.string().min(1) }).loose()).min(1),
-});
+const dsseEnvelopeShape = lazySchema(() =>
+  z.object({
+    payloadType: z.string(),
+    payload: z.string().min(1),
+    signatures: z.array(z.object({ sig: z.string().min(1) }).loose()).min(1),
+  }),
+);
 
 /** Null when `json` is a DSSE release envelope, otherwise what is wrong with it. */
 export function releaseEnvelopeProblem(json: string): string | null {

@@ -7,19 +7,22 @@ import { describeIssues, MailError } from './mail-error.js';
 import { dkimOptionsSchema, mailboxSchema, messageIdSchema, recipientsSchema } from './mail-fields.js';
 import { STATUS_FILE_NAME, statusReportSchema, type StatusReport } from './status-report.js';
 import { invalid, parseWithinLimits, senderAddress, triageByHeader, type InvalidMail } from './untrusted-mail.js';
+import { lazySchema } from '@marketplace/release';
 
-const statusEmailSchema = z
-  .object({
-    from: mailboxSchema,
-    to: recipientsSchema,
-    messageId: messageIdSchema,
-    date: z.date().optional(),
-    status: statusReportSchema,
-    dkim: dkimOptionsSchema.optional(),
-    /** The agent's Ed25519 report key (PKCS#8 PEM): signs status.json so the server can tell the report is the agent's. */
-    signingKey: z.string().min(1).max(10_000).optional(),
-  })
-  .strict();
+const statusEmailSchema = lazySchema(() =>
+  z
+    .object({
+      from: mailboxSchema,
+      to: recipientsSchema,
+      messageId: messageIdSchema,
+      date: z.date().optional(),
+      status: statusReportSchema,
+      dkim: dkimOptionsSchema.optional(),
+      /** The agent's Ed25519 report key (PKCS#8 PEM): signs status.json so the server can tell the report is the agent's. */
+      signingKey: z.string().min(1).max(10_000).optional(),
+    })
+    .strict(),
+);
 
 export type StatusEmailOptions = z.input<typeof statusEmailSchema>;
 

@@ -4,6 +4,7 @@ import type { DsseEnvelope } from './dsse.js';
 import { keyIdSchema, orgSchema } from './key-list.js';
 import type { PrivateKeyInput } from './keys.js';
 import { signStatement } from './sign-statement.js';
+import { lazySchema } from './lazy-schema.js';
 
 /**
  * A delivery statement binds one release to the workstation it was sent to: signed under the same
@@ -17,43 +18,51 @@ export const DELIVERY_STATEMENT_TYPE = 'https://marketplace.local/delivery/v1';
 /** Longest lifetime of a statement; agents remember a nonce until its statement expires, so this bounds what they keep. */
 export const MAX_DELIVERY_LIFETIME_MS = 31 * 86_400_000;
 
-const isoDateTime = z.iso.datetime({ offset: true });
-const id = z.string().min(1).max(128);
+const isoDateTime = lazySchema(() =>
+  z.iso.datetime({ offset: true }),
+);
+const id = lazySchema(() =>
+  z.string().min(1).max(128),
+);
 
-export const deliveryRecipientSchema = z.union([
-  /** One enrolled agent: what the server signs for each delivery. */
-  z.object({ agentId: id }).strict(),
-  /** Every agent of a group (the agent must be configured with the group's id). */
-  z.object({ groupId: id }).strict(),
-]);
+export const deliveryRecipientSchema = lazySchema(() =>
+  z.union([
+    /** One enrolled agent: what the server signs for each delivery. */
+    z.object({ agentId: id }).strict(),
+    /** Every agent of a group (the agent must be configured with the group's id). */
+    z.object({ groupId: id }).strict(),
+  ]),
+);
 
-export const deliveryStatementSchema = z
-  .object({
-    _type: z.literal(DELIVERY_STATEMENT_TYPE).default(DELIVERY_STATEMENT_TYPE),
-    org: orgSchema,
-    recipient: deliveryRecipientSchema,
-    app: appNameSchema,
-    version: appVersionSchema,
-    bundleSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hex digits' }),
-    /** Unique per delivery; an agent refuses a nonce it has seen. */
-    nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { message: 'must be 16 to 128 characters of [A-Za-z0-9_-]' }),
-    issuedAt: isoDateTime,
-    expiresAt: isoDateTime,
-    /** The id of the release key that signs the statement. */
-    keyId: keyIdSchema,
-    /**
-     * The organisation's policy when it sent the release, signed with it: the workstation path
-     * prefixes an app may read outside its data directory (setting policy.workstationReadPaths).
-     * Absent or empty: no file outside the data directory is granted.
-     */
-    policy: z.object({ readPaths: z.array(workstationPathSchema).max(64) }).strict().optional(),
-  })
-  .strict()
-  .refine((statement) => Date.parse(statement.expiresAt) > Date.parse(statement.issuedAt), { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
-  .refine((statement) => Date.parse(statement.expiresAt) - Date.parse(statement.issuedAt) <= MAX_DELIVERY_LIFETIME_MS, {
-    message: `a delivery statement may live at most ${MAX_DELIVERY_LIFETIME_MS / 86_400_000} days`,
-    path: ['expiresAt'],
-  });
+export const deliveryStatementSchema = lazySchema(() =>
+  z
+    .object({
+      _type: z.literal(DELIVERY_STATEMENT_TYPE).default(DELIVERY_STATEMENT_TYPE),
+      org: orgSchema,
+      recipient: deliveryRecipientSchema,
+      app: appNameSchema,
+      version: appVersionSchema,
+      bundleSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be 64 lower-case hex digits' }),
+      /** Unique per delivery; an agent refuses a nonce it has seen. */
+      nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, { message: 'must be 16 to 128 characters of [A-Za-z0-9_-]' }),
+      issuedAt: isoDateTime,
+      expiresAt: isoDateTime,
+      /** The id of the release key that signs the statement. */
+      keyId: keyIdSchema,
+      /**
+       * The organisation's policy when it sent the release, signed with it: the workstation path
+       * prefixes an app may read outside its data directory (setting policy.workstationReadPaths).
+       * Absent or empty: no file outside the data directory is granted.
+       */
+      policy: z.object({ readPaths: z.array(workstationPathSchema).max(64) }).strict().optional(),
+    })
+    .strict()
+    .refine((statement) => Date.parse(statement.expiresAt) > Date.parse(statement.issuedAt), { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
+    .refine((statement) => Date.parse(statement.expiresAt) - Date.parse(statement.issuedAt) <= MAX_DELIVERY_LIFETIME_MS, {
+      message: `a delivery statement may live at most ${MAX_DELIVERY_LIFETIME_MS / 86_400_000} days`,
+      path: ['expiresAt'],
+    }),
+);
 
 export type DeliveryStatement = z.infer<typeof deliveryStatementSchema>;
 export type DeliveryStatementInput = z.input<typeof deliveryStatementSchema>;

@@ -1,6 +1,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
 import { keyIdOf } from './keys.js';
+import { lazySchema } from './lazy-schema.js';
 
 /**
  * DSSE (Dead Simple Signing Envelope, github.com/secure-systems-lab/dsse): the signature covers
@@ -10,13 +11,17 @@ export const RELEASE_PAYLOAD_TYPE = 'application/vnd.marketplace.release+json';
 export const KEYLIST_PAYLOAD_TYPE = 'application/vnd.marketplace.keylist+json';
 
 // DSSE allows standard or URL-safe base64; padding optional.
-const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' });
+const base64 = lazySchema(() =>
+  z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' }),
+);
 
-export const dsseEnvelopeSchema = z.object({
-  payloadType: z.string().min(1).max(256),
-  payload: base64,
-  signatures: z.array(z.object({ keyid: z.string().max(256).default(''), sig: base64.min(1) })),
-});
+export const dsseEnvelopeSchema = lazySchema(() =>
+  z.object({
+    payloadType: z.string().min(1).max(256),
+    payload: base64,
+    signatures: z.array(z.object({ keyid: z.string().max(256).default(''), sig: base64.min(1) })),
+  }),
+);
 
 export type DsseEnvelope = z.infer<typeof dsseEnvelopeSchema>;
 

@@ -11,6 +11,7 @@ export type { Bundle, BundleEntry, BundleFileInput, CreateBundleInput } from './
 export { dsseEnvelopeSchema, KEYLIST_PAYLOAD_TYPE, preAuthEncoding, RELEASE_PAYLOAD_TYPE } from './dsse.js';
 export type { DsseEnvelope } from './dsse.js';
 export { isReleaseError, ReleaseError } from './errors.js';
+export { lazySchema } from './lazy-schema.js';
 export type { Failure, ReleaseErrorCode } from './errors.js';
 export { extractBundle } from './extract-bundle.js';
 export type { ExtractFailureCode, ExtractOptions, ExtractResult, ExtractSuccess } from './extract-bundle.js';

@@ -2,44 +2,55 @@ import * as z from 'zod';
 import { type DsseEnvelope, KEYLIST_PAYLOAD_TYPE, signEnvelope } from './dsse.js';
 import { ReleaseError } from './errors.js';
 import { exportPublicKey, keyIdOf, loadPrivateKey, loadPublicKey, type PrivateKeyInput, type PublicKeyInput } from './keys.js';
+import { lazySchema } from './lazy-schema.js';
 
 /**
  * An organisation's key list (TUF-like "targets delegation"): which keys may sign releases,
  * signed by the organisation's root key. Every change raises `version`; agents refuse a list
  * older than one they have seen, and any list past `expiresAt`.
  */
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = lazySchema(() =>
+  z.iso.datetime({ offset: true }),
+);
 
-export const orgSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be an organisation slug such as "acme"' });
+export const orgSchema = lazySchema(() =>
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be an organisation slug such as "acme"' }),
+);
 
-export const keyIdSchema = z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a key id (64 lower-case hex digits)' });
+export const keyIdSchema = lazySchema(() =>
+  z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a key id (64 lower-case hex digits)' }),
+);
 
-export const keyListKeySchema = z
-  .object({
-    keyId: keyIdSchema,
-    /** SPKI PEM, or base64 of the SPKI DER. */
-    publicKey: z.string().min(40).max(4096),
-    purpose: z.literal('release'),
-    status: z.enum(['active', 'revoked']),
-    createdAt: isoDateTime,
-    revokedAt: isoDateTime.optional(),
-  })
-  .strict();
+export const keyListKeySchema = lazySchema(() =>
+  z
+    .object({
+      keyId: keyIdSchema,
+      /** SPKI PEM, or base64 of the SPKI DER. */
+      publicKey: z.string().min(40).max(4096),
+      purpose: z.literal('release'),
+      status: z.enum(['active', 'revoked']),
+      createdAt: isoDateTime,
+      revokedAt: isoDateTime.optional(),
+    })
+    .strict(),
+);
 
-export const keyListSchema = z
-  .object({
-    org: orgSchema,
-    version: z.number().int().min(1),
-    expiresAt: isoDateTime,
-    /** How many distinct active keys must sign a release. */
-    threshold: z.number().int().min(1).max(16),
-    keys: z.array(keyListKeySchema).min(1).max(64),
-  })
-  .strict();
+export const keyListSchema = lazySchema(() =>
+  z
+    .object({
+      org: orgSchema,
+      version: z.number().int().min(1),
+      expiresAt: isoDateTime,
+      /** How many distinct active keys must sign a release. */
+      threshold: z.number().int().min(1).max(16),
+      keys: z.array(keyListKeySchema).min(1).max(64),
+    })
+    .strict(),
+);
 
 export type KeyList = z.infer<typeof keyListSchema>;
 export type KeyListKey = z.infer<typeof keyListKeySchema>;
