@@ -35,7 +35,9 @@ const EVENTS = option('events', 1000, 100_000);
 const RATE = option('rate', 50, 10_000);
 const SUBSCRIBERS = 10;
 
-const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
+// Subscriptions are never disabled here: on a starved machine a run of timeouts would otherwise switch the
+// receivers off mid-run, and every later event would count as missing (a production safety, not a delay).
+const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'silent', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_DISABLE_AFTER_FAILURES: '0', WEBHOOK_DISABLE_AFTER_DAYS: '0' });
 const logger = pino({ level: 'silent' });
 const database = (await createDatabase({ memory: true })) as ServerDatabase;
 await migrate(database as any, migrations);
@@ -105,6 +107,7 @@ async function sendDirect(id: string): Promise<void> {
 const directFailures = new Map<string, number>();
 
 const elapsed = { queued: 0, direct: 0 };
+const missing = { queued: 0, direct: 0 };
 
 /** Publishes `count` events at RATE per second; resolves when every delivery of them arrived. */
 async function round(mode: 'queued' | 'direct', count: number): Promise<void> {
@@ -124,12 +127,11 @@ async function round(mode: 'queued' | 'direct', count: number): Promise<void> {
   await Promise.all(sends);
   // A direct post that failed is not retried (there is no queue): it never arrives.
   expected -= [...directFailures.values()].reduce((a, b) => a + b, 0) - failedBefore;
+  // A delivery not in within 2 minutes (waiting for a retry after a failed attempt) counts as missing: slower than any.
   const deadline = performance.now() + 120_000;
-  while (delays[mode].length < expected) {
-    if (performance.now() > deadline) throw new Error(`${mode}: only ${delays[mode].length} of ${expected} deliveries arrived within 2 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  elapsed[mode] += lastArrival[mode] - started;
+  while (delays[mode].length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  missing[mode] += Math.max(0, expected - delays[mode].length);
+  elapsed[mode] += Math.max(0, lastArrival[mode] - started);
 }
 
 await round('queued', 20); // warm-up
@@ -138,6 +140,8 @@ delays.queued.length = 0;
 delays.direct.length = 0;
 elapsed.queued = 0;
 elapsed.direct = 0;
+missing.queued = 0;
+missing.direct = 0;
 unverified = 0;
 repeats = 0;
 const half = Math.floor(EVENTS / 2);
@@ -145,14 +149,14 @@ for (const [mode, count] of [['direct', half], ['queued', half], ['direct', EVEN
 
 const percentile = (list: number[], p: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor((p / 100) * list.length))]!;
 const line = (label: string, mode: 'queued' | 'direct') => {
-  const list = delays[mode];
-  const throughput = list.length / (elapsed[mode] / 1000);
-  console.log(`${label.padEnd(34)} p50 ${percentile(list, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(list, 95).toFixed(1).padStart(7)} ms   ${throughput.toFixed(0).padStart(5)} deliveries/s   (${list.length} deliveries)`);
+  const list = [...delays[mode], ...Array.from({ length: missing[mode] }, () => Number.POSITIVE_INFINITY)];
+  const throughput = elapsed[mode] > 0 ? delays[mode].length / (elapsed[mode] / 1000) : 0;
+  console.log(`${label.padEnd(34)} p50 ${percentile(list, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(list, 95).toFixed(1).padStart(7)} ms   ${throughput.toFixed(0).padStart(5)} deliveries/s   (${delays[mode].length} deliveries${missing[mode] ? `, ${missing[mode]} missing after 2 minutes` : ''})`);
 };
 console.log(`${EVENTS} events × ${SUBSCRIBERS} subscribers at ${RATE} events/s, halves alternating`);
 line('direct signed posts (baseline)', 'direct');
 line('outbox → relay → pg-boss → post', 'queued');
-const p95 = percentile(delays.queued, 95);
+const p95 = percentile([...delays.queued, ...Array.from({ length: missing.queued }, () => Number.POSITIVE_INFINITY)], 95);
 if (repeats) console.log(`deliveries that arrived again (retried after a failed or timed-out attempt; counted once): ${repeats}`);
 if (directFailures.size) console.log(`direct posts that failed (not retried): ${JSON.stringify(Object.fromEntries(directFailures))}`);
 const failedAttempts = await db.selectFrom('webhook_attempts').select(['error', (eb) => eb.fn.countAll<string>().as('count')]).where('error', 'is not', null).groupBy('error').execute();
@@ -164,4 +168,4 @@ await services.close();
 await queue.stop({ graceful: true, timeoutMs: 5000 });
 receiver.disconnect();
 await database.close();
-process.exit(unverified > 0 || p95 > 1000 ? 1 : 0);
+process.exit(unverified > 0 || missing.queued > 0 || p95 > 1000 ? 1 : 0);
