@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/composition/server.js';
 import type { Db } from '../src/db/schema.js';
@@ -22,6 +23,11 @@ const SERVICE = 'marketplace@acme-workspace.test';
 const PUBLIC = 'https://marketplace.acme-workspace.test';
 const FIRST = { gmailId: '18bcd2a4f1e0c001', messageId: '<CAF8r2xQe7Yt0vB3nP1@mail.outside-mail.test>', sender: 'stranger@outside-mail.test' };
 const SECOND = { gmailId: '18bd1f07aa3c0002', messageId: '<CAF8r2xZk91Lm2@mail.outside-mail.test>' };
+/** Gmail push: the Pub/Sub topic users.watch is given, and the push subscription's service account and audience. */
+const TOPIC = 'projects/acme-workspace/topics/gmail-push';
+const PUSHER = 'gmail-push@acme-workspace.iam.gserviceaccount.com';
+const AUDIENCE = `${PUBLIC}/api/v1/gmail/push`;
+let googleKey: CryptoKey;
 
 let wire: GmailWireServer;
 let server: RunningServer;
@@ -58,12 +64,42 @@ const start = () =>
       GOOGLE_TOKEN_URL: `${wire.url}/token`,
       GOOGLE_REVOKE_URL: `${wire.url}/revoke`,
       MAIL_TRANSPORT: 'gmail',
+      GMAIL_PUBSUB_TOPIC: TOPIC,
+      GMAIL_PUSH_SERVICE_ACCOUNT: PUSHER,
+      GOOGLE_JWKS_URL: `${wire.url}/oauth2/v3/certs`,
     },
   });
+
+/** A token as Pub/Sub signs it for an authenticated push (claims as Google documents them); `change` alters one. */
+async function pushToken(change: { key?: CryptoKey; audience?: string; email?: string; expiresIn?: string } = {}) {
+  return new SignJWT({ email: change.email ?? PUSHER, email_verified: true, azp: '113774264463038321964' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'recorded-google-key', typ: 'JWT' })
+    .setIssuer('https://accounts.google.com')
+    .setSubject('113774264463038321964')
+    .setAudience(change.audience ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(change.expiresIn ?? '1h')
+    .sign(change.key ?? googleKey);
+}
+
+/** Pub/Sub's push body around Gmail's notification. */
+const pushBody = (historyId: number) => ({
+  message: { data: Buffer.from(JSON.stringify({ emailAddress: SERVICE, historyId })).toString('base64'), messageId: '2070443601311540', publishTime: '2026-12-06T21:00:00.000Z' },
+  subscription: 'projects/acme-workspace/subscriptions/gmail-push-marketplace',
+});
+
+async function push(token: string | undefined, body: unknown = pushBody(2100)) {
+  const response = await fetch(`${server.url}/api/v1/gmail/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'gmail-mailbox-'));
   wire = await startGmailWireServer(CLIENT);
+  const google = await generateKeyPair('RS256');
+  googleKey = google.privateKey;
+  wire.signingKeys.push({ ...(await exportJWK(google.publicKey)), kid: 'recorded-google-key', alg: 'RS256', use: 'sig' });
   server = await start();
   const registered = await api('POST', '/api/v1/auth/register', { organization: 'Acme Workspace', name: 'Ada Admin', email: 'ada@acme-workspace.test', password: 'correct horse battery staple' });
   admin = { token: registered.body.token, orgId: registered.body.organization.id };
@@ -198,6 +234,41 @@ describe('the Gmail API mailbox against a local server replaying Gmail\'s record
     const refreshes = wire.seen.filter((request) => request.path === '/token' && request.body.grant_type === 'refresh_token');
     expect(refreshes.length).toBe(refreshesBefore + 1);
     expect(refreshes.at(-1)!.body.refresh_token).toBe('1//0gRecordedRefreshToken-LjxYCg4R1FzL9rN');
+  }, 60_000);
+
+  it('users.watch registers the inbox with the Pub/Sub topic (recorded) and is not renewed while valid', async () => {
+    const watches = wire.seen.filter((request) => request.path === '/gmail/v1/users/me/watch');
+    // Once at the first pass; the passes since (and after the restart) found it valid.
+    expect(watches).toHaveLength(1);
+    expect(watches[0]!.body).toEqual({ topicName: TOPIC, labelIds: ['INBOX'], labelFilterBehavior: 'include' });
+    const row = await db().selectFrom('gmail_connections').select('watch_expires_at').where('id', '=', connectionId).executeTakeFirstOrThrow();
+    expect(new Date(row.watch_expires_at!).getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+  });
+
+  it('a push signed by Google for the configured audience reads the mailbox at once (recorded)', async () => {
+    wire.queue('history', 'history-push.json');
+    const before = wire.seen.filter((request) => request.path === '/gmail/v1/users/me/history').length;
+    expect(await push(await pushToken())).toEqual({ status: 204, body: null });
+    expect(wire.seen.filter((request) => request.path === '/gmail/v1/users/me/history').length).toBe(before + 1);
+    expect((await db().selectFrom('gmail_connections').select('history_id').where('id', '=', connectionId).executeTakeFirstOrThrow()).history_id).toBe('2100');
+  }, 60_000);
+
+  it('a push without a valid Google token is refused and reads nothing', async () => {
+    const before = wire.seen.filter((request) => request.path === '/gmail/v1/users/me/history').length;
+    const stranger = await generateKeyPair('RS256');
+    const refused = [
+      await push(undefined),
+      await push('not-a-jwt'),
+      await push(await pushToken({ key: stranger.privateKey })),
+      await push(await pushToken({ audience: 'https://attacker.example/push' })),
+      await push(await pushToken({ email: 'someone-else@attacker.iam.gserviceaccount.com' })),
+      await push(await pushToken({ expiresIn: '-10m' })),
+    ];
+    for (const answer of refused) expect(answer).toMatchObject({ status: 401, body: { code: 'GMAIL_PUSH_UNAUTHENTICATED' } });
+    expect(JSON.stringify(refused)).not.toMatch(/eyJ/);
+    // Authenticated but not a Gmail notification: 400, nothing read.
+    expect(await push(await pushToken(), { message: { data: Buffer.from('{"hello":1}').toString('base64') } })).toMatchObject({ status: 400, body: { code: 'GMAIL_PUSH_INVALID' } });
+    expect(wire.seen.filter((request) => request.path === '/gmail/v1/users/me/history').length).toBe(before);
   }, 60_000);
 
   it('drafts.create puts a raw reply into the Gmail thread (the API the inbox could draft with)', async () => {

@@ -31,6 +31,8 @@ export interface GmailWireServer {
   expireAccessTokens(): void;
   /** Every token the server issued (to check they never reach a log). */
   issued: string[];
+  /** The public keys served as Google's JWKS (/oauth2/v3/certs), which sign Pub/Sub push tokens. */
+  signingKeys: object[];
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startGmailWireServer(client: { id: string; secret: string 
   const challenges = new Map<string, string>();
   const validAccess = new Set<string>();
   const issued: string[] = [];
+  const signingKeys: object[] = [];
   let refreshToken: string | null = null;
   let refreshes = 0;
 
@@ -86,6 +89,7 @@ export async function startGmailWireServer(client: { id: string; secret: string 
     if (path === '/gmail/v1/users/me/history') return send(res, next('history'));
     if (path === '/gmail/v1/users/me/messages') return send(res, next('messages'));
     if (path === '/gmail/v1/users/me/messages/send' && req.method === 'POST') return send(res, 'messages-send.json', { threadId: body?.threadId ?? '18bcd2b91c7e4a10' });
+    if (path === '/gmail/v1/users/me/watch' && req.method === 'POST') return send(res, 'watch.json', { expiration: String(Date.now() + 7 * 86_400_000) });
     if (path === '/gmail/v1/users/me/drafts' && req.method === 'POST') return send(res, 'drafts-create.json', { threadId: body?.message?.threadId ?? '18bcd2c0d2e8b7f3' });
     const id = /^\/gmail\/v1\/users\/me\/messages\/([0-9a-f]+)$/.exec(path)?.[1];
     if (id) return send(res, `message-raw-${id}.json`);
@@ -108,6 +112,7 @@ export async function startGmailWireServer(client: { id: string; secret: string 
         return res.writeHead(302, { location: back.href }).end();
       }
       if (url.pathname === '/token') return token(res, new URLSearchParams(text));
+      if (url.pathname === '/oauth2/v3/certs') return res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'public, max-age=21600' }).end(JSON.stringify({ keys: signingKeys }));
       if (url.pathname === '/revoke') {
         refreshToken = null;
         return send(res, 'revoke.json');
@@ -121,6 +126,7 @@ export async function startGmailWireServer(client: { id: string; secret: string 
     url,
     seen,
     issued,
+    signingKeys,
     queue: (route, ...names) => void queues[route].push(...names),
     expireAccessTokens: () => validAccess.clear(),
     close: () => new Promise((resolve) => server.close(() => resolve())),

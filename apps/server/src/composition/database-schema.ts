@@ -13,6 +13,7 @@ import type { EventsTables } from '../modules/events/events-tables.js';
 import type { DistributionTables } from '../modules/distribution/distribution-tables.js';
 import type { GitExportTables } from '../modules/git-export/git-export-tables.js';
 import type { GmailTables } from '../modules/gmail/gmail-tables.js';
+import type { MqttTables } from '../modules/mqtt/mqtt-tables.js';
 import type { GroupsTables } from '../modules/groups/groups-tables.js';
 import type { LlmSettingsTables } from '../modules/llm-settings/llm-settings-tables.js';
 import type { McpClientTables } from '../modules/mcp-client/mcp-client-tables.js';
@@ -44,6 +45,7 @@ export interface DB
     FeedsTables,
     GitExportTables,
     GmailTables,
+    MqttTables,
     GroupsTables,
     LlmSettingsTables,
     McpClientTables,

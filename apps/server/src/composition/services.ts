@@ -113,12 +113,12 @@ export function createServices(options: ServiceOptions): ServerServices {
   approvals.onDecision('publish', publishDecisionOutcome({ db, events, jobs }));
   approvals.onDecision('distribute', distributeDecisionOutcome({ db, events, jobs, agents }));
   const stopInboxChanges = events.onPublish((event) => inboxChanges.onEvent(event));
-  const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger });
+  const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
+  // The event relay hands each event to the webhooks and, in the same transaction, to MQTT (decision 0050).
+  const webhooks = createWebhooksService({ db, config, queue: jobs, logger: logger as Logger, outboxConsumers: mqtt ? [mqtt.outbox] : [] });
   const stopWebhooks = events.onPublish((event) => webhooks.onEvent(event));
   const campaignProgress = campaignProgressOnDeployments(db, events, logger as Logger);
   const stopCampaignProgress = events.onPublish(campaignProgress.onEvent);
-  const mqtt = config.mqtt ? createMqttPublisher({ ...config.mqtt, db, publicUrl: config.publicUrl, logger: logger as Logger }) : null;
-  const stopMqtt = mqtt ? events.onPublish((event) => mqtt.onEvent(event)) : () => undefined;
   return {
     config,
     database,
@@ -142,7 +142,6 @@ export function createServices(options: ServiceOptions): ServerServices {
       stopInboxChanges();
       stopWebhooks();
       await inboxChanges.idle();
-      stopMqtt();
       stopCampaignProgress();
       await campaignProgress.idle();
       await webhooks.idle();

@@ -138,6 +138,10 @@ const envSchema = z.object({
   GOOGLE_OAUTH_URL: url(['http:', 'https:']),
   GOOGLE_TOKEN_URL: url(['http:', 'https:']),
   GOOGLE_REVOKE_URL: url(['http:', 'https:']),
+  GMAIL_PUBSUB_TOPIC: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().regex(/^projects\/[a-z][a-z0-9-]{4,61}[a-z0-9]\/topics\/[A-Za-z][\w.~+%-]{2,254}$/, "expected 'projects/<project id>/topics/<topic>'").optional()),
+  GMAIL_PUSH_AUDIENCE: optionalString,
+  GMAIL_PUSH_SERVICE_ACCOUNT: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().toLowerCase().email('expected the e-mail address of the push subscription\'s service account').optional()),
+  GOOGLE_JWKS_URL: url(['http:', 'https:']),
   MAIL_TRANSPORT: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['smtp', 'gmail'], { message: "expected 'smtp' or 'gmail'" }).default('smtp')),
   OIDC_ISSUER: url(['http:', 'https:']),
   OIDC_NAME: z.string().trim().max(60).default('Single sign-on'),
@@ -239,7 +243,18 @@ export interface Config {
    * OAuth client the operator registered at Google); an admin connects the mailbox once in the web UI.
    * The endpoint URLs are Google's unless set (a local replay server in tests).
    */
-  readonly gmail: { readonly clientId: string; readonly clientSecret: string; readonly apiUrl: string; readonly authorizationUrl: string; readonly tokenUrl: string; readonly revocationUrl: string } | undefined;
+  readonly gmail:
+    | {
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly apiUrl: string;
+        readonly authorizationUrl: string;
+        readonly tokenUrl: string;
+        readonly revocationUrl: string;
+        /** Gmail push (users.watch → Pub/Sub → POST /api/v1/gmail/push, decision 0050); undefined: history polling only. */
+        readonly push: { readonly topic: string; readonly audience: string; readonly serviceAccount: string | undefined; readonly jwksUrl: string } | undefined;
+      }
+    | undefined;
   /** How outgoing mail leaves: SMTP (relay or embedded hub), or the connected Gmail mailbox of SMTP_FROM's address. */
   readonly mailTransport: 'smtp' | 'gmail';
   readonly oidc: { readonly issuer?: string; readonly clientId?: string; readonly clientSecret?: string; readonly name: string; readonly organization?: string };
@@ -312,7 +327,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (Boolean(e.GMAIL_CLIENT_ID) !== Boolean(e.GMAIL_CLIENT_SECRET)) problems.push('GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET: set both (the OAuth client from the Google Cloud console) to offer the Gmail mailbox, or neither');
   if (e.MAIL_TRANSPORT === 'gmail' && !e.GMAIL_CLIENT_ID) problems.push("MAIL_TRANSPORT: 'gmail' needs GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET (and an admin connecting the mailbox of SMTP_FROM); set them, or MAIL_TRANSPORT=smtp");
-  for (const [name, value] of [['GMAIL_API_URL', e.GMAIL_API_URL], ['GOOGLE_OAUTH_URL', e.GOOGLE_OAUTH_URL], ['GOOGLE_TOKEN_URL', e.GOOGLE_TOKEN_URL], ['GOOGLE_REVOKE_URL', e.GOOGLE_REVOKE_URL]] as const) {
+  if (e.GMAIL_PUBSUB_TOPIC && !e.GMAIL_CLIENT_ID) problems.push('GMAIL_PUBSUB_TOPIC: Gmail push needs the Gmail mailbox (GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET); set them, or leave GMAIL_PUBSUB_TOPIC empty');
+  for (const [name, value] of [['GMAIL_API_URL', e.GMAIL_API_URL], ['GOOGLE_OAUTH_URL', e.GOOGLE_OAUTH_URL], ['GOOGLE_TOKEN_URL', e.GOOGLE_TOKEN_URL], ['GOOGLE_REVOKE_URL', e.GOOGLE_REVOKE_URL], ['GOOGLE_JWKS_URL', e.GOOGLE_JWKS_URL]] as const) {
     // Tokens and mail travel over these: plain http only for a local test server.
     if (e.NODE_ENV === 'production' && value?.startsWith('http:')) problems.push(`${name}: expected an https:// URL in production, got '${value}'`);
   }
@@ -321,11 +337,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:')) problems.push(`OIDC_ISSUER: expected an https:// URL in production, got '${e.OIDC_ISSUER}'`);
   if (problems.length) throw new ConfigError(problems);
 
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return deepFreeze({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir: e.DATA_DIR,
     workDir: e.WORK_DIR ?? join(tmpdir(), 'marketplace-work'),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'warn' : 'info'),
@@ -362,6 +379,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             authorizationUrl: e.GOOGLE_OAUTH_URL ?? 'https://accounts.google.com/o/oauth2/v2/auth',
             tokenUrl: e.GOOGLE_TOKEN_URL ?? 'https://oauth2.googleapis.com/token',
             revocationUrl: e.GOOGLE_REVOKE_URL ?? 'https://oauth2.googleapis.com/revoke',
+            push: e.GMAIL_PUBSUB_TOPIC
+              ? {
+                  topic: e.GMAIL_PUBSUB_TOPIC,
+                  audience: e.GMAIL_PUSH_AUDIENCE ?? `${publicUrl}/api/v1/gmail/push`,
+                  serviceAccount: e.GMAIL_PUSH_SERVICE_ACCOUNT,
+                  jwksUrl: e.GOOGLE_JWKS_URL ?? 'https://www.googleapis.com/oauth2/v3/certs',
+                }
+              : undefined,
           }
         : undefined,
     mailTransport: e.MAIL_TRANSPORT,

@@ -19,6 +19,16 @@ export async function recordEvent(trx: Db, event: OrgEvent): Promise<void> {
     .execute();
 }
 
+/**
+ * Another integration fed from the outbox (MQTT): `record` writes what it needs of the events in the
+ * relay's transaction, the one that takes them from the outbox (so they are handed over exactly
+ * once); `committed` is called after that transaction committed.
+ */
+export interface OutboxConsumer {
+  record(trx: Db, events: readonly OutboxEvent[]): Promise<number>;
+  committed(): void;
+}
+
 /** Records an event inside the transaction of `withEvents`; null or undefined records nothing. */
 export type EmitEvent = (event: OrgEvent | null | undefined) => Promise<void>;
 

@@ -13,6 +13,7 @@ const messageListSchema = z.object({ messages: z.array(messageRef).optional(), n
 const rawMessageSchema = messageRef.extend({ labelIds: z.array(z.string()).optional(), raw: z.string().regex(/^[A-Za-z0-9_=-]*$/, 'expected base64url') });
 const sentSchema = messageRef.extend({ labelIds: z.array(z.string()).optional() });
 const draftSchema = z.object({ id: z.string().min(1).max(200), message: messageRef });
+const watchSchema = z.object({ historyId: z.string().regex(/^\d{1,30}$/), expiration: z.string().regex(/^\d{1,16}$/, 'expected milliseconds since the epoch') });
 
 export type GmailProfile = z.infer<typeof profileSchema>;
 export type GmailMessageRef = z.infer<typeof messageRef>;
@@ -27,6 +28,8 @@ export interface GmailApi {
   rawMessage(id: string): Promise<{ ref: GmailMessageRef; labelIds: string[]; raw: Buffer }>;
   send(raw: Buffer, threadId?: string): Promise<GmailMessageRef>;
   createDraft(raw: Buffer, threadId?: string): Promise<{ draftId: string; message: GmailMessageRef }>;
+  /** users.watch: Gmail publishes the inbox's changes to the Pub/Sub topic until the returned expiry (at most 7 days). */
+  watch(topicName: string): Promise<{ historyId: string; expiresAt: Date }>;
 }
 
 /** Where a call gets its bearer token; `renew` forces a refresh (after Google answered 401). */
@@ -87,6 +90,10 @@ export function createGmailApi(baseUrl: string, token: AccessTokenSource): Gmail
     async createDraft(raw, threadId) {
       const draft = await call(draftSchema, '/drafts', { method: 'POST', body: { message: { raw: encode(raw), ...(threadId ? { threadId } : {}) } } });
       return { draftId: draft.id, message: draft.message };
+    },
+    async watch(topicName) {
+      const answer = await call(watchSchema, '/watch', { method: 'POST', body: { topicName, labelIds: ['INBOX'], labelFilterBehavior: 'include' } });
+      return { historyId: answer.historyId, expiresAt: new Date(Number(answer.expiration)) };
     },
   };
 }

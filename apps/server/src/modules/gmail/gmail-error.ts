@@ -19,6 +19,10 @@ export const GMAIL_CODES = {
   GMAIL_UNAVAILABLE: 502,
   /** The Gmail API refused a call (4xx) or answered something that is not its documented shape. */
   GMAIL_API_ERROR: 502,
+  /** A push request without a valid Google-signed OIDC token for the configured audience. */
+  GMAIL_PUSH_UNAUTHENTICATED: 401,
+  /** A push request whose body is not a Pub/Sub push message carrying Gmail's notification. */
+  GMAIL_PUSH_INVALID: 400,
   /** startHistoryId is older than Gmail keeps (404): a full resync follows. */
   GMAIL_HISTORY_EXPIRED: 404,
 } as const;

@@ -97,3 +97,8 @@ export async function insertAttempt(db: Db, row: { stateHash: string; orgId: str
 export function takeAttempt(db: Db, stateHash: string) {
   return db.deleteFrom('gmail_oauth_attempts').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
 }
+
+/** Records a users.watch renewal. */
+export async function recordWatch(db: Db, id: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('gmail_connections').set({ watch_expires_at: expiresAt, updated_at: new Date() }).where('id', '=', id).execute();
+}

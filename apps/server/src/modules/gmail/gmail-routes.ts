@@ -5,13 +5,16 @@ import { idParams, iso, isoOrNull, withErrors } from '../../http/responses.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { GmailError } from './gmail-error.js';
-import { deleteConnection, findConnection, listConnections, type GmailConnectionRow } from './gmail-repository.js';
+import { parsePush, PUSH_MAX_BYTES } from './gmail-push.js';
+import { connectionByEmail, deleteConnection, findConnection, listConnections, type GmailConnectionRow } from './gmail-repository.js';
 import { GMAIL_CALLBACK_PATH, type GmailAdmin } from './gmail-service.js';
 import { syncAndRecord } from './gmail-sync.js';
 
 const ADMIN = { roles: ['admin' as const], principals: ['user' as const] };
 /** A whole office's admins finish consents rarely; a callback flood costs a database lookup each. */
 const CALLBACK_RATE = { max: 30, timeWindow: 60_000 };
+/** Gmail pushes once per mailbox change (a busy mailbox: a few a second); each costs a token check. */
+const PUSH_RATE = { max: 600, timeWindow: 60_000 };
 const ADMIN_PAGE = '/admin/gmail';
 
 const connectionSchema = z
@@ -103,6 +106,33 @@ export default async function gmailRoutes(fastify: FastifyInstance) {
         await audit('failure', { code: error.gmailCode });
         return reply.redirect(`${ADMIN_PAGE}?gmail_error=${error.gmailCode}`, 302);
       }
+    },
+  });
+
+  app.post('/gmail/push', {
+    config: { auth: false, rateLimit: PUSH_RATE },
+    bodyLimit: PUSH_MAX_BYTES,
+    schema: {
+      tags: ['gmail'],
+      summary: "Gmail's push (Cloud Pub/Sub push subscription, authenticated): reads the notified mailbox now",
+      description: 'Needs GMAIL_PUBSUB_TOPIC. The request carries a Google-signed OIDC token (Authorization: Bearer) for the audience GMAIL_PUSH_AUDIENCE; anything else is refused with 401. Answers 204 once the mailbox was read (a failed read is recorded on the connection; polling every minute tries again).',
+      body: z.unknown(),
+      response: withErrors({ 204: z.null() }, [400, 401, 404, 502]),
+    },
+    handler: async (request, reply) => {
+      const gmail = requireGmail();
+      if (!gmail.verifyPush) throw new GmailError('GMAIL_NOT_CONFIGURED', 'Gmail push is not configured on this server: an operator sets GMAIL_PUBSUB_TOPIC (see .env.example).');
+      await gmail.verifyPush(request.headers.authorization);
+      const notice = parsePush(request.body);
+      const connection = await connectionByEmail(app.db, notice.emailAddress);
+      // A mailbox no longer connected (or revoked): acknowledged, or Pub/Sub would deliver it again and again.
+      if (!connection || connection.state === 'revoked') {
+        request.log.info({ historyId: notice.historyId }, 'Gmail push for a mailbox that is not read here; acknowledged');
+        return reply.status(204).send(null);
+      }
+      const result = await syncAndRecord(app.db, gmail.apiFor(connection), connection, request.log).catch(() => undefined);
+      if (result?.imported) app.mailQueue.kick();
+      return reply.status(204).send(null);
     },
   });
 

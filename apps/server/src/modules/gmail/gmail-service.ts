@@ -7,6 +7,7 @@ import { createSecretBox, type SecretBox } from '../llm-settings/secret-box.js';
 import { createGmailApi, type GmailApi } from './gmail-api.js';
 import { GmailError } from './gmail-error.js';
 import { createGmailOauth, GMAIL_SCOPE, type GmailOauth, type GmailSettings } from './gmail-oauth.js';
+import { createPushVerifier, type PushVerifier } from './gmail-push.js';
 import { deleteConnection, insertAttempt, recordPass, saveConnection, takeAttempt, type GmailConnectionRow } from './gmail-repository.js';
 
 /** The consent callback on this server; registered as the OAuth client's redirect URI at Google. */
@@ -36,6 +37,8 @@ export interface GmailService {
   disconnect(orgId: string, connection: GmailConnectionRow): Promise<void>;
   /** The Gmail API of one connection (access tokens refreshed when expired, kept in memory only). */
   apiFor(connection: GmailConnectionRow): GmailApi;
+  /** Checks a Pub/Sub push request's token (GMAIL_PUBSUB_TOPIC set); null: push is off, polling only. */
+  verifyPush: PushVerifier | null;
 }
 
 export function createGmailService(deps: { db: Db; config: Config; logger: Logger }): GmailService | null {
@@ -66,6 +69,7 @@ export function createGmailService(deps: { db: Db; config: Config; logger: Logge
 
   return {
     settings,
+    verifyPush: settings.push ? createPushVerifier(settings.push) : null,
     async begin(admin) {
       const state = oidc.randomState();
       const codeVerifier = oidc.randomPKCECodeVerifier();

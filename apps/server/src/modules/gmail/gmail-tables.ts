@@ -18,6 +18,8 @@ export interface GmailConnectionsTable {
   /** The last failure's code and short text (no token, no mail content). */
   last_error: string | null;
   last_sync_at: Timestamp | null;
+  /** When Gmail stops pushing this mailbox's changes (users.watch); null: not watched (GMAIL_PUBSUB_TOPIC unset). */
+  watch_expires_at: Timestamp | null;
   /** Messages imported over the connection's life. */
   imported: Generated<number>;
   connected_by: string | null;

@@ -50,3 +50,14 @@ export const gmailMigrations = [
     },
   },
 ];
+
+/** Gmail push (decision 0050): when each mailbox's users.watch expires. */
+export const gmailWatchMigrations = [
+  {
+    name: '1571_gmail_watch',
+    async up(db: Kysely<any>): Promise<void> {
+      // When Gmail stops publishing the mailbox's changes to the Pub/Sub topic (users.watch, decision 0050).
+      await runStatements(db, [`ALTER TABLE gmail_connections ADD COLUMN watch_expires_at timestamptz`]);
+    },
+  },
+];

@@ -2,6 +2,7 @@ import type { JobQueue } from '@marketplace/db';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
+import type { OutboxConsumer } from '../events/events-repository.js';
 import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { mailSenderFor } from '../mail-intake/mail-sender.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
@@ -20,6 +21,8 @@ export interface WebhookDeps {
   /** null: deliveries are recorded but not sent (a process without the job queue). */
   queue: JobQueue | null;
   logger: Logger;
+  /** Integrations that also take each relayed event from the outbox (MQTT). */
+  outboxConsumers?: readonly OutboxConsumer[];
 }
 
 /** One attempt to make: `attempt` is its number, so a job run twice finds it made and skips it. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { periodicSweep, type PeriodicSweep } from '../../db/periodic-sweep.js';
-import { claimOutboxEvents, deleteOutboxEvents } from '../events/events-repository.js';
+import { claimOutboxEvents, deleteOutboxEvents, type OutboxConsumer } from '../events/events-repository.js';
 import { WEBHOOK_JOB, type WebhookDeps } from './webhook-delivery.js';
 import { toWebhookEvent } from './webhook-events.js';
 import { enabledSubscriptions, messageIdOfEvent, recordMessages, type NewMessage } from './webhooks-repository.js';
@@ -25,9 +25,11 @@ export interface RelayResult {
  * batch: an event is relayed exactly once, whichever process (or how many at once) runs this. The
  * message's webhook-id is derived from the event's id and its timestamp is the event's. Then queues
  * the first attempts (a lost queueing is healed by the webhook sweep, decision 0029 window B).
+ * The other outbox consumers (MQTT, decision 0050) write their own rows in the same transaction.
  */
-export async function relayOutbox(deps: Pick<WebhookDeps, 'db' | 'config' | 'queue' | 'logger'>): Promise<RelayResult> {
+export async function relayOutbox(deps: Pick<WebhookDeps, 'db' | 'config' | 'queue' | 'logger' | 'outboxConsumers'>): Promise<RelayResult> {
   const total: RelayResult = { events: 0, deliveries: 0 };
+  const consumers: readonly OutboxConsumer[] = deps.outboxConsumers ?? [];
   for (;;) {
     const { events, deliveryIds } = await deps.db.transaction().execute(async (trx) => {
       const claimed = await claimOutboxEvents(trx, RELAY_BATCH);
@@ -46,6 +48,7 @@ export async function relayOutbox(deps: Pick<WebhookDeps, 'db' | 'config' | 'que
         }))
         .filter((message) => message.subscriptionIds.length > 0);
       const recorded = await recordMessages(trx, messages);
+      for (const consumer of consumers) await consumer.record(trx, claimed);
       await deleteOutboxEvents(
         trx,
         claimed.map((event) => event.id),
@@ -54,6 +57,7 @@ export async function relayOutbox(deps: Pick<WebhookDeps, 'db' | 'config' | 'que
     });
     total.events += events;
     total.deliveries += deliveryIds.length;
+    if (events) for (const consumer of consumers) consumer.committed();
     await queueFirstAttempts(deps, deliveryIds);
     if (events < RELAY_BATCH) return total;
   }
