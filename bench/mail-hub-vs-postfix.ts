@@ -22,9 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@marketplace/mail/testing';
-import { enroll } from '../apps/agent/src/index.js';
-import { startServer } from '../apps/server/src/composition/server.js';
 import { alternateRuns, wholeNumberOption } from './alternate-runs.js';
+import { SERVICE_ADDRESS, startMailBenchServer } from './mail-hub-server.js';
 
 const run = promisify(execFile);
 const messages = wholeNumberOption('MAIL_BENCH_MESSAGES', process.env.MAIL_BENCH_MESSAGES ?? '2000', 100_000);
@@ -116,45 +115,22 @@ const work = mkdtempSync(join(tmpdir(), 'bench-hub-'));
 const postfixPort = await freePort();
 const hubPort = await freePort();
 const postfix = await startPostfix(postfixPort);
-const server = await startServer({
-  role: 'all',
-  handleSignals: false,
-  env: {
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    ROOT_KEY_PASSPHRASE: 'bench root key passphrase',
-    DATA_DIR: join(work, 'data'),
-    PORT: '0',
-    SMTP_LISTEN_PORT: String(hubPort),
-    SMTP_FROM: 'marketplace@bench.example',
-    MAIL_ALLOW_UNVERIFIED_SENDERS: 'true',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    MAIL_HUB_CONNECTIONS_PER_MINUTE_PER_CLIENT: '0',
-    MAIL_HUB_MESSAGES_PER_MINUTE_PER_CLIENT: '0',
-    MAIL_HUB_MESSAGES_PER_MINUTE_PER_SENDER: '0',
-    MAIL_HUB_MAILBOX_QUOTA_BYTES: '0',
-    MAIL_HUB_GREETING_DELAY_MS: greetingDelay,
-  },
+const { server, agent, unprocessed } = await startMailBenchServer(work, hubPort, { MAIL_HUB_GREETING_DELAY_MS: greetingDelay }).catch(async (error: unknown) => {
+  await postfix.stop();
+  throw error;
 });
 const results: { case: string; postfix: string; hub: string; ratio: string; target: string; note: string }[] = [];
 let failed = false;
 try {
-  const base = server.url!;
-  const post = async (path: string, body: unknown, token?: string) => (await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })).json() as Promise<any>;
-  const registered = await post('/api/v1/auth/register', { organization: 'Bench Org', name: 'Ana', email: 'ana@bench.example', password: 'correct horse battery staple' });
-  const { code } = await post('/api/v1/agents/enrollments', {}, registered.token);
-  const agent = await enroll({ server: base, code, home: join(work, 'agent') });
   const agentDir = join(work, 'data', 'mail', agent.mailbox);
-  const serviceDir = join(work, 'data', 'mail', 'marketplace@bench.example');
-  const db = server.runtime.database.db as any;
-  const unprocessed = async () => Number((await db.selectFrom('incoming_mail').select(db.fn.countAll().as('n')).where('state', '!=', 'done').executeTakeFirst()).n);
+  const serviceDir = join(work, 'data', 'mail', SERVICE_ADDRESS);
   const emptyMaildir = async (dir: string) => {
     for (const folder of ['new', 'cur']) for (const name of await readdir(join(dir, folder)).catch(() => [])) await rm(join(dir, folder, name), { force: true });
   };
 
   const cases = [
     { name: 'one per connection → agent mailbox', to: agent.mailbox, dir: agentDir, reuse: false, target: 0.5 },
-    { name: 'one per connection → conversation address', to: 'marketplace@bench.example', dir: serviceDir, reuse: false, target: 0.5 },
+    { name: 'one per connection → conversation address', to: SERVICE_ADDRESS, dir: serviceDir, reuse: false, target: 0.5 },
     { name: `reused connections (-d) → agent mailbox`, to: agent.mailbox, dir: agentDir, reuse: true, target: 1 },
   ];
   for (const c of cases) {
@@ -194,9 +170,10 @@ try {
     const postfixRate = messages / (postfixMs! / 1000);
     const hubRate = messages / (hubMs / 1000);
     const ratio = hubRate / postfixRate;
-    const catchUp = catchUps.length ? Math.max(...catchUps) : undefined;
+    // the warm-up run (compiling, caches, the sender's first mails that are read) counts for neither figure
+    const catchUp = catchUps.length > 1 ? Math.max(...catchUps.slice(1)) : undefined;
     if (ratio < c.target || (catchUp !== undefined && catchUp > 10)) failed = true;
-    results.push({ case: c.name, postfix: `${postfixRate.toFixed(0)} msg/s`, hub: `${hubRate.toFixed(0)} msg/s`, ratio: `${ratio.toFixed(2)}×`, target: `≥ ${c.target}×`, note: catchUp === undefined ? '' : `processed ${catchUp.toFixed(1)} s after the last 250 (worst run; target ≤ 10 s)` });
+    results.push({ case: c.name, postfix: `${postfixRate.toFixed(0)} msg/s`, hub: `${hubRate.toFixed(0)} msg/s`, ratio: `${ratio.toFixed(2)}×`, target: `≥ ${c.target}×`, note: catchUp === undefined ? '' : `processed ${catchUp.toFixed(1)} s after the last 250 (worst timed run; target ≤ 10 s)` });
   }
 } finally {
   await server.stop();

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Modules the benchmarks share; not benchmarks themselves. */
-const SHARED = new Set(['run-all.ts', 'alternate-runs.ts', 'agent-setup.ts', 'load-generator.ts']);
+const SHARED = new Set(['run-all.ts', 'alternate-runs.ts', 'agent-setup.ts', 'load-generator.ts', 'mail-hub-server.ts']);
 const filters = process.argv.slice(2).filter((word) => !word.startsWith('-'));
 const benches = readdirSync(here)
   .filter((name) => name.endsWith('.ts') && !SHARED.has(name))

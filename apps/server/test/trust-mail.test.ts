@@ -231,10 +231,16 @@ describe('proven senders (item 1)', () => {
     expect(flooded).toMatchObject({ outcome: 'rate-limited', conversationId: null });
     expect(await messagesIn(thread.conversationId)).toBe(messagesBefore);
     expect(await refusalsOf(flooded.messageId)).toEqual([{ org_id: admin.orgId, result: 'denied', details: { code: 'rate-limited', sender: user.email, detail: expect.stringContaining('MAIL_SENDER_LIMIT_PER_HOUR') } }]);
+    // not read: its analysis record has the sender stage and the route, no content stage ran
+    const analysisOf = (messageId: string) => db().selectFrom('mail_analyses').select(['stages', 'classification', 'language', 'route', 'org_id']).where('message_id', '=', messageId).executeTakeFirstOrThrow();
+    const floodedAnalysis = await analysisOf(flooded.messageId);
+    expect(Object.keys(floodedAnalysis.stages).sort()).toEqual(['route', 'sender']);
+    expect(floodedAnalysis).toMatchObject({ classification: 'other', language: 'und', route: 'rate-limited', org_id: admin.orgId, stages: { sender: { result: 'limited' } } });
 
     const next = await swaks({ from: user.email, to: thread.replyTo, subject: 'Re: A request', body: 'fields: room, date' });
     expect(next).toMatchObject({ outcome: 'answered', conversationId: thread.conversationId });
     expect(await refusalsOf(next.messageId)).toEqual([]);
+    expect(Object.keys((await analysisOf(next.messageId)).stages)).toEqual(expect.arrayContaining(['spam', 'language', 'classification', 'app']));
   });
 
   it('with DKIM checks on: unsigned mail and a signature of another domain are refused; an aligned DKIM pass starts the conversation', async () => {

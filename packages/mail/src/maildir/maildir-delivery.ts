@@ -3,6 +3,9 @@ import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { MailError } from '../mail-error.js';
+import { syncDirectory, syncDirectoryGrouped } from './grouped-directory-sync.js';
+
+export { syncDirectory };
 
 let counter = 0;
 
@@ -103,20 +106,10 @@ export async function deliverToMaildir(
       await file.close();
     }
     await rename(tmpPath, newPath);
-    if (fsync) await syncDirectory(join(root, 'new'));
+    if (fsync) await syncDirectoryGrouped(join(root, 'new'));
   } catch (error) {
     await unlink(tmpPath).catch(() => {});
     throw new MailError('MAILDIR_IO', `Could not store a message in the Maildir ${root}: ${(error as Error).message}. Check that the directory exists, is writable and the disk is not full.`, { cause: error, retryable: true });
   }
   return { path: newPath, name, size };
-}
-
-/** fsync of a directory makes a rename in it durable (Linux, macOS). */
-export async function syncDirectory(path: string): Promise<void> {
-  const dir = await open(path, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }

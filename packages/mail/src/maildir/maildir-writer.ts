@@ -1,12 +1,13 @@
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailError } from '../mail-error.js';
-import { maildirFileName, syncDirectory, type DeliveredFile } from './maildir-delivery.js';
+import { syncDirectoryGrouped } from './grouped-directory-sync.js';
+import { maildirFileName, type DeliveredFile } from './maildir-delivery.js';
 
 /** One message being written into a Maildir's `tmp/` while it arrives; `commit` moves it to `new/`. */
 export interface MaildirWriter {
   write(chunk: Buffer): Promise<void>;
-  /** fsync, rename into `new/` (the name carries the final size), fsync `new/`. */
+  /** fsync, rename into `new/` (the name carries the final size), fsync `new/` (one fsync for all commits waiting on it). */
   commit(): Promise<DeliveredFile>;
   /** Removes the half-written file; safe to call at any time, also after a failed write. */
   abort(): Promise<void>;
@@ -52,7 +53,8 @@ export async function openMaildirWriter(root: string, prefix: Buffer, options: {
         await file!.close();
         file = null;
         await rename(tmpPath, newPath);
-        if (fsync) await syncDirectory(join(root, 'new'));
+        // shared with other messages committed into new/ at the same moment (group commit), still before the 250
+        if (fsync) await syncDirectoryGrouped(join(root, 'new'));
       } catch (error) {
         fail(error);
       }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { classifyIncoming, DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import { appendAudit } from '../audit/audit-repository.js';
 import { MailIntakeError } from '../mail-intake/mail-intake-error.js';
@@ -32,6 +33,21 @@ export interface IncomingMailOptions {
 }
 
 const UNKNOWN_REPLY_EVERY_MS = 24 * 3_600_000;
+/** Senders whose mail over the limit was logged in the last minute (bounded: a flood of forged senders cannot grow it). */
+const floodLogged = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
+
+/**
+ * Whether this envelope sender has sent more than MAIL_SENDER_LIMIT_PER_HOUR mails in the last hour.
+ * Counts at most limit + 1 rows, so a sender's flood costs the same per message however large it grows.
+ */
+async function overSenderLimit(services: ConversationServices, envelopeFrom: string): Promise<boolean> {
+  const limit = services.config.mailIngest.senderLimitPerHour;
+  const recent = await services.db
+    .selectFrom((eb) => eb.selectFrom('incoming_mail').select('message_id').where('envelope_from', '=', envelopeFrom).where('received_at', '>', new Date(Date.now() - 3_600_000)).limit(limit + 1).as('recent'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(recent.n) > limit;
+}
 const addressesOf = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
 
 /** `marketplace+<token>@…` among the recipients (a subject the sender wrote never proves anything). */
@@ -110,9 +126,12 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     return await finish(unknown.outcome, unknown.orgId);
   }
 
-  const recent = await services.db.selectFrom('incoming_mail').select((eb) => eb.fn.countAll<string>().as('n')).where('envelope_from', '=', row.envelope_from).where('received_at', '>', new Date(Date.now() - 3_600_000)).executeTakeFirstOrThrow();
-  if (Number(recent.n) > services.config.mailIngest.senderLimitPerHour) {
-    log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read');
+  if (await overSenderLimit(services, row.envelope_from)) {
+    // a flood is logged once per sender a minute (each message is still audited and recorded)
+    if (floodLogged.get(row.envelope_from) === undefined) {
+      floodLogged.set(row.envelope_from, true);
+      log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read (further mail from this sender over the limit is not logged for a minute; each is audited)');
+    }
     await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
     trust = { result: 'limited', reason: `more than ${services.config.mailIngest.senderLimitPerHour} mails from this sender in the last hour` };
     return await finish('rate-limited', users[0]!.org_id);

@@ -14,7 +14,7 @@ import { recipientOrganisation } from './recipient-organisation.js';
 import { classifyMail, MAIL_CLASSES, type MailClass } from './classify-mail.js';
 import type { NewInboxMessageNotice } from './inbox-owner-mail.js';
 import { appOwnerUserIds, insertInboxMessage } from './inbox-repository.js';
-import { appOfThread, currentRuleSet, orgApps, saveAnalysis, senderDeployments } from './mail-processing-repository.js';
+import { appOfThread, currentRuleSet, orgApps, saveAnalysis, senderDeployments, type NewAnalysis } from './mail-processing-repository.js';
 import type { StageRecord } from './mail-processing-tables.js';
 import { applyMailRules, DEFAULT_MAIL_RULES } from './mail-rules.js';
 import { draftReply } from './reply-draft.js';
@@ -64,6 +64,33 @@ const LLM_SYSTEM = `You sort mail sent to an internal app marketplace. Answer wi
 const addressOf = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value[0] : value)?.value[0];
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * The record of mail the trust rules did not let be read (over the sender limit): the sender stage and
+ * the route only; its class is `other`, its language `und` (undetermined), the subject kept as the envelope showed it.
+ */
+function unreadAnalysis(input: AnalyseInput, stages: Record<string, StageRecord>): NewAnalysis {
+  const { row, trust } = input;
+  const route = input.outcome ?? `trust:${trust.result}`;
+  stages.route = { result: route, reason: `the trust rules decided (${route}); the message was not read, so no other stage ran`, ms: 0, engine: 'trust-rules', data: { ruleVersion: 0, labels: [], notify: 'none' } };
+  const from = addressOf(input.mail?.from);
+  return {
+    incomingMailId: row.id,
+    orgId: trust.orgId ?? null,
+    messageId: row.message_id,
+    sender: (from?.address ?? row.envelope_from).toLowerCase(),
+    subject: (input.mail?.subject ?? '').replace(/\0/g, '').slice(0, 500),
+    stages,
+    classification: 'other',
+    spam: false,
+    language: 'und',
+    appId: null,
+    summary: '',
+    route,
+    labels: [],
+    ruleVersion: 0,
+  };
+}
+
 export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
   const { db, config } = deps;
   const log = deps.logger.child({ component: 'mail-pipeline' });
@@ -91,6 +118,10 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     };
     const raw = input.raw;
     stages.sender = { result: trust.result, reason: trust.reason, ms: 0, engine: 'trust-rules' };
+
+    // Over the sender's hourly limit the mail is not read (a flood costs a record, not an analysis each):
+    // the record says who sent it and why it went no further; no content stage runs, no rule applies.
+    if (trust.result === 'limited') return { outcome: null, analysisId: await saveAnalysis(db, unreadAnalysis(input, stages)) };
 
     let mail = input.mail;
     if (!mail) {
