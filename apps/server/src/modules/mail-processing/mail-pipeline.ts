@@ -121,7 +121,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
 
     // Over the sender's hourly limit the mail is not read (a flood costs a record, not an analysis each):
     // the record says who sent it and why it went no further; no content stage runs, no rule applies.
-    if (trust.result === 'limited') return { outcome: null, analysisId: await saveAnalysis(db, unreadAnalysis(input, stages)) };
+    if (trust.result === 'limited') return { outcome: null, analysisId: await saveAnalysis(db, unreadAnalysis(input, stages)), clean: false };
 
     let mail = input.mail;
     if (!mail) {
