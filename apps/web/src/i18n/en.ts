@@ -601,6 +601,20 @@ export const en = {
     translated: 'Translated into {{language}}; read it before sending.',
     templateOnly: 'No language model is configured: only the subject and footer will be in {{language}}; the text stays as you wrote it.',
     replied: 'replied',
+    reporterChange: {
+      title: 'Change asked by the reporter',
+      reason: 'Reason (sent to the reporter when you reject)',
+      approve: 'Approve and build',
+      reject: 'Reject',
+      states: {
+        suggested: 'A suggestion: the policy lets only owners change the app. Make it with “Reply and change the app” if you agree.',
+        'awaiting-owner': 'Waits for an owner’s approval; approving builds it as the next version on your behalf, naming the reporter.',
+        rejected: 'Rejected: {{reason}}',
+        building: 'Approved: it is built as the next version (see the changes below).',
+        'needs-answer': 'It opened a question: answer it in the conversation below.',
+        'not-understood': 'It was not understood; the reporter was told how to put it.',
+      },
+    },
     change: {
       title: 'Changes asked in replies',
       asked: 'Requested change',
@@ -617,7 +631,7 @@ export const en = {
       send: 'Reply and change the app',
       sent: { building: 'Reply sent; the next version is building.', 'needs-answer': 'Reply sent; the change has an open question: answer it in the conversation, then build.' },
     },
-    kinds: { 'bug-report': 'bug report', feedback: 'feedback', 'follow-up': 'follow-up', question: 'question', 'app-request': 'app request', 'auto-reply': 'auto-reply', other: 'other' },
+    kinds: { 'bug-report': 'bug report', feedback: 'feedback', 'follow-up': 'follow-up', question: 'question', 'app-request': 'app request', 'auto-reply': 'auto-reply', other: 'other', 'change-request': 'change asked by the reporter' },
   },
   mail: {
     title: 'Incoming mail',

@@ -602,6 +602,20 @@ export const pl: Messages = {
     translated: 'Przetłumaczono na {{language}}; przeczytaj przed wysłaniem.',
     templateOnly: 'Nie skonfigurowano modelu językowego: tylko temat i stopka będą w języku {{language}}; treść pozostaje taka, jak ją napisano.',
     replied: 'odpowiedziano',
+    reporterChange: {
+      title: 'Zmiana, o którą prosi zgłaszający',
+      reason: 'Powód (wysyłany zgłaszającemu przy odrzuceniu)',
+      approve: 'Zatwierdź i zbuduj',
+      reject: 'Odrzuć',
+      states: {
+        suggested: 'Sugestia: zasady pozwalają zmieniać aplikację tylko właścicielom. Jeśli się zgadzasz, użyj „Odpowiedz i zmień aplikację”.',
+        'awaiting-owner': 'Czeka na zgodę właściciela; zatwierdzenie zbuduje ją jako następną wersję w Twoim imieniu, ze wskazaniem zgłaszającego.',
+        rejected: 'Odrzucona: {{reason}}',
+        building: 'Zatwierdzona: jest budowana jako następna wersja (zob. zmiany poniżej).',
+        'needs-answer': 'Otworzyła pytanie: odpowiedz w rozmowie poniżej.',
+        'not-understood': 'Nie została zrozumiana; zgłaszający dostał wskazówkę, jak ją zapisać.',
+      },
+    },
     change: {
       title: 'Zmiany zlecone w odpowiedziach',
       asked: 'Zmiana',
@@ -618,7 +632,7 @@ export const pl: Messages = {
       send: 'Odpowiedz i zmień aplikację',
       sent: { building: 'Odpowiedź wysłana; następna wersja się buduje.', 'needs-answer': 'Odpowiedź wysłana; zmiana ma otwarte pytanie: odpowiedz w rozmowie, potem zbuduj.' },
     },
-    kinds: { 'bug-report': 'zgłoszenie błędu', feedback: 'opinia', 'follow-up': 'dopytanie', question: 'pytanie', 'app-request': 'prośba o aplikację', 'auto-reply': 'odpowiedź automatyczna', other: 'inne' },
+    kinds: { 'bug-report': 'zgłoszenie błędu', feedback: 'opinia', 'follow-up': 'dopytanie', question: 'pytanie', 'app-request': 'prośba o aplikację', 'auto-reply': 'odpowiedź automatyczna', other: 'inne', 'change-request': 'zmiana, o którą prosi zgłaszający' },
   },
   mail: {
     title: 'Poczta przychodząca',
