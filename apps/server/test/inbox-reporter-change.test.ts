@@ -148,4 +148,17 @@ describe('a reporter changes the app by reply', () => {
     const detail = (await call(f.app, f.owner, { method: 'GET', url: `/api/v1/messages/${pending.message_id}` })).json();
     expect(detail.reporterChange).toMatchObject({ state: 'rejected', reason: 'departments come from the directory', decidedBy: f.owner.userId });
   });
+  it('allowed never bypasses review: when the policy reviews every publication, the change built on the reporter\'s word waits for a reviewer like an owner\'s', async () => {
+    const policy = await call(f.app, f.admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { policy: { publish: 'all' } } } });
+    expect(policy.statusCode, policy.body).toBe(200);
+    await setPolicy('allowed');
+    expect(await reporterChange('CHANGE: add a department field')).toBe('done reporter-change:building');
+    const request = (await requests()).at(-1)!;
+    expect(request).toMatchObject({ user_id: f.owner.userId, requested_by: f.reporter.userId });
+    const approval = await until('the publication to wait for a reviewer', async () => f.db().selectFrom('approvals').select(['kind', 'state', 'requested_by']).where('request_id', '=', request.id).executeTakeFirst(), 240_000);
+    expect(approval).toEqual({ kind: 'publish', state: 'waiting', requested_by: f.owner.userId });
+    const waiting = (await call(f.app, f.owner, { method: 'GET', url: `/api/v1/requests/${request.id}` })).json();
+    expect(waiting.state).not.toBe('published');
+    expect(await f.db().selectFrom('app_versions').select('version').where('app_id', '=', f.appId).where('version', '=', '1.3.0').executeTakeFirst()).toBeUndefined();
+  });
 });
