@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createMailSender, openMaildir, type MailSender } from '@marketplace/mail';
-import { mailboxDirectory, type MailHub } from '@marketplace/mail/hub';
-import pino from 'pino';
+import type { MailSender } from '@marketplace/mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
+import { probeHealth, type RunningAgent } from '../../agent/src/index.js';
 import type { Db } from '../src/db/schema.js';
-import { startEmbeddedMailHub } from '../src/modules/mail-intake/embedded-mail-hub.js';
-import { addUser, call, createPipelineApp, register, type Account } from './helper.js';
-import { maildirInbox } from './maildir-inbox.js';
-import { freePort } from './free-port.js';
+import { call, register, type Account } from './helper.js';
+import { MARKETPLACE, startFixByReply, until, type FixByReply } from './fix-by-reply-fixture.js';
 
 /**
  * "Fix by reply" on real parts: a bug report sent over SMTP into the embedded mail hub lands in the
@@ -20,124 +13,30 @@ import { freePort } from './free-port.js';
  * (it runs the app) through the hub and runs healthy there, and the reporter gets the reply and, once
  * the version is published, the mail naming it.
  */
-const MARKETPLACE = 'marketplace@marketplace.test';
-const ROOM_BOOKING = {
-  specVersion: 1,
-  name: 'room-booking',
-  title: 'Room booking',
-  summary: 'Book the meeting rooms of the office.',
-  kind: 'form-app',
-  entities: [{ name: 'booking', fields: [{ name: 'room', type: 'string', required: true }, { name: 'startDate', type: 'date', required: true }, { name: 'endDate', type: 'date', required: true }, { name: 'bookedBy', type: 'email', required: true }] }],
-  outputs: [{ type: 'email' }],
-  auth: 'none',
-};
-
-let env: Awaited<ReturnType<typeof createPipelineApp>>;
-let hub: MailHub;
+let fixture: FixByReply;
+let env: FixByReply['env'];
 let outside: MailSender;
-let dataDir: string;
 let admin: Account;
 let owner: Account;
 let stranger: Account;
 let reporter: Account;
-let reporterAddress: string;
 let appId: string;
 let bugId: string;
 let bugMessageId: string;
 let reporterAgent: RunningAgent;
 const db = () => env.t.database.db as Db;
-const mailbox = maildirInbox(() => dataDir);
-
-async function waitForRequest(id: string, account: Account, timeoutMs = 240_000) {
-  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 500))) {
-    const body = (await call(env.t.app, account, { method: 'GET', url: `/api/v1/requests/${id}` })).json();
-    if (body.state === 'published' || body.state === 'failed') return body;
-    if (Date.now() - started > timeoutMs) throw new Error(`request ${id} still ${body.state} after ${timeoutMs} ms: ${JSON.stringify(body.steps)}`);
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-
-/** Lets the reporter's agent read its mailbox until it runs `version` of the app healthy (as the server shows it). */
-async function reporterRuns(version: string) {
-  let seen: unknown;
-  return until(`${version} healthy on the reporter's agent`, async () => {
-    await reporterAgent.processOnce();
-    const items = (await call(env.t.app, reporter, { method: 'GET', url: '/api/v1/deployments?app=room-booking' })).json().items as { version: string; state: string; agentId: string }[];
-    seen = { deployments: items, deliveries: (await call(env.t.app, reporter, { method: 'GET', url: `/api/v1/deliveries?appId=${appId}` })).json().items };
-    return items.find((d) => d.agentId === reporterAgent.config.agentId && d.version === version && d.state === 'healthy');
-  }, 120_000).catch((error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(seen)}`);
-  });
-}
+const mailbox = { inbox: (address: string) => fixture.mailbox.inbox(address), waitForMail: (address: string, count: number) => fixture.mailbox.waitForMail(address, count) };
+const waitForRequest = (id: string, account: Account) => fixture.waitForRequest(id, account);
+const reporterRuns = (version: string) => fixture.reporterRuns(version);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'inbox-change-'));
-  // the intake queue reads each message from the hub's Maildir copy: the server, its jobs and the hub share DATA_DIR;
-  // releases go to the agents' mailboxes through the hub on its fixed port
-  const smtpPort = await freePort();
-  env = await createPipelineApp({ SMTP_FROM: MARKETPLACE, MAIL_SENDER_LIMIT_PER_HOUR: '10000', DATA_DIR: dataDir, SMTP_LISTEN_PORT: String(smtpPort), ROOT_KEY_PASSPHRASE: 'a fix by reply root passphrase' });
-  const { app } = env.t;
-  admin = await register(app, { organization: `Fix Org ${randomUUID().slice(0, 8)}` });
-  owner = await addUser(app, admin, ['member']);
-  stranger = await addUser(app, admin, ['member']);
-  reporter = await addUser(app, admin, ['member']);
-  const config = { ...app.config, host: '127.0.0.1' };
-  hub = await startEmbeddedMailHub(config, { db: db(), mailQueue: app.mailQueue }, pino({ level: 'warn' }));
-  app.conversationServices.mail.sender = createMailSender({ host: '127.0.0.1', port: hub.port });
-  outside = createMailSender({ host: '127.0.0.1', port: hub.port });
-
-  // the owner built the app (1.0.0) and has a workstation enrolled
-  const { code } = (await call(app, owner, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
-  expect((await app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'owner-laptop', hostname: 'owner-host', os: 'linux' } })).statusCode).toBe(201);
-  const first = await call(app, owner, { method: 'POST', url: '/api/v1/requests', payload: { spec: ROOM_BOOKING } });
-  expect(first.statusCode, first.body).toBe(202);
-  const published = await waitForRequest(first.json().id, owner);
-  expect(published.state, JSON.stringify(published.steps)).toBe('published');
-  appId = published.appId;
-
-  // the reporter runs 1.0.0 on their workstation (a real agent reading its Maildir on the hub)
-  const serverUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  const { code: reporterCode } = (await call(app, reporter, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
-  const home = join(dataDir, 'reporter-agent');
-  const enrolled = await enroll({ server: serverUrl, code: reporterCode, home });
-  reporterAgent = await startAgent({ home, mailbox: await openMaildir(mailboxDirectory(dataDir, enrolled.mailbox), { fsWatch: false }), maxHealthTimeoutMs: 20_000, log: () => {} });
-  const install = await call(app, reporter, { method: 'POST', url: `/api/v1/apps/${appId}/versions/1.0.0/distribute`, payload: {} });
-  expect(install.statusCode, install.body).toBe(202);
-  await reporterRuns('1.0.0');
-
-  // the reporter is proven by their conversation's reply address
-  const conversation = (await call(app, reporter, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'hello' } })).json();
-  const token = (await db().selectFrom('conversations').select('mail_token').where('id', '=', conversation.id).executeTakeFirstOrThrow()).mail_token;
-  reporterAddress = `marketplace+${token}@marketplace.test`;
-  bugMessageId = `<bug.${randomUUID()}@example.test>`;
-  const raw = Buffer.from(
-    [`From: ${reporter.email}`, `To: ${reporterAddress}`, 'Subject: Room booking crashes', `Message-ID: ${bugMessageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'When I book a room in the Room booking form there is nowhere to say why, and Save crashes with an error 500.', ''].join('\r\n'),
-  );
-  const sent = await outside.send({ raw, envelope: { from: reporter.email, to: [reporterAddress] } });
-  expect(sent.ok).toBe(true);
-  const outcome = await until('the bug report to be processed', async () => {
-    const row = await db().selectFrom('incoming_mail').select(['state', 'outcome']).where('message_id', '=', bugMessageId).executeTakeFirst();
-    return row?.state === 'done' || row?.state === 'quarantined' ? `${row.state} ${row.outcome}` : undefined;
-  });
-  expect(outcome).toBe('done inbox:bug-report');
-  const items = (await call(app, owner, { method: 'GET', url: '/api/v1/messages' })).json().items as { id: string; subject: string }[];
-  bugId = items.find((m) => m.subject === 'Room booking crashes')!.id;
+  fixture = await startFixByReply('inbox-change');
+  ({ env, outside, admin, owner, stranger, reporter, appId, bugId, bugMessageId } = fixture);
+  reporterAgent = fixture.agent();
 }, 400_000);
 
 afterAll(async () => {
-  await reporterAgent?.stop({ stopApps: true });
-  outside?.close();
-  await hub?.close();
-  await env?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  await fixture?.close();
 });
 
 const changeReply = (account: Account, payload: Record<string, unknown>, id = bugId) => call(env.t.app, account, { method: 'POST', url: `/api/v1/messages/${id}/reply`, payload });

@@ -14,7 +14,7 @@ const message = { id: 'm1', threadId: 'm1', app: { id: 'a1', name: 'room-booking
 const published = { id: 'c1', text: 'add a notes field', state: 'published', conversationId: 'conv1', requestId: 'r1', version: '1.1.0', error: null, notified: true, createdAt: '2026-12-06T10:05:00.000Z' };
 let sent: { url: string; method: string; body: unknown }[] = [];
 
-function serve(changes: object[]) {
+function serve(changes: object[], reporterChange: object | null = null) {
   sent = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
@@ -23,11 +23,12 @@ function serve(changes: object[]) {
     if (url === '/api/v1/auth/me') return json(me);
     if (url === '/api/v1/auth/csrf') return json({ csrfToken: 't' });
     if (url.startsWith('/api/v1/messages?')) return json({ items: [message] });
-    if (url === '/api/v1/messages/m1' && method === 'GET') return json({ ...message, body: 'Save crashes with an error 500.', thread: [], changes });
+    if (url === '/api/v1/messages/m1' && method === 'GET') return json({ ...message, body: 'Save crashes with an error 500.', thread: [], changes, reporterChange });
     if (url === '/api/v1/messages/m1/reply' && method === 'POST') {
       const asChange = (JSON.parse(String(init.body)) as { applyAsChange?: boolean }).applyAsChange;
       return json({ id: 'o1', messageId: '<o1@x>', ...(asChange ? { change: { id: 'c2', state: 'building', conversationId: 'conv2', requestId: 'r2', reply: 'Added the field “Notes”.' } } : {}) }, 201);
     }
+    if (url === '/api/v1/messages/m1/reporter-change' && method === 'POST') return json({ state: 'rejected' });
     return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'no' }, 404);
   });
 }
@@ -69,5 +70,17 @@ describe('the inbox: fix by reply', () => {
     expect(await screen.findByRole('heading', { name: 'Zmiany zlecone w odpowiedziach' })).toBeTruthy();
     expect(screen.getByText('Budowanie się nie udało: validate: the tests failed')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Odpowiedz i zmień aplikację' })).toBeTruthy();
+  });
+
+  it("shows a change the reporter asked for, waiting for approval, and sends the owner's rejection with its reason", async () => {
+    serve([], { id: 'rc1', text: 'add a notes field', policy: 'with-owner-approval', state: 'awaiting-owner', decidedBy: null, decidedAt: null, reason: null, createdAt: '2026-12-06T10:05:00.000Z' });
+    show();
+    fireEvent.click(await screen.findByRole('button', { name: 'Room booking crashes' }));
+    const panel = await screen.findByRole('region', { name: 'Change asked by the reporter' });
+    expect(within(panel).getByText(/Waits for an owner’s approval/)).toBeTruthy();
+    fireEvent.change(within(panel).getByLabelText(/Reason/), { target: { value: 'not now' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Reject' }));
+    await vi.waitFor(() => expect(sent.find((s) => s.url.endsWith('/reporter-change'))?.body).toEqual({ decision: 'reject', reason: 'not now' }));
+    expect(within(panel).getByRole('button', { name: 'Approve and build' })).toBeTruthy();
   });
 });

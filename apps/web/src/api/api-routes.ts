@@ -83,6 +83,7 @@ export const apiRoutes = {
   listMessages: live('GET', '/api/v1/messages'),
   getMessage: live('GET', '/api/v1/messages/{id}'),
   replyToMessage: live('POST', '/api/v1/messages/{id}/reply'),
+  decideReporterChange: live('POST', '/api/v1/messages/{id}/reporter-change'),
   listMailAnalyses: live('GET', '/api/v1/mail-analyses'),
   getMailBacklog: live('GET', '/api/v1/mail-backlog'),
   listCampaigns: live('GET', '/api/v1/campaigns'),

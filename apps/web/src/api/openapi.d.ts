@@ -6443,6 +6443,14 @@ export interface paths {
                                 /** @default true */
                                 updateInstalls?: boolean;
                             };
+                            inbox?: {
+                                /**
+                                 * @description What a reporter's CHANGE: reply to their report does: off (passed to the owners as a suggestion), with-owner-approval (built after an owner approves), allowed (built on an owner's behalf, same approvals)
+                                 * @default off
+                                 * @enum {string}
+                                 */
+                                reporterChanges?: "off" | "with-owner-approval" | "allowed";
+                            };
                             llm?: {
                                 /** @default null */
                                 activeProvider?: string | null;
@@ -6714,6 +6722,14 @@ export interface paths {
                                 maxAttachmentBytes?: number;
                                 /** @default true */
                                 updateInstalls?: boolean;
+                            };
+                            inbox?: {
+                                /**
+                                 * @description What a reporter's CHANGE: reply to their report does: off (passed to the owners as a suggestion), with-owner-approval (built after an owner approves), allowed (built on an owner's behalf, same approvals)
+                                 * @default off
+                                 * @enum {string}
+                                 */
+                                reporterChanges?: "off" | "with-owner-approval" | "allowed";
                             };
                             llm?: {
                                 /** @default null */
@@ -14080,6 +14096,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{id}/reporter-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a change the reporter asked for by reply (owners of the app; policy inbox.reporterChanges 'with-owner-approval')
+         * @description `approve` builds the reporter's change as the app's next version on the caller's behalf: the same conversation engine, pipeline and approvals as an owner's change, the reporter named in the changelog and mailed when the version is published. `reject` mails the reporter `reason`. Owners only (403 APP_OWNER_REQUIRED); a message that is no change waiting for approval is 409 REPORTER_CHANGE_NOT_PENDING; words the engine could not read are 422 CHANGE_NOT_UNDERSTOOD and the change keeps waiting.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        /** @description Why it is rejected: sent to the reporter */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            state: "rejected" | "building" | "needs-answer";
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 403 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 422 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 429 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457), code per status 500 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/{id}/translate": {
         parameters: {
             query?: never;
@@ -17934,6 +18075,8 @@ export interface components {
             id: string;
             language: string;
             repliedAt: string | null;
+            /** @description This message is a reporter's `CHANGE:` reply: what it asked and what became of it */
+            reporterChange: components["schemas"]["InboxReporterChange"] | null;
             sender: string;
             senderVersion: string | null;
             state: string;
@@ -17956,6 +18099,8 @@ export interface components {
             id: string;
             language: string;
             repliedAt: string | null;
+            /** @description This message is a reporter's `CHANGE:` reply: what it asked and what became of it */
+            reporterChange: components["schemas"]["InboxReporterChangeInput"] | null;
             sender: string;
             senderVersion: string | null;
             state: string;
@@ -17982,6 +18127,44 @@ export interface components {
             subject: string;
             summary: string;
             threadId: string;
+        };
+        InboxReporterChange: {
+            createdAt: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            id: string;
+            /**
+             * @description `inbox.reporterChanges` when it arrived
+             * @enum {string}
+             */
+            policy: "off" | "with-owner-approval" | "allowed";
+            reason: string | null;
+            /**
+             * @description suggested: passed to the owners only; awaiting-owner: approve or reject it (POST …/reporter-change); building / needs-answer: built on an owner's behalf (see `changes`); rejected: `reason` was sent to the reporter
+             * @enum {string}
+             */
+            state: "suggested" | "awaiting-owner" | "rejected" | "building" | "needs-answer" | "not-understood";
+            /** @description The change in words the reporter asked for (their `CHANGE:` line) */
+            text: string;
+        };
+        InboxReporterChangeInput: {
+            createdAt: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            id: string;
+            /**
+             * @description `inbox.reporterChanges` when it arrived
+             * @enum {string}
+             */
+            policy: "off" | "with-owner-approval" | "allowed";
+            reason: string | null;
+            /**
+             * @description suggested: passed to the owners only; awaiting-owner: approve or reject it (POST …/reporter-change); building / needs-answer: built on an owner's behalf (see `changes`); rejected: `reason` was sent to the reporter
+             * @enum {string}
+             */
+            state: "suggested" | "awaiting-owner" | "rejected" | "building" | "needs-answer" | "not-understood";
+            /** @description The change in words the reporter asked for (their `CHANGE:` line) */
+            text: string;
         };
         InboxThreadItem: {
             body: string;
@@ -18301,6 +18484,19 @@ export interface components {
             };
             /**
              * @default {
+             *       "reporterChanges": "off"
+             *     }
+             */
+            inbox: {
+                /**
+                 * @description What a reporter's CHANGE: reply to their report does: off (passed to the owners as a suggestion), with-owner-approval (built after an owner approves), allowed (built on an owner's behalf, same approvals)
+                 * @default off
+                 * @enum {string}
+                 */
+                reporterChanges: "off" | "with-owner-approval" | "allowed";
+            };
+            /**
+             * @default {
              *       "activeProvider": null
              *     }
              */
@@ -18436,6 +18632,19 @@ export interface components {
                 maxAttachmentBytes: number;
                 /** @default true */
                 updateInstalls: boolean;
+            };
+            /**
+             * @default {
+             *       "reporterChanges": "off"
+             *     }
+             */
+            inbox: {
+                /**
+                 * @description What a reporter's CHANGE: reply to their report does: off (passed to the owners as a suggestion), with-owner-approval (built after an owner approves), allowed (built on an owner's behalf, same approvals)
+                 * @default off
+                 * @enum {string}
+                 */
+                reporterChanges: "off" | "with-owner-approval" | "allowed";
             };
             /**
              * @default {

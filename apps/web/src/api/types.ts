@@ -52,6 +52,7 @@ export type AuditEntry = Schemas['AuditEntry'];
 export type InboxMessage = Schemas['InboxMessage'];
 export type InboxMessageDetail = Schemas['InboxMessageDetail'];
 export type InboxChange = Schemas['InboxChange'];
+export type InboxReporterChange = Schemas['InboxReporterChange'];
 export type InboxReply = Answer<'replyToMessage'>;
 export type TranslatedDraft = Schemas['TranslatedDraft'];
 export type MailAnalysis = Schemas['MailAnalysis'];

@@ -10,6 +10,7 @@ import { EmptyState, QueryState } from '../components/query-state';
 import { formatDate } from '../i18n/i18n';
 import { MailBacklogStatus } from '../components/mail-backlog';
 import { useSession } from '../auth/session';
+import { ReporterChangeDecision } from './reporter-change-decision';
 
 /** Where an owner's change reply is: change requested → building → published vX (or failed, with why). */
 function ChangeProgress({ change, appId }: { change: InboxChange; appId: string }) {
@@ -77,6 +78,7 @@ function MessageDetail({ id }: { id: string }) {
               </li>
             ))}
           </ol>
+          {message.reporterChange ? <ReporterChangeDecision messageId={message.id} change={message.reporterChange} /> : null}
           {message.changes.length ? (
             <section aria-label={t('messages.change.title')}>
               <h3>{t('messages.change.title')}</h3>

@@ -30,6 +30,17 @@ export async function changelogFor(db: Db, orgId: string, spec: AppSpec): Promis
   return language === 'pl' ? 'Bez zmian w specyfikacji; aplikacja zbudowana ponownie.' : 'No change to the spec; the app was built again.';
 }
 
+/**
+ * The changelog of a version built on someone's word who is not its requester (a reporter's change built
+ * on an owner's behalf): "… Requested by Ann Example." — the name only, never the address.
+ */
+export async function changelogRequestedBy(db: Db, changelog: string, requestedBy: string | null, language: string): Promise<string> {
+  if (!requestedBy) return changelog;
+  const user = await db.selectFrom('users').select(['name']).where('id', '=', requestedBy).executeTakeFirst();
+  const name = user?.name.trim() || (language === 'pl' ? 'zgłaszający' : 'the reporter');
+  return `${changelog} ${language === 'pl' ? `Na prośbę: ${name}.` : `Requested by ${name}.`}`;
+}
+
 /** The changelog the signed release statement carries (what the catalog shows is what was signed). */
 export function signedChangelog(releaseJson: string): string | null {
   try {

@@ -23,12 +23,14 @@ export async function changeAppInWords(services: ConversationServices, input: Ap
   // A command ("build it", "deploy X …") is not a change: it would act on the draft instead of changing it.
   if (recogniseIntent(input.text)) return { conversationId: null, requestId: null, state: 'not-understood', reply: notAChange(language), changes: 0 };
   const started = await createConversation(services.db, { orgId: input.orgId, userId: input.userId, channel: 'api', language, draft: { spec: parsed.spec, title: app.title } });
-  const intro = language === 'pl' ? `Zmiana aplikacji „${app.title}” ${app.latest_version} (odpowiedź na zgłoszenie).` : `Changing “${app.title}” ${app.latest_version} (a reply to a report).`;
-  await saveTurn(services, started, [{ role: 'assistant', text: intro, language, spec: parsed.spec, details: { changeOf: { appId: app.id, version: app.latest_version } } }], {});
+  const intro = input.requestedBy
+    ? language === 'pl' ? `Zmiana aplikacji „${app.title}” ${app.latest_version} na prośbę zgłaszającego.` : `Changing “${app.title}” ${app.latest_version} as its reporter asked.`
+    : language === 'pl' ? `Zmiana aplikacji „${app.title}” ${app.latest_version} (odpowiedź na zgłoszenie).` : `Changing “${app.title}” ${app.latest_version} (a reply to a report).`;
+  await saveTurn(services, started, [{ role: 'assistant', text: intro, language, spec: parsed.spec, details: { changeOf: { appId: app.id, version: app.latest_version, ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}) } } }], {});
   const turn = await converse(services, { orgId: input.orgId, userId: input.userId, conversationId: started.id, text: input.text });
   if (turn.intent !== null || turn.changes.length === 0) return { conversationId: started.id, requestId: null, state: 'not-understood', reply: turn.reply, changes: 0 };
   if (turn.state !== 'ready') return { conversationId: started.id, requestId: null, state: 'needs-answer', reply: turn.reply, changes: turn.changes.length };
-  const built = await buildConversation(services, await getConversation(services.db, input.orgId, started.id));
+  const built = await buildConversation(services, await getConversation(services.db, input.orgId, started.id), 'conversation', input.requestedBy ?? null);
   return { conversationId: started.id, requestId: built.requestId, state: 'building', reply: `${turn.reply}\n${built.reply}`, changes: turn.changes.length };
 }
 

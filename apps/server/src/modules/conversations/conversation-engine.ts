@@ -139,7 +139,7 @@ function view(conversation: ConversationRow, extra: Partial<TurnResult> & { repl
 }
 
 /** "Build this app": the spec goes to the pipeline; the conversation then follows the request. */
-export async function buildConversation(services: ConversationServices, conversation: ConversationRow, source: 'conversation' | 'email' = 'conversation'): Promise<TurnResult> {
+export async function buildConversation(services: ConversationServices, conversation: ConversationRow, source: 'conversation' | 'email' = 'conversation', requestedBy: string | null = null): Promise<TurnResult> {
   const language = isLanguage(conversation.language) ? conversation.language : 'en';
   if (conversation.state === 'building' || conversation.state === 'delivered') {
     throw new AppError('CONVERSATION_ALREADY_BUILT', 409, `This conversation's app is already ${conversation.state} (request ${conversation.request_id}); start a new conversation for another app.`, { details: { requestId: conversation.request_id } });
@@ -150,7 +150,7 @@ export async function buildConversation(services: ConversationServices, conversa
   }
   const messages = await listMessages(services.db, conversation.id);
   const text = messages.filter((m) => m.role === 'user').map((m) => m.text).join('\n').slice(0, 20_000) || null;
-  const requestId = await services.submit({ orgId: conversation.org_id, userId: conversation.user_id, spec: parsed.spec, text, source });
+  const requestId = await services.submit({ orgId: conversation.org_id, userId: conversation.user_id, spec: parsed.spec, text, source, requestedBy });
   const reply = buildStartedReply(language, parsed.spec.title, requestId);
   const actions = requestActions(language, requestId);
   await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language, actions, details: { requestId } }], { state: 'building', request_id: requestId });

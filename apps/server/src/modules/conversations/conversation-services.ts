@@ -25,7 +25,7 @@ export interface ConversationServices {
   events: EventBus;
   logger: FastifyBaseLogger;
   /** Submits a finished spec to the pipeline (submitRequest with source 'conversation' or 'email'). */
-  submit(input: { orgId: string; userId: string; spec: object; text: string | null; source: 'conversation' | 'email' }): Promise<string>;
+  submit(input: { orgId: string; userId: string; spec: object; text: string | null; source: 'conversation' | 'email'; requestedBy?: string | null }): Promise<string>;
   /** The SMTP sender for answers by mail (null when SMTP_HOST is not set) and the marketplace address. */
   mail: { sender: MailSender | null; address: string; publicUrl: string };
   /** The inbound pipeline (mail-processing): analyses every message and may route a proven sender's mail to an app's inbox. Set by the composition root. */

@@ -8,6 +8,7 @@ import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { readIncomingMailRaw, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { newTextOf } from '../mail-intake/mail-reply.js';
+import { splitChangeReply } from '../mail-processing/inbox-owner-mail.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
 import { sendConversationMail } from './conversation-mail.js';
@@ -156,6 +157,20 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     const outcome = await services.inboxChanges.replyByMail({ token: proof.token, text: newTextOf(mail.text ?? ''), ownerAddress: sender, inReplyTo: row.message_id, subject });
     await appendAudit(services.db, { orgId: owner.org_id, actorType: 'user', actorId: owner.id, action: 'message.reply', targetType: 'message', targetId: proof.token.inbox_message_id, result: outcome === 'inbox-reply:refused' ? 'denied' : 'success', details: { channel: 'email', outcome } });
     return await finish(outcome, owner.org_id);
+  }
+  if (proof.kind === 'inbox-reporter') {
+    // The reporter's reply in their report's thread: `CHANGE:` as the first line asks for a change (what the
+    // organisation's inbox.reporterChanges allows); anything else is an ordinary proven reply in the thread.
+    const reporter = users.find((u) => u.id === proof.token.user_id)!;
+    const text = newTextOf(mail.text ?? '');
+    const { change } = splitChangeReply(text);
+    if (!change) return provenTurn(reporter, "a reply to the address issued to the reporter of an inbox thread", () => answerProven(services, { row, mail, sender, user: reporter, thread: undefined }));
+    trust = { result: 'proven', reason: 'a change asked by reply to the address issued to the reporter of an inbox thread', userId: reporter.id, orgId: reporter.org_id };
+    if (!services.inboxChanges) return await finish('ignored:inbox-replies-off', reporter.org_id);
+    const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v)).slice(0, 50);
+    const outcome = await services.inboxChanges.reporterChangeByMail({ token: proof.token, change, text, reporterAddress: sender, messageId: row.message_id, refs, subject });
+    await appendAudit(services.db, { orgId: reporter.org_id, actorType: 'user', actorId: reporter.id, action: 'message.reporter-change', targetType: 'message', targetId: proof.token.inbox_message_id, result: outcome === 'reporter-change:refused' || outcome === 'reporter-change:limited' ? 'denied' : 'success', details: { channel: 'email', outcome } });
+    return await finish(outcome, reporter.org_id);
   }
   if (proof.kind === 'confirmation') {
     // A reply to a confirmation address: it runs the waiting mail, once; later replies continue that conversation.

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ownerToken, type OwnerToken } from '../mail-processing/inbox-owner-mail.js';
+import { reporterToken, type ReporterToken } from '../mail-processing/reporter-token.js';
 import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import type { ConversationServices } from './conversation-services.js';
 import { appendAudit } from '../audit/audit-repository.js';
@@ -106,13 +107,14 @@ export type SenderProof =
   | { kind: 'unproven' }
   | { kind: 'confirmation'; confirmation: NonNullable<ConfirmationRow> }
   | { kind: 'inbox-owner'; token: OwnerToken }
+  | { kind: 'inbox-reporter'; token: ReporterToken }
   | { kind: 'refused'; code: MailRefusal; orgId: string };
 
 /**
  * What the reply address proves about a known sender: a confirmation address (only its own From may
  * use it), a conversation's `+token` of one of the sender's accounts (proven, and that thread), another
  * user's `+token` (refused), the reply address of an owner's inbox notice (only that owner may use it),
- * or nothing (proven only when DKIM already passed: `dkimPassed`).
+ * the reply address issued to the reporter of an inbox thread (only that reporter may use it), or nothing (proven only when DKIM already passed: `dkimPassed`).
  */
 export async function proveSender(services: ConversationServices, input: { token: string | null; sender: string; userIds: string[]; dkimPassed: boolean }): Promise<SenderProof> {
   const { token } = input;
@@ -124,6 +126,8 @@ export async function proveSender(services: ConversationServices, input: { token
     if (byToken) return { kind: 'proven', thread: byToken };
     const owner = await ownerToken(services.db, token);
     if (owner) return input.userIds.includes(owner.user_id) ? { kind: 'inbox-owner', token: owner } : { kind: 'refused', code: 'foreign-token', orgId: owner.org_id };
+    const reporter = await reporterToken(services.db, token);
+    if (reporter) return input.userIds.includes(reporter.user_id) ? { kind: 'inbox-reporter', token: reporter } : { kind: 'refused', code: 'foreign-token', orgId: reporter.org_id };
   }
   return input.dkimPassed ? { kind: 'proven', thread: undefined } : { kind: 'unproven' };
 }

@@ -4,6 +4,7 @@ import type { OrgEvent } from '../events/event-bus.js';
 import { appOwnerUserIds, claimNotification, findInboxMessage, insertInboxChange, markReplied, releaseNotification, requestOutcome, setChangeReply, threadChanges, unnotifiedChanges } from './inbox-repository.js';
 import { mailOwners, replyByMail, type NewInboxMessageNotice, type OwnerReplyOutcome, type OwnerToken } from './inbox-owner-mail.js';
 import { sendThreadMail, type ThreadMail } from './inbox-reply.js';
+import { decideReporterChange, reporterChangeByMail, type ReporterChangeInput, type ReporterChangeOutcome } from './reporter-change.js';
 import { MailProcessingError } from './mail-processing-error.js';
 
 /** A change in words to an existing app, asked by one who may publish into it. */
@@ -12,6 +13,8 @@ export interface AppChangeInput {
   userId: string;
   appId: string;
   text: string;
+  /** Whose words these are when not the caller's: a reporter's change built on an owner's behalf (the changelog names them). */
+  requestedBy?: string | null;
 }
 
 /**
@@ -54,6 +57,10 @@ export interface InboxChanges {
   mailOwners(notice: NewInboxMessageNotice): Promise<void>;
   /** An owner's reply by mail to such a notice (their proof checked by the caller): answer, or `CHANGE:` and answer. */
   replyByMail(input: { token: OwnerToken; text: string; ownerAddress: string; inReplyTo: string; subject: string }): Promise<OwnerReplyOutcome>;
+  /** A reporter's `CHANGE:` reply to their report's thread (their proof checked by the caller): what `inbox.reporterChanges` allows. */
+  reporterChangeByMail(input: ReporterChangeInput): Promise<ReporterChangeOutcome>;
+  /** An owner approves (built on their behalf) or rejects (the reporter told why) a reporter's change waiting for approval. */
+  decideReporterChange(input: { orgId: string; userId: string | null; messageId: string; decision: 'approve' | 'reject'; reason?: string | undefined }): Promise<{ state: 'rejected' | 'building' | 'needs-answer' }>;
 }
 
 export interface ThreadChange {
@@ -158,6 +165,10 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     mailOwners: (notice) => mailOwners(deps, notice),
 
     replyByMail: (input) => replyByMail({ ...deps, changes }, input),
+
+    reporterChangeByMail: (input) => reporterChangeByMail(deps, input),
+
+    decideReporterChange: (input) => decideReporterChange(deps, input),
   };
   return changes;
 }

@@ -46,7 +46,7 @@ export interface OwnerToken {
 const CHANGE_LINE = /^\s*(?:change|zmiana)\s*:\s*(.*)$/i;
 
 /** The change the owner asked for (`CHANGE: …` as the first line, continued until a blank line) and the answer for the reporter (the rest). */
-export function splitOwnerReply(text: string): { change: string | null; answer: string } {
+export function splitChangeReply(text: string): { change: string | null; answer: string } {
   const lines = text.replace(/\r/g, '').split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   const match = first >= 0 ? CHANGE_LINE.exec(lines[first]!) : null;
@@ -61,8 +61,13 @@ export function ownerToken(db: Db, token: string): Promise<OwnerToken | undefine
   return db.selectFrom('mail_inbox_owner_tokens').select(['token', 'org_id', 'user_id', 'inbox_message_id']).where('token', '=', token).executeTakeFirst();
 }
 
-const kindWords = (classification: string, pl: boolean) =>
-  classification === 'bug-report' ? (pl ? 'Zgłoszenie błędu' : 'Bug report') : classification === 'feedback' ? (pl ? 'Opinia' : 'Feedback') : pl ? 'Wiadomość' : 'Message';
+const KIND_WORDS: Record<string, [string, string]> = {
+  'bug-report': ['Bug report', 'Zgłoszenie błędu'],
+  feedback: ['Feedback', 'Opinia'],
+  'change-request': ['Change suggested by the reporter', 'Zmiana proponowana przez zgłaszającego'],
+  'change-approval': ['Change to approve', 'Zmiana do zatwierdzenia'],
+};
+const kindWords = (classification: string, pl: boolean) => (KIND_WORDS[classification] ?? ['Message', 'Wiadomość'])[pl ? 1 : 0];
 
 /** Mails each owner of the app about a new inbox message, from a reply address issued to that owner for that message. */
 export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice): Promise<void> {
@@ -139,7 +144,7 @@ export async function replyByMail(
   const { token } = input;
   const message = await findInboxMessage(db, token.org_id, token.inbox_message_id, { userId: null, admin: true });
   if (!message) return 'inbox-reply:refused';
-  const { change, answer } = splitOwnerReply(input.text);
+  const { change, answer } = splitChangeReply(input.text);
   const link = `${deps.publicUrl}/messages?message=${message.id}`;
   let outcome: OwnerReplyOutcome;
   let detail: { reply?: string; link: string } = { link };

@@ -4,14 +4,16 @@ import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { linkInboxMessage } from '../outgoing-mail/outgoing-mail-repository.js';
 import { bareSubject, sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
+import { tokenAddress } from '../mail-intake/mail-reply.js';
 import { insertInboxMessage, markReplied } from './inbox-repository.js';
+import { issueReporterToken } from './reporter-token.js';
 import { MailProcessingError } from './mail-processing-error.js';
 
 export interface InboxReplyInput {
   orgId: string;
   userId: string | null;
   /** The message answered (an incoming inbox message). */
-  message: { id: string; app_id: string; thread_id: string; message_id: string; refs: string[]; sender: string; subject: string; language: string; classification: string };
+  message: { id: string; app_id: string; thread_id: string; message_id: string; refs: string[]; sender: string; subject: string; language: string; classification: string; user_id?: string | null };
   text: string;
 }
 
@@ -34,7 +36,9 @@ export async function sendThreadMail(db: Db, mail: ThreadMail, input: InboxReply
   const language = await mailLanguageFor(db, input.orgId, { to: { email: message.sender }, answered: message.language });
   const references = [...message.refs, message.message_id].slice(-20);
   const subject = bareSubject(message.subject, language === 'pl' ? 'Twoja wiadomość' : 'your message');
-  const sent = await sendTemplatedMail({ db, publicUrl: mail.publicUrl, from: mail.address, sender: mail.sender }, { orgId: input.orgId, kind: 'inbox-reply', language, params: { subject, text: input.text.trim() }, to: message.sender, inReplyTo: message.message_id, references, autoSubmitted: 'no' });
+  const token = message.user_id ? await issueReporterToken(db, { orgId: input.orgId, userId: message.user_id, threadId: message.thread_id, inboxMessageId: message.id }) : null;
+  const replyTo = token ? tokenAddress(serverAddress(mail.address), token) : undefined;
+  const sent = await sendTemplatedMail({ db, publicUrl: mail.publicUrl, from: mail.address, sender: mail.sender }, { orgId: input.orgId, kind: 'inbox-reply', language, params: { subject, text: input.text.trim() }, to: message.sender, inReplyTo: message.message_id, references, autoSubmitted: 'no', ...(replyTo ? { replyTo } : {}) });
   if (sent.blocked) throw new MailProcessingError('REPLY_BLOCKED', `The reply was not sent: ${sent.blocked.message} The draft is kept.`, sent.blocked.notice);
   if (!sent.sent) throw new MailProcessingError('REPLY_NOT_SENT', `The reply was not sent (${sent.result.ok ? 'recipient refused' : sent.result.code}); the draft is kept, try again later.`);
   const id = await insertInboxMessage(db, {

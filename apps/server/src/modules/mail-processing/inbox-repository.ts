@@ -68,7 +68,7 @@ function ownedApps(db: Db, userId: string) {
     .where((eb) => eb.or([eb('user_id', '=', userId), eb('group_id', 'in', eb.selectFrom('group_members').select('group_id').where('user_id', '=', userId))]));
 }
 
-const inboxColumns = ['mail_inbox.id', 'mail_inbox.app_id', 'apps.name as app_name', 'apps.title as app_title', 'mail_inbox.thread_id', 'mail_inbox.direction', 'mail_inbox.message_id', 'mail_inbox.refs', 'mail_inbox.sender', 'mail_inbox.subject', 'mail_inbox.body', 'mail_inbox.summary', 'mail_inbox.classification', 'mail_inbox.language', 'mail_inbox.sender_version', 'mail_inbox.draft', 'mail_inbox.state', 'mail_inbox.replied_at', 'mail_inbox.created_at'] as const;
+const inboxColumns = ['mail_inbox.id', 'mail_inbox.app_id', 'apps.name as app_name', 'apps.title as app_title', 'mail_inbox.thread_id', 'mail_inbox.direction', 'mail_inbox.message_id', 'mail_inbox.refs', 'mail_inbox.sender', 'mail_inbox.user_id', 'mail_inbox.subject', 'mail_inbox.body', 'mail_inbox.summary', 'mail_inbox.classification', 'mail_inbox.language', 'mail_inbox.sender_version', 'mail_inbox.draft', 'mail_inbox.state', 'mail_inbox.replied_at', 'mail_inbox.created_at'] as const;
 
 /** Incoming inbox messages the caller may see (all of the organisation's for an admin), newest first. */
 export function listInbox(db: Db, orgId: string, viewer: { userId: string | null; admin: boolean }, filter: { limit: number; offset: number; appId?: string | undefined }) {

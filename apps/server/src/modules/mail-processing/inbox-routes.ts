@@ -7,6 +7,7 @@ import { findInboxMessage, listInbox, threadMessages } from './inbox-repository.
 import { sendInboxReply } from './inbox-reply.js';
 import { translateDraft } from './translate-draft.js';
 import { MailProcessingError } from './mail-processing-error.js';
+import { reporterChangeOf } from './reporter-change.js';
 import { deliveryOfInboxMessages } from '../outgoing-mail/outgoing-mail-repository.js';
 import { recipientDeliverySchema } from '../outgoing-mail/outgoing-mail-schemas.js';
 
@@ -51,7 +52,21 @@ const changeSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'InboxChange' });
-const detailSchema = messageSchema.extend({ body: z.string(), thread: z.array(threadItemSchema), changes: z.array(changeSchema) }).meta({ id: 'InboxMessageDetail' });
+const reporterChangeSchema = z
+  .object({
+    id: z.string(),
+    text: z.string().describe('The change in words the reporter asked for (their `CHANGE:` line)'),
+    policy: z.enum(['off', 'with-owner-approval', 'allowed']).describe('`inbox.reporterChanges` when it arrived'),
+    state: z.enum(['suggested', 'awaiting-owner', 'rejected', 'building', 'needs-answer', 'not-understood']).describe('suggested: passed to the owners only; awaiting-owner: approve or reject it (POST …/reporter-change); building / needs-answer: built on an owner\'s behalf (see `changes`); rejected: `reason` was sent to the reporter'),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    reason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'InboxReporterChange' });
+const detailSchema = messageSchema
+  .extend({ body: z.string(), thread: z.array(threadItemSchema), changes: z.array(changeSchema), reporterChange: reporterChangeSchema.nullable().describe("This message is a reporter's `CHANGE:` reply: what it asked and what became of it") })
+  .meta({ id: 'InboxMessageDetail' });
 const replyBody = z
   .object({
     text: z.string().trim().min(1, 'write the reply').max(20_000),
@@ -105,11 +120,13 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
       if (!row || row.direction !== 'in') throw notFound(request.params.id);
       const thread = await threadMessages(app.db, request.principal!.orgId, row.thread_id);
       const changes = await app.inboxChanges.changesOf(request.principal!.orgId, row.thread_id);
+      const asked = await reporterChangeOf(app.db, request.principal!.orgId, row.id);
       const delivery = await deliveryOfInboxMessages(app.db, request.principal!.orgId, thread.filter((t) => t.direction === 'out').map((t) => t.id));
       return {
         ...view(row),
         body: row.body,
         changes: changes.map((c) => ({ ...c, createdAt: iso(c.createdAt) })),
+        reporterChange: asked ? { id: asked.id, text: asked.change_text, policy: asked.policy, state: asked.state, decidedBy: asked.decided_by, decidedAt: isoOrNull(asked.decided_at), reason: asked.reason, createdAt: iso(asked.created_at) } : null,
         thread: thread.map((t) => ({ id: t.id, direction: t.direction, sender: t.sender, subject: t.subject, body: t.body, createdAt: iso(t.created_at), delivery: t.direction === 'out' ? (delivery.get(t.id)?.recipients ?? []) : null })),
       };
     },
@@ -156,6 +173,27 @@ export default async function inboxRoutes(fastify: FastifyInstance) {
       const sent = await sendInboxReply(app.db, app.conversationServices.mail, { orgId: principal.orgId, userId: principal.userId, message: row, text: request.body.text });
       request.auditInfo = { targetType: 'message', targetId: row.id };
       return reply.status(201).send(sent);
+    },
+  });
+
+  app.post('/messages/:id/reporter-change', {
+    config: { audit: 'message.reporter-change-decision' },
+    schema: {
+      tags: ['mail'],
+      summary: "Approve or reject a change the reporter asked for by reply (owners of the app; policy inbox.reporterChanges 'with-owner-approval')",
+      description:
+        "`approve` builds the reporter's change as the app's next version on the caller's behalf: the same conversation engine, pipeline and approvals as an owner's change, the reporter named in the changelog and mailed when the version is published. `reject` mails the reporter `reason`. Owners only (403 APP_OWNER_REQUIRED); a message that is no change waiting for approval is 409 REPORTER_CHANGE_NOT_PENDING; words the engine could not read are 422 CHANGE_NOT_UNDERSTOOD and the change keeps waiting.",
+      params: idParams,
+      body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(2_000).optional().describe('Why it is rejected: sent to the reporter') }).strict(),
+      response: withErrors({ 200: z.object({ state: z.enum(['rejected', 'building', 'needs-answer']) }) }, [403, 404, 409, 422]),
+    },
+    handler: async (request) => {
+      const principal = request.principal!;
+      const row = await findInboxMessage(app.db, principal.orgId, request.params.id, viewerOf(principal));
+      if (!row || row.direction !== 'in') throw notFound(request.params.id);
+      const decided = await app.inboxChanges.decideReporterChange({ orgId: principal.orgId, userId: principal.userId, messageId: row.id, decision: request.body.decision, reason: request.body.reason });
+      request.auditInfo = { targetType: 'message', targetId: row.id, details: { decision: request.body.decision, state: decided.state } };
+      return decided;
     },
   });
 }

@@ -8,6 +8,8 @@ export const MAIL_PROCESSING_CODES = {
   APP_OWNER_REQUIRED: 403,
   /** The conversation engine read no change in the words (or a command); nothing was changed or sent. */
   CHANGE_NOT_UNDERSTOOD: 422,
+  /** An owner's decision on a reporter's change that is not waiting for one (decided already, or the policy asked none). */
+  REPORTER_CHANGE_NOT_PENDING: 409,
   /** No outgoing mail path: neither SMTP_HOST nor a reachable embedded hub. */
   MAIL_NOT_CONFIGURED: 503,
   /** The relay or hub refused or could not take the reply. */

@@ -104,10 +104,44 @@ export interface MailInboxOwnerTokensTable {
   created_at: DefaultNow;
 }
 
+/** The reply address issued to the reporter of an inbox thread (`marketplace+r<token>@…`, Reply-To of the thread's mail to them). */
+export interface MailInboxReporterTokensTable {
+  token: string;
+  org_id: string;
+  user_id: string;
+  thread_id: string;
+  /** The report (the thread's first incoming message of this reporter). */
+  inbox_message_id: string;
+  created_at: DefaultNow;
+}
+
+/** A change a reporter asked for by replying `CHANGE: …` to their report's thread, and what became of it (decision 0047). */
+export interface MailInboxReporterChangesTable {
+  id: Generated<string>;
+  org_id: string;
+  app_id: string;
+  thread_id: string;
+  /** The reporter's mail, in the thread (the owners' inbox shows it). */
+  message_id: string;
+  reporter_id: string;
+  change_text: string;
+  /** `inbox.reporterChanges` when it arrived. */
+  policy: 'off' | 'with-owner-approval' | 'allowed';
+  state: 'suggested' | 'awaiting-owner' | 'rejected' | 'building' | 'needs-answer' | 'not-understood';
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  reason: string | null;
+  /** The change it became (`mail_inbox_changes`), once built. */
+  change_id: string | null;
+  created_at: DefaultNow;
+}
+
 export interface MailProcessingTables {
   mail_analyses: MailAnalysesTable;
   mail_rule_sets: MailRuleSetsTable;
   mail_inbox: MailInboxTable;
   mail_inbox_changes: MailInboxChangesTable;
   mail_inbox_owner_tokens: MailInboxOwnerTokensTable;
+  mail_inbox_reporter_tokens: MailInboxReporterTokensTable;
+  mail_inbox_reporter_changes: MailInboxReporterChangesTable;
 }

@@ -129,3 +129,46 @@ export const mailAnalysisOwnerMigrations = [
     },
   },
 ];
+
+/**
+ * A reporter's changes by reply (decision 0047): the reply address issued to the reporter of an inbox
+ * thread (`marketplace+r<token>@…`, the Reply-To of the marketplace's mail in that thread), each change a
+ * reporter asked for by mail with what became of it, and the person whose words a request builds.
+ */
+export const reporterChangesMigrations = [
+  {
+    name: '1550_mail_inbox_reporter_changes',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE TABLE mail_inbox_reporter_tokens (
+          token text PRIMARY KEY,
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          thread_id uuid NOT NULL,
+          inbox_message_id uuid NOT NULL REFERENCES mail_inbox(id) ON DELETE CASCADE,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (thread_id, user_id)
+        )`,
+        `CREATE TABLE mail_inbox_reporter_changes (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          org_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+          app_id uuid NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+          thread_id uuid NOT NULL,
+          message_id uuid NOT NULL REFERENCES mail_inbox(id) ON DELETE CASCADE,
+          reporter_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          change_text text NOT NULL,
+          policy text NOT NULL,
+          state text NOT NULL,
+          decided_by uuid REFERENCES users(id) ON DELETE SET NULL,
+          decided_at timestamptz,
+          reason text,
+          change_id uuid REFERENCES mail_inbox_changes(id) ON DELETE SET NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE INDEX mail_inbox_reporter_changes_reporter_idx ON mail_inbox_reporter_changes (reporter_id, app_id, created_at)`,
+        `CREATE UNIQUE INDEX mail_inbox_reporter_changes_message_idx ON mail_inbox_reporter_changes (message_id)`,
+        `ALTER TABLE requests ADD COLUMN requested_by uuid REFERENCES users(id) ON DELETE SET NULL`,
+      ]);
+    },
+  },
+];

@@ -7,7 +7,7 @@ import { bundleFileName, createBundle, signRelease } from '@marketplace/release'
 import canonicalize from 'canonicalize';
 import { AppNotOwnedError, publishVersion, nextVersionFor, VersionExistsError } from '../catalog/catalog-repository.js';
 import { appendAudit } from '../audit/audit-repository.js';
-import { changelogFor } from '../catalog/version-changelog.js';
+import { changelogFor, changelogRequestedBy } from '../catalog/version-changelog.js';
 import { deliverToRequester } from '../distribution/deliver-to-requester.js';
 import { updateInstalls } from '../distribution/update-installs.js';
 import { GIT_EXPORT_JOB } from '../git-export/git-export-job.js';
@@ -138,7 +138,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
           validationReportDigest: digestOf(outputs.validation_report),
           scan: { verdict: scanReport.verdict, scanners: scanReport.scanners.map(({ name, verdict, detail }) => ({ name, verdict, ...(detail ? { detail: detail.slice(0, 2000) } : {}) })) },
           approver: request.user_id ?? 'system',
-          changelog: await changelogFor(services.db, request.org_id, spec),
+          changelog: await changelogRequestedBy(services.db, await changelogFor(services.db, request.org_id, spec), request.requested_by, spec.language ?? 'en'),
           publishedAt: now.toISOString(),
           expiresAt: new Date(now.getTime() + services.releaseValidityDays * 86_400_000).toISOString(),
           keyId,

@@ -14,12 +14,12 @@ export async function stepRow(db: Db, requestId: string, step: PipelineStep) {
 /** A new request with every step pending, in one transaction. */
 export async function insertRequest(
   db: Db,
-  values: { id: string; orgId: string; userId: string | null; source: 'api' | 'conversation' | 'email' | 'mcp' | 'cli'; text: string | null; spec: object; notice?: string | null },
+  values: { id: string; orgId: string; userId: string | null; source: 'api' | 'conversation' | 'email' | 'mcp' | 'cli'; text: string | null; spec: object; notice?: string | null; requestedBy?: string | null },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('requests')
-      .values({ id: values.id, org_id: values.orgId, user_id: values.userId, source: values.source, text: values.text, spec: JSON.stringify(values.spec), state: 'queued', notice: values.notice ?? null })
+      .values({ id: values.id, org_id: values.orgId, user_id: values.userId, source: values.source, text: values.text, spec: JSON.stringify(values.spec), state: 'queued', notice: values.notice ?? null, requested_by: values.requestedBy ?? null })
       .execute();
     await trx
       .insertInto('request_steps')

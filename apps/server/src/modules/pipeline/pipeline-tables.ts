@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp, Json, DefaultNow } from '../../db/column-types.js';
 
 /** `awaiting-approval`: signed, held before publishing until a reviewer decides (the organisation's policy). */
@@ -15,6 +15,8 @@ export interface RequestsTable {
   state: RequestState;
   error: Json<{ step: string; code: string; message: string } | null> | null;
   notice: string | null;
+  /** Whose words the request builds when that is not the requester: a reporter's change built on an owner's behalf (decision 0047). */
+  requested_by: ColumnType<string | null, string | null | undefined, string | null>;
   app_id: string | null;
   version: string | null;
   created_at: DefaultNow;

@@ -29,6 +29,8 @@ export interface SubmitRequestInput {
   spec: object;
   text: string | null;
   notice?: string | null;
+  /** Whose words this is when not the requester's (a reporter's change built on an owner's behalf); the changelog names them. */
+  requestedBy?: string | null;
 }
 
 /**

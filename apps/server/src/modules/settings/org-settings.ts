@@ -87,6 +87,18 @@ export const orgSettingsSchema = z
       })
       .strict()
       .default({ unknownSenders: 'reply-once', language: 'en', footer: '', allowedLinkDomains: [], maxMessageBytes: 25 * 1024 * 1024 }),
+    inbox: z
+      .object({
+        /**
+         * What a bug reporter's `CHANGE:` reply to their report's thread does (decision 0047): `off` (the
+         * suggestion goes to the owners' inbox, the reporter is told changes come from the owners),
+         * `with-owner-approval` (built only after an owner approves it), `allowed` (built on an owner's
+         * behalf through the same pipeline and approvals).
+         */
+        reporterChanges: z.enum(['off', 'with-owner-approval', 'allowed']).default('off').describe("What a reporter's CHANGE: reply to their report does: off (passed to the owners as a suggestion), with-owner-approval (built after an owner approves), allowed (built on an owner's behalf, same approvals)"),
+      })
+      .strict()
+      .default({ reporterChanges: 'off' }),
     llm: z.object({ activeProvider: z.string().max(64).nullable().default(null) }).strict().default({ activeProvider: null }),
     policy: policySchema.default(POLICY_DEFAULTS),
   })
@@ -101,6 +113,7 @@ export const orgSettingsPatchSchema = z
     distribution: orgSettingsSchema.shape.distribution.unwrap().partial().optional(),
     agents: orgSettingsSchema.shape.agents.unwrap().partial().optional(),
     mail: orgSettingsSchema.shape.mail.unwrap().partial().optional(),
+    inbox: orgSettingsSchema.shape.inbox.unwrap().partial().optional(),
     llm: orgSettingsSchema.shape.llm.unwrap().partial().optional(),
     policy: policySchema.partial().optional(),
   })

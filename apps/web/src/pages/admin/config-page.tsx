@@ -11,7 +11,7 @@ import { QueryState } from '../../components/query-state';
 const NULLABLE = new Set(['llm.activeProvider']);
 
 /** Settings whose values are one of a few words. */
-const CHOICES: Record<string, string[]> = { 'mail.unknownSenders': ['reply-once', 'ignore'], 'mail.language': ['en', 'pl'] };
+const CHOICES: Record<string, string[]> = { 'mail.unknownSenders': ['reply-once', 'ignore'], 'mail.language': ['en', 'pl'], 'inbox.reporterChanges': ['off', 'with-owner-approval', 'allowed'] };
 
 function SettingInput({ section, name, value, onChange }: { section: string; name: string; value: unknown; onChange: (value: unknown) => void }) {
   const { t } = useTranslation();

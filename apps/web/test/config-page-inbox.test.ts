@@ -1,0 +1,33 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigPage } from '../src/pages/admin/config-page';
+import { mountAdminPage, seen, serveAdminApi } from './admin-page-harness';
+
+const settings = { requests: { requireApproval: false, maxConcurrent: 4 }, inbox: { reporterChanges: 'off' } };
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('Settings page: what a reporter’s CHANGE: reply does', () => {
+  it('shows inbox.reporterChanges as a choice and saves the one picked', async () => {
+    serveAdminApi((method, _url, body) => [200, { settings: method === 'PUT' ? body.settings : settings }]);
+    mountAdminPage(ConfigPage);
+    const choice = (await screen.findByLabelText(/A reporter’s CHANGE: reply to their report/)) as HTMLSelectElement;
+    expect(screen.getByText('Inbox')).toBeTruthy();
+    expect([...choice.options].map((o) => o.value)).toEqual(['off', 'with-owner-approval', 'allowed']);
+    expect(choice.value).toBe('off');
+    fireEvent.change(choice, { target: { value: 'with-owner-approval' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await vi.waitFor(() => expect(seen.find((call) => call.method === 'PUT')?.body.settings.inbox).toEqual({ reporterChanges: 'with-owner-approval' }));
+  });
+
+  it('labels it in Polish', async () => {
+    serveAdminApi(() => [200, { settings }]);
+    mountAdminPage(ConfigPage, 'pl');
+    expect(await screen.findByLabelText(/Odpowiedź zgłaszającego z ZMIANA:/)).toBeTruthy();
+    expect(screen.getByText('Skrzynka zgłoszeń')).toBeTruthy();
+  });
+});
