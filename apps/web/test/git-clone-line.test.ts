@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GitCloneLine } from '../src/app-page/git-clone-line';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 
 const repository = { cloneUrl: 'https://market.example.test/git/acme/laptops.git', allowedSignersUrl: 'https://market.example.test/api/v1/git/allowed-signers', tags: ['v1.0.0'] };
 

@@ -8,7 +8,7 @@ import type { Notice } from '../src/api/types';
 import { VersionChangelog } from '../src/app-page/version-changelog';
 import { VersionReports } from '../src/app-page/version-reports';
 import { BuildProgress } from '../src/chat/build-progress';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 
 /** The routes these parts read, answering as the server does. */
 function serve(routes: Record<string, unknown>) {
