@@ -2,7 +2,7 @@ import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentenc
 
 /** English strings; pl.ts has the same keys (a test checks). */
 export const en = {
-  app: { name: 'Marketplace', skip: 'Skip to content', language: 'Language', menu: 'Menu', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}' },
+  app: { name: 'Marketplace', skip: 'Skip to content', language: 'Language', menu: 'Menu', account: 'Account', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}' },
   nav: { catalog: 'Catalog', chat: 'New app', deployments: 'Deployments', analytics: 'Analytics', admin: 'Admin', messages: 'Messages', campaigns: 'Campaigns' },
   common: {
     loading: 'Loading…',

@@ -3,7 +3,7 @@ import type { Messages } from './en';
 
 /** Polish strings. */
 export const pl: Messages = {
-  app: { name: 'Marketplace', skip: 'Przejdź do treści', language: 'Język', menu: 'Menu', signOut: 'Wyloguj', signedInAs: 'Zalogowano jako {{name}}' },
+  app: { name: 'Marketplace', skip: 'Przejdź do treści', language: 'Język', menu: 'Menu', account: 'Konto', signOut: 'Wyloguj', signedInAs: 'Zalogowano jako {{name}}' },
   nav: { catalog: 'Katalog', chat: 'Nowa aplikacja', deployments: 'Wdrożenia', analytics: 'Analityka', admin: 'Administracja', messages: 'Wiadomości', campaigns: 'Kampanie' },
   common: {
     loading: 'Wczytywanie…',
