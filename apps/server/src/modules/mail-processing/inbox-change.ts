@@ -5,6 +5,7 @@ import { appOwnerUserIds, claimNotification, findInboxMessage, insertInboxChange
 import { mailOwners, replyByMail, type NewInboxMessageNotice, type OwnerReplyOutcome, type OwnerToken } from './inbox-owner-mail.js';
 import { sendThreadMail, type ThreadMail } from './inbox-reply.js';
 import { MailProcessingError } from './mail-processing-error.js';
+import { relayedNoticeSchema } from '../../http/notice.js';
 
 /** A change in words to an existing app, asked by one who may publish into it. */
 export interface AppChangeInput {
@@ -64,6 +65,8 @@ export interface ThreadChange {
   requestId: string | null;
   version: string | null;
   error: string | null;
+  /** `error` as the failed request's notice (failure.*), worded by the UI; null when the request's error has none. */
+  errorNotice: { code: string; params: Record<string, string | number> } | null;
   notified: boolean;
   createdAt: Date;
 }
@@ -142,6 +145,7 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
         requestId: r.request_id,
         version: r.request_state === 'published' ? r.version : null,
         error: r.request_state === 'failed' && r.error && typeof r.error === 'object' && 'message' in r.error ? String((r.error as { message: unknown }).message) : null,
+        errorNotice: r.request_state === 'failed' ? failureNotice(r.error) : null,
         notified: Boolean(r.notified_at),
         createdAt: r.created_at,
       }));
@@ -160,4 +164,10 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     replyByMail: (input) => replyByMail({ ...deps, changes }, input),
   };
   return changes;
+}
+
+/** The notice a failed request's error carries, when it has a well-formed one. */
+function failureNotice(error: unknown): ThreadChange['errorNotice'] {
+  const parsed = relayedNoticeSchema.safeParse(error && typeof error === 'object' ? (error as { notice?: unknown }).notice : undefined);
+  return parsed.success ? parsed.data : null;
 }
