@@ -164,4 +164,11 @@ describe('server notices', () => {
     expect(noticeSentence(reasons[0]!.notice, 'pl', reasons[0]!.message)).toBe('Aplikacja łączy się z hostami spoza listy dozwolonych: api.example.com.');
     expect(noticeSentence(reasons[0]!.notice, 'en', reasons[0]!.message)).toBe(reasons[0]!.message);
   });
+
+  it('has a sentence in the web’s catalogs for every code a failed Git push is recorded with', () => {
+    const source = readFileSync(new URL('../src/modules/git-export/git-export-error.ts', import.meta.url), 'utf8');
+    const codes = [...source.matchAll(/'((?:GIT_PUSH|GITLAB)_[A-Z_]+)'/g)].map((match) => match[1]!);
+    expect(codes.length).toBeGreaterThanOrEqual(6);
+    expect(codes.filter((code) => typeof en.gitExport.errors[code] !== 'string' || typeof pl.gitExport.errors[code] !== 'string' || en.gitExport.errors[code] === pl.gitExport.errors[code])).toEqual([]);
+  });
 });

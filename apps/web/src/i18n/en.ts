@@ -716,6 +716,18 @@ export const en = {
     pushNow: 'Push now',
     appPushed: 'Pushed to {{remote}}: {{version}}',
     appPushFailed: 'Push to {{remote}} failed: {{error}}',
+    technical: 'What git said',
+    /** Why the last push failed, by the code the server records (git-export-error.ts); git's own words follow under "technical". */
+    errors: {
+      GIT_PUSH_AUTH_FAILED: 'the remote refused the saved credentials; check the user name and token, or the deploy key’s write access',
+      GIT_PUSH_HOST_KEY: 'the remote’s SSH host key does not match the saved known_hosts line; check the server’s key and save the right line',
+      GIT_PUSH_REJECTED: 'the remote has history this server did not write, and exports are never force-pushed; point it at an empty repository or reconcile it there',
+      GIT_PUSH_TARGET_REFUSED: 'the remote address is not allowed (https:// or ssh:// to a public host only)',
+      GIT_PUSH_FAILED: 'git could not push; the push is tried again',
+      GITLAB_FAILED: 'GitLab did not create or find the project',
+      GIT_FAILED: 'git failed on the server',
+      GIT_MISSING: 'git is not installed on the server',
+    },
   },
   gmail: {
     title: 'Gmail',

@@ -717,6 +717,17 @@ export const pl: Messages = {
     pushNow: 'Wypchnij teraz',
     appPushed: 'Wypchnięto do {{remote}}: {{version}}',
     appPushFailed: 'Wypchnięcie do {{remote}} nie powiodło się: {{error}}',
+    technical: 'Co odpowiedział git',
+    errors: {
+      GIT_PUSH_AUTH_FAILED: 'zdalne repozytorium odrzuciło zapisane dane logowania; sprawdź nazwę użytkownika i token albo prawo zapisu klucza wdrożeniowego',
+      GIT_PUSH_HOST_KEY: 'klucz hosta SSH zdalnego repozytorium nie zgadza się z zapisanym wierszem known_hosts; sprawdź klucz serwera i zapisz właściwy wiersz',
+      GIT_PUSH_REJECTED: 'zdalne repozytorium ma historię, której ten serwer nie zapisał, a eksport nigdy nie wypycha na siłę; wskaż puste repozytorium albo uzgodnij historię na miejscu',
+      GIT_PUSH_TARGET_REFUSED: 'ten adres zdalnego repozytorium jest niedozwolony (tylko https:// lub ssh:// do hosta publicznego)',
+      GIT_PUSH_FAILED: 'git nie zdołał wypchnąć zmian; wypchnięcie zostanie ponowione',
+      GITLAB_FAILED: 'GitLab nie utworzył ani nie znalazł projektu',
+      GIT_FAILED: 'git zawiódł na serwerze',
+      GIT_MISSING: 'git nie jest zainstalowany na serwerze',
+    },
   },
   gmail: {
     title: 'Gmail',
