@@ -638,6 +638,7 @@ export const pl: Messages = {
     engine: 'Silnik',
     ms: 'Czas (ms)',
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
+    routes: { inbox: 'do skrzynki aplikacji', conversation: 'do silnika rozmów', ignore: 'odłożona' },
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
   },
   approvals: {
