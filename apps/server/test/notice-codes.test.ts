@@ -142,4 +142,33 @@ describe('server notices', () => {
     const parsed = await parseStatusEmail(raw);
     expect(parsed.kind === 'status' && parsed.status.health).toEqual(health);
   });
+
+  it('has a sentence in the web’s catalogs for every reason code the server itself writes into a deployment or a command', () => {
+    const dir = new URL('../src/modules/deployments/', import.meta.url);
+    const files = (readdirSync(dir) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+    const codes = [...new Set(files.flatMap((file) => [...readFileSync(new URL(file, dir), 'utf8').matchAll(/code: '([A-Z][A-Z_]+)', message:/g)].map((match) => match[1]!)))];
+    expect(codes).toEqual(expect.arrayContaining(['APP_STOPPED', 'APP_NOT_RUNNING', 'COMMAND_UNANSWERED']));
+    const missing = codes.flatMap((code) => [en, pl].filter((language) => typeof language.deployments.reasons[code] !== 'string').map((language) => `${language === en ? 'en' : 'pl'}: ${code}`));
+    expect(missing).toEqual([]);
+    expect(codes.filter((code) => en.deployments.reasons[code] === pl.deployments.reasons[code])).toEqual([]);
+  });
+
+  it('gives each reason an approval waits for a notice, worded in Polish in the reviewer’s mail too', async () => {
+    const { publishReviewReasons } = await import('../src/modules/approvals/reach-policy.js');
+    const { noticeSentence } = await import('../src/http/notice-sentence.js');
+    const spec = { sources: [{ type: 'http-json', url: 'https://api.example.com/x' }], mcpTools: [{ server: 'jira', tool: 'create_issue', use: 'output' }] } as never;
+    const policy = { publish: 'outside-allow-list', allowedHosts: [], mcpAutomationTools: [] } as never;
+    const reasons = [...publishReviewReasons(spec, policy, false), ...publishReviewReasons(spec, { ...(policy as object), publish: 'all' } as never, false)];
+    expect(reasons.map((reason) => reason.notice?.code)).toEqual(['approval.hostsOutside', 'approval.mcpToolsOutside', 'approval.allApps', 'approval.mcpToolsOutside']);
+    for (const reason of reasons) expect(noticeSchema.safeParse(reason.notice).success, reason.code).toBe(true);
+    expect(noticeSentence(reasons[0]!.notice, 'pl', reasons[0]!.message)).toBe('Aplikacja łączy się z hostami spoza listy dozwolonych: api.example.com.');
+    expect(noticeSentence(reasons[0]!.notice, 'en', reasons[0]!.message)).toBe(reasons[0]!.message);
+  });
+
+  it('has a sentence in the web’s catalogs for every code a failed Git push is recorded with', () => {
+    const source = readFileSync(new URL('../src/modules/git-export/git-export-error.ts', import.meta.url), 'utf8');
+    const codes = [...source.matchAll(/'((?:GIT_PUSH|GITLAB)_[A-Z_]+)'/g)].map((match) => match[1]!);
+    expect(codes.length).toBeGreaterThanOrEqual(6);
+    expect(codes.filter((code) => typeof en.gitExport.errors[code] !== 'string' || typeof pl.gitExport.errors[code] !== 'string' || en.gitExport.errors[code] === pl.gitExport.errors[code])).toEqual([]);
+  });
 });

@@ -171,6 +171,8 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
 
     // Every page in English, then switch to Polish and do it again.
     await tour(page, base, SIGNED_IN, 'en', failures);
+    // The language and sign-out sit in the account menu, folded behind the person's name so the header keeps one line.
+    await page.getByRole('button', { name: 'Account: Ana Admin' }).click();
     await page.getByTestId('language').selectOption('pl');
     await settled(page, 'Dziennik audytu');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('pl');
@@ -181,6 +183,7 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     await expect.poll(() => page.getByText('Nie ma jeszcze aplikacji').count()).toBe(1);
 
     // Sign out; the pages before sign-in, in Polish (remembered) and English.
+    await page.getByRole('button', { name: 'Konto: Ana Admin' }).click();
     await page.getByRole('button', { name: 'Wyloguj' }).click();
     await settled(page, 'Logowanie');
     await tour(page, base, SIGNED_OUT, 'pl', failures);

@@ -195,7 +195,10 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
       { name: 'flow-admin-audit', url: '/admin/audit', heading: { en: 'Audit log', pl: 'Dziennik audytu' } },
     ];
     for (const lang of ['en', 'pl'] as const) {
-      if (lang === 'pl') await page.getByTestId('language').selectOption('pl');
+      if (lang === 'pl') {
+        await page.locator('.account-toggle').click();
+        await page.getByTestId('language').selectOption('pl');
+      }
       for (const entry of pages) {
         await page.goto(base + entry.url);
         await settled(page, entry.heading[lang]);

@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OwnersSection } from '../src/app-page/owners-section';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 
 const ana = { id: 'o1', kind: 'user', userId: 'u1', groupId: null, name: 'Ana Nowak', email: 'ana@example.test', addedAt: '2026-01-01T00:00:00Z' };
 const ben = { id: 'o2', kind: 'user', userId: 'u2', groupId: null, name: 'Ben Stone', email: 'ben@example.test', addedAt: '2026-01-02T00:00:00Z' };

@@ -6,7 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 import { AccountPage } from '../src/pages/account-page';
 
 const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', roles: ['member'], status: 'active', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null };

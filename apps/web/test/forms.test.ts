@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/api/api-error';
 import { SessionProvider, useSession } from '../src/auth/session';
 import { QueryState } from '../src/components/query-state';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 import { SignInPage } from '../src/pages/sign-in-page';
 import { ApiKeysPage } from '../src/pages/admin/api-keys-page';
 import { AuditPage } from '../src/pages/admin/audit-page';

@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GitCloneLine } from '../src/app-page/git-clone-line';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 
 const repository = { cloneUrl: 'https://market.example.test/git/acme/laptops.git', allowedSignersUrl: 'https://market.example.test/api/v1/git/allowed-signers', tags: ['v1.0.0'] };
 
@@ -54,7 +54,12 @@ describe('Git clone line on the app page', () => {
     cleanup();
     serve(['v1.0.0'], { ...push, errorCode: 'GIT_PUSH_AUTH_FAILED', error: 'The remote refused the credentials saved for it' });
     mount('pl');
-    expect((await screen.findByTestId('git-push')).textContent).toBe('Wypchnięcie do https://git.example.com/tools/laptops.git nie powiodło się: The remote refused the credentials saved for it');
+    expect((await screen.findByTestId('git-push')).textContent).toBe('Wypchnięcie do https://git.example.com/tools/laptops.git nie powiodło się: zdalne repozytorium odrzuciło zapisane dane logowania; sprawdź nazwę użytkownika i token albo prawo zapisu klucza wdrożeniowego');
+    cleanup();
+    // a code this UI does not know yet: the server's sentence
+    serve(['v1.0.0'], { ...push, errorCode: 'GIT_PUSH_SOMETHING_NEWER', error: 'Something newer went wrong' });
+    mount('pl');
+    expect((await screen.findByTestId('git-push')).textContent).toBe('Wypchnięcie do https://git.example.com/tools/laptops.git nie powiodło się: Something newer went wrong');
   });
 
   it('shows nothing before the first version is exported', async () => {

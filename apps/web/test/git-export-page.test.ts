@@ -42,7 +42,9 @@ describe('Git export admin page', () => {
       return [200, nothing];
     });
     mountAdminPage(GitExportPage, 'pl');
-    expect(await screen.findByText('The remote refused main (fetch first)')).toBeTruthy();
+    // the reason in Polish by its code; git's own words kept under "Co odpowiedział git"
+    expect(await screen.findByText(/zdalne repozytorium ma historię, której ten serwer nie zapisał/)).toBeTruthy();
+    expect(screen.getByText('The remote refused main (fetch first)').closest('details')?.querySelector('summary')?.textContent).toBe('Co odpowiedział git');
     expect(screen.getByText('Ostatni błąd')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: /Wypchnij teraz/ }));
     await vi.waitFor(() => expect(seen.some((call) => call.method === 'POST' && call.url === '/api/v1/apps/a1/git-push')).toBe(true));

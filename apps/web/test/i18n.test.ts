@@ -5,7 +5,8 @@ import { useTranslation, I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { pl } from '../src/i18n/pl';
-import { createI18n, detectLanguage, formatDate, formatNumber, switchLanguage } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
+import { detectLanguage, formatDate, formatNumber, loadI18n, switchLanguage } from '../src/i18n/i18n';
 import { noticeText } from '../src/components/notice-text';
 
 function keys(value: object, prefix = ''): string[] {
@@ -59,5 +60,17 @@ describe('i18n', () => {
     expect(noticeText(createI18n('en'), { code: 'health.answered', params: { path: '/health', status: 200 } }, 'GET /health answered 200')).toBe('GET /health answered 200');
     expect(noticeText(pl, { code: 'health.fromTheFuture', params: {} }, 'a newer agent said this')).toBe('a newer agent said this');
     expect(noticeText(pl, null, 'no code at all')).toBe('no code at all');
+  });
+});
+
+describe('the catalogs a browser fetches', () => {
+  it('starts with the one language it shows, and fetches the other on the first switch', async () => {
+    const i18n = await loadI18n('pl');
+    expect(i18n.hasResourceBundle('pl', 'translation')).toBe(true);
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(false);
+    expect(i18n.t('catalog.empty')).toBe('Nie ma jeszcze aplikacji');
+    await switchLanguage(i18n, 'en');
+    expect(i18n.t('catalog.empty')).toBe('No apps yet');
+    expect(document.documentElement.lang).toBe('en');
   });
 });

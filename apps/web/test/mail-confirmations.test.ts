@@ -6,7 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MailConfirmations } from '../src/chat/mail-confirmations';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 
 const waiting = { id: 'm1', address: 'ana@acme.example', subject: 'Weekly invoice report', receivedAt: '2026-12-06T06:00:00.000Z', expiresAt: '2026-12-07T06:00:00.000Z' };
 let sent: { url: string; method: string }[] = [];

@@ -6,8 +6,9 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 import { MessagesPage } from '../src/pages/messages-page';
+import { serverEnglishIn } from './server-english';
 
 const me = { user: { id: 'u1', email: 'owner@acme.example', name: 'Olga', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
 const message = { id: 'm1', threadId: 'm1', app: { id: 'a1', name: 'room-booking', title: 'Room booking' }, senderVersion: '1.0.0', sender: 'jan@acme.example', subject: 'Room booking crashes', summary: 'Save crashes.', classification: 'bug-report', language: 'en', draft: 'Thanks Jan.', state: 'new', repliedAt: null, createdAt: '2026-12-06T10:00:00.000Z' };
@@ -82,5 +83,15 @@ describe('the inbox: fix by reply', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Reject' }));
     await vi.waitFor(() => expect(sent.find((s) => s.url.endsWith('/reporter-change'))?.body).toEqual({ decision: 'reject', reason: 'not now' }));
     expect(within(panel).getByRole('button', { name: 'Approve and build' })).toBeTruthy();
+  });
+
+  it('says in Polish why a change failed when the server sends the reason as a notice, none of its English left', async () => {
+    const error = 'The generated app failed validation at "test": 1 passed, 1 failed.';
+    const failed = { ...published, state: 'failed', version: null, notified: false, error, errorNotice: { code: 'failure.validation', params: { step: 'test', detail: '1 passed, 1 failed' } } };
+    serve([failed]);
+    show('pl');
+    fireEvent.click(await screen.findByRole('button', { name: 'Room booking crashes' }));
+    expect(await screen.findByText('Budowanie się nie udało: Wygenerowana aplikacja nie przeszła walidacji na etapie „Testy”: 1 passed, 1 failed')).toBeTruthy();
+    expect(serverEnglishIn(document.body.textContent!, [failed])).toEqual([]);
   });
 });

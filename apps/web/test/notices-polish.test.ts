@@ -8,7 +8,11 @@ import type { Notice } from '../src/api/types';
 import { VersionChangelog } from '../src/app-page/version-changelog';
 import { VersionReports } from '../src/app-page/version-reports';
 import { BuildProgress } from '../src/chat/build-progress';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
+import { MemoryRouter } from 'react-router';
+import { SessionProvider } from '../src/auth/session';
+import { ApprovalsPage } from '../src/pages/approvals-page';
+import { serverEnglishIn } from './server-english';
 
 /** The routes these parts read, answering as the server does. */
 function serve(routes: Record<string, unknown>) {
@@ -135,3 +139,52 @@ describe('a deployment’s reason as its agent reports it', () => {
     expect(reasonText(createI18n('pl'), { code: 'SOMETHING_ELSE', message: 'An English sentence.' })).toBe('An English sentence.');
   });
 });
+
+describe('reasons the server gives in its own words, in the Polish UI', () => {
+  it('words each reason a deployment or a command is in its state, none left in the server’s English', async () => {
+    const { reasonText } = await import('../src/components/notice-text');
+    // as the server writes them (deployments/reconcile-inventory.ts, agent-commands.ts): a code and the English sentence
+    const reasons = [
+      { code: 'APP_NOT_RUNNING', message: 'The agent no longer lists this version among the apps it runs; deploy it again if it should be there.' },
+      { code: 'APP_STOPPED', message: 'The agent reports this app as stopped; start it again or check its log (marketplace-agent logs).' },
+      { code: 'COMMAND_UNANSWERED', message: 'The agent did not confirm this command after 5 deliveries; check that the agent runs (marketplace-agent doctor), then ask again.' },
+    ];
+    const worded = reasons.map((reason) => reasonText(createI18n('pl'), reason));
+    expect(worded).toEqual(['Ta wersja nie działa już na stacji roboczej; zainstaluj ją ponownie, jeśli powinna tam być.', 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: uruchom ją ponownie albo zajrzyj do jej dziennika (marketplace-agent logs).', 'Stacja robocza nie odpowiedziała na polecenie.']);
+    expect(serverEnglishIn(worded.join('\n'), reasons)).toEqual([]);
+  });
+
+  it('says why an approval waits in Polish, and keeps the English sentence of an approval older than notices', async () => {
+    const reviewer = { user: { id: 'u1', email: 'r@acme.test', name: 'Rita', roles: ['reviewer'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['reviewer'], via: 'cookie' };
+    const approval = (id: string, reasons: object[]) => ({ id, kind: 'publish', state: 'waiting', app: 'laptops', version: '1.0.0', requestId: 'r1', requestedBy: 'u2', reasons, hosts: ['api.example.com'], subject: {}, spec: null, scanReport: null, decidedBy: null, decidedAt: null, note: null, createdAt: '2026-12-06T10:00:00.000Z' });
+    const answer = {
+      items: [
+        approval('a1', [
+          { code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: 'The app reaches hosts outside the allow-list: api.example.com.', notice: { code: 'approval.hostsOutside', params: { hosts: 'api.example.com' } } },
+          { code: 'MCP_TOOLS_OUTSIDE_POLICY', message: 'The app calls MCP tools that the policy does not let apps use: jira/create_issue (output). Their calls are refused until an admin adds them.', notice: { code: 'approval.mcpToolsOutside', params: { tools: 'jira/create_issue (output)' } } },
+        ]),
+        approval('a2', [{ code: 'POLICY_DISTRIBUTE_TO_OTHERS', message: 'The organisation reviews releases sent to other people’s workstations (this one: 3 agent(s) of other people).', notice: { code: 'approval.distributeToOthers', params: { count: 3 } } }]),
+      ],
+    };
+    serve({ '/api/v1/auth/me': reviewer, '/api/v1/approvals': answer });
+    document.cookie = 'mp_signed_in=1; path=/';
+    mount(createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ApprovalsPage))), 'pl');
+    expect(await screen.findByText('Aplikacja łączy się z hostami spoza listy dozwolonych: api.example.com.')).toBeTruthy();
+    expect(document.body.textContent).toContain('Aplikacja wywołuje narzędzia MCP, których polityka nie pozwala używać aplikacjom: jira/create_issue (output).');
+    expect(document.body.textContent).toContain('agenty innych osób, liczba: 3');
+    expect(serverEnglishIn(document.body.textContent!, answer)).toEqual([]);
+    cleanup();
+    const older = { items: [approval('a3', [{ code: 'POLICY_ALL_APPS', message: 'The organisation reviews every app before it is published.' }])] };
+    serve({ '/api/v1/auth/me': reviewer, '/api/v1/approvals': older });
+    mount(createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ApprovalsPage))), 'pl');
+    expect(await screen.findByText('The organisation reviews every app before it is published.')).toBeTruthy();
+    document.cookie = 'mp_signed_in=; path=/; max-age=0';
+  });
+
+  it('catches a server sentence left on a page, at any depth of the answer (the check itself works)', () => {
+    const answer = { items: [{ reasons: [{ code: 'X', message: 'An English sentence here.' }], error: { message: 'Another one, nested.' } }] };
+    expect(serverEnglishIn('Powód: An English sentence here. Inny: Another one, nested.', answer)).toEqual(['An English sentence here.', 'Another one, nested.']);
+    expect(serverEnglishIn('Wszystko po polsku.', answer)).toEqual([]);
+  });
+});
+

@@ -6,7 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 import { CatalogPage } from '../src/pages/catalog-page';
 import { AppPage } from '../src/pages/app-page';
 import { buildTree } from '../src/components/file-tree';

@@ -6,7 +6,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
-import { createI18n } from '../src/i18n/i18n';
+import { createI18n } from '../src/i18n/create-i18n';
 import { SignInPage } from '../src/pages/sign-in-page';
 
 /** The browser's fetch, answered as a signed-out server would: /me is 401, /auth/sso as given. */

@@ -90,6 +90,12 @@ export const NOTICE_CODES = [
   'deployment.downloadFailed',
   'deployment.bundleMissing',
   'deployment.releaseRefused',
+  // Why the policy holds a request or a distribution for a reviewer (approvals/reach-policy.ts, distribution-approval.ts).
+  'approval.allApps',
+  'approval.hostsOutside',
+  'approval.mcpToolsOutside',
+  'approval.distributeToAll',
+  'approval.distributeToOthers',
   // Why an outgoing mail was not sent (outgoing-mail/mail-compliance.ts).
   'compliance.secret',
   'compliance.linkDomain',

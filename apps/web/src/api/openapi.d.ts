@@ -17238,6 +17238,13 @@ export interface components {
             reasons: {
                 code: string;
                 message: string;
+                /** @description message as a code and parameters (approval.*), worded by the UI in the reader’s language; absent on approvals older than notices */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
             }[];
             requestedBy: string | null;
             requestId: string | null;
@@ -17269,6 +17276,13 @@ export interface components {
             reasons: {
                 code: string;
                 message: string;
+                /** @description message as a code and parameters (approval.*), worded by the UI in the reader’s language; absent on approvals older than notices */
+                notice?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                };
             }[];
             requestedBy: string | null;
             requestId: string | null;
@@ -18012,6 +18026,13 @@ export interface components {
             conversationId: string | null;
             createdAt: string;
             error: string | null;
+            /** @description error as a code and parameters (failure.*), worded by the UI in the reader’s language */
+            errorNotice: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            } | null;
             id: string;
             /** @description The reporter was mailed that the fix is published */
             notified: boolean;
@@ -18029,6 +18050,13 @@ export interface components {
             conversationId: string | null;
             createdAt: string;
             error: string | null;
+            /** @description error as a code and parameters (failure.*), worded by the UI in the reader’s language */
+            errorNotice: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            } | null;
             id: string;
             /** @description The reporter was mailed that the fix is published */
             notified: boolean;
@@ -18399,7 +18427,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         Notice: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "approval.allApps" | "approval.hostsOutside" | "approval.mcpToolsOutside" | "approval.distributeToAll" | "approval.distributeToOthers" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
             params: {
                 [key: string]: string | number;
             };
@@ -18407,7 +18435,7 @@ export interface components {
         /** @description A notice as a stable code and its parameters, worded by the UI; the English sentence travels beside it */
         NoticeInput: {
             /** @enum {string} */
-            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
+            code: "similar.kind" | "similar.fields" | "similar.sources" | "scan.secretsFound" | "scan.noSecrets" | "scan.patternsFound" | "scan.noPatterns" | "scan.threatFound" | "scan.noThreat" | "validation.built" | "validation.testsRan" | "validation.listening" | "validation.healthAnswered" | "validation.stopped" | "validation.exercisedApi" | "validation.exercisedDashboard" | "validation.exercisedForm" | "validation.exercisedAutomation" | "validation.exercisedDataTool" | "failure.generatorRefused" | "failure.validation" | "failure.scanFlagged" | "failure.approvalRejected" | "failure.approvalRejectedNoReason" | "failure.versionExists" | "failure.appNotOwned" | "failure.storedSpecInvalid" | "failure.storedManifestInvalid" | "failure.storedScanReportInvalid" | "failure.stepError" | "changelog.firstVersion" | "changelog.rebuilt" | "changelog.kind" | "changelog.title" | "changelog.entityAdded" | "changelog.entityRemoved" | "changelog.entityRenamed" | "changelog.fieldAdded" | "changelog.fieldRemoved" | "changelog.fieldRenamed" | "changelog.fieldTypeChanged" | "changelog.fieldChanged" | "changelog.fieldsReordered" | "changelog.schedule" | "changelog.scheduleRemoved" | "changelog.sourceAdded" | "changelog.sourceRemoved" | "changelog.outputAdded" | "changelog.outputRemoved" | "changelog.auth" | "changelog.language" | "health.answered" | "health.failed" | "health.timedOut" | "deployment.readPathsGranted" | "deployment.readPathMissing" | "deployment.readPathUnreadable" | "deployment.healthCheckFailed" | "deployment.dataRestored" | "deployment.dataRestoredAside" | "deployment.keepsServing" | "deployment.keepsServingWithData" | "deployment.startFailed" | "deployment.removedByServer" | "deployment.rolledBackByServer" | "deployment.rolledBackByOperator" | "deployment.versionNotCurrent" | "deployment.notDeployedHere" | "deployment.rollbackFailed" | "deployment.commandFailed" | "deployment.installedLocally" | "deployment.installFailed" | "deployment.downloadFailed" | "deployment.bundleMissing" | "deployment.releaseRefused" | "approval.allApps" | "approval.hostsOutside" | "approval.mcpToolsOutside" | "approval.distributeToAll" | "approval.distributeToOthers" | "compliance.secret" | "compliance.linkDomain" | "compliance.footerMissing" | "compliance.tooLarge";
             params: {
                 [key: string]: string | number;
             };

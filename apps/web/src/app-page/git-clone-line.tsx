@@ -19,7 +19,7 @@ export function GitCloneLine({ appId }: { appId: string }) {
       </p>
       {push?.remoteUrl ? (
         <p className={push.errorCode ? 'small notice notice-error' : 'small'} data-testid="git-push">
-          {push.errorCode ? t('gitExport.appPushFailed', { remote: push.remoteUrl, error: push.error ?? push.errorCode }) : t('gitExport.appPushed', { remote: push.remoteUrl, version: push.lastPushedVersion ?? '—' })}
+          {push.errorCode ? t('gitExport.appPushFailed', { remote: push.remoteUrl, error: t(`gitExport.errors.${push.errorCode}`, { defaultValue: push.error ?? push.errorCode }) }) : t('gitExport.appPushed', { remote: push.remoteUrl, version: push.lastPushedVersion ?? '—' })}
         </p>
       ) : null}
     </>

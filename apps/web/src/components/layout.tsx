@@ -2,28 +2,13 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../auth/session';
-import { LANGUAGES, switchLanguage, type Language } from '../i18n/i18n';
-
-export function LanguageSwitcher() {
-  const { t, i18n } = useTranslation();
-  return (
-    <label className="language">
-      <span className="visually-hidden">{t('app.language')}</span>
-      <select value={i18n.language} onChange={(event) => void switchLanguage(i18n, event.target.value as Language)} data-testid="language">
-        {LANGUAGES.map((language) => (
-          <option key={language} value={language} lang={language}>
-            {language === 'en' ? 'English' : 'Polski'}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+import { AccountMenu } from './account-menu';
+import { LanguageSwitcher } from './language-switcher';
 
 /** Header with navigation, the main landmark, and focus moved to the page heading on navigation. */
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const { me, signOut, hasRole } = useSession();
+  const { hasRole } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -73,13 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <li><NavLink to="/campaigns">{t('nav.campaigns')}</NavLink></li>
             {hasRole('admin') ? <li><NavLink to="/admin">{t('nav.admin')}</NavLink></li> : null}
           </ul>
-          <div className="account">
-            <LanguageSwitcher />
-            <NavLink className="small" to="/account" title={me?.user?.email}>{t('app.signedInAs', { name: me?.user?.name ?? '' })}</NavLink>
-            <button type="button" className="secondary" onClick={() => void signOut()}>
-              {t('app.signOut')}
-            </button>
-          </div>
+          <AccountMenu />
         </nav>
       </header>
       <main id="main" ref={main}>

@@ -2,7 +2,7 @@ import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentenc
 
 /** English strings; pl.ts has the same keys (a test checks). */
 export const en = {
-  app: { name: 'Marketplace', skip: 'Skip to content', language: 'Language', menu: 'Menu', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}' },
+  app: { name: 'Marketplace', skip: 'Skip to content', language: 'Language', menu: 'Menu', account: 'Account', signOut: 'Sign out', signedInAs: 'Signed in as {{name}}' },
   nav: { catalog: 'Catalog', chat: 'New app', deployments: 'Deployments', analytics: 'Analytics', admin: 'Admin', messages: 'Messages', campaigns: 'Campaigns' },
   common: {
     loading: 'Loading…',
@@ -322,6 +322,8 @@ export const en = {
       COMMAND_FAILED: 'The workstation could not carry out the command.',
       COMMAND_MAX_ATTEMPTS: 'The workstation gave up on the command after several attempts.',
       COMMAND_UNANSWERED: 'The workstation did not answer the command.',
+      APP_STOPPED: 'The workstation reports the app as stopped: start it again, or look at its log (marketplace-agent logs).',
+      APP_NOT_RUNNING: 'The workstation no longer runs this version; deploy it again if it should be there.',
     },
   },
   analytics: {
@@ -659,6 +661,7 @@ export const en = {
     engine: 'Engine',
     ms: 'Time (ms)',
     ruleVersion: 'Routed by rule set version {{version}}',
+    routes: { inbox: 'to the app’s inbox', conversation: 'to the conversation engine', ignore: 'set aside' },
     stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
   },
   approvals: {
@@ -738,6 +741,18 @@ export const en = {
     pushNow: 'Push now',
     appPushed: 'Pushed to {{remote}}: {{version}}',
     appPushFailed: 'Push to {{remote}} failed: {{error}}',
+    technical: 'What git said',
+    /** Why the last push failed, by the code the server records (git-export-error.ts); git's own words follow under "technical". */
+    errors: {
+      GIT_PUSH_AUTH_FAILED: 'the remote refused the saved credentials; check the user name and token, or the deploy key’s write access',
+      GIT_PUSH_HOST_KEY: 'the remote’s SSH host key does not match the saved known_hosts line; check the server’s key and save the right line',
+      GIT_PUSH_REJECTED: 'the remote has history this server did not write, and exports are never force-pushed; point it at an empty repository or reconcile it there',
+      GIT_PUSH_TARGET_REFUSED: 'the remote address is not allowed (https:// or ssh:// to a public host only)',
+      GIT_PUSH_FAILED: 'git could not push; the push is tried again',
+      GITLAB_FAILED: 'GitLab did not create or find the project',
+      GIT_FAILED: 'git failed on the server',
+      GIT_MISSING: 'git is not installed on the server',
+    },
   },
   gmail: {
     title: 'Gmail',

@@ -1,7 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { pl } from './pl';
+import type { en } from './en';
 
 export const LANGUAGES = ['en', 'pl'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -25,10 +24,17 @@ function savedLanguage(): string | null {
   }
 }
 
-export function createI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [])): I18n {
+/** A language's catalog, English's shape; each is its own chunk, so a first load fetches only the one it shows. */
+export type Messages = typeof en;
+export type Catalogs = Partial<Record<Language, Messages>>;
+
+const loadCatalog = (language: Language): Promise<Messages> => (language === 'pl' ? import('./pl').then((module) => module.pl) : import('./en').then((module) => module.en));
+
+/** An i18next instance speaking `language`, from the catalogs at hand (the one it speaks among them). */
+export function startI18n(language: Language, catalogs: Catalogs): I18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
-    resources: { en: { translation: en }, pl: { translation: pl } },
+    resources: Object.fromEntries(Object.entries(catalogs).map(([name, translation]) => [name, { translation }])),
     lng: language,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
@@ -42,11 +48,17 @@ export function createI18n(language: Language = detectLanguage(savedLanguage(), 
   return instance;
 }
 
-/** Switch and remember the language. */
+/** The browser's i18next: the saved or browser language, its catalog fetched first (the other one waits for a switch). */
+export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [])): Promise<I18n> {
+  return startI18n(language, { [language]: await loadCatalog(language) });
+}
+
+/** Switch and remember the language, fetching its catalog the first time. */
 export async function switchLanguage(instance: I18n, language: Language) {
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, language);
   } catch {}
+  if (!instance.hasResourceBundle(language, 'translation')) instance.addResourceBundle(language, 'translation', await loadCatalog(language));
   await instance.changeLanguage(language);
 }
 

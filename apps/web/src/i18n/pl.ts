@@ -3,7 +3,7 @@ import type { Messages } from './en';
 
 /** Polish strings. */
 export const pl: Messages = {
-  app: { name: 'Marketplace', skip: 'Przejdź do treści', language: 'Język', menu: 'Menu', signOut: 'Wyloguj', signedInAs: 'Zalogowano jako {{name}}' },
+  app: { name: 'Marketplace', skip: 'Przejdź do treści', language: 'Język', menu: 'Menu', account: 'Konto', signOut: 'Wyloguj', signedInAs: 'Zalogowano jako {{name}}' },
   nav: { catalog: 'Katalog', chat: 'Nowa aplikacja', deployments: 'Wdrożenia', analytics: 'Analityka', admin: 'Administracja', messages: 'Wiadomości', campaigns: 'Kampanie' },
   common: {
     loading: 'Wczytywanie…',
@@ -323,6 +323,8 @@ export const pl: Messages = {
       COMMAND_FAILED: 'Stacja robocza nie mogła wykonać polecenia.',
       COMMAND_MAX_ATTEMPTS: 'Stacja robocza zrezygnowała z polecenia po kilku próbach.',
       COMMAND_UNANSWERED: 'Stacja robocza nie odpowiedziała na polecenie.',
+      APP_STOPPED: 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: uruchom ją ponownie albo zajrzyj do jej dziennika (marketplace-agent logs).',
+      APP_NOT_RUNNING: 'Ta wersja nie działa już na stacji roboczej; zainstaluj ją ponownie, jeśli powinna tam być.',
     },
   },
   analytics: {
@@ -660,6 +662,7 @@ export const pl: Messages = {
     engine: 'Silnik',
     ms: 'Czas (ms)',
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
+    routes: { inbox: 'do skrzynki aplikacji', conversation: 'do silnika rozmów', ignore: 'odłożona' },
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
   },
   approvals: {
@@ -739,6 +742,17 @@ export const pl: Messages = {
     pushNow: 'Wypchnij teraz',
     appPushed: 'Wypchnięto do {{remote}}: {{version}}',
     appPushFailed: 'Wypchnięcie do {{remote}} nie powiodło się: {{error}}',
+    technical: 'Co odpowiedział git',
+    errors: {
+      GIT_PUSH_AUTH_FAILED: 'zdalne repozytorium odrzuciło zapisane dane logowania; sprawdź nazwę użytkownika i token albo prawo zapisu klucza wdrożeniowego',
+      GIT_PUSH_HOST_KEY: 'klucz hosta SSH zdalnego repozytorium nie zgadza się z zapisanym wierszem known_hosts; sprawdź klucz serwera i zapisz właściwy wiersz',
+      GIT_PUSH_REJECTED: 'zdalne repozytorium ma historię, której ten serwer nie zapisał, a eksport nigdy nie wypycha na siłę; wskaż puste repozytorium albo uzgodnij historię na miejscu',
+      GIT_PUSH_TARGET_REFUSED: 'ten adres zdalnego repozytorium jest niedozwolony (tylko https:// lub ssh:// do hosta publicznego)',
+      GIT_PUSH_FAILED: 'git nie zdołał wypchnąć zmian; wypchnięcie zostanie ponowione',
+      GITLAB_FAILED: 'GitLab nie utworzył ani nie znalazł projektu',
+      GIT_FAILED: 'git zawiódł na serwerze',
+      GIT_MISSING: 'git nie jest zainstalowany na serwerze',
+    },
   },
   gmail: {
     title: 'Gmail',

@@ -5,6 +5,7 @@ import { callRoute } from '../api/api';
 import type { Approval } from '../api/types';
 import { useSession } from '../auth/session';
 import { ErrorMessage } from '../components/error-message';
+import { noticeText } from '../components/notice-text';
 import { QueryState } from '../components/query-state';
 
 function JsonDetails({ label, value }: { label: string; value: Record<string, unknown> | null }) {
@@ -19,7 +20,7 @@ function JsonDetails({ label, value }: { label: string; value: Record<string, un
 
 /** One waiting approval: what is asked, why it waits, the hosts it reaches, the spec and the scan report, and the decision. */
 function ApprovalCard({ approval }: { approval: Approval }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const decide = useMutation({
@@ -39,7 +40,7 @@ function ApprovalCard({ approval }: { approval: Approval }) {
       </p>
       <ul>
         {approval.reasons.map((reason) => (
-          <li key={reason.code}>{reason.message}</li>
+          <li key={reason.code}>{noticeText(i18n, reason.notice, reason.message)}</li>
         ))}
       </ul>
       <p>

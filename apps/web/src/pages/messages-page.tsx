@@ -6,6 +6,7 @@ import { callRoute } from '../api/api';
 import { Link, useSearchParams } from 'react-router';
 import type { InboxChange, InboxMessage, InboxMessageDetail, InboxReply, TranslatedDraft } from '../api/types';
 import { ErrorMessage } from '../components/error-message';
+import { noticeText } from '../components/notice-text';
 import { EmptyState, QueryState } from '../components/query-state';
 import { formatDate } from '../i18n/i18n';
 import { MailBacklogStatus } from '../components/mail-backlog';
@@ -14,7 +15,7 @@ import { ReporterChangeDecision } from './reporter-change-decision';
 
 /** Where an owner's change reply is: change requested → building → published vX (or failed, with why). */
 function ChangeProgress({ change, appId }: { change: InboxChange; appId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const steps = ['requested', 'building', 'published'] as const;
   const reached = change.state === 'failed' ? 1 : steps.indexOf(change.state);
   return (
@@ -29,7 +30,7 @@ function ChangeProgress({ change, appId }: { change: InboxChange; appId: string 
           </li>
         ))}
       </ol>
-      {change.state === 'failed' ? <p className="notice notice-error">{t('messages.change.failed', { error: change.error ?? '' })}</p> : null}
+      {change.state === 'failed' ? <p className="notice notice-error">{t('messages.change.failed', { error: noticeText(i18n, change.errorNotice, change.error) })}</p> : null}
       {change.notified ? <p className="muted">{t('messages.change.notified')}</p> : null}
       <p className="muted">
         {change.conversationId ? <Link to={`/chat/${change.conversationId}`}>{t('messages.change.conversation')}</Link> : null}

@@ -91,6 +91,13 @@ export const NOTICE_SENTENCES = {
       bundleMissing: 'The release e-mail carries neither the bundle nor a download link.',
       releaseRefused: 'The workstation refused the release ({{code}}).',
     },
+    approval: {
+      allApps: 'The organisation reviews every app before it is published.',
+      hostsOutside: 'The app reaches hosts outside the allow-list: {{hosts}}.',
+      mcpToolsOutside: 'The app calls MCP tools the policy does not let apps use: {{tools}}. Their calls are refused until an admin adds them to the policy’s MCP tools for apps.',
+      distributeToAll: 'The organisation reviews releases sent to other people’s workstations (this one: every enrolled agent).',
+      distributeToOthers: 'The organisation reviews releases sent to other people’s workstations (this one: {{count, number}} agent(s) of other people).',
+    },
     compliance: {
       secret: 'The mail contains what looks like a secret ({{rule}}); remove it and send again.',
       linkDomain: 'The mail links to {{host}}, which is not an allowed link domain; remove the link or ask an administrator to allow the domain.',
@@ -183,6 +190,13 @@ export const NOTICE_SENTENCES = {
       downloadFailed: 'Nie udało się pobrać paczki: {{error}}',
       bundleMissing: 'E-mail z wydaniem nie zawiera ani paczki, ani linku do pobrania.',
       releaseRefused: 'Stacja robocza odrzuciła wydanie ({{code}}).',
+    },
+    approval: {
+      allApps: 'Organizacja sprawdza każdą aplikację przed publikacją.',
+      hostsOutside: 'Aplikacja łączy się z hostami spoza listy dozwolonych: {{hosts}}.',
+      mcpToolsOutside: 'Aplikacja wywołuje narzędzia MCP, których polityka nie pozwala używać aplikacjom: {{tools}}. Ich wywołania są odrzucane, dopóki administrator nie doda ich do narzędzi MCP dla aplikacji w polityce.',
+      distributeToAll: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: na wszystkie zarejestrowane agenty).',
+      distributeToOthers: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: agenty innych osób, liczba: {{count, number}}).',
     },
     compliance: {
       secret: 'Wiadomość zawiera coś, co wygląda na sekret ({{rule}}); usuń to i wyślij ponownie.',

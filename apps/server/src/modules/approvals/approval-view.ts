@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/schema.js';
+import { relayedNoticeSchema } from '../../http/notice.js';
 import { iso, isoOrNull } from '../../http/responses.js';
 import type { ApprovalRow } from './approvals-repository.js';
 
@@ -12,7 +13,13 @@ export const approvalSchema = z
     version: z.string().nullable(),
     requestId: z.string().nullable(),
     requestedBy: z.string().nullable(),
-    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    reasons: z.array(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        notice: relayedNoticeSchema.optional().describe('message as a code and parameters (approval.*), worded by the UI in the reader’s language; absent on approvals older than notices'),
+      }),
+    ),
     hosts: z.array(z.string()).describe('The hosts the app reaches through its sources and outputs'),
     subject: z.record(z.string(), z.unknown()).describe('For a distribution: the version and the recipients asked for'),
     spec: z.record(z.string(), z.unknown()).nullable(),

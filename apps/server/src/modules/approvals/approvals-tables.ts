@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { Notice } from '../../http/notice.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultNow = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -6,9 +7,11 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type ApprovalKind = 'publish' | 'distribute';
 export type ApprovalState = 'waiting' | 'approved' | 'rejected';
+/** Why the policy holds it: a stable code, the English sentence, and that sentence as a notice the UI words (absent on rows older than notices). */
 export interface ApprovalReason {
   code: string;
   message: string;
+  notice?: Notice;
 }
 
 /** Something the organisation's policy holds for a reviewer: a request before publishing, or a distribution. */

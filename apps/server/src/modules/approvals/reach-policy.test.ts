@@ -7,7 +7,13 @@ const spec = { mcpTools: [{ server: 'jira', tool: 'lookup-project', use: 'source
 describe('publish review: MCP tools an app declares', () => {
   it('holds an app for a reviewer, naming each tool the policy does not let apps call, whatever `publish` says', () => {
     const reasons = publishReviewReasons(spec, POLICY_DEFAULTS, false);
-    expect(reasons).toEqual([{ code: 'MCP_TOOLS_OUTSIDE_POLICY', message: expect.stringContaining('jira/lookup-project (source), jira/create_issue (output)') }]);
+    expect(reasons).toEqual([
+      {
+        code: 'MCP_TOOLS_OUTSIDE_POLICY',
+        message: expect.stringContaining('jira/lookup-project (source), jira/create_issue (output)'),
+        notice: { code: 'approval.mcpToolsOutside', params: { tools: 'jira/lookup-project (source), jira/create_issue (output)' } },
+      },
+    ]);
     expect(publishReviewReasons(spec, { ...POLICY_DEFAULTS, publish: 'all' }, false).map((reason) => reason.code)).toEqual(['POLICY_ALL_APPS', 'MCP_TOOLS_OUTSIDE_POLICY']);
   });
 

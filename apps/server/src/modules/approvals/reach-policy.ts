@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { mcpToolListed, type Policy } from '../settings/org-settings.js';
 import type { ApprovalReason } from './approvals-tables.js';
+import { notice } from '../../http/notice.js';
 
 /** Host names that answer with a cloud instance's credentials and settings (AWS, GCP, Azure, Oracle, Alibaba, OpenStack). */
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal', 'metadata.oraclecloud.com', 'metadata.tencentyun.com']);
@@ -59,10 +60,10 @@ export function publishReviewReasons(spec: SpecReach, policy: Policy, requireApp
 }
 
 function hostReasons(spec: SpecReach, policy: Policy, requireApproval: boolean): ApprovalReason[] {
-  if (policy.publish === 'all' || requireApproval) return [{ code: 'POLICY_ALL_APPS', message: 'The organisation reviews every app before it is published.' }];
+  if (policy.publish === 'all' || requireApproval) return [{ code: 'POLICY_ALL_APPS', message: 'The organisation reviews every app before it is published.', notice: notice('approval.allApps') }];
   if (policy.publish !== 'outside-allow-list') return [];
   const outside = [...new Set(reachedHosts(spec).map((r) => r.host).filter((host) => !allowed(host, policy.allowedHosts)))];
-  return outside.length ? [{ code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: `The app reaches hosts outside the allow-list: ${outside.join(', ')}.` }] : [];
+  return outside.length ? [{ code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: `The app reaches hosts outside the allow-list: ${outside.join(', ')}.`, notice: notice('approval.hostsOutside', { hosts: outside.join(', ') }) }] : [];
 }
 
 /**
@@ -72,5 +73,6 @@ function hostReasons(spec: SpecReach, policy: Policy, requireApproval: boolean):
 function mcpToolReasons(spec: SpecReach, policy: Policy): ApprovalReason[] {
   const outside = (spec.mcpTools ?? []).filter((use) => !mcpToolListed(policy.mcpAutomationTools, use.server, use.tool)).map((use) => `${use.server}/${use.tool} (${use.use})`);
   if (!outside.length) return [];
-  return [{ code: 'MCP_TOOLS_OUTSIDE_POLICY', message: `The app calls MCP tools that the policy does not let apps use: ${[...new Set(outside)].join(', ')}. Their calls are refused until an admin adds them to the policy's MCP tools for apps.` }];
+  const tools = [...new Set(outside)].join(', ');
+  return [{ code: 'MCP_TOOLS_OUTSIDE_POLICY', message: `The app calls MCP tools that the policy does not let apps use: ${tools}. Their calls are refused until an admin adds them to the policy's MCP tools for apps.`, notice: notice('approval.mcpToolsOutside', { tools }) }];
 }

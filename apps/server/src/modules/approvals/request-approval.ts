@@ -8,6 +8,7 @@ import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
 import { getOrgSettings } from '../settings/org-settings.js';
+import { noticeSentence } from '../../http/notice-sentence.js';
 import { issueLink } from './approval-links.js';
 import { insertApproval, reviewersOf, type ApprovalRow, type NewApproval } from './approvals-repository.js';
 
@@ -56,7 +57,7 @@ export async function requestApproval(deps: ApprovalDeps, input: NewApproval): P
       const params = {
         appName: input.appName,
         version: input.version ?? '',
-        reasons: input.reasons.map((reason) => `- ${reason.message}`).join('\n') || '-',
+        reasons: input.reasons.map((reason) => `- ${noticeSentence(reason.notice, language, reason.message)}`).join('\n') || '-',
         hosts: input.hosts.join(', ') || '-',
         hours: String(policy.approvalLinkTtlHours),
         link,

@@ -4,6 +4,7 @@ import type { AgentsService } from '../agents/agents-repository.js';
 import type { ApprovalRow } from '../approvals/approvals-repository.js';
 import type { ApprovalOutcome } from '../approvals/approvals-service.js';
 import { requestApproval, type ApprovalDeps } from '../approvals/request-approval.js';
+import { notice } from '../../http/notice.js';
 import type { EventBus } from '../events/event-bus.js';
 import { queueDeliveries } from './queue-deliveries.js';
 
@@ -25,7 +26,7 @@ export async function holdDistribution(deps: ApprovalDeps, input: { orgId: strin
     version: input.version,
     requestedBy: input.requestedBy,
     subject: { versionId: input.versionId, selection: input.selection },
-    reasons: [{ code: 'POLICY_DISTRIBUTE_TO_OTHERS', message: `The organisation reviews releases sent to other people's workstations (this one: ${audience}).` }],
+    reasons: [{ code: 'POLICY_DISTRIBUTE_TO_OTHERS', message: `The organisation reviews releases sent to other people's workstations (this one: ${audience}).`, notice: input.selection.all ? notice('approval.distributeToAll') : notice('approval.distributeToOthers', { count: input.recipients }) }],
     hosts: [],
   });
 }

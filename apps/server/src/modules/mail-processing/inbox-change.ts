@@ -6,6 +6,7 @@ import { mailOwners, replyByMail, type NewInboxMessageNotice, type OwnerReplyOut
 import { sendThreadMail, type ThreadMail } from './inbox-reply.js';
 import { decideReporterChange, reporterChangeByMail, type ReporterChangeInput, type ReporterChangeOutcome } from './reporter-change.js';
 import { MailProcessingError } from './mail-processing-error.js';
+import { relayedNoticeSchema } from '../../http/notice.js';
 
 /** A change in words to an existing app, asked by one who may publish into it. */
 export interface AppChangeInput {
@@ -71,6 +72,8 @@ export interface ThreadChange {
   requestId: string | null;
   version: string | null;
   error: string | null;
+  /** `error` as the failed request's notice (failure.*), worded by the UI; null when the request's error has none. */
+  errorNotice: { code: string; params: Record<string, string | number> } | null;
   notified: boolean;
   createdAt: Date;
 }
@@ -149,6 +152,7 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
         requestId: r.request_id,
         version: r.request_state === 'published' ? r.version : null,
         error: r.request_state === 'failed' && r.error && typeof r.error === 'object' && 'message' in r.error ? String((r.error as { message: unknown }).message) : null,
+        errorNotice: r.request_state === 'failed' ? failureNotice(r.error) : null,
         notified: Boolean(r.notified_at),
         createdAt: r.created_at,
       }));
@@ -171,4 +175,10 @@ export function createInboxChanges(deps: InboxChangeDeps): InboxChanges {
     decideReporterChange: (input) => decideReporterChange(deps, input),
   };
   return changes;
+}
+
+/** The notice a failed request's error carries, when it has a well-formed one. */
+function failureNotice(error: unknown): ThreadChange['errorNotice'] {
+  const parsed = relayedNoticeSchema.safeParse(error && typeof error === 'object' ? (error as { notice?: unknown }).notice : undefined);
+  return parsed.success ? parsed.data : null;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, iso, isoOrNull, optionalQuery, pagination, withErrors } from '../../http/responses.js';
+import { relayedNoticeSchema } from '../../http/notice.js';
 import { hasRole, type Principal } from '../auth/principal.js';
 import { findInboxMessage, listInbox, threadMessages } from './inbox-repository.js';
 import { sendInboxReply } from './inbox-reply.js';
@@ -48,6 +49,7 @@ const changeSchema = z
     requestId: z.string().nullable(),
     version: z.string().nullable(),
     error: z.string().nullable(),
+    errorNotice: relayedNoticeSchema.nullable().describe('error as a code and parameters (failure.*), worded by the UI in the reader’s language'),
     notified: z.boolean().describe('The reporter was mailed that the fix is published'),
     createdAt: z.string(),
   })

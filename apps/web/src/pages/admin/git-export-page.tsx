@@ -138,6 +138,22 @@ function Forms({ data }: { data: GitIntegrations }) {
   );
 }
 
+/** Why a push failed, in the reader's language by its code; git's own words (not translatable) under a disclosure. */
+function PushError({ code, technical }: { code: string; technical: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <div className="notice-error">
+      {t(`gitExport.errors.${code}`, { defaultValue: technical ?? code })}
+      {technical ? (
+        <details>
+          <summary>{t('gitExport.technical')}</summary>
+          <samp>{technical}</samp>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 /** Every app's last push, with its error, and a button to push again now. */
 function Pushes() {
   const { t, i18n } = useTranslation();
@@ -158,7 +174,7 @@ function Pushes() {
               { key: 'app', header: t('gitExport.app'), cell: (row) => row.appTitle },
               { key: 'remote', header: t('gitExport.remote'), cell: (row) => (row.gitlabWebUrl ? <a href={row.gitlabWebUrl}>{row.remoteUrl}</a> : <code>{row.remoteUrl}</code>) },
               { key: 'version', header: t('gitExport.lastPushed'), cell: (row) => (row.lastPushedVersion ? `${row.lastPushedVersion} · ${formatDate(row.lastPushedAt ?? '', i18n.language, '')}` : '—') },
-              { key: 'error', header: t('gitExport.error'), cell: (row) => (row.errorCode ? <span className="notice-error">{row.error}</span> : t('gitExport.ok')) },
+              { key: 'error', header: t('gitExport.error'), cell: (row) => (row.errorCode ? <PushError code={row.errorCode} technical={row.error} /> : t('gitExport.ok')) },
               {
                 key: 'actions',
                 header: t('common.actions'),

@@ -67,7 +67,7 @@ export function MailPage() {
               <li key={analysis.id}>
                 <details>
                   <summary>
-                    {formatDate(analysis.createdAt, i18n.language)} · {analysis.sender} · {analysis.subject || '—'} · <strong>{analysis.spam ? t('mail.spam') : analysis.classification}</strong> → {analysis.route}
+                    {formatDate(analysis.createdAt, i18n.language)} · {analysis.sender} · {analysis.subject || '—'} · <strong>{analysis.spam ? t('mail.spam') : t(`messages.kinds.${analysis.classification}`, { defaultValue: analysis.classification })}</strong> → {t(`mail.routes.${analysis.route}`, { defaultValue: analysis.route })}
                   </summary>
                   <table>
                     <thead>
@@ -85,7 +85,7 @@ export function MailPage() {
                         return (
                           <tr key={stage}>
                             <th scope="row">{t(`mail.stages.${stage}`)}</th>
-                            <td>{record.result}</td>
+                            <td>{stage === 'classification' ? t(`messages.kinds.${record.result}`, { defaultValue: record.result }) : stage === 'route' ? t(`mail.routes.${record.result}`, { defaultValue: record.result }) : record.result}</td>
                             <td>{record.reason}</td>
                             <td>{record.engine}</td>
                             <td>{record.ms}</td>
