@@ -59,7 +59,7 @@ try {
       await page.setViewportSize({ width, height: 800 });
       await page.goto(base + '/', { waitUntil: 'networkidle' });
       const rows = await page.evaluate(() => {
-        const links = [...document.querySelectorAll('header nav a, header nav button, header nav summary')].filter((el) => (el as HTMLElement).offsetParent !== null);
+        const links = Array.from(document.querySelectorAll('header nav a, header nav button, header nav summary')).filter((el) => (el as HTMLElement).offsetParent !== null);
         return new Set(links.map((el) => Math.round(el.getBoundingClientRect().top))).size;
       });
       const header = await page.evaluate(() => Math.round(document.querySelector('header')!.getBoundingClientRect().height));
