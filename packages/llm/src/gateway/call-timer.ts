@@ -1,3 +1,6 @@
+import { classifyProviderError } from '../providers/classify-provider-error.js';
+import type { LlmError } from '../llm-error.js';
+
 /**
  * The abort signal for one provider attempt: fires on the gateway's own timeouts (whole call,
  * first token) or when the caller's signal fires, and remembers which of them it was.
@@ -50,4 +53,9 @@ export function startCallTimer(callerSignal: AbortSignal | undefined, timeoutMs:
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
+}
+
+/** What a provider attempt timed by `timer` failed with, as an LlmError (secrets redacted, the gateway's own timeouts named). */
+export function attemptError(error: unknown, timer: CallTimer, call: { providerId: string; secrets: string[]; nowMs: number }): LlmError {
+  return classifyProviderError(error, { ...call, timedOut: timer.timedOut, callerAborted: timer.callerAborted });
 }

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 import { LlmError } from '../llm-error.js';
 import { generateWithModel, jsonSchemaOf, type RawUsage } from '../providers/call-model.js';
-import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { ChatMessage, LlmObjectResult, LlmRequest } from '../types.js';
 import { planCall } from './call-plan.js';
-import { startCallTimer } from './call-timer.js';
+import { attemptError, startCallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
@@ -94,13 +93,7 @@ export async function gatewayGenerateObject<T>(ctx: GatewayContext, input: LlmOb
           providerOptions: state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens, structured: true }),
         });
       } catch (error) {
-        throw classifyProviderError(error, {
-          providerId: ref.provider,
-          secrets: ctx.secrets,
-          nowMs: ctx.clock.now(),
-          timedOut: timer.timedOut,
-          callerAborted: timer.callerAborted,
-        });
+        throw attemptError(error, timer, { providerId: ref.provider, secrets: ctx.secrets, nowMs: ctx.clock.now() });
       } finally {
         timer.clear();
       }

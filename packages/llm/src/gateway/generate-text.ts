@@ -1,8 +1,7 @@
 import { generateWithModel, type RawUsage } from '../providers/call-model.js';
-import { classifyProviderError } from '../providers/classify-provider-error.js';
 import type { LlmRequest, LlmTextResult } from '../types.js';
 import { planCall } from './call-plan.js';
-import { startCallTimer } from './call-timer.js';
+import { attemptError, startCallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
@@ -33,13 +32,7 @@ export async function gatewayGenerateText(ctx: GatewayContext, input: LlmRequest
           providerOptions: state.runtime.providerOptions({ maxOutputTokens: request.maxOutputTokens, structured: false }),
         });
       } catch (error) {
-        throw classifyProviderError(error, {
-          providerId: ref.provider,
-          secrets: ctx.secrets,
-          nowMs: ctx.clock.now(),
-          timedOut: timer.timedOut,
-          callerAborted: timer.callerAborted,
-        });
+        throw attemptError(error, timer, { providerId: ref.provider, secrets: ctx.secrets, nowMs: ctx.clock.now() });
       } finally {
         timer.clear();
       }

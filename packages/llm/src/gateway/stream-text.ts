@@ -5,7 +5,7 @@ import type { LlmRequest, LlmTextResult, LlmTextStream } from '../types.js';
 import type { ModelRef } from '../config/gateway-config.js';
 import { planCall, type CallPlan } from './call-plan.js';
 import { createDeltaQueue } from './delta-queue.js';
-import { startCallTimer, type CallTimer } from './call-timer.js';
+import { attemptError, startCallTimer, type CallTimer } from './call-timer.js';
 import { finishFromBuiltin, finishFromCache, finishFromProvider } from './finish-call.js';
 import type { GatewayContext, ProviderState } from './gateway-context.js';
 import { planCacheKey } from './plan-cache-key.js';
@@ -108,7 +108,7 @@ async function openProviderStream(ctx: GatewayContext, plan: CallPlan, ref: Mode
   const timer = startCallTimer(request.signal, plan.timeoutMs);
   timer.armFirstToken(plan.firstTokenTimeoutMs);
   const classify = (error: unknown) =>
-    classifyProviderError(error, { providerId, secrets: ctx.secrets, nowMs: ctx.clock.now(), timedOut: timer.timedOut, callerAborted: timer.callerAborted });
+    attemptError(error, timer, { providerId, secrets: ctx.secrets, nowMs: ctx.clock.now() });
   let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>;
   try {
     const stream = await streamWithModel(state.runtime.languageModel(ref.model), {

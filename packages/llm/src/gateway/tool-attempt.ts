@@ -1,12 +1,11 @@
 import type { ModelRef } from '../config/gateway-config.js';
 import { REQUEST_LIMITS } from '../config/request-limits.js';
 import { LlmError } from '../llm-error.js';
-import { classifyProviderError } from '../providers/classify-provider-error.js';
 import { generateWithTools, type ToolStep } from '../providers/generate-with-tools.js';
 import type { RawUsage } from '../providers/call-model.js';
 import type { LlmTool, TokenUsage, ToolCallSummary } from '../types.js';
 import type { CallPlan } from './call-plan.js';
-import { startCallTimer } from './call-timer.js';
+import { attemptError, startCallTimer } from './call-timer.js';
 import type { GatewayContext, ProviderState } from './gateway-context.js';
 import { priceCall, recordUsage, resolveTokenUsage } from './record-usage.js';
 
@@ -66,13 +65,7 @@ export async function attemptWithTools(ctx: GatewayContext, plan: CallPlan, ref:
       // Asked to answer without tools, the model called one anyway: a broken answer, not worth a retry at this provider.
       throw new LlmError('MALFORMED_RESPONSE', `Provider "${ref.provider}" kept calling tools after ${REQUEST_LIMITS.maxToolSteps - 1} rounds instead of answering.`, { providerId: ref.provider });
     }
-    throw classifyProviderError(error, {
-      providerId: ref.provider,
-      secrets: ctx.secrets,
-      nowMs: ctx.clock.now(),
-      timedOut: timer.timedOut,
-      callerAborted: timer.callerAborted,
-    });
+    throw attemptError(error, timer, { providerId: ref.provider, secrets: ctx.secrets, nowMs: ctx.clock.now() });
   } finally {
     timer.clear();
   }
