@@ -2,7 +2,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,21 +10,12 @@ import type { Db } from '../src/db/schema.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { publishVersion, type ExportedApp } from './git-export-fixtures.js';
 import { requireBinary } from './system-binary.js';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 const hasGit = !!requireBinary('git', 'git') && !!requireBinary('ssh-keygen', 'openssh-client');
 /** sshd (Debian openssh-server, installed by scripts/install-system-deps.sh without starting it): the suite runs its own on loopback. */
 const sshd = ['/usr/sbin/sshd', '/usr/bin/sshd', '/usr/local/sbin/sshd'].find((path) => existsSync(path)) ?? requireBinary('sshd', 'openssh-server');
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 let t: TestApp;
 let work: string;
