@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ownerToken, type OwnerToken } from '../mail-processing/inbox-owner-mail.js';
 import { reporterToken, type ReporterToken } from '../mail-processing/reporter-token.js';
 import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
@@ -9,6 +9,7 @@ import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
 import { sendConversationMail } from './conversation-mail.js';
 import { readIncomingMailRaw } from '../mail-intake/incoming-mail-repository.js';
+import { newAddressToken } from '../mail-intake/mail-reply.js';
 
 /** How long a confirmation (by reply or signed in) stays valid. */
 export const CONFIRMATION_TTL_MS = 24 * 3_600_000;
@@ -54,7 +55,7 @@ export async function claimReplySlot(services: ConversationServices, address: st
  * Nothing else happens: no conversation, no LLM call, no build.
  */
 export async function askForConfirmation(services: ConversationServices, input: { user: { id: string; org_id: string }; sender: string; subject: string; messageId: string }): Promise<string> {
-  const token = `c${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+  const token = newAddressToken('c');
   await services.db
     .insertInto('mail_sender_confirmations')
     .values({ id: randomUUID(), org_id: input.user.org_id, user_id: input.user.id, address: input.sender, message_id: input.messageId, token, expires_at: new Date(Date.now() + CONFIRMATION_TTL_MS), confirmed_at: null, conversation_id: null })

@@ -18,6 +18,14 @@ export interface ReplyInput {
   starts?: boolean;
 }
 
+/**
+ * A fresh token for a reply address: `prefix` (which kind of address: `c` sender confirmation, `o` owner,
+ * `r` reporter) and 24 random lower-case letters and digits (120 bits), safe in an address's local part.
+ */
+export function newAddressToken(prefix: string): string {
+  return `${prefix}${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+}
+
 /** `marketplace@host` + token → `marketplace+token@host`. */
 export function tokenAddress(address: string, token: string | null): string {
   if (!token) return address;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
 import { serverAddress } from '../mail-intake/embedded-mail-hub.js';
-import { tokenAddress } from '../mail-intake/mail-reply.js';
+import { newAddressToken, tokenAddress } from '../mail-intake/mail-reply.js';
 import { messageIdFor } from '../mail-intake/mail-sender.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { bareSubject, sendTemplatedMail } from '../outgoing-mail/send-templated-mail.js';
@@ -89,7 +89,7 @@ export async function mailOwners(deps: InboxChangeDeps, n: NewInboxMessageNotice
   for (const user of users) {
     const language = await mailLanguageFor(db, n.orgId, { to: { userId: user.id }, answered: n.language });
     const params = paramsIn(language);
-    const token = `o${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+    const token = newAddressToken('o');
     const address = tokenAddress(serverAddress(mail.address), token);
     try {
       // From and Reply-To the address issued to this owner for this message; the reporter's words are quoted, their links not checked as ours.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newAddressToken } from '../mail-intake/mail-reply.js';
 import type { Db } from '../../db/schema.js';
 
 /** The reply address issued to the reporter of one inbox thread: only mail from that reporter's account to it counts as theirs. */
@@ -22,7 +22,7 @@ export function reporterToken(db: Db, token: string): Promise<ReporterToken | un
  * reply is bound to the report and proven as theirs (decision 0047).
  */
 export async function issueReporterToken(db: Db, input: { orgId: string; userId: string; threadId: string; inboxMessageId: string }): Promise<string> {
-  const fresh = `r${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x').toLowerCase()}`;
+  const fresh = newAddressToken('r');
   await db
     .insertInto('mail_inbox_reporter_tokens')
     .values({ token: fresh, org_id: input.orgId, user_id: input.userId, thread_id: input.threadId, inbox_message_id: input.inboxMessageId })
