@@ -68,8 +68,11 @@ describe.runIf(hasDovecot)('agent on IMAP IDLE (real Dovecot)', () => {
     await dovecot.append(USER.user, await releaseMail(release, { org: admin.orgId, to: 'agentbox@imap.test', agentId: agent.config.agentId }));
     await until('healthy deployment', async () => (await deployments()).some((d) => d.version === '1.0.0' && d.state === 'healthy'));
     await until('mail filed', () => processed() === 1);
+    // Read from the Maildir directly, the copy into Processed and the removal from INBOX are two steps.
     const inbox = join(dovecot.maildir(USER.user));
-    expect(readdirSync(join(inbox, 'new')).length + readdirSync(join(inbox, 'cur')).length).toBe(1);
+    const inInbox = () => readdirSync(join(inbox, 'new')).length + readdirSync(join(inbox, 'cur')).length;
+    await until('only the unrelated mail left in INBOX', () => inInbox() === 1, 10_000);
+    expect(inInbox()).toBe(1);
   }, 60_000);
 
   it('reconnects after Dovecot dies and handles the next release', async () => {
