@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { SYSTEM, testGateway, userRequest } from './support/test-gateway.js';
 
 const appIdea = z.object({ name: z.string(), kind: z.enum(['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool']), summary: z.string() });
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 const anthropic = (model = 'claude-haiku-4-5') => ({ id: 'anthropic', kind: 'anthropic' as const, apiKey: 'sk-ant-test-0123456789', baseURL: `${server.url}/v1`, defaultModel: model });
 

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { BUILTIN_TEXT, SYSTEM, testGateway, userRequest } from './support/test-gateway.js';
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 const ollama = () => ({ id: 'ollama', kind: 'ollama' as const, baseURL: server.url, defaultModel: 'llama3.2' });
 

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { BUILTIN_TEXT, recordingBuiltin, SYSTEM, testGateway, userRequest } from './support/test-gateway.js';
 
 const appIdea = z.object({
@@ -9,13 +9,7 @@ const appIdea = z.object({
   summary: z.string(),
 });
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 function openai(extra: Record<string, unknown> = {}) {
   return { id: 'openai', kind: 'openai' as const, apiKey: 'sk-test-openai-0123456789', baseURL: `${server.url}/v1`, defaultModel: 'gpt-4o-mini', ...extra };

@@ -1,17 +1,11 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createLlmGateway } from '../src/index.js';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { recordingBuiltin, userRequest } from './support/test-gateway.js';
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 it('logs through a real pino logger: structured lines with a component, no key and no message text (recorded wire-protocol server)', async () => {
   const key = 'sk-test-pino-SECRET-0123456789';

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LlmError } from '../src/index.js';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { testGateway, userRequest } from './support/test-gateway.js';
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 const OPENAI_KEY = 'sk-test-openai-SECRET-0123456789';
 const ANTHROPIC_KEY = 'sk-ant-test-SECRET-9876543210';

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LlmError } from '../src/index.js';
-import { startWireServer, type WireServer } from './support/recorded-wire-server.js';
+import { useWireServer } from './support/recorded-wire-server.js';
 import { BUILTIN_TEXT, testGateway, userRequest } from './support/test-gateway.js';
 
-let server: WireServer;
-beforeEach(async () => {
-  server = await startWireServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useWireServer();
 
 const CHAT = '/v1/chat/completions';
 const openai = () => ({ id: 'openai', kind: 'openai' as const, apiKey: 'sk-test-openai-0123456789', baseURL: `${server.url}/v1`, defaultModel: 'gpt-4o-mini' });

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,4 +129,27 @@ export async function startWireServer(): Promise<WireServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A fresh recorded wire-protocol server for every test of the file, closed after it. The handle forwards
+ * to the current test's server, so it can be used in helpers declared at the top of the file.
+ */
+export function useWireServer(setup?: (server: WireServer) => void): WireServer {
+  let current: WireServer | undefined;
+  beforeEach(async () => {
+    current = await startWireServer();
+    setup?.(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as WireServer, {
+    get(_target, key) {
+      if (!current) throw new Error('The recorded wire server runs only inside a test (useWireServer starts it in beforeEach).');
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }
