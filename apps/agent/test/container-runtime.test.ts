@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle } from '@marketplace/release';
 import { homeLayout } from '../src/agent-home.js';
+import { startAppCallListener } from '../src/app-call-listener.js';
+import type { McpCallRequest } from '../src/server-client.js';
 import { Deployer } from '../src/deployer.js';
 import { freePort, probeHealth, waitHealthy } from '../src/health-check.js';
 import { containerName, createContainerRuntime } from '../src/runtimes/container-runtime.js';
@@ -110,4 +112,22 @@ describe.runIf(available)('container runtime (Podman, Docker Engine API)', () =>
       await app.stop();
     }
   }, 60_000);
+  it('gives an app in a container the agent URL and token it can reach, and the agent forwards its call as that deployment', async () => {
+    const layout = homeLayout(join(work, 'home-mcp'));
+    const forwarded: McpCallRequest[] = [];
+    const listener = await startAppCallListener({ layout, runs: (app, version) => deployer.runs(app, version), forward: async (call) => (forwarded.push(call), { status: 200, body: { content: [{ type: 'text', text: `Hello, ${String(call.arguments.name)}!` }] } }), log: () => {} });
+    const deployer = await Deployer.open({ layout, runtime, maxHealthTimeoutMs: 15_000 });
+    try {
+      const bundle = await bundleOf('boxed-caller', '1.0.0', { callsMcp: true });
+      const manifest = JSON.parse(tinyAppFiles('boxed-caller', '1.0.0', { callsMcp: true }).get('app.json') as string);
+      expect((await deployer.deploy('boxed-caller', { manifest: { ...manifest, env: [] }, bundlePath: bundle.path, sha256: bundle.sha256 })).state).toBe('healthy');
+      const port = deployer.apps()[0]!.port;
+      const answer = (await (await fetch(`http://127.0.0.1:${port}/mcp?server=sdk-example&tool=greet&use=source&name=Ada`)).json()) as { status: number; body: { content: { text: string }[] } };
+      expect(answer).toEqual({ status: 200, body: { content: [{ type: 'text', text: 'Hello, Ada!' }] } });
+      expect(forwarded).toEqual([{ app: 'boxed-caller', version: '1.0.0', server: 'sdk-example', tool: 'greet', use: 'source', arguments: { name: 'Ada' } }]);
+    } finally {
+      await deployer.close({ stopApps: true });
+      await listener.close();
+    }
+  }, 90_000);
 });
