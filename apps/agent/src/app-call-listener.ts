@@ -71,7 +71,8 @@ export async function startAppCallListener(options: AppCallListenerOptions): Pro
       return send(response, 400, { code: 'VALIDATION_FAILED', detail: `${issue.path.join('.') || 'body'}: ${issue.message}` });
     }
     const answer = await options.forward({ app: caller.app, version: caller.version, ...parsed.data });
-    send(response, answer.status, answer.body);
+    // over the deployment's limit (MCP_APP_CALLS_PER_MINUTE on the server): the app hears when to retry
+    send(response, answer.status, answer.body, answer.retryAfter ? { 'retry-after': answer.retryAfter } : {});
   }
 
   const listen = (port: number) =>
@@ -101,9 +102,9 @@ export async function startAppCallListener(options: AppCallListenerOptions): Pro
   };
 }
 
-function send(response: ServerResponse, status: number, body: unknown) {
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  response.writeHead(status, { ...headers, 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 async function readBody(request: IncomingMessage): Promise<string | null> {

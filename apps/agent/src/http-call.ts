@@ -14,6 +14,8 @@ export interface HttpReply {
   ok: boolean;
   status: number;
   statusText: string;
+  /** The answer's `Retry-After` header (a 429's or 503's), when it has one. */
+  retryAfter?: string;
   json(): Promise<unknown>;
 }
 
@@ -51,5 +53,6 @@ async function readAnswer(answer: IncomingMessage): Promise<HttpReply> {
   }
   const status = answer.statusCode ?? 0;
   const text = Buffer.concat(chunks).toString('utf8');
-  return { ok: status >= 200 && status < 300, status, statusText: answer.statusMessage ?? '', json: async () => JSON.parse(text) as unknown };
+  const retryAfter = answer.headers['retry-after'];
+  return { ok: status >= 200 && status < 300, status, statusText: answer.statusMessage ?? '', ...(retryAfter ? { retryAfter } : {}), json: async () => JSON.parse(text) as unknown };
 }

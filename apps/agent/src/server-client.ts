@@ -62,6 +62,8 @@ export interface McpCallRequest {
 export interface McpCallAnswer {
   status: number;
   body: unknown;
+  /** The server's Retry-After (seconds) of a call over the deployment's limit, passed on to the app. */
+  retryAfter?: string;
 }
 
 export interface ServerClient {
@@ -193,7 +195,8 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
       try {
         // the server bounds a tool call by MCP_CALL_TIMEOUT_MS (default 30 s) per step; wait a little longer
         const response = await authorized('POST', '/api/v1/agents/mcp-calls', mcpCall, MCP_CALL_TIMEOUT_MS);
-        return { status: response.status, body: await response.json().catch(() => ({ code: 'SERVER_REFUSED', detail: response.statusText })) };
+        const body = await response.json().catch(() => ({ code: 'SERVER_REFUSED', detail: response.statusText }));
+        return { status: response.status, body, ...(response.retryAfter && /^\d{1,6}$/.test(response.retryAfter) ? { retryAfter: response.retryAfter } : {}) };
       } catch (error) {
         // refused credentials (a revoked agent): the gateway's upstream said no; anything else: it cannot be reached now
         const code = (error as AgentError).code === 'SERVER_REFUSED' ? 'SERVER_REFUSED' : 'SERVER_UNREACHABLE';

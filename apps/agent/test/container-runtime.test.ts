@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle } from '@marketplace/release';
 import { homeLayout } from '../src/agent-home.js';
+import { startAppCallListener } from '../src/app-call-listener.js';
+import { appToken } from '../src/app-calls.js';
+import type { McpCallRequest } from '../src/server-client.js';
 import { Deployer } from '../src/deployer.js';
 import { freePort, probeHealth, waitHealthy } from '../src/health-check.js';
 import { containerName, createContainerRuntime } from '../src/runtimes/container-runtime.js';
@@ -110,4 +113,33 @@ describe.runIf(available)('container runtime (Podman, Docker Engine API)', () =>
       await app.stop();
     }
   }, 60_000);
+  it('gives an app in a container the agent URL and token it can reach, and the agent forwards its call as that deployment', async () => {
+    const layout = homeLayout(join(work, 'home-mcp'));
+    const forwarded: McpCallRequest[] = [];
+    const listener = await startAppCallListener({ layout, runs: (app, version) => deployer.runs(app, version), forward: async (call) => (forwarded.push(call), { status: 200, body: { content: [{ type: 'text', text: `Hello, ${String(call.arguments.name)}!` }] } }), log: () => {} });
+    const deployer = await Deployer.open({ layout, runtime, maxHealthTimeoutMs: 15_000 });
+    try {
+      const bundle = await bundleOf('boxed-caller', '1.0.0', { callsMcp: true });
+      const manifest = JSON.parse(tinyAppFiles('boxed-caller', '1.0.0', { callsMcp: true }).get('app.json') as string);
+      expect((await deployer.deploy('boxed-caller', { manifest: { ...manifest, env: [] }, bundlePath: bundle.path, sha256: bundle.sha256 })).state).toBe('healthy');
+      const port = deployer.apps()[0]!.port;
+      const answer = (await (await fetch(`http://127.0.0.1:${port}/mcp?server=sdk-example&tool=greet&use=source&name=Ada`)).json()) as { status: number; body: { content: { text: string }[] } };
+      expect(answer).toEqual({ status: 200, body: { content: [{ type: 'text', text: 'Hello, Ada!' }] } });
+      expect(forwarded).toEqual([{ app: 'boxed-caller', version: '1.0.0', server: 'sdk-example', tool: 'greet', use: 'source', arguments: { name: 'Ada' } }]);
+      // what the container was given: the agent on the loopback it shares, and the token of this deployment
+      const { key } = JSON.parse(readFileSync(layout.appCalls, 'utf8')) as { key: string };
+      const env = (JSON.parse(podman.podman(['inspect', containerName({ manifest })]))[0].Config.Env as string[]).filter((entry) => entry.startsWith('MARKETPLACE_'));
+      expect(env.sort()).toEqual([`MARKETPLACE_AGENT_URL=http://127.0.0.1:${listener.port}`, `MARKETPLACE_APP_TOKEN=${appToken(key, 'boxed-caller', '1.0.0')}`]);
+      // a process on the host without that token is refused, and so is the token of another deployment the agent does not run
+      const direct = (token?: string) => fetch(`http://127.0.0.1:${listener.port}/mcp/call`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ server: 'sdk-example', tool: 'greet', use: 'source' }) });
+      expect((await direct()).status).toBe(401);
+      expect((await direct(`boxed-caller:1.0.0:${'A'.repeat(43)}`)).status).toBe(401);
+      expect((await direct(appToken(key, 'boxed-caller', '0.9.0'))).status).toBe(403);
+      expect((await direct(appToken(key, 'other-app', '1.0.0'))).status).toBe(403);
+      expect(forwarded).toHaveLength(1);
+    } finally {
+      await deployer.close({ stopApps: true });
+      await listener.close();
+    }
+  }, 90_000);
 });

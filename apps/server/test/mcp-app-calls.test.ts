@@ -13,7 +13,6 @@ import { buildApp, generateApp, writeApp } from '@marketplace/generators';
 import { createBundle, RELEASE_STATEMENT_TYPE, releaseFileName, signRelease } from '@marketplace/release';
 import { releaseMail, sendMail, signedTinyRelease, type SignedTinyRelease } from '../../agent/test/release-fixtures.js';
 import type { Db } from '../src/db/schema.js';
-import { APP_TOOL_CALLS_PER_MINUTE } from '../src/modules/mcp-client/app-tool-calls-routes.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 import { startHttpExample } from './mcp-example-server.js';
 
@@ -25,6 +24,8 @@ import { startHttpExample } from './mcp-example-server.js';
  * server (audited, purpose automation).
  */
 const APP = 'greeter';
+/** MCP_APP_CALLS_PER_MINUTE here (default 60): a deployment's calls a minute. */
+const CALLS_PER_MINUTE = 20;
 const SPEC = {
   specVersion: 1,
   name: APP,
@@ -45,8 +46,8 @@ let home: string;
 const db = () => t.database.db as Db;
 
 /** The app's own call, through its agent: GET /mcp on the app, which answers what the agent answered it. */
-async function appCalls(tool: string, use: 'source' | 'output', name = 'Ada'): Promise<{ status: number; body: any }> {
-  const record = agent.deployer.apps().find((app) => app.name === APP)!;
+async function appCalls(tool: string, use: 'source' | 'output', name = 'Ada', appName = APP): Promise<{ status: number; body: any }> {
+  const record = agent.deployer.apps().find((app) => app.name === appName)!;
   const response = await fetch(`http://127.0.0.1:${record.port}/mcp?server=sdk-example&tool=${tool}&use=${use}&name=${name}`);
   expect(response.status).toBe(200);
   return (await response.json()) as { status: number; body: any };
@@ -104,7 +105,7 @@ async function generatedRelease(spec: Record<string, unknown>): Promise<SignedTi
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'mcp-app-calls-'));
-  t = await createTestApp({ env: { ROOT_KEY_PASSPHRASE: 'an mcp app calls root passphrase', MCP_ALLOW_PRIVATE_TARGETS: 'true' } });
+  t = await createTestApp({ env: { ROOT_KEY_PASSPHRASE: 'an mcp app calls root passphrase', MCP_ALLOW_PRIVATE_TARGETS: 'true', MCP_APP_CALLS_PER_MINUTE: String(CALLS_PER_MINUTE) } });
   const serverUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
   hub = await startMailHub({ dataDir: join(work, 'hub'), port: 0, fsync: false });
   example = await startHttpExample();
@@ -178,6 +179,42 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     ]);
   });
 
+  it('calls a tool whose spec fixes an argument only with that value; another value or none is refused and audited without values', async () => {
+    const pinned = { ...SPEC, name: 'team-greeter', title: 'Team greeter', mcpTools: [{ server: 'sdk-example', tool: 'greet', use: 'source', arguments: { name: 'Team' } }] };
+    await publish(pinned);
+    await deliver(await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'team-greeter', '1.0.0', { callsMcp: true }));
+
+    const fixed = await appCalls('greet', 'source', 'Team', 'team-greeter');
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    expect(fixed.body.content).toEqual([{ type: 'text', text: 'Hello, Team!' }]);
+    const other = await appCalls('greet', 'source', 'Mallory', 'team-greeter');
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ code: 'MCP_ARGUMENT_FIXED', detail: expect.stringContaining('only with name = "Team"') });
+    // the app itself sends {name}; without it (the agent forwarding as this deployment) the call is refused too
+    const missing = await agent.server.callMcpTool({ app: 'team-greeter', version: '1.0.0', server: 'sdk-example', tool: 'greet', use: 'source', arguments: {} });
+    expect(missing).toMatchObject({ status: 403, body: { code: 'MCP_ARGUMENT_FIXED', detail: expect.stringContaining('did not send it') } });
+
+    const entries = (await toolAudit(admin.orgId)).filter((e) => e.details.app === 'team-greeter');
+    expect(entries.map((e) => [e.result, e.details.code ?? null, e.details.argument ?? null])).toEqual([
+      ['success', null, null],
+      ['denied', 'MCP_ARGUMENT_FIXED', 'name'],
+      ['denied', 'MCP_ARGUMENT_FIXED', 'name'],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('Mallory');
+  });
+
+  it('tells an app over its deployment’s limit (MCP_APP_CALLS_PER_MINUTE) when to retry: 429 with Retry-After, passed on by its agent', async () => {
+    // team-greeter made 3 calls in the test before; refused calls count
+    const token = appToken(agentKey(), 'team-greeter', '1.0.0');
+    const teamCall = () => fetch(`http://127.0.0.1:${agent.appCallPort}/mcp/call`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ server: 'sdk-example', tool: 'greet', use: 'source', arguments: { name: 'Team' } }) });
+    for (let i = 3; i < CALLS_PER_MINUTE; i += 1) expect((await teamCall()).status).toBe(200);
+    const limited = await teamCall();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await limited.json()).toMatchObject({ code: 'MCP_APP_CALLS_LIMITED' });
+  });
+
   it('gives the agent URL and token only to an app that declares MCP tools, and the agent refuses callers without its token', async () => {
     const record = agent.deployer.apps().find((app) => app.name === APP)!;
     const env = ((await (await fetch(`http://127.0.0.1:${record.port}/`)).json()) as { env: string[] }).env;
@@ -215,9 +252,11 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     const asUser = await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload });
     expect(asUser.statusCode).toBe(403);
 
-    for (let i = 1; i < APP_TOOL_CALLS_PER_MINUTE; i += 1) expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload })).statusCode).toBe(404);
+    for (let i = 1; i < CALLS_PER_MINUTE; i += 1) expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload })).statusCode).toBe(404);
     const limited = await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload });
     expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'MCP_APP_CALLS_LIMITED', detail: expect.stringContaining(`made ${CALLS_PER_MINUTE} MCP tool calls in the last minute`) });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // the limit is per deployment: another app of the same agent is still heard
     expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload: { ...payload, app: 'other-app' } })).statusCode).toBe(404);
   });
@@ -263,6 +302,6 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     const afterRevoke = await agent.server.callMcpTool({ app: APP, version: '1.0.0', server: 'sdk-example', tool: 'greet', use: 'source', arguments: {} });
     // the server no longer takes the agent's credentials: the app hears that its agent was refused
     expect(afterRevoke).toMatchObject({ status: 502, body: { code: 'SERVER_REFUSED', detail: expect.stringContaining('revoked') } });
-    expect((await toolAudit(admin.orgId)).filter((e) => e.result === 'success' && e.details.tool === 'greet')).toHaveLength(2);
+    expect((await toolAudit(admin.orgId)).filter((e) => e.result === 'success' && e.details.tool === 'greet' && e.details.app === APP)).toHaveLength(2);
   });
 });

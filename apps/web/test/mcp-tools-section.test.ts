@@ -6,40 +6,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { McpToolsSection } from '../src/app-page/mcp-tools-section';
 import { createI18n } from '../src/i18n/create-i18n';
 
-const spec = {
-  specVersion: 1,
-  name: 'team-digest',
-  kind: 'automation',
-  mcpTools: [
-    { server: 'jira', tool: 'open-issues', use: 'source', purpose: 'the open issues of the team' },
-    { server: 'chat', tool: 'post-message', use: 'output' },
-    { server: 'broken', use: 'sideways' },
-  ],
-};
+const mount = (spec: Record<string, unknown>) => render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(McpToolsSection, { spec })));
 
-const mount = (language: 'en' | 'pl', value: Record<string, unknown> = spec) => render(createElement(I18nextProvider, { i18n: createI18n(language) }, createElement(McpToolsSection, { spec: value })));
-const rows = () => screen.getAllByRole('row').slice(1).map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
+afterEach(() => cleanup());
 
-afterEach(cleanup);
-
-describe('MCP tools on the app page', () => {
-  it('lists each declared tool with its server, use and purpose, and leaves out malformed entries', () => {
-    mount('en');
-    expect(screen.getByRole('heading', { name: 'MCP tools' })).toBeTruthy();
-    expect(rows()).toEqual([
-      ['jira', 'open-issues', 'source (read on each run)', 'the open issues of the team'],
-      ['chat', 'post-message', 'output (receives the result)', '—'],
-    ]);
-  });
-
-  it('speaks Polish', () => {
-    mount('pl');
-    expect(screen.getByRole('heading', { name: 'Narzędzia MCP' })).toBeTruthy();
-    expect(rows().map((row) => row[2])).toEqual(['źródło (odczyt przy każdym uruchomieniu)', 'wyjście (otrzymuje wynik)']);
-  });
-
-  it('shows nothing for an app that declares no tools', () => {
-    const { container } = mount('en', { specVersion: 1, name: 'plain', kind: 'form-app' });
-    expect(container.textContent).toBe('');
+describe('the app page’s MCP tools', () => {
+  it('shows the arguments a declaration fixes beside the tool, and a dash where none are fixed', () => {
+    mount({
+      mcpTools: [
+        { server: 'jira', tool: 'search', use: 'source', purpose: 'the open issues', arguments: { project: 'OPS', limit: 20 } },
+        { server: 'chat', tool: 'post-message', use: 'output' },
+      ],
+    });
+    expect(screen.getByRole('columnheader', { name: 'Fixed arguments' })).toBeTruthy();
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows[0]!.textContent).toContain('project = "OPS"');
+    expect(rows[0]!.textContent).toContain('limit = 20');
+    expect(rows[1]!.textContent).toContain('—');
+    expect(rows[1]!.textContent).not.toContain('=');
   });
 });

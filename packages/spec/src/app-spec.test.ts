@@ -55,6 +55,23 @@ describe('AppSpec schema', () => {
     expect(twice).toMatchObject({ ok: false, issues: [{ path: 'mcpTools.1', message: '"jira/lookup-project" is declared twice as a source' }] });
   });
 
+  it('may fix some arguments of a declared MCP tool to plain values, named and bounded', () => {
+    const pinned = [{ server: 'jira', tool: 'search', use: 'source', arguments: { project: 'OPS', limit: 20, open: true } }];
+    expect(parseAppSpec({ ...minimal, kind: 'automation', mcpTools: pinned })).toEqual({ ok: true, spec: { ...minimal, kind: 'automation', mcpTools: pinned } });
+    const bad = parseAppSpec({
+      ...minimal,
+      mcpTools: [
+        { server: 'jira', tool: 'a', use: 'source', arguments: { __proto__x: 'x' } },
+        { server: 'jira', tool: 'b', use: 'source', arguments: { project: { nested: 'no' } } },
+        { server: 'jira', tool: 'c', use: 'source', arguments: { project: 'x'.repeat(501) } },
+        { server: 'jira', tool: 'd', use: 'source', arguments: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`a${i}`, i])) },
+      ],
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((issue) => issue.path)).toEqual(['mcpTools.0.arguments.__proto__x', 'mcpTools.1.arguments.project', 'mcpTools.2.arguments.project', 'mcpTools.3.arguments']);
+  });
+
   it('checks ranges, uniqueness and defaults of fields', () => {
     const field = (extra: object) => parseAppSpec({ ...minimal, entities: [{ name: 'laptop', fields: [{ name: 'condition', type: 'integer', ...extra }] }] });
     expect(field({ min: 1, max: 5, unique: false, default: 3 }).ok).toBe(true);

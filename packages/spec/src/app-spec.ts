@@ -18,6 +18,8 @@ export const SPEC_LIMITS = {
   sources: 20,
   outputs: 20,
   mcpTools: 10,
+  fixedArguments: 20,
+  fixedArgumentLength: 500,
   missing: 30,
 } as const;
 
@@ -200,6 +202,18 @@ export const mcpToolUseSchema = z
     use: z.enum(['source', 'output']),
     /** What the app does with it, in the app's language ("finds the Jira project of a team"). */
     purpose: z.string().min(1).max(200).optional(),
+    /**
+     * Arguments fixed for this use (`{ "project": "OPS" }`): every call must carry exactly these
+     * values, checked by the marketplace before the tool is called; a reviewer sees them. Other
+     * arguments stay free.
+     */
+    arguments: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, { message: 'must be an argument name: a letter, then up to 63 letters, digits, "_", "." or "-"' }),
+        z.union([z.string().max(SPEC_LIMITS.fixedArgumentLength), z.number().finite(), z.boolean()]),
+      )
+      .refine((fixed) => Object.keys(fixed).length <= SPEC_LIMITS.fixedArguments, { message: `at most ${SPEC_LIMITS.fixedArguments} fixed arguments` })
+      .optional(),
   })
   .strict();
 export type McpToolUse = z.infer<typeof mcpToolUseSchema>;

@@ -22,7 +22,9 @@ export const containerName = (spec: Pick<StartSpec, 'manifest'>) => `marketplace
  * Apps as containers through the Docker Engine API (dockerode): the unpacked version mounted
  * read-only, its data directory writable, a read-only root, no capabilities, no new privileges,
  * the manifest's memory and CPU as limits, restart on failure up to 5 times. Host networking on
- * loopback, so the app listens on the allocated PORT as the process runtime's apps do.
+ * loopback, so the app listens on the allocated PORT as the process runtime's apps do, and reaches
+ * its agent's MARKETPLACE_AGENT_URL (127.0.0.1) like them (decision 0060): another network mode
+ * would need the agent's listener on that network as well.
  */
 export function createContainerRuntime(options: ContainerRuntimeOptions = {}): Runtime {
   const socketPath = options.socketPath ?? process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';

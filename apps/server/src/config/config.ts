@@ -179,6 +179,7 @@ const envSchema = z.object({
   MCP_ALLOW_PRIVATE_TARGETS: bool(false),
   MCP_CALL_TIMEOUT_MS: positiveInt(30_000, 300_000),
   MCP_MAX_OUTPUT_BYTES: positiveInt(262_144, 10_485_760),
+  MCP_APP_CALLS_PER_MINUTE: positiveInt(60, 6000),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
   MQTT_TOPIC_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-" (no "/", "+" or "#")').default('marketplace'),
 });
@@ -291,9 +292,10 @@ export interface Config {
   /**
    * MCP servers the organisations register: stdio ones (a program this server starts) only with
    * MCP_STDIO_SERVERS=allow; HTTP ones on private addresses only with MCP_ALLOW_PRIVATE_TARGETS; each
-   * step of a call bounded by MCP_CALL_TIMEOUT_MS and its answer by MCP_MAX_OUTPUT_BYTES.
+   * step of a call bounded by MCP_CALL_TIMEOUT_MS and its answer by MCP_MAX_OUTPUT_BYTES; a deployed app
+   * (through its agent) makes at most MCP_APP_CALLS_PER_MINUTE calls a minute.
    */
-  readonly mcpClient: { readonly stdioServers: 'off' | 'allow'; readonly allowPrivateTargets: boolean; readonly callTimeoutMs: number; readonly maxOutputBytes: number };
+  readonly mcpClient: { readonly stdioServers: 'off' | 'allow'; readonly allowPrivateTargets: boolean; readonly callTimeoutMs: number; readonly maxOutputBytes: number; readonly appCallsPerMinute: number };
   readonly mqtt: { readonly url: string; readonly topicPrefix: string } | undefined;
 }
 
@@ -406,7 +408,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionDays: e.WEBHOOK_RETENTION_DAYS,
     },
     gitPush: { allowPrivateTargets: e.GIT_PUSH_ALLOW_PRIVATE_TARGETS, timeoutMs: e.GIT_PUSH_TIMEOUT_MS },
-    mcpClient: { stdioServers: e.MCP_STDIO_SERVERS, allowPrivateTargets: e.MCP_ALLOW_PRIVATE_TARGETS, callTimeoutMs: e.MCP_CALL_TIMEOUT_MS, maxOutputBytes: e.MCP_MAX_OUTPUT_BYTES },
+    mcpClient: { stdioServers: e.MCP_STDIO_SERVERS, allowPrivateTargets: e.MCP_ALLOW_PRIVATE_TARGETS, callTimeoutMs: e.MCP_CALL_TIMEOUT_MS, maxOutputBytes: e.MCP_MAX_OUTPUT_BYTES, appCallsPerMinute: e.MCP_APP_CALLS_PER_MINUTE },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
   });
 }

@@ -6,6 +6,8 @@ export interface DeclaredMcpTool {
   tool: string;
   use: 'source' | 'output';
   purpose: string | null;
+  /** Arguments the spec fixes (`name = value`; the marketplace refuses a call without exactly these). */
+  fixed: string[];
 }
 
 /** The spec's `mcpTools`, read defensively (the spec is a JSON record on the wire): entries that are not well formed are left out. */
@@ -14,7 +16,8 @@ export function declaredMcpTools(spec: Record<string, unknown>): DeclaredMcpTool
   return list.flatMap((entry) => {
     const item = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
     if (typeof item.server !== 'string' || typeof item.tool !== 'string' || (item.use !== 'source' && item.use !== 'output')) return [];
-    return [{ server: item.server, tool: item.tool, use: item.use, purpose: typeof item.purpose === 'string' ? item.purpose : null }];
+    const fixed = item.arguments && typeof item.arguments === 'object' ? Object.entries(item.arguments as Record<string, unknown>).map(([name, value]) => `${name} = ${JSON.stringify(value)}`) : [];
+    return [{ server: item.server, tool: item.tool, use: item.use, purpose: typeof item.purpose === 'string' ? item.purpose : null, fixed }];
   });
 }
 
@@ -36,6 +39,7 @@ export function McpToolsSection({ spec }: { spec: Record<string, unknown> }) {
           { key: 'tool', header: t('appPage.mcpTools.tool'), cell: (row) => <code>{row.tool}</code> },
           { key: 'use', header: t('appPage.mcpTools.use'), cell: (row) => t(`appPage.mcpTools.uses.${row.use}`) },
           { key: 'purpose', header: t('appPage.mcpTools.purpose'), cell: (row) => row.purpose ?? '—' },
+          { key: 'fixed', header: t('appPage.mcpTools.fixed'), cell: (row) => (row.fixed.length ? row.fixed.map((entry) => <code key={entry}>{entry} </code>) : '—') },
         ]}
       />
     </section>

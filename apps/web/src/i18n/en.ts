@@ -117,6 +117,7 @@ export const en = {
       tool: 'Tool',
       use: 'Used as',
       purpose: 'What for',
+      fixed: 'Fixed arguments',
       uses: { source: 'source (read on each run)', output: 'output (receives the result)' },
     },
     api: {

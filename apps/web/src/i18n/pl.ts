@@ -118,6 +118,7 @@ export const pl: Messages = {
       tool: 'Narzędzie',
       use: 'Użycie',
       purpose: 'Do czego',
+      fixed: 'Stałe argumenty',
       uses: { source: 'źródło (odczyt przy każdym uruchomieniu)', output: 'wyjście (otrzymuje wynik)' },
     },
     api: {

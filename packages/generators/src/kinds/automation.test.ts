@@ -53,14 +53,15 @@ describe('automation generator', () => {
       ...spec,
       sources: [{ type: 'http-json', url: 'https://api.example.com/prices' }],
       mcpTools: [
-        { server: 'jira', tool: 'open-issues', use: 'source', purpose: 'the open issues of the team' },
-        { server: 'chat', tool: 'post-message', use: 'output' },
+        { server: 'jira', tool: 'open-issues', use: 'source', purpose: 'the open issues of the team', arguments: { project: 'OPS', limit: 50 } },
+        { server: 'chat', tool: 'post-message', use: 'output', arguments: { channel: 'ops-alerts' } },
       ],
     };
     const app = generateApp(withTools, { version: '1.0.0' });
     expect(app.manifest.permissions.mcpTools).toBe(true);
     expect(generateApp(spec, { version: '1.0.0' }).manifest.permissions.mcpTools).toBeUndefined();
     expect(app.files.get('src/definition.mjs')).toContain('"tool": "open-issues"');
+    expect(app.files.get('src/definition.mjs')).toContain('"project": "OPS"');
     expect(app.files.get('README.md')).toContain('MCP tool chat/post-message');
     const report = await generateAndValidate(withTools);
     expect(report.ok, describeReport(report)).toBe(true);

@@ -37,7 +37,7 @@ export const automation: KindGenerator = {
     const { outputs, settings: outputSettings } = modelOutputs(spec);
     const schedule = { cron: spec.schedule?.cron ?? DEFAULT_AUTOMATION_CRON, ...(spec.schedule?.timezone ? { timezone: spec.schedule.timezone } : {}) };
     const fixture = sourceFixtures(sources, spec.entities?.[0]?.fields);
-    const mcpTools = (spec.mcpTools ?? []).map(({ server, tool, use }) => ({ server, tool, use }));
+    const mcpTools = (spec.mcpTools ?? []).map(({ server, tool, use, arguments: fixed }) => ({ server, tool, use, ...(fixed ? { arguments: fixed } : {}) }));
     const mcpSources = mcpTools.filter((tool) => tool.use === 'source').length;
     const { app: messages, build: text } = catalogFor(languageOf(spec));
     const words = text.kinds.automation;

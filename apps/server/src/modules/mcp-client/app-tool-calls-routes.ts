@@ -2,12 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { mcpToolUseSchema, slugSchema } from '@marketplace/spec';
 import { z } from 'zod';
+import { TooManyRequestsError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
 import { callDeclaredTool } from './app-tool-calls.js';
 import { mcpAnswerSchema } from './mcp-servers-routes.js';
-
-/** Calls one deployment may make per minute (its agent, app and version), whatever the tool. */
-export const APP_TOOL_CALLS_PER_MINUTE = 60;
 
 const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
 const body = z
@@ -35,8 +33,15 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
       // the service and the checks before it write the audit entry (mcp.tool.call), so the route's own is off
       audit: false,
       rateLimit: {
-        max: APP_TOOL_CALLS_PER_MINUTE,
+        // calls one deployment may make a minute (its agent, app and version), whatever the tool
+        max: app.config.mcpClient.appCallsPerMinute,
         timeWindow: 60_000,
+        errorResponseBuilder: (_request: FastifyRequest, context: { max: number; ttl: number }) =>
+          new TooManyRequestsError(
+            `This deployment made ${context.max} MCP tool calls in the last minute, the most allowed (MCP_APP_CALLS_PER_MINUTE); retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s (Retry-After), or call less often.`,
+            context.ttl / 1000,
+            'MCP_APP_CALLS_LIMITED',
+          ),
         keyGenerator: (request: FastifyRequest) => {
           const call = request.body as { app?: unknown; version?: unknown } | undefined;
           return `mcp-call:${request.principal?.id ?? request.ip}:${String(call?.app)}@${String(call?.version)}`;
@@ -46,7 +51,7 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['agents'],
       summary: 'Call an MCP tool for one of this agent’s deployed apps (it must be declared in the spec of the version the app runs, and allowed by the server and the policy)',
-      description: `Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools; the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most ${APP_TOOL_CALLS_PER_MINUTE} calls per minute per deployment.`,
+      description: 'Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After.',
       body,
       response: withErrors({ 200: mcpAnswerSchema.extend({ deploymentId: z.string() }) }, [404, 409, 422, 429, 502, 504]),
     },

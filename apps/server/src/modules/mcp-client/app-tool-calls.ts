@@ -27,7 +27,8 @@ const declaredTools = z.array(mcpToolUseSchema).catch([]);
  * by its client credentials: they must belong to an enrolled agent, not revoked; the
  * deployment is this agent's, in its organisation, and running (deploying, healthy or unhealthy —
  * not removed, rolled back, replaced or rejected); the catalog version it runs declares exactly
- * this server, tool and use in its spec's `mcpTools`. Then the service checks the server (enabled,
+ * this server, tool and use in its spec's `mcpTools`, and the call carries the arguments that
+ * declaration fixes, with their values. Then the service checks the server (enabled,
  * allowed tools) and the policy (`mcpAutomationTools`) and calls, with `purpose: 'automation'`.
  * Every refusal here is audited as `mcp.tool.call` like the service's own.
  */
@@ -37,6 +38,7 @@ export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientServi
   const found = await findAgentByClient(db, client.clientRowId, client.orgId);
   const agent = { id: found?.id ?? null, orgId: client.orgId };
   const deployment = found ? await findAgentDeployment(db, agent.orgId, found.id, call.app, call.version) : undefined;
+  let refusedArgument: string | undefined;
   try {
     if (!found) throw new ForbiddenError('These client credentials do not belong to an enrolled agent; enrol the agent with a code (marketplace-agent enroll).', 'AGENT_NOT_ENROLLED');
     if (!deployment) throw new McpClientError('MCP_DEPLOYMENT_UNKNOWN', `This agent has no deployment of ${call.app} ${call.version}; only an app the agent runs can call MCP tools.`);
@@ -45,16 +47,34 @@ export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientServi
     }
     const version = deployment.app_id ? await findVersionRow(db, agent.orgId, deployment.app_id, call.version) : undefined;
     const declared = declaredTools.parse((version?.spec as { mcpTools?: unknown } | undefined)?.mcpTools ?? []);
-    if (!declared.some((d) => d.server === call.server && d.tool === call.tool && d.use === call.use)) {
+    const declaration = declared.find((d) => d.server === call.server && d.tool === call.tool && d.use === call.use);
+    if (!declaration) {
       throw new McpClientError('MCP_TOOL_NOT_DECLARED', `${call.app} ${call.version} does not declare "${call.server}/${call.tool}" as ${call.use === 'source' ? 'a source' : 'an output'} in its spec; an app calls only the MCP tools its published version declares (and a reviewer saw).`);
+    }
+    const differing = fixedArgumentDiffering(declaration.arguments ?? {}, call.arguments);
+    if (differing) {
+      refusedArgument = differing.name;
+      throw new McpClientError('MCP_ARGUMENT_FIXED', `${call.app} ${call.version} may call "${call.server}/${call.tool}" only with ${differing.name} = ${JSON.stringify(differing.fixed)}, as its spec fixes it; the call ${differing.sent ? 'sent another value' : 'did not send it'}. Send the fixed value, or publish a version whose spec fixes another one.`);
     }
   } catch (error) {
     await appendAudit(db, {
       orgId: agent.orgId, actorType: 'agent', actorId: agent.id, requestId: null, action: 'mcp.tool.call', targetType: 'deployment', targetId: deployment?.id ?? null, result: 'denied',
-      details: { server: call.server, tool: call.tool, purpose: 'automation', argumentNames: Object.keys(call.arguments).slice(0, 50), ...context, deploymentId: deployment?.id ?? null, outcome: 'denied', code: isAppError(error) ? error.code : 'INTERNAL' },
+      details: { server: call.server, tool: call.tool, purpose: 'automation', argumentNames: Object.keys(call.arguments).slice(0, 50), ...context, deploymentId: deployment?.id ?? null, outcome: 'denied', code: isAppError(error) ? error.code : 'INTERNAL', ...(refusedArgument ? { argument: refusedArgument } : {}) },
     });
     throw error;
   }
   const answer = await mcpClient.call({ orgId: agent.orgId, actorType: 'agent', actorId: found!.id, purpose: 'automation', context: { ...context, deploymentId: deployment.id } }, { name: call.server }, call.tool, call.arguments);
   return { deploymentId: deployment.id, answer };
+}
+
+/**
+ * The first argument the spec fixes that the call does not carry with exactly that value (strings,
+ * numbers and booleans compare by value; an absent or inherited name is not the value); none: undefined.
+ */
+export function fixedArgumentDiffering(fixed: Record<string, string | number | boolean>, sent: Record<string, unknown>): { name: string; fixed: string | number | boolean; sent: boolean } | undefined {
+  for (const [name, value] of Object.entries(fixed)) {
+    const present = Object.hasOwn(sent, name);
+    if (!present || sent[name] !== value) return { name, fixed: value, sent: present };
+  }
+  return undefined;
 }

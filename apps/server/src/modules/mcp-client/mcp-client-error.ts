@@ -18,6 +18,7 @@ export const MCP_CLIENT_CODES = {
   MCP_DEPLOYMENT_UNKNOWN: 404,
   MCP_DEPLOYMENT_NOT_LIVE: 409,
   MCP_TOOL_NOT_DECLARED: 403,
+  MCP_ARGUMENT_FIXED: 403,
 } as const;
 export type McpClientCode = keyof typeof MCP_CLIENT_CODES;
 

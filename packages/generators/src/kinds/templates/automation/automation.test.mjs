@@ -63,11 +63,17 @@ describe('automation', () => {
       const calls = remote.received.filter((request) => request.path === '/mcp/call').map((request) => JSON.parse(request.body));
       const sources = fixtures.mcpTools.filter((tool) => tool.use === 'source');
       const outputs = fixtures.mcpTools.filter((tool) => tool.use === 'output');
-      for (const tool of sources) assert.equal(calls.filter((c) => c.server === tool.server && c.tool === tool.tool && c.use === 'source').length, 2);
+      for (const tool of sources) {
+        const sent = calls.filter((c) => c.server === tool.server && c.tool === tool.tool && c.use === 'source');
+        assert.equal(sent.length, 2);
+        // the arguments the spec fixes go with every call (the marketplace refuses one without them)
+        for (const call of sent) assert.deepEqual(call.arguments, tool.arguments ?? {});
+      }
       for (const tool of outputs) {
         const sent = calls.filter((c) => c.server === tool.server && c.tool === tool.tool && c.use === 'output');
         assert.equal(sent.length, 1);
         assert.equal(sent[0].arguments.items.length, fixtures.expectedNewItems);
+        for (const [name, value] of Object.entries(tool.arguments ?? {})) assert.equal(sent[0].arguments[name], value);
       }
     });
   }

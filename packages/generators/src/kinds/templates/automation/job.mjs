@@ -15,7 +15,7 @@ function summarise(items) {
 
 /**
  * One run of the automation: read every source (and call every MCP tool declared as a source,
- * through the deploy agent), keep only the items not seen in an earlier run (identities are kept in
+ * through the deploy agent, with the arguments its spec fixes), keep only the items not seen in an earlier run (identities are kept in
  * <dataDir>/seen.json), and send the new ones to the outputs and the MCP tools declared as outputs.
  */
 export function createJob(definition, config, notify, mcp) {
@@ -23,14 +23,15 @@ export function createJob(definition, config, notify, mcp) {
   const tools = definition.mcpTools ?? [];
   const readers = [
     ...definition.sources.map((source) => ({ key: source.setting, label: source.label, read: async () => (await readSource(source, config.settings[source.setting], config.dataDir)).items })),
-    ...tools.filter((tool) => tool.use === 'source').map((tool) => ({ key: `mcp:${tool.server}/${tool.tool}`, label: mcpToolLabel(tool, 'source'), read: async () => itemsFromAnswer(await mcp.call(tool, {})) })),
+    ...tools.filter((tool) => tool.use === 'source').map((tool) => ({ key: `mcp:${tool.server}/${tool.tool}`, label: mcpToolLabel(tool, 'source'), read: async () => itemsFromAnswer(await mcp.call(tool, { ...tool.arguments })) })),
   ];
 
   async function callOutputs(message) {
     const results = [];
     for (const tool of tools.filter((candidate) => candidate.use === 'output')) {
       try {
-        await mcp.call(tool, { subject: message.subject, text: message.text, items: message.data.items.slice(0, 500) });
+        // the arguments the spec fixes win: the marketplace refuses a call without them
+        await mcp.call(tool, { subject: message.subject, text: message.text, items: message.data.items.slice(0, 500), ...tool.arguments });
         results.push({ type: 'mcp', ok: true, detail: t('mcp.called', { tool: `${tool.server}/${tool.tool}` }) });
       } catch (error) {
         results.push({ type: 'mcp', ok: false, detail: error.message });
