@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HomeLayout } from './agent-home.js';
 import { ensureAppCallsState, saveAppCallsState, verifyAppToken } from './app-calls.js';
 import type { McpCallAnswer, McpCallRequest } from './server-client.js';
