@@ -33,6 +33,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...appImports.patterns, { group: ['@marketplace/db', '@marketplace/generators', '@marketplace/llm', '@marketplace/spec'], message: 'The agent imports only @marketplace/release and @marketplace/mail, to stay small.' }] }],
     },
   },
+  {
+    // `import { z }` keeps every zod export in a bundle (its 40 locales among them): the agent's idle memory grew 9 MB (decision 0053).
+    files: ['apps/agent/**/*.ts', 'packages/release/**/*.ts', 'packages/mail/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']", message: "Import zod as a namespace (import * as z from 'zod'), so the agent bundle keeps only the zod it uses (decision 0053)." }],
+    },
+  },
   { files: ['apps/server/src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: moduleImports }] } },
   {
     // Route files validate, authorise, call a service or repository and shape the answer; queries live in *-repository.ts.

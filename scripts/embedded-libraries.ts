@@ -17,6 +17,9 @@ export const AGENT_EMBEDDED_LIBRARIES: Record<string, readonly string[]> = {
   mailparser: ['mailparser'],
   nodemailer: ['nodemailer', 'nodemailer/lib/mail-composer', 'nodemailer/lib/dkim'],
   dockerode: ['dockerode'],
+  // what only a release that arrives needs: unpacking its bundle, comparing its version (decision 0053)
+  'tar-stream': ['tar-stream'],
+  semver: ['semver'],
 };
 
 /**

@@ -5,7 +5,7 @@ import type { Mailbox } from '@marketplace/mail';
 import type { ReleaseLimits } from '@marketplace/release';
 import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
-import { startAppCallListener } from './app-call-listener.js';
+import { lazyAppCallListener } from './app-call-listener.js';
 import { createCommandLoop } from './command-loop.js';
 import { commandJournalPath, createCommandRunner } from './command-runner.js';
 import { Deployer } from './deployer.js';
@@ -40,8 +40,8 @@ export interface RunningAgent {
   config: AgentConfig;
   deployer: Deployer;
   server: ServerClient;
-  /** The loopback port the apps that declare MCP tools call the agent on (MARKETPLACE_AGENT_URL). */
-  appCallPort: number;
+  /** The loopback port the apps that declare MCP tools call the agent on (MARKETPLACE_AGENT_URL); 0 until such an app runs. */
+  readonly appCallPort: number;
   deployedVersion(app: string): string | undefined;
   /** Handles everything in the inbox now; resolves when done. */
   processOnce(): Promise<InboxCounts>;
@@ -66,9 +66,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`));
   const runtime = options.runtime ?? createProcessRuntime();
   const server = createServerClient(config, layout);
-  const deployer = await Deployer.open({ layout, runtime, limits: config.limits as Partial<ReleaseLimits> | undefined, maxHealthTimeoutMs: options.maxHealthTimeoutMs, log });
-  // before any app starts: the apps that declare MCP tools are given this listener's port
-  const appCalls = await startAppCallListener({ layout, runs: (app, version) => deployer.runs(app, version), forward: (call) => server.callMcpTool(call), log });
+  // listens only once an app that declares MCP tools is about to run (it is given the listener's port)
+  const appCalls = lazyAppCallListener({ layout, runs: (app, version) => deployer.runs(app, version), forward: (call) => server.callMcpTool(call), log });
+  const deployer = await Deployer.open({ layout, runtime, limits: config.limits as Partial<ReleaseLimits> | undefined, maxHealthTimeoutMs: options.maxHealthTimeoutMs, log, beforeAppCalls: appCalls.ensure });
   const journal = createJournal(layout.journal);
   const signingKey = options.reportByMail
     ? await ensureReportKey(layout, (publicKey) => server.registerReportKey(publicKey)).catch((error: Error) => {
@@ -100,7 +100,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     config,
     deployer,
     server,
-    appCallPort: appCalls.port,
+    get appCallPort() {
+      return appCalls.port;
+    },
     processOnce: inbox.processOnce,
     deployedVersion: (app) => deployer.deployedVersion(app),
     checkHealth: health.checkHealth,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HomeLayout } from './agent-home.js';
 import { ensureAppCallsState, saveAppCallsState, verifyAppToken } from './app-calls.js';
 import type { McpCallAnswer, McpCallRequest } from './server-client.js';
@@ -99,6 +99,39 @@ export async function startAppCallListener(options: AppCallListenerOptions): Pro
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** The listener, started the first time an app that declares MCP tools is about to run (an agent without such apps never listens). */
+export interface LazyAppCallListener {
+  /** Starts listening (once; a failed start is tried again next time) before such an app starts. */
+  ensure(): Promise<void>;
+  /** The port apps call on; 0 until started. */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function lazyAppCallListener(options: AppCallListenerOptions): LazyAppCallListener {
+  let starting: Promise<AppCallListener> | null = null;
+  let listener: AppCallListener | null = null;
+  return {
+    ensure() {
+      starting ??= startAppCallListener(options).then(
+        (started) => (listener = started),
+        (error: unknown) => {
+          starting = null;
+          throw error;
+        },
+      );
+      return starting.then(() => undefined);
+    },
+    get port() {
+      return listener?.port ?? 0;
+    },
+    async close() {
+      await (starting ?? Promise.resolve(null)).catch(() => null);
+      await listener?.close();
+    },
   };
 }
 

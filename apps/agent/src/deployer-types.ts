@@ -26,4 +26,6 @@ export interface DeployerOptions {
   /** How many earlier versions stay on disk for rollback. */
   keepVersions?: number;
   log?: (message: string) => void;
+  /** Called (and awaited) before an app that declares MCP tools starts or is adopted: the agent starts its app-call listener then. */
+  beforeAppCalls?: () => Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBundle, type AppManifest } from '@marketplace/release';
+import type { AppManifest } from '@marketplace/release';
 import { dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
 import { extendReason, notice, reason, refusedRelease, type Reason } from './reason.js';
 import { healthTimeoutOf, logTail as readLogTail, manifestOf, pointCurrent, removeStrayVersions, startSpec } from './app-files.js';
@@ -92,7 +92,7 @@ export class Deployer {
   /** Takes over the app's process when it still runs and answers (and supervises it from now on), else starts it again. */
   private async ensureRunning(record: AppRecord): Promise<HealthResult> {
     const manifest = await manifestOf(this.layout, record.name, record.current!);
-    const spec = startSpec(this.layout, manifest, record.port ?? (await freePort()));
+    const spec = await this.runSpec(manifest, record.port ?? (await freePort()));
     if (record.pid) {
       const adopted = this.options.runtime.adopt(record.pid, spec);
       const health = adopted ? await probeHealth(spec.port, record.healthPath) : null;
@@ -108,6 +108,12 @@ export class Deployer {
     const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
     await this.store.update(record.name, { pid: started.pid, port: spec.port, state: health.ok ? 'healthy' : 'unhealthy' });
     return health;
+  }
+
+  /** How a version that keeps running is started: an app that declares MCP tools needs the agent listening for its calls first. */
+  private async runSpec(manifest: AppManifest, port: number) {
+    if (manifest.permissions?.mcpTools) await this.options.beforeAppCalls?.();
+    return startSpec(this.layout, manifest, port);
   }
 
   /** Supervision: the runtime restarts a crashed app with backoff; once it gives up, the next health check reports the app unhealthy. */
@@ -149,6 +155,7 @@ export class Deployer {
     const base = { app, version };
     const dir = join(this.layout.apps, app, version);
     if (this.state.apps[app]?.current !== version) await rm(dir, { recursive: true, force: true });
+    const { extractBundle } = await import('./release-bundle.js');
     const extracted = await extractBundle(bundlePath, dir, this.options.limits ?? {}, { expectedSha256 });
     if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: refusedRelease(extracted.code, extracted.message) } };
     const refused = await admit?.();
@@ -184,7 +191,7 @@ export class Deployer {
       return this.failed(app, version, restored, logTail, health);
     };
 
-    const spec = startSpec(this.layout, extracted.manifest, await freePort());
+    const spec = await this.runSpec(extracted.manifest, await freePort());
     let started: RunningApp;
     try {
       started = await this.options.runtime.start(spec);
@@ -275,7 +282,7 @@ export class Deployer {
         aside = await restoreSnapshot(this.layout, app, target, from);
         if (aside) this.options.log?.(`${app}: data written since ${target} was left moved to ${aside}`);
       } else old = this.running.get(app) ?? (record.pid ? this.options.runtime.adopt(record.pid, startSpec(this.layout, await manifestOf(this.layout, app, from), record.port ?? 0)) : null);
-      const spec = startSpec(this.layout, manifest, await freePort());
+      const spec = await this.runSpec(manifest, await freePort());
       const started = await this.options.runtime.start(spec);
       const health = await waitHealthy(spec.port, manifest.health.path, healthTimeoutOf(manifest, this.options.maxHealthTimeoutMs));
       if (!health.ok) {

@@ -1,6 +1,7 @@
 import type { Mailbox, MessageRef } from '@marketplace/mail';
 import type { Journal } from './journal.js';
-import { mailKey, processRelease, type ProcessorDeps } from './release-processor.js';
+import { mailKey } from './mail-key.js';
+import type { ProcessorDeps } from './release-processor.js';
 
 export type InboxCounts = { processed: number; ignored: number };
 
@@ -34,6 +35,8 @@ export function createInboxLoop(options: InboxLoopOptions) {
       await journal.remove(key);
       return 'processed';
     }
+    // loaded with the first mail: parsing, verification and unpacking are code an idle agent never runs
+    const { processRelease } = await import('./release-processor.js');
     const decision = await processRelease(raw, options.processor);
     if (decision.kind === 'ignore') return 'ignored';
     await mailbox.move(ref, decision.folder);

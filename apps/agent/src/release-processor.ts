@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseReleaseEmail, PROCESSED_FOLDER, REJECTED_FOLDER } from '@marketplace/mail';
 import type { Deployer, Outcome } from './deployer.js';
 import type { NonceStore } from './delivery-nonces.js';
 import type { Journal } from './journal.js';
+import { mailKey } from './mail-key.js';
 import { describeUnavailableReadPaths, findUnavailableReadPaths, READ_PATH_MISSING } from './read-path-access.js';
 import { checkDelivery, checkRelease, describeGrants, type ReleaseCheckDeps } from './release-check.js';
 import type { DeploymentReport } from './server-client.js';
@@ -23,8 +24,6 @@ export interface ProcessorDeps extends ReleaseCheckDeps {
 }
 
 export type MailDecision = { kind: 'ignore' } | { kind: 'move'; folder: typeof PROCESSED_FOLDER | typeof REJECTED_FOLDER; state: string };
-
-export const mailKey = (raw: Buffer) => createHash('sha256').update(raw).digest('hex');
 
 /**
  * One mail, start to finish: triage, verification against the pinned root and the newest key

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import tar, { type Pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
 import { APP_MANIFEST_FILE, type AppManifest } from './app-manifest.js';
 import { checkEntryPath } from './check-entry-path.js';
 import { ReleaseError } from './errors.js';
@@ -55,6 +55,7 @@ export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
   if (!manifest.ok) throw new ReleaseError('MANIFEST_INVALID', manifest.message);
 
   const entries = orderEntries(files);
+  const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   const collected = collect(pack);
   for (const entry of entries) {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import semver from 'semver';
 import type { AppManifest } from './app-manifest.js';
 import { checkManifestPolicy, type ManifestPolicy } from './check-manifest-policy.js';
 import { parseEnvelope, RELEASE_PAYLOAD_TYPE } from './dsse.js';
@@ -89,6 +88,8 @@ export async function verifyRelease(input: VerifyReleaseInput): Promise<VerifyRe
   if (typeof input.expect?.org !== 'string' || input.expect.org === '') {
     throw new ReleaseError('INVALID_ARGUMENT', 'verifyRelease needs expect.org: the organisation this agent is enrolled with.');
   }
+  // loaded on first use: the deploy agent keeps semver (its regular expressions are built on load) out of its idle memory (decision 0053)
+  const { default: semver } = await import('semver');
   if (input.expect.deployedVersion !== undefined && semver.valid(input.expect.deployedVersion) === null) {
     throw new ReleaseError('INVALID_ARGUMENT', `expect.deployedVersion must be a semantic version such as 1.2.0: got "${input.expect.deployedVersion}".`);
   }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import tar, { type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 import type { Failure } from './errors.js';
 import type { ReleaseLimits } from './limits.js';
 
@@ -99,6 +99,8 @@ export async function walkTar<Code extends string>(
       callback(null, chunk);
     },
   });
+  // loaded on first use: the deploy agent keeps the tar reader out of its idle memory (decision 0053)
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   extract.on('entry', (header, body, next) => {
     // The walk reports the error that ends it; an entry body destroyed along with it must not crash the process.
