@@ -6,6 +6,7 @@
  * on the shared 2-core machine nearly all of it is validation's child processes (docs/decisions/0049).
  *   node --import tsx bench/pipeline-request-published.ts [--runs 5]
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,15 +103,30 @@ async function setup(wakeOnSend: boolean) {
   return { requestToPublished, waits, stepTimes, close };
 }
 
+/**
+ * CPU time (ms) so far: this process (main thread, PGlite, workers) and its waited-for child processes (validation's
+ * tests and sandboxes, git), from /proc/self/stat (cutime + cstime, in clock ticks of 10 ms). Less noisy than wall time
+ * on a loaded machine.
+ */
+function cpuSoFar(): { main: number; children: number } {
+  const usage = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return { main: (usage.user + usage.system) / 1000, children: (Number(fields[13]) + Number(fields[14])) * 10 };
+}
+
 const baseline = await setup(false);
 const woken = await setup(true);
 try {
+  const cpuBefore = cpuSoFar();
   const [polled, next] = await alternateRuns([baseline.requestToPublished, woken.requestToPublished], runs);
+  const cpuAfter = cpuSoFar();
+  const requests = 2 * (runs + 1);
   console.log(`request → published (api-service, one at a time, p50 of ${runs} after a warm-up, PGlite):`);
   console.log(`  next step at once (wake on send):  ${(next! / 1000).toFixed(2)} s   goal ≤ 1.5 s ${next! <= 1500 ? 'met' : 'MISSED'}`);
   console.log(`  baseline, 2 s polling per queue:   ${(polled! / 1000).toFixed(2)} s   (${(polled! / next!).toFixed(1)}× slower)`);
   const p50 = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   console.log(`  of which between steps (p50):      ${(p50(woken.waits) / 1000).toFixed(2)} s at once, ${(p50(baseline.waits) / 1000).toFixed(2)} s polling`);
+  console.log(`  CPU per request (mean of ${requests}): main process ${((cpuAfter.main - cpuBefore.main) / requests / 1000).toFixed(2)} s, child processes ${((cpuAfter.children - cpuBefore.children) / requests / 1000).toFixed(2)} s`);
   console.log(`  steps' own time (p50, wake on send): ${[...woken.stepTimes].map(([name, times]) => `${name} ${(p50(times) / 1000).toFixed(2)} s`).join(', ')}`);
 } finally {
   await baseline.close();

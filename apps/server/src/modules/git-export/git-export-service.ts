@@ -6,6 +6,7 @@ import { checkKeyList, extractBundle, loadPublicKey } from '@marketplace/release
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
+import { fastImportStream, type ImportCommit, readTree } from './fast-import-stream.js';
 import { GitExportError } from './git-export-error.js';
 import { runGit } from './run-git.js';
 import { allowedSignersLine, sshPublicKey, withSigningKeyFile } from './ssh-signing-key.js';
@@ -60,43 +61,45 @@ export async function exportApp(services: GitExportServices, orgId: string, appI
     await mkdir(dirname(repository), { recursive: true, mode: 0o700 });
     await runGit(['init', '--quiet', '--bare', `--initial-branch=${EXPORT_BRANCH}`, repository]);
   }
-  const git = (args: string[], options: { env?: Record<string, string>; input?: string } = {}) => runGit(['--git-dir', repository, ...args], options);
-  const tagged = new Set((await git(['tag', '--list', 'v*'])).split('\n').filter(Boolean));
+  const git = (args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}) => runGit(['--git-dir', repository, ...args], options);
+  // One process for what the repository holds: the version tags and the branch's tip.
+  const refs = new Map(
+    (await git(['for-each-ref', '--format=%(refname) %(objectname)', `refs/heads/${EXPORT_BRANCH}`, 'refs/tags/v*']))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ') as [string, string]),
+  );
+  const pending = versions.filter((version) => !refs.has(`refs/tags/v${version.version}`));
+  if (pending.length === 0) return { added: [], repository };
   const identity = exportIdentity(config);
-  const added: string[] = [];
-  for (const version of versions) {
-    const tag = `v${version.version}`;
-    if (tagged.has(tag)) continue;
+  const messages = pending.map((version) => `${app.title} ${version.version}\n\n${version.changelog?.trim() || `Version ${version.version}.`}\n`);
+  const commits: ImportCommit[] = [];
+  for (const [index, version] of pending.entries()) {
     const work = await mkdtemp(join(tmpdir(), 'marketplace-git-export-'));
     try {
-      const tree = join(work, 'tree');
-      const unpacked = await extractBundle(Buffer.from(version.bundle), tree, {}, { expectedSha256: version.bundle_sha256 });
+      const unpacked = await extractBundle(Buffer.from(version.bundle), join(work, 'tree'), {}, { expectedSha256: version.bundle_sha256 });
       if (!unpacked.ok) throw new GitExportError('GIT_BUNDLE_INVALID', 500, `The stored bundle of ${app.name} ${version.version} cannot be unpacked (${unpacked.code}: ${unpacked.message}).`);
-      const date = `${Math.floor(new Date(version.published_at).getTime() / 1000)} +0000`;
-      const env = {
-        GIT_WORK_TREE: tree,
-        GIT_INDEX_FILE: join(work, 'index'),
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_AUTHOR_DATE: date,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-        GIT_COMMITTER_DATE: date,
-      };
-      // --force: a .gitignore inside the bundle must not leave signed files out of the tree.
-      await git(['add', '--all', '--force', '.'], { env });
-      const treeId = (await git(['write-tree'], { env })).trim();
-      const parent = (await git(['rev-parse', '--quiet', '--verify', `refs/heads/${EXPORT_BRANCH}`]).catch(() => '')).trim();
-      const message = `${app.title} ${version.version}\n\n${version.changelog?.trim() || `Version ${version.version}.`}\n`;
-      const commit = (await git(['commit-tree', treeId, ...(parent ? ['-p', parent] : []), '-F', '-'], { env, input: message })).trim();
-      await git(['update-ref', `refs/heads/${EXPORT_BRANCH}`, commit, ...(parent ? [parent] : [])]);
-      const { privateKey } = await services.keys.signingKey(orgId);
-      await withSigningKeyFile(privateKey, (keyFile) => git(['-c', 'gpg.format=ssh', '-c', `user.signingKey=${keyFile}`, 'tag', '--sign', '--file', '-', tag, commit], { env, input: message }));
-      added.push(version.version);
+      // Every file, a .gitignore inside the bundle included: the tree is exactly the signed files.
+      commits.push({ files: await readTree(unpacked.dir), message: messages[index]!, date: Math.floor(new Date(version.published_at).getTime() / 1000) });
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   }
+  // One `git fast-import` writes every new version's blobs, trees and commit and moves the branch (five processes
+  // per version before: add, write-tree, rev-parse, commit-tree, update-ref); it prints the new commits' ids.
+  const parent = refs.get(`refs/heads/${EXPORT_BRANCH}`) ?? null;
+  const commitIds = (await git(['fast-import', '--quiet'], { input: fastImportStream(`refs/heads/${EXPORT_BRANCH}`, parent, identity, commits) })).split('\n').filter(Boolean);
+  if (commitIds.length !== pending.length) throw new GitExportError('GIT_FAILED', 500, `git fast-import reported ${commitIds.length} commits for ${pending.length} versions of ${app.name}; run the export again.`);
+  const { privateKey } = await services.keys.signingKey(orgId);
+  const tagEnv = { GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email };
+  const added: string[] = [];
+  await withSigningKeyFile(privateKey, async (keyFile) => {
+    for (const [index, version] of pending.entries()) {
+      const date = `${commits[index]!.date} +0000`;
+      await git(['-c', 'gpg.format=ssh', '-c', `user.signingKey=${keyFile}`, 'tag', '--sign', '--file', '-', `v${version.version}`, commitIds[index]!], { env: { ...tagEnv, GIT_COMMITTER_DATE: date }, input: messages[index]! });
+      added.push(version.version);
+    }
+  });
   if (added.length) services.logger.info({ orgId, appId, added }, 'app exported to Git');
   return { added, repository };
 }

@@ -61,10 +61,17 @@ export function execGit(args: readonly string[], options: GitRun = {}): Promise<
   });
 }
 
+/** The git command an argument list runs (`tag` of `--git-dir x -c k=v tag …`), for error messages. */
+function subcommand(args: readonly string[]): string {
+  let index = 0;
+  while (index < args.length && (args[index] === '--git-dir' || args[index] === '-c')) index += 2;
+  return args[index] ?? 'command';
+}
+
 /** Runs `git` with an argument array (never a shell); resolves with stdout, rejects with GIT_FAILED carrying stderr. */
 export async function runGit(args: readonly string[], options: GitRun = {}): Promise<string> {
   const result = await execGit(args, options);
   if (result.code === 0) return result.stdout;
   const stderr = result.stderr.trim().slice(0, 2000);
-  throw new GitExportError('GIT_FAILED', 500, `git ${args[0]} failed (exit ${result.code}): ${stderr || 'no message'}`);
+  throw new GitExportError('GIT_FAILED', 500, `git ${subcommand(args)} failed (exit ${result.code}): ${stderr || 'no message'}`);
 }
