@@ -95,16 +95,6 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     await runtime.close();
     throw error;
   }
-  // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
-  const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
-  await sweeper?.start();
-  // They also sweep webhooks: deliveries past WEBHOOK_RETENTION_DAYS and old secrets past their overlap go, lost deliveries are queued again.
-  const webhookRetention = works ? webhookSweeper({ db: services.db, config, queue: jobs, logger: logger.child({ component: 'webhook-sweeper' }) }) : null;
-  await webhookRetention?.start();
-  // And relay what the event outbox still holds: events whose own process died between commit and relay (decision 0042).
-  const outboxRelay = works ? outboxRelaySweep(() => services.webhooks.relayPending(), logger.child({ component: 'webhook-relay' })) : null;
-  await outboxRelay?.start();
-  phase('sweepers');
 
   if (role === 'all' || role === 'api') {
     app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
@@ -125,6 +115,17 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
   if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
   phase('mail');
+  // Maintenance sweeps start once the server listens: none is needed to answer /readyz (decision 0054).
+  // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
+  const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
+  await sweeper?.start();
+  // They also sweep webhooks: deliveries past WEBHOOK_RETENTION_DAYS and old secrets past their overlap go, lost deliveries are queued again.
+  const webhookRetention = works ? webhookSweeper({ db: services.db, config, queue: jobs, logger: logger.child({ component: 'webhook-sweeper' }) }) : null;
+  await webhookRetention?.start();
+  // And relay what the event outbox still holds: events whose own process died between commit and relay (decision 0042).
+  const outboxRelay = works ? outboxRelaySweep(() => services.webhooks.relayPending(), logger.child({ component: 'webhook-relay' })) : null;
+  await outboxRelay?.start();
+  phase('sweepers');
   let serviceMailbox: ServiceMailbox | null = null;
   let gmailMailbox: GmailMailbox | null = null;
   // Stored incoming mail is processed by the queue: in the app's processes by the app (services plugin), else here.
