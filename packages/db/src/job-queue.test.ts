@@ -70,6 +70,26 @@ describeEachDialect('job queue', (getDatabase) => {
     expect(await q.retryDeadLetter(id)).toBe(false);
   });
 
+  it('takes a definition changed since the last start (retries), and keeps one left unchanged', async () => {
+    const attempts: number[] = [];
+    const define = (retryLimit: number) => defineJob<{ n: number }>({ ...base, name: 'resized', retryLimit, handler: async (_data, { attempt }) => void attempts.push(attempt) });
+    await (await startQueue(define(0))).stop({ graceful: false });
+    await (await startQueue(define(0))).stop({ graceful: false });
+    const failing = defineJob<{ n: number }>({
+      ...base,
+      name: 'resized',
+      retryLimit: 2,
+      handler: async (_data, { attempt }) => {
+        attempts.push(attempt);
+        throw new Error(`relay down (attempt ${attempt})`);
+      },
+    });
+    const q = await startQueue(failing);
+    await q.send('resized', { n: 1 });
+    await waitFor(async () => (await q.listDeadLetter({ limit: 10 })).length > 0);
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
   it('keeps one queued job per singletonKey when the job asks for it', async () => {
     const digest = defineJob<{ user: string }>({ ...base, name: 'digest', policy: 'short', handler: async () => {} });
     const q = await startQueue(digest);

@@ -113,10 +113,20 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
     for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
   };
 
-  async function createQueue(job: JobDefinition<any>): Promise<void> {
-    const queueOptions = { name: job.name, policy: job.policy ?? 'standard', retryLimit: job.retryLimit, retryDelay: job.retryDelay, retryBackoff: job.retryBackoff, expireInSeconds: job.expireInSeconds };
-    await boss.createQueue(job.name, queueOptions);
-    await boss.updateQueue(job.name, queueOptions);
+  /**
+   * Creates the registered queues that do not exist yet and updates those whose options changed. One query
+   * reads them all: on a restart with nothing changed that is the only one (decision 0054).
+   */
+  async function setUpQueues(): Promise<void> {
+    const existing = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
+    for (const job of jobs.values()) {
+      const queueOptions = { name: job.name, policy: job.policy ?? 'standard', retryLimit: job.retryLimit, retryDelay: job.retryDelay, retryBackoff: job.retryBackoff, expireInSeconds: job.expireInSeconds };
+      const queue = existing.get(job.name);
+      if (!queue) await boss.createQueue(job.name, queueOptions);
+      // What the definition leaves out keeps the queue's value (pg-boss's update coalesces), so only given options count.
+      const changed = !queue || (['policy', 'retryLimit', 'retryDelay', 'retryBackoff', 'expireInSeconds'] as const).some((key) => queueOptions[key] !== undefined && queueOptions[key] !== queue[key]);
+      if (changed) await boss.updateQueue(job.name, queueOptions);
+    }
   }
 
   /**
@@ -186,7 +196,7 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
         // Several processes starting at once on an empty database would race creating the same queues.
         await database.withLock(JOB_SETUP_LOCK, async () => {
           await boss.start();
-          for (const job of jobs.values()) await createQueue(job);
+          await setUpQueues();
         });
         if (options.work !== false) {
           for (const job of jobs.values()) await work(job);

@@ -43,10 +43,19 @@ export interface RunningServer {
  */
 export async function startServer(options: { role?: Role; env?: Record<string, string | undefined>; handleSignals?: boolean; logDestination?: DestinationStream } = {}): Promise<RunningServer> {
   const role = options.role ?? 'all';
+  // Start-up phases in ms (decision 0054), logged with 'marketplace started': `load` is node's own start and module loading.
   const started = performance.now();
+  const phases: Record<string, number> = { load: Math.round(started) };
+  let mark = started;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - mark);
+    mark = now;
+  };
   // A role missing a setting it needs stops here, naming it, before touching the database.
   const runtime = await openRuntime({ env: options.env, role, ...(options.logDestination ? { logDestination: options.logDestination } : {}) });
   const { config, logger } = runtime;
+  phase('database');
   // Incoming mail (the embedded hub's listener, or the IMAP service mailbox) proves its sender by DKIM,
   // or by the issued reply address / a confirmation (refused in production unless allowed).
   const mailRole = role === 'all' || role === 'smtp';
@@ -79,12 +88,34 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     if (works) workDir = await openWorkDir(config.workDir, logger);
     for (const job of jobDefinitions(pipelineServices(services, jobs, logger, workDir?.path))) jobs.register(job);
     await jobs.start();
+    phase('jobs');
   } catch (error) {
     await events.close();
     await workDir?.close();
     await runtime.close();
     throw error;
   }
+
+  if (role === 'all' || role === 'api') {
+    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
+    phase('app');
+    app.readinessChecks.push({
+      name: 'migrations',
+      check: async () => {
+        const pending = await pendingMigrations(runtime.database);
+        if (pending.length) throw new Error(`pending migrations: ${pending.join(', ')} (run: marketplace db migrate)`);
+      },
+    });
+    url = await app.listen({ host: config.host, port: config.port });
+    phase('listen');
+  }
+
+  let mailHub: MailHub | null = null;
+  // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
+  const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
+  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
+  phase('mail');
+  // Maintenance sweeps start once the server listens: none is needed to answer /readyz (decision 0054).
   // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
   const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
   await sweeper?.start();
@@ -94,23 +125,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // And relay what the event outbox still holds: events whose own process died between commit and relay (decision 0042).
   const outboxRelay = works ? outboxRelaySweep(() => services.webhooks.relayPending(), logger.child({ component: 'webhook-relay' })) : null;
   await outboxRelay?.start();
-
-  if (role === 'all' || role === 'api') {
-    app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
-    app.readinessChecks.push({
-      name: 'migrations',
-      check: async () => {
-        const pending = await pendingMigrations(runtime.database);
-        if (pending.length) throw new Error(`pending migrations: ${pending.join(', ')} (run: marketplace db migrate)`);
-      },
-    });
-    url = await app.listen({ host: config.host, port: config.port });
-  }
-
-  let mailHub: MailHub | null = null;
-  // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
-  const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
-  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
+  phase('sweepers');
   let serviceMailbox: ServiceMailbox | null = null;
   let gmailMailbox: GmailMailbox | null = null;
   // Stored incoming mail is processed by the queue: in the app's processes by the app (services plugin), else here.
@@ -171,6 +186,6 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     }
   }
 
-  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started) }, 'marketplace started');
+  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started), phasesMs: phases }, 'marketplace started');
   return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, gmailMailbox, stop };
 }

@@ -1,4 +1,3 @@
-import { Feed } from 'feed';
 import type { Db } from '../../db/schema.js';
 import { searchCatalog } from '../catalog/catalog-views.js';
 
@@ -11,6 +10,8 @@ export const FEED_ITEMS = 50;
  * the token, so a shared entry or self link never carries it.
  */
 export async function catalogFeed(db: Db, org: { orgId: string; orgName: string }, publicUrl: string, format: 'atom' | 'json'): Promise<string> {
+  // The feed writer (and its XML library) loads with the first feed asked for, not at start-up (decision 0054).
+  const { Feed } = await import('feed');
   const { items } = await searchCatalog(db, org.orgId, { sort: 'newest', limit: FEED_ITEMS, offset: 0 });
   const feed = new Feed({
     id: `${publicUrl}/`,

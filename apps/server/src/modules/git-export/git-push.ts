@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sshpk from 'sshpk';
+import { sshpkLibrary } from './sshpk-library.js';
 import type { GitExportErrorCode } from './git-export-error.js';
 import { resolveTarget } from './remote-target.js';
 import { execGit } from './run-git.js';
@@ -23,7 +23,7 @@ const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 /** An admin's SSH private key in OpenSSH format, or a message saying what is wrong with it (encrypted keys cannot be used unattended). */
 export function readSshPrivateKey(text: string): { ok: true; openssh: string } | { ok: false; message: string } {
   try {
-    return { ok: true, openssh: sshpk.parsePrivateKey(text, 'auto').toString('openssh') };
+    return { ok: true, openssh: sshpkLibrary().parsePrivateKey(text, 'auto').toString('openssh') };
   } catch (error) {
     const encrypted = error instanceof Error && /encrypted|passphrase/i.test(error.message);
     return { ok: false, message: encrypted ? 'the SSH private key is protected by a passphrase; give a deploy key without one' : `the SSH private key cannot be read (${(error as Error).message}); give an OpenSSH or PEM private key` };
@@ -39,7 +39,7 @@ export function readKnownHostsLine(text: string): { ok: true; line: string } | {
     const offset = parts[0]?.startsWith('@') ? 1 : 0;
     try {
       if (parts.length < 3 + offset) throw new Error('expected: host key-type base64-key');
-      sshpk.parseKey(`${parts[1 + offset]} ${parts[2 + offset]}`, 'ssh');
+      sshpkLibrary().parseKey(`${parts[1 + offset]} ${parts[2 + offset]}`, 'ssh');
     } catch (error) {
       return { ok: false, message: `the known_hosts line '${line.slice(0, 60)}…' cannot be read (${(error as Error).message})` };
     }

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sshpk from 'sshpk';
+import { sshpkLibrary } from './sshpk-library.js';
 import { GitExportError } from './git-export-error.js';
 
 /** The namespace `ssh-keygen -Y` signs Git objects in (what `git tag -v` checks). */
@@ -11,7 +11,7 @@ export const GIT_SIGNATURE_NAMESPACE = 'git';
 /** A key (or the public half of a private key) as one OpenSSH line (`ssh-ed25519 AAAA…`), no comment. */
 export function sshPublicKey(key: KeyObject): string {
   const pem = (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'pem' }).toString();
-  return sshpk.parseKey(pem, 'pem').toString('ssh').split(' ').slice(0, 2).join(' ');
+  return sshpkLibrary().parseKey(pem, 'pem').toString('ssh').split(' ').slice(0, 2).join(' ');
 }
 
 /**
@@ -30,7 +30,7 @@ export function allowedSignersLine(principal: string, publicKey: string): string
 export async function withSigningKeyFile<T>(privateKey: KeyObject, work: (keyFile: string) => Promise<T>): Promise<T> {
   let openssh: string;
   try {
-    openssh = sshpk.parsePrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'pkcs8').toString('openssh');
+    openssh = sshpkLibrary().parsePrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 'pkcs8').toString('openssh');
   } catch (error) {
     throw new GitExportError('GIT_SIGNING_FAILED', 500, `The organisation's release key cannot be used for an SSH signature (${(error as Error).message}); rotate the release key.`, { cause: error });
   }

@@ -9,10 +9,13 @@ import { createSecretBox, type SecretBox } from '../llm-settings/secret-box.js';
 import { getOrgSettings } from '../settings/org-settings.js';
 import { McpClientError } from './mcp-client-error.js';
 import type { McpTransport } from './mcp-client-tables.js';
-import { callMcpTool, listMcpTools, type McpLimits, type McpTarget, type McpToolAnswer, type McpToolInfo } from './mcp-connection.js';
+import type { McpLimits, McpTarget, McpToolAnswer, McpToolInfo } from './mcp-connection.js';
 import { policyAllows, serverAllows, type McpCallPurpose } from './mcp-policy.js';
 import { deleteMcpServer, findMcpServer, findMcpServerByName, insertMcpServer, listMcpServers, updateMcpServer, type McpServerChange, type McpServerRow } from './mcp-servers-repository.js';
 import { checkMcpUrl } from './mcp-target.js';
+
+/** The MCP SDK's client and undici (≈ 150 modules) load on the first connection, not at start-up (decision 0054). */
+const connection = () => import('./mcp-connection.js');
 
 export interface McpServerInput {
   name: string;
@@ -125,7 +128,7 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
       if (!(await deleteMcpServer(db, orgId, id))) throw new NotFoundError('MCP server', id);
     },
     async listTools(orgId, id) {
-      return listMcpTools(targetOf(await get(orgId, id)), limits);
+      return (await connection()).listMcpTools(targetOf(await get(orgId, id)), limits);
     },
     async call(caller, ref, tool, args) {
       const row = 'id' in ref ? await findMcpServer(db, caller.orgId, ref.id) : await findMcpServerByName(db, caller.orgId, ref.name);
@@ -154,7 +157,7 @@ export function createMcpClientService(deps: { db: Db; config: Config; logger: L
         throw error;
       }
       try {
-        const answer = await callMcpTool(targetOf(row), limits, tool, args);
+        const answer = await (await connection()).callMcpTool(targetOf(row), limits, tool, args);
         await audit(answer.isError ? 'failure' : 'success', { outcome: answer.isError ? 'tool-error' : 'ok', bytes: answer.bytes });
         return answer;
       } catch (error) {
