@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { processNextIncomingMail, type MailWork } from '../src/modules/mail-intake/incoming-mail-queue.js';
-import { storeIncomingMail } from '../src/modules/mail-intake/incoming-mail-repository.js';
+import { claimNextIncomingMail, finishAndClaimNextIncomingMail, storeIncomingMail } from '../src/modules/mail-intake/incoming-mail-repository.js';
 import { createTestApp, type TestApp } from './helper.js';
 
 let t: TestApp;
@@ -59,5 +59,20 @@ describe('a failure while processing incoming mail', () => {
     expect(await processNextIncomingMail(work)).toBe(true);
     expect(await row(messageId)).toMatchObject({ state: 'quarantined', outcome: 'quarantined', reason: 'TOO_LARGE: Its MIME structure was refused: too deep', retries: 0 });
     expect(await processNextIncomingMail(work)).toBe(false);
+  });
+
+  it('the outcome recorded with the claim of the next message finishes one and hands out the other, each once', async () => {
+    const first = await stored();
+    const second = await stored();
+    const claimed = await claimNextIncomingMail(db());
+    expect(claimed?.message_id).toBe(first);
+    const next = await finishAndClaimNextIncomingMail(db(), first, { outcome: 'answered' });
+    expect(next?.message_id).toBe(second);
+    expect(await row(first)).toMatchObject({ state: 'done', outcome: 'answered', attempts: 1 });
+    expect(await row(second)).toMatchObject({ state: 'processing', outcome: null, attempts: 1 });
+    // the finished message is never claimed again, and the held one is nobody else's
+    expect(await finishAndClaimNextIncomingMail(db(), second, { outcome: 'ignored:auto-reply' })).toBeUndefined();
+    expect(await row(second)).toMatchObject({ state: 'done', outcome: 'ignored:auto-reply' });
+    expect(await claimNextIncomingMail(db())).toBeUndefined();
   });
 });

@@ -17,12 +17,22 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-/** Append one event to its organisation's chain; the head row is locked so entries never race. */
+/**
+ * Append one event to its organisation's chain; the head row is locked so entries never race.
+ * Four round trips once the chain exists (begin, lock the head, the entry with its new head, commit):
+ * every processed mail and request writes one, so each statement counts.
+ */
 export async function appendAudit(db: Db, event: AuditEvent): Promise<{ id: string; seq: number; hash: string }> {
   const chain = chainFor(event.orgId);
   return db.transaction().execute(async (trx) => {
-    await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
-    const head = await trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    const lockHead = () => trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
+    let head = await lockHead();
+    if (!head) {
+      // the chain's first entry: its head is made once (another writer may be making it right now)
+      await trx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
+      head = await lockHead();
+      if (!head) throw new Error(`audit chain ${chain} has no head row after creating it`);
+    }
     const entry = {
       id: randomUUID(),
       chain,
@@ -42,8 +52,13 @@ export async function appendAudit(db: Db, event: AuditEvent): Promise<{ id: stri
       prev_hash: head.hash,
     };
     const hash = entryHash(entry);
-    await trx.insertInto('audit_log').values({ ...entry, details: JSON.stringify(entry.details), hash }).execute();
-    await trx.updateTable('audit_heads').set({ seq: entry.seq, hash }).where('chain', '=', chain).execute();
+    // one statement: the entry, and the head moved to it (a data-modifying WITH, all or nothing)
+    await trx
+      .with('entry', (qb) => qb.insertInto('audit_log').values({ ...entry, details: JSON.stringify(entry.details), hash }))
+      .updateTable('audit_heads')
+      .set({ seq: entry.seq, hash })
+      .where('chain', '=', chain)
+      .execute();
     return { id: entry.id, seq: entry.seq, hash };
   });
 }

@@ -2,7 +2,7 @@ import { setImmediate as yieldToListener } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/schema.js';
 import { backoffDelay } from '@marketplace/mail';
-import { claimNextIncomingMail, DEFAULT_LEASE_MS, finishIncomingMail, quarantineIncomingMail, readIncomingMailRaw, renewIncomingMailLease, retryIncomingMailLater, type IncomingMailRow, type MailOutcome } from './incoming-mail-repository.js';
+import { claimNextIncomingMail, DEFAULT_LEASE_MS, finishAndClaimNextIncomingMail, finishIncomingMail, quarantineIncomingMail, readIncomingMailRaw, renewIncomingMailLease, retryIncomingMailLater, type IncomingMailRow, type MailOutcome } from './incoming-mail-repository.js';
 import type { MailIngest } from './mail-intake.js';
 import { failureReason, isTransientFailure, orgForQuarantine } from './mail-quarantine.js';
 import { readMailStoreId } from './mail-store-id.js';
@@ -50,23 +50,34 @@ const RETRY_BACKOFF = { baseMs: 2_000, maxMs: 5 * 60_000 };
  * failure quarantines it with the reason. Returns false when nothing waits.
  */
 export async function processNextIncomingMail(work: MailWork, store: string | null = null): Promise<boolean> {
+  const row = await claimNextIncomingMail(work.db, work.leaseMs ?? DEFAULT_LEASE_MS, store);
+  if (!row) return false;
+  await processClaimedIncomingMail(work, row, { claimNext: false, store });
+  return true;
+}
+
+/**
+ * Runs a claimed message to its one outcome (see processNextIncomingMail). With `claimNext`, the
+ * outcome is recorded together with the claim of the next waiting message (one statement), which is
+ * returned: the caller owes it a run. After a failure nothing is claimed.
+ */
+export async function processClaimedIncomingMail(work: MailWork, row: IncomingMailRow, next: { claimNext: boolean; store: string | null }): Promise<IncomingMailRow | undefined> {
   const { db } = work;
   const leaseMs = work.leaseMs ?? DEFAULT_LEASE_MS;
   const log = work.logger.child({ component: 'mail-queue' });
-  const row = await claimNextIncomingMail(db, leaseMs, store);
-  if (!row) return false;
   const messageId = row.message_id;
   if (row.attempts > (work.maxAttempts ?? 3)) {
     const reason = `MAIL_INTERRUPTED: processing was cut off ${row.attempts - 1} times (the server stopped while working on it)`;
     await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
     log.warn({ messageId, reason }, 'incoming mail quarantined');
-    return true;
+    return undefined;
   }
   const renew = setInterval(() => void renewIncomingMailLease(db, messageId, leaseMs).catch(() => {}), Math.max(1000, Math.floor(leaseMs / 3)));
   try {
     const result = await work.handle(row, await readIncomingMailRaw(work.dataDir, row));
-    await finishIncomingMail(db, messageId, result);
+    const claimed = next.claimNext ? await finishAndClaimNextIncomingMail(db, messageId, result, leaseMs, next.store) : void (await finishIncomingMail(db, messageId, result));
     log.info({ messageId, outcome: result.outcome }, 'incoming mail processed');
+    return claimed;
   } catch (error) {
     const reason = failureReason(error);
     if (isTransientFailure(error)) {
@@ -77,10 +88,10 @@ export async function processNextIncomingMail(work: MailWork, store: string | nu
       log.error({ err: error, messageId, reason }, 'incoming mail could not be processed; quarantined');
       await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
     }
+    return undefined;
   } finally {
     clearInterval(renew);
   }
-  return true;
 }
 
 /**
@@ -107,6 +118,16 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
     store ??= await readMailStoreId(options.dataDir);
     return processNextIncomingMail(work, store);
   }
+  /**
+   * Processes `row` (claimed already) or, without one, claims the next; returns the message its
+   * outcome's statement claimed next (while running), or null when nothing was waiting.
+   */
+  async function stepOn(row: IncomingMailRow | undefined): Promise<IncomingMailRow | undefined | null> {
+    store ??= await readMailStoreId(options.dataDir);
+    const claimed = row ?? (await claimNextIncomingMail(options.db, options.leaseMs ?? DEFAULT_LEASE_MS, store));
+    if (!claimed) return null;
+    return processClaimedIncomingMail(work, claimed, { claimNext: running, store });
+  }
 
   const waiters = new Set<() => void>();
   const wakeAll = () => {
@@ -125,14 +146,19 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
     });
 
   async function loop(): Promise<void> {
-    while (running) {
+    // a message claimed with the previous one's outcome is run even when stop() came meanwhile
+    let carried: IncomingMailRow | undefined;
+    while (running || carried) {
       let did = false;
       try {
-        did = await step();
+        const next = await stepOn(carried);
+        carried = next ?? undefined;
+        did = next !== null;
       } catch (error) {
+        carried = undefined; // its claim runs out and it is taken again (crash recovery)
         log.error({ err: error }, 'the incoming mail queue could not claim work; trying again');
       }
-      if (!running) break;
+      if (!running && !carried) break;
       if (did) await yieldToListener();
       else await idle();
     }

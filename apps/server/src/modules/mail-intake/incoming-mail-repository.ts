@@ -119,6 +119,11 @@ const claimable = (now: Date) => sql<boolean>`(state IN ('stored', 'processing')
  * one): mail with its raw in the row, or in the Maildirs of `store` (this process's DATA_DIR/mail).
  */
 export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow | undefined> {
+  return claimNext(db, leaseMs, store).executeTakeFirst();
+}
+
+/** The claim of claimNextIncomingMail, on `db` or on a query that already carries a WITH. */
+function claimNext(db: Db, leaseMs: number, store: string | null) {
   const now = new Date();
   const readable = store ? sql<boolean>`(raw_store IS NULL OR raw_store = ${store})` : sql<boolean>`raw_store IS NULL`;
   return db
@@ -126,8 +131,7 @@ export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, 
     .set((eb) => ({ state: 'processing', attempts: eb('attempts', '+', 1), processed_at: now, lease_until: new Date(now.getTime() + leaseMs) }))
     .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readable).orderBy('received_at').limit(1).forUpdate().skipLocked())
     .where(claimable(now))
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
 }
 
 /** Extends a claim that is still being worked on. */
@@ -143,15 +147,26 @@ export interface MailOutcome {
 
 /** Records the final outcome, once: only a message still in processing is finished. */
 export async function finishIncomingMail(db: Db, messageId: string, result: MailOutcome): Promise<boolean> {
-  const row = await db
+  const row = await finished(db, messageId, result).returning('message_id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * finishIncomingMail and claimNextIncomingMail in one statement (a data-modifying WITH: both or
+ * neither), so a busy worker pays one round trip between two messages, not two. The message just
+ * finished is not claimable in the claim's snapshot (it is still held), so it is never taken again.
+ */
+export async function finishAndClaimNextIncomingMail(db: Db, messageId: string, result: MailOutcome, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow | undefined> {
+  const withFinished = db.with('finished', (qb) => finished(qb as unknown as Db, messageId, result).returning('message_id')) as unknown as Db;
+  return claimNext(withFinished, leaseMs, store).executeTakeFirst();
+}
+
+const finished = (db: Db, messageId: string, result: MailOutcome) =>
+  db
     .updateTable('incoming_mail')
     .set({ state: 'done', outcome: result.outcome, org_id: result.orgId ?? null, conversation_id: result.conversationId ?? null, processed_at: new Date(), lease_until: null })
     .where('message_id', '=', messageId)
-    .where('state', '=', 'processing')
-    .returning('message_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+    .where('state', '=', 'processing');
 
 /**
  * Puts a message aside after its first failure: it is never retried by itself; an admin sees it
