@@ -7,8 +7,6 @@ import { withErrors } from '../../http/responses.js';
 import type { McpDeps } from './mcp-tool.js';
 
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
-/** The request headers the SDK's transport reads (content negotiation, protocol version, session). */
-const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
 const metadataSchema = z.object({ resource: z.string(), resource_name: z.string(), bearer_methods_supported: z.array(z.string()), resource_documentation: z.string() }).meta({ id: 'ProtectedResourceMetadata' });
 
 /** The pool of MCP servers and how a caller reaches their handlers. */
@@ -66,19 +64,12 @@ export default async function mcpRoutes(fastify: FastifyInstance) {
       if (origin && !allowedOrigins.has(origin)) return sendProblem(reply, problem(403, 'ORIGIN_REFUSED', `Requests from ${origin} may not use /mcp; add it to CORS_ORIGINS if it is yours.`, { requestId: request.id }));
       if (!principal || principal.via === 'cookie') return unauthorized(request, reply, 'Send "Authorization: Bearer <API key or access token>"; the MCP endpoint takes no session cookie.');
       if (principal.kind === 'agent') return sendProblem(reply, problem(403, 'PRINCIPAL_NOT_ALLOWED', 'This endpoint is not available to agents.', { requestId: request.id }));
-      // The body Fastify parsed (within its limit) is handed over as is; the transport reads only these headers.
-      const headers = new Headers();
-      for (const name of TRANSPORT_HEADERS) {
-        const value = request.headers[name];
-        if (typeof value === 'string') headers.set(name, value);
-      }
+      // The body Fastify parsed (within its limit) and the headers are handed over as they are.
       const caller = { principal, requestId: request.id, ip: request.ip };
       const { pool, callerAuthInfo } = await mcpServers();
-      const answer = await pool.handle(new Request(`${base}/mcp`, { method: 'POST', headers }), request.body, callerAuthInfo(caller));
+      const answer = await pool.handle(request.headers, request.body, callerAuthInfo(caller));
       reply.status(answer.status);
-      answer.headers.forEach((value, name) => {
-        if (name !== 'content-length') reply.header(name, value);
-      });
+      if (answer.contentType) reply.type(answer.contentType);
       return answer.body.length ? reply.send(answer.body) : reply.send();
     },
   });

@@ -1,13 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-
-/** One answer of the Streamable HTTP transport, read to the end. */
-export interface McpAnswer {
-  status: number;
-  headers: Headers;
-  body: string;
-}
+import { McpPostTransport, type McpAnswer, type McpPostHeaders } from './mcp-post-transport.js';
 
 /** Idle servers kept: more than the requests one process answers at once wastes memory, fewer rebuilds servers under load. */
 const MAX_IDLE_SERVERS = 16;
@@ -16,8 +9,8 @@ const MAX_IDLE_SERVERS = 16;
  * Stateless Streamable HTTP with servers built once and reused: building a server (its handler table and
  * schemas) was most of what an MCP call cost over the same REST call. A server answers one request at a
  * time — the SDK's protocol object holds one transport and keys handlers by JSON-RPC id, which every
- * client starts at 0 — so a request takes an idle server (or builds one), connects a fresh stateless
- * transport, and gives the server back once its answer is complete and the transport closed. A server
+ * client starts at 0 — so a request takes an idle server (or builds one), connects a fresh transport for
+ * that one POST, and gives the server back once its answer is complete and the transport closed. A server
  * keeps no caller: each request's caller reaches the handlers through the transport's `authInfo`.
  */
 export class McpServerPool {
@@ -25,17 +18,15 @@ export class McpServerPool {
 
   constructor(private readonly build: () => Server) {}
 
-  /** Answer one HTTP POST (already parsed) for the caller in `authInfo`: the response's status, headers and body. */
-  async handle(request: Request, parsedBody: unknown, authInfo: AuthInfo): Promise<McpAnswer> {
+  /** Answer one HTTP POST (body already parsed) for the caller in `authInfo`: the response's status, content type and body. */
+  async handle(headers: McpPostHeaders, parsedBody: unknown, authInfo: AuthInfo): Promise<McpAnswer> {
     const server = this.idle.pop() ?? this.build();
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new McpPostTransport();
     let reusable = false;
     try {
       await server.connect(transport);
-      // With JSON answers the response exists only once every request in the body has been answered.
-      const response = await transport.handleRequest(request, { parsedBody, authInfo });
-      // Read before closing: by then the handlers have finished, so closing aborts nothing still running.
-      const answer = { status: response.status, headers: response.headers, body: await response.text() };
+      // The answer exists only once every request in the body has been answered, so closing aborts nothing still running.
+      const answer = await transport.answer(headers, parsedBody, authInfo);
       reusable = true;
       return answer;
     } finally {

@@ -52,7 +52,7 @@ export async function callTool(deps: McpDeps, caller: McpCaller, name: string, a
     if (!parsed.success) throw validationError(parsed.error);
     const done = await tool.run(deps, caller, parsed.data, setAudit);
     audit = done.audit ?? audit;
-    outcome = { result: { content: [{ type: 'text', text: JSON.stringify(done.result) }], structuredContent: done.result }, status: 200 };
+    outcome = { result: { content: [{ type: 'text', text: done.text ?? JSON.stringify(done.result) }], structuredContent: done.result }, status: 200 };
   } catch (error) {
     outcome = toolError(error, caller, name);
     if (outcome.status >= 500) deps.logger.error({ err: error, tool: name, requestId: caller.requestId }, 'MCP tool failed');

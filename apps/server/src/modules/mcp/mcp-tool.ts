@@ -36,6 +36,8 @@ export interface ToolAudit {
 
 export interface ToolOutcome {
   result: Record<string, unknown>;
+  /** `result` as JSON text when the service already has it (a cached answer), so it is not serialised again. */
+  text?: string;
   /** For an audited tool: what its entry names. */
   audit?: ToolAudit;
 }

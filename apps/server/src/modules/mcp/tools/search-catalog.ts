@@ -1,4 +1,4 @@
-import { appQuerySchema, searchCatalog as search } from '../../catalog/catalog-views.js';
+import { appQuerySchema, searchCatalogAnswer } from '../../catalog/catalog-views.js';
 import { defineTool } from '../mcp-tool.js';
 
 export const searchCatalog = defineTool({
@@ -8,6 +8,8 @@ export const searchCatalog = defineTool({
   input: appQuerySchema,
   readOnly: true,
   async run(deps, caller, input) {
-    return { result: await search(deps.db, caller.principal.orgId, input) };
+    // The cached answer's JSON (the REST route's body) is the text block as it is.
+    const { value, json } = await searchCatalogAnswer(deps.db, caller.principal.orgId, input);
+    return { result: value, text: json };
   },
 });
