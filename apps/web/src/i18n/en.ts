@@ -663,6 +663,12 @@ export const en = {
     ruleVersion: 'Routed by rule set version {{version}}',
     routes: { inbox: 'to the app’s inbox', conversation: 'to the conversation engine', ignore: 'set aside' },
     stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
+    trust: { proven: 'proven', unproven: 'not proven', refused: 'refused', 'unknown-sender': 'unknown sender', limited: 'over the limit', 'not-checked': 'not checked' },
+    spamResults: { spam: 'spam', clean: 'clean' },
+    languages: { en: 'English', pl: 'Polish', und: 'undetermined' },
+    noApp: 'none',
+    engines: { builtin: 'built-in', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'trust rules', rules: 'routing rules' },
+    ...NOTICE_WORDS.en.mail,
   },
   approvals: {
     title: 'Approvals',

@@ -664,6 +664,12 @@ export const pl: Messages = {
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
     routes: { inbox: 'do skrzynki aplikacji', conversation: 'do silnika rozmów', ignore: 'odłożona' },
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
+    trust: { proven: 'potwierdzony', unproven: 'niepotwierdzony', refused: 'odrzucony', 'unknown-sender': 'nieznany nadawca', limited: 'ponad limit', 'not-checked': 'niesprawdzony' },
+    spamResults: { spam: 'spam', clean: 'czysta' },
+    languages: { en: 'angielski', pl: 'polski', und: 'nieustalony' },
+    noApp: 'brak',
+    engines: { builtin: 'wbudowany', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'reguły zaufania', rules: 'reguły skrzynki' },
+    ...NOTICE_WORDS.pl.mail,
   },
   approvals: {
     title: 'Zatwierdzenia',

@@ -1,3 +1,5 @@
+import { MAIL_STAGE_SENTENCES, MAIL_STAGE_WORDS } from './mail-stage-sentences.js';
+
 /**
  * The sentences of the notices the server writes (a code and its parameters, apps/server/src/http/notice.ts),
  * in every UI language, in i18next's format. The web's catalogs carry them under `notices` and the server
@@ -104,6 +106,7 @@ export const NOTICE_SENTENCES = {
       footerMissing: 'The mail lacks the organisation’s required footer; put the footer placeholder into its template.',
       tooLarge: 'The mail is {{bytes, number}} bytes, more than the allowed {{max, number}}.',
     },
+    mailStage: MAIL_STAGE_SENTENCES.en,
   },
   pl: {
     similar: { kind: 'ten sam rodzaj ({{kind}})', fields: 'wspólne pola: {{fields}}', sources: 'te same źródła danych' },
@@ -204,20 +207,23 @@ export const NOTICE_SENTENCES = {
       footerMissing: 'W wiadomości brakuje wymaganej stopki organizacji; wstaw znacznik stopki do jej szablonu.',
       tooLarge: 'Wiadomość ma {{bytes, number}} bajtów, więcej niż dozwolone {{max, number}}.',
     },
+    mailStage: MAIL_STAGE_SENTENCES.pl,
   },
 };
 
 /**
  * Words the server's mails and the notices' sentences put in, in every UI language: validation steps
- * (the `step` parameter) and deployment states. The web's catalogs use the same lists.
+ * (the `step` parameter), deployment states, and the mail stages' words (mail-stage-sentences.ts). The web's catalogs use the same lists.
  */
 export const NOTICE_WORDS = {
   en: {
     steps: { build: 'Build', test: 'Tests', start: 'Start', health: 'Health check', exercise: 'Trial run', stop: 'Stop' },
+    mail: MAIL_STAGE_WORDS.en,
     deploymentStates: { received: 'received', rejected: 'rejected', deploying: 'deploying', healthy: 'healthy', unhealthy: 'unhealthy', replaced: 'replaced', 'rolled-back': 'rolled back', removed: 'removed' },
   },
   pl: {
     steps: { build: 'Budowanie', test: 'Testy', start: 'Uruchomienie', health: 'Kontrola stanu', exercise: 'Próbny przebieg', stop: 'Zatrzymanie' },
+    mail: MAIL_STAGE_WORDS.pl,
     deploymentStates: { received: 'odebrane', rejected: 'odrzucone', deploying: 'wdrażanie', healthy: 'sprawne', unhealthy: 'niesprawne', replaced: 'zastąpione', 'rolled-back': 'wycofane', removed: 'usunięte' },
   },
 };
