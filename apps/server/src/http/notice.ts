@@ -101,6 +101,16 @@ export const NOTICE_CODES = [
   'compliance.linkDomain',
   'compliance.footerMissing',
   'compliance.tooLarge',
+  // Why an MCP server's test (or call) failed (mcp-client/mcp-connection.ts, mcp-target.ts).
+  'mcpTest.stdioDisabled',
+  'mcpTest.timeout',
+  'mcpTest.cannotStart',
+  'mcpTest.connectFailed',
+  'mcpTest.callFailed',
+  'mcpTest.errorOutput',
+  'mcpTest.outputTooLarge',
+  'mcpTest.targetRefused',
+  'mcpTest.targetNeverCalled',
   // Why the inbound mail pipeline read a message as it did, stage by stage (mail-processing, decision 0058).
   'mailStage.senderNotRead',
   'mailStage.automatic',

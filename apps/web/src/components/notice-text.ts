@@ -63,10 +63,10 @@ export function reasonText(i18n: I18n, reason: ReasonLike): string {
 }
 
 /**
- * Why something happened, said as several notices one after another ("…; …"): worded when this UI knows
+ * Why something happened, said as several notices one after another ("…; …", or full sentences joined by a space): worded when this UI knows
  * every code, else the English sentence as sent (a record older than its notices, or a newer server's).
  */
-export function noticesText(i18n: I18n, notices: readonly Notice[] | null | undefined, english: string): string {
+export function noticesText(i18n: I18n, notices: readonly Notice[] | null | undefined, english: string, separator = '; '): string {
   if (!notices?.length || !notices.every((notice) => i18n.exists(`notices.${notice.code}`))) return english;
-  return notices.map((notice) => noticeText(i18n, notice)).join('; ');
+  return notices.map((notice) => noticeText(i18n, notice)).join(separator);
 }
