@@ -451,6 +451,7 @@ export const en = {
       maxAttachmentBytes: 'Largest e-mail attachment (bytes)',
       downloadLinkTtlHours: 'Download links valid for (hours)',
       deliverToRequester: 'Send a published app to the requester’s own agents',
+      updateInstalls: 'Install each new version on the agents that run an earlier one',
       staleAfterSeconds: 'A silent agent counts as offline after (seconds)',
       unknownSenders: 'Mail from unknown senders',
       language: 'Language of outgoing mail (when the message answered does not tell it)',

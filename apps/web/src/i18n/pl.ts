@@ -452,6 +452,7 @@ export const pl: Messages = {
       maxAttachmentBytes: 'Największy załącznik e-mail (bajty)',
       downloadLinkTtlHours: 'Linki do pobrania ważne przez (godziny)',
       deliverToRequester: 'Wysyłaj opublikowaną aplikację na agenty zamawiającego',
+      updateInstalls: 'Instaluj każdą nową wersję na agentach, na których działa wcześniejsza',
       staleAfterSeconds: 'Milczący agent jest offline po (sekundy)',
       unknownSenders: 'Poczta od nieznanych nadawców',
       language: 'Język poczty wychodzącej (gdy wiadomość, na którą odpowiadamy, go nie wskazuje)',
