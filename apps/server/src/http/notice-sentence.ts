@@ -1,4 +1,6 @@
 import i18next from 'i18next';
+import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
+import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
 import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
 
 export type MailLanguage = 'en' | 'pl';
@@ -7,8 +9,8 @@ export type MailLanguage = 'en' | 'pl';
 const words = i18next.createInstance();
 await words.init({
   resources: {
-    en: { translation: { notices: NOTICE_SENTENCES.en, words: NOTICE_WORDS.en } },
-    pl: { translation: { notices: NOTICE_SENTENCES.pl, words: NOTICE_WORDS.pl } },
+    en: { translation: { notices: { ...NOTICE_SENTENCES.en, ...ADMIN_NOTICES_EN.notices }, words: { ...NOTICE_WORDS.en, mail: ADMIN_NOTICES_EN.words } } },
+    pl: { translation: { notices: { ...NOTICE_SENTENCES.pl, ...ADMIN_NOTICES_PL.notices }, words: { ...NOTICE_WORDS.pl, mail: ADMIN_NOTICES_PL.words } } },
   },
   lng: 'en',
   fallbackLng: false,

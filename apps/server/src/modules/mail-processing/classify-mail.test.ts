@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
+import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
+import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
 import { noticesSentence } from '../../http/notice-sentence.js';
 import { classifyMail, REASON_CUES } from './classify-mail.js';
 import { builtinSpamScore } from './spam-check.js';
@@ -45,7 +46,7 @@ describe('reasons as notices (decision 0058)', () => {
   });
 
   it('has a word in English and in Polish for every cue a reason can name', () => {
-    const missing = REASON_CUES.flatMap((cue) => (['en', 'pl'] as const).filter((lang) => !(cue in NOTICE_WORDS[lang].mail.cues)).map((lang) => `${lang}: ${cue}`));
+    const missing = REASON_CUES.flatMap((cue) => (['en', 'pl'] as const).filter((lang) => !(cue in { en: ADMIN_NOTICES_EN, pl: ADMIN_NOTICES_PL }[lang].words.cues)).map((lang) => `${lang}: ${cue}`));
     expect(missing).toEqual([]);
   });
 });
