@@ -5,6 +5,11 @@ import { mailAnalysisOwnerMigrations } from '../src/modules/mail-processing/migr
 import { deliverToQueue } from './incoming-mail.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
+/** The web UI's catalogs and its wording of notices (read at run time: the web app is not part of the server's build). */
+const web = (path: string) => import(new URL(`../../web/src/${path}`, import.meta.url).href);
+const { createI18n } = await web('i18n/create-i18n.ts');
+const { noticesText } = await web('components/notice-text.ts');
+
 /**
  * Mail from an address with no account is analysed like any other; its analysis belongs to the
  * organisation the envelope recipient names (a conversation's +token reply address, or the service
@@ -58,6 +63,25 @@ describe('the owner of an unknown sender\'s mail analysis', () => {
     expect(await subjectsSeenBy(orgB)).not.toContain(subject);
     expect((await call(t.app, orgA, { method: 'GET', url: `/api/v1/mail-analyses/${analysis.id}` })).json()).toMatchObject({ subject });
     expect((await call(t.app, orgB, { method: 'GET', url: `/api/v1/mail-analyses/${analysis.id}` })).statusCode).toBe(404);
+  });
+
+  it('answers each stage’s reason as codes the Polish UI words, and an older record’s English reason as it is', async () => {
+    const subject = await strangerMail(replyAddress(tokenA), { to: replyAddress(tokenA) });
+    const { id } = await analysisOf(subject);
+    const read = async () => (await call(t.app, orgA, { method: 'GET', url: `/api/v1/mail-analyses/${id}` })).json().stages as Record<string, { reason: string; notices?: { code: string; params: object }[] }>;
+    const stages = await read();
+    expect(stages.sender).toMatchObject({ reason: 'no active account has this From address', notices: [{ code: 'mailStage.senderUnknown', params: {} }] });
+    expect(stages.spam!.notices!.map((n) => n.code)).toEqual(['mailStage.spamBuiltinOnly', 'mailStage.spamNoRule']);
+    const pl = createI18n('pl');
+    expect(noticesText(pl, stages.sender!.notices, stages.sender!.reason)).toBe('żadne aktywne konto nie ma tego adresu From');
+    expect(noticesText(pl, stages.route!.notices, stages.route!.reason)).toMatch(/^zdecydowały reguły zaufania \(unknown-sender:[^)]*\); reguły skrzynki wskazałyby: do silnika rozmów; żadna reguła nie pasuje/);
+    for (const [name, stage] of Object.entries(stages)) expect(noticesText(pl, stage.notices, stage.reason), name).not.toBe(stage.reason);
+
+    // What older versions stored: the English reason alone. It is answered and shown as it is.
+    await db().updateTable('mail_analyses').set({ stages: JSON.stringify({ sender: { result: 'unknown-sender', reason: 'no active account has this From address', ms: 0, engine: 'trust-rules' } }) }).where('id', '=', id).execute();
+    const old = await read();
+    expect(old.sender).toEqual({ result: 'unknown-sender', reason: 'no active account has this From address', ms: 0, engine: 'trust-rules' });
+    expect(noticesText(pl, old.sender!.notices, old.sender!.reason)).toBe('no active account has this From address');
   });
 
   it('goes there too for an automatic reply, which the trust rules do not read', async () => {

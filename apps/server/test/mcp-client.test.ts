@@ -123,6 +123,9 @@ describe('MCP servers over Streamable HTTP (the SDK example server)', () => {
     const gone = (await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'gone', transport: 'http', url: `http://127.0.0.1:${port}/mcp` } })).json();
     const tested = (await call(t.app, admin, { method: 'POST', url: `/api/v1/mcp-servers/${gone.id}/test` })).json();
     expect(tested).toMatchObject({ ok: false, code: 'MCP_CONNECT_FAILED', tools: [] });
+    // the failure as a code the UI words (the server's own English sentence beside it)
+    expect(tested.notices).toEqual([{ code: 'mcpTest.connectFailed', params: { server: 'gone', detail: expect.any(String) } }]);
+    expect(tested.message).toBe(`Cannot connect to the MCP server “gone”: ${tested.notices[0].params.detail}.`);
     const stranger = await register(t.app, { organization: 'Other' });
     expect((await call(t.app, stranger, { method: 'GET', url: `/api/v1/mcp-servers/${gone.id}` })).statusCode).toBe(404);
     expect((await call(t.app, stranger, { method: 'POST', url: `/api/v1/mcp-servers/${gone.id}/tools/greet/call`, payload: {} })).statusCode).toBe(404);
@@ -188,5 +191,6 @@ describe('MCP servers over stdio (a program this server starts)', () => {
     const missing = (await call(t.app, admin, { method: 'POST', url: '/api/v1/mcp-servers', payload: { name: 'missing', transport: 'stdio', command: '/nonexistent/mcp-server' } })).json();
     const tested = (await call(t.app, admin, { method: 'POST', url: `/api/v1/mcp-servers/${missing.id}/test` })).json();
     expect(tested).toMatchObject({ ok: false, code: 'MCP_CONNECT_FAILED', message: expect.stringContaining('/nonexistent/mcp-server') });
+    expect(tested.notices).toEqual([{ code: 'mcpTest.cannotStart', params: { command: '/nonexistent/mcp-server', server: 'missing', error: 'ENOENT' } }]);
   }, 120_000);
 });

@@ -30,4 +30,12 @@ describe('Settings page: what a reporter’s CHANGE: reply does', () => {
     expect(await screen.findByLabelText(/Odpowiedź zgłaszającego z ZMIANA:/)).toBeTruthy();
     expect(screen.getByText('Skrzynka zgłoszeń')).toBeTruthy();
   });
+
+  it('labels every distribution setting the server sends in Polish, none by its bare name', async () => {
+    const distribution = { maxAttachmentBytes: 1024, downloadLinkTtlHours: 72, deliverToRequester: true, updateInstalls: true };
+    serveAdminApi(() => [200, { settings: { ...settings, distribution } }]);
+    mountAdminPage(ConfigPage, 'pl');
+    expect(await screen.findByLabelText('Instaluj każdą nową wersję na agentach, na których działa wcześniejsza')).toBeTruthy();
+    expect(Object.keys(distribution).filter((name) => document.body.textContent!.includes(name))).toEqual([]);
+  });
 });

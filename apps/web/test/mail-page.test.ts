@@ -3,6 +3,7 @@ import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MailPage } from '../src/pages/admin/mail-page';
 import { mountAdminPage, serveAdminApi } from './admin-page-harness';
+import { serverEnglishIn } from './server-english';
 
 afterEach(() => {
   cleanup();
@@ -35,5 +36,49 @@ describe('Admin → Incoming mail', () => {
     expect(first.querySelector('strong')?.textContent).toBe('zgłoszenie błędu');
     expect(screen.getByText(/Mail m2/).textContent).toContain('→ do silnika rozmów');
     expect(document.body.textContent).not.toMatch(/bug-report|app-request|→ inbox|→ conversation/);
+  });
+
+  it('words each stage’s reason in Polish from its notices, and shows an older record’s English reason as it is', async () => {
+    const worded = {
+      ...analysis('m3', 'bug-report', 'inbox'),
+      stages: {
+        sender: { result: 'proven', reason: 'DMARC-aligned DKIM pass (MAIL_VERIFY_AUTH)', notices: [{ code: 'mailStage.senderDkim', params: {} }], ms: 0, engine: 'trust-rules' },
+        spam: {
+          result: 'clean',
+          reason: 'built-in rules (RSPAMD_URL not set); no spam rule matched',
+          notices: [{ code: 'mailStage.spamBuiltinOnly', params: {} }, { code: 'mailStage.spamNoRule', params: {} }],
+          ms: 1,
+          engine: 'builtin',
+        },
+        classification: { result: 'bug-report', reason: 'describes a fault (crash, not-working) in a named app', notices: [{ code: 'mailStage.classBugNamedApp', params: { cues: 'crash, not-working' } }], ms: 1, engine: 'builtin' },
+        app: {
+          result: 'room-booking',
+          reason: 'reply thread: the release mail it answers; the sender runs 1.2.0',
+          notices: [{ code: 'mailStage.appByThread', params: { thread: 'release' } }, { code: 'mailStage.appSenderRuns', params: { version: '1.2.0' } }],
+          ms: 2,
+          engine: 'builtin',
+          data: { appId: 'a1', senderVersion: '1.2.0' },
+        },
+        route: { result: 'inbox', reason: 'rule “bug reports go to the app owners”', notices: [{ code: 'mailStage.routeRule', params: { rule: 'bug reports go to the app owners' } }], ms: 0, engine: 'rules' },
+      },
+    };
+    const body = { items: [worded, analysis('m4', 'bug-report', 'inbox')] };
+    serveAdminApi((_method, url) => {
+      if (url.startsWith('/api/v1/mail-analyses')) return [200, body];
+      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
+      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
+      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
+    });
+    mountAdminPage(MailPage, 'pl');
+    await screen.findByText(/Mail m3/);
+    const rows = (name: string) => [...document.querySelectorAll('tr')].filter((row) => row.querySelector('th')?.textContent === name).map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
+    expect(rows('Dowód nadawcy')).toEqual([['potwierdzony', 'podpis DKIM zgodny z DMARC (MAIL_VERIFY_AUTH)', 'reguły zaufania', '0']]);
+    expect(rows('Spam')[0]!.slice(0, 2)).toEqual(['czysta', 'wbudowane reguły (RSPAMD_URL nie jest ustawiony); żadna reguła antyspamowa nie pasuje']);
+    expect(rows('Klasa')[0]![1]).toBe('opisuje usterkę (awaria, nie działa) w wymienionej aplikacji');
+    expect(rows('Aplikacja')[0]!.slice(0, 2)).toEqual(['room-booking', 'wątek odpowiedzi: mail z wydaniem, na który odpowiada; nadawca ma wersję 1.2.0']);
+    expect(rows('Trasa')[0]![1]).toBe('reguła „bug reports go to the app owners”');
+    // the record stored before notices keeps its English reason (it has no code to word)
+    expect(rows('Klasa')[1]![1]).toBe('describes a fault (crash)');
+    expect(serverEnglishIn(document.body.textContent ?? '', { items: [{ stages: Object.values(worded.stages).map((stage) => ({ message: stage.reason })) }] })).toEqual([]);
   });
 });

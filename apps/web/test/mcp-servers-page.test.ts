@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mountAdminPage, seen, serveAdminApi } from './admin-page-harness';
+import { serverEnglishIn } from './server-english';
 import { McpServersPage, parseSecrets } from '../src/pages/admin/mcp-servers-page';
 
 const serverRow = (over: Record<string, unknown> = {}) => ({ id: 's1', name: 'jira', description: '', transport: 'http', url: 'https://mcp.example.com/mcp', command: null, args: [], secretNames: ['Authorization'], enabled: true, allowedTools: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over });
@@ -83,5 +84,24 @@ describe('MCP servers page', () => {
     mount();
     fireEvent.click(await screen.findByRole('button', { name: /^Test connection/ }));
     expect((await screen.findByText(/Cannot connect/)).textContent).toBe('Cannot connect (MCP_TARGET_REFUSED): MCP servers on loopback … are not called');
+  });
+
+  it('says in Polish why a test could not connect, from the failure’s notices', async () => {
+    const failed = {
+      ok: false,
+      durationMs: 3,
+      tools: [],
+      code: 'MCP_TIMEOUT',
+      message: 'The MCP server “jira” did not answer within 10000 ms (MCP_CALL_TIMEOUT_MS).',
+      notices: [{ code: 'mcpTest.timeout', params: { server: 'jira', ms: 10000 } }],
+    };
+    serve((method, url) => {
+      if (method === 'POST' && url === '/api/v1/mcp-servers/s1/test') return [200, failed];
+      return [200, { items: [serverRow()], stdioAllowed: false, allowPrivateTargets: false }];
+    });
+    mount('pl');
+    fireEvent.click(await screen.findByRole('button', { name: /^Sprawdź połączenie/ }));
+    expect((await screen.findByText(/Nie można połączyć/)).textContent).toBe('Nie można połączyć (MCP_TIMEOUT): Serwer MCP „jira” nie odpowiedział w ciągu 10\u00a0000 ms (MCP_CALL_TIMEOUT_MS).');
+    expect(serverEnglishIn(document.body.textContent ?? '', failed)).toEqual([]);
   });
 });

@@ -13,6 +13,21 @@ const WORDED: Record<string, (value: string) => string> = {
   auth: (value) => `specWords.auth.${value}`,
   language: (value) => `specWords.languages.${value}`,
   step: (value) => `appPage.steps.${value}`,
+  thread: (value) => `mail.threads.${value}`,
+  mailKind: (value) => `mail.automatic.${value}`,
+  mailClass: (value) => `messages.kinds.${value}`,
+  route: (value) => `mail.routes.${value}`,
+  ruleRoute: (value) => `mail.routes.${value}`,
+};
+/** Parameters that are comma-separated lists of such words: the cues a mail was classified by. */
+const WORDED_LISTS: Record<string, (value: string) => string> = {
+  cues: (value) => `mail.cues.${value}`,
+};
+const wordOf = (i18n: I18n, name: string, value: string | number): string | number => {
+  if (typeof value !== 'string') return value;
+  if (WORDED[name]) return i18n.t(WORDED[name](value), { defaultValue: value });
+  const list = WORDED_LISTS[name];
+  return list ? value.split(', ').map((item) => i18n.t(list(item), { defaultValue: item })).join(', ') : value;
 };
 
 /**
@@ -23,9 +38,7 @@ const WORDED: Record<string, (value: string) => string> = {
 export function noticeText(i18n: I18n, notice: Notice | null | undefined, english?: string | null): string {
   const key = notice ? `notices.${notice.code}` : null;
   if (!notice || !key || !i18n.exists(key)) return english ?? '';
-  const params = Object.fromEntries(
-    Object.entries(notice.params).map(([name, value]) => [name, WORDED[name] && typeof value === 'string' ? i18n.t(WORDED[name](value), { defaultValue: value }) : value]),
-  );
+  const params = Object.fromEntries(Object.entries(notice.params).map(([name, value]) => [name, wordOf(i18n, name, value)]));
   return i18n.t(key, params);
 }
 
@@ -47,4 +60,13 @@ export function reasonText(i18n: I18n, reason: ReasonLike): string {
     return notices.map((notice) => noticeText(i18n, notice)).reduce((text, next) => (/[.!?:]$/.test(text) ? `${text} ${next}` : `${text}. ${next}`));
   }
   return i18n.t(`deployments.reasons.${reason.code}`, { defaultValue: reason.message });
+}
+
+/**
+ * Why something happened, said as several notices one after another ("…; …", or full sentences joined by a space): worded when this UI knows
+ * every code, else the English sentence as sent (a record older than its notices, or a newer server's).
+ */
+export function noticesText(i18n: I18n, notices: readonly Notice[] | null | undefined, english: string, separator = '; '): string {
+  if (!notices?.length || !notices.every((notice) => i18n.exists(`notices.${notice.code}`))) return english;
+  return notices.map((notice) => noticeText(i18n, notice)).join(separator);
 }

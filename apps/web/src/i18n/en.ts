@@ -1,4 +1,5 @@
-import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
+import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
+import { NOTICE_SENTENCES_EN, NOTICE_WORDS_EN } from '@marketplace/spec/notice-sentences-en';
 
 /** English strings; pl.ts has the same keys (a test checks). */
 export const en = {
@@ -167,7 +168,7 @@ export const en = {
     validation: 'Validation',
     scan: 'Security scan',
     verdicts: { clean: 'clean', flagged: 'flagged' },
-    steps: NOTICE_WORDS.en.steps,
+    steps: NOTICE_WORDS_EN.steps,
     scanners: { clamav: 'Antivirus (ClamAV)', patterns: 'Risky code patterns', secrets: 'Leaked secrets' },
     readme: 'About this app',
     owner: 'Owner: {{name}}',
@@ -280,7 +281,7 @@ export const en = {
     openHint: 'Opens the app where it runs on this workstation',
     rollback: 'Roll back',
     remove: 'Remove',
-    states: NOTICE_WORDS.en.deploymentStates,
+    states: NOTICE_WORDS_EN.deploymentStates,
     agents: 'My workstations',
     noAgents: 'No workstation enrolled yet',
     noAgentsHint: 'Create an enrolment code below and run the command on your workstation.',
@@ -452,6 +453,7 @@ export const en = {
       maxAttachmentBytes: 'Largest e-mail attachment (bytes)',
       downloadLinkTtlHours: 'Download links valid for (hours)',
       deliverToRequester: 'Send a published app to the requester’s own agents',
+      updateInstalls: 'Install each new version on the agents that run an earlier one',
       staleAfterSeconds: 'A silent agent counts as offline after (seconds)',
       unknownSenders: 'Mail from unknown senders',
       language: 'Language of outgoing mail (when the message answered does not tell it)',
@@ -503,7 +505,7 @@ export const en = {
     },
   },
   /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
-  notices: NOTICE_SENTENCES.en,
+  notices: { ...NOTICE_SENTENCES_EN, ...ADMIN_NOTICES_EN.notices },
   /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
   specWords: {
     types: { string: 'text', text: 'long text', number: 'number', integer: 'whole number', boolean: 'yes/no', date: 'date', datetime: 'date and time', email: 'e-mail', url: 'link', enum: 'one of' },
@@ -664,6 +666,12 @@ export const en = {
     ruleVersion: 'Routed by rule set version {{version}}',
     routes: { inbox: 'to the app’s inbox', conversation: 'to the conversation engine', ignore: 'set aside' },
     stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
+    trust: { proven: 'proven', unproven: 'not proven', refused: 'refused', 'unknown-sender': 'unknown sender', limited: 'over the limit', 'not-checked': 'not checked' },
+    spamResults: { spam: 'spam', clean: 'clean' },
+    languages: { en: 'English', pl: 'Polish', und: 'undetermined' },
+    noApp: 'none',
+    engines: { builtin: 'built-in', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'trust rules', rules: 'routing rules' },
+    ...ADMIN_NOTICES_EN.words,
   },
   approvals: {
     title: 'Approvals',

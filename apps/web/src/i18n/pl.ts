@@ -1,4 +1,5 @@
-import { NOTICE_SENTENCES, NOTICE_WORDS } from '@marketplace/spec/notice-sentences';
+import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
+import { NOTICE_SENTENCES_PL, NOTICE_WORDS_PL } from '@marketplace/spec/notice-sentences-pl';
 import type { Messages } from './en';
 
 /** Polish strings. */
@@ -168,7 +169,7 @@ export const pl: Messages = {
     validation: 'Walidacja',
     scan: 'Skan bezpieczeństwa',
     verdicts: { clean: 'czysto', flagged: 'oznaczono' },
-    steps: NOTICE_WORDS.pl.steps,
+    steps: NOTICE_WORDS_PL.steps,
     scanners: { clamav: 'Antywirus (ClamAV)', patterns: 'Ryzykowne wzorce w kodzie', secrets: 'Ujawnione sekrety' },
     readme: 'O aplikacji',
     owner: 'Właściciel: {{name}}',
@@ -281,7 +282,7 @@ export const pl: Messages = {
     openHint: 'Otwiera aplikację tam, gdzie działa na tym komputerze',
     rollback: 'Wycofaj',
     remove: 'Usuń',
-    states: NOTICE_WORDS.pl.deploymentStates,
+    states: NOTICE_WORDS_PL.deploymentStates,
     agents: 'Moje stacje robocze',
     noAgents: 'Brak zarejestrowanej stacji roboczej',
     noAgentsHint: 'Utwórz poniżej kod rejestracji i uruchom polecenie na swojej stacji.',
@@ -453,6 +454,7 @@ export const pl: Messages = {
       maxAttachmentBytes: 'Największy załącznik e-mail (bajty)',
       downloadLinkTtlHours: 'Linki do pobrania ważne przez (godziny)',
       deliverToRequester: 'Wysyłaj opublikowaną aplikację na agenty zamawiającego',
+      updateInstalls: 'Instaluj każdą nową wersję na agentach, na których działa wcześniejsza',
       staleAfterSeconds: 'Milczący agent jest offline po (sekundy)',
       unknownSenders: 'Poczta od nieznanych nadawców',
       language: 'Język poczty wychodzącej (gdy wiadomość, na którą odpowiadamy, go nie wskazuje)',
@@ -504,7 +506,7 @@ export const pl: Messages = {
     },
   },
   /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
-  notices: NOTICE_SENTENCES.pl,
+  notices: { ...NOTICE_SENTENCES_PL, ...ADMIN_NOTICES_PL.notices },
   /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
   specWords: {
     types: { string: 'tekst', text: 'długi tekst', number: 'liczba', integer: 'liczba całkowita', boolean: 'tak/nie', date: 'data', datetime: 'data i godzina', email: 'e-mail', url: 'link', enum: 'jedno z' },
@@ -665,6 +667,12 @@ export const pl: Messages = {
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
     routes: { inbox: 'do skrzynki aplikacji', conversation: 'do silnika rozmów', ignore: 'odłożona' },
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
+    trust: { proven: 'potwierdzony', unproven: 'niepotwierdzony', refused: 'odrzucony', 'unknown-sender': 'nieznany nadawca', limited: 'ponad limit', 'not-checked': 'niesprawdzony' },
+    spamResults: { spam: 'spam', clean: 'czysta' },
+    languages: { en: 'angielski', pl: 'polski', und: 'nieustalony' },
+    noApp: 'brak',
+    engines: { builtin: 'wbudowany', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'reguły zaufania', rules: 'reguły skrzynki' },
+    ...ADMIN_NOTICES_PL.words,
   },
   approvals: {
     title: 'Zatwierdzenia',

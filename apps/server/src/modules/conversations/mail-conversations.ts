@@ -15,6 +15,7 @@ import { sendConversationMail } from './conversation-mail.js';
 import { detectTextLanguage } from '@marketplace/spec';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 import type { TrustVerdict } from '../mail-processing/mail-pipeline.js';
+import { notice, type Notice } from '../../http/notice.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
@@ -74,6 +75,14 @@ export async function decideIncomingMail(services: ConversationServices, row: In
   return routed?.outcome ?? decision.answer({ mcpTools: routed?.clean === true });
 }
 
+/** Why the trust rules refused a mail, as the mail analysis records it (the UI words it). */
+const REFUSAL_NOTICES: Partial<Record<MailRefusal, Notice['code']>> = {
+  'foreign-token': 'mailStage.senderForeignToken',
+  'confirmation-other-sender': 'mailStage.senderConfirmationOtherSender',
+  'confirmation-expired': 'mailStage.senderConfirmationExpired',
+};
+const refusalNotice = (code: MailRefusal): Notice => (REFUSAL_NOTICES[code] ? notice(REFUSAL_NOTICES[code]) : notice('mailStage.senderRefused', { refusal: code }));
+
 type TrustDecision = { trust: TrustVerdict; mail?: ParsedMail } & ({ outcome: MailOutcome; answer?: undefined } | { outcome?: undefined; answer: (turn: { mcpTools: boolean }) => Promise<MailOutcome> });
 
 /**
@@ -83,11 +92,11 @@ type TrustDecision = { trust: TrustVerdict; mail?: ParsedMail } & ({ outcome: Ma
 async function decideByTrust(services: ConversationServices, row: IncomingMailRow, raw: Buffer, options: IncomingMailOptions): Promise<TrustDecision> {
   const messageId = row.message_id;
   const log = services.logger.child({ component: 'mail-ingest', messageId });
-  let trust: TrustVerdict = { result: 'not-checked', reason: 'not read further' };
+  let trust: TrustVerdict = { result: 'not-checked', notice: notice('mailStage.senderNotRead') };
   let parsed: ParsedMail | undefined;
   const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<TrustDecision> => ({ outcome: { outcome, orgId, conversationId }, trust: { ...trust, orgId: trust.orgId ?? orgId }, ...(parsed ? { mail: parsed } : {}) });
-  const provenTurn = (user: { id: string; org_id: string }, reason: string, answer: (mcpTools: boolean) => Promise<[string, string, string]>): TrustDecision => ({
-    trust: { result: 'proven', reason, userId: user.id, orgId: user.org_id },
+  const provenTurn = (user: { id: string; org_id: string }, why: Notice, answer: (mcpTools: boolean) => Promise<[string, string, string]>): TrustDecision => ({
+    trust: { result: 'proven', notice: why, userId: user.id, orgId: user.org_id },
     ...(parsed ? { mail: parsed } : {}),
     answer: async (turn) => {
       const [outcome, orgId, conversationId] = await answer(turn.mcpTools);
@@ -96,7 +105,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   });
   const kind = classifyIncoming(raw, { envelopeFrom: row.envelope_from });
   if (kind.kind !== 'normal') {
-    trust = { result: 'not-checked', reason: `${kind.kind}: ${kind.reason}` };
+    trust = { result: 'not-checked', notice: notice('mailStage.automatic', { mailKind: kind.kind, header: kind.reason.slice(0, 200) }) };
     return await finish(`ignored:${kind.kind}`);
   }
   // Parts, depth and header sizes are checked before the full parse; mail past them is quarantined with the reason.
@@ -110,7 +119,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason, code: 'auth' }, 'incoming mail failed DKIM/DMARC; refused');
       await auditMailRefusal(services, { orgId: null, code: 'auth', sender, messageId: row.message_id, detail: verdict.reason });
-      trust = { result: 'refused', reason: `DKIM/DMARC failed: ${verdict.reason}` };
+      trust = { result: 'refused', notice: notice('mailStage.senderAuthFailed', { detail: verdict.reason.slice(0, 200) }) };
       return await finish('refused:auth');
     }
     proven = true;
@@ -123,7 +132,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
     log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
     await auditMailRefusal(services, { orgId: unknown.orgId, code: 'unknown-sender', sender, messageId: row.message_id, detail: unknown.outcome });
-    trust = { result: 'unknown-sender', reason: 'no active account has this From address' };
+    trust = { result: 'unknown-sender', notice: notice('mailStage.senderUnknown') };
     return await finish(unknown.outcome, unknown.orgId);
   }
 
@@ -134,25 +143,25 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
       log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read (further mail from this sender over the limit is not logged for a minute; each is audited)');
     }
     await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
-    trust = { result: 'limited', reason: `more than ${services.config.mailIngest.senderLimitPerHour} mails from this sender in the last hour` };
+    trust = { result: 'limited', notice: notice('mailStage.senderLimited', { limit: services.config.mailIngest.senderLimitPerHour }) };
     return await finish('rate-limited', users[0]!.org_id);
   }
 
   const refuse = async (code: MailRefusal, orgId: string | null) => {
     log.warn({ code }, 'incoming mail refused');
     await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
-    trust = { result: 'refused', reason: `refused by the trust rules: ${code}` };
+    trust = { result: 'refused', notice: refusalNotice(code) };
     return finish(`refused:${code}`, orgId);
   };
 
   const proof = await proveSender(services, { token, sender, userIds: users.map((u) => u.id), dkimPassed: proven });
   if (proof.kind === 'refused') return await refuse(proof.code, proof.orgId);
-  if (proof.kind === 'unproven') trust = { result: 'unproven', reason: services.config.mailIngest.verifyAuth ? 'no reply address the server issued; a first mail waits for confirmation' : 'no DKIM check (MAIL_VERIFY_AUTH=false) and no reply address the server issued; waits for confirmation' };
+  if (proof.kind === 'unproven') trust = { result: 'unproven', notice: notice(services.config.mailIngest.verifyAuth ? 'mailStage.senderUnproven' : 'mailStage.senderUnprovenNoDkim') };
   if (proof.kind === 'unproven') return await finish(await askForConfirmation(services, { user: users[0]!, sender, subject, messageId: row.message_id }), users[0]!.org_id);
   if (proof.kind === 'inbox-owner') {
     // An owner's answer to the notice of an inbox message: sent to the reporter, or (CHANGE:) built as the next version.
     const owner = users.find((u) => u.id === proof.token.user_id)!;
-    trust = { result: 'proven', reason: "a reply to the address of an inbox notice sent to this owner", userId: owner.id, orgId: owner.org_id };
+    trust = { result: 'proven', notice: notice('mailStage.senderInboxOwner'), userId: owner.id, orgId: owner.org_id };
     if (!services.inboxChanges) return await finish('ignored:inbox-replies-off', owner.org_id);
     const outcome = await services.inboxChanges.replyByMail({ token: proof.token, text: newTextOf(mail.text ?? ''), ownerAddress: sender, inReplyTo: row.message_id, subject });
     await appendAudit(services.db, { orgId: owner.org_id, actorType: 'user', actorId: owner.id, action: 'message.reply', targetType: 'message', targetId: proof.token.inbox_message_id, result: outcome === 'inbox-reply:refused' ? 'denied' : 'success', details: { channel: 'email', outcome } });
@@ -164,8 +173,8 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     const reporter = users.find((u) => u.id === proof.token.user_id)!;
     const text = newTextOf(mail.text ?? '');
     const { change } = splitChangeReply(text);
-    if (!change) return provenTurn(reporter, "a reply to the address issued to the reporter of an inbox thread", () => answerProven(services, { row, mail, sender, user: reporter, thread: undefined }));
-    trust = { result: 'proven', reason: 'a change asked by reply to the address issued to the reporter of an inbox thread', userId: reporter.id, orgId: reporter.org_id };
+    if (!change) return provenTurn(reporter, notice('mailStage.senderReporterReply'), () => answerProven(services, { row, mail, sender, user: reporter, thread: undefined }));
+    trust = { result: 'proven', notice: notice('mailStage.senderReporterChange'), userId: reporter.id, orgId: reporter.org_id };
     if (!services.inboxChanges) return await finish('ignored:inbox-replies-off', reporter.org_id);
     const refs = [mail.inReplyTo, ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter((v): v is string => Boolean(v)).slice(0, 50);
     const outcome = await services.inboxChanges.reporterChangeByMail({ token: proof.token, change, text, reporterAddress: sender, messageId: row.message_id, refs, subject });
@@ -178,18 +187,18 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     if (confirmation.confirmed_at && confirmation.conversation_id) {
       const thread = { id: confirmation.conversation_id, user_id: confirmation.user_id, org_id: confirmation.org_id };
       const user = users.find((u) => u.id === confirmation.user_id) ?? users[0]!;
-      return provenTurn(user, 'a reply to the confirmation address of a confirmed sender', (mcpTools) => answerProven(services, { row, mail, sender, user, thread, mcpTools }));
+      return provenTurn(user, notice('mailStage.senderConfirmedReply'), (mcpTools) => answerProven(services, { row, mail, sender, user, thread, mcpTools }));
     }
     if (new Date(confirmation.expires_at).getTime() <= Date.now()) return await refuse('confirmation-expired', confirmation.org_id);
     const started = await runConfirmed(services, confirmation.id);
-    trust = { result: 'proven', reason: 'the sender confirmed a waiting mail by replying to its confirmation address' };
+    trust = { result: 'proven', notice: notice('mailStage.senderConfirmed') };
     if (!started) return await finish('duplicate', confirmation.org_id);
     return await finish('confirmed-sender', confirmation.org_id, started.conversationId);
   }
   const { thread } = proof;
   const user = users.find((u) => u.id === thread?.user_id) ?? users[0]!;
-  const reason = thread ? 'a reply to the +token address of the sender\'s own conversation' : 'DMARC-aligned DKIM pass (MAIL_VERIFY_AUTH)';
-  return provenTurn(user, reason, (mcpTools) => answerProven(services, { row, mail, sender, user, thread, users, mcpTools }));
+  const why = notice(thread ? 'mailStage.senderConversationReply' : 'mailStage.senderDkim');
+  return provenTurn(user, why, (mcpTools) => answerProven(services, { row, mail, sender, user, thread, users, mcpTools }));
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMail } from './classify-mail.js';
+import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
+import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
+import { noticesSentence } from '../../http/notice-sentence.js';
+import { classifyMail, REASON_CUES } from './classify-mail.js';
 import { builtinSpamScore } from './spam-check.js';
 import { summariseMail } from './summarise-mail.js';
 
@@ -17,13 +20,34 @@ describe('built-in mail classification', () => {
   });
 
   it('calls machine mail auto-reply whatever it says', () => {
-    expect(classifyMail({ subject: 'The form crashes', text: 'error', automatic: { kind: 'list', reason: 'List-Id' }, answersOurs: false, appNamed: true })).toEqual({ result: 'auto-reply', reason: 'list: List-Id' });
+    expect(classifyMail({ subject: 'The form crashes', text: 'error', automatic: { kind: 'list', reason: 'List-Id' }, answersOurs: false, appNamed: true })).toEqual({
+      result: 'auto-reply',
+      notices: [{ code: 'mailStage.automatic', params: { mailKind: 'list', header: 'List-Id' } }],
+      reason: 'list: List-Id',
+    });
   });
 
   it('settles mixed messages: a fault beats thanks, a suggestion about an app beats a question', () => {
     expect(classify('timesheet', 'Thanks for the timesheet, but it crashes when I save.', { appNamed: true })).toBe('bug-report');
     expect(classify('x', 'Czy w expense-report można dodać eksport do PDF?', { appNamed: true })).toBe('feedback');
     expect(classify('x', 'How do I install an app on my second laptop?')).toBe('question');
+  });
+});
+
+describe('reasons as notices (decision 0058)', () => {
+  it('words a verdict’s reason in Polish, its cues and spam rules included, the English sentence beside it', () => {
+    const bug = classifyMail({ subject: 'timesheet', text: 'It crashes with an error when I save.', automatic: normal, answersOurs: false, appNamed: true });
+    expect(bug.notices).toEqual([{ code: 'mailStage.classBugNamedApp', params: { cues: 'crash, error' } }]);
+    expect(bug.reason).toBe('describes a fault (crash, error) in a named app');
+    expect(noticesSentence(bug.notices, 'pl')).toBe('opisuje usterkę (awaria, błąd) w wymienionej aplikacji');
+    const spam = builtinSpamScore({ subject: 'WYGRAŁEŚ NAGRODĘ', text: 'Kliknij tutaj. Tylko dziś!', links: 0 });
+    expect(spam.notices[0]).toMatchObject({ code: 'mailStage.spamRules', params: { threshold: 5 } });
+    expect(noticesSentence(spam.notices, 'pl')).toMatch(/^wynik \d+, spam od 5: .*click-here \+2/);
+  });
+
+  it('has a word in English and in Polish for every cue a reason can name', () => {
+    const missing = REASON_CUES.flatMap((cue) => (['en', 'pl'] as const).filter((lang) => !(cue in { en: ADMIN_NOTICES_EN, pl: ADMIN_NOTICES_PL }[lang].words.cues)).map((lang) => `${lang}: ${cue}`));
+    expect(missing).toEqual([]);
   });
 });
 

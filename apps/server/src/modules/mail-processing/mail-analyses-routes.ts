@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NOTICE_CODES, noticeSchema } from '../../http/notice.js';
 import { idParams, iso, optionalQuery, pagination, withErrors } from '../../http/responses.js';
 import { MAIL_CLASSES } from './classify-mail.js';
 import { findAnalysis, listAnalyses, saveRuleSet, currentRuleSet } from './mail-processing-repository.js';
@@ -9,7 +10,16 @@ import { mailBacklog, mailBacklogSchema } from './mail-backlog.js';
 import { DEFAULT_MAIL_RULES, mailRuleSchema, mailRuleSetSchema } from './mail-rules.js';
 
 const ADMIN = { roles: ['admin' as const] };
-const stageSchema = z.object({ result: z.string(), reason: z.string(), ms: z.number(), engine: z.string(), data: z.record(z.string(), z.unknown()).optional() }).meta({ id: 'MailStage' });
+const stageSchema = z
+  .object({
+    result: z.string(),
+    reason: z.string().describe('Why, in English (the sentence of `notices`)'),
+    notices: z.array(noticeSchema).optional().describe('Why, as codes and parameters the UI words; absent on records stored before them (show `reason`)'),
+    ms: z.number(),
+    engine: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'MailStage' });
 const analysisSchema = z
   .object({
     id: z.string(),
@@ -34,7 +44,15 @@ const rulesAnswer = z.object({ version: z.number(), isDefault: z.boolean(), rule
 type Row = NonNullable<Awaited<ReturnType<typeof findAnalysis>>>;
 /** The order the stages run in (the stored JSON keeps no key order). */
 const STAGE_ORDER = ['sender', 'spam', 'language', 'classification', 'app', 'summary', 'route'];
-const inOrder = (stages: Row['stages']) => Object.fromEntries(Object.entries(stages).sort(([a], [b]) => (STAGE_ORDER.indexOf(a) + 1 || 99) - (STAGE_ORDER.indexOf(b) + 1 || 99)));
+const KNOWN = new Set<string>(NOTICE_CODES);
+/** A stage as stored: notices only when every code is still one this server writes (else its English reason stands alone). */
+const stageView = ({ notices, ...stage }: Row['stages'][string]) => (notices?.length && notices.every((n) => KNOWN.has(n.code)) ? { ...stage, notices } : stage);
+const inOrder = (stages: Row['stages']) =>
+  Object.fromEntries(
+    Object.entries(stages)
+      .sort(([a], [b]) => (STAGE_ORDER.indexOf(a) + 1 || 99) - (STAGE_ORDER.indexOf(b) + 1 || 99))
+      .map(([name, stage]) => [name, stageView(stage)]),
+  );
 const view = (row: Row) => ({
   id: row.id,
   incomingMailId: row.incoming_mail_id,

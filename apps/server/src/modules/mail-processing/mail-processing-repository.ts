@@ -2,13 +2,16 @@ import type { Db } from '../../db/schema.js';
 import type { MailRule } from './mail-rules.js';
 import type { StageRecord } from './mail-processing-tables.js';
 
+/** Which of the marketplace's own messages a reply answers (a word of the catalogs: `words.mail.threads`). */
+export type ThreadVia = 'inbox' | 'release' | 'conversation';
+
 /** The app a thread concerns, from the marketplace's own Message-IDs it answers (release mail, inbox replies, conversation answers). */
-export async function appOfThread(db: Db, orgId: string, refs: string[]): Promise<{ appId: string | null; via: string; threadId?: string } | null> {
+export async function appOfThread(db: Db, orgId: string, refs: string[]): Promise<{ appId: string | null; via: ThreadVia; threadId?: string } | null> {
   if (!refs.length) return null;
   const inbox = await db.selectFrom('mail_inbox').select(['app_id', 'thread_id']).where('org_id', '=', orgId).where('message_id', 'in', refs).orderBy('created_at', 'desc').executeTakeFirst();
-  if (inbox) return { appId: inbox.app_id, via: 'a message of its inbox thread', threadId: inbox.thread_id };
+  if (inbox) return { appId: inbox.app_id, via: 'inbox', threadId: inbox.thread_id };
   const delivery = await db.selectFrom('deliveries').select('app_id').where('org_id', '=', orgId).where('message_id', 'in', refs).executeTakeFirst();
-  if (delivery) return { appId: delivery.app_id, via: 'the release mail it answers' };
+  if (delivery) return { appId: delivery.app_id, via: 'release' };
   const conversation = await db
     .selectFrom('conversation_mail_ids')
     .innerJoin('conversations', 'conversations.id', 'conversation_mail_ids.conversation_id')
@@ -18,7 +21,7 @@ export async function appOfThread(db: Db, orgId: string, refs: string[]): Promis
     .where('conversation_mail_ids.direction', '=', 'out')
     .where('conversation_mail_ids.message_id', 'in', refs)
     .executeTakeFirst();
-  if (conversation) return { appId: conversation.app_id ?? null, via: 'the conversation answer it replies to' };
+  if (conversation) return { appId: conversation.app_id ?? null, via: 'conversation' };
   return null;
 }
 

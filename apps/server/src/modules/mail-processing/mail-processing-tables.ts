@@ -1,10 +1,14 @@
 import type { Generated } from 'kysely';
 import type { DefaultNow, Json, Timestamp } from '../../db/column-types.js';
+import type { Notice } from '../../http/notice.js';
 
 /** One stage's result in a message's analysis: what it found, why, and how long it took. */
 export interface StageRecord {
   result: string;
+  /** The English sentence of `notices`; a record stored before notices (decision 0058) has only this. */
   reason: string;
+  /** Why, as codes and parameters the UI words (`notices.mailStage.*`). */
+  notices?: Notice[];
   ms: number;
   /** Which engine answered: `builtin`, `rspamd`, `llm`, `trust-rules`, `rules`. */
   engine: string;

@@ -15,7 +15,7 @@ describe('mail routing rules', () => {
       { name: 'polish bugs to admins', when: { classification: ['bug-report'], language: ['pl'] }, then: { route: 'inbox', notify: 'admins' } },
       { name: 'all bugs', when: { classification: ['bug-report'] }, then: { route: 'ignore' } },
     ]);
-    expect(applyMailRules(rules, facts)).toMatchObject({ route: 'inbox', notify: 'admins', reason: 'rule "polish bugs to admins"' });
+    expect(applyMailRules(rules, facts)).toMatchObject({ route: 'inbox', notify: 'admins', notice: { code: 'mailStage.routeRule', params: { rule: 'polish bugs to admins' } } });
     expect(applyMailRules(rules, { ...facts, language: 'en' })).toMatchObject({ route: 'ignore', notify: 'none' });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notice, type Notice } from '../../http/notice.js';
 import { MAIL_CLASSES } from './classify-mail.js';
 
 export const ROUTES = ['inbox', 'conversation', 'ignore'] as const;
@@ -52,7 +53,8 @@ export interface RuleDecision {
   route: MailRoute;
   labels: string[];
   notify: 'none' | 'owners' | 'admins';
-  reason: string;
+  /** Why: the rule that matched, or none did. */
+  notice: Notice;
 }
 
 /** The first matching rule's route, label and notice; no match keeps the conversation route. */
@@ -64,7 +66,7 @@ export function applyMailRules(rules: readonly MailRule[], facts: RuleFacts): Ru
     if (when.trust && !when.trust.includes(facts.trust as never)) continue;
     if (when.language && !when.language.includes(facts.language as never)) continue;
     if (when.app && (when.app === 'known') !== facts.appKnown) continue;
-    return { route: rule.then.route, labels: rule.then.label ? [rule.then.label] : [], notify: rule.then.notify, reason: `rule "${rule.name}"` };
+    return { route: rule.then.route, labels: rule.then.label ? [rule.then.label] : [], notify: rule.then.notify, notice: notice('mailStage.routeRule', { rule: rule.name }) };
   }
-  return { route: 'conversation', labels: [], notify: 'none', reason: 'no rule matched: the conversation engine answers' };
+  return { route: 'conversation', labels: [], notify: 'none', notice: notice('mailStage.routeNoRule') };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { notice, type Notice } from '../../http/notice.js';
+import { noticesSentence } from '../../http/notice-sentence.js';
 import { wordPattern } from './word-pattern.js';
 
 /** What the spam stage found: a score, whether that is spam, and which engine said so. */
@@ -7,8 +9,12 @@ export interface SpamVerdict {
   score: number;
   threshold: number;
   spam: boolean;
+  /** Why, as notices (the UI words them); `reason` is their English sentence. */
+  notices: Notice[];
   reason: string;
 }
+
+const verdict = (fields: Omit<SpamVerdict, 'reason'>): SpamVerdict => ({ ...fields, reason: noticesSentence(fields.notices) });
 
 /** The built-in rules: a message at or over this score is spam. */
 export const BUILTIN_SPAM_THRESHOLD = 5;
@@ -35,7 +41,7 @@ const RULES: { name: string; weight: number; test: RegExp }[] = [
 /** Built-in spam rules: GTUBE, well-known spam phrases (EN, PL), shouting subjects, many links, money symbols. */
 export function builtinSpamScore(input: { subject: string; text: string; links: number }): SpamVerdict {
   const haystack = `${input.subject}\n${input.text}`;
-  if (haystack.includes(GTUBE)) return { engine: 'builtin', score: 1000, threshold: BUILTIN_SPAM_THRESHOLD, spam: true, reason: 'GTUBE test string' };
+  if (haystack.includes(GTUBE)) return verdict({ engine: 'builtin', score: 1000, threshold: BUILTIN_SPAM_THRESHOLD, spam: true, notices: [notice('mailStage.spamGtube')] });
   const lower = haystack.toLowerCase();
   const hits: string[] = [];
   let score = 0;
@@ -48,22 +54,23 @@ export function builtinSpamScore(input: { subject: string; text: string; links: 
   const letters = input.subject.replace(/[^\p{L}]/gu, '');
   if (letters.length >= 8 && letters === letters.toUpperCase()) {
     score += 2;
-    hits.push('subject in capitals +2');
+    hits.push('subject-capitals +2');
   }
   if (/[$€£]\s?\d|\d\s?(usd|eur|pln|zł)\b/i.test(haystack) && score > 0) {
     score += 1;
-    hits.push('money amounts +1');
+    hits.push('money-amounts +1');
   }
   if (input.links >= 5) {
     score += 2;
-    hits.push(`${input.links} links +2`);
+    hits.push('many-links +2');
   }
   if ((haystack.match(/!/g)?.length ?? 0) >= 4) {
     score += 1;
-    hits.push('exclamation marks +1');
+    hits.push('exclamation-marks +1');
   }
   const spam = score >= BUILTIN_SPAM_THRESHOLD;
-  return { engine: 'builtin', score, threshold: BUILTIN_SPAM_THRESHOLD, spam, reason: hits.length ? hits.join(', ') : 'no spam rule matched' };
+  const why = hits.length ? notice('mailStage.spamRules', { score, threshold: BUILTIN_SPAM_THRESHOLD, rules: hits.join(', ') }) : notice('mailStage.spamNoRule');
+  return verdict({ engine: 'builtin', score, threshold: BUILTIN_SPAM_THRESHOLD, spam, notices: [why] });
 }
 
 const rspamdAnswer = z.object({
@@ -96,5 +103,6 @@ export async function rspamdScore(baseUrl: string, raw: Buffer, envelope: { from
     .sort((a, b) => (b[1].score ?? 0) - (a[1].score ?? 0))
     .slice(0, 5)
     .map(([name, symbol]) => `${name} ${symbol.score}`);
-  return { engine: 'rspamd', score, threshold, spam: SPAM_ACTIONS.has(action), reason: `action ${action}${top.length ? `; ${top.join(', ')}` : ''}` };
+  const notices = [notice('mailStage.spamRspamd', { action: action.slice(0, 40), score, threshold }), ...(top.length ? [notice('mailStage.spamRspamdSymbols', { symbols: top.join(', ').slice(0, 500) })] : [])];
+  return verdict({ engine: 'rspamd', score, threshold, spam: SPAM_ACTIONS.has(action), notices });
 }

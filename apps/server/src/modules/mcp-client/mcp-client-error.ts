@@ -1,4 +1,6 @@
 import { AppError } from '../../errors/app-error.js';
+import type { Notice } from '../../http/notice.js';
+import { noticeSentence } from '../../http/notice-sentence.js';
 
 /** Every refusal and failure of the MCP client area, with a stable code and its HTTP status. */
 export const MCP_CLIENT_CODES = {
@@ -23,12 +25,20 @@ export const MCP_CLIENT_CODES = {
 export type McpClientCode = keyof typeof MCP_CLIENT_CODES;
 
 export class McpClientError extends AppError {
+  /** The message as codes and parameters the UI words (`mcpTest.*`), where one was written for it. */
+  readonly notices: Notice[];
+
   constructor(
     readonly mcpCode: McpClientCode,
     message: string,
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; notices?: Notice[] } = {},
   ) {
-    super(mcpCode, MCP_CLIENT_CODES[mcpCode], message, options);
+    super(mcpCode, MCP_CLIENT_CODES[mcpCode], message, { cause: options.cause });
     this.name = 'McpClientError';
+    this.notices = options.notices ?? [];
   }
 }
+
+/** An error whose message is its notices' English sentences: the UI words the same notices in its language. */
+export const mcpFailure = (code: McpClientCode, notices: Notice[], cause?: unknown): McpClientError =>
+  new McpClientError(code, notices.map((notice) => noticeSentence(notice, 'en', notice.code)).join(' '), { cause, notices });

@@ -5,7 +5,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { guardedLookup } from '../webhooks/webhook-post.js';
-import { McpClientError } from './mcp-client-error.js';
+import { notice } from '../../http/notice.js';
+import { mcpFailure, McpClientError } from './mcp-client-error.js';
 import type { McpTransport } from './mcp-client-tables.js';
 import { checkMcpUrl, mcpTargetRefused } from './mcp-target.js';
 
@@ -62,7 +63,7 @@ function guardedFetch(allowPrivate: boolean, maxBytes: number) {
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           seen += chunk.byteLength;
-          if (seen > maxBytes) controller.error(new McpClientError('MCP_OUTPUT_TOO_LARGE', `The MCP server answered with more than ${maxBytes} bytes; raise MCP_MAX_OUTPUT_BYTES or ask the tool for less.`));
+          if (seen > maxBytes) controller.error(mcpFailure('MCP_OUTPUT_TOO_LARGE', [notice('mcpTest.outputTooLarge', { bytes: maxBytes })]));
           else controller.enqueue(chunk);
         },
       }),
@@ -73,7 +74,7 @@ function guardedFetch(allowPrivate: boolean, maxBytes: number) {
 
 function transportFor(target: McpTarget, limits: McpLimits): { transport: Transport; stderr: () => string } {
   if (target.transport === 'stdio') {
-    if (!limits.stdioAllowed) throw new McpClientError('MCP_STDIO_DISABLED', `The MCP server "${target.name}" is a command run on this server, and stdio MCP servers are off; set MCP_STDIO_SERVERS=allow to run them.`);
+    if (!limits.stdioAllowed) throw mcpFailure('MCP_STDIO_DISABLED', [notice('mcpTest.stdioDisabled', { server: target.name })]);
     const transport = new StdioClientTransport({ command: target.command!, args: target.args, env: { ...getDefaultEnvironment(), ...target.secrets }, stderr: 'pipe', maxBufferSize: limits.maxOutputBytes * 2 + 65_536 });
     let kept = '';
     transport.stderr?.on('data', (chunk: Buffer) => {
@@ -99,15 +100,16 @@ function explain(error: unknown, target: McpTarget, stage: 'connect' | 'call', l
   if (known) return known;
   if (chain.some((e) => (e as { code?: unknown }).code === 'TARGET_REFUSED')) return mcpTargetRefused(target.url ? new URL(target.url).hostname : target.name, limits.allowPrivateTargets);
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-    return new McpClientError('MCP_TIMEOUT', `The MCP server "${target.name}" did not answer within ${limits.timeoutMs} ms (MCP_CALL_TIMEOUT_MS).`, { cause: error });
+    return mcpFailure('MCP_TIMEOUT', [notice('mcpTest.timeout', { server: target.name, ms: limits.timeoutMs })], error);
   }
   const spawn = chain.find((e) => (e as { code?: unknown }).code === 'ENOENT' || (e as { code?: unknown }).code === 'EACCES') as { code: string } | undefined;
-  if (spawn && target.transport === 'stdio') return new McpClientError('MCP_CONNECT_FAILED', `The command "${target.command}" of MCP server "${target.name}" cannot be started (${spawn.code}); give the full path of an installed program.`, { cause: error });
+  if (spawn && target.transport === 'stdio') return mcpFailure('MCP_CONNECT_FAILED', [notice('mcpTest.cannotStart', { command: target.command ?? '', server: target.name, error: spawn.code })], error);
+  // what the server or the network said is quoted as it is: it is no sentence of ours to translate
   const said = (error instanceof Error ? error.message : String(error)).slice(0, 300);
-  const tail = stderr ? ` Its error output: ${stderr.slice(-500)}` : '';
+  const output = stderr ? [notice('mcpTest.errorOutput', { output: stderr.slice(-500) })] : [];
   return stage === 'connect'
-    ? new McpClientError('MCP_CONNECT_FAILED', `Cannot connect to the MCP server "${target.name}": ${said}.${tail}`, { cause: error })
-    : new McpClientError('MCP_CALL_FAILED', `The MCP server "${target.name}" failed the call: ${said}.${tail}`, { cause: error });
+    ? mcpFailure('MCP_CONNECT_FAILED', [notice('mcpTest.connectFailed', { server: target.name, detail: said }), ...output], error)
+    : mcpFailure('MCP_CALL_FAILED', [notice('mcpTest.callFailed', { server: target.name, detail: said }), ...output], error);
 }
 
 /** Connects, lets `use` talk to the server, and always closes (a stdio child is ended). */

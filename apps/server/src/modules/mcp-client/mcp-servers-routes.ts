@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { noticeSchema } from '../../http/notice.js';
 import { idParams, iso, withErrors } from '../../http/responses.js';
 import { McpClientError } from './mcp-client-error.js';
 import { MCP_TRANSPORTS } from './mcp-client-tables.js';
@@ -94,7 +95,7 @@ export default async function mcpServersRoutes(fastify: FastifyInstance) {
       tags: TAGS,
       summary: 'Connect now and list the tools it offers (also while disabled); a failure is answered as ok=false with its code',
       params: idParams,
-      response: withErrors({ 200: z.object({ ok: z.boolean(), durationMs: z.number(), tools: z.array(toolSchema), code: z.string().optional(), message: z.string().optional() }) }, [404]),
+      response: withErrors({ 200: z.object({ ok: z.boolean(), durationMs: z.number(), tools: z.array(toolSchema), code: z.string().optional(), message: z.string().optional(), notices: z.array(noticeSchema).optional().describe('The failure as codes and parameters the UI words; absent when only `message` says it') }) }, [404]),
     },
     handler: async (request) => {
       const { orgId } = request.principal!;
@@ -109,7 +110,7 @@ export default async function mcpServersRoutes(fastify: FastifyInstance) {
       } catch (error) {
         if (!(error instanceof McpClientError)) throw error;
         request.auditInfo.details = { ok: false, code: error.code };
-        return { ok: false, durationMs: Date.now() - started, tools: [], code: error.code, message: error.message };
+        return { ok: false, durationMs: Date.now() - started, tools: [], code: error.code, message: error.message, ...(error.notices.length ? { notices: error.notices } : {}) };
       }
     },
   });

@@ -1,7 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import { isMetadataOrLinkLocal } from '../approvals/reach-policy.js';
 import { isAllowedAddress } from '../webhooks/webhook-target.js';
-import { McpClientError } from './mcp-client-error.js';
+import { notice } from '../../http/notice.js';
+import { mcpFailure, McpClientError } from './mcp-client-error.js';
 
 const MAX_URL_LENGTH = 2000;
 
@@ -23,10 +24,5 @@ export function checkMcpUrl(raw: string, allowPrivate: boolean): URL {
 }
 
 export function mcpTargetRefused(host: string, allowPrivate: boolean): McpClientError {
-  return new McpClientError(
-    'MCP_TARGET_REFUSED',
-    allowPrivate
-      ? `MCP servers on link-local or cloud-metadata addresses are never called (${host}).`
-      : `MCP servers on loopback, private or link-local addresses are not called (${host}); use a public address, or set MCP_ALLOW_PRIVATE_TARGETS=true to allow servers on your own network.`,
-  );
+  return mcpFailure('MCP_TARGET_REFUSED', [notice(allowPrivate ? 'mcpTest.targetNeverCalled' : 'mcpTest.targetRefused', { host: host.slice(0, 300) })]);
 }

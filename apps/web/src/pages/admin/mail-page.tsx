@@ -7,6 +7,7 @@ import type { MailAnalysis, MailRuleSet } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { EmptyState, QueryState } from '../../components/query-state';
 import { formatDate } from '../../i18n/i18n';
+import { noticesText } from '../../components/notice-text';
 
 /** The routing rules as JSON, saved as a new version (the server validates them and says what is wrong). */
 function RulesEditor() {
@@ -50,6 +51,10 @@ function RulesEditor() {
 }
 
 const STAGES = ['sender', 'spam', 'language', 'classification', 'app', 'summary', 'route'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Where a stage's result is a word of the catalogs (the app's name and the summary are the mail's own words). */
+const RESULT_WORDS: Partial<Record<Stage, string>> = { sender: 'mail.trust', spam: 'mail.spamResults', language: 'mail.languages', classification: 'messages.kinds', route: 'mail.routes' };
 
 /** Every incoming message as the pipeline read it, stage by stage, with the reasons; and the rules. */
 export function MailPage() {
@@ -85,9 +90,9 @@ export function MailPage() {
                         return (
                           <tr key={stage}>
                             <th scope="row">{t(`mail.stages.${stage}`)}</th>
-                            <td>{stage === 'classification' ? t(`messages.kinds.${record.result}`, { defaultValue: record.result }) : stage === 'route' ? t(`mail.routes.${record.result}`, { defaultValue: record.result }) : record.result}</td>
-                            <td>{record.reason}</td>
-                            <td>{record.engine}</td>
+                            <td>{stage === 'app' && !record.data?.appId ? t('mail.noApp') : RESULT_WORDS[stage] ? t(`${RESULT_WORDS[stage]}.${record.result}`, { defaultValue: record.result }) : record.result}</td>
+                            <td>{noticesText(i18n, record.notices, record.reason)}</td>
+                            <td>{t(`mail.engines.${record.engine}`, { defaultValue: record.engine })}</td>
                             <td>{record.ms}</td>
                           </tr>
                         );

@@ -8,6 +8,7 @@ import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { EmptyState, QueryState } from '../../components/query-state';
+import { noticesText } from '../../components/notice-text';
 
 type Transport = McpServer['transport'];
 
@@ -149,7 +150,7 @@ function TextArea({ label, value, onChange }: { label: string; value: string; on
 
 /** What a test found: the tools, each allowed or not (a button switches it), and a form to try one. */
 function ServerTools({ server, result, onAllow }: { server: McpServer; result: McpServerTest; onAllow: (allowedTools: string[]) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [tool, setTool] = useState(result.tools[0]?.name ?? '');
   const [argumentsText, setArgumentsText] = useState('{}');
   const [answer, setAnswer] = useState<McpToolAnswer | null>(null);
@@ -166,7 +167,7 @@ function ServerTools({ server, result, onAllow }: { server: McpServer; result: M
   if (!result.ok) {
     return (
       <p role="status" className="notice notice-error">
-        {t('mcpServers.testFailed', { code: result.code ?? '', message: result.message ?? '' })}
+        {t('mcpServers.testFailed', { code: result.code ?? '', message: noticesText(i18n, result.notices, result.message ?? '', ' ') })}
       </p>
     );
   }
