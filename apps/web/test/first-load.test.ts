@@ -21,6 +21,20 @@ const answers: Record<string, unknown> = {
   '/api/v1/deployments?appId=a1': { items: [], total: 0 },
 };
 
+function mountAppPage(queryClient: QueryClient) {
+  render(
+    createElement(
+      I18nextProvider,
+      { i18n: createI18n('en') },
+      createElement(
+        QueryClientProvider,
+        { client: queryClient },
+        createElement(MemoryRouter, { initialEntries: ['/apps/a1'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/apps/:id', element: createElement(AppPage) })))),
+      ),
+    ),
+  );
+}
+
 const requested: string[] = [];
 beforeEach(() => {
   requested.length = 0;
@@ -48,20 +62,28 @@ describe('first load of an app page', () => {
     // Side by side, before any component exists: none of them waits for another.
     expect(requested).toEqual(['/api/v1/auth/me', '/api/v1/apps/a1', '/api/v1/agents', '/api/v1/deployments?appId=a1']);
 
-    render(
-      createElement(
-        I18nextProvider,
-        { i18n: createI18n('en') },
-        createElement(
-          QueryClientProvider,
-          { client: queryClient },
-          createElement(MemoryRouter, { initialEntries: ['/apps/a1'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/apps/:id', element: createElement(AppPage) })))),
-        ),
-      ),
-    );
+    mountAppPage(queryClient);
     await screen.findByRole('heading', { name: 'Invoice tracker' });
     await screen.findByTestId('enrol-hint');
     for (const url of ['/api/v1/auth/me', '/api/v1/apps/a1', '/api/v1/agents', '/api/v1/deployments?appId=a1']) expect(requested.filter((seen) => seen === url)).toHaveLength(1);
+  });
+
+  it('shows the app with its install panel already settled, so the page does not jump when the agents answer', async () => {
+    let answerAgents: () => void = () => {};
+    const agentsHeld = new Promise<void>((resolve) => (answerAgents = resolve));
+    const answer = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url === '/api/v1/agents') await agentsHeld;
+      return answer(url);
+    });
+    mountAppPage(new QueryClient({ defaultOptions: { queries: { retry: false } } }));
+    await vi.waitFor(() => expect(requested).toContain('/api/v1/apps/a1'));
+    await screen.findByRole('status');
+    expect(screen.queryByRole('heading', { name: 'Invoice tracker' })).toBeNull();
+    answerAgents();
+    await screen.findByRole('heading', { name: 'Invoice tracker' });
+    expect(screen.getByTestId('enrol-hint')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Install on my workstation' })).toBeNull();
   });
 
   it('asks nothing when the browser holds no session', () => {
