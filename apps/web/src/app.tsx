@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { ApiError } from './api/api-error';
-import { appIdOf, appQuery } from './app-page/app-query';
+import { agentsQuery, appDeploymentsQuery, appIdOf, appQuery } from './app-page/app-query';
 import { SessionProvider, useSession } from './auth/session';
 import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
@@ -23,18 +23,25 @@ const InvitePage = named(loadInvite, 'InvitePage');
 
 /**
  * Start fetching the page a first load will show while the session is checked, instead of after it:
- * the catalog when signed in at `/`, else the signed-out page the address names.
+ * the catalog when signed in at `/`, an app page or the chat, else the signed-out page the address names.
  */
 export function preloadFirstPage(pathname: string, signedIn: boolean, queryClient?: QueryClient): void {
   const appId = signedIn ? appIdOf(pathname) : null;
-  // An app page also asks for its app now: the answer is cached for the page when it renders.
-  if (appId !== null) void queryClient?.prefetchQuery(appQuery(appId));
-  const load = signedIn ? (pathname === '/' ? loadCatalog : appId !== null ? loadApp : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
+  // An app page also asks now for what its first screen shows (the app, my workstations and where the
+  // app runs on them): the answers are cached for the page when it renders.
+  if (appId !== null && queryClient) {
+    void queryClient.prefetchQuery(appQuery(appId));
+    void queryClient.prefetchQuery(agentsQuery());
+    void queryClient.prefetchQuery(appDeploymentsQuery(appId));
+  }
+  const chat = /^\/chat(\/[^/]+)?\/?$/.test(pathname);
+  const load = signedIn ? (pathname === '/' ? loadCatalog : appId !== null ? loadApp : chat ? loadChat : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
   void load?.().catch(() => {});
 }
 const loadApp = () => import('./pages/app-page');
 const AppPage = named(loadApp, 'AppPage');
-const ChatPage = named(() => import('./pages/chat-page'), 'ChatPage');
+const loadChat = () => import('./pages/chat-page');
+const ChatPage = named(loadChat, 'ChatPage');
 const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
 const AnalyticsPage = named(() => import('./pages/analytics-page'), 'AnalyticsPage');
 const AccountPage = named(() => import('./pages/account-page'), 'AccountPage');

@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
-import type { Agent, Group, Page, QueuedDelivery } from '../api/types';
+import type { Group, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
+import { agentsQuery } from './app-query';
 import { enrolCommand } from '../components/enrolment-code';
 import { ErrorMessage } from '../components/error-message';
 
@@ -39,7 +40,7 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
   const { t } = useTranslation();
   const { me, hasRole } = useSession();
   const [groupId, setGroupId] = useState('');
-  const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
+  const agents = useQuery(agentsQuery());
   const mine = (agents.data?.items ?? []).filter((agent) => agent.userId === me?.user?.id && !agent.revokedAt);
   const publisher = hasRole('publisher');
   const groups = useQuery({ queryKey: ['groups'], enabled: publisher, queryFn: () => callRoute<Page<Group>>('listGroups') });

@@ -1,11 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { callRoute } from '../api/api';
 import { usePollInterval } from '../api/live-events';
-import type { Agent, Deployment, Page } from '../api/types';
 import { useSession } from '../auth/session';
+import { agentsQuery, appDeploymentsQuery } from './app-query';
 import { formatDate } from '../i18n/i18n';
-import { RedeployButton } from '../pages/deployments-page';
+import { RedeployButton } from '../components/redeploy-button';
 
 /** Where this app runs now on my own workstations (removed and replaced versions left out), with Redeploy. */
 export function MyDeployments({ appId, title }: { appId: string; title: string }) {
@@ -13,11 +12,10 @@ export function MyDeployments({ appId, title }: { appId: string; title: string }
   const { me } = useSession();
   const poll = usePollInterval(5000);
   const deployments = useQuery({
-    queryKey: ['deployments', 'app', appId],
-    queryFn: () => callRoute<Page<Deployment>>('listDeployments', { query: { appId } }),
+    ...appDeploymentsQuery(appId),
     refetchInterval: (query) => (query.state.error ? false : poll),
   });
-  const agents = useQuery({ queryKey: ['agents'], queryFn: () => callRoute<Page<Agent>>('listAgents') });
+  const agents = useQuery(agentsQuery());
   const mine = new Set((agents.data?.items ?? []).filter((agent) => agent.userId === me?.user?.id).map((agent) => agent.id));
   const live = (deployments.data?.items ?? []).filter((d) => mine.has(d.agentId) && (d.current || (d.state !== 'removed' && !deployments.data!.items.some((o) => o.agentId === d.agentId && o.current))));
   // The section is there from the start (its place kept while it loads), so the page below does not jump.

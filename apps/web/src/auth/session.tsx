@@ -33,6 +33,20 @@ export const sessionHint = {
   },
 };
 
+/** GET /auth/me asked as the page started (`askWhoIsSignedIn`); the provider takes it once instead of asking again. */
+let earlyMe: Promise<Me> | null = null;
+
+/**
+ * Ask who is signed in as soon as the entry script runs, side by side with the language catalog and
+ * the first page's code, instead of after the shell has rendered: every signed-in page waits for
+ * this answer. Only when the browser may hold a session; a refusal is handled by the provider.
+ */
+export function askWhoIsSignedIn(): void {
+  if (!sessionHint.get()) return;
+  earlyMe = callRoute<Me>('me');
+  earlyMe.catch(() => {});
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
@@ -51,7 +65,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
     (async () => {
       try {
-        const current = await callRoute<Me>('me');
+        const asked = earlyMe;
+        earlyMe = null;
+        const current = await (asked ?? callRoute<Me>('me'));
         if (!cancelled) setMe(current);
         // Not awaited: the page renders without waiting for it, and a write fetches it itself if it is not here yet.
         void api.fetchCsrfToken();

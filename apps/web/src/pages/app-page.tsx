@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError } from '../api/api-error';
 import { routePath } from '../api/api-routes';
 import { ApiDescription } from '../app-page/api-description';
-import { appQuery } from '../app-page/app-query';
+import { agentsQuery, appQuery } from '../app-page/app-query';
 import { CodePreview } from '../app-page/code-preview';
 import { DistributePanel } from '../app-page/distribute-panel';
 import { GitCloneLine } from '../app-page/git-clone-line';
@@ -14,7 +14,7 @@ import { OwnersSection } from '../app-page/owners-section';
 import { MyDeployments } from '../app-page/my-deployments';
 import { VersionChangelog } from '../app-page/version-changelog';
 import { VersionReports } from '../app-page/version-reports';
-import { EmptyState, QueryState } from '../components/query-state';
+import { EmptyState, Loading, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
 import { WhenVisible } from '../components/when-visible';
 import { formatDate, formatNumber } from '../i18n/i18n';
@@ -25,6 +25,10 @@ export function AppPage() {
   const { id = '' } = useParams();
   const [version, setVersion] = useState<string | null>(null);
   const app = useQuery(appQuery(id));
+  // The install panel near the top shows either an Install button or (no workstation yet) a taller
+  // enrolment hint: the page waits for the agents with the app (both asked at once, see
+  // preloadFirstPage), so nothing below jumps when they answer. A refusal is the panel's to show.
+  const agents = useQuery(agentsQuery());
   const notFound = app.error instanceof ApiError && (app.error.status === 404 || app.error.status === 400) && !app.error.notAvailable;
   return (
     <section>
@@ -33,6 +37,8 @@ export function AppPage() {
       </p>
       {notFound ? (
         <h1>{t('appPage.notFound')}</h1>
+      ) : app.isSuccess && agents.isPending ? (
+        <Loading />
       ) : (
         <QueryState
           query={app}

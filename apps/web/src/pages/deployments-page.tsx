@@ -5,10 +5,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import { ApiError } from '../api/api-error';
 import { usePollInterval } from '../api/live-events';
-import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, LogsRequest, Page, QueuedDelivery } from '../api/types';
+import type { Agent, Deployment, DeploymentCommand, DeploymentDetail, DeploymentState, LogsRequest, Page } from '../api/types';
 import { useSession } from '../auth/session';
 import { AgentsTable } from '../components/agents-table';
 import { ConfirmButton } from '../components/confirm-button';
+import { RedeployButton } from '../components/redeploy-button';
 import { DataTable } from '../components/data-table';
 import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
@@ -108,27 +109,6 @@ function OpenLink({ deployment, name, mine }: { deployment: Deployment; name: st
       {t('deployments.open')}
       <span className="visually-hidden"> {name}</span>
     </a>
-  );
-}
-
-/** Sends this deployment's version to its workstation again (a new release e-mail). */
-export function RedeployButton({ deployment, name }: { deployment: Deployment; name: string }) {
-  const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  const redeploy = useMutation({
-    mutationFn: () => callRoute<{ delivery: QueuedDelivery }>('redeployDeployment', { params: { id: deployment.id } }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['deployments'] }),
-  });
-  if (!deployment.appId) return null;
-  return (
-    <>
-      <ConfirmButton question={t('deployments.redeployQuestion', { name, version: deployment.version })} onConfirm={() => redeploy.mutate()} disabled={redeploy.isPending}>
-        {t('deployments.redeploy')}
-        <span className="visually-hidden"> {name}</span>
-      </ConfirmButton>
-      {redeploy.isSuccess ? <p role="status" className="small">{t(redeploy.data.delivery.existing ? 'deployments.redeployWaiting' : 'deployments.redeployQueued')}</p> : null}
-      {redeploy.isError ? <ErrorMessage error={redeploy.error} /> : null}
-    </>
   );
 }
 

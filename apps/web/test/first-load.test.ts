@@ -1,0 +1,95 @@
+// @vitest-environment happy-dom
+import { createElement } from 'react';
+import { cleanup, render, screen } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { I18nextProvider } from 'react-i18next';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { preloadFirstPage } from '../src/app';
+import { askWhoIsSignedIn, SessionProvider } from '../src/auth/session';
+import { createI18n } from '../src/i18n/create-i18n';
+import { AppPage } from '../src/pages/app-page';
+
+const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
+const version = { version: '1.2.0', publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId: 'k'.repeat(64), changelog: '', validation: { ok: true }, scan: { verdict: 'clean' } };
+const app = { id: 'a1', name: 'invoices', title: 'Invoice tracker', summary: 'Tracks unpaid invoices.', kind: 'form-app', tags: [], latestVersion: '1.2.0', rating: null, ratingCount: 0, installs: 0, health: null, authorId: 'u2', authorName: 'Ben', updatedAt: '', createdAt: '', spec: {}, versions: [version] };
+const answers: Record<string, unknown> = {
+  '/api/v1/auth/me': me,
+  '/api/v1/auth/csrf': { csrfToken: 't' },
+  '/api/v1/apps/a1': app,
+  '/api/v1/agents': { items: [], total: 0 },
+  '/api/v1/deployments?appId=a1': { items: [], total: 0 },
+};
+
+function mountAppPage(queryClient: QueryClient) {
+  render(
+    createElement(
+      I18nextProvider,
+      { i18n: createI18n('en') },
+      createElement(
+        QueryClientProvider,
+        { client: queryClient },
+        createElement(MemoryRouter, { initialEntries: ['/apps/a1'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/apps/:id', element: createElement(AppPage) })))),
+      ),
+    ),
+  );
+}
+
+const requested: string[] = [];
+beforeEach(() => {
+  requested.length = 0;
+  document.cookie = 'mp_signed_in=1; path=/';
+  vi.stubGlobal('fetch', async (url: string) => {
+    requested.push(url);
+    const body = answers[url];
+    return body ? Response.json(body) : Response.json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: `There is no GET ${url}` }, { status: 404 });
+  });
+  // Sections below the first screen wait until scrolled to: this screen never scrolls.
+  vi.stubGlobal('IntersectionObserver', class { observe() {} disconnect() {} });
+});
+
+afterEach(() => {
+  cleanup();
+  document.cookie = 'mp_signed_in=; path=/; max-age=0';
+  vi.unstubAllGlobals();
+});
+
+describe('first load of an app page', () => {
+  it('asks for the session, the app, my workstations and where the app runs before the UI renders, and never asks twice', async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 10_000 } } });
+    askWhoIsSignedIn();
+    preloadFirstPage('/apps/a1', true, queryClient);
+    // Side by side, before any component exists: none of them waits for another.
+    expect(requested).toEqual(['/api/v1/auth/me', '/api/v1/apps/a1', '/api/v1/agents', '/api/v1/deployments?appId=a1']);
+
+    mountAppPage(queryClient);
+    await screen.findByRole('heading', { name: 'Invoice tracker' });
+    await screen.findByTestId('enrol-hint');
+    for (const url of ['/api/v1/auth/me', '/api/v1/apps/a1', '/api/v1/agents', '/api/v1/deployments?appId=a1']) expect(requested.filter((seen) => seen === url)).toHaveLength(1);
+  });
+
+  it('shows the app with its install panel already settled, so the page does not jump when the agents answer', async () => {
+    let answerAgents: () => void = () => {};
+    const agentsHeld = new Promise<void>((resolve) => (answerAgents = resolve));
+    const answer = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url === '/api/v1/agents') await agentsHeld;
+      return answer(url);
+    });
+    mountAppPage(new QueryClient({ defaultOptions: { queries: { retry: false } } }));
+    await vi.waitFor(() => expect(requested).toContain('/api/v1/apps/a1'));
+    await screen.findByRole('status');
+    expect(screen.queryByRole('heading', { name: 'Invoice tracker' })).toBeNull();
+    answerAgents();
+    await screen.findByRole('heading', { name: 'Invoice tracker' });
+    expect(screen.getByTestId('enrol-hint')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Install on my workstation' })).toBeNull();
+  });
+
+  it('asks nothing when the browser holds no session', () => {
+    document.cookie = 'mp_signed_in=; path=/; max-age=0';
+    askWhoIsSignedIn();
+    preloadFirstPage('/apps/a1', false, new QueryClient());
+    expect(requested).toEqual([]);
+  });
+});
