@@ -5,6 +5,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import { ApiError } from './api/api-error';
 import { agentsQuery, appDeploymentsQuery, appIdOf, appQuery } from './app-page/app-query';
+import { catalogFilters, catalogQuery } from './pages/catalog-query';
 import { SessionProvider, useSession } from './auth/session';
 import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
@@ -24,8 +25,9 @@ const InvitePage = named(loadInvite, 'InvitePage');
 /**
  * Start fetching the page a first load will show while the session is checked, instead of after it:
  * the catalog when signed in at `/`, an app page or the chat, else the signed-out page the address names.
+ * `search` is the address's query string (the catalog's filters).
  */
-export function preloadFirstPage(pathname: string, signedIn: boolean, queryClient?: QueryClient): void {
+export function preloadFirstPage(pathname: string, signedIn: boolean, queryClient?: QueryClient, search = ''): void {
   const appId = signedIn ? appIdOf(pathname) : null;
   // An app page also asks now for what its first screen shows (the app, my workstations and where the
   // app runs on them): the answers are cached for the page when it renders.
@@ -34,6 +36,8 @@ export function preloadFirstPage(pathname: string, signedIn: boolean, queryClien
     void queryClient.prefetchQuery(agentsQuery());
     void queryClient.prefetchQuery(appDeploymentsQuery(appId));
   }
+  // The catalog's first page of apps, with the filters its address names.
+  if (signedIn && pathname === '/' && queryClient) void queryClient.prefetchInfiniteQuery(catalogQuery(catalogFilters(new URLSearchParams(search))));
   const chat = /^\/chat(\/[^/]+)?\/?$/.test(pathname);
   const load = signedIn ? (pathname === '/' ? loadCatalog : appId !== null ? loadApp : chat ? loadChat : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
   void load?.().catch(() => {});

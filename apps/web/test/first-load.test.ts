@@ -9,6 +9,7 @@ import { preloadFirstPage } from '../src/app';
 import { askWhoIsSignedIn, SessionProvider } from '../src/auth/session';
 import { createI18n } from '../src/i18n/create-i18n';
 import { AppPage } from '../src/pages/app-page';
+import { CatalogPage } from '../src/pages/catalog-page';
 
 const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
 const version = { version: '1.2.0', publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId: 'k'.repeat(64), changelog: '', validation: { ok: true }, scan: { verdict: 'clean' } };
@@ -41,7 +42,7 @@ beforeEach(() => {
   document.cookie = 'mp_signed_in=1; path=/';
   vi.stubGlobal('fetch', async (url: string) => {
     requested.push(url);
-    const body = answers[url];
+    const body = answers[url] ?? (url.startsWith('/api/v1/apps?') ? { items: [app], total: 1 } : undefined);
     return body ? Response.json(body) : Response.json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: `There is no GET ${url}` }, { status: 404 });
   });
   // Sections below the first screen wait until scrolled to: this screen never scrolls.
@@ -91,5 +92,32 @@ describe('first load of an app page', () => {
     askWhoIsSignedIn();
     preloadFirstPage('/apps/a1', false, new QueryClient());
     expect(requested).toEqual([]);
+  });
+});
+
+describe('first load of the catalog', () => {
+  it('asks for the list its address filters before the page renders, and the page uses that answer', async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 10_000 } } });
+    askWhoIsSignedIn();
+    preloadFirstPage('/', true, queryClient, '?q=invoice&sort=rating');
+    expect(requested).toHaveLength(2);
+    const list = requested[1]!;
+    expect(list).toMatch(/^\/api\/v1\/apps\?/);
+    expect(new URLSearchParams(list.split('?')[1]).get('q')).toBe('invoice');
+    expect(new URLSearchParams(list.split('?')[1]).get('sort')).toBe('rating');
+
+    render(
+      createElement(
+        I18nextProvider,
+        { i18n: createI18n('en') },
+        createElement(
+          QueryClientProvider,
+          { client: queryClient },
+          createElement(MemoryRouter, { initialEntries: ['/?q=invoice&sort=rating'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/', element: createElement(CatalogPage) })))),
+        ),
+      ),
+    );
+    await screen.findByText('Invoice tracker');
+    expect(requested.filter((seen) => seen.startsWith('/api/v1/apps?'))).toEqual([list]);
   });
 });

@@ -1,18 +1,17 @@
 import { useDeferredValue } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { callRoute } from '../api/api';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AppSummary, Page } from '../api/types';
 import { useSession } from '../auth/session';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
+import { catalogFilters, catalogQuery } from './catalog-query';
 
 /** The AppSpec kinds (packages/spec APP_KINDS). */
 export const KINDS = ['api-service', 'web-dashboard', 'form-app', 'automation', 'data-tool'];
 const SORTS = ['newest', 'rating', 'installs'] as const;
-const PAGE_SIZE = 50;
 /** A card's summary line: longer than this is cut at a word and ends with "…". */
 const SUMMARY_CHARS = 140;
 
@@ -80,11 +79,7 @@ export function CatalogPage() {
   const { t } = useTranslation();
   const { me } = useSession();
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const kind = params.get('kind') ?? '';
-  const sort = params.get('sort') ?? 'newest';
-  const tag = params.get('tag') ?? '';
-  const author = params.get('author') ?? '';
+  const { q, kind, sort, tag, author } = catalogFilters(params);
   const authorName = params.get('authorName') ?? '';
   const deferredQ = useDeferredValue(q);
   const update = (changes: Record<string, string>) => {
@@ -95,16 +90,7 @@ export function CatalogPage() {
     }
     setParams(next, { replace: true });
   };
-  const pages = useInfiniteQuery({
-    queryKey: ['apps', deferredQ, kind, sort, tag, author],
-    queryFn: ({ signal, pageParam }) => callRoute<Page<AppSummary>>('listApps', { query: { q: deferredQ, kind, sort, tag, author, limit: PAGE_SIZE, offset: pageParam }, signal }),
-    initialPageParam: 0,
-    getNextPageParam: (last, all) => {
-      const loaded = all.reduce((sum, page) => sum + page.items.length, 0);
-      return last.items.length === PAGE_SIZE && loaded < (last.total ?? Infinity) ? loaded : undefined;
-    },
-    placeholderData: keepPreviousData,
-  });
+  const pages = useInfiniteQuery(catalogQuery({ q: deferredQ, kind, sort, tag, author }));
   const query = { ...pages, data: pages.data ? { items: pages.data.pages.flatMap((page) => page.items), total: pages.data.pages[0]?.total } : undefined } as unknown as import('@tanstack/react-query').UseQueryResult<Page<AppSummary>>;
   const myId = me?.user?.id ?? '';
   const filtered = q !== '' || kind !== '' || tag !== '' || author !== '';
