@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { createElement } from 'react';
+import { createElement, type ReactNode } from 'react';
 import { cleanup, render, screen } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
@@ -22,7 +22,8 @@ const answers: Record<string, unknown> = {
   '/api/v1/deployments?appId=a1': { items: [], total: 0 },
 };
 
-function mountAppPage(queryClient: QueryClient) {
+/** Renders one page at an address, inside the providers the app gives it. */
+function mountPage(queryClient: QueryClient, address: string, path: string, page: () => ReactNode) {
   render(
     createElement(
       I18nextProvider,
@@ -30,11 +31,12 @@ function mountAppPage(queryClient: QueryClient) {
       createElement(
         QueryClientProvider,
         { client: queryClient },
-        createElement(MemoryRouter, { initialEntries: ['/apps/a1'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/apps/:id', element: createElement(AppPage) })))),
+        createElement(MemoryRouter, { initialEntries: [address] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path, element: createElement(page) })))),
       ),
     ),
   );
 }
+const mountAppPage = (queryClient: QueryClient) => mountPage(queryClient, '/apps/a1', '/apps/:id', AppPage);
 
 const requested: string[] = [];
 beforeEach(() => {
@@ -106,17 +108,7 @@ describe('first load of the catalog', () => {
     expect(new URLSearchParams(list.split('?')[1]).get('q')).toBe('invoice');
     expect(new URLSearchParams(list.split('?')[1]).get('sort')).toBe('rating');
 
-    render(
-      createElement(
-        I18nextProvider,
-        { i18n: createI18n('en') },
-        createElement(
-          QueryClientProvider,
-          { client: queryClient },
-          createElement(MemoryRouter, { initialEntries: ['/?q=invoice&sort=rating'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/', element: createElement(CatalogPage) })))),
-        ),
-      ),
-    );
+    mountPage(queryClient, '/?q=invoice&sort=rating', '/', CatalogPage);
     await screen.findByText('Invoice tracker');
     expect(requested.filter((seen) => seen.startsWith('/api/v1/apps?'))).toEqual([list]);
   });
