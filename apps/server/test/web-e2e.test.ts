@@ -204,7 +204,9 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
   }, 180_000);
 
   it('keeps the user signed in when the access token expires, by trading the refresh cookie', async () => {
-    const shortLived = await createTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '2' } });
+    // The token's expiry is whole seconds (exp = floor(now) + TTL), so a 2 s TTL lives 1–2 s: too short for a
+    // refresh-and-retry on a loaded machine, where the retry could arrive expired. 5 s lives 4–5 s.
+    const shortLived = await createTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '5' } });
     try {
       await shortLived.app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(shortLived.app.server.address() as AddressInfo).port}`;
@@ -220,7 +222,8 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
       await page.getByLabel('Password').fill('correct horse battery staple');
       await page.getByRole('button', { name: 'Create organisation' }).click();
       await settled(page, 'Catalog');
-      await page.waitForTimeout(3_000);
+      // The session cookie lives as long as its token: once the browser has dropped it, the token has expired.
+      await expect.poll(async () => (await browser.context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, intervals: [250] }).toBe(false);
       // Both a read and a CSRF-protected write still work after the token has expired.
       await page.getByRole('link', { name: 'Admin', exact: true }).click();
       await page.getByRole('link', { name: 'API keys' }).click();
