@@ -223,7 +223,7 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
       await page.getByRole('button', { name: 'Create organisation' }).click();
       await settled(page, 'Catalog');
       // The session cookie lives as long as its token: once the browser has dropped it, the token has expired.
-      await expect.poll(async () => (await browser.context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, intervals: [250] }).toBe(false);
+      await expect.poll(async () => (await browser.context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, interval: 250 }).toBe(false);
       // Both a read and a CSRF-protected write still work after the token has expired.
       await page.getByRole('link', { name: 'Admin', exact: true }).click();
       await page.getByRole('link', { name: 'API keys' }).click();
