@@ -70,15 +70,21 @@ async function packed(root: string, name: string, entry: string, external: strin
   return (await compress(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 10, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: code.length } })).toString('base64');
 }
 
-/** Statements that decompress and compile one packed bundle and leave what it exports in `library.exports`. */
+/**
+ * Statements that decompress and compile one packed bundle and leave what it exports in `library.exports`.
+ * The bundle gets the five names of a CommonJS module's scope: some libraries read `__dirname` as they load
+ * (ssh2, under dockerode, for its inline WebAssembly), so it names the embedded bundle as stack traces do;
+ * nothing of it exists on disk.
+ */
 function compileStatements(name: string, packedCode: string): string[] {
+  const filename = `marketplace-agent/embedded/${name}.cjs`;
   return [
     "const { brotliDecompressSync } = require('node:zlib');",
     "const { compileFunction } = require('node:vm');",
     `const source = brotliDecompressSync(Buffer.from(${JSON.stringify(packedCode)}, 'base64')).toString('utf8');`,
-    `const load = compileFunction(source, ['exports', 'require', 'module'], { filename: ${JSON.stringify(`marketplace-agent/embedded/${name}.cjs`)} });`,
+    `const load = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: ${JSON.stringify(filename)} });`,
     'const library = { exports: {} };',
-    'load(library.exports, require, library);',
+    `load(library.exports, require, library, ${JSON.stringify(filename)}, ${JSON.stringify(filename.slice(0, filename.lastIndexOf('/')))});`,
   ];
 }
 

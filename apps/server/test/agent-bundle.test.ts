@@ -120,6 +120,14 @@ describe('the single-file agent bundle', () => {
     expect(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version).toBe('1.0.0');
   });
 
+  it('checks itself with doctor, loading the embedded Docker client: no engine is a reason, not a crash', async () => {
+    const doctor = await agent(['doctor', '--maildir', mailDir], { ...userEnv, DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` });
+    expect(doctor.stderr).toBe('');
+    expect(doctor.status, doctor.stdout).toBe(0);
+    expect(doctor.stdout).toMatch(/runtime container not available \(optional\): .*no-docker\.sock.*ENOENT/);
+    expect(doctor.stdout).not.toContain('__dirname');
+  });
+
   it('refuses service input it cannot use, saying what to give instead', async () => {
     const platform = await agent(['service', 'install', '--platform', 'solaris']);
     expect(platform.status).toBe(1);

@@ -51,6 +51,18 @@ describe('the marketplace command', () => {
     expect(tampered.stdout).toMatch(/REJECTED {2}(HASH|SIZE)_MISMATCH/);
   }, 120_000);
 
+  it('verifies one organisation\'s audit chain named by its slug, and refuses one that does not exist', async () => {
+    const created = await marketplace('admin', 'create', '--org', 'Audit Co', '--email', 'ana@audit.test');
+    expect(created.code, created.stderr).toBe(0);
+    const bySlug = await marketplace('audit', 'verify', '--org', 'audit-co');
+    expect(bySlug.code, bySlug.stderr).toBe(0);
+    expect(bySlug.stdout).toMatch(/^ok {6}org:[0-9a-f-]{36}: 1 entries$/m);
+    const unknown = await marketplace('audit', 'verify', '--org', 'no-such-org');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain("--org 'no-such-org' is neither the id nor the slug of an organization in this database; leave --org out to check every organization. [ORG_NOT_FOUND]");
+  }, 400_000);
+
   it('stops on a bad setting, naming the variable and the value', async () => {
     const { code, stderr } = await (async () => {
       try {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await addApp(admin, 'rooms', 'Room booking', '1.2.0', '2026-01-02T00:00:00Z');
   await addApp(admin, 'visitors', 'Visitor log', '2.0.0', '2026-02-03T00:00:00Z');
   await addApp(other, 'secret-payroll', 'Other org payroll', '9.9.9', '2026-03-01T00:00:00Z');
-});
+}, 120_000);
 afterAll(async () => t.close());
 
 describe('catalog feeds', () => {

@@ -10,7 +10,7 @@ import { requireBinary } from './system-binary.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ env: { BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://intranet.example' } });
-});
+}, 120_000);
 afterAll(async () => t.close());
 
 describe('health, readiness, metrics and docs', () => {

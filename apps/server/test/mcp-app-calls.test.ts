@@ -257,6 +257,11 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ code: 'MCP_APP_CALLS_LIMITED', detail: expect.stringContaining(`made ${CALLS_PER_MINUTE} MCP tool calls in the last minute`) });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // refusals over the limit are audited like the others, but a flood of them is one entry (the rest are counted when the minute ends)
+    for (let i = 0; i < 5; i += 1) expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload })).statusCode).toBe(429);
+    const limitedEntries = async () => (await toolAudit(other.orgId)).filter((e) => e.details.code === 'MCP_APP_CALLS_LIMITED').map((e) => [e.actor_id, e.result, e.status_code, e.details.app, e.details.version, e.details.tool, e.details.refused]);
+    await expect.poll(limitedEntries).toEqual([[enrolled.agentId, 'denied', 429, APP, '1.0.0', 'greet', 1]]);
+    expect(JSON.stringify(await toolAudit(other.orgId))).not.toContain('Mallory');
     // the limit is per deployment: another app of the same agent is still heard
     expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload: { ...payload, app: 'other-app' } })).statusCode).toBe(404);
   });

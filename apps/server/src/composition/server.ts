@@ -17,6 +17,7 @@ import { openWorkDir, type WorkDir } from '../modules/pipeline/work-dir.js';
 import { webhookSweeper } from '../modules/webhooks/webhook-sweeper.js';
 import { outboxRelaySweep } from '../modules/webhooks/webhook-outbox-relay.js';
 import type { Role } from './role-settings.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 /** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
 export const JOB_MAINTENANCE_SECONDS = 15;
@@ -167,24 +168,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   if (mailRole && services.gmail) gmailMailbox = startGmailMailbox({ db: services.db, gmail: services.gmail, mailQueue: services.mailQueue, logger });
   await mailLoop?.start();
 
-  if (options.handleSignals !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        const force = setTimeout(() => {
-          logger.error('shutdown took longer than 15 s; exiting');
-          process.exit(1);
-        }, 15_000);
-        force.unref();
-        stop().then(
-          () => process.exit(0),
-          (error) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      });
-    }
-  }
+  if (options.handleSignals !== false) stopOnSignals(stop, logger);
 
   logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started), phasesMs: phases }, 'marketplace started');
   return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, gmailMailbox, stop };

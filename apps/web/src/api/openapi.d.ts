@@ -1181,7 +1181,7 @@ export interface paths {
         put?: never;
         /**
          * Call an MCP tool for one of this agent’s deployed apps (it must be declared in the spec of the version the app runs, and allowed by the server and the policy)
-         * @description Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After.
+         * @description Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After, and audited as the first such refusal of a minute plus, if more followed, one entry counting them (details.refused).
          */
         post: {
             parameters: {

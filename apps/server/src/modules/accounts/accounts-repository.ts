@@ -102,3 +102,11 @@ export async function updateUser(db: Db, orgId: string, id: string, changes: { n
 export async function recordLogin(db: Db, userId: string): Promise<void> {
   await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An organisation named by its id or its slug (`OIDC_ORGANIZATION`, `marketplace audit verify --org`). */
+export async function findOrganizationByIdOrSlug(db: Db, idOrSlug: string): Promise<{ id: string; slug: string } | undefined> {
+  const query = db.selectFrom('organizations').select(['id', 'slug']);
+  return (UUID.test(idOrSlug) ? query.where('id', '=', idOrSlug) : query.where('slug', '=', idOrSlug.toLowerCase())).executeTakeFirst();
+}

@@ -1,17 +1,9 @@
 import type { Db } from '../../db/schema.js';
-import { findUserByEmail, insertUser, type UserRow } from '../accounts/accounts-repository.js';
+import { findOrganizationByIdOrSlug, findUserByEmail, insertUser, type UserRow } from '../accounts/accounts-repository.js';
 import { acceptInvitationWithoutPassword, findOpenInvitation } from '../accounts/invitations.js';
 import { SsoError, type SsoIdentity } from './oidc-client.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type SsoAccountSource = 'existing' | 'invitation' | 'provisioned';
-
-/** `OIDC_ORGANIZATION` names an organisation by id or slug. */
-export async function findBoundOrganization(db: Db, idOrSlug: string): Promise<{ id: string } | undefined> {
-  const query = db.selectFrom('organizations').select('id');
-  return (UUID.test(idOrSlug) ? query.where('id', '=', idOrSlug) : query.where('slug', '=', idOrSlug.toLowerCase())).executeTakeFirst();
-}
 
 /**
  * The account a verified identity signs in to: the user with that e-mail; else the newest open
@@ -21,7 +13,7 @@ export async function findBoundOrganization(db: Db, idOrSlug: string): Promise<{
 export async function accountForIdentity(db: Db, identity: SsoIdentity, boundOrganization: string | undefined): Promise<{ user: UserRow; source: SsoAccountSource }> {
   let orgId: string | undefined;
   if (boundOrganization) {
-    const organization = await findBoundOrganization(db, boundOrganization);
+    const organization = await findOrganizationByIdOrSlug(db, boundOrganization);
     if (!organization) throw new SsoError('ORGANIZATION_UNKNOWN', `OIDC_ORGANIZATION is '${boundOrganization}', which is neither the id nor the slug of an organisation on this server.`);
     orgId = organization.id;
   }

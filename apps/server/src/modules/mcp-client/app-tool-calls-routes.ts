@@ -4,7 +4,8 @@ import { mcpToolUseSchema, slugSchema } from '@marketplace/spec';
 import { z } from 'zod';
 import { TooManyRequestsError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
-import { callDeclaredTool } from './app-tool-calls.js';
+import { callDeclaredTool, type AppToolCall } from './app-tool-calls.js';
+import { createLimitedAppCallsAudit } from './limited-app-calls.js';
 import { mcpAnswerSchema } from './mcp-servers-routes.js';
 
 const semver = z.string().max(64).regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { message: 'must be a semantic version such as 1.2.0' });
@@ -26,6 +27,9 @@ const body = z
  */
 export default async function appToolCallsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const CALLS_WINDOW_MS = 60_000;
+  const limitedCalls = createLimitedAppCallsAudit({ db: app.db, log: app.log }, { windowMs: CALLS_WINDOW_MS, limit: app.config.mcpClient.appCallsPerMinute });
+  app.addHook('onClose', async () => limitedCalls.close());
 
   app.post('/agents/mcp-calls', {
     config: {
@@ -35,7 +39,11 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
       rateLimit: {
         // calls one deployment may make a minute (its agent, app and version), whatever the tool
         max: app.config.mcpClient.appCallsPerMinute,
-        timeWindow: 60_000,
+        timeWindow: CALLS_WINDOW_MS,
+        // refused before the handler: audited here, bounded per deployment (decision 0067)
+        onExceeded: (request: FastifyRequest) => {
+          if (request.principal?.kind === 'agent') limitedCalls.refused({ clientRowId: request.principal.id, orgId: request.principal.orgId, call: request.body as AppToolCall });
+        },
         errorResponseBuilder: (_request: FastifyRequest, context: { max: number; ttl: number }) =>
           new TooManyRequestsError(
             `This deployment made ${context.max} MCP tool calls in the last minute, the most allowed (MCP_APP_CALLS_PER_MINUTE); retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s (Retry-After), or call less often.`,
@@ -51,7 +59,7 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['agents'],
       summary: 'Call an MCP tool for one of this agent’s deployed apps (it must be declared in the spec of the version the app runs, and allowed by the server and the policy)',
-      description: 'Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After.',
+      description: 'Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After, and audited as the first such refusal of a minute plus, if more followed, one entry counting them (details.refused).',
       body,
       response: withErrors({ 200: mcpAnswerSchema.extend({ deploymentId: z.string() }) }, [404, 409, 422, 429, 502, 504]),
     },
