@@ -41,9 +41,20 @@ export function registerRun(program: Command): void {
         return;
       }
       agent.watch();
+      // One stop however many signals come: a service manager or a process-group kill often sends several,
+      // and a signal without a listener would end the agent halfway through stopping.
+      let stopping = false;
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => {
-          void agent.stop().then(() => process.exit(0));
+        process.on(signal, () => {
+          if (stopping) return;
+          stopping = true;
+          agent.stop().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              process.stderr.write(`marketplace-agent: stopping failed: ${(error as Error).message}\n`);
+              process.exit(1);
+            },
+          );
         });
       }
     });
