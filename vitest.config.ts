@@ -18,6 +18,8 @@ const ALONE = [
   'apps/server/test/events.test.ts',
   'apps/server/test/agents-crash.test.ts',
   'packages/db/src/job-queue-crash.test.ts',
+  // builds the server with esbuild, then starts the built server and stops it
+  'apps/server/test/server-build.test.ts',
 ];
 
 export default defineConfig({

@@ -3,7 +3,10 @@
  * data dir, and its idle RSS after start-up; on PGlite and on PostgreSQL (a throwaway cluster, when Debian's
  * binaries are installed). Baselines in the same run: `node -e ""`, and a bare Fastify server started to its first
  * 200 (start-up, wall and CPU time: on a busy machine compare the CPU column) and idle (memory). Needs `npm run build` first.
- *   node --import tsx bench/server-cold-start.ts [--runs 3]      (SERVER_BENCH_SETTLE_MS=3000)
+ * With `--against <dir>` (or SERVER_BENCH_AGAINST=<dir>), another built checkout of the repository (e.g. main's,
+ * built in a copy with hard-linked node_modules) is started too, alternately with this one, and its rows follow
+ * with the ratio of this tree's CPU to its CPU.
+ *   node --import tsx bench/server-cold-start.ts [--runs 3] [--against /tmp/main-copy]      (SERVER_BENCH_SETTLE_MS=3000)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,10 +22,14 @@ import { findPostgresBinaries, startPostgres } from '../packages/db/src/testing/
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 const settleMs = Number(process.env.SERVER_BENCH_SETTLE_MS ?? 3000);
 const repo = join(import.meta.dirname, '..');
-const bin = join(repo, 'apps/server/bin/marketplace.js');
-if (!existsSync(join(repo, 'apps/server/dist/js/main.js'))) {
-  console.error('server-cold-start measures the built server: run `npm run build` first.');
-  process.exit(2);
+const againstOption = process.argv.includes('--against') ? process.argv[process.argv.indexOf('--against') + 1] : process.env.SERVER_BENCH_AGAINST;
+/** This tree, then the baseline tree when one is given: each run starts them in turn. */
+const trees = [{ label: '', repo }, ...(againstOption ? [{ label: ` [baseline ${againstOption}]`, repo: againstOption }] : [])].map((tree) => ({ ...tree, bin: join(tree.repo, 'apps/server/bin/marketplace.js') }));
+for (const tree of trees) {
+  if (!existsSync(join(tree.repo, 'apps/server/dist/js/main.js'))) {
+    console.error(`server-cold-start measures the built server: run \`npm run build\` in ${tree.repo} first.`);
+    process.exit(2);
+  }
 }
 
 const serverEnv = { NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret-0123456789', MAIL_ALLOW_UNVERIFIED_SENDERS: 'true', ROOT_KEY_PASSPHRASE: 'a bench root key passphrase' };
@@ -92,57 +99,73 @@ for (let i = 0; i < runs; i += 1) {
 rows.push({ what: 'node -e ""', 'start p50 ms': median(nodeStart).toFixed(0), 'CPU to ready ms': '', 'idle RSS MB': '', 'vs bare Fastify': '', goal: '' });
 rows.push({ what: 'bare Fastify (baseline)', 'start p50 ms': median(bare.ms).toFixed(0), 'CPU to ready ms': median(bare.cpu).toFixed(0), 'idle RSS MB': median(bare.rss).toFixed(0), 'vs bare Fastify': '1.0×', goal: '' });
 
-function report(what: string, fresh: number[], existing: number[], cpu: number[], rss: number[], startGoalMs: number, rssGoalMb: number): void {
+type Series = { fresh: number[]; existing: number[]; cpu: number[]; rss: number[] };
+const series = (): Series => ({ fresh: [], existing: [], cpu: [], rss: [] });
+
+function report(what: string, fresh: number[], existing: number[], cpu: number[], rss: number[], startGoalMs: number, rssGoalMb: number, baselineCpu?: number[]): void {
   const ratio = (value: number, base: number) => `${(value / base).toFixed(1)}×`;
   rows.push({ what: `${what}, fresh data`, 'start p50 ms': median(fresh).toFixed(0), 'CPU to ready ms': '', 'idle RSS MB': '', 'vs bare Fastify': ratio(median(fresh), median(bare.ms)), goal: '' });
   const startMet = median(existing) <= startGoalMs ? 'met' : 'missed';
   const rssMet = median(rss) <= rssGoalMb ? 'met' : 'missed';
-  rows.push({ what: `${what}, existing data`, 'start p50 ms': median(existing).toFixed(0), 'CPU to ready ms': median(cpu).toFixed(0), 'idle RSS MB': median(rss).toFixed(0), 'vs bare Fastify': `${ratio(median(existing), median(bare.ms))} (CPU ${ratio(median(cpu), median(bare.cpu))}) / ${ratio(median(rss), median(bare.rss))}`, goal: `≤ ${startGoalMs} ms ${startMet}, ≤ ${rssGoalMb} MB ${rssMet}` });
+  const againstBaseline = baselineCpu ? `; CPU ${(median(cpu) / median(baselineCpu)).toFixed(2)}× the baseline's` : '';
+  rows.push({ what: `${what}, existing data`, 'start p50 ms': median(existing).toFixed(0), 'CPU to ready ms': median(cpu).toFixed(0), 'idle RSS MB': median(rss).toFixed(0), 'vs bare Fastify': `${ratio(median(existing), median(bare.ms))} (CPU ${ratio(median(cpu), median(bare.cpu))}) / ${ratio(median(rss), median(bare.rss))}${againstBaseline}`, goal: `≤ ${startGoalMs} ms ${startMet}, ≤ ${rssGoalMb} MB ${rssMet}` });
 }
 
-const pglite = { fresh: [] as number[], existing: [] as number[], cpu: [] as number[], rss: [] as number[] };
-for (let i = 0; i < runs; i += 1) {
-  const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
-  try {
-    pglite.fresh.push((await coldStart([bin, 'serve'], { ...serverEnv, DATA_DIR: dir })).ms);
-    const second = await coldStart([bin, 'serve'], { ...serverEnv, DATA_DIR: dir });
-    pglite.existing.push(second.ms);
-    pglite.cpu.push(second.cpuMs);
-    pglite.rss.push(second.rssMb);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+/** A fresh start (migrates) then the measured start on the data it left. */
+async function freshThenExisting(bin: string, env: Record<string, string>, into: Series): Promise<void> {
+  into.fresh.push((await coldStart([bin, 'serve'], env)).ms);
+  const second = await coldStart([bin, 'serve'], env);
+  into.existing.push(second.ms);
+  into.cpu.push(second.cpuMs);
+  into.rss.push(second.rssMb);
+}
+
+function reportTrees(what: string, results: Series[], startGoalMs: number, rssGoalMb: number): void {
+  for (const [index, tree] of trees.entries()) {
+    const result = results[index]!;
+    report(`${what}${tree.label}`, result.fresh, result.existing, result.cpu, result.rss, startGoalMs, rssGoalMb, index === 0 && trees.length > 1 ? results[1]!.cpu : undefined);
   }
 }
-report('marketplace on PGlite', pglite.fresh, pglite.existing, pglite.cpu, pglite.rss, 2500, 300);
+
+const pglite = trees.map(series);
+for (let i = 0; i < runs; i += 1) {
+  for (const [index, tree] of trees.entries()) {
+    const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
+    try {
+      await freshThenExisting(tree.bin, { ...serverEnv, DATA_DIR: dir }, pglite[index]!);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+reportTrees('marketplace on PGlite', pglite, 2500, 300);
 
 if (findPostgresBinaries()) {
   const cluster = await startPostgres();
-  const postgres = { fresh: [] as number[], existing: [] as number[], cpu: [] as number[], rss: [] as number[] };
+  const postgres = trees.map(series);
   try {
     for (let i = 0; i < runs; i += 1) {
-      const admin = new pg.Client({ connectionString: cluster.url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE bench_cold_${i}`);
-      await admin.end();
-      const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
-      const env = { ...serverEnv, DATA_DIR: dir, DATABASE_URL: cluster.urlFor(`bench_cold_${i}`) };
-      try {
-        postgres.fresh.push((await coldStart([bin, 'serve'], env)).ms);
-        const second = await coldStart([bin, 'serve'], env);
-        postgres.existing.push(second.ms);
-        postgres.cpu.push(second.cpuMs);
-        postgres.rss.push(second.rssMb);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+      for (const [index, tree] of trees.entries()) {
+        const database = `bench_cold_${i}_${index}`;
+        const admin = new pg.Client({ connectionString: cluster.url });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${database}`);
+        await admin.end();
+        const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
+        try {
+          await freshThenExisting(tree.bin, { ...serverEnv, DATA_DIR: dir, DATABASE_URL: cluster.urlFor(database) }, postgres[index]!);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       }
     }
   } finally {
     await cluster.stop();
   }
-  report('marketplace on PostgreSQL', postgres.fresh, postgres.existing, postgres.cpu, postgres.rss, 1500, 150);
+  reportTrees('marketplace on PostgreSQL', postgres, 1500, 150);
 } else {
   console.warn('PostgreSQL binaries not found (scripts/install-system-deps.sh): the PostgreSQL rows are missing.');
 }
 
-console.log(`Cold start to /readyz 200 (built server, NODE_ENV=production, ${runs} runs; RSS ${settleMs} ms after ready):`);
+console.log(`Cold start to /readyz 200 (built server, NODE_ENV=production, ${runs} runs${trees.length > 1 ? ', this tree and the baseline alternated' : ''}; RSS ${settleMs} ms after ready):`);
 console.table(rows);

@@ -1,7 +1,8 @@
 /**
  * `npm run build` (with the web UI): compiles the TypeScript of every app and package to JavaScript with esbuild.
- *   - apps/server/dist/js/   the `marketplace` command: server + every package it uses, one chunk per lazily
- *                            loaded part (code splitting); libraries from node_modules stay imports.
+ *   - apps/server/dist/js/   the `marketplace` command: server, every package it uses and the pure-JS libraries,
+ *                            one chunk per lazily loaded part (code splitting); only SERVER_EXTERNAL_LIBRARIES
+ *                            stay imports from node_modules.
  *   - apps/agent/dist/marketplace-agent.mjs   the deploy agent, one self-contained file for `node` ≥ 20.
  * The bins run these when present (see apps/server/bin/marketplace.js); Vitest and `npm run dev` run the sources.
  *   node --import tsx scripts/build.ts [server] [agent] [--agent-out <file>]
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, transform, type Plugin } from 'esbuild';
+import { build, transform, type Metafile, type Plugin } from 'esbuild';
 import { AGENT_EMBEDDED_LIBRARIES, AGENT_EMBEDDED_ON_REQUIRE, embeddedLibraries } from './embedded-libraries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,19 +42,65 @@ function sourceRelativeMetaUrl(outDir: string): Plugin {
   };
 }
 
-/** Libraries stay imports from node_modules (native modules, WASM files, their own assets); our packages are compiled in. */
-const librariesExternal: Plugin = {
-  name: 'libraries-external',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || args.path.startsWith('@marketplace/') ? undefined : { path: args.path, external: true }));
-  },
-};
+/**
+ * Libraries the server bundle leaves as imports from node_modules: they find files beside themselves at run time
+ * (WASM and extension files, worker scripts, static assets, their own package.json) or are native. Every other
+ * library is compiled into the chunks, so a start reads a few files instead of ≈ 1,000 (docs/decisions/0062).
+ */
+export const SERVER_EXTERNAL_LIBRARIES: readonly string[] = [
+  '@electric-sql/pglite', // WASM, data and extension files next to its modules
+  '@electric-sql/pglite-pgvector', // its extension bundle, found through import.meta.url
+  '@node-rs/argon2', // native module
+  'esbuild', // native binary (building generated apps)
+  'pino', // transports start worker files from its own directory
+  'thread-stream', // pino's worker threads
+  '@fastify/swagger', // reads its package.json through __dirname
+  '@fastify/swagger-ui', // serves its static assets from its own directory
+  'pg-native', // pg's optional native client (not installed)
+  'tsx', // the TypeScript loader for generated apps and the source fallback
+];
 
-export async function buildServer(): Promise<void> {
-  await rm(SERVER_OUT, { recursive: true, force: true });
-  await build({
+/**
+ * Library files that name `__dirname` / `__filename` / `import.meta.url` and may still be bundled: they only read
+ * them behind a typeof check or for features the server does not use (commander's executable subcommands).
+ */
+const BUNDLED_FILE_LOCATION_ALLOWED = [/\/node_modules\/commander\/lib\/command\.js$/, /\/node_modules\/undici\/index\.js$/];
+const FILE_LOCATION = /\b(__dirname|__filename|import\.meta\.(url|dirname|filename|resolve))\b/;
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/**
+ * Bundles the libraries except SERVER_EXTERNAL_LIBRARIES, and fails the build when a bundled library file asks
+ * where it is on disk: in a chunk it would get the chunk's location, or a ReferenceError in ESM.
+ */
+function serverLibraries(external: readonly string[]): Plugin {
+  return {
+    name: 'server-libraries',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+        args.kind !== 'entry-point' && (external.includes(packageName(args.path)) || args.path.endsWith('.node')) ? { path: args.path, external: true } : undefined,
+      );
+      pluginBuild.onLoad({ filter: /\/node_modules\/.*\.(c|m)?js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const found = FILE_LOCATION.exec(text);
+        if (found && !BUNDLED_FILE_LOCATION_ALLOWED.some((allowed) => allowed.test(args.path))) {
+          return { errors: [{ text: `${args.path} uses ${found[0]}, which names the bundle's chunk once bundled: add its package to SERVER_EXTERNAL_LIBRARIES in scripts/build.ts, or to BUNDLED_FILE_LOCATION_ALLOWED if it only checks for it.` }] };
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** `outDir` must lie inside the repository: the chunks import the external libraries from its node_modules. */
+export async function buildServer(outDir: string = SERVER_OUT): Promise<Metafile> {
+  await rm(outDir, { recursive: true, force: true });
+  const { metafile } = await build({
     entryPoints: { main: `${root}apps/server/src/cli/main.ts` },
-    outdir: SERVER_OUT,
+    outdir: outDir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -61,10 +108,14 @@ export async function buildServer(): Promise<void> {
     target: 'node20',
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',
+    // The maps point at the sources in the tree (which the image keeps); without their text they stay small.
+    sourcesContent: false,
     logLevel: 'warning',
     banner: { js: requireBanner },
-    plugins: [librariesExternal, sourceRelativeMetaUrl(SERVER_OUT)],
+    metafile: true,
+    plugins: [serverLibraries(SERVER_EXTERNAL_LIBRARIES), sourceRelativeMetaUrl(outDir)],
   });
+  return metafile;
 }
 
 /** ssh2 (under dockerode) loads optional native speed-ups in a try/catch; the bundle goes without them. */

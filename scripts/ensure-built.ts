@@ -1,7 +1,8 @@
 /**
  * Runs before `npm start`: builds what a fresh clone (or a pull) has not built yet, so `npm ci && npm start`
  * runs the built JavaScript. The server and agent are rebuilt when a source is newer than their build (a few
- * seconds); the web UI when apps/web/dist is missing or older than its sources (a pull that changed a page).
+ * seconds) or an install changed node_modules; the web UI when apps/web/dist is missing or older than its
+ * sources (a pull that changed a page).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -28,11 +29,14 @@ function newestSource(directories: string[]): number {
 const builtAt = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 const packageSources = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'src'));
 
-if (builtAt(join(SERVER_OUT, 'main.js')) < newestSource([join(root, 'apps/server/src'), ...packageSources])) {
-  console.log('Building the server (apps/server/dist/js is missing or older than its sources)…');
+// Both builds hold their libraries (the agent's always did, the server's since decision 0062): an `npm ci` /
+// `npm install` that changed one (node_modules/.package-lock.json is rewritten then) rebuilds them too.
+const installedAt = Math.max(builtAt(join(root, 'package-lock.json')), builtAt(join(root, 'node_modules/.package-lock.json')));
+if (builtAt(join(SERVER_OUT, 'main.js')) < Math.max(newestSource([join(root, 'apps/server/src'), ...packageSources]), installedAt)) {
+  console.log('Building the server (apps/server/dist/js is missing or older than its sources or installed libraries)…');
   await buildServer();
 }
-if (builtAt(AGENT_OUT) < newestSource([join(root, 'apps/agent/src'), join(root, 'packages/release/src'), join(root, 'packages/mail/src')])) {
+if (builtAt(AGENT_OUT) < Math.max(newestSource([join(root, 'apps/agent/src'), join(root, 'packages/release/src'), join(root, 'packages/mail/src')]), installedAt)) {
   console.log('Building the deploy agent (apps/agent/dist is missing or older than its sources)…');
   await buildAgent();
 }
