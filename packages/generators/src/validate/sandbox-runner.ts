@@ -42,7 +42,8 @@ const runnerEnv = () => ({ TZ: process.env.TZ ?? 'UTC' });
 
 async function startRunner(mode: SandboxMode): Promise<StartedProcess> {
   const file = await bundledRunner();
-  return startProcess(sandboxed(mode, [process.execPath, file]), { cwd: tmpdir(), env: runnerEnv(), outputChars: 4_000 });
+  // Its working directory is none of a validation's (it reads only absolute paths): an idle runner is in no validation's directory.
+  return startProcess(sandboxed(mode, [process.execPath, file]), { cwd: '/', env: runnerEnv(), outputChars: 4_000 });
 }
 
 /** At most one idle runner per sandbox mode, started after a validation for the next one. */
