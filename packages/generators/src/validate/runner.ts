@@ -1,19 +1,37 @@
 /**
  * Runs inside the validation sandbox (bundled to runner.mjs, started with plain node, in the
- * network namespace when there is one): serves the fixtures on loopback, starts the app,
- * waits for its health path, exercises it, stops it, and writes the steps to the result file.
+ * network namespace when there is one). It may be started before its validation is known (a warm
+ * runner, decision 0064): it waits for the plan file's path on stdin, and exits when stdin closes
+ * without one. Then it starts the app's own tests in their own process, and beside them serves
+ * the fixtures on loopback, starts the app, waits for its health path, exercises it, stops it,
+ * and writes the steps and how the tests ended to the result file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { type Server, createConnection, createServer as createTcpServer } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ValidationArtifacts } from './exercise/exercise-context.js';
 import { EXERCISES } from './exercise/exercises.js';
-import { FIXTURE_PREFIX, type SandboxPlan, type StepNotice, type ValidationStep } from './sandbox-plan.js';
+import { FIXTURE_PREFIX, type SandboxPlan, type SandboxResult, type StepNotice, type ValidationStep } from './sandbox-plan.js';
+import { runProcess } from './sandbox.js';
 
-const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SandboxPlan;
+/** The plan file named on the command line, or else on stdin's first line; null when stdin closes first. */
+async function planPath(): Promise<string | null> {
+  if (process.argv[2]) return process.argv[2];
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line.trim();
+  }
+  return null;
+}
+
+const path = await planPath();
+if (!path) process.exit(0);
+const plan = JSON.parse(readFileSync(path, 'utf8')) as SandboxPlan;
 const steps: ValidationStep[] = [];
 let artifacts: ValidationArtifacts = {};
 let output = '';
@@ -66,6 +84,19 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  // The tests first: they are the longer of the two (their app starts twice), and nothing here waits for them until the end.
+  const tests = runProcess([...plan.dieWithParent, ...plan.test.argv], { cwd: plan.test.cwd, env: plan.test.env, timeoutMs: plan.test.timeoutMs, outputChars: plan.outputChars });
+  try {
+    await sandboxedRun();
+  } finally {
+    const ended = await tests;
+    result.test = { code: ended.code, timedOut: ended.timedOut, output: ended.output, durationMs: Math.round(ended.durationMs) };
+  }
+}
+
+const result: Omit<SandboxResult, 'steps'> = {};
+
+async function sandboxedRun(): Promise<void> {
   const received: { method: string; path: string; body: string }[] = [];
   const fixtureServer = createServer(async (req, res) => {
     let body = '';
@@ -145,13 +176,15 @@ async function main(): Promise<void> {
     });
   }
   fixtureServer.close();
-  writeFileSync(plan.resultFile, JSON.stringify({ steps, artifacts }));
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    writeFileSync(plan.resultFile, JSON.stringify({ ...result, steps, artifacts } satisfies SandboxResult));
+    process.exit(0);
+  },
   (error: Error) => {
-    writeFileSync(plan.resultFile, JSON.stringify({ steps, error: error.message }));
+    writeFileSync(plan.resultFile, JSON.stringify({ ...result, steps, error: error.message } satisfies SandboxResult));
     process.exit(1);
   },
 );

@@ -1,4 +1,5 @@
 import type { AppKind } from '@marketplace/spec';
+import type { ValidationArtifacts } from './exercise/exercise-context.js';
 
 export type StepName = 'build' | 'test' | 'start' | 'health' | 'exercise' | 'stop';
 
@@ -47,6 +48,20 @@ export interface SandboxPlan {
   stopGraceMs: number;
   outputChars: number;
   resultFile: string;
+  /**
+   * The app's own tests, which the runner starts first, in its sandbox, beside its own start of the app
+   * (one sandbox per validation; decision 0064): their own process group, environment and time limit.
+   */
+  test: { argv: string[]; cwd: string; env: Record<string, string>; timeoutMs: number };
+}
+
+/** What the runner writes to the plan's result file. */
+export interface SandboxResult {
+  steps: ValidationStep[];
+  artifacts?: ValidationArtifacts;
+  /** How the app's tests ended: exit code, whether they ran out of time, the tail of their output. */
+  test?: { code: number | null; timedOut: boolean; output: string; durationMs: number };
+  error?: string;
 }
 
 export const FIXTURE_PREFIX = 'fixture:';

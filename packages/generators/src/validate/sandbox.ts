@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 /**
  * How the app under validation is kept off the network:
@@ -71,39 +71,68 @@ export interface ProcessResult {
   durationMs: number;
 }
 
+/** A command started in its own process group; `finished` settles when it has exited (see startProcess). */
+export interface StartedProcess {
+  child: ChildProcess;
+  /** Starts the `timeoutMs` clock: the whole group is killed (SIGKILL) when the command outlives it. */
+  limit(timeoutMs: number): void;
+  finished: Promise<ProcessResult>;
+}
+
 /**
- * Runs a command in its own process group with exactly `env`, keeps the tail of its output
- * and kills the whole group (SIGKILL) when it outlives `timeoutMs`.
+ * Starts a command in its own process group with exactly `env` and keeps the tail of its output. The
+ * group is killed when the command ends (anything it left behind goes too) or when it outlives the
+ * limit set with `limit()`, which a warm process (started before its work is known) sets later.
  */
-export function runProcess(argv: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number; outputChars: number }): Promise<ProcessResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let timedOut = false;
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-options.outputChars);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutMs);
+export function startProcess(argv: readonly string[], options: { cwd: string; env: Record<string, string>; outputChars: number }): StartedProcess {
+  let started = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-options.outputChars);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.stdin!.on('error', () => {}); // a command that reads no input may exit before taking it
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  };
+  const finished = new Promise<ProcessResult>((resolve) => {
     child.once('error', (error) => {
       clearTimeout(timer);
       resolve({ code: null, signal: null, timedOut, output: `${output}\n${error.message}`, durationMs: performance.now() - started });
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      // Anything the command left behind in its group goes too.
       killGroup();
       resolve({ code, signal, timedOut, output, durationMs: performance.now() - started });
     });
   });
+  return {
+    child,
+    finished,
+    limit(timeoutMs) {
+      started = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        killGroup();
+      }, timeoutMs);
+    },
+  };
+}
+
+/**
+ * Runs a command in its own process group with exactly `env`, keeps the tail of its output
+ * and kills the whole group (SIGKILL) when it outlives `timeoutMs`.
+ */
+export function runProcess(argv: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number; outputChars: number }): Promise<ProcessResult> {
+  const run = startProcess(argv, options);
+  run.child.stdin!.end();
+  run.limit(options.timeoutMs);
+  return run.finished;
 }

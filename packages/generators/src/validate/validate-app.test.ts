@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,30 @@ const spec = listTemplates().find((template) => template.kind === 'api-service')
 let app: Awaited<ReturnType<typeof generateIntoTempDir>>;
 
 afterEach(() => app?.remove());
+
+/** Pids of this process's sandbox runners (node running a runner.mjs from its private runner directory). */
+function waitingRunners(): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (argv[0] === process.execPath && /marketplace-validate-runner-[^/]+\/runner\.mjs$/.test(argv[1] ?? '') && state !== 'Z' && isOurs(Number(entry))) found.push(Number(entry));
+    } catch {}
+  }
+  return found;
+}
+
+/** Whether `pid` descends from this process (another test file may validate at the same time). */
+function isOurs(pid: number): boolean {
+  for (let current = pid; current > 1; ) {
+    const parent = Number(readFileSync(`/proc/${current}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    if (parent === process.pid) return true;
+    current = parent;
+  }
+  return false;
+}
 
 async function edit(path: string, change: (source: string) => string): Promise<void> {
   const file = join(app.dir, path);
@@ -82,6 +107,27 @@ describe('validateApp reports failures with the step and the output', () => {
     expect(report.steps[1]!.output).toContain('deliberately broken');
     expect(report.steps[1]!.detail).toMatch(/1 failed/);
   });
+
+  it('with warmNext, the next validation runs in the runner started for it, and its failing tests still fail it', async () => {
+    app = await generateIntoTempDir(spec);
+    const first = await validateApp({ dir: app.dir, spec, manifest: app.manifest, warmNext: true });
+    expect(first.ok, describeReport(first)).toBe(true);
+    // Started as this validation ended: a runner waiting for the next plan.
+    const deadline = Date.now() + 15_000;
+    while (waitingRunners().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = waitingRunners();
+    expect(waiting).toHaveLength(1);
+    await edit('test/api.test.mjs', (source) => `${source}\nit('is deliberately broken', () => assert.fail('deliberately broken'));\n`);
+    const second = await validateApp({ dir: app.dir, spec, manifest: app.manifest });
+    expect(second.steps.map((step) => [step.name, step.ok])).toEqual([
+      ['build', true],
+      ['test', false],
+    ]);
+    expect(second.steps[1]!.output).toContain('deliberately broken');
+    // It served that validation and is gone; no other was started (warmNext was not asked for).
+    expect(waitingRunners().filter((pid) => waiting.includes(pid))).toEqual([]);
+    expect(waitingRunners()).toEqual([]);
+  }, 60_000);
 
   it('reports an app that crashes at start', async () => {
     app = await generateIntoTempDir(spec);

@@ -8,9 +8,10 @@ import { buildApp } from '../build-app.js';
 import { GeneratorError } from '../errors.js';
 import { GENERATORS } from '../kinds/registry.js';
 import { readTemplate } from '../shared/read-template.js';
-import { type SandboxMode, chooseSandbox, runProcess, sandboxContainment, sandboxed } from './sandbox.js';
+import { type SandboxMode, chooseSandbox, sandboxContainment } from './sandbox.js';
+import { takeRunner, warmRunner } from './sandbox-runner.js';
 import type { ValidationArtifacts } from './exercise/exercise-context.js';
-import type { SandboxPlan, StepNotice, ValidationStep } from './sandbox-plan.js';
+import type { SandboxPlan, SandboxResult, StepNotice, ValidationStep } from './sandbox-plan.js';
 import { sandboxSettings } from './sandbox-settings.js';
 
 export interface ValidationLimits {
@@ -46,26 +47,15 @@ export interface ValidateOptions {
   sandbox?: SandboxMode | 'auto';
   /** Keep `<dir>/.validate/<id>` after the run, to look at what happened. */
   keepSandbox?: boolean;
+  /**
+   * Start the next validation's sandbox runner when this one ends, so that the next one does not wait for
+   * its Node.js start and network namespace (a server validating one request after another). Off for a
+   * one-off validation, which would only start a process to end it.
+   */
+  warmNext?: boolean;
 }
 
 const DEFAULT_LIMITS: ValidationLimits = { buildMs: 60_000, testMs: 120_000, startMs: 15_000, healthMs: 30_000, exerciseMs: 30_000, stopGraceMs: 5_000, outputChars: 4_000 };
-
-let runnerSource: Promise<string> | undefined;
-
-/** The sandbox runner as one plain ESM file (bundled once per process). */
-function bundledRunner(): Promise<string> {
-  // esbuild loads on first use: a process that never validates an app never pays its start-up.
-  runnerSource ??= import('esbuild').then(({ build }) => build({
-    entryPoints: [new URL('./runner.ts', import.meta.url).pathname],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  })).then((result) => result.outputFiles[0]!.text);
-  return runnerSource;
-}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -144,7 +134,6 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       await writeFile(guard, readTemplate('validate/net-guard.mjs'));
       nodeArgs.push(`--import=${pathToFileURL(guard).href}`);
     }
-    const baseEnv = { TZ: process.env.TZ ?? 'UTC', TMPDIR: tmpDir };
 
     const testFiles = (await readdir(join(testDir, 'test')).catch(() => [] as string[])).filter((file) => file.endsWith('.test.mjs')).sort();
     if (testFiles.length === 0) {
@@ -157,6 +146,8 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
     const { env, files } = sandboxSettings(manifest, fixtures, { dataDir, workstationDir });
     await mkdir(workstationDir, { recursive: true });
     for (const file of files) await writeFile(file.path, file.content);
+    // One test file runs in the test process itself (node:test reports the same TAP), several under `node --test`, one process each.
+    const testCommand = testFiles.length === 1 ? ['--test-reporter=tap', `test/${testFiles[0]}`] : ['--test', ...testFiles.map((file) => `test/${file}`)];
     const plan: SandboxPlan = {
       kind: spec.spec.kind,
       appDir,
@@ -172,50 +163,47 @@ export async function validateApp(options: ValidateOptions): Promise<ValidationR
       stopGraceMs: limits.stopGraceMs,
       outputChars: limits.outputChars,
       resultFile: join(sandbox, 'result.json'),
+      test: {
+        argv: [process.execPath, ...testCommand],
+        cwd: testDir,
+        env: { TZ: process.env.TZ ?? 'UTC', TMPDIR: tmpDir, NODE_ENV: 'test', NODE_OPTIONS: nodeArgs.join(' ') },
+        timeoutMs: limits.testMs,
+      },
     };
     await writeFile(join(sandbox, 'plan.json'), JSON.stringify(plan));
-    await writeFile(join(sandbox, 'runner.mjs'), await bundledRunner());
-    const budget = limits.startMs + limits.healthMs + limits.exerciseMs + limits.stopGraceMs + 10_000;
-    // Tests and the sandboxed start/health/exercise/stop are independent, so they run at the same time; the report
-    // keeps their order (a failing test still ends it there). One test file runs in the test process itself
-    // (node:test reports the same TAP), several under `node --test`, one process each.
-    const testCommand = testFiles.length === 1 ? ['--test-reporter=tap', `test/${testFiles[0]}`] : ['--test', ...testFiles.map((file) => `test/${file}`)];
-    const [tests, run] = await Promise.all([
-      runProcess(sandboxed(mode, [process.execPath, ...testCommand]), {
-        cwd: testDir,
-        env: { ...baseEnv, NODE_ENV: 'test', NODE_OPTIONS: nodeArgs.join(' ') },
-        timeoutMs: limits.testMs,
-        outputChars: limits.outputChars,
-      }),
-      runProcess(sandboxed(mode, [process.execPath, join(sandbox, 'runner.mjs'), join(sandbox, 'plan.json')]), {
-        cwd: sandbox,
-        env: baseEnv,
-        timeoutMs: budget,
-        outputChars: limits.outputChars,
-      }),
-    ]);
+    const budget = Math.max(limits.testMs, limits.startMs + limits.healthMs + limits.exerciseMs + limits.stopGraceMs) + 10_000;
+    // One sandbox (one runner) per validation: the runner starts the app's tests in their own process and, beside them,
+    // its own start/health/exercise/stop of the app. The report keeps their order (a failing test still ends it there).
+    const runner = await takeRunner(mode);
+    const run = await runner.run(join(sandbox, 'plan.json'), budget);
+    const result = await readFile(plan.resultFile, 'utf8').then(
+      (text) => JSON.parse(text) as SandboxResult,
+      () => undefined,
+    );
+    const runnerFailure = run.timedOut ? `the sandbox run took longer than ${budget} ms` : `the sandbox runner failed: ${result?.error ?? `exit code ${run.code}`}`;
+    const tests = result?.test;
+    if (!tests) {
+      steps.push({ name: 'test', ok: false, durationMs: Math.round(run.durationMs), detail: runnerFailure, output: run.output });
+      return report();
+    }
     const testsOk = tests.code === 0 && !tests.timedOut;
     steps.push({
       name: 'test',
       ok: testsOk,
-      durationMs: Math.round(tests.durationMs),
+      durationMs: tests.durationMs,
       ...(tests.timedOut ? { detail: `the tests took longer than ${limits.testMs} ms` } : testSummary(tests.output)),
       ...(testsOk ? {} : { output: tests.output }),
     });
     if (!testsOk) return report();
 
-    const result = await readFile(plan.resultFile, 'utf8').then(
-      (text) => JSON.parse(text) as { steps: ValidationStep[]; artifacts?: ValidationArtifacts; error?: string },
-      () => undefined,
-    );
     steps.push(...(result?.steps ?? []));
     artifacts = result?.artifacts ?? {};
     if (!result || result.error) {
-      const detail = run.timedOut ? `the sandbox run took longer than ${budget} ms` : `the sandbox runner failed: ${result?.error ?? `exit code ${run.code}`}`;
-      steps.push({ name: steps.some((step) => step.name === 'start') ? 'stop' : 'start', ok: false, durationMs: Math.round(run.durationMs), detail, output: run.output });
+      steps.push({ name: steps.some((step) => step.name === 'start') ? 'stop' : 'start', ok: false, durationMs: Math.round(run.durationMs), detail: runnerFailure, output: run.output });
     }
     return report();
   } finally {
+    if (options.warmNext) void warmRunner(mode).catch(() => {}); // the next validation starts one itself
     if (!options.keepSandbox) await rm(sandbox, { recursive: true, force: true });
     // Leave no empty .validate behind (it stays while another validation of this dir runs).
     await rmdir(join(dir, '.validate')).catch(() => {});

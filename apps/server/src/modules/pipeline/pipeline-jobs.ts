@@ -65,7 +65,7 @@ export function pipelineJobs(services: PipelineServices): JobDefinition<StepData
       try {
         const files = await loadFiles(services.db, request.id);
         await writeApp(dir, new Map([...files].filter(([path]) => !path.startsWith('dist/')).map(([path, file]) => [path, file.content.toString('utf8')])));
-        const report = await validateApp({ dir, spec: storedSpec(request.spec), manifest });
+        const report = await validateApp({ dir, spec: storedSpec(request.spec), manifest, warmNext: true });
         await saveOutputs(services.db, request.id, { validation_report: report });
         if (!report.ok) {
           const failed = report.steps.find((step) => !step.ok);
