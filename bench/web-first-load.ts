@@ -40,7 +40,9 @@ try {
         if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
       };
       await page.goto(base + '/404-choose-language', { waitUntil: 'networkidle' });
+      // the language chosen as a reader does: remembered by the page and told to the server (cookie)
       await page.evaluate((lng) => localStorage.setItem('marketplace.language', lng), language);
+      await browser.context.addCookies([{ name: 'mp_language', value: language, url: base }]);
       // a fresh cache each time: what a first visit fetches
       const session = await browser.context.newCDPSession(page);
       await session.send('Network.clearBrowserCache');

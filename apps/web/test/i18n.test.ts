@@ -76,12 +76,15 @@ describe('the catalogs a browser fetches', () => {
 
   it('starts with the first screens\' words, adds the other pages\' when one asks, and brings both parts on a switch after that', async () => {
     const i18n = await loadI18n('pl');
+    // the server is told, so its next page preloads these words
+    expect(document.cookie).toContain('mp_language=pl');
     expect(i18n.t('chat.title')).toBe(pl.chat.title);
     expect(i18n.exists('auth.signInTitle')).toBe(false);
     await moreWords();
     expect(i18n.t('auth.signInTitle')).toBe('Logowanie');
     expect(i18n.t('chat.title')).toBe(pl.chat.title);
     await switchLanguage(i18n, 'en');
+    expect(document.cookie).toContain('mp_language=en');
     expect(i18n.t('auth.signInTitle')).toBe('Sign in');
     expect(i18n.t('chat.title')).toBe(en.chat.title);
   });

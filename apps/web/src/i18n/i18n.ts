@@ -1,9 +1,10 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { en, FirstWords, MoreWords } from './en';
+import { LANGUAGE_COOKIE, LANGUAGES, type Language } from './languages';
 
-export const LANGUAGES = ['en', 'pl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './languages';
+
 const STORAGE_KEY = 'marketplace.language';
 
 /** The saved choice, else the first of the browser's languages we speak, else English. */
@@ -14,6 +15,13 @@ export function detectLanguage(saved: string | null, browser: readonly string[])
     if ((LANGUAGES as readonly string[]).includes(base!)) return base as Language;
   }
   return 'en';
+}
+
+/** Tell the server the language shown, so the next page it sends preloads that language's words. */
+function rememberForServer(language: Language) {
+  if (typeof document === 'undefined') return;
+  const secure = globalThis.location?.protocol === 'https:' ? '; secure' : '';
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
 }
 
 function savedLanguage(): string | null {
@@ -88,6 +96,7 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
 export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
   const [first, more] = await Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
   const instance = startI18n(language, { [language]: { ...first, ...more } });
+  rememberForServer(language);
   if (more) moreAsked.set(instance, new Map([[language, Promise.resolve()]]));
   browserI18n = instance;
   return instance;
@@ -102,6 +111,7 @@ export async function switchLanguage(instance: I18n, language: Language) {
   // Once other pages' words were needed, the new language brings them too.
   if (moreAsked.has(instance)) await addMore(instance, language);
   await instance.changeLanguage(language);
+  rememberForServer(language);
 }
 
 /** Dates and numbers in the UI language. */
