@@ -2,7 +2,8 @@
  * What a signed-in admin's first load of the catalog, an app page and the chat fetches, in Debian
  * Chromium on the production web build at Lighthouse's phone size (412 × 823; sections below the first
  * screen load when scrolled to): each script, its gzip size (level 9, what the 80 KB budget counts)
- * and the total per page and language, against the budget. Also the header at 1200, 1280
+ * and the total per page and language, against the budget (a screenshot of each first screen in
+ * artifacts/screenshots/first-load-*.png). Also the header at 1200, 1280
  * and 375 px in English and Polish: whether the navigation stays on one line (screenshots in
  * artifacts/screenshots/header-*.png).
  *
@@ -51,6 +52,7 @@ try {
       await page.goto(base + target.path, { waitUntil: 'networkidle' });
       page.off('request', onRequest);
       await page.getByRole('heading', { level: 1, ...(target.heading ? { name: target.heading[language as 'en' | 'pl'] } : {}) }).first().waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `first-load-${target.name.replace(' ', '-')}-${language}-412.png`) });
       let total = 0;
       console.log(`First load of the ${target.name} in ${language}, signed in as an admin: scripts fetched`);
       for (const script of [...new Set(scripts)]) {
