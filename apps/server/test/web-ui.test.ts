@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webUi from '../src/plugins/web-ui.js';
@@ -99,6 +100,49 @@ describe('web UI plugin on its own, serving a build folder', () => {
     const response = await app.inject('/robots.txt');
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe('User-agent: *');
+  });
+});
+
+describe('web UI page in the reader\'s language', () => {
+  let root: string;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'web-ui-lang-'));
+    await writeFile(path.join(root, 'index.html'), '<!doctype html><html lang="en"><title>plain</title>');
+    // What the build writes beside index.html: one page per language, preloading its words.
+    for (const language of ['en', 'pl']) await writeFile(path.join(root, `index.${language}.html`), `<!doctype html><html lang="${language}"><link rel="modulepreload" href="/assets/${language}-first-x.js">`);
+    app = Fastify();
+    await app.register(cookie);
+    await app.register(webUi, { root });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  const page = (headers: Record<string, string>, url = '/') => app.inject({ url, headers: { accept: 'text/html', ...headers } });
+
+  it('follows the browser\'s languages (a region counts as its language), and English when it speaks none of ours', async () => {
+    expect((await page({ 'accept-language': 'pl-PL,pl;q=0.9,en-US;q=0.8,en;q=0.7' })).body).toContain('<html lang="pl">');
+    expect((await page({ 'accept-language': 'de-DE,de;q=0.9,pl;q=0.5,en;q=0.3' }, '/apps/a1')).body).toContain('/assets/pl-first-x.js');
+    expect((await page({ 'accept-language': 'en-GB,en;q=0.9' }, '/chat')).body).toContain('<html lang="en">');
+    expect((await page({ 'accept-language': 'de-DE,fr;q=0.8' })).body).toContain('<html lang="en">');
+    expect((await page({})).body).toContain('<html lang="en">');
+  });
+
+  it('prefers the language the reader last saw (its cookie), ignores a cookie naming no language of ours, and says the page varies by both', async () => {
+    const chosen = await page({ 'accept-language': 'pl-PL', cookie: 'mp_language=en' });
+    expect(chosen.body).toContain('<html lang="en">');
+    expect(chosen.headers.vary).toMatch(/accept-language/i);
+    expect(chosen.headers.vary).toMatch(/cookie/i);
+    expect(chosen.headers['cache-control']).toBe('no-cache');
+    expect((await page({ 'accept-language': 'en', cookie: 'mp_language=pl' })).body).toContain('<html lang="pl">');
+    for (const junk of ['../index', 'de', 'pl%00', 'index']) expect((await page({ 'accept-language': 'pl', cookie: `mp_language=${junk}` })).body, junk).toContain('<html lang="pl">');
+  });
+
+  it('sends the plain index.html when the build has no page for the language chosen', async () => {
+    await rm(path.join(root, 'index.pl.html'));
+    expect((await page({ 'accept-language': 'pl' })).body).toContain('<title>plain</title>');
   });
 });
 

@@ -10,13 +10,19 @@ import { SessionProvider, useSession } from './auth/session';
 import { LiveEventsProvider } from './api/live-events';
 import { Layout } from './components/layout';
 import { Loading } from './components/query-state';
+import { moreWords } from './i18n/i18n';
 
 /** Every page is its own chunk: the first load carries the shell and the page it shows, nothing else. */
 const named = <K extends string>(load: () => Promise<Record<K, (props: object) => ReactNode>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+/** A page beyond the first screens (catalog, app page, chat): its code and the words it needs arrive together. */
+const withWords =
+  <T,>(load: () => Promise<T>) =>
+  async (): Promise<T> =>
+    (await Promise.all([load(), moreWords()]))[0];
 const loadCatalog = () => import('./pages/catalog-page');
-const loadSignIn = () => import('./pages/sign-in-page');
-const loadRegister = () => import('./pages/register-page');
-const loadInvite = () => import('./pages/invite-page');
+const loadSignIn = withWords(() => import('./pages/sign-in-page'));
+const loadRegister = withWords(() => import('./pages/register-page'));
+const loadInvite = withWords(() => import('./pages/invite-page'));
 const CatalogPage = named(loadCatalog, 'CatalogPage');
 const SignInPage = named(loadSignIn, 'SignInPage');
 const RegisterPage = named(loadRegister, 'RegisterPage');
@@ -25,9 +31,10 @@ const InvitePage = named(loadInvite, 'InvitePage');
 /**
  * Start fetching the page a first load will show while the session is checked, instead of after it:
  * the catalog when signed in at `/`, an app page or the chat, else the signed-out page the address names.
- * `search` is the address's query string (the catalog's filters).
+ * `search` is the address's query string (the catalog's filters). Says whether the page is one of the
+ * first screens (catalog, app page, chat), whose words come first; any other page needs every word.
  */
-export function preloadFirstPage(pathname: string, signedIn: boolean, queryClient?: QueryClient, search = ''): void {
+export function preloadFirstPage(pathname: string, signedIn: boolean, queryClient?: QueryClient, search = ''): boolean {
   const appId = signedIn ? appIdOf(pathname) : null;
   // An app page also asks now for what its first screen shows (the app, my workstations and where the
   // app runs on them): the answers are cached for the page when it renders.
@@ -41,38 +48,39 @@ export function preloadFirstPage(pathname: string, signedIn: boolean, queryClien
   const chat = /^\/chat(\/[^/]+)?\/?$/.test(pathname);
   const load = signedIn ? (pathname === '/' ? loadCatalog : appId !== null ? loadApp : chat ? loadChat : null) : pathname === '/register' ? loadRegister : pathname === '/invite' ? loadInvite : loadSignIn;
   void load?.().catch(() => {});
+  return signedIn && (pathname === '/' || appId !== null || chat);
 }
 const loadApp = () => import('./pages/app-page');
 const AppPage = named(loadApp, 'AppPage');
 const loadChat = () => import('./pages/chat-page');
 const ChatPage = named(loadChat, 'ChatPage');
-const DeploymentsPage = named(() => import('./pages/deployments-page'), 'DeploymentsPage');
-const AnalyticsPage = named(() => import('./pages/analytics-page'), 'AnalyticsPage');
-const AccountPage = named(() => import('./pages/account-page'), 'AccountPage');
-const ResetPasswordPage = named(() => import('./pages/reset-password-page'), 'ResetPasswordPage');
-const AdminPage = named(() => import('./pages/admin/admin-page'), 'AdminPage');
-const MessagesPage = named(() => import('./pages/messages-page'), 'MessagesPage');
-const CampaignsPage = named(() => import('./pages/campaigns-page'), 'CampaignsPage');
-const MailPage = named(() => import('./pages/admin/mail-page'), 'MailPage');
-const UsersPage = named(() => import('./pages/admin/users-page'), 'UsersPage');
-const InvitationsPage = named(() => import('./pages/admin/invitations-page'), 'InvitationsPage');
-const ApiKeysPage = named(() => import('./pages/admin/api-keys-page'), 'ApiKeysPage');
-const MailQuarantinePage = named(() => import('./pages/admin/mail-quarantine-page'), 'MailQuarantinePage');
-const OutgoingMailPage = named(() => import('./pages/admin/outgoing-mail-page'), 'OutgoingMailPage');
-const MailTemplatesPage = named(() => import('./pages/admin/mail-templates-page'), 'MailTemplatesPage');
-const AgentClientsPage = named(() => import('./pages/admin/agent-clients-page'), 'AgentClientsPage');
-const ConfigPage = named(() => import('./pages/admin/config-page'), 'ConfigPage');
-const AuditPage = named(() => import('./pages/admin/audit-page'), 'AuditPage');
-const AgentsPage = named(() => import('./pages/admin/agents-page'), 'AgentsPage');
-const OrgKeysPage = named(() => import('./pages/admin/org-keys-page'), 'OrgKeysPage');
-const LlmPage = named(() => import('./pages/admin/llm-page'), 'LlmPage');
-const GroupsPage = named(() => import('./pages/admin/groups-page'), 'GroupsPage');
-const PolicyPage = named(() => import('./pages/admin/policy-page'), 'PolicyPage');
-const GmailPage = named(() => import('./pages/admin/gmail-page'), 'GmailPage');
-const WebhooksPage = named(() => import('./pages/admin/webhooks-page'), 'WebhooksPage');
-const GitExportPage = named(() => import('./pages/admin/git-export-page'), 'GitExportPage');
-const McpServersPage = named(() => import('./pages/admin/mcp-servers-page'), 'McpServersPage');
-const ApprovalsPage = named(() => import('./pages/approvals-page'), 'ApprovalsPage');
+const DeploymentsPage = named(withWords(() => import('./pages/deployments-page')), 'DeploymentsPage');
+const AnalyticsPage = named(withWords(() => import('./pages/analytics-page')), 'AnalyticsPage');
+const AccountPage = named(withWords(() => import('./pages/account-page')), 'AccountPage');
+const ResetPasswordPage = named(withWords(() => import('./pages/reset-password-page')), 'ResetPasswordPage');
+const AdminPage = named(withWords(() => import('./pages/admin/admin-page')), 'AdminPage');
+const MessagesPage = named(withWords(() => import('./pages/messages-page')), 'MessagesPage');
+const CampaignsPage = named(withWords(() => import('./pages/campaigns-page')), 'CampaignsPage');
+const MailPage = named(withWords(() => import('./pages/admin/mail-page')), 'MailPage');
+const UsersPage = named(withWords(() => import('./pages/admin/users-page')), 'UsersPage');
+const InvitationsPage = named(withWords(() => import('./pages/admin/invitations-page')), 'InvitationsPage');
+const ApiKeysPage = named(withWords(() => import('./pages/admin/api-keys-page')), 'ApiKeysPage');
+const MailQuarantinePage = named(withWords(() => import('./pages/admin/mail-quarantine-page')), 'MailQuarantinePage');
+const OutgoingMailPage = named(withWords(() => import('./pages/admin/outgoing-mail-page')), 'OutgoingMailPage');
+const MailTemplatesPage = named(withWords(() => import('./pages/admin/mail-templates-page')), 'MailTemplatesPage');
+const AgentClientsPage = named(withWords(() => import('./pages/admin/agent-clients-page')), 'AgentClientsPage');
+const ConfigPage = named(withWords(() => import('./pages/admin/config-page')), 'ConfigPage');
+const AuditPage = named(withWords(() => import('./pages/admin/audit-page')), 'AuditPage');
+const AgentsPage = named(withWords(() => import('./pages/admin/agents-page')), 'AgentsPage');
+const OrgKeysPage = named(withWords(() => import('./pages/admin/org-keys-page')), 'OrgKeysPage');
+const LlmPage = named(withWords(() => import('./pages/admin/llm-page')), 'LlmPage');
+const GroupsPage = named(withWords(() => import('./pages/admin/groups-page')), 'GroupsPage');
+const PolicyPage = named(withWords(() => import('./pages/admin/policy-page')), 'PolicyPage');
+const GmailPage = named(withWords(() => import('./pages/admin/gmail-page')), 'GmailPage');
+const WebhooksPage = named(withWords(() => import('./pages/admin/webhooks-page')), 'WebhooksPage');
+const GitExportPage = named(withWords(() => import('./pages/admin/git-export-page')), 'GitExportPage');
+const McpServersPage = named(withWords(() => import('./pages/admin/mcp-servers-page')), 'McpServersPage');
+const ApprovalsPage = named(withWords(() => import('./pages/approvals-page')), 'ApprovalsPage');
 
 function NotFoundPage() {
   const { t } = useTranslation();

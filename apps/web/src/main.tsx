@@ -9,8 +9,8 @@ const queryClient = createQueryClient();
 // Who is signed in, the first page (its code and data) and the language's catalog are fetched side by
 // side; the shell renders once the words are here.
 askWhoIsSignedIn();
-preloadFirstPage(location.pathname, sessionHint.get(), queryClient, location.search);
-void loadI18n().then((i18n) =>
+const firstScreen = preloadFirstPage(location.pathname, sessionHint.get(), queryClient, location.search);
+void loadI18n(undefined, { everyWord: !firstScreen }).then((i18n) =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App i18n={i18n} queryClient={queryClient} />

@@ -7,9 +7,15 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { preloadFirstPage } from '../src/app';
 import { askWhoIsSignedIn, SessionProvider } from '../src/auth/session';
+import type { i18n as I18n } from 'i18next';
+import { Layout } from '../src/components/layout';
 import { createI18n } from '../src/i18n/create-i18n';
+import { enFirst } from '../src/i18n/en-first';
+import { startI18n } from '../src/i18n/i18n';
+import { plFirst } from '../src/i18n/pl-first';
 import { AppPage } from '../src/pages/app-page';
 import { CatalogPage } from '../src/pages/catalog-page';
+import { ChatPage } from '../src/pages/chat-page';
 
 const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
 const version = { version: '1.2.0', publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId: 'k'.repeat(64), changelog: '', validation: { ok: true }, scan: { verdict: 'clean' } };
@@ -22,16 +28,17 @@ const answers: Record<string, unknown> = {
   '/api/v1/deployments?appId=a1': { items: [], total: 0 },
 };
 
-/** Renders one page at an address, inside the providers the app gives it. */
-function mountPage(queryClient: QueryClient, address: string, path: string, page: () => ReactNode) {
+/** Renders one page at an address, inside the providers the app gives it (and the header and menu, with `layout`). */
+function mountPage(queryClient: QueryClient, address: string, path: string, page: () => ReactNode, i18n: I18n = createI18n('en'), layout = false) {
+  const element = layout ? createElement(Layout, null, createElement(page)) : createElement(page);
   render(
     createElement(
       I18nextProvider,
-      { i18n: createI18n('en') },
+      { i18n },
       createElement(
         QueryClientProvider,
         { client: queryClient },
-        createElement(MemoryRouter, { initialEntries: [address] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path, element: createElement(page) })))),
+        createElement(MemoryRouter, { initialEntries: [address] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path, element })))),
       ),
     ),
   );
@@ -111,5 +118,32 @@ describe('first load of the catalog', () => {
     mountPage(queryClient, '/?q=invoice&sort=rating', '/', CatalogPage);
     await screen.findByText('Invoice tracker');
     expect(requested.filter((seen) => seen.startsWith('/api/v1/apps?'))).toEqual([list]);
+  });
+});
+
+describe('the words a first load fetches', () => {
+  it('hold every word the header, the catalog, an app page and the chat show, in English and Polish', async () => {
+    const admin = { ...me, user: { ...me.user, roles: ['admin'] }, roles: ['admin'] };
+    const answer = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string) => (url === '/api/v1/auth/me' ? Response.json(admin) : url === '/api/v1/conversations' ? Response.json({ items: [], total: 0 }) : answer(url)));
+    for (const [language, words] of [['en', enFirst], ['pl', plFirst]] as const) {
+      // An instance with only the first screens' words, as the browser starts: any other key would show raw.
+      const i18n = startI18n(language, { [language]: words });
+      const missing: string[] = [];
+      Object.assign(i18n.options, { saveMissing: true, missingKeyHandler: (_languages: string[], _namespace: string, key: string) => missing.push(key) });
+      const pages: [string, string, () => ReactNode, string][] = [
+        ['/', '/', CatalogPage, 'Invoice tracker'],
+        ['/apps/a1', '/apps/:id', AppPage, 'Invoice tracker'],
+        ['/chat', '/chat', ChatPage, language === 'en' ? 'New app' : 'Nowa aplikacja'],
+      ];
+      for (const [address, path, page, shown] of pages) {
+        mountPage(new QueryClient({ defaultOptions: { queries: { retry: false } } }), address, path, page, i18n, true);
+        await screen.findAllByText(shown);
+        if (path === '/apps/:id') await screen.findByTestId('enrol-hint');
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the answers after the first render
+        expect(missing, `${language} ${address}`).toEqual([]);
+        cleanup();
+      }
+    }
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { pl } from '../src/i18n/pl';
 import { createI18n } from '../src/i18n/create-i18n';
-import { detectLanguage, formatDate, formatNumber, loadI18n, switchLanguage } from '../src/i18n/i18n';
+import { detectLanguage, formatDate, formatNumber, loadI18n, moreWords, switchLanguage } from '../src/i18n/i18n';
 import { noticeText } from '../src/components/notice-text';
 
 function keys(value: object, prefix = ''): string[] {
@@ -72,5 +72,26 @@ describe('the catalogs a browser fetches', () => {
     await switchLanguage(i18n, 'en');
     expect(i18n.t('catalog.empty')).toBe('No apps yet');
     expect(document.documentElement.lang).toBe('en');
+  });
+
+  it('starts with the first screens\' words, adds the other pages\' when one asks, and brings both parts on a switch after that', async () => {
+    const i18n = await loadI18n('pl');
+    // the server is told, so its next page preloads these words
+    expect(document.cookie).toContain('mp_language=pl');
+    expect(i18n.t('chat.title')).toBe(pl.chat.title);
+    expect(i18n.exists('auth.signInTitle')).toBe(false);
+    await moreWords();
+    expect(i18n.t('auth.signInTitle')).toBe('Logowanie');
+    expect(i18n.t('chat.title')).toBe(pl.chat.title);
+    await switchLanguage(i18n, 'en');
+    expect(document.cookie).toContain('mp_language=en');
+    expect(i18n.t('auth.signInTitle')).toBe('Sign in');
+    expect(i18n.t('chat.title')).toBe(en.chat.title);
+  });
+
+  it('holds every word at once for a first load of another page', async () => {
+    const i18n = await loadI18n('en', { everyWord: true });
+    expect(i18n.t('auth.signInTitle')).toBe('Sign in');
+    expect(i18n.t('catalog.empty')).toBe('No apps yet');
   });
 });

@@ -1,9 +1,10 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import negotiate from '@fastify/accept-negotiator';
 import fp from 'fastify-plugin';
+import Negotiator from 'negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Paths the SPA never answers: the API, its docs, and the operational endpoints. */
@@ -29,6 +30,29 @@ const ENCODINGS = [
   { encoding: 'br', suffix: '.br' },
   { encoding: 'gzip', suffix: '.gz' },
 ] as const;
+
+/** The cookie the web UI sets to the language it shows (apps/web/src/i18n/languages.ts). */
+const LANGUAGE_COOKIE = 'mp_language';
+/** The build's page per language (apps/web/scripts/language-pages.ts): `<html lang>` and that language's words preloaded. */
+const LANGUAGE_PAGE = /^index\.([a-z]{2,3})\.html$/;
+
+/** The languages the build has a page for. */
+function languagesIn(root: string): string[] {
+  return readdirSync(root).flatMap((name) => LANGUAGE_PAGE.exec(name)?.[1] ?? []);
+}
+
+/**
+ * The language of the page to send: the one the reader last saw (cookie), else the best of their
+ * browser's (Accept-Language), else English — the choice the web UI makes itself when it starts.
+ */
+function pageLanguage(request: FastifyRequest, languages: string[]): string | null {
+  if (languages.length === 0) return null;
+  const saved = request.cookies?.[LANGUAGE_COOKIE];
+  if (saved && languages.includes(saved)) return saved;
+  const accepted = request.headers['accept-language'];
+  const negotiated = accepted ? new Negotiator({ headers: { 'accept-language': accepted } }).language(languages) : undefined;
+  return negotiated ?? (languages.includes('en') ? 'en' : languages[0]!);
+}
 
 async function isFile(file: string): Promise<boolean> {
   try {
@@ -69,13 +93,13 @@ async function encodedCopy(request: FastifyRequest, file: string): Promise<{ fil
   return chosen ? { file: file + chosen.suffix, encoding: chosen.encoding } : null;
 }
 
-async function sendFile(request: FastifyRequest, reply: FastifyReply, file: string, immutable: boolean) {
+async function sendFile(request: FastifyRequest, reply: FastifyReply, file: string, immutable: boolean, varies = 'accept-encoding') {
   reply.header('content-type', TYPES[path.extname(file)] ?? 'application/octet-stream');
   reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
   reply.header('x-content-type-options', 'nosniff');
   if (!PRECOMPRESSED.has(path.extname(file))) return reply.send(createReadStream(file));
   // The answer depends on Accept-Encoding, whichever copy is sent: caches must keep them apart.
-  reply.header('vary', 'accept-encoding');
+  reply.header('vary', varies);
   const encoded = await encodedCopy(request, file);
   if (!encoded) return reply.send(createReadStream(file));
   reply.header('content-encoding', encoded.encoding);
@@ -85,7 +109,8 @@ async function sendFile(request: FastifyRequest, reply: FastifyReply, file: stri
 /**
  * Serves the built web UI at `/`: hashed assets with long caching, other files as they are (the
  * build's Brotli or gzip copy when the client accepts one), and
- * index.html for any other GET that wants HTML (client-side routes). Registered last, so every
+ * index.html for any other GET that wants HTML (client-side routes) — the build's page in the reader's
+ * language when there is one. Registered last, so every
  * API route wins; /api, /docs, /metrics, /healthz and /readyz are never answered with the SPA.
  */
 export default fp(
@@ -93,6 +118,7 @@ export default fp(
     const root = path.resolve(options.root ?? defaultWebRoot());
     const index = path.join(root, 'index.html');
     const built = existsSync(index);
+    const languages = built ? languagesIn(root) : [];
     if (!built) app.log.warn({ root }, 'web UI not built: run "npm run build -w @marketplace/web"');
 
     app.get('/*', {
@@ -111,6 +137,10 @@ export default fp(
         if (file) return sendFile(request, reply, file, urlPath.startsWith('/assets/'));
         const wantsHtml = (request.headers.accept ?? '').includes('text/html') || !path.extname(urlPath);
         if (!wantsHtml || urlPath.startsWith('/assets/')) return reply.callNotFound();
+        // The page in the reader's language, if the build made one (it preloads that language's words).
+        const language = pageLanguage(request, languages);
+        const page = language ? path.join(root, `index.${language}.html`) : null;
+        if (page && (await isFile(page))) return sendFile(request, reply, page, false, 'accept-encoding, accept-language, cookie');
         return sendFile(request, reply, index, false);
       },
     });

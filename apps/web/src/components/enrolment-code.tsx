@@ -17,15 +17,15 @@ export function EnrolmentCode() {
   const enrol = useMutation({ mutationFn: () => callRoute<Enrollment>('createEnrollment', { body: {} }) });
   return (
     <div className="panel">
-      <h2>{t('admin.enrolTitle')}</h2>
-      <p className="muted">{t('admin.enrolHint')}</p>
+      <h2>{t('deployments.enrolTitle')}</h2>
+      <p className="muted">{t('deployments.enrolHint')}</p>
       <button type="button" onClick={() => enrol.mutate()} disabled={enrol.isPending}>
-        {t('admin.enrol')}
+        {t('deployments.enrol')}
       </button>
       {enrol.isError ? <ErrorMessage error={enrol.error} onRetry={() => enrol.mutate()} /> : null}
       {enrol.data ? (
         <>
-          <SecretBox label={t('admin.enrolCode', { expires: formatDate(enrol.data.expiresAt, i18n.language) })} value={enrol.data.code} onClose={() => enrol.reset()} />
+          <SecretBox label={t('deployments.enrolCode', { expires: formatDate(enrol.data.expiresAt, i18n.language) })} value={enrol.data.code} onClose={() => enrol.reset()} />
           <p className="small">{t('deployments.enrolRun')}</p>
           <pre className="code small" tabIndex={0} data-testid="enrol-command">
             {enrolCommand(globalThis.location?.origin ?? '', enrol.data.code)}

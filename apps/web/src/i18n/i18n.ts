@@ -1,9 +1,10 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { en } from './en';
+import type { en, FirstWords, MoreWords } from './en';
+import { LANGUAGE_COOKIE, LANGUAGES, type Language } from './languages';
 
-export const LANGUAGES = ['en', 'pl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './languages';
+
 const STORAGE_KEY = 'marketplace.language';
 
 /** The saved choice, else the first of the browser's languages we speak, else English. */
@@ -16,6 +17,13 @@ export function detectLanguage(saved: string | null, browser: readonly string[])
   return 'en';
 }
 
+/** Tell the server the language shown, so the next page it sends preloads that language's words. */
+function rememberForServer(language: Language) {
+  if (typeof document === 'undefined') return;
+  const secure = globalThis.location?.protocol === 'https:' ? '; secure' : '';
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
 function savedLanguage(): string | null {
   try {
     return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
@@ -26,9 +34,41 @@ function savedLanguage(): string | null {
 
 /** A language's catalog, English's shape; each is its own chunk, so a first load fetches only the one it shows. */
 export type Messages = typeof en;
-export type Catalogs = Partial<Record<Language, Messages>>;
+/** Per language, its words: every one, or only the first screens' (the rest added by `moreWords`). */
+export type Catalogs = Partial<Record<Language, FirstWords>>;
 
-const loadCatalog = (language: Language): Promise<Messages> => (language === 'pl' ? import('./pl').then((module) => module.pl) : import('./en').then((module) => module.en));
+const loadFirst = (language: Language): Promise<FirstWords> => (language === 'pl' ? import('./pl-first').then((module) => module.plFirst) : import('./en-first').then((module) => module.enFirst));
+const loadMore = (language: Language): Promise<MoreWords> => (language === 'pl' ? import('./pl-more').then((module) => module.plMore) : import('./en-more').then((module) => module.enMore));
+
+/** The browser's instance while it holds only the first screens' words; the languages whose other words were asked for. */
+let browserI18n: I18n | null = null;
+const moreAsked = new WeakMap<I18n, Map<string, Promise<void>>>();
+
+function addMore(instance: I18n, language: Language): Promise<void> {
+  let asked = moreAsked.get(instance);
+  if (!asked) moreAsked.set(instance, (asked = new Map()));
+  let added = asked.get(language);
+  if (!added) {
+    added = loadMore(language).then(
+      (words) => void instance.addResourceBundle(language, 'translation', words, true, true),
+      (error: unknown) => {
+        asked.delete(language); // a later page asks again
+        throw error;
+      },
+    );
+    asked.set(language, added);
+  }
+  return added;
+}
+
+/**
+ * The words of every page besides the first screens (catalog, app page, chat), in the language shown:
+ * a page that needs them waits for this with its own code. Resolves at once for an instance that
+ * holds every word (tests, tools).
+ */
+export function moreWords(): Promise<void> {
+  return browserI18n ? addMore(browserI18n, browserI18n.language as Language) : Promise.resolve();
+}
 
 /** An i18next instance speaking `language`, from the catalogs at hand (the one it speaks among them). */
 export function startI18n(language: Language, catalogs: Catalogs): I18n {
@@ -48,9 +88,18 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
   return instance;
 }
 
-/** The browser's i18next: the saved or browser language, its catalog fetched first (the other one waits for a switch). */
-export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [])): Promise<I18n> {
-  return startI18n(language, { [language]: await loadCatalog(language) });
+/**
+ * The browser's i18next: the saved or browser language with the first screens' words, or with every
+ * word when `everyWord` (a first load of another page: both parts are fetched side by side). The other
+ * language waits for a switch, the other pages' words for `moreWords`.
+ */
+export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
+  const [first, more] = await Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
+  const instance = startI18n(language, { [language]: { ...first, ...more } });
+  rememberForServer(language);
+  if (more) moreAsked.set(instance, new Map([[language, Promise.resolve()]]));
+  browserI18n = instance;
+  return instance;
 }
 
 /** Switch and remember the language, fetching its catalog the first time. */
@@ -58,8 +107,11 @@ export async function switchLanguage(instance: I18n, language: Language) {
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, language);
   } catch {}
-  if (!instance.hasResourceBundle(language, 'translation')) instance.addResourceBundle(language, 'translation', await loadCatalog(language));
+  if (!instance.hasResourceBundle(language, 'translation')) instance.addResourceBundle(language, 'translation', await loadFirst(language));
+  // Once other pages' words were needed, the new language brings them too.
+  if (moreAsked.has(instance)) await addMore(instance, language);
   await instance.changeLanguage(language);
+  rememberForServer(language);
 }
 
 /** Dates and numbers in the UI language. */

@@ -28,13 +28,13 @@ export function AgentClientsPage() {
       </CreateForm>
       {create.created ? <SecretBox label={t('admin.secretOnce', { clientId: create.created.clientId })} value={create.created.clientSecret} onClose={create.dismiss} /> : null}
       <div className="panel">
-        <h2>{t('admin.enrolTitle')}</h2>
-        <p className="muted">{t('admin.enrolHint')}</p>
+        <h2>{t('deployments.enrolTitle')}</h2>
+        <p className="muted">{t('deployments.enrolHint')}</p>
         <button type="button" onClick={() => enrol.mutate()} disabled={enrol.isPending}>
-          {t('admin.enrol')}
+          {t('deployments.enrol')}
         </button>
         {enrol.isError ? enrol.error instanceof ApiError && enrol.error.notAvailable ? <p role="status">{t('common.notAvailable')}</p> : <ErrorMessage error={enrol.error} /> : null}
-        {enrol.data ? <SecretBox label={t('admin.enrolCode', { expires: formatDate(enrol.data.expiresAt, i18n.language) })} value={enrol.data.code} onClose={() => enrol.reset()} /> : null}
+        {enrol.data ? <SecretBox label={t('deployments.enrolCode', { expires: formatDate(enrol.data.expiresAt, i18n.language) })} value={enrol.data.code} onClose={() => enrol.reset()} /> : null}
       </div>
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
       <QueryState query={clients} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title={t('admin.noneYet')} />}>
