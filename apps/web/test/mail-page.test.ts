@@ -81,4 +81,36 @@ describe('Admin → Incoming mail', () => {
     expect(rows('Klasa')[1]![1]).toBe('describes a fault (crash)');
     expect(serverEnglishIn(document.body.textContent ?? '', { items: [{ stages: Object.values(worded.stages).map((stage) => ({ message: stage.reason })) }] })).toEqual([]);
   });
+
+  it('words what the trust rules decided (an unknown sender answered, a sender asked to confirm) in Polish, not as codes', async () => {
+    const stranger = {
+      ...analysis('m5', 'other', 'unknown-sender:replied'),
+      stages: {
+        sender: { result: 'unknown-sender', reason: 'no active account has this From address', notices: [{ code: 'mailStage.senderUnknown', params: {} }], ms: 0, engine: 'trust-rules' },
+        route: {
+          result: 'unknown-sender:replied',
+          reason: 'the trust rules decided (unknown-sender:replied); the rules would say conversation',
+          notices: [{ code: 'mailStage.routeByTrust', params: { route: 'unknown-sender:replied', ruleRoute: 'conversation' } }],
+          ms: 0,
+          engine: 'trust-rules',
+        },
+      },
+    };
+    serveAdminApi((_method, url) => {
+      if (url.startsWith('/api/v1/mail-analyses')) return [200, { items: [stranger, analysis('m6', 'other', 'refused:unproven-sender:asked')] }];
+      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
+      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
+      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
+    });
+    mountAdminPage(MailPage, 'pl');
+    const first = await screen.findByText(/Mail m5/);
+    expect(first.textContent).toContain('→ nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto');
+    expect(screen.getByText(/Mail m6/).textContent).toContain('→ czeka: nadawcę poproszono o potwierdzenie odpowiedzią');
+    const route = [...document.querySelectorAll('tr')].find((row) => row.querySelector('th')?.textContent === 'Trasa')!;
+    expect([...route.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent)).toEqual([
+      'nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto',
+      'zdecydowały reguły zaufania (nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto); reguły skrzynki wskazałyby: do silnika rozmów',
+    ]);
+    expect(document.body.textContent).not.toMatch(/unknown-sender|refused:|:replied/);
+  });
 });

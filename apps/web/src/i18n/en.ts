@@ -664,7 +664,6 @@ export const en = {
     engine: 'Engine',
     ms: 'Time (ms)',
     ruleVersion: 'Routed by rule set version {{version}}',
-    routes: { inbox: 'to the app’s inbox', conversation: 'to the conversation engine', ignore: 'set aside' },
     stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
     trust: { proven: 'proven', unproven: 'not proven', refused: 'refused', 'unknown-sender': 'unknown sender', limited: 'over the limit', 'not-checked': 'not checked' },
     spamResults: { spam: 'spam', clean: 'clean' },

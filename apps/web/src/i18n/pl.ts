@@ -665,7 +665,6 @@ export const pl: Messages = {
     engine: 'Silnik',
     ms: 'Czas (ms)',
     ruleVersion: 'Skierowano regułami w wersji {{version}}',
-    routes: { inbox: 'do skrzynki aplikacji', conversation: 'do silnika rozmów', ignore: 'odłożona' },
     stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
     trust: { proven: 'potwierdzony', unproven: 'niepotwierdzony', refused: 'odrzucony', 'unknown-sender': 'nieznany nadawca', limited: 'ponad limit', 'not-checked': 'niesprawdzony' },
     spamResults: { spam: 'spam', clean: 'czysta' },
