@@ -22,14 +22,18 @@ const analysis = (id: string, classification: string, route: string) => ({
   stages: { classification: { result: classification, reason: 'describes a fault (crash)', ms: 1, engine: 'builtin' } },
 });
 
+/** The API of Admin → Incoming mail answering these analyses (no backlog, empty rules). */
+const serveAnalyses = (items: unknown[]) =>
+  serveAdminApi((_method, url) => {
+    if (url.startsWith('/api/v1/mail-analyses')) return [200, { items }];
+    if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
+    if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
+    return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
+  });
+
 describe('Admin → Incoming mail', () => {
   it('says each mail’s class and where it went in Polish', async () => {
-    serveAdminApi((_method, url) => {
-      if (url.startsWith('/api/v1/mail-analyses')) return [200, { items: [analysis('m1', 'bug-report', 'inbox'), analysis('m2', 'app-request', 'conversation')] }];
-      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
-      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
-    });
+    serveAnalyses([analysis('m1', 'bug-report', 'inbox'), analysis('m2', 'app-request', 'conversation')]);
     mountAdminPage(MailPage, 'pl');
     const first = await screen.findByText(/Mail m1/);
     expect(first.textContent).toContain('→ do skrzynki aplikacji');
@@ -63,12 +67,7 @@ describe('Admin → Incoming mail', () => {
       },
     };
     const body = { items: [worded, analysis('m4', 'bug-report', 'inbox')] };
-    serveAdminApi((_method, url) => {
-      if (url.startsWith('/api/v1/mail-analyses')) return [200, body];
-      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
-      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
-    });
+    serveAnalyses(body.items);
     mountAdminPage(MailPage, 'pl');
     await screen.findByText(/Mail m3/);
     const rows = (name: string) => [...document.querySelectorAll('tr')].filter((row) => row.querySelector('th')?.textContent === name).map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
@@ -96,12 +95,7 @@ describe('Admin → Incoming mail', () => {
         },
       },
     };
-    serveAdminApi((_method, url) => {
-      if (url.startsWith('/api/v1/mail-analyses')) return [200, { items: [stranger, analysis('m6', 'other', 'refused:unproven-sender:asked')] }];
-      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
-      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
-    });
+    serveAnalyses([stranger, analysis('m6', 'other', 'refused:unproven-sender:asked')]);
     mountAdminPage(MailPage, 'pl');
     const first = await screen.findByText(/Mail m5/);
     expect(first.textContent).toContain('→ nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto');
