@@ -186,15 +186,19 @@ export const en = {
     noAgent: 'You have no enrolled workstation yet. Create an enrolment code on the Deployments page, then run on your workstation:',
     getCode: 'Get an enrolment code',
     yourAgents: 'Goes to: {{names}}',
-    sent: 'Release e-mail queued for {{count}} workstation(s).',
-    alreadySent: 'Already delivered to {{count}} workstation(s) and still there: no new e-mail. To install it again, use Redeploy under “On my workstations”.',
+    sent: 'Release e-mail queued for {{count}} workstations.',
+    sent_one: 'Release e-mail queued for {{count}} workstation.',
+    alreadySent: 'Already delivered to {{count}} workstations and still there: no new e-mail. To install it again, use Redeploy under “On my workstations”.',
+    alreadySent_one: 'Already delivered to {{count}} workstation and still there: no new e-mail. To install it again, use Redeploy under “On my workstations”.',
     onMyWorkstations: 'On my workstations',
     notOnMyWorkstations: 'Not installed on any of your workstations.',
-    sendFailed: 'Could not send to {{count}} workstation(s).',
+    sendFailed: 'Could not send to {{count}} workstations.',
+    sendFailed_one: 'Could not send to {{count}} workstation.',
     sendToGroup: 'Send to a group',
     pickGroup: 'Choose a group',
     noGroups: 'No groups yet (Admin → Groups)',
     groupOption: '{{name}} ({{count}} people)',
+    groupOption_one: '{{name}} ({{count}} person)',
     send: 'Send',
     owners: 'Owners',
     ownersIntro: 'Owners publish new versions of this app and choose its co-owners.',
@@ -348,6 +352,7 @@ export const en = {
     },
     max: 'max {{value}}',
     chartLabel: '{{name}}: {{count}} data points, from {{min}} to {{max}}',
+    chartLabel_one: '{{name}}: {{count}} data point, {{min}}',
     forbidden: 'Analytics are for admins and reviewers. Ask an admin if you need them.',
     totals: 'Totals for the period',
     tokens: 'tokens',
@@ -443,6 +448,7 @@ export const en = {
     verify: 'Verify chain',
     verifying: 'Verifying…',
     chainIntact: 'Chain intact: {{count}} entries checked.',
+    chainIntact_one: 'Chain intact: {{count}} entry checked.',
     chainBroken: 'Chain broken at entry {{seq}}: {{problem}}.',
     exportAudit: 'Export (JSON lines)',
     older: 'Older',
@@ -542,6 +548,7 @@ export const en = {
     installNow: 'install now',
     scheduledFor: 'scheduled for {{at}}',
     recipientsByLanguage: '{{count}} recipients ({{en}} English, {{pl}} Polish)',
+    recipientsByLanguage_one: '{{count}} recipient ({{en}} English, {{pl}} Polish)',
     progress: '{{sent}} of {{total}} mailed',
     languages: { en: 'English', pl: 'Polish' },
     states: { draft: 'draft', scheduled: 'scheduled', sending: 'sending', sent: 'sent', cancelled: 'cancelled' },
@@ -822,6 +829,7 @@ export const en = {
     disable: 'Turn off',
     test: 'Test connection',
     testOk: 'Connected in {{ms}} ms; {{count}} tools.',
+    testOk_one: 'Connected in {{ms}} ms; {{count}} tool.',
     testFailed: 'Cannot connect ({{code}}): {{message}}',
     tools: 'Tools',
     allowed: 'allowed',
@@ -882,5 +890,11 @@ export const en = {
   },
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/** The plural forms i18next picks by `count` (`sent_one` beside `sent`); a language writes only those it needs. */
+type PluralForm = `${string}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}`;
+/**
+ * A catalog's shape: English's keys with any string, without English's plural forms (English says
+ * “1 workstation” with `sent_one`; Polish puts the count after a colon, “stacje: 1”, and needs none).
+ */
+type Widen<T> = { [K in keyof T as K extends PluralForm ? never : K]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof en>;

@@ -1,6 +1,6 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import type { en } from './en';
+import type { Messages as CatalogShape } from './en';
 
 export const LANGUAGES = ['en', 'pl'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -24,8 +24,8 @@ function savedLanguage(): string | null {
   }
 }
 
-/** A language's catalog, English's shape; each is its own chunk, so a first load fetches only the one it shows. */
-export type Messages = typeof en;
+/** A language's catalog, English's shape (its plural forms aside); each is its own chunk, so a first load fetches only the one it shows. */
+export type Messages = CatalogShape;
 export type Catalogs = Partial<Record<Language, Messages>>;
 
 const loadCatalog = (language: Language): Promise<Messages> => (language === 'pl' ? import('./pl').then((module) => module.pl) : import('./en').then((module) => module.en));
