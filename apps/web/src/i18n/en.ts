@@ -328,7 +328,7 @@ export const en = {
       COMMAND_FAILED: 'The workstation could not carry out the command.',
       COMMAND_MAX_ATTEMPTS: 'The workstation gave up on the command after several attempts.',
       COMMAND_UNANSWERED: 'The workstation did not answer the command.',
-      APP_STOPPED: 'The workstation reports the app as stopped: start it again, or look at its log (marketplace-agent logs).',
+      APP_STOPPED: 'The workstation reports the app as stopped: Redeploy starts it again, and its log is on the workstation (marketplace-agent logs <app>).',
       APP_NOT_RUNNING: 'The workstation no longer runs this version; deploy it again if it should be there.',
     },
   },

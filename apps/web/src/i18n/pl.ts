@@ -325,7 +325,7 @@ export const pl: Messages = {
       COMMAND_FAILED: 'Stacja robocza nie mogła wykonać polecenia.',
       COMMAND_MAX_ATTEMPTS: 'Stacja robocza zrezygnowała z polecenia po kilku próbach.',
       COMMAND_UNANSWERED: 'Stacja robocza nie odpowiedziała na polecenie.',
-      APP_STOPPED: 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: uruchom ją ponownie albo zajrzyj do jej dziennika (marketplace-agent logs).',
+      APP_STOPPED: 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: „Wdróż ponownie” uruchomi ją znowu, a jej dziennik jest na stacji (marketplace-agent logs <aplikacja>).',
       APP_NOT_RUNNING: 'Ta wersja nie działa już na stacji roboczej; zainstaluj ją ponownie, jeśli powinna tam być.',
     },
   },
