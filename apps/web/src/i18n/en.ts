@@ -293,6 +293,7 @@ export const en = {
     lastSeen: 'Last seen',
     agentVersion: 'Agent version',
     runtimes: 'Runtimes',
+    runtimeNames: { process: 'processes (Node.js)', container: 'containers' },
     offline: 'offline',
     revokeAgentQuestion: 'Revoke {{name}}? It stops receiving releases.',
     enrolRun: 'On the workstation, run:',

@@ -290,6 +290,7 @@ export const pl: Messages = {
     lastSeen: 'Ostatnio widziany',
     agentVersion: 'Wersja agenta',
     runtimes: 'Środowiska',
+    runtimeNames: { process: 'procesy (Node.js)', container: 'kontenery' },
     offline: 'offline',
     revokeAgentQuestion: 'Unieważnić {{name}}? Przestanie otrzymywać wydania.',
     enrolRun: 'Na stacji roboczej uruchom:',
