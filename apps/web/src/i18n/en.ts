@@ -387,6 +387,7 @@ export const en = {
     audit: 'Audit log',
     disable: 'Disable',
     enable: 'Enable',
+    lastAdmin: 'The only active admin: make someone else admin first, then this account can be disabled or lose its admin role.',
     active: 'active',
     disabled: 'disabled',
     lastLogin: 'Last sign-in',

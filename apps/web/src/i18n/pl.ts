@@ -383,6 +383,7 @@ export const pl: Messages = {
     audit: 'Dziennik audytu',
     disable: 'Zablokuj',
     enable: 'Odblokuj',
+    lastAdmin: 'Jedyny aktywny administrator: najpierw nadaj tę rolę komuś innemu; dopiero wtedy to konto można zablokować albo odebrać mu rolę administratora.',
     active: 'aktywny',
     disabled: 'zablokowany',
     lastLogin: 'Ostatnie logowanie',
