@@ -27,7 +27,7 @@ const serveAnalyses = (items: unknown[]) =>
   serveAdminApi((_method, url) => {
     if (url.startsWith('/api/v1/mail-analyses')) return [200, { items }];
     if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-    if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
+    if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 0, isDefault: true, rules: [] }];
     return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
   });
 
@@ -84,8 +84,9 @@ describe('Admin → Incoming mail', () => {
   it('words what the trust rules decided (an unknown sender answered, a sender asked to confirm) in Polish, not as codes', async () => {
     const stranger = {
       ...analysis('m5', 'other', 'unknown-sender:replied'),
+      ruleVersion: 0,
       stages: {
-        sender: { result: 'unknown-sender', reason: 'no active account has this From address', notices: [{ code: 'mailStage.senderUnknown', params: {} }], ms: 0, engine: 'trust-rules' },
+        sender: { result: 'unknown-sender', reason: 'no active account has this From address', notices: [{ code: 'mailStage.senderUnknown', params: {} }], ms: 180.83, engine: 'trust-rules' },
         route: {
           result: 'unknown-sender:replied',
           reason: 'the trust rules decided (unknown-sender:replied); the rules would say conversation',
@@ -99,6 +100,7 @@ describe('Admin → Incoming mail', () => {
     mountAdminPage(MailPage, 'pl');
     const first = await screen.findByText(/Mail m5/);
     expect(first.textContent).toContain('→ nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Reguły kierowania (wbudowane)');
     expect(screen.getByText(/Mail m6/).textContent).toContain('→ czeka: nadawcę poproszono o potwierdzenie odpowiedzią');
     const route = [...document.querySelectorAll('tr')].find((row) => row.querySelector('th')?.textContent === 'Trasa')!;
     expect([...route.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent)).toEqual([
@@ -106,5 +108,11 @@ describe('Admin → Incoming mail', () => {
       'zdecydowały reguły zaufania (nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto); reguły skrzynki wskazałyby: do silnika rozmów',
     ]);
     expect(document.body.textContent).not.toMatch(/unknown-sender|refused:|:replied/);
+    // a time in the page's number format; mail the built-in rules routed says so (no "version 0"); the table scrolls on its own on a phone
+    const sender = [...document.querySelectorAll('tr')].find((row) => row.querySelector('th')?.textContent === 'Dowód nadawcy')!;
+    expect(sender.lastElementChild!.textContent).toBe('180,83');
+    expect(first.closest('details')!.textContent).toContain('Skierowano wbudowanymi regułami');
+    expect(document.body.textContent).not.toMatch(/wersji 0|wersja 0/);
+    expect(route.closest('.table-wrap')?.getAttribute('aria-label')).toBe('Etapy wiadomości „Mail m5”');
   });
 });
