@@ -468,8 +468,14 @@ export const en = {
       footer: 'Footer every outgoing mail must carry (empty: none)',
       allowedLinkDomains: 'Domains links in outgoing mail may point to, besides this marketplace (comma-separated; *.example.com for subdomains)',
       maxMessageBytes: 'Largest outgoing mail (bytes, attachments included)',
-      reporterChanges: 'A reporter’s CHANGE: reply to their report (off: passed to the owners as a suggestion; with-owner-approval: built after an owner approves; allowed: built through the usual approvals)',
+      reporterChanges: 'A reporter’s CHANGE: reply to their report',
       activeProvider: 'Active LLM provider (empty: the default)',
+    },
+    /** The choices of settings that are one of a few words, by setting name. */
+    settingChoices: {
+      unknownSenders: { 'reply-once': 'Answer once a day with how to get an account', ignore: 'Do not answer' },
+      language: { en: 'English', pl: 'Polish' },
+      reporterChanges: { off: 'Passed to the owners as a suggestion', 'with-owner-approval': 'Built after an owner approves', allowed: 'Built through the usual approvals' },
     },
     sections: { requests: 'Requests', distribution: 'Distribution', agents: 'Agents', mail: 'Mail', inbox: 'Inbox', llm: 'LLM', policy: 'Policy' },
     agents: 'Agents',
