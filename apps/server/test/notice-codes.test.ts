@@ -47,6 +47,18 @@ describe('server notices', () => {
     expect(noticeSentence(reason, 'pl', '')).toBe('zdecydowały reguły zaufania (nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto); reguły skrzynki wskazałyby: do silnika rozmów');
   });
 
+  it('has a word in English and Polish for every audit action the server records', () => {
+    const dir = new URL('../src/', import.meta.url);
+    const text = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const written = new Set([...text.matchAll(/(?:audit: |action: )'([a-z][a-z-]*\.[a-z.-]+)'/g)].map((match) => match[1]!));
+    for (const verb of text.match(/audit: `approval\.\$\{verb\}`/) ? ['approve', 'reject'] : []) written.add(`approval.${verb}`);
+    expect(written.size).toBeGreaterThanOrEqual(70);
+    const word = (language: Record<string, any>, action: string) => language.admin.actionWords[action.replaceAll('.', ':')] as unknown;
+    expect([...written].filter((action) => typeof word(en, action) !== 'string' || typeof word(pl, action) !== 'string')).toEqual([]);
+    expect([...written].filter((action) => word(en, action) === word(pl, action))).toEqual([]);
+    expect(Object.keys(en.admin.actionWords).filter((key) => !written.has(key.replaceAll(':', '.')))).toEqual([]);
+  });
+
   it('catches a code without its sentences (the check itself works)', () => {
     expect(lookup(en, 'scan.noSecrets')).toBe('no secrets found');
     expect(lookup(pl, 'scan.notACode')).toBeUndefined();
