@@ -165,9 +165,10 @@ describe.runIf(enabled)('installed apps in Debian Chromium: remove and install a
     // The audit log names who did it.
     await page.goto(base + '/admin/audit');
     await settled(page, 'Audit log');
-    const removal = page.getByRole('row').filter({ hasText: 'deployment.remove' }).first();
+    // each action in words (its code is in the row's details)
+    const removal = page.getByRole('row').filter({ hasText: 'removed from a workstation' }).first();
     await expect.poll(() => removal.textContent(), { timeout: 20_000 }).toContain(NAME);
-    expect(await page.getByRole('row').filter({ hasText: 'deployment.logs' }).first().textContent()).toContain(NAME);
+    expect(await page.getByRole('row').filter({ hasText: 'log lines asked for' }).first().textContent()).toContain(NAME);
 
     // Change the password, then sign in with the new one.
     const changed = 'a changed passphrase of mine';
