@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AppSpec } from '@marketplace/spec';
 import { composeReply } from '../src/modules/conversations/reply-text.js';
+import type { SimilarApp } from '../src/modules/conversations/similar-apps.js';
 
 const spec = {
   specVersion: 1, name: 'urlopy', title: 'Wnioski urlopowe', summary: 'Wnioski o urlop.', kind: 'form-app', language: 'pl',
   entities: [{ name: 'wniosek', fields: [{ name: 'imie', type: 'string' }] }],
 } as AppSpec;
-const similar = [{
+const similar: SimilarApp[] = [{
   id: 'a1', name: 'leave-requests', title: 'Leave requests', kind: 'form-app', latestVersion: '1.2.0', score: 0.8,
-  shared: ['kind form-app', 'fields imie'], reasons: [{ code: 'similar.kind' as const, params: { kind: 'form-app' } }, { code: 'similar.fields' as const, params: { fields: 'imie' } }],
+  shared: ['kind form-app', 'fields imie'], reasons: [{ code: 'similar.kind', params: { kind: 'form-app' } }, { code: 'similar.fields', params: { fields: 'imie' } }],
 }];
 const reply = (language: 'en' | 'pl', withSimilar = false) => composeReply(language, { spec, missing: [], questions: [], clarifications: [], suggestions: [], similar: withSimilar ? similar : [], changes: '' });
 
