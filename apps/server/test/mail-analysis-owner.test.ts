@@ -74,7 +74,8 @@ describe('the owner of an unknown sender\'s mail analysis', () => {
     expect(stages.spam!.notices!.map((n) => n.code)).toEqual(['mailStage.spamBuiltinOnly', 'mailStage.spamNoRule']);
     const pl = createI18n('pl');
     expect(noticesText(pl, stages.sender!.notices, stages.sender!.reason)).toBe('żadne aktywne konto nie ma tego adresu From');
-    expect(noticesText(pl, stages.route!.notices, stages.route!.reason)).toMatch(/^zdecydowały reguły zaufania \(unknown-sender:[^)]*\); reguły skrzynki wskazałyby: do silnika rozmów; żadna reguła nie pasuje/);
+    expect(noticesText(pl, stages.route!.notices, stages.route!.reason)).toMatch(/^zdecydowały reguły zaufania \(nieprzeczytana: nieznany nadawca, [^)]*\); reguły skrzynki wskazałyby: do silnika rozmów; żadna reguła nie pasuje/);
+    expect(stages.route!.reason).toMatch(/^the trust rules decided \(not read: unknown sender, /);
     for (const [name, stage] of Object.entries(stages)) expect(noticesText(pl, stage.notices, stage.reason), name).not.toBe(stage.reason);
 
     // What older versions stored: the English reason alone. It is answered and shown as it is.

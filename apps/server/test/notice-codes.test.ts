@@ -6,6 +6,9 @@ import { probeHealth } from '../../agent/src/health-check.js';
 import { NOTICE_CODES, noticeSchema, relayedNoticeSchema } from '../src/http/notice.js';
 import { scanFiles } from '../src/modules/pipeline/scanner.js';
 import { changelogEntries } from '../src/modules/catalog/changelog-entries.js';
+import { TRUST_OUTCOMES } from '../src/modules/conversations/trust-outcomes.js';
+import { ROUTES } from '../src/modules/mail-processing/mail-rules.js';
+import { noticeSentence } from '../src/http/notice-sentence.js';
 import { buildStatusEmail, parseStatusEmail } from '@marketplace/mail';
 import type { AppSpec } from '@marketplace/spec';
 
@@ -30,6 +33,30 @@ describe('server notices', () => {
 
   it('keeps no sentence in the web catalogs for a code the server no longer writes', () => {
     expect(leaves(en.notices).filter((code) => !(NOTICE_CODES as readonly string[]).includes(code))).toEqual([]);
+  });
+
+  it('words every route a mail analysis records — the rules’ routes and each outcome of the trust rules — in English and Polish', () => {
+    const routes = [...ROUTES, ...TRUST_OUTCOMES];
+    const missing = routes.flatMap((route) => [en, pl].filter((language) => typeof language.mail.routes[route] !== 'string' || language.mail.routes[route] === '').map((language) => `${language === en ? 'en' : 'pl'}: ${route}`));
+    expect(missing).toEqual([]);
+    expect(routes.filter((route) => en.mail.routes[route] === pl.mail.routes[route])).toEqual([]);
+    expect(Object.keys(en.mail.routes).filter((route) => !(routes as string[]).includes(route))).toEqual([]);
+    // the reason's English sentence, which the server stores beside the notice, says the route in words too
+    const reason = { code: 'mailStage.routeByTrust', params: { route: 'unknown-sender:replied', ruleRoute: 'conversation' } };
+    expect(noticeSentence(reason, 'en', '')).toBe('the trust rules decided (not read: unknown sender, told by mail how to get an account); the rules would say to the conversation engine');
+    expect(noticeSentence(reason, 'pl', '')).toBe('zdecydowały reguły zaufania (nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto); reguły skrzynki wskazałyby: do silnika rozmów');
+  });
+
+  it('has a word in English and Polish for every audit action the server records', () => {
+    const dir = new URL('../src/', import.meta.url);
+    const text = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const written = new Set([...text.matchAll(/(?:audit: |action: )'([a-z][a-z-]*\.[a-z.-]+)'/g)].map((match) => match[1]!));
+    for (const verb of text.match(/audit: `approval\.\$\{verb\}`/) ? ['approve', 'reject'] : []) written.add(`approval.${verb}`);
+    expect(written.size).toBeGreaterThanOrEqual(70);
+    const word = (language: Record<string, any>, action: string) => language.admin.actionWords[action.replaceAll('.', ':')] as unknown;
+    expect([...written].filter((action) => typeof word(en, action) !== 'string' || typeof word(pl, action) !== 'string')).toEqual([]);
+    expect([...written].filter((action) => word(en, action) === word(pl, action))).toEqual([]);
+    expect(Object.keys(en.admin.actionWords).filter((key) => !written.has(key.replaceAll(':', '.')))).toEqual([]);
   });
 
   it('catches a code without its sentences (the check itself works)', () => {

@@ -19,6 +19,7 @@ describe('Settings page: what a reporter’s CHANGE: reply does', () => {
     expect(screen.getByText('Inbox')).toBeTruthy();
     expect([...choice.options].map((o) => o.value)).toEqual(['off', 'with-owner-approval', 'allowed']);
     expect(choice.value).toBe('off');
+    expect([...choice.options].map((o) => o.textContent)).toEqual(['Passed to the owners as a suggestion', 'Built after an owner approves', 'Built through the usual approvals']);
     fireEvent.change(choice, { target: { value: 'with-owner-approval' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await vi.waitFor(() => expect(seen.find((call) => call.method === 'PUT')?.body.settings.inbox).toEqual({ reporterChanges: 'with-owner-approval' }));
@@ -29,6 +30,16 @@ describe('Settings page: what a reporter’s CHANGE: reply does', () => {
     mountAdminPage(ConfigPage, 'pl');
     expect(await screen.findByLabelText(/Odpowiedź zgłaszającego z ZMIANA:/)).toBeTruthy();
     expect(screen.getByText('Skrzynka zgłoszeń')).toBeTruthy();
+  });
+
+  it('words the choices of mail and inbox settings in Polish, none shown by its value', async () => {
+    serveAdminApi(() => [200, { settings: { ...settings, mail: { unknownSenders: 'reply-once', language: 'en' } } }]);
+    mountAdminPage(ConfigPage, 'pl');
+    const options = (label: RegExp) => screen.findByLabelText(label).then((select) => [...(select as HTMLSelectElement).options].map((o) => o.textContent));
+    expect(await options(/Poczta od nieznanych nadawców/)).toEqual(['Odpowiedz raz na dobę, jak uzyskać konto', 'Nie odpowiadaj']);
+    expect(await options(/Język poczty wychodzącej/)).toEqual(['angielski', 'polski']);
+    expect(await options(/Odpowiedź zgłaszającego z ZMIANA:/)).toEqual(['Przekazana właścicielom jako sugestia', 'Budowana po zgodzie właściciela', 'Budowana przez zwykłe zatwierdzenia']);
+    expect(document.body.textContent).not.toMatch(/reply-once|with-owner-approval|\b(off|allowed|ignore)\b/);
   });
 
   it('labels every distribution setting the server sends in Polish, none by its bare name', async () => {

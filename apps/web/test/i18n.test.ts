@@ -9,6 +9,9 @@ import { createI18n } from '../src/i18n/create-i18n';
 import { detectLanguage, formatDate, formatNumber, loadI18n, moreWords, switchLanguage } from '../src/i18n/i18n';
 import { noticeText } from '../src/components/notice-text';
 
+/** i18next's plural suffixes (English writes `_one` beside the key it uses for other counts). */
+const PLURAL_FORM = /_(zero|one|two|few|many|other)$/;
+
 function keys(value: object, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (typeof inner === 'object' ? keys(inner, `${prefix}${key}.`) : [`${prefix}${key}`]));
 }
@@ -20,8 +23,25 @@ afterEach(() => {
 
 describe('i18n', () => {
   it('has the same keys in English and Polish, none left empty', () => {
-    expect(keys(pl).sort()).toEqual(keys(en).sort());
+    // a plural form (`sent_one`) stands beside its key (`sent`), which every language has
+    const plain = (catalog: object) => [...new Set(keys(catalog).map((key) => key.replace(PLURAL_FORM, '')))].sort();
+    expect(plain(pl)).toEqual(plain(en));
+    for (const catalog of [en, pl]) expect(keys(catalog).filter((key) => PLURAL_FORM.test(key) && !keys(catalog).includes(key.replace(PLURAL_FORM, '')))).toEqual([]);
     expect(keys(pl).filter((key) => !key.split('.').reduce<any>((o, k) => o[k], pl))).toEqual([]);
+  });
+
+  it('says one of a thing in the singular in English, with no “(s)” left, and counts after a colon in Polish', () => {
+    // the UI's own words (the server's notices, shared with its mails, count with parameters of their own names)
+    expect(keys(en).filter((key) => !key.startsWith('notices.') && /\w\(s\)/.test(key.split('.').reduce<any>((o, k) => o[k], en)))).toEqual([]);
+    const english = createI18n('en');
+    expect(english.t('appPage.sent', { count: 1 })).toBe('Release e-mail queued for 1 workstation.');
+    expect(english.t('appPage.sent', { count: 2 })).toBe('Release e-mail queued for 2 workstations.');
+    expect(english.t('appPage.alreadySent', { count: 1 })).toMatch(/^Already delivered to 1 workstation and still there/);
+    expect(english.t('appPage.groupOption', { name: 'IT', count: 1 })).toBe('IT (1 person)');
+    expect(english.t('admin.chainIntact', { count: 1 })).toBe('Chain intact: 1 entry checked.');
+    const polish = createI18n('pl');
+    expect(polish.t('appPage.sent', { count: 1 })).toBe('Wiadomość z wydaniem w kolejce dla stacji: 1.');
+    expect(polish.t('appPage.sent', { count: 5 })).toBe('Wiadomość z wydaniem w kolejce dla stacji: 5.');
   });
 
   it('picks the saved language, else the first browser language it speaks, else English', () => {

@@ -22,14 +22,18 @@ const analysis = (id: string, classification: string, route: string) => ({
   stages: { classification: { result: classification, reason: 'describes a fault (crash)', ms: 1, engine: 'builtin' } },
 });
 
+/** The API of Admin → Incoming mail answering these analyses (no backlog, empty rules). */
+const serveAnalyses = (items: unknown[]) =>
+  serveAdminApi((_method, url) => {
+    if (url.startsWith('/api/v1/mail-analyses')) return [200, { items }];
+    if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
+    if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 0, isDefault: true, rules: [] }];
+    return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
+  });
+
 describe('Admin → Incoming mail', () => {
   it('says each mail’s class and where it went in Polish', async () => {
-    serveAdminApi((_method, url) => {
-      if (url.startsWith('/api/v1/mail-analyses')) return [200, { items: [analysis('m1', 'bug-report', 'inbox'), analysis('m2', 'app-request', 'conversation')] }];
-      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
-      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
-    });
+    serveAnalyses([analysis('m1', 'bug-report', 'inbox'), analysis('m2', 'app-request', 'conversation')]);
     mountAdminPage(MailPage, 'pl');
     const first = await screen.findByText(/Mail m1/);
     expect(first.textContent).toContain('→ do skrzynki aplikacji');
@@ -63,12 +67,7 @@ describe('Admin → Incoming mail', () => {
       },
     };
     const body = { items: [worded, analysis('m4', 'bug-report', 'inbox')] };
-    serveAdminApi((_method, url) => {
-      if (url.startsWith('/api/v1/mail-analyses')) return [200, body];
-      if (url.startsWith('/api/v1/mail-backlog')) return [200, { waiting: 0, processing: 0, quarantined: 0, oldestSeconds: 0 }];
-      if (url.startsWith('/api/v1/mail-rules')) return [200, { version: 1, rules: [] }];
-      return [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }];
-    });
+    serveAnalyses(body.items);
     mountAdminPage(MailPage, 'pl');
     await screen.findByText(/Mail m3/);
     const rows = (name: string) => [...document.querySelectorAll('tr')].filter((row) => row.querySelector('th')?.textContent === name).map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent));
@@ -80,5 +79,40 @@ describe('Admin → Incoming mail', () => {
     // the record stored before notices keeps its English reason (it has no code to word)
     expect(rows('Klasa')[1]![1]).toBe('describes a fault (crash)');
     expect(serverEnglishIn(document.body.textContent ?? '', { items: [{ stages: Object.values(worded.stages).map((stage) => ({ message: stage.reason })) }] })).toEqual([]);
+  });
+
+  it('words what the trust rules decided (an unknown sender answered, a sender asked to confirm) in Polish, not as codes', async () => {
+    const stranger = {
+      ...analysis('m5', 'other', 'unknown-sender:replied'),
+      ruleVersion: 0,
+      stages: {
+        sender: { result: 'unknown-sender', reason: 'no active account has this From address', notices: [{ code: 'mailStage.senderUnknown', params: {} }], ms: 180.83, engine: 'trust-rules' },
+        route: {
+          result: 'unknown-sender:replied',
+          reason: 'the trust rules decided (unknown-sender:replied); the rules would say conversation',
+          notices: [{ code: 'mailStage.routeByTrust', params: { route: 'unknown-sender:replied', ruleRoute: 'conversation' } }],
+          ms: 0,
+          engine: 'trust-rules',
+        },
+      },
+    };
+    serveAnalyses([stranger, analysis('m6', 'other', 'refused:unproven-sender:asked')]);
+    mountAdminPage(MailPage, 'pl');
+    const first = await screen.findByText(/Mail m5/);
+    expect(first.textContent).toContain('→ nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Reguły kierowania (wbudowane)');
+    expect(screen.getByText(/Mail m6/).textContent).toContain('→ czeka: nadawcę poproszono o potwierdzenie odpowiedzią');
+    const route = [...document.querySelectorAll('tr')].find((row) => row.querySelector('th')?.textContent === 'Trasa')!;
+    expect([...route.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent)).toEqual([
+      'nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto',
+      'zdecydowały reguły zaufania (nieprzeczytana: nieznany nadawca, dostał mail, jak uzyskać konto); reguły skrzynki wskazałyby: do silnika rozmów',
+    ]);
+    expect(document.body.textContent).not.toMatch(/unknown-sender|refused:|:replied/);
+    // a time in the page's number format; mail the built-in rules routed says so (no "version 0"); the table scrolls on its own on a phone
+    const sender = [...document.querySelectorAll('tr')].find((row) => row.querySelector('th')?.textContent === 'Dowód nadawcy')!;
+    expect(sender.lastElementChild!.textContent).toBe('180,83');
+    expect(first.closest('details')!.textContent).toContain('Skierowano wbudowanymi regułami');
+    expect(document.body.textContent).not.toMatch(/wersji 0|wersja 0/);
+    expect(route.closest('.table-wrap')?.getAttribute('aria-label')).toBe('Etapy wiadomości „Mail m5”');
   });
 });

@@ -146,11 +146,11 @@ describe('reasons the server gives in its own words, in the Polish UI', () => {
     // as the server writes them (deployments/reconcile-inventory.ts, agent-commands.ts): a code and the English sentence
     const reasons = [
       { code: 'APP_NOT_RUNNING', message: 'The agent no longer lists this version among the apps it runs; deploy it again if it should be there.' },
-      { code: 'APP_STOPPED', message: 'The agent reports this app as stopped; start it again or check its log (marketplace-agent logs).' },
+      { code: 'APP_STOPPED', message: 'The agent reports this app as stopped; Redeploy starts it again, and its log is on the workstation (marketplace-agent logs <app>).' },
       { code: 'COMMAND_UNANSWERED', message: 'The agent did not confirm this command after 5 deliveries; check that the agent runs (marketplace-agent doctor), then ask again.' },
     ];
     const worded = reasons.map((reason) => reasonText(createI18n('pl'), reason));
-    expect(worded).toEqual(['Ta wersja nie działa już na stacji roboczej; zainstaluj ją ponownie, jeśli powinna tam być.', 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: uruchom ją ponownie albo zajrzyj do jej dziennika (marketplace-agent logs).', 'Stacja robocza nie odpowiedziała na polecenie.']);
+    expect(worded).toEqual(['Ta wersja nie działa już na stacji roboczej; zainstaluj ją ponownie, jeśli powinna tam być.', 'Stacja robocza zgłasza, że aplikacja jest zatrzymana: „Wdróż ponownie” uruchomi ją znowu, a jej dziennik jest na stacji (marketplace-agent logs <aplikacja>).', 'Stacja robocza nie odpowiedziała na polecenie.']);
     expect(serverEnglishIn(worded.join('\n'), reasons)).toEqual([]);
   });
 

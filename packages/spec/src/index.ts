@@ -32,6 +32,7 @@ export type { SpecChange } from './engine/diff-specs.js';
 export { describeChanges, specNamer } from './engine/describe-changes.js';
 export { describeSchedule } from './engine/describe-schedule.js';
 export { formatSpec } from './engine/format-spec.js';
+export { FORMAT_LABELS } from './engine/rules/format-labels.js';
 export { suggestKinds } from './engine/suggest-kinds.js';
 export type { Complexity, KindSuggestion } from './engine/suggest-kinds.js';
 export { validateCron } from './engine/validate-cron.js';

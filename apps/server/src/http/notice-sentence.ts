@@ -14,13 +14,15 @@ await words.init({
   },
   lng: 'en',
   fallbackLng: false,
+  // keys are paths of words only; a mail route such as `unknown-sender:replied` is one key, not a namespace
+  nsSeparator: false,
   interpolation: { escapeValue: false },
   initAsync: false,
   showSupportNotice: false,
 });
 
 /** Parameters that are themselves words of the lists: a validation step is said as the language says it. */
-const WORDED: Record<string, string> = { step: 'words.steps', thread: 'words.mail.threads', mailKind: 'words.mail.automatic' };
+const WORDED: Record<string, string> = { step: 'words.steps', thread: 'words.mail.threads', mailKind: 'words.mail.automatic', route: 'words.mail.routes', ruleRoute: 'words.mail.routes' };
 /** Parameters that are lists of such words, comma-separated: the cues a mail was classified by. */
 const WORDED_LISTS: Record<string, string> = { cues: 'words.mail.cues' };
 

@@ -38,7 +38,7 @@ export function AgentsTable({ titleId, showOwner = false }: { titleId: string; s
       ),
     },
     { key: 'version', header: t('deployments.agentVersion'), cell: (agent) => agent.version ?? '—' },
-    { key: 'runtimes', header: t('deployments.runtimes'), cell: (agent) => agent.runtimes.join(', ') || '—' },
+    { key: 'runtimes', header: t('deployments.runtimes'), cell: (agent) => agent.runtimes.map((runtime) => t(`deployments.runtimeNames.${runtime}`, { defaultValue: runtime })).join(', ') || '—' },
     {
       key: 'actions',
       header: t('common.actions'),

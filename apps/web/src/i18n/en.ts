@@ -7,7 +7,13 @@ import { enMore } from './en-more';
  */
 export const en = { ...enFirst, ...enMore };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/** The plural forms i18next picks by `count` (`sent_one` beside `sent`); a language writes only those it needs. */
+type PluralForm = `${string}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}`;
+/**
+ * A catalog's shape: English's keys with any string, without English's plural forms (English says
+ * “1 workstation” with `sent_one`; Polish puts the count after a colon, “stacje: 1”, and needs none).
+ */
+type Widen<T> = { [K in keyof T as K extends PluralForm ? never : K]: T[K] extends string ? string : Widen<T[K]> };
 export type Messages = Widen<typeof en>;
 export type FirstWords = Widen<typeof enFirst>;
 export type MoreWords = Widen<typeof enMore>;

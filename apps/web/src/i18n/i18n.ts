@@ -77,6 +77,8 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
     resources: Object.fromEntries(Object.entries(catalogs).map(([name, translation]) => [name, { translation }])),
     lng: language,
     fallbackLng: 'en',
+    // one namespace: a key's `:` is part of it (a mail route such as `unknown-sender:replied`), not a namespace's end
+    nsSeparator: false,
     interpolation: { escapeValue: false },
     initAsync: false,
     showSupportNotice: false,

@@ -16,6 +16,7 @@ import { detectTextLanguage } from '@marketplace/spec';
 import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js';
 import type { TrustVerdict } from '../mail-processing/mail-pipeline.js';
 import { notice, type Notice } from '../../http/notice.js';
+import type { TrustOutcome } from './trust-outcomes.js';
 import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
@@ -94,7 +95,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   const log = services.logger.child({ component: 'mail-ingest', messageId });
   let trust: TrustVerdict = { result: 'not-checked', notice: notice('mailStage.senderNotRead') };
   let parsed: ParsedMail | undefined;
-  const finish = async (outcome: string, orgId: string | null = null, conversationId: string | null = null): Promise<TrustDecision> => ({ outcome: { outcome, orgId, conversationId }, trust: { ...trust, orgId: trust.orgId ?? orgId }, ...(parsed ? { mail: parsed } : {}) });
+  const finish = async (outcome: TrustOutcome, orgId: string | null = null, conversationId: string | null = null): Promise<TrustDecision> => ({ outcome: { outcome, orgId, conversationId }, trust: { ...trust, orgId: trust.orgId ?? orgId }, ...(parsed ? { mail: parsed } : {}) });
   const provenTurn = (user: { id: string; org_id: string }, why: Notice, answer: (mcpTools: boolean) => Promise<[string, string, string]>): TrustDecision => ({
     trust: { result: 'proven', notice: why, userId: user.id, orgId: user.org_id },
     ...(parsed ? { mail: parsed } : {}),
@@ -147,7 +148,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     return await finish('rate-limited', users[0]!.org_id);
   }
 
-  const refuse = async (code: MailRefusal, orgId: string | null) => {
+  const refuse = async (code: 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired', orgId: string | null) => {
     log.warn({ code }, 'incoming mail refused');
     await auditMailRefusal(services, { orgId, code, sender, messageId: row.message_id });
     trust = { result: 'refused', notice: refusalNotice(code) };
@@ -266,7 +267,7 @@ async function answerProven(
  * else. Answers the outcome and the organisation the mail concerns (the one its +token names, or the only
  * one on this server; null when that cannot be told).
  */
-async function answerUnknownSender(services: ConversationServices, sender: string, token: string | null, subject: string, messageId: string): Promise<{ outcome: string; orgId: string | null }> {
+async function answerUnknownSender(services: ConversationServices, sender: string, token: string | null, subject: string, messageId: string): Promise<{ outcome: Extract<TrustOutcome, `unknown-sender:${string}`>; orgId: string | null }> {
   const byToken = token ? await services.db.selectFrom('conversations').select('org_id').where('mail_token', '=', token).executeTakeFirst() : undefined;
   const orgs = byToken ? [{ id: byToken.org_id }] : await services.db.selectFrom('organizations').select('id').limit(2).execute();
   const orgId = orgs.length === 1 ? orgs[0]!.id : null;

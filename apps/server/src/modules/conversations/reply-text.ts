@@ -1,4 +1,4 @@
-import { describeSchedule, formatSpec, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
+import { describeSchedule, FORMAT_LABELS, formatSpec, type AppSpec, type KindSuggestion, type Language, type SpecQuestion } from '@marketplace/spec';
 import type { Notice } from '../../http/notice.js';
 import { noticeSentence } from '../../http/notice-sentence.js';
 import type { SimilarApp } from './similar-apps.js';
@@ -47,13 +47,24 @@ export function greeting(language: Language): string {
   return language === 'pl' ? 'Czego potrzebujesz? Opisz narzędzie w jednym lub dwóch zdaniach.' : 'What do you need? Describe the tool in a sentence or two.';
 }
 
+/** What a similar app shares with the draft, in the conversation's language (its kind in words, not `api-service`). */
+const sharedText = (app: SimilarApp, language: Language): string =>
+  app.reasons
+    .map((reason, i) => {
+      const kind = reason.code === 'similar.kind' ? FORMAT_LABELS[language].kind[reason.params.kind as AppSpec['kind']] : undefined;
+      return noticeSentence(kind ? { ...reason, params: { kind } } : reason, language, app.shared[i] ?? '');
+    })
+    .join(', ');
+
 /** The built-in engine's reply: what was understood, what is still open, and what to do next. */
 export function composeReply(language: Language, input: { spec: AppSpec; missing: string[]; questions: SpecQuestion[]; clarifications: SpecQuestion[]; suggestions: KindSuggestion[]; similar: SimilarApp[]; changes: string }): string {
   const pl = language === 'pl';
   const parts: string[] = input.changes ? [input.changes] : [];
   const { spec } = input;
   const schedule = spec.schedule ? ` ${pl ? 'Harmonogram' : 'Schedule'}: ${describeSchedule(spec.schedule.cron, language)}.` : '';
-  parts.push(pl ? `Szkic: „${spec.title}” (${spec.kind}).${schedule}` : `Draft: “${spec.title}” (${spec.kind}).${schedule}`);
+  // the kind in words, as the spec below and the UI say it (not its identifier, `form-app`)
+  const kind = FORMAT_LABELS[language].kind[spec.kind];
+  parts.push(pl ? `Szkic: „${spec.title}” (${kind}).${schedule}` : `Draft: “${spec.title}” (${kind}).${schedule}`);
   if (input.suggestions.length) {
     parts.push(pl ? 'To może być jedno z tych:' : 'It could be one of these:');
     input.suggestions.forEach((s, i) => parts.push(`${i + 1}. ${s.reason} — ${COMPLEXITY[language][s.complexity]}`));
@@ -62,8 +73,8 @@ export function composeReply(language: Language, input: { spec: AppSpec; missing
     const app = input.similar[0]!;
     parts.push(
       pl
-        ? `Ktoś już to zbudował: ${app.title} (${app.name} ${app.latestVersion ?? ''}; wspólne: ${app.shared.join(', ')}). Możesz go użyć albo budować dalej nową aplikację.`
-        : `Someone already built this: ${app.title} (${app.name} ${app.latestVersion ?? ''}; shares ${app.shared.join(', ')}). You can use it, or go on with a new app.`,
+        ? `Ktoś już to zbudował: ${app.title} (${app.name} ${app.latestVersion ?? ''}; ${sharedText(app, language)}). Możesz go użyć albo budować dalej nową aplikację.`
+        : `Someone already built this: ${app.title} (${app.name} ${app.latestVersion ?? ''}; ${sharedText(app, language)}). You can use it, or go on with a new app.`,
     );
   }
   if (input.questions.length) parts.push(...input.questions.map((q) => q.question));

@@ -54,7 +54,7 @@ export async function claimReplySlot(services: ConversationServices, address: st
  * address per window) one polite mail to the From address with a fresh reply address that confirms it.
  * Nothing else happens: no conversation, no LLM call, no build.
  */
-export async function askForConfirmation(services: ConversationServices, input: { user: { id: string; org_id: string }; sender: string; subject: string; messageId: string }): Promise<string> {
+export async function askForConfirmation(services: ConversationServices, input: { user: { id: string; org_id: string }; sender: string; subject: string; messageId: string }): Promise<'refused:unproven-sender:asked' | 'refused:unproven-sender:limited'> {
   const token = newAddressToken('c');
   await services.db
     .insertInto('mail_sender_confirmations')
@@ -109,7 +109,7 @@ export type SenderProof =
   | { kind: 'confirmation'; confirmation: NonNullable<ConfirmationRow> }
   | { kind: 'inbox-owner'; token: OwnerToken }
   | { kind: 'inbox-reporter'; token: ReporterToken }
-  | { kind: 'refused'; code: MailRefusal; orgId: string };
+  | { kind: 'refused'; code: 'foreign-token' | 'confirmation-other-sender'; orgId: string };
 
 /**
  * What the reply address proves about a known sender: a confirmation address (only its own From may

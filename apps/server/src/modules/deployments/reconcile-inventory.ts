@@ -12,7 +12,7 @@ export interface InventoryEntry {
 /** Closed states a listed earlier version keeps: "rolled back" says more than "replaced". */
 const CLOSED = ['rejected', 'rolled-back', 'removed'];
 
-const STOPPED = { code: 'APP_STOPPED', message: 'The agent reports this app as stopped; start it again or check its log (marketplace-agent logs).' };
+const STOPPED = { code: 'APP_STOPPED', message: 'The agent reports this app as stopped; Redeploy starts it again, and its log is on the workstation (marketplace-agent logs <app>).' };
 const GONE = { code: 'APP_NOT_RUNNING', message: 'The agent no longer lists this version among the apps it runs; deploy it again if it should be there.' };
 
 /**

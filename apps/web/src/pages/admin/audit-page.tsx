@@ -104,8 +104,8 @@ export function AuditPage() {
                 { key: 'at', header: t('admin.when'), cell: (entry) => formatDate(entry.at, i18n.language) },
                 { key: 'action', header: t('admin.action'), cell: (entry) => (
                     <details>
-                      <summary><code>{entry.action}</code></summary>
-                      <pre className="code small" tabIndex={0}>{JSON.stringify({ target: entry.targetId, status: entry.statusCode, ip: entry.ip, requestId: entry.requestId, details: entry.details }, null, 2)}</pre>
+                      <summary>{t(`admin.actionWords.${entry.action.replaceAll('.', ':')}`, { defaultValue: entry.action })}</summary>
+                      <pre className="code small" tabIndex={0}>{JSON.stringify({ action: entry.action, target: entry.targetId, status: entry.statusCode, ip: entry.ip, requestId: entry.requestId, details: entry.details }, null, 2)}</pre>
                     </details>
                   ) },
                 { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => (

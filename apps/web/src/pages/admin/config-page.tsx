@@ -31,7 +31,9 @@ function SettingInput({ section, name, value, onChange }: { section: string; nam
       {choices ? (
         <select id={id} value={String(value)} onChange={(event) => onChange(event.target.value)}>
           {choices.map((choice) => (
-            <option key={choice}>{choice}</option>
+            <option key={choice} value={choice}>
+              {t(`admin.settingChoices.${name}.${choice}`, { defaultValue: choice })}
+            </option>
           ))}
         </select>
       ) : Array.isArray(value) ? (

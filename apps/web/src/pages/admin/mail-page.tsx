@@ -6,7 +6,7 @@ import { callRoute } from '../../api/api';
 import type { MailAnalysis, MailRuleSet } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { EmptyState, QueryState } from '../../components/query-state';
-import { formatDate } from '../../i18n/i18n';
+import { formatDate, formatNumber } from '../../i18n/i18n';
 import { noticesText } from '../../components/notice-text';
 
 /** The routing rules as JSON, saved as a new version (the server validates them and says what is wrong). */
@@ -34,7 +34,7 @@ function RulesEditor() {
     <QueryState query={rules} empty={null}>
       {(current) => (
         <div className="panel">
-          <h2>{t('mail.rules', { version: current.version })}</h2>
+          <h2>{current.isDefault ? t('mail.rulesBuiltin') : t('mail.rules', { version: current.version })}</h2>
           <p className="muted">{current.isDefault ? t('mail.defaultRules') : t('mail.savedAt', { at: current.createdAt ?? '' })}</p>
           <div className="field">
             <label htmlFor="mail-rules">{t('mail.rulesJson')}</label>
@@ -74,32 +74,34 @@ export function MailPage() {
                   <summary>
                     {formatDate(analysis.createdAt, i18n.language)} · {analysis.sender} · {analysis.subject || '—'} · <strong>{analysis.spam ? t('mail.spam') : t(`messages.kinds.${analysis.classification}`, { defaultValue: analysis.classification })}</strong> → {t(`mail.routes.${analysis.route}`, { defaultValue: analysis.route })}
                   </summary>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('mail.stage')}</th>
-                        <th scope="col">{t('mail.result')}</th>
-                        <th scope="col">{t('mail.reason')}</th>
-                        <th scope="col">{t('mail.engine')}</th>
-                        <th scope="col">{t('mail.ms')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {STAGES.filter((stage) => analysis.stages[stage]).map((stage) => {
-                        const record = analysis.stages[stage]!;
-                        return (
-                          <tr key={stage}>
-                            <th scope="row">{t(`mail.stages.${stage}`)}</th>
-                            <td>{stage === 'app' && !record.data?.appId ? t('mail.noApp') : RESULT_WORDS[stage] ? t(`${RESULT_WORDS[stage]}.${record.result}`, { defaultValue: record.result }) : record.result}</td>
-                            <td>{noticesText(i18n, record.notices, record.reason)}</td>
-                            <td>{t(`mail.engines.${record.engine}`, { defaultValue: record.engine })}</td>
-                            <td>{record.ms}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                  <p className="muted">{t('mail.ruleVersion', { version: analysis.ruleVersion })}</p>
+                  <div className="table-wrap" tabIndex={0} role="region" aria-label={t('mail.stagesOf', { subject: analysis.subject || '—' })}>
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('mail.stage')}</th>
+                          <th scope="col">{t('mail.result')}</th>
+                          <th scope="col">{t('mail.reason')}</th>
+                          <th scope="col">{t('mail.engine')}</th>
+                          <th scope="col">{t('mail.ms')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {STAGES.filter((stage) => analysis.stages[stage]).map((stage) => {
+                          const record = analysis.stages[stage]!;
+                          return (
+                            <tr key={stage}>
+                              <th scope="row">{t(`mail.stages.${stage}`)}</th>
+                              <td>{stage === 'app' && !record.data?.appId ? t('mail.noApp') : RESULT_WORDS[stage] ? t(`${RESULT_WORDS[stage]}.${record.result}`, { defaultValue: record.result }) : record.result}</td>
+                              <td>{noticesText(i18n, record.notices, record.reason)}</td>
+                              <td>{t(`mail.engines.${record.engine}`, { defaultValue: record.engine })}</td>
+                              <td>{formatNumber(record.ms, i18n.language)}</td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </table>
+                  </div>
+                  <p className="muted">{analysis.ruleVersion ? t('mail.ruleVersion', { version: analysis.ruleVersion }) : t('mail.builtinRouted')}</p>
                 </details>
               </li>
             ))}

@@ -21,6 +21,14 @@ export function UsersPage() {
   });
   /** The update in flight or last failed, if it is this user's. */
   const updating = (user: User) => (update.variables?.id === user.id ? update : null);
+  /**
+   * The organisation's only active admin, as far as the whole list shows (not a search's part of it): the
+   * server refuses to disable them or take their admin role (LAST_ADMIN), so those controls are not offered.
+   */
+  const onlyAdmin = (data: Page<User>, user: User) => {
+    const admins = data.items.filter((u) => u.status === 'active' && u.roles.includes('admin'));
+    return !q && data.items.length >= (data.total ?? data.items.length) && admins.length === 1 && admins[0]!.id === user.id;
+  };
   const toggleRole = (user: User, role: Role) => {
     const roles = user.roles.includes(role) ? user.roles.filter((r) => r !== role) : [...user.roles, role];
     if (roles.length) update.mutate({ id: user.id, roles });
@@ -59,7 +67,13 @@ export function UsersPage() {
                       <legend className="visually-hidden">{t('common.roles')}: {user.name}</legend>
                       {ROLES.map((role) => (
                         <label key={role} className="check">
-                          <input type="checkbox" checked={user.roles.includes(role)} disabled={updating(user)?.isPending} onChange={() => toggleRole(user, role)} />
+                          <input
+                            type="checkbox"
+                            checked={user.roles.includes(role)}
+                            // a user keeps at least one role, and the only admin keeps theirs
+                            disabled={updating(user)?.isPending || (user.roles.length === 1 && user.roles[0] === role) || (role === 'admin' && onlyAdmin(data, user))}
+                            onChange={() => toggleRole(user, role)}
+                          />
                           {t(`roles.${role}`)}
                         </label>
                       ))}
@@ -73,12 +87,15 @@ export function UsersPage() {
               {
                 key: 'actions',
                 header: t('common.actions'),
-                cell: (user) => (
-                  <button type="button" className="secondary" disabled={updating(user)?.isPending} onClick={() => update.mutate({ id: user.id, status: user.status === 'active' ? 'disabled' : 'active' })}>
-                    {user.status === 'active' ? t('admin.disable') : t('admin.enable')}
-                    <span className="visually-hidden"> {user.name}</span>
-                  </button>
-                ),
+                cell: (user) =>
+                  onlyAdmin(data, user) ? (
+                    <p className="muted small">{t('admin.lastAdmin')}</p>
+                  ) : (
+                    <button type="button" className="secondary" disabled={updating(user)?.isPending} onClick={() => update.mutate({ id: user.id, status: user.status === 'active' ? 'disabled' : 'active' })}>
+                      {user.status === 'active' ? t('admin.disable') : t('admin.enable')}
+                      <span className="visually-hidden"> {user.name}</span>
+                    </button>
+                  ),
               },
             ]}
           />
