@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { processNextIncomingMail, type MailWork } from '../src/modules/mail-intake/incoming-mail-queue.js';
-import { claimNextIncomingMail, compiledClaim, finishAndClaimNextIncomingMail, storeIncomingMail } from '../src/modules/mail-intake/incoming-mail-repository.js';
+import { claimNextIncomingMail, finishAndClaimNextIncomingMail, storeIncomingMail } from '../src/modules/mail-intake/incoming-mail-repository.js';
 import { createTestApp, type TestApp } from './helper.js';
 
 let t: TestApp;
@@ -75,16 +74,5 @@ describe('a failure while processing incoming mail', () => {
     expect(await finishAndClaimNextIncomingMail(db(), second, { outcome: 'ignored:auto-reply' })).toBeUndefined();
     expect(await row(second)).toMatchObject({ state: 'done', outcome: 'ignored:auto-reply' });
     expect(await claimNextIncomingMail(db())).toBeUndefined();
-  });
-
-  it('a claim takes the oldest waiting message without reading the rest of the backlog', async () => {
-    for (let i = 0; i < 300; i++) await stored();
-    const claim = compiledClaim(db());
-    const plan = (await db().executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${claim.sql}`, [...claim.parameters]))).rows.map((r) => r['QUERY PLAN']).join('\n');
-    // walked in received_at order and stopped at the first it may take: no sort of every waiting row
-    expect(plan).toContain('Index Scan using incoming_mail_waiting_idx');
-    expect(plan).not.toMatch(/\bSort\b/);
-    const oldest = await db().selectFrom('incoming_mail').select('message_id').where('state', '=', 'stored').orderBy('received_at').limit(1).executeTakeFirstOrThrow();
-    expect((await claimNextIncomingMail(db()))?.message_id).toBe(oldest.message_id);
   });
 });

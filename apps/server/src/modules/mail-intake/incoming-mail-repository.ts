@@ -113,14 +113,6 @@ export async function readIncomingMailRaw(dataDir: string, row: Pick<IncomingMai
 
 /** Waiting, or claimed by a process whose lease ran out; a message given back for a retry waits until its lease_until. */
 const claimable = (now: Date) => sql<boolean>`(state IN ('stored', 'processing') AND (lease_until IS NULL OR lease_until < ${now}))`;
-/**
- * claimable, written so that only incoming_mail_waiting_idx answers it (its predicate, which no other
- * index can use): the claim walks that index in received_at order and stops at the first row it may
- * take. Written with IN, the planner — without statistics (the embedded database never gathers them)
- * — collected every waiting row through the state index and sorted them: one claim cost grew with
- * the backlog (≈ 6 ms at 1,200 waiting). The claimed row is checked against claimable again.
- */
-const waiting = (now: Date) => sql<boolean>`(state <> 'done' AND state <> 'quarantined' AND (lease_until IS NULL OR lease_until < ${now}))`;
 
 /**
  * Takes the oldest claimable message (several processes may call this at once: each gets a different
@@ -130,9 +122,6 @@ export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, 
   return claimNext(db, leaseMs, store).executeTakeFirst();
 }
 
-/** The claim's statement as it is sent (to check its plan: it must walk incoming_mail_waiting_idx, not sort the backlog). */
-export const compiledClaim = (db: Db, store: string | null = null) => claimNext(db, DEFAULT_LEASE_MS, store).compile();
-
 /** The claim of claimNextIncomingMail, on `db` or on a query that already carries a WITH. */
 function claimNext(db: Db, leaseMs: number, store: string | null) {
   const now = new Date();
@@ -140,7 +129,7 @@ function claimNext(db: Db, leaseMs: number, store: string | null) {
   return db
     .updateTable('incoming_mail')
     .set((eb) => ({ state: 'processing', attempts: eb('attempts', '+', 1), processed_at: now, lease_until: new Date(now.getTime() + leaseMs) }))
-    .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(waiting(now)).where(readable).orderBy('received_at').limit(1).forUpdate().skipLocked())
+    .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readable).orderBy('received_at').limit(1).forUpdate().skipLocked())
     .where(claimable(now))
     .returningAll();
 }

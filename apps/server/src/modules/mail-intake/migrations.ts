@@ -124,18 +124,3 @@ export const hubDirectoryNotifyMigrations = [
     },
   },
 ];
-
-/**
- * The queue's claim finds the oldest waiting message by walking this index in received_at order and
- * stopping at the first it may take: its cost does not grow with the backlog. (The claim names the
- * same condition, `state <> 'done' AND state <> 'quarantined'`, which no other index answers, so the
- * planner cannot fall back to collecting and sorting every waiting row: see decision 0061.)
- */
-export const mailClaimIndexMigrations = [
-  {
-    name: '1630_incoming_mail_waiting_idx',
-    async up(db: Kysely<any>): Promise<void> {
-      await runStatements(db, [`CREATE INDEX incoming_mail_waiting_idx ON incoming_mail (received_at) WHERE state <> 'done' AND state <> 'quarantined'`]);
-    },
-  },
-];
