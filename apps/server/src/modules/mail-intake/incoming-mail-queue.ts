@@ -113,21 +113,19 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
 
   // the hub's Maildirs this process sees (null until a hub stored mail in DATA_DIR/mail)
   let store: string | null = null;
-  /** Claims and processes one message; false when nothing is waiting. */
-  async function step(): Promise<boolean> {
-    store ??= await readMailStoreId(options.dataDir);
-    return processNextIncomingMail(work, store);
-  }
   /**
-   * Processes `row` (claimed already) or, without one, claims the next; returns the message its
-   * outcome's statement claimed next (while running), or null when nothing was waiting.
+   * Processes `row` (claimed already) or, without one, claims the next; with `claimNext` (only while
+   * running) its outcome's statement claims the message after it, which is returned (the caller owes
+   * it a run). Null when nothing was waiting.
    */
-  async function stepOn(row: IncomingMailRow | undefined): Promise<IncomingMailRow | undefined | null> {
+  async function stepOn(row: IncomingMailRow | undefined, claimNext: boolean): Promise<IncomingMailRow | undefined | null> {
     store ??= await readMailStoreId(options.dataDir);
     const claimed = row ?? (await claimNextIncomingMail(options.db, options.leaseMs ?? DEFAULT_LEASE_MS, store));
     if (!claimed) return null;
-    return processClaimedIncomingMail(work, claimed, { claimNext: running, store });
+    return processClaimedIncomingMail(work, claimed, { claimNext: claimNext && running, store });
   }
+  /** Claims and processes one message (nothing claimed with its outcome); false when nothing is waiting. */
+  const step = async () => (await stepOn(undefined, false)) !== null;
 
   const waiters = new Set<() => void>();
   const wakeAll = () => {
@@ -151,7 +149,7 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
     while (running || carried) {
       let did = false;
       try {
-        const next = await stepOn(carried);
+        const next = await stepOn(carried, true);
         carried = next ?? undefined;
         did = next !== null;
       } catch (error) {
