@@ -1,4 +1,3 @@
-import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
 import { NOTICE_SENTENCES_EN, NOTICE_WORDS_EN } from '@marketplace/spec/notice-sentences-en';
 
 /** English words of the first screens: the shell, the catalog, an app page, the chat and the notices they show. The rest (en-more.ts) loads with the other pages. */
@@ -289,7 +288,7 @@ export const enFirst = {
     },
   },
   /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
-  notices: { ...NOTICE_SENTENCES_EN, ...ADMIN_NOTICES_EN.notices },
+  notices: { ...NOTICE_SENTENCES_EN },
   /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
   specWords: {
     types: { string: 'text', text: 'long text', number: 'number', integer: 'whole number', boolean: 'yes/no', date: 'date', datetime: 'date and time', email: 'e-mail', url: 'link', enum: 'one of' },
@@ -346,34 +345,6 @@ export const enFirst = {
       sent: { building: 'Reply sent; the next version is building.', 'needs-answer': 'Reply sent; the change has an open question: answer it in the conversation, then build.' },
     },
     kinds: { 'bug-report': 'bug report', feedback: 'feedback', 'follow-up': 'follow-up', question: 'question', 'app-request': 'app request', 'auto-reply': 'auto-reply', other: 'other', 'change-request': 'change asked by the reporter' },
-  },
-  mail: {
-    title: 'Incoming mail',
-    empty: 'No mail analysed yet.',
-    rules: 'Routing rules (version {{version}})',
-    defaultRules: 'The built-in rules; saving makes version 1.',
-    savedAt: 'Saved {{at}}',
-    rulesJson: 'Rules (JSON: the first rule whose conditions all hold decides route, label and notice)',
-    notJson: 'Not valid JSON: {{problem}}',
-    saveRules: 'Save as a new version',
-    savedVersion: 'Saved as version {{version}}.',
-    spam: 'spam',
-    stage: 'Stage',
-    result: 'Result',
-    reason: 'Reason',
-    engine: 'Engine',
-    ms: 'Time (ms)',
-    ruleVersion: 'Routed by rule set version {{version}}',
-    rulesBuiltin: 'Routing rules (built in)',
-    builtinRouted: 'Routed by the built-in rules',
-    stagesOf: 'Stages of “{{subject}}”',
-    stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
-    trust: { proven: 'proven', unproven: 'not proven', refused: 'refused', 'unknown-sender': 'unknown sender', limited: 'over the limit', 'not-checked': 'not checked' },
-    spamResults: { spam: 'spam', clean: 'clean' },
-    languages: { en: 'English', pl: 'Polish', und: 'undetermined' },
-    noApp: 'none',
-    engines: { builtin: 'built-in', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'trust rules', rules: 'routing rules' },
-    ...ADMIN_NOTICES_EN.words,
   },
   gitExport: {
     title: 'Git export',

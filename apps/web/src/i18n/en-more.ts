@@ -1,5 +1,36 @@
+import { ADMIN_NOTICES_EN } from '@marketplace/spec/admin-notices-en';
 /** English words of every page but the catalog, an app page and the chat (sign-in, account, analytics, admin settings…): fetched with those pages. */
 export const enMore = {
+  /** The admin pages' notices (incoming-mail stages, MCP server tests); en.ts/pl.ts and the browser merge them into `notices`. */
+  notices: ADMIN_NOTICES_EN.notices,
+  mail: {
+    title: 'Incoming mail',
+    empty: 'No mail analysed yet.',
+    rules: 'Routing rules (version {{version}})',
+    defaultRules: 'The built-in rules; saving makes version 1.',
+    savedAt: 'Saved {{at}}',
+    rulesJson: 'Rules (JSON: the first rule whose conditions all hold decides route, label and notice)',
+    notJson: 'Not valid JSON: {{problem}}',
+    saveRules: 'Save as a new version',
+    savedVersion: 'Saved as version {{version}}.',
+    spam: 'spam',
+    stage: 'Stage',
+    result: 'Result',
+    reason: 'Reason',
+    engine: 'Engine',
+    ms: 'Time (ms)',
+    ruleVersion: 'Routed by rule set version {{version}}',
+    rulesBuiltin: 'Routing rules (built in)',
+    builtinRouted: 'Routed by the built-in rules',
+    stagesOf: 'Stages of “{{subject}}”',
+    stages: { sender: 'Sender proof', spam: 'Spam', language: 'Language', classification: 'Class', app: 'App', summary: 'Summary', route: 'Route' },
+    trust: { proven: 'proven', unproven: 'not proven', refused: 'refused', 'unknown-sender': 'unknown sender', limited: 'over the limit', 'not-checked': 'not checked' },
+    spamResults: { spam: 'spam', clean: 'clean' },
+    languages: { en: 'English', pl: 'Polish', und: 'undetermined' },
+    noApp: 'none',
+    engines: { builtin: 'built-in', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'trust rules', rules: 'routing rules' },
+    ...ADMIN_NOTICES_EN.words,
+  },
   roles: { member: 'Member', publisher: 'Publisher', reviewer: 'Reviewer', admin: 'Admin' },
   password: {
     accountTitle: 'My account',

@@ -1,4 +1,3 @@
-import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
 import { NOTICE_SENTENCES_PL, NOTICE_WORDS_PL } from '@marketplace/spec/notice-sentences-pl';
 import type { FirstWords } from './en';
 
@@ -286,7 +285,7 @@ export const plFirst: FirstWords = {
     },
   },
   /** Server-written notices by code (apps/server/src/http/notice.ts), shared with the server's mails: @marketplace/spec/notice-sentences. */
-  notices: { ...NOTICE_SENTENCES_PL, ...ADMIN_NOTICES_PL.notices },
+  notices: { ...NOTICE_SENTENCES_PL },
   /** Words of the AppSpec that notices put in their sentences (notice-text.ts). */
   specWords: {
     types: { string: 'tekst', text: 'długi tekst', number: 'liczba', integer: 'liczba całkowita', boolean: 'tak/nie', date: 'data', datetime: 'data i godzina', email: 'e-mail', url: 'link', enum: 'jedno z' },
@@ -343,34 +342,6 @@ export const plFirst: FirstWords = {
       sent: { building: 'Odpowiedź wysłana; następna wersja się buduje.', 'needs-answer': 'Odpowiedź wysłana; zmiana ma otwarte pytanie: odpowiedz w rozmowie, potem zbuduj.' },
     },
     kinds: { 'bug-report': 'zgłoszenie błędu', feedback: 'opinia', 'follow-up': 'dopytanie', question: 'pytanie', 'app-request': 'prośba o aplikację', 'auto-reply': 'odpowiedź automatyczna', other: 'inne', 'change-request': 'zmiana, o którą prosi zgłaszający' },
-  },
-  mail: {
-    title: 'Poczta przychodząca',
-    empty: 'Nie przeanalizowano jeszcze żadnej wiadomości.',
-    rules: 'Reguły kierowania (wersja {{version}})',
-    defaultRules: 'Reguły wbudowane; zapis utworzy wersję 1.',
-    savedAt: 'Zapisano {{at}}',
-    rulesJson: 'Reguły (JSON: pierwsza reguła, której wszystkie warunki są spełnione, decyduje o trasie, etykiecie i powiadomieniu)',
-    notJson: 'To nie jest poprawny JSON: {{problem}}',
-    saveRules: 'Zapisz jako nową wersję',
-    savedVersion: 'Zapisano jako wersję {{version}}.',
-    spam: 'spam',
-    stage: 'Etap',
-    result: 'Wynik',
-    reason: 'Uzasadnienie',
-    engine: 'Silnik',
-    ms: 'Czas (ms)',
-    ruleVersion: 'Skierowano regułami w wersji {{version}}',
-    rulesBuiltin: 'Reguły kierowania (wbudowane)',
-    builtinRouted: 'Skierowano wbudowanymi regułami',
-    stagesOf: 'Etapy wiadomości „{{subject}}”',
-    stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
-    trust: { proven: 'potwierdzony', unproven: 'niepotwierdzony', refused: 'odrzucony', 'unknown-sender': 'nieznany nadawca', limited: 'ponad limit', 'not-checked': 'niesprawdzony' },
-    spamResults: { spam: 'spam', clean: 'czysta' },
-    languages: { en: 'angielski', pl: 'polski', und: 'nieustalony' },
-    noApp: 'brak',
-    engines: { builtin: 'wbudowany', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'reguły zaufania', rules: 'reguły skrzynki' },
-    ...ADMIN_NOTICES_PL.words,
   },
   gitExport: {
     title: 'Eksport do Gita',

@@ -1,7 +1,38 @@
+import { ADMIN_NOTICES_PL } from '@marketplace/spec/admin-notices-pl';
 import type { MoreWords } from './en';
 
 /** Polish words of every page but the catalog, an app page and the chat (sign-in, account, analytics, admin settings…): fetched with those pages. */
 export const plMore: MoreWords = {
+  /** The admin pages' notices (incoming-mail stages, MCP server tests); en.ts/pl.ts and the browser merge them into `notices`. */
+  notices: ADMIN_NOTICES_PL.notices,
+  mail: {
+    title: 'Poczta przychodząca',
+    empty: 'Nie przeanalizowano jeszcze żadnej wiadomości.',
+    rules: 'Reguły kierowania (wersja {{version}})',
+    defaultRules: 'Reguły wbudowane; zapis utworzy wersję 1.',
+    savedAt: 'Zapisano {{at}}',
+    rulesJson: 'Reguły (JSON: pierwsza reguła, której wszystkie warunki są spełnione, decyduje o trasie, etykiecie i powiadomieniu)',
+    notJson: 'To nie jest poprawny JSON: {{problem}}',
+    saveRules: 'Zapisz jako nową wersję',
+    savedVersion: 'Zapisano jako wersję {{version}}.',
+    spam: 'spam',
+    stage: 'Etap',
+    result: 'Wynik',
+    reason: 'Uzasadnienie',
+    engine: 'Silnik',
+    ms: 'Czas (ms)',
+    ruleVersion: 'Skierowano regułami w wersji {{version}}',
+    rulesBuiltin: 'Reguły kierowania (wbudowane)',
+    builtinRouted: 'Skierowano wbudowanymi regułami',
+    stagesOf: 'Etapy wiadomości „{{subject}}”',
+    stages: { sender: 'Dowód nadawcy', spam: 'Spam', language: 'Język', classification: 'Klasa', app: 'Aplikacja', summary: 'Streszczenie', route: 'Trasa' },
+    trust: { proven: 'potwierdzony', unproven: 'niepotwierdzony', refused: 'odrzucony', 'unknown-sender': 'nieznany nadawca', limited: 'ponad limit', 'not-checked': 'niesprawdzony' },
+    spamResults: { spam: 'spam', clean: 'czysta' },
+    languages: { en: 'angielski', pl: 'polski', und: 'nieustalony' },
+    noApp: 'brak',
+    engines: { builtin: 'wbudowany', rspamd: 'rspamd', llm: 'model', 'trust-rules': 'reguły zaufania', rules: 'reguły skrzynki' },
+    ...ADMIN_NOTICES_PL.words,
+  },
   roles: { member: 'Członek', publisher: 'Wydawca', reviewer: 'Recenzent', admin: 'Administrator' },
   password: {
     accountTitle: 'Moje konto',
