@@ -165,7 +165,7 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await settled(page, 'Audit log');
     // Each row's action opens to its details: the action is the row's summary.
-    await expect.poll(() => page.getByRole('cell').locator('summary', { hasText: /^config\.update$/ }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole('cell').locator('summary', { hasText: /^settings changed$/ }).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await expect.poll(() => page.getByTestId('chain-status').textContent()).toMatch(/^Chain intact: \d+ entries checked\.$/);
 

@@ -100,8 +100,12 @@ describe('the catalogs a browser fetches', () => {
     expect(document.cookie).toContain('mp_language=pl');
     expect(i18n.t('chat.title')).toBe(pl.chat.title);
     expect(i18n.exists('auth.signInTitle')).toBe(false);
+    expect(i18n.exists('notices.mailStage.senderUnknown')).toBe(false);
     await moreWords();
     expect(i18n.t('auth.signInTitle')).toBe('Logowanie');
+    // the admin pages' notices join the first screens' ones, which stay
+    expect(i18n.t('notices.mailStage.senderUnknown')).toBe(pl.notices.mailStage.senderUnknown);
+    expect(i18n.t('notices.deployment.removedByServer')).toBe(pl.notices.deployment.removedByServer);
     expect(i18n.t('chat.title')).toBe(pl.chat.title);
     await switchLanguage(i18n, 'en');
     expect(document.cookie).toContain('mp_language=en');
@@ -113,5 +117,11 @@ describe('the catalogs a browser fetches', () => {
     const i18n = await loadI18n('en', { everyWord: true });
     expect(i18n.t('auth.signInTitle')).toBe('Sign in');
     expect(i18n.t('catalog.empty')).toBe('No apps yet');
+    // `notices` is in both parts: neither part's notices hide the other's
+    expect(i18n.t('notices.deployment.removedByServer')).toBe('Removed from this workstation.');
+    expect(i18n.t('notices.mailStage.senderUnknown')).toBe(en.notices.mailStage.senderUnknown);
+    // `notices` is in both parts: neither part's notices hide the other's
+    expect(i18n.t('notices.deployment.removedByServer')).toBe('Removed from this workstation.');
+    expect(i18n.t('notices.mailStage.senderUnknown')).toBe(en.notices.mailStage.senderUnknown);
   });
 });

@@ -97,7 +97,9 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
  */
 export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
   const [first, more] = await Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
-  const instance = startI18n(language, { [language]: { ...first, ...more } });
+  // `notices` is in both parts (the admin pages' notices are in the rest): merged one level deeper
+  const words = more ? { ...first, ...more, notices: { ...first.notices, ...more.notices } } : first;
+  const instance = startI18n(language, { [language]: words });
   rememberForServer(language);
   if (more) moreAsked.set(instance, new Map([[language, Promise.resolve()]]));
   browserI18n = instance;
