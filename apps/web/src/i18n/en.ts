@@ -1,12 +1,12 @@
 import { enFirst } from './en-first';
 import { enMore } from './en-more';
+import { joinWords } from './join-words';
 
 /**
  * English strings; pl.ts has the same keys (a test checks). Two parts, each its own chunk per language:
  * the first screens' words (en-first.ts) and the rest (en-more.ts), fetched when another page opens.
- * `notices` is in both (the admin pages' notices are in the rest), so it is merged one level deeper.
  */
-export const en = { ...enFirst, ...enMore, notices: { ...enFirst.notices, ...enMore.notices } };
+export const en = joinWords(enFirst, enMore);
 
 /** The plural forms i18next picks by `count` (`sent_one` beside `sent`); a language writes only those it needs. */
 type PluralForm = `${string}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}`;

@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { en, FirstWords, MoreWords } from './en';
+import { joinWords } from './join-words';
 import { LANGUAGE_COOKIE, LANGUAGES, type Language } from './languages';
 
 export { LANGUAGES, type Language } from './languages';
@@ -97,8 +98,7 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
  */
 export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
   const [first, more] = await Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
-  // `notices` is in both parts (the admin pages' notices are in the rest): merged one level deeper
-  const words = more ? { ...first, ...more, notices: { ...first.notices, ...more.notices } } : first;
+  const words = more ? joinWords(first, more) : first;
   const instance = startI18n(language, { [language]: words });
   rememberForServer(language);
   if (more) moreAsked.set(instance, new Map([[language, Promise.resolve()]]));

@@ -1,6 +1,7 @@
 import type { Messages } from './en';
 import { plFirst } from './pl-first';
 import { plMore } from './pl-more';
+import { joinWords } from './join-words';
 
 /** Polish strings, in the same two parts as the English ones. */
-export const pl: Messages = { ...plFirst, ...plMore, notices: { ...plFirst.notices, ...plMore.notices } };
+export const pl: Messages = joinWords(plFirst, plMore);
