@@ -75,3 +75,24 @@ describe('calls refused over the per-deployment limit', () => {
     expect((await limitedEntries(orgId)).map((e) => e.details.refused)).toEqual([1]);
   });
 });
+
+describe('calls naming a deployment the agent does not have', () => {
+  it('are audited per agent, not per name: the first at once, the rest of the window as one entry listing the names', async () => {
+    const orgId = await newOrg();
+    const audit = createLimitedAppCallsAudit({ db: db(), log: pino({ level: 'silent' }) }, { windowMs: WINDOW_MS, limit: 20, refusal: 'unknown-deployment' });
+    // awaiting the first refusal means its entry is written
+    await audit.refused(refusal(orgId, 'made-up-0'));
+    expect((await limitedEntries(orgId)).map((e) => [e.status_code, e.details.code, e.details.app, e.details.refused])).toEqual([[404, 'MCP_DEPLOYMENT_UNKNOWN', 'made-up-0', 1]]);
+    for (let i = 1; i <= 100; i += 1) await audit.refused(refusal(orgId, `made-up-${i}`));
+    await audit.close();
+
+    const entries = await limitedEntries(orgId);
+    expect(entries.map((e) => [e.status_code, e.details.code, e.details.refused])).toEqual([
+      [404, 'MCP_DEPLOYMENT_UNKNOWN', 1],
+      [404, 'MCP_DEPLOYMENT_UNKNOWN', 100],
+    ]);
+    expect(entries[1]!.details.apps).toHaveLength(20);
+    expect((entries[1]!.details.apps as string[])[0]).toBe('made-up-1@1.0.0');
+    expect(entries[1]!.details).not.toHaveProperty('limitPerMinute');
+  });
+});

@@ -264,6 +264,9 @@ describe('a deployed app calls the MCP tools its spec declares, through its agen
     expect(JSON.stringify(await toolAudit(other.orgId))).not.toContain('Mallory');
     // the limit is per deployment: another app of the same agent is still heard
     expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload: { ...payload, app: 'other-app' } })).statusCode).toBe(404);
+    // a made-up app name per call gets past the per-deployment limit, but not into the audit log one entry each
+    for (let i = 0; i < 10; i += 1) expect((await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/mcp-calls', payload: { ...payload, app: `made-up-${i}` } })).statusCode).toBe(404);
+    expect((await toolAudit(other.orgId)).filter((e) => e.details.code === 'MCP_DEPLOYMENT_UNKNOWN')).toHaveLength(1);
   });
 
   it('runs a generated automation whose source is an MCP tool: each run calls it through the agent, and its items are new once', async () => {

@@ -29,7 +29,11 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const CALLS_WINDOW_MS = 60_000;
   const limitedCalls = createLimitedAppCallsAudit({ db: app.db, log: app.log }, { windowMs: CALLS_WINDOW_MS, limit: app.config.mcpClient.appCallsPerMinute });
-  app.addHook('onClose', async () => limitedCalls.close());
+  const unknownDeployments = createLimitedAppCallsAudit({ db: app.db, log: app.log }, { windowMs: CALLS_WINDOW_MS, limit: app.config.mcpClient.appCallsPerMinute, refusal: 'unknown-deployment' });
+  app.addHook('onClose', async () => {
+    await limitedCalls.close();
+    await unknownDeployments.close();
+  });
 
   app.post('/agents/mcp-calls', {
     config: {
@@ -42,7 +46,7 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
         timeWindow: CALLS_WINDOW_MS,
         // refused before the handler: audited here, bounded per deployment (decision 0067)
         onExceeded: (request: FastifyRequest) => {
-          if (request.principal?.kind === 'agent') limitedCalls.refused({ clientRowId: request.principal.id, orgId: request.principal.orgId, call: request.body as AppToolCall });
+          if (request.principal?.kind === 'agent') void limitedCalls.refused({ clientRowId: request.principal.id, orgId: request.principal.orgId, call: request.body as AppToolCall });
         },
         errorResponseBuilder: (_request: FastifyRequest, context: { max: number; ttl: number }) =>
           new TooManyRequestsError(
@@ -59,13 +63,13 @@ export default async function appToolCallsRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['agents'],
       summary: 'Call an MCP tool for one of this agent’s deployed apps (it must be declared in the spec of the version the app runs, and allowed by the server and the policy)',
-      description: 'Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After, and audited as the first such refusal of a minute plus, if more followed, one entry counting them (details.refused).',
+      description: 'Checked in order: the deployment is this agent’s and running; its published version declares this server, tool and use in mcpTools, and the call carries the arguments that declaration fixes (MCP_ARGUMENT_FIXED otherwise); the MCP server is enabled and lists the tool; the organisation policy’s mcpAutomationTools lists it. Every call and refusal is audited as mcp.tool.call (purpose automation, without argument values); calls naming a deployment the agent does not have are audited as the first of a minute per agent plus one entry counting the rest (details.refused, details.apps). At most MCP_APP_CALLS_PER_MINUTE (default 60) calls per minute per deployment; more are answered 429 MCP_APP_CALLS_LIMITED with Retry-After, and audited as the first such refusal of a minute plus, if more followed, one entry counting them (details.refused).',
       body,
       response: withErrors({ 200: mcpAnswerSchema.extend({ deploymentId: z.string() }) }, [404, 409, 422, 429, 502, 504]),
     },
     handler: async (request) => {
       const { id: clientRowId, orgId } = request.principal!;
-      const { deploymentId, answer } = await callDeclaredTool({ db: app.db, mcpClient: app.mcpClient }, { clientRowId, orgId }, request.body);
+      const { deploymentId, answer } = await callDeclaredTool({ db: app.db, mcpClient: app.mcpClient, unknownDeployments }, { clientRowId, orgId }, request.body);
       return { ...answer, deploymentId };
     },
   });

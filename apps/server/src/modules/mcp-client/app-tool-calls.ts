@@ -8,6 +8,7 @@ import { findVersionRow } from '../catalog/catalog-repository.js';
 import { findAgentDeployment, LIVE_DEPLOYMENT_STATES } from '../deployments/deployments-repository.js';
 import { McpClientError } from './mcp-client-error.js';
 import type { McpClientService } from './mcp-client-service.js';
+import type { LimitedAppCallsAudit } from './limited-app-calls.js';
 import type { McpToolAnswer } from './mcp-connection.js';
 
 /** What an agent forwards for one of its apps: which deployment (app and version on this agent) calls which declared tool. */
@@ -32,7 +33,7 @@ const declaredTools = z.array(mcpToolUseSchema).catch([]);
  * allowed tools) and the policy (`mcpAutomationTools`) and calls, with `purpose: 'automation'`.
  * Every refusal here is audited as `mcp.tool.call` like the service's own.
  */
-export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientService }, client: { clientRowId: string; orgId: string }, call: AppToolCall): Promise<{ deploymentId: string; answer: McpToolAnswer }> {
+export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientService; unknownDeployments?: LimitedAppCallsAudit }, client: { clientRowId: string; orgId: string }, call: AppToolCall): Promise<{ deploymentId: string; answer: McpToolAnswer }> {
   const { db, mcpClient } = deps;
   const context = { app: call.app, version: call.version, use: call.use };
   const found = await findAgentByClient(db, client.clientRowId, client.orgId);
@@ -57,6 +58,11 @@ export async function callDeclaredTool(deps: { db: Db; mcpClient: McpClientServi
       throw new McpClientError('MCP_ARGUMENT_FIXED', `${call.app} ${call.version} may call "${call.server}/${call.tool}" only with ${differing.name} = ${JSON.stringify(differing.fixed)}, as its spec fixes it; the call ${differing.sent ? 'sent another value' : 'did not send it'}. Send the fixed value, or publish a version whose spec fixes another one.`);
     }
   } catch (error) {
+    if (found && !deployment && deps.unknownDeployments) {
+      // bounded per agent: a made-up app name per call is not an audit entry per call (decision 0067)
+      await deps.unknownDeployments.refused({ clientRowId: client.clientRowId, orgId: client.orgId, call });
+      throw error;
+    }
     await appendAudit(db, {
       orgId: agent.orgId, actorType: 'agent', actorId: agent.id, requestId: null, action: 'mcp.tool.call', targetType: 'deployment', targetId: deployment?.id ?? null, result: 'denied',
       details: { server: call.server, tool: call.tool, purpose: 'automation', argumentNames: Object.keys(call.arguments).slice(0, 50), ...context, deploymentId: deployment?.id ?? null, outcome: 'denied', code: isAppError(error) ? error.code : 'INTERNAL', ...(refusedArgument ? { argument: refusedArgument } : {}) },
