@@ -26,8 +26,6 @@ export function homeLayout(home: string) {
     journal: join(root, 'state', 'journal'),
     outbox: join(root, 'state', 'outbox'),
     maildir: join(root, 'mail'),
-    /** The mailbox `run` watched last, so `doctor` checks that one. */
-    watchedMailbox: join(root, 'state', 'mailbox.json'),
     apps: join(root, 'apps'),
     /** One directory per app (`APP_DATA_DIR`), outside the version folders: kept across upgrades and `remove`. */
     data: join(root, 'data'),

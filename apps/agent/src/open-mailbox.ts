@@ -1,8 +1,5 @@
-import { resolve } from 'node:path';
 import { openImapMailbox, openMaildir, type Mailbox } from '@marketplace/mail';
 import { AgentError } from './agent-error.js';
-import type { HomeLayout } from './agent-home.js';
-import { readJson, writeJsonAtomic } from './json-file.js';
 
 export interface MailboxChoice {
   maildir?: string;
@@ -22,35 +19,4 @@ export async function openAgentMailbox(choice: MailboxChoice, defaultMaildir: st
     return { mailbox, describe: `IMAP ${env.IMAP_USER}@${env.IMAP_HOST}:${port}` };
   }
   return { mailbox: await openMaildir(defaultMaildir, { pollIntervalMs: 1000 }), describe: `Maildir ${defaultMaildir}` };
-}
-
-/** What `run` watched last (`state/mailbox.json`): a Maildir's path, or the IMAP account it logged in to (never a password). */
-export interface WatchedMailbox {
-  maildir?: string;
-  describe: string;
-  since: string;
-}
-
-/** Kept by `run`, so `doctor` checks the mailbox the agent really reads rather than the default one. */
-export async function rememberWatchedMailbox(layout: HomeLayout, choice: MailboxChoice, describe: string): Promise<void> {
-  const watched: WatchedMailbox = { ...(choice.maildir ? { maildir: resolve(choice.maildir) } : {}), describe, since: new Date().toISOString() };
-  await writeJsonAtomic(layout.watchedMailbox, watched);
-}
-
-export async function watchedMailbox(layout: HomeLayout): Promise<WatchedMailbox | undefined> {
-  try {
-    const watched = await readJson<WatchedMailbox>(layout.watchedMailbox);
-    return typeof watched?.describe === 'string' ? watched : undefined;
-  } catch {
-    return undefined; // an unreadable record only loses the hint
-  }
-}
-
-/** `--env-file FILE`: Node's own KEY=value reader; variables already set win. */
-export function loadSettingsFile(file: string): void {
-  try {
-    process.loadEnvFile(file);
-  } catch (error) {
-    throw new AgentError('SETTING_REQUIRED', `--env-file ${file} cannot be read (${(error as Error).message}); give a KEY=value file the agent's user can read.`);
-  }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
-import { loadSettingsFile, openAgentMailbox, watchedMailbox, type MailboxChoice } from '../open-mailbox.js';
+import { openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
 import { createServerClient } from '../server-client.js';
@@ -14,7 +14,7 @@ interface Check {
 }
 
 /** Each check says what it found and, when it fails, what to do. */
-export async function runDoctor(home: string, options: { maildir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Check[]> {
+export async function runDoctor(home: string, options: { maildir?: string } = {}): Promise<Check[]> {
   const layout = homeLayout(home);
   const checks: Check[] = [];
   let config;
@@ -25,7 +25,14 @@ export async function runDoctor(home: string, options: { maildir?: string; env?:
     checks.push({ name: 'enrolment', ok: false, detail: (error as Error).message, fix: 'marketplace-agent enroll --server URL --code CODE' });
     return checks;
   }
-  checks.push(await mailboxCheck(layout, options));
+  try {
+    const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, layout.maildir);
+    const count = (await mailbox.list()).length;
+    await mailbox.close();
+    checks.push({ name: 'mailbox', ok: true, detail: `${describe}: ${count} message(s) in the inbox` });
+  } catch (error) {
+    checks.push({ name: 'mailbox', ok: false, detail: (error as Error).message, fix: 'check IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASS (or --maildir)' });
+  }
   const server = createServerClient(config, layout);
   try {
     const started = Date.now();
@@ -48,41 +55,13 @@ export async function runDoctor(home: string, options: { maildir?: string; env?:
   return checks;
 }
 
-/**
- * The mailbox `run` reads: `--maildir`, else IMAP_*, else the one `run` watched last (a service is often
- * started with `--maildir` or `--env-file` that a later `doctor` is not given), else the home's Maildir.
- */
-async function mailboxCheck(layout: ReturnType<typeof homeLayout>, options: { maildir?: string; env?: NodeJS.ProcessEnv }): Promise<Check> {
-  const env = options.env ?? process.env;
-  const watched = await watchedMailbox(layout);
-  let choice: MailboxChoice = { maildir: options.maildir, env };
-  let from = '';
-  if (!options.maildir && !env.IMAP_HOST && watched) {
-    if (!watched.maildir) {
-      return { name: 'mailbox', ok: false, detail: `not checked: \`run\` last watched ${watched.describe}, and no IMAP_* settings are given here`, fix: 'run doctor with the same --env-file (or IMAP_* variables) as `run`' };
-    }
-    choice = { maildir: watched.maildir, env };
-    from = ' (the one `run` watched last)';
-  }
-  try {
-    const { mailbox, describe } = await openAgentMailbox(choice, layout.maildir);
-    const count = (await mailbox.list()).length;
-    await mailbox.close();
-    return { name: 'mailbox', ok: true, detail: `${describe}${from}: ${count} ${count === 1 ? 'message' : 'messages'} in the inbox` };
-  } catch (error) {
-    return { name: 'mailbox', ok: false, detail: (error as Error).message, fix: 'check IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASS (or --maildir)' };
-  }
-}
-
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('Check enrolment, mailbox login, server reachability, runtimes and clock skew')
     .option('--home <dir>', 'config and state directory')
-    .option('--maildir <dir>', 'Maildir to check (default: IMAP_* settings, else the mailbox `run` watched last, else <home>/mail)')
-    .option('--env-file <file>', 'load settings (IMAP_*, DOCKER_HOST…) from this KEY=value file first, as `run --env-file` does')
-    .action(async (options: { home?: string; maildir?: string; envFile?: string }) => {
-      if (options.envFile) loadSettingsFile(options.envFile);
+    .option('--maildir <dir>', 'Maildir to check instead of IMAP_* / the default')
+    .action(async (options: { home?: string; maildir?: string }) => {
       const checks = await runDoctor(options.home ?? defaultHome(), options);
       for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(16)} ${check.detail}${check.fix ? `\n     fix: ${check.fix}` : ''}\n`);
       if (checks.some((check) => !check.ok)) process.exitCode = 1;

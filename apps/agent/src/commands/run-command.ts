@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { startAgent } from '../agent.js';
+import { AgentError } from '../agent-error.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
-import { loadSettingsFile, openAgentMailbox, rememberWatchedMailbox } from '../open-mailbox.js';
+import { openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
 
@@ -25,9 +26,7 @@ export function registerRun(program: Command): void {
       const usable = await runtime.available();
       if (!usable.ok) throw new Error(`The ${options.runtime} runtime cannot be used: ${usable.reason}`);
       const home = options.home ?? defaultHome();
-      const layout = homeLayout(home);
-      const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, layout.maildir);
-      await rememberWatchedMailbox(layout, { maildir: options.maildir }, describe);
+      const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, homeLayout(home).maildir);
       const env = process.env;
       const reportByMail = options.reportByMail
         ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@marketplace.localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }
@@ -38,7 +37,7 @@ export function registerRun(program: Command): void {
         const counts = await agent.processOnce();
         await agent.server.flush().catch(() => 0);
         await agent.stop();
-        process.stdout.write(`handled ${counted(counts.processed, 'release mail')}; ${counted(counts.ignored, 'other message')} left untouched\n`);
+        process.stdout.write(`handled ${counts.processed} release mail(s); ${counts.ignored} other message(s) left untouched\n`);
         return;
       }
       agent.watch();
@@ -61,4 +60,11 @@ export function registerRun(program: Command): void {
     });
 }
 
-const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** Settings for a service, kept out of its definition (passwords): Node's own .env reader; variables already set win. */
+function loadSettingsFile(file: string): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new AgentError('SETTING_REQUIRED', `--env-file ${file} cannot be read (${(error as Error).message}); give a KEY=value file the agent's user can read.`);
+  }
+}
