@@ -131,6 +131,26 @@ describe('incoming mail claimed and recorded in batches', () => {
     expect((await verifyAudit(db(), orgId)).ok).toBe(true);
   });
 
+  it('a held outcome that cannot be written does not take the batch with it: it is quarantined alone, the others are recorded once', async () => {
+    await clear();
+    const orgId = await anOrg();
+    const ids = [await stored(), await stored(), await stored()];
+    // the middle message's analysis names no stored message: its write fails (a foreign key), every time
+    const handle = async (record: IncomingMailRow) => {
+      const outcome = await limited(orgId)(record);
+      return record.message_id === ids[1] ? { ...outcome, records: { ...outcome.records, analyses: [{ ...outcome.records!.analyses![0]!, incomingMailId: randomUUID() }] } } : outcome;
+    };
+    const work: MailWork = { db: db(), dataDir: t.app.config.dataDir, logger, handle };
+    await processIncomingMailBatch(work, await claimIncomingMailBatch(db(), 16));
+    for (const id of [ids[0]!, ids[2]!]) {
+      expect(await row(id)).toMatchObject({ state: 'done', outcome: 'rate-limited' });
+      expect(await audited(id)).toBe(1);
+    }
+    expect(await row(ids[1]!)).toMatchObject({ state: 'quarantined', outcome: 'quarantined', reason: expect.stringContaining('foreign key') });
+    expect(await audited(ids[1]!)).toBe(0);
+    expect((await verifyAudit(db(), orgId)).ok).toBe(true);
+  });
+
   it('a batch cut short (stop) gives back what it did not start, uncounted, and writes what it did', async () => {
     await clear();
     const orgId = await anOrg();

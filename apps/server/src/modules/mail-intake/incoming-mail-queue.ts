@@ -107,18 +107,25 @@ export async function processClaimedIncomingMail(work: MailWork, row: IncomingMa
     if (options.hold && result.records) return { messageId, result };
     await finishIncomingMail(db, messageId, result);
     log.info({ messageId, outcome: result.outcome }, 'incoming mail processed');
-    return undefined;
   } catch (error) {
-    const reason = failureReason(error);
-    if (isTransientFailure(error)) {
-      const delayMs = backoffDelay(row.retries, RETRY_BACKOFF);
-      log.warn({ err: error, messageId, reason, retryInMs: delayMs }, 'incoming mail hit a passing failure; tried again later');
-      await retryIncomingMailLater(db, messageId, new Date(Date.now() + delayMs));
-    } else {
-      log.error({ err: error, messageId, reason }, 'incoming mail could not be processed; quarantined');
-      await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
-    }
-    return undefined;
+    await failed(work, row, error);
+  }
+  return undefined;
+}
+
+/** A message whose processing (or the write of its outcome) failed: given back with a backoff when the failure passes, else quarantined with the reason. */
+async function failed(work: MailWork, row: IncomingMailRow, error: unknown): Promise<void> {
+  const { db } = work;
+  const log = work.logger.child({ component: 'mail-queue' });
+  const messageId = row.message_id;
+  const reason = failureReason(error);
+  if (isTransientFailure(error)) {
+    const delayMs = backoffDelay(row.retries, RETRY_BACKOFF);
+    log.warn({ err: error, messageId, reason, retryInMs: delayMs }, 'incoming mail hit a passing failure; tried again later');
+    await retryIncomingMailLater(db, messageId, new Date(Date.now() + delayMs));
+  } else {
+    log.error({ err: error, messageId, reason }, 'incoming mail could not be processed; quarantined');
+    await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
   }
 }
 
@@ -152,8 +159,19 @@ export async function processIncomingMailBatch(work: MailWork, rows: IncomingMai
       await finishIncomingMails(db, outcomes);
       for (const { messageId, result } of outcomes) log.info({ messageId, outcome: result.outcome }, 'incoming mail processed');
     } catch (error) {
-      // nothing of these messages was written: they are run again when their lease runs out
-      log.error({ err: error, messages: outcomes.length }, 'the outcomes of incoming mail could not be recorded; the messages run again when their claim runs out');
+      // nothing of them was written: each is written alone, so one that cannot be is quarantined (or
+      // retried, when the failure passes) by itself, as after a failure of its own processing
+      log.warn({ err: error, messages: outcomes.length }, 'the outcomes of a batch of incoming mail could not be written together; each is written alone');
+      const byId = new Map(rows.map((row) => [row.message_id, row]));
+      for (const outcome of outcomes) {
+        try {
+          await finishIncomingMails(db, [outcome]);
+          log.info({ messageId: outcome.messageId, outcome: outcome.result.outcome }, 'incoming mail processed');
+        } catch (failure) {
+          // a failure here too leaves the claim to run out: the message is then run again
+          await failed(work, byId.get(outcome.messageId)!, failure).catch(() => undefined);
+        }
+      }
     }
   });
 }
