@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { createDatabase } from '@marketplace/db';
 import { freePort } from '@marketplace/mail/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Db } from '../src/db/schema.js';
+import { verifyAudit } from '../src/modules/audit/audit-repository.js';
 import { requireBinary } from './system-binary.js';
 
 const smtpSource = requireBinary('smtp-source', 'postfix');
@@ -38,8 +40,8 @@ function startServerProcess(dataDir: string, smtpPort: number): Promise<{ child:
  * smtp-source, one message per session, 10 at once; resolves with the number of messages answered
  * 250 (counted from its -v dialogue: its -c counter counts a message before the answer arrives).
  */
-function blast(port: number, count: number, onCount: (acked: number) => void = () => {}): Promise<number> {
-  const child = spawn(smtpSource!, ['-v', '-s', '10', '-m', String(count), '-l', '2048', '-f', SENDER, '-t', MARKETPLACE, `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+function blast(port: number, count: number, onCount: (acked: number) => void = () => {}, from = SENDER): Promise<number> {
+  const child = spawn(smtpSource!, ['-v', '-s', '10', '-m', String(count), '-l', '2048', '-f', from, '-t', MARKETPLACE, `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let acked = 0;
   let rest = '';
@@ -102,6 +104,58 @@ describe('kill -9 of the server during a blast of incoming mail', () => {
       const mailbox = join(dataDir, 'mail', MARKETPLACE);
       expect(await readdir(join(mailbox, 'new'))).toEqual([]);
       expect((await readdir(join(mailbox, 'cur'))).length).toBe(rows.length);
+    } finally {
+      await database.close();
+    }
+  }, 600_000);
+
+  it.skipIf(!smtpSource)('a flood over the sender limit, killed -9 while its outcomes are worked off in batches: each message ends once, audited once, with one analysis', async () => {
+    const FLOOD = 1200;
+    const FLOODER = 'flood@outside.test';
+    work ??= await mkdtemp(join(tmpdir(), 'mail-blast-'));
+    const dataDir = join(work, 'flood-data');
+    const port = await freePort();
+    const first = await startServerProcess(dataDir, port);
+    // the sender has an account: after MAIL_SENDER_LIMIT_PER_HOUR mails, each is only recorded (rate-limited, audited, analysed unread)
+    const registered = await fetch(`${first.url}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organization: 'Flood Org', name: 'Flo', email: FLOODER, password: 'correct horse battery staple' }) });
+    expect(registered.status).toBe(201);
+    expect(await blast(port, FLOOD, undefined, FLOODER)).toBe(FLOOD);
+    // kill -9 while the backlog is being worked off (batches claimed, outcomes held for their batch's write)
+    for (;;) {
+      const outcomes = await metric(first.url, 'mail_incoming_outcomes{');
+      if (outcomes >= 300) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await metric(first.url, 'mail_incoming_queue_depth')).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => (first.child.exitCode === null && first.child.signalCode === null ? first.child.once('exit', resolve) : resolve(null)));
+
+    const second = await startServerProcess(dataDir, port);
+    const restartedAt = Date.now();
+    while ((await metric(second.url, 'mail_incoming_queue_depth')) > 0) {
+      expect(Date.now() - restartedAt).toBeLessThan(180_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+
+    const database = await createDatabase({ dataDir });
+    try {
+      const db = database.db as Db;
+      const rows = await db.selectFrom('incoming_mail').select(['id', 'message_id', 'state', 'outcome', 'attempts']).execute();
+      expect(rows.length).toBe(FLOOD);
+      expect(rows.filter((r) => r.state !== 'done')).toEqual([]);
+      const limited = rows.filter((r) => r.outcome === 'rate-limited');
+      expect(limited.length).toBeGreaterThan(FLOOD - 50);
+      // the kill hit claimed mail: some was taken over after its claim ran out
+      expect(rows.some((r) => r.attempts >= 2)).toBe(true);
+      const audits = await db.selectFrom('audit_log').select(['target_id']).where('action', '=', 'mail.refused').where(sql<boolean>`details->>'code' = 'rate-limited'`).execute();
+      const auditedIds = audits.map((a) => a.target_id).sort();
+      expect(auditedIds).toEqual(limited.map((r) => r.message_id).sort());
+      const analyses = await db.selectFrom('mail_analyses').select(['incoming_mail_id', 'route']).where('route', '=', 'rate-limited').execute();
+      expect(analyses.map((a) => a.incoming_mail_id).sort()).toEqual(limited.map((r) => r.id).sort());
+      const chains = await db.selectFrom('audit_heads').select('chain').execute();
+      for (const { chain } of chains) if (chain !== 'system') expect((await verifyAudit(db, chain.slice('org:'.length))).ok).toBe(true);
     } finally {
       await database.close();
     }

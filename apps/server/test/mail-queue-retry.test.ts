@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
-import { processNextIncomingMail, type MailWork } from '../src/modules/mail-intake/incoming-mail-queue.js';
-import { claimNextIncomingMail, finishAndClaimNextIncomingMail, storeIncomingMail } from '../src/modules/mail-intake/incoming-mail-repository.js';
-import { createTestApp, type TestApp } from './helper.js';
+import { processClaimedIncomingMail, processIncomingMailBatch, processNextIncomingMail, type MailWork } from '../src/modules/mail-intake/incoming-mail-queue.js';
+import { claimIncomingMailBatch, claimNextIncomingMail, storeIncomingMail, type IncomingMailRow, type MailOutcome } from '../src/modules/mail-intake/incoming-mail-repository.js';
+import { mailRefusalEvent } from '../src/modules/conversations/sender-confirmation.js';
+import { verifyAudit } from '../src/modules/audit/audit-repository.js';
+import { createTestApp, register, type TestApp } from './helper.js';
 
 let t: TestApp;
 const db = () => t.database.db as Db;
@@ -61,18 +63,106 @@ describe('a failure while processing incoming mail', () => {
     expect(await processNextIncomingMail(work)).toBe(false);
   });
 
-  it('the outcome recorded with the claim of the next message finishes one and hands out the other, each once', async () => {
-    const first = await stored();
-    const second = await stored();
-    const claimed = await claimNextIncomingMail(db());
-    expect(claimed?.message_id).toBe(first);
-    const next = await finishAndClaimNextIncomingMail(db(), first, { outcome: 'answered' });
-    expect(next?.message_id).toBe(second);
-    expect(await row(first)).toMatchObject({ state: 'done', outcome: 'answered', attempts: 1 });
-    expect(await row(second)).toMatchObject({ state: 'processing', outcome: null, attempts: 1 });
-    // the finished message is never claimed again, and the held one is nobody else's
-    expect(await finishAndClaimNextIncomingMail(db(), second, { outcome: 'ignored:auto-reply' })).toBeUndefined();
-    expect(await row(second)).toMatchObject({ state: 'done', outcome: 'ignored:auto-reply' });
+});
+
+describe('incoming mail claimed and recorded in batches', () => {
+  /** Nothing else waits: earlier cases' mail is finished. */
+  const clear = () => db().updateTable('incoming_mail').set({ state: 'done', lease_until: null }).where('state', 'in', ['stored', 'processing']).execute();
+  /** What a message over the sender limit records: its outcome, an audit entry and its analysis, all written with the outcome. */
+  const limited = (orgId: string) => async (record: IncomingMailRow): Promise<MailOutcome> => ({
+    outcome: 'rate-limited',
+    orgId,
+    records: {
+      audit: [mailRefusalEvent({ orgId, code: 'rate-limited', sender: record.envelope_from, messageId: record.message_id })],
+      analyses: [{ incomingMailId: record.id, orgId, messageId: record.message_id, sender: record.envelope_from, subject: 'hi', stages: {}, classification: 'other', spam: false, language: 'und', appId: null, summary: '', route: 'rate-limited', labels: [], ruleVersion: 0 }],
+    },
+  });
+  const audited = async (messageId: string) => (await db().selectFrom('audit_log').select('id').where('target_id', '=', messageId).where('action', '=', 'mail.refused').execute()).length;
+  const analysed = async (messageId: string) => (await db().selectFrom('mail_analyses').select('id').where('message_id', '=', messageId).execute()).length;
+  const anOrg = async () => (await register(t.app)).orgId;
+  const expireClaims = () => db().updateTable('incoming_mail').set({ lease_until: new Date(Date.now() - 1) }).where('state', '=', 'processing').execute();
+
+  it('a batch is claimed oldest first, once; a message whose claim ran out is taken alone, before newer mail', async () => {
+    await clear();
+    const ids = [await stored(), await stored(), await stored()];
+    const batch = await claimIncomingMailBatch(db(), 16);
+    expect(batch.map((r) => r.message_id)).toEqual(ids);
+    expect(batch.every((r) => r.state === 'processing' && r.attempts === 1)).toBe(true);
+    // held: nobody else gets them
+    expect(await claimIncomingMailBatch(db(), 16)).toEqual([]);
     expect(await claimNextIncomingMail(db())).toBeUndefined();
+
+    // the holder dies: newer mail arrives, and the three run-out claims are taken one at a time, oldest first
+    const newer = await stored();
+    await expireClaims();
+    for (const id of ids) {
+      const alone = await claimIncomingMailBatch(db(), 16);
+      expect(alone.map((r) => r.message_id)).toEqual([id]);
+      expect(alone[0]!.attempts).toBe(2);
+    }
+    expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual([newer]);
+  });
+
+  it('killed in the middle of a batch (outcomes held, not yet written): every message still ends once, audited once', async () => {
+    await clear();
+    const orgId = await anOrg();
+    const ids = [await stored(), await stored(), await stored(), await stored()];
+    const handled: string[] = [];
+    const handle = async (record: IncomingMailRow) => (handled.push(record.message_id), limited(orgId)(record));
+    const work: MailWork = { db: db(), dataDir: t.app.config.dataDir, logger, handle };
+
+    // the first life: claims all four, runs two whose outcomes are held for the batch's write, then dies (nothing more happens)
+    const batch = await claimIncomingMailBatch(db(), 16);
+    expect(batch).toHaveLength(4);
+    for (const row of batch.slice(0, 2)) expect(await processClaimedIncomingMail(work, row, { hold: true })).toMatchObject({ messageId: row.message_id, result: { outcome: 'rate-limited' } });
+    for (const id of ids) expect(await row(id)).toMatchObject({ state: 'processing', outcome: null });
+    for (const id of ids) expect(await audited(id)).toBe(0);
+
+    // the next life: the run-out claims are taken over and the messages run to their outcome
+    await expireClaims();
+    let taken: IncomingMailRow[];
+    while ((taken = await claimIncomingMailBatch(db(), 16)).length) await processIncomingMailBatch(work, taken);
+    for (const id of ids) {
+      expect(await row(id)).toMatchObject({ state: 'done', outcome: 'rate-limited', attempts: 2 });
+      expect(await audited(id)).toBe(1);
+      expect(await analysed(id)).toBe(1);
+    }
+    expect(handled.filter((id) => id === ids[0])).toHaveLength(2); // run twice, recorded once
+    expect((await verifyAudit(db(), orgId)).ok).toBe(true);
+  });
+
+  it('a held outcome that cannot be written does not take the batch with it: it is quarantined alone, the others are recorded once', async () => {
+    await clear();
+    const orgId = await anOrg();
+    const ids = [await stored(), await stored(), await stored()];
+    // the middle message's analysis names no stored message: its write fails (a foreign key), every time
+    const handle = async (record: IncomingMailRow) => {
+      const outcome = await limited(orgId)(record);
+      return record.message_id === ids[1] ? { ...outcome, records: { ...outcome.records, analyses: [{ ...outcome.records!.analyses![0]!, incomingMailId: randomUUID() }] } } : outcome;
+    };
+    const work: MailWork = { db: db(), dataDir: t.app.config.dataDir, logger, handle };
+    await processIncomingMailBatch(work, await claimIncomingMailBatch(db(), 16));
+    for (const id of [ids[0]!, ids[2]!]) {
+      expect(await row(id)).toMatchObject({ state: 'done', outcome: 'rate-limited' });
+      expect(await audited(id)).toBe(1);
+    }
+    expect(await row(ids[1]!)).toMatchObject({ state: 'quarantined', outcome: 'quarantined', reason: expect.stringContaining('foreign key') });
+    expect(await audited(ids[1]!)).toBe(0);
+    expect((await verifyAudit(db(), orgId)).ok).toBe(true);
+  });
+
+  it('a batch cut short (stop) gives back what it did not start, uncounted, and writes what it did', async () => {
+    await clear();
+    const orgId = await anOrg();
+    const ids = [await stored(), await stored(), await stored()];
+    const work: MailWork = { db: db(), dataDir: t.app.config.dataDir, logger, handle: limited(orgId) };
+    const batch = await claimIncomingMailBatch(db(), 16);
+    // stop() came while the first message ran: the first is finished, the others are not started
+    await processIncomingMailBatch(work, batch, () => false);
+    expect(await row(ids[0]!)).toMatchObject({ state: 'done', outcome: 'rate-limited' });
+    expect(await audited(ids[0]!)).toBe(1);
+    for (const id of ids.slice(1)) expect(await row(id)).toMatchObject({ state: 'stored', outcome: null, attempts: 0, lease_until: null });
+    // and they are claimed again as a batch, as new mail
+    expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual(ids.slice(1));
   });
 });

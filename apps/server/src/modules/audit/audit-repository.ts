@@ -23,8 +23,24 @@ export interface AuditEvent {
  * every processed mail and request writes one, so each statement counts.
  */
 export async function appendAudit(db: Db, event: AuditEvent): Promise<{ id: string; seq: number; hash: string }> {
-  const chain = chainFor(event.orgId);
-  return db.transaction().execute(async (trx) => {
+  const [entry] = await db.transaction().execute((trx) => appendAuditEvents(trx, [event]));
+  return entry!;
+}
+
+/**
+ * Appends events, in their order, to their chains inside the caller's transaction (`trx` must be
+ * one: the heads stay locked until it ends, and the entries commit or vanish with the rest of it).
+ * Per chain: lock its head (made first when missing), then every entry and the head's move in one
+ * statement — so a batch of N events costs two statements per chain, not four per event.
+ */
+export async function appendAuditEvents(trx: Db, events: AuditEvent[]): Promise<{ id: string; seq: number; hash: string }[]> {
+  const byChain = new Map<string, number[]>();
+  events.forEach((event, i) => {
+    const chain = chainFor(event.orgId);
+    byChain.set(chain, [...(byChain.get(chain) ?? []), i]);
+  });
+  const appended: { id: string; seq: number; hash: string }[] = new Array(events.length);
+  for (const [chain, indexes] of byChain) {
     const lockHead = () => trx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirst();
     let head = await lockHead();
     if (!head) {
@@ -33,34 +49,41 @@ export async function appendAudit(db: Db, event: AuditEvent): Promise<{ id: stri
       head = await lockHead();
       if (!head) throw new Error(`audit chain ${chain} has no head row after creating it`);
     }
-    const entry = {
-      id: randomUUID(),
-      chain,
-      seq: head.seq + 1,
-      org_id: event.orgId,
-      at: new Date(),
-      actor_type: event.actorType,
-      actor_id: event.actorId,
-      action: event.action,
-      target_type: event.targetType ?? null,
-      target_id: event.targetId ?? null,
-      result: event.result,
-      status_code: event.statusCode ?? null,
-      ip: event.ip ?? null,
-      request_id: event.requestId ?? null,
-      details: event.details ?? {},
-      prev_hash: head.hash,
-    };
-    const hash = entryHash(entry);
-    // one statement: the entry, and the head moved to it (a data-modifying WITH, all or nothing)
+    let { seq, hash: prevHash } = head;
+    const rows = indexes.map((i) => {
+      const event = events[i]!;
+      const entry = {
+        id: randomUUID(),
+        chain,
+        seq: ++seq,
+        org_id: event.orgId,
+        at: new Date(),
+        actor_type: event.actorType,
+        actor_id: event.actorId,
+        action: event.action,
+        target_type: event.targetType ?? null,
+        target_id: event.targetId ?? null,
+        result: event.result,
+        status_code: event.statusCode ?? null,
+        ip: event.ip ?? null,
+        request_id: event.requestId ?? null,
+        details: event.details ?? {},
+        prev_hash: prevHash,
+      };
+      const hash = entryHash(entry);
+      prevHash = hash;
+      appended[i] = { id: entry.id, seq: entry.seq, hash };
+      return { ...entry, details: JSON.stringify(entry.details), hash };
+    });
+    // one statement: the entries, and the head moved to the last (a data-modifying WITH, all or nothing)
     await trx
-      .with('entry', (qb) => qb.insertInto('audit_log').values({ ...entry, details: JSON.stringify(entry.details), hash }))
+      .with('entry', (qb) => qb.insertInto('audit_log').values(rows))
       .updateTable('audit_heads')
-      .set({ seq: entry.seq, hash })
+      .set({ seq, hash: prevHash })
       .where('chain', '=', chain)
       .execute();
-    return { id: entry.id, seq: entry.seq, hash };
-  });
+  }
+  return appended;
 }
 
 export interface AuditQuery {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { classifyIncoming, DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import { appendAudit } from '../audit/audit-repository.js';
@@ -17,7 +18,7 @@ import { verifySender, type DnsResolver } from '../mail-intake/verify-sender.js'
 import type { TrustVerdict } from '../mail-processing/mail-pipeline.js';
 import { notice, type Notice } from '../../http/notice.js';
 import type { TrustOutcome } from './trust-outcomes.js';
-import { askForConfirmation, auditMailRefusal, claimReplySlot, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
+import { askForConfirmation, auditMailRefusal, claimReplySlot, mailRefusalEvent, markConfirmed, proveSender, type MailRefusal } from './sender-confirmation.js';
 
 export interface IncomingMailOutcome {
   messageId: string;
@@ -40,16 +41,20 @@ const UNKNOWN_REPLY_EVERY_MS = 24 * 3_600_000;
 const floodLogged = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
 /**
- * Whether this envelope sender has sent more than MAIL_SENDER_LIMIT_PER_HOUR mails in the last hour.
- * Counts at most limit + 1 rows, so a sender's flood costs the same per message however large it grows.
+ * The active accounts of `sender` (From), each with `recent`: how many mails this envelope sender
+ * sent in the last hour, counted up to MAIL_SENDER_LIMIT_PER_HOUR + 1 (so a sender's flood costs the
+ * same per message however large it grows). One statement for both: every message needs them.
  */
-async function overSenderLimit(services: ConversationServices, envelopeFrom: string): Promise<boolean> {
+function accountsWithRecentMail(services: ConversationServices, sender: string, envelopeFrom: string) {
   const limit = services.config.mailIngest.senderLimitPerHour;
-  const recent = await services.db
-    .selectFrom((eb) => eb.selectFrom('incoming_mail').select('message_id').where('envelope_from', '=', envelopeFrom).where('received_at', '>', new Date(Date.now() - 3_600_000)).limit(limit + 1).as('recent'))
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(recent.n) > limit;
+  const since = new Date(Date.now() - 3_600_000);
+  return services.db
+    .selectFrom('users')
+    .select(['id', 'org_id', 'email'])
+    .select(sql<string>`(SELECT count(*) FROM (SELECT 1 FROM incoming_mail WHERE envelope_from = ${envelopeFrom} AND received_at > ${since} LIMIT ${limit + 1}) AS recent)`.as('recent'))
+    .where(({ fn }) => fn('lower', ['email']), '=', sender)
+    .where('status', '=', 'active')
+    .execute();
 }
 const addressesOf = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address?.toLowerCase() ?? '')).filter(Boolean);
 
@@ -70,7 +75,12 @@ export async function decideIncomingMail(services: ConversationServices, row: In
   const decision = await decideByTrust(services, row, raw, options);
   // The one point where the inbound pipeline sees every message: it records its analysis and may
   // route a proven sender's mail elsewhere (an app's inbox, or set aside); the trust rules' outcome stands otherwise.
-  const routed = services.mailPipeline ? await services.mailPipeline.analyse({ row, raw, trust: decision.trust, ...(decision.outcome ? { outcome: decision.outcome.outcome } : {}), ...(decision.mail ? { mail: decision.mail } : {}) }) : null;
+  const records = decision.outcome?.records;
+  const routed = services.mailPipeline
+    ? await services.mailPipeline.analyse({ row, raw, trust: decision.trust, ...(decision.outcome ? { outcome: decision.outcome.outcome } : {}), ...(decision.mail ? { mail: decision.mail } : {}), ...(records ? { recordWithOutcome: true } : {}) })
+    : null;
+  // an outcome written with its records takes the analysis along (the pipeline left it unwritten)
+  if (records && routed?.record) return { ...decision.outcome!, records: { ...records, analyses: [...(records.analyses ?? []), routed.record] } };
   if (!decision.answer) return decision.outcome;
   // The model may use the organisation's MCP tools only for mail the pipeline found clean (unproven mail never gets here).
   return routed?.outcome ?? decision.answer({ mcpTools: routed?.clean === true });
@@ -128,7 +138,7 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
   const recipients = [...row.envelope_to, ...addressesOf(mail.to), ...addressesOf(mail.cc)];
   const subject = (mail.subject ?? '').replace(/\0/g, '');
   const token = tokenOf(recipients);
-  const users = await services.db.selectFrom('users').select(['id', 'org_id', 'email']).where(({ fn }) => fn('lower', ['email']), '=', sender).where('status', '=', 'active').execute();
+  const users = await accountsWithRecentMail(services, sender, row.envelope_from);
   if (!users.length) {
     const unknown = await answerUnknownSender(services, sender, token, subject, row.message_id);
     log.info({ code: 'unknown-sender', answer: unknown.outcome }, 'incoming mail from an address with no account; not read');
@@ -137,15 +147,19 @@ async function decideByTrust(services: ConversationServices, row: IncomingMailRo
     return await finish(unknown.outcome, unknown.orgId);
   }
 
-  if (await overSenderLimit(services, row.envelope_from)) {
+  if (Number(users[0]!.recent) > services.config.mailIngest.senderLimitPerHour) {
     // a flood is logged once per sender a minute (each message is still audited and recorded)
     if (floodLogged.get(row.envelope_from) === undefined) {
       floodLogged.set(row.envelope_from, true);
       log.warn({ code: 'rate-limited', limitPerHour: services.config.mailIngest.senderLimitPerHour }, 'incoming mail over the sender limit; not read (further mail from this sender over the limit is not logged for a minute; each is audited)');
     }
-    await auditMailRefusal(services, { orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
     trust = { result: 'limited', notice: notice('mailStage.senderLimited', { limit: services.config.mailIngest.senderLimitPerHour }) };
-    return await finish('rate-limited', users[0]!.org_id);
+    const limited = await finish('rate-limited', users[0]!.org_id);
+    // nothing is done for mail over the limit but its records: the audit entry (and the analysis the
+    // pipeline adds) are written with the outcome, in its transaction — so a flood's outcomes can be
+    // written together, and a message run again after a crash is not audited twice
+    const audit = mailRefusalEvent({ orgId: users[0]!.org_id, code: 'rate-limited', sender, messageId: row.message_id, detail: `more than ${services.config.mailIngest.senderLimitPerHour} mails in the last hour (MAIL_SENDER_LIMIT_PER_HOUR)` });
+    return { ...limited, outcome: { ...limited.outcome!, records: { audit: [audit] } } } as TrustDecision;
   }
 
   const refuse = async (code: 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired', orgId: string | null) => {

@@ -3,7 +3,7 @@ import { ownerToken, type OwnerToken } from '../mail-processing/inbox-owner-mail
 import { reporterToken, type ReporterToken } from '../mail-processing/reporter-token.js';
 import { DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import type { ConversationServices } from './conversation-services.js';
-import { appendAudit } from '../audit/audit-repository.js';
+import { appendAudit, type AuditEvent } from '../audit/audit-repository.js';
 import { detectTextLanguage } from '@marketplace/spec';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { bareSubject } from '../outgoing-mail/send-templated-mail.js';
@@ -24,8 +24,15 @@ export const CONFIRMATION_MAIL_EVERY_MS = 15 * 60_000;
 export type MailRefusal = 'auth' | 'unproven-sender' | 'foreign-token' | 'confirmation-other-sender' | 'confirmation-expired' | 'unknown-sender' | 'rate-limited';
 
 /** One audit entry per refused mail: the code, the claimed sender and the Message-ID; never the body. */
-export async function auditMailRefusal(services: ConversationServices, input: { orgId: string | null; code: MailRefusal; sender: string; messageId: string; detail?: string }): Promise<void> {
-  await appendAudit(services.db, {
+export async function auditMailRefusal(services: ConversationServices, input: MailRefusalInput): Promise<void> {
+  await appendAudit(services.db, mailRefusalEvent(input)).catch((error) => services.logger.warn({ err: error, component: 'mail-ingest', code: input.code }, 'could not audit a refused mail'));
+}
+
+type MailRefusalInput = { orgId: string | null; code: MailRefusal; sender: string; messageId: string; detail?: string };
+
+/** The audit entry of a refused mail (auditMailRefusal writes it now; an outcome's records write it with the outcome). */
+export function mailRefusalEvent(input: MailRefusalInput): AuditEvent {
+  return {
     orgId: input.orgId,
     actorType: 'anonymous',
     actorId: null,
@@ -34,7 +41,7 @@ export async function auditMailRefusal(services: ConversationServices, input: { 
     targetId: input.messageId.slice(0, 200),
     result: 'denied',
     details: { code: input.code, sender: input.sender, ...(input.detail ? { detail: input.detail } : {}) },
-  }).catch((error) => services.logger.warn({ err: error, component: 'mail-ingest', code: input.code }, 'could not audit a refused mail'));
+  };
 }
 
 /** Takes the right to send one automatic answer of `kind` to `address` (false while the last one is recent). */

@@ -2,7 +2,20 @@ import { setImmediate as yieldToListener } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/schema.js';
 import { backoffDelay } from '@marketplace/mail';
-import { claimNextIncomingMail, DEFAULT_LEASE_MS, finishAndClaimNextIncomingMail, finishIncomingMail, quarantineIncomingMail, readIncomingMailRaw, renewIncomingMailLease, retryIncomingMailLater, type IncomingMailRow, type MailOutcome } from './incoming-mail-repository.js';
+import {
+  claimIncomingMailBatch,
+  claimNextIncomingMail,
+  DEFAULT_LEASE_MS,
+  finishIncomingMail,
+  finishIncomingMails,
+  quarantineIncomingMail,
+  readIncomingMailRaw,
+  releaseIncomingMail,
+  renewIncomingMailLease,
+  retryIncomingMailLater,
+  type IncomingMailRow,
+  type MailOutcome,
+} from './incoming-mail-repository.js';
 import type { MailIngest } from './mail-intake.js';
 import { failureReason, isTransientFailure, orgForQuarantine } from './mail-quarantine.js';
 import { readMailStoreId } from './mail-store-id.js';
@@ -27,6 +40,8 @@ export interface IncomingMailQueueOptions extends Omit<MailWork, 'handle'> {
   sweepEveryMs?: number;
   /** Messages processed at once in this process. */
   concurrency?: number;
+  /** Messages a worker claims at once (DEFAULT_BATCH). */
+  batch?: number;
 }
 
 export interface IncomingMailQueue {
@@ -43,8 +58,23 @@ const START_DRAIN_MS = 5_000;
 /** Transient failures are tried again after this backoff (doubling per retry, at most 5 minutes). */
 const RETRY_BACKOFF = { baseMs: 2_000, maxMs: 5 * 60_000 };
 
+/** Messages a worker claims at once (one sort of the waiting mail, one write of the held outcomes). */
+export const DEFAULT_BATCH = 16;
+/** A batch's messages not started this long after its claim are given back (others may take them). */
+const BATCH_HOLD_MS = 1_000;
+
+/** Renews the lease of the messages `held()` names while `work` runs. */
+async function withLease<T>(db: Db, leaseMs: number, held: () => string[], work: () => Promise<T>): Promise<T> {
+  const renew = setInterval(() => void renewIncomingMailLease(db, held(), leaseMs).catch(() => {}), Math.max(1000, Math.floor(leaseMs / 3)));
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+  }
+}
+
 /**
- * Claims the oldest waiting message this process can read (`store`: its DATA_DIR/mail, see
+ * Claims the oldest claimable message this process can read (`store`: its DATA_DIR/mail, see
  * mail-store-id.ts) and runs it to its one outcome. A failure of the database connection or a
  * serialization conflict (isTransientFailure) gives the message back with a backoff; any other
  * failure quarantines it with the reason. Returns false when nothing waits.
@@ -52,18 +82,18 @@ const RETRY_BACKOFF = { baseMs: 2_000, maxMs: 5 * 60_000 };
 export async function processNextIncomingMail(work: MailWork, store: string | null = null): Promise<boolean> {
   const row = await claimNextIncomingMail(work.db, work.leaseMs ?? DEFAULT_LEASE_MS, store);
   if (!row) return false;
-  await processClaimedIncomingMail(work, row, { claimNext: false, store });
+  await withLease(work.db, work.leaseMs ?? DEFAULT_LEASE_MS, () => [row.message_id], () => processClaimedIncomingMail(work, row));
   return true;
 }
 
 /**
- * Runs a claimed message to its one outcome (see processNextIncomingMail). With `claimNext`, the
- * outcome is recorded together with the claim of the next waiting message (one statement), which is
- * returned: the caller owes it a run. After a failure nothing is claimed.
+ * Runs a claimed message to its one outcome (see processNextIncomingMail); the caller renews its
+ * lease meanwhile. With `hold`, an outcome that carries only records (MailRecords: nothing else was
+ * done for the message) is not written but returned: the caller writes it (finishIncomingMails),
+ * together with others; if that never happens (a crash), the message is simply run again.
  */
-export async function processClaimedIncomingMail(work: MailWork, row: IncomingMailRow, next: { claimNext: boolean; store: string | null }): Promise<IncomingMailRow | undefined> {
+export async function processClaimedIncomingMail(work: MailWork, row: IncomingMailRow, options: { hold?: boolean } = {}): Promise<{ messageId: string; result: MailOutcome } | undefined> {
   const { db } = work;
-  const leaseMs = work.leaseMs ?? DEFAULT_LEASE_MS;
   const log = work.logger.child({ component: 'mail-queue' });
   const messageId = row.message_id;
   if (row.attempts > (work.maxAttempts ?? 3)) {
@@ -72,33 +102,86 @@ export async function processClaimedIncomingMail(work: MailWork, row: IncomingMa
     log.warn({ messageId, reason }, 'incoming mail quarantined');
     return undefined;
   }
-  const renew = setInterval(() => void renewIncomingMailLease(db, messageId, leaseMs).catch(() => {}), Math.max(1000, Math.floor(leaseMs / 3)));
   try {
     const result = await work.handle(row, await readIncomingMailRaw(work.dataDir, row));
-    const claimed = next.claimNext ? await finishAndClaimNextIncomingMail(db, messageId, result, leaseMs, next.store) : void (await finishIncomingMail(db, messageId, result));
+    if (options.hold && result.records) return { messageId, result };
+    await finishIncomingMail(db, messageId, result);
     log.info({ messageId, outcome: result.outcome }, 'incoming mail processed');
-    return claimed;
   } catch (error) {
-    const reason = failureReason(error);
-    if (isTransientFailure(error)) {
-      const delayMs = backoffDelay(row.retries, RETRY_BACKOFF);
-      log.warn({ err: error, messageId, reason, retryInMs: delayMs }, 'incoming mail hit a passing failure; tried again later');
-      await retryIncomingMailLater(db, messageId, new Date(Date.now() + delayMs));
-    } else {
-      log.error({ err: error, messageId, reason }, 'incoming mail could not be processed; quarantined');
-      await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
-    }
-    return undefined;
-  } finally {
-    clearInterval(renew);
+    await failed(work, row, error);
+  }
+  return undefined;
+}
+
+/** A message whose processing (or the write of its outcome) failed: given back with a backoff when the failure passes, else quarantined with the reason. */
+async function failed(work: MailWork, row: IncomingMailRow, error: unknown): Promise<void> {
+  const { db } = work;
+  const log = work.logger.child({ component: 'mail-queue' });
+  const messageId = row.message_id;
+  const reason = failureReason(error);
+  if (isTransientFailure(error)) {
+    const delayMs = backoffDelay(row.retries, RETRY_BACKOFF);
+    log.warn({ err: error, messageId, reason, retryInMs: delayMs }, 'incoming mail hit a passing failure; tried again later');
+    await retryIncomingMailLater(db, messageId, new Date(Date.now() + delayMs));
+  } else {
+    log.error({ err: error, messageId, reason }, 'incoming mail could not be processed; quarantined');
+    await quarantineIncomingMail(db, messageId, reason, await orgForQuarantine(db, row.envelope_from));
   }
 }
 
 /**
+ * Runs a claimed batch in order (see claimIncomingMailBatch). Outcomes that carry only records are
+ * held and written in one transaction after the batch; every other outcome is written as its
+ * message ends. The messages not started when `keepGoing()` turns false, or BATCH_HOLD_MS after the
+ * claim, are given back. The lease of every message still held is renewed until its outcome is written.
+ */
+export async function processIncomingMailBatch(work: MailWork, rows: IncomingMailRow[], keepGoing: () => boolean = () => true, between: () => Promise<unknown> = async () => undefined): Promise<void> {
+  const { db } = work;
+  const log = work.logger.child({ component: 'mail-queue' });
+  const claimedAt = Date.now();
+  const held = new Set(rows.map((row) => row.message_id));
+  const outcomes: { messageId: string; result: MailOutcome }[] = [];
+  await withLease(db, work.leaseMs ?? DEFAULT_LEASE_MS, () => [...held], async () => {
+    for (const [i, row] of rows.entries()) {
+      if (i > 0 && (!keepGoing() || Date.now() - claimedAt > BATCH_HOLD_MS)) {
+        const rest = rows.slice(i).map((r) => r.message_id);
+        await releaseIncomingMail(db, rest).catch((error) => log.error({ err: error, messages: rest.length }, 'claimed incoming mail could not be given back; taken again when its lease runs out'));
+        for (const id of rest) held.delete(id);
+        break;
+      }
+      if (i > 0) await between();
+      const outcome = await processClaimedIncomingMail(work, row, { hold: true });
+      if (outcome) outcomes.push(outcome);
+      else held.delete(row.message_id);
+    }
+    if (outcomes.length === 0) return;
+    try {
+      await finishIncomingMails(db, outcomes);
+      for (const { messageId, result } of outcomes) log.info({ messageId, outcome: result.outcome }, 'incoming mail processed');
+    } catch (error) {
+      // nothing of them was written: each is written alone, so one that cannot be is quarantined (or
+      // retried, when the failure passes) by itself, as after a failure of its own processing
+      log.warn({ err: error, messages: outcomes.length }, 'the outcomes of a batch of incoming mail could not be written together; each is written alone');
+      const byId = new Map(rows.map((row) => [row.message_id, row]));
+      for (const outcome of outcomes) {
+        try {
+          await finishIncomingMails(db, [outcome]);
+          log.info({ messageId: outcome.messageId, outcome: outcome.result.outcome }, 'incoming mail processed');
+        } catch (failure) {
+          // a failure here too leaves the claim to run out: the message is then run again
+          await failed(work, byId.get(outcome.messageId)!, failure).catch(() => undefined);
+        }
+      }
+    }
+  });
+}
+
+/**
  * The stored incoming mail (incoming_mail) is the queue: each worker claims the oldest waiting
- * message with a lease, runs the mail handlers on it and records its one outcome — or quarantines
- * it after its first failure (a passing database failure is retried instead). The SMTP listener only
- * stores and kicks; the work runs here, one message per turn of the event loop, so accepting mail is
+ * messages with a lease (a batch, claimIncomingMailBatch; a message whose claim ran out alone), runs
+ * the mail handlers on each and records its one outcome — or quarantines it after its first failure
+ * (a passing database failure is retried instead). The SMTP listener only stores and kicks; the work
+ * runs here, one message per turn of the event loop, so accepting mail is
  * not held up by what is done with it (in a `worker` process it runs in another process altogether).
  * Several processes may share the table: each claim goes to one of them, and a claim whose holder
  * died is taken over when its lease runs out.
@@ -113,19 +196,19 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
 
   // the hub's Maildirs this process sees (null until a hub stored mail in DATA_DIR/mail)
   let store: string | null = null;
-  /**
-   * Processes `row` (claimed already) or, without one, claims the next; with `claimNext` (only while
-   * running) its outcome's statement claims the message after it, which is returned (the caller owes
-   * it a run). Null when nothing was waiting.
-   */
-  async function stepOn(row: IncomingMailRow | undefined, claimNext: boolean): Promise<IncomingMailRow | undefined | null> {
+  /** Claims and processes one message; false when nothing is waiting. */
+  async function step(): Promise<boolean> {
     store ??= await readMailStoreId(options.dataDir);
-    const claimed = row ?? (await claimNextIncomingMail(options.db, options.leaseMs ?? DEFAULT_LEASE_MS, store));
-    if (!claimed) return null;
-    return processClaimedIncomingMail(work, claimed, { claimNext: claimNext && running, store });
+    return processNextIncomingMail(work, store);
   }
-  /** Claims and processes one message (nothing claimed with its outcome); false when nothing is waiting. */
-  const step = async () => (await stepOn(undefined, false)) !== null;
+  /** Claims a batch and works it off; false when nothing was waiting. */
+  async function batch(): Promise<boolean> {
+    store ??= await readMailStoreId(options.dataDir);
+    const rows = await claimIncomingMailBatch(options.db, options.batch ?? DEFAULT_BATCH, options.leaseMs ?? DEFAULT_LEASE_MS, store);
+    if (rows.length === 0) return false;
+    await processIncomingMailBatch(work, rows, () => running, yieldToListener);
+    return true;
+  }
 
   const waiters = new Set<() => void>();
   const wakeAll = () => {
@@ -144,19 +227,14 @@ export function createIncomingMailQueue(options: IncomingMailQueueOptions): Inco
     });
 
   async function loop(): Promise<void> {
-    // a message claimed with the previous one's outcome is run even when stop() came meanwhile
-    let carried: IncomingMailRow | undefined;
-    while (running || carried) {
+    while (running) {
       let did = false;
       try {
-        const next = await stepOn(carried, true);
-        carried = next ?? undefined;
-        did = next !== null;
+        did = await batch();
       } catch (error) {
-        carried = undefined; // its claim runs out and it is taken again (crash recovery)
         log.error({ err: error }, 'the incoming mail queue could not claim work; trying again');
       }
-      if (!running && !carried) break;
+      if (!running) break;
       if (did) await yieldToListener();
       else await idle();
     }

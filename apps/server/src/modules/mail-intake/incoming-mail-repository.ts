@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalMessageId, readHeaders, DEFAULT_MAIL_LIMITS } from '@marketplace/mail';
-import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Db } from '../../db/schema.js';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
+import type { DB, Db } from '../../db/schema.js';
+import { appendAuditEvents, type AuditEvent } from '../audit/audit-repository.js';
+import { saveAnalyses, type NewAnalysis } from '../mail-processing/mail-processing-repository.js';
 import { MailIntakeError } from './mail-intake-error.js';
 import type { IncomingMailTable } from './mail-intake-tables.js';
 
@@ -113,60 +115,144 @@ export async function readIncomingMailRaw(dataDir: string, row: Pick<IncomingMai
 
 /** Waiting, or claimed by a process whose lease ran out; a message given back for a retry waits until its lease_until. */
 const claimable = (now: Date) => sql<boolean>`(state IN ('stored', 'processing') AND (lease_until IS NULL OR lease_until < ${now}))`;
+/** Mail in the Maildirs of `store` (this process's DATA_DIR/mail), or with its raw in the row. */
+const readableIn = (store: string | null) => (store ? sql<boolean>`(raw_store IS NULL OR raw_store = ${store})` : sql<boolean>`raw_store IS NULL`);
+const claimSet = (now: Date, leaseMs: number) => (eb: ExpressionBuilder<DB, 'incoming_mail'>) => ({ state: 'processing' as const, attempts: eb('attempts', '+', 1), processed_at: now, lease_until: new Date(now.getTime() + leaseMs) });
 
 /**
  * Takes the oldest claimable message (several processes may call this at once: each gets a different
  * one): mail with its raw in the row, or in the Maildirs of `store` (this process's DATA_DIR/mail).
  */
 export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow | undefined> {
-  return claimNext(db, leaseMs, store).executeTakeFirst();
-}
-
-/** The claim of claimNextIncomingMail, on `db` or on a query that already carries a WITH. */
-function claimNext(db: Db, leaseMs: number, store: string | null) {
   const now = new Date();
-  const readable = store ? sql<boolean>`(raw_store IS NULL OR raw_store = ${store})` : sql<boolean>`raw_store IS NULL`;
   return db
     .updateTable('incoming_mail')
-    .set((eb) => ({ state: 'processing', attempts: eb('attempts', '+', 1), processed_at: now, lease_until: new Date(now.getTime() + leaseMs) }))
-    .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readable).orderBy('received_at').limit(1).forUpdate().skipLocked())
+    .set(claimSet(now, leaseMs))
+    .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked())
     .where(claimable(now))
-    .returningAll();
+    .returningAll()
+    .executeTakeFirst();
 }
 
-/** Extends a claim that is still being worked on. */
-export async function renewIncomingMailLease(db: Db, messageId: string, leaseMs = DEFAULT_LEASE_MS): Promise<void> {
-  await db.updateTable('incoming_mail').set({ lease_until: new Date(Date.now() + leaseMs) }).where('message_id', '=', messageId).where('state', '=', 'processing').execute();
+/**
+ * Claims work for one worker in one statement, oldest first: a message whose claim ran out (its
+ * holder died or hung while working on it) is taken **alone**, so mail that kills the process while
+ * it is worked on never takes other messages' attempts down with it; otherwise up to `limit` waiting
+ * messages no one has been cut off on (state `stored`: new, or given back after a passing failure).
+ * The sort of the waiting mail is paid once for the batch. Every message returned is held with the
+ * lease; the caller works them in the order returned (by received_at), renews the lease of those it
+ * still holds, and gives back (releaseIncomingMail) the ones it will not start.
+ */
+export async function claimIncomingMailBatch(db: Db, limit: number, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow[]> {
+  const now = new Date();
+  const rows = await db
+    .with('expired', (qb) =>
+      qb.selectFrom('incoming_mail').select('message_id').where('state', '=', 'processing').where('lease_until', '<', now).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked(),
+    )
+    .with('fresh', (qb) =>
+      qb
+        .selectFrom('incoming_mail')
+        .select('message_id')
+        .where('state', '=', 'stored')
+        .where(sql<boolean>`(lease_until IS NULL OR lease_until < ${now})`)
+        .where(readableIn(store))
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('expired').select('message_id'))))
+        .orderBy('received_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .updateTable('incoming_mail')
+    .set(claimSet(now, leaseMs))
+    .where('message_id', 'in', (eb) => eb.selectFrom('expired').select('message_id').unionAll(eb.selectFrom('fresh').select('message_id')))
+    .where(claimable(now))
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+}
+
+/** Extends the claims that are still being worked on (or held to be worked on next). */
+export async function renewIncomingMailLease(db: Db, messageIds: string | string[], leaseMs = DEFAULT_LEASE_MS): Promise<void> {
+  const ids = typeof messageIds === 'string' ? [messageIds] : messageIds;
+  if (ids.length === 0) return;
+  await db.updateTable('incoming_mail').set({ lease_until: new Date(Date.now() + leaseMs) }).where('message_id', 'in', ids).where('state', '=', 'processing').execute();
+}
+
+/**
+ * Gives back claimed messages that were never started (a batch cut short: stop, or its first
+ * messages took long): waiting again at once, the claim not counted as an attempt.
+ */
+export async function releaseIncomingMail(db: Db, messageIds: string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await db
+    .updateTable('incoming_mail')
+    .set((eb) => ({ state: 'stored', lease_until: null, attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)` }))
+    .where('message_id', 'in', messageIds)
+    .where('state', '=', 'processing')
+    .execute();
+}
+
+/**
+ * What recording an outcome also writes, in the same transaction: the message's audit entries and
+ * its analysis record. Only for an outcome whose message caused nothing else (no mail sent, no
+ * conversation, no other row): such an outcome may be held by the queue and written together with
+ * other messages' outcomes, since running the message again after a crash repeats nothing.
+ */
+export interface MailRecords {
+  audit?: AuditEvent[];
+  analyses?: NewAnalysis[];
 }
 
 export interface MailOutcome {
   outcome: string;
   orgId?: string | null;
   conversationId?: string | null;
+  /** Written with the outcome, in its transaction (see MailRecords): recorded once, or not at all. */
+  records?: MailRecords;
 }
 
 /** Records the final outcome, once: only a message still in processing is finished. */
 export async function finishIncomingMail(db: Db, messageId: string, result: MailOutcome): Promise<boolean> {
-  const row = await finished(db, messageId, result).returning('message_id').executeTakeFirst();
-  return row !== undefined;
+  return (await finishIncomingMails(db, [{ messageId, result }])).length === 1;
 }
 
 /**
- * finishIncomingMail and claimNextIncomingMail in one statement (a data-modifying WITH: both or
- * neither), so a busy worker pays one round trip between two messages, not two. The message just
- * finished is not claimable in the claim's snapshot (it is still held), so it is never taken again.
+ * Records the outcomes of several messages in one transaction, with the records they carry (audit
+ * entries appended in the given order, analysis records): an outcome is recorded only for a message
+ * still in processing, and its records only with it, so each is written once. Messages with the
+ * same outcome share one statement. Returns the ids finished.
  */
-export async function finishAndClaimNextIncomingMail(db: Db, messageId: string, result: MailOutcome, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow | undefined> {
-  const withFinished = db.with('finished', (qb) => finished(qb as unknown as Db, messageId, result).returning('message_id')) as unknown as Db;
-  return claimNext(withFinished, leaseMs, store).executeTakeFirst();
+export async function finishIncomingMails(db: Db, finished: { messageId: string; result: MailOutcome }[]): Promise<string[]> {
+  if (finished.length === 0) return [];
+  const write = async (trx: Db) => {
+    const groups = new Map<string, { result: MailOutcome; ids: string[] }>();
+    for (const { messageId, result } of finished) {
+      const key = JSON.stringify([result.outcome, result.orgId ?? null, result.conversationId ?? null]);
+      const group = groups.get(key) ?? { result, ids: [] };
+      group.ids.push(messageId);
+      groups.set(key, group);
+    }
+    const done = new Set<string>();
+    const now = new Date();
+    for (const { result, ids } of groups.values()) {
+      const rows = await trx
+        .updateTable('incoming_mail')
+        .set({ state: 'done', outcome: result.outcome, org_id: result.orgId ?? null, conversation_id: result.conversationId ?? null, processed_at: now, lease_until: null })
+        .where('message_id', 'in', ids)
+        .where('state', '=', 'processing')
+        .returning('message_id')
+        .execute();
+      for (const row of rows) done.add(row.message_id);
+    }
+    const mine = finished.filter((f) => done.has(f.messageId));
+    await appendAuditEvents(trx, mine.flatMap((f) => f.result.records?.audit ?? []));
+    await saveAnalyses(trx, mine.flatMap((f) => f.result.records?.analyses ?? []));
+    return [...done];
+  };
+  // an outcome with nothing to write beside it is one statement; records need a transaction
+  const plain = finished.length === 1 && !finished[0]!.result.records?.audit?.length && !finished[0]!.result.records?.analyses?.length;
+  return plain ? write(db) : db.transaction().execute((trx) => write(trx));
 }
-
-const finished = (db: Db, messageId: string, result: MailOutcome) =>
-  db
-    .updateTable('incoming_mail')
-    .set({ state: 'done', outcome: result.outcome, org_id: result.orgId ?? null, conversation_id: result.conversationId ?? null, processed_at: new Date(), lease_until: null })
-    .where('message_id', '=', messageId)
-    .where('state', '=', 'processing');
 
 /**
  * Puts a message aside after its first failure: it is never retried by itself; an admin sees it

@@ -40,6 +40,11 @@ export interface AnalyseInput {
   /** The trust rules' outcome when they decided the message's fate (not proven); absent for a proven sender. */
   outcome?: string;
   mail?: ParsedMail;
+  /**
+   * The caller writes the outcome with records (MailRecords): the record of mail that is not read
+   * (over the sender limit) is returned as `record`, not written, so it is written with the outcome.
+   */
+  recordWithOutcome?: boolean;
 }
 
 export interface MailPipeline {
@@ -49,7 +54,16 @@ export interface MailPipeline {
    * Never throws: a failing stage is logged and the message keeps its trust rules' route.
    * `clean` is true only when the spam stage ran and found none.
    */
-  analyse(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null; clean: boolean }>;
+  analyse(input: AnalyseInput): Promise<Analysed>;
+}
+
+export interface Analysed {
+  outcome: MailOutcome | null;
+  /** The record's id once written (null when it is not, or is left to the caller: `record`). */
+  analysisId: string | null;
+  clean: boolean;
+  /** With `recordWithOutcome`: the record of unread mail, for the caller to write with the outcome. */
+  record?: NewAnalysis;
 }
 
 export interface MailPipelineDeps {
@@ -113,7 +127,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     return { ...verdict, notices: [notice('mailStage.spamBuiltinOnly'), ...verdict.notices] };
   }
 
-  async function run(input: AnalyseInput): Promise<{ outcome: MailOutcome | null; analysisId: string | null; clean: boolean }> {
+  async function run(input: AnalyseInput): Promise<Analysed> {
     const { row, trust } = input;
     const stages: Record<string, StageRecord> = {};
     const timed = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
@@ -126,7 +140,10 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
 
     // Over the sender's hourly limit the mail is not read (a flood costs a record, not an analysis each):
     // the record says who sent it and why it went no further; no content stage runs, no rule applies.
-    if (trust.result === 'limited') return { outcome: null, analysisId: await saveAnalysis(db, unreadAnalysis(input, stages)), clean: false };
+    if (trust.result === 'limited') {
+      const record = unreadAnalysis(input, stages);
+      return input.recordWithOutcome ? { outcome: null, analysisId: null, clean: false, record } : { outcome: null, analysisId: await saveAnalysis(db, record), clean: false };
+    }
 
     let mail = input.mail;
     if (!mail) {

@@ -83,21 +83,7 @@ export interface NewAnalysis {
 
 /** One record per incoming message: a message processed again (released from quarantine) replaces its record. */
 export async function saveAnalysis(db: Db, a: NewAnalysis): Promise<string> {
-  const values = {
-    org_id: a.orgId,
-    message_id: a.messageId,
-    sender: a.sender,
-    subject: a.subject,
-    stages: JSON.stringify(a.stages),
-    classification: a.classification,
-    spam: a.spam,
-    language: a.language,
-    app_id: a.appId,
-    summary: a.summary,
-    route: a.route,
-    labels: a.labels,
-    rule_version: a.ruleVersion,
-  };
+  const values = analysisValues(a);
   const row = await db
     .insertInto('mail_analyses')
     .values({ incoming_mail_id: a.incomingMailId, ...values })
@@ -106,6 +92,48 @@ export async function saveAnalysis(db: Db, a: NewAnalysis): Promise<string> {
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** Records of several messages in one statement (each replaces an earlier record of its message, as saveAnalysis does). */
+export async function saveAnalyses(db: Db, analyses: NewAnalysis[]): Promise<void> {
+  if (analyses.length === 0) return;
+  await db
+    .insertInto('mail_analyses')
+    .values(analyses.map((a) => ({ incoming_mail_id: a.incomingMailId, ...analysisValues(a) })))
+    .onConflict((oc) =>
+      oc.column('incoming_mail_id').doUpdateSet((eb) => ({
+        org_id: eb.ref('excluded.org_id'),
+        message_id: eb.ref('excluded.message_id'),
+        sender: eb.ref('excluded.sender'),
+        subject: eb.ref('excluded.subject'),
+        stages: eb.ref('excluded.stages'),
+        classification: eb.ref('excluded.classification'),
+        spam: eb.ref('excluded.spam'),
+        language: eb.ref('excluded.language'),
+        app_id: eb.ref('excluded.app_id'),
+        summary: eb.ref('excluded.summary'),
+        route: eb.ref('excluded.route'),
+        labels: eb.ref('excluded.labels'),
+        rule_version: eb.ref('excluded.rule_version'),
+      })),
+    )
+    .execute();
+}
+
+const analysisValues = (a: NewAnalysis) => ({
+  org_id: a.orgId,
+  message_id: a.messageId,
+  sender: a.sender,
+  subject: a.subject,
+  stages: JSON.stringify(a.stages),
+  classification: a.classification,
+  spam: a.spam,
+  language: a.language,
+  app_id: a.appId,
+  summary: a.summary,
+  route: a.route,
+  labels: a.labels,
+  rule_version: a.ruleVersion,
+});
 
 export function listAnalyses(db: Db, orgId: string, filter: { limit: number; offset: number; classification?: string | undefined; route?: string | undefined }) {
   let query = db.selectFrom('mail_analyses').selectAll().where('org_id', '=', orgId);
