@@ -59,6 +59,15 @@ describe('server notices', () => {
     expect(Object.keys(en.admin.actionWords).filter((key) => !written.has(key.replaceAll(':', '.')))).toEqual([]);
   });
 
+  it('has a word in English and Polish for every kind of audit target the server records', () => {
+    const dir = new URL('../src/', import.meta.url);
+    const text = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const written = new Set([...text.matchAll(/targetType: '([a-z][a-z_-]*)'/g)].map((match) => match[1]!));
+    expect(written.size).toBeGreaterThanOrEqual(25);
+    expect([...written].filter((type) => typeof en.admin.targetTypes[type] !== 'string' || typeof pl.admin.targetTypes[type] !== 'string')).toEqual([]);
+    expect(Object.keys(en.admin.targetTypes).filter((type) => !written.has(type))).toEqual([]);
+  });
+
   it('catches a code without its sentences (the check itself works)', () => {
     expect(lookup(en, 'scan.noSecrets')).toBe('no secrets found');
     expect(lookup(pl, 'scan.notACode')).toBeUndefined();

@@ -17322,6 +17322,10 @@ export interface components {
             seq: number;
             statusCode: number | null;
             targetId: string | null;
+            /** @description What the target is called: an app’s or deployment’s app title, a workstation’s or person’s name */
+            targetName: string | null;
+            /** @description More about the target where it helps tell two apart: a person’s e-mail, the workstation a deployment is on */
+            targetNote: string | null;
             targetType: string | null;
         };
         AuditEntryInput: {
@@ -17344,6 +17348,10 @@ export interface components {
             seq: number;
             statusCode: number | null;
             targetId: string | null;
+            /** @description What the target is called: an app’s or deployment’s app title, a workstation’s or person’s name */
+            targetName: string | null;
+            /** @description More about the target where it helps tell two apart: a person’s e-mail, the workstation a deployment is on */
+            targetNote: string | null;
             targetType: string | null;
         };
         Campaign: {
