@@ -4,6 +4,6 @@ export type Language = (typeof LANGUAGES)[number];
 
 /**
  * The cookie that tells the server which language's page to send (it preloads that language's words);
- * without it the server follows Accept-Language. Not a secret: the language shown.
+ * without it the server follows Accept-Language. One name for both: the server reads the same constant.
  */
-export const LANGUAGE_COOKIE = 'mp_language';
+export { LANGUAGE_COOKIE } from '@marketplace/spec/web-language';
