@@ -174,8 +174,8 @@ export const en = {
       noGroupColumn: 'GROUP_BY is "{column}" but the CSV has no such column; it has: {columns}',
       mailSubject: { one: '{title}: report of {count} row(s)', other: '{title}: report of {count} row(s)' },
       mailText: {
-        one: 'Grouped by {group}; {count} group(s). The report is attached as CSV.',
-        other: 'Grouped by {group}; {count} group(s). The report is attached as CSV.',
+        one: 'Grouped by {group}; {count} group. The report is attached as CSV.',
+        other: 'Grouped by {group}; {count} groups. The report is attached as CSV.',
       },
       fileName: 'report',
     },
@@ -251,7 +251,7 @@ export const en = {
         '`dist/server.mjs` is the bundle that runs. After changing `src/`, run `npm install && npm run build` (esbuild bundles the few libraries the app uses, so it runs without `node_modules`).',
       ],
       files: 'Files:',
-      imapSkipped: 'The spec also named {count} IMAP source(s); this version cannot read mailboxes, so they were left out.',
+      imapSkipped: 'The spec also named IMAP sources ({count}); this version cannot read mailboxes, so they were left out.',
       fieldRequired: ', required',
     },
     kinds: {
