@@ -142,7 +142,9 @@ describe('web UI page in the reader\'s language', () => {
   });
 
   it('reads the cookie the web UI writes: one name, kept in one place for both', async () => {
-    const { LANGUAGE_COOKIE } = await import('../../web/src/i18n/languages.js');
+    // the name the web UI writes the cookie under (i18n.ts), and no other spelling of it in either app
+    const { LANGUAGE_COOKIE } = await import('@marketplace/spec/web-language');
+    expect(readFileSync(new URL('../../web/src/i18n/i18n.ts', import.meta.url), 'utf8')).toMatch(/import \{ LANGUAGE_COOKIE \} from '@marketplace\/spec\/web-language'/);
     expect((await page({ 'accept-language': 'en', cookie: `${LANGUAGE_COOKIE}=pl` })).body).toContain('<html lang="pl">');
     const sources = (dir: string): string[] =>
       (readdirSync(new URL(dir, import.meta.url), { recursive: true }) as string[]).filter((file) => /\.tsx?$/.test(file)).map((file) => readFileSync(new URL(`${dir}${file}`, import.meta.url), 'utf8'));

@@ -26,8 +26,9 @@ describe('Admin → Audit log', () => {
 
   it('names the target as people call it, its id and workstation on hover, and filters by the worded action', async () => {
     const agentToken = { ...entry(3, 'agent.token'), actorType: 'agent', actorId: 'c1', actorName: 'olas-desktop', targetType: null, targetId: null, targetName: null, targetNote: null };
+    const cli = { ...entry(5, 'admin.create'), actorType: 'system', actorId: 'cli', actorName: null, actorEmail: null, targetType: 'user', targetName: 'Ola Nowak', targetNote: 'ola@acme.example' };
     const unnamed = { ...entry(4, 'deployment.remove'), targetName: null, targetNote: null, targetId: 'aaaabbbb-0000-4000-8000-000000000000' };
-    serveAdminApi((_method, url) => (url.startsWith('/api/v1/audit') ? [200, { items: [unnamed, agentToken, entry(2, 'deployment.rollback')], total: 3 }] : [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }]));
+    serveAdminApi((_method, url) => (url.startsWith('/api/v1/audit') ? [200, { items: [cli, unnamed, agentToken, entry(2, 'deployment.rollback')], total: 4 }] : [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }]));
     mountAdminPage(AuditPage, 'pl');
     const target = await screen.findByText('Wnioski urlopowe');
     expect(target.getAttribute('title')).toBe('olas-desktop · 694a1a68-0000-4000-8000-000000000000');
@@ -35,6 +36,9 @@ describe('Admin → Audit log', () => {
     // a target whose name is not known keeps its short id, the whole id on hover
     expect(screen.getByTitle('aaaabbbb-0000-4000-8000-000000000000').textContent).toBe('aaaabbbb');
     expect(screen.getByText('olas-desktop').parentElement?.textContent).toContain('stacja robocza olas-desktop');
+    // the first admin, made on the command line: said in words, no `cli` id to show
+    expect(screen.getAllByRole('row')[1]?.textContent).toContain('wiersz poleceń');
+    expect(screen.queryByText('cli')).toBeNull();
 
     const filter = screen.getByLabelText('Akcja') as HTMLSelectElement;
     const options = [...filter.options].map((option) => option.textContent ?? '');

@@ -118,8 +118,15 @@ export function AuditPage() {
                   ) },
                 { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => (
                     <>
-                      {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
-                      {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
+                      {entry.actorType === 'system' && entry.actorId === 'cli' ? (
+                        // the command line (`marketplace admin create`) is who acted: its words, not its id
+                        t('admin.actorTypes.cli')
+                      ) : (
+                        <>
+                          {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
+                          {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
+                        </>
+                      )}
                       {entry.actorId && entry.actorId !== actor?.id ? (
                         <>
                           {' '}
