@@ -73,6 +73,12 @@ describe('audit log', () => {
     expect(enrol).toMatchObject({ targetType: 'agent', targetName: 'olas-desktop' });
     const deployment = (await list('&action=agent.report')).find((e) => e.targetId === deploymentId);
     expect(deployment).toMatchObject({ targetType: 'deployment', targetId: deploymentId, targetName: 'Wnioski urlopowe', targetNote: 'olas-desktop' });
+    const conversation = await call(t.app, admin, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'A form for vacation requests: name, first day, last day' } });
+    expect(conversation.statusCode, conversation.body).toBeLessThan(300);
+    const started = (await list('&action=conversation.create'))[0];
+    expect(started).toMatchObject({ targetType: 'conversation', targetName: expect.stringMatching(/vacation/i), targetNote: 'Ana Admin' });
+    const organization = (await list('&targetType=organization'))[0];
+    expect(organization).toMatchObject({ targetName: 'Acme Test' });
     const member = await addUser(t.app, admin, ['member']);
     const person = (await list('')).find((e) => e.targetType === 'user' && e.targetId === member.userId);
     expect(person).toMatchObject({ targetName: expect.any(String), targetNote: member.email });

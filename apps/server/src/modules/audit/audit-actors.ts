@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/schema.js';
 
 export interface ActorName {
@@ -77,9 +78,10 @@ export async function actorNames(db: Db, orgId: string, rows: { actor_type: stri
 
 /**
  * What audit rows' targets are called, keyed `<target type> <id>`: a deployment and an app by the
- * app's title, an agent (or agent client) by its workstation's name, a user by name (e-mail beside it),
- * a group by its name. `note` says more where it helps tell two apart: a user's e-mail, the workstation a
- * deployment is on. Other targets keep their id.
+ * app's title (a version with its number), an agent (or agent client) by its workstation's name, a user
+ * by name (e-mail beside it), a group and the organisation by their names, a conversation and a request
+ * by the title of what was asked for. `note` says more where it helps tell two apart: a user's e-mail, the workstation a
+ * deployment is on, whose conversation it is. Other targets keep their id.
  */
 export async function targetNames(db: Db, orgId: string, rows: { target_type: string | null; target_id: string | null }[]): Promise<Map<string, TargetName>> {
   const ids = (...types: string[]) => idsOf(rows.filter((row) => row.target_type && types.includes(row.target_type)), (row) => row.target_id);
@@ -102,6 +104,26 @@ export async function targetNames(db: Db, orgId: string, rows: { target_type: st
       .where('deployments.id', 'in', deployments)
       .execute();
     for (const row of rows) names.set(`deployment ${row.id}`, { name: row.title ?? row.app, note: row.agentName ?? null });
+  }
+  const versions = ids('app_version');
+  if (versions.length) {
+    const rows = await db.selectFrom('app_versions').innerJoin('apps', 'apps.id', 'app_versions.app_id').select(['app_versions.id', 'app_versions.version', 'apps.title']).where('app_versions.org_id', '=', orgId).where('app_versions.id', 'in', versions).execute();
+    for (const row of rows) names.set(`app_version ${row.id}`, { name: `${row.title} ${row.version}`, note: null });
+  }
+  const conversations = ids('conversation');
+  if (conversations.length) {
+    const rows = await db.selectFrom('conversations').leftJoin('users', 'users.id', 'conversations.user_id').select(['conversations.id', 'conversations.title', 'users.name']).where('conversations.org_id', '=', orgId).where('conversations.id', 'in', conversations).execute();
+    for (const row of rows) if (row.title) names.set(`conversation ${row.id}`, { name: row.title, note: row.name ?? null });
+  }
+  const requests = ids('request');
+  if (requests.length) {
+    const rows = await db.selectFrom('requests').select(['id', sql<string | null>`spec->>'title'`.as('title')]).where('org_id', '=', orgId).where('id', 'in', requests).execute();
+    for (const row of rows) if (row.title) names.set(`request ${row.id}`, { name: row.title, note: null });
+  }
+  const organizations = ids('organization').filter((id) => id === orgId);
+  if (organizations.length) {
+    const row = await db.selectFrom('organizations').select(['id', 'name']).where('id', '=', orgId).executeTakeFirst();
+    if (row) names.set(`organization ${row.id}`, { name: row.name, note: null });
   }
   const groups = ids('group');
   if (groups.length) {
