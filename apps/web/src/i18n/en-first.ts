@@ -61,6 +61,7 @@ export const enFirst = {
     more: 'Show more apps',
   },
   appPage: {
+    nameInCommands: 'Its name in commands and in the Git address',
     mcpTools: {
       title: 'MCP tools',
       intro: 'Tools of the organisation’s MCP servers this app calls through its deploy agent. Each call is checked against the organisation’s policy and audited.',

@@ -62,6 +62,7 @@ export const plFirst: FirstWords = {
     more: 'Pokaż więcej aplikacji',
   },
   appPage: {
+    nameInCommands: 'Jej nazwa w poleceniach i w adresie Git',
     mcpTools: {
       title: 'Narzędzia MCP',
       intro: 'Narzędzia serwerów MCP organizacji, które ta aplikacja wywołuje przez swojego agenta wdrożeń. Każde wywołanie jest sprawdzane z polityką organizacji i zapisywane w dzienniku audytu.',
