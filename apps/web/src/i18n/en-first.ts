@@ -195,6 +195,18 @@ export const enFirst = {
     draft: 'App draft',
     noDraft: 'The draft appears here as you describe the app.',
     missing: 'Still needed: {{fields}}',
+    /** What a draft still lacks, by the requirements engine's slot (`sources.path` with `:` for `.`). */
+    missingSlots: {
+      summary: 'what the app is for',
+      kind: 'the kind of app',
+      entities: 'the records and their fields',
+      sources: 'where its data comes from',
+      'sources:path': 'the file to read',
+      'sources:url': 'the address to read',
+      schedule: 'when it runs',
+      outputs: 'where the results go',
+      'outputs:target': 'who or what receives the results',
+    },
     build: 'Build this app',
     building: 'Building…',
     progress: 'Build progress',

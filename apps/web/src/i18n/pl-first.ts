@@ -192,6 +192,18 @@ export const plFirst: FirstWords = {
     draft: 'Szkic aplikacji',
     noDraft: 'Szkic pojawi się tutaj, gdy opiszesz aplikację.',
     missing: 'Jeszcze potrzebne: {{fields}}',
+    /** What a draft still lacks, by the requirements engine's slot (`sources.path` with `:` for `.`). */
+    missingSlots: {
+      summary: 'do czego służy aplikacja',
+      kind: 'rodzaj aplikacji',
+      entities: 'rekordy i ich pola',
+      sources: 'skąd pochodzą dane',
+      'sources:path': 'plik do odczytu',
+      'sources:url': 'adres do odczytu',
+      schedule: 'kiedy ma działać',
+      outputs: 'dokąd trafiają wyniki',
+      'outputs:target': 'kto lub co dostaje wyniki',
+    },
     build: 'Zbuduj tę aplikację',
     building: 'Budowanie…',
     progress: 'Postęp budowania',
