@@ -89,6 +89,9 @@ describe('extractSpec', () => {
     const auto = extractSpec('Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl').spec;
     expect(auto.summary.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(1);
     expect(auto.tags).toEqual(expect.arrayContaining(['plik CSV', 'e-mail', 'harmonogram']));
+    // the relative pronoun agrees with the kind's noun (narzędzie … które, not który)
+    expect(auto.kind).toBe('data-tool');
+    expect(auto.summary).toContain('narzędzie do danych, które czyta plik CSV');
   });
 
   it('tags an app in its own language: the kind in words and records by their label, no identifiers', () => {

@@ -76,7 +76,7 @@ const WORDS = {
     kind: { 'form-app': 'a form', 'api-service': 'an API', 'web-dashboard': 'a dashboard', automation: 'an automation', 'data-tool': 'a data tool' },
     keeps: (entity: string, fields: string) => ` that keeps ${entity} records${fields ? ` (${fields})` : ''}`,
     collects: (fields: string) => (fields ? ` that asks for ${fields}` : ''),
-    reads: (what: string) => ` reading ${what}`,
+    reads: (what: string, _kind: AppSpec['kind']) => ` reading ${what}`,
     sends: (what: string) => `, sending the results ${what}`,
     runs: (when: string) => `, run ${when}`,
     csv: 'a CSV file',
@@ -89,7 +89,8 @@ const WORDS = {
     kind: { 'form-app': 'formularz', 'api-service': 'API', 'web-dashboard': 'panel', automation: 'automatyzacja', 'data-tool': 'narzędzie do danych' },
     keeps: (entity: string, fields: string) => ` przechowujące rekordy „${entity}”${fields ? ` (${fields})` : ''}`,
     collects: (fields: string) => (fields ? `, który pyta o: ${fields}` : ''),
-    reads: (what: string) => `, który czyta ${what}`,
+    // the relative pronoun agrees with the kind's noun: formularz, panel (który), API, narzędzie (które), automatyzacja (która)
+    reads: (what: string, kind: AppSpec['kind']) => `, ${{ 'form-app': 'który', 'web-dashboard': 'który', 'api-service': 'które', 'data-tool': 'które', automation: 'która' }[kind]} czyta ${what}`,
     sends: (what: string) => `; wyniki trafiają ${what}`,
     runs: (when: string) => `; działa ${when}`,
     csv: 'plik CSV',
@@ -114,7 +115,7 @@ export function summarise(spec: AppSpec, language: Language): string {
   if (spec.kind === 'form-app') sentence += w.collects(fieldList(entity));
   else if (spec.kind === 'api-service' && entity) sentence += w.keeps(language === 'en' ? humanise(entity.name) : (entity.label ?? humanise(entity.name)), fieldList(entity));
   const source = spec.sources?.[0];
-  if (source) sentence += w.reads(source.type === 'csv' ? `${w.csv}${source.path || source.workstationPath ? ` ${source.path ?? source.workstationPath}` : ''}` : source.type === 'rss' ? w.feed : source.type === 'imap' ? w.mailbox : w.url);
+  if (source) sentence += w.reads(source.type === 'csv' ? `${w.csv}${source.path || source.workstationPath ? ` ${source.path ?? source.workstationPath}` : ''}` : source.type === 'rss' ? w.feed : source.type === 'imap' ? w.mailbox : w.url, spec.kind);
   if (spec.schedule) {
     try {
       sentence += w.runs(describeSchedule(spec.schedule.cron, language).toLowerCase());
