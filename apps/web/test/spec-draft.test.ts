@@ -27,4 +27,12 @@ describe('the draft beside the chat', () => {
       expect(words(pl as typeof en)[slot.replaceAll('.', ':')], `pl ${slot}`).toBeTruthy();
     }
   });
+
+  it('says the schedule in words, the cron expression beside it as code', () => {
+    const scheduled = { ...draft, kind: 'data-tool', schedule: { cron: '0 16 * * 5' } };
+    render(createElement(I18nextProvider, { i18n: createI18n('pl') }, createElement(SpecDraft, { spec: scheduled, missing: [], language: 'pl', scheduleText: 'O 16:00, tylko piątek', busy: false, onEdit: () => {} })));
+    const line = document.querySelector('.schedule-form p')?.textContent;
+    expect(line).toBe('Harmonogram: O 16:00, tylko piątek 0 16 * * 5 ');
+    expect(document.querySelector('.schedule-form code')?.textContent).toBe('0 16 * * 5');
+  });
 });

@@ -17473,6 +17473,8 @@ export interface components {
             questions: string[];
             reply: string;
             requestId: string | null;
+            /** @description The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron) */
+            scheduleText: string | null;
             similar: {
                 id: string;
                 kind: string;
@@ -17517,6 +17519,8 @@ export interface components {
             questions: string[];
             reply: string;
             requestId: string | null;
+            /** @description The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron) */
+            scheduleText: string | null;
             similar: {
                 id: string;
                 kind: string;

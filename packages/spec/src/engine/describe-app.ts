@@ -118,7 +118,9 @@ export function summarise(spec: AppSpec, language: Language): string {
   if (source) sentence += w.reads(source.type === 'csv' ? `${w.csv}${source.path || source.workstationPath ? ` ${source.path ?? source.workstationPath}` : ''}` : source.type === 'rss' ? w.feed : source.type === 'imap' ? w.mailbox : w.url, spec.kind);
   if (spec.schedule) {
     try {
-      sentence += w.runs(describeSchedule(spec.schedule.cron, language).toLowerCase());
+      const when = describeSchedule(spec.schedule.cron, language);
+      // lower-case only where the sentence continues: English day and month names keep their capitals
+      sentence += w.runs(when.charAt(0).toLocaleLowerCase(language) + when.slice(1));
     } catch {
       // An unreadable cron leaves the schedule out of the sentence; the spec still says it.
     }

@@ -31,6 +31,7 @@ export const turnSchema = z
     requestId: z.string().nullable(),
     intent: z.string().nullable().describe('A command (build, deploy, …), `marketplace-question` (answered, draft unchanged), `not-understood` (said so, draft unchanged), or null for a description of the app'),
     notice: z.string().nullable(),
+    scheduleText: z.string().nullable().describe('The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron)'),
     changes: z.array(z.object({ type: z.string() }).passthrough()).describe('What this turn changed in the draft (the reply says it in words): kind, title, entity-renamed, field-added, field-removed, field-renamed, field-changed, …'),
   })
   .meta({ id: 'ConversationTurn' });
