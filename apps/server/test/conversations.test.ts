@@ -94,6 +94,8 @@ describe('conversations with the built-in engine', () => {
     expect(first.spec.summary).toMatch(/only on Monday/);
     const polish = (await post(admin, '/api/v1/conversations', { text: 'Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl' })).json();
     expect(polish.scheduleText).toMatch(/^O 16:00, tylko piątek$/i);
+    // and on opening the conversation again
+    expect((await get(admin, `/api/v1/conversations/${polish.id}`)).json().scheduleText).toBe(polish.scheduleText);
   });
 
   it('offers two or three kinds of app with their complexity when the need is vague', async () => {

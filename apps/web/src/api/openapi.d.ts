@@ -7098,6 +7098,8 @@ export interface paths {
                             }[];
                             missing: string[];
                             requestId: string | null;
+                            /** @description The draft’s schedule in words, in the conversation’s language */
+                            scheduleText: string | null;
                             spec: {
                                 [key: string]: unknown;
                             };

@@ -31,7 +31,7 @@ function turnOf(conversation: Conversation): ConversationTurn {
   const last = [...conversation.messages].reverse().find((m) => m.role === 'assistant');
   return {
     id: conversation.id, reply: last?.text ?? '', spec: conversation.spec, missing: conversation.missing, questions: [], actions: last?.actions ?? [], suggestions: [], similar: [],
-    state: conversation.state, language: conversation.language, requestId: conversation.requestId, intent: null, notice: null, changes: [], scheduleText: null,
+    state: conversation.state, language: conversation.language, requestId: conversation.requestId, intent: null, notice: null, changes: [], scheduleText: conversation.scheduleText ?? null,
   };
 }
 

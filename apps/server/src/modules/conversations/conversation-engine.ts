@@ -121,7 +121,7 @@ async function replyText(gateway: LlmGateway | null, ctx: { orgId: string; userI
 }
 
 /** A draft's cron schedule in words; null when it has none or the expression cannot be read. */
-function scheduleText(spec: Record<string, unknown>, language: Language): string | null {
+export function scheduleText(spec: Record<string, unknown>, language: Language): string | null {
   const cron = (spec.schedule as { cron?: unknown } | undefined)?.cron;
   if (typeof cron !== 'string') return null;
   try {
