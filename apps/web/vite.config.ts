@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { languagePagesPlugin } from './scripts/language-pages';
 import { precompressPlugin } from './scripts/precompress';
 import { LANGUAGES } from './src/i18n/languages';
+import { PAGE_HEAD } from './src/i18n/page-head';
 
 /** Libraries that change together and rarely: their own long-cached chunk, kept when only the app changes. */
 const VENDOR = /[\\/]node_modules[\\/](?:preact|react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next|html-parse-stringify|void-elements)[\\/]/;
@@ -21,7 +22,7 @@ const PREACT = [
 
 /** Dev server on :3000 proxying the API (and its docs) to the server on :8000. */
 export default defineConfig(({ command }) => ({
-  plugins: [react(), languagePagesPlugin(LANGUAGES), precompressPlugin()],
+  plugins: [react(), languagePagesPlugin(LANGUAGES, PAGE_HEAD), precompressPlugin()],
   resolve: { alias: command === 'build' ? PREACT : [] },
   server: {
     port: 3000,

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
+import { addUser, call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 let t: TestApp;
 let admin: Account;
@@ -52,6 +53,35 @@ describe('audit log', () => {
     expect(one.statusCode).toBe(200);
     expect(one.json()).toMatchObject({ id: config.id, actorName: 'Ana Admin', details: config.details });
     expect((await call(t.app, admin, { method: 'GET', url: '/api/v1/audit/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
+  });
+
+  it('names an agent asking for a token as its workstation, and targets by what people call them, the id kept', async () => {
+    const { code } = (await call(t.app, admin, { method: 'POST', url: '/api/v1/agents/enrollments' })).json();
+    const enrolled = (await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'olas-desktop', hostname: 'olas-desktop', os: 'linux' } })).json();
+    const token = (await t.app.inject({ method: 'POST', url: '/api/v1/oauth/token', payload: { grant_type: 'client_credentials', client_id: enrolled.clientId, client_secret: enrolled.clientSecret } })).json().access_token;
+    const appId = randomUUID();
+    await t.database.db
+      .insertInto('apps')
+      .values({ id: appId, org_id: admin.orgId, name: 'leave-requests', title: 'Wnioski urlopowe', summary: 'Formularz.', kind: 'form-app', tags: [], spec: JSON.stringify({}), author_id: admin.userId } as any)
+      .execute();
+    const deploymentId = (await call(t.app, { token }, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'leave-requests', version: '1.0.0', state: 'healthy' } })).json().deploymentId;
+    const list = async (query: string) => (await call(t.app, admin, { method: 'GET', url: `/api/v1/audit?limit=100${query}` })).json().items as any[];
+
+    const tokenRow = (await list('&action=agent.token'))[0];
+    expect(tokenRow).toMatchObject({ actorType: 'agent', actorName: 'olas-desktop', actorEmail: admin.email });
+    const enrol = (await list('&action=agent.enroll')).find((e) => e.targetId === enrolled.agentId);
+    expect(enrol).toMatchObject({ targetType: 'agent', targetName: 'olas-desktop' });
+    const deployment = (await list('&action=agent.report')).find((e) => e.targetId === deploymentId);
+    expect(deployment).toMatchObject({ targetType: 'deployment', targetId: deploymentId, targetName: 'Wnioski urlopowe', targetNote: 'olas-desktop' });
+    const conversation = await call(t.app, admin, { method: 'POST', url: '/api/v1/conversations', payload: { text: 'A form for vacation requests: name, first day, last day' } });
+    expect(conversation.statusCode, conversation.body).toBeLessThan(300);
+    const started = (await list('&action=conversation.create'))[0];
+    expect(started).toMatchObject({ targetType: 'conversation', targetName: expect.stringMatching(/vacation/i), targetNote: 'Ana Admin' });
+    const organization = (await list('&targetType=organization'))[0];
+    expect(organization).toMatchObject({ targetName: 'Acme Test' });
+    const member = await addUser(t.app, admin, ['member']);
+    const person = (await list('')).find((e) => e.targetType === 'user' && e.targetId === member.userId);
+    expect(person).toMatchObject({ targetName: expect.any(String), targetNote: member.email });
   });
 
   it('refuses UPDATE and DELETE on the log itself', async () => {

@@ -85,3 +85,38 @@ describe('card figures follow the changes that move them', () => {
     expect(await card(ids.laptops)).toMatchObject({ rating: null, ratingCount: 0 });
   });
 });
+
+describe('tags in words', () => {
+  it('finds an app by its worded tags, in the search and in the tag filter whatever the case', async () => {
+    const owner = await register(t.app, { organization: 'Tags Org' });
+    const { extractSpec } = await import('@marketplace/spec');
+    const spec = extractSpec('Formularz wniosku urlopowego: imię, nazwisko, data od, data do').spec;
+    await (t.database.db as Db)
+      .insertInto('apps')
+      .values({ id: randomUUID(), org_id: owner.orgId, name: 'wnioski', title: 'Wnioski', summary: 'Wnioski.', kind: spec.kind, tags: spec.tags ?? [], spec: JSON.stringify(spec), latest_version: '1.0.0', author_id: owner.userId })
+      .execute();
+    const names = async (query: string) => (await call(t.app, owner, { method: 'GET', url: `/api/v1/apps?${query}` })).json().items.map((item: { name: string }) => item.name);
+    expect(spec.tags).toEqual(['formularz', 'wniosek urlopowy']);
+    expect(await names('q=formularz')).toEqual(['wnioski']);
+    expect(await names('tag=formularz')).toEqual(['wnioski']);
+    expect(await names(`tag=${encodeURIComponent('Wniosek urlopowy')}`)).toEqual(['wnioski']);
+    expect(await names('tag=form-app')).toEqual([]);
+  });
+
+  it('says the tags of apps published before in words, from their stored spec (migration 1700)', async () => {
+    const owner = await register(t.app, { organization: 'Old Tags Org' });
+    const { extractSpec } = await import('@marketplace/spec');
+    const { catalogTagsMigrations } = await import('../src/modules/catalog/catalog-tags-migrations.js');
+    const spec = extractSpec('Formularz wniosku urlopowego: imię, nazwisko, data od, data do').spec;
+    const db = t.database.db as Db;
+    const old = { id: randomUUID(), name: 'stare', spec: JSON.stringify({ ...spec, tags: ['form-app', 'leave request'] }) };
+    const unreadable = { id: randomUUID(), name: 'reczne', spec: '{}' };
+    for (const row of [old, unreadable]) {
+      await db.insertInto('apps').values({ id: row.id, org_id: owner.orgId, name: row.name, title: row.name, summary: 's', kind: 'form-app', tags: ['form-app', 'leave request'], spec: row.spec, latest_version: '1.0.0', author_id: owner.userId }).execute();
+    }
+    await catalogTagsMigrations[0]!.up(db as never);
+    const tags = async (id: string) => (await db.selectFrom('apps').select('tags').where('id', '=', id).executeTakeFirstOrThrow()).tags;
+    expect(await tags(old.id)).toEqual(['formularz', 'wniosek urlopowy']);
+    expect(await tags(unreadable.id)).toEqual(['form-app', 'leave request']);
+  });
+});

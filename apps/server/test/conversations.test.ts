@@ -88,6 +88,14 @@ describe('conversations with the built-in engine', () => {
     expect(changed.spec.sources).toEqual(first.spec.sources);
     expect(changed.spec.outputs).toEqual(first.spec.outputs);
     expect(changed.spec.name).toBe(first.spec.name);
+    // the schedule in words beside the draft (its cron stays in the spec), with the day's capital kept in the summary
+    expect(first.scheduleText).toMatch(/^At 08:00, only on Monday$/);
+    expect(changed.scheduleText).toMatch(/Friday/);
+    expect(first.spec.summary).toMatch(/only on Monday/);
+    const polish = (await post(admin, '/api/v1/conversations', { text: 'Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl' })).json();
+    expect(polish.scheduleText).toMatch(/^O 16:00, tylko piątek$/i);
+    // and on opening the conversation again
+    expect((await get(admin, `/api/v1/conversations/${polish.id}`)).json().scheduleText).toBe(polish.scheduleText);
   });
 
   it('offers two or three kinds of app with their complexity when the need is vague', async () => {

@@ -3,6 +3,7 @@ import { RELEASE_WORDS } from '@marketplace/mail';
 import { NOTICE_CODES } from '../src/http/notice.js';
 import { deploymentStateWord, noticeSentence } from '../src/http/notice-sentence.js';
 import { failingDeploymentLine } from '../src/modules/conversations/command-intents.js';
+import { releaseChecksSummary } from '../src/modules/distribution/send-release-job.js';
 import { failedReply } from '../src/modules/conversations/reply-text.js';
 
 /** Words a Polish reader should not meet in what the server mails them. */
@@ -33,8 +34,23 @@ describe('mails the server writes, in the recipient’s language', () => {
     const params = { step: 'health', detail: 'x', details: 'x', note: 'x', reason: 'x', app: 'urlopy', version: '1.0.0', issues: 'x', issue: 'x', message: 'x', path: '/health', status: 200, error: 'x', seconds: 30, last: 'x', port: 4000, bytes: 10, passed: 1, failed: 0, count: 1, threats: 'x', collection: 'x', id: 'x', total: 1, sources: 1, runs: 2, items: 3, rows: 4, groups: 2, summary: 'x', from: 'a', to: 'b', entity: 'x', field: 'x', order: 'x', cron: '0 9 * * 5', timezone: 'UTC', where: '', target: '', kind: 'x', fields: 'x', fromKind: 'form-app', toKind: 'api-service', fromType: 'string', toType: 'integer', source: 'rss', output: 'email', auth: 'sso', language: 'pl', files: '/srv/export.csv', user: 'anna', newer: '1.1.0', current: '1.1.0', by: 'anna', code: 'SIGNATURE_INVALID', rule: 'private-key', host: 'example.com', max: 100, hosts: 'example.com', tools: 'jira/search', server: 'jira', ms: 10000, command: '/usr/bin/mcp', mailKind: 'list', header: 'List-Id', limit: 30, refusal: 'foreign-token', score: 7, threshold: 5, rules: 'click-here +2', action: 'reject', symbols: 'BAYES_SPAM 5', margin: 2.5, cues: 'crash, error', mailClass: 'bug-report', thread: 'release', route: 'inbox', ruleRoute: 'ignore' };
     const worded = NOTICE_CODES.map((code) => [code, noticeSentence({ code, params }, 'pl', 'ENGLISH FALLBACK')] as const);
     expect(worded.filter(([, text]) => text === 'ENGLISH FALLBACK' || ENGLISH.test(text) || text.includes('{{'))).toEqual([]);
-    expect(noticeSentence({ code: 'validation.exercisedApi', params: { collection: 'vacations', id: 'v1', total: 1 } }, 'pl', 'created vacations/v1 and listed 1 record(s)')).toBe('utworzono vacations/v1, lista zawiera rekordów: 1');
+    expect(noticeSentence({ code: 'validation.exercisedApi', params: { collection: 'vacations', id: 'v1', total: 1 } }, 'pl', 'created vacations/v1 and listed 1 record')).toBe('utworzono vacations/v1, lista zawiera 1 rekord');
+    expect(noticeSentence({ code: 'validation.exercisedDataTool', params: { rows: 22, groups: 5 } }, 'pl', '')).toBe('raport z 22 wierszy w 5 grupach');
+    expect(noticeSentence({ code: 'validation.exercisedDataTool', params: { rows: 1, groups: 1 } }, 'en', '')).toBe('report of 1 row in 1 group');
+    expect(noticeSentence({ code: 'approval.distributeToOthers', params: { count: 3 } }, 'pl', '')).toMatch(/\(tu: 3 agenty innych osób\)\.$/);
+    expect(noticeSentence({ code: 'approval.distributeToOthers', params: { count: 1 } }, 'en', '')).toMatch(/\(this one: 1 agent of another person\)\.$/);
     expect(deploymentStateWord('healthy', 'pl')).toBe('sprawne');
+  });
+
+  it('says the release mail’s checks in words: the validation steps, each scanner and its verdict', () => {
+    const validation = { ok: true, steps: ['build', 'test', 'start', 'health', 'exercise', 'stop'].map((name) => ({ name, ok: true })) };
+    const scan = { verdict: 'clean', scanners: ['secrets', 'patterns', 'clamav'].map((name) => ({ name, verdict: 'clean' })) };
+    expect(releaseChecksSummary(validation, scan, 'pl')).toEqual({
+      validationSummary: 'zaliczona (Budowanie, Testy, Uruchomienie, Kontrola stanu, Próbny przebieg, Zatrzymanie)',
+      scanSummary: 'czysto — Ujawnione sekrety: czysto; Ryzykowne wzorce w kodzie: czysto; Antywirus (ClamAV): czysto',
+    });
+    expect(releaseChecksSummary(validation, { ...scan, verdict: 'flagged' }, 'en').scanSummary).toBe('flagged — Leaked secrets: clean; Risky code patterns: clean; Antivirus (ClamAV): clean');
+    expect(releaseChecksSummary({ ok: false }, {}, 'pl')).toEqual({ validationSummary: 'bez walidacji', scanSummary: 'nieznany' });
   });
 
   it('words every section of the release mail in Polish, with the file names, hashes and link verbatim', () => {

@@ -32,7 +32,31 @@ describe('server notices', () => {
   });
 
   it('keeps no sentence in the web catalogs for a code the server no longer writes', () => {
-    expect(leaves(en.notices).filter((code) => !(NOTICE_CODES as readonly string[]).includes(code))).toEqual([]);
+    // a plural form (`_one`) stands beside its code; `counts.*` are the counted words sentences nest
+    const codeOf = (leaf: string) => leaf.replace(/_(?:zero|one|two|few|many|other)$/, '');
+    expect(leaves(en.notices).filter((leaf) => !leaf.startsWith('counts.') && !(NOTICE_CODES as readonly string[]).includes(codeOf(leaf)))).toEqual([]);
+    expect(leaves(pl.notices).filter((leaf) => !leaf.startsWith('counts.') && !(NOTICE_CODES as readonly string[]).includes(codeOf(leaf)))).toEqual([]);
+  });
+
+  it('says a count in the plural form its number needs (no “(s)”), in the server’s sentences and the web’s alike', async () => {
+    const counted = { total: 0, sources: 0, rows: 0, groups: 0, count: 0, runs: 0, items: 0, passed: 0, failed: 0, bytes: 0, max: 0 };
+    const web = (await import(new URL('../../web/src/i18n/create-i18n.ts', import.meta.url).href)).createI18n as (language: string) => { t: (key: string, params: object) => string };
+    for (const language of ['en', 'pl'] as const) {
+      const i18n = web(language);
+      for (const code of NOTICE_CODES) {
+        for (const n of [1, 2, 5, 22]) {
+          const params = Object.fromEntries(Object.keys(counted).map((name) => [name, n]));
+          const server = noticeSentence({ code, params }, language, '');
+          const shown = i18n.t(`notices.${code}`, params);
+          expect(server, `${language} ${code} ${n}`).not.toMatch(/\(s\)|\$t\(/);
+          expect(shown, `web ${language} ${code} ${n}`).not.toMatch(/\(s\)|\$t\(/);
+          if (/^(?:validation\.exercised|approval\.distributeToOthers)/.test(code)) expect(shown, `web ${language} ${code} ${n}`).toBe(server);
+        }
+      }
+    }
+    expect(noticeSentence({ code: 'validation.exercisedDashboard', params: { sources: 1 } }, 'en', '')).toBe('page and data of 1 source');
+    expect(noticeSentence({ code: 'validation.exercisedDashboard', params: { sources: 5 } }, 'pl', '')).toBe('strona i dane z 5 źródeł');
+    expect(noticeSentence({ code: 'validation.exercisedApi', params: { collection: 'urlopy', id: 'u1', total: 3 } }, 'pl', '')).toBe('utworzono urlopy/u1, lista zawiera 3 rekordy');
   });
 
   it('words every route a mail analysis records — the rules’ routes and each outcome of the trust rules — in English and Polish', () => {
@@ -57,6 +81,15 @@ describe('server notices', () => {
     expect([...written].filter((action) => typeof word(en, action) !== 'string' || typeof word(pl, action) !== 'string')).toEqual([]);
     expect([...written].filter((action) => word(en, action) === word(pl, action))).toEqual([]);
     expect(Object.keys(en.admin.actionWords).filter((key) => !written.has(key.replaceAll(':', '.')))).toEqual([]);
+  });
+
+  it('has a word in English and Polish for every kind of audit target the server records', () => {
+    const dir = new URL('../src/', import.meta.url);
+    const text = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const written = new Set([...text.matchAll(/targetType: '([a-z][a-z_-]*)'/g)].map((match) => match[1]!));
+    expect(written.size).toBeGreaterThanOrEqual(25);
+    expect([...written].filter((type) => typeof en.admin.targetTypes[type] !== 'string' || typeof pl.admin.targetTypes[type] !== 'string')).toEqual([]);
+    expect(Object.keys(en.admin.targetTypes).filter((type) => !written.has(type))).toEqual([]);
   });
 
   it('catches a code without its sentences (the check itself works)', () => {

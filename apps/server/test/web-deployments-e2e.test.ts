@@ -169,6 +169,10 @@ describe.runIf(enabled)('installed apps in Debian Chromium: remove and install a
     const removal = page.getByRole('row').filter({ hasText: 'removed from a workstation' }).first();
     await expect.poll(() => removal.textContent(), { timeout: 20_000 }).toContain(NAME);
     expect(await page.getByRole('row').filter({ hasText: 'log lines asked for' }).first().textContent()).toContain(NAME);
+    // the target by its app's title (the id on hover), and the Action filter offers the worded actions
+    expect(await removal.textContent()).toContain(TITLE);
+    await page.getByLabel('Action').selectOption({ label: 'Removed from a workstation' });
+    await expect.poll(async () => (await page.getByRole('row').allTextContents()).slice(1).every((text) => text.includes('removed from a workstation')), { timeout: 20_000 }).toBe(true);
 
     // Change the password, then sign in with the new one.
     const changed = 'a changed passphrase of mine';

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
@@ -138,6 +139,17 @@ describe('web UI page in the reader\'s language', () => {
     expect(chosen.headers['cache-control']).toBe('no-cache');
     expect((await page({ 'accept-language': 'en', cookie: 'mp_language=pl' })).body).toContain('<html lang="pl">');
     for (const junk of ['../index', 'de', 'pl%00', 'index']) expect((await page({ 'accept-language': 'pl', cookie: `mp_language=${junk}` })).body, junk).toContain('<html lang="pl">');
+  });
+
+  it('reads the cookie the web UI writes: one name, kept in one place for both', async () => {
+    // the name the web UI writes the cookie under (i18n.ts), and no other spelling of it in either app
+    const { LANGUAGE_COOKIE } = await import('@marketplace/spec/web-language');
+    expect(readFileSync(new URL('../../web/src/i18n/i18n.ts', import.meta.url), 'utf8')).toMatch(/import \{ LANGUAGE_COOKIE \} from '@marketplace\/spec\/web-language'/);
+    expect((await page({ 'accept-language': 'en', cookie: `${LANGUAGE_COOKIE}=pl` })).body).toContain('<html lang="pl">');
+    const sources = (dir: string): string[] =>
+      (readdirSync(new URL(dir, import.meta.url), { recursive: true }) as string[]).filter((file) => /\.tsx?$/.test(file)).map((file) => readFileSync(new URL(`${dir}${file}`, import.meta.url), 'utf8'));
+    const naming = [...sources('../src/'), ...sources('../../web/src/')].filter((text) => text.includes(`'${LANGUAGE_COOKIE}'`));
+    expect(naming).toEqual([]);
   });
 
   it('sends the plain index.html when the build has no page for the language chosen', async () => {

@@ -23,4 +23,12 @@ describe('Admin → Agents', () => {
     expect(row.textContent).toContain('Ola Nowak');
     expect(row.textContent).not.toMatch(/\bprocess\b|\bcontainer\b/);
   });
+
+  it('puts the enrolment code where the empty table’s hint says: below it', async () => {
+    serveAdminApi((_method, url) => (url.startsWith('/api/v1/agents') ? [200, { items: [], total: 0 }] : url.startsWith('/api/v1/users') ? [200, { items: [], total: 0 }] : [404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: url }]));
+    mountAdminPage(AgentsPage, 'pl');
+    const hint = await screen.findByText(/Utwórz poniżej kod rejestracji/);
+    const enrol = screen.getByRole('button', { name: 'Utwórz kod rejestracji' });
+    expect(hint.compareDocumentPosition(enrol) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
 });

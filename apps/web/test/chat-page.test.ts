@@ -3,7 +3,7 @@ import { createElement } from 'react';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { I18nextProvider } from 'react-i18next';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionProvider } from '../src/auth/session';
 import { createI18n } from '../src/i18n/create-i18n';
@@ -45,7 +45,7 @@ function serve() {
     }
     if (url === '/api/v1/conversations/c1') {
       const message = (role: string, text: string) => ({ role, text, language: 'en', spec: null, actions: [], createdAt: '' });
-      return json({ id: 'c1', title: 'Invoice report', channel: 'web', state: 'delivered', missing: [], requestId: 'r1', spec, language: 'en', createdAt: '', updatedAt: '', messages: [message('user', 'Send me open invoices every Monday at 8'), message('assistant', 'I drafted an automation.'), message('assistant', 'Invoice report 1.0.0 is published and on its way.')] });
+      return json({ id: 'c1', title: 'Invoice report', channel: 'web', state: 'delivered', missing: [], requestId: 'r1', spec, language: 'en', scheduleText: 'At 08:00, only on Monday', createdAt: '', updatedAt: '', messages: [message('user', 'Send me open invoices every Monday at 8'), message('assistant', 'I drafted an automation.'), message('assistant', 'Invoice report 1.0.0 is published and on its way.')] });
     }
     return json({ status: 404, code: 'ROUTE_NOT_FOUND', detail: 'no' }, 404);
   });
@@ -95,5 +95,12 @@ describe('chat page', () => {
     const said = await screen.findAllByText('Invoice report 1.0.0 is published and on its way.');
     expect(said[0]!.closest('li')?.className).toBe('message assistant');
     expect(screen.getByTestId('build-steps').textContent).toContain('Deliver not sent: no workstation enrolled');
+  });
+
+  it('says an opened conversation’s schedule in words, its cron beside it', async () => {
+    serve();
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, { initialEntries: ['/chat/c1'] }, createElement(SessionProvider, null, createElement(Routes, null, createElement(Route, { path: '/chat/:id', element: createElement(ChatPage) })))))));
+    await waitFor(() => expect(document.querySelector('.schedule-form p')?.textContent).toContain('Schedule: At 08:00, only on Monday 0 8 * * 1'));
   });
 });

@@ -58,7 +58,7 @@ describe('what the server writes, in the Polish UI', () => {
   it('words the trial run of validation on the app page, with no English detail left', async () => {
     serve({ '/api/v1/apps/a1/versions/1.0.0': version });
     mount(createElement(VersionReports, { appId: 'a1', version: '1.0.0' }), 'pl');
-    expect(await screen.findByText(/utworzono vacations\/v1, lista zawiera rekordów: 1/)).toBeTruthy();
+    expect(await screen.findByText(/utworzono vacations\/v1, lista zawiera 1 rekord\b/)).toBeTruthy();
     expect(screen.getByText(/nasłuchuje na porcie 40111/)).toBeTruthy();
     expect(document.body.textContent).not.toMatch(/created vacations|listening on port/);
   });
@@ -163,7 +163,7 @@ describe('reasons the server gives in its own words, in the Polish UI', () => {
           { code: 'HOSTS_OUTSIDE_ALLOW_LIST', message: 'The app reaches hosts outside the allow-list: api.example.com.', notice: { code: 'approval.hostsOutside', params: { hosts: 'api.example.com' } } },
           { code: 'MCP_TOOLS_OUTSIDE_POLICY', message: 'The app calls MCP tools that the policy does not let apps use: jira/create_issue (output). Their calls are refused until an admin adds them.', notice: { code: 'approval.mcpToolsOutside', params: { tools: 'jira/create_issue (output)' } } },
         ]),
-        approval('a2', [{ code: 'POLICY_DISTRIBUTE_TO_OTHERS', message: 'The organisation reviews releases sent to other people’s workstations (this one: 3 agent(s) of other people).', notice: { code: 'approval.distributeToOthers', params: { count: 3 } } }]),
+        approval('a2', [{ code: 'POLICY_DISTRIBUTE_TO_OTHERS', message: 'The organisation reviews releases sent to other people’s workstations (this one: 3 agents of other people).', notice: { code: 'approval.distributeToOthers', params: { count: 3 } } }]),
       ],
     };
     serve({ '/api/v1/auth/me': reviewer, '/api/v1/approvals': answer });
@@ -171,7 +171,7 @@ describe('reasons the server gives in its own words, in the Polish UI', () => {
     mount(createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ApprovalsPage))), 'pl');
     expect(await screen.findByText('Aplikacja łączy się z hostami spoza listy dozwolonych: api.example.com.')).toBeTruthy();
     expect(document.body.textContent).toContain('Aplikacja wywołuje narzędzia MCP, których polityka nie pozwala używać aplikacjom: jira/create_issue (output).');
-    expect(document.body.textContent).toContain('agenty innych osób, liczba: 3');
+    expect(document.body.textContent).toContain('(tu: 3 agenty innych osób)');
     expect(serverEnglishIn(document.body.textContent!, answer)).toEqual([]);
     cleanup();
     const older = { items: [approval('a3', [{ code: 'POLICY_ALL_APPS', message: 'The organisation reviews every app before it is published.' }])] };

@@ -202,6 +202,9 @@ describe('the Polish UI', () => {
     mount('/apps/a1', 'pl');
     await screen.findByRole('heading', { level: 1, name: 'Invoice tracker' });
     await screen.findByText('Budowanie');
+    // the app's identifier is code, said on hover, not a word of the page
+    expect(screen.getByTestId('app-name').tagName).toBe('CODE');
+    expect(screen.getByTestId('app-name').getAttribute('title')).toBe('Jej nazwa w poleceniach i w adresie Git');
     // README headings go one level down (## → h3), so the page keeps its own h1 and h2s
     await waitFor(() => expect(document.querySelector('article.markdown h3')?.textContent).toBe('Invoices'));
     expect(document.body.textContent).toContain('Antywirus (ClamAV)');

@@ -31,6 +31,7 @@ export { diffSpecs } from './engine/diff-specs.js';
 export type { SpecChange } from './engine/diff-specs.js';
 export { describeChanges, specNamer } from './engine/describe-changes.js';
 export { describeSchedule } from './engine/describe-schedule.js';
+export { tagsFor } from './engine/describe-app.js';
 export { formatSpec } from './engine/format-spec.js';
 export { FORMAT_LABELS } from './engine/rules/format-labels.js';
 export { suggestKinds } from './engine/suggest-kinds.js';

@@ -82,13 +82,28 @@ describe('extractSpec', () => {
     const en = extractSpec('Small tool to keep track of laptops: serial number, owner, purchase date').spec;
     expect([en.title, en.name, en.language]).toEqual(['Laptop tracker', 'laptop-tracker', 'en']);
     expect(en.summary).toBe('Laptop tracker: an API that keeps laptop records (serial number, owner, purchase date).');
-    expect(en.tags).toEqual(['api-service', 'laptop']);
+    expect(en.tags).toEqual(['API', 'laptop']);
     expect(en.entities?.[0]?.label).toBe('Laptop');
     const pl = extractSpec('Potrzebuję czegoś do planowania urlopów w zespole').spec;
     expect([pl.title, pl.language]).toEqual(['Planowanie urlopów', 'pl']);
     const auto = extractSpec('Co tydzień w piątek o 16 zsumuj sprzedaż z pliku data/sprzedaz.csv i wyślij raport na anna@firma.pl').spec;
     expect(auto.summary.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(1);
-    expect(auto.tags).toEqual(expect.arrayContaining(['csv', 'email', 'scheduled']));
+    expect(auto.tags).toEqual(expect.arrayContaining(['plik CSV', 'e-mail', 'harmonogram']));
+    // the relative pronoun agrees with the kind's noun (narzędzie … które, not który)
+    expect(auto.kind).toBe('data-tool');
+    expect(auto.summary).toContain('narzędzie do danych, które czyta plik CSV');
+  });
+
+  it('tags an app in its own language: the kind in words and records by their label, no identifiers', () => {
+    const form = extractSpec('Formularz wniosku urlopowego: imię, nazwisko, data od, data do').spec;
+    expect(form.language).toBe('pl');
+    expect(form.tags?.[0]).toBe('formularz');
+    expect(form.tags).toContain(form.entities![0]!.label!.toLowerCase());
+    for (const tag of form.tags ?? []) {
+      expect(tag, 'a kind, a type or an identifier').not.toMatch(/^(?:form-app|api-service|web-dashboard|data-tool|automation|csv|email|webhook|file|dashboard|scheduled|http-json|rss|imap)$|[a-z][A-Z]/);
+    }
+    const en = extractSpec('A dashboard of our sales from https://example.com/sales.json, refreshed every Monday at 9').spec;
+    expect(en.tags).toEqual(expect.arrayContaining(['dashboard', 'web data']));
   });
 
   it('answers in the language asked for', () => {

@@ -45,6 +45,9 @@ export function noticeSentence(notice: { code: string; params: Record<string, st
   return words.t(key, { ...params, lng: language });
 }
 
+/** A pipeline's own term in a mail's language: a validation step (`exercise`), a scanner (`clamav`) or its verdict (`clean`). */
+export const pipelineWord = (list: 'steps' | 'scanners' | 'scanVerdicts', value: string, language: MailLanguage): string => words.t(`words.${list}.${value}`, { lng: language, defaultValue: value });
+
 /** A deployment state (healthy, rolled-back …) in a mail's language. */
 export const deploymentStateWord = (state: string, language: MailLanguage): string => words.t(`words.deploymentStates.${state}`, { lng: language, defaultValue: state });
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import negotiate from '@fastify/accept-negotiator';
 import fp from 'fastify-plugin';
 import Negotiator from 'negotiator';
+import { LANGUAGE_COOKIE } from '@marketplace/spec/web-language';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Paths the SPA never answers: the API, its docs, and the operational endpoints. */
@@ -31,8 +32,6 @@ const ENCODINGS = [
   { encoding: 'gzip', suffix: '.gz' },
 ] as const;
 
-/** The cookie the web UI sets to the language it shows (apps/web/src/i18n/languages.ts). */
-const LANGUAGE_COOKIE = 'mp_language';
 /** The build's page per language (apps/web/scripts/language-pages.ts): `<html lang>` and that language's words preloaded. */
 const LANGUAGE_PAGE = /^index\.([a-z]{2,3})\.html$/;
 

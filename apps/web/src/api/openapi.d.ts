@@ -7098,6 +7098,8 @@ export interface paths {
                             }[];
                             missing: string[];
                             requestId: string | null;
+                            /** @description The draft’s schedule in words, in the conversation’s language */
+                            scheduleText: string | null;
                             spec: {
                                 [key: string]: unknown;
                             };
@@ -17322,6 +17324,10 @@ export interface components {
             seq: number;
             statusCode: number | null;
             targetId: string | null;
+            /** @description What the target is called: an app’s or deployment’s app title, a workstation’s or person’s name */
+            targetName: string | null;
+            /** @description More about the target where it helps tell two apart: a person’s e-mail, the workstation a deployment is on */
+            targetNote: string | null;
             targetType: string | null;
         };
         AuditEntryInput: {
@@ -17344,6 +17350,10 @@ export interface components {
             seq: number;
             statusCode: number | null;
             targetId: string | null;
+            /** @description What the target is called: an app’s or deployment’s app title, a workstation’s or person’s name */
+            targetName: string | null;
+            /** @description More about the target where it helps tell two apart: a person’s e-mail, the workstation a deployment is on */
+            targetNote: string | null;
             targetType: string | null;
         };
         Campaign: {
@@ -17465,6 +17475,8 @@ export interface components {
             questions: string[];
             reply: string;
             requestId: string | null;
+            /** @description The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron) */
+            scheduleText: string | null;
             similar: {
                 id: string;
                 kind: string;
@@ -17509,6 +17521,8 @@ export interface components {
             questions: string[];
             reply: string;
             requestId: string | null;
+            /** @description The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron) */
+            scheduleText: string | null;
             similar: {
                 id: string;
                 kind: string;

@@ -8,6 +8,8 @@ interface SpecDraftProps {
   missing: string[];
   /** The conversation's language: edits are worded in it. */
   language: string;
+  /** The schedule in words (the server says it); the cron expression stays beside it as code. */
+  scheduleText?: string | null | undefined;
   busy: boolean;
   onEdit: (message: string) => void;
 }
@@ -15,7 +17,7 @@ interface SpecDraftProps {
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The AppSpec draft beside the chat: what it says so far, with field types and the schedule editable. */
-export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftProps) {
+export function SpecDraft({ spec, missing, language, scheduleText, busy, onEdit }: SpecDraftProps) {
   const { t } = useTranslation();
   const [schedule, setSchedule] = useState('');
   if (!spec || !Object.keys(spec).length) return <p className="muted">{t('chat.noDraft')}</p>;
@@ -105,7 +107,19 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
       {current || kind === 'automation' || kind === 'data-tool' ? (
         <form onSubmit={submitSchedule} className="schedule-form">
           <p className="small">
-            {t('chat.schedule')}: {current ? <code>{current.cron}</code> : t('common.none')} {current?.timezone ? <span className="muted">({current.timezone})</span> : null}
+            {t('chat.schedule')}:{' '}
+            {current ? (
+              scheduleText ? (
+                <>
+                  {scheduleText} <code className="muted">{current.cron}</code>
+                </>
+              ) : (
+                <code>{current.cron}</code>
+              )
+            ) : (
+              t('common.none')
+            )}{' '}
+            {current?.timezone ? <span className="muted">({current.timezone})</span> : null}
           </p>
           <div className="field">
             <label htmlFor="schedule-words">{t('chat.newSchedule')}</label>
@@ -119,7 +133,7 @@ export function SpecDraft({ spec, missing, language, busy, onEdit }: SpecDraftPr
           </button>
         </form>
       ) : null}
-      {missing.length ? <p className="small notice">{t('chat.missing', { fields: missing.join(', ') })}</p> : null}
+      {missing.length ? <p className="small notice">{t('chat.missing', { fields: missing.map((slot) => t(`chat.missingSlots.${slot.replaceAll('.', ':')}`, { defaultValue: slot })).join(', ') })}</p> : null}
       <details>
         <summary>{t('chat.showSpec')}</summary>
         <pre className="code small" tabIndex={0}>{JSON.stringify(spec, null, 2)}</pre>

@@ -61,6 +61,7 @@ export const enFirst = {
     more: 'Show more apps',
   },
   appPage: {
+    nameInCommands: 'Its name in commands and in the Git address',
     mcpTools: {
       title: 'MCP tools',
       intro: 'Tools of the organisation’s MCP servers this app calls through its deploy agent. Each call is checked against the organisation’s policy and audited.',
@@ -117,9 +118,9 @@ export const enFirst = {
     notFound: 'This app does not exist or was removed.',
     validation: 'Validation',
     scan: 'Security scan',
-    verdicts: { clean: 'clean', flagged: 'flagged' },
+    verdicts: NOTICE_WORDS_EN.scanVerdicts,
     steps: NOTICE_WORDS_EN.steps,
-    scanners: { clamav: 'Antivirus (ClamAV)', patterns: 'Risky code patterns', secrets: 'Leaked secrets' },
+    scanners: NOTICE_WORDS_EN.scanners,
     readme: 'About this app',
     owner: 'Owner: {{name}}',
     validated: 'validated',
@@ -194,6 +195,18 @@ export const enFirst = {
     draft: 'App draft',
     noDraft: 'The draft appears here as you describe the app.',
     missing: 'Still needed: {{fields}}',
+    /** What a draft still lacks, by the requirements engine's slot (`sources.path` with `:` for `.`). */
+    missingSlots: {
+      summary: 'what the app is for',
+      kind: 'the kind of app',
+      entities: 'the records and their fields',
+      sources: 'where its data comes from',
+      'sources:path': 'the file to read',
+      'sources:url': 'the address to read',
+      schedule: 'when it runs',
+      outputs: 'where the results go',
+      'outputs:target': 'who or what receives the results',
+    },
     build: 'Build this app',
     building: 'Building…',
     progress: 'Build progress',

@@ -2,7 +2,8 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { en, FirstWords, MoreWords } from './en';
 import { joinWords } from './join-words';
-import { LANGUAGE_COOKIE, LANGUAGES, type Language } from './languages';
+import { LANGUAGE_COOKIE } from '@marketplace/spec/web-language';
+import { LANGUAGES, type Language } from './languages';
 
 export { LANGUAGES, type Language } from './languages';
 

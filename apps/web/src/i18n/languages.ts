@@ -1,9 +1,3 @@
 /** The languages the UI speaks; each has its words (src/i18n/<language>-first.ts, -more.ts) and its page (index.<language>.html). */
 export const LANGUAGES = ['en', 'pl'] as const;
 export type Language = (typeof LANGUAGES)[number];
-
-/**
- * The cookie that tells the server which language's page to send (it preloads that language's words);
- * without it the server follows Accept-Language. Not a secret: the language shown.
- */
-export const LANGUAGE_COOKIE = 'mp_language';

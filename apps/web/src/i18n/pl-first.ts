@@ -62,6 +62,7 @@ export const plFirst: FirstWords = {
     more: 'Pokaż więcej aplikacji',
   },
   appPage: {
+    nameInCommands: 'Jej nazwa w poleceniach i w adresie Git',
     mcpTools: {
       title: 'Narzędzia MCP',
       intro: 'Narzędzia serwerów MCP organizacji, które ta aplikacja wywołuje przez swojego agenta wdrożeń. Każde wywołanie jest sprawdzane z polityką organizacji i zapisywane w dzienniku audytu.',
@@ -118,9 +119,9 @@ export const plFirst: FirstWords = {
     notFound: 'Ta aplikacja nie istnieje albo została usunięta.',
     validation: 'Walidacja',
     scan: 'Skan bezpieczeństwa',
-    verdicts: { clean: 'czysto', flagged: 'oznaczono' },
+    verdicts: NOTICE_WORDS_PL.scanVerdicts,
     steps: NOTICE_WORDS_PL.steps,
-    scanners: { clamav: 'Antywirus (ClamAV)', patterns: 'Ryzykowne wzorce w kodzie', secrets: 'Ujawnione sekrety' },
+    scanners: NOTICE_WORDS_PL.scanners,
     readme: 'O aplikacji',
     owner: 'Właściciel: {{name}}',
     validated: 'zweryfikowana',
@@ -191,6 +192,18 @@ export const plFirst: FirstWords = {
     draft: 'Szkic aplikacji',
     noDraft: 'Szkic pojawi się tutaj, gdy opiszesz aplikację.',
     missing: 'Jeszcze potrzebne: {{fields}}',
+    /** What a draft still lacks, by the requirements engine's slot (`sources.path` with `:` for `.`). */
+    missingSlots: {
+      summary: 'do czego służy aplikacja',
+      kind: 'rodzaj aplikacji',
+      entities: 'rekordy i ich pola',
+      sources: 'skąd pochodzą dane',
+      'sources:path': 'plik do odczytu',
+      'sources:url': 'adres do odczytu',
+      schedule: 'kiedy ma działać',
+      outputs: 'dokąd trafiają wyniki',
+      'outputs:target': 'kto lub co dostaje wyniki',
+    },
     build: 'Zbuduj tę aplikację',
     building: 'Budowanie…',
     progress: 'Postęp budowania',

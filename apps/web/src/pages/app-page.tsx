@@ -56,7 +56,11 @@ export function AppPage() {
               <>
                 <h1>{data.title}</h1>
                 <p className="muted">
-                  <span className="tag">{t(`kinds.${data.kind}`, { defaultValue: data.kind })}</span> {data.name}
+                  <span className="tag">{t(`kinds.${data.kind}`, { defaultValue: data.kind })}</span>{' '}
+                  {/* the app's identifier: what commands and the Git address call it, so shown as code and said on hover */}
+                  <code title={t('appPage.nameInCommands')} data-testid="app-name">
+                    {data.name}
+                  </code>
                   {data.authorName ? ` · ${t('appPage.by', { name: data.authorName })}` : ''}
                 </p>
                 <p>{data.summary}</p>

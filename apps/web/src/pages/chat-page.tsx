@@ -31,7 +31,7 @@ function turnOf(conversation: Conversation): ConversationTurn {
   const last = [...conversation.messages].reverse().find((m) => m.role === 'assistant');
   return {
     id: conversation.id, reply: last?.text ?? '', spec: conversation.spec, missing: conversation.missing, questions: [], actions: last?.actions ?? [], suggestions: [], similar: [],
-    state: conversation.state, language: conversation.language, requestId: conversation.requestId, intent: null, notice: null, changes: [],
+    state: conversation.state, language: conversation.language, requestId: conversation.requestId, intent: null, notice: null, changes: [], scheduleText: conversation.scheduleText ?? null,
   };
 }
 
@@ -249,7 +249,7 @@ export function ChatPage() {
           <h2 id="draft-title" tabIndex={-1}>
             {t('chat.draft')}
           </h2>
-          <SpecDraft spec={turn?.spec ?? null} missing={turn?.missing ?? []} language={turn?.language ?? i18n.language} busy={busy} onEdit={(message) => send.mutate(message)} />
+          <SpecDraft spec={turn?.spec ?? null} missing={turn?.missing ?? []} language={turn?.language ?? i18n.language} scheduleText={turn?.scheduleText ?? null} busy={busy} onEdit={(message) => send.mutate(message)} />
           {turn ? (
             <button type="button" onClick={() => build.mutate()} disabled={busy || !canBuild}>
               {build.isPending ? t('chat.building') : t('chat.build')}

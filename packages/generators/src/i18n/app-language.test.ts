@@ -222,6 +222,21 @@ describe.each(APP_KINDS)('a %s generated in Polish and in English', (kind) => {
     expect(readme).toContain(pl.build.readme.language);
   });
 
+  it.each(['pl', 'en'] as const)('says in its %s README what kind of app it is and what each field holds in words, the identifier only in code', (language) => {
+    const { readme } = rendered[language];
+    const words = catalogFor(language).build.readme;
+    expect(readme).toContain(words.kindNames[kind]);
+    // no kind as an identifier (`form-app`) anywhere, no field's type as one (`string`) in a list
+    expect(readme).not.toMatch(new RegExp(`\`(?:${APP_KINDS.join('|')})\``));
+    expect(readme).not.toMatch(/^- .*`(?:string|text|number|integer|boolean|date|datetime|email|url|enum)`/m);
+    const fields = readme.split('\n').filter((line) => /^- .*\((?:w API|in the API|nagłówek w pliku CSV|CSV header): `/.test(line));
+    if (kind === 'api-service' || kind === 'form-app' || kind === 'data-tool') expect(fields.length, readme).toBeGreaterThan(0);
+    for (const line of fields) {
+      expect(line, 'label first, then a worded type').toMatch(/^- [^`]+: [^`]+ \([^`]*`[^`]+`\)$/);
+      expect(Object.values(words.fieldTypes).some((type) => line.includes(`: ${type}`)), line).toBe(true);
+    }
+  });
+
   it('shows labels, not identifiers, where people read', () => {
     for (const language of ['pl', 'en'] as const) {
       for (const [name, output] of Object.entries(rendered[language].outputs)) {

@@ -214,7 +214,11 @@ export const pl: Catalog = {
     },
     readme: {
       noSummary: '_Nie podano opisu._',
-      generated: 'Tę aplikację typu `{kind}` wygenerował marketplace (wersja {version}).',
+      generated: 'Aplikacja wygenerowana przez marketplace (wersja {version}) jako {kind}.',
+      kindNames: { 'api-service': 'usługa API', 'web-dashboard': 'panel WWW', 'form-app': 'formularz', automation: 'automatyzacja', 'data-tool': 'narzędzie do danych' },
+      fieldTypes: { string: 'tekst', text: 'dłuższy tekst', number: 'liczba', integer: 'liczba całkowita', boolean: 'tak lub nie', date: 'data', datetime: 'data i godzina', email: 'adres e-mail', url: 'adres WWW', enum: 'wybór' },
+      fieldInApi: 'w API: {name}',
+      columnInCsv: 'nagłówek w pliku CSV: {name}',
       runIt: 'Uruchomienie',
       needsNode: 'wystarczy Node.js 20 lub nowszy',
       dataDir:

@@ -76,7 +76,7 @@ export const apiService: KindGenerator = {
         [`DELETE /api/${entity.collection}/:id`, format(words.remove, { label })],
       );
     }
-    const fieldLists = entities.map((entity) => `### ${markdownText(entity.label)} (\`/api/${entity.collection}\`)\n\n${fieldList(entity.fields, text.readme.fieldRequired)}`);
+    const fieldLists = entities.map((entity) => `### ${markdownText(entity.label)} (\`/api/${entity.collection}\`)\n\n${fieldList(entity.fields, text.readme.fieldRequired, text.readme, 'fieldInApi')}`);
     return {
       entities,
       settings: [],

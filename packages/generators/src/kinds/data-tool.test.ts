@@ -49,7 +49,7 @@ describe('data-tool generator', () => {
   it('generates an app that builds, passes its own tests and reports on a fixture CSV in the sandbox', async () => {
     const report = await generateAndValidate(spec);
     expect(report.ok, describeReport(report)).toBe(true);
-    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('report of 4 rows in 2 group(s)');
+    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('report of 4 rows in 2 groups');
   });
 
   it('generates a Polish app that passes its own tests and the sandbox as well', async () => {

@@ -131,7 +131,7 @@ export const dataTool: KindGenerator = {
           ['GET /api/runs', words.runs],
           ['POST /run', words.run],
         ],
-        sections: [`## ${words.columns}\n\n${words.columnsIntro}\n\n${fieldList(fields, null)}`],
+        sections: [`## ${words.columns}\n\n${words.columnsIntro}\n\n${fieldList(fields, null, text.readme, 'columnInCsv')}`],
         notes: (spec.sources ?? []).some((source) => source.type !== 'csv') ? [words.csvOnly] : [],
       },
     };

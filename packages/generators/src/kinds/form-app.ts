@@ -89,7 +89,7 @@ export const formApp: KindGenerator = {
           ['GET /submissions.csv', words.csv],
         ],
         sections: [
-          `## ${words.fields}\n\n${fieldList(fields, text.readme.fieldRequired)}`,
+          `## ${words.fields}\n\n${fieldList(fields, text.readme.fieldRequired, text.readme, 'fieldInApi')}`,
           `## ${words.notifications}\n\n${outputs.length ? outputs.map((output) => `- ${messages.automation.outputTypes[output.type]}${output.setting ? ` (\`${output.setting}\`)` : ''}`).join('\n') : words.noNotifications}`,
         ],
         ...(spec.auth === 'api-key' ? { access: words.access } : {}),

@@ -43,7 +43,7 @@ describe('web-dashboard generator', () => {
   it('generates an app that builds, passes its own tests and shows page and data in the sandbox', async () => {
     const report = await generateAndValidate(spec);
     expect(report.ok, describeReport(report)).toBe(true);
-    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('page and data of 3 source(s)');
+    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('page and data of 3 sources');
   });
 
   it('generates a Polish app that passes its own tests and the sandbox as well', async () => {

@@ -70,7 +70,7 @@ describe('a CSV file on the workstation, outside the app folder', () => {
   it('passes validation with a generated sample of the declared columns in place of the file', async () => {
     const report = await generateAndValidate(dashboard('/srv/exports/does-not-exist-here.csv'));
     expect(report.ok, describeReport(report)).toBe(true);
-    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('page and data of 1 source(s)');
+    expect(report.steps.find((step) => step.name === 'exercise')?.detail).toBe('page and data of 1 source');
   });
 
   it('is the input of a data tool and of an automation, validated with the sample too', async () => {

@@ -63,12 +63,17 @@ export function manifestInput(definition: AppDefinition, permissions: { network:
   };
 }
 
-/** A markdown list of fields: identifier, label, type, enum values and whether it is required. */
-export function fieldList(fields: readonly (Field & { label: string })[], requiredText: string | null): string {
+/**
+ * A markdown list of fields as people read them: the label, the type in words, the choices of an enum
+ * and whether it is required; the identifier last, in code, where a developer needs it (`named`: the
+ * API's field name, or the CSV header a data tool reads).
+ */
+export function fieldList(fields: readonly (Field & { label: string })[], requiredText: string | null, text: BuildMessages['readme'], named: 'fieldInApi' | 'columnInCsv'): string {
   return fields
     .map((field) => {
       const values = field.type === 'enum' ? ` (${(field.values ?? []).map(markdownText).join(', ')})` : '';
-      return `- \`${field.name}\` "${markdownText(field.label)}": \`${field.type}\`${values}${requiredText && field.required ? requiredText : ''}`;
+      const identifier = format(text[named], { name: `\`${field.name.replace(/`/g, "'")}\`` });
+      return `- ${markdownText(field.label)}: ${text.fieldTypes[field.type]}${values}${requiredText && field.required ? requiredText : ''} (${identifier})`;
     })
     .join('\n');
 }
@@ -106,7 +111,7 @@ export function readme(definition: AppDefinition, parts: ReadmeParts, files: rea
 
 ${markdownText(definition.summary) || text.noSummary}
 
-${format(text.generated, { kind: definition.kind, version: definition.version })} ${parts.about} ${text.language}
+${format(text.generated, { kind: text.kindNames[definition.kind], version: definition.version })} ${parts.about} ${text.language}
 
 ## ${text.runIt}
 

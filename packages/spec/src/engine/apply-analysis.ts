@@ -168,7 +168,7 @@ export function applyAnalysis(analysis: MessageAnalysis, context: ApplyContext):
   };
   if (summary.trim() !== '') {
     spec.summary = summarise(spec, appLanguage);
-    spec.tags = tagsFor(spec);
+    spec.tags = tagsFor(spec, appLanguage);
   }
 
   const raised: Slot[] = [];

@@ -76,7 +76,7 @@ const WORDS = {
     kind: { 'form-app': 'a form', 'api-service': 'an API', 'web-dashboard': 'a dashboard', automation: 'an automation', 'data-tool': 'a data tool' },
     keeps: (entity: string, fields: string) => ` that keeps ${entity} records${fields ? ` (${fields})` : ''}`,
     collects: (fields: string) => (fields ? ` that asks for ${fields}` : ''),
-    reads: (what: string) => ` reading ${what}`,
+    reads: (what: string, _kind: AppSpec['kind']) => ` reading ${what}`,
     sends: (what: string) => `, sending the results ${what}`,
     runs: (when: string) => `, run ${when}`,
     csv: 'a CSV file',
@@ -89,7 +89,8 @@ const WORDS = {
     kind: { 'form-app': 'formularz', 'api-service': 'API', 'web-dashboard': 'panel', automation: 'automatyzacja', 'data-tool': 'narzędzie do danych' },
     keeps: (entity: string, fields: string) => ` przechowujące rekordy „${entity}”${fields ? ` (${fields})` : ''}`,
     collects: (fields: string) => (fields ? `, który pyta o: ${fields}` : ''),
-    reads: (what: string) => `, który czyta ${what}`,
+    // the relative pronoun agrees with the kind's noun: formularz, panel (który), API, narzędzie (które), automatyzacja (która)
+    reads: (what: string, kind: AppSpec['kind']) => `, ${{ 'form-app': 'który', 'web-dashboard': 'który', 'api-service': 'które', 'data-tool': 'które', automation: 'która' }[kind]} czyta ${what}`,
     sends: (what: string) => `; wyniki trafiają ${what}`,
     runs: (when: string) => `; działa ${when}`,
     csv: 'plik CSV',
@@ -114,10 +115,12 @@ export function summarise(spec: AppSpec, language: Language): string {
   if (spec.kind === 'form-app') sentence += w.collects(fieldList(entity));
   else if (spec.kind === 'api-service' && entity) sentence += w.keeps(language === 'en' ? humanise(entity.name) : (entity.label ?? humanise(entity.name)), fieldList(entity));
   const source = spec.sources?.[0];
-  if (source) sentence += w.reads(source.type === 'csv' ? `${w.csv}${source.path || source.workstationPath ? ` ${source.path ?? source.workstationPath}` : ''}` : source.type === 'rss' ? w.feed : source.type === 'imap' ? w.mailbox : w.url);
+  if (source) sentence += w.reads(source.type === 'csv' ? `${w.csv}${source.path || source.workstationPath ? ` ${source.path ?? source.workstationPath}` : ''}` : source.type === 'rss' ? w.feed : source.type === 'imap' ? w.mailbox : w.url, spec.kind);
   if (spec.schedule) {
     try {
-      sentence += w.runs(describeSchedule(spec.schedule.cron, language).toLowerCase());
+      const when = describeSchedule(spec.schedule.cron, language);
+      // lower-case only where the sentence continues: English day and month names keep their capitals
+      sentence += w.runs(when.charAt(0).toLocaleLowerCase(language) + when.slice(1));
     } catch {
       // An unreadable cron leaves the schedule out of the sentence; the spec still says it.
     }
@@ -128,9 +131,40 @@ export function summarise(spec: AppSpec, language: Language): string {
   return (/[.…]$/.test(text) ? text : `${text}.`).slice(0, 400);
 }
 
-/** Catalog tags from the kind, the records, the sources and the outputs. */
-export function tagsFor(spec: AppSpec): string[] {
-  const tags = [spec.kind, ...(spec.entities ?? []).map((e) => humanise(e.name)), ...(spec.sources ?? []).map((s) => s.type), ...(spec.outputs ?? []).map((o) => o.type)];
-  if (spec.schedule) tags.push('scheduled');
-  return [...new Set(tags.map((t) => t.slice(0, 40)))].slice(0, 20);
+/** How a catalog tag says the kind, a source, an output and a schedule, in the app's language. */
+const TAG_WORDS = {
+  en: {
+    kind: { 'form-app': 'form', 'api-service': 'API', 'web-dashboard': 'dashboard', automation: 'automation', 'data-tool': 'data tool' },
+    source: { csv: 'CSV file', 'http-json': 'web data', rss: 'news feed', imap: 'mailbox' },
+    output: { email: 'e-mail', webhook: 'chat channel', file: 'file', dashboard: 'dashboard' },
+    scheduled: 'scheduled',
+  },
+  pl: {
+    kind: { 'form-app': 'formularz', 'api-service': 'API', 'web-dashboard': 'panel', automation: 'automatyzacja', 'data-tool': 'narzędzie do danych' },
+    source: { csv: 'plik CSV', 'http-json': 'dane z sieci', rss: 'kanał wiadomości', imap: 'skrzynka pocztowa' },
+    output: { email: 'e-mail', webhook: 'kanał czatu', file: 'plik', dashboard: 'panel' },
+    scheduled: 'harmonogram',
+  },
+} as const;
+
+/** A label as a tag: "Wniosek urlopowy" → "wniosek urlopowy"; an acronym ("CSV", "VPN access") keeps its case. */
+function tagWord(label: string, language: Language): string {
+  return /^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLocaleLowerCase(language) + label.slice(1) : label;
+}
+
+/**
+ * Catalog tags in the app's language, as people would look for it: the kind in words, each record by
+ * its label (not its identifier), what it reads and where it sends, and whether it runs on a schedule.
+ * The catalog's search covers the tags, and its tag filter takes them whatever their case.
+ */
+export function tagsFor(spec: AppSpec, language: Language = spec.language ?? 'en'): string[] {
+  const words = TAG_WORDS[language];
+  const tags: string[] = [
+    words.kind[spec.kind],
+    ...(spec.entities ?? []).map((e) => tagWord(e.label ?? entityLabelFor(e.name, language), language)),
+    ...(spec.sources ?? []).map((s) => words.source[s.type]),
+    ...(spec.outputs ?? []).filter((o) => o.type !== 'dashboard' || spec.kind !== 'web-dashboard').map((o) => words.output[o.type]),
+  ];
+  if (spec.schedule) tags.push(words.scheduled);
+  return [...new Set(tags.map((t) => t.trim().slice(0, 40)).filter(Boolean))].slice(0, 20);
 }

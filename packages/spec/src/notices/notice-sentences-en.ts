@@ -1,5 +1,19 @@
 /** The notices' sentences and words in English (see notice-sentences.ts): one module per language, so each web catalog chunk carries only its own. */
 export const NOTICE_SENTENCES_EN = {
+  /**
+   * Counted words the sentences nest (`$t(notices.counts.records, {"count": {{total}} })`): i18next
+   * picks the plural form by `count`, whatever the notice's parameter is called. Not notices of their own.
+   */
+  counts: {
+    records: '{{count, number}} records',
+    records_one: '{{count, number}} record',
+    sources: '{{count, number}} sources',
+    sources_one: '{{count, number}} source',
+    rows: '{{count, number}} rows',
+    rows_one: '{{count, number}} row',
+    groups: '{{count, number}} groups',
+    groups_one: '{{count, number}} group',
+  },
   similar: { kind: 'the same kind ({{kind}})', fields: 'fields in common: {{fields}}', sources: 'the same data sources' },
   scan: {
     secretsFound: 'possible secrets: {{count, number}}',
@@ -15,11 +29,11 @@ export const NOTICE_SENTENCES_EN = {
     listening: 'listening on port {{port}}',
     healthAnswered: '{{path}} answered {{status}}',
     stopped: 'stopped cleanly when asked to (SIGTERM)',
-    exercisedApi: 'created {{collection}}/{{id}} and listed {{total, number}} record(s)',
-    exercisedDashboard: 'page and data of {{sources, number}} source(s)',
+    exercisedApi: 'created {{collection}}/{{id}} and listed $t(notices.counts.records, {"count": {{total}} })',
+    exercisedDashboard: 'page and data of $t(notices.counts.sources, {"count": {{sources}} })',
     exercisedForm: 'submitted the form, listed 1 submission, exported CSV',
     exercisedAutomation: '{{runs, number}} runs, {{items, number}} new items once, 0 on the second run',
-    exercisedDataTool: 'report of {{rows, number}} rows in {{groups, number}} group(s)',
+    exercisedDataTool: 'report of $t(notices.counts.rows, {"count": {{rows}} }) in $t(notices.counts.groups, {"count": {{groups}} })',
   },
   failure: {
     generatorRefused: 'The app cannot be generated from this spec: {{reason}}',
@@ -90,7 +104,8 @@ export const NOTICE_SENTENCES_EN = {
     hostsOutside: 'The app reaches hosts outside the allow-list: {{hosts}}.',
     mcpToolsOutside: 'The app calls MCP tools the policy does not let apps use: {{tools}}. Their calls are refused until an admin adds them to the policy’s MCP tools for apps.',
     distributeToAll: 'The organisation reviews releases sent to other people’s workstations (this one: every enrolled agent).',
-    distributeToOthers: 'The organisation reviews releases sent to other people’s workstations (this one: {{count, number}} agent(s) of other people).',
+    distributeToOthers: 'The organisation reviews releases sent to other people’s workstations (this one: {{count, number}} agents of other people).',
+    distributeToOthers_one: 'The organisation reviews releases sent to other people’s workstations (this one: {{count, number}} agent of another person).',
   },
   compliance: {
     secret: 'The mail contains what looks like a secret ({{rule}}); remove it and send again.',
@@ -102,5 +117,7 @@ export const NOTICE_SENTENCES_EN = {
 
 export const NOTICE_WORDS_EN = {
   steps: { build: 'Build', test: 'Tests', start: 'Start', health: 'Health check', exercise: 'Trial run', stop: 'Stop' },
+  scanVerdicts: { clean: 'clean', flagged: 'flagged' },
+  scanners: { clamav: 'Antivirus (ClamAV)', patterns: 'Risky code patterns', secrets: 'Leaked secrets' },
   deploymentStates: { received: 'received', rejected: 'rejected', deploying: 'deploying', healthy: 'healthy', unhealthy: 'unhealthy', replaced: 'replaced', 'rolled-back': 'rolled back', removed: 'removed' },
 };

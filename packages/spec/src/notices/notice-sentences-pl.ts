@@ -1,5 +1,24 @@
 /** The notices' sentences and words in Polish (see notice-sentences.ts): one module per language, so each web catalog chunk carries only its own. */
 export const NOTICE_SENTENCES_PL = {
+  /** Counted words the sentences nest, in the case the sentence needs (after „z”: the genitive; after „w”: the locative). */
+  counts: {
+    records: '{{count, number}} rekordów',
+    records_one: '{{count, number}} rekord',
+    records_few: '{{count, number}} rekordy',
+    records_many: '{{count, number}} rekordów',
+    sources: '{{count, number}} źródeł',
+    sources_one: '{{count, number}} źródła',
+    sources_few: '{{count, number}} źródeł',
+    sources_many: '{{count, number}} źródeł',
+    rows: '{{count, number}} wierszy',
+    rows_one: '{{count, number}} wiersza',
+    rows_few: '{{count, number}} wierszy',
+    rows_many: '{{count, number}} wierszy',
+    groups: '{{count, number}} grupach',
+    groups_one: '{{count, number}} grupie',
+    groups_few: '{{count, number}} grupach',
+    groups_many: '{{count, number}} grupach',
+  },
   similar: { kind: 'ten sam rodzaj ({{kind}})', fields: 'wspólne pola: {{fields}}', sources: 'te same źródła danych' },
   scan: {
     secretsFound: 'możliwe sekrety: {{count, number}}',
@@ -15,11 +34,11 @@ export const NOTICE_SENTENCES_PL = {
     listening: 'nasłuchuje na porcie {{port}}',
     healthAnswered: '{{path}} odpowiada kodem {{status}}',
     stopped: 'zatrzymała się poprawnie na żądanie (SIGTERM)',
-    exercisedApi: 'utworzono {{collection}}/{{id}}, lista zawiera rekordów: {{total, number}}',
-    exercisedDashboard: 'strona i dane ze źródeł: {{sources, number}}',
+    exercisedApi: 'utworzono {{collection}}/{{id}}, lista zawiera $t(notices.counts.records, {"count": {{total}} })',
+    exercisedDashboard: 'strona i dane z $t(notices.counts.sources, {"count": {{sources}} })',
     exercisedForm: 'wysłano formularz, lista zawiera 1 zgłoszenie, eksport CSV działa',
     exercisedAutomation: 'przebiegi: {{runs, number}}; nowe elementy tylko raz ({{items, number}}), w drugim przebiegu 0',
-    exercisedDataTool: 'raport z wierszy: {{rows, number}}, grup: {{groups, number}}',
+    exercisedDataTool: 'raport z $t(notices.counts.rows, {"count": {{rows}} }) w $t(notices.counts.groups, {"count": {{groups}} })',
   },
   failure: {
     generatorRefused: 'Z tej specyfikacji nie da się wygenerować aplikacji: {{reason}}',
@@ -90,7 +109,10 @@ export const NOTICE_SENTENCES_PL = {
     hostsOutside: 'Aplikacja łączy się z hostami spoza listy dozwolonych: {{hosts}}.',
     mcpToolsOutside: 'Aplikacja wywołuje narzędzia MCP, których polityka nie pozwala używać aplikacjom: {{tools}}. Ich wywołania są odrzucane, dopóki administrator nie doda ich do narzędzi MCP dla aplikacji w polityce.',
     distributeToAll: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: na wszystkie zarejestrowane agenty).',
-    distributeToOthers: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: agenty innych osób, liczba: {{count, number}}).',
+    distributeToOthers: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: {{count, number}} agentów innych osób).',
+    distributeToOthers_one: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: {{count, number}} agent innej osoby).',
+    distributeToOthers_few: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: {{count, number}} agenty innych osób).',
+    distributeToOthers_many: 'Organizacja sprawdza wydania wysyłane na stacje robocze innych osób (tu: {{count, number}} agentów innych osób).',
   },
   compliance: {
     secret: 'Wiadomość zawiera coś, co wygląda na sekret ({{rule}}); usuń to i wyślij ponownie.',
@@ -102,5 +124,7 @@ export const NOTICE_SENTENCES_PL = {
 
 export const NOTICE_WORDS_PL = {
   steps: { build: 'Budowanie', test: 'Testy', start: 'Uruchomienie', health: 'Kontrola stanu', exercise: 'Próbny przebieg', stop: 'Zatrzymanie' },
+  scanVerdicts: { clean: 'czysto', flagged: 'oznaczono' },
+  scanners: { clamav: 'Antywirus (ClamAV)', patterns: 'Ryzykowne wzorce w kodzie', secrets: 'Ujawnione sekrety' },
   deploymentStates: { received: 'odebrane', rejected: 'odrzucone', deploying: 'wdrażanie', healthy: 'sprawne', unhealthy: 'niesprawne', replaced: 'zastąpione', 'rolled-back': 'wycofane', removed: 'usunięte' },
 };

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import { idParams, iso, pagination, withErrors } from '../../http/responses.js';
-import { actorNames, type ActorName } from './audit-actors.js';
+import { actorNames, targetNames, type ActorName, type TargetName } from './audit-actors.js';
 import { chainFor } from './audit-chain.js';
 import { findAuditEntry, iterateChain, listAudit, verifyAudit } from './audit-repository.js';
 import { toCsvRow, AUDIT_COLUMNS } from './audit-export.js';
@@ -23,6 +23,8 @@ const entrySchema = z
     action: z.string(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
+    targetName: z.string().nullable().describe('What the target is called: an app’s or deployment’s app title, a workstation’s or person’s name'),
+    targetNote: z.string().nullable().describe('More about the target where it helps tell two apart: a person’s e-mail, the workstation a deployment is on'),
     result: z.string(),
     statusCode: z.number().nullable(),
     ip: z.string().nullable(),
@@ -33,17 +35,18 @@ const entrySchema = z
   .meta({ id: 'AuditEntry' });
 
 type Row = Awaited<ReturnType<typeof listAudit>>['items'][number];
-/** An entry as stored; with `names`, also who its actor is (the export keeps the stored fields only). */
-const toPublic = (row: Row, names?: Map<string, ActorName>) => ({
+/** An entry as stored; with `names`, also who its actor is and what its target is called (the export keeps the stored fields only). */
+const toPublic = (row: Row, names?: { actors: Map<string, ActorName>; targets: Map<string, TargetName> }) => ({
   id: row.id,
   seq: row.seq,
   at: iso(row.at),
   actorType: row.actor_type,
   actorId: row.actor_id,
-  ...(names ? { actorName: names.get(`${row.actor_type} ${row.actor_id}`)?.name ?? null, actorEmail: names.get(`${row.actor_type} ${row.actor_id}`)?.email ?? null } : {}),
+  ...(names ? { actorName: names.actors.get(`${row.actor_type} ${row.actor_id}`)?.name ?? null, actorEmail: names.actors.get(`${row.actor_type} ${row.actor_id}`)?.email ?? null } : {}),
   action: row.action,
   targetType: row.target_type,
   targetId: row.target_id,
+  ...(names ? { targetName: names.targets.get(`${row.target_type} ${row.target_id}`)?.name ?? null, targetNote: names.targets.get(`${row.target_type} ${row.target_id}`)?.note ?? null } : {}),
   result: row.result,
   statusCode: row.status_code,
   ip: row.ip,
@@ -54,6 +57,10 @@ const toPublic = (row: Row, names?: Map<string, ActorName>) => ({
 
 export default async function auditRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const namesOf = async (orgId: string, rows: Row[]) => {
+    const [actors, targets] = await Promise.all([actorNames(app.db, orgId, rows), targetNames(app.db, orgId, rows)]);
+    return { actors, targets };
+  };
 
   app.get('/audit', {
     config: { auth: AUDITORS },
@@ -78,7 +85,7 @@ export default async function auditRoutes(fastify: FastifyInstance) {
     },
     handler: async (request) => {
       const result = await listAudit(app.db, request.principal!.orgId, request.query);
-      const names = await actorNames(app.db, request.principal!.orgId, result.items);
+      const names = await namesOf(request.principal!.orgId, result.items);
       return { items: result.items.map((row) => toPublic(row, names)), total: result.total };
     },
   });
@@ -89,7 +96,7 @@ export default async function auditRoutes(fastify: FastifyInstance) {
     handler: async (request) => {
       const row = await findAuditEntry(app.db, request.principal!.orgId, request.params.id);
       if (!row) throw new NotFoundError('Audit entry', request.params.id);
-      return toPublic(row, await actorNames(app.db, request.principal!.orgId, [row]));
+      return toPublic(row, await namesOf(request.principal!.orgId, [row]));
     },
   });
 

@@ -9,7 +9,15 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** What the handler learned that the audit entry should carry. */
-    auditInfo: { orgId?: string; actorId?: string; targetType?: string; targetId?: string; details?: Record<string, unknown> };
+    auditInfo: {
+      orgId?: string;
+      /** Who acted when no one is signed in (a sign-in, an agent asking for a token); a `user` unless `actorType` says otherwise. */
+      actorId?: string;
+      actorType?: Exclude<AuditEvent['actorType'], 'anonymous' | 'system'>;
+      targetType?: string;
+      targetId?: string;
+      details?: Record<string, unknown>;
+    };
   }
 }
 
@@ -26,7 +34,7 @@ export function auditEventOf(request: FastifyRequest, statusCode: number): Audit
   const info = request.auditInfo;
   return {
     orgId: principal?.orgId ?? info.orgId ?? null,
-    actorType: principal ? principal.kind : info.actorId ? 'user' : 'anonymous',
+    actorType: principal ? principal.kind : info.actorId ? (info.actorType ?? 'user') : 'anonymous',
     actorId: principal?.id ?? info.actorId ?? null,
     action: request.routeOptions.config?.audit || `${request.method} ${request.routeOptions.url}`,
     targetType: info.targetType ?? null,

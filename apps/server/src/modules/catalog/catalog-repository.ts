@@ -143,7 +143,8 @@ export async function searchApps(db: Db, orgId: string, query: AppQuery) {
   const run = async (handle: Db, search: SearchCondition | null) => {
     let base = handle.selectFrom('apps').where('org_id', '=', orgId).where('latest_version', 'is not', null);
     if (query.kind) base = base.where('kind', '=', query.kind);
-    if (query.tag) base = base.where(sql<boolean>`${query.tag} = ANY(tags)`);
+    // A tag is a word (decision 0071): "Formularz" finds the tag "formularz".
+    if (query.tag) base = base.where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE lower(tag) = lower(${query.tag}))`);
     if (query.author) base = base.where('author_id', '=', query.author);
     if (search) base = base.where(search.match);
     let items = base.select(['id', 'name', 'title', 'summary', 'kind', 'tags', 'latest_version', 'rating_avg', 'rating_count', 'author_id', 'created_at', 'updated_at']).select(cardFigures);

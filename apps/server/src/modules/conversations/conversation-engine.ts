@@ -1,5 +1,5 @@
 import { buildMessages, type ChatMessage, type LlmGateway, type LlmTool, type ToolCallSummary } from '@marketplace/llm';
-import { continueSpec, describeChanges, extractSpec, parseAppSpec, suggestKinds, type AppSpec, type KindSuggestion, type Language, type SpecChange, type SpecQuestion } from '@marketplace/spec';
+import { continueSpec, describeChanges, describeSchedule, extractSpec, parseAppSpec, suggestKinds, type AppSpec, type KindSuggestion, type Language, type SpecChange, type SpecQuestion } from '@marketplace/spec';
 import type { ConversationChannel, ConversationState } from './conversations-tables.js';
 import { AppError } from '../../errors/app-error.js';
 import { draftTurn } from '../llm-settings/builtin-engine.js';
@@ -28,6 +28,8 @@ export interface TurnResult {
   notice: string | null;
   /** What this turn changed in the draft (the reply says it in words). */
   changes: SpecChange[];
+  /** The draft's schedule in words, in the conversation's language ("O 16:00, tylko piątek"); null without one. */
+  scheduleText: string | null;
 }
 
 export interface TurnOptions {
@@ -118,6 +120,17 @@ async function replyText(gateway: LlmGateway | null, ctx: { orgId: string; userI
   }
 }
 
+/** A draft's cron schedule in words; null when it has none or the expression cannot be read. */
+export function scheduleText(spec: Record<string, unknown>, language: Language): string | null {
+  const cron = (spec.schedule as { cron?: unknown } | undefined)?.cron;
+  if (typeof cron !== 'string') return null;
+  try {
+    return describeSchedule(cron, language);
+  } catch {
+    return null;
+  }
+}
+
 function view(conversation: ConversationRow, extra: Partial<TurnResult> & { reply: string }): TurnResult {
   const language = isLanguage(conversation.language) ? conversation.language : 'en';
   return {
@@ -134,6 +147,7 @@ function view(conversation: ConversationRow, extra: Partial<TurnResult> & { repl
     intent: null,
     notice: null,
     changes: [],
+    scheduleText: scheduleText(conversation.spec as Record<string, unknown>, language),
     ...extra,
   };
 }

@@ -9,7 +9,7 @@ import { toProblem } from '../../errors/problem.js';
 import { openEventStream } from '../../http/event-stream.js';
 import { auditEventOf } from '../audit/audit-trail-plugin.js';
 import { appendAudit } from '../audit/audit-repository.js';
-import { buildConversation, converse, type TurnOptions, type TurnResult } from './conversation-engine.js';
+import { buildConversation, converse, scheduleText, type TurnOptions, type TurnResult } from './conversation-engine.js';
 import { getConversation, listConversations, listMessages } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 import { textBody } from './conversation-schemas.js';
@@ -31,6 +31,7 @@ export const turnSchema = z
     requestId: z.string().nullable(),
     intent: z.string().nullable().describe('A command (build, deploy, …), `marketplace-question` (answered, draft unchanged), `not-understood` (said so, draft unchanged), or null for a description of the app'),
     notice: z.string().nullable(),
+    scheduleText: z.string().nullable().describe('The draft’s schedule in words, in the conversation’s language (the cron expression is spec.schedule.cron)'),
     changes: z.array(z.object({ type: z.string() }).passthrough()).describe('What this turn changed in the draft (the reply says it in words): kind, title, entity-renamed, field-added, field-removed, field-renamed, field-changed, …'),
   })
   .meta({ id: 'ConversationTurn' });
@@ -140,14 +141,14 @@ export default async function conversationRoutes(fastify: FastifyInstance) {
 
   app.get('/conversations/:id', {
     config: { auth: EMPLOYEES },
-    schema: { tags: ['conversations'], summary: 'A conversation with its messages and current spec draft', params: idParams, response: withErrors({ 200: summary.extend({ spec: z.record(z.string(), z.unknown()), language: z.string(), messages: z.array(messageSchema) }) }, [404]) },
+    schema: { tags: ['conversations'], summary: 'A conversation with its messages and current spec draft', params: idParams, response: withErrors({ 200: summary.extend({ spec: z.record(z.string(), z.unknown()), language: z.string(), scheduleText: z.string().nullable().describe('The draft’s schedule in words, in the conversation’s language'), messages: z.array(messageSchema) }) }, [404]) },
     handler: async (request) => {
       const who = userOf(request);
       const c = await followRequest(services(), await getConversation(app.db, who.orgId, request.params.id, who.userId));
       const messages = await listMessages(app.db, c.id);
       return {
         id: c.id, title: c.title, channel: c.channel, state: c.state, missing: c.missing, requestId: c.request_id, createdAt: iso(c.created_at), updatedAt: iso(c.updated_at),
-        spec: c.spec as Record<string, unknown>, language: c.language,
+        spec: c.spec as Record<string, unknown>, language: c.language, scheduleText: scheduleText(c.spec as Record<string, unknown>, c.language === 'pl' ? 'pl' : 'en'),
         messages: messages.map((m) => ({ role: m.role, text: m.text, language: m.language, spec: (m.spec as Record<string, unknown> | null) ?? null, actions: m.actions as z.infer<typeof action>[], createdAt: iso(m.created_at) })),
       };
     },

@@ -85,7 +85,7 @@ export default async function agentClientsRoutes(fastify: FastifyInstance) {
       }
       if (!clientId || !clientSecret) throw invalidClient();
       const row = await findAgentClientByClientId(app.db, clientId);
-      request.auditInfo = row ? { orgId: row.org_id, actorId: row.id } : { details: { clientId } };
+      request.auditInfo = row ? { orgId: row.org_id, actorId: row.id, actorType: 'agent' } : { details: { clientId } };
       if (!row || row.revoked_at || !sameHash(row.secret_hash, hashSecret(clientSecret))) throw invalidClient();
       if (row.created_by && !(await creatorIsActive(app.db, row.created_by))) {
         throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');

@@ -17,7 +17,7 @@ interface Selection {
 /** A distribution to other people that the policy holds: stored with its selection until a reviewer decides. */
 export async function holdDistribution(deps: ApprovalDeps, input: { orgId: string; appId: string; versionId: string; version: string; selection: Selection; recipients: number; requestedBy: string | null }): Promise<ApprovalRow> {
   const app = await deps.db.selectFrom('apps').select('name').where('id', '=', input.appId).where('org_id', '=', input.orgId).executeTakeFirstOrThrow();
-  const audience = input.selection.all ? 'every enrolled agent' : `${input.recipients} agent(s) of other people`;
+  const audience = input.selection.all ? 'every enrolled agent' : input.recipients === 1 ? '1 agent of another person' : `${input.recipients} agents of other people`;
   return requestApproval(deps, {
     orgId: input.orgId,
     kind: 'distribute',

@@ -13,6 +13,7 @@ import { renderTemplate } from '../outgoing-mail/mail-templates.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
 import { sendOutgoingMail } from '../outgoing-mail/send-outgoing-mail.js';
 import { signDownloadLink } from './download-links.js';
+import { pipelineWord, type MailLanguage } from '../../http/notice-sentence.js';
 import { publishDelivery } from './delivery-events.js';
 import type { EventBus } from '../events/event-bus.js';
 
@@ -127,9 +128,7 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
           title: version.title,
           summary: version.summary || version.title,
           ...(version.changelog ? { changelog: version.changelog } : {}),
-          // step names and scan verdicts are the pipeline's own terms, kept verbatim
-          validationSummary: validation.ok ? `${language === 'pl' ? 'zaliczona' : 'passed'}: ${(validation.steps ?? []).map((s) => s.name).join(', ')}` : language === 'pl' ? 'bez walidacji' : 'not validated',
-          scanSummary: `${scan.verdict ?? 'unknown'} (${(scan.scanners ?? []).map((s) => `${s.name}: ${s.verdict}`).join(', ')})`,
+          ...releaseChecksSummary(validation, scan, language),
           signerKeyId: version.key_id,
           bundleFileName: bundleFileName(version.name, version.version),
           ...(bundle ? { bundle: Buffer.from(bundle) } : {}),
@@ -173,4 +172,24 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       }
     },
   });
+}
+
+/**
+ * The release mail's check lines in the reader's language: the validation steps passed and each
+ * scanner's verdict in words, as the app page says them (was the pipeline's own terms, `exercise`,
+ * `clamav: clean`, in a Polish mail too).
+ */
+export function releaseChecksSummary(
+  validation: { ok?: boolean; steps?: { name: string; ok: boolean }[] },
+  scan: { verdict?: string; scanners?: { name: string; verdict: string }[] },
+  language: MailLanguage,
+): { validationSummary: string; scanSummary: string } {
+  const pl = language === 'pl';
+  const steps = (validation.steps ?? []).map((step) => pipelineWord('steps', step.name, language)).join(', ');
+  const verdict = scan.verdict ? pipelineWord('scanVerdicts', scan.verdict, language) : pl ? 'nieznany' : 'unknown';
+  const scanners = (scan.scanners ?? []).map((scanner) => `${pipelineWord('scanners', scanner.name, language)}: ${pipelineWord('scanVerdicts', scanner.verdict, language)}`).join('; ');
+  return {
+    validationSummary: validation.ok ? `${pl ? 'zaliczona' : 'passed'}${steps ? ` (${steps})` : ''}` : pl ? 'bez walidacji' : 'not validated',
+    scanSummary: scanners ? `${verdict} — ${scanners}` : verdict,
+  };
 }

@@ -23,11 +23,12 @@ export function AuditPage() {
   const [to, setTo] = useState('');
   const [offset, setOffset] = useState(0);
   const period = periodQuery(from, to);
+  const actions = wordedActions(t('admin.actionWords', { returnObjects: true }), i18n.language);
   const entries = useQuery({
     queryKey: ['audit', q, result, action, heartbeats, actor?.id, period.from, period.to, offset],
     queryFn: () =>
       callRoute<Page<AuditEntry>>('listAudit', {
-        query: { q, result, action: action.trim(), ...(heartbeats ? { include: 'heartbeats' } : {}), ...(actor ? { actorId: actor.id } : {}), ...period, limit: LIMIT, offset },
+        query: { q, result, action, ...(heartbeats ? { include: 'heartbeats' } : {}), ...(actor ? { actorId: actor.id } : {}), ...period, limit: LIMIT, offset },
       }),
     placeholderData: keepPreviousData,
   });
@@ -56,7 +57,14 @@ export function AuditPage() {
         </div>
         <div className="field">
           <label htmlFor="audit-action">{t('admin.action')}</label>
-          <input id="audit-action" value={action} maxLength={100} onChange={(event) => { setAction(event.target.value); setOffset(0); }} />
+          <select id="audit-action" value={action} onChange={(event) => { setAction(event.target.value); setOffset(0); }}>
+            <option value="">{t('admin.anyAction')}</option>
+            {actions.map(({ code, word }) => (
+              <option key={code} value={code}>
+                {word}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label className="check">
@@ -110,8 +118,15 @@ export function AuditPage() {
                   ) },
                 { key: 'actor', header: t('admin.actor'), className: 'small', cell: (entry) => (
                     <>
-                      {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
-                      {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
+                      {entry.actorType === 'system' && entry.actorId === 'cli' ? (
+                        // the command line (`marketplace admin create`) is who acted: its words, not its id
+                        t('admin.actorTypes.cli')
+                      ) : (
+                        <>
+                          {t(`admin.actorTypes.${entry.actorType}`, { defaultValue: entry.actorType })}{' '}
+                          {entry.actorId ? <PersonName person={entry.actorName ? { name: entry.actorName, email: entry.actorEmail ?? '' } : undefined} id={entry.actorId} /> : null}
+                        </>
+                      )}
                       {entry.actorId && entry.actorId !== actor?.id ? (
                         <>
                           {' '}
@@ -126,7 +141,21 @@ export function AuditPage() {
                       ) : null}
                     </>
                   ) },
-                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => `${entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}${entry.targetId ? ` ${entry.targetId.slice(0, 8)}` : ''}` },
+                { key: 'target', header: t('admin.target'), className: 'small', cell: (entry) => (
+                    <>
+                      {entry.targetType ? t(`admin.targetTypes.${entry.targetType}`, { defaultValue: entry.targetType }) : ''}
+                      {entry.targetId ? (
+                        <>
+                          {' '}
+                          {entry.targetName ? (
+                            <span title={[entry.targetNote, entry.targetId].filter(Boolean).join(' · ')}>{entry.targetName}</span>
+                          ) : (
+                            <code title={entry.targetId}>{entry.targetId.slice(0, 8)}</code>
+                          )}
+                        </>
+                      ) : null}
+                    </>
+                  ) },
                 { key: 'result', header: t('admin.result'), className: (entry) => (entry.result === 'success' ? 'good' : 'bad'), cell: (entry) => t(`admin.results.${entry.result}`, { defaultValue: entry.result }) },
               ]}
             />
@@ -144,6 +173,18 @@ export function AuditPage() {
       </QueryState>
     </section>
   );
+}
+
+/**
+ * The actions the log can hold, by their words in the page's language and in its alphabetical order
+ * (the filter asks the server by code; the words are keyed by the code with `:` for `.`).
+ */
+function wordedActions(words: unknown, language: string): { code: string; word: string }[] {
+  if (!words || typeof words !== 'object') return [];
+  return Object.entries(words as Record<string, unknown>)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([key, word]) => ({ code: key.replaceAll(':', '.'), word: word.charAt(0).toLocaleUpperCase(language) + word.slice(1) }))
+    .sort((a, b) => a.word.localeCompare(b.word, language));
 }
 
 /** Whole days in the viewer's time zone: from the start of `from` to the end of `to`. */

@@ -17,5 +17,5 @@ export const exerciseApiService: Exercise = async ({ fixtures, request, keep }) 
   const openapi = (await described.json()) as Record<string, unknown>;
   expect(typeof openapi.openapi === 'string' && typeof openapi.paths === 'object', 'GET /openapi.json answered no OpenAPI document');
   keep({ openapi });
-  return { detail: `created ${entity.collection}/${record.id} and listed ${list.total} record(s)`, notice: { code: 'validation.exercisedApi', params: { collection: entity.collection, id: String(record.id), total: list.total } } };
+  return { detail: `created ${entity.collection}/${record.id} and listed ${list.total} record${list.total === 1 ? '' : 's'}`, notice: { code: 'validation.exercisedApi', params: { collection: entity.collection, id: String(record.id), total: list.total } } };
 };

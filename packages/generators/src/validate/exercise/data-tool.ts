@@ -11,5 +11,5 @@ export const exerciseDataTool: Exercise = async ({ fixtures, request }) => {
   expect(report.rowCount === expected.rowCount, `the report counts ${report.rowCount} rows, expected ${expected.rowCount}`);
   const actual = JSON.stringify(report.groups.map((group) => [group.key, group.count, group.measures.map((measure) => measure.sum)]));
   expect(actual === JSON.stringify(expected.groups), `the report groups are ${actual}, expected ${JSON.stringify(expected.groups)}`);
-  return { detail: `report of ${report.rowCount} rows in ${report.groups.length} group(s)`, notice: { code: 'validation.exercisedDataTool', params: { rows: report.rowCount, groups: report.groups.length } } };
+  return { detail: `report of ${report.rowCount} row${report.rowCount === 1 ? '' : 's'} in ${report.groups.length} group${report.groups.length === 1 ? '' : 's'}`, notice: { code: 'validation.exercisedDataTool', params: { rows: report.rowCount, groups: report.groups.length } } };
 };

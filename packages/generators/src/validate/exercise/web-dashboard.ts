@@ -16,5 +16,5 @@ export const exerciseWebDashboard: Exercise = async ({ fixtures, request }) => {
     expect(!source.error, `source ${index + 1} failed: ${source.error}`);
     expect(source.total === sources[index]!.rows, `source ${index + 1} has ${source.total} rows, expected ${sources[index]!.rows}`);
   });
-  return { detail: `page and data of ${sources.length} source(s)`, notice: { code: 'validation.exercisedDashboard', params: { sources: sources.length } } };
+  return { detail: `page and data of ${sources.length} source${sources.length === 1 ? '' : 's'}`, notice: { code: 'validation.exercisedDashboard', params: { sources: sources.length } } };
 };
