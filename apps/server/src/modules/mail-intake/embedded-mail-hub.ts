@@ -3,7 +3,7 @@ import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { normalMessageId, readHeaders, DEFAULT_MAIL_LIMITS } from '@marketplace/mail';
-import { mailboxDirectory, parseHubEnvelope, startMailHub, type MailHub, type ParsedHubEnvelope, type StoredMail } from '@marketplace/mail/hub';
+import { mailboxDirectory, parseHubEnvelope, startMailHubThread, type MailHubThread, type ParsedHubEnvelope, type StoredMail } from '@marketplace/mail/hub';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { IncomingMailQueue } from './incoming-mail-queue.js';
@@ -32,8 +32,11 @@ const RESCAN_MIN_AGE_MS = 2_000;
  * Copies left in `new/` by a crash are recorded at start and by a rescan every 10 s.
  * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits,
  * and records each stored Message-ID per recipient in the database (mail_hub_messages) before the 250.
+ * The SMTP listener runs in a worker thread of its own (startMailHubThread, decision 0068): taking mail
+ * never waits for the processing of mail or for the embedded database's work on this thread, except for
+ * the directory look-up and the record before the 250, which it asks this thread for.
  */
-export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue; database?: Pick<ServerDatabase, 'listen'> }, logger: Logger): Promise<MailHub> {
+export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue; database?: Pick<ServerDatabase, 'listen'> }, logger: Logger): Promise<MailHubThread> {
   const own = serverAddress(config.smtp.from);
   try {
     mailboxDirectory(config.dataDir, own);
@@ -109,14 +112,16 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
   // Who it takes mail for: cached per address, forgotten at once when the database says it changed.
   const directory = createHubDirectory({ db: services.db, serviceAddress: own, extraMailboxes: config.mailHub.mailboxes });
   const unwatch = services.database ? await watchHubDirectory(directory, services.database, logger) : async () => undefined;
-  let hub: MailHub;
+  let hub: MailHubThread;
   try {
-    hub = await startMailHub({
+    hub = await startMailHubThread({
       dataDir: config.dataDir,
       host: config.host,
       port: config.smtp.listenPort,
       logger: logger.child({ component: 'mail-hub' }),
       ...hubSessionOptions(config, directory),
+      // the directory serves these always: the thread answers them without asking
+      servedLocally: { addresses: [own, ...config.mailHub.mailboxes], withTags: [own] },
       // Before the 250, batched with other sessions: a sender's retry on any host finds the message
       // (send-release-job), and mail to the server's own addresses is in the queue.
       record: recorder,
@@ -137,6 +142,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
   return {
     host: hub.host,
     port: hub.port,
+    failure: () => hub.failure(),
     close: async () => {
       clearInterval(timer);
       await hub.close();

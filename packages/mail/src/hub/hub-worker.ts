@@ -1,0 +1,77 @@
+/**
+ * The mail hub's own thread (started by startMailHubThread): smtp-server's sessions, the streaming into
+ * the Maildirs with their fsyncs, and the 250 run here, off the event loop that processes the mail. What
+ * needs the parent (the recipient directory, the record before the 250, the stored-mail hand-over) is
+ * asked over the thread's port; every log line goes to the parent's logger.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MailLogger } from '../logger.js';
+import { startMailHub, type MailHub, type StoredMail } from './mail-hub.js';
+import type { HubThreadSettings, ParentToThread, ThreadToParent } from './hub-thread-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('hub-worker.ts runs only as a worker thread (startMailHubThread starts it)');
+const settings = workerData as HubThreadSettings;
+const send = (message: ThreadToParent) => port.postMessage(message);
+
+const logAt =
+  (level: 'debug' | 'info' | 'warn' | 'error') =>
+  (fields: Record<string, unknown>, message?: string): void =>
+    send({ type: 'log', level, fields, message });
+const logger: MailLogger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+
+let nextId = 1;
+const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+function ask(message: { type: 'accept'; recipient: string } | { type: 'record'; stored: StoredMail }): Promise<unknown> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    send({ ...message, id });
+  });
+}
+
+const fixed = new Set(settings.servedLocally.addresses.map((address) => address.toLowerCase()));
+const tagged = settings.servedLocally.withTags.map((address) => address.toLowerCase().split('@') as [string, string]);
+const servedLocally = (recipient: string): boolean => {
+  if (fixed.has(recipient)) return true;
+  const [local, domain] = recipient.split('@');
+  return tagged.some(([ownLocal, ownDomain]) => domain === ownDomain && Boolean(local?.startsWith(`${ownLocal}+`)));
+};
+
+let hub: MailHub | null = null;
+port.on('message', (message: ParentToThread) => {
+  if (message.type === 'answer') {
+    const entry = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error !== undefined) entry?.reject(new Error(message.error));
+    else entry?.resolve(message.value);
+    return;
+  }
+  // close: stop taking connections, let sessions finish (their records are still answered), then leave
+  void (hub ? hub.close() : Promise.resolve()).finally(() => {
+    send({ type: 'closed' });
+    port.close();
+  });
+});
+
+try {
+  hub = await startMailHub({
+    dataDir: settings.dataDir,
+    host: settings.host,
+    port: settings.port,
+    maxMessageBytes: settings.maxMessageBytes,
+    limits: settings.limits,
+    greetingDelayMs: settings.greetingDelayMs,
+    fsync: settings.fsync,
+    maxClients: settings.maxClients,
+    tmpMaxAgeMs: settings.tmpMaxAgeMs,
+    logger,
+    accept: settings.asksAccept ? async (recipient) => servedLocally(recipient) || (await ask({ type: 'accept', recipient })) === true : undefined,
+    record: settings.asksRecord ? async (stored) => void (await ask({ type: 'record', stored })) : undefined,
+    onStored: (stored) => send({ type: 'stored', stored }),
+  });
+  send({ type: 'listening', host: hub.host, port: hub.port });
+} catch (error) {
+  send({ type: 'start-failed', message: (error as Error).message, code: (error as { code?: string }).code });
+  port.close();
+}
