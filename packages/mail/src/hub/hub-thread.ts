@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { silentLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
@@ -19,10 +19,18 @@ export interface MailHubThread extends MailHub {
   failure(): Error | null;
 }
 
-/** The built server's entry beside its chunks (scripts/build.ts), else the TypeScript source through tsx (development, tests). */
+/**
+ * The worker's code: in the built server (this module is a chunk, .js) the build's own entry beside the
+ * chunks (scripts/build.ts); from the sources (development, tests) the TypeScript file through tsx.
+ */
 function workerScript(): { code: string; eval: true } | { file: string; eval: false } {
-  const built = import.meta.dirname ? join(import.meta.dirname, 'mail-hub-worker.js') : '';
-  if (built && existsSync(built)) return { file: built, eval: false };
+  // Bundled, import.meta.url names the source file (scripts/build.ts keeps it so); import.meta.filename names the chunk.
+  const here = import.meta.filename as string | undefined;
+  if (here?.endsWith('.js')) {
+    const built = join(dirname(here), 'mail-hub-worker.js');
+    if (!existsSync(built)) throw new MailError('HUB_FAILED', `The mail hub's thread file ${built} is missing: the server build must include it (npm run build; scripts/build.ts lists it as an entry point).`);
+    return { file: built, eval: false };
+  }
   const source = new URL('./hub-worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   return { code: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`, eval: true };
