@@ -16,6 +16,8 @@ export interface HubThreadSettings {
   servedLocally: { addresses: string[]; withTags: string[] };
   /** Whether the parent has an accept() to ask for other recipients (without one every safe address is taken). */
   asksAccept: boolean;
+  /** How long the thread keeps a recipient accept() took, unless the parent forgets it first (0: asks at every RCPT TO). */
+  acceptedForMs: number;
   /** Whether the parent has a record() to await before the 250. */
   asksRecord: boolean;
 }
@@ -29,4 +31,4 @@ export type ThreadToParent =
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string | undefined }
   | { type: 'closed' };
 
-export type ParentToThread = { type: 'answer'; id: number; value?: unknown; error?: string } | { type: 'close' };
+export type ParentToThread = { type: 'answer'; id: number; value?: unknown; error?: string } | { type: 'forget'; address: string } | { type: 'close' };

@@ -60,6 +60,20 @@ describe('startMailHubThread', () => {
     expect(await files(join(dataDir, 'mail'))).toEqual(['agent@ws1.acme.example']);
   });
 
+  itWithSwaks('keeps a recipient accept() took for acceptedForMs, and refuses it at once after forget() when accept() says no', async () => {
+    let served = true;
+    const asked: string[] = [];
+    const { hub } = await hubFor({ accept: (recipient) => (asked.push(recipient), served), acceptedForMs: 60_000 });
+    for (let i = 0; i < 2; i++) expect((await swaks(hub.port, ['--to', 'agent@ws1.acme.example'])).status).toBe(0);
+    expect(asked).toEqual(['agent@ws1.acme.example']);
+    served = false; // the agent was revoked
+    hub.forget('Agent@ws1.acme.example');
+    const refused = await swaks(hub.port, ['--to', 'agent@ws1.acme.example']);
+    expect(refused.status).toBe(24);
+    expect(refused.output).toMatch(/<\*\* 550 5\.1\.1 <agent@ws1\.acme\.example>: no such mailbox here/);
+    expect(asked).toEqual(['agent@ws1.acme.example', 'agent@ws1.acme.example']);
+  });
+
   itWithSwaks('answers 451 and keeps no copy when record() fails in this thread, and hands stored mail to onStored()', async () => {
     let fail = true;
     const stored: StoredMail[] = [];

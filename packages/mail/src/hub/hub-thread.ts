@@ -12,11 +12,18 @@ export interface MailHubThreadOptions extends MailHubOptions {
    * saved): these addresses, and `local+tag@domain` of those in `withTags`. Only addresses accept() always serves.
    */
   servedLocally?: { addresses?: string[]; withTags?: string[] };
+  /**
+   * How long the thread keeps a recipient accept() took before it asks again (default 0: at every RCPT TO).
+   * forget() drops one at once: call it wherever the answer may have changed.
+   */
+  acceptedForMs?: number;
 }
 
 export interface MailHubThread extends MailHub {
   /** Why the hub's thread stopped on its own (it takes no mail then), or null while it runs. */
   failure(): Error | null;
+  /** Drops the thread's kept accept() answer for this address (it may have changed). */
+  forget(address: string): void;
 }
 
 /**
@@ -47,6 +54,9 @@ function workerScript(): { code: string; eval: true } | { file: string; eval: fa
 export async function startMailHubThread(options: MailHubThreadOptions): Promise<MailHubThread> {
   const logger = options.logger ?? silentLogger;
   if (!options.dataDir) throw new MailError('INVALID_OPTIONS', 'startMailHubThread needs dataDir, the directory where mail is stored (for example ./data).');
+  if (options.acceptedForMs !== undefined && (!Number.isSafeInteger(options.acceptedForMs) || options.acceptedForMs < 0)) {
+    throw new MailError('INVALID_OPTIONS', `startMailHubThread: acceptedForMs must be a whole number of milliseconds, 0 or more: got ${String(options.acceptedForMs)}.`);
+  }
   const settings: HubThreadSettings = {
     dataDir: options.dataDir,
     host: options.host,
@@ -59,6 +69,7 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
     tmpMaxAgeMs: options.tmpMaxAgeMs,
     servedLocally: { addresses: options.servedLocally?.addresses ?? [], withTags: options.servedLocally?.withTags ?? [] },
     asksAccept: Boolean(options.accept),
+    acceptedForMs: options.acceptedForMs ?? 0,
     asksRecord: Boolean(options.record),
   };
   const script = workerScript();
@@ -132,6 +143,9 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
   return {
     ...address,
     failure: () => failure,
+    forget: (address) => {
+      if (!closing && !failure) send({ type: 'forget', address });
+    },
     close: async () => {
       if (closing) return void (await exited);
       closing = true;

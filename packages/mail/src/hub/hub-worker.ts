@@ -5,6 +5,7 @@
  * asked over the thread's port; every log line goes to the parent's logger.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
 import type { MailLogger } from '../logger.js';
 import { startMailHub, type MailHub, type StoredMail } from './mail-hub.js';
 import type { HubThreadSettings, ParentToThread, ThreadToParent } from './hub-thread-protocol.js';
@@ -38,6 +39,16 @@ const servedLocally = (recipient: string): boolean => {
   return tagged.some(([ownLocal, ownDomain]) => domain === ownDomain && Boolean(local?.startsWith(`${ownLocal}+`)));
 };
 
+// Recipients accept() took lately: a blast to one mailbox asks the parent once, not at every RCPT TO. The parent
+// forgets an address here when it changes; the port keeps order, so an answer sent before the change is dropped too.
+const accepted = settings.acceptedForMs > 0 ? new LRUCache<string, true>({ max: 20_000, ttl: settings.acceptedForMs }) : null;
+async function accept(recipient: string): Promise<boolean> {
+  if (servedLocally(recipient) || accepted?.has(recipient)) return true;
+  const taken = (await ask({ type: 'accept', recipient })) === true;
+  if (taken) accepted?.set(recipient, true);
+  return taken;
+}
+
 let hub: MailHub | null = null;
 port.on('message', (message: ParentToThread) => {
   if (message.type === 'answer') {
@@ -45,6 +56,10 @@ port.on('message', (message: ParentToThread) => {
     waiting.delete(message.id);
     if (message.error !== undefined) entry?.reject(new Error(message.error));
     else entry?.resolve(message.value);
+    return;
+  }
+  if (message.type === 'forget') {
+    accepted?.delete(message.address.toLowerCase());
     return;
   }
   // close: stop taking connections, let sessions finish (their records are still answered), then leave
@@ -66,7 +81,7 @@ try {
     maxClients: settings.maxClients,
     tmpMaxAgeMs: settings.tmpMaxAgeMs,
     logger,
-    accept: settings.asksAccept ? async (recipient) => servedLocally(recipient) || (await ask({ type: 'accept', recipient })) === true : undefined,
+    accept: settings.asksAccept ? accept : undefined,
     record: settings.asksRecord ? async (stored) => void (await ask({ type: 'record', stored })) : undefined,
     onStored: (stored) => send({ type: 'stored', stored }),
   });

@@ -21,6 +21,11 @@ export function serverAddress(from: string): string {
 
 /** How often the Maildirs of the server's own addresses are looked at for mail not recorded yet (a crash right after the 250). */
 const RESCAN_EVERY_MS = 10_000;
+/**
+ * How long the hub's thread keeps a served recipient without asking again. Change notifications forget it
+ * at once; without them (no LISTEN) a revoked mailbox is refused within the directory's own bound plus this.
+ */
+const ACCEPTED_IN_THREAD_MS = 5_000;
 /** Files younger than this are left to the listener that is recording them. */
 const RESCAN_MIN_AGE_MS = 2_000;
 
@@ -111,10 +116,16 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
 
   // Who it takes mail for: cached per address, forgotten at once when the database says it changed.
   const directory = createHubDirectory({ db: services.db, serviceAddress: own, extraMailboxes: config.mailHub.mailboxes });
-  const unwatch = services.database ? await watchHubDirectory(directory, services.database, logger) : async () => undefined;
-  let hub: MailHubThread;
+  let hub: MailHubThread | undefined = undefined;
+  // The hub's thread keeps recipients it was told are served for a few seconds: a change forgets them there too.
+  const forget = (address: string) => {
+    directory.forget(address);
+    hub?.forget(address);
+  };
+  const unwatch = services.database ? await watchHubDirectory({ forget }, services.database, logger) : async () => undefined;
+  let thread: MailHubThread;
   try {
-    hub = await startMailHubThread({
+    thread = await startMailHubThread({
       dataDir: config.dataDir,
       host: config.host,
       port: config.smtp.listenPort,
@@ -122,6 +133,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
       ...hubSessionOptions(config, directory),
       // the directory serves these always: the thread answers them without asking
       servedLocally: { addresses: [own, ...config.mailHub.mailboxes], withTags: [own] },
+      acceptedForMs: ACCEPTED_IN_THREAD_MS,
       // Before the 250, batched with other sessions: a sender's retry on any host finds the message
       // (send-release-job), and mail to the server's own addresses is in the queue.
       record: recorder,
@@ -136,16 +148,18 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     await unwatch();
     throw error;
   }
+  hub = thread;
   await rescan(0);
   const timer = setInterval(() => void rescan(RESCAN_MIN_AGE_MS), RESCAN_EVERY_MS);
   timer.unref();
   return {
-    host: hub.host,
-    port: hub.port,
-    failure: () => hub.failure(),
+    host: thread.host,
+    port: thread.port,
+    failure: () => thread.failure(),
+    forget,
     close: async () => {
       clearInterval(timer);
-      await hub.close();
+      await thread.close();
       await unwatch();
     },
   };
