@@ -1,6 +1,9 @@
 import type { HubLimits } from './hub-session-policy.js';
 import type { StoredMail } from './mail-hub.js';
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
 /** The hub's settings that cross into its thread (plain data; the functions stay in the parent). */
 export interface HubThreadSettings {
   dataDir: string;
@@ -18,8 +21,12 @@ export interface HubThreadSettings {
   asksAccept: boolean;
   /** How long the thread keeps a recipient accept() took, unless the parent forgets it first (0: asks at every RCPT TO). */
   acceptedForMs: number;
-  /** Whether the parent has a record() to await before the 250. */
+  /** Whether the parent has a record() to await before the 250 (the parent then runs onStored() after it, unasked). */
   asksRecord: boolean;
+  /** Whether the parent has an onStored() to be told about (when it has no record()). */
+  tellsStored: boolean;
+  /** Lines below this level are not sent to the parent's logger (they would be dropped there). */
+  logLevel: LogLevel;
 }
 
 export type ThreadToParent =
@@ -28,7 +35,7 @@ export type ThreadToParent =
   | { type: 'accept'; id: number; recipient: string }
   | { type: 'record'; id: number; stored: StoredMail }
   | { type: 'stored'; stored: StoredMail }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string | undefined }
+  | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; message: string | undefined }
   | { type: 'closed' };
 
 export type ParentToThread = { type: 'answer'; id: number; value?: unknown; error?: string } | { type: 'forget'; address: string } | { type: 'close' };

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { silentLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
-import type { MailHub, MailHubOptions } from './mail-hub.js';
-import type { HubThreadSettings, ParentToThread, ThreadToParent } from './hub-thread-protocol.js';
+import type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
+import { LOG_LEVELS, type HubThreadSettings, type ParentToThread, type ThreadToParent } from './hub-thread-protocol.js';
 
 export interface MailHubThreadOptions extends MailHubOptions {
   /**
@@ -17,6 +17,8 @@ export interface MailHubThreadOptions extends MailHubOptions {
    * forget() drops one at once: call it wherever the answer may have changed.
    */
   acceptedForMs?: number;
+  /** The logger's level: lines below it are dropped in the hub's thread, not sent here (default 'debug': all are sent). */
+  logLevel?: string;
 }
 
 export interface MailHubThread extends MailHub {
@@ -47,7 +49,9 @@ function workerScript(): { code: string; eval: true } | { file: string; eval: fa
  * The embedded mail hub (startMailHub) in a worker thread of its own: SMTP sessions, the Maildir writes
  * and fsyncs and the 250 do not wait for what this thread is busy with (processing mail, the embedded
  * database), and take the second core. accept(), record() and onStored() still run here, in this
- * thread, asked over the worker's port: the 250 still follows the record. close() stops the thread
+ * thread, asked over the worker's port: the 250 still follows the record. With a record(), onStored()
+ * runs right after a record the thread answers 250 for (one message a mail, not two): it may run for a
+ * client that hung up before reading its 250, which record() already made known. close() stops the thread
  * (sessions finish first, their records answered), so call it before closing what record() writes to.
  * A thread that dies on its own is logged at error and reported by failure().
  */
@@ -70,6 +74,8 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
     servedLocally: { addresses: options.servedLocally?.addresses ?? [], withTags: options.servedLocally?.withTags ?? [] },
     asksAccept: Boolean(options.accept),
     acceptedForMs: options.acceptedForMs ?? 0,
+    tellsStored: Boolean(options.onStored) && !options.record,
+    logLevel: LOG_LEVELS.find((level) => level === options.logLevel) ?? (options.logLevel === 'silent' || options.logLevel === 'fatal' ? 'error' : 'debug'),
     asksRecord: Boolean(options.record),
   };
   const script = workerScript();
@@ -81,12 +87,20 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
   let started: { resolve: (address: { host: string; port: number }) => void; reject: (error: Error) => void } | null = null;
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
 
-  /** Runs a parent-side function for the thread and sends back its answer (or its error's message). */
-  const answer = (id: number, run: () => unknown) => {
+  const stored = (info: StoredMail) => {
+    Promise.resolve()
+      .then(() => options.onStored?.(info))
+      .catch((error: unknown) => logger.error({ component: 'mail-hub', messageId: info.messageId, error: (error as Error).message }, 'onStored failed; the mail is on disk'));
+  };
+  /** Runs a parent-side function for the thread and sends back its answer (or its error's message); `then` after a good answer. */
+  const answer = (id: number, run: () => unknown, then?: () => void) => {
     Promise.resolve()
       .then(run)
       .then(
-        (value) => send({ type: 'answer', id, value }),
+        (value) => {
+          send({ type: 'answer', id, value });
+          then?.();
+        },
         (error: unknown) => send({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
       )
       .catch(() => {}); // the thread is gone: nobody waits for the answer
@@ -101,12 +115,11 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
         answer(message.id, () => options.accept?.(message.recipient) ?? true);
         return;
       case 'record':
-        answer(message.id, () => options.record?.(message.stored));
+        // the thread answers 250 once it has the answer; onStored() follows here without another message
+        answer(message.id, () => options.record?.(message.stored), () => setImmediate(() => stored(message.stored)));
         return;
       case 'stored':
-        Promise.resolve()
-          .then(() => options.onStored?.(message.stored))
-          .catch((error: unknown) => logger.error({ component: 'mail-hub', messageId: message.stored.messageId, error: (error as Error).message }, 'onStored failed; the mail is on disk'));
+        stored(message.stored);
         return;
       case 'listening':
         started?.resolve({ host: message.host, port: message.port });

@@ -8,17 +8,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
 import type { MailLogger } from '../logger.js';
 import { startMailHub, type MailHub, type StoredMail } from './mail-hub.js';
-import type { HubThreadSettings, ParentToThread, ThreadToParent } from './hub-thread-protocol.js';
+import { LOG_LEVELS, type HubThreadSettings, type LogLevel, type ParentToThread, type ThreadToParent } from './hub-thread-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('hub-worker.ts runs only as a worker thread (startMailHubThread starts it)');
 const settings = workerData as HubThreadSettings;
 const send = (message: ThreadToParent) => port.postMessage(message);
 
+const lowest = LOG_LEVELS.indexOf(settings.logLevel);
 const logAt =
-  (level: 'debug' | 'info' | 'warn' | 'error') =>
-  (fields: Record<string, unknown>, message?: string): void =>
-    send({ type: 'log', level, fields, message });
+  (level: LogLevel) =>
+  (fields: Record<string, unknown>, message?: string): void => {
+    if (LOG_LEVELS.indexOf(level) >= lowest) send({ type: 'log', level, fields, message });
+  };
 const logger: MailLogger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
 
 let nextId = 1;
@@ -83,7 +85,7 @@ try {
     logger,
     accept: settings.asksAccept ? accept : undefined,
     record: settings.asksRecord ? async (stored) => void (await ask({ type: 'record', stored })) : undefined,
-    onStored: (stored) => send({ type: 'stored', stored }),
+    onStored: settings.tellsStored ? (stored) => send({ type: 'stored', stored }) : undefined,
   });
   send({ type: 'listening', host: hub.host, port: hub.port });
 } catch (error) {

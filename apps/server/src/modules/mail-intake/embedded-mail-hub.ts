@@ -130,6 +130,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
       host: config.host,
       port: config.smtp.listenPort,
       logger: logger.child({ component: 'mail-hub' }),
+      logLevel: logger.level,
       ...hubSessionOptions(config, directory),
       // the directory serves these always: the thread answers them without asking
       servedLocally: { addresses: [own, ...config.mailHub.mailboxes], withTags: [own] },
