@@ -2,7 +2,7 @@
  * The mail hub's own thread (started by startMailHubThread): smtp-server's sessions, the streaming into
  * the Maildirs with their fsyncs, and the 250 run here, off the event loop that processes the mail. What
  * needs the parent (the recipient directory, the record before the 250, the stored-mail hand-over) is
- * asked over the thread's port; every log line goes to the parent's logger.
+ * asked over the thread's port; log lines at or above the parent's level go to the parent's logger.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LRUCache } from 'lru-cache';
