@@ -99,7 +99,8 @@ function serverLibraries(external: readonly string[]): Plugin {
 export async function buildServer(outDir: string = SERVER_OUT): Promise<Metafile> {
   await rm(outDir, { recursive: true, force: true });
   const { metafile } = await build({
-    entryPoints: { main: `${root}apps/server/src/cli/main.ts` },
+    // The mail hub's worker thread starts from a file of its own, found beside the chunks (packages/mail/src/hub/hub-thread.ts).
+    entryPoints: { main: `${root}apps/server/src/cli/main.ts`, 'mail-hub-worker': `${root}packages/mail/src/hub/hub-worker.ts` },
     outdir: outDir,
     bundle: true,
     splitting: true,

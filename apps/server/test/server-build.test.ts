@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { swaks } from '@marketplace/mail/testing';
 import { SERVER_EXTERNAL_LIBRARIES, buildServer } from '../../../scripts/build.js';
 import { freePort } from './free-port.js';
 import { TEST_SECRET } from './helper.js';
@@ -13,7 +14,8 @@ import { TEST_SECRET } from './helper.js';
 /**
  * The built `marketplace` command as production runs it (`npm run build`, then the bin): the server and its
  * pure-JS libraries compiled into a few chunks, only the libraries that find files beside themselves left in
- * node_modules; it starts on a fresh data directory, migrates, answers /readyz and registers an organisation.
+ * node_modules; it starts on a fresh data directory, migrates, answers /readyz, registers an organisation and
+ * takes mail on its hub (whose thread starts from the build's own mail-hub-worker.js).
  */
 const repo = join(import.meta.dirname, '../../..');
 // Inside the repository, like apps/server/dist/js: the chunks import the external libraries from its node_modules.
@@ -64,9 +66,10 @@ describe('the built server (npm run build)', () => {
 
   it('starts on a fresh data directory, answers /readyz and registers an organisation', async () => {
     const port = await freePort();
+    const hubPort = await freePort();
     server = spawn(process.execPath, [join(out, 'main.js'), 'serve'], {
       cwd: dirname(out),
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, ROOT_KEY_PASSPHRASE: 'a test root key passphrase', DATA_DIR: dataDir, PORT: String(port), SMTP_LISTEN_PORT: String(await freePort()), MAIL_ALLOW_UNVERIFIED_SENDERS: 'true' },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, ROOT_KEY_PASSPHRASE: 'a test root key passphrase', DATA_DIR: dataDir, PORT: String(port), SMTP_LISTEN_PORT: String(hubPort), MAIL_ALLOW_UNVERIFIED_SENDERS: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -93,6 +96,11 @@ describe('the built server (npm run build)', () => {
       await new Promise((done) => setTimeout(done, 100));
     }
     expect(output).toMatch(/"phasesMs":\{"load":\d+/);
+    // the mail hub's listener runs in a thread started from its own built file (mail-hub-worker.js beside the chunks)
+    const mail = await swaks(hubPort, ['--from', 'lee@elsewhere.example', '--to', 'ana@built.example', '--header', 'Subject: built hub']);
+    expect(mail.output).toMatch(/<- {2}250 2\.0\.0 stored for 1 recipient/);
+    const readiness = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    expect(readiness.checks).toContainEqual(expect.objectContaining({ name: 'mail-hub', ok: true }));
     server.kill('SIGTERM');
     const code = await new Promise((done) => server!.once('exit', (exitCode) => done(exitCode)));
     expect(code, output).toBe(0);

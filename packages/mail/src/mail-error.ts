@@ -31,7 +31,8 @@ export type MailErrorCode =
   | 'MAILBOX_CLOSED'
   | 'MAILDIR_IO'
   | 'DOVECOT_MISSING'
-  | 'DOVECOT_FAILED';
+  | 'DOVECOT_FAILED'
+  | 'HUB_FAILED';
 
 const HTTP_STATUS: Record<MailErrorCode, number> = {
   INVALID_OPTIONS: 500,
@@ -45,6 +46,7 @@ const HTTP_STATUS: Record<MailErrorCode, number> = {
   MAILDIR_IO: 500,
   DOVECOT_MISSING: 500,
   DOVECOT_FAILED: 500,
+  HUB_FAILED: 500,
 };
 
 export function isMailError(value: unknown): value is MailError {

@@ -114,7 +114,18 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   let mailHub: MailHub | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
-  if (embeddedHub) mailHub = await startEmbeddedMailHub(config, services, logger);
+  if (embeddedHub) {
+    const hub = await startEmbeddedMailHub(config, services, logger);
+    mailHub = hub;
+    // The hub's listener runs in a thread of its own: /readyz says so when that thread has stopped.
+    app?.readinessChecks.push({
+      name: 'mail-hub',
+      check: async () => {
+        const failure = hub.failure();
+        if (failure) throw new Error(`${failure.message}: no mail is taken until the server restarts`);
+      },
+    });
+  }
   phase('mail');
   // Maintenance sweeps start once the server listens: none is needed to answer /readyz (decision 0054).
   // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).

@@ -4,6 +4,8 @@
  */
 export { startMailHub } from './mail-hub.js';
 export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
+export { startMailHubThread } from './hub-thread.js';
+export type { MailHubThread, MailHubThreadOptions } from './hub-thread.js';
 export type { HubLimits } from './hub-session-policy.js';
 export { SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';
 export { mailboxDirectory, safeMailboxName } from './safe-address.js';

@@ -3,7 +3,7 @@ import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { normalMessageId, readHeaders, DEFAULT_MAIL_LIMITS } from '@marketplace/mail';
-import { mailboxDirectory, parseHubEnvelope, startMailHub, type MailHub, type ParsedHubEnvelope, type StoredMail } from '@marketplace/mail/hub';
+import { mailboxDirectory, parseHubEnvelope, startMailHubThread, type MailHubThread, type ParsedHubEnvelope, type StoredMail } from '@marketplace/mail/hub';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { IncomingMailQueue } from './incoming-mail-queue.js';
@@ -21,6 +21,11 @@ export function serverAddress(from: string): string {
 
 /** How often the Maildirs of the server's own addresses are looked at for mail not recorded yet (a crash right after the 250). */
 const RESCAN_EVERY_MS = 10_000;
+/**
+ * How long the hub's thread keeps a served recipient without asking again. Change notifications forget it
+ * at once; without them (no LISTEN) a revoked mailbox is refused within the directory's own bound plus this.
+ */
+const ACCEPTED_IN_THREAD_MS = 5_000;
 /** Files younger than this are left to the listener that is recording them. */
 const RESCAN_MIN_AGE_MS = 2_000;
 
@@ -32,8 +37,11 @@ const RESCAN_MIN_AGE_MS = 2_000;
  * Copies left in `new/` by a crash are recorded at start and by a rescan every 10 s.
  * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits,
  * and records each stored Message-ID per recipient in the database (mail_hub_messages) before the 250.
+ * The SMTP listener runs in a worker thread of its own (startMailHubThread, decision 0068): taking mail
+ * never waits for the processing of mail or for the embedded database's work on this thread, except for
+ * the directory look-up and the record before the 250, which it asks this thread for.
  */
-export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue; database?: Pick<ServerDatabase, 'listen'> }, logger: Logger): Promise<MailHub> {
+export async function startEmbeddedMailHub(config: Config, services: { db: Db; mailQueue: IncomingMailQueue; database?: Pick<ServerDatabase, 'listen'> }, logger: Logger): Promise<MailHubThread> {
   const own = serverAddress(config.smtp.from);
   try {
     mailboxDirectory(config.dataDir, own);
@@ -108,15 +116,25 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
 
   // Who it takes mail for: cached per address, forgotten at once when the database says it changed.
   const directory = createHubDirectory({ db: services.db, serviceAddress: own, extraMailboxes: config.mailHub.mailboxes });
-  const unwatch = services.database ? await watchHubDirectory(directory, services.database, logger) : async () => undefined;
-  let hub: MailHub;
+  let hub: MailHubThread | undefined = undefined;
+  // The hub's thread keeps recipients it was told are served for a few seconds: a change forgets them there too.
+  const forget = (address: string) => {
+    directory.forget(address);
+    hub?.forget(address);
+  };
+  const unwatch = services.database ? await watchHubDirectory({ forget }, services.database, logger) : async () => undefined;
+  let thread: MailHubThread;
   try {
-    hub = await startMailHub({
+    thread = await startMailHubThread({
       dataDir: config.dataDir,
       host: config.host,
       port: config.smtp.listenPort,
       logger: logger.child({ component: 'mail-hub' }),
+      logLevel: logger.level,
       ...hubSessionOptions(config, directory),
+      // the directory serves these always: the thread answers them without asking
+      servedLocally: { addresses: [own, ...config.mailHub.mailboxes], withTags: [own] },
+      acceptedForMs: ACCEPTED_IN_THREAD_MS,
       // Before the 250, batched with other sessions: a sender's retry on any host finds the message
       // (send-release-job), and mail to the server's own addresses is in the queue.
       record: recorder,
@@ -131,15 +149,18 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
     await unwatch();
     throw error;
   }
+  hub = thread;
   await rescan(0);
   const timer = setInterval(() => void rescan(RESCAN_MIN_AGE_MS), RESCAN_EVERY_MS);
   timer.unref();
   return {
-    host: hub.host,
-    port: hub.port,
+    host: thread.host,
+    port: thread.port,
+    failure: () => thread.failure(),
+    forget,
     close: async () => {
       clearInterval(timer);
-      await hub.close();
+      await thread.close();
       await unwatch();
     },
   };

@@ -1,0 +1,94 @@
+/**
+ * The mail hub's own thread (started by startMailHubThread): smtp-server's sessions, the streaming into
+ * the Maildirs with their fsyncs, and the 250 run here, off the event loop that processes the mail. What
+ * needs the parent (the recipient directory, the record before the 250, the stored-mail hand-over) is
+ * asked over the thread's port; log lines at or above the parent's level go to the parent's logger.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { LRUCache } from 'lru-cache';
+import type { MailLogger } from '../logger.js';
+import { startMailHub, type MailHub, type StoredMail } from './mail-hub.js';
+import { LOG_LEVELS, type HubThreadSettings, type LogLevel, type ParentToThread, type ThreadToParent } from './hub-thread-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('hub-worker.ts runs only as a worker thread (startMailHubThread starts it)');
+const settings = workerData as HubThreadSettings;
+const send = (message: ThreadToParent) => port.postMessage(message);
+
+const lowest = LOG_LEVELS.indexOf(settings.logLevel);
+const logAt =
+  (level: LogLevel) =>
+  (fields: Record<string, unknown>, message?: string): void => {
+    if (LOG_LEVELS.indexOf(level) >= lowest) send({ type: 'log', level, fields, message });
+  };
+const logger: MailLogger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+
+let nextId = 1;
+const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+function ask(message: { type: 'accept'; recipient: string } | { type: 'record'; stored: StoredMail }): Promise<unknown> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    send({ ...message, id });
+  });
+}
+
+const fixed = new Set(settings.servedLocally.addresses.map((address) => address.toLowerCase()));
+const tagged = settings.servedLocally.withTags.map((address) => address.toLowerCase().split('@') as [string, string]);
+const servedLocally = (recipient: string): boolean => {
+  if (fixed.has(recipient)) return true;
+  const [local, domain] = recipient.split('@');
+  return tagged.some(([ownLocal, ownDomain]) => domain === ownDomain && Boolean(local?.startsWith(`${ownLocal}+`)));
+};
+
+// Recipients accept() took lately: a blast to one mailbox asks the parent once, not at every RCPT TO. The parent
+// forgets an address here when it changes; the port keeps order, so an answer sent before the change is dropped too.
+const accepted = settings.acceptedForMs > 0 ? new LRUCache<string, true>({ max: 20_000, ttl: settings.acceptedForMs }) : null;
+async function accept(recipient: string): Promise<boolean> {
+  if (servedLocally(recipient) || accepted?.has(recipient)) return true;
+  const taken = (await ask({ type: 'accept', recipient })) === true;
+  if (taken) accepted?.set(recipient, true);
+  return taken;
+}
+
+let hub: MailHub | null = null;
+port.on('message', (message: ParentToThread) => {
+  if (message.type === 'answer') {
+    const entry = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error !== undefined) entry?.reject(new Error(message.error));
+    else entry?.resolve(message.value);
+    return;
+  }
+  if (message.type === 'forget') {
+    accepted?.delete(message.address.toLowerCase());
+    return;
+  }
+  // close: stop taking connections, let sessions finish (their records are still answered), then leave
+  void (hub ? hub.close() : Promise.resolve()).finally(() => {
+    send({ type: 'closed' });
+    port.close();
+  });
+});
+
+try {
+  hub = await startMailHub({
+    dataDir: settings.dataDir,
+    host: settings.host,
+    port: settings.port,
+    maxMessageBytes: settings.maxMessageBytes,
+    limits: settings.limits,
+    greetingDelayMs: settings.greetingDelayMs,
+    fsync: settings.fsync,
+    maxClients: settings.maxClients,
+    tmpMaxAgeMs: settings.tmpMaxAgeMs,
+    logger,
+    accept: settings.asksAccept ? accept : undefined,
+    record: settings.asksRecord ? async (stored) => void (await ask({ type: 'record', stored })) : undefined,
+    onStored: settings.tellsStored ? (stored) => send({ type: 'stored', stored }) : undefined,
+  });
+  send({ type: 'listening', host: hub.host, port: hub.port });
+} catch (error) {
+  send({ type: 'start-failed', message: (error as Error).message, code: (error as { code?: string }).code });
+  port.close();
+}
