@@ -59,6 +59,12 @@ describe('conversations with the built-in engine', () => {
     expect(delivered.messages.at(-1).text).toContain('not sent: you have no workstation enrolled');
     const again = await post(admin, `/api/v1/conversations/${turn.id}/build`);
     expect(again.statusCode).toBe(409);
+    // more words after it was published: not "Building … I will tell you", which was said and done
+    const later = (await post(admin, `/api/v1/conversations/${turn.id}/messages`, { text: 'add a field: comment' })).json();
+    expect(later.reply).toMatch(/is already built and published in your catalog .*start a new conversation/);
+    expect(later.reply).not.toMatch(/Building|I will tell you/);
+    const confirmed = (await post(admin, `/api/v1/conversations/${turn.id}/messages`, { text: 'yes' })).json();
+    expect(confirmed.reply).toMatch(/is already built and published/);
   }, 200_000);
 
   it('takes a Polish request to a build confirmed with "tak", replying in Polish', async () => {
