@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,15 @@ describe('delivery statements on the agent', () => {
     await t.deliver(await releaseMail(older, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(older, { agentId: ATTACKED_AGENT.agentId, overrides: { reinstall: true } }) }));
     expect(refusals().at(-1)).toBe('VERSION_NOT_NEWER');
     expect(running()).toMatchObject({ current: '1.4.0', pid });
+    // stopped half-way through a reinstall (its copy set aside, the new one half unpacked): the copy comes back
+    const appDir = join(homeLayout(t.home).apps, t.ctx.app);
+    await t.restart(async () => {
+      renameSync(join(appDir, '1.4.0'), join(appDir, '1.4.0.reinstall'));
+      mkdirSync(join(appDir, '1.4.0'));
+      writeFileSync(join(appDir, '1.4.0', 'half-unpacked'), '');
+    });
+    expect(readdirSync(appDir).filter((entry) => entry.startsWith('1.4.0'))).toEqual(['1.4.0']);
+    expect(existsSync(join(appDir, '1.4.0', 'app.json'))).toBe(true);
+    expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy' });
   }, 60_000);
 });

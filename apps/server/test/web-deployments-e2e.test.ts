@@ -20,6 +20,7 @@ import { startWebStack, type WebStack } from './web-stack.js';
  * deploy agent kept for every step: remove it and install it again, roll back (offered only once an
  * earlier version ran there), read its latest log lines on request, find those actions in the audit log
  * under their names, change the password and reset it through the link mailed to the hub's Maildir.
+ * Redeploy installs the running version afresh, and a rolled-back version installs again from the app page.
  * Versions are published straight into the catalog (signed as the pipeline signs them), so no build runs.
  */
 const APP = 'tiny-notes';
@@ -170,6 +171,11 @@ describe.runIf(enabled)('installed apps in Debian Chromium: remove and install a
     await expect.poll(() => current.getByTestId('logs-request-status').textContent(), { timeout: 10_000 }).toMatch(/^Lines as of /);
     // and its history: every state change, with the reason worded
     await expect.poll(() => current.getByTestId('deployment-history').textContent(), { timeout: 10_000 }).toMatch(/removed · Removed from this workstation\..*healthy.*received.*deploying.*healthy/s);
+
+    // Installing the rolled-back version again sends it again (it is not "still there"), and it runs again.
+    await install(/Release e-mail queued for 1 workstation/);
+    await expect.poll(async () => ((await mine.count()) ? await mine.textContent() : ''), { timeout: 120_000, interval: 500 }).toMatch(/v1\.1\.0 · healthy/);
+    expect(agent.deployedVersion(APP)).toBe('1.1.0');
 
     // The audit log names who did it.
     await page.goto(base + '/admin/audit');
