@@ -23,6 +23,11 @@ export const agentConfigSchema = z
     policy: z.record(z.string(), z.unknown()).optional(),
     limits: z.record(z.string(), z.number()).optional(),
     enrolledAt: z.string(),
+    /**
+     * Where the server's embedded mail hub keeps this agent's mailbox (given at enrolment when releases
+     * go to the hub): read by `run` and `doctor` without --maildir when that folder is on this machine.
+     */
+    hubMaildir: z.string().min(1).max(4096).optional(),
   })
   .strict();
 

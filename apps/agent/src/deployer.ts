@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppManifest } from '@marketplace/release';
 import { dropSnapshots, hasSnapshot, purgeData, restoreSnapshot, snapshotData, undoRestore } from './app-data.js';
@@ -77,6 +77,15 @@ export class Deployer {
       this.options.log?.(`${app}: the upgrade to ${starting.version} was interrupted; data restored as ${current} left it${aside ? `, what was written since moved to ${aside}` : ''}`);
     }
     this.state.starting = {};
+    // a redeploy stopped by a crash: the copy set aside (the same signed version, complete) goes back
+    for (const record of this.apps()) {
+      if (!record.current) continue;
+      const dir = join(this.layout.apps, record.name, record.current);
+      if (!(await stat(`${dir}.reinstall`).catch(() => null))) continue;
+      await rm(dir, { recursive: true, force: true });
+      await rename(`${dir}.reinstall`, dir);
+      this.options.log?.(`${record.name}: the redeploy of ${record.current} was interrupted; the copy it replaced is back`);
+    }
     await removeStrayVersions(this.layout, this.state);
     const changes: DeploymentReport[] = [];
     for (const record of this.apps()) {
@@ -154,13 +163,31 @@ export class Deployer {
     const version = manifest.version;
     const base = { app, version };
     const dir = join(this.layout.apps, app, version);
-    if (this.state.apps[app]?.current !== version) await rm(dir, { recursive: true, force: true });
+    // Redeploy of the version running here: its files go aside (the running process keeps what it
+    // loaded) and come back if the fresh copy is refused or does not become healthy
+    const reinstall = this.state.apps[app]?.current === version;
+    let aside: string | null = null;
+    const restoreAside = async () => {
+      if (!aside) return;
+      await rm(dir, { recursive: true, force: true });
+      await rename(aside, dir);
+      aside = null;
+    };
+    if (reinstall) {
+      aside = `${dir}.reinstall`;
+      await rm(aside, { recursive: true, force: true });
+      await rename(dir, aside);
+    } else await rm(dir, { recursive: true, force: true });
     const { extractBundle } = await import('./release-bundle.js');
     const extracted = await extractBundle(bundlePath, dir, this.options.limits ?? {}, { expectedSha256 });
-    if (!extracted.ok) return { state: 'rejected', report: { ...base, state: 'rejected', reason: refusedRelease(extracted.code, extracted.message) } };
+    if (!extracted.ok) {
+      await restoreAside();
+      return { state: 'rejected', report: { ...base, state: 'rejected', reason: refusedRelease(extracted.code, extracted.message) } };
+    }
     const refused = await admit?.();
     if (refused) {
       await rm(dir, { recursive: true, force: true });
+      await restoreAside();
       return { state: 'rejected', report: { ...base, state: 'rejected', reason: refused } };
     }
     // The version being left stops first, then its data is copied as its snapshot (a rollback to it
@@ -169,6 +196,11 @@ export class Deployer {
     // is unavailable from here until the new version is healthy (or the old one is back).
     const record = this.state.apps[app];
     const leaving = record?.current && record.current !== version ? record.current : null;
+    // the same version on the same data: the running copy stops before the fresh one starts
+    if (reinstall) {
+      this.upgrading.add(app);
+      await this.stopRunning(app, record!);
+    }
     if (leaving) {
       this.upgrading.add(app);
       await this.stopRunning(app, record!);
@@ -180,6 +212,7 @@ export class Deployer {
     }
     const giveUp = async (why: Reason, logTail: string | undefined, health?: DeploymentReport['health']) => {
       await rm(dir, { recursive: true, force: true });
+      await restoreAside();
       // what the failed version wrote goes aside; the left version gets its data back as it left it
       const aside = leaving ? await restoreSnapshot(this.layout, app, leaving, version) : null;
       if (aside) this.options.log?.(`${app}: data written by ${version} moved to ${aside}`);
@@ -211,7 +244,7 @@ export class Deployer {
 
     const before = this.state.apps[app];
     const old = this.running.get(app);
-    const previous = before?.current ? [before.current, ...before.previous.filter((v) => v !== before.current)] : (before?.previous ?? []);
+    const previous = before?.current && !reinstall ? [before.current, ...before.previous.filter((v) => v !== before.current)] : (before?.previous ?? []);
     const keep = this.options.keepVersions ?? 2;
     const dropped = previous.slice(keep);
     delete this.state.starting?.[app];
@@ -219,6 +252,7 @@ export class Deployer {
     await pointCurrent(this.layout, app, version);
     this.watch(app, started);
     await old?.stop();
+    if (aside) await rm(aside, { recursive: true, force: true });
     for (const stale of dropped) await rm(join(this.layout.apps, app, stale), { recursive: true, force: true });
     await dropSnapshots(this.layout, app, previous.slice(0, keep));
     return { state: 'healthy', report: { ...base, state: 'healthy', health: healthReport(health, spec.port), logTail: await readLogTail(this.layout, app) } };

@@ -17,7 +17,7 @@ export interface EnrollOptions {
 }
 
 /** Exchanges a one-time code for credentials and the organisation root key; writes config.json (0600) and the first key list. */
-export async function enroll(options: EnrollOptions): Promise<AgentConfig & { hubMaildir?: string }> {
+export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
   const layout = homeLayout(options.home);
   if (existsSync(layout.config) && !options.force) {
     throw new AgentError('ALREADY_ENROLLED', `This agent is already enrolled (${layout.config}). Pass --force to enrol it again, or use another --home.`);
@@ -56,10 +56,11 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig & { hu
     rootPublicKey: body.root.publicKey,
     rootFingerprint: body.root.fingerprint,
     enrolledAt: new Date().toISOString(),
+    // where the server's embedded mail hub keeps this mailbox (read without --maildir when it is on this machine)
+    ...(typeof body.maildir === 'string' && body.maildir ? { hubMaildir: body.maildir } : {}),
   };
   await saveConfig(layout, config);
   await saveReportKey(layout, reportKey.privateKey);
   await writeJsonAtomic(layout.keyList, { json: body.keyList, version: keyList.keyList.version });
-  // where the server's embedded mail hub keeps this mailbox (read with run --maildir on that machine)
-  return typeof body.maildir === 'string' && body.maildir ? { ...config, hubMaildir: body.maildir } : config;
+  return config;
 }

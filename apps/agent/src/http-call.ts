@@ -16,6 +16,8 @@ export interface HttpReply {
   statusText: string;
   /** The answer's `Retry-After` header (a 429's or 503's), when it has one. */
   retryAfter?: string;
+  /** The answer's `Date` header: the server's clock, to the second. */
+  date?: string;
   json(): Promise<unknown>;
 }
 
@@ -54,5 +56,6 @@ async function readAnswer(answer: IncomingMessage): Promise<HttpReply> {
   const status = answer.statusCode ?? 0;
   const text = Buffer.concat(chunks).toString('utf8');
   const retryAfter = answer.headers['retry-after'];
-  return { ok: status >= 200 && status < 300, status, statusText: answer.statusMessage ?? '', ...(retryAfter ? { retryAfter } : {}), json: async () => JSON.parse(text) as unknown };
+  const date = answer.headers.date;
+  return { ok: status >= 200 && status < 300, status, statusText: answer.statusMessage ?? '', ...(retryAfter ? { retryAfter } : {}), ...(date ? { date } : {}), json: async () => JSON.parse(text) as unknown };
 }

@@ -64,7 +64,7 @@ export async function checkRelease(
  */
 export async function checkDelivery(
   deps: ReleaseCheckDeps & { nonces: NonceStore },
-  input: { deliveryJson: string | undefined; keyList: KeyList; release: { app: string; version: string; sha256: string }; manifest: AppManifest; mailKey: string; resumed: boolean },
+  input: { deliveryJson: string | undefined; keyList: KeyList; release: { app: string; version: string; sha256: string }; manifest: AppManifest; mailKey: string; resumed: boolean; reinstall?: boolean },
 ): Promise<({ ok: false } & Refusal) | { ok: true; granted: GrantedReadPath[] }> {
   const { config } = deps;
   const checked = await verifyDelivery({
@@ -75,6 +75,10 @@ export async function checkDelivery(
     limits: config.limits as Partial<ReleaseLimits> | undefined,
   });
   if (!checked.ok) return { ok: false, code: checked.code, message: checked.message };
+  // the version running here again: only when the verified statement itself says so
+  if (input.reinstall && checked.statement.reinstall !== true) {
+    return { ok: false, code: 'VERSION_NOT_NEWER', message: `${input.release.app} ${input.release.version} is already deployed; releases only move forward. Remove the app first to install an older version on purpose.` };
+  }
   const grant = checkReadPaths(input.manifest, checked.statement.policy?.readPaths ?? []);
   if (!grant.ok) return { ok: false, code: grant.code, message: grant.message };
   await deps.nonces.remember(checked.statement.nonce, checked.statement.expiresAt, input.mailKey);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseReleaseEmail, PROCESSED_FOLDER, REJECTED_FOLDER } from '@marketplace/mail';
+import { deliveryAsksReinstall } from '@marketplace/release';
 import type { Deployer, Outcome } from './deployer.js';
 import type { NonceStore } from './delivery-nonces.js';
 import type { Journal } from './journal.js';
@@ -60,7 +61,10 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         if (fetched) return refuse(reason('BUNDLE_DOWNLOAD_FAILED', fetched, notice('deployment.downloadFailed', { error: fetched })));
       } else return refuse(reason('MISSING_BUNDLE', 'The release e-mail carries neither the bundle nor a download link.', notice('deployment.bundleMissing')));
 
-      const verified = await checkRelease(deps, { envelopeJson: parsed.envelopeJson, bundlePath, app, deployedVersion });
+      // Redeploy: the marketplace sent the running version again on purpose; the version check lets the
+      // equal version pass, and admit() below accepts it only if the verified statement says so
+      const reinstall = deployedVersion === version && deliveryAsksReinstall(parsed.deliveryJson);
+      const verified = await checkRelease(deps, { envelopeJson: parsed.envelopeJson, bundlePath, app, deployedVersion: reinstall ? undefined : deployedVersion });
       if (!verified.ok) return refuse(refusedRelease(verified.code, verified.message));
       if (verified.statement.version !== version) return refuse(refusedRelease('APP_MISMATCH', `The e-mail names ${app}@${version} but the signed release is ${verified.statement.app} ${verified.statement.version}.`));
 
@@ -72,7 +76,7 @@ export async function processRelease(raw: Buffer, deps: ProcessorDeps): Promise<
         // checked once the bundle is safely unpacked, before anything of it runs: an altered
         // release is refused for what it is, a genuine one only if it was not sent to this agent
         admit: async () => {
-          const admitted = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, manifest: verified.manifest, mailKey: key, resumed });
+          const admitted = await checkDelivery(deps, { deliveryJson: parsed.deliveryJson, keyList: verified.keyList, release, manifest: verified.manifest, mailKey: key, resumed, reinstall });
           if (!admitted.ok) return refusedRelease(admitted.code, admitted.message);
           // the files outside the data folder this app may read are shown at install: in the log and the deployment's history
           const grants = admitted.granted.length ? describeGrants(app, version, admitted.granted) : null;

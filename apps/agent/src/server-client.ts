@@ -75,6 +75,12 @@ export interface ServerClient {
   /** Closes a command: done (a logs command with the app's latest lines), or failed with the reason. */
   closeCommand(id: string, outcome: CommandOutcome): Promise<void>;
   keys(): Promise<{ keyList: string; keyListVersion: number; rootFingerprint: string }>;
+  /**
+   * Whether the server takes this agent's credentials, changing nothing there (no heartbeat: that
+   * would replace the running agent's inventory and take its commands): the key list version and the
+   * server's clock (its Date header).
+   */
+  check(): Promise<{ keyListVersion: number; serverTime: string | undefined }>;
   /** Enrols this agent to report by mail: the Ed25519 public key its status mails are signed with. */
   registerReportKey(publicKey: string): Promise<void>;
   /** Forwards an app's MCP tool call; refusals are answered as they came, an unreachable server as 503. */
@@ -169,6 +175,12 @@ export function createServerClient(config: AgentConfig, layout: HomeLayout, opti
     },
     heartbeat: (beat) => call('POST', '/api/v1/agents/heartbeat', { commandTypes: COMMAND_TYPES, ...beat }),
     keys: () => call('GET', '/api/v1/keys'),
+    async check() {
+      const response = await authorized('GET', '/api/v1/keys');
+      if (!response.ok) throw new AgentError('SERVER_REFUSED', `GET /api/v1/keys was refused (${response.status}): ${await problemText(response)}`);
+      const body = (await response.json()) as { keyListVersion: number };
+      return { keyListVersion: body.keyListVersion, serverTime: response.date };
+    },
     registerReportKey: async (publicKey) => void (await call('PUT', '/api/v1/agents/report-key', { reportKey: publicKey })),
     commands: async () => (await call<{ commands: ServerCommand[] }>('GET', `/api/v1/agents/commands?types=${COMMAND_TYPES.join(',')}`)).commands,
     async closeCommand(id, outcome) {

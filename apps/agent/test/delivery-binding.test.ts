@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,4 +99,43 @@ describe('delivery statements on the agent', () => {
     await t.deliver(await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId }));
     expect(t.agent.deployedVersion(t.ctx.app)).toBe('1.3.0');
   }, 30_000);
+
+  it('installs the running version afresh only when its signed delivery asks for a reinstall (Redeploy), once', async () => {
+    const release = await signedTinyRelease(t.signer, t.ctx.app, '1.4.0');
+    await t.deliver(await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId }));
+    const running = () => t.agent.deployer.apps().find((app) => app.name === t.ctx.app)!;
+    const first = { ...running() };
+    expect(first).toMatchObject({ current: '1.4.0', state: 'healthy' });
+    // the same version with an ordinary delivery: refused, the running copy untouched
+    await t.deliver(await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId }));
+    expect(refusals().at(-1)).toBe('VERSION_NOT_NEWER');
+    expect(running().pid).toBe(first.pid);
+    // sent again on purpose: a new process of the same version, which answers; no earlier version appears
+    const again = await releaseMail(release, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(release, { agentId: ATTACKED_AGENT.agentId, overrides: { reinstall: true } }) });
+    await t.deliver(again);
+    expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy', previous: first.previous });
+    expect(running().pid).not.toBe(first.pid);
+    expect(await (await fetch(`http://127.0.0.1:${running().port}/`)).json()).toMatchObject({ version: '1.4.0' });
+    expect(readdirSync(join(homeLayout(t.home).apps, t.ctx.app)).filter((entry) => entry.startsWith('1.4.0'))).toEqual(['1.4.0']);
+    // the same mail once more is a copy
+    const pid = running().pid;
+    await t.deliver(again);
+    expect(refusals().at(-1)).toBe('DELIVERY_REPLAYED');
+    expect(running().pid).toBe(pid);
+    // an older version is refused even when its delivery asks for a reinstall
+    const older = await signedTinyRelease(t.signer, t.ctx.app, '1.3.5');
+    await t.deliver(await releaseMail(older, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(older, { agentId: ATTACKED_AGENT.agentId, overrides: { reinstall: true } }) }));
+    expect(refusals().at(-1)).toBe('VERSION_NOT_NEWER');
+    expect(running()).toMatchObject({ current: '1.4.0', pid });
+    // stopped half-way through a reinstall (its copy set aside, the new one half unpacked): the copy comes back
+    const appDir = join(homeLayout(t.home).apps, t.ctx.app);
+    await t.restart(async () => {
+      renameSync(join(appDir, '1.4.0'), join(appDir, '1.4.0.reinstall'));
+      mkdirSync(join(appDir, '1.4.0'));
+      writeFileSync(join(appDir, '1.4.0', 'half-unpacked'), '');
+    });
+    expect(readdirSync(appDir).filter((entry) => entry.startsWith('1.4.0'))).toEqual(['1.4.0']);
+    expect(existsSync(join(appDir, '1.4.0', 'app.json'))).toBe(true);
+    expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy' });
+  }, 60_000);
 });

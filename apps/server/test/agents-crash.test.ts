@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 import { loadState, homeLayout } from '../../agent/src/index.js';
 import { releaseMail, sendMail, signedTinyRelease } from '../../agent/test/release-fixtures.js';
+import type { Db } from '../src/db/schema.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 /**
@@ -179,8 +180,19 @@ describe('marketplace-agent CLI', () => {
     expect(states).toEqual(['1.0.0 removed', '2.0.0 rolled-back']);
   }, 60_000);
 
-  it('doctor checks the mailbox, the server, the runtime and the clock', async () => {
+  it('doctor checks the mailbox, the server, the runtime and the clock, changing nothing on the server', async () => {
+    // the running agent's view as the server holds it: a healthy app, its version, a command waiting for it
+    const db = t.database.db as Db;
+    await db.updateTable('deployments').set({ state: 'healthy' }).where('agent_id', '=', agentId).where('version', '=', '1.0.0').execute();
+    const healthy = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=crash-app' })).json().items.find((d: any) => d.version === '1.0.0');
+    const asked = await call(t.app, admin, { method: 'POST', url: `/api/v1/deployments/${healthy.id}/logs` });
+    expect(asked.statusCode, asked.body).toBe(202);
+    const seenBefore = (await call(t.app, admin, { method: 'GET', url: `/api/v1/agents/${agentId}` })).json();
     const result = await agentCli(['doctor', '--home', home, '--maildir', mailDir]);
+    const after = (await call(t.app, admin, { method: 'GET', url: '/api/v1/deployments?app=crash-app' })).json().items.find((d: any) => d.version === '1.0.0');
+    expect(after.state).toBe('healthy');
+    expect((await db.selectFrom('agent_commands').select('state').where('id', '=', asked.json().command.id).executeTakeFirstOrThrow()).state).toBe('queued');
+    expect((await call(t.app, admin, { method: 'GET', url: `/api/v1/agents/${agentId}` })).json().version).toBe(seenBefore.version);
     expect(result.stdout).toMatch(/ok\s+mailbox/);
     expect(result.stdout).toMatch(/ok\s+server/);
     expect(result.stdout).toMatch(/ok\s+clock/);

@@ -28,6 +28,8 @@ describeEachDialect('catalog search', (getDatabase) => {
     await app(acme, 'leave-requests', 'Wnioski urlopowe', 'Holiday requests with approval', ['hr']);
     await app(acme, 'room-booking', 'Room booking', 'Book meeting rooms; no laptops here', ['facilities']);
     await app(globex, 'laptop-loans', 'Laptop loans', 'Globex lends laptops', ['hardware']);
+    // fields as the engine writes them: an identifier and the label people read
+    await db.insertInto('apps').values({ id: randomUUID(), org_id: acme.orgId, name: 'access-requests', title: 'Access requests', summary: 'Asks for access to a system', kind: 'form-app', tags: ['form-app'], spec: JSON.stringify({ name: 'access-requests', entities: [{ name: 'submission', label: 'Zgłoszenie', fields: [{ name: 'managerEmail', label: 'Manager e-mail', type: 'email' }, { name: 'dataDostepu', label: 'Data dostępu', type: 'date' }] }] }), latest_version: '1.0.0', author_id: acme.userId }).execute();
   });
   afterAll(async () => t?.close());
   const db = () => getDatabase().db as Db;
@@ -57,6 +59,12 @@ describeEachDialect('catalog search', (getDatabase) => {
     expect(await names(acme, 'serialnum')).toEqual(['laptop-inventory']);
     expect(await names(acme, 'zzqxw')).toEqual([]);
     expect(await search(acme, 'q=%21%21%21')).toEqual({ items: [], total: 0 });
+  });
+
+  it('forgives a typo in a field’s label, not only in its identifier', async () => {
+    expect(await names(acme, 'manger')).toEqual(['access-requests']);
+    expect(await names(acme, 'zgloszenie')).toEqual(['access-requests']);
+    expect(await names(acme, 'dostepu')).toEqual(['access-requests']);
   });
 
   it("never shows another organisation's apps", async () => {

@@ -59,6 +59,12 @@ describe('conversations with the built-in engine', () => {
     expect(delivered.messages.at(-1).text).toContain('not sent: you have no workstation enrolled');
     const again = await post(admin, `/api/v1/conversations/${turn.id}/build`);
     expect(again.statusCode).toBe(409);
+    // more words after it was published: not "Building … I will tell you", which was said and done
+    const later = (await post(admin, `/api/v1/conversations/${turn.id}/messages`, { text: 'add a field: comment' })).json();
+    expect(later.reply).toMatch(/is already built and published in your catalog .*start a new conversation/);
+    expect(later.reply).not.toMatch(/Building|I will tell you/);
+    const confirmed = (await post(admin, `/api/v1/conversations/${turn.id}/messages`, { text: 'yes' })).json();
+    expect(confirmed.reply).toMatch(/is already built and published/);
   }, 200_000);
 
   it('takes a Polish request to a build confirmed with "tak", replying in Polish', async () => {
@@ -180,4 +186,23 @@ describe('conversations with the built-in engine', () => {
     const audited = await (env.t.database.db as Db).selectFrom('audit_log').select(['action', 'result']).where('target_id', '=', events.at(-1)!.data.id).execute();
     expect(audited).toEqual([{ action: 'conversation.create', result: 'success' }]);
   });
+  it('says a release went nowhere because the organisation sends releases only on install, not that no workstation is enrolled', async () => {
+    const { code } = (await post(colleague, '/api/v1/agents/enrollments')).json();
+    const enrolled = await env.t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', payload: { code, name: 'colleague-desk', hostname: 'colleague-desk', os: 'linux' } });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    await call(env.t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { distribution: { deliverToRequester: false } } } });
+    try {
+      const turn = (await post(colleague, '/api/v1/conversations', { text: 'I need a form for parking requests. fields: name, plate number, date' })).json();
+      expect(turn.state).toBe('ready');
+      const built = (await post(colleague, `/api/v1/conversations/${turn.id}/build`)).json();
+      const delivered = await waitForState(colleague, turn.id, ['delivered', 'ready']);
+      expect(delivered.state).toBe('delivered');
+      expect(delivered.messages.at(-1).text).toContain('not sent: your organisation sends releases only when someone installs them');
+      expect(delivered.messages.at(-1).text).not.toContain('no workstation');
+      // the Deliver step reads the same reason
+      expect((await get(colleague, `/api/v1/requests/${built.requestId}`)).json()).toMatchObject({ state: 'published', deliveries: [], deliverySkipped: 'not-automatic' });
+    } finally {
+      await call(env.t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { distribution: { deliverToRequester: true } } } });
+    }
+  }, 200_000);
 });

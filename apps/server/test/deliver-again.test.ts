@@ -78,6 +78,18 @@ describe('installing again and redeploying', () => {
     expect((await call(t.app, stranger, { method: 'GET', url: `/api/v1/deployments/${deploymentId}/events` })).statusCode).toBe(404);
   });
 
+  it('sends a version again once it was rolled back there, rather than saying it is still there', async () => {
+    const last = await db().selectFrom('deliveries').select('id').where('agent_id', '=', agent.agentId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    await markSent(last.id);
+    const deploymentId = await report({ state: 'healthy' });
+    expect(await install()).toMatchObject({ id: last.id, existing: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await report({ deploymentId, state: 'rolled-back', reason: { code: 'SERVER_ROLLBACK', message: 'Rolled back to 0.9.0.' } });
+    const again = await install();
+    expect(again).toMatchObject({ existing: false, state: 'queued' });
+    expect(again.id).not.toBe(last.id);
+  });
+
   it('redeploys the same version to the same agent as a new delivery, once per click', async () => {
     const deploymentId = await report({ state: 'healthy' });
     expect((await call(t.app, stranger, { method: 'POST', url: `/api/v1/deployments/${deploymentId}/redeploy` })).statusCode).toBe(404);
@@ -94,6 +106,23 @@ describe('installing again and redeploying', () => {
     expect(sent).toHaveLength(count + 1);
     const audit = await call(t.app, admin, { method: 'GET', url: '/api/v1/audit?action=deployment.redeploy' });
     expect(audit.body).toContain(deploymentId);
+  });
+
+  it('sends a version again to a workstation that refused it (an expired delivery), rather than saying it is there', async () => {
+    const laptop = await enrol(owner, 'owners-second-laptop');
+    const toLaptop = async () => {
+      // my own workstations: the other laptop's delivery is answered as it is, this one's is the one to look at
+      const response = await call(t.app, owner, { method: 'POST', url: `/api/v1/apps/${appId}/versions/1.0.0/distribute`, payload: {} });
+      expect(response.statusCode, response.body).toBe(202);
+      return (response.json().deliveries as { id: string; existing: boolean; agentId: string }[]).find((delivery) => delivery.agentId === laptop.agentId)!;
+    };
+    const first = await toLaptop();
+    await markSent(first.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await call(t.app, laptop, { method: 'POST', url: '/api/v1/agents/reports', payload: { app: 'lunch-orders', version: '1.0.0', state: 'rejected', reason: { code: 'DELIVERY_EXPIRED', message: 'The delivery expired.' } } });
+    const again = await toLaptop();
+    expect(again.existing).toBe(false);
+    expect(again.id).not.toBe(first.id);
   });
 
   it('refuses to redeploy a version the catalog does not have', async () => {

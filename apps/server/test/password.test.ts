@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/schema.js';
+import { hashResetToken } from '../src/modules/accounts/password-reset.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 /** Change password (signed in) and reset by e-mail through the real mail hub. */
@@ -77,6 +79,26 @@ describe('passwords', () => {
     expect(again.statusCode).toBe(400);
     expect(again.json().code).toBe('RESET_LINK_INVALID');
     expect((await mailCount('nobody@nowhere.test'))).toBe(0);
+  });
+
+  it('refuses an expired link, and a link mailed before the password was changed', async () => {
+    const account = await register(t.app, { password: 'fifth password 555' });
+    const confirm = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, newPassword: 'taken over 12345' } });
+    const ask = async () => {
+      const before = await mailCount(account.email);
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: account.email } });
+      return resetLinkFor(account.email, before);
+    };
+    // past its 30 minutes
+    const expired = await ask();
+    await (t.database.db as Db).updateTable('password_resets').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', hashResetToken(expired)).execute();
+    expect((await confirm(expired)).json().code).toBe('RESET_LINK_INVALID');
+    // asked for (by someone reading the mailbox), then the owner changes the password while signed in
+    const stale = await ask();
+    const changed = await call(t.app, account, { method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'fifth password 555', newPassword: 'sixth password 666' } });
+    expect(changed.statusCode).toBe(204);
+    expect((await confirm(stale)).json().code).toBe('RESET_LINK_INVALID');
+    expect((await login(account.email, 'sixth password 666')).statusCode).toBe(200);
   });
 
   it('limits how often a reset can be asked for', async () => {

@@ -12,6 +12,42 @@ const sources = (dir: URL): string[] => (readdirSync(dir, { recursive: true }) a
 const agentLines = (text: string): { verb: string; options: string[]; line: string }[] =>
   [...text.matchAll(/\bmarketplace-agent ([a-z-]+)([^)'"`\n]*)/g)].map((match) => ({ verb: match[1]!, options: [...match[2]!.matchAll(/(?:^|\s)(--[a-z-]+)/g)].map((option) => option[1]!), line: match[0] }));
 
+/**
+ * "Admin → Signing keys": where the server's and the agent's messages (and the web's own words) send
+ * people. The first part must be a menu entry of the web UI in that language and the second a title the UI
+ * shows; names that only look like places ("Settings", "Agents", "Account") count as places too.
+ */
+const PLACE = /(?<![\p{L}])(Admin|Administracja|Deployments|Wdrożenia|Catalog|Katalog|New app|Nowa aplikacja|Analytics|Analityka|Messages|Wiadomości|Campaigns|Kampanie|Settings|Ustawienia|Agents|Agenci|Account|Konto|My account|Moje konto) → ([^\n`'"]{1,60})/gu;
+const pointers = (text: string) => [...text.matchAll(PLACE)].map((match) => ({ menu: match[1]!, rest: match[2]!, line: match[0] }));
+
+describe('places the server, the agent and the web UI point to', () => {
+  it('are a menu entry of the web UI followed by a title it shows, in English and in Polish', async () => {
+    const places = async (language: 'en' | 'pl') => {
+      const words = (await catalog(language)) as { nav: Record<string, string> } & Record<string, unknown>;
+      return { words, menu: new Set(Object.values(words.nav)), titles: strings(words).filter((text) => text.length <= 60 && !text.includes('{{')) };
+    };
+    const en = await places('en');
+    const pl = await places('pl');
+    const shown = (place: Awaited<ReturnType<typeof places>>, menu: string, rest: string) =>
+      place.menu.has(menu) && place.titles.some((title) => rest.startsWith(title) && !/^[\p{L}]/u.test(rest.slice(title.length)));
+    const wrong = [
+      // the web's words, each language by its own menu
+      ...strings(en.words).flatMap(pointers).filter((p) => !shown(en, p.menu, p.rest)).map((p) => `en: ${p.line}`),
+      ...strings(pl.words).flatMap(pointers).filter((p) => !shown(pl, p.menu, p.rest)).map((p) => `pl: ${p.line}`),
+      // the server's and the agent's messages and mail, in either language
+      ...[...sources(new URL('../src/', import.meta.url)), ...sources(new URL('../../agent/src/', import.meta.url))]
+        .flatMap(pointers)
+        .filter((p) => !shown(en, p.menu, p.rest) && !shown(pl, p.menu, p.rest))
+        .map((p) => `source: ${p.line}`),
+    ];
+    expect(wrong).toEqual([]);
+  });
+
+  it('catches a place the UI does not have (the check itself works)', () => {
+    expect(pointers('ask for a code (Agents → Enrol a workstation) and')).toEqual([{ menu: 'Agents', rest: 'Enrol a workstation) and', line: 'Agents → Enrol a workstation) and' }]);
+  });
+});
+
 describe('commands the web UI names', () => {
   it('are real commands of the deploy agent, with options it has', async () => {
     const program = new Command('marketplace-agent');

@@ -20,6 +20,7 @@ import { startWebStack, type WebStack } from './web-stack.js';
  * deploy agent kept for every step: remove it and install it again, roll back (offered only once an
  * earlier version ran there), read its latest log lines on request, find those actions in the audit log
  * under their names, change the password and reset it through the link mailed to the hub's Maildir.
+ * Redeploy installs the running version afresh, and a rolled-back version installs again from the app page.
  * Versions are published straight into the catalog (signed as the pipeline signs them), so no build runs.
  */
 const APP = 'tiny-notes';
@@ -153,6 +154,15 @@ describe.runIf(enabled)('installed apps in Debian Chromium: remove and install a
     expect(agent.deployedVersion(APP)).toBe('1.0.0');
     expect(await row(page, '1.0.0').getByRole('button', { name: /^Roll back/ }).count()).toBe(0);
 
+    // Redeploy the running version: a new delivery the agent installs afresh (a new process), still healthy.
+    const before = agent.deployer.apps().find((a) => a.name === APP)!.pid;
+    await row(page, '1.0.0').first().getByRole('button', { name: /^Redeploy/ }).click();
+    await row(page, '1.0.0').first().getByRole('button', { name: 'Yes, do it' }).click();
+    await expect.poll(() => page.getByText('Release e-mail queued: the workstation installs it again.').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => agent.deployer.apps().find((a) => a.name === APP)?.pid, { timeout: 120_000, interval: 500 }).not.toBe(before);
+    expect(agent.deployer.apps().find((a) => a.name === APP)).toMatchObject({ current: '1.0.0', state: 'healthy' });
+    await expect.poll(() => stateOf(page, '1.0.0'), { timeout: 30_000, interval: 500 }).toBe('healthy');
+
     // The latest log lines, on request: the agent answers with its app's log.
     const current = row(page, '1.0.0').first();
     await current.getByText('Last log lines').click();
@@ -160,7 +170,12 @@ describe.runIf(enabled)('installed apps in Debian Chromium: remove and install a
     await expect.poll(async () => ((await current.getByTestId('log-tail').count()) ? await current.getByTestId('log-tail').textContent() : ''), { timeout: 30_000, interval: 500 }).toContain(`listening on ${agent.deployer.apps().find((a) => a.name === APP)!.port}`);
     await expect.poll(() => current.getByTestId('logs-request-status').textContent(), { timeout: 10_000 }).toMatch(/^Lines as of /);
     // and its history: every state change, with the reason worded
-    await expect.poll(() => current.getByTestId('deployment-history').textContent(), { timeout: 10_000 }).toMatch(/removed · Removed from this workstation\..*healthy/s);
+    await expect.poll(() => current.getByTestId('deployment-history').textContent(), { timeout: 10_000 }).toMatch(/removed · Removed from this workstation\..*healthy.*received.*deploying.*healthy/s);
+
+    // Installing the rolled-back version again sends it again (it is not "still there"), and it runs again.
+    await install(/Release e-mail queued for 1 workstation/);
+    await expect.poll(async () => ((await mine.count()) ? await mine.textContent() : ''), { timeout: 120_000, interval: 500 }).toMatch(/v1\.1\.0 · healthy/);
+    expect(agent.deployedVersion(APP)).toBe('1.1.0');
 
     // The audit log names who did it.
     await page.goto(base + '/admin/audit');

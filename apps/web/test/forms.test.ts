@@ -10,6 +10,8 @@ import { SessionProvider, useSession } from '../src/auth/session';
 import { QueryState } from '../src/components/query-state';
 import { createI18n } from '../src/i18n/create-i18n';
 import { SignInPage } from '../src/pages/sign-in-page';
+import { AccountPage } from '../src/pages/account-page';
+import { ResetPasswordPage } from '../src/pages/reset-password-page';
 import { ApiKeysPage } from '../src/pages/admin/api-keys-page';
 import { AuditPage } from '../src/pages/admin/audit-page';
 
@@ -73,6 +75,39 @@ describe('sign-in form', () => {
     expect(login.body).toEqual({ email: 'ana@example.com', password: 'wrong password', cookie: true });
     // A refused sign-in is not something to retry blindly.
     expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+});
+
+describe('password forms', () => {
+  it('says plainly that the current password is wrong when changing it, in English and Polish', async () => {
+    for (const [language, current, next, save, words] of [
+      ['en', 'Current password', 'New password', 'Save new password', 'The current password is wrong.'],
+      ['pl', 'Obecne hasło', 'Nowe hasło', 'Zapisz nowe hasło', 'Obecne hasło jest błędne.'],
+    ] as const) {
+      serve((method, url) => (url.endsWith('/auth/password') ? [401, { status: 401, code: 'WRONG_PASSWORD', detail: 'The current password is wrong; type it again.' }] : [200, { user, organization }]));
+      markSignedIn();
+      render(wrap(createElement(AccountPage), language));
+      fireEvent.change(screen.getByLabelText(current), { target: { value: 'not it at all' } });
+      fireEvent.change(screen.getByLabelText(next), { target: { value: 'a new passphrase' } });
+      fireEvent.click(screen.getByRole('button', { name: save }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toContain(words);
+      // not the server's English sentence under "Something went wrong"
+      expect(alert.textContent).not.toMatch(/Something went wrong|Coś poszło nie tak|type it again\./);
+      cleanup();
+    }
+  });
+
+  it('says a used or expired reset link does not work any more, and offers a new one', async () => {
+    serve(() => [400, { status: 400, code: 'RESET_LINK_INVALID', detail: 'This reset link is not valid any more.' }]);
+    window.location.hash = '#token=' + 'x'.repeat(43);
+    render(wrap(createElement(ResetPasswordPage), 'pl'));
+    fireEvent.change(screen.getByLabelText('Nowe hasło'), { target: { value: 'a new passphrase' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Zapisz nowe hasło' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Ten link już nie działa');
+    expect(screen.getByRole('link', { name: 'Wyślij mi nowy link' }).getAttribute('href')).toBe('/reset-password');
+    window.location.hash = '';
   });
 });
 

@@ -59,6 +59,10 @@ describe('build progress', () => {
     expect(stagesOf(nowhere).at(-1)!.state).toBe('skipped');
     expect(finished(nowhere)).toBe(true);
     expect(stagesOf({ ...published, state: 'signing', deliveries: [] }).at(-1)!.state).toBe('pending');
+    // sent nowhere because the organisation sends releases only when someone installs them: said so, not "no workstation"
+    expect(stagesOf({ ...nowhere, deliverySkipped: 'no-workstation' }).at(-1)).toMatchObject({ state: 'skipped' });
+    expect(stagesOf({ ...nowhere, deliverySkipped: 'no-workstation' }).at(-1)!.notAutomatic).toBeUndefined();
+    expect(stagesOf({ ...nowhere, deliverySkipped: 'not-automatic' }).at(-1)).toMatchObject({ state: 'skipped', notAutomatic: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { appNameSchema, appVersionSchema, workstationPathSchema } from './app-manifest.js';
-import type { DsseEnvelope } from './dsse.js';
+import { parseEnvelope, type DsseEnvelope } from './dsse.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { keyIdSchema, orgSchema } from './key-list.js';
 import type { PrivateKeyInput } from './keys.js';
 import { signStatement } from './sign-statement.js';
@@ -55,6 +56,13 @@ export const deliveryStatementSchema = lazySchema(() =>
        * Absent or empty: no file outside the data directory is granted.
        */
       policy: z.object({ readPaths: z.array(workstationPathSchema).max(64) }).strict().optional(),
+      /**
+       * This version was sent to this workstation before and the marketplace sends it again on purpose
+       * (Redeploy): the agent installs it afresh even while it runs this very version. Without it a
+       * release of the version already running is refused (VERSION_NOT_NEWER). Older versions are
+       * refused either way.
+       */
+      reinstall: z.literal(true).optional(),
     })
     .strict()
     .refine((statement) => Date.parse(statement.expiresAt) > Date.parse(statement.issuedAt), { message: 'expiresAt must be after issuedAt', path: ['expiresAt'] })
@@ -86,4 +94,20 @@ export function deliveryFileName(app: string, version: string): string {
 export function signDelivery(statement: DeliveryStatementInput, releaseKey: PrivateKeyInput | PrivateKeyInput[]): SignedDelivery {
   const signed = signStatement('delivery', deliveryStatementSchema, statement, DELIVERY_PAYLOAD_TYPE, releaseKey);
   return { ...signed, fileName: deliveryFileName(signed.statement.app, signed.statement.version) };
+}
+
+/**
+ * Whether a delivery statement asks for a reinstall of the version it names, read before it is
+ * verified (to let the version check pass an equal version); the agent accepts the reinstall only
+ * once verifyDelivery has accepted the same statement.
+ */
+export function deliveryAsksReinstall(json: string | undefined): boolean {
+  if (!json) return false;
+  const parsed = parseEnvelope(json, DEFAULT_LIMITS.maxEnvelopeBytes, DEFAULT_LIMITS.maxSignatures);
+  if (!parsed.ok) return false;
+  try {
+    return (JSON.parse(parsed.payload.toString('utf8')) as { reinstall?: unknown } | null)?.reinstall === true;
+  } catch {
+    return false;
+  }
 }

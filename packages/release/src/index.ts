@@ -31,7 +31,7 @@ export { verifyKeyList } from './verify-key-list.js';
 export type { KeyListFailureCode, VerifyKeyListInput, VerifyKeyListResult } from './verify-key-list.js';
 export { verifyRelease } from './verify-release.js';
 export type { VerifiedRelease, VerifyExpectations, VerifyFailureCode, VerifyReleaseInput, VerifyReleaseResult } from './verify-release.js';
-export { deliveryFileName, deliveryRecipientSchema, deliveryStatementSchema, DELIVERY_PAYLOAD_TYPE, DELIVERY_STATEMENT_TYPE, MAX_DELIVERY_LIFETIME_MS, signDelivery } from './delivery-statement.js';
+export { deliveryAsksReinstall, deliveryFileName, deliveryRecipientSchema, deliveryStatementSchema, DELIVERY_PAYLOAD_TYPE, DELIVERY_STATEMENT_TYPE, MAX_DELIVERY_LIFETIME_MS, signDelivery } from './delivery-statement.js';
 export type { DeliveryRecipient, DeliveryStatement, DeliveryStatementInput, SignedDelivery } from './delivery-statement.js';
 export { verifyDelivery } from './verify-delivery.js';
 export type { DeliveryExpectations, DeliveryFailureCode, VerifyDeliveryInput, VerifyDeliveryResult } from './verify-delivery.js';

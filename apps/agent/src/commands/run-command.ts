@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startAgent } from '../agent.js';
 import { AgentError } from '../agent-error.js';
+import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
 import { openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
@@ -11,7 +12,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('Watch the mailbox and deploy the releases that arrive')
     .option('--home <dir>', 'config and state directory')
-    .option('--maildir <dir>', 'read this Maildir (default: IMAP_* settings, else <home>/mail)')
+    .option('--maildir <dir>', 'read this Maildir (default: IMAP_* settings, else the server\'s mail hub folder from enrolment when it is on this machine, else <home>/mail)')
     .option('--env-file <file>', 'load settings (IMAP_*, SMTP_*, DOCKER_HOST…) from this KEY=value file first; the environment wins')
     .option('--once', 'handle what is in the mailbox now, then exit (apps keep running)')
     .option('--report-by-mail', 'also send each report as a status e-mail (SMTP_HOST, SMTP_PORT, MARKETPLACE_ADDRESS)')
@@ -26,7 +27,8 @@ export function registerRun(program: Command): void {
       const usable = await runtime.available();
       if (!usable.ok) throw new Error(`The ${options.runtime} runtime cannot be used: ${usable.reason}`);
       const home = options.home ?? defaultHome();
-      const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir }, homeLayout(home).maildir);
+      const hubMaildir = (await loadConfig(homeLayout(home)).catch(() => undefined))?.hubMaildir;
+      const { mailbox, describe } = await openAgentMailbox({ maildir: options.maildir, hubMaildir }, homeLayout(home).maildir);
       const env = process.env;
       const reportByMail = options.reportByMail
         ? { host: env.SMTP_HOST ?? '127.0.0.1', port: Number(env.SMTP_PORT ?? 2525), to: env.MARKETPLACE_ADDRESS ?? 'marketplace@marketplace.localhost', ...(env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : {}) }

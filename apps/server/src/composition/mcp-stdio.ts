@@ -22,7 +22,7 @@ import { createServices, pipelineServices } from './services.js';
 export async function startMcpStdio(options: { env?: Record<string, string | undefined>; jobs?: 'run' | 'queue' } = {}): Promise<{ stop(): Promise<void>; closed: Promise<void> }> {
   const env = options.env ?? process.env;
   const key = env[API_KEY_VARIABLE];
-  if (!key) throw new AppError('API_KEY_MISSING', 401, `Set ${API_KEY_VARIABLE} to an API key (create one under Settings → API keys, or POST /api/v1/api-keys).`);
+  if (!key) throw new AppError('API_KEY_MISSING', 401, `Set ${API_KEY_VARIABLE} to an API key (an admin creates one under Admin → API keys, or POST /api/v1/api-keys).`);
   const runtime = await openRuntime({ env, logToStderr: true });
   const { config, logger, database } = runtime;
   const events = createConfiguredEventBus(config, logger);

@@ -18986,6 +18986,8 @@ export interface components {
                 /** @enum {string} */
                 state: "queued" | "sending" | "sent" | "failed";
             }[];
+            /** @description Published and sent nowhere: the requester has no workstation enrolled, or the organisation sends releases only when someone installs them (distribution.deliverToRequester off); null otherwise */
+            deliverySkipped: ("no-workstation" | "not-automatic") | null;
             error: {
                 code: string;
                 message: string;
@@ -19030,6 +19032,8 @@ export interface components {
                 /** @enum {string} */
                 state: "queued" | "sending" | "sent" | "failed";
             }[];
+            /** @description Published and sent nowhere: the requester has no workstation enrolled, or the organisation sends releases only when someone installs them (distribution.deliverToRequester off); null otherwise */
+            deliverySkipped: ("no-workstation" | "not-automatic") | null;
             error: {
                 code: string;
                 message: string;

@@ -4,7 +4,7 @@ import type { Notice, PipelineRequest } from '../api/types';
  * Client-side view of what the stages read of a request: `deliveries` may be absent (a server from
  * before deliveries were listed); a failed delivery carries its `error`.
  */
-export type RequestProgress = Pick<PipelineRequest, 'state' | 'steps'> & { deliveries?: PipelineRequest['deliveries'] };
+export type RequestProgress = Pick<PipelineRequest, 'state' | 'steps'> & { deliveries?: PipelineRequest['deliveries']; deliverySkipped?: PipelineRequest['deliverySkipped'] };
 
 export const STAGES = ['generate', 'validate', 'package', 'scan', 'sign', 'publish', 'deliver'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -16,6 +16,8 @@ export interface StageView {
   /** Why the stage failed, in English, and as a notice the UI words in its language when the server sent one. */
   error: string | null;
   errorNotice?: Notice;
+  /** Why a skipped delivery sent nothing: the organisation sends releases only when someone installs them. */
+  notAutomatic?: boolean;
 }
 
 /**
@@ -28,7 +30,10 @@ export function stagesOf(request: RequestProgress | undefined): StageView[] {
   return STAGES.map((name): StageView => {
     if (name === 'deliver') {
       const deliveries = request?.deliveries ?? [];
-      if (!deliveries.length) return { name, state: request?.state === 'published' && request.deliveries ? 'skipped' : 'pending', durationMs: null, error: null };
+      if (!deliveries.length) {
+        const skipped = request?.state === 'published' && request.deliveries !== undefined;
+        return { name, state: skipped ? 'skipped' : 'pending', durationMs: null, error: null, ...(skipped && request.deliverySkipped === 'not-automatic' ? { notAutomatic: true } : {}) };
+      }
       const failed = deliveries.filter((d) => d.state === 'failed');
       const sent = deliveries.filter((d) => d.state === 'sent');
       const state = failed.length === deliveries.length ? 'failed' : sent.length + failed.length === deliveries.length ? 'done' : 'running';

@@ -44,6 +44,9 @@ export const enMore = {
     sendLink: 'Send the link',
     resetSent: 'If an account with this e-mail exists, the link is on its way. It works once, for 30 minutes.',
     resetDone: 'Your new password is set. Sign in with it.',
+    wrongCurrent: 'The current password is wrong. Type it again, or sign out and use “Forgot password?”.',
+    linkInvalid: 'This link does not work any more: it was used, it is older than 30 minutes, or a newer password was set since. Ask for a new one.',
+    askAgain: 'Send me a new link',
   },
   auth: {
     wrongCredentials: 'Wrong e-mail or password. Check both and try again, or use “Forgot password?”.',

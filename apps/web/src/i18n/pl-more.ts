@@ -46,6 +46,9 @@ export const plMore: MoreWords = {
     sendLink: 'Wyślij link',
     resetSent: 'Jeśli konto z tym adresem istnieje, link jest w drodze. Działa raz, przez 30 minut.',
     resetDone: 'Nowe hasło jest ustawione. Zaloguj się nim.',
+    wrongCurrent: 'Obecne hasło jest błędne. Wpisz je ponownie albo wyloguj się i użyj „Nie pamiętasz hasła?”.',
+    linkInvalid: 'Ten link już nie działa: został użyty, jest starszy niż 30 minut albo od tego czasu ustawiono nowe hasło. Poproś o nowy.',
+    askAgain: 'Wyślij mi nowy link',
   },
   auth: {
     wrongCredentials: 'Błędny e-mail lub hasło. Sprawdź oba i spróbuj ponownie albo użyj „Nie pamiętasz hasła?”.',

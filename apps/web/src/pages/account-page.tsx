@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
+import { ApiError } from '../api/api-error';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
 import { FeedTokens } from '../components/feed-tokens';
@@ -30,7 +31,13 @@ export function AccountPage() {
         <FormField label={t('password.current')} type="password" name="current-password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
         <FormField label={t('password.new')} hint={t('auth.passwordHint')} type="password" name="new-password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.target.value)} />
         {change.isSuccess ? <p role="status" className="good">{t('password.changed')}</p> : null}
-        {change.isError ? <ErrorMessage error={change.error} /> : null}
+        {change.error instanceof ApiError && change.error.code === 'WRONG_PASSWORD' ? (
+          <p className="notice notice-error" role="alert">
+            {t('password.wrongCurrent')}
+          </p>
+        ) : change.isError ? (
+          <ErrorMessage error={change.error} />
+        ) : null}
         <button type="submit" disabled={change.isPending}>
           {t('password.save')}
         </button>

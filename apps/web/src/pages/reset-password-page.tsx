@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
+import { ApiError } from '../api/api-error';
 import { AuthLayout } from '../components/layout';
 import { FormField } from '../components/form-field';
 import { ErrorMessage } from '../components/error-message';
@@ -46,7 +47,17 @@ export function ResetPasswordPage() {
         )}
         {ask.isSuccess ? <p role="status">{t('password.resetSent')}</p> : null}
         {ask.isError ? <ErrorMessage error={ask.error} /> : null}
-        {confirm.isError ? <ErrorMessage error={confirm.error} /> : null}
+        {confirm.error instanceof ApiError && confirm.error.code === 'RESET_LINK_INVALID' ? (
+          <div className="notice notice-error" role="alert">
+            <p>{t('password.linkInvalid')}</p>
+            {/* a full load: the page starts again without the link's token */}
+            <p>
+              <a href="/reset-password">{t('password.askAgain')}</a>
+            </p>
+          </div>
+        ) : confirm.isError ? (
+          <ErrorMessage error={confirm.error} />
+        ) : null}
         <button type="submit" disabled={ask.isPending || confirm.isPending}>
           {token ? t('password.save') : t('password.sendLink')}
         </button>

@@ -33,6 +33,8 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
       }
       checkPasswordPolicy(request.body.newPassword, user.email);
       await setPasswordHash(app.db, user.id, await hashPassword(request.body.newPassword));
+      // a reset link mailed before the change would undo it: it stops working
+      await closeResetLinks(app.db, user.id);
       const others = await endSessionsExcept(app.db, user.id, principal.sessionId ?? null);
       for (const id of others) app.credentialCache.forgetSession(id);
       request.auditInfo = { targetType: 'user', targetId: user.id, details: { otherSessionsEnded: others.length } };

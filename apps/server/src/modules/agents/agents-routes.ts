@@ -126,7 +126,7 @@ export default async function agentsRoutes(fastify: FastifyInstance) {
       const { code, name, hostname, os } = request.body;
       const codeHash = hashEnrollmentCode(code);
       const enrollment = await findEnrollmentByCodeHash(db, codeHash);
-      const refuse = (why: string) => new AppError('ENROLLMENT_CODE_INVALID', 400, `The enrolment code ${why}. Ask for a new code in the marketplace (Agents → Enrol a workstation) and run enroll again within 15 minutes.`);
+      const refuse = (why: string) => new AppError('ENROLLMENT_CODE_INVALID', 400, `The enrolment code ${why}. Ask for a new code in the marketplace (Deployments → Enrol a workstation) and run enroll again within 15 minutes.`);
       if (!enrollment) throw refuse('is not known (check for typing mistakes)');
       if (enrollment.used_at) throw refuse('was already used');
       if (new Date(enrollment.expires_at).getTime() <= Date.now()) throw refuse('has expired');

@@ -39,3 +39,29 @@ export const catalogSearchMigrations = [
     },
   },
 ];
+
+export const catalogSearchLabelsMigrations = [
+  {
+    /**
+     * The words people know a field by are its label ("Manager e-mail"), not its identifier
+     * (`managerEmail`, one run-together word a typo cannot get close to): search_text takes entity and
+     * field labels too.
+     */
+    name: '1710_catalog_search_field_labels',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE OR REPLACE FUNCTION apps_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_text := lower(concat_ws(' ', NEW.title, NEW.name, NEW.summary, array_to_string(NEW.tags, ' '), (
+            SELECT string_agg(concat_ws(' ', e->>'name', e->>'label', (
+              SELECT string_agg(concat_ws(' ', f->>'name', f->>'label'), ' ') FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e->'fields') = 'array' THEN e->'fields' ELSE '[]'::jsonb END) f
+            )), ' ')
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.spec->'entities') = 'array' THEN NEW.spec->'entities' ELSE '[]'::jsonb END) e
+          )));
+          RETURN NEW;
+        END $$`,
+        `UPDATE apps SET title = title`,
+      ]);
+    },
+  },
+];

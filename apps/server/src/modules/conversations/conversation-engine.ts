@@ -9,7 +9,7 @@ import type { ConversationServices } from './conversation-services.js';
 import { createConversation, getConversation, listMessages, resumeConversation, saveTurn, type ConversationRow } from './conversation-repository.js';
 import { followRequest } from './follow-request.js';
 import { requestActions, specActions, type QuickAction } from './quick-actions.js';
-import { buildStartedReply, capabilitiesReply, composeReply, greeting, NOTICES, notReadyReply, notUnderstoodFirstReply, notUnderstoodReply } from './reply-text.js';
+import { buildStartedReply, capabilitiesReply, composeReply, greeting, NOTICES, notReadyReply, notUnderstoodFirstReply, notUnderstoodReply, publishedAlreadyReply } from './reply-text.js';
 import { findSimilarApps, type SimilarApp } from './similar-apps.js';
 
 export interface TurnResult {
@@ -196,7 +196,12 @@ export async function converse(services: ConversationServices, input: { orgId: s
       emitWords(built.reply, options.onDelta);
       return { ...built, intent: 'build', created };
     }
-    const reply = conversation.state === 'building' || conversation.state === 'delivered' ? buildStartedReply(intent.language, conversation.title, conversation.request_id ?? '') : notReadyReply(intent.language, conversation.missing);
+    const reply =
+      conversation.state === 'delivered'
+        ? publishedAlreadyReply(intent.language, conversation.title, conversation.request_id ?? '')
+        : conversation.state === 'building'
+          ? buildStartedReply(intent.language, conversation.title, conversation.request_id ?? '')
+          : notReadyReply(intent.language, conversation.missing);
     await saveTurn(services, conversation, [{ role: 'assistant', text: reply, language: intent.language }], {});
     emitWords(reply, options.onDelta);
     return { ...view(conversation, { reply, intent: 'build' }), created };
@@ -211,7 +216,11 @@ export async function converse(services: ConversationServices, input: { orgId: s
   const previous = previousParsed.ok ? previousParsed.spec : null;
   if (conversation.state === 'building' || conversation.state === 'delivered') {
     const language = (previous ? continueSpec(previous, text) : extractSpec(text)).language;
-    const reply = buildStartedReply(language, conversation.title, conversation.request_id ?? '') + (language === 'pl' ? ' Aby zmienić aplikację, zacznij nową rozmowę.' : ' To change the app, start a new conversation.');
+    // once published, "building … I will tell you" is no longer true: say it is in the catalog
+    const reply =
+      conversation.state === 'delivered'
+        ? publishedAlreadyReply(language, conversation.title, conversation.request_id ?? '')
+        : buildStartedReply(language, conversation.title, conversation.request_id ?? '') + (language === 'pl' ? ' Aby zmienić aplikację, zacznij nową rozmowę.' : ' To change the app, start a new conversation.');
     await saveTurn(services, conversation, [{ role: 'user', text, language }, { role: 'assistant', text: reply, language }], {});
     emitWords(reply, options.onDelta);
     return { ...view(conversation, { reply, requestId: conversation.request_id }), created };

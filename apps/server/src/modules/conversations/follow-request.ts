@@ -1,6 +1,7 @@
 import type { Language } from '@marketplace/spec';
 import type { ConversationServices } from './conversation-services.js';
 import { getConversation, saveTurn, type ConversationRow } from './conversation-repository.js';
+import { deliverySkipped } from '../pipeline/requests-repository.js';
 import { deliveredReply, failedReply } from './reply-text.js';
 
 /**
@@ -20,7 +21,8 @@ export async function followRequest(services: ConversationServices, conversation
     .where('state', '=', 'building')
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
-    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, await deliveriesOf(services, conversation.request_id, request.user_id)) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
+    const sent = request.state === 'published' ? await deliveriesOf(services, conversation.request_id, request.user_id) : 0;
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, sent, sent ? undefined : await deliverySkipped(services.db, conversation.org_id)) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
     await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);

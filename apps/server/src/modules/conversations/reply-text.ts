@@ -92,8 +92,20 @@ export function buildStartedReply(language: Language, title: string, requestId: 
     : `Building “${title}” (request ${requestId}). I will tell you when the release is on its way.`;
 }
 
+/** A message after the app was published: nothing is building any more, and a change takes a new conversation. */
+export function publishedAlreadyReply(language: Language, title: string, requestId: string): string {
+  return language === 'pl'
+    ? `„${title}” jest już zbudowana i opublikowana w katalogu (zgłoszenie ${requestId}). Aby zmienić aplikację, zacznij nową rozmowę.`
+    : `“${title}” is already built and published in your catalog (request ${requestId}). To change the app, start a new conversation.`;
+}
+
 /** What the Deliver step did: sent to `deliveries` of the requester's workstations, or none enrolled (not sent). */
-export function deliveredReply(language: Language, title: string, version: string | null, deliveries: number): string {
+export function deliveredReply(language: Language, title: string, version: string | null, deliveries: number, skipped: 'no-workstation' | 'not-automatic' = 'no-workstation'): string {
+  if (deliveries === 0 && skipped === 'not-automatic') {
+    return language === 'pl'
+      ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; nie wysłano: Twoja organizacja wysyła wydania dopiero, gdy ktoś je zainstaluje. Zainstaluj aplikację z jej strony.`
+      : `“${title}” ${version ?? ''} is published in your catalog; not sent: your organisation sends releases only when someone installs them. Install it from the app page.`;
+  }
   if (deliveries === 0) {
     return language === 'pl'
       ? `„${title}” ${version ?? ''} jest opublikowana w katalogu; nie wysłano: nie masz zarejestrowanej stacji roboczej. Zarejestruj ją (strona Wdrożenia), a potem zainstaluj aplikację z jej strony.`

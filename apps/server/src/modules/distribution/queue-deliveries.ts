@@ -17,8 +17,8 @@ const OPEN = ['queued', 'sending'];
 /**
  * One delivery (and one send job) per agent for a published version. The same version to the same
  * agent again is the existing delivery (no second e-mail, which the agent would refuse as a copy)
- * unless it cannot have arrived: the last one failed, or the version was removed from that agent
- * after it was sent. Then a new delivery (a new statement nonce) is queued. `again` (redeploy)
+ * unless it cannot have arrived or is not there any more: the last one failed, or since it was sent
+ * the version was removed from that agent, rolled back there, or refused by it. Then a new delivery (a new statement nonce) is queued. `again` (redeploy)
  * queues a new one whenever none is still on its way. `resendUnstarted` also queues the job for an
  * existing delivery no job ever started on (a caller retrying after a crash between insert and job).
  */
@@ -54,5 +54,9 @@ async function deliverAgain(db: Db, last: { state: string; created_at: Date | st
   if (OPEN.includes(last.state)) return false;
   if (last.state === 'failed' || again) return true;
   const deployment = await db.selectFrom('deployments').select(['state', 'updated_at']).where('agent_id', '=', agentId).where('app', '=', version.name).where('version', '=', version.version).executeTakeFirst();
-  return deployment?.state === 'removed' && new Date(deployment.updated_at).getTime() > new Date(last.created_at).getTime();
+  // no longer there since the last delivery: removed, rolled back (or a failed install the earlier version
+  // survived), or refused by the workstation: "still there" would not be true, so it goes again
+  return deployment !== undefined && GONE_STATES.includes(deployment.state) && new Date(deployment.updated_at).getTime() > new Date(last.created_at).getTime();
 }
+
+const GONE_STATES = ['removed', 'rolled-back', 'rejected'];

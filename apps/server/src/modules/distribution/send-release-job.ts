@@ -39,7 +39,7 @@ async function signDeliveryStatement(
   keys: DistributionServices['keys'],
   delivery: { id: string; org_id: string; agent_id: string },
   release: { app: string; version: string; sha256: string },
-  settings: { ttlHours: number; readPaths: readonly string[] },
+  settings: { ttlHours: number; readPaths: readonly string[]; reinstall: boolean },
 ) {
   const { keyId, privateKey } = await keys.signingKey(delivery.org_id);
   const issuedAt = new Date();
@@ -56,6 +56,8 @@ async function signDeliveryStatement(
       keyId,
       // the workstation files the organisation lets apps read, signed with the delivery (policy.workstationReadPaths)
       ...(settings.readPaths.length ? { policy: { readPaths: [...settings.readPaths] } } : {}),
+      // sent to this agent before (Redeploy, install after a removal or a failed send): installed even where it runs already
+      ...(settings.reinstall ? { reinstall: true as const } : {}),
     },
     privateKey,
   );
@@ -108,7 +110,8 @@ export function sendReleaseJob(services: DistributionServices): JobDefinition<{ 
       const bundle = attach ? (await db.selectFrom('app_version_bundles').select('bundle').where('version_id', '=', version.id).executeTakeFirstOrThrow()).bundle : undefined;
       const validation = version.validation_report as { ok?: boolean; steps?: { name: string; ok: boolean }[] };
       const scan = version.scan_report as { verdict?: string; scanners?: { name: string; verdict: string }[] };
-      const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, { ttlHours: settings.distribution.downloadLinkTtlHours, readPaths: settings.policy.workstationReadPaths });
+      const earlier = await db.selectFrom('deliveries').select('id').where('version_id', '=', delivery.version_id).where('agent_id', '=', delivery.agent_id).where('id', '!=', delivery.id).where('created_at', '<=', delivery.created_at).limit(1).executeTakeFirst();
+      const delivered = await signDeliveryStatement(services.keys, delivery, { app: version.name, version: version.version, sha256: version.bundle_sha256 }, { ttlHours: settings.distribution.downloadLinkTtlHours, readPaths: settings.policy.workstationReadPaths, reinstall: earlier !== undefined });
       // the agent's owner reads the mail: their own language when they chose one, else the organisation's
       const owner = await db.selectFrom('agents').select('user_id').where('id', '=', delivery.agent_id).where('org_id', '=', data.orgId).executeTakeFirst();
       const language = await mailLanguageFor(db, data.orgId, { to: { userId: owner?.user_id ?? null } });

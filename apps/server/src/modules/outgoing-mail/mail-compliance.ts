@@ -74,7 +74,7 @@ export function checkCompliance(mail: { subject: string; text: string; html?: st
   }
   for (const host of linkHosts(mail.linkText ?? readable)) {
     if (!hostAllowed(host, rules.allowedHosts)) {
-      return block('link-domain', 'compliance.linkDomain', { host }, `The mail links to ${host}, which is not an allowed link domain; remove the link or ask an administrator to allow the domain (Settings → mail).`);
+      return block('link-domain', 'compliance.linkDomain', { host }, `The mail links to ${host}, which is not an allowed link domain; remove the link or ask an administrator to allow the domain (Admin → Settings).`);
     }
   }
   if (rules.footer.trim() && !normalSpace(mail.text).includes(normalSpace(rules.footer))) {

@@ -2,6 +2,7 @@ import type { Db } from '../../db/schema.js';
 import { NotFoundError } from '../../errors/app-error.js';
 import { noticeSchema } from '../../http/notice.js';
 import { iso } from '../../http/responses.js';
+import { getOrgSettings } from '../settings/org-settings.js';
 
 /** A stored failure as the API shows it: its notice only when it is one this server still knows (older rows have none). */
 function failureView<T extends Record<string, unknown>>(stored: unknown): (T & { notice?: { code: string; params: Record<string, string | number> } }) | null {
@@ -28,6 +29,7 @@ export async function requestView(db: Db, orgId: string, id: string) {
         .execute()
     : [];
   return {
+    deliverySkipped: request.state === 'published' && deliveries.length === 0 ? await deliverySkipped(db, orgId) : null,
     id: request.id,
     state: request.state,
     source: request.source,
@@ -52,4 +54,12 @@ export async function listRequests(db: Db, principal: { orgId: string; userId: s
     query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/**
+ * Why a published request sent its release nowhere: the organisation sends releases only when someone
+ * installs them (setting distribution.deliverToRequester off), or the requester has no workstation enrolled.
+ */
+export async function deliverySkipped(db: Db, orgId: string): Promise<'not-automatic' | 'no-workstation'> {
+  return (await getOrgSettings(db, orgId)).distribution.deliverToRequester ? 'no-workstation' : 'not-automatic';
 }
