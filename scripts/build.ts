@@ -76,13 +76,23 @@ function packageName(specifier: string): string {
  * Bundles the libraries except SERVER_EXTERNAL_LIBRARIES, and fails the build when a bundled library file asks
  * where it is on disk: in a chunk it would get the chunk's location, or a ReferenceError in ESM.
  */
-function serverLibraries(external: readonly string[]): Plugin {
+function serverLibraries(external: readonly string[], outDir: string): Plugin {
   return {
     name: 'server-libraries',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
         args.kind !== 'entry-point' && (external.includes(packageName(args.path)) || args.path.endsWith('.node')) ? { path: args.path, external: true } : undefined,
       );
+      // A CommonJS library loaded with import() stays Node's to load: split into a chunk of its own, esbuild gives the
+      // import only `default` (evanw/esbuild#3245), so `const { simpleParser } = await import('mailparser')` found
+      // nothing in the build while the sources (and the tests) worked. Node's own loader gives the named exports.
+      pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === LOOKING_UP) return undefined;
+        const found = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: LOOKING_UP });
+        if (found.errors.length || found.external || !found.path.includes('/node_modules/') || !isCommonJs(found.path)) return undefined;
+        const bare = /^[^./]/.test(args.path);
+        return { path: bare ? args.path : `./${relative(outDir, found.path).split('\\').join('/')}`, external: true };
+      });
       pluginBuild.onLoad({ filter: /\/node_modules\/.*\.(c|m)?js$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         const found = FILE_LOCATION.exec(text);
@@ -95,6 +105,22 @@ function serverLibraries(external: readonly string[]): Plugin {
   };
 }
 
+const LOOKING_UP = Symbol('resolving a dynamic import');
+
+/** How Node loads a file: `.cjs` and `.js` outside a `"type": "module"` package are CommonJS. */
+function isCommonJs(file: string): boolean {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { type?: string }).type !== 'module';
+    } catch {
+      // no package.json here: look one level up
+    }
+  }
+  return true;
+}
+
 /** `outDir` must lie inside the repository: the chunks import the external libraries from its node_modules. */
 export async function buildServer(outDir: string = SERVER_OUT): Promise<Metafile> {
   await rm(outDir, { recursive: true, force: true });
@@ -102,6 +128,8 @@ export async function buildServer(outDir: string = SERVER_OUT): Promise<Metafile
     // The mail hub's worker thread starts from a file of its own, found beside the chunks (packages/mail/src/hub/hub-thread.ts).
     entryPoints: { main: `${root}apps/server/src/cli/main.ts`, 'mail-hub-worker': `${root}packages/mail/src/hub/hub-worker.ts` },
     outdir: outDir,
+    // metafile paths are relative to the repository, wherever the build is started from
+    absWorkingDir: root.replace(/\/$/, ''),
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -114,8 +142,16 @@ export async function buildServer(outDir: string = SERVER_OUT): Promise<Metafile
     logLevel: 'warning',
     banner: { js: requireBanner },
     metafile: true,
-    plugins: [serverLibraries(SERVER_EXTERNAL_LIBRARIES), sourceRelativeMetaUrl(outDir)],
+    plugins: [serverLibraries(SERVER_EXTERNAL_LIBRARIES, outDir), sourceRelativeMetaUrl(outDir)],
   });
+  // A chunk that only re-exports a CommonJS module as `default` is what a split import() of it looks like: its
+  // named exports would be undefined at run time (see serverLibraries). Refuse such a build rather than ship it.
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!file.endsWith('.js')) continue;
+    if (/^export default require_\w+\(\);$/m.test(readFileSync(`${root}${file}`, 'utf8'))) {
+      throw new Error(`${file} exports a CommonJS module (${Object.keys(output.inputs).find((input) => input.includes('node_modules/')) ?? 'unknown'}) only as default: load it with a static import, or keep it external.`);
+    }
+  }
   return metafile;
 }
 
