@@ -93,7 +93,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   await rm(layout.downloads, { recursive: true, force: true });
   const pending = await journal.all();
   for (const change of await deployer.adopt()) await report(change);
-  if (pending.length) log(`resuming after an interruption: ${pending.length} mail(s) in the journal`);
+  if (pending.length) log(`resuming after an interruption: ${pending.length} ${pending.length === 1 ? 'mail' : 'mails'} in the journal`);
   void health.beat();
 
   return {

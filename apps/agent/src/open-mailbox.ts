@@ -31,3 +31,12 @@ export async function openAgentMailbox(choice: MailboxChoice, defaultMaildir: st
   }
   return { mailbox: await openMaildir(defaultMaildir, { pollIntervalMs: 1000 }), describe: `Maildir ${defaultMaildir}`, source: 'home' };
 }
+
+/** `--env-file FILE` of `run` and `doctor`: Node's own KEY=value reader; variables already set win. */
+export function loadSettingsFile(file: string): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new AgentError('SETTING_REQUIRED', `--env-file ${file} cannot be read (${(error as Error).message}); give a KEY=value file the agent's user can read.`);
+  }
+}

@@ -115,7 +115,7 @@ describe('the single-file agent bundle', () => {
     await sendMail(hub, await releaseMail(release, { org: admin.orgId, to: mailbox, agentId: config.agentId }), 'marketplace@marketplace.test', mailbox);
     const once = await agent(['run', '--once', '--maildir', mailDir, '--health-timeout', '20']);
     expect(once.status, once.stderr).toBe(0);
-    expect(once.stdout).toContain('handled 1 release mail(s)');
+    expect(once.stdout).toContain('handled 1 release mail;');
     const port = (await loadState(homeLayout(home))).apps['bundle-app']!.port!;
     expect(((await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { version: string }).version).toBe('1.0.0');
   });

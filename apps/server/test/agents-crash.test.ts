@@ -122,7 +122,7 @@ describe('marketplace-agent CLI', () => {
     await deliver('1.0.0');
     const once = await agentCli(['run', '--once', '--home', home, '--maildir', mailDir]);
     expect(once.status, once.stderr).toBe(0);
-    expect(once.stdout).toContain('handled 1 release mail(s)');
+    expect(once.stdout).toContain('handled 1 release mail;');
     let state = await loadState(homeLayout(home));
     const v1Port = state.apps['crash-app']!.port!;
     expect(await answerVersion(v1Port)).toBe('1.0.0'); // apps outlive `run --once`

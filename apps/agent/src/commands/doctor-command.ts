@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
-import { openAgentMailbox } from '../open-mailbox.js';
+import { loadSettingsFile, openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
 import { createServerClient } from '../server-client.js';
@@ -31,8 +31,8 @@ export async function runDoctor(home: string, options: { maildir?: string } = {}
     await mailbox.close();
     if (source === 'home' && config.hubMaildir) {
       // releases go to the server's embedded hub, whose folder is not on this machine: this mailbox stays empty
-      checks.push({ name: 'mailbox', ok: false, detail: `${describe}: ${count} message(s), but releases are sent to ${config.mailbox} on the server's mail hub (${config.hubMaildir}), which is not on this machine`, fix: `run the agent on the server's machine (it then reads ${config.hubMaildir}), or enrol again with --mailbox <an address this workstation reads over IMAP> and set IMAP_*` });
-    } else checks.push({ name: 'mailbox', ok: true, detail: `${describe}: ${count} message(s) in the inbox` });
+      checks.push({ name: 'mailbox', ok: false, detail: `${describe}: ${count} ${count === 1 ? 'message' : 'messages'}, but releases are sent to ${config.mailbox} on the server's mail hub (${config.hubMaildir}), which is not on this machine`, fix: `run the agent on the server's machine (it then reads ${config.hubMaildir}), or enrol again with --mailbox <an address this workstation reads over IMAP> and set IMAP_*` });
+    } else checks.push({ name: 'mailbox', ok: true, detail: `${describe}: ${count} ${count === 1 ? 'message' : 'messages'} in the inbox` });
   } catch (error) {
     checks.push({ name: 'mailbox', ok: false, detail: (error as Error).message, fix: 'check IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASS (or --maildir)' });
   }
@@ -67,7 +67,9 @@ export function registerDoctor(program: Command): void {
     .description('Check enrolment, mailbox login, server reachability, runtimes and clock skew')
     .option('--home <dir>', 'config and state directory')
     .option('--maildir <dir>', 'Maildir to check instead of IMAP_* / the hub folder from enrolment / the default')
-    .action(async (options: { home?: string; maildir?: string }) => {
+    .option('--env-file <file>', 'load settings (IMAP_*, DOCKER_HOST…) from this KEY=value file first, as `run --env-file` (and the service) does')
+    .action(async (options: { home?: string; maildir?: string; envFile?: string }) => {
+      if (options.envFile) loadSettingsFile(options.envFile);
       const checks = await runDoctor(options.home ?? defaultHome(), options);
       for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(16)} ${check.detail}${check.fix ? `\n     fix: ${check.fix}` : ''}\n`);
       if (checks.some((check) => !check.ok)) process.exitCode = 1;

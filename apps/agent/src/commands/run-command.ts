@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { startAgent } from '../agent.js';
-import { AgentError } from '../agent-error.js';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
-import { openAgentMailbox } from '../open-mailbox.js';
+import { loadSettingsFile, openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
 
@@ -39,7 +38,7 @@ export function registerRun(program: Command): void {
         const counts = await agent.processOnce();
         await agent.server.flush().catch(() => 0);
         await agent.stop();
-        process.stdout.write(`handled ${counts.processed} release mail(s); ${counts.ignored} other message(s) left untouched\n`);
+        process.stdout.write(`handled ${counted(counts.processed, 'release mail')}; ${counted(counts.ignored, 'other message')} left untouched\n`);
         return;
       }
       agent.watch();
@@ -62,11 +61,4 @@ export function registerRun(program: Command): void {
     });
 }
 
-/** Settings for a service, kept out of its definition (passwords): Node's own .env reader; variables already set win. */
-function loadSettingsFile(file: string): void {
-  try {
-    process.loadEnvFile(file);
-  } catch (error) {
-    throw new AgentError('SETTING_REQUIRED', `--env-file ${file} cannot be read (${(error as Error).message}); give a KEY=value file the agent's user can read.`);
-  }
-}
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
