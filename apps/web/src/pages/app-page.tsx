@@ -17,6 +17,7 @@ import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, Loading, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
 import { WhenVisible } from '../components/when-visible';
+import { useFirstScreenRendered } from '../first-screen';
 import { formatDate, formatNumber } from '../i18n/i18n';
 
 export function AppPage() {
@@ -29,6 +30,7 @@ export function AppPage() {
   // enrolment hint: the page waits for the agents with the app (both asked at once, see
   // preloadFirstPage), so nothing below jumps when they answer. A refusal is the panel's to show.
   const agents = useQuery(agentsQuery());
+  useFirstScreenRendered(!app.isPending && !agents.isPending);
   const notFound = app.error instanceof ApiError && (app.error.status === 404 || app.error.status === 400) && !app.error.notAvailable;
   return (
     <section>
