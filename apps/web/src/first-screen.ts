@@ -36,8 +36,9 @@ export function startFirstScreen(firstScreen: boolean): void {
 export function firstScreenRendered(): void {
   if (painted) return;
   if (typeof requestAnimationFrame === 'undefined') return markPainted();
-  // The frame callback runs before the paint; the task queued from it runs after.
-  requestAnimationFrame(() => setTimeout(markPainted, 0));
+  // A frame callback runs before its frame's paint; the next frame's runs once that paint has been
+  // handed on, and the task queued from there runs after it.
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(markPainted, 0)));
 }
 
 /** Runs `run` once the first screen has been painted (at once if it has). */
