@@ -41,7 +41,7 @@ afterEach(() => {
 });
 
 describe('a first load of an app page', () => {
-  it('asks for the CSRF token, the groups and the Git clone line only once the first screen has been painted, and then shows them', async () => {
+  it('asks for the CSRF token, the groups and the Git clone line, and renders what lies below the first screen, only once that screen has been painted, and then shows them', async () => {
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 10_000 } } });
     askWhoIsSignedIn();
     startFirstScreen(preloadFirstPage('/apps/a1', true, queryClient));
@@ -60,10 +60,14 @@ describe('a first load of an app page', () => {
     await screen.findByRole('heading', { name: 'Invoice tracker' });
     expect(screen.getByTestId('enrol-hint')).toBeTruthy();
     expect(requested).toEqual(['/api/v1/auth/me', '/api/v1/apps/a1', '/api/v1/agents', '/api/v1/deployments?appId=a1']);
+    // What lies below it (the versions, the sections loaded when scrolled to) is rendered after the paint.
+    expect(screen.queryByRole('heading', { name: 'Versions' })).toBeNull();
 
     // After the paint, the rest arrives and shows: the group to send to and the clone line.
     await screen.findByRole('option', { name: /Finance/ });
     await screen.findByTestId('git-clone');
+    expect(screen.getByRole('heading', { name: 'Versions' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'v1.2.0' })).toBeTruthy();
     expect(requested.slice(4).sort()).toEqual(['/api/v1/apps/a1/git', '/api/v1/auth/csrf', '/api/v1/groups']);
   });
 });
