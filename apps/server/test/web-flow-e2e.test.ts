@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openMaildir } from '@marketplace/mail';
 import { mailboxDirectory } from '@marketplace/mail/hub';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
 import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
 import { startWebStack, type WebStack } from './web-stack.js';
@@ -28,6 +28,15 @@ interface Tour {
 async function settled(page: Page, heading: string | RegExp) {
   await page.getByRole('heading', { level: 1, name: heading, exact: typeof heading === 'string' }).waitFor({ timeout: 30_000 });
   await expect.poll(() => page.locator('.loading').count(), { timeout: 30_000 }).toBe(0);
+}
+
+/**
+ * Scrolls to an app page section's heading. The sections below the first screen are rendered after its
+ * paint and swap their placeholder for the loaded section as they near the screen, so the heading found
+ * may be replaced while it is scrolled to: the scroll is tried again on the one that replaced it.
+ */
+async function scrollToSection(page: Page, name: string, exact = true) {
+  await vi.waitFor(() => page.getByRole('heading', { level: 2, name, exact }).scrollIntoViewIfNeeded({ timeout: 2000 }), { timeout: 20_000, interval: 100 });
 }
 
 const enabled = chromiumAvailable();
@@ -97,7 +106,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     await page.getByRole('link', { name: title }).first().click();
     await settled(page, title);
     // It opens on the app's README (the preview loads when scrolled to); another file is a click away.
-    await page.getByRole('heading', { level: 2, name: 'Code', exact: true }).scrollIntoViewIfNeeded();
+    await scrollToSection(page, 'Code');
     await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain(title);
     await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'app.json' }).click();
     await expect.poll(() => page.locator('.code-pane').textContent(), { timeout: 20_000 }).toContain('"kind": "form-app"');
@@ -144,7 +153,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     // Review it.
     await page.goto(appUrl);
     await settled(page, title);
-    await page.getByRole('heading', { level: 2, name: 'Reviews', exact: true }).scrollIntoViewIfNeeded();
+    await scrollToSection(page, 'Reviews');
     await page.getByLabel('Stars').selectOption('5');
     await page.getByLabel('What do you think?').fill('Działa od pierwszego razu.');
     await page.getByRole('button', { name: 'Save review' }).click();
@@ -205,7 +214,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
         if (entry.name === 'flow-app' && lang === 'pl') {
           // The validation report speaks Polish: the trial run and the other passed checks, no English detail left.
           const reports = page.getByRole('region', { name: 'Walidacja i skanowanie' });
-          await page.getByRole('heading', { level: 2, name: 'Walidacja i skanowanie' }).scrollIntoViewIfNeeded();
+          await scrollToSection(page, 'Walidacja i skanowanie', false);
           await expect.poll(() => reports.textContent(), { timeout: 20_000 }).toContain('Próbny przebieg');
           const text = (await reports.textContent()) ?? '';
           expect(text).toContain('wysłano formularz, lista zawiera 1 zgłoszenie, eksport CSV działa');

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, createQueryClient, preloadFirstPage } from './app';
 import { askWhoIsSignedIn, sessionHint } from './auth/session';
+import { startFirstScreen } from './first-screen';
 import { loadI18n } from './i18n/i18n';
 import './styles.css';
 
@@ -10,6 +11,8 @@ const queryClient = createQueryClient();
 // side; the shell renders once the words are here.
 askWhoIsSignedIn();
 const firstScreen = preloadFirstPage(location.pathname, sessionHint.get(), queryClient, location.search);
+// The catalog, an app page and the chat say when their first screen is shown; what is not on it waits until then.
+startFirstScreen(firstScreen);
 void loadI18n(undefined, { everyWord: !firstScreen }).then((i18n) =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { afterFirstScreen } from '../first-screen';
 import { apiRoutes } from './api-routes';
 
 /** The server's live events (GET /api/v1/events), by name. */
@@ -93,8 +94,10 @@ export function LiveEventsProvider({ children, url = apiRoutes.events.path }: { 
         if (!stopped) timer = setTimeout(connect, reconnectDelay(attempt++));
       };
     };
-    connect();
+    // Not one of a first screen's requests: it connects once that screen has been painted.
+    const waiting = afterFirstScreen(connect);
     return () => {
+      waiting();
       stopped = true;
       clearTimeout(timer);
       source?.close();

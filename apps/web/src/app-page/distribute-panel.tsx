@@ -5,6 +5,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import type { Group, Page, QueuedDelivery } from '../api/types';
 import { useSession } from '../auth/session';
+import { useFirstScreenPainted } from '../first-screen';
 import { agentsQuery } from './app-query';
 import { enrolCommand } from '../components/enrolment-code';
 import { ErrorMessage } from '../components/error-message';
@@ -43,7 +44,9 @@ export function DistributePanel({ appId, version }: { appId: string; version: st
   const agents = useQuery(agentsQuery());
   const mine = (agents.data?.items ?? []).filter((agent) => agent.userId === me?.user?.id && !agent.revokedAt);
   const publisher = hasRole('publisher');
-  const groups = useQuery({ queryKey: ['groups'], enabled: publisher, queryFn: () => callRoute<Page<Group>>('listGroups') });
+  // The groups fill the select's options once the first screen has been painted (the form is there at once).
+  const painted = useFirstScreenPainted();
+  const groups = useQuery({ queryKey: ['groups'], enabled: publisher && painted, queryFn: () => callRoute<Page<Group>>('listGroups') });
   // No selection: the server sends to the caller's own agents.
   const install = useMutation({ mutationFn: () => callRoute<{ deliveries: QueuedDelivery[] }>('distribute', { params: { id: appId, version }, body: {} }) });
   const send = useMutation({ mutationFn: () => callRoute<{ deliveries: QueuedDelivery[] }>('distribute', { params: { id: appId, version }, body: { groupIds: [groupId] } }) });

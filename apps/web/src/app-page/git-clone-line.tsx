@@ -2,11 +2,14 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { callRoute } from '../api/api';
 import type { GitRepository } from '../api/types';
+import { useFirstScreenPainted } from '../first-screen';
 
 /** How to clone the app's source from the marketplace's Git export, how to check its signed tags, and where it was last pushed. */
 export function GitCloneLine({ appId }: { appId: string }) {
   const { t } = useTranslation();
-  const repository = useQuery({ queryKey: ['app', appId, 'git'], queryFn: () => callRoute<GitRepository>('getAppGitRepository', { params: { id: appId } }) });
+  // Below the install panel: asked once the page's first screen has been painted.
+  const painted = useFirstScreenPainted();
+  const repository = useQuery({ queryKey: ['app', appId, 'git'], enabled: painted, queryFn: () => callRoute<GitRepository>('getAppGitRepository', { params: { id: appId } }) });
   if (!repository.isSuccess || repository.data.tags.length === 0) return null;
   const { cloneUrl, allowedSignersUrl, push } = repository.data;
   return (

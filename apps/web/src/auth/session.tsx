@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, callRoute, onSessionLost } from '../api/api';
 import { ApiError } from '../api/api-error';
 import type { Me, Role, SessionResponse } from '../api/types';
+import { afterFirstScreen } from '../first-screen';
 
 interface SessionState {
   me: Me | null;
@@ -69,8 +70,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         earlyMe = null;
         const current = await (asked ?? callRoute<Me>('me'));
         if (!cancelled) setMe(current);
-        // Not awaited: the page renders without waiting for it, and a write fetches it itself if it is not here yet.
-        void api.fetchCsrfToken();
+        // Not awaited, and not one of a first screen's requests: asked once that screen has been painted;
+        // a write fetches it itself if it is not here yet.
+        afterFirstScreen(() => void api.fetchCsrfToken());
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) sessionHint.forget();
         else console.warn(error);

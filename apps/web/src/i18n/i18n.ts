@@ -98,7 +98,9 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
  * language waits for a switch, the other pages' words for `moreWords`.
  */
 export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
-  const [first, more] = await Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
+  const asked = Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
+  prepareFormatting(language);
+  const [first, more] = await asked;
   const words = more ? joinWords(first, more) : first;
   const instance = startI18n(language, { [language]: words });
   rememberForServer(language);
@@ -117,6 +119,22 @@ export async function switchLanguage(instance: I18n, language: Language) {
   if (moreAsked.has(instance)) await addMore(instance, language);
   await instance.changeLanguage(language);
   rememberForServer(language);
+}
+
+/**
+ * The first number, date or plural a page formats makes the browser load its formatting data for the
+ * language (measured in Chromium: 20–40 ms on a fast machine, several times that on a phone), inside
+ * the first render of the page that shows them. A first load does it here instead, while the session,
+ * the page's code and its data are on their way (docs/decisions/0070-first-screen-requests-in-one-round.md).
+ */
+export function prepareFormatting(language: string): void {
+  try {
+    new Intl.NumberFormat(language).format(0);
+    new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(0);
+    new Intl.PluralRules(language).select(0);
+  } catch {
+    // A language the browser does not know: the page formats with its defaults later, as before.
+  }
 }
 
 /** Dates and numbers in the UI language. */

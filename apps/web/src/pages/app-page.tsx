@@ -17,6 +17,7 @@ import { VersionReports } from '../app-page/version-reports';
 import { EmptyState, Loading, QueryState } from '../components/query-state';
 import { ReviewsSection } from '../components/reviews-section';
 import { WhenVisible } from '../components/when-visible';
+import { useFirstScreenPainted, useFirstScreenRendered } from '../first-screen';
 import { formatDate, formatNumber } from '../i18n/i18n';
 
 export function AppPage() {
@@ -29,6 +30,10 @@ export function AppPage() {
   // enrolment hint: the page waits for the agents with the app (both asked at once, see
   // preloadFirstPage), so nothing below jumps when they answer. A refusal is the panel's to show.
   const agents = useQuery(agentsQuery());
+  useFirstScreenRendered(!app.isPending && !agents.isPending);
+  // Below the first screen (tools, versions, the sections that load when scrolled to): rendered once it
+  // has been painted, in a task of their own instead of inside the render that paints it.
+  const painted = useFirstScreenPainted();
   const notFound = app.error instanceof ApiError && (app.error.status === 404 || app.error.status === 400) && !app.error.notAvailable;
   return (
     <section>
@@ -84,46 +89,50 @@ export function AppPage() {
                     <GitCloneLine appId={data.id} />
                   </>
                 ) : null}
-                <McpToolsSection spec={data.spec} />
-                <section aria-labelledby="versions-title" className="panel">
-                  <h2 id="versions-title">{t('appPage.versions')}</h2>
-                  {data.versions.length === 0 ? <p className="muted">{t('appPage.noVersions')}</p> : null}
-                  <ul className="plain versions">
-                    {data.versions.map((v) => (
-                      <li key={v.version}>
-                        <button type="button" className="link" aria-pressed={v.version === current?.version} onClick={() => setVersion(v.version)}>
-                          v{v.version}
-                        </button>{' '}
-                        <span className="muted small">{formatDate(v.publishedAt, lang, '')}</span>{' '}
-                        <span className="small">{t('appPage.signature', { keyId: v.keyId.slice(0, 16) })}</span>{' '}
-                        <span className={`small ${v.validation.ok ? 'good' : 'bad'}`}>{v.validation.ok ? t('appPage.validated') : t('appPage.notValidated')}</span>{' '}
-                        <span className={`small ${v.scan.verdict === 'clean' ? 'good' : 'bad'}`}>{t(`appPage.verdicts.${v.scan.verdict}`, { defaultValue: v.scan.verdict })}</span>
-                        <VersionChangelog entries={v.changelogEntries} text={v.changelog} />
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-                {params ? (
+                {painted ? (
                   <>
-                    <WhenVisible title={t('appPage.code')} minHeight="20rem">
-                      <CodePreview appId={data.id} version={params.version} />
-                    </WhenVisible>
-                    {data.kind === 'api-service' ? (
-                      <WhenVisible title={t('appPage.api.title')}>
-                        <ApiDescription appId={data.id} version={params.version} />
-                      </WhenVisible>
+                    <McpToolsSection spec={data.spec} />
+                    <section aria-labelledby="versions-title" className="panel">
+                      <h2 id="versions-title">{t('appPage.versions')}</h2>
+                      {data.versions.length === 0 ? <p className="muted">{t('appPage.noVersions')}</p> : null}
+                      <ul className="plain versions">
+                        {data.versions.map((v) => (
+                          <li key={v.version}>
+                            <button type="button" className="link" aria-pressed={v.version === current?.version} onClick={() => setVersion(v.version)}>
+                              v{v.version}
+                            </button>{' '}
+                            <span className="muted small">{formatDate(v.publishedAt, lang, '')}</span>{' '}
+                            <span className="small">{t('appPage.signature', { keyId: v.keyId.slice(0, 16) })}</span>{' '}
+                            <span className={`small ${v.validation.ok ? 'good' : 'bad'}`}>{v.validation.ok ? t('appPage.validated') : t('appPage.notValidated')}</span>{' '}
+                            <span className={`small ${v.scan.verdict === 'clean' ? 'good' : 'bad'}`}>{t(`appPage.verdicts.${v.scan.verdict}`, { defaultValue: v.scan.verdict })}</span>
+                            <VersionChangelog entries={v.changelogEntries} text={v.changelog} />
+                          </li>
+                        ))}
+                      </ul>
+                    </section>
+                    {params ? (
+                      <>
+                        <WhenVisible title={t('appPage.code')} minHeight="20rem">
+                          <CodePreview appId={data.id} version={params.version} />
+                        </WhenVisible>
+                        {data.kind === 'api-service' ? (
+                          <WhenVisible title={t('appPage.api.title')}>
+                            <ApiDescription appId={data.id} version={params.version} />
+                          </WhenVisible>
+                        ) : null}
+                        <WhenVisible title={t('appPage.reports')}>
+                          <VersionReports appId={data.id} version={params.version} />
+                        </WhenVisible>
+                      </>
                     ) : null}
-                    <WhenVisible title={t('appPage.reports')}>
-                      <VersionReports appId={data.id} version={params.version} />
+                    <WhenVisible title={t('appPage.owners')}>
+                      <OwnersSection appId={data.id} />
+                    </WhenVisible>
+                    <WhenVisible title={t('appPage.reviews')}>
+                      <ReviewsSection appId={data.id} />
                     </WhenVisible>
                   </>
                 ) : null}
-                <WhenVisible title={t('appPage.owners')}>
-                  <OwnersSection appId={data.id} />
-                </WhenVisible>
-                <WhenVisible title={t('appPage.reviews')}>
-                  <ReviewsSection appId={data.id} />
-                </WhenVisible>
               </>
             );
           }}

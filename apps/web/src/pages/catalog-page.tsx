@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
+import { useFirstScreenRendered } from '../first-screen';
 import { catalogFilters, catalogQuery } from './catalog-query';
 
 /** The AppSpec kinds (packages/spec APP_KINDS). */
@@ -91,6 +92,7 @@ export function CatalogPage() {
     setParams(next, { replace: true });
   };
   const pages = useInfiniteQuery(catalogQuery({ q: deferredQ, kind, sort, tag, author }));
+  useFirstScreenRendered(!pages.isPending);
   const query = { ...pages, data: pages.data ? { items: pages.data.pages.flatMap((page) => page.items), total: pages.data.pages[0]?.total } : undefined } as unknown as import('@tanstack/react-query').UseQueryResult<Page<AppSummary>>;
   const myId = me?.user?.id ?? '';
   const filtered = q !== '' || kind !== '' || tag !== '' || author !== '';

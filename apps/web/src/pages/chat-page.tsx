@@ -12,6 +12,7 @@ import { SpecDraft } from '../chat/spec-draft';
 import { ErrorMessage } from '../components/error-message';
 import { formatNumber } from '../i18n/i18n';
 import { noticeText } from '../components/notice-text';
+import { useFirstScreenRendered } from '../first-screen';
 
 interface Message {
   from: 'user' | 'assistant';
@@ -48,6 +49,8 @@ export function ChatPage() {
   const [requestId, setRequestId] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const draft = useRef<HTMLElement>(null);
+  // The chat's first screen (the prompt and the input) needs no answer.
+  useFirstScreenRendered(true);
 
   // Each conversation has its own address (/chat/:id): opening one (or reloading the page) resumes it.
   const [loadError, setLoadError] = useState<unknown>(null);
