@@ -50,6 +50,21 @@ describe('i18n', () => {
     expect(detectLanguage(null, ['de-DE'])).toBe('en');
     expect(detectLanguage('en', ['pl-PL'])).toBe('en');
     expect(detectLanguage('xx', ['pl'])).toBe('pl');
+    // storage cleared, the cookie the server chose this page by still there: the page's language, not the browser's
+    expect(detectLanguage(null, ['en-US'], 'pl')).toBe('pl');
+    expect(detectLanguage('en', ['en-US'], 'pl')).toBe('en');
+    expect(detectLanguage(null, ['pl-PL'], 'xx')).toBe('pl');
+  });
+
+  it('starts in the language the server chose the page by when the browser storage was cleared', async () => {
+    localStorage.clear();
+    document.cookie = 'mp_language=pl; path=/';
+    try {
+      const i18n = await loadI18n();
+      expect(i18n.language).toBe('pl');
+    } finally {
+      document.cookie = 'mp_language=; path=/; max-age=0';
+    }
   });
 
   it('switches the rendered text and <html lang>, and remembers the choice', async () => {

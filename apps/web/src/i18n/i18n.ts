@@ -9,9 +9,14 @@ export { LANGUAGES, type Language } from './languages';
 
 const STORAGE_KEY = 'marketplace.language';
 
-/** The saved choice, else the first of the browser's languages we speak, else English. */
-export function detectLanguage(saved: string | null, browser: readonly string[]): Language {
+/**
+ * The saved choice, else the one the UI last told the server (the `mp_language` cookie, by which the server
+ * chose this page and preloaded its words: kept when the browser's storage was cleared), else the first of
+ * the browser's languages we speak, else English.
+ */
+export function detectLanguage(saved: string | null, browser: readonly string[], toldServer: string | null = null): Language {
   if (saved && (LANGUAGES as readonly string[]).includes(saved)) return saved as Language;
+  if (toldServer && (LANGUAGES as readonly string[]).includes(toldServer)) return toldServer as Language;
   for (const tag of browser) {
     const base = tag.toLowerCase().split('-')[0];
     if ((LANGUAGES as readonly string[]).includes(base!)) return base as Language;
@@ -24,6 +29,12 @@ function rememberForServer(language: Language) {
   if (typeof document === 'undefined') return;
   const secure = globalThis.location?.protocol === 'https:' ? '; secure' : '';
   document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+function toldServer(): string | null {
+  if (typeof document === 'undefined') return null;
+  const found = document.cookie.split('; ').find((pair) => pair.startsWith(`${LANGUAGE_COOKIE}=`));
+  return found ? found.slice(LANGUAGE_COOKIE.length + 1) : null;
 }
 
 function savedLanguage(): string | null {
@@ -97,7 +108,7 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
  * word when `everyWord` (a first load of another page: both parts are fetched side by side). The other
  * language waits for a switch, the other pages' words for `moreWords`.
  */
-export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? []), options: { everyWord?: boolean } = {}): Promise<I18n> {
+export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [], toldServer()), options: { everyWord?: boolean } = {}): Promise<I18n> {
   const asked = Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
   prepareFormatting(language);
   const [first, more] = await asked;
