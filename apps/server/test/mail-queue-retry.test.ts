@@ -3,7 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/schema.js';
 import { processClaimedIncomingMail, processIncomingMailBatch, processNextIncomingMail, type MailWork } from '../src/modules/mail-intake/incoming-mail-queue.js';
-import { claimIncomingMailBatch, claimNextIncomingMail, storeIncomingMail, type IncomingMailRow, type MailOutcome } from '../src/modules/mail-intake/incoming-mail-repository.js';
+import { claimIncomingMailBatch, claimNextIncomingMail, recordRows, storeIncomingMail, type IncomingMailRow, type MailOutcome } from '../src/modules/mail-intake/incoming-mail-repository.js';
+import { saveAnalyses, type NewAnalysis } from '../src/modules/mail-processing/mail-processing-repository.js';
 import { mailRefusalEvent } from '../src/modules/conversations/sender-confirmation.js';
 import { verifyAudit } from '../src/modules/audit/audit-repository.js';
 import { createTestApp, register, type TestApp } from './helper.js';
@@ -69,12 +70,13 @@ describe('incoming mail claimed and recorded in batches', () => {
   /** Nothing else waits: earlier cases' mail is finished. */
   const clear = () => db().updateTable('incoming_mail').set({ state: 'done', lease_until: null }).where('state', 'in', ['stored', 'processing']).execute();
   /** What a message over the sender limit records: its outcome, an audit entry and its analysis, all written with the outcome. */
+  const analysisOf = (orgId: string, record: IncomingMailRow): NewAnalysis => ({ incomingMailId: record.id, orgId, messageId: record.message_id, sender: record.envelope_from, subject: 'hi', stages: {}, classification: 'other', spam: false, language: 'und', appId: null, summary: '', route: 'rate-limited', labels: [], ruleVersion: 0 });
   const limited = (orgId: string) => async (record: IncomingMailRow): Promise<MailOutcome> => ({
     outcome: 'rate-limited',
     orgId,
     records: {
       audit: [mailRefusalEvent({ orgId, code: 'rate-limited', sender: record.envelope_from, messageId: record.message_id })],
-      analyses: [{ incomingMailId: record.id, orgId, messageId: record.message_id, sender: record.envelope_from, subject: 'hi', stages: {}, classification: 'other', spam: false, language: 'und', appId: null, summary: '', route: 'rate-limited', labels: [], ruleVersion: 0 }],
+      rows: [recordRows(saveAnalyses, [analysisOf(orgId, record)])],
     },
   });
   const audited = async (messageId: string) => (await db().selectFrom('audit_log').select('id').where('target_id', '=', messageId).where('action', '=', 'mail.refused').execute()).length;
@@ -138,7 +140,7 @@ describe('incoming mail claimed and recorded in batches', () => {
     // the middle message's analysis names no stored message: its write fails (a foreign key), every time
     const handle = async (record: IncomingMailRow) => {
       const outcome = await limited(orgId)(record);
-      return record.message_id === ids[1] ? { ...outcome, records: { ...outcome.records, analyses: [{ ...outcome.records!.analyses![0]!, incomingMailId: randomUUID() }] } } : outcome;
+      return record.message_id === ids[1] ? { ...outcome, records: { ...outcome.records, rows: [recordRows(saveAnalyses, [{ ...analysisOf(orgId, record), incomingMailId: randomUUID() }])] } } : outcome;
     };
     const work: MailWork = { db: db(), dataDir: t.app.config.dataDir, logger, handle };
     await processIncomingMailBatch(work, await claimIncomingMailBatch(db(), 16));

@@ -80,7 +80,7 @@ export async function decideIncomingMail(services: ConversationServices, row: In
     ? await services.mailPipeline.analyse({ row, raw, trust: decision.trust, ...(decision.outcome ? { outcome: decision.outcome.outcome } : {}), ...(decision.mail ? { mail: decision.mail } : {}), ...(records ? { recordWithOutcome: true } : {}) })
     : null;
   // an outcome written with its records takes the analysis along (the pipeline left it unwritten)
-  if (records && routed?.record) return { ...decision.outcome!, records: { ...records, analyses: [...(records.analyses ?? []), routed.record] } };
+  if (records && routed?.record) return { ...decision.outcome!, records: { ...records, rows: [...(records.rows ?? []), routed.record] } };
   if (!decision.answer) return decision.outcome;
   // The model may use the organisation's MCP tools only for mail the pipeline found clean (unproven mail never gets here).
   return routed?.outcome ?? decision.answer({ mcpTools: routed?.clean === true });

@@ -5,7 +5,6 @@ import { normalMessageId, readHeaders, DEFAULT_MAIL_LIMITS } from '@marketplace/
 import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
 import type { DB, Db } from '../../db/schema.js';
 import { appendAuditEvents, type AuditEvent } from '../audit/audit-repository.js';
-import { saveAnalyses, type NewAnalysis } from '../mail-processing/mail-processing-repository.js';
 import { MailIntakeError } from './mail-intake-error.js';
 import type { IncomingMailTable } from './mail-intake-tables.js';
 
@@ -200,8 +199,18 @@ export async function releaseIncomingMail(db: Db, messageIds: string[]): Promise
  */
 export interface MailRecords {
   audit?: AuditEvent[];
-  analyses?: NewAnalysis[];
+  /** Another module's rows (the mail pipeline's analysis record), each kind written by its own `write`, once per transaction. */
+  rows?: RecordRows[];
 }
+
+/** Rows written with an outcome by the module that owns their table: a batch's rows of one `write` go in one call. */
+export interface RecordRows<T = never> {
+  write: (db: Db, rows: T[]) => Promise<void>;
+  rows: T[];
+}
+
+/** Typed rows for MailRecords.rows (the owner's writer and its rows). */
+export const recordRows = <T>(write: (db: Db, rows: T[]) => Promise<void>, rows: T[]): RecordRows => ({ write, rows }) as unknown as RecordRows;
 
 export interface MailOutcome {
   outcome: string;
@@ -246,11 +255,13 @@ export async function finishIncomingMails(db: Db, finished: { messageId: string;
     }
     const mine = finished.filter((f) => done.has(f.messageId));
     await appendAuditEvents(trx, mine.flatMap((f) => f.result.records?.audit ?? []));
-    await saveAnalyses(trx, mine.flatMap((f) => f.result.records?.analyses ?? []));
+    const byWriter = new Map<RecordRows['write'], unknown[]>();
+    for (const { write: writeRows, rows } of mine.flatMap((f) => f.result.records?.rows ?? [])) byWriter.set(writeRows, [...(byWriter.get(writeRows) ?? []), ...rows]);
+    for (const [writeRows, rows] of byWriter) if (rows.length) await writeRows(trx, rows as never[]);
     return [...done];
   };
   // an outcome with nothing to write beside it is one statement; records need a transaction
-  const plain = finished.length === 1 && !finished[0]!.result.records?.audit?.length && !finished[0]!.result.records?.analyses?.length;
+  const plain = finished.length === 1 && !finished[0]!.result.records?.audit?.length && !finished[0]!.result.records?.rows?.some((r) => r.rows.length);
   return plain ? write(db) : db.transaction().execute((trx) => write(trx));
 }
 

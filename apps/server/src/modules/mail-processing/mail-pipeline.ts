@@ -10,13 +10,13 @@ import { noticesSentence } from '../../http/notice-sentence.js';
 import type { Db } from '../../db/schema.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LlmRegistry } from '../llm-settings/llm-registry.js';
-import type { IncomingMailRow, MailOutcome } from '../mail-intake/incoming-mail-repository.js';
+import { recordRows, type IncomingMailRow, type MailOutcome, type RecordRows } from '../mail-intake/incoming-mail-repository.js';
 import { newTextOf } from '../mail-intake/mail-reply.js';
 import { recipientOrganisation } from './recipient-organisation.js';
 import { classifyMail, MAIL_CLASSES, type MailClass } from './classify-mail.js';
 import type { NewInboxMessageNotice } from './inbox-owner-mail.js';
 import { appOwnerUserIds, insertInboxMessage } from './inbox-repository.js';
-import { appOfThread, currentRuleSet, orgApps, saveAnalysis, senderDeployments, type NewAnalysis } from './mail-processing-repository.js';
+import { appOfThread, currentRuleSet, orgApps, saveAnalyses, saveAnalysis, senderDeployments, type NewAnalysis } from './mail-processing-repository.js';
 import type { StageRecord } from './mail-processing-tables.js';
 import { applyMailRules, DEFAULT_MAIL_RULES } from './mail-rules.js';
 import { draftReply } from './reply-draft.js';
@@ -62,8 +62,8 @@ export interface Analysed {
   /** The record's id once written (null when it is not, or is left to the caller: `record`). */
   analysisId: string | null;
   clean: boolean;
-  /** With `recordWithOutcome`: the record of unread mail, for the caller to write with the outcome. */
-  record?: NewAnalysis;
+  /** With `recordWithOutcome`: the record of unread mail, for the caller to write with the outcome (MailRecords.rows). */
+  record?: RecordRows;
 }
 
 export interface MailPipelineDeps {
@@ -142,7 +142,7 @@ export function createMailPipeline(deps: MailPipelineDeps): MailPipeline {
     // the record says who sent it and why it went no further; no content stage runs, no rule applies.
     if (trust.result === 'limited') {
       const record = unreadAnalysis(input, stages);
-      return input.recordWithOutcome ? { outcome: null, analysisId: null, clean: false, record } : { outcome: null, analysisId: await saveAnalysis(db, record), clean: false };
+      return input.recordWithOutcome ? { outcome: null, analysisId: null, clean: false, record: recordRows(saveAnalyses, [record]) } : { outcome: null, analysisId: await saveAnalysis(db, record), clean: false };
     }
 
     let mail = input.mail;
