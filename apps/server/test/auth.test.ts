@@ -14,6 +14,11 @@ describe('register, sign in, who am I, sign out', () => {
     const me = await call(t.app, account, { method: 'GET', url: '/api/v1/auth/me' });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ roles: ['admin'], organization: { id: account.orgId, slug: 'zolta-lodz-sp-z-oo' }, user: { email: account.email } });
+    // registering signs the admin in: the Users page does not say "never signed in" of someone signed in
+    const users = await call(t.app, account, { method: 'GET', url: '/api/v1/users' });
+    const lastLoginAt = users.json().items.find((user: { email: string }) => user.email === account.email)?.lastLoginAt;
+    expect(Date.now() - Date.parse(lastLoginAt)).toBeLessThan(60_000);
+    expect(me.json().user.lastLoginAt).toBe(lastLoginAt);
   });
 
   it('refuses a second account with the same e-mail, in any case', async () => {

@@ -38,6 +38,10 @@ export async function startSession(app: FastifyInstance, user: UserRow, request:
       expires_at: new Date(Date.now() + app.config.refreshTokenTtlDays * 86_400_000),
     })
     .execute();
+  // every way in (password, SSO, a new organisation, an accepted invitation) is a sign-in the Users page shows
+  const now = new Date();
+  await app.db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+  user.last_login_at = now;
   const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: sessionId }, app.config.accessTokenTtlSeconds);
   return { token, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, sessionId };
 }
