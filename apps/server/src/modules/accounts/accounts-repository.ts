@@ -98,11 +98,6 @@ export async function updateUser(db: Db, orgId: string, id: string, changes: { n
     .executeTakeFirstOrThrow();
 }
 
-/** A successful sign-in. */
-export async function recordLogin(db: Db, userId: string): Promise<void> {
-  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An organisation named by its id or its slug (`OIDC_ORGANIZATION`, `marketplace audit verify --org`). */

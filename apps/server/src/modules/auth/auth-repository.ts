@@ -5,9 +5,9 @@ export async function recordFailedLogin(db: Db, userId: string, failures: number
   await db.updateTable('users').set({ failed_logins: failures, locked_until: lockedUntil }).where('id', '=', userId).execute();
 }
 
-/** A successful sign-in: clears the failures and the lock, and records when. */
-export async function recordLogin(db: Db, userId: string) {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', userId).execute();
+/** A right password after wrong ones: clears the failures and the lock (when it was, startSession records). */
+export async function clearFailedLogins(db: Db, userId: string) {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
 }
 
 /** In one round trip: the organisation, and the user when the caller is one (or created the API key). */

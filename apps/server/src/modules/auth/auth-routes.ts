@@ -7,7 +7,7 @@ import { createOrganization, findUserByEmail, getOrganization, insertUser, publi
 import { acceptInvitation } from '../accounts/invitations.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from '../../security/passwords.js';
 import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
-import { findProfile, recordFailedLogin, recordLogin } from './auth-repository.js';
+import { clearFailedLogins, findProfile, recordFailedLogin } from './auth-repository.js';
 import { TtlCache } from './ttl-cache.js';
 import { email, organizationSchema, roleSchema, userSchema } from '../accounts/account-schemas.js';
 import { password, sessionResponse } from './auth-schemas.js';
@@ -80,7 +80,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
         throw new UnauthorizedError('The e-mail or password is wrong.', 'INVALID_CREDENTIALS');
       }
       if (user.status !== 'active') throw new UnauthorizedError('This account is disabled; ask an admin of your organization.', 'ACCOUNT_DISABLED');
-      await recordLogin(app.db, user.id);
+      if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(app.db, user.id);
       const tokens = await startSession(app, user, request);
       if (request.body.cookie) setSessionCookies(app, reply, tokens);
       return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) };

@@ -22,7 +22,7 @@ export interface IssuedTokens {
   sessionId: string;
 }
 
-/** Start a session: a short-lived access JWT plus a rotating refresh token (stored hashed). */
+/** Start a session: a short-lived access JWT plus a rotating refresh token (stored hashed); the sign-in's time is recorded. */
 export async function startSession(app: FastifyInstance, user: UserRow, request: FastifyRequest): Promise<IssuedTokens> {
   const refreshToken = newSecret('mpr');
   const sessionId = randomUUID();

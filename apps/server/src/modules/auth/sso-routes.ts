@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { withErrors } from '../../http/responses.js';
-import { findUserByEmail, recordLogin } from '../accounts/accounts-repository.js';
+import { findUserByEmail } from '../accounts/accounts-repository.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { createOidcClient, SsoError, type SsoIdentity } from './oidc-client.js';
 import { safeReturnTo } from './return-to.js';
@@ -120,7 +120,6 @@ export default async function ssoRoutes(fastify: FastifyInstance) {
         if (request.query.state !== attempt.state) throw new SsoError('STATE_INVALID', 'The sign-in response does not belong to this sign-in attempt.');
         identity = await oidc.finish(new URL(request.url, 'http://callback.invalid').search, attempt);
         const { user, source } = await accountForIdentity(app.db, identity, settings.organization);
-        await recordLogin(app.db, user.id);
         const tokens = await startSession(app, user, request);
         setSessionCookies(app, reply, tokens);
         await audit('success', { orgId: user.org_id, userId: user.id, details: { account: source } });
