@@ -7,6 +7,7 @@ import { loadConfig, type AgentConfig } from './agent-config.js';
 import { homeLayout } from './agent-home.js';
 import { lazyAppCallListener } from './app-call-listener.js';
 import { createCommandLoop } from './command-loop.js';
+import { counted } from './counted.js';
 import { commandJournalPath, createCommandRunner } from './command-runner.js';
 import { Deployer } from './deployer.js';
 import { createNonceStore } from './delivery-nonces.js';
@@ -93,7 +94,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   await rm(layout.downloads, { recursive: true, force: true });
   const pending = await journal.all();
   for (const change of await deployer.adopt()) await report(change);
-  if (pending.length) log(`resuming after an interruption: ${pending.length} ${pending.length === 1 ? 'mail' : 'mails'} in the journal`);
+  if (pending.length) log(`resuming after an interruption: ${counted(pending.length, 'mail')} in the journal`);
   void health.beat();
 
   return {

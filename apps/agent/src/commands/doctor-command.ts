@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
+import { counted } from '../counted.js';
 import { loadSettingsFile, openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
@@ -31,8 +32,8 @@ export async function runDoctor(home: string, options: { maildir?: string } = {}
     await mailbox.close();
     if (source === 'home' && config.hubMaildir) {
       // releases go to the server's embedded hub, whose folder is not on this machine: this mailbox stays empty
-      checks.push({ name: 'mailbox', ok: false, detail: `${describe}: ${count} ${count === 1 ? 'message' : 'messages'}, but releases are sent to ${config.mailbox} on the server's mail hub (${config.hubMaildir}), which is not on this machine`, fix: `run the agent on the server's machine (it then reads ${config.hubMaildir}), or enrol again with --mailbox <an address this workstation reads over IMAP> and set IMAP_*` });
-    } else checks.push({ name: 'mailbox', ok: true, detail: `${describe}: ${count} ${count === 1 ? 'message' : 'messages'} in the inbox` });
+      checks.push({ name: 'mailbox', ok: false, detail: `${describe}: ${counted(count, 'message')}, but releases are sent to ${config.mailbox} on the server's mail hub (${config.hubMaildir}), which is not on this machine`, fix: `run the agent on the server's machine (it then reads ${config.hubMaildir}), or enrol again with --mailbox <an address this workstation reads over IMAP> and set IMAP_*` });
+    } else checks.push({ name: 'mailbox', ok: true, detail: `${describe}: ${counted(count, 'message')} in the inbox` });
   } catch (error) {
     checks.push({ name: 'mailbox', ok: false, detail: (error as Error).message, fix: 'check IMAP_HOST, IMAP_PORT, IMAP_USER, IMAP_PASS (or --maildir)' });
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startAgent } from '../agent.js';
 import { loadConfig } from '../agent-config.js';
 import { defaultHome, homeLayout } from '../agent-home.js';
+import { counted } from '../counted.js';
 import { loadSettingsFile, openAgentMailbox } from '../open-mailbox.js';
 import { createContainerRuntime } from '../runtimes/container-runtime.js';
 import { createProcessRuntime } from '../runtimes/process-runtime.js';
@@ -60,5 +61,3 @@ export function registerRun(program: Command): void {
       }
     });
 }
-
-const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
