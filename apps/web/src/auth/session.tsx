@@ -4,6 +4,7 @@ import { api, callRoute, onSessionLost } from '../api/api';
 import { ApiError } from '../api/api-error';
 import type { Me, Role, SessionResponse } from '../api/types';
 import { afterFirstScreen } from '../first-screen';
+import { readCookie } from '../cookies';
 
 interface SessionState {
   me: Me | null;
@@ -27,7 +28,7 @@ const SIGNED_IN_COOKIE = 'mp_signed_in';
 export const sessionHint = {
   get(): boolean {
     if (typeof document === 'undefined') return true;
-    return document.cookie.split(';').some((part) => part.trim() === `${SIGNED_IN_COOKIE}=1`);
+    return readCookie(SIGNED_IN_COOKIE) === '1';
   },
   forget() {
     if (typeof document !== 'undefined') document.cookie = `${SIGNED_IN_COOKIE}=; path=/; max-age=0; samesite=lax`;

@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { en, FirstWords, MoreWords } from './en';
+import { readCookie } from '../cookies';
 import { joinWords } from './join-words';
 import { LANGUAGE_COOKIE } from '@marketplace/spec/web-language';
 import { LANGUAGES, type Language } from './languages';
@@ -29,12 +30,6 @@ function rememberForServer(language: Language) {
   if (typeof document === 'undefined') return;
   const secure = globalThis.location?.protocol === 'https:' ? '; secure' : '';
   document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax${secure}`;
-}
-
-function toldServer(): string | null {
-  if (typeof document === 'undefined') return null;
-  const found = document.cookie.split('; ').find((pair) => pair.startsWith(`${LANGUAGE_COOKIE}=`));
-  return found ? found.slice(LANGUAGE_COOKIE.length + 1) : null;
 }
 
 function savedLanguage(): string | null {
@@ -108,7 +103,7 @@ export function startI18n(language: Language, catalogs: Catalogs): I18n {
  * word when `everyWord` (a first load of another page: both parts are fetched side by side). The other
  * language waits for a switch, the other pages' words for `moreWords`.
  */
-export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [], toldServer()), options: { everyWord?: boolean } = {}): Promise<I18n> {
+export async function loadI18n(language: Language = detectLanguage(savedLanguage(), globalThis.navigator?.languages ?? [], readCookie(LANGUAGE_COOKIE)), options: { everyWord?: boolean } = {}): Promise<I18n> {
   const asked = Promise.all([loadFirst(language), options.everyWord ? loadMore(language) : null]);
   prepareFormatting(language);
   const [first, more] = await asked;
