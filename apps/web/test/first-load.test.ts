@@ -16,17 +16,10 @@ import { plFirst } from '../src/i18n/pl-first';
 import { AppPage } from '../src/pages/app-page';
 import { CatalogPage } from '../src/pages/catalog-page';
 import { ChatPage } from '../src/pages/chat-page';
+import { app, appPageAnswers, signedIn } from './app-page-fixtures';
 
-const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['member'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['member'], via: 'cookie' };
-const version = { version: '1.2.0', publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId: 'k'.repeat(64), changelog: '', validation: { ok: true }, scan: { verdict: 'clean' } };
-const app = { id: 'a1', name: 'invoices', title: 'Invoice tracker', summary: 'Tracks unpaid invoices.', kind: 'form-app', tags: [], latestVersion: '1.2.0', rating: null, ratingCount: 0, installs: 0, health: null, authorId: 'u2', authorName: 'Ben', updatedAt: '', createdAt: '', spec: {}, versions: [version] };
-const answers: Record<string, unknown> = {
-  '/api/v1/auth/me': me,
-  '/api/v1/auth/csrf': { csrfToken: 't' },
-  '/api/v1/apps/a1': app,
-  '/api/v1/agents': { items: [], total: 0 },
-  '/api/v1/deployments?appId=a1': { items: [], total: 0 },
-};
+const me = signedIn('member');
+const answers = appPageAnswers(me);
 
 /** Renders one page at an address, inside the providers the app gives it (and the header and menu, with `layout`). */
 function mountPage(queryClient: QueryClient, address: string, path: string, page: () => ReactNode, i18n: I18n = createI18n('en'), layout = false) {

@@ -10,16 +10,11 @@ import { askWhoIsSignedIn, SessionProvider } from '../src/auth/session';
 import { startFirstScreen } from '../src/first-screen';
 import { createI18n } from '../src/i18n/create-i18n';
 import { AppPage } from '../src/pages/app-page';
+import { appPageAnswers, signedIn } from './app-page-fixtures';
 
-const me = { user: { id: 'u1', email: 'a@b.c', name: 'Ana', roles: ['publisher'], status: 'active', createdAt: '', lastLoginAt: null }, organization: { id: 'o', name: 'Acme', slug: 'acme', createdAt: '' }, roles: ['publisher'], via: 'cookie' };
-const version = { version: '1.2.0', publishedAt: '2026-01-02T00:00:00Z', bundleSha256: 'ab'.repeat(32), bundleSize: 4096, keyId: 'k'.repeat(64), changelog: '', validation: { ok: true }, scan: { verdict: 'clean' } };
-const app = { id: 'a1', name: 'invoices', title: 'Invoice tracker', summary: 'Tracks unpaid invoices.', kind: 'form-app', tags: [], latestVersion: '1.2.0', rating: null, ratingCount: 0, installs: 0, health: null, authorId: 'u2', authorName: 'Ben', updatedAt: '', createdAt: '', spec: {}, versions: [version] };
+const me = signedIn('publisher');
 const answers: Record<string, unknown> = {
-  '/api/v1/auth/me': me,
-  '/api/v1/auth/csrf': { csrfToken: 't' },
-  '/api/v1/apps/a1': app,
-  '/api/v1/agents': { items: [], total: 0 },
-  '/api/v1/deployments?appId=a1': { items: [], total: 0 },
+  ...appPageAnswers(me),
   '/api/v1/groups': { items: [{ id: 'g1', name: 'Finance', members: ['u1', 'u3'] }], total: 1 },
   '/api/v1/apps/a1/git': { cloneUrl: 'http://localhost/git/invoices.git', allowedSignersUrl: '/git/allowed_signers', tags: ['v1.2.0'], push: null },
 };
