@@ -50,11 +50,10 @@ export async function auditPages(base: string, pages: { name: string; path: stri
     const results: PageScores[] = [];
     for (const page of pages) {
       const url = base + page.path;
-      let run = await lighthouse(url, { port: chrome.port, output: ['html', 'json'], logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      const audit = () => lighthouse(url, { port: chrome.port, output: ['html', 'json'], logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      let run = await audit();
       // NO_NAVSTART: Chromium's trace of the load was not recorded (Lighthouse's own advice: run it again); the page is not at fault
-      for (let retry = 0; retry < 2 && run?.lhr.runtimeError?.code === 'NO_NAVSTART'; retry += 1) {
-        run = await lighthouse(url, { port: chrome.port, output: ['html', 'json'], logLevel: 'error', onlyCategories: [...CATEGORIES] });
-      }
+      for (let retry = 0; retry < 2 && run?.lhr.runtimeError?.code === 'NO_NAVSTART'; retry += 1) run = await audit();
       if (!run) throw new Error(`Lighthouse returned nothing for ${url}`);
       const [html, json] = run.report as string[];
       await writeFile(path.join(LIGHTHOUSE_ARTIFACTS, `${page.name}.html`), html!);
