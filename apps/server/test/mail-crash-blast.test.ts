@@ -56,6 +56,18 @@ function blast(port: number, count: number, onCount: (acked: number) => void = (
   return new Promise((resolve) => child.once('close', () => resolve(acked + (rest.includes('<<< 250 2.0.0 stored') ? 1 : 0))));
 }
 
+/** Blasts `count` messages and kills the server (-9) once 600 were answered 250: resolves with how many were, 600 or more and fewer than `count`. */
+async function blastKilledAt600(server: ChildProcess, port: number, count: number, from = SENDER): Promise<number> {
+  const alive = () => server.exitCode === null && server.signalCode === null;
+  const acked = await blast(port, count, (n) => {
+    if (n >= 600 && alive()) server.kill('SIGKILL');
+  }, from);
+  await new Promise((resolve) => (alive() ? server.once('exit', resolve) : resolve(null)));
+  expect(acked).toBeGreaterThanOrEqual(600);
+  expect(acked).toBeLessThan(count);
+  return acked;
+}
+
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text.split('\n').filter((l) => l.startsWith(name)).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
@@ -68,12 +80,7 @@ describe('kill -9 of the server during a blast of incoming mail', () => {
     const port = await freePort();
     const first = await startServerProcess(dataDir, port);
     // kill -9 in the middle of the blast, while mail is arriving, being recorded and processed
-    const firstAcked = await blast(port, TOTAL, (acked) => {
-      if (acked >= 600 && first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
-    });
-    await new Promise((resolve) => (first.child.exitCode === null && first.child.signalCode === null ? first.child.once('exit', resolve) : resolve(null)));
-    expect(firstAcked).toBeGreaterThanOrEqual(600);
-    expect(firstAcked).toBeLessThan(TOTAL);
+    const firstAcked = await blastKilledAt600(first.child, port, TOTAL);
 
     const second = await startServerProcess(dataDir, port);
     const restartedAt = Date.now();
@@ -121,12 +128,7 @@ describe('kill -9 of the server during a blast of incoming mail', () => {
     expect(registered.status).toBe(201);
     // kill -9 while the flood arrives and its backlog is worked off (batches claimed, outcomes held for their
     // batch's write): processing keeps pace with the listener, so the kill comes in the middle of the blast
-    const firstAcked = await blast(port, FLOOD, (acked) => {
-      if (acked >= 600 && first.child.exitCode === null && first.child.signalCode === null) first.child.kill('SIGKILL');
-    }, FLOODER);
-    await new Promise((resolve) => (first.child.exitCode === null && first.child.signalCode === null ? first.child.once('exit', resolve) : resolve(null)));
-    expect(firstAcked).toBeGreaterThanOrEqual(600);
-    expect(firstAcked).toBeLessThan(FLOOD);
+    const firstAcked = await blastKilledAt600(first.child, port, FLOOD, FLOODER);
 
     const second = await startServerProcess(dataDir, port);
     const restartedAt = Date.now();
