@@ -133,7 +133,9 @@ try {
     { name: 'one per connection → conversation address', to: SERVICE_ADDRESS, dir: serviceDir, reuse: false, target: 0.5 },
     { name: `reused connections (-d) → agent mailbox`, to: agent.mailbox, dir: agentDir, reuse: true, target: 1 },
   ];
-  for (const c of cases) {
+  const only = (process.env.MAIL_BENCH_CASES ?? '').split(',').filter(Boolean).map(Number);
+  for (const [index, c] of cases.entries()) {
+    if (only.length && !only.includes(index + 1)) continue;
     const catchUps: number[] = [];
     let accepted = 0;
     const acceptTimes: number[] = [];
