@@ -5,19 +5,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** Every directory fsync: when it started, and a way to let it finish (or fail). */
 const syncs: { path: string; finish: (error?: Error) => void }[] = [];
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const paths = new Map<number, string>();
   return {
     ...real,
-    open: async (path: string, flags: string) => {
-      const handle = await real.open(path, flags);
-      return {
-        sync: () =>
-          new Promise<void>((resolve, reject) => {
-            syncs.push({ path, finish: (error) => (error ? reject(error) : handle.sync().then(resolve, reject)) });
-          }),
-        close: () => handle.close(),
-      };
+    openSync: (path: string, flags: string) => {
+      const fd = real.openSync(path, flags);
+      paths.set(fd, path);
+      return fd;
+    },
+    fsync: (fd: number, callback: (error: Error | null) => void) => {
+      syncs.push({ path: paths.get(fd)!, finish: (error) => (error ? callback(error) : real.fsync(fd, callback)) });
     },
   };
 });

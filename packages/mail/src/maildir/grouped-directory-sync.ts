@@ -1,4 +1,7 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fsync, openSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const fsyncDescriptor = promisify(fsync);
 
 /** One directory's fsyncs: the one running, and the one that starts after it for everyone who asked meanwhile. */
 interface DirectoryGroup {
@@ -9,13 +12,13 @@ interface DirectoryGroup {
 const groups = new Map<string, DirectoryGroup>();
 const ignore = () => undefined;
 
-/** fsync of a directory makes a rename in it durable (Linux, macOS). */
+/** fsync of a directory makes a rename in it durable (Linux, macOS). Opening and closing block for microseconds; the fsync waits in libuv's threads. */
 export async function syncDirectory(path: string): Promise<void> {
-  const dir = await open(path, 'r');
+  const dir = openSync(path, 'r');
   try {
-    await dir.sync();
+    await fsyncDescriptor(dir);
   } finally {
-    await dir.close();
+    closeSync(dir);
   }
 }
 
