@@ -23,7 +23,9 @@ export interface HubThreadSettings {
   acceptedForMs: number;
   /** Whether the parent has a record() to await before the 250 (the parent then runs onStored() after it, unasked). */
   asksRecord: boolean;
-  /** Whether the parent has an onStored() to be told about (when it has no record()). */
+  /** When set, record() is asked only for mail from or to these addresses (and `local+tag@domain` of those in `withTags`); other mail is told as stored. */
+  recordsOnlyFor: { addresses: string[]; withTags: string[] } | null;
+  /** Whether the parent has an onStored() (it runs it itself after a record(); the thread tells it of mail not recorded). */
   tellsStored: boolean;
   /** Lines below this level are not sent to the parent's logger (they would be dropped there). */
   logLevel: LogLevel;

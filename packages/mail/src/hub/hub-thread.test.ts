@@ -94,6 +94,31 @@ describe('startMailHubThread', () => {
     expect(existsSync(stored[0]!.deliveries[0]!.path)).toBe(true);
   });
 
+  itWithSwaks('awaits record() only for mail from or to the addresses in recordsOnlyFor; other mail goes to onStored() with its Message-ID read', async () => {
+    const recorded: StoredMail[] = [];
+    const stored: StoredMail[] = [];
+    const { hub } = await hubFor({
+      record: async (info) => void recorded.push(info),
+      recordsOnlyFor: { addresses: ['marketplace@acme.example'], withTags: ['marketplace@acme.example'] },
+      onStored: (info) => void stored.push(info),
+    });
+    // an outsider to an agent's mailbox: nobody asks for it later, so nothing is recorded before the 250
+    const outside = await swaks(hub.port, ['--to', 'agent@ws1.acme.example', '--header', 'Message-Id: <outside.1@acme.example>']);
+    expect(outside.status, outside.output).toBe(0);
+    await expect.poll(() => stored.length).toBe(1);
+    expect(recorded).toEqual([]);
+    expect(stored[0]).toMatchObject({ envelopeFrom: 'dana@acme.example', messageId: '<outside.1@acme.example>' });
+    expect(stored[0]).not.toHaveProperty('head');
+    // the server's own return path (a +tag of its address) to the same mailbox: recorded, then onStored()
+    const own = await runSwaks(hub.port, ['--from', 'Marketplace+b42@acme.example', '--to', 'agent@ws1.acme.example', '--header', 'Message-Id: <release.7@acme.example>']);
+    expect(own.status, own.output).toBe(0);
+    expect(recorded).toEqual([expect.objectContaining({ envelopeFrom: 'Marketplace+b42@acme.example', messageId: '<release.7@acme.example>' })]);
+    // mail to the service address itself is recorded whoever sends it
+    expect((await swaks(hub.port, ['--to', 'marketplace@acme.example'])).status).toBe(0);
+    expect(recorded.map((info) => info.deliveries[0]!.recipient)).toEqual(['agent@ws1.acme.example', 'marketplace@acme.example']);
+    await expect.poll(() => stored.length).toBe(3);
+  });
+
   it('reports a port it cannot listen on as a start error, and close() stops the thread', async () => {
     const { hub } = await hubFor();
     const dataDir = await mkdtemp(join(tmpdir(), 'mail-hub-thread-'));

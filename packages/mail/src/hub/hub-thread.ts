@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { silentLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
-import type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
+import { messageIdOf, type MailHub, type MailHubOptions, type StoredMail } from './mail-hub.js';
 import { LOG_LEVELS, type HubThreadSettings, type ParentToThread, type ThreadToParent } from './hub-thread-protocol.js';
 
-export interface MailHubThreadOptions extends MailHubOptions {
+export interface MailHubThreadOptions extends Omit<MailHubOptions, 'recordsFor' | 'readsMessageId'> {
   /**
    * Recipients the hub's thread takes without asking accept() (a round trip to this thread per RCPT TO
    * saved): these addresses, and `local+tag@domain` of those in `withTags`. Only addresses accept() always serves.
@@ -17,6 +17,11 @@ export interface MailHubThreadOptions extends MailHubOptions {
    * forget() drops one at once: call it wherever the answer may have changed.
    */
   acceptedForMs?: number;
+  /**
+   * record() is awaited only for mail from or to these addresses (and `local+tag@domain` of those in
+   * `withTags`); other mail gets its 250 once on disk and goes to onStored(). Default: all mail is recorded.
+   */
+  recordsOnlyFor?: { addresses?: string[]; withTags?: string[] };
   /** The logger's level: lines below it are dropped in the hub's thread, not sent here (default 'debug': all are sent). */
   logLevel?: string;
 }
@@ -26,6 +31,13 @@ export interface MailHubThread extends MailHub {
   failure(): Error | null;
   /** Drops the thread's kept accept() answer for this address (it may have changed). */
   forget(address: string): void;
+}
+
+/** The thread hands over the message's header block, not its Message-ID: read here (the header code is not loaded there). */
+async function withMessageId(mail: StoredMail): Promise<StoredMail> {
+  if (!mail.head) return mail;
+  const { head, ...rest } = mail;
+  return { ...rest, messageId: await messageIdOf(head) };
 }
 
 /**
@@ -74,9 +86,10 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
     servedLocally: { addresses: options.servedLocally?.addresses ?? [], withTags: options.servedLocally?.withTags ?? [] },
     asksAccept: Boolean(options.accept),
     acceptedForMs: options.acceptedForMs ?? 0,
-    tellsStored: Boolean(options.onStored) && !options.record,
+    tellsStored: Boolean(options.onStored),
     logLevel: LOG_LEVELS.find((level) => level === options.logLevel) ?? (options.logLevel === 'silent' || options.logLevel === 'fatal' ? 'error' : 'debug'),
     asksRecord: Boolean(options.record),
+    recordsOnlyFor: options.recordsOnlyFor ? { addresses: options.recordsOnlyFor.addresses ?? [], withTags: options.recordsOnlyFor.withTags ?? [] } : null,
   };
   const script = workerScript();
   const worker = new Worker(script.eval ? script.code : script.file, { eval: script.eval, workerData: settings, name: 'mail-hub' });
@@ -114,12 +127,14 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
       case 'accept':
         answer(message.id, () => options.accept?.(message.recipient) ?? true);
         return;
-      case 'record':
+      case 'record': {
         // the thread answers 250 once it has the answer; onStored() follows here without another message
-        answer(message.id, () => options.record?.(message.stored), () => setImmediate(() => stored(message.stored)));
+        const mail = withMessageId(message.stored);
+        answer(message.id, async () => options.record?.(await mail), () => setImmediate(() => void mail.then(stored)));
         return;
+      }
       case 'stored':
-        stored(message.stored);
+        void withMessageId(message.stored).then(stored);
         return;
       case 'listening':
         started?.resolve({ host: message.host, port: message.port });

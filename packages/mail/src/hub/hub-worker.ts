@@ -33,13 +33,25 @@ function ask(message: { type: 'accept'; recipient: string } | { type: 'record'; 
   });
 }
 
-const fixed = new Set(settings.servedLocally.addresses.map((address) => address.toLowerCase()));
-const tagged = settings.servedLocally.withTags.map((address) => address.toLowerCase().split('@') as [string, string]);
-const servedLocally = (recipient: string): boolean => {
-  if (fixed.has(recipient)) return true;
-  const [local, domain] = recipient.split('@');
-  return tagged.some(([ownLocal, ownDomain]) => domain === ownDomain && Boolean(local?.startsWith(`${ownLocal}+`)));
-};
+/** Whether an address is one of `addresses`, or `local+tag@domain` of one of `withTags` (lower-cased addresses). */
+function addressSet(set: { addresses: string[]; withTags: string[] }): (address: string) => boolean {
+  const fixed = new Set(set.addresses.map((address) => address.toLowerCase()));
+  const tagged = set.withTags.map((address) => address.toLowerCase().split('@') as [string, string]);
+  return (address) => {
+    if (fixed.has(address)) return true;
+    const [local, domain] = address.split('@');
+    return tagged.some(([ownLocal, ownDomain]) => domain === ownDomain && Boolean(local?.startsWith(`${ownLocal}+`)));
+  };
+}
+const servedLocally = addressSet(settings.servedLocally);
+const recorded = settings.recordsOnlyFor ? addressSet(settings.recordsOnlyFor) : null;
+const recordsFor = (from: string, recipients: readonly string[]): boolean => !recorded || recorded(from.toLowerCase()) || recipients.some(recorded);
+const isRecorded = (stored: StoredMail): boolean =>
+  settings.asksRecord &&
+  recordsFor(
+    stored.envelopeFrom,
+    stored.deliveries.map((delivery) => delivery.recipient),
+  );
 
 // Recipients accept() took lately: a blast to one mailbox asks the parent once, not at every RCPT TO. The parent
 // forgets an address here when it changes; the port keeps order, so an answer sent before the change is dropped too.
@@ -84,8 +96,12 @@ try {
     tmpMaxAgeMs: settings.tmpMaxAgeMs,
     logger,
     accept: settings.asksAccept ? accept : undefined,
+    // the Message-ID is read in the parent, from the header block handed over: the header code stays out of this thread
+    readsMessageId: false,
     record: settings.asksRecord ? async (stored) => void (await ask({ type: 'record', stored })) : undefined,
-    onStored: settings.tellsStored ? (stored) => send({ type: 'stored', stored }) : undefined,
+    recordsFor,
+    // the parent runs onStored() itself after a record(); mail that was not recorded is told
+    onStored: settings.tellsStored ? (stored) => void (isRecorded(stored) || send({ type: 'stored', stored })) : undefined,
   });
   send({ type: 'listening', host: hub.host, port: hub.port });
 } catch (error) {

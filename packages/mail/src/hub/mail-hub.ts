@@ -3,7 +3,6 @@ import { readdir, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import { normalMessageId, readHeaders } from '../headers.js';
 import { DEFAULT_MAIL_LIMITS } from '../limits.js';
 import { silentLogger, type MailLogger } from '../logger.js';
 import { MailError } from '../mail-error.js';
@@ -19,8 +18,10 @@ export interface StoredMail {
   envelopeFrom: string;
   deliveries: { recipient: string; maildir: string; path: string }[];
   size: number;
-  /** The message's Message-ID when it has a usable one (normalMessageId), else undefined. */
+  /** The message's Message-ID when it has a usable one (normalMessageId), else undefined (always undefined with `readsMessageId: false`). */
   messageId: string | undefined;
+  /** With `readsMessageId: false`: the message's header block as received (at most the header limit, a copy of its own), for the caller to read. */
+  head?: Uint8Array | undefined;
   /** Hex sha256 of the message as the client sent it (without the hub's own lines): an id for mail without a Message-ID. */
   sha256: string;
   /** The client's IP address, as written in each copy's Received line. */
@@ -47,6 +48,16 @@ export interface MailHubOptions {
    * machine (a sender's duplicate check on another host). A failure answers 451 and removes the copies.
    */
   record?(info: StoredMail): Promise<void>;
+  /**
+   * Which mail record() is awaited for (default: all). Other mail gets its 250 once it is on disk, with
+   * onStored() after it as usual: a record nobody will ask for is not written before the answer.
+   */
+  recordsFor?(envelopeFrom: string, recipients: readonly string[]): boolean;
+  /**
+   * Whether the hub reads each message's Message-ID (default true). False leaves `messageId` undefined and
+   * hands the start of the message over in `head` instead: the hub's thread leaves the header code to its parent.
+   */
+  readsMessageId?: boolean;
   /** Called after a message is durable on disk and answered 250; the Maildir stays the source of truth (rescan it at start-up). */
   onStored?(info: StoredMail): void | Promise<void>;
   /** fsync each file and directory before answering (default true; only a benchmark turns it off). */
@@ -102,6 +113,7 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
 
   const ensured = new Set<string>();
   const fsync = options.fsync ?? true;
+  const readsMessageId = options.readsMessageId ?? true;
 
   /**
    * Streams the message into every recipient's Maildir `tmp/` while it arrives (memory stays flat
@@ -167,11 +179,13 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       logger.error({ component: 'mail-hub', error: (storeError as Error).message }, 'could not store a message');
       throw smtpError(451, '4.3.0 Could not store the message; try again later');
     }
-    const messageId = normalMessageId(readHeaders(Buffer.concat(head), DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID'));
+    const headBytes = Buffer.concat(head);
+    const messageId = readsMessageId ? await messageIdOf(headBytes) : undefined;
     const sha256 = hash.digest('hex');
-    if (options.record) {
+    const info: StoredMail = { envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt, ...(readsMessageId ? {} : { head: headerBlock(headBytes) }) };
+    if (options.record && (!options.recordsFor || options.recordsFor(envelopeFrom, recipients))) {
       try {
-        await options.record({ envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt });
+        await options.record(info);
       } catch (error) {
         await Promise.all(deliveries.map((delivery) => unlink(delivery.path).catch(() => {})));
         logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'could not record a message');
@@ -180,7 +194,6 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     }
     logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
     if (options.onStored) {
-      const info: StoredMail = { envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt };
       // after the 250 goes out: a slow ingester never holds up the sender
       setImmediate(() => {
         Promise.resolve()
@@ -225,6 +238,25 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       return new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
     },
   };
+}
+
+/**
+ * The Message-ID in a message's start (its header block), or undefined when it has no usable one or its
+ * headers cannot be read (the mail is then known by its content's hash). The header code loads on first use.
+ */
+export async function messageIdOf(head: Uint8Array): Promise<string | undefined> {
+  const { normalMessageId, readHeaders } = await import('../headers.js');
+  try {
+    return normalMessageId(readHeaders(Buffer.from(head.buffer, head.byteOffset, head.byteLength), DEFAULT_MAIL_LIMITS.maxHeaderBytes).headers.first('Message-ID'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start of a message up to its blank line (all of it when there is none), copied into a buffer of its own (it crosses to another thread whole). */
+function headerBlock(start: Buffer): Uint8Array {
+  const blank = start.indexOf('\r\n\r\n');
+  return new Uint8Array(blank < 0 ? start : start.subarray(0, blank + 4));
 }
 
 function isLoopback(host: string): boolean {

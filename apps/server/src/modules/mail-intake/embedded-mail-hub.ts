@@ -36,7 +36,9 @@ const RESCAN_MIN_AGE_MS = 2_000;
  * envelope the hub stored beside it, moved from `new/` to `cur/`, and processed by the queue.
  * Copies left in `new/` by a crash are recorded at start and by a rescan every 10 s.
  * It takes mail only for the addresses it serves (hub-directory.ts), within the MAIL_HUB_* limits,
- * and records each stored Message-ID per recipient in the database (mail_hub_messages) before the 250.
+ * and, before the 250, records the Message-ID per recipient (mail_hub_messages) of the mail the server sent
+ * itself (its release job asks for it after a crash) and the incoming_mail rows of mail to its own addresses;
+ * other mail (an outside sender to an agent's mailbox) is answered once on disk, with no record nobody reads.
  * The SMTP listener runs in a worker thread of its own (startMailHubThread, decision 0068): taking mail
  * never waits for the processing of mail or for the embedded database's work on this thread, except for
  * the directory look-up and the record before the 250, which it asks this thread for.
@@ -138,6 +140,8 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
       // Before the 250, batched with other sessions: a sender's retry on any host finds the message
       // (send-release-job), and mail to the server's own addresses is in the queue.
       record: recorder,
+      // from the server (its envelope sender is SMTP_FROM or its +return path) or to its own addresses
+      recordsOnlyFor: { addresses: [own], withTags: [own] },
       onStored: async (stored) => {
         const own = stored.deliveries.filter((delivery) => isOwn(delivery.recipient));
         if (own.length === 0) return;
