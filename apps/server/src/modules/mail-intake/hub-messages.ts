@@ -8,7 +8,8 @@ const MAX_BATCH = 200;
 
 /**
  * What the hub must know before it answers 250, written for every session at once: each stored
- * Message-ID per recipient (mail_hub_messages: a sender's retry on any host finds it) and, for the
+ * Message-ID per recipient (mail_hub_messages: a sender's retry on any host finds it; the hub asks this only
+ * for mail from or to the server's own addresses, the only mail anybody looks up) and, for the
  * server's own addresses, the incoming_mail row that refers to the Maildir copy (`ownCopies`).
  * Messages that arrive while a write runs go together into the next transaction (group commit), so
  * 20 concurrent sessions cost about one database round trip, not 20. A batch that fails is written
