@@ -69,6 +69,9 @@ describe('register, sign in, who am I, sign out', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('ACCOUNT_LOCKED');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // the web UI words it from retryAfterSeconds; API clients read a sentence with the right plural
+    expect(locked.json().retryAfterSeconds).toBeGreaterThan(0);
+    expect(locked.json().detail).toMatch(/locked for 1 more minute\. Try again then, or set a new password/);
   });
 
   it('refuses weak passwords with a reason', async () => {

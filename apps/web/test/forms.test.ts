@@ -76,6 +76,25 @@ describe('sign-in form', () => {
     // A refused sign-in is not something to retry blindly.
     expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
   });
+
+  it('says for how many minutes a locked account stays locked, in English and Polish, with the way out', async () => {
+    for (const [language, emailLabel, passwordLabel, signIn, words] of [
+      ['en', 'E-mail', 'Password', 'Sign in', 'this account is locked for 3 more minutes'],
+      ['pl', 'E-mail', 'Hasło', 'Zaloguj', 'pozostało minut: 3'],
+    ] as const) {
+      serve((method, url) => (url.endsWith('/auth/me') ? [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }] : [429, { status: 429, code: 'ACCOUNT_LOCKED', detail: 'Too many failed sign-ins: this account is locked for 3 more minutes.', retryAfterSeconds: 150 }]));
+      render(wrap(createElement(SignInPage), language));
+      fireEvent.change(screen.getByLabelText(emailLabel), { target: { value: 'ana@example.com' } });
+      fireEvent.change(screen.getByLabelText(passwordLabel), { target: { value: 'x' } });
+      fireEvent.click(screen.getByRole('button', { name: signIn }));
+      const alert = await screen.findByRole('alert');
+      expect(alert.textContent).toContain(words);
+      // the UI's own words, not the server's English sentence under "Something went wrong"
+      expect(alert.textContent).not.toMatch(/Something went wrong|Coś poszło nie tak/);
+      if (language === 'pl') expect(alert.textContent).not.toContain('Too many');
+      cleanup();
+    }
+  });
 });
 
 describe('password forms', () => {

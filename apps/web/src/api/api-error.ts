@@ -7,6 +7,8 @@ export interface Problem {
   code: string;
   requestId?: string;
   errors?: { path: string; message: string }[];
+  /** With 429: when to try again (the Retry-After header, in seconds). */
+  retryAfterSeconds?: number;
 }
 
 /** A failed API call: the server's problem+json, or a network failure (status 0). */
@@ -16,6 +18,7 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly requestId: string | undefined;
   readonly fieldErrors: { path: string; message: string }[];
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(problem: Problem) {
     super(problem.detail);
@@ -25,6 +28,7 @@ export class ApiError extends Error {
     this.detail = problem.detail;
     this.requestId = problem.requestId;
     this.fieldErrors = problem.errors ?? [];
+    this.retryAfterSeconds = typeof problem.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : undefined;
   }
 
   /** The route does not exist on this server yet (a feature that has not landed). */

@@ -50,6 +50,8 @@ export const enMore = {
   },
   auth: {
     wrongCredentials: 'Wrong e-mail or password. Check both and try again, or use “Forgot password?”.',
+    accountLocked: 'Too many failed sign-ins: this account is locked for {{count}} more minutes. Try again then, or set a new password with “Forgot password?”.',
+    accountLocked_one: 'Too many failed sign-ins: this account is locked for {{count}} more minute. Try again then, or set a new password with “Forgot password?”.',
     forgotPassword: 'Forgot password?',
     signInTitle: 'Sign in',
     signIn: 'Sign in',

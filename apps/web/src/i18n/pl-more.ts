@@ -52,6 +52,7 @@ export const plMore: MoreWords = {
   },
   auth: {
     wrongCredentials: 'Błędny e-mail lub hasło. Sprawdź oba i spróbuj ponownie albo użyj „Nie pamiętasz hasła?”.',
+    accountLocked: 'Za dużo nieudanych logowań: konto jest zablokowane (pozostało minut: {{count}}). Spróbuj wtedy ponownie albo ustaw nowe hasło przez „Nie pamiętasz hasła?”.',
     forgotPassword: 'Nie pamiętasz hasła?',
     signInTitle: 'Logowanie',
     signIn: 'Zaloguj',

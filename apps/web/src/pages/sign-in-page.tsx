@@ -70,6 +70,10 @@ export function SignInPage() {
           <p className="notice notice-error" role="alert">
             {t('auth.wrongCredentials')}
           </p>
+        ) : login.error instanceof ApiError && login.error.code === 'ACCOUNT_LOCKED' ? (
+          <p className="notice notice-error" role="alert">
+            {t('auth.accountLocked', { count: Math.max(1, Math.ceil((login.error.retryAfterSeconds ?? 60) / 60)) })}
+          </p>
         ) : login.isError ? (
           <ErrorMessage error={login.error} />
         ) : null}

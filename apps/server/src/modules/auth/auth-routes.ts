@@ -71,7 +71,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
       request.auditInfo.actorId = user.id;
       if (user.locked_until && new Date(user.locked_until) > new Date()) {
         const seconds = (new Date(user.locked_until).getTime() - Date.now()) / 1000;
-        throw new TooManyRequestsError(`Too many failed sign-ins: this account is locked for ${Math.ceil(seconds / 60)} more minute(s).`, seconds, 'ACCOUNT_LOCKED');
+        const minutes = Math.ceil(seconds / 60);
+        throw new TooManyRequestsError(`Too many failed sign-ins: this account is locked for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'}. Try again then, or set a new password with "Forgot password?".`, seconds, 'ACCOUNT_LOCKED');
       }
       if (!(await verifyPassword(user.password_hash, request.body.password))) {
         const failures = user.failed_logins + 1;
