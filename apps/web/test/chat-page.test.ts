@@ -21,6 +21,8 @@ interface Sent {
 }
 let sent: Sent[] = [];
 let requestState = 'validating';
+/** The release e-mails of the published request. */
+let publishedDeliveries: { id: string; recipient: string; state: string; error: string | null }[] = [];
 
 function sse(events: [string, unknown][]): Response {
   return new Response(events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream' } });
@@ -40,7 +42,7 @@ function serve() {
     if (url === '/api/v1/conversations/c1/messages') return json(turn({ reply: 'Amount is now text.', spec: { ...spec, entities: [{ name: 'invoice', fields: [{ name: 'amount', label: 'Amount', type: 'text' }] }] } }));
     if (url === '/api/v1/conversations/c1/build') return json(turn({ reply: 'Building.', state: 'building', requestId: 'r1' }), 202);
     if (url === '/api/v1/requests/r1') {
-      if (requestState === 'published') return json({ id: 'r1', state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((name) => ({ name, state: 'done', durationMs: 1000, attempts: 1, error: null })), appId: 'a1', version: '1.0.0', error: null, notice: null, deliveries: [] });
+      if (requestState === 'published') return json({ id: 'r1', state: 'published', steps: ['generate', 'validate', 'package', 'scan', 'sign', 'publish'].map((name) => ({ name, state: 'done', durationMs: 1000, attempts: 1, error: null })), appId: 'a1', version: '1.0.0', error: null, notice: null, deliveries: publishedDeliveries });
       return json({ id: 'r1', state: 'validating', steps: [{ name: 'generate', state: 'done', durationMs: 2000, attempts: 1, error: null }, { name: 'validate', state: 'running', durationMs: null, attempts: 1, error: null }], appId: null, version: null, error: null, notice: null });
     }
     if (url === '/api/v1/conversations/c1') {
@@ -53,6 +55,7 @@ function serve() {
 
 afterEach(() => {
   requestState = 'validating';
+  publishedDeliveries = [];
   cleanup();
   vi.unstubAllGlobals();
 });
@@ -95,6 +98,22 @@ describe('chat page', () => {
     const said = await screen.findAllByText('Invoice report 1.0.0 is published and on its way.');
     expect(said[0]!.closest('li')?.className).toBe('message assistant');
     expect(screen.getByTestId('build-steps').textContent).toContain('Deliver not sent: no workstation enrolled');
+  });
+
+  it('says on the Deliver step how many workstations the release was sent to', async () => {
+    serve();
+    requestState = 'published';
+    publishedDeliveries = [
+      { id: 'd1', recipient: 'agent-1@agents.acme.example', state: 'sent', error: null },
+      { id: 'd2', recipient: 'agent-2@agents.acme.example', state: 'sent', error: null },
+    ];
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ChatPage))))));
+    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Send me open invoices every Monday at 8' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await screen.findAllByText('I drafted an automation.');
+    fireEvent.click(screen.getAllByRole('button', { name: 'Build this app' }).at(-1)!);
+    await waitFor(() => expect(screen.getByTestId('build-steps').textContent).toContain('Deliver sent to 2 workstations'));
   });
 
   it('says an opened conversation’s schedule in words, its cron beside it', async () => {

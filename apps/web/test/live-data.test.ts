@@ -51,7 +51,7 @@ describe('build progress', () => {
     const sending: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'queued', error: null }] };
     expect(stagesOf(sending).at(-1)!.state).toBe('running');
     const done: RequestProgress = { ...published, deliveries: [{ id: 'd1', recipient: 'a@x', state: 'sent', error: null }, { id: 'd2', recipient: 'b@x', state: 'failed', error: 'mailbox full' }] };
-    expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full' });
+    expect(stagesOf(done).at(-1)).toMatchObject({ state: 'done', error: 'b@x: mailbox full', sent: 1 });
     expect(finished(done)).toBe(true);
     expect(finished(request({ state: 'failed' }))).toBe(true);
     // Published, and the requester has no workstation: nothing to deliver, and nothing to wait for.

@@ -35,7 +35,7 @@ export function BuildProgress({ requestId }: { requestId: string }) {
       <ol className="steps" data-testid="build-steps">
         {stagesOf(data).map((stage) => (
           <li key={stage.name} className={`step step-${stage.state}`}>
-            <strong>{t(`chat.stages.${stage.name}`)}</strong> <span className="muted small">{t(stage.notAutomatic ? 'chat.stageStates.notAutomatic' : `chat.stageStates.${stage.state}`)}</span>
+            <strong>{t(`chat.stages.${stage.name}`)}</strong> <span className="muted small">{t(stage.notAutomatic ? 'chat.stageStates.notAutomatic' : stage.state === 'done' && stage.sent !== undefined ? 'chat.stageStates.sentTo' : `chat.stageStates.${stage.state}`, { count: stage.sent })}</span>
             {stage.durationMs !== null ? <span className="muted small"> · {formatNumber(stage.durationMs / 1000, i18n.language, { maximumFractionDigits: 1 })} s</span> : null}
             {stage.error ? <p className="bad small">{noticeText(i18n, stage.errorNotice, stage.error)}</p> : null}
           </li>

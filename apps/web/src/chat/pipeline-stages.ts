@@ -18,6 +18,8 @@ export interface StageView {
   errorNotice?: Notice;
   /** Why a skipped delivery sent nothing: the organisation sends releases only when someone installs them. */
   notAutomatic?: boolean;
+  /** Deliver: how many release e-mails were sent (to one workstation each). */
+  sent?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function stagesOf(request: RequestProgress | undefined): StageView[] {
       const failed = deliveries.filter((d) => d.state === 'failed');
       const sent = deliveries.filter((d) => d.state === 'sent');
       const state = failed.length === deliveries.length ? 'failed' : sent.length + failed.length === deliveries.length ? 'done' : 'running';
-      return { name, state, durationMs: null, error: failed.length ? failed.map((d) => `${d.recipient}: ${d.error ?? d.state}`).join('; ') : null };
+      return { name, state, durationMs: null, error: failed.length ? failed.map((d) => `${d.recipient}: ${d.error ?? d.state}`).join('; ') : null, sent: sent.length };
     }
     const step = request?.steps.find((s) => s.name === name);
     return { name, state: step?.state ?? 'pending', durationMs: step?.durationMs ?? null, error: step?.error ? step.error.message : null, ...(step?.error?.notice ? { errorNotice: step.error.notice } : {}) };

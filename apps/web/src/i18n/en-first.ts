@@ -228,7 +228,7 @@ export const enFirst = {
     changeSchedule: 'Change schedule',
     showSpec: 'Show the whole spec (JSON)',
     stages: { generate: 'Generate', validate: 'Validate', package: 'Package', scan: 'Scan', sign: 'Sign', publish: 'Publish', deliver: 'Deliver' },
-    stageStates: { pending: 'waiting', running: 'running', done: 'done', failed: 'failed', skipped: 'not sent: no workstation enrolled — install it from the app page', notAutomatic: 'not sent: your organisation sends releases when someone installs them — install it from the app page' },
+    stageStates: { pending: 'waiting', running: 'running', done: 'done', sentTo: 'sent to {{count}} workstations', sentTo_one: 'sent to {{count}} workstation', failed: 'failed', skipped: 'not sent: no workstation enrolled — install it from the app page', notAutomatic: 'not sent: your organisation sends releases when someone installs them — install it from the app page' },
     requestStates: { queued: 'Queued', generating: 'Generating the app…', validating: 'Validating…', packaging: 'Packaging…', scanning: 'Scanning…', signing: 'Signing…', 'awaiting-approval': 'Waiting for a reviewer', published: 'Published', failed: 'Failed' },
     openApp: 'Open the app (v{{version}})',
   },

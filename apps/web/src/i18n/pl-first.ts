@@ -225,7 +225,7 @@ export const plFirst: FirstWords = {
     changeSchedule: 'Zmień harmonogram',
     showSpec: 'Pokaż całą specyfikację (JSON)',
     stages: { generate: 'Generowanie', validate: 'Walidacja', package: 'Pakowanie', scan: 'Skanowanie', sign: 'Podpis', publish: 'Publikacja', deliver: 'Dostarczenie' },
-    stageStates: { pending: 'czeka', running: 'w toku', done: 'gotowe', failed: 'błąd', skipped: 'nie wysłano: brak zarejestrowanego komputera — zainstaluj ze strony aplikacji', notAutomatic: 'nie wysłano: Twoja organizacja wysyła wydania, gdy ktoś je zainstaluje — zainstaluj ze strony aplikacji' },
+    stageStates: { pending: 'czeka', running: 'w toku', done: 'gotowe', sentTo: 'wysłano na stacje robocze: {{count}}', failed: 'błąd', skipped: 'nie wysłano: brak zarejestrowanego komputera — zainstaluj ze strony aplikacji', notAutomatic: 'nie wysłano: Twoja organizacja wysyła wydania, gdy ktoś je zainstaluje — zainstaluj ze strony aplikacji' },
     requestStates: { queued: 'W kolejce', generating: 'Generowanie aplikacji…', validating: 'Walidacja…', packaging: 'Pakowanie…', scanning: 'Skanowanie…', signing: 'Podpisywanie…', 'awaiting-approval': 'Czeka na recenzenta', published: 'Opublikowano', failed: 'Nie udało się' },
     openApp: 'Otwórz aplikację (v{{version}})',
   },
