@@ -126,6 +126,19 @@ describe('sending from templates', () => {
     expect(en!.subject).toBe('Reset your marketplace password');
   });
 
+  it('writes a reset mail in the language the reader asked in (the web UI’s) when the account chose none; a chosen one still wins', async () => {
+    const [unset, english] = [await addUser(t.app, admin, ['member']), await addUser(t.app, admin, ['member'])];
+    expect((await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${english.userId}`, payload: { language: 'en' } })).statusCode).toBe(200);
+    expect((await setMail({ language: 'en' })).statusCode).toBe(200);
+    // the Polish page (its cookie), and a browser asking for Polish first
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: unset.email }, cookies: { mp_language: 'pl' }, remoteAddress: '192.0.2.30' });
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: english.email }, headers: { 'accept-language': 'pl-PL,pl;q=0.9' }, remoteAddress: '192.0.2.31' });
+    const [pl] = await waitForMail(unset.email, 1);
+    const [en] = await waitForMail(english.email, 1);
+    expect(pl!.subject).toBe('Zmiana hasła do marketplace');
+    expect(en!.subject).toBe('Reset your marketplace password');
+  });
+
   it('blocks a mail whose template links outside the allowed domains, records why, and sends nothing', async () => {
     const member = await addUser(t.app, admin, ['member']);
     await call(t.app, admin, { method: 'PUT', url: '/api/v1/mail-templates/password-reset/en', payload: { subject: 'Reset', body: 'Hello {{name}}, log in at https://phish.example/login first, then {{link}}\n{{footer}}' } });

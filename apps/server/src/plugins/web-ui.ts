@@ -4,9 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import negotiate from '@fastify/accept-negotiator';
 import fp from 'fastify-plugin';
-import Negotiator from 'negotiator';
-import { LANGUAGE_COOKIE } from '@marketplace/spec/web-language';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readerLanguage } from '../http/reader-language.js';
 
 /** Paths the SPA never answers: the API, its docs, and the operational endpoints. */
 const RESERVED = /^\/(api|docs|metrics|healthz|readyz)(\/|$|\?)/;
@@ -46,11 +45,7 @@ function languagesIn(root: string): string[] {
  */
 function pageLanguage(request: FastifyRequest, languages: string[]): string | null {
   if (languages.length === 0) return null;
-  const saved = request.cookies?.[LANGUAGE_COOKIE];
-  if (saved && languages.includes(saved)) return saved;
-  const accepted = request.headers['accept-language'];
-  const negotiated = accepted ? new Negotiator({ headers: { 'accept-language': accepted } }).language(languages) : undefined;
-  return negotiated ?? (languages.includes('en') ? 'en' : languages[0]!);
+  return readerLanguage(request, languages) ?? (languages.includes('en') ? 'en' : languages[0]!);
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -14,9 +14,10 @@ export const hashResetToken = (token: string) => createHash('sha256').update(tok
 /**
  * Creates a one-time reset token for an active password account and mails its link through the
  * server's mail sender. Nothing is said to the caller about whether the address exists; the token
- * itself is never stored or logged, only its hash.
+ * itself is never stored or logged, only its hash. The mail is in the account's chosen language, else in
+ * the language the reader asked in (`askedIn`: the web UI's), else the organisation's.
  */
-export async function sendPasswordReset(deps: { db: Db; config: Config; logger: FastifyBaseLogger }, email: string): Promise<void> {
+export async function sendPasswordReset(deps: { db: Db; config: Config; logger: FastifyBaseLogger }, email: string, askedIn?: string): Promise<void> {
   const user = await deps.db.selectFrom('users').select(['id', 'org_id', 'email', 'name', 'status', 'password_hash']).where('email', '=', email.toLowerCase()).executeTakeFirst();
   if (!user || user.status !== 'active' || !user.password_hash) return;
   const sender = mailSenderFor(deps.config, deps.logger);
@@ -28,7 +29,7 @@ export async function sendPasswordReset(deps: { db: Db; config: Config; logger: 
   await deps.db.insertInto('password_resets').values({ id: randomUUID(), user_id: user.id, token_hash: hashResetToken(token), expires_at: new Date(Date.now() + RESET_TTL_MINUTES * 60_000) }).execute();
   const link = `${deps.config.publicUrl}/reset-password#token=${token}`;
   try {
-    const language = await mailLanguageFor(deps.db, user.org_id, { to: { userId: user.id } });
+    const language = await mailLanguageFor(deps.db, user.org_id, { to: { userId: user.id }, answered: askedIn ?? null });
     const sent = await sendTemplatedMail({ db: deps.db, publicUrl: deps.config.publicUrl, from: deps.config.smtp.from, logger: deps.logger, sender }, { orgId: user.org_id, kind: 'password-reset', language, params: { name: user.name, link, minutes: String(RESET_TTL_MINUTES) }, to: user.email });
     if (!sent.sent) deps.logger.warn({ userId: user.id, code: sent.blocked?.code ?? 'SMTP' }, 'the password reset e-mail was not sent');
   } finally {

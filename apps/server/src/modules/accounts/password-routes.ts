@@ -6,6 +6,7 @@ import { withErrors } from '../../http/responses.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../../security/passwords.js';
 import { email } from './account-schemas.js';
 import { closeResetLinks, endSessionsExcept, findPasswordOwner, findPasswordReset, setPasswordHash, setPassword, useResetLink } from './password-repository.js';
+import { readerLanguage } from '../../http/reader-language.js';
 import { hashResetToken, RESET_TTL_MINUTES, sendPasswordReset } from './password-reset.js';
 
 const password = z.string().min(1).max(1024);
@@ -54,7 +55,8 @@ export default async function passwordRoutes(fastify: FastifyInstance) {
     handler: async (request, reply) => {
       request.auditInfo = { details: { email: request.body.email.toLowerCase() } };
       // sent after answering, so the time taken does not tell whether the address has an account
-      setImmediate(() => void sendPasswordReset({ db: app.db, config: app.config, logger: request.log }, request.body.email).catch((error) => request.log.error({ err: error }, 'could not send a password reset e-mail')));
+      const askedIn = readerLanguage(request, ['en', 'pl']);
+      setImmediate(() => void sendPasswordReset({ db: app.db, config: app.config, logger: request.log }, request.body.email, askedIn).catch((error) => request.log.error({ err: error }, 'could not send a password reset e-mail')));
       return reply.status(202).send({ message: RESET_ANSWER });
     },
   });
