@@ -25,10 +25,11 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 const settleMs = Number(process.env.SERVER_BENCH_SETTLE_MS ?? 3000);
 const repo = join(import.meta.dirname, '..');
 const againstOption = process.argv.includes('--against') ? process.argv[process.argv.indexOf('--against') + 1] : process.env.SERVER_BENCH_AGAINST;
-/** This tree, then the baseline tree when one is given: each run starts them in turn. */
 const nodeOptions = process.env.SERVER_BENCH_NODE_OPTIONS;
+const nodeOptionsEnv: Record<string, string> = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
+/** This tree, then the baseline tree when one is given: each run starts them in turn. */
 const trees = [
-  { label: nodeOptions ? ` [NODE_OPTIONS=${nodeOptions}]` : '', repo, env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {} },
+  { label: nodeOptions ? ` [NODE_OPTIONS=${nodeOptions}]` : '', repo, env: nodeOptionsEnv },
   ...(againstOption ? [{ label: ` [baseline ${againstOption}]`, repo: againstOption, env: {} }] : []),
 ].map((tree) => ({ ...tree, bin: join(tree.repo, 'apps/server/bin/marketplace.js') }));
 for (const tree of trees) {
