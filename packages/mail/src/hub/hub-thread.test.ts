@@ -128,26 +128,26 @@ describe('startMailHubThread', () => {
   it('waits longer after each try that fails (the port taken meanwhile), and close() during the wait starts no thread', async () => {
     const logged: Record<string, unknown>[] = [];
     const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (fields: Record<string, unknown>) => void logged.push(fields) };
-    const { hub } = await hubFor({ logger, restart: { firstDelayMs: 300, maxDelayMs: 1_200 } });
+    const { hub } = await hubFor({ logger, restart: { firstDelayMs: 500, maxDelayMs: 2_000 } });
     crashMailHubThreadForTests(hub);
     await expect.poll(() => hub.failure()).not.toBeNull();
-    // another process takes the port while the thread is down
+    // another process takes the port while the thread is down (it waits 500 ms before its first try)
     const squatter = createServer();
     await new Promise<void>((resolve, reject) => squatter.once('error', reject).listen(hub.port, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => squatter.close(resolve)));
     await expect.poll(() => logged.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
     expect(logged.slice(0, 4).map((fields) => [fields.attempt, fields.restartInMs])).toEqual([
-      [1, 300],
-      [2, 600],
-      [3, 1_200],
-      [4, 1_200],
+      [1, 500],
+      [2, 1_000],
+      [3, 2_000],
+      [4, 2_000],
     ]);
     expect(logged[1]!.reason).toMatch(/^the mail hub thread could not start again: The mail hub cannot listen on 127\.0\.0\.1:\d+/);
     expect(hub.failure()).not.toBeNull();
     expect(hub.restarts()).toBe(3);
     // close() while it waits to try a 4th time: no thread is started any more
     await hub.close();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // longer than the wait close() cut short
     expect(hub.restarts()).toBe(3);
     expect(logged).toHaveLength(4);
   });
