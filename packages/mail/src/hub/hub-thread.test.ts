@@ -152,6 +152,28 @@ describe('startMailHubThread', () => {
     expect(logged).toHaveLength(4);
   });
 
+  it('waits longer when a restarted thread dies again soon, and from the first wait again once one ran healthyAfterMs', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (fields: Record<string, unknown>) => void logged.push(fields) };
+    const { hub } = await hubFor({ logger, restart: { firstDelayMs: 100, healthyAfterMs: 2_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the first thread ran long enough
+    const crashWhenUp = async (restarts: number) => {
+      await expect.poll(() => hub.restarts() === restarts && hub.failure() === null, { timeout: 20_000 }).toBe(true);
+      crashMailHubThreadForTests(hub);
+      await expect.poll(() => hub.failure()).not.toBeNull();
+    };
+    await crashWhenUp(0);
+    await crashWhenUp(1); // at once after its restart: it did not run healthyAfterMs
+    await expect.poll(() => hub.restarts() === 2 && hub.failure() === null, { timeout: 20_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await crashWhenUp(2);
+    expect(logged.map((fields) => [fields.attempt, fields.restartInMs])).toEqual([
+      [1, 100],
+      [2, 200],
+      [1, 100],
+    ]);
+  });
+
   itWithSwaks('a record answered after its thread died is not taken by the next thread; the recorded copy is still handed to onStored()', async () => {
     const pending: { stored: StoredMail; release: () => void }[] = [];
     const handed: StoredMail[] = [];
