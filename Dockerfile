@@ -29,6 +29,9 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini git openssh-client \
  && rm -rf /var/lib/apt/lists/*
+# V8's young generation at most 2 × 8 MB (node's default 2 × 16 MB, which start-up fills and keeps):
+# ≈ 16 MB less idle memory for ≈ 5–8 % more CPU at start and per processed mail (decision 0073; .env.example).
+ENV NODE_OPTIONS=--max-semi-space-size=8
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \

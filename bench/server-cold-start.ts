@@ -7,6 +7,8 @@
  * built in a copy with hard-linked node_modules) is started too, alternately with this one, and its rows follow
  * with the ratio of this tree's CPU to its CPU.
  *   node --import tsx bench/server-cold-start.ts [--runs 3] [--against /tmp/main-copy]      (SERVER_BENCH_SETTLE_MS=3000)
+ * SERVER_BENCH_NODE_OPTIONS=<flags> starts this tree's servers (not the baseline's) with NODE_OPTIONS=<flags>, to compare
+ * node or V8 flags A/B: e.g. `--max-semi-space-size=8 … --against <the same tree>` (decision 0073).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,8 +25,13 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 const settleMs = Number(process.env.SERVER_BENCH_SETTLE_MS ?? 3000);
 const repo = join(import.meta.dirname, '..');
 const againstOption = process.argv.includes('--against') ? process.argv[process.argv.indexOf('--against') + 1] : process.env.SERVER_BENCH_AGAINST;
+const nodeOptions = process.env.SERVER_BENCH_NODE_OPTIONS;
+const nodeOptionsEnv: Record<string, string> = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
 /** This tree, then the baseline tree when one is given: each run starts them in turn. */
-const trees = [{ label: '', repo }, ...(againstOption ? [{ label: ` [baseline ${againstOption}]`, repo: againstOption }] : [])].map((tree) => ({ ...tree, bin: join(tree.repo, 'apps/server/bin/marketplace.js') }));
+const trees = [
+  { label: nodeOptions ? ` [NODE_OPTIONS=${nodeOptions}]` : '', repo, env: nodeOptionsEnv },
+  ...(againstOption ? [{ label: ` [baseline ${againstOption}]`, repo: againstOption, env: {} }] : []),
+].map((tree) => ({ ...tree, bin: join(tree.repo, 'apps/server/bin/marketplace.js') }));
 for (const tree of trees) {
   if (!existsSync(join(tree.repo, 'apps/server/dist/js/main.js'))) {
     console.error(`server-cold-start measures the built server: run \`npm run build\` in ${tree.repo} first.`);
@@ -132,7 +139,7 @@ for (let i = 0; i < runs; i += 1) {
   for (const [index, tree] of trees.entries()) {
     const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
     try {
-      await freshThenExisting(tree.bin, { ...serverEnv, DATA_DIR: dir }, pglite[index]!);
+      await freshThenExisting(tree.bin, { ...serverEnv, ...tree.env, DATA_DIR: dir }, pglite[index]!);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -153,7 +160,7 @@ if (findPostgresBinaries()) {
         await admin.end();
         const dir = await mkdtemp(join(tmpdir(), 'mp-bench-'));
         try {
-          await freshThenExisting(tree.bin, { ...serverEnv, DATA_DIR: dir, DATABASE_URL: cluster.urlFor(database) }, postgres[index]!);
+          await freshThenExisting(tree.bin, { ...serverEnv, ...tree.env, DATA_DIR: dir, DATABASE_URL: cluster.urlFor(database) }, postgres[index]!);
         } finally {
           await rm(dir, { recursive: true, force: true });
         }

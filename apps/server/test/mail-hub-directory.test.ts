@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashMailHubThreadForTests } from '@marketplace/mail/hub';
 import { swaks, swaksAvailable } from '@marketplace/mail/testing';
 import { enroll } from '../../agent/src/index.js';
 import { startServer, type RunningServer } from '../src/composition/server.js';
@@ -67,5 +68,33 @@ describe.skipIf(!hasSwaks)('embedded hub directory', () => {
     const revoked = await fetch(`${server.url}/api/v1/agents/${agent.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${adminToken}` } });
     expect(revoked.status).toBe(204);
     expect(await rcpt(agentMailbox)).toEqual({ status: 24, reply: `550 5.1.1 <${agentMailbox.toLowerCase()}>: no such mailbox here` });
+  });
+
+  it('starts the hub\'s thread again when it dies: /readyz says 503 meanwhile, /metrics counts the restart, and mail is taken after it', async () => {
+    const readiness = async () => {
+      const response = await fetch(`${server.url}/readyz`);
+      const body = (await response.json()) as { checks: { name: string; ok: boolean; error?: string }[] };
+      return { status: response.status, hub: body.checks.find((check) => check.name === 'mail-hub') };
+    };
+    expect(await readiness()).toMatchObject({ status: 200, hub: { ok: true } });
+    crashMailHubThreadForTests(server.mailHub!, 'a bug in a session');
+    await expect.poll(() => server.mailHub!.failure()).not.toBeNull();
+    const down = await readiness();
+    // the restart comes after a pause of 1 s: a /readyz asked at once finds the hub down
+    if (server.mailHub!.failure()) {
+      expect(down).toEqual({
+        status: 503,
+        hub: expect.objectContaining({ ok: false, error: 'the mail hub thread failed: a bug in a session: no mail is taken until it is started again (automatically, after a pause of 1 s doubling up to 1 min)' }),
+      });
+    }
+    await expect.poll(async () => (await readiness()).status, { timeout: 30_000 }).toBe(200);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^marketplace_mail_hub_restarts_total\{service="marketplace"\} 1$/m);
+    const inbox = join(work, 'data', 'mail', 'support@hub.test', 'new');
+    const before = readdirSync(inbox).length;
+    expect(await rcpt('support@hub.test')).toEqual({ status: 0, reply: '' });
+    expect(readdirSync(inbox)).toHaveLength(before + 1);
+    // the revoked agent is still refused by the new thread
+    expect((await rcpt(agentMailbox)).status).toBe(24);
   });
 });

@@ -8,7 +8,8 @@ import { createConfiguredOrgKeys } from '../modules/org-keys/org-keys-plugin.js'
 import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
-import type { MailHub } from '@marketplace/mail/hub';
+import type { MailHubThread } from '@marketplace/mail/hub';
+import { Counter } from 'prom-client';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
@@ -28,8 +29,8 @@ export interface RunningServer {
   runtime: Runtime;
   app: FastifyInstance | null;
   url: string | null;
-  /** The embedded mail hub (roles all and smtp, when SMTP_HOST is not set). */
-  mailHub: { host: string; port: number } | null;
+  /** The embedded mail hub (roles all and smtp, when SMTP_HOST is not set); failure() while its thread is down. */
+  mailHub: Pick<MailHubThread, 'host' | 'port' | 'failure' | 'restarts'> | null;
   /** The service mailbox read for mail to the marketplace address (roles all and smtp, when IMAP_HOST is set). */
   serviceMailbox: ServiceMailbox | null;
   /** The connected Gmail mailboxes' reader (roles all and smtp, when GMAIL_CLIENT_ID is set). */
@@ -111,20 +112,31 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     phase('listen');
   }
 
-  let mailHub: MailHub | null = null;
+  let mailHub: MailHubThread | null = null;
   // Without an HTTP app (role smtp) the conversations' mail loop runs here; with one, the app runs it.
   const mailLoop = !app && role === 'smtp' && mailMode ? conversationMailLoop(services.conversations) : null;
   if (embeddedHub) {
     const hub = await startEmbeddedMailHub(config, services, logger);
     mailHub = hub;
-    // The hub's listener runs in a thread of its own: /readyz says so when that thread has stopped.
+    // The hub's listener runs in a thread of its own: /readyz says so while that thread is down (it is started again).
     app?.readinessChecks.push({
       name: 'mail-hub',
       check: async () => {
         const failure = hub.failure();
-        if (failure) throw new Error(`${failure.message}: no mail is taken until the server restarts`);
+        if (failure) throw new Error(`${failure.message}: no mail is taken until it is started again (automatically, after a pause of 1 s doubling up to 1 min)`);
       },
     });
+    if (app) {
+      new Counter({
+        name: 'marketplace_mail_hub_restarts_total',
+        help: "Times this process started the embedded mail hub's thread again after it stopped on its own (each try; the log says why it stopped).",
+        registers: [app.metrics],
+        collect() {
+          this.reset();
+          this.inc(hub.restarts());
+        },
+      });
+    }
   }
   phase('mail');
   // Maintenance sweeps start once the server listens: none is needed to answer /readyz (decision 0054).
@@ -182,5 +194,5 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   if (options.handleSignals !== false) stopOnSignals(stop, logger);
 
   logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started), phasesMs: phases }, 'marketplace started');
-  return { runtime, app, url, mailHub: mailHub ? { host: mailHub.host, port: mailHub.port } : null, serviceMailbox, gmailMailbox, stop };
+  return { runtime, app, url, mailHub, serviceMailbox, gmailMailbox, stop };
 }

@@ -40,4 +40,9 @@ export type ThreadToParent =
   | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; message: string | undefined }
   | { type: 'closed' };
 
-export type ParentToThread = { type: 'answer'; id: number; value?: unknown; error?: string } | { type: 'forget'; address: string } | { type: 'close' };
+export type ParentToThread =
+  | { type: 'answer'; id: number; value?: unknown; error?: string }
+  | { type: 'forget'; address: string }
+  | { type: 'close' }
+  /** Only crashMailHubThreadForTests sends it: the thread throws an uncaught error, as a bug in a session would. */
+  | { type: 'crash'; message: string };

@@ -1,10 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { swaks as runSwaks, swaksAvailable } from '../testing/swaks.js';
-import { startMailHubThread, type MailHubThreadOptions } from './hub-thread.js';
+import { crashMailHubThreadForTests, startMailHubThread, type MailHubThreadOptions } from './hub-thread.js';
 import type { StoredMail } from './mail-hub.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -117,6 +119,129 @@ describe('startMailHubThread', () => {
     expect((await swaks(hub.port, ['--to', 'marketplace@acme.example'])).status).toBe(0);
     expect(recorded.map((info) => info.deliveries[0]!.recipient)).toEqual(['agent@ws1.acme.example', 'marketplace@acme.example']);
     await expect.poll(() => stored.length).toBe(3);
+  });
+
+  it('starts a thread that died again on the same port: mail sent with an SMTP client after the restart is recorded and stored', async () => {
+    const recorded: StoredMail[] = [];
+    const logged: { fields: Record<string, unknown>; message?: string }[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (fields: Record<string, unknown>, message?: string) => void logged.push({ fields, message }), error: (fields: Record<string, unknown>, message?: string) => void logged.push({ fields, message }) };
+    const { hub, dataDir } = await hubFor({ record: async (stored) => void recorded.push(stored), logger, restart: { firstDelayMs: 200 } });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: hub.port, secure: false, ignoreTLS: true, pool: false });
+    const send = (subject: string) => transport.sendMail({ from: 'dana@acme.example', to: 'ops@acme.example', subject, text: `${subject}\r\n` });
+    await send('before the crash');
+    expect(recorded).toHaveLength(1);
+
+    crashMailHubThreadForTests(hub, 'a bug in a session');
+    await expect.poll(() => hub.failure()?.message).toBe('the mail hub thread failed: a bug in a session');
+    await expect.poll(() => hub.failure(), { timeout: 20_000 }).toBeNull();
+    expect(hub.restarts()).toBe(1);
+
+    const info = await send('after the restart');
+    expect(info.response).toMatch(/^250 2\.0\.0 stored for 1 recipient/);
+    expect(recorded.map((stored) => stored.size > 0 && stored.deliveries[0]!.recipient)).toEqual(['ops@acme.example', 'ops@acme.example']);
+    const copies = await files(inbox(dataDir, 'ops@acme.example'));
+    expect(copies).toHaveLength(2);
+    const subjects = copies.map((name) => /^Subject: (.*)$/m.exec(readFileSync(join(inbox(dataDir, 'ops@acme.example'), name), 'utf8'))?.[1]).sort();
+    expect(subjects).toEqual(['after the restart', 'before the crash']);
+    expect(logged.map((line) => line.message)).toEqual([
+      expect.stringMatching(/^the mail hub thread failed: a bug in a session; no mail is taken until it runs again: starting it again in 200 ms \(try 1\)$/),
+      'the mail hub thread runs again after try 1; it takes mail',
+    ]);
+    expect(logged[0]!.fields).toMatchObject({ reason: 'the mail hub thread failed: a bug in a session', attempt: 1, restartInMs: 200 });
+  });
+
+  it('waits longer after each try that fails (the port taken meanwhile), and close() during the wait starts no thread', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (fields: Record<string, unknown>) => void logged.push(fields) };
+    const { hub } = await hubFor({ logger, restart: { firstDelayMs: 500, maxDelayMs: 2_000 } });
+    crashMailHubThreadForTests(hub);
+    await expect.poll(() => hub.failure()).not.toBeNull();
+    // another process takes the port while the thread is down (it waits 500 ms before its first try)
+    const squatter = createServer();
+    await new Promise<void>((resolve, reject) => squatter.once('error', reject).listen(hub.port, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => squatter.close(resolve)));
+    await expect.poll(() => logged.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    expect(logged.slice(0, 4).map((fields) => [fields.attempt, fields.restartInMs])).toEqual([
+      [1, 500],
+      [2, 1_000],
+      [3, 2_000],
+      [4, 2_000],
+    ]);
+    expect(logged[1]!.reason).toMatch(/^the mail hub thread could not start again: The mail hub cannot listen on 127\.0\.0\.1:\d+/);
+    expect(hub.failure()).not.toBeNull();
+    expect(hub.restarts()).toBe(3);
+    // close() while it waits to try a 4th time: no thread is started any more
+    await hub.close();
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // longer than the wait close() cut short
+    expect(hub.restarts()).toBe(3);
+    expect(logged).toHaveLength(4);
+  });
+
+  it('waits longer when a restarted thread dies again soon, and from the first wait again once one ran healthyAfterMs', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (fields: Record<string, unknown>) => void logged.push(fields) };
+    const { hub } = await hubFor({ logger, restart: { firstDelayMs: 100, healthyAfterMs: 2_000 } });
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the first thread ran long enough
+    const crashWhenUp = async (restarts: number) => {
+      await expect.poll(() => hub.restarts() === restarts && hub.failure() === null, { timeout: 20_000 }).toBe(true);
+      crashMailHubThreadForTests(hub);
+      await expect.poll(() => hub.failure()).not.toBeNull();
+    };
+    await crashWhenUp(0);
+    await crashWhenUp(1); // at once after its restart: it did not run healthyAfterMs
+    await expect.poll(() => hub.restarts() === 2 && hub.failure() === null, { timeout: 20_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await crashWhenUp(2);
+    expect(logged.map((fields) => [fields.attempt, fields.restartInMs])).toEqual([
+      [1, 100],
+      [2, 200],
+      [1, 100],
+    ]);
+  });
+
+  itWithSwaks('a record answered after its thread died is not taken by the next thread; the recorded copy is still handed to onStored()', async () => {
+    const pending: { stored: StoredMail; release: () => void }[] = [];
+    const handed: StoredMail[] = [];
+    const { hub } = await hubFor({
+      record: (stored) => new Promise<void>((resolve) => pending.push({ stored, release: resolve })),
+      onStored: (stored) => void handed.push(stored),
+      restart: { firstDelayMs: 100 },
+    });
+    // A: its record is being written when the thread dies; its client gets no 250 (and would send it again)
+    const first = swaks(hub.port, ['--to', 'ops@acme.example', '--header', 'Subject: first']);
+    await expect.poll(() => pending.length, { timeout: 20_000 }).toBe(1);
+    crashMailHubThreadForTests(hub);
+    expect((await first).output).not.toMatch(/<- {2}250 2\.0\.0/);
+    await expect.poll(() => hub.restarts() === 1 && hub.failure() === null, { timeout: 20_000 }).toBe(true);
+    // B, in the new thread: its record is asked under the same number A's was in the old thread
+    const second = swaks(hub.port, ['--to', 'ops@acme.example', '--header', 'Subject: second']);
+    await expect.poll(() => pending.length, { timeout: 20_000 }).toBe(2);
+    pending[0]!.release();
+    await expect.poll(() => handed.length).toBe(1);
+    expect(handed[0]!.deliveries[0]!.path).toBe(pending[0]!.stored.deliveries[0]!.path);
+    expect(existsSync(handed[0]!.deliveries[0]!.path)).toBe(true); // recorded, and the copy the record names is there
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let answered = false;
+    void second.then(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false); // B's 250 waits for B's own record
+    pending[1]!.release();
+    const result = await second;
+    expect(result.output).toMatch(/<- {2}250 2\.0\.0 stored for 1 recipient/);
+    await expect.poll(() => handed.length).toBe(2);
+  });
+
+  itWithSwaks('forgets kept recipients in the thread that runs after a restart too', async () => {
+    let served = true;
+    const { hub } = await hubFor({ accept: () => served, acceptedForMs: 60_000, restart: { firstDelayMs: 100 } });
+    crashMailHubThreadForTests(hub);
+    await expect.poll(() => hub.failure()).not.toBeNull();
+    await expect.poll(() => hub.failure(), { timeout: 20_000 }).toBeNull();
+    expect((await swaks(hub.port, ['--to', 'agent@ws1.acme.example'])).status).toBe(0); // kept by the new thread
+    served = false;
+    hub.forget('agent@ws1.acme.example');
+    const refused = await swaks(hub.port, ['--to', 'agent@ws1.acme.example']);
+    expect(refused.output).toMatch(/<\*\* 550 5\.1\.1 <agent@ws1\.acme\.example>: no such mailbox here/);
   });
 
   it('reports a port it cannot listen on as a start error, and close() stops the thread', async () => {

@@ -76,6 +76,12 @@ port.on('message', (message: ParentToThread) => {
     accepted?.delete(message.address.toLowerCase());
     return;
   }
+  if (message.type === 'crash') {
+    setImmediate(() => {
+      throw new Error(message.message);
+    });
+    return;
+  }
   // close: stop taking connections, let sessions finish (their records are still answered), then leave
   void (hub ? hub.close() : Promise.resolve()).finally(() => {
     send({ type: 'closed' });

@@ -4,7 +4,7 @@
  */
 export { startMailHub } from './mail-hub.js';
 export type { MailHub, MailHubOptions, StoredMail } from './mail-hub.js';
-export { startMailHubThread } from './hub-thread.js';
+export { startMailHubThread, crashMailHubThreadForTests } from './hub-thread.js';
 export type { MailHubThread, MailHubThreadOptions } from './hub-thread.js';
 export type { HubLimits } from './hub-session-policy.js';
 export { SMTP_SERVER_GREETING_DELAY_MS } from './greeting-delay.js';

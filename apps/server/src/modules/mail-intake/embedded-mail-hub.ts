@@ -158,9 +158,7 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
   const timer = setInterval(() => void rescan(RESCAN_MIN_AGE_MS), RESCAN_EVERY_MS);
   timer.unref();
   return {
-    host: thread.host,
-    port: thread.port,
-    failure: () => thread.failure(),
+    ...thread, // failure() and restarts(): a thread that dies is started again on the same port
     forget,
     close: async () => {
       clearInterval(timer);
