@@ -124,3 +124,28 @@ export const hubDirectoryNotifyMigrations = [
     },
   },
 ];
+
+/**
+ * A sender's mail of the last hour, counted up to a cap by walking incoming_mail_sender_idx from the
+ * newest entry backwards and stopping at the cap (decision 0074). A function because its planner
+ * settings (no bitmap scan, no sort, no sequential scan) hold only for the statement in it: without
+ * statistics (PGlite never analyses) the planner otherwise takes a bitmap scan over every mail of the
+ * sender's hour before the LIMIT applies, O(flood size) per message.
+ */
+export const mailSenderCountMigrations = [
+  {
+    name: '1730_incoming_mail_sender_count',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE FUNCTION incoming_mail_sender_count(sender text, since timestamptz, cap integer) RETURNS bigint
+          LANGUAGE sql STABLE
+          SET enable_bitmapscan = off SET enable_sort = off SET enable_seqscan = off
+          AS $$
+            SELECT count(*) FROM (
+              SELECT 1 FROM incoming_mail WHERE envelope_from = sender AND received_at > since ORDER BY received_at DESC LIMIT cap
+            ) AS recent
+          $$`,
+      ]);
+    },
+  },
+];
