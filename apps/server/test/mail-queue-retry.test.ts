@@ -23,9 +23,15 @@ afterAll(async () => t?.close());
 const connectionLost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
 const socketReset = () => new Error('query failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
 
+/**
+ * received_at has PGlite's clock resolution (a millisecond): mail stored within one millisecond has no
+ * order between it, so each message here is received a millisecond after the one before.
+ */
+let lastReceived = Date.now() - 600_000;
 async function stored() {
   const messageId = `<retry-${randomUUID()}@client.test>`;
-  await storeIncomingMail(db(), Buffer.from(`From: a@example.test\r\nMessage-ID: ${messageId}\r\nSubject: hi\r\n\r\nhello\r\n`), { from: 'a@example.test', to: ['marketplace@marketplace.test'] });
+  lastReceived = Math.max(lastReceived + 1, Date.now() - 300_000);
+  await storeIncomingMail(db(), Buffer.from(`From: a@example.test\r\nMessage-ID: ${messageId}\r\nSubject: hi\r\n\r\nhello\r\n`), { from: 'a@example.test', to: ['marketplace@marketplace.test'], receivedAt: new Date(lastReceived) });
   return messageId;
 }
 const row = (messageId: string) => db().selectFrom('incoming_mail').select(['state', 'outcome', 'reason', 'attempts', 'retries', 'lease_until']).where('message_id', '=', messageId).executeTakeFirstOrThrow();

@@ -123,7 +123,8 @@ export const senderMailCount = (envelopeFrom: string, since: Date, cap: number) 
 /**
  * Runs a claim in a transaction whose planner may take the waiting mail only through an index, in
  * its order (received_at), stopping at the claim's limit: without statistics (PGlite never analyses)
- * it otherwise reads every waiting row and sorts them all for each claim (decision 0074).
+ * it otherwise reads every waiting row and sorts them all for each claim (decision 0074). Three more
+ * statements per claim: for the start-up drain's single claims only (a batch claim is one statement).
  */
 function inIndexOrder<T>(db: Db, claim: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
@@ -156,43 +157,20 @@ export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, 
 }
 
 /**
- * Claims work for one worker in one statement (in its own transaction), oldest first: a message whose claim ran out (its
+ * Claims work for one worker in one statement, oldest first: a message whose claim ran out (its
  * holder died or hung while working on it) is taken **alone**, so mail that kills the process while
  * it is worked on never takes other messages' attempts down with it; otherwise up to `limit` waiting
  * messages no one has been cut off on (state `stored`: new, or given back after a passing failure).
- * The waiting mail is read through incoming_mail_state_idx in its order and only up to `limit`
- * (inIndexOrder). Every message returned is held with the lease; the caller works them in the order
- * returned (by received_at), renews the lease of those it still holds, and gives back
- * (releaseIncomingMail) the ones it will not start.
+ * The claim is incoming_mail_claim (migration 1731: the same claim as claimSet, written in SQL), which
+ * reads incoming_mail_state_idx in received_at order and only up to `limit`. Every message returned is held
+ * with the lease; the caller works them in the order returned (by received_at), renews the lease of
+ * those it still holds, and gives back (releaseIncomingMail) the ones it will not start.
  */
 export async function claimIncomingMailBatch(db: Db, limit: number, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow[]> {
   const now = new Date();
-  const rows = await inIndexOrder(db, (trx) =>
-    trx
-      .with('expired', (qb) =>
-        qb.selectFrom('incoming_mail').select('message_id').where('state', '=', 'processing').where('lease_until', '<', now).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked(),
-      )
-      .with('fresh', (qb) =>
-        qb
-          .selectFrom('incoming_mail')
-          .select('message_id')
-          .where('state', '=', 'stored')
-          .where(sql<boolean>`(lease_until IS NULL OR lease_until < ${now})`)
-          .where(readableIn(store))
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('expired').select('message_id'))))
-          .orderBy('received_at')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .updateTable('incoming_mail')
-      .set(claimSet(now, leaseMs))
-      .where('message_id', 'in', (eb) => eb.selectFrom('expired').select('message_id').unionAll(eb.selectFrom('fresh').select('message_id')))
-      .where(claimable(now))
-      .returningAll()
-      .execute(),
-  );
-  return rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+  // in received_at order to the microsecond (a Date keeps milliseconds: mail stored within one would tie)
+  const { rows } = await sql<IncomingMailRow>`SELECT * FROM incoming_mail_claim(${now}, ${new Date(now.getTime() + leaseMs)}, ${store}, ${limit}) ORDER BY received_at`.execute(db);
+  return rows;
 }
 
 /** Extends the claims that are still being worked on (or held to be worked on next). */
