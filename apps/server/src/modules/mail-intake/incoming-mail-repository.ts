@@ -161,14 +161,14 @@ export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, 
  * holder died or hung while working on it) is taken **alone**, so mail that kills the process while
  * it is worked on never takes other messages' attempts down with it; otherwise up to `limit` waiting
  * messages no one has been cut off on (state `stored`: new, or given back after a passing failure).
- * The claim is incoming_mail_claim (migration 1731: the same claim as claimSet, written in SQL), which
- * reads incoming_mail_state_idx in received_at order and only up to `limit`. Every message returned is held
- * with the lease; the caller works them in the order returned (by received_at), renews the lease of
- * those it still holds, and gives back (releaseIncomingMail) the ones it will not start.
+ * The claim is incoming_mail_claim (migration 1731: the same claim as claimSet, written in SQL),
+ * which reads incoming_mail_state_idx in received_at order and only up to `limit`. Every message
+ * returned is held with the lease; the caller works them in the order returned (by received_at),
+ * renews the lease of those it still holds, and gives back (releaseIncomingMail) the ones it will not start.
  */
 export async function claimIncomingMailBatch(db: Db, limit: number, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow[]> {
   const now = new Date();
-  // in received_at order to the microsecond (a Date keeps milliseconds: mail stored within one would tie)
+  // ordered by the database: received_at as stored (a Date keeps only milliseconds)
   const { rows } = await sql<IncomingMailRow>`SELECT * FROM incoming_mail_claim(${now}, ${new Date(now.getTime() + leaseMs)}, ${store}, ${limit}) ORDER BY received_at`.execute(db);
   return rows;
 }
