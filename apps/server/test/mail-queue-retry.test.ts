@@ -23,9 +23,15 @@ afterAll(async () => t?.close());
 const connectionLost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
 const socketReset = () => new Error('query failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
 
+/**
+ * received_at has PGlite's clock resolution (a millisecond): mail stored within one millisecond has no
+ * order between it, so each message here is received a millisecond after the one before.
+ */
+let lastReceived = Date.now() - 600_000;
 async function stored() {
   const messageId = `<retry-${randomUUID()}@client.test>`;
-  await storeIncomingMail(db(), Buffer.from(`From: a@example.test\r\nMessage-ID: ${messageId}\r\nSubject: hi\r\n\r\nhello\r\n`), { from: 'a@example.test', to: ['marketplace@marketplace.test'] });
+  lastReceived = Math.max(lastReceived + 1, Date.now() - 300_000);
+  await storeIncomingMail(db(), Buffer.from(`From: a@example.test\r\nMessage-ID: ${messageId}\r\nSubject: hi\r\n\r\nhello\r\n`), { from: 'a@example.test', to: ['marketplace@marketplace.test'], receivedAt: new Date(lastReceived) });
   return messageId;
 }
 const row = (messageId: string) => db().selectFrom('incoming_mail').select(['state', 'outcome', 'reason', 'attempts', 'retries', 'lease_until']).where('message_id', '=', messageId).executeTakeFirstOrThrow();
@@ -103,6 +109,31 @@ describe('incoming mail claimed and recorded in batches', () => {
       expect(alone[0]!.attempts).toBe(2);
     }
     expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual([newer]);
+  });
+
+  it('claims go by when the mail was received, not by when its row was written: a full batch of the oldest, then the rest; a retry not yet due waits', async () => {
+    await clear();
+    // rows written newest first (as a slow copy of an older message can be recorded after newer ones)
+    const base = Date.now() - 60_000;
+    const written: { id: string; at: number }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const messageId = `<order-${randomUUID()}@client.test>`;
+      const at = base + (20 - i) * 1_000;
+      await storeIncomingMail(db(), Buffer.from(`From: a@example.test\r\nMessage-ID: ${messageId}\r\nSubject: hi\r\n\r\nhello\r\n`), { from: 'a@example.test', to: ['marketplace@marketplace.test'], receivedAt: new Date(at) });
+      written.push({ id: messageId, at });
+    }
+    const oldestFirst = [...written].sort((a, b) => a.at - b.at).map((w) => w.id);
+    // the second oldest was given back after a passing failure: its retry is due in a minute
+    await db().updateTable('incoming_mail').set({ lease_until: new Date(Date.now() + 60_000) }).where('message_id', '=', oldestFirst[1]!).execute();
+    const due = oldestFirst.filter((id) => id !== oldestFirst[1]);
+
+    expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual(due.slice(0, 16));
+    expect((await claimNextIncomingMail(db()))?.message_id).toBe(due[16]);
+    // a run-out claim still goes first, alone, then the rest in order
+    await db().updateTable('incoming_mail').set({ lease_until: new Date(Date.now() - 1) }).where('message_id', '=', due[5]!).execute();
+    expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual([due[5]]);
+    expect((await claimIncomingMailBatch(db(), 16)).map((r) => r.message_id)).toEqual(due.slice(17));
+    expect(await claimIncomingMailBatch(db(), 16)).toEqual([]);
   });
 
   it('killed in the middle of a batch (outcomes held, not yet written): every message still ends once, audited once', async () => {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { classifyIncoming, DEFAULT_MAIL_LIMITS, parseWithinLimits } from '@marketplace/mail';
 import { appendAudit } from '../audit/audit-repository.js';
@@ -7,7 +6,7 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import type { ConversationServices } from './conversation-services.js';
 import { converse } from './conversation-engine.js';
 import { getOrgSettings } from '../settings/org-settings.js';
-import { readIncomingMailRaw, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
+import { readIncomingMailRaw, senderMailCount, type IncomingMailRow, type MailOutcome } from '../mail-intake/incoming-mail-repository.js';
 import { newTextOf } from '../mail-intake/mail-reply.js';
 import { splitChangeReply } from '../mail-processing/inbox-owner-mail.js';
 import { mailLanguageFor } from '../outgoing-mail/mail-templates.js';
@@ -51,7 +50,7 @@ function accountsWithRecentMail(services: ConversationServices, sender: string, 
   return services.db
     .selectFrom('users')
     .select(['id', 'org_id', 'email'])
-    .select(sql<string>`(SELECT count(*) FROM (SELECT 1 FROM incoming_mail WHERE envelope_from = ${envelopeFrom} AND received_at > ${since} LIMIT ${limit + 1}) AS recent)`.as('recent'))
+    .select(senderMailCount(envelopeFrom, since, limit + 1).as('recent'))
     .where(({ fn }) => fn('lower', ['email']), '=', sender)
     .where('status', '=', 'active')
     .execute();

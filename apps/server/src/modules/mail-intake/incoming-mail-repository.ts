@@ -112,6 +112,27 @@ export async function readIncomingMailRaw(dataDir: string, row: Pick<IncomingMai
   throw missing();
 }
 
+/**
+ * How many mails `envelopeFrom` sent since `since` (received_at, as recorded before the 250), counted
+ * up to `cap`: an expression for a select list. The count walks the sender's index from its newest
+ * mail and stops at `cap`, so a sender's flood costs the same per message however large it grows
+ * (incoming_mail_sender_count, decision 0074).
+ */
+export const senderMailCount = (envelopeFrom: string, since: Date, cap: number) => sql<string>`incoming_mail_sender_count(${envelopeFrom}, ${since}, ${cap})`;
+
+/**
+ * Runs a claim in a transaction whose planner may take the waiting mail only through an index, in
+ * its order (received_at), stopping at the claim's limit: without statistics (PGlite never analyses)
+ * it otherwise reads every waiting row and sorts them all for each claim (decision 0074). Three more
+ * statements per claim: for the start-up drain's single claims only (a batch claim is one statement).
+ */
+function inIndexOrder<T>(db: Db, claim: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(trx);
+    return claim(trx);
+  });
+}
+
 /** Waiting, or claimed by a process whose lease ran out; a message given back for a retry waits until its lease_until. */
 const claimable = (now: Date) => sql<boolean>`(state IN ('stored', 'processing') AND (lease_until IS NULL OR lease_until < ${now}))`;
 /** Mail in the Maildirs of `store` (this process's DATA_DIR/mail), or with its raw in the row. */
@@ -124,13 +145,15 @@ const claimSet = (now: Date, leaseMs: number) => (eb: ExpressionBuilder<DB, 'inc
  */
 export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow | undefined> {
   const now = new Date();
-  return db
-    .updateTable('incoming_mail')
-    .set(claimSet(now, leaseMs))
-    .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked())
-    .where(claimable(now))
-    .returningAll()
-    .executeTakeFirst();
+  return inIndexOrder(db, (trx) =>
+    trx
+      .updateTable('incoming_mail')
+      .set(claimSet(now, leaseMs))
+      .where('message_id', '=', (eb) => eb.selectFrom('incoming_mail').select('message_id').where(claimable(now)).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked())
+      .where(claimable(now))
+      .returningAll()
+      .executeTakeFirst(),
+  );
 }
 
 /**
@@ -138,36 +161,16 @@ export async function claimNextIncomingMail(db: Db, leaseMs = DEFAULT_LEASE_MS, 
  * holder died or hung while working on it) is taken **alone**, so mail that kills the process while
  * it is worked on never takes other messages' attempts down with it; otherwise up to `limit` waiting
  * messages no one has been cut off on (state `stored`: new, or given back after a passing failure).
- * The sort of the waiting mail is paid once for the batch. Every message returned is held with the
- * lease; the caller works them in the order returned (by received_at), renews the lease of those it
- * still holds, and gives back (releaseIncomingMail) the ones it will not start.
+ * The claim is incoming_mail_claim (migration 1731: the same claim as claimSet, written in SQL),
+ * which reads incoming_mail_state_idx in received_at order and only up to `limit`. Every message
+ * returned is held with the lease; the caller works them in the order returned (by received_at),
+ * renews the lease of those it still holds, and gives back (releaseIncomingMail) the ones it will not start.
  */
 export async function claimIncomingMailBatch(db: Db, limit: number, leaseMs = DEFAULT_LEASE_MS, store: string | null = null): Promise<IncomingMailRow[]> {
   const now = new Date();
-  const rows = await db
-    .with('expired', (qb) =>
-      qb.selectFrom('incoming_mail').select('message_id').where('state', '=', 'processing').where('lease_until', '<', now).where(readableIn(store)).orderBy('received_at').limit(1).forUpdate().skipLocked(),
-    )
-    .with('fresh', (qb) =>
-      qb
-        .selectFrom('incoming_mail')
-        .select('message_id')
-        .where('state', '=', 'stored')
-        .where(sql<boolean>`(lease_until IS NULL OR lease_until < ${now})`)
-        .where(readableIn(store))
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('expired').select('message_id'))))
-        .orderBy('received_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .updateTable('incoming_mail')
-    .set(claimSet(now, leaseMs))
-    .where('message_id', 'in', (eb) => eb.selectFrom('expired').select('message_id').unionAll(eb.selectFrom('fresh').select('message_id')))
-    .where(claimable(now))
-    .returningAll()
-    .execute();
-  return rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
+  // ordered by the database: received_at as stored (a Date keeps only milliseconds)
+  const { rows } = await sql<IncomingMailRow>`SELECT * FROM incoming_mail_claim(${now}, ${new Date(now.getTime() + leaseMs)}, ${store}, ${limit}) ORDER BY received_at`.execute(db);
+  return rows;
 }
 
 /** Extends the claims that are still being worked on (or held to be worked on next). */

@@ -124,3 +124,67 @@ export const hubDirectoryNotifyMigrations = [
     },
   },
 ];
+
+/**
+ * A sender's mail of the last hour, counted up to a cap by walking incoming_mail_sender_idx from the
+ * newest entry backwards and stopping at the cap (decision 0074). A function because its planner
+ * settings (no bitmap scan, no sort, no sequential scan) hold only for the statement in it: without
+ * statistics (PGlite never analyses) the planner otherwise takes a bitmap scan over every mail of the
+ * sender's hour before the LIMIT applies, O(flood size) per message.
+ */
+export const mailSenderCountMigrations = [
+  {
+    name: '1730_incoming_mail_sender_count',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE FUNCTION incoming_mail_sender_count(sender text, since timestamptz, cap integer) RETURNS bigint
+          LANGUAGE sql STABLE
+          SET enable_bitmapscan = off SET enable_sort = off SET enable_seqscan = off
+          AS $$
+            SELECT count(*) FROM (
+              SELECT 1 FROM incoming_mail WHERE envelope_from = sender AND received_at > since ORDER BY received_at DESC LIMIT cap
+            ) AS recent
+          $$`,
+      ]);
+    },
+  },
+];
+
+/**
+ * A worker's batch claim (decision 0074, claimIncomingMailBatch): a run-out claim alone, else up to
+ * `claim_limit` waiting messages, oldest first (FOR UPDATE SKIP LOCKED), each claimed with a lease
+ * until `lease_to` and its attempt counted; returns the claimed rows. A function for the same reason
+ * as incoming_mail_sender_count: its planner settings leave only the ordered walk of
+ * incoming_mail_state_idx that stops at the limit, and the claimed rows found by their key. The
+ * UPDATE takes the rows by key alone: FOR UPDATE checks each row's conditions again on its latest
+ * version before locking it (a row changed meanwhile is skipped), and the lock holds to the end of the
+ * statement. (A second check of the state in the UPDATE let the planner walk every waiting row of
+ * incoming_mail_state_idx to test it against the claimed ones: 4 ms at 286 waiting.)
+ */
+export const mailClaimMigrations = [
+  {
+    name: '1731_incoming_mail_claim',
+    async up(db: Kysely<any>): Promise<void> {
+      await runStatements(db, [
+        `CREATE FUNCTION incoming_mail_claim(claim_at timestamptz, lease_to timestamptz, claim_store text, claim_limit integer) RETURNS SETOF incoming_mail
+          LANGUAGE sql VOLATILE ROWS 16
+          SET enable_bitmapscan = off SET enable_sort = off SET enable_seqscan = off
+          AS $$
+            WITH expired AS (
+              SELECT message_id FROM incoming_mail
+              WHERE state = 'processing' AND lease_until < claim_at AND (raw_store IS NULL OR raw_store = claim_store)
+              ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            ), fresh AS (
+              SELECT message_id FROM incoming_mail
+              WHERE state = 'stored' AND (lease_until IS NULL OR lease_until < claim_at) AND (raw_store IS NULL OR raw_store = claim_store)
+                AND NOT EXISTS (SELECT 1 FROM expired)
+              ORDER BY received_at LIMIT claim_limit FOR UPDATE SKIP LOCKED
+            )
+            UPDATE incoming_mail SET state = 'processing', attempts = attempts + 1, processed_at = claim_at, lease_until = lease_to
+            WHERE message_id IN (SELECT message_id FROM expired UNION ALL SELECT message_id FROM fresh)
+            RETURNING *
+          $$`,
+      ]);
+    },
+  },
+];
