@@ -1,4 +1,4 @@
-import { closeSync, fsync as fsyncCallback, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync as fsyncCallback, open as openCallback, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MailError } from '../mail-error.js';
@@ -6,6 +6,7 @@ import { syncDirectoryGrouped } from './grouped-directory-sync.js';
 import { maildirFileName, type DeliveredFile } from './maildir-delivery.js';
 
 const fsyncFile = promisify(fsyncCallback);
+const openFile = promisify(openCallback);
 
 /** One message being written into a Maildir's `tmp/` while it arrives; `commit` moves it to `new/`. */
 export interface MaildirWriter {
@@ -21,9 +22,10 @@ export interface MaildirWriter {
  * disk chunk by chunk and is never held in memory whole. `prefix` (the hub's own header lines) is
  * written first. Readers never see it before `commit`.
  *
- * Open, write, close and rename are blocking calls: each takes microseconds (the data goes to the page
- * cache), where a trip through libuv's four shared threads waited behind other sessions' fsyncs (decision
- * 0075). Only the fsyncs, which wait for the disk, go to those threads. The hub runs in a thread of its own.
+ * Write, close and rename are blocking calls: each takes microseconds (the data goes to the page cache),
+ * where a trip through libuv's four shared threads waited behind other sessions' fsyncs (decision 0075).
+ * Creating the file and the fsyncs go to those threads: a create waits for the filesystem's journal while it
+ * commits other sessions' fsyncs, and would hold up every session of the hub's thread meanwhile.
  */
 export async function openMaildirWriter(root: string, prefix: Buffer, options: { fsync?: boolean } = {}): Promise<MaildirWriter> {
   const fsync = options.fsync ?? true;
@@ -41,7 +43,7 @@ export async function openMaildirWriter(root: string, prefix: Buffer, options: {
     closeSync(open);
   };
   try {
-    fd = openSync(tmpPath, 'wx', 0o600);
+    fd = await openFile(tmpPath, 'wx', 0o600);
   } catch (error) {
     fail(error);
   }
