@@ -25,7 +25,7 @@ export interface HubThreadSettings {
   asksRecord: boolean;
   /** When set, record() is asked only for mail from or to these addresses (and `local+tag@domain` of those in `withTags`); other mail is told as stored. */
   recordsOnlyFor: { addresses: string[]; withTags: string[] } | null;
-  /** Whether the parent has an onStored() (it runs it itself after a record(); the thread tells it of mail not recorded). */
+  /** Whether the thread tells the parent of mail it did not record (the parent runs onStored() itself after a record()). */
   tellsStored: boolean;
   /** Lines below this level are not sent to the parent's logger (they would be dropped there). */
   logLevel: LogLevel;

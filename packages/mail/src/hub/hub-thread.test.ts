@@ -121,6 +121,22 @@ describe('startMailHubThread', () => {
     await expect.poll(() => stored.length).toBe(3);
   });
 
+  itWithSwaks('with onStoredFor recorded, tells onStored() only of recorded mail: the rest stays in the thread', async () => {
+    const stored: StoredMail[] = [];
+    const { hub, dataDir } = await hubFor({
+      record: async () => undefined,
+      recordsOnlyFor: { addresses: ['marketplace@acme.example'] },
+      onStored: (info) => void stored.push(info),
+      onStoredFor: 'recorded',
+    });
+    expect((await swaks(hub.port, ['--to', 'agent@ws1.acme.example'])).status).toBe(0);
+    expect((await swaks(hub.port, ['--to', 'marketplace@acme.example'])).status).toBe(0);
+    await expect.poll(() => stored.length).toBe(1);
+    expect(stored[0]!.deliveries[0]!.recipient).toBe('marketplace@acme.example');
+    // the agent's copy is stored all the same
+    expect(await files(inbox(dataDir, 'agent@ws1.acme.example'))).toHaveLength(1);
+  });
+
   it('starts a thread that died again on the same port: mail sent with an SMTP client after the restart is recorded and stored', async () => {
     const recorded: StoredMail[] = [];
     const logged: { fields: Record<string, unknown>; message?: string }[] = [];

@@ -22,6 +22,8 @@ export interface MailHubThreadOptions extends Omit<MailHubOptions, 'recordsFor' 
    * `withTags`); other mail gets its 250 once on disk and goes to onStored(). Default: all mail is recorded.
    */
   recordsOnlyFor?: { addresses?: string[]; withTags?: string[] };
+  /** Which stored mail onStored() hears of: 'all' (default), or only 'recorded' mail (the rest is not even sent over from the thread). */
+  onStoredFor?: 'all' | 'recorded';
   /** The logger's level: lines below it are dropped in the hub's thread, not sent here (default 'debug': all are sent). */
   logLevel?: string;
   /**
@@ -123,7 +125,7 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
     servedLocally: { addresses: options.servedLocally?.addresses ?? [], withTags: options.servedLocally?.withTags ?? [] },
     asksAccept: Boolean(options.accept),
     acceptedForMs: options.acceptedForMs ?? 0,
-    tellsStored: Boolean(options.onStored),
+    tellsStored: Boolean(options.onStored) && options.onStoredFor !== 'recorded',
     logLevel: LOG_LEVELS.find((level) => level === options.logLevel) ?? (options.logLevel === 'silent' || options.logLevel === 'fatal' ? 'error' : 'debug'),
     asksRecord: Boolean(options.record),
     recordsOnlyFor: options.recordsOnlyFor ? { addresses: options.recordsOnlyFor.addresses ?? [], withTags: options.recordsOnlyFor.withTags ?? [] } : null,

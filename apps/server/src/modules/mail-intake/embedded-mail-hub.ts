@@ -142,6 +142,8 @@ export async function startEmbeddedMailHub(config: Config, services: { db: Db; m
       record: recorder,
       // from the server (its envelope sender is SMTP_FROM or its +return path) or to its own addresses
       recordsOnlyFor: { addresses: [own], withTags: [own] },
+      // onStored() acts on the server's own addresses only, which are always recorded
+      onStoredFor: 'recorded',
       onStored: async (stored) => {
         const own = stored.deliveries.filter((delivery) => isOwn(delivery.recipient));
         if (own.length === 0) return;
