@@ -53,6 +53,16 @@ function serve() {
   });
 }
 
+/** Opens the chat, describes the invoice report and chooses “Build this app”. */
+async function describeAndBuild() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ChatPage))))));
+  fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Send me open invoices every Monday at 8' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+  await screen.findAllByText('I drafted an automation.');
+  fireEvent.click(screen.getAllByRole('button', { name: 'Build this app' }).at(-1)!);
+}
+
 afterEach(() => {
   requestState = 'validating';
   publishedDeliveries = [];
@@ -89,12 +99,7 @@ describe('chat page', () => {
   it('shows the assistant’s word on the finished build in the conversation', async () => {
     serve();
     requestState = 'published';
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ChatPage))))));
-    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Send me open invoices every Monday at 8' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    await screen.findAllByText('I drafted an automation.');
-    fireEvent.click(screen.getAllByRole('button', { name: 'Build this app' }).at(-1)!);
+    await describeAndBuild();
     const said = await screen.findAllByText('Invoice report 1.0.0 is published and on its way.');
     expect(said[0]!.closest('li')?.className).toBe('message assistant');
     expect(screen.getByTestId('build-steps').textContent).toContain('Deliver not sent: no workstation enrolled');
@@ -107,12 +112,7 @@ describe('chat page', () => {
       { id: 'd1', recipient: 'agent-1@agents.acme.example', state: 'sent', error: null },
       { id: 'd2', recipient: 'agent-2@agents.acme.example', state: 'sent', error: null },
     ];
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(createElement(I18nextProvider, { i18n: createI18n('en') }, createElement(QueryClientProvider, { client }, createElement(MemoryRouter, null, createElement(SessionProvider, null, createElement(ChatPage))))));
-    fireEvent.change(await screen.findByLabelText('Message'), { target: { value: 'Send me open invoices every Monday at 8' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    await screen.findAllByText('I drafted an automation.');
-    fireEvent.click(screen.getAllByRole('button', { name: 'Build this app' }).at(-1)!);
+    await describeAndBuild();
     await waitFor(() => expect(screen.getByTestId('build-steps').textContent).toContain('Deliver sent to 2 workstations'));
   });
 
