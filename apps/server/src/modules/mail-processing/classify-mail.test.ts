@@ -15,6 +15,12 @@ describe('built-in mail classification', () => {
     expect(classify('visitor log', 'Visitor log źle liczy gości z dzisiaj', { appNamed: true })).toBe('bug-report');
   });
 
+  it('hears a request for a tool described in a few words, and not a change to a report that exists', () => {
+    expect(classify('I need a visitor log', 'Please build a small CRUD app to log office visitors with name, company and arrival time.')).toBe('app-request');
+    expect(classify('Visitors', 'We need a simple visitor log for reception.')).toBe('app-request');
+    expect(classify('Sales report', 'Could the sales report also show totals per region? Please make the sales report show totals.')).not.toBe('app-request');
+  });
+
   it('takes a reply by its new text, not the subject of the thread it answers', () => {
     expect(classify('Re: Room booking crashes', 'Thanks, that fixed it, it works perfectly now.', { answersOurs: true })).toBe('feedback');
   });

@@ -43,8 +43,10 @@ const FOLLOW_UP: Cue[] = [
   { name: 'status-ask', test: wordPattern(String.raw`(jakieś (wieści|informacje|postępy)|co z moją|czy (jest|są) już|przypominam się|ponawiam|nadal czekam|wciąż czekam|na jakim etapie)`)},
 ];
 const REQUEST: Cue[] = [
-  { name: 'build-ask', test: wordPattern(String.raw`\b(could|can|would) you (please )?(build|create|make|set up)\b|\b(please )?(build|create|make) (me |us )?(an?|the) (new )?(app|tool|form|tracker|dashboard|register|report|list)`)},
-  { name: 'need-a-tool', test: wordPattern(String.raw`\b(i|we) (need|want|would like|'d like) (an?|some) (new |simple |small |internal )?(app|tool|form|tracker|dashboard|register|system|report|way to)`)},
+  // "build a small CRUD app", "need a visitor log": up to three words may describe the tool after a/an/some; after
+  // "the" only "new" (the sales report of "make the sales report show totals" is an app that exists)
+  { name: 'build-ask', test: wordPattern(String.raw`\b(could|can|would) you (please )?(build|create|make|set up)\b|\b(please )?(build|create|make|set up) (me |us )?((an?|some) ([\p{L}\p{N}-]+ ){0,3}|the (new )?)(app|application|tool|form|tracker|dashboard|register|report|list|log|logbook|database|api)\b`)},
+  { name: 'need-a-tool', test: wordPattern(String.raw`\b(i|we) (need|want|would like|'d like) (an?|some) ([\p{L}\p{N}-]+ ){0,3}(app|application|tool|form|tracker|dashboard|register|system|report|log|logbook|database|way to)\b`)},
   { name: 'build-ask', test: wordPattern(String.raw`(potrzebuj\w* (aplikacj\w*|narzędzi\w*|formularz\w*|system\w*|rejestr\w*|raport\w*|prost\w+)|(zbuduj|stwórz|zrób|przygotuj)\w* (mi |nam )?(proszę )?(aplikacj|narzędzi|formularz|rejestr|raport|system)|chciał\w* (mieć )?(aplikacj|narzędzi|formularz)|przydał\w* by się (aplikacja|narzędzie|formularz))`)},
 ];
 const FEEDBACK: Cue[] = [
