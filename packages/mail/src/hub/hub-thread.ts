@@ -166,15 +166,14 @@ export async function startMailHubThread(options: MailHubThreadOptions): Promise
         case 'accept':
           answer(message.id, () => options.accept?.(message.recipient) ?? true);
           return;
-        case 'record':
+        case 'record': {
           // The thread answers 250 once it has the answer; onStored() follows here without another message. It follows
           // a record even when the thread died before its 250: the copies are in new/ and the record names them, so
           // the mail is processed once, and the client's retry (no 250 came) finds its Message-ID already recorded.
-          {
-            const mail = withMessageId(message.stored);
-            answer(message.id, async () => options.record?.(await mail), () => setImmediate(() => void mail.then(stored)));
-          }
+          const mail = withMessageId(message.stored);
+          answer(message.id, async () => options.record?.(await mail), () => setImmediate(() => void mail.then(stored)));
           return;
+        }
         case 'stored':
           void withMessageId(message.stored).then(stored);
           return;

@@ -124,6 +124,9 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     const receivedAt = new Date();
     const clientAddress = session.remoteAddress ?? '';
     const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
+    const recording = Boolean(options.record) && (!options.recordsFor || options.recordsFor(envelopeFrom, recipients));
+    // the description a record and onStored() read (hash, header block): not made for mail neither of them hears of
+    const described = recording || Boolean(options.onStored);
     const writers: { recipient: string; maildir: string; writer: MaildirWriter }[] = [];
     let storeError: unknown = null;
     try {
@@ -142,11 +145,12 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     const head: Buffer[] = [];
     let headSize = 0;
     let size = 0;
-    const hash = createHash('sha256');
+    const hash = described ? createHash('sha256') : null;
+    const keepsHead = described || readsMessageId;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      hash.update(chunk);
-      if (headSize < DEFAULT_MAIL_LIMITS.maxHeaderBytes) {
+      hash?.update(chunk);
+      if (keepsHead && headSize < DEFAULT_MAIL_LIMITS.maxHeaderBytes) {
         head.push(chunk.subarray(0, DEFAULT_MAIL_LIMITS.maxHeaderBytes - headSize));
         headSize += head[head.length - 1]!.length;
       }
@@ -181,11 +185,10 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
     }
     const headBytes = Buffer.concat(head);
     const messageId = readsMessageId ? await messageIdOf(headBytes) : undefined;
-    const sha256 = hash.digest('hex');
-    const info: StoredMail = { envelopeFrom, deliveries, size, messageId, sha256, clientAddress, receivedAt, ...(readsMessageId ? {} : { head: headerBlock(headBytes) }) };
-    if (options.record && (!options.recordsFor || options.recordsFor(envelopeFrom, recipients))) {
+    const info: StoredMail | null = hash ? { envelopeFrom, deliveries, size, messageId, sha256: hash.digest('hex'), clientAddress, receivedAt, ...(readsMessageId ? {} : { head: headerBlock(headBytes) }) } : null;
+    if (recording && info) {
       try {
-        await options.record(info);
+        await options.record?.(info);
       } catch (error) {
         await Promise.all(deliveries.map((delivery) => unlink(delivery.path).catch(() => {})));
         logger.error({ component: 'mail-hub', messageId, error: (error as Error).message }, 'could not record a message');
@@ -193,7 +196,7 @@ export async function startMailHub(options: MailHubOptions): Promise<MailHub> {
       }
     }
     logger.info({ component: 'mail-hub', messageId, recipients: deliveries.length, size }, 'mail stored');
-    if (options.onStored) {
+    if (options.onStored && info) {
       // after the 250 goes out: a slow ingester never holds up the sender
       setImmediate(() => {
         Promise.resolve()
