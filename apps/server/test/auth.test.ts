@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { sql } from 'kysely';
+import { hashSecret } from '../src/security/secrets.js';
 import { createTestApp, register, bearer, call, TEST_SECRET, uniqueEmail, type TestApp } from './helper.js';
 
 let t: TestApp;
@@ -111,6 +113,54 @@ describe('bad and expired credentials', () => {
 });
 
 describe('the web UI session cookie', () => {
+  it('lets a second tab trade the refresh cookie another tab traded a moment before, and nothing more', async () => {
+    const account = await register(t.app);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
+    const refreshCookie = `mp_refresh=${login.cookies.find((c) => c.name === 'mp_refresh')!.value}`;
+    const trade = (cookie: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie } });
+
+    const winner = await trade(refreshCookie);
+    expect(winner.statusCode).toBe(200);
+    const next = `mp_refresh=${winner.cookies.find((c) => c.name === 'mp_refresh')!.value}`;
+    // The other tab sent the same cookie: it gets an access token of the same session and keeps the winner's refresh cookie.
+    const loser = await trade(refreshCookie);
+    expect(loser.statusCode).toBe(200);
+    expect(loser.cookies.map((c) => c.name)).toEqual(['mp_session']);
+    expect(loser.json().refreshToken).toBeUndefined();
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `mp_session=${loser.cookies[0]!.value}` } });
+    expect(me.statusCode).toBe(200);
+    const [raced] = await t.app.db.selectFrom('audit_log').select(['action', 'details']).where('org_id', '=', account.orgId).where('action', '=', 'auth.refresh').orderBy('seq', 'desc').limit(1).execute();
+    expect(raced?.details).toMatchObject({ raced: true });
+
+    // The session goes on with the winner's cookie, which rotates as before.
+    const third = await trade(next);
+    expect(third.statusCode).toBe(200);
+    // A cookie two trades old is reuse however soon it comes: the session ends.
+    const old = await trade(refreshCookie);
+    expect(old.statusCode).toBe(401);
+    expect(old.json().code).toBe('REFRESH_INVALID');
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `mp_session=${third.cookies.find((c) => c.name === 'mp_session')!.value}` } })).json().code).toBe('SESSION_ENDED');
+  });
+
+  it('takes the same refresh cookie as reuse once the moment has passed, and a refresh token in the body always', async () => {
+    const account = await register(t.app);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
+    const refreshToken = login.cookies.find((c) => c.name === 'mp_refresh')!.value;
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: `mp_refresh=${refreshToken}` } })).statusCode).toBe(200);
+    // A client holding its token itself (CLI, MCP) has no second tab: presenting a traded token is reuse at once.
+    const body = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+    expect(body.statusCode).toBe(401);
+
+    const other = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
+    const otherToken = other.cookies.find((c) => c.name === 'mp_refresh')!.value;
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: `mp_refresh=${otherToken}` } })).statusCode).toBe(200);
+    // Eleven seconds later the same cookie is a copy used after its owner moved on.
+    await sql`UPDATE session_refresh_tokens SET used_at = now() - interval '11 seconds' WHERE hash = ${hashSecret(otherToken)}`.execute(t.app.db);
+    const late = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: `mp_refresh=${otherToken}` } });
+    expect(late.statusCode).toBe(401);
+    expect(late.json().code).toBe('REFRESH_INVALID');
+  });
+
   it('works with the cookie and needs the CSRF token for unsafe methods', async () => {
     const account = await register(t.app);
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });

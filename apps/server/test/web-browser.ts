@@ -51,6 +51,16 @@ export async function launchBrowser(options: { locale?: string } = {}): Promise<
   };
 }
 
+/** Fills in and sends the web UI's "Create your organisation" form (the page then shows the catalog). */
+export async function registerOrganisation(page: Page, origin: string, who: { organisation: string; name: string; email: string }): Promise<void> {
+  await page.goto(origin + '/register');
+  await page.getByLabel('Organisation name').fill(who.organisation);
+  await page.getByLabel('Your name').fill(who.name);
+  await page.getByLabel('E-mail').fill(who.email);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+}
+
 let axeSource: string | undefined;
 
 /** axe-core on the current page: the serious and critical violations, as readable lines. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helper.js';
-import { buildWeb, chromiumAvailable, launchBrowser, type Browser } from './web-browser.js';
+import { buildWeb, chromiumAvailable, launchBrowser, registerOrganisation, type Browser } from './web-browser.js';
 
 /** The chat in Debian Chromium: each conversation has its own address, survives a reload and is listed; the draft panel's edits are turns. */
 async function settled(page: Page, heading: string) {
@@ -34,13 +34,7 @@ describe.runIf(chromiumAvailable())('chat history in the browser (Debian Chromiu
 
   it('gives a conversation its own address, resumes it after a reload and lists it', async () => {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(base + '/register');
-    await settled(page, 'Create your organisation');
-    await page.getByLabel('Organisation name').fill('Chat History');
-    await page.getByLabel('Your name').fill('Ada Kowalska');
-    await page.getByLabel('E-mail').fill(`ada-${Date.now()}@example.test`);
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await registerOrganisation(page, base, { organisation: 'Chat History', name: 'Ada Kowalska', email: `ada-${Date.now()}@example.test` });
     await settled(page, 'Catalog');
 
     await page.goto(base + '/chat');

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helper.js';
-import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
+import { buildWeb, chromiumAvailable, launchBrowser, registerOrganisation, screenshots, seriousViolations, type Browser } from './web-browser.js';
 
 type Lang = 'en' | 'pl';
 interface Tour {
@@ -36,8 +36,24 @@ const SIGNED_OUT: Tour[] = [
   { name: 'invite', url: '/invite#not-a-real-invitation-token', heading: { en: 'Join your team', pl: 'Dołącz do zespołu' } },
 ];
 
+/** The API's refusals each page met, so a page that never shows its heading says why. */
+const refusals = new WeakMap<Page, string[]>();
+function watchRefusals(page: Page): Page {
+  const seen: string[] = [];
+  refusals.set(page, seen);
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.url().includes('/api/')) seen.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+  });
+  return page;
+}
+
 async function settled(page: Page, heading: string) {
-  await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: 20_000 });
+  try {
+    await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor({ timeout: 20_000 });
+  } catch (error) {
+    const shown = await page.getByRole('heading', { level: 1 }).allInnerTexts().catch(() => []);
+    throw new Error(`"${heading}" did not appear at ${page.url()}; headings shown: ${JSON.stringify(shown)}; API refusals: ${JSON.stringify(refusals.get(page) ?? [])}`, { cause: error });
+  }
   await expect.poll(() => page.locator('.loading').count(), { timeout: 20_000 }).toBe(0);
 }
 
@@ -76,7 +92,7 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
   });
 
   it('registers, administers the organisation, switches to Polish, and passes axe on every page', async () => {
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const page = watchRefusals(browser.context.pages()[0] ?? (await browser.context.newPage()));
     const failures: string[] = [];
     const email = `ana-${Date.now()}@example.test`;
 
@@ -201,6 +217,8 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     expect(await page.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
 
     expect(failures).toEqual([]);
+    // Cookies belong to the host, not the port: a page left open here would share the next servers' cookies.
+    await page.close();
   }, 180_000);
 
   it('keeps the user signed in when the access token expires, by trading the refresh cookie', async () => {
@@ -210,17 +228,13 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
     try {
       await shortLived.app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(shortLived.app.server.address() as AddressInfo).port}`;
-      const page = await browser.context.newPage();
+      await browser.context.clearCookies();
+      const page = watchRefusals(await browser.context.newPage());
       const refreshes: number[] = [];
       page.on('response', (response) => {
         if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
       });
-      await page.goto(origin + '/register');
-      await page.getByLabel('Organisation name').fill('Short Sessions');
-      await page.getByLabel('Your name').fill('Cy Admin');
-      await page.getByLabel('E-mail').fill(`cy-${Date.now()}@example.test`);
-      await page.getByLabel('Password').fill('correct horse battery staple');
-      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await registerOrganisation(page, origin, { organisation: 'Short Sessions', name: 'Cy Admin', email: `cy-${Date.now()}@example.test` });
       await settled(page, 'Catalog');
       // The session cookie lives as long as its token: once the browser has dropped it, the token has expired.
       await expect.poll(async () => (await browser.context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, interval: 250 }).toBe(false);
@@ -230,7 +244,7 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
       await settled(page, 'API keys');
       await page.getByLabel('Key name').fill('After refresh');
       await page.getByRole('button', { name: 'Create' }).click();
-      await page.getByTestId('secret-value').waitFor();
+      await page.getByTestId('secret-value').waitFor({ timeout: 20_000 });
       expect(refreshes.length).toBeGreaterThan(0);
       expect(refreshes.every((status) => status === 200)).toBe(true);
       expect(await page.getByRole('heading', { level: 1, name: 'Sign in' }).count()).toBe(0);
@@ -239,4 +253,56 @@ describe.runIf(enabled)('web UI end to end in Debian Chromium', () => {
       await shortLived.close();
     }
   }, 60_000);
+
+  it('keeps two tabs signed in when both find the access token expired at the same moment', async () => {
+    // Tabs share the browser's cookies but each has its own client: both trade the same refresh cookie
+    // at once. Refresh-token reuse detection must not take the loser of that race for a thief.
+    const shortLived = await createTestApp({ env: { ACCESS_TOKEN_TTL_SECONDS: '5' } });
+    try {
+      await shortLived.app.listen({ port: 0, host: '127.0.0.1' });
+      const origin = `http://127.0.0.1:${(shortLived.app.server.address() as AddressInfo).port}`;
+      const context = browser.context;
+      await context.clearCookies();
+      const first = watchRefusals(await context.newPage());
+      await registerOrganisation(first, origin, { organisation: 'Two Tabs', name: 'Di Admin', email: `di-${Date.now()}@example.test` });
+      await settled(first, 'Catalog');
+      const second = watchRefusals(await context.newPage());
+      await second.goto(origin + '/admin/users');
+      await settled(second, 'Users');
+      const refreshes: number[] = [];
+      for (const page of [first, second]) {
+        page.on('response', (response) => {
+          if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
+        });
+      }
+      // Both tabs' refreshes are held until both are on their way, so both carry the same refresh cookie.
+      const held: Route[] = [];
+      let release: () => void = () => {};
+      const bothSent = new Promise<void>((resolve) => (release = resolve));
+      await context.route(`${origin}/api/v1/auth/refresh`, async (route) => {
+        held.push(route);
+        if (held.length === 2) release();
+        await Promise.race([bothSent, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        await route.continue();
+      });
+      await expect.poll(async () => (await context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, interval: 250 }).toBe(false);
+      await Promise.all([first.reload(), second.reload()]);
+      await settled(first, 'Catalog');
+      await settled(second, 'Users');
+      expect(refreshes).toEqual([200, 200]);
+      await context.unroute(`${origin}/api/v1/auth/refresh`);
+      // The session goes on: one more expiry later, a write from either tab still works.
+      await expect.poll(async () => (await context.cookies(origin)).some((cookie) => cookie.name === 'mp_session'), { timeout: 10_000, interval: 250 }).toBe(false);
+      await second.goto(origin + '/admin/api-keys');
+      await settled(second, 'API keys');
+      await second.getByLabel('Key name').fill('Second tab');
+      await second.getByRole('button', { name: 'Create' }).click();
+      await second.getByTestId('secret-value').waitFor({ timeout: 20_000 });
+      expect(await first.getByRole('heading', { level: 1, name: 'Sign in' }).count()).toBe(0);
+      await first.close();
+      await second.close();
+    } finally {
+      await shortLived.close();
+    }
+  }, 90_000);
 });

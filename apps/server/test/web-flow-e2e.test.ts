@@ -6,7 +6,7 @@ import { mailboxDirectory } from '@marketplace/mail/hub';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
-import { buildWeb, chromiumAvailable, launchBrowser, screenshots, seriousViolations, type Browser } from './web-browser.js';
+import { buildWeb, chromiumAvailable, launchBrowser, registerOrganisation, screenshots, seriousViolations, type Browser } from './web-browser.js';
 import { startWebStack, type WebStack } from './web-stack.js';
 
 /**
@@ -68,13 +68,7 @@ describe.runIf(enabled)('from a Polish chat request to a healthy deployment, in 
     const failures: string[] = [];
 
     // Register.
-    await page.goto(base + '/register');
-    await settled(page, 'Create your organisation');
-    await page.getByLabel('Organisation name').fill('Serwis Sprzętu');
-    await page.getByLabel('Your name').fill('Ola Nowak');
-    await page.getByLabel('E-mail').fill(`ola-${Date.now()}@example.test`);
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await registerOrganisation(page, base, { organisation: 'Serwis Sprzętu', name: 'Ola Nowak', email: `ola-${Date.now()}@example.test` });
     await settled(page, 'Catalog');
 
     // Chat in Polish: the draft fills in beside the conversation, in Polish.

@@ -5173,7 +5173,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         refreshToken?: string;
-                    };
+                    } | null;
                 };
             };
             responses: {
@@ -5189,8 +5189,8 @@ export interface paths {
                             /** @description Access token lifetime in seconds */
                             expiresIn: number;
                             organization: components["schemas"]["Organization"];
-                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once */
-                            refreshToken: string;
+                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent only when the refresh cookie was traded moments before by another tab of the same browser: the cookie the browser holds stays current */
+                            refreshToken?: string;
                             /** @description Access token (JWT) for "Authorization: Bearer" */
                             token: string;
                             user: components["schemas"]["User"];

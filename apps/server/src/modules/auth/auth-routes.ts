@@ -10,7 +10,7 @@ import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSes
 import { clearFailedLogins, findProfile, recordFailedLogin } from './auth-repository.js';
 import { TtlCache } from './ttl-cache.js';
 import { email, organizationSchema, roleSchema, userSchema } from '../accounts/account-schemas.js';
-import { password, sessionResponse } from './auth-schemas.js';
+import { password, refreshResponse, sessionResponse } from './auth-schemas.js';
 
 const LOCK_AFTER_FAILURES = 5;
 const LOGIN_RATE = { max: 20, timeWindow: 60_000 };
@@ -94,18 +94,19 @@ export default async function authRoutes(fastify: FastifyInstance) {
       tags: ['auth'],
       summary: 'Trade a refresh token for a new token pair',
       security: [],
-      body: z.object({ refreshToken: z.string().max(200).optional() }).strict().optional(),
-      response: withErrors({ 200: sessionResponse }),
+      body: z.object({ refreshToken: z.string().max(200).optional() }).strict().nullish(),
+      response: withErrors({ 200: refreshResponse }),
     },
     handler: async (request, reply) => {
       const fromCookie = request.cookies[REFRESH_COOKIE];
       const refreshToken = request.body?.refreshToken ?? fromCookie;
       if (!refreshToken) throw new UnauthorizedError('Send {"refreshToken": "…"} or the refresh cookie.', 'REFRESH_INVALID');
-      const result = await refreshSession(app, refreshToken, request);
-      request.auditInfo = { orgId: result.user.org_id, actorId: result.user.id };
-      if (!request.body?.refreshToken && fromCookie) setSessionCookies(app, reply, result);
-      const { user, ...tokens } = result;
-      return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id) };
+      const viaCookie = !request.body?.refreshToken && Boolean(fromCookie);
+      const result = await refreshSession(app, refreshToken, request, { fromCookie: viaCookie });
+      request.auditInfo = { orgId: result.user.org_id, actorId: result.user.id, ...('raced' in result ? { details: { raced: true } } : {}) };
+      if (viaCookie) setSessionCookies(app, reply, result);
+      const { user, token, refreshToken: next, expiresIn } = result;
+      return { token, ...(next === undefined ? {} : { refreshToken: next }), expiresIn, user: publicUser(user), organization: await getOrganization(app.db, user.org_id) };
     },
   });
 

@@ -47,22 +47,38 @@ export async function startSession(app: FastifyInstance, user: UserRow, request:
 }
 
 /**
+ * How long after a refresh cookie was traded in the same cookie may still be traded by another tab of
+ * the browser that traded it. Tabs share cookies but not their scripts: when the access token expires,
+ * two tabs present the same refresh cookie at once, and the loser's cookie jar already holds the
+ * winner's new refresh token. Such a request gets an access token for the same session and no new
+ * refresh token (decision 0076). After the window, presenting it is reuse as before.
+ */
+export const REFRESH_RACE_WINDOW_MS = 10_000;
+
+/** A refresh answered with an access token only: the refresh token the browser already holds stays current. */
+export type RefreshedSession = (IssuedTokens | (Omit<IssuedTokens, 'refreshToken'> & { refreshToken?: undefined; raced: true })) & { user: UserRow };
+
+/**
  * Trade a refresh token for a new pair; the old refresh token stops working (rotation). A token that
  * was already traded in is reuse (a copy was stolen, or the client raced): the whole session ends —
  * its access token and its current refresh token too — and the event is audited (OAuth 2.0 Security BCP).
+ * The one exception is `fromCookie` within REFRESH_RACE_WINDOW_MS of the token's trade: see there.
  */
-export async function refreshSession(app: FastifyInstance, refreshToken: string, request: FastifyRequest): Promise<IssuedTokens & { user: UserRow }> {
+export async function refreshSession(app: FastifyInstance, refreshToken: string, request: FastifyRequest, options: { fromCookie?: boolean } = {}): Promise<RefreshedSession> {
   const oldHash = hashSecret(refreshToken);
   const session = await app.db.selectFrom('sessions').selectAll().where('refresh_hash', '=', oldHash).executeTakeFirst();
   if (!session) {
+    if (options.fromCookie) {
+      const raced = await racedRefresh(app, oldHash);
+      if (raced) return raced;
+    }
     await endReusedSession(app, oldHash, request);
     throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
   }
   if (session.revoked_at || new Date(session.expires_at) <= new Date()) {
     throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
   }
-  const user = await app.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
-  if (!user || user.status !== 'active') throw new UnauthorizedError('This account is disabled.', 'ACCOUNT_DISABLED');
+  const user = await activeUser(app, session.user_id);
   const next = newSecret('mpr');
   const rotated = await app.db.transaction().execute(async (trx) => {
     const updated = await trx.updateTable('sessions').set({ refresh_hash: hashSecret(next) }).where('id', '=', session.id).where('refresh_hash', '=', oldHash).where('revoked_at', 'is', null).executeTakeFirst();
@@ -71,11 +87,37 @@ export async function refreshSession(app: FastifyInstance, refreshToken: string,
     return true;
   });
   if (!rotated) {
+    // Another request traded the same token between the look-up and the update.
+    const raced = options.fromCookie ? await racedRefresh(app, oldHash) : null;
+    if (raced) return raced;
     await endReusedSession(app, oldHash, request, session.id);
     throw new UnauthorizedError('The refresh token was already used; sign in again.', 'REFRESH_INVALID');
   }
   const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: session.id }, app.config.accessTokenTtlSeconds);
   return { token, refreshToken: next, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user };
+}
+
+async function activeUser(app: FastifyInstance, userId: string): Promise<UserRow> {
+  const user = await app.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user || user.status !== 'active') throw new UnauthorizedError('This account is disabled.', 'ACCOUNT_DISABLED');
+  return user;
+}
+
+/**
+ * The refresh cookie of a tab that lost the race to another tab of the same browser: the token is the
+ * session's last one traded in, within REFRESH_RACE_WINDOW_MS, and the session goes on. Answers an
+ * access token of that session only; anything else is null (and is then reuse).
+ */
+async function racedRefresh(app: FastifyInstance, hash: string): Promise<RefreshedSession | null> {
+  const used = await app.db.selectFrom('session_refresh_tokens').select(['session_id', 'used_at']).where('hash', '=', hash).executeTakeFirst();
+  if (!used || Date.now() - new Date(used.used_at).getTime() > REFRESH_RACE_WINDOW_MS) return null;
+  const last = await app.db.selectFrom('session_refresh_tokens').select('hash').where('session_id', '=', used.session_id).orderBy('used_at', 'desc').limit(1).executeTakeFirst();
+  if (last?.hash !== hash) return null;
+  const session = await app.db.selectFrom('sessions').selectAll().where('id', '=', used.session_id).executeTakeFirst();
+  if (!session || session.revoked_at || new Date(session.expires_at) <= new Date()) return null;
+  const user = await activeUser(app, session.user_id);
+  const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: session.id }, app.config.accessTokenTtlSeconds);
+  return { token, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user, raced: true };
 }
 
 /** A refresh token was presented after it had been traded in: end its session and audit `REFRESH_REUSED`. */
@@ -118,9 +160,11 @@ export async function endUserSessions(app: FastifyInstance, userId: string): Pro
   for (const row of rows) app.credentialCache.forgetSession(row.id);
 }
 
-export function setSessionCookies(app: FastifyInstance, reply: FastifyReply, tokens: IssuedTokens): void {
+/** The session's cookies; without a refresh token (a raced refresh) the refresh and signed-in cookies are left as they are. */
+export function setSessionCookies(app: FastifyInstance, reply: FastifyReply, tokens: Pick<IssuedTokens, 'token' | 'expiresIn'> & { refreshToken?: string | undefined }): void {
   const secure = app.config.publicUrl.startsWith('https:');
   reply.setCookie(SESSION_COOKIE, tokens.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: tokens.expiresIn });
+  if (tokens.refreshToken === undefined) return;
   reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { path: '/api/v1/auth', httpOnly: true, sameSite: 'strict', secure, maxAge: app.config.refreshTokenTtlDays * 86_400 });
   reply.setCookie(SIGNED_IN_COOKIE, '1', { path: '/', httpOnly: false, sameSite: 'lax', secure, maxAge: app.config.refreshTokenTtlDays * 86_400 });
 }
