@@ -166,6 +166,20 @@ describe('the web UI session cookie', () => {
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: account.email, password: 'correct horse battery staple', cookie: true } });
     const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
     expect(login.cookies.find((c) => c.name === 'mp_session')?.httpOnly).toBe(true);
+    // The tokens live only in the httpOnly cookies: no answer a page's script can read holds them.
+    expect(login.json()).not.toHaveProperty('token');
+    expect(login.json()).not.toHaveProperty('refreshToken');
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { organization: 'Cookie Only', name: 'C', email: uniqueEmail(), password: 'correct horse battery staple', cookie: true } });
+    expect(registered.statusCode).toBe(201);
+    expect(Object.keys(registered.json())).toEqual(expect.arrayContaining(['expiresIn', 'user', 'organization', 'csrfToken']));
+    expect(registered.json()).not.toHaveProperty('token');
+    expect(registered.json()).not.toHaveProperty('refreshToken');
+    const refreshed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { cookie: `mp_refresh=${cookies.mp_refresh}` } });
+    expect(refreshed.statusCode).toBe(200);
+    expect(refreshed.json()).not.toHaveProperty('token');
+    expect(refreshed.json()).not.toHaveProperty('refreshToken');
+    cookies.mp_session = refreshed.cookies.find((c) => c.name === 'mp_session')!.value;
+    cookies.mp_refresh = refreshed.cookies.find((c) => c.name === 'mp_refresh')!.value;
     const cookieHeader = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: cookieHeader } });

@@ -4535,6 +4535,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests */
                         cookie?: boolean;
                         name: string;
                         password: string;
@@ -4555,10 +4556,10 @@ export interface paths {
                             /** @description Access token lifetime in seconds */
                             expiresIn: number;
                             organization: components["schemas"]["Organization"];
-                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once */
-                            refreshToken: string;
-                            /** @description Access token (JWT) for "Authorization: Bearer" */
-                            token: string;
+                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent with cookie: true (it is in the httpOnly refresh cookie) */
+                            refreshToken?: string;
+                            /** @description Access token (JWT) for "Authorization: Bearer". Absent with cookie: true (it is in the httpOnly session cookie) */
+                            token?: string;
                             user: components["schemas"]["User"];
                         };
                     };
@@ -4645,7 +4646,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Also set the httpOnly session cookie (web UI) */
+                        /** @description Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests */
                         cookie?: boolean;
                         email: string;
                         password: string;
@@ -4665,10 +4666,10 @@ export interface paths {
                             /** @description Access token lifetime in seconds */
                             expiresIn: number;
                             organization: components["schemas"]["Organization"];
-                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once */
-                            refreshToken: string;
-                            /** @description Access token (JWT) for "Authorization: Bearer" */
-                            token: string;
+                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent with cookie: true (it is in the httpOnly refresh cookie) */
+                            refreshToken?: string;
+                            /** @description Access token (JWT) for "Authorization: Bearer". Absent with cookie: true (it is in the httpOnly session cookie) */
+                            token?: string;
                             user: components["schemas"]["User"];
                         };
                     };
@@ -5189,10 +5190,10 @@ export interface paths {
                             /** @description Access token lifetime in seconds */
                             expiresIn: number;
                             organization: components["schemas"]["Organization"];
-                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent only when the refresh cookie was traded moments before by another tab of the same browser: the cookie the browser holds stays current */
+                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent when the refresh token came in the cookie (the new one, if any, is in the httpOnly refresh cookie) */
                             refreshToken?: string;
-                            /** @description Access token (JWT) for "Authorization: Bearer" */
-                            token: string;
+                            /** @description Access token (JWT) for "Authorization: Bearer". Absent when the refresh token came in the cookie (the new one is in the httpOnly session cookie) */
+                            token?: string;
                             user: components["schemas"]["User"];
                         };
                     };
@@ -5270,6 +5271,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests */
                         cookie?: boolean;
                         email: string;
                         name: string;
@@ -5291,10 +5293,10 @@ export interface paths {
                             /** @description Access token lifetime in seconds */
                             expiresIn: number;
                             organization: components["schemas"]["Organization"];
-                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once */
-                            refreshToken: string;
-                            /** @description Access token (JWT) for "Authorization: Bearer" */
-                            token: string;
+                            /** @description Trade at POST /api/v1/auth/refresh for a new pair; shown once. Absent with cookie: true (it is in the httpOnly refresh cookie) */
+                            refreshToken?: string;
+                            /** @description Access token (JWT) for "Authorization: Bearer". Absent with cookie: true (it is in the httpOnly session cookie) */
+                            token?: string;
                             user: components["schemas"]["User"];
                         };
                     };

@@ -18,6 +18,12 @@ const LOGIN_RATE = { max: 20, timeWindow: 60_000 };
 /** `/me` is called on every page load: profiles are kept a few seconds (a rename shows within 3 s). */
 const PROFILE_CACHE_MS = 3_000;
 
+/** The tokens an answer shows: none when they went into httpOnly cookies, where a page's script cannot read them. */
+function sessionAnswer(tokens: { token: string; refreshToken?: string | undefined; expiresIn: number }, inCookies: boolean | undefined) {
+  if (inCookies) return { expiresIn: tokens.expiresIn };
+  return { token: tokens.token, ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken }), expiresIn: tokens.expiresIn };
+}
+
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   /** With each profile, its `/me` answers as sent (by roles and way of signing in): they expire together. */
@@ -29,7 +35,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       tags: ['auth'],
       summary: 'Create an organization and its first user (an admin)',
       security: [],
-      body: z.object({ organization: z.string().trim().min(2).max(120), name: z.string().trim().min(1).max(120), email, password, cookie: z.boolean().optional() }).strict(),
+      body: z.object({ organization: z.string().trim().min(2).max(120), name: z.string().trim().min(1).max(120), email, password, cookie: z.boolean().optional().describe('Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests') }).strict(),
       response: withErrors({ 201: sessionResponse }, [409]),
     },
     handler: async (request, reply) => {
@@ -47,7 +53,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       request.auditInfo = { orgId: organization.id, actorId: user.id, targetType: 'organization', targetId: organization.id };
       const tokens = await startSession(app, user, request);
       if (body.cookie) setSessionCookies(app, reply, tokens);
-      return reply.status(201).send({ ...tokens, user: publicUser(user), organization, ...(body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
+      return reply.status(201).send({ ...sessionAnswer(tokens, body.cookie), user: publicUser(user), organization, ...(body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
     },
   });
 
@@ -57,7 +63,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       tags: ['auth'],
       summary: 'Sign in with e-mail and password',
       security: [],
-      body: z.object({ email, password, cookie: z.boolean().optional().describe('Also set the httpOnly session cookie (web UI)') }).strict(),
+      body: z.object({ email, password, cookie: z.boolean().optional().describe('Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests') }).strict(),
       response: withErrors({ 200: sessionResponse }),
     },
     handler: async (request, reply) => {
@@ -84,7 +90,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       if (user.failed_logins > 0 || user.locked_until) await clearFailedLogins(app.db, user.id);
       const tokens = await startSession(app, user, request);
       if (request.body.cookie) setSessionCookies(app, reply, tokens);
-      return { ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) };
+      return { ...sessionAnswer(tokens, request.body.cookie), user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) };
     },
   });
 
@@ -105,8 +111,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
       const result = await refreshSession(app, refreshToken, request, { fromCookie: viaCookie });
       request.auditInfo = { orgId: result.user.org_id, actorId: result.user.id, ...('raced' in result ? { details: { raced: true } } : {}) };
       if (viaCookie) setSessionCookies(app, reply, result);
-      const { user, token, refreshToken: next, expiresIn } = result;
-      return { token, ...(next === undefined ? {} : { refreshToken: next }), expiresIn, user: publicUser(user), organization: await getOrganization(app.db, user.org_id) };
+      const { user } = result;
+      return { ...sessionAnswer(result, viaCookie), user: publicUser(user), organization: await getOrganization(app.db, user.org_id) };
     },
   });
 
@@ -164,7 +170,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       tags: ['auth'],
       summary: 'Join an organization with an invitation token',
       security: [],
-      body: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(120), password, cookie: z.boolean().optional() }).strict(),
+      body: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(120), password, cookie: z.boolean().optional().describe('Keep the tokens in httpOnly cookies (the web UI): the answer then holds neither token, and a CSRF token for unsafe requests') }).strict(),
       response: withErrors({ 201: sessionResponse }, [409]),
     },
     handler: async (request, reply) => {
@@ -172,7 +178,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       request.auditInfo = { orgId: user.org_id, actorId: user.id, targetType: 'user', targetId: user.id };
       const tokens = await startSession(app, user, request);
       if (request.body.cookie) setSessionCookies(app, reply, tokens);
-      return reply.status(201).send({ ...tokens, user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
+      return reply.status(201).send({ ...sessionAnswer(tokens, request.body.cookie), user: publicUser(user), organization: await getOrganization(app.db, user.org_id), ...(request.body.cookie ? { csrfToken: reply.generateCsrf() } : {}) });
     },
   });
 }
