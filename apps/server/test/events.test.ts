@@ -18,6 +18,8 @@ interface Stream {
   headers: Headers;
   events: EventSourceMessage[];
   retry: number | null;
+  /** True once the server has ended the stream. */
+  ended: boolean;
   next(type: string, match?: (data: any) => boolean, timeoutMs?: number): Promise<any>;
   close(): void;
 }
@@ -32,6 +34,7 @@ async function openStream(baseUrl: string, headers: Record<string, string>): Pro
     headers: response.headers,
     events,
     retry: null,
+    ended: false,
     async next(type, match = () => true, timeoutMs = 10_000) {
       const found = () => events.find((e) => e.event === type && match(JSON.parse(e.data)));
       const deadline = Date.now() + timeoutMs;
@@ -59,6 +62,7 @@ async function openStream(baseUrl: string, headers: Record<string, string>): Pro
       const decoder = new TextDecoder();
       try {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+        stream.ended = true;
       } catch {
         // aborted by the test
       }
@@ -214,6 +218,46 @@ describe('live updates over server-sent events', () => {
       await t.close();
     }
     expect(t.app.events.subscriberCount()).toBe(0);
+  });
+
+  it('ends a stream as soon as its caller signs out, is demoted or disabled, or its API key is revoked', async () => {
+    const t = await createTestApp();
+    try {
+      const base = await listen(t.app);
+      const admin = await register(t.app, { organization: 'Ended credentials' });
+      const [leaving, demoted, disabled, staying] = await Promise.all([addUser(t.app, admin, ['member']), addUser(t.app, admin, ['admin']), addUser(t.app, admin, ['member']), addUser(t.app, admin, ['member'])]);
+      const key = (await call(t.app, admin, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'dashboard', roles: ['member'] } })).json();
+      const open = async (authorization: string) => {
+        const stream = await openStream(base, { authorization });
+        await stream.next('ready');
+        return stream;
+      };
+      const streams = {
+        leaving: await open(`Bearer ${leaving!.token}`),
+        demoted: await open(`Bearer ${demoted!.token}`),
+        disabled: await open(`Bearer ${disabled!.token}`),
+        staying: await open(`Bearer ${staying!.token}`),
+        key: await open(`Bearer ${key.key}`),
+      };
+      expect(t.app.events.subscriberCount(admin.orgId)).toBe(5);
+
+      expect((await call(t.app, leaving!, { method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(204);
+      await until(() => streams.leaving.ended, 3000);
+      // An admin-only event no longer reaches someone who is no longer an admin.
+      expect((await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${demoted!.userId}`, payload: { roles: ['member'] } })).statusCode).toBe(200);
+      await until(() => streams.demoted.ended, 3000);
+      expect((await call(t.app, admin, { method: 'PATCH', url: `/api/v1/users/${disabled!.userId}`, payload: { status: 'disabled' } })).statusCode).toBe(200);
+      await until(() => streams.disabled.ended, 3000);
+      expect((await call(t.app, admin, { method: 'DELETE', url: `/api/v1/api-keys/${key.id}` })).statusCode).toBeLessThan(300);
+      await until(() => streams.key.ended, 3000);
+
+      // The one whose rights did not change keeps the stream and its events.
+      expect(streams.staying.ended).toBe(false);
+      expect(t.app.events.subscriberCount(admin.orgId)).toBe(1);
+      for (const stream of Object.values(streams)) stream.close();
+    } finally {
+      await t.close();
+    }
   });
 
   it('drops a client that stops reading instead of buffering for it without bound', async () => {

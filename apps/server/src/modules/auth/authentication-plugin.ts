@@ -13,7 +13,18 @@ declare module 'fastify' {
     tokens: TokenSigner;
     /** Revokes every session of a user (roles changed, account disabled). */
     endUserSessions(userId: string): Promise<void>;
-    credentialCache: { forgetSession(id: string): void; forgetApiKey(prefix: string): void; forgetAgent(id: string): void };
+    credentialCache: {
+      forgetSession(id: string): void;
+      forgetApiKey(prefix: string): void;
+      forgetAgent(id: string): void;
+      /** Hears of every credential this process ended or changed (a session, an API key, an agent client); returns the unsubscribe. */
+      onForget(listener: (forgotten: Forgotten) => void): () => void;
+    };
+    /**
+     * Whether a caller admitted earlier may still act as admitted: the session, key or agent client is
+     * still valid and its roles are the same. For what outlives one request (an event stream).
+     */
+    credentialStillValid(principal: Principal): Promise<boolean>;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -27,6 +38,10 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export type Forgotten = { kind: 'session'; id: string } | { kind: 'api-key'; prefix: string } | { kind: 'agent'; id: string };
+
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role) => b.includes(role));
 /**
  * How long a credential check is reused. Every process keeps its own cache and nothing tells another
  * process that a user was demoted or disabled, so this is the longest a change takes to apply anywhere.
@@ -53,10 +68,18 @@ export default fp(
     const sessions = new TtlCache<{ active: boolean; roles: Role[] }>(CREDENTIAL_CACHE_MS);
     const apiKeys = new TtlCache<ApiKeyRecord>(CREDENTIAL_CACHE_MS);
     const agents = new TtlCache<{ active: boolean; ownerActive: boolean }>(CREDENTIAL_CACHE_MS);
+    const listeners = new Set<(forgotten: Forgotten) => void>();
+    const tell = (forgotten: Forgotten) => {
+      for (const listener of listeners) listener(forgotten);
+    };
     app.decorate('credentialCache', {
-      forgetSession: (id: string) => sessions.delete(id),
-      forgetApiKey: (prefix: string) => apiKeys.delete(prefix),
-      forgetAgent: (id: string) => agents.delete(id),
+      forgetSession: (id: string) => (sessions.delete(id), tell({ kind: 'session', id })),
+      forgetApiKey: (prefix: string) => (apiKeys.delete(prefix), tell({ kind: 'api-key', prefix })),
+      forgetAgent: (id: string) => (agents.delete(id), tell({ kind: 'agent', id })),
+      onForget: (listener: (forgotten: Forgotten) => void) => {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
     });
     app.decorate('endUserSessions', (userId: string) => endUserSessions(app, userId));
     app.decorateRequest('principal', null);
@@ -78,28 +101,52 @@ export default fp(
       return apiKeyPrincipal(value, lookup, (row) => refusing(request, row.orgId, 'api-key', row.id));
     }
 
+    async function agentState(id: string) {
+      let agent = agents.get(id);
+      if (agent === undefined) {
+        const row = await app.db.selectFrom('agent_clients').leftJoin('users', 'users.id', 'agent_clients.created_by').select(['agent_clients.revoked_at', 'agent_clients.created_by', 'users.status']).where('agent_clients.id', '=', id).executeTakeFirst();
+        agent = { active: !!row && !row.revoked_at, ownerActive: !row?.created_by || row.status === 'active' };
+        agents.set(id, agent);
+      }
+      return agent;
+    }
+
+    async function sessionState(sessionId: string, userId: string) {
+      let session = sessions.get(sessionId);
+      if (session === undefined) {
+        const row = await app.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.revoked_at', 'sessions.expires_at', 'users.status', 'users.roles']).where('sessions.id', '=', sessionId).where('sessions.user_id', '=', userId).executeTakeFirst();
+        session = { active: !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active', roles: row?.roles ?? [] };
+        sessions.set(sessionId, session);
+      }
+      return session;
+    }
+
+    app.decorate('credentialStillValid', async (principal: Principal) => {
+      if (principal.kind === 'agent') {
+        const agent = await agentState(principal.id);
+        return agent.active && agent.ownerActive;
+      }
+      if (principal.kind === 'api-key') {
+        const key = await lookupApiKey(app.db, principal.id, 'id');
+        return key.active && key.ownerActive && sameRoles(key.roles, principal.roles);
+      }
+      if (!principal.sessionId) return false;
+      const session = await sessionState(principal.sessionId, principal.id);
+      return session.active && sameRoles(session.roles, principal.roles);
+    });
+
     async function fromJwt(request: FastifyRequest, token: string, via: 'bearer' | 'cookie'): Promise<Principal> {
       const claims = await app.tokens.verify(token);
       const [kind, id] = claims.sub.split(':');
       if (kind === 'agent' && id) {
-        let agent = agents.get(id);
-        if (agent === undefined) {
-          const row = await app.db.selectFrom('agent_clients').leftJoin('users', 'users.id', 'agent_clients.created_by').select(['agent_clients.revoked_at', 'agent_clients.created_by', 'users.status']).where('agent_clients.id', '=', id).executeTakeFirst();
-          agent = { active: !!row && !row.revoked_at, ownerActive: !row?.created_by || row.status === 'active' };
-          agents.set(id, agent);
-        }
+        const agent = await agentState(id);
         if (!agent.active || !agent.ownerActive) refusing(request, claims.org, 'agent', id);
         if (!agent.active) throw new UnauthorizedError('This agent client was revoked; enrol the agent again.', 'AGENT_REVOKED');
         if (!agent.ownerActive) throw new UnauthorizedError('The account that created this agent client is disabled; an admin must enrol the agent again.', 'AGENT_OWNER_DISABLED');
         return { kind: 'agent', orgId: claims.org, id, userId: null, roles: [], via };
       }
       if (kind !== 'user' || !id || !claims.sid) throw new UnauthorizedError('The token is invalid; sign in again.', 'TOKEN_INVALID');
-      let session = sessions.get(claims.sid);
-      if (session === undefined) {
-        const row = await app.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.revoked_at', 'sessions.expires_at', 'users.status', 'users.roles']).where('sessions.id', '=', claims.sid).where('sessions.user_id', '=', id).executeTakeFirst();
-        session = { active: !!row && !row.revoked_at && new Date(row.expires_at) > new Date() && row.status === 'active', roles: row?.roles ?? [] };
-        sessions.set(claims.sid, session);
-      }
+      const session = await sessionState(claims.sid, id);
       if (!session.active) refusing(request, claims.org, 'session', claims.sid);
       if (!session.active) throw new UnauthorizedError('This session has ended; sign in again.', 'SESSION_ENDED');
       // The roles are the user's current ones, never the (possibly older) copy in the token.

@@ -11,6 +11,12 @@ export const PING_MS = 15_000;
 export const MAX_BUFFERED_BYTES = 256 * 1024;
 /** Streams end after this long; the browser reconnects at once, and sign-in is checked again. */
 export const MAX_STREAM_MS = 10 * 60_000;
+/**
+ * How often an open stream checks that its caller may still see it (session, key or agent client
+ * still valid, same roles). A credential this process ends is checked at once; one ended by another
+ * process (nothing tells this one) within this time plus the credential cache's.
+ */
+export const RECHECK_MS = PING_MS;
 const READY_WAIT_MS = 2000;
 
 const STREAM_DESCRIPTION = [
@@ -19,6 +25,7 @@ const STREAM_DESCRIPTION = [
   '`request` {id, state, step, stepState, appId, version}; `deployment` {id, appId, app, version, agentId, state, health, updatedAt};',
   '`conversation` {id, state}; `delivery` {id, appId, version, recipient, state}; `message` {id, appId, classification, subject} (a mail in the inbox of an app the caller owns);',
   '`campaign` {id, appId, state, counts} (its creator and admins); `mail-backlog` {waiting, processing, quarantined, oldestSeconds} (admins). A `: ping` comment every 15 s.',
+  'The stream ends when the caller signs out or is disabled, its roles change, or its API key or agent client is revoked (at once on the instance that made the change, within 20 s on others), and after 10 minutes: reconnect to go on.',
 ].join(' ');
 
 /** GET /events: live updates over SSE (EventSource sends the session cookie; Bearer works too). */
@@ -69,10 +76,28 @@ export default async function eventsRoutes(fastify: FastifyInstance) {
       });
       const ping = setInterval(() => write(': ping\n\n'), PING_MS);
       const maxAge = setTimeout(() => end(), MAX_STREAM_MS);
+      // A signed-out, disabled or demoted caller, a revoked key or agent: the stream ends (the client
+      // reconnects and is asked to sign in again, or sees what its roles allow now).
+      const recheck = async () => {
+        if (ended) return;
+        const valid = await app.credentialStillValid(principal).catch(() => true);
+        if (!valid && !ended) {
+          request.log.info({ principal: principal.kind, id: principal.id }, 'event stream ended: its credential ended or its roles changed');
+          end();
+        }
+      };
+      const rechecking = setInterval(() => void recheck(), RECHECK_MS);
+      const stopListening = app.credentialCache.onForget((forgotten) => {
+        const concerned =
+          forgotten.kind === 'session' ? forgotten.id === principal.sessionId : forgotten.kind === 'agent' ? principal.kind === 'agent' && forgotten.id === principal.id : principal.kind === 'api-key';
+        if (concerned) setImmediate(() => void recheck());
+      });
       function end(drop = false) {
         if (ended) return;
         ended = true;
         unsubscribe();
+        stopListening();
+        clearInterval(rechecking);
         clearInterval(ping);
         clearTimeout(maxAge);
         open.delete(end);
