@@ -100,6 +100,16 @@ describe('ApiClient', () => {
     expect(lost).toBe(1);
   });
 
+  it('goes back to sign-in at once when the session was ended (signed out elsewhere, disabled, roles changed), without trying a refresh', async () => {
+    let lost = 0;
+    const { calls, fetchImpl } = server(() => problem(401, 'SESSION_ENDED', 'This session has ended; sign in again.'));
+    const client = new ApiClient({ fetch: fetchImpl, onSessionLost: () => lost++ });
+    const error = await client.get('/api/v1/users').catch((e: unknown) => e);
+    expect((error as ApiError).code).toBe('SESSION_ENDED');
+    expect(lost).toBe(1);
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/users']);
+  });
+
   it('fetches a new CSRF token and retries once when the server rejects the old one', async () => {
     let tokens = 0;
     const { calls, fetchImpl } = server((call) => {

@@ -88,6 +88,9 @@ export class ApiClient {
         } else {
           this.onSessionLost?.();
         }
+      } else if (problem.code === 'SESSION_ENDED') {
+        // Signed out elsewhere, disabled, or roles changed: no refresh can bring this session back.
+        this.onSessionLost?.();
       }
     }
     if (response.status === 403 && !SAFE.has(method) && !options.noRefresh) {
