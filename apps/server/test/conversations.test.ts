@@ -201,6 +201,9 @@ describe('conversations with the built-in engine', () => {
       expect(delivered.messages.at(-1).text).not.toContain('no workstation');
       // the Deliver step reads the same reason
       expect((await get(colleague, `/api/v1/requests/${built.requestId}`)).json()).toMatchObject({ state: 'published', deliveries: [], deliverySkipped: 'not-automatic' });
+      // and keeps it when the setting changes afterwards: it is what happened then
+      await call(env.t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { distribution: { deliverToRequester: true } } } });
+      expect((await get(colleague, `/api/v1/requests/${built.requestId}`)).json()).toMatchObject({ deliveries: [], deliverySkipped: 'not-automatic' });
     } finally {
       await call(env.t.app, admin, { method: 'PUT', url: '/api/v1/config', payload: { settings: { distribution: { deliverToRequester: true } } } });
     }

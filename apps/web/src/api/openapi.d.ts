@@ -18988,7 +18988,7 @@ export interface components {
                 /** @enum {string} */
                 state: "queued" | "sending" | "sent" | "failed";
             }[];
-            /** @description Published and sent nowhere: the requester has no workstation enrolled, or the organisation sends releases only when someone installs them (distribution.deliverToRequester off); null otherwise */
+            /** @description Published and sent nowhere: the requester had no workstation enrolled, or the organisation sent releases only when someone installs them (distribution.deliverToRequester off), as it was at publication; null otherwise */
             deliverySkipped: ("no-workstation" | "not-automatic") | null;
             error: {
                 code: string;
@@ -19034,7 +19034,7 @@ export interface components {
                 /** @enum {string} */
                 state: "queued" | "sending" | "sent" | "failed";
             }[];
-            /** @description Published and sent nowhere: the requester has no workstation enrolled, or the organisation sends releases only when someone installs them (distribution.deliverToRequester off); null otherwise */
+            /** @description Published and sent nowhere: the requester had no workstation enrolled, or the organisation sent releases only when someone installs them (distribution.deliverToRequester off), as it was at publication; null otherwise */
             deliverySkipped: ("no-workstation" | "not-automatic") | null;
             error: {
                 code: string;

@@ -11,7 +11,7 @@ import { deliveredReply, failedReply } from './reply-text.js';
  */
 export async function followRequest(services: ConversationServices, conversation: ConversationRow): Promise<ConversationRow> {
   if (conversation.state !== 'building' || !conversation.request_id) return conversation;
-  const request = await services.db.selectFrom('requests').select(['state', 'version', 'error', 'user_id']).where('id', '=', conversation.request_id).executeTakeFirst();
+  const request = await services.db.selectFrom('requests').select(['state', 'version', 'error', 'user_id', 'delivery_skipped']).where('id', '=', conversation.request_id).executeTakeFirst();
   if (!request || (request.state !== 'published' && request.state !== 'failed')) return conversation;
   const language: Language = conversation.language === 'pl' ? 'pl' : 'en';
   const moved = await services.db
@@ -22,7 +22,7 @@ export async function followRequest(services: ConversationServices, conversation
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
     const sent = request.state === 'published' ? await deliveriesOf(services, conversation.request_id, request.user_id) : 0;
-    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, sent, sent ? undefined : await deliverySkipped(services.db, conversation.org_id)) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, sent, sent ? undefined : (request.delivery_skipped ?? (await deliverySkipped(services.db, conversation.org_id)))) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
     await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);

@@ -19,6 +19,8 @@ export interface RequestsTable {
   requested_by: ColumnType<string | null, string | null | undefined, string | null>;
   app_id: string | null;
   version: string | null;
+  /** Why the published release went to none of the requester's workstations, as it was then (null: sent, or published before 1760). */
+  delivery_skipped: ColumnType<'not-automatic' | 'no-workstation' | null, 'not-automatic' | 'no-workstation' | null | undefined, 'not-automatic' | 'no-workstation' | null>;
   created_at: DefaultNow;
   updated_at: DefaultNow;
 }

@@ -21,7 +21,7 @@ export const requestSchema = z
     error: z.object({ step: z.string(), code: z.string(), message: z.string(), notice: noticeSchema.optional().describe('The message as a code and parameters, for a UI to word') }).nullable(),
     notice: z.string().nullable(),
     deliveries: z.array(z.object({ id: z.string(), recipient: z.string(), state: z.enum(['queued', 'sending', 'sent', 'failed']), error: z.string().nullable().describe('Why sending failed, or the last temporary failure') })).describe('The published release on its way to the requester’s own agents'),
-    deliverySkipped: z.enum(['no-workstation', 'not-automatic']).nullable().describe('Published and sent nowhere: the requester has no workstation enrolled, or the organisation sends releases only when someone installs them (distribution.deliverToRequester off); null otherwise'),
+    deliverySkipped: z.enum(['no-workstation', 'not-automatic']).nullable().describe('Published and sent nowhere: the requester had no workstation enrolled, or the organisation sent releases only when someone installs them (distribution.deliverToRequester off), as it was at publication; null otherwise'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
