@@ -29,6 +29,67 @@ describe('rate limits', () => {
     }
   });
 
+  it('gives each person behind one address a sign-in budget of their own, and each client behind a named proxy its own address', async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    const proxied = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000', TRUST_PROXY: '1' } });
+    try {
+      const signIn = (app: typeof t.app, email: string, headers: Record<string, string> = {}) =>
+        app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.1.2.3', headers, payload: { email, password: 'not the password' } });
+      // Twenty tries for one e-mail from one address, then a pause; a colleague at the same address is not held up.
+      const codes: number[] = [];
+      for (let i = 0; i < 21; i += 1) codes.push((await signIn(t.app, 'nobody-a@example.test')).statusCode);
+      expect(codes.slice(0, 20).every((code) => code === 401)).toBe(true);
+      expect(codes[20]).toBe(429);
+      expect((await signIn(t.app, 'nobody-b@example.test')).statusCode).toBe(401);
+
+      // Without TRUST_PROXY a forwarded address is not believed: both "clients" are the proxy.
+      for (let i = 0; i < 20; i += 1) await signIn(t.app, 'nobody-c@example.test', { 'x-forwarded-for': `192.0.2.${i + 1}` });
+      expect((await signIn(t.app, 'nobody-c@example.test', { 'x-forwarded-for': '192.0.2.200' })).statusCode).toBe(429);
+      // With one proxy named, the address it forwards is the client's: its budget, its audit entry.
+      for (let i = 0; i < 20; i += 1) await signIn(proxied.app, 'nobody-d@example.test', { 'x-forwarded-for': '192.0.2.1' });
+      expect((await signIn(proxied.app, 'nobody-d@example.test', { 'x-forwarded-for': '192.0.2.1' })).statusCode).toBe(429);
+      expect((await signIn(proxied.app, 'nobody-d@example.test', { 'x-forwarded-for': '192.0.2.2' })).statusCode).toBe(401);
+      const audited = await proxied.app.db.selectFrom('audit_log').select('ip').where('action', '=', 'auth.login').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      expect(audited?.ip).toBe('192.0.2.2');
+    } finally {
+      await proxied.close();
+      await t.close();
+    }
+  });
+
+  it('still holds one address to RATE_LIMIT_PER_MINUTE sign-ins across e-mails', async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '8' } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 9; i += 1) codes.push((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.9.9.9', payload: { email: `guess-${i}@example.test`, password: 'not it' } })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
+      // another address is not held up
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.9.9.10', payload: { email: 'guess-0@example.test', password: 'not it' } })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets every browser behind one address refresh its own session', async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    try {
+      // 25 browsers' sessions (five people, five sign-ins each)
+      const people = await Promise.all(Array.from({ length: 5 }, () => register(t.app)));
+      const tokens: string[] = [];
+      for (const person of people) {
+        for (let i = 0; i < 5; i += 1) tokens.push((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: person.email, password: 'correct horse battery staple' } })).json().refreshToken);
+      }
+      const codes: number[] = [];
+      for (const refreshToken of tokens) {
+        const refreshed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', remoteAddress: '10.1.2.3', payload: { refreshToken } });
+        codes.push(refreshed.statusCode);
+      }
+      expect(codes.every((code) => code === 200)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('shares one budget across instances through Redis (real redis-server)', async () => {
     const binary = requireBinary('redis-server', 'redis-server');
     if (!binary) return;

@@ -39,6 +39,12 @@ export interface BuildAppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest N hops" (what Fastify does with a number). */
+function trustedProxies(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting === false ? false : [...setting];
+}
+
 /**
  * The whole HTTP application as one Fastify instance: external plugins, then our app plugins,
  * then the route modules. server.ts only listens; tests call `app.inject()`.
@@ -47,7 +53,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.config.bodyLimitBytes,
-    trustProxy: false,
+    // Behind a reverse proxy every client would be the proxy's address: one rate-limit budget for all (TRUST_PROXY).
+    trustProxy: trustedProxies(options.config.trustProxy),
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

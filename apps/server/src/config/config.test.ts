@@ -38,6 +38,10 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, LOG_LEVEL: 'info' }).logLevel).toBe('info');
     expect(loadConfig({}).logLevel).toBe('info');
     expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([expect.stringMatching(/^LOG_LEVEL: /)]);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY: 'true' would believe whatever address any client claims; give the number of proxies/)]);
+    expect(problemsOf({ TRUST_PROXY: '0' })).toEqual([expect.stringMatching(/^TRUST_PROXY: expected 1 to 10 proxies/)]);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })).toEqual([expect.stringMatching(/^TRUST_PROXY: expected a number of proxies .* got '10.0.0.0\/33'/)]);
+    expect(problemsOf({ TRUST_PROXY: 'loopback,proxy.example.com' })).toEqual([expect.stringMatching(/got 'proxy.example.com'/)]);
   });
 
   it('never shows a database password in an error', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -68,6 +69,41 @@ const mailboxList = optionalString.transform((value, ctx) => {
   return addresses.map((address) => address.toLowerCase());
 });
 
+/** proxy-addr's names for address ranges. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which proxies in front of the server may say who the client is (X-Forwarded-For, -Proto, -Host):
+ * none (false), the nearest N hops, or the proxies' addresses (IP, IP/prefix, loopback, linklocal,
+ * uniquelocal). Never "everyone": then any client could name any address and slip its rate limits.
+ */
+const trustProxy = optionalString.transform((value, ctx): false | number | string[] => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') {
+    ctx.addIssue({ code: 'custom', message: "'true' would believe whatever address any client claims; give the number of proxies in front of the server (e.g. 1) or their addresses (e.g. 10.0.0.0/8,loopback)" });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+    ctx.addIssue({ code: 'custom', message: `expected 1 to 10 proxies in front of the server, got ${value}` });
+    return z.NEVER;
+  }
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.find((entry) => {
+    if (PROXY_RANGES.includes(entry)) return false;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return true;
+    return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad !== undefined || !entries.length) {
+    ctx.addIssue({ code: 'custom', message: `expected a number of proxies (1–10) or addresses separated by commas (IP, IP/prefix, loopback, linklocal, uniquelocal), got '${(bad ?? value).slice(0, 100)}'` });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const url = (protocols: string[]) =>
   optionalString.superRefine((value, ctx) => {
     if (value === undefined) return;
@@ -102,6 +138,7 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30, 365),
   CORS_ORIGINS: optionalString.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
+  TRUST_PROXY: trustProxy,
   BODY_LIMIT_BYTES: positiveInt(1_048_576, 512 * 1_048_576),
   SMTP_HOST: optionalString,
   SMTP_PORT: port(587),
@@ -206,6 +243,8 @@ export interface Config {
   readonly refreshTokenTtlDays: number;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** The proxies whose X-Forwarded-For names the client (rate limits, audit, sessions): none, N hops, or their addresses. */
+  readonly trustProxy: false | number | readonly string[];
   readonly bodyLimitBytes: number;
   readonly smtp: { readonly host?: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly pass?: string; readonly from: string; readonly listenPort: number };
   /**
@@ -355,6 +394,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     corsOrigins: e.CORS_ORIGINS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, pass: e.SMTP_PASS, from: e.SMTP_FROM, listenPort: e.SMTP_LISTEN_PORT },
     mailHub: {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConflictError, TooManyRequestsError, UnauthorizedError } from '../../errors/app-error.js';
@@ -9,11 +9,30 @@ import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } 
 import { clearSessionCookies, endSession, REFRESH_COOKIE, refreshSession, setSessionCookies, startSession } from './sessions.js';
 import { clearFailedLogins, findProfile, recordFailedLogin } from './auth-repository.js';
 import { TtlCache } from './ttl-cache.js';
+import { hashSecret } from '../../security/secrets.js';
 import { email, organizationSchema, roleSchema, userSchema } from '../accounts/account-schemas.js';
 import { password, refreshResponse, sessionResponse } from './auth-schemas.js';
 
 const LOCK_AFTER_FAILURES = 5;
 const LOGIN_RATE = { max: 20, timeWindow: 60_000 };
+const bodyField = (request: FastifyRequest, field: string): string | undefined => {
+  const value = (request.body as Record<string, unknown> | null | undefined)?.[field];
+  return typeof value === 'string' ? value : undefined;
+};
+/**
+ * Sign-in: 20 tries a minute per address **and e-mail**. An office behind one address (a NAT, a proxy
+ * not named in TRUST_PROXY) is many people signing in at nine; one account's guesses are also stopped
+ * by its lock. The address's whole budget across sign-ins and refreshes is RATE_LIMIT_PER_MINUTE.
+ */
+const SIGN_IN_RATE = { ...LOGIN_RATE, keyGenerator: (request: FastifyRequest) => `sign-in:${request.ip}:${(bodyField(request, 'email') ?? '').toLowerCase()}` };
+/** Refresh: 20 a minute per refresh token (unguessable, so nothing to try); every open tab behind a shared address refreshes for itself. */
+const REFRESH_RATE = {
+  ...LOGIN_RATE,
+  keyGenerator: (request: FastifyRequest) => {
+    const token = bodyField(request, 'refreshToken') ?? request.cookies[REFRESH_COOKIE];
+    return token ? `refresh:${hashSecret(token)}` : `refresh-ip:${request.ip}`;
+  },
+};
 
 /** `/me` is called on every page load: profiles are kept a few seconds (a rename shows within 3 s). */
 const PROFILE_CACHE_MS = 3_000;
@@ -26,6 +45,12 @@ function sessionAnswer(tokens: { token: string; refreshToken?: string | undefine
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // The plugin runs one limiter per request (the route's), so the address's budget is counted by hand before it.
+  const addressLimit = app.createRateLimit({ max: app.config.rateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => `auth-ip:${request.ip}` });
+  const addressBudget = async (request: FastifyRequest) => {
+    const counted = await addressLimit(request);
+    if (!counted.isAllowed && counted.isExceeded) throw new TooManyRequestsError(`Too many sign-ins and refreshes from this address: the limit is ${counted.max} per minute. Retry in ${counted.ttlInSeconds} s.`, counted.ttlInSeconds);
+  };
   /** With each profile, its `/me` answers as sent (by roles and way of signing in): they expire together. */
   const profiles = new TtlCache<{ profile: { user: unknown; organization: { id: string; name: string; slug: string; createdAt: string } }; answers: Map<string, string> }>(PROFILE_CACHE_MS);
 
@@ -58,7 +83,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/login', {
-    config: { auth: false, audit: 'auth.login', rateLimit: LOGIN_RATE },
+    config: { auth: false, audit: 'auth.login', rateLimit: SIGN_IN_RATE },
+    preHandler: addressBudget,
     schema: {
       tags: ['auth'],
       summary: 'Sign in with e-mail and password',
@@ -95,7 +121,8 @@ export default async function authRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/refresh', {
-    config: { auth: false, audit: 'auth.refresh', rateLimit: LOGIN_RATE },
+    config: { auth: false, audit: 'auth.refresh', rateLimit: REFRESH_RATE },
+    preHandler: addressBudget,
     schema: {
       tags: ['auth'],
       summary: 'Trade a refresh token for a new token pair',
