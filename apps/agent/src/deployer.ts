@@ -100,7 +100,7 @@ export class Deployer {
       const state = health.ok ? 'healthy' : 'unhealthy';
       // a redeploy the crash cut short: the server heard it was deploying, and hears now which copy serves
       if (interrupted.has(record.name)) {
-        const why = reason(REINSTALL_FAILED, `${record.name} ${record.current} installed again was interrupted when the agent stopped; its copy installed before was put back.`, notice('deployment.reinstallInterrupted', { app: record.name, version: record.current }));
+        const why = reason(REINSTALL_FAILED, `${record.name} ${record.current} installed again was interrupted when the agent stopped.`, notice('deployment.reinstallInterrupted', { app: record.name, version: record.current }));
         changes.push({
           app: record.name,
           version: record.current,

@@ -87,7 +87,7 @@ export const NOTICE_SENTENCES_EN = {
     keepsServingWithData: '{{version}} keeps serving with its data.',
     reinstallHealthFailed: '{{app}} {{version}} installed again did not become healthy:',
     reinstallStartFailed: '{{app}} {{version}} installed again did not start: {{error}}.',
-    reinstallInterrupted: '{{app}} {{version}} installed again was interrupted when the agent stopped; its copy installed before was put back.',
+    reinstallInterrupted: '{{app}} {{version}} installed again was interrupted when the agent stopped.',
     previousCopyServes: 'The copy installed before keeps serving.',
     previousCopyDown: 'The copy installed before was started again and does not answer either:',
     startFailed: '{{app}} {{version}} did not start: {{error}}',

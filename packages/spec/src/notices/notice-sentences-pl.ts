@@ -92,7 +92,7 @@ export const NOTICE_SENTENCES_PL = {
     keepsServingWithData: 'Nadal działa wersja {{version}} ze swoimi danymi.',
     reinstallHealthFailed: '{{app}} {{version}} zainstalowana ponownie nie zaczęła działać poprawnie:',
     reinstallStartFailed: '{{app}} {{version}} zainstalowana ponownie nie uruchomiła się: {{error}}.',
-    reinstallInterrupted: 'Ponowna instalacja {{app}} {{version}} została przerwana, gdy agent się zatrzymał; przywrócono kopię zainstalowaną wcześniej.',
+    reinstallInterrupted: 'Ponowna instalacja {{app}} {{version}} została przerwana, gdy agent się zatrzymał.',
     previousCopyServes: 'Nadal działa kopia zainstalowana wcześniej.',
     previousCopyDown: 'Kopię zainstalowaną wcześniej uruchomiono ponownie, ale ona też nie odpowiada:',
     startFailed: '{{app}} {{version}} nie uruchomiła się: {{error}}',
