@@ -251,7 +251,7 @@ export class Deployer {
       const message = (error as Error).message;
       return giveUp(
         reinstall
-          ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not start: ${message}.`, notice('deployment.reinstallStartFailed', { app, version, error: message }))
+          ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not start: ${message.replace(/[.\s]+$/, '')}.`, notice('deployment.reinstallStartFailed', { app, version, error: message.replace(/[.\s]+$/, '') }))
           : reason('START_FAILED', message, notice('deployment.startFailed', { app, version, error: message })),
         undefined,
       );
