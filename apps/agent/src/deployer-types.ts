@@ -3,7 +3,12 @@ import type { HomeLayout } from './agent-home.js';
 import type { Runtime } from './runtimes/runtime.js';
 import type { DeploymentReport } from './server-client.js';
 
-export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back'; report: DeploymentReport };
+/**
+ * How an install or rollback ended. `reinstall-failed`: the running version installed again (Redeploy) did
+ * not start or become healthy, and its copy installed before was put back; the report is of that copy
+ * (`healthy` when it answers again), its reason code `REINSTALL_FAILED`.
+ */
+export type Outcome = { state: 'healthy' | 'rejected' | 'unhealthy' | 'rolled-back' | 'reinstall-failed'; report: DeploymentReport };
 
 /** A verified release ready to install: its app.json, the bundle on disk and the hash the signed statement names. */
 export interface DeployInput {

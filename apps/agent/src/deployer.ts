@@ -13,6 +13,9 @@ import type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-
 
 export type { DeployerOptions, DeployInput, Outcome, Prepare } from './deployer-types.js';
 
+/** The reason code of a Redeploy whose fresh copy failed while the copy installed before serves again (see `reinstallFailed`). */
+export const REINSTALL_FAILED = 'REINSTALL_FAILED';
+
 /**
  * Owns the apps on this workstation: unpacks a verified bundle beside the running version, starts
  * it, and moves the `current` pointer only once it is healthy; a version that does not become
@@ -78,12 +81,14 @@ export class Deployer {
     }
     this.state.starting = {};
     // a redeploy stopped by a crash: the copy set aside (the same signed version, complete) goes back
+    const interrupted = new Set<string>();
     for (const record of this.apps()) {
       if (!record.current) continue;
       const dir = join(this.layout.apps, record.name, record.current);
       if (!(await stat(`${dir}.reinstall`).catch(() => null))) continue;
       await rm(dir, { recursive: true, force: true });
       await rename(`${dir}.reinstall`, dir);
+      interrupted.add(record.name);
       this.options.log?.(`${record.name}: the redeploy of ${record.current} was interrupted; the copy it replaced is back`);
     }
     await removeStrayVersions(this.layout, this.state);
@@ -92,8 +97,22 @@ export class Deployer {
       if (!record.current) continue;
       const before = record.state;
       const health = await this.ensureRunning(record);
+      const state = health.ok ? 'healthy' : 'unhealthy';
+      // a redeploy the crash cut short: the server heard it was deploying, and hears now which copy serves
+      if (interrupted.has(record.name)) {
+        const why = reason(REINSTALL_FAILED, `${record.name} ${record.current} installed again was interrupted when the agent stopped.`, notice('deployment.reinstallInterrupted', { app: record.name, version: record.current }));
+        changes.push({
+          app: record.name,
+          version: record.current,
+          state,
+          reason: health.ok
+            ? extendReason(why, 'The copy installed before keeps serving.', notice('deployment.previousCopyServes'))
+            : extendReason(why, `The copy installed before was started again and does not answer either: ${health.detail}.`, notice('deployment.previousCopyDown'), health.notice),
+          health: healthReport(health, record.port ?? 0),
+        });
+      }
       // an app that came back (or went down) while no agent watched it: the server hears it now
-      if (record.state !== before) changes.push({ app: record.name, version: record.current, state: health.ok ? 'healthy' : 'unhealthy', health: healthReport(health, record.port ?? 0) });
+      else if (record.state !== before) changes.push({ app: record.name, version: record.current, state, health: healthReport(health, record.port ?? 0) });
     }
     return changes;
   }
@@ -221,7 +240,7 @@ export class Deployer {
         : aside
           ? extendReason(why, `The data was restored as ${leaving} left it; what ${version} wrote was moved to ${aside}.`, notice('deployment.dataRestoredAside', { version: leaving, newer: version, path: aside }))
           : extendReason(why, `The data was restored as ${leaving} left it.`, notice('deployment.dataRestored', { version: leaving }));
-      return this.failed(app, version, restored, logTail, health);
+      return reinstall ? this.reinstallFailed(app, version, why, logTail) : this.failed(app, version, restored, logTail, health);
     };
 
     const spec = await this.runSpec(extracted.manifest, await freePort());
@@ -229,7 +248,13 @@ export class Deployer {
     try {
       started = await this.options.runtime.start(spec);
     } catch (error) {
-      return giveUp(reason('START_FAILED', (error as Error).message, notice('deployment.startFailed', { app, version, error: (error as Error).message })), undefined);
+      const message = (error as Error).message;
+      return giveUp(
+        reinstall
+          ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not start: ${message.replace(/[.\s]+$/, '')}.`, notice('deployment.reinstallStartFailed', { app, version, error: message.replace(/[.\s]+$/, '') }))
+          : reason('START_FAILED', message, notice('deployment.startFailed', { app, version, error: message })),
+        undefined,
+      );
     }
     await this.store.setStarting(app, { version, pid: started.pid });
     let gaveUp: string | null = null;
@@ -239,7 +264,10 @@ export class Deployer {
       await started.stop();
       await this.store.setStarting(app, null);
       const logTail = await readLogTail(this.layout, app);
-      return giveUp(reason('HEALTH_CHECK_FAILED', `${app} ${version} did not become healthy: ${health.detail}.`, notice('deployment.healthCheckFailed', { app, version }), health.notice), logTail, healthReport(health, spec.port));
+      const why = reinstall
+        ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not become healthy: ${health.detail}.`, notice('deployment.reinstallHealthFailed', { app, version }), health.notice)
+        : reason('HEALTH_CHECK_FAILED', `${app} ${version} did not become healthy: ${health.detail}.`, notice('deployment.healthCheckFailed', { app, version }), health.notice);
+      return giveUp(why, logTail, healthReport(health, spec.port));
     }
 
     const before = this.state.apps[app];
@@ -273,6 +301,29 @@ export class Deployer {
       return { state: 'rolled-back', report: { app, version, state: 'rolled-back', reason: extendReason(why, `${record.current} keeps serving.`, notice('deployment.keepsServing', { version: record.current })), health, logTail } };
     }
     return { state: 'unhealthy', report: { app, version, state: 'unhealthy', reason: why, health, logTail } };
+  }
+
+  /**
+   * A Redeploy whose fresh copy did not start or become healthy, its files already put back: the copy
+   * installed before starts again, and the report is of that version as it runs now (healthy when it
+   * answers), the failed attempt in its reason. Not `rolled-back`: nothing went back to another
+   * version, and the server would close the deployment of the version that serves.
+   */
+  private async reinstallFailed(app: string, version: string, why: Reason, logTail: string | undefined): Promise<Outcome> {
+    const record = this.state.apps[app]!;
+    const running = this.running.get(app) ? await probeHealth(record.port ?? 0, record.healthPath) : null;
+    const back = running?.ok ? running : await this.ensureRunning(record);
+    const report: DeploymentReport = {
+      app,
+      version,
+      state: back.ok ? 'healthy' : 'unhealthy',
+      reason: back.ok
+        ? extendReason(why, 'The copy installed before keeps serving.', notice('deployment.previousCopyServes'))
+        : extendReason(why, `The copy installed before was started again and does not answer either: ${back.detail}.`, notice('deployment.previousCopyDown'), back.notice),
+      health: healthReport(back, this.state.apps[app]?.port ?? 0),
+      logTail,
+    };
+    return { state: 'reinstall-failed', report };
   }
 
   /** The last lines of the app's log (at most `lines`), redacted. */

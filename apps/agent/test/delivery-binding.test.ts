@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { bundleFileName, releaseFileName } from '@marketplace/release';
 import { ATTACKED_AGENT, DELIVERY_ATTACKS, type DeliveryAttackCase } from '@marketplace/release/testing';
 import { homeLayout } from '../src/agent-home.js';
 import { createNonceStore } from '../src/delivery-nonces.js';
+import type { DeploymentReport } from '../src/server-client.js';
 import { startTestAgent, type TestAgent } from './agent-home-fixture.js';
 import { deliveryFor, releaseMail, signedTinyRelease } from './release-fixtures.js';
 
@@ -19,6 +20,16 @@ let t: TestAgent;
 
 const rejected = () => (existsSync(join(t.maildir, '.Marketplace.Rejected', 'cur')) ? readdirSync(join(t.maildir, '.Marketplace.Rejected', 'cur')).length : 0);
 const refusals = () => t.logs.filter((line) => line.startsWith('rejected ')).map((line) => line.split(' ')[3]);
+/** The reports waiting for the server (it does not answer in these tests), oldest first. */
+const queuedReports = (): DeploymentReport[] => {
+  const outbox = homeLayout(t.home).outbox;
+  return existsSync(outbox)
+    ? readdirSync(outbox)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => JSON.parse(readFileSync(join(outbox, name), 'utf8')) as DeploymentReport)
+    : [];
+};
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'delivery-binding-'));
@@ -127,6 +138,36 @@ describe('delivery statements on the agent', () => {
     await t.deliver(await releaseMail(older, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(older, { agentId: ATTACKED_AGENT.agentId, overrides: { reinstall: true } }) }));
     expect(refusals().at(-1)).toBe('VERSION_NOT_NEWER');
     expect(running()).toMatchObject({ current: '1.4.0', pid });
+  }, 60_000);
+
+  it('puts the copy installed before back when the version installed again does not become healthy, and reports that version healthy, not rolled back', async () => {
+    const running = () => t.agent.deployer.apps().find((app) => app.name === t.ctx.app)!;
+    expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy' });
+    const before = queuedReports().length;
+    const broken = await signedTinyRelease(t.signer, t.ctx.app, '1.4.0', { broken: true, healthTimeoutSeconds: 2 });
+    await t.deliver(await releaseMail(broken, { org: t.ctx.org, to: ATTACKED_AGENT.mailbox, agentId: ATTACKED_AGENT.agentId, delivery: deliveryFor(broken, { agentId: ATTACKED_AGENT.agentId, overrides: { reinstall: true } }) }));
+    // the copy installed before answers its health path again (the broken one answers 500)
+    expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy' });
+    expect((await fetch(`http://127.0.0.1:${running().port}/healthz`)).status).toBe(200);
+    expect(readdirSync(join(homeLayout(t.home).apps, t.ctx.app)).filter((entry) => entry.startsWith('1.4.0'))).toEqual(['1.4.0']);
+    const sent = queuedReports().slice(before);
+    expect(sent.map((report) => report.state).sort()).toEqual(['deploying', 'healthy', 'received']);
+    expect(sent.at(-1)).toMatchObject({
+      app: t.ctx.app,
+      version: '1.4.0',
+      state: 'healthy',
+      reason: {
+        code: 'REINSTALL_FAILED',
+        message: `${t.ctx.app} 1.4.0 installed again did not become healthy: not healthy within 2 s (last: GET /healthz answered 500). The copy installed before keeps serving.`,
+        notices: [{ code: 'deployment.reinstallHealthFailed', params: { app: t.ctx.app, version: '1.4.0' } }, { code: 'health.timedOut', params: { seconds: 2, last: 'GET /healthz answered 500' } }, { code: 'deployment.previousCopyServes' }],
+      },
+      health: { ok: true, url: `http://127.0.0.1:${running().port}/` },
+      logTail: expect.stringContaining('broken on purpose'),
+    });
+  }, 60_000);
+
+  it('puts the copy set aside back after a crash half-way through a reinstall, and tells the server that copy serves', async () => {
+    const running = () => t.agent.deployer.apps().find((app) => app.name === t.ctx.app)!;
     // stopped half-way through a reinstall (its copy set aside, the new one half unpacked): the copy comes back
     const appDir = join(homeLayout(t.home).apps, t.ctx.app);
     await t.restart(async () => {
@@ -137,5 +178,11 @@ describe('delivery statements on the agent', () => {
     expect(readdirSync(appDir).filter((entry) => entry.startsWith('1.4.0'))).toEqual(['1.4.0']);
     expect(existsSync(join(appDir, '1.4.0', 'app.json'))).toBe(true);
     expect(running()).toMatchObject({ current: '1.4.0', state: 'healthy' });
+    // the server, told 1.4.0 was deploying, hears that the copy installed before serves it again
+    expect(queuedReports().filter((report) => report.version === '1.4.0').at(-1)).toMatchObject({
+      state: 'healthy',
+      reason: { code: 'REINSTALL_FAILED', message: expect.stringContaining('installed again was interrupted'), notices: [{ code: 'deployment.reinstallInterrupted' }, { code: 'deployment.previousCopyServes' }] },
+      health: { ok: true, url: `http://127.0.0.1:${running().port}/` },
+    });
   }, 60_000);
 });

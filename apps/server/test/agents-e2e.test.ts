@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMaildir } from '@marketplace/mail';
 import { mailboxDirectory, startMailHub, type MailHub } from '@marketplace/mail/hub';
 import { enroll, probeHealth, startAgent, type RunningAgent } from '../../agent/src/index.js';
-import { releaseMail, sendMail, signedTinyRelease } from '../../agent/test/release-fixtures.js';
+import { deliveryFor, releaseMail, sendMail, signedTinyRelease } from '../../agent/test/release-fixtures.js';
 import { call, createTestApp, register, type Account, type TestApp } from './helper.js';
 
 /**
@@ -147,5 +147,27 @@ describe('release e-mail → agent → healthy deployment (embedded defaults)', 
     }
     await agent.checkHealth();
     expect((await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0')).toMatchObject({ state: 'healthy', health: { ok: true } });
+  });
+
+  it('keeps the running version healthy and current when it is installed again (Redeploy) and the fresh copy does not become healthy, the attempt in its history', async () => {
+    const before = (await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0');
+    expect(before).toMatchObject({ state: 'healthy', current: true });
+    // the same version sent again on purpose, its fresh copy broken
+    const broken = await signedTinyRelease(await t.app.orgKeys.signingKey(admin.orgId), 'hello-e2e', '4.0.0', { broken: true, healthTimeoutSeconds: 2 });
+    const raw = await releaseMail(broken, { org: admin.orgId, to: agent.config.mailbox, agentId: agent.config.agentId, delivery: deliveryFor(broken, { agentId: agent.config.agentId, overrides: { reinstall: true } }) });
+    await sendMail(hub, raw, 'marketplace@marketplace.test', agent.config.mailbox);
+    await agent.processOnce();
+
+    // the copy installed before serves again, and the server says so
+    const answer = await appAnswer();
+    expect(answer.version).toBe('4.0.0');
+    const row = (await deployments('?app=hello-e2e')).find((d) => d.version === '4.0.0');
+    expect(row).toMatchObject({ id: before.id, state: 'healthy', current: true, reason: { code: 'REINSTALL_FAILED' } });
+    expect((await fetch(new URL('healthz', row.health.url))).status).toBe(200);
+    expect((await deployments('?state=rolled-back')).map((d) => d.version)).not.toContain('4.0.0');
+    const detail = (await call(t.app, admin, { method: 'GET', url: `/api/v1/deployments/${row.id}` })).json();
+    expect(detail.history.slice(-3).map((h: any) => h.state)).toEqual(['received', 'deploying', 'healthy']);
+    expect(detail.history.at(-1).reason.message).toBe('hello-e2e 4.0.0 installed again did not become healthy: not healthy within 2 s (last: GET /healthz answered 500). The copy installed before keeps serving.');
+    expect(detail.logTail).toContain('broken on purpose');
   });
 });

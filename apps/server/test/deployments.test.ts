@@ -79,6 +79,47 @@ describe('deployments', () => {
     expect(latest.endsWith('last line\n')).toBe(true);
   });
 
+  it('keeps a version installed again (Redeploy) healthy and current when the fresh copy failed and the copy before serves, with the attempt in its history', async () => {
+    const [a] = agents as [(typeof agents)[0]];
+    const served = { ok: true, url: 'http://127.0.0.1:41500/' };
+    const get = async (id: string) => (await call(t.app, member, { method: 'GET', url: `/api/v1/deployments/${id}` })).json();
+    const list = async (query: string) => (await call(t.app, member, { method: 'GET', url: `/api/v1/deployments${query}` })).json().items as any[];
+
+    // an agent that knows REINSTALL_FAILED: the version is reported healthy again, the attempt in its reason
+    const id = (await report(a, { app: 'redeployed', version: '1.0.0', state: 'healthy', health: served })).json().deploymentId;
+    await report(a, { app: 'redeployed', version: '1.0.0', state: 'received' });
+    await report(a, { app: 'redeployed', version: '1.0.0', state: 'deploying' });
+    const why = {
+      code: 'REINSTALL_FAILED',
+      message: 'redeployed 1.0.0 installed again did not become healthy: GET /healthz answered 500. The copy installed before keeps serving.',
+      notices: [{ code: 'deployment.reinstallHealthFailed', params: { app: 'redeployed', version: '1.0.0' } }, { code: 'health.answered', params: { path: '/healthz', status: 500 } }, { code: 'deployment.previousCopyServes', params: {} }],
+    };
+    expect((await report(a, { app: 'redeployed', version: '1.0.0', state: 'healthy', reason: why, health: served, logTail: 'Error: broken on purpose\n' })).statusCode).toBe(201);
+    expect(await get(id)).toMatchObject({ state: 'healthy', current: true, health: served, reason: { code: 'REINSTALL_FAILED' }, logTail: expect.stringContaining('broken on purpose') });
+    expect((await get(id)).history.map((h: any) => `${h.state}${h.reason ? ` ${h.reason.code}` : ''}`)).toEqual(['healthy', 'received', 'deploying', 'healthy REINSTALL_FAILED']);
+    expect((await list('?app=redeployed&state=healthy')).map((d) => d.version)).toEqual(['1.0.0']);
+
+    // an older agent said `rolled-back` of the version it says keeps serving: recorded as serving, its failed health in the history only
+    const old = (await report(a, { app: 'redeployed-old', version: '2.0.0', state: 'healthy', health: served })).json().deploymentId;
+    await report(a, { app: 'redeployed-old', version: '2.0.0', state: 'deploying' });
+    const failedHealth = { ok: false, detail: 'GET /healthz answered 500', latencyMs: 2 };
+    await report(a, {
+      app: 'redeployed-old',
+      version: '2.0.0',
+      state: 'rolled-back',
+      reason: { code: 'HEALTH_CHECK_FAILED', message: 'redeployed-old 2.0.0 did not become healthy: GET /healthz answered 500. 2.0.0 keeps serving.', notices: [{ code: 'deployment.healthCheckFailed', params: { app: 'redeployed-old', version: '2.0.0' } }, { code: 'deployment.keepsServing', params: { version: '2.0.0' } }] },
+      health: failedHealth,
+    });
+    const older = await get(old);
+    expect(older).toMatchObject({ state: 'healthy', current: true, reason: { code: 'REINSTALL_FAILED', message: expect.stringContaining('2.0.0 keeps serving') } });
+    expect(older.health?.ok).not.toBe(false);
+    expect(older.history.at(-1)).toMatchObject({ state: 'healthy', reason: { code: 'REINSTALL_FAILED' }, health: failedHealth });
+
+    // a failed upgrade (another version keeps serving) is still rolled back
+    await report(a, { app: 'redeployed-old', version: '2.1.0', state: 'rolled-back', reason: { code: 'HEALTH_CHECK_FAILED', message: 'x', notices: [{ code: 'deployment.keepsServing', params: { version: '2.0.0' } }] } });
+    expect((await list('?app=redeployed-old')).map((d) => `${d.version} ${d.state}`).sort()).toEqual(['2.0.0 healthy', '2.1.0 rolled-back']);
+  });
+
   it('refuses a report naming another agent’s deployment', async () => {
     const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
     const id = (await report(a, { app: 'mine', version: '1.0.0', state: 'healthy' })).json().deploymentId;

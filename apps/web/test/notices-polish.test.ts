@@ -140,6 +140,30 @@ describe('a deployment’s reason as its agent reports it', () => {
   });
 });
 
+describe('a Redeploy whose fresh copy failed, as the agent reports it', () => {
+  const reason: { code: string; message: string; notices: Notice[] } = {
+    code: 'REINSTALL_FAILED',
+    message: 'notes 1.0.0 installed again did not become healthy: GET /healthz answered 500. The copy installed before keeps serving.',
+    notices: [
+      { code: 'deployment.reinstallHealthFailed', params: { app: 'notes', version: '1.0.0' } },
+      { code: 'health.answered', params: { path: '/healthz', status: 500 } },
+      { code: 'deployment.previousCopyServes', params: {} },
+    ],
+  };
+
+  it('says the version installed again failed and the copy before serves, in both languages, never that it was rolled back', async () => {
+    const { reasonText } = await import('../src/components/notice-text');
+    expect(reasonText(createI18n('en'), reason)).toBe(reason.message);
+    expect(reasonText(createI18n('pl'), reason)).toBe('notes 1.0.0 zainstalowana ponownie nie zaczęła działać poprawnie: GET /healthz odpowiada kodem 500. Nadal działa kopia zainstalowana wcześniej.');
+    const interrupted: { code: string; message: string; notices: Notice[] } = { code: 'REINSTALL_FAILED', message: '', notices: [{ code: 'deployment.reinstallInterrupted', params: { app: 'notes', version: '1.0.0' } }, { code: 'deployment.previousCopyServes', params: {} }] };
+    expect(reasonText(createI18n('pl'), interrupted)).toBe('Ponowna instalacja notes 1.0.0 została przerwana, gdy agent się zatrzymał. Nadal działa kopia zainstalowana wcześniej.');
+    const down = { ...reason, notices: [reason.notices[0]!, reason.notices[1]!, { code: 'deployment.previousCopyDown', params: {} }, { code: 'health.timedOut', params: { seconds: 4, last: 'GET /healthz answered 500' } }] };
+    expect(reasonText(createI18n('en'), down)).toMatch(/^notes 1\.0\.0 installed again did not become healthy: GET \/healthz answered 500\. The copy installed before was started again and does not answer either: not healthy within 4 s/);
+    // an agent's notice this UI does not know: the code's own sentence
+    expect(reasonText(createI18n('pl'), { ...reason, notices: [{ code: 'deployment.somethingNewer', params: {} }] })).toBe('Ponowna instalacja tej wersji się nie udała; przywrócono kopię zainstalowaną wcześniej.');
+  });
+});
+
 describe('reasons the server gives in its own words, in the Polish UI', () => {
   it('words each reason a deployment or a command is in its state, none left in the server’s English', async () => {
     const { reasonText } = await import('../src/components/notice-text');

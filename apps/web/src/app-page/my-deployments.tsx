@@ -5,6 +5,7 @@ import { useSession } from '../auth/session';
 import { agentsQuery, appDeploymentsQuery } from './app-query';
 import { formatDate } from '../i18n/i18n';
 import { RedeployButton } from '../components/redeploy-button';
+import { reasonText, REINSTALL_FAILED } from '../components/notice-text';
 
 /** Where this app runs now on my own workstations (removed and replaced versions left out), with Redeploy. */
 export function MyDeployments({ appId, title }: { appId: string; title: string }) {
@@ -37,6 +38,11 @@ export function MyDeployments({ appId, title }: { appId: string; title: string }
                 <span className="muted small">{formatDate(d.updatedAt, i18n.language)}</span>
               </span>
               <RedeployButton deployment={d} name={title} />
+              {d.reason?.code === REINSTALL_FAILED ? (
+                <p className="small bad" data-testid="reinstall-failed">
+                  {reasonText(i18n, d.reason)}
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -42,6 +42,12 @@ export function noticeText(i18n: I18n, notice: Notice | null | undefined, englis
   return i18n.t(key, params);
 }
 
+/**
+ * The reason code of a Redeploy whose fresh copy did not start or become healthy: the version keeps its
+ * state (the copy installed before serves again), and its history says the attempt failed, not "healthy".
+ */
+export const REINSTALL_FAILED = 'REINSTALL_FAILED';
+
 /** Why a deployment (or an agent's command) is in its state: a code, the English sentence, and that sentence as notices. */
 export interface ReasonLike {
   code: string;

@@ -249,6 +249,7 @@ export const enFirst = {
     rollback: 'Roll back',
     remove: 'Remove',
     states: NOTICE_WORDS_EN.deploymentStates,
+    reinstallFailed: 'installed again: failed',
     agents: 'My workstations',
     noAgents: 'No workstation enrolled yet',
     noAgentsHint: 'Create an enrolment code below and run the command on your workstation.',
@@ -288,6 +289,7 @@ export const enFirst = {
     reasons: {
       HEALTH_CHECK_FAILED: 'The app did not pass its health check.',
       START_FAILED: 'The app did not start.',
+      REINSTALL_FAILED: 'Installing this version again did not work; the copy installed before was put back.',
       ROLLBACK_FAILED: 'Rolling back did not work.',
       VERSION_NOT_CURRENT: 'This version is no longer the current one on the workstation.',
       SERVER_REMOVE: 'Removed from your workstation.',

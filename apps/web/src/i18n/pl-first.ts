@@ -246,6 +246,7 @@ export const plFirst: FirstWords = {
     rollback: 'Wycofaj',
     remove: 'Usuń',
     states: NOTICE_WORDS_PL.deploymentStates,
+    reinstallFailed: 'ponowna instalacja: nieudana',
     agents: 'Moje stacje robocze',
     noAgents: 'Brak zarejestrowanej stacji roboczej',
     noAgentsHint: 'Utwórz poniżej kod rejestracji i uruchom polecenie na swojej stacji.',
@@ -285,6 +286,7 @@ export const plFirst: FirstWords = {
     reasons: {
       HEALTH_CHECK_FAILED: 'Aplikacja nie przeszła kontroli stanu.',
       START_FAILED: 'Aplikacja się nie uruchomiła.',
+      REINSTALL_FAILED: 'Ponowna instalacja tej wersji się nie udała; przywrócono kopię zainstalowaną wcześniej.',
       ROLLBACK_FAILED: 'Przywrócenie poprzedniej wersji się nie udało.',
       VERSION_NOT_CURRENT: 'Ta wersja nie jest już bieżącą wersją na stacji roboczej.',
       SERVER_REMOVE: 'Usunięto z Twojej stacji roboczej.',

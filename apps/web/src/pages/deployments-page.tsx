@@ -15,7 +15,7 @@ import { EnrolmentCode } from '../components/enrolment-code';
 import { EmptyState, QueryState } from '../components/query-state';
 import { ErrorMessage } from '../components/error-message';
 import { formatDate } from '../i18n/i18n';
-import { noticeText, reasonText } from '../components/notice-text';
+import { noticeText, reasonText, REINSTALL_FAILED } from '../components/notice-text';
 
 /** An app's title where the catalog knows it, else the name the agent reported. */
 export const nameOf = (deployment: Deployment) => deployment.appTitle ?? deployment.app;
@@ -76,7 +76,7 @@ function LogTail({ id }: { id: string }) {
       <ol className="plain small" data-testid="deployment-history">
         {detail.data.history.map((event, index) => (
           <li key={index}>
-            {formatDate(event.at, i18n.language)} · {t(`deployments.states.${event.state}`, { defaultValue: event.state })}
+            {formatDate(event.at, i18n.language)} · {event.reason?.code === REINSTALL_FAILED ? t('deployments.reinstallFailed') : t(`deployments.states.${event.state}`, { defaultValue: event.state })}
             {event.reason ? ` · ${reasonText(i18n, event.reason)}` : ''}
           </li>
         ))}

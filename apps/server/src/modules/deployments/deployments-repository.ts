@@ -43,6 +43,25 @@ export interface DeploymentReport {
   at?: Date | undefined;
 }
 
+/**
+ * The reason code of a Redeploy whose fresh copy did not start or become healthy while the copy
+ * installed before serves again: the agent reports that version `healthy` (or `unhealthy` when the
+ * copy put back does not answer either) with this code, and the attempt joins the history.
+ */
+export const REINSTALL_FAILED = 'REINSTALL_FAILED';
+
+/**
+ * How an agent before REINSTALL_FAILED reported a failed Redeploy: `rolled-back` of the very version
+ * it says keeps serving (a real roll back or failed upgrade names another version).
+ */
+export function isOlderAgentsFailedReinstall(report: Pick<DeploymentReport, 'state' | 'version' | 'reason'>): boolean {
+  return (
+    report.state === 'rolled-back' &&
+    (report.reason?.code === 'HEALTH_CHECK_FAILED' || report.reason?.code === 'START_FAILED') &&
+    (report.reason.notices ?? []).some((entry) => entry.code === 'deployment.keepsServing' && entry.params.version === report.version)
+  );
+}
+
 /** The most of a log tail the server keeps per deployment (the agent sends at most its own bound, 8 KB). */
 export const LOG_TAIL_MAX = 16_384;
 
@@ -51,7 +70,10 @@ export const LOG_TAIL_MAX = 16_384;
  * the change joins its history. The app id is the catalog's app of that name, or the one linked before.
  * `changed` is false when the report only joined the history (a healthy version received again).
  */
-export async function recordDeployment(db: Db, report: DeploymentReport): Promise<{ id: string; changed: boolean }> {
+export async function recordDeployment(db: Db, sent: DeploymentReport): Promise<{ id: string; changed: boolean }> {
+  // an older agent's failed Redeploy: the version that serves again is recorded as serving, the attempt in its history
+  const olderReinstall = isOlderAgentsFailedReinstall(sent);
+  const report: DeploymentReport = olderReinstall ? { ...sent, state: 'healthy', reason: { ...sent.reason!, code: REINSTALL_FAILED } } : sent;
   return inTransaction(db, async (trx) => {
     let row: { id: string } | undefined;
     if (report.deploymentId) {
@@ -81,12 +103,14 @@ export async function recordDeployment(db: Db, report: DeploymentReport): Promis
       health: report.health ? JSON.stringify(report.health) : null,
       updated_at: at,
     };
+    // the older agent's health is the failed copy's: the history keeps it, the row does not take it
+    const rowValues = olderReinstall ? { state: values.state, reason: values.reason, updated_at: at } : values;
     // the latest tail the agent sent is kept until it sends another (reports without one keep it)
     const logTail = report.logTail ? { log_tail: report.logTail.slice(-LOG_TAIL_MAX), log_tail_at: at } : {};
     const saved = await trx
       .insertInto('deployments')
-      .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...values, ...logTail })
-      .onConflict((oc) => oc.columns(['agent_id', 'app', 'version']).doUpdateSet({ ...values, ...logTail, ...(appId ? { app_id: appId } : {}) }))
+      .values({ id: randomUUID(), org_id: report.orgId, agent_id: report.agentId, app_id: appId, app: report.app, version: report.version, ...rowValues, ...logTail })
+      .onConflict((oc) => oc.columns(['agent_id', 'app', 'version']).doUpdateSet({ ...rowValues, ...logTail, ...(appId ? { app_id: appId } : {}) }))
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx
