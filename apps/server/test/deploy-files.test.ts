@@ -10,6 +10,8 @@ import { registerServe } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/config.js';
 import { roleSettingProblems } from '../src/composition/role-settings.js';
 import { ROLES } from '../src/composition/server.js';
+import { registerJobQueueMetrics, registerMailHubMetrics } from '../src/composition/ops-server.js';
+import { processMetrics } from '../src/plugins/metrics.js';
 import { mailChannelMode } from '../src/modules/mail-intake/mail-channel-mode.js';
 import { createTestApp, type TestApp } from './helper.js';
 import { requireBinary } from './system-binary.js';
@@ -227,6 +229,11 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
   let exported: Set<string>;
   beforeAll(async () => {
     exported = exportedMetricNames((await t.app.inject('/metrics')).body);
+    // The worker and smtp roles' operations endpoint: the registry ops-server.ts builds, with a hub and a queue.
+    const ops = processMetrics(t.app.database);
+    registerMailHubMetrics(ops, { failure: () => null, restarts: () => 0 });
+    registerJobQueueMetrics(ops, { status: () => ({ state: 'started', working: true, workers: 1, running: 0, handled: [] }) });
+    for (const name of exportedMetricNames(await ops.metrics())) exported.add(name);
   });
 
   it('promtool accepts the alert rules and the example Prometheus configuration, and the rules pass their unit tests', async () => {
@@ -241,7 +248,7 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
     expect(tests.stdout).toContain('SUCCESS');
   });
 
-  it('every metric the dashboard and the alerts query is on /metrics (up is Prometheus’s own)', () => {
+  it('every metric the dashboard and the alerts query is on /metrics or the roles’ operations endpoint (up is Prometheus’s own)', () => {
     const queries = [...dashboardQueries(), ...alertQueries()];
     expect(queries.length).toBeGreaterThan(30);
     const used = new Set(queries.flatMap(metricNames));
