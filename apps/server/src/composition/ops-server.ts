@@ -109,7 +109,13 @@ export interface OpsServer {
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const { host, port } = options.config.ops!;
-  const app: FastifyInstance = Fastify({ loggerInstance: options.logger });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger,
+    // Only GETs are answered: no body is read, and a client that dawdles is cut off.
+    bodyLimit: 1024,
+    requestTimeout: 10_000,
+    connectionTimeout: 10_000,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(core, { config: options.config, database: options.database });
