@@ -112,6 +112,7 @@ describe.runIf(!postgresMissing && redisServer)('the operations endpoint of the 
     const worker = serve('worker', { OPS_PORT: String(port), MAIL_HUB_PORT: String(await freePort()) });
     await answering(base, worker);
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    await expect.poll(() => worker.output()).toContain(`marketplace is running (worker); health ${base}/readyz   metrics ${base}/metrics`);
     const ready = await readiness(base);
     expect(ready.status, JSON.stringify(ready.body)).toBe(200);
     expect(ready.body.checks.map(({ name, ok }) => ({ name, ok }))).toEqual([
