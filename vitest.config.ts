@@ -9,6 +9,8 @@ const TEST_FILES = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts
  */
 const ALONE = [
   'apps/server/test/scale-out.test.ts',
+  // starts worker and smtp processes on PostgreSQL and Redis and crashes a mail hub thread
+  'apps/server/test/ops-endpoint.test.ts',
   'apps/server/test/mail-crash-blast.test.ts',
   'apps/server/test/web-e2e.test.ts',
   'apps/server/test/web-flow-e2e.test.ts',

@@ -10,6 +10,8 @@ import { registerServe } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/config.js';
 import { roleSettingProblems } from '../src/composition/role-settings.js';
 import { ROLES } from '../src/composition/server.js';
+import { registerJobQueueMetrics, registerMailHubMetrics } from '../src/composition/ops-server.js';
+import { processMetrics } from '../src/plugins/metrics.js';
 import { mailChannelMode } from '../src/modules/mail-intake/mail-channel-mode.js';
 import { createTestApp, type TestApp } from './helper.js';
 import { requireBinary } from './system-binary.js';
@@ -86,7 +88,7 @@ describe('every environment variable the deployment files set is a documented se
     const config = loadConfig(k8sEnv(smtp));
     expect(config.smtp.host).toBeUndefined();
     expect(() => mailChannelMode(config)).not.toThrow();
-    expect(smtp.ports).toEqual([{ name: 'smtp', containerPort: config.smtp.listenPort }]);
+    expect(smtp.ports).toEqual([{ name: 'smtp', containerPort: config.smtp.listenPort }, { name: 'ops', containerPort: config.ops!.port }]);
     const api = containersOf(byKindName('Deployment', 'marketplace-api')).find((c) => c.name === 'api');
     expect(api.ports).toEqual([{ name: 'http', containerPort: loadConfig(k8sEnv(api)).port }]);
   });
@@ -108,7 +110,7 @@ describe('probes, commands and images', () => {
   it('every HTTP probe path is a route that answers 200 on a ready server', async () => {
     const paths = new Set<string>();
     for (const { container } of marketplaceContainers) for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) if (container[probe]?.httpGet) paths.add(container[probe].httpGet.path);
-    for (const name of ROLE_SERVICES) for (const [, path] of (services[name]!.healthcheck?.test.join(' ') ?? '').matchAll(/http:\/\/127\.0\.0\.1:8000(\/[a-z]+)/g)) paths.add(path!);
+    for (const name of ROLE_SERVICES) for (const [, path] of (services[name]!.healthcheck?.test.join(' ') ?? '').matchAll(/http:\/\/127\.0\.0\.1:\d+(\/[a-z]+)/g)) paths.add(path!);
     expect([...paths].sort()).toEqual(['/healthz', '/readyz']);
     for (const path of paths) {
       expect(t.app.hasRoute({ method: 'GET', url: path }), path).toBe(true);
@@ -116,12 +118,23 @@ describe('probes, commands and images', () => {
     }
   });
 
-  it('the worker and smtp roles, which serve no HTTP, are probed by a command or their SMTP port', () => {
-    const worker = containersOf(byKindName('Deployment', 'marketplace-worker')).find((c) => c.name === 'worker');
-    expect(worker.readinessProbe.exec.command).toEqual(['/app/node_modules/.bin/marketplace', 'db', 'status']);
-    expect(worker.livenessProbe.exec.command).toEqual(['/app/node_modules/.bin/marketplace', 'db', 'status']);
-    const smtp = containersOf(byKindName('Deployment', 'marketplace-smtp')).find((c) => c.name === 'smtp');
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(smtp[probe].tcpSocket.port, probe).toBe('smtp');
+  it('the worker and smtp roles, which build no HTTP app, are probed over HTTP on the operations endpoint their OPS_PORT opens', () => {
+    for (const role of ['worker', 'smtp'] as const) {
+      // Kubernetes: the probes name the container's `ops` port, which is the OPS_PORT its settings load; readiness is /readyz.
+      const container = containersOf(byKindName('Deployment', `marketplace-${role}`)).find((c) => c.name === role);
+      const ops = loadConfig(k8sEnv(container)).ops;
+      expect(ops, role).toEqual({ host: '0.0.0.0', port: 9464 });
+      expect(container.ports.find((p: { name: string }) => p.name === 'ops'), role).toEqual({ name: 'ops', containerPort: ops!.port });
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(container[probe].httpGet.port, `${role} ${probe}`).toBe('ops');
+      expect(container.readinessProbe.httpGet.path, role).toBe('/readyz');
+      // Compose: the healthcheck asks /readyz on the port the service's OPS_PORT sets.
+      const composeOps = loadConfig(composeEnv(role)).ops!;
+      expect(services[role]!.healthcheck!.test.join(' '), role).toContain(`http://127.0.0.1:${composeOps.port}/readyz`);
+    }
+    // systemd: one host, one environment file: each unit sets an OPS_PORT of its own, on loopback (HOST).
+    const unitPorts = (['worker', 'smtp'] as const).map((role) => /^Environment=OPS_PORT=(\d+)$/m.exec(read(`deploy/systemd/marketplace-${role}.service`))?.[1]);
+    expect(unitPorts.every(Boolean) && new Set(unitPorts).size === 2, String(unitPorts)).toBe(true);
+    expect(/^HOST=(.*)$/m.exec(systemdEnvText)?.[1]).toBe('127.0.0.1');
   });
 
   it('every marketplace command the files run exists, with a role the server knows', async () => {
@@ -216,6 +229,11 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
   let exported: Set<string>;
   beforeAll(async () => {
     exported = exportedMetricNames((await t.app.inject('/metrics')).body);
+    // The worker and smtp roles' operations endpoint: the registry ops-server.ts builds, with a hub and a queue.
+    const ops = processMetrics(t.app.database);
+    registerMailHubMetrics(ops, { failure: () => null, restarts: () => 0 });
+    registerJobQueueMetrics(ops, { status: () => ({ state: 'started', working: true, workers: 1, running: 0, handled: [] }) });
+    for (const name of exportedMetricNames(await ops.metrics())) exported.add(name);
   });
 
   it('promtool accepts the alert rules and the example Prometheus configuration, and the rules pass their unit tests', async () => {
@@ -230,7 +248,7 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
     expect(tests.stdout).toContain('SUCCESS');
   });
 
-  it('every metric the dashboard and the alerts query is on /metrics (up is Prometheus’s own)', () => {
+  it('every metric the dashboard and the alerts query is on /metrics or the roles’ operations endpoint (up is Prometheus’s own)', () => {
     const queries = [...dashboardQueries(), ...alertQueries()];
     expect(queries.length).toBeGreaterThan(30);
     const used = new Set(queries.flatMap(metricNames));
@@ -238,6 +256,23 @@ describe('monitoring: alert rules that Prometheus accepts, on metrics the server
     // What the issue asks the dashboard to show.
     for (const name of ['http_request_duration_seconds_count', 'marketplace_pipeline_steps_total', 'marketplace_job_queue_jobs', 'marketplace_job_queue_oldest_waiting_seconds', 'marketplace_mail_received_total', 'marketplace_mail_deliveries_sent_total', 'marketplace_deployments', 'marketplace_llm_cost_usd_total']) {
       expect(dashboardQueries().some((query) => metricNames(query).includes(name)), name).toBe(true);
+    }
+  });
+
+  it('Prometheus scrapes the api, the worker and the smtp role, each where its Compose service listens', () => {
+    const scrape = (parse(read('deploy/prometheus/prometheus.yaml')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }).scrape_configs;
+    const targets = Object.fromEntries(scrape.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]));
+    expect(targets).toEqual({
+      marketplace: [`api:${loadConfig(composeEnv('api')).port}`],
+      'marketplace-worker': [`worker:${loadConfig(composeEnv('worker')).ops!.port}`],
+      'marketplace-smtp': [`smtp:${loadConfig(composeEnv('smtp')).ops!.port}`],
+    });
+    // Kubernetes: the pods say where to scrape them, on the port their probes use.
+    for (const role of ROLE_SERVICES) {
+      const deployment = byKindName('Deployment', `marketplace-${role}`);
+      const container = containersOf(deployment).find((c) => c.name === role);
+      const config = loadConfig(k8sEnv(container));
+      expect(deployment.spec.template.metadata.annotations, role).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(role === 'api' ? config.port : config.ops!.port), 'prometheus.io/path': '/metrics' });
     }
   });
 

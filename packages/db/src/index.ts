@@ -6,7 +6,7 @@ export { appliedMigrations, migrate, migrationStatus, type Migration, type Migra
 export type { DeadLetterJob } from './dead-letter.js';
 export { queueStats, type QueueStats } from './queue-stats.js';
 export { defineJob, type JobContext, type JobDefinition, type JobPolicy } from './define-job.js';
-export { createJobQueue, JOB_SETUP_LOCK, JOB_WAKE_CHANNEL, type JobInfo, type JobQueue, type JobQueueOptions, type JobState, type SendOptions } from './job-queue.js';
+export { createJobQueue, JOB_SETUP_LOCK, JOB_WAKE_CHANNEL, type JobInfo, type JobQueue, type JobQueueOptions, type JobQueueStatus, type JobState, type SendOptions } from './job-queue.js';
 export { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 export { backupDatabase, type BackupSummary } from './backup.js';
 export { restoreDatabase, type RestoreSummary } from './restore.js';

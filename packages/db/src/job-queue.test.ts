@@ -40,6 +40,33 @@ describeEachDialect('job queue', (getDatabase) => {
     expect(job).toMatchObject({ id, name: 'greet', state: 'completed', data: { to: 'ada' }, attempts: 1 });
   });
 
+  it("reports this process's side in status(): started with its workers polling, jobs running and ended, stopped", async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = defineJob<{ n: number }>({ ...base, name: 'slow', concurrency: 2, handler: async () => held });
+    // Fails once, then succeeds on its retry (a dead-lettered job would stay in this database for the next tests).
+    let tries = 0;
+    const once = defineJob<{ n: number }>({ ...base, name: 'fails-once', retryLimit: 1, handler: async () => { tries += 1; if (tries === 1) throw new Error('first try fails'); } });
+    queue = createJobQueue(getDatabase(), { pollingIntervalSeconds: 0.5 });
+    queue.register(slow);
+    queue.register(once);
+    expect(queue.status()).toEqual({ state: 'new', working: true, workers: 0, running: 0, handled: [] });
+    await queue.start();
+    expect(queue.status()).toMatchObject({ state: 'started', working: true, workers: 3, running: 0 });
+    await queue.send(slow, { n: 1 });
+    await queue.send(once, { n: 2 });
+    await waitFor(async () => queue!.status().running === 1 && queue!.status().handled.length === 2);
+    release();
+    await waitFor(async () => queue!.status().running === 0 && queue!.status().handled.length === 3);
+    expect(queue.status().handled.sort((x, y) => `${x.queue} ${x.outcome}`.localeCompare(`${y.queue} ${y.outcome}`))).toEqual([
+      { queue: 'fails-once', outcome: 'completed', count: 1 },
+      { queue: 'fails-once', outcome: 'failed', count: 1 },
+      { queue: 'slow', outcome: 'completed', count: 1 },
+    ]);
+    await queue.stop();
+    expect(queue.status()).toMatchObject({ state: 'stopped', workers: 0 });
+  });
+
   it('retries a failing job, dead-letters it after its last attempt, and retries it on request', async () => {
     let healthy = false;
     const attempts: number[] = [];

@@ -51,8 +51,23 @@ export interface JobInfo {
   completedOn: Date | null;
 }
 
+/** What only the process itself knows of its job queue (status()): the shared tables say what is queued. */
+export interface JobQueueStatus {
+  state: 'new' | 'started' | 'stopped';
+  /** Whether this process runs jobs (a worker) or only sends them (work: false). */
+  working: boolean;
+  /** pg-boss workers polling a queue in this process (0 when not working or not started). */
+  workers: number;
+  /** Job handlers running in this process now. */
+  running: number;
+  /** Handlers that ended in this process since it started, by queue and outcome. */
+  handled: { queue: string; outcome: 'completed' | 'failed'; count: number }[];
+}
+
 export interface JobQueue {
   register<TData>(job: JobDefinition<TData>): void;
+  /** This process's side of the queue, for its /readyz and /metrics. */
+  status(): JobQueueStatus;
   start(): Promise<void>;
   /** Queues a job; returns its id, or null when a job with the same singletonKey is already queued. */
   send<TData>(job: JobDefinition<TData> | string, data: TData, options?: SendOptions): Promise<string | null>;
@@ -108,6 +123,12 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
   const wakeOnSend = options.wakeOnSend ?? true;
   /** pg-boss worker ids of each queue this process works on. */
   const workers = new Map<string, string[]>();
+  let running = 0;
+  const handled = new Map<string, number>();
+  const count = (queue: string, outcome: 'completed' | 'failed') => {
+    const key = `${queue}\n${outcome}`;
+    handled.set(key, (handled.get(key) ?? 0) + 1);
+  };
   let unlisten: (() => Promise<void>) | undefined;
   const wake = (name: string) => {
     for (const id of workers.get(name) ?? []) boss.notifyWorker(id);
@@ -157,13 +178,18 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
         const attempt = run.retryCount + 1;
         const jobLogger = logger.child({ job: job.name, jobId: run.id, attempt });
         const beating = job.heartbeatSeconds ? heartbeat(job, run.id, jobLogger) : undefined;
+        running += 1;
         try {
-          return await job.handler(run.data, { jobId: run.id, attempt, logger: jobLogger });
+          const output = await job.handler(run.data, { jobId: run.id, attempt, logger: jobLogger });
+          count(job.name, 'completed');
+          return output;
         } catch (error) {
+          count(job.name, 'failed');
           const last = attempt > run.retryLimit;
           jobLogger[last ? 'error' : 'warn']({ err: error }, last ? 'job failed on its last attempt: dead-lettered' : 'job failed: it will be retried');
           throw error;
         } finally {
+          running -= 1;
           clearInterval(beating);
           // A worker that just ran a job looks for the next one at once instead of sleeping a poll interval.
           if (wakeOnSend) boss.notifyWorker(id);
@@ -188,6 +214,19 @@ export function createJobQueue(database: Database, options: JobQueueOptions = {}
       if (jobs.has(job.name)) throw new DatabaseError('JOB_DEFINITION_INVALID', `A job named "${job.name}" is already registered; job names must be unique.`);
       if (state !== 'new') throw new DatabaseError('JOB_DEFINITION_INVALID', `Register "${job.name}" before the queue starts.`);
       jobs.set(job.name, job);
+    },
+
+    status() {
+      return {
+        state,
+        working: options.work !== false,
+        workers: state === 'started' ? [...workers.values()].reduce((sum, ids) => sum + ids.length, 0) : 0,
+        running,
+        handled: [...handled].map(([key, n]) => {
+          const [queue, outcome] = key.split('\n') as [string, 'completed' | 'failed'];
+          return { queue, outcome, count: n };
+        }),
+      };
     },
 
     async start() {

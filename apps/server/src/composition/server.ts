@@ -9,7 +9,6 @@ import { createConfiguredEventBus } from '../modules/events/event-bus.js';
 import { buildApp } from './app.js';
 import { openRuntime, pendingMigrations, type Runtime } from './runtime.js';
 import type { MailHubThread } from '@marketplace/mail/hub';
-import { Counter } from 'prom-client';
 import { startEmbeddedMailHub } from '../modules/mail-intake/embedded-mail-hub.js';
 import { mailChannelMode, type MailChannelMode } from '../modules/mail-intake/mail-channel-mode.js';
 import { startServiceMailbox, type ServiceMailbox } from '../modules/mail-intake/service-mailbox.js';
@@ -19,6 +18,8 @@ import { webhookSweeper } from '../modules/webhooks/webhook-sweeper.js';
 import { outboxRelaySweep } from '../modules/webhooks/webhook-outbox-relay.js';
 import type { Role } from './role-settings.js';
 import { stopOnSignals } from './stop-on-signals.js';
+import { jobQueueReadinessCheck, mailHubReadinessCheck, registerJobQueueMetrics, registerMailHubMetrics, startOpsServer, type OpsServer } from './ops-server.js';
+import type { ReadinessCheck } from '../plugins/core.js';
 
 /** How often expired jobs (a dead worker's, see STEP_HEARTBEAT_SECONDS) are put back for a retry. */
 export const JOB_MAINTENANCE_SECONDS = 15;
@@ -29,6 +30,8 @@ export interface RunningServer {
   runtime: Runtime;
   app: FastifyInstance | null;
   url: string | null;
+  /** Roles worker and smtp with OPS_PORT set: where their /healthz, /readyz and /metrics answer (null otherwise). */
+  opsUrl: string | null;
   /** The embedded mail hub (roles all and smtp, when SMTP_HOST is not set); failure() while its thread is down. */
   mailHub: Pick<MailHubThread, 'host' | 'port' | 'failure' | 'restarts'> | null;
   /** The service mailbox read for mail to the marketplace address (roles all and smtp, when IMAP_HOST is set). */
@@ -98,16 +101,18 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     throw error;
   }
 
+  // What /readyz checks besides the database ping, in the app (api, all) or on the operations endpoint (worker, smtp).
+  const migrationsCheck: ReadinessCheck = {
+    name: 'migrations',
+    check: async () => {
+      const pending = await pendingMigrations(runtime.database);
+      if (pending.length) throw new Error(`pending migrations: ${pending.join(', ')} (run: marketplace db migrate)`);
+    },
+  };
   if (role === 'all' || role === 'api') {
     app = await buildApp({ config, database: runtime.database, jobs, orgKeys, events, services, logger: logger.child({ component: 'http' }) });
     phase('app');
-    app.readinessChecks.push({
-      name: 'migrations',
-      check: async () => {
-        const pending = await pendingMigrations(runtime.database);
-        if (pending.length) throw new Error(`pending migrations: ${pending.join(', ')} (run: marketplace db migrate)`);
-      },
-    });
+    app.readinessChecks.push(migrationsCheck);
     url = await app.listen({ host: config.host, port: config.port });
     phase('listen');
   }
@@ -119,26 +124,13 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
     const hub = await startEmbeddedMailHub(config, services, logger);
     mailHub = hub;
     // The hub's listener runs in a thread of its own: /readyz says so while that thread is down (it is started again).
-    app?.readinessChecks.push({
-      name: 'mail-hub',
-      check: async () => {
-        const failure = hub.failure();
-        if (failure) throw new Error(`${failure.message}: no mail is taken until it is started again (automatically, after a pause of 1 s doubling up to 1 min)`);
-      },
-    });
     if (app) {
-      new Counter({
-        name: 'marketplace_mail_hub_restarts_total',
-        help: "Times this process started the embedded mail hub's thread again after it stopped on its own (each try; the log says why it stopped).",
-        registers: [app.metrics],
-        collect() {
-          this.reset();
-          this.inc(hub.restarts());
-        },
-      });
+      app.readinessChecks.push(mailHubReadinessCheck(hub));
+      registerMailHubMetrics(app.metrics, hub);
     }
   }
   phase('mail');
+  let ops: OpsServer | null = null;
   // Maintenance sweeps start once the server listens: none is needed to answer /readyz (decision 0054).
   // Processes that run jobs also mark idle conversations abandoned (CONVERSATION_IDLE_HOURS).
   const sweeper = role === 'all' || role === 'worker' ? conversationSweeper(services.conversations) : null;
@@ -169,6 +161,7 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
       webhookRetention?.stop();
       outboxRelay?.stop();
       await app?.close();
+      await ops?.close();
       await jobs.stop({ graceful: true, timeoutMs: 10_000 });
       await workDir?.close();
       await services.close();
@@ -190,9 +183,29 @@ export async function startServer(options: { role?: Role; env?: Record<string, s
   // Connected Gmail mailboxes (Admin → Gmail) are read into the same queue.
   if (mailRole && services.gmail) gmailMailbox = startGmailMailbox({ db: services.db, gmail: services.gmail, mailQueue: services.mailQueue, logger });
   await mailLoop?.start();
+  // The roles without the app answer /healthz, /readyz and /metrics on OPS_PORT when it is set (decision 0078).
+  if (!app && config.ops) {
+    const hub = mailHub;
+    try {
+      ops = await startOpsServer({
+        config,
+        database: runtime.database,
+        readinessChecks: [migrationsCheck, ...(works ? [jobQueueReadinessCheck(jobs)] : []), ...(hub ? [mailHubReadinessCheck(hub)] : [])],
+        metrics: (registry) => {
+          if (works) registerJobQueueMetrics(registry, jobs);
+          if (hub) registerMailHubMetrics(registry, hub);
+        },
+        logger: logger.child({ component: 'ops' }),
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    phase('ops');
+  }
 
   if (options.handleSignals !== false) stopOnSignals(stop, logger);
 
-  logger.info({ role, url, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started), phasesMs: phases }, 'marketplace started');
-  return { runtime, app, url, mailHub, serviceMailbox, gmailMailbox, stop };
+  logger.info({ role, url, opsUrl: ops?.url ?? null, mailHub: mailHub ? `${mailHub.host}:${mailHub.port}` : null, serviceMailbox: serviceMailbox ? `imap://${config.imap.user}@${config.imap.host}:${config.imap.port}` : null, mailSenderProof: mailMode, dialect: runtime.database.dialect, startupMs: Math.round(performance.now() - started), phasesMs: phases }, 'marketplace started');
+  return { runtime, app, url, opsUrl: ops?.url ?? null, mailHub, serviceMailbox, gmailMailbox, stop };
 }

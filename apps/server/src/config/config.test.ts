@@ -31,6 +31,15 @@ describe('configuration', () => {
     );
   });
 
+  it('opens the operations endpoint only when OPS_PORT is set, on HOST unless OPS_HOST says otherwise', () => {
+    expect(loadConfig({}).ops).toBeUndefined();
+    expect(loadConfig({ OPS_PORT: '' }).ops).toBeUndefined();
+    expect(loadConfig({ HOST: '0.0.0.0', OPS_PORT: '9464' }).ops).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(loadConfig({ HOST: '0.0.0.0', OPS_PORT: '9464', OPS_HOST: '10.0.0.5' }).ops).toEqual({ host: '10.0.0.5', port: 9464 });
+    expect(problemsOf({ OPS_PORT: '70000' })).toEqual(["OPS_PORT: expected a port number from 0 to 65535, got '70000'"]);
+    expect(problemsOf({ OPS_PORT: '94 64' })).toEqual(["OPS_PORT: expected a port number from 0 to 65535, got '94 64'"]);
+  });
+
   it('logs at warn in production and at info elsewhere unless LOG_LEVEL says otherwise', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
     expect(loadConfig(production).logLevel).toBe('warn');

@@ -8,11 +8,11 @@ import { safeMailboxName } from '@marketplace/mail/hub';
  * Every setting the server reads from its environment, in one schema.
  * `.env.example` documents each one; `loadConfig` fails fast naming the variable, the value and what is expected.
  */
-const port = (fallback: number) =>
+const port = <T extends number | undefined>(fallback: T) =>
   z
     .string()
     .optional()
-    .transform((value, ctx) => {
+    .transform((value, ctx): number | T => {
       if (value === undefined || value === '') return fallback;
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0 || n > 65535) {
@@ -124,6 +124,9 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port(8000),
+  // The worker and smtp roles' operations endpoint (/healthz, /readyz, /metrics): off unless OPS_PORT is set.
+  OPS_PORT: port(undefined),
+  OPS_HOST: optionalString,
   PUBLIC_URL: url(['http:', 'https:']),
   DATA_DIR: z.string().min(1).default('./data'),
   WORK_DIR: optionalString,
@@ -230,6 +233,11 @@ export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
+  /**
+   * Where the worker and smtp roles (no HTTP app) answer /healthz, /readyz and /metrics: OPS_HOST (default
+   * HOST) and OPS_PORT; undefined (no endpoint) while OPS_PORT is not set. The api and all roles serve them on PORT.
+   */
+  readonly ops: { readonly host: string; readonly port: number } | undefined;
   readonly publicUrl: string;
   readonly dataDir: string;
   /** Scratch space of the workers' validations (each worker a directory of its own inside); default $TMPDIR/marketplace-work. */
@@ -383,6 +391,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    ops: e.OPS_PORT === undefined ? undefined : { host: e.OPS_HOST ?? e.HOST, port: e.OPS_PORT },
     publicUrl,
     dataDir: e.DATA_DIR,
     workDir: e.WORK_DIR ?? join(tmpdir(), 'marketplace-work'),

@@ -32,6 +32,8 @@ export function registerServe(program: Command): void {
         ];
         if (server.runtime.generatedSecret) lines.push(`  (generated a JWT secret in ${config.dataDir}/secrets; set JWT_SECRET in production)`, '');
         process.stdout.write(`${lines.join('\n')}\n`);
+      } else if (server.opsUrl) {
+        process.stdout.write(`\n  marketplace is running (${options.role}); health ${server.opsUrl}/readyz   metrics ${server.opsUrl}/metrics\n\n`);
       }
     });
 }
