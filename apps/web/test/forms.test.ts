@@ -60,6 +60,20 @@ afterEach(() => {
 });
 
 describe('sign-in form', () => {
+  it('says the session ended when this browser held one the server no longer knows, and nothing to a new visitor', async () => {
+    serve((method, url) => (url.endsWith('/auth/me') ? [401, { status: 401, code: 'SESSION_ENDED', detail: 'This session has ended; sign in again.' }] : [401, { status: 401, code: 'REFRESH_INVALID', detail: 'Sign in again.' }]));
+    markSignedIn();
+    render(wrap(createElement(SignInPage)));
+    expect((await screen.findByRole('status')).textContent).toContain('You were signed out: your session ended');
+    cleanup();
+
+    render(wrap(createElement(SignInPage), 'pl'));
+    expect(screen.queryByRole('status')).toBeNull();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Zaloguj' })).toBeTruthy());
+    expect(screen.queryByText(/Wylogowano Cię/)).toBeNull();
+  });
+
+
   it('asks for the session cookie and says “wrong e-mail or password” when sign-in fails', async () => {
     serve((method, url) => (url.endsWith('/auth/me') ? [401, { status: 401, code: 'UNAUTHORIZED', detail: 'Sign in first.' }] : [401, { status: 401, code: 'INVALID_CREDENTIALS', detail: 'The e-mail or password is wrong.' }]));
     render(wrap(createElement(SignInPage)));

@@ -9,6 +9,8 @@ import { readCookie } from '../cookies';
 interface SessionState {
   me: Me | null;
   loading: boolean;
+  /** The session this browser held ended without its user signing out here (signed out elsewhere, disabled, roles changed, expired). */
+  ended: boolean;
   /** Store a new session from login, register or invitation acceptance. */
   signedIn(session: SessionResponse): void;
   signOut(): Promise<void>;
@@ -52,12 +54,14 @@ export function askWhoIsSignedIn(): void {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
+  const [ended, setEnded] = useState(false);
   const queryClient = useQueryClient();
 
   useEffect(() => {
     onSessionLost(() => {
       sessionHint.forget();
       setMe(null);
+      setEnded(true);
       queryClient.clear();
     });
     let cancelled = false;
@@ -75,8 +79,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         // a write fetches it itself if it is not here yet.
         afterFirstScreen(() => void api.fetchCsrfToken());
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) sessionHint.forget();
-        else console.warn(error);
+        // the browser held a session (the marker says so) and the server no longer knows it
+        if (error instanceof ApiError && error.status === 401) {
+          sessionHint.forget();
+          if (!cancelled) setEnded(true);
+        } else console.warn(error);
       } finally {
         if (!cancelled) setLoading(false);
       }
@@ -88,6 +95,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((session: SessionResponse) => {
     api.setCsrfToken(session.csrfToken);
+    setEnded(false);
     setMe({ user: session.user, organization: session.organization, roles: session.user.roles, via: 'cookie' });
   }, []);
 
@@ -98,13 +106,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       sessionHint.forget();
       api.setCsrfToken(null);
       queryClient.clear();
+      setEnded(false);
       setMe(null);
     }
   }, [queryClient]);
 
   const value = useMemo<SessionState>(
-    () => ({ me, loading, signedIn, signOut, hasRole: (role) => !!me && (me.roles.includes(role) || me.roles.includes('admin')) }),
-    [me, loading, signedIn, signOut],
+    () => ({ me, loading, ended, signedIn, signOut, hasRole: (role) => !!me && (me.roles.includes(role) || me.roles.includes('admin')) }),
+    [me, loading, ended, signedIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -54,6 +54,7 @@ export const enMore = {
     accountLocked_one: 'Too many failed sign-ins: this account is locked for {{count}} more minute. Try again then, or set a new password with “Forgot password?”.',
     forgotPassword: 'Forgot password?',
     signInTitle: 'Sign in',
+    sessionEnded: 'You were signed out: your session ended (you signed out in another window, it expired, or an admin changed your account). Sign in again to go on where you were.',
     signIn: 'Sign in',
     signingIn: 'Signing in…',
     registerTitle: 'Create your organisation',

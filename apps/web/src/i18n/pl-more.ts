@@ -55,6 +55,7 @@ export const plMore: MoreWords = {
     accountLocked: 'Za dużo nieudanych logowań: konto jest zablokowane (pozostało minut: {{count}}). Spróbuj wtedy ponownie albo ustaw nowe hasło przez „Nie pamiętasz hasła?”.',
     forgotPassword: 'Nie pamiętasz hasła?',
     signInTitle: 'Logowanie',
+    sessionEnded: 'Wylogowano Cię: sesja się zakończyła (wylogowanie w innym oknie, wygaśnięcie albo zmiana Twojego konta przez administratora). Zaloguj się ponownie, aby kontynuować w tym samym miejscu.',
     signIn: 'Zaloguj',
     signingIn: 'Logowanie…',
     registerTitle: 'Załóż organizację',

@@ -16,7 +16,7 @@ const SSO_ERRORS = new Set(['NOT_INVITED', 'USER_DISABLED', 'OTHER_ORGANIZATION'
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const { signedIn } = useSession();
+  const { signedIn, ended } = useSession();
   const location = useLocation();
   const [searchParams] = useSearchParams();
   const [email, setEmail] = useState('');
@@ -43,6 +43,11 @@ export function SignInPage() {
 
   return (
     <AuthLayout title={t('auth.signInTitle')}>
+      {ended && !ssoError ? (
+        <div className="notice" role="status">
+          <p>{t('auth.sessionEnded')}</p>
+        </div>
+      ) : null}
       {ssoError ? (
         <div className="notice notice-error" role="alert">
           <p>
