@@ -5,25 +5,18 @@
  * series and the role's own. A hub thread that dies turns the smtp role's /readyz to 503, naming it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findPostgresBinaries, startPostgres, type PostgresCluster } from '@marketplace/db/testing';
+import { startPostgres, type PostgresCluster } from '@marketplace/db/testing';
 import { crashMailHubThreadForTests } from '@marketplace/mail/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/composition/server.js';
-import { requireBinary } from './system-binary.js';
 import { freePort } from './free-port.js';
+import { postgresAndRedis, roleProcessEnv, spawnRole } from './role-processes.js';
 
-const bin = fileURLToPath(new URL('../bin/marketplace.js', import.meta.url));
-
-const postgresMissing = findPostgresBinaries() ? null : 'PostgreSQL binaries (Debian package postgresql)';
-if (postgresMissing && process.env.CI === 'true') throw new Error(`${postgresMissing} are not installed — required under CI=true`);
-if (postgresMissing) console.warn(`\n!!! SKIPPING the operations endpoint suite: ${postgresMissing} are not installed; run scripts/install-system-deps.sh\n`);
-const redisServer = postgresMissing ? undefined : requireBinary('redis-server', 'redis-server');
+const redisServer = postgresAndRedis('the operations endpoint suite');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,7 +36,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describe.runIf(!postgresMissing && redisServer)('the operations endpoint of the worker and smtp roles (OPS_PORT)', () => {
+describe.runIf(redisServer)('the operations endpoint of the worker and smtp roles (OPS_PORT)', () => {
   let cluster: PostgresCluster;
   let redis: ChildProcess;
   let root: string;
@@ -51,16 +44,11 @@ describe.runIf(!postgresMissing && redisServer)('the operations endpoint of the 
   const children: ChildProcess[] = [];
   const inProcess: RunningServer[] = [];
 
-  /** `marketplace serve --role …` as a process; resolves with its output and exit code once it exits. */
+  /** `marketplace serve --role …` as a process, with a data directory of its own. */
   function serve(role: 'worker' | 'smtp', extra: Record<string, string>) {
-    const child = spawn(process.execPath, [bin, 'serve', '--role', role], { env: { ...env, DATA_DIR: join(root, `${role}-${children.length}`), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, output: () => output, exited };
+    const started = spawnRole(role, { ...env, DATA_DIR: join(root, `${role}-${children.length}`), ...extra });
+    children.push(started.child);
+    return started;
   }
 
   /** Waits until `base`/healthz answers, failing with the process's output if it exits first. */
@@ -80,22 +68,7 @@ describe.runIf(!postgresMissing && redisServer)('the operations endpoint of the 
     cluster = await startPostgres();
     const redisPort = await freePort();
     redis = spawn(redisServer!, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      NODE_ENV: 'production',
-      // The suite runs the TypeScript sources (it must not depend on an earlier `npm run build`).
-      MARKETPLACE_FROM_SOURCE: '1',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATABASE_URL: cluster.urlFor('postgres'),
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      JWT_SECRET: randomBytes(36).toString('base64'),
-      ROOT_KEY_PASSPHRASE: randomBytes(24).toString('base64'),
-      SMTP_FROM: 'marketplace@marketplace.test',
-      MAIL_HUB_HOST: '127.0.0.1',
-      MAIL_ALLOW_UNVERIFIED_SENDERS: 'true',
-      WORK_DIR: join(root, 'work'),
-    };
+    env = roleProcessEnv({ databaseUrl: cluster.urlFor('postgres'), redisPort, smtpFrom: 'marketplace@marketplace.test', workDir: join(root, 'work') });
   }, 180_000);
 
   afterAll(async () => {

@@ -5,27 +5,21 @@
  * mail each, no sandbox process left running and no work directory left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findPostgresBinaries, startPostgres, type PostgresCluster } from '@marketplace/db/testing';
+import { startPostgres, type PostgresCluster } from '@marketplace/db/testing';
 import { listTemplates } from '@marketplace/generators';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBinary } from './system-binary.js';
 import { maildirInbox } from './maildir-inbox.js';
 import { freePort } from './free-port.js';
+import { postgresAndRedis, roleProcessEnv, spawnRole, type RoleProcess } from './role-processes.js';
 
-const bin = fileURLToPath(new URL('../bin/marketplace.js', import.meta.url));
 const MARKETPLACE = 'marketplace@marketplace.test';
 
-const postgresMissing = findPostgresBinaries() ? null : 'PostgreSQL binaries (Debian package postgresql)';
-if (postgresMissing && process.env.CI === 'true') throw new Error(`${postgresMissing} are not installed — required under CI=true`);
-if (postgresMissing) console.warn(`\n!!! SKIPPING the scale-out suite: ${postgresMissing} are not installed; run scripts/install-system-deps.sh\n`);
-const redisServer = postgresMissing ? undefined : requireBinary('redis-server', 'redis-server');
+const redisServer = postgresAndRedis('the scale-out suite');
 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,11 +34,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   }
 }
 
-interface Role {
+interface Role extends RoleProcess {
   name: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
 }
 
 /** Pids of every process (not zombie) whose working directory is under `root`: the sandboxes' processes. */
@@ -60,7 +51,7 @@ function processesUnder(root: string): number[] {
   return found;
 }
 
-describe.runIf(!postgresMissing && redisServer)('scale-out: api ×2, worker ×2, smtp on PostgreSQL and Redis', () => {
+describe.runIf(redisServer)('scale-out: api ×2, worker ×2, smtp on PostgreSQL and Redis', () => {
   let cluster: PostgresCluster;
   let redis: ChildProcess;
   let root: string;
@@ -73,14 +64,7 @@ describe.runIf(!postgresMissing && redisServer)('scale-out: api ×2, worker ×2,
   let db: pg.Client;
 
   function start(name: string, role: 'api' | 'worker' | 'smtp', extra: Record<string, string> = {}): Role {
-    const dataDir = join(root, name);
-    const child = spawn(process.execPath, [bin, 'serve', '--role', role], { env: { ...env, DATA_DIR: dataDir, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const started = { name, child, output: () => output, exited };
+    const started = { name, ...spawnRole(role, { ...env, DATA_DIR: join(root, name), ...extra }) };
     roles.push(started);
     return started;
   }
@@ -96,24 +80,11 @@ describe.runIf(!postgresMissing && redisServer)('scale-out: api ×2, worker ×2,
     apiPorts.push(await freePort(), await freePort());
     smtpData = join(root, 'smtp');
     env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      NODE_ENV: 'production',
-      // The suite runs the TypeScript sources (it must not depend on an earlier `npm run build`).
-      MARKETPLACE_FROM_SOURCE: '1',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATABASE_URL: cluster.urlFor('postgres'),
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      JWT_SECRET: randomBytes(36).toString('base64'),
-      ROOT_KEY_PASSPHRASE: randomBytes(24).toString('base64'),
-      SMTP_FROM: MARKETPLACE,
+      ...roleProcessEnv({ databaseUrl: cluster.urlFor('postgres'), redisPort, smtpFrom: MARKETPLACE, workDir: join(workRoot, 'marketplace-work') }),
       SMTP_LISTEN_PORT: String(smtpPort),
-      MAIL_HUB_HOST: '127.0.0.1',
       MAIL_HUB_PORT: String(smtpPort),
-      MAIL_ALLOW_UNVERIFIED_SENDERS: 'true',
       MAIL_SENDER_LIMIT_PER_HOUR: '1000',
       RATE_LIMIT_PER_MINUTE: '100000',
-      WORK_DIR: join(workRoot, 'marketplace-work'),
     };
     // All five at once on the empty database.
     start('api-1', 'api', { PORT: String(apiPorts[0]) });
