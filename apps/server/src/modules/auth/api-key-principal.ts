@@ -23,12 +23,12 @@ function effectiveKeyRoles(keyRoles: Role[], creatorRoles: Role[]): Role[] {
 }
 
 /** The key with this prefix, or with this id (an unknown one gives an inactive record, so it can be cached too). */
-export async function lookupApiKey(db: Db, prefix: string, by: 'prefix' | 'id' = 'prefix'): Promise<ApiKeyRecord> {
+export async function lookupApiKey(db: Db, value: string, by: 'prefix' | 'id' = 'prefix'): Promise<ApiKeyRecord> {
   const found = await db
     .selectFrom('api_keys')
     .leftJoin('users', 'users.id', 'api_keys.created_by')
     .select(['api_keys.id', 'api_keys.org_id', 'api_keys.secret_hash', 'api_keys.roles', 'api_keys.created_by', 'api_keys.revoked_at', 'api_keys.expires_at', 'users.status', 'users.roles as creator_roles'])
-    .where(by === 'id' ? 'api_keys.id' : 'api_keys.prefix', '=', prefix)
+    .where(by === 'id' ? 'api_keys.id' : 'api_keys.prefix', '=', value)
     .executeTakeFirst();
   if (!found) return { id: '', orgId: '', hash: '', roles: [], createdBy: null, active: false, ownerActive: false };
   return {

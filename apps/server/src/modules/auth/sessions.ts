@@ -42,9 +42,16 @@ export async function startSession(app: FastifyInstance, user: UserRow, request:
   const now = new Date();
   await app.db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
   user.last_login_at = now;
-  const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: sessionId }, app.config.accessTokenTtlSeconds);
-  return { token, refreshToken, expiresIn: app.config.accessTokenTtlSeconds, sessionId };
+  return { token: await accessToken(app, user, sessionId), refreshToken, expiresIn: app.config.accessTokenTtlSeconds, sessionId };
 }
+
+/** The short-lived access JWT of a user's session. */
+function accessToken(app: FastifyInstance, user: UserRow, sessionId: string): Promise<string> {
+  return app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: sessionId }, app.config.accessTokenTtlSeconds);
+}
+
+/** A session that was revoked or has reached its end takes no more refreshes. */
+const sessionOver = (session: { revoked_at: Date | string | null; expires_at: Date | string }) => Boolean(session.revoked_at) || new Date(session.expires_at) <= new Date();
 
 /**
  * How long after a refresh cookie was traded in the same cookie may still be traded by another tab of
@@ -75,7 +82,7 @@ export async function refreshSession(app: FastifyInstance, refreshToken: string,
     await endReusedSession(app, oldHash, request);
     throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
   }
-  if (session.revoked_at || new Date(session.expires_at) <= new Date()) {
+  if (sessionOver(session)) {
     throw new UnauthorizedError('The refresh token is unknown, used or expired; sign in again.', 'REFRESH_INVALID');
   }
   const user = await activeUser(app, session.user_id);
@@ -93,8 +100,7 @@ export async function refreshSession(app: FastifyInstance, refreshToken: string,
     await endReusedSession(app, oldHash, request, session.id);
     throw new UnauthorizedError('The refresh token was already used; sign in again.', 'REFRESH_INVALID');
   }
-  const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: session.id }, app.config.accessTokenTtlSeconds);
-  return { token, refreshToken: next, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user };
+  return { token: await accessToken(app, user, session.id), refreshToken: next, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user };
 }
 
 async function activeUser(app: FastifyInstance, userId: string): Promise<UserRow> {
@@ -114,10 +120,9 @@ async function racedRefresh(app: FastifyInstance, hash: string): Promise<Refresh
   const last = await app.db.selectFrom('session_refresh_tokens').select('hash').where('session_id', '=', used.session_id).orderBy('used_at', 'desc').limit(1).executeTakeFirst();
   if (last?.hash !== hash) return null;
   const session = await app.db.selectFrom('sessions').selectAll().where('id', '=', used.session_id).executeTakeFirst();
-  if (!session || session.revoked_at || new Date(session.expires_at) <= new Date()) return null;
+  if (!session || sessionOver(session)) return null;
   const user = await activeUser(app, session.user_id);
-  const token = await app.tokens.sign({ sub: `user:${user.id}`, org: user.org_id, roles: user.roles, sid: session.id }, app.config.accessTokenTtlSeconds);
-  return { token, expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user, raced: true };
+  return { token: await accessToken(app, user, session.id), expiresIn: app.config.accessTokenTtlSeconds, sessionId: session.id, user, raced: true };
 }
 
 /** A refresh token was presented after it had been traded in: end its session and audit `REFRESH_REUSED`. */
