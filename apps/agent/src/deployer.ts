@@ -249,9 +249,11 @@ export class Deployer {
       started = await this.options.runtime.start(spec);
     } catch (error) {
       const message = (error as Error).message;
+      // inside a sentence of its own: without its closing full stop
+      const inner = message.replace(/[.\s]+$/, '');
       return giveUp(
         reinstall
-          ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not start: ${message.replace(/[.\s]+$/, '')}.`, notice('deployment.reinstallStartFailed', { app, version, error: message.replace(/[.\s]+$/, '') }))
+          ? reason(REINSTALL_FAILED, `${app} ${version} installed again did not start: ${inner}.`, notice('deployment.reinstallStartFailed', { app, version, error: inner }))
           : reason('START_FAILED', message, notice('deployment.startFailed', { app, version, error: message })),
         undefined,
       );
