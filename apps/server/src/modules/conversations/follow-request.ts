@@ -22,7 +22,7 @@ export async function followRequest(services: ConversationServices, conversation
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) === 1) {
     const sent = request.state === 'published' ? await deliveriesOf(services, conversation.request_id, request.user_id) : 0;
-    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, sent, sent ? undefined : (request.delivery_skipped ?? (await deliverySkipped(services.db, conversation.org_id)))) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
+    const text = request.state === 'published' ? deliveredReply(language, conversation.title, request.version, sent, sent ? undefined : await deliverySkipped(services.db, { org_id: conversation.org_id, delivery_skipped: request.delivery_skipped })) : failedReply(language, conversation.title, request.error as Parameters<typeof failedReply>[2]);
     await saveTurn(services, conversation, [{ role: 'assistant', text, language, details: { requestId: conversation.request_id, requestState: request.state } }], {});
   }
   return getConversation(services.db, conversation.org_id, conversation.id);

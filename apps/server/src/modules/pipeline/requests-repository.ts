@@ -29,7 +29,7 @@ export async function requestView(db: Db, orgId: string, id: string) {
         .execute()
     : [];
   return {
-    deliverySkipped: request.state === 'published' && deliveries.length === 0 ? (request.delivery_skipped ?? (await deliverySkipped(db, orgId))) : null,
+    deliverySkipped: request.state === 'published' && deliveries.length === 0 ? await deliverySkipped(db, request) : null,
     id: request.id,
     state: request.state,
     source: request.source,
@@ -59,8 +59,10 @@ export async function listRequests(db: Db, principal: { orgId: string; userId: s
 /**
  * Why a published request sent its release nowhere: the organisation sends releases only when someone
  * installs them (setting distribution.deliverToRequester off), or the requester has no workstation enrolled.
- * Worked out from today's setting: only for requests published before the reason was kept (`delivery_skipped`).
+ * As kept at publication (`delivery_skipped`); worked out from today's setting only for requests published
+ * before the reason was kept.
  */
-export async function deliverySkipped(db: Db, orgId: string): Promise<'not-automatic' | 'no-workstation'> {
-  return (await getOrgSettings(db, orgId)).distribution.deliverToRequester ? 'no-workstation' : 'not-automatic';
+export async function deliverySkipped(db: Db, request: { org_id: string; delivery_skipped: 'not-automatic' | 'no-workstation' | null }): Promise<'not-automatic' | 'no-workstation'> {
+  if (request.delivery_skipped) return request.delivery_skipped;
+  return (await getOrgSettings(db, request.org_id)).distribution.deliverToRequester ? 'no-workstation' : 'not-automatic';
 }
